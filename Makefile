@@ -1,0 +1,106 @@
+# smpsim build. `make demo` and `make test` check (and, as root, install)
+# their own prerequisites through tools/deps.sh.
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+CC       ?= cc
+OPENMP   ?= 1
+PREFIX   ?= /usr/local
+BUILD    ?= build
+OPT      ?= -O2
+SAN      ?=
+
+WARN     := -Wall -Wextra -Wpedantic -Werror
+CSTD     := -std=c11 -D_DEFAULT_SOURCE
+PC_LIBS  := libpng libjpeg
+PC_CFLAGS := $(shell pkg-config --cflags $(PC_LIBS) 2>/dev/null)
+PC_LDLIBS := $(shell pkg-config --libs $(PC_LIBS) 2>/dev/null || echo -lpng -ljpeg)
+ifeq ($(OPENMP),1)
+OMPFLAGS := -fopenmp
+endif
+CFLAGS_ALL  = $(CSTD) $(OPT) $(WARN) $(OMPFLAGS) $(SAN) -MMD -MP -Iinclude -Isrc $(PC_CFLAGS) $(CFLAGS)
+LDLIBS_ALL  = $(OMPFLAGS) $(SAN) $(PC_LDLIBS) -lm $(LDFLAGS) $(LDLIBS)
+
+LIB_SRC  := $(wildcard src/*.c)
+CLI_SRC  := $(wildcard src/cli/*.c)
+TEST_SRC := $(wildcard tests/test_*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+LIB      := $(BUILD)/libsmpsim.a
+BIN      := $(BUILD)/smpsim
+GEN      := $(BUILD)/tools/gen_scalp
+BENCH    := $(BUILD)/bench/bench_pipeline
+
+.PHONY: all demo test check-deps check-test-deps sanitize bench install clean samples font
+
+all: check-deps $(BIN) $(LIB)
+
+check-deps:
+	@tools/deps.sh build
+
+check-test-deps:
+	@tools/deps.sh test
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	$(CC) $(CLI_OBJ) $(LIB) $(LDLIBS_ALL) -o $@
+
+$(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags cmocka 2>/dev/null) $< $(LIB) \
+	    $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka) $(LDLIBS_ALL) -o $@
+
+$(GEN): tools/gen_scalp.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $< $(LIB) $(LDLIBS_ALL) -o $@
+
+$(BENCH): bench/bench_pipeline.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $< $(LIB) $(LDLIBS_ALL) -o $@
+
+# The bundled sample: a synthetic scalp the project makes itself.
+samples: $(GEN)
+	$(GEN) --width 960 --height 720 --px-per-mm 8 --seed 7 \
+	    -o samples/scalp.jpg --mask samples/scalp.mask.png --force
+
+demo: all
+	@mkdir -p out
+	$(BIN) preview samples/scalp.jpg samples/scalp.mask.png --px-per-mm 8 -o out/preview.jpg --force
+	$(BIN) render samples/scalp.jpg samples/scalp.mask.png --px-per-mm 8 -o out/after.png --force
+	@echo "demo: wrote out/preview.jpg (before/after) and out/after.png"
+
+test: check-test-deps all $(TESTS) $(GEN)
+	@tests/run.sh $(BUILD)
+
+# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+sanitize: check-test-deps
+	$(MAKE) BUILD=build/san OPT="-O1 -g -fno-omit-frame-pointer" \
+	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
+
+bench: all $(BENCH) $(GEN)
+	@bench/run.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/smpsim
+	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libsmpsim.a
+	install -m 644 include/smpsim.h $(DESTDIR)$(PREFIX)/include/smpsim.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@OMP@|$(OMPFLAGS)|' smpsim.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/smpsim.pc
+
+# Regenerates the label font from its drawing.
+font:
+	awk -f tools/mkfont.awk tools/glyphs.txt > src/font_data.c
+
+clean:
+	rm -rf build out
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -1,0 +1,161 @@
+/* smpsim: scalp micropigmentation preview library.
+ *
+ * Conventions: opaque handles with _new/_free pairs (freeing NULL is a no-op);
+ * every fallible call returns smp_status (0 = SMP_OK) and keeps a detailed
+ * message in the handle it acted on (smp_*_message). Units are physical:
+ * millimetres, dots per cm², pixels per mm. The library never prints, exits
+ * or aborts on bad input, and keeps no global mutable state. */
+#ifndef SMPSIM_H
+#define SMPSIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SMP_VERSION_MAJOR 0
+#define SMP_VERSION_MINOR 1
+#define SMP_VERSION_PATCH 0
+
+/* "0.1.0"; the library's version, which may differ from the header's. */
+const char *smp_version(void);
+/* Non-zero when the library was built with OpenMP. */
+int smp_has_openmp(void);
+
+typedef enum smp_status {
+    SMP_OK = 0,
+    SMP_ERR_ARG,       /* an argument or parameter is out of range */
+    SMP_ERR_NOMEM,     /* an allocation failed */
+    SMP_ERR_READ,      /* an input could not be opened or read */
+    SMP_ERR_FORMAT,    /* an input is not a supported image, or is corrupt */
+    SMP_ERR_LIMIT,     /* an input exceeds the pixel limit or size arithmetic */
+    SMP_ERR_MISMATCH,  /* the mask does not fit the photo */
+    SMP_ERR_WRITE,     /* an output could not be written */
+    SMP_ERR_EXISTS,    /* the output exists and overwriting was not allowed */
+    SMP_ERR_CANCELLED  /* the progress callback asked to stop */
+} smp_status;
+
+/* A short, static description of a status. Never NULL. */
+const char *smp_strerror(smp_status status);
+
+/* ------------------------------------------------------------------ params */
+
+typedef struct smp_params smp_params;
+
+/* Called with the fraction done in [0,1]; return non-zero to cancel. May be
+ * called from the calling thread only. */
+typedef int (*smp_progress_fn)(void *user, double fraction);
+
+smp_params *smp_params_new(void); /* defaults from SMP-FACTS.md; NULL if out of memory */
+void smp_params_free(smp_params *p);
+const char *smp_params_message(const smp_params *p);
+
+/* Each setter validates its value; on SMP_ERR_ARG the old value is kept and
+ * the message says the accepted range. */
+smp_status smp_params_set_seed(smp_params *p, uint64_t seed);
+smp_status smp_params_set_density(smp_params *p, double dots_per_cm2);    /* 1..400, default 90 */
+smp_status smp_params_set_dot_diameter(smp_params *p, double mm);         /* 0.02..1, default 0.15 */
+smp_status smp_params_set_px_per_mm(smp_params *p, double px_per_mm);     /* 0 = assume, else 0.5..1000 */
+smp_status smp_params_set_feather(smp_params *p, double mm);              /* 0..50, default 4 */
+smp_status smp_params_set_pigment(smp_params *p, uint8_t r, uint8_t g, uint8_t b); /* sRGB */
+smp_status smp_params_set_opacity(smp_params *p, double opacity);         /* 0..1, default 0.85 */
+smp_status smp_params_set_max_pixels(smp_params *p, uint64_t pixels);     /* default 200e6 */
+smp_status smp_params_set_jpeg_quality(smp_params *p, int quality);       /* 1..100, default 92 */
+smp_status smp_params_set_overwrite(smp_params *p, int allow);            /* default 0 */
+smp_status smp_params_set_progress(smp_params *p, smp_progress_fn fn, void *user);
+
+uint64_t smp_params_seed(const smp_params *p);
+double smp_params_density(const smp_params *p);
+double smp_params_dot_diameter(const smp_params *p);
+double smp_params_px_per_mm(const smp_params *p);
+double smp_params_feather(const smp_params *p);
+double smp_params_opacity(const smp_params *p);
+uint64_t smp_params_max_pixels(const smp_params *p);
+int smp_params_jpeg_quality(const smp_params *p);
+void smp_params_pigment(const smp_params *p, uint8_t rgb[3]);
+
+/* ------------------------------------------------------------------ images */
+
+typedef struct smp_image smp_image;
+
+typedef enum smp_format { SMP_FORMAT_NONE = 0, SMP_FORMAT_PNG, SMP_FORMAT_JPEG } smp_format;
+
+smp_image *smp_image_new(void); /* an empty image; NULL if out of memory */
+void smp_image_free(smp_image *img);
+const char *smp_image_message(const smp_image *img);
+
+/* 8-bit pixels, rows packed without padding. channels: 1 grey, 2 grey+alpha,
+ * 3 RGB, 4 RGBA. Pixels start zeroed. */
+smp_status smp_image_alloc(smp_image *img, uint32_t width, uint32_t height, int channels);
+
+/* Decode a PNG or JPEG (sniffed by content, not by name), apply its EXIF
+ * orientation and keep its ICC profile. Refuses more than max_pixels pixels
+ * (0 = the default limit) before allocating them. */
+smp_status smp_image_read_file(smp_image *img, const char *path, uint64_t max_pixels);
+smp_status smp_image_read_memory(smp_image *img, const void *data, size_t size, uint64_t max_pixels);
+
+/* Encode by the path's extension (.png, .jpg, .jpeg; case-insensitive),
+ * atomically: a temporary file in the same folder renamed into place, so a
+ * failure leaves nothing behind. An existing file is refused with
+ * SMP_ERR_EXISTS unless the params allow overwriting. params may be NULL. */
+smp_status smp_image_write_file(smp_image *img, const char *path, const smp_params *params);
+/* The format smp_image_write_file would write for a path; NONE if unknown. */
+smp_format smp_format_for_path(const char *path);
+
+uint32_t smp_image_width(const smp_image *img);
+uint32_t smp_image_height(const smp_image *img);
+int smp_image_channels(const smp_image *img);
+uint8_t *smp_image_data(smp_image *img);
+const uint8_t *smp_image_cdata(const smp_image *img);
+smp_format smp_image_format(const smp_image *img);       /* what it was decoded from */
+int smp_image_orientation(const smp_image *img);         /* EXIF orientation applied, 1..8 */
+/* The ICC profile carried with the pixels, or NULL. */
+const uint8_t *smp_image_icc(const smp_image *img, size_t *size);
+smp_status smp_image_set_icc(smp_image *img, const void *profile, size_t size);
+
+/* ---------------------------------------------------------------- simulate */
+
+typedef struct smp_result smp_result;
+
+/* One simulated pigment dot, in millimetres from the photo's top-left corner
+ * (as displayed, after EXIF orientation). */
+typedef struct smp_dot {
+    double x_mm, y_mm;
+    double diameter_mm;
+    float opacity;
+    uint8_t layer;
+} smp_dot;
+
+smp_result *smp_result_new(void); /* NULL if out of memory */
+void smp_result_free(smp_result *res);
+const char *smp_result_message(const smp_result *res);
+
+/* The whole pipeline: mask -> coverage -> dots -> after image. The mask is
+ * white = treat, grey = partial, black = leave; a mask with real
+ * transparency uses its alpha. A mask of the photo's aspect ratio (within
+ * 1 %) but another size is resampled (see the notes). On failure the result
+ * holds no image. */
+smp_status smp_simulate(smp_result *res, const smp_params *params,
+                        const smp_image *photo, const smp_image *mask);
+
+const smp_image *smp_result_after(const smp_result *res);
+const smp_dot *smp_result_dots(const smp_result *res, size_t *count);
+double smp_result_px_per_mm(const smp_result *res);
+int smp_result_px_per_mm_assumed(const smp_result *res);
+/* Informational notes from the last run ("mask resampled from ..."). */
+size_t smp_result_note_count(const smp_result *res);
+const char *smp_result_note(const smp_result *res, size_t i);
+
+/* ----------------------------------------------------------------- preview */
+
+/* Before and after together: side by side, or stacked when the photo is
+ * wider than tall, each labelled. Writes into out. */
+smp_status smp_preview_compose(smp_image *out, const smp_image *before, const smp_image *after,
+                               const smp_params *params);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

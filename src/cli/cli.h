@@ -1,0 +1,33 @@
+/* The smpsim command: shared option handling and the subcommands. */
+#ifndef SMP_CLI_H
+#define SMP_CLI_H
+
+#include "smpsim.h"
+
+#include <stdio.h>
+
+enum { EXIT_USAGE = 1, EXIT_INPUT = 2, EXIT_OUTPUT = 3, EXIT_PARTIAL = 4 };
+
+/* "smpsim: <subject>: <what>" on stderr. subject may be NULL. */
+void cli_error(const char *subject, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* The exit code for a library status: input, output or usage. */
+int cli_exit_for(smp_status st);
+
+/* Parsers for option values; each prints its own usage error. */
+int cli_parse_double(const char *opt, const char *s, double *out);
+int cli_parse_u64(const char *opt, const char *s, uint64_t *out);
+int cli_parse_colour(const char *opt, const char *s, uint8_t rgb[3]);
+
+/* Non-zero when something exists at path (a dangling link counts). */
+int cli_exists(const char *path);
+/* Non-zero when path exists and is the same file as other. */
+int cli_same_file(const char *path, const char *other);
+
+int cmd_render(int argc, char **argv, int preview);
+
+#endif

@@ -1,0 +1,213 @@
+/* smpsim render / smpsim preview: one photo and its mask to an image. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f, const char *cmd)
+{
+    fprintf(f,
+            "Usage: smpsim %s [options] PHOTO MASK -o OUTPUT\n"
+            "\n"
+            "%s\n"
+            "PHOTO and MASK are PNG or JPEG (read by content). MASK: white = treat,\n"
+            "grey = partial, black = leave; a mask with transparency uses its alpha.\n"
+            "OUTPUT is .png or .jpg, written atomically; an existing file is kept\n"
+            "unless --force, and an input is never overwritten.\n"
+            "\n"
+            "Options (units in brackets, defaults after '='):\n"
+            "  -o, --output FILE     where to write (required)\n"
+            "      --density N       dots per cm² where the mask is white [1..400] = 90\n"
+            "      --dot MM          healed dot diameter [0.02..1 mm] = 0.15\n"
+            "      --px-per-mm N     photo scale [px/mm]; default: the shorter side spans 200 mm\n"
+            "      --feather MM      width of the density ramp across the mask edge [0..50 mm] = 4\n"
+            "      --pigment RRGGBB  dot colour, sRGB hex = #2b2b2b\n"
+            "      --opacity F       mean dot opacity [0..1] = 0.85\n"
+            "      --seed N          random seed; same seed + inputs = same bytes = 1\n"
+            "      --quality N       JPEG quality [1..100] = 92 (4:4:4 chroma)\n"
+            "      --max-pixels N    refuse images larger than N pixels = 200000000\n"
+            "  -f, --force           replace an existing output\n"
+            "  -v, --verbose         report scale, dots and timings on stderr\n"
+            "  -h, --help            this help\n",
+            cmd,
+            strcmp(cmd, "preview") == 0
+                ? "Writes before and after together: side by side, or stacked when the photo\n"
+                  "is wider than tall, labelled \"Before\" and \"After\"."
+                : "Writes the after image alone, at the photo's size and orientation.");
+}
+
+enum { OPT_DENSITY = 256, OPT_DOT, OPT_PPM, OPT_FEATHER, OPT_PIGMENT, OPT_OPACITY, OPT_SEED,
+       OPT_QUALITY, OPT_MAXPX };
+
+static const struct option LONG_OPTS[] = {
+    {"output", required_argument, NULL, 'o'},     {"density", required_argument, NULL, OPT_DENSITY},
+    {"dot", required_argument, NULL, OPT_DOT},    {"px-per-mm", required_argument, NULL, OPT_PPM},
+    {"feather", required_argument, NULL, OPT_FEATHER},
+    {"pigment", required_argument, NULL, OPT_PIGMENT},
+    {"opacity", required_argument, NULL, OPT_OPACITY},
+    {"seed", required_argument, NULL, OPT_SEED},  {"quality", required_argument, NULL, OPT_QUALITY},
+    {"max-pixels", required_argument, NULL, OPT_MAXPX},
+    {"force", no_argument, NULL, 'f'},            {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0}};
+
+/* Applies one numeric option through its setter; prints the library's range message. */
+static int set_num(smp_params *p, const char *opt, const char *val,
+                   smp_status (*setter)(smp_params *, double))
+{
+    double v;
+    if (!cli_parse_double(opt, val, &v))
+        return 0;
+    if (setter(p, v) != SMP_OK) {
+        cli_error(NULL, "%s: %s", opt, smp_params_message(p));
+        return 0;
+    }
+    return 1;
+}
+
+static smp_status set_quality(smp_params *p, double v)
+{
+    return v == (int)v ? smp_params_set_jpeg_quality(p, (int)v) : smp_params_set_jpeg_quality(p, -1);
+}
+
+/* Parses options into p; returns 0 to continue, or an exit code. */
+static int parse(int argc, char **argv, const char *cmd, smp_params *p, const char **out,
+                 int *verbose, int *force)
+{
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:fvh", LONG_OPTS, NULL)) != -1) {
+        int ok = 1;
+        uint64_t u;
+        uint8_t rgb[3];
+        switch (c) {
+        case 'o': *out = optarg; break;
+        case 'f': smp_params_set_overwrite(p, 1); *force = 1; break;
+        case 'v': *verbose = 1; break;
+        case 'h': usage(stdout, cmd); return -1;
+        case OPT_DENSITY: ok = set_num(p, "--density", optarg, smp_params_set_density); break;
+        case OPT_DOT: ok = set_num(p, "--dot", optarg, smp_params_set_dot_diameter); break;
+        case OPT_PPM: ok = set_num(p, "--px-per-mm", optarg, smp_params_set_px_per_mm); break;
+        case OPT_FEATHER: ok = set_num(p, "--feather", optarg, smp_params_set_feather); break;
+        case OPT_OPACITY: ok = set_num(p, "--opacity", optarg, smp_params_set_opacity); break;
+        case OPT_QUALITY: ok = set_num(p, "--quality", optarg, set_quality); break;
+        case OPT_PIGMENT:
+            ok = cli_parse_colour("--pigment", optarg, rgb) &&
+                 smp_params_set_pigment(p, rgb[0], rgb[1], rgb[2]) == SMP_OK;
+            break;
+        case OPT_SEED:
+            ok = cli_parse_u64("--seed", optarg, &u) && smp_params_set_seed(p, u) == SMP_OK;
+            break;
+        case OPT_MAXPX:
+            ok = cli_parse_u64("--max-pixels", optarg, &u);
+            if (ok && smp_params_set_max_pixels(p, u) != SMP_OK) {
+                cli_error(NULL, "--max-pixels: %s", smp_params_message(p));
+                ok = 0;
+            }
+            break;
+        default: ok = 0; break; /* getopt printed the problem */
+        }
+        if (!ok) {
+            fprintf(stderr, "Try 'smpsim %s --help'.\n", cmd);
+            return EXIT_USAGE;
+        }
+    }
+    if (argc - optind != 2 || !*out) {
+        cli_error(NULL, "%s needs PHOTO MASK -o OUTPUT", cmd);
+        fprintf(stderr, "Try 'smpsim %s --help'.\n", cmd);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int load(smp_image *img, const char *path, const smp_params *p)
+{
+    smp_status st = smp_image_read_file(img, path, smp_params_max_pixels(p));
+    if (st != SMP_OK) {
+        cli_error(path, "%s", smp_image_message(img));
+        return cli_exit_for(st) == EXIT_USAGE ? EXIT_INPUT : cli_exit_for(st);
+    }
+    return 0;
+}
+
+int cmd_render(int argc, char **argv, int preview)
+{
+    const char *cmd = preview ? "preview" : "render";
+    const char *out = NULL;
+    int verbose = 0, force = 0;
+    smp_params *p = smp_params_new();
+    smp_image *photo = smp_image_new(), *mask = smp_image_new(), *composed = NULL;
+    smp_result *res = smp_result_new();
+    int rc = 0;
+    if (!p || !photo || !mask || !res) {
+        cli_error(NULL, "out of memory");
+        rc = EXIT_INPUT;
+        goto done;
+    }
+    rc = parse(argc, argv, cmd, p, &out, &verbose, &force);
+    if (rc)
+        goto done;
+    const char *photo_path = argv[optind], *mask_path = argv[optind + 1];
+    if (cli_same_file(out, photo_path) || cli_same_file(out, mask_path)) {
+        cli_error(out, "is an input; refusing to overwrite it");
+        rc = EXIT_OUTPUT;
+        goto done;
+    }
+    if (smp_format_for_path(out) == SMP_FORMAT_NONE) {
+        cli_error(out, "unknown output type; name it .png, .jpg or .jpeg");
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    if (!force && cli_exists(out)) {
+        cli_error(out, "exists; use --force to replace it");
+        rc = EXIT_OUTPUT;
+        goto done;
+    }
+    if ((rc = load(photo, photo_path, p)) || (rc = load(mask, mask_path, p)))
+        goto done;
+
+    smp_status st = smp_simulate(res, p, photo, mask);
+    for (size_t i = 0; i < smp_result_note_count(res); i++)
+        cli_error(mask_path, "note: %s", smp_result_note(res, i));
+    if (st != SMP_OK) {
+        cli_error(st == SMP_ERR_MISMATCH ? mask_path : photo_path, "%s", smp_result_message(res));
+        rc = cli_exit_for(st) == EXIT_USAGE ? EXIT_INPUT : cli_exit_for(st);
+        goto done;
+    }
+    size_t n_dots;
+    smp_result_dots(res, &n_dots);
+    if (verbose) {
+        fprintf(stderr, "smpsim: %s: %ux%u, %.2f px/mm%s\n", photo_path,
+                (unsigned)smp_image_width(photo), (unsigned)smp_image_height(photo),
+                smp_result_px_per_mm(res),
+                smp_result_px_per_mm_assumed(res)
+                    ? " (assumed: the shorter side spans 200 mm; set --px-per-mm)"
+                    : "");
+        fprintf(stderr, "smpsim: %zu dots at %.0f dots/cm², %.2f mm\n", n_dots,
+                smp_params_density(p), smp_params_dot_diameter(p));
+    }
+    smp_image *to_write = (smp_image *)smp_result_after(res);
+    if (preview) {
+        composed = smp_image_new();
+        st = composed ? smp_preview_compose(composed, photo, smp_result_after(res), p)
+                      : SMP_ERR_NOMEM;
+        if (st != SMP_OK) {
+            cli_error(out, "%s", composed ? smp_image_message(composed) : "out of memory");
+            rc = EXIT_OUTPUT;
+            goto done;
+        }
+        to_write = composed;
+    }
+    st = smp_image_write_file(to_write, out, p);
+    if (st != SMP_OK) {
+        cli_error(out, "%s", smp_image_message(to_write));
+        rc = cli_exit_for(st) == EXIT_USAGE ? EXIT_USAGE : EXIT_OUTPUT;
+    }
+done:
+    smp_image_free(composed);
+    smp_result_free(res);
+    smp_image_free(mask);
+    smp_image_free(photo);
+    smp_params_free(p);
+    return rc < 0 ? 0 : rc;
+}

@@ -1,0 +1,49 @@
+/* smpsim: the command-line front end. It parses, calls the library, reports. */
+#include "cli.h"
+
+#include <signal.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+    fputs("Usage: smpsim COMMAND [options] ARGS\n"
+          "\n"
+          "Scalp micropigmentation preview: simulated pigment dots in the masked\n"
+          "(bald or thinning) regions of a scalp photo.\n"
+          "\n"
+          "Commands:\n"
+          "  preview PHOTO MASK -o OUT   before and after together, labelled\n"
+          "  render  PHOTO MASK -o OUT   the after image alone\n"
+          "  version                     library version and build features\n"
+          "\n"
+          "'smpsim COMMAND --help' describes each command's options.\n"
+          "Exit codes: 0 ok, 1 usage, 2 bad input, 3 output error.\n",
+          f);
+}
+
+int main(int argc, char **argv)
+{
+    /* A file size limit must fail the write (EFBIG), not kill the process
+     * before the temporary file is removed. */
+    signal(SIGXFSZ, SIG_IGN);
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "render"))
+        return cmd_render(argc - 1, argv + 1, 0);
+    if (!strcmp(cmd, "preview"))
+        return cmd_render(argc - 1, argv + 1, 1);
+    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+        printf("smpsim %s (%s)\n", smp_version(), smp_has_openmp() ? "OpenMP" : "serial");
+        return 0;
+    }
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    cli_error(NULL, "unknown command '%s'", cmd);
+    usage(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,92 @@
+/* Private definitions shared by the library's stages. */
+#ifndef SMP_INTERNAL_H
+#define SMP_INTERNAL_H
+
+#include "smpsim.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+
+#if defined(__GNUC__)
+#define SMP_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define SMP_PRINTF(f, a)
+#endif
+
+#define SMP_MSG_LEN 512
+#define SMP_PI 3.14159265358979323846
+#define SMP_SQRT1_2 0.70710678118654752440
+#define SMP_DEFAULT_MAX_PIXELS 200000000ull
+
+struct smp_image {
+    uint32_t w, h;
+    int ch;
+    uint8_t *px;
+    uint8_t *icc;
+    size_t icc_len;
+    int orientation;
+    smp_format format;
+    char msg[SMP_MSG_LEN];
+};
+
+struct smp_params {
+    uint64_t seed;
+    double density;      /* dots per cm² where the mask is white */
+    double dot_mm;       /* healed dot diameter */
+    double px_per_mm;    /* 0 = assume from the frame */
+    double feather_mm;
+    double opacity;
+    uint8_t pigment[3];
+    uint64_t max_pixels;
+    int jpeg_quality;
+    int overwrite;
+    smp_progress_fn progress;
+    void *progress_user;
+    char msg[SMP_MSG_LEN];
+};
+
+/* Formats into msg (may be NULL) and returns status, so a failure is one line. */
+smp_status smp__fail(char *msg, smp_status status, const char *fmt, ...) SMP_PRINTF(3, 4);
+
+/* Overflow-checked size arithmetic; false on overflow. */
+bool smp__mul(size_t a, size_t b, size_t *out);
+/* Bytes for w*h*ch pixels within max_pixels (0 = default); an error otherwise. */
+smp_status smp__pixel_bytes(char *msg, uint64_t w, uint64_t h, int ch, uint64_t max_pixels,
+                            size_t *bytes);
+
+/* Replaces img's pixels by a new zeroed buffer; keeps its ICC profile. */
+smp_status smp__image_reset(smp_image *img, uint32_t w, uint32_t h, int ch, uint64_t max_pixels);
+
+/* Codec adapters: decode into img without orientation; they fill img->icc,
+ * and set *exif and *exif_len to the raw EXIF TIFF block (caller frees) or NULL. */
+smp_status smp__png_decode(smp_image *img, const uint8_t *data, size_t size, uint64_t max_pixels,
+                           uint8_t **exif, size_t *exif_len);
+smp_status smp__jpeg_decode(smp_image *img, const uint8_t *data, size_t size, uint64_t max_pixels,
+                            uint8_t **exif, size_t *exif_len);
+/* Encoders write an RGB or grey image to an open stream. */
+smp_status smp__png_encode(const smp_image *img, void *file, char *msg);
+smp_status smp__jpeg_encode(const smp_image *img, void *file, int quality, char *msg);
+
+/* EXIF orientation (1..8) from a TIFF block; 1 when absent or unreadable. */
+int smp__exif_orientation(const uint8_t *tiff, size_t len);
+/* Rotates/flips img so that it shows as a viewer would display it. */
+smp_status smp__image_orient(smp_image *img, int orientation);
+
+/* True when img's ICC profile describes its channels (an RGB profile on RGB,
+ * a grey one on grey), so an encoder may embed it. */
+bool smp__icc_fits(const smp_image *img);
+
+/* Copy of the pixels converted to 3-channel RGB (alpha dropped). */
+smp_status smp__image_to_rgb(const smp_image *src, smp_image *dst);
+
+/* sRGB transfer: 8-bit to linear, and a 65536-entry table from linear
+ * (v * 65535, rounded) back to 8-bit with correct rounding. */
+float smp__srgb_to_linear(uint8_t v);
+void smp__linear_to_srgb_table(uint8_t table[65536]);
+
+/* sRGB transfer: 8-bit to linear, and a 65536-entry table from linear
+ * (v * 65535, rounded) back to 8-bit with correct rounding. */
+float smp__srgb_to_linear(uint8_t v);
+void smp__linear_to_srgb_table(uint8_t table[65536]);
+
+#endif

@@ -1,0 +1,180 @@
+/* Reading files, sniffing formats by content, and atomic writes. */
+#define _POSIX_C_SOURCE 200809L
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Names formats people send by mistake, so the refusal says what it is. */
+static const char *other_format(const uint8_t *d, size_t n)
+{
+    if (n >= 12 && !memcmp(d + 4, "ftyp", 4))
+        return !memcmp(d + 8, "hei", 3) || !memcmp(d + 8, "mif1", 4) ? "HEIC/HEIF" : "ISO media";
+    if (n >= 12 && !memcmp(d, "RIFF", 4) && !memcmp(d + 8, "WEBP", 4))
+        return "WebP";
+    if (n >= 6 && !memcmp(d, "GIF8", 4))
+        return "GIF";
+    if (n >= 2 && d[0] == 'B' && d[1] == 'M')
+        return "BMP";
+    if (n >= 4 && (!memcmp(d, "II*\0", 4) || !memcmp(d, "MM\0*", 4)))
+        return "TIFF";
+    return NULL;
+}
+
+smp_status smp_image_read_memory(smp_image *img, const void *data, size_t size, uint64_t max_pixels)
+{
+    if (!img || (!data && size))
+        return SMP_ERR_ARG;
+    const uint8_t *d = data;
+    uint8_t *exif = NULL;
+    size_t exif_len = 0;
+    smp_status st;
+    smp_image_set_icc(img, NULL, 0);
+    if (size == 0)
+        return smp__fail(img->msg, SMP_ERR_FORMAT, "file is empty");
+    if (size >= 8 && !memcmp(d, "\x89PNG\r\n\x1a\n", 8)) {
+        st = smp__png_decode(img, d, size, max_pixels, &exif, &exif_len);
+    } else if (size >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) {
+        st = smp__jpeg_decode(img, d, size, max_pixels, &exif, &exif_len);
+    } else {
+        const char *other = other_format(d, size);
+        if (other)
+            return smp__fail(img->msg, SMP_ERR_FORMAT,
+                             "is a %s image; only PNG and JPEG are supported", other);
+        return smp__fail(img->msg, SMP_ERR_FORMAT, "not a PNG or JPEG image");
+    }
+    if (st == SMP_OK)
+        st = smp__image_orient(img, smp__exif_orientation(exif, exif_len));
+    free(exif);
+    return st;
+}
+
+smp_status smp_image_read_file(smp_image *img, const char *path, uint64_t max_pixels)
+{
+    if (!img || !path)
+        return SMP_ERR_ARG;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return smp__fail(img->msg, SMP_ERR_READ, "cannot open: %s", strerror(errno));
+    struct stat sb = {0};
+    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        int dir = S_ISDIR(sb.st_mode);
+        fclose(f);
+        return smp__fail(img->msg, SMP_ERR_READ, dir ? "is a directory" : "is not a regular file");
+    }
+    if ((uintmax_t)sb.st_size > SIZE_MAX) {
+        fclose(f);
+        return smp__fail(img->msg, SMP_ERR_LIMIT, "file is too large to read");
+    }
+    size_t size = (size_t)sb.st_size;
+    uint8_t *buf = malloc(size ? size : 1);
+    if (!buf) {
+        fclose(f);
+        return smp__fail(img->msg, SMP_ERR_NOMEM, "cannot allocate %zu bytes to read it", size);
+    }
+    size_t got = fread(buf, 1, size, f);
+    int err = ferror(f) ? errno : 0;
+    fclose(f);
+    smp_status st;
+    if (err)
+        st = smp__fail(img->msg, SMP_ERR_READ, "read error: %s", strerror(err));
+    else
+        st = smp_image_read_memory(img, buf, got, max_pixels);
+    free(buf);
+    return st;
+}
+
+static bool has_ext(const char *path, const char *ext)
+{
+    size_t n = strlen(path), e = strlen(ext);
+    return n > e && strcasecmp(path + n - e, ext) == 0;
+}
+
+smp_format smp_format_for_path(const char *path)
+{
+    if (has_ext(path, ".png"))
+        return SMP_FORMAT_PNG;
+    if (has_ext(path, ".jpg") || has_ext(path, ".jpeg"))
+        return SMP_FORMAT_JPEG;
+    return SMP_FORMAT_NONE;
+}
+
+/* Writes to a temporary file beside path and renames it into place, so a
+ * reader never sees a partial image and a failure leaves nothing behind.
+ * Without overwrite, link() publishes it only if path does not exist yet,
+ * with no window between the check and the write. */
+smp_status smp_image_write_file(smp_image *img, const char *path, const smp_params *params)
+{
+    if (!img || !path || !img->px)
+        return img ? smp__fail(img->msg, SMP_ERR_ARG, "nothing to write") : SMP_ERR_ARG;
+    smp_format fmt = smp_format_for_path(path);
+    if (fmt == SMP_FORMAT_NONE)
+        return smp__fail(img->msg, SMP_ERR_ARG, "unknown output type; name it .png, .jpg or .jpeg");
+    int overwrite = params ? params->overwrite : 0;
+    int quality = params ? params->jpeg_quality : 92;
+    struct stat sb;
+    if (!overwrite && lstat(path, &sb) == 0)
+        return smp__fail(img->msg, SMP_ERR_EXISTS, "exists; use --force to replace it");
+
+    size_t n = strlen(path);
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+    char *tmp = malloc(n + 16);
+    if (!tmp)
+        return smp__fail(img->msg, SMP_ERR_NOMEM, "cannot allocate a file name");
+    snprintf(tmp, n + 16, "%.*s.%s.XXXXXX", (int)dirlen, path, path + dirlen);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        smp_status st = smp__fail(img->msg, SMP_ERR_WRITE, "cannot create a file in its folder: %s",
+                                  strerror(errno));
+        free(tmp);
+        return st;
+    }
+    fchmod(fd, 0644);
+    FILE *f = fdopen(fd, "wb");
+    smp_status st;
+    if (!f) {
+        close(fd);
+        st = smp__fail(img->msg, SMP_ERR_WRITE, "cannot open for writing: %s", strerror(errno));
+    } else {
+        st = fmt == SMP_FORMAT_PNG ? smp__png_encode(img, f, img->msg)
+                                   : smp__jpeg_encode(img, f, quality, img->msg);
+        int err = 0;
+        if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0)
+            err = errno ? errno : EIO;
+        if (fclose(f) != 0 && !err)
+            err = errno;
+        if (st == SMP_OK && err)
+            st = smp__fail(img->msg, SMP_ERR_WRITE, "write failed: %s", strerror(err));
+        else if (st != SMP_OK && err)
+            smp__fail(img->msg, SMP_ERR_WRITE, "write failed: %s", strerror(err));
+    }
+    if (st == SMP_OK) {
+        if (overwrite) {
+            if (rename(tmp, path) != 0)
+                st = smp__fail(img->msg, SMP_ERR_WRITE, "cannot rename into place: %s",
+                               strerror(errno));
+        } else if (link(tmp, path) != 0) {
+            int e = errno;
+            if (e == EEXIST)
+                st = smp__fail(img->msg, SMP_ERR_EXISTS, "exists; use --force to replace it");
+            else if (e == EPERM || e == ENOTSUP || e == EXDEV || e == EMLINK) {
+                /* Filesystems without hard links: a plain rename after the check above. */
+                if (rename(tmp, path) != 0)
+                    st = smp__fail(img->msg, SMP_ERR_WRITE, "cannot rename into place: %s",
+                                   strerror(errno));
+            } else {
+                st = smp__fail(img->msg, SMP_ERR_WRITE, "cannot publish: %s", strerror(e));
+            }
+        }
+    }
+    unlink(tmp); /* after link() or on failure; after rename() it is already gone */
+    free(tmp);
+    return st;
+}

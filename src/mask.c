@@ -1,0 +1,177 @@
+/* Mask -> coverage: semantics, size checks, resampling and feathering. */
+#include "stages.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void smp__coverage_free(smp_coverage *cov)
+{
+    free(cov->c);
+    memset(cov, 0, sizeof *cov);
+}
+
+/* A mask "has real transparency" when its alpha channel is not all opaque;
+ * then alpha is the painted area. Otherwise luminance is coverage. */
+static int uses_alpha(const smp_image *m)
+{
+    if (m->ch != 2 && m->ch != 4)
+        return 0;
+    size_t n = (size_t)m->w * m->h;
+    for (size_t i = 0; i < n; i++)
+        if (m->px[i * m->ch + m->ch - 1] != 255)
+            return 1;
+    return 0;
+}
+
+static uint8_t mask_value(const smp_image *m, int alpha, size_t i)
+{
+    const uint8_t *p = m->px + i * m->ch;
+    if (alpha)
+        return p[m->ch - 1];
+    if (m->ch <= 2)
+        return p[0];
+    return (uint8_t)((2126u * p[0] + 7152u * p[1] + 722u * p[2] + 5000u) / 10000u);
+}
+
+static int same_aspect(double aw, double ah, double bw, double bh)
+{
+    return fabs(aw / ah - bw / bh) <= 0.01 * (bw / bh);
+}
+
+smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *m, uint32_t w, uint32_t h,
+                                   int photo_orientation, smp_notes *notes, char *msg)
+{
+    memset(cov, 0, sizeof *cov);
+    if (m->w != w || m->h != h) {
+        if (!same_aspect(m->w, m->h, w, h)) {
+            if (photo_orientation >= 5 && same_aspect(m->w, m->h, h, w))
+                return smp__fail(msg, SMP_ERR_MISMATCH,
+                                 "%ux%u does not match photo %ux%u; it matches the photo as stored "
+                                 "before its EXIF rotation (orientation %d): draw the mask on the "
+                                 "photo as it is displayed",
+                                 (unsigned)m->w, (unsigned)m->h, (unsigned)w, (unsigned)h,
+                                 photo_orientation);
+            return smp__fail(msg, SMP_ERR_MISMATCH, "%ux%u does not match photo %ux%u",
+                             (unsigned)m->w, (unsigned)m->h, (unsigned)w, (unsigned)h);
+        }
+        smp__note(notes, "mask resampled from %ux%u to %ux%u", (unsigned)m->w, (unsigned)m->h,
+                  (unsigned)w, (unsigned)h);
+    }
+    size_t n = (size_t)w * h; /* the photo's size was checked at decode */
+    cov->c = malloc(n);
+    if (!cov->c)
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the %ux%u coverage", (unsigned)w,
+                         (unsigned)h);
+    cov->w = w;
+    cov->h = h;
+    int alpha = uses_alpha(m);
+    if (m->w == w && m->h == h) {
+        for (size_t i = 0; i < n; i++)
+            cov->c[i] = mask_value(m, alpha, i);
+        return SMP_OK;
+    }
+    /* Bilinear at pixel centres: masks are smooth shapes, and upscaling a
+     * small mask should not leave stair steps in the density. */
+    const double sx = (double)m->w / w, sy = (double)m->h / h;
+    for (uint32_t y = 0; y < h; y++) {
+        double fy = (y + 0.5) * sy - 0.5;
+        fy = fy < 0 ? 0 : fy > m->h - 1 ? m->h - 1 : fy;
+        uint32_t y0 = (uint32_t)fy, y1 = y0 + 1 < m->h ? y0 + 1 : y0;
+        double ay = fy - y0;
+        for (uint32_t x = 0; x < w; x++) {
+            double fx = (x + 0.5) * sx - 0.5;
+            fx = fx < 0 ? 0 : fx > m->w - 1 ? m->w - 1 : fx;
+            uint32_t x0 = (uint32_t)fx, x1 = x0 + 1 < m->w ? x0 + 1 : x0;
+            double ax = fx - x0;
+            double top = mask_value(m, alpha, (size_t)y0 * m->w + x0) * (1 - ax) +
+                         mask_value(m, alpha, (size_t)y0 * m->w + x1) * ax;
+            double bot = mask_value(m, alpha, (size_t)y1 * m->w + x0) * (1 - ax) +
+                         mask_value(m, alpha, (size_t)y1 * m->w + x1) * ax;
+            cov->c[(size_t)y * w + x] = (uint8_t)lrint(top * (1 - ay) + bot * ay);
+        }
+    }
+    return SMP_OK;
+}
+
+/* One box pass of radius r over n contiguous samples, src to dst; the
+ * edges are clamped, so a flat field stays flat. */
+static void box_pass(const uint8_t *src, uint8_t *dst, size_t n, int r)
+{
+    const size_t width = 2 * (size_t)r + 1;
+    uint32_t sum = 0;
+    for (long i = -r; i <= r; i++)
+        sum += src[i < 0 ? 0 : (size_t)i >= n ? n - 1 : (size_t)i];
+    for (size_t i = 0; i < n; i++) {
+        dst[i] = (uint8_t)((sum + width / 2) / width);
+        size_t out = i < (size_t)r ? 0 : i - r;
+        size_t in = i + r + 1 >= n ? n - 1 : i + r + 1;
+        sum += src[in];
+        sum -= src[out];
+    }
+}
+
+/* Three box passes in place on a contiguous line, using tmp (n bytes). */
+static void blur_line(uint8_t *line, uint8_t *tmp, size_t n, int r)
+{
+    box_pass(line, tmp, n, r);
+    box_pass(tmp, line, n, r);
+    box_pass(line, tmp, n, r);
+    memcpy(line, tmp, n);
+}
+
+smp_status smp__coverage_feather(smp_coverage *cov, double width_px, char *msg)
+{
+    /* A Gaussian step rises from 10 % to 90 % over 2.563 sigma; three box
+     * passes of width 2r+1 have the variance of a Gaussian with r(r+1). */
+    double sigma = width_px / 2.563;
+    int r = (int)lrint((sqrt(4 * sigma * sigma + 1) - 1) / 2);
+    if (r < 1)
+        return SMP_OK;
+    const uint32_t w = cov->w, h = cov->h;
+    size_t longest = w > h ? w : h;
+    uint8_t *line = malloc(longest * 2);
+    if (!line)
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the feather buffer");
+    uint8_t *tmp = line + longest;
+    for (uint32_t y = 0; y < h; y++)
+        blur_line(cov->c + (size_t)y * w, tmp, w, r);
+    for (uint32_t x = 0; x < w; x++) {
+        for (uint32_t y = 0; y < h; y++)
+            line[y] = cov->c[(size_t)y * w + x];
+        blur_line(line, tmp, h, r);
+        for (uint32_t y = 0; y < h; y++)
+            cov->c[(size_t)y * w + x] = line[y];
+    }
+    free(line);
+    return SMP_OK;
+}
+
+void smp__note(smp_notes *notes, const char *fmt, ...)
+{
+    char buf[SMP_MSG_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    char **items = realloc(notes->items, (notes->count + 1) * sizeof *items);
+    if (!items)
+        return; /* a note is informational; losing one under memory pressure is harmless */
+    notes->items = items;
+    size_t len = strlen(buf) + 1;
+    char *copy = malloc(len);
+    if (!copy)
+        return;
+    memcpy(copy, buf, len);
+    notes->items[notes->count++] = copy;
+}
+
+void smp__notes_clear(smp_notes *notes)
+{
+    for (size_t i = 0; i < notes->count; i++)
+        free(notes->items[i]);
+    free(notes->items);
+    notes->items = NULL;
+    notes->count = 0;
+}

@@ -1,0 +1,147 @@
+/* The params handle: every setting, validated, with defaults from SMP-FACTS.md. */
+#include "internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+smp_params *smp_params_new(void)
+{
+    smp_params *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->seed = 1;
+    p->density = 90.0;  /* follicular units are 87-120/cm²; 1 mm spacing gives 62-70 */
+    p->dot_mm = 0.15;   /* healed impressions are 0.09-0.17 mm */
+    p->px_per_mm = 0.0;
+    p->feather_mm = 4.0;
+    p->opacity = 0.85;
+    /* Carbon black seen through healed epidermis reads as a neutral dark grey. */
+    p->pigment[0] = p->pigment[1] = p->pigment[2] = 0x2b;
+    p->max_pixels = SMP_DEFAULT_MAX_PIXELS;
+    p->jpeg_quality = 92;
+    return p;
+}
+
+void smp_params_free(smp_params *p) { free(p); }
+
+const char *smp_params_message(const smp_params *p) { return p ? p->msg : "no params"; }
+
+static smp_status check_range(smp_params *p, const char *what, double v, double lo, double hi,
+                              const char *unit)
+{
+    if (!p)
+        return SMP_ERR_ARG;
+    if (!isfinite(v) || v < lo || v > hi)
+        return smp__fail(p->msg, SMP_ERR_ARG, "%s %g %s is outside %g..%g", what, v, unit, lo, hi);
+    return SMP_OK;
+}
+
+smp_status smp_params_set_seed(smp_params *p, uint64_t seed)
+{
+    if (!p)
+        return SMP_ERR_ARG;
+    p->seed = seed;
+    return SMP_OK;
+}
+
+smp_status smp_params_set_density(smp_params *p, double v)
+{
+    smp_status st = check_range(p, "density", v, 1, 400, "dots/cm²");
+    if (st == SMP_OK)
+        p->density = v;
+    return st;
+}
+
+smp_status smp_params_set_dot_diameter(smp_params *p, double v)
+{
+    smp_status st = check_range(p, "dot diameter", v, 0.02, 1.0, "mm");
+    if (st == SMP_OK)
+        p->dot_mm = v;
+    return st;
+}
+
+smp_status smp_params_set_px_per_mm(smp_params *p, double v)
+{
+    smp_status st = v == 0.0 ? (p ? SMP_OK : SMP_ERR_ARG)
+                             : check_range(p, "scale", v, 0.5, 1000, "px/mm");
+    if (st == SMP_OK)
+        p->px_per_mm = v;
+    return st;
+}
+
+smp_status smp_params_set_feather(smp_params *p, double v)
+{
+    smp_status st = check_range(p, "feather", v, 0, 50, "mm");
+    if (st == SMP_OK)
+        p->feather_mm = v;
+    return st;
+}
+
+smp_status smp_params_set_pigment(smp_params *p, uint8_t r, uint8_t g, uint8_t b)
+{
+    if (!p)
+        return SMP_ERR_ARG;
+    p->pigment[0] = r;
+    p->pigment[1] = g;
+    p->pigment[2] = b;
+    return SMP_OK;
+}
+
+smp_status smp_params_set_opacity(smp_params *p, double v)
+{
+    smp_status st = check_range(p, "opacity", v, 0, 1, "");
+    if (st == SMP_OK)
+        p->opacity = v;
+    return st;
+}
+
+smp_status smp_params_set_max_pixels(smp_params *p, uint64_t v)
+{
+    if (!p)
+        return SMP_ERR_ARG;
+    if (v == 0)
+        return smp__fail(p->msg, SMP_ERR_ARG, "the pixel limit must be positive");
+    p->max_pixels = v;
+    return SMP_OK;
+}
+
+smp_status smp_params_set_jpeg_quality(smp_params *p, int v)
+{
+    smp_status st = check_range(p, "JPEG quality", v, 1, 100, "");
+    if (st == SMP_OK)
+        p->jpeg_quality = v;
+    return st;
+}
+
+smp_status smp_params_set_overwrite(smp_params *p, int allow)
+{
+    if (!p)
+        return SMP_ERR_ARG;
+    p->overwrite = allow != 0;
+    return SMP_OK;
+}
+
+smp_status smp_params_set_progress(smp_params *p, smp_progress_fn fn, void *user)
+{
+    if (!p)
+        return SMP_ERR_ARG;
+    p->progress = fn;
+    p->progress_user = user;
+    return SMP_OK;
+}
+
+uint64_t smp_params_seed(const smp_params *p) { return p->seed; }
+double smp_params_density(const smp_params *p) { return p->density; }
+double smp_params_dot_diameter(const smp_params *p) { return p->dot_mm; }
+double smp_params_px_per_mm(const smp_params *p) { return p->px_per_mm; }
+double smp_params_feather(const smp_params *p) { return p->feather_mm; }
+double smp_params_opacity(const smp_params *p) { return p->opacity; }
+uint64_t smp_params_max_pixels(const smp_params *p) { return p->max_pixels; }
+int smp_params_jpeg_quality(const smp_params *p) { return p->jpeg_quality; }
+
+void smp_params_pigment(const smp_params *p, uint8_t rgb[3])
+{
+    rgb[0] = p->pigment[0];
+    rgb[1] = p->pigment[1];
+    rgb[2] = p->pigment[2];
+}

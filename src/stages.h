@@ -1,0 +1,68 @@
+/* Interfaces between the pipeline's stages (mask -> sample -> render). */
+#ifndef SMP_STAGES_H
+#define SMP_STAGES_H
+
+#include "internal.h"
+
+/* A coverage field: how much of the full density each photo pixel gets,
+ * 0..255, after mask resampling and feathering. */
+typedef struct smp_coverage {
+    uint8_t *c;
+    uint32_t w, h;
+} smp_coverage;
+
+/* Notes go to the result, so the caller decides whether to show them. */
+typedef struct smp_notes {
+    char **items;
+    size_t count;
+} smp_notes;
+void smp__note(smp_notes *notes, const char *fmt, ...) SMP_PRINTF(2, 3);
+void smp__notes_clear(smp_notes *notes);
+
+/* Builds the coverage from a decoded mask for a photo of w x h pixels shown
+ * with the given EXIF orientation. Resamples a mask of the same aspect. */
+smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *mask, uint32_t w, uint32_t h,
+                                   int photo_orientation, smp_notes *notes, char *msg);
+/* Blurs the coverage so density ramps across the mask edge over about
+ * width_px (10-90 %), with three box passes approximating a Gaussian. */
+smp_status smp__coverage_feather(smp_coverage *cov, double width_px, char *msg);
+void smp__coverage_free(smp_coverage *cov);
+
+/* A dot in pixel coordinates, as the renderer needs it. */
+typedef struct smp_pdot {
+    float x, y;    /* centre, px */
+    float r;       /* radius, px */
+    float excl;    /* exclusion radius while sampling, px */
+    float opacity; /* 0..1 */
+    uint8_t layer;
+} smp_pdot;
+
+typedef struct smp_dots {
+    smp_pdot *d;
+    size_t n, cap;
+} smp_dots;
+void smp__dots_free(smp_dots *dots);
+
+typedef struct smp_sample_spec {
+    double density_cm2;   /* where coverage is 255 */
+    double px_per_mm;
+    double dot_mm;        /* mean healed diameter */
+    double opacity;       /* mean */
+    uint64_t seed;
+    uint8_t layer;
+} smp_sample_spec;
+
+/* Variable-density Poisson-disk dots over the coverage (see sample.c). */
+smp_status smp__sample(const smp_coverage *cov, const smp_sample_spec *spec, smp_dots *out,
+                       char *msg);
+
+/* Exclusion radius (mm) at full coverage for a density, from the sampler's
+ * own calibrated packing. */
+double smp__exclusion_mm(double density_cm2);
+
+/* Draws dots into an RGB image in linear light; pixels no dot reaches keep
+ * their bytes. sigma_px is the Gaussian edge of the pigment. */
+smp_status smp__render(smp_image *rgb, const smp_dots *dots, const uint8_t pigment[3],
+                       double sigma_px, char *msg);
+
+#endif

@@ -1,0 +1,31 @@
+#!/bin/sh
+# Checks the libraries a make target needs and installs the missing Debian
+# packages when it can (root with apt-get); otherwise prints one line naming
+# them and fails. Usage: tools/deps.sh build|test
+set -u
+want=${1:-build}
+
+missing=""
+have_pc() { command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$1"; }
+have_header() { printf '#include <%s>\n' "$1" | ${CC:-cc} -E -x c - >/dev/null 2>&1; }
+
+command -v pkg-config >/dev/null 2>&1 || missing="$missing pkgconf"
+have_header png.h || missing="$missing libpng-dev"
+have_header jpeglib.h || missing="$missing libjpeg-dev"
+if [ "$want" = test ]; then
+    have_pc cmocka || have_header cmocka.h 2>/dev/null || missing="$missing libcmocka-dev"
+fi
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "smpsim: installing$missing" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    # shellcheck disable=SC2086
+    apt-get install -y -q --no-install-recommends $missing >/dev/null 2>&1 ||
+        { apt-get update -q >/dev/null 2>&1 &&
+          apt-get install -y -q --no-install-recommends $missing >/dev/null; } && exit 0
+    echo "smpsim: could not install$missing with apt-get" >&2
+    exit 1
+fi
+echo "smpsim: missing prerequisites; install the Debian packages:$missing" >&2
+exit 1
