@@ -49,7 +49,7 @@ smp_status smp__png_decode(smp_image *img, const uint8_t *data, size_t size, uin
         png_destroy_read_struct(&png, NULL, NULL);
         return smp__fail(img->msg, SMP_ERR_NOMEM, "cannot create a PNG decoder");
     }
-    smp_status status = SMP_ERR_FORMAT;
+    volatile smp_status status = SMP_ERR_FORMAT;
     if (setjmp(c.jb)) {
         free(c.rows);
         free(*exif);

@@ -8,10 +8,12 @@
  *
  * Algorithm: Bridson's active-list growth with a variable radius, seeded by
  * a raster scan of the background grid so every disconnected treated region
- * is filled. Where coverage drops below 1/16 the radius is capped and
- * candidates are thinned with probability c / (1/16) instead, which keeps
- * the neighbour search bounded and the mean density proportional to the
- * coverage. Every random draw is keyed by (seed, layer, stream, counter). */
+ * is filled. Where coverage drops below 1/16 the radius is capped, and the
+ * finished dots there are thinned, each kept with probability c / (1/16):
+ * this keeps the neighbour search bounded and the mean density proportional
+ * to the coverage. (Thinning candidates instead would not work: the active
+ * list simply tries again.) Every random draw is keyed by (seed, layer,
+ * stream, counter). */
 #include "rng.h"
 #include "stages.h"
 
@@ -55,17 +57,29 @@ static uint8_t cover_at(const smp_coverage *c, double x, double y)
     return c->c[(size_t)y * c->w + (size_t)x];
 }
 
-/* Radius for a candidate at coverage c, or 0 when thinning rejects it. */
-static double radius_for(const sampler *s, uint8_t c, uint64_t key)
+/* Exclusion radius at coverage c; 0 where nothing may be placed. */
+static double radius_for(const sampler *s, uint8_t c)
 {
     if (c == 0)
         return 0;
-    if (c < MIN_COVER) {
-        if (smp__u01(smp__hash(s->spec->seed, s->spec->layer * 16u + STREAM_THIN, key, 0)) * MIN_COVER >= c)
-            return 0;
-        return s->r_full * sqrt(255.0 / MIN_COVER);
+    return s->r_full * sqrt(255.0 / (c < MIN_COVER ? MIN_COVER : c));
+}
+
+/* Drops dots in sparse areas with probability 1 - c / MIN_COVER, keyed by
+ * the dot's index, and compacts the array in order. */
+static void thin_sparse(const sampler *s)
+{
+    smp_dots *o = s->out;
+    size_t kept = 0;
+    for (size_t i = 0; i < o->n; i++) {
+        const smp_pdot *d = &o->d[i];
+        double c = cover_at(s->cov, d->x, d->y);
+        if (c < MIN_COVER &&
+            smp__u01(smp__hash(s->spec->seed, s->spec->layer * 16u + STREAM_THIN, i, 0)) * MIN_COVER >= c)
+            continue;
+        o->d[kept++] = *d;
     }
-    return s->r_full * sqrt(255.0 / c);
+    o->n = kept;
 }
 
 static int conflicts(const sampler *s, double x, double y, double r)
@@ -142,7 +156,7 @@ static int grow(sampler *s)
             /* Uniform in area over the annulus [pr, 2 pr]. */
             double d = pr * sqrt(1.0 + 3.0 * smp__u01(smp__mix64(c)));
             double x = px + d * cos(ang), y = py + d * sin(ang);
-            double r = radius_for(s, cover_at(s->cov, x, y), c);
+            double r = radius_for(s, cover_at(s->cov, x, y));
             if (r <= 0 || conflicts(s, x, y, r))
                 continue;
             if (!push_dot(s, x, y, r))
@@ -180,7 +194,7 @@ smp_status smp__sample(const smp_coverage *cov, const smp_sample_spec *spec, smp
                 continue;
             uint64_t h = smp__hash(spec->seed, spec->layer * 16u + STREAM_SEED, gx, gy);
             double x = (gx + smp__u01(h)) * s.cell, y = (gy + smp__u01(smp__mix64(h))) * s.cell;
-            double r = radius_for(&s, cover_at(cov, x, y), h);
+            double r = radius_for(&s, cover_at(cov, x, y));
             if (r <= 0 || conflicts(&s, x, y, r))
                 continue;
             ok = push_dot(&s, x, y, r) && grow(&s);
@@ -188,6 +202,8 @@ smp_status smp__sample(const smp_coverage *cov, const smp_sample_spec *spec, smp
     }
     free(s.grid);
     free(s.active);
+    if (ok)
+        thin_sparse(&s);
     if (!ok) {
         smp__dots_free(out);
         return smp__fail(msg, SMP_ERR_NOMEM, "out of memory while placing dots");

@@ -1,0 +1,14 @@
+#!/bin/sh
+# Runs every unit test binary and the CLI tests; prints one closing line
+# "N passed, N failed" (suites, not cases: cmocka prints per-case lines).
+set -u
+build=${1:-build}
+pass=0
+fail=0
+for t in "$build"/tests/test_*; do
+    [ -x "$t" ] || continue
+    if "$t"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: $t"; fi
+done
+if tests/cli.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/cli.sh"; fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
