@@ -27,6 +27,7 @@ TEST_SRC := $(wildcard tests/test_*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+IMGTOOL  := $(BUILD)/tests/imgtool
 LIB      := $(BUILD)/libsmpsim.a
 BIN      := $(BUILD)/smpsim
 GEN      := $(BUILD)/tools/gen_scalp
@@ -58,6 +59,10 @@ $(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
 	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags cmocka 2>/dev/null) $< $(LIB) \
 	    $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka) $(LDLIBS_ALL) -o $@
 
+$(IMGTOOL): tests/imgtool.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $< $(LIB) $(LDLIBS_ALL) -o $@
+
 $(GEN): tools/gen_scalp.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $< $(LIB) $(LDLIBS_ALL) -o $@
@@ -77,7 +82,7 @@ demo: all
 	$(BIN) render samples/scalp.jpg samples/scalp.mask.png --px-per-mm 8 -o out/after.png --force
 	@echo "demo: wrote out/preview.jpg (before/after) and out/after.png"
 
-test: check-test-deps all $(TESTS) $(GEN)
+test: check-test-deps all $(TESTS) $(IMGTOOL) $(GEN)
 	@tests/run.sh $(BUILD)
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.

@@ -1,0 +1,123 @@
+/* Helper for the CLI tests: facts about images, decoded by smpsim itself.
+ *   imgtool info FILE                 prints "WIDTH HEIGHT CHANNELS ORIENTATION"
+ *   imgtool same A B                  exit 0 if the decoded pixels are identical
+ *   imgtool outside-same A B MASK R   exit 0 if pixels farther than R px from
+ *                                     every non-black mask pixel are identical
+ *   imgtool exif-jpeg W H TAG OUT     writes a JPEG whose EXIF orientation is TAG */
+#include "smpsim.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jpeglib.h>
+
+static smp_image *load(const char *path)
+{
+    smp_image *img = smp_image_new();
+    if (!img || smp_image_read_file(img, path, 0) != SMP_OK) {
+        fprintf(stderr, "imgtool: %s: %s\n", path, img ? smp_image_message(img) : "out of memory");
+        exit(2);
+    }
+    return img;
+}
+
+static size_t bytes(const smp_image *img)
+{
+    return (size_t)smp_image_width(img) * smp_image_height(img) * smp_image_channels(img);
+}
+
+/* Squared distance transform would be exact; a box dilation by r is enough
+ * here because the CLI tests use r as a conservative bound. */
+static int outside_same(const smp_image *a, const smp_image *b, const smp_image *m, int r)
+{
+    uint32_t w = smp_image_width(a), h = smp_image_height(a);
+    if (smp_image_width(m) != w || smp_image_height(m) != h)
+        return 2;
+    const uint8_t *mp = smp_image_cdata(m);
+    int mc = smp_image_channels(m), ch = smp_image_channels(a);
+    uint8_t *near = calloc((size_t)w * h, 1);
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++) {
+            if (!mp[((size_t)y * w + x) * mc])
+                continue;
+            for (int dy = -r; dy <= r; dy++) {
+                long yy = (long)y + dy;
+                if (yy < 0 || yy >= (long)h)
+                    continue;
+                long x0 = (long)x - r < 0 ? 0 : (long)x - r, x1 = (long)x + r >= (long)w ? w - 1 : (long)x + r;
+                memset(near + (size_t)yy * w + x0, 1, (size_t)(x1 - x0 + 1));
+            }
+        }
+    size_t changed = 0;
+    for (size_t i = 0; i < (size_t)w * h; i++)
+        if (!near[i] && memcmp(smp_image_cdata(a) + i * ch, smp_image_cdata(b) + i * ch, (size_t)ch))
+            changed++;
+    free(near);
+    if (changed)
+        fprintf(stderr, "imgtool: %zu pixels changed outside the mask\n", changed);
+    return changed ? 1 : 0;
+}
+
+static int exif_jpeg(int w, int h, int tag, const char *out)
+{
+    uint8_t exif[6 + 26] = "Exif\0\0II*\0\x08\0\0\0\x01\0\x12\x01\x03\0\x01\0\0\0";
+    exif[6 + 18] = (uint8_t)tag;
+    FILE *f = fopen(out, "wb");
+    if (!f)
+        return 3;
+    struct jpeg_compress_struct c;
+    struct jpeg_error_mgr e;
+    c.err = jpeg_std_error(&e);
+    jpeg_create_compress(&c);
+    jpeg_stdio_dest(&c, f);
+    c.image_width = (JDIMENSION)w;
+    c.image_height = (JDIMENSION)h;
+    c.input_components = 3;
+    c.in_color_space = JCS_RGB;
+    jpeg_set_defaults(&c);
+    jpeg_start_compress(&c, TRUE);
+    jpeg_write_marker(&c, JPEG_APP0 + 1, exif, sizeof exif);
+    uint8_t *row = malloc((size_t)w * 3);
+    for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w * 3; x++)
+            row[x] = (uint8_t)(100 + (x + y) % 50);
+        jpeg_write_scanlines(&c, &row, 1);
+    }
+    jpeg_finish_compress(&c);
+    jpeg_destroy_compress(&c);
+    free(row);
+    return fclose(f) ? 3 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && !strcmp(argv[1], "info")) {
+        smp_image *img = load(argv[2]);
+        printf("%u %u %d %d\n", (unsigned)smp_image_width(img), (unsigned)smp_image_height(img),
+               smp_image_channels(img), smp_image_orientation(img));
+        smp_image_free(img);
+        return 0;
+    }
+    if (argc == 4 && !strcmp(argv[1], "same")) {
+        smp_image *a = load(argv[2]), *b = load(argv[3]);
+        int same = smp_image_width(a) == smp_image_width(b) && smp_image_height(a) == smp_image_height(b) &&
+                   smp_image_channels(a) == smp_image_channels(b) &&
+                   !memcmp(smp_image_cdata(a), smp_image_cdata(b), bytes(a));
+        smp_image_free(a);
+        smp_image_free(b);
+        return same ? 0 : 1;
+    }
+    if (argc == 6 && !strcmp(argv[1], "outside-same")) {
+        smp_image *a = load(argv[2]), *b = load(argv[3]), *m = load(argv[4]);
+        int rc = outside_same(a, b, m, atoi(argv[5]));
+        smp_image_free(a);
+        smp_image_free(b);
+        smp_image_free(m);
+        return rc;
+    }
+    if (argc == 6 && !strcmp(argv[1], "exif-jpeg"))
+        return exif_jpeg(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), argv[5]);
+    fprintf(stderr, "usage: imgtool info|same|outside-same|exif-jpeg ...\n");
+    return 1;
+}

@@ -1,0 +1,314 @@
+/* The pipeline through the public API: mask semantics, size checks, the
+ * untouched outside, determinism across thread counts, params validation,
+ * cancellation, and the before/after preview layout. */
+#include "testutil.h"
+
+#include <math.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "stages.h"
+
+static smp_image *photo_of(uint32_t w, uint32_t h)
+{
+    smp_image *img = smp_image_new();
+    assert_int_equal(smp_image_alloc(img, w, h, 3), SMP_OK);
+    fill_photo(img, w * 31 + h);
+    return img;
+}
+
+/* A grey mask, value v inside [x0,x1) x [y0,y1), 0 elsewhere. */
+static smp_image *rect_mask(uint32_t w, uint32_t h, uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1,
+                            uint8_t v)
+{
+    smp_image *m = smp_image_new();
+    assert_int_equal(smp_image_alloc(m, w, h, 1), SMP_OK);
+    uint8_t *p = smp_image_data(m);
+    for (uint32_t y = y0; y < y1; y++)
+        memset(p + (size_t)y * w + x0, v, x1 - x0);
+    return m;
+}
+
+static void test_mask_semantics(void **state)
+{
+    (void)state;
+    char msg[SMP_MSG_LEN];
+    smp_notes notes = {0};
+    smp_coverage cov;
+    /* Grey: luminance is coverage. */
+    smp_image *m = rect_mask(4, 4, 0, 0, 2, 4, 255);
+    smp_image_data(m)[3] = 100;
+    assert_int_equal(smp__coverage_from_mask(&cov, m, 4, 4, 1, &notes, msg), SMP_OK);
+    assert_int_equal(cov.c[0], 255);
+    assert_int_equal(cov.c[2], 0);
+    assert_int_equal(cov.c[3], 100);
+    smp__coverage_free(&cov);
+    smp_image_free(m);
+
+    /* RGB: white treats, black leaves, a mid grey is partial. */
+    m = smp_image_new();
+    assert_int_equal(smp_image_alloc(m, 3, 1, 3), SMP_OK);
+    memcpy(smp_image_data(m), "\xff\xff\xff\x00\x00\x00\x80\x80\x80", 9);
+    assert_int_equal(smp__coverage_from_mask(&cov, m, 3, 1, 1, &notes, msg), SMP_OK);
+    assert_int_equal(cov.c[0], 255);
+    assert_int_equal(cov.c[1], 0);
+    assert_int_equal(cov.c[2], 128);
+    smp__coverage_free(&cov);
+    smp_image_free(m);
+
+    /* Real transparency: alpha is the painted area, whatever the colour. */
+    m = smp_image_new();
+    assert_int_equal(smp_image_alloc(m, 2, 1, 4), SMP_OK);
+    memcpy(smp_image_data(m), "\x00\x00\x00\xff\xff\xff\xff\x00", 8);
+    assert_int_equal(smp__coverage_from_mask(&cov, m, 2, 1, 1, &notes, msg), SMP_OK);
+    assert_int_equal(cov.c[0], 255);
+    assert_int_equal(cov.c[1], 0);
+    smp__coverage_free(&cov);
+    /* An alpha channel that is all opaque is not transparency: luminance. */
+    memcpy(smp_image_data(m), "\x00\x00\x00\xff\xff\xff\xff\xff", 8);
+    assert_int_equal(smp__coverage_from_mask(&cov, m, 2, 1, 1, &notes, msg), SMP_OK);
+    assert_int_equal(cov.c[0], 0);
+    assert_int_equal(cov.c[1], 255);
+    smp__coverage_free(&cov);
+    smp_image_free(m);
+    assert_int_equal(notes.count, 0);
+}
+
+static void test_mask_sizes(void **state)
+{
+    (void)state;
+    char msg[SMP_MSG_LEN];
+    smp_notes notes = {0};
+    smp_coverage cov;
+    /* Same aspect within 1 %: resampled, with a note. */
+    smp_image *m = rect_mask(100, 75, 0, 0, 50, 75, 255);
+    assert_int_equal(smp__coverage_from_mask(&cov, m, 400, 300, 1, &notes, msg), SMP_OK);
+    assert_int_equal(notes.count, 1);
+    assert_non_null(strstr(notes.items[0], "100x75"));
+    assert_non_null(strstr(notes.items[0], "400x300"));
+    assert_int_equal(cov.c[150 * 400 + 10], 255);  /* left half treated */
+    assert_int_equal(cov.c[150 * 400 + 390], 0);   /* right half not */
+    smp__coverage_free(&cov);
+    smp_image_free(m);
+    smp__notes_clear(&notes);
+
+    /* Another aspect: an error naming both sizes. */
+    m = rect_mask(100, 100, 0, 0, 1, 1, 255);
+    assert_int_equal(smp__coverage_from_mask(&cov, m, 400, 300, 1, &notes, msg), SMP_ERR_MISMATCH);
+    assert_non_null(strstr(msg, "100x100"));
+    assert_non_null(strstr(msg, "400x300"));
+    assert_null(strstr(msg, "EXIF"));
+    smp_image_free(m);
+
+    /* A mask drawn on the photo as stored, before its EXIF rotation. */
+    m = rect_mask(400, 300, 0, 0, 1, 1, 255);
+    assert_int_equal(smp__coverage_from_mask(&cov, m, 300, 400, 6, &notes, msg), SMP_ERR_MISMATCH);
+    assert_non_null(strstr(msg, "before its EXIF rotation"));
+    smp_image_free(m);
+}
+
+/* Everything farther from the mask than the feather's reach, plus a dot's
+ * footprint, keeps its bytes; inside, the photo changes. */
+static void test_outside_is_byte_identical(void **state)
+{
+    (void)state;
+    const uint32_t W = 400, H = 300, X0 = 150, Y0 = 100, X1 = 250, Y1 = 200;
+    const double ppm = 5, feather = 3;
+    smp_image *photo = photo_of(W, H), *mask = rect_mask(W, H, X0, Y0, X1, Y1, 255);
+    smp_params *p = smp_params_new();
+    assert_int_equal(smp_params_set_px_per_mm(p, ppm), SMP_OK);
+    assert_int_equal(smp_params_set_feather(p, feather), SMP_OK);
+    smp_result *r = smp_result_new();
+    assert_int_equal(smp_simulate(r, p, photo, mask), SMP_OK);
+    size_t n;
+    smp_result_dots(r, &n);
+    assert_true(n > 100);
+    /* Three box passes reach 3 x their radius; a dot reaches r + 4 sigma. */
+    double sigma = feather * ppm / 2.563, box = (sqrt(4 * sigma * sigma + 1) - 1) / 2;
+    double reach = 3 * ceil(box) + 2 + (0.15 * 1.1 / 2) * ppm + 4 * 0.3 + 1;
+    const uint8_t *a = smp_image_cdata(smp_result_after(r)), *b = smp_image_cdata(photo);
+    size_t far = 0, inside_changed = 0, inside = 0;
+    for (uint32_t y = 0; y < H; y++)
+        for (uint32_t x = 0; x < W; x++) {
+            double dx = x < X0 ? X0 - x : x >= X1 ? x - X1 + 1 : 0;
+            double dy = y < Y0 ? Y0 - y : y >= Y1 ? y - Y1 + 1 : 0;
+            int same = !memcmp(a + ((size_t)y * W + x) * 3, b + ((size_t)y * W + x) * 3, 3);
+            if (hypot(dx, dy) > reach) {
+                far++;
+                if (!same)
+                    fail_msg("pixel (%u,%u) changed %.1f px from the mask", x, y, hypot(dx, dy));
+            }
+            if (dx == 0 && dy == 0) {
+                inside++;
+                inside_changed += !same;
+            }
+        }
+    assert_true(far > W * H / 2);
+    assert_true(inside_changed > inside / 20);
+    /* Dots are reported in mm, inside the photo. */
+    const smp_dot *d = smp_result_dots(r, &n);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(d[i].x_mm >= 0 && d[i].x_mm < W / ppm && d[i].y_mm >= 0 && d[i].y_mm < H / ppm);
+        assert_true(fabs(d[i].diameter_mm - 0.15) < 0.0151);
+    }
+    assert_true(smp_result_px_per_mm(r) == ppm);
+    assert_false(smp_result_px_per_mm_assumed(r));
+    smp_result_free(r);
+    smp_params_free(p);
+    smp_image_free(mask);
+    smp_image_free(photo);
+}
+
+static smp_image *simulate_copy(const smp_params *p, const smp_image *photo, const smp_image *mask)
+{
+    smp_result *r = smp_result_new();
+    assert_int_equal(smp_simulate(r, p, photo, mask), SMP_OK);
+    const smp_image *after = smp_result_after(r);
+    smp_image *copy = smp_image_new();
+    assert_int_equal(smp_image_alloc(copy, smp_image_width(after), smp_image_height(after), 3), SMP_OK);
+    memcpy(smp_image_data(copy), smp_image_cdata(after),
+           (size_t)smp_image_width(after) * smp_image_height(after) * 3);
+    smp_result_free(r);
+    return copy;
+}
+
+static void test_deterministic_across_threads_and_seeds(void **state)
+{
+    (void)state;
+    smp_image *photo = photo_of(640, 480), *mask = rect_mask(640, 480, 80, 60, 560, 420, 255);
+    smp_params *p = smp_params_new();
+    smp_params_set_px_per_mm(p, 4);
+    smp_params_set_seed(p, 99);
+    smp_image *ref = simulate_copy(p, photo, mask);
+#ifdef _OPENMP
+    for (int t = 1; t <= 3; t++) {
+        omp_set_num_threads(t);
+        smp_image *img = simulate_copy(p, photo, mask);
+        assert_memory_equal(smp_image_cdata(img), smp_image_cdata(ref), 640 * 480 * 3);
+        smp_image_free(img);
+    }
+#endif
+    smp_params_set_seed(p, 100);
+    smp_image *other = simulate_copy(p, photo, mask);
+    assert_true(memcmp(smp_image_cdata(other), smp_image_cdata(ref), 640 * 480 * 3) != 0);
+    smp_image_free(other);
+    smp_image_free(ref);
+    smp_params_free(p);
+    smp_image_free(mask);
+    smp_image_free(photo);
+}
+
+static void test_black_mask_places_nothing(void **state)
+{
+    (void)state;
+    smp_image *photo = photo_of(200, 150), *mask = rect_mask(200, 150, 0, 0, 0, 0, 0);
+    smp_params *p = smp_params_new();
+    smp_result *r = smp_result_new();
+    assert_int_equal(smp_simulate(r, p, photo, mask), SMP_OK);
+    size_t n;
+    smp_result_dots(r, &n);
+    assert_int_equal(n, 0);
+    assert_memory_equal(smp_image_cdata(smp_result_after(r)), smp_image_cdata(photo), 200 * 150 * 3);
+    assert_int_equal(smp_result_note_count(r), 1);
+    assert_non_null(strstr(smp_result_note(r, 0), "nothing"));
+    /* Without a scale, the shorter side is assumed to span 200 mm. */
+    assert_true(smp_result_px_per_mm_assumed(r));
+    assert_true(fabs(smp_result_px_per_mm(r) - 150 / 200.0) < 1e-12);
+    smp_result_free(r);
+    smp_params_free(p);
+    smp_image_free(mask);
+    smp_image_free(photo);
+}
+
+static int cancel_at_once(void *user, double fraction)
+{
+    (void)fraction;
+    ++*(int *)user;
+    return 1;
+}
+
+static void test_params_validation_and_cancel(void **state)
+{
+    (void)state;
+    smp_params *p = smp_params_new();
+    assert_int_equal(smp_params_set_density(p, 5000), SMP_ERR_ARG);
+    assert_non_null(strstr(smp_params_message(p), "density"));
+    assert_true(smp_params_density(p) == 90); /* the old value is kept */
+    assert_int_equal(smp_params_set_dot_diameter(p, NAN), SMP_ERR_ARG);
+    assert_int_equal(smp_params_set_opacity(p, 1.5), SMP_ERR_ARG);
+    assert_int_equal(smp_params_set_px_per_mm(p, -3), SMP_ERR_ARG);
+    assert_int_equal(smp_params_set_jpeg_quality(p, 0), SMP_ERR_ARG);
+    assert_int_equal(smp_params_set_max_pixels(p, 0), SMP_ERR_ARG);
+    assert_true(smp_params_dot_diameter(p) == 0.15);
+
+    int calls = 0;
+    smp_params_set_progress(p, cancel_at_once, &calls);
+    smp_image *photo = photo_of(100, 80), *mask = rect_mask(100, 80, 10, 10, 90, 70, 255);
+    smp_result *r = smp_result_new();
+    assert_int_equal(smp_simulate(r, p, photo, mask), SMP_ERR_CANCELLED);
+    assert_int_equal(calls, 1);
+    assert_null(smp_result_after(r));
+    assert_int_equal(smp_simulate(r, p, NULL, mask), SMP_ERR_ARG);
+    smp_result_free(r);
+    smp_params_free(p);
+    smp_image_free(mask);
+    smp_image_free(photo);
+}
+
+static void check_preview(uint32_t w, uint32_t h, int want_stacked)
+{
+    smp_image *photo = photo_of(w, h), *mask = rect_mask(w, h, w / 4, h / 4, w * 3 / 4, h * 3 / 4, 255);
+    smp_params *p = smp_params_new();
+    smp_result *r = smp_result_new();
+    assert_int_equal(smp_simulate(r, p, photo, mask), SMP_OK);
+    smp_image *out = smp_image_new();
+    assert_int_equal(smp_preview_compose(out, photo, smp_result_after(r), p), SMP_OK);
+    uint32_t ow = smp_image_width(out), oh = smp_image_height(out);
+    uint32_t gap = want_stacked ? oh - 2 * h : ow - 2 * w;
+    assert_int_equal(want_stacked ? ow : oh, want_stacked ? w : h);
+    assert_true(gap >= 2 && gap < 40);
+    /* The before panel is the photo, except under its label (top-left). */
+    const uint8_t *o = smp_image_cdata(out), *ph = smp_image_cdata(photo);
+    size_t differ = 0, differ_outside_label = 0;
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++) {
+            int same = !memcmp(o + ((size_t)y * ow + x) * 3, ph + ((size_t)y * w + x) * 3, 3);
+            differ += !same;
+            differ_outside_label += !same && (x > w / 2 || y > h / 4);
+        }
+    assert_true(differ > 50);            /* the label is there */
+    assert_int_equal(differ_outside_label, 0);
+    /* The after panel holds the after image, past its own label. */
+    uint32_t ax = want_stacked ? 0 : w + gap, ay = want_stacked ? h + gap : 0;
+    const uint8_t *af = smp_image_cdata(smp_result_after(r));
+    for (uint32_t y = h / 2; y < h; y++)
+        assert_memory_equal(o + ((size_t)(ay + y) * ow + ax) * 3, af + (size_t)y * w * 3, (size_t)w * 3);
+    smp_image_free(out);
+    smp_result_free(r);
+    smp_params_free(p);
+    smp_image_free(mask);
+    smp_image_free(photo);
+}
+
+static void test_preview_layouts(void **state)
+{
+    (void)state;
+    check_preview(300, 400, 0); /* portrait: side by side */
+    check_preview(300, 300, 0); /* square: side by side */
+    check_preview(480, 300, 1); /* wider than tall: stacked */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_mask_semantics),
+        cmocka_unit_test(test_mask_sizes),
+        cmocka_unit_test(test_outside_is_byte_identical),
+        cmocka_unit_test(test_deterministic_across_threads_and_seeds),
+        cmocka_unit_test(test_black_mask_places_nothing),
+        cmocka_unit_test(test_params_validation_and_cancel),
+        cmocka_unit_test(test_preview_layouts),
+    };
+    return cmocka_run_group_tests_name("sim", tests, NULL, NULL);
+}
