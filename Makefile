@@ -82,8 +82,16 @@ demo: all
 	$(BIN) render samples/scalp.jpg samples/scalp.mask.png --px-per-mm 8 -o out/after.png --force
 	@echo "demo: wrote out/preview.jpg (before/after) and out/after.png"
 
-test: check-test-deps all $(TESTS) $(IMGTOOL) $(GEN)
-	@tests/run.sh $(BUILD)
+# With OpenMP on, a serial build is made too: the suite checks both give
+# the same bytes.
+ifeq ($(OPENMP)$(SAN),1)
+SERIAL_BIN := $(BUILD)/serial/smpsim
+$(SERIAL_BIN): FORCE
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/serial OPENMP=0 $(BUILD)/serial/smpsim
+endif
+
+test: check-test-deps all $(TESTS) $(IMGTOOL) $(GEN) $(SERIAL_BIN)
+	@SMPSIM_SERIAL_BIN=$(SERIAL_BIN) tests/run.sh $(BUILD)
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize: check-test-deps
@@ -107,5 +115,7 @@ font:
 
 clean:
 	rm -rf build out
+
+FORCE:
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -13,6 +13,13 @@
 #define SMP_PRINTF(f, a)
 #endif
 
+/* OpenMP directives that vanish, without a warning, in a serial build. */
+#ifdef _OPENMP
+#define SMP_OMP(directive) _Pragma(#directive)
+#else
+#define SMP_OMP(directive)
+#endif
+
 #define SMP_MSG_LEN 512
 #define SMP_PI 3.14159265358979323846
 #define SMP_SQRT1_2 0.70710678118654752440

@@ -101,7 +101,7 @@ smp_status smp__render(smp_image *img, const smp_dots *dots, const uint8_t pigme
 
     /* Ink normalisation over each dot's whole footprint, on or off the image. */
     long long nn = (long long)n;
-#pragma omp parallel for schedule(dynamic, 256)
+    SMP_OMP(omp parallel for schedule(dynamic, 256))
     for (long long i = 0; i < nn; i++) {
         const smp_pdot *d = &dots->d[i];
         extent e = footprint(d, sigma);
@@ -144,7 +144,7 @@ smp_status smp__render(smp_image *img, const smp_dots *dots, const uint8_t pigme
     free(fill);
 
     int failed = 0;
-#pragma omp parallel for schedule(dynamic, 1)
+    SMP_OMP(omp parallel for schedule(dynamic, 1))
     for (int b = 0; b < nb; b++) {
         if (start[b] == start[b + 1])
             continue;
@@ -161,7 +161,7 @@ smp_status smp__render(smp_image *img, const smp_dots *dots, const uint8_t pigme
         /* Per pixel: what remains of the photo (keep) and the ink over it. */
         float *buf = malloc((size_t)bw * (size_t)bh * 4 * sizeof *buf);
         if (!buf) {
-#pragma omp atomic write
+            SMP_OMP(omp atomic write)
             failed = 1;
             continue;
         }

@@ -123,6 +123,10 @@ for t in 1 2 3; do
     OMP_NUM_THREADS=$t "$smp" render "$sample" "$smask" --seed 5 -o "$o/t$t.png" || bad "render with $t threads"
 done
 if cmp -s "$o/t1.png" "$o/t2.png" && cmp -s "$o/t1.png" "$o/t3.png"; then ok; else bad "thread count changed the output bytes"; fi
+if [ -n "${SMPSIM_SERIAL_BIN:-}" ]; then # the OPENMP=0 build
+    "$SMPSIM_SERIAL_BIN" render "$sample" "$smask" --seed 5 -o "$o/serial.png" || bad "serial render"
+    if cmp -s "$o/t1.png" "$o/serial.png"; then ok; else bad "the serial build gave other bytes"; fi
+fi
 "$smp" render "$sample" "$smask" --seed 6 -o "$o/s6.png"
 if cmp -s "$o/t1.png" "$o/s6.png"; then bad "another seed gave the same bytes"; else ok; fi
 
