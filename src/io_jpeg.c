@@ -188,7 +188,6 @@ smp_status smp__jpeg_encode(const smp_image *img, void *file, int quality, char 
     /* 4:4:4: healed dots are 1-2 px wide and chroma subsampling smears them. */
     for (int i = 0; i < c.num_components; i++)
         c.comp_info[i].h_samp_factor = c.comp_info[i].v_samp_factor = 1;
-    c.optimize_coding = TRUE;
     jpeg_start_compress(&c, TRUE);
     if (smp__icc_fits(img) && img->icc_len <= 0xffffffffu)
         jpeg_write_icc_profile(&c, img->icc, (unsigned int)img->icc_len);

@@ -40,8 +40,28 @@ static int same_aspect(double aw, double ah, double bw, double bh)
     return fabs(aw / ah - bw / bh) <= 0.01 * (bw / bh);
 }
 
+uint32_t smp__coverage_cell(double px_per_mm)
+{
+    double c = floor(0.25 * px_per_mm);
+    return c < 1 ? 1 : c > 64 ? 64 : (uint32_t)c;
+}
+
+double smp__coverage_at(const smp_coverage *cov, double x, double y)
+{
+    if (!(x >= 0 && y >= 0 && x < cov->w && y < cov->h))
+        return 0;
+    double gx = x / cov->cell - 0.5, gy = y / cov->cell - 0.5;
+    gx = gx < 0 ? 0 : gx > cov->gw - 1 ? cov->gw - 1 : gx;
+    gy = gy < 0 ? 0 : gy > cov->gh - 1 ? cov->gh - 1 : gy;
+    uint32_t x0 = (uint32_t)gx, y0 = (uint32_t)gy;
+    uint32_t x1 = x0 + 1 < cov->gw ? x0 + 1 : x0, y1 = y0 + 1 < cov->gh ? y0 + 1 : y0;
+    double ax = gx - x0, ay = gy - y0;
+    const uint8_t *r0 = cov->c + (size_t)y0 * cov->gw, *r1 = cov->c + (size_t)y1 * cov->gw;
+    return (r0[x0] * (1 - ax) + r0[x1] * ax) * (1 - ay) + (r1[x0] * (1 - ax) + r1[x1] * ax) * ay;
+}
+
 smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *m, uint32_t w, uint32_t h,
-                                   int photo_orientation, smp_notes *notes, char *msg)
+                                   uint32_t cell, int photo_orientation, smp_notes *notes, char *msg)
 {
     memset(cov, 0, sizeof *cov);
     if (m->w != w || m->h != h) {
@@ -59,39 +79,41 @@ smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *m, uint32
         smp__note(notes, "mask resampled from %ux%u to %ux%u", (unsigned)m->w, (unsigned)m->h,
                   (unsigned)w, (unsigned)h);
     }
-    size_t n = (size_t)w * h; /* the photo's size was checked at decode */
-    cov->c = malloc(n);
-    if (!cov->c)
-        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the %ux%u coverage", (unsigned)w,
-                         (unsigned)h);
+    cov->cell = cell < 1 ? 1 : cell;
     cov->w = w;
     cov->h = h;
-    int alpha = uses_alpha(m);
-    if (m->w == w && m->h == h) {
-        for (size_t i = 0; i < n; i++)
-            cov->c[i] = mask_value(m, alpha, i);
-        return SMP_OK;
+    cov->gw = (w + cov->cell - 1) / cov->cell;
+    cov->gh = (h + cov->cell - 1) / cov->cell;
+    size_t n = (size_t)cov->gw * cov->gh; /* at most the photo's pixel count */
+    uint32_t *sum = calloc(cov->gw, sizeof *sum);
+    cov->c = malloc(n);
+    if (!cov->c || !sum) {
+        free(sum);
+        smp__coverage_free(cov);
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the %ux%u coverage grid",
+                         (unsigned)cov->gw, (unsigned)cov->gh);
     }
-    /* Bilinear at pixel centres: masks are smooth shapes, and upscaling a
-     * small mask should not leave stair steps in the density. */
-    const double sx = (double)m->w / w, sy = (double)m->h / h;
-    for (uint32_t y = 0; y < h; y++) {
-        double fy = (y + 0.5) * sy - 0.5;
-        fy = fy < 0 ? 0 : fy > m->h - 1 ? m->h - 1 : fy;
-        uint32_t y0 = (uint32_t)fy, y1 = y0 + 1 < m->h ? y0 + 1 : y0;
-        double ay = fy - y0;
-        for (uint32_t x = 0; x < w; x++) {
-            double fx = (x + 0.5) * sx - 0.5;
-            fx = fx < 0 ? 0 : fx > m->w - 1 ? m->w - 1 : fx;
-            uint32_t x0 = (uint32_t)fx, x1 = x0 + 1 < m->w ? x0 + 1 : x0;
-            double ax = fx - x0;
-            double top = mask_value(m, alpha, (size_t)y0 * m->w + x0) * (1 - ax) +
-                         mask_value(m, alpha, (size_t)y0 * m->w + x1) * ax;
-            double bot = mask_value(m, alpha, (size_t)y1 * m->w + x0) * (1 - ax) +
-                         mask_value(m, alpha, (size_t)y1 * m->w + x1) * ax;
-            cov->c[(size_t)y * w + x] = (uint8_t)lrint(top * (1 - ay) + bot * ay);
+    /* Each cell is the mean of the mask over the photo pixels it covers; a
+     * mask of another size is read at each pixel centre (nearest). */
+    const int alpha = uses_alpha(m);
+    const int resampled = m->w != w || m->h != h;
+    for (uint32_t gy = 0; gy < cov->gh; gy++) {
+        uint32_t y0 = gy * cov->cell, y1 = y0 + cov->cell < h ? y0 + cov->cell : h;
+        memset(sum, 0, cov->gw * sizeof *sum);
+        for (uint32_t y = y0; y < y1; y++) {
+            uint32_t my = resampled ? (uint32_t)(((uint64_t)y * 2 + 1) * m->h / (2ull * h)) : y;
+            for (uint32_t x = 0; x < w; x++) {
+                uint32_t mx = resampled ? (uint32_t)(((uint64_t)x * 2 + 1) * m->w / (2ull * w)) : x;
+                sum[x / cov->cell] += mask_value(m, alpha, (size_t)my * m->w + mx);
+            }
+        }
+        for (uint32_t gx = 0; gx < cov->gw; gx++) {
+            uint32_t x0 = gx * cov->cell, x1 = x0 + cov->cell < w ? x0 + cov->cell : w;
+            uint32_t area = (x1 - x0) * (y1 - y0);
+            cov->c[(size_t)gy * cov->gw + gx] = (uint8_t)((sum[gx] + area / 2) / area);
         }
     }
+    free(sum);
     return SMP_OK;
 }
 
@@ -125,11 +147,11 @@ smp_status smp__coverage_feather(smp_coverage *cov, double width_px, char *msg)
 {
     /* A Gaussian step rises from 10 % to 90 % over 2.563 sigma; three box
      * passes of width 2r+1 have the variance of a Gaussian with r(r+1). */
-    double sigma = width_px / 2.563;
+    double sigma = width_px / cov->cell / 2.563;
     int r = (int)lrint((sqrt(4 * sigma * sigma + 1) - 1) / 2);
     if (r < 1)
         return SMP_OK;
-    const uint32_t w = cov->w, h = cov->h;
+    const uint32_t w = cov->gw, h = cov->gh;
     size_t longest = w > h ? w : h;
     uint8_t *line = malloc(longest * 2);
     if (!line)

@@ -45,24 +45,57 @@ typedef struct sampler {
     int32_t *grid;       /* dot index + 1, or 0 */
     uint32_t *active;
     size_t n_active;
-    double r_seen;       /* largest radius accepted so far */
+    uint8_t *least;      /* least coverage within reach, per coverage cell */
     uint64_t draws;
     smp_dots *out;
 } sampler;
 
-static uint8_t cover_at(const smp_coverage *c, double x, double y)
-{
-    if (x < 0 || y < 0 || x >= c->w || y >= c->h)
-        return 0;
-    return c->c[(size_t)y * c->w + (size_t)x];
-}
-
 /* Exclusion radius at coverage c; 0 where nothing may be placed. */
-static double radius_for(const sampler *s, uint8_t c)
+static double radius_for(const sampler *s, double c)
 {
-    if (c == 0)
+    if (c <= 0)
         return 0;
     return s->r_full * sqrt(255.0 / (c < MIN_COVER ? MIN_COVER : c));
+}
+
+/* The least coverage within reach of each coverage cell: a dot p can
+ * conflict with a candidate q only if |p - q| < r(p) <= r_max, so the
+ * largest radius that can matter near q is r(least coverage within r_max).
+ * This bounds the neighbour search locally instead of by the largest
+ * radius anywhere. Separable sliding minimum over a square window. */
+static uint8_t *least_cover(const smp_coverage *cov, double r_max_px)
+{
+    const uint32_t gw = cov->gw, gh = cov->gh;
+    const int k = (int)ceil(r_max_px / cov->cell) + 1; /* +1: bilinear reads a neighbour */
+    size_t n = (size_t)gw * gh;
+    uint8_t *tmp = malloc(n), *out = malloc(n);
+    if (!tmp || !out) {
+        free(tmp);
+        free(out);
+        return NULL;
+    }
+    for (uint32_t y = 0; y < gh; y++) {
+        const uint8_t *row = cov->c + (size_t)y * gw;
+        for (uint32_t x = 0; x < gw; x++) {
+            uint8_t m = 255;
+            uint32_t x0 = x > (uint32_t)k ? x - k : 0, x1 = x + k < gw ? x + k : gw - 1;
+            for (uint32_t i = x0; i <= x1 && m; i++)
+                m = row[i] < m ? row[i] : m;
+            tmp[(size_t)y * gw + x] = m;
+        }
+    }
+    for (uint32_t y = 0; y < gh; y++) {
+        uint32_t y0 = y > (uint32_t)k ? y - k : 0, y1 = y + k < gh ? y + k : gh - 1;
+        uint8_t *o = out + (size_t)y * gw;
+        memcpy(o, tmp + (size_t)y0 * gw, gw);
+        for (uint32_t j = y0 + 1; j <= y1; j++) {
+            const uint8_t *t = tmp + (size_t)j * gw;
+            for (uint32_t x = 0; x < gw; x++)
+                o[x] = t[x] < o[x] ? t[x] : o[x];
+        }
+    }
+    free(tmp);
+    return out;
 }
 
 /* Drops dots in sparse areas with probability 1 - c / MIN_COVER, keyed by
@@ -73,7 +106,7 @@ static void thin_sparse(const sampler *s)
     size_t kept = 0;
     for (size_t i = 0; i < o->n; i++) {
         const smp_pdot *d = &o->d[i];
-        double c = cover_at(s->cov, d->x, d->y);
+        double c = smp__coverage_at(s->cov, d->x, d->y);
         if (c < MIN_COVER &&
             smp__u01(smp__hash(s->spec->seed, s->spec->layer * 16u + STREAM_THIN, i, 0)) * MIN_COVER >= c)
             continue;
@@ -84,7 +117,10 @@ static void thin_sparse(const sampler *s)
 
 static int conflicts(const sampler *s, double x, double y, double r)
 {
-    double reach = r > s->r_seen ? r : s->r_seen;
+    const smp_coverage *cov = s->cov;
+    size_t gi = (size_t)(y / cov->cell) * cov->gw + (size_t)(x / cov->cell);
+    double near_r = radius_for(s, s->least[gi] ? s->least[gi] : 1);
+    double reach = r > near_r ? r : near_r;
     int span = (int)ceil(reach / s->cell);
     int gx = (int)(x / s->cell), gy = (int)(y / s->cell);
     int x0 = gx - span < 0 ? 0 : gx - span, x1 = gx + span >= (int)s->gw ? (int)s->gw - 1 : gx + span;
@@ -133,8 +169,6 @@ static int push_dot(sampler *s, double x, double y, double r)
                          (float)r, (float)(op > 1 ? 1 : op), sp->layer};
     s->grid[(size_t)(y / s->cell) * s->gw + (size_t)(x / s->cell)] = (int32_t)i + 1;
     s->active[s->n_active++] = (uint32_t)i;
-    if (r > s->r_seen)
-        s->r_seen = r;
     return 1;
 }
 
@@ -156,7 +190,7 @@ static int grow(sampler *s)
             /* Uniform in area over the annulus [pr, 2 pr]. */
             double d = pr * sqrt(1.0 + 3.0 * smp__u01(smp__mix64(c)));
             double x = px + d * cos(ang), y = py + d * sin(ang);
-            double r = radius_for(s, cover_at(s->cov, x, y));
+            double r = radius_for(s, smp__coverage_at(s->cov, x, y));
             if (r <= 0 || conflicts(s, x, y, r))
                 continue;
             if (!push_dot(s, x, y, r))
@@ -184,8 +218,12 @@ smp_status smp__sample(const smp_coverage *cov, const smp_sample_spec *spec, smp
     s.gw = (uint32_t)gw;
     s.gh = (uint32_t)gh;
     s.grid = calloc(cells, sizeof *s.grid);
-    if (!s.grid)
+    s.least = least_cover(cov, radius_for(&s, MIN_COVER));
+    if (!s.grid || !s.least) {
+        free(s.grid);
+        free(s.least);
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the sampling grid (%zu cells)", cells);
+    }
 
     int ok = 1;
     for (uint32_t gy = 0; gy < s.gh && ok; gy++) {
@@ -194,13 +232,14 @@ smp_status smp__sample(const smp_coverage *cov, const smp_sample_spec *spec, smp
                 continue;
             uint64_t h = smp__hash(spec->seed, spec->layer * 16u + STREAM_SEED, gx, gy);
             double x = (gx + smp__u01(h)) * s.cell, y = (gy + smp__u01(smp__mix64(h))) * s.cell;
-            double r = radius_for(&s, cover_at(cov, x, y));
+            double r = radius_for(&s, smp__coverage_at(cov, x, y));
             if (r <= 0 || conflicts(&s, x, y, r))
                 continue;
             ok = push_dot(&s, x, y, r) && grow(&s);
         }
     }
     free(s.grid);
+    free(s.least);
     free(s.active);
     if (ok)
         thin_sparse(&s);

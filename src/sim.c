@@ -87,8 +87,8 @@ smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *p
     const double ppm = res->px_per_mm;
 
     smp_coverage cov;
-    smp_status st = smp__coverage_from_mask(&cov, mask, photo->w, photo->h, photo->orientation,
-                                            &res->notes, res->msg);
+    smp_status st = smp__coverage_from_mask(&cov, mask, photo->w, photo->h, smp__coverage_cell(ppm),
+                                            photo->orientation, &res->notes, res->msg);
     if (st == SMP_OK)
         st = smp__coverage_feather(&cov, p->feather_mm * ppm, res->msg);
     if (st == SMP_OK && cancelled(p, 0.1))

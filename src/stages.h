@@ -4,12 +4,22 @@
 
 #include "internal.h"
 
-/* A coverage field: how much of the full density each photo pixel gets,
- * 0..255, after mask resampling and feathering. */
+/* A coverage field: how much of the full density each point gets, 0..255,
+ * after mask resampling and feathering. Density is a low-frequency field
+ * (dots are about 1 mm apart), so it lives on a grid of cells about
+ * 0.25 mm wide (never under a pixel), each the mask's average over it, and
+ * is read with bilinear interpolation. */
 typedef struct smp_coverage {
-    uint8_t *c;
-    uint32_t w, h;
+    uint8_t *c;      /* gw x gh cells */
+    uint32_t gw, gh;
+    uint32_t cell;   /* cell side, px */
+    uint32_t w, h;   /* photo size, px */
 } smp_coverage;
+
+/* Cell side in px for a scale: 0.25 mm, at least 1 px. */
+uint32_t smp__coverage_cell(double px_per_mm);
+/* Coverage at a point in photo pixels (bilinear); 0 outside the photo. */
+double smp__coverage_at(const smp_coverage *cov, double x, double y);
 
 /* Notes go to the result, so the caller decides whether to show them. */
 typedef struct smp_notes {
@@ -22,7 +32,7 @@ void smp__notes_clear(smp_notes *notes);
 /* Builds the coverage from a decoded mask for a photo of w x h pixels shown
  * with the given EXIF orientation. Resamples a mask of the same aspect. */
 smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *mask, uint32_t w, uint32_t h,
-                                   int photo_orientation, smp_notes *notes, char *msg);
+                                   uint32_t cell, int photo_orientation, smp_notes *notes, char *msg);
 /* Blurs the coverage so density ramps across the mask edge over about
  * width_px (10-90 %), with three box passes approximating a Gaussian. */
 smp_status smp__coverage_feather(smp_coverage *cov, double width_px, char *msg);

@@ -39,7 +39,7 @@ static void test_mask_semantics(void **state)
     /* Grey: luminance is coverage. */
     smp_image *m = rect_mask(4, 4, 0, 0, 2, 4, 255);
     smp_image_data(m)[3] = 100;
-    assert_int_equal(smp__coverage_from_mask(&cov, m, 4, 4, 1, &notes, msg), SMP_OK);
+    assert_int_equal(smp__coverage_from_mask(&cov, m, 4, 4, 1, 1, &notes, msg), SMP_OK);
     assert_int_equal(cov.c[0], 255);
     assert_int_equal(cov.c[2], 0);
     assert_int_equal(cov.c[3], 100);
@@ -50,7 +50,7 @@ static void test_mask_semantics(void **state)
     m = smp_image_new();
     assert_int_equal(smp_image_alloc(m, 3, 1, 3), SMP_OK);
     memcpy(smp_image_data(m), "\xff\xff\xff\x00\x00\x00\x80\x80\x80", 9);
-    assert_int_equal(smp__coverage_from_mask(&cov, m, 3, 1, 1, &notes, msg), SMP_OK);
+    assert_int_equal(smp__coverage_from_mask(&cov, m, 3, 1, 1, 1, &notes, msg), SMP_OK);
     assert_int_equal(cov.c[0], 255);
     assert_int_equal(cov.c[1], 0);
     assert_int_equal(cov.c[2], 128);
@@ -61,13 +61,13 @@ static void test_mask_semantics(void **state)
     m = smp_image_new();
     assert_int_equal(smp_image_alloc(m, 2, 1, 4), SMP_OK);
     memcpy(smp_image_data(m), "\x00\x00\x00\xff\xff\xff\xff\x00", 8);
-    assert_int_equal(smp__coverage_from_mask(&cov, m, 2, 1, 1, &notes, msg), SMP_OK);
+    assert_int_equal(smp__coverage_from_mask(&cov, m, 2, 1, 1, 1, &notes, msg), SMP_OK);
     assert_int_equal(cov.c[0], 255);
     assert_int_equal(cov.c[1], 0);
     smp__coverage_free(&cov);
     /* An alpha channel that is all opaque is not transparency: luminance. */
     memcpy(smp_image_data(m), "\x00\x00\x00\xff\xff\xff\xff\xff", 8);
-    assert_int_equal(smp__coverage_from_mask(&cov, m, 2, 1, 1, &notes, msg), SMP_OK);
+    assert_int_equal(smp__coverage_from_mask(&cov, m, 2, 1, 1, 1, &notes, msg), SMP_OK);
     assert_int_equal(cov.c[0], 0);
     assert_int_equal(cov.c[1], 255);
     smp__coverage_free(&cov);
@@ -83,7 +83,7 @@ static void test_mask_sizes(void **state)
     smp_coverage cov;
     /* Same aspect within 1 %: resampled, with a note. */
     smp_image *m = rect_mask(100, 75, 0, 0, 50, 75, 255);
-    assert_int_equal(smp__coverage_from_mask(&cov, m, 400, 300, 1, &notes, msg), SMP_OK);
+    assert_int_equal(smp__coverage_from_mask(&cov, m, 400, 300, 1, 1, &notes, msg), SMP_OK);
     assert_int_equal(notes.count, 1);
     assert_non_null(strstr(notes.items[0], "100x75"));
     assert_non_null(strstr(notes.items[0], "400x300"));
@@ -95,7 +95,7 @@ static void test_mask_sizes(void **state)
 
     /* Another aspect: an error naming both sizes. */
     m = rect_mask(100, 100, 0, 0, 1, 1, 255);
-    assert_int_equal(smp__coverage_from_mask(&cov, m, 400, 300, 1, &notes, msg), SMP_ERR_MISMATCH);
+    assert_int_equal(smp__coverage_from_mask(&cov, m, 400, 300, 1, 1, &notes, msg), SMP_ERR_MISMATCH);
     assert_non_null(strstr(msg, "100x100"));
     assert_non_null(strstr(msg, "400x300"));
     assert_null(strstr(msg, "EXIF"));
@@ -103,7 +103,7 @@ static void test_mask_sizes(void **state)
 
     /* A mask drawn on the photo as stored, before its EXIF rotation. */
     m = rect_mask(400, 300, 0, 0, 1, 1, 255);
-    assert_int_equal(smp__coverage_from_mask(&cov, m, 300, 400, 6, &notes, msg), SMP_ERR_MISMATCH);
+    assert_int_equal(smp__coverage_from_mask(&cov, m, 300, 400, 1, 6, &notes, msg), SMP_ERR_MISMATCH);
     assert_non_null(strstr(msg, "before its EXIF rotation"));
     smp_image_free(m);
 }
