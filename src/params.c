@@ -44,21 +44,20 @@ smp_status smp_params_set_seed(smp_params *p, uint64_t seed)
     return SMP_OK;
 }
 
-smp_status smp_params_set_density(smp_params *p, double v)
-{
-    smp_status st = check_range(p, "density", v, 1, 400, "dots/cm²");
-    if (st == SMP_OK)
-        p->density = v;
-    return st;
-}
+/* A setter for a double field that must lie in [lo, hi]. */
+#define RANGED_SETTER(name, field, what, lo, hi, unit)                    \
+    smp_status smp_params_set_##name(smp_params *p, double v)             \
+    {                                                                     \
+        smp_status st = check_range(p, what, v, lo, hi, unit);            \
+        if (st == SMP_OK)                                                 \
+            p->field = v;                                                 \
+        return st;                                                        \
+    }
 
-smp_status smp_params_set_dot_diameter(smp_params *p, double v)
-{
-    smp_status st = check_range(p, "dot diameter", v, 0.02, 1.0, "mm");
-    if (st == SMP_OK)
-        p->dot_mm = v;
-    return st;
-}
+RANGED_SETTER(density, density, "density", 1, 400, "dots/cm²")
+RANGED_SETTER(dot_diameter, dot_mm, "dot diameter", 0.02, 1.0, "mm")
+RANGED_SETTER(feather, feather_mm, "feather", 0, 50, "mm")
+RANGED_SETTER(opacity, opacity, "opacity", 0, 1, "")
 
 smp_status smp_params_set_px_per_mm(smp_params *p, double v)
 {
@@ -66,14 +65,6 @@ smp_status smp_params_set_px_per_mm(smp_params *p, double v)
                              : check_range(p, "scale", v, 0.5, 1000, "px/mm");
     if (st == SMP_OK)
         p->px_per_mm = v;
-    return st;
-}
-
-smp_status smp_params_set_feather(smp_params *p, double v)
-{
-    smp_status st = check_range(p, "feather", v, 0, 50, "mm");
-    if (st == SMP_OK)
-        p->feather_mm = v;
     return st;
 }
 
@@ -85,14 +76,6 @@ smp_status smp_params_set_pigment(smp_params *p, uint8_t r, uint8_t g, uint8_t b
     p->pigment[1] = g;
     p->pigment[2] = b;
     return SMP_OK;
-}
-
-smp_status smp_params_set_opacity(smp_params *p, double v)
-{
-    smp_status st = check_range(p, "opacity", v, 0, 1, "");
-    if (st == SMP_OK)
-        p->opacity = v;
-    return st;
 }
 
 smp_status smp_params_set_max_pixels(smp_params *p, uint64_t v)

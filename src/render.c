@@ -70,6 +70,17 @@ static extent footprint(const smp_pdot *d, float sigma)
                     (int)floorf(d->y + reach)};
 }
 
+/* The bands [*b0, *b1] a dot's footprint touches; false when it misses the image. */
+static bool band_span(const smp_pdot *d, float sigma, int w, int h, int *b0, int *b1)
+{
+    extent e = footprint(d, sigma);
+    if (e.x1 < 0 || e.x0 >= w || e.y1 < 0 || e.y0 >= h)
+        return false;
+    *b0 = (e.y0 < 0 ? 0 : e.y0) / BAND;
+    *b1 = (e.y1 >= h ? h - 1 : e.y1) / BAND;
+    return true;
+}
+
 smp_status smp__render(smp_image *img, const smp_dots *dots, const uint8_t pigment[3],
                        double sigma_px, char *msg)
 {
@@ -114,11 +125,10 @@ smp_status smp__render(smp_image *img, const smp_dots *dots, const uint8_t pigme
 
     /* Bucket dots into the bands they touch, in dot order. */
     size_t total = 0;
+    int b0, b1;
     for (size_t i = 0; i < n; i++) {
-        extent e = footprint(&dots->d[i], sigma);
-        if (e.x1 < 0 || e.x0 >= w || e.y1 < 0 || e.y0 >= h)
+        if (!band_span(&dots->d[i], sigma, w, h, &b0, &b1))
             continue;
-        int b0 = (e.y0 < 0 ? 0 : e.y0) / BAND, b1 = (e.y1 >= h ? h - 1 : e.y1) / BAND;
         for (int b = b0; b <= b1; b++)
             start[b + 1]++;
         total += (size_t)(b1 - b0 + 1);
@@ -134,10 +144,8 @@ smp_status smp__render(smp_image *img, const smp_dots *dots, const uint8_t pigme
     }
     memcpy(fill, start, (size_t)nb * sizeof *fill);
     for (size_t i = 0; i < n; i++) {
-        extent e = footprint(&dots->d[i], sigma);
-        if (e.x1 < 0 || e.x0 >= w || e.y1 < 0 || e.y0 >= h)
+        if (!band_span(&dots->d[i], sigma, w, h, &b0, &b1))
             continue;
-        int b0 = (e.y0 < 0 ? 0 : e.y0) / BAND, b1 = (e.y1 >= h ? h - 1 : e.y1) / BAND;
         for (int b = b0; b <= b1; b++)
             list[fill[b]++] = (uint32_t)i;
     }

@@ -130,6 +130,22 @@ fi
 "$smp" render "$sample" "$smask" --seed 6 -o "$o/s6.png"
 if cmp -s "$o/t1.png" "$o/s6.png"; then bad "another seed gave the same bytes"; else ok; fi
 
+# --- SIGTERM at any moment: either no output or a whole one, never a temporary
+"$gen" --width 2400 --height 1800 --px-per-mm 12 -o "$tmp/big.jpg" --mask "$tmp/big.mask.png" --force
+mkdir -p "$o/sig"
+for d in 0.02 0.1 0.2 0.3 0.4 0.6; do
+    "$smp" render "$tmp/big.jpg" "$tmp/big.mask.png" -o "$o/sig/x.png" 2>/dev/null &
+    pid=$!
+    sleep "$d"
+    kill -TERM "$pid" 2>/dev/null
+    wait "$pid"
+    rc=$?
+    if [ "$rc" -eq 143 ] || [ "$rc" -eq 0 ]; then ok; else bad "SIGTERM after ${d}s: exit $rc"; fi
+    no_temps "$o/sig" "SIGTERM after ${d}s"
+    if [ -e "$o/sig/x.png" ] && ! "$img" info "$o/sig/x.png" >/dev/null; then bad "SIGTERM after ${d}s left a broken file"; else ok; fi
+    rm -f "$o/sig/x.png"
+done
+
 # --- real photos, when ../shared is present
 if [ -d "$photos" ]; then
     for p in crown-shaved-4000x3000.jpg hairline-1302x892.png; do

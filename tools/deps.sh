@@ -9,7 +9,7 @@ missing=""
 have_pc() { command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$1"; }
 have_header() { printf '#include <%s>\n' "$1" | ${CC:-cc} -E -x c - >/dev/null 2>&1; }
 
-command -v pkg-config >/dev/null 2>&1 || missing="$missing pkgconf"
+# pkg-config is welcome but not required: the Makefile falls back to -lpng -ljpeg.
 have_header png.h || missing="$missing libpng-dev"
 have_header jpeglib.h || missing="$missing libjpeg-dev"
 if [ "$want" = test ]; then

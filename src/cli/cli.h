@@ -28,6 +28,14 @@ int cli_exists(const char *path);
 /* Non-zero when path exists and is the same file as other. */
 int cli_same_file(const char *path, const char *other);
 
+/* SIGINT, SIGTERM and SIGHUP only set a flag: cli_progress (an
+ * smp_progress_fn) then cancels the library's work, and the command cleans
+ * up before cli_die_of_signal re-raises the signal with its default action. */
+void cli_catch_signals(void);
+int cli_interrupted(void);
+int cli_progress(void *user, double fraction);
+void cli_die_of_signal(void);
+
 int cmd_render(int argc, char **argv, int preview);
 
 #endif

@@ -147,6 +147,7 @@ int cmd_render(int argc, char **argv, int preview)
     rc = parse(argc, argv, cmd, p, &out, &verbose, &force);
     if (rc)
         goto done;
+    smp_params_set_progress(p, cli_progress, NULL);
     const char *photo_path = argv[optind], *mask_path = argv[optind + 1];
     if (cli_same_file(out, photo_path) || cli_same_file(out, mask_path)) {
         cli_error(out, "is an input; refusing to overwrite it");
@@ -166,7 +167,9 @@ int cmd_render(int argc, char **argv, int preview)
     if ((rc = load(photo, photo_path, p)) || (rc = load(mask, mask_path, p)))
         goto done;
 
-    smp_status st = smp_simulate(res, p, photo, mask);
+    smp_status st = cli_interrupted() ? SMP_ERR_CANCELLED : smp_simulate(res, p, photo, mask);
+    if (st == SMP_ERR_CANCELLED)
+        goto done; /* interrupted: nothing written, the signal ends the process */
     for (size_t i = 0; i < smp_result_note_count(res); i++)
         cli_error(mask_path, "note: %s", smp_result_note(res, i));
     if (st != SMP_OK) {
@@ -187,7 +190,7 @@ int cmd_render(int argc, char **argv, int preview)
                 smp_params_density(p), smp_params_dot_diameter(p));
     }
     smp_image *to_write = (smp_image *)smp_result_after(res);
-    if (preview) {
+    if (preview && !cli_interrupted()) {
         composed = smp_image_new();
         st = composed ? smp_preview_compose(composed, photo, smp_result_after(res), p)
                       : SMP_ERR_NOMEM;
@@ -198,6 +201,8 @@ int cmd_render(int argc, char **argv, int preview)
         }
         to_write = composed;
     }
+    if (cli_interrupted())
+        goto done;
     st = smp_image_write_file(to_write, out, p);
     if (st != SMP_OK) {
         cli_error(out, "%s", smp_image_message(to_write));
@@ -209,5 +214,6 @@ done:
     smp_image_free(mask);
     smp_image_free(photo);
     smp_params_free(p);
+    cli_die_of_signal();
     return rc < 0 ? 0 : rc;
 }

@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -87,4 +88,40 @@ int cli_exists(const char *path)
 {
     struct stat sb;
     return lstat(path, &sb) == 0;
+}
+
+static volatile sig_atomic_t caught;
+
+static void on_signal(int sig) { caught = sig; }
+
+void cli_catch_signals(void)
+{
+    /* A handler that only records the signal: the work stops at the next
+     * progress callback, and an atomic write in flight finishes whole.
+     * Whatever thread the signal lands on, nothing is left half-written. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+int cli_interrupted(void) { return caught; }
+
+int cli_progress(void *user, double fraction)
+{
+    (void)user;
+    (void)fraction;
+    return caught != 0;
+}
+
+void cli_die_of_signal(void)
+{
+    int sig = caught;
+    if (!sig)
+        return;
+    signal(sig, SIG_DFL);
+    raise(sig); /* the shell sees the usual 128 + signal status */
 }

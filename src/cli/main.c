@@ -26,6 +26,7 @@ int main(int argc, char **argv)
     /* A file size limit must fail the write (EFBIG), not kill the process
      * before the temporary file is removed. */
     signal(SIGXFSZ, SIG_IGN);
+    cli_catch_signals();
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;
