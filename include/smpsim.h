@@ -140,7 +140,8 @@ const char *smp_result_message(const smp_result *res);
 smp_status smp_simulate(smp_result *res, const smp_params *params,
                         const smp_image *photo, const smp_image *mask);
 
-const smp_image *smp_result_after(const smp_result *res);
+/* The after image, owned by the result (write it, do not free it). */
+smp_image *smp_result_after(smp_result *res);
 const smp_dot *smp_result_dots(const smp_result *res, size_t *count);
 double smp_result_px_per_mm(const smp_result *res);
 int smp_result_px_per_mm_assumed(const smp_result *res);

@@ -47,7 +47,7 @@ void smp_result_free(smp_result *r)
 }
 
 const char *smp_result_message(const smp_result *r) { return r ? r->msg : "no result"; }
-const smp_image *smp_result_after(const smp_result *r) { return r ? r->after : NULL; }
+smp_image *smp_result_after(smp_result *r) { return r ? r->after : NULL; }
 double smp_result_px_per_mm(const smp_result *r) { return r ? r->px_per_mm : 0; }
 int smp_result_px_per_mm_assumed(const smp_result *r) { return r ? r->assumed : 0; }
 size_t smp_result_note_count(const smp_result *r) { return r ? r->notes.count : 0; }

@@ -189,7 +189,7 @@ int cmd_render(int argc, char **argv, int preview)
         fprintf(stderr, "smpsim: %zu dots at %.0f dots/cm², %.2f mm\n", n_dots,
                 smp_params_density(p), smp_params_dot_diameter(p));
     }
-    smp_image *to_write = (smp_image *)smp_result_after(res);
+    smp_image *to_write = smp_result_after(res);
     if (preview && !cli_interrupted()) {
         composed = smp_image_new();
         st = composed ? smp_preview_compose(composed, photo, smp_result_after(res), p)
