@@ -64,6 +64,11 @@ smp_status smp_params_set_opacity(smp_params *p, double opacity);         /* 0..
 smp_status smp_params_set_max_pixels(smp_params *p, uint64_t pixels);     /* default 200e6 */
 smp_status smp_params_set_jpeg_quality(smp_params *p, int quality);       /* 1..100, default 92 */
 smp_status smp_params_set_overwrite(smp_params *p, int allow);            /* default 0 */
+/* Layers (SMP sessions): cumulative percentages of the density, rising,
+ * e.g. {30, 70, 100}; each layer is sampled respecting the earlier ones
+ * and its dots carry layer numbers 1, 2, 3. Default: one layer, {100}. */
+#define SMP_MAX_LAYERS 8
+smp_status smp_params_set_layers(smp_params *p, const double *cumulative_percent, int n);
 smp_status smp_params_set_progress(smp_params *p, smp_progress_fn fn, void *user);
 
 uint64_t smp_params_seed(const smp_params *p);
@@ -75,6 +80,8 @@ double smp_params_opacity(const smp_params *p);
 uint64_t smp_params_max_pixels(const smp_params *p);
 int smp_params_jpeg_quality(const smp_params *p);
 void smp_params_pigment(const smp_params *p, uint8_t rgb[3]);
+/* The layer count; fills cumulative_percent (SMP_MAX_LAYERS entries) if not NULL. */
+int smp_params_layers(const smp_params *p, double *cumulative_percent);
 
 /* ------------------------------------------------------------------ images */
 
@@ -148,6 +155,20 @@ int smp_result_px_per_mm_assumed(const smp_result *res);
 /* Informational notes from the last run ("mask resampled from ..."). */
 size_t smp_result_note_count(const smp_result *res);
 const char *smp_result_note(const smp_result *res, size_t i);
+
+/* Dots alone over a w x h mm rectangle, at the params' density (dots/cm²)
+ * and layers. With a density map (a grey image, white = the full density,
+ * black = none, transparency as for masks) at map_px_per_mm, the density
+ * follows it; the map's top-left is the rectangle's. The result holds the
+ * dots and no image. */
+smp_status smp_points(smp_result *res, const smp_params *params, double w_mm, double h_mm,
+                      const smp_image *density_map, double map_px_per_mm);
+
+/* Writes the result's dots to path: .csv (header x_mm,y_mm,diameter_mm,
+ * layer,opacity; one dot a line, in the sampler's deterministic order) or
+ * .svg (circles at physical size, one group per layer). Atomic, and an
+ * existing file is refused unless the params allow overwriting. */
+smp_status smp_result_write_dots(smp_result *res, const char *path, const smp_params *params);
 
 /* ----------------------------------------------------------------- preview */
 

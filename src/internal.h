@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #if defined(__GNUC__)
 #define SMP_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -47,6 +48,8 @@ struct smp_params {
     uint64_t max_pixels;
     int jpeg_quality;
     int overwrite;
+    int n_layers;
+    double layers[SMP_MAX_LAYERS]; /* cumulative % of the density, rising, last one 100 */
     smp_progress_fn progress;
     void *progress_user;
     char msg[SMP_MSG_LEN];
@@ -73,6 +76,16 @@ smp_status smp__jpeg_decode(smp_image *img, const uint8_t *data, size_t size, ui
 /* Encoders write an RGB or grey image to an open stream. */
 smp_status smp__png_encode(const smp_image *img, void *file, char *msg);
 smp_status smp__jpeg_encode(const smp_image *img, void *file, int quality, char *msg);
+
+/* Atomic file output: emit writes the content to a stream; the file
+ * appears whole at path or not at all (see io.c). */
+typedef smp_status (*smp__emit_fn)(FILE *f, const void *ctx, char *msg);
+smp_status smp__atomic_write(const char *path, int overwrite, smp__emit_fn emit, const void *ctx,
+                             char *msg);
+
+/* Writes dots as .csv or .svg (by the path's extension), atomically. */
+smp_status smp__write_dots(const smp_dot *d, size_t n, double w_mm, double h_mm, const char *path,
+                           int overwrite, char *msg);
 
 /* EXIF orientation (1..8) from a TIFF block; 1 when absent or unreadable. */
 int smp__exif_orientation(const uint8_t *tiff, size_t len);

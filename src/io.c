@@ -106,32 +106,25 @@ smp_format smp_format_for_path(const char *path)
 }
 
 /* Writes to a temporary file beside path and renames it into place, so a
- * reader never sees a partial image and a failure leaves nothing behind.
+ * reader never sees a partial file and a failure leaves nothing behind.
  * Without overwrite, link() publishes it only if path does not exist yet,
  * with no window between the check and the write. */
-smp_status smp_image_write_file(smp_image *img, const char *path, const smp_params *params)
+smp_status smp__atomic_write(const char *path, int overwrite, smp__emit_fn emit, const void *ctx,
+                             char *msg)
 {
-    if (!img || !path || !img->px)
-        return img ? smp__fail(img->msg, SMP_ERR_ARG, "nothing to write") : SMP_ERR_ARG;
-    smp_format fmt = smp_format_for_path(path);
-    if (fmt == SMP_FORMAT_NONE)
-        return smp__fail(img->msg, SMP_ERR_ARG, "unknown output type; name it .png, .jpg or .jpeg");
-    int overwrite = params ? params->overwrite : 0;
-    int quality = params ? params->jpeg_quality : 92;
     struct stat sb;
     if (!overwrite && lstat(path, &sb) == 0)
-        return smp__fail(img->msg, SMP_ERR_EXISTS, "exists; use --force to replace it");
-
+        return smp__fail(msg, SMP_ERR_EXISTS, "exists; use --force to replace it");
     size_t n = strlen(path);
     const char *slash = strrchr(path, '/');
     size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
     char *tmp = malloc(n + 16);
     if (!tmp)
-        return smp__fail(img->msg, SMP_ERR_NOMEM, "cannot allocate a file name");
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate a file name");
     snprintf(tmp, n + 16, "%.*s.%s.XXXXXX", (int)dirlen, path, path + dirlen);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        smp_status st = smp__fail(img->msg, SMP_ERR_WRITE, "cannot create a file in its folder: %s",
+        smp_status st = smp__fail(msg, SMP_ERR_WRITE, "cannot create a file in its folder: %s",
                                   strerror(errno));
         free(tmp);
         return st;
@@ -141,40 +134,58 @@ smp_status smp_image_write_file(smp_image *img, const char *path, const smp_para
     smp_status st;
     if (!f) {
         close(fd);
-        st = smp__fail(img->msg, SMP_ERR_WRITE, "cannot open for writing: %s", strerror(errno));
+        st = smp__fail(msg, SMP_ERR_WRITE, "cannot open for writing: %s", strerror(errno));
     } else {
-        st = fmt == SMP_FORMAT_PNG ? smp__png_encode(img, f, img->msg)
-                                   : smp__jpeg_encode(img, f, quality, img->msg);
+        st = emit(f, ctx, msg);
         int err = 0;
         if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0)
             err = errno ? errno : EIO;
         if (fclose(f) != 0 && !err)
             err = errno;
-        if (st == SMP_OK && err)
-            st = smp__fail(img->msg, SMP_ERR_WRITE, "write failed: %s", strerror(err));
-        else if (st != SMP_OK && err)
-            smp__fail(img->msg, SMP_ERR_WRITE, "write failed: %s", strerror(err));
+        if (err)
+            st = smp__fail(msg, SMP_ERR_WRITE, "write failed: %s", strerror(err));
     }
     if (st == SMP_OK) {
         if (overwrite) {
             if (rename(tmp, path) != 0)
-                st = smp__fail(img->msg, SMP_ERR_WRITE, "cannot rename into place: %s",
-                               strerror(errno));
+                st = smp__fail(msg, SMP_ERR_WRITE, "cannot rename into place: %s", strerror(errno));
         } else if (link(tmp, path) != 0) {
             int e = errno;
             if (e == EEXIST)
-                st = smp__fail(img->msg, SMP_ERR_EXISTS, "exists; use --force to replace it");
+                st = smp__fail(msg, SMP_ERR_EXISTS, "exists; use --force to replace it");
             else if (e == EPERM || e == ENOTSUP || e == EXDEV || e == EMLINK) {
                 /* Filesystems without hard links: a plain rename after the check above. */
                 if (rename(tmp, path) != 0)
-                    st = smp__fail(img->msg, SMP_ERR_WRITE, "cannot rename into place: %s",
-                                   strerror(errno));
+                    st = smp__fail(msg, SMP_ERR_WRITE, "cannot rename into place: %s", strerror(errno));
             } else {
-                st = smp__fail(img->msg, SMP_ERR_WRITE, "cannot publish: %s", strerror(e));
+                st = smp__fail(msg, SMP_ERR_WRITE, "cannot publish: %s", strerror(e));
             }
         }
     }
     unlink(tmp); /* after link() or on failure; after rename() it is already gone */
     free(tmp);
     return st;
+}
+
+typedef struct image_out {
+    const smp_image *img;
+    smp_format fmt;
+    int quality;
+} image_out;
+
+static smp_status emit_image(FILE *f, const void *ctx, char *msg)
+{
+    const image_out *o = ctx;
+    return o->fmt == SMP_FORMAT_PNG ? smp__png_encode(o->img, f, msg)
+                                    : smp__jpeg_encode(o->img, f, o->quality, msg);
+}
+
+smp_status smp_image_write_file(smp_image *img, const char *path, const smp_params *params)
+{
+    if (!img || !path || !img->px)
+        return img ? smp__fail(img->msg, SMP_ERR_ARG, "nothing to write") : SMP_ERR_ARG;
+    image_out o = {img, smp_format_for_path(path), params ? params->jpeg_quality : 92};
+    if (o.fmt == SMP_FORMAT_NONE)
+        return smp__fail(img->msg, SMP_ERR_ARG, "unknown output type; name it .png, .jpg or .jpeg");
+    return smp__atomic_write(path, params ? params->overwrite : 0, emit_image, &o, img->msg);
 }

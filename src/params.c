@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 smp_params *smp_params_new(void)
 {
@@ -19,6 +20,8 @@ smp_params *smp_params_new(void)
     p->pigment[0] = p->pigment[1] = p->pigment[2] = 0x2b;
     p->max_pixels = SMP_DEFAULT_MAX_PIXELS;
     p->jpeg_quality = 92;
+    p->n_layers = 1;
+    p->layers[0] = 100;
     return p;
 }
 
@@ -102,6 +105,31 @@ smp_status smp_params_set_overwrite(smp_params *p, int allow)
         return SMP_ERR_ARG;
     p->overwrite = allow != 0;
     return SMP_OK;
+}
+
+smp_status smp_params_set_layers(smp_params *p, const double *cumulative_percent, int n)
+{
+    if (!p)
+        return SMP_ERR_ARG;
+    if (!cumulative_percent || n < 1 || n > SMP_MAX_LAYERS)
+        return smp__fail(p->msg, SMP_ERR_ARG, "1 to %d layers, please", SMP_MAX_LAYERS);
+    for (int i = 0; i < n; i++) {
+        double v = cumulative_percent[i], prev = i ? cumulative_percent[i - 1] : 0;
+        if (!isfinite(v) || v <= prev || v > 100)
+            return smp__fail(p->msg, SMP_ERR_ARG,
+                             "layers are cumulative percentages rising to at most 100 (%g after %g)", v,
+                             prev);
+    }
+    memcpy(p->layers, cumulative_percent, (size_t)n * sizeof *p->layers);
+    p->n_layers = n;
+    return SMP_OK;
+}
+
+int smp_params_layers(const smp_params *p, double *cumulative_percent)
+{
+    if (cumulative_percent)
+        memcpy(cumulative_percent, p->layers, (size_t)p->n_layers * sizeof *p->layers);
+    return p->n_layers;
 }
 
 smp_status smp_params_set_progress(smp_params *p, smp_progress_fn fn, void *user)

@@ -20,6 +20,11 @@
 #define EDGE_N 1024
 #define EDGE_T 4.0f /* the profile is 1 below -4 sigma and 0 beyond +4 sigma */
 
+/* A dot in pixels, as drawn. */
+typedef struct pdot {
+    float x, y, r, opacity;
+} pdot;
+
 typedef struct edge_lut {
     float v[EDGE_N + 2];
 } edge_lut;
@@ -45,7 +50,7 @@ static inline float edge_at(const edge_lut *e, float t)
 }
 
 /* Unnormalised weight of pixel (px, py) for a dot. */
-static inline float pixel_weight(const edge_lut *e, const smp_pdot *d, float inv_sigma, int px,
+static inline float pixel_weight(const edge_lut *e, const pdot *d, float inv_sigma, int px,
                                  int py)
 {
     float sum = 0;
@@ -63,7 +68,7 @@ typedef struct extent {
     int x0, x1, y0, y1; /* inclusive pixel bounds of the footprint, unclipped */
 } extent;
 
-static extent footprint(const smp_pdot *d, float sigma)
+static extent footprint(const pdot *d, float sigma)
 {
     float reach = d->r + EDGE_T * sigma;
     return (extent){(int)floorf(d->x - reach), (int)floorf(d->x + reach), (int)floorf(d->y - reach),
@@ -71,7 +76,7 @@ static extent footprint(const smp_pdot *d, float sigma)
 }
 
 /* The bands [*b0, *b1] a dot's footprint touches; false when it misses the image. */
-static bool band_span(const smp_pdot *d, float sigma, int w, int h, int *b0, int *b1)
+static bool band_span(const pdot *d, float sigma, int w, int h, int *b0, int *b1)
 {
     extent e = footprint(d, sigma);
     if (e.x1 < 0 || e.x0 >= w || e.y1 < 0 || e.y0 >= h)
@@ -81,27 +86,30 @@ static bool band_span(const smp_pdot *d, float sigma, int w, int h, int *b0, int
     return true;
 }
 
-smp_status smp__render(smp_image *img, const smp_dots *dots, const uint8_t pigment[3],
-                       double sigma_px, char *msg)
+smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm,
+                       const uint8_t pigment[3], double sigma_px, char *msg)
 {
-    if (dots->n == 0)
+    if (n == 0)
         return SMP_OK;
     const int w = (int)img->w, h = (int)img->h;
     const float sigma = (float)sigma_px, inv_sigma = 1.0f / sigma;
-    const size_t n = dots->n;
     const int nb = (h + BAND - 1) / BAND;
 
     edge_lut *edge = malloc(sizeof *edge);
     uint8_t *to_srgb = malloc(65536);
     float *scale = malloc(n * sizeof *scale);
+    pdot *dots = malloc(n * sizeof *dots);
     size_t *start = calloc((size_t)nb + 1, sizeof *start);
     uint32_t *list = NULL;
     smp_status st = SMP_OK;
-    if (!edge || !to_srgb || !scale || !start) {
+    if (!edge || !to_srgb || !scale || !start || !dots) {
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's tables");
         goto done;
     }
     edge_init(edge);
+    for (size_t i = 0; i < n; i++)
+        dots[i] = (pdot){(float)(in[i].x_mm * ppm), (float)(in[i].y_mm * ppm),
+                         (float)(in[i].diameter_mm * 0.5 * ppm), in[i].opacity};
     smp__linear_to_srgb_table(to_srgb);
     float to_lin[256];
     for (int i = 0; i < 256; i++)
@@ -114,7 +122,7 @@ smp_status smp__render(smp_image *img, const smp_dots *dots, const uint8_t pigme
     long long nn = (long long)n;
     SMP_OMP(omp parallel for schedule(dynamic, 256))
     for (long long i = 0; i < nn; i++) {
-        const smp_pdot *d = &dots->d[i];
+        const pdot *d = &dots[i];
         extent e = footprint(d, sigma);
         double sum = 0;
         for (int y = e.y0; y <= e.y1; y++)
@@ -127,7 +135,7 @@ smp_status smp__render(smp_image *img, const smp_dots *dots, const uint8_t pigme
     size_t total = 0;
     int b0, b1;
     for (size_t i = 0; i < n; i++) {
-        if (!band_span(&dots->d[i], sigma, w, h, &b0, &b1))
+        if (!band_span(&dots[i], sigma, w, h, &b0, &b1))
             continue;
         for (int b = b0; b <= b1; b++)
             start[b + 1]++;
@@ -144,7 +152,7 @@ smp_status smp__render(smp_image *img, const smp_dots *dots, const uint8_t pigme
     }
     memcpy(fill, start, (size_t)nb * sizeof *fill);
     for (size_t i = 0; i < n; i++) {
-        if (!band_span(&dots->d[i], sigma, w, h, &b0, &b1))
+        if (!band_span(&dots[i], sigma, w, h, &b0, &b1))
             continue;
         for (int b = b0; b <= b1; b++)
             list[fill[b]++] = (uint32_t)i;
@@ -159,7 +167,7 @@ smp_status smp__render(smp_image *img, const smp_dots *dots, const uint8_t pigme
         int by0 = b * BAND, by1 = by0 + BAND - 1 < h ? by0 + BAND - 1 : h - 1;
         int bx0 = w, bx1 = -1;
         for (size_t k = start[b]; k < start[b + 1]; k++) {
-            extent e = footprint(&dots->d[list[k]], sigma);
+            extent e = footprint(&dots[list[k]], sigma);
             bx0 = e.x0 < bx0 ? e.x0 : bx0;
             bx1 = e.x1 > bx1 ? e.x1 : bx1;
         }
@@ -178,7 +186,7 @@ smp_status smp__render(smp_image *img, const smp_dots *dots, const uint8_t pigme
             buf[4 * i + 1] = buf[4 * i + 2] = buf[4 * i + 3] = 0.0f;
         }
         for (size_t k = start[b]; k < start[b + 1]; k++) {
-            const smp_pdot *d = &dots->d[list[k]];
+            const pdot *d = &dots[list[k]];
             const float s = scale[list[k]];
             extent e = footprint(d, sigma);
             int y0 = e.y0 < by0 ? by0 : e.y0, y1 = e.y1 > by1 ? by1 : e.y1;
@@ -218,6 +226,7 @@ done:
     free(edge);
     free(to_srgb);
     free(scale);
+    free(dots);
     free(start);
     free(list);
     return st;

@@ -1,19 +1,33 @@
-/* Variable-density Poisson-disk sampling over a coverage field.
+/* Variable-density maximal Poisson-disk sampling, tiled, parallel and
+ * deterministic.
  *
- * Each dot q gets an exclusion radius r(q) = K / sqrt(density at q), and the
- * conflict rule is |p - q| >= max(r(p), r(q)): a dot keeps its neighbours at
- * its own spacing, and a dot in a sparse area keeps dense-area dots at the
- * sparse spacing. K is calibrated so that the achieved density matches the
- * asked one for this sampler's packing (see smp__exclusion_mm).
+ * Spacing. A dot at q gets the exclusion radius r(q) = K / sqrt(density(q)),
+ * and two dots p, q must satisfy |p - q| >= max(r(p), r(q)): each dot keeps
+ * its neighbours at its own spacing, so a sparse-area dot also keeps
+ * dense-area dots at the sparse spacing. K is calibrated on this sampler's
+ * own (maximal) packing so that the achieved density is the asked one.
  *
- * Algorithm: Bridson's active-list growth with a variable radius, seeded by
- * a raster scan of the background grid so every disconnected treated region
- * is filled. Where coverage drops below 1/16 the radius is capped, and the
- * finished dots there are thinned, each kept with probability c / (1/16):
- * this keeps the neighbour search bounded and the mean density proportional
- * to the coverage. (Thinning candidates instead would not work: the active
- * list simply tries again.) Every random draw is keyed by (seed, layer,
- * stream, counter). */
+ * Grid. Cells of side s = r_min / sqrt 2 hold at most one dot each (any two
+ * dots are at least r_min apart). A dot is stored in its cell as 16-bit
+ * fixed-point offsets and a 16-bit radius: every check uses those exact
+ * stored values, so the rule holds for the coordinates we output.
+ *
+ * Maximality (Ebeida et al. 2011, "Efficient maximal Poisson-disk
+ * sampling"). Darts are thrown into "active" cells; what stays uncovered
+ * is subdivided into quarter cells, cells covered by one dot's disc are
+ * dropped, and so on for up to MAX_LEVEL levels, leaving no gap a dot
+ * could still take.
+ *
+ * Parallelism. The plane is cut into square tiles of T cells, T at least
+ * the neighbour-search span, coloured in a 2 x 2 pattern: tiles of one
+ * colour never read or write within reach of each other, so they run in
+ * parallel. Every level runs in rounds, and every round visits the four
+ * colours in a fixed order with one dart per active cell: all regions
+ * fill at the same pace, so no tile sees its neighbours complete or empty
+ * and no seam forms. Each tile's darts come from a hash of (seed, layer,
+ * tile, draw counter), so the result does not depend on threads or
+ * schedule. The output lists tiles in raster order, cells in raster order
+ * within a tile. */
 #include "rng.h"
 #include "stages.h"
 
@@ -21,48 +35,300 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define K_TRIES 30
+#define MAX_LEVEL 10   /* sub-cells down to s / 1024 */
+#define MIN_TILE 32    /* cells per tile side, at least */
 #define MIN_COVER (255.0 / 16.0) /* below this, thin instead of growing r */
 
-/* Radius factor: Bridson with k = 30 packs at rho ~ 0.73-0.74 (Lagae &
- * Dutre 2008); measured on a 100 x 100 mm square this K gives the asked
- * density within 1 % (tests/test_sample.c checks it). */
-static const double K_PACK = 0.7845;
+/* Rounds of darts per level: most dots land at level 0. */
+static const int ROUNDS[MAX_LEVEL + 1] = {6, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2};
 
-double smp__exclusion_mm(double density_cm2)
-{
-    return K_PACK / sqrt(density_cm2 / 100.0);
-}
+/* Radius factor, calibrated: a maximal set with min distance d has about
+ * 2 rho^2 / (sqrt 3 d^2) dots per unit area with rho ~ 0.76 (Lagae & Dutre
+ * 2008); K = rho * sqrt(2 / sqrt 3) makes the count match the asked
+ * density. tests/test_sample.c measures it within 2 %. */
+static const double K_PACK = 0.8332;
 
-enum { STREAM_PICK = 1, STREAM_CAND, STREAM_SEED, STREAM_THIN, STREAM_SIZE };
+double smp__exclusion_mm(double density_cm2) { return K_PACK / sqrt(density_cm2 / 100.0); }
+
+typedef struct cellpt {
+    uint16_t x, y; /* offset in the cell, (v + 0.5) / 65536 of a side */
+    uint16_t r;    /* exclusion radius in units of r_max / 65535; 0 = empty */
+    uint8_t layer;
+    uint8_t fresh; /* placed by this run, not given */
+} cellpt;
+
+typedef struct sub {
+    uint32_t cell; /* index in the tile, raster order */
+    uint16_t sx, sy; /* sub-cell position at the current level */
+} sub;
+
+typedef struct tile {
+    uint32_t x0, y0, tw, th; /* first cell and size, in cells */
+    sub *act;
+    uint32_t n_act;
+    uint64_t draws;
+    int failed;
+} tile;
 
 typedef struct sampler {
-    const smp_coverage *cov;
-    const smp_sample_spec *spec;
-    double r_full;       /* px radius at coverage 255 */
-    double cell;         /* grid cell: r_full / sqrt 2, so one dot per cell */
-    uint32_t gw, gh;
-    int32_t *grid;       /* dot index + 1, or 0 */
-    uint32_t *active;
-    size_t n_active;
-    uint8_t *least;      /* least coverage within reach, per coverage cell */
-    uint64_t draws;
-    smp_dots *out;
+    const smp_sample_in *in;
+    double s;              /* cell side, mm */
+    double r_min, r_max;   /* mm */
+    double r_unit;         /* mm per radius step */
+    uint32_t gw, gh;       /* grid, cells */
+    cellpt *g;
+    uint32_t tiles_x, tiles_y, T;
+    tile *tiles;
+    uint8_t *least;        /* per coverage cell: least coverage within r_max */
+    double cov_scale;      /* coverage px per mm */
 } sampler;
 
-/* Exclusion radius at coverage c; 0 where nothing may be placed. */
-static double radius_for(const sampler *s, double c)
+/* Coverage (0..255) at a point in mm; 255 everywhere without a field. */
+static double cover(const sampler *s, double x, double y)
 {
-    if (c <= 0)
-        return 0;
-    return s->r_full * sqrt(255.0 / (c < MIN_COVER ? MIN_COVER : c));
+    const smp_coverage *c = s->in->cov;
+    if (!c)
+        return 255.0;
+    return smp__coverage_at(c, x * s->cov_scale, y * s->cov_scale);
 }
 
-/* The least coverage within reach of each coverage cell: a dot p can
- * conflict with a candidate q only if |p - q| < r(p) <= r_max, so the
- * largest radius that can matter near q is r(least coverage within r_max).
- * This bounds the neighbour search locally instead of by the largest
- * radius anywhere. Separable sliding minimum over a square window. */
+static uint16_t radius_q(const sampler *s, double c)
+{
+    double r = s->r_min * sqrt(255.0 / (c < MIN_COVER ? MIN_COVER : c));
+    double q = ceil(r / s->r_unit);
+    return (uint16_t)(q > 65535 ? 65535 : q < 1 ? 1 : q);
+}
+
+/* The largest radius any dot near (x, y) can have. */
+static double reach_at(const sampler *s, double x, double y)
+{
+    const smp_coverage *c = s->in->cov;
+    if (!c)
+        return s->r_min;
+    double px = x * s->cov_scale, py = y * s->cov_scale;
+    uint32_t gx = (uint32_t)(px / c->cell), gy = (uint32_t)(py / c->cell);
+    gx = gx >= c->gw ? c->gw - 1 : gx;
+    gy = gy >= c->gh ? c->gh - 1 : gy;
+    uint8_t m = s->least[(size_t)gy * c->gw + gx];
+    return radius_q(s, m ? m : 1) * s->r_unit;
+}
+
+static inline void point_of(const sampler *s, uint32_t cx, uint32_t cy, const cellpt *p, double *x,
+                            double *y)
+{
+    *x = (cx + (p->x + 0.5) / 65536.0) * s->s;
+    *y = (cy + (p->y + 0.5) / 65536.0) * s->s;
+}
+
+/* True when a dot at (x, y) with radius rq (stored units) breaks the rule
+ * against a stored dot. */
+static int conflicts(const sampler *s, double x, double y, uint16_t rq)
+{
+    double r = rq * s->r_unit, reach = reach_at(s, x, y);
+    reach = r > reach ? r : reach;
+    int span = (int)ceil(reach / s->s);
+    int gx = (int)(x / s->s), gy = (int)(y / s->s);
+    int x0 = gx - span < 0 ? 0 : gx - span, x1 = gx + span >= (int)s->gw ? (int)s->gw - 1 : gx + span;
+    int y0 = gy - span < 0 ? 0 : gy - span, y1 = gy + span >= (int)s->gh ? (int)s->gh - 1 : gy + span;
+    for (int j = y0; j <= y1; j++) {
+        const cellpt *row = s->g + (size_t)j * s->gw;
+        for (int i = x0; i <= x1; i++) {
+            if (!row[i].r)
+                continue;
+            double px, py;
+            point_of(s, (uint32_t)i, (uint32_t)j, &row[i], &px, &py);
+            double m = (row[i].r > rq ? row[i].r : rq) * s->r_unit;
+            double dx = px - x, dy = py - y;
+            if (dx * dx + dy * dy < m * m)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* Bounds of a sub-cell in mm. */
+static void sub_box(const sampler *s, const tile *t, const sub *u, int level, double b[4])
+{
+    uint32_t cx = t->x0 + u->cell % t->tw, cy = t->y0 + u->cell / t->tw;
+    double side = s->s / (double)(1u << level);
+    b[0] = cx * s->s + u->sx * side;
+    b[1] = cy * s->s + u->sy * side;
+    b[2] = b[0] + side;
+    b[3] = b[1] + side;
+}
+
+/* Most coverage anywhere in a box: the bilinear field peaks at its nodes
+ * or at the box's corners. */
+static double max_cover(const sampler *s, const double b[4])
+{
+    const smp_coverage *c = s->in->cov;
+    if (!c)
+        return 255.0;
+    double m = 0;
+    const double xs[2] = {b[0], b[2]}, ys[2] = {b[1], b[3]};
+    for (int j = 0; j < 2; j++)
+        for (int i = 0; i < 2; i++) {
+            double v = cover(s, xs[i] < s->in->w_mm ? xs[i] : s->in->w_mm * (1 - 1e-12),
+                             ys[j] < s->in->h_mm ? ys[j] : s->in->h_mm * (1 - 1e-12));
+            m = v > m ? v : m;
+        }
+    double k = s->cov_scale / c->cell; /* coverage cells per mm */
+    long gx0 = (long)floor(b[0] * k - 0.5), gx1 = (long)ceil(b[2] * k - 0.5);
+    long gy0 = (long)floor(b[1] * k - 0.5), gy1 = (long)ceil(b[3] * k - 0.5);
+    gx0 = gx0 < 0 ? 0 : gx0;
+    gy0 = gy0 < 0 ? 0 : gy0;
+    gx1 = gx1 >= (long)c->gw ? (long)c->gw - 1 : gx1;
+    gy1 = gy1 >= (long)c->gh ? (long)c->gh - 1 : gy1;
+    for (long y = gy0; y <= gy1 && m < 255; y++)
+        for (long x = gx0; x <= gx1; x++) {
+            double v = c->c[(size_t)y * c->gw + x];
+            m = v > m ? v : m;
+        }
+    return m;
+}
+
+/* True when no dot could still be placed anywhere in the box: it is off
+ * the domain or untreated, or one stored dot's disc covers it whole (a
+ * disc is convex, so covering the four corners is enough). */
+static int dead(const sampler *s, const double b[4])
+{
+    if (b[0] >= s->in->w_mm || b[1] >= s->in->h_mm)
+        return 1;
+    double mc = max_cover(s, b);
+    if (mc <= 0)
+        return 1;
+    double r_lo = radius_q(s, mc) * s->r_unit; /* no dot in the box is closer-spaced */
+    double reach = reach_at(s, 0.5 * (b[0] + b[2]), 0.5 * (b[1] + b[3]));
+    reach = (reach > r_lo ? reach : r_lo) + (b[2] - b[0]);
+    int span = (int)ceil(reach / s->s);
+    int gx = (int)(b[0] / s->s), gy = (int)(b[1] / s->s);
+    int x0 = gx - span < 0 ? 0 : gx - span, x1 = gx + span >= (int)s->gw ? (int)s->gw - 1 : gx + span;
+    int y0 = gy - span < 0 ? 0 : gy - span, y1 = gy + span >= (int)s->gh ? (int)s->gh - 1 : gy + span;
+    for (int j = y0; j <= y1; j++)
+        for (int i = x0; i <= x1; i++) {
+            const cellpt *p = &s->g[(size_t)j * s->gw + i];
+            if (!p->r)
+                continue;
+            double px, py;
+            point_of(s, (uint32_t)i, (uint32_t)j, p, &px, &py);
+            double r = p->r * s->r_unit;
+            r = r > r_lo ? r : r_lo;
+            double r2 = r * r;
+            double dx0 = b[0] - px, dx1 = b[2] - px, dy0 = b[1] - py, dy1 = b[3] - py;
+            if (dx0 * dx0 + dy0 * dy0 < r2 && dx1 * dx1 + dy0 * dy0 < r2 &&
+                dx0 * dx0 + dy1 * dy1 < r2 && dx1 * dx1 + dy1 * dy1 < r2)
+                return 1;
+        }
+    return 0;
+}
+
+/* One dart into each active sub-cell of a tile, in order. */
+static void tile_round(sampler *s, tile *t, int level)
+{
+    const smp_sample_in *in = s->in;
+    const uint64_t tile_id = (uint64_t)(t->y0 / s->T) * s->tiles_x + t->x0 / s->T;
+    const uint32_t sub_bits = 16 - (uint32_t)level;
+    /* Darts in a random order: a raster order would pack rows greedily,
+     * denser and more regular than the random process calibrated for. */
+    for (uint32_t k = t->n_act; k > 1; k--) {
+        uint32_t j = (uint32_t)(smp__u01(smp__hash(in->seed, in->layer, tile_id, t->draws++)) * k);
+        sub tmp = t->act[k - 1];
+        t->act[k - 1] = t->act[j];
+        t->act[j] = tmp;
+    }
+    uint32_t kept = 0;
+    for (uint32_t k = 0; k < t->n_act; k++) {
+        sub u = t->act[k];
+        uint32_t cx = t->x0 + u.cell % t->tw, cy = t->y0 + u.cell / t->tw;
+        cellpt *slot = &s->g[(size_t)cy * s->gw + cx];
+        if (slot->r) /* the cell took a dot through another sub-cell */
+            continue;
+        uint64_t h = smp__hash(in->seed, in->layer, tile_id, t->draws++);
+        uint32_t mask = (1u << sub_bits) - 1;
+        cellpt q = {(uint16_t)((uint32_t)u.sx << sub_bits | (uint32_t)(h & mask)),
+                    (uint16_t)((uint32_t)u.sy << sub_bits | (uint32_t)(h >> 16 & mask)), 0,
+                    in->layer, 1};
+        double x, y;
+        point_of(s, cx, cy, &q, &x, &y);
+        double c = x < in->w_mm && y < in->h_mm ? cover(s, x, y) : 0;
+        if (c > 0) {
+            q.r = radius_q(s, c);
+            if (!conflicts(s, x, y, q.r)) {
+                *slot = q;
+                continue;
+            }
+        }
+        t->act[kept++] = u;
+    }
+    t->n_act = kept;
+}
+
+/* Replaces each active sub-cell by its live quarters. */
+static void tile_refine(sampler *s, tile *t, int level)
+{
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < t->n_act; k++) {
+        uint32_t cx = t->x0 + t->act[k].cell % t->tw, cy = t->y0 + t->act[k].cell / t->tw;
+        n += !s->g[(size_t)cy * s->gw + cx].r;
+    }
+    sub *next = malloc((size_t)n * 4 * sizeof *next + 1);
+    if (!next) {
+        t->failed = 1;
+        t->n_act = 0;
+        return;
+    }
+    uint32_t m = 0;
+    for (uint32_t k = 0; k < t->n_act; k++) {
+        sub u = t->act[k];
+        uint32_t cx = t->x0 + u.cell % t->tw, cy = t->y0 + u.cell / t->tw;
+        if (s->g[(size_t)cy * s->gw + cx].r)
+            continue;
+        for (uint16_t q = 0; q < 4; q++) {
+            sub c = {u.cell, (uint16_t)(u.sx * 2 + (q & 1)), (uint16_t)(u.sy * 2 + (q >> 1))};
+            double b[4];
+            sub_box(s, t, &c, level + 1, b);
+            if (!dead(s, b))
+                next[m++] = c;
+        }
+    }
+    free(t->act);
+    t->act = next;
+    t->n_act = m;
+}
+
+/* Level 0: every cell of the tile that is not already taken or dead. */
+static void tile_start(sampler *s, tile *t)
+{
+    t->act = malloc((size_t)t->tw * t->th * sizeof *t->act + 1);
+    if (!t->act) {
+        t->failed = 1;
+        return;
+    }
+    for (uint32_t j = 0; j < t->th; j++)
+        for (uint32_t i = 0; i < t->tw; i++) {
+            sub u = {j * t->tw + i, 0, 0};
+            double b[4];
+            sub_box(s, t, &u, 0, b);
+            if (!s->g[(size_t)(t->y0 + j) * s->gw + t->x0 + i].r && !dead(s, b))
+                t->act[t->n_act++] = u;
+        }
+}
+
+/* Runs fn on every tile of one colour, in parallel. */
+#define FOR_COLOUR(s, colour, body)                                                        \
+    do {                                                                                   \
+        long n_t_ = (long)(s)->tiles_x * (s)->tiles_y;                                      \
+        SMP_OMP(omp parallel for schedule(dynamic, 1))                                     \
+        for (long i_ = 0; i_ < n_t_; i_++) {                                               \
+            uint32_t tx_ = (uint32_t)(i_ % (s)->tiles_x), ty_ = (uint32_t)(i_ / (s)->tiles_x); \
+            if ((int)((tx_ & 1) | (ty_ & 1) << 1) != (colour))                            \
+                continue;                                                                  \
+            tile *t = &(s)->tiles[i_];                                                     \
+            body;                                                                          \
+        }                                                                                  \
+    } while (0)
+
+/* Least coverage within reach of each coverage cell (see reach_at). */
 static uint8_t *least_cover(const smp_coverage *cov, double r_max_px)
 {
     const uint32_t gw = cov->gw, gh = cov->gh;
@@ -98,160 +364,147 @@ static uint8_t *least_cover(const smp_coverage *cov, double r_max_px)
     return out;
 }
 
-/* Drops dots in sparse areas with probability 1 - c / MIN_COVER, keyed by
- * the dot's index, and compacts the array in order. */
-static void thin_sparse(const sampler *s)
+static smp_status setup(sampler *s, const smp_sample_in *in, char *msg)
 {
-    smp_dots *o = s->out;
-    size_t kept = 0;
-    for (size_t i = 0; i < o->n; i++) {
-        const smp_pdot *d = &o->d[i];
-        double c = smp__coverage_at(s->cov, d->x, d->y);
-        if (c < MIN_COVER &&
-            smp__u01(smp__hash(s->spec->seed, s->spec->layer * 16u + STREAM_THIN, i, 0)) * MIN_COVER >= c)
-            continue;
-        o->d[kept++] = *d;
-    }
-    o->n = kept;
-}
-
-static int conflicts(const sampler *s, double x, double y, double r)
-{
-    const smp_coverage *cov = s->cov;
-    size_t gi = (size_t)(y / cov->cell) * cov->gw + (size_t)(x / cov->cell);
-    double near_r = radius_for(s, s->least[gi] ? s->least[gi] : 1);
-    double reach = r > near_r ? r : near_r;
-    int span = (int)ceil(reach / s->cell);
-    int gx = (int)(x / s->cell), gy = (int)(y / s->cell);
-    int x0 = gx - span < 0 ? 0 : gx - span, x1 = gx + span >= (int)s->gw ? (int)s->gw - 1 : gx + span;
-    int y0 = gy - span < 0 ? 0 : gy - span, y1 = gy + span >= (int)s->gh ? (int)s->gh - 1 : gy + span;
-    for (int j = y0; j <= y1; j++) {
-        const int32_t *row = s->grid + (size_t)j * s->gw;
-        for (int i = x0; i <= x1; i++) {
-            if (!row[i])
-                continue;
-            const smp_pdot *p = &s->out->d[row[i] - 1];
-            double dx = p->x - x, dy = p->y - y, m = p->excl > r ? p->excl : r;
-            if (dx * dx + dy * dy < m * m)
-                return 1;
-        }
-    }
-    return 0;
-}
-
-static int push_dot(sampler *s, double x, double y, double r)
-{
-    smp_dots *o = s->out;
-    if (o->n == o->cap) {
-        size_t cap = o->cap ? o->cap * 2 : 1024;
-        smp_pdot *d = cap > SIZE_MAX / sizeof *d ? NULL : realloc(o->d, cap * sizeof *d);
-        uint32_t *a = cap > SIZE_MAX / sizeof *a ? NULL : realloc(s->active, cap * sizeof *a);
-        if (a)
-            s->active = a;
-        if (!d || !a) {
-            if (d)
-                o->d = d;
-            return 0;
-        }
-        o->d = d;
-        o->cap = cap;
-    }
-    if (o->n >= INT32_MAX - 1)
-        return 0;
-    size_t i = o->n++;
-    const smp_sample_spec *sp = s->spec;
-    uint64_t h = smp__hash(sp->seed, sp->layer * 16u + STREAM_SIZE, i, 0);
-    /* Healed dots vary by about +-10 % in size and opacity. */
-    double js = 1.0 + 0.2 * (smp__u01(h) - 0.5);
-    double jo = 1.0 + 0.2 * (smp__u01(smp__mix64(h)) - 0.5);
-    double op = sp->opacity * jo;
-    o->d[i] = (smp_pdot){(float)x, (float)y, (float)(0.5 * sp->dot_mm * js * sp->px_per_mm),
-                         (float)r, (float)(op > 1 ? 1 : op), sp->layer};
-    s->grid[(size_t)(y / s->cell) * s->gw + (size_t)(x / s->cell)] = (int32_t)i + 1;
-    s->active[s->n_active++] = (uint32_t)i;
-    return 1;
-}
-
-/* Grows from the active list until it is empty. */
-static int grow(sampler *s)
-{
-    const smp_sample_spec *sp = s->spec;
-    const uint64_t stream = sp->layer * 16u;
-    while (s->n_active) {
-        uint64_t h = smp__hash(sp->seed, stream + STREAM_PICK, s->draws++, 0);
-        size_t k = (size_t)(smp__u01(h) * (double)s->n_active);
-        uint32_t pi = s->active[k];
-        const smp_pdot *p = &s->out->d[pi];
-        double px = p->x, py = p->y, pr = p->excl;
-        int placed = 0;
-        for (int t = 0; t < K_TRIES && !placed; t++) {
-            uint64_t c = smp__hash(sp->seed, stream + STREAM_CAND, s->draws++, 0);
-            double ang = 2 * SMP_PI * smp__u01(c);
-            /* Uniform in area over the annulus [pr, 2 pr]. */
-            double d = pr * sqrt(1.0 + 3.0 * smp__u01(smp__mix64(c)));
-            double x = px + d * cos(ang), y = py + d * sin(ang);
-            double r = radius_for(s, smp__coverage_at(s->cov, x, y));
-            if (r <= 0 || conflicts(s, x, y, r))
-                continue;
-            if (!push_dot(s, x, y, r))
-                return 0;
-            placed = 1;
-        }
-        if (!placed)
-            s->active[k] = s->active[--s->n_active];
-    }
-    return 1;
-}
-
-smp_status smp__sample(const smp_coverage *cov, const smp_sample_spec *spec, smp_dots *out,
-                       char *msg)
-{
-    memset(out, 0, sizeof *out);
-    sampler s = {.cov = cov, .spec = spec, .out = out};
-    s.r_full = smp__exclusion_mm(spec->density_cm2) * spec->px_per_mm;
-    s.cell = s.r_full * SMP_SQRT1_2;
-    double gw = ceil(cov->w / s.cell), gh = ceil(cov->h / s.cell);
+    memset(s, 0, sizeof *s);
+    s->in = in;
+    if (!(in->w_mm > 0 && in->h_mm > 0 && in->density_cm2 > 0))
+        return smp__fail(msg, SMP_ERR_ARG, "the sampling domain and density must be positive");
+    s->r_min = smp__exclusion_mm(in->density_cm2);
+    s->r_max = in->cov ? s->r_min * sqrt(255.0 / MIN_COVER) : s->r_min;
+    s->r_unit = s->r_max / 65535.0;
+    s->s = s->r_min * SMP_SQRT1_2;
+    s->cov_scale = in->cov_px_per_mm;
+    double gw = ceil(in->w_mm / s->s), gh = ceil(in->h_mm / s->s);
     size_t cells;
-    if (gw * gh > 1e9 || !smp__mul((size_t)gw, (size_t)gh, &cells))
-        return smp__fail(msg, SMP_ERR_LIMIT, "density %.0f dots/cm² at %.1f px/mm needs too many cells",
-                         spec->density_cm2, spec->px_per_mm);
-    s.gw = (uint32_t)gw;
-    s.gh = (uint32_t)gh;
-    s.grid = calloc(cells, sizeof *s.grid);
-    s.least = least_cover(cov, radius_for(&s, MIN_COVER));
-    if (!s.grid || !s.least) {
-        free(s.grid);
-        free(s.least);
-        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the sampling grid (%zu cells)", cells);
-    }
-
-    int ok = 1;
-    for (uint32_t gy = 0; gy < s.gh && ok; gy++) {
-        for (uint32_t gx = 0; gx < s.gw && ok; gx++) {
-            if (s.grid[(size_t)gy * s.gw + gx])
-                continue;
-            uint64_t h = smp__hash(spec->seed, spec->layer * 16u + STREAM_SEED, gx, gy);
-            double x = (gx + smp__u01(h)) * s.cell, y = (gy + smp__u01(smp__mix64(h))) * s.cell;
-            double r = radius_for(&s, smp__coverage_at(cov, x, y));
-            if (r <= 0 || conflicts(&s, x, y, r))
-                continue;
-            ok = push_dot(&s, x, y, r) && grow(&s);
+    if (gw * gh > 4e9 || !smp__mul((size_t)gw, (size_t)gh, &cells) ||
+        !smp__mul(cells, sizeof(cellpt), &cells))
+        return smp__fail(msg, SMP_ERR_LIMIT,
+                         "%.0f x %.0f mm at %.0f dots/cm² needs too many grid cells", in->w_mm,
+                         in->h_mm, in->density_cm2);
+    s->gw = (uint32_t)gw;
+    s->gh = (uint32_t)gh;
+    /* Same-colour tiles are a tile apart: a tile must span the search. */
+    uint32_t span = (uint32_t)ceil(s->r_max / s->s) + 2;
+    s->T = span > MIN_TILE ? span : MIN_TILE;
+    s->tiles_x = (s->gw + s->T - 1) / s->T;
+    s->tiles_y = (s->gh + s->T - 1) / s->T;
+    s->g = calloc(cells / sizeof(cellpt), sizeof(cellpt));
+    s->tiles = calloc((size_t)s->tiles_x * s->tiles_y, sizeof *s->tiles);
+    if (in->cov)
+        s->least = least_cover(in->cov, s->r_max * in->cov_px_per_mm);
+    if (!s->g || !s->tiles || (in->cov && !s->least))
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the sampling grid (%zu bytes)", cells);
+    for (uint32_t ty = 0; ty < s->tiles_y; ty++)
+        for (uint32_t tx = 0; tx < s->tiles_x; tx++) {
+            tile *t = &s->tiles[(size_t)ty * s->tiles_x + tx];
+            t->x0 = tx * s->T;
+            t->y0 = ty * s->T;
+            t->tw = t->x0 + s->T <= s->gw ? s->T : s->gw - t->x0;
+            t->th = t->y0 + s->T <= s->gh ? s->T : s->gh - t->y0;
         }
-    }
-    free(s.grid);
-    free(s.least);
-    free(s.active);
-    if (ok)
-        thin_sparse(&s);
-    if (!ok) {
-        smp__dots_free(out);
-        return smp__fail(msg, SMP_ERR_NOMEM, "out of memory while placing dots");
+    return SMP_OK;
+}
+
+/* Places the given dots in the grid; each must sit alone in its cell,
+ * which holds when they respect at least this run's spacing. */
+static smp_status insert_existing(sampler *s, char *msg)
+{
+    const smp_sample_in *in = s->in;
+    for (size_t i = 0; i < in->n_existing; i++) {
+        const smp_spt *e = &in->existing[i];
+        if (!(e->x >= 0 && e->y >= 0 && e->x < in->w_mm && e->y < in->h_mm))
+            continue;
+        uint32_t cx = (uint32_t)(e->x / s->s), cy = (uint32_t)(e->y / s->s);
+        cellpt *slot = &s->g[(size_t)cy * s->gw + cx];
+        if (slot->r)
+            return smp__fail(msg, SMP_ERR_ARG,
+                             "earlier dots at (%.3f, %.3f) mm are closer than this layer's spacing",
+                             e->x, e->y);
+        double fx = e->x / s->s - cx, fy = e->y / s->s - cy;
+        double c = cover(s, e->x, e->y);
+        *slot = (cellpt){(uint16_t)fmin(65535, floor(fx * 65536)), (uint16_t)fmin(65535, floor(fy * 65536)),
+                         radius_q(s, c > 0 ? c : 1), e->layer, 0};
     }
     return SMP_OK;
 }
 
-void smp__dots_free(smp_dots *dots)
+static void teardown(sampler *s)
 {
-    free(dots->d);
-    memset(dots, 0, sizeof *dots);
+    if (s->tiles)
+        for (size_t i = 0; i < (size_t)s->tiles_x * s->tiles_y; i++)
+            free(s->tiles[i].act);
+    free(s->tiles);
+    free(s->least);
+    free(s->g);
+}
+
+/* Gathers the new dots, tile by tile, thinning sparse areas (kept with
+ * probability c / MIN_COVER, keyed by the cell). */
+static smp_status gather(sampler *s, smp_spts *out, char *msg)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < (size_t)s->gw * s->gh; i++)
+        n += s->g[i].r && s->g[i].fresh;
+    out->p = malloc((n ? n : 1) * sizeof *out->p);
+    if (!out->p)
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate %zu dots", n);
+    size_t k = 0;
+    for (uint32_t ty = 0; ty < s->tiles_y; ty++)
+        for (uint32_t tx = 0; tx < s->tiles_x; tx++) {
+            const tile *t = &s->tiles[(size_t)ty * s->tiles_x + tx];
+            for (uint32_t j = 0; j < t->th; j++)
+                for (uint32_t i = 0; i < t->tw; i++) {
+                    uint32_t cx = t->x0 + i, cy = t->y0 + j;
+                    size_t gi = (size_t)cy * s->gw + cx;
+                    const cellpt *p = &s->g[gi];
+                    if (!p->r || !p->fresh)
+                        continue;
+                    double x, y;
+                    point_of(s, cx, cy, p, &x, &y);
+                    double c = cover(s, x, y);
+                    if (c < MIN_COVER &&
+                        smp__u01(smp__hash(s->in->seed, s->in->layer, UINT64_MAX, gi)) * MIN_COVER >= c)
+                        continue;
+                    out->p[k++] = (smp_spt){x, y, (float)(p->r * s->r_unit), p->layer};
+                }
+        }
+    out->n = k;
+    return SMP_OK;
+}
+
+smp_status smp__sample(const smp_sample_in *in, smp_spts *out, char *msg)
+{
+    memset(out, 0, sizeof *out);
+    sampler s;
+    smp_status st = setup(&s, in, msg);
+    if (st == SMP_OK)
+        st = insert_existing(&s, msg);
+    if (st != SMP_OK) {
+        teardown(&s);
+        return st;
+    }
+    for (int colour = 0; colour < 4; colour++)
+        FOR_COLOUR(&s, colour, tile_start(&s, t));
+    for (int level = 0; level <= MAX_LEVEL; level++) {
+        for (int round = 0; round < ROUNDS[level]; round++)
+            for (int colour = 0; colour < 4; colour++)
+                FOR_COLOUR(&s, colour, tile_round(&s, t, level));
+        if (level < MAX_LEVEL)
+            for (int colour = 0; colour < 4; colour++)
+                FOR_COLOUR(&s, colour, tile_refine(&s, t, level));
+    }
+    int failed = 0;
+    for (size_t i = 0; i < (size_t)s.tiles_x * s.tiles_y; i++)
+        failed |= s.tiles[i].failed;
+    st = failed ? smp__fail(msg, SMP_ERR_NOMEM, "out of memory while placing dots")
+                : gather(&s, out, msg);
+    teardown(&s);
+    return st;
+}
+
+void smp__spts_free(smp_spts *pts)
+{
+    free(pts->p);
+    memset(pts, 0, sizeof *pts);
 }

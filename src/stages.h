@@ -38,41 +38,40 @@ smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *mask, uin
 smp_status smp__coverage_feather(smp_coverage *cov, double width_px, char *msg);
 void smp__coverage_free(smp_coverage *cov);
 
-/* A dot in pixel coordinates, as the renderer needs it. */
-typedef struct smp_pdot {
-    float x, y;    /* centre, px */
-    float r;       /* radius, px */
-    float excl;    /* exclusion radius while sampling, px */
-    float opacity; /* 0..1 */
+/* A sampled dot, in mm, with the exclusion radius it was placed with. */
+typedef struct smp_spt {
+    double x, y;
+    float excl;
     uint8_t layer;
-} smp_pdot;
+} smp_spt;
 
-typedef struct smp_dots {
-    smp_pdot *d;
-    size_t n, cap;
-} smp_dots;
-void smp__dots_free(smp_dots *dots);
+typedef struct smp_spts {
+    smp_spt *p;
+    size_t n;
+} smp_spts;
+void smp__spts_free(smp_spts *pts);
 
-typedef struct smp_sample_spec {
-    double density_cm2;   /* where coverage is 255 */
-    double px_per_mm;
-    double dot_mm;        /* mean healed diameter */
-    double opacity;       /* mean */
+typedef struct smp_sample_in {
+    double w_mm, h_mm;         /* the domain, from (0, 0) */
+    double density_cm2;        /* where coverage is 255 */
+    const smp_coverage *cov;   /* NULL: uniform density */
+    double cov_px_per_mm;      /* coverage pixels per mm */
     uint64_t seed;
     uint8_t layer;
-} smp_sample_spec;
+    const smp_spt *existing;   /* earlier layers' dots, respected, not output */
+    size_t n_existing;
+} smp_sample_in;
 
-/* Variable-density Poisson-disk dots over the coverage (see sample.c). */
-smp_status smp__sample(const smp_coverage *cov, const smp_sample_spec *spec, smp_dots *out,
-                       char *msg);
+/* Variable-density maximal Poisson-disk dots (see sample.c). */
+smp_status smp__sample(const smp_sample_in *in, smp_spts *out, char *msg);
 
 /* Exclusion radius (mm) at full coverage for a density, from the sampler's
  * own calibrated packing. */
 double smp__exclusion_mm(double density_cm2);
 
-/* Draws dots into an RGB image in linear light; pixels no dot reaches keep
- * their bytes. sigma_px is the Gaussian edge of the pigment. */
-smp_status smp__render(smp_image *rgb, const smp_dots *dots, const uint8_t pigment[3],
-                       double sigma_px, char *msg);
+/* Draws dots (mm, at px_per_mm) into an RGB image in linear light; pixels
+ * no dot reaches keep their bytes. sigma_px is the pigment's Gaussian edge. */
+smp_status smp__render(smp_image *rgb, const smp_dot *dots, size_t n, double px_per_mm,
+                       const uint8_t pigment[3], double sigma_px, char *msg);
 
 #endif

@@ -23,17 +23,23 @@ static double ink(const smp_image *img)
     return sum;
 }
 
-static void dots_grid(smp_dots *d, int nx, int ny, double spacing, float r, float opacity)
+/* Dots on a grid, in px (rendered at 1 px/mm). */
+typedef struct dots {
+    smp_dot *d;
+    size_t n;
+} dots;
+
+static void dots_grid(dots *d, int nx, int ny, double spacing, float r, float opacity)
 {
-    d->n = d->cap = (size_t)nx * ny;
+    d->n = (size_t)nx * ny;
     d->d = malloc(d->n * sizeof *d->d);
     for (int j = 0; j < ny; j++)
         for (int i = 0; i < nx; i++) {
             /* Sub-pixel offsets vary, so pixel-grid luck averages out. */
             float fx = (float)((i * 0.37 + j * 0.11) - floor(i * 0.37 + j * 0.11));
             float fy = (float)((j * 0.53 + i * 0.07) - floor(j * 0.53 + i * 0.07));
-            d->d[(size_t)j * nx + i] = (smp_pdot){(float)(spacing * (i + 1) + fx),
-                                                  (float)(spacing * (j + 1) + fy), r, r, opacity, 0};
+            d->d[(size_t)j * nx + i] = (smp_dot){spacing * (i + 1) + fx, spacing * (j + 1) + fy, 2.0 * r,
+                                                 opacity, 0};
         }
 }
 
@@ -42,16 +48,16 @@ static void check_ink(float r, double tolerance)
     smp_image *img = smp_image_new();
     assert_int_equal(smp_image_alloc(img, 200, 200, 3), SMP_OK);
     memset(smp_image_data(img), 255, 200 * 200 * 3);
-    smp_dots d;
+    dots d;
     dots_grid(&d, 18, 18, 10, r, 0.8f);
     char msg[SMP_MSG_LEN];
-    assert_int_equal(smp__render(img, &d, BLACK, 0.3, msg), SMP_OK);
+    assert_int_equal(smp__render(img, d.d, d.n, 1.0, BLACK, 0.3, msg), SMP_OK);
     double want = d.n * SMP_PI * r * r * 0.8;
     double got = ink(img);
     print_message("r = %.2f px: ink %.2f px², disc area x opacity %.2f px² (%.2f %%)\n", r, got, want,
                   100 * (got / want - 1));
     assert_true(fabs(got / want - 1) < tolerance);
-    smp__dots_free(&d);
+    free(d.d);
     smp_image_free(img);
 }
 
@@ -80,10 +86,9 @@ static void test_untouched_pixels_keep_bytes(void **state)
     assert_int_equal(smp_image_alloc(orig, 120, 90, 3), SMP_OK);
     fill_photo(img, 5);
     memcpy(smp_image_data(orig), smp_image_cdata(img), 120 * 90 * 3);
-    smp_pdot one = {60.3f, 45.6f, 1.2f, 1.2f, 0.9f, 0};
-    smp_dots d = {&one, 1, 1};
+    smp_dot one = {60.3, 45.6, 2.4, 0.9f, 0};
     char msg[SMP_MSG_LEN];
-    assert_int_equal(smp__render(img, &d, BLACK, 0.3, msg), SMP_OK);
+    assert_int_equal(smp__render(img, &one, 1, 1.0, BLACK, 0.3, msg), SMP_OK);
     const uint8_t *a = smp_image_cdata(img), *b = smp_image_cdata(orig);
     int changed = 0;
     for (int y = 0; y < 90; y++)
@@ -105,7 +110,7 @@ static void test_thread_count_does_not_change_bytes(void **state)
 {
     (void)state;
 #ifdef _OPENMP
-    smp_dots d;
+    dots d;
     dots_grid(&d, 40, 40, 7.3, 1.1f, 0.85f); /* many dots cross band edges */
     smp_image *ref = NULL;
     for (int t = 1; t <= 3; t++) {
@@ -114,7 +119,7 @@ static void test_thread_count_does_not_change_bytes(void **state)
         assert_int_equal(smp_image_alloc(img, 300, 300, 3), SMP_OK);
         fill_photo(img, 9);
         char msg[SMP_MSG_LEN];
-        assert_int_equal(smp__render(img, &d, BLACK, 0.3, msg), SMP_OK);
+        assert_int_equal(smp__render(img, d.d, d.n, 1.0, BLACK, 0.3, msg), SMP_OK);
         if (!ref)
             ref = img;
         else {
@@ -123,7 +128,7 @@ static void test_thread_count_does_not_change_bytes(void **state)
         }
     }
     smp_image_free(ref);
-    smp__dots_free(&d);
+    free(d.d);
 #else
     skip();
 #endif

@@ -1,174 +1,305 @@
-/* The sampler: the conflict rule is never broken, the achieved density
- * matches the asked one, grey coverage lowers it proportionally, dots stay
- * inside the treated area, and the output depends only on the seed. */
+/* The sampler's quality figures on a 100 x 100 mm square at 100 dots/cm²
+ * (rule, density, packing, maximal coverage, no tile seams), variable
+ * density across a step, layers, and determinism across thread counts. */
 #include "testutil.h"
 
 #include <math.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
+#include "rng.h"
 #include "stages.h"
 
-static smp_coverage flat(uint32_t w, uint32_t h, uint8_t v)
+static smp_spts run(const smp_sample_in *in)
 {
-    smp_coverage c = {.c = malloc((size_t)w * h), .gw = w, .gh = h, .cell = 1, .w = w, .h = h};
-    assert_non_null(c.c);
-    memset(c.c, v, (size_t)w * h);
-    return c;
-}
-
-static smp_dots run(const smp_coverage *c, double density, double ppm, uint64_t seed)
-{
-    smp_sample_spec spec = {.density_cm2 = density, .px_per_mm = ppm, .dot_mm = 0.15,
-                            .opacity = 0.85, .seed = seed};
-    smp_dots d;
+    smp_spts d;
     char msg[SMP_MSG_LEN];
-    assert_int_equal(smp__sample(c, &spec, &d, msg), SMP_OK);
+    if (smp__sample(in, &d, msg) != SMP_OK)
+        fail_msg("sample: %s", msg);
     return d;
 }
 
-/* Brute force over a grid of buckets: every pair at least max(r_i, r_j) apart. */
-static double check_conflicts(const smp_dots *d, double cell, uint32_t w, uint32_t h)
+static smp_spts uniform(double w, double h, double density, uint64_t seed)
 {
-    uint32_t gw = (uint32_t)(w / cell) + 1, gh = (uint32_t)(h / cell) + 1;
-    size_t *head = malloc((size_t)gw * gh * sizeof *head), *next = malloc(d->n * sizeof *next);
-    for (size_t i = 0; i < (size_t)gw * gh; i++)
-        head[i] = SIZE_MAX;
-    for (size_t i = 0; i < d->n; i++) {
-        size_t g = (size_t)(d->d[i].y / cell) * gw + (size_t)(d->d[i].x / cell);
-        next[i] = head[g];
-        head[g] = i;
+    return run(&(smp_sample_in){.w_mm = w, .h_mm = h, .density_cm2 = density, .seed = seed, .layer = 1});
+}
+
+/* Buckets for neighbour queries over a set of points (mm). */
+typedef struct buckets {
+    double cell;
+    int gw, gh;
+    size_t *head, *next;
+    const smp_spt *p;
+} buckets;
+
+static buckets bucket(const smp_spt *p, size_t n, double w, double h, double cell)
+{
+    buckets b = {cell, (int)(w / cell) + 1, (int)(h / cell) + 1, NULL, NULL, p};
+    b.head = malloc((size_t)b.gw * b.gh * sizeof *b.head);
+    b.next = malloc((n + 1) * sizeof *b.next);
+    for (size_t i = 0; i < (size_t)b.gw * b.gh; i++)
+        b.head[i] = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        size_t g = (size_t)(p[i].y / cell) * b.gw + (size_t)(p[i].x / cell);
+        b.next[i] = b.head[g];
+        b.head[g] = i;
     }
-    double worst = INFINITY; /* smallest distance / required distance */
-    for (size_t i = 0; i < d->n; i++) {
-        int gx = (int)(d->d[i].x / cell), gy = (int)(d->d[i].y / cell);
-        for (int y = gy - 1; y <= gy + 1; y++)
-            for (int x = gx - 1; x <= gx + 1; x++) {
-                if (x < 0 || y < 0 || x >= (int)gw || y >= (int)gh)
+    return b;
+}
+
+static void unbucket(buckets *b)
+{
+    free(b->head);
+    free(b->next);
+}
+
+/* Nearest point to (x, y) other than `self`, searching `ring` buckets out. */
+static double nearest(const buckets *b, double x, double y, size_t self, int ring, size_t *who)
+{
+    int gx = (int)(x / b->cell), gy = (int)(y / b->cell);
+    double best = INFINITY;
+    for (int j = gy - ring; j <= gy + ring; j++)
+        for (int i = gx - ring; i <= gx + ring; i++) {
+            if (i < 0 || j < 0 || i >= b->gw || j >= b->gh)
+                continue;
+            for (size_t k = b->head[(size_t)j * b->gw + i]; k != SIZE_MAX; k = b->next[k]) {
+                if (k == self)
                     continue;
-                for (size_t j = head[(size_t)y * gw + x]; j != SIZE_MAX; j = next[j]) {
-                    if (j == i)
-                        continue;
-                    double dx = d->d[i].x - d->d[j].x, dy = d->d[i].y - d->d[j].y;
-                    double need = fmax(d->d[i].excl, d->d[j].excl);
-                    worst = fmin(worst, sqrt(dx * dx + dy * dy) / need);
+                double d = hypot(b->p[k].x - x, b->p[k].y - y);
+                if (d < best) {
+                    best = d;
+                    if (who)
+                        *who = k;
                 }
             }
+        }
+    return best;
+}
+
+/* min over pairs of distance / max(r_i, r_j); >= 1 when the rule holds. */
+static double worst_pair(const smp_spts *d, double w, double h, double r_max)
+{
+    buckets b = bucket(d->p, d->n, w, h, r_max);
+    double worst = INFINITY;
+    for (size_t i = 0; i < d->n; i++) {
+        int gx = (int)(d->p[i].x / b.cell), gy = (int)(d->p[i].y / b.cell);
+        for (int y = gy - 1; y <= gy + 1; y++)
+            for (int x = gx - 1; x <= gx + 1; x++) {
+                if (x < 0 || y < 0 || x >= b.gw || y >= b.gh)
+                    continue;
+                for (size_t j = b.head[(size_t)y * b.gw + x]; j != SIZE_MAX; j = b.next[j])
+                    if (j != i)
+                        worst = fmin(worst, hypot(d->p[i].x - d->p[j].x, d->p[i].y - d->p[j].y) /
+                                                fmax(d->p[i].excl, d->p[j].excl));
+            }
     }
-    free(head);
-    free(next);
+    unbucket(&b);
     return worst;
 }
 
-static void test_uniform_density_and_spacing(void **state)
+static size_t count_in(const smp_spts *d, double x0, double y0, double x1, double y1)
 {
-    (void)state;
-    /* 100 mm x 100 mm at 4 px/mm and 100 dots/cm²: about 10 000 dots. */
-    const double ppm = 4, density = 100;
-    smp_coverage c = flat(400, 400, 255);
-    smp_dots d = run(&c, density, ppm, 42);
-    /* Density away from the border, where packing is not cut off. */
-    size_t inner = 0;
-    for (size_t i = 0; i < d.n; i++)
-        inner += d.d[i].x >= 40 && d.d[i].x < 360 && d.d[i].y >= 40 && d.d[i].y < 360;
-    double achieved = inner / (80.0 * 80.0 / 100.0);
-    print_message("uniform: %zu dots, %.1f dots/cm² in the core (asked %.0f)\n", d.n, achieved, density);
-    assert_true(fabs(achieved / density - 1) < 0.03);
-    /* Spacing rule, and rho = min distance / hexagonal distance for that count. */
-    double excl_px = smp__exclusion_mm(density) * ppm;
-    assert_true(check_conflicts(&d, excl_px * 1.01, 400, 400) >= 1.0 - 1e-6);
-    double hex_mm = sqrt(2.0 / (sqrt(3.0) * achieved / 100.0));
-    double rho = smp__exclusion_mm(density) / hex_mm;
-    print_message("uniform: rho %.3f\n", rho);
-    assert_true(rho > 0.70);
-    smp__dots_free(&d);
-    free(c.c);
+    size_t n = 0;
+    for (size_t i = 0; i < d->n; i++)
+        n += d->p[i].x >= x0 && d->p[i].x < x1 && d->p[i].y >= y0 && d->p[i].y < y1;
+    return n;
 }
 
-static void test_grey_coverage_lowers_density(void **state)
+static void test_uniform_quality(void **state)
 {
     (void)state;
-    const double ppm = 4, density = 100;
-    smp_coverage c = flat(400, 400, 128); /* about half */
-    smp_dots d = run(&c, density, ppm, 7);
-    size_t inner = 0;
-    for (size_t i = 0; i < d.n; i++)
-        inner += d.d[i].x >= 40 && d.d[i].x < 360 && d.d[i].y >= 40 && d.d[i].y < 360;
-    double achieved = inner / 64.0;
-    print_message("grey 128: %.1f dots/cm² (expected %.1f)\n", achieved, density * 128 / 255);
-    assert_true(fabs(achieved / (density * 128 / 255) - 1) < 0.05);
-    smp__dots_free(&d);
-
-    /* Very light grey (below the thinning threshold) still gives its share. */
-    memset(c.c, 8, 400 * 400);
-    d = run(&c, density, ppm, 7);
-    achieved = d.n / 100.0; /* the whole square, 100 cm² */
-    print_message("grey 8: %.2f dots/cm² (expected %.2f)\n", achieved, density * 8 / 255);
-    assert_true(fabs(achieved / (density * 8 / 255) - 1) < 0.25);
-    smp__dots_free(&d);
-    free(c.c);
+    const double W = 100, density = 100, r = smp__exclusion_mm(density);
+    smp_spts d = uniform(W, W, density, 42);
+    /* The rule, for every pair. */
+    double worst = worst_pair(&d, W, W, r);
+    print_message("uniform: %zu dots, closest pair at %.6f of the rule\n", d.n, worst);
+    assert_true(worst >= 1.0);
+    /* Density away from the border. */
+    double achieved = count_in(&d, 10, 10, 90, 90) / 64.0;
+    double hex = sqrt(2.0 / (sqrt(3.0) * achieved / 100.0));
+    double rho = r / hex;
+    print_message("uniform: %.2f dots/cm² in the core (asked %.0f), rho %.4f\n", achieved, density, rho);
+    assert_true(fabs(achieved / density - 1) <= 0.02);
+    assert_true(rho >= 0.75);
+    /* Maximal: no point of the domain farther than r from a dot. */
+    buckets b = bucket(d.p, d.n, W, W, r);
+    double far = 0;
+    for (uint64_t i = 0; i < 200000; i++) {
+        uint64_t h = smp__hash(7, 7, i, 0);
+        double x = smp__u01(h) * W, y = smp__u01(smp__mix64(h)) * W;
+        far = fmax(far, nearest(&b, x, y, SIZE_MAX, 2, NULL) / r);
+    }
+    print_message("uniform: farthest probe from a dot at %.4f r (200000 probes)\n", far);
+    assert_true(far < 1.0);
+    unbucket(&b);
+    smp__spts_free(&d);
 }
 
-static void test_dots_stay_inside_coverage(void **state)
+/* Tiles are 32 cells of r / sqrt 2: density must not depend on the
+ * position within a tile (a seam would show as a dip or bump). */
+static void test_no_tile_seams(void **state)
 {
     (void)state;
-    /* Two separate treated squares: both are filled, nothing outside. */
-    smp_coverage c = flat(300, 200, 0);
-    for (uint32_t y = 20; y < 80; y++)
-        for (uint32_t x = 20; x < 100; x++)
-            c.c[y * 300 + x] = 255;
-    for (uint32_t y = 120; y < 180; y++)
-        for (uint32_t x = 200; x < 280; x++)
-            c.c[y * 300 + x] = 255;
-    smp_dots d = run(&c, 90, 5, 3);
-    size_t a = 0, b = 0;
+    const double density = 100;
+    const double period = 32 * smp__exclusion_mm(density) * SMP_SQRT1_2;
+    const double W = 12.5 * period, lo = period, hi = 11 * period; /* whole periods, off the border */
+    smp_spts d = uniform(W, W, density, 5);
+    enum { BINS = 16 };
+    double bins_x[BINS] = {0}, bins_y[BINS] = {0};
+    size_t total = 0;
     for (size_t i = 0; i < d.n; i++) {
-        /* Coverage is read bilinearly between cell centres: a dot may sit
-         * up to one cell (1 px here) beyond a treated cell. */
-        double x = d.d[i].x, y = d.d[i].y;
-        int in_a = x > 19 && x < 101 && y > 19 && y < 81, in_b = x > 199 && x < 281 && y > 119 && y < 181;
-        assert_true(in_a || in_b);
-        a += in_a;
-        b += in_b;
+        const smp_spt *p = &d.p[i];
+        if (p->x < lo || p->y < lo || p->x >= hi || p->y >= hi)
+            continue;
+        bins_x[(int)(fmod(p->x, period) / period * BINS)]++;
+        bins_y[(int)(fmod(p->y, period) / period * BINS)]++;
+        total++;
     }
-    /* Each square is 16 x 12 mm = 1.92 cm²: about 173 dots at 90/cm². */
-    assert_true(a > 140 && b > 140);
-    smp__dots_free(&d);
-    memset(c.c, 0, 300 * 200);
-    d = run(&c, 90, 5, 3);
-    assert_int_equal(d.n, 0);
+    double worst = 0;
+    for (int i = 0; i < BINS; i++) {
+        worst = fmax(worst, fabs(bins_x[i] / (total / (double)BINS) - 1));
+        worst = fmax(worst, fabs(bins_y[i] / (total / (double)BINS) - 1));
+    }
+    print_message("seams: %zu dots, largest deviation of a 1/16-tile band %.2f %%\n", total, 100 * worst);
+    assert_true(worst < 0.03);
+    smp__spts_free(&d);
+}
+
+static void test_density_step(void **state)
+{
+    (void)state;
+    /* A density map: left half 50/150 of the full density, right half full. */
+    const double ppm = 4, W = 120, H = 240, D = 150;
+    smp_coverage cov = {.gw = (uint32_t)(W * ppm), .gh = (uint32_t)(H * ppm), .cell = 1};
+    cov.w = cov.gw;
+    cov.h = cov.gh;
+    cov.c = malloc((size_t)cov.gw * cov.gh);
+    for (uint32_t y = 0; y < cov.gh; y++)
+        for (uint32_t x = 0; x < cov.gw; x++)
+            cov.c[(size_t)y * cov.gw + x] = x < cov.gw / 2 ? 85 : 255;
+    smp_spts d = run(&(smp_sample_in){.w_mm = W, .h_mm = H, .density_cm2 = D, .cov = &cov,
+                                      .cov_px_per_mm = ppm, .seed = 9, .layer = 1});
+    double worst = worst_pair(&d, W, H, smp__exclusion_mm(50));
+    assert_true(worst >= 1.0);
+    const double step = W / 2, spacing = smp__exclusion_mm(50); /* the wider spacing */
+    double left = count_in(&d, 5, 5, step - 2 * spacing, H - 5) / ((step - 2 * spacing - 5) * (H - 10) / 100);
+    double right = count_in(&d, step + 2 * spacing, 5, W - 5, H - 5) / ((W - 5 - step - 2 * spacing) * (H - 10) / 100);
+    print_message("step: %.1f dots/cm² left (asked 50), %.1f right (asked 150)\n", left, right);
+    assert_true(fabs(left / 50 - 1) <= 0.03);
+    assert_true(fabs(right / 150 - 1) <= 0.03);
+    /* The transition: bands one spacing wide across the step; beyond two
+     * spacings from it every band is within 10 % of its side's density
+     * (a band on the sparse side holds ~130 dots: that is what noise allows). */
+    for (double x = step - 6 * spacing; x < step + 6 * spacing - 1e-9; x += spacing) {
+        double band = count_in(&d, x, 5, x + spacing, H - 5) / (spacing * (H - 10) / 100);
+        double want = x + spacing <= step + 1e-9 ? 50 : 150;
+        int outside = x + spacing <= step - 2 * spacing + 1e-9 || x >= step + 2 * spacing - 1e-9;
+        print_message("step: band at %+.2f spacings: %.1f dots/cm²%s\n", (x - step) / spacing, band,
+                      outside ? "" : " (transition)");
+        if (outside)
+            assert_true(fabs(band / want - 1) < 0.10);
+    }
+    smp__spts_free(&d);
+    free(cov.c);
+}
+
+static void test_layers_respect_earlier_dots(void **state)
+{
+    (void)state;
+    const double W = 60;
+    smp_spts a = run(&(smp_sample_in){.w_mm = W, .h_mm = W, .density_cm2 = 30, .seed = 3, .layer = 1});
+    smp_spts b = run(&(smp_sample_in){.w_mm = W, .h_mm = W, .density_cm2 = 70, .seed = 3, .layer = 2,
+                                      .existing = a.p, .n_existing = a.n});
+    smp_spts all = {malloc((a.n + b.n) * sizeof(smp_spt)), a.n + b.n};
+    memcpy(all.p, a.p, a.n * sizeof(smp_spt));
+    memcpy(all.p + a.n, b.p, b.n * sizeof(smp_spt));
+    for (size_t i = 0; i < a.n; i++) /* the earlier dots now count at this layer's spacing */
+        all.p[i].excl = (float)smp__exclusion_mm(70);
+    assert_true(worst_pair(&all, W, W, smp__exclusion_mm(30)) >= 1.0);
+    for (size_t i = 0; i < b.n; i++)
+        assert_int_equal(b.p[i].layer, 2);
+    double together = count_in(&all, 5, 5, W - 5, W - 5) / ((W - 10) * (W - 10) / 100);
+    print_message("layers: %zu + %zu dots, %.1f dots/cm² together (asked 70)\n", a.n, b.n, together);
+    assert_true(fabs(together / 70 - 1) < 0.04);
+    smp__spts_free(&a);
+    smp__spts_free(&b);
+    smp__spts_free(&all);
+}
+
+static void test_grey_and_treated_area(void **state)
+{
+    (void)state;
+    /* Two treated squares (one grey) in a black field, 4 px/mm. */
+    smp_coverage c = {.gw = 400, .gh = 200, .cell = 1, .w = 400, .h = 200};
+    c.c = calloc(400 * 200, 1);
+    for (uint32_t y = 20; y < 180; y++)
+        for (uint32_t x = 20; x < 180; x++) {
+            c.c[y * 400 + x] = 255;
+            c.c[y * 400 + x + 200] = 128;
+        }
+    smp_spts d = run(&(smp_sample_in){.w_mm = 100, .h_mm = 50, .density_cm2 = 100, .cov = &c,
+                                      .cov_px_per_mm = 4, .seed = 4, .layer = 1});
+    for (size_t i = 0; i < d.n; i++) { /* bilinear reads reach one coverage cell out */
+        double x = d.p[i].x * 4, y = d.p[i].y * 4;
+        assert_true(y > 19 && y < 181 && ((x > 19 && x < 181) || (x > 219 && x < 381)));
+    }
+    double full = count_in(&d, 8, 8, 42, 42) / (34.0 * 34 / 100);
+    double grey = count_in(&d, 58, 8, 92, 42) / (34.0 * 34 / 100);
+    print_message("grey: %.1f dots/cm² at white (asked 100), %.1f at grey 128 (asked %.1f)\n", full, grey,
+                  100 * 128 / 255.0);
+    assert_true(fabs(full / 100 - 1) < 0.05);
+    assert_true(fabs(grey / (100 * 128 / 255.0) - 1) < 0.06);
+    smp__spts_free(&d);
+    memset(c.c, 8, 400 * 200); /* faint grey: thinned, still proportional */
+    d = run(&(smp_sample_in){.w_mm = 100, .h_mm = 50, .density_cm2 = 100, .cov = &c, .cov_px_per_mm = 4,
+                             .seed = 4, .layer = 1});
+    double faint = d.n / 50.0;
+    print_message("grey 8: %.2f dots/cm² (asked %.2f)\n", faint, 100 * 8 / 255.0);
+    assert_true(fabs(faint / (100 * 8 / 255.0) - 1) < 0.25);
+    smp__spts_free(&d);
     free(c.c);
 }
 
-static void test_seed_determines_output(void **state)
+static int same_points(const smp_spts *a, const smp_spts *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->p[i].x != b->p[i].x || a->p[i].y != b->p[i].y || a->p[i].excl != b->p[i].excl)
+            return 0;
+    return 1;
+}
+
+static void test_deterministic(void **state)
 {
     (void)state;
-    smp_coverage c = flat(200, 150, 200);
-    smp_dots a = run(&c, 90, 6, 11), b = run(&c, 90, 6, 11), other = run(&c, 90, 6, 12);
-    assert_int_equal(a.n, b.n);
-    int differs = other.n != a.n;
-    for (size_t i = 0; i < a.n; i++) {
-        assert_true(a.d[i].x == b.d[i].x && a.d[i].y == b.d[i].y && a.d[i].r == b.d[i].r &&
-                    a.d[i].opacity == b.d[i].opacity);
-        differs |= i < other.n && (a.d[i].x != other.d[i].x || a.d[i].y != other.d[i].y);
+    smp_spts ref = uniform(150, 90, 90, 11);
+#ifdef _OPENMP
+    const int threads[] = {1, 2, 3, 8};
+    for (size_t i = 0; i < 4; i++) {
+        omp_set_num_threads(threads[i]);
+        smp_spts d = uniform(150, 90, 90, 11);
+        if (!same_points(&d, &ref))
+            fail_msg("%d threads gave other dots", threads[i]);
+        smp__spts_free(&d);
     }
-    assert_true(differs);
-    for (size_t i = 0; i < a.n; i++) { /* jitter keeps dots near their nominal size */
-        double dia_mm = 2 * a.d[i].r / 6;
-        assert_true(dia_mm > 0.15 * 0.89 && dia_mm < 0.15 * 1.11);
-        assert_true(a.d[i].opacity > 0.85 * 0.89 && a.d[i].opacity <= 0.85 * 1.11);
-    }
-    smp__dots_free(&a);
-    smp__dots_free(&b);
-    smp__dots_free(&other);
-    free(c.c);
+#endif
+    smp_spts other = uniform(150, 90, 90, 12);
+    assert_false(same_points(&other, &ref));
+    smp__spts_free(&other);
+    smp__spts_free(&ref);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_uniform_density_and_spacing),
-        cmocka_unit_test(test_grey_coverage_lowers_density),
-        cmocka_unit_test(test_dots_stay_inside_coverage),
-        cmocka_unit_test(test_seed_determines_output),
+        cmocka_unit_test(test_uniform_quality),
+        cmocka_unit_test(test_no_tile_seams),
+        cmocka_unit_test(test_density_step),
+        cmocka_unit_test(test_layers_respect_earlier_dots),
+        cmocka_unit_test(test_grey_and_treated_area),
+        cmocka_unit_test(test_deterministic),
     };
     return cmocka_run_group_tests_name("sample", tests, NULL, NULL);
 }

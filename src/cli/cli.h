@@ -23,6 +23,21 @@ int cli_parse_double(const char *opt, const char *s, double *out);
 int cli_parse_u64(const char *opt, const char *s, uint64_t *out);
 int cli_parse_colour(const char *opt, const char *s, uint8_t rgb[3]);
 
+/* Options that set params, shared by the commands. */
+enum {
+    CLI_OPT_DENSITY = 256, CLI_OPT_DOT, CLI_OPT_OPACITY, CLI_OPT_SEED, CLI_OPT_LAYERS, CLI_OPT_PPM,
+    CLI_OPT_FEATHER, CLI_OPT_PIGMENT, CLI_OPT_QUALITY, CLI_OPT_MAXPX
+};
+#define CLI_PARAM_OPTIONS                                          \
+    {"density", required_argument, NULL, CLI_OPT_DENSITY},         \
+    {"dot", required_argument, NULL, CLI_OPT_DOT},                 \
+    {"opacity", required_argument, NULL, CLI_OPT_OPACITY},         \
+    {"seed", required_argument, NULL, CLI_OPT_SEED},               \
+    {"layers", required_argument, NULL, CLI_OPT_LAYERS}
+/* Applies a CLI_OPT_* option to p; prints the problem and returns 0 when
+ * the value is bad or c is not such an option (getopt's '?'). */
+int cli_param_option(int c, const char *value, smp_params *p);
+
 /* Non-zero when something exists at path (a dangling link counts). */
 int cli_exists(const char *path);
 /* Non-zero when path exists and is the same file as other. */
@@ -37,5 +52,6 @@ int cli_progress(void *user, double fraction);
 void cli_die_of_signal(void);
 
 int cmd_render(int argc, char **argv, int preview);
+int cmd_points(int argc, char **argv);
 
 #endif

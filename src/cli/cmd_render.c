@@ -25,6 +25,7 @@ static void usage(FILE *f, const char *cmd)
             "      --pigment RRGGBB  dot colour, sRGB hex = #2b2b2b\n"
             "      --opacity F       mean dot opacity [0..1] = 0.85\n"
             "      --seed N          random seed; same seed + inputs = same bytes = 1\n"
+            "      --layers LIST     sessions, cumulative %% of the density, e.g. 30,70,100 = 100\n"
             "      --quality N       JPEG quality [1..100] = 92 (4:4:4 chroma)\n"
             "      --max-pixels N    refuse images larger than N pixels = 200000000\n"
             "  -f, --force           replace an existing output\n"
@@ -37,38 +38,18 @@ static void usage(FILE *f, const char *cmd)
                 : "Writes the after image alone, at the photo's size and orientation.");
 }
 
-enum { OPT_DENSITY = 256, OPT_DOT, OPT_PPM, OPT_FEATHER, OPT_PIGMENT, OPT_OPACITY, OPT_SEED,
-       OPT_QUALITY, OPT_MAXPX };
-
 static const struct option LONG_OPTS[] = {
-    {"output", required_argument, NULL, 'o'},     {"density", required_argument, NULL, OPT_DENSITY},
-    {"dot", required_argument, NULL, OPT_DOT},    {"px-per-mm", required_argument, NULL, OPT_PPM},
-    {"feather", required_argument, NULL, OPT_FEATHER},
-    {"pigment", required_argument, NULL, OPT_PIGMENT},
-    {"opacity", required_argument, NULL, OPT_OPACITY},
-    {"seed", required_argument, NULL, OPT_SEED},  {"quality", required_argument, NULL, OPT_QUALITY},
-    {"max-pixels", required_argument, NULL, OPT_MAXPX},
-    {"force", no_argument, NULL, 'f'},            {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0}};
-
-/* Applies one numeric option through its setter; prints the library's range message. */
-static int set_num(smp_params *p, const char *opt, const char *val,
-                   smp_status (*setter)(smp_params *, double))
-{
-    double v;
-    if (!cli_parse_double(opt, val, &v))
-        return 0;
-    if (setter(p, v) != SMP_OK) {
-        cli_error(NULL, "%s: %s", opt, smp_params_message(p));
-        return 0;
-    }
-    return 1;
-}
-
-static smp_status set_quality(smp_params *p, double v)
-{
-    return v == (int)v ? smp_params_set_jpeg_quality(p, (int)v) : smp_params_set_jpeg_quality(p, -1);
-}
+    CLI_PARAM_OPTIONS,
+    {"px-per-mm", required_argument, NULL, CLI_OPT_PPM},
+    {"feather", required_argument, NULL, CLI_OPT_FEATHER},
+    {"pigment", required_argument, NULL, CLI_OPT_PIGMENT},
+    {"quality", required_argument, NULL, CLI_OPT_QUALITY},
+    {"max-pixels", required_argument, NULL, CLI_OPT_MAXPX},
+    {"output", required_argument, NULL, 'o'},
+    {"force", no_argument, NULL, 'f'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
 
 /* Parses options into p; returns 0 to continue, or an exit code. */
 static int parse(int argc, char **argv, const char *cmd, smp_params *p, const char **out,
@@ -78,34 +59,12 @@ static int parse(int argc, char **argv, const char *cmd, smp_params *p, const ch
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:fvh", LONG_OPTS, NULL)) != -1) {
         int ok = 1;
-        uint64_t u;
-        uint8_t rgb[3];
         switch (c) {
         case 'o': *out = optarg; break;
         case 'f': smp_params_set_overwrite(p, 1); *force = 1; break;
         case 'v': *verbose = 1; break;
         case 'h': usage(stdout, cmd); return -1;
-        case OPT_DENSITY: ok = set_num(p, "--density", optarg, smp_params_set_density); break;
-        case OPT_DOT: ok = set_num(p, "--dot", optarg, smp_params_set_dot_diameter); break;
-        case OPT_PPM: ok = set_num(p, "--px-per-mm", optarg, smp_params_set_px_per_mm); break;
-        case OPT_FEATHER: ok = set_num(p, "--feather", optarg, smp_params_set_feather); break;
-        case OPT_OPACITY: ok = set_num(p, "--opacity", optarg, smp_params_set_opacity); break;
-        case OPT_QUALITY: ok = set_num(p, "--quality", optarg, set_quality); break;
-        case OPT_PIGMENT:
-            ok = cli_parse_colour("--pigment", optarg, rgb) &&
-                 smp_params_set_pigment(p, rgb[0], rgb[1], rgb[2]) == SMP_OK;
-            break;
-        case OPT_SEED:
-            ok = cli_parse_u64("--seed", optarg, &u) && smp_params_set_seed(p, u) == SMP_OK;
-            break;
-        case OPT_MAXPX:
-            ok = cli_parse_u64("--max-pixels", optarg, &u);
-            if (ok && smp_params_set_max_pixels(p, u) != SMP_OK) {
-                cli_error(NULL, "--max-pixels: %s", smp_params_message(p));
-                ok = 0;
-            }
-            break;
-        default: ok = 0; break; /* getopt printed the problem */
+        default: ok = cli_param_option(c, optarg, p); break;
         }
         if (!ok) {
             fprintf(stderr, "Try 'smpsim %s --help'.\n", cmd);

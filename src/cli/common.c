@@ -77,6 +77,79 @@ int cli_parse_colour(const char *opt, const char *s, uint8_t rgb[3])
     return 1;
 }
 
+/* Applies one numeric option through its setter, with the library's range message. */
+static int set_num(smp_params *p, const char *opt, const char *val,
+                   smp_status (*setter)(smp_params *, double))
+{
+    double v;
+    if (!cli_parse_double(opt, val, &v))
+        return 0;
+    if (setter(p, v) != SMP_OK) {
+        cli_error(NULL, "%s: %s", opt, smp_params_message(p));
+        return 0;
+    }
+    return 1;
+}
+
+static smp_status set_quality(smp_params *p, double v)
+{
+    return smp_params_set_jpeg_quality(p, v == (int)v ? (int)v : -1);
+}
+
+/* "30,70,100" -> cumulative layer percentages. */
+static int set_layers(smp_params *p, const char *val)
+{
+    double v[SMP_MAX_LAYERS];
+    int n = 0;
+    const char *s = val;
+    while (*s) {
+        char *end;
+        if (n == SMP_MAX_LAYERS) {
+            cli_error(NULL, "--layers: at most %d layers", SMP_MAX_LAYERS);
+            return 0;
+        }
+        v[n++] = strtod(s, &end);
+        if (end == s || (*end && *end != ',')) {
+            cli_error(NULL, "--layers: '%s' is not a list like 30,70,100", val);
+            return 0;
+        }
+        s = *end ? end + 1 : end;
+    }
+    if (smp_params_set_layers(p, v, n) != SMP_OK) {
+        cli_error(NULL, "--layers: %s", smp_params_message(p));
+        return 0;
+    }
+    return 1;
+}
+
+int cli_param_option(int c, const char *value, smp_params *p)
+{
+    uint64_t u;
+    uint8_t rgb[3];
+    switch (c) {
+    case CLI_OPT_DENSITY: return set_num(p, "--density", value, smp_params_set_density);
+    case CLI_OPT_DOT: return set_num(p, "--dot", value, smp_params_set_dot_diameter);
+    case CLI_OPT_OPACITY: return set_num(p, "--opacity", value, smp_params_set_opacity);
+    case CLI_OPT_PPM: return set_num(p, "--px-per-mm", value, smp_params_set_px_per_mm);
+    case CLI_OPT_FEATHER: return set_num(p, "--feather", value, smp_params_set_feather);
+    case CLI_OPT_QUALITY: return set_num(p, "--quality", value, set_quality);
+    case CLI_OPT_LAYERS: return set_layers(p, value);
+    case CLI_OPT_SEED: return cli_parse_u64("--seed", value, &u) && smp_params_set_seed(p, u) == SMP_OK;
+    case CLI_OPT_PIGMENT:
+        return cli_parse_colour("--pigment", value, rgb) &&
+               smp_params_set_pigment(p, rgb[0], rgb[1], rgb[2]) == SMP_OK;
+    case CLI_OPT_MAXPX:
+        if (!cli_parse_u64("--max-pixels", value, &u))
+            return 0;
+        if (smp_params_set_max_pixels(p, u) != SMP_OK) {
+            cli_error(NULL, "--max-pixels: %s", smp_params_message(p));
+            return 0;
+        }
+        return 1;
+    default: return 0; /* getopt has printed the problem */
+    }
+}
+
 int cli_same_file(const char *path, const char *other)
 {
     struct stat a, b;

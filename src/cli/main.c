@@ -14,6 +14,7 @@ static void usage(FILE *f)
           "Commands:\n"
           "  preview PHOTO MASK -o OUT   before and after together, labelled\n"
           "  render  PHOTO MASK -o OUT   the after image alone\n"
+          "  points  -o DOTS.csv|.svg    the dots alone over an area in mm\n"
           "  version                     library version and build features\n"
           "\n"
           "'smpsim COMMAND --help' describes each command's options.\n"
@@ -36,6 +37,8 @@ int main(int argc, char **argv)
         return cmd_render(argc - 1, argv + 1, 0);
     if (!strcmp(cmd, "preview"))
         return cmd_render(argc - 1, argv + 1, 1);
+    if (!strcmp(cmd, "points"))
+        return cmd_points(argc - 1, argv + 1);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
         printf("smpsim %s (%s)\n", smp_version(), smp_has_openmp() ? "OpenMP" : "serial");
         return 0;

@@ -1,0 +1,174 @@
+/* smpsim points: the dots alone, over an area in mm, as CSV or SVG. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+    fputs("Usage: smpsim points [options] -o DOTS.csv|DOTS.svg\n"
+          "\n"
+          "Variable-density Poisson-disk dots over a rectangle, without a photo: for\n"
+          "studying spacing, density and sessions, or printing a stencil at scale.\n"
+          "The CSV has the header x_mm,y_mm,diameter_mm,layer,opacity.\n"
+          "\n"
+          "Options (units in brackets, defaults after '='):\n"
+          "      --width-mm W       width of the area [mm]; default: the density map's\n"
+          "      --height-mm H      height of the area [mm]; default: the density map's\n"
+          "      --density N        dots per cm² (where a density map is white) [1..400] = 90\n"
+          "      --density-map FILE grey image: white = the full density, black = none\n"
+          "      --px-per-mm P      the density map's scale [px/mm] (required with a map)\n"
+          "      --layers LIST      sessions as cumulative %, e.g. 30,70,100 = 100\n"
+          "      --dot MM           mean dot diameter written to the file [mm] = 0.15\n"
+          "      --opacity F        mean dot opacity written to the file [0..1] = 0.85\n"
+          "      --seed N           random seed = 1\n"
+          "  -o, --output FILE      .csv or .svg (required)\n"
+          "      --svg FILE         also write the dots as an SVG at physical size\n"
+          "  -f, --force            replace existing outputs\n"
+          "  -v, --verbose          report the count and the achieved density on stderr\n"
+          "  -h, --help             this help\n",
+          f);
+}
+
+enum { OPT_W = 512, OPT_H, OPT_MAP, OPT_MAP_PPM, OPT_SVG };
+
+static const struct option LONG_OPTS[] = {
+    CLI_PARAM_OPTIONS,
+    {"width-mm", required_argument, NULL, OPT_W},
+    {"height-mm", required_argument, NULL, OPT_H},
+    {"density-map", required_argument, NULL, OPT_MAP},
+    {"px-per-mm", required_argument, NULL, OPT_MAP_PPM},
+    {"svg", required_argument, NULL, OPT_SVG},
+    {"output", required_argument, NULL, 'o'},
+    {"force", no_argument, NULL, 'f'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
+
+static int usage_error(void)
+{
+    fputs("Try 'smpsim points --help'.\n", stderr);
+    return EXIT_USAGE;
+}
+
+static int is_dots_path(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 4 && (!strcmp(path + n - 4, ".csv") || !strcmp(path + n - 4, ".svg") ||
+                     !strcmp(path + n - 4, ".CSV") || !strcmp(path + n - 4, ".SVG"));
+}
+
+static int write_dots(smp_result *res, const char *path, const smp_params *p)
+{
+    smp_status st = smp_result_write_dots(res, path, p);
+    if (st == SMP_OK)
+        return 0;
+    cli_error(path, "%s", smp_result_message(res));
+    return st == SMP_ERR_ARG ? EXIT_USAGE : EXIT_OUTPUT;
+}
+
+int cmd_points(int argc, char **argv)
+{
+    double w = 0, h = 0, map_ppm = 0;
+    const char *out = NULL, *svg = NULL, *map_path = NULL;
+    int verbose = 0, force = 0, rc = 0, c;
+    smp_params *p = smp_params_new();
+    smp_result *res = smp_result_new();
+    smp_image *map = NULL;
+    if (!p || !res) {
+        cli_error(NULL, "out of memory");
+        rc = EXIT_INPUT;
+        goto done;
+    }
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:fvh", LONG_OPTS, NULL)) != -1) {
+        int ok = 1;
+        switch (c) {
+        case OPT_W: ok = cli_parse_double("--width-mm", optarg, &w); break;
+        case OPT_H: ok = cli_parse_double("--height-mm", optarg, &h); break;
+        case OPT_MAP_PPM: ok = cli_parse_double("--px-per-mm", optarg, &map_ppm); break;
+        case OPT_MAP: map_path = optarg; break;
+        case OPT_SVG: svg = optarg; break;
+        case 'o': out = optarg; break;
+        case 'f': smp_params_set_overwrite(p, 1); force = 1; break;
+        case 'v': verbose = 1; break;
+        case 'h': usage(stdout); goto done;
+        default: ok = cli_param_option(c, optarg, p); break;
+        }
+        if (!ok) {
+            rc = usage_error();
+            goto done;
+        }
+    }
+    if (optind != argc || !out) {
+        cli_error(NULL, optind != argc ? "points takes no file arguments ('%s')" : "points needs -o DOTS.csv",
+                  optind != argc ? argv[optind] : "");
+        rc = usage_error();
+        goto done;
+    }
+    if (map_path && !(map_ppm > 0)) {
+        cli_error(NULL, "--density-map needs --px-per-mm, the map's scale");
+        rc = usage_error();
+        goto done;
+    }
+    const char *outs[2] = {out, svg};
+    for (int i = 0; i < 2; i++) {
+        if (!outs[i])
+            continue;
+        if (!is_dots_path(outs[i])) {
+            cli_error(outs[i], "unknown output type; name it .csv or .svg");
+            rc = usage_error();
+            goto done;
+        }
+        if ((map_path && cli_same_file(outs[i], map_path)) || (!force && cli_exists(outs[i]))) {
+            cli_error(outs[i], map_path && cli_same_file(outs[i], map_path)
+                                   ? "is an input; refusing to overwrite it"
+                                   : "exists; use --force to replace it");
+            rc = EXIT_OUTPUT;
+            goto done;
+        }
+    }
+    if (map_path) {
+        map = smp_image_new();
+        smp_status st = map ? smp_image_read_file(map, map_path, smp_params_max_pixels(p)) : SMP_ERR_NOMEM;
+        if (st != SMP_OK) {
+            cli_error(map_path, "%s", map ? smp_image_message(map) : "out of memory");
+            rc = EXIT_INPUT;
+            goto done;
+        }
+        if (w <= 0)
+            w = smp_image_width(map) / map_ppm;
+        if (h <= 0)
+            h = smp_image_height(map) / map_ppm;
+    }
+    if (!(w > 0 && h > 0)) {
+        cli_error(NULL, "points needs --width-mm and --height-mm (or a --density-map)");
+        rc = usage_error();
+        goto done;
+    }
+    smp_params_set_progress(p, cli_progress, NULL);
+    smp_status st = smp_points(res, p, w, h, map, map_ppm);
+    if (st == SMP_ERR_CANCELLED)
+        goto done;
+    if (st != SMP_OK) {
+        cli_error(map_path, "%s", smp_result_message(res));
+        rc = st == SMP_ERR_ARG ? EXIT_USAGE : EXIT_INPUT;
+        goto done;
+    }
+    size_t n;
+    smp_result_dots(res, &n);
+    if (verbose)
+        fprintf(stderr, "smpsim: %zu dots over %.1f x %.1f mm: %.2f dots/cm² on average\n", n, w, h,
+                n / (w * h / 100.0));
+    if (!cli_interrupted())
+        rc = write_dots(res, out, p);
+    if (!rc && svg && !cli_interrupted())
+        rc = write_dots(res, svg, p);
+done:
+    smp_image_free(map);
+    smp_result_free(res);
+    smp_params_free(p);
+    cli_die_of_signal();
+    return rc;
+}
