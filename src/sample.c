@@ -40,7 +40,7 @@
 #define MIN_COVER (255.0 / 16.0) /* below this, thin instead of growing r */
 
 /* Rounds of darts per level: most dots land at level 0. */
-static const int ROUNDS[MAX_LEVEL + 1] = {6, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2};
+static const int ROUNDS[MAX_LEVEL + 1] = {2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2};
 
 /* Radius factor, calibrated: a maximal set with min distance d has about
  * 2 rho^2 / (sqrt 3 d^2) dots per unit area with rho ~ 0.76 (Lagae & Dutre
@@ -75,6 +75,7 @@ typedef struct sampler {
     double s;              /* cell side, mm */
     double r_min, r_max;   /* mm */
     double r_unit;         /* mm per radius step */
+    uint16_t r_full_q;     /* the radius at full coverage, stored units */
     uint32_t gw, gh;       /* grid, cells */
     cellpt *g;
     uint32_t tiles_x, tiles_y, T;
@@ -120,16 +121,25 @@ static inline void point_of(const sampler *s, uint32_t cx, uint32_t cy, const ce
     *y = (cy + (p->y + 0.5) / 65536.0) * s->s;
 }
 
+/* The grid cells that meet the box [ax, bx] x [ay, by] (mm), clipped. */
+static inline void cell_window(const sampler *s, double ax, double ay, double bx, double by, int *x0,
+                               int *y0, int *x1, int *y1)
+{
+    double inv = 1.0 / s->s;
+    *x0 = ax <= 0 ? 0 : (int)(ax * inv);
+    *y0 = ay <= 0 ? 0 : (int)(ay * inv);
+    *x1 = bx * inv >= s->gw ? (int)s->gw - 1 : (int)(bx * inv);
+    *y1 = by * inv >= s->gh ? (int)s->gh - 1 : (int)(by * inv);
+}
+
 /* True when a dot at (x, y) with radius rq (stored units) breaks the rule
  * against a stored dot. */
 static int conflicts(const sampler *s, double x, double y, uint16_t rq)
 {
     double r = rq * s->r_unit, reach = reach_at(s, x, y);
     reach = r > reach ? r : reach;
-    int span = (int)ceil(reach / s->s);
-    int gx = (int)(x / s->s), gy = (int)(y / s->s);
-    int x0 = gx - span < 0 ? 0 : gx - span, x1 = gx + span >= (int)s->gw ? (int)s->gw - 1 : gx + span;
-    int y0 = gy - span < 0 ? 0 : gy - span, y1 = gy + span >= (int)s->gh ? (int)s->gh - 1 : gy + span;
+    int x0, x1, y0, y1;
+    cell_window(s, x - reach, y - reach, x + reach, y + reach, &x0, &y0, &x1, &y1);
     for (int j = y0; j <= y1; j++) {
         const cellpt *row = s->g + (size_t)j * s->gw;
         for (int i = x0; i <= x1; i++) {
@@ -187,39 +197,54 @@ static double max_cover(const sampler *s, const double b[4])
     return m;
 }
 
-/* True when no dot could still be placed anywhere in the box: it is off
- * the domain or untreated, or one stored dot's disc covers it whole (a
- * disc is convex, so covering the four corners is enough). */
-static int dead(const sampler *s, const double b[4])
+/* Marks which of n boxes (all inside the box pb) no dot could still take:
+ * off the domain, untreated, or covered whole by one stored dot's disc (a
+ * disc is convex, so covering the four corners is enough). One pass over
+ * the neighbours serves all the boxes. */
+static void dead_boxes(const sampler *s, const double pb[4], double (*b)[4], int n, int *dead,
+                       int look)
 {
-    if (b[0] >= s->in->w_mm || b[1] >= s->in->h_mm)
-        return 1;
-    double mc = max_cover(s, b);
-    if (mc <= 0)
-        return 1;
-    double r_lo = radius_q(s, mc) * s->r_unit; /* no dot in the box is closer-spaced */
-    double reach = reach_at(s, 0.5 * (b[0] + b[2]), 0.5 * (b[1] + b[3]));
-    reach = (reach > r_lo ? reach : r_lo) + (b[2] - b[0]);
-    int span = (int)ceil(reach / s->s);
-    int gx = (int)(b[0] / s->s), gy = (int)(b[1] / s->s);
-    int x0 = gx - span < 0 ? 0 : gx - span, x1 = gx + span >= (int)s->gw ? (int)s->gw - 1 : gx + span;
-    int y0 = gy - span < 0 ? 0 : gy - span, y1 = gy + span >= (int)s->gh ? (int)s->gh - 1 : gy + span;
-    for (int j = y0; j <= y1; j++)
-        for (int i = x0; i <= x1; i++) {
+    double r_lo[4], r_top = 0;
+    int live = 0;
+    for (int i = 0; i < n; i++) {
+        double mc = b[i][0] >= s->in->w_mm || b[i][1] >= s->in->h_mm ? 0 : max_cover(s, b[i]);
+        dead[i] = mc <= 0;
+        if (dead[i])
+            continue;
+        r_lo[i] = radius_q(s, mc) * s->r_unit; /* no dot in the box is closer-spaced */
+        r_top = r_lo[i] > r_top ? r_lo[i] : r_top;
+        live++;
+    }
+    if (!live || !look)
+        return;
+    /* A dot covering a corner lies within its radius of that corner. */
+    double reach = reach_at(s, 0.5 * (pb[0] + pb[2]), 0.5 * (pb[1] + pb[3]));
+    reach = reach > r_top ? reach : r_top;
+    int x0, x1, y0, y1;
+    cell_window(s, pb[0] - reach, pb[1] - reach, pb[2] + reach, pb[3] + reach, &x0, &y0, &x1, &y1);
+    for (int j = y0; j <= y1 && live; j++)
+        for (int i = x0; i <= x1 && live; i++) {
             const cellpt *p = &s->g[(size_t)j * s->gw + i];
             if (!p->r)
                 continue;
             double px, py;
             point_of(s, (uint32_t)i, (uint32_t)j, p, &px, &py);
-            double r = p->r * s->r_unit;
-            r = r > r_lo ? r : r_lo;
-            double r2 = r * r;
-            double dx0 = b[0] - px, dx1 = b[2] - px, dy0 = b[1] - py, dy1 = b[3] - py;
-            if (dx0 * dx0 + dy0 * dy0 < r2 && dx1 * dx1 + dy0 * dy0 < r2 &&
-                dx0 * dx0 + dy1 * dy1 < r2 && dx1 * dx1 + dy1 * dy1 < r2)
-                return 1;
+            double rp = p->r * s->r_unit;
+            for (int k = 0; k < n; k++) {
+                if (dead[k])
+                    continue;
+                double r = rp > r_lo[k] ? rp : r_lo[k], r2 = r * r;
+                double dx0 = b[k][0] - px, dx1 = b[k][2] - px, dy0 = b[k][1] - py, dy1 = b[k][3] - py;
+                dx0 *= dx0;
+                dx1 *= dx1;
+                dy0 *= dy0;
+                dy1 *= dy1;
+                if (dx0 + dy0 < r2 && dx1 + dy0 < r2 && dx0 + dy1 < r2 && dx1 + dy1 < r2) {
+                    dead[k] = 1;
+                    live--;
+                }
+            }
         }
-    return 0;
 }
 
 /* One dart into each active sub-cell of a tile, in order. */
@@ -228,10 +253,15 @@ static void tile_round(sampler *s, tile *t, int level)
     const smp_sample_in *in = s->in;
     const uint64_t tile_id = (uint64_t)(t->y0 / s->T) * s->tiles_x + t->x0 / s->T;
     const uint32_t sub_bits = 16 - (uint32_t)level;
+    /* One keyed hash per tile and round seeds a counter stream for the
+     * shuffle and the darts: cheap, and still a function of (seed, layer,
+     * tile, draw) only. */
+    const uint64_t stream = smp__hash(in->seed, in->layer, tile_id, t->draws++);
+    uint64_t k_draw = 0;
     /* Darts in a random order: a raster order would pack rows greedily,
      * denser and more regular than the random process calibrated for. */
     for (uint32_t k = t->n_act; k > 1; k--) {
-        uint32_t j = (uint32_t)(smp__u01(smp__hash(in->seed, in->layer, tile_id, t->draws++)) * k);
+        uint32_t j = (uint32_t)(smp__u01(smp__mix64(stream + k_draw++)) * k);
         sub tmp = t->act[k - 1];
         t->act[k - 1] = t->act[j];
         t->act[j] = tmp;
@@ -243,7 +273,7 @@ static void tile_round(sampler *s, tile *t, int level)
         cellpt *slot = &s->g[(size_t)cy * s->gw + cx];
         if (slot->r) /* the cell took a dot through another sub-cell */
             continue;
-        uint64_t h = smp__hash(in->seed, in->layer, tile_id, t->draws++);
+        uint64_t h = smp__mix64(stream + k_draw++);
         uint32_t mask = (1u << sub_bits) - 1;
         cellpt q = {(uint16_t)((uint32_t)u.sx << sub_bits | (uint32_t)(h & mask)),
                     (uint16_t)((uint32_t)u.sy << sub_bits | (uint32_t)(h >> 16 & mask)), 0,
@@ -252,7 +282,7 @@ static void tile_round(sampler *s, tile *t, int level)
         point_of(s, cx, cy, &q, &x, &y);
         double c = x < in->w_mm && y < in->h_mm ? cover(s, x, y) : 0;
         if (c > 0) {
-            q.r = radius_q(s, c);
+            q.r = in->cov ? radius_q(s, c) : s->r_full_q;
             if (!conflicts(s, x, y, q.r)) {
                 *slot = q;
                 continue;
@@ -283,13 +313,18 @@ static void tile_refine(sampler *s, tile *t, int level)
         uint32_t cx = t->x0 + u.cell % t->tw, cy = t->y0 + u.cell / t->tw;
         if (s->g[(size_t)cy * s->gw + cx].r)
             continue;
+        sub c[4];
+        double pb[4], b[4][4];
+        int dead[4];
+        sub_box(s, t, &u, level, pb);
         for (uint16_t q = 0; q < 4; q++) {
-            sub c = {u.cell, (uint16_t)(u.sx * 2 + (q & 1)), (uint16_t)(u.sy * 2 + (q >> 1))};
-            double b[4];
-            sub_box(s, t, &c, level + 1, b);
-            if (!dead(s, b))
-                next[m++] = c;
+            c[q] = (sub){u.cell, (uint16_t)(u.sx * 2 + (q & 1)), (uint16_t)(u.sy * 2 + (q >> 1))};
+            sub_box(s, t, &c[q], level + 1, b[q]);
         }
+        dead_boxes(s, pb, b, 4, dead, 1);
+        for (int q = 0; q < 4; q++)
+            if (!dead[q])
+                next[m++] = c[q];
     }
     free(t->act);
     t->act = next;
@@ -307,9 +342,16 @@ static void tile_start(sampler *s, tile *t)
     for (uint32_t j = 0; j < t->th; j++)
         for (uint32_t i = 0; i < t->tw; i++) {
             sub u = {j * t->tw + i, 0, 0};
-            double b[4];
-            sub_box(s, t, &u, 0, b);
-            if (!s->g[(size_t)(t->y0 + j) * s->gw + t->x0 + i].r && !dead(s, b))
+            if (s->g[(size_t)(t->y0 + j) * s->gw + t->x0 + i].r)
+                continue;
+            int dead = 0;
+            if (s->in->cov || s->in->n_existing) {
+                double b[1][4];
+                sub_box(s, t, &u, 0, b[0]);
+                /* The grid holds only the given dots now: without them, no disc to look for. */
+                dead_boxes(s, b[0], b, 1, &dead, s->in->n_existing > 0);
+            }
+            if (!dead)
                 t->act[t->n_act++] = u;
         }
 }
@@ -374,6 +416,7 @@ static smp_status setup(sampler *s, const smp_sample_in *in, char *msg)
     s->r_max = in->cov ? s->r_min * sqrt(255.0 / MIN_COVER) : s->r_min;
     s->r_unit = s->r_max / 65535.0;
     s->s = s->r_min * SMP_SQRT1_2;
+    s->r_full_q = radius_q(s, 255);
     s->cov_scale = in->cov_px_per_mm;
     double gw = ceil(in->w_mm / s->s), gh = ceil(in->h_mm / s->s);
     size_t cells;

@@ -146,6 +146,41 @@ for d in 0.02 0.1 0.2 0.3 0.4 0.6; do
     rm -f "$o/sig/x.png"
 done
 
+# --- points: CSV/SVG, density, layers, density map, determinism
+expect 0 "points" -- "$smp" points --width-mm 50 --height-mm 40 --density 100 --layers 30,70,100 \
+    -o "$o/p.csv" --svg "$o/p.svg"
+if [ "$(head -1 "$o/p.csv")" = "x_mm,y_mm,diameter_mm,layer,opacity" ]; then ok; else bad "points CSV header"; fi
+n=$(($(wc -l <"$o/p.csv") - 1))
+# 20 cm² at 100 dots/cm², border included: within 3 %
+if [ "$n" -ge 1940 ] && [ "$n" -le 2060 ]; then ok; else bad "points: $n dots for 2000 asked"; fi
+if [ "$(grep -c '<circle' "$o/p.svg")" -eq "$n" ]; then ok; else bad "SVG and CSV disagree"; fi
+layers=$(cut -d, -f4 "$o/p.csv" | sed 1d | sort -u | tr '\n' ' ')
+if [ "$layers" = "1 2 3 " ]; then ok; else bad "layers column: $layers"; fi
+l1=$(cut -d, -f4 "$o/p.csv" | grep -c '^1$')
+if [ "$l1" -ge 540 ] && [ "$l1" -le 660 ]; then ok; else bad "layer 1 holds $l1 dots, not about 30 %"; fi
+awk -F, 'NR > 1 && ($1 < 0 || $1 >= 50 || $2 < 0 || $2 >= 40) { bad = 1 } END { exit bad }' "$o/p.csv" && ok || bad "points outside the area"
+for t in 1 2 3 8; do
+    OMP_NUM_THREADS=$t "$smp" points --width-mm 50 --height-mm 40 --density 100 --layers 30,70,100 -o "$o/p$t.csv"
+    if cmp -s "$o/p.csv" "$o/p$t.csv"; then ok; else bad "points with $t threads differ"; fi
+done
+if [ -n "${SMPSIM_SERIAL_BIN:-}" ]; then
+    "$SMPSIM_SERIAL_BIN" points --width-mm 50 --height-mm 40 --density 100 --layers 30,70,100 -o "$o/ps.csv"
+    if cmp -s "$o/p.csv" "$o/ps.csv"; then ok; else bad "points from the serial build differ"; fi
+fi
+# A density map: left half black, right half white -> dots only on the right.
+"$gen" --width 200 --height 100 --px-per-mm 4 -o "$tmp/map-src.jpg" --mask "$tmp/map.png" --force
+expect 0 "points with a density map" -- "$smp" points --density-map "$tmp/map.png" --px-per-mm 4 -o "$o/m.csv"
+n=$(($(wc -l <"$o/m.csv") - 1))
+if [ "$n" -gt 100 ] && [ "$n" -lt 4500 ]; then ok; else bad "density map gave $n dots"; fi
+expect 1 "map without a scale" -- "$smp" points --density-map "$tmp/map.png" -o "$o/m2.csv"
+expect 1 "points without an area" -- "$smp" points -o "$o/m3.csv"
+expect 1 "bad layers" -- "$smp" points --width-mm 10 --height-mm 10 --layers 70,30 -o "$o/m4.csv"
+says "rising" "bad layers"
+expect 1 "points to a .png" -- "$smp" points --width-mm 10 --height-mm 10 -o "$o/m5.png"
+expect 3 "points over an existing file" -- "$smp" points --width-mm 10 --height-mm 10 -o "$o/p.csv"
+absent "$o/m2.csv" "points errors"
+no_temps "$o" "points"
+
 # --- real photos, when ../shared is present
 if [ -d "$photos" ]; then
     for p in crown-shaved-4000x3000.jpg hairline-1302x892.png; do
