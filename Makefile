@@ -31,7 +31,8 @@ IMGTOOL  := $(BUILD)/tests/imgtool
 LIB      := $(BUILD)/libsmpsim.a
 BIN      := $(BUILD)/smpsim
 GEN      := $(BUILD)/tools/gen_scalp
-BENCH    := $(BUILD)/bench/bench_pipeline
+BENCH    := $(BUILD)/bench/bench_pipeline $(BUILD)/bench/bench_sampler $(BUILD)/bench/bench_render \
+            $(BUILD)/bench/bridson
 
 .PHONY: all demo test check-deps check-test-deps sanitize bench install clean samples font
 
@@ -67,7 +68,7 @@ $(GEN): tools/gen_scalp.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $< $(LIB) $(LDLIBS_ALL) -o $@
 
-$(BENCH): bench/bench_pipeline.c $(LIB)
+$(BUILD)/bench/%: bench/%.c bench/pointstats.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $< $(LIB) $(LDLIBS_ALL) -o $@
 
