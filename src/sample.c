@@ -36,7 +36,7 @@
 #include <string.h>
 
 #define MAX_LEVEL 10   /* sub-cells down to s / 1024 */
-#define MIN_TILE 32    /* cells per tile side, at least */
+#define TILE 32        /* cells per tile side */
 #define MIN_COVER (255.0 / 16.0) /* below this, thin instead of growing r */
 
 /* Rounds of darts per level: most dots land at level 0. */
@@ -57,9 +57,11 @@ typedef struct cellpt {
     uint8_t fresh; /* placed by this run, not given */
 } cellpt;
 
+/* An active (sub-)cell in 4 bytes: tiles are TILE x TILE cells and levels
+ * go down to 2^-MAX_LEVEL of a cell. */
 typedef struct sub {
-    uint32_t cell; /* index in the tile, raster order */
-    uint16_t sx, sy; /* sub-cell position at the current level */
+    unsigned cell : 10; /* index in the tile, raster order */
+    unsigned sx : 11, sy : 11; /* position at the current level */
 } sub;
 
 typedef struct tile {
@@ -81,6 +83,7 @@ typedef struct sampler {
     uint32_t tiles_x, tiles_y, T;
     tile *tiles;
     uint8_t *least;        /* per coverage cell: least coverage within r_max */
+    uint8_t *crange;       /* per grid cell: least and most coverage in it */
     double cov_scale;      /* coverage px per mm */
 } sampler;
 
@@ -167,34 +170,41 @@ static void sub_box(const sampler *s, const tile *t, const sub *u, int level, do
     b[3] = b[1] + side;
 }
 
-/* Most coverage anywhere in a box: the bilinear field peaks at its nodes
- * or at the box's corners. */
-static double max_cover(const sampler *s, const double b[4])
+/* Bounds of the coverage over a box: the bilinear field is a convex
+ * combination of the nodes around each point, so the nodes reaching the
+ * box bound it. */
+static void cover_range(const sampler *s, const double b[4], uint8_t *lo, uint8_t *hi)
 {
     const smp_coverage *c = s->in->cov;
-    if (!c)
-        return 255.0;
-    double m = 0;
-    const double xs[2] = {b[0], b[2]}, ys[2] = {b[1], b[3]};
-    for (int j = 0; j < 2; j++)
-        for (int i = 0; i < 2; i++) {
-            double v = cover(s, xs[i] < s->in->w_mm ? xs[i] : s->in->w_mm * (1 - 1e-12),
-                             ys[j] < s->in->h_mm ? ys[j] : s->in->h_mm * (1 - 1e-12));
-            m = v > m ? v : m;
-        }
     double k = s->cov_scale / c->cell; /* coverage cells per mm */
     long gx0 = (long)floor(b[0] * k - 0.5), gx1 = (long)ceil(b[2] * k - 0.5);
     long gy0 = (long)floor(b[1] * k - 0.5), gy1 = (long)ceil(b[3] * k - 0.5);
-    gx0 = gx0 < 0 ? 0 : gx0;
-    gy0 = gy0 < 0 ? 0 : gy0;
-    gx1 = gx1 >= (long)c->gw ? (long)c->gw - 1 : gx1;
-    gy1 = gy1 >= (long)c->gh ? (long)c->gh - 1 : gy1;
-    for (long y = gy0; y <= gy1 && m < 255; y++)
+    gx0 = gx0 < 0 ? 0 : gx0 >= (long)c->gw ? (long)c->gw - 1 : gx0;
+    gy0 = gy0 < 0 ? 0 : gy0 >= (long)c->gh ? (long)c->gh - 1 : gy0;
+    gx1 = gx1 >= (long)c->gw ? (long)c->gw - 1 : gx1 < gx0 ? gx0 : gx1;
+    gy1 = gy1 >= (long)c->gh ? (long)c->gh - 1 : gy1 < gy0 ? gy0 : gy1;
+    uint8_t l = 255, h = 0;
+    for (long y = gy0; y <= gy1; y++)
         for (long x = gx0; x <= gx1; x++) {
-            double v = c->c[(size_t)y * c->gw + x];
-            m = v > m ? v : m;
+            uint8_t v = c->c[(size_t)y * c->gw + x];
+            l = v < l ? v : l;
+            h = v > h ? v : h;
         }
-    return m;
+    *lo = l;
+    *hi = h;
+}
+
+/* Most coverage anywhere in a box inside grid cell (cx, cy). */
+static double max_cover(const sampler *s, uint32_t cx, uint32_t cy, const double b[4])
+{
+    if (!s->in->cov)
+        return 255.0;
+    const uint8_t *r = s->crange + 2 * ((size_t)cy * s->gw + cx);
+    if (r[0] == r[1] || r[1] == 0)
+        return r[1]; /* flat or untreated cell: no need to look closer */
+    uint8_t lo, hi;
+    cover_range(s, b, &lo, &hi);
+    return hi;
 }
 
 /* Marks which of n boxes (all inside the box pb) no dot could still take:
@@ -206,8 +216,9 @@ static void dead_boxes(const sampler *s, const double pb[4], double (*b)[4], int
 {
     double r_lo[4], r_top = 0;
     int live = 0;
+    const uint32_t cx = (uint32_t)(pb[0] / s->s), cy = (uint32_t)(pb[1] / s->s);
     for (int i = 0; i < n; i++) {
-        double mc = b[i][0] >= s->in->w_mm || b[i][1] >= s->in->h_mm ? 0 : max_cover(s, b[i]);
+        double mc = b[i][0] >= s->in->w_mm || b[i][1] >= s->in->h_mm ? 0 : max_cover(s, cx, cy, b[i]);
         dead[i] = mc <= 0;
         if (dead[i])
             continue;
@@ -280,7 +291,11 @@ static void tile_round(sampler *s, tile *t, int level)
                     in->layer, 1};
         double x, y;
         point_of(s, cx, cy, &q, &x, &y);
-        double c = x < in->w_mm && y < in->h_mm ? cover(s, x, y) : 0;
+        double c = 0;
+        if (x < in->w_mm && y < in->h_mm) {
+            const uint8_t *cr = in->cov ? s->crange + 2 * ((size_t)cy * s->gw + cx) : NULL;
+            c = !cr ? 255.0 : cr[0] == cr[1] ? cr[0] : cover(s, x, y);
+        }
         if (c > 0) {
             q.r = in->cov ? radius_q(s, c) : s->r_full_q;
             if (!conflicts(s, x, y, q.r)) {
@@ -293,22 +308,14 @@ static void tile_round(sampler *s, tile *t, int level)
     t->n_act = kept;
 }
 
-/* Replaces each active sub-cell by its live quarters. */
+/* Replaces each active sub-cell by its live quarters. The new list grows
+ * as needed: most quarters die, so sizing it for four per cell up front
+ * would set the peak memory. */
 static void tile_refine(sampler *s, tile *t, int level)
 {
-    uint32_t n = 0;
-    for (uint32_t k = 0; k < t->n_act; k++) {
-        uint32_t cx = t->x0 + t->act[k].cell % t->tw, cy = t->y0 + t->act[k].cell / t->tw;
-        n += !s->g[(size_t)cy * s->gw + cx].r;
-    }
-    sub *next = malloc((size_t)n * 4 * sizeof *next + 1);
-    if (!next) {
-        t->failed = 1;
-        t->n_act = 0;
-        return;
-    }
-    uint32_t m = 0;
-    for (uint32_t k = 0; k < t->n_act; k++) {
+    uint32_t cap = t->n_act + 1, m = 0;
+    sub *next = malloc(cap * sizeof *next);
+    for (uint32_t k = 0; k < t->n_act && next; k++) {
         sub u = t->act[k];
         uint32_t cx = t->x0 + u.cell % t->tw, cy = t->y0 + u.cell / t->tw;
         if (s->g[(size_t)cy * s->gw + cx].r)
@@ -317,18 +324,32 @@ static void tile_refine(sampler *s, tile *t, int level)
         double pb[4], b[4][4];
         int dead[4];
         sub_box(s, t, &u, level, pb);
-        for (uint16_t q = 0; q < 4; q++) {
-            c[q] = (sub){u.cell, (uint16_t)(u.sx * 2 + (q & 1)), (uint16_t)(u.sy * 2 + (q >> 1))};
+        for (unsigned q = 0; q < 4; q++) {
+            c[q] = (sub){u.cell, u.sx * 2u + (q & 1u), u.sy * 2u + (q >> 1)};
             sub_box(s, t, &c[q], level + 1, b[q]);
         }
         dead_boxes(s, pb, b, 4, dead, 1);
-        for (int q = 0; q < 4; q++)
-            if (!dead[q])
-                next[m++] = c[q];
+        for (int q = 0; q < 4; q++) {
+            if (dead[q])
+                continue;
+            if (m == cap) {
+                sub *grown = realloc(next, (size_t)cap * 2 * sizeof *next);
+                if (!grown) {
+                    free(next);
+                    next = NULL;
+                    break;
+                }
+                next = grown;
+                cap *= 2;
+            }
+            next[m++] = c[q];
+        }
     }
     free(t->act);
     t->act = next;
-    t->n_act = m;
+    t->n_act = next ? m : 0;
+    if (!next)
+        t->failed = 1;
 }
 
 /* Level 0: every cell of the tile that is not already taken or dead. */
@@ -427,17 +448,27 @@ static smp_status setup(sampler *s, const smp_sample_in *in, char *msg)
                          in->h_mm, in->density_cm2);
     s->gw = (uint32_t)gw;
     s->gh = (uint32_t)gh;
-    /* Same-colour tiles are a tile apart: a tile must span the search. */
-    uint32_t span = (uint32_t)ceil(s->r_max / s->s) + 2;
-    s->T = span > MIN_TILE ? span : MIN_TILE;
+    /* Same-colour tiles are a tile apart: a tile must span the search,
+     * which reaches r_max <= 4 r_min = 5.7 cells. */
+    if ((uint32_t)ceil(s->r_max / s->s) + 2 > TILE)
+        return smp__fail(msg, SMP_ERR_ARG, "internal: the search outgrows a tile");
+    s->T = TILE;
     s->tiles_x = (s->gw + s->T - 1) / s->T;
     s->tiles_y = (s->gh + s->T - 1) / s->T;
     s->g = calloc(cells / sizeof(cellpt), sizeof(cellpt));
     s->tiles = calloc((size_t)s->tiles_x * s->tiles_y, sizeof *s->tiles);
     if (in->cov)
         s->least = least_cover(in->cov, s->r_max * in->cov_px_per_mm);
-    if (!s->g || !s->tiles || (in->cov && !s->least))
+    if (in->cov)
+        s->crange = malloc((size_t)s->gw * s->gh * 2);
+    if (!s->g || !s->tiles || (in->cov && (!s->least || !s->crange)))
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the sampling grid (%zu bytes)", cells);
+    for (uint32_t cy = 0; in->cov && cy < s->gh; cy++)
+        for (uint32_t cx = 0; cx < s->gw; cx++) {
+            const double b[4] = {cx * s->s, cy * s->s, (cx + 1) * s->s, (cy + 1) * s->s};
+            uint8_t *r = s->crange + 2 * ((size_t)cy * s->gw + cx);
+            cover_range(s, b, &r[0], &r[1]);
+        }
     for (uint32_t ty = 0; ty < s->tiles_y; ty++)
         for (uint32_t tx = 0; tx < s->tiles_x; tx++) {
             tile *t = &s->tiles[(size_t)ty * s->tiles_x + tx];
@@ -479,6 +510,7 @@ static void teardown(sampler *s)
             free(s->tiles[i].act);
     free(s->tiles);
     free(s->least);
+    free(s->crange);
     free(s->g);
 }
 
@@ -538,8 +570,11 @@ smp_status smp__sample(const smp_sample_in *in, smp_spts *out, char *msg)
                 FOR_COLOUR(&s, colour, tile_refine(&s, t, level));
     }
     int failed = 0;
-    for (size_t i = 0; i < (size_t)s.tiles_x * s.tiles_y; i++)
+    for (size_t i = 0; i < (size_t)s.tiles_x * s.tiles_y; i++) {
         failed |= s.tiles[i].failed;
+        free(s.tiles[i].act); /* before the output is allocated */
+        s.tiles[i].act = NULL;
+    }
     st = failed ? smp__fail(msg, SMP_ERR_NOMEM, "out of memory while placing dots")
                 : gather(&s, out, msg);
     teardown(&s);

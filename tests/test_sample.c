@@ -142,7 +142,7 @@ static void test_no_tile_seams(void **state)
 {
     (void)state;
     const double density = 100;
-    const double period = 32 * smp__exclusion_mm(density) * SMP_SQRT1_2;
+    const double period = 32 * smp__exclusion_mm(density) * SMP_SQRT1_2; /* TILE cells */
     const double W = 12.5 * period, lo = period, hi = 11 * period; /* whole periods, off the border */
     smp_spts d = uniform(W, W, density, 5);
     enum { BINS = 16 };
