@@ -116,16 +116,19 @@ int main(int argc, char **argv)
                 smp__coverage_feather(&cov, 4.0 * ppm, msg) != SMP_OK)
                 die("coverage", msg);
             double b = now();
-            smp_dots dots;
-            smp_sample_spec spec = {.density_cm2 = 90, .px_per_mm = ppm, .dot_mm = 0.15,
-                                    .opacity = 0.85, .seed = 1};
-            if (smp__sample(&cov, &spec, &dots, msg) != SMP_OK)
+            smp_spts pts;
+            smp_sample_in in = {.w_mm = photo->w / ppm, .h_mm = photo->h / ppm, .density_cm2 = 90,
+                                .cov = &cov, .cov_px_per_mm = ppm, .seed = 1, .layer = 1};
+            if (smp__sample(&in, &pts, msg) != SMP_OK)
                 die("sample", msg);
             double c = now();
+            smp_dot *dots = malloc((pts.n + 1) * sizeof *dots);
+            for (size_t k = 0; k < pts.n; k++)
+                dots[k] = (smp_dot){pts.p[k].x, pts.p[k].y, 0.15, 0.85f, 1};
             smp_image *after = smp_image_new();
             const uint8_t pig[3] = {0x2b, 0x2b, 0x2b};
             if (smp__image_to_rgb(photo, after) != SMP_OK ||
-                smp__render(after, &dots, pig, fmax(0.3, 0.015 * ppm), msg) != SMP_OK)
+                smp__render(after, dots, pts.n, ppm, pig, fmax(0.3, 0.015 * ppm), msg) != SMP_OK)
                 die("render", msg);
             double d = now();
             smp_result *res = smp_result_new();
@@ -136,9 +139,10 @@ int main(int argc, char **argv)
             tc[i] = b - a;
             ts[i] = c - b;
             tr[i] = d - c;
-            n_dots = dots.n;
+            n_dots = pts.n;
             smp_image_free(after);
-            smp__dots_free(&dots);
+            free(dots);
+            smp__spts_free(&pts);
             smp__coverage_free(&cov);
             smp__notes_clear(&notes);
         }

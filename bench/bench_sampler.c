@@ -1,7 +1,9 @@
 /* bench_sampler: smpsim's sampler on a square holding about N dots at
  * 100 dots/cm², uniform or variable (a smooth field times a step).
  * Usage: bench_sampler N uniform|variable THREADS
- * Prints one row: dots, seconds, M dots/s, peak RSS, bytes/dot, rho. */
+ * Prints one row: dots, seconds, M dots/s, peak RSS, bytes/dot, rho.
+ * `bench_sampler radius` prints the spacing rule at 100 dots/cm² (mm),
+ * which the peers are given. */
 #include "pointstats.h"
 #include "stages.h"
 
@@ -13,6 +15,10 @@
 
 int main(int argc, char **argv)
 {
+    if (argc == 2 && !strcmp(argv[1], "radius")) {
+        printf("%.6f\n", smp__exclusion_mm(100));
+        return 0;
+    }
     if (argc != 4) {
         fprintf(stderr, "usage: bench_sampler N uniform|variable THREADS\n");
         return 1;

@@ -1,42 +1,138 @@
 #!/bin/sh
-# make bench: the pipeline benchmark on a generated 12 MP scalp (and on the
-# real crown photo when ../shared is there), then the whole CLI under
-# /usr/bin/time next to djpeg | cjpeg of the same photo as the baseline.
-set -eu
+# make bench: every benchmark in one run, printed as markdown tables.
+#  1. Sampler: smpsim at 100 k, 1 M and 10 M dots, uniform and variable, 1 thread
+#     and all threads, against the textbook serial Bridson in bench/bridson.c
+#     and the peers (npm poisson-disk-sampling, npm fast-2d-poisson-disk-sampling,
+#     Debian python3-scipy's qmc.PoissonDisk at 100 k), same domain and spacing.
+#  2. Renderer: a 24 MP image against one memcpy of it.
+#  3. Pipeline: the stages of `render` on a 12 MP photo, and the whole command
+#     against `djpeg | cjpeg`.
+# Peers are installed here when they can be (npm; apt-get as root) and skipped
+# with a line when they cannot. SMPSIM_BENCH_QUICK=1 stops at 1 M dots.
+set -u
 build=${1:-build}
 dir="$build/bench"
 mkdir -p "$dir"
+threads=$(nproc 2>/dev/null || echo 1)
+sizes="100000 1000000"
+[ "${SMPSIM_BENCH_QUICK:-0}" = 1 ] || sizes="$sizes 10000000"
+# Our exclusion radius at 100 dots/cm², handed to every peer as its spacing.
+r=$("$dir/bench_sampler" radius 2>/dev/null || true)
+
+echo "== machine: $(nproc) cores, $(uname -m), $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ //'), $(date -u +%Y-%m-%d)"
+
+# --- peers
+peers="$dir/peers"
+have_node=0
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+    if [ ! -d "$peers/node_modules/poisson-disk-sampling" ] || [ ! -d "$peers/node_modules/fast-2d-poisson-disk-sampling" ]; then
+        mkdir -p "$peers"
+        (cd "$peers" && npm install --silent --no-audit --no-fund poisson-disk-sampling@2 \
+            fast-2d-poisson-disk-sampling@1 >/dev/null 2>&1) || echo "(npm install of the peers failed: skipping them)"
+    fi
+    [ -d "$peers/node_modules/poisson-disk-sampling" ] && have_node=1
+    cp bench/peers.js "$peers/peers.js"
+else
+    echo "(node/npm not installed: the npm peers are skipped)"
+fi
+have_scipy=0
+if /usr/bin/python3 -c 'import scipy.stats' 2>/dev/null; then
+    have_scipy=1
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-scipy >/dev/null 2>&1 ||
+        { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-scipy >/dev/null 2>&1; }
+    /usr/bin/python3 -c 'import scipy.stats' 2>/dev/null && have_scipy=1
+fi
+[ "$have_scipy" = 1 ] || echo "(python3-scipy not available: scipy is skipped)"
+
+# row NAME THREADS COMMAND...: runs a benchmark that prints
+# "dots seconds Mdots/s rssMB bytes/dot rho" and keeps it in $dir/rows.
+: >"$dir/rows"
+row() {
+    name=$1 th=$2
+    shift 2
+    out=$("$@" 2>/dev/null | tail -1)
+    [ -n "$out" ] && [ "${out#-}" = "$out" ] || return 0
+    echo "$name $th $out" >>"$dir/rows"
+}
+
+for n in $sizes; do
+    for mode in uniform variable; do
+        row "smpsim-$mode-$n" 1 "$dir/bench_sampler" "$n" "$mode" 1
+        [ "$threads" -gt 1 ] && row "smpsim-$mode-$n" "$threads" "$dir/bench_sampler" "$n" "$mode" "$threads"
+        [ "$n" -le 1000000 ] || continue
+        [ "$mode" = uniform ] && row "bridson-$mode-$n" 1 "$dir/bridson" "$(awk "BEGIN{print sqrt($n)}")" "$r" 1
+        if [ "$have_node" = 1 ]; then
+            row "poisson-disk-sampling-$mode-$n" 1 node "$peers/peers.js" poisson-disk-sampling "$n" "$mode" "$r"
+            [ "$mode" = uniform ] && row "fast-2d-poisson-disk-sampling-$mode-$n" 1 node "$peers/peers.js" fast-2d-poisson-disk-sampling "$n" "$mode" "$r"
+        fi
+        [ "$have_scipy" = 1 ] && [ "$mode" = uniform ] && [ "$n" -le 100000 ] &&
+            row "scipy-qmc-PoissonDisk-$mode-$n" 1 /usr/bin/python3 bench/peers_scipy.py "$n" "$r"
+    done
+done
+
+echo
+echo "== sampler: 100 dots/cm² (spacing rule ${r} mm), square domains; variable = a smooth field times a 1:2 step"
+echo
+echo "| sampler | mode | asked | threads | dots | seconds | M dots/s | peak RSS MB | bytes/dot | rho | vs fastest peer | vs Bridson |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+awk '
+{ split($1, a, "-"); mode = a[length(a) - 1]; n = a[length(a)]; name = $1; sub("-" mode "-" n "$", "", name)
+  key = mode "-" n; rate = $5
+  if (name != "smpsim" && name != "bridson" && rate > best[key]) best[key] = rate
+  if (name == "bridson") bridson[key] = rate
+  rows[NR] = $0; names[NR] = name; modes[NR] = mode; ns[NR] = n }
+END {
+  for (i = 1; i <= NR; i++) {
+    split(rows[i], f, " "); key = modes[i] "-" ns[i]
+    vp = best[key] ? sprintf("%.1fx", f[5] / best[key]) : "-"
+    vb = bridson[key] ? sprintf("%.1fx", f[5] / bridson[key]) : "-"
+    printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", names[i], modes[i], ns[i], f[2], f[3], f[4], f[5], f[6], f[7], f[8], vp, vb
+  }
+}' "$dir/rows"
+
+echo
+echo "== renderer: 6000 x 4000 RGB at 15 px/mm, 100 dots/cm² of 0.15 mm over the whole frame (median of 5)"
+echo
+echo "| threads | dots | seconds | MP/s | M dots/s | memcpy s | vs memcpy | peak RSS MB |"
+echo "|---|---|---|---|---|---|---|---|"
+if [ "$threads" -gt 1 ]; then "$dir/bench_render" 1 "$threads"; else "$dir/bench_render" 1; fi |
+    awk '{ printf "| %s | %s | %s | %s | %s | %s | %sx | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8 }'
+
+# --- the whole pipeline on a 12 MP photo
 photo="$dir/scalp-12mp.jpg"
 mask="$dir/scalp-12mp.mask.png"
 [ -f "$photo" ] || "$build/tools/gen_scalp" --width 4000 --height 3000 --px-per-mm 15 --seed 3 \
     -o "$photo" --mask "$mask" --force
-threads=$(nproc 2>/dev/null || echo 1)
-echo "== machine: $(nproc) cores, $(uname -m), $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ //')"
-echo "== bench_pipeline (median of 5), generated 12 MP scalp"
+echo
+echo "== pipeline stages (median of 5), generated 12 MP scalp"
 "$dir/bench_pipeline" "$photo" "$mask" 15 1 "$threads"
 real=../shared/photos/crown-shaved-4000x3000.jpg
 if [ -f "$real" ]; then
     echo
-    echo "== bench_pipeline, real photo $real"
+    echo "== pipeline stages, real photo $real"
     "$dir/bench_pipeline" "$real" "${real%.jpg}.mask.png" 15 1 "$threads"
 fi
 
-timed() { # label command...: wall seconds and peak RSS of a whole command
-    /usr/bin/time -f "%e %M" -o "$dir/time.txt" "$@" >/dev/null 2>&1 || { echo "$1: failed"; return; }
+timed() { # wall seconds and peak RSS of a whole command
+    /usr/bin/time -f "%e %M" -o "$dir/time.txt" "$@" >/dev/null 2>&1 || { echo "failed"; return; }
     set -- $(cat "$dir/time.txt")
     printf '%s s wall, %s MB peak RSS\n' "$1" "$(($2 / 1024))"
 }
 echo
 echo "== whole commands, same photo"
 if [ -x /usr/bin/time ]; then
-    printf 'smpsim render -o after.jpg:            '
-    timed "$build/smpsim" render "$photo" "$mask" --px-per-mm 15 -o "$dir/after.jpg" --force
-    if command -v djpeg >/dev/null && command -v cjpeg >/dev/null; then
-        printf 'djpeg | cjpeg -quality 92 -sample 1x1: '
-        timed sh -c "djpeg '$photo' | cjpeg -quality 92 -sample 1x1 > '$dir/rt.jpg'"
-    else
-        echo "(djpeg/cjpeg not installed: apt-get install libjpeg-turbo-progs for the baseline)"
-    fi
+    for p in "$photo" ${real:+"$real"}; do
+        [ -f "$p" ] || continue
+        m="${p%.jpg}.mask.png"
+        printf '%s: smpsim render -o after.jpg:            ' "$(basename "$p")"
+        timed "$build/smpsim" render "$p" "$m" --px-per-mm 15 -o "$dir/after.jpg" --force
+        if command -v djpeg >/dev/null && command -v cjpeg >/dev/null; then
+            printf '%s: djpeg | cjpeg -quality 92 -sample 1x1: ' "$(basename "$p")"
+            timed sh -c "djpeg '$p' | cjpeg -quality 92 -sample 1x1 > '$dir/rt.jpg'"
+        fi
+    done
+    command -v djpeg >/dev/null || echo "(djpeg/cjpeg not installed: apt-get install libjpeg-turbo-progs for that baseline)"
 else
     echo "(/usr/bin/time not installed: apt-get install time)"
 fi

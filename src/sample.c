@@ -194,17 +194,47 @@ static void cover_range(const sampler *s, const double b[4], uint8_t *lo, uint8_
     *hi = h;
 }
 
-/* Most coverage anywhere in a box inside grid cell (cx, cy). */
+/* Most coverage anywhere in a box inside grid cell (cx, cy), exactly: the
+ * bilinear field is linear along each grid line and each box edge between
+ * grid lines, so its maximum over the box sits at a corner, at a node
+ * inside, or where an edge crosses a grid line. (A bound from the nodes
+ * around the box would keep untreated boxes beside the mask alive, and
+ * their quarters would multiply level after level.) */
 static double max_cover(const sampler *s, uint32_t cx, uint32_t cy, const double b[4])
 {
-    if (!s->in->cov)
+    const smp_coverage *c = s->in->cov;
+    if (!c)
         return 255.0;
     const uint8_t *r = s->crange + 2 * ((size_t)cy * s->gw + cx);
     if (r[0] == r[1] || r[1] == 0)
         return r[1]; /* flat or untreated cell: no need to look closer */
-    uint8_t lo, hi;
-    cover_range(s, b, &lo, &hi);
-    return hi;
+    const double x1 = b[2] < s->in->w_mm ? b[2] : s->in->w_mm * (1 - 1e-12);
+    const double y1 = b[3] < s->in->h_mm ? b[3] : s->in->h_mm * (1 - 1e-12);
+    double m = 0;
+#define TAKE(px, py)                                                                               \
+    do {                                                                                           \
+        double v_ = cover(s, px, py);                                                              \
+        m = v_ > m ? v_ : m;                                                                       \
+    } while (0)
+    TAKE(b[0], b[1]);
+    TAKE(x1, b[1]);
+    TAKE(b[0], y1);
+    TAKE(x1, y1);
+    const double k = s->cov_scale / c->cell;      /* coverage cells per mm */
+    const double first_x = (floor(b[0] * k - 0.5) + 1.5) / k; /* first node line right of b[0] */
+    const double first_y = (floor(b[1] * k - 0.5) + 1.5) / k;
+    for (double gx = first_x; gx < x1; gx += 1 / k) {
+        TAKE(gx, b[1]);
+        TAKE(gx, y1);
+        for (double gy = first_y; gy < y1; gy += 1 / k)
+            TAKE(gx, gy);
+    }
+    for (double gy = first_y; gy < y1; gy += 1 / k) {
+        TAKE(b[0], gy);
+        TAKE(x1, gy);
+    }
+#undef TAKE
+    return m;
 }
 
 /* Marks which of n boxes (all inside the box pb) no dot could still take:
@@ -391,39 +421,51 @@ static void tile_start(sampler *s, tile *t)
         }                                                                                  \
     } while (0)
 
+/* Sliding minimum over windows of 2k+1 along n lines of len samples
+ * (element i of line l at l * line_step + i * step), van Herk / Gil-Werman:
+ * prefix and suffix minima within blocks of the window's width give any
+ * window's minimum from two lookups, in linear time. g and h hold len. */
+static void sliding_min(const uint8_t *in, uint8_t *out, size_t n, size_t len, size_t line_step,
+                        size_t step, int k, uint8_t *g, uint8_t *h)
+{
+    const size_t w = 2 * (size_t)k + 1;
+    for (size_t l = 0; l < n; l++) {
+        const uint8_t *src = in + l * line_step;
+        uint8_t *dst = out + l * line_step;
+        for (size_t i = 0; i < len; i++) {
+            uint8_t v = src[i * step];
+            g[i] = i % w == 0 || v < g[i - 1] ? v : g[i - 1];
+        }
+        for (size_t i = len; i-- > 0;) {
+            uint8_t v = src[i * step];
+            h[i] = i == len - 1 || (i + 1) % w == 0 || v < h[i + 1] ? v : h[i + 1];
+        }
+        for (size_t i = 0; i < len; i++) {
+            size_t lo = i >= (size_t)k ? i - k : 0, hi = i + k < len ? i + k : len - 1;
+            /* [lo, hi] spans at most two blocks: the suffix of lo's, the prefix of hi's. */
+            uint8_t a = h[lo], b = g[hi];
+            dst[i * step] = a < b ? a : b;
+        }
+    }
+}
+
 /* Least coverage within reach of each coverage cell (see reach_at). */
 static uint8_t *least_cover(const smp_coverage *cov, double r_max_px)
 {
-    const uint32_t gw = cov->gw, gh = cov->gh;
+    const size_t gw = cov->gw, gh = cov->gh, longest = gw > gh ? gw : gh;
     const int k = (int)ceil(r_max_px / cov->cell) + 1; /* +1: bilinear reads a neighbour */
-    size_t n = (size_t)gw * gh;
-    uint8_t *tmp = malloc(n), *out = malloc(n);
-    if (!tmp || !out) {
-        free(tmp);
+    size_t n = gw * gh;
+    uint8_t *tmp = malloc(n), *out = malloc(n), *g = malloc(longest), *h = malloc(longest);
+    if (tmp && out && g && h) {
+        sliding_min(cov->c, tmp, gh, gw, gw, 1, k, g, h); /* rows */
+        sliding_min(tmp, out, gw, gh, 1, gw, k, g, h);    /* columns */
+    } else {
         free(out);
-        return NULL;
-    }
-    for (uint32_t y = 0; y < gh; y++) {
-        const uint8_t *row = cov->c + (size_t)y * gw;
-        for (uint32_t x = 0; x < gw; x++) {
-            uint8_t m = 255;
-            uint32_t x0 = x > (uint32_t)k ? x - k : 0, x1 = x + k < gw ? x + k : gw - 1;
-            for (uint32_t i = x0; i <= x1 && m; i++)
-                m = row[i] < m ? row[i] : m;
-            tmp[(size_t)y * gw + x] = m;
-        }
-    }
-    for (uint32_t y = 0; y < gh; y++) {
-        uint32_t y0 = y > (uint32_t)k ? y - k : 0, y1 = y + k < gh ? y + k : gh - 1;
-        uint8_t *o = out + (size_t)y * gw;
-        memcpy(o, tmp + (size_t)y0 * gw, gw);
-        for (uint32_t j = y0 + 1; j <= y1; j++) {
-            const uint8_t *t = tmp + (size_t)j * gw;
-            for (uint32_t x = 0; x < gw; x++)
-                o[x] = t[x] < o[x] ? t[x] : o[x];
-        }
+        out = NULL;
     }
     free(tmp);
+    free(g);
+    free(h);
     return out;
 }
 
