@@ -136,6 +136,30 @@ static void test_uniform_quality(void **state)
     smp__spts_free(&d);
 }
 
+/* Periodogram |sum exp(-2 pi i f.x)|^2 / n at the tile frequency and three
+ * harmonics: along the two axes (averaged) and over 64 directions. */
+static void tile_harmonics(const smp_spts *d, double period, double *axis, double *radial)
+{
+    *axis = *radial = 0;
+    for (int m = 1; m <= 4; m++) {
+        double f = m / period;
+        for (int dir = 0; dir < 64 + 2; dir++) {
+            double ang = dir < 64 ? 2 * SMP_PI * (dir + 0.5) / 64 : (dir - 64) * SMP_PI / 2;
+            double fx = f * cos(ang), fy = f * sin(ang), re = 0, im = 0;
+            for (size_t i = 0; i < d->n; i++) {
+                double ph = -2 * SMP_PI * (fx * d->p[i].x + fy * d->p[i].y);
+                re += cos(ph);
+                im += sin(ph);
+            }
+            double power = (re * re + im * im) / d->n;
+            if (dir < 64)
+                *radial += power / 64;
+            else
+                *axis += power / 2;
+        }
+    }
+}
+
 /* Tiles are 32 cells of r / sqrt 2: density must not depend on the
  * position within a tile (a seam would show as a dip or bump). */
 static void test_no_tile_seams(void **state)
@@ -163,6 +187,33 @@ static void test_no_tile_seams(void **state)
     }
     print_message("seams: %zu dots, largest deviation of a 1/16-tile band %.2f %%\n", total, 100 * worst);
     assert_true(worst < 0.03);
+
+    /* The spectrum: a seam would put power at the tile frequency and its
+     * harmonics along the axes. Compare the periodogram there with its
+     * radial average over 64 directions at the same frequencies, over a
+     * window of whole periods (so the window itself adds no power there). */
+    size_t kept = 0;
+    for (size_t i = 0; i < d.n; i++)
+        if (d.p[i].x >= lo && d.p[i].y >= lo && d.p[i].x < hi && d.p[i].y < hi)
+            d.p[kept++] = d.p[i];
+    d.n = kept;
+    double axis, radial;
+    tile_harmonics(&d, period, &axis, &radial);
+    print_message("seams: periodogram at the tile harmonics, axes %.3f vs all directions %.3f\n",
+                  axis, radial);
+    assert_true(axis < 3 * radial + 0.05);
+    /* The check can fail: a made seam (dots cleared 0.3 mm either side of
+     * every tile edge) stands out by far. */
+    kept = 0;
+    for (size_t i = 0; i < d.n; i++) {
+        double fx = fmod(d.p[i].x, period), fy = fmod(d.p[i].y, period);
+        if (fx > 0.3 && fx < period - 0.3 && fy > 0.3 && fy < period - 0.3)
+            d.p[kept++] = d.p[i];
+    }
+    d.n = kept;
+    tile_harmonics(&d, period, &axis, &radial);
+    print_message("seams: with a made seam, axes %.3f vs all directions %.3f\n", axis, radial);
+    assert_true(axis > 3 * radial + 0.05);
     smp__spts_free(&d);
 }
 
