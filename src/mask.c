@@ -60,6 +60,30 @@ double smp__coverage_at(const smp_coverage *cov, double x, double y)
     return (r0[x0] * (1 - ax) + r0[x1] * ax) * (1 - ay) + (r1[x0] * (1 - ax) + r1[x1] * ax) * ay;
 }
 
+bool smp__coverage_extent(const smp_coverage *cov, double ppm, double box[4])
+{
+    uint32_t x0 = cov->gw, y0 = cov->gh, x1 = 0, y1 = 0;
+    for (uint32_t y = 0; y < cov->gh; y++) {
+        const uint8_t *row = cov->c + (size_t)y * cov->gw;
+        for (uint32_t x = 0; x < cov->gw; x++)
+            if (row[x]) {
+                x0 = x < x0 ? x : x0;
+                x1 = x > x1 ? x : x1;
+                y0 = y < y0 ? y : y0;
+                y1 = y > y1 ? y : y1;
+            }
+    }
+    if (x0 > x1)
+        return false;
+    /* Bilinear reads spread a node's value one cell out. */
+    double c = cov->cell / ppm;
+    box[0] = x0 > 0 ? (x0 - 1) * c : 0;
+    box[1] = y0 > 0 ? (y0 - 1) * c : 0;
+    box[2] = fmin((x1 + 2) * c, cov->w / ppm);
+    box[3] = fmin((y1 + 2) * c, cov->h / ppm);
+    return true;
+}
+
 smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *m, uint32_t w, uint32_t h,
                                    uint32_t cell, int photo_orientation, smp_notes *notes, char *msg)
 {

@@ -93,7 +93,7 @@ static double cover(const sampler *s, double x, double y)
     const smp_coverage *c = s->in->cov;
     if (!c)
         return 255.0;
-    return smp__coverage_at(c, x * s->cov_scale, y * s->cov_scale);
+    return smp__coverage_at(c, (x + s->in->x0_mm) * s->cov_scale, (y + s->in->y0_mm) * s->cov_scale);
 }
 
 static uint16_t radius_q(const sampler *s, double c)
@@ -109,7 +109,7 @@ static double reach_at(const sampler *s, double x, double y)
     const smp_coverage *c = s->in->cov;
     if (!c)
         return s->r_min;
-    double px = x * s->cov_scale, py = y * s->cov_scale;
+    double px = (x + s->in->x0_mm) * s->cov_scale, py = (y + s->in->y0_mm) * s->cov_scale;
     uint32_t gx = (uint32_t)(px / c->cell), gy = (uint32_t)(py / c->cell);
     gx = gx >= c->gw ? c->gw - 1 : gx;
     gy = gy >= c->gh ? c->gh - 1 : gy;
@@ -176,9 +176,9 @@ static void sub_box(const sampler *s, const tile *t, const sub *u, int level, do
 static void cover_range(const sampler *s, const double b[4], uint8_t *lo, uint8_t *hi)
 {
     const smp_coverage *c = s->in->cov;
-    double k = s->cov_scale / c->cell; /* coverage cells per mm */
-    long gx0 = (long)floor(b[0] * k - 0.5), gx1 = (long)ceil(b[2] * k - 0.5);
-    long gy0 = (long)floor(b[1] * k - 0.5), gy1 = (long)ceil(b[3] * k - 0.5);
+    const double k = s->cov_scale / c->cell, ox = s->in->x0_mm, oy = s->in->y0_mm; /* cells per mm */
+    long gx0 = (long)floor((b[0] + ox) * k - 0.5), gx1 = (long)ceil((b[2] + ox) * k - 0.5);
+    long gy0 = (long)floor((b[1] + oy) * k - 0.5), gy1 = (long)ceil((b[3] + oy) * k - 0.5);
     gx0 = gx0 < 0 ? 0 : gx0 >= (long)c->gw ? (long)c->gw - 1 : gx0;
     gy0 = gy0 < 0 ? 0 : gy0 >= (long)c->gh ? (long)c->gh - 1 : gy0;
     gx1 = gx1 >= (long)c->gw ? (long)c->gw - 1 : gx1 < gx0 ? gx0 : gx1;
@@ -220,9 +220,11 @@ static double max_cover(const sampler *s, uint32_t cx, uint32_t cy, const double
     TAKE(x1, b[1]);
     TAKE(b[0], y1);
     TAKE(x1, y1);
-    const double k = s->cov_scale / c->cell;      /* coverage cells per mm */
-    const double first_x = (floor(b[0] * k - 0.5) + 1.5) / k; /* first node line right of b[0] */
-    const double first_y = (floor(b[1] * k - 0.5) + 1.5) / k;
+    /* Node lines sit at (i + 0.5) / k in the coverage's frame, which starts
+     * at (-x0, -y0) in ours. */
+    const double k = s->cov_scale / c->cell, ox = s->in->x0_mm, oy = s->in->y0_mm;
+    const double first_x = (floor((b[0] + ox) * k - 0.5) + 1.5) / k - ox; /* first line right of b[0] */
+    const double first_y = (floor((b[1] + oy) * k - 0.5) + 1.5) / k - oy;
     for (double gx = first_x; gx < x1; gx += 1 / k) {
         TAKE(gx, b[1]);
         TAKE(gx, y1);
@@ -529,18 +531,22 @@ static smp_status insert_existing(sampler *s, char *msg)
     const smp_sample_in *in = s->in;
     for (size_t i = 0; i < in->n_existing; i++) {
         const smp_spt *e = &in->existing[i];
-        if (!(e->x >= 0 && e->y >= 0 && e->x < in->w_mm && e->y < in->h_mm))
+        double x = e->x - in->x0_mm, y = e->y - in->y0_mm;
+        if (!(x >= 0 && y >= 0 && x < in->w_mm && y < in->h_mm))
             continue;
-        uint32_t cx = (uint32_t)(e->x / s->s), cy = (uint32_t)(e->y / s->s);
+        uint32_t cx = (uint32_t)(x / s->s), cy = (uint32_t)(y / s->s);
         cellpt *slot = &s->g[(size_t)cy * s->gw + cx];
         if (slot->r)
             return smp__fail(msg, SMP_ERR_ARG,
                              "earlier dots at (%.3f, %.3f) mm are closer than this layer's spacing",
                              e->x, e->y);
-        double fx = e->x / s->s - cx, fy = e->y / s->s - cy;
-        double c = cover(s, e->x, e->y);
+        double fx = x / s->s - cx, fy = y / s->s - cy;
+        double c = cover(s, x, y);
+        /* Stored a step wider than its radius: the fixed-point position may
+         * sit up to 1/65536 of a cell away from the given one. */
+        uint16_t r = radius_q(s, c > 0 ? c : 1);
         *slot = (cellpt){(uint16_t)fmin(65535, floor(fx * 65536)), (uint16_t)fmin(65535, floor(fy * 65536)),
-                         radius_q(s, c > 0 ? c : 1), e->layer, 0};
+                         (uint16_t)(r < 65535 ? r + 1 : r), e->layer, 0};
     }
     return SMP_OK;
 }
@@ -583,7 +589,8 @@ static smp_status gather(sampler *s, smp_spts *out, char *msg)
                     if (c < MIN_COVER &&
                         smp__u01(smp__hash(s->in->seed, s->in->layer, UINT64_MAX, gi)) * MIN_COVER >= c)
                         continue;
-                    out->p[k++] = (smp_spt){x, y, (float)(p->r * s->r_unit), p->layer};
+                    out->p[k++] = (smp_spt){x + s->in->x0_mm, y + s->in->y0_mm,
+                                            (float)(p->r * s->r_unit), p->layer};
                 }
         }
     out->n = k;

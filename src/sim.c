@@ -143,10 +143,12 @@ smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *p
         st = smp__coverage_feather(&cov, p->feather_mm * ppm, res->msg);
     if (st == SMP_OK && cancelled(p, 0.1))
         st = smp__fail(res->msg, SMP_ERR_CANCELLED, "cancelled");
-    if (st == SMP_OK)
+    double box[4];
+    if (st == SMP_OK && smp__coverage_extent(&cov, ppm, box))
         st = sample_layers(res, p,
-                           (smp_sample_in){.w_mm = res->w_mm, .h_mm = res->h_mm,
-                                           .cov = &cov, .cov_px_per_mm = ppm, .seed = p->seed});
+                           (smp_sample_in){.x0_mm = box[0], .y0_mm = box[1], .w_mm = box[2] - box[0],
+                                           .h_mm = box[3] - box[1], .cov = &cov, .cov_px_per_mm = ppm,
+                                           .seed = p->seed});
     smp__coverage_free(&cov);
     if (st == SMP_OK && cancelled(p, 0.4))
         st = smp__fail(res->msg, SMP_ERR_CANCELLED, "cancelled");
@@ -201,9 +203,15 @@ smp_status smp_points(smp_result *res, const smp_params *p, double w_mm, double 
                                      &res->notes, res->msg);
         res->px_per_mm = map_px_per_mm;
     }
-    if (st == SMP_OK)
+    double box[4] = {0, 0, w_mm, h_mm};
+    if (density_map && st == SMP_OK && !smp__coverage_extent(&cov, map_px_per_mm, box))
+        box[2] = box[0]; /* an all-black map: no dots */
+    box[2] = box[2] < w_mm ? box[2] : w_mm;
+    box[3] = box[3] < h_mm ? box[3] : h_mm;
+    if (st == SMP_OK && box[2] > box[0] && box[3] > box[1])
         st = sample_layers(res, p,
-                           (smp_sample_in){.w_mm = w_mm, .h_mm = h_mm, .cov = density_map ? &cov : NULL,
+                           (smp_sample_in){.x0_mm = box[0], .y0_mm = box[1], .w_mm = box[2] - box[0],
+                                           .h_mm = box[3] - box[1], .cov = density_map ? &cov : NULL,
                                            .cov_px_per_mm = map_px_per_mm, .seed = p->seed});
     smp__coverage_free(&cov);
     if (st == SMP_OK && cancelled(p, 1.0))

@@ -18,6 +18,10 @@ typedef struct smp_coverage {
 
 /* Cell side in px for a scale: 0.25 mm, at least 1 px. */
 uint32_t smp__coverage_cell(double px_per_mm);
+/* The part of the photo with any coverage, in mm at px_per_mm, one
+ * coverage cell wider all round; false when nothing is covered. Sampling
+ * only there keeps the work with the treated area, not the frame. */
+bool smp__coverage_extent(const smp_coverage *cov, double px_per_mm, double box[4]);
 /* Coverage at a point in photo pixels (bilinear); 0 outside the photo. */
 double smp__coverage_at(const smp_coverage *cov, double x, double y);
 
@@ -52,7 +56,8 @@ typedef struct smp_spts {
 void smp__spts_free(smp_spts *pts);
 
 typedef struct smp_sample_in {
-    double w_mm, h_mm;         /* the domain, from (0, 0) */
+    double x0_mm, y0_mm;       /* the domain's corner; coverage and output share this frame */
+    double w_mm, h_mm;         /* the domain's size */
     double density_cm2;        /* where coverage is 255 */
     const smp_coverage *cov;   /* NULL: uniform density */
     double cov_px_per_mm;      /* coverage pixels per mm */
