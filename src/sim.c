@@ -72,6 +72,21 @@ static int cancelled(const smp_params *p, double fraction)
     return p->progress && p->progress(p->progress_user, fraction) != 0;
 }
 
+/* The last progress report; on failure the result is emptied but keeps
+ * its message. */
+static smp_status finish(smp_result *res, const smp_params *p, smp_status st)
+{
+    if (st == SMP_OK && cancelled(p, 1.0))
+        st = smp__fail(res->msg, SMP_ERR_CANCELLED, "cancelled");
+    if (st != SMP_OK) {
+        char keep[SMP_MSG_LEN];
+        memcpy(keep, res->msg, sizeof keep);
+        result_clear(res);
+        memcpy(res->msg, keep, sizeof keep);
+    }
+    return st;
+}
+
 /* Samples the cumulative layers (sessions) one after the other, each
  * respecting the earlier ones, then gives every dot its size and opacity:
  * healed dots vary by about +-10 % in both, keyed by (seed, dot index). */
@@ -170,15 +185,7 @@ smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *p
     }
     if (st == SMP_OK && res->n_dots == 0)
         smp__note(&res->notes, "the mask selects nothing to treat: no dots placed");
-    if (st == SMP_OK && cancelled(p, 1.0))
-        st = smp__fail(res->msg, SMP_ERR_CANCELLED, "cancelled");
-    if (st != SMP_OK) {
-        char keep[SMP_MSG_LEN];
-        memcpy(keep, res->msg, sizeof keep);
-        result_clear(res);
-        memcpy(res->msg, keep, sizeof keep);
-    }
-    return st;
+    return finish(res, p, st);
 }
 
 smp_status smp_points(smp_result *res, const smp_params *p, double w_mm, double h_mm,
@@ -214,15 +221,7 @@ smp_status smp_points(smp_result *res, const smp_params *p, double w_mm, double 
                                            .h_mm = box[3] - box[1], .cov = density_map ? &cov : NULL,
                                            .cov_px_per_mm = map_px_per_mm, .seed = p->seed});
     smp__coverage_free(&cov);
-    if (st == SMP_OK && cancelled(p, 1.0))
-        st = smp__fail(res->msg, SMP_ERR_CANCELLED, "cancelled");
-    if (st != SMP_OK) {
-        char keep[SMP_MSG_LEN];
-        memcpy(keep, res->msg, sizeof keep);
-        result_clear(res);
-        memcpy(res->msg, keep, sizeof keep);
-    }
-    return st;
+    return finish(res, p, st);
 }
 
 smp_status smp_result_write_dots(smp_result *res, const char *path, const smp_params *params)
