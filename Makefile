@@ -55,18 +55,18 @@ $(LIB): $(LIB_OBJ)
 $(BIN): $(CLI_OBJ) $(LIB)
 	$(CC) $(CLI_OBJ) $(LIB) $(LDLIBS_ALL) -o $@
 
-$(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
+$(BUILD)/tests/%: tests/%.c tests/testutil.h tools/scene.c tools/scene.h $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags cmocka 2>/dev/null) $< $(LIB) \
+	$(CC) $(CFLAGS_ALL) -Itools $(shell pkg-config --cflags cmocka 2>/dev/null) $< tools/scene.c $(LIB) \
 	    $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka) $(LDLIBS_ALL) -o $@
 
 $(IMGTOOL): tests/imgtool.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $< $(LIB) $(LDLIBS_ALL) -o $@
 
-$(GEN): tools/gen_scalp.c $(LIB)
+$(GEN): tools/gen_scalp.c tools/scene.c tools/scene.h $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) $< $(LIB) $(LDLIBS_ALL) -o $@
+	$(CC) $(CFLAGS_ALL) -Itools tools/gen_scalp.c tools/scene.c $(LIB) $(LDLIBS_ALL) -o $@
 
 $(BUILD)/bench/%: bench/%.c bench/pointstats.h $(LIB)
 	@mkdir -p $(@D)

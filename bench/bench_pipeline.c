@@ -126,9 +126,9 @@ int main(int argc, char **argv)
             for (size_t k = 0; k < pts.n; k++)
                 dots[k] = (smp_dot){pts.p[k].x, pts.p[k].y, 0.15, 0.85f, 1};
             smp_image *after = smp_image_new();
-            const uint8_t pig[3] = {0x2b, 0x2b, 0x2b};
+            const float pig[1][3] = {{0.0242f, 0.0242f, 0.0242f}}; /* #2b2b2b */
             if (smp__image_to_rgb(photo, after) != SMP_OK ||
-                smp__render(after, dots, pts.n, ppm, pig, fmax(0.3, 0.015 * ppm), msg) != SMP_OK)
+                smp__render(after, dots, pts.n, ppm, pig, 1, 0, fmax(0.3, 0.015 * ppm), msg) != SMP_OK)
                 die("render", msg);
             double d = now();
             smp_result *res = smp_result_new();

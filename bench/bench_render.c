@@ -38,7 +38,7 @@ int main(int argc, char **argv)
     smp_dot *dots = malloc(pts.n * sizeof *dots);
     for (size_t i = 0; i < pts.n; i++)
         dots[i] = (smp_dot){pts.p[i].x, pts.p[i].y, 0.15, 0.85f, 1};
-    const uint8_t pig[3] = {0x2b, 0x2b, 0x2b};
+    const float pig[1][3] = {{0.0242f, 0.0242f, 0.0242f}}; /* #2b2b2b */
     const size_t bytes = (size_t)W * H * 3;
     double tm[REPEATS];
     for (int r = 0; r < REPEATS; r++) {
@@ -56,7 +56,7 @@ int main(int argc, char **argv)
         for (int r = 0; r < REPEATS; r++) {
             memcpy(smp_image_data(img), o, bytes);
             double b = bench_now();
-            if (smp__render(img, dots, pts.n, ppm, pig, 0.3, msg) != SMP_OK)
+            if (smp__render(img, dots, pts.n, ppm, pig, 1, 0, 0.3, msg) != SMP_OK)
                 return 1;
             t[r] = bench_now() - b;
         }

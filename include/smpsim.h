@@ -43,6 +43,7 @@ const char *smp_strerror(smp_status status);
 /* ------------------------------------------------------------------ params */
 
 typedef struct smp_params smp_params;
+typedef struct smp_image smp_image;
 
 /* Called with the fraction done in [0,1]; return non-zero to cancel. May be
  * called from the calling thread only. */
@@ -64,6 +65,26 @@ smp_status smp_params_set_opacity(smp_params *p, double opacity);         /* 0..
 smp_status smp_params_set_max_pixels(smp_params *p, uint64_t pixels);     /* default 200e6 */
 smp_status smp_params_set_jpeg_quality(smp_params *p, int quality);       /* 1..100, default 92 */
 smp_status smp_params_set_overwrite(smp_params *p, int allow);            /* default 0 */
+/* Shade and look. Density "auto" picks the density (40-200 dots/cm²) whose
+ * viewing-scale tone in the treated core best matches the reference (a band
+ * 3-15 mm outside the mask, or a painted reference image). The pigment is
+ * carbon black diluted towards the skin; by default the dilution matches
+ * the hair colour, else set it (0 = undiluted .. 1) or give a colour. */
+typedef enum smp_edge { SMP_EDGE_BROKEN = 0, SMP_EDGE_SOFT, SMP_EDGE_SHARP } smp_edge;
+typedef enum smp_cast { SMP_CAST_NONE = 0, SMP_CAST_BLUE } smp_cast;
+smp_status smp_params_set_density_auto(smp_params *p, int on);
+smp_status smp_params_set_dilution(smp_params *p, double dilution); /* <0: from the hair */
+smp_status smp_params_set_edge(smp_params *p, smp_edge edge);      /* default broken */
+/* Age of the dots: < 0 fresh (darker, larger), 0 healed (default), N years. */
+smp_status smp_params_set_age(smp_params *p, double years);
+smp_status smp_params_set_cast(smp_params *p, smp_cast cast);       /* "poor technique" */
+/* Show the state after session k (1-based; 0 = all). */
+smp_status smp_params_set_show_session(smp_params *p, int k);
+/* Borrowed images (they must outlive the params' use): a painted reference
+ * region, and scar tissue (which takes pigment less well). NULL clears. */
+smp_status smp_params_set_reference(smp_params *p, const smp_image *reference);
+smp_status smp_params_set_scars(smp_params *p, const smp_image *scars);
+
 /* Layers (SMP sessions): cumulative percentages of the density, rising,
  * e.g. {30, 70, 100}; each layer is sampled respecting the earlier ones
  * and its dots carry layer numbers 1, 2, 3. Default: one layer, {100}. */
@@ -73,6 +94,7 @@ smp_status smp_params_set_progress(smp_params *p, smp_progress_fn fn, void *user
 
 uint64_t smp_params_seed(const smp_params *p);
 double smp_params_density(const smp_params *p);
+int smp_params_density_auto(const smp_params *p);
 double smp_params_dot_diameter(const smp_params *p);
 double smp_params_px_per_mm(const smp_params *p);
 double smp_params_feather(const smp_params *p);
@@ -84,8 +106,6 @@ void smp_params_pigment(const smp_params *p, uint8_t rgb[3]);
 int smp_params_layers(const smp_params *p, double *cumulative_percent);
 
 /* ------------------------------------------------------------------ images */
-
-typedef struct smp_image smp_image;
 
 typedef enum smp_format { SMP_FORMAT_NONE = 0, SMP_FORMAT_PNG, SMP_FORMAT_JPEG } smp_format;
 
@@ -169,6 +189,24 @@ smp_status smp_points(smp_result *res, const smp_params *params, double w_mm, do
  * .svg (circles at physical size, one group per layer). Atomic, and an
  * existing file is refused unless the params allow overwriting. */
 smp_status smp_result_write_dots(smp_result *res, const char *path, const smp_params *params);
+
+/* The metrics file (JSON, schema "smpsim-metrics/1", documented in the
+ * README): every parameter and the seed, the scale, dots per session,
+ * achieved density and spacing, the colours in CIELAB and the viewing-scale
+ * CIEDE2000 between the treated core and the reference, before and after. */
+smp_status smp_result_write_metrics(smp_result *res, const char *path, const smp_params *params);
+/* The core's viewing-scale CIEDE2000 to the reference before and after, and
+ * the density used (dots/cm²; chosen by density auto). Any may be NULL. */
+void smp_result_tone(const smp_result *res, double *delta_e_before, double *delta_e_after,
+                     double *density_cm2);
+
+/* Colours the run measured or chose, in CIELAB (D65). Returns 0 when the
+ * colour is unknown (no reference found, no treated core). */
+typedef enum smp_colour {
+    SMP_COLOUR_SKIN, SMP_COLOUR_HAIR, SMP_COLOUR_PIGMENT, SMP_COLOUR_REFERENCE,
+    SMP_COLOUR_CORE_BEFORE, SMP_COLOUR_CORE_AFTER
+} smp_colour;
+int smp_result_colour(const smp_result *res, smp_colour which, double lab[3]);
 
 /* ----------------------------------------------------------------- preview */
 

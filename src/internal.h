@@ -50,6 +50,14 @@ struct smp_params {
     int overwrite;
     int n_layers;
     double layers[SMP_MAX_LAYERS]; /* cumulative % of the density, rising, last one 100 */
+    int density_auto;     /* choose the density for a tone match */
+    double dilution;      /* < 0: from the hair colour */
+    int pigment_set;      /* the pigment was given: no dilution model */
+    smp_edge edge;
+    int show_session;     /* 0: all sessions */
+    double age_years;     /* < 0 fresh, 0 healed */
+    smp_cast cast;
+    const smp_image *reference, *scars; /* borrowed */
     smp_progress_fn progress;
     void *progress_user;
     char msg[SMP_MSG_LEN];
@@ -103,10 +111,20 @@ smp_status smp__image_to_rgb(const smp_image *src, smp_image *dst);
  * (v * 65535, rounded) back to 8-bit with correct rounding. */
 float smp__srgb_to_linear(uint8_t v);
 void smp__linear_to_srgb_table(uint8_t table[65536]);
+/* CIELAB (D65) from linear sRGB and back, and the CIEDE2000 difference. */
+void smp__linear_to_lab(const float rgb[3], double lab[3]);
+void smp__lab_to_linear(const double lab[3], float rgb[3]);
+void smp__srgb8_to_lab(const uint8_t srgb[3], double lab[3]);
+double smp__delta_e2000(const double lab1[3], const double lab2[3]);
 
 /* sRGB transfer: 8-bit to linear, and a 65536-entry table from linear
  * (v * 65535, rounded) back to 8-bit with correct rounding. */
 float smp__srgb_to_linear(uint8_t v);
 void smp__linear_to_srgb_table(uint8_t table[65536]);
+/* CIELAB (D65) from linear sRGB and back, and the CIEDE2000 difference. */
+void smp__linear_to_lab(const float rgb[3], double lab[3]);
+void smp__lab_to_linear(const double lab[3], float rgb[3]);
+void smp__srgb8_to_lab(const uint8_t srgb[3], double lab[3]);
+double smp__delta_e2000(const double lab1[3], const double lab2[3]);
 
 #endif

@@ -22,6 +22,7 @@ smp_params *smp_params_new(void)
     p->jpeg_quality = 92;
     p->n_layers = 1;
     p->layers[0] = 100;
+    p->dilution = -1;
     return p;
 }
 
@@ -75,6 +76,7 @@ smp_status smp_params_set_pigment(smp_params *p, uint8_t r, uint8_t g, uint8_t b
 {
     if (!p)
         return SMP_ERR_ARG;
+    p->pigment_set = 1;
     p->pigment[0] = r;
     p->pigment[1] = g;
     p->pigment[2] = b;
@@ -104,6 +106,80 @@ smp_status smp_params_set_overwrite(smp_params *p, int allow)
     if (!p)
         return SMP_ERR_ARG;
     p->overwrite = allow != 0;
+    return SMP_OK;
+}
+
+smp_status smp_params_set_density_auto(smp_params *p, int on)
+{
+    if (!p)
+        return SMP_ERR_ARG;
+    p->density_auto = on != 0;
+    return SMP_OK;
+}
+
+smp_status smp_params_set_dilution(smp_params *p, double v)
+{
+    if (!p)
+        return SMP_ERR_ARG;
+    if (!(v < 0) && check_range(p, "dilution", v, 0, 1, "") != SMP_OK)
+        return SMP_ERR_ARG;
+    p->dilution = v < 0 ? -1 : v;
+    return SMP_OK;
+}
+
+smp_status smp_params_set_edge(smp_params *p, smp_edge edge)
+{
+    if (!p)
+        return SMP_ERR_ARG;
+    if (edge != SMP_EDGE_BROKEN && edge != SMP_EDGE_SOFT && edge != SMP_EDGE_SHARP)
+        return smp__fail(p->msg, SMP_ERR_ARG, "edge is broken, soft or sharp");
+    p->edge = edge;
+    return SMP_OK;
+}
+
+smp_status smp_params_set_age(smp_params *p, double years)
+{
+    if (!p)
+        return SMP_ERR_ARG;
+    if (!(years < 0) && check_range(p, "age", years, 0, 30, "years") != SMP_OK)
+        return SMP_ERR_ARG;
+    p->age_years = years < 0 ? -1 : years;
+    return SMP_OK;
+}
+
+smp_status smp_params_set_cast(smp_params *p, smp_cast cast)
+{
+    if (!p)
+        return SMP_ERR_ARG;
+    if (cast != SMP_CAST_NONE && cast != SMP_CAST_BLUE)
+        return smp__fail(p->msg, SMP_ERR_ARG, "cast is none or blue");
+    p->cast = cast;
+    return SMP_OK;
+}
+
+smp_status smp_params_set_show_session(smp_params *p, int k)
+{
+    if (!p)
+        return SMP_ERR_ARG;
+    if (k < 0 || k > SMP_MAX_LAYERS)
+        return smp__fail(p->msg, SMP_ERR_ARG, "session %d is outside 0..%d", k, SMP_MAX_LAYERS);
+    p->show_session = k;
+    return SMP_OK;
+}
+
+smp_status smp_params_set_reference(smp_params *p, const smp_image *reference)
+{
+    if (!p)
+        return SMP_ERR_ARG;
+    p->reference = reference;
+    return SMP_OK;
+}
+
+smp_status smp_params_set_scars(smp_params *p, const smp_image *scars)
+{
+    if (!p)
+        return SMP_ERR_ARG;
+    p->scars = scars;
     return SMP_OK;
 }
 
@@ -143,6 +219,7 @@ smp_status smp_params_set_progress(smp_params *p, smp_progress_fn fn, void *user
 
 uint64_t smp_params_seed(const smp_params *p) { return p->seed; }
 double smp_params_density(const smp_params *p) { return p->density; }
+int smp_params_density_auto(const smp_params *p) { return p->density_auto; }
 double smp_params_dot_diameter(const smp_params *p) { return p->dot_mm; }
 double smp_params_px_per_mm(const smp_params *p) { return p->px_per_mm; }
 double smp_params_feather(const smp_params *p) { return p->feather_mm; }

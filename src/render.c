@@ -25,6 +25,7 @@
 /* A dot in pixels, as drawn. */
 typedef struct pdot {
     float x, y, r, opacity;
+    int layer;
 } pdot;
 
 typedef struct edge_lut {
@@ -71,9 +72,12 @@ static extent footprint(const pdot *d, float sigma)
                     (int)floorf(d->y + reach)};
 }
 
-/* The bands [*b0, *b1] a dot's footprint touches; false when it misses the image. */
+/* The bands [*b0, *b1] a dot's footprint touches; false when it misses the
+ * image or has no ink (a session not shown). */
 static bool band_span(const pdot *d, float sigma, int w, int h, int *b0, int *b1)
 {
+    if (!(d->opacity > 0))
+        return false;
     extent e = footprint(d, sigma);
     if (e.x1 < 0 || e.x0 >= w || e.y1 < 0 || e.y0 >= h)
         return false;
@@ -86,18 +90,20 @@ typedef struct render_ctx {
     const edge_lut *edge;
     const float *to_lin;   /* 256 entries */
     const uint8_t *to_srgb; /* 65536 entries */
-    float pig[3];
+    const float (*pig)[3];
+    int n_pig;
     float sigma, inv_sigma;
     smp_image *img;
 } render_ctx;
 
 /* Composites one pixel towards the pigment by coverage a, in linear light. */
-static inline void blend(const render_ctx *c, uint8_t *px, float a)
+static inline void blend(const render_ctx *c, uint8_t *px, const float pig[3], float a)
 {
     a = a > 1.0f ? 1.0f : a;
     for (int k = 0; k < 3; k++) {
         float lin = c->to_lin[px[k]];
-        lin += (c->pig[k] - lin) * a;
+        lin += (pig[k] - lin) * a;
+        lin = lin < 0 ? 0 : lin > 1 ? 1 : lin;
         px[k] = c->to_srgb[(int)(lin * 65535.0f + 0.5f)];
     }
 }
@@ -125,6 +131,7 @@ static void draw_dot(const render_ctx *c, const pdot *d, int y0, int y1)
     if (sum <= 0)
         return;
     const float scale = (float)(SMP_PI * d->r * d->r / sum) * d->opacity;
+    const float *pig = c->pig[d->layer < c->n_pig ? d->layer : c->n_pig - 1];
     y0 = y0 > e.y0 ? y0 : e.y0;
     y1 = y1 < e.y1 ? y1 : e.y1;
     const int x0 = e.x0 < 0 ? 0 : e.x0, x1 = e.x1 >= w ? w - 1 : e.x1;
@@ -134,15 +141,16 @@ static void draw_dot(const render_ctx *c, const pdot *d, int y0, int y1)
             float v = tiled ? tile[(y - e.y0) * fw + (x - e.x0)]
                             : pixel_weight(c->edge, d, c->inv_sigma, x, y);
             if (v > 0.0f)
-                blend(c, row + (size_t)x * 3, v * scale);
+                blend(c, row + (size_t)x * 3, pig, v * scale);
         }
     }
 }
 
 smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm,
-                       const uint8_t pigment[3], double sigma_px, char *msg)
+                       const float pigment_lin[][3], int n_pigments, int max_layer, double sigma_px,
+                       char *msg)
 {
-    if (n == 0)
+    if (n == 0 || n_pigments < 1)
         return SMP_OK;
     const int w = (int)img->w, h = (int)img->h;
     const int nb = (h + BAND - 1) / BAND;
@@ -167,12 +175,12 @@ smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm,
      * whose edge is widened accordingly stands for that integral, at one
      * evaluation per pixel instead of a grid of sub-samples. */
     const double sigma_eff = sqrt(sigma_px * sigma_px + 1.0 / 12.0);
-    render_ctx c = {edge, to_lin, to_srgb, {0}, (float)sigma_eff, (float)(1.0 / sigma_eff), img};
-    for (int k = 0; k < 3; k++)
-        c.pig[k] = to_lin[pigment[k]];
+    render_ctx c = {edge,        to_lin, to_srgb, pigment_lin, n_pigments, (float)sigma_eff,
+                    (float)(1.0 / sigma_eff), img};
     for (size_t i = 0; i < n; i++)
         dots[i] = (pdot){(float)(in[i].x_mm * ppm), (float)(in[i].y_mm * ppm),
-                         (float)(in[i].diameter_mm * 0.5 * ppm), in[i].opacity};
+                         (float)(in[i].diameter_mm * 0.5 * ppm),
+                         max_layer && in[i].layer > max_layer ? 0.0f : in[i].opacity, in[i].layer};
 
     /* Bucket dots into the bands they touch, in dot order. */
     size_t total = 0;

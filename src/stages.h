@@ -42,6 +42,39 @@ smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *mask, uin
 smp_status smp__coverage_feather(smp_coverage *cov, double width_px, char *msg);
 void smp__coverage_free(smp_coverage *cov);
 
+/* What the photo says about shade (see shade.c). Colours are CIELAB (D65). */
+typedef struct smp_shade {
+    float *tone;          /* per coverage cell: mean linear RGB */
+    float *view;          /* the same blurred to the viewing scale */
+    float *dist_out, *dist_in; /* mm to the treated / untreated area */
+    uint8_t *accept;      /* reference cells kept */
+    float *lskin;         /* per cell: local bare skin (lightest within 2 mm) */
+    double texture_l;     /* how far bare skin's view falls below its local skin (L) */
+    size_t core_cells, ref_cells, ref_accepted;
+    int have_reference;
+    float skin_lin[3], core_before_lin[3];
+    double skin_lab[3], hair_lab[3], core_before_lab[3];
+    double ref_raw_lab[3]; /* the reference's viewing-scale tone as photographed */
+    double ref_lab[3];     /* the same under the core's light: the target */
+} smp_shade;
+
+/* Tone map, distances, skin, reference tone and hair colour from a photo
+ * and its (unfeathered) coverage; reference, if given, replaces the band. */
+smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_coverage *cov,
+                              const smp_coverage *reference, double px_per_mm, char *msg);
+void smp__shade_free(smp_shade *sh);
+/* Pigment as carbon black diluted towards the skin: 0 = undiluted. */
+void smp__pigment_for_dilution(const smp_shade *sh, double dilution, float lin[3]);
+/* The dilution whose pigment is nearest a colour (CIEDE2000). */
+double smp__dilution_for_colour(const smp_shade *sh, const double target_lab[3]);
+/* Predicted core tone with a fraction f of it covered by pigment. */
+void smp__predict_core(const smp_shade *sh, const float pig[3], double f, double lab[3]);
+/* The core's viewing-scale tone in another image of the same size. */
+smp_status smp__core_tone(const smp_shade *sh, const smp_image *img, const smp_coverage *cov,
+                          double px_per_mm, double lab[3], char *msg);
+/* Lowers the coverage where hair already darkens the treated area. */
+smp_status smp__existing_hair_factor(const smp_shade *sh, smp_coverage *cov);
+
 /* A sampled dot, in mm, with the exclusion radius it was placed with. */
 typedef struct smp_spt {
     double x, y;
@@ -75,8 +108,58 @@ smp_status smp__sample(const smp_sample_in *in, smp_spts *out, char *msg);
 double smp__exclusion_mm(double density_cm2);
 
 /* Draws dots (mm, at px_per_mm) into an RGB image in linear light; pixels
- * no dot reaches keep their bytes. sigma_px is the pigment's Gaussian edge. */
+ * no dot reaches keep their bytes. pigment_lin[layer] is each layer's linear
+ * colour (layers above n_pigments - 1 use the last); sigma_px is the
+ * pigment's Gaussian edge. Only dots of layers <= max_layer are drawn
+ * (0 = all). */
 smp_status smp__render(smp_image *rgb, const smp_dot *dots, size_t n, double px_per_mm,
-                       const uint8_t pigment[3], double sigma_px, char *msg);
+                       const float pigment_lin[][3], int n_pigments, int max_layer, double sigma_px,
+                       char *msg);
+
+/* The look (look.c). Feathers the coverage in the edge style. */
+smp_status smp__shape_edge(smp_coverage *cov, smp_edge edge, double feather_mm, double px_per_mm,
+                           uint64_t seed, char *msg);
+/* Size and opacity factors and pigment spread (mm) for an age. */
+void smp__age_effect(double years, double *size, double *opacity, double *spread_mm);
+/* Linear pigment per session, out[1..n_layers] (out[0] = the last);
+ * lighter in early sessions when the pigment comes from a dilution. */
+void smp__session_pigments(const smp_shade *sh, const smp_params *p, double dilution,
+                           const float chosen[3], float out[][3]);
+/* Dots with their size and opacity: jitter, age, scars (coverage, or NULL). */
+void smp__dress_dots(const smp_spts *pts, const smp_params *p, const smp_coverage *scars, double px_per_mm,
+                     smp_dot *out);
+
+/* What a run measured, for the metrics file (metrics.c). Colours CIELAB. */
+typedef struct smp_report {
+    int have_shade;             /* a reference was found and analysed */
+    int reference_painted;
+    size_t ref_cells, ref_accepted;
+    double skin[3], hair[3], reference[3], reference_photographed[3], pigment[3], core_before[3],
+        core_after[3];
+    double de_before, de_after, de_predicted;
+    double density_used;        /* dots/cm² where coverage is full */
+    double dilution;            /* < 0: the pigment was given or defaulted */
+    int auto_used, auto_limited;
+    char auto_note[200];
+    size_t per_session[SMP_MAX_LAYERS + 1];
+    double core_area_cm2, core_density;
+    double min_spacing_mm, rho;
+} smp_report;
+
+struct smp_result {
+    smp_image *after;
+    smp_dot *dots;
+    size_t n_dots;
+    double px_per_mm;
+    double w_mm, h_mm; /* the area the dots cover */
+    uint32_t photo_w, photo_h;
+    int assumed;
+    smp_report report;
+    smp_notes notes;
+    char msg[SMP_MSG_LEN];
+};
+
+/* The metrics file (JSON) for a finished result. */
+smp_status smp__write_metrics(const smp_result *res, const smp_params *p, const char *path, char *msg);
 
 #endif

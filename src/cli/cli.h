@@ -26,7 +26,8 @@ int cli_parse_colour(const char *opt, const char *s, uint8_t rgb[3]);
 /* Options that set params, shared by the commands. */
 enum {
     CLI_OPT_DENSITY = 256, CLI_OPT_DOT, CLI_OPT_OPACITY, CLI_OPT_SEED, CLI_OPT_LAYERS, CLI_OPT_PPM,
-    CLI_OPT_FEATHER, CLI_OPT_PIGMENT, CLI_OPT_QUALITY, CLI_OPT_MAXPX
+    CLI_OPT_FEATHER, CLI_OPT_PIGMENT, CLI_OPT_QUALITY, CLI_OPT_MAXPX, CLI_OPT_DILUTION, CLI_OPT_EDGE,
+    CLI_OPT_AGE, CLI_OPT_CAST, CLI_OPT_SESSIONS, CLI_OPT_SESSION
 };
 #define CLI_PARAM_OPTIONS                                          \
     {"density", required_argument, NULL, CLI_OPT_DENSITY},         \

@@ -147,6 +147,11 @@ int cmd_points(int argc, char **argv)
         rc = usage_error();
         goto done;
     }
+    if (smp_params_density_auto(p)) {
+        cli_error(NULL, "--density auto needs a photo; points takes a number");
+        rc = usage_error();
+        goto done;
+    }
     smp_params_set_progress(p, cli_progress, NULL);
     smp_status st = smp_points(res, p, w, h, map, map_ppm);
     if (st == SMP_ERR_CANCELLED)

@@ -18,14 +18,27 @@ static void usage(FILE *f, const char *cmd)
             "\n"
             "Options (units in brackets, defaults after '='):\n"
             "  -o, --output FILE     where to write (required)\n"
-            "      --density N       dots per cm² where the mask is white [1..400] = 90\n"
+            "      --density N|auto  dots per cm² where the mask is white [1..400] = 90;\n"
+            "                        auto: 40..200 chosen so the treated core's tone\n"
+            "                        matches the reference at viewing scale\n"
             "      --dot MM          healed dot diameter [0.02..1 mm] = 0.15\n"
             "      --px-per-mm N     photo scale [px/mm]; default: the shorter side spans 200 mm\n"
             "      --feather MM      width of the density ramp across the mask edge [0..50 mm] = 4\n"
-            "      --pigment RRGGBB  dot colour, sRGB hex = #2b2b2b\n"
+            "      --pigment RRGGBB  dot colour, sRGB hex; default: carbon black diluted\n"
+            "                        to match the hair (#2b2b2b without a reference)\n"
+            "      --dilution D      carbon black diluted towards the skin [0..1]\n"
+            "      --reference FILE  painted region to match (white = reference) instead of\n"
+            "                        the band 3..15 mm outside the mask\n"
+            "      --edge STYLE      broken (irregular, default), soft or sharp\n"
             "      --opacity F       mean dot opacity [0..1] = 0.85\n"
             "      --seed N          random seed; same seed + inputs = same bytes = 1\n"
-            "      --layers LIST     sessions, cumulative %% of the density, e.g. 30,70,100 = 100\n"
+            "      --sessions N      1..4 sessions, cumulative 30,70,100 %% for 3 = 1\n"
+            "      --session-split L cumulative %% per session, e.g. 25,60,100\n"
+            "      --session K       show the state after session K = the last\n"
+            "      --age A           fresh, healed (default) or Ny: N years of fading\n"
+            "      --cast blue       a blue cast, as from poor technique (never default)\n"
+            "      --scar-mask FILE  scar tissue (white): takes less pigment, spreads more\n"
+            "      --metrics FILE    write the measurements as JSON\n"
             "      --quality N       JPEG quality [1..100] = 92 (4:4:4 chroma)\n"
             "      --max-pixels N    refuse images larger than N pixels = 200000000\n"
             "  -f, --force           replace an existing output\n"
@@ -38,8 +51,20 @@ static void usage(FILE *f, const char *cmd)
                 : "Writes the after image alone, at the photo's size and orientation.");
 }
 
+enum { OPT_REFERENCE = 512, OPT_SCARS, OPT_METRICS };
+
 static const struct option LONG_OPTS[] = {
     CLI_PARAM_OPTIONS,
+    {"dilution", required_argument, NULL, CLI_OPT_DILUTION},
+    {"edge", required_argument, NULL, CLI_OPT_EDGE},
+    {"age", required_argument, NULL, CLI_OPT_AGE},
+    {"cast", required_argument, NULL, CLI_OPT_CAST},
+    {"sessions", required_argument, NULL, CLI_OPT_SESSIONS},
+    {"session-split", required_argument, NULL, CLI_OPT_LAYERS},
+    {"session", required_argument, NULL, CLI_OPT_SESSION},
+    {"reference", required_argument, NULL, OPT_REFERENCE},
+    {"scar-mask", required_argument, NULL, OPT_SCARS},
+    {"metrics", required_argument, NULL, OPT_METRICS},
     {"px-per-mm", required_argument, NULL, CLI_OPT_PPM},
     {"feather", required_argument, NULL, CLI_OPT_FEATHER},
     {"pigment", required_argument, NULL, CLI_OPT_PIGMENT},
@@ -51,19 +76,27 @@ static const struct option LONG_OPTS[] = {
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
-/* Parses options into p; returns 0 to continue, or an exit code. */
-static int parse(int argc, char **argv, const char *cmd, smp_params *p, const char **out,
-                 int *verbose, int *force)
+/* What the command line asks beyond the params. */
+typedef struct opts {
+    const char *out, *reference, *scars, *metrics;
+    int verbose, force;
+} opts;
+
+/* Parses options into p and o; returns 0 to continue, or an exit code. */
+static int parse(int argc, char **argv, const char *cmd, smp_params *p, opts *o)
 {
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:fvh", LONG_OPTS, NULL)) != -1) {
         int ok = 1;
         switch (c) {
-        case 'o': *out = optarg; break;
-        case 'f': smp_params_set_overwrite(p, 1); *force = 1; break;
-        case 'v': *verbose = 1; break;
+        case 'o': o->out = optarg; break;
+        case 'f': smp_params_set_overwrite(p, 1); o->force = 1; break;
+        case 'v': o->verbose = 1; break;
         case 'h': usage(stdout, cmd); return -1;
+        case OPT_REFERENCE: o->reference = optarg; break;
+        case OPT_SCARS: o->scars = optarg; break;
+        case OPT_METRICS: o->metrics = optarg; break;
         default: ok = cli_param_option(c, optarg, p); break;
         }
         if (!ok) {
@@ -71,7 +104,7 @@ static int parse(int argc, char **argv, const char *cmd, smp_params *p, const ch
             return EXIT_USAGE;
         }
     }
-    if (argc - optind != 2 || !*out) {
+    if (argc - optind != 2 || !o->out) {
         cli_error(NULL, "%s needs PHOTO MASK -o OUTPUT", cmd);
         fprintf(stderr, "Try 'smpsim %s --help'.\n", cmd);
         return EXIT_USAGE;
@@ -89,13 +122,42 @@ static int load(smp_image *img, const char *path, const smp_params *p)
     return 0;
 }
 
+/* Refuses an output that is an input or (without --force) exists. */
+static int check_output(const char *out, const char *const inputs[], int n, int force)
+{
+    for (int i = 0; i < n; i++)
+        if (inputs[i] && cli_same_file(out, inputs[i])) {
+            cli_error(out, "is an input; refusing to overwrite it");
+            return EXIT_OUTPUT;
+        }
+    if (!force && cli_exists(out)) {
+        cli_error(out, "exists; use --force to replace it");
+        return EXIT_OUTPUT;
+    }
+    return 0;
+}
+
+static void report(const char *photo_path, const smp_image *photo, smp_result *res, const smp_params *p)
+{
+    size_t n_dots;
+    smp_result_dots(res, &n_dots);
+    double before, after, density;
+    smp_result_tone(res, &before, &after, &density);
+    fprintf(stderr, "smpsim: %s: %ux%u, %.2f px/mm%s\n", photo_path, (unsigned)smp_image_width(photo),
+            (unsigned)smp_image_height(photo), smp_result_px_per_mm(res),
+            smp_result_px_per_mm_assumed(res) ? " (assumed: the shorter side spans 200 mm; set --px-per-mm)"
+                                              : "");
+    fprintf(stderr, "smpsim: %zu dots at %.0f dots/cm², %.2f mm; core to reference CIEDE2000 %.2f -> %.2f\n",
+            n_dots, density, smp_params_dot_diameter(p), before, after);
+}
+
 int cmd_render(int argc, char **argv, int preview)
 {
     const char *cmd = preview ? "preview" : "render";
-    const char *out = NULL;
-    int verbose = 0, force = 0;
+    opts o = {0};
     smp_params *p = smp_params_new();
     smp_image *photo = smp_image_new(), *mask = smp_image_new(), *composed = NULL;
+    smp_image *reference = NULL, *scars = NULL;
     smp_result *res = smp_result_new();
     int rc = 0;
     if (!p || !photo || !mask || !res) {
@@ -103,28 +165,28 @@ int cmd_render(int argc, char **argv, int preview)
         rc = EXIT_INPUT;
         goto done;
     }
-    rc = parse(argc, argv, cmd, p, &out, &verbose, &force);
+    rc = parse(argc, argv, cmd, p, &o);
     if (rc)
         goto done;
     smp_params_set_progress(p, cli_progress, NULL);
     const char *photo_path = argv[optind], *mask_path = argv[optind + 1];
-    if (cli_same_file(out, photo_path) || cli_same_file(out, mask_path)) {
-        cli_error(out, "is an input; refusing to overwrite it");
-        rc = EXIT_OUTPUT;
-        goto done;
-    }
-    if (smp_format_for_path(out) == SMP_FORMAT_NONE) {
-        cli_error(out, "unknown output type; name it .png, .jpg or .jpeg");
+    const char *const inputs[] = {photo_path, mask_path, o.reference, o.scars};
+    if (smp_format_for_path(o.out) == SMP_FORMAT_NONE) {
+        cli_error(o.out, "unknown output type; name it .png, .jpg or .jpeg");
         rc = EXIT_USAGE;
         goto done;
     }
-    if (!force && cli_exists(out)) {
-        cli_error(out, "exists; use --force to replace it");
-        rc = EXIT_OUTPUT;
+    if ((rc = check_output(o.out, inputs, 4, o.force)) ||
+        (o.metrics && (rc = check_output(o.metrics, inputs, 4, o.force))))
         goto done;
-    }
     if ((rc = load(photo, photo_path, p)) || (rc = load(mask, mask_path, p)))
         goto done;
+    if (o.reference && (!(reference = smp_image_new()) || (rc = load(reference, o.reference, p))))
+        goto done;
+    if (o.scars && (!(scars = smp_image_new()) || (rc = load(scars, o.scars, p))))
+        goto done;
+    smp_params_set_reference(p, reference);
+    smp_params_set_scars(p, scars);
 
     smp_status st = cli_interrupted() ? SMP_ERR_CANCELLED : smp_simulate(res, p, photo, mask);
     if (st == SMP_ERR_CANCELLED)
@@ -132,29 +194,22 @@ int cmd_render(int argc, char **argv, int preview)
     for (size_t i = 0; i < smp_result_note_count(res); i++)
         cli_error(mask_path, "note: %s", smp_result_note(res, i));
     if (st != SMP_OK) {
-        cli_error(st == SMP_ERR_MISMATCH ? mask_path : photo_path, "%s", smp_result_message(res));
+        const char *msg = smp_result_message(res);
+        const char *who = !strncmp(msg, "reference:", 10) ? o.reference
+                          : !strncmp(msg, "scar mask:", 10) ? o.scars
+                          : st == SMP_ERR_MISMATCH ? mask_path : photo_path;
+        cli_error(who, "%s", msg);
         rc = cli_exit_for(st) == EXIT_USAGE ? EXIT_INPUT : cli_exit_for(st);
         goto done;
     }
-    size_t n_dots;
-    smp_result_dots(res, &n_dots);
-    if (verbose) {
-        fprintf(stderr, "smpsim: %s: %ux%u, %.2f px/mm%s\n", photo_path,
-                (unsigned)smp_image_width(photo), (unsigned)smp_image_height(photo),
-                smp_result_px_per_mm(res),
-                smp_result_px_per_mm_assumed(res)
-                    ? " (assumed: the shorter side spans 200 mm; set --px-per-mm)"
-                    : "");
-        fprintf(stderr, "smpsim: %zu dots at %.0f dots/cm², %.2f mm\n", n_dots,
-                smp_params_density(p), smp_params_dot_diameter(p));
-    }
+    if (o.verbose)
+        report(photo_path, photo, res, p);
     smp_image *to_write = smp_result_after(res);
     if (preview && !cli_interrupted()) {
         composed = smp_image_new();
-        st = composed ? smp_preview_compose(composed, photo, smp_result_after(res), p)
-                      : SMP_ERR_NOMEM;
+        st = composed ? smp_preview_compose(composed, photo, smp_result_after(res), p) : SMP_ERR_NOMEM;
         if (st != SMP_OK) {
-            cli_error(out, "%s", composed ? smp_image_message(composed) : "out of memory");
+            cli_error(o.out, "%s", composed ? smp_image_message(composed) : "out of memory");
             rc = EXIT_OUTPUT;
             goto done;
         }
@@ -162,13 +217,20 @@ int cmd_render(int argc, char **argv, int preview)
     }
     if (cli_interrupted())
         goto done;
-    st = smp_image_write_file(to_write, out, p);
+    st = smp_image_write_file(to_write, o.out, p);
     if (st != SMP_OK) {
-        cli_error(out, "%s", smp_image_message(to_write));
+        cli_error(o.out, "%s", smp_image_message(to_write));
         rc = cli_exit_for(st) == EXIT_USAGE ? EXIT_USAGE : EXIT_OUTPUT;
+        goto done;
+    }
+    if (o.metrics && !cli_interrupted() && (st = smp_result_write_metrics(res, o.metrics, p)) != SMP_OK) {
+        cli_error(o.metrics, "%s", smp_result_message(res));
+        rc = EXIT_OUTPUT;
     }
 done:
     smp_image_free(composed);
+    smp_image_free(scars);
+    smp_image_free(reference);
     smp_result_free(res);
     smp_image_free(mask);
     smp_image_free(photo);

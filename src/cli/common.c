@@ -127,7 +127,66 @@ int cli_param_option(int c, const char *value, smp_params *p)
     uint64_t u;
     uint8_t rgb[3];
     switch (c) {
-    case CLI_OPT_DENSITY: return set_num(p, "--density", value, smp_params_set_density);
+    case CLI_OPT_DENSITY:
+        if (!strcmp(value, "auto"))
+            return smp_params_set_density_auto(p, 1) == SMP_OK;
+        return set_num(p, "--density", value, smp_params_set_density) &&
+               smp_params_set_density_auto(p, 0) == SMP_OK;
+    case CLI_OPT_DILUTION: return set_num(p, "--dilution", value, smp_params_set_dilution);
+    case CLI_OPT_SESSION: {
+        uint64_t k;
+        if (!cli_parse_u64("--session", value, &k) || k < 1 || k > SMP_MAX_LAYERS) {
+            cli_error(NULL, "--session: '%s' is not a session number 1..%d", value, SMP_MAX_LAYERS);
+            return 0;
+        }
+        return smp_params_set_show_session(p, (int)k) == SMP_OK;
+    }
+    case CLI_OPT_SESSIONS: {
+        /* Cumulative shares of the final density per session count: one
+         * clinical protocol builds 30 % -> 70 % -> 100 % (SMP-FACTS.md). */
+        static const char *const SPLITS[] = {"100", "60,100", "30,70,100", "25,50,75,100"};
+        uint64_t n;
+        if (!cli_parse_u64("--sessions", value, &n) || n < 1 || n > 4) {
+            cli_error(NULL, "--sessions: '%s' is not 1 to 4", value);
+            return 0;
+        }
+        return set_layers(p, SPLITS[n - 1]);
+    }
+    case CLI_OPT_EDGE: {
+        smp_edge e = !strcmp(value, "broken") ? SMP_EDGE_BROKEN
+                     : !strcmp(value, "soft") ? SMP_EDGE_SOFT
+                     : !strcmp(value, "sharp") ? SMP_EDGE_SHARP
+                                               : (smp_edge)-1;
+        if (smp_params_set_edge(p, e) != SMP_OK) {
+            cli_error(NULL, "--edge: '%s' is not broken, soft or sharp", value);
+            return 0;
+        }
+        return 1;
+    }
+    case CLI_OPT_CAST:
+        if (!strcmp(value, "blue") || !strcmp(value, "none"))
+            return smp_params_set_cast(p, !strcmp(value, "blue") ? SMP_CAST_BLUE : SMP_CAST_NONE) == SMP_OK;
+        cli_error(NULL, "--cast: '%s' is not blue or none", value);
+        return 0;
+    case CLI_OPT_AGE: {
+        double years = -2;
+        char *end = NULL;
+        if (!strcmp(value, "fresh"))
+            years = -1;
+        else if (!strcmp(value, "healed"))
+            years = 0;
+        else {
+            years = strtod(value, &end);
+            if (end == value || (*end != 'y' && *end != 'Y') || end[1] || !(years >= 0))
+                years = -2;
+        }
+        if (years < -1 || smp_params_set_age(p, years) != SMP_OK) {
+            cli_error(NULL, "--age: '%s' is not fresh, healed or a number of years like 3y%s%s", value,
+                      years >= -1 ? ": " : "", years >= -1 ? smp_params_message(p) : "");
+            return 0;
+        }
+        return 1;
+    }
     case CLI_OPT_DOT: return set_num(p, "--dot", value, smp_params_set_dot_diameter);
     case CLI_OPT_OPACITY: return set_num(p, "--opacity", value, smp_params_set_opacity);
     case CLI_OPT_PPM: return set_num(p, "--px-per-mm", value, smp_params_set_px_per_mm);

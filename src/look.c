@@ -1,0 +1,116 @@
+/* The SMP look: hairline edges, per-session pigment, healing and fading,
+ * scars, and the blue cast of poor technique. Figures from SMP-FACTS.md. */
+#include "rng.h"
+#include "stages.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* A sharp edge keeps this share of the feather width. */
+#define SHARP_SHARE 0.35
+/* Broken edges: noise at this scale (mm) moves the ramp by up to this share. */
+#define BROKEN_SCALE_MM 2.5
+#define BROKEN_DEPTH 0.8
+
+/* Smooth value noise in [0, 1) on a lattice of the given period, keyed. */
+static double noise(uint64_t seed, double x, double y)
+{
+    double fx = floor(x), fy = floor(y), tx = x - fx, ty = y - fy;
+    tx = tx * tx * (3 - 2 * tx);
+    ty = ty * ty * (3 - 2 * ty);
+    uint64_t ix = (uint64_t)(int64_t)fx, iy = (uint64_t)(int64_t)fy;
+    double v00 = smp__u01(smp__hash(seed, 77, ix, iy)), v10 = smp__u01(smp__hash(seed, 77, ix + 1, iy));
+    double v01 = smp__u01(smp__hash(seed, 77, ix, iy + 1)), v11 = smp__u01(smp__hash(seed, 77, ix + 1, iy + 1));
+    return (v00 * (1 - tx) + v10 * tx) * (1 - ty) + (v01 * (1 - tx) + v11 * tx) * ty;
+}
+
+smp_status smp__shape_edge(smp_coverage *cov, smp_edge edge, double feather_mm, double ppm,
+                           uint64_t seed, char *msg)
+{
+    double width_mm = edge == SMP_EDGE_SHARP ? feather_mm * SHARP_SHARE : feather_mm;
+    smp_status st = smp__coverage_feather(cov, width_mm * ppm, msg);
+    if (st != SMP_OK || edge != SMP_EDGE_BROKEN)
+        return st;
+    /* An irregular hairline: within the ramp only (0 < c < 255, so the
+     * untreated outside stays untouched), two octaves of noise in mm move
+     * the density up or down, most at mid-ramp. */
+    const double cell_mm = cov->cell / ppm;
+    for (uint32_t y = 0; y < cov->gh; y++)
+        for (uint32_t x = 0; x < cov->gw; x++) {
+            uint8_t *c = &cov->c[(size_t)y * cov->gw + x];
+            if (*c == 0 || *c == 255)
+                continue;
+            double mx = (x + 0.5) * cell_mm, my = (y + 0.5) * cell_mm;
+            double n = 0.65 * noise(seed, mx / BROKEN_SCALE_MM, my / BROKEN_SCALE_MM) +
+                       0.35 * noise(seed + 1, mx / (BROKEN_SCALE_MM / 3), my / (BROKEN_SCALE_MM / 3));
+            double v = *c / 255.0, mid = 4 * v * (1 - v);
+            v *= 1 + BROKEN_DEPTH * mid * (2 * n - 1) * 1.6;
+            v = v < 0 ? 0 : v > 1 ? 1 : v;
+            *c = (uint8_t)lrint(v * 255.0);
+        }
+    return SMP_OK;
+}
+
+void smp__age_effect(double years, double *size, double *opacity, double *spread_mm)
+{
+    if (years < 0) { /* fresh: darker and larger for about a week, crisp */
+        *size = 1.5;     /* 0.15 mm healed -> 0.225 mm fresh (fresh up to 0.25) */
+        *opacity = 1.15;
+        *spread_mm = 0.010;
+        return;
+    }
+    /* Healed, then fading: pigment lightens (a visual density score fell
+     * 8.7 -> 7.7 in six months; touch-ups come every 2-6 years) and spreads. */
+    *size = fmin(1.0 + 0.04 * years, 1.4);
+    *opacity = exp(-years / 5.0);
+    *spread_mm = fmin(0.015 + 0.008 * years, 0.08);
+}
+
+void smp__session_pigments(const smp_shade *sh, const smp_params *p, double dilution,
+                           const float chosen[3], float out[][3])
+{
+    /* Artists start light and darken: session k of n is lighter by 0.05 of
+     * dilution per session still to come; the last is the chosen shade. */
+    const int n = p->n_layers;
+    for (int k = 1; k <= n; k++) {
+        float *o = out[k];
+        if (p->pigment_set || !sh || dilution < 0) {
+            o[0] = chosen[0];
+            o[1] = chosen[1];
+            o[2] = chosen[2];
+        } else {
+            smp__pigment_for_dilution(sh, fmin(0.95, dilution + 0.05 * (n - k)), o);
+        }
+        if (p->cast == SMP_CAST_BLUE) { /* ink or too-deep placement: a blue-green cast */
+            double lab[3];
+            smp__linear_to_lab(o, lab);
+            lab[1] -= 3;
+            lab[2] -= 12;
+            smp__lab_to_linear(lab, o);
+            for (int c = 0; c < 3; c++)
+                o[c] = o[c] < 0 ? 0 : o[c];
+        }
+    }
+    out[0][0] = out[n][0];
+    out[0][1] = out[n][1];
+    out[0][2] = out[n][2];
+}
+
+void smp__dress_dots(const smp_spts *pts, const smp_params *p, const smp_coverage *scars, double ppm,
+                     smp_dot *out)
+{
+    double age_size, age_opacity, spread;
+    smp__age_effect(p->age_years, &age_size, &age_opacity, &spread);
+    for (size_t i = 0; i < pts->n; i++) {
+        /* Healed dots vary by about +-10 % in size and opacity. */
+        uint64_t h = smp__hash(p->seed, UINT64_MAX - 1, i, 0);
+        double js = 1.0 + 0.2 * (smp__u01(h) - 0.5), jo = 1.0 + 0.2 * (smp__u01(smp__mix64(h)) - 0.5);
+        double size = p->dot_mm * js * age_size, op = p->opacity * jo * age_opacity;
+        if (scars) { /* scar tissue takes pigment less well, and it spreads */
+            double s = smp__coverage_at(scars, pts->p[i].x * ppm, pts->p[i].y * ppm) / 255.0;
+            op *= 1 - 0.4 * s;
+            size *= 1 + 0.3 * s;
+        }
+        out[i] = (smp_dot){pts->p[i].x, pts->p[i].y, size, (float)(op > 1 ? 1 : op), pts->p[i].layer};
+    }
+}

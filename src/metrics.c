@@ -1,0 +1,126 @@
+/* The metrics file: a stable JSON record of a run (schema smpsim-metrics/1). */
+#include "stages.h"
+
+#include <math.h>
+#include <stdio.h>
+
+typedef struct metrics_ctx {
+    const smp_result *res;
+    const smp_params *p;
+} metrics_ctx;
+
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+static void json_lab(FILE *f, const char *name, const double lab[3], int have, int last)
+{
+    fprintf(f, "    \"%s\": ", name);
+    if (have)
+        fprintf(f, "[%.2f, %.2f, %.2f]", lab[0], lab[1], lab[2]);
+    else
+        fputs("null", f);
+    fputs(last ? "\n" : ",\n", f);
+}
+
+static const char *edge_name(smp_edge e)
+{
+    return e == SMP_EDGE_SOFT ? "soft" : e == SMP_EDGE_SHARP ? "sharp" : "broken";
+}
+
+static smp_status emit(FILE *f, const void *ctx, char *msg)
+{
+    const metrics_ctx *m = ctx;
+    const smp_result *r = m->res;
+    const smp_params *p = m->p;
+    const smp_report *rep = &r->report;
+    (void)msg;
+    fprintf(f, "{\n  \"schema\": \"smpsim-metrics/1\",\n  \"version\": \"%s\",\n", smp_version());
+    fprintf(f, "  \"seed\": %llu,\n", (unsigned long long)p->seed);
+    fprintf(f, "  \"photo\": {\"width\": %u, \"height\": %u},\n", (unsigned)r->photo_w, (unsigned)r->photo_h);
+    fprintf(f, "  \"scale\": {\"px_per_mm\": %.4f, \"assumed\": %s},\n", r->px_per_mm,
+            r->assumed ? "true" : "false");
+    fputs("  \"params\": {\n", f);
+    if (p->density_auto)
+        fputs("    \"density_cm2\": \"auto\",\n", f);
+    else
+        fprintf(f, "    \"density_cm2\": %.2f,\n", p->density);
+    fprintf(f, "    \"dot_mm\": %.4f,\n    \"opacity\": %.3f,\n    \"feather_mm\": %.2f,\n", p->dot_mm,
+            p->opacity, p->feather_mm);
+    fprintf(f, "    \"edge\": \"%s\",\n", edge_name(p->edge));
+    fputs("    \"sessions_percent\": [", f);
+    for (int k = 0; k < p->n_layers; k++)
+        fprintf(f, "%s%.1f", k ? ", " : "", p->layers[k]);
+    fprintf(f, "],\n    \"show_session\": %d,\n", p->show_session);
+    if (p->age_years < 0)
+        fputs("    \"age\": \"fresh\",\n", f);
+    else if (p->age_years == 0)
+        fputs("    \"age\": \"healed\",\n", f);
+    else
+        fprintf(f, "    \"age\": \"%gy\",\n", p->age_years);
+    fprintf(f, "    \"cast\": \"%s\",\n", p->cast == SMP_CAST_BLUE ? "blue" : "none");
+    if (p->pigment_set)
+        fprintf(f, "    \"pigment\": \"#%02x%02x%02x\",\n", p->pigment[0], p->pigment[1], p->pigment[2]);
+    else
+        fputs("    \"pigment\": null,\n", f);
+    if (p->dilution >= 0)
+        fprintf(f, "    \"dilution\": %.3f,\n", p->dilution);
+    else
+        fputs("    \"dilution\": null,\n", f);
+    fprintf(f, "    \"reference\": \"%s\",\n    \"scars\": %s\n  },\n",
+            rep->reference_painted ? "painted" : "band 3-15 mm", p->scars ? "true" : "false");
+    fprintf(f, "  \"dots\": {\"total\": %zu, \"per_session\": [", r->n_dots);
+    for (int k = 1; k <= p->n_layers; k++)
+        fprintf(f, "%s%zu", k > 1 ? ", " : "", rep->per_session[k]);
+    fputs("]},\n", f);
+    fprintf(f, "  \"density\": {\"used_cm2\": %.2f, \"core_area_cm2\": %.3f, \"achieved_core_cm2\": %.2f},\n",
+            rep->density_used, rep->core_area_cm2, rep->core_density);
+    fprintf(f, "  \"spacing\": {\"min_mm\": %.4f, \"rho\": %.4f},\n", rep->min_spacing_mm, rep->rho);
+    fprintf(f, "  \"pigment\": {\"dilution\": ");
+    if (rep->dilution >= 0)
+        fprintf(f, "%.3f", rep->dilution);
+    else
+        fputs("null", f);
+    fputs("},\n  \"colors_lab\": {\n", f);
+    int core = rep->core_area_cm2 > 0 || rep->have_shade;
+    json_lab(f, "skin", rep->skin, core, 0);
+    json_lab(f, "hair", rep->hair, rep->have_shade, 0);
+    json_lab(f, "pigment", rep->pigment, 1, 0);
+    json_lab(f, "reference", rep->reference, rep->have_shade, 0);
+    json_lab(f, "reference_as_photographed", rep->reference_photographed, rep->have_shade, 0);
+    json_lab(f, "core_before", rep->core_before, core, 0);
+    json_lab(f, "core_after", rep->core_after, core, 1);
+    fputs("  },\n  \"reference_cells\": ", f);
+    fprintf(f, "{\"in_region\": %zu, \"accepted\": %zu},\n", rep->ref_cells, rep->ref_accepted);
+    fputs("  \"delta_e2000\": ", f);
+    if (!rep->have_shade)
+        fputs("null,\n", f);
+    else if (rep->auto_used)
+        fprintf(f, "{\"before\": %.3f, \"after\": %.3f, \"predicted\": %.3f},\n", rep->de_before,
+                rep->de_after, rep->de_predicted);
+    else
+        fprintf(f, "{\"before\": %.3f, \"after\": %.3f, \"predicted\": null},\n", rep->de_before,
+                rep->de_after);
+    fprintf(f, "  \"auto\": {\"used\": %s, \"hit_limit\": %s, \"note\": ", rep->auto_used ? "true" : "false",
+            rep->auto_limited ? "true" : "false");
+    json_string(f, rep->auto_note);
+    fputs("}\n}\n", f);
+    return SMP_OK;
+}
+
+smp_status smp__write_metrics(const smp_result *res, const smp_params *p, const char *path, char *msg)
+{
+    metrics_ctx m = {res, p};
+    return smp__atomic_write(path, p->overwrite, emit, &m, msg);
+}

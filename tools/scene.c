@@ -1,0 +1,249 @@
+/* The synthetic scalp scene (see scene.h).
+ *
+ * Skin with dome shading, mottling and pores; short stubble hairs at a known
+ * density (hairs/cm²) outside an elliptical bald patch; a thinning rim where
+ * the hair density falls linearly to zero; and the matching mask (white =
+ * bald, grey = the thinning rim in proportion to the missing hair, black =
+ * full hair). In SMP-truth mode the area around the patch carries SMP dots
+ * of a known density, size and pigment instead. Deterministic for a seed. */
+#include "scene.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#define PI 3.14159265358979323846
+
+static uint64_t mix(uint64_t z)
+{
+    z += 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+static double u01(uint64_t seed, uint64_t a, uint64_t b)
+{
+    return (double)(mix(mix(seed ^ mix(a)) ^ b) >> 11) * 0x1.0p-53;
+}
+
+/* Smooth value noise on a lattice of the given period (px). */
+static double noise(uint64_t seed, double x, double y, double period)
+{
+    x /= period;
+    y /= period;
+    double fx = floor(x), fy = floor(y);
+    double tx = x - fx, ty = y - fy;
+    tx = tx * tx * (3 - 2 * tx);
+    ty = ty * ty * (3 - 2 * ty);
+    int64_t ix = (int64_t)fx, iy = (int64_t)fy;
+    double v00 = u01(seed, (uint64_t)ix, (uint64_t)iy), v10 = u01(seed, (uint64_t)ix + 1, (uint64_t)iy);
+    double v01 = u01(seed, (uint64_t)ix, (uint64_t)iy + 1);
+    double v11 = u01(seed, (uint64_t)ix + 1, (uint64_t)iy + 1);
+    return (v00 * (1 - tx) + v10 * tx) * (1 - ty) + (v01 * (1 - tx) + v11 * tx) * ty;
+}
+
+typedef struct geometry {
+    int w, h;
+    double ppm;
+    double cx, cy, ax, ay; /* bald ellipse centre and semi-axes, px */
+    double rim_mm;         /* width of the thinning rim outside the ellipse */
+} geometry;
+
+/* Elliptical "distance" outside the bald patch, in mm (0 inside). */
+static double outside_mm(const geometry *s, double x, double y)
+{
+    double dx = (x - s->cx) / s->ax, dy = (y - s->cy) / s->ay;
+    double q = sqrt(dx * dx + dy * dy);
+    if (q <= 1)
+        return 0;
+    double rpx = fmin(s->ax, s->ay);
+    return (q - 1) * rpx / s->ppm;
+}
+
+/* Fraction of the full hair density at a point: 0 bald, 1 full. */
+static double hair_fraction(const geometry *s, double x, double y)
+{
+    double d = outside_mm(s, x, y);
+    return d >= s->rim_mm ? 1.0 : d / s->rim_mm;
+}
+
+static void blend(float *px, const float c[3], double a)
+{
+    for (int k = 0; k < 3; k++)
+        px[k] = (float)(px[k] * (1 - a) + c[k] * a);
+}
+
+/* A hair as a capsule from (x0,y0) to (x1,y1), half-width hw px, drawn with
+ * 3 x 3 sub-sample coverage into a linear-light float buffer. */
+static void draw_hair(float *buf, int w, int h, double x0, double y0, double x1, double y1,
+                      double hw, const float col[3], double opacity)
+{
+    int bx0 = (int)floor(fmin(x0, x1) - hw - 1), bx1 = (int)ceil(fmax(x0, x1) + hw + 1);
+    int by0 = (int)floor(fmin(y0, y1) - hw - 1), by1 = (int)ceil(fmax(y0, y1) + hw + 1);
+    double vx = x1 - x0, vy = y1 - y0, len2 = vx * vx + vy * vy;
+    for (int y = by0 < 0 ? 0 : by0; y <= by1 && y < h; y++)
+        for (int x = bx0 < 0 ? 0 : bx0; x <= bx1 && x < w; x++) {
+            int in = 0;
+            for (int j = 0; j < 3; j++)
+                for (int i = 0; i < 3; i++) {
+                    double px = x + (i + 0.5) / 3, py = y + (j + 0.5) / 3;
+                    double t = len2 > 0 ? ((px - x0) * vx + (py - y0) * vy) / len2 : 0;
+                    t = t < 0 ? 0 : t > 1 ? 1 : t;
+                    double dx = px - (x0 + t * vx), dy = py - (y0 + t * vy);
+                    in += dx * dx + dy * dy <= hw * hw;
+                }
+            if (in)
+                blend(buf + ((size_t)y * w + x) * 3, col, opacity * in / 9.0);
+        }
+}
+
+static float lin(double srgb8)
+{
+    double s = srgb8 / 255;
+    return (float)(s <= 0.04045 ? s / 12.92 : pow((s + 0.055) / 1.055, 2.4));
+}
+
+static uint8_t enc(double v)
+{
+    v = v < 0 ? 0 : v > 1 ? 1 : v;
+    double s = v <= 0.0031308 ? 12.92 * v : 1.055 * pow(v, 1 / 2.4) - 0.055;
+    return (uint8_t)lrint(s * 255);
+}
+
+
+/* SMP-like dots by dart throwing at 0.8 of the hexagonal spacing for the
+ * density (a plain, independent sampler: the truth should not share code
+ * with what it tests), drawn as hard discs with 4 x 4 sub-sample coverage. */
+static void draw_smp(float *buf, const scalp_scene *sc, const geometry *g)
+{
+    const int w = sc->width, h = sc->height;
+    const double ppm = sc->px_per_mm, d_mm = 0.8 * sqrt(2.0 / (sqrt(3.0) * sc->smp_density / 100.0));
+    const double cell = d_mm * ppm / sqrt(2.0);
+    const int gw = (int)(w / cell) + 1, gh = (int)(h / cell) + 1;
+    double *gx = malloc(sizeof *gx * (size_t)gw * gh * 2);
+    if (!gx)
+        return;
+    for (long i = 0; i < (long)gw * gh; i++)
+        gx[2 * i] = -1e9;
+    /* Enough darts to saturate: the count at this spacing is ~0.8-0.9 of the
+     * target, so dots are thinned afterwards to the exact density. */
+    const double r = d_mm * ppm, r2 = r * r, rad = 0.5 * sc->smp_dot_mm * ppm;
+    const float pig[3] = {lin(sc->smp_pigment[0]), lin(sc->smp_pigment[1]), lin(sc->smp_pigment[2])};
+    long placed = 0, darts = (long)gw * gh * 30;
+    double *pts = malloc(sizeof *pts * (size_t)gw * gh * 2);
+    if (!pts) {
+        free(gx);
+        return;
+    }
+    for (long t = 0; t < darts; t++) {
+        double x = u01(sc->seed, 31, (uint64_t)t) * w, y = u01(sc->seed, 32, (uint64_t)t) * h;
+        if (outside_mm(g, x, y) <= 0.5)
+            continue; /* the patch stays undotted, with a small margin */
+        int cx = (int)(x / cell), cy = (int)(y / cell), ok = 1;
+        for (int j = cy - 2; j <= cy + 2 && ok; j++)
+            for (int i = cx - 2; i <= cx + 2 && ok; i++)
+                if (i >= 0 && j >= 0 && i < gw && j < gh) {
+                    double *q = gx + 2 * ((size_t)j * gw + i);
+                    if ((q[0] - x) * (q[0] - x) + (q[1] - y) * (q[1] - y) < r2)
+                        ok = 0;
+                }
+        if (!ok)
+            continue;
+        gx[2 * ((size_t)cy * gw + cx)] = x;
+        gx[2 * ((size_t)cy * gw + cx) + 1] = y;
+        pts[2 * placed] = x;
+        pts[2 * placed + 1] = y;
+        placed++;
+    }
+    /* Thin to the asked density over the dotted area. */
+    double area_cm2 = 0;
+    for (int y = 0; y < h; y += 4)
+        for (int x = 0; x < w; x += 4)
+            area_cm2 += outside_mm(g, x + 2, y + 2) > 0.5;
+    area_cm2 *= 16 / (ppm * ppm * 100);
+    double keep = sc->smp_density * area_cm2 / (placed ? placed : 1);
+    for (long i = 0; i < placed; i++) {
+        if (u01(sc->seed, 33, (uint64_t)i) >= keep)
+            continue;
+        double x = pts[2 * i], y = pts[2 * i + 1];
+        for (int py = (int)(y - rad - 1); py <= (int)(y + rad + 1); py++)
+            for (int px = (int)(x - rad - 1); px <= (int)(x + rad + 1); px++) {
+                if (px < 0 || py < 0 || px >= w || py >= h)
+                    continue;
+                int in = 0;
+                for (int j = 0; j < 4; j++)
+                    for (int k = 0; k < 4; k++) {
+                        double dx = px + (k + 0.5) / 4 - x, dy = py + (j + 0.5) / 4 - y;
+                        in += dx * dx + dy * dy <= rad * rad;
+                    }
+                if (in)
+                    blend(buf + ((size_t)py * w + px) * 3, pig, in / 16.0);
+            }
+    }
+    free(pts);
+    free(gx);
+}
+
+int scalp_scene_make(const scalp_scene *sc, smp_image *photo, smp_image *mask)
+{
+    const int w = sc->width, h = sc->height;
+    const double ppm = sc->px_per_mm;
+    const uint64_t seed = sc->seed;
+    const int truth = sc->smp_density > 0;
+    geometry s = {w, h, ppm, w * 0.5, h * 0.48, w * 0.26, h * 0.27, truth ? 0.0 : 6.0};
+    if (smp_image_alloc(photo, (uint32_t)w, (uint32_t)h, 3) != SMP_OK ||
+        smp_image_alloc(mask, (uint32_t)w, (uint32_t)h, 1) != SMP_OK)
+        return 1;
+    float *buf = malloc((size_t)w * h * 3 * sizeof *buf);
+    if (!buf)
+        return 1;
+    /* Skin: a light-medium tone, darker toward the frame's edges (the head
+     * curving away), a soft highlight, mottling and pores. */
+    const float skin[3] = {lin(222), lin(176), lin(148)};
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            double dx = (x - w * 0.5) / (w * 0.6), dy = (y - h * 0.45) / (h * 0.6);
+            double dome = 1.0 - 0.35 * (dx * dx + dy * dy);
+            double hl = 0.12 * exp(-((x - w * 0.45) * (x - w * 0.45) + (y - h * 0.35) * (y - h * 0.35)) /
+                                   (2 * pow(w * 0.12, 2)));
+            double mottle = 0.92 + 0.08 * noise(seed, x, y, 6 * ppm) + 0.04 * noise(seed + 1, x, y, 1.5 * ppm);
+            float *p = buf + ((size_t)y * w + x) * 3;
+            for (int k = 0; k < 3; k++)
+                p[k] = (float)(skin[k] * dome * mottle + hl);
+        }
+    /* Pores: about 2 per mm², 0.05-0.1 mm, slightly darker. */
+    const float pore[3] = {lin(170), lin(120), lin(100)};
+    long pores = lrint(2.0 * (w / ppm) * (h / ppm));
+    for (long i = 0; i < pores; i++) {
+        double x = u01(seed, 11, (uint64_t)i) * w, y = u01(seed, 12, (uint64_t)i) * h;
+        double r = (0.025 + 0.025 * u01(seed, 13, (uint64_t)i)) * ppm;
+        draw_hair(buf, w, h, x, y, x, y, r, pore, 0.35);
+    }
+    if (truth)
+        draw_smp(buf, sc, &s);
+    /* Stubble: dark shafts 0.08 mm wide, 0.4-1.2 mm long, combed roughly one
+     * way, placed by thinning a uniform field with the hair fraction. */
+    const float hair[3] = {lin(46), lin(36), lin(32)};
+    double area_cm2 = (w / ppm) * (h / ppm) / 100.0;
+    long tries = truth ? 0 : lrint(sc->hair_density * area_cm2);
+    for (long i = 0; i < tries; i++) {
+        double x = u01(seed, 21, (uint64_t)i) * w, y = u01(seed, 22, (uint64_t)i) * h;
+        if (u01(seed, 23, (uint64_t)i) >= hair_fraction(&s, x, y))
+            continue;
+        double len = (0.4 + 0.8 * u01(seed, 24, (uint64_t)i)) * ppm;
+        double ang = 1.2 + 0.5 * (u01(seed, 25, (uint64_t)i) - 0.5) + 0.4 * noise(seed + 2, x, y, 20 * ppm);
+        draw_hair(buf, w, h, x, y, x + len * cos(ang), y + len * sin(ang), 0.04 * ppm, hair,
+                  0.75 + 0.2 * u01(seed, 26, (uint64_t)i));
+    }
+
+    uint8_t *px = smp_image_data(photo), *mk = smp_image_data(mask);
+    for (size_t i = 0; i < (size_t)w * h; i++) {
+        for (int k = 0; k < 3; k++)
+            px[i * 3 + k] = enc(buf[i * 3 + k]);
+        double x = (double)(i % (size_t)w) + 0.5, y = (double)(i / (size_t)w) + 0.5;
+        mk[i] = truth ? (outside_mm(&s, x, y) <= 0 ? 255 : 0)
+                      : (uint8_t)lrint(255 * (1 - hair_fraction(&s, x, y)));
+    }
+    free(buf);
+    return 0;
+}

@@ -1,0 +1,24 @@
+/* The synthetic scalp scene: a photo and its mask with known ground truth,
+ * made by tools/gen_scalp and by the tests. */
+#ifndef SMP_SCENE_H
+#define SMP_SCENE_H
+
+#include "smpsim.h"
+
+typedef struct scalp_scene {
+    int width, height;       /* px */
+    double px_per_mm;
+    uint64_t seed;
+    double hair_density;     /* stubble hairs per cm² around the patch */
+    /* SMP-truth mode (smp_density > 0): instead of stubble, the area around
+     * the patch carries SMP dots of this density, size and pigment, and the
+     * mask marks the undotted patch with a hard edge. */
+    double smp_density;      /* dots per cm² */
+    double smp_dot_mm;
+    uint8_t smp_pigment[3];  /* sRGB */
+} scalp_scene;
+
+/* Fills photo (RGB) and mask (grey) at the scene's size. 0 on success. */
+int scalp_scene_make(const scalp_scene *sc, smp_image *photo, smp_image *mask);
+
+#endif
