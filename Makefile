@@ -34,7 +34,7 @@ GEN      := $(BUILD)/tools/gen_scalp
 BENCH    := $(BUILD)/bench/bench_pipeline $(BUILD)/bench/bench_sampler $(BUILD)/bench/bench_render \
             $(BUILD)/bench/bridson
 
-.PHONY: all demo test check-deps check-test-deps sanitize bench install clean samples font
+.PHONY: docs all demo test check-deps check-test-deps sanitize bench install clean samples font
 
 all: check-deps $(BIN) $(LIB)
 
@@ -71,6 +71,19 @@ $(GEN): tools/gen_scalp.c tools/scene.c tools/scene.h $(LIB)
 $(BUILD)/bench/%: bench/%.c bench/pointstats.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $< $(LIB) $(LDLIBS_ALL) -o $@
+
+$(BUILD)/tools/strip: tools/strip.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $< $(LIB) $(LDLIBS_ALL) -o $@
+
+# The README's pictures, made by the tool from scenes the project makes.
+docs: all $(GEN) $(BUILD)/tools/strip
+	$(BIN) preview samples/scalp.jpg samples/scalp.mask.png --px-per-mm 8 -o docs/sample-preview.jpg --force
+	$(GEN) --width 640 --height 480 --px-per-mm 24 --seed 5 -o $(BUILD)/zoom.png --mask $(BUILD)/zoom.mask.png --force
+	for k in 1 2 3; do $(BIN) render $(BUILD)/zoom.png $(BUILD)/zoom.mask.png --px-per-mm 24 --sessions 3 \
+	    --session $$k -o $(BUILD)/session$$k.png --force || exit 1; done
+	$(BUILD)/tools/strip docs/sessions.jpg $(BUILD)/zoom.png $(BUILD)/session1.png $(BUILD)/session2.png \
+	    $(BUILD)/session3.png
 
 # The bundled sample: a synthetic scalp the project makes itself.
 samples: $(GEN)

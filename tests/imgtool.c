@@ -3,7 +3,8 @@
  *   imgtool same A B                  exit 0 if the decoded pixels are identical
  *   imgtool outside-same A B MASK R   exit 0 if pixels farther than R px from
  *                                     every non-black mask pixel are identical
- *   imgtool exif-jpeg W H TAG OUT     writes a JPEG whose EXIF orientation is TAG */
+ *   imgtool exif-jpeg W H TAG OUT     writes a JPEG whose EXIF orientation is TAG
+ *   imgtool paint OUT W H X0 Y0 X1 Y1 writes a grey PNG, white in the box */
 #include "smpsim.h"
 
 #include <stdio.h>
@@ -118,6 +119,21 @@ int main(int argc, char **argv)
     }
     if (argc == 6 && !strcmp(argv[1], "exif-jpeg"))
         return exif_jpeg(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), argv[5]);
-    fprintf(stderr, "usage: imgtool info|same|outside-same|exif-jpeg ...\n");
+    if (argc == 9 && !strcmp(argv[1], "paint")) {
+        smp_image *img = smp_image_new();
+        int w = atoi(argv[3]), h = atoi(argv[4]);
+        if (smp_image_alloc(img, (uint32_t)w, (uint32_t)h, 1) != SMP_OK)
+            return 2;
+        for (int y = atoi(argv[6]); y < atoi(argv[8]) && y < h; y++)
+            for (int x = atoi(argv[5]); x < atoi(argv[7]) && x < w; x++)
+                smp_image_data(img)[(size_t)y * w + x] = 255;
+        smp_params *p = smp_params_new();
+        smp_params_set_overwrite(p, 1);
+        int rc = smp_image_write_file(img, argv[2], p) == SMP_OK ? 0 : 3;
+        smp_params_free(p);
+        smp_image_free(img);
+        return rc;
+    }
+    fprintf(stderr, "usage: imgtool info|same|outside-same|exif-jpeg|paint ...\n");
     return 1;
 }

@@ -1,0 +1,241 @@
+/* Shade matching and the SMP look, on synthetic scenes with known truth:
+ * density auto lands the core on the reference, the estimated pigment is
+ * the true one, thin regions get fewer dots, and sessions, age, cast and
+ * scars change what they should. */
+#include "testutil.h"
+
+#include <math.h>
+
+#include "internal.h"
+#include "scene.h"
+
+static const uint8_t TRUTH_PIGMENT[3] = {0x3c, 0x34, 0x32};
+
+typedef struct scene_images {
+    smp_image *photo, *mask;
+} scene_images;
+
+static scene_images make_scene(double smp_density, double hair_density)
+{
+    scalp_scene sc = {1200, 900, 16, 11, hair_density, smp_density, 0.2,
+                      {TRUTH_PIGMENT[0], TRUTH_PIGMENT[1], TRUTH_PIGMENT[2]}};
+    scene_images s = {smp_image_new(), smp_image_new()};
+    assert_int_equal(scalp_scene_make(&sc, s.photo, s.mask), 0);
+    return s;
+}
+
+static void free_scene(scene_images *s)
+{
+    smp_image_free(s->photo);
+    smp_image_free(s->mask);
+}
+
+static smp_params *params_at(double ppm)
+{
+    smp_params *p = smp_params_new();
+    smp_params_set_px_per_mm(p, ppm);
+    smp_params_set_dot_diameter(p, 0.2);
+    return p;
+}
+
+static smp_result *run(const smp_params *p, const scene_images *s)
+{
+    smp_result *r = smp_result_new();
+    if (smp_simulate(r, p, s->photo, s->mask) != SMP_OK)
+        fail_msg("simulate: %s", smp_result_message(r));
+    return r;
+}
+
+static void test_auto_lands_on_the_reference_with_the_true_pigment(void **state)
+{
+    (void)state;
+    scene_images s = make_scene(100, 0);
+    smp_params *p = params_at(16);
+    smp_params_set_density_auto(p, 1);
+    smp_result *r = run(p, &s);
+    double before, after, density, pig[3], truth[3], ref[3], core[3];
+    smp_result_tone(r, &before, &after, &density);
+    assert_true(smp_result_colour(r, SMP_COLOUR_PIGMENT, pig));
+    assert_true(smp_result_colour(r, SMP_COLOUR_REFERENCE, ref));
+    assert_true(smp_result_colour(r, SMP_COLOUR_CORE_AFTER, core));
+    smp__srgb8_to_lab(TRUTH_PIGMENT, truth);
+    double de_pig = smp__delta_e2000(pig, truth);
+    print_message("truth: density auto %.1f dots/cm², core CIEDE2000 %.2f -> %.2f, pigment %.2f from the truth\n",
+                  density, before, after, de_pig);
+    assert_true(after <= 1.0);
+    assert_true(after < before);
+    assert_true(de_pig <= 6.0);
+    assert_true(core[0] >= ref[0] - 0.5); /* lands on it, not darker */
+    /* The truth scene's dots are opaque, ours 0.85: about 100 / 0.85. */
+    assert_true(density > 100 && density < 140);
+    smp_result_free(r);
+    smp_params_free(p);
+    free_scene(&s);
+}
+
+static void test_fixed_density_is_honoured(void **state)
+{
+    (void)state;
+    scene_images s = make_scene(100, 0);
+    smp_params *p = params_at(16);
+    smp_params_set_density(p, 60);
+    smp_result *r = run(p, &s);
+    double density;
+    smp_result_tone(r, NULL, NULL, &density);
+    assert_true(density == 60);
+    smp_result_free(r);
+    smp_params_free(p);
+    free_scene(&s);
+}
+
+static size_t dots_in_layer(const smp_result *r, int layer)
+{
+    size_t n, k = 0;
+    const smp_dot *d = smp_result_dots(r, &n);
+    for (size_t i = 0; i < n; i++)
+        k += d[i].layer == layer;
+    return k;
+}
+
+static double core_l(smp_result *r)
+{
+    double lab[3];
+    assert_true(smp_result_colour(r, SMP_COLOUR_CORE_AFTER, lab));
+    return lab[0];
+}
+
+static void test_sessions_build_up(void **state)
+{
+    (void)state;
+    scene_images s = make_scene(100, 0);
+    smp_params *p = params_at(16);
+    const double split[3] = {30, 70, 100};
+    smp_params_set_layers(p, split, 3);
+    smp_result *all = run(p, &s);
+    size_t n1 = dots_in_layer(all, 1), n2 = dots_in_layer(all, 2), n3 = dots_in_layer(all, 3);
+    size_t n = n1 + n2 + n3;
+    print_message("sessions: %zu + %zu + %zu dots\n", n1, n2, n3);
+    assert_true(fabs((double)n1 / n - 0.30) < 0.05);
+    assert_true(fabs((double)(n1 + n2) / n - 0.70) < 0.05);
+    /* Showing session 1 draws fewer dots: the core stays lighter. */
+    smp_params_set_show_session(p, 1);
+    smp_result *first = run(p, &s);
+    assert_true(core_l(first) > core_l(all) + 0.1);
+    smp_result_free(first);
+    smp_result_free(all);
+    smp_params_free(p);
+    free_scene(&s);
+}
+
+static void test_age_and_cast(void **state)
+{
+    (void)state;
+    scene_images s = make_scene(100, 0);
+    smp_params *p = params_at(16);
+    smp_result *healed = run(p, &s);
+    smp_params_set_age(p, -1);
+    smp_result *fresh = run(p, &s);
+    smp_params_set_age(p, 5);
+    smp_result *faded = run(p, &s);
+    double lh = core_l(healed), lf = core_l(fresh), l5 = core_l(faded);
+    print_message("age: core L fresh %.2f, healed %.2f, 5 years %.2f\n", lf, lh, l5);
+    assert_true(lf < lh - 0.2 && l5 > lh + 0.1);
+    size_t n;
+    const smp_dot *df = smp_result_dots(fresh, &n), *dh = smp_result_dots(healed, &n);
+    assert_true(df[0].diameter_mm > dh[0].diameter_mm * 1.3); /* fresh dots are larger */
+    smp_params_set_age(p, 0);
+    smp_params_set_cast(p, SMP_CAST_BLUE);
+    smp_result *blue = run(p, &s);
+    double a[3], b[3];
+    assert_true(smp_result_colour(healed, SMP_COLOUR_PIGMENT, a));
+    assert_true(smp_result_colour(blue, SMP_COLOUR_PIGMENT, b));
+    assert_true(b[2] < a[2] - 5); /* towards blue */
+    smp_result_free(blue);
+    smp_result_free(faded);
+    smp_result_free(fresh);
+    smp_result_free(healed);
+    smp_params_free(p);
+    free_scene(&s);
+}
+
+static void test_scars_take_less_pigment(void **state)
+{
+    (void)state;
+    scene_images s = make_scene(100, 0);
+    smp_image *scars = smp_image_new();
+    assert_int_equal(smp_image_alloc(scars, 1200, 900, 1), SMP_OK);
+    uint8_t *px = smp_image_data(scars);
+    for (uint32_t y = 0; y < 900; y++) /* the left half is scar tissue */
+        memset(px + (size_t)y * 1200, 255, 600);
+    smp_params *p = params_at(16);
+    smp_params_set_scars(p, scars);
+    smp_result *r = run(p, &s);
+    size_t n;
+    const smp_dot *d = smp_result_dots(r, &n);
+    double op_scar = 0, op_skin = 0, sz_scar = 0, sz_skin = 0;
+    size_t k_scar = 0, k_skin = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (d[i].x_mm < 600 / 16.0 - 1) {
+            op_scar += d[i].opacity;
+            sz_scar += d[i].diameter_mm;
+            k_scar++;
+        } else if (d[i].x_mm > 600 / 16.0 + 1) {
+            op_skin += d[i].opacity;
+            sz_skin += d[i].diameter_mm;
+            k_skin++;
+        }
+    }
+    assert_true(k_scar > 100 && k_skin > 100);
+    assert_true(op_scar / k_scar < 0.7 * op_skin / k_skin);
+    assert_true(sz_scar / k_scar > 1.2 * sz_skin / k_skin);
+    smp_result_free(r);
+    smp_params_free(p);
+    smp_image_free(scars);
+    free_scene(&s);
+}
+
+static void test_existing_hair_lowers_density(void **state)
+{
+    (void)state;
+    /* The stubble scene's mask is grey over the thinning rim: there, the
+     * dots thin out with the grey and with the hair already present. */
+    scene_images s = make_scene(0, 120);
+    smp_params *p = params_at(16);
+    smp_params_set_edge(p, SMP_EDGE_SOFT);
+    smp_params_set_feather(p, 0);
+    smp_result *r = run(p, &s);
+    size_t n;
+    const smp_dot *d = smp_result_dots(r, &n);
+    /* Compare dot density per mask grey level band. */
+    const uint8_t *m = smp_image_cdata(s.mask);
+    size_t full = 0, rim = 0, full_px = 0, rim_px = 0;
+    for (size_t i = 0; i < 1200 * 900; i++) {
+        full_px += m[i] == 255;
+        rim_px += m[i] > 0 && m[i] < 128;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint8_t v = m[(size_t)(d[i].y_mm * 16) * 1200 + (size_t)(d[i].x_mm * 16)];
+        full += v == 255;
+        rim += v > 0 && v < 128;
+    }
+    double dens_full = full / (double)full_px, dens_rim = rim / (double)rim_px;
+    print_message("thin regions: %.4f dots/px where bald, %.4f where the mask is under half grey\n",
+                  dens_full, dens_rim);
+    assert_true(dens_rim < 0.5 * dens_full);
+    smp_result_free(r);
+    smp_params_free(p);
+    free_scene(&s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_auto_lands_on_the_reference_with_the_true_pigment),
+        cmocka_unit_test(test_fixed_density_is_honoured),
+        cmocka_unit_test(test_sessions_build_up),
+        cmocka_unit_test(test_age_and_cast),
+        cmocka_unit_test(test_scars_take_less_pigment),
+        cmocka_unit_test(test_existing_hair_lowers_density),
+    };
+    return cmocka_run_group_tests_name("shade", tests, NULL, NULL);
+}
