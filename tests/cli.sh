@@ -179,7 +179,7 @@ says "smpsim: $tmp/sq.mask.png: reference: 100x100 does not match photo 960x720"
 expect 0 "scar mask" -- "$smp" render "$sample" "$smask" --scar-mask "$tmp/ref.png" -o "$o/scar.png"
 absent "$o/x.png" "shade errors"
 for t in 1 2 3; do
-    OMP_NUM_THREADS=$t "$smp" render "$sample" "$smask" --density auto --sessions 3 --age 2y -o "$o/a$t.png"
+    OMP_NUM_THREADS=$t "$smp" render "$sample" "$smask" --density auto --sessions 3 --age 2y -o "$o/a$t.png" 2>/dev/null
 done
 if cmp -s "$o/a1.png" "$o/a2.png" && cmp -s "$o/a1.png" "$o/a3.png"; then ok; else bad "auto + sessions differ across threads"; fi
 if "$img" outside-same "$sample" "$o/a1.png" "$smask" 64; then ok; else bad "auto changed pixels outside the mask"; fi
@@ -226,6 +226,14 @@ if [ -d "$photos" ]; then
         expect 0 "render $p" -- "$smp" render "$photos/$p" "$m" -o "$o/real-$p.png"
         if [ "$("$img" info "$o/real-$p.png" | cut -d' ' -f1-2)" = "$("$img" info "$photos/$p" | cut -d' ' -f1-2)" ]; then ok; else bad "$p: after size differs"; fi
         expect 0 "preview $p" -- "$smp" preview "$photos/$p" "$m" -o "$o/real-$p-preview.jpg"
+        # Density auto: the core's tone moves toward the reference, never beyond it.
+        expect 0 "auto on $p" -- "$smp" render "$photos/$p" "$m" --density auto -o "$o/auto-$p.png" \
+            --metrics "$o/auto-$p.json"
+        if awk '/"delta_e2000"/ { gsub(/[{},]/, " "); before = $3; after = $5 }
+                /"reference": \[/ { gsub(/[\[\],]/, " "); ref = $2 }
+                /"core_after": \[/ { gsub(/[\[\],]/, " "); core = $2 }
+                END { exit !(after < before && core >= ref - 0.5) }' "$o/auto-$p.json"; then ok
+        else bad "$p: auto did not move the core toward the reference: $(grep -E 'delta_e2000|core_after|"reference"' "$o/auto-$p.json" | tr -d '\n')"; fi
     done
     # Topdown photos come without masks: the crown mask resampled does not fit.
     expect 2 "mask for another photo" -- "$smp" render "$photos/topdown-1.jpg" "$photos/crown-shaved-4000x3000.mask.png" -o "$o/x.png"
