@@ -16,17 +16,45 @@
 #define BAND_IN_MM 3.0   /* the reference band starts this far outside the mask */
 #define BAND_OUT_MM 15.0 /* and ends here */
 #define CORE_MM 3.0      /* the treated core starts this far inside the mask */
+#define ANALYSIS_MM 0.5   /* analysis cells: a third of the viewing scale's sigma */
 #define HAIR_FRACTION 0.005 /* the darkest share of reference pixels: hair and follicles */
 
 /* Carbon black as it reads through healed epidermis (neutral, not 0). */
 static const uint8_t CARBON_SRGB[3] = {0x16, 0x16, 0x18};
 
+/* The analysis grid: the coverage averaged over blocks of k x k of its
+ * cells, so that a cell is about ANALYSIS_MM wide (the viewing scale is
+ * 1.5 mm: finer cells only cost time and memory). */
+static smp_status coarsen(const smp_coverage *cov, int k, smp_coverage *out, char *msg)
+{
+    out->cell = cov->cell * (uint32_t)k;
+    out->w = cov->w;
+    out->h = cov->h;
+    out->gw = (cov->gw + (uint32_t)k - 1) / (uint32_t)k;
+    out->gh = (cov->gh + (uint32_t)k - 1) / (uint32_t)k;
+    out->c = malloc((size_t)out->gw * out->gh);
+    if (!out->c)
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the analysis grid");
+    for (uint32_t y = 0; y < out->gh; y++)
+        for (uint32_t x = 0; x < out->gw; x++) {
+            unsigned sum = 0, cnt = 0;
+            for (uint32_t j = y * (uint32_t)k; j < (y + 1) * (uint32_t)k && j < cov->gh; j++)
+                for (uint32_t i = x * (uint32_t)k; i < (x + 1) * (uint32_t)k && i < cov->gw; i++) {
+                    sum += cov->c[(size_t)j * cov->gw + i];
+                    cnt++;
+                }
+            out->c[(size_t)y * out->gw + x] = (uint8_t)((sum + cnt / 2) / cnt);
+        }
+    return SMP_OK;
+}
+
 void smp__shade_free(smp_shade *sh)
 {
+    free(sh->grid.c);
+    free(sh->core);
     free(sh->tone);
     free(sh->view);
     free(sh->dist_out);
-    free(sh->dist_in);
     free(sh->accept);
     free(sh->lskin);
     memset(sh, 0, sizeof *sh);
@@ -99,60 +127,100 @@ static void distance_mm(const smp_coverage *cov, int want_treated, double cell_m
         d[i] = d[i] >= big ? INFINITY : d[i] / 3.0f * (float)cell_mm;
 }
 
-/* Separable Gaussian of the tone map weighted by wgt (normalised
- * convolution: cells with weight 0 do not pull the blur). */
+/* One box pass of radius r along n samples spaced by step, in place, with
+ * clamped edges; line holds n floats. Sequential sums: deterministic. */
+static void box_line(float *v, size_t n, size_t step, int r, float *line)
+{
+    for (size_t i = 0; i < n; i++)
+        line[i] = v[i * step];
+    const float inv = 1.0f / (float)(2 * r + 1);
+    float sum = 0;
+    for (long i = -r; i <= r; i++)
+        sum += line[i < 0 ? 0 : (size_t)i >= n ? n - 1 : (size_t)i];
+    for (size_t i = 0; i < n; i++) {
+        v[i * step] = sum * inv;
+        size_t out = i < (size_t)r ? 0 : i - (size_t)r, in = i + (size_t)r + 1 >= n ? n - 1 : i + (size_t)r + 1;
+        sum += line[in] - line[out];
+    }
+}
+
+/* Gaussian blur of a w x h plane approximated by three box passes per axis
+ * (each of variance r(r+1)/3, so three add to sigma^2). */
+static void blur_plane(float *plane, uint32_t w, uint32_t h, double sigma, float *line)
+{
+    int r = (int)lrint((sqrt(4 * sigma * sigma + 1) - 1) / 2);
+    if (r < 1)
+        return;
+    for (int pass = 0; pass < 3; pass++) {
+        for (uint32_t y = 0; y < h; y++)
+            box_line(plane + (size_t)y * w, w, 1, r, line);
+        for (uint32_t x = 0; x < w; x++)
+            box_line(plane + x, h, w, r, line);
+    }
+}
+
+/* The tone map blurred to sigma_cells, weighted by wgt when given
+ * (normalised convolution: cells of weight 0 do not pull the blur). */
 static smp_status blur(const float *in, const uint8_t *wgt, uint32_t w, uint32_t h, double sigma_cells,
                        float *out, char *msg)
 {
-    int r = (int)ceil(3 * sigma_cells);
-    float *k = malloc((size_t)(2 * r + 1) * sizeof *k);
-    float *tmp = malloc((size_t)w * h * 4 * sizeof *tmp);
-    if (!k || !tmp) {
-        free(k);
-        free(tmp);
+    const size_t n = (size_t)w * h;
+    float *planes = malloc(n * 4 * sizeof *planes), *line = malloc((w > h ? w : h) * sizeof *line);
+    if (!planes || !line) {
+        free(planes);
+        free(line);
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the viewing-scale blur");
     }
-    for (int i = -r; i <= r; i++)
-        k[i + r] = (float)exp(-0.5 * i * i / (sigma_cells * sigma_cells));
-    for (uint32_t y = 0; y < h; y++) /* rows: colour x weight and weight */
-        for (uint32_t x = 0; x < w; x++) {
-            float acc[4] = {0, 0, 0, 0};
-            for (int i = -r; i <= r; i++) {
-                long xx = (long)x + i;
-                if (xx < 0 || xx >= (long)w)
-                    continue;
-                size_t j = (size_t)y * w + (size_t)xx;
-                float kw = k[i + r] * (wgt ? wgt[j] : 1);
-                for (int c = 0; c < 3; c++)
-                    acc[c] += kw * in[3 * j + c];
-                acc[3] += kw;
-            }
-            memcpy(tmp + ((size_t)y * w + x) * 4, acc, sizeof acc);
-        }
-    for (uint32_t y = 0; y < h; y++)
-        for (uint32_t x = 0; x < w; x++) {
-            float acc[4] = {0, 0, 0, 0};
-            for (int i = -r; i <= r; i++) {
-                long yy = (long)y + i;
-                if (yy < 0 || yy >= (long)h)
-                    continue;
-                const float *t = tmp + ((size_t)yy * w + x) * 4;
-                for (int c = 0; c < 4; c++)
-                    acc[c] += k[i + r] * t[c];
-            }
-            float *o = out + ((size_t)y * w + x) * 3;
-            for (int c = 0; c < 3; c++)
-                o[c] = acc[3] > 1e-12f ? acc[c] / acc[3] : 0;
-        }
-    free(k);
-    free(tmp);
+    for (size_t i = 0; i < n; i++) {
+        float wt = wgt ? (float)(wgt[i] != 0) : 1.0f;
+        for (int c = 0; c < 3; c++)
+            planes[c * n + i] = in[3 * i + c] * wt;
+        planes[3 * n + i] = wt;
+    }
+    for (int c = 0; c < (wgt ? 4 : 3); c++)
+        blur_plane(planes + c * n, w, h, sigma_cells, line);
+    for (size_t i = 0; i < n; i++) {
+        float wt = wgt ? planes[3 * n + i] : 1.0f;
+        for (int c = 0; c < 3; c++)
+            out[3 * i + c] = wt > 1e-6f ? planes[c * n + i] / wt : 0;
+    }
+    free(planes);
+    free(line);
     return SMP_OK;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* The k-th smallest of v[0..n) (quickselect, reorders v): a quantile in
+ * linear time, where a sort would cost n log n on every call. */
+static double kth(double *v, size_t n, size_t k)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        double a = v[lo], b = v[(lo + hi) / 2], c = v[hi]; /* median of three */
+        double pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                double t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return v[k];
+    }
+    return v[k];
 }
 
 /* Component-wise median Lab of the blurred map over the selected cells. */
@@ -176,10 +244,8 @@ static int median_lab(const float *view, const uint8_t *sel, size_t n, double la
             v[2 * m + k] = l[2];
             k++;
         }
-    for (int c = 0; c < 3; c++) {
-        qsort(v + c * m, m, sizeof *v, cmp_double);
-        lab[c] = v[c * m + m / 2];
-    }
+    for (int c = 0; c < 3; c++)
+        lab[c] = kth(v + c * m, m, m / 2);
     free(v);
     return 1;
 }
@@ -206,8 +272,7 @@ static void reject_non_scalp(smp_shade *sh, size_t n)
         free(ls);
         return;
     }
-    qsort(ls, m, sizeof *ls, cmp_double);
-    const double dark_l = ls[m / 20];
+    const double dark_l = kth(ls, m, m / 20);
     double hair[3] = {0, 0, 0};
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
@@ -261,12 +326,10 @@ static void reject_non_scalp(smp_shade *sh, size_t n)
             ls[m++] = lab[0];
     }
     if (m > 10) {
-        qsort(ls, m, sizeof *ls, cmp_double);
-        double med = ls[m / 2];
+        double med = kth(ls, m, m / 2);
         for (size_t i = 0; i < m; i++)
             ls[i] = fabs(ls[i] - med);
-        qsort(ls, m, sizeof *ls, cmp_double);
-        double mad = 1.4826 * ls[m / 2] + 1.0;
+        double mad = 1.4826 * kth(ls, m, m / 2) + 1.0;
         for (size_t i = 0; i < n; i++) {
             if (!sh->accept[i])
                 continue;
@@ -346,8 +409,7 @@ static void darkening_ratio(const smp_shade *sh, const uint8_t *sel, size_t n, f
         for (size_t i = 0; i < n; i++)
             if (sel[i])
                 v[k++] = sh->lskin[3 * i + c] > 1e-6f ? sh->view[3 * i + c] / sh->lskin[3 * i + c] : 1;
-        qsort(v, m, sizeof *v, cmp_double);
-        out[c] = (float)v[m / 2];
+        out[c] = (float)kth(v, m, m / 2);
     }
     free(v);
 }
@@ -428,36 +490,53 @@ void smp__predict_core(const smp_shade *sh, const float pig[3], double f, double
     smp__linear_to_lab(lin, lab);
 }
 
-smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_coverage *cov,
-                              const smp_coverage *reference, double ppm, char *msg)
+/* The fully treated core: at least CORE_MM inside the mask, or, for a mask
+ * too thin for that, every fully treated cell. */
+static size_t core_cells(const smp_coverage *g, const float *dist_in, uint8_t *core)
+{
+    size_t n = (size_t)g->gw * g->gh, m = 0;
+    for (size_t i = 0; i < n; i++)
+        m += core[i] = g->c[i] == 255 && dist_in[i] >= CORE_MM;
+    for (size_t i = 0; !m && i < n; i++)
+        m += core[i] = g->c[i] == 255;
+    return m;
+}
+
+smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_coverage *full,
+                              const smp_coverage *reference_full, double ppm, char *msg)
 {
     memset(sh, 0, sizeof *sh);
+    int k = (int)lrint(ANALYSIS_MM / (full->cell / ppm));
+    k = k < 1 ? 1 : k;
+    smp_coverage ref_grid = {0};
+    smp_status st = coarsen(full, k, &sh->grid, msg);
+    if (st == SMP_OK && reference_full)
+        st = coarsen(reference_full, k, &ref_grid, msg);
+    if (st != SMP_OK) {
+        free(ref_grid.c);
+        smp__shade_free(sh);
+        return st;
+    }
+    const smp_coverage *cov = &sh->grid, *reference = reference_full ? &ref_grid : NULL;
+    sh->k = k;
     const size_t n = (size_t)cov->gw * cov->gh;
     const double cell_mm = cov->cell / ppm;
-    smp_status st = tone_map(sh, photo, cov, msg);
-    if (st != SMP_OK)
-        return st;
+    st = tone_map(sh, photo, cov, msg);
     sh->view = malloc(n * 3 * sizeof *sh->view);
     sh->dist_out = malloc(n * sizeof *sh->dist_out);
-    sh->dist_in = malloc(n * sizeof *sh->dist_in);
+    float *dist_in = malloc(n * sizeof *dist_in);
     sh->accept = malloc(n);
-    uint8_t *core = malloc(n);
-    if (!sh->view || !sh->dist_out || !sh->dist_in || !sh->accept || !core) {
-        free(core);
+    uint8_t *core = sh->core = malloc(n);
+    if (st != SMP_OK || !sh->view || !sh->dist_out || !dist_in || !sh->accept || !core) {
+        free(dist_in);
+        free(ref_grid.c);
         smp__shade_free(sh);
-        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the shade analysis");
+        return st != SMP_OK ? st : smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the shade analysis");
     }
     distance_mm(cov, 1, cell_mm, sh->dist_out); /* distance to the treated area */
-    distance_mm(cov, 0, cell_mm, sh->dist_in);  /* distance to the untreated area */
-    for (size_t i = 0; i < n; i++) {
-        core[i] = cov->c[i] == 255 && sh->dist_in[i] >= CORE_MM;
-        sh->core_cells += core[i];
-    }
-    if (!sh->core_cells) /* a thin mask: use every fully treated cell */
-        for (size_t i = 0; i < n; i++) {
-            core[i] = cov->c[i] == 255;
-            sh->core_cells += core[i];
-        }
+    distance_mm(cov, 0, cell_mm, dist_in);      /* distance to the untreated area */
+    sh->core_cells = core_cells(cov, dist_in, core);
+    free(dist_in);
 
     st = blur(sh->tone, NULL, cov->gw, cov->gh, VIEW_SIGMA_MM / cell_mm, sh->view, msg);
     if (st == SMP_OK && sh->core_cells) {
@@ -472,8 +551,7 @@ smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_c
                 ls[m++] = lab[0];
             }
         if (ls) {
-            qsort(ls, m, sizeof *ls, cmp_double);
-            double lo = ls[(size_t)(m * 0.6)], hi = ls[(size_t)(m * 0.9)];
+            double lo = kth(ls, m, (size_t)(m * 0.6)), hi = kth(ls, m, (size_t)(m * 0.9));
             double acc[3] = {0, 0, 0};
             size_t k = 0;
             for (size_t i = 0; i < n; i++)
@@ -507,8 +585,7 @@ smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_c
                 d[m++] = a[0] - b[0];
             }
         if (d && m) {
-            qsort(d, m, sizeof *d, cmp_double);
-            sh->texture_l = d[m / 2];
+            sh->texture_l = kth(d, m, m / 2);
         }
         free(d);
     }
@@ -543,61 +620,56 @@ smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_c
         hair_colour(sh, photo, cov);
         sh->have_reference = 1;
     }
-    free(core);
+    free(ref_grid.c);
     if (st != SMP_OK)
         smp__shade_free(sh);
     return st;
 }
 
 /* Core viewing-scale tone of an image (the after image), as for before. */
-smp_status smp__core_tone(const smp_shade *sh, const smp_image *img, const smp_coverage *cov, double ppm,
-                          double lab[3], char *msg)
+smp_status smp__core_tone(const smp_shade *sh, const smp_image *img, double ppm, double lab[3], char *msg)
 {
+    const smp_coverage *cov = &sh->grid;
     smp_shade tmp = {0};
     smp_status st = tone_map(&tmp, img, cov, msg);
     size_t n = (size_t)cov->gw * cov->gh;
     float *view = st == SMP_OK ? malloc(n * 3 * sizeof *view) : NULL;
-    uint8_t *core = view ? malloc(n) : NULL;
-    if (st == SMP_OK && !core)
+    if (st == SMP_OK && !view)
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the core tone");
     if (st == SMP_OK)
         st = blur(tmp.tone, NULL, cov->gw, cov->gh, VIEW_SIGMA_MM / (cov->cell / ppm), view, msg);
-    if (st == SMP_OK) {
-        int any = 0;
-        for (size_t i = 0; i < n; i++) {
-            core[i] = cov->c[i] == 255 && sh->dist_in[i] >= CORE_MM;
-            any |= core[i];
-        }
-        if (!any)
-            for (size_t i = 0; i < n; i++)
-                core[i] = cov->c[i] == 255;
-        median_lab(view, core, n, lab);
-    }
+    if (st == SMP_OK)
+        median_lab(view, sh->core, n, lab);
     free(view);
-    free(core);
     free(tmp.tone);
     return st;
 }
 
-smp_status smp__existing_hair_factor(const smp_shade *sh, smp_coverage *cov)
+smp_status smp__existing_hair_factor(const smp_shade *sh, smp_coverage *cov, char *msg)
 {
+    const uint32_t k = (uint32_t)sh->k, aw = sh->grid.gw;
     /* How much of the darkening the reference shows is already there at
      * each treated point (stubble, thinning hair), each judged against its
      * own bare skin: that share of the dots is not needed. */
     const double need = sh->skin_lab[0] - sh->ref_lab[0];
     if (!sh->have_reference || !sh->lskin || need <= 0.5)
         return SMP_OK;
-    const size_t n = (size_t)cov->gw * cov->gh;
-    for (size_t i = 0; i < n; i++) {
-        if (!cov->c[i])
-            continue;
+    const size_t na = (size_t)aw * sh->grid.gh;
+    uint8_t *share = malloc(na);
+    if (!share)
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the hair map");
+    for (size_t a = 0; a < na; a++) { /* the share of dots still needed, per analysis cell */
         double here[3], skin[3];
-        smp__linear_to_lab(sh->view + 3 * i, here);
-        smp__linear_to_lab(sh->lskin + 3 * i, skin);
+        smp__linear_to_lab(sh->view + 3 * a, here);
+        smp__linear_to_lab(sh->lskin + 3 * a, skin);
         double have = skin[0] - here[0] - sh->texture_l;
         double f = 1.0 - (have > 0 ? have : 0) / need;
-        f = f < 0 ? 0 : f > 1 ? 1 : f;
-        cov->c[i] = (uint8_t)lrint(cov->c[i] * f);
+        share[a] = (uint8_t)lrint(255 * (f < 0 ? 0 : f > 1 ? 1 : f));
     }
+    for (size_t i = 0; i < (size_t)cov->gw * cov->gh; i++) {
+        size_t a = (size_t)((i / cov->gw) / k) * aw + (i % cov->gw) / k; /* its analysis cell */
+        cov->c[i] = (uint8_t)((cov->c[i] * share[a] + 127) / 255);
+    }
+    free(share);
     return SMP_OK;
 }

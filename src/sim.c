@@ -185,22 +185,19 @@ static double auto_density(smp_report *rep, const smp_shade *sh, const smp_param
 }
 
 /* Achieved density over the core, and the closest pair of dots. */
-static void measure_dots(smp_result *res, const smp_shade *sh, const smp_coverage *mask_cov, double ppm)
+static void measure_dots(smp_result *res, const smp_shade *sh, double ppm)
 {
     smp_report *rep = &res->report;
-    const double cell_mm = mask_cov->cell / ppm;
-    size_t core = 0, in_core = 0;
-    for (size_t i = 0; i < (size_t)mask_cov->gw * mask_cov->gh; i++)
-        core += mask_cov->c[i] == 255 && sh->dist_in && sh->dist_in[i] >= 3.0;
-    for (size_t i = 0; i < res->n_dots && core; i++) {
+    const smp_coverage *g = &sh->grid;
+    const double cell_mm = g->cell / ppm;
+    size_t in_core = 0;
+    for (size_t i = 0; i < res->n_dots && sh->core; i++) {
         size_t gx = (size_t)(res->dots[i].x_mm / cell_mm), gy = (size_t)(res->dots[i].y_mm / cell_mm);
-        if (gx < mask_cov->gw && gy < mask_cov->gh) {
-            size_t g = gy * mask_cov->gw + gx;
-            in_core += mask_cov->c[g] == 255 && sh->dist_in[g] >= 3.0;
-        }
+        if (gx < g->gw && gy < g->gh)
+            in_core += sh->core[gy * g->gw + gx];
     }
-    rep->core_area_cm2 = core * cell_mm * cell_mm / 100.0;
-    rep->core_density = core ? in_core / rep->core_area_cm2 : 0;
+    rep->core_area_cm2 = sh->core_cells * cell_mm * cell_mm / 100.0;
+    rep->core_density = sh->core_cells ? in_core / rep->core_area_cm2 : 0;
     /* Closest pair, through buckets of the sparsest possible spacing. */
     double best = INFINITY, bucket = 4 * smp__exclusion_mm(rep->density_used > 0 ? rep->density_used : 90);
     size_t bw = (size_t)(res->w_mm / bucket) + 1, bh = (size_t)(res->h_mm / bucket) + 1;
@@ -271,7 +268,7 @@ smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *p
     res->w_mm = photo->w / ppm;
     res->h_mm = photo->h / ppm;
 
-    smp_coverage cov = {0}, mask_cov = {0}, ref_cov = {0}, scar_cov = {0};
+    smp_coverage cov = {0}, ref_cov = {0}, scar_cov = {0};
     smp_shade sh = {0};
     smp_status st = smp__coverage_from_mask(&cov, mask, photo->w, photo->h, cell, photo->orientation,
                                             &res->notes, res->msg);
@@ -281,14 +278,6 @@ smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *p
         st = side_coverage(res, p->scars, photo, cell, "scar mask:", &scar_cov);
     if (st == SMP_OK)
         st = smp__shade_analyze(&sh, photo, &cov, p->reference ? &ref_cov : NULL, ppm, res->msg);
-    if (st == SMP_OK) { /* the mask as drawn, for measuring the core later */
-        mask_cov = cov;
-        mask_cov.c = malloc((size_t)cov.gw * cov.gh);
-        if (!mask_cov.c)
-            st = smp__fail(res->msg, SMP_ERR_NOMEM, "cannot copy the coverage");
-        else
-            memcpy(mask_cov.c, cov.c, (size_t)cov.gw * cov.gh);
-    }
 
     /* Pigment: given, a set dilution, or the dilution matching the hair. */
     float chosen[3];
@@ -319,7 +308,7 @@ smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *p
     rep->density_used = density;
     rep->dilution = dilution;
     if (st == SMP_OK && sh.have_reference)
-        st = smp__existing_hair_factor(&sh, &cov);
+        st = smp__existing_hair_factor(&sh, &cov, res->msg);
     if (st == SMP_OK)
         st = smp__shape_edge(&cov, p->edge, p->feather_mm, ppm, p->seed, res->msg);
     if (st == SMP_OK && cancelled(p, 0.1))
@@ -363,19 +352,18 @@ smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *p
         memcpy(rep->core_before, sh.core_before_lab, sizeof rep->core_before);
         rep->ref_cells = sh.ref_cells;
         rep->ref_accepted = sh.ref_accepted;
-        st = smp__core_tone(&sh, res->after, &mask_cov, ppm, rep->core_after, res->msg);
+        st = smp__core_tone(&sh, res->after, ppm, rep->core_after, res->msg);
         if (sh.have_reference) {
             rep->de_before = smp__delta_e2000(rep->core_before, rep->reference);
             rep->de_after = smp__delta_e2000(rep->core_after, rep->reference);
         }
     }
     if (st == SMP_OK)
-        measure_dots(res, &sh, &mask_cov, ppm);
+        measure_dots(res, &sh, ppm);
     if (st == SMP_OK && res->n_dots == 0)
         smp__note(&res->notes, "the mask selects nothing to treat: no dots placed");
     smp__shade_free(&sh);
     smp__coverage_free(&cov);
-    smp__coverage_free(&mask_cov);
     smp__coverage_free(&ref_cov);
     smp__coverage_free(&scar_cov);
     return finish(res, p, st);

@@ -44,9 +44,12 @@ void smp__coverage_free(smp_coverage *cov);
 
 /* What the photo says about shade (see shade.c). Colours are CIELAB (D65). */
 typedef struct smp_shade {
-    float *tone;          /* per coverage cell: mean linear RGB */
+    smp_coverage grid;    /* the analysis grid: coverage over cells of about 0.5 mm */
+    int k;                /* coverage cells per analysis cell, per side */
+    float *tone;          /* per analysis cell: mean linear RGB */
     float *view;          /* the same blurred to the viewing scale */
-    float *dist_out, *dist_in; /* mm to the treated / untreated area */
+    float *dist_out;      /* mm to the treated area */
+    uint8_t *core;        /* the fully treated core, 3 mm inside the mask */
     uint8_t *accept;      /* reference cells kept */
     float *lskin;         /* per cell: local bare skin (lightest within 2 mm) */
     double texture_l;     /* how far bare skin's view falls below its local skin (L) */
@@ -70,10 +73,10 @@ double smp__dilution_for_colour(const smp_shade *sh, const double target_lab[3])
 /* Predicted core tone with a fraction f of it covered by pigment. */
 void smp__predict_core(const smp_shade *sh, const float pig[3], double f, double lab[3]);
 /* The core's viewing-scale tone in another image of the same size. */
-smp_status smp__core_tone(const smp_shade *sh, const smp_image *img, const smp_coverage *cov,
-                          double px_per_mm, double lab[3], char *msg);
+smp_status smp__core_tone(const smp_shade *sh, const smp_image *img, double px_per_mm, double lab[3],
+                          char *msg);
 /* Lowers the coverage where hair already darkens the treated area. */
-smp_status smp__existing_hair_factor(const smp_shade *sh, smp_coverage *cov);
+smp_status smp__existing_hair_factor(const smp_shade *sh, smp_coverage *cov, char *msg);
 
 /* A sampled dot, in mm, with the exclusion radius it was placed with. */
 typedef struct smp_spt {
