@@ -18,8 +18,8 @@ PC_LDLIBS := $(shell pkg-config --libs $(PC_LIBS) 2>/dev/null || echo -lpng -ljp
 ifeq ($(OPENMP),1)
 OMPFLAGS := -fopenmp
 endif
-CFLAGS_ALL  = $(CSTD) $(OPT) $(WARN) $(OMPFLAGS) $(SAN) -MMD -MP -Iinclude -Isrc $(PC_CFLAGS) $(CFLAGS)
-LDLIBS_ALL  = $(OMPFLAGS) $(SAN) $(PC_LDLIBS) -lm $(LDFLAGS) $(LDLIBS)
+CFLAGS_ALL  = $(CSTD) $(OPT) $(WARN) $(OMPFLAGS) -pthread $(SAN) -MMD -MP -Iinclude -Isrc $(PC_CFLAGS) $(CFLAGS)
+LDLIBS_ALL  = $(OMPFLAGS) -pthread $(SAN) $(PC_LDLIBS) -lm $(LDFLAGS) $(LDLIBS)
 
 LIB_SRC  := $(wildcard src/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)

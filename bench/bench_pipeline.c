@@ -128,7 +128,7 @@ int main(int argc, char **argv)
             smp_image *after = smp_image_new();
             const float pig[1][3] = {{0.0242f, 0.0242f, 0.0242f}}; /* #2b2b2b */
             if (smp__image_to_rgb(photo, after) != SMP_OK ||
-                smp__render(after, dots, pts.n, ppm, pig, 1, 0, fmax(0.3, 0.015 * ppm), msg) != SMP_OK)
+                smp__render(after, dots, pts.n, ppm, pig, 1, 0, fmax(0.3, 0.015 * ppm), 0, msg) != SMP_OK)
                 die("render", msg);
             double d = now();
             smp_result *res = smp_result_new();

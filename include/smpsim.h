@@ -51,6 +51,9 @@ typedef int (*smp_progress_fn)(void *user, double fraction);
 
 smp_params *smp_params_new(void); /* defaults from SMP-FACTS.md; NULL if out of memory */
 void smp_params_free(smp_params *p);
+/* A copy with every setting (borrowed images and the progress callback
+ * are shared, not copied); NULL if out of memory. */
+smp_params *smp_params_clone(const smp_params *p);
 const char *smp_params_message(const smp_params *p);
 
 /* Each setter validates its value; on SMP_ERR_ARG the old value is kept and
@@ -91,6 +94,9 @@ smp_status smp_params_set_scars(smp_params *p, const smp_image *scars);
 #define SMP_MAX_LAYERS 8
 smp_status smp_params_set_layers(smp_params *p, const double *cumulative_percent, int n);
 smp_status smp_params_set_progress(smp_params *p, smp_progress_fn fn, void *user);
+/* Threads one call may use (0 = OpenMP's default). The output bytes do not
+ * depend on it; it lets a caller running calls in parallel share the cores. */
+smp_status smp_params_set_threads(smp_params *p, int threads);
 
 uint64_t smp_params_seed(const smp_params *p);
 double smp_params_density(const smp_params *p);
@@ -141,6 +147,12 @@ int smp_image_orientation(const smp_image *img);         /* EXIF orientation app
 /* The ICC profile carried with the pixels, or NULL. */
 const uint8_t *smp_image_icc(const smp_image *img, size_t *size);
 smp_status smp_image_set_icc(smp_image *img, const void *profile, size_t size);
+
+/* Writes len bytes to path atomically (a temporary file renamed into
+ * place); refuses an existing file unless overwrite. On failure, err (if
+ * not NULL, err_len bytes) says why. For reports and other text outputs. */
+smp_status smp_write_file_atomic(const char *path, const void *data, size_t len, int overwrite, char *err,
+                                 size_t err_len);
 
 /* ---------------------------------------------------------------- simulate */
 

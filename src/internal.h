@@ -48,6 +48,7 @@ struct smp_params {
     uint64_t max_pixels;
     int jpeg_quality;
     int overwrite;
+    int threads;          /* 0: OpenMP's default */
     int n_layers;
     double layers[SMP_MAX_LAYERS]; /* cumulative % of the density, rising, last one 100 */
     int density_auto;     /* choose the density for a tone match */
@@ -65,6 +66,10 @@ struct smp_params {
 
 /* Formats into msg (may be NULL) and returns status, so a failure is one line. */
 smp_status smp__fail(char *msg, smp_status status, const char *fmt, ...) SMP_PRINTF(3, 4);
+
+/* Threads for a parallel region: want if positive, else OpenMP's default
+ * (1 without OpenMP). */
+int smp__threads(int want);
 
 /* Overflow-checked size arithmetic; false on overflow. */
 bool smp__mul(size_t a, size_t b, size_t *out);

@@ -189,3 +189,29 @@ smp_status smp_image_write_file(smp_image *img, const char *path, const smp_para
         return smp__fail(img->msg, SMP_ERR_ARG, "unknown output type; name it .png, .jpg or .jpeg");
     return smp__atomic_write(path, params ? params->overwrite : 0, emit_image, &o, img->msg);
 }
+
+typedef struct bytes_out {
+    const void *data;
+    size_t len;
+} bytes_out;
+
+static smp_status emit_bytes(FILE *f, const void *ctx, char *msg)
+{
+    const bytes_out *b = ctx;
+    (void)msg;
+    fwrite(b->data, 1, b->len, f); /* errors surface at fflush/fclose in smp__atomic_write */
+    return SMP_OK;
+}
+
+smp_status smp_write_file_atomic(const char *path, const void *data, size_t len, int overwrite, char *err,
+                                 size_t err_len)
+{
+    if (!path || (!data && len))
+        return SMP_ERR_ARG;
+    char msg[SMP_MSG_LEN] = "";
+    bytes_out b = {data, len};
+    smp_status st = smp__atomic_write(path, overwrite, emit_bytes, &b, msg);
+    if (st != SMP_OK && err && err_len)
+        snprintf(err, err_len, "%s", msg);
+    return st;
+}

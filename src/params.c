@@ -28,6 +28,14 @@ smp_params *smp_params_new(void)
 
 void smp_params_free(smp_params *p) { free(p); }
 
+smp_params *smp_params_clone(const smp_params *p)
+{
+    smp_params *c = p ? malloc(sizeof *c) : NULL;
+    if (c)
+        *c = *p;
+    return c;
+}
+
 const char *smp_params_message(const smp_params *p) { return p ? p->msg : "no params"; }
 
 static smp_status check_range(smp_params *p, const char *what, double v, double lo, double hi,
@@ -206,6 +214,16 @@ int smp_params_layers(const smp_params *p, double *cumulative_percent)
     if (cumulative_percent)
         memcpy(cumulative_percent, p->layers, (size_t)p->n_layers * sizeof *p->layers);
     return p->n_layers;
+}
+
+smp_status smp_params_set_threads(smp_params *p, int threads)
+{
+    if (!p)
+        return SMP_ERR_ARG;
+    if (threads < 0 || threads > 1024)
+        return smp__fail(p->msg, SMP_ERR_ARG, "threads %d is outside 0..1024", threads);
+    p->threads = threads;
+    return SMP_OK;
 }
 
 smp_status smp_params_set_progress(smp_params *p, smp_progress_fn fn, void *user)

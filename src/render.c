@@ -148,7 +148,7 @@ static void draw_dot(const render_ctx *c, const pdot *d, int y0, int y1)
 
 smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm,
                        const float pigment_lin[][3], int n_pigments, int max_layer, double sigma_px,
-                       char *msg)
+                       int threads, char *msg)
 {
     if (n == 0 || n_pigments < 1)
         return SMP_OK;
@@ -207,7 +207,9 @@ smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm,
             list[fill[b]++] = (uint32_t)i;
     }
 
-    SMP_OMP(omp parallel for schedule(dynamic, 1))
+    const int nt = smp__threads(threads);
+    (void)nt; /* unused without OpenMP */
+    SMP_OMP(omp parallel for schedule(dynamic, 1) num_threads(nt))
     for (int b = 0; b < nb; b++) {
         int y0 = b * BAND, y1 = y0 + BAND - 1 < h ? y0 + BAND - 1 : h - 1;
         for (size_t k = start[b]; k < start[b + 1]; k++)

@@ -84,6 +84,7 @@ typedef struct sampler {
     tile *tiles;
     uint8_t *least;        /* per coverage cell: least coverage within r_max */
     uint8_t *crange;       /* per grid cell: least and most coverage in it */
+    int threads;           /* OpenMP threads for the tile loops */
     double cov_scale;      /* coverage px per mm */
 } sampler;
 
@@ -413,7 +414,9 @@ static void tile_start(sampler *s, tile *t)
 #define FOR_COLOUR(s, colour, body)                                                        \
     do {                                                                                   \
         long n_t_ = (long)(s)->tiles_x * (s)->tiles_y;                                      \
-        SMP_OMP(omp parallel for schedule(dynamic, 1))                                     \
+        const int nt_ = (s)->threads;                                                      \
+        (void)nt_;                                                                         \
+        SMP_OMP(omp parallel for schedule(dynamic, 1) num_threads(nt_))                    \
         for (long i_ = 0; i_ < n_t_; i_++) {                                               \
             uint32_t tx_ = (uint32_t)(i_ % (s)->tiles_x), ty_ = (uint32_t)(i_ / (s)->tiles_x); \
             if ((int)((tx_ & 1) | (ty_ & 1) << 1) != (colour))                            \
@@ -483,6 +486,7 @@ static smp_status setup(sampler *s, const smp_sample_in *in, char *msg)
     s->s = s->r_min * SMP_SQRT1_2;
     s->r_full_q = radius_q(s, 255);
     s->cov_scale = in->cov_px_per_mm;
+    s->threads = smp__threads(in->threads);
     double gw = ceil(in->w_mm / s->s), gh = ceil(in->h_mm / s->s);
     size_t cells;
     if (gw * gh > 4e9 || !smp__mul((size_t)gw, (size_t)gh, &cells) ||

@@ -318,7 +318,7 @@ smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *p
         st = sample_layers(res, p,
                            (smp_sample_in){.x0_mm = box[0], .y0_mm = box[1], .w_mm = box[2] - box[0],
                                            .h_mm = box[3] - box[1], .cov = &cov, .cov_px_per_mm = ppm,
-                                           .seed = p->seed},
+                                           .seed = p->seed, .threads = p->threads},
                            density, p->scars ? &scar_cov : NULL, ppm);
     if (st == SMP_OK && cancelled(p, 0.4))
         st = smp__fail(res->msg, SMP_ERR_CANCELLED, "cancelled");
@@ -342,7 +342,7 @@ smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *p
         double sigma = spread * ppm;
         st = smp__render(res->after, res->dots, res->n_dots, ppm, (const float(*)[3])pigments,
                          p->n_layers + 1, p->show_session, sigma < MIN_SIGMA_PX ? MIN_SIGMA_PX : sigma,
-                         res->msg);
+                         p->threads, res->msg);
     }
     if (st == SMP_OK && sh.core_cells) {
         memcpy(rep->skin, sh.skin_lab, sizeof rep->skin);
@@ -401,7 +401,8 @@ smp_status smp_points(smp_result *res, const smp_params *p, double w_mm, double 
         st = sample_layers(res, p,
                            (smp_sample_in){.x0_mm = box[0], .y0_mm = box[1], .w_mm = box[2] - box[0],
                                            .h_mm = box[3] - box[1], .cov = density_map ? &cov : NULL,
-                                           .cov_px_per_mm = map_px_per_mm, .seed = p->seed},
+                                           .cov_px_per_mm = map_px_per_mm, .seed = p->seed,
+                                           .threads = p->threads},
                            p->density, NULL, 1.0);
     smp__coverage_free(&cov);
     return finish(res, p, st);

@@ -101,6 +101,7 @@ typedef struct smp_sample_in {
     uint8_t layer;
     const smp_spt *existing;   /* earlier layers' dots, respected, not output */
     size_t n_existing;
+    int threads;               /* 0: OpenMP's default */
 } smp_sample_in;
 
 /* Variable-density maximal Poisson-disk dots (see sample.c). */
@@ -117,7 +118,7 @@ double smp__exclusion_mm(double density_cm2);
  * (0 = all). */
 smp_status smp__render(smp_image *rgb, const smp_dot *dots, size_t n, double px_per_mm,
                        const float pigment_lin[][3], int n_pigments, int max_layer, double sigma_px,
-                       char *msg);
+                       int threads, char *msg);
 
 /* The look (look.c). Feathers the coverage in the edge style. */
 smp_status smp__shape_edge(smp_coverage *cov, smp_edge edge, double feather_mm, double px_per_mm,

@@ -2,6 +2,19 @@
 #include "internal.h"
 
 #include <stdio.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+int smp__threads(int want)
+{
+#ifdef _OPENMP
+    return want > 0 ? want : omp_get_max_threads();
+#else
+    (void)want;
+    return 1;
+#endif
+}
 
 const char *smp_version(void) { return "0.1.0"; }
 

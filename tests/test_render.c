@@ -51,7 +51,7 @@ static void check_ink(float r, double tolerance)
     dots d;
     dots_grid(&d, 18, 18, 10, r, 0.8f);
     char msg[SMP_MSG_LEN];
-    assert_int_equal(smp__render(img, d.d, d.n, 1.0, BLACK, 1, 0, 0.3, msg), SMP_OK);
+    assert_int_equal(smp__render(img, d.d, d.n, 1.0, BLACK, 1, 0, 0.3, 0, msg), SMP_OK);
     double want = d.n * SMP_PI * r * r * 0.8;
     double got = ink(img);
     print_message("r = %.2f px: ink %.2f px², disc area x opacity %.2f px² (%.2f %%)\n", r, got, want,
@@ -88,7 +88,7 @@ static void test_untouched_pixels_keep_bytes(void **state)
     memcpy(smp_image_data(orig), smp_image_cdata(img), 120 * 90 * 3);
     smp_dot one = {60.3, 45.6, 2.4, 0.9f, 0};
     char msg[SMP_MSG_LEN];
-    assert_int_equal(smp__render(img, &one, 1, 1.0, BLACK, 1, 0, 0.3, msg), SMP_OK);
+    assert_int_equal(smp__render(img, &one, 1, 1.0, BLACK, 1, 0, 0.3, 0, msg), SMP_OK);
     const uint8_t *a = smp_image_cdata(img), *b = smp_image_cdata(orig);
     int changed = 0;
     for (int y = 0; y < 90; y++)
@@ -119,7 +119,7 @@ static void test_thread_count_does_not_change_bytes(void **state)
         assert_int_equal(smp_image_alloc(img, 300, 300, 3), SMP_OK);
         fill_photo(img, 9);
         char msg[SMP_MSG_LEN];
-        assert_int_equal(smp__render(img, d.d, d.n, 1.0, BLACK, 1, 0, 0.3, msg), SMP_OK);
+        assert_int_equal(smp__render(img, d.d, d.n, 1.0, BLACK, 1, 0, 0.3, 0, msg), SMP_OK);
         if (!ref)
             ref = img;
         else {

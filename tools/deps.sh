@@ -15,9 +15,16 @@ have_header jpeglib.h || missing="$missing libjpeg-dev"
 if [ "$want" = test ]; then
     have_pc cmocka || have_header cmocka.h 2>/dev/null || missing="$missing libcmocka-dev"
 fi
+root_apt=0
+[ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && root_apt=1
+# Optional: GNU parallel runs the README's multi-machine batch line in the
+# CLI tests, which skip that check without it.
+if [ "$want" = test ] && [ "$root_apt" = 1 ] && ! parallel --version 2>/dev/null | grep -q 'GNU parallel'; then
+    missing="$missing parallel"
+fi
 [ -z "$missing" ] && exit 0
 
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+if [ "$root_apt" = 1 ]; then
     echo "smpsim: installing$missing" >&2
     export DEBIAN_FRONTEND=noninteractive
     # shellcheck disable=SC2086

@@ -35,6 +35,20 @@ enum {
     {"opacity", required_argument, NULL, CLI_OPT_OPACITY},         \
     {"seed", required_argument, NULL, CLI_OPT_SEED},               \
     {"layers", required_argument, NULL, CLI_OPT_LAYERS}
+/* The look and output options render, preview and batch share. */
+#define CLI_LOOK_OPTIONS                                           \
+    {"px-per-mm", required_argument, NULL, CLI_OPT_PPM},           \
+    {"feather", required_argument, NULL, CLI_OPT_FEATHER},         \
+    {"pigment", required_argument, NULL, CLI_OPT_PIGMENT},         \
+    {"quality", required_argument, NULL, CLI_OPT_QUALITY},         \
+    {"max-pixels", required_argument, NULL, CLI_OPT_MAXPX},        \
+    {"dilution", required_argument, NULL, CLI_OPT_DILUTION},       \
+    {"edge", required_argument, NULL, CLI_OPT_EDGE},               \
+    {"age", required_argument, NULL, CLI_OPT_AGE},                 \
+    {"cast", required_argument, NULL, CLI_OPT_CAST},               \
+    {"sessions", required_argument, NULL, CLI_OPT_SESSIONS},       \
+    {"session-split", required_argument, NULL, CLI_OPT_LAYERS},    \
+    {"session", required_argument, NULL, CLI_OPT_SESSION}
 /* Applies a CLI_OPT_* option to p; prints the problem and returns 0 when
  * the value is bad or c is not such an option (getopt's '?'). */
 int cli_param_option(int c, const char *value, smp_params *p);
@@ -54,5 +68,6 @@ void cli_die_of_signal(void);
 
 int cmd_render(int argc, char **argv, int preview);
 int cmd_points(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
 
 #endif

@@ -15,10 +15,11 @@ static void usage(FILE *f)
           "  preview PHOTO MASK -o OUT   before and after together, labelled\n"
           "  render  PHOTO MASK -o OUT   the after image alone\n"
           "  points  -o DOTS.csv|.svg    the dots alone over an area in mm\n"
+          "  batch   DIR -o OUTDIR       every photo of a folder, in parallel, with a report\n"
           "  version                     library version and build features\n"
           "\n"
           "'smpsim COMMAND --help' describes each command's options.\n"
-          "Exit codes: 0 ok, 1 usage, 2 bad input, 3 output error.\n",
+          "Exit codes: 0 ok, 1 usage, 2 bad input, 3 output error, 4 some of a batch failed.\n",
           f);
 }
 
@@ -37,6 +38,8 @@ int main(int argc, char **argv)
         return cmd_render(argc - 1, argv + 1, 0);
     if (!strcmp(cmd, "preview"))
         return cmd_render(argc - 1, argv + 1, 1);
+    if (!strcmp(cmd, "batch"))
+        return cmd_batch(argc - 1, argv + 1);
     if (!strcmp(cmd, "points"))
         return cmd_points(argc - 1, argv + 1);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

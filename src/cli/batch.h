@@ -1,0 +1,57 @@
+/* smpsim batch: the list of work (batch_scan.c) and its running (cmd_batch.c). */
+#ifndef SMP_BATCH_H
+#define SMP_BATCH_H
+
+#include "cli.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum item_status { ITEM_PENDING, ITEM_OK, ITEM_FAILED, ITEM_SKIPPED, ITEM_UP_TO_DATE, ITEM_CANCELLED } item_status;
+
+/* One photo of the batch. Paths are relative to the input (photo, mask)
+ * or output (out) folder; a manifest row may set a few parameters. */
+typedef struct item {
+    char *photo, *mask, *out;
+    int mask_is_path;    /* mask came from --masks: a path as given, not under the input */
+    double density;      /* 0: the command line's */
+    int density_auto;    /* -1: the command line's */
+    uint64_t seed;       /* derived from the global seed and the photo's path */
+    int has_seed;        /* the manifest gave it */
+    item_status status;
+    char error[1024];
+    char outputs[2][1024];
+    double seconds;
+    size_t dots;
+    double density_used, de_before, de_after;
+    int have_tone;
+} item;
+
+typedef struct item_list {
+    item *v;
+    size_t n, cap;
+} item_list;
+
+typedef struct scan_opts {
+    const char *input;       /* the input folder */
+    const char *masks;       /* --masks DIR, or NULL */
+    const char *skip;        /* a folder not to scan (the output, if inside), or NULL */
+    int follow_symlinks;
+} scan_opts;
+
+/* Walks the input folder in sorted order and pairs each photo with its
+ * mask (NAME.mask.png, NAME_mask.png, or --masks DIR/NAME.png); photos
+ * without one are listed as skipped with the reason. 0 on success, else an
+ * exit code after printing why. */
+int scan_folder(const scan_opts *o, item_list *out);
+/* Reads a manifest CSV (photo,mask[,output][,density][,seed], header
+ * optional) into the list; malformed rows are refused with their line. */
+int read_manifest(const char *path, const scan_opts *o, item_list *out);
+void items_free(item_list *l);
+
+/* A relative path is safe when it is not absolute and has no ".." part. */
+int safe_relative(const char *rel);
+/* 64-bit FNV-1a of a string, then mixed: stable across machines and runs. */
+uint64_t path_hash(const char *s);
+
+#endif
