@@ -114,6 +114,32 @@ if [ -f "$real" ]; then
     "$dir/bench_pipeline" "$real" "${real%.jpg}.mask.png" 15 1 "$threads"
 fi
 
+# --- batch: photos/s on a folder of generated 12 MP photos, 1 and 2 jobs
+nb=100
+[ "${SMPSIM_BENCH_QUICK:-0}" = 1 ] && nb=20
+bdir="$dir/batch-in"
+if [ ! -f "$bdir/p$nb.jpg" ]; then
+    rm -rf "$bdir" && mkdir -p "$bdir"
+    for i in $(seq 1 "$nb"); do
+        ln -f "$photo" "$bdir/p$i.jpg" && ln -f "$mask" "$bdir/p$i.mask.png"
+    done
+fi
+echo
+echo "== batch: $nb photos of 12 MP (hard links to one generated photo; each gets its own seed)"
+echo
+echo "| jobs | seconds | photos/s | peak RSS MB | speedup |"
+echo "|---|---|---|---|---|"
+t1=""
+for j in 1 2; do
+    rm -rf "$dir/batch-out"
+    /usr/bin/time -f "%e %M" -o "$dir/time.txt" "$build/smpsim" batch "$bdir" -o "$dir/batch-out" --jobs "$j" \
+        --px-per-mm 15 >/dev/null 2>&1 || { echo "| $j | failed | | | |"; continue; }
+    set -- $(cat "$dir/time.txt")
+    [ -z "$t1" ] && t1=$1
+    awk -v j="$j" -v s="$1" -v m="$2" -v n="$nb" -v t1="$t1" \
+        'BEGIN { printf "| %d | %.2f | %.2f | %d | %.2fx |\n", j, s, n / s, m / 1024, t1 / s }'
+done
+
 timed() { # wall seconds and peak RSS of a whole command
     /usr/bin/time -f "%e %M" -o "$dir/time.txt" "$@" >/dev/null 2>&1 || { echo "failed"; return; }
     set -- $(cat "$dir/time.txt")
