@@ -285,6 +285,14 @@ if command -v parallel >/dev/null 2>&1 && parallel --version 2>/dev/null | grep 
 else
     echo "cli: GNU parallel not installed; skipping its check (apt-get install parallel)"
 fi
+# On a terminal, a progress bar; off one, silence (the runs above print nothing to stdout).
+if command -v script >/dev/null 2>&1; then
+    script -qec "'$smp' batch '$B/in' -o '$B/tty' --jobs 1" /dev/null >"$tmp/tty.txt" 2>&1
+    if grep -q 'photos/s' "$tmp/tty.txt" && grep -q 'ETA' "$tmp/tty.txt" && grep -q 'failed 2' "$tmp/tty.txt"; then ok
+    else bad "no progress bar on a terminal: $(tail -c 300 "$tmp/tty.txt")"; fi
+fi
+"$smp" batch "$B/in" -o "$B/quiet" >"$tmp/quiet.txt" 2>/dev/null
+if [ ! -s "$tmp/quiet.txt" ]; then ok; else bad "batch printed to stdout off a terminal"; fi
 # Links that leave the input folder are followed only when asked.
 "$smp" batch "$B/in" -o "$B/follow" --follow-symlinks 2>/dev/null
 if [ -f "$B/follow/link/outside.after.jpg" ]; then ok; else bad "--follow-symlinks did not follow"; fi

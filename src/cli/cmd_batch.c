@@ -475,7 +475,9 @@ int cmd_batch(int argc, char **argv)
     }
     b.input = so.input = argv[optind];
     so.skip = b.output;
-    if (mkdir(b.output, 0755) != 0 && errno != EEXIST) {
+    char probe[4096];
+    snprintf(probe, sizeof probe, "%s/.", b.output);
+    if (make_parents(probe) != 0 || (mkdir(b.output, 0755) != 0 && errno != EEXIST)) {
         cli_error(b.output, "cannot create the output folder: %s", strerror(errno));
         smp_params_free(p);
         return EXIT_OUTPUT;
