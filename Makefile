@@ -34,7 +34,7 @@ GEN      := $(BUILD)/tools/gen_scalp
 BENCH    := $(BUILD)/bench/bench_pipeline $(BUILD)/bench/bench_sampler $(BUILD)/bench/bench_render \
             $(BUILD)/bench/bridson
 
-.PHONY: docs all demo test check-deps check-test-deps sanitize bench install clean samples font
+.PHONY: corpus fuzz fuzz-build docs all demo test check-deps check-test-deps sanitize bench install clean samples font
 
 all: check-deps $(BIN) $(LIB)
 
@@ -76,6 +76,45 @@ $(BUILD)/tools/strip: tools/strip.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $< $(LIB) $(LDLIBS_ALL) -o $@
 
+# Fuzz targets (fuzz/): as plain programs they replay the corpus and the kept
+# crashers in `make test`; `make fuzz` builds them with libFuzzer (clang) and
+# runs each FUZZ_SECONDS.
+FUZZ_TARGETS := image mask manifest args
+FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
+CLI_LIB_OBJ  := $(filter-out $(BUILD)/src/cli/main.o,$(CLI_OBJ))
+FUZZ_SECONDS ?= 600
+
+$(BUILD)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/driver.h $(CLI_LIB_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Isrc/cli $< $(CLI_LIB_OBJ) $(LIB) $(LDLIBS_ALL) -o $@
+
+corpus: $(LIB)
+	@mkdir -p $(BUILD)/fuzz
+	$(CC) $(CFLAGS_ALL) fuzz/mkcorpus.c $(LIB) $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka) \
+	    $(LDLIBS_ALL) -o $(BUILD)/fuzz/mkcorpus
+	$(BUILD)/fuzz/mkcorpus fuzz/corpus
+
+FUZZ_FLAGS := -fsanitize=address,undefined
+fuzz-build: check-test-deps
+	$(MAKE) --no-print-directory CC=clang OPENMP=0 BUILD=build/fuzzlib OPT="-O1 -g" \
+	    SAN="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" build/fuzzlib/libsmpsim.a $(patsubst $(BUILD)/%,build/fuzzlib/%,$(CLI_LIB_OBJ))
+	@mkdir -p build/fuzz-run
+	for t in $(FUZZ_TARGETS); do \
+	    clang -std=c11 -D_DEFAULT_SOURCE -O1 -g -DSMP_LIBFUZZER $(FUZZ_FLAGS) -fsanitize=fuzzer -pthread \
+	        -Iinclude -Isrc -Isrc/cli $(PC_CFLAGS) fuzz/fuzz_$$t.c \
+	        $(patsubst $(BUILD)/%,build/fuzzlib/%,$(CLI_LIB_OBJ)) build/fuzzlib/libsmpsim.a $(PC_LDLIBS) -lm \
+	        -o build/fuzz-run/fuzz_$$t || exit 1; \
+	done
+
+fuzz: fuzz-build
+	for t in $(FUZZ_TARGETS); do \
+	    mkdir -p build/fuzz-run/corpus_$$t build/fuzz-run/crashes_$$t; \
+	    build/fuzz-run/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 \
+	        -artifact_prefix=build/fuzz-run/crashes_$$t/ build/fuzz-run/corpus_$$t fuzz/corpus/$$t \
+	        2>build/fuzz-run/$$t.log; \
+	    tail -3 build/fuzz-run/$$t.log; \
+	done
+
 # The README's pictures, made by the tool from scenes the project makes.
 docs: all $(GEN) $(BUILD)/tools/strip
 	$(BIN) preview samples/scalp.jpg samples/scalp.mask.png --px-per-mm 8 -o docs/sample-preview.jpg --force
@@ -104,12 +143,12 @@ $(SERIAL_BIN): FORCE
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/serial OPENMP=0 $(BUILD)/serial/smpsim
 endif
 
-test: check-test-deps all $(TESTS) $(IMGTOOL) $(GEN) $(SERIAL_BIN)
+test: check-test-deps all $(TESTS) $(IMGTOOL) $(GEN) $(SERIAL_BIN) $(FUZZ_REPLAY)
 	@SMPSIM_SERIAL_BIN=$(SERIAL_BIN) tests/run.sh $(BUILD)
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize: check-test-deps
-	$(MAKE) BUILD=build/san OPT="-O1 -g -fno-omit-frame-pointer" \
+	SMPSIM_NO_VLIMIT=1 $(MAKE) BUILD=build/san OPT="-O1 -g -fno-omit-frame-pointer" \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
 
 bench: all $(BENCH) $(GEN)

@@ -27,6 +27,16 @@ static const char *other_format(const uint8_t *d, size_t n)
     return NULL;
 }
 
+/* An ICC profile whose header matches its length and signature. */
+static bool icc_plausible(const uint8_t *p, size_t n)
+{
+    if (n < 132 || memcmp(p + 36, "acsp", 4) != 0)
+        return false;
+    uint32_t size = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+    uint32_t tags = (uint32_t)p[128] << 24 | (uint32_t)p[129] << 16 | (uint32_t)p[130] << 8 | p[131];
+    return size == n && tags <= (n - 132) / 12;
+}
+
 smp_status smp_image_read_memory(smp_image *img, const void *data, size_t size, uint64_t max_pixels)
 {
     if (!img || (!data && size))
@@ -51,6 +61,8 @@ smp_status smp_image_read_memory(smp_image *img, const void *data, size_t size, 
     }
     if (st == SMP_OK)
         st = smp__image_orient(img, smp__exif_orientation(exif, exif_len));
+    if (st == SMP_OK && img->icc && !icc_plausible(img->icc, img->icc_len))
+        smp_image_set_icc(img, NULL, 0); /* a profile that lies about itself is dropped, not carried */
     free(exif);
     return st;
 }

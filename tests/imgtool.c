@@ -3,7 +3,10 @@
  *   imgtool same A B                  exit 0 if the decoded pixels are identical
  *   imgtool outside-same A B MASK R   exit 0 if pixels farther than R px from
  *                                     every non-black mask pixel are identical
- *   imgtool exif-jpeg W H TAG OUT     writes a JPEG whose EXIF orientation is TAG
+ *   imgtool exif-jpeg W H TAG OUT [IFD ICC_CLAIM]
+ *                                     writes a JPEG whose EXIF orientation is TAG (IFD0
+ *                                     at IFD), with an ICC profile claiming ICC_CLAIM bytes
+ *   imgtool huge-png OUT              a valid 1x1 PNG relabelled 100000 x 100000
  *   imgtool paint OUT W H X0 Y0 X1 Y1 writes a grey PNG, white in the box */
 #include "smpsim.h"
 
@@ -60,10 +63,17 @@ static int outside_same(const smp_image *a, const smp_image *b, const smp_image 
     return changed ? 1 : 0;
 }
 
-static int exif_jpeg(int w, int h, int tag, const char *out)
+/* A JPEG with an EXIF orientation tag (IFD0 at ifd, 8 when valid) and,
+ * when icc_claim > 0, an ICC profile whose header claims that many bytes
+ * while only 200 follow. */
+static int exif_jpeg(int w, int h, int tag, const char *out, uint32_t ifd, uint32_t icc_claim)
 {
     uint8_t exif[6 + 26] = "Exif\0\0II*\0\x08\0\0\0\x01\0\x12\x01\x03\0\x01\0\0\0";
     exif[6 + 18] = (uint8_t)tag;
+    exif[6 + 4] = (uint8_t)ifd;
+    exif[6 + 5] = (uint8_t)(ifd >> 8);
+    exif[6 + 6] = (uint8_t)(ifd >> 16);
+    exif[6 + 7] = (uint8_t)(ifd >> 24);
     FILE *f = fopen(out, "wb");
     if (!f)
         return 3;
@@ -79,6 +89,16 @@ static int exif_jpeg(int w, int h, int tag, const char *out)
     jpeg_set_defaults(&c);
     jpeg_start_compress(&c, TRUE);
     jpeg_write_marker(&c, JPEG_APP0 + 1, exif, sizeof exif);
+    if (icc_claim) {
+        uint8_t icc[200] = {0};
+        icc[0] = (uint8_t)(icc_claim >> 24);
+        icc[1] = (uint8_t)(icc_claim >> 16);
+        icc[2] = (uint8_t)(icc_claim >> 8);
+        icc[3] = (uint8_t)icc_claim;
+        memcpy(icc + 16, "RGB XYZ ", 8);
+        memcpy(icc + 36, "acsp", 4);
+        jpeg_write_icc_profile(&c, icc, sizeof icc);
+    }
     uint8_t *row = malloc((size_t)w * 3);
     for (int y = 0; y < h; y++) {
         for (int x = 0; x < w * 3; x++)
@@ -89,6 +109,47 @@ static int exif_jpeg(int w, int h, int tag, const char *out)
     jpeg_destroy_compress(&c);
     free(row);
     return fclose(f) ? 3 : 0;
+}
+
+static uint32_t crc32_png(const uint8_t *p, size_t n)
+{
+    uint32_t c = 0xFFFFFFFFu;
+    for (size_t i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++)
+            c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    }
+    return c ^ 0xFFFFFFFFu;
+}
+
+static int huge_png(const char *out)
+{
+    smp_image *img = smp_image_new();
+    smp_params *p = smp_params_new();
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp.png", out);
+    smp_params_set_overwrite(p, 1);
+    if (smp_image_alloc(img, 1, 1, 3) != SMP_OK || smp_image_write_file(img, tmp, p) != SMP_OK)
+        return 3;
+    FILE *f = fopen(tmp, "rb");
+    uint8_t buf[4096];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    remove(tmp);
+    const uint8_t dims[8] = {0, 1, 0x86, 0xA0, 0, 1, 0x86, 0xA0}; /* 100000 x 100000 */
+    memcpy(buf + 16, dims, 8);
+    uint32_t crc = crc32_png(buf + 12, 17);
+    buf[29] = (uint8_t)(crc >> 24);
+    buf[30] = (uint8_t)(crc >> 16);
+    buf[31] = (uint8_t)(crc >> 8);
+    buf[32] = (uint8_t)crc;
+    f = fopen(out, "wb");
+    if (!f || fwrite(buf, 1, n, f) != n)
+        return 3;
+    fclose(f);
+    smp_params_free(p);
+    smp_image_free(img);
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -117,8 +178,12 @@ int main(int argc, char **argv)
         smp_image_free(m);
         return rc;
     }
-    if (argc == 6 && !strcmp(argv[1], "exif-jpeg"))
-        return exif_jpeg(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), argv[5]);
+    if ((argc == 6 || argc == 8) && !strcmp(argv[1], "exif-jpeg"))
+        return exif_jpeg(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), argv[5],
+                         argc == 8 ? (uint32_t)strtoul(argv[6], NULL, 10) : 8,
+                         argc == 8 ? (uint32_t)strtoul(argv[7], NULL, 10) : 0);
+    if (argc == 3 && !strcmp(argv[1], "huge-png"))
+        return huge_png(argv[2]);
     if (argc == 9 && !strcmp(argv[1], "paint")) {
         smp_image *img = smp_image_new();
         int w = atoi(argv[3]), h = atoi(argv[4]);

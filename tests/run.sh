@@ -10,5 +10,11 @@ for t in "$build"/tests/test_*; do
     if "$t"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: $t"; fi
 done
 if tests/cli.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/cli.sh"; fi
+# Fuzz corpora and kept crashers, replayed: none may crash (sanitizers abort).
+for t in "$build"/fuzz/replay_*; do
+    [ -x "$t" ] || continue
+    name=${t##*/replay_}
+    if "$t" "fuzz/corpus/$name" "tests/data/bad/$name"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: $t"; fi
+done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

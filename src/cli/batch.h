@@ -47,6 +47,8 @@ int scan_folder(const scan_opts *o, item_list *out);
 /* Reads a manifest CSV (photo,mask[,output][,density][,seed], header
  * optional) into the list; malformed rows are refused with their line. */
 int read_manifest(const char *path, const scan_opts *o, item_list *out);
+/* The same from an open stream; path only names it in messages. */
+int read_manifest_stream(FILE *f, const char *path, const scan_opts *o, item_list *out);
 void items_free(item_list *l);
 
 /* A relative path is safe when it is not absolute and has no ".." part. */

@@ -295,6 +295,13 @@ int read_manifest(const char *path, const scan_opts *o, item_list *out)
         cli_error(path, "cannot open: %s", strerror(errno));
         return EXIT_INPUT;
     }
+    int rc = read_manifest_stream(f, path, o, out);
+    fclose(f);
+    return rc;
+}
+
+int read_manifest_stream(FILE *f, const char *path, const scan_opts *o, item_list *out)
+{
     char line[8192];
     int lineno = 0, rc = 0;
     int col_output = 2, col_density = 3, col_seed = 4, ncols = 5; /* positional, unless a header */
@@ -378,6 +385,5 @@ int read_manifest(const char *path, const scan_opts *o, item_list *out)
             rc = EXIT_INPUT;
         (void)o;
     }
-    fclose(f);
     return rc;
 }

@@ -533,10 +533,9 @@ int cmd_batch(int argc, char **argv)
     if (b.tty && !b.jsonl)
         draw_progress(&b, 1);
     pthread_mutex_destroy(&b.lock);
-    size_t failed = 0, skipped = 0;
+    size_t failed = 0;
     for (size_t i = 0; i < b.items.n; i++) {
         failed += b.items.v[i].status == ITEM_FAILED;
-        skipped += b.items.v[i].status == ITEM_SKIPPED;
         if (b.items.v[i].status == ITEM_FAILED)
             cli_error(NULL, "%s", b.items.v[i].error);
     }
