@@ -34,7 +34,7 @@ GEN      := $(BUILD)/tools/gen_scalp
 BENCH    := $(BUILD)/bench/bench_pipeline $(BUILD)/bench/bench_sampler $(BUILD)/bench/bench_render \
             $(BUILD)/bench/bridson
 
-.PHONY: corpus fuzz fuzz-build docs all demo test check-deps check-test-deps sanitize bench install clean samples font
+.PHONY: analyze corpus fuzz fuzz-build docs all demo test check-deps check-test-deps sanitize bench install clean samples font
 
 all: check-deps $(BIN) $(LIB)
 
@@ -75,6 +75,12 @@ $(BUILD)/bench/%: bench/%.c bench/pointstats.h $(LIB)
 $(BUILD)/tools/strip: tools/strip.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $< $(LIB) $(LDLIBS_ALL) -o $@
+
+# Static analysis with the checked-in configurations (.clang-tidy here).
+analyze:
+	cppcheck --enable=warning,performance,portability --std=c11 --error-exitcode=1 --inline-suppr -q \
+	    -Iinclude -Isrc src
+	clang-tidy --quiet src/*.c src/cli/*.c -- -std=c11 -D_DEFAULT_SOURCE -Iinclude -Isrc $(PC_CFLAGS) -fopenmp
 
 # Fuzz targets (fuzz/): as plain programs they replay the corpus and the kept
 # crashers in `make test`; `make fuzz` builds them with libFuzzer (clang) and

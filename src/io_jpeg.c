@@ -66,7 +66,7 @@ static void cmyk_to_rgb(const uint8_t *in, uint8_t *out, uint32_t w, int inverte
 static void grab_exif(j_decompress_ptr d, uint8_t **exif, size_t *exif_len)
 {
     for (jpeg_saved_marker_ptr m = d->marker_list; m; m = m->next) {
-        if (m->marker != JPEG_APP0 + 1 || m->data_length < 14 || memcmp(m->data, "Exif\0\0", 6))
+        if (m->marker != JPEG_APP0 + 1 || m->data_length < 14 || memcmp(m->data, "Exif\0\0", 6) != 0)
             continue;
         size_t n = m->data_length - 6;
         *exif = malloc(n);

@@ -133,8 +133,8 @@ smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *m, uint32
         }
         for (uint32_t gx = 0; gx < cov->gw; gx++) {
             uint32_t x0 = gx * cov->cell, x1 = x0 + cov->cell < w ? x0 + cov->cell : w;
-            uint32_t area = (x1 - x0) * (y1 - y0);
-            cov->c[(size_t)gy * cov->gw + gx] = (uint8_t)((sum[gx] + area / 2) / area);
+            uint32_t area = (x1 - x0) * (y1 - y0); /* >= 1: every cell holds a pixel */
+            cov->c[(size_t)gy * cov->gw + gx] = area ? (uint8_t)((sum[gx] + area / 2) / area) : 0;
         }
     }
     free(sum);
@@ -145,6 +145,8 @@ smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *m, uint32
  * edges are clamped, so a flat field stays flat. */
 static void box_pass(const uint8_t *src, uint8_t *dst, size_t n, int r)
 {
+    if (!n)
+        return;
     const size_t width = 2 * (size_t)r + 1;
     uint32_t sum = 0;
     for (long i = -r; i <= r; i++)

@@ -226,13 +226,25 @@ static double max_cover(const sampler *s, uint32_t cx, uint32_t cy, const double
     const double k = s->cov_scale / c->cell, ox = s->in->x0_mm, oy = s->in->y0_mm;
     const double first_x = (floor((b[0] + ox) * k - 0.5) + 1.5) / k - ox; /* first line right of b[0] */
     const double first_y = (floor((b[1] + oy) * k - 0.5) + 1.5) / k - oy;
-    for (double gx = first_x; gx < x1; gx += 1 / k) {
+    const int nx = first_x < x1 ? (int)ceil((x1 - first_x) * k) : 0;
+    const int ny = first_y < y1 ? (int)ceil((y1 - first_y) * k) : 0;
+    for (int i = 0; i < nx; i++) {
+        double gx = first_x + i / k;
+        if (gx >= x1)
+            break;
         TAKE(gx, b[1]);
         TAKE(gx, y1);
-        for (double gy = first_y; gy < y1; gy += 1 / k)
+        for (int j = 0; j < ny; j++) {
+            double gy = first_y + j / k;
+            if (gy >= y1)
+                break;
             TAKE(gx, gy);
+        }
     }
-    for (double gy = first_y; gy < y1; gy += 1 / k) {
+    for (int j = 0; j < ny; j++) {
+        double gy = first_y + j / k;
+        if (gy >= y1)
+            break;
         TAKE(b[0], gy);
         TAKE(x1, gy);
     }

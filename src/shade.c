@@ -43,7 +43,7 @@ static smp_status coarsen(const smp_coverage *cov, int k, smp_coverage *out, cha
                     sum += cov->c[(size_t)j * cov->gw + i];
                     cnt++;
                 }
-            out->c[(size_t)y * out->gw + x] = (uint8_t)((sum + cnt / 2) / cnt);
+            out->c[(size_t)y * out->gw + x] = cnt ? (uint8_t)((sum + cnt / 2) / cnt) : 0;
         }
     return SMP_OK;
 }
@@ -87,8 +87,8 @@ static smp_status tone_map(smp_shade *sh, const smp_image *photo, const smp_cove
             uint32_t w = (gx + 1) * cov->cell <= photo->w ? cov->cell : photo->w - gx * cov->cell;
             uint32_t h = (gy + 1) * cov->cell <= photo->h ? cov->cell : photo->h - gy * cov->cell;
             float *c = sh->tone + ((size_t)gy * cov->gw + gx) * 3;
-            for (int k = 0; k < 3; k++)
-                c[k] /= (float)(w * h);
+            for (int k = 0; k < 3; k++) /* w, h >= 1: every cell holds a pixel */
+                c[k] = w && h ? c[k] / (float)(w * h) : 0;
         }
     return SMP_OK;
 }
@@ -103,6 +103,7 @@ static void distance_mm(const smp_coverage *cov, int want_treated, double cell_m
         d[i] = ((cov->c[i] >= 128) == want_treated) ? 0 : big;
     for (uint32_t y = 0; y < h; y++)
         for (uint32_t x = 0; x < w; x++) {
+            /* NOLINTNEXTLINE(clang-analyzer-core.uninitialized.Assign): d is filled above */
             float *p = d + (size_t)y * w + x, v = *p;
             if (x > 0) v = fminf(v, p[-1] + 3);
             if (y > 0) {
@@ -181,7 +182,7 @@ static smp_status blur(const float *in, const uint8_t *wgt, uint32_t w, uint32_t
         blur_plane(planes + c * n, w, h, sigma_cells, line);
     for (size_t i = 0; i < n; i++) {
         float wt = wgt ? planes[3 * n + i] : 1.0f;
-        for (int c = 0; c < 3; c++)
+        for (int c = 0; c < 3; c++) /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): callers pass a buffer */
             out[3 * i + c] = wt > 1e-6f ? planes[c * n + i] / wt : 0;
     }
     free(planes);
@@ -199,9 +200,9 @@ static double kth(double *v, size_t n, size_t k)
         double pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
         size_t i = lo, j = hi;
         while (i <= j) {
-            while (v[i] < pivot)
+            while (i < hi && v[i] < pivot)
                 i++;
-            while (v[j] > pivot)
+            while (j > lo && v[j] > pivot)
                 j--;
             if (i <= j) {
                 double t = v[i];
@@ -368,6 +369,7 @@ static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm,
         for (uint32_t x = 0; x < w; x++) {
             size_t best = (size_t)y * w + x;
             for (long i = (long)x - k; i <= (long)x + k; i++)
+                /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): l is filled above */
                 if (i >= 0 && i < (long)w && l[(size_t)y * w + (size_t)i] > l[best])
                     best = (size_t)y * w + (size_t)i;
             arg[(size_t)y * w + x] = (uint32_t)best;
@@ -382,6 +384,7 @@ static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm,
         }
     const double cap = sh->skin_lab[0] + 3;
     for (size_t i = 0; i < n; i++) {
+        /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): arg2 is filled above */
         const float *src = sh->tone + 3 * (size_t)arg2[i];
         double scale = l[arg2[i]] > cap ? pow((cap + 16) / (l[arg2[i]] + 16), 3) : 1; /* L ~ Y^(1/3) */
         for (int c = 0; c < 3; c++)

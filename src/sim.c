@@ -136,7 +136,8 @@ static double auto_density(smp_report *rep, const smp_shade *sh, const smp_param
 {
     const double lo = 40, hi = 200;
     double best_d = lo, best = INFINITY;
-    for (double d = lo; d <= hi + 1e-9; d += 0.5) {
+    for (int step = 0; step <= (int)((hi - lo) * 2); step++) {
+        double d = lo + 0.5 * step;
         double lab[3];
         smp__predict_core(sh, pig, ink_fraction(p, d), lab);
         double de = smp__delta_e2000(lab, sh->ref_lab);

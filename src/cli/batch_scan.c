@@ -40,13 +40,8 @@ static char *join(const char *a, const char *b)
 {
     size_t na = strlen(a), nb = strlen(b);
     char *s = malloc(na + nb + 2);
-    if (!s)
-        return NULL;
-    memcpy(s, a, na);
-    size_t k = na;
-    if (na && nb && a[na - 1] != '/')
-        s[k++] = '/';
-    memcpy(s + k, b, nb + 1);
+    if (s)
+        snprintf(s, na + nb + 2, "%s%s%s", a, na && nb && a[na - 1] != '/' ? "/" : "", b);
     return s;
 }
 
@@ -178,7 +173,8 @@ static int walk_dir(walk *w, const char *rel_dir)
             n++;
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_names); /* the same order on every machine */
+    if (n)
+        qsort(names, n, sizeof *names, cmp_names); /* the same order on every machine */
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         char *rel = join(rel_dir, names[i]), *full = rel ? join(w->o->input, rel) : NULL;
@@ -333,7 +329,7 @@ int read_manifest_stream(FILE *f, const char *path, const scan_opts *o, item_lis
                     col_density = i;
                 else if (!strcmp(fields[i], "seed"))
                     col_seed = i;
-                else if (strcmp(fields[i], "mask")) {
+                else if (strcmp(fields[i], "mask") != 0) {
                     cli_error(path, "line 1: unknown column '%s' (photo, mask, output, density, seed)", fields[i]);
                     rc = EXIT_INPUT;
                 }

@@ -430,7 +430,7 @@ int cmd_batch(int argc, char **argv)
             break;
         case OPT_FORMAT:
             b.format = optarg;
-            if (strcmp(optarg, "jpg") && strcmp(optarg, "png")) {
+            if (strcmp(optarg, "jpg") != 0 && strcmp(optarg, "png") != 0) {
                 cli_error(NULL, "--format: '%s' is not jpg or png", optarg);
                 ok = 0;
             }

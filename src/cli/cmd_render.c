@@ -212,7 +212,7 @@ int cmd_render(int argc, char **argv, int preview)
         rc = cli_exit_for(st) == EXIT_USAGE ? EXIT_USAGE : EXIT_OUTPUT;
         goto done;
     }
-    if (o.metrics && !cli_interrupted() && (st = smp_result_write_metrics(res, o.metrics, p)) != SMP_OK) {
+    if (o.metrics && !cli_interrupted() && smp_result_write_metrics(res, o.metrics, p) != SMP_OK) {
         cli_error(o.metrics, "%s", smp_result_message(res));
         rc = EXIT_OUTPUT;
     }
