@@ -154,7 +154,7 @@ test: check-test-deps all $(TESTS) $(IMGTOOL) $(GEN) $(SERIAL_BIN) $(FUZZ_REPLAY
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize: check-test-deps
-	SMPSIM_NO_VLIMIT=1 $(MAKE) BUILD=build/san OPT="-O1 -g -fno-omit-frame-pointer" \
+	SMPSIM_SANITIZED=1 $(MAKE) BUILD=build/san OPT="-O1 -g -fno-omit-frame-pointer" \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
 
 bench: all $(BENCH) $(GEN)

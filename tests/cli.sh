@@ -227,7 +227,7 @@ bounded() { # like expect, inside limits
     want=$1 what=$2
     shift 3
     (
-        [ -z "${SMPSIM_NO_VLIMIT:-}" ] && ulimit -v 3000000
+        [ -z "${SMPSIM_SANITIZED:-}" ] && ulimit -v 3000000
         exec timeout 60 "$@"
     ) >"$tmp/out" 2>"$tmp/err"
     got=$?

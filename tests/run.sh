@@ -10,6 +10,10 @@ for t in "$build"/tests/test_*; do
     if "$t"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: $t"; fi
 done
 if tests/cli.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/cli.sh"; fi
+# The CLI under valgrind (not on a sanitized build: the two do not mix).
+if [ -z "${SMPSIM_SANITIZED:-}" ]; then
+    if tests/valgrind.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/valgrind.sh"; fi
+fi
 # Fuzz corpora and kept crashers, replayed: none may crash (sanitizers abort).
 for t in "$build"/fuzz/replay_*; do
     [ -x "$t" ] || continue

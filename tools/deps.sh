@@ -18,12 +18,18 @@ fi
 root_apt=0
 [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && root_apt=1
 # Optional, never fatal: GNU parallel runs the README's multi-machine batch
-# line in the CLI tests, which skip that check without it.
-if [ "$want" = test ] && [ "$root_apt" = 1 ] && ! parallel --version 2>/dev/null | grep -q 'GNU parallel'; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends parallel >/dev/null 2>&1 ||
+# line and valgrind the CLI's error paths; the tests skip those without them.
+optional=""
+if [ "$want" = test ] && [ "$root_apt" = 1 ]; then
+    parallel --version 2>/dev/null | grep -q 'GNU parallel' || optional="$optional parallel"
+    command -v valgrind >/dev/null 2>&1 || optional="$optional valgrind"
+fi
+if [ -n "$optional" ]; then
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $optional >/dev/null 2>&1 ||
         { apt-get update -q >/dev/null 2>&1 &&
-          DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends parallel >/dev/null 2>&1; } ||
-        echo "smpsim: GNU parallel could not be installed; its test will be skipped" >&2
+          DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $optional >/dev/null 2>&1; } ||
+        echo "smpsim: could not install$optional; those checks will be skipped" >&2
 fi
 [ -z "$missing" ] && exit 0
 
