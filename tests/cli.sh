@@ -272,6 +272,20 @@ absent "$H/out/trunc.png.png" "hostile input"
 absent "$H/out/huge.png.png" "hostile input"
 no_temps "$H/out" "hostile inputs"
 
+# An unreadable file: as root, checked as the user nobody (root reads anything).
+cp "$sample" "$H/unreadable.jpg" && chmod 000 "$H/unreadable.jpg"
+if [ "$(id -u)" != 0 ]; then
+    bounded 2 "unreadable photo" -- "$smp" render "$H/unreadable.jpg" "$smask" -o "$H/out/u.png"
+    says "unreadable.jpg: cannot open: Permission denied" "unreadable photo"
+elif command -v su >/dev/null 2>&1 && su nobody -s /bin/sh -c "test -x '$PWD/$smp'" 2>/dev/null; then
+    chmod 755 "$tmp" "$H" && chmod 777 "$H/out"
+    bounded 2 "unreadable photo" -- su nobody -s /bin/sh -c "'$PWD/$smp' render '$H/unreadable.jpg' '$PWD/$smask' -o '$H/out/u.png'"
+    says "unreadable.jpg: cannot open: Permission denied" "unreadable photo"
+else
+    echo "cli: cannot run as another user here; skipping the unreadable-file check"
+fi
+absent "$H/out/u.png" "unreadable photo"
+
 # --- faults: unwritable folder, file size limit, full disk
 bounded 3 "unwritable folder" -- "$smp" render "$sample" "$smask" -o /proc/smpsim-out.png
 says "smpsim: /proc/smpsim-out.png: cannot create" "unwritable folder"
