@@ -122,14 +122,4 @@ void smp__lab_to_linear(const double lab[3], float rgb[3]);
 void smp__srgb8_to_lab(const uint8_t srgb[3], double lab[3]);
 double smp__delta_e2000(const double lab1[3], const double lab2[3]);
 
-/* sRGB transfer: 8-bit to linear, and a 65536-entry table from linear
- * (v * 65535, rounded) back to 8-bit with correct rounding. */
-float smp__srgb_to_linear(uint8_t v);
-void smp__linear_to_srgb_table(uint8_t table[65536]);
-/* CIELAB (D65) from linear sRGB and back, and the CIEDE2000 difference. */
-void smp__linear_to_lab(const float rgb[3], double lab[3]);
-void smp__lab_to_linear(const double lab[3], float rgb[3]);
-void smp__srgb8_to_lab(const uint8_t srgb[3], double lab[3]);
-double smp__delta_e2000(const double lab1[3], const double lab2[3]);
-
 #endif
