@@ -12,9 +12,9 @@ SAN      ?=
 
 WARN     := -Wall -Wextra -Wpedantic -Werror
 CSTD     := -std=c11 -D_DEFAULT_SOURCE
-PC_LIBS  := libpng libjpeg
+PC_LIBS  := libpng libjpeg fftw3
 PC_CFLAGS := $(shell pkg-config --cflags $(PC_LIBS) 2>/dev/null)
-PC_LDLIBS := $(shell pkg-config --libs $(PC_LIBS) 2>/dev/null || echo -lpng -ljpeg)
+PC_LDLIBS := $(shell pkg-config --libs $(PC_LIBS) 2>/dev/null || echo -lpng -ljpeg -lfftw3)
 ifeq ($(OPENMP),1)
 OMPFLAGS := -fopenmp
 endif

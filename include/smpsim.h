@@ -220,6 +220,31 @@ typedef enum smp_colour {
 } smp_colour;
 int smp_result_colour(const smp_result *res, smp_colour which, double lab[3]);
 
+/* ----------------------------------------------------------------- analyze */
+
+/* A point set's statistics: count, density, nearest-neighbour distances
+ * and Lagae & Dutre's rho (minimum and mean distance over the hexagonal
+ * spacing d_hex for the count), their histogram, and the radially averaged
+ * power spectrum with its anisotropy (PSA's definitions; frequencies in
+ * units of 1 / d_hex, white noise has power 1). */
+typedef struct smp_analysis smp_analysis;
+smp_analysis *smp_analysis_new(void);
+void smp_analysis_free(smp_analysis *a);
+const char *smp_analysis_message(const smp_analysis *a);
+/* xy holds n points (x, y interleaved, mm) inside 0..w_mm x 0..h_mm. */
+smp_status smp_analyze_points(smp_analysis *a, const double *xy, size_t n, double w_mm, double h_mm);
+size_t smp_analysis_count(const smp_analysis *a);
+double smp_analysis_density(const smp_analysis *a); /* dots per cm² */
+void smp_analysis_nearest(const smp_analysis *a, double *min_mm, double *mean_mm, double *rho_min,
+                          double *rho_mean);
+/* Fractions of points per bin of nearest-neighbour distance / d_hex. */
+const double *smp_analysis_histogram(const smp_analysis *a, size_t *bins, double *bin_width);
+/* Radial power per frequency ring of width freq_step (ring 0 is unused). */
+const double *smp_analysis_radial(const smp_analysis *a, size_t *n, double *freq_step,
+                                  const double **anisotropy_db);
+/* The averaged 2-D periodogram, size x size, zero frequency at the centre. */
+const float *smp_analysis_spectrum(const smp_analysis *a, int *size);
+
 /* ----------------------------------------------------------------- preview */
 
 /* Before and after together: side by side, or stacked when the photo is

@@ -219,6 +219,18 @@ expect 3 "points over an existing file" -- "$smp" points --width-mm 10 --height-
 absent "$o/m2.csv" "points errors"
 no_temps "$o" "points"
 
+# --- analyze: our CSV, any whitespace file with --columns, JSON, refusals
+expect 0 "analyze points" -- "$smp" analyze "$o/p.csv"
+if grep -q '^rho  *min 0\.7[5-9]' "$tmp/out"; then ok; else bad "analyze: rho of smpsim's points: $(grep rho "$tmp/out")"; fi
+awk -F, 'NR > 1 { print "id" NR, $2, $1 }' "$o/p.csv" >"$tmp/pts.txt"
+expect 0 "analyze whitespace columns" -- "$smp" analyze "$tmp/pts.txt" --columns 3,2 --json
+if grep -q '"schema": "smpsim-analysis/1"' "$tmp/out" && grep -q '"rho_min": 0.7[5-9]' "$tmp/out"; then ok
+else bad "analyze --json: $(head -c 300 "$tmp/out")"; fi
+printf 'x y\n1 2\n3 oops\n' >"$tmp/badpts.txt"
+expect 2 "analyze a bad line" -- "$smp" analyze "$tmp/badpts.txt"
+says "badpts.txt: line 3" "analyze a bad line"
+expect 2 "analyze a missing file" -- "$smp" analyze "$tmp/none.csv"
+
 # --- hostile and odd inputs: exit code, a message naming the file, nothing
 # left behind, bounded time (60 s) and memory (3 GB of address space)
 H="$tmp/hostile"

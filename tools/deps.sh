@@ -12,6 +12,7 @@ have_header() { printf '#include <%s>\n' "$1" | ${CC:-cc} -E -x c - >/dev/null 2
 # pkg-config is welcome but not required: the Makefile falls back to -lpng -ljpeg.
 have_header png.h || missing="$missing libpng-dev"
 have_header jpeglib.h || missing="$missing libjpeg-dev"
+have_header fftw3.h || missing="$missing libfftw3-dev" # spectra in `smpsim analyze`
 if [ "$want" = test ]; then
     have_pc cmocka || have_header cmocka.h 2>/dev/null || missing="$missing libcmocka-dev"
 fi

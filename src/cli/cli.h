@@ -69,5 +69,6 @@ void cli_die_of_signal(void);
 int cmd_render(int argc, char **argv, int preview);
 int cmd_points(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
 
 #endif
