@@ -87,6 +87,11 @@ smp_status smp_params_set_show_session(smp_params *p, int k);
  * region, and scar tissue (which takes pigment less well). NULL clears. */
 smp_status smp_params_set_reference(smp_params *p, const smp_image *reference);
 smp_status smp_params_set_scars(smp_params *p, const smp_image *scars);
+/* A density map (borrowed, grey; transparency as for masks): grey g sets
+ * the density to min + (max - min) * g / 255 dots/cm² inside the mask. With
+ * min = max = 0 it scales the params' density instead (white = it, black =
+ * none). For render, preview and points. */
+smp_status smp_params_set_density_map(smp_params *p, const smp_image *map, double min_cm2, double max_cm2);
 
 /* Layers (SMP sessions): cumulative percentages of the density, rising,
  * e.g. {30, 70, 100}; each layer is sampled respecting the earlier ones

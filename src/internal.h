@@ -58,7 +58,8 @@ struct smp_params {
     int show_session;     /* 0: all sessions */
     double age_years;     /* < 0 fresh, 0 healed */
     smp_cast cast;
-    const smp_image *reference, *scars; /* borrowed */
+    const smp_image *reference, *scars, *density_map; /* borrowed */
+    double range_min, range_max; /* density map scale, dots/cm²; max 0: white = density, black = none */
     smp_progress_fn progress;
     void *progress_user;
     char msg[SMP_MSG_LEN];

@@ -223,3 +223,14 @@ void smp__notes_clear(smp_notes *notes)
     notes->items = NULL;
     notes->count = 0;
 }
+
+void smp__scale_by_map(smp_coverage *cov, const smp_coverage *map, double min_cm2, double max_cm2, int only_inside)
+{
+    const double lo = max_cm2 > 0 ? min_cm2 / max_cm2 : 0; /* black's share of the top density */
+    for (size_t i = 0; i < (size_t)cov->gw * cov->gh; i++) {
+        if (only_inside && !cov->c[i])
+            continue;
+        double share = lo + (1 - lo) * map->c[i] / 255.0;
+        cov->c[i] = (uint8_t)lrint((only_inside ? cov->c[i] : 255) * share);
+    }
+}

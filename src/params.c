@@ -183,6 +183,22 @@ smp_status smp_params_set_reference(smp_params *p, const smp_image *reference)
     return SMP_OK;
 }
 
+smp_status smp_params_set_density_map(smp_params *p, const smp_image *map, double min_cm2, double max_cm2)
+{
+    if (!p)
+        return SMP_ERR_ARG;
+    if (max_cm2 != 0 || min_cm2 != 0) {
+        if (check_range(p, "density range maximum", max_cm2, 1, 400, "dots/cm²") != SMP_OK)
+            return SMP_ERR_ARG;
+        if (!(min_cm2 >= 0 && min_cm2 <= max_cm2))
+            return smp__fail(p->msg, SMP_ERR_ARG, "density range %g:%g must rise from 0 or more", min_cm2, max_cm2);
+    }
+    p->density_map = map;
+    p->range_min = min_cm2;
+    p->range_max = max_cm2;
+    return SMP_OK;
+}
+
 smp_status smp_params_set_scars(smp_params *p, const smp_image *scars)
 {
     if (!p)

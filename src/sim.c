@@ -277,6 +277,9 @@ smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *p
         st = side_coverage(res, p->reference, photo, cell, "reference:", &ref_cov);
     if (st == SMP_OK && p->scars)
         st = side_coverage(res, p->scars, photo, cell, "scar mask:", &scar_cov);
+    smp_coverage map_cov = {0};
+    if (st == SMP_OK && p->density_map)
+        st = side_coverage(res, p->density_map, photo, cell, "density map:", &map_cov);
     if (st == SMP_OK)
         st = smp__shade_analyze(&sh, photo, &cov, p->reference ? &ref_cov : NULL, ppm, res->msg);
 
@@ -306,6 +309,16 @@ smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *p
         if (rep->auto_limited && sh.have_reference)
             smp__note(&res->notes, "density auto: %s", rep->auto_note);
     }
+    if (st == SMP_OK && p->density_map) { /* the map sets the density inside the mask */
+        if (p->range_max > 0) {
+            if (p->density_auto)
+                smp__note(&res->notes, "density auto gives way to the density map's range %g:%g",
+                          p->range_min, p->range_max);
+            density = p->range_max;
+        }
+        smp__scale_by_map(&cov, &map_cov, p->range_min, p->range_max, 1);
+    }
+    smp__coverage_free(&map_cov);
     rep->density_used = density;
     rep->dilution = dilution;
     if (st == SMP_OK && sh.have_reference)
@@ -390,6 +403,10 @@ smp_status smp_points(smp_result *res, const smp_params *p, double w_mm, double 
             return smp__fail(res->msg, SMP_ERR_ARG, "a density map needs its scale in px/mm");
         st = smp__coverage_from_mask(&cov, density_map, density_map->w, density_map->h, 1, 1,
                                      &res->notes, res->msg);
+        if (st == SMP_OK && p->range_max > 0) {
+            smp_coverage map = cov; /* the map is the coverage: scale it in place */
+            smp__scale_by_map(&cov, &map, p->range_min, p->range_max, 0);
+        }
         res->px_per_mm = map_px_per_mm;
     }
     double box[4] = {0, 0, w_mm, h_mm};
@@ -397,14 +414,15 @@ smp_status smp_points(smp_result *res, const smp_params *p, double w_mm, double 
         box[2] = box[0]; /* an all-black map: no dots */
     box[2] = box[2] < w_mm ? box[2] : w_mm;
     box[3] = box[3] < h_mm ? box[3] : h_mm;
-    res->report.density_used = p->density;
+    const double density = density_map && p->range_max > 0 ? p->range_max : p->density;
+    res->report.density_used = density;
     if (st == SMP_OK && box[2] > box[0] && box[3] > box[1])
         st = sample_layers(res, p,
                            (smp_sample_in){.x0_mm = box[0], .y0_mm = box[1], .w_mm = box[2] - box[0],
                                            .h_mm = box[3] - box[1], .cov = density_map ? &cov : NULL,
                                            .cov_px_per_mm = map_px_per_mm, .seed = p->seed,
                                            .threads = p->threads},
-                           p->density, NULL, 1.0);
+                           density, NULL, 1.0);
     smp__coverage_free(&cov);
     return finish(res, p, st);
 }

@@ -41,6 +41,11 @@ smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *mask, uin
  * width_px (10-90 %), with three box passes approximating a Gaussian. */
 smp_status smp__coverage_feather(smp_coverage *cov, double width_px, char *msg);
 void smp__coverage_free(smp_coverage *cov);
+/* Scales coverage by a density map on the same grid: each cell's share of
+ * the top density is min/max + (1 - min/max) * map / 255 (max 0: map / 255).
+ * only_inside keeps zero cells zero (render: the mask bounds the area);
+ * otherwise the map alone sets the coverage (points). */
+void smp__scale_by_map(smp_coverage *cov, const smp_coverage *map, double min_cm2, double max_cm2, int only_inside);
 
 /* What the photo says about shade (see shade.c). Colours are CIELAB (D65). */
 typedef struct smp_shade {

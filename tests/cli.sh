@@ -210,6 +210,15 @@ fi
 expect 0 "points with a density map" -- "$smp" points --density-map "$tmp/map.png" --px-per-mm 4 -o "$o/m.csv"
 n=$(($(wc -l <"$o/m.csv") - 1))
 if [ "$n" -gt 100 ] && [ "$n" -lt 4500 ]; then ok; else bad "density map gave $n dots"; fi
+"$img" paint "$tmp/halfmap.png" 400 400 200 0 400 400
+expect 0 "points with a density range" -- "$smp" points --density-map "$tmp/halfmap.png" --px-per-mm 4 \
+    --density-range 50:150 -o "$o/dm.csv"
+if awk -F, 'NR > 1 { if ($1 < 48) l++; else if ($1 > 52) r++ }
+    END { exit !(l / 48 > 47 && l / 48 < 53 && r / 48 > 142 && r / 48 < 158) }' "$o/dm.csv"; then ok
+else bad "density range not honoured"; fi
+expect 2 "density map of another size" -- "$smp" render "$sample" "$smask" --density-map "$tmp/halfmap.png" -o "$o/x.png"
+says "halfmap.png: density map: 400x400 does not match" "density map of another size"
+expect 1 "density range without a map" -- "$smp" render "$sample" "$smask" --density-range 10:20 -o "$o/x.png"
 expect 1 "map without a scale" -- "$smp" points --density-map "$tmp/map.png" -o "$o/m2.csv"
 expect 1 "points without an area" -- "$smp" points -o "$o/m3.csv"
 expect 1 "bad layers" -- "$smp" points --width-mm 10 --height-mm 10 --layers 70,30 -o "$o/m4.csv"

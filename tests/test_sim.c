@@ -256,6 +256,38 @@ static void test_params_validation_and_cancel(void **state)
     smp_image_free(photo);
 }
 
+static void test_density_map_sets_density_in_mask(void **state)
+{
+    (void)state;
+    smp_image *photo = photo_of(600, 400), *mask = rect_mask(600, 400, 0, 0, 600, 400, 255);
+    smp_image *map = rect_mask(600, 400, 300, 0, 600, 400, 255); /* left black, right white */
+    smp_params *p = smp_params_new();
+    smp_params_set_px_per_mm(p, 4);
+    smp_params_set_feather(p, 0);
+    smp_params_set_edge(p, SMP_EDGE_SOFT);
+    assert_int_equal(smp_params_set_density_map(p, map, 40, 120), SMP_OK);
+    assert_int_equal(smp_params_set_density_map(p, map, 130, 120), SMP_ERR_ARG); /* must rise */
+    smp_result *r = smp_result_new();
+    assert_int_equal(smp_simulate(r, p, photo, mask), SMP_OK);
+    size_t n, left = 0, right = 0;
+    const smp_dot *d = smp_result_dots(r, &n);
+    for (size_t i = 0; i < n; i++) { /* away from the map's edge and the frame */
+        if (d[i].y_mm < 10 || d[i].y_mm > 90)
+            continue;
+        left += d[i].x_mm > 10 && d[i].x_mm < 65;
+        right += d[i].x_mm > 85 && d[i].x_mm < 140;
+    }
+    double area = 55.0 * 80.0 / 100.0; /* cm² */
+    print_message("density map: %.1f dots/cm² where black (40 asked), %.1f where white (120 asked)\n", left / area,
+                  right / area);
+    assert_true(fabs(left / area / 40 - 1) < 0.06 && fabs(right / area / 120 - 1) < 0.06);
+    smp_result_free(r);
+    smp_params_free(p);
+    smp_image_free(map);
+    smp_image_free(mask);
+    smp_image_free(photo);
+}
+
 static void check_preview(uint32_t w, uint32_t h, int want_stacked)
 {
     smp_image *photo = photo_of(w, h), *mask = rect_mask(w, h, w / 4, h / 4, w * 3 / 4, h * 3 / 4, 255);
@@ -309,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_black_mask_places_nothing),
         cmocka_unit_test(test_params_validation_and_cancel),
         cmocka_unit_test(test_preview_layouts),
+        cmocka_unit_test(test_density_map_sets_density_in_mask),
     };
     return cmocka_run_group_tests_name("sim", tests, NULL, NULL);
 }

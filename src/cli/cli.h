@@ -53,6 +53,9 @@ enum {
  * the value is bad or c is not such an option (getopt's '?'). */
 int cli_param_option(int c, const char *value, smp_params *p);
 
+/* "MIN:MAX" dots/cm² for --density-range; prints its own error. */
+int cli_parse_range(const char *opt, const char *s, double *lo, double *hi);
+
 /* Non-zero when something exists at path (a dangling link counts). */
 int cli_exists(const char *path);
 /* Non-zero when path exists and is the same file as other. */

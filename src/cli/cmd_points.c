@@ -19,6 +19,7 @@ static void usage(FILE *f)
           "      --density N        dots per cm² (where a density map is white) [1..400] = 90\n"
           "      --density-map FILE grey image: white = the full density, black = none\n"
           "      --px-per-mm P      the density map's scale [px/mm] (required with a map)\n"
+          "      --density-range MIN:MAX  grey 0..255 of the map as MIN..MAX dots/cm²\n"
           "      --layers LIST      sessions as cumulative %, e.g. 30,70,100 = 100\n"
           "      --dot MM           mean dot diameter written to the file [mm] = 0.15\n"
           "      --opacity F        mean dot opacity written to the file [0..1] = 0.85\n"
@@ -31,7 +32,7 @@ static void usage(FILE *f)
           f);
 }
 
-enum { OPT_W = 512, OPT_H, OPT_MAP, OPT_MAP_PPM, OPT_SVG };
+enum { OPT_W = 512, OPT_H, OPT_MAP, OPT_MAP_PPM, OPT_SVG, OPT_RANGE };
 
 static const struct option LONG_OPTS[] = {
     CLI_PARAM_OPTIONS,
@@ -39,6 +40,7 @@ static const struct option LONG_OPTS[] = {
     {"height-mm", required_argument, NULL, OPT_H},
     {"density-map", required_argument, NULL, OPT_MAP},
     {"px-per-mm", required_argument, NULL, OPT_MAP_PPM},
+    {"density-range", required_argument, NULL, OPT_RANGE},
     {"svg", required_argument, NULL, OPT_SVG},
     {"output", required_argument, NULL, 'o'},
     {"force", no_argument, NULL, 'f'},
@@ -70,7 +72,7 @@ static int write_dots(smp_result *res, const char *path, const smp_params *p)
 
 int cmd_points(int argc, char **argv)
 {
-    double w = 0, h = 0, map_ppm = 0;
+    double w = 0, h = 0, map_ppm = 0, range_lo = 0, range_hi = 0;
     const char *out = NULL, *svg = NULL, *map_path = NULL;
     int verbose = 0, force = 0, rc = 0, c;
     smp_params *p = smp_params_new();
@@ -90,6 +92,7 @@ int cmd_points(int argc, char **argv)
         case OPT_MAP_PPM: ok = cli_parse_double("--px-per-mm", optarg, &map_ppm); break;
         case OPT_MAP: map_path = optarg; break;
         case OPT_SVG: svg = optarg; break;
+        case OPT_RANGE: ok = cli_parse_range("--density-range", optarg, &range_lo, &range_hi); break;
         case 'o': out = optarg; break;
         case 'f': smp_params_set_overwrite(p, 1); force = 1; break;
         case 'v': verbose = 1; break;
@@ -137,6 +140,7 @@ int cmd_points(int argc, char **argv)
             rc = EXIT_INPUT;
             goto done;
         }
+        smp_params_set_density_map(p, map, range_lo, range_hi);
         if (w <= 0)
             w = smp_image_width(map) / map_ppm;
         if (h <= 0)

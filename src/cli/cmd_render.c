@@ -39,6 +39,9 @@ static void usage(FILE *f, const char *cmd)
             "      --cast blue       a blue cast, as from poor technique (never default)\n"
             "      --scar-mask FILE  scar tissue (white): takes less pigment, spreads more\n"
             "      --metrics FILE    write the measurements as JSON\n"
+            "      --density-map FILE grey map of the density inside the mask: white = the\n"
+            "                        density (or MAX), black = none (or MIN)\n"
+            "      --density-range MIN:MAX  the map's scale in dots/cm²\n"
             "      --quality N       JPEG quality [1..100] = 92 (4:4:4 chroma)\n"
             "      --max-pixels N    refuse images larger than N pixels = 200000000\n"
             "  -f, --force           replace an existing output\n"
@@ -51,7 +54,7 @@ static void usage(FILE *f, const char *cmd)
                 : "Writes the after image alone, at the photo's size and orientation.");
 }
 
-enum { OPT_REFERENCE = 512, OPT_SCARS, OPT_METRICS };
+enum { OPT_REFERENCE = 512, OPT_SCARS, OPT_METRICS, OPT_MAP, OPT_RANGE };
 
 static const struct option LONG_OPTS[] = {
     CLI_PARAM_OPTIONS,
@@ -59,6 +62,8 @@ static const struct option LONG_OPTS[] = {
     {"reference", required_argument, NULL, OPT_REFERENCE},
     {"scar-mask", required_argument, NULL, OPT_SCARS},
     {"metrics", required_argument, NULL, OPT_METRICS},
+    {"density-map", required_argument, NULL, OPT_MAP},
+    {"density-range", required_argument, NULL, OPT_RANGE},
     {"output", required_argument, NULL, 'o'},
     {"force", no_argument, NULL, 'f'},
     {"verbose", no_argument, NULL, 'v'},
@@ -67,7 +72,8 @@ static const struct option LONG_OPTS[] = {
 
 /* What the command line asks beyond the params. */
 typedef struct opts {
-    const char *out, *reference, *scars, *metrics;
+    const char *out, *reference, *scars, *metrics, *map;
+    double range_lo, range_hi;
     int verbose, force;
 } opts;
 
@@ -86,6 +92,8 @@ static int parse(int argc, char **argv, const char *cmd, smp_params *p, opts *o)
         case OPT_REFERENCE: o->reference = optarg; break;
         case OPT_SCARS: o->scars = optarg; break;
         case OPT_METRICS: o->metrics = optarg; break;
+        case OPT_MAP: o->map = optarg; break;
+        case OPT_RANGE: ok = cli_parse_range("--density-range", optarg, &o->range_lo, &o->range_hi); break;
         default: ok = cli_param_option(c, optarg, p); break;
         }
         if (!ok) {
@@ -146,7 +154,7 @@ int cmd_render(int argc, char **argv, int preview)
     opts o = {0};
     smp_params *p = smp_params_new();
     smp_image *photo = smp_image_new(), *mask = smp_image_new(), *composed = NULL;
-    smp_image *reference = NULL, *scars = NULL;
+    smp_image *reference = NULL, *scars = NULL, *map = NULL;
     smp_result *res = smp_result_new();
     int rc = 0;
     if (!p || !photo || !mask || !res) {
@@ -159,14 +167,14 @@ int cmd_render(int argc, char **argv, int preview)
         goto done;
     smp_params_set_progress(p, cli_progress, NULL);
     const char *photo_path = argv[optind], *mask_path = argv[optind + 1];
-    const char *const inputs[] = {photo_path, mask_path, o.reference, o.scars};
+    const char *const inputs[] = {photo_path, mask_path, o.reference, o.scars, o.map};
     if (smp_format_for_path(o.out) == SMP_FORMAT_NONE) {
         cli_error(o.out, "unknown output type; name it .png, .jpg or .jpeg");
         rc = EXIT_USAGE;
         goto done;
     }
-    if ((rc = check_output(o.out, inputs, 4, o.force)) ||
-        (o.metrics && (rc = check_output(o.metrics, inputs, 4, o.force))))
+    if ((rc = check_output(o.out, inputs, 5, o.force)) ||
+        (o.metrics && (rc = check_output(o.metrics, inputs, 5, o.force))))
         goto done;
     if ((rc = load(photo, photo_path, p)) || (rc = load(mask, mask_path, p)))
         goto done;
@@ -174,8 +182,20 @@ int cmd_render(int argc, char **argv, int preview)
         goto done;
     if (o.scars && (!(scars = smp_image_new()) || (rc = load(scars, o.scars, p))))
         goto done;
+    if (o.map && (!(map = smp_image_new()) || (rc = load(map, o.map, p))))
+        goto done;
+    if (!o.map && o.range_hi > 0) {
+        cli_error(NULL, "--density-range goes with --density-map");
+        rc = EXIT_USAGE;
+        goto done;
+    }
     smp_params_set_reference(p, reference);
     smp_params_set_scars(p, scars);
+    if (map && smp_params_set_density_map(p, map, o.range_lo, o.range_hi) != SMP_OK) {
+        cli_error(NULL, "--density-range: %s", smp_params_message(p));
+        rc = EXIT_USAGE;
+        goto done;
+    }
 
     smp_status st = cli_interrupted() ? SMP_ERR_CANCELLED : smp_simulate(res, p, photo, mask);
     if (st == SMP_ERR_CANCELLED)
@@ -186,6 +206,7 @@ int cmd_render(int argc, char **argv, int preview)
         const char *msg = smp_result_message(res);
         const char *who = !strncmp(msg, "reference:", 10) ? o.reference
                           : !strncmp(msg, "scar mask:", 10) ? o.scars
+                          : !strncmp(msg, "density map:", 12) ? o.map
                           : st == SMP_ERR_MISMATCH ? mask_path : photo_path;
         cli_error(who, "%s", msg);
         rc = cli_exit_for(st) == EXIT_USAGE ? EXIT_INPUT : cli_exit_for(st);
@@ -218,6 +239,7 @@ int cmd_render(int argc, char **argv, int preview)
     }
 done:
     smp_image_free(composed);
+    smp_image_free(map);
     smp_image_free(scars);
     smp_image_free(reference);
     smp_result_free(res);

@@ -63,6 +63,17 @@ int cli_parse_u64(const char *opt, const char *s, uint64_t *out)
     return 1;
 }
 
+int cli_parse_range(const char *opt, const char *s, double *lo, double *hi)
+{
+    char *end;
+    *lo = strtod(s, &end);
+    if (end == s || *end != ':' || (*hi = strtod(end + 1, &end), *end) || !(*lo >= 0 && *hi >= *lo && *hi <= 400 && *hi >= 1)) {
+        cli_error(NULL, "%s: '%s' is not MIN:MAX dots/cm² with 0 <= MIN <= MAX <= 400", opt, s);
+        return 0;
+    }
+    return 1;
+}
+
 int cli_parse_colour(const char *opt, const char *s, uint8_t rgb[3])
 {
     const char *h = *s == '#' ? s + 1 : s;
