@@ -129,6 +129,8 @@ docs: all $(GEN) $(BUILD)/tools/strip
 	    --session $$k -o $(BUILD)/session$$k.png --force || exit 1; done
 	$(BUILD)/tools/strip docs/sessions.jpg $(BUILD)/zoom.png $(BUILD)/session1.png $(BUILD)/session2.png \
 	    $(BUILD)/session3.png
+	$(BIN) points --width-mm 200 --height-mm 200 --density 100 -o $(BUILD)/docs-points.csv --force
+	$(BIN) analyze $(BUILD)/docs-points.csv --plot docs/spectrum.png --force >/dev/null
 
 # The bundled sample: a synthetic scalp the project makes itself.
 samples: $(GEN)

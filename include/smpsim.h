@@ -249,6 +249,9 @@ const double *smp_analysis_radial(const smp_analysis *a, size_t *n, double *freq
                                   const double **anisotropy_db);
 /* The averaged 2-D periodogram, size x size, zero frequency at the centre. */
 const float *smp_analysis_spectrum(const smp_analysis *a, int *size);
+/* A figure (RGB, 1540 x 560): the 2-D spectrum, the radial power and the
+ * anisotropy against frequency, with labelled axes. */
+smp_status smp_analysis_plot(const smp_analysis *a, smp_image *out);
 
 /* ----------------------------------------------------------------- preview */
 

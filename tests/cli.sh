@@ -235,6 +235,9 @@ awk -F, 'NR > 1 { print "id" NR, $2, $1 }' "$o/p.csv" >"$tmp/pts.txt"
 expect 0 "analyze whitespace columns" -- "$smp" analyze "$tmp/pts.txt" --columns 3,2 --json
 if grep -q '"schema": "smpsim-analysis/1"' "$tmp/out" && grep -q '"rho_min": 0.7[5-9]' "$tmp/out"; then ok
 else bad "analyze --json: $(head -c 300 "$tmp/out")"; fi
+expect 0 "analyze --plot" -- "$smp" analyze "$o/p.csv" --plot "$o/spectrum.png"
+if [ "$("$img" info "$o/spectrum.png")" = "1540 560 3 1" ]; then ok; else bad "spectrum plot: $("$img" info "$o/spectrum.png")"; fi
+expect 3 "analyze --plot over a file" -- "$smp" analyze "$o/p.csv" --plot "$o/spectrum.png"
 printf 'x y\n1 2\n3 oops\n' >"$tmp/badpts.txt"
 expect 2 "analyze a bad line" -- "$smp" analyze "$tmp/badpts.txt"
 says "badpts.txt: line 3" "analyze a bad line"

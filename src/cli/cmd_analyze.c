@@ -22,15 +22,18 @@ static void usage(FILE *f)
           "      --width-mm W      the area's width [mm]; default: the points' extent\n"
           "      --height-mm H     the area's height [mm]; default: the points' extent\n"
           "      --json            JSON instead of text\n"
+          "      --plot FILE.png   a figure: the 2-D spectrum, radial power, anisotropy\n"
+          "  -f, --force           replace an existing figure\n"
           "  -h, --help            this help\n",
           f);
 }
 
-enum { OPT_COLUMNS = 700, OPT_W, OPT_H, OPT_JSON };
+enum { OPT_COLUMNS = 700, OPT_W, OPT_H, OPT_JSON, OPT_PLOT };
 
 static const struct option LONG_OPTS[] = {
     {"columns", required_argument, NULL, OPT_COLUMNS}, {"width-mm", required_argument, NULL, OPT_W},
     {"height-mm", required_argument, NULL, OPT_H},     {"json", no_argument, NULL, OPT_JSON},
+    {"plot", required_argument, NULL, OPT_PLOT},       {"force", no_argument, NULL, 'f'},
     {"help", no_argument, NULL, 'h'},                  {NULL, 0, NULL, 0}};
 
 /* Splits a line on commas, or on runs of blanks when it has no comma. */
@@ -117,10 +120,11 @@ static int read_points(const char *path, int cx, int cy, double **xy, size_t *n)
 
 int cmd_analyze(int argc, char **argv)
 {
-    int cx = -1, cy = -1, json = 0, c;
+    int cx = -1, cy = -1, json = 0, force = 0, c;
+    const char *plot = NULL;
     double w = 0, h = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", LONG_OPTS, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "fh", LONG_OPTS, NULL)) != -1) {
         switch (c) {
         case OPT_COLUMNS:
             if (sscanf(optarg, "%d,%d", &cx, &cy) != 2 || cx < 1 || cy < 1) {
@@ -139,6 +143,8 @@ int cmd_analyze(int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case OPT_JSON: json = 1; break;
+        case OPT_PLOT: plot = optarg; break;
+        case 'f': force = 1; break;
         case 'h': usage(stdout); return 0;
         default: fputs("Try 'smpsim analyze --help'.\n", stderr); return EXIT_USAGE;
         }
@@ -149,6 +155,13 @@ int cmd_analyze(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *path = argv[optind];
+    if (plot && (smp_format_for_path(plot) == SMP_FORMAT_NONE || (!force && cli_exists(plot)) ||
+                 cli_same_file(plot, path))) {
+        cli_error(plot, cli_same_file(plot, path) ? "is an input; refusing to overwrite it"
+                        : smp_format_for_path(plot) == SMP_FORMAT_NONE ? "unknown output type; name it .png or .jpg"
+                                                                        : "exists; use --force to replace it");
+        return smp_format_for_path(plot) == SMP_FORMAT_NONE ? EXIT_USAGE : EXIT_OUTPUT;
+    }
     double *xy;
     size_t n;
     int rc = read_points(path, cx, cy, &xy, &n);
@@ -213,6 +226,18 @@ int cmd_analyze(int argc, char **argv)
         for (size_t k = 1; k <= last; k++)
             printf("  %.3f  %.4f  %.2f\n", k * step, radial[k], aniso[k]);
     }
+    int out_rc = 0;
+    if (plot) {
+        smp_image *fig = smp_image_new();
+        smp_params *p = smp_params_new();
+        smp_params_set_overwrite(p, force);
+        if (!fig || !p || smp_analysis_plot(a, fig) != SMP_OK || smp_image_write_file(fig, plot, p) != SMP_OK) {
+            cli_error(plot, "%s", fig ? smp_image_message(fig) : "out of memory");
+            out_rc = EXIT_OUTPUT;
+        }
+        smp_params_free(p);
+        smp_image_free(fig);
+    }
     smp_analysis_free(a);
-    return 0;
+    return out_rc;
 }
