@@ -131,6 +131,8 @@ docs: all $(GEN) $(BUILD)/tools/strip
 	    $(BUILD)/session3.png
 	$(BIN) points --width-mm 200 --height-mm 200 --density 100 -o $(BUILD)/docs-points.csv --force
 	$(BIN) analyze $(BUILD)/docs-points.csv --plot docs/spectrum.png --force >/dev/null
+	$(BIN) sweep samples/scalp.jpg samples/scalp.mask.png --px-per-mm 8 --density 40:160:40 \
+	    --dot 0.10,0.15,0.20 --cell-mm 15 -o docs/sweep-sheet.jpg --force
 
 # The bundled sample: a synthetic scalp the project makes itself.
 samples: $(GEN)

@@ -141,6 +141,8 @@ smp_status smp_image_read_memory(smp_image *img, const void *data, size_t size, 
 smp_status smp_image_write_file(smp_image *img, const char *path, const smp_params *params);
 /* The format smp_image_write_file would write for a path; NONE if unknown. */
 smp_format smp_format_for_path(const char *path);
+/* out = the w x h block of src at (x, y), as RGB with src's ICC profile. */
+smp_status smp_image_crop(smp_image *out, const smp_image *src, uint32_t x, uint32_t y, uint32_t w, uint32_t h);
 
 uint32_t smp_image_width(const smp_image *img);
 uint32_t smp_image_height(const smp_image *img);
@@ -217,6 +219,19 @@ smp_status smp_result_write_metrics(smp_result *res, const char *path, const smp
 void smp_result_tone(const smp_result *res, double *delta_e_before, double *delta_e_after,
                      double *density_cm2);
 
+/* What a run measured, in one place for sweeps and reports. */
+typedef struct smp_measures {
+    size_t dots;
+    double density_used_cm2;  /* where coverage is full (density auto: the choice) */
+    double achieved_core_cm2; /* dots per cm² counted over the treated core */
+    double core_area_cm2;
+    double min_spacing_mm, rho; /* the closest pair; rho against d_hex at the achieved density */
+    double dilution;          /* the pigment's dilution; < 0 when the pigment was given */
+    double delta_e_before, delta_e_after; /* viewing-scale CIEDE2000; NAN without a reference */
+    double focus_x_px, focus_y_px;        /* a treated point near the centroid of the core */
+} smp_measures;
+smp_status smp_result_measures(const smp_result *res, smp_measures *out);
+
 /* Colours the run measured or chose, in CIELAB (D65). Returns 0 when the
  * colour is unknown (no reference found, no treated core). */
 typedef enum smp_colour {
@@ -259,6 +274,16 @@ smp_status smp_analysis_plot(const smp_analysis *a, smp_image *out);
  * wider than tall, each labelled. Writes into out. */
 smp_status smp_preview_compose(smp_image *out, const smp_image *before, const smp_image *after,
                                const smp_params *params);
+
+/* A contact sheet (RGB): header lines ('\n' separates them), then a grid of
+ * rows x cols cells (cells[r * cols + c], all one size, RGB or grey) with
+ * col_labels above, row_labels at the left and captions in each cell's
+ * bottom-left corner. Any label array or entry may be NULL. params (may be
+ * NULL) gives the pixel limit. */
+smp_status smp_contact_sheet(smp_image *out, const smp_image *const *cells, int rows, int cols,
+                             const char *header, const char *const *row_labels,
+                             const char *const *col_labels, const char *const *captions,
+                             const smp_params *params);
 
 #ifdef __cplusplus
 }

@@ -55,6 +55,43 @@ smp_status smp_image_alloc(smp_image *img, uint32_t w, uint32_t h, int ch)
     return st;
 }
 
+void smp__image_blit(smp_image *dst, uint32_t ox, uint32_t oy, const smp_image *src, uint32_t sx, uint32_t sy,
+                     uint32_t w, uint32_t h)
+{
+    for (uint32_t y = 0; y < h; y++) {
+        uint8_t *d = dst->px + ((size_t)(oy + y) * dst->w + ox) * 3;
+        const uint8_t *s = src->px + ((size_t)(sy + y) * src->w + sx) * src->ch;
+        if (src->ch == 3) {
+            memcpy(d, s, (size_t)w * 3);
+            continue;
+        }
+        for (uint32_t x = 0; x < w; x++, d += 3, s += src->ch) {
+            int grey = src->ch <= 2;
+            d[0] = s[0];
+            d[1] = s[grey ? 0 : 1];
+            d[2] = s[grey ? 0 : 2];
+        }
+    }
+}
+
+smp_status smp_image_crop(smp_image *out, const smp_image *src, uint32_t x, uint32_t y, uint32_t w, uint32_t h)
+{
+    if (!out)
+        return SMP_ERR_ARG;
+    if (!src || !src->px || out == src)
+        return smp__fail(out->msg, SMP_ERR_ARG, "nothing to crop from");
+    if (!w || !h || x > src->w || y > src->h || w > src->w - x || h > src->h - y)
+        return smp__fail(out->msg, SMP_ERR_ARG, "a %ux%u crop at (%u, %u) leaves the %ux%u image", (unsigned)w,
+                         (unsigned)h, (unsigned)x, (unsigned)y, (unsigned)src->w, (unsigned)src->h);
+    smp_status st = smp__image_reset(out, w, h, 3, UINT64_MAX);
+    if (st != SMP_OK)
+        return st;
+    smp__image_blit(out, 0, 0, src, x, y, w, h);
+    out->orientation = 1;
+    out->format = SMP_FORMAT_NONE;
+    return smp_image_set_icc(out, src->icc, src->icc_len);
+}
+
 uint32_t smp_image_width(const smp_image *img) { return img ? img->w : 0; }
 uint32_t smp_image_height(const smp_image *img) { return img ? img->h : 0; }
 int smp_image_channels(const smp_image *img) { return img ? img->ch : 0; }

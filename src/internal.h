@@ -111,6 +111,10 @@ smp_status smp__image_orient(smp_image *img, int orientation);
 bool smp__icc_fits(const smp_image *img);
 
 /* Copy of the pixels converted to 3-channel RGB (alpha dropped). */
+/* Copies the w x h block of src at (sx, sy) into the RGB image dst at
+ * (ox, oy), grey expanded and alpha dropped; both blocks must fit. */
+void smp__image_blit(smp_image *dst, uint32_t ox, uint32_t oy, const smp_image *src, uint32_t sx, uint32_t sy,
+                     uint32_t w, uint32_t h);
 smp_status smp__image_to_rgb(const smp_image *src, smp_image *dst);
 
 /* sRGB transfer: 8-bit to linear, and a 65536-entry table from linear

@@ -8,24 +8,6 @@ static const uint8_t GAP_COLOUR[3] = {0x20, 0x20, 0x20};
 static const uint8_t LABEL_INK[3] = {0xff, 0xff, 0xff};
 static const uint8_t LABEL_BACKING[3] = {0x00, 0x00, 0x00};
 
-static void blit(smp_image *dst, const smp_image *src, uint32_t ox, uint32_t oy)
-{
-    for (uint32_t y = 0; y < src->h; y++) {
-        uint8_t *d = dst->px + ((size_t)(oy + y) * dst->w + ox) * 3;
-        const uint8_t *s = src->px + (size_t)y * src->w * src->ch;
-        if (src->ch == 3) {
-            memcpy(d, s, (size_t)src->w * 3);
-            continue;
-        }
-        for (uint32_t x = 0; x < src->w; x++, d += 3, s += src->ch) {
-            int grey = src->ch <= 2;
-            d[0] = s[0];
-            d[1] = s[grey ? 0 : 1];
-            d[2] = s[grey ? 0 : 2];
-        }
-    }
-}
-
 /* A label in the panel's top-left corner on a translucent backing, sized
  * from the panel so it reads at any output size. */
 static void label(smp_image *out, uint32_t ox, uint32_t oy, uint32_t pw, uint32_t ph,
@@ -67,8 +49,8 @@ smp_status smp_preview_compose(smp_image *out, const smp_image *before, const sm
     for (size_t i = 0; i < (size_t)ow * oh; i++)
         memcpy(out->px + i * 3, GAP_COLOUR, 3);
     uint32_t ax = stacked ? 0 : w + gap, ay = stacked ? h + gap : 0;
-    blit(out, before, 0, 0);
-    blit(out, after, ax, ay);
+    smp__image_blit(out, 0, 0, before, 0, 0, w, h);
+    smp__image_blit(out, ax, ay, after, 0, 0, w, h);
     label(out, 0, 0, w, h, "Before");
     label(out, ax, ay, w, h, "After");
     out->orientation = 1;

@@ -185,6 +185,38 @@ static double auto_density(smp_report *rep, const smp_shade *sh, const smp_param
     return best_d;
 }
 
+/* The core cell (or, without a core, the dot) nearest the centroid of them
+ * all: a point that is treated even when the mask is a crescent. */
+static void find_focus(smp_result *res, const smp_shade *sh, double cell_mm)
+{
+    const smp_coverage *g = &sh->grid;
+    const size_t n = sh->core_cells ? g->gw * g->gh : res->n_dots;
+    double sx = 0, sy = 0, count = 0;
+    for (size_t pass = 0; pass < 2; pass++) {
+        double cx = count > 0 ? sx / count : res->w_mm / 2, cy = count > 0 ? sy / count : res->h_mm / 2;
+        double best = INFINITY;
+        for (size_t i = 0; i < n; i++) {
+            if (sh->core_cells && !sh->core[i])
+                continue;
+            double x = sh->core_cells ? (i % g->gw + 0.5) * cell_mm : res->dots[i].x_mm;
+            double y = sh->core_cells ? (i / g->gw + 0.5) * cell_mm : res->dots[i].y_mm;
+            if (pass == 0) {
+                sx += x;
+                sy += y;
+                count++;
+            } else if (hypot(x - cx, y - cy) < best) {
+                best = hypot(x - cx, y - cy);
+                res->report.focus_mm[0] = x;
+                res->report.focus_mm[1] = y;
+            }
+        }
+        if (pass == 1 && !isfinite(best)) {
+            res->report.focus_mm[0] = cx;
+            res->report.focus_mm[1] = cy;
+        }
+    }
+}
+
 /* Achieved density over the core, and the closest pair of dots. */
 static void measure_dots(smp_result *res, const smp_shade *sh, double ppm)
 {
@@ -199,6 +231,7 @@ static void measure_dots(smp_result *res, const smp_shade *sh, double ppm)
     }
     rep->core_area_cm2 = sh->core_cells * cell_mm * cell_mm / 100.0;
     rep->core_density = sh->core_cells ? in_core / rep->core_area_cm2 : 0;
+    find_focus(res, sh, cell_mm);
     /* Closest pair, through buckets of the sparsest possible spacing. */
     double best = INFINITY, bucket = 4 * smp__exclusion_mm(rep->density_used > 0 ? rep->density_used : 90);
     size_t bw = (size_t)(res->w_mm / bucket) + 1, bh = (size_t)(res->h_mm / bucket) + 1;
@@ -451,6 +484,28 @@ void smp_result_tone(const smp_result *res, double *delta_e_before, double *delt
         *delta_e_after = res ? res->report.de_after : 0;
     if (density_cm2)
         *density_cm2 = res ? res->report.density_used : 0;
+}
+
+smp_status smp_result_measures(const smp_result *res, smp_measures *out)
+{
+    if (!res || !out)
+        return SMP_ERR_ARG;
+    const smp_report *r = &res->report;
+    const int toned = r->have_shade && r->core_area_cm2 > 0;
+    *out = (smp_measures){
+        .dots = res->n_dots,
+        .density_used_cm2 = r->density_used,
+        .achieved_core_cm2 = r->core_density,
+        .core_area_cm2 = r->core_area_cm2,
+        .min_spacing_mm = r->min_spacing_mm,
+        .rho = r->rho,
+        .dilution = r->dilution,
+        .delta_e_before = toned ? r->de_before : NAN,
+        .delta_e_after = toned ? r->de_after : NAN,
+        .focus_x_px = r->focus_mm[0] * res->px_per_mm,
+        .focus_y_px = r->focus_mm[1] * res->px_per_mm,
+    };
+    return SMP_OK;
 }
 
 int smp_result_colour(const smp_result *res, smp_colour which, double lab[3])

@@ -153,6 +153,7 @@ typedef struct smp_report {
     size_t per_session[SMP_MAX_LAYERS + 1];
     double core_area_cm2, core_density;
     double min_spacing_mm, rho;
+    double focus_mm[2];         /* a core cell (else a dot) nearest their centroid */
 } smp_report;
 
 struct smp_result {

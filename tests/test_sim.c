@@ -331,6 +331,90 @@ static void test_preview_layouts(void **state)
     check_preview(480, 300, 1); /* wider than tall: stacked */
 }
 
+/* Measures: the focus lies in the treated core, density and rho are sane. */
+static void test_measures(void **state)
+{
+    (void)state;
+    smp_image *photo = photo_of(600, 400), *mask = rect_mask(600, 400, 300, 100, 560, 360, 255);
+    smp_params *p = smp_params_new();
+    smp_result *r = smp_result_new();
+    assert_int_equal(smp_params_set_px_per_mm(p, 4), SMP_OK);
+    assert_int_equal(smp_simulate(r, p, photo, mask), SMP_OK);
+    smp_measures m;
+    assert_int_equal(smp_result_measures(r, &m), SMP_OK);
+    assert_int_equal(smp_result_measures(NULL, &m), SMP_ERR_ARG);
+    size_t n;
+    smp_result_dots(r, &n);
+    assert_int_equal(m.dots, n);
+    assert_true(m.focus_x_px > 300 + 12 && m.focus_x_px < 560 - 12); /* 3 mm inside */
+    assert_true(m.focus_y_px > 100 + 12 && m.focus_y_px < 360 - 12);
+    assert_true(fabs(m.focus_x_px - 430) < 8 && fabs(m.focus_y_px - 230) < 8);
+    assert_true(m.achieved_core_cm2 > 0.9 * 90 && m.achieved_core_cm2 < 1.05 * 90);
+    assert_true(m.rho > 0.7 && m.rho < 0.9);
+    smp_result_free(r);
+    smp_params_free(p);
+    smp_image_free(mask);
+    smp_image_free(photo);
+}
+
+/* Crops copy pixels exactly and refuse to leave the image; a sheet places
+ * every cell whole, with labels outside the cells. */
+static void test_crop_and_contact_sheet(void **state)
+{
+    (void)state;
+    smp_image *photo = photo_of(120, 90), *cells[6];
+    const uint8_t *src = smp_image_cdata(photo);
+    for (int i = 0; i < 6; i++) {
+        cells[i] = smp_image_new();
+        assert_int_equal(smp_image_crop(cells[i], photo, (uint32_t)i * 10, 5, 50, 40), SMP_OK);
+        assert_int_equal(smp_image_width(cells[i]), 50);
+        for (uint32_t y = 0; y < 40; y++)
+            assert_memory_equal(smp_image_cdata(cells[i]) + (size_t)y * 50 * 3,
+                                src + ((size_t)(y + 5) * 120 + (uint32_t)i * 10) * 3, 50 * 3);
+    }
+    smp_image *bad = smp_image_new();
+    assert_int_equal(smp_image_crop(bad, photo, 100, 0, 30, 10), SMP_ERR_ARG);
+    assert_int_equal(smp_image_crop(bad, photo, 0, 0, 0, 10), SMP_ERR_ARG);
+    assert_int_equal(smp_image_crop(bad, photo, UINT32_MAX, 0, 2, 2), SMP_ERR_ARG);
+
+    const char *rows[] = {"40", "80"}, *cols[] = {"0.10", "0.15", "0.20"};
+    smp_image *sheet = smp_image_new();
+    assert_int_equal(smp_contact_sheet(sheet, (const smp_image *const *)cells, 2, 3, "head\nline two", rows, cols,
+                                       NULL, NULL),
+                     SMP_OK);
+    const uint32_t sw = smp_image_width(sheet), sh = smp_image_height(sheet);
+    assert_true(sw >= 3 * 50 && sh >= 2 * 40);
+    /* Each cell appears whole: find cell 5's rows in the bottom-right area. */
+    const uint8_t *o = smp_image_cdata(sheet);
+    int found = 0;
+    for (uint32_t y = 0; y + 40 <= sh && !found; y++)
+        for (uint32_t x = 0; x + 50 <= sw && !found; x++) {
+            int all = 1;
+            for (uint32_t k = 0; k < 40 && all; k++)
+                all = !memcmp(o + ((size_t)(y + k) * sw + x) * 3, smp_image_cdata(cells[5]) + (size_t)k * 50 * 3,
+                              50 * 3);
+            found = all && x > sw / 2 && y > sh / 2;
+        }
+    assert_true(found);
+    /* Cells of different sizes and empty grids are refused. */
+    assert_int_equal(smp_image_crop(cells[3], photo, 0, 0, 20, 20), SMP_OK);
+    assert_int_equal(smp_contact_sheet(sheet, (const smp_image *const *)cells, 2, 3, NULL, NULL, NULL, NULL, NULL),
+                     SMP_ERR_ARG);
+    assert_int_equal(smp_contact_sheet(sheet, (const smp_image *const *)cells, 0, 3, NULL, NULL, NULL, NULL, NULL),
+                     SMP_ERR_ARG);
+    /* The pixel limit holds. */
+    smp_params *p = smp_params_new();
+    assert_int_equal(smp_params_set_max_pixels(p, 1000), SMP_OK);
+    assert_int_equal(smp_contact_sheet(sheet, (const smp_image *const *)cells, 1, 1, NULL, NULL, NULL, NULL, p),
+                     SMP_ERR_LIMIT);
+    smp_params_free(p);
+    for (int i = 0; i < 6; i++)
+        smp_image_free(cells[i]);
+    smp_image_free(sheet);
+    smp_image_free(bad);
+    smp_image_free(photo);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -342,6 +426,8 @@ int main(void)
         cmocka_unit_test(test_params_validation_and_cancel),
         cmocka_unit_test(test_preview_layouts),
         cmocka_unit_test(test_density_map_sets_density_in_mask),
+        cmocka_unit_test(test_measures),
+        cmocka_unit_test(test_crop_and_contact_sheet),
     };
     return cmocka_run_group_tests_name("sim", tests, NULL, NULL);
 }

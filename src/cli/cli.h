@@ -60,6 +60,9 @@ int cli_parse_range(const char *opt, const char *s, double *lo, double *hi);
 int cli_exists(const char *path);
 /* Non-zero when path exists and is the same file as other. */
 int cli_same_file(const char *path, const char *other);
+/* Refuses (saying why, returning EXIT_OUTPUT) an output that is one of the
+ * n inputs (NULL entries skipped) or, without force, exists; else 0. */
+int cli_check_output(const char *out, const char *const inputs[], int n, int force);
 
 /* SIGINT, SIGTERM and SIGHUP only set a flag: cli_progress (an
  * smp_progress_fn) then cancels the library's work, and the command cleans
@@ -73,5 +76,6 @@ int cmd_render(int argc, char **argv, int preview);
 int cmd_points(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 #endif

@@ -115,6 +115,11 @@ static int read_points(const char *path, int cx, int cy, double **xy, size_t *n)
         (*n)++;
     }
     fclose(f);
+    if (rc) {
+        free(*xy);
+        *xy = NULL;
+        *n = 0;
+    }
     return rc;
 }
 
@@ -155,13 +160,14 @@ int cmd_analyze(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *path = argv[optind];
-    if (plot && (smp_format_for_path(plot) == SMP_FORMAT_NONE || (!force && cli_exists(plot)) ||
-                 cli_same_file(plot, path))) {
-        cli_error(plot, cli_same_file(plot, path) ? "is an input; refusing to overwrite it"
-                        : smp_format_for_path(plot) == SMP_FORMAT_NONE ? "unknown output type; name it .png or .jpg"
-                                                                        : "exists; use --force to replace it");
-        return smp_format_for_path(plot) == SMP_FORMAT_NONE ? EXIT_USAGE : EXIT_OUTPUT;
+    if (plot && smp_format_for_path(plot) == SMP_FORMAT_NONE) {
+        cli_error(plot, "unknown output type; name it .png or .jpg");
+        return EXIT_USAGE;
     }
+    const char *const inputs[] = {path};
+    int refused = plot ? cli_check_output(plot, inputs, 1, force) : 0;
+    if (refused)
+        return refused;
     double *xy;
     size_t n;
     int rc = read_points(path, cx, cy, &xy, &n);

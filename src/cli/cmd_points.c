@@ -124,13 +124,9 @@ int cmd_points(int argc, char **argv)
             rc = usage_error();
             goto done;
         }
-        if ((map_path && cli_same_file(outs[i], map_path)) || (!force && cli_exists(outs[i]))) {
-            cli_error(outs[i], map_path && cli_same_file(outs[i], map_path)
-                                   ? "is an input; refusing to overwrite it"
-                                   : "exists; use --force to replace it");
-            rc = EXIT_OUTPUT;
+        const char *const inputs[] = {map_path};
+        if ((rc = cli_check_output(outs[i], inputs, 1, force)))
             goto done;
-        }
     }
     if (map_path) {
         map = smp_image_new();

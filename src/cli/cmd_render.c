@@ -119,21 +119,6 @@ static int load(smp_image *img, const char *path, const smp_params *p)
     return 0;
 }
 
-/* Refuses an output that is an input or (without --force) exists. */
-static int check_output(const char *out, const char *const inputs[], int n, int force)
-{
-    for (int i = 0; i < n; i++)
-        if (inputs[i] && cli_same_file(out, inputs[i])) {
-            cli_error(out, "is an input; refusing to overwrite it");
-            return EXIT_OUTPUT;
-        }
-    if (!force && cli_exists(out)) {
-        cli_error(out, "exists; use --force to replace it");
-        return EXIT_OUTPUT;
-    }
-    return 0;
-}
-
 static void report(const char *photo_path, const smp_image *photo, smp_result *res, const smp_params *p)
 {
     size_t n_dots;
@@ -173,8 +158,8 @@ int cmd_render(int argc, char **argv, int preview)
         rc = EXIT_USAGE;
         goto done;
     }
-    if ((rc = check_output(o.out, inputs, 5, o.force)) ||
-        (o.metrics && (rc = check_output(o.metrics, inputs, 5, o.force))))
+    if ((rc = cli_check_output(o.out, inputs, 5, o.force)) ||
+        (o.metrics && (rc = cli_check_output(o.metrics, inputs, 5, o.force))))
         goto done;
     if ((rc = load(photo, photo_path, p)) || (rc = load(mask, mask_path, p)))
         goto done;

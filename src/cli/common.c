@@ -268,3 +268,17 @@ void cli_die_of_signal(void)
     signal(sig, SIG_DFL);
     raise(sig); /* the shell sees the usual 128 + signal status */
 }
+
+int cli_check_output(const char *out, const char *const inputs[], int n, int force)
+{
+    for (int i = 0; i < n; i++)
+        if (inputs[i] && cli_same_file(out, inputs[i])) {
+            cli_error(out, "is an input; refusing to overwrite it");
+            return EXIT_OUTPUT;
+        }
+    if (!force && cli_exists(out)) {
+        cli_error(out, "exists; use --force to replace it");
+        return EXIT_OUTPUT;
+    }
+    return 0;
+}

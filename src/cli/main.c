@@ -16,6 +16,7 @@ static void usage(FILE *f)
           "  render  PHOTO MASK -o OUT   the after image alone\n"
           "  points  -o DOTS.csv|.svg    the dots alone over an area in mm\n"
           "  batch   DIR -o OUTDIR       every photo of a folder, in parallel, with a report\n"
+          "  sweep   PHOTO MASK -o SHEET parameter combinations in parallel: sheet and CSV\n"
           "  analyze POINTS              density, spacing, rho and spectrum of a point set\n"
           "  version                     library version and build features\n"
           "\n"
@@ -41,6 +42,8 @@ int main(int argc, char **argv)
         return cmd_render(argc - 1, argv + 1, 1);
     if (!strcmp(cmd, "analyze"))
         return cmd_analyze(argc - 1, argv + 1);
+    if (!strcmp(cmd, "sweep"))
+        return cmd_sweep(argc - 1, argv + 1);
     if (!strcmp(cmd, "batch"))
         return cmd_batch(argc - 1, argv + 1);
     if (!strcmp(cmd, "points"))
