@@ -72,6 +72,13 @@ int main(int argc, char **argv)
     double secs = bench_now() - t0, rss = bench_peak_rss_mb();
     double rho = bench_rho(bench_min_distance(xy, n, side, side, r), n, side * side);
     printf("%zu %.4f %.3f %.1f %.1f %.4f\n", n, secs, n / secs / 1e6, rss, rss * 1048576.0 / n, rho);
+    /* For `smpsim analyze` in bench/run.sh: the points as "x y" lines. */
+    const char *dump = getenv("SMPSIM_BENCH_POINTS");
+    FILE *f = dump ? fopen(dump, "w") : NULL;
+    for (size_t i = 0; f && i < n; i++)
+        fprintf(f, "%.6f %.6f\n", xy[2 * i], xy[2 * i + 1]);
+    if (f)
+        fclose(f);
     free(grid);
     free(xy);
     free(active);

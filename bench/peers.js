@@ -2,6 +2,7 @@
 // Usage: node peers.js LIB N uniform|variable R_MM
 //   LIB: poisson-disk-sampling | fast-2d-poisson-disk-sampling
 // Prints one row: dots, seconds, M dots/s, peak RSS MB, bytes/dot, rho.
+// With SMPSIM_BENCH_POINTS=FILE, also writes the points there as "x y" lines (mm).
 'use strict';
 const [lib, nArg, mode, rArg] = process.argv.slice(2);
 const n = Number(nArg), r = Number(rArg), variable = mode === 'variable';
@@ -47,3 +48,6 @@ function minDistance(points, cell) {
 const rss = process.resourceUsage().maxRSS / 1024;
 const rho = variable ? NaN : minDistance(pts, r) / Math.sqrt(2 * side * side / (Math.sqrt(3) * pts.length));
 console.log(`${pts.length} ${secs.toFixed(4)} ${(pts.length / secs / 1e6).toFixed(3)} ${rss.toFixed(1)} ${(rss * 1048576 / pts.length).toFixed(1)} ${rho.toFixed(4)}`);
+if (process.env.SMPSIM_BENCH_POINTS) {
+  require('fs').writeFileSync(process.env.SMPSIM_BENCH_POINTS, pts.map((p) => `${p[0]} ${p[1]}`).join('\n') + '\n');
+}

@@ -4,8 +4,10 @@
 #     and all threads, against the textbook serial Bridson in bench/bridson.c
 #     and the peers (npm poisson-disk-sampling, npm fast-2d-poisson-disk-sampling,
 #     Debian python3-scipy's qmc.PoissonDisk at 100 k), same domain and spacing.
-#  2. Renderer: a 24 MP image against one memcpy of it.
-#  3. Pipeline: the stages of `render` on a 12 MP photo, and the whole command
+#  2. Point-set quality: each sampler's 100 k uniform set through `smpsim analyze`
+#     (rho, spectrum peak, low-frequency power, anisotropy).
+#  3. Renderer: a 24 MP image against one memcpy of it.
+#  4. Pipeline: the stages of `render` on a 12 MP photo, and the whole command
 #     against `djpeg | cjpeg`.
 # Peers are installed here when they can be (npm; apt-get as root) and skipped
 # with a line when they cannot. SMPSIM_BENCH_QUICK=1 stops at 1 M dots.
@@ -90,6 +92,39 @@ END {
     printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", names[i], modes[i], ns[i], f[2], f[3], f[4], f[5], f[6], f[7], f[8], vp, vb
   }
 }' "$dir/rows"
+
+# --- point-set quality: each sampler's uniform 100 k set through `smpsim analyze`
+q=100000
+side=$(awk "BEGIN { print sqrt($q) }")
+qd="$dir/quality"
+mkdir -p "$qd"
+rm -f "$qd"/*
+"$build/smpsim" points --width-mm "$side" --height-mm "$side" --density 100 --seed 1 -o "$qd/smpsim.csv" --force
+SMPSIM_BENCH_POINTS="$qd/bridson.txt" "$dir/bridson" "$side" "$r" 1 >/dev/null
+if [ "$have_node" = 1 ]; then
+    for lib in poisson-disk-sampling fast-2d-poisson-disk-sampling; do
+        SMPSIM_BENCH_POINTS="$qd/$lib.txt" node "$peers/peers.js" "$lib" "$q" uniform "$r" >/dev/null
+    done
+fi
+[ "$have_scipy" = 1 ] && SMPSIM_BENCH_POINTS="$qd/scipy-qmc-PoissonDisk.txt" /usr/bin/python3 bench/peers_scipy.py "$q" "$r" >/dev/null
+echo
+echo "== point-set quality: $q dots asked at 100 dots/cm² over $side mm square, each set through smpsim analyze"
+echo
+echo "| sampler | dots | rho min | rho mean | peak power at f (1/d_hex) | mean power f < 0.5 | mean anisotropy 0.5 <= f <= 2 (dB) |"
+echo "|---|---|---|---|---|---|---|"
+for f in "$qd"/smpsim.csv "$qd"/*.txt; do
+    [ -s "$f" ] || continue
+    name=$(basename "$f"); name=${name%.*}
+    "$build/smpsim" analyze "$f" --width-mm "$side" --height-mm "$side" | awk -v name="$name" '
+        /^points/ { n = $2 }
+        /^rho/ { gsub(",", ""); rmin = $3; rmean = $5 }
+        /^spectrum/ { spec = 1; next }
+        spec && NF == 3 { if ($2 > peak) { peak = $2; fpeak = $1 }
+                          if ($1 < 0.5) { low += $2; nl++ }
+                          if ($1 >= 0.5 && $1 <= 2) { an += $3; na++ } }
+        END { printf "| %s | %d | %s | %s | %.2f at %.2f | %.3f | %.2f |\n", name, n, rmin, rmean, peak, fpeak,
+              nl ? low / nl : 0, na ? an / na : 0 }'
+done
 
 echo
 echo "== renderer: 6000 x 4000 RGB at 15 px/mm, 100 dots/cm² of 0.15 mm over the whole frame (median of 5)"
