@@ -63,6 +63,8 @@ int cli_same_file(const char *path, const char *other);
 /* Refuses (saying why, returning EXIT_OUTPUT) an output that is one of the
  * n inputs (NULL entries skipped) or, without force, exists; else 0. */
 int cli_check_output(const char *out, const char *const inputs[], int n, int force);
+/* Non-zero for a name ending in .csv or .svg, the dots formats. */
+int cli_is_dots_path(const char *path);
 
 /* SIGINT, SIGTERM and SIGHUP only set a flag: cli_progress (an
  * smp_progress_fn) then cancels the library's work, and the command cleans

@@ -54,13 +54,6 @@ static int usage_error(void)
     return EXIT_USAGE;
 }
 
-static int is_dots_path(const char *path)
-{
-    size_t n = strlen(path);
-    return n > 4 && (!strcmp(path + n - 4, ".csv") || !strcmp(path + n - 4, ".svg") ||
-                     !strcmp(path + n - 4, ".CSV") || !strcmp(path + n - 4, ".SVG"));
-}
-
 static int write_dots(smp_result *res, const char *path, const smp_params *p)
 {
     smp_status st = smp_result_write_dots(res, path, p);
@@ -119,7 +112,7 @@ int cmd_points(int argc, char **argv)
     for (int i = 0; i < 2; i++) {
         if (!outs[i])
             continue;
-        if (!is_dots_path(outs[i])) {
+        if (!cli_is_dots_path(outs[i])) {
             cli_error(outs[i], "unknown output type; name it .csv or .svg");
             rc = usage_error();
             goto done;

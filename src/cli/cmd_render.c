@@ -39,6 +39,7 @@ static void usage(FILE *f, const char *cmd)
             "      --cast blue       a blue cast, as from poor technique (never default)\n"
             "      --scar-mask FILE  scar tissue (white): takes less pigment, spreads more\n"
             "      --metrics FILE    write the measurements as JSON\n"
+            "      --dots FILE       write the placed dots (.csv or .svg, as smpsim points)\n"
             "      --density-map FILE grey map of the density inside the mask: white = the\n"
             "                        density (or MAX), black = none (or MIN)\n"
             "      --density-range MIN:MAX  the map's scale in dots/cm²\n"
@@ -54,7 +55,7 @@ static void usage(FILE *f, const char *cmd)
                 : "Writes the after image alone, at the photo's size and orientation.");
 }
 
-enum { OPT_REFERENCE = 512, OPT_SCARS, OPT_METRICS, OPT_MAP, OPT_RANGE };
+enum { OPT_REFERENCE = 512, OPT_SCARS, OPT_METRICS, OPT_MAP, OPT_RANGE, OPT_DOTS };
 
 static const struct option LONG_OPTS[] = {
     CLI_PARAM_OPTIONS,
@@ -62,6 +63,7 @@ static const struct option LONG_OPTS[] = {
     {"reference", required_argument, NULL, OPT_REFERENCE},
     {"scar-mask", required_argument, NULL, OPT_SCARS},
     {"metrics", required_argument, NULL, OPT_METRICS},
+    {"dots", required_argument, NULL, OPT_DOTS},
     {"density-map", required_argument, NULL, OPT_MAP},
     {"density-range", required_argument, NULL, OPT_RANGE},
     {"output", required_argument, NULL, 'o'},
@@ -72,7 +74,7 @@ static const struct option LONG_OPTS[] = {
 
 /* What the command line asks beyond the params. */
 typedef struct opts {
-    const char *out, *reference, *scars, *metrics, *map;
+    const char *out, *reference, *scars, *metrics, *map, *dots;
     double range_lo, range_hi;
     int verbose, force;
 } opts;
@@ -92,6 +94,7 @@ static int parse(int argc, char **argv, const char *cmd, smp_params *p, opts *o)
         case OPT_REFERENCE: o->reference = optarg; break;
         case OPT_SCARS: o->scars = optarg; break;
         case OPT_METRICS: o->metrics = optarg; break;
+        case OPT_DOTS: o->dots = optarg; break;
         case OPT_MAP: o->map = optarg; break;
         case OPT_RANGE: ok = cli_parse_range("--density-range", optarg, &o->range_lo, &o->range_hi); break;
         default: ok = cli_param_option(c, optarg, p); break;
@@ -158,8 +161,14 @@ int cmd_render(int argc, char **argv, int preview)
         rc = EXIT_USAGE;
         goto done;
     }
+    if (o.dots && !cli_is_dots_path(o.dots)) {
+        cli_error(o.dots, "unknown output type; name it .csv or .svg");
+        rc = EXIT_USAGE;
+        goto done;
+    }
     if ((rc = cli_check_output(o.out, inputs, 5, o.force)) ||
-        (o.metrics && (rc = cli_check_output(o.metrics, inputs, 5, o.force))))
+        (o.metrics && (rc = cli_check_output(o.metrics, inputs, 5, o.force))) ||
+        (o.dots && (rc = cli_check_output(o.dots, inputs, 5, o.force))))
         goto done;
     if ((rc = load(photo, photo_path, p)) || (rc = load(mask, mask_path, p)))
         goto done;
@@ -220,6 +229,10 @@ int cmd_render(int argc, char **argv, int preview)
     }
     if (o.metrics && !cli_interrupted() && smp_result_write_metrics(res, o.metrics, p) != SMP_OK) {
         cli_error(o.metrics, "%s", smp_result_message(res));
+        rc = EXIT_OUTPUT;
+    }
+    if (!rc && o.dots && !cli_interrupted() && smp_result_write_dots(res, o.dots, p) != SMP_OK) {
+        cli_error(o.dots, "%s", smp_result_message(res));
         rc = EXIT_OUTPUT;
     }
 done:

@@ -282,3 +282,10 @@ int cli_check_output(const char *out, const char *const inputs[], int n, int for
     }
     return 0;
 }
+
+int cli_is_dots_path(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 4 && (!strcmp(path + n - 4, ".csv") || !strcmp(path + n - 4, ".svg") ||
+                     !strcmp(path + n - 4, ".CSV") || !strcmp(path + n - 4, ".SVG"));
+}
