@@ -162,7 +162,7 @@ static smp_status spectrum(smp_analysis *a, const double *xy, size_t n, int thre
     if (a->radial && a->anisotropy && sq && cnt) {
         for (int y = 0; y < M; y++)
             for (int x = 0; x < M; x++) {
-                double r = hypot(x - M / 2, y - M / 2);
+                double r = hypot(x - M / 2.0, y - M / 2.0); /* M is even */
                 size_t k = (size_t)lrint(r);
                 if (k == 0 || k >= a->n_radial)
                     continue;

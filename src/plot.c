@@ -48,7 +48,7 @@ static void panel(smp_image *img, int px, const char *title, const char *ylabel,
         snprintf(lab, sizeof lab, "%g", ymin + (ymax - ymin) * i / 4);
         text(img, x0 - 8 - smp__text_width(lab, 2), y - 8, lab, 2);
     }
-    text(img, x0 + w / 2 - 90, y0 + h + 32, "frequency (1/d_hex)", 2);
+    text(img, x0 + w * 0.5 - 90, y0 + h + 32, "frequency (1/d_hex)", 2);
     text(img, x0, y0 - 24, ylabel, 2);
     line(img, x0, y0, x0, y0 + h, INK, 2);
     line(img, x0, y0 + h, x0 + w, y0 + h, INK, 2);
@@ -86,8 +86,8 @@ smp_status smp_analysis_plot(const smp_analysis *a, smp_image *out)
     text(out, 30, 20, "power spectrum (2-D)", 2.5);
     for (int y = 0; y < PANEL; y++)
         for (int x = 0; x < PANEL; x++) {
-            double fx = (x - PANEL / 2.0) / (PANEL / 2.0) * scale * size / 2 + size / 2;
-            double fy = (y - PANEL / 2.0) / (PANEL / 2.0) * scale * size / 2 + size / 2;
+            double fx = (x - PANEL / 2.0) / (PANEL / 2.0) * scale * size / 2.0 + size / 2.0;
+            double fy = (y - PANEL / 2.0) / (PANEL / 2.0) * scale * size / 2.0 + size / 2.0;
             int ix = (int)fx, iy = (int)fy;
             double p = ix >= 0 && iy >= 0 && ix < size && iy < size ? s[(size_t)iy * size + ix] : 0;
             double v = fmin(1.0, log10(1 + p) / log10(11.0));

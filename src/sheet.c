@@ -63,9 +63,10 @@ smp_status smp_contact_sheet(smp_image *out, const smp_image *const *cells, int 
 {
     if (!out)
         return SMP_ERR_ARG;
-    if (!cells || rows < 1 || cols < 1 || rows > 1000 || cols > 1000)
+    const smp_image *first = cells ? cells[0] : NULL;
+    if (!first || rows < 1 || cols < 1 || rows > 1000 || cols > 1000)
         return smp__fail(out->msg, SMP_ERR_ARG, "a contact sheet needs 1..1000 rows and columns of cells");
-    const uint32_t cw = cells[0] ? cells[0]->w : 0, ch = cells[0] ? cells[0]->h : 0;
+    const uint32_t cw = first->w, ch = first->h;
     for (int i = 0; i < rows * cols; i++)
         if (!cells[i] || !cells[i]->px || cells[i]->w != cw || cells[i]->h != ch)
             return smp__fail(out->msg, SMP_ERR_ARG, "cell %d is missing or not %ux%u like the first", i,
@@ -103,5 +104,5 @@ smp_status smp_contact_sheet(smp_image *out, const smp_image *const *cells, int 
     }
     out->orientation = 1;
     out->format = SMP_FORMAT_NONE;
-    return smp_image_set_icc(out, cells[0]->icc, cells[0]->icc_len);
+    return smp_image_set_icc(out, first->icc, first->icc_len);
 }

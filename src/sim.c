@@ -198,8 +198,9 @@ static void find_focus(smp_result *res, const smp_shade *sh, double cell_mm)
         for (size_t i = 0; i < n; i++) {
             if (sh->core_cells && !sh->core[i])
                 continue;
-            double x = sh->core_cells ? (i % g->gw + 0.5) * cell_mm : res->dots[i].x_mm;
-            double y = sh->core_cells ? (i / g->gw + 0.5) * cell_mm : res->dots[i].y_mm;
+            const size_t col = sh->core_cells ? i % g->gw : 0, row = sh->core_cells ? i / g->gw : 0;
+            double x = sh->core_cells ? ((double)col + 0.5) * cell_mm : res->dots[i].x_mm;
+            double y = sh->core_cells ? ((double)row + 0.5) * cell_mm : res->dots[i].y_mm;
             if (pass == 0) {
                 sx += x;
                 sy += y;

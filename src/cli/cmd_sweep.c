@@ -304,7 +304,7 @@ static const char *base_name(const char *path)
 static int write_sheet(const pool *pl, const opts *o, const char *photo_path, const smp_params *p)
 {
     const sweep *s = pl->s;
-    int varied[AXIS_COUNT], n_varied = 0;
+    int varied[AXIS_COUNT] = {0}, n_varied = 0;
     for (int a = 0; a < AXIS_COUNT; a++)
         if (s->axes[a].n > 1)
             varied[n_varied++] = a;
@@ -360,7 +360,7 @@ static int write_sheet(const pool *pl, const opts *o, const char *photo_path, co
              base_name(photo_path), pl->runs[0].px_per_mm, (unsigned long long)s->seeds[0],
              s->n_seeds > 1 ? " shown (all seeds in the tables)" : "", fixed, fixed[0] ? ", " : "",
              s->feather_mm, axes_line, axes_line[0] ? "\n" : "",
-             smp_image_width(first) / zoom / pl->runs[0].px_per_mm, shown);
+             (double)smp_image_width(first) / zoom / pl->runs[0].px_per_mm, shown);
     smp_image *sheet = rc ? NULL : smp_image_new();
     smp_status st = sheet ? smp_contact_sheet(sheet, (const smp_image *const *)pl->cells, rows, cols, header,
                                               n_varied >= 2 ? (const char *const *)row_labels : NULL,
@@ -454,7 +454,7 @@ int cmd_sweep(int argc, char **argv)
     pl = (pool){.s = s, .base = p, .photo = photo, .mask = mask, .cell_mm = o.cell_mm, .verbose = o.verbose,
                 .threads = cores > jobs ? (int)(cores / jobs) : 1};
     pl.runs = calloc(s->runs, sizeof *pl.runs);
-    pl.cells = calloc(s->cells, sizeof *pl.cells);
+    pl.cells = calloc(s->cells, sizeof(smp_image *));
     if (!pl.runs || !pl.cells) {
         cli_error(NULL, "out of memory for %zu runs", s->runs);
         rc = EXIT_INPUT;
