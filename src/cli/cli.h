@@ -63,6 +63,9 @@ int cli_same_file(const char *path, const char *other);
 /* Refuses (saying why, returning EXIT_OUTPUT) an output that is one of the
  * n inputs (NULL entries skipped) or, without force, exists; else 0. */
 int cli_check_output(const char *out, const char *const inputs[], int n, int force);
+/* Reads an image within the params' pixel limit; 0, or an exit code after
+ * saying why (naming the file). */
+int cli_load_image(smp_image *img, const char *path, const smp_params *p);
 /* Non-zero for a name ending in .csv or .svg, the dots formats. */
 int cli_is_dots_path(const char *path);
 

@@ -112,16 +112,6 @@ static int parse(int argc, char **argv, const char *cmd, smp_params *p, opts *o)
     return 0;
 }
 
-static int load(smp_image *img, const char *path, const smp_params *p)
-{
-    smp_status st = smp_image_read_file(img, path, smp_params_max_pixels(p));
-    if (st != SMP_OK) {
-        cli_error(path, "%s", smp_image_message(img));
-        return cli_exit_for(st) == EXIT_USAGE ? EXIT_INPUT : cli_exit_for(st);
-    }
-    return 0;
-}
-
 static void report(const char *photo_path, const smp_image *photo, smp_result *res, const smp_params *p)
 {
     size_t n_dots;
@@ -170,13 +160,13 @@ int cmd_render(int argc, char **argv, int preview)
         (o.metrics && (rc = cli_check_output(o.metrics, inputs, 5, o.force))) ||
         (o.dots && (rc = cli_check_output(o.dots, inputs, 5, o.force))))
         goto done;
-    if ((rc = load(photo, photo_path, p)) || (rc = load(mask, mask_path, p)))
+    if ((rc = cli_load_image(photo, photo_path, p)) || (rc = cli_load_image(mask, mask_path, p)))
         goto done;
-    if (o.reference && (!(reference = smp_image_new()) || (rc = load(reference, o.reference, p))))
+    if (o.reference && (!(reference = smp_image_new()) || (rc = cli_load_image(reference, o.reference, p))))
         goto done;
-    if (o.scars && (!(scars = smp_image_new()) || (rc = load(scars, o.scars, p))))
+    if (o.scars && (!(scars = smp_image_new()) || (rc = cli_load_image(scars, o.scars, p))))
         goto done;
-    if (o.map && (!(map = smp_image_new()) || (rc = load(map, o.map, p))))
+    if (o.map && (!(map = smp_image_new()) || (rc = cli_load_image(map, o.map, p))))
         goto done;
     if (!o.map && o.range_hi > 0) {
         cli_error(NULL, "--density-range goes with --density-map");

@@ -392,15 +392,6 @@ static char *summary_path(const char *csv)
     return out;
 }
 
-static int load(smp_image *img, const char *path, const smp_params *p)
-{
-    smp_status st = smp_image_read_file(img, path, smp_params_max_pixels(p));
-    if (st == SMP_OK)
-        return 0;
-    cli_error(path, "%s", smp_image_message(img));
-    return cli_exit_for(st) == EXIT_USAGE ? EXIT_INPUT : cli_exit_for(st);
-}
-
 int cmd_sweep(int argc, char **argv)
 {
     opts o = {.cell_mm = 25};
@@ -440,9 +431,9 @@ int cmd_sweep(int argc, char **argv)
     for (int i = 0; i < 3 && !rc; i++)
         if (outs[i])
             rc = cli_check_output(outs[i], inputs, 3, o.force);
-    if (rc || (rc = load(photo, photo_path, p)) || (rc = load(mask, mask_path, p)))
+    if (rc || (rc = cli_load_image(photo, photo_path, p)) || (rc = cli_load_image(mask, mask_path, p)))
         goto done;
-    if (o.reference && (!(reference = smp_image_new()) || (rc = load(reference, o.reference, p))))
+    if (o.reference && (!(reference = smp_image_new()) || (rc = cli_load_image(reference, o.reference, p))))
         goto done;
     smp_params_set_reference(p, reference);
     smp_params_set_progress(p, cli_progress, NULL);

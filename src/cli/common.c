@@ -289,3 +289,12 @@ int cli_is_dots_path(const char *path)
     return n > 4 && (!strcmp(path + n - 4, ".csv") || !strcmp(path + n - 4, ".svg") ||
                      !strcmp(path + n - 4, ".CSV") || !strcmp(path + n - 4, ".SVG"));
 }
+
+int cli_load_image(smp_image *img, const char *path, const smp_params *p)
+{
+    smp_status st = smp_image_read_file(img, path, smp_params_max_pixels(p));
+    if (st == SMP_OK)
+        return 0;
+    cli_error(path, "%s", smp_image_message(img));
+    return cli_exit_for(st) == EXIT_USAGE ? EXIT_INPUT : cli_exit_for(st);
+}

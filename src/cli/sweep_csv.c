@@ -47,6 +47,15 @@ static void parameter_header(FILE *f, const sweep *s)
         fprintf(f, ",%s", s->axes[a].column);
 }
 
+/* A memory stream for a table (finish writes it), or NULL after saying why. */
+static FILE *open_table(char **buf, size_t *len, const char *path)
+{
+    FILE *f = open_memstream(buf, len);
+    if (!f)
+        cli_error(path, "out of memory");
+    return f;
+}
+
 /* Closes the memory stream (which sets buf and len) and writes it. */
 static int finish(FILE *f, char **buf, const size_t *len, const char *path, int force)
 {
@@ -69,11 +78,9 @@ int sweep_write_runs(const sweep *s, const sweep_run *runs, const char *path, in
 {
     char *buf = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f) {
-        cli_error(path, "out of memory");
+    FILE *f = open_table(&buf, &len, path);
+    if (!f)
         return EXIT_OUTPUT;
-    }
     fputs("cell,seed", f);
     parameter_header(f, s);
     fputs(",feather_mm,px_per_mm,density_used_cm2,dilution_used", f);
@@ -97,11 +104,9 @@ int sweep_write_summary(const sweep *s, const sweep_run *runs, const char *path,
 {
     char *buf = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f) {
-        cli_error(path, "out of memory");
+    FILE *f = open_table(&buf, &len, path);
+    if (!f)
         return EXIT_OUTPUT;
-    }
     fputs("cell", f);
     parameter_header(f, s);
     fputs(",seeds", f);
