@@ -55,7 +55,7 @@ $(LIB): $(LIB_OBJ)
 $(BIN): $(CLI_OBJ) $(LIB)
 	$(CC) $(CLI_OBJ) $(LIB) $(LDLIBS_ALL) -o $@
 
-$(BUILD)/tests/%: tests/%.c tests/testutil.h tools/scene.c tools/scene.h $(LIB)
+$(BUILD)/tests/%: tests/%.c tests/testutil.h bench/bridson.h tools/scene.c tools/scene.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -Itools $(shell pkg-config --cflags cmocka 2>/dev/null) $< tools/scene.c $(LIB) \
 	    $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka) $(LDLIBS_ALL) -o $@
@@ -68,7 +68,7 @@ $(GEN): tools/gen_scalp.c tools/scene.c tools/scene.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -Itools tools/gen_scalp.c tools/scene.c $(LIB) $(LDLIBS_ALL) -o $@
 
-$(BUILD)/bench/%: bench/%.c bench/pointstats.h $(LIB)
+$(BUILD)/bench/%: bench/%.c bench/pointstats.h bench/bridson.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $< $(LIB) $(LDLIBS_ALL) -o $@
 

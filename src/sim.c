@@ -187,35 +187,43 @@ static double auto_density(smp_report *rep, const smp_shade *sh, const smp_param
 
 /* The core cell (or, without a core, the dot) nearest the centroid of them
  * all: a point that is treated even when the mask is a crescent. */
+static void focus_candidate(const smp_result *res, const smp_shade *sh, double cell_mm, size_t i, double *x,
+                            double *y)
+{
+    if (sh->core_cells) {
+        const size_t col = i % sh->grid.gw, row = i / sh->grid.gw;
+        *x = ((double)col + 0.5) * cell_mm;
+        *y = ((double)row + 0.5) * cell_mm;
+    } else {
+        *x = res->dots[i].x_mm;
+        *y = res->dots[i].y_mm;
+    }
+}
+
 static void find_focus(smp_result *res, const smp_shade *sh, double cell_mm)
 {
-    const smp_coverage *g = &sh->grid;
-    const size_t n = sh->core_cells ? g->gw * g->gh : res->n_dots;
-    double sx = 0, sy = 0, count = 0;
-    for (size_t pass = 0; pass < 2; pass++) {
-        double cx = count > 0 ? sx / count : res->w_mm / 2, cy = count > 0 ? sy / count : res->h_mm / 2;
-        double best = INFINITY;
-        for (size_t i = 0; i < n; i++) {
-            if (sh->core_cells && !sh->core[i])
-                continue;
-            const size_t col = sh->core_cells ? i % g->gw : 0, row = sh->core_cells ? i / g->gw : 0;
-            double x = sh->core_cells ? ((double)col + 0.5) * cell_mm : res->dots[i].x_mm;
-            double y = sh->core_cells ? ((double)row + 0.5) * cell_mm : res->dots[i].y_mm;
-            if (pass == 0) {
-                sx += x;
-                sy += y;
-                count++;
-            } else if (hypot(x - cx, y - cy) < best) {
+    const size_t n = sh->core_cells ? sh->grid.gw * sh->grid.gh : res->n_dots;
+    double x, y, sx = 0, sy = 0, count = 0, best = INFINITY;
+    for (size_t i = 0; i < n; i++)
+        if (!sh->core_cells || sh->core[i]) {
+            focus_candidate(res, sh, cell_mm, i, &x, &y);
+            sx += x;
+            sy += y;
+            count++;
+        }
+    double *focus = res->report.focus_mm;
+    const double cx = count > 0 ? sx / count : res->w_mm / 2, cy = count > 0 ? sy / count : res->h_mm / 2;
+    focus[0] = cx;
+    focus[1] = cy;
+    for (size_t i = 0; i < n; i++)
+        if (!sh->core_cells || sh->core[i]) {
+            focus_candidate(res, sh, cell_mm, i, &x, &y);
+            if (hypot(x - cx, y - cy) < best) {
                 best = hypot(x - cx, y - cy);
-                res->report.focus_mm[0] = x;
-                res->report.focus_mm[1] = y;
+                focus[0] = x;
+                focus[1] = y;
             }
         }
-        if (pass == 1 && !isfinite(best)) {
-            res->report.focus_mm[0] = cx;
-            res->report.focus_mm[1] = cy;
-        }
-    }
 }
 
 /* Achieved density over the core, and the closest pair of dots. */

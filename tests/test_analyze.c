@@ -9,6 +9,7 @@
 #include <omp.h>
 #endif
 
+#include "../bench/bridson.h"
 #include "rng.h"
 #include "stages.h"
 
@@ -27,52 +28,21 @@ static double rho_min(const smp_analysis *a)
     return r;
 }
 
-/* Textbook Bridson: k = 30 candidates in [r, 2r] around a random active point. */
+/* Bridson's draws from the counter-based hash: stream, then a running count. */
+typedef struct hashed_draws {
+    uint64_t seed, draw;
+} hashed_draws;
+
+static double hashed_u01(void *state, int stream)
+{
+    hashed_draws *h = state;
+    return smp__u01(smp__hash(h->seed, (uint64_t)stream, h->draw++, 0));
+}
+
 static size_t bridson(double side, double r, uint64_t seed, double *xy, size_t cap)
 {
-    const double cell = r / sqrt(2.0);
-    const size_t gw = (size_t)ceil(side / cell);
-    long *grid = malloc(gw * gw * sizeof *grid);
-    size_t *active = malloc(cap * sizeof *active), n = 1, na = 1;
-    for (size_t i = 0; i < gw * gw; i++)
-        grid[i] = -1;
-    uint64_t draw = 0;
-    xy[0] = side / 2;
-    xy[1] = side / 2;
-    grid[(size_t)(xy[1] / cell) * gw + (size_t)(xy[0] / cell)] = 0;
-    active[0] = 0;
-    while (na && n < cap) {
-        size_t k = (size_t)(smp__u01(smp__hash(seed, 1, draw++, 0)) * na);
-        double px = xy[2 * active[k]], py = xy[2 * active[k] + 1];
-        int found = 0;
-        for (int t = 0; t < 30 && !found; t++) {
-            double a = 2 * SMP_PI * smp__u01(smp__hash(seed, 2, draw++, 0));
-            double d = r * (1 + smp__u01(smp__hash(seed, 3, draw++, 0)));
-            double x = px + d * cos(a), y = py + d * sin(a);
-            if (x < 0 || y < 0 || x >= side || y >= side)
-                continue;
-            long gx = (long)(x / cell), gy = (long)(y / cell);
-            int ok = 1;
-            for (long j = gy - 2; j <= gy + 2 && ok; j++)
-                for (long i = gx - 2; i <= gx + 2 && ok; i++)
-                    if (i >= 0 && j >= 0 && i < (long)gw && j < (long)gw) {
-                        long q = grid[(size_t)j * gw + (size_t)i];
-                        ok = q < 0 || hypot(xy[2 * q] - x, xy[2 * q + 1] - y) >= r;
-                    }
-            if (!ok)
-                continue;
-            xy[2 * n] = x;
-            xy[2 * n + 1] = y;
-            grid[(size_t)gy * gw + (size_t)gx] = (long)n;
-            active[na++] = n++;
-            found = 1;
-        }
-        if (!found)
-            active[k] = active[--na];
-    }
-    free(grid);
-    free(active);
-    return n;
+    hashed_draws h = {seed, 0};
+    return bridson_fill(side, r, side / 2, side / 2, hashed_u01, &h, xy, cap);
 }
 
 static void test_rho_maximal_and_bridson(void **state)
