@@ -12,9 +12,11 @@ SAN      ?=
 
 WARN     := -Wall -Wextra -Wpedantic -Werror
 CSTD     := -std=c11 -D_DEFAULT_SOURCE
-PC_LIBS  := libpng libjpeg fftw3
-PC_CFLAGS := $(shell pkg-config --cflags $(PC_LIBS) 2>/dev/null)
-PC_LDLIBS := $(shell pkg-config --libs $(PC_LIBS) 2>/dev/null || echo -lpng -ljpeg -lfftw3)
+PC_LIBS  := libpng libjpeg fftw3 freetype2
+PC_CFLAGS := $(shell pkg-config --cflags $(PC_LIBS) 2>/dev/null || echo -I/usr/include/freetype2)
+PC_LDLIBS := $(shell pkg-config --libs $(PC_LIBS) 2>/dev/null || echo -lpng -ljpeg -lfftw3 -lfreetype)
+# The label typeface, compiled into the library (Debian's fonts-dejavu-core).
+FONT_TTF ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 ifeq ($(OPENMP),1)
 OMPFLAGS := -fopenmp
 endif
@@ -24,7 +26,7 @@ LDLIBS_ALL  = $(OMPFLAGS) -pthread $(SAN) $(PC_LDLIBS) -lm $(LDFLAGS) $(LDLIBS)
 LIB_SRC  := $(wildcard src/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/font_ttf.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 IMGTOOL  := $(BUILD)/tests/imgtool
@@ -34,19 +36,26 @@ GEN      := $(BUILD)/tools/gen_scalp
 BENCH    := $(BUILD)/bench/bench_pipeline $(BUILD)/bench/bench_sampler $(BUILD)/bench/bench_render \
             $(BUILD)/bench/bridson
 
-.PHONY: analyze corpus fuzz fuzz-build docs all demo test check-deps check-test-deps sanitize bench install clean samples font
+.PHONY: analyze corpus fuzz fuzz-build docs all demo test check-deps check-test-deps sanitize bench install clean samples
 
 all: check-deps $(BIN) $(LIB)
 
 check-deps:
-	@tools/deps.sh build
+	@FONT_TTF=$(FONT_TTF) tools/deps.sh build
 
 check-test-deps:
-	@tools/deps.sh test
+	@FONT_TTF=$(FONT_TTF) tools/deps.sh test
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/gen/font_ttf.c: $(FONT_TTF) tools/embed.sh
+	@mkdir -p $(@D)
+	tools/embed.sh smp__font_ttf $(FONT_TTF) > $@
+
+$(BUILD)/gen/font_ttf.o: $(BUILD)/gen/font_ttf.c
+	$(CC) $(CSTD) $(OPT) $(WARN) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
@@ -123,7 +132,11 @@ fuzz: fuzz-build
 
 # The README's pictures, made by the tool from scenes the project makes.
 docs: all $(GEN) $(BUILD)/tools/strip
-	$(BIN) preview samples/scalp.jpg samples/scalp.mask.png --px-per-mm 8 -o docs/sample-preview.jpg --force
+	$(BIN) preview samples/scalp.jpg samples/scalp.mask.png --px-per-mm 8 -o docs/sample-preview.jpg --force \
+	    --date none --max-size 1000
+	for l in side split sessions; do SOURCE_DATE_EPOCH=1795000000 $(BIN) preview samples/scalp.jpg \
+	    samples/scalp.mask.png --px-per-mm 8 --layout $$l --caption "Sample client" --max-size 1200 \
+	    -o docs/layout-$$l.jpg --force || exit 1; done
 	$(GEN) --width 640 --height 480 --px-per-mm 24 --seed 5 -o $(BUILD)/zoom.png --mask $(BUILD)/zoom.mask.png --force
 	for k in 1 2 3; do $(BIN) render $(BUILD)/zoom.png $(BUILD)/zoom.mask.png --px-per-mm 24 --sessions 3 \
 	    --session $$k -o $(BUILD)/session$$k.png --force || exit 1; done
@@ -142,8 +155,9 @@ samples: $(GEN)
 demo: all
 	@mkdir -p out
 	$(BIN) preview samples/scalp.jpg samples/scalp.mask.png --px-per-mm 8 -o out/preview.jpg --force
+	$(BIN) preview samples/scalp.jpg samples/scalp.mask.png --px-per-mm 8 --sessions 3 -o out/preview.html --force
 	$(BIN) render samples/scalp.jpg samples/scalp.mask.png --px-per-mm 8 -o out/after.png --force
-	@echo "demo: wrote out/preview.jpg (before/after) and out/after.png"
+	@echo "demo: wrote out/preview.jpg (before/after), out/preview.html (slider page) and out/after.png"
 
 # With OpenMP on, a serial build is made too: the suite checks both give
 # the same bytes.
@@ -169,12 +183,10 @@ install: all
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/smpsim
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libsmpsim.a
 	install -m 644 include/smpsim.h $(DESTDIR)$(PREFIX)/include/smpsim.h
+	install -d $(DESTDIR)$(PREFIX)/share/doc/smpsim
+	install -m 644 docs/FONT-LICENSE $(DESTDIR)$(PREFIX)/share/doc/smpsim/FONT-LICENSE
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@OMP@|$(OMPFLAGS)|' smpsim.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/smpsim.pc
-
-# Regenerates the label font from its drawing.
-font:
-	awk -f tools/mkfont.awk tools/glyphs.txt > src/font_data.c
 
 clean:
 	rm -rf build out

@@ -99,6 +99,29 @@ smp_status smp_params_set_density_map(smp_params *p, const smp_image *map, doubl
 #define SMP_MAX_LAYERS 8
 smp_status smp_params_set_layers(smp_params *p, const double *cumulative_percent, int n);
 smp_status smp_params_set_progress(smp_params *p, smp_progress_fn fn, void *user);
+
+/* Previews (smp_preview, smp_preview_write_html). */
+typedef enum smp_layout {
+    SMP_LAYOUT_AUTO = 0, /* side by side for portrait photos, stacked for landscape ones */
+    SMP_LAYOUT_SIDE,
+    SMP_LAYOUT_STACK,
+    SMP_LAYOUT_SPLIT,    /* one image: before left of a divider, after right of it */
+    SMP_LAYOUT_SESSIONS  /* before, then the state after each session */
+} smp_layout;
+typedef enum smp_loupe { SMP_LOUPE_AUTO = 0, SMP_LOUPE_OFF, SMP_LOUPE_AT } smp_loupe;
+smp_status smp_params_set_layout(smp_params *p, smp_layout layout);
+smp_status smp_params_set_split_at(smp_params *p, double fraction);     /* 0..1 across, default 0.5 */
+/* The output's long side in px (area-averaged down, never up); 0 = full size. */
+smp_status smp_params_set_max_size(smp_params *p, uint32_t long_side_px); /* 0 or 160..65000 */
+/* One line of UTF-8 each (copied; NULL or "" = none): the client's name or
+ * any text, and the date, both in the caption line. */
+smp_status smp_params_set_caption(smp_params *p, const char *text);   /* < 256 bytes */
+smp_status smp_params_set_date(smp_params *p, const char *text);      /* < 32 bytes */
+/* The close-up: automatic (inside the largest fully treated area, near the
+ * hairline when there is one), off, or centred at (x, y) photo pixels. */
+smp_status smp_params_set_loupe(smp_params *p, smp_loupe mode, double x_px, double y_px);
+/* Magnification over the panel it sits on; 0 (default) shows a 10 mm field. */
+smp_status smp_params_set_loupe_zoom(smp_params *p, double zoom);     /* 0 or 1..64 */
 /* Threads one call may use (0 = OpenMP's default). The output bytes do not
  * depend on it; it lets a caller running calls in parallel share the cores. */
 smp_status smp_params_set_threads(smp_params *p, int threads);
@@ -112,6 +135,7 @@ double smp_params_feather(const smp_params *p);
 double smp_params_opacity(const smp_params *p);
 uint64_t smp_params_max_pixels(const smp_params *p);
 int smp_params_jpeg_quality(const smp_params *p);
+smp_layout smp_params_layout(const smp_params *p);
 void smp_params_pigment(const smp_params *p, uint8_t rgb[3]);
 /* The layer count; fills cumulative_percent (SMP_MAX_LAYERS entries) if not NULL. */
 int smp_params_layers(const smp_params *p, double *cumulative_percent);
@@ -270,10 +294,38 @@ smp_status smp_analysis_plot(const smp_analysis *a, smp_image *out);
 
 /* ----------------------------------------------------------------- preview */
 
-/* Before and after together: side by side, or stacked when the photo is
- * wider than tall, each labelled. Writes into out. */
-smp_status smp_preview_compose(smp_image *out, const smp_image *before, const smp_image *after,
-                               const smp_params *params);
+/* Where a preview put things, in output pixels ({x, y, w, h} boxes). */
+#define SMP_MAX_PANELS (SMP_MAX_LAYERS + 1)
+typedef struct smp_preview_geometry {
+    uint32_t width, height;
+    double scale;                    /* output px per photo px in each panel */
+    int panels;                      /* split: 1 */
+    uint32_t panel[SMP_MAX_PANELS][4];
+    int panel_session[SMP_MAX_PANELS]; /* -1 before, 0 after (all), k: after session k */
+    int labels;
+    uint32_t label[SMP_MAX_PANELS + 1][4];
+    uint32_t split_x;                /* split: the first column showing the after image */
+    uint32_t caption[4];             /* the caption strip below the panels */
+    int has_loupe;
+    uint32_t loupe[4];               /* the inset */
+    double loupe_source[4];          /* the photo pixels it magnifies */
+    double loupe_zoom;               /* its magnification over the panel */
+} smp_preview_geometry;
+
+/* A preview of a finished simulation in the params' layout, with labels,
+ * the caption line (density, dot size, pigment, date, caption text) and
+ * the loupe: a close-up with the photo resampled and the dots drawn again
+ * at the close-up's scale. Panels larger than the max size are
+ * area-averaged in linear light. geometry may be NULL. */
+smp_status smp_preview(smp_image *out, smp_result *res, const smp_image *photo, const smp_params *params,
+                       smp_preview_geometry *geometry);
+/* The same as one self-contained HTML page (images embedded as JPEG, no
+ * external requests): a before/after slider driven by mouse, touch and
+ * the arrow keys, pinch or wheel zoom, the labels and caption, a session
+ * selector when there are sessions, and the close-up. Atomic like images. */
+smp_status smp_preview_write_html(smp_result *res, const smp_image *photo, const char *path,
+                                  const smp_params *params);
+
 
 /* A contact sheet (RGB): header lines ('\n' separates them), then a grid of
  * rows x cols cells (cells[r * cols + c], all one size, RGB or grey) with

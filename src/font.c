@@ -1,25 +1,73 @@
-/* Label text: the bitmap font scaled to any size with exact-area anti-aliasing. */
+/* Label text: the embedded DejaVu Sans, rasterised by FreeType.
+ *
+ * Why FreeType and not the project's own bitmap font: captions carry
+ * client names (accents, any script DejaVu covers) and must read from a
+ * 12 px thumbnail to a 4K print; an outline font rasterised with exact
+ * area coverage does that, a scaled bitmap does not. A FreeType handle is
+ * opened per call: the library keeps no global state, and opening a face
+ * from memory costs well under a millisecond. */
 #include "font.h"
 
-#include <math.h>
-#include <stdlib.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_TRUETYPE_TABLES_H
+#include FT_ADVANCES_H
 
-/* Next code point of a UTF-8 string; malformed bytes read as '?'. */
+#include <math.h>
+
+extern const unsigned char smp__font_ttf[];
+extern const size_t smp__font_ttf_len;
+
+typedef struct typeface {
+    FT_Library lib;
+    FT_Face face;
+} typeface;
+
+static void close_face(typeface *t)
+{
+    if (t->face)
+        FT_Done_Face(t->face);
+    if (t->lib)
+        FT_Done_FreeType(t->lib);
+}
+
+/* Opens the face at a size whose capitals are cap_px high. */
+static bool open_face(typeface *t, double cap_px)
+{
+    *t = (typeface){0};
+    if (FT_Init_FreeType(&t->lib) ||
+        FT_New_Memory_Face(t->lib, smp__font_ttf, (FT_Long)smp__font_ttf_len, 0, &t->face)) {
+        close_face(t);
+        return false;
+    }
+    const TT_OS2 *os2 = FT_Get_Sfnt_Table(t->face, FT_SFNT_OS2);
+    double cap = os2 && os2->version >= 2 && os2->sCapHeight > 0
+                     ? (double)os2->sCapHeight / t->face->units_per_EM
+                     : 0.73;
+    double em = fmin(fmax(cap_px / cap, 1.0), 4000.0);
+    if (FT_Set_Char_Size(t->face, 0, (FT_F26Dot6)lround(em * 64), 72, 72)) {
+        close_face(t);
+        return false;
+    }
+    return true;
+}
+
+/* Next code point of a UTF-8 string; malformed bytes read as U+FFFD. */
 static uint32_t next_cp(const unsigned char **s)
 {
     const unsigned char *p = *s;
     uint32_t c = *p++;
     int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-    if (c >= 0x80 && !extra) {
+    if ((c >= 0x80 && !extra) || c >= 0xF8) {
         *s = p;
-        return '?';
+        return 0xFFFD;
     }
     if (extra)
         c &= 0x3Fu >> extra;
     for (int i = 0; i < extra; i++, p++) {
         if ((*p & 0xC0) != 0x80) {
             *s = p;
-            return '?';
+            return 0xFFFD;
         }
         c = c << 6 | (*p & 0x3Fu);
     }
@@ -27,36 +75,37 @@ static uint32_t next_cp(const unsigned char **s)
     return c;
 }
 
-static const smp_glyph *glyph_for(uint32_t cp)
+/* Kerning between two glyphs in px (0 for the first). */
+static double kern(FT_Face face, FT_UInt prev, FT_UInt gi)
 {
-    const smp_glyph *q = NULL;
-    for (int i = 0; i < smp__font_glyph_count; i++) {
-        if (smp__font_glyphs[i].codepoint == cp)
-            return &smp__font_glyphs[i];
-        if (smp__font_glyphs[i].codepoint == '?')
-            q = &smp__font_glyphs[i];
+    FT_Vector k;
+    if (prev && FT_HAS_KERNING(face) && !FT_Get_Kerning(face, prev, gi, FT_KERNING_UNFITTED, &k))
+        return k.x / 64.0;
+    return 0;
+}
+
+/* Unhinted advance of a glyph in px: text measures the same at any position. */
+static double advance(FT_Face face, FT_UInt gi)
+{
+    FT_Fixed adv = 0;
+    FT_Get_Advance(face, gi, FT_LOAD_NO_HINTING, &adv);
+    return adv / 65536.0;
+}
+
+double smp__text_width(const char *utf8, double cap_px)
+{
+    typeface t;
+    if (!utf8 || !*utf8 || !open_face(&t, cap_px))
+        return 0;
+    double w = 0;
+    FT_UInt prev = 0;
+    for (const unsigned char *s = (const unsigned char *)utf8; *s;) {
+        FT_UInt gi = FT_Get_Char_Index(t.face, next_cp(&s));
+        w += kern(t.face, prev, gi) + advance(t.face, gi);
+        prev = gi;
     }
-    return q;
-}
-
-static size_t glyph_count(const char *utf8)
-{
-    size_t n = 0;
-    for (const unsigned char *s = (const unsigned char *)utf8; *s; n++)
-        next_cp(&s);
-    return n;
-}
-
-double smp__text_width(const char *utf8, double scale)
-{
-    size_t n = glyph_count(utf8);
-    return n ? ((double)n * SMP_GLYPH_ADVANCE - 1) * scale : 0;
-}
-
-static double overlap(double a0, double a1, double b0, double b1)
-{
-    double lo = a0 > b0 ? a0 : b0, hi = a1 < b1 ? a1 : b1;
-    return hi > lo ? hi - lo : 0;
+    close_face(&t);
+    return w;
 }
 
 /* Linear-light blend of colour over one pixel with coverage a. */
@@ -70,57 +119,52 @@ static void blend(uint8_t *px, const float lin[3], float a)
     }
 }
 
-void smp__draw_text(smp_image *img, double x, double y, const char *utf8, double scale,
-                    const uint8_t colour[3])
+smp_status smp__draw_text(smp_image *img, double x, double y, const char *utf8, double cap_px,
+                          const uint8_t colour[3])
 {
-    const int w = (int)img->w, h = (int)img->h;
-    int bx0 = (int)floor(x), by0 = (int)floor(y);
-    int bx1 = (int)ceil(x + smp__text_width(utf8, scale)), by1 = (int)ceil(y + SMP_GLYPH_H * scale);
-    bx0 = bx0 < 0 ? 0 : bx0;
-    by0 = by0 < 0 ? 0 : by0;
-    bx1 = bx1 > w ? w : bx1;
-    by1 = by1 > h ? h : by1;
-    if (bx1 <= bx0 || by1 <= by0)
-        return;
-    const int cw = bx1 - bx0, chh = by1 - by0;
-    float *cov = calloc((size_t)cw * chh, sizeof *cov);
-    if (!cov)
-        return; /* a label is decoration; the image stays valid without it */
-    /* Ink squares tile without overlap, so summed areas are the exact coverage. */
-    const unsigned char *s = (const unsigned char *)utf8;
-    for (int i = 0; *s; i++) {
-        const smp_glyph *g = glyph_for(next_cp(&s));
-        if (!g)
-            continue;
-        double gx = x + (double)i * SMP_GLYPH_ADVANCE * scale;
-        for (int r = 0; r < SMP_GLYPH_H; r++) {
-            for (int col = 0; col < SMP_GLYPH_W; col++) {
-                if (!(g->rows[r] >> (SMP_GLYPH_W - 1 - col) & 1))
-                    continue;
-                double sx0 = gx + col * scale, sx1 = sx0 + scale;
-                double sy0 = y + r * scale, sy1 = sy0 + scale;
-                for (int py = (int)floor(sy0); py < (int)ceil(sy1); py++) {
-                    if (py < by0 || py >= by1)
-                        continue;
-                    double oy = overlap(sy0, sy1, py, py + 1);
-                    for (int px = (int)floor(sx0); px < (int)ceil(sx1); px++)
-                        if (px >= bx0 && px < bx1)
-                            cov[(size_t)(py - by0) * cw + (px - bx0)] +=
-                                (float)(oy * overlap(sx0, sx1, px, px + 1));
-                }
-            }
-        }
-    }
+    if (!utf8 || !*utf8)
+        return SMP_OK;
+    typeface t;
+    if (!open_face(&t, cap_px))
+        return SMP_ERR_NOMEM;
     float lin[3];
     for (int c = 0; c < 3; c++)
         lin[c] = smp__srgb_to_linear(colour[c]);
-    for (int py = 0; py < chh; py++)
-        for (int px = 0; px < cw; px++) {
-            float a = cov[(size_t)py * cw + px];
-            if (a > 0)
-                blend(img->px + ((size_t)(py + by0) * w + px + bx0) * 3, lin, a > 1 ? 1 : a);
+    /* Light hinting snaps only vertically, so the baseline is whole and
+     * each glyph keeps its fractional horizontal position. */
+    const long baseline = lround(y + cap_px);
+    double pen = x;
+    FT_UInt prev = 0;
+    for (const unsigned char *s = (const unsigned char *)utf8; *s;) {
+        FT_UInt gi = FT_Get_Char_Index(t.face, next_cp(&s));
+        pen += kern(t.face, prev, gi);
+        double whole = floor(pen);
+        FT_Vector delta = {(FT_Pos)lround((pen - whole) * 64), 0};
+        FT_Set_Transform(t.face, NULL, &delta);
+        prev = gi;
+        const double step = advance(t.face, gi);
+        if (FT_Load_Glyph(t.face, gi, FT_LOAD_RENDER | FT_LOAD_TARGET_LIGHT) ||
+            t.face->glyph->bitmap.pixel_mode != FT_PIXEL_MODE_GRAY) {
+            pen += step;
+            continue;
         }
-    free(cov);
+        const FT_Bitmap *bm = &t.face->glyph->bitmap;
+        const long left = (long)whole + t.face->glyph->bitmap_left, top = baseline - t.face->glyph->bitmap_top;
+        for (unsigned r = 0; r < bm->rows; r++) {
+            long py = top + (long)r;
+            if (py < 0 || py >= (long)img->h)
+                continue;
+            const unsigned char *row = bm->buffer + (long)r * bm->pitch;
+            for (unsigned c = 0; c < bm->width; c++) {
+                long px = left + (long)c;
+                if (row[c] && px >= 0 && px < (long)img->w)
+                    blend(img->px + ((size_t)py * img->w + (size_t)px) * 3, lin, row[c] / 255.0f);
+            }
+        }
+        pen += step;
+    }
+    close_face(&t);
+    return SMP_OK;
 }
 
 void smp__fill_rect(smp_image *img, int x0, int y0, int x1, int y1, const uint8_t colour[3],

@@ -1,27 +1,23 @@
-/* A small bitmap font for labels, drawn anti-aliased at any scale. */
+/* Label text: DejaVu Sans compiled into the library (font_ttf.c, generated
+ * at build time from Debian's fonts-dejavu-core) and rasterised by
+ * FreeType, so no font file is read at run time. */
 #ifndef SMP_FONT_H
 #define SMP_FONT_H
 
 #include "internal.h"
 
-#define SMP_GLYPH_W 5
-#define SMP_GLYPH_H 9   /* 7 rows above the baseline, 2 of descender */
-#define SMP_GLYPH_ADVANCE 6
+/* Sizes are cap heights in px; a line of text needs about 1.45 of it
+ * (descenders and a little air). */
+#define SMP_TEXT_LINE 1.45
 
-typedef struct smp_glyph {
-    uint32_t codepoint;
-    uint8_t rows[SMP_GLYPH_H];
-} smp_glyph;
-
-extern const smp_glyph smp__font_glyphs[];
-extern const int smp__font_glyph_count;
-
-/* Width in pixels of UTF-8 text at a scale (output px per font pixel). */
-double smp__text_width(const char *utf8, double scale);
-/* Draws text with its top-left at (x, y) into an RGB image, anti-aliased
- * and blended in linear light. */
-void smp__draw_text(smp_image *rgb, double x, double y, const char *utf8, double scale,
-                    const uint8_t colour[3]);
+/* Width in px of UTF-8 text with capitals cap_px high; 0 if the font
+ * cannot be opened (out of memory). Malformed UTF-8 reads as U+FFFD. */
+double smp__text_width(const char *utf8, double cap_px);
+/* Draws text with the top of its capitals at (x, y) into an RGB image,
+ * anti-aliased (FreeType's exact-area coverage) and blended in linear
+ * light. SMP_ERR_NOMEM if the font cannot be opened. */
+smp_status smp__draw_text(smp_image *rgb, double x, double y, const char *utf8, double cap_px,
+                          const uint8_t colour[3]);
 /* Blends a rectangle [x0,x1) x [y0,y1) of colour over an RGB image. */
 void smp__fill_rect(smp_image *rgb, int x0, int y0, int x1, int y1, const uint8_t colour[3],
                     double alpha);

@@ -62,6 +62,14 @@ struct smp_params {
     double range_min, range_max; /* density map scale, dots/cm²; max 0: white = density, black = none */
     smp_progress_fn progress;
     void *progress_user;
+    /* Previews (preview.c, html.c). */
+    smp_layout layout;
+    double split_at;      /* split layout: the divider's place across the width */
+    uint32_t max_size;    /* long side of the output, px; 0 = full size */
+    char caption[256], date[32]; /* UTF-8 */
+    smp_loupe loupe;
+    double loupe_x, loupe_y; /* SMP_LOUPE_AT: centre in photo pixels */
+    double loupe_zoom;       /* over the panel; 0 = a 10 mm field */
     char msg[SMP_MSG_LEN];
 };
 
@@ -116,6 +124,12 @@ bool smp__icc_fits(const smp_image *img);
 void smp__image_blit(smp_image *dst, uint32_t ox, uint32_t oy, const smp_image *src, uint32_t sx, uint32_t sy,
                      uint32_t w, uint32_t h);
 smp_status smp__image_to_rgb(const smp_image *src, smp_image *dst);
+/* out = an RGB image area-averaged in linear light to w x h (no larger). */
+smp_status smp__resize_area(smp_image *out, const smp_image *src, uint32_t w, uint32_t h, int threads);
+/* out = w x h px of an RGB image magnified by scale from (x0, y0) in its
+ * pixels (Catmull-Rom, edges clamped). */
+smp_status smp__enlarge(smp_image *out, const smp_image *src, double x0, double y0, double scale, uint32_t w,
+                        uint32_t h);
 
 /* sRGB transfer: 8-bit to linear, and a 65536-entry table from linear
  * (v * 65535, rounded) back to 8-bit with correct rounding. */

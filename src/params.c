@@ -23,6 +23,7 @@ smp_params *smp_params_new(void)
     p->n_layers = 1;
     p->layers[0] = 100;
     p->dilution = -1;
+    p->split_at = 0.5;
     return p;
 }
 
@@ -267,3 +268,91 @@ void smp_params_pigment(const smp_params *p, uint8_t rgb[3])
     rgb[1] = p->pigment[1];
     rgb[2] = p->pigment[2];
 }
+
+smp_status smp_params_set_layout(smp_params *p, smp_layout layout)
+{
+    if (!p)
+        return SMP_ERR_ARG;
+    if (layout < SMP_LAYOUT_AUTO || layout > SMP_LAYOUT_SESSIONS)
+        return smp__fail(p->msg, SMP_ERR_ARG, "layout is auto, side, stack, split or sessions");
+    p->layout = layout;
+    return SMP_OK;
+}
+
+smp_status smp_params_set_split_at(smp_params *p, double fraction)
+{
+    if (!p)
+        return SMP_ERR_ARG;
+    if (!(fraction >= 0 && fraction <= 1))
+        return smp__fail(p->msg, SMP_ERR_ARG, "split position %g is outside 0..1", fraction);
+    p->split_at = fraction;
+    return SMP_OK;
+}
+
+smp_status smp_params_set_max_size(smp_params *p, uint32_t long_side_px)
+{
+    if (!p)
+        return SMP_ERR_ARG;
+    if (long_side_px && (long_side_px < 160 || long_side_px > 65000))
+        return smp__fail(p->msg, SMP_ERR_ARG, "max size %u px is outside 160..65000 (0 = full size)",
+                         (unsigned)long_side_px);
+    p->max_size = long_side_px;
+    return SMP_OK;
+}
+
+/* Copies UTF-8 text into a fixed field: refuses what does not fit,
+ * malformed UTF-8 and control characters (a caption is one line). */
+static smp_status set_text(smp_params *p, char *field, size_t size, const char *text, const char *what)
+{
+    size_t len = text ? strlen(text) : 0;
+    if (len >= size)
+        return smp__fail(p->msg, SMP_ERR_ARG, "%s is %zu bytes; at most %zu", what, len, size - 1);
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)text[i];
+        int extra = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+        if (c < 0x20 || c == 0x7f || extra < 0 || i + (size_t)extra >= len + (extra ? 0 : 1))
+            return smp__fail(p->msg, SMP_ERR_ARG, "%s must be one line of UTF-8 text", what);
+        for (int k = 1; k <= extra; k++)
+            if (((unsigned char)text[i + k] & 0xC0) != 0x80)
+                return smp__fail(p->msg, SMP_ERR_ARG, "%s must be one line of UTF-8 text", what);
+        i += (size_t)extra + 1;
+    }
+    memcpy(field, text ? text : "", len + 1);
+    return SMP_OK;
+}
+
+smp_status smp_params_set_caption(smp_params *p, const char *text)
+{
+    return p ? set_text(p, p->caption, sizeof p->caption, text, "the caption") : SMP_ERR_ARG;
+}
+
+smp_status smp_params_set_date(smp_params *p, const char *text)
+{
+    return p ? set_text(p, p->date, sizeof p->date, text, "the date") : SMP_ERR_ARG;
+}
+
+smp_status smp_params_set_loupe(smp_params *p, smp_loupe mode, double x_px, double y_px)
+{
+    if (!p)
+        return SMP_ERR_ARG;
+    if (mode < SMP_LOUPE_AUTO || mode > SMP_LOUPE_AT)
+        return smp__fail(p->msg, SMP_ERR_ARG, "loupe is auto, off or at a point");
+    if (mode == SMP_LOUPE_AT && !(x_px >= 0 && y_px >= 0 && x_px < 1e6 && y_px < 1e6))
+        return smp__fail(p->msg, SMP_ERR_ARG, "loupe position %g,%g is not a pixel of a photo", x_px, y_px);
+    p->loupe = mode;
+    p->loupe_x = x_px;
+    p->loupe_y = y_px;
+    return SMP_OK;
+}
+
+smp_status smp_params_set_loupe_zoom(smp_params *p, double zoom)
+{
+    if (!p)
+        return SMP_ERR_ARG;
+    if (!(zoom == 0 || (zoom >= 1 && zoom <= 64)))
+        return smp__fail(p->msg, SMP_ERR_ARG, "loupe zoom %g is outside 1..64 (0 = a 10 mm field)", zoom);
+    p->loupe_zoom = zoom;
+    return SMP_OK;
+}
+
+smp_layout smp_params_layout(const smp_params *p) { return p ? p->layout : SMP_LAYOUT_AUTO; }

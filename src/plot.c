@@ -26,30 +26,31 @@ static void line(smp_image *img, double x0, double y0, double x1, double y1, con
     }
 }
 
-static void text(smp_image *img, double x, double y, const char *s, double scale) { smp__draw_text(img, x, y, s, scale, INK); }
+/* Sizes are cap heights in px. */
+static void text(smp_image *img, double x, double y, const char *s, double cap) { (void)smp__draw_text(img, x, y, s, cap, INK); }
 
 /* An x-y panel: frame, grid, ticks and labels, and the curve. */
 static void panel(smp_image *img, int px, const char *title, const char *ylabel, const double *v, size_t n,
                   double step, double xmax, double ymin, double ymax, double yref)
 {
     const int x0 = px, y0 = TOP, w = PANEL, h = PANEL - 40;
-    text(img, x0, 20, title, 2.5);
+    text(img, x0, 20, title, 17);
     for (int i = 0; i <= 4; i++) { /* x: 0..xmax in 1/d_hex */
         double x = x0 + w * i / 4.0;
         line(img, x, y0, x, y0 + h, GRID, 1);
         char lab[16];
         snprintf(lab, sizeof lab, "%g", xmax * i / 4);
-        text(img, x - 6, y0 + h + 8, lab, 2);
+        text(img, x - 6, y0 + h + 8, lab, 14);
     }
     for (int i = 0; i <= 4; i++) {
         double y = y0 + h - h * i / 4.0;
         line(img, x0, y, x0 + w, y, GRID, 1);
         char lab[16];
         snprintf(lab, sizeof lab, "%g", ymin + (ymax - ymin) * i / 4);
-        text(img, x0 - 8 - smp__text_width(lab, 2), y - 8, lab, 2);
+        text(img, x0 - 8 - smp__text_width(lab, 14), y - 8, lab, 14);
     }
-    text(img, x0 + w * 0.5 - 90, y0 + h + 32, "frequency (1/d_hex)", 2);
-    text(img, x0, y0 - 24, ylabel, 2);
+    text(img, x0 + w * 0.5 - 90, y0 + h + 32, "frequency (1/d_hex)", 14);
+    text(img, x0, y0 - 24, ylabel, 14);
     line(img, x0, y0, x0, y0 + h, INK, 2);
     line(img, x0, y0 + h, x0 + w, y0 + h, INK, 2);
     double ry = y0 + h - h * (yref - ymin) / (ymax - ymin);
@@ -83,7 +84,7 @@ smp_status smp_analysis_plot(const smp_analysis *a, smp_image *out)
     memset(out->px, 255, (size_t)PW * PH * 3);
     /* The 2-D spectrum up to 4 / d_hex, log-scaled to 0..10 x white noise. */
     const double fmax_cells = 4.0 / step, scale = fmin(1.0, fmax_cells / (size / 2.0));
-    text(out, 30, 20, "power spectrum (2-D)", 2.5);
+    text(out, 30, 20, "power spectrum (2-D)", 17);
     for (int y = 0; y < PANEL; y++)
         for (int x = 0; x < PANEL; x++) {
             double fx = (x - PANEL / 2.0) / (PANEL / 2.0) * scale * size / 2.0 + size / 2.0;
@@ -97,7 +98,7 @@ smp_status smp_analysis_plot(const smp_analysis *a, smp_image *out)
         }
     char cap[64];
     snprintf(cap, sizeof cap, "+-%.0f/d_hex; darker = more power (log)", fmin(4.0, size / 2.0 * step));
-    text(out, 30, TOP + PANEL + 8, cap, 2);
+    text(out, 30, TOP + PANEL + 8, cap, 14);
     double pmax = 0;
     for (size_t k = 1; k < n && k * step <= 4; k++)
         pmax = fmax(pmax, radial[k]);

@@ -93,17 +93,20 @@ static smp_status tone_map(smp_shade *sh, const smp_image *photo, const smp_cove
     return SMP_OK;
 }
 
-/* Chamfer (3-4) distance in cells to the nearest cell where `inside` is
- * true, scaled to mm. */
 static void distance_mm(const smp_coverage *cov, int want_treated, double cell_mm, float *d)
 {
-    const uint32_t w = cov->gw, h = cov->gh;
+    for (size_t i = 0; i < (size_t)cov->gw * cov->gh; i++)
+        d[i] = ((cov->c[i] >= 128) == want_treated) ? 0 : INFINITY;
+    smp__chamfer_mm(d, cov->gw, cov->gh, cell_mm);
+}
+
+void smp__chamfer_mm(float *d, uint32_t w, uint32_t h, double cell_mm)
+{
     const float big = 1e9f;
     for (size_t i = 0; i < (size_t)w * h; i++)
-        d[i] = ((cov->c[i] >= 128) == want_treated) ? 0 : big;
+        d[i] = d[i] > 0 ? big : 0;
     for (uint32_t y = 0; y < h; y++)
         for (uint32_t x = 0; x < w; x++) {
-            /* NOLINTNEXTLINE(clang-analyzer-core.uninitialized.Assign): d is filled above */
             float *p = d + (size_t)y * w + x, v = *p;
             if (x > 0) v = fminf(v, p[-1] + 3);
             if (y > 0) {

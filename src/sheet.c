@@ -4,10 +4,10 @@
 #include <math.h>
 #include <string.h>
 
-#define TEXT_SCALE 2.0
+#define TEXT_CAP 13.0
 #define PAD 12
 #define GAP 4
-#define LINE_H ((int)(SMP_GLYPH_H * TEXT_SCALE) + 8)
+#define LINE_H ((int)(SMP_TEXT_LINE * TEXT_CAP) + 8)
 
 static const uint8_t BACKGROUND[3] = {0x1c, 0x1c, 0x1c};
 static const uint8_t INK[3] = {0xf0, 0xf0, 0xf0};
@@ -37,7 +37,7 @@ static void draw_lines(smp_image *out, double x, double y, const char *text)
     for (const char *p = text; p && *p; y += LINE_H) {
         size_t len = strcspn(p, "\n");
         snprintf(line, sizeof line, "%.*s", (int)(len < sizeof line ? len : sizeof line - 1), p);
-        smp__draw_text(out, x, y, line, TEXT_SCALE, INK);
+        smp__draw_text(out, x, y, line, TEXT_CAP, INK);
         p += len + (p[len] == '\n');
     }
 }
@@ -46,14 +46,14 @@ static void draw_lines(smp_image *out, double x, double y, const char *text)
  * sized from the cell so it stays inside it. */
 static void caption(smp_image *out, int x, int y, int w, int h, const char *text)
 {
-    double scale = fmin(TEXT_SCALE, (w - 12) / fmax(smp__text_width(text, 1.0), 1.0));
-    if (scale < 1.0 || !text[0])
+    double cap = fmin(TEXT_CAP, TEXT_CAP * (w - 16) / fmax(smp__text_width(text, TEXT_CAP), 1.0));
+    if (cap < 7.0 || !text[0])
         return; /* too small to read: better none than clipped */
-    double pad = 2 * scale, th = 7 * scale;
-    double tw = smp__text_width(text, scale);
-    int x0 = x + 4, y1 = y + h - 4, y0 = (int)floor(y1 - th - 2 * pad);
+    double pad = 0.4 * cap;
+    double tw = smp__text_width(text, cap);
+    int x0 = x + 4, y1 = y + h - 4, y0 = (int)floor(y1 - cap - 2 * pad);
     smp__fill_rect(out, x0, y0, (int)ceil(x0 + tw + 2 * pad), y1, BACKING, 0.6);
-    smp__draw_text(out, x0 + pad, y0 + pad, text, scale, INK);
+    smp__draw_text(out, x0 + pad, y0 + pad, text, cap, INK);
 }
 
 smp_status smp_contact_sheet(smp_image *out, const smp_image *const *cells, int rows, int cols,
@@ -73,8 +73,8 @@ smp_status smp_contact_sheet(smp_image *out, const smp_image *const *cells, int 
                              (unsigned)cw, (unsigned)ch);
     double widest = 0, header_w = 0;
     for (int r = 0; r < rows; r++)
-        widest = fmax(widest, smp__text_width(entry(row_labels, r), TEXT_SCALE));
-    const int header_lines = measure_lines(header, TEXT_SCALE, &header_w);
+        widest = fmax(widest, smp__text_width(entry(row_labels, r), TEXT_CAP));
+    const int header_lines = measure_lines(header, TEXT_CAP, &header_w);
     const uint64_t left = widest > 0 ? (uint64_t)ceil(widest) + 2 * PAD : PAD;
     const uint64_t top = PAD + (uint64_t)header_lines * LINE_H + (col_labels ? LINE_H : 0);
     uint64_t w = left + (uint64_t)cols * cw + (uint64_t)(cols - 1) * GAP + PAD;
@@ -90,12 +90,12 @@ smp_status smp_contact_sheet(smp_image *out, const smp_image *const *cells, int 
     draw_lines(out, PAD, PAD, header);
     for (int c = 0; c < cols; c++) {
         const char *text = entry(col_labels, c);
-        double x = left + (double)c * (cw + GAP) + (cw - smp__text_width(text, TEXT_SCALE)) / 2;
-        smp__draw_text(out, fmax(x, (double)left), top - LINE_H + 2, text, TEXT_SCALE, INK);
+        double x = left + (double)c * (cw + GAP) + (cw - smp__text_width(text, TEXT_CAP)) / 2;
+        smp__draw_text(out, fmax(x, (double)left), top - LINE_H + 2, text, TEXT_CAP, INK);
     }
     for (int r = 0; r < rows; r++) {
         const uint32_t y = (uint32_t)(top + (uint64_t)r * (ch + GAP));
-        smp__draw_text(out, PAD, y + (ch - 7 * TEXT_SCALE) / 2, entry(row_labels, r), TEXT_SCALE, INK);
+        smp__draw_text(out, PAD, y + (ch - TEXT_CAP) / 2, entry(row_labels, r), TEXT_CAP, INK);
         for (int c = 0; c < cols; c++) {
             const uint32_t x = (uint32_t)(left + (uint64_t)c * (cw + GAP));
             smp__image_blit(out, x, y, cells[r * cols + c], 0, 0, cw, ch);

@@ -20,6 +20,8 @@ static void result_clear(smp_result *r)
     smp_image_free(r->after);
     free(r->dots);
     smp__notes_clear(&r->notes);
+    free(r->zones);
+    r->zones = NULL;
     r->after = NULL;
     r->dots = NULL;
     r->n_dots = 0;
@@ -396,9 +398,14 @@ smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *p
         double size, opacity, spread;
         smp__age_effect(p->age_years, &size, &opacity, &spread);
         double sigma = spread * ppm;
+        memcpy(res->pigments, pigments, sizeof pigments);
+        res->n_pigments = p->n_layers + 1;
+        res->n_layers = p->n_layers;
+        res->show_session = p->show_session;
+        res->spread_mm = spread;
+        res->sigma_px = sigma < MIN_SIGMA_PX ? MIN_SIGMA_PX : sigma;
         st = smp__render(res->after, res->dots, res->n_dots, ppm, (const float(*)[3])pigments,
-                         p->n_layers + 1, p->show_session, sigma < MIN_SIGMA_PX ? MIN_SIGMA_PX : sigma,
-                         p->threads, res->msg);
+                         res->n_pigments, p->show_session, res->sigma_px, p->threads, res->msg);
     }
     if (st == SMP_OK && sh.core_cells) {
         memcpy(rep->skin, sh.skin_lab, sizeof rep->skin);
@@ -416,6 +423,8 @@ smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *p
     }
     if (st == SMP_OK)
         measure_dots(res, &sh, ppm);
+    if (st == SMP_OK)
+        st = smp__keep_zones(res, &sh, ppm);
     if (st == SMP_OK && res->n_dots == 0)
         smp__note(&res->notes, "the mask selects nothing to treat: no dots placed");
     smp__shade_free(&sh);

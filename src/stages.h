@@ -156,6 +156,10 @@ typedef struct smp_report {
     double focus_mm[2];         /* a core cell (else a dot) nearest their centroid */
 } smp_report;
 
+/* Zones on the shade grid, for placing a close-up. */
+#define SMP_ZONE_CORE 1     /* fully treated */
+#define SMP_ZONE_HAIRLINE 2 /* just outside the mask, bare skin: a hairline */
+
 struct smp_result {
     smp_image *after;
     smp_dot *dots;
@@ -166,8 +170,42 @@ struct smp_result {
     int assumed;
     smp_report report;
     smp_notes notes;
+    /* What a preview needs to draw the dots again (view.c). */
+    float pigments[SMP_MAX_LAYERS + 1][3];
+    int n_pigments, n_layers, show_session;
+    double spread_mm, sigma_px;
+    uint8_t *zones;
+    uint32_t zones_w, zones_h;
+    double zone_mm;
     char msg[SMP_MSG_LEN];
 };
+
+/* Chamfer (3-4) distance in mm: d holds 0 at seed cells and INFINITY
+ * elsewhere on entry, the distance to the nearest seed on return. */
+void smp__chamfer_mm(float *d, uint32_t w, uint32_t h, double cell_mm);
+
+/* Previews (preview.c). The caption line: the client's text, the run's
+ * numbers and the date. */
+void smp__preview_caption(char *buf, size_t n, const smp_result *res, const smp_params *p);
+/* The loupe's source box and zoom for a side px inset on panels at scale s
+ * (output px per photo px); false when there is none. */
+bool smp__preview_loupe(smp_preview_geometry *g, const smp_result *res, const smp_params *p, uint32_t w, uint32_t h,
+                        double s, uint32_t side);
+
+/* Drawing a finished result again (view.c). Keeps the zones from a shade
+ * analysis in the result. */
+smp_status smp__keep_zones(smp_result *res, const smp_shade *sh, double px_per_mm);
+/* The centre (photo px) of a side_mm close-up inside the largest fully
+ * treated area, near the hairline if there is one; false without a core. */
+bool smp__loupe_auto(const smp_result *res, double side_mm, double *x, double *y);
+/* out = the photo (RGB) with the dots of sessions 1..session (0: the run's
+ * own choice) drawn at the photo's scale. */
+smp_status smp__render_session(smp_image *out, const smp_result *res, const smp_image *photo_rgb, int session,
+                               int threads);
+/* out = side x side px: the photo box src = {x, y, w, h} (photo px, square)
+ * enlarged, with the dots drawn again at the enlarged scale. */
+smp_status smp__render_loupe(smp_image *out, const smp_result *res, const smp_image *photo_rgb, const double src[4],
+                             uint32_t side, int session, int threads);
 
 /* The metrics file (JSON) for a finished result. */
 smp_status smp__write_metrics(const smp_result *res, const smp_params *p, const char *path, char *msg);

@@ -108,7 +108,7 @@ if "$img" same "$sample" "$o/after.png"; then bad "render changed nothing"; else
 expect 0 "render --force" -- "$smp" render "$sample" "$smask" --px-per-mm 8 -o "$o/exists.png" --force
 if [ "$("$img" info "$o/exists.png")" = "960 720 3 1" ]; then ok; else bad "--force did not replace"; fi
 expect 0 "preview" -- "$smp" preview "$sample" "$smask" -o "$o/preview.jpg"
-if [ "$("$img" info "$o/preview.jpg")" = "960 1444 3 1" ]; then ok; else bad "preview of a landscape photo is not stacked: $("$img" info "$o/preview.jpg")"; fi
+if [ "$("$img" info "$o/preview.jpg")" = "960 1491 3 1" ]; then ok; else bad "preview of a landscape photo is not stacked (two panels, a gap, the caption): $("$img" info "$o/preview.jpg")"; fi
 expect 0 "verbose" -- "$smp" render "$sample" "$smask" -o "$o/v.jpg" -v
 says "assumed: the shorter side spans 200 mm" "verbose scale"
 "$gen" --width 480 --height 360 --px-per-mm 4 -o "$tmp/half.jpg" --mask "$tmp/half.mask.png" --force
@@ -117,6 +117,45 @@ says "note: mask resampled from 480x360 to 960x720" "resample note"
 cp "$sample" "$tmp/sp ace é.jpg"
 expect 0 "spaces and non-ASCII names" -- "$smp" render "$tmp/sp ace é.jpg" "$smask" -o "$o/out é.jpg"
 no_temps "$o" "success"
+
+# --- preview layouts: sizes, the before panel is the photo, the split position
+export SOURCE_DATE_EPOCH=1795000000 # a fixed caption date
+"$smp" render "$sample" "$smask" --px-per-mm 8 -o "$o/ref-after.png" || bad "render for the layouts"
+for spec in "auto 960 1491" "side 1924 755" "stack 960 1491" "split 960 755" "sessions 1924 1514"; do
+    set -- $spec
+    expect 0 "preview --layout $1" -- "$smp" preview "$sample" "$smask" --px-per-mm 8 --layout "$1" --loupe off \
+        --split-at 0.25 -o "$o/layout-$1.png"
+    if [ "$("$img" info "$o/layout-$1.png")" = "$2 $3 3 1" ]; then ok; else bad "layout $1: $("$img" info "$o/layout-$1.png"), not $2 x $3"; fi
+    # below the label, the first panel is the photo byte for byte (the split: left of its divider)
+    wb=960; [ "$1" = split ] && wb=238
+    if "$img" region-same "$o/layout-$1.png" 0 100 "$sample" 0 100 $wb 620; then ok; else bad "layout $1: before panel is not the photo"; fi
+done
+if "$img" region-same "$o/layout-side.png" 964 100 "$o/ref-after.png" 0 100 960 620; then ok; else bad "side: after panel is not the render"; fi
+if "$img" region-same "$o/layout-stack.png" 0 824 "$o/ref-after.png" 0 100 960 620; then ok; else bad "stack: after panel is not the render"; fi
+if "$img" region-same "$o/layout-split.png" 242 100 "$o/ref-after.png" 242 100 718 620; then ok; else bad "split: the after side is not the render"; fi
+if "$img" region-same "$o/layout-split.png" 200 100 "$sample" 200 100 80 620; then bad "split: no after image right of 0.25"; else ok; fi
+if "$img" region-same "$o/layout-sessions.png" 964 1024 "$o/ref-after.png" 0 300 960 420; then bad "sessions: session 3 is not the last panel"; else ok; fi
+expect 0 "preview --max-size" -- "$smp" preview "$sample" "$smask" --px-per-mm 8 --max-size 800 -o "$o/small.jpg"
+case "$("$img" info "$o/small.jpg")" in 51[0-9]" 80"[0]" 3 1"|51[0-9]" 79"[5-9]" 3 1") ok ;; *) bad "--max-size 800: $("$img" info "$o/small.jpg")" ;; esac
+expect 0 "preview with a loupe at a point and a caption" -- "$smp" preview "$sample" "$smask" --px-per-mm 8 \
+    --loupe 480,360 --loupe-zoom 6 --caption "José Müller" -o "$o/loupe.png"
+if "$img" same "$o/loupe.png" "$o/layout-auto.png"; then bad "the loupe and caption changed nothing"; else ok; fi
+expect 0 "preview page" -- "$smp" preview "$sample" "$smask" --px-per-mm 8 --sessions 3 -o "$o/page.html"
+if [ "$(grep -o 'src="data:image/jpeg;base64,' "$o/page.html" | wc -l)" = 5 ]; then ok; else bad "page: not before + 3 sessions + close-up embedded"; fi
+if grep -qiE '(src|href)="(https?:)?//|@import|url\(' "$o/page.html"; then bad "page: an external reference"; else ok; fi
+OMP_NUM_THREADS=1 "$smp" preview "$sample" "$smask" --seed 3 -o "$o/page1.html" &&
+    OMP_NUM_THREADS=3 "$smp" preview "$sample" "$smask" --seed 3 -o "$o/page3.html" &&
+    cmp -s "$o/page1.html" "$o/page3.html" && ok || bad "page bytes depend on the thread count"
+expect 1 "bad layout" -- "$smp" preview "$sample" "$smask" --layout grid -o "$o/x.png"
+says "--layout: 'grid' is not auto, side, stack, split or sessions" "bad layout message"
+expect 1 "split outside 0..1" -- "$smp" preview "$sample" "$smask" --split-at 1.5 -o "$o/x.png"
+expect 1 "two-line caption" -- "$smp" preview "$sample" "$smask" --caption "$(printf 'a\nb')" -o "$o/x.png"
+expect 1 "layout on render" -- "$smp" render "$sample" "$smask" --layout side -o "$o/x.png"
+says "--layout is a preview option" "preview option on render"
+expect 1 "html from render" -- "$smp" render "$sample" "$smask" -o "$o/x.html"
+expect 1 "bad loupe" -- "$smp" preview "$sample" "$smask" --loupe 3 -o "$o/x.png"
+unset SOURCE_DATE_EPOCH
+no_temps "$o" "layouts"
 
 # --- determinism: same bytes for 1, 2 and 3 threads
 for t in 1 2 3; do
@@ -498,7 +537,11 @@ if [ -d "$photos" ]; then
         m="$photos/${p%.*}.mask.png"
         expect 0 "render $p" -- "$smp" render "$photos/$p" "$m" -o "$o/real-$p.png"
         if [ "$("$img" info "$o/real-$p.png" | cut -d' ' -f1-2)" = "$("$img" info "$photos/$p" | cut -d' ' -f1-2)" ]; then ok; else bad "$p: after size differs"; fi
-        expect 0 "preview $p" -- "$smp" preview "$photos/$p" "$m" -o "$o/real-$p-preview.jpg"
+        for l in auto side stack split sessions; do
+            expect 0 "preview $p --layout $l" -- "$smp" preview "$photos/$p" "$m" --layout $l --max-size 2000 \
+                -o "$o/real-$p-$l.jpg"
+        done
+        expect 0 "preview page $p" -- "$smp" preview "$photos/$p" "$m" --sessions 3 -o "$o/real-$p.html"
         # Density auto: the core's tone moves toward the reference, never beyond it.
         expect 0 "auto on $p" -- "$smp" render "$photos/$p" "$m" --density auto -o "$o/auto-$p.png" \
             --metrics "$o/auto-$p.json"

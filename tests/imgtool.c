@@ -7,7 +7,9 @@
  *                                     writes a JPEG whose EXIF orientation is TAG (IFD0
  *                                     at IFD), with an ICC profile claiming ICC_CLAIM bytes
  *   imgtool huge-png OUT              a valid 1x1 PNG relabelled 100000 x 100000
- *   imgtool paint OUT W H X0 Y0 X1 Y1 writes a grey PNG, white in the box */
+ *   imgtool paint OUT W H X0 Y0 X1 Y1 writes a grey PNG, white in the box
+ *   imgtool region-same A AX AY B BX BY W H
+ *                                     exit 0 if A's W x H block at (AX, AY) equals B's at (BX, BY) */
 #include "smpsim.h"
 
 #include <stdio.h>
@@ -199,6 +201,24 @@ int main(int argc, char **argv)
         smp_image_free(img);
         return rc;
     }
-    fprintf(stderr, "usage: imgtool info|same|outside-same|exif-jpeg|paint ...\n");
+    if (argc == 10 && !strcmp(argv[1], "region-same")) {
+        smp_image *a = load(argv[2]), *b = load(argv[5]);
+        const long ax = atol(argv[3]), ay = atol(argv[4]), bx = atol(argv[6]), by = atol(argv[7]);
+        const long w = atol(argv[8]), h = atol(argv[9]);
+        int rc = smp_image_channels(a) == smp_image_channels(b) && ax >= 0 && ay >= 0 && bx >= 0 && by >= 0 &&
+                         ax + w <= (long)smp_image_width(a) && ay + h <= (long)smp_image_height(a) &&
+                         bx + w <= (long)smp_image_width(b) && by + h <= (long)smp_image_height(b)
+                     ? 0
+                     : 2;
+        const size_t ch = (size_t)smp_image_channels(a);
+        for (long y = 0; !rc && y < h; y++)
+            rc = memcmp(smp_image_cdata(a) + ((size_t)(ay + y) * smp_image_width(a) + (size_t)ax) * ch,
+                        smp_image_cdata(b) + ((size_t)(by + y) * smp_image_width(b) + (size_t)bx) * ch,
+                        (size_t)w * ch) != 0;
+        smp_image_free(a);
+        smp_image_free(b);
+        return rc;
+    }
+    fprintf(stderr, "usage: imgtool info|same|outside-same|exif-jpeg|paint|region-same ...\n");
     return 1;
 }

@@ -10,26 +10,6 @@
 
 #include "stages.h"
 
-static smp_image *photo_of(uint32_t w, uint32_t h)
-{
-    smp_image *img = smp_image_new();
-    assert_int_equal(smp_image_alloc(img, w, h, 3), SMP_OK);
-    fill_photo(img, w * 31 + h);
-    return img;
-}
-
-/* A grey mask, value v inside [x0,x1) x [y0,y1), 0 elsewhere. */
-static smp_image *rect_mask(uint32_t w, uint32_t h, uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1,
-                            uint8_t v)
-{
-    smp_image *m = smp_image_new();
-    assert_int_equal(smp_image_alloc(m, w, h, 1), SMP_OK);
-    uint8_t *p = smp_image_data(m);
-    for (uint32_t y = y0; y < y1; y++)
-        memset(p + (size_t)y * w + x0, v, x1 - x0);
-    return m;
-}
-
 static void test_mask_semantics(void **state)
 {
     (void)state;
@@ -288,49 +268,6 @@ static void test_density_map_sets_density_in_mask(void **state)
     smp_image_free(photo);
 }
 
-static void check_preview(uint32_t w, uint32_t h, int want_stacked)
-{
-    smp_image *photo = photo_of(w, h), *mask = rect_mask(w, h, w / 4, h / 4, w * 3 / 4, h * 3 / 4, 255);
-    smp_params *p = smp_params_new();
-    smp_result *r = smp_result_new();
-    assert_int_equal(smp_simulate(r, p, photo, mask), SMP_OK);
-    smp_image *out = smp_image_new();
-    assert_int_equal(smp_preview_compose(out, photo, smp_result_after(r), p), SMP_OK);
-    uint32_t ow = smp_image_width(out), oh = smp_image_height(out);
-    uint32_t gap = want_stacked ? oh - 2 * h : ow - 2 * w;
-    assert_int_equal(want_stacked ? ow : oh, want_stacked ? w : h);
-    assert_true(gap >= 2 && gap < 40);
-    /* The before panel is the photo, except under its label (top-left). */
-    const uint8_t *o = smp_image_cdata(out), *ph = smp_image_cdata(photo);
-    size_t differ = 0, differ_outside_label = 0;
-    for (uint32_t y = 0; y < h; y++)
-        for (uint32_t x = 0; x < w; x++) {
-            int same = !memcmp(o + ((size_t)y * ow + x) * 3, ph + ((size_t)y * w + x) * 3, 3);
-            differ += !same;
-            differ_outside_label += !same && (x > w / 2 || y > h / 4);
-        }
-    assert_true(differ > 50);            /* the label is there */
-    assert_int_equal(differ_outside_label, 0);
-    /* The after panel holds the after image, past its own label. */
-    uint32_t ax = want_stacked ? 0 : w + gap, ay = want_stacked ? h + gap : 0;
-    const uint8_t *af = smp_image_cdata(smp_result_after(r));
-    for (uint32_t y = h / 2; y < h; y++)
-        assert_memory_equal(o + ((size_t)(ay + y) * ow + ax) * 3, af + (size_t)y * w * 3, (size_t)w * 3);
-    smp_image_free(out);
-    smp_result_free(r);
-    smp_params_free(p);
-    smp_image_free(mask);
-    smp_image_free(photo);
-}
-
-static void test_preview_layouts(void **state)
-{
-    (void)state;
-    check_preview(300, 400, 0); /* portrait: side by side */
-    check_preview(300, 300, 0); /* square: side by side */
-    check_preview(480, 300, 1); /* wider than tall: stacked */
-}
-
 /* Measures: the focus lies in the treated core, density and rho are sane. */
 static void test_measures(void **state)
 {
@@ -424,7 +361,6 @@ int main(void)
         cmocka_unit_test(test_deterministic_across_threads_and_seeds),
         cmocka_unit_test(test_black_mask_places_nothing),
         cmocka_unit_test(test_params_validation_and_cancel),
-        cmocka_unit_test(test_preview_layouts),
         cmocka_unit_test(test_density_map_sets_density_in_mask),
         cmocka_unit_test(test_measures),
         cmocka_unit_test(test_crop_and_contact_sheet),

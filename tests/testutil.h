@@ -256,4 +256,24 @@ static inline void fill_photo(smp_image *img, uint32_t seed)
         }
 }
 
+static inline smp_image *photo_of(uint32_t w, uint32_t h)
+{
+    smp_image *img = smp_image_new();
+    assert_int_equal(smp_image_alloc(img, w, h, 3), SMP_OK);
+    fill_photo(img, w * 31 + h);
+    return img;
+}
+
+/* A grey mask, value v inside [x0,x1) x [y0,y1), 0 elsewhere. */
+static inline smp_image *rect_mask(uint32_t w, uint32_t h, uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1,
+                            uint8_t v)
+{
+    smp_image *m = smp_image_new();
+    assert_int_equal(smp_image_alloc(m, w, h, 1), SMP_OK);
+    uint8_t *p = smp_image_data(m);
+    for (uint32_t y = y0; y < y1; y++)
+        memset(p + (size_t)y * w + x0, v, x1 - x0);
+    return m;
+}
+
 #endif

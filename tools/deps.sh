@@ -13,6 +13,8 @@ have_header() { printf '#include <%s>\n' "$1" | ${CC:-cc} -E -x c - >/dev/null 2
 have_header png.h || missing="$missing libpng-dev"
 have_header jpeglib.h || missing="$missing libjpeg-dev"
 have_header fftw3.h || missing="$missing libfftw3-dev" # spectra in `smpsim analyze`
+have_pc freetype2 || [ -r /usr/include/freetype2/ft2build.h ] || missing="$missing libfreetype-dev" # labels
+[ -r "${FONT_TTF:-/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf}" ] || missing="$missing fonts-dejavu-core"
 if [ "$want" = test ]; then
     have_pc cmocka || have_header cmocka.h 2>/dev/null || missing="$missing libcmocka-dev"
 fi

@@ -27,7 +27,9 @@ int cli_parse_colour(const char *opt, const char *s, uint8_t rgb[3]);
 enum {
     CLI_OPT_DENSITY = 256, CLI_OPT_DOT, CLI_OPT_OPACITY, CLI_OPT_SEED, CLI_OPT_LAYERS, CLI_OPT_PPM,
     CLI_OPT_FEATHER, CLI_OPT_PIGMENT, CLI_OPT_QUALITY, CLI_OPT_MAXPX, CLI_OPT_DILUTION, CLI_OPT_EDGE,
-    CLI_OPT_AGE, CLI_OPT_CAST, CLI_OPT_SESSIONS, CLI_OPT_SESSION
+    CLI_OPT_AGE, CLI_OPT_CAST, CLI_OPT_SESSIONS, CLI_OPT_SESSION,
+    CLI_OPT_LAYOUT, CLI_OPT_SPLIT_AT, CLI_OPT_MAX_SIZE, CLI_OPT_CAPTION, CLI_OPT_DATE, CLI_OPT_LOUPE,
+    CLI_OPT_LOUPE_ZOOM
 };
 #define CLI_PARAM_OPTIONS                                          \
     {"density", required_argument, NULL, CLI_OPT_DENSITY},         \
@@ -49,6 +51,33 @@ enum {
     {"sessions", required_argument, NULL, CLI_OPT_SESSIONS},       \
     {"session-split", required_argument, NULL, CLI_OPT_LAYERS},    \
     {"session", required_argument, NULL, CLI_OPT_SESSION}
+/* The preview options preview and batch share (preview_opts.c). */
+#define CLI_PREVIEW_OPTIONS                                        \
+    {"layout", required_argument, NULL, CLI_OPT_LAYOUT},           \
+    {"split-at", required_argument, NULL, CLI_OPT_SPLIT_AT},       \
+    {"max-size", required_argument, NULL, CLI_OPT_MAX_SIZE},       \
+    {"caption", required_argument, NULL, CLI_OPT_CAPTION},         \
+    {"date", required_argument, NULL, CLI_OPT_DATE},               \
+    {"loupe", required_argument, NULL, CLI_OPT_LOUPE},             \
+    {"loupe-zoom", required_argument, NULL, CLI_OPT_LOUPE_ZOOM}
+#define CLI_PREVIEW_HELP                                                                  \
+    "Preview:\n"                                                                          \
+    "      --layout L        auto (side by side if portrait, stacked if landscape),\n"    \
+    "                        side, stack, split or sessions = auto\n"                     \
+    "      --split-at F      split layout: the divider's place across [0..1] = 0.5\n"     \
+    "      --max-size PX     limit the long side (area-averaged down) = full size\n"      \
+    "      --caption TEXT    add the client's name or any text to the caption line\n"     \
+    "      --date D          the caption's date = today (SOURCE_DATE_EPOCH if set);\n"    \
+    "                        none leaves it out\n"                                        \
+    "      --loupe WHERE     close-up with the dots drawn at its own scale: auto\n"       \
+    "                        (largest treated area, near a hairline), off, or X,Y\n"      \
+    "                        in photo pixels = auto\n"                                    \
+    "      --loupe-zoom Z    its magnification over the panel = a 10 mm field\n"
+/* Sets the preview defaults the library leaves to the caller: the date. */
+void cli_preview_defaults(smp_params *p);
+/* The sessions layout without --sessions shows the usual three. */
+void cli_preview_finish(smp_params *p);
+int cli_preview_option(int c, const char *value, smp_params *p);
 /* Applies a CLI_OPT_* option to p; prints the problem and returns 0 when
  * the value is bad or c is not such an option (getopt's '?'). */
 int cli_param_option(int c, const char *value, smp_params *p);
@@ -68,6 +97,8 @@ int cli_check_output(const char *out, const char *const inputs[], int n, int for
 int cli_load_image(smp_image *img, const char *path, const smp_params *p);
 /* Non-zero for a name ending in .csv or .svg, the dots formats. */
 int cli_is_dots_path(const char *path);
+/* Non-zero for a name ending in .html or .htm (any case). */
+int cli_is_html_path(const char *path);
 
 /* SIGINT, SIGTERM and SIGHUP only set a flag: cli_progress (an
  * smp_progress_fn) then cancels the library's work, and the command cleans

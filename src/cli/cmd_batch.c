@@ -209,7 +209,7 @@ static void process(batch *b, item *it, int *dead)
         smp_image *img = smp_result_after(res);
         if (i == 1 || !(b->what & WHAT_RENDER)) { /* the preview */
             composed = composed ? composed : smp_image_new();
-            if (!composed || smp_preview_compose(composed, photo, img, p) != SMP_OK) {
+            if (!composed || smp_preview(composed, res, photo, p, NULL) != SMP_OK) {
                 fail(it, outs[i], "%s: %s", composed ? smp_image_message(composed) : "out of memory");
                 goto done;
             }

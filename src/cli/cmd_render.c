@@ -7,13 +7,14 @@
 
 static void usage(FILE *f, const char *cmd)
 {
+    const int preview = !strcmp(cmd, "preview");
     fprintf(f,
             "Usage: smpsim %s [options] PHOTO MASK -o OUTPUT\n"
             "\n"
             "%s\n"
             "PHOTO and MASK are PNG or JPEG (read by content). MASK: white = treat,\n"
             "grey = partial, black = leave; a mask with transparency uses its alpha.\n"
-            "OUTPUT is .png or .jpg, written atomically; an existing file is kept\n"
+            "OUTPUT is .png or .jpg%s, written atomically; an existing file is kept\n"
             "unless --force, and an input is never overwritten.\n"
             "\n"
             "Options (units in brackets, defaults after '='):\n"
@@ -47,12 +48,14 @@ static void usage(FILE *f, const char *cmd)
             "      --max-pixels N    refuse images larger than N pixels = 200000000\n"
             "  -f, --force           replace an existing output\n"
             "  -v, --verbose         report scale, dots and timings on stderr\n"
-            "  -h, --help            this help\n",
+            "  -h, --help            this help\n"
+            "%s",
             cmd,
-            strcmp(cmd, "preview") == 0
-                ? "Writes before and after together: side by side, or stacked when the photo\n"
-                  "is wider than tall, labelled \"Before\" and \"After\"."
-                : "Writes the after image alone, at the photo's size and orientation.");
+            preview ? "Writes before and after together in a layout, labelled, with a caption\n"
+                      "line and a close-up (loupe) of the dots at their true size."
+                    : "Writes the after image alone, at the photo's size and orientation.",
+            preview ? ", or .html: one self-contained before/after slider page" : "",
+            preview ? CLI_PREVIEW_HELP : "");
 }
 
 enum { OPT_REFERENCE = 512, OPT_SCARS, OPT_METRICS, OPT_MAP, OPT_RANGE, OPT_DOTS };
@@ -60,6 +63,7 @@ enum { OPT_REFERENCE = 512, OPT_SCARS, OPT_METRICS, OPT_MAP, OPT_RANGE, OPT_DOTS
 static const struct option LONG_OPTS[] = {
     CLI_PARAM_OPTIONS,
     CLI_LOOK_OPTIONS,
+    CLI_PREVIEW_OPTIONS,
     {"reference", required_argument, NULL, OPT_REFERENCE},
     {"scar-mask", required_argument, NULL, OPT_SCARS},
     {"metrics", required_argument, NULL, OPT_METRICS},
@@ -71,6 +75,14 @@ static const struct option LONG_OPTS[] = {
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
+
+static const char *option_name(int c)
+{
+    for (const struct option *o = LONG_OPTS; o->name; o++)
+        if (o->val == c)
+            return o->name;
+    return "?";
+}
 
 /* What the command line asks beyond the params. */
 typedef struct opts {
@@ -84,6 +96,7 @@ static int parse(int argc, char **argv, const char *cmd, smp_params *p, opts *o)
 {
     int c;
     optind = 1;
+    cli_preview_defaults(p);
     while ((c = getopt_long(argc, argv, "o:fvh", LONG_OPTS, NULL)) != -1) {
         int ok = 1;
         switch (c) {
@@ -97,7 +110,14 @@ static int parse(int argc, char **argv, const char *cmd, smp_params *p, opts *o)
         case OPT_DOTS: o->dots = optarg; break;
         case OPT_MAP: o->map = optarg; break;
         case OPT_RANGE: ok = cli_parse_range("--density-range", optarg, &o->range_lo, &o->range_hi); break;
-        default: ok = cli_param_option(c, optarg, p); break;
+        default:
+            if (c >= CLI_OPT_LAYOUT && c <= CLI_OPT_LOUPE_ZOOM && strcmp(cmd, "preview")) {
+                cli_error(NULL, "--%s is a preview option", option_name(c));
+                ok = 0;
+                break;
+            }
+            ok = cli_param_option(c, optarg, p);
+            break;
         }
         if (!ok) {
             fprintf(stderr, "Try 'smpsim %s --help'.\n", cmd);
@@ -146,8 +166,10 @@ int cmd_render(int argc, char **argv, int preview)
     smp_params_set_progress(p, cli_progress, NULL);
     const char *photo_path = argv[optind], *mask_path = argv[optind + 1];
     const char *const inputs[] = {photo_path, mask_path, o.reference, o.scars, o.map};
-    if (smp_format_for_path(o.out) == SMP_FORMAT_NONE) {
-        cli_error(o.out, "unknown output type; name it .png, .jpg or .jpeg");
+    const int html = preview && cli_is_html_path(o.out);
+    if (smp_format_for_path(o.out) == SMP_FORMAT_NONE && !html) {
+        cli_error(o.out, preview ? "unknown output type; name it .png, .jpg, .jpeg or .html"
+                                 : "unknown output type; name it .png, .jpg or .jpeg");
         rc = EXIT_USAGE;
         goto done;
     }
@@ -173,6 +195,7 @@ int cmd_render(int argc, char **argv, int preview)
         rc = EXIT_USAGE;
         goto done;
     }
+    cli_preview_finish(p);
     smp_params_set_reference(p, reference);
     smp_params_set_scars(p, scars);
     if (map && smp_params_set_density_map(p, map, o.range_lo, o.range_hi) != SMP_OK) {
@@ -199,9 +222,17 @@ int cmd_render(int argc, char **argv, int preview)
     if (o.verbose)
         report(photo_path, photo, res, p);
     smp_image *to_write = smp_result_after(res);
-    if (preview && !cli_interrupted()) {
+    if (html && !cli_interrupted()) {
+        st = smp_preview_write_html(res, photo, o.out, p);
+        if (st != SMP_OK) {
+            cli_error(o.out, "%s", smp_result_message(res));
+            rc = st == SMP_ERR_ARG ? EXIT_USAGE : EXIT_OUTPUT;
+            goto done;
+        }
+        to_write = NULL;
+    } else if (preview && !cli_interrupted()) {
         composed = smp_image_new();
-        st = composed ? smp_preview_compose(composed, photo, smp_result_after(res), p) : SMP_ERR_NOMEM;
+        st = composed ? smp_preview(composed, res, photo, p, NULL) : SMP_ERR_NOMEM;
         if (st != SMP_OK) {
             cli_error(o.out, "%s", composed ? smp_image_message(composed) : "out of memory");
             rc = EXIT_OUTPUT;
@@ -211,7 +242,7 @@ int cmd_render(int argc, char **argv, int preview)
     }
     if (cli_interrupted())
         goto done;
-    st = smp_image_write_file(to_write, o.out, p);
+    st = to_write ? smp_image_write_file(to_write, o.out, p) : SMP_OK;
     if (st != SMP_OK) {
         cli_error(o.out, "%s", smp_image_message(to_write));
         rc = cli_exit_for(st) == EXIT_USAGE ? EXIT_USAGE : EXIT_OUTPUT;

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 void cli_error(const char *subject, const char *fmt, ...)
@@ -216,7 +217,7 @@ int cli_param_option(int c, const char *value, smp_params *p)
             return 0;
         }
         return 1;
-    default: return 0; /* getopt has printed the problem */
+    default: return cli_preview_option(c, value, p);
     }
 }
 
@@ -288,6 +289,12 @@ int cli_is_dots_path(const char *path)
     size_t n = strlen(path);
     return n > 4 && (!strcmp(path + n - 4, ".csv") || !strcmp(path + n - 4, ".svg") ||
                      !strcmp(path + n - 4, ".CSV") || !strcmp(path + n - 4, ".SVG"));
+}
+
+int cli_is_html_path(const char *path)
+{
+    size_t n = strlen(path);
+    return (n > 5 && !strcasecmp(path + n - 5, ".html")) || (n > 4 && !strcasecmp(path + n - 4, ".htm"));
 }
 
 int cli_load_image(smp_image *img, const char *path, const smp_params *p)

@@ -1,0 +1,194 @@
+/* Drawing a finished result again: the state after each session, and
+ * close-ups with the dots drawn at the close-up's own scale. Also where a
+ * close-up should look: the zones kept from the shade analysis. */
+#include "stages.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MIN_SIGMA_PX 0.3  /* as in sim.c: a pixel-sized anti-alias floor */
+#define HAIRLINE_BAND_MM 5.0
+#define HAIRLINE_SHARE 0.15 /* of the band must be bare skin to call it a hairline */
+
+/* Outside cells within the band lighter than both the untreated core and
+ * the reference hair by half their difference: the mask ends on bare skin
+ * there, as a frontal hairline does on the forehead. */
+static size_t mark_hairline(const smp_shade *sh, uint8_t *zones, size_t n)
+{
+    if (!sh->have_reference)
+        return 0;
+    size_t band = 0, bare = 0;
+    const double lc = sh->core_before_lab[0], lr = sh->ref_raw_lab[0];
+    const double light = fmax(lc, lr) + 0.5 * fabs(lc - lr);
+    for (size_t i = 0; i < n; i++) {
+        const float d = sh->dist_out[i];
+        if (!(d > 0 && d <= HAIRLINE_BAND_MM))
+            continue;
+        band++;
+        double lab[3];
+        smp__linear_to_lab(sh->view + 3 * i, lab);
+        if (lab[0] >= light) {
+            zones[i] |= SMP_ZONE_HAIRLINE;
+            bare++;
+        }
+    }
+    if (band && (double)bare / band >= HAIRLINE_SHARE)
+        return bare;
+    for (size_t i = 0; i < n; i++)
+        zones[i] &= (uint8_t)~SMP_ZONE_HAIRLINE;
+    return 0;
+}
+
+smp_status smp__keep_zones(smp_result *res, const smp_shade *sh, double ppm)
+{
+    free(res->zones);
+    res->zones = NULL;
+    if (!sh->core_cells)
+        return SMP_OK;
+    const size_t n = (size_t)sh->grid.gw * sh->grid.gh;
+    res->zones = malloc(n);
+    if (!res->zones)
+        return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the zones");
+    for (size_t i = 0; i < n; i++)
+        res->zones[i] = sh->core[i] ? SMP_ZONE_CORE : 0;
+    res->zones_w = sh->grid.gw;
+    res->zones_h = sh->grid.gh;
+    res->zone_mm = sh->grid.cell / ppm;
+    mark_hairline(sh, res->zones, n);
+    return SMP_OK;
+}
+
+/* Labels 4-connected core cells; returns the label of the largest. */
+static uint32_t largest_core(const smp_result *res, uint32_t *label)
+{
+    const uint32_t w = res->zones_w, h = res->zones_h;
+    const size_t n = (size_t)w * h;
+    size_t *stack = malloc(n * sizeof *stack), best_size = 0;
+    uint32_t next = 0, best = 0;
+    if (!stack)
+        return 0;
+    memset(label, 0, n * sizeof *label);
+    for (size_t s = 0; s < n; s++) {
+        if (!(res->zones[s] & SMP_ZONE_CORE) || label[s])
+            continue;
+        size_t top = 0, size = 0;
+        label[s] = ++next;
+        stack[top++] = s;
+        while (top) {
+            const size_t i = stack[--top];
+            const uint32_t x = (uint32_t)(i % w), y = (uint32_t)(i / w);
+            size++;
+            const size_t nb[4] = {x > 0 ? i - 1 : i, x + 1 < w ? i + 1 : i, y > 0 ? i - w : i, y + 1 < h ? i + w : i};
+            for (int k = 0; k < 4; k++)
+                if ((res->zones[nb[k]] & SMP_ZONE_CORE) && !label[nb[k]]) {
+                    label[nb[k]] = next;
+                    stack[top++] = nb[k];
+                }
+        }
+        if (size > best_size) {
+            best_size = size;
+            best = next;
+        }
+    }
+    free(stack);
+    return best;
+}
+
+bool smp__loupe_auto(const smp_result *res, double side_mm, double *x, double *y)
+{
+    if (!res->zones)
+        return false;
+    const uint32_t w = res->zones_w, h = res->zones_h;
+    const size_t n = (size_t)w * h;
+    uint32_t *label = malloc(n * sizeof *label);
+    float *inside = malloc(n * sizeof *inside), *to_hair = malloc(n * sizeof *to_hair);
+    bool found = false;
+    uint32_t keep = label && inside && to_hair ? largest_core(res, label) : 0;
+    if (keep) {
+        bool hairline = false;
+        for (size_t i = 0; i < n; i++) {
+            inside[i] = label[i] == keep ? INFINITY : 0;
+            to_hair[i] = (res->zones[i] & SMP_ZONE_HAIRLINE) ? 0 : INFINITY;
+            hairline |= (res->zones[i] & SMP_ZONE_HAIRLINE) != 0;
+        }
+        smp__chamfer_mm(inside, w, h, res->zone_mm); /* depth into the largest core */
+        if (hairline)
+            smp__chamfer_mm(to_hair, w, h, res->zone_mm);
+        /* Where the whole field fits, the cell nearest the hairline (else
+         * the deepest); where it fits nowhere, the deepest cell. */
+        const float need = (float)(side_mm / 2);
+        size_t best = SIZE_MAX;
+        for (size_t i = 0; i < n; i++) {
+            if (label[i] != keep)
+                continue;
+            if (best == SIZE_MAX) {
+                best = i;
+                continue;
+            }
+            const bool fits = inside[i] >= need, best_fits = inside[best] >= need;
+            if (fits != best_fits ? fits
+                : fits && hairline ? to_hair[i] < to_hair[best] || (to_hair[i] == to_hair[best] && inside[i] > inside[best])
+                                   : inside[i] > inside[best])
+                best = i;
+        }
+        *x = ((double)(best % w) + 0.5) * res->zone_mm * res->px_per_mm;
+        *y = ((double)(best / w) + 0.5) * res->zone_mm * res->px_per_mm;
+        found = true;
+    }
+    free(label);
+    free(inside);
+    free(to_hair);
+    return found;
+}
+
+static double sigma_at(const smp_result *res, double ppm)
+{
+    double s = res->spread_mm * ppm;
+    return s < MIN_SIGMA_PX ? MIN_SIGMA_PX : s;
+}
+
+smp_status smp__render_session(smp_image *out, const smp_result *res, const smp_image *photo_rgb, int session,
+                               int threads)
+{
+    smp_status st = smp__image_reset(out, photo_rgb->w, photo_rgb->h, 3, 0);
+    if (st != SMP_OK)
+        return st;
+    memcpy(out->px, photo_rgb->px, (size_t)photo_rgb->w * photo_rgb->h * 3);
+    return smp__render(out, res->dots, res->n_dots, res->px_per_mm, (const float(*)[3])res->pigments,
+                       res->n_pigments, session ? session : res->show_session,
+                       sigma_at(res, res->px_per_mm), threads, out->msg);
+}
+
+smp_status smp__render_loupe(smp_image *out, const smp_result *res, const smp_image *photo_rgb, const double src[4],
+                             uint32_t side, int session, int threads)
+{
+    const double k = side / src[2], ppm = res->px_per_mm;
+    smp_status st = smp__enlarge(out, photo_rgb, src[0], src[1], k, side, side);
+    if (st != SMP_OK)
+        return st;
+    /* The dots under the field (and a margin for their edges), moved to its corner. */
+    const double x0 = src[0] / ppm, y0 = src[1] / ppm, w = src[2] / ppm, h = src[3] / ppm, m = 1.0;
+    size_t n = 0;
+    for (size_t i = 0; i < res->n_dots; i++) {
+        const smp_dot *d = &res->dots[i];
+        n += d->x_mm > x0 - m && d->x_mm < x0 + w + m && d->y_mm > y0 - m && d->y_mm < y0 + h + m;
+    }
+    smp_dot *dots = malloc((n ? n : 1) * sizeof *dots);
+    if (!dots)
+        return smp__fail(out->msg, SMP_ERR_NOMEM, "cannot allocate the close-up's dots");
+    n = 0;
+    for (size_t i = 0; i < res->n_dots; i++) {
+        const smp_dot *d = &res->dots[i];
+        if (d->x_mm > x0 - m && d->x_mm < x0 + w + m && d->y_mm > y0 - m && d->y_mm < y0 + h + m) {
+            dots[n] = *d;
+            dots[n].x_mm -= x0;
+            dots[n].y_mm -= y0;
+            n++;
+        }
+    }
+    st = smp__render(out, dots, n, ppm * k, (const float(*)[3])res->pigments, res->n_pigments,
+                     session ? session : res->show_session, sigma_at(res, ppm * k), threads, out->msg);
+    free(dots);
+    return st;
+}
