@@ -56,8 +56,10 @@ static void arrange(plan *pl, uint32_t w, uint32_t h, int n_sessions, double s)
     const uint32_t caption_h = (uint32_t)ceil(pl->caption_cap * 2.4);
     g->scale = s;
     g->panels = n;
-    for (int i = 0; i < n; i++)
-        box(g->panel[i], (double)(i % cols) * (pw + gap), (double)(i / cols) * (ph + gap), pw, ph);
+    for (int i = 0; i < n; i++) {
+        const int row = i / cols; /* whole rows */
+        box(g->panel[i], (double)(i % cols) * (pw + gap), (double)row * (ph + gap), pw, ph);
+    }
     g->width = (uint32_t)(panels_w > UINT32_MAX ? UINT32_MAX : panels_w);
     g->height = (uint32_t)(panels_h + caption_h > UINT32_MAX ? UINT32_MAX : panels_h + caption_h);
     box(g->caption, 0, (double)panels_h, g->width, caption_h);
@@ -269,7 +271,7 @@ static smp_status draw_loupe(smp_image *out, const plan *pl, smp_result *res, co
     }
     const uint32_t *pan = g->panel[g->panels - 1];
     const double sx = (double)pl->pw / photo_rgb->w, sy = (double)pl->ph / photo_rgb->h;
-    const int t = (int)fmax(2, pl->short_side / 400);
+    const int t = pl->short_side / 400 > 2 ? (int)(pl->short_side / 400) : 2; /* whole pixels */
     frame(out, pan[0] + g->loupe_source[0] * sx, pan[1] + g->loupe_source[1] * sy, g->loupe_source[2] * sx,
           g->loupe_source[3] * sy, t);
     smp__image_blit(out, g->loupe[0], g->loupe[1], inset, 0, 0, g->loupe[2], g->loupe[3]);
@@ -344,7 +346,7 @@ smp_status smp_preview(smp_image *out, smp_result *res, const smp_image *photo, 
             break;
         smp__image_blit(out, pan[0], pan[1], shown, 0, 0, g->split_x, pl.ph);
         smp__image_blit(out, pan[0] + g->split_x, pan[1], after, g->split_x, 0, pl.pw - g->split_x, pl.ph);
-        const int d = (int)fmax(2, pl.short_side / 400); /* a thin divider, centred on the split */
+        const int d = pl.short_side / 400 > 2 ? (int)(pl.short_side / 400) : 2; /* thin, whole pixels, centred */
         smp__fill_rect(out, (int)g->split_x - d / 2, (int)pan[1], (int)g->split_x - d / 2 + d, (int)(pan[1] + pan[3]),
                        INK, 0.85);
     }

@@ -107,6 +107,7 @@ void smp__chamfer_mm(float *d, uint32_t w, uint32_t h, double cell_mm)
         d[i] = d[i] > 0 ? big : 0;
     for (uint32_t y = 0; y < h; y++)
         for (uint32_t x = 0; x < w; x++) {
+            /* NOLINTNEXTLINE(clang-analyzer-core.uninitialized.Assign): d is filled above */
             float *p = d + (size_t)y * w + x, v = *p;
             if (x > 0) v = fminf(v, p[-1] + 3);
             if (y > 0) {

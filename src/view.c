@@ -132,8 +132,9 @@ bool smp__loupe_auto(const smp_result *res, double side_mm, double *x, double *y
                                    : inside[i] > inside[best])
                 best = i;
         }
+        const size_t row = best / w; /* whole rows */
         *x = ((double)(best % w) + 0.5) * res->zone_mm * res->px_per_mm;
-        *y = ((double)(best / w) + 0.5) * res->zone_mm * res->px_per_mm;
+        *y = ((double)row + 0.5) * res->zone_mm * res->px_per_mm;
         found = true;
     }
     free(label);

@@ -111,7 +111,7 @@ static int parse(int argc, char **argv, const char *cmd, smp_params *p, opts *o)
         case OPT_MAP: o->map = optarg; break;
         case OPT_RANGE: ok = cli_parse_range("--density-range", optarg, &o->range_lo, &o->range_hi); break;
         default:
-            if (c >= CLI_OPT_LAYOUT && c <= CLI_OPT_LOUPE_ZOOM && strcmp(cmd, "preview")) {
+            if (c >= CLI_OPT_LAYOUT && c <= CLI_OPT_LOUPE_ZOOM && strcmp(cmd, "preview") != 0) {
                 cli_error(NULL, "--%s is a preview option", option_name(c));
                 ok = 0;
                 break;
