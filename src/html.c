@@ -16,7 +16,8 @@
 typedef struct page {
     const smp_result *res;
     const smp_params *p;
-    smp_image *panels[SMP_MAX_PANELS]; /* before, then the after states */
+    const smp_image *panels[SMP_MAX_PANELS]; /* before, then the after states */
+    smp_image *work[SMP_MAX_PANELS], *small[SMP_MAX_PANELS]; /* what holds them */
     int sessions[SMP_MAX_PANELS];      /* -1 before, 0 the run's after, k session k */
     int n;
     smp_image *loupe;
@@ -190,26 +191,6 @@ static smp_status emit_page(FILE *f, const void *ctx, char *msg)
     return st != SMP_OK ? st : ferror(f) ? smp__fail(msg, SMP_ERR_WRITE, "cannot write the page") : SMP_OK;
 }
 
-/* One state at the page's size: the photo, the after image or a session. */
-static smp_status page_image(smp_image *out, smp_result *res, const smp_image *rgb, int session, uint32_t w,
-                             uint32_t h, int threads)
-{
-    smp_image *full = NULL;
-    const smp_image *src = session < 0 ? rgb : res->after;
-    smp_status st = SMP_OK;
-    if (session > 0) {
-        full = smp_image_new();
-        st = full ? smp__render_session(full, res, rgb, session, threads) : SMP_ERR_NOMEM;
-        src = full;
-    }
-    if (st == SMP_OK)
-        st = w == src->w && h == src->h ? smp__image_to_rgb(src, out) : smp__resize_area(out, src, w, h, threads);
-    if (st != SMP_OK)
-        smp__fail(res->msg, st, "%s", full && full->msg[0] ? full->msg : out->msg);
-    smp_image_free(full);
-    return st;
-}
-
 smp_status smp_preview_write_html(smp_result *res, const smp_image *photo, const char *path, const smp_params *p)
 {
     if (!res)
@@ -224,8 +205,9 @@ smp_status smp_preview_write_html(smp_result *res, const smp_image *photo, const
     const double s = longer > limit ? (double)limit / longer : 1.0;
     pg.w = (uint32_t)fmax(1, lround(photo->w * s));
     pg.h = (uint32_t)fmax(1, lround(photo->h * s));
-    smp_image *rgb = smp_image_new();
-    smp_status st = rgb ? smp__image_to_rgb(photo, rgb) : SMP_ERR_NOMEM;
+    smp_image *copy = NULL;
+    const smp_image *rgb = NULL;
+    smp_status st = smp__rgb_view(photo, &copy, &rgb);
     if (st != SMP_OK)
         smp__fail(res->msg, st, "cannot convert the photo to RGB");
     /* before, then each session (when the run has them), the last being the run's own after */
@@ -235,8 +217,13 @@ smp_status smp_preview_write_html(smp_result *res, const smp_image *photo, const
         pg.sessions[pg.n++] = k;
     pg.sessions[pg.n++] = 0;
     for (int i = 0; st == SMP_OK && i < pg.n; i++) {
-        pg.panels[i] = smp_image_new();
-        st = pg.panels[i] ? page_image(pg.panels[i], res, rgb, pg.sessions[i], pg.w, pg.h, p->threads) : SMP_ERR_NOMEM;
+        pg.work[i] = smp_image_new();
+        pg.small[i] = smp_image_new();
+        st = pg.work[i] && pg.small[i] ? smp__state_image(&pg.panels[i], pg.work[i], pg.small[i], res, rgb,
+                                                          pg.sessions[i], pg.w, pg.h, p->threads)
+                                       : SMP_ERR_NOMEM;
+        if (st != SMP_OK)
+            smp__fail(res->msg, st, "%s", pg.small[i] ? pg.small[i]->msg : "out of memory");
     }
     if (res->n_layers > 1)
         pg.sessions[pg.n - 1] = last;
@@ -251,9 +238,11 @@ smp_status smp_preview_write_html(smp_result *res, const smp_image *photo, const
     }
     if (st == SMP_OK)
         st = smp__atomic_write(path, p->overwrite, emit_page, &pg, res->msg);
-    for (int i = 0; i < pg.n; i++)
-        smp_image_free(pg.panels[i]);
+    for (int i = 0; i < pg.n; i++) {
+        smp_image_free(pg.work[i]);
+        smp_image_free(pg.small[i]);
+    }
     smp_image_free(pg.loupe);
-    smp_image_free(rgb);
+    smp_image_free(copy);
     return st;
 }

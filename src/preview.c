@@ -21,6 +21,7 @@ typedef struct plan {
     smp_layout layout;
     uint32_t pw, ph, short_side;
     double label_cap, caption_cap;
+    char label_text[SMP_MAX_PANELS + 1][32];
 } plan;
 
 static uint32_t max_u32(uint32_t a, uint32_t b) { return a > b ? a : b; }
@@ -147,7 +148,7 @@ static bool plan_loupe(plan *pl, const smp_result *res, const smp_params *p, uin
     return true;
 }
 
-static bool make_plan(plan *pl, const smp_result *res, const smp_params *p, uint32_t w, uint32_t h)
+static void make_plan(plan *pl, const smp_result *res, const smp_params *p, uint32_t w, uint32_t h)
 {
     memset(pl, 0, sizeof *pl);
     pl->layout = resolve_layout(p->layout, w, h);
@@ -164,22 +165,21 @@ static bool make_plan(plan *pl, const smp_result *res, const smp_params *p, uint
     smp_preview_geometry *g = &pl->g;
     for (int i = 0; i < g->panels; i++)
         g->panel_session[i] = i == 0 ? -1 : pl->layout == SMP_LAYOUT_SESSIONS ? i : 0;
-    char text[64];
-    if (pl->layout == SMP_LAYOUT_SPLIT) {
+    if (pl->layout == SMP_LAYOUT_SPLIT) { /* both labels on the one panel, after at the right */
         g->split_x = (uint32_t)lround(p->split_at * pl->pw);
-        label_box(pl, g->panel[0], "Before", 0, g->label[0]);
-        panel_label(text, sizeof text, 0, res);
-        label_box(pl, g->panel[0], text, 1, g->label[1]);
         g->labels = 2;
-    } else {
-        for (int i = 0; i < g->panels; i++) {
-            panel_label(text, sizeof text, g->panel_session[i], res);
-            label_box(pl, g->panel[i], text, 0, g->label[i]);
+        for (int l = 0; l < 2; l++) {
+            panel_label(pl->label_text[l], sizeof pl->label_text[l], l - 1, res);
+            label_box(pl, g->panel[0], pl->label_text[l], l, g->label[l]);
         }
+    } else {
         g->labels = g->panels;
+        for (int i = 0; i < g->panels; i++) {
+            panel_label(pl->label_text[i], sizeof pl->label_text[i], g->panel_session[i], res);
+            label_box(pl, g->panel[i], pl->label_text[i], 0, g->label[i]);
+        }
     }
     g->has_loupe = plan_loupe(pl, res, p, w, h);
-    return max_u32(g->width, g->height) <= (p->max_size ? p->max_size : UINT32_MAX);
 }
 
 void smp__preview_caption(char *buf, size_t n, const smp_result *res, const smp_params *p)
@@ -235,37 +235,16 @@ static smp_status label(smp_image *out, const uint32_t b[4], const char *text, d
     return smp__draw_text(out, b[0] + 0.5 * cap, b[1] + 0.5 * cap, text, cap, INK);
 }
 
-/* One panel's picture at the panel's size: photo, after, or a session. */
-static smp_status panel_image(smp_image **shown, smp_image *work, smp_image *small, const plan *pl, smp_result *res,
-                              const smp_image *photo_rgb, int session, int threads)
-{
-    const smp_image *full = session < 0 ? photo_rgb : res->after;
-    smp_status st = SMP_OK;
-    if (session > 0) {
-        st = smp__render_session(work, res, photo_rgb, session, threads);
-        full = work;
-    }
-    if (st != SMP_OK)
-        return smp__fail(res->msg, st, "%s", work->msg);
-    if (pl->pw == full->w && pl->ph == full->h) {
-        *shown = (smp_image *)full;
-        return SMP_OK;
-    }
-    st = smp__resize_area(small, full, pl->pw, pl->ph, threads);
-    *shown = small;
-    return st == SMP_OK ? st : smp__fail(res->msg, st, "%s", small->msg);
-}
-
-static smp_status draw_loupe(smp_image *out, const plan *pl, smp_result *res, const smp_image *photo_rgb,
+static smp_status draw_loupe(smp_image *out, const plan *pl, const smp_result *res, const smp_image *photo_rgb,
                              int session, int threads)
 {
     const smp_preview_geometry *g = &pl->g;
     smp_image *inset = smp_image_new();
     if (!inset)
-        return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the close-up");
+        return smp__fail(out->msg, SMP_ERR_NOMEM, "cannot allocate the close-up");
     smp_status st = smp__render_loupe(inset, res, photo_rgb, g->loupe_source, g->loupe[2], session, threads);
     if (st != SMP_OK) {
-        smp__fail(res->msg, st, "close-up: %s", inset->msg);
+        smp__fail(out->msg, st, "close-up: %s", inset->msg);
         smp_image_free(inset);
         return st;
     }
@@ -323,27 +302,22 @@ smp_status smp_preview(smp_image *out, smp_result *res, const smp_image *photo, 
     const smp_image *photo_rgb = photo;
     if (!work || !small || !small2)
         st = smp__fail(out->msg, SMP_ERR_NOMEM, "cannot allocate the preview's panels");
-    if (st == SMP_OK && photo->ch != 3) {
-        rgb = smp_image_new();
-        st = rgb ? smp__image_to_rgb(photo, rgb) : SMP_ERR_NOMEM;
-        if (st != SMP_OK)
-            smp__fail(out->msg, st, "cannot convert the photo to RGB");
-        photo_rgb = rgb;
-    }
+    if (st == SMP_OK && (st = smp__rgb_view(photo, &rgb, &photo_rgb)) != SMP_OK)
+        smp__fail(out->msg, st, "cannot convert the photo to RGB");
     for (int i = 0; st == SMP_OK && i < g->panels; i++) {
-        smp_image *shown = NULL;
-        st = panel_image(&shown, work, small, &pl, res, photo_rgb, g->panel_session[i], p->threads);
-        if (st != SMP_OK)
-            break;
+        const smp_image *shown = NULL, *after = NULL;
         const uint32_t *pan = g->panel[i];
-        if (pl.layout != SMP_LAYOUT_SPLIT) {
+        st = smp__state_image(&shown, work, small, res, photo_rgb, g->panel_session[i], pl.pw, pl.ph, p->threads);
+        if (st == SMP_OK && pl.layout == SMP_LAYOUT_SPLIT)
+            st = smp__state_image(&after, work, small2, res, photo_rgb, 0, pl.pw, pl.ph, p->threads);
+        if (st != SMP_OK) {
+            smp__fail(out->msg, st, "%s", small->msg[0] ? small->msg : small2->msg);
+            break;
+        }
+        if (!after) {
             smp__image_blit(out, pan[0], pan[1], shown, 0, 0, pl.pw, pl.ph);
             continue;
         }
-        smp_image *after = NULL;
-        st = panel_image(&after, work, small2, &pl, res, photo_rgb, 0, p->threads);
-        if (st != SMP_OK)
-            break;
         smp__image_blit(out, pan[0], pan[1], shown, 0, 0, g->split_x, pl.ph);
         smp__image_blit(out, pan[0] + g->split_x, pan[1], after, g->split_x, 0, pl.pw - g->split_x, pl.ph);
         const int d = pl.short_side / 400 > 2 ? (int)(pl.short_side / 400) : 2; /* thin, whole pixels, centred */
@@ -352,21 +326,15 @@ smp_status smp_preview(smp_image *out, smp_result *res, const smp_image *photo, 
     }
     smp_image_free(small);
     smp_image_free(small2);
-    if (st != SMP_OK)
-        memcpy(out->msg, res->msg, SMP_MSG_LEN);
     if (st == SMP_OK && g->has_loupe) {
-        st = draw_loupe(out, &pl, res, photo_rgb, g->panel_session[g->panels - 1] > 0 ? g->panel_session[g->panels - 1] : 0,
-                        p->threads);
-        if (st != SMP_OK)
-            memcpy(out->msg, res->msg, SMP_MSG_LEN);
+        const int last = g->panel_session[g->panels - 1];
+        st = draw_loupe(out, &pl, res, photo_rgb, last > 0 ? last : 0, p->threads);
     }
     smp_image_free(work);
     smp_image_free(rgb);
     char text[400];
-    for (int i = 0; st == SMP_OK && i < g->labels; i++) {
-        panel_label(text, sizeof text, pl.layout == SMP_LAYOUT_SPLIT ? (i ? 0 : -1) : g->panel_session[i], res);
-        st = label(out, g->label[i], text, pl.label_cap);
-    }
+    for (int i = 0; st == SMP_OK && i < g->labels; i++)
+        st = label(out, g->label[i], pl.label_text[i], pl.label_cap);
     if (st == SMP_OK) {
         smp__preview_caption(text, sizeof text, res, p);
         const double room = g->caption[2] - 2.0 * pl.caption_cap;

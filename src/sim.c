@@ -10,8 +10,6 @@
 /* Without a scale, assume the frame's shorter side spans 200 mm: a phone
  * photo of a crown or hairline taken at arm's length. */
 #define ASSUMED_SHORT_SIDE_MM 200.0
-/* The rendered edge is at least this soft: a pixel-sized anti-alias floor. */
-#define MIN_SIGMA_PX 0.3
 
 smp_result *smp_result_new(void) { return calloc(1, sizeof(smp_result)); }
 
@@ -397,15 +395,13 @@ smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *p
         smp__linear_to_lab(pigments[0], rep->pigment);
         double size, opacity, spread;
         smp__age_effect(p->age_years, &size, &opacity, &spread);
-        double sigma = spread * ppm;
         memcpy(res->pigments, pigments, sizeof pigments);
         res->n_pigments = p->n_layers + 1;
         res->n_layers = p->n_layers;
         res->show_session = p->show_session;
         res->spread_mm = spread;
-        res->sigma_px = sigma < MIN_SIGMA_PX ? MIN_SIGMA_PX : sigma;
         st = smp__render(res->after, res->dots, res->n_dots, ppm, (const float(*)[3])pigments,
-                         res->n_pigments, p->show_session, res->sigma_px, p->threads, res->msg);
+                         res->n_pigments, p->show_session, smp__sigma_px(spread, ppm), p->threads, res->msg);
     }
     if (st == SMP_OK && sh.core_cells) {
         memcpy(rep->skin, sh.skin_lab, sizeof rep->skin);

@@ -173,7 +173,7 @@ struct smp_result {
     /* What a preview needs to draw the dots again (view.c). */
     float pigments[SMP_MAX_LAYERS + 1][3];
     int n_pigments, n_layers, show_session;
-    double spread_mm, sigma_px;
+    double spread_mm; /* the pigment's Gaussian edge */
     uint8_t *zones;
     uint32_t zones_w, zones_h;
     double zone_mm;
@@ -192,6 +192,10 @@ void smp__preview_caption(char *buf, size_t n, const smp_result *res, const smp_
 bool smp__preview_loupe(smp_preview_geometry *g, const smp_result *res, const smp_params *p, uint32_t w, uint32_t h,
                         double s, uint32_t side);
 
+/* The rendered edge in px for a pigment spread (mm): at least a
+ * pixel-sized anti-alias floor. */
+double smp__sigma_px(double spread_mm, double px_per_mm);
+
 /* Drawing a finished result again (view.c). Keeps the zones from a shade
  * analysis in the result. */
 smp_status smp__keep_zones(smp_result *res, const smp_shade *sh, double px_per_mm);
@@ -202,6 +206,14 @@ bool smp__loupe_auto(const smp_result *res, double side_mm, double *x, double *y
  * own choice) drawn at the photo's scale. */
 smp_status smp__render_session(smp_image *out, const smp_result *res, const smp_image *photo_rgb, int session,
                                int threads);
+/* *rgb = img when it is RGB, else a converted *copy (the caller frees it). */
+smp_status smp__rgb_view(const smp_image *img, smp_image **copy, const smp_image **rgb);
+/* What a panel shows at w x h: the photo (session < 0), the run's after
+ * image (0) or session k, drawn into work when needed and area-averaged
+ * into small when smaller; *shown is whichever holds it. On failure
+ * small's message says why. */
+smp_status smp__state_image(const smp_image **shown, smp_image *work, smp_image *small, const smp_result *res,
+                            const smp_image *photo_rgb, int session, uint32_t w, uint32_t h, int threads);
 /* out = side x side px: the photo box src = {x, y, w, h} (photo px, square)
  * enlarged, with the dots drawn again at the enlarged scale. */
 smp_status smp__render_loupe(smp_image *out, const smp_result *res, const smp_image *photo_rgb, const double src[4],

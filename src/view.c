@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MIN_SIGMA_PX 0.3  /* as in sim.c: a pixel-sized anti-alias floor */
+#define MIN_SIGMA_PX 0.3  /* the rendered edge is at least this soft */
 #define HAIRLINE_BAND_MM 5.0
 #define HAIRLINE_SHARE 0.15 /* of the band must be bare skin to call it a hairline */
 
@@ -143,9 +143,9 @@ bool smp__loupe_auto(const smp_result *res, double side_mm, double *x, double *y
     return found;
 }
 
-static double sigma_at(const smp_result *res, double ppm)
+double smp__sigma_px(double spread_mm, double ppm)
 {
-    double s = res->spread_mm * ppm;
+    const double s = spread_mm * ppm;
     return s < MIN_SIGMA_PX ? MIN_SIGMA_PX : s;
 }
 
@@ -158,7 +158,37 @@ smp_status smp__render_session(smp_image *out, const smp_result *res, const smp_
     memcpy(out->px, photo_rgb->px, (size_t)photo_rgb->w * photo_rgb->h * 3);
     return smp__render(out, res->dots, res->n_dots, res->px_per_mm, (const float(*)[3])res->pigments,
                        res->n_pigments, session ? session : res->show_session,
-                       sigma_at(res, res->px_per_mm), threads, out->msg);
+                       smp__sigma_px(res->spread_mm, res->px_per_mm), threads, out->msg);
+}
+
+smp_status smp__rgb_view(const smp_image *img, smp_image **copy, const smp_image **rgb)
+{
+    *copy = NULL;
+    *rgb = img;
+    if (img->ch == 3)
+        return SMP_OK;
+    if (!(*copy = smp_image_new()))
+        return SMP_ERR_NOMEM;
+    *rgb = *copy;
+    return smp__image_to_rgb(img, *copy);
+}
+
+smp_status smp__state_image(const smp_image **shown, smp_image *work, smp_image *small, const smp_result *res,
+                            const smp_image *photo_rgb, int session, uint32_t w, uint32_t h, int threads)
+{
+    const smp_image *full = session < 0 ? photo_rgb : res->after;
+    smp_status st = SMP_OK;
+    if (session > 0) {
+        st = smp__render_session(work, res, photo_rgb, session, threads);
+        full = work;
+        if (st != SMP_OK)
+            return smp__fail(small->msg, st, "%s", work->msg);
+    }
+    *shown = full;
+    if (w == full->w && h == full->h)
+        return SMP_OK;
+    *shown = small;
+    return smp__resize_area(small, full, w, h, threads);
 }
 
 smp_status smp__render_loupe(smp_image *out, const smp_result *res, const smp_image *photo_rgb, const double src[4],
@@ -169,19 +199,14 @@ smp_status smp__render_loupe(smp_image *out, const smp_result *res, const smp_im
     if (st != SMP_OK)
         return st;
     /* The dots under the field (and a margin for their edges), moved to its corner. */
-    const double x0 = src[0] / ppm, y0 = src[1] / ppm, w = src[2] / ppm, h = src[3] / ppm, m = 1.0;
+    const double x0 = src[0] / ppm, y0 = src[1] / ppm, x1 = x0 + src[2] / ppm, y1 = y0 + src[3] / ppm, m = 1.0;
+    smp_dot *dots = malloc((res->n_dots ? res->n_dots : 1) * sizeof *dots);
+    if (!dots)
+        return smp__fail(out->msg, SMP_ERR_NOMEM, "cannot allocate the close-up's dots");
     size_t n = 0;
     for (size_t i = 0; i < res->n_dots; i++) {
         const smp_dot *d = &res->dots[i];
-        n += d->x_mm > x0 - m && d->x_mm < x0 + w + m && d->y_mm > y0 - m && d->y_mm < y0 + h + m;
-    }
-    smp_dot *dots = malloc((n ? n : 1) * sizeof *dots);
-    if (!dots)
-        return smp__fail(out->msg, SMP_ERR_NOMEM, "cannot allocate the close-up's dots");
-    n = 0;
-    for (size_t i = 0; i < res->n_dots; i++) {
-        const smp_dot *d = &res->dots[i];
-        if (d->x_mm > x0 - m && d->x_mm < x0 + w + m && d->y_mm > y0 - m && d->y_mm < y0 + h + m) {
+        if (d->x_mm > x0 - m && d->x_mm < x1 + m && d->y_mm > y0 - m && d->y_mm < y1 + m) {
             dots[n] = *d;
             dots[n].x_mm -= x0;
             dots[n].y_mm -= y0;
@@ -189,7 +214,7 @@ smp_status smp__render_loupe(smp_image *out, const smp_result *res, const smp_im
         }
     }
     st = smp__render(out, dots, n, ppm * k, (const float(*)[3])res->pigments, res->n_pigments,
-                     session ? session : res->show_session, sigma_at(res, ppm * k), threads, out->msg);
+                     session ? session : res->show_session, smp__sigma_px(res->spread_mm, ppm * k), threads, out->msg);
     free(dots);
     return st;
 }

@@ -134,7 +134,9 @@ if "$img" region-same "$o/layout-side.png" 964 100 "$o/ref-after.png" 0 100 960 
 if "$img" region-same "$o/layout-stack.png" 0 824 "$o/ref-after.png" 0 100 960 620; then ok; else bad "stack: after panel is not the render"; fi
 if "$img" region-same "$o/layout-split.png" 242 100 "$o/ref-after.png" 242 100 718 620; then ok; else bad "split: the after side is not the render"; fi
 if "$img" region-same "$o/layout-split.png" 200 100 "$sample" 200 100 80 620; then bad "split: no after image right of 0.25"; else ok; fi
-if "$img" region-same "$o/layout-sessions.png" 964 1024 "$o/ref-after.png" 0 300 960 420; then bad "sessions: session 3 is not the last panel"; else ok; fi
+"$smp" render "$sample" "$smask" --px-per-mm 8 --sessions 3 -o "$o/ref-after3.png" || bad "render with 3 sessions"
+if "$img" region-same "$o/layout-sessions.png" 964 1024 "$o/ref-after3.png" 0 300 960 420; then ok; else bad "sessions: the last panel is not the 3-session render"; fi
+if "$img" region-same "$o/layout-sessions.png" 964 300 "$o/ref-after3.png" 0 300 960 420; then bad "sessions: session 1 shows all sessions"; else ok; fi
 expect 0 "preview --max-size" -- "$smp" preview "$sample" "$smask" --px-per-mm 8 --max-size 800 -o "$o/small.jpg"
 case "$("$img" info "$o/small.jpg")" in 51[0-9]" 80"[0]" 3 1"|51[0-9]" 79"[5-9]" 3 1") ok ;; *) bad "--max-size 800: $("$img" info "$o/small.jpg")" ;; esac
 expect 0 "preview with a loupe at a point and a caption" -- "$smp" preview "$sample" "$smask" --px-per-mm 8 \
