@@ -311,7 +311,7 @@ smp_status smp_preview(smp_image *out, smp_result *res, const smp_image *photo, 
         if (st == SMP_OK && pl.layout == SMP_LAYOUT_SPLIT)
             st = smp__state_image(&after, work, small2, res, photo_rgb, 0, pl.pw, pl.ph, p->threads);
         if (st != SMP_OK) {
-            smp__fail(out->msg, st, "%s", small->msg[0] ? small->msg : small2->msg);
+            smp__fail(out->msg, st, "%s", small && small->msg[0] ? small->msg : small2 ? small2->msg : "");
             break;
         }
         if (!after) {
