@@ -59,24 +59,36 @@ const char *smp_params_message(const smp_params *p);
 /* Each setter validates its value; on SMP_ERR_ARG the old value is kept and
  * the message says the accepted range. */
 smp_status smp_params_set_seed(smp_params *p, uint64_t seed);
-smp_status smp_params_set_density(smp_params *p, double dots_per_cm2);    /* 1..400, default 90 */
-smp_status smp_params_set_dot_diameter(smp_params *p, double mm);         /* 0.02..1, default 0.15 */
+/* Density and dot size are matched to the photo by default (see
+ * smp_params_set_density_auto); setting one fixes it exactly. Without a
+ * photo to match, 110 dots/cm² and 0.28 mm. */
+smp_status smp_params_set_density(smp_params *p, double dots_per_cm2);    /* 1..400 */
+smp_status smp_params_set_dot_diameter(smp_params *p, double mm);         /* 0.02..1 */
 smp_status smp_params_set_px_per_mm(smp_params *p, double px_per_mm);     /* 0 = assume, else 0.5..1000 */
 smp_status smp_params_set_feather(smp_params *p, double mm);              /* 0..50, default 4 */
 smp_status smp_params_set_pigment(smp_params *p, uint8_t r, uint8_t g, uint8_t b); /* sRGB */
 smp_status smp_params_set_opacity(smp_params *p, double opacity);         /* 0..1, default 0.85 */
+/* The dot pattern's regularity: its minimum distance over the hexagonal
+ * spacing for its density (Lagae & Dutre's rho). 0.77 is a maximal
+ * Poisson-disk set, which reads as print; practitioners randomise, about
+ * 0.6 (default), and 15 % of dots come in close pairs like follicular units. */
+smp_status smp_params_set_regularity(smp_params *p, double rho);          /* 0.3..0.77, default 0.6 */
 smp_status smp_params_set_max_pixels(smp_params *p, uint64_t pixels);     /* default 200e6 */
 smp_status smp_params_set_jpeg_quality(smp_params *p, int quality);       /* 1..100, default 92 */
 smp_status smp_params_set_overwrite(smp_params *p, int allow);            /* default 0 */
-/* Shade and look. Density "auto" picks the density (40-200 dots/cm²) whose
- * viewing-scale tone in the treated core best matches the reference (a band
- * 3-15 mm outside the mask, or a painted reference image). The pigment is
- * carbon black diluted towards the skin; by default the dilution matches
- * the hair colour, else set it (0 = undiluted .. 1) or give a colour. */
+/* Shade and look. By default density, dot size and dilution are chosen
+ * together, inside the practice ranges (80-150 dots/cm², 0.25-0.35 mm), so
+ * that the treated core's viewing-scale tone matches the reference (a band
+ * 3-15 mm outside the mask, or a painted reference image), near the
+ * client's own follicle density and with the dilution whose colour is the
+ * hair's. Density auto with a fixed dot size searches 40-200 dots/cm². The
+ * pigment is carbon black under the skin, diluted with water; or give a
+ * colour, the shade skin takes under a continuous layer of it. */
 typedef enum smp_edge { SMP_EDGE_BROKEN = 0, SMP_EDGE_SOFT, SMP_EDGE_SHARP } smp_edge;
 typedef enum smp_cast { SMP_CAST_NONE = 0, SMP_CAST_BLUE } smp_cast;
-smp_status smp_params_set_density_auto(smp_params *p, int on);
-smp_status smp_params_set_dilution(smp_params *p, double dilution); /* <0: from the hair */
+smp_status smp_params_set_density_auto(smp_params *p, int on); /* default on */
+smp_status smp_params_set_dot_auto(smp_params *p, int on);     /* default on */
+smp_status smp_params_set_dilution(smp_params *p, double dilution); /* 0..1; <0: matched */
 smp_status smp_params_set_edge(smp_params *p, smp_edge edge);      /* default broken */
 /* Age of the dots: < 0 fresh (darker, larger), 0 healed (default), N years. */
 smp_status smp_params_set_age(smp_params *p, double years);
@@ -129,6 +141,8 @@ smp_status smp_params_set_threads(smp_params *p, int threads);
 uint64_t smp_params_seed(const smp_params *p);
 double smp_params_density(const smp_params *p);
 int smp_params_density_auto(const smp_params *p);
+int smp_params_dot_auto(const smp_params *p);
+double smp_params_regularity(const smp_params *p);
 double smp_params_dot_diameter(const smp_params *p);
 double smp_params_px_per_mm(const smp_params *p);
 double smp_params_feather(const smp_params *p);
@@ -194,8 +208,10 @@ typedef struct smp_result smp_result;
 typedef struct smp_dot {
     double x_mm, y_mm;
     double diameter_mm;
-    float opacity;
+    float opacity;      /* pigment load, 0..1 */
     uint8_t layer;
+    float aspect;       /* the long axis over the short one (1 = round) */
+    float angle;        /* the long axis's direction, radians from +x */
 } smp_dot;
 
 smp_result *smp_result_new(void); /* NULL if out of memory */
@@ -253,6 +269,17 @@ typedef struct smp_measures {
     double dilution;          /* the pigment's dilution; < 0 when the pigment was given */
     double delta_e_before, delta_e_after; /* viewing-scale CIEDE2000; NAN without a reference */
     double focus_x_px, focus_y_px;        /* a treated point near the centroid of the core */
+    double dot_mm;                        /* the main area's mean dot (chosen when matched) */
+    /* The client's stubble in the reference: measured (a reference was
+     * found), resolved (the photo shows single follicles, about 6 px/mm or
+     * finer), their density, apparent diameter and contrast. */
+    int follicles_measured, follicles_resolved;
+    double follicles_cm2, follicle_mm, follicle_contrast;
+    /* Realism: 1 - mean(after / before) of linear luminance over the core's
+     * ordinary pixels and over its shine (brightest 3 %, 25 % above its
+     * median); follicle-scale contrast of the core over the reference's;
+     * the largest change on hair strands (8-bit levels). NAN when unknown. */
+    double core_darkening, shine_darkening, contrast_ratio, strand_max_diff;
 } smp_measures;
 smp_status smp_result_measures(const smp_result *res, smp_measures *out);
 

@@ -51,7 +51,9 @@ struct smp_params {
     int threads;          /* 0: OpenMP's default */
     int n_layers;
     double layers[SMP_MAX_LAYERS]; /* cumulative % of the density, rising, last one 100 */
-    int density_auto;     /* choose the density for a tone match */
+    int density_auto;     /* choose the density for a tone match (default) */
+    int dot_auto;         /* choose the dot size with it (default) */
+    double regularity;    /* the pattern's min distance over the hexagonal spacing */
     double dilution;      /* < 0: from the hair colour */
     int pigment_set;      /* the pigment was given: no dilution model */
     smp_edge edge;

@@ -51,66 +51,46 @@ smp_status smp__shape_edge(smp_coverage *cov, smp_edge edge, double feather_mm, 
     return SMP_OK;
 }
 
-void smp__age_effect(double years, double *size, double *opacity, double *spread_mm)
-{
-    if (years < 0) { /* fresh: darker and larger for about a week, crisp */
-        *size = 1.5;     /* 0.15 mm healed -> 0.225 mm fresh (fresh up to 0.25) */
-        *opacity = 1.15;
-        *spread_mm = 0.010;
-        return;
-    }
-    /* Healed, then fading: pigment lightens (a visual density score fell
-     * 8.7 -> 7.7 in six months; touch-ups come every 2-6 years) and spreads. */
-    *size = fmin(1.0 + 0.04 * years, 1.4);
-    *opacity = exp(-years / 5.0);
-    *spread_mm = fmin(0.015 + 0.008 * years, 0.08);
-}
-
-void smp__session_pigments(const smp_shade *sh, const smp_params *p, double dilution,
-                           const float chosen[3], float out[][3])
+void smp__session_depths(const smp_optics *o, const smp_params *p, double dilution, const float final_od[3],
+                         float out[][3])
 {
     /* Artists start light and darken: session k of n is lighter by 0.05 of
-     * dilution per session still to come; the last is the chosen shade. */
+     * dilution per session still to come; the last is the chosen shade. A
+     * given colour keeps its depth in every session. */
     const int n = p->n_layers;
     for (int k = 1; k <= n; k++) {
-        float *o = out[k];
-        if (p->pigment_set || !sh || dilution < 0) {
-            o[0] = chosen[0];
-            o[1] = chosen[1];
-            o[2] = chosen[2];
-        } else {
-            smp__pigment_for_dilution(sh, fmin(0.95, dilution + 0.05 * (n - k)), o);
-        }
-        if (p->cast == SMP_CAST_BLUE) { /* ink or too-deep placement: a blue-green cast */
-            double lab[3];
-            smp__linear_to_lab(o, lab);
-            lab[1] -= 3;
-            lab[2] -= 12;
-            smp__lab_to_linear(lab, o);
+        if (dilution >= 0)
+            smp__od_for_dilution(o, fmin(0.95, dilution + 0.05 * (n - k)), out[k]);
+        else
             for (int c = 0; c < 3; c++)
-                o[c] = o[c] < 0 ? 0 : o[c];
-        }
+                out[k][c] = final_od[c];
     }
-    out[0][0] = out[n][0];
-    out[0][1] = out[n][1];
-    out[0][2] = out[n][2];
+    for (int c = 0; c < 3; c++)
+        out[0][c] = out[n][c];
 }
 
-void smp__dress_dots(const smp_spts *pts, const smp_params *p, const smp_coverage *scars, double ppm,
-                     smp_dot *out)
+/* Dot size at the hairline: the density ramp of the edge zone (coverage
+ * below full) also brings smaller, single-point dots toward the front:
+ * 0.28 mm in the main area falls to about 0.15 mm at the very front. */
+static double edge_size(double c) { return 0.55 + 0.45 * c; }
+
+void smp__dress_dots(const smp_spts *pts, const smp_params *p, const smp_dress *dr, double ppm, smp_dot *out)
 {
-    double age_size, age_opacity, spread;
-    smp__age_effect(p->age_years, &age_size, &age_opacity, &spread);
     for (size_t i = 0; i < pts->n; i++) {
-        /* Healed dots vary by about +-10 % in size and opacity. */
-        uint64_t h = smp__hash(p->seed, UINT64_MAX - 1, i, 0);
-        double js = 1.0 + 0.2 * (smp__u01(h) - 0.5), jo = 1.0 + 0.2 * (smp__u01(smp__mix64(h)) - 0.5);
-        double size = p->dot_mm * js * age_size, op = p->opacity * jo * age_opacity;
-        if (scars) { /* scar tissue takes pigment less well, and it spreads */
-            double s = smp__coverage_at(scars, pts->p[i].x * ppm, pts->p[i].y * ppm) / 255.0;
+        /* Healed dots vary by about +-10 % in size and load, and are
+         * slightly elliptic (up to 1.25:1) in any direction. */
+        const uint64_t h = smp__hash(p->seed, UINT64_MAX - 1, i, 0), h2 = smp__mix64(h), h3 = smp__mix64(h2);
+        const double js = 1.0 + 0.2 * (smp__u01(h) - 0.5), jo = 1.0 + 0.2 * (smp__u01(h2) - 0.5);
+        double size = dr->dot_mm * js * dr->size, op = p->opacity * jo * dr->load;
+        const double x = pts->p[i].x * ppm, y = pts->p[i].y * ppm;
+        if (dr->edge)
+            size *= edge_size(smp__coverage_at(dr->edge, x, y) / 255.0);
+        if (dr->scars) { /* scar tissue takes pigment less well, and it spreads */
+            double s = smp__coverage_at(dr->scars, x, y) / 255.0;
             op *= 1 - 0.4 * s;
             size *= 1 + 0.3 * s;
         }
-        out[i] = (smp_dot){pts->p[i].x, pts->p[i].y, size, (float)(op > 1 ? 1 : op), pts->p[i].layer};
+        out[i] = (smp_dot){pts->p[i].x, pts->p[i].y, size, (float)(op > 1 ? 1 : op), pts->p[i].layer,
+                           (float)(1.0 + 0.25 * smp__u01(h3)), (float)(SMP_PI * smp__u01(smp__mix64(h3)))};
     }
 }

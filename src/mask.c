@@ -234,3 +234,13 @@ void smp__scale_by_map(smp_coverage *cov, const smp_coverage *map, double min_cm
         cov->c[i] = (uint8_t)lrint((only_inside ? cov->c[i] : 255) * share);
     }
 }
+
+smp_status smp__coverage_copy(smp_coverage *out, const smp_coverage *cov, char *msg)
+{
+    *out = *cov;
+    out->c = malloc((size_t)cov->gw * cov->gh);
+    if (!out->c)
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot copy the coverage");
+    memcpy(out->c, cov->c, (size_t)cov->gw * cov->gh);
+    return SMP_OK;
+}

@@ -11,8 +11,14 @@ smp_params *smp_params_new(void)
     if (!p)
         return NULL;
     p->seed = 1;
-    p->density = 90.0;  /* follicular units are 87-120/cm²; 1 mm spacing gives 62-70 */
-    p->dot_mm = 0.15;   /* healed impressions are 0.09-0.17 mm */
+    /* Without a photo to match (points, or no reference): the main area's
+     * practice, 80-150 dots/cm² about 1 mm apart, and healed triple-point
+     * dots of 0.25-0.35 mm (SMP-FACTS.md). With one, both are matched. */
+    p->density = 110.0;
+    p->dot_mm = 0.28;
+    p->density_auto = 1;
+    p->dot_auto = 1;
+    p->regularity = 0.6; /* min distance / hexagonal spacing; a maximal set is 0.77 */
     p->px_per_mm = 0.0;
     p->feather_mm = 4.0;
     p->opacity = 0.85;
@@ -67,8 +73,22 @@ smp_status smp_params_set_seed(smp_params *p, uint64_t seed)
         return st;                                                        \
     }
 
-RANGED_SETTER(density, density, "density", 1, 400, "dots/cm²")
-RANGED_SETTER(dot_diameter, dot_mm, "dot diameter", 0.02, 1.0, "mm")
+/* A setter for a double field in [lo, hi] that also turns its matching off:
+ * an explicit value is honoured exactly. */
+#define FIXING_SETTER(name, field, automatic, what, lo, hi, unit)         \
+    smp_status smp_params_set_##name(smp_params *p, double v)             \
+    {                                                                     \
+        smp_status st = check_range(p, what, v, lo, hi, unit);            \
+        if (st == SMP_OK) {                                               \
+            p->field = v;                                                 \
+            p->automatic = 0;                                             \
+        }                                                                 \
+        return st;                                                        \
+    }
+
+FIXING_SETTER(density, density, density_auto, "density", 1, 400, "dots/cm²")
+FIXING_SETTER(dot_diameter, dot_mm, dot_auto, "dot diameter", 0.02, 1.0, "mm")
+RANGED_SETTER(regularity, regularity, "regularity", 0.3, 0.77, "(min distance / hexagonal spacing)")
 RANGED_SETTER(feather, feather_mm, "feather", 0, 50, "mm")
 RANGED_SETTER(opacity, opacity, "opacity", 0, 1, "")
 
@@ -123,6 +143,14 @@ smp_status smp_params_set_density_auto(smp_params *p, int on)
     if (!p)
         return SMP_ERR_ARG;
     p->density_auto = on != 0;
+    return SMP_OK;
+}
+
+smp_status smp_params_set_dot_auto(smp_params *p, int on)
+{
+    if (!p)
+        return SMP_ERR_ARG;
+    p->dot_auto = on != 0;
     return SMP_OK;
 }
 
@@ -255,6 +283,8 @@ smp_status smp_params_set_progress(smp_params *p, smp_progress_fn fn, void *user
 uint64_t smp_params_seed(const smp_params *p) { return p->seed; }
 double smp_params_density(const smp_params *p) { return p->density; }
 int smp_params_density_auto(const smp_params *p) { return p->density_auto; }
+int smp_params_dot_auto(const smp_params *p) { return p->dot_auto; }
+double smp_params_regularity(const smp_params *p) { return p->regularity; }
 double smp_params_dot_diameter(const smp_params *p) { return p->dot_mm; }
 double smp_params_px_per_mm(const smp_params *p) { return p->px_per_mm; }
 double smp_params_feather(const smp_params *p) { return p->feather_mm; }

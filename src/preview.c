@@ -186,7 +186,7 @@ void smp__preview_caption(char *buf, size_t n, const smp_result *res, const smp_
 {
     uint8_t hex[3];
     for (int c = 0; c < 3; c++) {
-        const double v = res->pigments[0][c];
+        const double v = res->pigment_lin[c];
         const double e = v <= 0.0031308 ? 12.92 * v : 1.055 * pow(v, 1 / 2.4) - 0.055;
         hex[c] = (uint8_t)lrint(fmin(fmax(e, 0), 1) * 255);
     }
@@ -194,7 +194,7 @@ void smp__preview_caption(char *buf, size_t n, const smp_result *res, const smp_
     if (res->n_layers > 1)
         snprintf(sessions, sizeof sessions, " · %d sessions", res->n_layers);
     snprintf(buf, n, "%s%s%.0f dots/cm² · %.2f mm dots · pigment #%02x%02x%02x%s%s%s", p->caption,
-             p->caption[0] ? " · " : "", res->report.density_used, p->dot_mm, hex[0], hex[1], hex[2], sessions,
+             p->caption[0] ? " · " : "", res->report.density_used, res->dot_mm, hex[0], hex[1], hex[2], sessions,
              p->date[0] ? " · " : "", p->date);
 }
 

@@ -1,226 +1,291 @@
-/* Dot rasteriser: soft discs composited in linear light, parallel over row bands.
+/* Dot rasteriser: pigment under skin, accumulated as optical depth in
+ * linear light, parallel over row bands.
  *
- * A dot's pigment profile is a disc of radius R whose edge is a Gaussian of
- * width sigma (pigment spread), p(r) = erfc((r - R) / (sigma sqrt 2)) / 2.
- * Each pixel's weight is that profile integrated over the pixel (see
- * smp__render for how), then all weights are scaled so they sum to the
- * disc's area pi R^2 exactly: ink is conserved, so a 0.3 px dot darkens its
- * pixel by its area instead of vanishing or growing to a pixel.
+ * Each dot adds to every pixel it reaches the optical depth
+ * load * od[c] * p_c (see optics.h): a sharp core and a wide halo per
+ * channel, each the dot's ellipse blurred by a Gaussian. A pixel integrates
+ * the profile over its unit box, which adds the variance 1/12 along any
+ * direction: sampling at pixel centres a profile widened accordingly stands
+ * for that integral, so a 0.3 px dot darkens its pixel by its area instead
+ * of vanishing or growing to a pixel. Where a term's sigma is under
+ * NORM_SIGMA px, the samples no longer sum to the integral, so its weights
+ * are scaled to sum to the ellipse's area exactly: the depth a dot deposits
+ * is conserved at any scale.
  *
- * Bands of rows are independent: a dot crossing a band boundary is drawn by
+ * Once a band's depths are in, each pixel's diffuse light is multiplied by
+ * exp(-depth): the photo's shine (a specular map) stays on top, and hair
+ * strands (a strand map) lie over the pigment, so both keep their bytes.
+ *
+ * Bands of rows are independent: a dot crossing a band boundary is added by
  * each band it touches, clipped, in dot order, so no two threads write one
- * pixel and the bytes do not depend on the thread count. Each dot is
- * composited straight into the 8-bit image in linear light; pixels no dot
+ * pixel and the bytes do not depend on the thread count. Pixels no dot
  * reaches are never written. */
-#include "stages.h"
+#include "render.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define BAND 32
-#define EDGE_N 1024
-#define EDGE_T 3.5f /* the profile is 1 below -3.5 sigma and 0 beyond (0.02 % of an edge) */
+#define REACH_CORE 3.5f /* sigmas: the core's edge is 0.02 % of its depth there */
+#define REACH_HALO 3.0f /* the halo is faint: 1 % of its small peak at 3 sigmas */
+#define NORM_SIGMA 0.8f /* at or above, pixel samples of a Gaussian sum to its integral within 1e-5 */
 
 /* A dot in pixels, as drawn. */
 typedef struct pdot {
-    float x, y, r, opacity;
-    int layer;
+    float x, y, a, b, c, s; /* centre, semi-axes, the major axis's direction */
+    float r;                /* sqrt(a b): the radius of the same area */
+    float depth[3];         /* load * od per channel */
+    float k[4];             /* weight scale: core, halo R G B */
+    float reach;            /* px from the centre beyond which nothing is drawn */
 } pdot;
 
-typedef struct edge_lut {
-    float v[EDGE_N + 2];
-} edge_lut;
-
-static void edge_init(edge_lut *e)
-{
-    for (int i = 0; i <= EDGE_N + 1; i++) {
-        double t = -EDGE_T + 2.0 * EDGE_T * i / EDGE_N;
-        e->v[i] = (float)(0.5 * erfc(t / sqrt(2.0)));
-    }
-}
-
-static inline float edge_at(const edge_lut *e, float t)
-{
-    if (t <= -EDGE_T)
-        return 1.0f;
-    if (t >= EDGE_T)
-        return 0.0f;
-    float f = (t + EDGE_T) * (EDGE_N / (2.0f * EDGE_T));
-    int i = (int)f;
-    float a = f - (float)i;
-    return e->v[i] + a * (e->v[i + 1] - e->v[i]);
-}
-
-/* Unnormalised weight of pixel (px, py): the profile at the pixel's
- * centre. The caller's sigma already includes the pixel's own box (see
- * smp__render), so this stands for the profile integrated over the pixel. */
-static inline float pixel_weight(const edge_lut *e, const pdot *d, float inv_sigma, int px, int py)
-{
-    float dx = (float)px + 0.5f - d->x, dy = (float)py + 0.5f - d->y;
-    return edge_at(e, (sqrtf(dx * dx + dy * dy) - d->r) * inv_sigma);
-}
-
-typedef struct extent {
-    int x0, x1, y0, y1; /* inclusive pixel bounds of the footprint, unclipped */
-} extent;
-
-static extent footprint(const pdot *d, float sigma)
-{
-    float reach = d->r + EDGE_T * sigma;
-    return (extent){(int)floorf(d->x - reach), (int)floorf(d->x + reach), (int)floorf(d->y - reach),
-                    (int)floorf(d->y + reach)};
-}
-
-/* The bands [*b0, *b1] a dot's footprint touches; false when it misses the
- * image or has no ink (a session not shown). */
-static bool band_span(const pdot *d, float sigma, int w, int h, int *b0, int *b1)
-{
-    if (!(d->opacity > 0))
-        return false;
-    extent e = footprint(d, sigma);
-    if (e.x1 < 0 || e.x0 >= w || e.y1 < 0 || e.y0 >= h)
-        return false;
-    *b0 = (e.y0 < 0 ? 0 : e.y0) / BAND;
-    *b1 = (e.y1 >= h ? h - 1 : e.y1) / BAND;
-    return true;
-}
-
 typedef struct render_ctx {
-    const edge_lut *edge;
-    const float *to_lin;   /* 256 entries */
-    const uint8_t *to_srgb; /* 65536 entries */
-    const float (*pig)[3];
-    int n_pig;
-    float sigma, inv_sigma;
+    const smp_disc_lut *lut;
+    float sig[4];      /* effective sigmas in px: core, halo R G B */
+    float share[3];    /* halo share per channel */
+    const float *to_lin;
+    const uint8_t *to_srgb;
+    const smp_skin_maps *skin;
     smp_image *img;
 } render_ctx;
 
-/* Composites one pixel towards the pigment by coverage a, in linear light. */
-static inline void blend(const render_ctx *c, uint8_t *px, const float pig[3], float a)
+/* The ellipse-radius of a pixel centre: the distance scaled so that the
+ * ellipse has the radius r of a circle of the same area. */
+static inline float ellipse_radius(const pdot *d, int px, int py)
 {
-    a = a > 1.0f ? 1.0f : a;
-    for (int k = 0; k < 3; k++) {
-        float lin = c->to_lin[px[k]];
-        lin += (pig[k] - lin) * a;
-        lin = lin < 0 ? 0 : lin > 1 ? 1 : lin;
-        px[k] = c->to_srgb[(int)(lin * 65535.0f + 0.5f)];
-    }
+    const float dx = (float)px + 0.5f - d->x, dy = (float)py + 0.5f - d->y;
+    const float p = dx * d->c + dy * d->s, q = dy * d->c - dx * d->s;
+    return d->r * sqrtf(p * p / (d->a * d->a) + q * q / (d->b * d->b));
 }
 
-#define TILE 48 /* weights of footprints up to TILE x TILE are computed once */
+static inline float term(const render_ctx *c, int t, const pdot *d, float rho)
+{
+    return smp__disc_at(c->lut, rho / c->sig[t], d->r / c->sig[t]);
+}
 
-/* Draws the rows [y0, y1] of one dot. Its weights are normalised over the
- * whole footprint, on the image or off it, so a dot split between bands
- * deposits the same ink as a whole one. */
-static void draw_dot(const render_ctx *c, const pdot *d, int y0, int y1)
+/* Weight scale of term t: 1 where samples integrate well, else the ellipse's
+ * area over the sum of the term's samples. */
+static float term_scale(const render_ctx *c, int t, const pdot *d)
+{
+    if (c->sig[t] >= NORM_SIGMA)
+        return 1.0f;
+    const float reach = d->a + REACH_CORE * c->sig[t];
+    const int x0 = (int)floorf(d->x - reach), x1 = (int)floorf(d->x + reach);
+    const int y0 = (int)floorf(d->y - reach), y1 = (int)floorf(d->y + reach);
+    double sum = 0;
+    for (int y = y0; y <= y1; y++)
+        for (int x = x0; x <= x1; x++)
+            sum += term(c, t, d, ellipse_radius(d, x, y));
+    return sum > 0 ? (float)(SMP_PI * d->a * d->b / sum) : 0.0f;
+}
+
+static void prepare_dot(const render_ctx *c, const smp_dot *in, double ppm, const float od[3], pdot *d)
+{
+    const double r = in->diameter_mm * 0.5 * ppm, e = in->aspect >= 1 ? sqrt(in->aspect) : 1.0;
+    d->x = (float)(in->x_mm * ppm);
+    d->y = (float)(in->y_mm * ppm);
+    d->a = (float)(r * e);
+    d->b = (float)(r / e);
+    d->r = (float)r;
+    d->c = (float)cos(in->angle);
+    d->s = (float)sin(in->angle);
+    for (int ch = 0; ch < 3; ch++)
+        d->depth[ch] = in->opacity * od[ch];
+    const float wide = c->sig[1] > c->sig[0] ? c->sig[1] : c->sig[0];
+    d->reach = d->a + REACH_HALO * wide;
+    if (d->reach < d->a + REACH_CORE * c->sig[0])
+        d->reach = d->a + REACH_CORE * c->sig[0];
+    for (int t = 0; t < 4; t++)
+        d->k[t] = term_scale(c, t, d);
+}
+
+/* Adds one dot's depth to the band buffer (rows y0..y1 of the image,
+ * stored from row y0). */
+static void add_dot(const render_ctx *c, const pdot *d, float *band, int y0, int y1)
 {
     const int w = (int)c->img->w;
-    extent e = footprint(d, c->sigma);
-    const int fw = e.x1 - e.x0 + 1, fh = e.y1 - e.y0 + 1;
-    float tile[TILE * TILE];
-    const int tiled = fw <= TILE && fh <= TILE;
-    double sum = 0;
-    for (int y = e.y0; y <= e.y1; y++)
-        for (int x = e.x0; x <= e.x1; x++) {
-            float v = pixel_weight(c->edge, d, c->inv_sigma, x, y);
-            if (tiled)
-                tile[(y - e.y0) * fw + (x - e.x0)] = v;
-            sum += v;
-        }
-    if (sum <= 0)
-        return;
-    const float scale = (float)(SMP_PI * d->r * d->r / sum) * d->opacity;
-    const float *pig = c->pig[d->layer < c->n_pig ? d->layer : c->n_pig - 1];
-    y0 = y0 > e.y0 ? y0 : e.y0;
-    y1 = y1 < e.y1 ? y1 : e.y1;
-    const int x0 = e.x0 < 0 ? 0 : e.x0, x1 = e.x1 >= w ? w - 1 : e.x1;
-    for (int y = y0; y <= y1; y++) {
-        uint8_t *row = c->img->px + (size_t)y * w * 3;
+    const int x0 = (int)floorf(d->x - d->reach) < 0 ? 0 : (int)floorf(d->x - d->reach);
+    const int x1 = (int)floorf(d->x + d->reach) >= w ? w - 1 : (int)floorf(d->x + d->reach);
+    const int ya = (int)floorf(d->y - d->reach) > y0 ? (int)floorf(d->y - d->reach) : y0;
+    const int yb = (int)floorf(d->y + d->reach) < y1 ? (int)floorf(d->y + d->reach) : y1;
+    const float core_reach = d->r + REACH_CORE * c->sig[0];
+    for (int y = ya; y <= yb; y++) {
+        float *row = band + (size_t)(y - y0) * w * 3;
         for (int x = x0; x <= x1; x++) {
-            float v = tiled ? tile[(y - e.y0) * fw + (x - e.x0)]
-                            : pixel_weight(c->edge, d, c->inv_sigma, x, y);
-            if (v > 0.0f)
-                blend(c, row + (size_t)x * 3, pig, v * scale);
+            const float rho = ellipse_radius(d, x, y);
+            if (rho > d->reach)
+                continue;
+            const float core = rho < core_reach ? d->k[0] * term(c, 0, d, rho) : 0.0f;
+            for (int ch = 0; ch < 3; ch++) {
+                const float halo = d->k[1 + ch] * term(c, 1 + ch, d, rho);
+                row[3 * x + ch] += d->depth[ch] * ((1 - c->share[ch]) * core + c->share[ch] * halo);
+            }
         }
     }
 }
 
-smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm,
-                       const float pigment_lin[][3], int n_pigments, int max_layer, double sigma_px,
-                       int threads, char *msg)
+/* The photo's shine (linear, 0..1) and strand weight (0..1) at a pixel. */
+static inline void skin_at(const smp_skin_maps *m, uint32_t x, uint32_t y, float *shine, float *strand)
 {
-    if (n == 0 || n_pigments < 1)
-        return SMP_OK;
-    const int w = (int)img->w, h = (int)img->h;
-    const int nb = (h + BAND - 1) / BAND;
-    edge_lut *edge = malloc(sizeof *edge);
-    uint8_t *to_srgb = malloc(65536);
-    pdot *dots = malloc(n * sizeof *dots);
-    size_t *start = calloc((size_t)nb + 1, sizeof *start);
-    size_t *fill = malloc((size_t)nb * sizeof *fill);
-    uint32_t *list = NULL;
-    smp_status st = SMP_OK;
-    if (!edge || !to_srgb || !dots || !start || !fill) {
-        st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's tables");
-        goto done;
-    }
-    float to_lin[256];
-    for (int i = 0; i < 256; i++)
-        to_lin[i] = smp__srgb_to_linear((uint8_t)i);
-    edge_init(edge);
-    smp__linear_to_srgb_table(to_srgb);
-    /* A pixel integrates the profile over its unit box, which has the
-     * variance 1/12 along any direction: sampling at pixel centres a profile
-     * whose edge is widened accordingly stands for that integral, at one
-     * evaluation per pixel instead of a grid of sub-samples. */
-    const double sigma_eff = sqrt(sigma_px * sigma_px + 1.0 / 12.0);
-    render_ctx c = {edge,        to_lin, to_srgb, pigment_lin, n_pigments, (float)sigma_eff,
-                    (float)(1.0 / sigma_eff), img};
-    for (size_t i = 0; i < n; i++)
-        dots[i] = (pdot){(float)(in[i].x_mm * ppm), (float)(in[i].y_mm * ppm),
-                         (float)(in[i].diameter_mm * 0.5 * ppm),
-                         max_layer && in[i].layer > max_layer ? 0.0f : in[i].opacity, in[i].layer};
+    *shine = 0;
+    *strand = 0;
+    if (!m || x < m->box[0] || y < m->box[1] || x - m->box[0] >= m->box[2] || y - m->box[1] >= m->box[3])
+        return;
+    const size_t i = (size_t)(y - m->box[1]) * m->box[2] + (x - m->box[0]);
+    if (m->specular)
+        *shine = m->specular[i] * (1.0f / 65535.0f);
+    if (m->strands)
+        *strand = m->strands[i] * (1.0f / 255.0f);
+}
 
-    /* Bucket dots into the bands they touch, in dot order. */
+/* Applies a band's depths to its pixels: diffuse * exp(-depth) + shine,
+ * under the strands. */
+static void finish_band(const render_ctx *c, const float *band, int y0, int y1)
+{
+    const uint32_t w = c->img->w;
+    for (int y = y0; y <= y1; y++) {
+        const float *row = band + (size_t)(y - y0) * w * 3;
+        uint8_t *px = c->img->px + (size_t)y * w * 3;
+        for (uint32_t x = 0; x < w; x++, px += 3) {
+            const float *a = row + 3 * x;
+            if (a[0] == 0 && a[1] == 0 && a[2] == 0)
+                continue;
+            float shine, strand, lin[3];
+            skin_at(c->skin, x, (uint32_t)y, &shine, &strand);
+            for (int k = 0; k < 3; k++)
+                lin[k] = c->to_lin[px[k]];
+            float least = lin[0] < lin[1] ? lin[0] : lin[1];
+            least = least < lin[2] ? least : lin[2];
+            shine = shine < least ? shine : least;
+            for (int k = 0; k < 3; k++) {
+                float v = (lin[k] - shine) * expf(-a[k]) + shine;
+                v += (lin[k] - v) * strand;
+                v = v < 0 ? 0 : v > 1 ? 1 : v;
+                px[k] = c->to_srgb[(int)(v * 65535.0f + 0.5f)];
+            }
+        }
+    }
+}
+
+/* The bands [*b0, *b1] a dot reaches; false when it misses the image or
+ * has no ink (a session not shown). */
+static bool band_span(const pdot *d, int w, int h, int *b0, int *b1)
+{
+    if (!(d->depth[0] > 0 || d->depth[1] > 0 || d->depth[2] > 0))
+        return false;
+    const float x0 = d->x - d->reach, x1 = d->x + d->reach, y0 = d->y - d->reach, y1 = d->y + d->reach;
+    if (x1 < 0 || x0 >= (float)w || y1 < 0 || y0 >= (float)h)
+        return false;
+    *b0 = y0 < 0 ? 0 : (int)y0 / BAND;
+    *b1 = y1 >= (float)h ? (h - 1) / BAND : (int)y1 / BAND;
+    return true;
+}
+
+/* Dots bucketed into the bands they reach, in dot order: start[b] ..
+ * start[b + 1] index list. */
+static smp_status bucket(const pdot *dots, size_t n, int w, int h, size_t *start, uint32_t **list, char *msg)
+{
+    const int nb = (h + BAND - 1) / BAND;
     size_t total = 0;
     int b0, b1;
-    for (size_t i = 0; i < n; i++) {
-        if (!band_span(&dots[i], c.sigma, w, h, &b0, &b1))
-            continue;
-        for (int b = b0; b <= b1; b++)
-            start[b + 1]++;
-        total += (size_t)(b1 - b0 + 1);
-    }
+    for (size_t i = 0; i < n; i++)
+        if (band_span(&dots[i], w, h, &b0, &b1)) {
+            for (int b = b0; b <= b1; b++)
+                start[b + 1]++;
+            total += (size_t)(b1 - b0 + 1);
+        }
     for (int b = 0; b < nb; b++)
         start[b + 1] += start[b];
-    list = malloc((total ? total : 1) * sizeof *list);
-    if (!list) {
-        st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's band lists");
-        goto done;
+    size_t *fill = malloc((size_t)nb * sizeof *fill);
+    *list = malloc((total ? total : 1) * sizeof **list);
+    if (!fill || !*list) {
+        free(fill);
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's band lists");
     }
     memcpy(fill, start, (size_t)nb * sizeof *fill);
-    for (size_t i = 0; i < n; i++) {
-        if (!band_span(&dots[i], c.sigma, w, h, &b0, &b1))
-            continue;
-        for (int b = b0; b <= b1; b++)
-            list[fill[b]++] = (uint32_t)i;
-    }
+    for (size_t i = 0; i < n; i++)
+        if (band_span(&dots[i], w, h, &b0, &b1))
+            for (int b = b0; b <= b1; b++)
+                (*list)[fill[b]++] = (uint32_t)i;
+    free(fill);
+    return SMP_OK;
+}
 
+static void setup_ctx(render_ctx *c, const smp_optics *o, double ppm)
+{
+    /* Each term's sigma widened by the pixel's own box (variance 1/12). */
+    const double s0 = o->core_mm * ppm;
+    c->sig[0] = (float)sqrt(s0 * s0 + 1.0 / 12.0);
+    for (int ch = 0; ch < 3; ch++) {
+        const double s = o->halo_mm[ch] * ppm;
+        c->sig[1 + ch] = (float)sqrt(s * s + 1.0 / 12.0);
+        c->share[ch] = o->halo_share[ch];
+    }
+}
+
+static void draw_bands(const render_ctx *c, const pdot *dots, const size_t *start, const uint32_t *list,
+                       int threads, int *failed)
+{
+    const int w = (int)c->img->w, h = (int)c->img->h, nb = (h + BAND - 1) / BAND;
     const int nt = smp__threads(threads);
     (void)nt; /* unused without OpenMP */
     SMP_OMP(omp parallel for schedule(dynamic, 1) num_threads(nt))
     for (int b = 0; b < nb; b++) {
-        int y0 = b * BAND, y1 = y0 + BAND - 1 < h ? y0 + BAND - 1 : h - 1;
+        if (start[b] == start[b + 1])
+            continue;
+        const int y0 = b * BAND, y1 = y0 + BAND - 1 < h ? y0 + BAND - 1 : h - 1;
+        float *band = calloc((size_t)BAND * (size_t)w * 3, sizeof *band);
+        if (!band) {
+            SMP_OMP(omp atomic write)
+            *failed = 1;
+            continue;
+        }
         for (size_t k = start[b]; k < start[b + 1]; k++)
-            draw_dot(&c, &dots[list[k]], y0, y1);
+            add_dot(c, &dots[list[k]], band, y0, y1);
+        finish_band(c, band, y0, y1);
+        free(band);
     }
+}
+
+smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm, const smp_optics *optics,
+                       const float od[][3], int n_od, int max_layer, const smp_skin_maps *skin, int threads,
+                       char *msg)
+{
+    if (n == 0 || n_od < 1)
+        return SMP_OK;
+    const int w = (int)img->w, h = (int)img->h, nb = (h + BAND - 1) / BAND;
+    uint8_t *to_srgb = malloc(65536);
+    pdot *dots = malloc(n * sizeof *dots);
+    size_t *start = calloc((size_t)nb + 1, sizeof *start);
+    uint32_t *list = NULL;
+    smp_disc_lut *lut = NULL;
+    smp_status st = to_srgb && dots && start ? smp__disc_lut_new(&lut, msg)
+                                             : smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's tables");
+    if (st != SMP_OK)
+        goto done;
+    float to_lin[256];
+    for (int i = 0; i < 256; i++)
+        to_lin[i] = smp__srgb_to_linear((uint8_t)i);
+    smp__linear_to_srgb_table(to_srgb);
+    render_ctx c = {.lut = lut, .to_lin = to_lin, .to_srgb = to_srgb, .skin = skin, .img = img};
+    setup_ctx(&c, optics, ppm);
+    static const float none[3] = {0, 0, 0};
+    for (size_t i = 0; i < n; i++) {
+        const int hidden = max_layer && in[i].layer > max_layer;
+        prepare_dot(&c, &in[i], ppm, hidden ? none : od[in[i].layer < n_od ? in[i].layer : n_od - 1], &dots[i]);
+    }
+    st = bucket(dots, n, w, h, start, &list, msg);
+    int failed = 0;
+    if (st == SMP_OK)
+        draw_bands(&c, dots, start, list, threads, &failed);
+    if (st == SMP_OK && failed)
+        st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's band buffers");
 done:
-    free(edge);
+    smp__disc_lut_free(lut);
     free(to_srgb);
     free(dots);
     free(start);
-    free(fill);
     free(list);
     return st;
 }

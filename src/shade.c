@@ -19,9 +19,6 @@
 #define ANALYSIS_MM 0.5   /* analysis cells: a third of the viewing scale's sigma */
 #define HAIR_FRACTION 0.005 /* the darkest share of reference pixels: hair and follicles */
 
-/* Carbon black as it reads through healed epidermis (neutral, not 0). */
-static const uint8_t CARBON_SRGB[3] = {0x16, 0x16, 0x18};
-
 /* The analysis grid: the coverage averaged over blocks of k x k of its
  * cells, so that a cell is about ANALYSIS_MM wide (the viewing scale is
  * 1.5 mm: finer cells only cost time and memory). */
@@ -460,41 +457,6 @@ static void hair_colour(smp_shade *sh, const smp_image *photo, const smp_coverag
     float lin[3] = {(float)(acc[0] / (got ? got : 1)), (float)(acc[1] / (got ? got : 1)),
                     (float)(acc[2] / (got ? got : 1))};
     smp__linear_to_lab(lin, sh->hair_lab);
-}
-
-void smp__pigment_for_dilution(const smp_shade *sh, double dilution, float lin[3])
-{
-    for (int c = 0; c < 3; c++) {
-        float black = smp__srgb_to_linear(CARBON_SRGB[c]);
-        lin[c] = (float)((1 - dilution) * black + dilution * sh->skin_lin[c]);
-    }
-}
-
-double smp__dilution_for_colour(const smp_shade *sh, const double target_lab[3])
-{
-    double best = 0, best_de = INFINITY;
-    for (int i = 0; i <= 95; i++) {
-        float lin[3];
-        double lab[3], d = i / 100.0;
-        smp__pigment_for_dilution(sh, d, lin);
-        smp__linear_to_lab(lin, lab);
-        double de = smp__delta_e2000(lab, target_lab);
-        if (de < best_de) {
-            best_de = de;
-            best = d;
-        }
-    }
-    return best;
-}
-
-/* The core's viewing-scale tone once dots cover the fraction f of it with
- * pigment pig: ink is conserved, so it is a linear-light mix. */
-void smp__predict_core(const smp_shade *sh, const float pig[3], double f, double lab[3])
-{
-    float lin[3];
-    for (int c = 0; c < 3; c++)
-        lin[c] = (float)(sh->core_before_lin[c] * (1 - f) + pig[c] * f);
-    smp__linear_to_lab(lin, lab);
 }
 
 /* The fully treated core: at least CORE_MM inside the mask, or, for a mask

@@ -1,4 +1,6 @@
 /* The pipeline, one entry point: mask -> coverage -> dots -> after image. */
+#include "match.h"
+#include "render.h"
 #include "rng.h"
 #include "stages.h"
 
@@ -10,6 +12,9 @@
 /* Without a scale, assume the frame's shorter side spans 200 mm: a phone
  * photo of a crown or hairline taken at arm's length. */
 #define ASSUMED_SHORT_SIDE_MM 200.0
+/* Without a core to measure: light skin (sRGB e0b6a0) and a mid dilution. */
+static const float DEFAULT_SKIN_LIN[3] = {0.7454f, 0.4678f, 0.3515f};
+#define DEFAULT_DILUTION 0.3
 
 smp_result *smp_result_new(void) { return calloc(1, sizeof(smp_result)); }
 
@@ -19,6 +24,10 @@ static void result_clear(smp_result *r)
     free(r->dots);
     smp__notes_clear(&r->notes);
     free(r->zones);
+    free(r->specular);
+    free(r->strands);
+    r->specular = NULL;
+    r->strands = NULL;
     r->zones = NULL;
     r->after = NULL;
     r->dots = NULL;
@@ -75,114 +84,6 @@ static smp_status finish(smp_result *res, const smp_params *p, smp_status st)
         memcpy(res->msg, keep, sizeof keep);
     }
     return st;
-}
-
-/* Samples the cumulative layers (sessions) one after the other, each
- * respecting the earlier ones, at `density` dots/cm² for the last, then
- * dresses the dots (size, opacity: jitter, age, scars). */
-static smp_status sample_layers(smp_result *res, const smp_params *p, smp_sample_in in, double density,
-                                const smp_coverage *scars, double ppm)
-{
-    smp_spts all = {0};
-    smp_status st = SMP_OK;
-    for (int k = 0; k < p->n_layers && st == SMP_OK; k++) {
-        smp_spts layer;
-        in.density_cm2 = density * p->layers[k] / 100.0;
-        in.layer = (uint8_t)(k + 1);
-        in.existing = all.p;
-        in.n_existing = all.n;
-        st = smp__sample(&in, &layer, res->msg);
-        if (st != SMP_OK)
-            break;
-        smp_spt *grown = realloc(all.p, (all.n + layer.n + 1) * sizeof *grown);
-        if (!grown) {
-            smp__spts_free(&layer);
-            st = smp__fail(res->msg, SMP_ERR_NOMEM, "cannot keep %zu dots", all.n + layer.n);
-            break;
-        }
-        memcpy(grown + all.n, layer.p, layer.n * sizeof *grown);
-        all.p = grown;
-        all.n += layer.n;
-        res->report.per_session[k + 1] = layer.n;
-        smp__spts_free(&layer);
-    }
-    if (st == SMP_OK && all.n) {
-        res->dots = malloc(all.n * sizeof *res->dots);
-        if (!res->dots)
-            st = smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate %zu dots", all.n);
-        else
-            smp__dress_dots(&all, p, scars, ppm, res->dots);
-    }
-    if (st == SMP_OK)
-        res->n_dots = all.n;
-    smp__spts_free(&all);
-    return st;
-}
-
-/* Fraction of the core's area that dots cover with ink at a density. */
-static double ink_fraction(const smp_params *p, double density_cm2)
-{
-    double size, opacity, spread;
-    smp__age_effect(p->age_years, &size, &opacity, &spread);
-    double r = 0.5 * p->dot_mm * size;
-    return density_cm2 / 100.0 * SMP_PI * r * r * p->opacity * opacity;
-}
-
-/* Density auto: the density in 40-200 dots/cm² whose predicted core tone is
- * nearest the reference (CIEDE2000) without landing darker than it; when
- * no density reaches it, the dilution moves too, and the note says so. */
-static double auto_density(smp_report *rep, const smp_shade *sh, const smp_params *p, double *dilution,
-                           float pig[3])
-{
-    const double lo = 40, hi = 200;
-    double best_d = lo, best = INFINITY;
-    for (int step = 0; step <= (int)((hi - lo) * 2); step++) {
-        double d = lo + 0.5 * step;
-        double lab[3];
-        smp__predict_core(sh, pig, ink_fraction(p, d), lab);
-        double de = smp__delta_e2000(lab, sh->ref_lab);
-        if (lab[0] < sh->ref_lab[0] - 0.3)
-            de += 5; /* darker than the reference: only as a last resort */
-        if (de < best) {
-            best = de;
-            best_d = d;
-        }
-    }
-    rep->de_predicted = best;
-    if (best <= 1.0 || *dilution < 0)
-        return best_d;
-    /* Out of reach at the chosen shade: at the limit, move the dilution. */
-    int darker = best_d >= hi - 1e-9;
-    if (!darker && best_d > lo + 1e-9)
-        return best_d;
-    double best_dil = *dilution;
-    for (int i = 0; i <= 95; i++) {
-        float trial[3];
-        double lab[3], dil = i / 100.0;
-        if ((darker && dil > *dilution) || (!darker && dil < *dilution))
-            continue;
-        smp__pigment_for_dilution(sh, dil, trial);
-        smp__predict_core(sh, trial, ink_fraction(p, best_d), lab);
-        double de = smp__delta_e2000(lab, sh->ref_lab) + (lab[0] < sh->ref_lab[0] - 0.3 ? 5 : 0);
-        if (de < best) {
-            best = de;
-            best_dil = dil;
-        }
-    }
-    *dilution = best_dil;
-    smp__pigment_for_dilution(sh, best_dil, pig);
-    rep->de_predicted = best;
-    rep->auto_limited = 1;
-    snprintf(rep->auto_note, sizeof rep->auto_note,
-             darker ? "the reference is darker than SMP reaches at %.0f dots/cm² of %.2f mm dots; "
-                      "residual CIEDE2000 %.1f"
-                    : "the core is already near the reference at %.0f dots/cm²; residual CIEDE2000 %.1f",
-             best_d, darker ? p->dot_mm : best, best);
-    if (!darker)
-        snprintf(rep->auto_note, sizeof rep->auto_note,
-                 "the core is already as dark as the reference at the lowest density (%.0f dots/cm²); "
-                 "residual CIEDE2000 %.1f", best_d, best);
-    return best_d;
 }
 
 /* The core cell (or, without a core, the dot) nearest the centroid of them
@@ -275,11 +176,80 @@ static void measure_dots(smp_result *res, const smp_shade *sh, double ppm)
                    : 0;
 }
 
-/* A mask-like image (reference, scars) as coverage on the photo's grid. */
-static smp_status side_coverage(smp_result *res, const smp_image *img, const smp_image *photo, uint32_t cell,
-                                const char *what, smp_coverage *out)
+/* Samples the cumulative layers (sessions) one after the other, each
+ * respecting the earlier ones, at `density` dots/cm² for the last, then
+ * dresses the dots (size, load, shape: jitter, age, hairline, scars). */
+static smp_status sample_layers(smp_result *res, const smp_params *p, smp_sample_in in, double density,
+                                const smp_dress *dr, double ppm)
 {
-    smp_status st = smp__coverage_from_mask(out, img, photo->w, photo->h, cell, photo->orientation,
+    smp_spts all = {0};
+    smp_status st = SMP_OK;
+    for (int k = 0; k < p->n_layers && st == SMP_OK; k++) {
+        smp_spts layer;
+        in.density_cm2 = density * p->layers[k] / 100.0;
+        in.layer = (uint8_t)(k + 1);
+        in.existing = all.p;
+        in.n_existing = all.n;
+        st = smp__sample(&in, &layer, res->msg);
+        if (st != SMP_OK)
+            break;
+        smp_spt *grown = realloc(all.p, (all.n + layer.n + 1) * sizeof *grown);
+        if (!grown) {
+            smp__spts_free(&layer);
+            st = smp__fail(res->msg, SMP_ERR_NOMEM, "cannot keep %zu dots", all.n + layer.n);
+            break;
+        }
+        memcpy(grown + all.n, layer.p, layer.n * sizeof *grown);
+        all.p = grown;
+        all.n += layer.n;
+        res->report.per_session[k + 1] = layer.n;
+        smp__spts_free(&layer);
+    }
+    if (st == SMP_OK && all.n) {
+        res->dots = malloc(all.n * sizeof *res->dots);
+        if (!res->dots)
+            st = smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate %zu dots", all.n);
+        else
+            smp__dress_dots(&all, p, dr, ppm, res->dots);
+    }
+    if (st == SMP_OK)
+        res->n_dots = all.n;
+    smp__spts_free(&all);
+    return st;
+}
+
+/* The pipeline's working state between its steps. */
+typedef struct run {
+    smp_result *res;
+    const smp_params *p;
+    const smp_image *photo, *mask;
+    double ppm;
+    smp_coverage cov, ref_cov, scar_cov, map_cov, edge_cov;
+    smp_shade sh;
+    smp_disc_lut *lut;
+    double size, load;   /* the look's dot size and load factors */
+    double density, dot_mm, dilution;
+    float final_od[3];
+    double shine_lin, strand_share; /* over the core */
+} run;
+
+static void run_free(run *r)
+{
+    smp__shade_free(&r->sh);
+    smp__coverage_free(&r->cov);
+    smp__coverage_free(&r->ref_cov);
+    smp__coverage_free(&r->scar_cov);
+    smp__coverage_free(&r->map_cov);
+    smp__coverage_free(&r->edge_cov);
+    smp__disc_lut_free(r->lut);
+}
+
+/* A mask-like image (reference, scars, density map) as coverage on the
+ * photo's grid; a failure's message names which input it was. */
+static smp_status side_coverage(run *r, const smp_image *img, const char *what, smp_coverage *out)
+{
+    smp_result *res = r->res;
+    smp_status st = smp__coverage_from_mask(out, img, r->photo->w, r->photo->h, r->cov.cell, r->photo->orientation,
                                             &res->notes, res->msg);
     if (st != SMP_OK) {
         char detail[SMP_MSG_LEN];
@@ -289,144 +259,237 @@ static smp_status side_coverage(smp_result *res, const smp_image *img, const smp
     return st;
 }
 
-smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *photo,
-                        const smp_image *mask)
+/* The photo's shine and hair strands over the treated area's box. */
+static smp_status skin_maps(run *r)
+{
+    (void)r;
+    return SMP_OK;
+}
+
+static smp_status measure_follicles(run *r)
+{
+    (void)r;
+    return SMP_OK;
+}
+
+static smp_status measure_realism(run *r)
+{
+    (void)r;
+    return SMP_OK;
+}
+
+static void set_scale(run *r)
+{
+    smp_result *res = r->res;
+    res->photo_w = r->photo->w;
+    res->photo_h = r->photo->h;
+    res->px_per_mm = r->p->px_per_mm;
+    if (res->px_per_mm <= 0) {
+        uint32_t short_side = r->photo->w < r->photo->h ? r->photo->w : r->photo->h;
+        res->px_per_mm = short_side / ASSUMED_SHORT_SIDE_MM;
+        res->assumed = 1;
+    }
+    r->ppm = res->px_per_mm;
+    res->w_mm = r->photo->w / r->ppm;
+    res->h_mm = r->photo->h / r->ppm;
+}
+
+static smp_status read_inputs(run *r)
+{
+    const smp_params *p = r->p;
+    smp_result *res = r->res;
+    smp_status st = smp__coverage_from_mask(&r->cov, r->mask, r->photo->w, r->photo->h,
+                                            smp__coverage_cell(r->ppm), r->photo->orientation, &res->notes,
+                                            res->msg);
+    if (st == SMP_OK && p->reference)
+        st = side_coverage(r, p->reference, "reference:", &r->ref_cov);
+    if (st == SMP_OK && p->scars)
+        st = side_coverage(r, p->scars, "scar mask:", &r->scar_cov);
+    if (st == SMP_OK && p->density_map)
+        st = side_coverage(r, p->density_map, "density map:", &r->map_cov);
+    if (st == SMP_OK)
+        st = smp__shade_analyze(&r->sh, r->photo, &r->cov, p->reference ? &r->ref_cov : NULL, r->ppm, res->msg);
+    if (st == SMP_OK)
+        st = smp__disc_lut_new(&r->lut, res->msg);
+    if (st == SMP_OK && !(res->after = smp_image_new()))
+        st = smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the after image");
+    if (st == SMP_OK && (st = smp__image_to_rgb(r->photo, res->after)) != SMP_OK)
+        memcpy(res->msg, res->after->msg, SMP_MSG_LEN);
+    return st;
+}
+
+/* Pigment, density and dot size: what the user gave, the rest matched. */
+static void choose_shade(run *r)
+{
+    const smp_params *p = r->p;
+    smp_result *res = r->res;
+    smp_report *rep = &res->report;
+    const smp_shade *sh = &r->sh;
+    smp__optics_for_look(&res->optics, p->age_years, p->cast, &r->size, &r->load);
+    r->load *= p->opacity;
+    rep->have_shade = sh->have_reference;
+    rep->reference_painted = p->reference != NULL;
+    const int matchable = sh->have_reference && sh->core_cells;
+    smp_match_in in = {.sh = sh, .optics = &res->optics, .lut = r->lut, .load = r->load,
+                       .shine_lin = r->shine_lin, .strand_share = r->strand_share,
+                       .follicles_cm2 = rep->follicles_resolved ? rep->follicles_cm2 : 0,
+                       .fix_density = !p->density_auto || !matchable, .fix_dot = !p->dot_auto || !matchable,
+                       .fix_dilution = p->dilution >= 0, .density = p->density, .dot_mm = p->dot_mm,
+                       .dilution = p->dilution};
+    const float *skin = sh->core_cells ? sh->skin_lin : DEFAULT_SKIN_LIN;
+    if (p->pigment_set) {
+        float colour[3];
+        for (int c = 0; c < 3; c++)
+            colour[c] = smp__srgb_to_linear(p->pigment[c]);
+        smp__od_for_colour(colour, skin, r->load, r->final_od);
+        smp__optics_cast_tilt(&res->optics, r->final_od);
+        in.given_od = r->final_od;
+    }
+    smp_match m = {.density = p->density, .dot_mm = p->dot_mm, .dilution = p->pigment_set ? -1 : p->dilution};
+    if (matchable)
+        smp__match(&in, &m);
+    else if (!p->pigment_set && p->dilution < 0)
+        m.dilution = DEFAULT_DILUTION;
+    r->density = m.density;
+    r->dot_mm = m.dot_mm;
+    r->dilution = m.dilution;
+    if (r->dilution >= 0)
+        smp__od_for_dilution(&res->optics, r->dilution, r->final_od);
+    rep->auto_used = matchable && (p->density_auto || p->dot_auto);
+    rep->de_predicted = m.de_predicted;
+    rep->auto_limited = m.limited;
+    snprintf(rep->auto_note, sizeof rep->auto_note, "%s", m.note);
+    if ((p->density_auto || p->dot_auto) && !matchable) {
+        rep->auto_limited = 1;
+        snprintf(rep->auto_note, sizeof rep->auto_note,
+                 "no usable reference or core: kept %.0f dots/cm² of %.2f mm dots", r->density, r->dot_mm);
+    }
+    if (rep->auto_limited && rep->auto_note[0])
+        smp__note(&res->notes, "%s", rep->auto_note);
+    rep->density_used = r->density;
+    rep->dot_used = r->dot_mm;
+    rep->dilution = r->dilution;
+}
+
+/* The coverage the sampler follows: the density map, hair already there,
+ * and the edge in the look's style; the edge alone is kept for the
+ * hairline's dot sizes. */
+static smp_status shape_coverage(run *r)
+{
+    const smp_params *p = r->p;
+    smp_result *res = r->res;
+    if (p->density_map) { /* the map sets the density inside the mask */
+        if (p->range_max > 0) {
+            if (p->density_auto)
+                smp__note(&res->notes, "density auto gives way to the density map's range %g:%g", p->range_min,
+                          p->range_max);
+            r->density = res->report.density_used = p->range_max;
+        }
+        smp__scale_by_map(&r->cov, &r->map_cov, p->range_min, p->range_max, 1);
+    }
+    smp_status st = smp__coverage_copy(&r->edge_cov, &r->cov, res->msg);
+    if (st == SMP_OK)
+        st = smp__shape_edge(&r->edge_cov, p->edge, p->feather_mm, r->ppm, p->seed, res->msg);
+    if (st == SMP_OK && r->sh.have_reference)
+        st = smp__existing_hair_factor(&r->sh, &r->cov, res->msg);
+    if (st == SMP_OK)
+        st = smp__shape_edge(&r->cov, p->edge, p->feather_mm, r->ppm, p->seed, res->msg);
+    return st;
+}
+
+static smp_status place_dots(run *r)
+{
+    const smp_params *p = r->p;
+    double box[4];
+    if (!smp__coverage_extent(&r->cov, r->ppm, box))
+        return SMP_OK;
+    const smp_dress dr = {.dot_mm = r->dot_mm, .size = r->size, .load = r->load / p->opacity,
+                          .edge = &r->edge_cov, .scars = p->scars ? &r->scar_cov : NULL};
+    return sample_layers(r->res, p,
+                         (smp_sample_in){.x0_mm = box[0], .y0_mm = box[1], .w_mm = box[2] - box[0],
+                                         .h_mm = box[3] - box[1], .cov = &r->cov, .cov_px_per_mm = r->ppm,
+                                         .seed = p->seed, .threads = p->threads},
+                         r->density, &dr, r->ppm);
+}
+
+static smp_status render_after(run *r)
+{
+    const smp_params *p = r->p;
+    smp_result *res = r->res;
+    smp__session_depths(&res->optics, p, r->dilution, r->final_od, res->od);
+    res->n_od = p->n_layers + 1;
+    res->n_layers = p->n_layers;
+    res->show_session = p->show_session;
+    res->dot_mm = r->dot_mm;
+    const float *skin = r->sh.core_cells ? r->sh.skin_lin : DEFAULT_SKIN_LIN;
+    smp__colour_for_od(res->od[0], skin, r->load, res->pigment_lin);
+    smp__linear_to_lab(res->pigment_lin, res->report.pigment);
+    const smp_skin_maps maps = {res->specular, res->strands,
+                                {res->skin_box[0], res->skin_box[1], res->skin_box[2], res->skin_box[3]}};
+    return smp__render(res->after, res->dots, res->n_dots, r->ppm, &res->optics, (const float(*)[3])res->od,
+                       res->n_od, p->show_session, &maps, p->threads, res->msg);
+}
+
+static smp_status measure_after(run *r)
+{
+    smp_result *res = r->res;
+    smp_report *rep = &res->report;
+    const smp_shade *sh = &r->sh;
+    smp_status st = SMP_OK;
+    if (sh->core_cells) {
+        memcpy(rep->skin, sh->skin_lab, sizeof rep->skin);
+        memcpy(rep->hair, sh->hair_lab, sizeof rep->hair);
+        memcpy(rep->reference, sh->ref_lab, sizeof rep->reference);
+        memcpy(rep->reference_photographed, sh->ref_raw_lab, sizeof rep->reference_photographed);
+        memcpy(rep->core_before, sh->core_before_lab, sizeof rep->core_before);
+        rep->ref_cells = sh->ref_cells;
+        rep->ref_accepted = sh->ref_accepted;
+        st = smp__core_tone(sh, res->after, r->ppm, rep->core_after, res->msg);
+        if (sh->have_reference) {
+            rep->de_before = smp__delta_e2000(rep->core_before, rep->reference);
+            rep->de_after = smp__delta_e2000(rep->core_after, rep->reference);
+        }
+    }
+    if (st == SMP_OK)
+        st = measure_realism(r);
+    if (st == SMP_OK)
+        measure_dots(res, sh, r->ppm);
+    if (st == SMP_OK)
+        st = smp__keep_zones(res, sh, r->ppm);
+    if (st == SMP_OK && res->n_dots == 0)
+        smp__note(&res->notes, "the mask selects nothing to treat: no dots placed");
+    return st;
+}
+
+smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *photo, const smp_image *mask)
 {
     if (!res)
         return SMP_ERR_ARG;
     result_clear(res);
     if (!p || !photo || !mask || !photo->px || !mask->px)
         return smp__fail(res->msg, SMP_ERR_ARG, "simulate needs params, a photo and a mask");
-    smp_report *rep = &res->report;
-    res->photo_w = photo->w;
-    res->photo_h = photo->h;
-    res->px_per_mm = p->px_per_mm;
-    if (res->px_per_mm <= 0) {
-        uint32_t short_side = photo->w < photo->h ? photo->w : photo->h;
-        res->px_per_mm = short_side / ASSUMED_SHORT_SIDE_MM;
-        res->assumed = 1;
-    }
-    const double ppm = res->px_per_mm;
-    const uint32_t cell = smp__coverage_cell(ppm);
-    res->w_mm = photo->w / ppm;
-    res->h_mm = photo->h / ppm;
-
-    smp_coverage cov = {0}, ref_cov = {0}, scar_cov = {0};
-    smp_shade sh = {0};
-    smp_status st = smp__coverage_from_mask(&cov, mask, photo->w, photo->h, cell, photo->orientation,
-                                            &res->notes, res->msg);
-    if (st == SMP_OK && p->reference)
-        st = side_coverage(res, p->reference, photo, cell, "reference:", &ref_cov);
-    if (st == SMP_OK && p->scars)
-        st = side_coverage(res, p->scars, photo, cell, "scar mask:", &scar_cov);
-    smp_coverage map_cov = {0};
-    if (st == SMP_OK && p->density_map)
-        st = side_coverage(res, p->density_map, photo, cell, "density map:", &map_cov);
+    run r = {.res = res, .p = p, .photo = photo, .mask = mask};
+    set_scale(&r);
+    smp_status st = read_inputs(&r);
     if (st == SMP_OK)
-        st = smp__shade_analyze(&sh, photo, &cov, p->reference ? &ref_cov : NULL, ppm, res->msg);
-
-    /* Pigment: given, a set dilution, or the dilution matching the hair. */
-    float chosen[3];
-    double dilution = -1;
-    rep->have_shade = sh.have_reference;
-    rep->reference_painted = p->reference != NULL;
-    if (p->pigment_set || (!sh.core_cells && p->dilution < 0) || (!sh.have_reference && p->dilution < 0)) {
-        for (int c = 0; c < 3; c++)
-            chosen[c] = smp__srgb_to_linear(p->pigment[c]);
-    } else {
-        dilution = p->dilution >= 0 ? p->dilution : smp__dilution_for_colour(&sh, sh.hair_lab);
-        smp__pigment_for_dilution(&sh, dilution, chosen);
-    }
-    double density = p->density;
-    if (st == SMP_OK && p->density_auto) {
-        rep->auto_used = 1;
-        if (sh.have_reference && sh.core_cells)
-            density = auto_density(rep, &sh, p, &dilution, chosen);
-        else {
-            rep->auto_limited = 1;
-            snprintf(rep->auto_note, sizeof rep->auto_note,
-                     "no usable reference or core: density auto kept %.0f dots/cm²", density);
-            smp__note(&res->notes, "%s", rep->auto_note);
-        }
-        if (rep->auto_limited && sh.have_reference)
-            smp__note(&res->notes, "density auto: %s", rep->auto_note);
-    }
-    if (st == SMP_OK && p->density_map) { /* the map sets the density inside the mask */
-        if (p->range_max > 0) {
-            if (p->density_auto)
-                smp__note(&res->notes, "density auto gives way to the density map's range %g:%g",
-                          p->range_min, p->range_max);
-            density = p->range_max;
-        }
-        smp__scale_by_map(&cov, &map_cov, p->range_min, p->range_max, 1);
-    }
-    smp__coverage_free(&map_cov);
-    rep->density_used = density;
-    rep->dilution = dilution;
-    if (st == SMP_OK && sh.have_reference)
-        st = smp__existing_hair_factor(&sh, &cov, res->msg);
+        st = skin_maps(&r);
     if (st == SMP_OK)
-        st = smp__shape_edge(&cov, p->edge, p->feather_mm, ppm, p->seed, res->msg);
+        st = measure_follicles(&r);
+    if (st == SMP_OK) {
+        choose_shade(&r);
+        st = shape_coverage(&r);
+    }
     if (st == SMP_OK && cancelled(p, 0.1))
         st = smp__fail(res->msg, SMP_ERR_CANCELLED, "cancelled");
-    double box[4];
-    if (st == SMP_OK && smp__coverage_extent(&cov, ppm, box))
-        st = sample_layers(res, p,
-                           (smp_sample_in){.x0_mm = box[0], .y0_mm = box[1], .w_mm = box[2] - box[0],
-                                           .h_mm = box[3] - box[1], .cov = &cov, .cov_px_per_mm = ppm,
-                                           .seed = p->seed, .threads = p->threads},
-                           density, p->scars ? &scar_cov : NULL, ppm);
+    if (st == SMP_OK)
+        st = place_dots(&r);
     if (st == SMP_OK && cancelled(p, 0.4))
         st = smp__fail(res->msg, SMP_ERR_CANCELLED, "cancelled");
-
-    if (st == SMP_OK) {
-        res->after = smp_image_new();
-        if (!res->after)
-            st = smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the after image");
-    }
-    if (st == SMP_OK) {
-        st = smp__image_to_rgb(photo, res->after);
-        if (st != SMP_OK)
-            memcpy(res->msg, res->after->msg, SMP_MSG_LEN);
-    }
-    if (st == SMP_OK) {
-        float pigments[SMP_MAX_LAYERS + 1][3];
-        smp__session_pigments(sh.core_cells ? &sh : NULL, p, dilution, chosen, pigments);
-        smp__linear_to_lab(pigments[0], rep->pigment);
-        double size, opacity, spread;
-        smp__age_effect(p->age_years, &size, &opacity, &spread);
-        memcpy(res->pigments, pigments, sizeof pigments);
-        res->n_pigments = p->n_layers + 1;
-        res->n_layers = p->n_layers;
-        res->show_session = p->show_session;
-        res->spread_mm = spread;
-        st = smp__render(res->after, res->dots, res->n_dots, ppm, (const float(*)[3])pigments,
-                         res->n_pigments, p->show_session, smp__sigma_px(spread, ppm), p->threads, res->msg);
-    }
-    if (st == SMP_OK && sh.core_cells) {
-        memcpy(rep->skin, sh.skin_lab, sizeof rep->skin);
-        memcpy(rep->hair, sh.hair_lab, sizeof rep->hair);
-        memcpy(rep->reference, sh.ref_lab, sizeof rep->reference);
-        memcpy(rep->reference_photographed, sh.ref_raw_lab, sizeof rep->reference_photographed);
-        memcpy(rep->core_before, sh.core_before_lab, sizeof rep->core_before);
-        rep->ref_cells = sh.ref_cells;
-        rep->ref_accepted = sh.ref_accepted;
-        st = smp__core_tone(&sh, res->after, ppm, rep->core_after, res->msg);
-        if (sh.have_reference) {
-            rep->de_before = smp__delta_e2000(rep->core_before, rep->reference);
-            rep->de_after = smp__delta_e2000(rep->core_after, rep->reference);
-        }
-    }
     if (st == SMP_OK)
-        measure_dots(res, &sh, ppm);
+        st = render_after(&r);
     if (st == SMP_OK)
-        st = smp__keep_zones(res, &sh, ppm);
-    if (st == SMP_OK && res->n_dots == 0)
-        smp__note(&res->notes, "the mask selects nothing to treat: no dots placed");
-    smp__shade_free(&sh);
-    smp__coverage_free(&cov);
-    smp__coverage_free(&ref_cov);
-    smp__coverage_free(&scar_cov);
+        st = measure_after(&r);
+    run_free(&r);
     return finish(res, p, st);
 }
 
@@ -463,13 +526,17 @@ smp_status smp_points(smp_result *res, const smp_params *p, double w_mm, double 
     box[3] = box[3] < h_mm ? box[3] : h_mm;
     const double density = density_map && p->range_max > 0 ? p->range_max : p->density;
     res->report.density_used = density;
+    res->report.dot_used = p->dot_mm;
+    smp_optics optics;
+    smp_dress dr = {.dot_mm = p->dot_mm};
+    smp__optics_for_look(&optics, p->age_years, p->cast, &dr.size, &dr.load);
     if (st == SMP_OK && box[2] > box[0] && box[3] > box[1])
         st = sample_layers(res, p,
                            (smp_sample_in){.x0_mm = box[0], .y0_mm = box[1], .w_mm = box[2] - box[0],
                                            .h_mm = box[3] - box[1], .cov = density_map ? &cov : NULL,
                                            .cov_px_per_mm = map_px_per_mm, .seed = p->seed,
                                            .threads = p->threads},
-                           density, NULL, 1.0);
+                           density, &dr, 1.0);
     smp__coverage_free(&cov);
     return finish(res, p, st);
 }
@@ -518,6 +585,16 @@ smp_status smp_result_measures(const smp_result *res, smp_measures *out)
         .delta_e_after = toned ? r->de_after : NAN,
         .focus_x_px = r->focus_mm[0] * res->px_per_mm,
         .focus_y_px = r->focus_mm[1] * res->px_per_mm,
+        .dot_mm = r->dot_used,
+        .follicles_measured = r->have_follicles,
+        .follicles_resolved = r->follicles_resolved,
+        .follicles_cm2 = r->follicles_cm2,
+        .follicle_mm = r->follicle_mm,
+        .follicle_contrast = r->follicle_contrast,
+        .core_darkening = r->have_realism ? r->core_darkening : NAN,
+        .shine_darkening = r->have_realism ? r->shine_darkening : NAN,
+        .contrast_ratio = r->have_realism ? r->contrast_ratio : NAN,
+        .strand_max_diff = r->have_realism ? r->strand_max_diff : NAN,
     };
     return SMP_OK;
 }

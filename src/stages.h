@@ -3,6 +3,7 @@
 #define SMP_STAGES_H
 
 #include "internal.h"
+#include "optics.h"
 
 /* A coverage field: how much of the full density each point gets, 0..255,
  * after mask resampling and feathering. Density is a low-frequency field
@@ -41,6 +42,8 @@ smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *mask, uin
  * width_px (10-90 %), with three box passes approximating a Gaussian. */
 smp_status smp__coverage_feather(smp_coverage *cov, double width_px, char *msg);
 void smp__coverage_free(smp_coverage *cov);
+/* out = a copy of cov. */
+smp_status smp__coverage_copy(smp_coverage *out, const smp_coverage *cov, char *msg);
 /* Scales coverage by a density map on the same grid: each cell's share of
  * the top density is min/max + (1 - min/max) * map / 255 (max 0: map / 255).
  * only_inside keeps zero cells zero (render: the mask bounds the area);
@@ -71,12 +74,6 @@ typedef struct smp_shade {
 smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_coverage *cov,
                               const smp_coverage *reference, double px_per_mm, char *msg);
 void smp__shade_free(smp_shade *sh);
-/* Pigment as carbon black diluted towards the skin: 0 = undiluted. */
-void smp__pigment_for_dilution(const smp_shade *sh, double dilution, float lin[3]);
-/* The dilution whose pigment is nearest a colour (CIEDE2000). */
-double smp__dilution_for_colour(const smp_shade *sh, const double target_lab[3]);
-/* Predicted core tone with a fraction f of it covered by pigment. */
-void smp__predict_core(const smp_shade *sh, const float pig[3], double f, double lab[3]);
 /* The core's viewing-scale tone in another image of the same size. */
 smp_status smp__core_tone(const smp_shade *sh, const smp_image *img, double px_per_mm, double lab[3],
                           char *msg);
@@ -116,27 +113,22 @@ smp_status smp__sample(const smp_sample_in *in, smp_spts *out, char *msg);
  * own calibrated packing. */
 double smp__exclusion_mm(double density_cm2);
 
-/* Draws dots (mm, at px_per_mm) into an RGB image in linear light; pixels
- * no dot reaches keep their bytes. pigment_lin[layer] is each layer's linear
- * colour (layers above n_pigments - 1 use the last); sigma_px is the
- * pigment's Gaussian edge. Only dots of layers <= max_layer are drawn
- * (0 = all). */
-smp_status smp__render(smp_image *rgb, const smp_dot *dots, size_t n, double px_per_mm,
-                       const float pigment_lin[][3], int n_pigments, int max_layer, double sigma_px,
-                       int threads, char *msg);
-
 /* The look (look.c). Feathers the coverage in the edge style. */
 smp_status smp__shape_edge(smp_coverage *cov, smp_edge edge, double feather_mm, double px_per_mm,
                            uint64_t seed, char *msg);
-/* Size and opacity factors and pigment spread (mm) for an age. */
-void smp__age_effect(double years, double *size, double *opacity, double *spread_mm);
-/* Linear pigment per session, out[1..n_layers] (out[0] = the last);
- * lighter in early sessions when the pigment comes from a dilution. */
-void smp__session_pigments(const smp_shade *sh, const smp_params *p, double dilution,
-                           const float chosen[3], float out[][3]);
-/* Dots with their size and opacity: jitter, age, scars (coverage, or NULL). */
-void smp__dress_dots(const smp_spts *pts, const smp_params *p, const smp_coverage *scars, double px_per_mm,
-                     smp_dot *out);
+/* Optical depth per session, out[1..n_layers] (out[0] = the last): from a
+ * dilution (>= 0; lighter in early sessions) or final_od (a given colour). */
+void smp__session_depths(const smp_optics *o, const smp_params *p, double dilution, const float final_od[3],
+                         float out[][3]);
+/* How dots are dressed: size (mm) and the look's size and load factors;
+ * edge: the shaped coverage whose ramp shrinks dots toward a hairline;
+ * scars: scar coverage. Either coverage may be NULL. */
+typedef struct smp_dress {
+    double dot_mm, size, load;
+    const smp_coverage *edge, *scars;
+} smp_dress;
+/* Dots with their size, load and shape: jitter, age, hairline, scars. */
+void smp__dress_dots(const smp_spts *pts, const smp_params *p, const smp_dress *dr, double px_per_mm, smp_dot *out);
 
 /* What a run measured, for the metrics file (metrics.c). Colours CIELAB. */
 typedef struct smp_report {
@@ -147,13 +139,23 @@ typedef struct smp_report {
         core_after[3];
     double de_before, de_after, de_predicted;
     double density_used;        /* dots/cm² where coverage is full */
-    double dilution;            /* < 0: the pigment was given or defaulted */
+    double dot_used;            /* mm, the main area's mean dot */
+    double dilution;            /* < 0: the pigment was given */
     int auto_used, auto_limited;
-    char auto_note[200];
+    char auto_note[240];
     size_t per_session[SMP_MAX_LAYERS + 1];
+    size_t pairs;               /* dots placed as a close companion */
     double core_area_cm2, core_density;
     double min_spacing_mm, rho;
     double focus_mm[2];         /* a core cell (else a dot) nearest their centroid */
+    /* The client's stubble in the reference (follicles.h). */
+    int have_follicles, follicles_resolved;
+    double follicles_cm2, follicle_mm, follicle_contrast;
+    /* Realism measures (realism.h); have_realism 0 without a core. */
+    int have_realism;
+    double core_darkening, shine_darkening, contrast_before, contrast_after, contrast_reference, contrast_ratio,
+        strand_max_diff;
+    size_t shine_px, strand_px;
 } smp_report;
 
 /* Zones on the shade grid, for placing a close-up. */
@@ -171,9 +173,15 @@ struct smp_result {
     smp_report report;
     smp_notes notes;
     /* What a preview needs to draw the dots again (view.c). */
-    float pigments[SMP_MAX_LAYERS + 1][3];
-    int n_pigments, n_layers, show_session;
-    double spread_mm; /* the pigment's Gaussian edge */
+    smp_optics optics;
+    float od[SMP_MAX_LAYERS + 1][3]; /* per session, optical depth at full load; [0] = the last */
+    int n_od, n_layers, show_session;
+    float pigment_lin[3];           /* skin under a continuous layer of the last session's pigment */
+    double dot_mm;                  /* the main area's dot, as used */
+    uint16_t *specular;             /* the photo's shine over skin_box (render.h) */
+    uint8_t *strands;               /* hair strands over skin_box */
+    uint32_t skin_box[4];
+    float chroma[3];                /* the skin's diffuse chromaticity */
     uint8_t *zones;
     uint32_t zones_w, zones_h;
     double zone_mm;
@@ -191,10 +199,6 @@ void smp__preview_caption(char *buf, size_t n, const smp_result *res, const smp_
  * (output px per photo px); false when there is none. */
 bool smp__preview_loupe(smp_preview_geometry *g, const smp_result *res, const smp_params *p, uint32_t w, uint32_t h,
                         double s, uint32_t side);
-
-/* The rendered edge in px for a pigment spread (mm): at least a
- * pixel-sized anti-alias floor. */
-double smp__sigma_px(double spread_mm, double px_per_mm);
 
 /* Drawing a finished result again (view.c). Keeps the zones from a shade
  * analysis in the result. */

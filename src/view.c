@@ -1,13 +1,13 @@
 /* Drawing a finished result again: the state after each session, and
  * close-ups with the dots drawn at the close-up's own scale. Also where a
  * close-up should look: the zones kept from the shade analysis. */
+#include "render.h"
 #include "stages.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MIN_SIGMA_PX 0.3  /* the rendered edge is at least this soft */
 #define HAIRLINE_BAND_MM 5.0
 #define HAIRLINE_SHARE 0.15 /* of the band must be bare skin to call it a hairline */
 
@@ -143,12 +143,6 @@ bool smp__loupe_auto(const smp_result *res, double side_mm, double *x, double *y
     return found;
 }
 
-double smp__sigma_px(double spread_mm, double ppm)
-{
-    const double s = spread_mm * ppm;
-    return s < MIN_SIGMA_PX ? MIN_SIGMA_PX : s;
-}
-
 smp_status smp__render_session(smp_image *out, const smp_result *res, const smp_image *photo_rgb, int session,
                                int threads)
 {
@@ -156,9 +150,10 @@ smp_status smp__render_session(smp_image *out, const smp_result *res, const smp_
     if (st != SMP_OK)
         return st;
     memcpy(out->px, photo_rgb->px, (size_t)photo_rgb->w * photo_rgb->h * 3);
-    return smp__render(out, res->dots, res->n_dots, res->px_per_mm, (const float(*)[3])res->pigments,
-                       res->n_pigments, session ? session : res->show_session,
-                       smp__sigma_px(res->spread_mm, res->px_per_mm), threads, out->msg);
+    const smp_skin_maps skin = {res->specular, res->strands, {res->skin_box[0], res->skin_box[1], res->skin_box[2],
+                                                              res->skin_box[3]}};
+    return smp__render(out, res->dots, res->n_dots, res->px_per_mm, &res->optics, (const float(*)[3])res->od,
+                       res->n_od, session ? session : res->show_session, &skin, threads, out->msg);
 }
 
 smp_status smp__rgb_view(const smp_image *img, smp_image **copy, const smp_image **rgb)
@@ -213,8 +208,8 @@ smp_status smp__render_loupe(smp_image *out, const smp_result *res, const smp_im
             n++;
         }
     }
-    st = smp__render(out, dots, n, ppm * k, (const float(*)[3])res->pigments, res->n_pigments,
-                     session ? session : res->show_session, smp__sigma_px(res->spread_mm, ppm * k), threads, out->msg);
+    st = smp__render(out, dots, n, ppm * k, &res->optics, (const float(*)[3])res->od, res->n_od,
+                     session ? session : res->show_session, NULL, threads, out->msg);
     free(dots);
     return st;
 }

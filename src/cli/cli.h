@@ -27,7 +27,7 @@ int cli_parse_colour(const char *opt, const char *s, uint8_t rgb[3]);
 enum {
     CLI_OPT_DENSITY = 256, CLI_OPT_DOT, CLI_OPT_OPACITY, CLI_OPT_SEED, CLI_OPT_LAYERS, CLI_OPT_PPM,
     CLI_OPT_FEATHER, CLI_OPT_PIGMENT, CLI_OPT_QUALITY, CLI_OPT_MAXPX, CLI_OPT_DILUTION, CLI_OPT_EDGE,
-    CLI_OPT_AGE, CLI_OPT_CAST, CLI_OPT_SESSIONS, CLI_OPT_SESSION,
+    CLI_OPT_AGE, CLI_OPT_CAST, CLI_OPT_SESSIONS, CLI_OPT_SESSION, CLI_OPT_REGULARITY,
     CLI_OPT_LAYOUT, CLI_OPT_SPLIT_AT, CLI_OPT_MAX_SIZE, CLI_OPT_CAPTION, CLI_OPT_DATE, CLI_OPT_LOUPE,
     CLI_OPT_LOUPE_ZOOM
 };
@@ -50,7 +50,8 @@ enum {
     {"cast", required_argument, NULL, CLI_OPT_CAST},               \
     {"sessions", required_argument, NULL, CLI_OPT_SESSIONS},       \
     {"session-split", required_argument, NULL, CLI_OPT_LAYERS},    \
-    {"session", required_argument, NULL, CLI_OPT_SESSION}
+    {"session", required_argument, NULL, CLI_OPT_SESSION},         \
+    {"regularity", required_argument, NULL, CLI_OPT_REGULARITY}
 /* The preview options preview and batch share (preview_opts.c). */
 #define CLI_PREVIEW_OPTIONS                                        \
     {"layout", required_argument, NULL, CLI_OPT_LAYOUT},           \

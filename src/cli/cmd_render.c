@@ -19,19 +19,24 @@ static void usage(FILE *f, const char *cmd)
             "\n"
             "Options (units in brackets, defaults after '='):\n"
             "  -o, --output FILE     where to write (required)\n"
-            "      --density N|auto  dots per cm² where the mask is white [1..400] = 90;\n"
-            "                        auto: 40..200 chosen so the treated core's tone\n"
-            "                        matches the reference at viewing scale\n"
-            "      --dot MM          healed dot diameter [0.02..1 mm] = 0.15\n"
+            "      --density N|auto  dots per cm² where the mask is white [1..400] = auto:\n"
+            "                        with --dot also auto, density (80..150) and dot size\n"
+            "                        (0.25..0.35 mm) are chosen together so the treated\n"
+            "                        core's tone matches the reference at viewing scale;\n"
+            "                        with a given --dot, the density alone (40..200)\n"
+            "      --dot MM|auto     healed dot diameter in the main area [0.02..1 mm] = auto;\n"
+            "                        110 dots/cm² of 0.28 mm without a reference\n"
+            "      --regularity R    min dot distance over the hexagonal spacing [0.3..0.77]\n"
+            "                        = 0.6; 0.77 is a maximal Poisson-disk set\n"
             "      --px-per-mm N     photo scale [px/mm]; default: the shorter side spans 200 mm\n"
             "      --feather MM      width of the density ramp across the mask edge [0..50 mm] = 4\n"
-            "      --pigment RRGGBB  dot colour, sRGB hex; default: carbon black diluted\n"
-            "                        to match the hair (#2b2b2b without a reference)\n"
-            "      --dilution D      carbon black diluted towards the skin [0..1]\n"
+            "      --pigment RRGGBB  the shade skin takes under a continuous layer, sRGB hex;\n"
+            "                        default: carbon black under the skin, diluted to match\n"
+            "      --dilution D      carbon black diluted with water [0..1]; 0 undiluted\n"
             "      --reference FILE  painted region to match (white = reference) instead of\n"
             "                        the band 3..15 mm outside the mask\n"
             "      --edge STYLE      broken (irregular, default), soft or sharp\n"
-            "      --opacity F       mean dot opacity [0..1] = 0.85\n"
+            "      --opacity F       mean pigment load of a dot [0..1] = 0.85\n"
             "      --seed N          random seed; same seed + inputs = same bytes = 1\n"
             "      --sessions N      1..4 sessions, cumulative 30,70,100 %% for 3 = 1\n"
             "      --session-split L cumulative %% per session, e.g. 25,60,100\n"
@@ -142,8 +147,20 @@ static void report(const char *photo_path, const smp_image *photo, smp_result *r
             (unsigned)smp_image_height(photo), smp_result_px_per_mm(res),
             smp_result_px_per_mm_assumed(res) ? " (assumed: the shorter side spans 200 mm; set --px-per-mm)"
                                               : "");
+    smp_measures m;
+    smp_result_measures(res, &m);
+    (void)p;
     fprintf(stderr, "smpsim: %zu dots at %.0f dots/cm², %.2f mm; core to reference CIEDE2000 %.2f -> %.2f\n",
-            n_dots, density, smp_params_dot_diameter(p), before, after);
+            n_dots, density, m.dot_mm, before, after);
+    if (m.follicles_resolved)
+        fprintf(stderr, "smpsim: the client's stubble: %.0f follicles/cm², %.2f mm, contrast %.0f %%\n",
+                m.follicles_cm2, m.follicle_mm, 100 * m.follicle_contrast);
+    else if (m.follicles_measured)
+        fprintf(stderr, "smpsim: the photo is too coarse (%.1f px/mm, under 6) to resolve single follicles: "
+                        "matched by tone alone\n", smp_result_px_per_mm(res));
+    if (m.core_darkening == m.core_darkening)
+        fprintf(stderr, "smpsim: core %.1f %% darker, its shine %.1f %%; follicle-scale contrast %.2f of the "
+                        "reference's\n", 100 * m.core_darkening, 100 * m.shine_darkening, m.contrast_ratio);
 }
 
 int cmd_render(int argc, char **argv, int preview)

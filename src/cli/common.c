@@ -199,7 +199,11 @@ int cli_param_option(int c, const char *value, smp_params *p)
         }
         return 1;
     }
-    case CLI_OPT_DOT: return set_num(p, "--dot", value, smp_params_set_dot_diameter);
+    case CLI_OPT_DOT:
+        if (!strcmp(value, "auto"))
+            return smp_params_set_dot_auto(p, 1) == SMP_OK;
+        return set_num(p, "--dot", value, smp_params_set_dot_diameter);
+    case CLI_OPT_REGULARITY: return set_num(p, "--regularity", value, smp_params_set_regularity);
     case CLI_OPT_OPACITY: return set_num(p, "--opacity", value, smp_params_set_opacity);
     case CLI_OPT_PPM: return set_num(p, "--px-per-mm", value, smp_params_set_px_per_mm);
     case CLI_OPT_FEATHER: return set_num(p, "--feather", value, smp_params_set_feather);

@@ -1,0 +1,40 @@
+/* Matching the client: density, dot size and dilution chosen so the
+ * treated core takes on the reference's tone at viewing distance. */
+#ifndef SMP_MATCH_H
+#define SMP_MATCH_H
+
+#include "optics.h"
+#include "stages.h"
+
+typedef struct smp_match_in {
+    const smp_shade *sh;
+    const smp_optics *optics;
+    const smp_disc_lut *lut;
+    double load;            /* the mean dot load: opacity x the look's factor */
+    double shine_lin;       /* the core's mean specular light, linear */
+    double strand_share;    /* the core's mean strand weight, 0..1 */
+    double follicles_cm2;   /* the reference's visible follicles; 0 = unknown */
+    /* What the user fixed (honoured exactly); the rest is chosen. */
+    int fix_density, fix_dot, fix_dilution;
+    double density, dot_mm, dilution; /* fixed values, or the defaults */
+    const float *given_od;  /* a given colour's depth (the dilution does not apply), or NULL */
+} smp_match_in;
+
+typedef struct smp_match {
+    double density, dot_mm, dilution; /* dilution < 0 when a colour was given */
+    double hair_dilution;   /* the dilution whose layer colour is nearest the hair */
+    double predicted_lab[3], de_predicted;
+    int limited;            /* the reference is out of natural reach, or already met */
+    char note[240];         /* why, in words a consultant can pass on */
+} smp_match;
+
+/* The colour skin takes under a continuous layer of carbon black at a
+ * dilution (the pigment's shade as the caption and metrics report it). */
+void smp__layer_colour(const smp_shade *sh, const smp_optics *o, double load, double dilution, float lin[3]);
+/* The core's predicted viewing-scale tone with n dots/cm² of a dot size and
+ * depth. */
+void smp__predict_core(const smp_match_in *in, const float od[3], double density_cm2, double dot_mm, double lab[3]);
+/* Chooses what is not fixed (see match.c). */
+void smp__match(const smp_match_in *in, smp_match *out);
+
+#endif

@@ -1,0 +1,26 @@
+/* The renderer: dots drawn as pigment under the photo's skin. */
+#ifndef SMP_RENDER_H
+#define SMP_RENDER_H
+
+#include "optics.h"
+
+/* What of the photo lies above the pigment, over a box {x0, y0, w, h} of
+ * it (maps are box-sized, row-major; either may be NULL): its shine, the
+ * specular part in linear light x 65535, and hair strands, 0..255. */
+typedef struct smp_skin_maps {
+    const uint16_t *specular;
+    const uint8_t *strands;
+    uint32_t box[4];
+} smp_skin_maps;
+
+/* Draws dots (mm, at px_per_mm) into an RGB image: each pixel's diffuse
+ * light is multiplied by exp(-optical depth) (see optics.h), its shine and
+ * the strands over it kept; pixels no dot reaches keep their bytes. od[k] is
+ * layer k's depth per channel at full load (layers above n_od - 1 use the
+ * last). Only dots of layers <= max_layer are drawn (0 = all). skin may be
+ * NULL. */
+smp_status smp__render(smp_image *rgb, const smp_dot *dots, size_t n, double px_per_mm, const smp_optics *optics,
+                       const float od[][3], int n_od, int max_layer, const smp_skin_maps *skin, int threads,
+                       char *msg);
+
+#endif
