@@ -1,0 +1,441 @@
+/* Hair strands: a multi-scale Hessian ridge filter on linear luminance.
+ *
+ * A strand lying on the skin is a thin dark line. Across it the luminance
+ * has a minimum, so the Hessian's larger eigenvalue l1 is positive while the
+ * smaller one, along the line, stays near 0. A round spot (follicle, pore,
+ * SMP dot) has l1 ~ l2 and the dark side of an edge (a wider shadow, a dot's
+ * rim) has a large gradient where l1 peaks; both are penalised. At each
+ * scale sigma (matched to a strand's half-width: the scale-normalised
+ * sigma^2 L'' of a bar of half-width a peaks at sigma = a) the response is
+ *     (l1 * A(l2 / l1) - KG * sigma |grad L|) / (local mean + MEAN_FLOOR)
+ * with l1, l2 of sigma^2 H: a contrast, so it reads the same in dim and
+ * bright light. The best scale wins, a soft threshold maps it to 0..255, and
+ * a 3x3 dilation keeps the strand's anti-aliased edges.
+ *
+ * The box is processed in bands of rows; each band reads its rows plus the
+ * filter's reach (replicating the image's edge, never the box's), so every
+ * output byte depends only on the image and its own position: bands are
+ * independent, any thread may take any band, and the bytes do not depend on
+ * the thread count or on the box. */
+#include "strands.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <stddef.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+/* Strand half-widths, mm: hair shafts are 0.05-0.2 mm thick. */
+#define HW_MIN_MM 0.025
+#define HW_MAX_MM 0.1
+/* Below ~0.7 px a sampled Gaussian's derivatives are mostly aliasing; a
+ * sub-pixel strand still shows as a blurred dark line at this scale. */
+#define SIGMA_MIN_PX 0.7
+#define SCALE_STEP 1.6 /* ratio of successive scales: a bar between two loses <= 6 % */
+#define MAX_SCALES 6
+#define BAND 64 /* output rows per work unit */
+#define VEC 8   /* columns per vectorised step; row strides are multiples of it */
+/* Anisotropy A(q) = 1 / (1 + (q / BETA)^4), q = l2 / l1: 0.94 at q = 0.2 (a
+ * line, or a gently curved strand), 0.29 at 0.5, 0.025 for a round spot (q = 1). */
+#define BETA 0.4f
+/* The gradient penalty: at the peak of l1 on an edge's dark side, sigma
+ * |grad| equals l1, so KG > 1 leaves edges no response. */
+#define KG 1.5f
+/* Local mean: a box of radius MEAN_K sigma_max, wide enough that a strand
+ * only dims it a little; the floor (linear luminance, ~ sRGB 13) keeps
+ * sensor noise in deep shadow from reading as contrast. */
+#define MEAN_K 4.0
+#define MEAN_FLOOR 0.004f
+/* Contrast thresholds of the soft map (smoothstep from T0 to T1). A bar
+ * strand of contrast C at its matched scale gives ~0.48 C; sub-pixel strands
+ * at 3-5 px/mm about 0.15 C. */
+#define T0 0.05f
+#define T1 0.12f
+
+typedef struct scale {
+    float sigma;
+    int r;                    /* kernel radius, px */
+    const float *k0, *k1, *k2; /* G, G', G'' for correlation, 2r+1 taps each */
+} scale;
+
+typedef struct ctx {
+    const smp_image *img;
+    float to_lin[256];
+    int x0, y0, w, h; /* box */
+    int rw;           /* response columns (w + 2) rounded up to VEC: the row stride */
+    int m, rm;        /* reach of the lum band beyond the response; mean radius */
+    int ns;
+    scale sc[MAX_SCALES];
+    uint8_t *out;
+} ctx;
+
+/* One thread's buffers. Response coordinates (rw = w + 2 columns, from
+ * x0 - 1) cover the band and one pixel around it for the dilation; lum
+ * covers them plus m on every side. */
+typedef struct work {
+    float *lum;          /* lr x lw */
+    float *g, *gx, *gxx; /* lr x rw: rows filtered by G, G', G'' */
+    float *mean;         /* (BAND + 2) x rw */
+    float *line;         /* 5 x rw: the column pass of one row */
+    uint8_t *resp;       /* (BAND + 2) x rw */
+} work;
+
+static int thread_id(void)
+{
+#ifdef _OPENMP
+    return omp_get_thread_num();
+#else
+    return 0;
+#endif
+}
+
+static inline int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+/* Sampled Gaussian derivatives for correlation, as half kernels (taps
+ * t = 0..r; G and G'' are even, G' odd), corrected so that on polynomials
+ * they give the exact moments (sum k0 = 1; sum t k1 = 1; sum k2 = 0,
+ * sum t^2 k2 = 2), which small sigmas otherwise miss by ~10 %. */
+static void kernels_make(scale *s, float *k)
+{
+    const int r = s->r, n = r + 1;
+    const double is2 = 1.0 / ((double)s->sigma * s->sigma);
+    double s0 = 0, s1 = 0, s2m = 0, s2 = 0;
+    for (int t = -r; t <= r; t++) {
+        const double g = exp(-0.5 * t * t * is2);
+        s0 += g;
+        s1 += t * t * g;
+        s2m += (t * t * is2 - 1.0) * g;
+    }
+    /* G'' less its mean (a multiple of G), then scaled to the exact moment. */
+    for (int t = -r; t <= r; t++) {
+        const double g = exp(-0.5 * t * t * is2);
+        s2 += t * t * ((t * t * is2 - 1.0) * g - s2m * g / s0);
+    }
+    for (int t = 0; t <= r; t++) {
+        const double g = exp(-0.5 * t * t * is2);
+        k[t] = (float)(g / s0);
+        k[n + t] = (float)(t * g / s1);
+        k[2 * n + t] = (float)(((t * t * is2 - 1.0) * g - s2m * g / s0) * 2.0 / s2);
+    }
+    s->k0 = k;
+    s->k1 = k + n;
+    s->k2 = k + 2 * n;
+}
+
+/* Fills lum with the band's rows [ry0 - m, ry0 + rh + m) and columns
+ * [x0 - 1 - m, x0 - 1 + rw + m), the image's edge replicated. */
+static void band_lum(const ctx *c, work *wk, int ry0, int rh)
+{
+    const int lw = c->rw + 2 * c->m, lr = rh + 2 * c->m, xs = c->x0 - 1 - c->m;
+    const int W = (int)c->img->w, H = (int)c->img->h;
+    const int j0 = -xs > 0 ? -xs : 0, j1 = W - xs < lw ? W - xs : lw; /* [j0, j1) on the image */
+    for (int i = 0; i < lr; i++) {
+        const uint8_t *src = c->img->px + (size_t)clampi(ry0 - c->m + i, 0, H - 1) * W * 3;
+        float *dst = wk->lum + (size_t)i * lw;
+        for (int j = j0; j < j1; j++) {
+            const uint8_t *p = src + (size_t)(xs + j) * 3;
+            dst[j] = 0.2126f * c->to_lin[p[0]] + 0.7152f * c->to_lin[p[1]] + 0.0722f * c->to_lin[p[2]];
+        }
+        for (int j = 0; j < j0; j++)
+            dst[j] = dst[j0];
+        for (int j = j1; j < lw; j++)
+            dst[j] = dst[j1 - 1];
+    }
+}
+
+/* mean = lum's box mean of radius rm at each response pixel (wk->g is
+ * scratch for the horizontal sums). */
+static void band_mean(const ctx *c, work *wk, int rh)
+{
+    const int rw = c->rw, lw = rw + 2 * c->m, lr = rh + 2 * c->m, rm = c->rm, off = c->m - rm;
+    for (int i = 0; i < lr; i++) {
+        const float *src = wk->lum + (size_t)i * lw + off;
+        float *dst = wk->g + (size_t)i * rw;
+        double s = 0;
+        for (int t = 0; t < 2 * rm + 1; t++)
+            s += src[t];
+        dst[0] = (float)s;
+        for (int j = 1; j < rw; j++) {
+            s += (double)src[j + 2 * rm] - src[j - 1];
+            dst[j] = (float)s;
+        }
+    }
+    const float inv = 1.0f / (float)((2 * rm + 1) * (2 * rm + 1));
+    for (int y = 0; y < rh; y++) {
+        float *restrict dst = wk->mean + (size_t)y * rw;
+        const float *src = wk->g + (size_t)(y + c->m - rm) * rw;
+        for (int j0 = 0; j0 < rw; j0 += VEC) {
+            float a[VEC] = {0};
+            for (int t = 0; t <= 2 * rm; t++)
+                for (int k = 0; k < VEC; k++)
+                    a[k] += src[(size_t)t * rw + j0 + k];
+            for (int k = 0; k < VEC; k++)
+                dst[j0 + k] = a[k] * inv;
+        }
+    }
+}
+
+/* The row pass of one scale: g, gx, gxx = lum correlated along x with G,
+ * G', G'' at the response columns, VEC columns at a time (vectorised). */
+static void band_rows(const ctx *c, work *wk, const scale *s, int rh)
+{
+    const int rw = c->rw, lw = rw + 2 * c->m, lr = rh + 2 * c->m, r = s->r;
+    for (int i = 0; i < lr; i++) {
+        const float *restrict src = wk->lum + (size_t)i * lw + c->m;
+        float *restrict g = wk->g + (size_t)i * rw, *restrict gx = wk->gx + (size_t)i * rw,
+                        *restrict gxx = wk->gxx + (size_t)i * rw;
+        for (int j0 = 0; j0 < rw; j0 += VEC) {
+            float a[VEC], b[VEC], d[VEC];
+            for (int k = 0; k < VEC; k++) {
+                a[k] = s->k0[0] * src[j0 + k];
+                b[k] = 0;
+                d[k] = s->k2[0] * src[j0 + k];
+            }
+            for (int t = 1; t <= r; t++) {
+                const float c0 = s->k0[t], c1 = s->k1[t], c2 = s->k2[t];
+                for (int k = 0; k < VEC; k++) {
+                    const float p = src[j0 + k + t], q = src[j0 + k - t];
+                    a[k] += c0 * (p + q);
+                    b[k] += c1 * (p - q);
+                    d[k] += c2 * (p + q);
+                }
+            }
+            for (int k = 0; k < VEC; k++) {
+                g[j0 + k] = a[k];
+                gx[j0 + k] = b[k];
+                gxx[j0 + k] = d[k];
+            }
+        }
+    }
+}
+
+/* The ridge contrast of one pixel at one scale (see the top of the file);
+ * 0 when it cannot reach T0, cheaply decided for flat skin first. */
+static inline float ridge(float s1, float lxx, float lyy, float lxy, float lx, float ly, float mean)
+{
+    const float s2 = s1 * s1;
+    const float hxx = s2 * lxx, hyy = s2 * lyy, hxy = s2 * lxy;
+    const float df = hxx - hyy;
+    /* l1 <= (hxx + hyy + |df|) / 2 + |hxy| */
+    if (0.5f * (hxx + hyy + fabsf(df)) + fabsf(hxy) < T0 * (mean + MEAN_FLOOR))
+        return 0.0f;
+    const float d = sqrtf(df * df + 4.0f * hxy * hxy);
+    const float l1 = 0.5f * (hxx + hyy + d), l2 = 0.5f * (hxx + hyy - d);
+    float q = l2 / (BETA * l1);
+    q *= q;
+    const float a = 1.0f / (1.0f + q * q);
+    return (l1 * a - KG * s1 * sqrtf(lx * lx + ly * ly)) / (mean + MEAN_FLOOR);
+}
+
+static inline uint8_t to_byte(float v)
+{
+    float u = (v - T0) * (1.0f / (T1 - T0));
+    u = u < 0.0f ? 0.0f : u > 1.0f ? 1.0f : u;
+    return (uint8_t)(255.0f * u * u * (3.0f - 2.0f * u) + 0.5f);
+}
+
+/* The column pass of one scale and response row y: Lxx, Lyy, Lxy, Lx, Ly,
+ * VEC columns at a time (vectorised). */
+static void band_cols_row(const ctx *c, work *wk, const scale *s, int y)
+{
+    const int rw = c->rw, r = s->r;
+    float *restrict out = wk->line;
+    const size_t o = (size_t)(y + c->m) * rw;
+    const float *restrict g = wk->g + o, *restrict gx = wk->gx + o, *restrict gxx = wk->gxx + o;
+    for (int j0 = 0; j0 < rw; j0 += VEC) {
+        float a[5][VEC];
+        for (int k = 0; k < VEC; k++) {
+            a[0][k] = s->k0[0] * gxx[j0 + k];
+            a[1][k] = s->k2[0] * g[j0 + k];
+            a[2][k] = 0;
+            a[3][k] = s->k0[0] * gx[j0 + k];
+            a[4][k] = 0;
+        }
+        for (int t = 1; t <= r; t++) {
+            const ptrdiff_t u = (ptrdiff_t)t * rw + j0, v = j0 - (ptrdiff_t)t * rw;
+            const float c0 = s->k0[t], c1 = s->k1[t], c2 = s->k2[t];
+            for (int k = 0; k < VEC; k++) {
+                a[0][k] += c0 * (gxx[u + k] + gxx[v + k]);
+                a[1][k] += c2 * (g[u + k] + g[v + k]);
+                a[2][k] += c1 * (gx[u + k] - gx[v + k]);
+                a[3][k] += c0 * (gx[u + k] + gx[v + k]);
+                a[4][k] += c1 * (g[u + k] - g[v + k]);
+            }
+        }
+        for (int i = 0; i < 5; i++)
+            for (int k = 0; k < VEC; k++)
+                out[(size_t)i * rw + j0 + k] = a[i][k];
+    }
+}
+
+/* resp keeps, at each pixel of response row y, the strongest scale. */
+static void band_resp_row(const ctx *c, work *wk, const scale *s, int y)
+{
+    const int rw = c->rw;
+    const float *lxx = wk->line, *lyy = lxx + rw, *lxy = lyy + rw, *lx = lxy + rw, *ly = lx + rw;
+    const float *mean = wk->mean + (size_t)y * rw;
+    uint8_t *resp = wk->resp + (size_t)y * rw;
+    for (int j = 0; j < c->w + 2; j++) {
+        uint8_t v = to_byte(ridge(s->sigma, lxx[j], lyy[j], lxy[j], lx[j], ly[j], mean[j]));
+        resp[j] = v > resp[j] ? v : resp[j];
+    }
+}
+
+/* Zeroes response pixels off the image: they must not dilate into it. */
+static void band_clip(const ctx *c, work *wk, int ry0, int rh)
+{
+    const int rw = c->rw, W = (int)c->img->w, H = (int)c->img->h;
+    for (int y = 0; y < rh; y++) {
+        uint8_t *resp = wk->resp + (size_t)y * rw;
+        if (ry0 + y < 0 || ry0 + y >= H) {
+            memset(resp, 0, (size_t)rw);
+            continue;
+        }
+        if (c->x0 == 0)
+            resp[0] = 0;
+        if (c->x0 + c->w == W)
+            resp[c->w + 1] = 0;
+    }
+}
+
+/* out's rows [ya, ya + n) (image rows) = the 3x3 maximum of resp. */
+static void band_dilate(const ctx *c, const work *wk, int ya, int n)
+{
+    const int rw = c->rw;
+    for (int y = 0; y < n; y++) {
+        uint8_t *dst = c->out + (size_t)(ya - c->y0 + y) * c->w;
+        for (int x = 0; x < c->w; x++) {
+            uint8_t v = 0;
+            for (int dy = 0; dy < 3; dy++) {
+                const uint8_t *p = wk->resp + (size_t)(y + dy) * rw + x;
+                v = p[0] > v ? p[0] : v;
+                v = p[1] > v ? p[1] : v;
+                v = p[2] > v ? p[2] : v;
+            }
+            dst[x] = v;
+        }
+    }
+}
+
+static void do_band(const ctx *c, work *wk, int b)
+{
+    const int ya = c->y0 + b * BAND, n = c->y0 + c->h - ya < BAND ? c->y0 + c->h - ya : BAND;
+    const int ry0 = ya - 1, rh = n + 2;
+    band_lum(c, wk, ry0, rh);
+    band_mean(c, wk, rh);
+    memset(wk->resp, 0, (size_t)rh * c->rw);
+    for (int k = 0; k < c->ns; k++) {
+        band_rows(c, wk, &c->sc[k], rh);
+        for (int y = 0; y < rh; y++) {
+            band_cols_row(c, wk, &c->sc[k], y);
+            band_resp_row(c, wk, &c->sc[k], y);
+        }
+    }
+    band_clip(c, wk, ry0, rh);
+    band_dilate(c, wk, ya, n);
+}
+
+/* Scales from the strand half-widths at px_per_mm; kernels into kbuf (at
+ * least kernel_floats(c) floats). Sets the reaches m and rm. */
+static void scales_make(ctx *c, double ppm, float *kbuf)
+{
+    const double lo = fmax(HW_MIN_MM * ppm, SIGMA_MIN_PX), hi = fmax(HW_MAX_MM * ppm, SIGMA_MIN_PX);
+    int ns = hi > lo * 1.05 ? 1 + (int)ceil(log(hi / lo) / log(SCALE_STEP)) : 1;
+    ns = ns > MAX_SCALES ? MAX_SCALES : ns;
+    c->ns = ns;
+    c->m = 0;
+    for (int k = 0; k < ns; k++) {
+        scale *s = &c->sc[k];
+        s->sigma = (float)(ns == 1 ? lo : lo * pow(hi / lo, (double)k / (ns - 1)));
+        s->r = (int)ceil(3.0 * s->sigma);
+        kernels_make(s, kbuf);
+        kbuf += 3 * (s->r + 1);
+        c->m = s->r > c->m ? s->r : c->m;
+    }
+    c->rm = (int)ceil(MEAN_K * hi);
+    c->m = c->rm > c->m ? c->rm : c->m;
+}
+
+static void work_free(work *ws, int n)
+{
+    for (int i = 0; ws && i < n; i++) {
+        free(ws[i].lum);
+        free(ws[i].resp);
+    }
+    free(ws);
+}
+
+/* n workspaces for bands of the box's width; NULL when out of memory. */
+static work *work_alloc(const ctx *c, int n)
+{
+    const size_t rw = (size_t)c->rw, lw = rw + 2 * (size_t)c->m, lr = BAND + 2 + 2 * (size_t)c->m;
+    size_t a, b, d, e, floats, bytes;
+    if (!smp__mul(lr, lw, &a) || !smp__mul(3 * lr, rw, &b) || !smp__mul(BAND + 2, rw, &d) ||
+        !smp__mul(5, rw, &e) || (floats = a + b + d + e) < a || !smp__mul(floats, sizeof(float), &bytes))
+        return NULL;
+    work *ws = calloc((size_t)n, sizeof *ws);
+    for (int i = 0; ws && i < n; i++) {
+        float *f = malloc(bytes);
+        ws[i] = (work){f, f + a, f + a + lr * rw, f + a + 2 * lr * rw, f + a + b, f + a + b + d, malloc(d)};
+        if (!f || !ws[i].resp) {
+            work_free(ws, i + 1);
+            return NULL;
+        }
+    }
+    return ws;
+}
+
+static smp_status check_args(const smp_image *rgb, const uint32_t box[4], double ppm, const uint8_t *out,
+                             char *msg)
+{
+    if (!rgb || !rgb->px || rgb->ch != 3)
+        return smp__fail(msg, SMP_ERR_ARG, "strand map: the photo must be an 8-bit RGB image");
+    if (!box || !out)
+        return smp__fail(msg, SMP_ERR_ARG, "strand map: no box or no output");
+    if (box[2] == 0 || box[3] == 0 || (uint64_t)box[0] + box[2] > rgb->w || (uint64_t)box[1] + box[3] > rgb->h)
+        return smp__fail(msg, SMP_ERR_ARG, "strand map: box %ux%u at (%u, %u) is empty or leaves the %ux%u photo",
+                         box[2], box[3], box[0], box[1], rgb->w, rgb->h);
+    if (!(ppm >= 0.5 && ppm <= 1000))
+        return smp__fail(msg, SMP_ERR_ARG, "strand map: %g px/mm is outside 0.5..1000", ppm);
+    if (rgb->w > (uint32_t)INT32_MAX / 4 || rgb->h > (uint32_t)INT32_MAX / 4)
+        return smp__fail(msg, SMP_ERR_LIMIT, "strand map: the photo is too large");
+    return SMP_OK;
+}
+
+smp_status smp__strand_map(const smp_image *rgb, const uint32_t box[4], double px_per_mm, uint8_t *out,
+                           int threads, char *msg)
+{
+    smp_status st = check_args(rgb, box, px_per_mm, out, msg);
+    if (st != SMP_OK)
+        return st;
+    ctx c = {.img = rgb, .x0 = (int)box[0], .y0 = (int)box[1], .w = (int)box[2], .h = (int)box[3], .out = out};
+    for (int i = 0; i < 256; i++)
+        c.to_lin[i] = smp__srgb_to_linear((uint8_t)i);
+    /* Kernel taps: 3 (2r + 1) per scale, r <= 3 sigma <= 300 at 1000 px/mm. */
+    float *kbuf = malloc(sizeof(float) * MAX_SCALES * 3 * (2 * (size_t)ceil(3.0 * HW_MAX_MM * px_per_mm + 3) + 1));
+    if (!kbuf)
+        return smp__fail(msg, SMP_ERR_NOMEM, "strand map: cannot allocate the kernels");
+    scales_make(&c, px_per_mm, kbuf);
+    c.rw = (c.w + 2 + VEC - 1) / VEC * VEC;
+    const int nb = (c.h + BAND - 1) / BAND;
+    int nt = smp__threads(threads);
+    nt = nt > nb ? nb : nt < 1 ? 1 : nt;
+    work *ws = work_alloc(&c, nt);
+    if (!ws) {
+        free(kbuf);
+        return smp__fail(msg, SMP_ERR_NOMEM, "strand map: cannot allocate %d band buffers for %d columns", nt,
+                         c.w);
+    }
+    SMP_OMP(omp parallel num_threads(nt))
+    {
+        work *wk = &ws[thread_id()];
+        SMP_OMP(omp for schedule(dynamic, 1))
+        for (int b = 0; b < nb; b++)
+            do_band(&c, wk, b);
+    }
+    work_free(ws, nt);
+    free(kbuf);
+    return SMP_OK;
+}

@@ -1,0 +1,22 @@
+/* Hair strands lying on the skin, so that new pigment dots can be composited
+ * under them. */
+#ifndef SMP_STRANDS_H
+#define SMP_STRANDS_H
+
+#include "internal.h"
+
+/* Hair strands lying on the skin: thin dark ridges about 0.05-0.2 mm wide, found with a
+ * multi-scale Hessian ridge filter (scale-normalised second derivatives of linear luminance)
+ * at the photo's scale. out (box w*h bytes, row-major, box-relative) gets 0..255: how surely
+ * each pixel belongs to a strand (255 = certainly; the renderer keeps such pixels as they are).
+ * Round dark spots (follicles, freckles, pores, SMP dots up to ~0.4 mm) are not strands.
+ * box = {x0, y0, w, h} in pixels inside rgb (an RGB 8-bit smp_image, ch == 3).
+ * px_per_mm in [0.5, 1000]. The bytes do not depend on threads (0: OpenMP's
+ * default), nor on the box: a pixel gets the same value in any box holding it.
+ * Working memory: about 20 bytes per box column and band row per thread
+ * (bands of 64 rows), nothing per box pixel. SMP_ERR_ARG for a bad image,
+ * box or scale, SMP_ERR_NOMEM when the buffers cannot be allocated. */
+smp_status smp__strand_map(const smp_image *rgb, const uint32_t box[4], double px_per_mm, uint8_t *out,
+                           int threads, char *msg);
+
+#endif
