@@ -28,14 +28,18 @@
 #define LEVEL_BINS 3072   /* brightness S (0..3) histogram */
 #define DARK_SHARE 0.5    /* pixels under this share of the 80th-percentile S are hair */
 #define BRIGHT_Q 0.95     /* the brightest 5 % may hold highlights: left out of the chroma */
-#define SKIN_T_LO 0.75    /* skin-coloured: chroma projected on skin's, 1 = skin, 0 = grey */
+#define SKIN_T_LO 0.8     /* skin-coloured: chroma projected on skin's, 1 = skin, 0 = grey */
 #define SKIN_T_HI 1.6
 #define BLOCK_DIV 40      /* block side = the box's short side / BLOCK_DIV ... */
 #define BLOCK_MIN 16      /* ... within these, px */
 #define BLOCK_MAX 96
 #define SKIN_SHARE 0.1    /* a block needs this share of skin pixels for its own level */
-#define GATE_LO 1.04      /* S / L where shine starts to count ... */
-#define GATE_HI 1.12      /* ... and where it counts fully */
+#define GATE_LO 1.08      /* S / L where shine starts to count ... */
+#define GATE_HI 1.16      /* ... and where it counts fully */
+#define SKIN_LO 0.4       /* the diffuse part over L where shine starts to count ... */
+#define SKIN_HI 0.7       /* ... and where it counts fully: hair shows no skin under it */
+#define BRIGHT_LO 1.3     /* S / L from where a pixel counts as a highlight ... */
+#define BRIGHT_HI 1.6     /* ... whatever its colour (hair is not that much brighter than skin) */
 #define FLOOR 0.01        /* noise floor, a share of the local level per channel (L / 3) */
 
 typedef struct shine_ctx {
@@ -154,11 +158,17 @@ smp_status smp__diffuse_chroma(const smp_image *rgb, const uint32_t box[4], cons
     return SMP_OK;
 }
 
-/* Least-squares specular amount of I, clamped to [0, min I]. */
-static inline float spec_raw(const shine_ctx *k, const float I[3], float S)
+/* Least-squares specular amount of I (S = its sum), unclamped. */
+static inline float spec_ls(const shine_ctx *k, const float I[3], float S)
 {
     const float P = k->c[0] * I[0] + k->c[1] * I[1] + k->c[2] * I[2];
-    float s = (S * k->cc - P) / k->den;
+    return (S * k->cc - P) / k->den;
+}
+
+/* The same clamped to [0, min I]. */
+static inline float spec_raw(const shine_ctx *k, const float I[3], float S)
+{
+    const float s = spec_ls(k, I, S);
     const float lo = fminf(I[0], fminf(I[1], I[2]));
     return s < 0 ? 0 : s > lo ? lo : s;
 }
@@ -275,6 +285,22 @@ static void fill_levels(float *lev, const float *all, uint32_t gw, uint32_t gh, 
     }
 }
 
+/* Each level becomes the smallest of its 3 x 3 block neighbourhood: a
+ * highlight about a block wide lifts its own blocks' medians, not the
+ * skin's level around it. */
+static void min_levels(float *lev, uint32_t gw, uint32_t gh, float *tmp)
+{
+    memcpy(tmp, lev, (size_t)gw * gh * sizeof *tmp);
+    for (uint32_t y = 0; y < gh; y++)
+        for (uint32_t x = 0; x < gw; x++) {
+            float v = tmp[(size_t)y * gw + x];
+            for (uint32_t j = y ? y - 1 : 0; j <= y + 1 && j < gh; j++)
+                for (uint32_t i = x ? x - 1 : 0; i <= x + 1 && i < gw; i++)
+                    v = fminf(v, tmp[(size_t)j * gw + i]);
+            lev[(size_t)y * gw + x] = v;
+        }
+}
+
 static smp_status block_levels(const shine_ctx *k, uint32_t B, uint32_t gw, uint32_t gh, float *lev, int threads,
                                char *msg)
 {
@@ -299,6 +325,7 @@ static smp_status block_levels(const shine_ctx *k, uint32_t B, uint32_t gw, uint
         block_level(k, bx * B, by * B, B, bufs + (size_t)t * per, &lev[i], &all[i]);
     }
     fill_levels(lev, all, gw, gh, tmp);
+    min_levels(lev, gw, gh, tmp);
     free(all);
     free(tmp);
     free(bufs);
@@ -324,6 +351,12 @@ static inline float level_at(const float *row, uint32_t gw, uint32_t B, uint32_t
     return row[i0] * (1 - tx) + row[i1] * tx;
 }
 
+/* 0 at or below lo, 1 at or above hi, linear between. */
+static inline float ramp(float v, double lo, double hi)
+{
+    return v <= (float)lo ? 0.0f : v >= (float)hi ? 1.0f : (v - (float)lo) / (float)(hi - lo);
+}
+
 /* The specular amount of one pixel, given the local level L. */
 static inline float spec_pixel(const shine_ctx *k, const float I[3], float L)
 {
@@ -332,7 +365,12 @@ static inline float spec_pixel(const shine_ctx *k, const float I[3], float L)
     const float r = S / L;
     if (s <= 0 || r <= (float)GATE_LO)
         return 0;
-    const float gate = r >= (float)GATE_HI ? 1.0f : (r - (float)GATE_LO) / (float)(GATE_HI - GATE_LO);
+    /* The skin under the light: about 1 on skin, near 0 on hair. A pixel far
+     * brighter than the skin around it is a highlight however little skin
+     * colour is left in it (a near-clipped core). */
+    const float m = (S - 3 * s) / L;
+    const float skin = fmaxf(ramp(m, SKIN_LO, SKIN_HI), ramp(r, BRIGHT_LO, BRIGHT_HI));
+    const float gate = ramp(r, GATE_LO, GATE_HI) * skin;
     const float v = fminf(s * gate, (S - L) / 3) - (float)FLOOR * L / 3;
     return v > 0 ? v : 0;
 }
