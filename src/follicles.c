@@ -11,10 +11,12 @@
  * strips of STRIP rows, each computed independently, so the map is the same
  * for any thread count).
  *
- * Pixels responding more than K_NOISE robust standard deviations (1.4826
- * MAD, over the region: skin texture, pores and JPEG noise dominate it)
- * above the median are candidates; each 8-connected group of them is one
- * follicle, so a stubble stroke counts once, not once per pixel along it.
+ * Pixels darker than their neighbourhood and responding more than K_NOISE
+ * robust standard deviations (1.4826 MAD of the responses below the
+ * median: skin texture, pores and JPEG noise) above the median seed
+ * groups, grown 8-connected over half that threshold; each group is one
+ * follicle (a large one several, split by area), so a stubble stroke
+ * counts once, not once per pixel along it.
  * A group counts when its strongest pixel lies in the region at least the
  * filters' reach from its edge, and when its centre (darkest pixel near
  * that peak) is darker than the median of a 0.35-0.5 mm ring around it by
@@ -184,38 +186,48 @@ static void strip_span(const fctx *c, uint32_t ys, uint32_t ye, uint32_t *lo, ui
     *sh = y1 - y0;
 }
 
-/* The quantised response for box rows [ys, ye); buf holds 5 strip buffers. */
+/* The largest response over the scales at strip position s, quantised,
+ * its lowest bit set when the pixel (at the smallest scale) is darker than
+ * its neighbourhood: halos around a dark stroke respond at the larger
+ * scales too, and would join neighbouring strokes into one group. */
+static uint16_t quantise(float r, float b0, float norm)
+{
+    double q = QZERO + (double)r * QSCALE;
+    q = q < 0 ? 0 : q > 65534 ? 65534 : q;
+    return (uint16_t)(((uint16_t)lrint(q) & ~1u) | (b0 < norm));
+}
+
+/* The quantised response for box rows [ys, ye); buf holds 6 strip buffers. */
 static void strip_response(const fctx *c, uint32_t ys, uint32_t ye, float *buf, size_t plane)
 {
     uint32_t lo, sw, top, sh;
     strip_span(c, ys, ye, &lo, &sw, &top, &sh);
     float *y = buf, *tmp = buf + plane, *norm = buf + 2 * plane, *prev = buf + 3 * plane, *cur = buf + 4 * plane;
+    float *b0 = buf + 5 * plane;
     for (uint32_t j = 0; j < sh; j++)
         for (uint32_t i = 0; i < sw; i++)
             y[(size_t)j * sw + i] = lum(c, lo + i, top + j);
     blur(y, norm, tmp, sw, sh, c->sigma[c->n - 1]);
-    blur(y, prev, tmp, sw, sh, c->sigma[0]);
+    blur(y, b0, tmp, sw, sh, c->sigma[0]);
+    memcpy(prev, b0, sizeof *prev * (size_t)sw * sh);
     const float gain = (float)(1 / (sqrt(2.0) - 1));
-    for (uint32_t j = ys; j < ye; j++) /* start from nothing: the first level writes */
-        for (uint32_t i = 0; i < c->bw; i++)
-            c->resp[(size_t)j * c->bw + i] = 0;
     for (int l = 1; l < c->n; l++) {
         blur(y, cur, tmp, sw, sh, c->sigma[l]);
         for (uint32_t j = ys; j < ye; j++)
             for (uint32_t i = 0; i < c->bw; i++) {
                 size_t s = (size_t)(c->y0 + j - top) * sw + (c->x0 + i - lo);
                 float r = gain * (cur[s] - prev[s]) / (norm[s] > 1e-4f ? norm[s] : 1e-4f);
-                double q = QZERO + (double)r * QSCALE;
-                q = q < 0 ? 0 : q > 65535 ? 65535 : q;
-                uint16_t v = (uint16_t)lrint(q);
-                uint16_t *o = c->resp + (size_t)j * c->bw + i;
-                *o = v > *o ? v : *o;
+                uint16_t v = quantise(r, b0[s], norm[s]), *o = c->resp + (size_t)j * c->bw + i;
+                *o = l == 1 || v > *o ? v : *o;
             }
         float *t = prev;
         prev = cur;
         cur = t;
     }
 }
+
+/* A candidate: dark against its neighbourhood and responding above thr. */
+static bool candidate(uint16_t q, uint16_t thr) { return (q & 1) && (q & ~1u) > thr; }
 
 /* The response map over the box, strips in parallel. */
 static smp_status responses(fctx *c, int threads, char *msg)
@@ -224,7 +236,7 @@ static smp_status responses(fctx *c, int threads, char *msg)
     uint32_t lo, sw, top, sh;
     strip_span(c, 0, c->bh < STRIP ? c->bh : STRIP, &lo, &sw, &top, &sh);
     size_t plane, bytes;
-    if (!smp__mul(sw, (size_t)STRIP + 2 * (size_t)c->pad, &plane) || !smp__mul(plane, 5 * sizeof(float), &bytes))
+    if (!smp__mul(sw, (size_t)STRIP + 2 * (size_t)c->pad, &plane) || !smp__mul(plane, 6 * sizeof(float), &bytes))
         return smp__fail(msg, SMP_ERR_NOMEM, "follicle strips too large");
     int failed = 0;
     const int nt = smp__threads(threads);
@@ -242,34 +254,39 @@ static smp_status responses(fctx *c, int threads, char *msg)
     return failed ? smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate a follicle strip") : SMP_OK;
 }
 
-/* Median and robust threshold of the response over interior pixels. */
-static smp_status threshold(const fctx *c, uint16_t *thr, size_t *count, char *msg)
+/* Thresholds over the response at interior pixels: thr[1] = the median
+ * plus K_NOISE robust standard deviations, from the median distance of
+ * the responses below the median (follicles only add above it, so dense
+ * stubble does not raise its own threshold); groups grow over thr[0],
+ * half as far above the median (hysteresis: a thin stroke whose response
+ * dips along it stays one group). */
+static smp_status thresholds(const fctx *c, uint16_t thr[2], size_t *count, char *msg)
 {
-    uint32_t *hist = calloc(2 * 65536, sizeof *hist);
+    uint32_t *hist = calloc(65536, sizeof *hist);
     if (!hist)
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the follicle histogram");
-    uint32_t *dev = hist + 65536;
     size_t n = 0;
     for (uint32_t j = 0; j < c->bh; j++)
         for (uint32_t i = 0; i < c->bw; i++)
             if (interior(c, c->x0 + i, c->y0 + j)) {
-                hist[c->resp[(size_t)j * c->bw + i]]++;
+                hist[c->resp[(size_t)j * c->bw + i] & ~1u]++;
                 n++;
             }
     *count = n;
-    size_t acc = 0;
+    size_t acc = 0, below = 0;
     int med = 0;
     while (med < 65535 && (acc += hist[med]) * 2 < n)
         med++;
-    for (int v = 0; v < 65536; v++)
-        dev[abs(v - med)] += hist[v];
+    for (int v = 0; v < med; v++)
+        below += hist[v];
     int mad = 0;
     acc = 0;
-    while (mad < 65535 && (acc += dev[mad]) * 2 < n)
+    while (mad < med && (acc += hist[med - 1 - mad]) * 2 < below)
         mad++;
     free(hist);
-    double t = fmax(K_NOISE * 1.4826 * mad, MIN_RESPONSE * QSCALE);
-    *thr = (uint16_t)fmin(65535, med + ceil(t));
+    double t = fmax(K_NOISE * 1.4826 * (mad + 1), MIN_RESPONSE * QSCALE);
+    thr[1] = (uint16_t)fmin(65534, med + ceil(t));
+    thr[0] = (uint16_t)fmin(65534, med + ceil(0.5 * t));
     return SMP_OK;
 }
 
@@ -375,7 +392,8 @@ static bool measure_one(const fctx *c, win *wv, uint32_t x, uint32_t y, double *
 }
 
 typedef struct found {
-    grow contrast, diam; /* doubles */
+    grow contrast, diam, area; /* doubles: per kept group; area in px */
+    size_t pixels;             /* the last group's */
     grow stack;          /* uint32 box indices */
     uint8_t *seen;       /* bw x bh */
 } found;
@@ -387,11 +405,13 @@ static uint32_t component(const fctx *c, found *f, uint32_t s, uint16_t thr)
 {
     uint32_t best = s;
     f->stack.n = 0;
+    f->pixels = 0;
     f->seen[s] = 1;
     if (!grow_push(&f->stack, &s))
         return UINT32_MAX;
     while (f->stack.n) {
         uint32_t v = ((uint32_t *)f->stack.p)[--f->stack.n];
+        f->pixels++;
         if (c->resp[v] > c->resp[best] || (c->resp[v] == c->resp[best] && v < best))
             best = v;
         uint32_t x = v % c->bw, y = v / c->bw;
@@ -401,7 +421,7 @@ static uint32_t component(const fctx *c, found *f, uint32_t s, uint16_t thr)
                 if (nx < 0 || ny < 0 || nx >= c->bw || ny >= c->bh)
                     continue;
                 uint32_t u = (uint32_t)ny * c->bw + (uint32_t)nx;
-                if (f->seen[u] || c->resp[u] <= thr)
+                if (f->seen[u] || !candidate(c->resp[u], thr))
                     continue;
                 f->seen[u] = 1;
                 if (!grow_push(&f->stack, &u))
@@ -412,7 +432,7 @@ static uint32_t component(const fctx *c, found *f, uint32_t s, uint16_t thr)
 }
 
 /* Every candidate group, measured at its peak, in raster order. */
-static smp_status find_all(const fctx *c, uint16_t thr, found *f, char *msg)
+static smp_status find_all(const fctx *c, const uint16_t thr[2], found *f, char *msg)
 {
     const int r = (int)ceil(WINDOW_MM * c->ppm), side = 2 * r + 1;
     const int ro = (int)ceil(RING_OUT_MM * c->ppm);
@@ -422,18 +442,19 @@ static smp_status find_all(const fctx *c, uint16_t thr, found *f, char *msg)
                                                     : smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate follicle scratch");
     const size_t n = (size_t)c->bw * c->bh;
     for (size_t s = 0; s < n && st == SMP_OK; s++) {
-        if (f->seen[s] || c->resp[s] <= thr)
+        if (f->seen[s] || !candidate(c->resp[s], thr[0]))
             continue;
-        uint32_t p = component(c, f, (uint32_t)s, thr);
+        uint32_t p = component(c, f, (uint32_t)s, thr[0]);
         if (p == UINT32_MAX) {
             st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the follicle stack");
             break;
         }
         uint32_t x = c->x0 + p % c->bw, y = c->y0 + p / c->bw;
         double con, dia;
-        if (!interior(c, x, y) || !measure_one(c, &wv, x, y, &con, &dia))
+        if (!candidate(c->resp[p], thr[1]) || !interior(c, x, y) || !measure_one(c, &wv, x, y, &con, &dia))
             continue;
-        if (!grow_push(&f->contrast, &con) || !grow_push(&f->diam, &dia))
+        double px = (double)f->pixels;
+        if (!grow_push(&f->contrast, &con) || !grow_push(&f->diam, &dia) || !grow_push(&f->area, &px))
             st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the follicle list");
     }
     free(wv.ring);
@@ -449,6 +470,30 @@ static double median(grow *g)
     double *v = g->p;
     qsort(v, g->n, sizeof *v, cmp_double);
     return g->n % 2 ? v[g->n / 2] : 0.5 * (v[g->n / 2 - 1] + v[g->n / 2]);
+}
+
+/* Follicles in the groups: touching strokes join into one group (dense
+ * stubble 0.4-1.2 mm long touches a neighbour about half the time at 220
+ * hairs/cm²), so a group counts as its area over the median group's,
+ * rounded, at least one: the usual split of touching objects by a single
+ * object's area, the median being a single one while most groups are. */
+static size_t split_count(grow *area)
+{
+    if (!area->n)
+        return 0;
+    double *a = area->p, *sorted = malloc(area->n * sizeof *sorted);
+    if (!sorted) /* only the split is lost */
+        return area->n;
+    memcpy(sorted, a, area->n * sizeof *sorted);
+    qsort(sorted, area->n, sizeof *sorted, cmp_double);
+    const double one = sorted[area->n / 2];
+    free(sorted);
+    size_t n = 0;
+    for (size_t i = 0; i < area->n; i++) {
+        double k = floor(a[i] / one + 0.5);
+        n += k > 1 ? (size_t)k : 1;
+    }
+    return n;
 }
 
 /* Mean CIELAB L* and area (cm²) of the region's pixels (all of it, or its
@@ -500,25 +545,27 @@ static smp_status detect(fctx *c, smp_follicles *out, int threads, char *msg)
     size_t n, pixels;
     if (!smp__mul(c->bw, c->bh, &n) || !smp__mul(n, sizeof *c->resp, &pixels))
         return smp__fail(msg, SMP_ERR_NOMEM, "follicle region too large");
-    found f = {{NULL, 0, 0, sizeof(double)}, {NULL, 0, 0, sizeof(double)}, {NULL, 0, 0, sizeof(uint32_t)}, NULL};
+    found f = {{NULL, 0, 0, sizeof(double)}, {NULL, 0, 0, sizeof(double)}, {NULL, 0, 0, sizeof(double)}, 0,
+               {NULL, 0, 0, sizeof(uint32_t)}, NULL};
     c->resp = malloc(pixels);
     f.seen = calloc(n, 1);
     smp_status st = c->resp && f.seen ? SMP_OK : smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the follicle map");
     if (st == SMP_OK)
         st = responses(c, threads, msg);
-    uint16_t thr = 0;
+    uint16_t thr[2] = {0, 0};
     size_t count = 0;
     if (st == SMP_OK)
-        st = threshold(c, &thr, &count, msg);
+        st = thresholds(c, thr, &count, msg);
     if (st == SMP_OK && count)
         st = find_all(c, thr, &f, msg);
     if (st == SMP_OK && out->area_cm2 > 0) {
-        out->per_cm2 = (double)f.contrast.n / out->area_cm2;
+        out->per_cm2 = (double)split_count(&f.area) / out->area_cm2;
         out->contrast = median(&f.contrast);
         out->diameter_mm = median(&f.diam);
     }
     free(f.contrast.p);
     free(f.diam.p);
+    free(f.area.p);
     free(f.stack.p);
     free(f.seen);
     free(c->resp);

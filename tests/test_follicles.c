@@ -188,6 +188,12 @@ static void test_scene_stubble(void **state)
                           ppm[i], dens[k], f[k].per_cm2, f[k].per_cm2 / dens[k], f[k].area_cm2, f[k].diameter_mm,
                           f[k].contrast, f[k].tone_l);
             assert_true(f[k].resolved);
+            /* Measured 0.65-0.79 of the truth: touching strokes (about half of
+             * them at these densities and lengths) are split by area, which
+             * undercounts when the median group is itself a pair; strokes
+             * shorter than their own width apart merge for good. */
+            assert_true(f[k].per_cm2 > 0.55 * dens[k] && f[k].per_cm2 < 0.95 * dens[k]);
+            assert_true(f[k].contrast > 0.6 && f[k].diameter_mm > 0.1 && f[k].diameter_mm < 0.4);
         }
         assert_true(f[1].per_cm2 > f[0].per_cm2 * 1.2);
     }
