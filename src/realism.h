@@ -1,0 +1,27 @@
+/* Measures of realism: how a render changed a photo, judged against the
+ * photo's own untreated scalp (see realism.c for the exact definitions). */
+#ifndef SMP_REALISM_H
+#define SMP_REALISM_H
+
+#include "stages.h"
+
+typedef struct smp_realism {
+    double core_darkening;  /* 1 - mean(after/before) of linear luminance, core's ordinary pixels; NAN: none */
+    double shine_darkening; /* the same over the core's shine; NAN when it has none */
+    size_t core_px, shine_px; /* the pixels each of the two means is over */
+    double contrast_core_before, contrast_core_after, contrast_reference,
+        contrast_ratio;     /* ratio = core_after / reference; NAN when either region is empty */
+    double strand_max_diff; /* 8-bit levels; NAN when no strand map */
+    size_t strand_px;       /* strand pixels inside the treated area */
+} smp_realism;
+
+/* before/after: same-size images (any channel count 1-4: the RGB view, grey
+ * standing for all three channels, alpha ignored); sh: the shade analysis of
+ * the before image (its grid, core, accept) at px_per_mm; strands: NULL or a
+ * photo-sized map, one byte a pixel, >= 128 = hair strand. threads: 0 =
+ * OpenMP's default; the figures are identical for any count. */
+smp_status smp__measure_realism(const smp_image *before, const smp_image *after, const smp_shade *sh,
+                                double px_per_mm, const uint8_t *strands, smp_realism *out, int threads,
+                                char *msg);
+
+#endif
