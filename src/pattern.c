@@ -1,0 +1,322 @@
+/* A natural dot pattern, as a step after the maximal sampler.
+ *
+ * Practitioners do not place dots on a lattice: the dots keep a minimum
+ * distance of about 0.6 d_hex (Lagae & Dutre's rho; d_hex =
+ * sqrt(2 / (sqrt 3 n)) is the hexagonal spacing for n dots per area),
+ * well under the ~0.775 of a maximal Poisson-disk set, and some dots come
+ * in close pairs, as hairs do in follicular units.
+ *
+ * Thinning. Sampling a maximal set at density S sets the minimum distance
+ * r(S) = K / sqrt(S); keeping each dot with probability f leaves density
+ * f S and the same minimum distance, so rho = 0.775 sqrt(f S / n) for n
+ * dots in all: S = n (0.775 / rho)^2. Keeping is a coin per dot with the
+ * same f everywhere, so the density still follows the coverage field the
+ * sampler followed.
+ *
+ * Sessions. Layer k is sampled at its cumulative density around the
+ * earlier layers' non-companion dots, which sit farther apart than this
+ * layer's radius. The keep rate is set from counts, not assumed: the
+ * sampler fills the domain to S, so n_earlier + n_sampled dots stand for
+ * S, and f = (B / S (n_earlier + n_sampled) - n_earlier) / n_new for a
+ * non-companion target B. Earlier companions are not given to the sampler
+ * (two could share a grid cell); new dots too close to them are dropped
+ * before thinning, which the count absorbs.
+ *
+ * Pairs. A pair share p of all dots means p / (2 - p) companions per
+ * non-companion dot. Every kept dot gets one candidate companion (a
+ * hashed distance and the first of 16 directions, from a hashed start,
+ * that keeps the dot's radius from every other dot and lies in the
+ * treated domain). Candidates are then taken in order of a hashed
+ * priority, each keeping the radius from companions taken before it,
+ * until the count is reached: the share comes out exact despite the
+ * border and crowded spots, and the choice is random sequential, so it
+ * does not depend on the order of the dots. */
+#include "pattern.h"
+
+#include "rng.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAIR_NEAR 0.2 /* mm, companion distance: see pattern.h */
+#define PAIR_FAR 0.5
+#define DIRECTIONS 16
+#define STREAM_THIN 0x7468696e00ull /* "thin", then the layer */
+#define STREAM_PAIR 0x7061697200ull /* "pair" */
+
+/* rho of the sampler's maximal sets: its radius over d_hex. */
+static double rho_maximal(void) { return smp__exclusion_mm(100) / sqrt(2 / sqrt(3.0)); }
+
+static double pair_share(const smp_pattern *pat)
+{
+    double p = pat ? pat->pair_share : 0;
+    return p > 0 ? (p < 0.9 ? p : 0.9) : 0;
+}
+
+static int is_maximal(const smp_pattern *pat) { return !pat || pat->rho >= SMP_PATTERN_MAXIMAL_RHO; }
+
+/* Density of the non-companion dots for a pattern density. */
+static double base_density(const smp_pattern *pat, double density_cm2)
+{
+    return density_cm2 * (1 - 0.5 * pair_share(pat));
+}
+
+double smp__pattern_sample_density(const smp_pattern *pat, double density_cm2)
+{
+    double base = base_density(pat, density_cm2);
+    if (is_maximal(pat))
+        return base;
+    double rho = pat->rho > 0.3 ? pat->rho : 0.3, k = rho_maximal() / rho;
+    double s = density_cm2 * k * k;
+    return s > base ? s : base;
+}
+
+/* Hash key of a coordinate: the position rounded to 1/4096 mm. */
+static uint64_t key(double v) { return (uint64_t)(int64_t)llround(v * 4096.0); }
+
+static uint64_t dot_hash(const smp_sample_in *in, uint64_t stream, const smp_spt *p)
+{
+    return smp__hash(in->seed, stream | in->layer, key(p->x), key(p->y));
+}
+
+/* Buckets over points in the domain's frame; points outside go to the
+ * border cells, so every point within reach of a query is found. */
+typedef struct grid {
+    double x0, y0, cell;
+    long gw, gh;
+    size_t *head, *next;
+    double *xy;
+    size_t n;
+} grid;
+
+static void grid_free(grid *g)
+{
+    free(g->head);
+    free(g->next);
+    free(g->xy);
+    memset(g, 0, sizeof *g);
+}
+
+static int grid_init(grid *g, const smp_sample_in *in, double cell, size_t cap)
+{
+    *g = (grid){in->x0_mm, in->y0_mm, cell, (long)(in->w_mm / cell) + 1, (long)(in->h_mm / cell) + 1,
+                NULL, NULL, NULL, 0};
+    g->head = malloc((size_t)g->gw * (size_t)g->gh * sizeof *g->head);
+    g->next = malloc((cap + 1) * sizeof *g->next);
+    g->xy = malloc(2 * (cap + 1) * sizeof *g->xy);
+    if (!g->head || !g->next || !g->xy) {
+        grid_free(g);
+        return 0;
+    }
+    for (size_t i = 0; i < (size_t)g->gw * (size_t)g->gh; i++)
+        g->head[i] = SIZE_MAX;
+    return 1;
+}
+
+static long clampl(long v, long n) { return v < 0 ? 0 : v >= n ? n - 1 : v; }
+
+static long cell_of(const grid *g, double v, double v0, long n)
+{
+    double c = floor((v - v0) / g->cell);
+    return c < 0 ? 0 : c >= (double)n ? n - 1 : (long)c;
+}
+
+/* Adds a point (room for it was asked at grid_init); returns its index. */
+static size_t grid_add(grid *g, double x, double y)
+{
+    size_t i = g->n++, c = (size_t)cell_of(g, y, g->y0, g->gh) * (size_t)g->gw + (size_t)cell_of(g, x, g->x0, g->gw);
+    g->xy[2 * i] = x;
+    g->xy[2 * i + 1] = y;
+    g->next[i] = g->head[c];
+    g->head[c] = i;
+    return i;
+}
+
+/* True when a point other than `skip` lies closer than r to (x, y). */
+static int grid_near(const grid *g, double x, double y, double r, size_t skip)
+{
+    long x0 = clampl((long)floor((x - r - g->x0) / g->cell), g->gw), x1 = clampl((long)floor((x + r - g->x0) / g->cell), g->gw);
+    long y0 = clampl((long)floor((y - r - g->y0) / g->cell), g->gh), y1 = clampl((long)floor((y + r - g->y0) / g->cell), g->gh);
+    for (long j = y0; j <= y1; j++)
+        for (long i = x0; i <= x1; i++)
+            for (size_t k = g->head[(size_t)j * (size_t)g->gw + (size_t)i]; k != SIZE_MAX; k = g->next[k]) {
+                double dx = g->xy[2 * k] - x, dy = g->xy[2 * k + 1] - y;
+                if (k != skip && dx * dx + dy * dy < r * r)
+                    return 1;
+            }
+    return 0;
+}
+
+static int in_domain(const smp_sample_in *in, double x, double y)
+{
+    return x >= in->x0_mm && y >= in->y0_mm && x < in->x0_mm + in->w_mm && y < in->y0_mm + in->h_mm;
+}
+
+/* Drops new dots closer than their radius to an earlier companion. */
+static smp_status drop_near_companions(const smp_sample_in *in, const smp_spt *existing, size_t n_existing,
+                                       smp_spts *pts, double cell, char *msg)
+{
+    size_t nc = 0;
+    for (size_t i = 0; i < n_existing; i++)
+        nc += smp__is_companion(&existing[i]);
+    if (!nc)
+        return SMP_OK;
+    grid g;
+    if (!grid_init(&g, in, cell, nc))
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the search for %zu companions", nc);
+    for (size_t i = 0; i < n_existing; i++)
+        if (smp__is_companion(&existing[i]))
+            grid_add(&g, existing[i].x, existing[i].y);
+    size_t kept = 0;
+    for (size_t i = 0; i < pts->n; i++)
+        if (!grid_near(&g, pts->p[i].x, pts->p[i].y, pts->p[i].excl, SIZE_MAX))
+            pts->p[kept++] = pts->p[i];
+    pts->n = kept;
+    grid_free(&g);
+    return SMP_OK;
+}
+
+/* Keeps each dot with probability f, keyed by its position. */
+static void thin(const smp_sample_in *in, double f, smp_spts *pts)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < pts->n; i++)
+        if (smp__u01(dot_hash(in, STREAM_THIN, &pts->p[i])) < f)
+            pts->p[kept++] = pts->p[i];
+    pts->n = kept;
+}
+
+typedef struct cand {
+    uint64_t prio;
+    double x, y;
+    float r;
+} cand;
+
+static int by_prio(const void *a, const void *b)
+{
+    const cand *p = a, *q = b;
+    if (p->prio != q->prio)
+        return p->prio < q->prio ? -1 : 1;
+    return p->x < q->x ? -1 : p->x > q->x ? 1 : p->y < q->y ? -1 : p->y > q->y;
+}
+
+/* The candidate companion of dot p (index self in ob), if any. */
+static int candidate(const smp_sample_in *in, const grid *ob, size_t self, const smp_spt *p, cand *c)
+{
+    static const int order[DIRECTIONS] = {0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15};
+    const uint64_t h = dot_hash(in, STREAM_PAIR, p);
+    const double far = fmin(PAIR_FAR, 0.8 * p->excl), near = fmin(PAIR_NEAR, 0.5 * far);
+    const double d = near + (far - near) * smp__u01(smp__mix64(h + 1)), a0 = 2 * SMP_PI * smp__u01(smp__mix64(h + 2));
+    for (int t = 0; t < DIRECTIONS; t++) {
+        double a = a0 + 2 * SMP_PI * order[t] / DIRECTIONS, x = p->x + d * cos(a), y = p->y + d * sin(a);
+        if (!in_domain(in, x, y) || (in->cov && !(smp__coverage_at(in->cov, x * in->cov_px_per_mm,
+                                                                    y * in->cov_px_per_mm) > 0)))
+            continue;
+        if (grid_near(ob, x, y, p->excl, self))
+            continue;
+        *c = (cand){smp__mix64(h + 3), x, y, p->excl};
+        return 1;
+    }
+    return 0;
+}
+
+/* Candidates for every dot of pts, against the earlier dots and pts. */
+static smp_status candidates(const smp_sample_in *in, const smp_spt *existing, size_t n_existing,
+                             const smp_spts *pts, double cell, cand *out, size_t *n_out, char *msg)
+{
+    grid ob;
+    if (!grid_init(&ob, in, cell, n_existing + pts->n))
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the search for %zu dots", n_existing + pts->n);
+    for (size_t i = 0; i < n_existing; i++)
+        grid_add(&ob, existing[i].x, existing[i].y);
+    for (size_t i = 0; i < pts->n; i++)
+        grid_add(&ob, pts->p[i].x, pts->p[i].y);
+    size_t n = 0;
+    for (size_t i = 0; i < pts->n; i++)
+        n += candidate(in, &ob, n_existing + i, &pts->p[i], &out[n]);
+    *n_out = n;
+    grid_free(&ob);
+    return SMP_OK;
+}
+
+/* Appends companions to p / (2 - p) of the dots of pts (see the top). */
+static smp_status add_companions(const smp_pattern *pat, const smp_sample_in *in, const smp_spt *existing,
+                                 size_t n_existing, smp_spts *pts, double cell, char *msg)
+{
+    const double p = pair_share(pat);
+    const size_t want = (size_t)llround(p / (2 - p) * (double)pts->n);
+    if (!want)
+        return SMP_OK;
+    cand *c = malloc((pts->n + 1) * sizeof *c);
+    smp_spt *grown = realloc(pts->p, (pts->n + want + 1) * sizeof *grown);
+    if (grown)
+        pts->p = grown;
+    size_t nc = 0;
+    smp_status st = c && grown ? candidates(in, existing, n_existing, pts, cell, c, &nc, msg)
+                               : smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate %zu companions", want);
+    grid g = {0};
+    if (st == SMP_OK && !grid_init(&g, in, cell, want))
+        st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the search for %zu companions", want);
+    if (st == SMP_OK) {
+        qsort(c, nc, sizeof *c, by_prio);
+        const uint8_t layer = in->layer;
+        for (size_t i = 0; i < nc && g.n < want; i++)
+            if (!grid_near(&g, c[i].x, c[i].y, c[i].r, SIZE_MAX)) {
+                grid_add(&g, c[i].x, c[i].y);
+                pts->p[pts->n++] = (smp_spt){c[i].x, c[i].y, 0.0f, layer};
+            }
+    }
+    grid_free(&g);
+    free(c);
+    return st;
+}
+
+smp_status smp__pattern_apply(const smp_pattern *pat, const smp_sample_in *sampled, double density_cm2,
+                              const smp_spt *existing, size_t n_existing, smp_spts *pts, char *msg)
+{
+    if (is_maximal(pat) && pair_share(pat) <= 0)
+        return SMP_OK;
+    const double cell = smp__exclusion_mm(sampled->density_cm2); /* the least radius */
+    const size_t n_sampled = pts->n;
+    size_t n_earlier = 0;
+    for (size_t i = 0; i < n_existing; i++)
+        n_earlier += !smp__is_companion(&existing[i]) && in_domain(sampled, existing[i].x, existing[i].y);
+    smp_status st = drop_near_companions(sampled, existing, n_existing, pts, cell, msg);
+    if (st != SMP_OK)
+        return st;
+    const double stand_for = base_density(pat, density_cm2) / sampled->density_cm2 * (double)(n_earlier + n_sampled);
+    const double f = pts->n ? (stand_for - (double)n_earlier) / (double)pts->n : 1;
+    if (f < 1)
+        thin(sampled, f, pts);
+    return add_companions(pat, sampled, existing, n_existing, pts, cell, msg);
+}
+
+smp_status smp__pattern_sample(const smp_pattern *pat, const smp_sample_in *in, smp_spts *out, char *msg)
+{
+    memset(out, 0, sizeof *out);
+    smp_sample_in s = *in;
+    s.density_cm2 = smp__pattern_sample_density(pat, in->density_cm2);
+    size_t nb = 0;
+    for (size_t i = 0; i < in->n_existing; i++)
+        nb += !smp__is_companion(&in->existing[i]);
+    smp_spt *bases = NULL;
+    if (nb < in->n_existing) { /* the sampler takes the non-companion dots only */
+        bases = malloc((nb + 1) * sizeof *bases);
+        if (!bases)
+            return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate %zu earlier dots", nb);
+        nb = 0;
+        for (size_t i = 0; i < in->n_existing; i++)
+            if (!smp__is_companion(&in->existing[i]))
+                bases[nb++] = in->existing[i];
+        s.existing = bases;
+        s.n_existing = nb;
+    }
+    smp_status st = smp__sample(&s, out, msg);
+    if (st == SMP_OK)
+        st = smp__pattern_apply(pat, &s, in->density_cm2, in->existing, in->n_existing, out, msg);
+    if (st != SMP_OK)
+        smp__spts_free(out);
+    free(bases);
+    return st;
+}

@@ -1,0 +1,273 @@
+/* The natural pattern (src/pattern.c), measured: density, rho of the
+ * non-companion dots, the share of dots in close pairs, the maximal case
+ * against the plain sampler, sessions, a density ramp, and determinism
+ * across thread counts. */
+#include "testutil.h"
+
+#include <math.h>
+
+#include "../bench/pointstats.h"
+#include "pattern.h"
+
+static const smp_pattern NATURAL = {0.6, 0.15};
+
+static smp_spts pattern(const smp_pattern *pat, const smp_sample_in *in)
+{
+    smp_spts d;
+    char msg[SMP_MSG_LEN];
+    if (smp__pattern_sample(pat, in, &d, msg) != SMP_OK)
+        fail_msg("pattern: %s", msg);
+    return d;
+}
+
+static smp_spts plain(const smp_sample_in *in)
+{
+    smp_spts d;
+    char msg[SMP_MSG_LEN];
+    if (smp__sample(in, &d, msg) != SMP_OK)
+        fail_msg("sample: %s", msg);
+    return d;
+}
+
+static int same(const smp_spts *a, const smp_spts *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->p[i].x != b->p[i].x || a->p[i].y != b->p[i].y || a->p[i].excl != b->p[i].excl ||
+            a->p[i].layer != b->p[i].layer)
+            return 0;
+    return 1;
+}
+
+static double d_hex(double density_cm2) { return sqrt(2.0 / (sqrt(3.0) * density_cm2 / 100.0)); }
+
+static size_t count_in(const smp_spts *d, double x0, double y0, double x1, double y1)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->n; i++)
+        n += d->p[i].x >= x0 && d->p[i].x < x1 && d->p[i].y >= y0 && d->p[i].y < y1;
+    return n;
+}
+
+/* Interleaved coordinates of the dots (companions too, or not). */
+static double *coords(const smp_spts *d, int companions, size_t *n)
+{
+    double *xy = malloc((2 * d->n + 2) * sizeof *xy);
+    assert_non_null(xy);
+    *n = 0;
+    for (size_t i = 0; i < d->n; i++)
+        if (companions || !smp__is_companion(&d->p[i])) {
+            xy[2 * *n] = d->p[i].x;
+            xy[2 * *n + 1] = d->p[i].y;
+            ++*n;
+        }
+    return xy;
+}
+
+/* Share of dots whose nearest neighbour is nearer than t mm. */
+static double close_share(const smp_spts *d, double w, double h, double t)
+{
+    size_t n;
+    double *xy = coords(d, 1, &n), *nn = malloc((n + 1) * sizeof *nn);
+    const size_t gw = (size_t)(w / t) + 1, gh = (size_t)(h / t) + 1;
+    size_t *head = malloc(gw * gh * sizeof *head), *next = malloc((n + 1) * sizeof *next), close = 0;
+    assert_true(nn && head && next);
+    for (size_t i = 0; i < gw * gh; i++)
+        head[i] = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        size_t g = (size_t)(xy[2 * i + 1] / t) * gw + (size_t)(xy[2 * i] / t);
+        next[i] = head[g];
+        head[g] = i;
+    }
+    for (size_t i = 0; i < n; i++) {
+        long gx = (long)(xy[2 * i] / t), gy = (long)(xy[2 * i + 1] / t);
+        int found = 0;
+        for (long y = gy - 1; y <= gy + 1 && !found; y++)
+            for (long x = gx - 1; x <= gx + 1 && !found; x++) {
+                if (x < 0 || y < 0 || x >= (long)gw || y >= (long)gh)
+                    continue;
+                for (size_t j = head[(size_t)y * gw + (size_t)x]; j != SIZE_MAX && !found; j = next[j])
+                    found = j != i && hypot(xy[2 * i] - xy[2 * j], xy[2 * i + 1] - xy[2 * j + 1]) < t;
+            }
+        close += found;
+    }
+    free(xy);
+    free(nn);
+    free(head);
+    free(next);
+    return n ? (double)close / (double)n : 0;
+}
+
+/* rho of the non-companion dots against the density of all dots. */
+static double base_rho(const smp_spts *d, double w, double h, double density_cm2)
+{
+    size_t n;
+    double *xy = coords(d, 0, &n);
+    double m = bench_min_distance(xy, n, w, h, 0.3 * d_hex(density_cm2));
+    free(xy);
+    return m / d_hex(density_cm2);
+}
+
+/* Nearest-neighbour statistics through the library's analysis. */
+static void analyse(const smp_spts *d, double w, double h, const char *name)
+{
+    size_t n;
+    double *xy = coords(d, 1, &n);
+    smp_analysis *a = smp_analysis_new();
+    assert_non_null(a);
+    assert_int_equal(smp_analyze_points(a, xy, n, w, h), SMP_OK);
+    double mn, mean, rmin, rmean, bw;
+    size_t bins;
+    smp_analysis_nearest(a, &mn, &mean, &rmin, &rmean);
+    const double *hist = smp_analysis_histogram(a, &bins, &bw);
+    char line[400];
+    int k = 0;
+    for (size_t b = 0; b + 1 < bins && k < (int)sizeof line - 8; b += 2) /* two bins per column */
+        k += snprintf(line + k, sizeof line - (size_t)k, " %2.0f", 100 * (hist[b] + hist[b + 1]));
+    print_message("%s: rho min %.3f mean %.3f; nn %% per %.3f d_hex from 0:%s\n", name, rmin, rmean, 2 * bw, line);
+    smp_analysis_free(a);
+    free(xy);
+}
+
+static void test_density_rho_pairs(void **state)
+{
+    (void)state;
+    const double W = 100, densities[] = {80, 110, 150};
+    for (int k = 0; k < 3; k++) {
+        const double D = densities[k];
+        smp_spts d = pattern(&NATURAL, &(smp_sample_in){.w_mm = W, .h_mm = W, .density_cm2 = D, .seed = 21, .layer = 1});
+        double achieved = count_in(&d, 10, 10, 90, 90) / 64.0, all = d.n / 100.0;
+        double rho = base_rho(&d, W, W, all), share = close_share(&d, W, W, 0.5);
+        print_message("%.0f dots/cm²: %.2f in the core (%+.2f %%), rho of the non-companions %.3f, %.1f %% of dots "
+                      "in pairs under 0.5 mm\n",
+                      D, achieved, 100 * (achieved / D - 1), rho, 100 * share);
+        assert_true(fabs(achieved / D - 1) <= 0.03);
+        assert_true(fabs(rho - NATURAL.rho) <= 0.06);
+        assert_true(share >= 0.10 && share <= 0.20);
+        if (D == 110) {
+            smp_spts m = plain(&(smp_sample_in){.w_mm = W, .h_mm = W, .density_cm2 = D, .seed = 21, .layer = 1});
+            analyse(&m, W, W, "maximal");
+            analyse(&d, W, W, "natural");
+            smp__spts_free(&m);
+        }
+        smp__spts_free(&d);
+    }
+}
+
+static void test_maximal_is_the_sampler(void **state)
+{
+    (void)state;
+    const smp_sample_in in = {.w_mm = 60, .h_mm = 40, .density_cm2 = 110, .seed = 5, .layer = 1};
+    smp_spts a = plain(&in), b = pattern(&(smp_pattern){0.77, 0}, &in);
+    assert_true(same(&a, &b));
+    smp__spts_free(&a);
+    smp__spts_free(&b);
+}
+
+/* Sessions: each layer sampled at its cumulative density around all earlier dots. */
+static smp_spts sessions(const smp_pattern *pat, smp_sample_in in, double D, const double *share, int n,
+                         double *cumulative)
+{
+    smp_spts all = {malloc(sizeof(smp_spt)), 0};
+    for (int k = 0; k < n; k++) {
+        in.density_cm2 = D * share[k];
+        in.layer = (uint8_t)(k + 1);
+        in.existing = all.p;
+        in.n_existing = all.n;
+        smp_spts layer = pattern(pat, &in);
+        all.p = realloc(all.p, (all.n + layer.n + 1) * sizeof *all.p);
+        assert_non_null(all.p);
+        memcpy(all.p + all.n, layer.p, layer.n * sizeof *layer.p);
+        all.n += layer.n;
+        smp__spts_free(&layer);
+        if (cumulative)
+            cumulative[k] = count_in(&all, in.x0_mm + 10, in.y0_mm + 10, in.x0_mm + in.w_mm - 10, in.y0_mm + in.h_mm - 10) /
+                            ((in.w_mm - 20) * (in.h_mm - 20) / 100);
+    }
+    return all;
+}
+
+static void test_sessions(void **state)
+{
+    (void)state;
+    const double W = 100, D = 110, share[] = {0.3, 0.7, 1.0};
+    double cum[3];
+    smp_spts all = sessions(&NATURAL, (smp_sample_in){.x0_mm = 3, .y0_mm = 7, .w_mm = W, .h_mm = W, .seed = 8}, D, share,
+                            3, cum);
+    for (int k = 0; k < 3; k++) {
+        print_message("sessions: after %d, %.2f dots/cm² (asked %.1f, %+.2f %%)\n", k + 1, cum[k], D * share[k],
+                      100 * (cum[k] / (D * share[k]) - 1));
+        assert_true(fabs(cum[k] / (D * share[k]) - 1) <= 0.04);
+    }
+    for (size_t i = 0; i < all.n; i++) { /* back to the frame at 0, 0 */
+        all.p[i].x -= 3;
+        all.p[i].y -= 7;
+    }
+    double rho = base_rho(&all, W, W, all.n / 100.0), pairs = close_share(&all, W, W, 0.5);
+    print_message("sessions: rho of the non-companions %.3f, %.1f %% of dots in pairs\n", rho, 100 * pairs);
+    assert_true(fabs(rho - NATURAL.rho) <= 0.06);
+    assert_true(pairs >= 0.10 && pairs <= 0.20);
+    smp__spts_free(&all);
+}
+
+/* Coverage 0 left of x = 10 mm, a linear ramp to full at 15 mm, full on. */
+static double ramp(double x) { return x <= 10 ? 0 : x >= 15 ? 1 : (x - 10) / 5; }
+
+static void test_ramp(void **state)
+{
+    (void)state;
+    const double ppm = 4, W = 25, H = 400, D = 110;
+    smp_coverage cov = {.gw = (uint32_t)(W * ppm), .gh = (uint32_t)(H * ppm), .cell = 1};
+    cov.w = cov.gw;
+    cov.h = cov.gh;
+    cov.c = malloc((size_t)cov.gw * cov.gh);
+    assert_non_null(cov.c);
+    for (uint32_t y = 0; y < cov.gh; y++)
+        for (uint32_t x = 0; x < cov.gw; x++)
+            cov.c[(size_t)y * cov.gw + x] = (uint8_t)lround(255 * ramp((x + 0.5) / ppm));
+    const smp_sample_in in = {.w_mm = W, .h_mm = H, .density_cm2 = D, .cov = &cov, .cov_px_per_mm = ppm, .seed = 3, .layer = 1};
+    smp_spts nat = pattern(&NATURAL, &in), max = plain(&in);
+    double worst = 0;
+    for (double x = 9; x < 20; x += 1) {
+        double want = 0; /* the field's mean over the band, by the midpoint rule */
+        for (int i = 0; i < 100; i++)
+            want += ramp(x + (i + 0.5) / 100) / 100;
+        want *= D;
+        double a = count_in(&nat, x, 5, x + 1, H - 5) / ((H - 10) / 100), b = count_in(&max, x, 5, x + 1, H - 5) / ((H - 10) / 100);
+        print_message("ramp: band %2.0f-%2.0f mm, field %6.1f, natural %6.1f, maximal %6.1f dots/cm²\n", x, x + 1, want, a, b);
+        /* A band holds up to ~430 dots: allow 3 sigma of counting noise and 3 %. */
+        double tol = 3 * sqrt(want * (H - 10) / 100) / ((H - 10) / 100) + 0.03 * want + 0.5;
+        assert_true(fabs(a - want) <= tol);
+        if (want > 0)
+            worst = fmax(worst, fabs(a / want - 1));
+    }
+    print_message("ramp: largest band deviation from the field %.1f %%\n", 100 * worst);
+    smp__spts_free(&nat);
+    smp__spts_free(&max);
+    free(cov.c);
+}
+
+static void test_threads(void **state)
+{
+    (void)state;
+    const double share[] = {0.5, 1.0};
+    smp_spts a = sessions(&NATURAL, (smp_sample_in){.w_mm = 70, .h_mm = 50, .seed = 4, .threads = 1}, 120, share, 2, NULL);
+    smp_spts b = sessions(&NATURAL, (smp_sample_in){.w_mm = 70, .h_mm = 50, .seed = 4, .threads = 3}, 120, share, 2, NULL);
+    smp_spts c = sessions(&NATURAL, (smp_sample_in){.w_mm = 70, .h_mm = 50, .seed = 5, .threads = 3}, 120, share, 2, NULL);
+    assert_true(same(&a, &b));
+    assert_false(same(&a, &c));
+    smp__spts_free(&a);
+    smp__spts_free(&b);
+    smp__spts_free(&c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_density_rho_pairs), cmocka_unit_test(test_maximal_is_the_sampler),
+        cmocka_unit_test(test_sessions),          cmocka_unit_test(test_ramp),
+        cmocka_unit_test(test_threads),
+    };
+    return cmocka_run_group_tests_name("pattern", tests, NULL, NULL);
+}
