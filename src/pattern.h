@@ -31,8 +31,8 @@ double smp__pattern_sample_density(const smp_pattern *pat, double density_cm2);
 /* One layer of the pattern: like smp__sample, except that in->density_cm2
  * is the density (dots/cm² at full coverage) the pattern reaches with this
  * layer, companions included, and in->existing may hold earlier layers'
- * final dots, companions included (their density must be in->density_cm2
- * scaled by the earlier layers' share). Samples at
+ * final dots, companions included (made by this function at no more than
+ * this density, as cumulative sessions are). Samples at
  * smp__pattern_sample_density with the earlier non-companion dots as
  * given dots, then applies smp__pattern_apply. rho >= 0.77 with no pairs
  * gives smp__sample's dots exactly. */
