@@ -31,8 +31,8 @@ double smp__pattern_sample_density(const smp_pattern *pat, double density_cm2);
 /* One layer of the pattern: like smp__sample, except that in->density_cm2
  * is the density (dots/cm² at full coverage) the pattern reaches with this
  * layer, companions included, and in->existing may hold earlier layers'
- * final dots, companions included (their density must be in->density_cm2
- * scaled by the earlier layers' share). Samples at
+ * final dots, companions included (made by this function at no more than
+ * this density, as cumulative sessions are). Samples at
  * smp__pattern_sample_density with the earlier non-companion dots as
  * given dots, then applies smp__pattern_apply. rho >= 0.77 with no pairs
  * gives smp__sample's dots exactly. */
@@ -42,10 +42,10 @@ smp_status smp__pattern_sample(const smp_pattern *pat, const smp_sample_in *in, 
  * `sampled` (its density the one smp__pattern_sample_density gave for
  * density_cm2, its existing the earlier non-companion dots); existing
  * (n_existing) are all earlier final dots. In place: drops new dots closer
- * than their radius to an earlier companion, thins the rest so the
- * earlier and new non-companion dots together reach density_cm2 less the
- * companions' share (the keep rate comes from the counts of earlier and
- * sampled dots, so sessions stay on target), and appends companions.
+ * than their radius to an earlier companion, keeps each of the rest with
+ * the local rate that brings the earlier and new non-companion dots
+ * around it (within 3 radii) to the field's count for density_cm2 less
+ * the companions' share, and appends companions (see pattern.c).
  * Every decision is a hash of (seed, layer, the dot's position rounded to
  * 1/4096 mm), never of order or threads. Companions sit 0.2..0.5 mm from
  * their dot (narrower where the spacing is under 0.63 mm): farther than
