@@ -24,6 +24,7 @@
  * dots than the main area's practice: the old auto range. */
 #define FIXED_DOT_DENSITY_LO 40.0
 #define FIXED_DOT_DENSITY_HI 200.0
+#define FOLLICLES_MEANINGFUL 40.0 /* per cm²: half the main area's lowest practice */
 #define DARKER_PENALTY 5.0  /* a core darker than the reference: only as a last resort */
 
 void smp__layer_colour(const smp_shade *sh, const smp_optics *o, double load, double dilution, float lin[3])
@@ -154,7 +155,9 @@ void smp__match(const smp_match_in *in, smp_match *m)
 {
     memset(m, 0, sizeof *m);
     m->hair_dilution = hair_dilution(in);
-    double target = in->follicles_cm2 > 0 ? in->follicles_cm2 : DENSITY_DEFAULT;
+    /* Too few visible follicles (light or very short stubble) say nothing
+     * about the density to aim for. */
+    double target = in->follicles_cm2 >= FOLLICLES_MEANINGFUL ? in->follicles_cm2 : DENSITY_DEFAULT;
     target = fmin(fmax(target, DENSITY_LO), DENSITY_HI);
     trial best;
     search(in, m, target, &best);

@@ -152,7 +152,7 @@ static smp_status shine_key(const view *bv, const smp_shade *sh, const box *b, u
 
 /* Per row of the core's box: sums of after/before and counts, ordinary
  * (acc[0], n[0]) and shine (acc[1], n[1]). */
-static void darkening_rows(const view *bv, const view *av, const smp_shade *sh, const uint8_t *strands,
+static void darkening_rows(const view *bv, const view *av, const smp_shade *sh, const smp_skin_maps *skin,
                            const box *b, uint32_t key, double *acc, size_t *cnt, int nt)
 {
     const uint32_t rows = b->y1 - b->y0;
@@ -164,7 +164,7 @@ static void darkening_rows(const view *bv, const view *av, const smp_shade *sh, 
         for (uint32_t x = b->x0; x < b->x1; x++) {
             if (!sh->core[cell_of(&sh->grid, x, y)])
                 continue;
-            if (strands && strands[(size_t)y * bv->img->w + x] >= 128)
+            if (smp__strand_at(skin, x, y) >= 128)
                 continue;
             const float lb = lum_at(bv, x, y);
             if (!(lb > 0))
@@ -180,7 +180,7 @@ static void darkening_rows(const view *bv, const view *av, const smp_shade *sh, 
     }
 }
 
-static smp_status darkening(const view *bv, const view *av, const smp_shade *sh, const uint8_t *strands,
+static smp_status darkening(const view *bv, const view *av, const smp_shade *sh, const smp_skin_maps *skin,
                             smp_realism *out, int nt, char *msg)
 {
     box b;
@@ -200,7 +200,7 @@ static smp_status darkening(const view *bv, const view *av, const smp_shade *sh,
         free(cnt);
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the darkening sums");
     }
-    darkening_rows(bv, av, sh, strands, &b, key, acc, cnt, nt);
+    darkening_rows(bv, av, sh, skin, &b, key, acc, cnt, nt);
     double s[2] = {0, 0};
     size_t c[2] = {0, 0};
     for (size_t r = 0; r < rows; r++)
@@ -396,20 +396,20 @@ static smp_status contrast(const view *v, const smp_shade *sh, const uint8_t *se
 
 /* ---- strands ---- */
 
-static void strand_diff(const view *bv, const view *av, const smp_shade *sh, const uint8_t *strands,
+static void strand_diff(const view *bv, const view *av, const smp_shade *sh, const smp_skin_maps *skin,
                         smp_realism *out)
 {
     box b;
     out->strand_max_diff = NAN;
     out->strand_px = 0;
-    if (!strands)
+    if (!skin || !skin->strands)
         return;
     int best = 0;
     if (cells_box(&sh->grid, NULL, &b))
         for (uint32_t y = b.y0; y < b.y1; y++)
             for (uint32_t x = b.x0; x < b.x1; x++) {
                 const size_t i = (size_t)y * bv->img->w + x;
-                if (strands[i] < 128 || !sh->grid.c[cell_of(&sh->grid, x, y)])
+                if (smp__strand_at(skin, x, y) < 128 || !sh->grid.c[cell_of(&sh->grid, x, y)])
                     continue;
                 const uint8_t *p = bv->img->px + i * (size_t)bv->img->ch, *q = av->img->px + i * (size_t)av->img->ch;
                 for (int c = 0; c < 3; c++) {
@@ -422,7 +422,7 @@ static void strand_diff(const view *bv, const view *av, const smp_shade *sh, con
 }
 
 smp_status smp__measure_realism(const smp_image *before, const smp_image *after, const smp_shade *sh,
-                                double px_per_mm, const uint8_t *strands, smp_realism *out, int threads,
+                                double px_per_mm, const smp_skin_maps *skin, smp_realism *out, int threads,
                                 char *msg)
 {
     if (!before || !after || !sh || !out || !before->px || !after->px || !sh->grid.c || !(px_per_mm > 0))
@@ -437,7 +437,7 @@ smp_status smp__measure_realism(const smp_image *before, const smp_image *after,
     const view bv = view_of(before, lin), av = view_of(after, lin);
     smp_realism r;
     memset(&r, 0, sizeof r);
-    smp_status st = darkening(&bv, &av, sh, strands, &r, nt, msg);
+    smp_status st = darkening(&bv, &av, sh, skin, &r, nt, msg);
     double cb[2], ca[2];
     if (st == SMP_OK)
         st = contrast(&bv, sh, sh->core, NULL, px_per_mm, nt, cb, msg);
@@ -449,7 +449,7 @@ smp_status smp__measure_realism(const smp_image *before, const smp_image *after,
     r.contrast_core_after = ca[0];
     r.contrast_reference = ca[1];
     r.contrast_ratio = ca[0] / ca[1]; /* NAN when either is */
-    strand_diff(&bv, &av, sh, strands, &r);
+    strand_diff(&bv, &av, sh, skin, &r);
     *out = r;
     return SMP_OK;
 }

@@ -3,6 +3,7 @@
 #ifndef SMP_REALISM_H
 #define SMP_REALISM_H
 
+#include "render.h"
 #include "stages.h"
 
 typedef struct smp_realism {
@@ -17,11 +18,11 @@ typedef struct smp_realism {
 
 /* before/after: same-size images (any channel count 1-4: the RGB view, grey
  * standing for all three channels, alpha ignored); sh: the shade analysis of
- * the before image (its grid, core, accept) at px_per_mm; strands: NULL or a
- * photo-sized map, one byte a pixel, >= 128 = hair strand. threads: 0 =
+ * the before image (its grid, core, accept) at px_per_mm; skin: NULL or the
+ * skin maps, whose strands >= 128 are hair strands. threads: 0 =
  * OpenMP's default; the figures are identical for any count. */
 smp_status smp__measure_realism(const smp_image *before, const smp_image *after, const smp_shade *sh,
-                                double px_per_mm, const uint8_t *strands, smp_realism *out, int threads,
+                                double px_per_mm, const smp_skin_maps *skin, smp_realism *out, int threads,
                                 char *msg);
 
 #endif

@@ -13,6 +13,15 @@ typedef struct smp_skin_maps {
     uint32_t box[4];
 } smp_skin_maps;
 
+/* The strand map's value at photo pixel (x, y); 0 outside it or without one. */
+static inline int smp__strand_at(const smp_skin_maps *m, uint32_t x, uint32_t y)
+{
+    if (!m || !m->strands || x < m->box[0] || y < m->box[1] || x - m->box[0] >= m->box[2] ||
+        y - m->box[1] >= m->box[3])
+        return 0;
+    return m->strands[(size_t)(y - m->box[1]) * m->box[2] + (x - m->box[0])];
+}
+
 /* Draws dots (mm, at px_per_mm) into an RGB image: each pixel's diffuse
  * light is multiplied by exp(-optical depth) (see optics.h), its shine and
  * the strands over it kept; pixels no dot reaches keep their bytes. od[k] is

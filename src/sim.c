@@ -1,6 +1,11 @@
 /* The pipeline, one entry point: mask -> coverage -> dots -> after image. */
+#include "follicles.h"
 #include "match.h"
+#include "pattern.h"
+#include "realism.h"
 #include "render.h"
+#include "shine.h"
+#include "strands.h"
 #include "rng.h"
 #include "stages.h"
 
@@ -15,6 +20,10 @@
 /* Without a core to measure: light skin (sRGB e0b6a0) and a mid dilution. */
 static const float DEFAULT_SKIN_LIN[3] = {0.7454f, 0.4678f, 0.3515f};
 #define DEFAULT_DILUTION 0.3
+/* Share of dots in close pairs (SMP-FACTS: 10-20 %). */
+#define PAIR_SHARE 0.15
+/* Dots' halos reach about 1 mm past the treated area's cells. */
+#define SKIN_MARGIN_MM 1.5
 
 smp_result *smp_result_new(void) { return calloc(1, sizeof(smp_result)); }
 
@@ -184,15 +193,20 @@ static smp_status sample_layers(smp_result *res, const smp_params *p, smp_sample
 {
     smp_spts all = {0};
     smp_status st = SMP_OK;
+    /* Practitioners randomise: a less regular set than a maximal one, with
+     * close pairs like follicular units; a maximal set (0.77) has none. */
+    const smp_pattern pat = {p->regularity, p->regularity >= SMP_PATTERN_MAXIMAL_RHO ? 0 : PAIR_SHARE};
     for (int k = 0; k < p->n_layers && st == SMP_OK; k++) {
         smp_spts layer;
         in.density_cm2 = density * p->layers[k] / 100.0;
         in.layer = (uint8_t)(k + 1);
         in.existing = all.p;
         in.n_existing = all.n;
-        st = smp__sample(&in, &layer, res->msg);
+        st = smp__pattern_sample(&pat, &in, &layer, res->msg);
         if (st != SMP_OK)
             break;
+        for (size_t i = 0; i < layer.n; i++)
+            res->report.pairs += smp__is_companion(&layer.p[i]);
         smp_spt *grown = realloc(all.p, (all.n + layer.n + 1) * sizeof *grown);
         if (!grown) {
             smp__spts_free(&layer);
@@ -259,22 +273,130 @@ static smp_status side_coverage(run *r, const smp_image *img, const char *what, 
     return st;
 }
 
-/* The photo's shine and hair strands over the treated area's box. */
-static smp_status skin_maps(run *r)
+/* The treated area's box in photo pixels, with a margin for the halos;
+ * false when nothing is treated. */
+static bool treated_box(const run *r, uint32_t box[4])
 {
-    (void)r;
-    return SMP_OK;
+    double mm[4];
+    if (!smp__coverage_extent(&r->cov, r->ppm, mm))
+        return false;
+    const double m = SKIN_MARGIN_MM;
+    const double x0 = fmax(0, (mm[0] - m) * r->ppm), y0 = fmax(0, (mm[1] - m) * r->ppm);
+    const double x1 = fmin(r->photo->w, ceil((mm[2] + m) * r->ppm)), y1 = fmin(r->photo->h, ceil((mm[3] + m) * r->ppm));
+    if (!(x1 > x0 && y1 > y0))
+        return false;
+    box[0] = (uint32_t)x0;
+    box[1] = (uint32_t)y0;
+    box[2] = (uint32_t)x1 - box[0];
+    box[3] = (uint32_t)y1 - box[1];
+    return box[2] > 0 && box[3] > 0;
 }
 
+/* The skin's chromaticity over the treated area (coverage > 0). */
+static smp_status treated_chroma(run *r, const uint32_t box[4], float chroma[3])
+{
+    smp_result *res = r->res;
+    uint8_t *sel = malloc((size_t)box[2] * box[3]);
+    if (!sel)
+        return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the skin selection");
+    for (uint32_t y = 0; y < box[3]; y++)
+        for (uint32_t x = 0; x < box[2]; x++)
+            sel[(size_t)y * box[2] + x] = smp__coverage_at(&r->cov, box[0] + x + 0.5, box[1] + y + 0.5) > 0;
+    char why[SMP_MSG_LEN];
+    smp_status st = smp__diffuse_chroma(res->after, box, sel, chroma, why);
+    free(sel);
+    return st;
+}
+
+/* The core's mean shine (linear) and strand weight, for the prediction. */
+static void core_skin_means(run *r)
+{
+    const smp_result *res = r->res;
+    const smp_coverage *g = &r->sh.grid;
+    const uint32_t *box = res->skin_box;
+    double shine = 0, strand = 0;
+    size_t n = 0;
+    for (uint32_t y = 0; r->sh.core && y < box[3]; y++)
+        for (uint32_t x = 0; x < box[2]; x++) {
+            const uint32_t px = box[0] + x, py = box[1] + y;
+            if (!r->sh.core[(size_t)(py / g->cell) * g->gw + px / g->cell])
+                continue;
+            const size_t i = (size_t)y * box[2] + x;
+            shine += res->specular ? res->specular[i] / 65535.0 : 0;
+            strand += res->strands[i] / 255.0;
+            n++;
+        }
+    r->shine_lin = n ? shine / (double)n : 0;
+    r->strand_share = n ? strand / (double)n : 0;
+}
+
+/* What of the photo lies over the pigment, over the treated area's box:
+ * its shine and its hair strands. */
+static smp_status skin_maps(run *r)
+{
+    smp_result *res = r->res;
+    uint32_t *box = res->skin_box;
+    if (!treated_box(r, box))
+        return SMP_OK;
+    size_t n;
+    if (!smp__mul(box[2], box[3], &n) || !(res->strands = malloc(n)))
+        return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the strand map");
+    smp_status st = smp__strand_map(res->after, box, r->ppm, res->strands, r->p->threads, res->msg);
+    /* Shine needs colour: a grey photo, or one with no skin in the treated
+     * area, has none to separate (the chroma says why; not an error). */
+    if (st == SMP_OK && r->photo->ch >= 3 && treated_chroma(r, box, res->chroma) == SMP_OK) {
+        if (!(res->specular = malloc(n * sizeof *res->specular)))
+            return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the shine map");
+        st = smp__specular_map(res->after, box, res->chroma, res->specular, r->p->threads, res->msg);
+    }
+    if (st == SMP_OK)
+        core_skin_means(r);
+    return st;
+}
+
+/* The client's stubble in the reference: what the dots should resemble. */
 static smp_status measure_follicles(run *r)
 {
-    (void)r;
+    smp_report *rep = &r->res->report;
+    if (!r->sh.have_reference)
+        return SMP_OK;
+    smp_follicles f;
+    const smp_coverage *g = &r->sh.grid;
+    smp_status st = smp__measure_follicles(r->res->after, r->sh.accept, g->gw, g->gh, g->cell, r->ppm, &f,
+                                           r->p->threads, r->res->msg);
+    if (st != SMP_OK)
+        return st;
+    rep->have_follicles = 1;
+    rep->follicles_resolved = f.resolved;
+    rep->follicles_cm2 = f.per_cm2;
+    rep->follicle_mm = f.diameter_mm;
+    rep->follicle_contrast = f.contrast;
     return SMP_OK;
 }
 
 static smp_status measure_realism(run *r)
 {
-    (void)r;
+    smp_result *res = r->res;
+    smp_report *rep = &res->report;
+    if (!r->sh.core_cells)
+        return SMP_OK;
+    const smp_skin_maps maps = {res->specular, res->strands,
+                                {res->skin_box[0], res->skin_box[1], res->skin_box[2], res->skin_box[3]}};
+    smp_realism m;
+    smp_status st = smp__measure_realism(r->photo, res->after, &r->sh, r->ppm, res->strands ? &maps : NULL, &m,
+                                         r->p->threads, res->msg);
+    if (st != SMP_OK)
+        return st;
+    rep->have_realism = 1;
+    rep->core_darkening = m.core_darkening;
+    rep->shine_darkening = m.shine_darkening;
+    rep->shine_px = m.shine_px;
+    rep->contrast_before = m.contrast_core_before;
+    rep->contrast_after = m.contrast_core_after;
+    rep->contrast_reference = m.contrast_reference;
+    rep->contrast_ratio = m.contrast_ratio;
+    rep->strand_max_diff = m.strand_max_diff;
+    rep->strand_px = m.strand_px;
     return SMP_OK;
 }
 
