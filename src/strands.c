@@ -53,6 +53,10 @@
  * at 3-5 px/mm about 0.15 C. */
 #define T0 0.05f
 #define T1 0.12f
+/* Coherence: the response is averaged over +-COH_MM along the line (at
+ * least COH_MIN_PX): straight strands keep it, short skin creases lose it. */
+#define COH_MM 0.5
+#define COH_MIN_PX 2
 
 typedef struct scale {
     float sigma;
@@ -64,22 +68,27 @@ typedef struct ctx {
     const smp_image *img;
     float to_lin[256];
     int x0, y0, w, h; /* box */
-    int rw;           /* response columns (w + 2) rounded up to VEC: the row stride */
+    int pad;          /* response pixels beyond the box on each side: L + 2 */
+    int L;            /* half-length of the coherence average, px */
+    int rw;           /* response columns (w + 2 pad) rounded up to VEC: the row stride */
     int m, rm;        /* reach of the lum band beyond the response; mean radius */
     int ns;
     scale sc[MAX_SCALES];
     uint8_t *out;
 } ctx;
 
-/* One thread's buffers. Response coordinates (rw = w + 2 columns, from
- * x0 - 1) cover the band and one pixel around it for the dilation; lum
- * covers them plus m on every side. */
+/* One thread's buffers. Response coordinates (from x0 - pad, ya - pad)
+ * cover the band and pad pixels around it: 1 for the dilation, L for the
+ * coherence average, 1 for the maximum before it; lum covers them plus m
+ * on every side. */
 typedef struct work {
     float *lum;          /* lr x lw */
     float *g, *gx, *gxx; /* lr x rw: rows filtered by G, G', G'' */
-    float *mean;         /* (BAND + 2) x rw */
+    float *mean;         /* rh x rw */
     float *line;         /* 5 x rw: the column pass of one row */
-    uint8_t *resp;       /* (BAND + 2) x rw */
+    float *r, *tx, *ty;  /* rh x rw: best contrast, line direction there */
+    float *rmax;         /* rh x rw: 3x3 maximum of r */
+    uint8_t *resp;       /* (BAND + 2) x (w + 2): the coherent map, before dilation */
 } work;
 
 static int thread_id(void)
@@ -125,10 +134,10 @@ static void kernels_make(scale *s, float *k)
 }
 
 /* Fills lum with the band's rows [ry0 - m, ry0 + rh + m) and columns
- * [x0 - 1 - m, x0 - 1 + rw + m), the image's edge replicated. */
+ * [x0 - pad - m, x0 - pad + rw + m), the image's edge replicated. */
 static void band_lum(const ctx *c, work *wk, int ry0, int rh)
 {
-    const int lw = c->rw + 2 * c->m, lr = rh + 2 * c->m, xs = c->x0 - 1 - c->m;
+    const int lw = c->rw + 2 * c->m, lr = rh + 2 * c->m, xs = c->x0 - c->pad - c->m;
     const int W = (int)c->img->w, H = (int)c->img->h;
     const int j0 = -xs > 0 ? -xs : 0, j1 = W - xs < lw ? W - xs : lw; /* [j0, j1) on the image */
     for (int i = 0; i < lr; i++) {
@@ -211,12 +220,13 @@ static void band_rows(const ctx *c, work *wk, const scale *s, int rh)
     }
 }
 
-/* The ridge contrast of one pixel at one scale (see the top of the file);
- * 0 when it cannot reach T0, cheaply decided for flat skin first. */
-static inline float ridge(float s1, float lxx, float lyy, float lxy, float lx, float ly, float mean)
+/* The ridge contrast of one pixel at one scale (see the top of the file),
+ * and the line's direction (the eigenvector of l2) in *tx, *ty; 0 when it
+ * cannot reach T0, cheaply decided for flat skin first. */
+static inline float ridge(float s1, const float l[5], float mean, float *tx, float *ty)
 {
     const float s2 = s1 * s1;
-    const float hxx = s2 * lxx, hyy = s2 * lyy, hxy = s2 * lxy;
+    const float hxx = s2 * l[0], hyy = s2 * l[1], hxy = s2 * l[2];
     const float df = hxx - hyy;
     /* l1 <= (hxx + hyy + |df|) / 2 + |hxy| */
     if (0.5f * (hxx + hyy + fabsf(df)) + fabsf(hxy) < T0 * (mean + MEAN_FLOOR))
@@ -226,7 +236,16 @@ static inline float ridge(float s1, float lxx, float lyy, float lxy, float lx, f
     float q = l2 / (BETA * l1);
     q *= q;
     const float a = 1.0f / (1.0f + q * q);
-    return (l1 * a - KG * s1 * sqrtf(lx * lx + ly * ly)) / (mean + MEAN_FLOOR);
+    const float v = (l1 * a - KG * s1 * sqrtf(l[3] * l[3] + l[4] * l[4])) / (mean + MEAN_FLOOR);
+    if (!(v > 0.0f))
+        return 0.0f;
+    float ux = hxy, uy = l2 - hxx, wx = l2 - hyy, wy = hxy;
+    if (wx * wx + wy * wy > ux * ux + uy * uy)
+        ux = wx, uy = wy;
+    const float n2 = ux * ux + uy * uy, inv = n2 > 0.0f ? 1.0f / sqrtf(n2) : 0.0f;
+    *tx = n2 > 0.0f ? ux * inv : 1.0f;
+    *ty = uy * inv;
+    return v;
 }
 
 static inline uint8_t to_byte(float v)
@@ -270,40 +289,84 @@ static void band_cols_row(const ctx *c, work *wk, const scale *s, int y)
     }
 }
 
-/* resp keeps, at each pixel of response row y, the strongest scale. */
+/* r, tx, ty keep, at each pixel of response row y, the strongest scale. */
 static void band_resp_row(const ctx *c, work *wk, const scale *s, int y)
 {
     const int rw = c->rw;
-    const float *lxx = wk->line, *lyy = lxx + rw, *lxy = lyy + rw, *lx = lxy + rw, *ly = lx + rw;
-    const float *mean = wk->mean + (size_t)y * rw;
-    uint8_t *resp = wk->resp + (size_t)y * rw;
-    for (int j = 0; j < c->w + 2; j++) {
-        uint8_t v = to_byte(ridge(s->sigma, lxx[j], lyy[j], lxy[j], lx[j], ly[j], mean[j]));
-        resp[j] = v > resp[j] ? v : resp[j];
+    const size_t o = (size_t)y * rw;
+    for (int j = 0; j < c->w + 2 * c->pad; j++) {
+        const float l[5] = {wk->line[j], wk->line[rw + j], wk->line[2 * rw + j], wk->line[3 * rw + j],
+                            wk->line[4 * rw + j]};
+        float tx = 0, ty = 0, v = ridge(s->sigma, l, wk->mean[o + j], &tx, &ty);
+        if (v > wk->r[o + j]) {
+            wk->r[o + j] = v;
+            wk->tx[o + j] = tx;
+            wk->ty[o + j] = ty;
+        }
     }
 }
 
-/* Zeroes response pixels off the image: they must not dilate into it. */
+/* Zeroes responses off the image: they must not reach into it. */
 static void band_clip(const ctx *c, work *wk, int ry0, int rh)
 {
-    const int rw = c->rw, W = (int)c->img->w, H = (int)c->img->h;
+    const int rw = c->rw, W = (int)c->img->w, H = (int)c->img->h, xs = c->x0 - c->pad;
+    const int j0 = -xs > 0 ? -xs : 0, j1 = W - xs < rw ? W - xs : rw;
     for (int y = 0; y < rh; y++) {
-        uint8_t *resp = wk->resp + (size_t)y * rw;
+        float *r = wk->r + (size_t)y * rw;
         if (ry0 + y < 0 || ry0 + y >= H) {
-            memset(resp, 0, (size_t)rw);
+            memset(r, 0, (size_t)rw * sizeof *r);
             continue;
         }
-        if (c->x0 == 0)
-            resp[0] = 0;
-        if (c->x0 + c->w == W)
-            resp[c->w + 1] = 0;
+        for (int j = 0; j < j0; j++)
+            r[j] = 0;
+        for (int j = j1; j < rw; j++)
+            r[j] = 0;
     }
+}
+
+/* rmax = the 3x3 maximum of r, inside its one-pixel border: a thin line's
+ * ridge is at most a pixel wide, and samples along it must not miss it. */
+static void band_max(const ctx *c, work *wk, int rh)
+{
+    const int rw = c->rw, cols = c->w + 2 * c->pad;
+    for (int y = 1; y < rh - 1; y++)
+        for (int j = 1; j < cols - 1; j++) {
+            float v = 0;
+            for (int dy = -1; dy <= 1; dy++) {
+                const float *p = wk->r + (size_t)(y + dy) * rw + j;
+                v = p[-1] > v ? p[-1] : v;
+                v = p[0] > v ? p[0] : v;
+                v = p[1] > v ? p[1] : v;
+            }
+            wk->rmax[(size_t)y * rw + j] = v;
+        }
+}
+
+/* The coherent map: where a pixel has a ridge, the mean of rmax over 2L + 1
+ * samples along its direction. A strand runs straight on for well over L;
+ * skin texture (creases between highlights, pores, JPEG blocks) does not. */
+static void band_coherence(const ctx *c, work *wk, int n)
+{
+    const int rw = c->rw, L = c->L, o = c->pad - 1;
+    const float inv = 1.0f / (float)(2 * L + 1);
+    for (int y = 0; y < n + 2; y++)
+        for (int x = 0; x < c->w + 2; x++) {
+            const size_t p = (size_t)(y + o) * rw + (size_t)(x + o);
+            float sum = 0;
+            if (wk->r[p] > 0.0f)
+                for (int k = -L; k <= L; k++) {
+                    const int dx = (int)floorf((float)k * wk->tx[p] + 0.5f);
+                    const int dy = (int)floorf((float)k * wk->ty[p] + 0.5f);
+                    sum += wk->rmax[(ptrdiff_t)p + (ptrdiff_t)dy * rw + dx];
+                }
+            wk->resp[(size_t)y * (c->w + 2) + x] = to_byte(sum * inv);
+        }
 }
 
 /* out's rows [ya, ya + n) (image rows) = the 3x3 maximum of resp. */
 static void band_dilate(const ctx *c, const work *wk, int ya, int n)
 {
-    const int rw = c->rw;
+    const int rw = c->w + 2;
     for (int y = 0; y < n; y++) {
         uint8_t *dst = c->out + (size_t)(ya - c->y0 + y) * c->w;
         for (int x = 0; x < c->w; x++) {
@@ -322,10 +385,11 @@ static void band_dilate(const ctx *c, const work *wk, int ya, int n)
 static void do_band(const ctx *c, work *wk, int b)
 {
     const int ya = c->y0 + b * BAND, n = c->y0 + c->h - ya < BAND ? c->y0 + c->h - ya : BAND;
-    const int ry0 = ya - 1, rh = n + 2;
+    const int ry0 = ya - c->pad, rh = n + 2 * c->pad;
     band_lum(c, wk, ry0, rh);
     band_mean(c, wk, rh);
-    memset(wk->resp, 0, (size_t)rh * c->rw);
+    memset(wk->r, 0, (size_t)rh * c->rw * sizeof *wk->r);
+    memset(wk->rmax, 0, (size_t)rh * c->rw * sizeof *wk->rmax);
     for (int k = 0; k < c->ns; k++) {
         band_rows(c, wk, &c->sc[k], rh);
         for (int y = 0; y < rh; y++) {
@@ -334,6 +398,8 @@ static void do_band(const ctx *c, work *wk, int b)
         }
     }
     band_clip(c, wk, ry0, rh);
+    band_max(c, wk, rh);
+    band_coherence(c, wk, n);
     band_dilate(c, wk, ya, n);
 }
 
@@ -356,6 +422,9 @@ static void scales_make(ctx *c, double ppm, float *kbuf)
     }
     c->rm = (int)ceil(MEAN_K * hi);
     c->m = c->rm > c->m ? c->rm : c->m;
+    c->L = (int)lround(COH_MM * ppm);
+    c->L = c->L < COH_MIN_PX ? COH_MIN_PX : c->L;
+    c->pad = c->L + 2;
 }
 
 static void work_free(work *ws, int n)
@@ -370,19 +439,25 @@ static void work_free(work *ws, int n)
 /* n workspaces for bands of the box's width; NULL when out of memory. */
 static work *work_alloc(const ctx *c, int n)
 {
-    const size_t rw = (size_t)c->rw, lw = rw + 2 * (size_t)c->m, lr = BAND + 2 + 2 * (size_t)c->m;
-    size_t a, b, d, e, floats, bytes;
-    if (!smp__mul(lr, lw, &a) || !smp__mul(3 * lr, rw, &b) || !smp__mul(BAND + 2, rw, &d) ||
-        !smp__mul(5, rw, &e) || (floats = a + b + d + e) < a || !smp__mul(floats, sizeof(float), &bytes))
+    const size_t rw = (size_t)c->rw, lw = rw + 2 * (size_t)c->m, rh = BAND + 2 * (size_t)c->pad,
+                 lr = rh + 2 * (size_t)c->m;
+    size_t a, b, d, e, floats, bytes, r8;
+    if (!smp__mul(lr, lw, &a) || !smp__mul(3 * lr, rw, &b) || !smp__mul(rh, rw, &d) || !smp__mul(5, rw, &e) ||
+        (floats = a + b + 5 * d + e) < a || !smp__mul(floats, sizeof(float), &bytes) ||
+        !smp__mul(BAND + 2, (size_t)c->w + 2, &r8))
         return NULL;
     work *ws = calloc((size_t)n, sizeof *ws);
     for (int i = 0; ws && i < n; i++) {
         float *f = malloc(bytes);
-        ws[i] = (work){f, f + a, f + a + lr * rw, f + a + 2 * lr * rw, f + a + b, f + a + b + d, malloc(d)};
+        ws[i] = (work){.lum = f, .resp = malloc(r8)};
         if (!f || !ws[i].resp) {
             work_free(ws, i + 1);
             return NULL;
         }
+        float *g = f + a, *m = g + b;
+        ws[i].g = g, ws[i].gx = g + lr * rw, ws[i].gxx = g + 2 * lr * rw;
+        ws[i].mean = m, ws[i].r = m + d, ws[i].tx = m + 2 * d, ws[i].ty = m + 3 * d, ws[i].rmax = m + 4 * d;
+        ws[i].line = m + 5 * d;
     }
     return ws;
 }
@@ -418,7 +493,7 @@ smp_status smp__strand_map(const smp_image *rgb, const uint32_t box[4], double p
     if (!kbuf)
         return smp__fail(msg, SMP_ERR_NOMEM, "strand map: cannot allocate the kernels");
     scales_make(&c, px_per_mm, kbuf);
-    c.rw = (c.w + 2 + VEC - 1) / VEC * VEC;
+    c.rw = (c.w + 2 * c.pad + VEC - 1) / VEC * VEC;
     const int nb = (c.h + BAND - 1) / BAND;
     int nt = smp__threads(threads);
     nt = nt > nb ? nb : nt < 1 ? 1 : nt;
