@@ -33,9 +33,12 @@
 /* Below ~0.7 px a sampled Gaussian's derivatives are mostly aliasing; a
  * sub-pixel strand still shows as a blurred dark line at this scale. */
 #define SIGMA_MIN_PX 0.7
+/* Lenses, demosaicing and JPEG spread a strand over ~2-3 px whatever its
+ * width: the largest scale is never below this. */
+#define SIGMA_BLUR_PX 1.4
 #define SCALE_STEP 1.6 /* ratio of successive scales: a bar between two loses <= 6 % */
 #define MAX_SCALES 6
-#define BAND 64 /* output rows per work unit */
+#define BAND 128 /* output rows per work unit: the margins cost ~25 % more rows */
 #define VEC 8   /* columns per vectorised step; row strides are multiples of it */
 /* Anisotropy A(q) = 1 / (1 + (q / BETA)^4), q = l2 / l1: 0.94 at q = 0.2 (a
  * line, or a gently curved strand), 0.29 at 0.5, 0.025 for a round spot (q = 1). */
@@ -85,7 +88,6 @@ typedef struct work {
     float *lum;          /* lr x lw */
     float *g, *gx, *gxx; /* lr x rw: rows filtered by G, G', G'' */
     float *mean;         /* rh x rw */
-    float *line;         /* 5 x rw: the column pass of one row */
     float *r, *tx, *ty;  /* rh x rw: best contrast, line direction there */
     float *rmax;         /* rh x rw: 3x3 maximum of r */
     uint8_t *resp;       /* (BAND + 2) x (w + 2): the coherent map, before dilation */
@@ -221,16 +223,13 @@ static void band_rows(const ctx *c, work *wk, const scale *s, int rh)
 }
 
 /* The ridge contrast of one pixel at one scale (see the top of the file),
- * and the line's direction (the eigenvector of l2) in *tx, *ty; 0 when it
- * cannot reach T0, cheaply decided for flat skin first. */
+ * and the line's direction (the eigenvector of l2) in *tx, *ty. */
 static inline float ridge(float s1, const float l[5], float mean, float *tx, float *ty)
 {
     const float s2 = s1 * s1;
     const float hxx = s2 * l[0], hyy = s2 * l[1], hxy = s2 * l[2];
     const float df = hxx - hyy;
     /* l1 <= (hxx + hyy + |df|) / 2 + |hxy| */
-    if (0.5f * (hxx + hyy + fabsf(df)) + fabsf(hxy) < T0 * (mean + MEAN_FLOOR))
-        return 0.0f;
     const float d = sqrtf(df * df + 4.0f * hxy * hxy);
     const float l1 = 0.5f * (hxx + hyy + d), l2 = 0.5f * (hxx + hyy - d);
     float q = l2 / (BETA * l1);
@@ -255,16 +254,28 @@ static inline uint8_t to_byte(float v)
     return (uint8_t)(255.0f * u * u * (3.0f - 2.0f * u) + 0.5f);
 }
 
+/* r, tx, ty keep the strongest scale at pixel j of response row y. */
+static inline void keep_best(work *wk, const scale *s, size_t o, const float l[5])
+{
+    float tx = 0, ty = 0, v = ridge(s->sigma, l, wk->mean[o], &tx, &ty);
+    if (v > wk->r[o]) {
+        wk->r[o] = v;
+        wk->tx[o] = tx;
+        wk->ty[o] = ty;
+    }
+}
+
 /* The column pass of one scale and response row y: Lxx, Lyy, Lxy, Lx, Ly,
- * VEC columns at a time (vectorised). */
+ * VEC columns at a time (vectorised, as is a bound on l1 that rejects flat
+ * skin), then the ridge measure where that bound passes. */
 static void band_cols_row(const ctx *c, work *wk, const scale *s, int y)
 {
-    const int rw = c->rw, r = s->r;
-    float *restrict out = wk->line;
+    const int rw = c->rw, r = s->r, cols = c->w + 2 * c->pad;
     const size_t o = (size_t)(y + c->m) * rw;
     const float *restrict g = wk->g + o, *restrict gx = wk->gx + o, *restrict gxx = wk->gxx + o;
-    for (int j0 = 0; j0 < rw; j0 += VEC) {
-        float a[5][VEC];
+    const float *restrict mean = wk->mean + (size_t)y * rw, s2 = s->sigma * s->sigma;
+    for (int j0 = 0; j0 < cols; j0 += VEC) {
+        float a[5][VEC], pass[VEC];
         for (int k = 0; k < VEC; k++) {
             a[0][k] = s->k0[0] * gxx[j0 + k];
             a[1][k] = s->k2[0] * g[j0 + k];
@@ -283,26 +294,14 @@ static void band_cols_row(const ctx *c, work *wk, const scale *s, int y)
                 a[4][k] += c1 * (g[u + k] - g[v + k]);
             }
         }
-        for (int i = 0; i < 5; i++)
-            for (int k = 0; k < VEC; k++)
-                out[(size_t)i * rw + j0 + k] = a[i][k];
-    }
-}
-
-/* r, tx, ty keep, at each pixel of response row y, the strongest scale. */
-static void band_resp_row(const ctx *c, work *wk, const scale *s, int y)
-{
-    const int rw = c->rw;
-    const size_t o = (size_t)y * rw;
-    for (int j = 0; j < c->w + 2 * c->pad; j++) {
-        const float l[5] = {wk->line[j], wk->line[rw + j], wk->line[2 * rw + j], wk->line[3 * rw + j],
-                            wk->line[4 * rw + j]};
-        float tx = 0, ty = 0, v = ridge(s->sigma, l, wk->mean[o + j], &tx, &ty);
-        if (v > wk->r[o + j]) {
-            wk->r[o + j] = v;
-            wk->tx[o + j] = tx;
-            wk->ty[o + j] = ty;
-        }
+        /* l1 <= (hxx + hyy + |hxx - hyy|) / 2 + |hxy|, in units of s2 */
+        for (int k = 0; k < VEC; k++)
+            pass[k] = s2 * (0.5f * (a[0][k] + a[1][k] + fabsf(a[0][k] - a[1][k])) + fabsf(a[2][k])) -
+                      T0 * (mean[j0 + k] + MEAN_FLOOR);
+        for (int k = 0; k < VEC && j0 + k < cols; k++)
+            if (pass[k] >= 0.0f)
+                keep_best(wk, s, (size_t)y * rw + (size_t)(j0 + k),
+                          (const float[5]){a[0][k], a[1][k], a[2][k], a[3][k], a[4][k]});
     }
 }
 
@@ -392,10 +391,8 @@ static void do_band(const ctx *c, work *wk, int b)
     memset(wk->rmax, 0, (size_t)rh * c->rw * sizeof *wk->rmax);
     for (int k = 0; k < c->ns; k++) {
         band_rows(c, wk, &c->sc[k], rh);
-        for (int y = 0; y < rh; y++) {
+        for (int y = 0; y < rh; y++)
             band_cols_row(c, wk, &c->sc[k], y);
-            band_resp_row(c, wk, &c->sc[k], y);
-        }
     }
     band_clip(c, wk, ry0, rh);
     band_max(c, wk, rh);
@@ -407,7 +404,7 @@ static void do_band(const ctx *c, work *wk, int b)
  * least kernel_floats(c) floats). Sets the reaches m and rm. */
 static void scales_make(ctx *c, double ppm, float *kbuf)
 {
-    const double lo = fmax(HW_MIN_MM * ppm, SIGMA_MIN_PX), hi = fmax(HW_MAX_MM * ppm, SIGMA_MIN_PX);
+    const double lo = fmax(HW_MIN_MM * ppm, SIGMA_MIN_PX), hi = fmax(HW_MAX_MM * ppm, SIGMA_BLUR_PX);
     int ns = hi > lo * 1.05 ? 1 + (int)ceil(log(hi / lo) / log(SCALE_STEP)) : 1;
     ns = ns > MAX_SCALES ? MAX_SCALES : ns;
     c->ns = ns;
@@ -441,9 +438,9 @@ static work *work_alloc(const ctx *c, int n)
 {
     const size_t rw = (size_t)c->rw, lw = rw + 2 * (size_t)c->m, rh = BAND + 2 * (size_t)c->pad,
                  lr = rh + 2 * (size_t)c->m;
-    size_t a, b, d, e, floats, bytes, r8;
-    if (!smp__mul(lr, lw, &a) || !smp__mul(3 * lr, rw, &b) || !smp__mul(rh, rw, &d) || !smp__mul(5, rw, &e) ||
-        (floats = a + b + 5 * d + e) < a || !smp__mul(floats, sizeof(float), &bytes) ||
+    size_t a, b, d, floats, bytes, r8;
+    if (!smp__mul(lr, lw, &a) || !smp__mul(3 * lr, rw, &b) || !smp__mul(rh, rw, &d) ||
+        (floats = a + b + 5 * d) < a || !smp__mul(floats, sizeof(float), &bytes) ||
         !smp__mul(BAND + 2, (size_t)c->w + 2, &r8))
         return NULL;
     work *ws = calloc((size_t)n, sizeof *ws);
@@ -457,7 +454,6 @@ static work *work_alloc(const ctx *c, int n)
         float *g = f + a, *m = g + b;
         ws[i].g = g, ws[i].gx = g + lr * rw, ws[i].gxx = g + 2 * lr * rw;
         ws[i].mean = m, ws[i].r = m + d, ws[i].tx = m + 2 * d, ws[i].ty = m + 3 * d, ws[i].rmax = m + 4 * d;
-        ws[i].line = m + 5 * d;
     }
     return ws;
 }

@@ -183,7 +183,7 @@ static void test_separates_at_15_px_per_mm(void **state)
 static void test_separates_at_4_5_px_per_mm(void **state)
 {
     (void)state;
-    measure(4.5, 0.45, 0.15, 0.005);
+    measure(4.5, 0.60, 0.15, 0.005);
 }
 
 static void test_threads_do_not_change_bytes(void **state)
