@@ -39,7 +39,7 @@
 #define SCALE_STEP 1.6 /* ratio of successive scales: a bar between two loses <= 6 % */
 #define MAX_SCALES 6
 #define BAND 128 /* output rows per work unit: the margins cost ~25 % more rows */
-#define VEC 8   /* columns per vectorised step; row strides are multiples of it */
+#define VEC 4   /* columns per vectorised step; row strides are multiples of it */
 /* Anisotropy A(q) = 1 / (1 + (q / BETA)^4), q = l2 / l1: 0.94 at q = 0.2 (a
  * line, or a gently curved strand), 0.29 at 0.5, 0.025 for a round spot (q = 1). */
 #define BETA 0.4f
@@ -74,7 +74,7 @@ typedef struct ctx {
     int pad;          /* response pixels beyond the box on each side: L + 2 */
     int L;            /* half-length of the coherence average, px */
     int rw;           /* response columns (w + 2 pad) rounded up to VEC: the row stride */
-    int m, rm;        /* reach of the lum band beyond the response; mean radius */
+    int m, rm, rk;    /* reach of the lum band beyond the response; mean and kernel radii */
     int ns;
     scale sc[MAX_SCALES];
     uint8_t *out;
@@ -86,10 +86,11 @@ typedef struct ctx {
  * on every side. */
 typedef struct work {
     float *lum;          /* lr x lw */
-    float *g, *gx, *gxx; /* lr x rw: rows filtered by G, G', G'' */
+    size_t *rows;        /* 2 rk + 1 ring offsets */
+    float *ring;         /* 3 x (2 rk + 1) x rw: rows filtered by G, G', G''; or
+                            (2 rm + 1) x rw horizontal sums for the mean */
     float *mean;         /* rh x rw */
     float *r, *tx, *ty;  /* rh x rw: best contrast, line direction there */
-    float *rmax;         /* rh x rw: 3x3 maximum of r */
     uint8_t *resp;       /* (BAND + 2) x (w + 2): the coherent map, before dilation */
 } work;
 
@@ -156,68 +157,67 @@ static void band_lum(const ctx *c, work *wk, int ry0, int rh)
     }
 }
 
-/* mean = lum's box mean of radius rm at each response pixel (wk->g is
- * scratch for the horizontal sums). */
+/* mean = lum's box mean of radius rm at each response pixel. The
+ * horizontal sums of the last 2 rm + 1 rows live in a ring (wk->ring). */
 static void band_mean(const ctx *c, work *wk, int rh)
 {
-    const int rw = c->rw, lw = rw + 2 * c->m, lr = rh + 2 * c->m, rm = c->rm, off = c->m - rm;
-    for (int i = 0; i < lr; i++) {
-        const float *src = wk->lum + (size_t)i * lw + off;
-        float *dst = wk->g + (size_t)i * rw;
-        double s = 0;
-        for (int t = 0; t < 2 * rm + 1; t++)
-            s += src[t];
-        dst[0] = (float)s;
+    const int rw = c->rw, lw = rw + 2 * c->m, rm = c->rm, n = 2 * rm + 1;
+    const float inv = 1.0f / (float)(n * n);
+    for (int i = -rm; i < rh + rm; i++) {
+        const float *src = wk->lum + (size_t)(i + c->m) * lw + c->m - rm;
+        float *dst = wk->ring + (size_t)((i + rm) % n) * rw;
+        double sum = 0;
+        for (int t = 0; t < n; t++)
+            sum += src[t];
+        dst[0] = (float)sum;
         for (int j = 1; j < rw; j++) {
-            s += (double)src[j + 2 * rm] - src[j - 1];
-            dst[j] = (float)s;
+            sum += (double)src[j + 2 * rm] - src[j - 1];
+            dst[j] = (float)sum;
         }
-    }
-    const float inv = 1.0f / (float)((2 * rm + 1) * (2 * rm + 1));
-    for (int y = 0; y < rh; y++) {
-        float *restrict dst = wk->mean + (size_t)y * rw;
-        const float *src = wk->g + (size_t)(y + c->m - rm) * rw;
+        const int y = i - rm;
+        if (y < 0)
+            continue;
+        float *restrict out = wk->mean + (size_t)y * rw;
         for (int j0 = 0; j0 < rw; j0 += VEC) {
             float a[VEC] = {0};
-            for (int t = 0; t <= 2 * rm; t++)
+            for (int t = 0; t < n; t++) {
+                const float *restrict row = wk->ring + (size_t)t * rw + j0;
                 for (int k = 0; k < VEC; k++)
-                    a[k] += src[(size_t)t * rw + j0 + k];
+                    a[k] += row[k];
+            }
             for (int k = 0; k < VEC; k++)
-                dst[j0 + k] = a[k] * inv;
+                out[j0 + k] = a[k] * inv;
         }
     }
 }
 
-/* The row pass of one scale: g, gx, gxx = lum correlated along x with G,
- * G', G'' at the response columns, VEC columns at a time (vectorised). */
-static void band_rows(const ctx *c, work *wk, const scale *s, int rh)
+/* The row pass of one scale on one lum row: g, gx, gxx = src correlated
+ * along x with G, G', G'' at the response columns, VEC columns at a time
+ * (vectorised). */
+static void row_pass(const ctx *c, const scale *s, const float *restrict src, float *restrict g,
+                     float *restrict gx, float *restrict gxx)
 {
-    const int rw = c->rw, lw = rw + 2 * c->m, lr = rh + 2 * c->m, r = s->r;
-    for (int i = 0; i < lr; i++) {
-        const float *restrict src = wk->lum + (size_t)i * lw + c->m;
-        float *restrict g = wk->g + (size_t)i * rw, *restrict gx = wk->gx + (size_t)i * rw,
-                        *restrict gxx = wk->gxx + (size_t)i * rw;
-        for (int j0 = 0; j0 < rw; j0 += VEC) {
-            float a[VEC], b[VEC], d[VEC];
+    const int r = s->r;
+    for (int j0 = 0; j0 < c->rw; j0 += VEC) {
+        float a[VEC], b[VEC], d[VEC];
+        for (int k = 0; k < VEC; k++) {
+            a[k] = s->k0[0] * src[j0 + k];
+            b[k] = 0;
+            d[k] = s->k2[0] * src[j0 + k];
+        }
+        for (int t = 1; t <= r; t++) {
+            const float c0 = s->k0[t], c1 = s->k1[t], c2 = s->k2[t];
             for (int k = 0; k < VEC; k++) {
-                a[k] = s->k0[0] * src[j0 + k];
-                b[k] = 0;
-                d[k] = s->k2[0] * src[j0 + k];
+                const float p = src[j0 + k + t], q = src[j0 + k - t];
+                a[k] += c0 * (p + q);
+                b[k] += c1 * (p - q);
+                d[k] += c2 * (p + q);
             }
-            for (int t = 1; t <= r; t++) {
-                const float c0 = s->k0[t], c1 = s->k1[t], c2 = s->k2[t];
-                for (int k = 0; k < VEC; k++) {
-                    const float p = src[j0 + k + t], q = src[j0 + k - t];
-                    a[k] += c0 * (p + q);
-                    b[k] += c1 * (p - q);
-                    d[k] += c2 * (p + q);
-                }
-            }
-            for (int k = 0; k < VEC; k++) {
-                g[j0 + k] = a[k];
-                gx[j0 + k] = b[k];
-                gxx[j0 + k] = d[k];
-            }
+        }
+        for (int k = 0; k < VEC; k++) {
+            g[j0 + k] = a[k];
+            gx[j0 + k] = b[k];
+            gxx[j0 + k] = d[k];
         }
     }
 }
@@ -270,9 +270,13 @@ static inline void keep_best(work *wk, const scale *s, size_t o, const float l[5
  * skin), then the ridge measure where that bound passes. */
 static void band_cols_row(const ctx *c, work *wk, const scale *s, int y)
 {
-    const int rw = c->rw, r = s->r, cols = c->w + 2 * c->pad;
-    const size_t o = (size_t)(y + c->m) * rw;
-    const float *restrict g = wk->g + o, *restrict gx = wk->gx + o, *restrict gxx = wk->gxx + o;
+    const int rw = c->rw, r = s->r, n = 2 * r + 1, cols = c->w + 2 * c->pad;
+    const size_t plane = (size_t)n * rw;
+    size_t *row = wk->rows; /* ring offsets of rows y - r .. y + r */
+    for (int t = -r; t <= r; t++)
+        row[t + r] = (size_t)((y + t + r) % n) * rw;
+#define RING_ROW(q, dy) (wk->ring + (q) * plane + row[(dy) + r])
+    const float *restrict g = RING_ROW(0, 0), *restrict gx = RING_ROW(1, 0), *restrict gxx = RING_ROW(2, 0);
     const float *restrict mean = wk->mean + (size_t)y * rw, s2 = s->sigma * s->sigma;
     for (int j0 = 0; j0 < cols; j0 += VEC) {
         float a[5][VEC], pass[VEC];
@@ -284,14 +288,16 @@ static void band_cols_row(const ctx *c, work *wk, const scale *s, int y)
             a[4][k] = 0;
         }
         for (int t = 1; t <= r; t++) {
-            const ptrdiff_t u = (ptrdiff_t)t * rw + j0, v = j0 - (ptrdiff_t)t * rw;
+            const float *restrict gp = RING_ROW(0, t) + j0, *restrict gm = RING_ROW(0, -t) + j0;
+            const float *restrict xp = RING_ROW(1, t) + j0, *restrict xm = RING_ROW(1, -t) + j0;
+            const float *restrict hp = RING_ROW(2, t) + j0, *restrict hm = RING_ROW(2, -t) + j0;
             const float c0 = s->k0[t], c1 = s->k1[t], c2 = s->k2[t];
             for (int k = 0; k < VEC; k++) {
-                a[0][k] += c0 * (gxx[u + k] + gxx[v + k]);
-                a[1][k] += c2 * (g[u + k] + g[v + k]);
-                a[2][k] += c1 * (gx[u + k] - gx[v + k]);
-                a[3][k] += c0 * (gx[u + k] + gx[v + k]);
-                a[4][k] += c1 * (g[u + k] - g[v + k]);
+                a[0][k] += c0 * (hp[k] + hm[k]);
+                a[1][k] += c2 * (gp[k] + gm[k]);
+                a[2][k] += c1 * (xp[k] - xm[k]);
+                a[3][k] += c0 * (xp[k] + xm[k]);
+                a[4][k] += c1 * (gp[k] - gm[k]);
             }
         }
         /* l1 <= (hxx + hyy + |hxx - hyy|) / 2 + |hxy|, in units of s2 */
@@ -302,6 +308,22 @@ static void band_cols_row(const ctx *c, work *wk, const scale *s, int y)
             if (pass[k] >= 0.0f)
                 keep_best(wk, s, (size_t)y * rw + (size_t)(j0 + k),
                           (const float[5]){a[0][k], a[1][k], a[2][k], a[3][k], a[4][k]});
+    }
+#undef RING_ROW
+}
+
+/* One scale over the band: each lum row is filtered along x into a ring of
+ * 2r + 1 rows (kept in cache), then each response row down the columns. */
+static void band_scale(const ctx *c, work *wk, const scale *s, int rh)
+{
+    const int r = s->r, n = 2 * r + 1, rw = c->rw, lw = rw + 2 * c->m;
+    const size_t plane = (size_t)n * rw;
+    for (int i = -r; i < rh + r; i++) {
+        const size_t o = (size_t)((i + r) % n) * rw;
+        row_pass(c, s, wk->lum + (size_t)(i + c->m) * lw + c->m, wk->ring + o, wk->ring + plane + o,
+                 wk->ring + 2 * plane + o);
+        if (i - r >= 0)
+            band_cols_row(c, wk, s, i - r);
     }
 }
 
@@ -323,26 +345,22 @@ static void band_clip(const ctx *c, work *wk, int ry0, int rh)
     }
 }
 
-/* rmax = the 3x3 maximum of r, inside its one-pixel border: a thin line's
- * ridge is at most a pixel wide, and samples along it must not miss it. */
-static void band_max(const ctx *c, work *wk, int rh)
+/* The 3x3 maximum of r about p: a thin line's ridge is at most a pixel
+ * wide, and samples along it must not miss it. */
+static inline float max3x3(const float *r, size_t p, int rw)
 {
-    const int rw = c->rw, cols = c->w + 2 * c->pad;
-    for (int y = 1; y < rh - 1; y++)
-        for (int j = 1; j < cols - 1; j++) {
-            float v = 0;
-            for (int dy = -1; dy <= 1; dy++) {
-                const float *p = wk->r + (size_t)(y + dy) * rw + j;
-                v = p[-1] > v ? p[-1] : v;
-                v = p[0] > v ? p[0] : v;
-                v = p[1] > v ? p[1] : v;
-            }
-            wk->rmax[(size_t)y * rw + j] = v;
-        }
+    float v = 0;
+    for (int dy = -1; dy <= 1; dy++) {
+        const float *q = r + (ptrdiff_t)p + (ptrdiff_t)dy * rw;
+        v = q[-1] > v ? q[-1] : v;
+        v = q[0] > v ? q[0] : v;
+        v = q[1] > v ? q[1] : v;
+    }
+    return v;
 }
 
-/* The coherent map: where a pixel has a ridge, the mean of rmax over 2L + 1
- * samples along its direction. A strand runs straight on for well over L;
+/* The coherent map: where a pixel has a ridge, the mean of r over 2L + 1
+ * samples along its direction (each the 3x3 maximum of r). A strand runs straight on for well over L;
  * skin texture (creases between highlights, pores, JPEG blocks) does not. */
 static void band_coherence(const ctx *c, work *wk, int n)
 {
@@ -356,7 +374,7 @@ static void band_coherence(const ctx *c, work *wk, int n)
                 for (int k = -L; k <= L; k++) {
                     const int dx = (int)floorf((float)k * wk->tx[p] + 0.5f);
                     const int dy = (int)floorf((float)k * wk->ty[p] + 0.5f);
-                    sum += wk->rmax[(ptrdiff_t)p + (ptrdiff_t)dy * rw + dx];
+                    sum += max3x3(wk->r, (size_t)((ptrdiff_t)p + (ptrdiff_t)dy * rw + dx), rw);
                 }
             wk->resp[(size_t)y * (c->w + 2) + x] = to_byte(sum * inv);
         }
@@ -388,14 +406,9 @@ static void do_band(const ctx *c, work *wk, int b)
     band_lum(c, wk, ry0, rh);
     band_mean(c, wk, rh);
     memset(wk->r, 0, (size_t)rh * c->rw * sizeof *wk->r);
-    memset(wk->rmax, 0, (size_t)rh * c->rw * sizeof *wk->rmax);
-    for (int k = 0; k < c->ns; k++) {
-        band_rows(c, wk, &c->sc[k], rh);
-        for (int y = 0; y < rh; y++)
-            band_cols_row(c, wk, &c->sc[k], y);
-    }
+    for (int k = 0; k < c->ns; k++)
+        band_scale(c, wk, &c->sc[k], rh);
     band_clip(c, wk, ry0, rh);
-    band_max(c, wk, rh);
     band_coherence(c, wk, n);
     band_dilate(c, wk, ya, n);
 }
@@ -416,6 +429,7 @@ static void scales_make(ctx *c, double ppm, float *kbuf)
         kernels_make(s, kbuf);
         kbuf += 3 * (s->r + 1);
         c->m = s->r > c->m ? s->r : c->m;
+        c->rk = c->m;
     }
     c->rm = (int)ceil(MEAN_K * hi);
     c->m = c->rm > c->m ? c->rm : c->m;
@@ -429,6 +443,7 @@ static void work_free(work *ws, int n)
     for (int i = 0; ws && i < n; i++) {
         free(ws[i].lum);
         free(ws[i].resp);
+        free(ws[i].rows);
     }
     free(ws);
 }
@@ -437,23 +452,23 @@ static void work_free(work *ws, int n)
 static work *work_alloc(const ctx *c, int n)
 {
     const size_t rw = (size_t)c->rw, lw = rw + 2 * (size_t)c->m, rh = BAND + 2 * (size_t)c->pad,
-                 lr = rh + 2 * (size_t)c->m;
+                 lr = rh + 2 * (size_t)c->m, kr = 3 * (2 * (size_t)c->rk + 1), mr = 2 * (size_t)c->rm + 1;
     size_t a, b, d, floats, bytes, r8;
-    if (!smp__mul(lr, lw, &a) || !smp__mul(3 * lr, rw, &b) || !smp__mul(rh, rw, &d) ||
-        (floats = a + b + 5 * d) < a || !smp__mul(floats, sizeof(float), &bytes) ||
+    if (!smp__mul(lr, lw, &a) || !smp__mul(kr > mr ? kr : mr, rw, &b) || !smp__mul(rh, rw, &d) ||
+        (floats = a + b + 4 * d) < a || !smp__mul(floats, sizeof(float), &bytes) ||
         !smp__mul(BAND + 2, (size_t)c->w + 2, &r8))
         return NULL;
     work *ws = calloc((size_t)n, sizeof *ws);
     for (int i = 0; ws && i < n; i++) {
         float *f = malloc(bytes);
-        ws[i] = (work){.lum = f, .resp = malloc(r8)};
-        if (!f || !ws[i].resp) {
+        ws[i] = (work){.lum = f, .resp = malloc(r8), .rows = malloc((2 * (size_t)c->rk + 1) * sizeof(size_t))};
+        if (!f || !ws[i].resp || !ws[i].rows) {
             work_free(ws, i + 1);
             return NULL;
         }
-        float *g = f + a, *m = g + b;
-        ws[i].g = g, ws[i].gx = g + lr * rw, ws[i].gxx = g + 2 * lr * rw;
-        ws[i].mean = m, ws[i].r = m + d, ws[i].tx = m + 2 * d, ws[i].ty = m + 3 * d, ws[i].rmax = m + 4 * d;
+        float *m = f + a + b;
+        ws[i].ring = f + a;
+        ws[i].mean = m, ws[i].r = m + d, ws[i].tx = m + 2 * d, ws[i].ty = m + 3 * d;
     }
     return ws;
 }
