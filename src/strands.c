@@ -194,11 +194,11 @@ static void band_mean(const ctx *c, work *wk, int rh)
 /* The row pass of one scale on one lum row: g, gx, gxx = src correlated
  * along x with G, G', G'' at the response columns, VEC columns at a time
  * (vectorised). */
-static void row_pass(const ctx *c, const scale *s, const float *restrict src, float *restrict g,
+static void row_pass(const scale *s, int cols, const float *restrict src, float *restrict g,
                      float *restrict gx, float *restrict gxx)
 {
     const int r = s->r;
-    for (int j0 = 0; j0 < c->rw; j0 += VEC) {
+    for (int j0 = 0; j0 < cols; j0 += VEC) {
         float a[VEC], b[VEC], d[VEC];
         for (int k = 0; k < VEC; k++) {
             a[k] = s->k0[0] * src[j0 + k];
@@ -265,9 +265,25 @@ static inline void keep_best(work *wk, const scale *s, size_t o, const float l[5
     }
 }
 
-/* The column pass of one scale and response row y: Lxx, Lyy, Lxy, Lx, Ly,
- * VEC columns at a time (vectorised, as is a bound on l1 that rejects flat
- * skin), then the ridge measure where that bound passes. */
+/* Lx, Ly at column j of the response row whose ring offsets are row[]: the
+ * column pass of gx by G and of g by G', for the few pixels that need it. */
+static inline void gradient(const work *wk, const scale *s, const size_t *row, size_t plane, int j, float *lx,
+                            float *ly)
+{
+    const int r = s->r;
+    const float *g = wk->ring + j, *gx = wk->ring + plane + j;
+    float x = s->k0[0] * gx[row[r]], y = 0;
+    for (int t = 1; t <= r; t++) {
+        x += s->k0[t] * (gx[row[r + t]] + gx[row[r - t]]);
+        y += s->k1[t] * (g[row[r + t]] - g[row[r - t]]);
+    }
+    *lx = x;
+    *ly = y;
+}
+
+/* The column pass of one scale and response row y: Lxx, Lyy, Lxy, VEC
+ * columns at a time (vectorised, as is a bound on l1 that rejects flat
+ * skin), then the gradient and the ridge measure where that bound passes. */
 static void band_cols_row(const ctx *c, work *wk, const scale *s, int y)
 {
     const int rw = c->rw, r = s->r, n = 2 * r + 1, cols = c->w + 2 * c->pad;
@@ -276,16 +292,14 @@ static void band_cols_row(const ctx *c, work *wk, const scale *s, int y)
     for (int t = -r; t <= r; t++)
         row[t + r] = (size_t)((y + t + r) % n) * rw;
 #define RING_ROW(q, dy) (wk->ring + (q) * plane + row[(dy) + r])
-    const float *restrict g = RING_ROW(0, 0), *restrict gx = RING_ROW(1, 0), *restrict gxx = RING_ROW(2, 0);
+    const float *restrict g = RING_ROW(0, 0), *restrict gxx = RING_ROW(2, 0);
     const float *restrict mean = wk->mean + (size_t)y * rw, s2 = s->sigma * s->sigma;
     for (int j0 = 0; j0 < cols; j0 += VEC) {
-        float a[5][VEC], pass[VEC];
+        float a[3][VEC], pass[VEC];
         for (int k = 0; k < VEC; k++) {
             a[0][k] = s->k0[0] * gxx[j0 + k];
             a[1][k] = s->k2[0] * g[j0 + k];
             a[2][k] = 0;
-            a[3][k] = s->k0[0] * gx[j0 + k];
-            a[4][k] = 0;
         }
         for (int t = 1; t <= r; t++) {
             const float *restrict gp = RING_ROW(0, t) + j0, *restrict gm = RING_ROW(0, -t) + j0;
@@ -296,8 +310,6 @@ static void band_cols_row(const ctx *c, work *wk, const scale *s, int y)
                 a[0][k] += c0 * (hp[k] + hm[k]);
                 a[1][k] += c2 * (gp[k] + gm[k]);
                 a[2][k] += c1 * (xp[k] - xm[k]);
-                a[3][k] += c0 * (xp[k] + xm[k]);
-                a[4][k] += c1 * (gp[k] - gm[k]);
             }
         }
         /* l1 <= (hxx + hyy + |hxx - hyy|) / 2 + |hxy|, in units of s2 */
@@ -305,9 +317,11 @@ static void band_cols_row(const ctx *c, work *wk, const scale *s, int y)
             pass[k] = s2 * (0.5f * (a[0][k] + a[1][k] + fabsf(a[0][k] - a[1][k])) + fabsf(a[2][k])) -
                       T0 * (mean[j0 + k] + MEAN_FLOOR);
         for (int k = 0; k < VEC && j0 + k < cols; k++)
-            if (pass[k] >= 0.0f)
-                keep_best(wk, s, (size_t)y * rw + (size_t)(j0 + k),
-                          (const float[5]){a[0][k], a[1][k], a[2][k], a[3][k], a[4][k]});
+            if (pass[k] >= 0.0f) {
+                float lx, ly;
+                gradient(wk, s, row, plane, j0 + k, &lx, &ly);
+                keep_best(wk, s, (size_t)y * rw + (size_t)(j0 + k), (const float[5]){a[0][k], a[1][k], a[2][k], lx, ly});
+            }
     }
 #undef RING_ROW
 }
@@ -320,7 +334,7 @@ static void band_scale(const ctx *c, work *wk, const scale *s, int rh)
     const size_t plane = (size_t)n * rw;
     for (int i = -r; i < rh + r; i++) {
         const size_t o = (size_t)((i + r) % n) * rw;
-        row_pass(c, s, wk->lum + (size_t)(i + c->m) * lw + c->m, wk->ring + o, wk->ring + plane + o,
+        row_pass(s, rw, wk->lum + (size_t)(i + c->m) * lw + c->m, wk->ring + o, wk->ring + plane + o,
                  wk->ring + 2 * plane + o);
         if (i - r >= 0)
             band_cols_row(c, wk, s, i - r);
