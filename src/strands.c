@@ -9,8 +9,12 @@
  * sigma^2 L'' of a bar of half-width a peaks at sigma = a) the response is
  *     (l1 * A(l2 / l1) - KG * sigma |grad L|) / (local mean + MEAN_FLOOR)
  * with l1, l2 of sigma^2 H: a contrast, so it reads the same in dim and
- * bright light. The best scale wins, a soft threshold maps it to 0..255, and
- * a 3x3 dilation keeps the strand's anti-aliased edges.
+ * bright light. The best scale wins. Then coherence: where a pixel has a
+ * ridge, its score is the mean of the (3x3-maximum) contrast over +-0.5 mm
+ * along the ridge's direction, so a strand, which runs straight on, keeps
+ * it while short creases of glossy skin, pores and JPEG blocks lose most of
+ * it. A soft threshold maps that to 0..255, and a 3x3 dilation keeps the
+ * strand's anti-aliased edges.
  *
  * The box is processed in bands of rows; each band reads its rows plus the
  * filter's reach (replicating the image's edge, never the box's), so every
