@@ -233,9 +233,10 @@ static inline float ridge(float s1, const float l[5], float mean, float *tx, flo
     const float s2 = s1 * s1;
     const float hxx = s2 * l[0], hyy = s2 * l[1], hxy = s2 * l[2];
     const float df = hxx - hyy;
-    /* l1 <= (hxx + hyy + |df|) / 2 + |hxy| */
     const float d = sqrtf(df * df + 4.0f * hxy * hxy);
     const float l1 = 0.5f * (hxx + hyy + d), l2 = 0.5f * (hxx + hyy - d);
+    if (!(l1 > 0.0f))
+        return 0.0f;
     float q = l2 / (BETA * l1);
     q *= q;
     const float a = 1.0f / (1.0f + q * q);
