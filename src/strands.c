@@ -9,8 +9,12 @@
  * sigma^2 L'' of a bar of half-width a peaks at sigma = a) the response is
  *     (l1 * A(l2 / l1) - KG * sigma |grad L|) / (local mean + MEAN_FLOOR)
  * with l1, l2 of sigma^2 H: a contrast, so it reads the same in dim and
- * bright light. The best scale wins, a soft threshold maps it to 0..255, and
- * a 3x3 dilation keeps the strand's anti-aliased edges.
+ * bright light. The best scale wins. Then coherence: where a pixel has a
+ * ridge, its score is the mean of the (3x3-maximum) contrast over +-0.5 mm
+ * along the ridge's direction, so a strand, which runs straight on, keeps
+ * it while short creases of glossy skin, pores and JPEG blocks lose most of
+ * it. A soft threshold maps that to 0..255, and a 3x3 dilation keeps the
+ * strand's anti-aliased edges.
  *
  * The box is processed in bands of rows; each band reads its rows plus the
  * filter's reach (replicating the image's edge, never the box's), so every
@@ -33,10 +37,13 @@
 /* Below ~0.7 px a sampled Gaussian's derivatives are mostly aliasing; a
  * sub-pixel strand still shows as a blurred dark line at this scale. */
 #define SIGMA_MIN_PX 0.7
+/* Lenses, demosaicing and JPEG spread a strand over ~2-3 px whatever its
+ * width: the largest scale is never below this. */
+#define SIGMA_BLUR_PX 1.4
 #define SCALE_STEP 1.6 /* ratio of successive scales: a bar between two loses <= 6 % */
 #define MAX_SCALES 6
-#define BAND 64 /* output rows per work unit */
-#define VEC 8   /* columns per vectorised step; row strides are multiples of it */
+#define BAND 128 /* output rows per work unit: the margins cost ~25 % more rows */
+#define VEC 4   /* columns per vectorised step; row strides are multiples of it */
 /* Anisotropy A(q) = 1 / (1 + (q / BETA)^4), q = l2 / l1: 0.94 at q = 0.2 (a
  * line, or a gently curved strand), 0.29 at 0.5, 0.025 for a round spot (q = 1). */
 #define BETA 0.4f
@@ -53,6 +60,10 @@
  * at 3-5 px/mm about 0.15 C. */
 #define T0 0.05f
 #define T1 0.12f
+/* Coherence: the response is averaged over +-COH_MM along the line (at
+ * least COH_MIN_PX): straight strands keep it, short skin creases lose it. */
+#define COH_MM 0.5
+#define COH_MIN_PX 2
 
 typedef struct scale {
     float sigma;
@@ -64,22 +75,27 @@ typedef struct ctx {
     const smp_image *img;
     float to_lin[256];
     int x0, y0, w, h; /* box */
-    int rw;           /* response columns (w + 2) rounded up to VEC: the row stride */
-    int m, rm;        /* reach of the lum band beyond the response; mean radius */
+    int pad;          /* response pixels beyond the box on each side: L + 2 */
+    int L;            /* half-length of the coherence average, px */
+    int rw;           /* response columns (w + 2 pad) rounded up to VEC: the row stride */
+    int m, rm, rk;    /* reach of the lum band beyond the response; mean and kernel radii */
     int ns;
     scale sc[MAX_SCALES];
     uint8_t *out;
 } ctx;
 
-/* One thread's buffers. Response coordinates (rw = w + 2 columns, from
- * x0 - 1) cover the band and one pixel around it for the dilation; lum
- * covers them plus m on every side. */
+/* One thread's buffers. Response coordinates (from x0 - pad, ya - pad)
+ * cover the band and pad pixels around it: 1 for the dilation, L for the
+ * coherence average, 1 for the maximum before it; lum covers them plus m
+ * on every side. */
 typedef struct work {
     float *lum;          /* lr x lw */
-    float *g, *gx, *gxx; /* lr x rw: rows filtered by G, G', G'' */
-    float *mean;         /* (BAND + 2) x rw */
-    float *line;         /* 5 x rw: the column pass of one row */
-    uint8_t *resp;       /* (BAND + 2) x rw */
+    size_t *rows;        /* 2 rk + 1 ring offsets */
+    float *ring;         /* 3 x (2 rk + 1) x rw: rows filtered by G, G', G''; or
+                            (2 rm + 1) x rw horizontal sums for the mean */
+    float *mean;         /* rh x rw */
+    float *r, *tx, *ty;  /* rh x rw: best contrast, line direction there */
+    uint8_t *resp;       /* (BAND + 2) x (w + 2): the coherent map, before dilation */
 } work;
 
 static int thread_id(void)
@@ -125,10 +141,10 @@ static void kernels_make(scale *s, float *k)
 }
 
 /* Fills lum with the band's rows [ry0 - m, ry0 + rh + m) and columns
- * [x0 - 1 - m, x0 - 1 + rw + m), the image's edge replicated. */
+ * [x0 - pad - m, x0 - pad + rw + m), the image's edge replicated. */
 static void band_lum(const ctx *c, work *wk, int ry0, int rh)
 {
-    const int lw = c->rw + 2 * c->m, lr = rh + 2 * c->m, xs = c->x0 - 1 - c->m;
+    const int lw = c->rw + 2 * c->m, lr = rh + 2 * c->m, xs = c->x0 - c->pad - c->m;
     const int W = (int)c->img->w, H = (int)c->img->h;
     const int j0 = -xs > 0 ? -xs : 0, j1 = W - xs < lw ? W - xs : lw; /* [j0, j1) on the image */
     for (int i = 0; i < lr; i++) {
@@ -145,88 +161,95 @@ static void band_lum(const ctx *c, work *wk, int ry0, int rh)
     }
 }
 
-/* mean = lum's box mean of radius rm at each response pixel (wk->g is
- * scratch for the horizontal sums). */
+/* mean = lum's box mean of radius rm at each response pixel. The
+ * horizontal sums of the last 2 rm + 1 rows live in a ring (wk->ring). */
 static void band_mean(const ctx *c, work *wk, int rh)
 {
-    const int rw = c->rw, lw = rw + 2 * c->m, lr = rh + 2 * c->m, rm = c->rm, off = c->m - rm;
-    for (int i = 0; i < lr; i++) {
-        const float *src = wk->lum + (size_t)i * lw + off;
-        float *dst = wk->g + (size_t)i * rw;
-        double s = 0;
-        for (int t = 0; t < 2 * rm + 1; t++)
-            s += src[t];
-        dst[0] = (float)s;
+    const int rw = c->rw, lw = rw + 2 * c->m, rm = c->rm, n = 2 * rm + 1;
+    const float inv = 1.0f / (float)(n * n);
+    for (int i = -rm; i < rh + rm; i++) {
+        const float *src = wk->lum + (size_t)(i + c->m) * lw + c->m - rm;
+        float *dst = wk->ring + (size_t)((i + rm) % n) * rw;
+        double sum = 0;
+        for (int t = 0; t < n; t++)
+            sum += src[t];
+        dst[0] = (float)sum;
         for (int j = 1; j < rw; j++) {
-            s += (double)src[j + 2 * rm] - src[j - 1];
-            dst[j] = (float)s;
+            sum += (double)src[j + 2 * rm] - src[j - 1];
+            dst[j] = (float)sum;
         }
-    }
-    const float inv = 1.0f / (float)((2 * rm + 1) * (2 * rm + 1));
-    for (int y = 0; y < rh; y++) {
-        float *restrict dst = wk->mean + (size_t)y * rw;
-        const float *src = wk->g + (size_t)(y + c->m - rm) * rw;
+        const int y = i - rm;
+        if (y < 0)
+            continue;
+        float *restrict out = wk->mean + (size_t)y * rw;
         for (int j0 = 0; j0 < rw; j0 += VEC) {
             float a[VEC] = {0};
-            for (int t = 0; t <= 2 * rm; t++)
+            for (int t = 0; t < n; t++) {
+                const float *restrict row = wk->ring + (size_t)t * rw + j0;
                 for (int k = 0; k < VEC; k++)
-                    a[k] += src[(size_t)t * rw + j0 + k];
+                    a[k] += row[k];
+            }
             for (int k = 0; k < VEC; k++)
-                dst[j0 + k] = a[k] * inv;
+                out[j0 + k] = a[k] * inv;
         }
     }
 }
 
-/* The row pass of one scale: g, gx, gxx = lum correlated along x with G,
- * G', G'' at the response columns, VEC columns at a time (vectorised). */
-static void band_rows(const ctx *c, work *wk, const scale *s, int rh)
+/* The row pass of one scale on one lum row: g, gx, gxx = src correlated
+ * along x with G, G', G'' at the response columns, VEC columns at a time
+ * (vectorised). */
+static void row_pass(const scale *s, int cols, const float *restrict src, float *restrict g,
+                     float *restrict gx, float *restrict gxx)
 {
-    const int rw = c->rw, lw = rw + 2 * c->m, lr = rh + 2 * c->m, r = s->r;
-    for (int i = 0; i < lr; i++) {
-        const float *restrict src = wk->lum + (size_t)i * lw + c->m;
-        float *restrict g = wk->g + (size_t)i * rw, *restrict gx = wk->gx + (size_t)i * rw,
-                        *restrict gxx = wk->gxx + (size_t)i * rw;
-        for (int j0 = 0; j0 < rw; j0 += VEC) {
-            float a[VEC], b[VEC], d[VEC];
+    const int r = s->r;
+    for (int j0 = 0; j0 < cols; j0 += VEC) {
+        float a[VEC], b[VEC], d[VEC];
+        for (int k = 0; k < VEC; k++) {
+            a[k] = s->k0[0] * src[j0 + k];
+            b[k] = 0;
+            d[k] = s->k2[0] * src[j0 + k];
+        }
+        for (int t = 1; t <= r; t++) {
+            const float c0 = s->k0[t], c1 = s->k1[t], c2 = s->k2[t];
             for (int k = 0; k < VEC; k++) {
-                a[k] = s->k0[0] * src[j0 + k];
-                b[k] = 0;
-                d[k] = s->k2[0] * src[j0 + k];
+                const float p = src[j0 + k + t], q = src[j0 + k - t];
+                a[k] += c0 * (p + q);
+                b[k] += c1 * (p - q);
+                d[k] += c2 * (p + q);
             }
-            for (int t = 1; t <= r; t++) {
-                const float c0 = s->k0[t], c1 = s->k1[t], c2 = s->k2[t];
-                for (int k = 0; k < VEC; k++) {
-                    const float p = src[j0 + k + t], q = src[j0 + k - t];
-                    a[k] += c0 * (p + q);
-                    b[k] += c1 * (p - q);
-                    d[k] += c2 * (p + q);
-                }
-            }
-            for (int k = 0; k < VEC; k++) {
-                g[j0 + k] = a[k];
-                gx[j0 + k] = b[k];
-                gxx[j0 + k] = d[k];
-            }
+        }
+        for (int k = 0; k < VEC; k++) {
+            g[j0 + k] = a[k];
+            gx[j0 + k] = b[k];
+            gxx[j0 + k] = d[k];
         }
     }
 }
 
-/* The ridge contrast of one pixel at one scale (see the top of the file);
- * 0 when it cannot reach T0, cheaply decided for flat skin first. */
-static inline float ridge(float s1, float lxx, float lyy, float lxy, float lx, float ly, float mean)
+/* The ridge contrast of one pixel at one scale (see the top of the file),
+ * and the line's direction (the eigenvector of l2) in *tx, *ty. */
+static inline float ridge(float s1, const float l[5], float mean, float *tx, float *ty)
 {
     const float s2 = s1 * s1;
-    const float hxx = s2 * lxx, hyy = s2 * lyy, hxy = s2 * lxy;
+    const float hxx = s2 * l[0], hyy = s2 * l[1], hxy = s2 * l[2];
     const float df = hxx - hyy;
-    /* l1 <= (hxx + hyy + |df|) / 2 + |hxy| */
-    if (0.5f * (hxx + hyy + fabsf(df)) + fabsf(hxy) < T0 * (mean + MEAN_FLOOR))
-        return 0.0f;
     const float d = sqrtf(df * df + 4.0f * hxy * hxy);
     const float l1 = 0.5f * (hxx + hyy + d), l2 = 0.5f * (hxx + hyy - d);
+    if (!(l1 > 0.0f))
+        return 0.0f;
     float q = l2 / (BETA * l1);
     q *= q;
     const float a = 1.0f / (1.0f + q * q);
-    return (l1 * a - KG * s1 * sqrtf(lx * lx + ly * ly)) / (mean + MEAN_FLOOR);
+    const float v = (l1 * a - KG * s1 * sqrtf(l[3] * l[3] + l[4] * l[4])) / (mean + MEAN_FLOOR);
+    if (!(v > 0.0f))
+        return 0.0f;
+    float ux = hxy, uy = l2 - hxx, wx = l2 - hyy, wy = hxy;
+    if (wx * wx + wy * wy > ux * ux + uy * uy)
+        ux = wx, uy = wy;
+    const float n2 = ux * ux + uy * uy, inv = n2 > 0.0f ? 1.0f / sqrtf(n2) : 0.0f;
+    *tx = n2 > 0.0f ? ux * inv : 1.0f;
+    *ty = uy * inv;
+    return v;
 }
 
 static inline uint8_t to_byte(float v)
@@ -236,74 +259,150 @@ static inline uint8_t to_byte(float v)
     return (uint8_t)(255.0f * u * u * (3.0f - 2.0f * u) + 0.5f);
 }
 
-/* The column pass of one scale and response row y: Lxx, Lyy, Lxy, Lx, Ly,
- * VEC columns at a time (vectorised). */
+/* r, tx, ty keep the strongest scale at pixel j of response row y. */
+static inline void keep_best(work *wk, const scale *s, size_t o, const float l[5])
+{
+    float tx = 0, ty = 0, v = ridge(s->sigma, l, wk->mean[o], &tx, &ty);
+    if (v > wk->r[o]) {
+        wk->r[o] = v;
+        wk->tx[o] = tx;
+        wk->ty[o] = ty;
+    }
+}
+
+/* Lx, Ly at column j of the response row whose ring offsets are row[]: the
+ * column pass of gx by G and of g by G', for the few pixels that need it. */
+static inline void gradient(const work *wk, const scale *s, const size_t *row, size_t plane, int j, float *lx,
+                            float *ly)
+{
+    const int r = s->r;
+    const float *g = wk->ring + j, *gx = wk->ring + plane + j;
+    float x = s->k0[0] * gx[row[r]], y = 0;
+    for (int t = 1; t <= r; t++) {
+        x += s->k0[t] * (gx[row[r + t]] + gx[row[r - t]]);
+        y += s->k1[t] * (g[row[r + t]] - g[row[r - t]]);
+    }
+    *lx = x;
+    *ly = y;
+}
+
+/* The column pass of one scale and response row y: Lxx, Lyy, Lxy, VEC
+ * columns at a time (vectorised, as is a bound on l1 that rejects flat
+ * skin), then the gradient and the ridge measure where that bound passes. */
 static void band_cols_row(const ctx *c, work *wk, const scale *s, int y)
 {
-    const int rw = c->rw, r = s->r;
-    float *restrict out = wk->line;
-    const size_t o = (size_t)(y + c->m) * rw;
-    const float *restrict g = wk->g + o, *restrict gx = wk->gx + o, *restrict gxx = wk->gxx + o;
-    for (int j0 = 0; j0 < rw; j0 += VEC) {
-        float a[5][VEC];
+    const int rw = c->rw, r = s->r, n = 2 * r + 1, cols = c->w + 2 * c->pad;
+    const size_t plane = (size_t)n * rw;
+    size_t *row = wk->rows; /* ring offsets of rows y - r .. y + r */
+    for (int t = -r; t <= r; t++)
+        row[t + r] = (size_t)((y + t + r) % n) * rw;
+#define RING_ROW(q, dy) (wk->ring + (q) * plane + row[(dy) + r])
+    const float *restrict g = RING_ROW(0, 0), *restrict gxx = RING_ROW(2, 0);
+    const float *restrict mean = wk->mean + (size_t)y * rw, s2 = s->sigma * s->sigma;
+    for (int j0 = 0; j0 < cols; j0 += VEC) {
+        float a[3][VEC], pass[VEC];
         for (int k = 0; k < VEC; k++) {
             a[0][k] = s->k0[0] * gxx[j0 + k];
             a[1][k] = s->k2[0] * g[j0 + k];
             a[2][k] = 0;
-            a[3][k] = s->k0[0] * gx[j0 + k];
-            a[4][k] = 0;
         }
         for (int t = 1; t <= r; t++) {
-            const ptrdiff_t u = (ptrdiff_t)t * rw + j0, v = j0 - (ptrdiff_t)t * rw;
+            const float *restrict gp = RING_ROW(0, t) + j0, *restrict gm = RING_ROW(0, -t) + j0;
+            const float *restrict xp = RING_ROW(1, t) + j0, *restrict xm = RING_ROW(1, -t) + j0;
+            const float *restrict hp = RING_ROW(2, t) + j0, *restrict hm = RING_ROW(2, -t) + j0;
             const float c0 = s->k0[t], c1 = s->k1[t], c2 = s->k2[t];
             for (int k = 0; k < VEC; k++) {
-                a[0][k] += c0 * (gxx[u + k] + gxx[v + k]);
-                a[1][k] += c2 * (g[u + k] + g[v + k]);
-                a[2][k] += c1 * (gx[u + k] - gx[v + k]);
-                a[3][k] += c0 * (gx[u + k] + gx[v + k]);
-                a[4][k] += c1 * (g[u + k] - g[v + k]);
+                a[0][k] += c0 * (hp[k] + hm[k]);
+                a[1][k] += c2 * (gp[k] + gm[k]);
+                a[2][k] += c1 * (xp[k] - xm[k]);
             }
         }
-        for (int i = 0; i < 5; i++)
-            for (int k = 0; k < VEC; k++)
-                out[(size_t)i * rw + j0 + k] = a[i][k];
+        /* l1 <= (hxx + hyy + |hxx - hyy|) / 2 + |hxy|, in units of s2 */
+        for (int k = 0; k < VEC; k++)
+            pass[k] = s2 * (0.5f * (a[0][k] + a[1][k] + fabsf(a[0][k] - a[1][k])) + fabsf(a[2][k])) -
+                      T0 * (mean[j0 + k] + MEAN_FLOOR);
+        for (int k = 0; k < VEC && j0 + k < cols; k++)
+            if (pass[k] >= 0.0f) {
+                float lx, ly;
+                gradient(wk, s, row, plane, j0 + k, &lx, &ly);
+                keep_best(wk, s, (size_t)y * rw + (size_t)(j0 + k), (const float[5]){a[0][k], a[1][k], a[2][k], lx, ly});
+            }
     }
+#undef RING_ROW
 }
 
-/* resp keeps, at each pixel of response row y, the strongest scale. */
-static void band_resp_row(const ctx *c, work *wk, const scale *s, int y)
+/* One scale over the band: each lum row is filtered along x into a ring of
+ * 2r + 1 rows (kept in cache), then each response row down the columns. */
+static void band_scale(const ctx *c, work *wk, const scale *s, int rh)
 {
-    const int rw = c->rw;
-    const float *lxx = wk->line, *lyy = lxx + rw, *lxy = lyy + rw, *lx = lxy + rw, *ly = lx + rw;
-    const float *mean = wk->mean + (size_t)y * rw;
-    uint8_t *resp = wk->resp + (size_t)y * rw;
-    for (int j = 0; j < c->w + 2; j++) {
-        uint8_t v = to_byte(ridge(s->sigma, lxx[j], lyy[j], lxy[j], lx[j], ly[j], mean[j]));
-        resp[j] = v > resp[j] ? v : resp[j];
+    const int r = s->r, n = 2 * r + 1, rw = c->rw, lw = rw + 2 * c->m;
+    const size_t plane = (size_t)n * rw;
+    for (int i = -r; i < rh + r; i++) {
+        const size_t o = (size_t)((i + r) % n) * rw;
+        row_pass(s, rw, wk->lum + (size_t)(i + c->m) * lw + c->m, wk->ring + o, wk->ring + plane + o,
+                 wk->ring + 2 * plane + o);
+        if (i - r >= 0)
+            band_cols_row(c, wk, s, i - r);
     }
 }
 
-/* Zeroes response pixels off the image: they must not dilate into it. */
+/* Zeroes responses off the image: they must not reach into it. */
 static void band_clip(const ctx *c, work *wk, int ry0, int rh)
 {
-    const int rw = c->rw, W = (int)c->img->w, H = (int)c->img->h;
+    const int rw = c->rw, W = (int)c->img->w, H = (int)c->img->h, xs = c->x0 - c->pad;
+    const int j0 = -xs > 0 ? -xs : 0, j1 = W - xs < rw ? W - xs : rw;
     for (int y = 0; y < rh; y++) {
-        uint8_t *resp = wk->resp + (size_t)y * rw;
+        float *r = wk->r + (size_t)y * rw;
         if (ry0 + y < 0 || ry0 + y >= H) {
-            memset(resp, 0, (size_t)rw);
+            memset(r, 0, (size_t)rw * sizeof *r);
             continue;
         }
-        if (c->x0 == 0)
-            resp[0] = 0;
-        if (c->x0 + c->w == W)
-            resp[c->w + 1] = 0;
+        for (int j = 0; j < j0; j++)
+            r[j] = 0;
+        for (int j = j1; j < rw; j++)
+            r[j] = 0;
     }
+}
+
+/* The 3x3 maximum of r about p: a thin line's ridge is at most a pixel
+ * wide, and samples along it must not miss it. */
+static inline float max3x3(const float *r, size_t p, int rw)
+{
+    float v = 0;
+    for (int dy = -1; dy <= 1; dy++) {
+        const float *q = r + (ptrdiff_t)p + (ptrdiff_t)dy * rw;
+        v = q[-1] > v ? q[-1] : v;
+        v = q[0] > v ? q[0] : v;
+        v = q[1] > v ? q[1] : v;
+    }
+    return v;
+}
+
+/* The coherent map: where a pixel has a ridge, the mean of r over 2L + 1
+ * samples along its direction (each the 3x3 maximum of r). A strand runs straight on for well over L;
+ * skin texture (creases between highlights, pores, JPEG blocks) does not. */
+static void band_coherence(const ctx *c, work *wk, int n)
+{
+    const int rw = c->rw, L = c->L, o = c->pad - 1;
+    const float inv = 1.0f / (float)(2 * L + 1);
+    for (int y = 0; y < n + 2; y++)
+        for (int x = 0; x < c->w + 2; x++) {
+            const size_t p = (size_t)(y + o) * rw + (size_t)(x + o);
+            float sum = 0;
+            if (wk->r[p] > 0.0f)
+                for (int k = -L; k <= L; k++) {
+                    const int dx = (int)floorf((float)k * wk->tx[p] + 0.5f);
+                    const int dy = (int)floorf((float)k * wk->ty[p] + 0.5f);
+                    sum += max3x3(wk->r, (size_t)((ptrdiff_t)p + (ptrdiff_t)dy * rw + dx), rw);
+                }
+            wk->resp[(size_t)y * (c->w + 2) + x] = to_byte(sum * inv);
+        }
 }
 
 /* out's rows [ya, ya + n) (image rows) = the 3x3 maximum of resp. */
 static void band_dilate(const ctx *c, const work *wk, int ya, int n)
 {
-    const int rw = c->rw;
+    const int rw = c->w + 2;
     for (int y = 0; y < n; y++) {
         uint8_t *dst = c->out + (size_t)(ya - c->y0 + y) * c->w;
         for (int x = 0; x < c->w; x++) {
@@ -322,18 +421,14 @@ static void band_dilate(const ctx *c, const work *wk, int ya, int n)
 static void do_band(const ctx *c, work *wk, int b)
 {
     const int ya = c->y0 + b * BAND, n = c->y0 + c->h - ya < BAND ? c->y0 + c->h - ya : BAND;
-    const int ry0 = ya - 1, rh = n + 2;
+    const int ry0 = ya - c->pad, rh = n + 2 * c->pad;
     band_lum(c, wk, ry0, rh);
     band_mean(c, wk, rh);
-    memset(wk->resp, 0, (size_t)rh * c->rw);
-    for (int k = 0; k < c->ns; k++) {
-        band_rows(c, wk, &c->sc[k], rh);
-        for (int y = 0; y < rh; y++) {
-            band_cols_row(c, wk, &c->sc[k], y);
-            band_resp_row(c, wk, &c->sc[k], y);
-        }
-    }
+    memset(wk->r, 0, (size_t)rh * c->rw * sizeof *wk->r);
+    for (int k = 0; k < c->ns; k++)
+        band_scale(c, wk, &c->sc[k], rh);
     band_clip(c, wk, ry0, rh);
+    band_coherence(c, wk, n);
     band_dilate(c, wk, ya, n);
 }
 
@@ -341,7 +436,7 @@ static void do_band(const ctx *c, work *wk, int b)
  * least kernel_floats(c) floats). Sets the reaches m and rm. */
 static void scales_make(ctx *c, double ppm, float *kbuf)
 {
-    const double lo = fmax(HW_MIN_MM * ppm, SIGMA_MIN_PX), hi = fmax(HW_MAX_MM * ppm, SIGMA_MIN_PX);
+    const double lo = fmax(HW_MIN_MM * ppm, SIGMA_MIN_PX), hi = fmax(HW_MAX_MM * ppm, SIGMA_BLUR_PX);
     int ns = hi > lo * 1.05 ? 1 + (int)ceil(log(hi / lo) / log(SCALE_STEP)) : 1;
     ns = ns > MAX_SCALES ? MAX_SCALES : ns;
     c->ns = ns;
@@ -353,9 +448,13 @@ static void scales_make(ctx *c, double ppm, float *kbuf)
         kernels_make(s, kbuf);
         kbuf += 3 * (s->r + 1);
         c->m = s->r > c->m ? s->r : c->m;
+        c->rk = c->m;
     }
     c->rm = (int)ceil(MEAN_K * hi);
     c->m = c->rm > c->m ? c->rm : c->m;
+    c->L = (int)lround(COH_MM * ppm);
+    c->L = c->L < COH_MIN_PX ? COH_MIN_PX : c->L;
+    c->pad = c->L + 2;
 }
 
 static void work_free(work *ws, int n)
@@ -363,6 +462,7 @@ static void work_free(work *ws, int n)
     for (int i = 0; ws && i < n; i++) {
         free(ws[i].lum);
         free(ws[i].resp);
+        free(ws[i].rows);
     }
     free(ws);
 }
@@ -370,19 +470,24 @@ static void work_free(work *ws, int n)
 /* n workspaces for bands of the box's width; NULL when out of memory. */
 static work *work_alloc(const ctx *c, int n)
 {
-    const size_t rw = (size_t)c->rw, lw = rw + 2 * (size_t)c->m, lr = BAND + 2 + 2 * (size_t)c->m;
-    size_t a, b, d, e, floats, bytes;
-    if (!smp__mul(lr, lw, &a) || !smp__mul(3 * lr, rw, &b) || !smp__mul(BAND + 2, rw, &d) ||
-        !smp__mul(5, rw, &e) || (floats = a + b + d + e) < a || !smp__mul(floats, sizeof(float), &bytes))
+    const size_t rw = (size_t)c->rw, lw = rw + 2 * (size_t)c->m, rh = BAND + 2 * (size_t)c->pad,
+                 lr = rh + 2 * (size_t)c->m, kr = 3 * (2 * (size_t)c->rk + 1), mr = 2 * (size_t)c->rm + 1;
+    size_t a, b, d, floats, bytes, r8;
+    if (!smp__mul(lr, lw, &a) || !smp__mul(kr > mr ? kr : mr, rw, &b) || !smp__mul(rh, rw, &d) ||
+        (floats = a + b + 4 * d) < a || !smp__mul(floats, sizeof(float), &bytes) ||
+        !smp__mul(BAND + 2, (size_t)c->w + 2, &r8))
         return NULL;
     work *ws = calloc((size_t)n, sizeof *ws);
     for (int i = 0; ws && i < n; i++) {
         float *f = malloc(bytes);
-        ws[i] = (work){f, f + a, f + a + lr * rw, f + a + 2 * lr * rw, f + a + b, f + a + b + d, malloc(d)};
-        if (!f || !ws[i].resp) {
+        ws[i] = (work){.lum = f, .resp = malloc(r8), .rows = malloc((2 * (size_t)c->rk + 1) * sizeof(size_t))};
+        if (!f || !ws[i].resp || !ws[i].rows) {
             work_free(ws, i + 1);
             return NULL;
         }
+        float *m = f + a + b;
+        ws[i].ring = f + a;
+        ws[i].mean = m, ws[i].r = m + d, ws[i].tx = m + 2 * d, ws[i].ty = m + 3 * d;
     }
     return ws;
 }
@@ -418,7 +523,7 @@ smp_status smp__strand_map(const smp_image *rgb, const uint32_t box[4], double p
     if (!kbuf)
         return smp__fail(msg, SMP_ERR_NOMEM, "strand map: cannot allocate the kernels");
     scales_make(&c, px_per_mm, kbuf);
-    c.rw = (c.w + 2 + VEC - 1) / VEC * VEC;
+    c.rw = (c.w + 2 * c.pad + VEC - 1) / VEC * VEC;
     const int nb = (c.h + BAND - 1) / BAND;
     int nt = smp__threads(threads);
     nt = nt > nb ? nb : nt < 1 ? 1 : nt;

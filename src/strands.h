@@ -13,8 +13,12 @@
  * box = {x0, y0, w, h} in pixels inside rgb (an RGB 8-bit smp_image, ch == 3).
  * px_per_mm in [0.5, 1000]. The bytes do not depend on threads (0: OpenMP's
  * default), nor on the box: a pixel gets the same value in any box holding it.
- * Working memory: about 20 bytes per box column and band row per thread
- * (bands of 64 rows), nothing per box pixel. SMP_ERR_ARG for a bad image,
+ * A strand must run straight for ~0.5 mm to score high (short skin creases
+ * between highlights do not); light (grey, white) hair on light skin is not
+ * a dark ridge and is not found. Working memory: about 3.3 KB per box
+ * column per thread (bands of 128 rows), nothing per box pixel. Time:
+ * ~0.09 s of CPU per megapixel (3 scales from 3 to 20 px/mm; a 2 GHz
+ * Xeon). SMP_ERR_ARG for a bad image,
  * box or scale, SMP_ERR_NOMEM when the buffers cannot be allocated. */
 smp_status smp__strand_map(const smp_image *rgb, const uint32_t box[4], double px_per_mm, uint8_t *out,
                            int threads, char *msg);
