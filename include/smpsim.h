@@ -73,6 +73,10 @@ smp_status smp_params_set_opacity(smp_params *p, double opacity);         /* 0..
  * Poisson-disk set, which reads as print; practitioners randomise, about
  * 0.6 (default), and 15 % of dots come in close pairs like follicular units. */
 smp_status smp_params_set_regularity(smp_params *p, double rho);          /* 0.3..0.77, default 0.6 */
+/* Also measure the after image's realism (core and shine darkening, texture
+ * against the reference, hair strands kept): smp_measures and the metrics
+ * file then carry them. Costs about a render's time on a 12 MP photo. */
+smp_status smp_params_set_measures(smp_params *p, int on);              /* default off */
 smp_status smp_params_set_max_pixels(smp_params *p, uint64_t pixels);     /* default 200e6 */
 smp_status smp_params_set_jpeg_quality(smp_params *p, int quality);       /* 1..100, default 92 */
 smp_status smp_params_set_overwrite(smp_params *p, int allow);            /* default 0 */

@@ -54,6 +54,7 @@ struct smp_params {
     int density_auto;     /* choose the density for a tone match (default) */
     int dot_auto;         /* choose the dot size with it (default) */
     double regularity;    /* the pattern's min distance over the hexagonal spacing */
+    int measures;         /* compute the realism measures after rendering */
     double dilution;      /* < 0: from the hair colour */
     int pigment_set;      /* the pigment was given: no dilution model */
     smp_edge edge;
@@ -137,6 +138,8 @@ smp_status smp__enlarge(smp_image *out, const smp_image *src, double x0, double 
  * (v * 65535, rounded) back to 8-bit with correct rounding. */
 float smp__srgb_to_linear(uint8_t v);
 void smp__linear_to_srgb_table(uint8_t table[65536]);
+/* One linear value (clamped to 0..1) to 8-bit sRGB. */
+uint8_t smp__linear_to_srgb8(double v);
 /* CIELAB (D65) from linear sRGB and back, and the CIEDE2000 difference. */
 void smp__linear_to_lab(const float rgb[3], double lab[3]);
 void smp__lab_to_linear(const double lab[3], float rgb[3]);

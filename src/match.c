@@ -6,12 +6,25 @@
  * in the main area (above about 200 the dots merge into a "helmet") and
  * healed triple-point dots of 0.25-0.35 mm. Inside them many settings give
  * the same tone, so the choice prefers, in order: the tone (CIEDE2000),
- * the client's own follicle density, a 0.28 mm dot, and the dilution whose
- * colour matches the hair. */
+ * the texture of the client's own stubble, the client's follicle density,
+ * a 0.28 mm dot, and the dilution whose colour matches the hair.
+ *
+ * Texture: the same tone from fewer, darker dots reads as pepper next to
+ * light or soft stubble, and from many pale ones as a wash next to dark
+ * stubble. For each dilution the best-toned density and dot size are
+ * found first; then those dots are drawn into a window of the core, as
+ * the run will draw them, and its follicle-scale contrast (realism.h) is
+ * compared with the reference's: within 0.5-2x costs little, outside it
+ * costs like a visible tone error. */
 #include "match.h"
+
+#include "pattern.h"
+#include "realism.h"
+#include "render.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define DENSITY_LO 80.0
@@ -25,7 +38,10 @@
 #define FIXED_DOT_DENSITY_LO 40.0
 #define FIXED_DOT_DENSITY_HI 200.0
 #define FOLLICLES_MEANINGFUL 40.0 /* per cm²: half the main area's lowest practice */
-#define DARKER_PENALTY 5.0  /* a core darker than the reference: only as a last resort */
+#define DARKER_PENALTY 5.0
+#define PATCH_MM 12.0      /* the texture patch: about 150 dots */
+#define PATCH_MAX_PX 480   /* at fine scales the patch shrinks to this */
+#define PATCH_MARGIN_MM 2.0 /* its border (the blur's reach) is not measured */  /* a core darker than the reference: only as a last resort */
 
 void smp__layer_colour(const smp_shade *sh, const smp_optics *o, double load, double dilution, float lin[3])
 {
@@ -41,7 +57,7 @@ static void predict_from_area(const smp_match_in *in, const double area[3], doub
     for (int c = 0; c < 3; c++) {
         /* The diffuse light darkens, the shine and the strands over the
          * pigment do not. */
-        const double t = exp(-density_cm2 / 100.0 * area[c]);
+        const double t = exp(-density_cm2 * in->cover / 100.0 * area[c]);
         const double keep = in->strand_share + (1 - in->strand_share) * t;
         const double shine = fmin(in->shine_lin, sh->core_before_lin[c]);
         lin[c] = (float)((sh->core_before_lin[c] - shine) * keep + shine);
@@ -81,7 +97,10 @@ typedef struct trial {
 static double cost_of(const smp_match_in *in, const smp_match *m, const trial *t, double target_density)
 {
     const double *ref = in->sh->ref_lab;
-    double c = t->de + (t->lab[0] < ref[0] - 0.5 ? DARKER_PENALTY + (ref[0] - t->lab[0]) : 0);
+    /* The tone at viewing distance is what the client sees first: beyond
+     * CIEDE2000 1 it costs five times as much. */
+    double c = t->de + 4 * (t->de > 1 ? t->de - 1 : 0) +
+               (t->lab[0] < ref[0] - 0.5 ? DARKER_PENALTY + (ref[0] - t->lab[0]) : 0);
     c += 0.5 * fabs(log(t->density / target_density));
     c += 0.5 * fabs(t->dot - DOT_DEFAULT) / 0.1;
     if (t->dilution >= 0)
@@ -104,29 +123,106 @@ static void ranges(const smp_match_in *in, double lo[3], double hi[3], double st
         lo[2] = hi[2] = in->given_od ? -1 : in->dilution;
 }
 
-static void search(const smp_match_in *in, const smp_match *m, double target_density, trial *best)
+static void depth_for(const smp_match_in *in, double dilution, float od[3])
+{
+    if (dilution < 0)
+        memcpy(od, in->given_od, 3 * sizeof *od);
+    else
+        smp__od_for_dilution(in->optics, dilution, od);
+}
+
+/* The best-toned density and dot size at one dilution. */
+static void best_tone(const smp_match_in *in, const smp_match *m, double target_density, double dil,
+                      const double lo[3], const double hi[3], const double step[3], trial *best)
+{
+    float od[3];
+    depth_for(in, dil, od);
+    best->cost = INFINITY;
+    for (double dot = lo[1]; dot <= hi[1] + 1e-9; dot += step[1]) {
+        double area[3];
+        smp__optics_darkened_area(in->lut, in->optics, od, dot, in->load, area);
+        for (double d = lo[0]; d <= hi[0] + 1e-9; d += step[0]) {
+            trial t = {.density = d, .dot = dot, .dilution = dil};
+            predict_from_area(in, area, d, t.lab);
+            t.de = smp__delta_e2000(t.lab, in->sh->ref_lab);
+            t.cost = cost_of(in, m, &t, target_density);
+            if (t.cost < best->cost)
+                *best = t;
+        }
+    }
+}
+
+/* Texture's cost: the ratio's distance from 1, and much more beyond 2x. */
+static double texture_cost(double ratio)
+{
+    const double l = fabs(log(ratio));
+    return 0.5 * l + 4.0 * (l > log(2.0) ? l - log(2.0) : 0);
+}
+
+smp_status smp__patch_contrast(const smp_match_in *in, const float od[3], double density, double dot, double *out,
+                               char *msg)
+{
+    const smp_params *p = in->params;
+    const double ppm = in->px_per_mm;
+    const smp_pattern pat = {p->regularity, p->regularity >= SMP_PATTERN_MAXIMAL_RHO ? 0 : SMP_PATTERN_PAIR_SHARE,
+                             dot * in->size};
+    smp_spts pts = {0};
+    smp_dot *dots = NULL;
+    smp_image *img = smp_image_new();
+    smp_status st = img ? smp__image_reset(img, in->patch->w, in->patch->h, 3, 0)
+                        : smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate a texture patch");
+    if (st == SMP_OK)
+        st = smp__pattern_sample(&pat,
+                                 &(smp_sample_in){.w_mm = in->patch->w / ppm, .h_mm = in->patch->h / ppm,
+                                                  .density_cm2 = density * in->cover, .seed = p->seed, .layer = 1,
+                                                  .threads = 1},
+                                 &pts, msg);
+    if (st == SMP_OK && !(dots = malloc((pts.n + 1) * sizeof *dots)))
+        st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate a texture patch's dots");
+    if (st == SMP_OK) {
+        const smp_dress dr = {.dot_mm = dot, .size = in->size, .load = in->look_load};
+        smp__dress_dots(&pts, p, &dr, ppm, dots);
+        memcpy(img->px, in->patch->px, (size_t)img->w * img->h * 3);
+        st = smp__render(img, dots, pts.n, ppm, in->optics, (const float(*)[3])od, 1, 0, in->patch_skin, 1, msg);
+    }
+    double c[2] = {NAN, NAN};
+    if (st == SMP_OK)
+        st = smp__texture_contrast(img, in->patch_grid, in->patch_core, NULL, ppm, 1, c, msg);
+    *out = c[0];
+    free(dots);
+    smp__spts_free(&pts);
+    smp_image_free(img);
+    return st;
+}
+
+static smp_status search(const smp_match_in *in, smp_match *m, double target_density, trial *best, char *msg)
 {
     double lo[3], hi[3], step[3];
     ranges(in, lo, hi, step);
+    const int textured = in->patch && isfinite(in->contrast_reference) && in->contrast_reference > 0 &&
+                         in->params && hi[2] > lo[2];
     best->cost = INFINITY;
-    for (double dil = lo[2]; dil <= hi[2] + 1e-9; dil += step[2])
-        for (double dot = lo[1]; dot <= hi[1] + 1e-9; dot += step[1]) {
+    m->contrast_ratio = NAN;
+    for (double dil = lo[2]; dil <= hi[2] + 1e-9; dil += step[2]) {
+        trial t;
+        best_tone(in, m, target_density, dil, lo, hi, step, &t);
+        double ratio = NAN;
+        if (textured) {
             float od[3];
-            double area[3];
-            if (dil < 0)
-                memcpy(od, in->given_od, sizeof od);
-            else
-                smp__od_for_dilution(in->optics, dil, od);
-            smp__optics_darkened_area(in->lut, in->optics, od, dot, in->load, area);
-            for (double d = lo[0]; d <= hi[0] + 1e-9; d += step[0]) {
-                trial t = {.density = d, .dot = dot, .dilution = dil};
-                predict_from_area(in, area, d, t.lab);
-                t.de = smp__delta_e2000(t.lab, in->sh->ref_lab);
-                t.cost = cost_of(in, m, &t, target_density);
-                if (t.cost < best->cost)
-                    *best = t;
-            }
+            double c;
+            depth_for(in, dil, od);
+            smp_status st = smp__patch_contrast(in, od, t.density, t.dot, &c, msg);
+            if (st != SMP_OK)
+                return st;
+            ratio = c / in->contrast_reference;
+            t.cost += texture_cost(ratio);
         }
+        if (t.cost < best->cost) {
+            *best = t;
+            m->contrast_ratio = ratio;
+        }
+    }
+    return SMP_OK;
 }
 
 /* Says why the tone could not be met, for the consultant. */
@@ -151,7 +247,7 @@ static void explain(const smp_match_in *in, smp_match *m, const trial *t)
                  "of %.2f mm)", t->de, t->density, t->dot);
 }
 
-void smp__match(const smp_match_in *in, smp_match *m)
+smp_status smp__match(const smp_match_in *in, smp_match *m, char *msg)
 {
     memset(m, 0, sizeof *m);
     m->hair_dilution = hair_dilution(in);
@@ -160,11 +256,14 @@ void smp__match(const smp_match_in *in, smp_match *m)
     double target = in->follicles_cm2 >= FOLLICLES_MEANINGFUL ? in->follicles_cm2 : DENSITY_DEFAULT;
     target = fmin(fmax(target, DENSITY_LO), DENSITY_HI);
     trial best;
-    search(in, m, target, &best);
+    smp_status st = search(in, m, target, &best, msg);
+    if (st != SMP_OK)
+        return st;
     m->density = best.density;
     m->dot_mm = best.dot;
     m->dilution = best.dilution;
     memcpy(m->predicted_lab, best.lab, sizeof best.lab);
     m->de_predicted = best.de;
     explain(in, m, &best);
+    return SMP_OK;
 }

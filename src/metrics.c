@@ -34,6 +34,66 @@ static void json_lab(FILE *f, const char *name, const double lab[3], int have, i
     fputs(last ? "\n" : ",\n", f);
 }
 
+/* A number, or null when it is not finite (not measured). */
+static void json_number(FILE *f, double v, int decimals)
+{
+    if (isfinite(v))
+        fprintf(f, "%.*f", decimals, v);
+    else
+        fputs("null", f);
+}
+
+/* The dot model as used: its optics after the look, per channel R G B. */
+static void emit_model(FILE *f, const smp_result *r)
+{
+    const smp_optics *o = &r->optics;
+    fprintf(f, "  \"model\": {\"core_mm\": %.4f, \"halo_mm\": [%.4f, %.4f, %.4f], "
+               "\"halo_share\": [%.3f, %.3f, %.3f], \"gain\": [%.3f, %.3f, %.3f], "
+               "\"depth\": [%.3f, %.3f, %.3f]},\n",
+            o->core_mm, o->halo_mm[0], o->halo_mm[1], o->halo_mm[2], o->halo_share[0], o->halo_share[1],
+            o->halo_share[2], o->gain[0], o->gain[1], o->gain[2], r->od[0][0], r->od[0][1], r->od[0][2]);
+}
+
+static void emit_stubble(FILE *f, const smp_report *rep)
+{
+    fputs("  \"stubble\": ", f);
+    if (!rep->have_follicles) {
+        fputs("null,\n", f);
+        return;
+    }
+    fprintf(f, "{\"resolved\": %s, \"follicles_cm2\": ", rep->follicles_resolved ? "true" : "false");
+    json_number(f, rep->follicles_resolved ? rep->follicles_cm2 : NAN, 1);
+    fputs(", \"diameter_mm\": ", f);
+    json_number(f, rep->follicles_resolved ? rep->follicle_mm : NAN, 3);
+    fputs(", \"contrast\": ", f);
+    json_number(f, rep->follicles_resolved ? rep->follicle_contrast : NAN, 3);
+    fputs("},\n", f);
+}
+
+static void emit_realism(FILE *f, const smp_report *rep)
+{
+    fputs("  \"realism\": ", f);
+    if (!rep->have_realism) {
+        fputs("null\n", f);
+        return;
+    }
+    fputs("{\"core_darkening\": ", f);
+    json_number(f, rep->core_darkening, 4);
+    fputs(", \"shine_darkening\": ", f);
+    json_number(f, rep->shine_darkening, 4);
+    fprintf(f, ", \"shine_px\": %zu, \"contrast\": {\"core_before\": ", rep->shine_px);
+    json_number(f, rep->contrast_before, 4);
+    fputs(", \"core_after\": ", f);
+    json_number(f, rep->contrast_after, 4);
+    fputs(", \"reference\": ", f);
+    json_number(f, rep->contrast_reference, 4);
+    fputs(", \"ratio\": ", f);
+    json_number(f, rep->contrast_ratio, 3);
+    fputs("}, \"strand_max_diff\": ", f);
+    json_number(f, rep->strand_max_diff, 0);
+    fprintf(f, ", \"strand_px\": %zu}\n", rep->strand_px);
+}
+
 static const char *edge_name(smp_edge e)
 {
     return e == SMP_EDGE_SOFT ? "soft" : e == SMP_EDGE_SHARP ? "sharp" : "broken";
@@ -56,8 +116,12 @@ static smp_status emit(FILE *f, const void *ctx, char *msg)
         fputs("    \"density_cm2\": \"auto\",\n", f);
     else
         fprintf(f, "    \"density_cm2\": %.2f,\n", p->density);
-    fprintf(f, "    \"dot_mm\": %.4f,\n    \"opacity\": %.3f,\n    \"feather_mm\": %.2f,\n", p->dot_mm,
-            p->opacity, p->feather_mm);
+    if (p->dot_auto)
+        fputs("    \"dot_mm\": \"auto\",\n", f);
+    else
+        fprintf(f, "    \"dot_mm\": %.4f,\n", p->dot_mm);
+    fprintf(f, "    \"opacity\": %.3f,\n    \"feather_mm\": %.2f,\n    \"regularity\": %.3f,\n", p->opacity,
+            p->feather_mm, p->regularity);
     fprintf(f, "    \"edge\": \"%s\",\n", edge_name(p->edge));
     fputs("    \"sessions_percent\": [", f);
     for (int k = 0; k < p->n_layers; k++)
@@ -83,7 +147,8 @@ static smp_status emit(FILE *f, const void *ctx, char *msg)
     fprintf(f, "  \"dots\": {\"total\": %zu, \"per_session\": [", r->n_dots);
     for (int k = 1; k <= p->n_layers; k++)
         fprintf(f, "%s%zu", k > 1 ? ", " : "", rep->per_session[k]);
-    fputs("]},\n", f);
+    fprintf(f, "], \"in_pairs\": %zu, \"dot_mm\": %.4f},\n", 2 * rep->pairs, rep->dot_used);
+    emit_model(f, r);
     fprintf(f, "  \"density\": {\"used_cm2\": %.2f, \"core_area_cm2\": %.3f, \"achieved_core_cm2\": %.2f},\n",
             rep->density_used, rep->core_area_cm2, rep->core_density);
     fprintf(f, "  \"spacing\": {\"min_mm\": %.4f, \"rho\": %.4f},\n", rep->min_spacing_mm, rep->rho);
@@ -112,10 +177,15 @@ static smp_status emit(FILE *f, const void *ctx, char *msg)
     else
         fprintf(f, "{\"before\": %.3f, \"after\": %.3f, \"predicted\": null},\n", rep->de_before,
                 rep->de_after);
-    fprintf(f, "  \"auto\": {\"used\": %s, \"hit_limit\": %s, \"note\": ", rep->auto_used ? "true" : "false",
-            rep->auto_limited ? "true" : "false");
+    fprintf(f, "  \"auto\": {\"used\": %s, \"hit_limit\": %s, \"contrast_predicted\": ",
+            rep->auto_used ? "true" : "false", rep->auto_limited ? "true" : "false");
+    json_number(f, rep->contrast_predicted, 3);
+    fputs(", \"note\": ", f);
     json_string(f, rep->auto_note);
-    fputs("}\n}\n", f);
+    fputs("},\n", f);
+    emit_stubble(f, rep);
+    emit_realism(f, rep);
+    fputs("}\n", f);
     return SMP_OK;
 }
 

@@ -267,11 +267,14 @@ static int by_prio(const void *a, const void *b)
 }
 
 /* The candidate companion of dot p (index self in ob), if any. */
-static int candidate(const smp_sample_in *in, const grid *ob, size_t self, const smp_spt *p, cand *c)
+static int candidate(const smp_pattern *pat, const smp_sample_in *in, const grid *ob, size_t self, const smp_spt *p,
+                     cand *c)
 {
     static const int order[DIRECTIONS] = {0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15};
     const uint64_t h = dot_hash(in, STREAM_PAIR, p);
-    const double far = fmin(PAIR_FAR, 0.8 * p->excl), near = fmin(PAIR_NEAR, 0.5 * far);
+    /* Apart by at least the dot's own size, so a pair reads as two dots. */
+    const double far = fmax(fmin(PAIR_FAR, 0.8 * p->excl), 1.6 * pat->dot_mm);
+    const double near = fmax(fmin(PAIR_NEAR, 0.5 * far), 1.1 * pat->dot_mm);
     const double d = near + (far - near) * smp__u01(smp__mix64(h + 1)), a0 = 2 * SMP_PI * smp__u01(smp__mix64(h + 2));
     for (int t = 0; t < DIRECTIONS; t++) {
         double a = a0 + 2 * SMP_PI * order[t] / DIRECTIONS, x = p->x + d * cos(a), y = p->y + d * sin(a);
@@ -287,7 +290,7 @@ static int candidate(const smp_sample_in *in, const grid *ob, size_t self, const
 }
 
 /* Candidates for every dot of pts, against the earlier dots and pts. */
-static smp_status candidates(const smp_sample_in *in, const smp_spt *existing, size_t n_existing,
+static smp_status candidates(const smp_pattern *pat, const smp_sample_in *in, const smp_spt *existing, size_t n_existing,
                              const smp_spts *pts, double cell, cand *out, size_t *n_out, char *msg)
 {
     grid ob;
@@ -299,7 +302,7 @@ static smp_status candidates(const smp_sample_in *in, const smp_spt *existing, s
         grid_add(&ob, pts->p[i].x, pts->p[i].y);
     size_t n = 0;
     for (size_t i = 0; i < pts->n; i++)
-        n += candidate(in, &ob, n_existing + i, &pts->p[i], &out[n]);
+        n += candidate(pat, in, &ob, n_existing + i, &pts->p[i], &out[n]);
     *n_out = n;
     grid_free(&ob);
     return SMP_OK;
@@ -318,7 +321,7 @@ static smp_status add_companions(const smp_pattern *pat, const smp_sample_in *in
     if (grown)
         pts->p = grown;
     size_t nc = 0;
-    smp_status st = c && grown ? candidates(in, existing, n_existing, pts, cell, c, &nc, msg)
+    smp_status st = c && grown ? candidates(pat, in, existing, n_existing, pts, cell, c, &nc, msg)
                                : smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate %zu companions", want);
     grid g = {0};
     if (st == SMP_OK && !grid_init(&g, in, cell, want))

@@ -8,6 +8,8 @@
 
 /* rho at or above this is the maximal set: no thinning. */
 #define SMP_PATTERN_MAXIMAL_RHO 0.77
+/* The share of dots in close pairs SMP-FACTS gives: 10-20 %. */
+#define SMP_PATTERN_PAIR_SHARE 0.15
 
 /* The pattern is a maximal Poisson-disk set sampled at a higher density
  * (a smaller exclusion radius), thinned at random to the asked density, so
@@ -17,6 +19,7 @@
 typedef struct smp_pattern {
     double rho;        /* min distance / d_hex; 0.3..0.77 (0.77 or more: maximal, no thinning); 0.6 looks hand-made */
     double pair_share; /* share of all dots that are in a close pair, 0..0.4; 0.15 */
+    double dot_mm;     /* the dots' size: a companion sits at least 1.1 x it from its dot (0: no limit) */
 } smp_pattern;
 
 /* Companions carry excl = 0: they were not placed with an exclusion radius
@@ -48,9 +51,9 @@ smp_status smp__pattern_sample(const smp_pattern *pat, const smp_sample_in *in, 
  * the companions' share, and appends companions (see pattern.c).
  * Every decision is a hash of (seed, layer, the dot's position rounded to
  * 1/4096 mm), never of order or threads. Companions sit 0.2..0.5 mm from
- * their dot (narrower where the spacing is under 0.63 mm): farther than
- * the 0.09-0.17 mm healed dot and its spread, so the two stay two dots,
- * and within half the ~1 mm spacing, so they read as one unit, as the
+ * their dot (narrower where the spacing is under 0.63 mm), and at least
+ * 1.1..1.6 dot sizes away (pat->dot_mm), so the two stay two dots, and
+ * within half the ~1 mm spacing, so they read as one unit, as the
  * hairs of a follicular unit do. Each keeps its partner's radius from
  * every other dot, stays in the domain and where the coverage (if any)
  * is above 0. */

@@ -453,3 +453,15 @@ smp_status smp__measure_realism(const smp_image *before, const smp_image *after,
     *out = r;
     return SMP_OK;
 }
+
+smp_status smp__texture_contrast(const smp_image *img, const smp_shade *sh, const uint8_t *sel0, const uint8_t *sel1,
+                                 double px_per_mm, int threads, double out[2], char *msg)
+{
+    if (!img || !img->px || !sh || !sh->grid.c || !(px_per_mm > 0) || img->ch < 1 || img->ch > 4)
+        return smp__fail(msg, SMP_ERR_ARG, "contrast needs an image, a grid and a scale");
+    float lin[256];
+    for (int i = 0; i < 256; i++)
+        lin[i] = smp__srgb_to_linear((uint8_t)i);
+    const view v = view_of(img, lin);
+    return contrast(&v, sh, sel0, sel1, px_per_mm, smp__threads(threads), out, msg);
+}

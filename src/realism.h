@@ -25,4 +25,10 @@ smp_status smp__measure_realism(const smp_image *before, const smp_image *after,
                                 double px_per_mm, const smp_skin_maps *skin, smp_realism *out, int threads,
                                 char *msg);
 
+/* The follicle-scale contrast alone (as above) of img over up to two
+ * regions, cells of sh->grid selected by sel0 and sel1 (either may be
+ * NULL); out[q] is NAN for an empty region. */
+smp_status smp__texture_contrast(const smp_image *img, const smp_shade *sh, const uint8_t *sel0, const uint8_t *sel1,
+                                 double px_per_mm, int threads, double out[2], char *msg);
+
 #endif

@@ -28,16 +28,24 @@
 
 #define BAND 32
 #define REACH_CORE 3.5f /* sigmas: the core's edge is 0.02 % of its depth there */
-#define REACH_HALO 3.0f /* the halo is faint: 1 % of its small peak at 3 sigmas */
+#define REACH_HALO 2.5f /* the halo is faint: under 1 % darkening at 2.5 sigmas; its tail's depth is kept (term_scale) */
 #define NORM_SIGMA 0.8f /* at or above, pixel samples of a Gaussian sum to its integral within 1e-5 */
 
-/* A dot in pixels, as drawn. */
+/* A dot in pixels, as drawn. Its depth per channel is a function of the
+ * ellipse-radius alone, tabulated per dot every RADIAL_RES px (coarser for
+ * dots so large they would need over RADIAL_MAX entries). */
+#define RADIAL_RES 0.2f
+#define RADIAL_MAX 4096
+
 typedef struct pdot {
     float x, y, a, b, c, s; /* centre, semi-axes, the major axis's direction */
     float r;                /* sqrt(a b): the radius of the same area */
     float depth[3];         /* load * od per channel */
     float k[4];             /* weight scale: core, halo R G B */
     float reach;            /* px from the centre beyond which nothing is drawn */
+    float qa, qb, qc;       /* squared ellipse-radius = qa dx² + qb dx dy + qc dy² */
+    float step;             /* the radial table's step in px */
+    int n;                  /* its entries */
 } pdot;
 
 typedef struct render_ctx {
@@ -64,16 +72,23 @@ static inline float term(const render_ctx *c, int t, const pdot *d, float rho)
     return smp__disc_at(c->lut, rho / c->sig[t], d->r / c->sig[t]);
 }
 
-/* Weight scale of term t: 1 where samples integrate well, else the ellipse's
- * area over the sum of the term's samples. */
+/* Weight scale of term t, so that its depth integrates to the ellipse's
+ * area: where pixel samples of the profile sum to its integral (sigma of
+ * NORM_SIGMA px or more), from the radial integral up to the dot's reach
+ * (the tail beyond it is folded in); else from the sum of its samples. */
 static float term_scale(const render_ctx *c, int t, const pdot *d)
 {
-    if (c->sig[t] >= NORM_SIGMA)
-        return 1.0f;
+    double sum = 0;
+    if (c->sig[t] >= NORM_SIGMA) {
+        for (int i = 0; i < d->n - 2; i++) { /* trapezoids of P(rho) 2 pi rho, as drawn */
+            const float r0 = (float)i * d->step, r1 = r0 + d->step;
+            sum += 0.5 * d->step * (term(c, t, d, r0) * r0 + term(c, t, d, r1) * r1) * 2 * SMP_PI;
+        }
+        return sum > 0 ? (float)(SMP_PI * d->r * d->r / sum) : 0.0f;
+    }
     const float reach = d->a + REACH_CORE * c->sig[t];
     const int x0 = (int)floorf(d->x - reach), x1 = (int)floorf(d->x + reach);
     const int y0 = (int)floorf(d->y - reach), y1 = (int)floorf(d->y + reach);
-    double sum = 0;
     for (int y = y0; y <= y1; y++)
         for (int x = x0; x <= x1; x++)
             sum += term(c, t, d, ellipse_radius(d, x, y));
@@ -93,34 +108,59 @@ static void prepare_dot(const render_ctx *c, const smp_dot *in, double ppm, cons
     for (int ch = 0; ch < 3; ch++)
         d->depth[ch] = in->opacity * od[ch];
     const float wide = c->sig[1] > c->sig[0] ? c->sig[1] : c->sig[0];
-    d->reach = d->a + REACH_HALO * wide;
-    if (d->reach < d->a + REACH_CORE * c->sig[0])
-        d->reach = d->a + REACH_CORE * c->sig[0];
+    d->reach = d->r + REACH_HALO * wide;
+    if (d->reach < d->r + REACH_CORE * c->sig[0])
+        d->reach = d->r + REACH_CORE * c->sig[0];
+    const float r2 = d->r * d->r, ia = 1 / (d->a * d->a), ib = 1 / (d->b * d->b);
+    d->qa = r2 * (d->c * d->c * ia + d->s * d->s * ib);
+    d->qb = r2 * 2 * d->c * d->s * (ia - ib);
+    d->qc = r2 * (d->s * d->s * ia + d->c * d->c * ib);
+    d->step = RADIAL_RES;
+    if (d->reach / d->step > RADIAL_MAX - 2)
+        d->step = d->reach / (RADIAL_MAX - 2);
+    d->n = (int)(d->reach / d->step) + 2;
     for (int t = 0; t < 4; t++)
         d->k[t] = term_scale(c, t, d);
 }
 
+/* The dot's depth per channel against ellipse-radius: d->n entries
+ * d->step apart, interleaved R G B. */
+static void radial_table(const render_ctx *c, const pdot *d, float *tab)
+{
+    for (int i = 0; i < d->n; i++) {
+        const float rho = (float)i * d->step, core = d->k[0] * term(c, 0, d, rho);
+        for (int ch = 0; ch < 3; ch++) {
+            const float halo = d->k[1 + ch] * term(c, 1 + ch, d, rho);
+            tab[3 * i + ch] = d->depth[ch] * ((1 - c->share[ch]) * core + c->share[ch] * halo);
+        }
+    }
+}
+
 /* Adds one dot's depth to the band buffer (rows y0..y1 of the image,
- * stored from row y0). */
-static void add_dot(const render_ctx *c, const pdot *d, float *band, int y0, int y1)
+ * stored from row y0); tab is scratch for its radial table. */
+static void add_dot(const render_ctx *c, const pdot *d, float *band, int y0, int y1, float *tab)
 {
     const int w = (int)c->img->w;
     const int x0 = (int)floorf(d->x - d->reach) < 0 ? 0 : (int)floorf(d->x - d->reach);
     const int x1 = (int)floorf(d->x + d->reach) >= w ? w - 1 : (int)floorf(d->x + d->reach);
     const int ya = (int)floorf(d->y - d->reach) > y0 ? (int)floorf(d->y - d->reach) : y0;
     const int yb = (int)floorf(d->y + d->reach) < y1 ? (int)floorf(d->y + d->reach) : y1;
-    const float core_reach = d->r + REACH_CORE * c->sig[0];
+    if (ya > yb || x0 > x1)
+        return;
+    radial_table(c, d, tab);
+    const float inv = 1 / d->step, last = (float)(d->n - 2);
     for (int y = ya; y <= yb; y++) {
         float *row = band + (size_t)(y - y0) * w * 3;
+        const float dy = (float)y + 0.5f - d->y, qy = d->qc * dy * dy;
         for (int x = x0; x <= x1; x++) {
-            const float rho = ellipse_radius(d, x, y);
-            if (rho > d->reach)
+            const float dx = (float)x + 0.5f - d->x;
+            const float f = sqrtf(d->qa * dx * dx + d->qb * dx * dy + qy) * inv;
+            if (!(f < last))
                 continue;
-            const float core = rho < core_reach ? d->k[0] * term(c, 0, d, rho) : 0.0f;
-            for (int ch = 0; ch < 3; ch++) {
-                const float halo = d->k[1 + ch] * term(c, 1 + ch, d, rho);
-                row[3 * x + ch] += d->depth[ch] * ((1 - c->share[ch]) * core + c->share[ch] * halo);
-            }
+            const int i = (int)f;
+            const float a = f - (float)i, *t0 = tab + 3 * i;
+            for (int ch = 0; ch < 3; ch++)
+                row[3 * x + ch] += t0[ch] + a * (t0[3 + ch] - t0[ch]);
         }
     }
 }
@@ -135,8 +175,8 @@ static inline void skin_at(const smp_skin_maps *m, uint32_t x, uint32_t y, float
     const size_t i = (size_t)(y - m->box[1]) * m->box[2] + (x - m->box[0]);
     if (m->specular)
         *shine = m->specular[i] * (1.0f / 65535.0f);
-    if (m->strands)
-        *strand = m->strands[i] * (1.0f / 255.0f);
+    if (m->strands) /* a detected strand (128 or more) lies wholly over the pigment */
+        *strand = m->strands[i] >= 128 ? 1.0f : m->strands[i] * (1.0f / 128.0f);
 }
 
 /* Applies a band's depths to its pixels: diffuse * exp(-depth) + shine,
@@ -236,15 +276,19 @@ static void draw_bands(const render_ctx *c, const pdot *dots, const size_t *star
             continue;
         const int y0 = b * BAND, y1 = y0 + BAND - 1 < h ? y0 + BAND - 1 : h - 1;
         float *band = calloc((size_t)BAND * (size_t)w * 3, sizeof *band);
-        if (!band) {
+        float *tab = malloc(3 * RADIAL_MAX * sizeof *tab);
+        if (!band || !tab) {
+            free(band);
+            free(tab);
             SMP_OMP(omp atomic write)
             *failed = 1;
             continue;
         }
         for (size_t k = start[b]; k < start[b + 1]; k++)
-            add_dot(c, &dots[list[k]], band, y0, y1);
+            add_dot(c, &dots[list[k]], band, y0, y1, tab);
         finish_band(c, band, y0, y1);
         free(band);
+        free(tab);
     }
 }
 

@@ -464,10 +464,15 @@ static void hair_colour(smp_shade *sh, const smp_image *photo, const smp_coverag
 static size_t core_cells(const smp_coverage *g, const float *dist_in, uint8_t *core)
 {
     size_t n = (size_t)g->gw * g->gh, m = 0;
+    /* Fully treated: the mask's highest level, white on most masks; a
+     * mask painted all grey (thinning hair everywhere) has its own top. */
+    uint8_t top = 1;
     for (size_t i = 0; i < n; i++)
-        m += core[i] = g->c[i] == 255 && dist_in[i] >= CORE_MM;
+        top = g->c[i] > top ? g->c[i] : top;
+    for (size_t i = 0; i < n; i++)
+        m += core[i] = g->c[i] >= top && dist_in[i] >= CORE_MM;
     for (size_t i = 0; !m && i < n; i++)
-        m += core[i] = g->c[i] == 255;
+        m += core[i] = g->c[i] >= top;
     return m;
 }
 

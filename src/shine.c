@@ -11,7 +11,8 @@
  * brightness S of skin-coloured pixels in blocks of about 1/40 of the box's
  * short side (a few mm on a crown photo), read bilinearly between block
  * centres. A pixel's s is at most (S - L) / 3 (the light above the skin
- * around it, spread over three channels) and is faded in as S / L rises
+ * around it, spread over three channels), unless it is a bright highlight
+ * (S / L from BRIGHT_LO to BRIGHT_HI), and is faded in as S / L rises
  * from GATE_LO to GATE_HI, which is where ordinary skin mottling ends;
  * a small floor then takes off the remaining chroma noise. */
 #include "shine.h"
@@ -38,8 +39,8 @@
 #define GATE_HI 1.16      /* ... and where it counts fully */
 #define SKIN_LO 0.4       /* the diffuse part over L where shine starts to count ... */
 #define SKIN_HI 0.7       /* ... and where it counts fully: hair shows no skin under it */
-#define BRIGHT_LO 1.3     /* S / L from where a pixel counts as a highlight ... */
-#define BRIGHT_HI 1.6     /* ... whatever its colour (hair is not that much brighter than skin) */
+#define BRIGHT_LO 1.1     /* S / L from where a pixel counts as a highlight ... */
+#define BRIGHT_HI 1.3     /* ... whatever its colour (hair is not that much brighter than skin) */
 #define FLOOR 0.01        /* noise floor, a share of the local level per channel (L / 3) */
 
 typedef struct shine_ctx {
@@ -371,7 +372,10 @@ static inline float spec_pixel(const shine_ctx *k, const float I[3], float L)
     const float m = (S - 3 * s) / L;
     const float skin = fmaxf(ramp(m, SKIN_LO, SKIN_HI), ramp(r, BRIGHT_LO, BRIGHT_HI));
     const float gate = ramp(r, GATE_LO, GATE_HI) * skin;
-    const float v = fminf(s * gate, (S - L) / 3) - (float)FLOOR * L / 3;
+    /* The light above the skin around it bounds a faint highlight; a bright
+     * one may also hide darker skin under it: there the colour (s) rules. */
+    const float cap = fmaxf((S - L) / 3, s * ramp(r, BRIGHT_LO, BRIGHT_HI));
+    const float v = fminf(s * gate, cap) - (float)FLOOR * L / 3;
     return v > 0 ? v : 0;
 }
 

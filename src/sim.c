@@ -6,6 +6,7 @@
 #include "render.h"
 #include "shine.h"
 #include "strands.h"
+#include "window.h"
 #include "rng.h"
 #include "stages.h"
 
@@ -20,8 +21,8 @@
 /* Without a core to measure: light skin (sRGB e0b6a0) and a mid dilution. */
 static const float DEFAULT_SKIN_LIN[3] = {0.7454f, 0.4678f, 0.3515f};
 #define DEFAULT_DILUTION 0.3
-/* Share of dots in close pairs (SMP-FACTS: 10-20 %). */
-#define PAIR_SHARE 0.15
+/* Texture is measured in the densest window of this side of a region. */
+#define TEXTURE_WINDOW_MM 20.0
 /* Dots' halos reach about 1 mm past the treated area's cells. */
 #define SKIN_MARGIN_MM 1.5
 
@@ -195,7 +196,8 @@ static smp_status sample_layers(smp_result *res, const smp_params *p, smp_sample
     smp_status st = SMP_OK;
     /* Practitioners randomise: a less regular set than a maximal one, with
      * close pairs like follicular units; a maximal set (0.77) has none. */
-    const smp_pattern pat = {p->regularity, p->regularity >= SMP_PATTERN_MAXIMAL_RHO ? 0 : PAIR_SHARE};
+    const smp_pattern pat = {p->regularity, p->regularity >= SMP_PATTERN_MAXIMAL_RHO ? 0 : SMP_PATTERN_PAIR_SHARE,
+                             dr->dot_mm * dr->size};
     for (int k = 0; k < p->n_layers && st == SMP_OK; k++) {
         smp_spts layer;
         in.density_cm2 = density * p->layers[k] / 100.0;
@@ -241,10 +243,19 @@ typedef struct run {
     smp_coverage cov, ref_cov, scar_cov, map_cov, edge_cov;
     smp_shade sh;
     smp_disc_lut *lut;
-    double size, load;   /* the look's dot size and load factors */
+    double size, look_load; /* the look's dot size and load factors */
+    double load;            /* the mean dot load: opacity x the look's */
+    double core_cover;      /* the core's mean coverage after shaping, 0..1 */
     double density, dot_mm, dilution;
     float final_od[3];
     double shine_lin, strand_share; /* over the core */
+    double contrast_ref;    /* the reference's follicle-scale contrast, in its densest window */
+    /* The core's densest window, for trial renders (match.h). */
+    smp_image *patch;
+    uint16_t *patch_specular;
+    uint8_t *patch_strands, *patch_core;
+    smp_skin_maps patch_skin;
+    smp_shade patch_grid;
 } run;
 
 static void run_free(run *r)
@@ -256,6 +267,10 @@ static void run_free(run *r)
     smp__coverage_free(&r->map_cov);
     smp__coverage_free(&r->edge_cov);
     smp__disc_lut_free(r->lut);
+    smp_image_free(r->patch);
+    free(r->patch_specular);
+    free(r->patch_strands);
+    free(r->patch_core); /* also the patch grid's cells */
 }
 
 /* A mask-like image (reference, scars, density map) as coverage on the
@@ -323,7 +338,7 @@ static void core_skin_means(run *r)
                 continue;
             const size_t i = (size_t)y * box[2] + x;
             shine += res->specular ? res->specular[i] / 65535.0 : 0;
-            strand += res->strands[i] / 255.0;
+            strand += res->strands[i] >= 128 ? 1.0 : res->strands[i] / 128.0;
             n++;
         }
     r->shine_lin = n ? shine / (double)n : 0;
@@ -354,18 +369,99 @@ static smp_status skin_maps(run *r)
     return st;
 }
 
-/* The client's stubble in the reference: what the dots should resemble. */
-static smp_status measure_follicles(run *r)
+/* sel restricted to its densest TEXTURE_WINDOW_MM window (caller frees). */
+static smp_status texture_window(const run *r, const uint8_t *sel, uint8_t **out)
+{
+    const smp_coverage *g = &r->sh.grid;
+    const uint32_t side = (uint32_t)ceil(TEXTURE_WINDOW_MM * r->ppm / g->cell);
+    if (!(*out = malloc((size_t)g->gw * g->gh)))
+        return smp__fail(r->res->msg, SMP_ERR_NOMEM, "cannot allocate a texture window");
+    return smp__densest_window(sel, g->gw, g->gh, side, *out, r->res->msg);
+}
+
+/* A box-sized map's block at (x, y) photo px, w x h, into a new array of
+ * elem-byte entries (zero outside the map). */
+static void *crop_map(const void *map, const uint32_t box[4], size_t elem, uint32_t x, uint32_t y, uint32_t w,
+                      uint32_t h)
+{
+    uint8_t *out = calloc((size_t)w * h, elem);
+    for (uint32_t j = 0; out && map && j < h; j++)
+        for (uint32_t i = 0; i < w; i++) {
+            const uint32_t px = x + i, py = y + j;
+            if (px >= box[0] && py >= box[1] && px - box[0] < box[2] && py - box[1] < box[3])
+                memcpy(out + ((size_t)j * w + i) * elem,
+                       (const uint8_t *)map + ((size_t)(py - box[1]) * box[2] + (px - box[0])) * elem, elem);
+        }
+    return out;
+}
+
+/* The core's window (cells sel of the shade grid) cut out of the photo,
+ * with its skin maps and a grid of its cells, for the match's trials. */
+static smp_status core_patch(run *r, const uint8_t *sel)
+{
+    const smp_coverage *g = &r->sh.grid;
+    uint32_t cx0 = g->gw, cy0 = g->gh, cx1 = 0, cy1 = 0;
+    for (uint32_t y = 0; y < g->gh; y++)
+        for (uint32_t x = 0; x < g->gw; x++)
+            if (sel[(size_t)y * g->gw + x]) {
+                cx0 = x < cx0 ? x : cx0;
+                cy0 = y < cy0 ? y : cy0;
+                cx1 = x + 1 > cx1 ? x + 1 : cx1;
+                cy1 = y + 1 > cy1 ? y + 1 : cy1;
+            }
+    if (cx1 <= cx0 || cy1 <= cy0)
+        return SMP_OK;
+    const smp_result *res = r->res;
+    const uint32_t x = cx0 * g->cell, y = cy0 * g->cell;
+    const uint32_t w = (cx1 * g->cell < g->w ? cx1 * g->cell : g->w) - x;
+    const uint32_t h = (cy1 * g->cell < g->h ? cy1 * g->cell : g->h) - y;
+    smp_shade *pg = &r->patch_grid;
+    pg->grid = (smp_coverage){.gw = cx1 - cx0, .gh = cy1 - cy0, .cell = g->cell, .w = w, .h = h};
+    r->patch_core = malloc((size_t)pg->grid.gw * pg->grid.gh);
+    r->patch = smp_image_new();
+    if (!r->patch_core || !r->patch || smp_image_crop(r->patch, res->after, x, y, w, h) != SMP_OK)
+        return smp__fail(r->res->msg, SMP_ERR_NOMEM, "cannot allocate the core's window");
+    for (uint32_t j = 0; j < pg->grid.gh; j++)
+        memcpy(r->patch_core + (size_t)j * pg->grid.gw, sel + (size_t)(cy0 + j) * g->gw + cx0, pg->grid.gw);
+    pg->grid.c = r->patch_core;
+    r->patch_specular = res->specular ? crop_map(res->specular, res->skin_box, 2, x, y, w, h) : NULL;
+    r->patch_strands = res->strands ? crop_map(res->strands, res->skin_box, 1, x, y, w, h) : NULL;
+    if ((res->specular && !r->patch_specular) || (res->strands && !r->patch_strands))
+        return smp__fail(r->res->msg, SMP_ERR_NOMEM, "cannot allocate the core's window maps");
+    r->patch_skin = (smp_skin_maps){r->patch_specular, r->patch_strands, {0, 0, w, h}};
+    return SMP_OK;
+}
+
+/* The client's stubble in the reference, what the dots should resemble:
+ * its follicles and its follicle-scale contrast; and a window of the core
+ * to try dots in. */
+static smp_status measure_stubble(run *r)
 {
     smp_report *rep = &r->res->report;
-    if (!r->sh.have_reference)
+    r->contrast_ref = NAN;
+    if (!r->sh.have_reference || !r->sh.core_cells)
         return SMP_OK;
+    uint8_t *ref = NULL, *core = NULL;
     smp_follicles f;
     const smp_coverage *g = &r->sh.grid;
-    smp_status st = smp__measure_follicles(r->res->after, r->sh.accept, g->gw, g->gh, g->cell, r->ppm, &f,
-                                           r->p->threads, r->res->msg);
+    double c[2];
+    smp_status st = texture_window(r, r->sh.accept, &ref);
+    if (st == SMP_OK)
+        st = texture_window(r, r->sh.core, &core);
+    if (st == SMP_OK)
+        st = smp__measure_follicles(r->res->after, ref, g->gw, g->gh, g->cell, r->ppm, &f, r->p->threads,
+                                    r->res->msg);
+    /* The reference's texture varies along the band (sparse stubble, a
+     * hair mass): its contrast is taken over all of it, as realism.h does. */
+    if (st == SMP_OK)
+        st = smp__texture_contrast(r->photo, &r->sh, r->sh.accept, NULL, r->ppm, r->p->threads, c, r->res->msg);
+    if (st == SMP_OK)
+        st = core_patch(r, core);
+    free(ref);
+    free(core);
     if (st != SMP_OK)
         return st;
+    r->contrast_ref = c[0];
     rep->have_follicles = 1;
     rep->follicles_resolved = f.resolved;
     rep->follicles_cm2 = f.per_cm2;
@@ -441,23 +537,26 @@ static smp_status read_inputs(run *r)
 }
 
 /* Pigment, density and dot size: what the user gave, the rest matched. */
-static void choose_shade(run *r)
+static smp_status choose_shade(run *r)
 {
     const smp_params *p = r->p;
     smp_result *res = r->res;
     smp_report *rep = &res->report;
     const smp_shade *sh = &r->sh;
-    smp__optics_for_look(&res->optics, p->age_years, p->cast, &r->size, &r->load);
-    r->load *= p->opacity;
+    smp__optics_for_look(&res->optics, p->age_years, p->cast, &r->size, &r->look_load);
+    r->load = r->look_load * p->opacity;
+    const int map_sets = p->density_map && p->range_max > 0; /* the map's range sets the density */
     rep->have_shade = sh->have_reference;
     rep->reference_painted = p->reference != NULL;
     const int matchable = sh->have_reference && sh->core_cells;
     smp_match_in in = {.sh = sh, .optics = &res->optics, .lut = r->lut, .load = r->load,
                        .shine_lin = r->shine_lin, .strand_share = r->strand_share,
                        .follicles_cm2 = rep->follicles_resolved ? rep->follicles_cm2 : 0,
-                       .fix_density = !p->density_auto || !matchable, .fix_dot = !p->dot_auto || !matchable,
-                       .fix_dilution = p->dilution >= 0, .density = p->density, .dot_mm = p->dot_mm,
-                       .dilution = p->dilution};
+                       .fix_density = !p->density_auto || !matchable || map_sets,
+                       .fix_dot = !p->dot_auto || !matchable, .fix_dilution = p->dilution >= 0,
+                       .density = map_sets ? p->range_max : p->density, .dot_mm = p->dot_mm, .cover = r->core_cover,
+                       .dilution = p->dilution, .contrast_reference = r->contrast_ref, .patch = r->patch,
+                       .patch_skin = &r->patch_skin, .patch_grid = &r->patch_grid, .patch_core = r->patch_core, .params = p, .px_per_mm = r->ppm, .size = r->size, .look_load = r->look_load};
     const float *skin = sh->core_cells ? sh->skin_lin : DEFAULT_SKIN_LIN;
     if (p->pigment_set) {
         float colour[3];
@@ -467,10 +566,13 @@ static void choose_shade(run *r)
         smp__optics_cast_tilt(&res->optics, r->final_od);
         in.given_od = r->final_od;
     }
-    smp_match m = {.density = p->density, .dot_mm = p->dot_mm, .dilution = p->pigment_set ? -1 : p->dilution};
-    if (matchable)
-        smp__match(&in, &m);
-    else if (!p->pigment_set && p->dilution < 0)
+    smp_match m = {.density = in.density, .dot_mm = p->dot_mm, .dilution = p->pigment_set ? -1 : p->dilution};
+    if (matchable) {
+        smp_status st = smp__match(&in, &m, res->msg);
+        if (st != SMP_OK)
+            return st;
+        rep->contrast_predicted = m.contrast_ratio;
+    } else if (!p->pigment_set && p->dilution < 0)
         m.dilution = DEFAULT_DILUTION;
     r->density = m.density;
     r->dot_mm = m.dot_mm;
@@ -491,6 +593,7 @@ static void choose_shade(run *r)
     rep->density_used = r->density;
     rep->dot_used = r->dot_mm;
     rep->dilution = r->dilution;
+    return SMP_OK;
 }
 
 /* The coverage the sampler follows: the density map, hair already there,
@@ -501,12 +604,9 @@ static smp_status shape_coverage(run *r)
     const smp_params *p = r->p;
     smp_result *res = r->res;
     if (p->density_map) { /* the map sets the density inside the mask */
-        if (p->range_max > 0) {
-            if (p->density_auto)
-                smp__note(&res->notes, "density auto gives way to the density map's range %g:%g", p->range_min,
-                          p->range_max);
-            r->density = res->report.density_used = p->range_max;
-        }
+        if (p->range_max > 0 && p->density_auto)
+            smp__note(&res->notes, "density auto gives way to the density map's range %g:%g", p->range_min,
+                      p->range_max);
         smp__scale_by_map(&r->cov, &r->map_cov, p->range_min, p->range_max, 1);
     }
     smp_status st = smp__coverage_copy(&r->edge_cov, &r->cov, res->msg);
@@ -516,6 +616,17 @@ static smp_status shape_coverage(run *r)
         st = smp__existing_hair_factor(&r->sh, &r->cov, res->msg);
     if (st == SMP_OK)
         st = smp__shape_edge(&r->cov, p->edge, p->feather_mm, r->ppm, p->seed, res->msg);
+    /* What of the density the core gets: hair already there, the edge's
+     * reach and a density map take their share. */
+    const smp_coverage *g = &r->sh.grid;
+    double sum = 0;
+    size_t n = 0;
+    for (size_t i = 0; st == SMP_OK && r->sh.core && i < (size_t)g->gw * g->gh; i++)
+        if (r->sh.core[i]) {
+            sum += smp__coverage_at(&r->cov, (i % g->gw + 0.5) * g->cell, (i / g->gw + 0.5) * g->cell) / 255.0;
+            n++;
+        }
+    r->core_cover = n ? sum / (double)n : 1.0;
     return st;
 }
 
@@ -525,7 +636,7 @@ static smp_status place_dots(run *r)
     double box[4];
     if (!smp__coverage_extent(&r->cov, r->ppm, box))
         return SMP_OK;
-    const smp_dress dr = {.dot_mm = r->dot_mm, .size = r->size, .load = r->load / p->opacity,
+    const smp_dress dr = {.dot_mm = r->dot_mm, .size = r->size, .load = r->look_load,
                           .edge = &r->edge_cov, .scars = p->scars ? &r->scar_cov : NULL};
     return sample_layers(r->res, p,
                          (smp_sample_in){.x0_mm = box[0], .y0_mm = box[1], .w_mm = box[2] - box[0],
@@ -572,7 +683,7 @@ static smp_status measure_after(run *r)
             rep->de_after = smp__delta_e2000(rep->core_after, rep->reference);
         }
     }
-    if (st == SMP_OK)
+    if (st == SMP_OK && r->p->measures)
         st = measure_realism(r);
     if (st == SMP_OK)
         measure_dots(res, sh, r->ppm);
@@ -596,11 +707,11 @@ smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *p
     if (st == SMP_OK)
         st = skin_maps(&r);
     if (st == SMP_OK)
-        st = measure_follicles(&r);
-    if (st == SMP_OK) {
-        choose_shade(&r);
+        st = measure_stubble(&r);
+    if (st == SMP_OK)
         st = shape_coverage(&r);
-    }
+    if (st == SMP_OK)
+        st = choose_shade(&r);
     if (st == SMP_OK && cancelled(p, 0.1))
         st = smp__fail(res->msg, SMP_ERR_CANCELLED, "cancelled");
     if (st == SMP_OK)

@@ -150,6 +150,7 @@ typedef struct smp_report {
     double focus_mm[2];         /* a core cell (else a dot) nearest their centroid */
     /* The client's stubble in the reference (follicles.h). */
     int have_follicles, follicles_resolved;
+    double contrast_predicted;  /* the match's predicted core/reference contrast; NAN: none */
     double follicles_cm2, follicle_mm, follicle_contrast;
     /* Realism measures (realism.h); have_realism 0 without a core. */
     int have_realism;

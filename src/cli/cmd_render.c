@@ -44,7 +44,7 @@ static void usage(FILE *f, const char *cmd)
             "      --age A           fresh, healed (default) or Ny: N years of fading\n"
             "      --cast blue       a blue cast, as from poor technique (never default)\n"
             "      --scar-mask FILE  scar tissue (white): takes less pigment, spreads more\n"
-            "      --metrics FILE    write the measurements as JSON\n"
+            "      --metrics FILE    write the measurements as JSON (with the realism measures)\n"
             "      --dots FILE       write the placed dots (.csv or .svg, as smpsim points)\n"
             "      --density-map FILE grey map of the density inside the mask: white = the\n"
             "                        density (or MAX), black = none (or MIN)\n"
@@ -213,6 +213,7 @@ int cmd_render(int argc, char **argv, int preview)
         goto done;
     }
     cli_preview_finish(p);
+    smp_params_set_measures(p, o.metrics || o.verbose);
     smp_params_set_reference(p, reference);
     smp_params_set_scars(p, scars);
     if (map && smp_params_set_density_map(p, map, o.range_lo, o.range_hi) != SMP_OK) {
