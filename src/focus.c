@@ -40,17 +40,20 @@
 #define CELL_MM 4.0
 #define CELL_MIN 24
 #define CELL_MAX 256
-#define T_REL 0.005f      /* an edge's gradient over (luminance + floor), per px, at least */
-#define K_NOISE 3.0f      /* and at least this many times its cell's median gradient */
+#define MIN_CONTRAST 0.04f /* an edge's step (a line's step x width, px) over the luminance, at least */
+#define K_NOISE 2.0f      /* and at least this many times its cell's median gradient */
 #define LUM_FLOOR 0.01f   /* linear luminance: dark noise is not contrast */
 #define OPPOSITE 0.25f    /* an opposite gradient this strong near an edge: a line, not an edge */
-#define SWITCH_PX 1.5     /* below, the fine pair (K1, K2) reads the edge; above, (K2, K3) */
+#define LINE_GAIN 1.0f    /* a thin line's flank gradient over K[1] times its centre's curvature */
+#define OFF_CENTRE 0.3f   /* gradient over K[1] |l1| at most: on a line's axis, not an edge's foot */
+#define ANISO 0.5f        /* a line's along-curvature over its across-curvature, at most */
+#define SWITCH_PX 1.0     /* below, the fine pair (K1, K2) reads the edge; above, (K2, K3) */
 #define CLIP_CODE 250     /* sRGB codes at or above: clipped */
 #define NBIN 96           /* histogram bins of BIN_PX */
 #define BIN_PX 0.1
 #define SIGMA_MAX 8.0
-#define QUANTILE 0.3
-#define MIN_EDGES 12
+#define QUANTILE 0.5
+#define MIN_EDGES 20
 #define DEFAULT_SIGMA 1.0f
 #define VEC 8
 
@@ -68,13 +71,14 @@ typedef struct ctx {
     int rw, m; /* gradient columns (w + 2 MG, rounded to VEC) from x0 - MG; lum reach */
     kern k[NSC];
     uint32_t *hist; /* gw * gh * NBIN */
+    bool jpeg;
 } ctx;
 
 /* One thread's buffers. Gradient rows cover a band and MG rows around it. */
 typedef struct work {
     float *lum;           /* lr x lw */
     float *ra, *rb;       /* lr x rw each: rows by G and G' at one scale */
-    float *gx, *gy, *mag; /* rh x rw at K[1]; mag: NSC x rh x rw */
+    float *gx, *gy, *mag; /* NSC x rh x rw each: the gradient at each scale */
     float *sel;           /* cell x cell: a cell's gradients, for their median */
     float *thr;           /* gw: the cells' thresholds */
 } work;
@@ -129,7 +133,7 @@ static void band_lum(const ctx *c, work *wk, int ry0, int rh)
 }
 
 /* Row pass of scale q: ra = lum by G, rb = lum by G' along x, over the
- * rows that scale's column pass reads. */
+ * rows that scale's column pass reads (whole rows per tap: vectorised). */
 static void band_rows(const ctx *c, work *wk, int q, int lr)
 {
     const int rw = c->rw, lw = rw + 2 * c->m;
@@ -137,54 +141,47 @@ static void band_rows(const ctx *c, work *wk, int q, int lr)
     for (int i = c->m - k->r; i < lr - c->m + k->r; i++) {
         const float *restrict src = wk->lum + (size_t)i * lw + c->m;
         float *restrict a = wk->ra + (size_t)i * rw, *restrict b = wk->rb + (size_t)i * rw;
-        for (int j0 = 0; j0 < rw; j0 += VEC) {
-            float u[VEC], v[VEC];
-            for (int e = 0; e < VEC; e++) {
-                u[e] = k->k0[0] * src[j0 + e];
-                v[e] = 0;
-            }
-            for (int t = 1; t <= k->r; t++)
-                for (int e = 0; e < VEC; e++) {
-                    const float p = src[j0 + e + t], n = src[j0 + e - t];
-                    u[e] += k->k0[t] * (p + n);
-                    v[e] += k->k1[t] * (p - n);
+        for (int j = 0; j < rw; j++) {
+            a[j] = k->k0[0] * src[j];
+            b[j] = 0.0f;
+        }
+        for (int t = 1; t <= k->r; t++) {
+            const float c0 = k->k0[t], c1 = k->k1[t];
+            const float *restrict p = src + t, *restrict n = src - t;
+            for (int j0 = 0; j0 < rw; j0 += VEC)
+                for (int j = j0; j < j0 + VEC; j++) {
+                    a[j] += c0 * (p[j] + n[j]);
+                    b[j] += c1 * (p[j] - n[j]);
                 }
-            memcpy(a + j0, u, sizeof u);
-            memcpy(b + j0, v, sizeof v);
         }
     }
 }
 
-/* Column pass of scale q at gradient row y: the gradient's magnitude (and,
- * at K[1], its components). */
+/* Column pass of scale q at gradient row y: the gradient and its magnitude. */
 static void band_cols(const ctx *c, work *wk, int q, int rh, int y)
 {
     const int rw = c->rw;
     const kern *k = &c->k[q];
-    const size_t o = (size_t)(y + c->m) * rw;
+    const size_t o = (size_t)(y + c->m) * rw, g = ((size_t)q * rh + y) * rw;
     const float *restrict a = wk->ra + o, *restrict b = wk->rb + o;
-    float *restrict mag = wk->mag + ((size_t)q * rh + y) * rw;
-    float *restrict gxo = wk->gx + (size_t)y * rw, *restrict gyo = wk->gy + (size_t)y * rw;
-    for (int j0 = 0; j0 < rw; j0 += VEC) {
-        float gx[VEC], gy[VEC];
-        for (int e = 0; e < VEC; e++) {
-            gx[e] = k->k0[0] * b[j0 + e];
-            gy[e] = 0;
-        }
-        for (int t = 1; t <= k->r; t++) {
-            const ptrdiff_t u = (ptrdiff_t)t * rw + j0, d = j0 - (ptrdiff_t)t * rw;
-            for (int e = 0; e < VEC; e++) {
-                gx[e] += k->k0[t] * (b[u + e] + b[d + e]);
-                gy[e] += k->k1[t] * (a[u + e] - a[d + e]);
-            }
-        }
-        for (int e = 0; e < VEC; e++)
-            mag[j0 + e] = sqrtf(gx[e] * gx[e] + gy[e] * gy[e]);
-        if (q == 1) {
-            memcpy(gxo + j0, gx, sizeof gx);
-            memcpy(gyo + j0, gy, sizeof gy);
-        }
+    float *restrict gx = wk->gx + g, *restrict gy = wk->gy + g, *restrict mag = wk->mag + g;
+    for (int j = 0; j < rw; j++) {
+        gx[j] = k->k0[0] * b[j];
+        gy[j] = 0.0f;
     }
+    for (int t = 1; t <= k->r; t++) {
+        const float c0 = k->k0[t], c1 = k->k1[t];
+        const float *restrict bu = b + (ptrdiff_t)t * rw, *restrict bd = b - (ptrdiff_t)t * rw;
+        const float *restrict au = a + (ptrdiff_t)t * rw, *restrict ad = a - (ptrdiff_t)t * rw;
+        for (int j0 = 0; j0 < rw; j0 += VEC)
+            for (int j = j0; j < j0 + VEC; j++) {
+                gx[j] += c0 * (bu[j] + bd[j]);
+                gy[j] += c1 * (au[j] - ad[j]);
+            }
+    }
+    for (int j0 = 0; j0 < rw; j0 += VEC)
+        for (int j = j0; j < j0 + VEC; j++)
+            mag[j] = sqrtf(gx[j] * gx[j] + gy[j] * gy[j]);
 }
 
 /* The peak of a Gaussian profile sampled at -1, 0, 1 (log values); false
@@ -220,6 +217,19 @@ static bool clipped(const ctx *c, int x, int y)
     return false;
 }
 
+/* True when a JPEG's 8x8 block boundary lies next to (ix, iy) across the
+ * axis direction d: blocking makes steps sharper than the optics. */
+static inline bool on_block(const ctx *c, ptrdiff_t d, int ix, int iy)
+{
+    if (!c->jpeg)
+        return false;
+    if (d == 1)
+        return ix % 8 == 7 || ix % 8 == 0;
+    if (d == c->rw)
+        return iy % 8 == 7 || iy % 8 == 0;
+    return false;
+}
+
 /* sigma^2 (px^2, pixel box not removed) from the log peaks of scales qa < qb;
  * < 0 when the ratio is impossible for a lone edge. */
 static double pair_sigma2(float pa, float pb, int qa, int qb)
@@ -252,8 +262,8 @@ static float edge_sigma(const ctx *c, const work *wk, int rh, int j, int y, int 
     const int rw = c->rw, lw = rw + 2 * c->m;
     const size_t i = (size_t)y * rw + j, plane = (size_t)rh * rw;
     const float *m1 = wk->mag, *m2 = m1 + plane, *m3 = m2 + plane;
-    const float gx = wk->gx[i], gy = wk->gy[i], ax = fabsf(gx), ay = fabsf(gy), v = m2[i];
-    if (v < thr || v < T_REL * (wk->lum[(size_t)(y + c->m) * lw + j + c->m] + LUM_FLOOR))
+    const float gx = wk->gx[plane + i], gy = wk->gy[plane + i], ax = fabsf(gx), ay = fabsf(gy), v = m2[i];
+    if (v < thr)
         return -1.0f;
     /* The neighbour across the edge: one of 4 directions. */
     const ptrdiff_t d = ay <= 0.4142f * ax   ? 1
@@ -272,7 +282,108 @@ static float edge_sigma(const ctx *c, const work *wk, int rh, int j, int y, int 
     if (s2 < 0)
         return -1.0f;
     const int reach = (int)ceil(2.5 * sqrt(s2 + kb * kb) / (d == 1 || d == rw ? 1.0 : 1.4142));
-    if (has_partner(wk, i, d, reach < MG ? reach : MG) || clipped(c, ix, iy))
+    const float lum = wk->lum[(size_t)(y + c->m) * lw + j + c->m] + LUM_FLOOR;
+    if (expf(p2) * sqrtf((float)(2.0 * SMP_PI * (s2 + K[1] * K[1]))) < MIN_CONTRAST * lum ||
+        on_block(c, d, ix, iy) || has_partner(wk, plane + i, d, reach < MG ? reach : MG) || clipped(c, ix, iy))
+        return -1.0f;
+    s2 -= 1.0 / 12.0;
+    return s2 > 0 ? (float)fmin(sqrt(s2), SIGMA_MAX) : 0.0f;
+}
+
+/* The second derivative of scale q across the quantised direction d (of
+ * length h px) at gradient pixel i, by the central difference of its
+ * gradient. */
+static inline float cross_d2(const work *wk, size_t plane, int q, size_t i, ptrdiff_t d, float ux, float uy,
+                             float h)
+{
+    const float *gx = wk->gx + plane * q, *gy = wk->gy + plane * q;
+    return ((gx[i + d] - gx[i - d]) * ux + (gy[i + d] - gy[i - d]) * uy) / (2.0f * h);
+}
+
+/* The peak of scale q's cross second derivative near gradient pixel i
+ * (a parabola through i - d, i, i + d). */
+static float line_peak(const work *wk, size_t plane, int q, size_t i, ptrdiff_t d, float ux, float uy, float h)
+{
+    const float lm = cross_d2(wk, plane, q, i - d, d, ux, uy, h), l0 = cross_d2(wk, plane, q, i, d, ux, uy, h),
+                lp = cross_d2(wk, plane, q, i + d, d, ux, uy, h);
+    const float a = 0.5f * (lp + lm) - l0, b = 0.5f * (lp - lm);
+    if (a * l0 >= 0.0f || fabsf(b) > fabsf(a))
+        return l0;
+    return l0 - b * b / (4.0f * a);
+}
+
+/* The model of a thin line's log cross second derivative at scale k (by a
+ * central difference of step h) for blur variance s2, up to a constant. */
+static inline double line_model(double s2, double k, double h)
+{
+    const double v = s2 + k * k;
+    return -1.5 * log(v) - 0.5 * h * h / v;
+}
+
+/* sigma^2 of a thin line from its second derivatives at scales qa < qb:
+ * the root of the model's log ratio by bisection; < 0 when impossible. */
+static double line_sigma2(float da, float db, int qa, int qb, double h)
+{
+    if (!(da * db > 0.0f))
+        return -1.0;
+    const double r = log((double)da / db);
+    double lo = 0.0, hi = SIGMA_MAX * SIGMA_MAX;
+    if (r > line_model(lo, K[qa], h) - line_model(lo, K[qb], h) + 0.3)
+        return -1.0;
+    if (r >= line_model(lo, K[qa], h) - line_model(lo, K[qb], h))
+        return 0.0;
+    if (r <= line_model(hi, K[qa], h) - line_model(hi, K[qb], h))
+        return hi;
+    for (int it = 0; it < 40; it++) {
+        const double mid = 0.5 * (lo + hi);
+        if (line_model(mid, K[qa], h) - line_model(mid, K[qb], h) > r)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
+/* The blur sigma (px, pixel box removed) of a thin line (a hair, a crease)
+ * centred at gradient pixel (j, y), image pixel (ix, iy), or -1. */
+static float line_sigma(const ctx *c, const work *wk, int rh, int j, int y, int ix, int iy, float thr)
+{
+    const int rw = c->rw;
+    const size_t i = (size_t)y * rw + j, plane = (size_t)rh * rw;
+    const float *gx = wk->gx + plane, *gy = wk->gy + plane;
+    const float hxx = 0.5f * (gx[i + 1] - gx[i - 1]), hyy = 0.5f * (gy[i + rw] - gy[i - rw]);
+    const float hxy = 0.25f * (gx[i + rw] - gx[i - rw] + gy[i + 1] - gy[i - 1]);
+    if ((fabsf(hxx) + fabsf(hyy) + 2.0f * fabsf(hxy)) * (float)K[1] * LINE_GAIN < thr)
+        return -1.0f;
+    const float tr = 0.5f * (hxx + hyy), dd = sqrtf(0.25f * (hxx - hyy) * (hxx - hyy) + hxy * hxy);
+    const float l1 = fabsf(tr + dd) >= fabsf(tr - dd) ? tr + dd : tr - dd, l2 = 2.0f * tr - l1;
+    if (fabsf(l1) * (float)K[1] * LINE_GAIN < thr || fabsf(l2) > ANISO * fabsf(l1) ||
+        wk->mag[plane + i] > OFF_CENTRE * fabsf(l1) * (float)K[1])
+        return -1.0f;
+    /* The normal: l1's eigenvector, quantised to one of 4 directions. */
+    const float nx = hxy, ny = l1 - hxx, n2 = nx * nx + ny * ny;
+    const float ex = n2 > 1e-30f ? nx : 1.0f, ey = n2 > 1e-30f ? ny : 0.0f, ax = fabsf(ex), ay = fabsf(ey);
+    const ptrdiff_t d = ay <= 0.4142f * ax   ? 1
+                        : ax <= 0.4142f * ay ? (ptrdiff_t)rw
+                        : ex * ey > 0        ? (ptrdiff_t)rw + 1
+                                             : (ptrdiff_t)rw - 1;
+    /* (vx, uy): d's unit vector; h: its length. */
+    const float h = d == 1 || d == rw ? 1.0f : 1.4142f, uy = (float)(d == 1 ? 0 : 1) / h;
+    const float vx = (float)(d == rw ? 0 : d == (ptrdiff_t)rw - 1 ? -1 : 1) / h;
+    const float d0 = cross_d2(wk, plane, 1, i, d, vx, uy, h);
+    if (fabsf(d0) <= fabsf(cross_d2(wk, plane, 1, i - d, d, vx, uy, h)) ||
+        fabsf(d0) < fabsf(cross_d2(wk, plane, 1, i + d, d, vx, uy, h)) || on_block(c, d, ix, iy) ||
+        clipped(c, ix, iy))
+        return -1.0f;
+    const float p2 = line_peak(wk, plane, 1, i, d, vx, uy, h);
+    double s2 = line_sigma2(p2, line_peak(wk, plane, 2, i, d, vx, uy, h), 1, 2, h);
+    if (s2 >= 0 && s2 < SWITCH_PX * SWITCH_PX)
+        s2 = line_sigma2(line_peak(wk, plane, 0, i, d, vx, uy, h), p2, 0, 1, h);
+    if (s2 < 0)
+        return -1.0f;
+    /* The line's contrast times its width, px, from the model at K[1]. */
+    const double v = s2 + K[1] * K[1], lum = wk->lum[(size_t)(y + c->m) * (rw + 2 * c->m) + j + c->m] + LUM_FLOOR;
+    if (fabs(p2) * sqrt(2.0 * SMP_PI) * pow(v, 1.5) * exp(0.5 * h * h / v) < MIN_CONTRAST * lum)
         return -1.0f;
     s2 -= 1.0 / 12.0;
     return s2 > 0 ? (float)fmin(sqrt(s2), SIGMA_MAX) : 0.0f;
@@ -339,7 +450,9 @@ static void do_band(const ctx *c, work *wk, int cy)
     for (int y = MG; y < MG + n; y++)
         for (int j = MG; j < MG + c->w; j++) {
             const int cx = (j - MG) / c->cell;
-            const float s = edge_sigma(c, wk, rh, j, y, c->x0 - MG + j, ry0 + y, wk->thr[cx]);
+            float s = edge_sigma(c, wk, rh, j, y, c->x0 - MG + j, ry0 + y, wk->thr[cx]);
+            if (s < 0.0f)
+                s = line_sigma(c, wk, rh, j, y, c->x0 - MG + j, ry0 + y, wk->thr[cx]);
             if (s < 0.0f)
                 continue;
             const int b = (int)(s / BIN_PX) < NBIN - 1 ? (int)(s / BIN_PX) : NBIN - 1;
@@ -362,7 +475,7 @@ static work *work_alloc(const ctx *c, int n)
     const size_t e = (size_t)c->cell * c->cell, g = (size_t)c->gw;
     size_t a, b, d, floats, bytes;
     if (!smp__mul(lr, lw, &a) || !smp__mul(lr, rw, &b) || !smp__mul(rh, rw, &d) ||
-        (floats = a + 2 * b + (2 + NSC) * d + e + g) < a || !smp__mul(floats, sizeof(float), &bytes))
+        (floats = a + 2 * b + 3 * NSC * d + e + g) < a || !smp__mul(floats, sizeof(float), &bytes))
         return NULL;
     work *ws = calloc((size_t)n, sizeof *ws);
     for (int i = 0; ws && i < n; i++) {
@@ -372,7 +485,7 @@ static work *work_alloc(const ctx *c, int n)
             return NULL;
         }
         float *r = f + a + 2 * b;
-        ws[i] = (work){f, f + a, f + a + b, r, r + d, r + 2 * d, r + (2 + NSC) * d, r + (2 + NSC) * d + e};
+        ws[i] = (work){f, f + a, f + a + b, r, r + NSC * d, r + 2 * NSC * d, r + 3 * NSC * d, r + 3 * NSC * d + e};
     }
     return ws;
 }
@@ -493,6 +606,7 @@ smp_status smp__focus_map(const smp_image *rgb, const uint32_t box[4], double px
     ctx c = {.img = rgb, .x0 = (int)box[0], .y0 = (int)box[1], .w = (int)box[2], .h = (int)box[3]};
     for (int i = 0; i < 256; i++)
         c.to_lin[i] = smp__srgb_to_linear((uint8_t)i);
+    c.jpeg = rgb->format == SMP_FORMAT_JPEG;
     c.cell = clampi((int)lround(CELL_MM * px_per_mm), CELL_MIN, CELL_MAX);
     c.gw = (c.w + c.cell - 1) / c.cell;
     c.gh = (c.h + c.cell - 1) / c.cell;
