@@ -1,30 +1,42 @@
-/* The photo's own blur: a re-blur gradient ratio at edges (after Zhuo & Sim
- * 2011, "Defocus map estimation from a single image").
+/* The photo's own blur, from the scale-space behaviour of its edges and
+ * thin lines (after Zhuo & Sim 2011, "Defocus map estimation from a single
+ * image").
  *
- * A straight step edge of contrast A blurred by a Gaussian of sigma s has,
- * measured with Gaussian-derivative gradients of scale k, a gradient profile
- * across it that is a Gaussian of variance V = s^2 + k^2 with peak
- * A / sqrt(2 pi V). At two scales k1 < k2 the peaks' ratio R gives
- *     R^2 = (s^2 + k2^2) / (s^2 + k1^2),  s^2 = (k2^2 - R^2 k1^2) / (R^2 - 1),
+ * Gradients of linear luminance (optics blur light, not sRGB codes) are taken
+ * with Gaussian derivatives at scales K = 1, 2, 4 px. A straight step edge
+ * of contrast A blurred by a Gaussian of sigma s has, at scale k, a gradient
+ * profile across it that is a Gaussian of variance V = s^2 + k^2 with peak
+ * A / sqrt(2 pi V). The peaks' ratio R at scales ka < kb gives
+ *     R^2 = (s^2 + kb^2) / (s^2 + ka^2),  s^2 = (kb^2 - R^2 ka^2) / (R^2 - 1),
  * whatever A. Each peak is read to sub-pixel: the log of a Gaussian profile
- * is a parabola, so three samples across the edge (the pixel, its
- * neighbours along the quantised gradient direction) give the exact peak of
- * an ideal edge wherever it lies between pixels. Edge pixels are local
- * maxima of the fine gradient along its direction whose contrast (gradient
- * over local luminance) beats a noise threshold; edges near clipped
- * highlights are skipped (clipping makes soft highlights look sharp).
- * Luminance is linear: optics blur light, not sRGB codes.
+ * is a parabola, so three samples across the edge (along the quantised
+ * gradient direction) give an ideal edge's exact peak wherever it lies.
+ * Edges are local maxima of the 2 px gradient above a noise threshold (a
+ * multiple of the cell's median gradient) and a contrast floor; an edge with
+ * an opposite gradient within reach is one side of a line or narrow patch
+ * and is skipped (its partner skews the ratio), as are JPEG block boundaries
+ * and clipped highlights (green or blue at 250+).
  *
- * Each edge's sigma goes into its cell's histogram; a cell's value is a low
- * quantile of it (thin hairs, pores and true edges are the sharpest things
- * on skin; shading and shadows only add blurrier readings). The pixel's own
- * box (variance 1/12) is taken out: the renderer adds it itself. Cells with
- * too few edges take the mean of their filled neighbours, ring by ring; a
- * 3x3 binomial filter smooths the grid.
+ * A thin line (a hair: most of what a scalp offers) of integrated contrast
+ * C has at its centre a cross second derivative C / (sqrt(2 pi) V^1.5); it
+ * is read as the central difference of the gradient (a factor
+ * exp(-h^2 / 2V), modelled), and the ratio at two scales is solved for s by
+ * bisection. Lines are ridge maxima of the 2 px Hessian, anisotropic, with
+ * little gradient on their axis.
  *
- * The box is processed by rows of cells; each band reads its rows plus the
- * filters' reach from the image (its edge replicated) and writes only its
- * own cells' histograms, so the result does not depend on the threads. */
+ * The coarse pair (2, 4 px) reads first; below 1 px the fine pair (1, 2 px)
+ * does, as the coarse one cannot resolve sharp features. The pixel's own box
+ * (variance 1/12) is taken out: the renderer adds it itself.
+ *
+ * Each reading goes into its cell's histogram (0.1 px bins); a cell's value
+ * is the median (sharpening and noise bias single readings both ways, and
+ * a low quantile reads defocused areas far too sharp). Cells with fewer than
+ * MIN_EDGES readings take the mean of their filled neighbours, ring by ring;
+ * a 3x3 binomial filter smooths the grid.
+ *
+ * The box is processed by rows of cells, each band with its gradients
+ * computed MG px beyond it (the image's edge replicated), each writing only
+ * its own cells' histograms, so the result does not depend on the threads. */
 #include "focus.h"
 
 #include <math.h>
@@ -40,8 +52,8 @@
 #define CELL_MM 4.0
 #define CELL_MIN 24
 #define CELL_MAX 256
-#define MIN_CONTRAST 0.04f /* an edge's step (a line's step x width, px) over the luminance, at least */
-#define K_NOISE 2.0f      /* and at least this many times its cell's median gradient */
+#define MIN_CONTRAST 0.04f /* an edge's step (a line's contrast x width, px) over the luminance, at least */
+#define K_NOISE 2.0f      /* an edge's 2 px gradient over its cell's median, at least */
 #define LUM_FLOOR 0.01f   /* linear luminance: dark noise is not contrast */
 #define OPPOSITE 0.25f    /* an opposite gradient this strong near an edge: a line, not an edge */
 #define LINE_GAIN 1.0f    /* a thin line's flank gradient over K[1] times its centre's curvature */
@@ -52,9 +64,9 @@
 #define NBIN 96           /* histogram bins of BIN_PX */
 #define BIN_PX 0.1
 #define SIGMA_MAX 8.0
-#define QUANTILE 0.5
-#define MIN_EDGES 20
-#define DEFAULT_SIGMA 1.0f
+#define QUANTILE 0.5      /* of a cell's readings */
+#define MIN_EDGES 20      /* readings for a cell to have its own value */
+#define DEFAULT_SIGMA 1.0f /* every cell, when the box has no readings at all */
 #define VEC 8
 
 static const double K[NSC] = {1.0, 2.0, 4.0};

@@ -9,20 +9,23 @@
  * covering box {x0,y0,w,h} (gw = ceil(w / cell_px), gh likewise); every cell gets a value
  * (cells without enough edges take their neighbours'), smoothed.
  *
- * Method (see focus.c): a re-blur gradient ratio at edge pixels of linear luminance, from
- * Gaussian-derivative gradients at two scales, each edge's peak refined to sub-pixel; a low
- * quantile of the edges' sigmas per cell (the sharpest edges tell the focus: shading and
- * shadows are blurrier than the optics). The value is the blur beyond a pixel's own box
- * (variance 1/12, which the renderer adds itself): 0 for a perfectly sharp, area-sampled
- * photo; an in-focus phone photo reads ~0.5-1.2 px; clamped to 0..8 px. Strong sharpening
- * reads sharper than the optics (halos steepen edges). Cells hold about 4 mm at px_per_mm
- * (24..256 px). Cells with no usable edge anywhere in the box read 1 px.
+ * Method (see focus.c): Gaussian-derivative gradients of linear luminance at 1, 2 and 4 px.
+ * At isolated step edges, the re-blur ratio of the gradient peaks at two scales (Zhuo & Sim
+ * 2011); on thin lines (hairs), the ratio of the cross second derivatives. Each reading is
+ * refined to sub-pixel; the fine pair (1, 2 px) reads sharp features, the coarse one (2, 4 px)
+ * blurry ones. A cell's value is the median of its readings. The value is the blur beyond a
+ * pixel's own box (variance 1/12, which the renderer adds itself): 0 for a perfectly sharp,
+ * area-sampled photo; an in-focus phone photo reads ~0.8-1.4 px. Clamped to 0..8 px. Biases:
+ * strong sharpening and JPEG noise pull blurry areas towards sharp (a featureless defocused
+ * region reads low, ~1.5 px where the truth may be 3+); readings above ~4 px are rare. Cells
+ * hold about 4 mm at px_per_mm (24..256 px). With no usable edge anywhere in the box every
+ * cell reads 1 px.
  *
  * rgb: an 8-bit RGB smp_image (ch == 3); box inside it, non-empty; px_per_mm in [0.5, 1000].
- * The values do not depend on threads (0: OpenMP's default). Working memory: about 40
- * bytes per box column and cell row per thread, plus ~340 bytes per cell.
- * SMP_ERR_ARG for a bad image, box or scale; SMP_ERR_NOMEM when out of memory (out is then
- * zeroed). */
+ * The values do not depend on threads (0: OpenMP's default) and are deterministic. Working
+ * memory: about 48 (cell_px + 30) bytes per box column per thread (19 MB for a 4000 px wide
+ * box at 17 px/mm), plus 400 bytes per cell. SMP_ERR_ARG for a bad image, box or scale;
+ * SMP_ERR_NOMEM when out of memory (out is then zeroed). */
 typedef struct smp_focus {
     float *sigma; /* gw x gh, px */
     uint32_t gw, gh, cell_px;
