@@ -1,0 +1,676 @@
+/* The photo's own blur, from the scale-space behaviour of its edges and
+ * thin lines (after Zhuo & Sim 2011, "Defocus map estimation from a single
+ * image").
+ *
+ * Gradients of linear luminance (optics blur light, not sRGB codes) are taken
+ * with Gaussian derivatives at scales K = 1, 2, 4 px. A straight step edge
+ * of contrast A blurred by a Gaussian of sigma s has, at scale k, a gradient
+ * profile across it that is a Gaussian of variance V = s^2 + k^2 with peak
+ * A / sqrt(2 pi V). The peaks' ratio R at scales ka < kb gives
+ *     R^2 = (s^2 + kb^2) / (s^2 + ka^2),  s^2 = (kb^2 - R^2 ka^2) / (R^2 - 1),
+ * whatever A. Each peak is read to sub-pixel: the log of a Gaussian profile
+ * is a parabola, so three samples across the edge (along the quantised
+ * gradient direction) give an ideal edge's exact peak wherever it lies.
+ * Edges are local maxima of the 2 px gradient above a noise threshold (a
+ * multiple of the cell's median gradient) and a contrast floor; an edge with
+ * an opposite gradient within reach is one side of a line or narrow patch
+ * and is skipped (its partner skews the ratio), as are JPEG block boundaries
+ * and clipped highlights (green or blue at 250+).
+ *
+ * A thin line (a hair: most of what a scalp offers) of integrated contrast
+ * C has at its centre a cross second derivative C / (sqrt(2 pi) V^1.5); it
+ * is read as the central difference of the gradient (a factor
+ * exp(-h^2 / 2V), modelled), and the ratio at two scales is solved for s by
+ * bisection. Lines are ridge maxima of the 2 px Hessian, anisotropic, with
+ * little gradient on their axis.
+ *
+ * The coarse pair (2, 4 px) reads first; below 1 px the fine pair (1, 2 px)
+ * does, as the coarse one cannot resolve sharp features. The pixel's own box
+ * (variance 1/12) is taken out: the renderer adds it itself.
+ *
+ * Each reading goes into its cell's histogram (0.1 px bins); a cell's value
+ * is the median (sharpening and noise bias single readings both ways, and
+ * a low quantile reads defocused areas far too sharp). Cells with fewer than
+ * MIN_EDGES readings take the mean of their filled neighbours, ring by ring;
+ * a 3x3 binomial filter smooths the grid.
+ *
+ * The box is processed by rows of cells, each band with its gradients
+ * computed MG px beyond it (the image's edge replicated), each writing only
+ * its own cells' histograms, so the result does not depend on the threads. */
+#include "focus.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#define NSC 3             /* gradient scales K[q], px */
+#define MG 12             /* margin of gradients around a band, px: the pair check's reach */
+#define CELL_MM 4.0
+#define CELL_MIN 24
+#define CELL_MAX 256
+#define MIN_CONTRAST 0.04f /* an edge's step (a line's contrast x width, px) over the luminance, at least */
+#define K_NOISE 2.0f      /* an edge's 2 px gradient over its cell's median, at least */
+#define LUM_FLOOR 0.01f   /* linear luminance: dark noise is not contrast */
+#define OPPOSITE 0.25f    /* an opposite gradient this strong near an edge: a line, not an edge */
+#define LINE_GAIN 1.0f    /* a thin line's flank gradient over K[1] times its centre's curvature */
+#define OFF_CENTRE 0.3f   /* gradient over K[1] |l1| at most: on a line's axis, not an edge's foot */
+#define ANISO 0.5f        /* a line's along-curvature over its across-curvature, at most */
+#define SWITCH_PX 1.0     /* below, the fine pair (K1, K2) reads the edge; above, (K2, K3) */
+#define CLIP_CODE 250     /* sRGB codes at or above: clipped */
+#define NBIN 96           /* histogram bins of BIN_PX */
+#define BIN_PX 0.1
+#define SIGMA_MAX 8.0
+#define QUANTILE 0.5      /* of a cell's readings */
+#define MIN_EDGES 20      /* readings for a cell to have its own value */
+#define DEFAULT_SIGMA 1.0f /* every cell, when the box has no readings at all */
+#define VEC 8
+
+static const double K[NSC] = {1.0, 2.0, 4.0};
+
+typedef struct kern {
+    int r;
+    float k0[16], k1[16]; /* half kernels G, G' for correlation, taps 0..r */
+} kern;
+
+typedef struct ctx {
+    const smp_image *img;
+    float to_lin[256];
+    int x0, y0, w, h, cell, gw, gh;
+    int rw, m; /* gradient columns (w + 2 MG, rounded to VEC) from x0 - MG; lum reach */
+    kern k[NSC];
+    uint32_t *hist; /* gw * gh * NBIN */
+    bool jpeg;
+} ctx;
+
+/* One thread's buffers. Gradient rows cover a band and MG rows around it. */
+typedef struct work {
+    float *lum;           /* lr x lw */
+    float *ra, *rb;       /* lr x rw each: rows by G and G' at one scale */
+    float *gx, *gy, *mag; /* NSC x rh x rw each: the gradient at each scale */
+    float *sel;           /* cell x cell: a cell's gradients, for their median */
+    float *thr;           /* gw: the cells' thresholds */
+} work;
+
+static int thread_id(void)
+{
+#ifdef _OPENMP
+    return omp_get_thread_num();
+#else
+    return 0;
+#endif
+}
+
+static inline int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+/* Sampled G and G' for correlation, corrected to exact moments (sum G = 1,
+ * sum t G' = 1), which small sigmas otherwise miss. */
+static void kern_make(kern *k, double s)
+{
+    k->r = (int)ceil(3.0 * s);
+    double s0 = 0, s1 = 0;
+    for (int t = -k->r; t <= k->r; t++) {
+        const double g = exp(-0.5 * t * t / (s * s));
+        s0 += g;
+        s1 += t * t * g;
+    }
+    for (int t = 0; t <= k->r; t++) {
+        const double g = exp(-0.5 * t * t / (s * s));
+        k->k0[t] = (float)(g / s0);
+        k->k1[t] = (float)(t * g / s1);
+    }
+}
+
+/* lum = rows [ry0 - m, ry0 + rh + m), columns [x0 - MG - m, x0 - MG + rw + m). */
+static void band_lum(const ctx *c, work *wk, int ry0, int rh)
+{
+    const int lw = c->rw + 2 * c->m, lr = rh + 2 * c->m, xs = c->x0 - MG - c->m;
+    const int W = (int)c->img->w, H = (int)c->img->h;
+    const int j0 = -xs > 0 ? -xs : 0, j1 = W - xs < lw ? W - xs : lw;
+    for (int i = 0; i < lr; i++) {
+        const uint8_t *src = c->img->px + (size_t)clampi(ry0 - c->m + i, 0, H - 1) * W * 3;
+        float *dst = wk->lum + (size_t)i * lw;
+        for (int j = j0; j < j1; j++) {
+            const uint8_t *p = src + (size_t)(xs + j) * 3;
+            dst[j] = 0.2126f * c->to_lin[p[0]] + 0.7152f * c->to_lin[p[1]] + 0.0722f * c->to_lin[p[2]];
+        }
+        for (int j = 0; j < j0; j++)
+            dst[j] = dst[j0];
+        for (int j = j1; j < lw; j++)
+            dst[j] = dst[j1 - 1];
+    }
+}
+
+/* Row pass of scale q: ra = lum by G, rb = lum by G' along x, over the
+ * rows that scale's column pass reads (whole rows per tap: vectorised). */
+static void band_rows(const ctx *c, work *wk, int q, int lr)
+{
+    const int rw = c->rw, lw = rw + 2 * c->m;
+    const kern *k = &c->k[q];
+    for (int i = c->m - k->r; i < lr - c->m + k->r; i++) {
+        const float *restrict src = wk->lum + (size_t)i * lw + c->m;
+        float *restrict a = wk->ra + (size_t)i * rw, *restrict b = wk->rb + (size_t)i * rw;
+        for (int j = 0; j < rw; j++) {
+            a[j] = k->k0[0] * src[j];
+            b[j] = 0.0f;
+        }
+        for (int t = 1; t <= k->r; t++) {
+            const float c0 = k->k0[t], c1 = k->k1[t];
+            const float *restrict p = src + t, *restrict n = src - t;
+            for (int j0 = 0; j0 < rw; j0 += VEC)
+                for (int j = j0; j < j0 + VEC; j++) {
+                    a[j] += c0 * (p[j] + n[j]);
+                    b[j] += c1 * (p[j] - n[j]);
+                }
+        }
+    }
+}
+
+/* Column pass of scale q at gradient row y: the gradient and its magnitude. */
+static void band_cols(const ctx *c, work *wk, int q, int rh, int y)
+{
+    const int rw = c->rw;
+    const kern *k = &c->k[q];
+    const size_t o = (size_t)(y + c->m) * rw, g = ((size_t)q * rh + y) * rw;
+    const float *restrict a = wk->ra + o, *restrict b = wk->rb + o;
+    float *restrict gx = wk->gx + g, *restrict gy = wk->gy + g, *restrict mag = wk->mag + g;
+    for (int j = 0; j < rw; j++) {
+        gx[j] = k->k0[0] * b[j];
+        gy[j] = 0.0f;
+    }
+    for (int t = 1; t <= k->r; t++) {
+        const float c0 = k->k0[t], c1 = k->k1[t];
+        const float *restrict bu = b + (ptrdiff_t)t * rw, *restrict bd = b - (ptrdiff_t)t * rw;
+        const float *restrict au = a + (ptrdiff_t)t * rw, *restrict ad = a - (ptrdiff_t)t * rw;
+        for (int j0 = 0; j0 < rw; j0 += VEC)
+            for (int j = j0; j < j0 + VEC; j++) {
+                gx[j] += c0 * (bu[j] + bd[j]);
+                gy[j] += c1 * (au[j] - ad[j]);
+            }
+    }
+    for (int j0 = 0; j0 < rw; j0 += VEC)
+        for (int j = j0; j < j0 + VEC; j++)
+            mag[j] = sqrtf(gx[j] * gx[j] + gy[j] * gy[j]);
+}
+
+/* The peak of a Gaussian profile sampled at -1, 0, 1 (log values); false
+ * when the samples do not make a peak within reach of the middle. */
+static inline bool log_peak(float lm, float l0, float lp, float reach, float *peak)
+{
+    const float a = 0.5f * (lp + lm) - l0, b = 0.5f * (lp - lm);
+    if (!(a < 0.0f) || fabsf(b) > -2.0f * a * reach)
+        return false;
+    *peak = l0 - b * b / (4.0f * a);
+    return true;
+}
+
+/* The log peak of scale q's profile through gradient pixel i along d. */
+static inline bool scale_peak(const float *mq, size_t i, ptrdiff_t d, float reach, float *peak)
+{
+    return log_peak(logf(mq[i - d] + 1e-20f), logf(mq[i] + 1e-20f), logf(mq[i + d] + 1e-20f), reach, peak);
+}
+
+/* True when green or blue is clipped in the 5x5 pixels about (x, y) (red
+ * alone often is on light skin; it weighs little in luminance). */
+static bool clipped(const ctx *c, int x, int y)
+{
+    const int W = (int)c->img->w, H = (int)c->img->h;
+    for (int dy = -2; dy <= 2; dy++) {
+        const uint8_t *row = c->img->px + (size_t)clampi(y + dy, 0, H - 1) * W * 3;
+        for (int dx = -2; dx <= 2; dx++) {
+            const uint8_t *p = row + (size_t)clampi(x + dx, 0, W - 1) * 3;
+            if (p[1] >= CLIP_CODE || p[2] >= CLIP_CODE)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* True when a JPEG's 8x8 block boundary lies next to (ix, iy) across the
+ * axis direction d: blocking makes steps sharper than the optics. */
+static inline bool on_block(const ctx *c, ptrdiff_t d, int ix, int iy)
+{
+    if (!c->jpeg)
+        return false;
+    if (d == 1)
+        return ix % 8 == 7 || ix % 8 == 0;
+    if (d == c->rw)
+        return iy % 8 == 7 || iy % 8 == 0;
+    return false;
+}
+
+/* sigma^2 (px^2, pixel box not removed) from the log peaks of scales qa < qb;
+ * < 0 when the ratio is impossible for a lone edge. */
+static double pair_sigma2(float pa, float pb, int qa, int qb)
+{
+    const double r2 = exp(2.0 * ((double)pa - pb)), ka = K[qa] * K[qa], kb = K[qb] * K[qb];
+    if (r2 > 1.1 * kb / ka)
+        return -1.0;
+    if (r2 <= 1.0 + 1e-6)
+        return SIGMA_MAX * SIGMA_MAX;
+    return fmax((kb - r2 * ka) / (r2 - 1.0), 0.0);
+}
+
+/* True when, within reach steps of d either side of gradient pixel i, the
+ * K[1] gradient turns against i's by more than OPPOSITE of it: the edge is
+ * one side of a line or of a narrow patch, whose other side skews the ratio. */
+static bool has_partner(const work *wk, size_t i, ptrdiff_t d, int reach)
+{
+    const float gx = wk->gx[i], gy = wk->gy[i], lim = -OPPOSITE * (gx * gx + gy * gy);
+    for (int t = 1; t <= reach; t++)
+        if (gx * wk->gx[i + t * d] + gy * wk->gy[i + t * d] < lim ||
+            gx * wk->gx[i - t * d] + gy * wk->gy[i - t * d] < lim)
+            return true;
+    return false;
+}
+
+/* The blur sigma (px, pixel box removed) of the edge at gradient pixel
+ * (j, y), image pixel (ix, iy), or -1 when it is not a usable edge. */
+static float edge_sigma(const ctx *c, const work *wk, int rh, int j, int y, int ix, int iy, float thr)
+{
+    const int rw = c->rw, lw = rw + 2 * c->m;
+    const size_t i = (size_t)y * rw + j, plane = (size_t)rh * rw;
+    const float *m1 = wk->mag, *m2 = m1 + plane, *m3 = m2 + plane;
+    const float gx = wk->gx[plane + i], gy = wk->gy[plane + i], ax = fabsf(gx), ay = fabsf(gy), v = m2[i];
+    if (v < thr)
+        return -1.0f;
+    /* The neighbour across the edge: one of 4 directions. */
+    const ptrdiff_t d = ay <= 0.4142f * ax   ? 1
+                        : ax <= 0.4142f * ay ? (ptrdiff_t)rw
+                        : gx * gy > 0        ? (ptrdiff_t)rw + 1
+                                             : (ptrdiff_t)rw - 1;
+    float p1, p2, p3;
+    if (!(v > m2[i - d] && v >= m2[i + d]) || !scale_peak(m2, i, d, 0.75f, &p2) ||
+        !scale_peak(m3, i, d, 1.5f, &p3))
+        return -1.0f;
+    double s2 = pair_sigma2(p2, p3, 1, 2), kb = K[2];
+    if (s2 >= 0 && s2 < SWITCH_PX * SWITCH_PX) {
+        s2 = scale_peak(m1, i, d, 1.0f, &p1) ? pair_sigma2(p1, p2, 0, 1) : -1.0;
+        kb = K[1];
+    }
+    if (s2 < 0)
+        return -1.0f;
+    const int reach = (int)ceil(2.5 * sqrt(s2 + kb * kb) / (d == 1 || d == rw ? 1.0 : 1.4142));
+    const float lum = wk->lum[(size_t)(y + c->m) * lw + j + c->m] + LUM_FLOOR;
+    if (expf(p2) * sqrtf((float)(2.0 * SMP_PI * (s2 + K[1] * K[1]))) < MIN_CONTRAST * lum ||
+        on_block(c, d, ix, iy) || has_partner(wk, plane + i, d, reach < MG ? reach : MG) || clipped(c, ix, iy))
+        return -1.0f;
+    s2 -= 1.0 / 12.0;
+    return s2 > 0 ? (float)fmin(sqrt(s2), SIGMA_MAX) : 0.0f;
+}
+
+/* The second derivative of scale q across the quantised direction d (of
+ * length h px) at gradient pixel i, by the central difference of its
+ * gradient. */
+static inline float cross_d2(const work *wk, size_t plane, int q, size_t i, ptrdiff_t d, float ux, float uy,
+                             float h)
+{
+    const float *gx = wk->gx + plane * q, *gy = wk->gy + plane * q;
+    return ((gx[i + d] - gx[i - d]) * ux + (gy[i + d] - gy[i - d]) * uy) / (2.0f * h);
+}
+
+/* The peak of scale q's cross second derivative near gradient pixel i
+ * (a parabola through i - d, i, i + d). */
+static float line_peak(const work *wk, size_t plane, int q, size_t i, ptrdiff_t d, float ux, float uy, float h)
+{
+    const float lm = cross_d2(wk, plane, q, i - d, d, ux, uy, h), l0 = cross_d2(wk, plane, q, i, d, ux, uy, h),
+                lp = cross_d2(wk, plane, q, i + d, d, ux, uy, h);
+    const float a = 0.5f * (lp + lm) - l0, b = 0.5f * (lp - lm);
+    if (a * l0 >= 0.0f || fabsf(b) > fabsf(a))
+        return l0;
+    return l0 - b * b / (4.0f * a);
+}
+
+/* The model of a thin line's log cross second derivative at scale k (by a
+ * central difference of step h) for blur variance s2, up to a constant. */
+static inline double line_model(double s2, double k, double h)
+{
+    const double v = s2 + k * k;
+    return -1.5 * log(v) - 0.5 * h * h / v;
+}
+
+/* sigma^2 of a thin line from its second derivatives at scales qa < qb:
+ * the root of the model's log ratio by bisection; < 0 when impossible. */
+static double line_sigma2(float da, float db, int qa, int qb, double h)
+{
+    if (!(da * db > 0.0f))
+        return -1.0;
+    const double r = log((double)da / db);
+    double lo = 0.0, hi = SIGMA_MAX * SIGMA_MAX;
+    if (r > line_model(lo, K[qa], h) - line_model(lo, K[qb], h) + 0.3)
+        return -1.0;
+    if (r >= line_model(lo, K[qa], h) - line_model(lo, K[qb], h))
+        return 0.0;
+    if (r <= line_model(hi, K[qa], h) - line_model(hi, K[qb], h))
+        return hi;
+    for (int it = 0; it < 40; it++) {
+        const double mid = 0.5 * (lo + hi);
+        if (line_model(mid, K[qa], h) - line_model(mid, K[qb], h) > r)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
+/* The blur sigma (px, pixel box removed) of a thin line (a hair, a crease)
+ * centred at gradient pixel (j, y), image pixel (ix, iy), or -1. */
+static float line_sigma(const ctx *c, const work *wk, int rh, int j, int y, int ix, int iy, float thr)
+{
+    const int rw = c->rw;
+    const size_t i = (size_t)y * rw + j, plane = (size_t)rh * rw;
+    const float *gx = wk->gx + plane, *gy = wk->gy + plane;
+    const float hxx = 0.5f * (gx[i + 1] - gx[i - 1]), hyy = 0.5f * (gy[i + rw] - gy[i - rw]);
+    const float hxy = 0.25f * (gx[i + rw] - gx[i - rw] + gy[i + 1] - gy[i - 1]);
+    if ((fabsf(hxx) + fabsf(hyy) + 2.0f * fabsf(hxy)) * (float)K[1] * LINE_GAIN < thr)
+        return -1.0f;
+    const float tr = 0.5f * (hxx + hyy), dd = sqrtf(0.25f * (hxx - hyy) * (hxx - hyy) + hxy * hxy);
+    const float l1 = fabsf(tr + dd) >= fabsf(tr - dd) ? tr + dd : tr - dd, l2 = 2.0f * tr - l1;
+    if (fabsf(l1) * (float)K[1] * LINE_GAIN < thr || fabsf(l2) > ANISO * fabsf(l1) ||
+        wk->mag[plane + i] > OFF_CENTRE * fabsf(l1) * (float)K[1])
+        return -1.0f;
+    /* The normal: l1's eigenvector, quantised to one of 4 directions. */
+    const float nx = hxy, ny = l1 - hxx, n2 = nx * nx + ny * ny;
+    const float ex = n2 > 1e-30f ? nx : 1.0f, ey = n2 > 1e-30f ? ny : 0.0f, ax = fabsf(ex), ay = fabsf(ey);
+    const ptrdiff_t d = ay <= 0.4142f * ax   ? 1
+                        : ax <= 0.4142f * ay ? (ptrdiff_t)rw
+                        : ex * ey > 0        ? (ptrdiff_t)rw + 1
+                                             : (ptrdiff_t)rw - 1;
+    /* (vx, uy): d's unit vector; h: its length. */
+    const float h = d == 1 || d == rw ? 1.0f : 1.4142f, uy = (float)(d == 1 ? 0 : 1) / h;
+    const float vx = (float)(d == rw ? 0 : d == (ptrdiff_t)rw - 1 ? -1 : 1) / h;
+    const float d0 = cross_d2(wk, plane, 1, i, d, vx, uy, h);
+    if (fabsf(d0) <= fabsf(cross_d2(wk, plane, 1, i - d, d, vx, uy, h)) ||
+        fabsf(d0) < fabsf(cross_d2(wk, plane, 1, i + d, d, vx, uy, h)) || on_block(c, d, ix, iy) ||
+        clipped(c, ix, iy))
+        return -1.0f;
+    const float p2 = line_peak(wk, plane, 1, i, d, vx, uy, h);
+    double s2 = line_sigma2(p2, line_peak(wk, plane, 2, i, d, vx, uy, h), 1, 2, h);
+    if (s2 >= 0 && s2 < SWITCH_PX * SWITCH_PX)
+        s2 = line_sigma2(line_peak(wk, plane, 0, i, d, vx, uy, h), p2, 0, 1, h);
+    if (s2 < 0)
+        return -1.0f;
+    /* The line's contrast times its width, px, from the model at K[1]. */
+    const double v = s2 + K[1] * K[1], lum = wk->lum[(size_t)(y + c->m) * (rw + 2 * c->m) + j + c->m] + LUM_FLOOR;
+    if (fabs(p2) * sqrt(2.0 * SMP_PI) * pow(v, 1.5) * exp(0.5 * h * h / v) < MIN_CONTRAST * lum)
+        return -1.0f;
+    s2 -= 1.0 / 12.0;
+    return s2 > 0 ? (float)fmin(sqrt(s2), SIGMA_MAX) : 0.0f;
+}
+
+/* The k-th smallest of v[0..n) (reordered). */
+static float select_kth(float *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        const float p = v[lo + (hi - lo) / 2];
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < p)
+                i++;
+            while (v[j] > p)
+                j--;
+            if (i <= j) {
+                const float t = v[i];
+                v[i++] = v[j];
+                v[j] = t;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return v[k];
+    }
+    return v[k];
+}
+
+/* The noise threshold of cell column cx in a band of n rows: K_NOISE times
+ * the median K[1] gradient over the cell. */
+static float cell_threshold(const ctx *c, work *wk, int rh, int n, int cx)
+{
+    const int j0 = MG + cx * c->cell, j1 = j0 + c->cell < MG + c->w ? j0 + c->cell : MG + c->w;
+    const float *m2 = wk->mag + (size_t)rh * c->rw;
+    size_t k = 0;
+    for (int y = MG; y < MG + n; y++)
+        for (int j = j0; j < j1; j++)
+            wk->sel[k++] = m2[(size_t)y * c->rw + j];
+    return K_NOISE * select_kth(wk->sel, k, k / 2);
+}
+
+/* One row of cells: rows [ya, ya + n) of the image, cell row cy. */
+static void do_band(const ctx *c, work *wk, int cy)
+{
+    const int ya = c->y0 + cy * c->cell, n = c->y0 + c->h - ya < c->cell ? c->y0 + c->h - ya : c->cell;
+    const int ry0 = ya - MG, rh = n + 2 * MG;
+    band_lum(c, wk, ry0, rh);
+    for (int q = 0; q < NSC; q++) {
+        band_rows(c, wk, q, rh + 2 * c->m);
+        for (int y = 0; y < rh; y++)
+            band_cols(c, wk, q, rh, y);
+    }
+    uint32_t *hist = c->hist + (size_t)cy * c->gw * NBIN;
+    for (int cx = 0; cx < c->gw; cx++)
+        wk->thr[cx] = cell_threshold(c, wk, rh, n, cx);
+    for (int y = MG; y < MG + n; y++)
+        for (int j = MG; j < MG + c->w; j++) {
+            const int cx = (j - MG) / c->cell;
+            float s = edge_sigma(c, wk, rh, j, y, c->x0 - MG + j, ry0 + y, wk->thr[cx]);
+            if (s < 0.0f)
+                s = line_sigma(c, wk, rh, j, y, c->x0 - MG + j, ry0 + y, wk->thr[cx]);
+            if (s < 0.0f)
+                continue;
+            const int b = (int)(s / BIN_PX) < NBIN - 1 ? (int)(s / BIN_PX) : NBIN - 1;
+            hist[(size_t)cx * NBIN + b]++;
+        }
+}
+
+static void work_free(work *ws, int n)
+{
+    for (int i = 0; ws && i < n; i++)
+        free(ws[i].lum);
+    free(ws);
+}
+
+/* n workspaces for bands of the box's width; NULL when out of memory. */
+static work *work_alloc(const ctx *c, int n)
+{
+    const size_t rw = (size_t)c->rw, lw = rw + 2 * (size_t)c->m, rh = (size_t)c->cell + 2 * MG,
+                 lr = rh + 2 * (size_t)c->m;
+    const size_t e = (size_t)c->cell * c->cell, g = (size_t)c->gw;
+    size_t a, b, d, floats, bytes;
+    if (!smp__mul(lr, lw, &a) || !smp__mul(lr, rw, &b) || !smp__mul(rh, rw, &d) ||
+        (floats = a + 2 * b + 3 * NSC * d + e + g) < a || !smp__mul(floats, sizeof(float), &bytes))
+        return NULL;
+    work *ws = calloc((size_t)n, sizeof *ws);
+    for (int i = 0; ws && i < n; i++) {
+        float *f = malloc(bytes);
+        if (!f) {
+            work_free(ws, i);
+            return NULL;
+        }
+        float *r = f + a + 2 * b;
+        ws[i] = (work){f, f + a, f + a + b, r, r + NSC * d, r + 2 * NSC * d, r + 3 * NSC * d, r + 3 * NSC * d + e};
+    }
+    return ws;
+}
+
+/* A cell's value: the QUANTILE of its histogram, or NAN with too few edges. */
+static float cell_value(const uint32_t *h)
+{
+    uint64_t n = 0, acc = 0;
+    for (int b = 0; b < NBIN; b++)
+        n += h[b];
+    if (n < MIN_EDGES)
+        return NAN;
+    const double want = QUANTILE * (double)n;
+    for (int b = 0; b < NBIN; b++) {
+        if ((double)(acc + h[b]) >= want && h[b] > 0)
+            return (float)(BIN_PX * (b + (want - (double)acc) / h[b]));
+        acc += h[b];
+    }
+    return (float)(BIN_PX * NBIN);
+}
+
+/* Empty (NAN) cells take the mean of their filled 8-neighbours, ring by
+ * ring (tmp: gw * gh floats); all of them DEFAULT_SIGMA when none is filled. */
+static void fill_empty(float *v, float *tmp, int gw, int gh)
+{
+    for (bool more = true; more;) {
+        more = false;
+        bool any = false;
+        memcpy(tmp, v, sizeof *v * (size_t)gw * gh);
+        for (int y = 0; y < gh; y++)
+            for (int x = 0; x < gw; x++) {
+                if (!isnan(tmp[(size_t)y * gw + x])) {
+                    any = true;
+                    continue;
+                }
+                double s = 0;
+                int k = 0;
+                for (int dy = -1; dy <= 1; dy++)
+                    for (int dx = -1; dx <= 1; dx++) {
+                        const int u = x + dx, w = y + dy;
+                        if (u >= 0 && w >= 0 && u < gw && w < gh && !isnan(tmp[(size_t)w * gw + u]))
+                            s += tmp[(size_t)w * gw + u], k++;
+                    }
+                if (k)
+                    v[(size_t)y * gw + x] = (float)(s / k);
+                more = true;
+            }
+        if (!any) {
+            for (size_t i = 0; i < (size_t)gw * gh; i++)
+                v[i] = DEFAULT_SIGMA;
+            return;
+        }
+    }
+}
+
+/* out = v filtered by a 3x3 binomial (weights renormalised at the grid's
+ * edge), clamped to 0..SIGMA_MAX. */
+static void smooth(const float *v, float *out, int gw, int gh)
+{
+    static const float wt[3] = {1, 2, 1};
+    for (int y = 0; y < gh; y++)
+        for (int x = 0; x < gw; x++) {
+            float s = 0, ws = 0;
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++) {
+                    const int u = x + dx, w = y + dy;
+                    if (u < 0 || w < 0 || u >= gw || w >= gh)
+                        continue;
+                    s += wt[dx + 1] * wt[dy + 1] * v[(size_t)w * gw + u];
+                    ws += wt[dx + 1] * wt[dy + 1];
+                }
+            const float r = s / ws;
+            out[(size_t)y * gw + x] = r < 0.0f ? 0.0f : r > (float)SIGMA_MAX ? (float)SIGMA_MAX : r;
+        }
+}
+
+static smp_status check_args(const smp_image *rgb, const uint32_t box[4], double ppm, const smp_focus *out,
+                             char *msg)
+{
+    if (!rgb || !rgb->px || rgb->ch != 3)
+        return smp__fail(msg, SMP_ERR_ARG, "focus map: the photo must be an 8-bit RGB image");
+    if (!box || !out)
+        return smp__fail(msg, SMP_ERR_ARG, "focus map: no box or no output");
+    if (box[2] == 0 || box[3] == 0 || (uint64_t)box[0] + box[2] > rgb->w || (uint64_t)box[1] + box[3] > rgb->h)
+        return smp__fail(msg, SMP_ERR_ARG, "focus map: box %ux%u at (%u, %u) is empty or leaves the %ux%u photo",
+                         box[2], box[3], box[0], box[1], rgb->w, rgb->h);
+    if (!(ppm >= 0.5 && ppm <= 1000))
+        return smp__fail(msg, SMP_ERR_ARG, "focus map: %g px/mm is outside 0.5..1000", ppm);
+    if (rgb->w > (uint32_t)INT32_MAX / 4 || rgb->h > (uint32_t)INT32_MAX / 4)
+        return smp__fail(msg, SMP_ERR_LIMIT, "focus map: the photo is too large");
+    return SMP_OK;
+}
+
+/* The grid from the histograms into out->sigma (allocated here). */
+static smp_status finish(const ctx *c, smp_focus *out, char *msg)
+{
+    const size_t n = (size_t)c->gw * c->gh;
+    float *v = malloc(sizeof(float) * n * 2);
+    if (!v)
+        return smp__fail(msg, SMP_ERR_NOMEM, "focus map: cannot allocate a %dx%d grid", c->gw, c->gh);
+    for (size_t i = 0; i < n; i++)
+        v[i] = cell_value(c->hist + i * NBIN);
+    fill_empty(v, v + n, c->gw, c->gh);
+    smooth(v, v + n, c->gw, c->gh);
+    memmove(v, v + n, sizeof(float) * n);
+    float *p = realloc(v, sizeof(float) * n); /* shrink; keep v on failure */
+    out->sigma = p ? p : v;
+    return SMP_OK;
+}
+
+smp_status smp__focus_map(const smp_image *rgb, const uint32_t box[4], double px_per_mm, smp_focus *out, int threads,
+                          char *msg)
+{
+    smp_status st = check_args(rgb, box, px_per_mm, out, msg);
+    if (st != SMP_OK)
+        return st;
+    memset(out, 0, sizeof *out);
+    ctx c = {.img = rgb, .x0 = (int)box[0], .y0 = (int)box[1], .w = (int)box[2], .h = (int)box[3]};
+    for (int i = 0; i < 256; i++)
+        c.to_lin[i] = smp__srgb_to_linear((uint8_t)i);
+    c.jpeg = rgb->format == SMP_FORMAT_JPEG;
+    c.cell = clampi((int)lround(CELL_MM * px_per_mm), CELL_MIN, CELL_MAX);
+    c.gw = (c.w + c.cell - 1) / c.cell;
+    c.gh = (c.h + c.cell - 1) / c.cell;
+    for (int q = 0; q < NSC; q++)
+        kern_make(&c.k[q], K[q]);
+    c.m = c.k[NSC - 1].r;
+    c.rw = (c.w + 2 * MG + VEC - 1) / VEC * VEC;
+    size_t nh;
+    if (!smp__mul((size_t)c.gw * c.gh, NBIN, &nh) || !(c.hist = calloc(nh, sizeof *c.hist)))
+        return smp__fail(msg, SMP_ERR_NOMEM, "focus map: cannot allocate %dx%d cell histograms", c.gw, c.gh);
+    int nt = smp__threads(threads);
+    nt = nt > c.gh ? c.gh : nt < 1 ? 1 : nt;
+    work *ws = work_alloc(&c, nt);
+    if (!ws) {
+        free(c.hist);
+        return smp__fail(msg, SMP_ERR_NOMEM, "focus map: cannot allocate %d band buffers for %d columns", nt, c.w);
+    }
+    SMP_OMP(omp parallel num_threads(nt))
+    {
+        work *wk = &ws[thread_id()];
+        SMP_OMP(omp for schedule(dynamic, 1))
+        for (int cy = 0; cy < c.gh; cy++)
+            do_band(&c, wk, cy);
+    }
+    work_free(ws, nt);
+    st = finish(&c, out, msg);
+    free(c.hist);
+    if (st != SMP_OK)
+        return st;
+    *out = (smp_focus){out->sigma, (uint32_t)c.gw, (uint32_t)c.gh, (uint32_t)c.cell, {box[0], box[1], box[2], box[3]}};
+    return SMP_OK;
+}
+
+void smp__focus_free(smp_focus *f)
+{
+    if (!f)
+        return;
+    free(f->sigma);
+    memset(f, 0, sizeof *f);
+}
+
+float smp__focus_at(const smp_focus *f, double x, double y)
+{
+    if (!f || !f->sigma || !f->gw || !f->gh || !f->cell_px)
+        return 0.0f;
+    double u = (x - f->box[0]) / f->cell_px - 0.5, v = (y - f->box[1]) / f->cell_px - 0.5;
+    u = u < 0 ? 0 : u > f->gw - 1 ? f->gw - 1 : u;
+    v = v < 0 ? 0 : v > f->gh - 1 ? f->gh - 1 : v;
+    const uint32_t i = (uint32_t)u < f->gw - 1 ? (uint32_t)u : f->gw - 1, j = (uint32_t)v < f->gh - 1 ? (uint32_t)v : f->gh - 1;
+    const uint32_t i1 = i + 1 < f->gw ? i + 1 : i, j1 = j + 1 < f->gh ? j + 1 : j;
+    const double a = u - i, b = v - j;
+    const float *s = f->sigma;
+    return (float)((1 - b) * ((1 - a) * s[j * f->gw + i] + a * s[j * f->gw + i1]) +
+                   b * ((1 - a) * s[j1 * f->gw + i] + a * s[j1 * f->gw + i1]));
+}

@@ -1,0 +1,42 @@
+/* The photo's own blur, so that simulated dots can be blurred to match it. */
+#ifndef SMP_FOCUS_H
+#define SMP_FOCUS_H
+
+#include "internal.h"
+
+/* The photo's own blur over a box: the Gaussian sigma (in photo pixels) that its optics and
+ * processing put on fine detail, estimated locally. A grid of cells of cell_px x cell_px pixels
+ * covering box {x0,y0,w,h} (gw = ceil(w / cell_px), gh likewise); every cell gets a value
+ * (cells without enough edges take their neighbours'), smoothed.
+ *
+ * Method (see focus.c): Gaussian-derivative gradients of linear luminance at 1, 2 and 4 px.
+ * At isolated step edges, the re-blur ratio of the gradient peaks at two scales (Zhuo & Sim
+ * 2011); on thin lines (hairs), the ratio of the cross second derivatives. Each reading is
+ * refined to sub-pixel; the fine pair (1, 2 px) reads sharp features, the coarse one (2, 4 px)
+ * blurry ones. A cell's value is the median of its readings. The value is the blur beyond a
+ * pixel's own box (variance 1/12, which the renderer adds itself): 0 for a perfectly sharp,
+ * area-sampled photo; an in-focus phone photo reads ~0.8-1.4 px. Clamped to 0..8 px. Biases:
+ * strong sharpening and JPEG noise pull blurry areas towards sharp (a featureless defocused
+ * region reads low, ~1.5 px where the truth may be 3+); readings above ~4 px are rare. Cells
+ * hold about 4 mm at px_per_mm (24..256 px). With no usable edge anywhere in the box every
+ * cell reads 1 px.
+ *
+ * rgb: an 8-bit RGB smp_image (ch == 3); box inside it, non-empty; px_per_mm in [0.5, 1000].
+ * The values do not depend on threads (0: OpenMP's default) and are deterministic. Working
+ * memory: about 48 (cell_px + 30) bytes per box column per thread (19 MB for a 4000 px wide
+ * box at 17 px/mm), plus 400 bytes per cell. SMP_ERR_ARG for a bad image, box or scale;
+ * SMP_ERR_NOMEM when out of memory (out is then zeroed). */
+typedef struct smp_focus {
+    float *sigma; /* gw x gh, px */
+    uint32_t gw, gh, cell_px;
+    uint32_t box[4];
+} smp_focus;
+
+smp_status smp__focus_map(const smp_image *rgb, const uint32_t box[4], double px_per_mm, smp_focus *out, int threads,
+                          char *msg);
+void smp__focus_free(smp_focus *f);
+/* Bilinear sigma at a photo pixel (cell centres at box[0] + (i + 0.5) cell_px; clamped to the
+ * grid; 0 outside a NULL/empty map). */
+float smp__focus_at(const smp_focus *f, double x, double y);
+
+#endif
