@@ -216,6 +216,7 @@ typedef struct smp_dot {
     uint8_t layer;
     float aspect;       /* the long axis over the short one (1 = round) */
     float angle;        /* the long axis's direction, radians from +x */
+    float blur_mm;      /* the photo's own blur where the dot lies (Gaussian sigma), drawn with it */
 } smp_dot;
 
 smp_result *smp_result_new(void); /* NULL if out of memory */

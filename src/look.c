@@ -1,5 +1,6 @@
 /* The SMP look: hairline edges, per-session pigment, healing and fading,
  * scars, and the blue cast of poor technique. Figures from SMP-FACTS.md. */
+#include "focus.h"
 #include "rng.h"
 #include "stages.h"
 
@@ -90,7 +91,10 @@ void smp__dress_dots(const smp_spts *pts, const smp_params *p, const smp_dress *
             op *= 1 - 0.4 * s;
             size *= 1 + 0.3 * s;
         }
+        /* Drawn as sharp as the photo is where it lies, no sharper. */
+        const double blur = dr->focus ? smp__focus_at(dr->focus, x, y) / ppm : 0;
         out[i] = (smp_dot){pts->p[i].x, pts->p[i].y, size, (float)(op > 1 ? 1 : op), pts->p[i].layer,
-                           (float)(1.0 + 0.25 * smp__u01(h3)), (float)(SMP_PI * smp__u01(smp__mix64(h3)))};
+                           (float)(1.0 + 0.25 * smp__u01(h3)), (float)(SMP_PI * smp__u01(smp__mix64(h3))),
+                           (float)blur};
     }
 }

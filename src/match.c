@@ -182,6 +182,8 @@ smp_status smp__patch_contrast(const smp_match_in *in, const float od[3], double
     if (st == SMP_OK) {
         const smp_dress dr = {.dot_mm = dot, .size = in->size, .load = in->look_load};
         smp__dress_dots(&pts, p, &dr, ppm, dots);
+        for (size_t i = 0; i < pts.n; i++)
+            dots[i].blur_mm = (float)in->patch_blur_mm;
         memcpy(img->px, in->patch->px, (size_t)img->w * img->h * 3);
         st = smp__render(img, dots, pts.n, ppm, in->optics, (const float(*)[3])od, 1, 0, in->patch_skin, 1, msg);
     }

@@ -28,6 +28,7 @@ typedef struct smp_match_in {
     const smp_skin_maps *patch_skin;
     const smp_shade *patch_grid;
     const uint8_t *patch_core;
+    double patch_blur_mm;   /* the photo's own blur there */
     const smp_params *params;
     double px_per_mm, size, look_load; /* the look's dot size and load factors */
 } smp_match_in;

@@ -156,6 +156,7 @@ static void darkening_rows(const view *bv, const view *av, const smp_shade *sh, 
                            const box *b, uint32_t key, double *acc, size_t *cnt, int nt)
 {
     const uint32_t rows = b->y1 - b->y0;
+    (void)nt; /* unused without OpenMP */
     SMP_OMP(omp parallel for schedule(dynamic, 16) num_threads(nt))
     for (uint32_t r = 0; r < rows; r++) {
         const uint32_t y = b->y0 + r;

@@ -41,6 +41,7 @@ typedef struct pdot {
     float x, y, a, b, c, s; /* centre, semi-axes, the major axis's direction */
     float r;                /* sqrt(a b): the radius of the same area */
     float depth[3];         /* load * od per channel */
+    float sig[4];           /* effective sigmas in px: core, halo R G B (with the photo's blur) */
     float k[4];             /* weight scale: core, halo R G B */
     float reach;            /* px from the centre beyond which nothing is drawn */
     float qa, qb, qc;       /* squared ellipse-radius = qa dx² + qb dx dy + qc dy² */
@@ -50,7 +51,7 @@ typedef struct pdot {
 
 typedef struct render_ctx {
     const smp_disc_lut *lut;
-    float sig[4];      /* effective sigmas in px: core, halo R G B */
+    float sig2[4];     /* sigmas² in px²: core, halo R G B, with the pixel's box */
     float share[3];    /* halo share per channel */
     const float *to_lin;
     const uint8_t *to_srgb;
@@ -58,40 +59,45 @@ typedef struct render_ctx {
     smp_image *img;
 } render_ctx;
 
-/* The ellipse-radius of a pixel centre: the distance scaled so that the
- * ellipse has the radius r of a circle of the same area. */
-static inline float ellipse_radius(const pdot *d, int px, int py)
-{
-    const float dx = (float)px + 0.5f - d->x, dy = (float)py + 0.5f - d->y;
-    const float p = dx * d->c + dy * d->s, q = dy * d->c - dx * d->s;
-    return d->r * sqrtf(p * p / (d->a * d->a) + q * q / (d->b * d->b));
-}
-
 static inline float term(const render_ctx *c, int t, const pdot *d, float rho)
 {
-    return smp__disc_at(c->lut, rho / c->sig[t], d->r / c->sig[t]);
+    return smp__disc_at(c->lut, rho / d->sig[t], d->r / d->sig[t]);
+}
+
+/* Term t's unscaled value at a pixel exactly as it will be drawn: read
+ * from its radial table, interpolated, cut at the reach. */
+static float term_drawn(const render_ctx *c, int t, const pdot *d, int px, int py)
+{
+    const float dx = (float)px + 0.5f - d->x, dy = (float)py + 0.5f - d->y;
+    const float f = sqrtf(d->qa * dx * dx + d->qb * dx * dy + d->qc * dy * dy) / d->step;
+    if (!(f < (float)(d->n - 2)))
+        return 0;
+    const int i = (int)f;
+    const float v0 = term(c, t, d, (float)i * d->step), v1 = term(c, t, d, (float)(i + 1) * d->step);
+    return v0 + (f - (float)i) * (v1 - v0);
 }
 
 /* Weight scale of term t, so that its depth integrates to the ellipse's
  * area: where pixel samples of the profile sum to its integral (sigma of
  * NORM_SIGMA px or more), from the radial integral up to the dot's reach
- * (the tail beyond it is folded in); else from the sum of its samples. */
+ * (the tail beyond it is folded in); else from the sum of its samples as
+ * drawn. */
 static float term_scale(const render_ctx *c, int t, const pdot *d)
 {
     double sum = 0;
-    if (c->sig[t] >= NORM_SIGMA) {
+    if (d->sig[t] >= NORM_SIGMA) {
         for (int i = 0; i < d->n - 2; i++) { /* trapezoids of P(rho) 2 pi rho, as drawn */
             const float r0 = (float)i * d->step, r1 = r0 + d->step;
             sum += 0.5 * d->step * (term(c, t, d, r0) * r0 + term(c, t, d, r1) * r1) * 2 * SMP_PI;
         }
         return sum > 0 ? (float)(SMP_PI * d->r * d->r / sum) : 0.0f;
     }
-    const float reach = d->a + REACH_CORE * c->sig[t];
+    const float reach = d->a + REACH_CORE * d->sig[t];
     const int x0 = (int)floorf(d->x - reach), x1 = (int)floorf(d->x + reach);
     const int y0 = (int)floorf(d->y - reach), y1 = (int)floorf(d->y + reach);
     for (int y = y0; y <= y1; y++)
         for (int x = x0; x <= x1; x++)
-            sum += term(c, t, d, ellipse_radius(d, x, y));
+            sum += term_drawn(c, t, d, x, y);
     return sum > 0 ? (float)(SMP_PI * d->a * d->b / sum) : 0.0f;
 }
 
@@ -107,10 +113,14 @@ static void prepare_dot(const render_ctx *c, const smp_dot *in, double ppm, cons
     d->s = (float)sin(in->angle);
     for (int ch = 0; ch < 3; ch++)
         d->depth[ch] = in->opacity * od[ch];
-    const float wide = c->sig[1] > c->sig[0] ? c->sig[1] : c->sig[0];
+    /* The photo's own blur widens every term: Gaussians add in variance. */
+    const double blur = in->blur_mm > 0 ? in->blur_mm * ppm : 0;
+    for (int t = 0; t < 4; t++)
+        d->sig[t] = (float)sqrt(c->sig2[t] + blur * blur);
+    const float wide = d->sig[1] > d->sig[0] ? d->sig[1] : d->sig[0];
     d->reach = d->r + REACH_HALO * wide;
-    if (d->reach < d->r + REACH_CORE * c->sig[0])
-        d->reach = d->r + REACH_CORE * c->sig[0];
+    if (d->reach < d->r + REACH_CORE * d->sig[0])
+        d->reach = d->r + REACH_CORE * d->sig[0];
     const float r2 = d->r * d->r, ia = 1 / (d->a * d->a), ib = 1 / (d->b * d->b);
     d->qa = r2 * (d->c * d->c * ia + d->s * d->s * ib);
     d->qb = r2 * 2 * d->c * d->s * (ia - ib);
@@ -256,10 +266,10 @@ static void setup_ctx(render_ctx *c, const smp_optics *o, double ppm)
 {
     /* Each term's sigma widened by the pixel's own box (variance 1/12). */
     const double s0 = o->core_mm * ppm;
-    c->sig[0] = (float)sqrt(s0 * s0 + 1.0 / 12.0);
+    c->sig2[0] = (float)(s0 * s0 + 1.0 / 12.0);
     for (int ch = 0; ch < 3; ch++) {
         const double s = o->halo_mm[ch] * ppm;
-        c->sig[1 + ch] = (float)sqrt(s * s + 1.0 / 12.0);
+        c->sig2[1 + ch] = (float)(s * s + 1.0 / 12.0);
         c->share[ch] = o->halo_share[ch];
     }
 }
@@ -331,5 +341,29 @@ done:
     free(dots);
     free(start);
     free(list);
+    return st;
+}
+
+smp_status smp__depth_field(float *depth, uint32_t w, uint32_t h, const smp_dot *in, size_t n, double ppm,
+                            const smp_optics *optics, const float od[3], char *msg)
+{
+    smp_disc_lut *lut = NULL;
+    smp_status st = smp__disc_lut_new(&lut, msg);
+    float *tab = st == SMP_OK ? malloc(3 * RADIAL_MAX * sizeof *tab) : NULL;
+    if (st == SMP_OK && !tab)
+        st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the radial table");
+    smp_image frame = {.w = w, .h = h}; /* add_dot reads the size only */
+    render_ctx c = {.lut = lut, .img = &frame};
+    if (st == SMP_OK) {
+        setup_ctx(&c, optics, ppm);
+        memset(depth, 0, (size_t)w * h * 3 * sizeof *depth);
+    }
+    for (size_t i = 0; st == SMP_OK && i < n; i++) {
+        pdot d;
+        prepare_dot(&c, &in[i], ppm, od, &d);
+        add_dot(&c, &d, depth, 0, (int)h - 1, tab);
+    }
+    free(tab);
+    smp__disc_lut_free(lut);
     return st;
 }

@@ -32,4 +32,9 @@ smp_status smp__render(smp_image *rgb, const smp_dot *dots, size_t n, double px_
                        const float od[][3], int n_od, int max_layer, const smp_skin_maps *skin, int threads,
                        char *msg);
 
+/* The optical depth alone (w x h x 3 floats, R G B) that dots of one depth
+ * od deposit at px_per_mm: what smp__render exponentiates. */
+smp_status smp__depth_field(float *depth, uint32_t w, uint32_t h, const smp_dot *dots, size_t n, double px_per_mm,
+                            const smp_optics *optics, const float od[3], char *msg);
+
 #endif

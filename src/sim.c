@@ -1,4 +1,5 @@
 /* The pipeline, one entry point: mask -> coverage -> dots -> after image. */
+#include "focus.h"
 #include "follicles.h"
 #include "match.h"
 #include "pattern.h"
@@ -21,6 +22,8 @@
 /* Without a core to measure: light skin (sRGB e0b6a0) and a mid dilution. */
 static const float DEFAULT_SKIN_LIN[3] = {0.7454f, 0.4678f, 0.3515f};
 #define DEFAULT_DILUTION 0.3
+/* Below this scale hair strands and the photo's blur are not measured. */
+#define MIN_DETAIL_PPM 2.0
 /* Texture is measured in the densest window of this side of a region. */
 #define TEXTURE_WINDOW_MM 20.0
 /* Dots' halos reach about 1 mm past the treated area's cells. */
@@ -36,8 +39,10 @@ static void result_clear(smp_result *r)
     free(r->zones);
     free(r->specular);
     free(r->strands);
+    free(r->companion);
     r->specular = NULL;
     r->strands = NULL;
+    r->companion = NULL;
     r->zones = NULL;
     r->after = NULL;
     r->dots = NULL;
@@ -138,7 +143,7 @@ static void find_focus(smp_result *res, const smp_shade *sh, double cell_mm)
 }
 
 /* Achieved density over the core, and the closest pair of dots. */
-static void measure_dots(smp_result *res, const smp_shade *sh, double ppm)
+static smp_status measure_dots(smp_result *res, const smp_shade *sh, double ppm)
 {
     smp_report *rep = &res->report;
     const smp_coverage *g = &sh->grid;
@@ -156,15 +161,20 @@ static void measure_dots(smp_result *res, const smp_shade *sh, double ppm)
     double best = INFINITY, bucket = 4 * smp__exclusion_mm(rep->density_used > 0 ? rep->density_used : 90);
     size_t bw = (size_t)(res->w_mm / bucket) + 1, bh = (size_t)(res->h_mm / bucket) + 1;
     size_t *head = malloc(bw * bh * sizeof *head), *next = malloc((res->n_dots + 1) * sizeof *next);
+    const uint8_t *pair = res->companion; /* a close pair's second dot is not the pattern's spacing */
     if (head && next) {
         for (size_t i = 0; i < bw * bh; i++)
             head[i] = SIZE_MAX;
         for (size_t i = 0; i < res->n_dots; i++) {
+            if (pair[i])
+                continue;
             size_t g = (size_t)(res->dots[i].y_mm / bucket) * bw + (size_t)(res->dots[i].x_mm / bucket);
             next[i] = head[g];
             head[g] = i;
         }
         for (size_t i = 0; i < res->n_dots; i++) {
+            if (pair[i])
+                continue;
             long gx = (long)(res->dots[i].x_mm / bucket), gy = (long)(res->dots[i].y_mm / bucket);
             for (long y = gy - 1; y <= gy + 1; y++)
                 for (long x = gx - 1; x <= gx + 1; x++) {
@@ -177,13 +187,17 @@ static void measure_dots(smp_result *res, const smp_shade *sh, double ppm)
                 }
         }
     }
+    const int ok = head && next;
     free(head);
     free(next);
+    if (!ok)
+        return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the closest-pair search");
     rep->min_spacing_mm = isfinite(best) ? best : 0;
     /* rho against the hexagonal spacing for the core's achieved density */
     rep->rho = rep->core_density > 0 && isfinite(best)
                    ? best / sqrt(2.0 / (sqrt(3.0) * rep->core_density / 100.0))
                    : 0;
+    return SMP_OK;
 }
 
 /* Samples the cumulative layers (sessions) one after the other, each
@@ -223,10 +237,14 @@ static smp_status sample_layers(smp_result *res, const smp_params *p, smp_sample
     }
     if (st == SMP_OK && all.n) {
         res->dots = malloc(all.n * sizeof *res->dots);
-        if (!res->dots)
+        res->companion = malloc(all.n);
+        if (!res->dots || !res->companion)
             st = smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate %zu dots", all.n);
-        else
+        else {
             smp__dress_dots(&all, p, dr, ppm, res->dots);
+            for (size_t i = 0; i < all.n; i++)
+                res->companion[i] = (uint8_t)smp__is_companion(&all.p[i]);
+        }
     }
     if (st == SMP_OK)
         res->n_dots = all.n;
@@ -256,6 +274,8 @@ typedef struct run {
     uint8_t *patch_strands, *patch_core;
     smp_skin_maps patch_skin;
     smp_shade patch_grid;
+    smp_focus focus;        /* the photo's own blur over the treated area */
+    double patch_centre[2]; /* the core window's centre, photo px */
 } run;
 
 static void run_free(run *r)
@@ -271,6 +291,7 @@ static void run_free(run *r)
     free(r->patch_specular);
     free(r->patch_strands);
     free(r->patch_core); /* also the patch grid's cells */
+    smp__focus_free(&r->focus);
 }
 
 /* A mask-like image (reference, scars, density map) as coverage on the
@@ -338,7 +359,7 @@ static void core_skin_means(run *r)
                 continue;
             const size_t i = (size_t)y * box[2] + x;
             shine += res->specular ? res->specular[i] / 65535.0 : 0;
-            strand += res->strands[i] >= 128 ? 1.0 : res->strands[i] / 128.0;
+            strand += !res->strands ? 0 : res->strands[i] >= 128 ? 1.0 : res->strands[i] / 128.0;
             n++;
         }
     r->shine_lin = n ? shine / (double)n : 0;
@@ -354,9 +375,18 @@ static smp_status skin_maps(run *r)
     if (!treated_box(r, box))
         return SMP_OK;
     size_t n;
-    if (!smp__mul(box[2], box[3], &n) || !(res->strands = malloc(n)))
-        return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the strand map");
-    smp_status st = smp__strand_map(res->after, box, r->ppm, res->strands, r->p->threads, res->msg);
+    if (!smp__mul(box[2], box[3], &n))
+        return smp__fail(res->msg, SMP_ERR_LIMIT, "the treated area is too large");
+    smp_status st = SMP_OK;
+    /* Below MIN_DETAIL_PPM a strand is a fifth of a pixel wide: none to
+     * find, and no edges to read the photo's blur from. */
+    if (r->ppm >= MIN_DETAIL_PPM) {
+        if (!(res->strands = malloc(n)))
+            return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the strand map");
+        st = smp__strand_map(res->after, box, r->ppm, res->strands, r->p->threads, res->msg);
+        if (st == SMP_OK)
+            st = smp__focus_map(res->after, box, r->ppm, &r->focus, r->p->threads, res->msg);
+    }
     /* Shine needs colour: a grey photo, or one with no skin in the treated
      * area, has none to separate (the chroma says why; not an error). */
     if (st == SMP_OK && r->photo->ch >= 3 && treated_chroma(r, box, res->chroma) == SMP_OK) {
@@ -429,6 +459,8 @@ static smp_status core_patch(run *r, const uint8_t *sel)
     if ((res->specular && !r->patch_specular) || (res->strands && !r->patch_strands))
         return smp__fail(r->res->msg, SMP_ERR_NOMEM, "cannot allocate the core's window maps");
     r->patch_skin = (smp_skin_maps){r->patch_specular, r->patch_strands, {0, 0, w, h}};
+    r->patch_centre[0] = x + 0.5 * w;
+    r->patch_centre[1] = y + 0.5 * h;
     return SMP_OK;
 }
 
@@ -556,7 +588,9 @@ static smp_status choose_shade(run *r)
                        .fix_dot = !p->dot_auto || !matchable, .fix_dilution = p->dilution >= 0,
                        .density = map_sets ? p->range_max : p->density, .dot_mm = p->dot_mm, .cover = r->core_cover,
                        .dilution = p->dilution, .contrast_reference = r->contrast_ref, .patch = r->patch,
-                       .patch_skin = &r->patch_skin, .patch_grid = &r->patch_grid, .patch_core = r->patch_core, .params = p, .px_per_mm = r->ppm, .size = r->size, .look_load = r->look_load};
+                       .patch_skin = &r->patch_skin, .patch_grid = &r->patch_grid, .patch_core = r->patch_core, .params = p, .px_per_mm = r->ppm, .size = r->size, .look_load = r->look_load,
+                       .patch_blur_mm = r->patch ? smp__focus_at(&r->focus, r->patch_centre[0], r->patch_centre[1]) / r->ppm
+                                                 : 0};
     const float *skin = sh->core_cells ? sh->skin_lin : DEFAULT_SKIN_LIN;
     if (p->pigment_set) {
         float colour[3];
@@ -636,7 +670,7 @@ static smp_status place_dots(run *r)
     double box[4];
     if (!smp__coverage_extent(&r->cov, r->ppm, box))
         return SMP_OK;
-    const smp_dress dr = {.dot_mm = r->dot_mm, .size = r->size, .load = r->look_load,
+    const smp_dress dr = {.dot_mm = r->dot_mm, .size = r->size, .load = r->look_load, .focus = &r->focus,
                           .edge = &r->edge_cov, .scars = p->scars ? &r->scar_cov : NULL};
     return sample_layers(r->res, p,
                          (smp_sample_in){.x0_mm = box[0], .y0_mm = box[1], .w_mm = box[2] - box[0],
@@ -686,7 +720,7 @@ static smp_status measure_after(run *r)
     if (st == SMP_OK && r->p->measures)
         st = measure_realism(r);
     if (st == SMP_OK)
-        measure_dots(res, sh, r->ppm);
+        st = measure_dots(res, sh, r->ppm);
     if (st == SMP_OK)
         st = smp__keep_zones(res, sh, r->ppm);
     if (st == SMP_OK && res->n_dots == 0)

@@ -126,6 +126,7 @@ void smp__session_depths(const smp_optics *o, const smp_params *p, double diluti
 typedef struct smp_dress {
     double dot_mm, size, load;
     const smp_coverage *edge, *scars;
+    const struct smp_focus *focus; /* the photo's blur (focus.h), or NULL */
 } smp_dress;
 /* Dots with their size, load and shape: jitter, age, hairline, scars. */
 void smp__dress_dots(const smp_spts *pts, const smp_params *p, const smp_dress *dr, double px_per_mm, smp_dot *out);
@@ -166,6 +167,7 @@ typedef struct smp_report {
 struct smp_result {
     smp_image *after;
     smp_dot *dots;
+    uint8_t *companion; /* per dot: placed as a close pair's second dot */
     size_t n_dots;
     double px_per_mm;
     double w_mm, h_mm; /* the area the dots cover */

@@ -163,7 +163,7 @@ static uint8_t *full_hair(const smp_image *mask, uint32_t *gw, uint32_t *gh)
 
 static smp_follicles scene_follicles(double ppm, double hair_density, int threads)
 {
-    scalp_scene sc = {1200, 900, ppm, 7, hair_density, 0, 0, {0, 0, 0}};
+    scalp_scene sc = {1200, 900, ppm, 7, hair_density, 0, 0, 0, 0};
     smp_image *photo = smp_image_new(), *mask = smp_image_new();
     assert_int_equal(scalp_scene_make(&sc, photo, mask), 0);
     uint32_t gw, gh;

@@ -9,7 +9,7 @@
 #include "../bench/pointstats.h"
 #include "pattern.h"
 
-static const smp_pattern NATURAL = {0.6, 0.15};
+static const smp_pattern NATURAL = {.rho = 0.6, .pair_share = 0.15};
 
 static smp_spts pattern(const smp_pattern *pat, const smp_sample_in *in)
 {
@@ -159,7 +159,7 @@ static void test_maximal_is_the_sampler(void **state)
 {
     (void)state;
     const smp_sample_in in = {.w_mm = 60, .h_mm = 40, .density_cm2 = 110, .seed = 5, .layer = 1};
-    smp_spts a = plain(&in), b = pattern(&(smp_pattern){0.77, 0}, &in);
+    smp_spts a = plain(&in), b = pattern(&(smp_pattern){.rho = 0.77, .pair_share = 0}, &in);
     assert_true(same(&a, &b));
     smp__spts_free(&a);
     smp__spts_free(&b);

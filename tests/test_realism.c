@@ -39,7 +39,7 @@ static int in_core(const fixture *f, uint32_t x, uint32_t y)
  * side `shine` px (0: none) at the core's middle; after = a copy. */
 static void make_scene(fixture *f, int shine)
 {
-    scalp_scene sc = {1200, 900, PPM, 7, 30, 0, 0.2, {0, 0, 0}};
+    scalp_scene sc = {1200, 900, PPM, 7, 30, 0, 0.2, 0, 0};
     f->photo = smp_image_new();
     f->mask = smp_image_new();
     f->after = smp_image_new();

@@ -1,5 +1,7 @@
-/* The renderer: ink is conserved for sub-pixel and larger dots, untouched
- * pixels keep their bytes, and the bytes do not depend on the thread count. */
+/* The renderer and its dot model: the optical depth a dot deposits is
+ * conserved at any scale, blur or shape; the drawn tone is what the match
+ * predicts; the shine and hair strands stay on top; untouched pixels keep
+ * their bytes; the bytes do not depend on the thread count. */
 #include "testutil.h"
 
 #include <math.h>
@@ -7,101 +9,182 @@
 #include <omp.h>
 #endif
 
-#include "stages.h"
+#include "match.h"
+#include "render.h"
 
-static const float BLACK[1][3] = {{0, 0, 0}};
+static const float CARBON[1][3] = {{2.8f, 2.5f, 2.3f}};
 
-/* Sum over the image of the darkening in linear light; on a white image
- * under black pigment this is the ink deposited, in px². */
-static double ink(const smp_image *img)
+static smp_optics healed(void)
 {
-    const uint8_t *p = smp_image_cdata(img);
-    double sum = 0;
-    size_t n = (size_t)smp_image_width(img) * smp_image_height(img);
-    for (size_t i = 0; i < n; i++)
-        sum += 1.0 - smp__srgb_to_linear(p[3 * i + 1]);
-    return sum;
+    smp_optics o;
+    double size, load;
+    smp__optics_for_look(&o, 0, SMP_CAST_NONE, &size, &load);
+    return o;
 }
 
-/* Dots on a grid, in px (rendered at 1 px/mm). */
-typedef struct dots {
-    smp_dot *d;
-    size_t n;
-} dots;
-
-static void dots_grid(dots *d, int nx, int ny, double spacing, float r, float opacity)
+/* Dots on a grid (mm) at offsets that vary, so pixel-grid luck averages
+ * out. */
+static smp_dot *dots_grid(int nx, int ny, double spacing, double diameter, float load, float aspect)
 {
-    d->n = (size_t)nx * ny;
-    d->d = malloc(d->n * sizeof *d->d);
+    smp_dot *d = malloc((size_t)nx * ny * sizeof *d);
     for (int j = 0; j < ny; j++)
         for (int i = 0; i < nx; i++) {
-            /* Sub-pixel offsets vary, so pixel-grid luck averages out. */
-            float fx = (float)((i * 0.37 + j * 0.11) - floor(i * 0.37 + j * 0.11));
-            float fy = (float)((j * 0.53 + i * 0.07) - floor(j * 0.53 + i * 0.07));
-            d->d[(size_t)j * nx + i] = (smp_dot){spacing * (i + 1) + fx, spacing * (j + 1) + fy, 2.0 * r,
-                                                 opacity, 0};
+            double fx = (i * 0.37 + j * 0.11) - floor(i * 0.37 + j * 0.11);
+            double fy = (j * 0.53 + i * 0.07) - floor(j * 0.53 + i * 0.07);
+            d[(size_t)j * nx + i] = (smp_dot){spacing * (i + 1) + fx, spacing * (j + 1) + fy, diameter, load, 1,
+                                              aspect, (float)(0.7 * i + 0.3 * j)};
+        }
+    return d;
+}
+
+/* Conservation: summed over the skin, each channel's optical depth is
+ * load x od x the dots' area, for dots from 0.3 px to 6 px wide, round or
+ * elliptic, under the healed, fresh, aged and too-deep optics. */
+static void test_depth_conserved(void **state)
+{
+    (void)state;
+    const double diameters[] = {0.3, 1.0, 2.5, 6.0};
+    const double ages[] = {0, -1, 6};
+    for (int a = 0; a < 4; a++)
+        for (int g = 0; g < 3; g++) {
+            smp_optics o;
+            double size, load;
+            smp__optics_for_look(&o, ages[g], g == 2 ? SMP_CAST_BLUE : SMP_CAST_NONE, &size, &load);
+            const int n = 10;
+            const double spacing = 10, d = diameters[a] / 4; /* mm: dots 0.3 to 6 px wide at 4 px/mm */
+            smp_dot *dots = dots_grid(n, n, spacing, d, 0.7f, a % 2 ? 1.2f : 1.0f);
+            const uint32_t side = (uint32_t)(spacing * (n + 1) * 4);
+            float *depth = malloc((size_t)side * side * 3 * sizeof *depth);
+            char msg[SMP_MSG_LEN];
+            /* At 4 px/mm a halo sigma of 0.18-0.39 mm is 0.7-1.6 px: both
+             * sides of the explicit normalisation. */
+            assert_int_equal(smp__depth_field(depth, side, side, dots, (size_t)n * n, 4.0, &o, CARBON[0], msg),
+                             SMP_OK);
+            for (int c = 0; c < 3; c++) {
+                double sum = 0;
+                for (size_t i = 0; i < (size_t)side * side; i++)
+                    sum += depth[3 * i + c];
+                const double r = d / 2 * 4.0, want = n * n * 0.7 * CARBON[0][c] * SMP_PI * r * r;
+                if (c == 0)
+                    print_message("dot %.1f px, age %g, cast %d: depth %.4f of %.4f (%+.3f %%)\n", diameters[a], ages[g], g == 2,
+                                  sum, want, 100 * (sum / want - 1));
+                assert_true(fabs(sum / want - 1) < 0.005);
+            }
+            free(depth);
+            free(dots);
         }
 }
 
-static void check_ink(float r, double tolerance)
+/* The healed calibration: a 0.2 mm disc of full load shows 61, 55 and 53 %
+ * contrast (R, G, B) at its centre (see optics.c). */
+static void test_centre_contrast(void **state)
+{
+    (void)state;
+    smp_optics o = healed();
+    const double ppm = 200;
+    smp_dot one = {1.0, 1.0, 0.2, 1.0f, 1, 1.0f, 0};
+    const uint32_t side = 400;
+    float *depth = malloc((size_t)side * side * 3 * sizeof *depth);
+    char msg[SMP_MSG_LEN];
+    assert_int_equal(smp__depth_field(depth, side, side, &one, 1, ppm, &o, CARBON[0], msg), SMP_OK);
+    const double want[3] = {0.61, 0.55, 0.53};
+    const size_t centre = (size_t)200 * side + 200;
+    for (int c = 0; c < 3; c++) {
+        const double contrast = 1 - exp(-depth[3 * centre + c]);
+        print_message("channel %d: centre contrast %.3f (calibrated %.2f)\n", c, contrast, want[c]);
+        assert_true(fabs(contrast - want[c]) < 0.02);
+    }
+    /* Blue-grey: red darkens most, and its halo reaches furthest. */
+    const size_t out = centre + 80; /* 0.4 mm from the centre */
+    assert_true(depth[3 * centre] > depth[3 * centre + 2]);
+    assert_true(depth[3 * out] / depth[3 * centre] > depth[3 * out + 2] / depth[3 * centre + 2]);
+    free(depth);
+}
+
+static smp_image *flat(uint32_t w, uint32_t h, uint8_t v)
 {
     smp_image *img = smp_image_new();
-    assert_int_equal(smp_image_alloc(img, 200, 200, 3), SMP_OK);
-    memset(smp_image_data(img), 255, 200 * 200 * 3);
-    dots d;
-    dots_grid(&d, 18, 18, 10, r, 0.8f);
+    assert_int_equal(smp_image_alloc(img, w, h, 3), SMP_OK);
+    memset(smp_image_data(img), v, (size_t)w * h * 3);
+    return img;
+}
+
+/* The tone drawn on 8-bit skin is the one the match predicts from a dot's
+ * darkened area (optics.h): the mean transmission of a field of dressed
+ * dots, within 2 %. */
+static void test_tone_as_predicted(void **state)
+{
+    (void)state;
+    smp_optics o = healed();
+    const double ppm = 10, spacing_mm = 0.95;
+    const int n = 40;
+    smp_dot *dots = dots_grid(n, n, spacing_mm, 0.28, 0.85f, 1.0f);
+    const uint32_t side = (uint32_t)((n + 1) * spacing_mm * ppm);
+    smp_image *img = flat(side, side, 200);
     char msg[SMP_MSG_LEN];
-    assert_int_equal(smp__render(img, d.d, d.n, 1.0, BLACK, 1, 0, 0.3, 0, msg), SMP_OK);
-    double want = d.n * SMP_PI * r * r * 0.8;
-    double got = ink(img);
-    print_message("r = %.2f px: ink %.2f px², disc area x opacity %.2f px² (%.2f %%)\n", r, got, want,
-                  100 * (got / want - 1));
-    assert_true(fabs(got / want - 1) < tolerance);
-    free(d.d);
+    assert_int_equal(smp__render(img, dots, (size_t)n * n, ppm, &o, CARBON, 1, 0, NULL, 1, msg), SMP_OK);
+    smp_disc_lut *lut;
+    assert_int_equal(smp__disc_lut_new(&lut, msg), SMP_OK);
+    double area[3];
+    smp__optics_darkened_area(lut, &o, CARBON[0], 0.28, 0.85, area);
+    const float base = smp__srgb_to_linear(200);
+    const uint32_t m = (uint32_t)(3 * ppm); /* the grid's own border is left out */
+    for (int c = 0; c < 3; c++) {
+        double sum = 0;
+        size_t k = 0;
+        for (uint32_t y = m; y < side - m; y++)
+            for (uint32_t x = m; x < side - m; x++, k++)
+                sum += smp__srgb_to_linear(smp_image_cdata(img)[((size_t)y * side + x) * 3 + c]);
+        const double got = sum / (double)k / base, want = exp(-area[c] / (spacing_mm * spacing_mm));
+        print_message("channel %d: mean transmission %.4f, predicted %.4f\n", c, got, want);
+        assert_true(fabs(got / want - 1) < 0.02);
+    }
+    smp__disc_lut_free(lut);
     smp_image_free(img);
+    free(dots);
 }
 
-static void test_ink_conserved_subpixel(void **state)
+/* Strands (map >= 128) keep their bytes; shine (the specular part) is not
+ * darkened; pixels beyond every dot's reach keep theirs. */
+static void test_skin_on_top(void **state)
 {
     (void)state;
-    /* A 0.3 px dot darkens by its area, not by a pixel and not by nothing.
-     * Ink is conserved exactly in linear light; the 8-bit output then drops
-     * the faint Gaussian tail on pixels whose change is under half a code
-     * value (about 5 % of a dot this small), hence the wider bound. */
-    check_ink(0.15f, 0.07);
-    check_ink(0.5f, 0.03);
-}
-
-static void test_ink_conserved_large(void **state)
-{
-    (void)state;
-    check_ink(2.5f, 0.02);
-}
-
-static void test_untouched_pixels_keep_bytes(void **state)
-{
-    (void)state;
+    smp_optics o = healed();
+    const uint32_t w = 120, h = 90;
     smp_image *img = smp_image_new(), *orig = smp_image_new();
-    assert_int_equal(smp_image_alloc(img, 120, 90, 3), SMP_OK);
-    assert_int_equal(smp_image_alloc(orig, 120, 90, 3), SMP_OK);
+    assert_int_equal(smp_image_alloc(img, w, h, 3), SMP_OK);
     fill_photo(img, 5);
-    memcpy(smp_image_data(orig), smp_image_cdata(img), 120 * 90 * 3);
-    smp_dot one = {60.3, 45.6, 2.4, 0.9f, 0};
+    assert_int_equal(smp_image_alloc(orig, w, h, 3), SMP_OK);
+    memcpy(smp_image_data(orig), smp_image_cdata(img), (size_t)w * h * 3);
+    uint8_t *strands = calloc((size_t)w * h, 1);
+    uint16_t *shine = calloc((size_t)w * h, sizeof *shine);
+    for (uint32_t y = 0; y < h; y++)
+        strands[y * w + 60] = 200; /* a strand down column 60 */
+    for (uint32_t x = 40; x < 50; x++)
+        shine[45 * w + x] = 65535; /* all shine: as much as the darkest channel */
+    const smp_skin_maps skin = {shine, strands, {0, 0, w, h}};
+    smp_dot one = {6.0, 4.5, 3.0, 1.0f, 1, 1.0f, 0}; /* at 10 px/mm: centre (60, 45), 30 px wide */
     char msg[SMP_MSG_LEN];
-    assert_int_equal(smp__render(img, &one, 1, 1.0, BLACK, 1, 0, 0.3, 0, msg), SMP_OK);
+    assert_int_equal(smp__render(img, &one, 1, 10.0, &o, CARBON, 1, 0, &skin, 1, msg), SMP_OK);
     const uint8_t *a = smp_image_cdata(img), *b = smp_image_cdata(orig);
-    int changed = 0;
-    for (int y = 0; y < 90; y++)
-        for (int x = 0; x < 120; x++) {
-            double dist = hypot(x + 0.5 - 60.3, y + 0.5 - 45.6);
-            int same = !memcmp(a + (y * 120 + x) * 3, b + (y * 120 + x) * 3, 3);
-            if (dist > 1.2 + 4 * 0.3 + 1.0)
-                assert_true(same); /* beyond the footprint: identical bytes */
-            changed += !same;
-            if (dist < 0.8) /* the core is darkened */
-                assert_true(a[(y * 120 + x) * 3] < b[(y * 120 + x) * 3]);
+    const double reach = 15 + 2.5 * 10 * 0.30 + 1;
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++) {
+            const size_t i = ((size_t)y * w + x) * 3;
+            if (x == 60 || hypot(x + 0.5 - 60, y + 0.5 - 45) > reach)
+                assert_memory_equal(a + i, b + i, 3);
         }
-    assert_true(changed >= 4);
+    /* Under the dot, an ordinary pixel darkens a lot; the all-shine pixel
+     * keeps its least channel's light in every channel. */
+    const size_t core = ((size_t)45 * w + 55) * 3, bright = ((size_t)45 * w + 45) * 3;
+    assert_true(a[core + 1] < b[core + 1] - 40);
+    uint8_t least = b[bright];
+    for (int c = 1; c < 3; c++)
+        least = b[bright + c] < least ? b[bright + c] : least;
+    for (int c = 0; c < 3; c++)
+        assert_true(a[bright + c] + 1 >= least && a[bright + c] > b[bright + c] - 60);
+    free(strands);
+    free(shine);
     smp_image_free(img);
     smp_image_free(orig);
 }
@@ -110,16 +193,15 @@ static void test_thread_count_does_not_change_bytes(void **state)
 {
     (void)state;
 #ifdef _OPENMP
-    dots d;
-    dots_grid(&d, 40, 40, 7.3, 1.1f, 0.85f); /* many dots cross band edges */
+    smp_optics o = healed();
+    smp_dot *d = dots_grid(40, 40, 0.73, 0.3, 0.85f, 1.15f); /* many dots cross band edges */
     smp_image *ref = NULL;
     for (int t = 1; t <= 3; t++) {
-        omp_set_num_threads(t);
         smp_image *img = smp_image_new();
         assert_int_equal(smp_image_alloc(img, 300, 300, 3), SMP_OK);
         fill_photo(img, 9);
         char msg[SMP_MSG_LEN];
-        assert_int_equal(smp__render(img, d.d, d.n, 1.0, BLACK, 1, 0, 0.3, 0, msg), SMP_OK);
+        assert_int_equal(smp__render(img, d, 1600, 10.0, &o, CARBON, 1, 0, NULL, t, msg), SMP_OK);
         if (!ref)
             ref = img;
         else {
@@ -128,7 +210,7 @@ static void test_thread_count_does_not_change_bytes(void **state)
         }
     }
     smp_image_free(ref);
-    free(d.d);
+    free(d);
 #else
     skip();
 #endif
@@ -137,9 +219,10 @@ static void test_thread_count_does_not_change_bytes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ink_conserved_subpixel),
-        cmocka_unit_test(test_ink_conserved_large),
-        cmocka_unit_test(test_untouched_pixels_keep_bytes),
+        cmocka_unit_test(test_depth_conserved),
+        cmocka_unit_test(test_centre_contrast),
+        cmocka_unit_test(test_tone_as_predicted),
+        cmocka_unit_test(test_skin_on_top),
         cmocka_unit_test(test_thread_count_does_not_change_bytes),
     };
     return cmocka_run_group_tests_name("render", tests, NULL, NULL);

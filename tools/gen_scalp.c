@@ -10,18 +10,18 @@
 static void usage(FILE *f)
 {
     fputs("Usage: gen_scalp [--width PX] [--height PX] [--px-per-mm N] [--seed N]\n"
-          "                 [--hair-density N] [--smp-density N --smp-dot MM --smp-pigment RRGGBB]\n"
+          "                 [--hair-density N] [--smp-density N --smp-dot MM --smp-dilution D]\n"
           "                 -o PHOTO --mask MASK [--force]\n"
           "Writes a synthetic scalp photo (stubble at N hairs/cm², default 120,\n"
           "around a bald patch with a thinning rim) and its treatment mask. With\n"
           "--smp-density the patch is surrounded by SMP dots of known density, size\n"
-          "and pigment instead (ground truth for shade matching).\n",
+          "and dilution instead, drawn by the dot model (ground truth for matching).\n",
           f);
 }
 
 int main(int argc, char **argv)
 {
-    scalp_scene sc = {960, 720, 8, 7, 120, 0, 0.15, {0x3c, 0x34, 0x32}};
+    scalp_scene sc = {960, 720, 8, 7, 120, 0, 0.28, 0.3, 0.85};
     int force = 0;
     const char *out = NULL, *mask_out = NULL;
     static const struct option opts[] = {
@@ -29,10 +29,9 @@ int main(int argc, char **argv)
         {"px-per-mm", required_argument, NULL, 'p'}, {"seed", required_argument, NULL, 's'},
         {"hair-density", required_argument, NULL, 'd'}, {"mask", required_argument, NULL, 'm'},
         {"smp-density", required_argument, NULL, 'D'}, {"smp-dot", required_argument, NULL, 'S'},
-        {"smp-pigment", required_argument, NULL, 'P'}, {"force", no_argument, NULL, 'f'},
+        {"smp-dilution", required_argument, NULL, 'P'}, {"force", no_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
     int c;
-    unsigned rgb[3];
     while ((c = getopt_long(argc, argv, "o:fh", opts, NULL)) != -1) {
         switch (c) {
         case 'W': sc.width = atoi(optarg); break;
@@ -42,14 +41,7 @@ int main(int argc, char **argv)
         case 'd': sc.hair_density = atof(optarg); break;
         case 'D': sc.smp_density = atof(optarg); break;
         case 'S': sc.smp_dot_mm = atof(optarg); break;
-        case 'P':
-            if (sscanf(optarg[0] == '#' ? optarg + 1 : optarg, "%2x%2x%2x", &rgb[0], &rgb[1], &rgb[2]) != 3) {
-                usage(stderr);
-                return 1;
-            }
-            for (int i = 0; i < 3; i++)
-                sc.smp_pigment[i] = (uint8_t)rgb[i];
-            break;
+        case 'P': sc.smp_dilution = atof(optarg); break;
         case 'm': mask_out = optarg; break;
         case 'o': out = optarg; break;
         case 'f': force = 1; break;
@@ -58,7 +50,8 @@ int main(int argc, char **argv)
         }
     }
     if (!out || !mask_out || sc.width < 16 || sc.height < 16 || sc.width > 20000 || sc.height > 20000 ||
-        sc.px_per_mm <= 0 || sc.hair_density < 0 || sc.smp_density < 0 || sc.smp_dot_mm <= 0) {
+        sc.px_per_mm <= 0 || sc.hair_density < 0 || sc.smp_density < 0 || sc.smp_dot_mm <= 0 ||
+        !(sc.smp_dilution >= 0 && sc.smp_dilution <= 1)) {
         usage(stderr);
         return 1;
     }

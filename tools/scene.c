@@ -8,6 +8,8 @@
  * of a known density, size and pigment instead. Deterministic for a seed. */
 #include "scene.h"
 
+#include "render.h"
+
 #include <math.h>
 #include <stdlib.h>
 
@@ -111,9 +113,10 @@ static uint8_t enc(double v)
 }
 
 
-/* SMP-like dots by dart throwing at 0.8 of the hexagonal spacing for the
- * density (a plain, independent sampler: the truth should not share code
- * with what it tests), drawn as hard discs with 4 x 4 sub-sample coverage. */
+/* SMP dots placed by dart throwing at 0.8 of the hexagonal spacing for the
+ * density (a plain, independent sampler: the truth should not share its
+ * placement with what it tests), then thinned to the exact density; drawn
+ * as optical depth by the library's dot model, on the diffuse light. */
 static void draw_smp(float *buf, const scalp_scene *sc, const geometry *g)
 {
     const int w = sc->width, h = sc->height;
@@ -121,20 +124,16 @@ static void draw_smp(float *buf, const scalp_scene *sc, const geometry *g)
     const double cell = d_mm * ppm / sqrt(2.0);
     const int gw = (int)(w / cell) + 1, gh = (int)(h / cell) + 1;
     double *gx = malloc(sizeof *gx * (size_t)gw * gh * 2);
-    if (!gx)
-        return;
+    smp_dot *dots = malloc(sizeof *dots * (size_t)gw * gh);
+    float *depth = malloc(sizeof *depth * (size_t)w * h * 3);
+    if (!gx || !dots || !depth)
+        goto done;
     for (long i = 0; i < (long)gw * gh; i++)
         gx[2 * i] = -1e9;
     /* Enough darts to saturate: the count at this spacing is ~0.8-0.9 of the
      * target, so dots are thinned afterwards to the exact density. */
-    const double r = d_mm * ppm, r2 = r * r, rad = 0.5 * sc->smp_dot_mm * ppm;
-    const float pig[3] = {lin(sc->smp_pigment[0]), lin(sc->smp_pigment[1]), lin(sc->smp_pigment[2])};
+    const double r2 = d_mm * ppm * d_mm * ppm;
     long placed = 0, darts = (long)gw * gh * 30;
-    double *pts = malloc(sizeof *pts * (size_t)gw * gh * 2);
-    if (!pts) {
-        free(gx);
-        return;
-    }
     for (long t = 0; t < darts; t++) {
         double x = u01(sc->seed, 31, (uint64_t)t) * w, y = u01(sc->seed, 32, (uint64_t)t) * h;
         if (outside_mm(g, x, y) <= 0.5)
@@ -151,9 +150,7 @@ static void draw_smp(float *buf, const scalp_scene *sc, const geometry *g)
             continue;
         gx[2 * ((size_t)cy * gw + cx)] = x;
         gx[2 * ((size_t)cy * gw + cx) + 1] = y;
-        pts[2 * placed] = x;
-        pts[2 * placed + 1] = y;
-        placed++;
+        dots[placed++] = (smp_dot){x / ppm, y / ppm, sc->smp_dot_mm, (float)sc->smp_load, 1, 1.0f, 0};
     }
     /* Thin to the asked density over the dotted area. */
     double area_cm2 = 0;
@@ -161,26 +158,23 @@ static void draw_smp(float *buf, const scalp_scene *sc, const geometry *g)
         for (int x = 0; x < w; x += 4)
             area_cm2 += outside_mm(g, x + 2, y + 2) > 0.5;
     area_cm2 *= 16 / (ppm * ppm * 100);
-    double keep = sc->smp_density * area_cm2 / (placed ? placed : 1);
-    for (long i = 0; i < placed; i++) {
-        if (u01(sc->seed, 33, (uint64_t)i) >= keep)
-            continue;
-        double x = pts[2 * i], y = pts[2 * i + 1];
-        for (int py = (int)(y - rad - 1); py <= (int)(y + rad + 1); py++)
-            for (int px = (int)(x - rad - 1); px <= (int)(x + rad + 1); px++) {
-                if (px < 0 || py < 0 || px >= w || py >= h)
-                    continue;
-                int in = 0;
-                for (int j = 0; j < 4; j++)
-                    for (int k = 0; k < 4; k++) {
-                        double dx = px + (k + 0.5) / 4 - x, dy = py + (j + 0.5) / 4 - y;
-                        in += dx * dx + dy * dy <= rad * rad;
-                    }
-                if (in)
-                    blend(buf + ((size_t)py * w + px) * 3, pig, in / 16.0);
-            }
-    }
-    free(pts);
+    const double keep = sc->smp_density * area_cm2 / (placed ? placed : 1);
+    long kept = 0;
+    for (long i = 0; i < placed; i++)
+        if (u01(sc->seed, 33, (uint64_t)i) < keep)
+            dots[kept++] = dots[i];
+    smp_optics o;
+    double size, load;
+    float od[3];
+    char msg[SMP_MSG_LEN];
+    smp__optics_for_look(&o, 0, SMP_CAST_NONE, &size, &load);
+    smp__od_for_dilution(&o, sc->smp_dilution, od);
+    if (smp__depth_field(depth, (uint32_t)w, (uint32_t)h, dots, (size_t)kept, ppm, &o, od, msg) == SMP_OK)
+        for (size_t i = 0; i < (size_t)w * h * 3; i++)
+            buf[i] *= expf(-depth[i]);
+done:
+    free(depth);
+    free(dots);
     free(gx);
 }
 
@@ -194,9 +188,12 @@ int scalp_scene_make(const scalp_scene *sc, smp_image *photo, smp_image *mask)
     if (smp_image_alloc(photo, (uint32_t)w, (uint32_t)h, 3) != SMP_OK ||
         smp_image_alloc(mask, (uint32_t)w, (uint32_t)h, 1) != SMP_OK)
         return 1;
-    float *buf = malloc((size_t)w * h * 3 * sizeof *buf);
-    if (!buf)
+    float *buf = malloc((size_t)w * h * 3 * sizeof *buf), *shine = malloc((size_t)w * h * sizeof *shine);
+    if (!buf || !shine) {
+        free(buf);
+        free(shine);
         return 1;
+    }
     /* Skin: a light-medium tone, darker toward the frame's edges (the head
      * curving away), a soft highlight, mottling and pores. */
     const float skin[3] = {lin(222), lin(176), lin(148)};
@@ -209,7 +206,8 @@ int scalp_scene_make(const scalp_scene *sc, smp_image *photo, smp_image *mask)
             double mottle = 0.92 + 0.08 * noise(seed, x, y, 6 * ppm) + 0.04 * noise(seed + 1, x, y, 1.5 * ppm);
             float *p = buf + ((size_t)y * w + x) * 3;
             for (int k = 0; k < 3; k++)
-                p[k] = (float)(skin[k] * dome * mottle + hl);
+                p[k] = (float)(skin[k] * dome * mottle);
+            shine[(size_t)y * w + x] = (float)hl; /* on top of any pigment: added last */
         }
     /* Pores: about 2 per mm², 0.05-0.1 mm, slightly darker. */
     const float pore[3] = {lin(170), lin(120), lin(100)};
@@ -221,6 +219,10 @@ int scalp_scene_make(const scalp_scene *sc, smp_image *photo, smp_image *mask)
     }
     if (truth)
         draw_smp(buf, sc, &s);
+    for (size_t i = 0; i < (size_t)w * h; i++)
+        for (int k = 0; k < 3; k++)
+            buf[3 * i + k] += shine[i];
+    free(shine);
     /* Stubble: dark shafts 0.08 mm wide, 0.4-1.2 mm long, combed roughly one
      * way, placed by thinning a uniform field with the hair fraction. */
     const float hair[3] = {lin(46), lin(36), lin(32)};

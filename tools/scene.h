@@ -11,11 +11,13 @@ typedef struct scalp_scene {
     uint64_t seed;
     double hair_density;     /* stubble hairs per cm² around the patch */
     /* SMP-truth mode (smp_density > 0): instead of stubble, the area around
-     * the patch carries SMP dots of this density, size and pigment, and the
-     * mask marks the undotted patch with a hard edge. */
+     * the patch carries SMP dots of this density, size, dilution and load,
+     * drawn by the library's dot model (optics.h) under the skin's shine,
+     * and the mask marks the undotted patch with a hard edge. */
     double smp_density;      /* dots per cm² */
     double smp_dot_mm;
-    uint8_t smp_pigment[3];  /* sRGB */
+    double smp_dilution;     /* carbon black diluted with water, 0..1 */
+    double smp_load;         /* each dot's pigment load, 0..1 */
 } scalp_scene;
 
 /* Fills photo (RGB) and mask (grey) at the scene's size. 0 on success. */
