@@ -393,6 +393,11 @@ static smp_status skin_maps(run *r)
         if (!(res->specular = malloc(n * sizeof *res->specular)))
             return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the shine map");
         st = smp__specular_map(res->after, box, res->chroma, res->specular, r->p->threads, res->msg);
+        if (st == SMP_ERR_ARG) { /* skin as grey as its shine: nothing to separate */
+            free(res->specular);
+            res->specular = NULL;
+            st = SMP_OK;
+        }
     }
     if (st == SMP_OK)
         core_skin_means(r);
@@ -617,7 +622,7 @@ static smp_status choose_shade(run *r)
     rep->de_predicted = m.de_predicted;
     rep->auto_limited = m.limited;
     snprintf(rep->auto_note, sizeof rep->auto_note, "%s", m.note);
-    if ((p->density_auto || p->dot_auto) && !matchable) {
+    if ((p->density_auto || p->dot_auto) && !matchable && sh->core_cells) { /* no core: nothing treated */
         rep->auto_limited = 1;
         snprintf(rep->auto_note, sizeof rep->auto_note,
                  "no usable reference or core: kept %.0f dots/cm² of %.2f mm dots", r->density, r->dot_mm);

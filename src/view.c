@@ -205,6 +205,7 @@ smp_status smp__render_loupe(smp_image *out, const smp_result *res, const smp_im
             dots[n] = *d;
             dots[n].x_mm -= x0;
             dots[n].y_mm -= y0;
+            dots[n].blur_mm = 0; /* as seen up close, not through the photo's blur */
             n++;
         }
     }

@@ -150,7 +150,7 @@ static void draw_smp(float *buf, const scalp_scene *sc, const geometry *g)
             continue;
         gx[2 * ((size_t)cy * gw + cx)] = x;
         gx[2 * ((size_t)cy * gw + cx) + 1] = y;
-        dots[placed++] = (smp_dot){x / ppm, y / ppm, sc->smp_dot_mm, (float)sc->smp_load, 1, 1.0f, 0};
+        dots[placed++] = (smp_dot){x / ppm, y / ppm, sc->smp_dot_mm, (float)sc->smp_load, 1, 1.0f, 0, 0};
     }
     /* Thin to the asked density over the dotted area. */
     double area_cm2 = 0;
