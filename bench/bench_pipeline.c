@@ -3,6 +3,7 @@
  * round trip (what any tool that touches the photo pays) and one memcpy of
  * the RGB image (the memory-bandwidth floor).
  * Usage: bench_pipeline PHOTO MASK PX_PER_MM THREADS... */
+#include "render.h"
 #include "stages.h"
 
 #include <math.h>
@@ -124,11 +125,14 @@ int main(int argc, char **argv)
             double c = now();
             smp_dot *dots = malloc((pts.n + 1) * sizeof *dots);
             for (size_t k = 0; k < pts.n; k++)
-                dots[k] = (smp_dot){pts.p[k].x, pts.p[k].y, 0.15, 0.85f, 1};
+                dots[k] = (smp_dot){pts.p[k].x, pts.p[k].y, 0.28, 0.85f, 1, 1.0f, 0, 0};
             smp_image *after = smp_image_new();
-            const float pig[1][3] = {{0.0242f, 0.0242f, 0.0242f}}; /* #2b2b2b */
+            const float od[1][3] = {{2.8f, 2.5f, 2.3f}}; /* undiluted carbon black */
+    smp_optics optics;
+    double look_size, look_load;
+    smp__optics_for_look(&optics, 0, SMP_CAST_NONE, &look_size, &look_load);
             if (smp__image_to_rgb(photo, after) != SMP_OK ||
-                smp__render(after, dots, pts.n, ppm, pig, 1, 0, fmax(0.3, 0.015 * ppm), 0, msg) != SMP_OK)
+                smp__render(after, dots, pts.n, ppm, &optics, od, 1, 0, NULL, NULL, 0, msg) != SMP_OK)
                 die("render", msg);
             double d = now();
             smp_result *res = smp_result_new();

@@ -4,6 +4,7 @@
  * Prints one row per thread count: threads, dots, seconds, MP/s, M dots/s,
  * memcpy seconds, ratio to memcpy, peak RSS. */
 #include "pointstats.h"
+#include "render.h"
 #include "stages.h"
 
 #include <stdio.h>
@@ -37,8 +38,11 @@ int main(int argc, char **argv)
         return 1;
     smp_dot *dots = malloc(pts.n * sizeof *dots);
     for (size_t i = 0; i < pts.n; i++)
-        dots[i] = (smp_dot){pts.p[i].x, pts.p[i].y, 0.15, 0.85f, 1};
-    const float pig[1][3] = {{0.0242f, 0.0242f, 0.0242f}}; /* #2b2b2b */
+        dots[i] = (smp_dot){pts.p[i].x, pts.p[i].y, 0.28, 0.85f, 1, 1.0f, 0, 0};
+    const float od[1][3] = {{2.8f, 2.5f, 2.3f}}; /* undiluted carbon black */
+    smp_optics optics;
+    double look_size, look_load;
+    smp__optics_for_look(&optics, 0, SMP_CAST_NONE, &look_size, &look_load);
     const size_t bytes = (size_t)W * H * 3;
     double tm[REPEATS];
     for (int r = 0; r < REPEATS; r++) {
@@ -56,7 +60,7 @@ int main(int argc, char **argv)
         for (int r = 0; r < REPEATS; r++) {
             memcpy(smp_image_data(img), o, bytes);
             double b = bench_now();
-            if (smp__render(img, dots, pts.n, ppm, pig, 1, 0, 0.3, 0, msg) != SMP_OK)
+            if (smp__render(img, dots, pts.n, ppm, &optics, od, 1, 0, NULL, NULL, 0, msg) != SMP_OK)
                 return 1;
             t[r] = bench_now() - b;
         }

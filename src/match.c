@@ -185,7 +185,7 @@ smp_status smp__patch_contrast(const smp_match_in *in, const float od[3], double
         for (size_t i = 0; i < pts.n; i++)
             dots[i].blur_mm = (float)in->patch_blur_mm;
         memcpy(img->px, in->patch->px, (size_t)img->w * img->h * 3);
-        st = smp__render(img, dots, pts.n, ppm, in->optics, (const float(*)[3])od, 1, 0, in->patch_skin, 1, msg);
+        st = smp__render(img, dots, pts.n, ppm, in->optics, (const float(*)[3])od, 1, 0, in->patch_skin, in->lut, 1, msg);
     }
     double c[2] = {NAN, NAN};
     if (st == SMP_OK)
@@ -197,6 +197,33 @@ smp_status smp__patch_contrast(const smp_match_in *in, const float od[3], double
     return st;
 }
 
+/* One dilution's best-toned setting, its texture tried when it counts. */
+static smp_status try_dilution(const smp_match_in *in, smp_match *m, double target_density, double dil,
+                               const double lo[3], const double hi[3], const double step[3], int textured,
+                               trial *best, char *msg)
+{
+    trial t;
+    best_tone(in, m, target_density, dil, lo, hi, step, &t);
+    double ratio = NAN;
+    if (textured) {
+        float od[3];
+        double c;
+        depth_for(in, dil, od);
+        smp_status st = smp__patch_contrast(in, od, t.density, t.dot, &c, msg);
+        if (st != SMP_OK)
+            return st;
+        ratio = c / in->contrast_reference;
+        t.cost += texture_cost(ratio);
+    }
+    if (t.cost < best->cost) {
+        *best = t;
+        m->contrast_ratio = ratio;
+    }
+    return SMP_OK;
+}
+
+/* Dilutions 0.15 apart, then the best one's neighbours 0.05 on either side:
+ * texture varies slowly with the dilution, and each try draws a window. */
 static smp_status search(const smp_match_in *in, smp_match *m, double target_density, trial *best, char *msg)
 {
     double lo[3], hi[3], step[3];
@@ -205,26 +232,16 @@ static smp_status search(const smp_match_in *in, smp_match *m, double target_den
                          in->params && hi[2] > lo[2];
     best->cost = INFINITY;
     m->contrast_ratio = NAN;
-    for (double dil = lo[2]; dil <= hi[2] + 1e-9; dil += step[2]) {
-        trial t;
-        best_tone(in, m, target_density, dil, lo, hi, step, &t);
-        double ratio = NAN;
-        if (textured) {
-            float od[3];
-            double c;
-            depth_for(in, dil, od);
-            smp_status st = smp__patch_contrast(in, od, t.density, t.dot, &c, msg);
-            if (st != SMP_OK)
-                return st;
-            ratio = c / in->contrast_reference;
-            t.cost += texture_cost(ratio);
-        }
-        if (t.cost < best->cost) {
-            *best = t;
-            m->contrast_ratio = ratio;
-        }
+    smp_status st = SMP_OK;
+    for (double dil = lo[2]; st == SMP_OK && dil <= hi[2] + 1e-9; dil += 3 * step[2])
+        st = try_dilution(in, m, target_density, dil, lo, hi, step, textured, best, msg);
+    const double centre = best->dilution;
+    for (int k = -2; st == SMP_OK && k <= 2 && hi[2] > lo[2]; k++) {
+        const double dil = centre + k * step[2];
+        if (k != 0 && dil >= lo[2] - 1e-9 && dil <= hi[2] + 1e-9)
+            st = try_dilution(in, m, target_density, dil, lo, hi, step, textured, best, msg);
     }
-    return SMP_OK;
+    return st;
 }
 
 /* Says why the tone could not be met, for the consultant. */

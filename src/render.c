@@ -303,8 +303,8 @@ static void draw_bands(const render_ctx *c, const pdot *dots, const size_t *star
 }
 
 smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm, const smp_optics *optics,
-                       const float od[][3], int n_od, int max_layer, const smp_skin_maps *skin, int threads,
-                       char *msg)
+                       const float od[][3], int n_od, int max_layer, const smp_skin_maps *skin,
+                       const smp_disc_lut *given_lut, int threads, char *msg)
 {
     if (n == 0 || n_od < 1)
         return SMP_OK;
@@ -314,15 +314,16 @@ smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm, 
     size_t *start = calloc((size_t)nb + 1, sizeof *start);
     uint32_t *list = NULL;
     smp_disc_lut *lut = NULL;
-    smp_status st = to_srgb && dots && start ? smp__disc_lut_new(&lut, msg)
-                                             : smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's tables");
+    smp_status st = !(to_srgb && dots && start) ? smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's tables")
+                    : given_lut                 ? SMP_OK
+                                                : smp__disc_lut_new(&lut, msg);
     if (st != SMP_OK)
         goto done;
     float to_lin[256];
     for (int i = 0; i < 256; i++)
         to_lin[i] = smp__srgb_to_linear((uint8_t)i);
     smp__linear_to_srgb_table(to_srgb);
-    render_ctx c = {.lut = lut, .to_lin = to_lin, .to_srgb = to_srgb, .skin = skin, .img = img};
+    render_ctx c = {.lut = given_lut ? given_lut : lut, .to_lin = to_lin, .to_srgb = to_srgb, .skin = skin, .img = img};
     setup_ctx(&c, optics, ppm);
     static const float none[3] = {0, 0, 0};
     for (size_t i = 0; i < n; i++) {

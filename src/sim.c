@@ -335,9 +335,10 @@ static smp_status treated_chroma(run *r, const uint32_t box[4], float chroma[3])
     uint8_t *sel = malloc((size_t)box[2] * box[3]);
     if (!sel)
         return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the skin selection");
+    const smp_coverage *cov = &r->cov; /* its cells, not interpolated: a selection needs no more */
     for (uint32_t y = 0; y < box[3]; y++)
         for (uint32_t x = 0; x < box[2]; x++)
-            sel[(size_t)y * box[2] + x] = smp__coverage_at(&r->cov, box[0] + x + 0.5, box[1] + y + 0.5) > 0;
+            sel[(size_t)y * box[2] + x] = cov->c[(size_t)((box[1] + y) / cov->cell) * cov->gw + (box[0] + x) / cov->cell] > 0;
     char why[SMP_MSG_LEN];
     smp_status st = smp__diffuse_chroma(res->after, box, sel, chroma, why);
     free(sel);
@@ -699,7 +700,7 @@ static smp_status render_after(run *r)
     const smp_skin_maps maps = {res->specular, res->strands,
                                 {res->skin_box[0], res->skin_box[1], res->skin_box[2], res->skin_box[3]}};
     return smp__render(res->after, res->dots, res->n_dots, r->ppm, &res->optics, (const float(*)[3])res->od,
-                       res->n_od, p->show_session, &maps, p->threads, res->msg);
+                       res->n_od, p->show_session, &maps, r->lut, p->threads, res->msg);
 }
 
 static smp_status measure_after(run *r)

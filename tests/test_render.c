@@ -32,7 +32,7 @@ static smp_dot *dots_grid(int nx, int ny, double spacing, double diameter, float
             double fx = (i * 0.37 + j * 0.11) - floor(i * 0.37 + j * 0.11);
             double fy = (j * 0.53 + i * 0.07) - floor(j * 0.53 + i * 0.07);
             d[(size_t)j * nx + i] = (smp_dot){spacing * (i + 1) + fx, spacing * (j + 1) + fy, diameter, load, 1,
-                                              aspect, (float)(0.7 * i + 0.3 * j)};
+                                              aspect, (float)(0.7 * i + 0.3 * j), 0};
         }
     return d;
 }
@@ -82,7 +82,7 @@ static void test_centre_contrast(void **state)
     (void)state;
     smp_optics o = healed();
     const double ppm = 200;
-    smp_dot one = {1.0, 1.0, 0.2, 1.0f, 1, 1.0f, 0};
+    smp_dot one = {1.0, 1.0, 0.2, 1.0f, 1, 1.0f, 0, 0};
     const uint32_t side = 400;
     float *depth = malloc((size_t)side * side * 3 * sizeof *depth);
     char msg[SMP_MSG_LEN];
@@ -122,7 +122,7 @@ static void test_tone_as_predicted(void **state)
     const uint32_t side = (uint32_t)((n + 1) * spacing_mm * ppm);
     smp_image *img = flat(side, side, 200);
     char msg[SMP_MSG_LEN];
-    assert_int_equal(smp__render(img, dots, (size_t)n * n, ppm, &o, CARBON, 1, 0, NULL, 1, msg), SMP_OK);
+    assert_int_equal(smp__render(img, dots, (size_t)n * n, ppm, &o, CARBON, 1, 0, NULL, NULL, 1, msg), SMP_OK);
     smp_disc_lut *lut;
     assert_int_equal(smp__disc_lut_new(&lut, msg), SMP_OK);
     double area[3];
@@ -163,9 +163,9 @@ static void test_skin_on_top(void **state)
     for (uint32_t x = 40; x < 50; x++)
         shine[45 * w + x] = 65535; /* all shine: as much as the darkest channel */
     const smp_skin_maps skin = {shine, strands, {0, 0, w, h}};
-    smp_dot one = {6.0, 4.5, 3.0, 1.0f, 1, 1.0f, 0}; /* at 10 px/mm: centre (60, 45), 30 px wide */
+    smp_dot one = {6.0, 4.5, 3.0, 1.0f, 1, 1.0f, 0, 0}; /* at 10 px/mm: centre (60, 45), 30 px wide */
     char msg[SMP_MSG_LEN];
-    assert_int_equal(smp__render(img, &one, 1, 10.0, &o, CARBON, 1, 0, &skin, 1, msg), SMP_OK);
+    assert_int_equal(smp__render(img, &one, 1, 10.0, &o, CARBON, 1, 0, &skin, NULL, 1, msg), SMP_OK);
     const uint8_t *a = smp_image_cdata(img), *b = smp_image_cdata(orig);
     const double reach = 15 + 2.5 * 10 * 0.30 + 1;
     for (uint32_t y = 0; y < h; y++)
@@ -201,7 +201,7 @@ static void test_thread_count_does_not_change_bytes(void **state)
         assert_int_equal(smp_image_alloc(img, 300, 300, 3), SMP_OK);
         fill_photo(img, 9);
         char msg[SMP_MSG_LEN];
-        assert_int_equal(smp__render(img, d, 1600, 10.0, &o, CARBON, 1, 0, NULL, t, msg), SMP_OK);
+        assert_int_equal(smp__render(img, d, 1600, 10.0, &o, CARBON, 1, 0, NULL, NULL, t, msg), SMP_OK);
         if (!ref)
             ref = img;
         else {

@@ -36,7 +36,8 @@ enum {
     {"dot", required_argument, NULL, CLI_OPT_DOT},                 \
     {"opacity", required_argument, NULL, CLI_OPT_OPACITY},         \
     {"seed", required_argument, NULL, CLI_OPT_SEED},               \
-    {"layers", required_argument, NULL, CLI_OPT_LAYERS}
+    {"layers", required_argument, NULL, CLI_OPT_LAYERS},           \
+    {"regularity", required_argument, NULL, CLI_OPT_REGULARITY}
 /* The look and output options render, preview and batch share. */
 #define CLI_LOOK_OPTIONS                                           \
     {"px-per-mm", required_argument, NULL, CLI_OPT_PPM},           \
@@ -50,8 +51,7 @@ enum {
     {"cast", required_argument, NULL, CLI_OPT_CAST},               \
     {"sessions", required_argument, NULL, CLI_OPT_SESSIONS},       \
     {"session-split", required_argument, NULL, CLI_OPT_LAYERS},    \
-    {"session", required_argument, NULL, CLI_OPT_SESSION},         \
-    {"regularity", required_argument, NULL, CLI_OPT_REGULARITY}
+    {"session", required_argument, NULL, CLI_OPT_SESSION}
 /* The preview options preview and batch share (preview_opts.c). */
 #define CLI_PREVIEW_OPTIONS                                        \
     {"layout", required_argument, NULL, CLI_OPT_LAYOUT},           \

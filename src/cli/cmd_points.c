@@ -16,12 +16,14 @@ static void usage(FILE *f)
           "Options (units in brackets, defaults after '='):\n"
           "      --width-mm W       width of the area [mm]; default: the density map's\n"
           "      --height-mm H      height of the area [mm]; default: the density map's\n"
-          "      --density N        dots per cm² (where a density map is white) [1..400] = 90\n"
+          "      --density N        dots per cm² (where a density map is white) [1..400] = 110\n"
           "      --density-map FILE grey image: white = the full density, black = none\n"
           "      --px-per-mm P      the density map's scale [px/mm] (required with a map)\n"
           "      --density-range MIN:MAX  grey 0..255 of the map as MIN..MAX dots/cm²\n"
           "      --layers LIST      sessions as cumulative %, e.g. 30,70,100 = 100\n"
-          "      --dot MM           mean dot diameter written to the file [mm] = 0.15\n"
+          "      --dot MM           mean dot diameter written to the file [mm] = 0.28\n"
+          "      --regularity R     min distance over the hexagonal spacing [0.3..0.77] = 0.6,\n"
+          "                         with 15 %% of dots in close pairs; 0.77: maximal, no pairs\n"
           "      --opacity F        mean dot opacity written to the file [0..1] = 0.85\n"
           "      --seed N           random seed = 1\n"
           "  -o, --output FILE      .csv or .svg (required)\n"
@@ -71,6 +73,9 @@ int cmd_points(int argc, char **argv)
     smp_params *p = smp_params_new();
     smp_result *res = smp_result_new();
     smp_image *map = NULL;
+    /* No photo to match: the numbers given, or the defaults. */
+    if (p && (smp_params_set_density_auto(p, 0) != SMP_OK || smp_params_set_dot_auto(p, 0) != SMP_OK))
+        p = NULL;
     if (!p || !res) {
         cli_error(NULL, "out of memory");
         rc = EXIT_INPUT;
