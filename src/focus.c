@@ -49,7 +49,8 @@
 
 #define NSC 2             /* gradient scales K[q], level px */
 #define NLEV 3            /* levels: the photo, then 2x2 and 4x4 area means */
-#define MG 12             /* margin of gradients around a band, level px: the pair check's reach */
+#define MG 8              /* margin of gradients around a band, level px: the pair check's reach */
+#define ROWS_MIN 40       /* level 0 reads the middle ROWS_MIN rows of larger cells */
 #define CELL_MM 4.0
 #define CELL_MIN 24
 #define CELL_MAX 256
@@ -77,10 +78,6 @@ static const int MIN_EDGES[NLEV] = {20, 12, 12};
 /* An edge's K[1] gradient over its cell's median at each level, at least:
  * strictest on the photo, whose noise has its own maxima. */
 static const float K_NOISE[NLEV] = {3.0f, 2.0f, 1.5f};
-/* An edge's K[0] gradient (a line's curvature, likewise) over its cell's
- * median, at least: on the photo, a blurred edge under fine noise and
- * sharpening reads sharp; its fine gradient hardly stands above theirs. */
-static const float K_FINE[NLEV] = {0.0f, 0.0f, 0.0f};
 static const double TRUST_PX[NLEV] = {0.0, 2.0, 3.0};
 
 typedef struct kern {
@@ -112,9 +109,9 @@ typedef struct ctx {
 typedef struct work {
     float *lum;           /* lr x lw */
     float *ra, *rb;       /* lr x rw each: rows by G and G' at one scale */
-    float *gx, *gy, *mag; /* NSC x rh x rw each: the gradient at each scale */
+    float *gx, *gy, *mag; /* NSC x rh x rw each: the gradient at each scale, its squared magnitude */
     float *sel;           /* cell x cell: a cell's gradients, for their median */
-    float *thr;           /* 2 gw: the cells' thresholds at K[1] and K[0] */
+    float *row;           /* 3 rw: per column, its cell's threshold squared, the threshold, a candidate */
 } work;
 
 static int thread_id(void)
@@ -185,15 +182,17 @@ static void band_rows(const ctx *c, const level *L, work *wk, int q, int lr)
     for (int i = c->m - k->r; i < lr - c->m + k->r; i++) {
         const float *restrict src = wk->lum + (size_t)i * lw + c->m;
         float *restrict a = wk->ra + (size_t)i * rw, *restrict b = wk->rb + (size_t)i * rw;
+        const float k00 = k->k0[0];
+        SMP_OMP(omp simd)
         for (int j = 0; j < rw; j++) {
-            a[j] = k->k0[0] * src[j];
+            a[j] = k00 * src[j];
             b[j] = 0.0f;
         }
         for (int t = 1; t <= k->r; t++) {
             const float c0 = k->k0[t], c1 = k->k1[t];
             const float *restrict p = src + t, *restrict n = src - t;
-            for (int j0 = 0; j0 < rw; j0 += VEC)
-                for (int j = j0; j < j0 + VEC; j++) {
+            SMP_OMP(omp simd)
+            for (int j = 0; j < rw; j++) {
                     a[j] += c0 * (p[j] + n[j]);
                     b[j] += c1 * (p[j] - n[j]);
                 }
@@ -201,7 +200,8 @@ static void band_rows(const ctx *c, const level *L, work *wk, int q, int lr)
     }
 }
 
-/* Column pass of scale q at gradient row y: the gradient and its magnitude. */
+/* Column pass of scale q at gradient row y: the gradient and its squared
+ * magnitude. */
 static void band_cols(const ctx *c, const level *L, work *wk, int q, int rh, int y)
 {
     const int rw = L->rw;
@@ -209,23 +209,25 @@ static void band_cols(const ctx *c, const level *L, work *wk, int q, int rh, int
     const size_t o = (size_t)(y + c->m) * rw, g = ((size_t)q * rh + y) * rw;
     const float *restrict a = wk->ra + o, *restrict b = wk->rb + o;
     float *restrict gx = wk->gx + g, *restrict gy = wk->gy + g, *restrict mag = wk->mag + g;
+    const float k00 = k->k0[0];
+    SMP_OMP(omp simd)
     for (int j = 0; j < rw; j++) {
-        gx[j] = k->k0[0] * b[j];
+        gx[j] = k00 * b[j];
         gy[j] = 0.0f;
     }
     for (int t = 1; t <= k->r; t++) {
         const float c0 = k->k0[t], c1 = k->k1[t];
         const float *restrict bu = b + (ptrdiff_t)t * rw, *restrict bd = b - (ptrdiff_t)t * rw;
         const float *restrict au = a + (ptrdiff_t)t * rw, *restrict ad = a - (ptrdiff_t)t * rw;
-        for (int j0 = 0; j0 < rw; j0 += VEC)
-            for (int j = j0; j < j0 + VEC; j++) {
+        SMP_OMP(omp simd)
+        for (int j = 0; j < rw; j++) {
                 gx[j] += c0 * (bu[j] + bd[j]);
                 gy[j] += c1 * (au[j] - ad[j]);
             }
     }
-    for (int j0 = 0; j0 < rw; j0 += VEC)
-        for (int j = j0; j < j0 + VEC; j++)
-            mag[j] = sqrtf(gx[j] * gx[j] + gy[j] * gy[j]);
+    SMP_OMP(omp simd)
+    for (int j = 0; j < rw; j++)
+        mag[j] = gx[j] * gx[j] + gy[j] * gy[j];
 }
 
 /* The peak of a Gaussian profile sampled at -1, 0, 1 (log values); false
@@ -242,7 +244,8 @@ static inline bool log_peak(float lm, float l0, float lp, float reach, float *pe
 /* The log peak of scale q's profile through gradient pixel i along d. */
 static inline bool scale_peak(const float *mq, size_t i, ptrdiff_t d, float reach, float *peak)
 {
-    return log_peak(logf(mq[i - d] + 1e-20f), logf(mq[i] + 1e-20f), logf(mq[i + d] + 1e-20f), reach, peak);
+    return log_peak(0.5f * logf(mq[i - d] + 1e-38f), 0.5f * logf(mq[i] + 1e-38f), 0.5f * logf(mq[i + d] + 1e-38f),
+                    reach, peak);
 }
 
 /* True when green or blue is clipped in the 5x5 level pixels about (x, y)
@@ -302,13 +305,13 @@ static bool has_partner(const work *wk, size_t i, ptrdiff_t d, int reach)
 /* The blur sigma (level px, pixel box removed) of the edge at gradient
  * pixel (j, y), level pixel (ix, iy), or -1 when it is not a usable edge. */
 static float edge_sigma(const ctx *c, const level *L, const work *wk, int rh, int j, int y, int ix, int iy,
-                        const float *thr)
+                        float thr2)
 {
     const int rw = L->rw, lw = rw + 2 * c->m;
     const size_t i = (size_t)y * rw + j, plane = (size_t)rh * rw;
     const float *m1 = wk->mag, *m2 = m1 + plane;
     const float gx = wk->gx[plane + i], gy = wk->gy[plane + i], ax = fabsf(gx), ay = fabsf(gy), v = m2[i];
-    if (v < thr[0] || m1[i] < thr[1])
+    if (v < thr2)
         return -1.0f;
     /* The neighbour across the edge: one of 4 directions. */
     const ptrdiff_t d = ay <= 0.4142f * ax   ? 1
@@ -388,9 +391,8 @@ static double line_sigma2(float da, float db, int qa, int qb, double h)
 /* The blur sigma (level px, pixel box removed) of a thin line (a hair, a
  * crease) centred at gradient pixel (j, y), level pixel (ix, iy), or -1. */
 static float line_sigma(const ctx *c, const level *L, const work *wk, int rh, int j, int y, int ix, int iy,
-                        const float *thr0)
+                        float thr)
 {
-    const float thr = thr0[0];
     const int rw = L->rw;
     const size_t i = (size_t)y * rw + j, plane = (size_t)rh * rw;
     const float *gx = wk->gx + plane, *gy = wk->gy + plane;
@@ -401,7 +403,7 @@ static float line_sigma(const ctx *c, const level *L, const work *wk, int rh, in
     const float tr = 0.5f * (hxx + hyy), dd = sqrtf(0.25f * (hxx - hyy) * (hxx - hyy) + hxy * hxy);
     const float l1 = fabsf(tr + dd) >= fabsf(tr - dd) ? tr + dd : tr - dd, l2 = 2.0f * tr - l1;
     if (fabsf(l1) * (float)K[1] * LINE_GAIN < thr || fabsf(l2) > ANISO * fabsf(l1) ||
-        wk->mag[plane + i] > OFF_CENTRE * fabsf(l1) * (float)K[1])
+        wk->mag[plane + i] > OFF_CENTRE * OFF_CENTRE * l1 * l1 * (float)(K[1] * K[1]))
         return -1.0f;
     /* The normal: l1's eigenvector, quantised to one of 4 directions. */
     const float nx = hxy, ny = l1 - hxx, n2 = nx * nx + ny * ny;
@@ -418,10 +420,8 @@ static float line_sigma(const ctx *c, const level *L, const work *wk, int rh, in
         fabsf(d0) < fabsf(cross_d2(wk, plane, 1, i + d, d, vx, uy, h)) || on_block(c, L, d, ix, iy) ||
         clipped(c, L, ix, iy))
         return -1.0f;
-    const float p1 = line_peak(wk, plane, 0, i, d, vx, uy, h), p2 = line_peak(wk, plane, 1, i, d, vx, uy, h);
-    if (fabsf(p1) * (float)K[0] * LINE_GAIN < thr0[1])
-        return -1.0f;
-    double s2 = line_sigma2(p1, p2, 0, 1, h);
+    const float p2 = line_peak(wk, plane, 1, i, d, vx, uy, h);
+    double s2 = line_sigma2(line_peak(wk, plane, 0, i, d, vx, uy, h), p2, 0, 1, h);
     if (s2 < 0)
         return -1.0f;
     /* The line's contrast times its width, px, from the model at K[1]. */
@@ -466,29 +466,47 @@ static float select_kth(float *v, size_t n, size_t k)
 /* The first level pixel (from the box's) of cell i at level L. */
 static inline int cell_edge(const ctx *c, const level *L, int i) { return (i * c->cell + L->s - 1) / L->s; }
 
-/* The noise thresholds of cell column cx in a band of n rows at level L,
- * into thr[0..1]: K_NOISE times the median K[1] gradient over the cell, and
- * K_FINE times the median K[0] one. */
-static void cell_threshold(const ctx *c, const level *L, work *wk, int rh, int n, int cx, float *thr)
+/* The noise threshold of cell column cx in a band of n rows at level l:
+ * K_NOISE times the median K[1] gradient over the cell, squared. */
+static float cell_threshold(const ctx *c, int l, work *wk, int rh, int n, int cx)
 {
+    const level *L = &c->lv[l];
     const int e1 = cell_edge(c, L, cx + 1), j0 = MG + cell_edge(c, L, cx), j1 = MG + (e1 < L->w ? e1 : L->w);
-    for (int q = 1; q >= 0; q--) {
-        const float *mq = wk->mag + (size_t)q * rh * L->rw;
-        size_t k = 0;
-        for (int y = MG; y < MG + n; y++)
-            for (int j = j0; j < j1; j++)
-                wk->sel[k++] = mq[(size_t)y * L->rw + j];
-        const float f = q ? K_NOISE[L->s == 1 ? 0 : L->s == 2 ? 1 : 2] : K_FINE[L->s == 1 ? 0 : L->s == 2 ? 1 : 2];
-        thr[1 - q] = f * select_kth(wk->sel, k, k / 2);
+    const float *m2 = wk->mag + (size_t)rh * L->rw;
+    size_t k = 0;
+    for (int y = MG; y < MG + n; y++)
+        for (int j = j0; j < j1; j++)
+            wk->sel[k++] = m2[(size_t)y * L->rw + j];
+    return K_NOISE[l] * K_NOISE[l] * select_kth(wk->sel, k, k / 2);
+}
+
+/* The candidates of gradient row y, into wk->row[2 rw..3 rw): nonzero where
+ * the first test of an edge (or, with lines, of a line) passes. */
+static void row_candidates(const level *L, const work *wk, int rh, int y, bool lines)
+{
+    const int rw = L->rw;
+    const size_t o = (size_t)rh * rw + (size_t)y * rw;
+    const float *restrict m2 = wk->mag + o, *restrict gx = wk->gx + o, *restrict gy = wk->gy + o;
+    const float *restrict t2 = wk->row, *restrict t1 = wk->row + rw;
+    float *restrict flag = wk->row + 2 * (size_t)rw;
+    const float gain = (float)K[1] * LINE_GAIN, on = lines ? 1.0f : 0.0f;
+    SMP_OMP(omp simd)
+    for (int j = MG; j < MG + L->w; j++) {
+        const float hxx = 0.5f * (gx[j + 1] - gx[j - 1]), hyy = 0.5f * (gy[j + rw] - gy[j - rw]);
+        const float hxy = 0.25f * (gx[j + rw] - gx[j - rw] + gy[j + 1] - gy[j - 1]);
+        const float hs = (fabsf(hxx) + fabsf(hyy) + 2.0f * fabsf(hxy)) * gain;
+        flag[j] = (m2[j] >= t2[j] ? 1.0f : 0.0f) + (hs >= t1[j] ? on : 0.0f);
     }
 }
 
-/* One row of cells at level l: cell row cy. */
+/* One row of cells at level l: cell row cy (at level 0, its middle rows
+ * when the cell is large: a sample of its many readings is enough). */
 static void do_band(const ctx *c, work *wk, int l, int cy)
 {
     const level *L = &c->lv[l];
-    const int r0 = cell_edge(c, L, cy), r1 = cell_edge(c, L, cy + 1) < L->h ? cell_edge(c, L, cy + 1) : L->h;
-    const int n = r1 - r0, ry0 = L->by + r0 - MG, rh = n + 2 * MG;
+    const int e0 = cell_edge(c, L, cy), e1 = cell_edge(c, L, cy + 1) < L->h ? cell_edge(c, L, cy + 1) : L->h;
+    const int n = l || e1 - e0 <= ROWS_MIN ? e1 - e0 : ROWS_MIN, r0 = e0 + (e1 - e0 - n) / 2;
+    const int ry0 = L->by + r0 - MG, rh = n + 2 * MG;
     if (n <= 0)
         return;
     band_lum(c, L, wk, ry0, rh);
@@ -497,22 +515,29 @@ static void do_band(const ctx *c, work *wk, int l, int cy)
         for (int y = 0; y < rh; y++)
             band_cols(c, L, wk, q, rh, y);
     }
+    for (int cx = 0; cx < c->gw; cx++) {
+        const int e = cell_edge(c, L, cx + 1) < L->w ? cell_edge(c, L, cx + 1) : L->w;
+        const float t = cell_threshold(c, l, wk, rh, n, cx);
+        for (int j = MG + cell_edge(c, L, cx); j < MG + e; j++)
+            wk->row[j] = t, wk->row[L->rw + j] = sqrtf(t);
+    }
     uint32_t *hist = c->hist + (size_t)cy * c->gw * NLEV * NBIN + (size_t)l * NBIN;
-    for (int cx = 0; cx < c->gw; cx++)
-        cell_threshold(c, L, wk, rh, n, cx, wk->thr + 2 * cx);
-    for (int y = MG; y < MG + n; y++)
-        for (int j = MG, cx = 0, next = cell_edge(c, L, 1); j < MG + L->w; j++) {
-            if (j - MG >= next)
-                next = cell_edge(c, L, ++cx + 1);
-            float s = edge_sigma(c, L, wk, rh, j, y, L->bx - MG + j, ry0 + y, wk->thr + 2 * cx);
+    for (int y = MG; y < MG + n; y++) {
+        row_candidates(L, wk, rh, y, l == 0);
+        for (int j = MG; j < MG + L->w; j++) {
+            if (wk->row[2 * L->rw + j] == 0.0f)
+                continue;
+            const int cx = (j - MG) * L->s / c->cell, ix = L->bx - MG + j;
+            float s = edge_sigma(c, L, wk, rh, j, y, ix, ry0 + y, wk->row[j]);
             if (s < 0.0f && l == 0)
-                s = line_sigma(c, L, wk, rh, j, y, L->bx - MG + j, ry0 + y, wk->thr + 2 * cx);
+                s = line_sigma(c, L, wk, rh, j, y, ix, ry0 + y, wk->row[L->rw + j]);
             if (s < 0.0f)
                 continue;
             s *= (float)L->s;
             const int b = (int)(s / BIN_PX) < NBIN - 1 ? (int)(s / BIN_PX) : NBIN - 1;
             hist[(size_t)cx * NLEV * NBIN + b]++;
         }
+    }
 }
 
 static void work_free(work *ws, int n)
@@ -527,7 +552,7 @@ static work *work_alloc(const ctx *c, int n)
 {
     const size_t rw = (size_t)c->lv[0].rw, lw = rw + 2 * (size_t)c->m, rh = (size_t)c->cell + 2 * MG,
                  lr = rh + 2 * (size_t)c->m;
-    const size_t e = (size_t)c->cell * c->cell, g = 2 * (size_t)c->gw;
+    const size_t e = (size_t)c->cell * c->cell, g = 3 * rw;
     size_t a, b, d, floats, bytes;
     if (!smp__mul(lr, lw, &a) || !smp__mul(lr, rw, &b) || !smp__mul(rh, rw, &d) ||
         (floats = a + 2 * b + 3 * NSC * d + e + g) < a || !smp__mul(floats, sizeof(float), &bytes))
