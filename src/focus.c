@@ -1,10 +1,10 @@
 /* The photo's own blur, from the scale-space behaviour of its edges and
  * thin lines (after Zhuo & Sim 2011, "Defocus map estimation from a single
- * image").
+ * image"), read on a pyramid.
  *
  * Gradients of linear luminance (optics blur light, not sRGB codes) are taken
- * with Gaussian derivatives at scales K = 1, 2, 4 px. A straight step edge
- * of contrast A blurred by a Gaussian of sigma s has, at scale k, a gradient
+ * with Gaussian derivatives at scales K = 1, 2 px. A straight step edge of
+ * contrast A blurred by a Gaussian of sigma s has, at scale k, a gradient
  * profile across it that is a Gaussian of variance V = s^2 + k^2 with peak
  * A / sqrt(2 pi V). The peaks' ratio R at scales ka < kb gives
  *     R^2 = (s^2 + kb^2) / (s^2 + ka^2),  s^2 = (kb^2 - R^2 ka^2) / (R^2 - 1),
@@ -24,19 +24,32 @@
  * bisection. Lines are ridge maxima of the 2 px Hessian, anisotropic, with
  * little gradient on their axis.
  *
- * The coarse pair (2, 4 px) reads first; below 1 px the fine pair (1, 2 px)
- * does, as the coarse one cannot resolve sharp features. The pixel's own box
- * (variance 1/12) is taken out: the renderer adds it itself.
+ * The pair (1, 2 px) resolves s of about 0.3..2 px: beyond, R is so near 1
+ * that fine noise, JPEG ringing and sharpening, which raise the 1 px
+ * gradient most, make blurred edges read sharp (a defocused scalp rim read
+ * 0.8 px). So the pair reads three levels: the photo, and images of its 2x2
+ * and 4x4 area means. A level of s x s means is itself an area-sampled photo
+ * whose blur is sigma / s, so the same estimator, its reading times s, sees
+ * 1..4 px at level 1 and 2..8 px at level 2, where noise is s times fainter
+ * than the blurred edges. Lines are read at level 0 only: a short hair is
+ * a blob at coarse levels and reads too blurred.
  *
- * Each reading goes into its cell's histogram (0.1 px bins); a cell's value
- * is the median (sharpening and noise bias single readings both ways, and
- * a low quantile reads defocused areas far too sharp). Cells with fewer than
- * MIN_EDGES readings take the mean of their filled neighbours, ring by ring;
- * a 3x3 binomial filter smooths the grid.
+ * Each reading goes into its cell's histogram for its level (0.1 px bins).
+ * A level's value at a cell is the median of its readings (sharpening and
+ * noise bias single readings both ways), over the 3x3 cells about it at the
+ * coarse levels (they hold few edges) and for cells under POOL_PX. The
+ * cell's value goes coarse to fine: the coarsest level reading at least its
+ * TRUST_PX (the middle of the range it shares with the finer one), else
+ * level 0's. Cells with no value take the mean of their filled neighbours,
+ * ring by ring; a 3x3 median drops lone cells (a soft blemish's edges read
+ * as blur) and a 3x3 binomial filter smooths the grid.
  *
- * The box is processed by rows of cells, each band with its gradients
- * computed MG px beyond it (the image's edge replicated), each writing only
- * its own cells' histograms, so the result does not depend on the threads. */
+ * The box is processed by rows of cells and levels, each band with its
+ * gradients computed MG level px beyond it (the image's edge replicated),
+ * each writing only its own cells' histograms, so the result does not depend
+ * on the threads. Level 0 reads only the middle ROWS_MIN rows of a cell (its
+ * hundreds of readings are plenty); squared gradient magnitudes and a
+ * vectorised first test per row keep it cheap. */
 #include "focus.h"
 
 #include <math.h>
@@ -467,15 +480,17 @@ static float select_kth(float *v, size_t n, size_t k)
 static inline int cell_edge(const ctx *c, const level *L, int i) { return (i * c->cell + L->s - 1) / L->s; }
 
 /* The noise threshold of cell column cx in a band of n rows at level l:
- * K_NOISE times the median K[1] gradient over the cell, squared. */
+ * K_NOISE times the median K[1] gradient over the cell, squared (at level
+ * 0, over every other row and column: thousands of pixels are plenty). */
 static float cell_threshold(const ctx *c, int l, work *wk, int rh, int n, int cx)
 {
     const level *L = &c->lv[l];
     const int e1 = cell_edge(c, L, cx + 1), j0 = MG + cell_edge(c, L, cx), j1 = MG + (e1 < L->w ? e1 : L->w);
     const float *m2 = wk->mag + (size_t)rh * L->rw;
+    const int st = l ? 1 : 2;
     size_t k = 0;
-    for (int y = MG; y < MG + n; y++)
-        for (int j = j0; j < j1; j++)
+    for (int y = MG; y < MG + n; y += st)
+        for (int j = j0; j < j1; j += st)
             wk->sel[k++] = m2[(size_t)y * L->rw + j];
     return K_NOISE[l] * K_NOISE[l] * select_kth(wk->sel, k, k / 2);
 }
@@ -550,9 +565,11 @@ static void work_free(work *ws, int n)
 /* n workspaces for bands of the box's width; NULL when out of memory. */
 static work *work_alloc(const ctx *c, int n)
 {
-    const size_t rw = (size_t)c->lv[0].rw, lw = rw + 2 * (size_t)c->m, rh = (size_t)c->cell + 2 * MG,
+    /* A band's rows: level 0's sample, or a cell at level 1. */
+    const int nr = c->cell <= ROWS_MIN ? c->cell : ROWS_MIN > (c->cell + 1) / 2 ? ROWS_MIN : (c->cell + 1) / 2;
+    const size_t rw = (size_t)c->lv[0].rw, lw = rw + 2 * (size_t)c->m, rh = (size_t)nr + 2 * MG,
                  lr = rh + 2 * (size_t)c->m;
-    const size_t e = (size_t)c->cell * c->cell, g = 3 * rw;
+    const size_t e = (size_t)c->cell * nr, g = 3 * rw;
     size_t a, b, d, floats, bytes;
     if (!smp__mul(lr, lw, &a) || !smp__mul(lr, rw, &b) || !smp__mul(rh, rw, &d) ||
         (floats = a + 2 * b + 3 * NSC * d + e + g) < a || !smp__mul(floats, sizeof(float), &bytes))
