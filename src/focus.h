@@ -9,22 +9,25 @@
  * covering box {x0,y0,w,h} (gw = ceil(w / cell_px), gh likewise); every cell gets a value
  * (cells without enough edges take their neighbours'), smoothed.
  *
- * Method (see focus.c): Gaussian-derivative gradients of linear luminance at 1, 2 and 4 px.
- * At isolated step edges, the re-blur ratio of the gradient peaks at two scales (Zhuo & Sim
- * 2011); on thin lines (hairs), the ratio of the cross second derivatives. Each reading is
- * refined to sub-pixel; the fine pair (1, 2 px) reads sharp features, the coarse one (2, 4 px)
- * blurry ones. A cell's value is the median of its readings. The value is the blur beyond a
- * pixel's own box (variance 1/12, which the renderer adds itself): 0 for a perfectly sharp,
- * area-sampled photo; an in-focus phone photo reads ~0.8-1.4 px. Clamped to 0..8 px. Biases:
- * strong sharpening and JPEG noise pull blurry areas towards sharp (a featureless defocused
- * region reads low, ~1.5 px where the truth may be 3+); readings above ~4 px are rare. Cells
- * hold about 4 mm at px_per_mm (24..256 px). With no usable edge anywhere in the box every
- * cell reads 1 px.
+ * Method (see focus.c): Gaussian-derivative gradients of linear luminance at 1 and 2 px on the
+ * photo and on its 2x2 and 4x4 area means (so 1..8 px in effect). At isolated step edges, the
+ * re-blur ratio of the gradient peaks at the two scales (Zhuo & Sim 2011); on thin lines
+ * (hairs, photo level only), the ratio of the cross second derivatives. Each reading is refined
+ * to sub-pixel. A level's value at a cell is the median of its readings; the cell takes the
+ * coarsest level's that reads more blur than the finer levels resolve, else the photo's (fine
+ * noise and sharpening make blurred edges read sharp at fine scales). Lone outlying cells are
+ * dropped by a 3x3 median. The value is the blur beyond a pixel's own box (variance 1/12, which
+ * the renderer adds itself): 0 for a perfectly sharp, area-sampled photo; an in-focus phone
+ * photo reads ~0.8-1.4 px. Clamped to 0..8 px. Biases: intrinsically soft features (a blemish,
+ * shading) read as blur where they are all a region has; sharp areas read ~10 % sharp from
+ * sharpening. Cells hold about 4 mm at px_per_mm (24..256 px). With no usable edge anywhere in
+ * the box every cell reads 1 px.
  *
  * rgb: an 8-bit RGB smp_image (ch == 3); box inside it, non-empty; px_per_mm in [0.5, 1000].
  * The values do not depend on threads (0: OpenMP's default) and are deterministic. Working
- * memory: about 48 (cell_px + 30) bytes per box column per thread (19 MB for a 4000 px wide
- * box at 17 px/mm), plus 400 bytes per cell. SMP_ERR_ARG for a bad image, box or scale;
+ * memory: about 36 (min(cell_px, 40 or cell_px / 2) + 20) bytes per box column per thread (9 MB
+ * for a 4000 px wide box at 17 px/mm), 1.6 bytes per box pixel for the coarse levels (13 MB for
+ * 8 MP), plus 1.2 kB per cell. SMP_ERR_ARG for a bad image, box or scale;
  * SMP_ERR_NOMEM when out of memory (out is then zeroed). */
 typedef struct smp_focus {
     float *sigma; /* gw x gh, px */
