@@ -47,6 +47,7 @@ typedef struct pdot {
     float qa, qb, qc;       /* squared ellipse-radius = qa dx² + qb dx dy + qc dy² */
     float step;             /* the radial table's step in px */
     int n;                  /* its entries */
+    size_t tab;             /* where its table starts in the render's tables (floats) */
 } pdot;
 
 typedef struct render_ctx {
@@ -147,8 +148,8 @@ static void radial_table(const render_ctx *c, const pdot *d, float *tab)
 }
 
 /* Adds one dot's depth to the band buffer (rows y0..y1 of the image,
- * stored from row y0); tab is scratch for its radial table. */
-static void add_dot(const render_ctx *c, const pdot *d, float *band, int y0, int y1, float *tab)
+ * stored from row y0), from its radial table. */
+static void add_dot(const render_ctx *c, const pdot *d, float *band, int y0, int y1, const float *tab)
 {
     const int w = (int)c->img->w;
     const int x0 = (int)floorf(d->x - d->reach) < 0 ? 0 : (int)floorf(d->x - d->reach);
@@ -157,7 +158,6 @@ static void add_dot(const render_ctx *c, const pdot *d, float *band, int y0, int
     const int yb = (int)floorf(d->y + d->reach) < y1 ? (int)floorf(d->y + d->reach) : y1;
     if (ya > yb || x0 > x1)
         return;
-    radial_table(c, d, tab);
     const float inv = 1 / d->step, last = (float)(d->n - 2);
     for (int y = ya; y <= yb; y++) {
         float *row = band + (size_t)(y - y0) * w * 3;
@@ -274,8 +274,8 @@ static void setup_ctx(render_ctx *c, const smp_optics *o, double ppm)
     }
 }
 
-static void draw_bands(const render_ctx *c, const pdot *dots, const size_t *start, const uint32_t *list,
-                       int threads, int *failed)
+static void draw_bands(const render_ctx *c, const pdot *dots, const float *tabs, const size_t *start,
+                       const uint32_t *list, int threads, int *failed)
 {
     const int w = (int)c->img->w, h = (int)c->img->h, nb = (h + BAND - 1) / BAND;
     const int nt = smp__threads(threads);
@@ -286,20 +286,44 @@ static void draw_bands(const render_ctx *c, const pdot *dots, const size_t *star
             continue;
         const int y0 = b * BAND, y1 = y0 + BAND - 1 < h ? y0 + BAND - 1 : h - 1;
         float *band = calloc((size_t)BAND * (size_t)w * 3, sizeof *band);
-        float *tab = malloc(3 * RADIAL_MAX * sizeof *tab);
-        if (!band || !tab) {
-            free(band);
-            free(tab);
+        if (!band) {
             SMP_OMP(omp atomic write)
             *failed = 1;
             continue;
         }
-        for (size_t k = start[b]; k < start[b + 1]; k++)
-            add_dot(c, &dots[list[k]], band, y0, y1, tab);
+        for (size_t k = start[b]; k < start[b + 1]; k++) {
+            const pdot *d = &dots[list[k]];
+            add_dot(c, d, band, y0, y1, tabs + d->tab);
+        }
         finish_band(c, band, y0, y1);
         free(band);
-        free(tab);
     }
+}
+
+/* Every dot prepared and its radial table made once (not per band it
+ * touches), in parallel: each dot's work is its own. */
+static smp_status prepare_all(const render_ctx *c, const smp_dot *in, size_t n, double ppm, const float od[][3],
+                              int n_od, int max_layer, pdot *dots, float **tabs, int threads, char *msg)
+{
+    static const float none[3] = {0, 0, 0};
+    const int nt = smp__threads(threads);
+    (void)nt; /* unused without OpenMP */
+    SMP_OMP(omp parallel for schedule(static) num_threads(nt))
+    for (size_t i = 0; i < n; i++) {
+        const int hidden = max_layer && in[i].layer > max_layer;
+        prepare_dot(c, &in[i], ppm, hidden ? none : od[in[i].layer < n_od ? in[i].layer : n_od - 1], &dots[i]);
+    }
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        dots[i].tab = total;
+        total += 3 * (size_t)dots[i].n;
+    }
+    if (!(*tabs = malloc((total ? total : 1) * sizeof **tabs)))
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the dots' profiles");
+    SMP_OMP(omp parallel for schedule(static) num_threads(nt))
+    for (size_t i = 0; i < n; i++)
+        radial_table(c, &dots[i], *tabs + dots[i].tab);
+    return SMP_OK;
 }
 
 smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm, const smp_optics *optics,
@@ -313,6 +337,7 @@ smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm, 
     pdot *dots = malloc(n * sizeof *dots);
     size_t *start = calloc((size_t)nb + 1, sizeof *start);
     uint32_t *list = NULL;
+    float *tabs = NULL;
     smp_disc_lut *lut = NULL;
     smp_status st = !(to_srgb && dots && start) ? smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's tables")
                     : given_lut                 ? SMP_OK
@@ -325,19 +350,18 @@ smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm, 
     smp__linear_to_srgb_table(to_srgb);
     render_ctx c = {.lut = given_lut ? given_lut : lut, .to_lin = to_lin, .to_srgb = to_srgb, .skin = skin, .img = img};
     setup_ctx(&c, optics, ppm);
-    static const float none[3] = {0, 0, 0};
-    for (size_t i = 0; i < n; i++) {
-        const int hidden = max_layer && in[i].layer > max_layer;
-        prepare_dot(&c, &in[i], ppm, hidden ? none : od[in[i].layer < n_od ? in[i].layer : n_od - 1], &dots[i]);
-    }
+    st = prepare_all(&c, in, n, ppm, od, n_od, max_layer, dots, &tabs, threads, msg);
+    if (st != SMP_OK)
+        goto done;
     st = bucket(dots, n, w, h, start, &list, msg);
     int failed = 0;
     if (st == SMP_OK)
-        draw_bands(&c, dots, start, list, threads, &failed);
+        draw_bands(&c, dots, tabs, start, list, threads, &failed);
     if (st == SMP_OK && failed)
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's band buffers");
 done:
     smp__disc_lut_free(lut);
+    free(tabs);
     free(to_srgb);
     free(dots);
     free(start);
@@ -362,6 +386,7 @@ smp_status smp__depth_field(float *depth, uint32_t w, uint32_t h, const smp_dot 
     for (size_t i = 0; st == SMP_OK && i < n; i++) {
         pdot d;
         prepare_dot(&c, &in[i], ppm, od, &d);
+        radial_table(&c, &d, tab);
         add_dot(&c, &d, depth, 0, (int)h - 1, tab);
     }
     free(tab);
