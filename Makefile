@@ -130,7 +130,9 @@ fuzz: fuzz-build
 	    tail -3 build/fuzz-run/$$t.log; \
 	done
 
-# The README's pictures, made by the tool from scenes the project makes.
+# The README's pictures, made by the tool from scenes the project makes, and
+# the gallery of the real photos in $(PHOTOS) when they are there.
+PHOTOS ?= ../shared/photos
 docs: all $(GEN) $(BUILD)/tools/strip
 	$(BIN) preview samples/scalp.jpg samples/scalp.mask.png --px-per-mm 8 -o docs/sample-preview.jpg --force \
 	    --date none --max-size 1000
@@ -145,7 +147,8 @@ docs: all $(GEN) $(BUILD)/tools/strip
 	$(BIN) points --width-mm 200 --height-mm 200 --density 100 -o $(BUILD)/docs-points.csv --force
 	$(BIN) analyze $(BUILD)/docs-points.csv --plot docs/spectrum.png --force >/dev/null
 	$(BIN) sweep samples/scalp.jpg samples/scalp.mask.png --px-per-mm 8 --density 40:160:40 \
-	    --dot 0.10,0.15,0.20 --cell-mm 15 -o docs/sweep-sheet.jpg --force
+	    --dot 0.20,0.28,0.35 --cell-mm 15 -o docs/sweep-sheet.jpg --force
+	tools/gallery.sh $(BUILD) $(PHOTOS) docs/gallery
 
 # The bundled sample: a synthetic scalp the project makes itself.
 samples: $(GEN)

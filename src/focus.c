@@ -791,6 +791,7 @@ static void level_fill(const ctx *c, int l, float *lum, uint8_t *clip, int nt)
 {
     const level *L = &c->lv[l], *S = &c->lv[l - 1];
     const int dx = (L->ox - S->ox) / S->s, dy = (L->oy - S->oy) / S->s;
+    (void)nt; /* unused without OpenMP */
     SMP_OMP(omp parallel for num_threads(nt) schedule(static))
     for (int y = 0; y < L->ih; y++)
         for (int x = 0; x < L->iw; x++) {

@@ -595,7 +595,9 @@ static smp_status choose_shade(run *r)
                        .density = map_sets ? p->range_max : p->density, .dot_mm = p->dot_mm, .cover = r->core_cover,
                        .dilution = p->dilution, .contrast_reference = r->contrast_ref, .patch = r->patch,
                        .patch_skin = &r->patch_skin, .patch_grid = &r->patch_grid, .patch_core = r->patch_core, .params = p, .px_per_mm = r->ppm, .size = r->size, .look_load = r->look_load,
-                       .patch_blur_mm = r->patch ? smp__focus_at(&r->focus, r->patch_centre[0], r->patch_centre[1]) / r->ppm
+                       .patch_blur_mm = r->patch ? fmin(smp__focus_at(&r->focus, r->patch_centre[0],
+                                                                      r->patch_centre[1]) / r->ppm,
+                                                        SMP_MAX_PHOTO_BLUR_MM)
                                                  : 0};
     const float *skin = sh->core_cells ? sh->skin_lin : DEFAULT_SKIN_LIN;
     if (p->pigment_set) {

@@ -128,6 +128,8 @@ typedef struct smp_dress {
     const smp_coverage *edge, *scars;
     const struct smp_focus *focus; /* the photo's blur (focus.h), or NULL */
 } smp_dress;
+/* The most of the photo's measured blur (focus.h) a dot takes, mm. */
+#define SMP_MAX_PHOTO_BLUR_MM 0.1
 /* Dots with their size, load and shape: jitter, age, hairline, scars. */
 void smp__dress_dots(const smp_spts *pts, const smp_params *p, const smp_dress *dr, double px_per_mm, smp_dot *out);
 

@@ -1,14 +1,53 @@
 /* strip: images of one size side by side (for the README's pictures).
- * Usage: strip OUT IMG... */
+ * Usage: strip OUT IMG[@X,Y,W,H]...  (@: a W x H crop at X, Y of the image,
+ * at its own pixels; X, Y may be a crop's centre with a leading 'c') */
 #include "smpsim.h"
 
 #include <stdio.h>
 #include <string.h>
 
+/* The image named by arg, cropped when it carries @X,Y,W,H (or @cX,Y,W,H:
+ * centred there, clamped inside the image). */
+static smp_image *load(const char *arg)
+{
+    char path[4096];
+    const char *at = strrchr(arg, '@');
+    size_t len = at ? (size_t)(at - arg) : strlen(arg);
+    if (len >= sizeof path)
+        return NULL;
+    memcpy(path, arg, len);
+    path[len] = 0;
+    smp_image *img = smp_image_new();
+    if (!img || smp_image_read_file(img, path, 0) != SMP_OK)
+        return img;
+    if (!at)
+        return img;
+    int centre = at[1] == 'c';
+    unsigned x, y, w, h;
+    if (sscanf(at + 1 + centre, "%u,%u,%u,%u", &x, &y, &w, &h) != 4 || w > smp_image_width(img) ||
+        h > smp_image_height(img)) {
+        smp_image_free(img);
+        return NULL;
+    }
+    if (centre) {
+        x = x > w / 2 ? x - w / 2 : 0;
+        y = y > h / 2 ? y - h / 2 : 0;
+    }
+    x = x + w > smp_image_width(img) ? smp_image_width(img) - w : x;
+    y = y + h > smp_image_height(img) ? smp_image_height(img) - h : y;
+    smp_image *crop = smp_image_new();
+    if (crop && smp_image_crop(crop, img, x, y, w, h) != SMP_OK) {
+        smp_image_free(crop);
+        crop = NULL;
+    }
+    smp_image_free(img);
+    return crop;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: strip OUT IMG...\n");
+        fprintf(stderr, "usage: strip OUT IMG[@X,Y,W,H]...\n");
         return 1;
     }
     const int n = argc - 2, gap = 6;
@@ -16,10 +55,10 @@ int main(int argc, char **argv)
     if (n > 16 || !out)
         return 1;
     for (int i = 0; i < n; i++) {
-        in[i] = smp_image_new();
-        if (!in[i] || smp_image_read_file(in[i], argv[i + 2], 0) != SMP_OK || smp_image_channels(in[i]) != 3 ||
-            smp_image_width(in[i]) != smp_image_width(in[0]) || smp_image_height(in[i]) != smp_image_height(in[0])) {
-            fprintf(stderr, "strip: %s: not an RGB image of the first one's size\n", argv[i + 2]);
+        in[i] = load(argv[i + 2]);
+        if (!in[i] || smp_image_channels(in[i]) != 3 || smp_image_width(in[i]) != smp_image_width(in[0]) ||
+            smp_image_height(in[i]) != smp_image_height(in[0])) {
+            fprintf(stderr, "strip: %s: not an RGB image (or crop) of the first one's size\n", argv[i + 2]);
             return 2;
         }
     }
