@@ -14,9 +14,14 @@ have_header png.h || missing="$missing libpng-dev"
 have_header jpeglib.h || missing="$missing libjpeg-dev"
 have_header fftw3.h || missing="$missing libfftw3-dev" # spectra in `smpsim analyze`
 have_pc freetype2 || [ -r /usr/include/freetype2/ft2build.h ] || missing="$missing libfreetype-dev" # labels
+have_pc libheif || missing="$missing libheif-dev"   # HEIC/HEIF input (phone photos)
+have_pc libwebpdemux || missing="$missing libwebp-dev" # WebP input
 [ -r "${FONT_TTF:-/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf}" ] || missing="$missing fonts-dejavu-core"
 if [ "$want" = test ]; then
     have_pc cmocka || have_header cmocka.h 2>/dev/null || missing="$missing libcmocka-dev"
+    # test_formats makes its HEIC and WebP inputs with these encoders.
+    command -v heif-enc >/dev/null 2>&1 || missing="$missing libheif-examples"
+    command -v cwebp >/dev/null 2>&1 || missing="$missing webp"
 fi
 root_apt=0
 [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && root_apt=1
