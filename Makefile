@@ -110,6 +110,7 @@ corpus: $(LIB)
 	$(CC) $(CFLAGS_ALL) fuzz/mkcorpus.c $(LIB) $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka) \
 	    $(LDLIBS_ALL) -o $(BUILD)/fuzz/mkcorpus
 	$(BUILD)/fuzz/mkcorpus fuzz/corpus
+	fuzz/phone_seeds.sh fuzz/corpus
 
 FUZZ_FLAGS := -fsanitize=address,undefined
 fuzz-build: check-test-deps
