@@ -15,8 +15,10 @@ CSTD     := -std=c11 -D_DEFAULT_SOURCE
 PC_LIBS  := libpng libjpeg fftw3 freetype2
 # Phone formats: HEIC/HEIF (libheif) and WebP (libwebp, its demuxer for ICC/EXIF).
 PC_LIBS  += libheif libwebp libwebpdemux
+# Captions in any script: shaping, font fallback, right-to-left order.
+PC_LIBS  += harfbuzz fontconfig fribidi
 PC_CFLAGS := $(shell pkg-config --cflags $(PC_LIBS) 2>/dev/null || echo -I/usr/include/freetype2)
-PC_LDLIBS := $(shell pkg-config --libs $(PC_LIBS) 2>/dev/null || echo -lpng -ljpeg -lfftw3 -lfreetype -lheif -lwebpdemux -lwebp)
+PC_LDLIBS := $(shell pkg-config --libs $(PC_LIBS) 2>/dev/null || echo -lpng -ljpeg -lfftw3 -lfreetype -lheif -lwebpdemux -lwebp -lharfbuzz -lfontconfig -lfribidi)
 # The label typeface, compiled into the library (Debian's fonts-dejavu-core).
 FONT_TTF ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 ifeq ($(OPENMP),1)

@@ -16,6 +16,9 @@ have_header fftw3.h || missing="$missing libfftw3-dev" # spectra in `smpsim anal
 have_pc freetype2 || [ -r /usr/include/freetype2/ft2build.h ] || missing="$missing libfreetype-dev" # labels
 have_pc libheif || missing="$missing libheif-dev"   # HEIC/HEIF input (phone photos)
 have_pc libwebpdemux || missing="$missing libwebp-dev" # WebP input
+have_pc harfbuzz || missing="$missing libharfbuzz-dev"     # caption shaping (Arabic joining, marks)
+have_pc fontconfig || missing="$missing libfontconfig-dev" # fonts for what DejaVu lacks (CJK)
+have_pc fribidi || missing="$missing libfribidi-dev"       # right-to-left order
 [ -r "${FONT_TTF:-/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf}" ] || missing="$missing fonts-dejavu-core"
 if [ "$want" = test ]; then
     have_pc cmocka || have_header cmocka.h 2>/dev/null || missing="$missing libcmocka-dev"
@@ -31,6 +34,8 @@ optional=""
 if [ "$want" = test ] && [ "$root_apt" = 1 ]; then
     parallel --version 2>/dev/null | grep -q 'GNU parallel' || optional="$optional parallel"
     command -v valgrind >/dev/null 2>&1 || optional="$optional valgrind"
+    # test_captions renders Chinese with it (skipped, with one line, without).
+    [ -n "$(fc-list ':lang=zh' file 2>/dev/null)" ] || optional="$optional fonts-noto-cjk"
 fi
 if [ -n "$optional" ]; then
     # shellcheck disable=SC2086
