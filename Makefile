@@ -13,8 +13,12 @@ SAN      ?=
 WARN     := -Wall -Wextra -Wpedantic -Werror
 CSTD     := -std=c11 -D_DEFAULT_SOURCE
 PC_LIBS  := libpng libjpeg fftw3 freetype2
+# Phone formats: HEIC/HEIF (libheif) and WebP (libwebp, its demuxer for ICC/EXIF).
+PC_LIBS  += libheif libwebp libwebpdemux
+# Captions in any script: shaping, font fallback, right-to-left order.
+PC_LIBS  += harfbuzz fontconfig fribidi
 PC_CFLAGS := $(shell pkg-config --cflags $(PC_LIBS) 2>/dev/null || echo -I/usr/include/freetype2)
-PC_LDLIBS := $(shell pkg-config --libs $(PC_LIBS) 2>/dev/null || echo -lpng -ljpeg -lfftw3 -lfreetype)
+PC_LDLIBS := $(shell pkg-config --libs $(PC_LIBS) 2>/dev/null || echo -lpng -ljpeg -lfftw3 -lfreetype -lheif -lwebpdemux -lwebp -lharfbuzz -lfontconfig -lfribidi)
 # The label typeface, compiled into the library (Debian's fonts-dejavu-core).
 FONT_TTF ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 ifeq ($(OPENMP),1)
@@ -108,6 +112,7 @@ corpus: $(LIB)
 	$(CC) $(CFLAGS_ALL) fuzz/mkcorpus.c $(LIB) $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka) \
 	    $(LDLIBS_ALL) -o $(BUILD)/fuzz/mkcorpus
 	$(BUILD)/fuzz/mkcorpus fuzz/corpus
+	fuzz/phone_seeds.sh fuzz/corpus
 
 FUZZ_FLAGS := -fsanitize=address,undefined
 fuzz-build: check-test-deps

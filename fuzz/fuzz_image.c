@@ -1,5 +1,5 @@
-/* The image loader: PNG and JPEG through their codecs, with EXIF
- * orientation and ICC profiles, under a 4 megapixel cap. */
+/* The image loader: PNG, JPEG, WebP and HEIF through their codecs, with
+ * EXIF orientation and ICC profiles, under a 4 megapixel cap. */
 #include "smpsim.h"
 
 #include "driver.h"

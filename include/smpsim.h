@@ -160,7 +160,8 @@ int smp_params_layers(const smp_params *p, double *cumulative_percent);
 
 /* ------------------------------------------------------------------ images */
 
-typedef enum smp_format { SMP_FORMAT_NONE = 0, SMP_FORMAT_PNG, SMP_FORMAT_JPEG } smp_format;
+/* WEBP and HEIF are input formats only (smp_image_format); outputs are PNG or JPEG. */
+typedef enum smp_format { SMP_FORMAT_NONE = 0, SMP_FORMAT_PNG, SMP_FORMAT_JPEG, SMP_FORMAT_WEBP, SMP_FORMAT_HEIF } smp_format;
 
 smp_image *smp_image_new(void); /* an empty image; NULL if out of memory */
 void smp_image_free(smp_image *img);
@@ -170,8 +171,8 @@ const char *smp_image_message(const smp_image *img);
  * 3 RGB, 4 RGBA. Pixels start zeroed. */
 smp_status smp_image_alloc(smp_image *img, uint32_t width, uint32_t height, int channels);
 
-/* Decode a PNG or JPEG (sniffed by content, not by name), apply its EXIF
- * orientation and keep its ICC profile. Refuses more than max_pixels pixels
+/* Decode a PNG, JPEG, WebP or HEIF/HEIC (sniffed by content, not by name),
+ * apply its orientation (EXIF; HEIF's irot/imir) and keep its ICC profile. Refuses more than max_pixels pixels
  * (0 = the default limit) before allocating them. */
 smp_status smp_image_read_file(smp_image *img, const char *path, uint64_t max_pixels);
 smp_status smp_image_read_memory(smp_image *img, const void *data, size_t size, uint64_t max_pixels);

@@ -1,6 +1,7 @@
 /* Label text: DejaVu Sans compiled into the library (font_ttf.c, generated
- * at build time from Debian's fonts-dejavu-core) and rasterised by
- * FreeType, so no font file is read at run time. */
+ * at build time from Debian's fonts-dejavu-core), installed fonts found
+ * through fontconfig for the characters it lacks, shaped by HarfBuzz,
+ * ordered by FriBidi and rasterised by FreeType (see font.c). */
 #ifndef SMP_FONT_H
 #define SMP_FONT_H
 
@@ -10,11 +11,27 @@
  * (descenders and a little air). */
 #define SMP_TEXT_LINE 1.45
 
+/* One shaped glyph: its id in face (0 = the embedded DejaVu, then
+ * fallbacks in the order found), the code point index it came from, and
+ * its pen position in px from the line's left end (y up from the baseline). */
+typedef struct smp__glyph {
+    uint32_t id;
+    int face;
+    uint32_t cluster;
+    double x, y, advance;
+} smp__glyph;
+
+/* Shapes UTF-8 text as smp__draw_text lays it out: the glyph count (0 on
+ * failure), the first max glyphs in visual order (left to right) into out
+ * (may be NULL), the code point count into *chars. For tests. */
+size_t smp__text_shape(const char *utf8, double cap_px, smp__glyph *out, size_t max, size_t *chars);
+
 /* Width in px of UTF-8 text with capitals cap_px high; 0 if the font
  * cannot be opened (out of memory). Malformed UTF-8 reads as U+FFFD. */
 double smp__text_width(const char *utf8, double cap_px);
 /* Draws text with the top of its capitals at (x, y) into an RGB image,
- * anti-aliased (FreeType's exact-area coverage) and blended in linear
+ * left to right in visual order (right-to-left runs reversed, Arabic
+ * joined), anti-aliased (FreeType's exact-area coverage) and blended in linear
  * light. SMP_ERR_NOMEM if the font cannot be opened. */
 smp_status smp__draw_text(smp_image *rgb, double x, double y, const char *utf8, double cap_px,
                           const uint8_t colour[3]);

@@ -98,6 +98,14 @@ smp_status smp__png_decode(smp_image *img, const uint8_t *data, size_t size, uin
                            uint8_t **exif, size_t *exif_len);
 smp_status smp__jpeg_decode(smp_image *img, const uint8_t *data, size_t size, uint64_t max_pixels,
                             uint8_t **exif, size_t *exif_len);
+/* WebP (io_webp.c) and HEIF (io_heif.c, libheif). HEIF applies its own
+ * irot/imir/clap transforms and never returns EXIF (its orientation is
+ * already applied); smp__heif_sniff recognises the files libheif reads. */
+smp_status smp__webp_decode(smp_image *img, const uint8_t *data, size_t size, uint64_t max_pixels,
+                            uint8_t **exif, size_t *exif_len);
+smp_status smp__heif_decode(smp_image *img, const uint8_t *data, size_t size, uint64_t max_pixels,
+                            uint8_t **exif, size_t *exif_len);
+bool smp__heif_sniff(const uint8_t *data, size_t size);
 /* Encoders write an RGB or grey image to an open stream. */
 smp_status smp__png_encode(const smp_image *img, void *file, char *msg);
 smp_status smp__jpeg_encode(const smp_image *img, void *file, int quality, char *msg);

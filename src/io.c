@@ -15,9 +15,7 @@
 static const char *other_format(const uint8_t *d, size_t n)
 {
     if (n >= 12 && !memcmp(d + 4, "ftyp", 4))
-        return !memcmp(d + 8, "hei", 3) || !memcmp(d + 8, "mif1", 4) ? "HEIC/HEIF" : "ISO media";
-    if (n >= 12 && !memcmp(d, "RIFF", 4) && !memcmp(d + 8, "WEBP", 4))
-        return "WebP";
+        return "ISO media";
     if (n >= 6 && !memcmp(d, "GIF8", 4))
         return "GIF";
     if (n >= 2 && d[0] == 'B' && d[1] == 'M')
@@ -52,12 +50,16 @@ smp_status smp_image_read_memory(smp_image *img, const void *data, size_t size, 
         st = smp__png_decode(img, d, size, max_pixels, &exif, &exif_len);
     } else if (size >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) {
         st = smp__jpeg_decode(img, d, size, max_pixels, &exif, &exif_len);
+    } else if (size >= 12 && !memcmp(d, "RIFF", 4) && !memcmp(d + 8, "WEBP", 4)) {
+        st = smp__webp_decode(img, d, size, max_pixels, &exif, &exif_len);
+    } else if (smp__heif_sniff(d, size)) {
+        st = smp__heif_decode(img, d, size, max_pixels, &exif, &exif_len);
     } else {
         const char *other = other_format(d, size);
         if (other)
             return smp__fail(img->msg, SMP_ERR_FORMAT,
-                             "is a %s image; only PNG and JPEG are supported", other);
-        return smp__fail(img->msg, SMP_ERR_FORMAT, "not a PNG or JPEG image");
+                             "is a %s image; only PNG, JPEG, WebP and HEIF are supported", other);
+        return smp__fail(img->msg, SMP_ERR_FORMAT, "not a PNG, JPEG, WebP or HEIF image");
     }
     if (st == SMP_OK)
         st = smp__image_orient(img, smp__exif_orientation(exif, exif_len));

@@ -290,7 +290,7 @@ static void test_sniff_by_content(void **state)
     } others[] = {{"GIF89a\1\0\1\0", 10, "GIF"},
                   {"RIFF\0\0\0\0WEBPVP8 ", 16, "WebP"},
                   {"\0\0\0\x18" "ftypheic\0\0\0\0", 16, "HEIC"},
-                  {"hello, world", 12, "not a PNG or JPEG"}};
+                  {"hello, world", 12, "not a PNG, JPEG, WebP or HEIF"}};
     for (size_t i = 0; i < sizeof others / sizeof *others; i++) {
         assert_int_equal(smp_image_read_memory(img, others[i].bytes, others[i].n, 0), SMP_ERR_FORMAT);
         assert_non_null(strstr(smp_image_message(img), others[i].says));

@@ -14,9 +14,17 @@ have_header png.h || missing="$missing libpng-dev"
 have_header jpeglib.h || missing="$missing libjpeg-dev"
 have_header fftw3.h || missing="$missing libfftw3-dev" # spectra in `smpsim analyze`
 have_pc freetype2 || [ -r /usr/include/freetype2/ft2build.h ] || missing="$missing libfreetype-dev" # labels
+have_pc libheif || missing="$missing libheif-dev"   # HEIC/HEIF input (phone photos)
+have_pc libwebpdemux || missing="$missing libwebp-dev" # WebP input
+have_pc harfbuzz || missing="$missing libharfbuzz-dev"     # caption shaping (Arabic joining, marks)
+have_pc fontconfig || missing="$missing libfontconfig-dev" # fonts for what DejaVu lacks (CJK)
+have_pc fribidi || missing="$missing libfribidi-dev"       # right-to-left order
 [ -r "${FONT_TTF:-/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf}" ] || missing="$missing fonts-dejavu-core"
 if [ "$want" = test ]; then
     have_pc cmocka || have_header cmocka.h 2>/dev/null || missing="$missing libcmocka-dev"
+    # test_formats makes its HEIC and WebP inputs with these encoders.
+    command -v heif-enc >/dev/null 2>&1 || missing="$missing libheif-examples"
+    command -v cwebp >/dev/null 2>&1 || missing="$missing webp"
 fi
 root_apt=0
 [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && root_apt=1
@@ -26,6 +34,8 @@ optional=""
 if [ "$want" = test ] && [ "$root_apt" = 1 ]; then
     parallel --version 2>/dev/null | grep -q 'GNU parallel' || optional="$optional parallel"
     command -v valgrind >/dev/null 2>&1 || optional="$optional valgrind"
+    # test_captions renders Chinese with it (skipped, with one line, without).
+    [ -n "$(fc-list ':lang=zh' file 2>/dev/null)" ] || optional="$optional fonts-noto-cjk"
 fi
 if [ -n "$optional" ]; then
     # shellcheck disable=SC2086

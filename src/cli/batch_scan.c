@@ -53,7 +53,8 @@ static int ends_with(const char *s, const char *ext)
 
 static int is_image_name(const char *name)
 {
-    return ends_with(name, ".jpg") || ends_with(name, ".jpeg") || ends_with(name, ".png");
+    return ends_with(name, ".jpg") || ends_with(name, ".jpeg") || ends_with(name, ".png") || ends_with(name, ".webp") ||
+           ends_with(name, ".heic") || ends_with(name, ".heif");
 }
 
 static int is_mask_name(const char *name)
