@@ -23,6 +23,12 @@ extern "C" {
 const char *smp_version(void);
 /* Non-zero when the library was built with OpenMP. */
 int smp_has_openmp(void);
+/* The library's licence as an SPDX identifier: "BSD-2-Clause". */
+const char *smp_license(void);
+/* The libraries it links and their versions, e.g. "libpng 1.6.39, ...":
+ * writes at most size bytes (NUL-terminated when size > 0) like snprintf
+ * and returns the full length. buf may be NULL with size 0. */
+size_t smp_libraries(char *buf, size_t size);
 
 typedef enum smp_status {
     SMP_OK = 0,

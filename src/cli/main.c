@@ -18,7 +18,7 @@ static void usage(FILE *f)
           "  batch   DIR -o OUTDIR       every photo of a folder, in parallel, with a report\n"
           "  sweep   PHOTO MASK -o SHEET parameter combinations in parallel: sheet and CSV\n"
           "  analyze POINTS              density, spacing, rho and spectrum of a point set\n"
-          "  version                     library version and build features\n"
+          "  version                     version, licence and the libraries linked\n"
           "\n"
           "'smpsim COMMAND --help' describes each command's options.\n"
           "Exit codes: 0 ok, 1 usage, 2 bad input, 3 output error, 4 some of a batch failed.\n",
@@ -49,7 +49,13 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "points"))
         return cmd_points(argc - 1, argv + 1);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
-        printf("smpsim %s (%s)\n", smp_version(), smp_has_openmp() ? "OpenMP" : "serial");
+        char libs[512];
+        smp_libraries(libs, sizeof libs);
+        printf("smpsim %s (%s)\n"
+               "Licence: %s; see LICENSE (https://spdx.org/licenses/%s.html).\n"
+               "The built-in label font, DejaVu Sans, is under its own free licence.\n"
+               "Linked: %s\n",
+               smp_version(), smp_has_openmp() ? "OpenMP" : "serial", smp_license(), smp_license(), libs);
         return 0;
     }
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
