@@ -14,6 +14,11 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* The library is built with hidden visibility: only what this header
+ * declares is exported from libsmpsim.so. */
+#if defined(__GNUC__) && __GNUC__ >= 4
+#pragma GCC visibility push(default)
+#endif
 
 #define SMP_VERSION_MAJOR 0
 #define SMP_VERSION_MINOR 1
@@ -370,6 +375,9 @@ smp_status smp_contact_sheet(smp_image *out, const smp_image *const *cells, int 
                              const char *const *col_labels, const char *const *captions,
                              const smp_params *params);
 
+#if defined(__GNUC__) && __GNUC__ >= 4
+#pragma GCC visibility pop
+#endif
 #ifdef __cplusplus
 }
 #endif

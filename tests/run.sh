@@ -10,6 +10,13 @@ for t in "$build"/tests/test_*; do
     if "$t"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: $t"; fi
 done
 if tests/cli.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/cli.sh"; fi
+# The man page and completions against the help texts; make install and
+# the README's C example against the installed library (not sanitized: the
+# example links the shared library without the sanitizer runtime).
+if tests/clidoc.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/clidoc.sh"; fi
+if [ -z "${SMPSIM_SANITIZED:-}" ]; then
+    if tests/install.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/install.sh"; fi
+fi
 # The before/after page in a real browser (skips with one line when it cannot).
 if [ -z "${SMPSIM_SANITIZED:-}" ]; then
     if tests/browser/run.sh "$build/smpsim"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/browser/run.sh"; fi

@@ -26,6 +26,18 @@ optional=""
 if [ "$want" = test ] && [ "$root_apt" = 1 ]; then
     parallel --version 2>/dev/null | grep -q 'GNU parallel' || optional="$optional parallel"
     command -v valgrind >/dev/null 2>&1 || optional="$optional valgrind"
+    # The install test builds the README's C example with pkg-config; the
+    # man page is checked with `man -l`, the zsh completion with zsh; the
+    # Python module is tested with Debian's python3 (not a pyenv or venv
+    # one: Debian's numpy and pytest live in its dist-packages), and pip
+    # installs it offline.
+    command -v pkg-config >/dev/null 2>&1 || optional="$optional pkg-config"
+    command -v man >/dev/null 2>&1 || optional="$optional man-db"
+    command -v zsh >/dev/null 2>&1 || optional="$optional zsh"
+    [ -x /usr/bin/python3 ] || optional="$optional python3"
+    /usr/bin/python3 -c 'import numpy' 2>/dev/null || optional="$optional python3-numpy"
+    /usr/bin/python3 -c 'import pytest' 2>/dev/null || optional="$optional python3-pytest"
+    /usr/bin/python3 -m pip --version >/dev/null 2>&1 || optional="$optional python3-pip"
 fi
 if [ -n "$optional" ]; then
     # shellcheck disable=SC2086
