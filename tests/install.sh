@@ -73,6 +73,34 @@ if [ -x "$tmp/example-static" ]; then
     readelf -d "$tmp/example-static" | grep -q 'libsmpsim' && bad "static example needs libsmpsim.so"
     run_example "$tmp/example-static" "" && ok "static example ran: $(cat "$tmp/out.txt")" || bad "static example failed"
 fi
+# The Python module: `pip install ./python` offline into a virtual
+# environment that sees Debian's numpy, then the README's Python example,
+# verbatim, finding the installed library through pkg-config alone.
+py=/usr/bin/python3
+if [ -x "$py" ] && "$py" -c 'import numpy, venv, ensurepip' 2>/dev/null && "$py" -m pip --version >/dev/null 2>&1; then
+    "$py" -m venv --system-site-packages "$tmp/venv" >/dev/null 2>&1 || bad "python3 -m venv failed"
+    if PIP_NO_INDEX=1 PIP_DISABLE_PIP_VERSION_CHECK=1 "$tmp/venv/bin/pip" install -q --no-index ./python \
+        >"$tmp/pip.log" 2>&1; then
+        ok "pip install --no-index ./python (offline)"
+        rm -rf python/_backend/__pycache__
+        tests/readme_block.sh '### Python' python >"$tmp/example.py" || bad "no Python example in README.md"
+        rm -rf "$work" && mkdir -p "$work" && cp samples/scalp.jpg "$work/photo.jpg" &&
+            cp samples/scalp.mask.png "$work/photo.mask.png"
+        if (cd "$work" && env -u SMPSIM_LIBRARY -u PYTHONPATH -u LD_LIBRARY_PATH "$tmp/venv/bin/python" \
+            -c 'import smpsim, sys; exec(open(sys.argv[1]).read()); print(smpsim.__file__, smpsim.lib._name)' \
+            "$tmp/example.py" >"$tmp/py.out" 2>&1) && [ -s "$work/preview.jpg" ] &&
+            grep -q "$tmp/venv/.*smpsim/__init__.py $prefix/lib/libsmpsim.so.0" "$tmp/py.out"; then
+            ok "README Python example against the installed library: $(head -1 "$tmp/py.out")"
+        else
+            cat "$tmp/py.out"; bad "README Python example against the installed library"
+        fi
+    else
+        cat "$tmp/pip.log"; bad "pip install ./python"
+    fi
+else
+    echo "SKIP: install: pip install ./python needs Debian's python3-pip, python3-venv and python3-numpy"
+fi
+
 mk uninstall PREFIX="$prefix" || bad "make uninstall failed"
 left=$(find "$prefix" -type f -o -type l)
 [ -z "$left" ] && ok "make uninstall removed everything" || bad "make uninstall left: $left"

@@ -17,6 +17,8 @@ if tests/clidoc.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); e
 if [ -z "${SMPSIM_SANITIZED:-}" ]; then
     if tests/install.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/install.sh"; fi
 fi
+# The Python module with pytest (skips with one line without Debian's python3-pytest).
+if tests/python.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/python.sh"; fi
 # The before/after page in a real browser (skips with one line when it cannot).
 if [ -z "${SMPSIM_SANITIZED:-}" ]; then
     if tests/browser/run.sh "$build/smpsim"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/browser/run.sh"; fi

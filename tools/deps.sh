@@ -38,6 +38,7 @@ if [ "$want" = test ] && [ "$root_apt" = 1 ]; then
     /usr/bin/python3 -c 'import numpy' 2>/dev/null || optional="$optional python3-numpy"
     /usr/bin/python3 -c 'import pytest' 2>/dev/null || optional="$optional python3-pytest"
     /usr/bin/python3 -m pip --version >/dev/null 2>&1 || optional="$optional python3-pip"
+    /usr/bin/python3 -c 'import venv, ensurepip' 2>/dev/null || optional="$optional python3-venv"
 fi
 if [ -n "$optional" ]; then
     # shellcheck disable=SC2086
