@@ -20,7 +20,8 @@ static void usage(FILE *f)
           "  analyze POINTS                density, spacing, rho and spectrum of a point set\n"
           "  version                       version, licence and the libraries linked\n"
           "\n"
-          "'smpsim COMMAND --help' describes each command's options.\n"
+          "'smpsim COMMAND --help' describes each command's options. Any single input\n"
+          "or output FILE may be '-': standard input or output (images as PNG).\n"
           "Exit codes: 0 ok, 1 usage, 2 bad input, 3 output error, 4 some of a batch failed.\n",
           f);
 }
