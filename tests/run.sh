@@ -13,6 +13,8 @@ if tests/cli.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo
 # The man page and completions against the help texts; make install and
 # the README's C example against the installed library (not sanitized: the
 # example links the shared library without the sanitizer runtime).
+# Every source file names its licence (tools/spdx.sh adds the line).
+if tools/spdx.sh --check; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tools/spdx.sh --check"; fi
 if tests/cli_conventions.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/cli_conventions.sh"; fi
 if tests/clidoc.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/clidoc.sh"; fi
 if [ -z "${SMPSIM_SANITIZED:-}" ]; then
