@@ -6,6 +6,14 @@
 CC       ?= cc
 OPENMP   ?= 1
 PREFIX   ?= /usr/local
+LIBDIR   ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+DOCDIR   ?= $(PREFIX)/share/doc/smpsim
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+DESTDIR  ?=
 BUILD    ?= build
 OPT      ?= -O2
 SAN      ?=
@@ -23,7 +31,16 @@ PC_LDLIBS := $(shell pkg-config --libs $(PC_LIBS) 2>/dev/null || echo -lpng -ljp
 FONT_TTF ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 ifeq ($(OPENMP),1)
 OMPFLAGS := -fopenmp
+# What a static link of the library needs besides the compiler's own runtime.
+OMPLIBS  := $(if $(findstring clang,$(CC)),-lomp,-lgomp)
 endif
+# The release, from the public header; the shared library's ABI version
+# (its soname) changes only when the ABI does.
+VERSION   := $(shell sed -n 's/^\#define SMP_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\).*/\2/p' include/smpsim.h | paste -sd.)
+SOVERSION := 0
+# The library's objects serve the static and the shared library alike:
+# position-independent, and nothing exported but the header's smp_* API.
+LIB_CFLAGS := -fPIC -fvisibility=hidden -fno-semantic-interposition
 CFLAGS_ALL  = $(CSTD) $(OPT) $(WARN) $(OMPFLAGS) -pthread $(SAN) -MMD -MP -Iinclude -Isrc $(PC_CFLAGS) $(CFLAGS)
 LDLIBS_ALL  = $(OMPFLAGS) -pthread $(SAN) $(PC_LDLIBS) -lm $(LDFLAGS) $(LDLIBS)
 
@@ -35,14 +52,19 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 IMGTOOL  := $(BUILD)/tests/imgtool
 LIB      := $(BUILD)/libsmpsim.a
+SONAME   := libsmpsim.so.$(SOVERSION)
+SOLIB    := $(BUILD)/libsmpsim.so.$(VERSION)
+# The man page and the completions, generated from the --help texts.
+CLIDOC   := $(BUILD)/smpsim.1 $(BUILD)/completion/smpsim $(BUILD)/completion/_smpsim
 BIN      := $(BUILD)/smpsim
 GEN      := $(BUILD)/tools/gen_scalp
 BENCH    := $(BUILD)/bench/bench_pipeline $(BUILD)/bench/bench_sampler $(BUILD)/bench/bench_render \
             $(BUILD)/bench/bridson
 
-.PHONY: analyze corpus fuzz fuzz-build docs all demo test check-deps check-test-deps sanitize bench install clean samples
+.PHONY: analyze corpus fuzz fuzz-build docs all demo test check-deps check-test-deps sanitize bench install \
+        uninstall clean samples
 
-all: check-deps $(BIN) $(LIB)
+all: check-deps $(BIN) $(LIB) $(SOLIB) $(CLIDOC)
 
 check-deps:
 	@FONT_TTF=$(FONT_TTF) tools/deps.sh build
@@ -59,11 +81,21 @@ $(BUILD)/gen/font_ttf.c: $(FONT_TTF) tools/embed.sh
 	tools/embed.sh smp__font_ttf $(FONT_TTF) > $@
 
 $(BUILD)/gen/font_ttf.o: $(BUILD)/gen/font_ttf.c
-	$(CC) $(CSTD) $(OPT) $(WARN) -c $< -o $@
+	$(CC) $(CSTD) $(OPT) $(WARN) $(LIB_CFLAGS) -c $< -o $@
+
+$(LIB_OBJ): CFLAGS_ALL += $(LIB_CFLAGS)
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
+
+# libsmpsim.so.X.Y.Z with the soname libsmpsim.so.$(SOVERSION), and the two
+# links a loader and a linker look for. Sanitized builds leave the
+# sanitizer runtime to the program, so they cannot insist on no undefined symbols.
+$(SOLIB): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,$(SONAME) $(if $(SAN),,-Wl,--no-undefined) $(LIB_OBJ) $(LDLIBS_ALL) -o $@
+	ln -sf $(@F) $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $(BUILD)/libsmpsim.so
 
 $(BIN): $(CLI_OBJ) $(LIB)
 	$(CC) $(CLI_OBJ) $(LIB) $(LDLIBS_ALL) -o $@
@@ -88,6 +120,17 @@ $(BUILD)/bench/%: bench/%.c bench/pointstats.h bench/bridson.h $(LIB)
 $(BUILD)/tools/strip: tools/strip.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $< $(LIB) $(LDLIBS_ALL) -o $@
+
+# The help texts in src/cli/ are the one source of the man page and the
+# completions: tools/mkman.sh reads them from the built command.
+$(BUILD)/smpsim.1: $(BIN) tools/mkman.sh tools/cli-doc.roff
+	tools/mkman.sh $(BIN) man > $@
+$(BUILD)/completion/smpsim: $(BIN) tools/mkman.sh tools/cli-doc.bash
+	@mkdir -p $(@D)
+	tools/mkman.sh $(BIN) bash > $@
+$(BUILD)/completion/_smpsim: $(BIN) tools/mkman.sh tools/cli-doc.zsh
+	@mkdir -p $(@D)
+	tools/mkman.sh $(BIN) zsh > $@
 
 # Static analysis with the checked-in configurations (.clang-tidy here).
 analyze:
@@ -186,15 +229,32 @@ sanitize: check-test-deps
 bench: all $(BENCH) $(GEN)
 	@bench/run.sh $(BUILD)
 
+# PREFIX (and LIBDIR, BINDIR, ...) is where the files will live; DESTDIR,
+# when set, is a staging root they are copied under (for packaging).
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
-	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/smpsim
-	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libsmpsim.a
-	install -m 644 include/smpsim.h $(DESTDIR)$(PREFIX)/include/smpsim.h
-	install -d $(DESTDIR)$(PREFIX)/share/doc/smpsim
-	install -m 644 docs/FONT-LICENSE $(DESTDIR)$(PREFIX)/share/doc/smpsim/FONT-LICENSE
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@OMP@|$(OMPFLAGS)|' smpsim.pc.in \
-	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/smpsim.pc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(DOCDIR)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/smpsim
+	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libsmpsim.a
+	install -m 755 $(SOLIB) $(DESTDIR)$(LIBDIR)/$(notdir $(SOLIB))
+	ln -sf $(notdir $(SOLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libsmpsim.so
+	install -m 644 include/smpsim.h $(DESTDIR)$(INCLUDEDIR)/smpsim.h
+	install -m 644 LICENSE $(DESTDIR)$(DOCDIR)/LICENSE
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 644 $(BUILD)/smpsim.1 $(DESTDIR)$(MANDIR)/man1/smpsim.1
+	install -m 644 $(BUILD)/completion/smpsim $(DESTDIR)$(BASHCOMPDIR)/smpsim
+	install -m 644 $(BUILD)/completion/_smpsim $(DESTDIR)$(ZSHCOMPDIR)/_smpsim
+	install -m 644 docs/FONT-LICENSE $(DESTDIR)$(DOCDIR)/FONT-LICENSE
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' -e 's|@OMPLIBS@|$(OMPLIBS)|' smpsim.pc.in \
+	    > $(DESTDIR)$(LIBDIR)/pkgconfig/smpsim.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/smpsim $(DESTDIR)$(LIBDIR)/libsmpsim.a $(DESTDIR)$(LIBDIR)/libsmpsim.so \
+	    $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/$(notdir $(SOLIB)) $(DESTDIR)$(LIBDIR)/pkgconfig/smpsim.pc \
+	    $(DESTDIR)$(INCLUDEDIR)/smpsim.h $(DESTDIR)$(DOCDIR)/LICENSE $(DESTDIR)$(DOCDIR)/FONT-LICENSE \
+	    $(DESTDIR)$(MANDIR)/man1/smpsim.1 $(DESTDIR)$(BASHCOMPDIR)/smpsim $(DESTDIR)$(ZSHCOMPDIR)/_smpsim
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
 	rm -rf build out

@@ -14,6 +14,11 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* The library is built with hidden visibility: only what this header
+ * declares is exported from libsmpsim.so. */
+#if defined(__GNUC__) && __GNUC__ >= 4
+#pragma GCC visibility push(default)
+#endif
 
 #define SMP_VERSION_MAJOR 0
 #define SMP_VERSION_MINOR 1
@@ -23,6 +28,12 @@ extern "C" {
 const char *smp_version(void);
 /* Non-zero when the library was built with OpenMP. */
 int smp_has_openmp(void);
+/* The library's licence as an SPDX identifier: "BSD-2-Clause". */
+const char *smp_license(void);
+/* The libraries it links and their versions, e.g. "libpng 1.6.39, ...":
+ * writes at most size bytes (NUL-terminated when size > 0) like snprintf
+ * and returns the full length. buf may be NULL with size 0. */
+size_t smp_libraries(char *buf, size_t size);
 
 typedef enum smp_status {
     SMP_OK = 0,
@@ -370,6 +381,9 @@ smp_status smp_contact_sheet(smp_image *out, const smp_image *const *cells, int 
                              const char *const *col_labels, const char *const *captions,
                              const smp_params *params);
 
+#if defined(__GNUC__) && __GNUC__ >= 4
+#pragma GCC visibility pop
+#endif
 #ifdef __cplusplus
 }
 #endif

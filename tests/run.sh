@@ -10,6 +10,18 @@ for t in "$build"/tests/test_*; do
     if "$t"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: $t"; fi
 done
 if tests/cli.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/cli.sh"; fi
+# The man page and completions against the help texts; make install and
+# the README's C example against the installed library (not sanitized: the
+# example links the shared library without the sanitizer runtime).
+# Every source file names its licence (tools/spdx.sh adds the line).
+if tools/spdx.sh --check; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tools/spdx.sh --check"; fi
+if tests/cli_conventions.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/cli_conventions.sh"; fi
+if tests/clidoc.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/clidoc.sh"; fi
+if [ -z "${SMPSIM_SANITIZED:-}" ]; then
+    if tests/install.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/install.sh"; fi
+fi
+# The Python module with pytest (skips with one line without Debian's python3-pytest).
+if tests/python.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/python.sh"; fi
 # The before/after page in a real browser (skips with one line when it cannot).
 if [ -z "${SMPSIM_SANITIZED:-}" ]; then
     if tests/browser/run.sh "$build/smpsim"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/browser/run.sh"; fi

@@ -36,6 +36,19 @@ if [ "$want" = test ] && [ "$root_apt" = 1 ]; then
     command -v valgrind >/dev/null 2>&1 || optional="$optional valgrind"
     # test_captions renders Chinese with it (skipped, with one line, without).
     [ -n "$(fc-list ':lang=zh' file 2>/dev/null)" ] || optional="$optional fonts-noto-cjk"
+    # The install test builds the README's C example with pkg-config; the
+    # man page is checked with `man -l`, the zsh completion with zsh; the
+    # Python module is tested with Debian's python3 (not a pyenv or venv
+    # one: Debian's numpy and pytest live in its dist-packages), and pip
+    # installs it offline.
+    command -v pkg-config >/dev/null 2>&1 || optional="$optional pkg-config"
+    command -v man >/dev/null 2>&1 || optional="$optional man-db"
+    command -v zsh >/dev/null 2>&1 || optional="$optional zsh"
+    [ -x /usr/bin/python3 ] || optional="$optional python3"
+    /usr/bin/python3 -c 'import numpy' 2>/dev/null || optional="$optional python3-numpy"
+    /usr/bin/python3 -c 'import pytest' 2>/dev/null || optional="$optional python3-pytest"
+    /usr/bin/python3 -m pip --version >/dev/null 2>&1 || optional="$optional python3-pip"
+    /usr/bin/python3 -c 'import venv, ensurepip' 2>/dev/null || optional="$optional python3-venv"
 fi
 if [ -n "$optional" ]; then
     # shellcheck disable=SC2086

@@ -86,6 +86,18 @@ int cli_param_option(int c, const char *value, smp_params *p);
 /* "MIN:MAX" dots/cm² for --density-range; prints its own error. */
 int cli_parse_range(const char *opt, const char *s, double *lo, double *hi);
 
+/* "-": standard input or output (dash.c). Standard input is read whole,
+ * once; an output "-" is a temporary file (named with ext) that
+ * cli_out_end copies to standard output when ok, and removes. At most one
+ * output goes to standard output; binary ones never to a terminal. */
+typedef struct cli_out {
+    char *dir, *file;
+} cli_out;
+int cli_is_stdio(const char *path);
+int cli_read_stdin(unsigned char **data, size_t *len);
+const char *cli_out_path(cli_out *o, const char *path, const char *ext, int binary);
+int cli_out_end(cli_out *o, int ok);
+
 /* Non-zero when something exists at path (a dangling link counts). */
 int cli_exists(const char *path);
 /* Non-zero when path exists and is the same file as other. */

@@ -59,7 +59,7 @@ static int fields(char *line, char **f, int max)
 /* Reads the points; 0 or an exit code after saying why. */
 static int read_points(const char *path, int cx, int cy, double **xy, size_t *n)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = cli_is_stdio(path) ? stdin : fopen(path, "r");
     if (!f) {
         cli_error(path, "cannot open: %s", strerror(errno));
         return EXIT_INPUT;
@@ -114,7 +114,8 @@ static int read_points(const char *path, int cx, int cy, double **xy, size_t *n)
         (*xy)[2 * *n + 1] = y;
         (*n)++;
     }
-    fclose(f);
+    if (f != stdin)
+        fclose(f);
     if (rc) {
         free(*xy);
         *xy = NULL;

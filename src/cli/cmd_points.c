@@ -76,6 +76,8 @@ int cmd_points(int argc, char **argv)
     /* No photo to match: the numbers given, or the defaults. */
     if (p && (smp_params_set_density_auto(p, 0) != SMP_OK || smp_params_set_dot_auto(p, 0) != SMP_OK))
         p = NULL;
+    cli_out std_out[2] = {{0}};
+    const char *out_path = NULL, *svg_path = NULL;
     if (!p || !res) {
         cli_error(NULL, "out of memory");
         rc = EXIT_INPUT;
@@ -117,7 +119,7 @@ int cmd_points(int argc, char **argv)
     for (int i = 0; i < 2; i++) {
         if (!outs[i])
             continue;
-        if (!cli_is_dots_path(outs[i])) {
+        if (!cli_is_dots_path(outs[i]) && !cli_is_stdio(outs[i])) {
             cli_error(outs[i], "unknown output type; name it .csv or .svg");
             rc = usage_error();
             goto done;
@@ -128,10 +130,10 @@ int cmd_points(int argc, char **argv)
     }
     if (map_path) {
         map = smp_image_new();
-        smp_status st = map ? smp_image_read_file(map, map_path, smp_params_max_pixels(p)) : SMP_ERR_NOMEM;
-        if (st != SMP_OK) {
-            cli_error(map_path, "%s", map ? smp_image_message(map) : "out of memory");
-            rc = EXIT_INPUT;
+        if (!map || (rc = cli_load_image(map, map_path, p))) {
+            if (!map)
+                cli_error(map_path, "out of memory");
+            rc = rc ? rc : EXIT_INPUT;
             goto done;
         }
         smp_params_set_density_map(p, map, range_lo, range_hi);
@@ -164,11 +166,19 @@ int cmd_points(int argc, char **argv)
     if (verbose)
         fprintf(stderr, "smpsim: %zu dots over %.1f x %.1f mm: %.2f dots/cm² on average\n", n, w, h,
                 n / (w * h / 100.0));
-    if (!cli_interrupted())
-        rc = write_dots(res, out, p);
+    /* "-": standard output, as CSV (or SVG for --svg -). */
+    if (!(out_path = cli_out_path(&std_out[0], out, ".csv", 0)) ||
+        (svg && !(svg_path = cli_out_path(&std_out[1], svg, ".svg", 0))))
+        rc = EXIT_USAGE;
+    if (!rc && !cli_interrupted())
+        rc = write_dots(res, out_path, p);
     if (!rc && svg && !cli_interrupted())
-        rc = write_dots(res, svg, p);
+        rc = write_dots(res, svg_path, p);
 done:
+    for (int i = 0; i < 2; i++) {
+        int out_rc = cli_out_end(&std_out[i], !rc && !cli_interrupted());
+        rc = rc ? rc : out_rc;
+    }
     smp_image_free(map);
     smp_result_free(res);
     smp_params_free(p);

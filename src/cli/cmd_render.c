@@ -171,6 +171,8 @@ int cmd_render(int argc, char **argv, int preview)
     smp_image *photo = smp_image_new(), *mask = smp_image_new(), *composed = NULL;
     smp_image *reference = NULL, *scars = NULL, *map = NULL;
     smp_result *res = smp_result_new();
+    cli_out std_out[3] = {{0}};
+    const char *out_path = NULL, *metrics_path = NULL, *dots_path = NULL;
     int rc = 0;
     if (!p || !photo || !mask || !res) {
         cli_error(NULL, "out of memory");
@@ -184,13 +186,13 @@ int cmd_render(int argc, char **argv, int preview)
     const char *photo_path = argv[optind], *mask_path = argv[optind + 1];
     const char *const inputs[] = {photo_path, mask_path, o.reference, o.scars, o.map};
     const int html = preview && cli_is_html_path(o.out);
-    if (smp_format_for_path(o.out) == SMP_FORMAT_NONE && !html) {
+    if (smp_format_for_path(o.out) == SMP_FORMAT_NONE && !html && !cli_is_stdio(o.out)) {
         cli_error(o.out, preview ? "unknown output type; name it .png, .jpg, .jpeg or .html"
                                  : "unknown output type; name it .png, .jpg or .jpeg");
         rc = EXIT_USAGE;
         goto done;
     }
-    if (o.dots && !cli_is_dots_path(o.dots)) {
+    if (o.dots && !cli_is_dots_path(o.dots) && !cli_is_stdio(o.dots)) {
         cli_error(o.dots, "unknown output type; name it .csv or .svg");
         rc = EXIT_USAGE;
         goto done;
@@ -199,6 +201,13 @@ int cmd_render(int argc, char **argv, int preview)
         (o.metrics && (rc = cli_check_output(o.metrics, inputs, 5, o.force))) ||
         (o.dots && (rc = cli_check_output(o.dots, inputs, 5, o.force))))
         goto done;
+    /* "-": standard output (PNG, JSON, CSV), through a temporary file. */
+    if (!(out_path = cli_out_path(&std_out[0], o.out, ".png", 1)) ||
+        (o.metrics && !(metrics_path = cli_out_path(&std_out[1], o.metrics, ".json", 0))) ||
+        (o.dots && !(dots_path = cli_out_path(&std_out[2], o.dots, ".csv", 0)))) {
+        rc = EXIT_USAGE;
+        goto done;
+    }
     if ((rc = cli_load_image(photo, photo_path, p)) || (rc = cli_load_image(mask, mask_path, p)))
         goto done;
     if (o.reference && (!(reference = smp_image_new()) || (rc = cli_load_image(reference, o.reference, p))))
@@ -241,7 +250,7 @@ int cmd_render(int argc, char **argv, int preview)
         report(photo_path, photo, res, p);
     smp_image *to_write = smp_result_after(res);
     if (html && !cli_interrupted()) {
-        st = smp_preview_write_html(res, photo, o.out, p);
+        st = smp_preview_write_html(res, photo, out_path, p);
         if (st != SMP_OK) {
             cli_error(o.out, "%s", smp_result_message(res));
             rc = st == SMP_ERR_ARG ? EXIT_USAGE : EXIT_OUTPUT;
@@ -260,21 +269,25 @@ int cmd_render(int argc, char **argv, int preview)
     }
     if (cli_interrupted())
         goto done;
-    st = to_write ? smp_image_write_file(to_write, o.out, p) : SMP_OK;
+    st = to_write ? smp_image_write_file(to_write, out_path, p) : SMP_OK;
     if (st != SMP_OK) {
         cli_error(o.out, "%s", smp_image_message(to_write));
         rc = cli_exit_for(st) == EXIT_USAGE ? EXIT_USAGE : EXIT_OUTPUT;
         goto done;
     }
-    if (o.metrics && !cli_interrupted() && smp_result_write_metrics(res, o.metrics, p) != SMP_OK) {
+    if (o.metrics && !cli_interrupted() && smp_result_write_metrics(res, metrics_path, p) != SMP_OK) {
         cli_error(o.metrics, "%s", smp_result_message(res));
         rc = EXIT_OUTPUT;
     }
-    if (!rc && o.dots && !cli_interrupted() && smp_result_write_dots(res, o.dots, p) != SMP_OK) {
+    if (!rc && o.dots && !cli_interrupted() && smp_result_write_dots(res, dots_path, p) != SMP_OK) {
         cli_error(o.dots, "%s", smp_result_message(res));
         rc = EXIT_OUTPUT;
     }
 done:
+    for (int i = 0; i < 3; i++) {
+        int out_rc = cli_out_end(&std_out[i], !rc && !cli_interrupted());
+        rc = rc ? rc : out_rc;
+    }
     smp_image_free(composed);
     smp_image_free(map);
     smp_image_free(scars);

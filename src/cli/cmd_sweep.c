@@ -400,6 +400,7 @@ int cmd_sweep(int argc, char **argv)
     sweep *s = calloc(1, sizeof *s);
     pool pl = {0};
     char *derived_summary = NULL;
+    cli_out std_out[3] = {{0}};
     int rc = p && scratch && photo && mask && s ? 0 : EXIT_INPUT;
     if (rc)
         cli_error(NULL, "out of memory");
@@ -415,11 +416,11 @@ int cmd_sweep(int argc, char **argv)
         rc = EXIT_USAGE;
     if (!rc && !sweep_size(s))
         rc = EXIT_USAGE;
-    if (!rc && o.csv && !o.summary && s->n_seeds > 1 && !(o.summary = derived_summary = summary_path(o.csv))) {
+    if (!rc && o.csv && !cli_is_stdio(o.csv) && !o.summary && s->n_seeds > 1 && !(o.summary = derived_summary = summary_path(o.csv))) {
         cli_error(NULL, "out of memory");
         rc = EXIT_OUTPUT;
     }
-    if (!rc && o.sheet && smp_format_for_path(o.sheet) == SMP_FORMAT_NONE) {
+    if (!rc && o.sheet && smp_format_for_path(o.sheet) == SMP_FORMAT_NONE && !cli_is_stdio(o.sheet)) {
         cli_error(o.sheet, "unknown output type; name it .png, .jpg or .jpeg");
         rc = EXIT_USAGE;
     }
@@ -431,6 +432,11 @@ int cmd_sweep(int argc, char **argv)
     for (int i = 0; i < 3 && !rc; i++)
         if (outs[i])
             rc = cli_check_output(outs[i], inputs, 3, o.force);
+    /* "-": standard output (the sheet as PNG), through a temporary file. */
+    if (!rc && ((o.sheet && !(o.sheet = cli_out_path(&std_out[0], o.sheet, ".png", 1))) ||
+                (o.csv && !(o.csv = cli_out_path(&std_out[1], o.csv, ".csv", 0))) ||
+                (o.summary && !(o.summary = cli_out_path(&std_out[2], o.summary, ".csv", 0)))))
+        rc = EXIT_USAGE;
     if (rc || (rc = cli_load_image(photo, photo_path, p)) || (rc = cli_load_image(mask, mask_path, p)))
         goto done;
     if (o.reference && (!(reference = smp_image_new()) || (rc = cli_load_image(reference, o.reference, p))))
@@ -460,6 +466,10 @@ int cmd_sweep(int argc, char **argv)
     if (!rc && o.summary && !cli_interrupted())
         rc = sweep_write_summary(s, pl.runs, o.summary, o.force);
 done:
+    for (int i = 0; i < 3; i++) {
+        int out_rc = cli_out_end(&std_out[i], !rc && !cli_interrupted());
+        rc = rc ? rc : out_rc;
+    }
     for (size_t i = 0; pl.cells && i < s->cells; i++)
         smp_image_free(pl.cells[i]);
     free(pl.cells);

@@ -276,6 +276,8 @@ void cli_die_of_signal(void)
 
 int cli_check_output(const char *out, const char *const inputs[], int n, int force)
 {
+    if (cli_is_stdio(out))
+        return 0; /* standard output: nothing to overwrite */
     for (int i = 0; i < n; i++)
         if (inputs[i] && cli_same_file(out, inputs[i])) {
             cli_error(out, "is an input; refusing to overwrite it");
@@ -303,7 +305,19 @@ int cli_is_html_path(const char *path)
 
 int cli_load_image(smp_image *img, const char *path, const smp_params *p)
 {
-    smp_status st = smp_image_read_file(img, path, smp_params_max_pixels(p));
+    smp_status st;
+    if (cli_is_stdio(path)) {
+        unsigned char *data;
+        size_t len;
+        int rc = cli_read_stdin(&data, &len);
+        if (rc)
+            return rc;
+        st = smp_image_read_memory(img, data, len, smp_params_max_pixels(p));
+        free(data);
+        path = "standard input";
+    } else {
+        st = smp_image_read_file(img, path, smp_params_max_pixels(p));
+    }
     if (st == SMP_OK)
         return 0;
     cli_error(path, "%s", smp_image_message(img));

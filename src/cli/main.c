@@ -12,15 +12,16 @@ static void usage(FILE *f)
           "(bald or thinning) regions of a scalp photo.\n"
           "\n"
           "Commands:\n"
-          "  preview PHOTO MASK -o OUT   before and after together, labelled\n"
-          "  render  PHOTO MASK -o OUT   the after image alone\n"
-          "  points  -o DOTS.csv|.svg    the dots alone over an area in mm\n"
-          "  batch   DIR -o OUTDIR       every photo of a folder, in parallel, with a report\n"
-          "  sweep   PHOTO MASK -o SHEET parameter combinations in parallel: sheet and CSV\n"
-          "  analyze POINTS              density, spacing, rho and spectrum of a point set\n"
-          "  version                     library version and build features\n"
+          "  preview PHOTO MASK -o OUT     before and after together, labelled\n"
+          "  render  PHOTO MASK -o OUT     the after image alone\n"
+          "  points  -o DOTS.csv|.svg      the dots alone over an area in mm\n"
+          "  batch   DIR -o OUTDIR         every photo of a folder, in parallel, with a report\n"
+          "  sweep   PHOTO MASK -o SHEET   parameter combinations in parallel: sheet and CSV\n"
+          "  analyze POINTS                density, spacing, rho and spectrum of a point set\n"
+          "  version                       version, licence and the libraries linked\n"
           "\n"
-          "'smpsim COMMAND --help' describes each command's options.\n"
+          "'smpsim COMMAND --help' describes each command's options. Any single input\n"
+          "or output FILE may be '-': standard input or output (images as PNG).\n"
           "Exit codes: 0 ok, 1 usage, 2 bad input, 3 output error, 4 some of a batch failed.\n",
           f);
 }
@@ -36,6 +37,10 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
+    /* getopt names argv[0] in its messages: the commands get argv + 1, so
+     * that would be "render: unrecognized option"; one prefix for all. */
+    static char prog[] = "smpsim";
+    argv[1] = prog;
     if (!strcmp(cmd, "render"))
         return cmd_render(argc - 1, argv + 1, 0);
     if (!strcmp(cmd, "preview"))
@@ -49,7 +54,13 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "points"))
         return cmd_points(argc - 1, argv + 1);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
-        printf("smpsim %s (%s)\n", smp_version(), smp_has_openmp() ? "OpenMP" : "serial");
+        char libs[512];
+        smp_libraries(libs, sizeof libs);
+        printf("smpsim %s (%s)\n"
+               "Licence: %s; see LICENSE (https://spdx.org/licenses/%s.html).\n"
+               "The built-in label font, DejaVu Sans, is under its own free licence.\n"
+               "Linked: %s\n",
+               smp_version(), smp_has_openmp() ? "OpenMP" : "serial", smp_license(), smp_license(), libs);
         return 0;
     }
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {

@@ -1,0 +1,106 @@
+/* "-" for standard input or standard output wherever one file goes. The
+ * library reads and writes files by name (atomically), so standard output
+ * goes through a file in a private temporary folder, copied out once it is
+ * whole: a failed run writes nothing to standard output either. */
+#define _POSIX_C_SOURCE 200809L
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int stdin_taken, stdout_taken;
+
+int cli_is_stdio(const char *path) { return path && path[0] == '-' && !path[1]; }
+
+int cli_read_stdin(unsigned char **data, size_t *len)
+{
+    if (stdin_taken++) {
+        cli_error("-", "standard input can be read only once; name the other inputs");
+        return EXIT_USAGE;
+    }
+    size_t cap = 1 << 16, n = 0;
+    unsigned char *buf = malloc(cap);
+    for (;;) {
+        if (!buf) {
+            cli_error("standard input", "out of memory");
+            return EXIT_INPUT;
+        }
+        n += fread(buf + n, 1, cap - n, stdin);
+        if (n < cap)
+            break;
+        unsigned char *bigger = cap < ((size_t)1 << 40) ? realloc(buf, cap * 2) : NULL;
+        if (!bigger)
+            free(buf);
+        buf = bigger;
+        cap *= 2;
+    }
+    if (ferror(stdin)) {
+        cli_error("standard input", "read failed: %s", strerror(errno));
+        free(buf);
+        return EXIT_INPUT;
+    }
+    *data = buf;
+    *len = n;
+    return 0;
+}
+
+const char *cli_out_path(cli_out *o, const char *path, const char *ext, int binary)
+{
+    memset(o, 0, sizeof *o);
+    if (!cli_is_stdio(path))
+        return path;
+    if (stdout_taken++) {
+        cli_error("-", "only one output can go to standard output");
+        return NULL;
+    }
+    if (binary && isatty(STDOUT_FILENO)) {
+        cli_error("-", "standard output is a terminal; redirect it or name a file");
+        return NULL;
+    }
+    const char *tmp = getenv("TMPDIR");
+    size_t n = strlen(tmp && *tmp ? tmp : "/tmp") + strlen(ext) + 32;
+    if (!(o->dir = malloc(n)) || !(o->file = malloc(n))) {
+        free(o->dir);
+        o->dir = NULL;
+        cli_error("-", "out of memory");
+        return NULL;
+    }
+    snprintf(o->dir, n, "%s/smpsim-stdout.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(o->dir)) {
+        cli_error("-", "cannot make a temporary folder for standard output: %s", strerror(errno));
+        free(o->dir);
+        free(o->file);
+        o->dir = o->file = NULL;
+        return NULL;
+    }
+    snprintf(o->file, n, "%s/stdout%s", o->dir, ext);
+    return o->file;
+}
+
+int cli_out_end(cli_out *o, int ok)
+{
+    int rc = 0;
+    if (!o->dir)
+        return 0;
+    FILE *f = ok ? fopen(o->file, "rb") : NULL;
+    if (f) {
+        char buf[1 << 16];
+        size_t got;
+        while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+            if (fwrite(buf, 1, got, stdout) != got)
+                break;
+        if (ferror(f) || fflush(stdout) != 0 || ferror(stdout)) {
+            cli_error("-", "writing standard output failed: %s", strerror(errno));
+            rc = EXIT_OUTPUT;
+        }
+        fclose(f);
+    }
+    unlink(o->file);
+    rmdir(o->dir);
+    free(o->file);
+    free(o->dir);
+    o->file = o->dir = NULL;
+    return rc;
+}

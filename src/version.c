@@ -1,0 +1,39 @@
+/* What the library was built with: the codecs and helpers it links. */
+#include "smpsim.h"
+
+#include <stdio.h>
+
+#include <fftw3.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include <jpeglib.h>
+#include <png.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#define SMP_STR_(x) #x
+#define SMP_STR(x) SMP_STR_(x)
+
+const char *smp_license(void) { return "BSD-2-Clause"; }
+
+size_t smp_libraries(char *buf, size_t size)
+{
+    /* libpng and FFTW report the version loaded at run time; libjpeg and
+     * FreeType (without a library handle) the one built against. */
+    const char *jpeg =
+#ifdef LIBJPEG_TURBO_VERSION
+        "libjpeg-turbo " SMP_STR(LIBJPEG_TURBO_VERSION) " (libjpeg API " SMP_STR(JPEG_LIB_VERSION) ")";
+#else
+        "libjpeg " SMP_STR(JPEG_LIB_VERSION);
+#endif
+    const char *omp =
+#ifdef _OPENMP
+        "OpenMP " SMP_STR(_OPENMP);
+#else
+        "no OpenMP";
+#endif
+    int n = snprintf(buf, buf ? size : 0, "libpng %s, %s, %s, FreeType %d.%d.%d, %s", png_get_libpng_ver(NULL), jpeg,
+                     fftw_version, FREETYPE_MAJOR, FREETYPE_MINOR, FREETYPE_PATCH, omp);
+    return n < 0 ? 0 : (size_t)n;
+}
