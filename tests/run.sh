@@ -10,6 +10,7 @@ for t in "$build"/tests/test_*; do
     if "$t"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: $t"; fi
 done
 if tests/cli.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/cli.sh"; fi
+if tests/cli_batch.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/cli_batch.sh"; fi
 # The before/after page in a real browser (skips with one line when it cannot).
 if [ -z "${SMPSIM_SANITIZED:-}" ]; then
     if tests/browser/run.sh "$build/smpsim"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/browser/run.sh"; fi

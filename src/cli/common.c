@@ -1,6 +1,7 @@
 /* Error reporting and option-value parsing shared by the subcommands. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
+#include "textout.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -9,18 +10,34 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 void cli_error(const char *subject, const char *fmt, ...)
 {
+    /* File names and messages can carry escape sequences: shown escaped. */
+    sbuf raw = {0}, out = {0};
     va_list ap;
     va_start(ap, fmt);
-    fputs("smpsim: ", stderr);
-    if (subject)
-        fprintf(stderr, "%s: ", subject);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
+    if (n >= 0 && (raw.s = malloc((size_t)n + 1)) != NULL) {
+        va_start(ap, fmt);
+        vsnprintf(raw.s, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    sb_puts(&out, "smpsim: ");
+    if (subject) {
+        sb_term(&out, subject);
+        sb_puts(&out, ": ");
+    }
+    sb_term(&out, raw.s ? raw.s : fmt);
+    sb_puts(&out, "\n");
+    if (!out.oom)
+        fputs(out.s, stderr);
+    sb_free(&raw);
+    sb_free(&out);
 }
 
 int cli_exit_for(smp_status st)
@@ -308,4 +325,34 @@ int cli_load_image(smp_image *img, const char *path, const smp_params *p)
         return 0;
     cli_error(path, "%s", smp_image_message(img));
     return cli_exit_for(st) == EXIT_USAGE ? EXIT_INPUT : cli_exit_for(st);
+}
+
+FILE *cli_fopen_regular(const char *path, const char *mode)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        int e = S_ISDIR(sb.st_mode) ? EISDIR : EINVAL;
+        close(fd);
+        errno = e;
+        return NULL;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    FILE *f = fdopen(fd, mode);
+    if (!f)
+        close(fd);
+    return f;
+}
+
+int cli_check_name(const char *out)
+{
+    const char *slash = strrchr(out, '/'), *name = slash ? slash + 1 : out;
+    /* The atomic writer shortens its temporary's name, so the name alone counts. */
+    if (strlen(name) > 255 || strlen(out) >= 4096) {
+        cli_error(out, "file name is too long (at most 255 bytes, 4095 for the path)");
+        return EXIT_USAGE;
+    }
+    return 0;
 }
