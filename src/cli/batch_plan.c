@@ -123,8 +123,8 @@ static int plan_outputs(batch *b)
             bad |= !(it->outputs[n++] = checked_path(&m));
         }
         if (bad)
-            set_failed(it, "%s: an output path would be longer than the system allows (%s)", it->photo,
-                       "at most 255 bytes a name, 4095 a path");
+            set_failed(it, "an output path would be longer than the system allows (%s%s)",
+                       "at most 255 bytes a name, 4095 a path", NULL); /* the row names the photo */
     }
     return 0;
 }

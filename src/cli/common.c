@@ -122,7 +122,14 @@ static int set_num(smp_params *p, const char *opt, const char *val,
 
 static smp_status set_quality(smp_params *p, double v)
 {
-    return smp_params_set_jpeg_quality(p, v == (int)v ? (int)v : -1);
+    /* Range first: converting 1e308 to int is undefined behaviour. */
+    return smp_params_set_jpeg_quality(p, v >= 1 && v <= 100 && v == floor(v) ? (int)v : -1);
+}
+
+/* Negative dilution means "matched" to the library; typed, it is a mistake. */
+static smp_status set_dilution(smp_params *p, double v)
+{
+    return v < 0 ? smp_params_set_dilution(p, 2) : smp_params_set_dilution(p, v);
 }
 
 /* "30,70,100" -> cumulative layer percentages. */
@@ -161,7 +168,10 @@ int cli_param_option(int c, const char *value, smp_params *p)
             return smp_params_set_density_auto(p, 1) == SMP_OK;
         return set_num(p, "--density", value, smp_params_set_density) &&
                smp_params_set_density_auto(p, 0) == SMP_OK;
-    case CLI_OPT_DILUTION: return set_num(p, "--dilution", value, smp_params_set_dilution);
+    case CLI_OPT_DILUTION:
+        if (!strcmp(value, "auto"))
+            return smp_params_set_dilution(p, -1) == SMP_OK;
+        return set_num(p, "--dilution", value, set_dilution);
     case CLI_OPT_SESSION: {
         uint64_t k;
         if (!cli_parse_u64("--session", value, &k) || k < 1 || k > SMP_MAX_LAYERS) {
@@ -353,6 +363,43 @@ int cli_check_name(const char *out)
     if (strlen(name) > 255 || strlen(out) >= 4096) {
         cli_error(out, "file name is too long (at most 255 bytes, 4095 for the path)");
         return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* The same place: one file, or (not there yet) one folder and name. */
+static char *place(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[4096], real[4096];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + (slash == path) : 1, slash ? path : ".");
+    const char *name = slash ? slash + 1 : path;
+    size_t n = strlen(name) + sizeof real + 2;
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%s/%s", realpath(dir, real) ? real : dir, name);
+    return out;
+}
+
+int cli_check_outputs(const char *const outs[], const char *const names[], int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (!outs[i])
+            continue;
+        if (cli_check_name(outs[i]))
+            return EXIT_USAGE;
+        for (int j = 0; j < i; j++) {
+            if (!outs[j])
+                continue;
+            char *a = place(outs[i]), *b = place(outs[j]);
+            int same = a && b && (!strcmp(a, b) || cli_same_file(outs[i], outs[j]));
+            free(a);
+            free(b);
+            if (same) {
+                cli_error(outs[i], "is both %s and %s; give each output its own file", names[j], names[i]);
+                return EXIT_USAGE;
+            }
+        }
     }
     return 0;
 }
