@@ -110,6 +110,7 @@ smp_status smp_params_set_age(smp_params *p, double years);
 smp_status smp_params_set_cast(smp_params *p, smp_cast cast);       /* "poor technique" */
 /* Show the state after session k (1-based; 0 = all). */
 smp_status smp_params_set_show_session(smp_params *p, int k);
+int smp_params_show_session(const smp_params *p); /* 0: the last */
 /* Borrowed images (they must outlive the params' use): a painted reference
  * region, and scar tissue (which takes pigment less well). NULL clears. */
 smp_status smp_params_set_reference(smp_params *p, const smp_image *reference);

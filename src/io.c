@@ -69,33 +69,63 @@ smp_status smp_image_read_memory(smp_image *img, const void *data, size_t size, 
     return st;
 }
 
+/* Opens path for reading without blocking on a FIFO or device (O_NONBLOCK,
+ * then a regular-file check), so a named pipe is refused, not waited on. */
+static FILE *open_regular(smp_image *img, const char *path, off_t *size, smp_status *st)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        *st = smp__fail(img->msg, SMP_ERR_READ, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat sb = {0};
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        *st = smp__fail(img->msg, SMP_ERR_READ, S_ISDIR(sb.st_mode) ? "is a directory" : "is not a regular file");
+        close(fd);
+        return NULL;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        *st = smp__fail(img->msg, SMP_ERR_NOMEM, "cannot open: %s", strerror(errno));
+        close(fd);
+    }
+    *size = sb.st_size;
+    return f;
+}
+
 smp_status smp_image_read_file(smp_image *img, const char *path, uint64_t max_pixels)
 {
     if (!img || !path)
         return SMP_ERR_ARG;
-    FILE *f = fopen(path, "rb");
+    smp_status st = SMP_OK;
+    off_t fsize = 0;
+    FILE *f = open_regular(img, path, &fsize, &st);
     if (!f)
-        return smp__fail(img->msg, SMP_ERR_READ, "cannot open: %s", strerror(errno));
-    struct stat sb = {0};
-    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        int dir = S_ISDIR(sb.st_mode);
-        fclose(f);
-        return smp__fail(img->msg, SMP_ERR_READ, dir ? "is a directory" : "is not a regular file");
-    }
-    if ((uintmax_t)sb.st_size > SIZE_MAX) {
+        return st;
+    if ((uintmax_t)fsize > SIZE_MAX) {
         fclose(f);
         return smp__fail(img->msg, SMP_ERR_LIMIT, "file is too large to read");
     }
-    size_t size = (size_t)sb.st_size;
-    uint8_t *buf = malloc(size ? size : 1);
+    /* The signature first: a 2 GB file of zeros is refused after 16 bytes. */
+    uint8_t head[16];
+    size_t n_head = fread(head, 1, sizeof head, f);
+    int png = n_head >= 8 && !memcmp(head, "\x89PNG\r\n\x1a\n", 8);
+    int jpeg = n_head >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF;
+    if (!png && !jpeg) {
+        fclose(f);
+        return smp_image_read_memory(img, head, n_head, max_pixels); /* names the format, or says empty */
+    }
+    size_t size = (size_t)fsize > n_head ? (size_t)fsize : n_head;
+    uint8_t *buf = malloc(size);
     if (!buf) {
         fclose(f);
         return smp__fail(img->msg, SMP_ERR_NOMEM, "cannot allocate %zu bytes to read it", size);
     }
-    size_t got = fread(buf, 1, size, f);
+    memcpy(buf, head, n_head);
+    size_t got = n_head + fread(buf + n_head, 1, size - n_head, f);
     int err = ferror(f) ? errno : 0;
     fclose(f);
-    smp_status st;
     if (err)
         st = smp__fail(img->msg, SMP_ERR_READ, "read error: %s", strerror(err));
     else
@@ -132,10 +162,12 @@ smp_status smp__atomic_write(const char *path, int overwrite, smp__emit_fn emit,
     size_t n = strlen(path);
     const char *slash = strrchr(path, '/');
     size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-    char *tmp = malloc(n + 16);
+    /* A recognisable name (a later batch removes stale ones), shortened so a
+     * 255-byte output name still has a temporary that fits. */
+    char *tmp = malloc(n + 32);
     if (!tmp)
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate a file name");
-    snprintf(tmp, n + 16, "%.*s.%s.XXXXXX", (int)dirlen, path, path + dirlen);
+    snprintf(tmp, n + 32, "%.*s.smpsim-tmp-%.200s.XXXXXX", (int)dirlen, path, path + dirlen);
     int fd = mkstemp(tmp);
     if (fd < 0) {
         smp_status st = smp__fail(msg, SMP_ERR_WRITE, "cannot create a file in its folder: %s",

@@ -9,6 +9,10 @@
 #include <jpeglib.h>
 #include <jerror.h>
 
+/* Progressive JPEGs have about ten scans; thousands of empty ones only cost
+ * time (libjpeg-turbo's djpeg -maxscans uses the same monitor). */
+enum { MAX_SCANS = 100 };
+
 typedef struct jerr {
     struct jpeg_error_mgr pub;
     char *msg;
@@ -44,6 +48,17 @@ static jerr *init_err(jerr *e, char *msg, smp_status status)
     e->status = status;
     e->truncated = 0;
     return e;
+}
+
+static void scan_limit(j_common_ptr cinfo)
+{
+    j_decompress_ptr d = (j_decompress_ptr)cinfo;
+    if (d->is_decompressor && d->input_scan_number > MAX_SCANS) {
+        jerr *e = (jerr *)cinfo->err;
+        e->status = smp__fail(e->msg, SMP_ERR_LIMIT, "JPEG has more than %d scans; refused as a decoding bomb",
+                              MAX_SCANS);
+        longjmp(e->jb, 1);
+    }
 }
 
 /* Adobe CMYK JPEGs store inverted ink values; plain ones do not. */
@@ -99,6 +114,8 @@ smp_status smp__jpeg_decode(smp_image *img, const uint8_t *data, size_t size, ui
         return e.status;
     }
     jpeg_create_decompress(&d);
+    struct jpeg_progress_mgr progress = {.progress_monitor = scan_limit};
+    d.progress = &progress;
     jpeg_mem_src(&d, data, (unsigned long)size);
     jpeg_save_markers(&d, JPEG_APP0 + 1, 0xffff);
     jpeg_save_markers(&d, JPEG_APP0 + 2, 0xffff);

@@ -59,6 +59,14 @@ smp_status smp__png_decode(smp_image *img, const uint8_t *data, size_t size, uin
         return status;
     }
     png_set_read_fn(png, &c, read_mem);
+    /* Bounds on what a small file can make us do: text chunks (zTXt/iTXt
+     * bombs) are never needed and skipped unread; other ancillary chunks are
+     * few and small; the width and height are checked again below. */
+    static const png_byte TEXT[] = "tEXt\0zTXt\0iTXt\0sPLT\0";
+    png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, TEXT, 4);
+    png_set_chunk_cache_max(png, 128);
+    png_set_chunk_malloc_max(png, 16u << 20); /* an ICC profile or EXIF block fits */
+    png_set_user_limits(png, 1u << 20, 1u << 20);
     png_read_info(png, info);
     png_uint_32 w = png_get_image_width(png, info), h = png_get_image_height(png, info);
     size_t unused;

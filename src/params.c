@@ -212,6 +212,8 @@ smp_status smp_params_set_show_session(smp_params *p, int k)
     return SMP_OK;
 }
 
+int smp_params_show_session(const smp_params *p) { return p ? p->show_session : 0; }
+
 smp_status smp_params_set_reference(smp_params *p, const smp_image *reference)
 {
     if (!p)

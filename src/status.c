@@ -71,6 +71,10 @@ smp_status smp__pixel_bytes(char *msg, uint64_t w, uint64_t h, int ch, uint64_t 
     if (w == 0 || h == 0)
         return smp__fail(msg, SMP_ERR_FORMAT, "image has zero size (%llux%llu)",
                          (unsigned long long)w, (unsigned long long)h);
+    if ((w > UINT32_MAX / 2 || h > UINT32_MAX / 2 || w * h > max_pixels) && max_pixels < 1000000)
+        return smp__fail(msg, SMP_ERR_LIMIT, "%llux%llu is %.0f pixels, over the limit of %llu pixels",
+                         (unsigned long long)w, (unsigned long long)h, (double)w * (double)h,
+                         (unsigned long long)max_pixels); /* megapixels would read "0.0" */
     if (w > UINT32_MAX / 2 || h > UINT32_MAX / 2 || w * h > max_pixels)
         return smp__fail(msg, SMP_ERR_LIMIT,
                          "%llux%llu is %.1f megapixels, over the limit of %.1f megapixels",

@@ -9,6 +9,13 @@
 
 typedef enum item_status { ITEM_PENDING, ITEM_OK, ITEM_FAILED, ITEM_SKIPPED, ITEM_UP_TO_DATE, ITEM_CANCELLED } item_status;
 
+/* A preview option a manifest row sets for its photo (CLI_OPT_*). */
+typedef struct row_opt {
+    int code;
+    char *value;
+} row_opt;
+enum { ROW_OPTS_MAX = 8 };
+
 /* One photo of the batch. Paths are relative to the input (photo, mask)
  * or output (out) folder; a manifest row may set a few parameters. */
 typedef struct item {
@@ -16,11 +23,17 @@ typedef struct item {
     int mask_is_path;    /* mask came from --masks: a path as given, not under the input */
     double density;      /* 0: the command line's */
     int density_auto;    /* -1: the command line's */
+    double px_per_mm;    /* 0: the command line's */
+    row_opt opts[ROW_OPTS_MAX];
+    int n_opts;
     uint64_t seed;       /* derived from the global seed and the photo's path */
     int has_seed;        /* the manifest gave it */
     item_status status;
     char error[1024];
-    char outputs[2][1024];
+    char *outputs[3];    /* what this photo writes (render, preview, metrics), heap */
+    char *written[3];    /* the subset written, for the report */
+    uint64_t hash;       /* parameters and inputs' size and mtime, for --resume */
+    int may_replace;     /* --resume: the earlier run wrote these outputs */
     double seconds;
     size_t dots;
     double density_used, de_before, de_after;
@@ -44,12 +57,19 @@ typedef struct scan_opts {
  * without one are listed as skipped with the reason. 0 on success, else an
  * exit code after printing why. */
 int scan_folder(const scan_opts *o, item_list *out);
-/* Reads a manifest CSV (photo,mask[,output][,density][,seed], header
- * optional) into the list; malformed rows are refused with their line. */
+/* Reads a manifest CSV into the list: rows photo,mask[,output][,density][,seed],
+ * or any columns in any order under a header naming them (also px_per_mm
+ * and the preview options); a BOM and '#' comment lines are allowed.
+ * Malformed rows are refused with their line. */
 int read_manifest(const char *path, const scan_opts *o, item_list *out);
 /* The same from an open stream; path only names it in messages. */
 int read_manifest_stream(FILE *f, const char *path, const scan_opts *o, item_list *out);
 void items_free(item_list *l);
+
+/* Splits one CSV record in place (RFC 4180, no newlines inside fields);
+ * the field count, or -1 if malformed. */
+int split_csv(char *line, char **fields, int max);
+void item_clear(item *it);
 
 /* A relative path is safe when it is not absolute and has no ".." part. */
 int safe_relative(const char *rel);

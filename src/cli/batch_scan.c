@@ -9,13 +9,24 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+void item_clear(item *it)
+{
+    free(it->photo);
+    free(it->mask);
+    free(it->out);
+    for (int k = 0; k < it->n_opts; k++)
+        free(it->opts[k].value);
+    for (int k = 0; k < 3; k++) {
+        free(it->outputs[k]);
+        free(it->written[k]);
+    }
+    memset(it, 0, sizeof *it);
+}
+
 void items_free(item_list *l)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->v[i].photo);
-        free(l->v[i].mask);
-        free(l->v[i].out);
-    }
+    for (size_t i = 0; i < l->n; i++)
+        item_clear(&l->v[i]);
     free(l->v);
     memset(l, 0, sizeof *l);
 }
@@ -111,12 +122,51 @@ static int inside(const char *root_real, const char *path)
 
 static int cmp_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
+typedef struct dev_ino {
+    dev_t dev;
+    ino_t ino;
+} dev_ino;
+
 typedef struct walk {
     const scan_opts *o;
     char root_real[PATH_MAX], skip_real[PATH_MAX];
     item_list *out;
     int depth;
+    dev_ino *seen; /* folders walked: a link loop or a second link to one is walked once */
+    size_t n_seen, cap_seen;
 } walk;
+
+/* Records a folder; 0 when it was walked already (or memory ran out). */
+static int first_visit(walk *w, const struct stat *sb)
+{
+    for (size_t i = 0; i < w->n_seen; i++)
+        if (w->seen[i].dev == sb->st_dev && w->seen[i].ino == sb->st_ino)
+            return 0;
+    if (w->n_seen == w->cap_seen) {
+        size_t cap = w->cap_seen ? w->cap_seen * 2 : 64;
+        dev_ino *v = realloc(w->seen, cap * sizeof *v);
+        if (!v)
+            return 0;
+        w->seen = v;
+        w->cap_seen = cap;
+    }
+    w->seen[w->n_seen++] = (dev_ino){sb->st_dev, sb->st_ino};
+    return 1;
+}
+
+/* A row that says why a path was not processed (it owns rel). */
+static int note_row(walk *w, char *rel, item_status status, const char *why)
+{
+    item *it = add_item(w->out);
+    if (!it) {
+        free(rel);
+        return EXIT_INPUT;
+    }
+    it->photo = rel;
+    it->status = status;
+    snprintf(it->error, sizeof it->error, "%s", why);
+    return 0;
+}
 
 /* The mask for photo rel (its name without the extension is stem). */
 static char *find_mask(const walk *w, const char *rel_dir, const char *stem, int *is_path)
@@ -148,19 +198,17 @@ static char *find_mask(const walk *w, const char *rel_dir, const char *stem, int
     return NULL;
 }
 
-static int walk_dir(walk *w, const char *rel_dir)
+/* Reads and sorts the names of a folder (hidden ones left out: they are
+ * our temporaries and dotfiles); -1 if it cannot be read. */
+static long list_dir(const char *dir_path, char ***out)
 {
-    char *dir_path = join(w->o->input, rel_dir);
-    DIR *d = dir_path ? opendir(dir_path) : NULL;
-    if (!d) {
-        cli_error(dir_path ? dir_path : rel_dir, "cannot read the folder: %s", strerror(errno));
-        free(dir_path);
-        return EXIT_INPUT;
-    }
+    DIR *d = opendir(dir_path);
+    if (!d)
+        return -1;
     char **names = NULL;
     size_t n = 0, cap = 0;
     for (struct dirent *e; (e = readdir(d));) {
-        if (e->d_name[0] == '.') /* hidden files and our own temporaries */
+        if (e->d_name[0] == '.')
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
@@ -176,54 +224,92 @@ static int walk_dir(walk *w, const char *rel_dir)
     closedir(d);
     if (n)
         qsort(names, n, sizeof *names, cmp_names); /* the same order on every machine */
+    *out = names;
+    return (long)n;
+}
+
+static int walk_dir(walk *w, const char *rel_dir);
+
+/* One entry of a folder: a folder to walk, a photo to pair, or a row saying
+ * why not. Takes rel. */
+static int walk_entry(walk *w, const char *rel_dir, const char *name, char *rel)
+{
+    char *full = join(w->o->input, rel);
+    struct stat lsb, sb;
     int rc = 0;
-    for (size_t i = 0; i < n && !rc; i++) {
-        char *rel = join(rel_dir, names[i]), *full = rel ? join(w->o->input, rel) : NULL;
-        struct stat lsb, sb;
-        if (!full || lstat(full, &lsb) != 0) {
-            free(rel);
-            free(full);
-            continue;
-        }
-        int link = S_ISLNK(lsb.st_mode);
-        if (link && !w->o->follow_symlinks && !inside(w->root_real, full)) {
-            free(rel);
-            free(full);
-            continue; /* leaves the input folder */
-        }
-        char real[PATH_MAX];
-        int skipped = w->skip_real[0] && realpath(full, real) && !strcmp(real, w->skip_real);
-        if (!skipped && stat(full, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-            if (w->depth < 64) { /* deep enough for any real tree; stops link loops */
-                w->depth++;
-                rc = walk_dir(w, rel);
-                w->depth--;
-            }
-        } else if (!skipped && S_ISREG(sb.st_mode) && is_image_name(names[i]) && !is_mask_name(names[i])) {
-            item *it = add_item(w->out);
-            if (!it) {
-                rc = EXIT_INPUT;
-            } else {
-                char stem[NAME_MAX + 1];
-                snprintf(stem, sizeof stem, "%s", names[i]);
-                char *dot = strrchr(stem, '.');
-                if (dot)
-                    *dot = 0;
-                it->photo = rel;
-                rel = NULL;
-                it->mask = find_mask(w, rel_dir, stem, &it->mask_is_path);
-                if (!it->mask) {
-                    it->status = ITEM_SKIPPED;
-                    snprintf(it->error, sizeof it->error, "no mask: looked for %s.mask.png and %s_mask.png%s",
-                             stem, stem, w->o->masks ? " and in --masks" : "");
-                }
-            }
-        }
+    if (!full || lstat(full, &lsb) != 0) {
         free(rel);
         free(full);
+        return 0;
     }
-    for (size_t i = 0; i < n; i++)
+    int link = S_ISLNK(lsb.st_mode), img = is_image_name(name) && !is_mask_name(name);
+    char real[PATH_MAX];
+    int skipped = w->skip_real[0] && realpath(full, real) && !strcmp(real, w->skip_real);
+    int have = stat(full, &sb) == 0;
+    if (skipped || (!have && !img)) {
+        free(rel);
+    } else if (link && !w->o->follow_symlinks && !inside(w->root_real, full)) {
+        rc = note_row(w, rel, ITEM_SKIPPED, "a link out of the input folder; --follow-symlinks follows it");
+    } else if (have && S_ISDIR(sb.st_mode)) {
+        if (w->depth < 64 && first_visit(w, &sb)) { /* loops and second links walked once */
+            w->depth++;
+            rc = walk_dir(w, rel);
+            w->depth--;
+        }
+        free(rel);
+    } else if (!img) {
+        free(rel);
+    } else if (!have || !S_ISREG(sb.st_mode)) {
+        rc = note_row(w, rel, ITEM_SKIPPED, have ? "not a regular file (a FIFO, device or socket)" : "a broken link");
+    } else {
+        item *it = add_item(w->out);
+        if (!it) {
+            free(rel);
+            free(full);
+            return EXIT_INPUT;
+        }
+        char stem[NAME_MAX + 1];
+        snprintf(stem, sizeof stem, "%s", name);
+        char *dot = strrchr(stem, '.');
+        if (dot)
+            *dot = 0;
+        it->photo = rel;
+        it->mask = find_mask(w, rel_dir, stem, &it->mask_is_path);
+        if (!it->mask) {
+            it->status = ITEM_SKIPPED;
+            snprintf(it->error, sizeof it->error, "no mask: looked for %s.mask.png and %s_mask.png%s", stem, stem,
+                     w->o->masks ? " and in --masks" : "");
+        }
+    }
+    free(full);
+    return rc;
+}
+
+static int walk_dir(walk *w, const char *rel_dir)
+{
+    char *dir_path = join(w->o->input, rel_dir), **names = NULL;
+    long n = dir_path ? list_dir(dir_path, &names) : -1;
+    if (n < 0) { /* one unreadable folder is one failed row, not the end of the batch */
+        char msg[600];
+        snprintf(msg, sizeof msg, "cannot read the folder: %s", strerror(errno));
+        free(dir_path);
+        if (!*rel_dir) {
+            cli_error(w->o->input, "%s", msg);
+            return EXIT_INPUT;
+        }
+        size_t len = strlen(rel_dir) + 2;
+        char *rel = malloc(len);
+        if (rel)
+            snprintf(rel, len, "%s/", rel_dir);
+        return rel ? note_row(w, rel, ITEM_FAILED, msg) : EXIT_INPUT;
+    }
+    int rc = 0;
+    for (long i = 0; i < n; i++) {
+        char *rel = rc ? NULL : join(rel_dir, names[i]);
+        if (rel)
+            rc = walk_entry(w, rel_dir, names[i], rel);
         free(names[i]);
+    }
     free(names);
     free(dir_path);
     return rc;
@@ -231,7 +317,7 @@ static int walk_dir(walk *w, const char *rel_dir)
 
 int scan_folder(const scan_opts *o, item_list *out)
 {
-    walk w = {o, "", "", out, 0};
+    walk w = {o, "", "", out, 0, NULL, 0, 0};
     struct stat sb;
     if (stat(o->input, &sb) != 0 || !S_ISDIR(sb.st_mode) || !realpath(o->input, w.root_real)) {
         cli_error(o->input, "not a folder");
@@ -239,12 +325,15 @@ int scan_folder(const scan_opts *o, item_list *out)
     }
     if (o->skip && !realpath(o->skip, w.skip_real))
         w.skip_real[0] = 0;
-    return walk_dir(&w, "");
+    first_visit(&w, &sb);
+    int rc = walk_dir(&w, "");
+    free(w.seen);
+    return rc;
 }
 
 /* One CSV record (RFC 4180: quotes, doubled quotes, commas inside quotes;
  * no newlines inside fields). Returns the field count, or -1 if malformed. */
-static int split_csv(char *line, char **fields, int max)
+int split_csv(char *line, char **fields, int max)
 {
     int n = 0;
     char *p = line;
@@ -287,9 +376,9 @@ static int split_csv(char *line, char **fields, int max)
 
 int read_manifest(const char *path, const scan_opts *o, item_list *out)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = cli_fopen_regular(path, "r");
     if (!f) {
-        cli_error(path, "cannot open: %s", strerror(errno));
+        cli_error(path, "cannot open: %s", errno == EINVAL ? "not a regular file" : strerror(errno));
         return EXIT_INPUT;
     }
     int rc = read_manifest_stream(f, path, o, out);
@@ -297,11 +386,132 @@ int read_manifest(const char *path, const scan_opts *o, item_list *out)
     return rc;
 }
 
+/* The columns a header may name; the positional order without a header is
+ * the first five. Preview options go with their CLI_OPT_* code. */
+enum { COL_PHOTO, COL_MASK, COL_OUTPUT, COL_DENSITY, COL_SEED, COL_PPM, COL_FIRST_OPT };
+static const struct {
+    const char *name;
+    int code;
+} COLUMNS[] = {{"photo", 0}, {"mask", 0}, {"output", 0}, {"density", 0}, {"seed", 0}, {"px_per_mm", 0},
+               {"layout", CLI_OPT_LAYOUT}, {"split_at", CLI_OPT_SPLIT_AT}, {"max_size", CLI_OPT_MAX_SIZE},
+               {"caption", CLI_OPT_CAPTION}, {"date", CLI_OPT_DATE}, {"loupe", CLI_OPT_LOUPE},
+               {"loupe_zoom", CLI_OPT_LOUPE_ZOOM}};
+enum { N_COLUMNS = sizeof COLUMNS / sizeof COLUMNS[0], MAX_FIELDS = 32 };
+
+/* A header row: col[k] is the field index of column k, or -1. */
+static int parse_header(char **fields, int n, int col[N_COLUMNS], const char *path, int lineno)
+{
+    for (int k = 0; k < N_COLUMNS; k++)
+        col[k] = -1;
+    for (int i = 0; i < n; i++) {
+        int k = 0;
+        for (char *c = fields[i]; *c; c++)
+            *c = *c == '-' ? '_' : *c; /* px-per-mm and px_per_mm alike */
+        while (k < N_COLUMNS && strcmp(fields[i], COLUMNS[k].name) != 0)
+            k++;
+        if (k == N_COLUMNS || col[k] >= 0) {
+            cli_error(path, "line %d: %s column '%s' (photo, mask, output, density, seed, px_per_mm, layout, "
+                      "split_at, max_size, caption, date, loupe, loupe_zoom)", lineno,
+                      k == N_COLUMNS ? "unknown" : "a second", fields[i]);
+            return EXIT_INPUT;
+        }
+        col[k] = i;
+    }
+    if (col[COL_PHOTO] < 0 || col[COL_MASK] < 0) {
+        cli_error(path, "line %d: the header needs photo and mask columns", lineno);
+        return EXIT_INPUT;
+    }
+    return 0;
+}
+
+static const char *cell(char **fields, int n, const int col[N_COLUMNS], int k)
+{
+    return col[k] >= 0 && col[k] < n && *fields[col[k]] ? fields[col[k]] : NULL;
+}
+
+/* The numbers and options of a row; each is checked as the option would be. */
+static int row_values(item *it, char **fields, int n, const int col[N_COLUMNS], smp_params *check)
+{
+    const char *v;
+    char *end;
+    if ((v = cell(fields, n, col, COL_DENSITY))) {
+        if (!strcmp(v, "auto"))
+            it->density_auto = 1;
+        else if (!((it->density = strtod(v, &end)) >= 1 && it->density <= 400) || *end)
+            return cli_error(NULL, "density '%s' is not 1..400 or auto", v), 0;
+        else
+            it->density_auto = 0;
+    }
+    if ((v = cell(fields, n, col, COL_SEED))) {
+        errno = 0;
+        it->seed = strtoull(v, &end, 10);
+        if (*end || v[0] == '-' || errno)
+            return cli_error(NULL, "seed '%s' is not a whole number", v), 0;
+        it->has_seed = 1;
+    }
+    if ((v = cell(fields, n, col, COL_PPM)) &&
+        (!cli_parse_double("px_per_mm", v, &it->px_per_mm) || smp_params_set_px_per_mm(check, it->px_per_mm)))
+        return cli_error(NULL, "px_per_mm: %s", smp_params_message(check)), 0;
+    for (int k = COL_FIRST_OPT; k < N_COLUMNS; k++) {
+        if (!(v = cell(fields, n, col, k)))
+            continue;
+        if (!cli_preview_option(COLUMNS[k].code, v, check))
+            return 0;
+        it->opts[it->n_opts].code = COLUMNS[k].code;
+        if (!(it->opts[it->n_opts++].value = strdup(v)))
+            return 0;
+    }
+    return 1;
+}
+
+/* One data row into the list. */
+static int read_row(item_list *out, char **fields, int n, const int col[N_COLUMNS], int headed, smp_params *check,
+                    const char *path, int lineno)
+{
+    int max = headed ? n : 5;
+    if (n < 2 || (headed ? 0 : n > max) || !cell(fields, n, col, COL_PHOTO) || !cell(fields, n, col, COL_MASK)) {
+        cli_error(path, "line %d: %d fields; a row is photo,mask[,output][,density][,seed]", lineno, n);
+        return EXIT_INPUT;
+    }
+    const char *photo = cell(fields, n, col, COL_PHOTO), *mask = cell(fields, n, col, COL_MASK);
+    const char *output = cell(fields, n, col, COL_OUTPUT);
+    if (!safe_relative(photo) || !safe_relative(mask) || (output && !safe_relative(output))) {
+        cli_error(path, "line %d: paths must be relative and stay inside their folders (no '..')", lineno);
+        return EXIT_INPUT;
+    }
+    item *it = add_item(out);
+    if (!it)
+        return EXIT_INPUT;
+    it->photo = strdup(photo);
+    it->mask = strdup(mask);
+    it->out = output ? strdup(output) : NULL;
+    if (!it->photo || !it->mask || (output && !it->out))
+        return EXIT_INPUT;
+    if (!row_values(it, fields, n, col, check)) {
+        cli_error(path, "line %d: a value above is not valid", lineno);
+        return EXIT_INPUT;
+    }
+    return 0;
+}
+
+/* A header names a photo column; a photo is never called just "photo". */
+static int names_photo(char **fields, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(fields[i], "photo"))
+            return 1;
+    return 0;
+}
+
 int read_manifest_stream(FILE *f, const char *path, const scan_opts *o, item_list *out)
 {
     char line[8192];
-    int lineno = 0, rc = 0;
-    int col_output = 2, col_density = 3, col_seed = 4, ncols = 5; /* positional, unless a header */
+    int lineno = 0, rc = 0, headed = 0, seen_row = 0, col[N_COLUMNS];
+    for (int k = 0; k < N_COLUMNS; k++)
+        col[k] = k < 5 ? k : -1; /* positional, unless a header */
+    smp_params *check = smp_params_new(); /* row values are checked on this */
+    if (!check)
+        return EXIT_INPUT;
     while (!rc && fgets(line, sizeof line, f)) {
         lineno++;
         size_t len = strlen(line);
@@ -312,75 +522,24 @@ int read_manifest_stream(FILE *f, const char *path, const scan_opts *o, item_lis
         }
         while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
             line[--len] = 0;
-        if (!len || line[0] == '#')
+        char *text = line;
+        if (lineno == 1 && !strncmp(text, "\xEF\xBB\xBF", 3)) /* "CSV UTF-8" from a spreadsheet */
+            text += 3;
+        if (!*text || text[0] == '#')
             continue;
-        char *fields[16];
-        int n = split_csv(line, fields, 16);
+        char *fields[MAX_FIELDS];
+        int n = split_csv(text, fields, MAX_FIELDS);
         if (n < 0) {
             cli_error(path, "line %d: malformed CSV (quotes)", lineno);
             rc = EXIT_INPUT;
-            break;
+        } else if (!seen_row++ && names_photo(fields, n)) {
+            headed = 1; /* a header names the columns, in any order */
+            rc = parse_header(fields, n, col, path, lineno);
+        } else {
+            rc = read_row(out, fields, n, col, headed, check, path, lineno);
         }
-        if (lineno == 1 && !strcmp(fields[0], "photo")) { /* a header names the columns */
-            col_output = col_density = col_seed = -1;
-            for (int i = 1; i < n; i++) {
-                if (!strcmp(fields[i], "output"))
-                    col_output = i;
-                else if (!strcmp(fields[i], "density"))
-                    col_density = i;
-                else if (!strcmp(fields[i], "seed"))
-                    col_seed = i;
-                else if (strcmp(fields[i], "mask") != 0) {
-                    cli_error(path, "line 1: unknown column '%s' (photo, mask, output, density, seed)", fields[i]);
-                    rc = EXIT_INPUT;
-                }
-            }
-            ncols = n;
-            continue;
-        }
-        if (n < 2 || n > ncols) {
-            cli_error(path, "line %d: %d fields; a row is photo,mask[,output][,density][,seed]", lineno, n);
-            rc = EXIT_INPUT;
-            break;
-        }
-        item *it = add_item(out);
-        if (!it) {
-            rc = EXIT_INPUT;
-            break;
-        }
-        const char *output = col_output >= 0 && col_output < n && *fields[col_output] ? fields[col_output] : NULL;
-        if (!safe_relative(fields[0]) || !safe_relative(fields[1]) || (output && !safe_relative(output))) {
-            cli_error(path, "line %d: paths must be relative and stay inside their folders (no '..')", lineno);
-            rc = EXIT_INPUT;
-            break;
-        }
-        it->photo = strdup(fields[0]);
-        it->mask = strdup(fields[1]);
-        it->out = output ? strdup(output) : NULL;
-        if (col_density >= 0 && col_density < n && *fields[col_density]) {
-            char *end;
-            if (!strcmp(fields[col_density], "auto"))
-                it->density_auto = 1;
-            else if ((it->density = strtod(fields[col_density], &end)) < 1 || it->density > 400 || *end) {
-                cli_error(path, "line %d: density '%s' is not 1..400 or auto", lineno, fields[col_density]);
-                rc = EXIT_INPUT;
-                break;
-            } else
-                it->density_auto = 0;
-        }
-        if (col_seed >= 0 && col_seed < n && *fields[col_seed]) {
-            char *end;
-            it->seed = strtoull(fields[col_seed], &end, 10);
-            if (*end || fields[col_seed][0] == '-') {
-                cli_error(path, "line %d: seed '%s' is not a whole number", lineno, fields[col_seed]);
-                rc = EXIT_INPUT;
-                break;
-            }
-            it->has_seed = 1;
-        }
-        if (!it->photo || !it->mask)
-            rc = EXIT_INPUT;
-        (void)o;
     }
+    (void)o;
+    smp_params_free(check);
     return rc;
 }

@@ -108,6 +108,16 @@ int cli_check_output(const char *out, const char *const inputs[], int n, int for
 /* Reads an image within the params' pixel limit; 0, or an exit code after
  * saying why (naming the file). */
 int cli_load_image(smp_image *img, const char *path, const smp_params *p);
+/* Opens a regular file for reading ("r" or "rb") without ever blocking on a
+ * FIFO or device; NULL with errno set (EINVAL: not a regular file). */
+FILE *cli_fopen_regular(const char *path, const char *mode);
+/* Refuses (saying why, returning EXIT_USAGE) an output whose file name is
+ * longer than the folder allows, before any work; else 0. */
+int cli_check_name(const char *out);
+/* Refuses (saying why, returning EXIT_USAGE) outputs of one run that name
+ * one file (names[] says which option gave each; NULL outs skipped), or a
+ * name too long; else 0. */
+int cli_check_outputs(const char *const outs[], const char *const names[], int n);
 /* Non-zero for a name ending in .csv or .svg, the dots formats. */
 int cli_is_dots_path(const char *path);
 /* Non-zero for a name ending in .html or .htm (any case). */

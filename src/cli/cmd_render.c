@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -163,6 +164,17 @@ static void report(const char *photo_path, const smp_image *photo, smp_result *r
                         "reference's\n", 100 * m.core_darkening, 100 * m.shine_darkening, m.contrast_ratio);
 }
 
+/* A session to show must be one of those planned. */
+static int check_sessions(const smp_params *p)
+{
+    int k = smp_params_show_session(p), n = smp_params_layers(p, NULL);
+    if (k > n && n > 0) {
+        cli_error(NULL, "--session: %d is past the last of %d sessions", k, n);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
 int cmd_render(int argc, char **argv, int preview)
 {
     const char *cmd = preview ? "preview" : "render";
@@ -197,7 +209,10 @@ int cmd_render(int argc, char **argv, int preview)
         rc = EXIT_USAGE;
         goto done;
     }
-    if ((rc = cli_check_output(o.out, inputs, 5, o.force)) ||
+    const char *const outs[] = {o.out, o.metrics, o.dots};
+    static const char *const OUT_NAMES[] = {"-o", "--metrics", "--dots"};
+    if ((rc = cli_check_outputs(outs, OUT_NAMES, 3)) || (rc = check_sessions(p)) ||
+        (rc = cli_check_output(o.out, inputs, 5, o.force)) ||
         (o.metrics && (rc = cli_check_output(o.metrics, inputs, 5, o.force))) ||
         (o.dots && (rc = cli_check_output(o.dots, inputs, 5, o.force))))
         goto done;
@@ -282,7 +297,11 @@ int cmd_render(int argc, char **argv, int preview)
     if (!rc && o.dots && !cli_interrupted() && smp_result_write_dots(res, dots_path, p) != SMP_OK) {
         cli_error(o.dots, "%s", smp_result_message(res));
         rc = EXIT_OUTPUT;
+        if (o.metrics)
+            unlink(o.metrics);
     }
+    if (rc || cli_interrupted())
+        unlink(o.out); /* a failed run leaves nothing (a replaced file is gone either way) */
 done:
     for (int i = 0; i < 3; i++) {
         int out_rc = cli_out_end(&std_out[i], !rc && !cli_interrupted());

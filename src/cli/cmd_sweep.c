@@ -429,6 +429,8 @@ int cmd_sweep(int argc, char **argv)
     const char *photo_path = argv[optind], *mask_path = argv[optind + 1];
     const char *const inputs[] = {photo_path, mask_path, o.reference};
     const char *const outs[] = {o.sheet, o.csv, o.summary};
+    static const char *const OUT_NAMES[] = {"-o", "--csv", "--summary"};
+    rc = cli_check_outputs(outs, OUT_NAMES, 3);
     for (int i = 0; i < 3 && !rc; i++)
         if (outs[i])
             rc = cli_check_output(outs[i], inputs, 3, o.force);

@@ -1,6 +1,7 @@
 /* Error reporting and option-value parsing shared by the subcommands. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
+#include "textout.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -9,18 +10,34 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 void cli_error(const char *subject, const char *fmt, ...)
 {
+    /* File names and messages can carry escape sequences: shown escaped. */
+    sbuf raw = {0}, out = {0};
     va_list ap;
     va_start(ap, fmt);
-    fputs("smpsim: ", stderr);
-    if (subject)
-        fprintf(stderr, "%s: ", subject);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
+    if (n >= 0 && (raw.s = malloc((size_t)n + 1)) != NULL) {
+        va_start(ap, fmt);
+        vsnprintf(raw.s, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    sb_puts(&out, "smpsim: ");
+    if (subject) {
+        sb_term(&out, subject);
+        sb_puts(&out, ": ");
+    }
+    sb_term(&out, raw.s ? raw.s : fmt);
+    sb_puts(&out, "\n");
+    if (!out.oom)
+        fputs(out.s, stderr);
+    sb_free(&raw);
+    sb_free(&out);
 }
 
 int cli_exit_for(smp_status st)
@@ -105,7 +122,14 @@ static int set_num(smp_params *p, const char *opt, const char *val,
 
 static smp_status set_quality(smp_params *p, double v)
 {
-    return smp_params_set_jpeg_quality(p, v == (int)v ? (int)v : -1);
+    /* Range first: converting 1e308 to int is undefined behaviour. */
+    return smp_params_set_jpeg_quality(p, v >= 1 && v <= 100 && v == floor(v) ? (int)v : -1);
+}
+
+/* Negative dilution means "matched" to the library; typed, it is a mistake. */
+static smp_status set_dilution(smp_params *p, double v)
+{
+    return v < 0 ? smp_params_set_dilution(p, 2) : smp_params_set_dilution(p, v);
 }
 
 /* "30,70,100" -> cumulative layer percentages. */
@@ -144,7 +168,10 @@ int cli_param_option(int c, const char *value, smp_params *p)
             return smp_params_set_density_auto(p, 1) == SMP_OK;
         return set_num(p, "--density", value, smp_params_set_density) &&
                smp_params_set_density_auto(p, 0) == SMP_OK;
-    case CLI_OPT_DILUTION: return set_num(p, "--dilution", value, smp_params_set_dilution);
+    case CLI_OPT_DILUTION:
+        if (!strcmp(value, "auto"))
+            return smp_params_set_dilution(p, -1) == SMP_OK;
+        return set_num(p, "--dilution", value, set_dilution);
     case CLI_OPT_SESSION: {
         uint64_t k;
         if (!cli_parse_u64("--session", value, &k) || k < 1 || k > SMP_MAX_LAYERS) {
@@ -322,4 +349,71 @@ int cli_load_image(smp_image *img, const char *path, const smp_params *p)
         return 0;
     cli_error(path, "%s", smp_image_message(img));
     return cli_exit_for(st) == EXIT_USAGE ? EXIT_INPUT : cli_exit_for(st);
+}
+
+FILE *cli_fopen_regular(const char *path, const char *mode)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        int e = S_ISDIR(sb.st_mode) ? EISDIR : EINVAL;
+        close(fd);
+        errno = e;
+        return NULL;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    FILE *f = fdopen(fd, mode);
+    if (!f)
+        close(fd);
+    return f;
+}
+
+int cli_check_name(const char *out)
+{
+    const char *slash = strrchr(out, '/'), *name = slash ? slash + 1 : out;
+    /* The atomic writer shortens its temporary's name, so the name alone counts. */
+    if (strlen(name) > 255 || strlen(out) >= 4096) {
+        cli_error(out, "file name is too long (at most 255 bytes, 4095 for the path)");
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* The same place: one file, or (not there yet) one folder and name. */
+static char *place(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[4096], real[4096];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + (slash == path) : 1, slash ? path : ".");
+    const char *name = slash ? slash + 1 : path;
+    size_t n = strlen(name) + sizeof real + 2;
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%s/%s", realpath(dir, real) ? real : dir, name);
+    return out;
+}
+
+int cli_check_outputs(const char *const outs[], const char *const names[], int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (!outs[i])
+            continue;
+        if (cli_check_name(outs[i]))
+            return EXIT_USAGE;
+        for (int j = 0; j < i; j++) {
+            if (!outs[j])
+                continue;
+            char *a = place(outs[i]), *b = place(outs[j]);
+            int same = a && b && (!strcmp(a, b) || cli_same_file(outs[i], outs[j]));
+            free(a);
+            free(b);
+            if (same) {
+                cli_error(outs[i], "is both %s and %s; give each output its own file", names[j], names[i]);
+                return EXIT_USAGE;
+            }
+        }
+    }
+    return 0;
 }

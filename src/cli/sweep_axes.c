@@ -63,6 +63,10 @@ static int number(const sweep_axis *a, const char *s, double *v)
         cli_error(NULL, "--%s: '%s' is not a number, a list a,b,c or a range start:stop:step", a->option, s);
         return 0;
     }
+    if (*v < 0 && a->word) { /* negative stands for the word inside; typed, it is a mistake */
+        cli_error(NULL, "--%s: '%s' is negative; say '%s' for that", a->option, s, a->word);
+        return 0;
+    }
     return 1;
 }
 

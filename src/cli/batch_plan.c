@@ -1,0 +1,367 @@
+/* smpsim batch: what each photo will write, and the rules every output
+ * follows: never an input, never another output of the run, never cut
+ * short; --resume from the earlier report; one run per folder (batch_run.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "batch_run.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { PATH_LIMIT = 4096, NAME_LIMIT = 255 };
+
+/* A heap path, or NULL when it would exceed what the system takes: a path is
+ * never cut short (two photos could then share one output). */
+static char *checked_path(sbuf *b)
+{
+    const char *slash = b->s ? strrchr(b->s, '/') : NULL;
+    if (b->oom || !b->s || b->len >= PATH_LIMIT || strlen(slash ? slash + 1 : b->s) > NAME_LIMIT) {
+        sb_free(b);
+        return NULL;
+    }
+    return b->s;
+}
+
+/* OUTPUT/<dir of rel>/<stem><suffix>.<fmt>, or the manifest's output. */
+static char *output_path(const batch *b, const item *it, const char *suffix, const char *fmt)
+{
+    sbuf out = {0};
+    if (it->out) {
+        const char *dot = strrchr(it->out, '.'), *slash = strrchr(it->out, '/');
+        int ext = dot && (!slash || dot > slash);
+        if (!strcmp(suffix, ".after") || !(b->what & WHAT_RENDER) || !strcmp(suffix, ".metrics"))
+            sb_printf(&out, "%s/%.*s%s%s", b->output, ext ? (int)(dot - it->out) : (int)strlen(it->out), it->out,
+                      strcmp(suffix, ".metrics") ? "" : suffix, !strcmp(suffix, ".metrics") ? ".json" : ext ? dot : "");
+        else /* both: the preview beside the given output */
+            sb_printf(&out, "%s/%.*s%s%s", b->output, ext ? (int)(dot - it->out) : (int)strlen(it->out), it->out,
+                      suffix, ext ? dot : "");
+        return checked_path(&out);
+    }
+    const char *dot = strrchr(it->photo, '.'), *slash = strrchr(it->photo, '/');
+    int stem = dot && (!slash || dot > slash) ? (int)(dot - it->photo) : (int)strlen(it->photo);
+    sb_printf(&out, "%s/%.*s%s.%s", b->output, stem, it->photo, suffix, fmt);
+    return checked_path(&out);
+}
+
+/* FNV-1a over bytes, continuing from h. */
+static uint64_t mix(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ull;
+    return h;
+}
+
+static uint64_t mix_file(uint64_t h, const char *path)
+{
+    struct stat sb;
+    long long v[3] = {-1, 0, 0};
+    if (stat(path, &sb) == 0) {
+        v[0] = (long long)sb.st_size;
+        v[1] = (long long)sb.st_mtim.tv_sec;
+        v[2] = (long long)sb.st_mtim.tv_nsec;
+    }
+    return mix(h, v, sizeof v);
+}
+
+static void input_path(const batch *b, const item *it, int mask, sbuf *out)
+{
+    if (mask && it->mask_is_path)
+        sb_puts(out, it->mask);
+    else
+        sb_printf(out, "%s/%s", b->input, mask ? it->mask : it->photo);
+}
+
+/* The parameters and inputs that shape this photo's outputs. */
+static uint64_t item_hash(const batch *b, const item *it)
+{
+    uint64_t h = mix(b->args_hash, &it->seed, sizeof it->seed);
+    h = mix(h, &it->density, sizeof it->density);
+    h = mix(h, &it->density_auto, sizeof it->density_auto);
+    h = mix(h, &it->px_per_mm, sizeof it->px_per_mm);
+    for (int k = 0; k < it->n_opts; k++)
+        h = mix(mix(h, &it->opts[k].code, sizeof(int)), it->opts[k].value, strlen(it->opts[k].value) + 1);
+    for (int m = 0; m < 2; m++) {
+        sbuf p = {0};
+        input_path(b, it, m, &p);
+        h = mix_file(mix(h, p.s ? p.s : "", p.len + 1), p.s ? p.s : "");
+        sb_free(&p);
+    }
+    return h ? h : 1;
+}
+
+static void set_failed(item *it, const char *fmt, const char *a, const char *b)
+{
+    it->status = ITEM_FAILED;
+    snprintf(it->error, sizeof it->error, fmt, a, b ? b : "");
+}
+
+/* Each pending photo's output paths and hash. */
+static int plan_outputs(batch *b)
+{
+    const char *fmt = b->format;
+    for (size_t i = 0; i < b->items.n; i++) {
+        item *it = &b->items.v[i];
+        if (it->status != ITEM_PENDING)
+            continue;
+        it->hash = item_hash(b, it);
+        int n = 0, bad = 0;
+        if (b->what & WHAT_RENDER)
+            bad |= !(it->outputs[n++] = output_path(b, it, ".after", !strcmp(fmt, "html") ? "jpg" : fmt));
+        if (b->what & WHAT_PREVIEW)
+            bad |= !(it->outputs[n++] = output_path(b, it, ".preview", fmt));
+        if (b->metrics && !bad) {
+            const char *first = it->outputs[0], *dot = strrchr(first, '.');
+            sbuf m = {0};
+            sb_printf(&m, "%.*s.metrics.json", dot ? (int)(dot - first) : (int)strlen(first), first);
+            bad |= !(it->outputs[n++] = checked_path(&m));
+        }
+        if (bad)
+            set_failed(it, "an output path would be longer than the system allows (%s%s)",
+                       "at most 255 bytes a name, 4095 a path", NULL); /* the row names the photo */
+    }
+    return 0;
+}
+
+/* The canonical form of a path for comparing (no "./", no "//"). */
+static void canon(char *s)
+{
+    char *w = s;
+    for (const char *r = s; *r;) {
+        if (r[0] == '.' && r[1] == '/' && (r == s || r[-1] == '/')) {
+            r += 2;
+        } else if (*r == '/' && w > s && w[-1] == '/') {
+            r++;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = 0;
+}
+
+typedef struct claim {
+    char *path;
+    size_t item;
+    int kind; /* 0 output, 1 the report */
+} claim;
+
+static int cmp_claim(const void *a, const void *b)
+{
+    const claim *x = a, *y = b;
+    int c = strcmp(x->path, y->path);
+    return c ? c : (x->item > y->item) - (x->item < y->item);
+}
+
+/* Two photos that would write one file both fail, naming each other. */
+static int find_collisions(batch *b)
+{
+    size_t n = 2;
+    for (size_t i = 0; i < b->items.n; i++)
+        for (int k = 0; k < 3; k++)
+            n += b->items.v[i].outputs[k] != NULL;
+    claim *c = calloc(n, sizeof *c);
+    if (!c)
+        return EXIT_OUTPUT;
+    size_t m = 0;
+    for (int k = 0; k < 2; k++) {
+        sbuf r = {0};
+        sb_printf(&r, "%s/%s.%s", b->output, b->report, k ? "json" : "csv");
+        c[m++] = (claim){r.s, (size_t)-1, 1};
+    }
+    for (size_t i = 0; i < b->items.n; i++)
+        for (int k = 0; k < 3; k++)
+            if (b->items.v[i].outputs[k])
+                c[m++] = (claim){strdup(b->items.v[i].outputs[k]), i, 0};
+    int rc = 0;
+    for (size_t i = 0; i < m; i++)
+        if (!c[i].path)
+            rc = EXIT_OUTPUT;
+        else
+            canon(c[i].path);
+    if (!rc)
+        qsort(c, m, sizeof *c, cmp_claim);
+    for (size_t i = 1; i < m && !rc; i++) {
+        if (strcmp(c[i].path, c[i - 1].path) != 0)
+            continue;
+        for (size_t j = i - 1; j <= i; j++) {
+            if (c[j].kind)
+                continue;
+            item *it = &b->items.v[c[j].item];
+            const claim *o = &c[j == i ? i - 1 : i];
+            set_failed(it, "%s: is also the output of %s", c[j].path,
+                       o->kind ? "the batch report" : b->items.v[o->item].photo);
+        }
+    }
+    for (size_t i = 0; i < m; i++)
+        free(c[i].path);
+    free(c);
+    return rc;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    const file_id *x = a, *y = b;
+    if (x->dev != y->dev)
+        return x->dev < y->dev ? -1 : 1;
+    return (x->ino > y->ino) - (x->ino < y->ino);
+}
+
+/* Every input's (device, inode): a link or a second name finds it too. */
+static int collect_inputs(batch *b)
+{
+    b->inputs = malloc((2 * b->items.n + 1) * sizeof *b->inputs);
+    if (!b->inputs)
+        return EXIT_OUTPUT;
+    for (size_t i = 0; i < b->items.n; i++) {
+        const item *it = &b->items.v[i];
+        for (int m = 0; m < 2 && it->mask; m++) {
+            sbuf p = {0};
+            struct stat sb;
+            input_path(b, it, m, &p);
+            if (p.s && stat(p.s, &sb) == 0)
+                b->inputs[b->n_inputs++] = (file_id){sb.st_dev, sb.st_ino};
+            sb_free(&p);
+        }
+    }
+    qsort(b->inputs, b->n_inputs, sizeof *b->inputs, cmp_id);
+    return 0;
+}
+
+int batch_is_input(const batch *b, const char *path)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return 0;
+    file_id key = {sb.st_dev, sb.st_ino};
+    return bsearch(&key, b->inputs, b->n_inputs, sizeof key, cmp_id) != NULL;
+}
+
+/* Finds photo's row in the earlier report.csv; its status and hash. */
+static void resume_from(batch *b, FILE *f)
+{
+    char line[16384];
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = 0;
+        char *fields[16];
+        if (split_csv(line, fields, 16) != 12)
+            continue;
+        csv_unneuter(fields[0]);
+        unsigned long long h = strtoull(fields[11], NULL, 16);
+        for (size_t i = 0; i < b->items.n; i++) { /* a photo's row, by its exact name */
+            item *it = &b->items.v[i];
+            if (it->status != ITEM_PENDING || strcmp(it->photo, fields[0]) != 0)
+                continue;
+            it->may_replace = 1; /* the earlier run wrote these names */
+            int done = (!strcmp(fields[2], "ok") || !strcmp(fields[2], "up-to-date")) && h == it->hash;
+            for (int k = 0; k < 3 && done; k++)
+                done = !it->outputs[k] || cli_exists(it->outputs[k]);
+            if (done) {
+                it->status = ITEM_UP_TO_DATE;
+                for (int k = 0; k < 3; k++)
+                    it->written[k] = it->outputs[k] ? strdup(it->outputs[k]) : NULL;
+            }
+            break;
+        }
+    }
+}
+
+int batch_plan(batch *b)
+{
+    int rc = plan_outputs(b);
+    if (!rc)
+        rc = find_collisions(b);
+    if (!rc)
+        rc = collect_inputs(b);
+    if (rc) {
+        cli_error(b->output, "out of memory planning the batch");
+        return rc;
+    }
+    if (b->resume) {
+        sbuf p = {0};
+        sb_printf(&p, "%s/%s.csv", b->output, b->report);
+        FILE *f = p.s ? cli_fopen_regular(p.s, "r") : NULL;
+        if (f) {
+            resume_from(b, f);
+            fclose(f);
+        }
+        sb_free(&p);
+    }
+    return 0;
+}
+
+/* OUTPUT/<report>.lock, held (flock) for the run. A lock file unlinked by
+ * the run before us is retried, so two runs never hold two different files. */
+int batch_lock(batch *b)
+{
+    sbuf p = {0};
+    sb_printf(&p, "%s/%s.lock", b->output, b->report);
+    for (int tries = 0; p.s && tries < 10; tries++) {
+        int fd = open(p.s, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0)
+            break;
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            int e = errno;
+            close(fd);
+            if (e != EWOULDBLOCK)
+                break;
+            cli_error(b->output, "another smpsim batch is writing here (it holds %s.lock); wait for it to "
+                      "finish or use another folder", b->report);
+            sb_free(&p);
+            return EXIT_OUTPUT;
+        }
+        struct stat a, c;
+        if (fstat(fd, &a) == 0 && stat(p.s, &c) == 0 && a.st_ino == c.st_ino && a.st_dev == c.st_dev) {
+            b->lock_fd = fd;
+            sb_free(&p);
+            return 0;
+        }
+        close(fd); /* the previous holder removed it meanwhile: take the new one */
+    }
+    cli_error(p.s ? p.s : b->output, "cannot create the lock file: %s", strerror(errno));
+    sb_free(&p);
+    return EXIT_OUTPUT;
+}
+
+void batch_unlock(batch *b)
+{
+    if (b->lock_fd < 0)
+        return;
+    sbuf p = {0};
+    sb_printf(&p, "%s/%s.lock", b->output, b->report);
+    if (p.s)
+        unlink(p.s); /* while still held: see batch_lock */
+    sb_free(&p);
+    close(b->lock_fd);
+    b->lock_fd = -1;
+}
+
+/* A killed run's temporaries: ours by name, and too old to be in flight
+ * (a write takes seconds; an hour leaves room for shards on other machines). */
+static void clean_dir(const char *dir, int depth, time_t cutoff)
+{
+    DIR *d = depth < 64 ? opendir(dir) : NULL;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        sbuf p = {0};
+        struct stat sb;
+        sb_printf(&p, "%s/%s", dir, e->d_name);
+        if (p.s && lstat(p.s, &sb) == 0) {
+            if (S_ISDIR(sb.st_mode))
+                clean_dir(p.s, depth + 1, cutoff);
+            else if (S_ISREG(sb.st_mode) && !strncmp(e->d_name, ".smpsim-tmp-", 12) && sb.st_mtime < cutoff)
+                unlink(p.s);
+        }
+        sb_free(&p);
+    }
+    if (d)
+        closedir(d);
+}
+
+void batch_clean_stale(const batch *b) { clean_dir(b->output, 0, time(NULL) - 3600); }

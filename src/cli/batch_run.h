@@ -1,0 +1,54 @@
+/* smpsim batch: the run's state, shared by cmd_batch.c (options, workers),
+ * batch_plan.c (outputs, collisions, resume, lock) and batch_report.c. */
+#ifndef SMP_BATCH_RUN_H
+#define SMP_BATCH_RUN_H
+
+#include "batch.h"
+#include "textout.h"
+
+#include <pthread.h>
+#include <sys/types.h>
+
+enum { WHAT_RENDER = 1, WHAT_PREVIEW = 2 };
+
+typedef struct file_id {
+    dev_t dev;
+    ino_t ino;
+} file_id;
+
+typedef struct batch {
+    const char *input, *output, *format;
+    char report[64];           /* "report" or "report.shard-K-of-N" */
+    int what, jobs, threads_per_job, resume, force, jsonl, metrics, tty;
+    uint64_t args_hash;        /* the options that shape the outputs */
+    const smp_params *params;
+    item_list items;
+    file_id *inputs;           /* every input of the run, sorted: never written */
+    size_t n_inputs;
+    int lock_fd;
+    pthread_mutex_t lock;
+    size_t next, done, failed, total_work;
+    double started;
+} batch;
+
+/* Output paths, collisions, the inputs' ids, and (with --resume) which
+ * photos the earlier report shows done with the same hash. 0 or an exit code. */
+int batch_plan(batch *b);
+/* Non-zero when path exists and is one of the run's inputs. */
+int batch_is_input(const batch *b, const char *path);
+/* The output folder's lock and its earlier run: 0, or an exit code after
+ * saying why. batch_unlock removes the lock. */
+int batch_lock(batch *b);
+void batch_unlock(batch *b);
+/* Removes our temporaries (.smpsim-tmp-*) over an hour old under the output. */
+void batch_clean_stale(const batch *b);
+
+const char *batch_status_name(item_status s);
+/* One item as a JSON object (report.json's rows and --progress jsonl). */
+void batch_json_item(sbuf *out, const item *it);
+/* The whole reports into csv and json. */
+void batch_report_text(const char *input, const item_list *items, sbuf *csv, sbuf *json);
+/* Writes them (keeping the previous ones as NAME.1.*); 0 or an exit code. */
+int batch_write_reports(const batch *b);
+
+#endif

@@ -1,0 +1,229 @@
+#!/bin/sh
+# Batch runs and inputs a clinic can trust (issue 16): reports that hold any
+# file name, outputs that never replace an input or each other, re-runs and
+# locks, bounded work on hostile files, and the smaller option checks.
+# Every input is made here. Usage: tests/cli_batch.sh BUILD_DIR
+set -u
+build=${1:-build}
+smp="$build/smpsim"
+gen="$build/tools/gen_scalp"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/smpsim-batch-XXXXXX")
+trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "not ok: $*"; }
+expect() {
+    want=$1 what=$2
+    shift 3
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    got=$?
+    if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, wanted $want ($(head -c 400 "$tmp/err"))"; fi
+}
+says() { if grep -q -- "$1" "$tmp/err"; then ok; else bad "$2: stderr lacks '$1': $(head -c 300 "$tmp/err")"; fi; }
+check() { if eval "$1"; then ok; else bad "$2"; fi; }
+json_ok() { python3 -c 'import json,sys; json.load(open(sys.argv[1], encoding="utf-8", errors="strict"))' "$1" 2>/dev/null; }
+# Fields per CSV record as Python's csv module reads them, all rows.
+csv_widths() { python3 -c 'import csv,sys; print(" ".join(sorted({str(len(r)) for r in csv.reader(open(sys.argv[1], newline="", encoding="utf-8", errors="surrogateescape"))})))' "$1"; }
+cks() { cksum <"$1"; }
+
+"$gen" --width 240 --height 180 --px-per-mm 8 --seed 1 -o "$tmp/p.jpg" --mask "$tmp/p.mask.png" --force 2>/dev/null
+pair() { cp "$tmp/p.jpg" "$1.jpg" && cp "$tmp/p.mask.png" "$1.mask.png"; }
+
+# --- reports: long paths overflowed a 4096-byte slice per row (ASan: heap write/read)
+R="$tmp/long"
+mkdir -p "$R/in"
+long=$(printf 'a%.0s' $(seq 1 3990))
+for i in 1 2 3; do printf '%s%d.jpg,%s%d.mask.png\n' "$long" "$i" "$long" "$i"; done >"$R/m.csv"
+expect 4 "long manifest paths" -- "$smp" batch "$R/in" -o "$R/out" --manifest "$R/m.csv"
+check '[ "$(csv_widths "$R/out/report.csv")" = 12 ] && [ "$(wc -l <"$R/out/report.csv")" -eq 4 ]' \
+    "long paths: report.csv is not 4 rows of 12 fields: $(head -c 300 "$R/out/report.csv")"
+check 'json_ok "$R/out/report.json"' "long paths: report.json is not valid JSON"
+D="$R/deep/in"
+d="$D"
+for l in 1 2 3 4 5 6 7 8; do d="$d/$(printf "d$l%.0s" $(seq 1 125))"; done
+mkdir -p "$d"
+for i in 1 2 3 4 5 6; do : >"$d/e$i.jpg"; : >"$d/e$i.mask.png"; done
+expect 4 "deep folder" -- "$smp" batch "$D" -o "$R/deep/out"
+check '[ "$(grep -c ",failed," "$R/deep/out/report.csv")" -eq 6 ] && json_ok "$R/deep/out/report.json"' \
+    "deep folder: report wrong: $(tail -c 300 "$R/deep/out/report.csv")"
+
+# --- CSV quoting, formulas, JSON escaping, UTF-8, the terminal
+Q="$tmp/q"
+mkdir -p "$Q/in\"q\\x"
+I="$Q/in\"q\\x"
+pair "$I/say \"hi\", ok"
+pair "$I/=HYPERLINK(\"http:x\",\"y\")"
+pair "$I/+plus"
+pair "$I/$(printf 'bad\377name')"
+pair "$I/$(printf 'esc\033]0;pwned\007')"
+expect 0 "hostile names" -- "$smp" batch "$I" -o "$Q/out"
+check '[ "$(csv_widths "$Q/out/report.csv")" = 12 ]' "report.csv fields: $(csv_widths "$Q/out/report.csv")"
+check 'grep -q "^\"'"'"'=HYPERLINK" "$Q/out/report.csv" && grep -q "^\"'"'"'+plus" "$Q/out/report.csv"' \
+    "formula cells not made inert: $(cut -c1-30 "$Q/out/report.csv")"
+check 'json_ok "$Q/out/report.json"' "report.json invalid: $(head -c 300 "$Q/out/report.json")"
+check 'grep -q "\"input\": \".*in\\\\\"q\\\\\\\\x\"" "$Q/out/report.json"' "input folder not escaped"
+check 'grep -q "\"photo_bytes\": \"bad%FFname.jpg\"" "$Q/out/report.json"' "no exact bytes for a non-UTF-8 name"
+check 'python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1], encoding=\"utf-8\")]" "$tmp/out"' "jsonl"
+"$smp" batch "$I" -o "$Q/out2" --progress jsonl >"$tmp/jl" 2>/dev/null
+check 'python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1], encoding=\"utf-8\")]" "$tmp/jl"' \
+    "--progress jsonl lines are not valid UTF-8 JSON"
+: >"$I/$(printf 'zz\033[31mred')".jpg
+cp "$tmp/p.mask.png" "$I/$(printf 'zz\033[31mred')".mask.png
+expect 4 "escape in a failing name" -- "$smp" batch "$I" -o "$Q/out3"
+check '! grep -q "$(printf "\033")" "$tmp/err" && grep -q "zz\\\\x1b\[31mred" "$tmp/err"' \
+    "escape sequences reach the terminal: $(od -c "$tmp/err" | head -3)"
+expect 2 "render error escaped" -- "$smp" render "$I/$(printf 'zz\033[31mred').jpg" "$tmp/p.mask.png" -o "$Q/x.png"
+check '! grep -q "$(printf "\033")" "$tmp/err"' "render error printed an escape raw"
+
+# --- option values that were undefined behaviour
+expect 1 "--quality 1e308" -- "$smp" render "$tmp/p.jpg" "$tmp/p.mask.png" --quality 1e308 -o "$tmp/q.jpg"
+expect 1 "--quality -1e308" -- "$smp" batch "$tmp" -o "$tmp/qq" --quality -1e308
+
+# --- batch never writes an input
+O="$tmp/over"
+mkdir -p "$O"
+pair "$O/a"
+pair "$O/b"
+printf 'a.jpg,a.mask.png,b.jpg\nb.jpg,b.mask.png,b.mask.png\n' >"$O/m.csv"
+bj=$(cks "$O/b.jpg") bm=$(cks "$O/b.mask.png")
+expect 4 "manifest outputs onto inputs" -- "$smp" batch "$O" -o "$O" --manifest "$O/m.csv" --force
+check '[ "$(cks "$O/b.jpg")" = "$bj" ] && [ "$(cks "$O/b.mask.png")" = "$bm" ]' "batch --force replaced an input"
+X="$tmp/x"
+mkdir -p "$X"
+pair "$X/x"
+pair "$X/x.after"
+xa=$(cks "$X/x.after.jpg")
+"$smp" batch "$X" -o "$X" >/dev/null 2>&1
+"$smp" batch "$X" -o "$X" --resume >/dev/null 2>&1
+check '[ "$(cks "$X/x.after.jpg")" = "$xa" ]' "--resume overwrote a client photo"
+# Outputs cut at 1023 bytes mapped two photos to one file.
+L="$tmp/cut"
+n250=$(printf "n%.0s" $(seq 1 250)); n246=$(printf "n%.0s" $(seq 1 246))
+mkdir -p "$L/in/$n250/$n250/$n250"
+pair "$L/in/$n250/$n250/$n250/${n246}"
+expect 4 "output name too long" -- "$smp" batch "$L/in" -o "$L/out" --force
+check 'grep -q "longer than the system allows" "$L/out/report.csv"' "an over-long output was not refused: $(cut -c 760-900 "$L/out/report.csv")"
+P="$tmp/pair"
+mkdir -p "$P"
+pair "$P/c"
+cp "$tmp/p.jpg" "$P/c.png" 2>/dev/null; "$gen" --width 240 --height 180 --px-per-mm 8 -o "$P/c.png" --mask "$P/c.mask.jpg" --force 2>/dev/null
+expect 4 "two photos, one output" -- "$smp" batch "$P" -o "$P/out"
+check '[ "$(grep -c "is also the output of" "$P/out/report.csv")" -eq 2 ]' "colliding outputs: $(cat "$P/out/report.csv")"
+
+# --- re-runs, resume, lock, stale temporaries
+E="$tmp/rerun"
+mkdir -p "$E/in"
+pair "$E/in/a"
+pair "$E/in/b"
+expect 0 "first run" -- "$smp" batch "$E/in" -o "$E/out" --metrics
+r1=$(cks "$E/out/report.csv")
+expect 3 "plain re-run" -- "$smp" batch "$E/in" -o "$E/out"
+says "holds an earlier run" "plain re-run"
+check '[ "$(cks "$E/out/report.csv")" = "$r1" ]' "a refused re-run replaced the report"
+rm "$E/out/a.after.metrics.json"
+expect 0 "resume, metrics missing" -- "$smp" batch "$E/in" -o "$E/out" --metrics --resume
+check 'grep -q "^\"a.jpg\",.*,ok," "$E/out/report.csv" && grep -q "^\"b.jpg\",.*,up-to-date," "$E/out/report.csv"' \
+    "resume with a missing metrics file: $(cut -c1-40 "$E/out/report.csv")"
+check '[ -f "$E/out/report.1.csv" ] && [ -f "$E/out/report.1.json" ]' "the previous report was not kept"
+expect 0 "resume, density changed" -- "$smp" batch "$E/in" -o "$E/out" --metrics --resume --density 200
+check '[ "$(grep -c ",ok," "$E/out/report.csv")" -eq 2 ]' "resume ignored a changed --density"
+if command -v flock >/dev/null 2>&1; then
+    flock "$E/out/report.lock" sleep 3 &
+    lp=$!
+    sleep 0.5
+    expect 3 "second batch on one folder" -- "$smp" batch "$E/in" -o "$E/out" --resume
+    says "another smpsim batch" "lock"
+    wait "$lp"
+fi
+: >"$E/out/.smpsim-tmp-a.after.jpg.Ab12Cd"
+touch -d '2 hours ago' "$E/out/.smpsim-tmp-a.after.jpg.Ab12Cd"
+"$smp" batch "$E/in" -o "$E/out" --resume >/dev/null 2>&1
+check '[ ! -e "$E/out/.smpsim-tmp-a.after.jpg.Ab12Cd" ] && [ ! -e "$E/out/report.lock" ]' "stale temporary or lock left"
+
+# --- the scan: link loops, FIFOs, links out, unreadable folders
+S="$tmp/scan"
+mkdir -p "$S/in/sub" "$S/away"
+pair "$S/in/sub/a"
+pair "$S/away/far"
+ln -s . "$S/in/l1"
+ln -s . "$S/in/l2"
+ln -s ../../away "$S/in/sub/out"
+mkfifo "$S/in/pipe.jpg" "$S/in/pipe.mask.png"
+expect 0 "link loop" -- timeout 60 "$smp" batch "$S/in" -o "$S/out"
+check '[ "$(grep -c "^\"sub/a.jpg\"\|^\"l1/sub/a.jpg\"\|^\"l2/sub/a.jpg\"" "$S/out/report.csv")" -eq 1 ]' \
+    "a link loop rendered a photo more than once: $(cut -c1-40 "$S/out/report.csv")"
+check 'grep -q "^\"pipe.jpg\",.*skipped,\"not a regular file" "$S/out/report.csv"' "a FIFO got no row"
+check 'grep -q "^\"sub/out\",.*skipped,\"a link out of the input" "$S/out/report.csv"' "a link out got no row"
+expect 2 "FIFO photo" -- timeout 10 "$smp" render "$S/in/pipe.jpg" "$tmp/p.mask.png" -o "$S/x.png"
+says "not a regular file" "FIFO photo"
+expect 2 "FIFO reference" -- timeout 10 "$smp" render "$tmp/p.jpg" "$tmp/p.mask.png" --reference "$S/in/pipe.jpg" -o "$S/x.png"
+printf 'pipe.jpg,sub/a.mask.png\nsub/a.jpg,sub/a.mask.png\n' >"$S/m.csv"
+expect 4 "FIFO in a manifest" -- timeout 20 "$smp" batch "$S/in" -o "$S/mout" --manifest "$S/m.csv"
+if [ "$(id -u)" != 0 ]; then
+    mkdir -p "$S/u/locked" && pair "$S/u/a" && chmod 000 "$S/u/locked"
+    expect 4 "unreadable subfolder" -- "$smp" batch "$S/u" -o "$S/uout"
+    check 'grep -q "^\"locked/\",.*failed" "$S/uout/report.csv" && grep -q "^\"a.jpg\",.*,ok," "$S/uout/report.csv"' \
+        "an unreadable folder ended the batch"
+    chmod 755 "$S/u/locked"
+else
+    echo "cli_batch: running as root; skipping the unreadable-folder check"
+fi
+
+# --- a closed pipe, manifests from spreadsheets, preview options, the summary
+G="$tmp/pipe"
+mkdir -p "$G/in"
+for i in 1 2 3 4; do pair "$G/in/p$i"; done
+( "$smp" batch "$G/in" -o "$G/out" --progress jsonl --jobs 1 2>/dev/null; echo $? >"$G/rc" ) | head -1 >/dev/null
+check '[ "$(cat "$G/rc")" = 0 ] && [ "$(grep -c ",ok," "$G/out/report.csv")" -eq 4 ]' \
+    "batch | head died: exit $(cat "$G/rc"), report $(cat "$G/out/report.csv" 2>/dev/null | wc -l) lines"
+printf '\357\273\277# clinic export\nmask,density,photo,caption,px_per_mm\np1.mask.png,50,p1.jpg,Ann,8\n# done\n' >"$G/m.csv"
+expect 0 "manifest with BOM, comments, columns by name" -- "$smp" batch "$G/in" -o "$G/mout" --manifest "$G/m.csv" --what both
+check 'grep -q "^\"p1.jpg\",\"p1.mask.png\",ok,.*,50.00," "$G/mout/report.csv" && [ "$(wc -l <"$G/mout/report.csv")" -eq 2 ]' \
+    "manifest by header: $(cat "$G/mout/report.csv")"
+expect 0 "batch takes preview options" -- "$smp" batch "$G/in" -o "$G/pv" --what preview --layout side --max-size 300 \
+    --caption "A. Client" --loupe off --date none
+check '[ "$(python3 -c "import struct,sys; d=open(sys.argv[1],\"rb\").read(); print(1)" "$G/pv/p1.preview.jpg")" = 1 ]' "no preview"
+says "smpsim: batch: 4 ok, 0 failed, 0 skipped" "summary line"
+expect 0 "batch --format html" -- "$smp" batch "$G/in" -o "$G/html" --what preview --format html
+check '[ -f "$G/html/p1.preview.html" ]' "no html preview"
+
+# --- hostile files: the signature before the whole file, text-chunk bombs
+head -c 200000000 /dev/zero >"$tmp/zeros.jpg"
+/usr/bin/time -f "%M" -o "$tmp/mem" "$smp" render "$tmp/zeros.jpg" "$tmp/p.mask.png" -o "$tmp/z.png" 2>"$tmp/err"
+says "not a PNG or JPEG" "zeros"
+check '[ "$(tail -1 "$tmp/mem")" -lt 100000 ]' "a file of zeros was read whole: $(tail -1 "$tmp/mem") KB"
+rm -f "$tmp/zeros.jpg"
+python3 - "$tmp/p.mask.png" "$tmp/ztxt.png" <<'PY'
+import sys, zlib, struct
+d = open(sys.argv[1], 'rb').read()
+def chunk(t, b): return struct.pack('>I', len(b)) + t + b + struct.pack('>I', zlib.crc32(t + b) & 0xffffffff)
+bomb = zlib.compress(b'\0' * (7 << 20), 9)
+extra = b''.join(chunk(b'zTXt', b'k%d\0\0' % i + bomb) + chunk(b'iTXt', b'i%d\0\1\0\0\0' % i + bomb) for i in range(60))
+open(sys.argv[2], 'wb').write(d[:33] + extra + d[33:])
+PY
+/usr/bin/time -f "%M" -o "$tmp/mem" "$smp" render "$tmp/p.jpg" "$tmp/ztxt.png" -o "$tmp/zt.png" 2>"$tmp/err"
+check '[ "$(tail -1 "$tmp/mem")" -lt 300000 ]' "zTXt/iTXt chunks decompressed: $(tail -1 "$tmp/mem") KB"
+
+# --- outputs of one run never collide; a failed run leaves nothing
+expect 1 "render -o X --metrics X" -- "$smp" render "$tmp/p.jpg" "$tmp/p.mask.png" -o "$tmp/X.png" --metrics "$tmp/X.png" --force
+expect 1 "render --dots X --metrics X" -- "$smp" render "$tmp/p.jpg" "$tmp/p.mask.png" -o "$tmp/Y.png" --dots "$tmp/d.csv" --metrics "$tmp/d.csv"
+check '[ ! -e "$tmp/X.png" ] && [ ! -e "$tmp/Y.png" ]' "colliding outputs were written"
+expect 1 "sweep -o s --csv s" -- "$smp" sweep "$tmp/p.jpg" "$tmp/p.mask.png" --density 50,90 -o "$tmp/s.jpg" --csv "$tmp/s.jpg" --force
+check '[ ! -e "$tmp/s.jpg" ]' "sweep wrote a colliding sheet"
+expect 3 "metrics cannot be written" -- "$smp" render "$tmp/p.jpg" "$tmp/p.mask.png" -o "$tmp/a.png" --metrics /nonexistent/m.json
+check '[ ! -e "$tmp/a.png" ]' "a failed run left its image"
+n251=$(printf 'n%.0s' $(seq 1 251))
+expect 0 "a 255-byte output name" -- "$smp" render "$tmp/p.jpg" "$tmp/p.mask.png" -o "$tmp/$n251.png"
+expect 1 "a 256-byte output name" -- "$smp" render "$tmp/p.jpg" "$tmp/p.mask.png" -o "$tmp/${n251}n.png"
+says "too long" "256-byte name"
+
+# --- smaller checks
+expect 2 "--max-pixels 1" -- "$smp" render "$tmp/p.jpg" "$tmp/p.mask.png" --max-pixels 1 -o "$tmp/m.png"
+says "43200 pixels, over the limit of 1 pixels" "--max-pixels 1"
+expect 1 "--session past --sessions" -- "$smp" preview "$tmp/p.jpg" "$tmp/p.mask.png" --sessions 2 --session 8 -o "$tmp/s.html"
+expect 1 "--dilution -5" -- "$smp" render "$tmp/p.jpg" "$tmp/p.mask.png" --dilution -5 -o "$tmp/d.png"
+expect 1 "sweep --age -3" -- "$smp" sweep "$tmp/p.jpg" "$tmp/p.mask.png" --age -3,1 --csv "$tmp/age.csv"
+
+echo "cli_batch: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
