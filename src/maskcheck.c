@@ -28,7 +28,8 @@ static double value_at(const smp_image *m, int alpha, size_t i)
 
 /* A photo, not a mask: colourful (a quarter of the pixels or more with a
  * chroma over 24 of 255) and textured (a third or more of the
- * neighbouring pixel pairs differing by more than 4 levels). A painted
+ * neighbouring pixel pairs differing by more than 4 levels, or 1000
+ * colours or more at 5 bits a channel). A painted
  * mask has flat areas; a grey mask has no colour. */
 static int looks_like_photo(const smp_image *m, double *colourful, double *textured)
 {
@@ -36,7 +37,8 @@ static int looks_like_photo(const smp_image *m, double *colourful, double *textu
     if (m->ch < 3 || m->w < 2 || m->h < 2)
         return 0;
     const size_t step = (size_t)m->w * m->h > 4000000 ? 3 : 1;
-    size_t n = 0, col = 0, tex = 0;
+    size_t n = 0, col = 0, tex = 0, distinct = 0;
+    uint8_t *seen = calloc(1 << 15, 1); /* 5 bits a channel */
     for (uint32_t y = 0; y + 1 < m->h; y += (uint32_t)step)
         for (uint32_t x = 0; x + 1 < m->w; x += (uint32_t)step) {
             const uint8_t *p = m->px + ((size_t)y * m->w + x) * m->ch, *q = p + m->ch;
@@ -47,10 +49,18 @@ static int looks_like_photo(const smp_image *m, double *colourful, double *textu
             int d = abs(p[0] - q[0]) + abs(p[1] - q[1]) + abs(p[2] - q[2]);
             tex += d > 12;
             n++;
+            if (seen) {
+                unsigned key = (unsigned)(p[0] >> 3) << 10 | (unsigned)(p[1] >> 3) << 5 | (unsigned)(p[2] >> 3);
+                distinct += !seen[key];
+                seen[key] = 1;
+            }
         }
+    free(seen);
     *colourful = (double)col / n;
     *textured = (double)tex / n;
-    return *colourful >= 0.25 && *textured >= 0.33;
+    /* Shading and texture give a photo a thousand colours or more; paint a few
+     * (plus its anti-aliased or compressed edges). */
+    return (*colourful >= 0.25 && *textured >= 0.33) || (*colourful >= 0.05 && distinct >= 1000);
 }
 
 smp_status smp_mask_check(smp_scalp *s, const smp_image *mask, double *outside)
