@@ -82,6 +82,7 @@ smp_status smp_mask_check(smp_scalp *s, const smp_image *mask, double *outside)
     if (!s || !s->analysed || !outside)
         return SMP_OK;
     const int alpha = has_alpha(mask);
+    const int closeup = s->info.head_fraction >= 0.8;
     double total = 0, off = 0;
     for (uint32_t y = 0; y < mask->h; y++) {
         uint32_t gy = (uint32_t)(((uint64_t)y * 2 + 1) * s->h / (2ull * mask->h)) / s->cell;
@@ -93,8 +94,9 @@ smp_status smp_mask_check(smp_scalp *s, const smp_image *mask, double *outside)
             size_t i = (size_t)gy * s->gw + gx;
             total += v;
             /* Off the scalp: off the head, or on it where the analysis
-             * sees no scalp at all (not enclosed by hair: a face, a neck). */
-            off += v * (!s->head[i] ? 1.0 : s->enclosed[i] < 0.25 ? 1.0 : 0.0);
+             * sees no scalp at all (not enclosed by hair: a face, a neck),
+             * unless the head fills the frame (a close-up has no fringe). */
+            off += v * (!s->head[i] ? 1.0 : closeup ? 0.0 : s->enclosed[i] < 0.25 ? 1.0 : 0.0);
         }
     }
     *outside = total > 0 ? off / total : 0;
