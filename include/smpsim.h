@@ -382,6 +382,73 @@ smp_status smp_contact_sheet(smp_image *out, const smp_image *const *cells, int 
                              const char *const *col_labels, const char *const *captions,
                              const smp_params *params);
 
+/* ----------------------------------------- masks and scale from the photo */
+
+/* A scalp analysis of one photo (suggest.c, scale.c, maskcheck.c,
+ * hairline.c): skin and hair by colour and texture on a grid of cells of
+ * about 1/480 of the long side, the head as the largest skin-and-hair
+ * region, the bald or thin scalp on it (thin as grey: the share of hair
+ * missing), and the head's breadth as a scale. No learned model. */
+typedef struct smp_scalp smp_scalp;
+
+typedef struct smp_scalp_info {
+    double head_fraction;   /* of the frame */
+    double treated_cm2;     /* the suggestion's area weighted by its grey, at the scale used */
+    double bald_cm2;        /* where it is 80 % or more */
+    double thin_cm2;        /* where it is 20-80 % */
+    double px_per_mm_used;  /* the params' scale, or the estimate below when none was set */
+    /* Scale from the head's breadth against 152 mm (adult biparietal
+     * breadth, ANSUR 1988) plus the hair at its outline. 0 when unknown. */
+    double px_per_mm;       /* the estimate */
+    double px_per_mm_low, px_per_mm_high; /* its plausible range */
+    double breadth_px;      /* the head's breadth measured across its long axis */
+    double length_ratio;    /* head length over breadth as seen (1.2-1.4 from above) */
+    int confidence;         /* 0 none, 1 low, 2 medium */
+    int head_cut;           /* the head touches the frame across its breadth */
+} smp_scalp_info;
+
+smp_scalp *smp_scalp_new(void); /* NULL if out of memory */
+void smp_scalp_free(smp_scalp *s);
+const char *smp_scalp_message(const smp_scalp *s);
+/* Analyses photo (any channels; params may be NULL: its scale, pixel
+ * limit and progress are used). SMP_ERR_ARG when no head is found. */
+smp_status smp_scalp_analyze(smp_scalp *s, const smp_image *photo, const smp_params *params);
+const smp_scalp_info *smp_scalp_get_info(const smp_scalp *s);
+/* The suggested mask at the photo's size: grey 8-bit, white = bald scalp,
+ * grey = thin (the share of hair missing), black = hair, face, background. */
+smp_status smp_scalp_mask(smp_scalp *s, smp_image *mask);
+
+/* Checks a mask against an analysed photo (s may be NULL: the photo-like
+ * check alone). Returns SMP_ERR_FORMAT when the mask looks like a photo
+ * (colourful and textured), with a hint in the message; otherwise SMP_OK
+ * and, in *outside, the share of the mask's weight off the scalp the
+ * analysis found (background, face: 0..1; -1 when s is NULL). */
+smp_status smp_mask_check(smp_scalp *s, const smp_image *mask, double *outside);
+/* A mask painted in one colour over the photo: out (grey, the painted
+ * image's size) is white where painted carries the paint (r, g, b), grey
+ * where it is partly blended over photo (may be NULL), black elsewhere. */
+smp_status smp_mask_from_paint(smp_image *out, const smp_image *painted, const smp_image *photo, uint8_t r,
+                               uint8_t g, uint8_t b);
+
+/* A hairline through points (hairline.c): a smooth curve (centripetal
+ * Catmull-Rom) through n points (3..9, photo pixels, in order along the
+ * line), extended straight to the frame. The treated side is the one with
+ * more hair on the head (the scalp, not the forehead). mask (grey, the
+ * photo's size, e.g. from smp_scalp_mask or a decoded mask made grey) is
+ * cut to that side, and the scalp there is added up to the hair: full
+ * where bald, grey where thin. The edge zone comes later from the look
+ * (smp_params_set_edge). */
+smp_status smp_hairline_apply(smp_scalp *s, smp_image *mask, const double *xy, int n);
+/* Template shapes placed by two temple points (t0, t1, photo pixels):
+ * fills out (9 points, x y pairs) for smp_hairline_apply. The names:
+ * "straight" (flat front, rounded corners), "rounded" (an even arc),
+ * "mature" (the temples set back, a flatter centre) and "widows-peak"
+ * (a point at the centre). The forehead side is where s finds less hair
+ * (s may be NULL: then below the temple line in the image, as in a
+ * front view). SMP_ERR_ARG for an unknown name. */
+smp_status smp_hairline_template(smp_scalp *s, const char *name, const double t0[2], const double t1[2],
+                                 double out[18]);
+
 #if defined(__GNUC__) && __GNUC__ >= 4
 #pragma GCC visibility pop
 #endif

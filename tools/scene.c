@@ -249,3 +249,57 @@ int scalp_scene_make(const scalp_scene *sc, smp_image *photo, smp_image *mask)
     free(buf);
     return 0;
 }
+
+int head_scene_make(int width, int height, double px_per_mm, double bald_mm, uint64_t seed, smp_image *photo,
+                    smp_image *mask)
+{
+    const int w = width, h = height;
+    const double ppm = px_per_mm;
+    if (smp_image_alloc(photo, (uint32_t)w, (uint32_t)h, 3) != SMP_OK ||
+        smp_image_alloc(mask, (uint32_t)w, (uint32_t)h, 1) != SMP_OK)
+        return 1;
+    float *buf = malloc((size_t)w * h * 3 * sizeof *buf);
+    if (!buf)
+        return 1;
+    const double cx = w * 0.5, cy = h * 0.5, ax = 76 * ppm, ay = 97.5 * ppm; /* head semi-axes */
+    const double bx = 0.5 * bald_mm * ppm, by = 0.6 * bald_mm * ppm, bcy = cy - 0.1 * ay; /* bald crown */
+    const float skin[3] = {lin(222), lin(176), lin(148)}, wall[3] = {lin(150), lin(165), lin(190)};
+    geometry bald = {w, h, ppm, cx, bcy, bx, by, 8.0};
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float *p = buf + ((size_t)y * w + x) * 3;
+            double dx = (x + 0.5 - cx) / ax, dy = (y + 0.5 - cy) / ay, q = dx * dx + dy * dy;
+            if (q > 1) {
+                double n = 0.9 + 0.1 * noise(seed + 7, x, y, 3 * ppm);
+                for (int k = 0; k < 3; k++)
+                    p[k] = (float)(wall[k] * n);
+                continue;
+            }
+            double dome = 1.0 - 0.3 * q, mottle = 0.93 + 0.07 * noise(seed, x, y, 4 * ppm);
+            for (int k = 0; k < 3; k++)
+                p[k] = (float)(skin[k] * dome * mottle);
+        }
+    /* Hair: strokes 0.1 mm wide, 3-6 mm long, about 60 per cm² (the visible
+     * strands of short hair), thinned by the bald crown's rim. */
+    const float hair[3] = {lin(40), lin(32), lin(28)};
+    long tries = lrint(60.0 * (w / ppm) * (h / ppm) / 100.0);
+    for (long i = 0; i < tries; i++) {
+        double x = u01(seed, 41, (uint64_t)i) * w, y = u01(seed, 42, (uint64_t)i) * h;
+        double dx = (x - cx) / ax, dy = (y - cy) / ay;
+        if (dx * dx + dy * dy > 0.97)
+            continue;
+        if (u01(seed, 43, (uint64_t)i) >= hair_fraction(&bald, x, y))
+            continue;
+        double len = (3 + 3 * u01(seed, 44, (uint64_t)i)) * ppm, ang = atan2(y - cy, x - cx) + 0.3;
+        draw_hair(buf, w, h, x, y, x + len * cos(ang), y + len * sin(ang), 0.05 * ppm + 0.4, hair, 0.9);
+    }
+    uint8_t *px = smp_image_data(photo), *mk = smp_image_data(mask);
+    for (size_t i = 0; i < (size_t)w * h; i++) {
+        for (int k = 0; k < 3; k++)
+            px[i * 3 + k] = enc(buf[i * 3 + k]);
+        double x = (double)(i % (size_t)w) + 0.5, y = (double)(i / (size_t)w) + 0.5;
+        mk[i] = (uint8_t)lrint(255 * (1 - hair_fraction(&bald, x, y)));
+    }
+    free(buf);
+    return 0;
+}

@@ -23,4 +23,13 @@ typedef struct scalp_scene {
 /* Fills photo (RGB) and mask (grey) at the scene's size. 0 on success. */
 int scalp_scene_make(const scalp_scene *sc, smp_image *photo, smp_image *mask);
 
+/* A head seen from above against a plain background, for the scalp
+ * analysis (suggest.c): an ellipse of 152 x 195 mm (an adult's breadth and
+ * length) at the given scale, skin with short dark hair drawn as strokes,
+ * and a bald crown (an ellipse of bald_mm x 1.2 bald_mm) with a thinning
+ * rim of 8 mm; mask: white = bald, grey = the rim's missing hair. Fills
+ * photo (RGB) and mask (grey). 0 on success. */
+int head_scene_make(int width, int height, double px_per_mm, double bald_mm, uint64_t seed, smp_image *photo,
+                    smp_image *mask);
+
 #endif

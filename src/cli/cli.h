@@ -136,5 +136,6 @@ int cmd_points(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_mask(int argc, char **argv);
 
 #endif

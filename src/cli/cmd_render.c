@@ -1,5 +1,5 @@
 /* smpsim render / smpsim preview: one photo and its mask to an image. */
-#include "cli.h"
+#include "masks.h"
 
 #include <getopt.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@ static void usage(FILE *f, const char *cmd)
 {
     const int preview = !strcmp(cmd, "preview");
     fprintf(f,
-            "Usage: smpsim %s [options] PHOTO MASK -o OUTPUT\n"
+            "Usage: smpsim %s [options] PHOTO MASK|auto -o OUTPUT\n"
             "\n"
             "%s\n"
             "PHOTO and MASK are PNG or JPEG (read by content). MASK: white = treat,\n"
@@ -55,6 +55,7 @@ static void usage(FILE *f, const char *cmd)
             "  -f, --force           replace an existing output\n"
             "  -v, --verbose         report scale, dots and timings on stderr\n"
             "  -h, --help            this help\n"
+            CLI_MASK_HELP
             "%s",
             cmd,
             preview ? "Writes before and after together in a layout, labelled, with a caption\n"
@@ -70,6 +71,7 @@ static const struct option LONG_OPTS[] = {
     CLI_PARAM_OPTIONS,
     CLI_LOOK_OPTIONS,
     CLI_PREVIEW_OPTIONS,
+    CLI_MASK_OPTIONS,
     {"reference", required_argument, NULL, OPT_REFERENCE},
     {"scar-mask", required_argument, NULL, OPT_SCARS},
     {"metrics", required_argument, NULL, OPT_METRICS},
@@ -95,6 +97,7 @@ typedef struct opts {
     const char *out, *reference, *scars, *metrics, *map, *dots;
     double range_lo, range_hi;
     int verbose, force;
+    cli_mask_opts mask;
 } opts;
 
 /* Parses options into p and o; returns 0 to continue, or an exit code. */
@@ -117,6 +120,9 @@ static int parse(int argc, char **argv, const char *cmd, smp_params *p, opts *o)
         case OPT_MAP: o->map = optarg; break;
         case OPT_RANGE: ok = cli_parse_range("--density-range", optarg, &o->range_lo, &o->range_hi); break;
         default:
+            if ((ok = cli_mask_option(c, optarg, &o->mask)) >= 0)
+                break;
+            ok = 1;
             if (c >= CLI_OPT_LAYOUT && c <= CLI_OPT_LOUPE_ZOOM && strcmp(cmd, "preview") != 0) {
                 cli_error(NULL, "--%s is a preview option", option_name(c));
                 ok = 0;
@@ -223,7 +229,9 @@ int cmd_render(int argc, char **argv, int preview)
         rc = EXIT_USAGE;
         goto done;
     }
-    if ((rc = cli_load_image(photo, photo_path, p)) || (rc = cli_load_image(mask, mask_path, p)))
+    o.mask.verbose = o.verbose;
+    if ((rc = cli_load_image(photo, photo_path, p)) ||
+        (rc = cli_prepare_mask(mask, mask_path, photo, photo_path, p, &o.mask)))
         goto done;
     if (o.reference && (!(reference = smp_image_new()) || (rc = cli_load_image(reference, o.reference, p))))
         goto done;

@@ -18,6 +18,7 @@ static void usage(FILE *f)
           "  batch   DIR -o OUTDIR         every photo of a folder, in parallel, with a report\n"
           "  sweep   PHOTO MASK -o SHEET   parameter combinations in parallel: sheet and CSV\n"
           "  analyze POINTS                density, spacing, rho and spectrum of a point set\n"
+          "  mask    PHOTO -o MASK.png     suggest the mask (bald or thin scalp) from the photo\n"
           "  version                       version, licence and the libraries linked\n"
           "\n"
           "'smpsim COMMAND --help' describes each command's options. Any single input\n"
@@ -51,6 +52,8 @@ int main(int argc, char **argv)
         return cmd_sweep(argc - 1, argv + 1);
     if (!strcmp(cmd, "batch"))
         return cmd_batch(argc - 1, argv + 1);
+    if (!strcmp(cmd, "mask"))
+        return cmd_mask(argc - 1, argv + 1);
     if (!strcmp(cmd, "points"))
         return cmd_points(argc - 1, argv + 1);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

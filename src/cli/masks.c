@@ -1,0 +1,299 @@
+/* Masks and scale from the photo (see masks.h). */
+#include "masks.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define OFF_SCALP_WARN 0.3 /* warn when this share of a mask is off the scalp */
+
+/* Points "x1,y1 x2,y2 ..." (spaces or ';' between points). Returns the
+ * count, or -1 when malformed or more than max. */
+static int parse_points(const char *s, double *xy, int max)
+{
+    int n = 0;
+    const char *p = s;
+    for (;;) {
+        while (*p == ' ' || *p == ';' || *p == '\t')
+            p++;
+        if (!*p)
+            return n;
+        if (n == max)
+            return -1;
+        char *end;
+        double x = strtod(p, &end);
+        if (end == p || *end != ',')
+            return -1;
+        p = end + 1;
+        double y = strtod(p, &end);
+        if (end == p || !isfinite(x) || !isfinite(y))
+            return -1;
+        xy[2 * n] = x;
+        xy[2 * n + 1] = y;
+        n++;
+        p = end;
+        if (*p && *p != ' ' && *p != ';' && *p != '\t')
+            return -1;
+    }
+}
+
+/* The numbers of a JSON array of [x, y] pairs, in order. */
+static int read_points_file(const char *path, double *xy, int max)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -2;
+    char buf[4096];
+    size_t len = fread(buf, 1, sizeof buf - 1, f);
+    int big = !feof(f);
+    fclose(f);
+    if (big)
+        return -1;
+    buf[len] = 0;
+    int k = 0;
+    for (const char *p = buf; *p;) {
+        if (*p == '-' || *p == '+' || *p == '.' || isdigit((unsigned char)*p)) {
+            char *end;
+            double v = strtod(p, &end);
+            if (end == p || !isfinite(v) || k == 2 * max)
+                return -1;
+            xy[k++] = v;
+            p = end;
+        } else if (strchr("[], \t\r\n", *p)) {
+            p++;
+        } else {
+            return -1;
+        }
+    }
+    return k % 2 ? -1 : k / 2;
+}
+
+int cli_mask_option(int c, const char *value, cli_mask_opts *o)
+{
+    uint8_t rgb[3];
+    double xy[4], mm;
+    switch (c) {
+    case CLI_OPT_PPM:
+        if (strcmp(value, "auto") != 0)
+            return -1;
+        o->ppm_auto = 1;
+        return 1;
+    case CLI_OPT_MASK_PAINT:
+        if (!cli_parse_colour("--mask-paint", value, rgb))
+            return 0;
+        o->paint = value;
+        return 1;
+    case CLI_OPT_MEASURE: {
+        const char *eq = strrchr(value, '=');
+        char pts[256];
+        if (!eq || (size_t)(eq - value) >= sizeof pts)
+            goto bad_measure;
+        memcpy(pts, value, (size_t)(eq - value));
+        pts[eq - value] = 0;
+        char *end;
+        mm = strtod(eq + 1, &end);
+        if (*end || !(mm > 0 && mm < 10000) || parse_points(pts, xy, 2) != 2 ||
+            hypot(xy[2] - xy[0], xy[3] - xy[1]) < 2)
+            goto bad_measure;
+        o->measure = value;
+        return 1;
+    bad_measure:
+        cli_error(NULL, "--measure: '%s' is not \"x1,y1 x2,y2=MM\" (two points in photo pixels at least 2 px "
+                        "apart, and their distance in mm)", value);
+        return 0;
+    }
+    case CLI_OPT_HAIRLINE: {
+        double pts[18];
+        int n = parse_points(value, pts, 9);
+        if (n < 2) {
+            cli_error(NULL, "--hairline: '%s' is not 3 to 9 points \"x1,y1 x2,y2 ...\" in photo pixels (or 2 "
+                            "temple points with --hairline-template)", value);
+            return 0;
+        }
+        o->hairline = value;
+        return 1;
+    }
+    case CLI_OPT_HAIRLINE_FILE: o->hairline_file = value; return 1;
+    case CLI_OPT_TEMPLATE: o->template_name = value; return 1;
+    default: return -1;
+    }
+}
+
+static double measured_scale(const char *value)
+{
+    const char *eq = strrchr(value, '=');
+    char pts[256];
+    double xy[4];
+    memcpy(pts, value, (size_t)(eq - value));
+    pts[eq - value] = 0;
+    parse_points(pts, xy, 2);
+    return hypot(xy[2] - xy[0], xy[3] - xy[1]) / strtod(eq + 1, NULL);
+}
+
+static const char *const CONFIDENCE[] = {"none", "low", "medium"};
+
+int cli_prepare_mask(smp_image *mask, const char *mask_path, const smp_image *photo, const char *photo_path,
+                     smp_params *p, const cli_mask_opts *o)
+{
+    const int suggest = !strcmp(mask_path, "auto");
+    int rc = 0;
+    smp_scalp *s = smp_scalp_new();
+    smp_image *painted = NULL;
+    if (!s) {
+        cli_error(NULL, "out of memory");
+        return EXIT_INPUT;
+    }
+    if (o->measure && o->ppm_auto) {
+        cli_error(NULL, "--measure and --px-per-mm auto both set the scale: give one");
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    if (o->measure) {
+        double ppm = measured_scale(o->measure);
+        if (smp_params_set_px_per_mm(p, ppm) != SMP_OK) {
+            cli_error(NULL, "--measure: %s", smp_params_message(p));
+            rc = EXIT_USAGE;
+            goto done;
+        }
+        if (o->verbose)
+            cli_error(photo_path, "scale %.2f px/mm, measured", ppm);
+    }
+    if (o->ppm_auto)
+        smp_params_set_px_per_mm(p, 0); /* the analysis reports its areas at its own estimate */
+    smp_status st = smp_scalp_analyze(s, photo, p);
+    const smp_scalp_info *in = st == SMP_OK ? smp_scalp_get_info(s) : NULL;
+    if (st == SMP_ERR_NOMEM || st == SMP_ERR_CANCELLED) {
+        if (st == SMP_ERR_NOMEM)
+            cli_error(photo_path, "%s", smp_scalp_message(s));
+        rc = EXIT_INPUT;
+        goto done;
+    }
+    if (o->ppm_auto) {
+        if (!in || !(in->px_per_mm > 0) || smp_params_set_px_per_mm(p, in->px_per_mm) != SMP_OK) {
+            cli_error(photo_path, "--px-per-mm auto: cannot estimate the scale (%s); measure it (--measure) or "
+                                  "give --px-per-mm",
+                      in ? "no head breadth" : smp_scalp_message(s));
+            rc = EXIT_INPUT;
+            goto done;
+        }
+        cli_error(photo_path, "scale %.1f px/mm estimated from the head's breadth (%.0f px as %.0f mm), likely "
+                              "%.1f-%.1f, %s confidence%s",
+                  in->px_per_mm, in->breadth_px, in->breadth_px / in->px_per_mm, in->px_per_mm_low,
+                  in->px_per_mm_high, CONFIDENCE[in->confidence],
+                  in->head_cut ? ": the frame cuts the head" : in->confidence < 2 ? ": unusual head proportions" : "");
+    }
+    if (suggest) {
+        if (!in) {
+            cli_error(photo_path, "cannot suggest a mask: %s; paint one (white = treat)", smp_scalp_message(s));
+            rc = EXIT_INPUT;
+            goto done;
+        }
+        if (smp_scalp_mask(s, mask) != SMP_OK) {
+            cli_error(photo_path, "%s", smp_scalp_message(s));
+            rc = EXIT_INPUT;
+            goto done;
+        }
+        if (o->verbose)
+            cli_error(photo_path, "suggested mask: %.0f cm² bald and %.0f cm² thin (%.0f cm² weighted by its grey) at %.1f px/mm; the head "
+                                  "fills %.0f %% of the frame",
+                      in->bald_cm2, in->thin_cm2, in->treated_cm2, in->px_per_mm_used, 100 * in->head_fraction);
+    } else {
+        if ((rc = cli_load_image(mask, mask_path, p)))
+            goto done;
+        if (o->paint) {
+            uint8_t rgb[3];
+            cli_parse_colour("--mask-paint", o->paint, rgb);
+            if (!(painted = smp_image_new()) || smp_mask_from_paint(painted, mask, photo, rgb[0], rgb[1], rgb[2]) != SMP_OK) {
+                cli_error(mask_path, "%s", painted ? smp_image_message(painted) : "out of memory");
+                rc = EXIT_INPUT;
+                goto done;
+            }
+            /* The painted pixels become the mask (a grey copy replaces it). */
+            smp_image_crop(mask, painted, 0, 0, smp_image_width(painted), smp_image_height(painted));
+        }
+        double outside = -1;
+        st = smp_mask_check(in ? s : NULL, mask, &outside);
+        if (st == SMP_ERR_FORMAT) {
+            cli_error(mask_path, "%s", in ? smp_scalp_message(s)
+                                          : "looks like a photo, not a mask: paint the area white on black, or "
+                                            "give its paint colour with --mask-paint");
+            rc = EXIT_INPUT;
+            goto done;
+        }
+        if (outside >= OFF_SCALP_WARN)
+            cli_error(mask_path, "warning: %.0f %% of the mask is off the scalp (background, face or clothes)%s",
+                      100 * outside, outside >= 0.5 ? "; is it inverted? white = treat" : "");
+    }
+    if (o->hairline || o->hairline_file) {
+        double xy[18];
+        int n = o->hairline ? parse_points(o->hairline, xy, 9) : read_points_file(o->hairline_file, xy, 9);
+        if (n == -2) {
+            cli_error(o->hairline_file, "cannot open");
+            rc = EXIT_INPUT;
+            goto done;
+        }
+        if (o->template_name) {
+            if (n != 2) {
+                cli_error(NULL, "--hairline-template takes the 2 temple points in --hairline, not %d", n);
+                rc = EXIT_USAGE;
+                goto done;
+            }
+            double t0[2] = {xy[0], xy[1]}, t1[2] = {xy[2], xy[3]};
+            if (smp_hairline_template(in ? s : NULL, o->template_name, t0, t1, xy) != SMP_OK) {
+                cli_error(NULL, "--hairline-template: %s", in ? smp_scalp_message(s) : "unknown template or points");
+                rc = EXIT_USAGE;
+                goto done;
+            }
+            n = 9;
+        }
+        if (n < 3 || n > 9) {
+            cli_error(o->hairline_file ? o->hairline_file : NULL, "a hairline takes 3 to 9 points, not %d", n);
+            rc = o->hairline_file ? EXIT_INPUT : EXIT_USAGE;
+            goto done;
+        }
+        if (!in) {
+            cli_error(photo_path, "cannot place a hairline: %s", smp_scalp_message(s));
+            rc = EXIT_INPUT;
+            goto done;
+        }
+        /* The hairline works on a grey mask at the photo's size. */
+        if (smp_image_channels(mask) != 1 || smp_image_width(mask) != smp_image_width(photo) ||
+            smp_image_height(mask) != smp_image_height(photo)) {
+            smp_image *grey = smp_image_new();
+            if (!grey || smp_scalp_mask(s, grey) != SMP_OK) {
+                smp_image_free(grey);
+                cli_error(NULL, "out of memory");
+                rc = EXIT_INPUT;
+                goto done;
+            }
+            /* Any given mask becomes grey at the photo's size, read as the library reads masks. */
+            uint8_t *g = smp_image_data(grey);
+            const uint8_t *m = smp_image_cdata(mask);
+            const uint32_t mw = smp_image_width(mask), mh = smp_image_height(mask), pw = smp_image_width(photo),
+                           ph = smp_image_height(photo);
+            const int ch = smp_image_channels(mask);
+            for (uint32_t y = 0; y < ph; y++)
+                for (uint32_t x = 0; x < pw; x++) {
+                    const uint8_t *q = m + ((size_t)(y * (uint64_t)mh / ph) * mw + (size_t)(x * (uint64_t)mw / pw)) * ch;
+                    g[(size_t)y * pw + x] = ch == 2 || ch == 4 ? q[ch - 1]
+                                            : ch == 1       ? q[0]
+                                                            : (uint8_t)((2126u * q[0] + 7152u * q[1] + 722u * q[2] + 5000u) / 10000u);
+                }
+            smp_image_crop(mask, grey, 0, 0, pw, ph);
+            smp_image_free(grey);
+        }
+        if (smp_hairline_apply(s, mask, xy, n) != SMP_OK) {
+            cli_error(NULL, "--hairline: %s", smp_scalp_message(s));
+            rc = EXIT_USAGE;
+            goto done;
+        }
+    } else if (o->template_name) {
+        cli_error(NULL, "--hairline-template needs the 2 temple points: --hairline \"x1,y1 x2,y2\"");
+        rc = EXIT_USAGE;
+    }
+done:
+    smp_image_free(painted);
+    smp_scalp_free(s);
+    return rc;
+}

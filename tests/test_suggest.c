@@ -1,0 +1,147 @@
+/* The scalp analysis on synthetic heads with known truth (tools/scene.c):
+ * the suggested mask against the drawn bald crown, the scale against the
+ * drawn head, the mask checks (a photo as a mask, a painted mask, an
+ * inverted mask) and a hairline's treated side. */
+#include "testutil.h"
+
+#include <math.h>
+
+#include "scene.h"
+
+static double iou(const smp_image *a, const smp_image *b)
+{
+    const uint8_t *p = smp_image_cdata(a), *q = smp_image_cdata(b);
+    double in = 0, un = 0;
+    for (size_t i = 0; i < (size_t)smp_image_width(a) * smp_image_height(a); i++) {
+        in += fmin(p[i], q[i]);
+        un += fmax(p[i], q[i]);
+    }
+    return un > 0 ? in / un : 0;
+}
+
+static void check_suggestion(void **state)
+{
+    (void)state;
+    smp_image *photo = smp_image_new(), *truth = smp_image_new(), *mask = smp_image_new();
+    smp_scalp *s = smp_scalp_new();
+    assert_int_equal(head_scene_make(900, 1100, 5, 90, 1, photo, truth), 0);
+    assert_int_equal(smp_scalp_analyze(s, photo, NULL), SMP_OK);
+    assert_int_equal(smp_scalp_mask(s, mask), SMP_OK);
+    double v = iou(mask, truth);
+    print_message("suggested vs drawn crown: IoU %.3f\n", v);
+    assert_true(v >= 0.8);
+    const smp_scalp_info *in = smp_scalp_get_info(s);
+    print_message("scale %.2f px/mm (drawn 5), %.2f-%.2f, confidence %d\n", in->px_per_mm, in->px_per_mm_low,
+                  in->px_per_mm_high, in->confidence);
+    assert_true(fabs(in->px_per_mm / 5 - 1) < 0.1);
+    assert_true(in->px_per_mm_low <= 5 && in->px_per_mm_high >= 5);
+    assert_int_equal(in->confidence, 2);
+    /* The crown is pi/4 * 9 * 10.8 = 76 cm² plus the rim, areas at the estimated scale. */
+    print_message("bald %.0f cm², thin %.0f cm²\n", in->bald_cm2, in->thin_cm2);
+    assert_true(in->bald_cm2 > 50 && in->bald_cm2 < 130);
+    /* The hand-drawn truth passes the checks; inverted it is off the scalp. */
+    double off;
+    assert_int_equal(smp_mask_check(s, truth, &off), SMP_OK);
+    assert_true(off < 0.1);
+    uint8_t *t = smp_image_data(truth);
+    for (size_t i = 0; i < 900u * 1100; i++)
+        t[i] = (uint8_t)(255 - t[i]);
+    assert_int_equal(smp_mask_check(s, truth, &off), SMP_OK);
+    print_message("inverted mask: %.0f %% off the scalp\n", 100 * off);
+    assert_true(off > 0.45); /* the background; the hair ring is on the scalp */
+    /* The photo itself as a mask, with a camera's noise (a few levels), is
+     * refused with a hint. */
+    uint8_t *ph = smp_image_data(photo);
+    for (size_t i = 0; i < 900u * 1100 * 3; i++) {
+        int v = ph[i] + (int)((i * 2654435761u >> 13) % 13) - 6;
+        ph[i] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+    }
+    assert_int_equal(smp_mask_check(s, photo, &off), SMP_ERR_FORMAT);
+    assert_non_null(strstr(smp_scalp_message(s), "--mask-paint"));
+    smp_scalp_free(s);
+    smp_image_free(mask);
+    smp_image_free(truth);
+    smp_image_free(photo);
+}
+
+static void check_paint(void **state)
+{
+    (void)state;
+    smp_image *photo = smp_image_new(), *truth = smp_image_new(), *painted = smp_image_new(), *m = smp_image_new();
+    assert_int_equal(head_scene_make(400, 500, 2.2, 90, 2, photo, truth), 0);
+    assert_int_equal(smp_image_alloc(painted, 400, 500, 3), SMP_OK);
+    /* Red at 60 % opacity over the photo where the truth is white. */
+    const uint8_t *p = smp_image_cdata(photo), *t = smp_image_cdata(truth);
+    uint8_t *d = smp_image_data(painted);
+    for (size_t i = 0; i < 400u * 500; i++)
+        for (int k = 0; k < 3; k++) {
+            double a = t[i] == 255 ? 0.6 : 0;
+            d[3 * i + k] = (uint8_t)lrint((1 - a) * p[3 * i + k] + a * (k == 0 ? 255 : 0));
+        }
+    assert_int_equal(smp_mask_check(NULL, painted, NULL), SMP_ERR_FORMAT);
+    assert_int_equal(smp_mask_from_paint(m, painted, photo, 255, 0, 0), SMP_OK);
+    size_t agree = 0;
+    for (size_t i = 0; i < 400u * 500; i++)
+        agree += (smp_image_cdata(m)[i] >= 128) == (t[i] == 255);
+    print_message("painted mask read back: %.2f %% of pixels agree\n", 100.0 * agree / (400 * 500));
+    assert_true(agree > 0.99 * 400 * 500);
+    smp_image_free(m);
+    smp_image_free(painted);
+    smp_image_free(truth);
+    smp_image_free(photo);
+}
+
+static void check_hairline(void **state)
+{
+    (void)state;
+    smp_image *photo = smp_image_new(), *truth = smp_image_new(), *mask = smp_image_new();
+    smp_scalp *s = smp_scalp_new();
+    assert_int_equal(head_scene_make(450, 550, 2.5, 90, 3, photo, truth), 0);
+    assert_int_equal(smp_scalp_analyze(s, photo, NULL), SMP_OK);
+    assert_int_equal(smp_scalp_mask(s, mask), SMP_OK);
+    /* A line across the crown's middle: one side stays, the other is cut. */
+    const double xy[6] = {50, 250, 225, 240, 400, 250};
+    assert_int_equal(smp_hairline_apply(s, mask, xy, 3), SMP_OK);
+    const uint8_t *m = smp_image_cdata(mask);
+    double above = 0, below = 0;
+    for (uint32_t y = 0; y < 550; y++)
+        for (uint32_t x = 0; x < 450; x++)
+            *(y < 230 ? &above : y > 260 ? &below : &above) += y >= 230 && y <= 260 ? 0 : m[y * 450 + x];
+    print_message("hairline: %.0f above, %.0f below\n", above / 255, below / 255);
+    assert_true((above == 0) != (below == 0));
+    assert_int_equal(smp_hairline_apply(s, mask, xy, 2), SMP_ERR_ARG);
+    double t9[18];
+    const double a[2] = {60, 300}, b[2] = {390, 300};
+    for (const char *const *n = (const char *const[]){"straight", "rounded", "mature", "widows-peak", NULL}; *n; n++)
+        assert_int_equal(smp_hairline_template(s, *n, a, b, t9), SMP_OK);
+    assert_int_equal(smp_hairline_template(s, "mohawk", a, b, t9), SMP_ERR_ARG);
+    smp_scalp_free(s);
+    smp_image_free(mask);
+    smp_image_free(truth);
+    smp_image_free(photo);
+}
+
+static void check_no_head(void **state)
+{
+    (void)state;
+    smp_image *img = smp_image_new();
+    smp_scalp *s = smp_scalp_new();
+    assert_int_equal(smp_image_alloc(img, 200, 150, 3), SMP_OK);
+    memset(smp_image_data(img), 90, 200 * 150 * 3); /* grey: no skin */
+    assert_int_equal(smp_scalp_analyze(s, img, NULL), SMP_ERR_ARG);
+    assert_null(smp_scalp_get_info(s));
+    smp_scalp_free(NULL);
+    smp_scalp_free(s);
+    smp_image_free(img);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(check_suggestion),
+        cmocka_unit_test(check_paint),
+        cmocka_unit_test(check_hairline),
+        cmocka_unit_test(check_no_head),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
