@@ -7,7 +7,12 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include <jpeglib.h>
+#include <fontconfig/fontconfig.h>
+#include <fribidi.h>
+#include <harfbuzz/hb.h>
+#include <libheif/heif.h>
 #include <png.h>
+#include <webp/decode.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -33,7 +38,12 @@ size_t smp_libraries(char *buf, size_t size)
 #else
         "no OpenMP";
 #endif
-    int n = snprintf(buf, buf ? size : 0, "libpng %s, %s, %s, FreeType %d.%d.%d, %s", png_get_libpng_ver(NULL), jpeg,
-                     fftw_version, FREETYPE_MAJOR, FREETYPE_MINOR, FREETYPE_PATCH, omp);
+    const int webp = WebPGetDecoderVersion();
+    int n = snprintf(buf, buf ? size : 0,
+                     "libpng %s, %s, %s, FreeType %d.%d.%d, libheif %s, libwebp %d.%d.%d, HarfBuzz %s, "
+                     "fontconfig %d, GNU FriBidi %s, %s",
+                     png_get_libpng_ver(NULL), jpeg, fftw_version, FREETYPE_MAJOR, FREETYPE_MINOR, FREETYPE_PATCH,
+                     heif_get_version(), webp >> 16, (webp >> 8) & 0xff, webp & 0xff, hb_version_string(),
+                     FcGetVersion(), FRIBIDI_VERSION, omp);
     return n < 0 ? 0 : (size_t)n;
 }

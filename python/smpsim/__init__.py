@@ -29,7 +29,7 @@ __all__ = ["SmpError", "Result", "simulate", "points", "sweep", "analyze", "read
 
 #: One dot, as the library's struct smp_dot (positions from the photo's top-left corner, mm).
 DOT_DTYPE = np.dtype([("x_mm", "f8"), ("y_mm", "f8"), ("diameter_mm", "f8"), ("opacity", "f4"),
-                      ("layer", "u1"), ("aspect", "f4"), ("angle", "f4")], align=True)
+                      ("layer", "u1"), ("aspect", "f4"), ("angle", "f4"), ("blur_mm", "f4")], align=True)
 assert DOT_DTYPE.itemsize == ctypes.sizeof(_lib.Dot), "DOT_DTYPE does not match struct smp_dot"
 
 

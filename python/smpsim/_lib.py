@@ -50,7 +50,7 @@ P = c_void_p  # every handle is opaque
 class Dot(ctypes.Structure):
     """struct smp_dot (include/smpsim.h); tests/python check the two agree."""
     _fields_ = [("x_mm", c_double), ("y_mm", c_double), ("diameter_mm", c_double), ("opacity", c_float),
-                ("layer", c_uint8), ("aspect", c_float), ("angle", c_float)]
+                ("layer", c_uint8), ("aspect", c_float), ("angle", c_float), ("blur_mm", c_float)]
 
 
 PROGRESS = ctypes.CFUNCTYPE(c_int, c_void_p, c_double)

@@ -23,7 +23,7 @@ static void usage(FILE *f)
           "      --layers LIST      sessions as cumulative %, e.g. 30,70,100 = 100\n"
           "      --dot MM           mean dot diameter written to the file [mm] = 0.28\n"
           "      --regularity R     min distance over the hexagonal spacing [0.3..0.77] = 0.6,\n"
-          "                         with 15 %% of dots in close pairs; 0.77: maximal, no pairs\n"
+          "                         with 15 % of dots in close pairs; 0.77: maximal, no pairs\n"
           "      --opacity F        mean dot opacity written to the file [0..1] = 0.85\n"
           "      --seed N           random seed = 1\n"
           "  -o, --output FILE      .csv or .svg (required)\n"
