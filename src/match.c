@@ -100,7 +100,7 @@ static double cost_of(const smp_match_in *in, const smp_match *m, const trial *t
     /* The tone at viewing distance is what the client sees first: beyond
      * CIEDE2000 1 it costs five times as much. */
     double c = t->de + 4 * (t->de > 1 ? t->de - 1 : 0) +
-               (t->lab[0] < ref[0] - 0.5 ? DARKER_PENALTY + (ref[0] - t->lab[0]) : 0);
+               (t->lab[0] < ref[0] - 0.2 ? DARKER_PENALTY + (ref[0] - t->lab[0]) : 0);
     c += 0.5 * fabs(log(t->density / target_density));
     c += 0.5 * fabs(t->dot - DOT_DEFAULT) / 0.1;
     if (t->dilution >= 0)

