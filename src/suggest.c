@@ -94,6 +94,7 @@ static void cells(smp_scalp *s, const smp_image *photo, int threads)
     float lut[256];
     for (int i = 0; i < 256; i++)
         lut[i] = smp__srgb_to_linear((uint8_t)i);
+    (void)threads; /* unused without OpenMP */
     SMP_OMP(omp parallel for schedule(dynamic, 4) num_threads(threads))
     for (uint32_t gy = 0; gy < gh; gy++) {
         double acc[4 * 512 + 4]; /* r, g, b, lum² per cell of the row (gw <= 512) */
