@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # smpsim build. `make demo` and `make test` check (and, as root, install)
 # their own prerequisites through tools/deps.sh.
 .DELETE_ON_ERROR:

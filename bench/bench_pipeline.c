@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* bench_pipeline: throughput of each stage of `smpsim render` on one photo,
  * against baselines measured in the same run: the JPEG decode + encode
  * round trip (what any tool that touches the photo pays) and one memcpy of

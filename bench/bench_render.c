@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* bench_render: the dot renderer on a 24 MP image (6000 x 4000 at 15 px/mm,
  * 100 dots/cm² over the whole frame) against one memcpy of the image.
  * Usage: bench_render THREADS...

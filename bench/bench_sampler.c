@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* bench_sampler: smpsim's sampler on a square holding about N dots at
  * 100 dots/cm², uniform or variable (a smooth field times a step).
  * Usage: bench_sampler N uniform|variable THREADS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* bridson: the textbook serial Bridson sampler (bridson.h), uniform, as the
  * baseline. Usage: bridson SIDE_MM R_MM SEED
  * Prints one row: dots, seconds, M dots/s, peak RSS, bytes/dot, rho. */

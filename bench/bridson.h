@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The textbook serial Bridson sampler: k = 30 candidates in the annulus
  * [r, 2r] around a random active point, background grid of side r / sqrt 2.
  * Shared by the benchmark baseline (bench/bridson.c) and the analyze

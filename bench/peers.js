@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Peers, measured with the same domain and spacing as smpsim's sampler.
 // Usage: node peers.js LIB N uniform|variable R_MM
 //   LIB: poisson-disk-sampling | fast-2d-poisson-disk-sampling

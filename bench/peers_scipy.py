@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """scipy.stats.qmc.PoissonDisk with smpsim's domain and spacing (uniform).
 Usage: python3 peers_scipy.py N R_MM
 Prints one row: dots, seconds, M dots/s, peak RSS MB, bytes/dot, rho.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Shared by the C benchmarks: timing, peak RSS, and the minimum pair
  * distance of a point set (grid buckets) for Lagae & Dutre's rho. */
 #ifndef SMP_BENCH_POINTSTATS_H

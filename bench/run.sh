@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # make bench: every benchmark in one run, printed as markdown tables.
 #  1. Sampler: smpsim at 100 k, 1 M and 10 M dots, uniform and variable, 1 thread
 #     and all threads, against the textbook serial Bridson in bench/bridson.c

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # A Slurm array job: each task renders one shard of a photo folder; together
 # the tasks cover it exactly once, with no coordination between them.
 #   SHARDS=4 sbatch --array=0-3 --cpus-per-task=2 examples/slurm-smpsim.sh /data/photos /data/out

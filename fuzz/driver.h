@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Fuzz targets build two ways. With libFuzzer (-DSMP_LIBFUZZER, clang
  * -fsanitize=fuzzer) the engine drives fuzz_one(). As a plain program, main()
  * replays files and folders given on the command line, so `make test` runs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The command line's option values: NUL-separated (option, value) pairs
  * applied to params as `smpsim render` would, then validated settings used. */
 #include "cli.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The image loader: PNG, JPEG, WebP and HEIF through their codecs, with
  * EXIF orientation and ICC profiles, under a 4 megapixel cap. */
 #include "smpsim.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The batch manifest reader (strict CSV), from memory. */
 #include "batch.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The batch report writer with hostile names: the input's bytes become
  * photo, mask, error and output names of a few rows; the CSV must read back
  * as rows of 12 fields and the JSON must be valid UTF-8. */

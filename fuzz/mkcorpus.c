@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* mkcorpus: writes the fuzz targets' seed corpora (fuzz/corpus/<target>/),
  * small files made with the test helpers plus hand-made edge cases.
  * Run by `make corpus`; the output is committed. */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Seeds for the image target in the phone formats, made from the PNG/JPEG
 # seeds mkcorpus writes, by Debian's cwebp (webp) and heif-enc
 # (libheif-examples). Run by `make corpus` after mkcorpus. Usage: fuzz/phone_seeds.sh CORPUS_DIR

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* smpsim: scalp micropigmentation preview library.
  *
  * Conventions: opaque handles with _new/_free pairs (freeing NULL is a no-op);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Point-set analysis: count, density, nearest-neighbour statistics and
  * Lagae & Dutre's rho, and the radially averaged power spectrum with its
  * anisotropy (definitions after Schlomer, Heck & Deussen's PSA tool).

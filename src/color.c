@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sRGB <-> linear light. */
 #include "internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* EXIF orientation: the one tag smpsim needs, read from IFD0 of a TIFF block.
  * A bounds-checked reader of ~50 lines rather than libexif: it adds no
  * run-time dependency to a fresh machine, and every read is checked against

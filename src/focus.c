@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The photo's own blur, from the scale-space behaviour of its edges and
  * thin lines (after Zhuo & Sim 2011, "Defocus map estimation from a single
  * image"), read on a pyramid.

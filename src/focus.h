@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The photo's own blur, so that simulated dots can be blurred to match it. */
 #ifndef SMP_FOCUS_H
 #define SMP_FOCUS_H

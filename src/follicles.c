@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The client's own stubble: visible follicles in a region of the photo.
  *
  * Follicles and short stubble are small dark blobs and strokes on skin. In

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The client's own stubble next to the treated area: how many follicles
  * show per cm², how large and how dark they look (see follicles.c). */
 #ifndef SMP_FOLLICLES_H

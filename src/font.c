@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Label text: the embedded DejaVu Sans first, other installed fonts for
  * what it lacks, shaped by HarfBuzz, ordered by FriBidi, rasterised by
  * FreeType.

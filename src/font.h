@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Label text: DejaVu Sans compiled into the library (font_ttf.c, generated
  * at build time from Debian's fonts-dejavu-core), installed fonts found
  * through fontconfig for the characters it lacks, shaped by HarfBuzz,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A natural hairline through a few points, and template shapes (see
  * smpsim.h). The curve is a centripetal Catmull-Rom spline through the
  * points (no loops or cusps between close points), its ends extended along

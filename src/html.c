@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The before/after page: one self-contained HTML file with the images
  * embedded as JPEG data URLs, a divider for mouse, touch and keys, pinch
  * and wheel zoom, the labels, the caption, a session selector and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The image handle: allocation within limits, orientation, channel conversion. */
 #include "internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Private definitions shared by the library's stages. */
 #ifndef SMP_INTERNAL_H
 #define SMP_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Reading files, sniffing formats by content, and atomic writes. */
 #define _POSIX_C_SOURCE 200809L
 #include "internal.h"

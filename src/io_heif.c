@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* HEIC/HEIF (and whatever else libheif's decoders read from an ISO-BMFF
  * image file, such as AVIF) through libheif: the primary image, 8-bit RGB or
  * RGBA, its ICC profile when it has one.

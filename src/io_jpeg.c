@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* JPEG through libjpeg-turbo. setjmp/longjmp stays inside this file. */
 #include "internal.h"
 

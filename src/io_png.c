@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* PNG through libpng. setjmp/longjmp stays inside this file. */
 #include "internal.h"
 

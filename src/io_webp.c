@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* WebP through libwebp: the still image (lossy or lossless, with or without
  * alpha), its ICCP and EXIF chunks read through the demuxer. Orientation is
  * applied by io.c from the EXIF block, as for JPEG. Animated files are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The SMP look: hairline edges, per-session pigment, healing and fading,
  * scars, and the blue cast of poor technique. Figures from SMP-FACTS.md. */
 #include "focus.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Mask -> coverage: semantics, size checks, resampling and feathering. */
 #include "stages.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Mask checks (see smpsim.h): a photo given as a mask, a mask painted in a
  * colour over the photo, a mask that treats the background. */
 #include "suggest.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Matching the client (a policy step of the pipeline).
  *
  * The treated core should look, at viewing distance, like the reference

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Matching the client: density, dot size and dilution chosen so the
  * treated core takes on the reference's tone at viewing distance. */
 #ifndef SMP_MATCH_H

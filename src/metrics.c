@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The metrics file: a stable JSON record of a run (schema smpsim-metrics/1). */
 #include "stages.h"
 

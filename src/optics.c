@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The dot as pigment under skin.
  *
  * Light that leaves the skin above a dot crossed the pigment layer on its

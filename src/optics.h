@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The dot as pigment under skin: its profile, per-channel gain and halo. */
 #ifndef SMP_OPTICS_H
 #define SMP_OPTICS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The params handle: every setting, validated, with defaults from SMP-FACTS.md. */
 #include "internal.h"
 

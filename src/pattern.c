@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A natural dot pattern, as a step after the maximal sampler.
  *
  * Practitioners do not place dots on a lattice: the dots keep a minimum

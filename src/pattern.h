@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A natural dot pattern (see pattern.c): less regular than a maximal
  * Poisson-disk set, with a share of the dots in close pairs, as
  * follicular units. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The analysis as a figure: the 2-D spectrum, the radial power and the
  * anisotropy, with labelled axes. */
 #include "font.h"

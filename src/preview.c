@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Before/after previews: layouts, labels, the caption line and the loupe. */
 #include "font.h"
 #include "stages.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Measures of realism for a before/after pair.
  *
  * Regions come from the shade analysis of the before image: the core (cells

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Measures of realism: how a render changed a photo, judged against the
  * photo's own untreated scalp (see realism.c for the exact definitions). */
 #ifndef SMP_REALISM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Dot rasteriser: pigment under skin, accumulated as optical depth in
  * linear light, parallel over row bands.
  *

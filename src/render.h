@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The renderer: dots drawn as pigment under the photo's skin. */
 #ifndef SMP_RENDER_H
 #define SMP_RENDER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Dot lists as files: CSV for analysis, SVG for looking and printing. */
 #include "internal.h"
 

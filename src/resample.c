@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Resampling for previews: area-averaged reduction, so dots become a tone
  * instead of moire, and a smooth enlargement for close-ups. */
 #include "internal.h"

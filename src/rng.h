@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Counter-based randomness: every draw is a hash of its key, so results do
  * not depend on call order, thread or schedule. SplitMix64's finaliser. */
 #ifndef SMP_RNG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Variable-density maximal Poisson-disk sampling, tiled, parallel and
  * deterministic.
  *

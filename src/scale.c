@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The photo's scale from the head found by the scalp analysis.
  *
  * The head's long axis comes from its second moments; its breadth is the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Shade analysis: reference tone, skin and hair colours, pigment dilution,
  * density for a tone match, and the existing-hair factor inside the mask.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Contact sheets: a labelled grid of equally sized cells. */
 #include "font.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Diffuse / specular separation (the dichromatic reflection model).
  *
  * Per pixel, in linear light, I_c = m * chroma_c + s: least squares over

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Diffuse / specular separation of a scalp photo (shine.c).
  *
  * The dichromatic reflection model: a pixel = diffuse reflection (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The pipeline, one entry point: mask -> coverage -> dots -> after image. */
 #include "focus.h"
 #include "follicles.h"

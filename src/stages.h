@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Interfaces between the pipeline's stages (mask -> sample -> render). */
 #ifndef SMP_STAGES_H
 #define SMP_STAGES_H

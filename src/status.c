@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Status strings, message formatting and checked size arithmetic. */
 #include "internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Hair strands: a multi-scale Hessian ridge filter on linear luminance.
  *
  * A strand lying on the skin is a thin dark line. Across it the luminance

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Hair strands lying on the skin, so that new pigment dots can be composited
  * under them. */
 #ifndef SMP_STRANDS_H

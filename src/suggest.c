@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A suggested mask from the photo alone (see suggest.h and smpsim.h).
  *
  * 1. Cells: the photo is averaged in linear light over square cells (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The scalp analysis behind a suggested mask and an estimated scale
  * (suggest.c, scale.c): the photo on a coarse grid of cells, each classed
  * as skin, hair or other by its colour and texture, the head as the largest

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What the library was built with: the codecs and helpers it links. */
 #include "smpsim.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Drawing a finished result again: the state after each session, and
  * close-ups with the dots drawn at the close-up's own scale. Also where a
  * close-up should look: the zones kept from the shade analysis. */

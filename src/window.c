@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The densest window of a region: measures of texture (follicles, contrast)
  * converge on a few cm², so they need not pay for a whole reference band. */
 #include "window.h"

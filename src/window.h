@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A compact sample of a region, for measures that need not see all of it. */
 #ifndef SMP_WINDOW_H
 #define SMP_WINDOW_H

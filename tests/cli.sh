@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # CLI tests: exit codes, messages naming the file, no output left behind on
 # failure, no clobbering, byte-identical output across thread counts, and
 # the real photos in ../shared/photos when they are there.

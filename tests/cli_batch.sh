@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Batch runs and inputs a clinic can trust (issue 16): reports that hold any
 # file name, outputs that never replace an input or each other, re-runs and
 # locks, bounded work on hostile files, and the smaller option checks.

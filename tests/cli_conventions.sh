@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The CLI conventions of issue 17: '-' for standard input and output, one
 # error prefix ('smpsim: ') for every message including getopt's, and
 # --version with the version, the licence and the linked libraries.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The man page and the completions against the --help texts they are made
 # from: `man -l` renders the page without a warning, every long option of
 # every command's --help is in the page and in both completions, and the

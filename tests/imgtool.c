@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Helper for the CLI tests: facts about images, decoded by smpsim itself.
  *   imgtool info FILE                 prints "WIDTH HEIGHT CHANNELS ORIENTATION"
  *   imgtool same A B                  exit 0 if the decoded pixels are identical

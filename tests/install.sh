@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # make install / uninstall into a temporary prefix and a DESTDIR staging
 # root; then the README's C example, verbatim, built with pkg-config against
 # the installed copy, dynamically and statically, and run on the sample.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The Python module's tests with Debian's python3, python3-numpy and
 # python3-pytest (tools/deps.sh installs them as root); one SKIP line without.
 set -u

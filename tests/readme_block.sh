@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Prints the first fenced block of language $2 after the heading line $1 of
 # README.md, verbatim: the tests compile and run the README's examples as
 # they are written. Usage: tests/readme_block.sh '## Library' c

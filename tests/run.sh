@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Runs every unit test binary and the CLI tests; prints one closing line
 # "N passed, N failed" (suites, not cases: cmocka prints per-case lines).
 set -u

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* smp_analyze_points against the literature: rho ~ 0.77 for a maximal
  * Poisson-disk set and ~ 0.73 for Bridson (k = 30), both made here; a
  * hexagonal grid shows six peaks and high anisotropy; white noise is flat.

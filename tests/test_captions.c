@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Captions in any script: the label text is shaped (HarfBuzz), ordered
  * (FriBidi) and drawn from DejaVu or an installed fallback font
  * (fontconfig). Checked on the glyphs' ink, not only on the shaper's

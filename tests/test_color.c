@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Colour: sRGB/CIELAB round trips and CIEDE2000 against the published
  * test pairs of Sharma, Wu & Dalal (2005). */
 #include "testutil.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* EXIF orientation: all 8 tags, both byte orders, JPEG APP1 and PNG eXIf,
  * and malformed blocks that must fall back to "as stored". */
 #include "testutil.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The focus map: on a synthetic texture (dots, edges, lines, skin-like
  * noise) blurred by known Gaussians in different regions, the map reads each
  * region's sigma; a flat region takes its neighbours' value; the values do

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Follicle measurement on images with known truth: round dark blobs of a
  * known count, size and contrast on noisy skin; the scene generator's
  * stubble at known densities; bare skin with pores; a coarse photo; and the

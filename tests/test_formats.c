@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Phone formats: WebP and HEIC/HEIF inputs, made here at test time by
  * Debian's cwebp and heif-enc (webp, libheif-examples) and, for the HEIF
  * rotation/mirror properties heif-enc 1.15 cannot write, by libheif's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Codecs: PNG and JPEG variants decode to the right pixels, sniffing by
  * content, pixel limits before allocation, ICC carried through, atomic and
  * non-clobbering writes. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Previews: each layout's geometry, that panels hold the photo and the
  * after image untouched outside their labels, the split position, area
  * averaging under --max-size, the loupe and the caption's checks. */

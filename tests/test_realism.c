@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The realism measures on images whose answer is known: an unchanged photo,
  * a core darkened by a known factor with a shine patch left alone, a dot
  * pattern whose contrast is worked out independently (direct 2-D

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The renderer and its dot model: the optical depth a dot deposits is
  * conserved at any scale, blur or shape; the drawn tone is what the match
  * predicts; the shine and hair strands stay on top; untouched pixels keep

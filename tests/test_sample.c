@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The sampler's quality figures on a 100 x 100 mm square at 100 dots/cm²
  * (rule, density, packing, maximal coverage, no tile seams), variable
  * density across a step, layers, and determinism across thread counts. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Matching and the SMP look, on synthetic scenes with known truth (SMP
  * dots of known density, size and dilution around an undotted patch, drawn
  * by the dot model): the match lands the core on the reference and finds

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Shine separation: a known white highlight on mottled, noisy, shaded skin
  * is recovered; plain skin, dark hair and grey hair on pale skin are not
  * called shine; the skin chroma is recovered despite hair and a highlight;

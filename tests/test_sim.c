@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The pipeline through the public API: mask semantics, size checks, the
  * untouched outside, determinism across thread counts, params validation,
  * cancellation, and the before/after preview layout. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The strand map: on synthetic skin with hair strands (straight at several
  * angles, and curved) and round dark spots (SMP dots, follicles), strands
  * score high and spots and skin low; the bytes do not depend on the thread

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The scalp analysis on synthetic heads with known truth (tools/scene.c):
  * the suggested mask against the drawn bald crown, the scale against the
  * drawn head, the mask checks (a photo as a mask, a painted mask, an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Test helpers: craft PNG and JPEG variants directly with libpng and
  * libjpeg (independently of smpsim's own encoders), and scratch folders. */
 #ifndef SMP_TESTUTIL_H

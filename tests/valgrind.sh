@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The CLI's error paths and a few small successful runs under valgrind:
 # no invalid accesses and no definite leaks, exit code as expected.
 # Usage: tests/valgrind.sh BUILD_DIR   (skips with one line without valgrind)

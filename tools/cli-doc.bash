@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 
 # Values of the options that take a word from a fixed set.
 _smpsim_values() {

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Checks the libraries a make target needs and installs the missing Debian
 # packages when it can (root with apt-get); otherwise prints one line naming
 # them and fails. Usage: tools/deps.sh build|test

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Writes a file's bytes as a C array: tools/embed.sh NAME FILE > out.c
 # (od and awk, so a fresh machine needs no xxd).
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The README's gallery of real photos (make docs): each photo's before/after
 # at viewing size, then 100 % crops: the client's own stubble in the
 # reference, the treated core before, and after. The photos stay outside the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* gen_scalp: writes the synthetic scalp scene (tools/scene.c) and its mask.
  * The committed samples are `make samples`; SMP-truth scenes are for checks. */
 #include "scene.h"

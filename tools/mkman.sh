@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Generates the man page and the shell completions from the --help texts of
 # a built smpsim, so that they cannot drift from the options: the help
 # strings in src/cli/ are the one source. The command list comes from

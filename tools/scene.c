@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The synthetic scalp scene (see scene.h).
  *
  * Skin with dome shading, mottling and pores; short stubble hairs at a known

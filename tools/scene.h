@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The synthetic scalp scene: a photo and its mask with known ground truth,
  * made by tools/gen_scalp and by the tests. */
 #ifndef SMP_SCENE_H

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Puts an SPDX licence line at the top of every source file (after a
 # shebang), in the file's own comment syntax; files that have one keep it,
 # so running it again changes nothing. `tools/spdx.sh --check` only lists

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* strip: images of one size side by side (for the README's pictures).
  * Usage: strip OUT IMG[@X,Y,W,H]...  (@: a W x H crop at X, Y of the image,
  * at its own pixels; X, Y may be a crop's centre with a leading 'c') */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """A minimal PEP 517 backend for the pure-Python smpsim package: it zips
 smpsim/ into a py3-none-any wheel with its metadata, needing nothing beyond
 the standard library (so pip builds it offline, without setuptools)."""

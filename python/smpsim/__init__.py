@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """smpsim: scalp micropigmentation previews from Python.
 
 A thin layer over the C library (libsmpsim.so, loaded with ctypes): images

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """ctypes bindings to libsmpsim.so: the C API of include/smpsim.h, one to one."""
 import ctypes
 import ctypes.util

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* smpsim batch: the list of work (batch_scan.c) and its running (cmd_batch.c). */
 #ifndef SMP_BATCH_H
 #define SMP_BATCH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* smpsim batch: what each photo will write, and the rules every output
  * follows: never an input, never another output of the run, never cut
  * short; --resume from the earlier report; one run per folder (batch_run.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* smpsim batch: report.csv and report.json, built in growing buffers, with
  * any bytes a file name may hold (batch_run.h). */
 #define _POSIX_C_SOURCE 200809L

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* smpsim batch: the run's state, shared by cmd_batch.c (options, workers),
  * batch_plan.c (outputs, collisions, resume, lock) and batch_report.c. */
 #ifndef SMP_BATCH_RUN_H

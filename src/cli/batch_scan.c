@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* smpsim batch: finding the work. Folder walks, mask pairing, manifests. */
 #include "batch.h"
 

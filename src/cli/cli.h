@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The smpsim command: shared option handling and the subcommands. */
 #ifndef SMP_CLI_H
 #define SMP_CLI_H

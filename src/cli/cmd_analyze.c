@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* smpsim analyze: statistics and spectra of a point set from a CSV or a
  * whitespace-separated file. */
 #include "cli.h"

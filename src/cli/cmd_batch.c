@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* smpsim batch: a folder of photos (or a manifest) to previews and renders,
  * in parallel jobs, resumable, reported, and shardable across machines. */
 #define _POSIX_C_SOURCE 200809L

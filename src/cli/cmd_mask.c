@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* smpsim mask: a suggested mask from the photo alone. */
 #include "masks.h"
 

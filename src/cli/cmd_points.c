@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* smpsim points: the dots alone, over an area in mm, as CSV or SVG. */
 #include "cli.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* smpsim render / smpsim preview: one photo and its mask to an image. */
 #include "masks.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* smpsim sweep: one photo under the product of several parameter values,
  * run in parallel, summarised as a contact sheet and tables. */
 #include "sweep.h"

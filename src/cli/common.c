@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Error reporting and option-value parsing shared by the subcommands. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"

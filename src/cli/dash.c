@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* "-" for standard input or standard output wherever one file goes. The
  * library reads and writes files by name (atomically), so standard output
  * goes through a file in a private temporary folder, copied out once it is

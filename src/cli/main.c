@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* smpsim: the command-line front end. It parses, calls the library, reports. */
 #include "cli.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Masks and scale from the photo (see masks.h). */
 #include "masks.h"
 

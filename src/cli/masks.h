@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Masks and scale from the photo, shared by mask, render and preview
  * (masks.c): a suggested mask (auto), a mask painted in a colour, the
  * checks, a hairline from points or a template, and the scale (auto or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The preview options: layout, size, caption, date and loupe. */
 #include "cli.h"
 

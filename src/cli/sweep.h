@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* smpsim sweep: the parameter axes, the runs and their tables. */
 #ifndef SMP_CLI_SWEEP_H
 #define SMP_CLI_SWEEP_H

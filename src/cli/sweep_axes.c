@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* smpsim sweep: parsing the varied parameters and walking their product. */
 #include "sweep.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* smpsim sweep: the per-run table and the per-cell mean ± sd table. */
 #include "sweep.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Text for reports and terminals (textout.h). */
 #include "textout.h"
 

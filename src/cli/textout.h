@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Text for reports and terminals: a growing buffer, CSV cells, JSON strings
  * and terminal-safe strings, whatever bytes a file name holds. */
 #ifndef SMP_TEXTOUT_H

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The before/after page in headless Chromium. Installs Debian's chromium and
 # the npm packages (playwright-core, pngjs; no browser download) when it
 # can; otherwise prints one line saying why and skips.

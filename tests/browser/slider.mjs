@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The before/after page in a real browser (Debian's Chromium through
 // playwright-core): loads with no failed requests or console errors, both
 // images decode, and dragging the divider or pressing the arrow keys moves

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The Python module (python/smpsim) against the built library: run by
 tests/python.sh with Debian's python3-pytest and python3-numpy."""
 import os
