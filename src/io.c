@@ -113,7 +113,9 @@ smp_status smp_image_read_file(smp_image *img, const char *path, uint64_t max_pi
     size_t n_head = fread(head, 1, sizeof head, f);
     int png = n_head >= 8 && !memcmp(head, "\x89PNG\r\n\x1a\n", 8);
     int jpeg = n_head >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF;
-    if (!png && !jpeg) {
+    int webp = n_head >= 12 && !memcmp(head, "RIFF", 4) && !memcmp(head + 8, "WEBP", 4);
+    int heif = n_head >= 12 && !memcmp(head + 4, "ftyp", 4); /* its brands are checked on the whole box */
+    if (!png && !jpeg && !webp && !heif) {
         fclose(f);
         return smp_image_read_memory(img, head, n_head, max_pixels); /* names the format, or says empty */
     }

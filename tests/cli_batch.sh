@@ -192,7 +192,7 @@ check '[ -f "$G/html/p1.preview.html" ]' "no html preview"
 # --- hostile files: the signature before the whole file, text-chunk bombs
 head -c 200000000 /dev/zero >"$tmp/zeros.jpg"
 /usr/bin/time -f "%M" -o "$tmp/mem" "$smp" render "$tmp/zeros.jpg" "$tmp/p.mask.png" -o "$tmp/z.png" 2>"$tmp/err"
-says "not a PNG or JPEG" "zeros"
+says "not a PNG, JPEG" "zeros"
 check '[ "$(tail -1 "$tmp/mem")" -lt 100000 ]' "a file of zeros was read whole: $(tail -1 "$tmp/mem") KB"
 rm -f "$tmp/zeros.jpg"
 python3 - "$tmp/p.mask.png" "$tmp/ztxt.png" <<'PY'

@@ -70,7 +70,7 @@ ok "every command's usage errors start with 'smpsim: '"
 [ $? = 1 ] && grep -q '^smpsim: -: standard input can be read only once' err && ok "two '-' inputs refused" ||
     bad "two '-' inputs: $(cat err)"
 "$smp" render "$S/scalp.jpg" "$S/scalp.mask.png" -o - --metrics - >out 2>err
-[ $? = 1 ] && grep -q '^smpsim: -: only one output' err && [ ! -s out ] && ok "two '-' outputs refused" ||
+[ $? = 1 ] && grep -qE '^smpsim: -: (only one output|is both -o and --metrics)' err && [ ! -s out ] && ok "two '-' outputs refused" ||
     bad "two '-' outputs: $(cat err)"
 printf 'not an image' | "$smp" render - "$S/scalp.mask.png" -o - >out 2>err
 [ $? = 2 ] && [ ! -s out ] && grep -q '^smpsim: standard input: ' err && ok "bad stdin: exit 2, '$(cat err)', stdout empty" ||
