@@ -274,8 +274,8 @@ static int candidate(const smp_pattern *pat, const smp_sample_in *in, const grid
     static const int order[DIRECTIONS] = {0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15};
     const uint64_t h = dot_hash(in, STREAM_PAIR, p);
     /* Apart by at least the dot's own size, so a pair reads as two dots. */
-    const double far = fmax(fmin(PAIR_FAR, 0.8 * p->excl), 1.6 * pat->dot_mm);
-    const double near = fmax(fmin(PAIR_NEAR, 0.5 * far), 1.1 * pat->dot_mm);
+    const double far = fmax(fmin(PAIR_FAR, 0.8 * p->excl), 2.0 * pat->dot_mm);
+    const double near = fmax(fmin(PAIR_NEAR, 0.5 * far), 1.5 * pat->dot_mm);
     const double d = near + (far - near) * smp__u01(smp__mix64(h + 1)), a0 = 2 * SMP_PI * smp__u01(smp__mix64(h + 2));
     for (int t = 0; t < DIRECTIONS; t++) {
         double a = a0 + 2 * SMP_PI * order[t] / DIRECTIONS, x = p->x + d * cos(a), y = p->y + d * sin(a);

@@ -23,9 +23,9 @@ while read -r name mask ppm ref core side; do
     "$b/tools/strip" "$out/$stem-100.jpg" "$b/gallery-$stem.png@c$ref,$side,$side" \
         "$photos/$name@c$core,$side,$side" "$b/gallery-$stem.png@c$core,$side,$side"
 done <<LIST
-crown-shaved-4000x3000.jpg crown-shaved-4000x3000.mask.png 17 3150,500 2000,1700 320
+crown-shaved-4000x3000.jpg crown-shaved-4000x3000.mask.png 17 2250,290 2000,1700 240
 hairline-1302x892.png hairline-1302x892.mask.png 6.3 560,330 330,500 200
-topdown-1.jpg $PWD/tests/data/photos/topdown-1.mask.png 3.6 580,309 312,206 160
+topdown-1.jpg $PWD/tests/data/photos/topdown-1.mask.png 3.6 600,180 312,206 160
 topdown-11.jpg $PWD/tests/data/photos/topdown-11.mask.png 3.6 55,183 302,165 160
 topdown-16.jpg $PWD/tests/data/photos/topdown-16.mask.png 3.6 73,274 320,256 160
 LIST
