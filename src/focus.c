@@ -446,36 +446,6 @@ static float line_sigma(const ctx *c, const level *L, const work *wk, int rh, in
     return s2 > 0 ? (float)fmin(sqrt(s2), SIGMA_MAX) : 0.0f;
 }
 
-/* The k-th smallest of v[0..n) (reordered). */
-static float select_kth(float *v, size_t n, size_t k)
-{
-    size_t lo = 0, hi = n - 1;
-    while (lo < hi) {
-        const float p = v[lo + (hi - lo) / 2];
-        size_t i = lo, j = hi;
-        while (i <= j) {
-            while (v[i] < p)
-                i++;
-            while (v[j] > p)
-                j--;
-            if (i <= j) {
-                const float t = v[i];
-                v[i++] = v[j];
-                v[j] = t;
-                if (j == 0)
-                    break;
-                j--;
-            }
-        }
-        if (k <= j)
-            hi = j;
-        else if (k >= i)
-            lo = i;
-        else
-            return v[k];
-    }
-    return v[k];
-}
 
 /* The first level pixel (from the box's) of cell i at level L. */
 static inline int cell_edge(const ctx *c, const level *L, int i) { return (i * c->cell + L->s - 1) / L->s; }
@@ -493,7 +463,7 @@ static float cell_threshold(const ctx *c, int l, work *wk, int rh, int n, int cx
     for (int y = MG; y < MG + n; y += st)
         for (int j = j0; j < j1; j += st)
             wk->sel[k++] = m2[(size_t)y * L->rw + j];
-    return K_NOISE[l] * K_NOISE[l] * select_kth(wk->sel, k, k / 2);
+    return K_NOISE[l] * K_NOISE[l] * smp__kth_float(wk->sel, k, k / 2);
 }
 
 /* The candidates of gradient row y, into wk->row[2 rw..3 rw): nonzero where

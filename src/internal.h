@@ -143,6 +143,9 @@ smp_status smp__resize_area(smp_image *out, const smp_image *src, uint32_t w, ui
 smp_status smp__enlarge(smp_image *out, const smp_image *src, double x0, double y0, double scale, uint32_t w,
                         uint32_t h);
 
+/* The k-th smallest of v[0..n), n > 0 (reorders v). */
+float smp__kth_float(float *v, size_t n, size_t k);
+
 /* sRGB transfer: 8-bit to linear, and a 65536-entry table from linear
  * (v * 65535, rounded) back to 8-bit with correct rounding. */
 float smp__srgb_to_linear(uint8_t v);

@@ -191,36 +191,6 @@ static inline bool skin_like(const shine_ctx *k, const float I[3], float S)
     return t >= SKIN_T_LO && t <= SKIN_T_HI;
 }
 
-/* k-th smallest of v[0..n) (quickselect, reorders v). */
-static float kth(float *v, size_t n, size_t want)
-{
-    size_t lo = 0, hi = n - 1;
-    while (lo < hi) {
-        const float pivot = v[lo + (hi - lo) / 2];
-        size_t i = lo, j = hi;
-        while (i <= j) {
-            while (v[i] < pivot)
-                i++;
-            while (v[j] > pivot)
-                j--;
-            if (i <= j) {
-                const float t = v[i];
-                v[i++] = v[j];
-                v[j] = t;
-                if (j == 0)
-                    break;
-                j--;
-            }
-        }
-        if (want <= j)
-            hi = j;
-        else if (want >= i)
-            lo = i;
-        else
-            return v[want];
-    }
-    return v[want];
-}
 
 /* Level of one block: median S of its skin pixels, or -1 with too few;
  * *all = median S of all its unclipped pixels (a fallback), -1 if none. */
@@ -244,13 +214,13 @@ static void block_level(const shine_ctx *k, uint32_t bx, uint32_t by, uint32_t B
                 buf[cap - 1 - na++] = S; /* the others fill from the end */
         }
     const size_t total = (size_t)(x1 - bx) * (y1 - by);
-    *skin = ns > 0 && (double)ns >= SKIN_SHARE * (double)total ? kth(buf, ns, ns / 2) : -1.0f;
+    *skin = ns > 0 && (double)ns >= SKIN_SHARE * (double)total ? smp__kth_float(buf, ns, ns / 2) : -1.0f;
     if (ns + na == 0) {
         *all = -1.0f;
         return;
     }
     memmove(buf + ns, buf + cap - na, na * sizeof *buf);
-    *all = kth(buf, ns + na, (ns + na) / 2);
+    *all = smp__kth_float(buf, ns + na, (ns + na) / 2);
 }
 
 /* Blocks without their own level take the mean of defined neighbours,
