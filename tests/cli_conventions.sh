@@ -82,6 +82,15 @@ if command -v script >/dev/null 2>&1; then
     grep -q 'standard output is a terminal' out && ok "an image is not written to a terminal" ||
         bad "image to a terminal: $(head -c 200 out)"
 fi
+# A batch manifest from standard input, as from a file.
+mkdir -p in
+cp "$S/scalp.jpg" in/a.jpg && cp "$S/scalp.mask.png" in/a.mask.png
+printf 'photo,mask,density\na.jpg,a.mask.png,60\n' | "$smp" batch in -o man --manifest - --px-per-mm 8 >out 2>err
+[ $? = 0 ] && [ -f man/a.after.jpg ] && grep -q '^"a.jpg".*,60.00,' man/report.csv && ok "batch --manifest -" ||
+    bad "batch --manifest -: $(cat err) $(cat man/report.csv 2>/dev/null)"
+: | "$smp" batch in -o man2 --manifest - >out 2>err
+[ $? = 2 ] && grep -q '^smpsim: standard input: the manifest is empty' err && ok "an empty manifest on stdin: exit 2" ||
+    bad "empty manifest on stdin: $(cat err)"
 left=$(find "$tmp" -name 'smpsim-stdout.*')
 [ -z "$left" ] && ok "no temporary left behind" || bad "temporaries left: $left"
 exit $fail

@@ -377,6 +377,26 @@ int split_csv(char *line, char **fields, int max)
 
 int read_manifest(const char *path, const scan_opts *o, item_list *out)
 {
+    if (cli_is_stdio(path)) { /* "-": the manifest from standard input */
+        unsigned char *data = NULL;
+        size_t len = 0;
+        int rc = cli_read_stdin(&data, &len);
+        if (!rc && !len) {
+            cli_error("standard input", "the manifest is empty");
+            rc = EXIT_INPUT;
+        }
+        FILE *f = rc ? NULL : fmemopen(data, len, "r");
+        if (!rc && !f) {
+            cli_error("standard input", "cannot read the manifest: %s", strerror(errno));
+            rc = EXIT_INPUT;
+        }
+        if (f) {
+            rc = read_manifest_stream(f, "standard input", o, out);
+            fclose(f);
+        }
+        free(data);
+        return rc;
+    }
     FILE *f = cli_fopen_regular(path, "r");
     if (!f) {
         cli_error(path, "cannot open: %s", errno == EINVAL ? "not a regular file" : strerror(errno));
