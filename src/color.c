@@ -15,11 +15,6 @@ static double linear_to_srgb(double l)
     return l <= 0.0031308 ? 12.92 * l : 1.055 * pow(l, 1.0 / 2.4) - 0.055;
 }
 
-uint8_t smp__linear_to_srgb8(double v)
-{
-    return (uint8_t)lrint(fmin(fmax(linear_to_srgb(v), 0.0), 1.0) * 255.0);
-}
-
 void smp__linear_to_srgb_table(uint8_t table[65536])
 {
     for (int i = 0; i < 65536; i++)

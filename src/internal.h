@@ -150,8 +150,6 @@ float smp__kth_float(float *v, size_t n, size_t k);
  * (v * 65535, rounded) back to 8-bit with correct rounding. */
 float smp__srgb_to_linear(uint8_t v);
 void smp__linear_to_srgb_table(uint8_t table[65536]);
-/* One linear value (clamped to 0..1) to 8-bit sRGB. */
-uint8_t smp__linear_to_srgb8(double v);
 /* CIELAB (D65) from linear sRGB and back, and the CIEDE2000 difference. */
 void smp__linear_to_lab(const float rgb[3], double lab[3]);
 void smp__lab_to_linear(const double lab[3], float rgb[3]);

@@ -39,12 +39,11 @@
 #define FIXED_DOT_DENSITY_LO 40.0
 #define FIXED_DOT_DENSITY_HI 200.0
 #define FOLLICLES_MEANINGFUL 40.0 /* per cm²: half the main area's lowest practice */
-#define DARKER_PENALTY 5.0
-#define PATCH_MM 12.0      /* the texture patch: about 150 dots */
-#define PATCH_MAX_PX 480   /* at fine scales the patch shrinks to this */
-#define PATCH_MARGIN_MM 2.0 /* its border (the blur's reach) is not measured */  /* a core darker than the reference: only as a last resort */
+#define DARKER_PENALTY 5.0 /* a core darker than the reference: only as a last resort */
 
-void smp__layer_colour(const smp_shade *sh, const smp_optics *o, double load, double dilution, float lin[3])
+/* The colour skin takes under a continuous layer of carbon black at a
+ * dilution (the hair is matched against it). */
+static void layer_colour(const smp_shade *sh, const smp_optics *o, double load, double dilution, float lin[3])
 {
     float od[3];
     smp__od_for_dilution(o, dilution, od);
@@ -66,12 +65,6 @@ static void predict_from_area(const smp_match_in *in, const double area[3], doub
     smp__linear_to_lab(lin, lab);
 }
 
-void smp__predict_core(const smp_match_in *in, const float od[3], double density_cm2, double dot_mm, double lab[3])
-{
-    double area[3];
-    smp__optics_darkened_area(in->lut, in->optics, od, dot_mm, in->load, area);
-    predict_from_area(in, area, density_cm2, lab);
-}
 
 static double hair_dilution(const smp_match_in *in)
 {
@@ -79,7 +72,7 @@ static double hair_dilution(const smp_match_in *in)
     for (int i = 0; i <= 95; i++) {
         float lin[3];
         double lab[3];
-        smp__layer_colour(in->sh, in->optics, in->load, i / 100.0, lin);
+        layer_colour(in->sh, in->optics, in->load, i / 100.0, lin);
         smp__linear_to_lab(lin, lab);
         const double de = smp__delta_e2000(lab, in->sh->hair_lab);
         if (de < best_de) {
@@ -160,7 +153,9 @@ static double texture_cost(double ratio)
     return 0.5 * l + 4.0 * (l > log(2.0) ? l - log(2.0) : 0);
 }
 
-smp_status smp__patch_contrast(const smp_match_in *in, const float od[3], double density, double dot, double *out,
+/* The follicle-scale contrast of the core's window with trial dots drawn
+ * into it, sampled and dressed as the run will. */
+static smp_status patch_contrast(const smp_match_in *in, const float od[3], double density, double dot, double *out,
                                char *msg)
 {
     const smp_params *p = in->params;
@@ -210,7 +205,7 @@ static smp_status try_dilution(const smp_match_in *in, smp_match *m, double targ
         float od[3];
         double c;
         depth_for(in, dil, od);
-        smp_status st = smp__patch_contrast(in, od, t.density, t.dot, &c, msg);
+        smp_status st = patch_contrast(in, od, t.density, t.dot, &c, msg);
         if (st != SMP_OK)
             return st;
         ratio = c / in->contrast_reference;

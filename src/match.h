@@ -43,16 +43,6 @@ typedef struct smp_match {
     char note[240];         /* why, in words a consultant can pass on */
 } smp_match;
 
-/* The colour skin takes under a continuous layer of carbon black at a
- * dilution (the pigment's shade as the caption and metrics report it). */
-void smp__layer_colour(const smp_shade *sh, const smp_optics *o, double load, double dilution, float lin[3]);
-/* The core's predicted viewing-scale tone with n dots/cm² of a dot size and
- * depth. */
-void smp__predict_core(const smp_match_in *in, const float od[3], double density_cm2, double dot_mm, double lab[3]);
-/* The follicle-scale contrast of the core's window with trial dots drawn
- * into it, sampled and dressed as the run will. */
-smp_status smp__patch_contrast(const smp_match_in *in, const float od[3], double density_cm2, double dot_mm,
-                               double *contrast, char *msg);
 /* Chooses what is not fixed (see match.c). */
 smp_status smp__match(const smp_match_in *in, smp_match *out, char *msg);
 
