@@ -128,15 +128,6 @@ typedef struct work {
     float *row;           /* 3 rw: per column, its cell's threshold squared, the threshold, a candidate */
 } work;
 
-static int thread_id(void)
-{
-#ifdef _OPENMP
-    return omp_get_thread_num();
-#else
-    return 0;
-#endif
-}
-
 static inline int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
 
 /* Sampled G and G' for correlation, corrected to exact moments (sum G = 1,
@@ -688,21 +679,11 @@ static void smooth(const float *v, float *out, int gw, int gh)
         }
 }
 
-static smp_status check_args(const smp_image *rgb, const uint32_t box[4], double ppm, const smp_focus *out,
-                             char *msg)
+static smp_status check_args(const smp_image *rgb, const uint32_t box[4], double ppm, const smp_focus *out, char *msg)
 {
-    if (!rgb || !rgb->px || rgb->ch != 3)
-        return smp__fail(msg, SMP_ERR_ARG, "focus map: the photo must be an 8-bit RGB image");
-    if (!box || !out)
-        return smp__fail(msg, SMP_ERR_ARG, "focus map: no box or no output");
-    if (box[2] == 0 || box[3] == 0 || (uint64_t)box[0] + box[2] > rgb->w || (uint64_t)box[1] + box[3] > rgb->h)
-        return smp__fail(msg, SMP_ERR_ARG, "focus map: box %ux%u at (%u, %u) is empty or leaves the %ux%u photo",
-                         box[2], box[3], box[0], box[1], rgb->w, rgb->h);
-    if (!(ppm >= 0.5 && ppm <= 1000))
-        return smp__fail(msg, SMP_ERR_ARG, "focus map: %g px/mm is outside 0.5..1000", ppm);
-    if (rgb->w > (uint32_t)INT32_MAX / 4 || rgb->h > (uint32_t)INT32_MAX / 4)
-        return smp__fail(msg, SMP_ERR_LIMIT, "focus map: the photo is too large");
-    return SMP_OK;
+    if (!out)
+        return smp__fail(msg, SMP_ERR_ARG, "focus map: no output");
+    return smp__check_photo_box(rgb, box, ppm, "focus map", msg);
 }
 
 /* The grid from the histograms into out->sigma (allocated here). */
@@ -811,7 +792,7 @@ static smp_status run_bands(ctx *c, int nt, char *msg)
     }
     SMP_OMP(omp parallel num_threads(nt))
     {
-        work *wk = &ws[thread_id()];
+        work *wk = &ws[smp__thread_id()];
         SMP_OMP(omp for schedule(dynamic, 1))
         for (int t = 0; t < NLEV * c->gh; t++)
             do_band(c, wk, t / c->gh, t % c->gh);

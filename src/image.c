@@ -205,3 +205,19 @@ bool smp__icc_fits(const smp_image *img)
         return false;
     return memcmp(img->icc + 16, img->ch >= 3 ? "RGB " : "GRAY", 4) == 0;
 }
+
+smp_status smp__check_photo_box(const smp_image *rgb, const uint32_t box[4], double ppm, const char *what, char *msg)
+{
+    if (!rgb || !rgb->px || rgb->ch != 3)
+        return smp__fail(msg, SMP_ERR_ARG, "%s: the photo must be an 8-bit RGB image", what);
+    if (!box)
+        return smp__fail(msg, SMP_ERR_ARG, "%s: no box", what);
+    if (box[2] == 0 || box[3] == 0 || (uint64_t)box[0] + box[2] > rgb->w || (uint64_t)box[1] + box[3] > rgb->h)
+        return smp__fail(msg, SMP_ERR_ARG, "%s: box %ux%u at (%u, %u) is empty or leaves the %ux%u photo", what,
+                         box[2], box[3], box[0], box[1], rgb->w, rgb->h);
+    if (!(ppm >= 0.5 && ppm <= 1000))
+        return smp__fail(msg, SMP_ERR_ARG, "%s: %g px/mm is outside 0.5..1000", what, ppm);
+    if (rgb->w > (uint32_t)INT32_MAX / 4 || rgb->h > (uint32_t)INT32_MAX / 4)
+        return smp__fail(msg, SMP_ERR_LIMIT, "%s: the photo is too large", what);
+    return SMP_OK;
+}

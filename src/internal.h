@@ -83,6 +83,14 @@ smp_status smp__fail(char *msg, smp_status status, const char *fmt, ...) SMP_PRI
 /* Threads for a parallel region: want if positive, else OpenMP's default
  * (1 without OpenMP). */
 int smp__threads(int want);
+/* The calling thread's number in a parallel region (0 without OpenMP): for
+ * choosing a scratch buffer, never for results. */
+int smp__thread_id(void);
+
+/* Checks a photo (RGB 8-bit), a box {x0, y0, w, h} inside it and a scale
+ * for an analysis named what; the message says what is wrong. */
+smp_status smp__check_photo_box(const smp_image *rgb, const uint32_t box[4], double px_per_mm, const char *what,
+                                char *msg);
 
 /* Overflow-checked size arithmetic; false on overflow. */
 bool smp__mul(size_t a, size_t b, size_t *out);

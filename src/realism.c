@@ -97,15 +97,6 @@ static bool cells_box(const smp_coverage *g, const uint8_t *sel, box *b)
     return true;
 }
 
-static int thread_id(void)
-{
-#ifdef _OPENMP
-    return omp_get_thread_num();
-#else
-    return 0;
-#endif
-}
-
 /* ---- darkening and shine ---- */
 
 static inline uint32_t lum_key(float l)
@@ -381,7 +372,7 @@ static smp_status contrast(const view *v, const smp_shade *sh, const uint8_t *se
     SMP_OMP(omp parallel for schedule(dynamic, 1) num_threads(nt))
     for (uint32_t i = 0; i < strips; i++) {
         const uint32_t ys = j.s.y0 + i * STRIP_ROWS, ye = ys + STRIP_ROWS < j.s.y1 ? ys + STRIP_ROWS : j.s.y1;
-        contrast_strip(&j, ys, ye, j.work + (size_t)thread_id() * j.work_len);
+        contrast_strip(&j, ys, ye, j.work + (size_t)smp__thread_id() * j.work_len);
     }
     double t[6] = {0, 0, 0, 0, 0, 0};
     for (uint32_t r = 0; r < rows; r++)

@@ -17,6 +17,15 @@ int smp__threads(int want)
 #endif
 }
 
+int smp__thread_id(void)
+{
+#ifdef _OPENMP
+    return omp_get_thread_num();
+#else
+    return 0;
+#endif
+}
+
 const char *smp_version(void) { return "0.1.0"; }
 
 int smp_has_openmp(void)

@@ -99,15 +99,6 @@ typedef struct work {
     uint8_t *resp;       /* (BAND + 2) x (w + 2): the coherent map, before dilation */
 } work;
 
-static int thread_id(void)
-{
-#ifdef _OPENMP
-    return omp_get_thread_num();
-#else
-    return 0;
-#endif
-}
-
 static inline int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
 
 /* Sampled Gaussian derivatives for correlation, as half kernels (taps
@@ -493,21 +484,11 @@ static work *work_alloc(const ctx *c, int n)
     return ws;
 }
 
-static smp_status check_args(const smp_image *rgb, const uint32_t box[4], double ppm, const uint8_t *out,
-                             char *msg)
+static smp_status check_args(const smp_image *rgb, const uint32_t box[4], double ppm, const uint8_t *out, char *msg)
 {
-    if (!rgb || !rgb->px || rgb->ch != 3)
-        return smp__fail(msg, SMP_ERR_ARG, "strand map: the photo must be an 8-bit RGB image");
-    if (!box || !out)
-        return smp__fail(msg, SMP_ERR_ARG, "strand map: no box or no output");
-    if (box[2] == 0 || box[3] == 0 || (uint64_t)box[0] + box[2] > rgb->w || (uint64_t)box[1] + box[3] > rgb->h)
-        return smp__fail(msg, SMP_ERR_ARG, "strand map: box %ux%u at (%u, %u) is empty or leaves the %ux%u photo",
-                         box[2], box[3], box[0], box[1], rgb->w, rgb->h);
-    if (!(ppm >= 0.5 && ppm <= 1000))
-        return smp__fail(msg, SMP_ERR_ARG, "strand map: %g px/mm is outside 0.5..1000", ppm);
-    if (rgb->w > (uint32_t)INT32_MAX / 4 || rgb->h > (uint32_t)INT32_MAX / 4)
-        return smp__fail(msg, SMP_ERR_LIMIT, "strand map: the photo is too large");
-    return SMP_OK;
+    if (!out)
+        return smp__fail(msg, SMP_ERR_ARG, "strand map: no output");
+    return smp__check_photo_box(rgb, box, ppm, "strand map", msg);
 }
 
 smp_status smp__strand_map(const smp_image *rgb, const uint32_t box[4], double px_per_mm, uint8_t *out,
@@ -536,7 +517,7 @@ smp_status smp__strand_map(const smp_image *rgb, const uint32_t box[4], double p
     }
     SMP_OMP(omp parallel num_threads(nt))
     {
-        work *wk = &ws[thread_id()];
+        work *wk = &ws[smp__thread_id()];
         SMP_OMP(omp for schedule(dynamic, 1))
         for (int b = 0; b < nb; b++)
             do_band(&c, wk, b);
