@@ -8,6 +8,9 @@
 
 /* Below this scale single follicles (0.08-0.15 mm) are not resolved. */
 #define SMP_FOLLICLES_MIN_PPM 6.0
+/* Nor where the photo's own blur (Gaussian sigma) is above this: at 6 px/mm
+ * a pixel's box and an in-focus phone's ~1 px blur come to about 0.2 mm. */
+#define SMP_FOLLICLES_MAX_BLUR_MM 0.2
 
 /* The client's own stubble in a region: visible follicles (dark blobs) and their look. */
 typedef struct smp_follicles {

@@ -94,10 +94,10 @@ void smp__dress_dots(const smp_spts *pts, const smp_params *p, const smp_dress *
             op *= 1 - 0.4 * s;
             size *= 1 + 0.3 * s;
         }
-        /* Drawn as sharp as the photo is where it lies, no sharper; but a
-         * reading over SMP_MAX_PHOTO_BLUR_MM comes from soft features more than
-         * from the optics (a defocus that wide would erase stubble too). */
-        const double blur = dr->focus ? fmin(smp__focus_at(dr->focus, x, y) / ppm, SMP_MAX_PHOTO_BLUR_MM) : 0;
+        /* Drawn as sharp as the photo is where it lies, no sharper, up to
+         * smp__photo_blur_cap_mm (beyond it a reading comes from soft
+         * features more than from the optics). */
+        const double blur = dr->focus ? fmin(smp__focus_at(dr->focus, x, y) / ppm, smp__photo_blur_cap_mm(ppm)) : 0;
         out[i] = (smp_dot){pts->p[i].x, pts->p[i].y, size, (float)(op > 1 ? 1 : op), pts->p[i].layer,
                            (float)(1.0 + 0.25 * smp__u01(h3)), (float)(SMP_PI * smp__u01(smp__mix64(h3))),
                            (float)blur};

@@ -185,7 +185,7 @@ static smp_status patch_contrast(const smp_match_in *in, const float od[3], doub
     }
     double c[2] = {NAN, NAN};
     if (st == SMP_OK)
-        st = smp__texture_contrast(img, in->patch_grid, in->patch_core, NULL, ppm, 1, c, msg);
+        st = smp__texture_contrast(img, in->patch_grid, in->patch_core, NULL, ppm, in->patch_extra_px, 1, c, msg);
     *out = c[0];
     free(dots);
     smp__spts_free(&pts);

@@ -30,6 +30,7 @@ typedef struct smp_match_in {
     const smp_shade *patch_grid;
     const uint8_t *patch_core;
     double patch_blur_mm;   /* the photo's own blur there */
+    double patch_extra_px;  /* the window's extra blur before its contrast (realism.h), px */
     const smp_params *params;
     double px_per_mm, size, look_load; /* the look's dot size and load factors */
 } smp_match_in;

@@ -90,7 +90,11 @@ static void emit_realism(FILE *f, const smp_report *rep)
     json_number(f, rep->contrast_reference, 4);
     fputs(", \"ratio\": ", f);
     json_number(f, rep->contrast_ratio, 3);
-    fputs("}, \"strand_max_diff\": ", f);
+    fputs(", \"photo_blur_mm\": {\"core\": ", f);
+    json_number(f, rep->blur_mm[0], 3);
+    fputs(", \"reference\": ", f);
+    json_number(f, rep->blur_mm[1], 3);
+    fputs("}}, \"strand_max_diff\": ", f);
     json_number(f, rep->strand_max_diff, 0);
     fprintf(f, ", \"strand_px\": %zu}\n", rep->strand_px);
 }

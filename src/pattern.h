@@ -13,7 +13,7 @@
 #define SMP_PATTERN_PAIR_SHARE 0.15
 
 /* The pattern is a maximal Poisson-disk set sampled at a higher density
- * (a smaller exclusion radius), thinned at random to the asked density, so
+ * (a smaller exclusion radius), thinned by a local quota to the asked density, so
  * that the minimum distance between dots is rho x d_hex for the final
  * density (d_hex = sqrt(2 / (sqrt 3 n))) instead of the maximal set's
  * ~0.775; then a share of the kept dots get a close companion. */

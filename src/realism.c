@@ -19,7 +19,18 @@
  *   luminance (G: separable Gaussian, kernel to 3 sigma, edges clamped at the
  *   image's; a sigma under 0.3 px is the identity); its population standard
  *   deviation over a region. Pixels whose local mean is under 1e-6 (black)
- *   are left out.
+ *   are left out. Core and reference are compared at the same optical
+ *   blur: given the photo's own blur over each (the median of the focus
+ *   map, sigma b_core and b_ref), where the reference is the blurrier, the
+ *   core is blurred further by sqrt(b_ref^2 - b_core^2) before the two
+ *   Gaussians. A crown's rim is often out of focus (0.37 mm on our crown
+ *   photo, against 0.12 mm on its top): there its stubble shows no
+ *   follicle-scale texture at all, and a sharp core would read several
+ *   times "grainier" than any stubble photographed that way. The
+ *   reference is never blurred: a bald core has few edges and its reading
+ *   runs high (soft features read as blur, focus.h), so it is the reading
+ *   to trust least; where the reference reads blurrier even so, the
+ *   difference is the lens's.
  * - Strands: max |after - before| over the RGB channels (8-bit) of strand
  *   pixels (map >= 128) in the treated area: analysis cells with any mask
  *   coverage (feathered dots beyond the mask are not counted).
@@ -315,7 +326,7 @@ static void contrast_strip(const contrast_job *j, uint32_t ys, uint32_t ye, floa
 
 /* Sets up the job's boxes, kernels and buffers; *any false when both
  * regions are empty. */
-static smp_status contrast_setup(contrast_job *j, double ppm, int nt, bool *any, char *msg)
+static smp_status contrast_setup(contrast_job *j, double ppm, double extra_px, int nt, bool *any, char *msg)
 {
     box b[2];
     bool have[2];
@@ -332,7 +343,9 @@ static smp_status contrast_setup(contrast_job *j, double ppm, int nt, bool *any,
             j->s.x1 = b[q].x1 > j->s.x1 ? b[q].x1 : j->s.x1;
             j->s.y1 = b[q].y1 > j->s.y1 ? b[q].y1 : j->s.y1;
         }
-    if (!make_kernel(&j->fine, FINE_SIGMA_MM * ppm) || !make_kernel(&j->coarse, COARSE_SIGMA_MM * ppm))
+    /* A Gaussian after a Gaussian is one Gaussian: the extra blur adds in quadrature. */
+    if (!make_kernel(&j->fine, hypot(FINE_SIGMA_MM * ppm, extra_px)) ||
+        !make_kernel(&j->coarse, hypot(COARSE_SIGMA_MM * ppm, extra_px)))
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the contrast kernels");
     const uint32_t R = (uint32_t)j->coarse.r, W = j->v->img->w, H = j->v->img->h;
     j->e.x0 = j->s.x0 > R ? j->s.x0 - R : 0;
@@ -356,14 +369,15 @@ static void contrast_free(contrast_job *j)
     free(j->sums);
 }
 
-/* The contrast of img over up to two regions (out[q]; NAN when empty). */
+/* The contrast of img, blurred by extra_px more, over up to two regions
+ * (out[q]; NAN when empty). */
 static smp_status contrast(const view *v, const smp_shade *sh, const uint8_t *sel0, const uint8_t *sel1,
-                           double ppm, int nt, double out[2], char *msg)
+                           double ppm, double extra_px, int nt, double out[2], char *msg)
 {
     contrast_job j = {.v = v, .sh = sh, .sel = {sel0, sel1}};
     bool any;
     out[0] = out[1] = NAN;
-    smp_status st = contrast_setup(&j, ppm, nt, &any, msg);
+    smp_status st = contrast_setup(&j, ppm, extra_px, nt, &any, msg);
     if (st != SMP_OK || !any) {
         contrast_free(&j);
         return st;
@@ -414,9 +428,18 @@ static void strand_diff(const view *bv, const view *av, const smp_shade *sh, con
     out->strand_max_diff = best;
 }
 
+void smp__texture_extra_blur(const double blur_px[2], double extra[2])
+{
+    extra[0] = extra[1] = 0;
+    if (!(blur_px[0] >= 0) || !(blur_px[1] >= 0)) /* unknown (NAN): compare as photographed */
+        return;
+    if (blur_px[1] > blur_px[0])
+        extra[0] = sqrt(blur_px[1] * blur_px[1] - blur_px[0] * blur_px[0]);
+}
+
 smp_status smp__measure_realism(const smp_image *before, const smp_image *after, const smp_shade *sh,
-                                double px_per_mm, const smp_skin_maps *skin, smp_realism *out, int threads,
-                                char *msg)
+                                double px_per_mm, const smp_skin_maps *skin, const double *blur_px,
+                                smp_realism *out, int threads, char *msg)
 {
     if (!before || !after || !sh || !out || !before->px || !after->px || !sh->grid.c || !(px_per_mm > 0))
         return smp__fail(msg, SMP_ERR_ARG, "realism needs two images, a shade analysis and a scale");
@@ -431,11 +454,23 @@ smp_status smp__measure_realism(const smp_image *before, const smp_image *after,
     smp_realism r;
     memset(&r, 0, sizeof r);
     smp_status st = darkening(&bv, &av, sh, skin, &r, nt, msg);
-    double cb[2], ca[2];
+    double extra[2] = {0, 0}, cb[2], ca[2], cr[2];
+    r.blur_px[0] = r.blur_px[1] = NAN;
+    if (blur_px) {
+        r.blur_px[0] = blur_px[0];
+        r.blur_px[1] = blur_px[1];
+        smp__texture_extra_blur(blur_px, extra);
+    }
     if (st == SMP_OK)
-        st = contrast(&bv, sh, sh->core, NULL, px_per_mm, nt, cb, msg);
-    if (st == SMP_OK)
-        st = contrast(&av, sh, sh->core, sh->accept, px_per_mm, nt, ca, msg);
+        st = contrast(&bv, sh, sh->core, NULL, px_per_mm, extra[0], nt, cb, msg);
+    if (st == SMP_OK && extra[0] == extra[1])
+        st = contrast(&av, sh, sh->core, sh->accept, px_per_mm, extra[0], nt, ca, msg);
+    else if (st == SMP_OK) {
+        st = contrast(&av, sh, sh->core, NULL, px_per_mm, extra[0], nt, ca, msg);
+        if (st == SMP_OK)
+            st = contrast(&av, sh, sh->accept, NULL, px_per_mm, extra[1], nt, cr, msg);
+        ca[1] = cr[0];
+    }
     if (st != SMP_OK)
         return st;
     r.contrast_core_before = cb[0];
@@ -448,7 +483,7 @@ smp_status smp__measure_realism(const smp_image *before, const smp_image *after,
 }
 
 smp_status smp__texture_contrast(const smp_image *img, const smp_shade *sh, const uint8_t *sel0, const uint8_t *sel1,
-                                 double px_per_mm, int threads, double out[2], char *msg)
+                                 double px_per_mm, double extra_px, int threads, double out[2], char *msg)
 {
     if (!img || !img->px || !sh || !sh->grid.c || !(px_per_mm > 0) || img->ch < 1 || img->ch > 4)
         return smp__fail(msg, SMP_ERR_ARG, "contrast needs an image, a grid and a scale");
@@ -456,5 +491,5 @@ smp_status smp__texture_contrast(const smp_image *img, const smp_shade *sh, cons
     for (int i = 0; i < 256; i++)
         lin[i] = smp__srgb_to_linear((uint8_t)i);
     const view v = view_of(img, lin);
-    return contrast(&v, sh, sel0, sel1, px_per_mm, smp__threads(threads), out, msg);
+    return contrast(&v, sh, sel0, sel1, px_per_mm, extra_px >= 0 ? extra_px : 0, smp__threads(threads), out, msg);
 }

@@ -15,21 +15,31 @@ typedef struct smp_realism {
         contrast_ratio;     /* ratio = core_after / reference; NAN when either region is empty */
     double strand_max_diff; /* 8-bit levels; NAN when no strand map */
     size_t strand_px;       /* strand pixels inside the treated area */
+    double blur_px[2];      /* the photo's own blur (sigma) over core and reference; NAN: unknown */
 } smp_realism;
 
 /* before/after: same-size images (any channel count 1-4: the RGB view, grey
  * standing for all three channels, alpha ignored); sh: the shade analysis of
  * the before image (its grid, core, accept) at px_per_mm; skin: NULL or the
- * skin maps, whose strands >= 128 are hair strands. threads: 0 =
- * OpenMP's default; the figures are identical for any count. */
+ * skin maps, whose strands >= 128 are hair strands. blur_px: NULL or the
+ * photo's own blur (Gaussian sigma, px) over the core and the reference,
+ * so that their contrasts are compared at the same blur (NAN: unknown,
+ * compared as photographed). threads: 0 = OpenMP's default; the figures
+ * are identical for any count. */
 smp_status smp__measure_realism(const smp_image *before, const smp_image *after, const smp_shade *sh,
-                                double px_per_mm, const smp_skin_maps *skin, smp_realism *out, int threads,
-                                char *msg);
+                                double px_per_mm, const smp_skin_maps *skin, const double *blur_px,
+                                smp_realism *out, int threads, char *msg);
 
-/* The follicle-scale contrast alone (as above) of img over up to two
- * regions, cells of sh->grid selected by sel0 and sel1 (either may be
- * NULL); out[q] is NAN for an empty region. */
+/* The extra blur (sigma, px) for the core (extra[0]) and the reference
+ * (extra[1], always 0: see realism.c) that brings the core to the
+ * reference's blur where that is the larger; both 0 when either blur is
+ * unknown (NAN). */
+void smp__texture_extra_blur(const double blur_px[2], double extra[2]);
+
+/* The follicle-scale contrast alone (as above) of img, blurred by extra_px
+ * (sigma, px) more, over up to two regions, cells of sh->grid selected by
+ * sel0 and sel1 (either may be NULL); out[q] is NAN for an empty region. */
 smp_status smp__texture_contrast(const smp_image *img, const smp_shade *sh, const uint8_t *sel0, const uint8_t *sel1,
-                                 double px_per_mm, int threads, double out[2], char *msg);
+                                 double px_per_mm, double extra_px, int threads, double out[2], char *msg);
 
 #endif

@@ -275,7 +275,8 @@ typedef struct run {
     uint8_t *patch_strands, *patch_core;
     smp_skin_maps patch_skin;
     smp_shade patch_grid;
-    smp_focus focus;        /* the photo's own blur over the treated area */
+    smp_focus focus;        /* the photo's own blur over the treated area and the reference */
+    double blur_px[2];      /* its median over the core and the reference (NAN: unknown) */
     double patch_centre[2]; /* the core window's centre, photo px */
 } run;
 
@@ -368,6 +369,49 @@ static void core_skin_means(run *r)
     r->strand_share = n ? strand / (double)n : 0;
 }
 
+/* The focus map's box: the treated box and the reference's cells, whose
+ * texture is compared at the core's blur (realism.h). */
+static void focus_box(const run *r, const uint32_t box[4], uint32_t out[4])
+{
+    const smp_coverage *g = &r->sh.grid;
+    uint32_t x0 = box[0], y0 = box[1], x1 = box[0] + box[2], y1 = box[1] + box[3];
+    for (uint32_t y = 0; r->sh.have_reference && r->sh.accept && y < g->gh; y++)
+        for (uint32_t x = 0; x < g->gw; x++)
+            if (r->sh.accept[(size_t)y * g->gw + x]) {
+                const uint32_t cx1 = (x + 1) * g->cell < g->w ? (x + 1) * g->cell : g->w;
+                const uint32_t cy1 = (y + 1) * g->cell < g->h ? (y + 1) * g->cell : g->h;
+                x0 = x * g->cell < x0 ? x * g->cell : x0;
+                y0 = y * g->cell < y0 ? y * g->cell : y0;
+                x1 = cx1 > x1 ? cx1 : x1;
+                y1 = cy1 > y1 ? cy1 : y1;
+            }
+    out[0] = x0;
+    out[1] = y0;
+    out[2] = x1 - x0;
+    out[3] = y1 - y0;
+}
+
+/* The median of the photo's blur (px) over the cells sel of the shade
+ * grid; NAN with no cells or no focus map. */
+static double region_blur(const run *r, const uint8_t *sel)
+{
+    const smp_coverage *g = &r->sh.grid;
+    size_t n = 0;
+    for (size_t i = 0; sel && r->focus.sigma && i < (size_t)g->gw * g->gh; i++)
+        n += sel[i] != 0;
+    float *v = n ? malloc(n * sizeof *v) : NULL;
+    if (!v)
+        return NAN;
+    n = 0;
+    for (uint32_t y = 0; y < g->gh; y++)
+        for (uint32_t x = 0; x < g->gw; x++)
+            if (sel[(size_t)y * g->gw + x])
+                v[n++] = smp__focus_at(&r->focus, (x + 0.5) * g->cell, (y + 0.5) * g->cell);
+    const double m = smp__kth_float(v, n, n / 2);
+    free(v);
+    return m;
+}
+
 /* What of the photo lies over the pigment, over the treated area's box:
  * its shine and its hair strands. */
 static smp_status skin_maps(run *r)
@@ -386,8 +430,14 @@ static smp_status skin_maps(run *r)
         if (!(res->strands = malloc(n)))
             return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the strand map");
         st = smp__strand_map(res->after, box, r->ppm, res->strands, r->p->threads, res->msg);
+        uint32_t fbox[4];
+        focus_box(r, box, fbox);
         if (st == SMP_OK)
-            st = smp__focus_map(res->after, box, r->ppm, &r->focus, r->p->threads, res->msg);
+            st = smp__focus_map(res->after, fbox, r->ppm, &r->focus, r->p->threads, res->msg);
+        if (st == SMP_OK) {
+            r->blur_px[0] = region_blur(r, r->sh.core);
+            r->blur_px[1] = r->sh.have_reference ? region_blur(r, r->sh.accept) : NAN;
+        }
     }
     /* Shine needs colour: a grey photo, or one with no skin in the treated
      * area, has none to separate (the chroma says why; not an error). */
@@ -492,8 +542,11 @@ static smp_status measure_stubble(run *r)
                                     r->res->msg);
     /* The reference's texture varies along the band (sparse stubble, a
      * hair mass): its contrast is taken over all of it, as realism.h does. */
+    double extra[2];
+    smp__texture_extra_blur(r->blur_px, extra);
     if (st == SMP_OK)
-        st = smp__texture_contrast(r->photo, &r->sh, r->sh.accept, NULL, r->ppm, r->p->threads, c, r->res->msg);
+        st = smp__texture_contrast(r->photo, &r->sh, r->sh.accept, NULL, r->ppm, extra[1], r->p->threads, c,
+                                   r->res->msg);
     if (st == SMP_OK)
         st = core_patch(r, core);
     free(ref);
@@ -503,6 +556,15 @@ static smp_status measure_stubble(run *r)
     r->contrast_ref = c[0];
     rep->have_follicles = 1;
     rep->follicles_resolved = f.resolved;
+    /* Out of focus, the photo resolves follicles no better than a coarse one
+     * (a reference reading blurrier than the bald core: see realism.c). */
+    if (f.resolved && r->blur_px[1] > r->blur_px[0] && r->blur_px[1] / r->ppm > SMP_FOLLICLES_MAX_BLUR_MM) {
+        rep->follicles_resolved = 0;
+        smp__note(&r->res->notes,
+                  "the surroundings are out of focus in this photo (blur %.2f mm): their follicles cannot be "
+                  "counted, so the dots are matched to their tone",
+                  r->blur_px[1] / r->ppm);
+    }
     rep->follicles_cm2 = f.per_cm2;
     rep->follicle_mm = f.diameter_mm;
     rep->follicle_contrast = f.contrast;
@@ -518,7 +580,8 @@ static smp_status measure_realism(run *r)
     const smp_skin_maps maps = {res->specular, res->strands,
                                 {res->skin_box[0], res->skin_box[1], res->skin_box[2], res->skin_box[3]}};
     smp_realism m;
-    smp_status st = smp__measure_realism(r->photo, res->after, &r->sh, r->ppm, res->strands ? &maps : NULL, &m,
+    smp_status st = smp__measure_realism(r->photo, res->after, &r->sh, r->ppm, res->strands ? &maps : NULL,
+                                         r->blur_px, &m,
                                          r->p->threads, res->msg);
     if (st != SMP_OK)
         return st;
@@ -530,6 +593,8 @@ static smp_status measure_realism(run *r)
     rep->contrast_after = m.contrast_core_after;
     rep->contrast_reference = m.contrast_reference;
     rep->contrast_ratio = m.contrast_ratio;
+    rep->blur_mm[0] = m.blur_px[0] / r->ppm;
+    rep->blur_mm[1] = m.blur_px[1] / r->ppm;
     rep->strand_max_diff = m.strand_max_diff;
     rep->strand_px = m.strand_px;
     return SMP_OK;
@@ -575,6 +640,15 @@ static smp_status read_inputs(run *r)
     return st;
 }
 
+/* The trial windows' extra blur, for their contrast to meet the
+ * reference's at one blur (realism.h). */
+static double patch_extra_px(const run *r)
+{
+    double extra[2];
+    smp__texture_extra_blur(r->blur_px, extra);
+    return extra[0];
+}
+
 /* Pigment, density and dot size: what the user gave, the rest matched. */
 static smp_status choose_shade(run *r)
 {
@@ -596,9 +670,10 @@ static smp_status choose_shade(run *r)
                        .density = map_sets ? p->range_max : p->density, .dot_mm = p->dot_mm, .cover = r->core_cover,
                        .dilution = p->dilution, .contrast_reference = r->contrast_ref, .patch = r->patch,
                        .patch_skin = &r->patch_skin, .patch_grid = &r->patch_grid, .patch_core = r->patch_core, .params = p, .px_per_mm = r->ppm, .size = r->size, .look_load = r->look_load,
+                       .patch_extra_px = patch_extra_px(r),
                        .patch_blur_mm = r->patch ? fmin(smp__focus_at(&r->focus, r->patch_centre[0],
                                                                       r->patch_centre[1]) / r->ppm,
-                                                        SMP_MAX_PHOTO_BLUR_MM)
+                                                        smp__photo_blur_cap_mm(r->ppm))
                                                  : 0};
     const float *skin = sh->core_cells ? sh->skin_lin : DEFAULT_SKIN_LIN;
     if (p->pigment_set) {
@@ -744,7 +819,7 @@ smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *p
     result_clear(res);
     if (!p || !photo || !mask || !photo->px || !mask->px)
         return smp__fail(res->msg, SMP_ERR_ARG, "simulate needs params, a photo and a mask");
-    run r = {.res = res, .p = p, .photo = photo, .mask = mask};
+    run r = {.res = res, .p = p, .photo = photo, .mask = mask, .blur_px = {NAN, NAN}};
     set_scale(&r);
     smp_status st = read_inputs(&r);
     if (st == SMP_OK)

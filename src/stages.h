@@ -129,8 +129,17 @@ typedef struct smp_dress {
     const smp_coverage *edge, *scars;
     const struct smp_focus *focus; /* the photo's blur (focus.h), or NULL */
 } smp_dress;
-/* The most of the photo's measured blur (focus.h) a dot takes, mm. */
+/* The most of the photo's measured blur (focus.h) a dot takes: 0.1 mm, or
+ * 1.5 px on a coarse photo, where an in-focus lens and the camera's
+ * processing alone blur that much (focus.h: ~0.8-1.4 px). More than that
+ * comes from soft features more than from the optics. */
 #define SMP_MAX_PHOTO_BLUR_MM 0.1
+#define SMP_MAX_PHOTO_BLUR_PX 1.5
+static inline double smp__photo_blur_cap_mm(double px_per_mm)
+{
+    const double px = SMP_MAX_PHOTO_BLUR_PX / px_per_mm;
+    return px > SMP_MAX_PHOTO_BLUR_MM ? px : SMP_MAX_PHOTO_BLUR_MM;
+}
 /* Dots with their size, load and shape: jitter, age, hairline, scars. */
 void smp__dress_dots(const smp_spts *pts, const smp_params *p, const smp_dress *dr, double px_per_mm, smp_dot *out);
 
@@ -160,6 +169,7 @@ typedef struct smp_report {
     int have_realism;
     double core_darkening, shine_darkening, contrast_before, contrast_after, contrast_reference, contrast_ratio,
         strand_max_diff;
+    double blur_mm[2];          /* the photo's own blur over core and reference, the contrasts' common one */
     size_t shine_px, strand_px;
 } smp_report;
 

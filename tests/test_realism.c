@@ -61,14 +61,20 @@ static void free_fixture(fixture *f)
     smp_image_free(f->after);
 }
 
-static smp_realism measure(const fixture *f, const uint8_t *strands, int threads)
+static smp_realism measure_blurred(const fixture *f, const uint8_t *strands, const double *blur_px, int threads)
 {
     smp_realism r;
     char msg[SMP_MSG_LEN] = "";
     const smp_skin_maps skin = {NULL, strands, {0, 0, f->photo->w, f->photo->h}};
-    if (smp__measure_realism(f->photo, f->after, &f->sh, PPM, strands ? &skin : NULL, &r, threads, msg) != SMP_OK)
+    if (smp__measure_realism(f->photo, f->after, &f->sh, PPM, strands ? &skin : NULL, blur_px, &r, threads, msg) !=
+        SMP_OK)
         fail_msg("measure: %s", msg);
     return r;
+}
+
+static smp_realism measure(const fixture *f, const uint8_t *strands, int threads)
+{
+    return measure_blurred(f, strands, NULL, threads);
 }
 
 static uint8_t encode(double v)
@@ -153,11 +159,12 @@ static void make_flat(fixture *f)
                 memset(f->after->px + ((size_t)y * 640 + x) * 3, 90, 3);
 }
 
-/* The pattern's contrast over the core, by direct 2-D convolution in
- * doubles with the same truncated, normalised Gaussians. */
-static double pattern_contrast(const fixture *f)
+/* The pattern's contrast over the core, blurred by extra px more, by
+ * direct 2-D convolution in doubles with the same truncated, normalised
+ * Gaussians. */
+static double pattern_contrast(const fixture *f, double extra)
 {
-    const double sig[2] = {0.04 * PPM, 0.4 * PPM};
+    const double sig[2] = {hypot(0.04 * PPM, extra), hypot(0.4 * PPM, extra)};
     const double lo = smp__srgb_to_linear(90), hi = smp__srgb_to_linear(180);
     double table[PERIOD][PERIOD][2];
     for (int q = 0; q < 2; q++) {
@@ -192,11 +199,38 @@ static void test_dot_pattern_contrast(void **state)
     fixture f = {0};
     make_flat(&f);
     smp_realism r = measure(&f, NULL, 3);
-    const double want = pattern_contrast(&f);
+    const double want = pattern_contrast(&f, 0);
     print_message("dots: contrast core %.5f -> %.5f, direct convolution %.5f\n", r.contrast_core_before,
                   r.contrast_core_after, want);
     assert_true(r.contrast_core_before < 1e-6); /* flat */
     assert_true(fabs(r.contrast_core_after - want) < 1e-3 * want);
+    free_fixture(&f);
+}
+
+/* Core and reference compared at one blur: the sharper region is blurred
+ * to the blurrier one's sigma first (the Gaussians add in quadrature). */
+static void test_blur_matched_contrast(void **state)
+{
+    (void)state;
+    double extra[2];
+    smp__texture_extra_blur((const double[2]){1.0, 5.0}, extra);
+    assert_true(fabs(extra[0] - sqrt(24.0)) < 1e-12 && extra[1] == 0);
+    smp__texture_extra_blur((const double[2]){2.0, 2.0}, extra);
+    assert_true(extra[0] == 0 && extra[1] == 0);
+    smp__texture_extra_blur((const double[2]){5.0, 1.0}, extra); /* a sharper reference is left alone */
+    assert_true(extra[0] == 0 && extra[1] == 0);
+    smp__texture_extra_blur((const double[2]){1.0, NAN}, extra); /* unknown: as photographed */
+    assert_true(extra[0] == 0 && extra[1] == 0);
+
+    fixture f = {0};
+    make_flat(&f);
+    const smp_realism sharp = measure(&f, NULL, 2), matched = measure_blurred(&f, NULL, (const double[2]){0.5, 2.5}, 3);
+    const double want = pattern_contrast(&f, sqrt(2.5 * 2.5 - 0.5 * 0.5));
+    print_message("dots: contrast %.5f as photographed, %.5f at the reference's blur (direct %.5f)\n",
+                  sharp.contrast_core_after, matched.contrast_core_after, want);
+    assert_true(fabs(matched.contrast_core_after - want) < 1e-3 * want);
+    assert_true(matched.contrast_core_after < 0.5 * sharp.contrast_core_after);
+    assert_true(matched.blur_px[0] == 0.5 && matched.blur_px[1] == 2.5);
     free_fixture(&f);
 }
 
@@ -228,6 +262,7 @@ int main(void)
         cmocka_unit_test(test_unchanged),
         cmocka_unit_test(test_darkening_and_shine),
         cmocka_unit_test(test_dot_pattern_contrast),
+        cmocka_unit_test(test_blur_matched_contrast),
         cmocka_unit_test(test_strand_change),
     };
     return cmocka_run_group_tests_name("realism", tests, NULL, NULL);
