@@ -30,16 +30,21 @@ static double value_at(const smp_image *m, int alpha, size_t i)
 /* A photo, not a mask: colourful (a quarter of the pixels or more with a
  * chroma over 24 of 255) and textured (a third or more of the
  * neighbouring pixel pairs differing by more than 4 levels, or 1000
- * colours or more at 5 bits a channel). A painted
- * mask has flat areas; a grey mask has no colour. */
+ * colours or more at 5 bits a channel), or colourful (5 %) with its two
+ * commonest colours at 5 bits covering under half of it. A painted
+ * mask has flat areas, nearly all in its paint and its ground (98.6 % for
+ * red on black saved as a JPEG at quality 75); a grey mask has no colour.
+ * A photo with the area painted over it in red keeps the photo's colours
+ * around the paint (15 % in the two commonest on our hairline photo, a
+ * smooth one with under 1000 colours). */
 static int looks_like_photo(const smp_image *m, double *colourful, double *textured)
 {
     *colourful = *textured = 0;
     if (m->ch < 3 || m->w < 2 || m->h < 2)
         return 0;
     const size_t step = (size_t)m->w * m->h > 4000000 ? 3 : 1;
-    size_t n = 0, col = 0, tex = 0, distinct = 0;
-    uint8_t *seen = calloc(1 << 15, 1); /* 5 bits a channel */
+    size_t n = 0, col = 0, tex = 0, distinct = 0, top[2] = {0, 0};
+    uint32_t *seen = calloc(1 << 15, sizeof *seen); /* counts at 5 bits a channel */
     for (uint32_t y = 0; y + 1 < m->h; y += (uint32_t)step)
         for (uint32_t x = 0; x + 1 < m->w; x += (uint32_t)step) {
             const uint8_t *p = m->px + ((size_t)y * m->w + x) * m->ch, *q = p + m->ch;
@@ -52,16 +57,21 @@ static int looks_like_photo(const smp_image *m, double *colourful, double *textu
             n++;
             if (seen) {
                 unsigned key = (unsigned)(p[0] >> 3) << 10 | (unsigned)(p[1] >> 3) << 5 | (unsigned)(p[2] >> 3);
-                distinct += !seen[key];
-                seen[key] = 1;
+                distinct += !seen[key]++;
             }
         }
+    for (size_t k = 0; seen && k < (size_t)1 << 15; k++)
+        if (seen[k] > top[1]) {
+            top[1] = seen[k] > top[0] ? top[0] : seen[k];
+            top[0] = seen[k] > top[0] ? seen[k] : top[0];
+        }
+    const int unpainted = seen && (double)(top[0] + top[1]) < 0.5 * (double)n;
     free(seen);
     *colourful = (double)col / n;
     *textured = (double)tex / n;
     /* Shading and texture give a photo a thousand colours or more; paint a few
      * (plus its anti-aliased or compressed edges). */
-    return (*colourful >= 0.25 && *textured >= 0.33) || (*colourful >= 0.05 && distinct >= 1000);
+    return (*colourful >= 0.25 && *textured >= 0.33) || (*colourful >= 0.05 && (distinct >= 1000 || unpainted));
 }
 
 smp_status smp_mask_check(smp_scalp *s, const smp_image *mask, double *outside)

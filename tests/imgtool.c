@@ -202,6 +202,26 @@ int main(int argc, char **argv)
         smp_image_free(img);
         return rc;
     }
+    if (argc == 8 && !strcmp(argv[1], "paint-over")) { /* PHOTO MASK OUT R G B: the mask's white painted over the photo */
+        smp_image *photo = smp_image_new(), *mask = smp_image_new();
+        int rc = 2;
+        if (smp_image_read_file(photo, argv[2], 0) == SMP_OK && smp_image_read_file(mask, argv[3], 0) == SMP_OK &&
+            smp_image_width(photo) == smp_image_width(mask) && smp_image_height(photo) == smp_image_height(mask) &&
+            smp_image_channels(photo) >= 3) {
+            const int mc = smp_image_channels(mask), pc = smp_image_channels(photo);
+            const uint8_t rgb[3] = {(uint8_t)atoi(argv[5]), (uint8_t)atoi(argv[6]), (uint8_t)atoi(argv[7])};
+            for (size_t i = 0; i < (size_t)smp_image_width(photo) * smp_image_height(photo); i++)
+                if (smp_image_data(mask)[i * (size_t)mc] >= 128)
+                    memcpy(smp_image_data(photo) + (size_t)pc * i, rgb, 3);
+            smp_params *p = smp_params_new();
+            smp_params_set_overwrite(p, 1);
+            rc = smp_image_write_file(photo, argv[4], p) == SMP_OK ? 0 : 3;
+            smp_params_free(p);
+        }
+        smp_image_free(photo);
+        smp_image_free(mask);
+        return rc;
+    }
     if (argc == 10 && !strcmp(argv[1], "region-same")) {
         smp_image *a = load(argv[2]), *b = load(argv[5]);
         const long ax = atol(argv[3]), ay = atol(argv[4]), bx = atol(argv[6]), by = atol(argv[7]);
@@ -220,6 +240,6 @@ int main(int argc, char **argv)
         smp_image_free(b);
         return rc;
     }
-    fprintf(stderr, "usage: imgtool info|same|outside-same|exif-jpeg|paint|region-same ...\n");
+    fprintf(stderr, "usage: imgtool info|same|outside-same|exif-jpeg|paint|paint-over|region-same ...\n");
     return 1;
 }
