@@ -202,6 +202,21 @@ static size_t grid_count(const grid *g, double x, double y, double r)
     return n;
 }
 
+/* The sum of w over the points closer than r to (x, y). */
+static double grid_wsum(const grid *g, double x, double y, double r, const double *w)
+{
+    long x0 = clampl((long)floor((x - r - g->x0) / g->cell), g->gw), x1 = clampl((long)floor((x + r - g->x0) / g->cell), g->gw);
+    long y0 = clampl((long)floor((y - r - g->y0) / g->cell), g->gh), y1 = clampl((long)floor((y + r - g->y0) / g->cell), g->gh);
+    double s = 0;
+    for (long j = y0; j <= y1; j++)
+        for (long i = x0; i <= x1; i++)
+            for (size_t k = g->head[(size_t)j * (size_t)g->gw + (size_t)i]; k != SIZE_MAX; k = g->next[k]) {
+                double dx = g->xy[2 * k] - x, dy = g->xy[2 * k + 1] - y;
+                s += dx * dx + dy * dy < r * r ? w[k] : 0;
+            }
+    return s;
+}
+
 /* Mean coverage share (0..1) over the disc of radius r at (x, y), 0 off
  * the domain: 37 lattice points. */
 static double disc_cover(const smp_sample_in *in, double x, double y, double r)
@@ -237,10 +252,12 @@ static int by_rank(const void *a, const void *b)
  * non-companion dots within LOCAL_R radii of each to the field's count
  * there. The dots are decided one at a time in priority order, each against
  * the dots decided before it within its disc (error diffusion): a dot is
- * kept when the kept ones there fall short of the local rate times the
- * decided ones, dithered by a hash. Counts over any disc then stay within
- * about one dot of the rate, where independent coin flips leave clumps and
- * holes a few dots wide that read as blotches at viewing size. */
+ * kept when the kept ones there fall short of the sum of the decided ones'
+ * own rates (its own included), dithered by a hash. Counts over any disc
+ * then stay within about one dot of the field, where independent coin flips
+ * leave clumps and holes a few dots wide that read as blotches at viewing
+ * size. Each dot's own rate, not the deciding dot's, keeps the sum unbiased
+ * where the rate varies (around an earlier session's dots). */
 static smp_status thin(const smp_sample_in *in, double base_cm2, const smp_spt *existing, size_t n_existing,
                        smp_spts *pts, double cell, char *msg)
 {
@@ -248,10 +265,11 @@ static smp_status thin(const smp_sample_in *in, double base_cm2, const smp_spt *
     grid ge, gn, gd, gk;
     uint8_t *keep = malloc(pts->n + 1);
     ranked *order = malloc((pts->n + 1) * sizeof *order);
+    double *rates = malloc((pts->n + 1) * sizeof *rates); /* of the decided dots, in gd's order */
     int ok = grid_init(&ge, in, r, n_existing) & grid_init(&gn, in, r, pts->n) & grid_init(&gd, in, r, pts->n) &
              grid_init(&gk, in, r, pts->n);
     smp_status st = SMP_OK;
-    if (!keep || !order || !ok) {
+    if (!keep || !order || !rates || !ok) {
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the thinning of %zu dots", pts->n);
         goto done;
     }
@@ -266,13 +284,33 @@ static smp_status thin(const smp_sample_in *in, double base_cm2, const smp_spt *
     for (size_t k = 0; k < pts->n; k++) {
         const smp_spt *p = &pts->p[order[k].i];
         const double want = target * disc_cover(in, p->x, p->y, r) - (double)grid_count(&ge, p->x, p->y, r);
-        const double rate = want / (double)grid_count(&gn, p->x, p->y, r);
-        const double decided = (double)grid_count(&gd, p->x, p->y, r) + 1, kept = (double)grid_count(&gk, p->x, p->y, r);
-        keep[order[k].i] = kept + smp__u01(smp__mix64(order[k].prio)) < rate * decided;
+        const double q = want / (double)grid_count(&gn, p->x, p->y, r), rate = q < 0 ? 0 : q > 1 ? 1 : q;
+        const double expected = grid_wsum(&gd, p->x, p->y, r, rates) + rate;
+        keep[order[k].i] = (double)grid_count(&gk, p->x, p->y, r) + smp__u01(smp__mix64(order[k].prio)) < expected;
+        rates[gd.n] = rate;
         grid_add(&gd, p->x, p->y);
         if (keep[order[k].i])
             grid_add(&gk, p->x, p->y);
     }
+    /* The diffusion's few-percent bias where the rate varies (sessions: +3 %
+     * over three layers) goes by keeping the count of independent draws,
+     * the sum of the rates: the last kept ones in the order are let go, or
+     * the first dropped ones taken back, spread at random like the order. */
+    double sum = 0;
+    for (size_t k = 0; k < pts->n; k++)
+        sum += rates[k];
+    const size_t want = (size_t)llround(sum);
+    size_t kept = gk.n;
+    for (size_t k = pts->n; kept > want && k-- > 0;)
+        if (keep[order[k].i]) {
+            keep[order[k].i] = 0;
+            kept--;
+        }
+    for (size_t k = 0; kept < want && k < pts->n; k++)
+        if (!keep[order[k].i] && rates[k] > 0) {
+            keep[order[k].i] = 1;
+            kept++;
+        }
     size_t n = 0;
     for (size_t i = 0; i < pts->n; i++)
         if (keep[i])
@@ -281,6 +319,7 @@ static smp_status thin(const smp_sample_in *in, double base_cm2, const smp_spt *
 done:
     free(keep);
     free(order);
+    free(rates);
     grid_free(&ge);
     grid_free(&gn);
     grid_free(&gd);
