@@ -48,7 +48,6 @@ typedef struct pdot {
     float qa, qb, qc;       /* squared ellipse-radius = qa dx² + qb dx dy + qc dy² */
     float step;             /* the radial table's step in px */
     int n;                  /* its entries */
-    size_t tab;             /* where its table starts in the render's tables (floats) */
 } pdot;
 
 typedef struct render_ctx {
@@ -275,36 +274,45 @@ static void setup_ctx(render_ctx *c, const smp_optics *o, double ppm)
     }
 }
 
-static void draw_bands(const render_ctx *c, const pdot *dots, const float *tabs, const size_t *start,
-                       const uint32_t *list, int threads, int *failed)
+static void draw_bands(const render_ctx *c, const pdot *dots, const size_t *start, const uint32_t *list,
+                       int threads, int *failed)
 {
     const int w = (int)c->img->w, h = (int)c->img->h, nb = (h + BAND - 1) / BAND;
     const int nt = smp__threads(threads);
     (void)nt; /* unused without OpenMP */
-    SMP_OMP(omp parallel for schedule(dynamic, 1) num_threads(nt))
-    for (int b = 0; b < nb; b++) {
-        if (start[b] == start[b + 1])
-            continue;
-        const int y0 = b * BAND, y1 = y0 + BAND - 1 < h ? y0 + BAND - 1 : h - 1;
-        float *band = calloc((size_t)BAND * (size_t)w * 3, sizeof *band);
-        if (!band) {
+    SMP_OMP(omp parallel num_threads(nt))
+    {
+        /* Per thread: the band's depths and one dot's radial table, made
+         * where the dot is drawn (a dot reaching two bands makes it twice:
+         * cheaper than keeping every dot's table in memory). */
+        float *band = malloc((size_t)BAND * (size_t)w * 3 * sizeof *band);
+        float *tab = malloc(3 * RADIAL_MAX * sizeof *tab);
+        if (!band || !tab) {
             SMP_OMP(omp atomic write)
             *failed = 1;
-            continue;
         }
-        for (size_t k = start[b]; k < start[b + 1]; k++) {
-            const pdot *d = &dots[list[k]];
-            add_dot(c, d, band, y0, y1, tabs + d->tab);
+        SMP_OMP(omp for schedule(dynamic, 1))
+        for (int b = 0; b < nb; b++) {
+            if (start[b] == start[b + 1] || !band || !tab)
+                continue;
+            const int y0 = b * BAND, y1 = y0 + BAND - 1 < h ? y0 + BAND - 1 : h - 1;
+            memset(band, 0, (size_t)(y1 - y0 + 1) * (size_t)w * 3 * sizeof *band);
+            for (size_t k = start[b]; k < start[b + 1]; k++) {
+                const pdot *d = &dots[list[k]];
+                radial_table(c, d, tab);
+                add_dot(c, d, band, y0, y1, tab);
+            }
+            finish_band(c, band, y0, y1);
         }
-        finish_band(c, band, y0, y1);
         free(band);
+        free(tab);
     }
 }
 
-/* Every dot prepared and its radial table made once (not per band it
- * touches), in parallel: each dot's work is its own. */
-static smp_status prepare_all(const render_ctx *c, const smp_dot *in, size_t n, double ppm, const float od[][3],
-                              int n_od, int max_layer, pdot *dots, float **tabs, int threads, char *msg)
+/* Every dot prepared once (not per band it touches), in parallel: each
+ * dot's work is its own. */
+static void prepare_all(const render_ctx *c, const smp_dot *in, size_t n, double ppm, const float od[][3], int n_od,
+                        int max_layer, pdot *dots, int threads)
 {
     static const float none[3] = {0, 0, 0};
     const int nt = smp__threads(threads);
@@ -314,17 +322,6 @@ static smp_status prepare_all(const render_ctx *c, const smp_dot *in, size_t n, 
         const int hidden = max_layer && in[i].layer > max_layer;
         prepare_dot(c, &in[i], ppm, hidden ? none : od[in[i].layer < n_od ? in[i].layer : n_od - 1], &dots[i]);
     }
-    size_t total = 0;
-    for (size_t i = 0; i < n; i++) {
-        dots[i].tab = total;
-        total += 3 * (size_t)dots[i].n;
-    }
-    if (!(*tabs = malloc((total ? total : 1) * sizeof **tabs)))
-        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the dots' profiles");
-    SMP_OMP(omp parallel for schedule(static) num_threads(nt))
-    for (size_t i = 0; i < n; i++)
-        radial_table(c, &dots[i], *tabs + dots[i].tab);
-    return SMP_OK;
 }
 
 smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm, const smp_optics *optics,
@@ -338,7 +335,6 @@ smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm, 
     pdot *dots = malloc(n * sizeof *dots);
     size_t *start = calloc((size_t)nb + 1, sizeof *start);
     uint32_t *list = NULL;
-    float *tabs = NULL;
     smp_disc_lut *lut = NULL;
     smp_status st = !(to_srgb && dots && start) ? smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's tables")
                     : given_lut                 ? SMP_OK
@@ -351,18 +347,15 @@ smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm, 
     smp__linear_to_srgb_table(to_srgb);
     render_ctx c = {.lut = given_lut ? given_lut : lut, .to_lin = to_lin, .to_srgb = to_srgb, .skin = skin, .img = img};
     setup_ctx(&c, optics, ppm);
-    st = prepare_all(&c, in, n, ppm, od, n_od, max_layer, dots, &tabs, threads, msg);
-    if (st != SMP_OK)
-        goto done;
+    prepare_all(&c, in, n, ppm, od, n_od, max_layer, dots, threads);
     st = bucket(dots, n, w, h, start, &list, msg);
     int failed = 0;
     if (st == SMP_OK)
-        draw_bands(&c, dots, tabs, start, list, threads, &failed);
+        draw_bands(&c, dots, start, list, threads, &failed);
     if (st == SMP_OK && failed)
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's band buffers");
 done:
     smp__disc_lut_free(lut);
-    free(tabs);
     free(to_srgb);
     free(dots);
     free(start);
