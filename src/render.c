@@ -175,8 +175,10 @@ static void add_dot(const render_ctx *c, const pdot *d, float *band, int y0, int
     }
 }
 
-/* The photo's shine (linear, 0..1) and strand weight (0..1) at a pixel. */
-static inline void skin_at(const smp_skin_maps *m, uint32_t x, uint32_t y, float *shine, float *strand)
+/* The photo's shine (linear, 0..1) and strand weight (0..1) at a pixel
+ * whose bytes before the render are p. */
+static inline void skin_at(const smp_skin_maps *m, const uint8_t *p, uint32_t x, uint32_t y, float *shine,
+                           float *strand)
 {
     *shine = 0;
     *strand = 0;
@@ -185,6 +187,8 @@ static inline void skin_at(const smp_skin_maps *m, uint32_t x, uint32_t y, float
     const size_t i = (size_t)(y - m->box[1]) * m->box[2] + (x - m->box[0]);
     if (m->specular)
         *shine = m->specular[i] * (1.0f / 65535.0f);
+    else if (m->shine)
+        *shine = smp__shine_at(m->shine, p, x - m->box[0], y - m->box[1]) * (1.0f / 65535.0f);
     if (m->strands) /* a detected strand (128 or more) lies wholly over the pigment */
         *strand = m->strands[i] >= 128 ? 1.0f : m->strands[i] * (1.0f / 128.0f);
 }
@@ -202,7 +206,7 @@ static void finish_band(const render_ctx *c, const float *band, int y0, int y1)
             if (a[0] == 0 && a[1] == 0 && a[2] == 0)
                 continue;
             float shine, strand, lin[3];
-            skin_at(c->skin, x, (uint32_t)y, &shine, &strand);
+            skin_at(c->skin, px, x, (uint32_t)y, &shine, &strand);
             for (int k = 0; k < 3; k++)
                 lin[k] = c->to_lin[px[k]];
             float least = lin[0] < lin[1] ? lin[0] : lin[1];

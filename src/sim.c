@@ -38,10 +38,11 @@ static void result_clear(smp_result *r)
     free(r->dots);
     smp__notes_clear(&r->notes);
     free(r->zones);
-    free(r->specular);
+    smp__shine_free(r->shine);
+    free(r->shine);
     free(r->strands);
     free(r->companion);
-    r->specular = NULL;
+    r->shine = NULL;
     r->strands = NULL;
     r->companion = NULL;
     r->zones = NULL;
@@ -271,7 +272,7 @@ typedef struct run {
     double contrast_ref;    /* the reference's follicle-scale contrast, in its densest window */
     /* The core's densest window, for trial renders (match.h). */
     smp_image *patch;
-    uint16_t *patch_specular;
+    smp_shine patch_shine; /* the result's shine model seen from the patch (its levels are the result's) */
     uint8_t *patch_strands, *patch_core;
     smp_skin_maps patch_skin;
     smp_shade patch_grid;
@@ -289,7 +290,6 @@ static void run_free(run *r)
     smp__coverage_free(&r->edge_cov);
     smp__disc_lut_free(r->lut);
     smp_image_free(r->patch);
-    free(r->patch_specular);
     free(r->patch_strands);
     free(r->patch_core); /* also the patch grid's cells */
     smp__focus_free(&r->focus);
@@ -360,7 +360,9 @@ static void core_skin_means(run *r)
             if (!r->sh.core[(size_t)(py / g->cell) * g->gw + px / g->cell])
                 continue;
             const size_t i = (size_t)y * box[2] + x;
-            shine += res->specular ? res->specular[i] / 65535.0 : 0;
+            shine += res->shine ? smp__shine_at(res->shine, res->after->px + ((size_t)py * res->after->w + px) * 3, x,
+                                                y) / 65535.0
+                                : 0;
             strand += !res->strands ? 0 : res->strands[i] >= 128 ? 1.0 : res->strands[i] / 128.0;
             n++;
         }
@@ -392,12 +394,12 @@ static smp_status skin_maps(run *r)
     /* Shine needs colour: a grey photo, or one with no skin in the treated
      * area, has none to separate (the chroma says why; not an error). */
     if (st == SMP_OK && r->photo->ch >= 3 && treated_chroma(r, box, res->chroma) == SMP_OK) {
-        if (!(res->specular = malloc(n * sizeof *res->specular)))
-            return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the shine map");
-        st = smp__specular_map(res->after, box, res->chroma, res->specular, r->p->threads, res->msg);
+        if (!(res->shine = calloc(1, sizeof *res->shine)))
+            return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the shine model");
+        st = smp__shine_model(res->after, box, res->chroma, res->shine, r->p->threads, res->msg);
         if (st == SMP_ERR_ARG) { /* skin as grey as its shine: nothing to separate */
-            free(res->specular);
-            res->specular = NULL;
+            free(res->shine);
+            res->shine = NULL;
             st = SMP_OK;
         }
     }
@@ -461,11 +463,15 @@ static smp_status core_patch(run *r, const uint8_t *sel)
     for (uint32_t j = 0; j < pg->grid.gh; j++)
         memcpy(r->patch_core + (size_t)j * pg->grid.gw, sel + (size_t)(cy0 + j) * g->gw + cx0, pg->grid.gw);
     pg->grid.c = r->patch_core;
-    r->patch_specular = res->specular ? crop_map(res->specular, res->skin_box, 2, x, y, w, h) : NULL;
+    if (res->shine) {
+        r->patch_shine = *res->shine;
+        r->patch_shine.ox = (int64_t)x - res->skin_box[0];
+        r->patch_shine.oy = (int64_t)y - res->skin_box[1];
+    }
     r->patch_strands = res->strands ? crop_map(res->strands, res->skin_box, 1, x, y, w, h) : NULL;
-    if ((res->specular && !r->patch_specular) || (res->strands && !r->patch_strands))
+    if (res->strands && !r->patch_strands)
         return smp__fail(r->res->msg, SMP_ERR_NOMEM, "cannot allocate the core's window maps");
-    r->patch_skin = (smp_skin_maps){r->patch_specular, r->patch_strands, {0, 0, w, h}};
+    r->patch_skin = (smp_skin_maps){NULL, r->patch_strands, {0, 0, w, h}, res->shine ? &r->patch_shine : NULL};
     r->patch_centre[0] = x + 0.5 * w;
     r->patch_centre[1] = y + 0.5 * h;
     return SMP_OK;
@@ -515,8 +521,8 @@ static smp_status measure_realism(run *r)
     smp_report *rep = &res->report;
     if (!r->sh.core_cells)
         return SMP_OK;
-    const smp_skin_maps maps = {res->specular, res->strands,
-                                {res->skin_box[0], res->skin_box[1], res->skin_box[2], res->skin_box[3]}};
+    const smp_skin_maps maps = {NULL, res->strands,
+                                {res->skin_box[0], res->skin_box[1], res->skin_box[2], res->skin_box[3]}, res->shine};
     smp_realism m;
     smp_status st = smp__measure_realism(r->photo, res->after, &r->sh, r->ppm, res->strands ? &maps : NULL, &m,
                                          r->p->threads, res->msg);
@@ -639,6 +645,18 @@ static smp_status choose_shade(run *r)
     return SMP_OK;
 }
 
+/* Frees the shade analysis's per-cell colour maps, which only the
+ * analysis, the existing-hair factor and the zones read; its grid, core
+ * and accepted cells stay for the measures. */
+static void drop_shade_maps(smp_shade *sh)
+{
+    free(sh->tone);
+    free(sh->view);
+    free(sh->lskin);
+    free(sh->dist_out);
+    sh->tone = sh->view = sh->lskin = sh->dist_out = NULL;
+}
+
 /* The coverage the sampler follows: the density map, hair already there,
  * and the edge in the look's style; the edge alone is kept for the
  * hairline's dot sizes. */
@@ -670,6 +688,12 @@ static smp_status shape_coverage(run *r)
             n++;
         }
     r->core_cover = n ? sum / (double)n : 1.0;
+    /* The zones are the last use of the shade's viewing-scale maps (the
+     * tone is used up in its own analysis): they go now, not at the end,
+     * so they are not held through sampling and rendering. */
+    if (st == SMP_OK)
+        st = smp__keep_zones(res, &r->sh, r->ppm);
+    drop_shade_maps(&r->sh);
     return st;
 }
 
@@ -700,8 +724,8 @@ static smp_status render_after(run *r)
     const float *skin = r->sh.core_cells ? r->sh.skin_lin : DEFAULT_SKIN_LIN;
     smp__colour_for_od(res->od[0], skin, r->load, res->pigment_lin);
     smp__linear_to_lab(res->pigment_lin, res->report.pigment);
-    const smp_skin_maps maps = {res->specular, res->strands,
-                                {res->skin_box[0], res->skin_box[1], res->skin_box[2], res->skin_box[3]}};
+    const smp_skin_maps maps = {NULL, res->strands,
+                                {res->skin_box[0], res->skin_box[1], res->skin_box[2], res->skin_box[3]}, res->shine};
     return smp__render(res->after, res->dots, res->n_dots, r->ppm, &res->optics, (const float(*)[3])res->od,
                        res->n_od, p->show_session, &maps, r->lut, p->threads, res->msg);
 }
@@ -730,8 +754,6 @@ static smp_status measure_after(run *r)
         st = measure_realism(r);
     if (st == SMP_OK)
         st = measure_dots(res, sh, r->ppm);
-    if (st == SMP_OK)
-        st = smp__keep_zones(res, sh, r->ppm);
     if (st == SMP_OK && res->n_dots == 0)
         smp__note(&res->notes, "the mask selects nothing to treat: no dots placed");
     return st;
