@@ -65,40 +65,39 @@ static inline float term(const render_ctx *c, int t, const pdot *d, float rho)
     return smp__disc_at(c->lut, rho / d->sig[t], d->r / d->sig[t]);
 }
 
-/* Term t's unscaled value at a pixel exactly as it will be drawn: read
- * from its radial table, interpolated, cut at the reach. */
-static float term_drawn(const render_ctx *c, int t, const pdot *d, int px, int py)
-{
-    const float dx = (float)px + 0.5f - d->x, dy = (float)py + 0.5f - d->y;
-    const float f = sqrtf(d->qa * dx * dx + d->qb * dx * dy + d->qc * dy * dy) / d->step;
-    if (!(f < (float)(d->n - 2)))
-        return 0;
-    const int i = (int)f;
-    const float v0 = term(c, t, d, (float)i * d->step), v1 = term(c, t, d, (float)(i + 1) * d->step);
-    return v0 + (f - (float)i) * (v1 - v0);
-}
-
 /* Weight scale of term t, so that its depth integrates to the ellipse's
  * area: where pixel samples of the profile sum to its integral (sigma of
  * NORM_SIGMA px or more), from the radial integral up to the dot's reach
  * (the tail beyond it is folded in); else from the sum of its samples as
- * drawn. */
+ * drawn: read from its radial values, interpolated, cut at the reach. Each
+ * radial value is looked up once. */
 static float term_scale(const render_ctx *c, int t, const pdot *d)
 {
     double sum = 0;
+    float v[RADIAL_MAX];
     if (d->sig[t] >= NORM_SIGMA) {
+        float v0 = term(c, t, d, 0);
         for (int i = 0; i < d->n - 2; i++) { /* trapezoids of P(rho) 2 pi rho, as drawn */
-            const float r0 = (float)i * d->step, r1 = r0 + d->step;
-            sum += 0.5 * d->step * (term(c, t, d, r0) * r0 + term(c, t, d, r1) * r1) * 2 * SMP_PI;
+            const float r0 = (float)i * d->step, r1 = (float)(i + 1) * d->step, v1 = term(c, t, d, r1);
+            sum += 0.5 * d->step * (v0 * r0 + v1 * r1) * 2 * SMP_PI;
+            v0 = v1;
         }
         return sum > 0 ? (float)(SMP_PI * d->r * d->r / sum) : 0.0f;
     }
+    for (int i = 0; i < d->n - 1; i++)
+        v[i] = term(c, t, d, (float)i * d->step);
     const float reach = d->a + REACH_CORE * d->sig[t];
     const int x0 = (int)floorf(d->x - reach), x1 = (int)floorf(d->x + reach);
     const int y0 = (int)floorf(d->y - reach), y1 = (int)floorf(d->y + reach);
     for (int y = y0; y <= y1; y++)
-        for (int x = x0; x <= x1; x++)
-            sum += term_drawn(c, t, d, x, y);
+        for (int x = x0; x <= x1; x++) {
+            const float dx = (float)x + 0.5f - d->x, dy = (float)y + 0.5f - d->y;
+            const float f = sqrtf(d->qa * dx * dx + d->qb * dx * dy + d->qc * dy * dy) / d->step;
+            if (!(f < (float)(d->n - 2)))
+                continue;
+            const int i = (int)f;
+            sum += v[i] + (f - (float)i) * (v[i + 1] - v[i]);
+        }
     return sum > 0 ? (float)(SMP_PI * d->a * d->b / sum) : 0.0f;
 }
 
