@@ -261,6 +261,7 @@ typedef struct run {
     const smp_image *photo, *mask;
     double ppm;
     smp_coverage cov, ref_cov, scar_cov, map_cov, edge_cov;
+    smp_coverage hair_cov;  /* cov with the density map and the hair already there applied, until shaped */
     smp_shade sh;
     smp_disc_lut *lut;
     double size, look_load; /* the look's dot size and load factors */
@@ -288,6 +289,7 @@ static void run_free(run *r)
     smp__coverage_free(&r->scar_cov);
     smp__coverage_free(&r->map_cov);
     smp__coverage_free(&r->edge_cov);
+    smp__coverage_free(&r->hair_cov);
     smp__disc_lut_free(r->lut);
     smp_image_free(r->patch);
     free(r->patch_strands);
@@ -657,24 +659,43 @@ static void drop_shade_maps(smp_shade *sh)
     sh->tone = sh->view = sh->lskin = sh->dist_out = NULL;
 }
 
-/* The coverage the sampler follows: the density map, hair already there,
- * and the edge in the look's style; the edge alone is kept for the
- * hairline's dot sizes. */
+/* What the later steps need of the shade's per-cell colour maps, taken
+ * right after the analysis so that the maps (about 1 byte per photo pixel)
+ * are not held through the skin maps, sampling and rendering: the zones,
+ * and the coverage with the density map and the hair already there
+ * applied (hair_cov; edge_cov the same without the hair). cov stays as
+ * painted for the skin maps' box and chroma. */
+static smp_status use_shade_maps(run *r)
+{
+    const smp_params *p = r->p;
+    smp_result *res = r->res;
+    smp_status st = smp__coverage_copy(&r->hair_cov, &r->cov, res->msg);
+    if (st == SMP_OK && p->density_map) /* the map sets the density inside the mask */
+        smp__scale_by_map(&r->hair_cov, &r->map_cov, p->range_min, p->range_max, 1);
+    if (st == SMP_OK)
+        st = smp__coverage_copy(&r->edge_cov, &r->hair_cov, res->msg);
+    if (st == SMP_OK && r->sh.have_reference)
+        st = smp__existing_hair_factor(&r->sh, &r->hair_cov, res->msg);
+    if (st == SMP_OK)
+        st = smp__keep_zones(res, &r->sh, r->ppm);
+    drop_shade_maps(&r->sh);
+    return st;
+}
+
+/* The coverage the sampler follows: the density map, hair already there
+ * (use_shade_maps), and the edge in the look's style; the edge alone is
+ * kept for the hairline's dot sizes. */
 static smp_status shape_coverage(run *r)
 {
     const smp_params *p = r->p;
     smp_result *res = r->res;
-    if (p->density_map) { /* the map sets the density inside the mask */
-        if (p->range_max > 0 && p->density_auto)
-            smp__note(&res->notes, "density auto gives way to the density map's range %g:%g", p->range_min,
-                      p->range_max);
-        smp__scale_by_map(&r->cov, &r->map_cov, p->range_min, p->range_max, 1);
-    }
-    smp_status st = smp__coverage_copy(&r->edge_cov, &r->cov, res->msg);
-    if (st == SMP_OK)
-        st = smp__shape_edge(&r->edge_cov, p->edge, p->feather_mm, r->ppm, p->seed, res->msg);
-    if (st == SMP_OK && r->sh.have_reference)
-        st = smp__existing_hair_factor(&r->sh, &r->cov, res->msg);
+    if (p->density_map && p->range_max > 0 && p->density_auto)
+        smp__note(&res->notes, "density auto gives way to the density map's range %g:%g", p->range_min,
+                  p->range_max);
+    smp_status st = smp__shape_edge(&r->edge_cov, p->edge, p->feather_mm, r->ppm, p->seed, res->msg);
+    smp__coverage_free(&r->cov); /* as painted: the skin maps are done */
+    r->cov = r->hair_cov;
+    memset(&r->hair_cov, 0, sizeof r->hair_cov);
     if (st == SMP_OK)
         st = smp__shape_edge(&r->cov, p->edge, p->feather_mm, r->ppm, p->seed, res->msg);
     /* What of the density the core gets: hair already there, the edge's
@@ -688,28 +709,35 @@ static smp_status shape_coverage(run *r)
             n++;
         }
     r->core_cover = n ? sum / (double)n : 1.0;
-    /* The zones are the last use of the shade's viewing-scale maps (the
-     * tone is used up in its own analysis): they go now, not at the end,
-     * so they are not held through sampling and rendering. */
-    if (st == SMP_OK)
-        st = smp__keep_zones(res, &r->sh, r->ppm);
-    drop_shade_maps(&r->sh);
     return st;
+}
+
+/* The coverages, once the dots are placed: nothing after reads them. */
+static void drop_coverages(run *r)
+{
+    smp__coverage_free(&r->cov);
+    smp__coverage_free(&r->ref_cov);
+    smp__coverage_free(&r->scar_cov);
+    smp__coverage_free(&r->map_cov);
+    smp__coverage_free(&r->edge_cov);
 }
 
 static smp_status place_dots(run *r)
 {
     const smp_params *p = r->p;
     double box[4];
-    if (!smp__coverage_extent(&r->cov, r->ppm, box))
-        return SMP_OK;
-    const smp_dress dr = {.dot_mm = r->dot_mm, .size = r->size, .load = r->look_load, .focus = &r->focus,
-                          .edge = &r->edge_cov, .scars = p->scars ? &r->scar_cov : NULL};
-    return sample_layers(r->res, p,
-                         (smp_sample_in){.x0_mm = box[0], .y0_mm = box[1], .w_mm = box[2] - box[0],
-                                         .h_mm = box[3] - box[1], .cov = &r->cov, .cov_px_per_mm = r->ppm,
-                                         .seed = p->seed, .threads = p->threads},
-                         r->density, &dr, r->ppm);
+    smp_status st = SMP_OK;
+    if (smp__coverage_extent(&r->cov, r->ppm, box)) {
+        const smp_dress dr = {.dot_mm = r->dot_mm, .size = r->size, .load = r->look_load, .focus = &r->focus,
+                              .edge = &r->edge_cov, .scars = p->scars ? &r->scar_cov : NULL};
+        st = sample_layers(r->res, p,
+                           (smp_sample_in){.x0_mm = box[0], .y0_mm = box[1], .w_mm = box[2] - box[0],
+                                           .h_mm = box[3] - box[1], .cov = &r->cov, .cov_px_per_mm = r->ppm,
+                                           .seed = p->seed, .threads = p->threads},
+                           r->density, &dr, r->ppm);
+    }
+    drop_coverages(r);
+    return st;
 }
 
 static smp_status render_after(run *r)
@@ -769,6 +797,8 @@ smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *p
     run r = {.res = res, .p = p, .photo = photo, .mask = mask};
     set_scale(&r);
     smp_status st = read_inputs(&r);
+    if (st == SMP_OK)
+        st = use_shade_maps(&r);
     if (st == SMP_OK)
         st = skin_maps(&r);
     if (st == SMP_OK)
