@@ -102,8 +102,7 @@ typedef struct kern {
 /* One level of the pyramid: level pixel (x, y) is the mean of the photo's
  * s x s pixels from (ox + s x, oy + s y). */
 typedef struct level {
-    const float *lum;     /* iw x ih linear luminance; NULL at level 0 (read from the photo) */
-    const uint8_t *clip;  /* iw x ih: a pixel clipped; NULL at level 0 */
+    int l;                /* its index: s = 2^l */
     int s, ox, oy, iw, ih;
     int bx, by, w, h;     /* the box in level pixels */
     int rw;               /* gradient columns (w + 2 MG, rounded to VEC) from bx - MG */
@@ -148,15 +147,19 @@ static void kern_make(kern *k, double s)
     }
 }
 
+static float level_px(const ctx *c, const level *S, int x, int y, uint8_t *clip);
+
 /* One row of level L's luminance from column xs, n wide, into dst (edges
  * replicated). */
 static void lum_row(const ctx *c, const level *L, int y, int xs, int n, float *dst)
 {
-    const int W = L->lum ? L->iw : (int)c->img->w, H = L->lum ? L->ih : (int)c->img->h;
+    const int W = L->l ? L->iw : (int)c->img->w, H = L->l ? L->ih : (int)c->img->h;
     const int j0 = -xs > 0 ? -xs : 0, j1 = W - xs < n ? W - xs : n;
     y = clampi(y, 0, H - 1);
-    if (L->lum) {
-        memcpy(dst + j0, L->lum + (size_t)y * W + xs + j0, sizeof(float) * (size_t)(j1 - j0));
+    if (L->l) {
+        uint8_t k = 0;
+        for (int j = j0; j < j1; j++)
+            dst[j] = level_px(c, L, xs + j, y, &k);
     } else {
         const uint8_t *src = c->img->px + (size_t)y * W * 3;
         for (int j = j0; j < j1; j++) {
@@ -257,12 +260,15 @@ static inline bool scale_peak(const float *mq, size_t i, ptrdiff_t d, float reac
  * (red alone often is on light skin; it weighs little in luminance). */
 static bool clipped(const ctx *c, const level *L, int x, int y)
 {
-    const int W = L->clip ? L->iw : (int)c->img->w, H = L->clip ? L->ih : (int)c->img->h;
+    const int W = L->l ? L->iw : (int)c->img->w, H = L->l ? L->ih : (int)c->img->h;
     for (int dy = -2; dy <= 2; dy++) {
         const size_t row = (size_t)clampi(y + dy, 0, H - 1) * W;
         for (int dx = -2; dx <= 2; dx++) {
             const size_t i = row + (size_t)clampi(x + dx, 0, W - 1);
-            if (L->clip ? L->clip[i] != 0 : c->img->px[i * 3 + 1] >= CLIP_CODE || c->img->px[i * 3 + 2] >= CLIP_CODE)
+            uint8_t k = 0;
+            if (L->l)
+                level_px(c, L, clampi(x + dx, 0, W - 1), clampi(y + dy, 0, H - 1), &k);
+            if (L->l ? k != 0 : c->img->px[i * 3 + 1] >= CLIP_CODE || c->img->px[i * 3 + 2] >= CLIP_CODE)
                 return true;
         }
     }
@@ -704,13 +710,21 @@ static smp_status finish(const ctx *c, smp_focus *out, char *msg)
 }
 
 /* Level pixel (x, y) of S (the photo at level 0), coordinates clamped:
- * its luminance, and whether it is clipped. */
-static inline float level_px(const ctx *c, const level *S, int x, int y, uint8_t *clip)
+ * its luminance, and whether it is clipped. Levels 1.. are made here from
+ * the level below, as 2x2 means (none is stored: a level-2 pixel reads 16
+ * of the photo's), the sum in the same order whichever pixel asks, so a
+ * value does not depend on where it is read from. */
+static float level_px(const ctx *c, const level *S, int x, int y, uint8_t *clip)
 {
-    if (S->lum) {
-        const size_t i = (size_t)clampi(y, 0, S->ih - 1) * S->iw + (size_t)clampi(x, 0, S->iw - 1);
-        *clip |= S->clip[i];
-        return S->lum[i];
+    if (S->l) {
+        const level *B = S - 1;
+        const int dx = (S->ox - B->ox) / B->s, dy = (S->oy - B->oy) / B->s;
+        const int u = dx + 2 * clampi(x, 0, S->iw - 1), v = dy + 2 * clampi(y, 0, S->ih - 1);
+        uint8_t k = 0;
+        const float a = level_px(c, B, u, v, &k) + level_px(c, B, u + 1, v, &k) + level_px(c, B, u, v + 1, &k) +
+                        level_px(c, B, u + 1, v + 1, &k);
+        *clip |= k;
+        return 0.25f * a;
     }
     const uint8_t *p = c->img->px + ((size_t)clampi(y, 0, (int)c->img->h - 1) * c->img->w +
                                      (size_t)clampi(x, 0, (int)c->img->w - 1)) * 3;
@@ -730,7 +744,7 @@ static void level_geometry(ctx *c, int l)
         const int kx = c->x0 / s < k ? c->x0 / s : k, ky = c->y0 / s < k ? c->y0 / s : k;
         const int xe = c->x0 + c->w + s * k < W ? c->x0 + c->w + s * k : W;
         const int ye = c->y0 + c->h + s * k < H ? c->y0 + c->h + s * k : H;
-        *L = (level){.s = s, .ox = c->x0 - s * kx, .oy = c->y0 - s * ky, .bx = kx, .by = ky,
+        *L = (level){.l = l, .s = s, .ox = c->x0 - s * kx, .oy = c->y0 - s * ky, .bx = kx, .by = ky,
                      .w = (c->w + s - 1) / s, .h = (c->h + s - 1) / s};
         L->iw = (xe - L->ox + s - 1) / s;
         L->ih = (ye - L->oy + s - 1) / s;
@@ -738,58 +752,14 @@ static void level_geometry(ctx *c, int l)
     L->rw = (L->w + 2 * MG + VEC - 1) / VEC * VEC;
 }
 
-/* Level l's pixels, the 2x2 means of level l - 1's, into lum and clip. */
-static void level_fill(const ctx *c, int l, float *lum, uint8_t *clip, int nt)
-{
-    const level *L = &c->lv[l], *S = &c->lv[l - 1];
-    const int dx = (L->ox - S->ox) / S->s, dy = (L->oy - S->oy) / S->s;
-    (void)nt; /* unused without OpenMP */
-    SMP_OMP(omp parallel for num_threads(nt) schedule(static))
-    for (int y = 0; y < L->ih; y++)
-        for (int x = 0; x < L->iw; x++) {
-            uint8_t k = 0;
-            const int u = dx + 2 * x, v = dy + 2 * y;
-            const float a = level_px(c, S, u, v, &k) + level_px(c, S, u + 1, v, &k) + level_px(c, S, u, v + 1, &k) +
-                            level_px(c, S, u + 1, v + 1, &k);
-            lum[(size_t)y * L->iw + x] = 0.25f * a;
-            clip[(size_t)y * L->iw + x] = k;
-        }
-}
-
-/* The pyramid's levels 1.. in one block (returned, to be freed); NULL when
- * out of memory. */
-static void *levels_make(ctx *c, int nt)
-{
-    size_t n = 0, o = 0;
-    for (int l = 0; l < NLEV; l++) {
-        level_geometry(c, l);
-        if (l)
-            n += (size_t)c->lv[l].iw * c->lv[l].ih;
-    }
-    char *blk = malloc(n * (sizeof(float) + 1));
-    if (!blk)
-        return NULL;
-    for (int l = 1; l < NLEV; l++) {
-        level *L = &c->lv[l];
-        float *lum = (float *)(void *)blk + o;
-        uint8_t *clip = (uint8_t *)blk + n * sizeof(float) + o;
-        level_fill(c, l, lum, clip, nt);
-        L->lum = lum;
-        L->clip = clip;
-        o += (size_t)L->iw * L->ih;
-    }
-    return blk;
-}
-
 /* The levels' histograms of every cell row, in parallel. */
 static smp_status run_bands(ctx *c, int nt, char *msg)
 {
+    for (int l = 0; l < NLEV; l++)
+        level_geometry(c, l);
     work *ws = work_alloc(c, nt);
-    void *blk = ws ? levels_make(c, nt) : NULL;
-    if (!blk) {
-        work_free(ws, nt);
+    if (!ws)
         return smp__fail(msg, SMP_ERR_NOMEM, "focus map: cannot allocate %d band buffers for %d columns", nt, c->w);
-    }
     SMP_OMP(omp parallel num_threads(nt))
     {
         work *wk = &ws[smp__thread_id()];
@@ -798,7 +768,6 @@ static smp_status run_bands(ctx *c, int nt, char *msg)
             do_band(c, wk, t / c->gh, t % c->gh);
     }
     work_free(ws, nt);
-    free(blk);
     return SMP_OK;
 }
 

@@ -386,12 +386,12 @@ static smp_status skin_maps(run *r)
     smp_status st = SMP_OK;
     /* Below MIN_DETAIL_PPM a strand is a fifth of a pixel wide: none to
      * find, and no edges to read the photo's blur from. */
-    if (r->ppm >= MIN_DETAIL_PPM) {
-        if (!(res->strands = malloc(n)))
+    if (r->ppm >= MIN_DETAIL_PPM) { /* the blur first: its buffers are the larger, the strand map is kept */
+        st = smp__focus_map(res->after, box, r->ppm, &r->focus, r->p->threads, res->msg);
+        if (st == SMP_OK && !(res->strands = malloc(n)))
             return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the strand map");
-        st = smp__strand_map(res->after, box, r->ppm, res->strands, r->p->threads, res->msg);
         if (st == SMP_OK)
-            st = smp__focus_map(res->after, box, r->ppm, &r->focus, r->p->threads, res->msg);
+            st = smp__strand_map(res->after, box, r->ppm, res->strands, r->p->threads, res->msg);
     }
     /* Shine needs colour: a grey photo, or one with no skin in the treated
      * area, has none to separate (the chroma says why; not an error). */
