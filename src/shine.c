@@ -333,9 +333,11 @@ static inline float ramp(float v, double lo, double hi)
 static inline float spec_pixel(const shine_ctx *k, const float I[3], float L)
 {
     const float S = I[0] + I[1] + I[2];
-    const float s = spec_raw(k, I, S);
     const float r = S / L;
-    if (s <= 0 || r <= (float)GATE_LO)
+    if (r <= (float)GATE_LO) /* most skin: not above its surroundings */
+        return 0;
+    const float s = spec_raw(k, I, S);
+    if (s <= 0)
         return 0;
     /* The skin under the light: about 1 on skin, near 0 on hair. A pixel far
      * brighter than the skin around it is a highlight however little skin
