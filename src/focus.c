@@ -103,6 +103,8 @@ typedef struct kern {
  * s x s pixels from (ox + s x, oy + s y). */
 typedef struct level {
     int l;                /* its index: s = 2^l */
+    const float *lum;     /* iw x ih luminance, kept for the coarsest level only (else NULL: made where read) */
+    const uint8_t *clip;  /* iw x ih: a pixel clipped, likewise */
     int s, ox, oy, iw, ih;
     int bx, by, w, h;     /* the box in level pixels */
     int rw;               /* gradient columns (w + 2 MG, rounded to VEC) from bx - MG */
@@ -733,6 +735,11 @@ static inline float level1_px(const ctx *c, const level *S, int x, int y, uint8_
 
 static float level_px(const ctx *c, const level *S, int x, int y, uint8_t *clip)
 {
+    if (S->lum) {
+        const size_t i = (size_t)clampi(y, 0, S->ih - 1) * S->iw + (size_t)clampi(x, 0, S->iw - 1);
+        *clip |= S->clip[i];
+        return S->lum[i];
+    }
     if (S->l == 0)
         return photo_px(c, x, y, clip);
     if (S->l == 1)
@@ -773,9 +780,29 @@ static smp_status run_bands(ctx *c, int nt, char *msg)
 {
     for (int l = 0; l < NLEV; l++)
         level_geometry(c, l);
-    work *ws = work_alloc(c, nt);
-    if (!ws)
+    /* The coarsest level is kept (1/16 of the box: made on the fly it
+     * would read 16 photo pixels per pixel, several times over); level 1
+     * is made where read. */
+    level *T = &c->lv[NLEV - 1];
+    const size_t tn = (size_t)T->iw * T->ih;
+    char *blk = malloc(tn * (sizeof(float) + 1));
+    work *ws = blk ? work_alloc(c, nt) : NULL;
+    if (!ws) {
+        free(blk);
         return smp__fail(msg, SMP_ERR_NOMEM, "focus map: cannot allocate %d band buffers for %d columns", nt, c->w);
+    }
+    float *tl = (float *)(void *)blk;
+    uint8_t *tc = (uint8_t *)blk + tn * sizeof(float);
+    (void)nt; /* unused without OpenMP */
+    SMP_OMP(omp parallel for num_threads(nt) schedule(static))
+    for (int y = 0; y < T->ih; y++)
+        for (int x = 0; x < T->iw; x++) {
+            uint8_t k = 0;
+            tl[(size_t)y * T->iw + x] = level_px(c, T, x, y, &k);
+            tc[(size_t)y * T->iw + x] = k;
+        }
+    T->lum = tl;
+    T->clip = tc;
     SMP_OMP(omp parallel num_threads(nt))
     {
         work *wk = &ws[smp__thread_id()];
@@ -784,6 +811,9 @@ static smp_status run_bands(ctx *c, int nt, char *msg)
             do_band(c, wk, t / c->gh, t % c->gh);
     }
     work_free(ws, nt);
+    c->lv[NLEV - 1].lum = NULL;
+    c->lv[NLEV - 1].clip = NULL;
+    free(blk);
     return SMP_OK;
 }
 
