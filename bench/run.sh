@@ -10,6 +10,8 @@
 #  3. Renderer: a 24 MP image against one memcpy of it.
 #  4. Pipeline: the stages of `render` on a 12 MP photo, and the whole command
 #     against `djpeg | cjpeg`.
+#  5. With SMPSIM_BENCH_BASELINE=BIN: the 12 MP crown render against that binary,
+#     alternating runs (bench/crown.sh).
 # Peers are installed here when they can be (npm; apt-get as root) and skipped
 # with a line when they cannot. SMPSIM_BENCH_QUICK=1 stops at 1 M dots.
 set -u
@@ -148,6 +150,15 @@ if [ -f "$real" ]; then
     echo
     echo "== pipeline stages, real photo $real"
     "$dir/bench_pipeline" "$real" "${real%.jpg}.mask.png" 15 1 "$threads"
+fi
+
+# --- the crown render against a baseline binary (SMPSIM_BENCH_BASELINE, e.g. a
+# build of an earlier commit), alternating in the same run
+if [ -n "${SMPSIM_BENCH_BASELINE:-}" ]; then
+    echo
+    echo "== crown render: $build/smpsim against $SMPSIM_BENCH_BASELINE (alternating runs)"
+    echo
+    bench/crown.sh "$SMPSIM_BENCH_BASELINE" "$build/smpsim" 5
 fi
 
 # --- batch: photos/s on a folder of generated 12 MP photos, 1 and 2 jobs

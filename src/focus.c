@@ -102,8 +102,9 @@ typedef struct kern {
 /* One level of the pyramid: level pixel (x, y) is the mean of the photo's
  * s x s pixels from (ox + s x, oy + s y). */
 typedef struct level {
-    const float *lum;     /* iw x ih linear luminance; NULL at level 0 (read from the photo) */
-    const uint8_t *clip;  /* iw x ih: a pixel clipped; NULL at level 0 */
+    int l;                /* its index: s = 2^l */
+    const float *lum;     /* iw x ih luminance, kept for the coarsest level only (else NULL: made where read) */
+    const uint8_t *clip;  /* iw x ih: a pixel clipped, likewise */
     int s, ox, oy, iw, ih;
     int bx, by, w, h;     /* the box in level pixels */
     int rw;               /* gradient columns (w + 2 MG, rounded to VEC) from bx - MG */
@@ -122,6 +123,7 @@ typedef struct ctx {
 /* One thread's buffers. Gradient rows cover a band and MG rows around it. */
 typedef struct work {
     float *lum;           /* lr x lw */
+    uint8_t *clip;        /* lr x lw: whether each lum pixel is clipped */
     float *ra, *rb;       /* lr x rw each: rows by G and G' at one scale */
     float *gx, *gy, *mag; /* NSC x rh x rw each: the gradient at each scale, its squared magnitude */
     float *sel;           /* cell x cell: a cell's gradients, for their median */
@@ -148,26 +150,24 @@ static void kern_make(kern *k, double s)
     }
 }
 
-/* One row of level L's luminance from column xs, n wide, into dst (edges
- * replicated). */
-static void lum_row(const ctx *c, const level *L, int y, int xs, int n, float *dst)
+static float level_px(const ctx *c, const level *S, int x, int y, uint8_t *clip);
+
+/* One row of level L's luminance and clipping from column xs, n wide, into
+ * dst and cdst (edges replicated). */
+static void lum_row(const ctx *c, const level *L, int y, int xs, int n, float *dst, uint8_t *cdst)
 {
-    const int W = L->lum ? L->iw : (int)c->img->w, H = L->lum ? L->ih : (int)c->img->h;
+    const int W = L->l ? L->iw : (int)c->img->w, H = L->l ? L->ih : (int)c->img->h;
     const int j0 = -xs > 0 ? -xs : 0, j1 = W - xs < n ? W - xs : n;
     y = clampi(y, 0, H - 1);
-    if (L->lum) {
-        memcpy(dst + j0, L->lum + (size_t)y * W + xs + j0, sizeof(float) * (size_t)(j1 - j0));
-    } else {
-        const uint8_t *src = c->img->px + (size_t)y * W * 3;
-        for (int j = j0; j < j1; j++) {
-            const uint8_t *p = src + (size_t)(xs + j) * 3;
-            dst[j] = 0.2126f * c->to_lin[p[0]] + 0.7152f * c->to_lin[p[1]] + 0.0722f * c->to_lin[p[2]];
-        }
+    for (int j = j0; j < j1; j++) {
+        uint8_t k = 0;
+        dst[j] = level_px(c, L, xs + j, y, &k);
+        cdst[j] = k;
     }
     for (int j = 0; j < j0; j++)
-        dst[j] = dst[j0];
+        dst[j] = dst[j0], cdst[j] = cdst[j0];
     for (int j = j1; j < n; j++)
-        dst[j] = dst[j1 - 1];
+        dst[j] = dst[j1 - 1], cdst[j] = cdst[j1 - 1];
 }
 
 /* lum = level rows [ry0 - m, ry0 + rh + m), columns [bx - MG - m, bx - MG + rw + m). */
@@ -175,7 +175,7 @@ static void band_lum(const ctx *c, const level *L, work *wk, int ry0, int rh)
 {
     const int lw = L->rw + 2 * c->m, lr = rh + 2 * c->m;
     for (int i = 0; i < lr; i++)
-        lum_row(c, L, ry0 - c->m + i, L->bx - MG - c->m, lw, wk->lum + (size_t)i * lw);
+        lum_row(c, L, ry0 - c->m + i, L->bx - MG - c->m, lw, wk->lum + (size_t)i * lw, wk->clip + (size_t)i * lw);
 }
 
 /* Row pass of scale q: ra = lum by G, rb = lum by G' along x, over the
@@ -253,18 +253,18 @@ static inline bool scale_peak(const float *mq, size_t i, ptrdiff_t d, float reac
                     reach, peak);
 }
 
-/* True when green or blue is clipped in the 5x5 level pixels about (x, y)
- * (red alone often is on light skin; it weighs little in luminance). */
-static bool clipped(const ctx *c, const level *L, int x, int y)
+/* True when green or blue is clipped in the 5x5 level pixels about
+ * gradient pixel (j, y) of the band (red alone often is on light skin; it
+ * weighs little in luminance), read from the band's clip rows, which
+ * replicate the level's edges as a clamp would. */
+static bool clipped(const ctx *c, const level *L, const work *wk, int j, int y)
 {
-    const int W = L->clip ? L->iw : (int)c->img->w, H = L->clip ? L->ih : (int)c->img->h;
+    const int lw = L->rw + 2 * c->m;
     for (int dy = -2; dy <= 2; dy++) {
-        const size_t row = (size_t)clampi(y + dy, 0, H - 1) * W;
-        for (int dx = -2; dx <= 2; dx++) {
-            const size_t i = row + (size_t)clampi(x + dx, 0, W - 1);
-            if (L->clip ? L->clip[i] != 0 : c->img->px[i * 3 + 1] >= CLIP_CODE || c->img->px[i * 3 + 2] >= CLIP_CODE)
+        const uint8_t *row = wk->clip + (size_t)(y + c->m + dy) * lw + c->m + j;
+        for (int dx = -2; dx <= 2; dx++)
+            if (row[dx])
                 return true;
-        }
     }
     return false;
 }
@@ -333,7 +333,7 @@ static float edge_sigma(const ctx *c, const level *L, const work *wk, int rh, in
     const int reach = (int)ceil(2.5 * sqrt(s2 + K[1] * K[1]) / (d == 1 || d == rw ? 1.0 : 1.4142));
     const float lum = wk->lum[(size_t)(y + c->m) * lw + j + c->m] + LUM_FLOOR;
     if (expf(p2) * sqrtf((float)(2.0 * SMP_PI * (s2 + K[1] * K[1]))) < MIN_CONTRAST * lum ||
-        on_block(c, L, d, ix, iy) || has_partner(wk, plane + i, d, reach < MG ? reach : MG) || clipped(c, L, ix, iy))
+        on_block(c, L, d, ix, iy) || has_partner(wk, plane + i, d, reach < MG ? reach : MG) || clipped(c, L, wk, j, y))
         return -1.0f;
     s2 -= 1.0 / 12.0;
     return s2 > 0 ? (float)fmin(sqrt(s2), SIGMA_MAX) : 0.0f;
@@ -423,7 +423,7 @@ static float line_sigma(const ctx *c, const level *L, const work *wk, int rh, in
     const float d0 = cross_d2(wk, plane, 1, i, d, vx, uy, h);
     if (fabsf(d0) <= fabsf(cross_d2(wk, plane, 1, i - d, d, vx, uy, h)) ||
         fabsf(d0) < fabsf(cross_d2(wk, plane, 1, i + d, d, vx, uy, h)) || on_block(c, L, d, ix, iy) ||
-        clipped(c, L, ix, iy))
+        clipped(c, L, wk, j, y))
         return -1.0f;
     const float p2 = line_peak(wk, plane, 1, i, d, vx, uy, h);
     double s2 = line_sigma2(line_peak(wk, plane, 0, i, d, vx, uy, h), p2, 0, 1, h);
@@ -519,8 +519,10 @@ static void do_band(const ctx *c, work *wk, int l, int cy)
 
 static void work_free(work *ws, int n)
 {
-    for (int i = 0; ws && i < n; i++)
+    for (int i = 0; ws && i < n; i++) {
         free(ws[i].lum);
+        free(ws[i].clip);
+    }
     free(ws);
 }
 
@@ -539,12 +541,16 @@ static work *work_alloc(const ctx *c, int n)
     work *ws = calloc((size_t)n, sizeof *ws);
     for (int i = 0; ws && i < n; i++) {
         float *f = malloc(bytes);
-        if (!f) {
+        uint8_t *cl = malloc(a);
+        if (!f || !cl) {
+            free(f);
+            free(cl);
             work_free(ws, i);
             return NULL;
         }
         float *r = f + a + 2 * b;
-        ws[i] = (work){f, f + a, f + a + b, r, r + NSC * d, r + 2 * NSC * d, r + 3 * NSC * d, r + 3 * NSC * d + e};
+        ws[i] = (work){.lum = f, .clip = cl, .ra = f + a, .rb = f + a + b, .gx = r, .gy = r + NSC * d,
+                       .mag = r + 2 * NSC * d, .sel = r + 3 * NSC * d, .row = r + 3 * NSC * d + e};
     }
     return ws;
 }
@@ -704,18 +710,49 @@ static smp_status finish(const ctx *c, smp_focus *out, char *msg)
 }
 
 /* Level pixel (x, y) of S (the photo at level 0), coordinates clamped:
- * its luminance, and whether it is clipped. */
-static inline float level_px(const ctx *c, const level *S, int x, int y, uint8_t *clip)
+ * its luminance, and whether it is clipped. Levels 1.. are made here from
+ * the level below, as 2x2 means (none is stored: a level-2 pixel reads 16
+ * of the photo's), the sum in the same order whichever pixel asks, so a
+ * value does not depend on where it is read from. */
+static inline float photo_px(const ctx *c, int x, int y, uint8_t *clip)
+{
+    const uint8_t *p = c->img->px + ((size_t)clampi(y, 0, (int)c->img->h - 1) * c->img->w +
+                                     (size_t)clampi(x, 0, (int)c->img->w - 1)) * 3;
+    *clip |= p[1] >= CLIP_CODE || p[2] >= CLIP_CODE;
+    return 0.2126f * c->to_lin[p[0]] + 0.7152f * c->to_lin[p[1]] + 0.0722f * c->to_lin[p[2]];
+}
+
+/* A pixel of level 1 (S) from the photo. */
+static inline float level1_px(const ctx *c, const level *S, int x, int y, uint8_t *clip)
+{
+    const int u = S->ox + 2 * clampi(x, 0, S->iw - 1), v = S->oy + 2 * clampi(y, 0, S->ih - 1);
+    uint8_t k = 0;
+    const float a = photo_px(c, u, v, &k) + photo_px(c, u + 1, v, &k) + photo_px(c, u, v + 1, &k) +
+                    photo_px(c, u + 1, v + 1, &k);
+    *clip |= k;
+    return 0.25f * a;
+}
+
+static float level_px(const ctx *c, const level *S, int x, int y, uint8_t *clip)
 {
     if (S->lum) {
         const size_t i = (size_t)clampi(y, 0, S->ih - 1) * S->iw + (size_t)clampi(x, 0, S->iw - 1);
         *clip |= S->clip[i];
         return S->lum[i];
     }
-    const uint8_t *p = c->img->px + ((size_t)clampi(y, 0, (int)c->img->h - 1) * c->img->w +
-                                     (size_t)clampi(x, 0, (int)c->img->w - 1)) * 3;
-    *clip |= p[1] >= CLIP_CODE || p[2] >= CLIP_CODE;
-    return 0.2126f * c->to_lin[p[0]] + 0.7152f * c->to_lin[p[1]] + 0.0722f * c->to_lin[p[2]];
+    if (S->l == 0)
+        return photo_px(c, x, y, clip);
+    if (S->l == 1)
+        return level1_px(c, S, x, y, clip);
+    /* level 2 (NLEV is 3) from level 1 */
+    const level *B = S - 1;
+    const int dx = (S->ox - B->ox) / B->s, dy = (S->oy - B->oy) / B->s;
+    const int u = dx + 2 * clampi(x, 0, S->iw - 1), v = dy + 2 * clampi(y, 0, S->ih - 1);
+    uint8_t k = 0;
+    const float a = level1_px(c, B, u, v, &k) + level1_px(c, B, u + 1, v, &k) + level1_px(c, B, u, v + 1, &k) +
+                    level1_px(c, B, u + 1, v + 1, &k);
+    *clip |= k;
+    return 0.25f * a;
 }
 
 /* The geometry of level l (s = 2^l) over the box and its margins: the
@@ -730,7 +767,7 @@ static void level_geometry(ctx *c, int l)
         const int kx = c->x0 / s < k ? c->x0 / s : k, ky = c->y0 / s < k ? c->y0 / s : k;
         const int xe = c->x0 + c->w + s * k < W ? c->x0 + c->w + s * k : W;
         const int ye = c->y0 + c->h + s * k < H ? c->y0 + c->h + s * k : H;
-        *L = (level){.s = s, .ox = c->x0 - s * kx, .oy = c->y0 - s * ky, .bx = kx, .by = ky,
+        *L = (level){.l = l, .s = s, .ox = c->x0 - s * kx, .oy = c->y0 - s * ky, .bx = kx, .by = ky,
                      .w = (c->w + s - 1) / s, .h = (c->h + s - 1) / s};
         L->iw = (xe - L->ox + s - 1) / s;
         L->ih = (ye - L->oy + s - 1) / s;
@@ -738,58 +775,34 @@ static void level_geometry(ctx *c, int l)
     L->rw = (L->w + 2 * MG + VEC - 1) / VEC * VEC;
 }
 
-/* Level l's pixels, the 2x2 means of level l - 1's, into lum and clip. */
-static void level_fill(const ctx *c, int l, float *lum, uint8_t *clip, int nt)
-{
-    const level *L = &c->lv[l], *S = &c->lv[l - 1];
-    const int dx = (L->ox - S->ox) / S->s, dy = (L->oy - S->oy) / S->s;
-    (void)nt; /* unused without OpenMP */
-    SMP_OMP(omp parallel for num_threads(nt) schedule(static))
-    for (int y = 0; y < L->ih; y++)
-        for (int x = 0; x < L->iw; x++) {
-            uint8_t k = 0;
-            const int u = dx + 2 * x, v = dy + 2 * y;
-            const float a = level_px(c, S, u, v, &k) + level_px(c, S, u + 1, v, &k) + level_px(c, S, u, v + 1, &k) +
-                            level_px(c, S, u + 1, v + 1, &k);
-            lum[(size_t)y * L->iw + x] = 0.25f * a;
-            clip[(size_t)y * L->iw + x] = k;
-        }
-}
-
-/* The pyramid's levels 1.. in one block (returned, to be freed); NULL when
- * out of memory. */
-static void *levels_make(ctx *c, int nt)
-{
-    size_t n = 0, o = 0;
-    for (int l = 0; l < NLEV; l++) {
-        level_geometry(c, l);
-        if (l)
-            n += (size_t)c->lv[l].iw * c->lv[l].ih;
-    }
-    char *blk = malloc(n * (sizeof(float) + 1));
-    if (!blk)
-        return NULL;
-    for (int l = 1; l < NLEV; l++) {
-        level *L = &c->lv[l];
-        float *lum = (float *)(void *)blk + o;
-        uint8_t *clip = (uint8_t *)blk + n * sizeof(float) + o;
-        level_fill(c, l, lum, clip, nt);
-        L->lum = lum;
-        L->clip = clip;
-        o += (size_t)L->iw * L->ih;
-    }
-    return blk;
-}
-
 /* The levels' histograms of every cell row, in parallel. */
 static smp_status run_bands(ctx *c, int nt, char *msg)
 {
-    work *ws = work_alloc(c, nt);
-    void *blk = ws ? levels_make(c, nt) : NULL;
-    if (!blk) {
-        work_free(ws, nt);
+    for (int l = 0; l < NLEV; l++)
+        level_geometry(c, l);
+    /* The coarsest level is kept (1/16 of the box: made on the fly it
+     * would read 16 photo pixels per pixel, several times over); level 1
+     * is made where read. */
+    level *T = &c->lv[NLEV - 1];
+    const size_t tn = (size_t)T->iw * T->ih;
+    char *blk = malloc(tn * (sizeof(float) + 1));
+    work *ws = blk ? work_alloc(c, nt) : NULL;
+    if (!ws) {
+        free(blk);
         return smp__fail(msg, SMP_ERR_NOMEM, "focus map: cannot allocate %d band buffers for %d columns", nt, c->w);
     }
+    float *tl = (float *)(void *)blk;
+    uint8_t *tc = (uint8_t *)blk + tn * sizeof(float);
+    (void)nt; /* unused without OpenMP */
+    SMP_OMP(omp parallel for num_threads(nt) schedule(static))
+    for (int y = 0; y < T->ih; y++)
+        for (int x = 0; x < T->iw; x++) {
+            uint8_t k = 0;
+            tl[(size_t)y * T->iw + x] = level_px(c, T, x, y, &k);
+            tc[(size_t)y * T->iw + x] = k;
+        }
+    T->lum = tl;
+    T->clip = tc;
     SMP_OMP(omp parallel num_threads(nt))
     {
         work *wk = &ws[smp__thread_id()];
@@ -798,6 +811,8 @@ static smp_status run_bands(ctx *c, int nt, char *msg)
             do_band(c, wk, t / c->gh, t % c->gh);
     }
     work_free(ws, nt);
+    c->lv[NLEV - 1].lum = NULL;
+    c->lv[NLEV - 1].clip = NULL;
     free(blk);
     return SMP_OK;
 }

@@ -27,8 +27,8 @@
  * rgb: an 8-bit RGB smp_image (ch == 3); box inside it, non-empty; px_per_mm in [0.5, 1000].
  * The values do not depend on threads (0: OpenMP's default) and are deterministic. Working
  * memory: about 36 (min(cell_px, 40 or cell_px / 2) + 20) bytes per box column per thread (9 MB
- * for a 4000 px wide box at 17 px/mm), 1.6 bytes per box pixel for the coarse levels (13 MB for
- * 8 MP), plus 1.2 kB per cell. SMP_ERR_ARG for a bad image, box or scale;
+ * for a 4000 px wide box at 17 px/mm), plus 1.2 kB per cell; the coarse levels are not stored
+ * but made from the photo where read. SMP_ERR_ARG for a bad image, box or scale;
  * SMP_ERR_NOMEM when out of memory (out is then zeroed). */
 typedef struct smp_focus {
     float *sigma; /* gw x gh, px */

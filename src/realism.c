@@ -36,7 +36,8 @@
  *   coverage (feathered dots beyond the mask are not counted).
  *
  * Work stays in the regions' bounding boxes (plus the blur's reach), in strips
- * of rows; sums are kept per row and added in row order, so any thread count
+ * of rows, and within a strip in the runs of columns that hold a region's
+ * cell (a band around the mask is mostly empty inside its box); sums are kept per row and added in row order, so any thread count
  * gives the same doubles. */
 #include "realism.h"
 
@@ -253,72 +254,108 @@ typedef struct contrast_job {
     double *sums;          /* per row of s: per region sum, sum of squares, count */
 } contrast_job;
 
-/* One Gaussian along a row: out[x] = sum_i w[i] * pad[x + R + i], where pad
- * is the row from s.x0 - R, edges clamped. */
-static void hblur(const float *pad, uint32_t sw, int R, const kernel *k, float *out)
+/* One Gaussian along a row: out[x] = sum_i w[i] * pad[x + R + i] for
+ * x < n, where pad is the row from R before the first output, edges
+ * clamped; the kernel is even, so taps pair up. */
+static void hblur(const float *pad, uint32_t n, int R, const kernel *k, float *out)
 {
-    for (uint32_t x = 0; x < sw; x++)
-        out[x] = 0;
-    for (int i = -k->r; i <= k->r; i++) {
-        const float w = k->w[i + k->r], *src = pad + R + i;
-        for (uint32_t x = 0; x < sw; x++)
-            out[x] += w * src[x];
+    const float *src = pad + R, w0 = k->w[k->r];
+    for (uint32_t x = 0; x < n; x++)
+        out[x] = w0 * src[x];
+    for (int i = 1; i <= k->r; i++) {
+        const float w = k->w[k->r + i], *p = src + i, *q = src - i;
+        for (uint32_t x = 0; x < n; x++)
+            out[x] += w * (p[x] + q[x]);
     }
 }
 
-/* Horizontal blurs of luminance row y into fine and coarse (width of s). */
-static void hblur_row(const contrast_job *j, uint32_t y, float *pad, float *fine, float *coarse)
+/* Horizontal blurs of luminance row y, columns [xa, xb), into fine and
+ * coarse. */
+static void hblur_row(const contrast_job *j, uint32_t y, uint32_t xa, uint32_t xb, float *pad, float *fine,
+                      float *coarse)
 {
     const int R = j->coarse.r;
-    const uint32_t sw = j->s.x1 - j->s.x0;
-    for (long i = 0; i < (long)sw + 2 * R; i++) {
-        long x = (long)j->s.x0 - R + i;
+    const uint32_t n = xb - xa;
+    for (long i = 0; i < (long)n + 2 * R; i++) {
+        long x = (long)xa - R + i;
         x = x < (long)j->e.x0 ? (long)j->e.x0 : x >= (long)j->e.x1 ? (long)j->e.x1 - 1 : x;
         pad[i] = lum_at(j->v, (uint32_t)x, y);
     }
-    hblur(pad, sw, R, &j->fine, fine);
-    hblur(pad, sw, R, &j->coarse, coarse);
+    hblur(pad, n, R, &j->fine, fine);
+    hblur(pad, n, R, &j->coarse, coarse);
 }
 
-/* Vertical blur of one output row from a strip of horizontally blurred rows
- * (rows hy0..hy1 of the image), clamped to the strip. */
-static void vblur_row(const float *strip, uint32_t sw, long hy0, long hy1, long y, const kernel *k, float *out)
+/* Vertical blur of one output row, n columns, from a strip of horizontally
+ * blurred rows sw apart (rows hy0..hy1 of the image), clamped to the strip. */
+static void vblur_row(const float *strip, uint32_t sw, uint32_t n, long hy0, long hy1, long y, const kernel *k,
+                      float *out)
 {
-    for (uint32_t x = 0; x < sw; x++)
-        out[x] = 0;
-    for (int i = -k->r; i <= k->r; i++) {
-        long yi = y + i;
-        yi = yi < hy0 ? hy0 : yi >= hy1 ? hy1 - 1 : yi;
-        const float *row = strip + (size_t)(yi - hy0) * sw, w = k->w[i + k->r];
-        for (uint32_t x = 0; x < sw; x++)
-            out[x] += w * row[x];
+    const float *mid = strip + (size_t)(y - hy0) * sw, w0 = k->w[k->r];
+    for (uint32_t x = 0; x < n; x++)
+        out[x] = w0 * mid[x];
+    for (int i = 1; i <= k->r; i++) {
+        long ya = y + i, yb = y - i;
+        ya = ya >= hy1 ? hy1 - 1 : ya;
+        yb = yb < hy0 ? hy0 : yb;
+        const float *p = strip + (size_t)(ya - hy0) * sw, *q = strip + (size_t)(yb - hy0) * sw, w = k->w[k->r + i];
+        for (uint32_t x = 0; x < n; x++)
+            out[x] += w * (p[x] + q[x]);
     }
 }
 
-/* One strip of output rows [ys, ye) of s. */
+/* Whether grid column cx has a selected cell (either region) in cell rows
+ * [cy0, cy1]. */
+static bool column_selected(const contrast_job *j, uint32_t cx, uint32_t cy0, uint32_t cy1)
+{
+    const smp_coverage *g = &j->sh->grid;
+    for (uint32_t cy = cy0; cy <= cy1; cy++)
+        for (int q = 0; q < 2; q++)
+            if (j->sel[q] && j->sel[q][(size_t)cy * g->gw + cx])
+                return true;
+    return false;
+}
+
+/* One strip of output rows [ys, ye) of s: only the runs of grid columns
+ * with a selected cell in these rows are blurred (a region's pixels get
+ * the same values as from blurring the whole strip). */
 static void contrast_strip(const contrast_job *j, uint32_t ys, uint32_t ye, float *work)
 {
+    const smp_coverage *g = &j->sh->grid;
     const uint32_t sw = j->s.x1 - j->s.x0, R = (uint32_t)j->coarse.r;
     const uint32_t hy0 = ys >= j->e.y0 + R ? ys - R : j->e.y0;
     const uint32_t hy1 = ye + R > j->e.y1 ? j->e.y1 : ye + R;
     const size_t plane = (size_t)(STRIP_ROWS + 2 * R) * sw;
     float *lum = work, *hf = lum + sw + 2 * R, *hc = hf + plane, *vf = hc + plane, *vc = vf + sw;
-    for (uint32_t y = hy0; y < hy1; y++)
-        hblur_row(j, y, lum, hf + (size_t)(y - hy0) * sw, hc + (size_t)(y - hy0) * sw);
-    for (uint32_t y = ys; y < ye; y++) {
-        vblur_row(hf, sw, hy0, hy1, y, &j->fine, vf);
-        vblur_row(hc, sw, hy0, hy1, y, &j->coarse, vc);
-        double *row = j->sums + (size_t)(y - j->s.y0) * 6;
-        memset(row, 0, 6 * sizeof *row);
-        for (uint32_t x = 0; x < sw; x++) {
-            const size_t cell = cell_of(&j->sh->grid, j->s.x0 + x, y);
-            for (int q = 0; q < 2; q++) {
-                if (!j->sel[q] || !j->sel[q][cell] || !(vc[x] >= MIN_LOCAL_MEAN))
-                    continue;
-                const double c = (double)((vf[x] - vc[x]) / vc[x]);
-                row[3 * q] += c;
-                row[3 * q + 1] += c * c;
-                row[3 * q + 2] += 1;
+    for (uint32_t y = ys; y < ye; y++)
+        memset(j->sums + (size_t)(y - j->s.y0) * 6, 0, 6 * sizeof *j->sums);
+    const uint32_t cy0 = ys / g->cell, cy1 = (ye - 1) / g->cell;
+    const uint32_t gx0 = j->s.x0 / g->cell, gx1 = (j->s.x1 - 1) / g->cell;
+    for (uint32_t cx = gx0; cx <= gx1; cx++) {
+        if (!column_selected(j, cx, cy0, cy1))
+            continue;
+        uint32_t cx1 = cx + 1;
+        while (cx1 <= gx1 && column_selected(j, cx1, cy0, cy1))
+            cx1++;
+        const uint32_t xa = cx * g->cell > j->s.x0 ? cx * g->cell : j->s.x0;
+        const uint32_t xb = cx1 * g->cell < j->s.x1 ? cx1 * g->cell : j->s.x1;
+        cx = cx1;
+        const uint32_t n = xb - xa, off = xa - j->s.x0;
+        for (uint32_t y = hy0; y < hy1; y++)
+            hblur_row(j, y, xa, xb, lum, hf + (size_t)(y - hy0) * sw + off, hc + (size_t)(y - hy0) * sw + off);
+        for (uint32_t y = ys; y < ye; y++) {
+            vblur_row(hf + off, sw, n, hy0, hy1, y, &j->fine, vf);
+            vblur_row(hc + off, sw, n, hy0, hy1, y, &j->coarse, vc);
+            double *row = j->sums + (size_t)(y - j->s.y0) * 6;
+            for (uint32_t x = 0; x < n; x++) {
+                const size_t cell = cell_of(g, xa + x, y);
+                for (int q = 0; q < 2; q++) {
+                    if (!j->sel[q] || !j->sel[q][cell] || !(vc[x] >= MIN_LOCAL_MEAN))
+                        continue;
+                    const double c = (double)((vf[x] - vc[x]) / vc[x]);
+                    row[3 * q] += c;
+                    row[3 * q + 1] += c * c;
+                    row[3 * q + 2] += 1;
+                }
             }
         }
     }

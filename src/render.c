@@ -48,7 +48,6 @@ typedef struct pdot {
     float qa, qb, qc;       /* squared ellipse-radius = qa dx² + qb dx dy + qc dy² */
     float step;             /* the radial table's step in px */
     int n;                  /* its entries */
-    size_t tab;             /* where its table starts in the render's tables (floats) */
 } pdot;
 
 typedef struct render_ctx {
@@ -66,40 +65,39 @@ static inline float term(const render_ctx *c, int t, const pdot *d, float rho)
     return smp__disc_at(c->lut, rho / d->sig[t], d->r / d->sig[t]);
 }
 
-/* Term t's unscaled value at a pixel exactly as it will be drawn: read
- * from its radial table, interpolated, cut at the reach. */
-static float term_drawn(const render_ctx *c, int t, const pdot *d, int px, int py)
-{
-    const float dx = (float)px + 0.5f - d->x, dy = (float)py + 0.5f - d->y;
-    const float f = sqrtf(d->qa * dx * dx + d->qb * dx * dy + d->qc * dy * dy) / d->step;
-    if (!(f < (float)(d->n - 2)))
-        return 0;
-    const int i = (int)f;
-    const float v0 = term(c, t, d, (float)i * d->step), v1 = term(c, t, d, (float)(i + 1) * d->step);
-    return v0 + (f - (float)i) * (v1 - v0);
-}
-
 /* Weight scale of term t, so that its depth integrates to the ellipse's
  * area: where pixel samples of the profile sum to its integral (sigma of
  * NORM_SIGMA px or more), from the radial integral up to the dot's reach
  * (the tail beyond it is folded in); else from the sum of its samples as
- * drawn. */
+ * drawn: read from its radial values, interpolated, cut at the reach. Each
+ * radial value is looked up once. */
 static float term_scale(const render_ctx *c, int t, const pdot *d)
 {
     double sum = 0;
+    float v[RADIAL_MAX];
     if (d->sig[t] >= NORM_SIGMA) {
+        float v0 = term(c, t, d, 0);
         for (int i = 0; i < d->n - 2; i++) { /* trapezoids of P(rho) 2 pi rho, as drawn */
-            const float r0 = (float)i * d->step, r1 = r0 + d->step;
-            sum += 0.5 * d->step * (term(c, t, d, r0) * r0 + term(c, t, d, r1) * r1) * 2 * SMP_PI;
+            const float r0 = (float)i * d->step, r1 = (float)(i + 1) * d->step, v1 = term(c, t, d, r1);
+            sum += 0.5 * d->step * (v0 * r0 + v1 * r1) * 2 * SMP_PI;
+            v0 = v1;
         }
         return sum > 0 ? (float)(SMP_PI * d->r * d->r / sum) : 0.0f;
     }
+    for (int i = 0; i < d->n - 1; i++)
+        v[i] = term(c, t, d, (float)i * d->step);
     const float reach = d->a + REACH_CORE * d->sig[t];
     const int x0 = (int)floorf(d->x - reach), x1 = (int)floorf(d->x + reach);
     const int y0 = (int)floorf(d->y - reach), y1 = (int)floorf(d->y + reach);
     for (int y = y0; y <= y1; y++)
-        for (int x = x0; x <= x1; x++)
-            sum += term_drawn(c, t, d, x, y);
+        for (int x = x0; x <= x1; x++) {
+            const float dx = (float)x + 0.5f - d->x, dy = (float)y + 0.5f - d->y;
+            const float f = sqrtf(d->qa * dx * dx + d->qb * dx * dy + d->qc * dy * dy) / d->step;
+            if (!(f < (float)(d->n - 2)))
+                continue;
+            const int i = (int)f;
+            sum += v[i] + (f - (float)i) * (v[i + 1] - v[i]);
+        }
     return sum > 0 ? (float)(SMP_PI * d->a * d->b / sum) : 0.0f;
 }
 
@@ -176,8 +174,10 @@ static void add_dot(const render_ctx *c, const pdot *d, float *band, int y0, int
     }
 }
 
-/* The photo's shine (linear, 0..1) and strand weight (0..1) at a pixel. */
-static inline void skin_at(const smp_skin_maps *m, uint32_t x, uint32_t y, float *shine, float *strand)
+/* The photo's shine (linear, 0..1) and strand weight (0..1) at a pixel
+ * whose bytes before the render are p. */
+static inline void skin_at(const smp_skin_maps *m, const uint8_t *p, uint32_t x, uint32_t y, float *shine,
+                           float *strand)
 {
     *shine = 0;
     *strand = 0;
@@ -186,6 +186,8 @@ static inline void skin_at(const smp_skin_maps *m, uint32_t x, uint32_t y, float
     const size_t i = (size_t)(y - m->box[1]) * m->box[2] + (x - m->box[0]);
     if (m->specular)
         *shine = m->specular[i] * (1.0f / 65535.0f);
+    else if (m->shine)
+        *shine = smp__shine_at(m->shine, p, x - m->box[0], y - m->box[1]) * (1.0f / 65535.0f);
     if (m->strands) /* a detected strand (128 or more) lies wholly over the pigment */
         *strand = m->strands[i] >= 128 ? 1.0f : m->strands[i] * (1.0f / 128.0f);
 }
@@ -203,7 +205,7 @@ static void finish_band(const render_ctx *c, const float *band, int y0, int y1)
             if (a[0] == 0 && a[1] == 0 && a[2] == 0)
                 continue;
             float shine, strand, lin[3];
-            skin_at(c->skin, x, (uint32_t)y, &shine, &strand);
+            skin_at(c->skin, px, x, (uint32_t)y, &shine, &strand);
             for (int k = 0; k < 3; k++)
                 lin[k] = c->to_lin[px[k]];
             float least = lin[0] < lin[1] ? lin[0] : lin[1];
@@ -275,36 +277,45 @@ static void setup_ctx(render_ctx *c, const smp_optics *o, double ppm)
     }
 }
 
-static void draw_bands(const render_ctx *c, const pdot *dots, const float *tabs, const size_t *start,
-                       const uint32_t *list, int threads, int *failed)
+static void draw_bands(const render_ctx *c, const pdot *dots, const size_t *start, const uint32_t *list,
+                       int threads, int *failed)
 {
     const int w = (int)c->img->w, h = (int)c->img->h, nb = (h + BAND - 1) / BAND;
     const int nt = smp__threads(threads);
     (void)nt; /* unused without OpenMP */
-    SMP_OMP(omp parallel for schedule(dynamic, 1) num_threads(nt))
-    for (int b = 0; b < nb; b++) {
-        if (start[b] == start[b + 1])
-            continue;
-        const int y0 = b * BAND, y1 = y0 + BAND - 1 < h ? y0 + BAND - 1 : h - 1;
-        float *band = calloc((size_t)BAND * (size_t)w * 3, sizeof *band);
-        if (!band) {
+    SMP_OMP(omp parallel num_threads(nt))
+    {
+        /* Per thread: the band's depths and one dot's radial table, made
+         * where the dot is drawn (a dot reaching two bands makes it twice:
+         * cheaper than keeping every dot's table in memory). */
+        float *band = malloc((size_t)BAND * (size_t)w * 3 * sizeof *band);
+        float *tab = malloc(3 * RADIAL_MAX * sizeof *tab);
+        if (!band || !tab) {
             SMP_OMP(omp atomic write)
             *failed = 1;
-            continue;
         }
-        for (size_t k = start[b]; k < start[b + 1]; k++) {
-            const pdot *d = &dots[list[k]];
-            add_dot(c, d, band, y0, y1, tabs + d->tab);
+        SMP_OMP(omp for schedule(dynamic, 1))
+        for (int b = 0; b < nb; b++) {
+            if (start[b] == start[b + 1] || !band || !tab)
+                continue;
+            const int y0 = b * BAND, y1 = y0 + BAND - 1 < h ? y0 + BAND - 1 : h - 1;
+            memset(band, 0, (size_t)(y1 - y0 + 1) * (size_t)w * 3 * sizeof *band);
+            for (size_t k = start[b]; k < start[b + 1]; k++) {
+                const pdot *d = &dots[list[k]];
+                radial_table(c, d, tab);
+                add_dot(c, d, band, y0, y1, tab);
+            }
+            finish_band(c, band, y0, y1);
         }
-        finish_band(c, band, y0, y1);
         free(band);
+        free(tab);
     }
 }
 
-/* Every dot prepared and its radial table made once (not per band it
- * touches), in parallel: each dot's work is its own. */
-static smp_status prepare_all(const render_ctx *c, const smp_dot *in, size_t n, double ppm, const float od[][3],
-                              int n_od, int max_layer, pdot *dots, float **tabs, int threads, char *msg)
+/* Every dot prepared once (not per band it touches), in parallel: each
+ * dot's work is its own. */
+static void prepare_all(const render_ctx *c, const smp_dot *in, size_t n, double ppm, const float od[][3], int n_od,
+                        int max_layer, pdot *dots, int threads)
 {
     static const float none[3] = {0, 0, 0};
     const int nt = smp__threads(threads);
@@ -314,17 +325,6 @@ static smp_status prepare_all(const render_ctx *c, const smp_dot *in, size_t n, 
         const int hidden = max_layer && in[i].layer > max_layer;
         prepare_dot(c, &in[i], ppm, hidden ? none : od[in[i].layer < n_od ? in[i].layer : n_od - 1], &dots[i]);
     }
-    size_t total = 0;
-    for (size_t i = 0; i < n; i++) {
-        dots[i].tab = total;
-        total += 3 * (size_t)dots[i].n;
-    }
-    if (!(*tabs = malloc((total ? total : 1) * sizeof **tabs)))
-        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the dots' profiles");
-    SMP_OMP(omp parallel for schedule(static) num_threads(nt))
-    for (size_t i = 0; i < n; i++)
-        radial_table(c, &dots[i], *tabs + dots[i].tab);
-    return SMP_OK;
 }
 
 smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm, const smp_optics *optics,
@@ -338,7 +338,6 @@ smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm, 
     pdot *dots = malloc(n * sizeof *dots);
     size_t *start = calloc((size_t)nb + 1, sizeof *start);
     uint32_t *list = NULL;
-    float *tabs = NULL;
     smp_disc_lut *lut = NULL;
     smp_status st = !(to_srgb && dots && start) ? smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's tables")
                     : given_lut                 ? SMP_OK
@@ -351,18 +350,15 @@ smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm, 
     smp__linear_to_srgb_table(to_srgb);
     render_ctx c = {.lut = given_lut ? given_lut : lut, .to_lin = to_lin, .to_srgb = to_srgb, .skin = skin, .img = img};
     setup_ctx(&c, optics, ppm);
-    st = prepare_all(&c, in, n, ppm, od, n_od, max_layer, dots, &tabs, threads, msg);
-    if (st != SMP_OK)
-        goto done;
+    prepare_all(&c, in, n, ppm, od, n_od, max_layer, dots, threads);
     st = bucket(dots, n, w, h, start, &list, msg);
     int failed = 0;
     if (st == SMP_OK)
-        draw_bands(&c, dots, tabs, start, list, threads, &failed);
+        draw_bands(&c, dots, start, list, threads, &failed);
     if (st == SMP_OK && failed)
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's band buffers");
 done:
     smp__disc_lut_free(lut);
-    free(tabs);
     free(to_srgb);
     free(dots);
     free(start);

@@ -4,14 +4,18 @@
 #define SMP_RENDER_H
 
 #include "optics.h"
+#include "shine.h"
 
 /* What of the photo lies above the pigment, over a box {x0, y0, w, h} of
- * it (maps are box-sized, row-major; either may be NULL): its shine, the
- * specular part in linear light x 65535, and hair strands, 0..255. */
+ * it (maps are box-sized, row-major; any may be NULL): its shine, the
+ * specular part in linear light x 65535, and hair strands, 0..255. The
+ * shine is either a map or, without one, a model (shine.h) that gives each
+ * pixel's from its bytes before the render, at box-relative coordinates. */
 typedef struct smp_skin_maps {
     const uint16_t *specular;
     const uint8_t *strands;
     uint32_t box[4];
+    const smp_shine *shine;
 } smp_skin_maps;
 
 /* The strand map's value at photo pixel (x, y); 0 outside it or without one. */

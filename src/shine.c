@@ -333,9 +333,11 @@ static inline float ramp(float v, double lo, double hi)
 static inline float spec_pixel(const shine_ctx *k, const float I[3], float L)
 {
     const float S = I[0] + I[1] + I[2];
-    const float s = spec_raw(k, I, S);
     const float r = S / L;
-    if (s <= 0 || r <= (float)GATE_LO)
+    if (r <= (float)GATE_LO) /* most skin: not above its surroundings */
+        return 0;
+    const float s = spec_raw(k, I, S);
+    if (s <= 0)
         return 0;
     /* The skin under the light: about 1 on skin, near 0 on hair. A pixel far
      * brighter than the skin around it is a highlight however little skin
@@ -348,6 +350,36 @@ static inline float spec_pixel(const shine_ctx *k, const float I[3], float L)
     const float cap = fmaxf((S - L) / 3, s * ramp(r, BRIGHT_LO, BRIGHT_HI));
     const float v = fminf(s * gate, cap) - (float)FLOOR * L / 3;
     return v > 0 ? v : 0;
+}
+
+/* The chroma's constants into k; SMP_ERR_ARG for a bad or grey chroma. */
+static smp_status chroma_init(shine_ctx *k, const float chroma[3], char *msg)
+{
+    const double sum = (double)chroma[0] + chroma[1] + chroma[2];
+    if (!(chroma[0] >= 0 && chroma[1] >= 0 && chroma[2] >= 0 && sum > 0))
+        return smp__fail(msg, SMP_ERR_ARG, "diffuse chroma must be non-negative");
+    for (int c = 0; c < 3; c++)
+        k->c[c] = (float)(chroma[c] / sum);
+    k->cc = k->c[0] * k->c[0] + k->c[1] * k->c[1] + k->c[2] * k->c[2];
+    k->den = 3 * k->cc - 1;
+    if (k->den < 1e-3f) /* chroma close to grey: diffuse and specular look alike */
+        return smp__fail(msg, SMP_ERR_ARG, "diffuse chroma too close to grey to separate shine");
+    return SMP_OK;
+}
+
+/* Block side and grid over the box. */
+static void block_grid(const shine_ctx *k, uint32_t *B, uint32_t *gw, uint32_t *gh)
+{
+    uint32_t side = (k->w < k->h ? k->w : k->h) / BLOCK_DIV;
+    *B = side < BLOCK_MIN ? BLOCK_MIN : side > BLOCK_MAX ? BLOCK_MAX : side;
+    *gw = (k->w + *B - 1) / *B;
+    *gh = (k->h + *B - 1) / *B;
+}
+
+/* One pixel's stored value, given the local level L. */
+static inline uint16_t spec_value(const shine_ctx *k, const float I[3], float L)
+{
+    return (uint16_t)lrintf(fminf(spec_pixel(k, I, L > 1e-4f ? L : 1e-4f), 1.0f) * 65535.0f);
 }
 
 smp_status smp__specular_map(const smp_image *rgb, const uint32_t box[4], const float chroma[3], uint16_t *out,
@@ -366,19 +398,10 @@ smp_status smp__specular_map(const smp_image *rgb, const uint32_t box[4], const 
         memset(out, 0, n);
         return SMP_OK;
     }
-    const double sum = (double)chroma[0] + chroma[1] + chroma[2];
-    if (!(chroma[0] >= 0 && chroma[1] >= 0 && chroma[2] >= 0 && sum > 0))
-        return smp__fail(msg, SMP_ERR_ARG, "diffuse chroma must be non-negative");
-    for (int c = 0; c < 3; c++)
-        k.c[c] = (float)(chroma[c] / sum);
-    k.cc = k.c[0] * k.c[0] + k.c[1] * k.c[1] + k.c[2] * k.c[2];
-    k.den = 3 * k.cc - 1;
-    if (k.den < 1e-3f) /* chroma close to grey: diffuse and specular look alike */
-        return smp__fail(msg, SMP_ERR_ARG, "diffuse chroma too close to grey to separate shine");
-
-    uint32_t side = (k.w < k.h ? k.w : k.h) / BLOCK_DIV;
-    const uint32_t B = side < BLOCK_MIN ? BLOCK_MIN : side > BLOCK_MAX ? BLOCK_MAX : side;
-    const uint32_t gw = (k.w + B - 1) / B, gh = (k.h + B - 1) / B;
+    if ((st = chroma_init(&k, chroma, msg)) != SMP_OK)
+        return st;
+    uint32_t B, gw, gh;
+    block_grid(&k, &B, &gw, &gh);
     const int nt = smp__threads(threads);
     float *lev = malloc((size_t)gw * gh * sizeof *lev), *rows = malloc((size_t)gw * nt * sizeof *rows);
     if (!lev || !rows) {
@@ -400,11 +423,80 @@ smp_status smp__specular_map(const smp_image *rgb, const uint32_t box[4], const 
             for (uint32_t x = 0; x < k.w; x++) {
                 px_linear(&k, px_at(&k, x, (uint32_t)y), 0, I);
                 const float L = level_at(row, gw, B, x);
-                o[x] = (uint16_t)lrintf(fminf(spec_pixel(&k, I, L > 1e-4f ? L : 1e-4f), 1.0f) * 65535.0f);
+                o[x] = spec_value(&k, I, L);
             }
         }
     }
     free(lev);
     free(rows);
     return st;
+}
+
+smp_status smp__shine_model(const smp_image *rgb, const uint32_t box[4], const float chroma[3], smp_shine *out,
+                            int threads, char *msg)
+{
+    shine_ctx k;
+    smp_status st = ctx_init(&k, rgb, box, msg);
+    if (st != SMP_OK)
+        return st;
+    if (!out || !chroma)
+        return smp__fail(msg, SMP_ERR_ARG, "no chroma or output for the shine model");
+    memset(out, 0, sizeof *out);
+    if (rgb->ch <= 2)
+        return smp__fail(msg, SMP_ERR_ARG, "a grey photo has no shine to separate");
+    if ((st = chroma_init(&k, chroma, msg)) != SMP_OK)
+        return st;
+    uint32_t B, gw, gh;
+    block_grid(&k, &B, &gw, &gh);
+    float *lev = malloc((size_t)gw * gh * sizeof *lev);
+    if (!lev)
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the shine's levels");
+    if ((st = block_levels(&k, B, gw, gh, lev, smp__threads(threads), msg)) != SMP_OK) {
+        free(lev);
+        return st;
+    }
+    memcpy(out->lin, k.lin, sizeof out->lin);
+    memcpy(out->c, k.c, sizeof out->c);
+    out->cc = k.cc;
+    out->den = k.den;
+    out->w = k.w;
+    out->h = k.h;
+    out->B = B;
+    out->gw = gw;
+    out->gh = gh;
+    out->lev = lev;
+    return SMP_OK;
+}
+
+void smp__shine_free(smp_shine *s)
+{
+    if (s) {
+        free(s->lev);
+        s->lev = NULL;
+    }
+}
+
+uint16_t smp__shine_at(const smp_shine *s, const uint8_t p[3], uint32_t x, uint32_t y)
+{
+    const int64_t bx = (int64_t)x + s->ox, by = (int64_t)y + s->oy;
+    if (!s->lev || bx < 0 || by < 0 || bx >= (int64_t)s->w || by >= (int64_t)s->h)
+        return 0;
+    /* level_row and level_at of one pixel: the same operations in the same
+     * order, so the value is the map's to the bit. */
+    const uint32_t gw = s->gw, gh = s->gh, B = s->B;
+    const float fy = ((float)by + 0.5f) / (float)B - 0.5f;
+    const int j0 = fy < 0 ? 0 : (int)fy, j1 = j0 + 1 < (int)gh ? j0 + 1 : (int)gh - 1;
+    const float ty = fy < 0 ? 0 : fminf(fy - (float)j0, 1.0f);
+    const float fx = ((float)bx + 0.5f) / (float)B - 0.5f;
+    const int i0 = fx < 0 ? 0 : (int)fx, i1 = i0 + 1 < (int)gw ? i0 + 1 : (int)gw - 1;
+    const float tx = fx < 0 ? 0 : fminf(fx - (float)i0, 1.0f);
+    const float r0 = s->lev[(size_t)j0 * gw + i0] * (1 - ty) + s->lev[(size_t)j1 * gw + i0] * ty;
+    const float r1 = s->lev[(size_t)j0 * gw + i1] * (1 - ty) + s->lev[(size_t)j1 * gw + i1] * ty;
+    const float L = r0 * (1 - tx) + r1 * tx;
+    shine_ctx k;
+    memcpy(k.c, s->c, sizeof k.c);
+    k.cc = s->cc;
+    k.den = s->den;
+    const float I[3] = {s->lin[p[0]], s->lin[p[1]], s->lin[p[2]]};
+    return spec_value(&k, I, L);
 }

@@ -31,4 +31,29 @@ smp_status smp__diffuse_chroma(const smp_image *rgb, const uint32_t box[4], cons
 smp_status smp__specular_map(const smp_image *rgb, const uint32_t box[4], const float chroma[3], uint16_t *out,
                              int threads, char *msg);
 
+/* The same shine as a model instead of a map: the chroma and the block
+ * levels (a few kB), from which smp__shine_at gives any pixel's value
+ * exactly as smp__specular_map would store it, from the pixel's own
+ * before-render bytes. A renderer asks only for the pixels it darkens, and
+ * no box-sized map is held. Coordinates are box-relative, shifted by
+ * (ox, oy) (0 for the box the model was made over; a crop of the image
+ * sets its own offset); outside the box the shine is 0. */
+typedef struct smp_shine {
+    float lin[256];
+    float c[3], cc, den; /* chroma, chroma . chroma, 3 cc - 1 */
+    uint32_t w, h;       /* the box */
+    uint32_t B, gw, gh;  /* block side and block grid */
+    int64_t ox, oy;
+    float *lev;          /* gw x gh block levels (owned) */
+} smp_shine;
+
+/* SMP_ERR_ARG as smp__specular_map (a grey image is one, here: there is
+ * no shine to model). */
+smp_status smp__shine_model(const smp_image *rgb, const uint32_t box[4], const float chroma[3], smp_shine *out,
+                            int threads, char *msg);
+void smp__shine_free(smp_shine *s);
+/* The shine at (x, y) (relative to the map's box, plus the offset) of a
+ * pixel whose bytes are p (RGB), in linear light x 65535. */
+uint16_t smp__shine_at(const smp_shine *s, const uint8_t p[3], uint32_t x, uint32_t y);
+
 #endif

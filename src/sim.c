@@ -38,10 +38,11 @@ static void result_clear(smp_result *r)
     free(r->dots);
     smp__notes_clear(&r->notes);
     free(r->zones);
-    free(r->specular);
+    smp__shine_free(r->shine);
+    free(r->shine);
     free(r->strands);
     free(r->companion);
-    r->specular = NULL;
+    r->shine = NULL;
     r->strands = NULL;
     r->companion = NULL;
     r->zones = NULL;
@@ -260,6 +261,7 @@ typedef struct run {
     const smp_image *photo, *mask;
     double ppm;
     smp_coverage cov, ref_cov, scar_cov, map_cov, edge_cov;
+    smp_coverage hair_cov;  /* cov with the density map and the hair already there applied, until shaped */
     smp_shade sh;
     smp_disc_lut *lut;
     double size, look_load; /* the look's dot size and load factors */
@@ -271,7 +273,7 @@ typedef struct run {
     double contrast_ref;    /* the reference's follicle-scale contrast, in its densest window */
     /* The core's densest window, for trial renders (match.h). */
     smp_image *patch;
-    uint16_t *patch_specular;
+    smp_shine patch_shine; /* the result's shine model seen from the patch (its levels are the result's) */
     uint8_t *patch_strands, *patch_core;
     smp_skin_maps patch_skin;
     smp_shade patch_grid;
@@ -288,9 +290,9 @@ static void run_free(run *r)
     smp__coverage_free(&r->scar_cov);
     smp__coverage_free(&r->map_cov);
     smp__coverage_free(&r->edge_cov);
+    smp__coverage_free(&r->hair_cov);
     smp__disc_lut_free(r->lut);
     smp_image_free(r->patch);
-    free(r->patch_specular);
     free(r->patch_strands);
     free(r->patch_core); /* also the patch grid's cells */
     smp__focus_free(&r->focus);
@@ -361,7 +363,9 @@ static void core_skin_means(run *r)
             if (!r->sh.core[(size_t)(py / g->cell) * g->gw + px / g->cell])
                 continue;
             const size_t i = (size_t)y * box[2] + x;
-            shine += res->specular ? res->specular[i] / 65535.0 : 0;
+            shine += res->shine ? smp__shine_at(res->shine, res->after->px + ((size_t)py * res->after->w + px) * 3, x,
+                                                y) / 65535.0
+                                : 0;
             strand += !res->strands ? 0 : res->strands[i] >= 128 ? 1.0 : res->strands[i] / 128.0;
             n++;
         }
@@ -426,28 +430,28 @@ static smp_status skin_maps(run *r)
     smp_status st = SMP_OK;
     /* Below MIN_DETAIL_PPM a strand is a fifth of a pixel wide: none to
      * find, and no edges to read the photo's blur from. */
-    if (r->ppm >= MIN_DETAIL_PPM) {
-        if (!(res->strands = malloc(n)))
-            return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the strand map");
-        st = smp__strand_map(res->after, box, r->ppm, res->strands, r->p->threads, res->msg);
+    if (r->ppm >= MIN_DETAIL_PPM) { /* the blur first: its buffers are the larger, the strand map is kept */
         uint32_t fbox[4];
         focus_box(r, box, fbox);
-        if (st == SMP_OK)
-            st = smp__focus_map(res->after, fbox, r->ppm, &r->focus, r->p->threads, res->msg);
+        st = smp__focus_map(res->after, fbox, r->ppm, &r->focus, r->p->threads, res->msg);
         if (st == SMP_OK) {
             r->blur_px[0] = region_blur(r, r->sh.core);
             r->blur_px[1] = r->sh.have_reference ? region_blur(r, r->sh.accept) : NAN;
         }
+        if (st == SMP_OK && !(res->strands = malloc(n)))
+            return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the strand map");
+        if (st == SMP_OK)
+            st = smp__strand_map(res->after, box, r->ppm, res->strands, r->p->threads, res->msg);
     }
     /* Shine needs colour: a grey photo, or one with no skin in the treated
      * area, has none to separate (the chroma says why; not an error). */
     if (st == SMP_OK && r->photo->ch >= 3 && treated_chroma(r, box, res->chroma) == SMP_OK) {
-        if (!(res->specular = malloc(n * sizeof *res->specular)))
-            return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the shine map");
-        st = smp__specular_map(res->after, box, res->chroma, res->specular, r->p->threads, res->msg);
+        if (!(res->shine = calloc(1, sizeof *res->shine)))
+            return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the shine model");
+        st = smp__shine_model(res->after, box, res->chroma, res->shine, r->p->threads, res->msg);
         if (st == SMP_ERR_ARG) { /* skin as grey as its shine: nothing to separate */
-            free(res->specular);
-            res->specular = NULL;
+            free(res->shine);
+            res->shine = NULL;
             st = SMP_OK;
         }
     }
@@ -511,11 +515,15 @@ static smp_status core_patch(run *r, const uint8_t *sel)
     for (uint32_t j = 0; j < pg->grid.gh; j++)
         memcpy(r->patch_core + (size_t)j * pg->grid.gw, sel + (size_t)(cy0 + j) * g->gw + cx0, pg->grid.gw);
     pg->grid.c = r->patch_core;
-    r->patch_specular = res->specular ? crop_map(res->specular, res->skin_box, 2, x, y, w, h) : NULL;
+    if (res->shine) {
+        r->patch_shine = *res->shine;
+        r->patch_shine.ox = (int64_t)x - res->skin_box[0];
+        r->patch_shine.oy = (int64_t)y - res->skin_box[1];
+    }
     r->patch_strands = res->strands ? crop_map(res->strands, res->skin_box, 1, x, y, w, h) : NULL;
-    if ((res->specular && !r->patch_specular) || (res->strands && !r->patch_strands))
+    if (res->strands && !r->patch_strands)
         return smp__fail(r->res->msg, SMP_ERR_NOMEM, "cannot allocate the core's window maps");
-    r->patch_skin = (smp_skin_maps){r->patch_specular, r->patch_strands, {0, 0, w, h}};
+    r->patch_skin = (smp_skin_maps){NULL, r->patch_strands, {0, 0, w, h}, res->shine ? &r->patch_shine : NULL};
     r->patch_centre[0] = x + 0.5 * w;
     r->patch_centre[1] = y + 0.5 * h;
     return SMP_OK;
@@ -577,8 +585,8 @@ static smp_status measure_realism(run *r)
     smp_report *rep = &res->report;
     if (!r->sh.core_cells)
         return SMP_OK;
-    const smp_skin_maps maps = {res->specular, res->strands,
-                                {res->skin_box[0], res->skin_box[1], res->skin_box[2], res->skin_box[3]}};
+    const smp_skin_maps maps = {NULL, res->strands,
+                                {res->skin_box[0], res->skin_box[1], res->skin_box[2], res->skin_box[3]}, res->shine};
     smp_realism m;
     smp_status st = smp__measure_realism(r->photo, res->after, &r->sh, r->ppm, res->strands ? &maps : NULL,
                                          r->blur_px, &m,
@@ -714,24 +722,55 @@ static smp_status choose_shade(run *r)
     return SMP_OK;
 }
 
-/* The coverage the sampler follows: the density map, hair already there,
- * and the edge in the look's style; the edge alone is kept for the
- * hairline's dot sizes. */
+/* Frees the shade analysis's per-cell colour maps, which only the
+ * analysis, the existing-hair factor and the zones read; its grid, core
+ * and accepted cells stay for the measures. */
+static void drop_shade_maps(smp_shade *sh)
+{
+    free(sh->tone);
+    free(sh->view);
+    free(sh->lskin);
+    free(sh->dist_out);
+    sh->tone = sh->view = sh->lskin = sh->dist_out = NULL;
+}
+
+/* What the later steps need of the shade's per-cell colour maps, taken
+ * right after the analysis so that the maps (about 1 byte per photo pixel)
+ * are not held through the skin maps, sampling and rendering: the zones,
+ * and the coverage with the density map and the hair already there
+ * applied (hair_cov; edge_cov the same without the hair). cov stays as
+ * painted for the skin maps' box and chroma. */
+static smp_status use_shade_maps(run *r)
+{
+    const smp_params *p = r->p;
+    smp_result *res = r->res;
+    smp_status st = smp__coverage_copy(&r->hair_cov, &r->cov, res->msg);
+    if (st == SMP_OK && p->density_map) /* the map sets the density inside the mask */
+        smp__scale_by_map(&r->hair_cov, &r->map_cov, p->range_min, p->range_max, 1);
+    if (st == SMP_OK)
+        st = smp__coverage_copy(&r->edge_cov, &r->hair_cov, res->msg);
+    if (st == SMP_OK && r->sh.have_reference)
+        st = smp__existing_hair_factor(&r->sh, &r->hair_cov, res->msg);
+    if (st == SMP_OK)
+        st = smp__keep_zones(res, &r->sh, r->ppm);
+    drop_shade_maps(&r->sh);
+    return st;
+}
+
+/* The coverage the sampler follows: the density map, hair already there
+ * (use_shade_maps), and the edge in the look's style; the edge alone is
+ * kept for the hairline's dot sizes. */
 static smp_status shape_coverage(run *r)
 {
     const smp_params *p = r->p;
     smp_result *res = r->res;
-    if (p->density_map) { /* the map sets the density inside the mask */
-        if (p->range_max > 0 && p->density_auto)
-            smp__note(&res->notes, "density auto gives way to the density map's range %g:%g", p->range_min,
-                      p->range_max);
-        smp__scale_by_map(&r->cov, &r->map_cov, p->range_min, p->range_max, 1);
-    }
-    smp_status st = smp__coverage_copy(&r->edge_cov, &r->cov, res->msg);
-    if (st == SMP_OK)
-        st = smp__shape_edge(&r->edge_cov, p->edge, p->feather_mm, r->ppm, p->seed, res->msg);
-    if (st == SMP_OK && r->sh.have_reference)
-        st = smp__existing_hair_factor(&r->sh, &r->cov, res->msg);
+    if (p->density_map && p->range_max > 0 && p->density_auto)
+        smp__note(&res->notes, "density auto gives way to the density map's range %g:%g", p->range_min,
+                  p->range_max);
+    smp_status st = smp__shape_edge(&r->edge_cov, p->edge, p->feather_mm, r->ppm, p->seed, res->msg);
+    smp__coverage_free(&r->cov); /* as painted: the skin maps are done */
+    r->cov = r->hair_cov;
+    memset(&r->hair_cov, 0, sizeof r->hair_cov);
     if (st == SMP_OK)
         st = smp__shape_edge(&r->cov, p->edge, p->feather_mm, r->ppm, p->seed, res->msg);
     /* What of the density the core gets: hair already there, the edge's
@@ -748,19 +787,32 @@ static smp_status shape_coverage(run *r)
     return st;
 }
 
+/* The coverages, once the dots are placed: nothing after reads them. */
+static void drop_coverages(run *r)
+{
+    smp__coverage_free(&r->cov);
+    smp__coverage_free(&r->ref_cov);
+    smp__coverage_free(&r->scar_cov);
+    smp__coverage_free(&r->map_cov);
+    smp__coverage_free(&r->edge_cov);
+}
+
 static smp_status place_dots(run *r)
 {
     const smp_params *p = r->p;
     double box[4];
-    if (!smp__coverage_extent(&r->cov, r->ppm, box))
-        return SMP_OK;
-    const smp_dress dr = {.dot_mm = r->dot_mm, .size = r->size, .load = r->look_load, .focus = &r->focus,
-                          .edge = &r->edge_cov, .scars = p->scars ? &r->scar_cov : NULL};
-    return sample_layers(r->res, p,
-                         (smp_sample_in){.x0_mm = box[0], .y0_mm = box[1], .w_mm = box[2] - box[0],
-                                         .h_mm = box[3] - box[1], .cov = &r->cov, .cov_px_per_mm = r->ppm,
-                                         .seed = p->seed, .threads = p->threads},
-                         r->density, &dr, r->ppm);
+    smp_status st = SMP_OK;
+    if (smp__coverage_extent(&r->cov, r->ppm, box)) {
+        const smp_dress dr = {.dot_mm = r->dot_mm, .size = r->size, .load = r->look_load, .focus = &r->focus,
+                              .edge = &r->edge_cov, .scars = p->scars ? &r->scar_cov : NULL};
+        st = sample_layers(r->res, p,
+                           (smp_sample_in){.x0_mm = box[0], .y0_mm = box[1], .w_mm = box[2] - box[0],
+                                           .h_mm = box[3] - box[1], .cov = &r->cov, .cov_px_per_mm = r->ppm,
+                                           .seed = p->seed, .threads = p->threads},
+                           r->density, &dr, r->ppm);
+    }
+    drop_coverages(r);
+    return st;
 }
 
 static smp_status render_after(run *r)
@@ -775,8 +827,8 @@ static smp_status render_after(run *r)
     const float *skin = r->sh.core_cells ? r->sh.skin_lin : DEFAULT_SKIN_LIN;
     smp__colour_for_od(res->od[0], skin, r->load, res->pigment_lin);
     smp__linear_to_lab(res->pigment_lin, res->report.pigment);
-    const smp_skin_maps maps = {res->specular, res->strands,
-                                {res->skin_box[0], res->skin_box[1], res->skin_box[2], res->skin_box[3]}};
+    const smp_skin_maps maps = {NULL, res->strands,
+                                {res->skin_box[0], res->skin_box[1], res->skin_box[2], res->skin_box[3]}, res->shine};
     return smp__render(res->after, res->dots, res->n_dots, r->ppm, &res->optics, (const float(*)[3])res->od,
                        res->n_od, p->show_session, &maps, r->lut, p->threads, res->msg);
 }
@@ -805,8 +857,6 @@ static smp_status measure_after(run *r)
         st = measure_realism(r);
     if (st == SMP_OK)
         st = measure_dots(res, sh, r->ppm);
-    if (st == SMP_OK)
-        st = smp__keep_zones(res, sh, r->ppm);
     if (st == SMP_OK && res->n_dots == 0)
         smp__note(&res->notes, "the mask selects nothing to treat: no dots placed");
     return st;
@@ -822,6 +872,8 @@ smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *p
     run r = {.res = res, .p = p, .photo = photo, .mask = mask, .blur_px = {NAN, NAN}};
     set_scale(&r);
     smp_status st = read_inputs(&r);
+    if (st == SMP_OK)
+        st = use_shade_maps(&r);
     if (st == SMP_OK)
         st = skin_maps(&r);
     if (st == SMP_OK)

@@ -194,7 +194,7 @@ struct smp_result {
     int n_od, n_layers, show_session;
     float pigment_lin[3];           /* skin under a continuous layer of the last session's pigment */
     double dot_mm;                  /* the main area's dot, as used */
-    uint16_t *specular;             /* the photo's shine over skin_box (render.h) */
+    struct smp_shine *shine;        /* the photo's shine over skin_box (shine.h), or NULL */
     uint8_t *strands;               /* hair strands over skin_box */
     uint32_t skin_box[4];
     float chroma[3];                /* the skin's diffuse chromaticity */

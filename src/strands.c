@@ -44,6 +44,7 @@
 #define SCALE_STEP 1.6 /* ratio of successive scales: a bar between two loses <= 6 % */
 #define MAX_SCALES 6
 #define BAND 128 /* output rows per work unit: the margins cost ~25 % more rows */
+#define TILE 640 /* output columns per work unit: a band's buffers stay a few MB however wide the box */
 #define VEC 4   /* columns per vectorised step; row strides are multiples of it */
 /* Anisotropy A(q) = 1 / (1 + (q / BETA)^4), q = l2 / l1: 0.94 at q = 0.2 (a
  * line, or a gently curved strand), 0.29 at 0.5, 0.025 for a round spot (q = 1). */
@@ -82,7 +83,8 @@ typedef struct ctx {
     int m, rm, rk;    /* reach of the lum band beyond the response; mean and kernel radii */
     int ns;
     scale sc[MAX_SCALES];
-    uint8_t *out;
+    uint8_t *out;     /* the tile's first column of the box's rows */
+    int stride;       /* the box's width: out's row stride */
 } ctx;
 
 /* One thread's buffers. Response coordinates (from x0 - pad, ya - pad)
@@ -396,7 +398,7 @@ static void band_dilate(const ctx *c, const work *wk, int ya, int n)
 {
     const int rw = c->w + 2;
     for (int y = 0; y < n; y++) {
-        uint8_t *dst = c->out + (size_t)(ya - c->y0 + y) * c->w;
+        uint8_t *dst = c->out + (size_t)(ya - c->y0 + y) * c->stride;
         for (int x = 0; x < c->w; x++) {
             uint8_t v = 0;
             for (int dy = 0; dy < 3; dy++) {
@@ -497,32 +499,47 @@ smp_status smp__strand_map(const smp_image *rgb, const uint32_t box[4], double p
     smp_status st = check_args(rgb, box, px_per_mm, out, msg);
     if (st != SMP_OK)
         return st;
-    ctx c = {.img = rgb, .x0 = (int)box[0], .y0 = (int)box[1], .w = (int)box[2], .h = (int)box[3], .out = out};
-    for (int i = 0; i < 256; i++)
-        c.to_lin[i] = smp__srgb_to_linear((uint8_t)i);
+    /* The box in tiles of TILE columns, each a box of its own: a pixel's
+     * value does not depend on the box holding it. */
+    const int ntl = (int)((box[2] + TILE - 1) / TILE);
+    ctx *cs = malloc((size_t)ntl * sizeof *cs);
     /* Kernel taps: 3 (2r + 1) per scale, r <= 3 sigma <= 300 at 1000 px/mm. */
     float *kbuf = malloc(sizeof(float) * MAX_SCALES * 3 * (2 * (size_t)ceil(3.0 * HW_MAX_MM * px_per_mm + 3) + 1));
-    if (!kbuf)
-        return smp__fail(msg, SMP_ERR_NOMEM, "strand map: cannot allocate the kernels");
-    scales_make(&c, px_per_mm, kbuf);
-    c.rw = (c.w + 2 * c.pad + VEC - 1) / VEC * VEC;
-    const int nb = (c.h + BAND - 1) / BAND;
-    int nt = smp__threads(threads);
-    nt = nt > nb ? nb : nt < 1 ? 1 : nt;
-    work *ws = work_alloc(&c, nt);
-    if (!ws) {
+    if (!kbuf || !cs) {
         free(kbuf);
-        return smp__fail(msg, SMP_ERR_NOMEM, "strand map: cannot allocate %d band buffers for %d columns", nt,
-                         c.w);
+        free(cs);
+        return smp__fail(msg, SMP_ERR_NOMEM, "strand map: cannot allocate the kernels");
+    }
+    ctx c = {.img = rgb, .y0 = (int)box[1], .h = (int)box[3], .stride = (int)box[2]};
+    for (int i = 0; i < 256; i++)
+        c.to_lin[i] = smp__srgb_to_linear((uint8_t)i);
+    scales_make(&c, px_per_mm, kbuf);
+    for (int t = 0; t < ntl; t++) {
+        cs[t] = c;
+        cs[t].x0 = (int)box[0] + t * TILE;
+        cs[t].w = t + 1 < ntl ? TILE : (int)box[2] - t * TILE;
+        cs[t].rw = (cs[t].w + 2 * c.pad + VEC - 1) / VEC * VEC;
+        cs[t].out = out + (size_t)t * TILE;
+    }
+    const int nb = (c.h + BAND - 1) / BAND, jobs = nb * ntl;
+    int nt = smp__threads(threads);
+    nt = nt > jobs ? jobs : nt < 1 ? 1 : nt;
+    work *ws = work_alloc(&cs[0], nt); /* the first tile is the widest */
+    if (!ws) {
+        const int w0 = cs[0].w;
+        free(kbuf);
+        free(cs);
+        return smp__fail(msg, SMP_ERR_NOMEM, "strand map: cannot allocate %d band buffers for %d columns", nt, w0);
     }
     SMP_OMP(omp parallel num_threads(nt))
     {
         work *wk = &ws[smp__thread_id()];
         SMP_OMP(omp for schedule(dynamic, 1))
-        for (int b = 0; b < nb; b++)
-            do_band(&c, wk, b);
+        for (int j = 0; j < jobs; j++)
+            do_band(&cs[j % ntl], wk, j / ntl);
     }
     work_free(ws, nt);
     free(kbuf);
+    free(cs);
     return SMP_OK;
 }

@@ -16,8 +16,8 @@
  * default), nor on the box: a pixel gets the same value in any box holding it.
  * A strand must run straight for ~0.5 mm to score high (short skin creases
  * between highlights do not); light (grey, white) hair on light skin is not
- * a dark ridge and is not found. Working memory: about 3.3 KB per box
- * column per thread (bands of 128 rows), nothing per box pixel. Time:
+ * a dark ridge and is not found. Working memory: about 2 MB per thread
+ * (tiles of 128 rows by 640 columns), nothing per box pixel. Time:
  * ~0.09 s of CPU per megapixel (3 scales from 3 to 20 px/mm; a 2 GHz
  * Xeon). SMP_ERR_ARG for a bad image,
  * box or scale, SMP_ERR_NOMEM when the buffers cannot be allocated. */

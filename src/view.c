@@ -151,8 +151,8 @@ smp_status smp__render_session(smp_image *out, const smp_result *res, const smp_
     if (st != SMP_OK)
         return st;
     memcpy(out->px, photo_rgb->px, (size_t)photo_rgb->w * photo_rgb->h * 3);
-    const smp_skin_maps skin = {res->specular, res->strands, {res->skin_box[0], res->skin_box[1], res->skin_box[2],
-                                                              res->skin_box[3]}};
+    const smp_skin_maps skin = {NULL, res->strands,
+                                {res->skin_box[0], res->skin_box[1], res->skin_box[2], res->skin_box[3]}, res->shine};
     return smp__render(out, res->dots, res->n_dots, res->px_per_mm, &res->optics, (const float(*)[3])res->od,
                        res->n_od, session ? session : res->show_session, &skin, NULL, threads, out->msg);
 }

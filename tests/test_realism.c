@@ -65,7 +65,7 @@ static smp_realism measure_blurred(const fixture *f, const uint8_t *strands, con
 {
     smp_realism r;
     char msg[SMP_MSG_LEN] = "";
-    const smp_skin_maps skin = {NULL, strands, {0, 0, f->photo->w, f->photo->h}};
+    const smp_skin_maps skin = {NULL, strands, {0, 0, f->photo->w, f->photo->h}, NULL};
     if (smp__measure_realism(f->photo, f->after, &f->sh, PPM, strands ? &skin : NULL, blur_px, &r, threads, msg) !=
         SMP_OK)
         fail_msg("measure: %s", msg);

@@ -163,7 +163,7 @@ static void test_skin_on_top(void **state)
         strands[y * w + 60] = 200; /* a strand down column 60 */
     for (uint32_t x = 40; x < 50; x++)
         shine[45 * w + x] = 65535; /* all shine: as much as the darkest channel */
-    const smp_skin_maps skin = {shine, strands, {0, 0, w, h}};
+    const smp_skin_maps skin = {shine, strands, {0, 0, w, h}, NULL};
     smp_dot one = {6.0, 4.5, 3.0, 1.0f, 1, 1.0f, 0, 0}; /* at 10 px/mm: centre (60, 45), 30 px wide */
     char msg[SMP_MSG_LEN];
     assert_int_equal(smp__render(img, &one, 1, 10.0, &o, CARBON, 1, 0, &skin, NULL, 1, msg), SMP_OK);

@@ -263,9 +263,56 @@ static void test_threads_and_arguments(void **state)
     scene_free(&s);
 }
 
+/* The model (what the renderer reads) gives every pixel the map's value to
+ * the bit, also seen from a crop of the image (an offset), and 0 outside
+ * its box. */
+static void test_model_is_the_map(void **state)
+{
+    (void)state;
+    scene s;
+    skin(&s, SKIN);
+    const double brown[3] = {0.035, 0.028, 0.024};
+    strands(&s, 60, brown, 0.5, 7);
+    highlight(&s, 0.3);
+    quantise(&s);
+    float c[3];
+    char msg[SMP_MSG_LEN];
+    const uint32_t box[4] = {7, 5, W - 20, H - 11};
+    assert_int_equal(smp__diffuse_chroma(s.img, box, NULL, c, msg), SMP_OK);
+    uint16_t *map = malloc((size_t)box[2] * box[3] * sizeof *map);
+    assert_int_equal(smp__specular_map(s.img, box, c, map, 2, msg), SMP_OK);
+    smp_shine m;
+    assert_int_equal(smp__shine_model(s.img, box, c, &m, 3, msg), SMP_OK);
+    const uint8_t *p = smp_image_cdata(s.img);
+    size_t lit = 0;
+    for (uint32_t y = 0; y < box[3]; y++)
+        for (uint32_t x = 0; x < box[2]; x++) {
+            const uint8_t *q = p + (((size_t)(box[1] + y) * W) + box[0] + x) * 3;
+            assert_int_equal(smp__shine_at(&m, q, x, y), map[(size_t)y * box[2] + x]);
+            lit += map[(size_t)y * box[2] + x] > 0;
+        }
+    assert_true(lit > 0);
+    /* Seen from a crop at (box[0] + 10, box[1] + 4): the same pixels. */
+    smp_shine crop = m;
+    crop.ox = 10;
+    crop.oy = 4;
+    for (uint32_t y = 0; y + 4 < box[3]; y += 3)
+        for (uint32_t x = 0; x + 10 < box[2]; x += 3) {
+            const uint8_t *q = p + (((size_t)(box[1] + 4 + y) * W) + box[0] + 10 + x) * 3;
+            assert_int_equal(smp__shine_at(&crop, q, x, y), map[(size_t)(y + 4) * box[2] + x + 10]);
+        }
+    const uint8_t white[3] = {255, 255, 255};
+    assert_int_equal(smp__shine_at(&m, white, box[2], 0), 0);
+    assert_int_equal(smp__shine_at(&crop, white, box[2] - 10, 0), 0);
+    smp__shine_free(&m);
+    free(map);
+    scene_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_model_is_the_map),
         cmocka_unit_test(test_highlight_recovered),
         cmocka_unit_test(test_dark_hair_is_not_shine),
         cmocka_unit_test(test_grey_hair_is_not_shine),
