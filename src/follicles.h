@@ -8,9 +8,12 @@
 
 /* Below this scale single follicles (0.08-0.15 mm) are not resolved. */
 #define SMP_FOLLICLES_MIN_PPM 6.0
-/* Nor where the photo's own blur (Gaussian sigma) is above this: at 6 px/mm
- * a pixel's box and an in-focus phone's ~1 px blur come to about 0.2 mm. */
+/* Nor where the photo's own blur (Gaussian sigma) is above both of these:
+ * 0.2 mm blurs a 0.1 mm follicle into its surroundings, and an in-focus
+ * photo reads up to ~1.5 px (focus.h), which is more than 0.2 mm below
+ * 7.5 px/mm: there the photo is soft, not out of focus. */
 #define SMP_FOLLICLES_MAX_BLUR_MM 0.2
+#define SMP_FOLLICLES_MAX_BLUR_PX 2.0
 
 /* The client's own stubble in a region: visible follicles (dark blobs) and their look. */
 typedef struct smp_follicles {

@@ -566,7 +566,8 @@ static smp_status measure_stubble(run *r)
     rep->follicles_resolved = f.resolved;
     /* Out of focus, the photo resolves follicles no better than a coarse one
      * (a reference reading blurrier than the bald core: see realism.c). */
-    if (f.resolved && r->blur_px[1] > r->blur_px[0] && r->blur_px[1] / r->ppm > SMP_FOLLICLES_MAX_BLUR_MM) {
+    if (f.resolved && r->blur_px[1] > r->blur_px[0] && r->blur_px[1] / r->ppm > SMP_FOLLICLES_MAX_BLUR_MM &&
+        r->blur_px[1] > SMP_FOLLICLES_MAX_BLUR_PX) {
         rep->follicles_resolved = 0;
         smp__note(&r->res->notes,
                   "the surroundings are out of focus in this photo (blur %.2f mm): their follicles cannot be "
