@@ -256,6 +256,12 @@ const char *smp_result_message(const smp_result *res);
  * holds no image. */
 smp_status smp_simulate(smp_result *res, const smp_params *params,
                         const smp_image *photo, const smp_image *mask);
+/* The checks smp_simulate makes before its work, alone and cheap (one pass
+ * over the mask): a loupe point inside the photo, and at most SMP_MAX_DOTS
+ * dots expected (the density, or the most auto may choose, over the mask's
+ * treated area at the params' or the assumed scale). For a caller with
+ * other work to do first; the message is res's. */
+smp_status smp_simulate_check(smp_result *res, const smp_params *p, const smp_image *photo, const smp_image *mask);
 
 /* The after image, owned by the result (write it, do not free it). */
 smp_image *smp_result_after(smp_result *res);

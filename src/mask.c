@@ -85,6 +85,16 @@ bool smp__coverage_extent(const smp_coverage *cov, double ppm, double box[4])
     return true;
 }
 
+double smp__mask_share(const smp_image *m)
+{
+    const int alpha = uses_alpha(m);
+    const size_t n = (size_t)m->w * m->h;
+    uint64_t sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += mask_value(m, alpha, i);
+    return n ? (double)sum / (255.0 * (double)n) : 0;
+}
+
 double smp__coverage_area_mm2(const smp_coverage *cov, double ppm)
 {
     double sum = 0;

@@ -794,6 +794,23 @@ smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *p
     return finish(res, p, st);
 }
 
+smp_status smp_simulate_check(smp_result *res, const smp_params *p, const smp_image *photo, const smp_image *mask)
+{
+    if (!res)
+        return SMP_ERR_ARG;
+    result_clear(res);
+    if (!p || !photo || !mask || !photo->px || !mask->px)
+        return smp__fail(res->msg, SMP_ERR_ARG, "a check needs params, a photo and a mask");
+    run r = {.res = res, .p = p, .photo = photo, .mask = mask};
+    set_scale(&r);
+    smp_status st = smp__preview_check_loupe(p, photo->w, photo->h, res->msg);
+    /* The mask's mean over the frame: what its coverage will hold. */
+    const double frame_mm2 = (double)photo->w * photo->h / (r.ppm * r.ppm);
+    if (st == SMP_OK)
+        st = smp__check_dot_count(density_bound(p), smp__mask_share(mask) * frame_mm2, r.ppm, res->msg);
+    return st;
+}
+
 /* The dots points may expect: the density over the box, or over the
  * density map's coverage within it. */
 static smp_status check_points_count(double density, const double box[4], const smp_coverage *map, double map_ppm,
