@@ -126,6 +126,10 @@ smp_status smp_params_set_density_map(smp_params *p, const smp_image *map, doubl
  * e.g. {30, 70, 100}; each layer is sampled respecting the earlier ones
  * and its dots carry layer numbers 1, 2, 3. Default: one layer, {100}. */
 #define SMP_MAX_LAYERS 8
+/* The most dots one run may expect (the density over the treated area, at
+ * the scale used): simulate and points refuse more with SMP_ERR_LIMIT before
+ * sampling. A whole scalp (about 600 cm²) at 400 dots/cm² is 240 000. */
+#define SMP_MAX_DOTS 1000000
 smp_status smp_params_set_layers(smp_params *p, const double *cumulative_percent, int n);
 smp_status smp_params_set_progress(smp_params *p, smp_progress_fn fn, void *user);
 
@@ -150,7 +154,10 @@ smp_status smp_params_set_date(smp_params *p, const char *text);      /* < 32 by
  * hairline when there is one), off, or centred at (x, y) photo pixels. */
 smp_status smp_params_set_loupe(smp_params *p, smp_loupe mode, double x_px, double y_px);
 /* Magnification over the panel it sits on; 0 (default) shows a 10 mm field. */
-smp_status smp_params_set_loupe_zoom(smp_params *p, double zoom);     /* 0 or 1..64 */
+smp_status smp_params_set_loupe_zoom(smp_params *p, double zoom);
+/* The loupe's mode, and its point (photo pixels) when placed at one. A point
+ * outside the photo is refused by smp_simulate and smp_preview. */
+smp_loupe smp_params_loupe(const smp_params *p, double *x_px, double *y_px);     /* 0 or 1..64 */
 /* Threads one call may use (0 = OpenMP's default). The output bytes do not
  * depend on it; it lets a caller running calls in parallel share the cores. */
 smp_status smp_params_set_threads(smp_params *p, int threads);
@@ -210,6 +217,11 @@ int smp_image_orientation(const smp_image *img);         /* EXIF orientation app
 /* The ICC profile carried with the pixels, or NULL. */
 const uint8_t *smp_image_icc(const smp_image *img, size_t *size);
 smp_status smp_image_set_icc(smp_image *img, const void *profile, size_t size);
+/* Progress and cancellation while an image is read: fn is called now and
+ * then (every few rows, scans or megabytes) with the fraction done; a
+ * non-zero return stops the read with SMP_ERR_CANCELLED. JPEG and PNG stop
+ * within rows; WebP and HEIF between reading and decoding. fn NULL: none. */
+smp_status smp_image_set_progress(smp_image *img, smp_progress_fn fn, void *user);
 
 /* Writes len bytes to path atomically (a temporary file renamed into
  * place); refuses an existing file unless overwrite. On failure, err (if
@@ -244,6 +256,12 @@ const char *smp_result_message(const smp_result *res);
  * holds no image. */
 smp_status smp_simulate(smp_result *res, const smp_params *params,
                         const smp_image *photo, const smp_image *mask);
+/* The checks smp_simulate makes before its work, alone and cheap (one pass
+ * over the mask): a loupe point inside the photo, and at most SMP_MAX_DOTS
+ * dots expected (the density, or the most auto may choose, over the mask's
+ * treated area at the params' or the assumed scale). For a caller with
+ * other work to do first; the message is res's. */
+smp_status smp_simulate_check(smp_result *res, const smp_params *p, const smp_image *photo, const smp_image *mask);
 
 /* The after image, owned by the result (write it, do not free it). */
 smp_image *smp_result_after(smp_result *res);

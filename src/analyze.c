@@ -220,11 +220,14 @@ smp_status smp_analyze_points(smp_analysis *a, const double *xy, size_t n, doubl
             int b = (int)(nn[i] / a->d_hex / 1.5 * HIST_BINS);
             a->hist[b < 0 ? 0 : b >= HIST_BINS ? HIST_BINS - 1 : b] += 1.0 / n;
         }
+        if (!(sum > 0))
+            st = smp__fail(a->msg, SMP_ERR_ARG, "each of the %zu points coincides with another: no spacing to analyse", n);
         a->nn_min = mn;
         a->nn_mean = sum / n;
         a->rho_min = mn / a->d_hex;
         a->rho_mean = a->nn_mean / a->d_hex;
-        st = spectrum(a, xy, n, smp__threads(0));
+        if (st == SMP_OK)
+            st = spectrum(a, xy, n, smp__threads(0));
     }
     free(nn);
     return st;

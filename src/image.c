@@ -13,6 +13,22 @@ smp_image *smp_image_new(void)
     return img;
 }
 
+smp_status smp_image_set_progress(smp_image *img, smp_progress_fn fn, void *user)
+{
+    if (!img)
+        return SMP_ERR_ARG;
+    img->progress = fn;
+    img->progress_user = user;
+    return SMP_OK;
+}
+
+smp_status smp__image_progress(smp_image *img, double fraction)
+{
+    if (!img->progress || !img->progress(img->progress_user, fraction))
+        return SMP_OK;
+    return smp__fail(img->msg, SMP_ERR_CANCELLED, "cancelled while reading");
+}
+
 void smp_image_free(smp_image *img)
 {
     if (!img)

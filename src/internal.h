@@ -26,6 +26,20 @@
 #define SMP_PI 3.14159265358979323846
 #define SMP_SQRT1_2 0.70710678118654752440
 #define SMP_DEFAULT_MAX_PIXELS 200000000ull
+/* The scales smp_params_set_px_per_mm accepts; an assumed scale is kept in
+ * the same range. */
+#define SMP_MIN_PX_PER_MM 0.5
+#define SMP_MAX_PX_PER_MM 1000.0
+/* Without a scale, assume the frame's shorter side spans this much: a phone
+ * photo of a crown or hairline taken at arm's length. */
+#define SMP_ASSUMED_SHORT_SIDE_MM 200.0
+/* The scale assumed for a w x h photo: its shorter side spanning
+ * SMP_ASSUMED_SHORT_SIDE_MM, kept within the accepted scales; *clamped
+ * (if not NULL) says whether the range moved it. */
+double smp__assumed_px_per_mm(uint32_t w, uint32_t h, int *clamped);
+/* SMP_ERR_LIMIT when density_cm2 over area_mm2 expects more than
+ * SMP_MAX_DOTS dots; checked before sampling, with what to check. */
+smp_status smp__check_dot_count(double density_cm2, double area_mm2, double px_per_mm, char *msg);
 
 struct smp_image {
     uint32_t w, h;
@@ -35,8 +49,13 @@ struct smp_image {
     size_t icc_len;
     int orientation;
     smp_format format;
+    smp_progress_fn progress; /* reading's progress and cancellation */
+    void *progress_user;
     char msg[SMP_MSG_LEN];
 };
+/* Reading's progress callback: SMP_ERR_CANCELLED (message set) when it asks
+ * to stop, else SMP_OK. */
+smp_status smp__image_progress(smp_image *img, double fraction);
 
 struct smp_params {
     uint64_t seed;

@@ -47,6 +47,8 @@ smp_status smp_image_read_memory(smp_image *img, const void *data, size_t size, 
     smp_image_set_icc(img, NULL, 0);
     if (size == 0)
         return smp__fail(img->msg, SMP_ERR_FORMAT, "file is empty");
+    if ((st = smp__image_progress(img, 0)) != SMP_OK)
+        return st;
     if (size >= 8 && !memcmp(d, "\x89PNG\r\n\x1a\n", 8)) {
         st = smp__png_decode(img, d, size, max_pixels, &exif, &exif_len);
     } else if (size >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) {
@@ -62,6 +64,8 @@ smp_status smp_image_read_memory(smp_image *img, const void *data, size_t size, 
                              "is a %s image; only PNG, JPEG, WebP and HEIF are supported", other);
         return smp__fail(img->msg, SMP_ERR_FORMAT, "not a PNG, JPEG, WebP or HEIF image");
     }
+    if (st == SMP_OK)
+        st = smp__image_progress(img, 1); /* WebP and HEIF decode in one call: stop at least after it */
     if (st == SMP_OK)
         st = smp__image_orient(img, smp__exif_orientation(exif, exif_len));
     if (st == SMP_OK && img->icc && !icc_plausible(img->icc, img->icc_len))
@@ -95,6 +99,8 @@ static FILE *open_regular(smp_image *img, const char *path, off_t *size, smp_sta
     return f;
 }
 
+#define READ_PIECE ((size_t)8 << 20)
+
 smp_status smp_image_read_file(smp_image *img, const char *path, uint64_t max_pixels)
 {
     if (!img || !path)
@@ -126,12 +132,21 @@ smp_status smp_image_read_file(smp_image *img, const char *path, uint64_t max_pi
         return smp__fail(img->msg, SMP_ERR_NOMEM, "cannot allocate %zu bytes to read it", size);
     }
     memcpy(buf, head, n_head);
-    size_t got = n_head + fread(buf + n_head, 1, size - n_head, f);
+    /* In pieces, so a slow or huge file can be cancelled while it is read. */
+    size_t got = n_head;
+    while (got < size && st == SMP_OK) {
+        const size_t want = size - got < READ_PIECE ? size - got : READ_PIECE;
+        const size_t n = fread(buf + got, 1, want, f);
+        got += n;
+        if (n < want)
+            break;
+        st = smp__image_progress(img, 0);
+    }
     int err = ferror(f) ? errno : 0;
     fclose(f);
-    if (err)
+    if (st == SMP_OK && err)
         st = smp__fail(img->msg, SMP_ERR_READ, "read error: %s", strerror(err));
-    else
+    else if (st == SMP_OK)
         st = smp_image_read_memory(img, buf, got, max_pixels);
     free(buf);
     return st;

@@ -2,6 +2,7 @@
 /* JPEG through libjpeg-turbo. setjmp/longjmp stays inside this file. */
 #include "internal.h"
 
+#include <math.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@ enum { MAX_SCANS = 100 };
 
 typedef struct jerr {
     struct jpeg_error_mgr pub;
+    smp_image *img; /* decoding: its progress callback */
     char *msg;
     smp_status status;
     int truncated;
@@ -45,19 +47,30 @@ static jerr *init_err(jerr *e, char *msg, smp_status status)
     jpeg_std_error(&e->pub);
     e->pub.error_exit = on_error;
     e->pub.emit_message = on_message;
+    e->img = NULL;
     e->msg = msg;
     e->status = status;
     e->truncated = 0;
     return e;
 }
 
-static void scan_limit(j_common_ptr cinfo)
+/* libjpeg's progress monitor, called for every row of blocks read and
+ * every call for rows: the scan limit, and the caller's cancellation
+ * (through the error manager's longjmp). */
+static void monitor(j_common_ptr cinfo)
 {
     j_decompress_ptr d = (j_decompress_ptr)cinfo;
+    jerr *e = (jerr *)cinfo->err;
     if (d->is_decompressor && d->input_scan_number > MAX_SCANS) {
-        jerr *e = (jerr *)cinfo->err;
         e->status = smp__fail(e->msg, SMP_ERR_LIMIT, "JPEG has more than %d scans; refused as a decoding bomb",
                               MAX_SCANS);
+        longjmp(e->jb, 1);
+    }
+    const struct jpeg_progress_mgr *p = cinfo->progress;
+    const double passes = p->total_passes > 0 ? p->total_passes : 1;
+    const double within = p->pass_limit > 0 ? (double)p->pass_counter / (double)p->pass_limit : 0;
+    if (e->img && smp__image_progress(e->img, fmin((p->completed_passes + within) / passes, 1.0)) != SMP_OK) {
+        e->status = SMP_ERR_CANCELLED;
         longjmp(e->jb, 1);
     }
 }
@@ -106,6 +119,7 @@ smp_status smp__jpeg_decode(smp_image *img, const uint8_t *data, size_t size, ui
     if (size > (unsigned long)-1)
         return smp__fail(img->msg, SMP_ERR_LIMIT, "JPEG file of %zu bytes is too large", size);
     d.err = &init_err(&e, img->msg, SMP_ERR_FORMAT)->pub;
+    e.img = img;
     if (setjmp(e.jb)) {
         free(row);
         free(*exif);
@@ -115,7 +129,7 @@ smp_status smp__jpeg_decode(smp_image *img, const uint8_t *data, size_t size, ui
         return e.status;
     }
     jpeg_create_decompress(&d);
-    struct jpeg_progress_mgr progress = {.progress_monitor = scan_limit};
+    struct jpeg_progress_mgr progress = {.progress_monitor = monitor};
     d.progress = &progress;
     jpeg_mem_src(&d, data, (unsigned long)size);
     jpeg_save_markers(&d, JPEG_APP0 + 1, 0xffff);

@@ -13,8 +13,22 @@ typedef struct png_ctx {
     size_t size, pos;
     char *msg;
     png_bytep *rows;
+    smp_image *img;          /* its progress callback */
+    png_uint_32 h;
+    volatile int cancelled;
     jmp_buf jb;
 } png_ctx;
+
+/* After every row (of every pass when interlaced): the caller's cancellation. */
+static void on_row(png_structp png, png_uint_32 row, int pass)
+{
+    png_ctx *c = png_get_io_ptr(png);
+    (void)pass;
+    if ((row & 15) == 0 && smp__image_progress(c->img, c->h ? (double)row / c->h : 0) != SMP_OK) {
+        c->cancelled = 1;
+        longjmp(c->jb, 1);
+    }
+}
 
 static void on_error(png_structp png, png_const_charp what)
 {
@@ -41,7 +55,7 @@ static void read_mem(png_structp png, png_bytep out, png_size_t n)
 smp_status smp__png_decode(smp_image *img, const uint8_t *data, size_t size, uint64_t max_pixels,
                            uint8_t **exif, size_t *exif_len)
 {
-    png_ctx c = {.data = data, .size = size, .msg = img->msg};
+    png_ctx c = {.data = data, .size = size, .msg = img->msg, .img = img};
     *exif = NULL;
     *exif_len = 0;
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &c, on_error, on_warning);
@@ -57,7 +71,7 @@ smp_status smp__png_decode(smp_image *img, const uint8_t *data, size_t size, uin
         *exif = NULL;
         *exif_len = 0;
         png_destroy_read_struct(&png, &info, NULL);
-        return status;
+        return c.cancelled ? SMP_ERR_CANCELLED : status;
     }
     png_set_read_fn(png, &c, read_mem);
     /* Bounds on what a small file can make us do: text chunks (zTXt/iTXt
@@ -114,6 +128,8 @@ smp_status smp__png_decode(smp_image *img, const uint8_t *data, size_t size, uin
     }
     for (png_uint_32 y = 0; y < h; y++)
         c.rows[y] = img->px + (size_t)y * w * ch;
+    c.h = h;
+    png_set_read_status_fn(png, on_row);
     png_read_image(png, c.rows);
     free(c.rows);
     png_destroy_read_struct(&png, &info, NULL);

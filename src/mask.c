@@ -85,6 +85,30 @@ bool smp__coverage_extent(const smp_coverage *cov, double ppm, double box[4])
     return true;
 }
 
+double smp__mask_share(const smp_image *m)
+{
+    const int alpha = uses_alpha(m);
+    const size_t n = (size_t)m->w * m->h;
+    uint64_t sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += mask_value(m, alpha, i);
+    return n ? (double)sum / (255.0 * (double)n) : 0;
+}
+
+double smp__coverage_area_mm2(const smp_coverage *cov, double ppm)
+{
+    double sum = 0;
+    for (uint32_t y = 0; y < cov->gh; y++) {
+        const uint8_t *row = cov->c + (size_t)y * cov->gw;
+        uint64_t s = 0;
+        for (uint32_t x = 0; x < cov->gw; x++)
+            s += row[x];
+        sum += (double)s;
+    }
+    const double c = cov->cell / ppm;
+    return fmin(sum / 255.0 * c * c, (double)cov->w * cov->h / (ppm * ppm));
+}
+
 smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *m, uint32_t w, uint32_t h,
                                    uint32_t cell, int photo_orientation, smp_notes *notes, char *msg)
 {

@@ -37,7 +37,7 @@
 /* A user's own dot size (hairline work, research) may need more or fewer
  * dots than the main area's practice: the old auto range. */
 #define FIXED_DOT_DENSITY_LO 40.0
-#define FIXED_DOT_DENSITY_HI 200.0
+#define FIXED_DOT_DENSITY_HI SMP_MATCH_DENSITY_MAX
 #define FOLLICLES_MEANINGFUL 40.0 /* per cm²: half the main area's lowest practice */
 #define DARKER_PENALTY 5.0 /* a core darker than the reference: only as a last resort */
 

@@ -7,6 +7,9 @@
 #include "render.h"
 #include "stages.h"
 
+/* The most dots/cm² the match chooses (with the dot size fixed). */
+#define SMP_MATCH_DENSITY_MAX 200.0
+
 typedef struct smp_match_in {
     const smp_shade *sh;
     const smp_optics *optics;

@@ -96,10 +96,19 @@ RANGED_SETTER(opacity, opacity, "opacity", 0, 1, "")
 smp_status smp_params_set_px_per_mm(smp_params *p, double v)
 {
     smp_status st = v == 0.0 ? (p ? SMP_OK : SMP_ERR_ARG)
-                             : check_range(p, "scale", v, 0.5, 1000, "px/mm");
+                             : check_range(p, "scale", v, SMP_MIN_PX_PER_MM, SMP_MAX_PX_PER_MM, "px/mm");
     if (st == SMP_OK)
         p->px_per_mm = v;
     return st;
+}
+
+double smp__assumed_px_per_mm(uint32_t w, uint32_t h, int *clamped)
+{
+    const double v = (w < h ? w : h) / SMP_ASSUMED_SHORT_SIDE_MM;
+    const double c = v < SMP_MIN_PX_PER_MM ? SMP_MIN_PX_PER_MM : v > SMP_MAX_PX_PER_MM ? SMP_MAX_PX_PER_MM : v;
+    if (clamped)
+        *clamped = c != v;
+    return c;
 }
 
 smp_status smp_params_set_pigment(smp_params *p, uint8_t r, uint8_t g, uint8_t b)
@@ -341,22 +350,61 @@ smp_status smp_params_set_max_size(smp_params *p, uint32_t long_side_px)
     return SMP_OK;
 }
 
+/* Length of the well-formed UTF-8 sequence at s (1..4), or 0: shortest
+ * forms only, no UTF-16 surrogates (ED A0..BF), nothing past U+10FFFF
+ * (F4 90.. and the lead bytes F5..FF), no stray continuation bytes. */
+static int utf8_sequence(const unsigned char *s, uint32_t *cp)
+{
+    const unsigned c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    /* Lead byte: its length and the range of its first continuation byte. */
+    int n;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        lo = c == 0xE0 ? 0xA0 : 0x80; /* E0 80..9F: overlong */
+        hi = c == 0xED ? 0x9F : 0xBF; /* ED A0..BF: surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        lo = c == 0xF0 ? 0x90 : 0x80; /* F0 80..8F: overlong */
+        hi = c == 0xF4 ? 0x8F : 0xBF; /* F4 90..: past U+10FFFF */
+    } else
+        return 0; /* 80..BF continuation, C0/C1 overlong, F5..FF */
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    uint32_t v = c & (0x7Fu >> n);
+    for (int k = 1; k < n; k++) {
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+        v = v << 6 | (s[k] & 0x3Fu);
+    }
+    *cp = v;
+    return n;
+}
+
 /* Copies UTF-8 text into a fixed field: refuses what does not fit,
- * malformed UTF-8 and control characters (a caption is one line). */
+ * malformed UTF-8, C0 and C1 control characters, DEL and the line and
+ * paragraph separators (a caption is one line). */
 static smp_status set_text(smp_params *p, char *field, size_t size, const char *text, const char *what)
 {
     size_t len = text ? strlen(text) : 0;
     if (len >= size)
         return smp__fail(p->msg, SMP_ERR_ARG, "%s is %zu bytes; at most %zu", what, len, size - 1);
     for (size_t i = 0; i < len;) {
-        unsigned char c = (unsigned char)text[i];
-        int extra = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
-        if (c < 0x20 || c == 0x7f || extra < 0 || i + (size_t)extra >= len + (extra ? 0 : 1))
-            return smp__fail(p->msg, SMP_ERR_ARG, "%s must be one line of UTF-8 text", what);
-        for (int k = 1; k <= extra; k++)
-            if (((unsigned char)text[i + k] & 0xC0) != 0x80)
-                return smp__fail(p->msg, SMP_ERR_ARG, "%s must be one line of UTF-8 text", what);
-        i += (size_t)extra + 1;
+        uint32_t cp = 0;
+        const int n = utf8_sequence((const unsigned char *)text + i, &cp);
+        if (!n)
+            return smp__fail(p->msg, SMP_ERR_ARG, "%s must be well-formed UTF-8 (byte %zu is not)", what, i + 1);
+        if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029)
+            return smp__fail(p->msg, SMP_ERR_ARG,
+                             "%s must be one line of UTF-8 text without control characters (U+%04X at byte %zu)",
+                             what, (unsigned)cp, i + 1);
+        i += (size_t)n;
     }
     memcpy(field, text ? text : "", len + 1);
     return SMP_OK;
@@ -397,3 +445,12 @@ smp_status smp_params_set_loupe_zoom(smp_params *p, double zoom)
 }
 
 smp_layout smp_params_layout(const smp_params *p) { return p ? p->layout : SMP_LAYOUT_AUTO; }
+
+smp_loupe smp_params_loupe(const smp_params *p, double *x_px, double *y_px)
+{
+    if (x_px)
+        *x_px = p ? p->loupe_x : 0;
+    if (y_px)
+        *y_px = p ? p->loupe_y : 0;
+    return p ? p->loupe : SMP_LOUPE_AUTO;
+}

@@ -149,6 +149,20 @@ static bool plan_loupe(plan *pl, const smp_result *res, const smp_params *p, uin
     return true;
 }
 
+smp_status smp__preview_check_loupe(const smp_params *p, uint32_t w, uint32_t h, char *msg)
+{
+    if (p->loupe != SMP_LOUPE_AT || (p->loupe_x < w && p->loupe_y < h))
+        return SMP_OK;
+    return smp__fail(msg, SMP_ERR_ARG, "loupe at %g,%g lies outside the photo (%ux%u pixels: x 0..%u, y 0..%u)",
+                     p->loupe_x, p->loupe_y, (unsigned)w, (unsigned)h, (unsigned)w - 1, (unsigned)h - 1);
+}
+
+/* The most pixels a preview may have: twice the photo limit (two panels). */
+static uint64_t preview_limit(const smp_params *p)
+{
+    return 2 * (p->max_pixels ? p->max_pixels : SMP_DEFAULT_MAX_PIXELS);
+}
+
 static void make_plan(plan *pl, const smp_result *res, const smp_params *p, uint32_t w, uint32_t h)
 {
     memset(pl, 0, sizeof *pl);
@@ -161,6 +175,12 @@ static void make_plan(plan *pl, const smp_result *res, const smp_params *p, uint
         if (longer <= p->max_size)
             break;
         s *= fmin((double)p->max_size / longer, 0.995);
+        arrange(pl, w, h, n_sessions, s);
+    }
+    /* Scaled down to fit the output limit, as --max-size would. */
+    const uint64_t limit = preview_limit(p);
+    for (int i = 0; i < 60 && (uint64_t)pl->g.width * pl->g.height > limit; i++) {
+        s *= fmin(sqrt((double)limit / ((double)pl->g.width * pl->g.height)), 0.995);
         arrange(pl, w, h, n_sessions, s);
     }
     smp_preview_geometry *g = &pl->g;
@@ -290,11 +310,14 @@ smp_status smp_preview(smp_image *out, smp_result *res, const smp_image *photo, 
     plan pl;
     const uint32_t w = photo->w, h = photo->h;
     out->msg[0] = 0;
+    smp_status st = smp__preview_check_loupe(p, w, h, out->msg);
+    if (st != SMP_OK)
+        return st;
     make_plan(&pl, res, p, w, h);
     if (pl.layout == SMP_LAYOUT_SESSIONS && res->n_layers < 2)
         return smp__fail(out->msg, SMP_ERR_ARG, "the sessions layout needs a run with sessions (layers)");
     const smp_preview_geometry *g = &pl.g;
-    smp_status st = smp__image_reset(out, g->width, g->height, 3, p->max_pixels ? 2 * p->max_pixels : 0);
+    st = smp__image_reset(out, g->width, g->height, 3, preview_limit(p));
     if (st != SMP_OK)
         return st;
     for (size_t i = 0; i < (size_t)g->width * g->height; i++)

@@ -17,9 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Without a scale, assume the frame's shorter side spans 200 mm: a phone
- * photo of a crown or hairline taken at arm's length. */
-#define ASSUMED_SHORT_SIDE_MM 200.0
 /* Without a core to measure: light skin (sRGB e0b6a0) and a mid dilution. */
 static const float DEFAULT_SKIN_LIN[3] = {0.7454f, 0.4678f, 0.3515f};
 #define DEFAULT_DILUTION 0.3
@@ -616,13 +613,34 @@ static void set_scale(run *r)
     res->photo_h = r->photo->h;
     res->px_per_mm = r->p->px_per_mm;
     if (res->px_per_mm <= 0) {
-        uint32_t short_side = r->photo->w < r->photo->h ? r->photo->w : r->photo->h;
-        res->px_per_mm = short_side / ASSUMED_SHORT_SIDE_MM;
+        int clamped;
+        res->px_per_mm = smp__assumed_px_per_mm(r->photo->w, r->photo->h, &clamped);
         res->assumed = 1;
+        if (clamped)
+            smp__note(&res->notes, "the shorter side spanning %.0f mm would mean %.3g px/mm; kept to %g px/mm, "
+                                   "the range of a given scale",
+                      SMP_ASSUMED_SHORT_SIDE_MM,
+                      (r->photo->w < r->photo->h ? r->photo->w : r->photo->h) / SMP_ASSUMED_SHORT_SIDE_MM,
+                      res->px_per_mm);
     }
     r->ppm = res->px_per_mm;
     res->w_mm = r->photo->w / r->ppm;
     res->h_mm = r->photo->h / r->ppm;
+}
+
+/* The dots to expect at a density over the treated area, against the cap,
+ * before anything is sampled or allocated for them. */
+static smp_status check_dot_count(run *r, double density_cm2)
+{
+    return smp__check_dot_count(density_cm2, smp__coverage_area_mm2(&r->cov, r->ppm), r->ppm, r->res->msg);
+}
+
+/* The most the density can become: what is fixed, or what auto may choose. */
+static double density_bound(const smp_params *p)
+{
+    if (p->density_map && p->range_max > 0)
+        return p->range_max;
+    return p->density_auto && p->density < SMP_MATCH_DENSITY_MAX ? SMP_MATCH_DENSITY_MAX : p->density;
 }
 
 static smp_status read_inputs(run *r)
@@ -632,6 +650,8 @@ static smp_status read_inputs(run *r)
     smp_status st = smp__coverage_from_mask(&r->cov, r->mask, r->photo->w, r->photo->h,
                                             smp__coverage_cell(r->ppm), r->photo->orientation, &res->notes,
                                             res->msg);
+    if (st == SMP_OK)
+        st = check_dot_count(r, density_bound(p));
     if (st == SMP_OK && p->reference)
         st = side_coverage(r, p->reference, "reference:", &r->ref_cov);
     if (st == SMP_OK && p->scars)
@@ -804,13 +824,15 @@ static smp_status place_dots(run *r)
     double box[4];
     smp_status st = SMP_OK;
     if (smp__coverage_extent(&r->cov, r->ppm, box)) {
+        st = check_dot_count(r, r->density);
         const smp_dress dr = {.dot_mm = r->dot_mm, .size = r->size, .load = r->look_load, .focus = &r->focus,
                               .edge = &r->edge_cov, .scars = p->scars ? &r->scar_cov : NULL};
-        st = sample_layers(r->res, p,
-                           (smp_sample_in){.x0_mm = box[0], .y0_mm = box[1], .w_mm = box[2] - box[0],
-                                           .h_mm = box[3] - box[1], .cov = &r->cov, .cov_px_per_mm = r->ppm,
-                                           .seed = p->seed, .threads = p->threads},
-                           r->density, &dr, r->ppm);
+        if (st == SMP_OK)
+            st = sample_layers(r->res, p,
+                               (smp_sample_in){.x0_mm = box[0], .y0_mm = box[1], .w_mm = box[2] - box[0],
+                                               .h_mm = box[3] - box[1], .cov = &r->cov, .cov_px_per_mm = r->ppm,
+                                               .seed = p->seed, .threads = p->threads},
+                               r->density, &dr, r->ppm);
     }
     drop_coverages(r);
     return st;
@@ -872,7 +894,9 @@ smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *p
         return smp__fail(res->msg, SMP_ERR_ARG, "simulate needs params, a photo and a mask");
     run r = {.res = res, .p = p, .photo = photo, .mask = mask, .blur_px = {NAN, NAN}};
     set_scale(&r);
-    smp_status st = read_inputs(&r);
+    smp_status st = smp__preview_check_loupe(p, photo->w, photo->h, res->msg);
+    if (st == SMP_OK)
+        st = read_inputs(&r);
     if (st == SMP_OK)
         st = use_shade_maps(&r);
     if (st == SMP_OK)
@@ -897,6 +921,34 @@ smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *p
     return finish(res, p, st);
 }
 
+smp_status smp_simulate_check(smp_result *res, const smp_params *p, const smp_image *photo, const smp_image *mask)
+{
+    if (!res)
+        return SMP_ERR_ARG;
+    result_clear(res);
+    if (!p || !photo || !mask || !photo->px || !mask->px)
+        return smp__fail(res->msg, SMP_ERR_ARG, "a check needs params, a photo and a mask");
+    run r = {.res = res, .p = p, .photo = photo, .mask = mask};
+    set_scale(&r);
+    smp_status st = smp__preview_check_loupe(p, photo->w, photo->h, res->msg);
+    /* The mask's mean over the frame: what its coverage will hold. */
+    const double frame_mm2 = (double)photo->w * photo->h / (r.ppm * r.ppm);
+    if (st == SMP_OK)
+        st = smp__check_dot_count(density_bound(p), smp__mask_share(mask) * frame_mm2, r.ppm, res->msg);
+    return st;
+}
+
+/* The dots points may expect: the density over the box, or over the
+ * density map's coverage within it. */
+static smp_status check_points_count(double density, const double box[4], const smp_coverage *map, double map_ppm,
+                                     char *msg)
+{
+    double area = box[2] > box[0] && box[3] > box[1] ? (box[2] - box[0]) * (box[3] - box[1]) : 0;
+    if (map)
+        area = fmin(area, smp__coverage_area_mm2(map, map_ppm));
+    return smp__check_dot_count(density, area, map ? map_ppm : 0, msg);
+}
+
 smp_status smp_points(smp_result *res, const smp_params *p, double w_mm, double h_mm,
                       const smp_image *density_map, double map_px_per_mm)
 {
@@ -913,8 +965,9 @@ smp_status smp_points(smp_result *res, const smp_params *p, double w_mm, double 
     res->w_mm = w_mm;
     res->h_mm = h_mm;
     if (density_map) {
-        if (!(map_px_per_mm > 0))
-            return smp__fail(res->msg, SMP_ERR_ARG, "a density map needs its scale in px/mm");
+        if (!(map_px_per_mm >= SMP_MIN_PX_PER_MM && map_px_per_mm <= SMP_MAX_PX_PER_MM))
+            return smp__fail(res->msg, SMP_ERR_ARG, "a density map needs its scale in px/mm, %g..%g (not %g)",
+                             SMP_MIN_PX_PER_MM, SMP_MAX_PX_PER_MM, map_px_per_mm);
         st = smp__coverage_from_mask(&cov, density_map, density_map->w, density_map->h, 1, 1,
                                      &res->notes, res->msg);
         if (st == SMP_OK && p->range_max > 0) {
@@ -929,6 +982,8 @@ smp_status smp_points(smp_result *res, const smp_params *p, double w_mm, double 
     box[2] = box[2] < w_mm ? box[2] : w_mm;
     box[3] = box[3] < h_mm ? box[3] : h_mm;
     const double density = density_map && p->range_max > 0 ? p->range_max : p->density;
+    if (st == SMP_OK)
+        st = check_points_count(density, box, density_map ? &cov : NULL, map_px_per_mm, res->msg);
     res->report.density_used = density;
     res->report.dot_used = p->dot_mm;
     smp_optics optics;

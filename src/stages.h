@@ -24,6 +24,11 @@ uint32_t smp__coverage_cell(double px_per_mm);
  * coverage cell wider all round; false when nothing is covered. Sampling
  * only there keeps the work with the treated area, not the frame. */
 bool smp__coverage_extent(const smp_coverage *cov, double px_per_mm, double box[4]);
+/* The share of a mask that is treated (its mean coverage, 0..1): one pass
+ * over the mask at its own size. */
+double smp__mask_share(const smp_image *mask);
+/* The covered area in mm² at px_per_mm: the coverage's sum, at most the photo. */
+double smp__coverage_area_mm2(const smp_coverage *cov, double px_per_mm);
 /* Coverage at a point in photo pixels (bilinear); 0 outside the photo. */
 double smp__coverage_at(const smp_coverage *cov, double x, double y);
 
@@ -215,6 +220,8 @@ void smp__preview_caption(char *buf, size_t n, const smp_result *res, const smp_
  * (output px per photo px); false when there is none. */
 bool smp__preview_loupe(smp_preview_geometry *g, const smp_result *res, const smp_params *p, uint32_t w, uint32_t h,
                         double s, uint32_t side);
+/* SMP_ERR_ARG when a loupe placed at a point lies outside a w x h photo. */
+smp_status smp__preview_check_loupe(const smp_params *p, uint32_t w, uint32_t h, char *msg);
 
 /* Drawing a finished result again (view.c). Keeps the zones from a shade
  * analysis in the result. */

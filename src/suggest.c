@@ -626,7 +626,7 @@ smp_status smp_scalp_analyze(smp_scalp *s, const smp_image *photo, const smp_par
      * usual assumption (the shorter side spans 200 mm). */
     double ppm = params && params->px_per_mm > 0 ? params->px_per_mm
                  : s->info.px_per_mm > 0         ? s->info.px_per_mm
-                                                 : (w < h ? w : h) / 200.0;
+                                                 : smp__assumed_px_per_mm(w, h, NULL);
     s->info.px_per_mm_used = ppm;
     const double cell_cm2 = (double)s->cell * s->cell / (ppm * ppm) / 100.0;
     for (size_t i = 0; i < n; i++) {

@@ -168,6 +168,49 @@ static void test_jpeg_baseline_progressive_grey(void **state)
     free(b.p);
 }
 
+/* Counts the calls and asks to stop at the stop-th. */
+typedef struct stopper {
+    int calls, stop;
+} stopper;
+
+static int stop_at(void *user, double fraction)
+{
+    stopper *s = user;
+    assert_true(fraction >= 0 && fraction <= 1);
+    return ++s->calls >= s->stop;
+}
+
+/* A reader's progress callback is called while JPEG and PNG decode, row by
+ * row, and a non-zero return stops the decode with SMP_ERR_CANCELLED. */
+static void test_decode_cancelled_by_progress(void **state)
+{
+    (void)state;
+    enum { W = 64, H = 256 };
+    uint8_t *raw = malloc(W * H * 3);
+    smooth_rgb(raw, W, H);
+    buf files[3] = {make_jpeg(W, H, raw, (jpeg_opts){.quality = 90, .in_space = JCS_RGB, .components = 3}),
+                    make_jpeg(W, H, raw, (jpeg_opts){.quality = 90, .progressive = 1, .in_space = JCS_RGB,
+                                                     .components = 3}),
+                    make_png(W, H, raw, W * 3, (png_opts){.bit_depth = 8, .color_type = PNG_COLOR_TYPE_RGB})};
+    for (int f = 0; f < 3; f++) {
+        smp_image *img = smp_image_new();
+        stopper all = {0, 1 << 30};
+        assert_int_equal(smp_image_set_progress(img, stop_at, &all), SMP_OK);
+        assert_int_equal(smp_image_read_memory(img, files[f].p, files[f].n, 0), SMP_OK);
+        assert_true(all.calls >= 4); /* within the decode, not only before and after */
+        stopper mid = {0, all.calls / 2};
+        smp_image_set_progress(img, stop_at, &mid);
+        assert_int_equal(smp_image_read_memory(img, files[f].p, files[f].n, 0), SMP_ERR_CANCELLED);
+        assert_non_null(strstr(smp_image_message(img), "cancelled"));
+        smp_image_set_progress(img, NULL, NULL);
+        assert_int_equal(smp_image_read_memory(img, files[f].p, files[f].n, 0), SMP_OK);
+        smp_image_free(img);
+        free(files[f].p);
+    }
+    assert_int_equal(smp_image_set_progress(NULL, stop_at, NULL), SMP_ERR_ARG);
+    free(raw);
+}
+
 static void test_jpeg_cmyk_converted(void **state)
 {
     (void)state;
@@ -415,6 +458,7 @@ int main(void)
         cmocka_unit_test(test_png_interlaced),
         cmocka_unit_test(test_jpeg_baseline_progressive_grey),
         cmocka_unit_test(test_jpeg_cmyk_converted),
+        cmocka_unit_test(test_decode_cancelled_by_progress),
         cmocka_unit_test(test_icc_carried_png_and_jpeg),
         cmocka_unit_test(test_round_trip_png_exact_jpeg_444),
         cmocka_unit_test(test_sniff_by_content),

@@ -281,6 +281,50 @@ static void test_caption_checks(void **state)
     smp_params_free(p);
 }
 
+/* Captions and dates are one line of well-formed UTF-8: shortest forms,
+ * no surrogates, nothing past U+10FFFF, no C0 or C1 controls, no line or
+ * paragraph separators. */
+static void test_caption_utf8(void **state)
+{
+    (void)state;
+    static const char *const good[] = {
+        "plain", "\xC2\xA0no-break space", "\xC3\xA9", "\xE2\x82\xAC", "\xED\x9F\xBF (U+D7FF)",
+        "\xEE\x80\x80 (U+E000)", "\xEF\xBF\xBD", "\xF0\x9F\x98\x80", "\xF4\x8F\xBF\xBF (U+10FFFF)",
+        "\xE4\xB8\xAD\xE6\x96\x87", "\xD8\xB9\xD8\xB1\xD8\xA8\xD9\x8A"};
+    static const char *const bad[] = {
+        /* overlong */
+        "\xC0\xAF", "\xC1\xBF", "\xC0\x80", "\xE0\x80\xAF", "\xE0\x9F\xBF", "\xF0\x80\x80\xAF",
+        "\xF0\x8F\xBF\xBF",
+        /* UTF-16 surrogates */
+        "\xED\xA0\x80", "\xED\xAD\xBF", "\xED\xB0\x80", "\xED\xBF\xBF", "\xED\xA0\xBD\xED\xB8\x80",
+        /* past U+10FFFF, and lead bytes F5..FF */
+        "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\xF7\xBF\xBF\xBF", "\xF8\x88\x80\x80\x80",
+        "\xFC\x84\x80\x80\x80\x80", "\xFE", "\xFF",
+        /* C1 controls U+0080..U+009F */
+        "\xC2\x80", "\xC2\x85", "\xC2\x9B[31m", "\xC2\x9F",
+        /* C0 controls and DEL */
+        "\x01", "tab\there", "\x1B[31mred", "cr\rhere", "\x7F",
+        /* line and paragraph separators */
+        "\xE2\x80\xA8", "\xE2\x80\xA9",
+        /* stray, missing and extra continuation bytes */
+        "\x80", "\xBF", "\xE2\x82", "\xE2\x82x", "\xF0\x9F\x98", "\xC3\xA9\xA9"};
+    smp_params *p = smp_params_new();
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        if (smp_params_set_caption(p, good[i]) != SMP_OK)
+            fail_msg("caption %zu refused: %s", i, smp_params_message(p));
+        assert_int_equal(smp_params_set_date(p, good[i]), SMP_OK);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char text[64];
+        snprintf(text, sizeof text, "ok %s ok", bad[i]);
+        if (smp_params_set_caption(p, text) != SMP_ERR_ARG)
+            fail_msg("caption %zu accepted", i);
+        assert_non_null(strstr(smp_params_message(p), "UTF-8"));
+        assert_int_equal(smp_params_set_date(p, text), SMP_ERR_ARG);
+    }
+    smp_params_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -290,6 +334,7 @@ int main(void)
         cmocka_unit_test(test_max_size_area_average),
         cmocka_unit_test(test_loupe),
         cmocka_unit_test(test_caption_checks),
+        cmocka_unit_test(test_caption_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

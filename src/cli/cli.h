@@ -67,7 +67,8 @@ enum {
     "      --layout L        auto (side by side if portrait, stacked if landscape),\n"    \
     "                        side, stack, split or sessions = auto\n"                     \
     "      --split-at F      split layout: the divider's place across [0..1] = 0.5\n"     \
-    "      --max-size PX     limit the long side (area-averaged down) = full size\n"      \
+    "      --max-size PX     limit the long side (area-averaged down) = full size;\n"     \
+    "                        always within twice --max-pixels (scaled to fit)\n"       \
     "      --caption TEXT    add the client's name or any text to the caption line\n"     \
     "      --date D          the caption's date = today (SOURCE_DATE_EPOCH if set);\n"    \
     "                        none leaves it out\n"                                        \
@@ -80,6 +81,9 @@ void cli_preview_defaults(smp_params *p);
 /* The sessions layout without --sessions shows the usual three. */
 void cli_preview_finish(smp_params *p);
 int cli_preview_option(int c, const char *value, smp_params *p);
+/* A --loupe point inside the photo; else says so (naming its size) and
+ * returns EXIT_USAGE. */
+int cli_preview_check_photo(const smp_params *p, const smp_image *photo);
 /* Applies a CLI_OPT_* option to p; prints the problem and returns 0 when
  * the value is bad or c is not such an option (getopt's '?'). */
 int cli_param_option(int c, const char *value, smp_params *p);

@@ -183,6 +183,13 @@ int cmd_analyze(int argc, char **argv)
             y0 = fmin(y0, xy[2 * i + 1]);
             y1 = fmax(y1, xy[2 * i + 1]);
         }
+        if ((!(w > 0) && !(x1 > x0)) || (!(h > 0) && !(y1 > y0))) {
+            cli_error(path, "the %zu points have no area (%s): no density to measure; give --width-mm and "
+                            "--height-mm",
+                      n, x1 > x0 || y1 > y0 ? "all on one line" : "all at one place");
+            free(xy);
+            return EXIT_INPUT;
+        }
         for (size_t i = 0; i < n; i++) {
             xy[2 * i] -= x0;
             xy[2 * i + 1] -= y0;

@@ -187,14 +187,18 @@ static int write_one(batch *b, item *it, int k, smp_result *res, const smp_image
 static int simulate(item *it, const char *photo_path, const char *mask_path, smp_params *p, smp_image *photo,
                     smp_image *mask, smp_result *res)
 {
-    if (smp_image_read_file(photo, photo_path, smp_params_max_pixels(p)) != SMP_OK) {
-        fail(it, photo_path, smp_image_message(photo));
-        return -1;
-    }
-    if (smp_image_read_file(mask, mask_path, smp_params_max_pixels(p)) != SMP_OK) {
-        fail(it, mask_path, smp_image_message(mask));
-        return -1;
-    }
+    smp_image_set_progress(photo, cli_progress, NULL); /* a signal stops a long decode too */
+    smp_image_set_progress(mask, cli_progress, NULL);
+    smp_image *const img[2] = {photo, mask};
+    const char *const path[2] = {photo_path, mask_path};
+    for (int i = 0; i < 2; i++)
+        if (smp_image_read_file(img[i], path[i], smp_params_max_pixels(p)) != SMP_OK) {
+            if (cli_interrupted())
+                it->status = ITEM_CANCELLED;
+            else
+                fail(it, path[i], smp_image_message(img[i]));
+            return -1;
+        }
     smp_status st = smp_simulate(res, p, photo, mask);
     if (st == SMP_ERR_CANCELLED || cli_interrupted()) {
         it->status = ITEM_CANCELLED;

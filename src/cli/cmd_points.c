@@ -17,9 +17,11 @@ static void usage(FILE *f)
           "Options (units in brackets, defaults after '='):\n"
           "      --width-mm W       width of the area [mm]; default: the density map's\n"
           "      --height-mm H      height of the area [mm]; default: the density map's\n"
-          "      --density N        dots per cm² (where a density map is white) [1..400] = 110\n"
+          "      --density N        dots per cm² (where a density map is white) [1..400] = 110;\n"
+          "                         at most 1000000 dots in all (density x area)\n"
           "      --density-map FILE grey image: white = the full density, black = none\n"
-          "      --px-per-mm P      the density map's scale [px/mm] (required with a map)\n"
+          "      --px-per-mm P      the density map's scale [px/mm, 0.5..1000] (required\n"
+          "                         with a map)\n"
           "      --density-range MIN:MAX  grey 0..255 of the map as MIN..MAX dots/cm²\n"
           "      --layers LIST      sessions as cumulative %, e.g. 30,70,100 = 100\n"
           "      --dot MM           mean dot diameter written to the file [mm] = 0.28\n"
@@ -57,6 +59,24 @@ static int usage_error(void)
     return EXIT_USAGE;
 }
 
+/* The map's scale, in the range every command's --px-per-mm takes (the
+ * library's setter says it); points keeps it apart from the params. */
+static int parse_scale(const char *s, double *v, smp_params *p)
+{
+    if (!cli_parse_double("--px-per-mm", s, v))
+        return 0;
+    if (smp_params_set_px_per_mm(p, *v) != SMP_OK) {
+        cli_error(NULL, "--px-per-mm: %s", smp_params_message(p));
+        return 0;
+    }
+    smp_params_set_px_per_mm(p, 0);
+    if (!(*v > 0)) {
+        cli_error(NULL, "--px-per-mm: the map's scale must be positive");
+        return 0;
+    }
+    return 1;
+}
+
 static int write_dots(smp_result *res, const char *path, const smp_params *p)
 {
     smp_status st = smp_result_write_dots(res, path, p);
@@ -90,7 +110,7 @@ int cmd_points(int argc, char **argv)
         switch (c) {
         case OPT_W: ok = cli_parse_double("--width-mm", optarg, &w); break;
         case OPT_H: ok = cli_parse_double("--height-mm", optarg, &h); break;
-        case OPT_MAP_PPM: ok = cli_parse_double("--px-per-mm", optarg, &map_ppm); break;
+        case OPT_MAP_PPM: ok = parse_scale(optarg, &map_ppm, p); break;
         case OPT_MAP: map_path = optarg; break;
         case OPT_SVG: svg = optarg; break;
         case OPT_RANGE: ok = cli_parse_range("--density-range", optarg, &range_lo, &range_hi); break;

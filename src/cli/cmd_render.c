@@ -25,12 +25,15 @@ static void usage(FILE *f, const char *cmd)
             "                        with --dot also auto, density (80..150) and dot size\n"
             "                        (0.25..0.35 mm) are chosen together so the treated\n"
             "                        core's tone matches the reference at viewing scale;\n"
-            "                        with a given --dot, the density alone (40..200)\n"
+            "                        with a given --dot, the density alone (40..200);\n"
+            "                        at most 1000000 dots in all (density x treated\n"
+            "                        area, checked before the work)\n"
             "      --dot MM|auto     healed dot diameter in the main area [0.02..1 mm] = auto;\n"
             "                        110 dots/cm² of 0.28 mm without a reference\n"
             "      --regularity R    min dot distance over the hexagonal spacing [0.3..0.77]\n"
             "                        = 0.6; 0.77 is a maximal Poisson-disk set\n"
-            "      --px-per-mm N     photo scale [px/mm]; default: the shorter side spans 200 mm\n"
+            "      --px-per-mm N     photo scale [px/mm, 0.5..1000]; default: the shorter side\n"
+            "                        spans 200 mm, kept within 0.5..1000\n"
             "      --feather MM      width of the density ramp across the mask edge [0..50 mm] = 4\n"
             "      --pigment RRGGBB  the shade skin takes under a continuous layer, sRGB hex;\n"
             "                        default: carbon black under the skin, diluted to match\n"
@@ -231,7 +234,7 @@ int cmd_render(int argc, char **argv, int preview)
         goto done;
     }
     o.mask.verbose = o.verbose;
-    if ((rc = cli_load_image(photo, photo_path, p)) ||
+    if ((rc = cli_load_image(photo, photo_path, p)) || (rc = cli_preview_check_photo(p, photo)) ||
         (rc = cli_prepare_mask(mask, mask_path, photo, photo_path, p, &o.mask)))
         goto done;
     if (o.reference && (!(reference = smp_image_new()) || (rc = cli_load_image(reference, o.reference, p))))

@@ -121,16 +121,31 @@ static int set_num(smp_params *p, const char *opt, const char *val,
     return 1;
 }
 
-static smp_status set_quality(smp_params *p, double v)
+/* Range first: converting 1e308 to int is undefined behaviour. The message
+ * names the value as typed. */
+static int set_quality(smp_params *p, const char *value)
 {
-    /* Range first: converting 1e308 to int is undefined behaviour. */
-    return smp_params_set_jpeg_quality(p, v >= 1 && v <= 100 && v == floor(v) ? (int)v : -1);
+    double v;
+    if (!cli_parse_double("--quality", value, &v))
+        return 0;
+    if (!(v >= 1 && v <= 100 && v == floor(v))) {
+        cli_error(NULL, "--quality: '%s' is not a whole number in 1..100", value);
+        return 0;
+    }
+    return smp_params_set_jpeg_quality(p, (int)v) == SMP_OK;
 }
 
 /* Negative dilution means "matched" to the library; typed, it is a mistake. */
-static smp_status set_dilution(smp_params *p, double v)
+static int set_dilution(smp_params *p, const char *value)
 {
-    return v < 0 ? smp_params_set_dilution(p, 2) : smp_params_set_dilution(p, v);
+    double v;
+    if (!cli_parse_double("--dilution", value, &v))
+        return 0;
+    if (v < 0) {
+        cli_error(NULL, "--dilution: '%s' is outside 0..1 ('auto' matches it)", value);
+        return 0;
+    }
+    return set_num(p, "--dilution", value, smp_params_set_dilution);
 }
 
 /* "30,70,100" -> cumulative layer percentages. */
@@ -172,7 +187,7 @@ int cli_param_option(int c, const char *value, smp_params *p)
     case CLI_OPT_DILUTION:
         if (!strcmp(value, "auto"))
             return smp_params_set_dilution(p, -1) == SMP_OK;
-        return set_num(p, "--dilution", value, set_dilution);
+        return set_dilution(p, value);
     case CLI_OPT_SESSION: {
         uint64_t k;
         if (!cli_parse_u64("--session", value, &k) || k < 1 || k > SMP_MAX_LAYERS) {
@@ -235,7 +250,7 @@ int cli_param_option(int c, const char *value, smp_params *p)
     case CLI_OPT_OPACITY: return set_num(p, "--opacity", value, smp_params_set_opacity);
     case CLI_OPT_PPM: return set_num(p, "--px-per-mm", value, smp_params_set_px_per_mm);
     case CLI_OPT_FEATHER: return set_num(p, "--feather", value, smp_params_set_feather);
-    case CLI_OPT_QUALITY: return set_num(p, "--quality", value, set_quality);
+    case CLI_OPT_QUALITY: return set_quality(p, value);
     case CLI_OPT_LAYERS: return set_layers(p, value);
     case CLI_OPT_SEED: return cli_parse_u64("--seed", value, &u) && smp_params_set_seed(p, u) == SMP_OK;
     case CLI_OPT_PIGMENT:
@@ -334,6 +349,7 @@ int cli_is_html_path(const char *path)
 int cli_load_image(smp_image *img, const char *path, const smp_params *p)
 {
     smp_status st;
+    smp_image_set_progress(img, cli_progress, NULL); /* Ctrl-C stops a long decode */
     if (cli_is_stdio(path)) {
         unsigned char *data;
         size_t len;
@@ -348,6 +364,8 @@ int cli_load_image(smp_image *img, const char *path, const smp_params *p)
     }
     if (st == SMP_OK)
         return 0;
+    if (st == SMP_ERR_CANCELLED || cli_interrupted())
+        return EXIT_INPUT; /* the signal ends the process; nothing to say */
     cli_error(path, "%s", smp_image_message(img));
     return cli_exit_for(st) == EXIT_USAGE ? EXIT_INPUT : cli_exit_for(st);
 }

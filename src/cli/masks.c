@@ -134,6 +134,17 @@ static double measured_scale(const char *value)
 
 static const char *const CONFIDENCE[] = {"none", "low", "medium"};
 
+/* smp_simulate's own checks before the work (the loupe, the expected dots). */
+static int check_work(const smp_image *mask, const smp_image *photo, const char *photo_path, const smp_params *p)
+{
+    smp_result *r = smp_result_new();
+    smp_status st = r ? smp_simulate_check(r, p, photo, mask) : SMP_ERR_NOMEM;
+    if (st != SMP_OK)
+        cli_error(photo_path, "%s", r ? smp_result_message(r) : "out of memory");
+    smp_result_free(r);
+    return st == SMP_OK ? 0 : cli_exit_for(st) == EXIT_USAGE ? EXIT_INPUT : cli_exit_for(st);
+}
+
 int cli_prepare_mask(smp_image *mask, const char *mask_path, const smp_image *photo, const char *photo_path,
                      smp_params *p, const cli_mask_opts *o)
 {
@@ -160,6 +171,11 @@ int cli_prepare_mask(smp_image *mask, const char *mask_path, const smp_image *ph
         if (o->verbose)
             cli_error(photo_path, "scale %.2f px/mm, measured", ppm);
     }
+    /* A mask file first, when the scale is known: a run that would expect
+     * too many dots stops before the photo's analysis. */
+    const int early = !suggest && !o->ppm_auto && !o->paint;
+    if (early && ((rc = cli_load_image(mask, mask_path, p)) || (rc = check_work(mask, photo, photo_path, p))))
+        goto done;
     if (o->ppm_auto)
         smp_params_set_px_per_mm(p, 0); /* the analysis reports its areas at its own estimate */
     smp_status st = smp_scalp_analyze(s, photo, p);
@@ -200,7 +216,7 @@ int cli_prepare_mask(smp_image *mask, const char *mask_path, const smp_image *ph
                                   "fills %.0f %% of the frame",
                       in->bald_cm2, in->thin_cm2, in->treated_cm2, in->px_per_mm_used, 100 * in->head_fraction);
     } else {
-        if ((rc = cli_load_image(mask, mask_path, p)))
+        if (!early && (rc = cli_load_image(mask, mask_path, p)))
             goto done;
         if (o->paint) {
             uint8_t rgb[3];

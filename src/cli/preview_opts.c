@@ -29,6 +29,17 @@ void cli_preview_finish(smp_params *p)
         smp_params_set_layers(p, THREE, 3);
 }
 
+int cli_preview_check_photo(const smp_params *p, const smp_image *photo)
+{
+    double x, y;
+    const uint32_t w = smp_image_width(photo), h = smp_image_height(photo);
+    if (smp_params_loupe(p, &x, &y) != SMP_LOUPE_AT || (x < w && y < h))
+        return 0;
+    cli_error(NULL, "--loupe %g,%g lies outside the photo, which is %ux%u pixels (x 0..%u, y 0..%u)", x, y,
+              (unsigned)w, (unsigned)h, (unsigned)w - 1, (unsigned)h - 1);
+    return EXIT_USAGE;
+}
+
 static int set_text(smp_params *p, const char *opt, const char *value,
                     smp_status (*set)(smp_params *, const char *))
 {
