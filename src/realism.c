@@ -465,13 +465,11 @@ static void strand_diff(const view *bv, const view *av, const smp_shade *sh, con
     out->strand_max_diff = best;
 }
 
-void smp__texture_extra_blur(const double blur_px[2], double extra[2])
+double smp__texture_core_blur(const double blur_px[2])
 {
-    extra[0] = extra[1] = 0;
     if (!(blur_px[0] >= 0) || !(blur_px[1] >= 0)) /* unknown (NAN): compare as photographed */
-        return;
-    if (blur_px[1] > blur_px[0])
-        extra[0] = sqrt(blur_px[1] * blur_px[1] - blur_px[0] * blur_px[0]);
+        return 0;
+    return blur_px[1] > blur_px[0] ? sqrt(blur_px[1] * blur_px[1] - blur_px[0] * blur_px[0]) : 0;
 }
 
 smp_status smp__measure_realism(const smp_image *before, const smp_image *after, const smp_shade *sh,
@@ -491,21 +489,21 @@ smp_status smp__measure_realism(const smp_image *before, const smp_image *after,
     smp_realism r;
     memset(&r, 0, sizeof r);
     smp_status st = darkening(&bv, &av, sh, skin, &r, nt, msg);
-    double extra[2] = {0, 0}, cb[2], ca[2], cr[2];
+    double extra = 0, cb[2], ca[2], cr[2];
     r.blur_px[0] = r.blur_px[1] = NAN;
     if (blur_px) {
         r.blur_px[0] = blur_px[0];
         r.blur_px[1] = blur_px[1];
-        smp__texture_extra_blur(blur_px, extra);
+        extra = smp__texture_core_blur(blur_px);
     }
     if (st == SMP_OK)
-        st = contrast(&bv, sh, sh->core, NULL, px_per_mm, extra[0], nt, cb, msg);
-    if (st == SMP_OK && extra[0] == extra[1])
-        st = contrast(&av, sh, sh->core, sh->accept, px_per_mm, extra[0], nt, ca, msg);
-    else if (st == SMP_OK) {
-        st = contrast(&av, sh, sh->core, NULL, px_per_mm, extra[0], nt, ca, msg);
+        st = contrast(&bv, sh, sh->core, NULL, px_per_mm, extra, nt, cb, msg);
+    if (st == SMP_OK && extra == 0)
+        st = contrast(&av, sh, sh->core, sh->accept, px_per_mm, 0, nt, ca, msg);
+    else if (st == SMP_OK) { /* the core blurred, the reference as photographed */
+        st = contrast(&av, sh, sh->core, NULL, px_per_mm, extra, nt, ca, msg);
         if (st == SMP_OK)
-            st = contrast(&av, sh, sh->accept, NULL, px_per_mm, extra[1], nt, cr, msg);
+            st = contrast(&av, sh, sh->accept, NULL, px_per_mm, 0, nt, cr, msg);
         ca[1] = cr[0];
     }
     if (st != SMP_OK)

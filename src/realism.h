@@ -30,11 +30,10 @@ smp_status smp__measure_realism(const smp_image *before, const smp_image *after,
                                 double px_per_mm, const smp_skin_maps *skin, const double *blur_px,
                                 smp_realism *out, int threads, char *msg);
 
-/* The extra blur (sigma, px) for the core (extra[0]) and the reference
- * (extra[1], always 0: see realism.c) that brings the core to the
- * reference's blur where that is the larger; both 0 when either blur is
- * unknown (NAN). */
-void smp__texture_extra_blur(const double blur_px[2], double extra[2]);
+/* The extra blur (sigma, px) that brings the core to the reference's blur
+ * where that is the larger (the reference is never blurred: realism.c);
+ * 0 otherwise or when either blur is unknown (NAN). */
+double smp__texture_core_blur(const double blur_px[2]);
 
 /* The follicle-scale contrast alone (as above) of img, blurred by extra_px
  * (sigma, px) more, over up to two regions, cells of sh->grid selected by

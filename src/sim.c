@@ -547,11 +547,8 @@ static smp_status measure_stubble(run *r)
                                     r->res->msg);
     /* The reference's texture varies along the band (sparse stubble, a
      * hair mass): its contrast is taken over all of it, as realism.h does. */
-    double extra[2];
-    smp__texture_extra_blur(r->blur_px, extra);
-    if (st == SMP_OK)
-        st = smp__texture_contrast(r->photo, &r->sh, r->sh.accept, NULL, r->ppm, extra[1], r->p->threads, c,
-                                   r->res->msg);
+    if (st == SMP_OK) /* as photographed: only the core is ever blurred to match (realism.c) */
+        st = smp__texture_contrast(r->photo, &r->sh, r->sh.accept, NULL, r->ppm, 0, r->p->threads, c, r->res->msg);
     if (st == SMP_OK)
         st = core_patch(r, core);
     free(ref);
@@ -669,15 +666,6 @@ static smp_status read_inputs(run *r)
     return st;
 }
 
-/* The trial windows' extra blur, for their contrast to meet the
- * reference's at one blur (realism.h). */
-static double patch_extra_px(const run *r)
-{
-    double extra[2];
-    smp__texture_extra_blur(r->blur_px, extra);
-    return extra[0];
-}
-
 /* Pigment, density and dot size: what the user gave, the rest matched. */
 static smp_status choose_shade(run *r)
 {
@@ -699,7 +687,7 @@ static smp_status choose_shade(run *r)
                        .density = map_sets ? p->range_max : p->density, .dot_mm = p->dot_mm, .cover = r->core_cover,
                        .dilution = p->dilution, .contrast_reference = r->contrast_ref, .patch = r->patch,
                        .patch_skin = &r->patch_skin, .patch_grid = &r->patch_grid, .patch_core = r->patch_core, .params = p, .px_per_mm = r->ppm, .size = r->size, .look_load = r->look_load,
-                       .patch_extra_px = patch_extra_px(r),
+                       .patch_extra_px = smp__texture_core_blur(r->blur_px),
                        .patch_blur_mm = r->patch ? fmin(smp__focus_at(&r->focus, r->patch_centre[0],
                                                                       r->patch_centre[1]) / r->ppm,
                                                         smp__photo_blur_cap_mm(r->ppm))

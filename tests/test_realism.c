@@ -212,15 +212,10 @@ static void test_dot_pattern_contrast(void **state)
 static void test_blur_matched_contrast(void **state)
 {
     (void)state;
-    double extra[2];
-    smp__texture_extra_blur((const double[2]){1.0, 5.0}, extra);
-    assert_true(fabs(extra[0] - sqrt(24.0)) < 1e-12 && extra[1] == 0);
-    smp__texture_extra_blur((const double[2]){2.0, 2.0}, extra);
-    assert_true(extra[0] == 0 && extra[1] == 0);
-    smp__texture_extra_blur((const double[2]){5.0, 1.0}, extra); /* a sharper reference is left alone */
-    assert_true(extra[0] == 0 && extra[1] == 0);
-    smp__texture_extra_blur((const double[2]){1.0, NAN}, extra); /* unknown: as photographed */
-    assert_true(extra[0] == 0 && extra[1] == 0);
+    assert_true(fabs(smp__texture_core_blur((const double[2]){1.0, 5.0}) - sqrt(24.0)) < 1e-12);
+    assert_true(smp__texture_core_blur((const double[2]){2.0, 2.0}) == 0);
+    assert_true(smp__texture_core_blur((const double[2]){5.0, 1.0}) == 0); /* a sharper reference: left alone */
+    assert_true(smp__texture_core_blur((const double[2]){1.0, NAN}) == 0); /* unknown: as photographed */
 
     fixture f = {0};
     make_flat(&f);
