@@ -13,20 +13,7 @@ photos=${SMPSIM_PHOTOS:-../shared/photos}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/smpsim-cli-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "not ok: $*"; }
-
-# expect CODE DESCRIPTION -- COMMAND...: runs it, keeps stderr in $tmp/err.
-expect() {
-    want=$1 what=$2
-    shift 3
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    got=$?
-    if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, wanted $want ($(head -c 300 "$tmp/err"))"; fi
-}
-says() { if grep -q -- "$1" "$tmp/err"; then ok; else bad "$2: stderr lacks '$1': $(head -c 300 "$tmp/err")"; fi; }
+. "$(dirname "$0")/harness.sh"
 absent() { if [ ! -e "$1" ]; then ok; else bad "$2: $1 was left behind"; fi; }
 no_temps() {
     if ls -A "$1" | grep -q '^\.'; then bad "$2: temporary files left in $1: $(ls -A "$1" | tr '\n' ' ')"; else ok; fi

@@ -10,19 +10,7 @@ smp="$build/smpsim"
 gen="$build/tools/gen_scalp"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/smpsim-batch-XXXXXX")
 trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "not ok: $*"; }
-expect() {
-    want=$1 what=$2
-    shift 3
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    got=$?
-    if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, wanted $want ($(head -c 400 "$tmp/err"))"; fi
-}
-says() { if grep -q -- "$1" "$tmp/err"; then ok; else bad "$2: stderr lacks '$1': $(head -c 300 "$tmp/err")"; fi; }
-check() { if eval "$1"; then ok; else bad "$2"; fi; }
+. "$(dirname "$0")/harness.sh"
 json_ok() { python3 -c 'import json,sys; json.load(open(sys.argv[1], encoding="utf-8", errors="strict"))' "$1" 2>/dev/null; }
 # Fields per CSV record as Python's csv module reads them, all rows.
 csv_widths() { python3 -c 'import csv,sys; print(" ".join(sorted({str(len(r)) for r in csv.reader(open(sys.argv[1], newline="", encoding="utf-8", errors="surrogateescape"))})))' "$1"; }

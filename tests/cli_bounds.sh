@@ -13,19 +13,7 @@ gen="$build/tools/gen_scalp"
 img="$build/tests/imgtool"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/smpsim-bounds-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "not ok: $*"; }
-expect() {
-    want=$1 what=$2
-    shift 3
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    got=$?
-    if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, wanted $want ($(head -c 400 "$tmp/err"))"; fi
-}
-says() { if grep -q -- "$1" "$tmp/err"; then ok; else bad "$2: stderr lacks '$1': $(head -c 300 "$tmp/err")"; fi; }
-check() { if eval "$1"; then ok; else bad "$2"; fi; }
+. "$(dirname "$0")/harness.sh"
 
 "$gen" --width 240 --height 180 --px-per-mm 8 --seed 1 -o "$tmp/p.jpg" --mask "$tmp/p.mask.png" --force 2>/dev/null
 "$img" paint "$tmp/sq.mask.png" 100 100 0 0 100 100
