@@ -1,46 +1,85 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
-# Runs every unit test binary and the CLI tests; prints one closing line
-# "N passed, N failed" (suites, not cases: cmocka prints per-case lines).
+# Runs every test suite, SMPSIM_TEST_JOBS at a time (default: the number of
+# CPUs), each into its own log that is printed whole when the suite ends, so
+# parallel suites never interleave. Closing line: "N passed, N failed"
+# (suites, not cases: cmocka and the CLI scripts print their own counts).
+# Usage: tests/run.sh [BUILD_DIR] [SUITE_PATTERN]   (from the top of the tree)
 set -u
 build=${1:-build}
-pass=0
-fail=0
-for t in "$build"/tests/test_*; do
-    [ -x "$t" ] || continue
-    if "$t"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: $t"; fi
-done
-if tests/cli.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/cli.sh"; fi
-# The man page and completions against the help texts; make install and
-# the README's C example against the installed library (not sanitized: the
-# example links the shared library without the sanitizer runtime).
-# Every source file names its licence (tools/spdx.sh adds the line).
-if tools/spdx.sh --check; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tools/spdx.sh --check"; fi
-if tests/cli_conventions.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/cli_conventions.sh"; fi
-if tests/clidoc.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/clidoc.sh"; fi
-if [ -z "${SMPSIM_SANITIZED:-}" ]; then
-    if tests/install.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/install.sh"; fi
-fi
-# The Python module with pytest (skips with one line without Debian's python3-pytest).
-# (Not sanitized: Python would load the library without the sanitizer runtime.)
-if [ -z "${SMPSIM_SANITIZED:-}" ]; then
-    if tests/python.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/python.sh"; fi
-fi
-if tests/cli_batch.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/cli_batch.sh"; fi
-if tests/cli_bounds.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/cli_bounds.sh"; fi
-# The before/after page in a real browser (skips with one line when it cannot).
-if [ -z "${SMPSIM_SANITIZED:-}" ]; then
-    if tests/browser/run.sh "$build/smpsim"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/browser/run.sh"; fi
-fi
+only=${2:-}
+jobs=${SMPSIM_TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
+# Suites share the cores: OpenMP threads that spin while waiting would take
+# them from the other suites (results never depend on the thread count).
+export OMP_WAIT_POLICY=passive
+logs=$(mktemp -d "${TMPDIR:-/tmp}/smpsim-tests-XXXXXX")
+trap 'rm -rf "$logs"' EXIT
+
+names=()
+cmds=()
+add() { names+=("$1"); shift; cmds+=("$(printf '%q ' "$@")"); }
+sanitized=${SMPSIM_SANITIZED:-}
+# Longest first, so that the last suites to start are short ones.
+add cli/photos tests/cli/photos.sh "$build"
 # The CLI under valgrind (not on a sanitized build: the two do not mix).
-if [ -z "${SMPSIM_SANITIZED:-}" ]; then
-    if tests/valgrind.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/valgrind.sh"; fi
+[ -z "$sanitized" ] && add valgrind tests/valgrind.sh "$build"
+add cli_batch tests/cli_batch.sh "$build"
+for s in tests/cli/*.sh; do
+    case $s in tests/cli/lib.sh | tests/cli/photos.sh) continue ;; esac
+    n=${s#tests/}
+    add "${n%.sh}" "$s" "$build"
+done
+for t in "$build"/tests/test_*; do
+    [ -x "$t" ] && [ -f "$t" ] && add "${t##*/}" "$t"
+done
+add cli_bounds tests/cli_bounds.sh "$build"
+# The man page and completions against the help texts; every source file names its licence.
+add cli_conventions tests/cli_conventions.sh "$build"
+add clidoc tests/clidoc.sh "$build"
+add spdx tools/spdx.sh --check
+if [ -z "$sanitized" ]; then
+    # make install and the README's C example against the installed library, the Python
+    # module, and the before/after page in a real browser: each loads the library or the
+    # binary without the sanitizer runtime. Each skips with one line when it cannot run.
+    add install tests/install.sh "$build"
+    add python tests/python.sh "$build"
+    add browser tests/browser/run.sh "$build/smpsim"
 fi
 # Fuzz corpora and kept crashers, replayed: none may crash (sanitizers abort).
 for t in "$build"/fuzz/replay_*; do
-    [ -x "$t" ] || continue
-    name=${t##*/replay_}
-    if "$t" "fuzz/corpus/$name" "tests/data/bad/$name"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: $t"; fi
+    [ -x "$t" ] && [ -f "$t" ] || continue
+    n=${t##*/replay_}
+    add "fuzz/$n" "$t" "fuzz/corpus/$n" "tests/data/bad/$n"
 done
+
+pass=0
+fail=0
+declare -A running=() started=()
+finished() { # PID STATUS
+    local i=${running[$1]} took=$(($(date +%s) - started[$1]))
+    unset "running[$1]"
+    cat "$logs/$i.log"
+    if [ "$2" -eq 0 ]; then
+        pass=$((pass + 1))
+        echo "== ok: ${names[$i]} (${took} s)"
+    else
+        fail=$((fail + 1))
+        echo "== FAILED: ${names[$i]} (exit $2, ${took} s)"
+    fi
+}
+reap() { # waits for one suite to end
+    local pid st
+    wait -n -p pid "${!running[@]}"
+    st=$?
+    finished "$pid" "$st"
+}
+for i in "${!names[@]}"; do
+    [ -n "$only" ] && [[ ${names[$i]} != $only ]] && continue
+    while [ "${#running[@]}" -ge "$jobs" ]; do reap; done
+    eval "${cmds[$i]}" >"$logs/$i.log" 2>&1 </dev/null &
+    running[$!]=$i
+    started[$!]=$(date +%s)
+done
+while [ "${#running[@]}" -gt 0 ]; do reap; done
 echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
