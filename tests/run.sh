@@ -27,6 +27,7 @@ if [ -z "${SMPSIM_SANITIZED:-}" ]; then
     if tests/python.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/python.sh"; fi
 fi
 if tests/cli_batch.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/cli_batch.sh"; fi
+if tests/cli_masks.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/cli_masks.sh"; fi
 if tests/cli_bounds.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: tests/cli_bounds.sh"; fi
 # The before/after page in a real browser (skips with one line when it cannot).
 if [ -z "${SMPSIM_SANITIZED:-}" ]; then
