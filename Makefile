@@ -198,6 +198,7 @@ docs: all $(GEN) $(BUILD)/tools/strip
 	$(BIN) sweep samples/scalp.jpg samples/scalp.mask.png --px-per-mm 8 --density 40:160:40 \
 	    --dot 0.20,0.28,0.35 --cell-mm 15 -o docs/sweep-sheet.jpg --force
 	tools/gallery.sh $(BUILD) $(PHOTOS) docs/gallery
+	tools/masks_gallery.sh $(BUILD) $(PHOTOS) docs/masks
 
 # The bundled sample: a synthetic scalp the project makes itself.
 samples: $(GEN)

@@ -21,7 +21,10 @@
  * 6. Scalp, not face: from each head cell 16 rays look for hair before they
  *    leave the head. Scalp is surrounded by hair on most sides (the fringe
  *    at the sides and back, the hair in front of a receding temple); a
- *    forehead, cheek or neck has hair on one side at most.
+ *    forehead, cheek or neck has hair on one side at most. A ray that
+ *    leaves the frame still on the head, without meeting hair, counts
+ *    against: a face runs on out of a photo of the top of the head, below
+ *    the hair, where the scalp is closed by hair inside the frame.
  * No learned model: a few thresholds on colour, texture and geometry. */
 #include "suggest.h"
 
@@ -378,7 +381,8 @@ static int box_mean(const float *v, const uint8_t *wt, float *out, uint32_t w, u
 }
 
 /* Step 6 on a coarser grid (factor f): the share of RAYS directions from
- * each head cell that meet hair before leaving the head, within reach. */
+ * each head cell that meet hair before leaving the head, within reach,
+ * less the share that leave the frame first (down to 0). */
 static int enclosure(smp_scalp *s, int f, double reach)
 {
     const uint32_t gw = s->gw, gh = s->gh;
@@ -413,12 +417,14 @@ static int enclosure(smp_scalp *s, int f, double reach)
             size_t c = (size_t)y * cw + x;
             if (head[c] < 0.5)
                 continue;
-            int hits = 0;
+            int hits = 0, exits = 0;
             for (int k = 0; k < RAYS; k++)
                 for (double t = 1; t <= reach; t += 1) {
                     long xx = lrint(x + dx[k] * t), yy = lrint(y + dy[k] * t);
-                    if (xx < 0 || yy < 0 || xx >= (long)cw || yy >= (long)chh)
+                    if (xx < 0 || yy < 0 || xx >= (long)cw || yy >= (long)chh) {
+                        exits++;
                         break;
+                    }
                     size_t j = (size_t)yy * cw + xx;
                     if (hair[j] >= 0.4) {
                         hits++;
@@ -427,7 +433,7 @@ static int enclosure(smp_scalp *s, int f, double reach)
                     if (head[j] < 0.5)
                         break;
                 }
-            enc[c] = (float)hits / RAYS;
+            enc[c] = hits > exits ? (float)(hits - exits) / RAYS : 0;
         }
     /* Back to the fine grid, bilinear between coarse cell centres. */
     for (uint32_t y = 0; y < gh; y++)
@@ -567,7 +573,7 @@ smp_status smp_scalp_analyze(smp_scalp *s, const smp_image *photo, const smp_par
     for (size_t i = 0; i < n; i++) {
         double missing = 1 - s->hair[i] / full;
         missing = missing < 0 ? 0 : missing;
-        double v = s->head[i] ? smoothstep(0.15, 0.75, missing) * smoothstep(0.35, 0.6, s->enclosed[i]) : 0;
+        double v = s->head[i] ? smoothstep(0.15, 0.75, missing) * smoothstep(0.25, 0.5, s->enclosed[i]) : 0;
         s->treat[i] = (float)v;
     }
     float *blur = (float *)label;

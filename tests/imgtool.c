@@ -10,7 +10,10 @@
  *   imgtool huge-png OUT              a valid 1x1 PNG relabelled 100000 x 100000
  *   imgtool paint OUT W H X0 Y0 X1 Y1 writes a grey PNG, white in the box
  *   imgtool region-same A AX AY B BX BY W H
- *                                     exit 0 if A's W x H block at (AX, AY) equals B's at (BX, BY) */
+ *                                     exit 0 if A's W x H block at (AX, AY) equals B's at (BX, BY)
+ *   imgtool iou A B                   prints the soft intersection over union of two grey
+ *                                     masks of one size, sum(min) / sum(max), and the
+ *                                     share of A's weight outside B */
 #include "smpsim.h"
 
 #include <stdio.h>
@@ -162,6 +165,26 @@ int main(int argc, char **argv)
         printf("%u %u %d %d\n", (unsigned)smp_image_width(img), (unsigned)smp_image_height(img),
                smp_image_channels(img), smp_image_orientation(img));
         smp_image_free(img);
+        return 0;
+    }
+    if (argc == 4 && !strcmp(argv[1], "iou")) {
+        smp_image *a = load(argv[2]), *b = load(argv[3]);
+        if (smp_image_width(a) != smp_image_width(b) || smp_image_height(a) != smp_image_height(b) ||
+            smp_image_channels(a) != 1 || smp_image_channels(b) != 1) {
+            fprintf(stderr, "imgtool: iou: two grey masks of one size\n");
+            return 2;
+        }
+        const uint8_t *p = smp_image_cdata(a), *q = smp_image_cdata(b);
+        double in = 0, un = 0, wa = 0, out = 0;
+        for (size_t i = 0; i < bytes(a); i++) {
+            in += p[i] < q[i] ? p[i] : q[i];
+            un += p[i] > q[i] ? p[i] : q[i];
+            wa += p[i];
+            out += p[i] > q[i] ? p[i] - q[i] : 0;
+        }
+        printf("%.3f %.3f\n", un > 0 ? in / un : 0, wa > 0 ? out / wa : 0);
+        smp_image_free(a);
+        smp_image_free(b);
         return 0;
     }
     if (argc == 4 && !strcmp(argv[1], "same")) {

@@ -65,6 +65,37 @@ static void check_suggestion(void **state)
     smp_image_free(photo);
 }
 
+/* A face that runs out of the frame below the hair is enclosed by hair on
+ * three sides, as the crown is; the rays that leave the frame on the head
+ * tell it apart (the crown's are closed by hair inside the frame). */
+static void check_face(void **state)
+{
+    (void)state;
+    smp_image *photo = smp_image_new(), *truth = smp_image_new(), *mask = smp_image_new();
+    smp_scalp *s = smp_scalp_new();
+    assert_int_equal(head_face_scene_make(450, 480, 2.5, 90, 4, photo, truth), 0);
+    assert_int_equal(smp_scalp_analyze(s, photo, NULL), SMP_OK);
+    assert_int_equal(smp_scalp_mask(s, mask), SMP_OK);
+    double v = iou(mask, truth);
+    /* The suggestion's weight on the face: below the hair's front edge
+     * (0.3 of the half-length below the centre), the frame's last rows. */
+    const uint8_t *m = smp_image_cdata(mask);
+    const double cy = 480 - 0.6 * 97.5 * 2.5, face_y = cy + 0.3 * 97.5 * 2.5 + 10;
+    double all = 0, face = 0;
+    for (uint32_t y = 0; y < 480; y++)
+        for (uint32_t x = 0; x < 450; x++) {
+            all += m[y * 450 + x];
+            face += y > face_y ? m[y * 450 + x] : 0;
+        }
+    print_message("crown above a face: IoU %.3f, %.1f %% of the suggestion on the face\n", v, 100 * face / all);
+    assert_true(v >= 0.75); /* the crown's front edge is cut a little: it too sees the frame */
+    assert_true(face < 0.05 * all); /* 16 % before the frame counted */
+    smp_scalp_free(s);
+    smp_image_free(mask);
+    smp_image_free(truth);
+    smp_image_free(photo);
+}
+
 static void check_paint(void **state)
 {
     (void)state;
@@ -140,6 +171,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(check_suggestion),
+        cmocka_unit_test(check_face),
         cmocka_unit_test(check_paint),
         cmocka_unit_test(check_hairline),
         cmocka_unit_test(check_no_head),

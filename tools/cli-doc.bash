@@ -13,6 +13,7 @@ _smpsim_values() {
         --what) echo "render preview both" ;;
         --format) echo "png jpg html" ;;
         --progress) echo "jsonl" ;;
+        --masks) echo "auto" ;;
         --sessions) echo "1 2 3 4" ;;
     esac
 }
@@ -31,7 +32,8 @@ _smpsim() {
         mapfile -t COMPREPLY < <(compgen -f -- "$cur"); compopt -o filenames 2>/dev/null; return ;;
     esac
     case " ${!dir} " in *" $prev "*)
-        mapfile -t COMPREPLY < <(compgen -d -- "$cur"); compopt -o filenames 2>/dev/null; return ;;
+        mapfile -t COMPREPLY < <(compgen -d -- "$cur"; compgen -W "$(_smpsim_values "$prev")" -- "$cur")
+        compopt -o filenames 2>/dev/null; return ;;
     esac
     case " ${!value} " in *" $prev "*)
         mapfile -t COMPREPLY < <(compgen -W "$(_smpsim_values "$prev")" -- "$cur"); return ;;

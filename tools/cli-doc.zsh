@@ -15,6 +15,7 @@ _smpsim_values() {
         --what) v=(render preview both) ;;
         --format) v=(png jpg html) ;;
         --progress) v=(jsonl) ;;
+        --masks) v=(auto) ;;
         --sessions) v=(1 2 3 4) ;;
         *) _message 'value'; return ;;
     esac

@@ -181,6 +181,7 @@ END {
                 d = optdesc[c, j]; gsub(/\[/, "(", d); gsub(/\]/, ")", d); gsub(/[:'\''\\]/, " ", d); gsub(/  +/, " ", d); sub(/ +$/, "", d)
                 a = arg[c, j]
                 if (a == "") act = ""
+                else if (a ~ /DIR[|]/) act = ":" tolower(a) ":{_files -/; _smpsim_values " opt[c, j] "}"
                 else if (a ~ /DIR/) act = ":" tolower(a) ":_files -/"
                 else if (a ~ /FILE|DOTS|SHEET|RUNS|POINTS/) act = ":" tolower(a) ":_files"
                 else act = ":" tolower(a) ":_smpsim_values " opt[c, j]

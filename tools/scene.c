@@ -250,9 +250,12 @@ int scalp_scene_make(const scalp_scene *sc, smp_image *photo, smp_image *mask)
     free(buf);
     return 0;
 }
+/* face: the head's front is a hairless face between the temples' hair that
+ * the frame's bottom edge cuts (the head centred 0.6 of its half-length
+ * above that edge). */
 
-int head_scene_make(int width, int height, double px_per_mm, double bald_mm, uint64_t seed, smp_image *photo,
-                    smp_image *mask)
+static int head_scene(int width, int height, double px_per_mm, double bald_mm, uint64_t seed, int face, smp_image *photo,
+                      smp_image *mask)
 {
     const int w = width, h = height;
     const double ppm = px_per_mm;
@@ -262,7 +265,8 @@ int head_scene_make(int width, int height, double px_per_mm, double bald_mm, uin
     float *buf = malloc((size_t)w * h * 3 * sizeof *buf);
     if (!buf)
         return 1;
-    const double cx = w * 0.5, cy = h * 0.5, ax = 76 * ppm, ay = 97.5 * ppm; /* head semi-axes */
+    const double ax = 76 * ppm, ay = 97.5 * ppm; /* head semi-axes */
+    const double cx = w * 0.5, cy = face ? h - 0.6 * ay : h * 0.5;
     const double bx = 0.5 * bald_mm * ppm, by = 0.6 * bald_mm * ppm, bcy = cy - 0.1 * ay; /* bald crown */
     const float skin[3] = {lin(222), lin(176), lin(148)}, wall[3] = {lin(150), lin(165), lin(190)};
     geometry bald = {w, h, ppm, cx, bcy, bx, by, 8.0};
@@ -287,7 +291,7 @@ int head_scene_make(int width, int height, double px_per_mm, double bald_mm, uin
     for (long i = 0; i < tries; i++) {
         double x = u01(seed, 41, (uint64_t)i) * w, y = u01(seed, 42, (uint64_t)i) * h;
         double dx = (x - cx) / ax, dy = (y - cy) / ay;
-        if (dx * dx + dy * dy > 0.97)
+        if (dx * dx + dy * dy > 0.97 || (face && dy > 0.3 && fabs(dx) < 0.65))
             continue;
         if (u01(seed, 43, (uint64_t)i) >= hair_fraction(&bald, x, y))
             continue;
@@ -303,4 +307,16 @@ int head_scene_make(int width, int height, double px_per_mm, double bald_mm, uin
     }
     free(buf);
     return 0;
+}
+
+int head_scene_make(int width, int height, double px_per_mm, double bald_mm, uint64_t seed, smp_image *photo,
+                    smp_image *mask)
+{
+    return head_scene(width, height, px_per_mm, bald_mm, seed, 0, photo, mask);
+}
+
+int head_face_scene_make(int width, int height, double px_per_mm, double bald_mm, uint64_t seed, smp_image *photo,
+                         smp_image *mask)
+{
+    return head_scene(width, height, px_per_mm, bald_mm, seed, 1, photo, mask);
 }

@@ -16,12 +16,16 @@ typedef struct row_opt {
     char *value;
 } row_opt;
 enum { ROW_OPTS_MAX = 8 };
+/* What a photo may write: render, preview, metrics, its suggested mask. */
+enum { ITEM_OUTPUTS = 4 };
 
 /* One photo of the batch. Paths are relative to the input (photo, mask)
  * or output (out) folder; a manifest row may set a few parameters. */
 typedef struct item {
     char *photo, *mask, *out;
     int mask_is_path;    /* mask came from --masks: a path as given, not under the input */
+    int mask_auto;       /* no mask given: the suggested one (mask is "auto") */
+    int mask_out;        /* 1 + the index in outputs of the suggested mask's file, 0: none */
     double density;      /* 0: the command line's */
     int density_auto;    /* -1: the command line's */
     double px_per_mm;    /* 0: the command line's */
@@ -31,8 +35,8 @@ typedef struct item {
     int has_seed;        /* the manifest gave it */
     item_status status;
     char error[1024];
-    char *outputs[3];    /* what this photo writes (render, preview, metrics), heap */
-    char *written[3];    /* the subset written, for the report */
+    char *outputs[ITEM_OUTPUTS]; /* what this photo writes (render, preview, metrics, mask), heap */
+    char *written[ITEM_OUTPUTS]; /* the subset written, for the report */
     uint64_t hash;       /* parameters and inputs' size and mtime, for --resume */
     int may_replace;     /* --resume: the earlier run wrote these outputs */
     double seconds;
@@ -49,19 +53,21 @@ typedef struct item_list {
 typedef struct scan_opts {
     const char *input;       /* the input folder */
     const char *masks;       /* --masks DIR, or NULL */
+    int masks_auto;          /* --masks auto: photos without a mask get the suggested one */
     const char *skip;        /* a folder not to scan (the output, if inside), or NULL */
     int follow_symlinks;
 } scan_opts;
 
 /* Walks the input folder in sorted order and pairs each photo with its
  * mask (NAME.mask.png, NAME_mask.png, or --masks DIR/NAME.png); photos
- * without one are listed as skipped with the reason. 0 on success, else an
- * exit code after printing why. */
+ * without one are listed as skipped with the reason, or with --masks auto
+ * get the suggested mask. 0 on success, else an exit code after printing why. */
 int scan_folder(const scan_opts *o, item_list *out);
 /* Reads a manifest CSV into the list: rows photo,mask[,output][,density][,seed],
  * or any columns in any order under a header naming them (also px_per_mm
- * and the preview options); a BOM and '#' comment lines are allowed.
- * Malformed rows are refused with their line. */
+ * and the preview options); a BOM and '#' comment lines are allowed. A mask
+ * cell "auto" (or, with --masks auto, an empty one) asks for the suggested
+ * mask. Malformed rows are refused with their line. */
 int read_manifest(const char *path, const scan_opts *o, item_list *out);
 /* The same from an open stream; path only names it in messages. */
 int read_manifest_stream(FILE *f, const char *path, const scan_opts *o, item_list *out);

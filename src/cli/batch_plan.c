@@ -88,7 +88,10 @@ static uint64_t item_hash(const batch *b, const item *it)
     h = mix(h, &it->px_per_mm, sizeof it->px_per_mm);
     for (int k = 0; k < it->n_opts; k++)
         h = mix(mix(h, &it->opts[k].code, sizeof(int)), it->opts[k].value, strlen(it->opts[k].value) + 1);
-    for (int m = 0; m < 2; m++) {
+    if (it->mask_auto) /* the suggestion: what the library of this version makes of the photo */
+        h = mix(mix(h, "suggested mask ", 15), smp_version(), strlen(smp_version()) + 1);
+    for (int m = 0; m < 2 - it->mask_auto; m++) { /* a hand mask's path, size and mtime: one that appears
+                                                      later is never taken for the suggestion */
         sbuf p = {0};
         input_path(b, it, m, &p);
         h = mix_file(mix(h, p.s ? p.s : "", p.len + 1), p.s ? p.s : "");
@@ -122,6 +125,14 @@ static int plan_outputs(batch *b)
             sbuf m = {0};
             sb_printf(&m, "%.*s.metrics.json", dot ? (int)(dot - first) : (int)strlen(first), first);
             bad |= !(it->outputs[n++] = checked_path(&m));
+        }
+        if (it->mask_auto && !bad) { /* the suggestion beside the outputs, to check and correct */
+            const char *name = it->out ? it->out : it->photo, *dot = strrchr(name, '.'), *slash = strrchr(name, '/');
+            sbuf m = {0};
+            sb_printf(&m, "%s/%.*s.suggested-mask.png", b->output,
+                      dot && (!slash || dot > slash) ? (int)(dot - name) : (int)strlen(name), name);
+            bad |= !(it->outputs[n++] = checked_path(&m));
+            it->mask_out = n;
         }
         if (bad)
             set_failed(it, "an output path would be longer than the system allows (%s%s)",
@@ -164,7 +175,7 @@ static int find_collisions(batch *b)
 {
     size_t n = 2;
     for (size_t i = 0; i < b->items.n; i++)
-        for (int k = 0; k < 3; k++)
+        for (int k = 0; k < ITEM_OUTPUTS; k++)
             n += b->items.v[i].outputs[k] != NULL;
     claim *c = calloc(n, sizeof *c);
     if (!c)
@@ -176,7 +187,7 @@ static int find_collisions(batch *b)
         c[m++] = (claim){r.s, (size_t)-1, 1};
     }
     for (size_t i = 0; i < b->items.n; i++)
-        for (int k = 0; k < 3; k++)
+        for (int k = 0; k < ITEM_OUTPUTS; k++)
             if (b->items.v[i].outputs[k])
                 c[m++] = (claim){strdup(b->items.v[i].outputs[k]), i, 0};
     int rc = 0;
@@ -221,7 +232,7 @@ static int collect_inputs(batch *b)
         return EXIT_OUTPUT;
     for (size_t i = 0; i < b->items.n; i++) {
         const item *it = &b->items.v[i];
-        for (int m = 0; m < 2 && it->mask; m++) {
+        for (int m = 0; m < 2 - it->mask_auto && it->mask; m++) {
             sbuf p = {0};
             struct stat sb;
             input_path(b, it, m, &p);
@@ -260,11 +271,11 @@ static void resume_from(batch *b, FILE *f)
                 continue;
             it->may_replace = 1; /* the earlier run wrote these names */
             int done = (!strcmp(fields[2], "ok") || !strcmp(fields[2], "up-to-date")) && h == it->hash;
-            for (int k = 0; k < 3 && done; k++)
+            for (int k = 0; k < ITEM_OUTPUTS && done; k++)
                 done = !it->outputs[k] || cli_exists(it->outputs[k]);
             if (done) {
                 it->status = ITEM_UP_TO_DATE;
-                for (int k = 0; k < 3; k++)
+                for (int k = 0; k < ITEM_OUTPUTS; k++)
                     it->written[k] = it->outputs[k] ? strdup(it->outputs[k]) : NULL;
             }
             break;

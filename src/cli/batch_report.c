@@ -38,10 +38,16 @@ void batch_json_item(sbuf *out, const item *it)
         sb_pct(out, it->photo);
         sb_puts(out, "\"");
     }
+    sb_puts(out, ", \"mask\": ");
+    if (it->mask)
+        sb_json(out, it->mask);
+    else
+        sb_puts(out, "null");
+    sb_printf(out, ", \"mask_suggested\": %s", it->mask_auto ? "true" : "false");
     sb_printf(out, ", \"status\": \"%s\", \"error\": ", batch_status_name(it->status));
     sb_json(out, it->error);
     sb_puts(out, ", \"outputs\": [");
-    for (int k = 0, first = 1; k < 3; k++) {
+    for (int k = 0, first = 1; k < ITEM_OUTPUTS; k++) {
         if (!it->written[k])
             continue;
         sb_puts(out, first ? "" : ", ");
@@ -67,7 +73,7 @@ static void csv_row(sbuf *csv, const item *it)
     sb_csv(csv, it->error);
     sb_puts(csv, ",");
     sbuf outs = {0};
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < ITEM_OUTPUTS; k++)
         if (it->written[k]) {
             sb_puts(&outs, outs.len ? ";" : "");
             sb_puts(&outs, it->written[k]);

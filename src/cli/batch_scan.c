@@ -17,7 +17,7 @@ void item_clear(item *it)
     free(it->out);
     for (int k = 0; k < it->n_opts; k++)
         free(it->opts[k].value);
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < ITEM_OUTPUTS; k++) {
         free(it->outputs[k]);
         free(it->written[k]);
     }
@@ -276,10 +276,16 @@ static int walk_entry(walk *w, const char *rel_dir, const char *name, char *rel)
             *dot = 0;
         it->photo = rel;
         it->mask = find_mask(w, rel_dir, stem, &it->mask_is_path);
-        if (!it->mask) {
+        if (!it->mask && w->o->masks_auto) { /* the suggestion, made when the photo is processed */
+            it->mask_auto = 1;
+            if (!(it->mask = strdup("auto"))) {
+                free(full);
+                return EXIT_INPUT;
+            }
+        } else if (!it->mask) {
             it->status = ITEM_SKIPPED;
-            snprintf(it->error, sizeof it->error, "no mask: looked for %s.mask.png and %s_mask.png%s", stem, stem,
-                     w->o->masks ? " and in --masks" : "");
+            snprintf(it->error, sizeof it->error, "no mask: looked for %s.mask.png and %s_mask.png%s (--masks auto "
+                     "suggests one)", stem, stem, w->o->masks ? " and in --masks" : "");
         }
     }
     free(full);
@@ -420,7 +426,7 @@ static const struct {
 enum { N_COLUMNS = sizeof COLUMNS / sizeof COLUMNS[0], MAX_FIELDS = 32 };
 
 /* A header row: col[k] is the field index of column k, or -1. */
-static int parse_header(char **fields, int n, int col[N_COLUMNS], const char *path, int lineno)
+static int parse_header(char **fields, int n, int col[N_COLUMNS], int masks_auto, const char *path, int lineno)
 {
     for (int k = 0; k < N_COLUMNS; k++)
         col[k] = -1;
@@ -438,8 +444,8 @@ static int parse_header(char **fields, int n, int col[N_COLUMNS], const char *pa
         }
         col[k] = i;
     }
-    if (col[COL_PHOTO] < 0 || col[COL_MASK] < 0) {
-        cli_error(path, "line %d: the header needs photo and mask columns", lineno);
+    if (col[COL_PHOTO] < 0 || (col[COL_MASK] < 0 && !masks_auto)) {
+        cli_error(path, "line %d: the header needs photo and mask columns (or --masks auto)", lineno);
         return EXIT_INPUT;
     }
     return 0;
@@ -486,17 +492,21 @@ static int row_values(item *it, char **fields, int n, const int col[N_COLUMNS], 
 }
 
 /* One data row into the list. */
-static int read_row(item_list *out, char **fields, int n, const int col[N_COLUMNS], int headed, smp_params *check,
-                    const char *path, int lineno)
+static int read_row(item_list *out, char **fields, int n, const int col[N_COLUMNS], int headed, int masks_auto,
+                    smp_params *check, const char *path, int lineno)
 {
     int max = headed ? n : 5;
-    if (n < 2 || (headed ? 0 : n > max) || !cell(fields, n, col, COL_PHOTO) || !cell(fields, n, col, COL_MASK)) {
-        cli_error(path, "line %d: %d fields; a row is photo,mask[,output][,density][,seed]", lineno, n);
+    const char *photo = cell(fields, n, col, COL_PHOTO), *mask = cell(fields, n, col, COL_MASK);
+    if (!mask && masks_auto)
+        mask = "auto"; /* no mask given: the suggestion */
+    if (n < (masks_auto ? 1 : 2) || (headed ? 0 : n > max) || !photo || !mask) {
+        cli_error(path, "line %d: %d fields; a row is photo,mask[,output][,density][,seed] (mask may be auto)",
+                  lineno, n);
         return EXIT_INPUT;
     }
-    const char *photo = cell(fields, n, col, COL_PHOTO), *mask = cell(fields, n, col, COL_MASK);
+    const int suggest = !strcmp(mask, "auto");
     const char *output = cell(fields, n, col, COL_OUTPUT);
-    if (!safe_relative(photo) || !safe_relative(mask) || (output && !safe_relative(output))) {
+    if (!safe_relative(photo) || (!suggest && !safe_relative(mask)) || (output && !safe_relative(output))) {
         cli_error(path, "line %d: paths must be relative and stay inside their folders (no '..')", lineno);
         return EXIT_INPUT;
     }
@@ -505,6 +515,7 @@ static int read_row(item_list *out, char **fields, int n, const int col[N_COLUMN
         return EXIT_INPUT;
     it->photo = strdup(photo);
     it->mask = strdup(mask);
+    it->mask_auto = suggest;
     it->out = output ? strdup(output) : NULL;
     if (!it->photo || !it->mask || (output && !it->out))
         return EXIT_INPUT;
@@ -555,12 +566,11 @@ int read_manifest_stream(FILE *f, const char *path, const scan_opts *o, item_lis
             rc = EXIT_INPUT;
         } else if (!seen_row++ && names_photo(fields, n)) {
             headed = 1; /* a header names the columns, in any order */
-            rc = parse_header(fields, n, col, path, lineno);
+            rc = parse_header(fields, n, col, o && o->masks_auto, path, lineno);
         } else {
-            rc = read_row(out, fields, n, col, headed, check, path, lineno);
+            rc = read_row(out, fields, n, col, headed, o && o->masks_auto, check, path, lineno);
         }
     }
-    (void)o;
     smp_params_free(check);
     return rc;
 }

@@ -33,8 +33,9 @@ static void usage(FILE *f)
           "\n"
           "Every photo under INPUT_DIR with a mask (NAME.mask.png or NAME_mask.png beside\n"
           "it, or --masks DIR/NAME.png) becomes OUTPUT_DIR/<same path>/NAME.after.EXT\n"
-          "and/or NAME.preview.EXT. Photos without a mask, special files and links out\n"
-          "of INPUT_DIR are reported as skipped; an unreadable folder as failed.\n"
+          "and/or NAME.preview.EXT. Photos without a mask (unless --masks auto), special\n"
+          "files and links out of INPUT_DIR are reported as skipped; an unreadable\n"
+          "folder as failed.\n"
           "Writes OUTPUT_DIR/report.csv and report.json (report.shard-K-of-N.* with\n"
           "--shard), keeping the previous ones as report.1.*. Exit 0 when every photo\n"
           "succeeded, 4 when some failed. An output is never an input, nor another\n"
@@ -48,9 +49,15 @@ static void usage(FILE *f)
           "  -o, --output DIR        where the outputs go (required)\n"
           "      --what W            render, preview or both = render\n"
           "      --format F          jpg, png or html (previews only) = jpg\n"
-          "      --masks DIR         masks as DIR/<relative path>/NAME.png\n"
+          "      --masks DIR|auto    masks as DIR/<relative path>/NAME.png; auto: a photo\n"
+          "                          without a mask gets the suggested one (as 'smpsim\n"
+          "                          mask' makes it), also a manifest row whose mask is\n"
+          "                          empty; it is written as NAME.suggested-mask.png and\n"
+          "                          the report's mask column says auto (a folder named\n"
+          "                          auto: ./auto)\n"
           "      --manifest FILE     rows photo,mask[,output][,density][,seed] instead of\n"
-          "                          scanning (paths relative to INPUT_DIR and OUTPUT_DIR);\n"
+          "                          scanning (paths relative to INPUT_DIR and OUTPUT_DIR;\n"
+          "                          a mask auto is the suggested one);\n"
           "                          with a header, any columns in any order, also\n"
           "                          px_per_mm, layout, split_at, max_size, caption, date,\n"
           "                          loupe and loupe_zoom; '#' lines are comments; '-':\n"
@@ -58,7 +65,8 @@ static void usage(FILE *f)
           "      --jobs N            photos in parallel = the number of cores\n"
           "      --progress jsonl    one JSON line per finished photo on stdout\n"
           "      --resume            skip photos whose outputs exist and whose parameters,\n"
-          "                          inputs (size, mtime) are those of the earlier report\n"
+          "                          inputs (size, mtime) are those of the earlier report;\n"
+          "                          a hand mask where one was suggested redoes the photo\n"
           "      --shard K/N         only the photos whose path hash is K modulo N\n"
           "      --follow-symlinks   follow links that leave INPUT_DIR\n"
           "      --metrics           also write NAME.metrics.json per photo\n"
@@ -140,8 +148,8 @@ static smp_params *item_params(const batch *b, const item *it)
 }
 
 /* Writes output k (0: render unless preview only) of a simulated photo. */
-static int write_one(batch *b, item *it, int k, smp_result *res, const smp_image *photo, smp_params *p,
-                     smp_image **composed)
+static int write_one(batch *b, item *it, int k, smp_result *res, const smp_image *photo, smp_image *mask,
+                     smp_params *p, smp_image **composed)
 {
     const char *out = it->outputs[k];
     if (make_parents(out) != 0) {
@@ -156,7 +164,10 @@ static int write_one(batch *b, item *it, int k, smp_result *res, const smp_image
     const char *msg;
     int n_img = !!(b->what & WHAT_RENDER) + !!(b->what & WHAT_PREVIEW);
     int preview = k == 1 || b->what == WHAT_PREVIEW;
-    if (k >= n_img) { /* the metrics after the images */
+    if (k == it->mask_out - 1) { /* the suggested mask, last */
+        st = smp_image_write_file(mask, out, p);
+        msg = smp_image_message(mask);
+    } else if (k >= n_img) { /* the metrics after the images */
         st = smp_result_write_metrics(res, out, p);
         msg = smp_result_message(res);
     } else if (preview && !strcmp(b->format, "html")) {
@@ -183,6 +194,25 @@ static int write_one(batch *b, item *it, int k, smp_result *res, const smp_image
     return 0;
 }
 
+/* The suggested mask of a photo that has none (--masks auto); SMP_OK, or
+ * the item marked failed (cancelled: the caller marks it). */
+static smp_status suggest(item *it, const char *photo_path, const smp_image *photo, smp_image *mask,
+                          const smp_params *p)
+{
+    smp_scalp *s = smp_scalp_new();
+    smp_status st = s ? smp_scalp_analyze(s, photo, p) : SMP_ERR_NOMEM;
+    if (st == SMP_OK)
+        st = smp_scalp_mask(s, mask);
+    if (st != SMP_OK && st != SMP_ERR_CANCELLED) {
+        char msg[700];
+        snprintf(msg, sizeof msg, "cannot suggest a mask: %s; paint one (white = treat)",
+                 s ? smp_scalp_message(s) : "out of memory");
+        fail(it, photo_path, msg);
+    }
+    smp_scalp_free(s);
+    return st;
+}
+
 /* Simulates one photo into res; 0, or -1 with the item marked. */
 static int simulate(item *it, const char *photo_path, const char *mask_path, smp_params *p, smp_image *photo,
                     smp_image *mask, smp_result *res)
@@ -191,7 +221,7 @@ static int simulate(item *it, const char *photo_path, const char *mask_path, smp
     smp_image_set_progress(mask, cli_progress, NULL);
     smp_image *const img[2] = {photo, mask};
     const char *const path[2] = {photo_path, mask_path};
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 2 - it->mask_auto; i++)
         if (smp_image_read_file(img[i], path[i], smp_params_max_pixels(p)) != SMP_OK) {
             if (cli_interrupted())
                 it->status = ITEM_CANCELLED;
@@ -199,7 +229,11 @@ static int simulate(item *it, const char *photo_path, const char *mask_path, smp
                 fail(it, path[i], smp_image_message(img[i]));
             return -1;
         }
-    smp_status st = smp_simulate(res, p, photo, mask);
+    smp_status st = it->mask_auto ? suggest(it, photo_path, photo, mask, p) : SMP_OK;
+    if (st == SMP_OK)
+        st = smp_simulate(res, p, photo, mask);
+    else if (st != SMP_ERR_CANCELLED)
+        return -1;
     if (st == SMP_ERR_CANCELLED || cli_interrupted()) {
         it->status = ITEM_CANCELLED;
         return -1;
@@ -217,7 +251,9 @@ static void process(batch *b, item *it)
 {
     sbuf photo_path = {0}, mask_path = {0};
     sb_printf(&photo_path, "%s/%s", b->input, it->photo);
-    if (it->mask_is_path)
+    if (it->mask_auto)
+        sb_puts(&mask_path, "the suggested mask");
+    else if (it->mask_is_path)
         sb_puts(&mask_path, it->mask);
     else
         sb_printf(&mask_path, "%s/%s", b->input, it->mask);
@@ -233,14 +269,14 @@ static void process(batch *b, item *it)
         double lab[3];
         it->have_tone = smp_result_colour(res, SMP_COLOUR_REFERENCE, lab);
         it->status = ITEM_OK;
-        for (int k = 0; k < 3 && it->outputs[k] && it->status == ITEM_OK; k++) {
+        for (int k = 0; k < ITEM_OUTPUTS && it->outputs[k] && it->status == ITEM_OK; k++) {
             if (cli_interrupted())
                 it->status = ITEM_CANCELLED;
             else
-                write_one(b, it, k, res, photo, p, &composed);
+                write_one(b, it, k, res, photo, mask, p, &composed);
         }
     }
-    for (int k = 0; k < 3 && it->status != ITEM_OK; k++) {
+    for (int k = 0; k < ITEM_OUTPUTS && it->status != ITEM_OK; k++) {
         if (it->written[k])
             unlink(it->written[k]);
         free(it->written[k]);
@@ -346,8 +382,11 @@ static void run(batch *b, long cores)
  * many jobs, or how the run is reported). */
 static uint64_t args_hash(int argc, char **argv)
 {
+    /* --masks picks each photo's mask, which its own hash holds (the path,
+     * size and mtime, or the suggestion): adding --masks auto to a run
+     * redoes only the photos that had none. */
     static const char *const IGNORED[] = {"-o", "--output", "-f", "--force", "--resume", "--jobs", "--progress",
-                                          "--shard", "-h", "--help", NULL};
+                                          "--shard", "--masks", "-h", "--help", NULL};
     uint64_t h = 0xcbf29ce484222325ull;
     for (int i = 1; i < argc; i++) {
         int skip = 0;
@@ -394,7 +433,12 @@ static int parse(int argc, char **argv, batch *b, scan_opts *so, const char **ma
             if (strcmp(optarg, "jpg") && strcmp(optarg, "png") && strcmp(optarg, "html") && (ok = 0) == 0)
                 cli_error(NULL, "--format: '%s' is not jpg, png or html", optarg);
             break;
-        case OPT_MASKS: so->masks = optarg; break;
+        case OPT_MASKS:
+            if (!strcmp(optarg, "auto"))
+                so->masks_auto = 1;
+            else
+                so->masks = optarg;
+            break;
         case OPT_MANIFEST: *manifest = optarg; break;
         case OPT_JOBS:
             ok = cli_parse_u64("--jobs", optarg, &u) && u >= 1 && u <= 256;

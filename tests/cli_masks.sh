@@ -1,0 +1,123 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# Suggested masks in a batch (issue 14): `batch --masks auto` fills in the
+# photos that have no mask, in folder and manifest mode, writes each
+# suggestion beside the outputs, says in the report which masks were
+# suggested, and never calls a photo up to date once a hand mask replaces
+# its suggestion. The heads are drawn here (gen_scalp --head); the shared
+# photos, when present, go through the same path.
+# Usage: tests/cli_masks.sh BUILD_DIR
+set -u
+build=${1:-build}
+smp="$build/smpsim"
+gen="$build/tools/gen_scalp"
+img="$build/tests/imgtool"
+photos=${SMPSIM_PHOTOS:-../shared/photos}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/smpsim-masks-XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$(dirname "$0")/harness.sh"
+# A report row's field N (1-based) for a photo, as Python's csv module reads it.
+field() { python3 -c 'import csv,sys
+for r in csv.reader(open(sys.argv[1], newline="")):
+    if r[0] == sys.argv[2]: print(r[int(sys.argv[3]) - 1])' "$1" "$2" "$3"; }
+# report.json's mask and mask_suggested for a photo: "MASK true|false".
+jmask() { python3 -c 'import json,sys
+for i in json.load(open(sys.argv[1]))["items"]:
+    if i["photo"] == sys.argv[2]: print(i["mask"], str(i["mask_suggested"]).lower())' "$1" "$2"; }
+
+# A head from above with a bald crown, and its drawn truth; a second seed.
+"$gen" --head 90 --width 450 --height 550 --px-per-mm 2.5 --seed 3 -o "$tmp/head.jpg" --mask "$tmp/head.truth.png" 2>/dev/null
+"$gen" --head 70 --width 400 --height 500 --px-per-mm 2.2 --seed 5 -o "$tmp/head2.jpg" --mask "$tmp/head2.truth.png" 2>/dev/null
+I="$tmp/in"
+mkdir -p "$I/sub"
+cp "$tmp/head.jpg" "$I/a.jpg"
+cp "$tmp/head2.jpg" "$I/sub/b.jpg"
+cp "$tmp/head.jpg" "$I/c.jpg"
+cp "$tmp/head.truth.png" "$I/c.mask.png"
+
+# --- the help, and what a batch did without it
+expect 0 "batch --help" -- "$smp" batch --help
+check 'grep -q -- "--masks DIR|auto" "$tmp/out"' "batch --help does not name --masks auto"
+expect 0 "batch without --masks auto" -- "$smp" batch "$I" -o "$tmp/none"
+check '[ "$(field "$tmp/none/report.csv" a.jpg 3)" = skipped ]' "a photo without a mask was not skipped"
+check 'field "$tmp/none/report.csv" a.jpg 4 | grep -q -- "--masks auto suggests one"' "the skip does not point to --masks auto"
+
+# --- folder mode: the photos without a mask get the suggestion, the others keep theirs
+expect 0 "batch --masks auto" -- "$smp" batch "$I" -o "$tmp/out1" --masks auto --jobs 2
+check '[ "$(field "$tmp/out1/report.csv" a.jpg 2)" = auto ] && [ "$(field "$tmp/out1/report.csv" a.jpg 3)" = ok ] &&
+       [ "$(field "$tmp/out1/report.csv" sub/b.jpg 2)" = auto ] && [ "$(field "$tmp/out1/report.csv" sub/b.jpg 3)" = ok ]' \
+    "suggested rows: $(cut -c1-60 "$tmp/out1/report.csv")"
+check '[ "$(field "$tmp/out1/report.csv" c.jpg 2)" = c.mask.png ]' "the hand mask was not kept: $(cat "$tmp/out1/report.csv")"
+check '[ "$(jmask "$tmp/out1/report.json" a.jpg)" = "auto true" ] && [ "$(jmask "$tmp/out1/report.json" c.jpg)" = "c.mask.png false" ]' \
+    "report.json: $(jmask "$tmp/out1/report.json" a.jpg) / $(jmask "$tmp/out1/report.json" c.jpg)"
+check '[ -f "$tmp/out1/a.suggested-mask.png" ] && [ -f "$tmp/out1/sub/b.suggested-mask.png" ] && [ ! -e "$tmp/out1/c.suggested-mask.png" ]' \
+    "suggested masks written: $(find "$tmp/out1" -name '*.png')"
+check 'field "$tmp/out1/report.csv" sub/b.jpg 5 | grep -q "sub/b.suggested-mask.png"' "the suggestion is not among the outputs"
+# The suggestion is smpsim mask's, and the render is `render PHOTO auto` with the row's seed.
+expect 0 "smpsim mask" -- "$smp" mask "$I/sub/b.jpg" -o "$tmp/b.mask.png"
+check '"$img" same "$tmp/b.mask.png" "$tmp/out1/sub/b.suggested-mask.png"' "the batch's suggestion is not smpsim mask's"
+seed=$(field "$tmp/out1/report.csv" sub/b.jpg 7)
+expect 0 "render auto with the row's seed" -- "$smp" render "$I/sub/b.jpg" auto --seed "$seed" -o "$tmp/b.after.jpg"
+check 'cmp -s "$tmp/b.after.jpg" "$tmp/out1/sub/b.after.jpg"' "the batch's render is not render auto --seed $seed"
+# It is a suggestion of the drawn crown, not of the wall or the hair.
+for p in a:head sub/b:head2; do
+    iou=$("$img" iou "$tmp/out1/${p%%:*}.suggested-mask.png" "$tmp/${p#*:}.truth.png" | cut -d' ' -f1)
+    check 'awk -v v="$iou" "BEGIN { exit !(v >= 0.8) }"' "${p%%:*}: suggested vs drawn IoU $iou, under 0.8"
+done
+
+# --- resume: up to date while nothing changes; a hand mask where one was suggested redoes the photo
+expect 0 "resume, nothing changed" -- "$smp" batch "$I" -o "$tmp/out1" --masks auto --resume
+check '[ "$(grep -c ",up-to-date," "$tmp/out1/report.csv")" -eq 3 ]' "resume redid work: $(cut -c1-50 "$tmp/out1/report.csv")"
+cp "$tmp/head.truth.png" "$I/a.mask.png"
+expect 0 "resume after a hand mask appeared" -- "$smp" batch "$I" -o "$tmp/out1" --masks auto --resume
+check '[ "$(field "$tmp/out1/report.csv" a.jpg 3)" = ok ] && [ "$(field "$tmp/out1/report.csv" a.jpg 2)" = a.mask.png ]' \
+    "a hand mask over a suggestion: $(grep '^"a.jpg"' "$tmp/out1/report.csv")"
+check '[ "$(field "$tmp/out1/report.csv" sub/b.jpg 3)" = up-to-date ] && [ "$(field "$tmp/out1/report.csv" c.jpg 3)" = up-to-date ]' \
+    "the other photos were redone: $(cut -c1-50 "$tmp/out1/report.csv")"
+# --masks picks masks, and each photo's hash holds its own: dropping it
+# leaves the hand-masked photos up to date and skips the one without.
+expect 0 "resume without --masks auto" -- "$smp" batch "$I" -o "$tmp/out1" --resume
+check '[ "$(field "$tmp/out1/report.csv" a.jpg 3)" = up-to-date ] && [ "$(field "$tmp/out1/report.csv" c.jpg 3)" = up-to-date ] &&
+       [ "$(field "$tmp/out1/report.csv" sub/b.jpg 3)" = skipped ]' "resume without --masks: $(cut -c1-50 "$tmp/out1/report.csv")"
+rm "$I/a.mask.png"
+
+# --- manifest mode: a mask cell auto, or empty with --masks auto
+printf 'a.jpg,auto,ann.jpg\nc.jpg,c.mask.png\n' >"$tmp/m1.csv"
+expect 0 "manifest mask auto" -- "$smp" batch "$I" -o "$tmp/out2" --manifest "$tmp/m1.csv"
+check '[ "$(field "$tmp/out2/report.csv" a.jpg 2)" = auto ] && [ -f "$tmp/out2/ann.jpg" ] && [ -f "$tmp/out2/ann.suggested-mask.png" ]' \
+    "manifest auto: $(cat "$tmp/out2/report.csv"; ls "$tmp/out2")"
+printf 'sub/b.jpg,\nc.jpg,c.mask.png\n' >"$tmp/m2.csv"
+expect 2 "manifest empty mask without --masks auto" -- "$smp" batch "$I" -o "$tmp/out3" --manifest "$tmp/m2.csv"
+says "line 1: .*mask may be auto" "manifest empty mask"
+expect 0 "manifest empty mask with --masks auto" -- "$smp" batch "$I" -o "$tmp/out4" --manifest "$tmp/m2.csv" --masks auto
+check '[ "$(field "$tmp/out4/report.csv" sub/b.jpg 2)" = auto ] && [ "$(field "$tmp/out4/report.csv" c.jpg 2)" = c.mask.png ]' \
+    "manifest --masks auto: $(cat "$tmp/out4/report.csv")"
+printf 'photo,density\nsub/b.jpg,80\n' >"$tmp/m3.csv"
+expect 2 "header without a mask column" -- "$smp" batch "$I" -o "$tmp/out5" --manifest "$tmp/m3.csv"
+says "needs photo and mask columns (or --masks auto)" "header without a mask column"
+expect 0 "header without a mask column, --masks auto" -- "$smp" batch "$I" -o "$tmp/out6" --manifest - --masks auto <"$tmp/m3.csv"
+check '[ "$(field "$tmp/out6/report.csv" sub/b.jpg 2)" = auto ] && [ "$(field "$tmp/out6/report.csv" sub/b.jpg 9)" = 80.00 ]' \
+    "header without mask: $(cat "$tmp/out6/report.csv")"
+
+# --- a photo with no head to find fails alone, with the reason and nothing written
+"$img" paint "$I/grey.png" 200 150 0 0 0 0 2>/dev/null
+expect 4 "a photo with no head" -- "$smp" batch "$I" -o "$tmp/out7" --masks auto
+check 'field "$tmp/out7/report.csv" grey.png 4 | grep -q "cannot suggest a mask: .*paint one"' \
+    "no head: $(grep grey "$tmp/out7/report.csv")"
+check '[ "$(field "$tmp/out7/report.csv" a.jpg 3)" = ok ] && [ ! -e "$tmp/out7/grey.after.png" ] && [ ! -e "$tmp/out7/grey.suggested-mask.png" ]' \
+    "no head: the other photos or the outputs: $(ls "$tmp/out7")"
+rm "$I/grey.png"
+
+# --- the shared photos, when present: every one gets a suggestion and a preview
+if [ -d "$photos" ]; then
+    printf 'photo,mask,output\n' >"$tmp/m4.csv"
+    for f in hairline-1302x892.png topdown-1.jpg topdown-11.jpg topdown-16.jpg; do printf '%s,auto,%s.jpg\n' "$f" "${f%.*}"; done >>"$tmp/m4.csv"
+    expect 0 "shared photos, --masks auto" -- "$smp" batch "$photos" -o "$tmp/out8" --manifest "$tmp/m4.csv" --what preview --jobs 2
+    check '[ "$(grep -c ",\"auto\",ok," "$tmp/out8/report.csv")" -eq 4 ] && [ "$(ls "$tmp/out8"/*.suggested-mask.png | wc -l)" -eq 4 ]' \
+        "shared photos: $(cut -c1-70 "$tmp/out8/report.csv")"
+else
+    echo "cli_masks: $photos not found; skipping the real-photo batch"
+fi
+
+echo "cli_masks: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
