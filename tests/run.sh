@@ -57,15 +57,16 @@ pass=0
 fail=0
 declare -A running=() started=()
 finished() { # PID STATUS
-    local i=${running[$1]} took=$(($(date +%s) - started[$1]))
+    local i=${running[$1]} took=$(($(date +%s) - started[$1])) cpu
     unset "running[$1]"
     cat "$logs/$i.log"
+    cpu=$(awk '{ printf "%.1f", $1 + $2 }' "$logs/$i.cpu" 2>/dev/null)
     if [ "$2" -eq 0 ]; then
         pass=$((pass + 1))
-        echo "== ok: ${names[$i]} (${took} s)"
+        echo "== ok: ${names[$i]} (${took} s, ${cpu} s CPU)"
     else
         fail=$((fail + 1))
-        echo "== FAILED: ${names[$i]} (exit $2, ${took} s)"
+        echo "== FAILED: ${names[$i]} (exit $2, ${took} s, ${cpu} s CPU)"
     fi
 }
 reap() { # waits for one suite to end
@@ -77,7 +78,10 @@ reap() { # waits for one suite to end
 for i in "${!names[@]}"; do
     [ -n "$only" ] && [[ ${names[$i]} != $only ]] && continue
     while [ "${#running[@]}" -ge "$jobs" ]; do reap; done
-    eval "${cmds[$i]}" >"$logs/$i.log" 2>&1 </dev/null &
+    (
+        TIMEFORMAT='%U %S'
+        time eval "${cmds[$i]}" >"$logs/$i.log" 2>&1 </dev/null
+    ) 2>"$logs/$i.cpu" &
     running[$!]=$i
     started[$!]=$(date +%s)
 done
