@@ -354,18 +354,26 @@ static void core_skin_means(run *r)
     const uint32_t *box = res->skin_box;
     double shine = 0, strand = 0;
     size_t n = 0;
-    for (uint32_t y = 0; r->sh.core && y < box[3]; y++)
+    float *lev = res->shine ? malloc((res->shine->gw + 1) * sizeof *lev) : NULL;
+    for (uint32_t y = 0; r->sh.core && y < box[3]; y++) {
+        const uint32_t py = box[1] + y;
+        const uint8_t *core = r->sh.core + (size_t)(py / g->cell) * g->gw;
+        const uint8_t *row = res->after->px + (size_t)py * res->after->w * 3;
+        const bool have_lev = lev && smp__shine_levels(res->shine, y, lev);
         for (uint32_t x = 0; x < box[2]; x++) {
-            const uint32_t px = box[0] + x, py = box[1] + y;
-            if (!r->sh.core[(size_t)(py / g->cell) * g->gw + px / g->cell])
+            const uint32_t px = box[0] + x;
+            if (!core[px / g->cell])
                 continue;
             const size_t i = (size_t)y * box[2] + x;
-            shine += res->shine ? smp__shine_at(res->shine, res->after->px + ((size_t)py * res->after->w + px) * 3, x,
-                                                y) / 65535.0
-                                : 0;
+            if (have_lev)
+                shine += smp__shine_px(res->shine, lev, row + (size_t)px * 3, x) / 65535.0;
+            else if (res->shine && !lev) /* out of memory for the row's levels: pixel by pixel */
+                shine += smp__shine_at(res->shine, row + (size_t)px * 3, x, y) / 65535.0;
             strand += !res->strands ? 0 : res->strands[i] >= 128 ? 1.0 : res->strands[i] / 128.0;
             n++;
         }
+    }
+    free(lev);
     r->shine_lin = n ? shine / (double)n : 0;
     r->strand_share = n ? strand / (double)n : 0;
 }
