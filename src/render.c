@@ -278,28 +278,10 @@ static void band_depths(const render_ctx *c, const pdot *dots, const uint32_t *l
         add_half(half, hw, hy0, xlo < -1 ? -1 : xlo, xhi > hw ? hw : xhi, band, w, y0, y1);
 }
 
-/* The photo's shine (linear, 0..1) and strand weight (0..1) at a pixel
- * whose bytes before the render are p; lev holds the shine model's levels
- * of the pixel's row (have_lev: inside its box). */
-static inline void skin_at(const smp_skin_maps *m, const uint8_t *p, uint32_t x, uint32_t y, const float *lev,
-                           bool have_lev, float *shine, float *strand)
-{
-    *shine = 0;
-    *strand = 0;
-    if (!m || x < m->box[0] || y < m->box[1] || x - m->box[0] >= m->box[2] || y - m->box[1] >= m->box[3])
-        return;
-    const size_t i = (size_t)(y - m->box[1]) * m->box[2] + (x - m->box[0]);
-    if (m->specular)
-        *shine = m->specular[i] * (1.0f / 65535.0f);
-    else if (m->shine && have_lev)
-        *shine = smp__shine_px(m->shine, lev, p, x - m->box[0]) * (1.0f / 65535.0f);
-    if (m->strands) /* a detected strand (128 or more) lies wholly over the pigment */
-        *strand = m->strands[i] >= 128 ? 1.0f : m->strands[i] * (1.0f / 128.0f);
-}
-
 /* Applies a band's depths to its pixels: diffuse * exp(-depth) + shine,
- * under the strands. lev holds the shine model's block columns. */
-static void finish_band(const render_ctx *c, const float *band, int y0, int y1, float *lev)
+ * under the strands. lev holds the shine model's block columns, spec a
+ * row of its values (w). */
+static void finish_band(const render_ctx *c, const float *band, int y0, int y1, float *lev, uint16_t *spec)
 {
     const uint32_t w = c->img->w;
     const smp_skin_maps *m = c->skin;
@@ -307,16 +289,39 @@ static void finish_band(const render_ctx *c, const float *band, int y0, int y1, 
     for (int y = y0; y <= y1; y++) {
         const float *row = band + (size_t)(y - y0) * w * 3;
         uint8_t *px = c->img->px + (size_t)y * w * 3;
-        const bool have_lev = model && (uint32_t)y >= m->box[1] && (uint32_t)y - m->box[1] < m->box[3] &&
-                              smp__shine_levels(m->shine, (uint32_t)y - m->box[1], lev);
-        for (uint32_t x = 0; x < w; x++, px += 3) {
+        uint32_t xa = 0, xb = w; /* the row's darkened pixels lie in [xa, xb) */
+        while (xa < w && row[3 * xa] == 0 && row[3 * xa + 1] == 0 && row[3 * xa + 2] == 0)
+            xa++;
+        while (xb > xa && row[3 * xb - 3] == 0 && row[3 * xb - 2] == 0 && row[3 * xb - 1] == 0)
+            xb--;
+        if (xa == xb)
+            continue;
+        /* The skin maps' part of the row: box columns [sa, sb). */
+        const bool in_rows = m && (uint32_t)y >= m->box[1] && (uint32_t)y - m->box[1] < m->box[3];
+        const uint32_t sa = in_rows && xa > m->box[0] ? xa : in_rows ? m->box[0] : 0;
+        const uint32_t se = in_rows ? m->box[0] + m->box[2] : 0, sb = in_rows && xb < se ? xb : se;
+        const size_t mrow = in_rows ? (size_t)((uint32_t)y - m->box[1]) * m->box[2] : 0;
+        const bool spans = in_rows && sa < sb;
+        const bool have_spec = spans && model && smp__shine_levels(m->shine, (uint32_t)y - m->box[1], lev);
+        if (have_spec)
+            smp__shine_span(m->shine, lev, px + (size_t)sa * 3, sa - m->box[0], sb - sa, spec);
+        for (uint32_t x = xa; x < xb; x++) {
             const float *a = row + 3 * x;
             if (a[0] == 0 && a[1] == 0 && a[2] == 0)
                 continue;
-            float shine, strand, lin[3];
-            skin_at(m, px, x, (uint32_t)y, lev, have_lev, &shine, &strand);
+            uint8_t *p = px + (size_t)x * 3;
+            float shine = 0, strand = 0, lin[3];
+            if (spans && x >= sa && x < sb) {
+                const size_t i = mrow + (x - m->box[0]);
+                if (m->specular)
+                    shine = m->specular[i] * (1.0f / 65535.0f);
+                else if (have_spec)
+                    shine = spec[x - sa] * (1.0f / 65535.0f);
+                if (m->strands) /* a detected strand (128 or more) lies wholly over the pigment */
+                    strand = m->strands[i] >= 128 ? 1.0f : m->strands[i] * (1.0f / 128.0f);
+            }
             for (int k = 0; k < 3; k++)
-                lin[k] = c->to_lin[px[k]];
+                lin[k] = c->to_lin[p[k]];
             float least = lin[0] < lin[1] ? lin[0] : lin[1];
             least = least < lin[2] ? least : lin[2];
             shine = shine < least ? shine : least;
@@ -324,7 +329,7 @@ static void finish_band(const render_ctx *c, const float *band, int y0, int y1, 
                 float v = (lin[k] - shine) * expf(-a[k]) + shine;
                 v += (lin[k] - v) * strand;
                 v = v < 0 ? 0 : v > 1 ? 1 : v;
-                px[k] = c->to_srgb[(int)(v * 65535.0f + 0.5f)];
+                p[k] = c->to_srgb[(int)(v * 65535.0f + 0.5f)];
             }
         }
     }
@@ -426,18 +431,20 @@ static void draw_bands(const render_ctx *c, const pdot *dots, const size_t *star
         float *half = c->half ? malloc(half_floats(w, 0, BAND - 1) * sizeof *half) : NULL;
         float *tab = malloc(3 * RADIAL_MAX * sizeof *tab);
         float *lev = malloc(((c->skin && c->skin->shine ? c->skin->shine->gw : 0) + 1) * sizeof *lev);
-        if (!band || !tab || !lev || (c->half && !half)) {
+        uint16_t *spec = malloc((size_t)w * sizeof *spec);
+        if (!band || !tab || !lev || !spec || (c->half && !half)) {
             SMP_OMP(omp atomic write)
             *failed = 1;
         }
         SMP_OMP(omp for schedule(dynamic, 1))
         for (int b = 0; b < nb; b++) {
-            if (start[b] == start[b + 1] || !band || !tab || !lev || (c->half && !half))
+            if (start[b] == start[b + 1] || !band || !tab || !lev || !spec || (c->half && !half))
                 continue;
             const int y0 = b * BAND, y1 = y0 + BAND - 1 < h ? y0 + BAND - 1 : h - 1;
             band_depths(c, dots, list + start[b], start[b + 1] - start[b], band, w, y0, y1, half, tab);
-            finish_band(c, band, y0, y1, lev);
+            finish_band(c, band, y0, y1, lev, spec);
         }
+        free(spec);
         free(lev);
         free(band);
         free(half);

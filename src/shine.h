@@ -60,5 +60,9 @@ uint16_t smp__shine_at(const smp_shine *s, const uint8_t p[3], uint32_t x, uint3
  * (s->gw floats); then a pixel's of that row. */
 bool smp__shine_levels(const smp_shine *s, uint32_t y, float *lev_row);
 uint16_t smp__shine_px(const smp_shine *s, const float *lev_row, const uint8_t p[3], uint32_t x);
+/* smp__shine_px of n consecutive pixels of the row from x on, whose bytes
+ * are p (RGB), into out. */
+void smp__shine_span(const smp_shine *s, const float *lev_row, const uint8_t *p, uint32_t x, uint32_t n,
+                     uint16_t *out);
 
 #endif

@@ -312,6 +312,13 @@ static void test_model_is_the_map(void **state)
             const uint8_t *q = x < box[2] ? p + (((size_t)(box[1] + y) * W) + box[0] + x) * 3 : white;
             assert_int_equal(smp__shine_px(&m, lev, q, x), x < box[2] ? map[(size_t)y * box[2] + x] : 0);
         }
+        if (in && y % 7 == 0) { /* a span of the row, from a column on */
+            uint16_t *span = malloc(box[2] * sizeof *span);
+            const uint32_t x0 = y % box[2];
+            smp__shine_span(&m, lev, p + (((size_t)(box[1] + y) * W) + box[0] + x0) * 3, x0, box[2] - x0, span);
+            assert_memory_equal(span, map + (size_t)y * box[2] + x0, (box[2] - x0) * sizeof *span);
+            free(span);
+        }
     }
     for (uint32_t y = 0; y + 4 < box[3]; y += 5)
         if (smp__shine_levels(&crop, y, lev))
