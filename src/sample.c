@@ -39,11 +39,12 @@
 #define MAX_LEVEL 10   /* sub-cells down to s / 1024 */
 #define TILE 32        /* cells per tile side */
 #define MIN_COVER (255.0 / 16.0) /* below this, thin instead of growing r */
-/* Active sub-cells in all, below which a level runs on one thread: its
- * dozens of lock-step passes would each cost a few microseconds of work
- * and a barrier where one thread waits on the other (the bytes do not
- * depend on it). */
-#define PAR_MIN_ACTIVE 4096
+/* Active sub-cells in all, below which a level runs on one thread: its 12
+ * lock-step passes would each share a few milliseconds of work or less
+ * and end at a barrier where one thread spins for the other (on the
+ * crown: levels 3-10, a tenth of the darts; the bytes do not depend on
+ * it). */
+#define PAR_MIN_ACTIVE 32768
 
 /* Rounds of darts per level: most dots land at level 0. */
 static const int ROUNDS[MAX_LEVEL + 1] = {2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2};
