@@ -47,20 +47,6 @@ uint32_t smp__coverage_cell(double px_per_mm)
     return c < 1 ? 1 : c > 64 ? 64 : (uint32_t)c;
 }
 
-double smp__coverage_at(const smp_coverage *cov, double x, double y)
-{
-    if (!(x >= 0 && y >= 0 && x < cov->w && y < cov->h))
-        return 0;
-    double gx = x / cov->cell - 0.5, gy = y / cov->cell - 0.5;
-    gx = gx < 0 ? 0 : gx > cov->gw - 1 ? cov->gw - 1 : gx;
-    gy = gy < 0 ? 0 : gy > cov->gh - 1 ? cov->gh - 1 : gy;
-    uint32_t x0 = (uint32_t)gx, y0 = (uint32_t)gy;
-    uint32_t x1 = x0 + 1 < cov->gw ? x0 + 1 : x0, y1 = y0 + 1 < cov->gh ? y0 + 1 : y0;
-    double ax = gx - x0, ay = gy - y0;
-    const uint8_t *r0 = cov->c + (size_t)y0 * cov->gw, *r1 = cov->c + (size_t)y1 * cov->gw;
-    return (r0[x0] * (1 - ax) + r0[x1] * ax) * (1 - ay) + (r1[x0] * (1 - ax) + r1[x1] * ax) * ay;
-}
-
 bool smp__coverage_extent(const smp_coverage *cov, double ppm, double box[4])
 {
     uint32_t x0 = cov->gw, y0 = cov->gh, x1 = 0, y1 = 0;

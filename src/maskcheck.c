@@ -94,22 +94,40 @@ smp_status smp_mask_check(smp_scalp *s, const smp_image *mask, double *outside)
         return SMP_OK;
     const int alpha = has_alpha(mask);
     const int closeup = s->info.head_fraction >= 0.8;
+    /* Each column's analysis cell once, and each cell's weight off the scalp
+     * (0 or 1): the same sums, in the same order, without a division per
+     * pixel. */
+    uint32_t *col = malloc((size_t)mask->w * sizeof *col);
+    uint8_t *offc = malloc((size_t)s->gw * s->gh);
+    if (!col || !offc) {
+        free(col);
+        free(offc);
+        return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the mask check");
+    }
+    for (uint32_t x = 0; x < mask->w; x++) {
+        uint32_t gx = (uint32_t)(((uint64_t)x * 2 + 1) * s->w / (2ull * mask->w)) / s->cell;
+        col[x] = gx < s->gw ? gx : s->gw - 1;
+    }
+    /* Off the scalp: off the head, or on it where the analysis sees no
+     * scalp at all (not enclosed by hair: a face, a neck), unless the head
+     * fills the frame (a close-up has no fringe). */
+    for (size_t i = 0; i < (size_t)s->gw * s->gh; i++)
+        offc[i] = !s->head[i] ? 1 : closeup ? 0 : s->enclosed[i] < 0.25 ? 1 : 0;
+    const bool grey = !alpha && mask->ch <= 2;
     double total = 0, off = 0;
     for (uint32_t y = 0; y < mask->h; y++) {
         uint32_t gy = (uint32_t)(((uint64_t)y * 2 + 1) * s->h / (2ull * mask->h)) / s->cell;
         gy = gy < s->gh ? gy : s->gh - 1;
+        const uint8_t *cells = offc + (size_t)gy * s->gw;
+        const size_t row = (size_t)y * mask->w;
         for (uint32_t x = 0; x < mask->w; x++) {
-            uint32_t gx = (uint32_t)(((uint64_t)x * 2 + 1) * s->w / (2ull * mask->w)) / s->cell;
-            gx = gx < s->gw ? gx : s->gw - 1;
-            double v = value_at(mask, alpha, (size_t)y * mask->w + x);
-            size_t i = (size_t)gy * s->gw + gx;
+            const double v = grey ? mask->px[(row + x) * mask->ch] / 255.0 : value_at(mask, alpha, row + x);
             total += v;
-            /* Off the scalp: off the head, or on it where the analysis
-             * sees no scalp at all (not enclosed by hair: a face, a neck),
-             * unless the head fills the frame (a close-up has no fringe). */
-            off += v * (!s->head[i] ? 1.0 : closeup ? 0.0 : s->enclosed[i] < 0.25 ? 1.0 : 0.0);
+            off += v * (cells[col[x]] ? 1.0 : 0.0);
         }
     }
+    free(col);
+    free(offc);
     *outside = total > 0 ? off / total : 0;
     return SMP_OK;
 }

@@ -41,5 +41,10 @@ smp_status smp__render(smp_image *rgb, const smp_dot *dots, size_t n, double px_
  * od deposit at px_per_mm: what smp__render exponentiates. */
 smp_status smp__depth_field(float *depth, uint32_t w, uint32_t h, const smp_dot *dots, size_t n, double px_per_mm,
                             const smp_optics *optics, const float od[3], char *msg);
+/* The same, with the halo at full resolution however wide it is when
+ * allow_half is false (tests compare the two). */
+smp_status smp__depth_field_at(float *depth, uint32_t w, uint32_t h, const smp_dot *dots, size_t n,
+                               double px_per_mm, const smp_optics *optics, const float od[3], bool allow_half,
+                               char *msg);
 
 #endif

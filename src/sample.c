@@ -39,6 +39,12 @@
 #define MAX_LEVEL 10   /* sub-cells down to s / 1024 */
 #define TILE 32        /* cells per tile side */
 #define MIN_COVER (255.0 / 16.0) /* below this, thin instead of growing r */
+/* Active sub-cells in all, below which a level runs on one thread: its 12
+ * lock-step passes would each share a few milliseconds of work or less
+ * and end at a barrier where one thread spins for the other (on the
+ * crown: levels 3-10, a tenth of the darts; the bytes do not depend on
+ * it). */
+#define PAR_MIN_ACTIVE 32768
 
 /* Rounds of darts per level: most dots land at level 0. */
 static const int ROUNDS[MAX_LEVEL + 1] = {2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2};
@@ -86,6 +92,7 @@ typedef struct sampler {
     uint8_t *least;        /* per coverage cell: least coverage within r_max */
     uint8_t *crange;       /* per grid cell: least and most coverage in it */
     int threads;           /* OpenMP threads for the tile loops */
+    int run_threads;       /* those of the current level: 1 when it has little left to do */
     double cov_scale;      /* coverage px per mm */
 } sampler;
 
@@ -423,11 +430,12 @@ static void tile_start(sampler *s, tile *t)
         }
 }
 
-/* Runs fn on every tile of one colour, in parallel. */
+/* Runs fn on every tile of one colour, in parallel (on s->threads, or on
+ * one thread while there is too little to share: see PAR_MIN_ACTIVE). */
 #define FOR_COLOUR(s, colour, body)                                                        \
     do {                                                                                   \
         long n_t_ = (long)(s)->tiles_x * (s)->tiles_y;                                      \
-        const int nt_ = (s)->threads;                                                      \
+        const int nt_ = (s)->run_threads;                                                  \
         (void)nt_;                                                                         \
         SMP_OMP(omp parallel for schedule(dynamic, 1) num_threads(nt_))                    \
         for (long i_ = 0; i_ < n_t_; i_++) {                                               \
@@ -500,6 +508,7 @@ static smp_status setup(sampler *s, const smp_sample_in *in, char *msg)
     s->r_full_q = radius_q(s, 255);
     s->cov_scale = in->cov_px_per_mm;
     s->threads = smp__threads(in->threads);
+    s->run_threads = s->threads;
     double gw = ceil(in->w_mm / s->s), gh = ceil(in->h_mm / s->s);
     size_t cells;
     if (gw * gh > 4e9 || !smp__mul((size_t)gw, (size_t)gh, &cells) ||
@@ -628,6 +637,10 @@ smp_status smp__sample(const smp_sample_in *in, smp_spts *out, char *msg)
     for (int colour = 0; colour < 4; colour++)
         FOR_COLOUR(&s, colour, tile_start(&s, t));
     for (int level = 0; level <= MAX_LEVEL; level++) {
+        size_t active = 0;
+        for (size_t i = 0; i < (size_t)s.tiles_x * s.tiles_y; i++)
+            active += s.tiles[i].n_act;
+        s.run_threads = active >= PAR_MIN_ACTIVE ? s.threads : 1;
         for (int round = 0; round < ROUNDS[level]; round++)
             for (int colour = 0; colour < 4; colour++)
                 FOR_COLOUR(&s, colour, tile_round(&s, t, level));

@@ -70,15 +70,15 @@ static smp_status tone_map(smp_shade *sh, const smp_image *photo, const smp_cove
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the tone map");
     const int ch = photo->ch, grey = ch <= 2;
     for (uint32_t y = 0; y < photo->h; y++) {
-        const uint8_t *row = photo->px + (size_t)y * photo->w * ch;
-        float *t = sh->tone + (size_t)(y / cov->cell) * cov->gw * 3;
-        for (uint32_t x = 0; x < photo->w; x++) {
-            const uint8_t *p = row + (size_t)x * ch;
-            float *c = t + (size_t)(x / cov->cell) * 3;
-            c[0] += to_lin[p[0]];
-            c[1] += to_lin[p[grey ? 0 : 1]];
-            c[2] += to_lin[p[grey ? 0 : 2]];
-        }
+        const uint8_t *p = photo->px + (size_t)y * photo->w * ch;
+        float *c = sh->tone + (size_t)(y / cov->cell) * cov->gw * 3;
+        /* Cells in runs of cell columns: no division per pixel, the same sums. */
+        for (uint32_t x = 0; x < photo->w; c += 3)
+            for (uint32_t e = x + cov->cell < photo->w ? x + cov->cell : photo->w; x < e; x++, p += ch) {
+                c[0] += to_lin[p[0]];
+                c[1] += to_lin[p[grey ? 0 : 1]];
+                c[2] += to_lin[p[grey ? 0 : 2]];
+            }
     }
     for (uint32_t gy = 0; gy < cov->gh; gy++)
         for (uint32_t gx = 0; gx < cov->gw; gx++) {
@@ -433,9 +433,15 @@ static void hair_colour(smp_shade *sh, const smp_image *photo, const smp_coverag
         to_lin[i] = smp__srgb_to_linear((uint8_t)i);
     const int ch = photo->ch, grey = ch <= 2;
     size_t total = 0;
-    for (uint32_t y = 0; y < photo->h; y++)
-        for (uint32_t x = 0; x < photo->w; x++) {
-            if (!sh->accept[(size_t)(y / cov->cell) * cov->gw + x / cov->cell])
+    for (uint32_t y = 0; y < photo->h; y++) {
+        const uint8_t *acc_row = sh->accept + (size_t)(y / cov->cell) * cov->gw;
+        for (uint32_t x = 0, cx = 0, left = cov->cell; x < photo->w; x++) {
+            const uint8_t in = acc_row[cx]; /* cell column cx = x / cell, counted, not divided */
+            if (--left == 0) {
+                cx++;
+                left = cov->cell;
+            }
+            if (!in)
                 continue;
             const uint8_t *p = photo->px + ((size_t)y * photo->w + x) * ch;
             float lin[3] = {to_lin[p[0]], to_lin[p[grey ? 0 : 1]], to_lin[p[grey ? 0 : 2]]};
@@ -448,6 +454,7 @@ static void hair_colour(smp_shade *sh, const smp_image *photo, const smp_coverag
             count[b]++;
             total++;
         }
+    }
     size_t want = (size_t)(total * HAIR_FRACTION) + 1, got = 0;
     double acc[3] = {0, 0, 0};
     for (int b = 0; b < BINS && got < want; b++) {

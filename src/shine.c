@@ -500,3 +500,46 @@ uint16_t smp__shine_at(const smp_shine *s, const uint8_t p[3], uint32_t x, uint3
     const float I[3] = {s->lin[p[0]], s->lin[p[1]], s->lin[p[2]]};
     return spec_value(&k, I, L);
 }
+
+bool smp__shine_levels(const smp_shine *s, uint32_t y, float *lev_row)
+{
+    const int64_t by = (int64_t)y + s->oy;
+    if (!s->lev || by < 0 || by >= (int64_t)s->h)
+        return false;
+    level_row(s->lev, s->gw, s->gh, s->B, (uint32_t)by, lev_row);
+    return true;
+}
+
+uint16_t smp__shine_px(const smp_shine *s, const float *lev_row, const uint8_t p[3], uint32_t x)
+{
+    /* level_at of the row's levels: shine_at's operations in its order. */
+    const int64_t bx = (int64_t)x + s->ox;
+    if (bx < 0 || bx >= (int64_t)s->w)
+        return 0;
+    const float L = level_at(lev_row, s->gw, s->B, (uint32_t)bx);
+    shine_ctx k;
+    memcpy(k.c, s->c, sizeof k.c);
+    k.cc = s->cc;
+    k.den = s->den;
+    const float I[3] = {s->lin[p[0]], s->lin[p[1]], s->lin[p[2]]};
+    return spec_value(&k, I, L);
+}
+
+void smp__shine_span(const smp_shine *s, const float *lev_row, const uint8_t *p, uint32_t x, uint32_t n,
+                     uint16_t *out)
+{
+    shine_ctx k;
+    memcpy(k.c, s->c, sizeof k.c);
+    k.cc = s->cc;
+    k.den = s->den;
+    for (uint32_t i = 0; i < n; i++, p += 3) {
+        const int64_t bx = (int64_t)x + i + s->ox;
+        if (bx < 0 || bx >= (int64_t)s->w) {
+            out[i] = 0;
+            continue;
+        }
+        const float L = level_at(lev_row, s->gw, s->B, (uint32_t)bx);
+        const float I[3] = {s->lin[p[0]], s->lin[p[1]], s->lin[p[2]]};
+        out[i] = spec_value(&k, I, L);
+    }
+}

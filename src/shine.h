@@ -55,5 +55,14 @@ void smp__shine_free(smp_shine *s);
 /* The shine at (x, y) (relative to the map's box, plus the offset) of a
  * pixel whose bytes are p (RGB), in linear light x 65535. */
 uint16_t smp__shine_at(const smp_shine *s, const uint8_t p[3], uint32_t x, uint32_t y);
+/* smp__shine_at in two steps, to the bit: the levels of row y (false:
+ * the row is outside the box, every pixel's shine is 0), into lev_row
+ * (s->gw floats); then a pixel's of that row. */
+bool smp__shine_levels(const smp_shine *s, uint32_t y, float *lev_row);
+uint16_t smp__shine_px(const smp_shine *s, const float *lev_row, const uint8_t p[3], uint32_t x);
+/* smp__shine_px of n consecutive pixels of the row from x on, whose bytes
+ * are p (RGB), into out. */
+void smp__shine_span(const smp_shine *s, const float *lev_row, const uint8_t *p, uint32_t x, uint32_t n,
+                     uint16_t *out);
 
 #endif

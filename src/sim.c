@@ -256,6 +256,7 @@ typedef struct run {
     smp_result *res;
     const smp_params *p;
     const smp_image *photo, *mask;
+    smp_image *take_photo, *take_mask; /* smp_simulate_consume's: given up as soon as read */
     double ppm;
     smp_coverage cov, ref_cov, scar_cov, map_cov, edge_cov;
     smp_coverage hair_cov;  /* cov with the density map and the hair already there applied, until shaped */
@@ -354,18 +355,26 @@ static void core_skin_means(run *r)
     const uint32_t *box = res->skin_box;
     double shine = 0, strand = 0;
     size_t n = 0;
-    for (uint32_t y = 0; r->sh.core && y < box[3]; y++)
+    float *lev = res->shine ? malloc((res->shine->gw + 1) * sizeof *lev) : NULL;
+    for (uint32_t y = 0; r->sh.core && y < box[3]; y++) {
+        const uint32_t py = box[1] + y;
+        const uint8_t *core = r->sh.core + (size_t)(py / g->cell) * g->gw;
+        const uint8_t *row = res->after->px + (size_t)py * res->after->w * 3;
+        const bool have_lev = lev && smp__shine_levels(res->shine, y, lev);
         for (uint32_t x = 0; x < box[2]; x++) {
-            const uint32_t px = box[0] + x, py = box[1] + y;
-            if (!r->sh.core[(size_t)(py / g->cell) * g->gw + px / g->cell])
+            const uint32_t px = box[0] + x;
+            if (!core[px / g->cell])
                 continue;
             const size_t i = (size_t)y * box[2] + x;
-            shine += res->shine ? smp__shine_at(res->shine, res->after->px + ((size_t)py * res->after->w + px) * 3, x,
-                                                y) / 65535.0
-                                : 0;
+            if (have_lev)
+                shine += smp__shine_px(res->shine, lev, row + (size_t)px * 3, x) / 65535.0;
+            else if (res->shine && !lev) /* out of memory for the row's levels: pixel by pixel */
+                shine += smp__shine_at(res->shine, row + (size_t)px * 3, x, y) / 65535.0;
             strand += !res->strands ? 0 : res->strands[i] >= 128 ? 1.0 : res->strands[i] / 128.0;
             n++;
         }
+    }
+    free(lev);
     r->shine_lin = n ? shine / (double)n : 0;
     r->strand_share = n ? strand / (double)n : 0;
 }
@@ -647,6 +656,12 @@ static smp_status read_inputs(run *r)
     smp_status st = smp__coverage_from_mask(&r->cov, r->mask, r->photo->w, r->photo->h,
                                             smp__coverage_cell(r->ppm), r->photo->orientation, &res->notes,
                                             res->msg);
+    if (r->take_mask) { /* read: the coverage is all the rest needs of it */
+        free(r->take_mask->px);
+        r->take_mask->px = NULL;
+        r->take_mask->w = r->take_mask->h = 0;
+        r->mask = NULL;
+    }
     if (st == SMP_OK)
         st = check_dot_count(r, density_bound(p));
     if (st == SMP_OK && p->reference)
@@ -661,7 +676,24 @@ static smp_status read_inputs(run *r)
         st = smp__disc_lut_new(&r->lut, res->msg);
     if (st == SMP_OK && !(res->after = smp_image_new()))
         st = smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the after image");
-    if (st == SMP_OK && (st = smp__image_to_rgb(r->photo, res->after)) != SMP_OK)
+    if (st == SMP_OK && r->take_photo && r->photo->ch == 3 && !p->measures) {
+        /* The photo's own pixels become the after image: nothing reads the
+         * photo as it was once the dots are drawn (the realism measures
+         * would, hence !measures), and until then the two are the same. */
+        smp_image *ph = r->take_photo, *a = res->after;
+        a->w = ph->w;
+        a->h = ph->h;
+        a->ch = 3;
+        a->px = ph->px;
+        a->icc = ph->icc;
+        a->icc_len = ph->icc_len;
+        a->orientation = ph->orientation;
+        a->format = ph->format;
+        ph->px = ph->icc = NULL;
+        ph->w = ph->h = 0;
+        ph->icc_len = 0;
+        r->photo = a;
+    } else if (st == SMP_OK && (st = smp__image_to_rgb(r->photo, res->after)) != SMP_OK)
         memcpy(res->msg, res->after->msg, SMP_MSG_LEN);
     return st;
 }
@@ -873,14 +905,16 @@ static smp_status measure_after(run *r)
     return st;
 }
 
-smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *photo, const smp_image *mask)
+static smp_status simulate(smp_result *res, const smp_params *p, const smp_image *photo, const smp_image *mask,
+                           smp_image *take_photo, smp_image *take_mask)
 {
     if (!res)
         return SMP_ERR_ARG;
     result_clear(res);
     if (!p || !photo || !mask || !photo->px || !mask->px)
         return smp__fail(res->msg, SMP_ERR_ARG, "simulate needs params, a photo and a mask");
-    run r = {.res = res, .p = p, .photo = photo, .mask = mask, .blur_px = {NAN, NAN}};
+    run r = {.res = res, .p = p, .photo = photo, .mask = mask, .take_photo = take_photo, .take_mask = take_mask,
+             .blur_px = {NAN, NAN}};
     set_scale(&r);
     smp_status st = smp__preview_check_loupe(p, photo->w, photo->h, res->msg);
     if (st == SMP_OK)
@@ -907,6 +941,16 @@ smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *p
         st = measure_after(&r);
     run_free(&r);
     return finish(res, p, st);
+}
+
+smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *photo, const smp_image *mask)
+{
+    return simulate(res, p, photo, mask, NULL, NULL);
+}
+
+smp_status smp_simulate_consume(smp_result *res, const smp_params *p, smp_image *photo, smp_image *mask)
+{
+    return simulate(res, p, photo, mask, photo, mask);
 }
 
 smp_status smp_simulate_check(smp_result *res, const smp_params *p, const smp_image *photo, const smp_image *mask)

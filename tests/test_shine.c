@@ -302,6 +302,31 @@ static void test_model_is_the_map(void **state)
             assert_int_equal(smp__shine_at(&crop, q, x, y), map[(size_t)(y + 4) * box[2] + x + 10]);
         }
     const uint8_t white[3] = {255, 255, 255};
+    /* Row by row (a row's levels, then its pixels), as the renderer reads
+     * it: the same values, in the box and in the crop, 0 past their ends. */
+    float *lev = malloc(m.gw * sizeof *lev);
+    for (uint32_t y = 0; y < box[3] + 2; y++) {
+        const bool in = smp__shine_levels(&m, y, lev);
+        assert_int_equal(in, y < box[3]);
+        for (uint32_t x = 0; in && x < box[2] + 2; x++) {
+            const uint8_t *q = x < box[2] ? p + (((size_t)(box[1] + y) * W) + box[0] + x) * 3 : white;
+            assert_int_equal(smp__shine_px(&m, lev, q, x), x < box[2] ? map[(size_t)y * box[2] + x] : 0);
+        }
+        if (in && y % 7 == 0) { /* a span of the row, from a column on */
+            uint16_t *span = malloc(box[2] * sizeof *span);
+            const uint32_t x0 = y % box[2];
+            smp__shine_span(&m, lev, p + (((size_t)(box[1] + y) * W) + box[0] + x0) * 3, x0, box[2] - x0, span);
+            assert_memory_equal(span, map + (size_t)y * box[2] + x0, (box[2] - x0) * sizeof *span);
+            free(span);
+        }
+    }
+    for (uint32_t y = 0; y + 4 < box[3]; y += 5)
+        if (smp__shine_levels(&crop, y, lev))
+            for (uint32_t x = 0; x + 10 < box[2]; x += 2) {
+                const uint8_t *q = p + (((size_t)(box[1] + 4 + y) * W) + box[0] + 10 + x) * 3;
+                assert_int_equal(smp__shine_px(&crop, lev, q, x), map[(size_t)(y + 4) * box[2] + x + 10]);
+            }
+    free(lev);
     assert_int_equal(smp__shine_at(&m, white, box[2], 0), 0);
     assert_int_equal(smp__shine_at(&crop, white, box[2] - 10, 0), 0);
     smp__shine_free(&m);

@@ -305,6 +305,45 @@ static void test_measures(void **state)
     smp_image_free(photo);
 }
 
+/* smp_simulate_consume: the same after image to the byte as smp_simulate,
+ * made of the photo's own pixels (the photo and mask left empty); with the
+ * realism measures on, the photo is kept (they compare before and after). */
+static void test_consume(void **state)
+{
+    (void)state;
+    smp_image *photo = photo_of(640, 480), *mask = rect_mask(640, 480, 80, 60, 560, 420, 255);
+    smp_params *p = smp_params_new();
+    smp_params_set_px_per_mm(p, 16);
+    smp_params_set_seed(p, 7);
+    smp_image *ref = simulate_copy(p, photo, mask);
+    for (int measures = 0; measures <= 1; measures++) {
+        smp_image *ph = smp_image_new(), *mk = smp_image_new();
+        assert_int_equal(smp_image_crop(ph, photo, 0, 0, 640, 480), SMP_OK);
+        assert_int_equal(smp_image_crop(mk, mask, 0, 0, 640, 480), SMP_OK);
+        const uint8_t *pixels = smp_image_cdata(ph);
+        smp_params_set_measures(p, measures);
+        smp_result *r = smp_result_new();
+        assert_int_equal(smp_simulate_consume(r, p, ph, mk), SMP_OK);
+        const smp_image *after = smp_result_after(r);
+        assert_int_equal(smp_image_width(after), 640);
+        assert_memory_equal(smp_image_cdata(after), smp_image_cdata(ref), 640 * 480 * 3);
+        assert_int_equal(smp_image_width(mk), 0);
+        if (measures) /* kept, as it was */
+            assert_memory_equal(smp_image_cdata(ph), smp_image_cdata(photo), 640 * 480 * 3);
+        else {
+            assert_true(smp_image_cdata(after) == pixels);
+            assert_int_equal(smp_image_width(ph), 0);
+        }
+        smp_result_free(r);
+        smp_image_free(ph);
+        smp_image_free(mk);
+    }
+    smp_image_free(ref);
+    smp_params_free(p);
+    smp_image_free(mask);
+    smp_image_free(photo);
+}
+
 /* Crops copy pixels exactly and refuse to leave the image; a sheet places
  * every cell whole, with labels outside the cells. */
 static void test_crop_and_contact_sheet(void **state)
@@ -375,6 +414,7 @@ int main(void)
         cmocka_unit_test(test_density_map_sets_density_in_mask),
         cmocka_unit_test(test_measures),
         cmocka_unit_test(test_crop_and_contact_sheet),
+        cmocka_unit_test(test_consume),
     };
     return cmocka_run_group_tests_name("sim", tests, NULL, NULL);
 }
