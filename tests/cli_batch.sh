@@ -167,7 +167,7 @@ expect 2 "FIFO hairline points" -- timeout -k 5 10 "$smp" render "$tmp/p.jpg" "$
     --hairline-file "$S/in/pipe.jpg" -o "$S/x.png"
 says "not a regular file" "FIFO hairline points"
 printf 'pipe.jpg,sub/a.mask.png\nsub/a.jpg,sub/a.mask.png\n' >"$S/m.csv"
-expect 4 "FIFO in a manifest" -- timeout -k 5 20 "$smp" batch "$S/in" -o "$S/mout" --manifest "$S/m.csv"
+expect 4 "FIFO in a manifest" -- timeout -k 5 60 "$smp" batch "$S/in" -o "$S/mout" --manifest "$S/m.csv"
 # As root the folder is unreadable only without the capabilities that
 # override file permissions: setpriv drops them for the batch alone.
 asuser=
