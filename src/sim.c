@@ -917,28 +917,18 @@ static smp_status simulate(smp_result *res, const smp_params *p, const smp_image
              .blur_px = {NAN, NAN}};
     set_scale(&r);
     smp_status st = smp__preview_check_loupe(p, photo->w, photo->h, res->msg);
-    if (st == SMP_OK)
-        st = read_inputs(&r);
-    if (st == SMP_OK)
-        st = use_shade_maps(&r);
-    if (st == SMP_OK)
-        st = skin_maps(&r);
-    if (st == SMP_OK)
-        st = measure_stubble(&r);
-    if (st == SMP_OK)
-        st = shape_coverage(&r);
-    if (st == SMP_OK)
-        st = choose_shade(&r);
-    if (st == SMP_OK && cancelled(p, 0.1))
-        st = smp__fail(res->msg, SMP_ERR_CANCELLED, "cancelled");
-    if (st == SMP_OK)
-        st = place_dots(&r);
-    if (st == SMP_OK && cancelled(p, 0.4))
-        st = smp__fail(res->msg, SMP_ERR_CANCELLED, "cancelled");
-    if (st == SMP_OK)
-        st = render_after(&r);
-    if (st == SMP_OK)
-        st = measure_after(&r);
+    /* Each step, with the progress (and a chance to cancel) after it; the
+     * long ones also ask within themselves (r.stop). */
+    static smp_status (*const steps[])(run *) = {read_inputs,   use_shade_maps, skin_maps,   measure_stubble,
+                                                  shape_coverage, choose_shade,  place_dots,  render_after,
+                                                  measure_after};
+    static const double done_at[] = {0.02, 0.05, 0.09, 0.1, 0.11, 0.12, 0.4, 0.95, 1.0};
+    const size_t n_steps = sizeof steps / sizeof *steps;
+    for (size_t i = 0; i < n_steps && st == SMP_OK; i++) {
+        st = steps[i](&r);
+        if (st == SMP_OK && i + 1 < n_steps && cancelled(p, done_at[i]))
+            st = smp__fail(res->msg, SMP_ERR_CANCELLED, "cancelled");
+    }
     run_free(&r);
     return finish(res, p, st);
 }

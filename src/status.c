@@ -76,13 +76,15 @@ bool smp__mul(size_t a, size_t b, size_t *out)
 smp_status smp__check_dot_count(double density_cm2, double area_mm2, double px_per_mm, char *msg)
 {
     const double expected = density_cm2 * area_mm2 / 100.0;
-    if (!(expected <= SMP_MAX_DOTS))
-        return smp__fail(msg, SMP_ERR_LIMIT,
-                         "about %.3g dots expected (%.0f dots/cm² over %.4g cm²%s%.3g px/mm); the cap is %d dots: "
-                         "check the scale, the mask and the density",
-                         expected, density_cm2, area_mm2 / 100.0, px_per_mm > 0 ? " at " : "",
-                         px_per_mm > 0 ? px_per_mm : 0.0, SMP_MAX_DOTS);
-    return SMP_OK;
+    if (expected <= SMP_MAX_DOTS)
+        return SMP_OK;
+    char scale[48] = ""; /* only when there is one: points over a box has none */
+    if (px_per_mm > 0)
+        snprintf(scale, sizeof scale, " at %.3g px/mm", px_per_mm);
+    return smp__fail(msg, SMP_ERR_LIMIT,
+                     "about %.3g dots expected (%.0f dots/cm² over %.4g cm²%s); the cap is %d dots: "
+                     "check the scale, the mask and the density",
+                     expected, density_cm2, area_mm2 / 100.0, scale, SMP_MAX_DOTS);
 }
 
 smp_status smp__pixel_bytes(char *msg, uint64_t w, uint64_t h, int ch, uint64_t max_pixels,

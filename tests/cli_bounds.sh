@@ -24,12 +24,21 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 expect 2 "20000x10 white mask" -- timeout -k 5 120 "$smp" render "$tmp/wide.png" "$tmp/wide.mask.png" -o "$tmp/w.png"
 says "the cap is 1000000 dots" "20000x10 white mask"
 python3 tools/bomb_jpeg.py "$tmp/b49.jpg" 7000 7000 2
+expect 2 "49 MP at 0.5 px/mm" -- timeout -k 5 120 "$smp" render "$tmp/b49.jpg" "$tmp/sq.mask.png" --px-per-mm 0.5 \
+    -o "$tmp/b49a.png"
+says "the cap is 1000000 dots" "49 MP at 0.5 px/mm"
 expect 2 "--density 400 at 0.5 px/mm on 49 MP" -- timeout -k 5 120 "$smp" render "$tmp/b49.jpg" "$tmp/sq.mask.png" \
     --px-per-mm 0.5 --density 400 -o "$tmp/b49.png"
 says "the cap is 1000000 dots" "--density 400 at 0.5 px/mm"
-check '[ ! -e "$tmp/b49.png" ] && [ ! -e "$tmp/w.png" ]' "a refused run left an image"
+check '[ ! -e "$tmp/b49.png" ] && [ ! -e "$tmp/b49a.png" ] && [ ! -e "$tmp/w.png" ]' "a refused run left an image"
 expect 2 "points over 100 x 100 m" -- timeout -k 5 60 "$smp" points --width-mm 100000 --height-mm 100000 -o "$tmp/big.csv"
 says "the cap is 1000000 dots" "points over 100 x 100 m"
+# 2 m² at 100/cm² is 2 million dots: refused before the work, not made (the
+# density is given: the default was once 'auto', refused without a photo).
+expect 2 "points, 2 million dots" -- timeout -k 5 60 "$smp" points --width-mm 2000 --height-mm 1000 --density 100 \
+    -o "$tmp/big2.csv"
+says "(100 dots/cm² over 2e+04 cm²); the cap is 1000000 dots" "points, 2 million dots"
+check '[ ! -e "$tmp/big.csv" ] && [ ! -e "$tmp/big2.csv" ]' "points over the cap wrote dots"
 expect 0 "points under the cap" -- "$smp" points --width-mm 300 --height-mm 300 --density 100 -o "$tmp/ok.csv"
 
 # --- the assumed scale stays in the range --px-per-mm accepts (0.5..1000)
@@ -86,10 +95,11 @@ printf 'x_mm,y_mm\n1,1\n1,1\n1,1\n' >"$tmp/same3.csv"
 expect 2 "analyze of identical points in a given area" -- "$smp" analyze "$tmp/same3.csv" --width-mm 5 --height-mm 5
 "$img" paint "$tmp/map.png" 40 40 0 0 40 40
 for v in 1e308 0.01 1e-300 2000; do
-    expect 1 "points --px-per-mm $v" -- "$smp" points --density-map "$tmp/map.png" --px-per-mm "$v" -o "$tmp/pp.csv"
+    expect 1 "points --px-per-mm $v" -- timeout -k 5 60 "$smp" points --density-map "$tmp/map.png" --px-per-mm "$v" \
+        --density 100 -o "$tmp/pp.csv"
     says "0.5" "points --px-per-mm $v names the range"
     expect 1 "points --px-per-mm $v without a map" -- "$smp" points --width-mm 10 --height-mm 10 --px-per-mm "$v" \
-        -o "$tmp/pq.csv"
+        --density 100 -o "$tmp/pq.csv"
     for cmd in render preview sweep; do
         expect 1 "$cmd --px-per-mm $v" -- "$smp" $cmd "$tmp/p.jpg" "$tmp/p.mask.png" --px-per-mm "$v" -o "$tmp/pr.png"
     done

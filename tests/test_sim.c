@@ -246,6 +246,49 @@ static void test_params_validation_and_cancel(void **state)
     smp_image_free(photo);
 }
 
+/* Records the fractions reported and asks to stop at the stop-th call. */
+typedef struct stepper {
+    int calls, stop;
+    double last;
+    int monotone;
+} stepper;
+
+static int stop_at_call(void *user, double fraction)
+{
+    stepper *s = user;
+    s->monotone &= fraction >= s->last && fraction <= 1;
+    s->last = fraction;
+    return ++s->calls >= s->stop;
+}
+
+/* The simulation asks for progress after each of its steps, not only twice
+ * in all (a batch's Ctrl-C waited seconds for the next question), and a
+ * stop at any of them ends it with SMP_ERR_CANCELLED and nothing kept. */
+static void test_cancel_after_every_step(void **state)
+{
+    (void)state;
+    smp_params *p = smp_params_new();
+    smp_image *photo = photo_of(160, 120), *mask = rect_mask(160, 120, 20, 20, 140, 100, 255);
+    smp_result *r = smp_result_new();
+    stepper all = {0, 1 << 30, 0, 1};
+    smp_params_set_progress(p, stop_at_call, &all);
+    assert_int_equal(smp_simulate(r, p, photo, mask), SMP_OK);
+    assert_true(all.monotone);
+    assert_true(all.last == 1.0);
+    assert_true(all.calls >= 9); /* read, shade, skin maps, stubble, shape, match, dots, render, measures */
+    for (int k = 1; k < all.calls; k++) {
+        stepper one = {0, k, 0, 1};
+        smp_params_set_progress(p, stop_at_call, &one);
+        assert_int_equal(smp_simulate(r, p, photo, mask), SMP_ERR_CANCELLED);
+        assert_int_equal(one.calls, k);
+        assert_null(smp_result_after(r));
+    }
+    smp_result_free(r);
+    smp_params_free(p);
+    smp_image_free(mask);
+    smp_image_free(photo);
+}
+
 static void test_density_map_sets_density_in_mask(void **state)
 {
     (void)state;
@@ -411,6 +454,7 @@ int main(void)
         cmocka_unit_test(test_deterministic_across_threads_and_seeds),
         cmocka_unit_test(test_black_mask_places_nothing),
         cmocka_unit_test(test_params_validation_and_cancel),
+        cmocka_unit_test(test_cancel_after_every_step),
         cmocka_unit_test(test_density_map_sets_density_in_mask),
         cmocka_unit_test(test_measures),
         cmocka_unit_test(test_crop_and_contact_sheet),

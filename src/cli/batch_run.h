@@ -30,6 +30,12 @@ typedef struct batch {
     pthread_mutex_t lock;
     size_t next, done, failed, total_work;
     double started;
+    /* A signal's prompt end (cmd_batch.c): workers alive, workers writing
+     * outputs, and closing (set once: no more writes, no more results
+     * taken; the report is made from what was handed back). abandoned:
+     * workers still in a photo when the report was written. */
+    pthread_cond_t changed;
+    int running, writing, closing, abandoned;
 } batch;
 
 /* Output paths, collisions, the inputs' ids, and (with --resume) which

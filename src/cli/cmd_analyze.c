@@ -60,9 +60,10 @@ static int fields(char *line, char **f, int max)
 /* Reads the points; 0 or an exit code after saying why. */
 static int read_points(const char *path, int cx, int cy, double **xy, size_t *n)
 {
-    FILE *f = cli_is_stdio(path) ? stdin : fopen(path, "r");
+    /* Never a blocking open: a FIFO or device is refused, not waited on. */
+    FILE *f = cli_is_stdio(path) ? stdin : cli_fopen_regular(path, "r");
     if (!f) {
-        cli_error(path, "cannot open: %s", strerror(errno));
+        cli_error(path, "cannot open: %s", errno == EINVAL ? "not a regular file" : strerror(errno));
         return EXIT_INPUT;
     }
     char line[4096];

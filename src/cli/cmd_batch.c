@@ -245,10 +245,51 @@ static int simulate(item *it, const char *photo_path, const char *mask_path, smp
     return 0;
 }
 
-/* One photo, start to finish; never throws the batch off course. A photo
- * that fails leaves none of its outputs behind. */
-static void process(batch *b, item *it)
+/* Whether the outputs may be written: not once the batch is closing. A
+ * yes counts the worker as writing until its hand_back. */
+static int begin_writing(batch *b)
 {
+    pthread_mutex_lock(&b->lock);
+    int ok = !b->closing;
+    b->writing += ok;
+    pthread_mutex_unlock(&b->lock);
+    return ok;
+}
+
+/* The photo's result handed back to the batch (under the lock): its
+ * count, and its --progress jsonl line. Not once the batch is closing,
+ * unless this worker was writing (the close waits for that). */
+static void hand_back(batch *b, item *it, const item *w, int was_writing)
+{
+    pthread_mutex_lock(&b->lock);
+    if (was_writing)
+        b->writing--;
+    if (!b->closing || was_writing) {
+        *it = *w;
+        b->done++;
+        b->failed += it->status == ITEM_FAILED;
+        if (b->jsonl) {
+            sbuf line = {0};
+            batch_json_item(&line, it);
+            sb_puts(&line, "\n");
+            /* A closed pipe (| head) stops the lines, not the batch. */
+            if (line.oom || fputs(line.s, stdout) == EOF || fflush(stdout) != 0)
+                b->jsonl = 0;
+            sb_free(&line);
+        }
+    }
+    pthread_cond_broadcast(&b->changed);
+    pthread_mutex_unlock(&b->lock);
+}
+
+/* One photo, start to finish; never throws the batch off course. A photo
+ * that fails leaves none of its outputs behind. The worker works on its
+ * own copy of the item and hands it back at the end, so that a signal's
+ * report can be made at any moment from what was handed back. */
+static void process(batch *b, item *shared)
+{
+    item copy = *shared, *it = &copy;
+    int writing = 0;
     sbuf photo_path = {0}, mask_path = {0};
     sb_printf(&photo_path, "%s/%s", b->input, it->photo);
     if (it->mask_auto)
@@ -269,6 +310,9 @@ static void process(batch *b, item *it)
         double lab[3];
         it->have_tone = smp_result_colour(res, SMP_COLOUR_REFERENCE, lab);
         it->status = ITEM_OK;
+        writing = begin_writing(b);
+        if (!writing)
+            it->status = ITEM_CANCELLED;
         for (int k = 0; k < ITEM_OUTPUTS && it->outputs[k] && it->status == ITEM_OK; k++) {
             if (cli_interrupted())
                 it->status = ITEM_CANCELLED;
@@ -283,6 +327,7 @@ static void process(batch *b, item *it)
         it->written[k] = NULL;
     }
     it->seconds = now() - t0;
+    hand_back(b, shared, it, writing);
     sb_free(&photo_path);
     sb_free(&mask_path);
     smp_image_free(composed);
@@ -304,23 +349,35 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&b->lock);
         if (i >= b->items.n || cli_interrupted())
             break;
-        item *it = &b->items.v[i];
-        process(b, it);
-        pthread_mutex_lock(&b->lock);
-        b->done++;
-        b->failed += it->status == ITEM_FAILED;
-        if (b->jsonl) {
-            sbuf line = {0};
-            batch_json_item(&line, it);
-            sb_puts(&line, "\n");
-            /* A closed pipe (| head) stops the lines, not the batch. */
-            if (line.oom || fputs(line.s, stdout) == EOF || fflush(stdout) != 0)
-                b->jsonl = 0;
-            sb_free(&line);
-        }
-        pthread_mutex_unlock(&b->lock);
+        process(b, &b->items.v[i]);
     }
+    pthread_mutex_lock(&b->lock);
+    b->running--;
+    pthread_cond_broadcast(&b->changed);
+    pthread_mutex_unlock(&b->lock);
     return NULL;
+}
+
+/* After a signal: the workers get CLOSE_GRACE_S to stop their photo (the
+ * library stops at its next progress call); then the batch closes: writes
+ * in flight finish whole, nothing more is written or handed back, and the
+ * photos still running are left to die with the process (not run). */
+#define CLOSE_GRACE_S 0.4
+static void close_after_signal(batch *b)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += (long)(CLOSE_GRACE_S * 1e9);
+    until.tv_sec += until.tv_nsec / 1000000000L;
+    until.tv_nsec %= 1000000000L;
+    pthread_mutex_lock(&b->lock);
+    while (b->running > 0 && pthread_cond_timedwait(&b->changed, &b->lock, &until) == 0)
+        ;
+    b->closing = 1;
+    while (b->writing > 0)
+        pthread_cond_wait(&b->changed, &b->lock);
+    b->abandoned = b->running > 0;
+    pthread_mutex_unlock(&b->lock);
 }
 
 static size_t count(const batch *b, item_status s)
@@ -331,7 +388,10 @@ static size_t count(const batch *b, item_status s)
     return n;
 }
 
-static void draw_progress(batch *b, size_t skipped, int final)
+/* The bar counts the photos this run processes; those skipped (no mask,
+ * special files) and up to date (--resume) are shown beside it, as in the
+ * closing summary. */
+static void draw_progress(batch *b, const size_t skipped[2], int final)
 {
     pthread_mutex_lock(&b->lock);
     size_t done = b->done, total = b->total_work, failed = b->failed;
@@ -339,9 +399,12 @@ static void draw_progress(batch *b, size_t skipped, int final)
     double el = now() - b->started, rate = el > 0 ? done / el : 0;
     double eta = rate > 0 ? (total - done) / rate : 0;
     int width = 30, fill = total ? (int)(width * done / total) : width;
-    fprintf(stderr, "\r[%.*s%*s] %zu/%zu  %.2f photos/s  ETA %d:%02d  failed %zu  skipped %zu%s", fill,
+    fprintf(stderr, "\r[%.*s%*s] %zu/%zu  %.2f photos/s  ETA %d:%02d  failed %zu  skipped %zu", fill,
             "##############################", width - fill, "", done, total, rate, (int)eta / 60, (int)eta % 60,
-            failed, skipped, final ? "\n" : "");
+            failed, skipped[0]);
+    if (skipped[1])
+        fprintf(stderr, "  up-to-date %zu", skipped[1]);
+    fputs(final ? "\n" : "", stderr);
     fflush(stderr);
 }
 
@@ -351,15 +414,28 @@ static void run(batch *b, long cores)
 {
     b->jobs = b->jobs > (int)b->total_work ? (b->total_work ? (int)b->total_work : 1) : b->jobs;
     b->threads_per_job = cores > b->jobs ? (int)(cores / b->jobs) : 1;
-    size_t skipped = b->items.n - b->total_work;
+    const size_t skipped[2] = {count(b, ITEM_SKIPPED), count(b, ITEM_UP_TO_DATE)};
     pthread_mutex_init(&b->lock, NULL);
+    pthread_cond_init(&b->changed, NULL);
     b->started = now();
     pthread_t *th = malloc((size_t)b->jobs * sizeof *th);
     int started = 0;
-    for (int i = 0; th && i < b->jobs; i++)
-        started += pthread_create(&th[started], NULL, worker, b) == 0;
-    if (!started)
+    for (int i = 0; th && i < b->jobs; i++) {
+        pthread_mutex_lock(&b->lock);
+        b->running++;
+        pthread_mutex_unlock(&b->lock);
+        if (pthread_create(&th[started], NULL, worker, b) == 0) {
+            started++;
+        } else {
+            pthread_mutex_lock(&b->lock);
+            b->running--;
+            pthread_mutex_unlock(&b->lock);
+        }
+    }
+    if (!started) {
+        b->running = 1;
         worker(b); /* no threads to be had: do it here */
+    }
     for (;;) {
         pthread_mutex_lock(&b->lock);
         int finished = b->done >= b->total_work;
@@ -370,12 +446,17 @@ static void run(batch *b, long cores)
             draw_progress(b, skipped, 0);
         usleep(200000);
     }
-    for (int i = 0; i < started; i++)
+    if (cli_interrupted())
+        close_after_signal(b);
+    for (int i = 0; i < started && !b->abandoned; i++)
         pthread_join(th[i], NULL);
     free(th);
     if (b->tty && !b->jsonl)
         draw_progress(b, skipped, 1);
-    pthread_mutex_destroy(&b->lock);
+    if (!b->abandoned) {
+        pthread_cond_destroy(&b->changed);
+        pthread_mutex_destroy(&b->lock);
+    }
 }
 
 /* A hash of the options that shape the outputs (not where they go, how
@@ -573,6 +654,8 @@ int cmd_batch(int argc, char **argv)
             rc = EXIT_PARTIAL;
     }
     batch_unlock(&b);
+    if (b.abandoned) /* workers still read these: the signal ends them all next */
+        cli_die_of_signal();
     free(b.inputs);
     items_free(&b.items);
     smp_params_free(p);

@@ -3,6 +3,7 @@
 #include "masks.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,7 @@ static int parse_points(const char *s, double *xy, int max)
 /* The numbers of a JSON array of [x, y] pairs, in order. */
 static int read_points_file(const char *path, double *xy, int max)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = cli_fopen_regular(path, "rb"); /* a FIFO is refused, not waited on */
     if (!f)
         return -2;
     char buf[4096];
@@ -246,7 +247,7 @@ int cli_prepare_mask(smp_image *mask, const char *mask_path, const smp_image *ph
         double xy[18];
         int n = o->hairline ? parse_points(o->hairline, xy, 9) : read_points_file(o->hairline_file, xy, 9);
         if (n == -2) {
-            cli_error(o->hairline_file, "cannot open");
+            cli_error(o->hairline_file, "cannot open: %s", errno == EINVAL ? "not a regular file" : strerror(errno));
             rc = EXIT_INPUT;
             goto done;
         }
