@@ -82,6 +82,8 @@
 #define POOL_PX 32        /* smaller cells pool their neighbours' readings */
 #define MIN_OWN 3         /* a coarse level's readings in a cell itself, for its value there */
 #define DEFAULT_SIGMA 1.0f /* every cell, when the box has no readings at all */
+#define TRUST_E0 0.35     /* trust's evidence (focus.h): none at or below */
+#define TRUST_E1 0.8      /* full at or above */
 #define VEC 8
 
 static const double K[NSC] = {1.0, 2.0};
@@ -685,6 +687,31 @@ static void smooth(const float *v, float *out, int gw, int gh)
         }
 }
 
+/* Cell (x, y)'s trust (focus.h): the smoothstep of its evidence, the
+ * level-1 readings over the 3x3 cells about it less those of the one with
+ * most (a lone blemish), per level-1 px of a cell's side (integer sums: no
+ * order to depend on). */
+static float cell_trust(const ctx *c, int x, int y)
+{
+    uint64_t n = 0, most = 0;
+    int k = 0;
+    for (int v = y - 1; v <= y + 1; v++)
+        for (int u = x - 1; u <= x + 1; u++) {
+            if (u < 0 || v < 0 || u >= c->gw || v >= c->gh)
+                continue;
+            const uint32_t *g = c->hist + ((size_t)v * c->gw + u) * NLEV * NBIN + NBIN;
+            uint64_t m = 0;
+            for (int b = 0; b < NBIN; b++)
+                m += g[b];
+            n += m;
+            most = m > most ? m : most;
+            k++;
+        }
+    const double e = k > 1 ? (double)(n - most) * 8.0 / (k - 1) / (0.5 * c->cell) : 0.0;
+    const double t = (e - TRUST_E0) / (TRUST_E1 - TRUST_E0);
+    return t <= 0 ? 0.0f : t >= 1 ? 1.0f : (float)(t * t * (3 - 2 * t));
+}
+
 static smp_status check_args(const smp_image *rgb, const uint32_t box[4], double ppm, const smp_focus *out, char *msg)
 {
     if (!out)
@@ -706,6 +733,13 @@ static smp_status finish(const ctx *c, smp_focus *out, char *msg)
     smooth(v + n, v, c->gw, c->gh);
     float *p = realloc(v, sizeof(float) * n); /* shrink; keep v on failure */
     out->sigma = p ? p : v;
+    if (!(out->trust = malloc(sizeof(float) * n))) {
+        free(out->sigma);
+        out->sigma = NULL;
+        return smp__fail(msg, SMP_ERR_NOMEM, "focus map: cannot allocate a %dx%d grid", c->gw, c->gh);
+    }
+    for (size_t i = 0; i < n; i++)
+        out->trust[i] = cell_trust(c, (int)(i % (size_t)c->gw), (int)(i / (size_t)c->gw));
     return SMP_OK;
 }
 
@@ -846,7 +880,8 @@ smp_status smp__focus_map(const smp_image *rgb, const uint32_t box[4], double px
     free(c.hist);
     if (st != SMP_OK)
         return st;
-    *out = (smp_focus){out->sigma, (uint32_t)c.gw, (uint32_t)c.gh, (uint32_t)c.cell, {box[0], box[1], box[2], box[3]}};
+    *out = (smp_focus){out->sigma, (uint32_t)c.gw, (uint32_t)c.gh, (uint32_t)c.cell, {box[0], box[1], box[2], box[3]},
+                       out->trust};
     return SMP_OK;
 }
 void smp__focus_free(smp_focus *f)
@@ -854,6 +889,7 @@ void smp__focus_free(smp_focus *f)
     if (!f)
         return;
     free(f->sigma);
+    free(f->trust);
     memset(f, 0, sizeof *f);
 }
 
@@ -870,4 +906,13 @@ float smp__focus_at(const smp_focus *f, double x, double y)
     const float *s = f->sigma;
     return (float)((1 - b) * ((1 - a) * s[j * f->gw + i] + a * s[j * f->gw + i1]) +
                    b * ((1 - a) * s[j1 * f->gw + i] + a * s[j1 * f->gw + i1]));
+}
+
+float smp__focus_trust_at(const smp_focus *f, double x, double y)
+{
+    if (!f)
+        return 0.0f;
+    smp_focus g = *f; /* the same bilinear read of the other grid */
+    g.sigma = f->trust;
+    return smp__focus_at(&g, x, y);
 }

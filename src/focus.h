@@ -34,13 +34,25 @@ typedef struct smp_focus {
     float *sigma; /* gw x gh, px */
     uint32_t gw, gh, cell_px;
     uint32_t box[4];
+    float *trust; /* gw x gh, 0..1: how far sigma is the optics' (below) */
 } smp_focus;
 
+/* trust: whether a cell's sigma is the optics' rather than soft features'. Its evidence E is the
+ * readings at level 1 (2x2 means: edges and hairs blurred by up to ~8 px) over the 3x3 cells
+ * about it less those of the one with most (a lone blemish), per level-1 pixel of a cell's side
+ * (scaled to 8 cells at the grid's edge): ~1 is one edge across each cell. Soft features
+ * (shading, a blemish, a dot's halo) give level-2 readings, hardly level-1 ones: synthetic sharp
+ * scenes whose bald cores read 4-8 px have E <= 0.16 there (0.31 with blemishes); the
+ * out-of-focus stubble of a 12 MP crown, reading 3-7 px, E >= 0.66 in 90 % of its cells (median
+ * 1.4). trust = smoothstep of E from TRUST_E0 0.35 to TRUST_E1 0.8 (focus.c); dots take the sigma
+ * beyond their cap as far as trust allows (stages.h: smp__dot_photo_blur_mm). */
 smp_status smp__focus_map(const smp_image *rgb, const uint32_t box[4], double px_per_mm, smp_focus *out, int threads,
                           char *msg);
 void smp__focus_free(smp_focus *f);
 /* Bilinear sigma at a photo pixel (cell centres at box[0] + (i + 0.5) cell_px; clamped to the
  * grid; 0 outside a NULL/empty map). */
 float smp__focus_at(const smp_focus *f, double x, double y);
+/* Bilinear trust at a photo pixel, likewise (0 outside a NULL/empty map). */
+float smp__focus_trust_at(const smp_focus *f, double x, double y);
 
 #endif

@@ -73,6 +73,19 @@ void smp__session_depths(const smp_optics *o, const smp_params *p, double diluti
 
 
 
+/* Beyond smp__photo_blur_cap_mm a reading may come from soft features
+ * (a blemish, shading) as much as from the optics, unless the map trusts it:
+ * where level-1 edges support it (focus.h), the measured defocus counts up
+ * to SMP_MAX_DEFOCUS_MM, about the map's own 8 px clamp at 15 px/mm. */
+double smp__dot_photo_blur_mm(const struct smp_focus *f, double x, double y, double ppm)
+{
+    if (!f || !f->sigma)
+        return 0;
+    const double cap = smp__photo_blur_cap_mm(ppm), t = smp__focus_trust_at(f, x, y);
+    const double limit = cap + t * (fmax(SMP_MAX_DEFOCUS_MM, cap) - cap);
+    return fmin(smp__focus_at(f, x, y) / ppm, limit);
+}
+
 /* Dot size at the hairline: the density ramp of the edge zone (coverage
  * below full) also brings smaller, single-point dots toward the front:
  * 0.28 mm in the main area falls to about 0.15 mm at the very front. */
@@ -94,10 +107,9 @@ void smp__dress_dots(const smp_spts *pts, const smp_params *p, const smp_dress *
             op *= 1 - 0.4 * s;
             size *= 1 + 0.3 * s;
         }
-        /* Drawn as sharp as the photo is where it lies, no sharper, up to
-         * smp__photo_blur_cap_mm (beyond it a reading comes from soft
-         * features more than from the optics). */
-        const double blur = dr->focus ? fmin(smp__focus_at(dr->focus, x, y) / ppm, smp__photo_blur_cap_mm(ppm)) : 0;
+        /* Drawn as sharp as the photo is where it lies, no sharper (up to
+         * a limit that the map's trust sets: smp__dot_photo_blur_mm). */
+        const double blur = smp__dot_photo_blur_mm(dr->focus, x, y, ppm);
         out[i] = (smp_dot){pts->p[i].x, pts->p[i].y, size, (float)(op > 1 ? 1 : op), pts->p[i].layer,
                            (float)(1.0 + 0.25 * smp__u01(h3)), (float)(SMP_PI * smp__u01(smp__mix64(h3))),
                            (float)blur};

@@ -720,9 +720,8 @@ static smp_status choose_shade(run *r)
                        .dilution = p->dilution, .contrast_reference = r->contrast_ref, .patch = r->patch,
                        .patch_skin = &r->patch_skin, .patch_grid = &r->patch_grid, .patch_core = r->patch_core, .params = p, .px_per_mm = r->ppm, .size = r->size, .look_load = r->look_load,
                        .patch_extra_px = smp__texture_core_blur(r->blur_px),
-                       .patch_blur_mm = r->patch ? fmin(smp__focus_at(&r->focus, r->patch_centre[0],
-                                                                      r->patch_centre[1]) / r->ppm,
-                                                        smp__photo_blur_cap_mm(r->ppm))
+                       .patch_blur_mm = r->patch ? smp__dot_photo_blur_mm(&r->focus, r->patch_centre[0],
+                                                                          r->patch_centre[1], r->ppm)
                                                  : 0};
     const float *skin = sh->core_cells ? sh->skin_lin : DEFAULT_SKIN_LIN;
     if (p->pigment_set) {

@@ -150,7 +150,8 @@ typedef struct smp_dress {
 /* The most of the photo's measured blur (focus.h) a dot takes: 0.1 mm, or
  * 1.5 px on a coarse photo, where an in-focus lens and the camera's
  * processing alone blur that much (focus.h: ~0.8-1.4 px). More than that
- * comes from soft features more than from the optics. */
+ * comes from soft features more than from the optics, unless edges back it
+ * (smp__dot_photo_blur_mm). */
 #define SMP_MAX_PHOTO_BLUR_MM 0.1
 #define SMP_MAX_PHOTO_BLUR_PX 1.5
 static inline double smp__photo_blur_cap_mm(double px_per_mm)
@@ -158,6 +159,13 @@ static inline double smp__photo_blur_cap_mm(double px_per_mm)
     const double px = SMP_MAX_PHOTO_BLUR_PX / px_per_mm;
     return px > SMP_MAX_PHOTO_BLUR_MM ? px : SMP_MAX_PHOTO_BLUR_MM;
 }
+/* The photo's blur (mm) a dot at photo pixel (x, y) takes: the measured
+ * sigma, up to the cap above where the map's trust (focus.h: how far edges
+ * sharp enough to tell defocus from soft features support it) is 0 and up
+ * to SMP_MAX_DEFOCUS_MM (or the cap, if more) where it is 1, the limit
+ * between the two by the trust. 0 without a map. In look.c. */
+#define SMP_MAX_DEFOCUS_MM 0.5
+double smp__dot_photo_blur_mm(const struct smp_focus *f, double x, double y, double px_per_mm);
 /* Dots with their size, load and shape: jitter, age, hairline, scars. */
 void smp__dress_dots(const smp_spts *pts, const smp_params *p, const smp_dress *dr, double px_per_mm, smp_dot *out);
 

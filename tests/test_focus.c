@@ -246,9 +246,45 @@ static void test_defocused_sparse_noisy(void **state)
     char msg[SMP_MSG_LEN];
     assert_int_equal(smp__focus_map(img, box, PPM, &f, 2, msg), SMP_OK);
     const double m = region_median(&f, 0, W, 0, H);
-    print_message("sigma 4.00 (sparse, noisy): map median %.3f\n", m);
+    smp_focus t = f;
+    t.sigma = f.trust;
+    print_message("sigma 4.00 (sparse, noisy): map median %.3f, trust median %.2f\n", m, region_median(&t, 0, W, 0, H));
     assert_true(m >= 3.0 && m <= 6.0);
     smp__focus_free(&f);
+    smp_image_free(img);
+}
+
+/* The median of the map's trust over the cells whose centres lie in
+ * [x0, x1) x [0, H). */
+static double trust_median(const smp_focus *f, int x0, int x1)
+{
+    smp_focus t = *f;
+    t.sigma = f->trust;
+    return region_median(&t, x0, x1, 0, H);
+}
+
+static void test_trust(void **state)
+{
+    (void)state;
+    /* Edges and lines everywhere: trusted, blurred or not; a flat band
+     * 4 cells wide (whose blur is its neighbours'): not in its middle. */
+    smp_image *img = photo(720, 880);
+    const uint32_t box[4] = {0, 0, W, H};
+    smp_focus f;
+    char msg[SMP_MSG_LEN];
+    assert_int_equal(smp__focus_map(img, box, PPM, &f, 2, msg), SMP_OK);
+    const double t[3] = {trust_median(&f, 60, W / 3 - 60), trust_median(&f, W / 3 + 60, 2 * W / 3 - 60),
+                         trust_median(&f, 2 * W / 3, 720 - 40)},
+                 flat = trust_median(&f, 780, 820);
+    print_message("trust: sigma %.1f %.2f, %.1f %.2f, %.1f %.2f; flat band %.2f\n", SIGMAS[0], t[0], SIGMAS[1], t[1],
+                  SIGMAS[2], t[2], flat);
+    for (int r = 0; r < 3; r++)
+        assert_true(t[r] > 0.9);
+    assert_true(flat == 0);
+    assert_float_equal(smp__focus_trust_at(&f, 800, 240), 0, 0);
+    assert_float_equal(smp__focus_trust_at(NULL, 60, 100), 0, 0);
+    smp__focus_free(&f);
+    assert_null(f.trust);
     smp_image_free(img);
 }
 
@@ -263,8 +299,10 @@ static void test_threads_and_args(void **state)
         assert_int_equal(smp__focus_map(img, box, PPM, &f[t], t + 1, msg), SMP_OK);
     assert_int_equal(f[0].gw, 18);
     assert_int_equal(f[0].gh, 11);
-    for (int t = 1; t < 3; t++)
+    for (int t = 1; t < 3; t++) {
         assert_memory_equal(f[0].sigma, f[t].sigma, sizeof(float) * f[0].gw * f[0].gh);
+        assert_memory_equal(f[0].trust, f[t].trust, sizeof(float) * f[0].gw * f[0].gh);
+    }
     for (int t = 0; t < 3; t++)
         smp__focus_free(&f[t]);
     smp_focus g;
@@ -282,6 +320,7 @@ int main(void)
         cmocka_unit_test(test_recovers_sigma),
         cmocka_unit_test(test_flat_takes_neighbours),
         cmocka_unit_test(test_defocused_sparse_noisy),
+        cmocka_unit_test(test_trust),
         cmocka_unit_test(test_threads_and_args),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

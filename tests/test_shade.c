@@ -10,6 +10,7 @@
 
 #include "internal.h"
 #include "scene.h"
+#include "stages.h"
 
 #define TRUTH_DENSITY 110.0
 #define TRUTH_DOT 0.28
@@ -108,6 +109,106 @@ static void test_fixed_density_is_honoured(void **state)
     double density;
     smp_result_tone(r, NULL, NULL, &density);
     assert_true(density == 60);
+    smp_result_free(r);
+    smp_params_free(p);
+    free_scene(&s);
+}
+
+/* The photo's blur where edges hold it (focus.h: trust). The stubble on the
+ * right of a synthetic scalp, defocused by DEFOCUS_PX (in linear light),
+ * gives its dots clearly more blur than the cap, up to its own (the map reads
+ * such blurred stubble low: about 3 px here); the bald patch, whose soft
+ * shading reads as 4-8 px on a sharp photo, keeps the cap, in focus or not;
+ * the sharp stubble stays sharp. */
+#define DEFOCUS_PX 5.0
+#define DEFOCUS_X0 600 /* sharp to its left, defocused from DEFOCUS_X1 on, a blend between */
+#define DEFOCUS_X1 760
+static void defocus_right(smp_image *photo)
+{
+    const uint32_t w = smp_image_width(photo), h = smp_image_height(photo);
+    uint8_t *px = smp_image_data(photo), *to_srgb = malloc(65536);
+    const int r = (int)ceil(3 * DEFOCUS_PX);
+    float *lin = malloc(sizeof(float) * w * h * 3), *tmp = malloc(sizeof(float) * w * h * 3), k[128];
+    assert_non_null(lin);
+    assert_non_null(tmp);
+    assert_non_null(to_srgb);
+    smp__linear_to_srgb_table(to_srgb);
+    double ks = 0;
+    for (int t = -r; t <= r; t++)
+        ks += k[t + r] = (float)exp(-0.5 * t * t / (DEFOCUS_PX * DEFOCUS_PX));
+    for (int t = 0; t <= 2 * r; t++)
+        k[t] = (float)(k[t] / ks);
+    for (size_t i = 0; i < (size_t)w * h * 3; i++)
+        lin[i] = smp__srgb_to_linear(px[i]);
+    for (int pass = 0; pass < 2; pass++) /* rows, then columns, edges replicated */
+        for (uint32_t y = 0; y < h; y++)
+            for (uint32_t x = 0; x < w; x++)
+                for (int c = 0; c < 3; c++) {
+                    float a = 0;
+                    for (int t = -r; t <= r; t++) {
+                        const long u = pass ? (long)x : (long)x + t, v = pass ? (long)y + t : (long)y;
+                        const long cu = u < 0 ? 0 : u >= (long)w ? (long)w - 1 : u;
+                        const long cv = v < 0 ? 0 : v >= (long)h ? (long)h - 1 : v;
+                        a += k[t + r] * (pass ? tmp : lin)[((size_t)cv * w + (size_t)cu) * 3 + c];
+                    }
+                    (pass ? lin : tmp)[((size_t)y * w + x) * 3 + c] = a;
+                }
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = DEFOCUS_X0; x < w; x++)
+            for (int c = 0; c < 3; c++) {
+                const size_t i = ((size_t)y * w + x) * 3 + c;
+                const float t = x >= DEFOCUS_X1 ? 1.0f : (float)(x - DEFOCUS_X0) / (DEFOCUS_X1 - DEFOCUS_X0);
+                const float v = t * lin[i] + (1 - t) * smp__srgb_to_linear(px[i]);
+                px[i] = to_srgb[(int)lrintf((v < 0 ? 0 : v > 1 ? 1 : v) * 65535.0f)];
+            }
+    free(lin);
+    free(tmp);
+    free(to_srgb);
+}
+
+static void test_dots_take_the_photos_defocus(void **state)
+{
+    (void)state;
+    const double ppm = 16;
+    scene_images s = make_scene(0, 300);
+    defocus_right(s.photo);
+    /* Treated: all but the sharp stubble of the left sixth (the reference). */
+    const uint32_t w = smp_image_width(s.photo), h = smp_image_height(s.photo);
+    uint8_t *m = smp_image_data(s.mask);
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++)
+            m[(size_t)y * w + x] = x < w / 6 ? 0 : 255;
+    smp_params *p = params_at(ppm);
+    smp_result *r = run(p, &s);
+    size_t n, nd = 0, ns = 0, nb = 0;
+    const smp_dot *d = smp_result_dots(r, &n);
+    float *defocused = malloc(sizeof(float) * n), *sharp = malloc(sizeof(float) * n);
+    assert_non_null(defocused);
+    assert_non_null(sharp);
+    double bald_max = 0;
+    for (size_t i = 0; i < n; i++) {
+        /* The scene's bald ellipse (tools/scene.c), in its semi-axes; its
+         * middle is over a focus cell and a half from the hair. */
+        const double x = d[i].x_mm * ppm, y = d[i].y_mm * ppm;
+        const double e = hypot((x - 0.5 * w) / (0.26 * w), (y - 0.48 * h) / (0.27 * h));
+        if (e < 0.35)
+            nb++, bald_max = fmax(bald_max, d[i].blur_mm);
+        else if (e > 1.6 && x > DEFOCUS_X1 + 128)
+            defocused[nd++] = d[i].blur_mm;
+        else if (e > 1.6 && x < DEFOCUS_X0 - 128)
+            sharp[ns++] = d[i].blur_mm;
+    }
+    const double cap = smp__photo_blur_cap_mm(ppm);
+    const double med = nd ? smp__kth_float(defocused, nd, nd / 2) : 0, sharp_med = ns ? smp__kth_float(sharp, ns, ns / 2) : 0;
+    print_message("defocused stubble (%.1f px): dots' blur median %.2f px (%zu dots); sharp stubble %.2f px (%zu); "
+                  "bald patch at most %.2f px (%zu), the cap %.2f px\n",
+                  DEFOCUS_PX, med * ppm, nd, sharp_med * ppm, ns, bald_max * ppm, nb, cap * ppm);
+    assert_true(nb > 100 && nd > 200 && ns > 100);
+    assert_true(med > 1.5 * cap && med * ppm < 1.1 * DEFOCUS_PX);
+    assert_true(sharp_med < 0.75 * cap);
+    assert_true(bald_max <= cap + 1e-6);
+    free(sharp);
+    free(defocused);
     smp_result_free(r);
     smp_params_free(p);
     free_scene(&s);
@@ -259,6 +360,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_match_recovers_the_truth),
+        cmocka_unit_test(test_dots_take_the_photos_defocus),
         cmocka_unit_test(test_auto_density_at_the_true_dot),
         cmocka_unit_test(test_fixed_density_is_honoured),
         cmocka_unit_test(test_sessions_build_up),
