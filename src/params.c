@@ -276,6 +276,8 @@ smp_status smp_params_set_layers(smp_params *p, const double *cumulative_percent
 
 int smp_params_layers(const smp_params *p, double *cumulative_percent)
 {
+    if (!p)
+        return 0;
     if (cumulative_percent)
         memcpy(cumulative_percent, p->layers, (size_t)p->n_layers * sizeof *p->layers);
     return p->n_layers;
@@ -300,23 +302,25 @@ smp_status smp_params_set_progress(smp_params *p, smp_progress_fn fn, void *user
     return SMP_OK;
 }
 
-uint64_t smp_params_seed(const smp_params *p) { return p->seed; }
-double smp_params_density(const smp_params *p) { return p->density; }
-int smp_params_density_auto(const smp_params *p) { return p->density_auto; }
-int smp_params_dot_auto(const smp_params *p) { return p->dot_auto; }
-double smp_params_regularity(const smp_params *p) { return p->regularity; }
-double smp_params_dot_diameter(const smp_params *p) { return p->dot_mm; }
-double smp_params_px_per_mm(const smp_params *p) { return p->px_per_mm; }
-double smp_params_feather(const smp_params *p) { return p->feather_mm; }
-double smp_params_opacity(const smp_params *p) { return p->opacity; }
-uint64_t smp_params_max_pixels(const smp_params *p) { return p->max_pixels; }
-int smp_params_jpeg_quality(const smp_params *p) { return p->jpeg_quality; }
+/* Getters read a NULL params as zero: the zero value of each enum, which is
+ * its default, black pigment and no layers (as smp_params_layout and
+ * smp_params_show_session always did). */
+uint64_t smp_params_seed(const smp_params *p) { return p ? p->seed : 0; }
+double smp_params_density(const smp_params *p) { return p ? p->density : 0; }
+int smp_params_density_auto(const smp_params *p) { return p ? p->density_auto : 0; }
+int smp_params_dot_auto(const smp_params *p) { return p ? p->dot_auto : 0; }
+double smp_params_regularity(const smp_params *p) { return p ? p->regularity : 0; }
+double smp_params_dot_diameter(const smp_params *p) { return p ? p->dot_mm : 0; }
+double smp_params_px_per_mm(const smp_params *p) { return p ? p->px_per_mm : 0; }
+double smp_params_feather(const smp_params *p) { return p ? p->feather_mm : 0; }
+double smp_params_opacity(const smp_params *p) { return p ? p->opacity : 0; }
+uint64_t smp_params_max_pixels(const smp_params *p) { return p ? p->max_pixels : 0; }
+int smp_params_jpeg_quality(const smp_params *p) { return p ? p->jpeg_quality : 0; }
 
 void smp_params_pigment(const smp_params *p, uint8_t rgb[3])
 {
-    rgb[0] = p->pigment[0];
-    rgb[1] = p->pigment[1];
-    rgb[2] = p->pigment[2];
+    for (int c = 0; c < 3; c++)
+        rgb[c] = p ? p->pigment[c] : 0;
 }
 
 smp_status smp_params_set_layout(smp_params *p, smp_layout layout)
