@@ -162,6 +162,8 @@ smp_loupe smp_params_loupe(const smp_params *p, double *x_px, double *y_px);    
  * depend on it; it lets a caller running calls in parallel share the cores. */
 smp_status smp_params_set_threads(smp_params *p, int threads);
 
+/* The getters read a NULL params as zero: 0, each enum's zero value (its
+ * default), black pigment, no layers. */
 uint64_t smp_params_seed(const smp_params *p);
 double smp_params_density(const smp_params *p);
 int smp_params_density_auto(const smp_params *p);
@@ -339,6 +341,10 @@ typedef struct smp_analysis smp_analysis;
 smp_analysis *smp_analysis_new(void);
 void smp_analysis_free(smp_analysis *a);
 const char *smp_analysis_message(const smp_analysis *a);
+/* Threads the nearest-neighbour search may use (0 = OpenMP's default, as
+ * smp_params_set_threads); kept across smp_analyze_points. The numbers do
+ * not depend on it. */
+smp_status smp_analysis_set_threads(smp_analysis *a, int threads);
 /* xy holds n points (x, y interleaved, mm) inside 0..w_mm x 0..h_mm. */
 smp_status smp_analyze_points(smp_analysis *a, const double *xy, size_t n, double w_mm, double h_mm);
 size_t smp_analysis_count(const smp_analysis *a);
