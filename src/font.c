@@ -398,8 +398,7 @@ static void blend(uint8_t *px, const float lin[3], float a)
     for (int c = 0; c < 3; c++) {
         float under = smp__srgb_to_linear(px[c]);
         float v = under + (lin[c] - under) * a;
-        double s = v <= 0.0031308f ? 12.92 * v : 1.055 * pow(v, 1 / 2.4) - 0.055;
-        px[c] = (uint8_t)lrint(fmin(fmax(s, 0), 1) * 255);
+        px[c] = smp__linear_to_srgb8(v);
     }
 }
 

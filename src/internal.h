@@ -170,6 +170,10 @@ smp_status smp__resize_area(smp_image *out, const smp_image *src, uint32_t w, ui
 smp_status smp__enlarge(smp_image *out, const smp_image *src, double x0, double y0, double scale, uint32_t w,
                         uint32_t h);
 
+/* Length of the well-formed UTF-8 sequence at s (1..4) with its code
+ * point in *cp, or 0 (text.c). */
+int smp__utf8_sequence(const unsigned char *s, uint32_t *cp);
+
 /* The k-th smallest of v[0..n), n > 0 (reorders v). */
 float smp__kth_float(float *v, size_t n, size_t k);
 
@@ -177,6 +181,16 @@ float smp__kth_float(float *v, size_t n, size_t k);
  * (v * 65535, rounded) back to 8-bit with correct rounding. */
 float smp__srgb_to_linear(uint8_t v);
 void smp__linear_to_srgb_table(uint8_t table[65536]);
+/* One linear value (any range; clamped to 0..1 after encoding) to 8-bit sRGB,
+ * rounded: the one implementation of the encoding. */
+uint8_t smp__linear_to_srgb8(double linear);
+/* The same conversions as shared read-only tables, built once on first use
+ * (thread-safe): smp__srgb_to_linear of every byte, and the 65536-entry
+ * table of smp__linear_to_srgb_table. Still building their own copies, for
+ * a later change: focus.c, follicles.c, realism.c (twice), render.c,
+ * shade.c (twice), shine.c, strands.c. */
+const float *smp__srgb_linear_table(void);
+const uint8_t *smp__srgb8_table(void);
 /* CIELAB (D65) from linear sRGB and back, and the CIEDE2000 difference. */
 void smp__linear_to_lab(const float rgb[3], double lab[3]);
 void smp__lab_to_linear(const double lab[3], float rgb[3]);

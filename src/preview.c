@@ -206,11 +206,8 @@ static void make_plan(plan *pl, const smp_result *res, const smp_params *p, uint
 void smp__preview_caption(char *buf, size_t n, const smp_result *res, const smp_params *p)
 {
     uint8_t hex[3];
-    for (int c = 0; c < 3; c++) {
-        const double v = res->pigment_lin[c];
-        const double e = v <= 0.0031308 ? 12.92 * v : 1.055 * pow(v, 1 / 2.4) - 0.055;
-        hex[c] = (uint8_t)lrint(fmin(fmax(e, 0), 1) * 255);
-    }
+    for (int c = 0; c < 3; c++)
+        hex[c] = smp__linear_to_srgb8(res->pigment_lin[c]);
     char sessions[32] = "";
     if (res->n_layers > 1)
         snprintf(sessions, sizeof sessions, " · %d sessions", res->n_layers);

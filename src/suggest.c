@@ -95,9 +95,7 @@ static void cells(smp_scalp *s, const smp_image *photo, int threads)
 {
     const uint32_t gw = s->gw, gh = s->gh, cell = s->cell, w = s->w, h = s->h;
     const int ch = photo->ch;
-    float lut[256];
-    for (int i = 0; i < 256; i++)
-        lut[i] = smp__srgb_to_linear((uint8_t)i);
+    const float *lut = smp__srgb_linear_table();
     (void)threads; /* unused without OpenMP */
     SMP_OMP(omp parallel for schedule(dynamic, 4) num_threads(threads))
     for (uint32_t gy = 0; gy < gh; gy++) {
