@@ -206,6 +206,16 @@ smp_status smp_image_read_memory(smp_image *img, const void *data, size_t size, 
 smp_status smp_image_write_file(smp_image *img, const char *path, const smp_params *params);
 /* The format smp_image_write_file would write for a path; NONE if unknown. */
 smp_format smp_format_for_path(const char *path);
+/* Non-zero when path ends in ext (with its dot: ".png"), ignoring ASCII
+ * case, after at least one other character. */
+int smp_path_has_ext(const char *path, const char *ext);
+/* utf8 as a quoted JSON string: '"' and backslash escaped, control bytes
+ * and DEL as six-character escapes (u00XX after a backslash), each byte
+ * that is not well-formed UTF-8 as U+FFFD, so the result is valid UTF-8
+ * and JSON. Writes at most size bytes (NUL-terminated when
+ * size > 0) like snprintf and returns the full length; buf may be NULL
+ * with size 0. NULL reads as "". */
+size_t smp_json_quote(char *buf, size_t size, const char *utf8);
 /* out = the w x h block of src at (x, y), as RGB with src's ICC profile. */
 smp_status smp_image_crop(smp_image *out, const smp_image *src, uint32_t x, uint32_t y, uint32_t w, uint32_t h);
 

@@ -354,43 +354,6 @@ smp_status smp_params_set_max_size(smp_params *p, uint32_t long_side_px)
     return SMP_OK;
 }
 
-/* Length of the well-formed UTF-8 sequence at s (1..4), or 0: shortest
- * forms only, no UTF-16 surrogates (ED A0..BF), nothing past U+10FFFF
- * (F4 90.. and the lead bytes F5..FF), no stray continuation bytes. */
-static int utf8_sequence(const unsigned char *s, uint32_t *cp)
-{
-    const unsigned c = s[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    /* Lead byte: its length and the range of its first continuation byte. */
-    int n;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF)
-        n = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        lo = c == 0xE0 ? 0xA0 : 0x80; /* E0 80..9F: overlong */
-        hi = c == 0xED ? 0x9F : 0xBF; /* ED A0..BF: surrogates */
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        lo = c == 0xF0 ? 0x90 : 0x80; /* F0 80..8F: overlong */
-        hi = c == 0xF4 ? 0x8F : 0xBF; /* F4 90..: past U+10FFFF */
-    } else
-        return 0; /* 80..BF continuation, C0/C1 overlong, F5..FF */
-    if (s[1] < lo || s[1] > hi)
-        return 0;
-    uint32_t v = c & (0x7Fu >> n);
-    for (int k = 1; k < n; k++) {
-        if ((s[k] & 0xC0) != 0x80)
-            return 0;
-        v = v << 6 | (s[k] & 0x3Fu);
-    }
-    *cp = v;
-    return n;
-}
-
 /* Copies UTF-8 text into a fixed field: refuses what does not fit,
  * malformed UTF-8, C0 and C1 control characters, DEL and the line and
  * paragraph separators (a caption is one line). */
@@ -401,7 +364,7 @@ static smp_status set_text(smp_params *p, char *field, size_t size, const char *
         return smp__fail(p->msg, SMP_ERR_ARG, "%s is %zu bytes; at most %zu", what, len, size - 1);
     for (size_t i = 0; i < len;) {
         uint32_t cp = 0;
-        const int n = utf8_sequence((const unsigned char *)text + i, &cp);
+        const int n = smp__utf8_sequence((const unsigned char *)text + i, &cp);
         if (!n)
             return smp__fail(p->msg, SMP_ERR_ARG, "%s must be well-formed UTF-8 (byte %zu is not)", what, i + 1);
         if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029)
