@@ -16,6 +16,9 @@ void cli_error(const char *subject, const char *fmt, ...)
 #endif
     ;
 
+/* Seconds on the monotonic clock, for timings. */
+double cli_now(void);
+
 /* The exit code for a library status: input, output or usage. */
 int cli_exit_for(smp_status st);
 

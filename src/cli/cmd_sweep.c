@@ -8,7 +8,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 static void usage(FILE *f)
@@ -153,13 +152,6 @@ static int parse(int argc, char **argv, smp_params *p, opts *o)
     return 0;
 }
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + t.tv_nsec * 1e-9;
-}
-
 /* Sheet cells are at least this wide: smaller crops are enlarged by
  * repeating pixels, so every rendered pixel stays as it was. */
 #define MIN_CELL_PX 240
@@ -233,10 +225,10 @@ static void run_one(pool *pl, size_t i)
         st = smp_params_set_seed(p, r->seed);
     if (st == SMP_OK)
         st = smp_params_set_threads(p, pl->threads);
-    const double t0 = now();
+    const double t0 = cli_now();
     if (st == SMP_OK)
         st = smp_simulate(res, p, pl->photo, pl->mask);
-    r->seconds = now() - t0;
+    r->seconds = cli_now() - t0;
     if (st == SMP_OK) {
         smp_result_measures(res, &r->m);
         r->px_per_mm = smp_result_px_per_mm(res);

@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 void cli_error(const char *subject, const char *fmt, ...)
@@ -435,4 +436,11 @@ int cli_check_outputs(const char *const outs[], const char *const names[], int n
         }
     }
     return 0;
+}
+
+double cli_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + t.tv_nsec * 1e-9;
 }
