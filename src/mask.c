@@ -221,34 +221,6 @@ smp_status smp__coverage_feather(smp_coverage *cov, double width_px, char *msg)
     return SMP_OK;
 }
 
-void smp__note(smp_notes *notes, const char *fmt, ...)
-{
-    char buf[SMP_MSG_LEN];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    char **items = realloc(notes->items, (notes->count + 1) * sizeof *items);
-    if (!items)
-        return; /* a note is informational; losing one under memory pressure is harmless */
-    notes->items = items;
-    size_t len = strlen(buf) + 1;
-    char *copy = malloc(len);
-    if (!copy)
-        return;
-    memcpy(copy, buf, len);
-    notes->items[notes->count++] = copy;
-}
-
-void smp__notes_clear(smp_notes *notes)
-{
-    for (size_t i = 0; i < notes->count; i++)
-        free(notes->items[i]);
-    free(notes->items);
-    notes->items = NULL;
-    notes->count = 0;
-}
-
 void smp__scale_by_map(smp_coverage *cov, const smp_coverage *map, double min_cm2, double max_cm2, int only_inside)
 {
     const double lo = max_cm2 > 0 ? min_cm2 / max_cm2 : 0; /* black's share of the top density */
