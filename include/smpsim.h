@@ -275,6 +275,23 @@ smp_status smp_simulate(smp_result *res, const smp_params *params,
  * other work to do first; the message is res's. */
 smp_status smp_simulate_check(smp_result *res, const smp_params *p, const smp_image *photo, const smp_image *mask);
 
+/* The input a failed smp_simulate or smp_simulate_check blames, so a caller
+ * names the right file without reading the message: one of the params'
+ * images (reference, scars, density map) that does not fit the photo; NONE
+ * when the failure is no input's in particular (memory, limits, cancelling),
+ * after a success, or when the run did not say, as for PHOTO and MASK today
+ * (SMP_ERR_MISMATCH is the mask's). */
+typedef enum smp_input {
+    SMP_INPUT_NONE = 0,
+    SMP_INPUT_PHOTO,
+    SMP_INPUT_MASK,
+    SMP_INPUT_REFERENCE,
+    SMP_INPUT_SCARS,
+    SMP_INPUT_DENSITY_MAP
+} smp_input;
+#define SMP_INPUT_COUNT (SMP_INPUT_DENSITY_MAP + 1)
+smp_input smp_result_failed_input(const smp_result *res);
+
 /* The after image, owned by the result (write it, do not free it). */
 smp_image *smp_result_after(smp_result *res);
 const smp_dot *smp_result_dots(const smp_result *res, size_t *count);

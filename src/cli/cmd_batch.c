@@ -231,7 +231,8 @@ static int simulate(item *it, const char *photo_path, const char *mask_path, smp
         return -1;
     }
     if (st != SMP_OK) {
-        fail(it, st == SMP_ERR_MISMATCH ? mask_path : photo_path, smp_result_message(res));
+        const char *const inputs[SMP_INPUT_COUNT] = {[SMP_INPUT_PHOTO] = photo_path, [SMP_INPUT_MASK] = mask_path};
+        fail(it, cli_failed_path(res, st, inputs), smp_result_message(res));
         return -1;
     }
     return 0;

@@ -264,12 +264,10 @@ int cmd_render(int argc, char **argv, int preview)
     for (size_t i = 0; i < smp_result_note_count(res); i++)
         cli_error(mask_path, "note: %s", smp_result_note(res, i));
     if (st != SMP_OK) {
-        const char *msg = smp_result_message(res);
-        const char *who = !strncmp(msg, "reference:", 10) ? o.reference
-                          : !strncmp(msg, "scar mask:", 10) ? o.scars
-                          : !strncmp(msg, "density map:", 12) ? o.map
-                          : st == SMP_ERR_MISMATCH ? mask_path : photo_path;
-        cli_error(who, "%s", msg);
+        const char *const inputs[SMP_INPUT_COUNT] = {
+            [SMP_INPUT_PHOTO] = photo_path, [SMP_INPUT_MASK] = mask_path, [SMP_INPUT_REFERENCE] = o.reference,
+            [SMP_INPUT_SCARS] = o.scars, [SMP_INPUT_DENSITY_MAP] = o.map};
+        cli_error(cli_failed_path(res, st, inputs), "%s", smp_result_message(res));
         rc = cli_exit_for(st) == EXIT_USAGE ? EXIT_INPUT : cli_exit_for(st);
         goto done;
     }

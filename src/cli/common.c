@@ -444,3 +444,11 @@ double cli_now(void)
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + t.tv_nsec * 1e-9;
 }
+
+const char *cli_failed_path(const smp_result *res, smp_status st, const char *const paths[SMP_INPUT_COUNT])
+{
+    const smp_input which = smp_result_failed_input(res);
+    if (which != SMP_INPUT_NONE && paths[which])
+        return paths[which];
+    return st == SMP_ERR_MISMATCH ? paths[SMP_INPUT_MASK] : paths[SMP_INPUT_PHOTO];
+}
