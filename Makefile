@@ -106,6 +106,10 @@ $(BUILD)/tests/%: tests/%.c tests/testutil.h bench/bridson.h tools/scene.c tools
 	$(CC) $(CFLAGS_ALL) -Itools $(shell pkg-config --cflags cmocka 2>/dev/null) $< tools/scene.c $(LIB) \
 	    $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka) $(LDLIBS_ALL) -o $@
 
+# The allocation-failure test sees the library's malloc, calloc and realloc
+# through the linker's --wrap (tests/test_oom.c).
+$(BUILD)/tests/test_oom: LDLIBS_ALL += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
+
 $(IMGTOOL): tests/imgtool.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $< $(LIB) $(LDLIBS_ALL) -o $@
