@@ -174,6 +174,10 @@ smp_status smp__enlarge(smp_image *out, const smp_image *src, double x0, double 
  * point in *cp, or 0 (text.c). */
 int smp__utf8_sequence(const unsigned char *s, uint32_t *cp);
 
+/* A mask "has real transparency" when its alpha channel is not all opaque:
+ * then alpha is the painted area (mask.c, maskcheck.c). */
+int smp__mask_has_alpha(const smp_image *m);
+
 /* The k-th smallest of v[0..n), n > 0 (reorders v). */
 float smp__kth_float(float *v, size_t n, size_t k);
 

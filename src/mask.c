@@ -15,7 +15,7 @@ void smp__coverage_free(smp_coverage *cov)
 
 /* A mask "has real transparency" when its alpha channel is not all opaque;
  * then alpha is the painted area. Otherwise luminance is coverage. */
-static int uses_alpha(const smp_image *m)
+int smp__mask_has_alpha(const smp_image *m)
 {
     if (m->ch != 2 && m->ch != 4)
         return 0;
@@ -87,7 +87,7 @@ bool smp__coverage_extent(const smp_coverage *cov, double ppm, double box[4])
 
 double smp__mask_share(const smp_image *m)
 {
-    const int alpha = uses_alpha(m);
+    const int alpha = smp__mask_has_alpha(m);
     const size_t n = (size_t)m->w * m->h;
     uint64_t sum = 0;
     for (size_t i = 0; i < n; i++)
@@ -144,7 +144,7 @@ smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *m, uint32
     }
     /* Each cell is the mean of the mask over the photo pixels it covers; a
      * mask of another size is read at each pixel centre (nearest). */
-    const int alpha = uses_alpha(m);
+    const int alpha = smp__mask_has_alpha(m);
     const int resampled = m->w != w || m->h != h;
     for (uint32_t gy = 0; gy < cov->gh; gy++) {
         uint32_t y0 = gy * cov->cell, y1 = y0 + cov->cell < h ? y0 + cov->cell : h;

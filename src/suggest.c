@@ -238,36 +238,31 @@ static void classify(smp_scalp *s)
 
 /* Binary morphology on the grid: dilate (grow = 1) or erode by a square of
  * radius r, separably. */
-static void morph(uint8_t *m, uint8_t *tmp, uint32_t w, uint32_t h, int r, int grow)
+/* One pass of morph along rows (along_x) or columns: dst is src grown
+ * (any set cell within r) or shrunk (all set within r). */
+static void morph_pass(const uint8_t *src, uint8_t *dst, uint32_t w, uint32_t h, int r, int grow, int along_x)
 {
     for (uint32_t y = 0; y < h; y++)
         for (uint32_t x = 0; x < w; x++) {
             int v = !grow;
             for (int d = -r; d <= r; d++) {
-                long xx = (long)x + d;
-                if (xx < 0 || xx >= (long)w)
+                const long xx = (long)x + (along_x ? d : 0), yy = (long)y + (along_x ? 0 : d);
+                if (xx < 0 || xx >= (long)w || yy < 0 || yy >= (long)h)
                     continue;
-                if (grow ? m[(size_t)y * w + xx] : !m[(size_t)y * w + xx]) {
+                const uint8_t s = src[(size_t)yy * w + (size_t)xx];
+                if (grow ? s : !s) {
                     v = grow;
                     break;
                 }
             }
-            tmp[(size_t)y * w + x] = (uint8_t)v;
+            dst[(size_t)y * w + x] = (uint8_t)v;
         }
-    for (uint32_t y = 0; y < h; y++)
-        for (uint32_t x = 0; x < w; x++) {
-            int v = !grow;
-            for (int d = -r; d <= r; d++) {
-                long yy = (long)y + d;
-                if (yy < 0 || yy >= (long)h)
-                    continue;
-                if (grow ? tmp[(size_t)yy * w + x] : !tmp[(size_t)yy * w + x]) {
-                    v = grow;
-                    break;
-                }
-            }
-            m[(size_t)y * w + x] = (uint8_t)v;
-        }
+}
+
+static void morph(uint8_t *m, uint8_t *tmp, uint32_t w, uint32_t h, int r, int grow)
+{
+    morph_pass(m, tmp, w, h, r, grow, 1);
+    morph_pass(tmp, m, w, h, r, grow, 0);
 }
 
 /* Labels 4-connected regions of non-zero cells; keeps only the largest
