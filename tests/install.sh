@@ -9,6 +9,12 @@ top=$(pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/smpsim-install.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/harness.sh"
+# A plain `make` only builds: the prerequisites (and apt-get) belong to demo and test.
+if make -n --no-print-directory BUILD="$build" all 2>&1 | grep -q 'deps\.sh'; then
+    bad "plain make runs tools/deps.sh"
+else
+    ok "plain make does not check or install prerequisites"
+fi
 if ! command -v pkg-config >/dev/null 2>&1; then
     echo "SKIP: install test: pkg-config is not installed (Debian: pkg-config)"
     exit 0
