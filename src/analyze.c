@@ -57,10 +57,10 @@ smp_status smp_analysis_set_threads(smp_analysis *a, int threads)
 {
     if (!a)
         return SMP_ERR_ARG;
-    if (threads < 0 || threads > 1024)
-        return smp__fail(a->msg, SMP_ERR_ARG, "threads %d is outside 0..1024", threads);
-    a->threads = threads;
-    return SMP_OK;
+    smp_status st = smp__check_threads(threads, a->msg);
+    if (st == SMP_OK)
+        a->threads = threads;
+    return st;
 }
 
 /* Nearest-neighbour distance of every point, through buckets. */

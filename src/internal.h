@@ -102,6 +102,9 @@ smp_status smp__fail(char *msg, smp_status status, const char *fmt, ...) SMP_PRI
 /* Threads for a parallel region: want if positive, else OpenMP's default
  * (1 without OpenMP). */
 int smp__threads(int want);
+/* SMP_ERR_ARG (message in msg) unless threads is a thread setting: 0
+ * (OpenMP's default) to 1024. */
+smp_status smp__check_threads(int threads, char *msg);
 /* The calling thread's number in a parallel region (0 without OpenMP): for
  * choosing a scratch buffer, never for results. */
 int smp__thread_id(void);

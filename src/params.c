@@ -287,10 +287,10 @@ smp_status smp_params_set_threads(smp_params *p, int threads)
 {
     if (!p)
         return SMP_ERR_ARG;
-    if (threads < 0 || threads > 1024)
-        return smp__fail(p->msg, SMP_ERR_ARG, "threads %d is outside 0..1024", threads);
-    p->threads = threads;
-    return SMP_OK;
+    smp_status st = smp__check_threads(threads, p->msg);
+    if (st == SMP_OK)
+        p->threads = threads;
+    return st;
 }
 
 smp_status smp_params_set_progress(smp_params *p, smp_progress_fn fn, void *user)

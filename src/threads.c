@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The OpenMP queries: threads for a parallel region, the calling thread. */
+/* The OpenMP queries: threads for a parallel region, the calling thread;
+ * and the check of a thread setting. */
 #include "internal.h"
 
 #ifdef _OPENMP
@@ -23,4 +24,11 @@ int smp__thread_id(void)
 #else
     return 0;
 #endif
+}
+
+smp_status smp__check_threads(int threads, char *msg)
+{
+    if (threads < 0 || threads > 1024)
+        return smp__fail(msg, SMP_ERR_ARG, "threads %d is outside 0..1024", threads);
+    return SMP_OK;
 }
