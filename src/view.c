@@ -64,39 +64,14 @@ smp_status smp__keep_zones(smp_result *res, const smp_shade *sh, double ppm)
  * no core). SMP_ERR_NOMEM when the search cannot allocate its stack. */
 static smp_status largest_core(const smp_result *res, uint32_t *label, uint32_t *largest)
 {
-    const uint32_t w = res->zones_w, h = res->zones_h;
-    const size_t n = (size_t)w * h;
-    size_t *stack = malloc(n * sizeof *stack), best_size = 0;
-    uint32_t next = 0, best = 0;
+    uint32_t *stack = malloc((size_t)res->zones_w * res->zones_h * sizeof *stack);
     *largest = 0;
     if (!stack)
         return SMP_ERR_NOMEM;
-    memset(label, 0, n * sizeof *label);
-    for (size_t s = 0; s < n; s++) {
-        if (!(res->zones[s] & SMP_ZONE_CORE) || label[s])
-            continue;
-        size_t top = 0, size = 0;
-        label[s] = ++next;
-        stack[top++] = s;
-        while (top) {
-            const size_t i = stack[--top];
-            const uint32_t x = (uint32_t)(i % w), y = (uint32_t)(i / w);
-            size++;
-            const size_t nb[4] = {x > 0 ? i - 1 : i, x + 1 < w ? i + 1 : i, y > 0 ? i - w : i, y + 1 < h ? i + w : i};
-            for (int k = 0; k < 4; k++)
-                if ((res->zones[nb[k]] & SMP_ZONE_CORE) && !label[nb[k]]) {
-                    label[nb[k]] = next;
-                    stack[top++] = nb[k];
-                }
-        }
-        if (size > best_size) {
-            best_size = size;
-            best = next;
-        }
-    }
+    smp_status st = smp__largest_region(res->zones, SMP_ZONE_CORE, res->zones_w, res->zones_h, stack, label,
+                                        largest, NULL);
     free(stack);
-    *largest = best;
-    return SMP_OK;
+    return st;
 }
 
 smp_status smp__loupe_spot(const smp_result *res, double side_mm, double *x, double *y, bool *found)

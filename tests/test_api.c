@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Small public helpers: file name extensions, JSON strings, the params
- * getters on NULL, the analysis thread setting. */
+/* Small helpers: file name extensions, JSON strings, the params getters
+ * on NULL, the analysis thread setting, the shared region labelling. */
 #include "testutil.h"
 
 #include <string.h>
+
+#include "internal.h"
 
 static void test_path_has_ext(void **state)
 {
@@ -100,6 +102,29 @@ static void test_analysis_threads(void **state)
     smp_analysis_free(b);
 }
 
+/* The shared flood fill: labels in scan order, sizes, the largest. */
+static void test_label_regions(void **state)
+{
+    (void)state;
+    static const uint8_t cells[5 * 4] = {
+        1, 1, 0, 2, 2, /* */
+        0, 1, 0, 0, 2, /* */
+        0, 0, 0, 4, 0, /* 4 is not in the bits asked for below */
+        3, 3, 3, 0, 3,
+    };
+    uint32_t stack[20], label[20], largest;
+    size_t size;
+    assert_int_equal(smp__largest_region(cells, 3, 5, 4, stack, label, &largest, &size), SMP_OK);
+    static const uint32_t want[20] = {1, 1, 0, 2, 2, 0, 1, 0, 0, 2, 0, 0, 0, 0, 0, 3, 3, 3, 0, 4};
+    assert_memory_equal(label, want, sizeof want);
+    assert_int_equal(largest, 1); /* 1, 2 and 3 have 3 cells: the first */
+    assert_int_equal(size, 3);
+    static const uint8_t none[4] = {0};
+    assert_int_equal(smp__largest_region(none, 0xFF, 2, 2, stack, label, &largest, &size), SMP_OK);
+    assert_int_equal(largest, 0);
+    assert_int_equal(size, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -107,6 +132,7 @@ int main(void)
         cmocka_unit_test(test_json_quote),
         cmocka_unit_test(test_params_getters_on_null),
         cmocka_unit_test(test_analysis_threads),
+        cmocka_unit_test(test_label_regions),
     };
     return cmocka_run_group_tests_name("api", tests, NULL, NULL);
 }
