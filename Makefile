@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# smpsim build. `make demo` and `make test` check (and, as root, install)
-# their own prerequisites through tools/deps.sh.
+# smpsim build. `make` only builds; `make demo` and `make test` check (and,
+# as root, install) their own prerequisites through tools/deps.sh.
 .DELETE_ON_ERROR:
 .SUFFIXES:
 
@@ -65,7 +65,7 @@ BENCH    := $(BUILD)/bench/bench_pipeline $(BUILD)/bench/bench_sampler $(BUILD)/
 .PHONY: analyze corpus fuzz fuzz-build docs all demo test check-deps check-test-deps sanitize bench install \
         uninstall clean samples
 
-all: check-deps $(BIN) $(LIB) $(SOLIB) $(CLIDOC)
+all: $(BIN) $(LIB) $(SOLIB) $(CLIDOC)
 
 check-deps:
 	@FONT_TTF=$(FONT_TTF) tools/deps.sh build
@@ -105,6 +105,10 @@ $(BUILD)/tests/%: tests/%.c tests/testutil.h bench/bridson.h tools/scene.c tools
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -Itools $(shell pkg-config --cflags cmocka 2>/dev/null) $< tools/scene.c $(LIB) \
 	    $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka) $(LDLIBS_ALL) -o $@
+
+# The allocation-failure test sees the library's malloc, calloc and realloc
+# through the linker's --wrap (tests/test_oom.c).
+$(BUILD)/tests/test_oom: LDLIBS_ALL += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
 
 $(IMGTOOL): tests/imgtool.c $(LIB)
 	@mkdir -p $(@D)
@@ -205,7 +209,8 @@ samples: $(GEN)
 	$(GEN) --width 960 --height 720 --px-per-mm 8 --seed 7 \
 	    -o samples/scalp.jpg --mask samples/scalp.mask.png --force
 
-demo: all
+demo: check-deps
+	@$(MAKE) --no-print-directory all
 	@mkdir -p out
 	$(BIN) preview samples/scalp.jpg samples/scalp.mask.png --px-per-mm 8 -o out/preview.jpg --force
 	$(BIN) preview samples/scalp.jpg samples/scalp.mask.png --px-per-mm 8 --sessions 3 -o out/preview.html --force

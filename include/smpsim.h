@@ -162,6 +162,8 @@ smp_loupe smp_params_loupe(const smp_params *p, double *x_px, double *y_px);    
  * depend on it; it lets a caller running calls in parallel share the cores. */
 smp_status smp_params_set_threads(smp_params *p, int threads);
 
+/* The getters read a NULL params as zero: 0, each enum's zero value (its
+ * default), black pigment, no layers. */
 uint64_t smp_params_seed(const smp_params *p);
 double smp_params_density(const smp_params *p);
 int smp_params_density_auto(const smp_params *p);
@@ -204,6 +206,16 @@ smp_status smp_image_read_memory(smp_image *img, const void *data, size_t size, 
 smp_status smp_image_write_file(smp_image *img, const char *path, const smp_params *params);
 /* The format smp_image_write_file would write for a path; NONE if unknown. */
 smp_format smp_format_for_path(const char *path);
+/* Non-zero when path ends in ext (with its dot: ".png"), ignoring ASCII
+ * case, after at least one other character. */
+int smp_path_has_ext(const char *path, const char *ext);
+/* utf8 as a quoted JSON string: '"' and backslash escaped, control bytes
+ * and DEL as six-character escapes (u00XX after a backslash), each byte
+ * that is not well-formed UTF-8 as U+FFFD, so the result is valid UTF-8
+ * and JSON. Writes at most size bytes (NUL-terminated when
+ * size > 0) like snprintf and returns the full length; buf may be NULL
+ * with size 0. NULL reads as "". */
+size_t smp_json_quote(char *buf, size_t size, const char *utf8);
 /* out = the w x h block of src at (x, y), as RGB with src's ICC profile. */
 smp_status smp_image_crop(smp_image *out, const smp_image *src, uint32_t x, uint32_t y, uint32_t w, uint32_t h);
 
@@ -269,6 +281,23 @@ smp_status smp_simulate_consume(smp_result *res, const smp_params *params, smp_i
  * treated area at the params' or the assumed scale). For a caller with
  * other work to do first; the message is res's. */
 smp_status smp_simulate_check(smp_result *res, const smp_params *p, const smp_image *photo, const smp_image *mask);
+
+/* The input a failed smp_simulate or smp_simulate_check blames, so a caller
+ * names the right file without reading the message: one of the params'
+ * images (reference, scars, density map) that does not fit the photo; NONE
+ * when the failure is no input's in particular (memory, limits, cancelling),
+ * after a success, or when the run did not say, as for PHOTO and MASK today
+ * (SMP_ERR_MISMATCH is the mask's). */
+typedef enum smp_input {
+    SMP_INPUT_NONE = 0,
+    SMP_INPUT_PHOTO,
+    SMP_INPUT_MASK,
+    SMP_INPUT_REFERENCE,
+    SMP_INPUT_SCARS,
+    SMP_INPUT_DENSITY_MAP
+} smp_input;
+#define SMP_INPUT_COUNT (SMP_INPUT_DENSITY_MAP + 1)
+smp_input smp_result_failed_input(const smp_result *res);
 
 /* The after image, owned by the result (write it, do not free it). */
 smp_image *smp_result_after(smp_result *res);
@@ -346,6 +375,10 @@ typedef struct smp_analysis smp_analysis;
 smp_analysis *smp_analysis_new(void);
 void smp_analysis_free(smp_analysis *a);
 const char *smp_analysis_message(const smp_analysis *a);
+/* Threads the nearest-neighbour search may use (0 = OpenMP's default, as
+ * smp_params_set_threads); kept across smp_analyze_points. The numbers do
+ * not depend on it. */
+smp_status smp_analysis_set_threads(smp_analysis *a, int threads);
 /* xy holds n points (x, y interleaved, mm) inside 0..w_mm x 0..h_mm. */
 smp_status smp_analyze_points(smp_analysis *a, const double *xy, size_t n, double w_mm, double h_mm);
 size_t smp_analysis_count(const smp_analysis *a);

@@ -32,6 +32,7 @@ struct smp_analysis {
     double *radial, *anisotropy; /* per frequency bin of width freq_step (in 1/d_hex) */
     double freq_step;
     float *spectrum; /* M x M, averaged, zero frequency at the centre */
+    int threads;     /* for the neighbour search; 0: OpenMP's default */
     char msg[SMP_MSG_LEN];
 };
 
@@ -51,6 +52,16 @@ void smp_analysis_free(smp_analysis *a)
 }
 
 const char *smp_analysis_message(const smp_analysis *a) { return a ? a->msg : "no analysis"; }
+
+smp_status smp_analysis_set_threads(smp_analysis *a, int threads)
+{
+    if (!a)
+        return SMP_ERR_ARG;
+    smp_status st = smp__check_threads(threads, a->msg);
+    if (st == SMP_OK)
+        a->threads = threads;
+    return st;
+}
 
 /* Nearest-neighbour distance of every point, through buckets. */
 static smp_status nearest(smp_analysis *a, const double *xy, size_t n, double *nn)
@@ -74,7 +85,9 @@ static smp_status nearest(smp_analysis *a, const double *xy, size_t n, double *n
         head[g] = i;
     }
     long long nn_ = (long long)n;
-    SMP_OMP(omp parallel for schedule(dynamic, 1024))
+    const int nt = smp__threads(a->threads);
+    (void)nt; /* unused without OpenMP */
+    SMP_OMP(omp parallel for schedule(dynamic, 1024) num_threads(nt))
     for (long long ii = 0; ii < nn_; ii++) {
         size_t i = (size_t)ii;
         long gx = (long)(xy[2 * i] / cell), gy = (long)(xy[2 * i + 1] / cell);
@@ -99,8 +112,9 @@ static smp_status nearest(smp_analysis *a, const double *xy, size_t n, double *n
     return SMP_OK;
 }
 
-/* Averaged periodogram over windows of about WINDOW_POINTS points. */
-static smp_status spectrum(smp_analysis *a, const double *xy, size_t n, int threads)
+/* Averaged periodogram over windows of about WINDOW_POINTS points, serial:
+ * the windows are summed in order on one FFTW plan. */
+static smp_status spectrum(smp_analysis *a, const double *xy, size_t n)
 {
     /* Window side: WINDOW_POINTS points' worth of area, at most the area. */
     double side = sqrt(WINDOW_POINTS * a->w_mm * a->h_mm / (double)n);
@@ -149,7 +163,6 @@ static smp_status spectrum(smp_analysis *a, const double *xy, size_t n, int thre
                     sum[(size_t)my * M + mx] += p;
             }
     }
-    (void)threads;
     for (size_t i = 0; i < (size_t)M * M; i++)
         a->spectrum[i] = (float)(sum[i] / windows);
     a->spectrum[(size_t)(M / 2) * M + M / 2] = 0;            /* the DC term says only "n points" */
@@ -196,7 +209,9 @@ smp_status smp_analyze_points(smp_analysis *a, const double *xy, size_t n, doubl
     free(a->radial);
     free(a->anisotropy);
     free(a->spectrum);
+    const int threads = a->threads;
     memset(a, 0, sizeof *a);
+    a->threads = threads;
     if (!xy || n < 2 || !(w_mm > 0) || !(h_mm > 0))
         return smp__fail(a->msg, SMP_ERR_ARG, "analysis needs at least two points and a positive area");
     for (size_t i = 0; i < n; i++)
@@ -227,7 +242,7 @@ smp_status smp_analyze_points(smp_analysis *a, const double *xy, size_t n, doubl
         a->rho_min = mn / a->d_hex;
         a->rho_mean = a->nn_mean / a->d_hex;
         if (st == SMP_OK)
-            st = spectrum(a, xy, n, smp__threads(0));
+            st = spectrum(a, xy, n);
     }
     free(nn);
     return st;

@@ -3,6 +3,7 @@
 #include "internal.h"
 
 #include <math.h>
+#include <pthread.h>
 
 float smp__srgb_to_linear(uint8_t v)
 {
@@ -15,10 +16,39 @@ static double linear_to_srgb(double l)
     return l <= 0.0031308 ? 12.92 * l : 1.055 * pow(l, 1.0 / 2.4) - 0.055;
 }
 
+uint8_t smp__linear_to_srgb8(double l)
+{
+    return (uint8_t)lrint(fmin(fmax(linear_to_srgb(l), 0.0), 1.0) * 255.0);
+}
+
 void smp__linear_to_srgb_table(uint8_t table[65536])
 {
     for (int i = 0; i < 65536; i++)
-        table[i] = (uint8_t)lrint(fmin(fmax(linear_to_srgb(i / 65535.0), 0.0), 1.0) * 255.0);
+        table[i] = smp__linear_to_srgb8(i / 65535.0);
+}
+
+/* The shared tables, filled once on first use from any thread. */
+static float to_linear[256];
+static uint8_t to_srgb8[65536];
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static void fill_tables(void)
+{
+    for (int v = 0; v < 256; v++)
+        to_linear[v] = smp__srgb_to_linear((uint8_t)v);
+    smp__linear_to_srgb_table(to_srgb8);
+}
+
+const float *smp__srgb_linear_table(void)
+{
+    pthread_once(&tables_once, fill_tables);
+    return to_linear;
+}
+
+const uint8_t *smp__srgb8_table(void)
+{
+    pthread_once(&tables_once, fill_tables);
+    return to_srgb8;
 }
 
 /* Linear sRGB (D65) -> CIE XYZ -> CIELAB with the D65 white. */

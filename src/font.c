@@ -382,14 +382,21 @@ size_t smp__text_shape(const char *utf8, double cap_px, smp__glyph *out, size_t 
     return n;
 }
 
-double smp__text_width(const char *utf8, double cap_px)
+double smp__text_width(const char *utf8, double cap_px, smp_status *st)
 {
     typeset t;
-    if (!utf8 || !*utf8 || !typeset_open(&t, cap_px))
+    if (!utf8 || !*utf8)
         return 0;
-    double w = typeset_layout(&t, utf8) ? t.width : 0;
-    typeset_free(&t);
-    return w;
+    double width = 0;
+    bool laid = typeset_open(&t, cap_px);
+    if (laid) {
+        laid = typeset_layout(&t, utf8);
+        width = laid ? t.width : 0;
+        typeset_free(&t);
+    }
+    if (!laid && st && *st == SMP_OK)
+        *st = SMP_ERR_NOMEM;
+    return width;
 }
 
 /* Linear-light blend of colour over one pixel with coverage a. */
@@ -398,8 +405,7 @@ static void blend(uint8_t *px, const float lin[3], float a)
     for (int c = 0; c < 3; c++) {
         float under = smp__srgb_to_linear(px[c]);
         float v = under + (lin[c] - under) * a;
-        double s = v <= 0.0031308f ? 12.92 * v : 1.055 * pow(v, 1 / 2.4) - 0.055;
-        px[c] = (uint8_t)lrint(fmin(fmax(s, 0), 1) * 255);
+        px[c] = smp__linear_to_srgb8(v);
     }
 }
 

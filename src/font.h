@@ -27,9 +27,11 @@ typedef struct smp__glyph {
  * (may be NULL), the code point count into *chars. For tests. */
 size_t smp__text_shape(const char *utf8, double cap_px, smp__glyph *out, size_t max, size_t *chars);
 
-/* Width in px of UTF-8 text with capitals cap_px high; 0 if the font
- * cannot be opened (out of memory). Malformed UTF-8 reads as U+FFFD. */
-double smp__text_width(const char *utf8, double cap_px);
+/* Width in px of UTF-8 text with capitals cap_px high. Malformed UTF-8
+ * reads as U+FFFD. When the font cannot be opened or the text laid out (out
+ * of memory): 0, and SMP_ERR_NOMEM into *st if st is not NULL and *st is
+ * still SMP_OK, so a caller measuring many texts checks once. */
+double smp__text_width(const char *utf8, double cap_px, smp_status *st);
 /* Draws text with the top of its capitals at (x, y) into an RGB image,
  * left to right in visual order (right-to-left runs reversed, Arabic
  * joined), anti-aliased (FreeType's exact-area coverage) and blended in linear

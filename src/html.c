@@ -4,7 +4,7 @@
  * and wheel zoom, the labels, the caption, a session selector and the
  * close-up. No external scripts, fonts or requests: it works offline. */
 #include "font.h"
-#include "stages.h"
+#include "loupe.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -229,8 +229,11 @@ smp_status smp_preview_write_html(smp_result *res, const smp_image *photo, const
     if (res->n_layers > 1)
         pg.sessions[pg.n - 1] = last;
     /* The close-up: placed as on an image preview of the page's size. */
+    bool loupe = false;
     if (st == SMP_OK && p->loupe != SMP_LOUPE_OFF &&
-        smp__preview_loupe(&pg.g, res, p, photo->w, photo->h, s, HTML_LOUPE_PX)) {
+        (st = smp__preview_loupe_box(&pg.g, res, p, photo->w, photo->h, s, HTML_LOUPE_PX, &loupe)) != SMP_OK)
+        smp__fail(res->msg, st, "cannot place the close-up: out of memory");
+    if (st == SMP_OK && loupe) {
         pg.loupe = smp_image_new();
         st = pg.loupe ? smp__render_loupe(pg.loupe, res, rgb, pg.g.loupe_source, HTML_LOUPE_PX, 0, p->threads)
                       : SMP_ERR_NOMEM;

@@ -102,6 +102,9 @@ smp_status smp__fail(char *msg, smp_status status, const char *fmt, ...) SMP_PRI
 /* Threads for a parallel region: want if positive, else OpenMP's default
  * (1 without OpenMP). */
 int smp__threads(int want);
+/* SMP_ERR_ARG (message in msg) unless threads is a thread setting: 0
+ * (OpenMP's default) to 1024. */
+smp_status smp__check_threads(int threads, char *msg);
 /* The calling thread's number in a parallel region (0 without OpenMP): for
  * choosing a scratch buffer, never for results. */
 int smp__thread_id(void);
@@ -170,6 +173,28 @@ smp_status smp__resize_area(smp_image *out, const smp_image *src, uint32_t w, ui
 smp_status smp__enlarge(smp_image *out, const smp_image *src, double x0, double y0, double scale, uint32_t w,
                         uint32_t h);
 
+/* Length of the well-formed UTF-8 sequence at s (1..4) with its code
+ * point in *cp, or 0 (text.c). */
+int smp__utf8_sequence(const unsigned char *s, uint32_t *cp);
+
+/* A mask "has real transparency" when its alpha channel is not all opaque:
+ * then alpha is the painted area (mask.c, maskcheck.c). */
+int smp__mask_has_alpha(const smp_image *m);
+
+/* Regions: labels the 4-connected regions of the w x h cells where
+ * cells[i] & bits is non-zero, 1, 2, ... in scan order, into label (stack:
+ * w * h entries of scratch), calling each (if not NULL) with every
+ * region's label and cell count as it is finished; the first status other
+ * than SMP_OK that each returns stops the calls (not the labelling) and is
+ * returned. SMP_ERR_LIMIT for a grid of 2^32 cells or more (regions.c). */
+typedef smp_status (*smp__region_fn)(void *ctx, uint32_t label, size_t count);
+smp_status smp__label_regions(const uint8_t *cells, uint8_t bits, uint32_t w, uint32_t h, uint32_t *stack,
+                              uint32_t *label, smp__region_fn each, void *ctx);
+/* The largest such region (the first of equal ones): its label (0: none)
+ * and size; label as above. */
+smp_status smp__largest_region(const uint8_t *cells, uint8_t bits, uint32_t w, uint32_t h, uint32_t *stack,
+                               uint32_t *label, uint32_t *largest, size_t *size);
+
 /* The k-th smallest of v[0..n), n > 0 (reorders v). */
 float smp__kth_float(float *v, size_t n, size_t k);
 
@@ -177,6 +202,16 @@ float smp__kth_float(float *v, size_t n, size_t k);
  * (v * 65535, rounded) back to 8-bit with correct rounding. */
 float smp__srgb_to_linear(uint8_t v);
 void smp__linear_to_srgb_table(uint8_t table[65536]);
+/* One linear value (any range; clamped to 0..1 after encoding) to 8-bit sRGB,
+ * rounded: the one implementation of the encoding. */
+uint8_t smp__linear_to_srgb8(double linear);
+/* The same conversions as shared read-only tables, built once on first use
+ * (thread-safe): smp__srgb_to_linear of every byte, and the 65536-entry
+ * table of smp__linear_to_srgb_table. Still building their own copies, for
+ * a later change: focus.c, follicles.c, realism.c (twice), render.c,
+ * shade.c (twice), shine.c, strands.c. */
+const float *smp__srgb_linear_table(void);
+const uint8_t *smp__srgb8_table(void);
 /* CIELAB (D65) from linear sRGB and back, and the CIEDE2000 difference. */
 void smp__linear_to_lab(const float rgb[3], double lab[3]);
 void smp__lab_to_linear(const double lab[3], float rgb[3]);

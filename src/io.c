@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -152,17 +151,11 @@ smp_status smp_image_read_file(smp_image *img, const char *path, uint64_t max_pi
     return st;
 }
 
-static bool has_ext(const char *path, const char *ext)
-{
-    size_t n = strlen(path), e = strlen(ext);
-    return n > e && strcasecmp(path + n - e, ext) == 0;
-}
-
 smp_format smp_format_for_path(const char *path)
 {
-    if (has_ext(path, ".png"))
+    if (smp_path_has_ext(path, ".png"))
         return SMP_FORMAT_PNG;
-    if (has_ext(path, ".jpg") || has_ext(path, ".jpeg"))
+    if (smp_path_has_ext(path, ".jpg") || smp_path_has_ext(path, ".jpeg"))
         return SMP_FORMAT_JPEG;
     return SMP_FORMAT_NONE;
 }

@@ -15,7 +15,7 @@ void smp__coverage_free(smp_coverage *cov)
 
 /* A mask "has real transparency" when its alpha channel is not all opaque;
  * then alpha is the painted area. Otherwise luminance is coverage. */
-static int uses_alpha(const smp_image *m)
+int smp__mask_has_alpha(const smp_image *m)
 {
     if (m->ch != 2 && m->ch != 4)
         return 0;
@@ -73,7 +73,7 @@ bool smp__coverage_extent(const smp_coverage *cov, double ppm, double box[4])
 
 double smp__mask_share(const smp_image *m)
 {
-    const int alpha = uses_alpha(m);
+    const int alpha = smp__mask_has_alpha(m);
     const size_t n = (size_t)m->w * m->h;
     uint64_t sum = 0;
     for (size_t i = 0; i < n; i++)
@@ -130,7 +130,7 @@ smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *m, uint32
     }
     /* Each cell is the mean of the mask over the photo pixels it covers; a
      * mask of another size is read at each pixel centre (nearest). */
-    const int alpha = uses_alpha(m);
+    const int alpha = smp__mask_has_alpha(m);
     const int resampled = m->w != w || m->h != h;
     for (uint32_t gy = 0; gy < cov->gh; gy++) {
         uint32_t y0 = gy * cov->cell, y1 = y0 + cov->cell < h ? y0 + cov->cell : h;
@@ -205,34 +205,6 @@ smp_status smp__coverage_feather(smp_coverage *cov, double width_px, char *msg)
     }
     free(line);
     return SMP_OK;
-}
-
-void smp__note(smp_notes *notes, const char *fmt, ...)
-{
-    char buf[SMP_MSG_LEN];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    char **items = realloc(notes->items, (notes->count + 1) * sizeof *items);
-    if (!items)
-        return; /* a note is informational; losing one under memory pressure is harmless */
-    notes->items = items;
-    size_t len = strlen(buf) + 1;
-    char *copy = malloc(len);
-    if (!copy)
-        return;
-    memcpy(copy, buf, len);
-    notes->items[notes->count++] = copy;
-}
-
-void smp__notes_clear(smp_notes *notes)
-{
-    for (size_t i = 0; i < notes->count; i++)
-        free(notes->items[i]);
-    free(notes->items);
-    notes->items = NULL;
-    notes->count = 0;
 }
 
 void smp__scale_by_map(smp_coverage *cov, const smp_coverage *map, double min_cm2, double max_cm2, int only_inside)

@@ -6,17 +6,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-/* Real transparency: any alpha below 255 (as mask.c reads masks). */
-static int has_alpha(const smp_image *m)
-{
-    if (m->ch != 2 && m->ch != 4)
-        return 0;
-    for (size_t i = 0; i < (size_t)m->w * m->h; i++)
-        if (m->px[i * m->ch + m->ch - 1] != 255)
-            return 1;
-    return 0;
-}
-
+/* A mask pixel's coverage, 0..1: alpha with real transparency
+ * (smp__mask_has_alpha, as mask.c reads masks), else luminance. */
 static double value_at(const smp_image *m, int alpha, size_t i)
 {
     const uint8_t *p = m->px + i * m->ch;
@@ -92,7 +83,7 @@ smp_status smp_mask_check(smp_scalp *s, const smp_image *mask, double *outside)
     }
     if (!s || !s->analysed || !outside)
         return SMP_OK;
-    const int alpha = has_alpha(mask);
+    const int alpha = smp__mask_has_alpha(mask);
     const int closeup = s->info.head_fraction >= 0.8;
     /* Each column's analysis cell once, and each cell's weight off the scalp
      * (0 or 1): the same sums, in the same order, without a division per

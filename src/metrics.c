@@ -10,19 +10,12 @@ typedef struct metrics_ctx {
     const smp_params *p;
 } metrics_ctx;
 
+/* A note (at most 239 bytes, each at most 6 once escaped) as a JSON string. */
 static void json_string(FILE *f, const char *s)
 {
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
+    char quoted[6 * sizeof ((smp_report *)0)->auto_note + 3];
+    smp_json_quote(quoted, sizeof quoted, s);
+    fputs(quoted, f);
 }
 
 static void json_lab(FILE *f, const char *name, const double lab[3], int have, int last)

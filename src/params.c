@@ -276,6 +276,8 @@ smp_status smp_params_set_layers(smp_params *p, const double *cumulative_percent
 
 int smp_params_layers(const smp_params *p, double *cumulative_percent)
 {
+    if (!p)
+        return 0;
     if (cumulative_percent)
         memcpy(cumulative_percent, p->layers, (size_t)p->n_layers * sizeof *p->layers);
     return p->n_layers;
@@ -285,10 +287,10 @@ smp_status smp_params_set_threads(smp_params *p, int threads)
 {
     if (!p)
         return SMP_ERR_ARG;
-    if (threads < 0 || threads > 1024)
-        return smp__fail(p->msg, SMP_ERR_ARG, "threads %d is outside 0..1024", threads);
-    p->threads = threads;
-    return SMP_OK;
+    smp_status st = smp__check_threads(threads, p->msg);
+    if (st == SMP_OK)
+        p->threads = threads;
+    return st;
 }
 
 smp_status smp_params_set_progress(smp_params *p, smp_progress_fn fn, void *user)
@@ -300,23 +302,25 @@ smp_status smp_params_set_progress(smp_params *p, smp_progress_fn fn, void *user
     return SMP_OK;
 }
 
-uint64_t smp_params_seed(const smp_params *p) { return p->seed; }
-double smp_params_density(const smp_params *p) { return p->density; }
-int smp_params_density_auto(const smp_params *p) { return p->density_auto; }
-int smp_params_dot_auto(const smp_params *p) { return p->dot_auto; }
-double smp_params_regularity(const smp_params *p) { return p->regularity; }
-double smp_params_dot_diameter(const smp_params *p) { return p->dot_mm; }
-double smp_params_px_per_mm(const smp_params *p) { return p->px_per_mm; }
-double smp_params_feather(const smp_params *p) { return p->feather_mm; }
-double smp_params_opacity(const smp_params *p) { return p->opacity; }
-uint64_t smp_params_max_pixels(const smp_params *p) { return p->max_pixels; }
-int smp_params_jpeg_quality(const smp_params *p) { return p->jpeg_quality; }
+/* Getters read a NULL params as zero: the zero value of each enum, which is
+ * its default, black pigment and no layers (as smp_params_layout and
+ * smp_params_show_session always did). */
+uint64_t smp_params_seed(const smp_params *p) { return p ? p->seed : 0; }
+double smp_params_density(const smp_params *p) { return p ? p->density : 0; }
+int smp_params_density_auto(const smp_params *p) { return p ? p->density_auto : 0; }
+int smp_params_dot_auto(const smp_params *p) { return p ? p->dot_auto : 0; }
+double smp_params_regularity(const smp_params *p) { return p ? p->regularity : 0; }
+double smp_params_dot_diameter(const smp_params *p) { return p ? p->dot_mm : 0; }
+double smp_params_px_per_mm(const smp_params *p) { return p ? p->px_per_mm : 0; }
+double smp_params_feather(const smp_params *p) { return p ? p->feather_mm : 0; }
+double smp_params_opacity(const smp_params *p) { return p ? p->opacity : 0; }
+uint64_t smp_params_max_pixels(const smp_params *p) { return p ? p->max_pixels : 0; }
+int smp_params_jpeg_quality(const smp_params *p) { return p ? p->jpeg_quality : 0; }
 
 void smp_params_pigment(const smp_params *p, uint8_t rgb[3])
 {
-    rgb[0] = p->pigment[0];
-    rgb[1] = p->pigment[1];
-    rgb[2] = p->pigment[2];
+    for (int c = 0; c < 3; c++)
+        rgb[c] = p ? p->pigment[c] : 0;
 }
 
 smp_status smp_params_set_layout(smp_params *p, smp_layout layout)
@@ -350,43 +354,6 @@ smp_status smp_params_set_max_size(smp_params *p, uint32_t long_side_px)
     return SMP_OK;
 }
 
-/* Length of the well-formed UTF-8 sequence at s (1..4), or 0: shortest
- * forms only, no UTF-16 surrogates (ED A0..BF), nothing past U+10FFFF
- * (F4 90.. and the lead bytes F5..FF), no stray continuation bytes. */
-static int utf8_sequence(const unsigned char *s, uint32_t *cp)
-{
-    const unsigned c = s[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    /* Lead byte: its length and the range of its first continuation byte. */
-    int n;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF)
-        n = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        lo = c == 0xE0 ? 0xA0 : 0x80; /* E0 80..9F: overlong */
-        hi = c == 0xED ? 0x9F : 0xBF; /* ED A0..BF: surrogates */
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        lo = c == 0xF0 ? 0x90 : 0x80; /* F0 80..8F: overlong */
-        hi = c == 0xF4 ? 0x8F : 0xBF; /* F4 90..: past U+10FFFF */
-    } else
-        return 0; /* 80..BF continuation, C0/C1 overlong, F5..FF */
-    if (s[1] < lo || s[1] > hi)
-        return 0;
-    uint32_t v = c & (0x7Fu >> n);
-    for (int k = 1; k < n; k++) {
-        if ((s[k] & 0xC0) != 0x80)
-            return 0;
-        v = v << 6 | (s[k] & 0x3Fu);
-    }
-    *cp = v;
-    return n;
-}
-
 /* Copies UTF-8 text into a fixed field: refuses what does not fit,
  * malformed UTF-8, C0 and C1 control characters, DEL and the line and
  * paragraph separators (a caption is one line). */
@@ -397,7 +364,7 @@ static smp_status set_text(smp_params *p, char *field, size_t size, const char *
         return smp__fail(p->msg, SMP_ERR_ARG, "%s is %zu bytes; at most %zu", what, len, size - 1);
     for (size_t i = 0; i < len;) {
         uint32_t cp = 0;
-        const int n = utf8_sequence((const unsigned char *)text + i, &cp);
+        const int n = smp__utf8_sequence((const unsigned char *)text + i, &cp);
         if (!n)
             return smp__fail(p->msg, SMP_ERR_ARG, "%s must be well-formed UTF-8 (byte %zu is not)", what, i + 1);
         if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029)

@@ -27,31 +27,37 @@ static void line(smp_image *img, double x0, double y0, double x1, double y1, con
     }
 }
 
-/* Sizes are cap heights in px. */
-static void text(smp_image *img, double x, double y, const char *s, double cap) { (void)smp__draw_text(img, x, y, s, cap, INK); }
+/* Sizes are cap heights in px. The first failure stays in *st (the rest is
+ * still drawn: the figure is discarded anyway). */
+static void text(smp_image *img, smp_status *st, double x, double y, const char *s, double cap)
+{
+    const smp_status drawn = smp__draw_text(img, x, y, s, cap, INK);
+    if (*st == SMP_OK)
+        *st = drawn;
+}
 
 /* An x-y panel: frame, grid, ticks and labels, and the curve. */
-static void panel(smp_image *img, int px, const char *title, const char *ylabel, const double *v, size_t n,
+static void panel(smp_image *img, smp_status *st, int px, const char *title, const char *ylabel, const double *v, size_t n,
                   double step, double xmax, double ymin, double ymax, double yref)
 {
     const int x0 = px, y0 = TOP, w = PANEL, h = PANEL - 40;
-    text(img, x0, 20, title, 17);
+    text(img, st, x0, 20, title, 17);
     for (int i = 0; i <= 4; i++) { /* x: 0..xmax in 1/d_hex */
         double x = x0 + w * i / 4.0;
         line(img, x, y0, x, y0 + h, GRID, 1);
         char lab[16];
         snprintf(lab, sizeof lab, "%g", xmax * i / 4);
-        text(img, x - 6, y0 + h + 8, lab, 14);
+        text(img, st, x - 6, y0 + h + 8, lab, 14);
     }
     for (int i = 0; i <= 4; i++) {
         double y = y0 + h - h * i / 4.0;
         line(img, x0, y, x0 + w, y, GRID, 1);
         char lab[16];
         snprintf(lab, sizeof lab, "%g", ymin + (ymax - ymin) * i / 4);
-        text(img, x0 - 8 - smp__text_width(lab, 14), y - 8, lab, 14);
+        text(img, st, x0 - 8 - smp__text_width(lab, 14, st), y - 8, lab, 14);
     }
-    text(img, x0 + w * 0.5 - 90, y0 + h + 32, "frequency (1/d_hex)", 14);
-    text(img, x0, y0 - 24, ylabel, 14);
+    text(img, st, x0 + w * 0.5 - 90, y0 + h + 32, "frequency (1/d_hex)", 14);
+    text(img, st, x0, y0 - 24, ylabel, 14);
     line(img, x0, y0, x0, y0 + h, INK, 2);
     line(img, x0, y0 + h, x0 + w, y0 + h, INK, 2);
     double ry = y0 + h - h * (yref - ymin) / (ymax - ymin);
@@ -85,7 +91,7 @@ smp_status smp_analysis_plot(const smp_analysis *a, smp_image *out)
     memset(out->px, 255, (size_t)PW * PH * 3);
     /* The 2-D spectrum up to 4 / d_hex, log-scaled to 0..10 x white noise. */
     const double fmax_cells = 4.0 / step, scale = fmin(1.0, fmax_cells / (size / 2.0));
-    text(out, 30, 20, "power spectrum (2-D)", 17);
+    text(out, &st, 30, 20, "power spectrum (2-D)", 17);
     for (int y = 0; y < PANEL; y++)
         for (int x = 0; x < PANEL; x++) {
             double fx = (x - PANEL / 2.0) / (PANEL / 2.0) * scale * size / 2.0 + size / 2.0;
@@ -99,13 +105,15 @@ smp_status smp_analysis_plot(const smp_analysis *a, smp_image *out)
         }
     char cap[64];
     snprintf(cap, sizeof cap, "+-%.0f/d_hex; darker = more power (log)", fmin(4.0, size / 2.0 * step));
-    text(out, 30, TOP + PANEL + 8, cap, 14);
+    text(out, &st, 30, TOP + PANEL + 8, cap, 14);
     double pmax = 0;
     for (size_t k = 1; k < n && k * step <= 4; k++)
         pmax = fmax(pmax, radial[k]);
     pmax = ceil(fmax(pmax, 1.5) * 2) / 2;
-    panel(out, 560, "radial power", "power (white noise = 1)", radial, n, step, 4, 0, pmax, 1);
-    panel(out, 1080, "anisotropy", "dB", aniso, n, step, 4, -20, 20, 0);
+    panel(out, &st, 560, "radial power", "power (white noise = 1)", radial, n, step, 4, 0, pmax, 1);
+    panel(out, &st, 1080, "anisotropy", "dB", aniso, n, step, 4, -20, 20, 0);
+    if (st != SMP_OK)
+        return smp__fail(out->msg, st, "cannot draw the figure's labels: out of memory");
     out->orientation = 1;
     out->format = SMP_FORMAT_NONE;
     return SMP_OK;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Before/after previews: layouts, labels, the caption line and the loupe. */
 #include "font.h"
-#include "stages.h"
+#include "loupe.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -23,6 +23,7 @@ typedef struct plan {
     uint32_t pw, ph, short_side;
     double label_cap, caption_cap;
     char label_text[SMP_MAX_PANELS + 1][32];
+    smp_status st; /* SMP_ERR_NOMEM when a label could not be measured */
 } plan;
 
 static uint32_t max_u32(uint32_t a, uint32_t b) { return a > b ? a : b; }
@@ -73,10 +74,10 @@ static smp_layout resolve_layout(smp_layout l, uint32_t w, uint32_t h)
 }
 
 /* The label box for text at the top-left (or top-right) of a panel. */
-static void label_box(const plan *pl, const uint32_t panel[4], const char *text, int right, uint32_t out[4])
+static void label_box(plan *pl, const uint32_t panel[4], const char *text, int right, uint32_t out[4])
 {
     const double cap = pl->label_cap, pad = 0.5 * cap, margin = fmax(6.0, 0.02 * pl->short_side);
-    const double bw = smp__text_width(text, cap) + 2 * pad, bh = cap + 2 * pad;
+    const double bw = smp__text_width(text, cap, &pl->st) + 2 * pad, bh = cap + 2 * pad;
     const double x = right ? panel[0] + panel[2] - margin - bw : panel[0] + margin;
     box(out, x, panel[1] + margin, bw, bh);
 }
@@ -98,32 +99,43 @@ static bool overlaps(const uint32_t a[4], const double b[4])
     return a[0] < b[0] + b[2] && b[0] < (double)a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < (double)a[1] + a[3];
 }
 
-bool smp__preview_loupe(smp_preview_geometry *g, const smp_result *res, const smp_params *p, uint32_t w, uint32_t h,
-                        double s, uint32_t side)
+smp_status smp__preview_loupe_box(smp_preview_geometry *g, const smp_result *res, const smp_params *p, uint32_t w,
+                                  uint32_t h, double s, uint32_t side, bool *placed)
 {
+    *placed = false;
     if (p->loupe == SMP_LOUPE_OFF || res->px_per_mm <= 0)
-        return false;
+        return SMP_OK;
     const double ppm = res->px_per_mm;
     double src = p->loupe_zoom > 0 ? side / (s * p->loupe_zoom) : LOUPE_FIELD_MM * ppm;
     src = fmin(fmin(src, side), fmin((double)w, (double)h)); /* never a reduction */
     double cx = p->loupe_x, cy = p->loupe_y;
-    if (p->loupe == SMP_LOUPE_AUTO && !smp__loupe_auto(res, src / ppm, &cx, &cy))
-        return false;
+    if (p->loupe == SMP_LOUPE_AUTO) {
+        bool found;
+        const smp_status st = smp__loupe_spot(res, src / ppm, &cx, &cy, &found);
+        if (st != SMP_OK || !found)
+            return st;
+    }
     g->loupe_source[0] = fmin(fmax(cx - src / 2, 0), w - src);
     g->loupe_source[1] = fmin(fmax(cy - src / 2, 0), h - src);
     g->loupe_source[2] = g->loupe_source[3] = src;
     g->loupe_zoom = side / (src * s);
-    return true;
+    *placed = true;
+    return SMP_OK;
 }
 
-/* Loupe source (photo px) and inset (output px), or none. */
-static bool plan_loupe(plan *pl, const smp_result *res, const smp_params *p, uint32_t w, uint32_t h)
+/* Loupe source (photo px) and inset (output px), or none (*placed false). */
+static smp_status plan_loupe(plan *pl, const smp_result *res, const smp_params *p, uint32_t w, uint32_t h,
+                             bool *placed)
 {
     smp_preview_geometry *g = &pl->g;
     const int target = g->panels - 1;
     const uint32_t side = (uint32_t)lround(LOUPE_SHARE * pl->short_side);
-    if (side < LOUPE_MIN_PX || !smp__preview_loupe(g, res, p, w, h, g->scale, side))
-        return false;
+    *placed = false;
+    if (side < LOUPE_MIN_PX)
+        return SMP_OK;
+    smp_status st = smp__preview_loupe_box(g, res, p, w, h, g->scale, side, placed);
+    if (st != SMP_OK || !*placed)
+        return st;
     const double x0 = g->loupe_source[0], y0 = g->loupe_source[1], src = g->loupe_source[2];
     /* The inset goes in a corner of the after panel clear of the outline and labels. */
     const uint32_t *pan = g->panel[target];
@@ -146,7 +158,7 @@ static bool plan_loupe(plan *pl, const smp_result *res, const smp_params *p, uin
             pick = c;
     }
     box(g->loupe, corners[pick][0], corners[pick][1], side, side);
-    return true;
+    return SMP_OK;
 }
 
 smp_status smp__preview_check_loupe(const smp_params *p, uint32_t w, uint32_t h, char *msg)
@@ -163,7 +175,7 @@ static uint64_t preview_limit(const smp_params *p)
     return 2 * (p->max_pixels ? p->max_pixels : SMP_DEFAULT_MAX_PIXELS);
 }
 
-static void make_plan(plan *pl, const smp_result *res, const smp_params *p, uint32_t w, uint32_t h)
+static smp_status make_plan(plan *pl, const smp_result *res, const smp_params *p, uint32_t w, uint32_t h)
 {
     memset(pl, 0, sizeof *pl);
     pl->layout = resolve_layout(p->layout, w, h);
@@ -200,17 +212,17 @@ static void make_plan(plan *pl, const smp_result *res, const smp_params *p, uint
             label_box(pl, g->panel[i], pl->label_text[i], 0, g->label[i]);
         }
     }
-    g->has_loupe = plan_loupe(pl, res, p, w, h);
+    bool placed;
+    const smp_status st = plan_loupe(pl, res, p, w, h, &placed);
+    g->has_loupe = placed;
+    return st != SMP_OK ? st : pl->st;
 }
 
 void smp__preview_caption(char *buf, size_t n, const smp_result *res, const smp_params *p)
 {
     uint8_t hex[3];
-    for (int c = 0; c < 3; c++) {
-        const double v = res->pigment_lin[c];
-        const double e = v <= 0.0031308 ? 12.92 * v : 1.055 * pow(v, 1 / 2.4) - 0.055;
-        hex[c] = (uint8_t)lrint(fmin(fmax(e, 0), 1) * 255);
-    }
+    for (int c = 0; c < 3; c++)
+        hex[c] = smp__linear_to_srgb8(res->pigment_lin[c]);
     char sessions[32] = "";
     if (res->n_layers > 1)
         snprintf(sessions, sizeof sessions, " · %d sessions", res->n_layers);
@@ -220,13 +232,13 @@ void smp__preview_caption(char *buf, size_t n, const smp_result *res, const smp_
 }
 
 /* Shrinks the caption to fit, then cuts it with an ellipsis. */
-static double fit_caption(char *text, double cap, double room)
+static double fit_caption(char *text, double cap, double room, smp_status *st)
 {
-    double width = smp__text_width(text, cap);
+    double width = smp__text_width(text, cap, st);
     if (width > room)
         cap = fmax(9.0, 0.97 * cap * room / width); /* sizes are not exactly linear */
     size_t len = strlen(text);
-    while (len > 0 && smp__text_width(text, cap) > room) {
+    while (len > 0 && smp__text_width(text, cap, st) > room) {
         do
             len--;
         while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80);
@@ -282,14 +294,15 @@ static smp_status draw_loupe(smp_image *out, const plan *pl, const smp_result *r
     const double cap = fmax(10.0, g->loupe[2] * 0.055), ppm_out = res->px_per_mm * g->loupe[2] / g->loupe_source[2];
     snprintf(text, sizeof text, "×%.1f", g->loupe_zoom);
     uint32_t b[4];
-    box(b, g->loupe[0] + 0.4 * cap, g->loupe[1] + 0.4 * cap, smp__text_width(text, cap) + cap, 2 * cap);
-    st = label(out, b, text, cap);
+    box(b, g->loupe[0] + 0.4 * cap, g->loupe[1] + 0.4 * cap, smp__text_width(text, cap, &st) + cap, 2 * cap);
+    if (st == SMP_OK)
+        st = label(out, b, text, cap);
     double bar_mm = 5;
     while (bar_mm > 0.5 && bar_mm * ppm_out > 0.4 * g->loupe[2])
         bar_mm = bar_mm > 1.5 ? (bar_mm > 3 ? 2 : 1) : 0.5;
     snprintf(text, sizeof text, "%g mm", bar_mm);
     const double bar = bar_mm * ppm_out, bx = g->loupe[0] + cap, by = g->loupe[1] + g->loupe[3] - cap;
-    box(b, bx - 0.4 * cap, by - 2.2 * cap, fmax(bar, smp__text_width(text, cap)) + 0.8 * cap, 2.6 * cap);
+    box(b, bx - 0.4 * cap, by - 2.2 * cap, fmax(bar, smp__text_width(text, cap, &st)) + 0.8 * cap, 2.6 * cap);
     smp__fill_rect(out, (int)b[0], (int)b[1], (int)(b[0] + b[2]), (int)(b[1] + b[3]), SHADOW, 0.45);
     smp__fill_rect(out, (int)lround(bx), (int)lround(by - 0.35 * cap), (int)lround(bx + bar), (int)lround(by), INK, 1.0);
     if (st == SMP_OK)
@@ -313,7 +326,8 @@ smp_status smp_preview(smp_image *out, smp_result *res, const smp_image *photo, 
     smp_status st = smp__preview_check_loupe(p, w, h, out->msg);
     if (st != SMP_OK)
         return st;
-    make_plan(&pl, res, p, w, h);
+    if ((st = make_plan(&pl, res, p, w, h)) != SMP_OK)
+        return smp__fail(out->msg, st, "cannot lay out the preview's labels and close-up: out of memory");
     if (pl.layout == SMP_LAYOUT_SESSIONS && res->n_layers < 2)
         return smp__fail(out->msg, SMP_ERR_ARG, "the sessions layout needs a run with sessions (layers)");
     const smp_preview_geometry *g = &pl.g;
@@ -362,9 +376,10 @@ smp_status smp_preview(smp_image *out, smp_result *res, const smp_image *photo, 
     if (st == SMP_OK) {
         smp__preview_caption(text, sizeof text, res, p);
         const double room = g->caption[2] - 2.0 * pl.caption_cap;
-        const double cap = fit_caption(text, pl.caption_cap, room);
-        st = smp__draw_text(out, pl.caption_cap, g->caption[1] + (g->caption[3] - cap) / 2 - 0.15 * cap, text, cap,
-                            CAPTION_INK);
+        const double cap = fit_caption(text, pl.caption_cap, room, &st);
+        if (st == SMP_OK)
+            st = smp__draw_text(out, pl.caption_cap, g->caption[1] + (g->caption[3] - cap) / 2 - 0.15 * cap, text,
+                                cap, CAPTION_INK);
     }
     if (st != SMP_OK)
         return out->msg[0] ? st : smp__fail(out->msg, st, "cannot open the label font");

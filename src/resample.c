@@ -45,15 +45,13 @@ smp_status smp__resize_area(smp_image *out, const smp_image *src, uint32_t w, ui
     if (st != SMP_OK)
         return st;
     span *xs = NULL, *ys = NULL;
-    float *xw = NULL, *yw = NULL, lin[256];
-    uint8_t *to_srgb = malloc(65536);
-    st = make_spans(src->w, w, &xs, &xw) && make_spans(src->h, h, &ys, &yw) && to_srgb
+    float *xw = NULL, *yw = NULL;
+    const float *lin = smp__srgb_linear_table();
+    const uint8_t *to_srgb = smp__srgb8_table();
+    st = make_spans(src->w, w, &xs, &xw) && make_spans(src->h, h, &ys, &yw)
              ? SMP_OK
              : smp__fail(out->msg, SMP_ERR_NOMEM, "cannot allocate the resize tables");
     if (st == SMP_OK) {
-        smp__linear_to_srgb_table(to_srgb);
-        for (int v = 0; v < 256; v++)
-            lin[v] = smp__srgb_to_linear((uint8_t)v);
         int failed = 0;
         const int nt = smp__threads(threads);
         (void)nt;
@@ -103,7 +101,6 @@ smp_status smp__resize_area(smp_image *out, const smp_image *src, uint32_t w, ui
     free(ys);
     free(xw);
     free(yw);
-    free(to_srgb);
     return st;
 }
 

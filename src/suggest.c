@@ -95,9 +95,7 @@ static void cells(smp_scalp *s, const smp_image *photo, int threads)
 {
     const uint32_t gw = s->gw, gh = s->gh, cell = s->cell, w = s->w, h = s->h;
     const int ch = photo->ch;
-    float lut[256];
-    for (int i = 0; i < 256; i++)
-        lut[i] = smp__srgb_to_linear((uint8_t)i);
+    const float *lut = smp__srgb_linear_table();
     (void)threads; /* unused without OpenMP */
     SMP_OMP(omp parallel for schedule(dynamic, 4) num_threads(threads))
     for (uint32_t gy = 0; gy < gh; gy++) {
@@ -240,69 +238,58 @@ static void classify(smp_scalp *s)
 
 /* Binary morphology on the grid: dilate (grow = 1) or erode by a square of
  * radius r, separably. */
-static void morph(uint8_t *m, uint8_t *tmp, uint32_t w, uint32_t h, int r, int grow)
+/* One pass of morph along rows (along_x) or columns: dst is src grown
+ * (any set cell within r) or shrunk (all set within r). */
+static void morph_pass(const uint8_t *src, uint8_t *dst, uint32_t w, uint32_t h, int r, int grow, int along_x)
 {
     for (uint32_t y = 0; y < h; y++)
         for (uint32_t x = 0; x < w; x++) {
             int v = !grow;
             for (int d = -r; d <= r; d++) {
-                long xx = (long)x + d;
-                if (xx < 0 || xx >= (long)w)
+                const long xx = (long)x + (along_x ? d : 0), yy = (long)y + (along_x ? 0 : d);
+                if (xx < 0 || xx >= (long)w || yy < 0 || yy >= (long)h)
                     continue;
-                if (grow ? m[(size_t)y * w + xx] : !m[(size_t)y * w + xx]) {
+                const uint8_t s = src[(size_t)yy * w + (size_t)xx];
+                if (grow ? s : !s) {
                     v = grow;
                     break;
                 }
             }
-            tmp[(size_t)y * w + x] = (uint8_t)v;
-        }
-    for (uint32_t y = 0; y < h; y++)
-        for (uint32_t x = 0; x < w; x++) {
-            int v = !grow;
-            for (int d = -r; d <= r; d++) {
-                long yy = (long)y + d;
-                if (yy < 0 || yy >= (long)h)
-                    continue;
-                if (grow ? tmp[(size_t)yy * w + x] : !tmp[(size_t)yy * w + x]) {
-                    v = grow;
-                    break;
-                }
-            }
-            m[(size_t)y * w + x] = (uint8_t)v;
+            dst[(size_t)y * w + x] = (uint8_t)v;
         }
 }
 
-/* Labels 4-connected regions of non-zero cells; keeps only the largest
- * (m becomes 0/1). Returns its size. stack: w * h entries. */
+static void morph(uint8_t *m, uint8_t *tmp, uint32_t w, uint32_t h, int r, int grow)
+{
+    morph_pass(m, tmp, w, h, r, grow, 1);
+    morph_pass(tmp, m, w, h, r, grow, 0);
+}
+
+/* Each region's size by its label, and the largest. */
+typedef struct region_sizes {
+    size_t *sizes, best;
+} region_sizes;
+
+static smp_status add_region(void *ctx, uint32_t label, size_t count)
+{
+    region_sizes *rs = ctx;
+    size_t *ns = realloc(rs->sizes, ((size_t)label + 1) * sizeof *ns);
+    if (!ns)
+        return SMP_ERR_NOMEM;
+    rs->sizes = ns;
+    rs->sizes[label] = count;
+    rs->best = count > rs->best ? count : rs->best;
+    return SMP_OK;
+}
+
+/* Keeps only the largest 4-connected region of non-zero cells (m becomes
+ * 0/1). Returns its size. stack: w * h entries. */
 static size_t keep_largest(uint8_t *m, uint32_t w, uint32_t h, uint32_t *stack, uint32_t *label)
 {
     const size_t n = (size_t)w * h;
-    memset(label, 0, n * sizeof *label);
-    uint32_t next = 0, best = 0;
+    uint32_t best = 0;
     size_t best_n = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!m[i] || label[i])
-            continue;
-        next++;
-        size_t top = 0, count = 0;
-        stack[top++] = (uint32_t)i;
-        label[i] = next;
-        while (top) {
-            uint32_t j = stack[--top];
-            count++;
-            uint32_t x = j % w, y = j / w;
-            uint32_t nb[4] = {x > 0 ? j - 1 : j, x + 1 < w ? j + 1 : j, y > 0 ? j - w : j, y + 1 < h ? j + w : j};
-            for (int k = 0; k < 4; k++)
-                if (m[nb[k]] && !label[nb[k]]) {
-                    label[nb[k]] = next;
-                    stack[top++] = nb[k];
-                }
-        }
-        if (count > best_n) {
-            best_n = count;
-            best = next;
-        }
-    }
+    smp__largest_region(m, 0xFF, w, h, stack, label, &best, &best_n); /* the cell grid is far below 2^32 */
     for (size_t i = 0; i < n; i++)
         m[i] = best && label[i] == best;
     return best_n;
@@ -589,42 +576,16 @@ smp_status smp_scalp_analyze(smp_scalp *s, const smp_image *photo, const smp_par
     }
     /* Only the largest treated region and those at least a tenth its size. */
     {
-        memset(label, 0, n * sizeof *label);
-        uint32_t next = 0;
-        size_t *sizes = NULL, best = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (!tmp[i] || label[i])
-                continue;
-            size_t *ns = realloc(sizes, (next + 2) * sizeof *sizes);
-            if (!ns) {
-                free(sizes);
-                st = smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the region list");
-                goto out;
-            }
-            sizes = ns;
-            next++;
-            size_t top = 0, count = 0;
-            stack[top++] = (uint32_t)i;
-            label[i] = next;
-            while (top) {
-                uint32_t j = stack[--top];
-                count++;
-                uint32_t x = j % gw, y = j / gw;
-                uint32_t nb[4] = {x > 0 ? j - 1 : j, x + 1 < gw ? j + 1 : j, y > 0 ? j - gw : j,
-                                  y + 1 < gh ? j + gw : j};
-                for (int q = 0; q < 4; q++)
-                    if (tmp[nb[q]] && !label[nb[q]]) {
-                        label[nb[q]] = next;
-                        stack[top++] = nb[q];
-                    }
-            }
-            sizes[next] = count;
-            best = count > best ? count : best;
+        region_sizes rs = {NULL, 0};
+        if (smp__label_regions(tmp, 0xFF, gw, gh, stack, label, add_region, &rs) != SMP_OK) {
+            free(rs.sizes);
+            st = smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the region list");
+            goto out;
         }
         for (size_t i = 0; i < n; i++)
-            if (label[i] && sizes[label[i]] * 10 < best)
+            if (label[i] && rs.sizes[label[i]] * 10 < rs.best)
                 s->treat[i] = 0;
-        free(sizes);
+        free(rs.sizes);
     }
     s->analysed = 1;
     smp__scalp_scale(s);

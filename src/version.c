@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* What the library was built with: the codecs and helpers it links. */
+/* The library's version, licence, OpenMP build and the libraries it links. */
 #include "smpsim.h"
 
 #include <stdio.h>
@@ -20,6 +20,17 @@
 
 #define SMP_STR_(x) #x
 #define SMP_STR(x) SMP_STR_(x)
+
+const char *smp_version(void) { return "0.1.0"; }
+
+int smp_has_openmp(void)
+{
+#ifdef _OPENMP
+    return 1;
+#else
+    return 0;
+#endif
+}
 
 const char *smp_license(void) { return "BSD-2-Clause"; }
 

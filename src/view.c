@@ -60,52 +60,31 @@ smp_status smp__keep_zones(smp_result *res, const smp_shade *sh, double ppm)
     return SMP_OK;
 }
 
-/* Labels 4-connected core cells; returns the label of the largest. */
-static uint32_t largest_core(const smp_result *res, uint32_t *label)
+/* Labels 4-connected core cells; *largest = the label of the largest (0:
+ * no core). SMP_ERR_NOMEM when the search cannot allocate its stack. */
+static smp_status largest_core(const smp_result *res, uint32_t *label, uint32_t *largest)
 {
-    const uint32_t w = res->zones_w, h = res->zones_h;
-    const size_t n = (size_t)w * h;
-    size_t *stack = malloc(n * sizeof *stack), best_size = 0;
-    uint32_t next = 0, best = 0;
+    uint32_t *stack = malloc((size_t)res->zones_w * res->zones_h * sizeof *stack);
+    *largest = 0;
     if (!stack)
-        return 0;
-    memset(label, 0, n * sizeof *label);
-    for (size_t s = 0; s < n; s++) {
-        if (!(res->zones[s] & SMP_ZONE_CORE) || label[s])
-            continue;
-        size_t top = 0, size = 0;
-        label[s] = ++next;
-        stack[top++] = s;
-        while (top) {
-            const size_t i = stack[--top];
-            const uint32_t x = (uint32_t)(i % w), y = (uint32_t)(i / w);
-            size++;
-            const size_t nb[4] = {x > 0 ? i - 1 : i, x + 1 < w ? i + 1 : i, y > 0 ? i - w : i, y + 1 < h ? i + w : i};
-            for (int k = 0; k < 4; k++)
-                if ((res->zones[nb[k]] & SMP_ZONE_CORE) && !label[nb[k]]) {
-                    label[nb[k]] = next;
-                    stack[top++] = nb[k];
-                }
-        }
-        if (size > best_size) {
-            best_size = size;
-            best = next;
-        }
-    }
+        return SMP_ERR_NOMEM;
+    smp_status st = smp__largest_region(res->zones, SMP_ZONE_CORE, res->zones_w, res->zones_h, stack, label,
+                                        largest, NULL);
     free(stack);
-    return best;
+    return st;
 }
 
-bool smp__loupe_auto(const smp_result *res, double side_mm, double *x, double *y)
+smp_status smp__loupe_spot(const smp_result *res, double side_mm, double *x, double *y, bool *found)
 {
-    if (!res->zones)
-        return false;
+    *found = false;
     const uint32_t w = res->zones_w, h = res->zones_h;
     const size_t n = (size_t)w * h;
+    if (!res->zones || n == 0)
+        return SMP_OK;
     uint32_t *label = malloc(n * sizeof *label);
     float *inside = malloc(n * sizeof *inside), *to_hair = malloc(n * sizeof *to_hair);
-    bool found = false;
-    uint32_t keep = label && inside && to_hair ? largest_core(res, label) : 0;
+    uint32_t keep = 0;
+    smp_status st = label && inside && to_hair ? largest_core(res, label, &keep) : SMP_ERR_NOMEM;
     if (keep) {
         bool hairline = false;
         for (size_t i = 0; i < n; i++) {
@@ -136,12 +115,12 @@ bool smp__loupe_auto(const smp_result *res, double side_mm, double *x, double *y
         const size_t row = best / w; /* whole rows */
         *x = ((double)(best % w) + 0.5) * res->zone_mm * res->px_per_mm;
         *y = ((double)row + 0.5) * res->zone_mm * res->px_per_mm;
-        found = true;
+        *found = true;
     }
     free(label);
     free(inside);
     free(to_hair);
-    return found;
+    return st;
 }
 
 smp_status smp__render_session(smp_image *out, const smp_result *res, const smp_image *photo_rgb, int session,

@@ -8,9 +8,7 @@ build=${1:-build}
 smp=$(cd "$build" && pwd)/smpsim
 top=$(pwd)
 S=$top/samples
-fail=0
-ok() { echo "ok: conventions: $1"; }
-bad() { echo "FAIL: conventions: $1"; fail=1; }
+. "$top/tests/harness.sh"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/smpsim-conv.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 export TMPDIR="$tmp" # the stdout temporaries must be cleaned up: checked at the end
@@ -93,4 +91,4 @@ printf 'photo,mask,density\na.jpg,a.mask.png,60\n' | "$smp" batch in -o man --ma
     bad "empty manifest on stdin: $(cat err)"
 left=$(find "$tmp" -name 'smpsim-stdout.*')
 [ -z "$left" ] && ok "no temporary left behind" || bad "temporaries left: $left"
-exit $fail
+summary conventions

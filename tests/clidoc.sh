@@ -8,9 +8,7 @@ set -u
 build=${1:-build}
 smp=$build/smpsim
 comp=$(cd "$build/completion" && pwd)/smpsim
-fail=0
-ok() { echo "ok: clidoc: $1"; }
-bad() { echo "FAIL: clidoc: $1"; fail=1; }
+. "$(dirname "$0")/harness.sh"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/smpsim-clidoc.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
@@ -68,4 +66,4 @@ if command -v zsh >/dev/null 2>&1; then
 else
     echo "SKIP: clidoc: zsh is not installed (Debian: zsh)"
 fi
-exit $fail
+summary clidoc

@@ -8,9 +8,13 @@ build=${1:-build}
 top=$(pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/smpsim-install.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-fail=0
-ok() { echo "ok: install: $1"; }
-bad() { echo "FAIL: install: $1"; fail=1; }
+. "$(dirname "$0")/harness.sh"
+# A plain `make` only builds: the prerequisites (and apt-get) belong to demo and test.
+if make -n --no-print-directory BUILD="$build" all 2>&1 | grep -q 'deps\.sh'; then
+    bad "plain make runs tools/deps.sh"
+else
+    ok "plain make does not check or install prerequisites"
+fi
 if ! command -v pkg-config >/dev/null 2>&1; then
     echo "SKIP: install test: pkg-config is not installed (Debian: pkg-config)"
     exit 0
@@ -32,7 +36,7 @@ others=$(nm -D --defined-only "$prefix/lib/libsmpsim.so" | awk '{print $3}' | gr
     bad "exports more than smp_*: $others"
 
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
-[ "$(pkg-config --modversion smpsim)" = "$(sed -n 's/.*smp_version(void) { return "\(.*\)"; }/\1/p' src/status.c)" ] &&
+[ "$(pkg-config --modversion smpsim)" = "$(sed -n 's/.*smp_version(void) { return "\(.*\)"; }/\1/p' src/version.c)" ] &&
     ok "pkg-config --modversion $(pkg-config --modversion smpsim)" || bad "pkg-config version differs from smp_version()"
 
 tests/readme_block.sh '## Library' c >"$tmp/example.c" || { bad "no C example under '## Library' in README.md"; exit 1; }
@@ -116,4 +120,4 @@ grep -q '^prefix=/usr$' "$stage/usr/lib/pkgconfig/smpsim.pc" && ok "staged smpsi
 mk uninstall DESTDIR="$stage" PREFIX=/usr || bad "make uninstall DESTDIR=... failed"
 left=$(find "$stage" -type f -o -type l)
 [ -z "$left" ] || bad "make uninstall DESTDIR left: $left"
-exit $fail
+summary install

@@ -28,7 +28,7 @@ static const uint8_t WHITE[3] = {255, 255, 255};
 /* A black canvas with text drawn in white, CAP px capitals, 10 px margins. */
 static smp_image *render(const char *text)
 {
-    double w = smp__text_width(text, CAP);
+    double w = smp__text_width(text, CAP, NULL);
     assert_true(w > 0);
     smp_image *img = smp_image_new();
     assert_non_null(img);

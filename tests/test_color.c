@@ -47,9 +47,28 @@ static void test_lab_round_trip_and_anchors(void **state)
     }
 }
 
+/* The shared tables are the functions, byte for byte, and the one encoder
+ * rounds every 8-bit value back to itself. */
+static void test_shared_srgb_tables(void **state)
+{
+    (void)state;
+    const float *lin = smp__srgb_linear_table();
+    const uint8_t *enc = smp__srgb8_table();
+    assert_ptr_equal(lin, smp__srgb_linear_table());
+    for (int v = 0; v < 256; v++) {
+        assert_true(lin[v] == smp__srgb_to_linear((uint8_t)v));
+        assert_int_equal(smp__linear_to_srgb8(lin[v]), v);
+    }
+    for (int i = 0; i < 65536; i += 7)
+        assert_int_equal(enc[i], smp__linear_to_srgb8(i / 65535.0));
+    assert_int_equal(smp__linear_to_srgb8(-0.5), 0);
+    assert_int_equal(smp__linear_to_srgb8(2.0), 255);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shared_srgb_tables),
         cmocka_unit_test(test_delta_e2000_reference_pairs),
         cmocka_unit_test(test_lab_round_trip_and_anchors),
     };

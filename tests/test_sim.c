@@ -289,6 +289,43 @@ static void test_cancel_after_every_step(void **state)
     smp_image_free(photo);
 }
 
+/* A side image that does not fit the photo is named by the enum, not by
+ * the caller reading the message. */
+static void test_failed_input(void **state)
+{
+    (void)state;
+    smp_image *photo = photo_of(120, 90), *mask = rect_mask(120, 90, 20, 20, 100, 70, 255);
+    smp_image *odd = rect_mask(50, 50, 0, 0, 50, 50, 255), *wrong = rect_mask(60, 90, 0, 0, 60, 90, 255);
+    smp_params *p = smp_params_new();
+    smp_result *r = smp_result_new();
+    assert_int_equal(smp_result_failed_input(NULL), SMP_INPUT_NONE);
+    assert_int_equal(smp_simulate(r, p, photo, mask), SMP_OK);
+    assert_int_equal(smp_result_failed_input(r), SMP_INPUT_NONE);
+    smp_params_set_reference(p, odd);
+    assert_int_not_equal(smp_simulate(r, p, photo, mask), SMP_OK);
+    assert_int_equal(smp_result_failed_input(r), SMP_INPUT_REFERENCE);
+    smp_params_set_reference(p, NULL);
+    smp_params_set_scars(p, odd);
+    assert_int_not_equal(smp_simulate(r, p, photo, mask), SMP_OK);
+    assert_int_equal(smp_result_failed_input(r), SMP_INPUT_SCARS);
+    smp_params_set_scars(p, NULL);
+    assert_int_equal(smp_params_set_density_map(p, odd, 0, 0), SMP_OK);
+    assert_int_not_equal(smp_simulate(r, p, photo, mask), SMP_OK);
+    assert_int_equal(smp_result_failed_input(r), SMP_INPUT_DENSITY_MAP);
+    assert_int_equal(smp_params_set_density_map(p, NULL, 0, 0), SMP_OK);
+    /* The mask's own mismatch: no side image blamed; MASK once sim.c
+     * records the input itself (NONE until then: the status says mask). */
+    assert_int_equal(smp_simulate(r, p, photo, wrong), SMP_ERR_MISMATCH);
+    const smp_input which = smp_result_failed_input(r);
+    assert_true(which == SMP_INPUT_NONE || which == SMP_INPUT_MASK);
+    smp_result_free(r);
+    smp_params_free(p);
+    smp_image_free(wrong);
+    smp_image_free(odd);
+    smp_image_free(mask);
+    smp_image_free(photo);
+}
+
 static void test_density_map_sets_density_in_mask(void **state)
 {
     (void)state;
@@ -455,6 +492,7 @@ int main(void)
         cmocka_unit_test(test_black_mask_places_nothing),
         cmocka_unit_test(test_params_validation_and_cancel),
         cmocka_unit_test(test_cancel_after_every_step),
+        cmocka_unit_test(test_failed_input),
         cmocka_unit_test(test_density_map_sets_density_in_mask),
         cmocka_unit_test(test_measures),
         cmocka_unit_test(test_crop_and_contact_sheet),

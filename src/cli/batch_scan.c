@@ -7,7 +7,6 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
 void item_clear(item *it)
@@ -57,22 +56,16 @@ static char *join(const char *a, const char *b)
     return s;
 }
 
-static int ends_with(const char *s, const char *ext)
-{
-    size_t n = strlen(s), e = strlen(ext);
-    return n > e && strcasecmp(s + n - e, ext) == 0;
-}
-
 static int is_image_name(const char *name)
 {
-    return ends_with(name, ".jpg") || ends_with(name, ".jpeg") || ends_with(name, ".png") || ends_with(name, ".webp") ||
-           ends_with(name, ".heic") || ends_with(name, ".heif");
+    return smp_path_has_ext(name, ".jpg") || smp_path_has_ext(name, ".jpeg") || smp_path_has_ext(name, ".png") || smp_path_has_ext(name, ".webp") ||
+           smp_path_has_ext(name, ".heic") || smp_path_has_ext(name, ".heif");
 }
 
 static int is_mask_name(const char *name)
 {
-    return ends_with(name, ".mask.png") || ends_with(name, "_mask.png") || ends_with(name, ".mask.jpg") ||
-           ends_with(name, "_mask.jpg");
+    return smp_path_has_ext(name, ".mask.png") || smp_path_has_ext(name, "_mask.png") || smp_path_has_ext(name, ".mask.jpg") ||
+           smp_path_has_ext(name, "_mask.jpg");
 }
 
 int safe_relative(const char *rel)

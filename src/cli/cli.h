@@ -16,6 +16,14 @@ void cli_error(const char *subject, const char *fmt, ...)
 #endif
     ;
 
+/* The file a failed smp_simulate blames: the input the library names
+ * (paths holds the command's files by smp_input, NULL where it has none),
+ * else the mask for SMP_ERR_MISMATCH and the photo for anything else. */
+const char *cli_failed_path(const smp_result *res, smp_status st, const char *const paths[SMP_INPUT_COUNT]);
+
+/* Seconds on the monotonic clock, for timings. */
+double cli_now(void);
+
 /* The exit code for a library status: input, output or usage. */
 int cli_exit_for(smp_status st);
 

@@ -126,34 +126,39 @@ static int read_points(const char *path, int cx, int cy, double **xy, size_t *n)
     return rc;
 }
 
-int cmd_analyze(int argc, char **argv)
+typedef struct analyze_opts {
+    int cx, cy, json, force; /* columns 0-based, -1: by header or 1,2 */
+    const char *plot, *path;
+    double w, h;
+} analyze_opts;
+
+/* Options and the one POINTS file; 0 to continue, -1 after --help, or an exit code. */
+static int parse(int argc, char **argv, analyze_opts *o)
 {
-    int cx = -1, cy = -1, json = 0, force = 0, c;
-    const char *plot = NULL;
-    double w = 0, h = 0;
+    int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "fh", LONG_OPTS, NULL)) != -1) {
         switch (c) {
         case OPT_COLUMNS:
-            if (sscanf(optarg, "%d,%d", &cx, &cy) != 2 || cx < 1 || cy < 1) {
+            if (sscanf(optarg, "%d,%d", &o->cx, &o->cy) != 2 || o->cx < 1 || o->cy < 1) {
                 cli_error(NULL, "--columns: '%s' is not X,Y (1-based)", optarg);
                 return EXIT_USAGE;
             }
-            cx--;
-            cy--;
+            o->cx--;
+            o->cy--;
             break;
         case OPT_W:
-            if (!cli_parse_double("--width-mm", optarg, &w))
+            if (!cli_parse_double("--width-mm", optarg, &o->w))
                 return EXIT_USAGE;
             break;
         case OPT_H:
-            if (!cli_parse_double("--height-mm", optarg, &h))
+            if (!cli_parse_double("--height-mm", optarg, &o->h))
                 return EXIT_USAGE;
             break;
-        case OPT_JSON: json = 1; break;
-        case OPT_PLOT: plot = optarg; break;
-        case 'f': force = 1; break;
-        case 'h': usage(stdout); return 0;
+        case OPT_JSON: o->json = 1; break;
+        case OPT_PLOT: o->plot = optarg; break;
+        case 'f': o->force = 1; break;
+        case 'h': usage(stdout); return -1;
         default: fputs("Try 'smpsim analyze --help'.\n", stderr); return EXIT_USAGE;
         }
     }
@@ -162,50 +167,48 @@ int cmd_analyze(int argc, char **argv)
         fputs("Try 'smpsim analyze --help'.\n", stderr);
         return EXIT_USAGE;
     }
-    const char *path = argv[optind];
-    if (plot && smp_format_for_path(plot) == SMP_FORMAT_NONE) {
-        cli_error(plot, "unknown output type; name it .png or .jpg");
+    o->path = argv[optind];
+    if (o->plot && smp_format_for_path(o->plot) == SMP_FORMAT_NONE) {
+        cli_error(o->plot, "unknown output type; name it .png or .jpg");
         return EXIT_USAGE;
     }
-    const char *const inputs[] = {path};
-    int refused = plot ? cli_check_output(plot, inputs, 1, force) : 0;
-    if (refused)
-        return refused;
-    double *xy;
-    size_t n;
-    int rc = read_points(path, cx, cy, &xy, &n);
-    if (rc)
-        return rc;
-    if (!(w > 0 && h > 0)) { /* the points' extent, shifted to the origin */
-        double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
-        for (size_t i = 0; i < n; i++) {
-            x0 = fmin(x0, xy[2 * i]);
-            x1 = fmax(x1, xy[2 * i]);
-            y0 = fmin(y0, xy[2 * i + 1]);
-            y1 = fmax(y1, xy[2 * i + 1]);
-        }
-        if ((!(w > 0) && !(x1 > x0)) || (!(h > 0) && !(y1 > y0))) {
-            cli_error(path, "the %zu points have no area (%s): no density to measure; give --width-mm and "
-                            "--height-mm",
-                      n, x1 > x0 || y1 > y0 ? "all on one line" : "all at one place");
-            free(xy);
-            return EXIT_INPUT;
-        }
-        for (size_t i = 0; i < n; i++) {
-            xy[2 * i] -= x0;
-            xy[2 * i + 1] -= y0;
-        }
-        w = w > 0 ? w : (x1 - x0) * (1 + 1e-9) + 1e-12;
-        h = h > 0 ? h : (y1 - y0) * (1 + 1e-9) + 1e-12;
+    const char *const inputs[] = {o->path};
+    return o->plot ? cli_check_output(o->plot, inputs, 1, o->force) : 0;
+}
+
+/* Without a given area, the points' extent, with the points shifted to the
+ * origin; 0, or EXIT_INPUT when they span no area. */
+static int points_area(const analyze_opts *o, double *xy, size_t n, double *w, double *h)
+{
+    *w = o->w;
+    *h = o->h;
+    if (*w > 0 && *h > 0)
+        return 0;
+    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        x0 = fmin(x0, xy[2 * i]);
+        x1 = fmax(x1, xy[2 * i]);
+        y0 = fmin(y0, xy[2 * i + 1]);
+        y1 = fmax(y1, xy[2 * i + 1]);
     }
-    smp_analysis *a = smp_analysis_new();
-    smp_status st = a ? smp_analyze_points(a, xy, n, w, h) : SMP_ERR_NOMEM;
-    free(xy);
-    if (st != SMP_OK) {
-        cli_error(path, "%s", a ? smp_analysis_message(a) : "out of memory");
-        smp_analysis_free(a);
+    if ((!(*w > 0) && !(x1 > x0)) || (!(*h > 0) && !(y1 > y0))) {
+        cli_error(o->path, "the %zu points have no area (%s): no density to measure; give --width-mm and "
+                           "--height-mm",
+                  n, x1 > x0 || y1 > y0 ? "all on one line" : "all at one place");
         return EXIT_INPUT;
     }
+    for (size_t i = 0; i < n; i++) {
+        xy[2 * i] -= x0;
+        xy[2 * i + 1] -= y0;
+    }
+    *w = *w > 0 ? *w : (x1 - x0) * (1 + 1e-9) + 1e-12;
+    *h = *h > 0 ? *h : (y1 - y0) * (1 + 1e-9) + 1e-12;
+    return 0;
+}
+
+/* The numbers on standard output, as text or JSON. */
+static void print_analysis(const smp_analysis *a, int json, size_t n, double w, double h)
+{
     double mn, mean, rmin, rmean, step;
     smp_analysis_nearest(a, &mn, &mean, &rmin, &rmean);
     size_t bins, nr;
@@ -229,31 +232,61 @@ int cmd_analyze(int argc, char **argv)
         for (size_t k = 1; k <= last; k++)
             printf("%s%.3f", k > 1 ? ", " : "", aniso[k]);
         printf("]}\n}\n");
-    } else {
-        printf("points        %zu over %.2f x %.2f mm\n", n, w, h);
-        printf("density       %.3f per cm²\n", smp_analysis_density(a));
-        printf("nearest       min %.4f mm, mean %.4f mm\n", mn, mean);
-        printf("rho           min %.4f, mean %.4f (Lagae & Dutre)\n", rmin, rmean);
-        printf("histogram     nearest-neighbour distance / d_hex: fraction\n");
-        for (size_t i = 0; i < bins; i++)
-            if (hist[i] > 0)
-                printf("  %.3f-%.3f  %.4f\n", i * bw, (i + 1) * bw, hist[i]);
-        printf("spectrum      frequency (1/d_hex)  power  anisotropy (dB)\n");
-        for (size_t k = 1; k <= last; k++)
-            printf("  %.3f  %.4f  %.2f\n", k * step, radial[k], aniso[k]);
+        return;
     }
-    int out_rc = 0;
-    if (plot) {
-        smp_image *fig = smp_image_new();
-        smp_params *p = smp_params_new();
-        smp_params_set_overwrite(p, force);
-        if (!fig || !p || smp_analysis_plot(a, fig) != SMP_OK || smp_image_write_file(fig, plot, p) != SMP_OK) {
-            cli_error(plot, "%s", fig ? smp_image_message(fig) : "out of memory");
-            out_rc = EXIT_OUTPUT;
-        }
-        smp_params_free(p);
-        smp_image_free(fig);
+    printf("points        %zu over %.2f x %.2f mm\n", n, w, h);
+    printf("density       %.3f per cm²\n", smp_analysis_density(a));
+    printf("nearest       min %.4f mm, mean %.4f mm\n", mn, mean);
+    printf("rho           min %.4f, mean %.4f (Lagae & Dutre)\n", rmin, rmean);
+    printf("histogram     nearest-neighbour distance / d_hex: fraction\n");
+    for (size_t i = 0; i < bins; i++)
+        if (hist[i] > 0)
+            printf("  %.3f-%.3f  %.4f\n", i * bw, (i + 1) * bw, hist[i]);
+    printf("spectrum      frequency (1/d_hex)  power  anisotropy (dB)\n");
+    for (size_t k = 1; k <= last; k++)
+        printf("  %.3f  %.4f  %.2f\n", k * step, radial[k], aniso[k]);
+}
+
+/* The figure, atomically; 0 or EXIT_OUTPUT. */
+static int write_plot(const smp_analysis *a, const char *path, int force)
+{
+    int rc = 0;
+    smp_image *fig = smp_image_new();
+    smp_params *p = smp_params_new();
+    smp_params_set_overwrite(p, force);
+    if (!fig || !p || smp_analysis_plot(a, fig) != SMP_OK || smp_image_write_file(fig, path, p) != SMP_OK) {
+        cli_error(path, "%s", fig ? smp_image_message(fig) : "out of memory");
+        rc = EXIT_OUTPUT;
     }
+    smp_params_free(p);
+    smp_image_free(fig);
+    return rc;
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+    analyze_opts o = {.cx = -1, .cy = -1};
+    int rc = parse(argc, argv, &o);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    double *xy, w, h;
+    size_t n;
+    if ((rc = read_points(o.path, o.cx, o.cy, &xy, &n)))
+        return rc;
+    if ((rc = points_area(&o, xy, n, &w, &h))) {
+        free(xy);
+        return rc;
+    }
+    smp_analysis *a = smp_analysis_new();
+    smp_status st = a ? smp_analyze_points(a, xy, n, w, h) : SMP_ERR_NOMEM;
+    free(xy);
+    if (st != SMP_OK) {
+        cli_error(o.path, "%s", a ? smp_analysis_message(a) : "out of memory");
+        smp_analysis_free(a);
+        return EXIT_INPUT;
+    }
+    print_analysis(a, o.json, n, w, h);
+    rc = o.plot ? write_plot(a, o.plot, o.force) : 0;
     smp_analysis_free(a);
-    return out_rc;
+    return rc;
 }

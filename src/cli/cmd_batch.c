@@ -17,15 +17,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
-}
 
 static void usage(FILE *f)
 {
@@ -239,7 +231,8 @@ static int simulate(item *it, const char *photo_path, const char *mask_path, smp
         return -1;
     }
     if (st != SMP_OK) {
-        fail(it, st == SMP_ERR_MISMATCH ? mask_path : photo_path, smp_result_message(res));
+        const char *const inputs[SMP_INPUT_COUNT] = {[SMP_INPUT_PHOTO] = photo_path, [SMP_INPUT_MASK] = mask_path};
+        fail(it, cli_failed_path(res, st, inputs), smp_result_message(res));
         return -1;
     }
     return 0;
@@ -298,7 +291,7 @@ static void process(batch *b, item *shared)
         sb_puts(&mask_path, it->mask);
     else
         sb_printf(&mask_path, "%s/%s", b->input, it->mask);
-    double t0 = now();
+    double t0 = cli_now();
     smp_params *p = item_params(b, it);
     smp_image *photo = smp_image_new(), *mask = smp_image_new(), *composed = NULL;
     smp_result *res = smp_result_new();
@@ -326,7 +319,7 @@ static void process(batch *b, item *shared)
         free(it->written[k]);
         it->written[k] = NULL;
     }
-    it->seconds = now() - t0;
+    it->seconds = cli_now() - t0;
     hand_back(b, shared, it, writing);
     sb_free(&photo_path);
     sb_free(&mask_path);
@@ -396,7 +389,7 @@ static void draw_progress(batch *b, const size_t skipped[2], int final)
     pthread_mutex_lock(&b->lock);
     size_t done = b->done, total = b->total_work, failed = b->failed;
     pthread_mutex_unlock(&b->lock);
-    double el = now() - b->started, rate = el > 0 ? done / el : 0;
+    double el = cli_now() - b->started, rate = el > 0 ? done / el : 0;
     double eta = rate > 0 ? (total - done) / rate : 0;
     int width = 30, fill = total ? (int)(width * done / total) : width;
     fprintf(stderr, "\r[%.*s%*s] %zu/%zu  %.2f photos/s  ETA %d:%02d  failed %zu  skipped %zu", fill,
@@ -417,7 +410,7 @@ static void run(batch *b, long cores)
     const size_t skipped[2] = {count(b, ITEM_SKIPPED), count(b, ITEM_UP_TO_DATE)};
     pthread_mutex_init(&b->lock, NULL);
     pthread_cond_init(&b->changed, NULL);
-    b->started = now();
+    b->started = cli_now();
     pthread_t *th = malloc((size_t)b->jobs * sizeof *th);
     int started = 0;
     for (int i = 0; th && i < b->jobs; i++) {
@@ -649,7 +642,7 @@ int cmd_batch(int argc, char **argv)
         size_t failed = count(&b, ITEM_FAILED);
         fprintf(stderr, "smpsim: batch: %zu ok, %zu failed, %zu skipped, %zu up-to-date, %zu not run in %.1f s\n",
                 count(&b, ITEM_OK), failed, count(&b, ITEM_SKIPPED), count(&b, ITEM_UP_TO_DATE),
-                count(&b, ITEM_CANCELLED) + count(&b, ITEM_PENDING), now() - b.started);
+                count(&b, ITEM_CANCELLED) + count(&b, ITEM_PENDING), cli_now() - b.started);
         if (!rc && failed)
             rc = EXIT_PARTIAL;
     }

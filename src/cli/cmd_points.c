@@ -86,11 +86,129 @@ static int write_dots(smp_result *res, const char *path, const smp_params *p)
     return st == SMP_ERR_ARG ? EXIT_USAGE : EXIT_OUTPUT;
 }
 
+typedef struct points_opts {
+    double w, h, map_ppm, range_lo, range_hi;
+    const char *out, *svg, *map_path;
+    int verbose, force;
+} points_opts;
+
+/* Options into p and o; 0 to continue, -1 after --help, or an exit code. */
+static int parse(int argc, char **argv, smp_params *p, points_opts *o)
+{
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:fvh", LONG_OPTS, NULL)) != -1) {
+        int ok = 1;
+        switch (c) {
+        case OPT_W: ok = cli_parse_double("--width-mm", optarg, &o->w); break;
+        case OPT_H: ok = cli_parse_double("--height-mm", optarg, &o->h); break;
+        case OPT_MAP_PPM: ok = parse_scale(optarg, &o->map_ppm, p); break;
+        case OPT_MAP: o->map_path = optarg; break;
+        case OPT_SVG: o->svg = optarg; break;
+        case OPT_RANGE: ok = cli_parse_range("--density-range", optarg, &o->range_lo, &o->range_hi); break;
+        case 'o': o->out = optarg; break;
+        case 'f': smp_params_set_overwrite(p, 1); o->force = 1; break;
+        case 'v': o->verbose = 1; break;
+        case 'h': usage(stdout); return -1;
+        default: ok = cli_param_option(c, optarg, p); break;
+        }
+        if (!ok)
+            return usage_error();
+    }
+    if (optind != argc || !o->out) {
+        cli_error(NULL, optind != argc ? "points takes no file arguments ('%s')" : "points needs -o DOTS.csv",
+                  optind != argc ? argv[optind] : "");
+        return usage_error();
+    }
+    if (o->map_path && !(o->map_ppm > 0)) {
+        cli_error(NULL, "--density-map needs --px-per-mm, the map's scale");
+        return usage_error();
+    }
+    return 0;
+}
+
+/* The outputs' types, and neither one the map; 0 or an exit code. */
+static int check_outputs(const points_opts *o)
+{
+    const char *outs[2] = {o->out, o->svg};
+    for (int i = 0; i < 2; i++) {
+        if (!outs[i])
+            continue;
+        if (!cli_is_dots_path(outs[i]) && !cli_is_stdio(outs[i])) {
+            cli_error(outs[i], "unknown output type; name it .csv or .svg");
+            return usage_error();
+        }
+        const char *const inputs[] = {o->map_path};
+        int rc = cli_check_output(outs[i], inputs, 1, o->force);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* The density map into p, and the area: given, else the map's; 0 or an
+ * exit code. */
+static int load_map_and_area(points_opts *o, smp_params *p, smp_image **map)
+{
+    if (o->map_path) {
+        int rc = 0;
+        *map = smp_image_new();
+        if (!*map || (rc = cli_load_image(*map, o->map_path, p))) {
+            if (!*map)
+                cli_error(o->map_path, "out of memory");
+            return rc ? rc : EXIT_INPUT;
+        }
+        smp_params_set_density_map(p, *map, o->range_lo, o->range_hi);
+        if (o->w <= 0)
+            o->w = smp_image_width(*map) / o->map_ppm;
+        if (o->h <= 0)
+            o->h = smp_image_height(*map) / o->map_ppm;
+    }
+    if (!(o->w > 0 && o->h > 0)) {
+        cli_error(NULL, "points needs --width-mm and --height-mm (or a --density-map)");
+        return usage_error();
+    }
+    if (smp_params_density_auto(p)) {
+        cli_error(NULL, "--density auto needs a photo; points takes a number");
+        return usage_error();
+    }
+    return 0;
+}
+
+/* The dots, then the files ("-": standard output, as CSV, or SVG for
+ * --svg -); 0 or an exit code. */
+static int place_and_write(const points_opts *o, smp_params *p, smp_result *res, const smp_image *map,
+                           cli_out std_out[2])
+{
+    smp_params_set_progress(p, cli_progress, NULL);
+    smp_status st = smp_points(res, p, o->w, o->h, map, o->map_ppm);
+    if (st == SMP_ERR_CANCELLED)
+        return 0;
+    if (st != SMP_OK) {
+        cli_error(o->map_path, "%s", smp_result_message(res));
+        return st == SMP_ERR_ARG ? EXIT_USAGE : EXIT_INPUT;
+    }
+    size_t n;
+    smp_result_dots(res, &n);
+    if (o->verbose)
+        fprintf(stderr, "smpsim: %zu dots over %.1f x %.1f mm: %.2f dots/cm² on average\n", n, o->w, o->h,
+                n / (o->w * o->h / 100.0));
+    const char *out_path = NULL, *svg_path = NULL;
+    int rc = 0;
+    if (!(out_path = cli_out_path(&std_out[0], o->out, ".csv", 0)) ||
+        (o->svg && !(svg_path = cli_out_path(&std_out[1], o->svg, ".svg", 0))))
+        rc = EXIT_USAGE;
+    if (!rc && !cli_interrupted())
+        rc = write_dots(res, out_path, p);
+    if (!rc && o->svg && !cli_interrupted())
+        rc = write_dots(res, svg_path, p);
+    return rc;
+}
+
 int cmd_points(int argc, char **argv)
 {
-    double w = 0, h = 0, map_ppm = 0, range_lo = 0, range_hi = 0;
-    const char *out = NULL, *svg = NULL, *map_path = NULL;
-    int verbose = 0, force = 0, rc = 0, c;
+    points_opts o = {0};
+    int rc = 0;
     smp_params *p = smp_params_new();
     smp_result *res = smp_result_new();
     smp_image *map = NULL;
@@ -98,104 +216,14 @@ int cmd_points(int argc, char **argv)
     if (p && (smp_params_set_density_auto(p, 0) != SMP_OK || smp_params_set_dot_auto(p, 0) != SMP_OK))
         p = NULL;
     cli_out std_out[2] = {{0}};
-    const char *out_path = NULL, *svg_path = NULL;
     if (!p || !res) {
         cli_error(NULL, "out of memory");
         rc = EXIT_INPUT;
-        goto done;
+    } else if (!(rc = parse(argc, argv, p, &o)) && !(rc = check_outputs(&o)) &&
+               !(rc = load_map_and_area(&o, p, &map))) {
+        rc = place_and_write(&o, p, res, map, std_out);
     }
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:fvh", LONG_OPTS, NULL)) != -1) {
-        int ok = 1;
-        switch (c) {
-        case OPT_W: ok = cli_parse_double("--width-mm", optarg, &w); break;
-        case OPT_H: ok = cli_parse_double("--height-mm", optarg, &h); break;
-        case OPT_MAP_PPM: ok = parse_scale(optarg, &map_ppm, p); break;
-        case OPT_MAP: map_path = optarg; break;
-        case OPT_SVG: svg = optarg; break;
-        case OPT_RANGE: ok = cli_parse_range("--density-range", optarg, &range_lo, &range_hi); break;
-        case 'o': out = optarg; break;
-        case 'f': smp_params_set_overwrite(p, 1); force = 1; break;
-        case 'v': verbose = 1; break;
-        case 'h': usage(stdout); goto done;
-        default: ok = cli_param_option(c, optarg, p); break;
-        }
-        if (!ok) {
-            rc = usage_error();
-            goto done;
-        }
-    }
-    if (optind != argc || !out) {
-        cli_error(NULL, optind != argc ? "points takes no file arguments ('%s')" : "points needs -o DOTS.csv",
-                  optind != argc ? argv[optind] : "");
-        rc = usage_error();
-        goto done;
-    }
-    if (map_path && !(map_ppm > 0)) {
-        cli_error(NULL, "--density-map needs --px-per-mm, the map's scale");
-        rc = usage_error();
-        goto done;
-    }
-    const char *outs[2] = {out, svg};
-    for (int i = 0; i < 2; i++) {
-        if (!outs[i])
-            continue;
-        if (!cli_is_dots_path(outs[i]) && !cli_is_stdio(outs[i])) {
-            cli_error(outs[i], "unknown output type; name it .csv or .svg");
-            rc = usage_error();
-            goto done;
-        }
-        const char *const inputs[] = {map_path};
-        if ((rc = cli_check_output(outs[i], inputs, 1, force)))
-            goto done;
-    }
-    if (map_path) {
-        map = smp_image_new();
-        if (!map || (rc = cli_load_image(map, map_path, p))) {
-            if (!map)
-                cli_error(map_path, "out of memory");
-            rc = rc ? rc : EXIT_INPUT;
-            goto done;
-        }
-        smp_params_set_density_map(p, map, range_lo, range_hi);
-        if (w <= 0)
-            w = smp_image_width(map) / map_ppm;
-        if (h <= 0)
-            h = smp_image_height(map) / map_ppm;
-    }
-    if (!(w > 0 && h > 0)) {
-        cli_error(NULL, "points needs --width-mm and --height-mm (or a --density-map)");
-        rc = usage_error();
-        goto done;
-    }
-    if (smp_params_density_auto(p)) {
-        cli_error(NULL, "--density auto needs a photo; points takes a number");
-        rc = usage_error();
-        goto done;
-    }
-    smp_params_set_progress(p, cli_progress, NULL);
-    smp_status st = smp_points(res, p, w, h, map, map_ppm);
-    if (st == SMP_ERR_CANCELLED)
-        goto done;
-    if (st != SMP_OK) {
-        cli_error(map_path, "%s", smp_result_message(res));
-        rc = st == SMP_ERR_ARG ? EXIT_USAGE : EXIT_INPUT;
-        goto done;
-    }
-    size_t n;
-    smp_result_dots(res, &n);
-    if (verbose)
-        fprintf(stderr, "smpsim: %zu dots over %.1f x %.1f mm: %.2f dots/cm² on average\n", n, w, h,
-                n / (w * h / 100.0));
-    /* "-": standard output, as CSV (or SVG for --svg -). */
-    if (!(out_path = cli_out_path(&std_out[0], out, ".csv", 0)) ||
-        (svg && !(svg_path = cli_out_path(&std_out[1], svg, ".svg", 0))))
-        rc = EXIT_USAGE;
-    if (!rc && !cli_interrupted())
-        rc = write_dots(res, out_path, p);
-    if (!rc && svg && !cli_interrupted())
-        rc = write_dots(res, svg_path, p);
-done:
+    rc = rc < 0 ? 0 : rc; /* --help */
     for (int i = 0; i < 2; i++) {
         int out_rc = cli_out_end(&std_out[i], !rc && !cli_interrupted());
         rc = rc ? rc : out_rc;

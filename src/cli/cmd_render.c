@@ -185,153 +185,192 @@ static int check_sessions(const smp_params *p)
     return 0;
 }
 
-int cmd_render(int argc, char **argv, int preview)
+/* One render or preview: the command's handles, filled step by step. */
+typedef struct run {
+    const char *cmd, *photo_path, *mask_path;
+    int preview, html, cancelled;
+    opts o;
+    smp_params *p;
+    smp_image *photo, *mask, *composed, *reference, *scars, *map;
+    smp_result *res;
+    cli_out std_out[3];
+    const char *out_path, *metrics_path, *dots_path;
+} run;
+
+/* Output types, outputs that are inputs or each other, and "-" (standard
+ * output, through a temporary file). 0 to continue, or an exit code. */
+static int check_outputs(run *r)
 {
-    const char *cmd = preview ? "preview" : "render";
-    opts o = {0};
-    smp_params *p = smp_params_new();
-    smp_image *photo = smp_image_new(), *mask = smp_image_new(), *composed = NULL;
-    smp_image *reference = NULL, *scars = NULL, *map = NULL;
-    smp_result *res = smp_result_new();
-    cli_out std_out[3] = {{0}};
-    const char *out_path = NULL, *metrics_path = NULL, *dots_path = NULL;
-    int rc = 0;
-    if (!p || !photo || !mask || !res) {
-        cli_error(NULL, "out of memory");
-        rc = EXIT_INPUT;
-        goto done;
+    const opts *o = &r->o;
+    const char *const inputs[] = {r->photo_path, r->mask_path, o->reference, o->scars, o->map};
+    if (smp_format_for_path(o->out) == SMP_FORMAT_NONE && !r->html && !cli_is_stdio(o->out)) {
+        cli_error(o->out, r->preview ? "unknown output type; name it .png, .jpg, .jpeg or .html"
+                                     : "unknown output type; name it .png, .jpg or .jpeg");
+        return EXIT_USAGE;
     }
-    rc = parse(argc, argv, cmd, p, &o);
-    if (rc)
-        goto done;
-    smp_params_set_progress(p, cli_progress, NULL);
-    const char *photo_path = argv[optind], *mask_path = argv[optind + 1];
-    const char *const inputs[] = {photo_path, mask_path, o.reference, o.scars, o.map};
-    const int html = preview && cli_is_html_path(o.out);
-    if (smp_format_for_path(o.out) == SMP_FORMAT_NONE && !html && !cli_is_stdio(o.out)) {
-        cli_error(o.out, preview ? "unknown output type; name it .png, .jpg, .jpeg or .html"
-                                 : "unknown output type; name it .png, .jpg or .jpeg");
-        rc = EXIT_USAGE;
-        goto done;
+    if (o->dots && !cli_is_dots_path(o->dots) && !cli_is_stdio(o->dots)) {
+        cli_error(o->dots, "unknown output type; name it .csv or .svg");
+        return EXIT_USAGE;
     }
-    if (o.dots && !cli_is_dots_path(o.dots) && !cli_is_stdio(o.dots)) {
-        cli_error(o.dots, "unknown output type; name it .csv or .svg");
-        rc = EXIT_USAGE;
-        goto done;
-    }
-    const char *const outs[] = {o.out, o.metrics, o.dots};
+    const char *const outs[] = {o->out, o->metrics, o->dots};
     static const char *const OUT_NAMES[] = {"-o", "--metrics", "--dots"};
-    if ((rc = cli_check_outputs(outs, OUT_NAMES, 3)) || (rc = check_sessions(p)) ||
-        (rc = cli_check_output(o.out, inputs, 5, o.force)) ||
-        (o.metrics && (rc = cli_check_output(o.metrics, inputs, 5, o.force))) ||
-        (o.dots && (rc = cli_check_output(o.dots, inputs, 5, o.force))))
-        goto done;
-    /* "-": standard output (PNG, JSON, CSV), through a temporary file. */
-    if (!(out_path = cli_out_path(&std_out[0], o.out, ".png", 1)) ||
-        (o.metrics && !(metrics_path = cli_out_path(&std_out[1], o.metrics, ".json", 0))) ||
-        (o.dots && !(dots_path = cli_out_path(&std_out[2], o.dots, ".csv", 0)))) {
-        rc = EXIT_USAGE;
-        goto done;
-    }
-    o.mask.verbose = o.verbose;
-    if ((rc = cli_load_image(photo, photo_path, p)) || (rc = cli_preview_check_photo(p, photo)) ||
-        (rc = cli_prepare_mask(mask, mask_path, photo, photo_path, p, &o.mask)))
-        goto done;
-    if (o.reference && (!(reference = smp_image_new()) || (rc = cli_load_image(reference, o.reference, p))))
-        goto done;
-    if (o.scars && (!(scars = smp_image_new()) || (rc = cli_load_image(scars, o.scars, p))))
-        goto done;
-    if (o.map && (!(map = smp_image_new()) || (rc = cli_load_image(map, o.map, p))))
-        goto done;
-    if (!o.map && o.range_hi > 0) {
+    int rc;
+    if ((rc = cli_check_outputs(outs, OUT_NAMES, 3)) || (rc = check_sessions(r->p)) ||
+        (rc = cli_check_output(o->out, inputs, 5, o->force)) ||
+        (o->metrics && (rc = cli_check_output(o->metrics, inputs, 5, o->force))) ||
+        (o->dots && (rc = cli_check_output(o->dots, inputs, 5, o->force))))
+        return rc;
+    if (!(r->out_path = cli_out_path(&r->std_out[0], o->out, ".png", 1)) ||
+        (o->metrics && !(r->metrics_path = cli_out_path(&r->std_out[1], o->metrics, ".json", 0))) ||
+        (o->dots && !(r->dots_path = cli_out_path(&r->std_out[2], o->dots, ".csv", 0))))
+        return EXIT_USAGE;
+    return 0;
+}
+
+/* The photo, the mask (read, painted, drawn or suggested) and the side
+ * images, into the params. 0 to continue, or an exit code. */
+static int load_inputs(run *r)
+{
+    opts *o = &r->o;
+    smp_params *p = r->p;
+    int rc;
+    o->mask.verbose = o->verbose;
+    if ((rc = cli_load_image(r->photo, r->photo_path, p)) || (rc = cli_preview_check_photo(p, r->photo)) ||
+        (rc = cli_prepare_mask(r->mask, r->mask_path, r->photo, r->photo_path, p, &o->mask)))
+        return rc;
+    if (o->reference && (!(r->reference = smp_image_new()) || (rc = cli_load_image(r->reference, o->reference, p))))
+        return rc;
+    if (o->scars && (!(r->scars = smp_image_new()) || (rc = cli_load_image(r->scars, o->scars, p))))
+        return rc;
+    if (o->map && (!(r->map = smp_image_new()) || (rc = cli_load_image(r->map, o->map, p))))
+        return rc;
+    if (!o->map && o->range_hi > 0) {
         cli_error(NULL, "--density-range goes with --density-map");
-        rc = EXIT_USAGE;
-        goto done;
+        return EXIT_USAGE;
     }
     cli_preview_finish(p);
-    smp_params_set_measures(p, o.metrics || o.verbose);
-    smp_params_set_reference(p, reference);
-    smp_params_set_scars(p, scars);
-    if (map && smp_params_set_density_map(p, map, o.range_lo, o.range_hi) != SMP_OK) {
+    smp_params_set_measures(p, o->metrics || o->verbose);
+    smp_params_set_reference(p, r->reference);
+    smp_params_set_scars(p, r->scars);
+    if (r->map && smp_params_set_density_map(p, r->map, o->range_lo, o->range_hi) != SMP_OK) {
         cli_error(NULL, "--density-range: %s", smp_params_message(p));
-        rc = EXIT_USAGE;
-        goto done;
+        return EXIT_USAGE;
     }
+    return 0;
+}
 
+/* The pipeline, its notes, and a failure blamed on the input it names.
+ * 0 to go on (unless cancelled: then nothing is written), or an exit code. */
+static int simulate(run *r)
+{
     /* A plain render writes the after image alone: the photo's pixels can
      * become it, and the mask go once read (a 12 MP photo: 48 MB less). */
-    const int consume = !preview && !html && !o.verbose && !o.metrics;
+    const int consume = !r->preview && !r->html && !r->o.verbose && !r->o.metrics;
     smp_status st = cli_interrupted() ? SMP_ERR_CANCELLED
-                    : consume         ? smp_simulate_consume(res, p, photo, mask)
-                                      : smp_simulate(res, p, photo, mask);
-    if (st == SMP_ERR_CANCELLED)
-        goto done; /* interrupted: nothing written, the signal ends the process */
-    for (size_t i = 0; i < smp_result_note_count(res); i++)
-        cli_error(mask_path, "note: %s", smp_result_note(res, i));
+                    : consume         ? smp_simulate_consume(r->res, r->p, r->photo, r->mask)
+                                      : smp_simulate(r->res, r->p, r->photo, r->mask);
+    if ((r->cancelled = st == SMP_ERR_CANCELLED))
+        return 0; /* interrupted: nothing written, the signal ends the process */
+    for (size_t i = 0; i < smp_result_note_count(r->res); i++)
+        cli_error(r->mask_path, "note: %s", smp_result_note(r->res, i));
     if (st != SMP_OK) {
-        const char *msg = smp_result_message(res);
-        const char *who = !strncmp(msg, "reference:", 10) ? o.reference
-                          : !strncmp(msg, "scar mask:", 10) ? o.scars
-                          : !strncmp(msg, "density map:", 12) ? o.map
-                          : st == SMP_ERR_MISMATCH ? mask_path : photo_path;
-        cli_error(who, "%s", msg);
-        rc = cli_exit_for(st) == EXIT_USAGE ? EXIT_INPUT : cli_exit_for(st);
-        goto done;
+        const char *const inputs[SMP_INPUT_COUNT] = {
+            [SMP_INPUT_PHOTO] = r->photo_path, [SMP_INPUT_MASK] = r->mask_path,
+            [SMP_INPUT_REFERENCE] = r->o.reference, [SMP_INPUT_SCARS] = r->o.scars,
+            [SMP_INPUT_DENSITY_MAP] = r->o.map};
+        cli_error(cli_failed_path(r->res, st, inputs), "%s", smp_result_message(r->res));
+        return cli_exit_for(st) == EXIT_USAGE ? EXIT_INPUT : cli_exit_for(st);
     }
-    if (o.verbose)
-        report(photo_path, photo, res, p);
-    smp_image *to_write = smp_result_after(res);
-    if (html && !cli_interrupted()) {
-        st = smp_preview_write_html(res, photo, out_path, p);
+    if (r->o.verbose)
+        report(r->photo_path, r->photo, r->res, r->p);
+    return 0;
+}
+
+/* The after image, preview or page, then the metrics and the dots; a run
+ * that fails from the metrics on leaves none of them. 0 or an exit code. */
+static int write_outputs(run *r)
+{
+    const opts *o = &r->o;
+    smp_image *to_write = smp_result_after(r->res);
+    smp_status st;
+    if (r->html && !cli_interrupted()) {
+        st = smp_preview_write_html(r->res, r->photo, r->out_path, r->p);
         if (st != SMP_OK) {
-            cli_error(o.out, "%s", smp_result_message(res));
-            rc = st == SMP_ERR_ARG ? EXIT_USAGE : EXIT_OUTPUT;
-            goto done;
+            cli_error(o->out, "%s", smp_result_message(r->res));
+            return st == SMP_ERR_ARG ? EXIT_USAGE : EXIT_OUTPUT;
         }
         to_write = NULL;
-    } else if (preview && !cli_interrupted()) {
-        composed = smp_image_new();
-        st = composed ? smp_preview(composed, res, photo, p, NULL) : SMP_ERR_NOMEM;
+    } else if (r->preview && !cli_interrupted()) {
+        r->composed = smp_image_new();
+        st = r->composed ? smp_preview(r->composed, r->res, r->photo, r->p, NULL) : SMP_ERR_NOMEM;
         if (st != SMP_OK) {
-            cli_error(o.out, "%s", composed ? smp_image_message(composed) : "out of memory");
-            rc = EXIT_OUTPUT;
-            goto done;
+            cli_error(o->out, "%s", r->composed ? smp_image_message(r->composed) : "out of memory");
+            return EXIT_OUTPUT;
         }
-        to_write = composed;
+        to_write = r->composed;
     }
     if (cli_interrupted())
-        goto done;
-    st = to_write ? smp_image_write_file(to_write, out_path, p) : SMP_OK;
+        return 0;
+    st = to_write ? smp_image_write_file(to_write, r->out_path, r->p) : SMP_OK;
     if (st != SMP_OK) {
-        cli_error(o.out, "%s", smp_image_message(to_write));
-        rc = cli_exit_for(st) == EXIT_USAGE ? EXIT_USAGE : EXIT_OUTPUT;
-        goto done;
+        cli_error(o->out, "%s", smp_image_message(to_write));
+        return cli_exit_for(st) == EXIT_USAGE ? EXIT_USAGE : EXIT_OUTPUT;
     }
-    if (o.metrics && !cli_interrupted() && smp_result_write_metrics(res, metrics_path, p) != SMP_OK) {
-        cli_error(o.metrics, "%s", smp_result_message(res));
+    int rc = 0;
+    if (o->metrics && !cli_interrupted() && smp_result_write_metrics(r->res, r->metrics_path, r->p) != SMP_OK) {
+        cli_error(o->metrics, "%s", smp_result_message(r->res));
         rc = EXIT_OUTPUT;
     }
-    if (!rc && o.dots && !cli_interrupted() && smp_result_write_dots(res, dots_path, p) != SMP_OK) {
-        cli_error(o.dots, "%s", smp_result_message(res));
+    if (!rc && o->dots && !cli_interrupted() && smp_result_write_dots(r->res, r->dots_path, r->p) != SMP_OK) {
+        cli_error(o->dots, "%s", smp_result_message(r->res));
         rc = EXIT_OUTPUT;
-        if (o.metrics)
-            unlink(o.metrics);
+        if (o->metrics)
+            unlink(o->metrics);
     }
     if (rc || cli_interrupted())
-        unlink(o.out); /* a failed run leaves nothing (a replaced file is gone either way) */
-done:
+        unlink(o->out); /* a failed run leaves nothing (a replaced file is gone either way) */
+    return rc;
+}
+
+/* Publishes or drops the standard-output copies, frees the handles; the
+ * exit code. */
+static int finish(run *r, int rc)
+{
     for (int i = 0; i < 3; i++) {
-        int out_rc = cli_out_end(&std_out[i], !rc && !cli_interrupted());
+        int out_rc = cli_out_end(&r->std_out[i], !rc && !cli_interrupted());
         rc = rc ? rc : out_rc;
     }
-    smp_image_free(composed);
-    smp_image_free(map);
-    smp_image_free(scars);
-    smp_image_free(reference);
-    smp_result_free(res);
-    smp_image_free(mask);
-    smp_image_free(photo);
-    smp_params_free(p);
+    smp_image_free(r->composed);
+    smp_image_free(r->map);
+    smp_image_free(r->scars);
+    smp_image_free(r->reference);
+    smp_result_free(r->res);
+    smp_image_free(r->mask);
+    smp_image_free(r->photo);
+    smp_params_free(r->p);
     cli_die_of_signal();
     return rc < 0 ? 0 : rc;
+}
+
+int cmd_render(int argc, char **argv, int preview)
+{
+    run r = {.cmd = preview ? "preview" : "render", .preview = preview};
+    r.p = smp_params_new();
+    r.photo = smp_image_new();
+    r.mask = smp_image_new();
+    r.res = smp_result_new();
+    if (!r.p || !r.photo || !r.mask || !r.res) {
+        cli_error(NULL, "out of memory");
+        return finish(&r, EXIT_INPUT);
+    }
+    int rc = parse(argc, argv, r.cmd, r.p, &r.o);
+    if (rc)
+        return finish(&r, rc);
+    smp_params_set_progress(r.p, cli_progress, NULL);
+    r.photo_path = argv[optind];
+    r.mask_path = argv[optind + 1];
+    r.html = preview && cli_is_html_path(r.o.out);
+    if (!(rc = check_outputs(&r)) && !(rc = load_inputs(&r)) && !(rc = simulate(&r)) && !r.cancelled)
+        rc = write_outputs(&r);
+    return finish(&r, rc);
 }

@@ -8,7 +8,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 static void usage(FILE *f)
@@ -153,13 +152,6 @@ static int parse(int argc, char **argv, smp_params *p, opts *o)
     return 0;
 }
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + t.tv_nsec * 1e-9;
-}
-
 /* Sheet cells are at least this wide: smaller crops are enlarged by
  * repeating pixels, so every rendered pixel stays as it was. */
 #define MIN_CELL_PX 240
@@ -233,10 +225,10 @@ static void run_one(pool *pl, size_t i)
         st = smp_params_set_seed(p, r->seed);
     if (st == SMP_OK)
         st = smp_params_set_threads(p, pl->threads);
-    const double t0 = now();
+    const double t0 = cli_now();
     if (st == SMP_OK)
         st = smp_simulate(res, p, pl->photo, pl->mask);
-    r->seconds = now() - t0;
+    r->seconds = cli_now() - t0;
     if (st == SMP_OK) {
         smp_result_measures(res, &r->m);
         r->px_per_mm = smp_result_px_per_mm(res);
@@ -394,6 +386,81 @@ static char *summary_path(const char *csv)
     return out;
 }
 
+/* The axes and seeds into s, the summary's name when one is due, the
+ * sheet's type; 0 or an exit code. */
+static int plan_runs(sweep *s, opts *o, smp_params *p, smp_params *scratch, char **derived_summary)
+{
+    int rc = 0;
+    sweep_init(s, p);
+    for (int a = 0; a < AXIS_COUNT; a++)
+        if (o->axis_text[a] && !sweep_parse_axis(&s->axes[a], o->axis_text[a], scratch))
+            rc = EXIT_USAGE;
+    if (!rc && o->seeds_text && !sweep_parse_seeds(s, o->seeds_text))
+        rc = EXIT_USAGE;
+    if (!rc && !sweep_size(s))
+        rc = EXIT_USAGE;
+    if (!rc && o->csv && !cli_is_stdio(o->csv) && !o->summary && s->n_seeds > 1 &&
+        !(o->summary = *derived_summary = summary_path(o->csv))) {
+        cli_error(NULL, "out of memory");
+        rc = EXIT_OUTPUT;
+    }
+    if (!rc && o->sheet && smp_format_for_path(o->sheet) == SMP_FORMAT_NONE && !cli_is_stdio(o->sheet)) {
+        cli_error(o->sheet, "unknown output type; name it .png, .jpg or .jpeg");
+        rc = EXIT_USAGE;
+    }
+    return rc;
+}
+
+/* Outputs that are inputs or each other; "-" as standard output (the sheet
+ * as PNG) through a temporary file. 0 or an exit code. */
+static int check_outputs(opts *o, const char *const inputs[3], cli_out std_out[3])
+{
+    const char *const outs[] = {o->sheet, o->csv, o->summary};
+    static const char *const OUT_NAMES[] = {"-o", "--csv", "--summary"};
+    int rc = cli_check_outputs(outs, OUT_NAMES, 3);
+    for (int i = 0; i < 3 && !rc; i++)
+        if (outs[i])
+            rc = cli_check_output(outs[i], inputs, 3, o->force);
+    if (!rc && ((o->sheet && !(o->sheet = cli_out_path(&std_out[0], o->sheet, ".png", 1))) ||
+                (o->csv && !(o->csv = cli_out_path(&std_out[1], o->csv, ".csv", 0))) ||
+                (o->summary && !(o->summary = cli_out_path(&std_out[2], o->summary, ".csv", 0)))))
+        rc = EXIT_USAGE;
+    return rc;
+}
+
+/* The pool over the runs: jobs in parallel, the cores shared among them;
+ * 0 or an exit code. */
+static int start_pool(pool *pl, int *jobs, sweep *s, const opts *o, const smp_params *p, const smp_image *photo,
+                      const smp_image *mask)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    cores = cores > 0 ? cores : 1;
+    *jobs = o->jobs ? o->jobs : (int)(cores < 256 ? cores : 256);
+    *jobs = (size_t)*jobs > s->runs ? (int)s->runs : *jobs;
+    *pl = (pool){.s = s, .base = p, .photo = photo, .mask = mask, .cell_mm = o->cell_mm, .verbose = o->verbose,
+                 .threads = cores > *jobs ? (int)(cores / *jobs) : 1};
+    pl->runs = calloc(s->runs, sizeof *pl->runs);
+    pl->cells = calloc(s->cells, sizeof(smp_image *));
+    if (!pl->runs || !pl->cells) {
+        cli_error(NULL, "out of memory for %zu runs", s->runs);
+        return EXIT_INPUT;
+    }
+    return 0;
+}
+
+/* The sheet, the runs' CSV and the summary, once every run has finished. */
+static int write_outputs(const pool *pl, const opts *o, const char *photo_path, const smp_params *p)
+{
+    int rc = 0;
+    if (o->sheet)
+        rc = write_sheet(pl, o, photo_path, p);
+    if (!rc && o->csv && !cli_interrupted())
+        rc = sweep_write_runs(pl->s, pl->runs, o->csv, o->force);
+    if (!rc && o->summary && !cli_interrupted())
+        rc = sweep_write_summary(pl->s, pl->runs, o->summary, o->force);
+    return rc;
+}
+
 int cmd_sweep(int argc, char **argv)
 {
     opts o = {.cell_mm = 25};
@@ -408,67 +475,22 @@ int cmd_sweep(int argc, char **argv)
         cli_error(NULL, "out of memory");
     if (!rc)
         rc = parse(argc, argv, p, &o);
-    if (rc)
-        goto done;
-    sweep_init(s, p);
-    for (int a = 0; a < AXIS_COUNT; a++)
-        if (o.axis_text[a] && !sweep_parse_axis(&s->axes[a], o.axis_text[a], scratch))
-            rc = EXIT_USAGE;
-    if (!rc && o.seeds_text && !sweep_parse_seeds(s, o.seeds_text))
-        rc = EXIT_USAGE;
-    if (!rc && !sweep_size(s))
-        rc = EXIT_USAGE;
-    if (!rc && o.csv && !cli_is_stdio(o.csv) && !o.summary && s->n_seeds > 1 && !(o.summary = derived_summary = summary_path(o.csv))) {
-        cli_error(NULL, "out of memory");
-        rc = EXIT_OUTPUT;
-    }
-    if (!rc && o.sheet && smp_format_for_path(o.sheet) == SMP_FORMAT_NONE && !cli_is_stdio(o.sheet)) {
-        cli_error(o.sheet, "unknown output type; name it .png, .jpg or .jpeg");
-        rc = EXIT_USAGE;
-    }
-    if (rc)
+    if (rc || (rc = plan_runs(s, &o, p, scratch, &derived_summary)))
         goto done;
     const char *photo_path = argv[optind], *mask_path = argv[optind + 1];
     const char *const inputs[] = {photo_path, mask_path, o.reference};
-    const char *const outs[] = {o.sheet, o.csv, o.summary};
-    static const char *const OUT_NAMES[] = {"-o", "--csv", "--summary"};
-    rc = cli_check_outputs(outs, OUT_NAMES, 3);
-    for (int i = 0; i < 3 && !rc; i++)
-        if (outs[i])
-            rc = cli_check_output(outs[i], inputs, 3, o.force);
-    /* "-": standard output (the sheet as PNG), through a temporary file. */
-    if (!rc && ((o.sheet && !(o.sheet = cli_out_path(&std_out[0], o.sheet, ".png", 1))) ||
-                (o.csv && !(o.csv = cli_out_path(&std_out[1], o.csv, ".csv", 0))) ||
-                (o.summary && !(o.summary = cli_out_path(&std_out[2], o.summary, ".csv", 0)))))
-        rc = EXIT_USAGE;
+    rc = check_outputs(&o, inputs, std_out);
     if (rc || (rc = cli_load_image(photo, photo_path, p)) || (rc = cli_load_image(mask, mask_path, p)))
         goto done;
     if (o.reference && (!(reference = smp_image_new()) || (rc = cli_load_image(reference, o.reference, p))))
         goto done;
     smp_params_set_reference(p, reference);
     smp_params_set_progress(p, cli_progress, NULL);
-
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    cores = cores > 0 ? cores : 1;
-    int jobs = o.jobs ? o.jobs : (int)(cores < 256 ? cores : 256);
-    jobs = (size_t)jobs > s->runs ? (int)s->runs : jobs;
-    pl = (pool){.s = s, .base = p, .photo = photo, .mask = mask, .cell_mm = o.cell_mm, .verbose = o.verbose,
-                .threads = cores > jobs ? (int)(cores / jobs) : 1};
-    pl.runs = calloc(s->runs, sizeof *pl.runs);
-    pl.cells = calloc(s->cells, sizeof(smp_image *));
-    if (!pl.runs || !pl.cells) {
-        cli_error(NULL, "out of memory for %zu runs", s->runs);
-        rc = EXIT_INPUT;
+    int jobs;
+    if ((rc = start_pool(&pl, &jobs, s, &o, p, photo, mask)) || (rc = run_all(&pl, jobs, photo_path)) ||
+        cli_interrupted())
         goto done;
-    }
-    if ((rc = run_all(&pl, jobs, photo_path)) || cli_interrupted())
-        goto done;
-    if (o.sheet)
-        rc = write_sheet(&pl, &o, photo_path, p);
-    if (!rc && o.csv && !cli_interrupted())
-        rc = sweep_write_runs(s, pl.runs, o.csv, o.force);
-    if (!rc && o.summary && !cli_interrupted())
-        rc = sweep_write_summary(s, pl.runs, o.summary, o.force);
+    rc = write_outputs(&pl, &o, photo_path, p);
 done:
     for (int i = 0; i < 3; i++) {
         int out_rc = cli_out_end(&std_out[i], !rc && !cli_interrupted());

@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 void cli_error(const char *subject, const char *fmt, ...)
@@ -435,4 +436,19 @@ int cli_check_outputs(const char *const outs[], const char *const names[], int n
         }
     }
     return 0;
+}
+
+double cli_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+const char *cli_failed_path(const smp_result *res, smp_status st, const char *const paths[SMP_INPUT_COUNT])
+{
+    const smp_input which = smp_result_failed_input(res);
+    if (which != SMP_INPUT_NONE && paths[which])
+        return paths[which];
+    return st == SMP_ERR_MISMATCH ? paths[SMP_INPUT_MASK] : paths[SMP_INPUT_PHOTO];
 }

@@ -146,172 +146,215 @@ static int check_work(const smp_image *mask, const smp_image *photo, const char 
     return st == SMP_OK ? 0 : cli_exit_for(st) == EXIT_USAGE ? EXIT_INPUT : cli_exit_for(st);
 }
 
+/* One mask to prepare: what cli_prepare_mask was given, and the photo's
+ * analysis (in is NULL when it found no head). */
+typedef struct mask_job {
+    smp_image *mask;
+    const char *mask_path, *photo_path;
+    const smp_image *photo;
+    smp_params *p;
+    const cli_mask_opts *o;
+    smp_scalp *s;
+    const smp_scalp_info *in;
+} mask_job;
+
+/* --measure: the scale from two points a known distance apart. */
+static int measure_scale(const mask_job *j)
+{
+    if (j->o->measure && j->o->ppm_auto) {
+        cli_error(NULL, "--measure and --px-per-mm auto both set the scale: give one");
+        return EXIT_USAGE;
+    }
+    if (!j->o->measure)
+        return 0;
+    double ppm = measured_scale(j->o->measure);
+    if (smp_params_set_px_per_mm(j->p, ppm) != SMP_OK) {
+        cli_error(NULL, "--measure: %s", smp_params_message(j->p));
+        return EXIT_USAGE;
+    }
+    if (j->o->verbose)
+        cli_error(j->photo_path, "scale %.2f px/mm, measured", ppm);
+    return 0;
+}
+
+/* --px-per-mm auto: the scale the analysis estimated, said with its range. */
+static int auto_scale(const mask_job *j)
+{
+    const smp_scalp_info *in = j->in;
+    if (!in || !(in->px_per_mm > 0) || smp_params_set_px_per_mm(j->p, in->px_per_mm) != SMP_OK) {
+        cli_error(j->photo_path, "--px-per-mm auto: cannot estimate the scale (%s); measure it (--measure) or "
+                                 "give --px-per-mm",
+                  in ? "no head breadth" : smp_scalp_message(j->s));
+        return EXIT_INPUT;
+    }
+    cli_error(j->photo_path, "scale %.1f px/mm estimated from the head's breadth (%.0f px as %.0f mm), likely "
+                             "%.1f-%.1f, %s confidence%s",
+              in->px_per_mm, in->breadth_px, in->breadth_px / in->px_per_mm, in->px_per_mm_low, in->px_per_mm_high,
+              CONFIDENCE[in->confidence],
+              in->head_cut ? ": the frame cuts the head" : in->confidence < 2 ? ": unusual head proportions" : "");
+    return 0;
+}
+
+/* MASK auto: the suggested mask. */
+static int suggested_mask(const mask_job *j)
+{
+    const smp_scalp_info *in = j->in;
+    if (!in) {
+        cli_error(j->photo_path, "cannot suggest a mask: %s; paint one (white = treat)", smp_scalp_message(j->s));
+        return EXIT_INPUT;
+    }
+    if (smp_scalp_mask(j->s, j->mask) != SMP_OK) {
+        cli_error(j->photo_path, "%s", smp_scalp_message(j->s));
+        return EXIT_INPUT;
+    }
+    if (j->o->verbose)
+        cli_error(j->photo_path, "suggested mask: %.0f cm² bald and %.0f cm² thin (%.0f cm² weighted by its grey) at %.1f px/mm; the head "
+                                 "fills %.0f %% of the frame",
+                  in->bald_cm2, in->thin_cm2, in->treated_cm2, in->px_per_mm_used, 100 * in->head_fraction);
+    return 0;
+}
+
+/* A mask file (read now unless already read), its paint read when it is
+ * painted, and the checks: a photo given as a mask, a mask off the scalp. */
+static int given_mask(const mask_job *j, int already_read)
+{
+    int rc;
+    if (!already_read && (rc = cli_load_image(j->mask, j->mask_path, j->p)))
+        return rc;
+    if (j->o->paint) {
+        uint8_t rgb[3];
+        cli_parse_colour("--mask-paint", j->o->paint, rgb);
+        smp_image *painted = smp_image_new();
+        if (!painted || smp_mask_from_paint(painted, j->mask, j->photo, rgb[0], rgb[1], rgb[2]) != SMP_OK) {
+            cli_error(j->mask_path, "%s", painted ? smp_image_message(painted) : "out of memory");
+            smp_image_free(painted);
+            return EXIT_INPUT;
+        }
+        /* The painted pixels become the mask (a grey copy replaces it). */
+        smp_image_crop(j->mask, painted, 0, 0, smp_image_width(painted), smp_image_height(painted));
+        smp_image_free(painted);
+    }
+    double outside = -1;
+    if (smp_mask_check(j->in ? j->s : NULL, j->mask, &outside) == SMP_ERR_FORMAT) {
+        cli_error(j->mask_path, "%s", j->in ? smp_scalp_message(j->s)
+                                            : "looks like a photo, not a mask: paint the area white on black, or "
+                                              "give its paint colour with --mask-paint");
+        return EXIT_INPUT;
+    }
+    if (outside >= OFF_SCALP_WARN)
+        cli_error(j->mask_path, "warning: %.0f %% of the mask is off the scalp (background, face or clothes)%s",
+                  100 * outside, outside >= 0.5 ? "; is it inverted? white = treat" : "");
+    return 0;
+}
+
+/* The mask as grey at the photo's size, read as the library reads masks
+ * (alpha when it has one, else luminance); 0 or an exit code. */
+static int mask_to_grey(const mask_job *j)
+{
+    const smp_image *mask = j->mask, *photo = j->photo;
+    if (smp_image_channels(mask) == 1 && smp_image_width(mask) == smp_image_width(photo) &&
+        smp_image_height(mask) == smp_image_height(photo))
+        return 0;
+    smp_image *grey = smp_image_new();
+    if (!grey || smp_scalp_mask(j->s, grey) != SMP_OK) {
+        smp_image_free(grey);
+        cli_error(NULL, "out of memory");
+        return EXIT_INPUT;
+    }
+    uint8_t *g = smp_image_data(grey);
+    const uint8_t *m = smp_image_cdata(mask);
+    const uint32_t mw = smp_image_width(mask), mh = smp_image_height(mask), pw = smp_image_width(photo),
+                   ph = smp_image_height(photo);
+    const int ch = smp_image_channels(mask);
+    for (uint32_t y = 0; y < ph; y++)
+        for (uint32_t x = 0; x < pw; x++) {
+            const uint8_t *q = m + ((size_t)(y * (uint64_t)mh / ph) * mw + (size_t)(x * (uint64_t)mw / pw)) * ch;
+            g[(size_t)y * pw + x] = ch == 2 || ch == 4 ? q[ch - 1]
+                                    : ch == 1       ? q[0]
+                                                    : (uint8_t)((2126u * q[0] + 7152u * q[1] + 722u * q[2] + 5000u) / 10000u);
+        }
+    smp_image_crop(j->mask, grey, 0, 0, pw, ph);
+    smp_image_free(grey);
+    return 0;
+}
+
+/* --hairline (points or a file, or 2 temple points with a template): the
+ * forehead side of the line leaves the mask. */
+static int apply_hairline(const mask_job *j)
+{
+    const cli_mask_opts *o = j->o;
+    if (!o->hairline && !o->hairline_file) {
+        if (!o->template_name)
+            return 0;
+        cli_error(NULL, "--hairline-template needs the 2 temple points: --hairline \"x1,y1 x2,y2\"");
+        return EXIT_USAGE;
+    }
+    double xy[18];
+    int n = o->hairline ? parse_points(o->hairline, xy, 9) : read_points_file(o->hairline_file, xy, 9);
+    if (n == -2) {
+        cli_error(o->hairline_file, "cannot open: %s", errno == EINVAL ? "not a regular file" : strerror(errno));
+        return EXIT_INPUT;
+    }
+    if (o->template_name) {
+        if (n != 2) {
+            cli_error(NULL, "--hairline-template takes the 2 temple points in --hairline, not %d", n);
+            return EXIT_USAGE;
+        }
+        double t0[2] = {xy[0], xy[1]}, t1[2] = {xy[2], xy[3]};
+        if (smp_hairline_template(j->in ? j->s : NULL, o->template_name, t0, t1, xy) != SMP_OK) {
+            cli_error(NULL, "--hairline-template: %s", j->in ? smp_scalp_message(j->s) : "unknown template or points");
+            return EXIT_USAGE;
+        }
+        n = 9;
+    }
+    if (n < 3 || n > 9) {
+        cli_error(o->hairline_file ? o->hairline_file : NULL, "a hairline takes 3 to 9 points, not %d", n);
+        return o->hairline_file ? EXIT_INPUT : EXIT_USAGE;
+    }
+    if (!j->in) {
+        cli_error(j->photo_path, "cannot place a hairline: %s", smp_scalp_message(j->s));
+        return EXIT_INPUT;
+    }
+    int rc = mask_to_grey(j); /* the hairline works on a grey mask at the photo's size */
+    if (rc)
+        return rc;
+    if (smp_hairline_apply(j->s, j->mask, xy, n) != SMP_OK) {
+        cli_error(NULL, "--hairline: %s", smp_scalp_message(j->s));
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
 int cli_prepare_mask(smp_image *mask, const char *mask_path, const smp_image *photo, const char *photo_path,
                      smp_params *p, const cli_mask_opts *o)
 {
     const int suggest = !strcmp(mask_path, "auto");
-    int rc = 0;
-    smp_scalp *s = smp_scalp_new();
-    smp_image *painted = NULL;
-    if (!s) {
+    mask_job j = {.mask = mask, .mask_path = mask_path, .photo_path = photo_path, .photo = photo, .p = p, .o = o,
+                  .s = smp_scalp_new()};
+    if (!j.s) {
         cli_error(NULL, "out of memory");
         return EXIT_INPUT;
     }
-    if (o->measure && o->ppm_auto) {
-        cli_error(NULL, "--measure and --px-per-mm auto both set the scale: give one");
-        rc = EXIT_USAGE;
-        goto done;
-    }
-    if (o->measure) {
-        double ppm = measured_scale(o->measure);
-        if (smp_params_set_px_per_mm(p, ppm) != SMP_OK) {
-            cli_error(NULL, "--measure: %s", smp_params_message(p));
-            rc = EXIT_USAGE;
-            goto done;
-        }
-        if (o->verbose)
-            cli_error(photo_path, "scale %.2f px/mm, measured", ppm);
-    }
+    int rc = measure_scale(&j);
     /* A mask file first, when the scale is known: a run that would expect
      * too many dots stops before the photo's analysis. */
     const int early = !suggest && !o->ppm_auto && !o->paint;
-    if (early && ((rc = cli_load_image(mask, mask_path, p)) || (rc = check_work(mask, photo, photo_path, p))))
+    if (rc || (early && ((rc = cli_load_image(mask, mask_path, p)) || (rc = check_work(mask, photo, photo_path, p)))))
         goto done;
     if (o->ppm_auto)
         smp_params_set_px_per_mm(p, 0); /* the analysis reports its areas at its own estimate */
-    smp_status st = smp_scalp_analyze(s, photo, p);
-    const smp_scalp_info *in = st == SMP_OK ? smp_scalp_get_info(s) : NULL;
+    smp_status st = smp_scalp_analyze(j.s, photo, p);
+    j.in = st == SMP_OK ? smp_scalp_get_info(j.s) : NULL;
     if (st == SMP_ERR_NOMEM || st == SMP_ERR_CANCELLED) {
         if (st == SMP_ERR_NOMEM)
-            cli_error(photo_path, "%s", smp_scalp_message(s));
+            cli_error(photo_path, "%s", smp_scalp_message(j.s));
         rc = EXIT_INPUT;
         goto done;
     }
-    if (o->ppm_auto) {
-        if (!in || !(in->px_per_mm > 0) || smp_params_set_px_per_mm(p, in->px_per_mm) != SMP_OK) {
-            cli_error(photo_path, "--px-per-mm auto: cannot estimate the scale (%s); measure it (--measure) or "
-                                  "give --px-per-mm",
-                      in ? "no head breadth" : smp_scalp_message(s));
-            rc = EXIT_INPUT;
-            goto done;
-        }
-        cli_error(photo_path, "scale %.1f px/mm estimated from the head's breadth (%.0f px as %.0f mm), likely "
-                              "%.1f-%.1f, %s confidence%s",
-                  in->px_per_mm, in->breadth_px, in->breadth_px / in->px_per_mm, in->px_per_mm_low,
-                  in->px_per_mm_high, CONFIDENCE[in->confidence],
-                  in->head_cut ? ": the frame cuts the head" : in->confidence < 2 ? ": unusual head proportions" : "");
-    }
-    if (suggest) {
-        if (!in) {
-            cli_error(photo_path, "cannot suggest a mask: %s; paint one (white = treat)", smp_scalp_message(s));
-            rc = EXIT_INPUT;
-            goto done;
-        }
-        if (smp_scalp_mask(s, mask) != SMP_OK) {
-            cli_error(photo_path, "%s", smp_scalp_message(s));
-            rc = EXIT_INPUT;
-            goto done;
-        }
-        if (o->verbose)
-            cli_error(photo_path, "suggested mask: %.0f cm² bald and %.0f cm² thin (%.0f cm² weighted by its grey) at %.1f px/mm; the head "
-                                  "fills %.0f %% of the frame",
-                      in->bald_cm2, in->thin_cm2, in->treated_cm2, in->px_per_mm_used, 100 * in->head_fraction);
-    } else {
-        if (!early && (rc = cli_load_image(mask, mask_path, p)))
-            goto done;
-        if (o->paint) {
-            uint8_t rgb[3];
-            cli_parse_colour("--mask-paint", o->paint, rgb);
-            if (!(painted = smp_image_new()) || smp_mask_from_paint(painted, mask, photo, rgb[0], rgb[1], rgb[2]) != SMP_OK) {
-                cli_error(mask_path, "%s", painted ? smp_image_message(painted) : "out of memory");
-                rc = EXIT_INPUT;
-                goto done;
-            }
-            /* The painted pixels become the mask (a grey copy replaces it). */
-            smp_image_crop(mask, painted, 0, 0, smp_image_width(painted), smp_image_height(painted));
-        }
-        double outside = -1;
-        st = smp_mask_check(in ? s : NULL, mask, &outside);
-        if (st == SMP_ERR_FORMAT) {
-            cli_error(mask_path, "%s", in ? smp_scalp_message(s)
-                                          : "looks like a photo, not a mask: paint the area white on black, or "
-                                            "give its paint colour with --mask-paint");
-            rc = EXIT_INPUT;
-            goto done;
-        }
-        if (outside >= OFF_SCALP_WARN)
-            cli_error(mask_path, "warning: %.0f %% of the mask is off the scalp (background, face or clothes)%s",
-                      100 * outside, outside >= 0.5 ? "; is it inverted? white = treat" : "");
-    }
-    if (o->hairline || o->hairline_file) {
-        double xy[18];
-        int n = o->hairline ? parse_points(o->hairline, xy, 9) : read_points_file(o->hairline_file, xy, 9);
-        if (n == -2) {
-            cli_error(o->hairline_file, "cannot open: %s", errno == EINVAL ? "not a regular file" : strerror(errno));
-            rc = EXIT_INPUT;
-            goto done;
-        }
-        if (o->template_name) {
-            if (n != 2) {
-                cli_error(NULL, "--hairline-template takes the 2 temple points in --hairline, not %d", n);
-                rc = EXIT_USAGE;
-                goto done;
-            }
-            double t0[2] = {xy[0], xy[1]}, t1[2] = {xy[2], xy[3]};
-            if (smp_hairline_template(in ? s : NULL, o->template_name, t0, t1, xy) != SMP_OK) {
-                cli_error(NULL, "--hairline-template: %s", in ? smp_scalp_message(s) : "unknown template or points");
-                rc = EXIT_USAGE;
-                goto done;
-            }
-            n = 9;
-        }
-        if (n < 3 || n > 9) {
-            cli_error(o->hairline_file ? o->hairline_file : NULL, "a hairline takes 3 to 9 points, not %d", n);
-            rc = o->hairline_file ? EXIT_INPUT : EXIT_USAGE;
-            goto done;
-        }
-        if (!in) {
-            cli_error(photo_path, "cannot place a hairline: %s", smp_scalp_message(s));
-            rc = EXIT_INPUT;
-            goto done;
-        }
-        /* The hairline works on a grey mask at the photo's size. */
-        if (smp_image_channels(mask) != 1 || smp_image_width(mask) != smp_image_width(photo) ||
-            smp_image_height(mask) != smp_image_height(photo)) {
-            smp_image *grey = smp_image_new();
-            if (!grey || smp_scalp_mask(s, grey) != SMP_OK) {
-                smp_image_free(grey);
-                cli_error(NULL, "out of memory");
-                rc = EXIT_INPUT;
-                goto done;
-            }
-            /* Any given mask becomes grey at the photo's size, read as the library reads masks. */
-            uint8_t *g = smp_image_data(grey);
-            const uint8_t *m = smp_image_cdata(mask);
-            const uint32_t mw = smp_image_width(mask), mh = smp_image_height(mask), pw = smp_image_width(photo),
-                           ph = smp_image_height(photo);
-            const int ch = smp_image_channels(mask);
-            for (uint32_t y = 0; y < ph; y++)
-                for (uint32_t x = 0; x < pw; x++) {
-                    const uint8_t *q = m + ((size_t)(y * (uint64_t)mh / ph) * mw + (size_t)(x * (uint64_t)mw / pw)) * ch;
-                    g[(size_t)y * pw + x] = ch == 2 || ch == 4 ? q[ch - 1]
-                                            : ch == 1       ? q[0]
-                                                            : (uint8_t)((2126u * q[0] + 7152u * q[1] + 722u * q[2] + 5000u) / 10000u);
-                }
-            smp_image_crop(mask, grey, 0, 0, pw, ph);
-            smp_image_free(grey);
-        }
-        if (smp_hairline_apply(s, mask, xy, n) != SMP_OK) {
-            cli_error(NULL, "--hairline: %s", smp_scalp_message(s));
-            rc = EXIT_USAGE;
-            goto done;
-        }
-    } else if (o->template_name) {
-        cli_error(NULL, "--hairline-template needs the 2 temple points: --hairline \"x1,y1 x2,y2\"");
-        rc = EXIT_USAGE;
-    }
+    if ((o->ppm_auto && (rc = auto_scale(&j))) || (rc = suggest ? suggested_mask(&j) : given_mask(&j, early)))
+        goto done;
+    rc = apply_hairline(&j);
 done:
-    smp_image_free(painted);
-    smp_scalp_free(s);
+    smp_scalp_free(j.s);
     return rc;
 }

@@ -2,6 +2,8 @@
 /* Text for reports and terminals (textout.h). */
 #include "textout.h"
 
+#include "smpsim.h"
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -114,23 +116,11 @@ int utf8_valid(const char *s)
 
 void sb_json(sbuf *b, const char *s)
 {
-    sb_add(b, "\"", 1);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;) {
-        size_t n = utf8_seq(p);
-        if (!n) {
-            sb_puts(b, "\xEF\xBF\xBD"); /* U+FFFD for the invalid byte */
-            p++;
-        } else if (*p == '"' || *p == '\\') {
-            sb_add(b, "\\", 1);
-            sb_add(b, (const char *)p++, 1);
-        } else if (*p < 0x20 || *p == 0x7F) {
-            sb_printf(b, "\\u%04x", *p++);
-        } else {
-            sb_add(b, (const char *)p, n);
-            p += n;
-        }
-    }
-    sb_add(b, "\"", 1);
+    const size_t n = smp_json_quote(NULL, 0, s);
+    if (!grow(b, n))
+        return;
+    smp_json_quote(b->s + b->len, n + 1, s);
+    b->len += n;
 }
 
 void sb_pct(sbuf *b, const char *s)

@@ -2,8 +2,6 @@
 /* Dot lists as files: CSV for analysis, SVG for looking and printing. */
 #include "internal.h"
 
-#include <string.h>
-#include <strings.h>
 
 typedef struct dots_out {
     const smp_dot *d;
@@ -50,19 +48,13 @@ static smp_status emit_svg(FILE *f, const void *ctx, char *msg)
     return SMP_OK;
 }
 
-static int ends_with(const char *s, const char *ext)
-{
-    size_t n = strlen(s), e = strlen(ext);
-    return n > e && strcasecmp(s + n - e, ext) == 0;
-}
-
 smp_status smp__write_dots(const smp_dot *d, size_t n, double w_mm, double h_mm, const char *path,
                            int overwrite, char *msg)
 {
     dots_out o = {d, n, w_mm, h_mm};
-    if (ends_with(path, ".csv"))
+    if (smp_path_has_ext(path, ".csv"))
         return smp__atomic_write(path, overwrite, emit_csv, &o, msg);
-    if (ends_with(path, ".svg"))
+    if (smp_path_has_ext(path, ".svg"))
         return smp__atomic_write(path, overwrite, emit_svg, &o, msg);
     return smp__fail(msg, SMP_ERR_ARG, "unknown output type for dots; name it .csv or .svg");
 }
