@@ -9,7 +9,9 @@ build=${1:-build}
 smp="$build/smpsim"
 gen="$build/tools/gen_scalp"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/smpsim-batch-XXXXXX")
-trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
+trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM # the EXIT trap cleans up
 . "$(dirname "$0")/harness.sh"
 json_ok() { python3 -c 'import json,sys; json.load(open(sys.argv[1], encoding="utf-8", errors="strict"))' "$1" 2>/dev/null; }
 # Fields per CSV record as Python's csv module reads them, all rows.

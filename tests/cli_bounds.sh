@@ -12,7 +12,9 @@ smp=${SMPSIM_BIN:-$build/smpsim}
 gen="$build/tools/gen_scalp"
 img="$build/tests/imgtool"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/smpsim-bounds-XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM # the EXIT trap cleans up
 . "$(dirname "$0")/harness.sh"
 
 "$gen" --width 240 --height 180 --px-per-mm 8 --seed 1 -o "$tmp/p.jpg" --mask "$tmp/p.mask.png" --force 2>/dev/null

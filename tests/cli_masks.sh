@@ -14,7 +14,9 @@ gen="$build/tools/gen_scalp"
 img="$build/tests/imgtool"
 photos=${SMPSIM_PHOTOS:-../shared/photos}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/smpsim-masks-XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM # the EXIT trap cleans up
 . "$(dirname "$0")/harness.sh"
 # A report row's field N (1-based) for a photo, as Python's csv module reads it.
 field() { python3 -c 'import csv,sys

@@ -56,6 +56,14 @@ done
 pass=0
 fail=0
 declare -A running=() started=()
+# Each suite in its own process group, so that a signal to this script ends
+# the suites it started too (a whole group: the suite and its children).
+set -m
+stop() {
+    for pid in "${!running[@]}"; do kill -TERM -- "-$pid" 2>/dev/null; done
+    exit 130
+}
+trap stop INT TERM
 finished() { # PID STATUS
     local i=${running[$1]} took=$(($(date +%s) - started[$1])) cpu
     unset "running[$1]"

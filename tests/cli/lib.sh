@@ -10,7 +10,9 @@ gen="$build/tools/gen_scalp"
 photos=${SMPSIM_PHOTOS:-../shared/photos}
 name=$(basename "$0" .sh)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/smpsim-$name-XXXXXX")
-trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
+trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM # the EXIT trap cleans up
 
 . "$(dirname "$0")/../harness.sh"
 absent() { if [ ! -e "$1" ]; then ok; else bad "$2: $1 was left behind"; fi; }
