@@ -476,6 +476,17 @@ void smp__shine_free(smp_shine *s)
     }
 }
 
+/* The specular share of pixel p at level L, from the model's constants. */
+static uint16_t model_value(const smp_shine *s, const uint8_t p[3], float L)
+{
+    shine_ctx k;
+    memcpy(k.c, s->c, sizeof k.c);
+    k.cc = s->cc;
+    k.den = s->den;
+    const float I[3] = {s->lin[p[0]], s->lin[p[1]], s->lin[p[2]]};
+    return spec_value(&k, I, L);
+}
+
 uint16_t smp__shine_at(const smp_shine *s, const uint8_t p[3], uint32_t x, uint32_t y)
 {
     const int64_t bx = (int64_t)x + s->ox, by = (int64_t)y + s->oy;
@@ -493,12 +504,7 @@ uint16_t smp__shine_at(const smp_shine *s, const uint8_t p[3], uint32_t x, uint3
     const float r0 = s->lev[(size_t)j0 * gw + i0] * (1 - ty) + s->lev[(size_t)j1 * gw + i0] * ty;
     const float r1 = s->lev[(size_t)j0 * gw + i1] * (1 - ty) + s->lev[(size_t)j1 * gw + i1] * ty;
     const float L = r0 * (1 - tx) + r1 * tx;
-    shine_ctx k;
-    memcpy(k.c, s->c, sizeof k.c);
-    k.cc = s->cc;
-    k.den = s->den;
-    const float I[3] = {s->lin[p[0]], s->lin[p[1]], s->lin[p[2]]};
-    return spec_value(&k, I, L);
+    return model_value(s, p, L);
 }
 
 bool smp__shine_levels(const smp_shine *s, uint32_t y, float *lev_row)
@@ -517,12 +523,7 @@ uint16_t smp__shine_px(const smp_shine *s, const float *lev_row, const uint8_t p
     if (bx < 0 || bx >= (int64_t)s->w)
         return 0;
     const float L = level_at(lev_row, s->gw, s->B, (uint32_t)bx);
-    shine_ctx k;
-    memcpy(k.c, s->c, sizeof k.c);
-    k.cc = s->cc;
-    k.den = s->den;
-    const float I[3] = {s->lin[p[0]], s->lin[p[1]], s->lin[p[2]]};
-    return spec_value(&k, I, L);
+    return model_value(s, p, L);
 }
 
 void smp__shine_span(const smp_shine *s, const float *lev_row, const uint8_t *p, uint32_t x, uint32_t n,

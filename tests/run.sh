@@ -33,7 +33,6 @@ for t in "$build"/tests/test_*; do
     [ -x "$t" ] && [ -f "$t" ] && add "${t##*/}" "$t"
 done
 add cli_bounds tests/cli_bounds.sh "$build"
-add cli_masks tests/cli_masks.sh "$build"
 # The man page and completions against the help texts; every source file names its licence.
 add cli_conventions tests/cli_conventions.sh "$build"
 add clidoc tests/clidoc.sh "$build"

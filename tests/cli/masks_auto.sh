@@ -6,18 +6,8 @@
 # suggested, and never calls a photo up to date once a hand mask replaces
 # its suggestion. The heads are drawn here (gen_scalp --head); the shared
 # photos, when present, go through the same path.
-# Usage: tests/cli_masks.sh BUILD_DIR
-set -u
-build=${1:-build}
-smp="$build/smpsim"
-gen="$build/tools/gen_scalp"
-img="$build/tests/imgtool"
-photos=${SMPSIM_PHOTOS:-../shared/photos}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/smpsim-masks-XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM # the EXIT trap cleans up
-. "$(dirname "$0")/harness.sh"
+# Usage: tests/cli/masks_auto.sh BUILD_DIR (from the top of the tree)
+. "$(dirname "$0")/lib.sh"
 # A report row's field N (1-based) for a photo, as Python's csv module reads it.
 field() { python3 -c 'import csv,sys
 for r in csv.reader(open(sys.argv[1], newline="")):
@@ -118,8 +108,7 @@ if [ -d "$photos" ]; then
     check '[ "$(grep -c ",\"auto\",ok," "$tmp/out8/report.csv")" -eq 4 ] && [ "$(ls "$tmp/out8"/*.suggested-mask.png | wc -l)" -eq 4 ]' \
         "shared photos: $(cut -c1-70 "$tmp/out8/report.csv")"
 else
-    echo "cli_masks: $photos not found; skipping the real-photo batch"
+    echo "cli/masks_auto: $photos not found; skipping the real-photo batch"
 fi
 
-echo "cli_masks: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
