@@ -7,29 +7,39 @@
  * well under the ~0.775 of a maximal Poisson-disk set, and some dots come
  * in close pairs, as hairs do in follicular units.
  *
- * Thinning. Sampling a maximal set at density S sets the minimum distance
- * r(S) = K / sqrt(S); keeping a share f of the dots leaves density f S and
- * the same minimum distance, so rho = 0.775 sqrt(f S / n) for n dots in
- * all: S = n (0.775 / rho)^2.
+ * Thinning, then jitter. A maximal set thinned straight to rho (keeping
+ * 0.6 of a set sampled at 1.67x the density) leaves each dot at the
+ * sampler's radius from its kept neighbours, and keeping 0.6 of a
+ * near-hexagonal set is above the 0.5 at which kept neighbours join into
+ * chains (site percolation): at viewing size the dots read as a grey maze
+ * of worms. So the thinning keeps KEEP = 0.7 of a set sampled at base /
+ * 0.7 (or more where rho is near the maximal set's), enough surplus to
+ * fill the maximal sampler's deficit on ramps, and then every dot is
+ * moved once, as a hand misses its aim: a hashed offset, uniform in a
+ * disc of 2 (0.775 - rho) d_hex, taken when it keeps rho x d_hex from
+ * every other dot and, where the coverage falls, with the odds of the
+ * coverage there over the coverage here, so that edges and ramps keep
+ * their density (else the next of JITTER_TRIES offsets; else the dot
+ * stays). The chains break up, the minimum distance becomes rho x d_hex
+ * with the nearest-neighbour distances spread from there to the maximal
+ * set's, and counts in 2 mm windows stay near the maximal set's evenness
+ * (variance over mean 0.28; maximal set 0.20, coin flips 0.47).
  *
- * The keep rate is local, not a constant f. Around each new dot, within
+ * The keep rate is local, not a constant. Around each new dot, within
  * LOCAL_R radii (about 20 sampled dots), the field asks for T dots (the
  * non-companion density times the disc's area times its mean coverage,
  * 0 off the domain); e earlier non-companion dots and m new ones are
  * there, so the rate is (T - e) / m. The dots are decided in a hashed
  * order, each against the ones decided before it in its disc (error
  * diffusion, see thin()), so every disc keeps its rate's count within
- * about a dot: independent coin flips at f = 0.6 left clumps and holes a
- * few dots wide that read as blotches at viewing size (count variance
- * over mean in 2 mm windows 0.47; now 0.27, the maximal set's 0.20).
- * Where the sampler strays from the field the rate corrects it: the
- * maximal sampler falls 15 % short across a 0 -> full ramp of 5 mm, the
- * pattern 3 %. Sessions need no assumption either: layer
- * k is sampled at its cumulative density around the earlier layers'
- * non-companion dots (farther apart than this layer's radius) and e
- * counts them. Earlier companions are not given to the sampler (two could
- * share its grid cell): new dots closer than their radius to one are
- * dropped first, and the rate absorbs that too.
+ * about a dot. Where the sampler strays from the field the rate corrects
+ * it: the maximal sampler falls 15 % short across a 0 -> full ramp of
+ * 5 mm. Sessions need no assumption either: layer k is sampled at its
+ * cumulative density around the earlier layers' non-companion dots
+ * (farther apart than this layer's radius) and e counts them. Earlier
+ * companions are not given to the sampler (two could share its grid
+ * cell): new dots closer than their radius to one are dropped first, and
+ * the rate absorbs that too.
  *
  * Pairs. A pair share p of all dots means p / (2 - p) companions per
  * non-companion dot. Every kept dot gets one candidate companion (a
@@ -54,6 +64,9 @@
 #define LOCAL_R 3.0 /* the window of the local keep rate, in the layer's least radius */
 #define STREAM_THIN 0x7468696e00ull /* "thin", then the layer */
 #define STREAM_PAIR 0x7061697200ull /* "pair" */
+#define STREAM_JITTER 0x6a69747400ull /* "jitt" */
+#define KEEP 0.7 /* the least share of the sampled dots thinning keeps: see the top */
+#define JITTER_TRIES 8
 
 /* rho of the sampler's maximal sets: its radius over d_hex. */
 static double rho_maximal(void) { return smp__exclusion_mm(100) / sqrt(2 / sqrt(3.0)); }
@@ -66,6 +79,17 @@ static double pair_share(const smp_pattern *pat)
 
 static int is_maximal(const smp_pattern *pat) { return !pat || pat->rho >= SMP_PATTERN_MAXIMAL_RHO; }
 
+static double pattern_rho(const smp_pattern *pat) { return pat->rho > 0.3 ? pat->rho : 0.3; }
+
+/* The share of the sampled dots thinning keeps: KEEP, or (rho / maximal)^2
+ * where rho is so close to the maximal set's that sampling at base / KEEP
+ * would put dots closer than rho. */
+static double keep_share(const smp_pattern *pat)
+{
+    const double k = pattern_rho(pat) / rho_maximal();
+    return k * k > KEEP ? (k * k < 1 ? k * k : 1) : KEEP;
+}
+
 /* Density of the non-companion dots for a pattern density. */
 static double base_density(const smp_pattern *pat, double density_cm2)
 {
@@ -77,9 +101,7 @@ double smp__pattern_sample_density(const smp_pattern *pat, double density_cm2)
     double base = base_density(pat, density_cm2);
     if (is_maximal(pat))
         return base;
-    double rho = pat->rho > 0.3 ? pat->rho : 0.3, k = rho_maximal() / rho;
-    double s = density_cm2 * k * k;
-    return s > base ? s : base;
+    return base / keep_share(pat);
 }
 
 /* Hash key of a coordinate: the position rounded to 1/4096 mm. */
@@ -143,11 +165,13 @@ static size_t grid_add(grid *g, double x, double y)
     return i;
 }
 
-/* True when a point other than `skip` lies closer than r to (x, y). */
-static int grid_near(const grid *g, double x, double y, double r, size_t skip)
+/* True when a point other than `skip` lies closer than r to (x, y), the
+ * points having moved up to `slack` from where they were bucketed. */
+static int grid_near_moved(const grid *g, double x, double y, double r, double slack, size_t skip)
 {
-    long x0 = clampl((long)floor((x - r - g->x0) / g->cell), g->gw), x1 = clampl((long)floor((x + r - g->x0) / g->cell), g->gw);
-    long y0 = clampl((long)floor((y - r - g->y0) / g->cell), g->gh), y1 = clampl((long)floor((y + r - g->y0) / g->cell), g->gh);
+    const double q = r + slack;
+    long x0 = clampl((long)floor((x - q - g->x0) / g->cell), g->gw), x1 = clampl((long)floor((x + q - g->x0) / g->cell), g->gw);
+    long y0 = clampl((long)floor((y - q - g->y0) / g->cell), g->gh), y1 = clampl((long)floor((y + q - g->y0) / g->cell), g->gh);
     for (long j = y0; j <= y1; j++)
         for (long i = x0; i <= x1; i++)
             for (size_t k = g->head[(size_t)j * (size_t)g->gw + (size_t)i]; k != SIZE_MAX; k = g->next[k]) {
@@ -158,10 +182,25 @@ static int grid_near(const grid *g, double x, double y, double r, size_t skip)
     return 0;
 }
 
+static int grid_near(const grid *g, double x, double y, double r, size_t skip)
+{
+    return grid_near_moved(g, x, y, r, 0, skip);
+}
+
 static int in_domain(const smp_sample_in *in, double x, double y)
 {
     return x >= in->x0_mm && y >= in->y0_mm && x < in->x0_mm + in->w_mm && y < in->y0_mm + in->h_mm;
 }
+
+/* The coverage share at (x, y): 0 off the domain, 1 without a coverage. */
+static double cover_at(const smp_sample_in *in, double x, double y)
+{
+    if (!in_domain(in, x, y))
+        return 0;
+    return in->cov ? smp__coverage_at(in->cov, x * in->cov_px_per_mm, y * in->cov_px_per_mm) / 255 : 1;
+}
+
+static int in_treated(const smp_sample_in *in, double x, double y) { return cover_at(in, x, y) > 0; }
 
 /* Drops new dots closer than their radius to an earlier companion. */
 static smp_status drop_near_companions(const smp_sample_in *in, const smp_spt *existing, size_t n_existing,
@@ -217,8 +256,7 @@ static double disc_cover(const smp_sample_in *in, double x, double y, double r)
                 continue;
             double px = x + r * i / 3.5, py = y + r * j / 3.5;
             n++;
-            if (in_domain(in, px, py))
-                sum += in->cov ? smp__coverage_at(in->cov, px * in->cov_px_per_mm, py * in->cov_px_per_mm) / 255 : 1;
+            sum += cover_at(in, px, py);
         }
     return sum / n;
 }
@@ -315,6 +353,61 @@ done:
     return st;
 }
 
+/* Moves each new dot once by a hashed offset that keeps it rho x d_hex from
+ * every other dot (see the top). d_hex is the local spacing of all dots,
+ * read from the dot's sampling radius: excl = maximal rho x d_hex at the
+ * sampled density, which is base / keep, and base is (1 - p / 2) of all.
+ * The dots move in hashed order, each against the others' places at its
+ * turn, so the result does not depend on the sampler's order or threads. */
+static smp_status jitter(const smp_pattern *pat, const smp_sample_in *in, const smp_spt *existing, size_t n_existing,
+                         smp_spts *pts, double cell, char *msg)
+{
+    const double rho = pattern_rho(pat), to_hex = sqrt((1 - 0.5 * pair_share(pat)) / keep_share(pat)) / rho_maximal();
+    const double reach = 2 * (rho_maximal() - rho) > 0 ? 2 * (rho_maximal() - rho) : 0;
+    double slack = 0;
+    for (size_t i = 0; i < pts->n; i++)
+        slack = fmax(slack, reach * to_hex * pts->p[i].excl);
+    if (!(slack > 0) || !pts->n)
+        return SMP_OK;
+    grid ge, gn;
+    ranked *order = malloc(pts->n * sizeof *order);
+    int ok = grid_init(&ge, in, cell, n_existing) & grid_init(&gn, in, cell, pts->n);
+    smp_status st = SMP_OK;
+    if (!order || !ok) {
+        st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the jitter of %zu dots", pts->n);
+        goto done;
+    }
+    for (size_t i = 0; i < n_existing; i++)
+        grid_add(&ge, existing[i].x, existing[i].y);
+    for (size_t i = 0; i < pts->n; i++) {
+        grid_add(&gn, pts->p[i].x, pts->p[i].y);
+        order[i] = (ranked){dot_hash(in, STREAM_JITTER, &pts->p[i]), i};
+    }
+    qsort(order, pts->n, sizeof *order, by_rank);
+    for (size_t k = 0; k < pts->n; k++) {
+        const size_t i = order[k].i;
+        smp_spt *p = &pts->p[i];
+        const double d_hex = to_hex * p->excl, m = rho * d_hex, a = reach * d_hex, here = cover_at(in, p->x, p->y);
+        for (uint64_t t = 0; t < JITTER_TRIES; t++) {
+            const uint64_t h = order[k].prio + 3 * t;
+            const double u = smp__u01(smp__mix64(h + 1)), v = smp__u01(smp__mix64(h + 2));
+            const double x = p->x + a * sqrt(u) * cos(2 * SMP_PI * v), y = p->y + a * sqrt(u) * sin(2 * SMP_PI * v);
+            const double there = cover_at(in, x, y);
+            if (!(there > 0) || (there < here && smp__u01(smp__mix64(h + 3)) * here >= there) ||
+                grid_near(&ge, x, y, m, SIZE_MAX) || grid_near_moved(&gn, x, y, m, slack, i))
+                continue;
+            p->x = gn.xy[2 * i] = x;
+            p->y = gn.xy[2 * i + 1] = y;
+            break;
+        }
+    }
+done:
+    free(order);
+    grid_free(&ge);
+    grid_free(&gn);
+    return st;
+}
+
 typedef struct cand {
     uint64_t prio;
     double x, y;
@@ -341,8 +434,7 @@ static int candidate(const smp_pattern *pat, const smp_sample_in *in, const grid
     const double d = near + (far - near) * smp__u01(smp__mix64(h + 1)), a0 = 2 * SMP_PI * smp__u01(smp__mix64(h + 2));
     for (int t = 0; t < DIRECTIONS; t++) {
         double a = a0 + 2 * SMP_PI * order[t] / DIRECTIONS, x = p->x + d * cos(a), y = p->y + d * sin(a);
-        if (!in_domain(in, x, y) || (in->cov && !(smp__coverage_at(in->cov, x * in->cov_px_per_mm,
-                                                                    y * in->cov_px_per_mm) > 0)))
+        if (!in_treated(in, x, y))
             continue;
         if (grid_near(ob, x, y, p->excl, self))
             continue;
@@ -412,6 +504,8 @@ smp_status smp__pattern_apply(const smp_pattern *pat, const smp_sample_in *sampl
     smp_status st = drop_near_companions(sampled, existing, n_existing, pts, cell, msg);
     if (st == SMP_OK && !is_maximal(pat))
         st = thin(sampled, base_density(pat, density_cm2), existing, n_existing, pts, cell, msg);
+    if (st == SMP_OK && !is_maximal(pat))
+        st = jitter(pat, sampled, existing, n_existing, pts, cell, msg);
     if (st == SMP_OK)
         st = add_companions(pat, sampled, existing, n_existing, pts, cell, msg);
     return st;

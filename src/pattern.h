@@ -13,10 +13,11 @@
 #define SMP_PATTERN_PAIR_SHARE 0.15
 
 /* The pattern is a maximal Poisson-disk set sampled at a higher density
- * (a smaller exclusion radius), thinned by a local quota to the asked density, so
- * that the minimum distance between dots is rho x d_hex for the final
- * density (d_hex = sqrt(2 / (sqrt 3 n))) instead of the maximal set's
- * ~0.775; then a share of the kept dots get a close companion. */
+ * (a smaller exclusion radius), thinned by a local quota to the asked
+ * density, then jittered so that the minimum distance between dots is
+ * rho x d_hex for the final density (d_hex = sqrt(2 / (sqrt 3 n))) instead
+ * of the maximal set's ~0.775; then a share of the kept dots get a close
+ * companion. */
 typedef struct smp_pattern {
     double rho;        /* min distance / d_hex; 0.3..0.77 (0.77 or more: maximal, no thinning); 0.6 looks hand-made */
     double pair_share; /* share of all dots that are in a close pair, 0..0.4; 0.15 */
@@ -27,9 +28,9 @@ typedef struct smp_pattern {
  * (they keep their partner's from every other dot). */
 static inline int smp__is_companion(const smp_spt *p) { return !(p->excl > 0); }
 
-/* The density to ask the sampler for so that, thinned, the dots keep
- * rho x d_hex(density_cm2) apart: density_cm2 (0.775 / rho)^2, about 1.67x
- * at rho 0.6; for a maximal pattern the density without the companions. */
+/* The density to ask the sampler for: the density without the companions,
+ * over the share thinning keeps (0.7, or (rho / 0.775)^2 when larger); for a
+ * maximal pattern the density without the companions. */
 double smp__pattern_sample_density(const smp_pattern *pat, double density_cm2);
 
 /* One layer of the pattern: like smp__sample, except that in->density_cm2
@@ -49,7 +50,8 @@ smp_status smp__pattern_sample(const smp_pattern *pat, const smp_sample_in *in, 
  * than their radius to an earlier companion, keeps each of the rest with
  * the local rate that brings the earlier and new non-companion dots
  * around it (within 3 radii) to the field's count for density_cm2 less
- * the companions' share, and appends companions (see pattern.c).
+ * the companions' share, moves each kept dot once (keeping rho x d_hex
+ * from every other dot), and appends companions (see pattern.c).
  * Every decision is a hash of (seed, layer, the dot's position rounded to
  * 1/4096 mm), never of order or threads. Companions sit 0.2..0.5 mm from
  * their dot (narrower where the spacing is under 0.63 mm), and at least
