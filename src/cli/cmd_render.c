@@ -3,6 +3,7 @@
 #include "masks.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,15 +164,23 @@ static void report(const char *photo_path, const smp_image *photo, smp_result *r
     (void)p;
     fprintf(stderr, "smpsim: %zu dots at %.0f dots/cm², %.2f mm; core to reference CIEDE2000 %.2f -> %.2f\n",
             n_dots, density, m.dot_mm, before, after);
-    if (m.follicles_resolved)
+    if (m.follicles_resolved && m.follicles_cm2 > 0)
         fprintf(stderr, "smpsim: the client's stubble: %.0f follicles/cm², %.2f mm, contrast %.0f %%\n",
                 m.follicles_cm2, m.follicle_mm, 100 * m.follicle_contrast);
+    else if (m.follicles_resolved)
+        fprintf(stderr, "smpsim: the client's stubble: no follicles found in the reference\n");
     else if (m.follicles_measured)
         fprintf(stderr, "smpsim: the photo is too coarse (%.1f px/mm, under 6) to resolve single follicles: "
                         "matched by tone alone\n", smp_result_px_per_mm(res));
-    if (m.core_darkening == m.core_darkening)
-        fprintf(stderr, "smpsim: core %.1f %% darker, its shine %.1f %%; follicle-scale contrast %.2f of the "
-                        "reference's\n", 100 * m.core_darkening, 100 * m.shine_darkening, m.contrast_ratio);
+    /* A core without shine or without texture has no ratio to give (NaN): say nothing of it. */
+    if (isfinite(m.core_darkening)) {
+        fprintf(stderr, "smpsim: core %.1f %% darker", 100 * m.core_darkening);
+        if (isfinite(m.shine_darkening))
+            fprintf(stderr, ", its shine %.1f %%", 100 * m.shine_darkening);
+        if (isfinite(m.contrast_ratio))
+            fprintf(stderr, "; follicle-scale contrast %.2f of the reference's", m.contrast_ratio);
+        fputc('\n', stderr);
+    }
 }
 
 /* A session to show must be one of those planned. */

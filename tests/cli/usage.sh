@@ -80,6 +80,12 @@ expect 0 "preview" -- "$smp" preview "$sample" "$smask" -o "$o/preview.jpg"
 if [ "$("$img" info "$o/preview.jpg")" = "960 1491 3 1" ]; then ok; else bad "preview of a landscape photo is not stacked (two panels, a gap, the caption): $("$img" info "$o/preview.jpg")"; fi
 expect 0 "verbose" -- "$smp" render "$sample" "$smask" -o "$o/v.jpg" -v
 says "assumed: the shorter side spans 200 mm" "verbose scale"
+check '! grep -qi nan "$tmp/err"' "verbose printed a NaN: $(grep -i nan "$tmp/err")"
+# A small scalp with no stubble and no shine: the summary leaves out what it cannot measure.
+"$gen" --width 160 --height 120 --px-per-mm 8 --seed 4 -o "$tmp/tiny.jpg" --mask "$tmp/tiny.mask.png" --force
+expect 0 "verbose, nothing to compare" -- "$smp" render "$tmp/tiny.jpg" "$tmp/tiny.mask.png" --px-per-mm 8 -o "$o/t.png" -v
+says "no follicles found in the reference" "verbose without follicles"
+check '! grep -qi nan "$tmp/err"' "verbose printed a NaN: $(grep -i nan "$tmp/err")"
 "$gen" --width 480 --height 360 --px-per-mm 4 -o "$tmp/half.jpg" --mask "$tmp/half.mask.png" --force
 expect 0 "half-size mask" -- "$smp" render "$sample" "$tmp/half.mask.png" -o "$o/half.png"
 says "note: mask resampled from 480x360 to 960x720" "resample note"
