@@ -36,18 +36,24 @@ vg 2 render "$tmp/trunc.jpg" "$m" -o "$tmp/x.png"
 vg 2 render "$s" "$tmp/trunc.png" -o "$tmp/x.png"
 vg 2 render "$s" "fuzz/corpus/image/rgb8.png" -o "$tmp/x.png"
 # The successful runs on a small scalp of the same scale: every stage runs, at
-# valgrind's 50x slowdown, in seconds rather than minutes.
+# valgrind's 50x slowdown, in seconds rather than minutes. Each run gives the
+# scale: the assumed 200 mm would make 0.6 px/mm and 30 000 dots of it.
 "$build/tools/gen_scalp" --width 320 --height 240 --px-per-mm 8 --seed 4 -o "$tmp/small.jpg" --mask "$tmp/small.mask.png" \
     --force || { echo "valgrind: cannot make the small scalp"; exit 1; }
+# The runs after the first need fewer pixels: a 160 x 120 scalp.
+"$build/tools/gen_scalp" --width 160 --height 120 --px-per-mm 8 --seed 4 -o "$tmp/tiny.jpg" --mask "$tmp/tiny.mask.png" \
+    --force || { echo "valgrind: cannot make the tiny scalp"; exit 1; }
 s=$tmp/small.jpg
 m=$tmp/small.mask.png
 vg 0 render "$s" "$m" --px-per-mm 8 --density auto --sessions 3 -o "$tmp/a.png" --metrics "$tmp/a.json"
 vg 3 render "$s" "$m" -o "$tmp/a.png"
-vg 3 render "$s" "$m" -o /proc/x.png
+s=$tmp/tiny.jpg
+m=$tmp/tiny.mask.png
+vg 3 render "$s" "$m" --px-per-mm 8 -o /proc/x.png
 vg 0 preview "$s" "$m" --px-per-mm 8 -o "$tmp/p.jpg"
 vg 0 points --width-mm 30 --height-mm 20 --layers 30,70,100 -o "$tmp/p.csv" --svg "$tmp/p.svg"
 mkdir -p "$tmp/in"
 cp "$s" "$tmp/in/a.jpg" && cp "$m" "$tmp/in/a.mask.png" && cp "$tmp/trunc.jpg" "$tmp/in/b.jpg" && cp "$m" "$tmp/in/b.mask.png"
-vg 4 batch "$tmp/in" -o "$tmp/out" --jobs 2
+vg 4 batch "$tmp/in" -o "$tmp/out" --px-per-mm 8 --jobs 2
 echo "valgrind: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
