@@ -26,7 +26,7 @@ R="$tmp/long"
 mkdir -p "$R/in"
 long=$(printf 'a%.0s' $(seq 1 3990))
 for i in 1 2 3; do printf '%s%d.jpg,%s%d.mask.png\n' "$long" "$i" "$long" "$i"; done >"$R/m.csv"
-expect 4 "long manifest paths" -- "$smp" batch "$R/in" -o "$R/out" --manifest "$R/m.csv"
+expect 4 "long manifest paths" -- "$smp" batch --px-per-mm 8 "$R/in" -o "$R/out" --manifest "$R/m.csv"
 check '[ "$(csv_widths "$R/out/report.csv")" = 12 ] && [ "$(wc -l <"$R/out/report.csv")" -eq 4 ]' \
     "long paths: report.csv is not 4 rows of 12 fields: $(head -c 300 "$R/out/report.csv")"
 check 'json_ok "$R/out/report.json"' "long paths: report.json is not valid JSON"
@@ -35,7 +35,7 @@ d="$D"
 for l in 1 2 3 4 5 6 7 8; do d="$d/$(printf "d$l%.0s" $(seq 1 125))"; done
 mkdir -p "$d"
 for i in 1 2 3 4 5 6; do : >"$d/e$i.jpg"; : >"$d/e$i.mask.png"; done
-expect 4 "deep folder" -- "$smp" batch "$D" -o "$R/deep/out"
+expect 4 "deep folder" -- "$smp" batch --px-per-mm 8 "$D" -o "$R/deep/out"
 check '[ "$(grep -c ",failed," "$R/deep/out/report.csv")" -eq 6 ] && json_ok "$R/deep/out/report.json"' \
     "deep folder: report wrong: $(tail -c 300 "$R/deep/out/report.csv")"
 
@@ -48,7 +48,7 @@ pair "$I/=HYPERLINK(\"http:x\",\"y\")"
 pair "$I/+plus"
 pair "$I/$(printf 'bad\377name')"
 pair "$I/$(printf 'esc\033]0;pwned\007')"
-expect 0 "hostile names" -- "$smp" batch "$I" -o "$Q/out"
+expect 0 "hostile names" -- "$smp" batch --px-per-mm 8 "$I" -o "$Q/out"
 check '[ "$(csv_widths "$Q/out/report.csv")" = 12 ]' "report.csv fields: $(csv_widths "$Q/out/report.csv")"
 check 'grep -q "^\"'"'"'=HYPERLINK" "$Q/out/report.csv" && grep -q "^\"'"'"'+plus" "$Q/out/report.csv"' \
     "formula cells not made inert: $(cut -c1-30 "$Q/out/report.csv")"
@@ -56,12 +56,12 @@ check 'json_ok "$Q/out/report.json"' "report.json invalid: $(head -c 300 "$Q/out
 check 'grep -q "\"input\": \".*in\\\\\"q\\\\\\\\x\"" "$Q/out/report.json"' "input folder not escaped"
 check 'grep -q "\"photo_bytes\": \"bad%FFname.jpg\"" "$Q/out/report.json"' "no exact bytes for a non-UTF-8 name"
 check 'python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1], encoding=\"utf-8\")]" "$tmp/out"' "jsonl"
-"$smp" batch "$I" -o "$Q/out2" --progress jsonl >"$tmp/jl" 2>/dev/null
+"$smp" batch --px-per-mm 8 "$I" -o "$Q/out2" --progress jsonl >"$tmp/jl" 2>/dev/null
 check 'python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1], encoding=\"utf-8\")]" "$tmp/jl"' \
     "--progress jsonl lines are not valid UTF-8 JSON"
 : >"$I/$(printf 'zz\033[31mred')".jpg
 cp "$tmp/p.mask.png" "$I/$(printf 'zz\033[31mred')".mask.png
-expect 4 "escape in a failing name" -- "$smp" batch "$I" -o "$Q/out3"
+expect 4 "escape in a failing name" -- "$smp" batch --px-per-mm 8 "$I" -o "$Q/out3"
 check '! grep -q "$(printf "\033")" "$tmp/err" && grep -q "zz\\\\x1b\[31mred" "$tmp/err"' \
     "escape sequences reach the terminal: $(od -c "$tmp/err" | head -3)"
 expect 2 "render error escaped" -- "$smp" render "$I/$(printf 'zz\033[31mred').jpg" "$tmp/p.mask.png" -o "$Q/x.png"
@@ -77,7 +77,7 @@ check 'grep -q "m\\\\x1b\[31mred.png: note: " "$tmp/err" && ! grep -q "$(printf 
 # message shows the conversion; it read "JPEG quality -1" when it was UB.)
 expect 1 "--quality 1e308" -- "$smp" render "$tmp/p.jpg" "$tmp/p.mask.png" --quality 1e308 -o "$tmp/q.jpg"
 says "'1e308' is not a whole number in 1..100" "--quality 1e308"
-expect 1 "--quality -1e308" -- "$smp" batch "$tmp" -o "$tmp/qq" --quality -1e308
+expect 1 "--quality -1e308" -- "$smp" batch --px-per-mm 8 "$tmp" -o "$tmp/qq" --quality -1e308
 
 # --- batch never writes an input
 O="$tmp/over"
@@ -86,7 +86,7 @@ pair "$O/a"
 pair "$O/b"
 printf 'a.jpg,a.mask.png,b.jpg\nb.jpg,b.mask.png,b.mask.png\n' >"$O/m.csv"
 bj=$(cks "$O/b.jpg") bm=$(cks "$O/b.mask.png")
-expect 4 "manifest outputs onto inputs" -- "$smp" batch "$O" -o "$O" --manifest "$O/m.csv" --force
+expect 4 "manifest outputs onto inputs" -- "$smp" batch --px-per-mm 8 "$O" -o "$O" --manifest "$O/m.csv" --force
 check '[ "$(cks "$O/b.jpg")" = "$bj" ] && [ "$(cks "$O/b.mask.png")" = "$bm" ]' "batch --force replaced an input"
 X="$tmp/x"
 mkdir -p "$X"
@@ -96,21 +96,21 @@ pair "$X/x.after"
 # --resume would render x over it if resuming meant overwriting.
 touch -d '1 hour ago' "$X/x.after.jpg" "$X/x.after.mask.png"
 xa=$(cks "$X/x.after.jpg")
-"$smp" batch "$X" -o "$X" >/dev/null 2>&1
-"$smp" batch "$X" -o "$X" --resume >/dev/null 2>&1
+"$smp" batch --px-per-mm 8 "$X" -o "$X" >/dev/null 2>&1
+"$smp" batch --px-per-mm 8 "$X" -o "$X" --resume >/dev/null 2>&1
 check '[ "$(cks "$X/x.after.jpg")" = "$xa" ]' "--resume overwrote a client photo"
 # Outputs cut at 1023 bytes mapped two photos to one file.
 L="$tmp/cut"
 n250=$(printf "n%.0s" $(seq 1 250)); n246=$(printf "n%.0s" $(seq 1 246))
 mkdir -p "$L/in/$n250/$n250/$n250"
 pair "$L/in/$n250/$n250/$n250/${n246}"
-expect 4 "output name too long" -- "$smp" batch "$L/in" -o "$L/out" --force
+expect 4 "output name too long" -- "$smp" batch --px-per-mm 8 "$L/in" -o "$L/out" --force
 check 'grep -q "longer than the system allows" "$L/out/report.csv"' "an over-long output was not refused: $(cut -c 760-900 "$L/out/report.csv")"
 P="$tmp/pair"
 mkdir -p "$P"
 pair "$P/c"
 cp "$tmp/p.jpg" "$P/c.png" 2>/dev/null; "$gen" --width 240 --height 180 --px-per-mm 8 -o "$P/c.png" --mask "$P/c.mask.jpg" --force 2>/dev/null
-expect 4 "two photos, one output" -- "$smp" batch "$P" -o "$P/out"
+expect 4 "two photos, one output" -- "$smp" batch --px-per-mm 8 "$P" -o "$P/out"
 check '[ "$(grep -c "is also the output of" "$P/out/report.csv")" -eq 2 ]' "colliding outputs: $(cat "$P/out/report.csv")"
 
 # --- re-runs, resume, lock, stale temporaries
@@ -118,30 +118,30 @@ E="$tmp/rerun"
 mkdir -p "$E/in"
 pair "$E/in/a"
 pair "$E/in/b"
-expect 0 "first run" -- "$smp" batch "$E/in" -o "$E/out" --metrics
+expect 0 "first run" -- "$smp" batch --px-per-mm 8 "$E/in" -o "$E/out" --metrics
 says "smpsim: batch: 2 ok, 0 failed, 0 skipped, 0 up-to-date, 0 not run in " "summary line"
 r1=$(cks "$E/out/report.csv")
-expect 3 "plain re-run" -- "$smp" batch "$E/in" -o "$E/out"
+expect 3 "plain re-run" -- "$smp" batch --px-per-mm 8 "$E/in" -o "$E/out"
 says "holds an earlier run" "plain re-run"
 check '[ "$(cks "$E/out/report.csv")" = "$r1" ]' "a refused re-run replaced the report"
 rm "$E/out/a.after.metrics.json"
-expect 0 "resume, metrics missing" -- "$smp" batch "$E/in" -o "$E/out" --metrics --resume
+expect 0 "resume, metrics missing" -- "$smp" batch --px-per-mm 8 "$E/in" -o "$E/out" --metrics --resume
 check 'grep -q "^\"a.jpg\",.*,ok," "$E/out/report.csv" && grep -q "^\"b.jpg\",.*,up-to-date," "$E/out/report.csv"' \
     "resume with a missing metrics file: $(cut -c1-40 "$E/out/report.csv")"
 check '[ -f "$E/out/report.1.csv" ] && [ -f "$E/out/report.1.json" ]' "the previous report was not kept"
-expect 0 "resume, density changed" -- "$smp" batch "$E/in" -o "$E/out" --metrics --resume --density 200
+expect 0 "resume, density changed" -- "$smp" batch --px-per-mm 8 "$E/in" -o "$E/out" --metrics --resume --density 200
 check '[ "$(grep -c ",ok," "$E/out/report.csv")" -eq 2 ]' "resume ignored a changed --density"
 if command -v flock >/dev/null 2>&1; then
     flock "$E/out/report.lock" sleep 3 &
     lp=$!
     sleep 0.5
-    expect 3 "second batch on one folder" -- "$smp" batch "$E/in" -o "$E/out" --resume
+    expect 3 "second batch on one folder" -- "$smp" batch --px-per-mm 8 "$E/in" -o "$E/out" --resume
     says "another smpsim batch" "lock"
     wait "$lp"
 fi
 : >"$E/out/.smpsim-tmp-a.after.jpg.Ab12Cd"
 touch -d '2 hours ago' "$E/out/.smpsim-tmp-a.after.jpg.Ab12Cd"
-"$smp" batch "$E/in" -o "$E/out" --resume >/dev/null 2>&1
+"$smp" batch --px-per-mm 8 "$E/in" -o "$E/out" --resume >/dev/null 2>&1
 check '[ ! -e "$E/out/.smpsim-tmp-a.after.jpg.Ab12Cd" ] && [ ! -e "$E/out/report.lock" ]' "stale temporary or lock left"
 
 # --- the scan: link loops, FIFOs, links out, unreadable folders
@@ -153,7 +153,7 @@ ln -s . "$S/in/l1"
 ln -s . "$S/in/l2"
 ln -s ../../away "$S/in/sub/out"
 mkfifo "$S/in/pipe.jpg" "$S/in/pipe.mask.png"
-expect 0 "link loop" -- timeout -k 5 60 "$smp" batch "$S/in" -o "$S/out"
+expect 0 "link loop" -- timeout -k 5 60 "$smp" batch --px-per-mm 8 "$S/in" -o "$S/out"
 check '[ "$(grep -c "^\"sub/a.jpg\"\|^\"l1/sub/a.jpg\"\|^\"l2/sub/a.jpg\"" "$S/out/report.csv")" -eq 1 ]' \
     "a link loop rendered a photo more than once: $(cut -c1-40 "$S/out/report.csv")"
 check 'grep -q "^\"pipe.jpg\",.*skipped,\"not a regular file" "$S/out/report.csv"' "a FIFO got no row"
@@ -169,7 +169,7 @@ expect 2 "FIFO hairline points" -- timeout -k 5 10 "$smp" render "$tmp/p.jpg" "$
     --hairline-file "$S/in/pipe.jpg" -o "$S/x.png"
 says "not a regular file" "FIFO hairline points"
 printf 'pipe.jpg,sub/a.mask.png\nsub/a.jpg,sub/a.mask.png\n' >"$S/m.csv"
-expect 4 "FIFO in a manifest" -- timeout -k 5 60 "$smp" batch "$S/in" -o "$S/mout" --manifest "$S/m.csv"
+expect 4 "FIFO in a manifest" -- timeout -k 5 60 "$smp" batch --px-per-mm 8 "$S/in" -o "$S/mout" --manifest "$S/m.csv"
 # As root the folder is unreadable only without the capabilities that
 # override file permissions: setpriv drops them for the batch alone.
 asuser=
@@ -182,7 +182,7 @@ if [ "$(id -u)" = 0 ]; then
 fi
 if [ "$asuser" != none ]; then
     mkdir -p "$S/u/locked" && pair "$S/u/a" && pair "$S/u/locked/b" && chmod 000 "$S/u/locked"
-    expect 4 "unreadable subfolder" -- $asuser "$smp" batch "$S/u" -o "$S/uout"
+    expect 4 "unreadable subfolder" -- $asuser "$smp" batch --px-per-mm 8 "$S/u" -o "$S/uout"
     check 'grep -q "^\"locked/\",.*failed" "$S/uout/report.csv" && grep -q "^\"a.jpg\",.*,ok," "$S/uout/report.csv"' \
         "an unreadable folder ended the batch: $(cat "$S/uout/report.csv" 2>/dev/null)"
     chmod 755 "$S/u/locked"
@@ -194,7 +194,7 @@ fi
 G="$tmp/pipe"
 mkdir -p "$G/in"
 for i in 1 2 3 4; do pair "$G/in/p$i"; done
-( "$smp" batch "$G/in" -o "$G/out" --progress jsonl --jobs 1 2>/dev/null; echo $? >"$G/rc" ) | head -1 >/dev/null
+( "$smp" batch --px-per-mm 8 "$G/in" -o "$G/out" --progress jsonl --jobs 1 2>/dev/null; echo $? >"$G/rc" ) | head -1 >/dev/null
 check '[ "$(cat "$G/rc")" = 0 ] && [ "$(grep -c ",ok," "$G/out/report.csv")" -eq 4 ]' \
     "batch | head died: exit $(cat "$G/rc"), report $(cat "$G/out/report.csv" 2>/dev/null | wc -l) lines"
 # Each alone: a BOM, a '#' comment line before the header, columns
@@ -203,25 +203,25 @@ printf '\357\273\277photo,mask\np1.jpg,p1.mask.png\n' >"$G/bom.csv"
 printf '# from the clinic\nphoto,mask\np1.jpg,p1.mask.png\n' >"$G/hash.csv"
 printf 'mask,photo\np1.mask.png,p1.jpg\n' >"$G/cols.csv"
 for m in bom hash cols; do
-    expect 0 "manifest: $m" -- "$smp" batch "$G/in" -o "$G/m-$m" --manifest "$G/$m.csv"
+    expect 0 "manifest: $m" -- "$smp" batch --px-per-mm 8 "$G/in" -o "$G/m-$m" --manifest "$G/$m.csv"
     check 'grep -q "^\"p1.jpg\",\"p1.mask.png\",ok," "$G/m-$m/report.csv" && [ "$(wc -l <"$G/m-$m/report.csv")" -eq 2 ]' \
         "manifest $m: $(cat "$G/m-$m/report.csv" 2>/dev/null)"
 done
 printf '\357\273\277# clinic export\nmask,density,photo,caption,px_per_mm\np1.mask.png,50,p1.jpg,Ann,8\n# done\n' >"$G/m.csv"
-expect 0 "manifest with BOM, comments, columns by name" -- "$smp" batch "$G/in" -o "$G/mout" --manifest "$G/m.csv" --what both
+expect 0 "manifest with BOM, comments, columns by name" -- "$smp" batch --px-per-mm 8 "$G/in" -o "$G/mout" --manifest "$G/m.csv" --what both
 check 'grep -q "^\"p1.jpg\",\"p1.mask.png\",ok,.*,50.00," "$G/mout/report.csv" && [ "$(wc -l <"$G/mout/report.csv")" -eq 2 ]' \
     "manifest by header: $(cat "$G/mout/report.csv")"
-expect 0 "batch takes preview options" -- "$smp" batch "$G/in" -o "$G/pv" --what preview --layout side --max-size 300 \
+expect 0 "batch takes preview options" -- "$smp" batch --px-per-mm 8 "$G/in" -o "$G/pv" --what preview --layout side --max-size 300 \
     --caption "A. Client" --loupe off --date none
 check '[ "$("$build/tests/imgtool" info "$G/pv/p1.preview.jpg" 2>/dev/null | awk "{print (\$1 <= 300 && \$2 <= 300)}")" = 1 ]' \
     "batch --max-size 300 ignored: $("$build/tests/imgtool" info "$G/pv/p1.preview.jpg" 2>&1)"
 says "smpsim: batch: 4 ok, 0 failed, 0 skipped" "summary line"
-expect 0 "batch --format html" -- "$smp" batch "$G/in" -o "$G/html" --what preview --format html
+expect 0 "batch --format html" -- "$smp" batch --px-per-mm 8 "$G/in" -o "$G/html" --what preview --format html
 check '[ -f "$G/html/p1.preview.html" ]' "no html preview"
 # Batch previews are screen-sized by default (2560), not the photo twice over.
 mkdir -p "$G/wide"
 "$gen" --width 2800 --height 900 --px-per-mm 10 --seed 4 -o "$G/wide/w.jpg" --mask "$G/wide/w.mask.png" --force 2>/dev/null
-expect 0 "batch preview of a 2800x900 photo" -- "$smp" batch "$G/wide" -o "$G/wpv" --what preview
+expect 0 "batch preview of a 2800x900 photo" -- "$smp" batch --px-per-mm 8 "$G/wide" -o "$G/wpv" --what preview
 check '[ "$("$build/tests/imgtool" info "$G/wpv/w.preview.jpg" 2>/dev/null | awk "{print (\$1 <= 2560 && \$2 <= 2560)}")" = 1 ]' \
     "batch preview over 2560 px: $("$build/tests/imgtool" info "$G/wpv/w.preview.jpg" 2>&1)"
 
@@ -233,10 +233,10 @@ if command -v script >/dev/null 2>&1; then
     pair "$T/in/p2"
     cp "$tmp/p.jpg" "$T/in/lonely.jpg"
     head -c 3000 "$tmp/p.jpg" >"$T/in/broken.jpg" && cp "$tmp/p.mask.png" "$T/in/broken.mask.png"
-    "$smp" batch "$T/in" -o "$T/out" >/dev/null 2>&1
+    "$smp" batch --px-per-mm 8 "$T/in" -o "$T/out" >/dev/null 2>&1
     pair "$T/in/p3"
     # p1, p2 up to date; p3 and broken to do; lonely has no mask.
-    script -qec "'$smp' batch '$T/in' -o '$T/out' --resume --jobs 1" /dev/null >"$tmp/bar.txt" 2>&1
+    script -qec "'$smp' batch --px-per-mm 8 '$T/in' -o '$T/out' --resume --jobs 1" /dev/null >"$tmp/bar.txt" 2>&1
     check 'tr "\r" "\n" <"$tmp/bar.txt" | grep "ETA" | tail -1 | grep -q " 2/2 .*failed 1  skipped 1  up-to-date 2"' \
         "progress bar: $(tr "\r" "\n" <"$tmp/bar.txt" | grep ETA | tail -1)"
 fi
@@ -252,12 +252,12 @@ ms() { echo $(($(date +%s%N) / 1000000)); }
 for s in INT:0.8 TERM:2.5 INT:4; do
     sig=${s%%:*} at=${s#*:}
     rm -rf "$K/out"
-    "$smp" batch "$K/in" -o "$K/out" --jobs 1 >/dev/null 2>"$tmp/err" &
+    "$smp" batch --px-per-mm 8 "$K/in" -o "$K/out" --jobs 1 >/dev/null 2>"$tmp/err" &
     pid=$!
     sleep "$at"
     if [ "$sig" = INT ]; then
         # A second batch on the folder while the first runs.
-        expect 3 "a second batch on one folder" -- "$smp" batch "$K/in" -o "$K/out" --resume
+        expect 3 "a second batch on one folder" -- "$smp" batch --px-per-mm 8 "$K/in" -o "$K/out" --resume
         says "another smpsim batch" "a second batch on one folder"
     fi
     t0=$(ms)
