@@ -9,6 +9,8 @@
 # --- batch: pairing, failures isolated, report, resume, shards, manifest, signals
 B="$tmp/batch"
 mkdir -p "$B/in/sub" "$B/in/nomask" "$B/elsewhere"
+# The batches give the photos their scale: at the assumed 200 mm, a 400x300 photo would be
+# 1.5 px/mm and 58 000 dots.
 "$gen" --width 400 --height 300 --px-per-mm 8 --seed 1 -o "$B/in/a.jpg" --mask "$B/in/a.mask.png" --force
 "$gen" --width 400 --height 300 --px-per-mm 8 --seed 2 -o "$B/in/sub/b.jpg" --mask "$B/in/sub/b_mask.png" --force
 "$gen" --width 300 --height 300 --px-per-mm 8 --seed 3 -o "$B/in/c.png" --mask "$B/in/c.mask.png" --force
@@ -18,7 +20,7 @@ cp "$B/in/a.mask.png" "$B/in/wrong.mask.png"
 cp "$B/in/a.jpg" "$B/in/nomask/lonely.jpg"
 cp "$B/in/a.jpg" "$B/elsewhere/outside.jpg" && cp "$B/in/a.mask.png" "$B/elsewhere/outside.mask.png"
 ln -s "$B/elsewhere" "$B/in/link"
-expect 4 "batch with failures" -- "$smp" batch "$B/in" -o "$B/out" --what both --progress jsonl
+expect 4 "batch with failures" -- "$smp" batch --px-per-mm 8 "$B/in" -o "$B/out" --what both --progress jsonl
 r="$B/out/report.csv"
 row() { grep "^\"$1\"" "$r" | cut -d, -f3; }
 if [ "$(row a.jpg)" = ok ] && [ "$(row sub/b.jpg)" = ok ] && [ "$(row c.png)" = ok ]; then ok; else bad "batch: good pairs not ok: $(cat "$r")"; fi
@@ -37,18 +39,18 @@ if [ -z "$(find "$B/out" -name '.*' ! -name . )" ]; then ok; else bad "batch lef
 if grep -q '"schema": "smpsim-batch/1"' "$B/out/report.json"; then ok; else bad "batch: report.json"; fi
 # The same bytes as render alone with the photo's seed.
 seed=$(grep '^"a.jpg"' "$r" | cut -d, -f7)
-"$smp" render "$B/in/a.jpg" "$B/in/a.mask.png" --seed "$seed" -o "$o/single-a.jpg"
+"$smp" render "$B/in/a.jpg" "$B/in/a.mask.png" --px-per-mm 8 --seed "$seed" -o "$o/single-a.jpg"
 if cmp -s "$B/out/a.after.jpg" "$o/single-a.jpg"; then ok; else bad "batch output differs from render alone"; fi
 # Resume: nothing is redone, nothing rewritten.
 before=$(ls -l --time-style=+%s.%N "$B/out/a.after.jpg" | awk '{print $6}')
-expect 4 "batch --resume" -- "$smp" batch "$B/in" -o "$B/out" --what both --resume
+expect 4 "batch --resume" -- "$smp" batch --px-per-mm 8 "$B/in" -o "$B/out" --what both --resume
 if [ "$(row a.jpg)" = up-to-date ] && [ "$(row sub/b.jpg)" = up-to-date ]; then ok; else bad "resume redid work: $(cat "$r")"; fi
 after=$(ls -l --time-style=+%s.%N "$B/out/a.after.jpg" | awk '{print $6}')
 if [ "$before" = "$after" ]; then ok; else bad "resume rewrote an output"; fi
 # Two shards together are the unsharded run.
-"$smp" batch "$B/in" -o "$B/s0" --shard 0/2 2>/dev/null
-"$smp" batch "$B/in" -o "$B/s1" --shard 1/2 2>/dev/null
-"$smp" batch "$B/in" -o "$B/all" 2>/dev/null
+"$smp" batch --px-per-mm 8 "$B/in" -o "$B/s0" --shard 0/2 2>/dev/null
+"$smp" batch --px-per-mm 8 "$B/in" -o "$B/s1" --shard 1/2 2>/dev/null
+"$smp" batch --px-per-mm 8 "$B/in" -o "$B/all" 2>/dev/null
 same_union=1
 for f in a.after.jpg sub/b.after.jpg c.after.jpg; do
     if [ -f "$B/s0/$f" ]; then s="$B/s0/$f"; else s="$B/s1/$f"; fi
@@ -58,14 +60,14 @@ done
 if [ "$same_union" = 1 ]; then ok; else bad "shards do not add up to the whole run"; fi
 # The README's Slurm array script and GNU parallel line, run here without a cluster.
 for k in 0 1; do
-    SMPSIM="$smp" SHARDS=2 SLURM_ARRAY_TASK_ID=$k sh examples/slurm-smpsim.sh "$B/in" "$B/slurm" 2>/dev/null
+    SMPSIM="$smp" SHARDS=2 SLURM_ARRAY_TASK_ID=$k sh examples/slurm-smpsim.sh "$B/in" "$B/slurm" --px-per-mm 8 2>/dev/null
 done
 same_union=1
 for f in a.after.jpg sub/b.after.jpg c.after.jpg; do cmp -s "$B/slurm/$f" "$B/all/$f" || same_union=0; done
 if [ "$same_union" = 1 ] && [ -f "$B/slurm/report.shard-0-of-2.csv" ] && [ -f "$B/slurm/report.shard-1-of-2.csv" ]; then ok
 else bad "the Slurm array script does not cover the folder"; fi
 if command -v parallel >/dev/null 2>&1 && parallel --version 2>/dev/null | grep -q 'GNU parallel'; then
-    parallel --will-cite -j2 "$smp" batch "$B/in" -o "$B/par" --shard {}/2 ::: 0 1 2>/dev/null
+    parallel --will-cite -j2 "$smp" batch --px-per-mm 8 "$B/in" -o "$B/par" --shard {}/2 ::: 0 1 2>/dev/null
     same_union=1
     for f in a.after.jpg sub/b.after.jpg c.after.jpg; do cmp -s "$B/par/$f" "$B/all/$f" || same_union=0; done
     if [ "$same_union" = 1 ]; then ok; else bad "GNU parallel over shards does not cover the folder"; fi
@@ -78,29 +80,29 @@ if command -v script >/dev/null 2>&1; then
     if grep -q 'photos/s' "$tmp/tty.txt" && grep -q 'ETA' "$tmp/tty.txt" && grep -q 'failed 2' "$tmp/tty.txt"; then ok
     else bad "no progress bar on a terminal: $(tail -c 300 "$tmp/tty.txt")"; fi
 fi
-"$smp" batch "$B/in" -o "$B/quiet" >"$tmp/quiet.txt" 2>/dev/null
+"$smp" batch --px-per-mm 8 "$B/in" -o "$B/quiet" >"$tmp/quiet.txt" 2>/dev/null
 if [ ! -s "$tmp/quiet.txt" ]; then ok; else bad "batch printed to stdout off a terminal"; fi
 # Links that leave the input folder are followed only when asked.
-"$smp" batch "$B/in" -o "$B/follow" --follow-symlinks 2>/dev/null
+"$smp" batch --px-per-mm 8 "$B/in" -o "$B/follow" --follow-symlinks 2>/dev/null
 if [ -f "$B/follow/link/outside.after.jpg" ]; then ok; else bad "--follow-symlinks did not follow"; fi
 # A manifest: per-photo density, malformed rows and traversal refused with their line.
 printf 'photo,mask,output,density\na.jpg,a.mask.png,x/first.jpg,40\nsub/b.jpg,sub/b_mask.png,,auto\n' >"$B/m.csv"
-expect 0 "batch --manifest" -- "$smp" batch "$B/in" -o "$B/man" --manifest "$B/m.csv"
+expect 0 "batch --manifest" -- "$smp" batch --px-per-mm 8 "$B/in" -o "$B/man" --manifest "$B/m.csv"
 if [ -f "$B/man/x/first.jpg" ] && [ -f "$B/man/sub/b.after.jpg" ] && grep -q '^"a.jpg".*,40.00,' "$B/man/report.csv"; then ok
 else bad "manifest outputs or density: $(cat "$B/man/report.csv")"; fi
 printf 'a.jpg,a.mask.png\n"b.jpg,b.mask.png\n' >"$B/bad.csv"
-expect 2 "malformed manifest" -- "$smp" batch "$B/in" -o "$B/man2" --manifest "$B/bad.csv"
+expect 2 "malformed manifest" -- "$smp" batch --px-per-mm 8 "$B/in" -o "$B/man2" --manifest "$B/bad.csv"
 says "bad.csv: line 2: malformed CSV" "malformed manifest"
 printf 'a.jpg,a.mask.png\n../../etc/passwd,a.mask.png\n' >"$B/trav.csv"
-expect 2 "manifest traversal" -- "$smp" batch "$B/in" -o "$B/man3" --manifest "$B/trav.csv"
+expect 2 "manifest traversal" -- "$smp" batch --px-per-mm 8 "$B/in" -o "$B/man3" --manifest "$B/trav.csv"
 says "trav.csv: line 2: paths must be relative" "manifest traversal"
-expect 1 "bad shard" -- "$smp" batch "$B/in" -o "$B/x" --shard 2/2
+expect 1 "bad shard" -- "$smp" batch --px-per-mm 8 "$B/in" -o "$B/x" --shard 2/2
 # SIGINT mid-run: no partial file, and the report is written.
 mkdir -p "$B/big"
 for i in 1 2 3 4 5 6; do
     "$gen" --width 1600 --height 1200 --px-per-mm 10 --seed $i -o "$B/big/p$i.jpg" --mask "$B/big/p$i.mask.png" --force
 done
-"$smp" batch "$B/big" -o "$B/bigout" --jobs 2 >/dev/null 2>&1 &
+"$smp" batch --px-per-mm 8 "$B/big" -o "$B/bigout" --jobs 2 >/dev/null 2>&1 &
 pid=$!
 sleep 0.7
 kill -INT "$pid"
