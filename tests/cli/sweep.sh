@@ -7,11 +7,12 @@
 # --- sweep: every combination, in parallel, deterministic; sheet and tables
 S="$tmp/sweep"
 mkdir -p "$S"
-# A scalp a quarter of the sample's area at its scale: 36 runs of it, three times over.
+# A scalp a quarter of the sample's area at its scale (given: at the assumed 200 mm it would
+# be 1.8 px/mm and 267 x 200 mm of dots): 36 runs of it, three times over.
 "$gen" --width 480 --height 360 --px-per-mm 8 --seed 7 -o "$tmp/sw.jpg" --mask "$tmp/sw.mask.png" --force
 sample=$tmp/sw.jpg
 smask=$tmp/sw.mask.png
-expect 0 "sweep" -- "$smp" sweep "$sample" "$smask" --density 40:120:40 --dot 0.10,0.20 --seeds 1..2 \
+expect 0 "sweep" -- "$smp" sweep "$sample" "$smask" --px-per-mm 8 --density 40:120:40 --dot 0.10,0.20 --seeds 1..2 \
     --jobs 2 -o "$S/sheet.png" --csv "$S/runs.csv"
 # runs.csv: cell,seed,density_cm2,dot_mm,dilution,opacity,age_years,feather_mm,px_per_mm,
 # density_used_cm2,dilution_used,dots,achieved_cm2,min_spacing_mm,rho,delta_e_before,delta_e_after,seconds
@@ -35,10 +36,11 @@ if awk -F, 'NR == FNR { if (FNR > 1) { n[$1]++; s[$1] += $12; q[$1] += $12 * $12
 else bad "sweep: summary disagrees with the runs: $(head -3 "$S/runs.summary.csv")"; fi
 size=$("$img" info "$S/sheet.png")
 w=${size%% *} h=$(echo "$size" | cut -d' ' -f2)
-if [ "$w" -ge 540 ] && [ "$h" -ge 810 ] && [ "$h" -le 1100 ]; then ok; else bad "sweep sheet of 3 x 2 cells: $size"; fi
-expect 0 "sweep, one job" -- "$smp" sweep "$sample" "$smask" --density 40:120:40 --dot 0.10,0.20 --seeds 1..2 \
+# Three rows of two cells, each cell the photo's 4:3 and a caption: taller than wide, under 2x.
+if [ "$w" -ge 540 ] && [ "$h" -gt "$w" ] && [ "$h" -lt $((2 * w)) ]; then ok; else bad "sweep sheet of 3 x 2 cells: $size"; fi
+expect 0 "sweep, one job" -- "$smp" sweep "$sample" "$smask" --px-per-mm 8 --density 40:120:40 --dot 0.10,0.20 --seeds 1..2 \
     --jobs 1 -o "$S/sheet1.png" --csv "$S/runs1.csv"
-expect 0 "sweep, three jobs" -- "$smp" sweep "$sample" "$smask" --density 40:120:40 --dot 0.10,0.20 --seeds 1..2 \
+expect 0 "sweep, three jobs" -- "$smp" sweep "$sample" "$smask" --px-per-mm 8 --density 40:120:40 --dot 0.10,0.20 --seeds 1..2 \
     --jobs 3 -o "$S/sheet3.png" --csv "$S/runs3.csv"
 for k in 1 3; do
     if cmp -s "$S/sheet.png" "$S/sheet$k.png"; then ok; else bad "sweep sheet differs with --jobs $k"; fi
