@@ -62,10 +62,13 @@ GEN      := $(BUILD)/tools/gen_scalp
 BENCH    := $(BUILD)/bench/bench_pipeline $(BUILD)/bench/bench_sampler $(BUILD)/bench/bench_render \
             $(BUILD)/bench/bridson
 
-.PHONY: analyze corpus fuzz fuzz-build docs all demo test check-deps check-test-deps sanitize bench install \
+.PHONY: analyze corpus fuzz fuzz-build docs all demo test test-build check-deps check-test-deps sanitize bench install \
         uninstall clean samples
 
 all: $(BIN) $(LIB) $(SOLIB) $(CLIDOC)
+
+# demo and test build on every core.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 check-deps:
 	@FONT_TTF=$(FONT_TTF) tools/deps.sh build
@@ -210,7 +213,7 @@ samples: $(GEN)
 	    -o samples/scalp.jpg --mask samples/scalp.mask.png --force
 
 demo: check-deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(JOBS) all
 	@mkdir -p out
 	$(BIN) preview samples/scalp.jpg samples/scalp.mask.png --px-per-mm 8 -o out/preview.jpg --force
 	$(BIN) preview samples/scalp.jpg samples/scalp.mask.png --px-per-mm 8 --sessions 3 -o out/preview.html --force
@@ -225,8 +228,13 @@ $(SERIAL_BIN): FORCE
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/serial OPENMP=0 $(BUILD)/serial/smpsim
 endif
 
-test: check-test-deps all $(TESTS) $(IMGTOOL) $(GEN) $(SERIAL_BIN) $(FUZZ_REPLAY)
+# The prerequisites first, then the build on every core (a sub-make, so that
+# nothing compiles before they are there), then the suites.
+test: check-test-deps
+	@$(MAKE) --no-print-directory -j$(JOBS) test-build
 	@SMPSIM_SERIAL_BIN=$(SERIAL_BIN) tests/run.sh $(BUILD)
+
+test-build: all $(TESTS) $(IMGTOOL) $(GEN) $(SERIAL_BIN) $(FUZZ_REPLAY)
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize: check-test-deps
