@@ -50,6 +50,7 @@ static void result_clear(smp_result *r)
     r->w_mm = r->h_mm = 0;
     r->photo_w = r->photo_h = 0;
     r->assumed = 0;
+    r->failed_input = SMP_INPUT_NONE;
     memset(&r->report, 0, sizeof r->report);
     r->msg[0] = 0;
 }
@@ -67,6 +68,7 @@ smp_image *smp_result_after(smp_result *r) { return r ? r->after : NULL; }
 double smp_result_px_per_mm(const smp_result *r) { return r ? r->px_per_mm : 0; }
 int smp_result_px_per_mm_assumed(const smp_result *r) { return r ? r->assumed : 0; }
 size_t smp_result_note_count(const smp_result *r) { return r ? r->notes.count : 0; }
+smp_input smp_result_failed_input(const smp_result *r) { return r ? r->failed_input : SMP_INPUT_NONE; }
 
 const smp_dot *smp_result_dots(const smp_result *r, size_t *count)
 {
@@ -86,16 +88,18 @@ static int cancelled(const smp_params *p, double fraction)
 }
 
 /* The last progress report; on failure the result is emptied but keeps
- * its message. */
+ * its message and the input it blames. */
 static smp_status finish(smp_result *res, const smp_params *p, smp_status st)
 {
     if (st == SMP_OK && cancelled(p, 1.0))
         st = smp__fail(res->msg, SMP_ERR_CANCELLED, "cancelled");
     if (st != SMP_OK) {
         char keep[SMP_MSG_LEN];
+        const smp_input blamed = res->failed_input;
         memcpy(keep, res->msg, sizeof keep);
         result_clear(res);
         memcpy(res->msg, keep, sizeof keep);
+        res->failed_input = blamed;
     }
     return st;
 }
@@ -296,9 +300,19 @@ static void run_free(run *r)
     smp__focus_free(&r->focus);
 }
 
+/* A failure to read an input as coverage is that input's unless memory
+ * ran out. */
+static void blame_input(smp_result *res, smp_status st, smp_input which)
+{
+    if (st != SMP_OK && st != SMP_ERR_NOMEM)
+        res->failed_input = which;
+}
+
 /* A mask-like image (reference, scars, density map) as coverage on the
- * photo's grid; a failure's message names which input it was. */
-static smp_status side_coverage(run *r, const smp_image *img, const char *what, smp_coverage *out)
+ * photo's grid; a failure's message names which input it was, and the
+ * result records it. */
+static smp_status side_coverage(run *r, const smp_image *img, smp_input which, const char *what,
+                                smp_coverage *out)
 {
     smp_result *res = r->res;
     smp_status st = smp__coverage_from_mask(out, img, r->photo->w, r->photo->h, r->cov.cell, r->photo->orientation,
@@ -307,6 +321,7 @@ static smp_status side_coverage(run *r, const smp_image *img, const char *what, 
         char detail[SMP_MSG_LEN];
         memcpy(detail, res->msg, sizeof detail);
         smp__fail(res->msg, st, "%s %s", what, detail);
+        blame_input(res, st, which);
     }
     return st;
 }
@@ -656,6 +671,7 @@ static smp_status read_inputs(run *r)
     smp_status st = smp__coverage_from_mask(&r->cov, r->mask, r->photo->w, r->photo->h,
                                             smp__coverage_cell(r->ppm), r->photo->orientation, &res->notes,
                                             res->msg);
+    blame_input(res, st, SMP_INPUT_MASK);
     if (r->take_mask) { /* read: the coverage is all the rest needs of it */
         free(r->take_mask->px);
         r->take_mask->px = NULL;
@@ -665,11 +681,11 @@ static smp_status read_inputs(run *r)
     if (st == SMP_OK)
         st = check_dot_count(r, density_bound(p));
     if (st == SMP_OK && p->reference)
-        st = side_coverage(r, p->reference, "reference:", &r->ref_cov);
+        st = side_coverage(r, p->reference, SMP_INPUT_REFERENCE, "reference:", &r->ref_cov);
     if (st == SMP_OK && p->scars)
-        st = side_coverage(r, p->scars, "scar mask:", &r->scar_cov);
+        st = side_coverage(r, p->scars, SMP_INPUT_SCARS, "scar mask:", &r->scar_cov);
     if (st == SMP_OK && p->density_map)
-        st = side_coverage(r, p->density_map, "density map:", &r->map_cov);
+        st = side_coverage(r, p->density_map, SMP_INPUT_DENSITY_MAP, "density map:", &r->map_cov);
     if (st == SMP_OK)
         st = smp__shade_analyze(&r->sh, r->photo, &r->cov, p->reference ? &r->ref_cov : NULL, r->ppm, res->msg);
     if (st == SMP_OK)

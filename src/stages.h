@@ -212,6 +212,7 @@ struct smp_result {
     double w_mm, h_mm; /* the area the dots cover */
     uint32_t photo_w, photo_h;
     int assumed;
+    smp_input failed_input; /* the input a failed run blames (smp_result_failed_input) */
     smp_report report;
     smp_notes notes;
     /* What a preview needs to draw the dots again (view.c). */
