@@ -9,7 +9,7 @@
 #include <omp.h>
 #endif
 
-#include "stages.h"
+#include "mask.h"
 
 static void test_mask_semantics(void **state)
 {

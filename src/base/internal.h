@@ -96,6 +96,9 @@ struct smp_params {
     char msg[SMP_MSG_LEN];
 };
 
+/* SMP_ERR_ARG when a loupe placed at a point lies outside a w x h photo. */
+smp_status smp__check_loupe(const smp_params *p, uint32_t w, uint32_t h, char *msg);
+
 /* Formats into msg (may be NULL) and returns status, so a failure is one line. */
 smp_status smp__fail(char *msg, smp_status status, const char *fmt, ...) SMP_PRINTF(3, 4);
 
@@ -123,36 +126,6 @@ smp_status smp__pixel_bytes(char *msg, uint64_t w, uint64_t h, int ch, uint64_t 
 /* Replaces img's pixels by a new zeroed buffer; keeps its ICC profile. */
 smp_status smp__image_reset(smp_image *img, uint32_t w, uint32_t h, int ch, uint64_t max_pixels);
 
-/* Codec adapters: decode into img without orientation; they fill img->icc,
- * and set *exif and *exif_len to the raw EXIF TIFF block (caller frees) or NULL. */
-smp_status smp__png_decode(smp_image *img, const uint8_t *data, size_t size, uint64_t max_pixels,
-                           uint8_t **exif, size_t *exif_len);
-smp_status smp__jpeg_decode(smp_image *img, const uint8_t *data, size_t size, uint64_t max_pixels,
-                            uint8_t **exif, size_t *exif_len);
-/* WebP (io_webp.c) and HEIF (io_heif.c, libheif). HEIF applies its own
- * irot/imir/clap transforms and never returns EXIF (its orientation is
- * already applied); smp__heif_sniff recognises the files libheif reads. */
-smp_status smp__webp_decode(smp_image *img, const uint8_t *data, size_t size, uint64_t max_pixels,
-                            uint8_t **exif, size_t *exif_len);
-smp_status smp__heif_decode(smp_image *img, const uint8_t *data, size_t size, uint64_t max_pixels,
-                            uint8_t **exif, size_t *exif_len);
-bool smp__heif_sniff(const uint8_t *data, size_t size);
-/* Encoders write an RGB or grey image to an open stream. */
-smp_status smp__png_encode(const smp_image *img, void *file, char *msg);
-smp_status smp__jpeg_encode(const smp_image *img, void *file, int quality, char *msg);
-
-/* Atomic file output: emit writes the content to a stream; the file
- * appears whole at path or not at all (see io.c). */
-typedef smp_status (*smp__emit_fn)(FILE *f, const void *ctx, char *msg);
-smp_status smp__atomic_write(const char *path, int overwrite, smp__emit_fn emit, const void *ctx,
-                             char *msg);
-
-/* Writes dots as .csv or .svg (by the path's extension), atomically. */
-smp_status smp__write_dots(const smp_dot *d, size_t n, double w_mm, double h_mm, const char *path,
-                           int overwrite, char *msg);
-
-/* EXIF orientation (1..8) from a TIFF block; 1 when absent or unreadable. */
-int smp__exif_orientation(const uint8_t *tiff, size_t len);
 /* Rotates/flips img so that it shows as a viewer would display it. */
 smp_status smp__image_orient(smp_image *img, int orientation);
 
@@ -160,26 +133,15 @@ smp_status smp__image_orient(smp_image *img, int orientation);
  * a grey one on grey), so an encoder may embed it. */
 bool smp__icc_fits(const smp_image *img);
 
-/* Copy of the pixels converted to 3-channel RGB (alpha dropped). */
 /* Copies the w x h block of src at (sx, sy) into the RGB image dst at
  * (ox, oy), grey expanded and alpha dropped; both blocks must fit. */
 void smp__image_blit(smp_image *dst, uint32_t ox, uint32_t oy, const smp_image *src, uint32_t sx, uint32_t sy,
                      uint32_t w, uint32_t h);
+/* Copy of the pixels converted to 3-channel RGB (alpha dropped). */
 smp_status smp__image_to_rgb(const smp_image *src, smp_image *dst);
-/* out = an RGB image area-averaged in linear light to w x h (no larger). */
-smp_status smp__resize_area(smp_image *out, const smp_image *src, uint32_t w, uint32_t h, int threads);
-/* out = w x h px of an RGB image magnified by scale from (x0, y0) in its
- * pixels (Catmull-Rom, edges clamped). */
-smp_status smp__enlarge(smp_image *out, const smp_image *src, double x0, double y0, double scale, uint32_t w,
-                        uint32_t h);
-
 /* Length of the well-formed UTF-8 sequence at s (1..4) with its code
  * point in *cp, or 0 (text.c). */
 int smp__utf8_sequence(const unsigned char *s, uint32_t *cp);
-
-/* A mask "has real transparency" when its alpha channel is not all opaque:
- * then alpha is the painted area (mask.c, maskcheck.c). */
-int smp__mask_has_alpha(const smp_image *m);
 
 /* Regions: labels the 4-connected regions of the w x h cells where
  * cells[i] & bits is non-zero, 1, 2, ... in scan order, into label (stack:

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* A result's notes: informational lines for the caller (a resampled mask,
  * an assumed scale, a photo out of focus), kept in order. */
-#include "stages.h"
+#include "notes.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -421,3 +421,11 @@ smp_loupe smp_params_loupe(const smp_params *p, double *x_px, double *y_px)
         *y_px = p ? p->loupe_y : 0;
     return p ? p->loupe : SMP_LOUPE_AUTO;
 }
+
+smp_status smp__check_loupe(const smp_params *p, uint32_t w, uint32_t h, char *msg)
+{
+    if (p->loupe != SMP_LOUPE_AT || (p->loupe_x < w && p->loupe_y < h))
+        return SMP_OK;
+    return smp__fail(msg, SMP_ERR_ARG, "loupe at %g,%g lies outside the photo (%ux%u pixels: x 0..%u, y 0..%u)",
+                     p->loupe_x, p->loupe_y, (unsigned)w, (unsigned)h, (unsigned)w - 1, (unsigned)h - 1);
+}

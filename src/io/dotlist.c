@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Dot lists as files: CSV for analysis, SVG for looking and printing. */
-#include "internal.h"
+#include "io.h"
 
 
 typedef struct dots_out {

@@ -3,7 +3,7 @@
  * A bounds-checked reader of ~50 lines rather than libexif: it adds no
  * run-time dependency to a fresh machine, and every read is checked against
  * the block's length, which the fuzz targets exercise. */
-#include "internal.h"
+#include "io.h"
 
 static unsigned rd16(const uint8_t *p, int le) { return le ? p[0] | p[1] << 8 : p[0] << 8 | p[1]; }
 

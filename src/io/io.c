@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Reading files, sniffing formats by content, and atomic writes. */
 #define _POSIX_C_SOURCE 200809L
-#include "internal.h"
+#include "io.h"
 
 #include <errno.h>
 #include <fcntl.h>

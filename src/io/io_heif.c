@@ -9,7 +9,7 @@
  * ISO/IEC 23008-12, makes the transform properties normative, and Apple's
  * files carry both), so this adapter never hands it to io.c: applying it as
  * well would turn a portrait photo twice. */
-#include "internal.h"
+#include "io.h"
 
 #include <limits.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* JPEG through libjpeg-turbo. setjmp/longjmp stays inside this file. */
-#include "internal.h"
+#include "io.h"
 
 #include <math.h>
 #include <setjmp.h>

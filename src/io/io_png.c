@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* PNG through libpng. setjmp/longjmp stays inside this file. */
-#include "internal.h"
+#include "io.h"
 
 #include <png.h>
 #include <setjmp.h>

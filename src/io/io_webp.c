@@ -4,7 +4,7 @@
  * applied by io.c from the EXIF block, as for JPEG. Animated files are
  * refused: phones write stills, and a first frame would silently drop the
  * rest. */
-#include "internal.h"
+#include "io.h"
 
 #include <stdlib.h>
 #include <string.h>

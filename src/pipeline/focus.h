@@ -45,7 +45,7 @@ typedef struct smp_focus {
  * scenes whose bald cores read 4-8 px have E <= 0.16 there (0.31 with blemishes); the
  * out-of-focus stubble of a 12 MP crown, reading 3-7 px, E >= 0.66 in 90 % of its cells (median
  * 1.4). trust = smoothstep of E from TRUST_E0 0.35 to TRUST_E1 0.8 (focus.c); dots take the sigma
- * beyond their cap as far as trust allows (stages.h: smp__dot_photo_blur_mm). */
+ * beyond their cap as far as trust allows (look.h: smp__dot_photo_blur_mm). */
 smp_status smp__focus_map(const smp_image *rgb, const uint32_t box[4], double px_per_mm, smp_focus *out, int threads,
                           char *msg);
 void smp__focus_free(smp_focus *f);

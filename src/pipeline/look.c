@@ -3,7 +3,7 @@
  * scars, and the blue cast of poor technique. Figures from SMP-FACTS.md. */
 #include "focus.h"
 #include "rng.h"
-#include "stages.h"
+#include "look.h"
 
 #include <math.h>
 #include <stdlib.h>

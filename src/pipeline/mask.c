@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Mask -> coverage: semantics, size checks, resampling and feathering. */
-#include "stages.h"
+#include "mask.h"
 
 #include <math.h>
 #include <stdio.h>

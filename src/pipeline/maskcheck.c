@@ -2,6 +2,7 @@
 /* Mask checks (see smpsim.h): a photo given as a mask, a mask painted in a
  * colour over the photo, a mask that treats the background. */
 #include "suggest.h"
+#include "mask.h"
 
 #include <math.h>
 #include <stdlib.h>

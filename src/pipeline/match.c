@@ -17,6 +17,7 @@
  * the run will draw them, and its follicle-scale contrast (realism.h) is
  * compared with the reference's: within 0.5-2x costs little, outside it
  * costs like a visible tone error. */
+#include "look.h"
 #include "match.h"
 
 #include "pattern.h"

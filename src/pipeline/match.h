@@ -5,7 +5,7 @@
 #define SMP_MATCH_H
 
 #include "render.h"
-#include "stages.h"
+#include "shade.h"
 
 /* The most dots/cm² the match chooses (with the dot size fixed). */
 #define SMP_MATCH_DENSITY_MAX 200.0

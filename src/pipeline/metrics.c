@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The metrics file: a stable JSON record of a run (schema smpsim-metrics/1). */
-#include "stages.h"
+#include "io.h"
+#include "metrics.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -5,7 +5,7 @@
 #ifndef SMP_PATTERN_H
 #define SMP_PATTERN_H
 
-#include "stages.h"
+#include "sample.h"
 
 /* rho at or above this is the maximal set: no thinning. */
 #define SMP_PATTERN_MAXIMAL_RHO 0.77

@@ -5,7 +5,7 @@
 #define SMP_REALISM_H
 
 #include "render.h"
-#include "stages.h"
+#include "shade.h"
 
 typedef struct smp_realism {
     double core_darkening;  /* 1 - mean(after/before) of linear luminance, core's ordinary pixels; NAN: none */

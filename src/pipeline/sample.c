@@ -30,7 +30,7 @@
  * schedule. The output lists tiles in raster order, cells in raster order
  * within a tile. */
 #include "rng.h"
-#include "stages.h"
+#include "sample.h"
 
 #include <math.h>
 #include <stdlib.h>

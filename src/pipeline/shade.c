@@ -7,7 +7,8 @@
  * viewing scale. The viewing-scale tone is the tone map blurred with a
  * Gaussian of sigma 1.5 mm: about how 1 mm detail (dots, stubble, pores)
  * merges at conversation distance, where a client judges the result. */
-#include "stages.h"
+#include "chamfer.h"
+#include "shade.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -96,38 +97,6 @@ static void distance_mm(const smp_coverage *cov, int want_treated, double cell_m
     for (size_t i = 0; i < (size_t)cov->gw * cov->gh; i++)
         d[i] = ((cov->c[i] >= 128) == want_treated) ? 0 : INFINITY;
     smp__chamfer_mm(d, cov->gw, cov->gh, cell_mm);
-}
-
-void smp__chamfer_mm(float *d, uint32_t w, uint32_t h, double cell_mm)
-{
-    const float big = 1e9f;
-    for (size_t i = 0; i < (size_t)w * h; i++)
-        d[i] = d[i] > 0 ? big : 0;
-    for (uint32_t y = 0; y < h; y++)
-        for (uint32_t x = 0; x < w; x++) {
-            /* NOLINTNEXTLINE(clang-analyzer-core.uninitialized.Assign): d is filled above */
-            float *p = d + (size_t)y * w + x, v = *p;
-            if (x > 0) v = fminf(v, p[-1] + 3);
-            if (y > 0) {
-                v = fminf(v, p[-(long)w] + 3);
-                if (x > 0) v = fminf(v, p[-(long)w - 1] + 4);
-                if (x + 1 < w) v = fminf(v, p[-(long)w + 1] + 4);
-            }
-            *p = v;
-        }
-    for (uint32_t y = h; y-- > 0;)
-        for (uint32_t x = w; x-- > 0;) {
-            float *p = d + (size_t)y * w + x, v = *p;
-            if (x + 1 < w) v = fminf(v, p[1] + 3);
-            if (y + 1 < h) {
-                v = fminf(v, p[w] + 3);
-                if (x + 1 < w) v = fminf(v, p[w + 1] + 4);
-                if (x > 0) v = fminf(v, p[w - 1] + 4);
-            }
-            *p = v;
-        }
-    for (size_t i = 0; i < (size_t)w * h; i++)
-        d[i] = d[i] >= big ? INFINITY : d[i] / 3.0f * (float)cell_mm;
 }
 
 /* One box pass of radius r along n samples spaced by step, in place, with

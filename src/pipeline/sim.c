@@ -10,7 +10,14 @@
 #include "strands.h"
 #include "window.h"
 #include "rng.h"
-#include "stages.h"
+#include "io.h"
+#include "look.h"
+#include "mask.h"
+#include "metrics.h"
+#include "result.h"
+#include "sample.h"
+#include "shade.h"
+#include "zones.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -931,7 +938,7 @@ static smp_status simulate(smp_result *res, const smp_params *p, const smp_image
     run r = {.res = res, .p = p, .photo = photo, .mask = mask, .take_photo = take_photo, .take_mask = take_mask,
              .blur_px = {NAN, NAN}};
     set_scale(&r);
-    smp_status st = smp__preview_check_loupe(p, photo->w, photo->h, res->msg);
+    smp_status st = smp__check_loupe(p, photo->w, photo->h, res->msg);
     /* Each step, with the progress (and a chance to cancel) after it; the
      * long ones also ask within themselves (r.stop). */
     static smp_status (*const steps[])(run *) = {read_inputs,   use_shade_maps, skin_maps,   measure_stubble,
@@ -967,7 +974,7 @@ smp_status smp_simulate_check(smp_result *res, const smp_params *p, const smp_im
         return smp__fail(res->msg, SMP_ERR_ARG, "a check needs params, a photo and a mask");
     run r = {.res = res, .p = p, .photo = photo, .mask = mask};
     set_scale(&r);
-    smp_status st = smp__preview_check_loupe(p, photo->w, photo->h, res->msg);
+    smp_status st = smp__check_loupe(p, photo->w, photo->h, res->msg);
     /* The mask's mean over the frame: what its coverage will hold. */
     const double frame_mm2 = (double)photo->w * photo->h / (r.ppm * r.ppm);
     if (st == SMP_OK)

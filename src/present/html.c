@@ -5,6 +5,9 @@
  * close-up. No external scripts, fonts or requests: it works offline. */
 #include "font.h"
 #include "loupe.h"
+#include "io.h"
+#include "preview.h"
+#include "view.h"
 
 #include <math.h>
 #include <stdio.h>

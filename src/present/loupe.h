@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Placing a preview's close-up (loupe): the spot (view.c) and its box on
  * the preview (preview.c). Both report a failed allocation instead of
- * quietly leaving the loupe out. (They replace smp__loupe_auto and
- * smp__preview_loupe, whose stale declarations in stages.h go when it is
- * split.) */
+ * quietly leaving the loupe out. */
 #ifndef SMP_LOUPE_H
 #define SMP_LOUPE_H
 
-#include "stages.h"
+#include "result.h"
 
 /* The centre (photo px) for a side_mm field in the largest treated core,
  * near a hairline when the field fits there; *found false when there is

@@ -2,6 +2,8 @@
 /* Before/after previews: layouts, labels, the caption line and the loupe. */
 #include "font.h"
 #include "loupe.h"
+#include "preview.h"
+#include "view.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -161,14 +163,6 @@ static smp_status plan_loupe(plan *pl, const smp_result *res, const smp_params *
     return SMP_OK;
 }
 
-smp_status smp__preview_check_loupe(const smp_params *p, uint32_t w, uint32_t h, char *msg)
-{
-    if (p->loupe != SMP_LOUPE_AT || (p->loupe_x < w && p->loupe_y < h))
-        return SMP_OK;
-    return smp__fail(msg, SMP_ERR_ARG, "loupe at %g,%g lies outside the photo (%ux%u pixels: x 0..%u, y 0..%u)",
-                     p->loupe_x, p->loupe_y, (unsigned)w, (unsigned)h, (unsigned)w - 1, (unsigned)h - 1);
-}
-
 /* The most pixels a preview may have: twice the photo limit (two panels). */
 static uint64_t preview_limit(const smp_params *p)
 {
@@ -323,7 +317,7 @@ smp_status smp_preview(smp_image *out, smp_result *res, const smp_image *photo, 
     plan pl;
     const uint32_t w = photo->w, h = photo->h;
     out->msg[0] = 0;
-    smp_status st = smp__preview_check_loupe(p, w, h, out->msg);
+    smp_status st = smp__check_loupe(p, w, h, out->msg);
     if (st != SMP_OK)
         return st;
     if ((st = make_plan(&pl, res, p, w, h)) != SMP_OK)

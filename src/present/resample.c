@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Resampling for previews: area-averaged reduction, so dots become a tone
  * instead of moire, and a smooth enlargement for close-ups. */
-#include "internal.h"
+#include "resample.h"
 
 #include <math.h>
 #include <stdlib.h>
