@@ -11,6 +11,8 @@
 #include "internal.h"
 #include "scene.h"
 #include "look.h"
+#include "color.h"
+#include "select.h"
 
 #define TRUTH_DENSITY 110.0
 #define TRUTH_DOT 0.28

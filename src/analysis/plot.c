@@ -2,6 +2,7 @@
 /* The analysis as a figure: the 2-D spectrum, the radial power and the
  * anisotropy, with labelled axes. */
 #include "font.h"
+#include "image.h"
 
 #include <math.h>
 #include <stdio.h>

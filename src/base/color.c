@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* sRGB <-> linear light. */
 #include "internal.h"
+#include "color.h"
 
 #include <math.h>
 #include <pthread.h>

@@ -24,6 +24,8 @@
  * when DejaVu lacks a character, through its own process-wide default
  * configuration (loaded once by fontconfig, from its caches). */
 #include "font.h"
+#include "color.h"
+#include "image.h"
 
 #include <ft2build.h>
 #include FT_FREETYPE_H

@@ -7,6 +7,7 @@
 #define SMP_FONT_H
 
 #include "internal.h"
+#include "image.h"
 
 /* Sizes are cap heights in px; a line of text needs about 1.45 of it
  * (descenders and a little air). */

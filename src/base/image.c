@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The image handle: allocation within limits, orientation, channel conversion. */
 #include "internal.h"
+#include "image.h"
 
 #include <stdlib.h>
 #include <string.h>

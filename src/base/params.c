@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The params handle: every setting, validated, with defaults from SMP-FACTS.md. */
 #include "internal.h"
+#include "image.h"
+#include "params.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdlib.h>

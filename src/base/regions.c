@@ -2,6 +2,7 @@
 /* Connected regions on a grid: the one flood fill the mask suggestion and
  * the close-up's placement share. */
 #include "internal.h"
+#include "regions.h"
 
 #include <string.h>
 

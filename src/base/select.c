@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Order statistics for the analyses' medians and quantiles. */
 #include "internal.h"
+#include "select.h"
 
 float smp__kth_float(float *v, size_t n, size_t k)
 {

@@ -2,6 +2,7 @@
 /* Checked size arithmetic and the limits checked before allocating: pixel
  * bytes within the pixel limit, the expected dot count within the cap. */
 #include "internal.h"
+#include "params.h"
 
 #include <stdint.h>
 

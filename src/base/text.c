@@ -2,6 +2,7 @@
 /* Text helpers the library and the command share: UTF-8 sequences, file
  * name extensions and JSON strings. */
 #include "internal.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -2,6 +2,8 @@
 /* Reading files, sniffing formats by content, and atomic writes. */
 #define _POSIX_C_SOURCE 200809L
 #include "io.h"
+#include "image.h"
+#include "params.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,6 +4,7 @@
 #define SMP_IO_H
 
 #include "internal.h"
+#include "image.h"
 
 /* Codec adapters: decode into img without orientation; they fill img->icc,
  * and set *exif and *exif_len to the raw EXIF TIFF block (caller frees) or NULL. */

@@ -10,6 +10,7 @@
  * files carry both), so this adapter never hands it to io.c: applying it as
  * well would turn a portrait photo twice. */
 #include "io.h"
+#include "image.h"
 
 #include <limits.h>
 #include <stdlib.h>

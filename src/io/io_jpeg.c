@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* JPEG through libjpeg-turbo. setjmp/longjmp stays inside this file. */
 #include "io.h"
+#include "image.h"
 
 #include <math.h>
 #include <setjmp.h>

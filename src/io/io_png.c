@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* PNG through libpng. setjmp/longjmp stays inside this file. */
 #include "io.h"
+#include "image.h"
 
 #include <png.h>
 #include <setjmp.h>

@@ -5,6 +5,7 @@
  * refused: phones write stills, and a first frame would silently drop the
  * rest. */
 #include "io.h"
+#include "image.h"
 
 #include <stdlib.h>
 #include <string.h>

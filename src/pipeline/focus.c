@@ -52,6 +52,9 @@
  * hundreds of readings are plenty); squared gradient magnitudes and a
  * vectorised first test per row keep it cheap. */
 #include "focus.h"
+#include "color.h"
+#include "image.h"
+#include "select.h"
 
 #include <math.h>
 #include <stddef.h>

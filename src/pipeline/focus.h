@@ -4,6 +4,7 @@
 #define SMP_FOCUS_H
 
 #include "internal.h"
+#include "image.h"
 
 /* The photo's own blur over a box: the Gaussian sigma (in photo pixels) that its optics and
  * processing put on fine detail, estimated locally. A grid of cells of cell_px x cell_px pixels

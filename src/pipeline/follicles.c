@@ -33,6 +33,8 @@
  * scale (SIGMA_MIN_PX) is applied: counts would measure texture. There only
  * the region's tone is measured. */
 #include "follicles.h"
+#include "color.h"
+#include "image.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -5,6 +5,7 @@
 #define SMP_FOLLICLES_H
 
 #include "internal.h"
+#include "image.h"
 
 /* Below this scale single follicles (0.08-0.15 mm) are not resolved. */
 #define SMP_FOLLICLES_MIN_PPM 6.0

@@ -7,6 +7,7 @@
  * is smooth at the photo's resolution. The broken edge zone is the look's
  * job (the feather and --edge), not the mask's. */
 #include "suggest.h"
+#include "image.h"
 
 #include <math.h>
 #include <stdlib.h>

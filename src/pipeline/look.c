@@ -4,6 +4,7 @@
 #include "focus.h"
 #include "rng.h"
 #include "look.h"
+#include "params.h"
 
 #include <math.h>
 #include <stdlib.h>

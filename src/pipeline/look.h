@@ -6,6 +6,7 @@
 #include "mask.h"
 #include "optics.h"
 #include "sample.h"
+#include "params.h"
 
 struct smp_focus; /* focus.h */
 

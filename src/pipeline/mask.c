@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Mask -> coverage: semantics, size checks, resampling and feathering. */
 #include "mask.h"
+#include "image.h"
 
 #include <math.h>
 #include <stdio.h>

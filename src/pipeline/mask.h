@@ -4,6 +4,7 @@
 #define SMP_MASK_H
 
 #include "notes.h"
+#include "image.h"
 
 /* A coverage field: how much of the full density each point gets, 0..255,
  * after mask resampling and feathering. Density is a low-frequency field

@@ -3,6 +3,7 @@
  * colour over the photo, a mask that treats the background. */
 #include "suggest.h"
 #include "mask.h"
+#include "image.h"
 
 #include <math.h>
 #include <stdlib.h>

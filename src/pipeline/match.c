@@ -19,6 +19,9 @@
  * costs like a visible tone error. */
 #include "look.h"
 #include "match.h"
+#include "color.h"
+#include "image.h"
+#include "params.h"
 
 #include "pattern.h"
 #include "realism.h"

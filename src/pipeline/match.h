@@ -6,6 +6,8 @@
 
 #include "render.h"
 #include "shade.h"
+#include "image.h"
+#include "params.h"
 
 /* The most dots/cm² the match chooses (with the dot size fixed). */
 #define SMP_MATCH_DENSITY_MAX 200.0

@@ -2,6 +2,7 @@
 /* The metrics file: a stable JSON record of a run (schema smpsim-metrics/1). */
 #include "io.h"
 #include "metrics.h"
+#include "params.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -40,6 +40,8 @@
  * cell (a band around the mask is mostly empty inside its box); sums are kept per row and added in row order, so any thread count
  * gives the same doubles. */
 #include "realism.h"
+#include "color.h"
+#include "image.h"
 
 #include <math.h>
 #include <stdlib.h>

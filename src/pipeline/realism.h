@@ -6,6 +6,7 @@
 
 #include "render.h"
 #include "shade.h"
+#include "image.h"
 
 typedef struct smp_realism {
     double core_darkening;  /* 1 - mean(after/before) of linear luminance, core's ordinary pixels; NAN: none */

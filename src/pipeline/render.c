@@ -29,6 +29,8 @@
  * pixel and the bytes do not depend on the thread count. Pixels no dot
  * reaches are never written. */
 #include "render.h"
+#include "color.h"
+#include "image.h"
 
 #include <math.h>
 #include <stddef.h>

@@ -5,6 +5,7 @@
 
 #include "optics.h"
 #include "shine.h"
+#include "image.h"
 
 /* What of the photo lies above the pigment, over a box {x0, y0, w, h} of
  * it (maps are box-sized, row-major; any may be NULL): its shine, the

@@ -6,6 +6,7 @@
 
 #include "notes.h"
 #include "optics.h"
+#include "image.h"
 
 struct smp_shine; /* shine.h */
 

@@ -9,6 +9,8 @@
  * merges at conversation distance, where a client judges the result. */
 #include "chamfer.h"
 #include "shade.h"
+#include "color.h"
+#include "image.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -4,6 +4,7 @@
 #define SMP_SHADE_H
 
 #include "mask.h"
+#include "image.h"
 
 /* What the photo says about shade (see shade.c). Colours are CIELAB (D65). */
 typedef struct smp_shade {

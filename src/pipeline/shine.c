@@ -17,6 +17,9 @@
  * from GATE_LO to GATE_HI, which is where ordinary skin mottling ends;
  * a small floor then takes off the remaining chroma noise. */
 #include "shine.h"
+#include "color.h"
+#include "image.h"
+#include "select.h"
 
 #include <math.h>
 #include <stdlib.h>

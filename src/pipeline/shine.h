@@ -10,6 +10,7 @@
 #define SMP_SHINE_H
 
 #include "internal.h"
+#include "image.h"
 
 /* The diffuse chromaticity of skin (linear RGB, r+g+b = 1): a robust
  * central value over the pixels of box {x0,y0,w,h} of rgb where sel

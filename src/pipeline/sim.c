@@ -18,6 +18,10 @@
 #include "sample.h"
 #include "shade.h"
 #include "zones.h"
+#include "color.h"
+#include "image.h"
+#include "params.h"
+#include "select.h"
 
 #include <math.h>
 #include <stdio.h>

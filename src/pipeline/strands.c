@@ -23,6 +23,8 @@
  * independent, any thread may take any band, and the bytes do not depend on
  * the thread count or on the box. */
 #include "strands.h"
+#include "color.h"
+#include "image.h"
 
 #include <math.h>
 #include <stdlib.h>

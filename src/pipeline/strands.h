@@ -5,6 +5,7 @@
 #define SMP_STRANDS_H
 
 #include "internal.h"
+#include "image.h"
 
 /* Hair strands lying on the skin: thin dark ridges about 0.05-0.2 mm wide, found with a
  * multi-scale Hessian ridge filter (scale-normalised second derivatives of linear luminance)

@@ -27,6 +27,10 @@
  *    the hair, where the scalp is closed by hair inside the frame.
  * No learned model: a few thresholds on colour, texture and geometry. */
 #include "suggest.h"
+#include "color.h"
+#include "image.h"
+#include "params.h"
+#include "regions.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -2,6 +2,7 @@
 /* The zones a run keeps for placing a close-up: the fully treated core and,
  * just outside the mask, bare skin that makes a hairline. */
 #include "zones.h"
+#include "color.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -8,6 +8,8 @@
 #include "io.h"
 #include "preview.h"
 #include "view.h"
+#include "image.h"
+#include "params.h"
 
 #include <math.h>
 #include <stdio.h>

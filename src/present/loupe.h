@@ -6,6 +6,7 @@
 #define SMP_LOUPE_H
 
 #include "result.h"
+#include "params.h"
 
 /* The centre (photo px) for a side_mm field in the largest treated core,
  * near a hairline when the field fits there; *found false when there is

@@ -4,6 +4,9 @@
 #include "loupe.h"
 #include "preview.h"
 #include "view.h"
+#include "color.h"
+#include "image.h"
+#include "params.h"
 
 #include <math.h>
 #include <stdio.h>

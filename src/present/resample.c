@@ -2,6 +2,8 @@
 /* Resampling for previews: area-averaged reduction, so dots become a tone
  * instead of moire, and a smooth enlargement for close-ups. */
 #include "resample.h"
+#include "color.h"
+#include "image.h"
 
 #include <math.h>
 #include <stdlib.h>

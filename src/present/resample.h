@@ -4,6 +4,7 @@
 #define SMP_RESAMPLE_H
 
 #include "internal.h"
+#include "image.h"
 
 /* out = an RGB image area-averaged in linear light to w x h (no larger). */
 smp_status smp__resize_area(smp_image *out, const smp_image *src, uint32_t w, uint32_t h, int threads);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Contact sheets: a labelled grid of equally sized cells. */
 #include "font.h"
+#include "image.h"
+#include "params.h"
 
 #include <math.h>
 #include <string.h>

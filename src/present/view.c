@@ -7,6 +7,8 @@
 #include "render.h"
 #include "resample.h"
 #include "view.h"
+#include "image.h"
+#include "regions.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -4,6 +4,7 @@
 #define SMP_VIEW_H
 
 #include "result.h"
+#include "image.h"
 
 /* out = the photo (RGB) with the dots of sessions 1..session (0: the run's
  * own choice) drawn at the photo's scale. */
