@@ -65,9 +65,7 @@ void smp__shade_free(smp_shade *sh)
 static smp_status tone_map(smp_shade *sh, const smp_image *photo, const smp_coverage *cov, char *msg)
 {
     size_t n = (size_t)cov->gw * cov->gh;
-    float to_lin[256];
-    for (int i = 0; i < 256; i++)
-        to_lin[i] = smp__srgb_to_linear((uint8_t)i);
+    const float *to_lin = smp__srgb_linear_table();
     sh->tone = calloc(n * 3, sizeof *sh->tone);
     if (!sh->tone)
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the tone map");
@@ -198,16 +196,16 @@ static double kth(double *v, size_t n, size_t k)
 }
 
 /* Component-wise median Lab of the blurred map over the selected cells. */
-static int median_lab(const float *view, const uint8_t *sel, size_t n, double lab[3])
+static smp_status median_lab(const float *view, const uint8_t *sel, size_t n, double lab[3], char *msg)
 {
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         m += sel[i] != 0;
     if (!m)
-        return 0;
+        return SMP_OK;
     double *v = malloc(m * 3 * sizeof *v);
     if (!v)
-        return 0;
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the median colour");
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (sel[i]) {
@@ -221,7 +219,7 @@ static int median_lab(const float *view, const uint8_t *sel, size_t n, double la
     for (int c = 0; c < 3; c++)
         lab[c] = kth(v + c * m, m, m / 2);
     free(v);
-    return 1;
+    return SMP_OK;
 }
 
 /* Which reference cells are scalp or hair, not background, clothing or
@@ -230,11 +228,11 @@ static int median_lab(const float *view, const uint8_t *sel, size_t n, double la
  * (the hair provisionally the darkest 5 % of the band); cells far off that
  * plane (a blue pillow, a green wall), much lighter than skin (shine, white
  * fabric) or near black go, then lightness outliers beyond 3 MADs. */
-static void reject_non_scalp(smp_shade *sh, size_t n)
+static smp_status reject_non_scalp(smp_shade *sh, size_t n, char *msg)
 {
     double *ls = malloc(n * sizeof *ls);
     if (!ls)
-        return;
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the reference selection");
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         if (sh->accept[i]) {
@@ -244,7 +242,7 @@ static void reject_non_scalp(smp_shade *sh, size_t n)
         }
     if (m < 10) {
         free(ls);
-        return;
+        return SMP_OK;
     }
     const double dark_l = kth(ls, m, m / 20);
     double hair[3] = {0, 0, 0};
@@ -314,6 +312,7 @@ static void reject_non_scalp(smp_shade *sh, size_t n)
         }
     }
     free(ls);
+    return SMP_OK;
 }
 
 /* For each cell, the colour of the lightest cell within 2 mm: bare skin
@@ -371,12 +370,14 @@ static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm,
 
 /* Median per channel of view / local skin over the selected cells: how much
  * the surface darkens its own bare skin, whatever the light. */
-static void darkening_ratio(const smp_shade *sh, const uint8_t *sel, size_t n, float out[3])
+static smp_status darkening_ratio(const smp_shade *sh, const uint8_t *sel, size_t n, float out[3], char *msg)
 {
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         m += sel[i] != 0;
     double *v = m ? malloc(m * sizeof *v) : NULL;
+    if (m && !v)
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the darkening ratio");
     for (int c = 0; c < 3; c++) {
         out[c] = 1;
         if (!v)
@@ -388,6 +389,7 @@ static void darkening_ratio(const smp_shade *sh, const uint8_t *sel, size_t n, f
         out[c] = (float)kth(v, m, m / 2);
     }
     free(v);
+    return SMP_OK;
 }
 
 /* The darkest HAIR_FRACTION of the accepted reference pixels, averaged in
@@ -399,9 +401,7 @@ static void hair_colour(smp_shade *sh, const smp_image *photo, const smp_coverag
     size_t count[BINS];
     memset(sum, 0, sizeof sum);
     memset(count, 0, sizeof count);
-    float to_lin[256];
-    for (int i = 0; i < 256; i++)
-        to_lin[i] = smp__srgb_to_linear((uint8_t)i);
+    const float *to_lin = smp__srgb_linear_table();
     const int ch = photo->ch, grey = ch <= 2;
     size_t total = 0;
     for (uint32_t y = 0; y < photo->h; y++) {
@@ -455,22 +455,19 @@ static size_t core_cells(const smp_coverage *g, const float *dist_in, uint8_t *c
     return m;
 }
 
-smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_coverage *full,
-                              const smp_coverage *reference_full, double ppm, char *msg)
+/* The analysis grid (cells of about ANALYSIS_MM), the tone map, the
+ * distances to the treated and untreated areas, and the core. */
+static smp_status shade_grid(smp_shade *sh, const smp_image *photo, const smp_coverage *full,
+                             const smp_coverage *reference_full, smp_coverage *ref_grid, double ppm, char *msg)
 {
-    memset(sh, 0, sizeof *sh);
     int k = (int)lrint(ANALYSIS_MM / (full->cell / ppm));
     k = k < 1 ? 1 : k;
-    smp_coverage ref_grid = {0};
     smp_status st = coarsen(full, k, &sh->grid, msg);
     if (st == SMP_OK && reference_full)
-        st = coarsen(reference_full, k, &ref_grid, msg);
-    if (st != SMP_OK) {
-        free(ref_grid.c);
-        smp__shade_free(sh);
+        st = coarsen(reference_full, k, ref_grid, msg);
+    if (st != SMP_OK)
         return st;
-    }
-    const smp_coverage *cov = &sh->grid, *reference = reference_full ? &ref_grid : NULL;
+    const smp_coverage *cov = &sh->grid;
     sh->k = k;
     const size_t n = (size_t)cov->gw * cov->gh;
     const double cell_mm = cov->cell / ppm;
@@ -479,99 +476,144 @@ smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_c
     sh->dist_out = malloc(n * sizeof *sh->dist_out);
     float *dist_in = malloc(n * sizeof *dist_in);
     sh->accept = malloc(n);
-    uint8_t *core = sh->core = malloc(n);
-    if (st != SMP_OK || !sh->view || !sh->dist_out || !dist_in || !sh->accept || !core) {
-        free(dist_in);
-        free(ref_grid.c);
-        smp__shade_free(sh);
-        return st != SMP_OK ? st : smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the shade analysis");
+    sh->core = malloc(n);
+    if (st == SMP_OK && (!sh->view || !sh->dist_out || !dist_in || !sh->accept || !sh->core))
+        st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the shade analysis");
+    if (st == SMP_OK) {
+        distance_mm(cov, 1, cell_mm, sh->dist_out); /* distance to the treated area */
+        distance_mm(cov, 0, cell_mm, dist_in);      /* distance to the untreated area */
+        sh->core_cells = core_cells(cov, dist_in, sh->core);
     }
-    distance_mm(cov, 1, cell_mm, sh->dist_out); /* distance to the treated area */
-    distance_mm(cov, 0, cell_mm, dist_in);      /* distance to the untreated area */
-    sh->core_cells = core_cells(cov, dist_in, core);
     free(dist_in);
+    return st;
+}
 
-    st = blur(sh->tone, NULL, cov->gw, cov->gh, VIEW_SIGMA_MM / cell_mm, sh->view, msg);
-    if (st == SMP_OK && sh->core_cells) {
-        /* Skin: the core's lighter cells (60th to 90th percentile of
-         * lightness), where hair is absent and shine is not. */
-        double *ls = malloc(sh->core_cells * sizeof *ls);
-        size_t m = 0;
-        for (size_t i = 0; ls && i < n; i++)
-            if (core[i]) {
-                double lab[3];
-                smp__linear_to_lab(sh->tone + 3 * i, lab);
-                ls[m++] = lab[0];
-            }
-        if (ls) {
-            double lo = kth(ls, m, (size_t)(m * 0.6)), hi = kth(ls, m, (size_t)(m * 0.9));
-            double acc[3] = {0, 0, 0};
-            size_t k = 0;
-            for (size_t i = 0; i < n; i++)
-                if (core[i]) {
-                    double lab[3];
-                    smp__linear_to_lab(sh->tone + 3 * i, lab);
-                    if (lab[0] >= lo && lab[0] <= hi) {
-                        for (int c = 0; c < 3; c++)
-                            acc[c] += sh->tone[3 * i + c];
-                        k++;
-                    }
-                }
-            for (int c = 0; c < 3; c++)
-                sh->skin_lin[c] = (float)(acc[c] / (k ? k : 1));
-            smp__linear_to_lab(sh->skin_lin, sh->skin_lab);
-            free(ls);
+/* Skin: the core's lighter cells (60th to 90th percentile of lightness),
+ * where hair is absent and shine is not; the core's tone before treatment. */
+static smp_status core_skin(smp_shade *sh, size_t n, char *msg)
+{
+    const uint8_t *core = sh->core;
+    double *ls = malloc(sh->core_cells * sizeof *ls);
+    if (!ls)
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the skin analysis");
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (core[i]) {
+            double lab[3];
+            smp__linear_to_lab(sh->tone + 3 * i, lab);
+            ls[m++] = lab[0];
         }
-        median_lab(sh->view, core, n, sh->core_before_lab);
-        smp__lab_to_linear(sh->core_before_lab, sh->core_before_lin);
-    }
-    if (st == SMP_OK && sh->core_cells)
-        st = local_skin(sh, cov, ppm, msg);
-    if (st == SMP_OK && sh->core_cells) { /* bare skin's own texture: view below local skin */
-        double *d = malloc(sh->core_cells * sizeof *d);
-        size_t m = 0;
-        for (size_t i = 0; d && i < n; i++)
-            if (core[i]) {
-                double a[3], b[3];
-                smp__linear_to_lab(sh->lskin + 3 * i, a);
-                smp__linear_to_lab(sh->view + 3 * i, b);
-                d[m++] = a[0] - b[0];
+    double lo = kth(ls, m, (size_t)(m * 0.6)), hi = kth(ls, m, (size_t)(m * 0.9));
+    double acc[3] = {0, 0, 0};
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (core[i]) {
+            double lab[3];
+            smp__linear_to_lab(sh->tone + 3 * i, lab);
+            if (lab[0] >= lo && lab[0] <= hi) {
+                for (int c = 0; c < 3; c++)
+                    acc[c] += sh->tone[3 * i + c];
+                k++;
             }
-        if (d && m) {
-            sh->texture_l = kth(d, m, m / 2);
         }
-        free(d);
-    }
-    /* The reference: a painted region, or the band 3-15 mm outside the mask. */
+    for (int c = 0; c < 3; c++)
+        sh->skin_lin[c] = (float)(acc[c] / (k ? k : 1));
+    smp__linear_to_lab(sh->skin_lin, sh->skin_lab);
+    free(ls);
+    smp_status st = median_lab(sh->view, core, n, sh->core_before_lab, msg);
+    smp__lab_to_linear(sh->core_before_lab, sh->core_before_lin);
+    return st;
+}
+
+/* Bare skin's own texture: how far the view falls below local skin. */
+static smp_status skin_texture(smp_shade *sh, size_t n, char *msg)
+{
+    double *d = malloc(sh->core_cells * sizeof *d);
+    if (!d)
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the skin texture");
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (sh->core[i]) {
+            double a[3], b[3];
+            smp__linear_to_lab(sh->lskin + 3 * i, a);
+            smp__linear_to_lab(sh->view + 3 * i, b);
+            d[m++] = a[0] - b[0];
+        }
+    if (m)
+        sh->texture_l = kth(d, m, m / 2);
+    free(d);
+    return SMP_OK;
+}
+
+/* The reference: a painted region, or the band 3-15 mm outside the mask,
+ * without what is not scalp. */
+static smp_status select_reference(smp_shade *sh, const smp_coverage *reference, size_t n, char *msg)
+{
     for (size_t i = 0; i < n; i++)
         sh->accept[i] = reference ? reference->c[i] >= 128
                                   : sh->dist_out[i] >= BAND_IN_MM && sh->dist_out[i] <= BAND_OUT_MM;
     for (size_t i = 0; i < n; i++)
         sh->ref_cells += sh->accept[i];
-    reject_non_scalp(sh, n);
+    smp_status st = reject_non_scalp(sh, n, msg);
     for (size_t i = 0; i < n; i++)
         sh->ref_accepted += sh->accept[i];
+    return st;
+}
+
+/* The reference's tone as photographed, and as it would look under the
+ * core's light: its darkening of its own bare skin, applied to the core
+ * (relative to the core's own ratio, which texture alone makes a little
+ * below 1). */
+static smp_status light_reference(smp_shade *sh, double cell_mm, size_t n, char *msg)
+{
+    const smp_coverage *cov = &sh->grid;
+    float *rv = malloc(n * 3 * sizeof *rv);
+    smp_status st = rv ? blur(sh->tone, sh->accept, cov->gw, cov->gh, VIEW_SIGMA_MM / cell_mm, rv, msg)
+                       : smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the reference blur");
+    if (st == SMP_OK)
+        st = median_lab(rv, sh->accept, n, sh->ref_raw_lab, msg);
+    free(rv);
+    float ref_ratio[3], core_ratio[3];
+    if (st == SMP_OK)
+        st = darkening_ratio(sh, sh->accept, n, ref_ratio, msg);
+    if (st == SMP_OK)
+        st = darkening_ratio(sh, sh->core, n, core_ratio, msg);
+    if (st != SMP_OK)
+        return st;
+    float lit[3];
+    for (int c = 0; c < 3; c++) {
+        double r = core_ratio[c] > 1e-6f ? ref_ratio[c] / core_ratio[c] : 1;
+        lit[c] = (float)(sh->core_before_lin[c] * (r > 1 ? 1 : r));
+    }
+    smp__linear_to_lab(lit, sh->ref_lab);
+    return SMP_OK;
+}
+
+smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_coverage *full,
+                              const smp_coverage *reference_full, double ppm, char *msg)
+{
+    memset(sh, 0, sizeof *sh);
+    smp_coverage ref_grid = {0};
+    smp_status st = shade_grid(sh, photo, full, reference_full, &ref_grid, ppm, msg);
+    const smp_coverage *cov = &sh->grid, *reference = reference_full ? &ref_grid : NULL;
+    const size_t n = (size_t)cov->gw * cov->gh;
+    const double cell_mm = cov->cell / ppm;
+    if (st == SMP_OK)
+        st = blur(sh->tone, NULL, cov->gw, cov->gh, VIEW_SIGMA_MM / cell_mm, sh->view, msg);
+    if (st == SMP_OK && sh->core_cells)
+        st = core_skin(sh, n, msg);
+    if (st == SMP_OK && sh->core_cells)
+        st = local_skin(sh, cov, ppm, msg);
+    if (st == SMP_OK && sh->core_cells)
+        st = skin_texture(sh, n, msg);
+    if (st == SMP_OK)
+        st = select_reference(sh, reference, n, msg);
     if (st == SMP_OK && sh->ref_accepted && sh->core_cells) {
-        float *rv = malloc(n * 3 * sizeof *rv);
-        st = rv ? blur(sh->tone, sh->accept, cov->gw, cov->gh, VIEW_SIGMA_MM / cell_mm, rv, msg)
-                : smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the reference blur");
-        if (st == SMP_OK)
-            median_lab(rv, sh->accept, n, sh->ref_raw_lab);
-        free(rv);
-        /* The reference as it would look under the core's light: its
-         * darkening of its own bare skin, applied to the core (relative to
-         * the core's own ratio, which texture alone makes a little below 1). */
-        float ref_ratio[3], core_ratio[3];
-        darkening_ratio(sh, sh->accept, n, ref_ratio);
-        darkening_ratio(sh, core, n, core_ratio);
-        float lit[3];
-        for (int c = 0; c < 3; c++) {
-            double r = core_ratio[c] > 1e-6f ? ref_ratio[c] / core_ratio[c] : 1;
-            lit[c] = (float)(sh->core_before_lin[c] * (r > 1 ? 1 : r));
+        st = light_reference(sh, cell_mm, n, msg);
+        if (st == SMP_OK) {
+            hair_colour(sh, photo, cov);
+            sh->have_reference = 1;
         }
-        smp__linear_to_lab(lit, sh->ref_lab);
-        hair_colour(sh, photo, cov);
-        sh->have_reference = 1;
     }
     free(ref_grid.c);
     if (st != SMP_OK)
@@ -592,7 +634,7 @@ smp_status smp__core_tone(const smp_shade *sh, const smp_image *img, double ppm,
     if (st == SMP_OK)
         st = blur(tmp.tone, NULL, cov->gw, cov->gh, VIEW_SIGMA_MM / (cov->cell / ppm), view, msg);
     if (st == SMP_OK)
-        median_lab(view, sh->core, n, lab);
+        st = median_lab(view, sh->core, n, lab, msg);
     free(view);
     free(tmp.tone);
     return st;
