@@ -66,7 +66,7 @@ typedef struct fctx {
     uint32_t x0, y0, bw, bh; /* the region's bounding box, px */
     uint32_t margin;         /* px kept from the photo's edge */
     uint16_t *resp;          /* bw x bh */
-    float lut[256];
+    const float *lut;        /* smp__srgb_linear_table */
     int n;                   /* blur levels */
     double sigma[MAX_LEVELS];
     int pad;                 /* the largest blur's reach, px */
@@ -585,12 +585,11 @@ smp_status smp__measure_follicles(const smp_image *rgb, const uint8_t *region, u
     size_t cells;
     if (!smp__mul(gw, gh, &cells))
         return smp__fail(msg, SMP_ERR_NOMEM, "follicle grid too large");
-    fctx c = {rgb->px, rgb->w, rgb->h, malloc(cells), gw, gh, cell_px, px_per_mm, 0, 0, 0, 0, 0, NULL, {0}, 0,
+    fctx c = {rgb->px, rgb->w, rgb->h, malloc(cells), gw, gh, cell_px, px_per_mm, 0, 0, 0, 0, 0, NULL, NULL, 0,
               {0}, 0};
     if (!c.cin)
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the follicle region");
-    for (int i = 0; i < 256; i++)
-        c.lut[i] = smp__srgb_to_linear((uint8_t)i);
+    c.lut = smp__srgb_linear_table();
     set_scales(&c);
     /* Counted where the ring and the largest blur stay inside the region. */
     const double reach = RING_OUT_MM * px_per_mm + c.pad + 1;

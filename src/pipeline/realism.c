@@ -71,7 +71,7 @@ typedef struct view {
     const float *lin;
 } view;
 
-static view view_of(const smp_image *img, const float lin[256])
+static view view_of(const smp_image *img, const float *lin)
 {
     const int grey = img->ch <= 2;
     view v = {img, {0, grey ? 0 : 1, grey ? 0 : 2}, lin};
@@ -483,9 +483,7 @@ smp_status smp__measure_realism(const smp_image *before, const smp_image *after,
     if (before->w != after->w || before->h != after->h || sh->grid.w != before->w || sh->grid.h != before->h ||
         before->ch < 1 || before->ch > 4 || after->ch < 1 || after->ch > 4)
         return smp__fail(msg, SMP_ERR_ARG, "realism: the images and the analysis differ in size");
-    float lin[256];
-    for (int i = 0; i < 256; i++)
-        lin[i] = smp__srgb_to_linear((uint8_t)i);
+    const float *lin = smp__srgb_linear_table();
     const int nt = smp__threads(threads);
     const view bv = view_of(before, lin), av = view_of(after, lin);
     smp_realism r;
@@ -524,9 +522,7 @@ smp_status smp__texture_contrast(const smp_image *img, const smp_shade *sh, cons
 {
     if (!img || !img->px || !sh || !sh->grid.c || !(px_per_mm > 0) || img->ch < 1 || img->ch > 4)
         return smp__fail(msg, SMP_ERR_ARG, "contrast needs an image, a grid and a scale");
-    float lin[256];
-    for (int i = 0; i < 256; i++)
-        lin[i] = smp__srgb_to_linear((uint8_t)i);
+    const float *lin = smp__srgb_linear_table();
     const view v = view_of(img, lin);
     return contrast(&v, sh, sel0, sel1, px_per_mm, extra_px >= 0 ? extra_px : 0, smp__threads(threads), out, msg);
 }

@@ -50,7 +50,7 @@
 typedef struct shine_ctx {
     const smp_image *img;
     uint32_t x0, y0, w, h;
-    float lin[256];
+    const float *lin; /* smp__srgb_linear_table */
     float c[3], cc, den; /* chroma, chroma . chroma, 3 cc - 1 */
 } shine_ctx;
 
@@ -66,8 +66,7 @@ static smp_status ctx_init(shine_ctx *k, const smp_image *img, const uint32_t bo
     k->y0 = box[1];
     k->w = box[2];
     k->h = box[3];
-    for (int i = 0; i < 256; i++)
-        k->lin[i] = smp__srgb_to_linear((uint8_t)i);
+    k->lin = smp__srgb_linear_table();
     return SMP_OK;
 }
 
