@@ -99,18 +99,9 @@ static const char *edge_name(smp_edge e)
     return e == SMP_EDGE_SOFT ? "soft" : e == SMP_EDGE_SHARP ? "sharp" : "broken";
 }
 
-static smp_status emit(FILE *f, const void *ctx, char *msg)
+/* The params the run used, as given (auto where they were chosen). */
+static void emit_params(FILE *f, const smp_params *p, const smp_report *rep)
 {
-    const metrics_ctx *m = ctx;
-    const smp_result *r = m->res;
-    const smp_params *p = m->p;
-    const smp_report *rep = &r->report;
-    (void)msg;
-    fprintf(f, "{\n  \"schema\": \"smpsim-metrics/1\",\n  \"version\": \"%s\",\n", smp_version());
-    fprintf(f, "  \"seed\": %llu,\n", (unsigned long long)p->seed);
-    fprintf(f, "  \"photo\": {\"width\": %u, \"height\": %u},\n", (unsigned)r->photo_w, (unsigned)r->photo_h);
-    fprintf(f, "  \"scale\": {\"px_per_mm\": %.4f, \"assumed\": %s},\n", r->px_per_mm,
-            r->assumed ? "true" : "false");
     fputs("  \"params\": {\n", f);
     if (p->density_auto)
         fputs("    \"density_cm2\": \"auto\",\n", f);
@@ -144,20 +135,12 @@ static smp_status emit(FILE *f, const void *ctx, char *msg)
         fputs("    \"dilution\": null,\n", f);
     fprintf(f, "    \"reference\": \"%s\",\n    \"scars\": %s\n  },\n",
             rep->reference_painted ? "painted" : "band 3-15 mm", p->scars ? "true" : "false");
-    fprintf(f, "  \"dots\": {\"total\": %zu, \"per_session\": [", r->n_dots);
-    for (int k = 1; k <= p->n_layers; k++)
-        fprintf(f, "%s%zu", k > 1 ? ", " : "", rep->per_session[k]);
-    fprintf(f, "], \"in_pairs\": %zu, \"dot_mm\": %.4f},\n", 2 * rep->pairs, rep->dot_used);
-    emit_model(f, r);
-    fprintf(f, "  \"density\": {\"used_cm2\": %.2f, \"core_area_cm2\": %.3f, \"achieved_core_cm2\": %.2f},\n",
-            rep->density_used, rep->core_area_cm2, rep->core_density);
-    fprintf(f, "  \"spacing\": {\"min_mm\": %.4f, \"rho\": %.4f},\n", rep->min_spacing_mm, rep->rho);
-    fprintf(f, "  \"pigment\": {\"dilution\": ");
-    if (rep->dilution >= 0)
-        fprintf(f, "%.3f", rep->dilution);
-    else
-        fputs("null", f);
-    fputs("},\n  \"colors_lab\": {\n", f);
+}
+
+/* The colours (CIELAB), the reference's cells and the colour differences. */
+static void emit_colours(FILE *f, const smp_report *rep)
+{
+    fputs("  \"colors_lab\": {\n", f);
     int core = rep->core_area_cm2 > 0 || rep->have_shade;
     json_lab(f, "skin", rep->skin, core, 0);
     json_lab(f, "hair", rep->hair, rep->have_shade, 0);
@@ -177,6 +160,36 @@ static smp_status emit(FILE *f, const void *ctx, char *msg)
     else
         fprintf(f, "{\"before\": %.3f, \"after\": %.3f, \"predicted\": null},\n", rep->de_before,
                 rep->de_after);
+}
+
+static smp_status emit(FILE *f, const void *ctx, char *msg)
+{
+    const metrics_ctx *m = ctx;
+    const smp_result *r = m->res;
+    const smp_params *p = m->p;
+    const smp_report *rep = &r->report;
+    (void)msg;
+    fprintf(f, "{\n  \"schema\": \"smpsim-metrics/1\",\n  \"version\": \"%s\",\n", smp_version());
+    fprintf(f, "  \"seed\": %llu,\n", (unsigned long long)p->seed);
+    fprintf(f, "  \"photo\": {\"width\": %u, \"height\": %u},\n", (unsigned)r->photo_w, (unsigned)r->photo_h);
+    fprintf(f, "  \"scale\": {\"px_per_mm\": %.4f, \"assumed\": %s},\n", r->px_per_mm,
+            r->assumed ? "true" : "false");
+    emit_params(f, p, rep);
+    fprintf(f, "  \"dots\": {\"total\": %zu, \"per_session\": [", r->n_dots);
+    for (int k = 1; k <= p->n_layers; k++)
+        fprintf(f, "%s%zu", k > 1 ? ", " : "", rep->per_session[k]);
+    fprintf(f, "], \"in_pairs\": %zu, \"dot_mm\": %.4f},\n", 2 * rep->pairs, rep->dot_used);
+    emit_model(f, r);
+    fprintf(f, "  \"density\": {\"used_cm2\": %.2f, \"core_area_cm2\": %.3f, \"achieved_core_cm2\": %.2f},\n",
+            rep->density_used, rep->core_area_cm2, rep->core_density);
+    fprintf(f, "  \"spacing\": {\"min_mm\": %.4f, \"rho\": %.4f},\n", rep->min_spacing_mm, rep->rho);
+    fprintf(f, "  \"pigment\": {\"dilution\": ");
+    if (rep->dilution >= 0)
+        fprintf(f, "%.3f", rep->dilution);
+    else
+        fputs("null", f);
+    fputs("},\n", f);
+    emit_colours(f, rep);
     fprintf(f, "  \"auto\": {\"used\": %s, \"hit_limit\": %s, \"contrast_predicted\": ",
             rep->auto_used ? "true" : "false", rep->auto_limited ? "true" : "false");
     json_number(f, rep->contrast_predicted, 3);

@@ -222,31 +222,12 @@ static smp_status median_lab(const float *view, const uint8_t *sel, size_t n, do
     return SMP_OK;
 }
 
-/* Which reference cells are scalp or hair, not background, clothing or
- * shine. Scalp with hair is a mixture of skin and hair under some light, so
- * its linear colour lies in the plane spanned by the skin and hair colours
- * (the hair provisionally the darkest 5 % of the band); cells far off that
- * plane (a blue pillow, a green wall), much lighter than skin (shine, white
- * fabric) or near black go, then lightness outliers beyond 3 MADs. */
-static smp_status reject_non_scalp(smp_shade *sh, size_t n, char *msg)
+/* The provisional hair colour: the mean linear colour of the accepted
+ * cells at or below dark_l. */
+static void provisional_hair(const smp_shade *sh, size_t n, double dark_l, double hair[3])
 {
-    double *ls = malloc(n * sizeof *ls);
-    if (!ls)
-        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the reference selection");
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (sh->accept[i]) {
-            double lab[3];
-            smp__linear_to_lab(sh->tone + 3 * i, lab);
-            ls[m++] = lab[0];
-        }
-    if (m < 10) {
-        free(ls);
-        return SMP_OK;
-    }
-    const double dark_l = kth(ls, m, m / 20);
-    double hair[3] = {0, 0, 0};
     size_t k = 0;
+    hair[0] = hair[1] = hair[2] = 0;
     for (size_t i = 0; i < n; i++)
         if (sh->accept[i]) {
             double lab[3];
@@ -259,13 +240,17 @@ static smp_status reject_non_scalp(smp_shade *sh, size_t n, char *msg)
         }
     for (int c = 0; c < 3; c++)
         hair[c] /= k ? k : 1;
-    /* An orthonormal basis of the skin-hair plane (Gram-Schmidt). */
-    double u[3], v[3], nu = 0, dot = 0, nv = 0;
+}
+
+/* An orthonormal basis u, v of the skin-hair plane (Gram-Schmidt). */
+static void skin_hair_plane(const float skin[3], const double hair[3], double u[3], double v[3])
+{
+    double nu = 0, dot = 0, nv = 0;
     for (int c = 0; c < 3; c++)
-        nu += sh->skin_lin[c] * sh->skin_lin[c];
+        nu += skin[c] * skin[c];
     nu = sqrt(nu);
     for (int c = 0; c < 3; c++) {
-        u[c] = nu > 0 ? sh->skin_lin[c] / nu : 0;
+        u[c] = nu > 0 ? skin[c] / nu : 0;
         dot += hair[c] * u[c];
     }
     for (int c = 0; c < 3; c++) {
@@ -275,7 +260,13 @@ static smp_status reject_non_scalp(smp_shade *sh, size_t n, char *msg)
     nv = sqrt(nv);
     for (int c = 0; c < 3; c++)
         v[c] = nv > 1e-6 ? v[c] / nv : 0;
-    m = 0;
+}
+
+/* Keeps the accepted cells near the plane, neither near black nor much
+ * lighter than skin; their lightness goes to ls; returns how many. */
+static size_t keep_in_plane(smp_shade *sh, size_t n, const double u[3], const double v[3], double *ls)
+{
+    size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         if (!sh->accept[i])
             continue;
@@ -297,19 +288,52 @@ static smp_status reject_non_scalp(smp_shade *sh, size_t n, char *msg)
         if (ok)
             ls[m++] = lab[0];
     }
-    if (m > 10) {
-        double med = kth(ls, m, m / 2);
-        for (size_t i = 0; i < m; i++)
-            ls[i] = fabs(ls[i] - med);
-        double mad = 1.4826 * kth(ls, m, m / 2) + 1.0;
-        for (size_t i = 0; i < n; i++) {
-            if (!sh->accept[i])
-                continue;
+    return m;
+}
+
+/* Drops accepted cells whose lightness is more than 3 MADs from the median
+ * of ls[0..m) (reordered). */
+static void drop_outliers(smp_shade *sh, size_t n, double *ls, size_t m)
+{
+    double med = kth(ls, m, m / 2);
+    for (size_t i = 0; i < m; i++)
+        ls[i] = fabs(ls[i] - med);
+    double mad = 1.4826 * kth(ls, m, m / 2) + 1.0;
+    for (size_t i = 0; i < n; i++) {
+        if (!sh->accept[i])
+            continue;
+        double lab[3];
+        smp__linear_to_lab(sh->tone + 3 * i, lab);
+        if (fabs(lab[0] - med) > 3 * mad)
+            sh->accept[i] = 0;
+    }
+}
+
+/* Which reference cells are scalp or hair, not background, clothing or
+ * shine. Scalp with hair is a mixture of skin and hair under some light, so
+ * its linear colour lies in the plane spanned by the skin and hair colours
+ * (the hair provisionally the darkest 5 % of the band); cells far off that
+ * plane (a blue pillow, a green wall), much lighter than skin (shine, white
+ * fabric) or near black go, then lightness outliers beyond 3 MADs. */
+static smp_status reject_non_scalp(smp_shade *sh, size_t n, char *msg)
+{
+    double *ls = malloc(n * sizeof *ls);
+    if (!ls)
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the reference selection");
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (sh->accept[i]) {
             double lab[3];
             smp__linear_to_lab(sh->tone + 3 * i, lab);
-            if (fabs(lab[0] - med) > 3 * mad)
-                sh->accept[i] = 0;
+            ls[m++] = lab[0];
         }
+    if (m >= 10) {
+        double hair[3], u[3], v[3];
+        provisional_hair(sh, n, kth(ls, m, m / 20), hair);
+        skin_hair_plane(sh->skin_lin, hair, u, v);
+        m = keep_in_plane(sh, n, u, v, ls);
+        if (m > 10)
+            drop_outliers(sh, n, ls, m);
     }
     free(ls);
     return SMP_OK;
