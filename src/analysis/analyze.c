@@ -112,6 +112,39 @@ static smp_status nearest(smp_analysis *a, const double *xy, size_t n, double *n
     return SMP_OK;
 }
 
+/* The spectrum's radial average and anisotropy per ring of one frequency
+ * step. */
+static smp_status radial_average(smp_analysis *a)
+{
+    a->n_radial = M / 2;
+    a->radial = calloc(a->n_radial, sizeof *a->radial);
+    a->anisotropy = calloc(a->n_radial, sizeof *a->anisotropy);
+    double *sq = calloc(a->n_radial, sizeof *sq);
+    size_t *cnt = calloc(a->n_radial, sizeof *cnt);
+    const int ok = a->radial && a->anisotropy && sq && cnt;
+    if (ok) {
+        for (int y = 0; y < M; y++)
+            for (int x = 0; x < M; x++) {
+                double r = hypot(x - M / 2.0, y - M / 2.0); /* M is even */
+                size_t k = (size_t)lrint(r);
+                if (k == 0 || k >= a->n_radial)
+                    continue;
+                double p = a->spectrum[(size_t)y * M + x];
+                a->radial[k] += p;
+                sq[k] += p * p;
+                cnt[k]++;
+            }
+        for (size_t k = 1; k < a->n_radial; k++) {
+            double mean = cnt[k] ? a->radial[k] / cnt[k] : 0, var = cnt[k] ? sq[k] / cnt[k] - mean * mean : 0;
+            a->radial[k] = mean;
+            a->anisotropy[k] = mean > 0 && var > 0 ? 10 * log10(var / (mean * mean)) : 0;
+        }
+    }
+    free(sq);
+    free(cnt);
+    return ok ? SMP_OK : smp__fail(a->msg, SMP_ERR_NOMEM, "cannot allocate the spectrum");
+}
+
 /* Averaged periodogram over windows of about WINDOW_POINTS points, serial:
  * the windows are summed in order on one FFTW plan. */
 static smp_status spectrum(smp_analysis *a, const double *xy, size_t n)
@@ -166,40 +199,14 @@ static smp_status spectrum(smp_analysis *a, const double *xy, size_t n)
     for (size_t i = 0; i < (size_t)M * M; i++)
         a->spectrum[i] = (float)(sum[i] / windows);
     a->spectrum[(size_t)(M / 2) * M + M / 2] = 0;            /* the DC term says only "n points" */
-    /* Radial average and anisotropy per ring of one frequency step. */
     a->freq_step = a->d_hex / side; /* a ring of one grid frequency, in units of 1 / d_hex */
-    a->n_radial = M / 2;
-    a->radial = calloc(a->n_radial, sizeof *a->radial);
-    a->anisotropy = calloc(a->n_radial, sizeof *a->anisotropy);
-    double *sq = calloc(a->n_radial, sizeof *sq);
-    size_t *cnt = calloc(a->n_radial, sizeof *cnt);
-    if (a->radial && a->anisotropy && sq && cnt) {
-        for (int y = 0; y < M; y++)
-            for (int x = 0; x < M; x++) {
-                double r = hypot(x - M / 2.0, y - M / 2.0); /* M is even */
-                size_t k = (size_t)lrint(r);
-                if (k == 0 || k >= a->n_radial)
-                    continue;
-                double p = a->spectrum[(size_t)y * M + x];
-                a->radial[k] += p;
-                sq[k] += p * p;
-                cnt[k]++;
-            }
-        for (size_t k = 1; k < a->n_radial; k++) {
-            double mean = cnt[k] ? a->radial[k] / cnt[k] : 0, var = cnt[k] ? sq[k] / cnt[k] - mean * mean : 0;
-            a->radial[k] = mean;
-            a->anisotropy[k] = mean > 0 && var > 0 ? 10 * log10(var / (mean * mean)) : 0;
-        }
-    }
-    free(sq);
-    free(cnt);
     pthread_mutex_lock(&planner);
     fftw_destroy_plan(plan);
     pthread_mutex_unlock(&planner);
     free(sum);
     fftw_free(grid);
     fftw_free(freq);
-    return a->radial && a->anisotropy ? SMP_OK : smp__fail(a->msg, SMP_ERR_NOMEM, "cannot allocate the spectrum");
+    return radial_average(a);
 }
 
 smp_status smp_analyze_points(smp_analysis *a, const double *xy, size_t n, double w_mm, double h_mm)
