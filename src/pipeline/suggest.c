@@ -458,15 +458,17 @@ static int cancelled(const smp_params *p, double fraction)
     return p && p->progress && p->progress(p->progress_user, fraction) != 0;
 }
 
-smp_status smp_scalp_analyze(smp_scalp *s, const smp_image *photo, const smp_params *params)
+/* The analysis's scratch: a flood fill's stack, labels (also a float
+ * buffer once free), a byte grid, and the head's closing radius in cells. */
+typedef struct scratch {
+    uint32_t *stack, *label;
+    uint8_t *tmp;
+    int rc;
+} scratch;
+
+/* The grid (cells about 1/GRID_LONG of the long side) and its maps. */
+static smp_status alloc_grid(smp_scalp *s, const smp_image *photo, scratch *sc)
 {
-    if (!s)
-        return SMP_ERR_ARG;
-    clear(s);
-    s->msg[0] = 0;
-    if (!photo || !photo->px || !photo->w || !photo->h)
-        return smp__fail(s->msg, SMP_ERR_ARG, "no photo to analyse");
-    const int threads = smp__threads(params ? params->threads : 0);
     const uint32_t w = photo->w, h = photo->h, lng = w > h ? w : h;
     s->w = w;
     s->h = h;
@@ -474,8 +476,7 @@ smp_status smp_scalp_analyze(smp_scalp *s, const smp_image *photo, const smp_par
     s->cell = s->cell < 1 ? 1 : s->cell;
     s->gw = (w + s->cell - 1) / s->cell;
     s->gh = (h + s->cell - 1) / s->cell;
-    const uint32_t gw = s->gw, gh = s->gh;
-    const size_t n = (size_t)gw * gh;
+    const size_t n = (size_t)s->gw * s->gh;
     s->lum = malloc(n * sizeof(float));
     s->chr = malloc(2 * n * sizeof(float));
     s->tex = malloc(n * sizeof(float));
@@ -484,120 +485,106 @@ smp_status smp_scalp_analyze(smp_scalp *s, const smp_image *photo, const smp_par
     s->head = malloc(n);
     s->enclosed = calloc(n, sizeof(float));
     s->treat = calloc(n, sizeof(float));
-    uint32_t *stack = malloc(n * sizeof *stack), *label = malloc(n * sizeof *label);
-    uint8_t *tmp = malloc(n);
-    smp_status st = SMP_OK;
-    if (!s->lum || !s->chr || !s->tex || !s->cls || !s->hair || !s->head || !s->enclosed || !s->treat || !stack ||
-        !label || !tmp) {
-        st = smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the %ux%u analysis grid", (unsigned)gw,
-                       (unsigned)gh);
-        goto out;
-    }
-    cells(s, photo, threads);
-    if (cancelled(params, 0.3)) {
-        st = smp__fail(s->msg, SMP_ERR_CANCELLED, "cancelled");
-        goto out;
-    }
-    int found = skin_tone(s);
-    if (found < 0) {
-        st = smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the skin statistics");
-        goto out;
-    }
-    if (!found) {
-        st = smp__fail(s->msg, SMP_ERR_ARG, "no skin-coloured area found: is this a photo of a scalp?");
-        goto out;
-    }
-    classify(s);
+    sc->stack = malloc(n * sizeof *sc->stack);
+    sc->label = malloc(n * sizeof *sc->label);
+    sc->tmp = malloc(n);
+    sc->rc = (int)(lng / s->cell / 100) + 1;
+    if (!s->lum || !s->chr || !s->tex || !s->cls || !s->hair || !s->head || !s->enclosed || !s->treat ||
+        !sc->stack || !sc->label || !sc->tmp)
+        return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the %ux%u analysis grid", (unsigned)s->gw,
+                         (unsigned)s->gh);
+    return SMP_OK;
+}
 
-    /* Step 4: the head. Gaps up to about 1 % of the long side are closed. */
-    const int rc = (int)(lng / s->cell / 100) + 1;
+/* Step 4: the head. Gaps up to about 1 % of the long side are closed. */
+static smp_status find_head(smp_scalp *s, scratch *sc, size_t *head_cells)
+{
+    const uint32_t gw = s->gw, gh = s->gh;
+    const size_t n = (size_t)gw * gh;
+    const int rc = sc->rc;
     for (size_t i = 0; i < n; i++)
         s->head[i] = s->cls[i] != SMP__OTHER;
-    morph(s->head, tmp, gw, gh, rc, 1);
-    morph(s->head, tmp, gw, gh, rc, 0);
-    size_t head_n = keep_largest(s->head, gw, gh, stack, label);
-    if (head_n < n / 50) {
-        st = smp__fail(s->msg, SMP_ERR_ARG, "no head found: the skin and hair cover %.1f %% of the frame",
-                       100.0 * head_n / n);
-        goto out;
-    }
-    fill_holes(s->head, gw, gh, stack, tmp);
+    morph(s->head, sc->tmp, gw, gh, rc, 1);
+    morph(s->head, sc->tmp, gw, gh, rc, 0);
+    size_t head_n = keep_largest(s->head, gw, gh, sc->stack, sc->label);
+    if (head_n < n / 50)
+        return smp__fail(s->msg, SMP_ERR_ARG, "no head found: the skin and hair cover %.1f %% of the frame",
+                         100.0 * head_n / n);
+    fill_holes(s->head, gw, gh, sc->stack, sc->tmp);
     /* Opening by a larger radius detaches thin bridges (an arm, a hand) and
      * drops the fringe of stray cells. */
-    morph(s->head, tmp, gw, gh, 2 * rc, 0);
-    morph(s->head, tmp, gw, gh, 2 * rc, 1);
-    head_n = keep_largest(s->head, gw, gh, stack, label);
-    size_t head_cells = 0;
+    morph(s->head, sc->tmp, gw, gh, 2 * rc, 0);
+    morph(s->head, sc->tmp, gw, gh, 2 * rc, 1);
+    keep_largest(s->head, gw, gh, sc->stack, sc->label);
+    *head_cells = 0;
     for (size_t i = 0; i < n; i++)
-        head_cells += s->head[i];
-    s->info.head_fraction = (double)head_cells / n;
+        *head_cells += s->head[i];
+    s->info.head_fraction = (double)*head_cells / n;
+    return SMP_OK;
+}
 
-    /* Step 5: hair share around each cell, within the head. */
+/* Step 5: hair share around each cell, within the head; *full: the share
+ * of a full head of hair (its 90th percentile, at least 0.5). */
+static smp_status hair_share(smp_scalp *s, scratch *sc, double *full)
+{
+    const uint32_t gw = s->gw, gh = s->gh;
+    const size_t n = (size_t)gw * gh;
     const int rh = (int)((gw > gh ? gw : gh) / 64) + 1;
     for (size_t i = 0; i < n; i++)
         s->treat[i] = s->cls[i] == SMP__HAIR;
-    if (box_mean(s->treat, s->head, s->hair, gw, gh, rh)) {
-        st = smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the hair statistics");
-        goto out;
-    }
-    float *hv = (float *)label; /* free now: the same size as the grid */
+    if (box_mean(s->treat, s->head, s->hair, gw, gh, rh))
+        return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the hair statistics");
+    float *hv = (float *)sc->label; /* free now: the same size as the grid */
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (s->head[i])
             hv[k++] = s->hair[i];
-    double full = quantile(hv, k, 0.9);
-    full = full < 0.5 ? 0.5 : full;
-    if (cancelled(params, 0.6)) {
-        st = smp__fail(s->msg, SMP_ERR_CANCELLED, "cancelled");
-        goto out;
-    }
+    *full = quantile(hv, k, 0.9);
+    *full = *full < 0.5 ? 0.5 : *full;
+    return SMP_OK;
+}
 
-    /* Step 6: scalp, not face. The coarse grid keeps the long side near 120. */
-    const int f = (int)((gw > gh ? gw : gh) / 120) + 1;
-    const double reach = 0.75 * sqrt((double)head_cells) / f;
-    if (enclosure(s, f, reach)) {
-        st = smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the enclosure grid");
-        goto out;
-    }
-
-    /* The suggestion: on the head, hair missing, enclosed by hair. */
+/* The suggestion: on the head, hair missing, enclosed by hair; smoothed,
+ * and only the largest treated region and those at least a tenth its size. */
+static smp_status suggest_treat(smp_scalp *s, scratch *sc, double full)
+{
+    const uint32_t gw = s->gw, gh = s->gh;
+    const size_t n = (size_t)gw * gh;
     for (size_t i = 0; i < n; i++) {
         double missing = 1 - s->hair[i] / full;
         missing = missing < 0 ? 0 : missing;
         double v = s->head[i] ? smoothstep(0.15, 0.75, missing) * smoothstep(0.25, 0.5, s->enclosed[i]) : 0;
         s->treat[i] = (float)v;
     }
-    float *blur = (float *)label;
-    if (box_mean(s->treat, NULL, blur, gw, gh, rc)) {
-        st = smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the smoothing buffer");
-        goto out;
-    }
+    float *blur = (float *)sc->label;
+    if (box_mean(s->treat, NULL, blur, gw, gh, sc->rc))
+        return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the smoothing buffer");
     for (size_t i = 0; i < n; i++) {
         double v = s->head[i] ? blur[i] : 0;
         v = v < 0.2 ? 0 : v >= 0.8 ? 1 : v;
         s->treat[i] = (float)v;
-        tmp[i] = v > 0;
+        sc->tmp[i] = v > 0;
     }
-    /* Only the largest treated region and those at least a tenth its size. */
-    {
-        region_sizes rs = {NULL, 0};
-        if (smp__label_regions(tmp, 0xFF, gw, gh, stack, label, add_region, &rs) != SMP_OK) {
-            free(rs.sizes);
-            st = smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the region list");
-            goto out;
-        }
-        for (size_t i = 0; i < n; i++)
-            if (label[i] && rs.sizes[label[i]] * 10 < rs.best)
-                s->treat[i] = 0;
+    region_sizes rs = {NULL, 0};
+    if (smp__label_regions(sc->tmp, 0xFF, gw, gh, sc->stack, sc->label, add_region, &rs) != SMP_OK) {
         free(rs.sizes);
+        return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the region list");
     }
-    s->analysed = 1;
-    smp__scalp_scale(s);
-    /* Areas at the scale used: the params', else the estimate, else the
-     * usual assumption (the shorter side spans 200 mm). */
+    for (size_t i = 0; i < n; i++)
+        if (sc->label[i] && rs.sizes[sc->label[i]] * 10 < rs.best)
+            s->treat[i] = 0;
+    free(rs.sizes);
+    return SMP_OK;
+}
+
+/* Areas at the scale used: the params', else the estimate, else the usual
+ * assumption (the shorter side spans 200 mm). */
+static void measure_areas(smp_scalp *s, const smp_params *params)
+{
+    const size_t n = (size_t)s->gw * s->gh;
     double ppm = params && params->px_per_mm > 0 ? params->px_per_mm
                  : s->info.px_per_mm > 0         ? s->info.px_per_mm
-                                                 : smp__assumed_px_per_mm(w, h, NULL);
+                                                 : smp__assumed_px_per_mm(s->w, s->h, NULL);
     s->info.px_per_mm_used = ppm;
     const double cell_cm2 = (double)s->cell * s->cell / (ppm * ppm) / 100.0;
     for (size_t i = 0; i < n; i++) {
@@ -605,10 +592,60 @@ smp_status smp_scalp_analyze(smp_scalp *s, const smp_image *photo, const smp_par
         s->info.bald_cm2 += (s->treat[i] >= 0.8) * cell_cm2;
         s->info.thin_cm2 += (s->treat[i] > 0 && s->treat[i] < 0.8) * cell_cm2;
     }
-out:
-    free(stack);
-    free(label);
-    free(tmp);
+}
+
+/* Skin and hair per cell, the skin's tone, and each cell's class. */
+static smp_status classify_cells(smp_scalp *s, const smp_image *photo, const smp_params *params)
+{
+    cells(s, photo, smp__threads(params ? params->threads : 0));
+    if (cancelled(params, 0.3))
+        return smp__fail(s->msg, SMP_ERR_CANCELLED, "cancelled");
+    int found = skin_tone(s);
+    if (found < 0)
+        return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the skin statistics");
+    if (!found)
+        return smp__fail(s->msg, SMP_ERR_ARG, "no skin-coloured area found: is this a photo of a scalp?");
+    classify(s);
+    return SMP_OK;
+}
+
+smp_status smp_scalp_analyze(smp_scalp *s, const smp_image *photo, const smp_params *params)
+{
+    if (!s)
+        return SMP_ERR_ARG;
+    clear(s);
+    s->msg[0] = 0;
+    if (!photo || !photo->px || !photo->w || !photo->h)
+        return smp__fail(s->msg, SMP_ERR_ARG, "no photo to analyse");
+    scratch sc = {NULL, NULL, NULL, 0};
+    size_t head_cells = 0;
+    double full = 0;
+    smp_status st = alloc_grid(s, photo, &sc);
+    if (st == SMP_OK)
+        st = classify_cells(s, photo, params);
+    if (st == SMP_OK)
+        st = find_head(s, &sc, &head_cells);
+    if (st == SMP_OK)
+        st = hair_share(s, &sc, &full);
+    if (st == SMP_OK && cancelled(params, 0.6))
+        st = smp__fail(s->msg, SMP_ERR_CANCELLED, "cancelled");
+    if (st == SMP_OK) {
+        /* Step 6: scalp, not face. The coarse grid keeps the long side near 120. */
+        const int f = (int)((s->gw > s->gh ? s->gw : s->gh) / 120) + 1;
+        const double reach = 0.75 * sqrt((double)head_cells) / f;
+        if (enclosure(s, f, reach))
+            st = smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the enclosure grid");
+    }
+    if (st == SMP_OK)
+        st = suggest_treat(s, &sc, full);
+    if (st == SMP_OK) {
+        s->analysed = 1;
+        smp__scalp_scale(s);
+        measure_areas(s, params);
+    }
+    free(sc.stack);
+    free(sc.label);
+    free(sc.tmp);
     if (st != SMP_OK)
         clear(s);
     return st;
