@@ -212,6 +212,113 @@ typedef struct run {
     double width;
 } run;
 
+/* Scripts, with spaces, digits and marks taking their neighbours'. */
+static void assign_scripts(hb_unicode_funcs_t *uf, const uint32_t *cp, size_t n, hb_script_t *script)
+{
+    hb_script_t last = HB_SCRIPT_COMMON;
+    for (size_t i = 0; i < n; i++) {
+        hb_script_t s = hb_unicode_script(uf, cp[i]);
+        script[i] = is_weak(uf, cp[i]) ? last : s;
+        if (!is_weak(uf, cp[i]))
+            last = s;
+    }
+    for (size_t i = n; i-- > 0;) /* leading weak characters take the first real script */
+        if (script[i] == HB_SCRIPT_COMMON && i + 1 < n)
+            script[i] = script[i + 1];
+}
+
+/* Shapes one run with the whole line cp[0..n) as context, appending its
+ * glyphs to t->g (capacity *cap); false when out of memory. */
+static bool shape_run(typeset *t, hb_buffer_t *buf, const uint32_t *cp, size_t n, run *u, size_t *cap)
+{
+    hb_buffer_clear_contents(buf);
+    hb_buffer_add_codepoints(buf, cp, (int)n, (unsigned)u->start, (int)u->len);
+    hb_buffer_set_direction(buf, u->level & 1 ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);
+    if (u->script != HB_SCRIPT_COMMON && u->script != HB_SCRIPT_INHERITED && u->script != HB_SCRIPT_UNKNOWN)
+        hb_buffer_set_script(buf, u->script);
+    hb_buffer_guess_segment_properties(buf);
+    hb_shape(t->f[u->face].hb, buf, NULL, 0);
+    if (!hb_buffer_allocation_successful(buf))
+        return false;
+    unsigned ng;
+    const hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &ng);
+    const hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, &ng);
+    if (t->n + ng > *cap) {
+        size_t want = (t->n + ng) * 2, bytes;
+        if (!smp__mul(want, sizeof *t->g, &bytes))
+            return false;
+        smp__glyph *g = realloc(t->g, bytes);
+        if (!g)
+            return false;
+        t->g = g;
+        *cap = want;
+    }
+    u->g0 = t->n;
+    u->ng = ng;
+    double pen = 0;
+    for (unsigned k = 0; k < ng; k++) {
+        t->g[t->n++] = (smp__glyph){.id = info[k].codepoint, .face = u->face, .cluster = info[k].cluster,
+                                    .x = pen + pos[k].x_offset / 64.0, .y = pos[k].y_offset / 64.0,
+                                    .advance = pos[k].x_advance / 64.0};
+        pen += pos[k].x_advance / 64.0;
+    }
+    u->width = pen;
+    return true;
+}
+
+/* Visual order of the runs (rule L2): from the highest level down to the
+ * lowest odd one, reverse every sequence at that level or above. */
+static void visual_order(const run *runs, size_t nr, size_t *order)
+{
+    int hi = 0, lo_odd = 1000;
+    for (size_t r = 0; r < nr; r++) {
+        order[r] = r;
+        hi = runs[r].level > hi ? runs[r].level : hi;
+        if (runs[r].level & 1)
+            lo_odd = runs[r].level < lo_odd ? runs[r].level : lo_odd;
+    }
+    for (int lev = hi; lev >= lo_odd; lev--)
+        for (size_t a = 0; a < nr;) {
+            if (runs[order[a]].level < lev) {
+                a++;
+                continue;
+            }
+            size_t b = a;
+            while (b < nr && runs[order[b]].level >= lev)
+                b++;
+            for (size_t i = a, j = b - 1; i < j; i++, j--) {
+                size_t tmp = order[i];
+                order[i] = order[j];
+                order[j] = tmp;
+            }
+            a = b;
+        }
+}
+
+/* Places the runs left to right and puts the glyphs in that order;
+ * false when out of memory. */
+static bool place_runs(typeset *t, const run *runs, const size_t *order, size_t nr)
+{
+    size_t bytes;
+    smp__glyph *vis = t->n && smp__mul(t->n, sizeof *vis, &bytes) ? malloc(bytes) : NULL;
+    if (t->n && !vis)
+        return false;
+    double pen = 0;
+    size_t m = 0;
+    for (size_t r = 0; r < nr; r++) {
+        const run *u = &runs[order[r]];
+        for (size_t k = 0; k < u->ng; k++) {
+            vis[m] = t->g[u->g0 + k];
+            vis[m++].x += pen;
+        }
+        pen += u->width;
+    }
+    free(t->g);
+    t->g = vis;
+    t->width = pen;
+    return true;
+}
+
 /* Lays utf8 out into t->g: glyphs in visual order, x from the line's left
  * end, y up from the baseline, in px. False when out of memory. */
 static bool typeset_layout(typeset *t, const char *utf8)
@@ -245,18 +352,8 @@ static bool typeset_layout(typeset *t, const char *utf8)
     if (!fribidi_get_par_embedding_levels_ex(types, brackets, (FriBidiStrIndex)n, &dir, levels))
         goto out;
 
-    /* Scripts, with spaces, digits and marks taking their neighbours'. */
     hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
-    hb_script_t last = HB_SCRIPT_COMMON;
-    for (size_t i = 0; i < n; i++) {
-        hb_script_t s = hb_unicode_script(uf, cp[i]);
-        script[i] = is_weak(uf, cp[i]) ? last : s;
-        if (!is_weak(uf, cp[i]))
-            last = s;
-    }
-    for (size_t i = n; i-- > 0;) /* leading weak characters take the first real script */
-        if (script[i] == HB_SCRIPT_COMMON && i + 1 < n)
-            script[i] = script[i + 1];
+    assign_scripts(uf, cp, n, script);
 
     /* Fonts. */
     for (size_t i = 0; i < n; i++)
@@ -271,85 +368,12 @@ static bool typeset_layout(typeset *t, const char *utf8)
         }
         runs[nr++] = (run){.start = i, .len = 1, .face = face[i], .script = script[i], .level = levels[i]};
     }
-    for (size_t r = 0; r < nr; r++) {
-        run *u = &runs[r];
-        hb_buffer_clear_contents(buf);
-        hb_buffer_add_codepoints(buf, cp, (int)n, (unsigned)u->start, (int)u->len);
-        hb_buffer_set_direction(buf, u->level & 1 ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);
-        if (u->script != HB_SCRIPT_COMMON && u->script != HB_SCRIPT_INHERITED && u->script != HB_SCRIPT_UNKNOWN)
-            hb_buffer_set_script(buf, u->script);
-        hb_buffer_guess_segment_properties(buf);
-        hb_shape(t->f[u->face].hb, buf, NULL, 0);
-        if (!hb_buffer_allocation_successful(buf))
+    for (size_t r = 0; r < nr; r++)
+        if (!shape_run(t, buf, cp, n, &runs[r], &cap))
             goto out;
-        unsigned ng;
-        const hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &ng);
-        const hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, &ng);
-        if (t->n + ng > cap) {
-            size_t want = (t->n + ng) * 2, bytes;
-            if (!smp__mul(want, sizeof *t->g, &bytes))
-                goto out;
-            smp__glyph *g = realloc(t->g, bytes);
-            if (!g)
-                goto out;
-            t->g = g;
-            cap = want;
-        }
-        u->g0 = t->n;
-        u->ng = ng;
-        double pen = 0;
-        for (unsigned k = 0; k < ng; k++) {
-            t->g[t->n++] = (smp__glyph){.id = info[k].codepoint, .face = u->face, .cluster = info[k].cluster,
-                                        .x = pen + pos[k].x_offset / 64.0, .y = pos[k].y_offset / 64.0,
-                                        .advance = pos[k].x_advance / 64.0};
-            pen += pos[k].x_advance / 64.0;
-        }
-        u->width = pen;
-    }
-
-    /* Visual order of the runs (rule L2): from the highest level down to
-     * the lowest odd one, reverse every sequence at that level or above. */
-    int hi = 0, lo_odd = 1000;
-    for (size_t r = 0; r < nr; r++) {
-        order[r] = r;
-        hi = runs[r].level > hi ? runs[r].level : hi;
-        if (runs[r].level & 1)
-            lo_odd = runs[r].level < lo_odd ? runs[r].level : lo_odd;
-    }
-    for (int lev = hi; lev >= lo_odd; lev--)
-        for (size_t a = 0; a < nr;) {
-            if (runs[order[a]].level < lev) {
-                a++;
-                continue;
-            }
-            size_t b = a;
-            while (b < nr && runs[order[b]].level >= lev)
-                b++;
-            for (size_t i = a, j = b - 1; i < j; i++, j--) {
-                size_t tmp = order[i];
-                order[i] = order[j];
-                order[j] = tmp;
-            }
-            a = b;
-        }
-    /* Place the runs left to right and put the glyphs in that order. */
-    size_t bytes;
-    smp__glyph *vis = t->n && smp__mul(t->n, sizeof *vis, &bytes) ? malloc(bytes) : NULL;
-    if (t->n && !vis)
+    visual_order(runs, nr, order);
+    if (!place_runs(t, runs, order, nr))
         goto out;
-    double pen = 0;
-    size_t m = 0;
-    for (size_t r = 0; r < nr; r++) {
-        const run *u = &runs[order[r]];
-        for (size_t k = 0; k < u->ng; k++) {
-            vis[m] = t->g[u->g0 + k];
-            vis[m++].x += pen;
-        }
-        pen += u->width;
-    }
-    free(t->g);
-    t->g = vis;
-    t->width = pen;
     t->chars = n;
     ok = true;
 out:
