@@ -28,10 +28,11 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-void smp__scalp_scale(smp_scalp *s)
+/* The head's centroid (mx, my) and long axis (ux, uy) from its second
+ * moments; false for a head under 16 cells. */
+static bool head_axis(const smp_scalp *s, double *mx_out, double *my_out, double *ux, double *uy)
 {
     const uint32_t gw = s->gw, gh = s->gh;
-    const double c = s->cell;
     double sx = 0, sy = 0, n = 0;
     for (uint32_t y = 0; y < gh; y++)
         for (uint32_t x = 0; x < gw; x++)
@@ -41,7 +42,7 @@ void smp__scalp_scale(smp_scalp *s)
                 n++;
             }
     if (n < 16)
-        return;
+        return false;
     const double mx = sx / n, my = sy / n;
     double cxx = 0, cyy = 0, cxy = 0;
     for (uint32_t y = 0; y < gh; y++)
@@ -52,7 +53,33 @@ void smp__scalp_scale(smp_scalp *s)
                 cxy += (x - mx) * (y - my);
             }
     const double theta = 0.5 * atan2(2 * cxy, cxx - cyy); /* the long axis */
-    const double ux = cos(theta), uy = sin(theta);
+    *ux = cos(theta);
+    *uy = sin(theta);
+    *mx_out = mx;
+    *my_out = my;
+    return true;
+}
+
+/* Any hair within two cells of (x, y): the hair at the outline. */
+static int hair_near(const smp_scalp *s, uint32_t x, uint32_t y)
+{
+    int hairy = 0;
+    for (int dy = -2; dy <= 2 && !hairy; dy++)
+        for (int dx = -2; dx <= 2 && !hairy; dx++) {
+            long xx = (long)x + dx, yy = (long)y + dy;
+            if (xx >= 0 && yy >= 0 && xx < (long)s->gw && yy < (long)s->gh)
+                hairy = s->cls[(size_t)yy * s->gw + xx] == SMP__HAIR;
+        }
+    return hairy;
+}
+
+smp_status smp__scalp_scale(smp_scalp *s)
+{
+    const uint32_t gw = s->gw, gh = s->gh;
+    const double c = s->cell;
+    double mx, my, ux, uy;
+    if (!head_axis(s, &mx, &my, &ux, &uy))
+        return SMP_OK;
     /* Chords across the long axis, one per cell of its length. */
     double umin = 1e30, umax = -1e30;
     for (uint32_t y = 0; y < gh; y++)
@@ -68,7 +95,7 @@ void smp__scalp_scale(smp_scalp *s)
         free(lo);
         free(hi);
         free(chord);
-        return;
+        return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the head's chords");
     }
     for (size_t b = 0; b < bins; b++) {
         lo[b] = 1e30;
@@ -90,15 +117,7 @@ void smp__scalp_scale(smp_scalp *s)
             if (on_outline) {
                 outline++;
                 edge += border;
-                /* The hair at the outline: any hair within two cells inward. */
-                int hairy = 0;
-                for (int dy = -2; dy <= 2 && !hairy; dy++)
-                    for (int dx = -2; dx <= 2 && !hairy; dx++) {
-                        long xx = (long)x + dx, yy = (long)y + dy;
-                        if (xx >= 0 && yy >= 0 && xx < (long)gw && yy < (long)gh)
-                            hairy = s->cls[(size_t)yy * gw + xx] == SMP__HAIR;
-                    }
-                outline_hair += hairy;
+                outline_hair += hair_near(s, x, y);
             }
         }
     size_t k = 0;
@@ -122,4 +141,5 @@ void smp__scalp_scale(smp_scalp *s)
     const double spread = in->confidence == 2 ? 0.12 : 0.25;
     in->px_per_mm_low = in->px_per_mm * (1 - spread);
     in->px_per_mm_high = in->px_per_mm * (1 + spread);
+    return SMP_OK;
 }

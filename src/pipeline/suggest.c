@@ -640,9 +640,10 @@ smp_status smp_scalp_analyze(smp_scalp *s, const smp_image *photo, const smp_par
         st = suggest_treat(s, &sc, full);
     if (st == SMP_OK) {
         s->analysed = 1;
-        smp__scalp_scale(s);
-        measure_areas(s, params);
+        st = smp__scalp_scale(s);
     }
+    if (st == SMP_OK)
+        measure_areas(s, params);
     free(sc.stack);
     free(sc.label);
     free(sc.tmp);

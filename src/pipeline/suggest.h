@@ -30,7 +30,8 @@ struct smp_scalp {
 };
 
 /* Head breadth estimate (scale.c) from the analysed head: fills the scale
- * fields of s->info. */
-void smp__scalp_scale(smp_scalp *s);
+ * fields of s->info (left 0 for a head too small to measure);
+ * SMP_ERR_NOMEM (message in s) when its scratch cannot be allocated. */
+smp_status smp__scalp_scale(smp_scalp *s);
 
 #endif
