@@ -104,35 +104,11 @@ static double signed_distance(const double *poly, int m, double x, double y)
     return sign * sqrt(best);
 }
 
-smp_status smp_hairline_apply(smp_scalp *s, smp_image *mask, const double *xy, int n)
+/* The treated side (1 or -1 of the signed distance sd): more hair on the
+ * head within a band of a tenth of the frame on either side. */
+static double treated_side(const smp_scalp *s, const float *sd)
 {
-    if (!s || !mask || !xy)
-        return SMP_ERR_ARG;
-    if (!s->analysed)
-        return smp__fail(s->msg, SMP_ERR_ARG, "no analysis: call smp_scalp_analyze first");
-    if (n < 3 || n > 9)
-        return smp__fail(s->msg, SMP_ERR_ARG, "a hairline takes 3 to 9 points, not %d", n);
-    if (mask->w != s->w || mask->h != s->h || mask->ch != 1)
-        return smp__fail(s->msg, SMP_ERR_MISMATCH, "the mask must be grey and %ux%u like the photo", (unsigned)s->w,
-                         (unsigned)s->h);
-    for (int i = 0; i < 2 * n; i++)
-        if (!isfinite(xy[i]) || fabs(xy[i]) > 1e7)
-            return smp__fail(s->msg, SMP_ERR_ARG, "a hairline point is out of range");
-    const uint32_t gw = s->gw, gh = s->gh;
-    const size_t cells = (size_t)gw * gh;
-    double *poly = malloc(sizeof(double) * 2 * ((size_t)(n - 1) * SUB + 4));
-    float *sd = malloc(sizeof(float) * cells);
-    if (!poly || !sd) {
-        free(poly);
-        free(sd);
-        return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the hairline");
-    }
-    const int m = polyline(xy, n, 4.0 * (s->w + s->h), poly);
-    for (uint32_t y = 0; y < gh; y++)
-        for (uint32_t x = 0; x < gw; x++)
-            sd[(size_t)y * gw + x] = (float)signed_distance(poly, m, (x + 0.5) * s->cell, (y + 0.5) * s->cell);
-    /* The treated side: more hair on the head within a band of a tenth of
-     * the frame on either side. */
+    const size_t cells = (size_t)s->gw * s->gh;
     const double band = 0.1 * (s->w > s->h ? s->w : s->h);
     double hair_pos = 0, hair_neg = 0;
     for (size_t i = 0; i < cells; i++)
@@ -142,32 +118,33 @@ smp_status smp_hairline_apply(smp_scalp *s, smp_image *mask, const double *xy, i
             else
                 hair_neg += s->cls[i] == SMP__HAIR;
         }
-    const double side = hair_pos >= hair_neg ? 1 : -1;
-    /* Per cell: the scalp's missing hair on the treated side, on the head. */
-    float *add = malloc(sizeof(float) * cells);
-    if (!add) {
-        free(poly);
-        free(sd);
-        return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the hairline");
-    }
+    return hair_pos >= hair_neg ? 1 : -1;
+}
+
+/* The same full-hair share the suggestion uses (its 90th percentile, at
+ * least 0.5); false when out of memory. */
+static bool full_hair(const smp_scalp *s, double *full)
+{
+    const size_t cells = (size_t)s->gw * s->gh;
     float *hv = malloc(sizeof(float) * cells);
-    double full = 0.5;
-    if (hv) {
-        size_t k = 0;
-        for (size_t i = 0; i < cells; i++)
-            if (s->head[i])
-                hv[k++] = s->hair[i];
-        /* The same full-hair share the suggestion uses (its 90th percentile). */
-        qsort(hv, k, sizeof *hv, cmp_float);
-        full = k ? hv[(size_t)(0.9 * (k - 1))] : 0.5;
-        full = full < 0.5 ? 0.5 : full;
-        free(hv);
-    }
-    for (size_t i = 0; i < cells; i++) {
-        double missing = 1 - s->hair[i] / full;
-        missing = missing < 0 ? 0 : missing > 1 ? 1 : missing;
-        add[i] = s->head[i] && side * sd[i] > 0 ? (float)(missing >= 0.8 ? 1 : missing < 0.2 ? 0 : missing) : 0;
-    }
+    if (!hv)
+        return false;
+    size_t k = 0;
+    for (size_t i = 0; i < cells; i++)
+        if (s->head[i])
+            hv[k++] = s->hair[i];
+    qsort(hv, k, sizeof *hv, cmp_float);
+    *full = k ? hv[(size_t)(0.9 * (k - 1))] : 0.5;
+    *full = *full < 0.5 ? 0.5 : *full;
+    free(hv);
+    return true;
+}
+
+/* Adds the per-cell share add on the treated side to the mask, bilinear
+ * between cell centres; the other side (the forehead) is cleared. */
+static void paint_side(const smp_scalp *s, smp_image *mask, const float *sd, const float *add, double side)
+{
+    const uint32_t gw = s->gw, gh = s->gh;
     for (uint32_t y = 0; y < s->h; y++) {
         double gy = (y + 0.5) / s->cell - 0.5;
         gy = gy < 0 ? 0 : gy > gh - 1 ? gh - 1 : gy;
@@ -191,6 +168,45 @@ smp_status smp_hairline_apply(smp_scalp *s, smp_image *mask, const double *xy, i
             row[x] = v > row[x] ? v : row[x];
         }
     }
+}
+
+smp_status smp_hairline_apply(smp_scalp *s, smp_image *mask, const double *xy, int n)
+{
+    if (!s || !mask || !xy)
+        return SMP_ERR_ARG;
+    if (!s->analysed)
+        return smp__fail(s->msg, SMP_ERR_ARG, "no analysis: call smp_scalp_analyze first");
+    if (n < 3 || n > 9)
+        return smp__fail(s->msg, SMP_ERR_ARG, "a hairline takes 3 to 9 points, not %d", n);
+    if (mask->w != s->w || mask->h != s->h || mask->ch != 1)
+        return smp__fail(s->msg, SMP_ERR_MISMATCH, "the mask must be grey and %ux%u like the photo", (unsigned)s->w,
+                         (unsigned)s->h);
+    for (int i = 0; i < 2 * n; i++)
+        if (!isfinite(xy[i]) || fabs(xy[i]) > 1e7)
+            return smp__fail(s->msg, SMP_ERR_ARG, "a hairline point is out of range");
+    const uint32_t gw = s->gw, gh = s->gh;
+    const size_t cells = (size_t)gw * gh;
+    double *poly = malloc(sizeof(double) * 2 * ((size_t)(n - 1) * SUB + 4));
+    float *sd = malloc(sizeof(float) * cells), *add = malloc(sizeof(float) * cells);
+    double full = 0.5;
+    if (!poly || !sd || !add || !full_hair(s, &full)) {
+        free(poly);
+        free(sd);
+        free(add);
+        return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the hairline");
+    }
+    const int m = polyline(xy, n, 4.0 * (s->w + s->h), poly);
+    for (uint32_t y = 0; y < gh; y++)
+        for (uint32_t x = 0; x < gw; x++)
+            sd[(size_t)y * gw + x] = (float)signed_distance(poly, m, (x + 0.5) * s->cell, (y + 0.5) * s->cell);
+    const double side = treated_side(s, sd);
+    /* Per cell: the scalp's missing hair on the treated side, on the head. */
+    for (size_t i = 0; i < cells; i++) {
+        double missing = 1 - s->hair[i] / full;
+        missing = missing < 0 ? 0 : missing > 1 ? 1 : missing;
+        add[i] = s->head[i] && side * sd[i] > 0 ? (float)(missing >= 0.8 ? 1 : missing < 0.2 ? 0 : missing) : 0;
+    }
+    paint_side(s, mask, sd, add, side);
     free(add);
     free(poly);
     free(sd);
