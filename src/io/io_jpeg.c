@@ -108,13 +108,41 @@ static void grab_exif(j_decompress_ptr d, uint8_t **exif, size_t *exif_len)
     }
 }
 
+/* Sets the output colour space: grey stays grey, CMYK and YCCK come out
+ * as CMYK for cmyk_to_rgb, the rest as RGB; *ch the image's channels.
+ * Returns whether the output is CMYK. */
+static int output_space(struct jpeg_decompress_struct *d, int *ch)
+{
+    switch (d->jpeg_color_space) {
+    case JCS_GRAYSCALE: d->out_color_space = JCS_GRAYSCALE; *ch = 1; return 0;
+    case JCS_CMYK:
+    case JCS_YCCK: d->out_color_space = JCS_CMYK; *ch = 3; return 1;
+    default: d->out_color_space = JCS_RGB; *ch = 3; return 0;
+    }
+}
+
+/* Keeps the embedded ICC profile in img; a CMYK profile does not describe
+ * the RGB we convert to. Out of memory jumps out with SMP_ERR_NOMEM. */
+static void read_icc(struct jpeg_decompress_struct *d, jerr *e, smp_image *img, int cmyk)
+{
+    JOCTET *icc = NULL;
+    unsigned int icc_len = 0;
+    if (jpeg_read_icc_profile(d, &icc, &icc_len) && icc_len > 0) {
+        smp_status st = cmyk ? SMP_OK : smp_image_set_icc(img, icc, icc_len);
+        free(icc);
+        if (st != SMP_OK) {
+            e->status = SMP_ERR_NOMEM;
+            longjmp(e->jb, 1);
+        }
+    }
+}
+
 smp_status smp__jpeg_decode(smp_image *img, const uint8_t *data, size_t size, uint64_t max_pixels,
                             uint8_t **exif, size_t *exif_len)
 {
     struct jpeg_decompress_struct d;
     jerr e;
     uint8_t *volatile row = NULL;
-    JOCTET *icc = NULL;
     *exif = NULL;
     *exif_len = 0;
     if (size > (unsigned long)-1)
@@ -142,24 +170,9 @@ smp_status smp__jpeg_decode(smp_image *img, const uint8_t *data, size_t size, ui
     if (e.status != SMP_OK)
         longjmp(e.jb, 1);
 
-    int ch, cmyk = 0;
-    switch (d.jpeg_color_space) {
-    case JCS_GRAYSCALE: d.out_color_space = JCS_GRAYSCALE; ch = 1; break;
-    case JCS_CMYK:
-    case JCS_YCCK: d.out_color_space = JCS_CMYK; ch = 3; cmyk = 1; break;
-    default: d.out_color_space = JCS_RGB; ch = 3; break;
-    }
-    unsigned int icc_len = 0;
-    if (jpeg_read_icc_profile(&d, &icc, &icc_len) && icc_len > 0) {
-        /* A CMYK profile does not describe the RGB we convert to. */
-        smp_status st = cmyk ? SMP_OK : smp_image_set_icc(img, icc, icc_len);
-        free(icc);
-        icc = NULL;
-        if (st != SMP_OK) {
-            e.status = SMP_ERR_NOMEM;
-            longjmp(e.jb, 1);
-        }
-    }
+    int ch;
+    const int cmyk = output_space(&d, &ch);
+    read_icc(&d, &e, img, cmyk);
     grab_exif(&d, exif, exif_len);
 
     jpeg_start_decompress(&d);

@@ -53,6 +53,40 @@ static void read_mem(png_structp png, png_bytep out, png_size_t n)
     c->pos += n;
 }
 
+/* Bounds on what a small file can make us do: text chunks (zTXt/iTXt
+ * bombs) are never needed and skipped unread; other ancillary chunks are
+ * few and small; the width and height are checked again after the header. */
+static void set_limits(png_structp png)
+{
+    static const png_byte TEXT[] = "tEXt\0zTXt\0iTXt\0sPLT\0";
+    png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, TEXT, 4);
+    png_set_chunk_cache_max(png, 128);
+    png_set_chunk_malloc_max(png, 16u << 20); /* an ICC profile or EXIF block fits */
+    png_set_user_limits(png, 1u << 20, 1u << 20);
+}
+
+/* A copy of the eXIf chunk, if any (left out when it cannot be allocated:
+ * the photo then shows unrotated). */
+static void copy_exif(png_structp png, png_infop info, uint8_t **exif, size_t *exif_len)
+{
+#ifdef PNG_eXIf_SUPPORTED
+    png_bytep ex;
+    png_uint_32 exn;
+    if (png_get_eXIf_1(png, info, &exn, &ex) && exn > 0) {
+        *exif = malloc(exn);
+        if (*exif) {
+            memcpy(*exif, ex, exn);
+            *exif_len = exn;
+        }
+    }
+#else
+    (void)png;
+    (void)info;
+    (void)exif;
+    (void)exif_len;
+#endif
+}
+
 smp_status smp__png_decode(smp_image *img, const uint8_t *data, size_t size, uint64_t max_pixels,
                            uint8_t **exif, size_t *exif_len)
 {
@@ -75,14 +109,7 @@ smp_status smp__png_decode(smp_image *img, const uint8_t *data, size_t size, uin
         return c.cancelled ? SMP_ERR_CANCELLED : status;
     }
     png_set_read_fn(png, &c, read_mem);
-    /* Bounds on what a small file can make us do: text chunks (zTXt/iTXt
-     * bombs) are never needed and skipped unread; other ancillary chunks are
-     * few and small; the width and height are checked again below. */
-    static const png_byte TEXT[] = "tEXt\0zTXt\0iTXt\0sPLT\0";
-    png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, TEXT, 4);
-    png_set_chunk_cache_max(png, 128);
-    png_set_chunk_malloc_max(png, 16u << 20); /* an ICC profile or EXIF block fits */
-    png_set_user_limits(png, 1u << 20, 1u << 20);
+    set_limits(png);
     png_read_info(png, info);
     png_uint_32 w = png_get_image_width(png, info), h = png_get_image_height(png, info);
     size_t unused;
@@ -106,17 +133,7 @@ smp_status smp__png_decode(smp_image *img, const uint8_t *data, size_t size, uin
         status = SMP_ERR_NOMEM;
         longjmp(c.jb, 1);
     }
-#ifdef PNG_eXIf_SUPPORTED
-    png_bytep ex;
-    png_uint_32 exn;
-    if (png_get_eXIf_1(png, info, &exn, &ex) && exn > 0) {
-        *exif = malloc(exn);
-        if (*exif) {
-            memcpy(*exif, ex, exn);
-            *exif_len = exn;
-        }
-    }
-#endif
+    copy_exif(png, info, exif, exif_len);
 
     status = smp__image_reset(img, w, h, ch, max_pixels);
     if (status != SMP_OK)
