@@ -108,10 +108,16 @@ $(SOLIB): $(LIB_OBJ)
 $(BIN): $(CLI_OBJ) $(LIB)
 	$(CC) $(CLI_OBJ) $(LIB) $(LDLIBS_ALL) -o $@
 
-$(BUILD)/tests/%: tests/%.c tests/testutil.h bench/bridson.h tools/scene.c tools/scene.h $(LIB)
+# A unit test links the library and cmocka; those that draw a synthetic
+# scalp (they include tools/scene.h) also the scene.
+SCENE_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(shell grep -l '"scene.h"' $(TEST_SRC)))
+$(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Itools $(shell pkg-config --cflags cmocka 2>/dev/null) $< tools/scene.c $(LIB) \
+	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags cmocka 2>/dev/null) $< \
+	    $(if $(filter $@,$(SCENE_TESTS)),-Itools tools/scene.c) $(LIB) \
 	    $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka) $(LDLIBS_ALL) -o $@
+$(SCENE_TESTS): tools/scene.c tools/scene.h
+$(BUILD)/tests/test_analyze: bench/bridson.h
 
 # The allocation-failure test sees the library's malloc, calloc and realloc
 # through the linker's --wrap (tests/test_oom.c).
