@@ -7,5 +7,6 @@
 
 /* The k-th smallest of v[0..n), n > 0 (reorders v). */
 float smp__kth_float(float *v, size_t n, size_t k);
+double smp__kth_double(double *v, size_t n, size_t k);
 
 #endif

@@ -8,6 +8,7 @@
  * Gaussian of sigma 1.5 mm: about how 1 mm detail (dots, stubble, pores)
  * merges at conversation distance, where a client judges the result. */
 #include "chamfer.h"
+#include "select.h"
 #include "shade.h"
 #include "color.h"
 #include "image.h"
@@ -161,40 +162,6 @@ static smp_status blur(const float *in, const uint8_t *wgt, uint32_t w, uint32_t
     return SMP_OK;
 }
 
-/* The k-th smallest of v[0..n) (quickselect, reorders v): a quantile in
- * linear time, where a sort would cost n log n on every call. */
-static double kth(double *v, size_t n, size_t k)
-{
-    size_t lo = 0, hi = n - 1;
-    while (lo < hi) {
-        double a = v[lo], b = v[(lo + hi) / 2], c = v[hi]; /* median of three */
-        double pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
-        size_t i = lo, j = hi;
-        while (i <= j) {
-            while (i < hi && v[i] < pivot)
-                i++;
-            while (j > lo && v[j] > pivot)
-                j--;
-            if (i <= j) {
-                double t = v[i];
-                v[i] = v[j];
-                v[j] = t;
-                i++;
-                if (j == 0)
-                    break;
-                j--;
-            }
-        }
-        if (k <= j)
-            hi = j;
-        else if (k >= i)
-            lo = i;
-        else
-            return v[k];
-    }
-    return v[k];
-}
-
 /* Component-wise median Lab of the blurred map over the selected cells. */
 static smp_status median_lab(const float *view, const uint8_t *sel, size_t n, double lab[3], char *msg)
 {
@@ -217,7 +184,7 @@ static smp_status median_lab(const float *view, const uint8_t *sel, size_t n, do
             k++;
         }
     for (int c = 0; c < 3; c++)
-        lab[c] = kth(v + c * m, m, m / 2);
+        lab[c] = smp__kth_double(v + c * m, m, m / 2);
     free(v);
     return SMP_OK;
 }
@@ -295,10 +262,10 @@ static size_t keep_in_plane(smp_shade *sh, size_t n, const double u[3], const do
  * of ls[0..m) (reordered). */
 static void drop_outliers(smp_shade *sh, size_t n, double *ls, size_t m)
 {
-    double med = kth(ls, m, m / 2);
+    double med = smp__kth_double(ls, m, m / 2);
     for (size_t i = 0; i < m; i++)
         ls[i] = fabs(ls[i] - med);
-    double mad = 1.4826 * kth(ls, m, m / 2) + 1.0;
+    double mad = 1.4826 * smp__kth_double(ls, m, m / 2) + 1.0;
     for (size_t i = 0; i < n; i++) {
         if (!sh->accept[i])
             continue;
@@ -329,7 +296,7 @@ static smp_status reject_non_scalp(smp_shade *sh, size_t n, char *msg)
         }
     if (m >= 10) {
         double hair[3], u[3], v[3];
-        provisional_hair(sh, n, kth(ls, m, m / 20), hair);
+        provisional_hair(sh, n, smp__kth_double(ls, m, m / 20), hair);
         skin_hair_plane(sh->skin_lin, hair, u, v);
         m = keep_in_plane(sh, n, u, v, ls);
         if (m > 10)
@@ -410,7 +377,7 @@ static smp_status darkening_ratio(const smp_shade *sh, const uint8_t *sel, size_
         for (size_t i = 0; i < n; i++)
             if (sel[i])
                 v[k++] = sh->lskin[3 * i + c] > 1e-6f ? sh->view[3 * i + c] / sh->lskin[3 * i + c] : 1;
-        out[c] = (float)kth(v, m, m / 2);
+        out[c] = (float)smp__kth_double(v, m, m / 2);
     }
     free(v);
     return SMP_OK;
@@ -527,7 +494,7 @@ static smp_status core_skin(smp_shade *sh, size_t n, char *msg)
             smp__linear_to_lab(sh->tone + 3 * i, lab);
             ls[m++] = lab[0];
         }
-    double lo = kth(ls, m, (size_t)(m * 0.6)), hi = kth(ls, m, (size_t)(m * 0.9));
+    double lo = smp__kth_double(ls, m, (size_t)(m * 0.6)), hi = smp__kth_double(ls, m, (size_t)(m * 0.9));
     double acc[3] = {0, 0, 0};
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
@@ -564,7 +531,7 @@ static smp_status skin_texture(smp_shade *sh, size_t n, char *msg)
             d[m++] = a[0] - b[0];
         }
     if (m)
-        sh->texture_l = kth(d, m, m / 2);
+        sh->texture_l = smp__kth_double(d, m, m / 2);
     free(d);
     return SMP_OK;
 }
