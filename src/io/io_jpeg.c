@@ -93,19 +93,22 @@ static void cmyk_to_rgb(const uint8_t *in, uint8_t *out, uint32_t w, int inverte
     }
 }
 
-static void grab_exif(j_decompress_ptr d, uint8_t **exif, size_t *exif_len)
+/* A copy of the EXIF block, if any; false when it cannot be allocated
+ * (losing it would show the photo unrotated). */
+static bool grab_exif(j_decompress_ptr d, uint8_t **exif, size_t *exif_len)
 {
     for (jpeg_saved_marker_ptr m = d->marker_list; m; m = m->next) {
         if (m->marker != JPEG_APP0 + 1 || m->data_length < 14 || memcmp(m->data, "Exif\0\0", 6) != 0)
             continue;
         size_t n = m->data_length - 6;
         *exif = malloc(n);
-        if (*exif) {
-            memcpy(*exif, m->data + 6, n);
-            *exif_len = n;
-        }
-        return;
+        if (!*exif)
+            return false;
+        memcpy(*exif, m->data + 6, n);
+        *exif_len = n;
+        return true;
     }
+    return true;
 }
 
 /* Sets the output colour space: grey stays grey, CMYK and YCCK come out
@@ -173,7 +176,10 @@ smp_status smp__jpeg_decode(smp_image *img, const uint8_t *data, size_t size, ui
     int ch;
     const int cmyk = output_space(&d, &ch);
     read_icc(&d, &e, img, cmyk);
-    grab_exif(&d, exif, exif_len);
+    if (!grab_exif(&d, exif, exif_len)) {
+        e.status = smp__fail(img->msg, SMP_ERR_NOMEM, "cannot allocate the EXIF block");
+        longjmp(e.jb, 1);
+    }
 
     jpeg_start_decompress(&d);
     e.status = smp__image_reset(img, d.output_width, d.output_height, ch, max_pixels);

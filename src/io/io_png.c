@@ -65,19 +65,19 @@ static void set_limits(png_structp png)
     png_set_user_limits(png, 1u << 20, 1u << 20);
 }
 
-/* A copy of the eXIf chunk, if any (left out when it cannot be allocated:
- * the photo then shows unrotated). */
-static void copy_exif(png_structp png, png_infop info, uint8_t **exif, size_t *exif_len)
+/* A copy of the eXIf chunk, if any; false when it cannot be allocated
+ * (losing it would show the photo unrotated). */
+static bool copy_exif(png_structp png, png_infop info, uint8_t **exif, size_t *exif_len)
 {
 #ifdef PNG_eXIf_SUPPORTED
     png_bytep ex;
     png_uint_32 exn;
     if (png_get_eXIf_1(png, info, &exn, &ex) && exn > 0) {
         *exif = malloc(exn);
-        if (*exif) {
-            memcpy(*exif, ex, exn);
-            *exif_len = exn;
-        }
+        if (!*exif)
+            return false;
+        memcpy(*exif, ex, exn);
+        *exif_len = exn;
     }
 #else
     (void)png;
@@ -85,6 +85,7 @@ static void copy_exif(png_structp png, png_infop info, uint8_t **exif, size_t *e
     (void)exif;
     (void)exif_len;
 #endif
+    return true;
 }
 
 smp_status smp__png_decode(smp_image *img, const uint8_t *data, size_t size, uint64_t max_pixels,
@@ -133,7 +134,10 @@ smp_status smp__png_decode(smp_image *img, const uint8_t *data, size_t size, uin
         status = SMP_ERR_NOMEM;
         longjmp(c.jb, 1);
     }
-    copy_exif(png, info, exif, exif_len);
+    if (!copy_exif(png, info, exif, exif_len)) {
+        status = smp__fail(img->msg, SMP_ERR_NOMEM, "cannot allocate the EXIF block");
+        longjmp(c.jb, 1);
+    }
 
     status = smp__image_reset(img, w, h, ch, max_pixels);
     if (status != SMP_OK)
