@@ -42,11 +42,17 @@ SOVERSION := 0
 # The library's objects serve the static and the shared library alike:
 # position-independent, and nothing exported but the header's smp_* API.
 LIB_CFLAGS := -fPIC -fvisibility=hidden -fno-semantic-interposition
-CFLAGS_ALL  = $(CSTD) $(OPT) $(WARN) $(OMPFLAGS) -pthread $(SAN) -MMD -MP -Iinclude -Isrc $(PC_CFLAGS) $(CFLAGS)
+CFLAGS_ALL  = $(CSTD) $(OPT) $(WARN) $(OMPFLAGS) -pthread $(SAN) -MMD -MP -Iinclude $(SRC_INC) $(PC_CFLAGS) $(CFLAGS)
 LDLIBS_ALL  = $(OMPFLAGS) -pthread $(SAN) $(PC_LDLIBS) -lm $(LDFLAGS) $(LDLIBS)
 
-LIB_SRC  := $(wildcard src/*.c)
-CLI_SRC  := $(wildcard src/cli/*.c)
+# The library's layers, one folder each (docs/ARCHITECTURE.md), and the
+# command line's folders; the CLI sees only include/ and its own headers.
+LAYERS   := base io pipeline present analysis
+CLI_DIRS := src/cli src/cli/batch src/cli/sweep
+SRC_INC  := $(LAYERS:%=-Isrc/%)
+CLI_INC  := $(CLI_DIRS:%=-I%)
+LIB_SRC  := $(foreach d,$(LAYERS),$(wildcard src/$(d)/*.c))
+CLI_SRC  := $(foreach d,$(CLI_DIRS),$(wildcard $(d)/*.c))
 TEST_SRC := $(wildcard tests/test_*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/font_ttf.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -88,6 +94,7 @@ $(BUILD)/gen/font_ttf.o: $(BUILD)/gen/font_ttf.c
 	$(CC) $(CSTD) $(OPT) $(WARN) $(LIB_CFLAGS) -c $< -o $@
 
 $(LIB_OBJ): CFLAGS_ALL += $(LIB_CFLAGS)
+$(CLI_OBJ): SRC_INC := $(CLI_INC)
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
@@ -104,10 +111,16 @@ $(SOLIB): $(LIB_OBJ)
 $(BIN): $(CLI_OBJ) $(LIB)
 	$(CC) $(CLI_OBJ) $(LIB) $(LDLIBS_ALL) -o $@
 
-$(BUILD)/tests/%: tests/%.c tests/testutil.h bench/bridson.h tools/scene.c tools/scene.h $(LIB)
+# A unit test links the library and cmocka; those that draw a synthetic
+# scalp (they include tools/scene.h) also the scene.
+SCENE_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(shell grep -l '"scene.h"' $(TEST_SRC)))
+$(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Itools $(shell pkg-config --cflags cmocka 2>/dev/null) $< tools/scene.c $(LIB) \
+	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags cmocka 2>/dev/null) $< \
+	    $(if $(filter $@,$(SCENE_TESTS)),-Itools tools/scene.c) $(LIB) \
 	    $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka) $(LDLIBS_ALL) -o $@
+$(SCENE_TESTS): tools/scene.c tools/scene.h
+$(BUILD)/tests/test_analyze: bench/bridson.h
 
 # The allocation-failure test sees the library's malloc, calloc and realloc
 # through the linker's --wrap (tests/test_oom.c).
@@ -143,8 +156,9 @@ $(BUILD)/completion/_smpsim: $(BIN) tools/mkman.sh tools/cli-doc.zsh
 # Static analysis with the checked-in configurations (.clang-tidy here).
 analyze:
 	cppcheck --enable=warning,performance,portability --std=c11 --error-exitcode=1 --inline-suppr -q \
-	    -Iinclude -Isrc src
-	clang-tidy --quiet src/*.c src/cli/*.c -- -std=c11 -D_DEFAULT_SOURCE -Iinclude -Isrc $(PC_CFLAGS) -fopenmp
+	    -Iinclude $(SRC_INC) $(CLI_INC) src
+	clang-tidy --quiet $(LIB_SRC) $(CLI_SRC) -- -std=c11 -D_DEFAULT_SOURCE -Iinclude $(SRC_INC) $(CLI_INC) \
+	    $(PC_CFLAGS) -fopenmp
 
 # Fuzz targets (fuzz/): as plain programs they replay the corpus and the kept
 # crashers in `make test`; `make fuzz` builds them with libFuzzer (clang) and
@@ -156,7 +170,7 @@ FUZZ_SECONDS ?= 600
 
 $(BUILD)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/driver.h $(CLI_LIB_OBJ) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Isrc/cli $< $(CLI_LIB_OBJ) $(LIB) $(LDLIBS_ALL) -o $@
+	$(CC) $(CFLAGS_ALL) $(CLI_INC) $< $(CLI_LIB_OBJ) $(LIB) $(LDLIBS_ALL) -o $@
 
 corpus: $(LIB)
 	@mkdir -p $(BUILD)/fuzz
@@ -172,7 +186,7 @@ fuzz-build: check-test-deps
 	@mkdir -p build/fuzz-run
 	for t in $(FUZZ_TARGETS); do \
 	    clang -std=c11 -D_DEFAULT_SOURCE -O1 -g -DSMP_LIBFUZZER $(FUZZ_FLAGS) -fsanitize=fuzzer -pthread \
-	        -Iinclude -Isrc -Isrc/cli $(PC_CFLAGS) fuzz/fuzz_$$t.c \
+	        -Iinclude $(SRC_INC) $(CLI_INC) $(PC_CFLAGS) fuzz/fuzz_$$t.c \
 	        $(patsubst $(BUILD)/%,build/fuzzlib/%,$(CLI_LIB_OBJ)) build/fuzzlib/libsmpsim.a $(PC_LDLIBS) -lm \
 	        -o build/fuzz-run/fuzz_$$t || exit 1; \
 	done

@@ -5,7 +5,8 @@
  * the RGB image (the memory-bandwidth floor).
  * Usage: bench_pipeline PHOTO MASK PX_PER_MM THREADS... */
 #include "render.h"
-#include "stages.h"
+#include "mask.h"
+#include "sample.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -6,7 +6,7 @@
  * memcpy seconds, ratio to memcpy, peak RSS. */
 #include "pointstats.h"
 #include "render.h"
-#include "stages.h"
+#include "sample.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -6,7 +6,7 @@
  * `bench_sampler radius` prints the spacing rule at 100 dots/cm² (mm),
  * which the peers are given. */
 #include "pointstats.h"
-#include "stages.h"
+#include "sample.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The mask loader with resampling: the first four bytes choose the photo's
  * size and orientation, the rest is the mask file. */
-#include "stages.h"
+#include "mask.h"
 
 #include "driver.h"
 

@@ -282,12 +282,11 @@ smp_status smp_simulate_consume(smp_result *res, const smp_params *params, smp_i
  * other work to do first; the message is res's. */
 smp_status smp_simulate_check(smp_result *res, const smp_params *p, const smp_image *photo, const smp_image *mask);
 
-/* The input a failed smp_simulate or smp_simulate_check blames, so a caller
- * names the right file without reading the message: one of the params'
- * images (reference, scars, density map) that does not fit the photo; NONE
- * when the failure is no input's in particular (memory, limits, cancelling),
- * after a success, or when the run did not say, as for PHOTO and MASK today
- * (SMP_ERR_MISMATCH is the mask's). */
+/* The input a failed smp_simulate blames, so a caller names the right file
+ * without reading the message: the mask, or one of the params' images
+ * (reference, scars, density map), that does not fit the photo; NONE when
+ * the failure is no input's in particular (memory, limits, cancelling) and
+ * after a success. */
 typedef enum smp_input {
     SMP_INPUT_NONE = 0,
     SMP_INPUT_PHOTO,

@@ -36,7 +36,7 @@ others=$(nm -D --defined-only "$prefix/lib/libsmpsim.so" | awk '{print $3}' | gr
     bad "exports more than smp_*: $others"
 
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
-[ "$(pkg-config --modversion smpsim)" = "$(sed -n 's/.*smp_version(void) { return "\(.*\)"; }/\1/p' src/version.c)" ] &&
+[ "$(pkg-config --modversion smpsim)" = "$(sed -n 's/.*smp_version(void) { return "\(.*\)"; }/\1/p' src/base/version.c)" ] &&
     ok "pkg-config --modversion $(pkg-config --modversion smpsim)" || bad "pkg-config version differs from smp_version()"
 
 tests/readme_block.sh '## Library' c >"$tmp/example.c" || { bad "no C example under '## Library' in README.md"; exit 1; }

@@ -37,6 +37,7 @@ add cli_bounds tests/cli_bounds.sh "$build"
 add cli_conventions tests/cli_conventions.sh "$build"
 add clidoc tests/clidoc.sh "$build"
 add spdx tools/spdx.sh --check
+add layers tests/layers.sh
 if [ -z "$sanitized" ]; then
     # make install and the README's C example against the installed library, the Python
     # module, and the before/after page in a real browser: each loads the library or the

@@ -12,7 +12,7 @@
 
 #include "../bench/bridson.h"
 #include "rng.h"
-#include "stages.h"
+#include "sample.h"
 
 static smp_analysis *analyse(const double *xy, size_t n, double w, double h)
 {

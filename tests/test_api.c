@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "regions.h"
 
 static void test_path_has_ext(void **state)
 {

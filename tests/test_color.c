@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "internal.h"
+#include "color.h"
 
 static void test_delta_e2000_reference_pairs(void **state)
 {

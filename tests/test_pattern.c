@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The natural pattern (src/pattern.c), measured: density, rho of the
+/* The natural pattern (src/pipeline/pattern.c), measured: density, rho of the
  * non-companion dots, the share of dots in close pairs, the maximal case
  * against the plain sampler, sessions, a density ramp, evenness, chains
  * that read as a maze, and determinism across thread counts. */

@@ -6,7 +6,7 @@
 
 #include <math.h>
 
-#include "stages.h"
+#include "preview.h"
 
 typedef struct run {
     smp_image *photo, *mask, *out;

@@ -9,6 +9,7 @@
 
 #include "realism.h"
 #include "scene.h"
+#include "color.h"
 
 #define PPM 16.0
 

@@ -12,6 +12,7 @@
 
 #include "match.h"
 #include "render.h"
+#include "color.h"
 
 static const float CARBON[1][3] = {{2.8f, 2.5f, 2.3f}};
 

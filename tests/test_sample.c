@@ -10,7 +10,7 @@
 #endif
 
 #include "rng.h"
-#include "stages.h"
+#include "sample.h"
 
 static smp_spts run(const smp_sample_in *in)
 {

@@ -10,7 +10,9 @@
 
 #include "internal.h"
 #include "scene.h"
-#include "stages.h"
+#include "look.h"
+#include "color.h"
+#include "select.h"
 
 #define TRUTH_DENSITY 110.0
 #define TRUTH_DOT 0.28

@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "shine.h"
+#include "color.h"
 
 #define W 320
 #define H 256

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Order statistics (select.c). */
+#ifndef SMP_SELECT_H
+#define SMP_SELECT_H
+
+#include "internal.h"
+
+/* The k-th smallest of v[0..n), n > 0 (reorders v). */
+float smp__kth_float(float *v, size_t n, size_t k);
+double smp__kth_double(double *v, size_t n, size_t k);
+
+#endif

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The SMP look: hairline edges, per-session pigment, healing and fading,
+ * scars, and the blue cast of poor technique. Figures from SMP-FACTS.md. */
+#include "focus.h"
+#include "rng.h"
+#include "look.h"
+#include "params.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* A sharp edge keeps this share of the feather width. */
+#define SHARP_SHARE 0.35
+/* Broken edges: noise at this scale (mm) moves the ramp by up to this share. */
+#define BROKEN_SCALE_MM 2.5
+#define BROKEN_DEPTH 0.8
+
+/* Smooth value noise in [0, 1) on a lattice of the given period, keyed. */
+static double noise(uint64_t seed, double x, double y)
+{
+    double fx = floor(x), fy = floor(y), tx = x - fx, ty = y - fy;
+    tx = tx * tx * (3 - 2 * tx);
+    ty = ty * ty * (3 - 2 * ty);
+    uint64_t ix = (uint64_t)(int64_t)fx, iy = (uint64_t)(int64_t)fy;
+    double v00 = smp__u01(smp__hash(seed, 77, ix, iy)), v10 = smp__u01(smp__hash(seed, 77, ix + 1, iy));
+    double v01 = smp__u01(smp__hash(seed, 77, ix, iy + 1)), v11 = smp__u01(smp__hash(seed, 77, ix + 1, iy + 1));
+    return (v00 * (1 - tx) + v10 * tx) * (1 - ty) + (v01 * (1 - tx) + v11 * tx) * ty;
+}
+
+smp_status smp__shape_edge(smp_coverage *cov, smp_edge edge, double feather_mm, double ppm,
+                           uint64_t seed, char *msg)
+{
+    double width_mm = edge == SMP_EDGE_SHARP ? feather_mm * SHARP_SHARE : feather_mm;
+    smp_status st = smp__coverage_feather(cov, width_mm * ppm, msg);
+    if (st != SMP_OK || edge != SMP_EDGE_BROKEN)
+        return st;
+    /* An irregular hairline: within the ramp only (0 < c < 255, so the
+     * untreated outside stays untouched), two octaves of noise in mm move
+     * the density up or down, most at mid-ramp. */
+    const double cell_mm = cov->cell / ppm;
+    for (uint32_t y = 0; y < cov->gh; y++)
+        for (uint32_t x = 0; x < cov->gw; x++) {
+            uint8_t *c = &cov->c[(size_t)y * cov->gw + x];
+            if (*c == 0 || *c == 255)
+                continue;
+            double mx = (x + 0.5) * cell_mm, my = (y + 0.5) * cell_mm;
+            double n = 0.65 * noise(seed, mx / BROKEN_SCALE_MM, my / BROKEN_SCALE_MM) +
+                       0.35 * noise(seed + 1, mx / (BROKEN_SCALE_MM / 3), my / (BROKEN_SCALE_MM / 3));
+            double v = *c / 255.0, mid = 4 * v * (1 - v);
+            v *= 1 + BROKEN_DEPTH * mid * (2 * n - 1) * 1.6;
+            v = v < 0 ? 0 : v > 1 ? 1 : v;
+            *c = (uint8_t)lrint(v * 255.0);
+        }
+    return SMP_OK;
+}
+
+void smp__session_depths(const smp_optics *o, const smp_params *p, double dilution, const float final_od[3],
+                         float out[][3])
+{
+    /* Artists start light and darken: session k of n is lighter by 0.05 of
+     * dilution per session still to come; the last is the chosen shade. A
+     * given colour keeps its depth in every session. */
+    const int n = p->n_layers;
+    for (int k = 1; k <= n; k++) {
+        if (dilution >= 0)
+            smp__od_for_dilution(o, fmin(0.95, dilution + 0.05 * (n - k)), out[k]);
+        else
+            for (int c = 0; c < 3; c++)
+                out[k][c] = final_od[c];
+    }
+    for (int c = 0; c < 3; c++)
+        out[0][c] = out[n][c];
+}
+
+
+
+/* Beyond smp__photo_blur_cap_mm a reading may come from soft features
+ * (a blemish, shading) as much as from the optics, unless the map trusts it:
+ * where level-1 edges support it (focus.h), the measured defocus counts up
+ * to SMP_MAX_DEFOCUS_MM, about the map's own 8 px clamp at 15 px/mm. */
+double smp__dot_photo_blur_mm(const struct smp_focus *f, double x, double y, double ppm)
+{
+    if (!f || !f->sigma)
+        return 0;
+    const double cap = smp__photo_blur_cap_mm(ppm), t = smp__focus_trust_at(f, x, y);
+    const double limit = cap + t * (fmax(SMP_MAX_DEFOCUS_MM, cap) - cap);
+    return fmin(smp__focus_at(f, x, y) / ppm, limit);
+}
+
+/* Dot size at the hairline: the density ramp of the edge zone (coverage
+ * below full) also brings smaller, single-point dots toward the front:
+ * 0.28 mm in the main area falls to about 0.15 mm at the very front. */
+static double edge_size(double c) { return 0.55 + 0.45 * c; }
+
+void smp__dress_dots(const smp_spts *pts, const smp_params *p, const smp_dress *dr, double ppm, smp_dot *out)
+{
+    for (size_t i = 0; i < pts->n; i++) {
+        /* Healed dots vary by about +-10 % in size and load, and are
+         * slightly elliptic (up to 1.25:1) in any direction. */
+        const uint64_t h = smp__hash(p->seed, UINT64_MAX - 1, i, 0), h2 = smp__mix64(h), h3 = smp__mix64(h2);
+        const double js = 1.0 + 0.2 * (smp__u01(h) - 0.5), jo = 1.0 + 0.2 * (smp__u01(h2) - 0.5);
+        double size = dr->dot_mm * js * dr->size, op = p->opacity * jo * dr->load;
+        const double x = pts->p[i].x * ppm, y = pts->p[i].y * ppm;
+        if (dr->edge)
+            size *= edge_size(smp__coverage_at(dr->edge, x, y) / 255.0);
+        if (dr->scars) { /* scar tissue takes pigment less well, and it spreads */
+            double s = smp__coverage_at(dr->scars, x, y) / 255.0;
+            op *= 1 - 0.4 * s;
+            size *= 1 + 0.3 * s;
+        }
+        /* Drawn as sharp as the photo is where it lies, no sharper (up to
+         * a limit that the map's trust sets: smp__dot_photo_blur_mm). */
+        const double blur = smp__dot_photo_blur_mm(dr->focus, x, y, ppm);
+        out[i] = (smp_dot){pts->p[i].x, pts->p[i].y, size, (float)(op > 1 ? 1 : op), pts->p[i].layer,
+                           (float)(1.0 + 0.25 * smp__u01(h3)), (float)(SMP_PI * smp__u01(smp__mix64(h3))),
+                           (float)blur};
+    }
+}

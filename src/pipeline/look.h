@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The look: edge style, sessions' depths and how dots are dressed (look.c). */
+#ifndef SMP_LOOK_H
+#define SMP_LOOK_H
+
+#include "mask.h"
+#include "optics.h"
+#include "sample.h"
+#include "params.h"
+
+struct smp_focus; /* focus.h */
+
+/* Feathers the coverage in the edge style. */
+smp_status smp__shape_edge(smp_coverage *cov, smp_edge edge, double feather_mm, double px_per_mm,
+                           uint64_t seed, char *msg);
+/* Optical depth per session, out[1..n_layers] (out[0] = the last): from a
+ * dilution (>= 0; lighter in early sessions) or final_od (a given colour). */
+void smp__session_depths(const smp_optics *o, const smp_params *p, double dilution, const float final_od[3],
+                         float out[][3]);
+/* How dots are dressed: size (mm) and the look's size and load factors;
+ * edge: the shaped coverage whose ramp shrinks dots toward a hairline;
+ * scars: scar coverage. Either coverage may be NULL. */
+typedef struct smp_dress {
+    double dot_mm, size, load;
+    const smp_coverage *edge, *scars;
+    const struct smp_focus *focus; /* the photo's blur (focus.h), or NULL */
+} smp_dress;
+/* The most of the photo's measured blur (focus.h) a dot takes: 0.1 mm, or
+ * 1.5 px on a coarse photo, where an in-focus lens and the camera's
+ * processing alone blur that much (focus.h: ~0.8-1.4 px). More than that
+ * comes from soft features more than from the optics, unless edges back it
+ * (smp__dot_photo_blur_mm). */
+#define SMP_MAX_PHOTO_BLUR_MM 0.1
+#define SMP_MAX_PHOTO_BLUR_PX 1.5
+static inline double smp__photo_blur_cap_mm(double px_per_mm)
+{
+    const double px = SMP_MAX_PHOTO_BLUR_PX / px_per_mm;
+    return px > SMP_MAX_PHOTO_BLUR_MM ? px : SMP_MAX_PHOTO_BLUR_MM;
+}
+/* The photo's blur (mm) a dot at photo pixel (x, y) takes: the measured
+ * sigma, up to the cap above where the map's trust (focus.h: how far edges
+ * sharp enough to tell defocus from soft features support it) is 0 and up
+ * to SMP_MAX_DEFOCUS_MM (or the cap, if more) where it is 1, the limit
+ * between the two by the trust. 0 without a map. In look.c. */
+#define SMP_MAX_DEFOCUS_MM 0.5
+double smp__dot_photo_blur_mm(const struct smp_focus *f, double x, double y, double px_per_mm);
+/* Dots with their size, load and shape: jitter, age, hairline, scars. */
+void smp__dress_dots(const smp_spts *pts, const smp_params *p, const smp_dress *dr, double px_per_mm, smp_dot *out);
+
+#endif

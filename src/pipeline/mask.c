@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Mask -> coverage: semantics, size checks, resampling and feathering. */
+#include "mask.h"
+#include "image.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void smp__coverage_free(smp_coverage *cov)
+{
+    free(cov->c);
+    memset(cov, 0, sizeof *cov);
+}
+
+/* A mask "has real transparency" when its alpha channel is not all opaque;
+ * then alpha is the painted area. Otherwise luminance is coverage. */
+int smp__mask_has_alpha(const smp_image *m)
+{
+    if (m->ch != 2 && m->ch != 4)
+        return 0;
+    size_t n = (size_t)m->w * m->h;
+    for (size_t i = 0; i < n; i++)
+        if (m->px[i * m->ch + m->ch - 1] != 255)
+            return 1;
+    return 0;
+}
+
+static uint8_t mask_value(const smp_image *m, int alpha, size_t i)
+{
+    const uint8_t *p = m->px + i * m->ch;
+    if (alpha)
+        return p[m->ch - 1];
+    if (m->ch <= 2)
+        return p[0];
+    return (uint8_t)((2126u * p[0] + 7152u * p[1] + 722u * p[2] + 5000u) / 10000u);
+}
+
+static int same_aspect(double aw, double ah, double bw, double bh)
+{
+    return fabs(aw / ah - bw / bh) <= 0.01 * (bw / bh);
+}
+
+uint32_t smp__coverage_cell(double px_per_mm)
+{
+    double c = floor(0.25 * px_per_mm);
+    return c < 1 ? 1 : c > 64 ? 64 : (uint32_t)c;
+}
+
+bool smp__coverage_extent(const smp_coverage *cov, double ppm, double box[4])
+{
+    uint32_t x0 = cov->gw, y0 = cov->gh, x1 = 0, y1 = 0;
+    for (uint32_t y = 0; y < cov->gh; y++) {
+        const uint8_t *row = cov->c + (size_t)y * cov->gw;
+        for (uint32_t x = 0; x < cov->gw; x++)
+            if (row[x]) {
+                x0 = x < x0 ? x : x0;
+                x1 = x > x1 ? x : x1;
+                y0 = y < y0 ? y : y0;
+                y1 = y > y1 ? y : y1;
+            }
+    }
+    if (x0 > x1)
+        return false;
+    /* Bilinear reads spread a node's value one cell out. */
+    double c = cov->cell / ppm;
+    box[0] = x0 > 0 ? (x0 - 1) * c : 0;
+    box[1] = y0 > 0 ? (y0 - 1) * c : 0;
+    box[2] = fmin((x1 + 2) * c, cov->w / ppm);
+    box[3] = fmin((y1 + 2) * c, cov->h / ppm);
+    return true;
+}
+
+double smp__mask_share(const smp_image *m)
+{
+    const int alpha = smp__mask_has_alpha(m);
+    const size_t n = (size_t)m->w * m->h;
+    uint64_t sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += mask_value(m, alpha, i);
+    return n ? (double)sum / (255.0 * (double)n) : 0;
+}
+
+double smp__coverage_area_mm2(const smp_coverage *cov, double ppm)
+{
+    double sum = 0;
+    for (uint32_t y = 0; y < cov->gh; y++) {
+        const uint8_t *row = cov->c + (size_t)y * cov->gw;
+        uint64_t s = 0;
+        for (uint32_t x = 0; x < cov->gw; x++)
+            s += row[x];
+        sum += (double)s;
+    }
+    const double c = cov->cell / ppm;
+    return fmin(sum / 255.0 * c * c, (double)cov->w * cov->h / (ppm * ppm));
+}
+
+smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *m, uint32_t w, uint32_t h,
+                                   uint32_t cell, int photo_orientation, smp_notes *notes, char *msg)
+{
+    memset(cov, 0, sizeof *cov);
+    if (m->w != w || m->h != h) {
+        if (!same_aspect(m->w, m->h, w, h)) {
+            if (photo_orientation >= 5 && same_aspect(m->w, m->h, h, w))
+                return smp__fail(msg, SMP_ERR_MISMATCH,
+                                 "%ux%u does not match photo %ux%u; it matches the photo as stored "
+                                 "before its EXIF rotation (orientation %d): draw the mask on the "
+                                 "photo as it is displayed",
+                                 (unsigned)m->w, (unsigned)m->h, (unsigned)w, (unsigned)h,
+                                 photo_orientation);
+            return smp__fail(msg, SMP_ERR_MISMATCH, "%ux%u does not match photo %ux%u",
+                             (unsigned)m->w, (unsigned)m->h, (unsigned)w, (unsigned)h);
+        }
+        smp__note(notes, "mask resampled from %ux%u to %ux%u", (unsigned)m->w, (unsigned)m->h,
+                  (unsigned)w, (unsigned)h);
+    }
+    cov->cell = cell < 1 ? 1 : cell;
+    cov->w = w;
+    cov->h = h;
+    cov->gw = (w + cov->cell - 1) / cov->cell;
+    cov->gh = (h + cov->cell - 1) / cov->cell;
+    size_t n = (size_t)cov->gw * cov->gh; /* at most the photo's pixel count */
+    uint32_t *sum = calloc(cov->gw, sizeof *sum);
+    cov->c = malloc(n);
+    if (!cov->c || !sum) {
+        free(sum);
+        smp__coverage_free(cov);
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the %ux%u coverage grid",
+                         (unsigned)cov->gw, (unsigned)cov->gh);
+    }
+    /* Each cell is the mean of the mask over the photo pixels it covers; a
+     * mask of another size is read at each pixel centre (nearest). */
+    const int alpha = smp__mask_has_alpha(m);
+    const int resampled = m->w != w || m->h != h;
+    for (uint32_t gy = 0; gy < cov->gh; gy++) {
+        uint32_t y0 = gy * cov->cell, y1 = y0 + cov->cell < h ? y0 + cov->cell : h;
+        memset(sum, 0, cov->gw * sizeof *sum);
+        for (uint32_t y = y0; y < y1; y++) {
+            uint32_t my = resampled ? (uint32_t)(((uint64_t)y * 2 + 1) * m->h / (2ull * h)) : y;
+            for (uint32_t x = 0; x < w; x++) {
+                uint32_t mx = resampled ? (uint32_t)(((uint64_t)x * 2 + 1) * m->w / (2ull * w)) : x;
+                sum[x / cov->cell] += mask_value(m, alpha, (size_t)my * m->w + mx);
+            }
+        }
+        for (uint32_t gx = 0; gx < cov->gw; gx++) {
+            uint32_t x0 = gx * cov->cell, x1 = x0 + cov->cell < w ? x0 + cov->cell : w;
+            uint32_t area = (x1 - x0) * (y1 - y0); /* >= 1: every cell holds a pixel */
+            cov->c[(size_t)gy * cov->gw + gx] = area ? (uint8_t)((sum[gx] + area / 2) / area) : 0;
+        }
+    }
+    free(sum);
+    return SMP_OK;
+}
+
+/* One box pass of radius r over n contiguous samples, src to dst; the
+ * edges are clamped, so a flat field stays flat. */
+static void box_pass(const uint8_t *src, uint8_t *dst, size_t n, int r)
+{
+    if (!n)
+        return;
+    const size_t width = 2 * (size_t)r + 1;
+    uint32_t sum = 0;
+    for (long i = -r; i <= r; i++)
+        sum += src[i < 0 ? 0 : (size_t)i >= n ? n - 1 : (size_t)i];
+    for (size_t i = 0; i < n; i++) {
+        dst[i] = (uint8_t)((sum + width / 2) / width);
+        size_t out = i < (size_t)r ? 0 : i - r;
+        size_t in = i + r + 1 >= n ? n - 1 : i + r + 1;
+        sum += src[in];
+        sum -= src[out];
+    }
+}
+
+/* Three box passes in place on a contiguous line, using tmp (n bytes). */
+static void blur_line(uint8_t *line, uint8_t *tmp, size_t n, int r)
+{
+    box_pass(line, tmp, n, r);
+    box_pass(tmp, line, n, r);
+    box_pass(line, tmp, n, r);
+    memcpy(line, tmp, n);
+}
+
+smp_status smp__coverage_feather(smp_coverage *cov, double width_px, char *msg)
+{
+    /* A Gaussian step rises from 10 % to 90 % over 2.563 sigma; three box
+     * passes of width 2r+1 have the variance of a Gaussian with r(r+1). */
+    double sigma = width_px / cov->cell / 2.563;
+    int r = (int)lrint((sqrt(4 * sigma * sigma + 1) - 1) / 2);
+    if (r < 1)
+        return SMP_OK;
+    const uint32_t w = cov->gw, h = cov->gh;
+    size_t longest = w > h ? w : h;
+    uint8_t *line = malloc(longest * 2);
+    if (!line)
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the feather buffer");
+    uint8_t *tmp = line + longest;
+    for (uint32_t y = 0; y < h; y++)
+        blur_line(cov->c + (size_t)y * w, tmp, w, r);
+    for (uint32_t x = 0; x < w; x++) {
+        for (uint32_t y = 0; y < h; y++)
+            line[y] = cov->c[(size_t)y * w + x];
+        blur_line(line, tmp, h, r);
+        for (uint32_t y = 0; y < h; y++)
+            cov->c[(size_t)y * w + x] = line[y];
+    }
+    free(line);
+    return SMP_OK;
+}
+
+void smp__scale_by_map(smp_coverage *cov, const smp_coverage *map, double min_cm2, double max_cm2, int only_inside)
+{
+    const double lo = max_cm2 > 0 ? min_cm2 / max_cm2 : 0; /* black's share of the top density */
+    for (size_t i = 0; i < (size_t)cov->gw * cov->gh; i++) {
+        if (only_inside && !cov->c[i])
+            continue;
+        double share = lo + (1 - lo) * map->c[i] / 255.0;
+        cov->c[i] = (uint8_t)lrint((only_inside ? cov->c[i] : 255) * share);
+    }
+}
+
+smp_status smp__coverage_copy(smp_coverage *out, const smp_coverage *cov, char *msg)
+{
+    *out = *cov;
+    out->c = malloc((size_t)cov->gw * cov->gh);
+    if (!out->c)
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot copy the coverage");
+    memcpy(out->c, cov->c, (size_t)cov->gw * cov->gh);
+    return SMP_OK;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The mask as coverage: how much of the density each point gets (mask.c). */
+#ifndef SMP_MASK_H
+#define SMP_MASK_H
+
+#include "notes.h"
+#include "image.h"
+
+/* A coverage field: how much of the full density each point gets, 0..255,
+ * after mask resampling and feathering. Density is a low-frequency field
+ * (dots are about 1 mm apart), so it lives on a grid of cells about
+ * 0.25 mm wide (never under a pixel), each the mask's average over it, and
+ * is read with bilinear interpolation. */
+typedef struct smp_coverage {
+    uint8_t *c;      /* gw x gh cells */
+    uint32_t gw, gh;
+    uint32_t cell;   /* cell side, px */
+    uint32_t w, h;   /* photo size, px */
+} smp_coverage;
+
+/* Cell side in px for a scale: 0.25 mm, at least 1 px. */
+uint32_t smp__coverage_cell(double px_per_mm);
+/* The part of the photo with any coverage, in mm at px_per_mm, one
+ * coverage cell wider all round; false when nothing is covered. Sampling
+ * only there keeps the work with the treated area, not the frame. */
+bool smp__coverage_extent(const smp_coverage *cov, double px_per_mm, double box[4]);
+/* The share of a mask that is treated (its mean coverage, 0..1): one pass
+ * over the mask at its own size. */
+double smp__mask_share(const smp_image *mask);
+/* The covered area in mm² at px_per_mm: the coverage's sum, at most the photo. */
+double smp__coverage_area_mm2(const smp_coverage *cov, double px_per_mm);
+/* Coverage at a point in photo pixels (bilinear); 0 outside the photo.
+ * Inline: the sampler asks it at every dart and box corner. */
+static inline double smp__coverage_at(const smp_coverage *cov, double x, double y)
+{
+    if (!(x >= 0 && y >= 0 && x < cov->w && y < cov->h))
+        return 0;
+    double gx = x / cov->cell - 0.5, gy = y / cov->cell - 0.5;
+    gx = gx < 0 ? 0 : gx > cov->gw - 1 ? cov->gw - 1 : gx;
+    gy = gy < 0 ? 0 : gy > cov->gh - 1 ? cov->gh - 1 : gy;
+    uint32_t x0 = (uint32_t)gx, y0 = (uint32_t)gy;
+    uint32_t x1 = x0 + 1 < cov->gw ? x0 + 1 : x0, y1 = y0 + 1 < cov->gh ? y0 + 1 : y0;
+    double ax = gx - x0, ay = gy - y0;
+    const uint8_t *r0 = cov->c + (size_t)y0 * cov->gw, *r1 = cov->c + (size_t)y1 * cov->gw;
+    return (r0[x0] * (1 - ax) + r0[x1] * ax) * (1 - ay) + (r1[x0] * (1 - ax) + r1[x1] * ax) * ay;
+}
+
+/* Builds the coverage from a decoded mask for a photo of w x h pixels shown
+ * with the given EXIF orientation. Resamples a mask of the same aspect. */
+smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *mask, uint32_t w, uint32_t h,
+                                   uint32_t cell, int photo_orientation, smp_notes *notes, char *msg);
+/* Blurs the coverage so density ramps across the mask edge over about
+ * width_px (10-90 %), with three box passes approximating a Gaussian. */
+smp_status smp__coverage_feather(smp_coverage *cov, double width_px, char *msg);
+void smp__coverage_free(smp_coverage *cov);
+/* out = a copy of cov. */
+smp_status smp__coverage_copy(smp_coverage *out, const smp_coverage *cov, char *msg);
+/* Scales coverage by a density map on the same grid: each cell's share of
+ * the top density is min/max + (1 - min/max) * map / 255 (max 0: map / 255).
+ * only_inside keeps zero cells zero (render: the mask bounds the area);
+ * otherwise the map alone sets the coverage (points). */
+void smp__scale_by_map(smp_coverage *cov, const smp_coverage *map, double min_cm2, double max_cm2, int only_inside);
+
+/* A mask "has real transparency" when its alpha channel is not all opaque:
+ * then alpha is the painted area (mask.c, maskcheck.c). */
+int smp__mask_has_alpha(const smp_image *m);
+
+#endif

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Matching the client (a policy step of the pipeline).
+ *
+ * The treated core should look, at viewing distance, like the reference
+ * (the stubble around it, as lit like the core) and never darker. Ink is
+ * not free to choose: SMP-FACTS gives the practice ranges, 80-150 dots/cm²
+ * in the main area (above about 200 the dots merge into a "helmet") and
+ * healed triple-point dots of 0.25-0.35 mm. Inside them many settings give
+ * the same tone, so the choice prefers, in order: the tone (CIEDE2000),
+ * the texture of the client's own stubble, the client's follicle density,
+ * a 0.28 mm dot, and the dilution whose colour matches the hair.
+ *
+ * Texture: the same tone from fewer, darker dots reads as pepper next to
+ * light or soft stubble, and from many pale ones as a wash next to dark
+ * stubble. For each dilution the best-toned density and dot size are
+ * found first; then those dots are drawn into a window of the core, as
+ * the run will draw them, and its follicle-scale contrast (realism.h) is
+ * compared with the reference's: within 0.5-2x costs little, outside it
+ * costs like a visible tone error. */
+#include "look.h"
+#include "match.h"
+#include "color.h"
+#include "image.h"
+#include "params.h"
+
+#include "pattern.h"
+#include "realism.h"
+#include "render.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DENSITY_LO 80.0
+#define DENSITY_HI 150.0
+#define DENSITY_DEFAULT 110.0
+#define DOT_LO 0.25
+#define DOT_HI 0.35
+#define DOT_DEFAULT 0.28
+/* A user's own dot size (hairline work, research) may need more or fewer
+ * dots than the main area's practice: the old auto range. */
+#define FIXED_DOT_DENSITY_LO 40.0
+#define FIXED_DOT_DENSITY_HI SMP_MATCH_DENSITY_MAX
+#define FOLLICLES_MEANINGFUL 40.0 /* per cm²: half the main area's lowest practice */
+#define DARKER_PENALTY 5.0 /* a core darker than the reference: only as a last resort */
+
+/* The colour skin takes under a continuous layer of carbon black at a
+ * dilution (the hair is matched against it). */
+static void layer_colour(const smp_shade *sh, const smp_optics *o, double load, double dilution, float lin[3])
+{
+    float od[3];
+    smp__od_for_dilution(o, dilution, od);
+    smp__colour_for_od(od, sh->skin_lin, load, lin);
+}
+
+static void predict_from_area(const smp_match_in *in, const double area[3], double density_cm2, double lab[3])
+{
+    const smp_shade *sh = in->sh;
+    float lin[3];
+    for (int c = 0; c < 3; c++) {
+        /* The diffuse light darkens, the shine and the strands over the
+         * pigment do not. */
+        const double t = exp(-density_cm2 * in->cover / 100.0 * area[c]);
+        const double keep = in->strand_share + (1 - in->strand_share) * t;
+        const double shine = fmin(in->shine_lin, sh->core_before_lin[c]);
+        lin[c] = (float)((sh->core_before_lin[c] - shine) * keep + shine);
+    }
+    smp__linear_to_lab(lin, lab);
+}
+
+
+static double hair_dilution(const smp_match_in *in)
+{
+    double best = 0, best_de = INFINITY;
+    for (int i = 0; i <= 95; i++) {
+        float lin[3];
+        double lab[3];
+        layer_colour(in->sh, in->optics, in->load, i / 100.0, lin);
+        smp__linear_to_lab(lin, lab);
+        const double de = smp__delta_e2000(lab, in->sh->hair_lab);
+        if (de < best_de) {
+            best_de = de;
+            best = i / 100.0;
+        }
+    }
+    return best;
+}
+
+typedef struct trial {
+    double density, dot, dilution, cost, de, lab[3];
+} trial;
+
+/* The cost of a setting: the tone first, then the priors. */
+static double cost_of(const smp_match_in *in, const smp_match *m, const trial *t, double target_density)
+{
+    const double *ref = in->sh->ref_lab;
+    /* The tone at viewing distance is what the client sees first: beyond
+     * CIEDE2000 1 it costs five times as much. */
+    double c = t->de + 4 * (t->de > 1 ? t->de - 1 : 0) +
+               (t->lab[0] < ref[0] - 0.2 ? DARKER_PENALTY + (ref[0] - t->lab[0]) : 0);
+    c += 0.5 * fabs(log(t->density / target_density));
+    c += 0.5 * fabs(t->dot - DOT_DEFAULT) / 0.1;
+    if (t->dilution >= 0)
+        c += 0.5 * fabs(t->dilution - m->hair_dilution);
+    return c;
+}
+
+static void ranges(const smp_match_in *in, double lo[3], double hi[3], double step[3])
+{
+    lo[0] = in->fix_dot ? FIXED_DOT_DENSITY_LO : DENSITY_LO;
+    hi[0] = in->fix_dot ? FIXED_DOT_DENSITY_HI : DENSITY_HI;
+    step[0] = 2.5;
+    lo[1] = DOT_LO, hi[1] = DOT_HI, step[1] = 0.01;
+    lo[2] = 0, hi[2] = 0.9, step[2] = 0.05;
+    if (in->fix_density)
+        lo[0] = hi[0] = in->density;
+    if (in->fix_dot)
+        lo[1] = hi[1] = in->dot_mm;
+    if (in->fix_dilution || in->given_od)
+        lo[2] = hi[2] = in->given_od ? -1 : in->dilution;
+}
+
+static void depth_for(const smp_match_in *in, double dilution, float od[3])
+{
+    if (dilution < 0)
+        memcpy(od, in->given_od, 3 * sizeof *od);
+    else
+        smp__od_for_dilution(in->optics, dilution, od);
+}
+
+/* The best-toned density and dot size at one dilution. */
+static void best_tone(const smp_match_in *in, const smp_match *m, double target_density, double dil,
+                      const double lo[3], const double hi[3], const double step[3], trial *best)
+{
+    float od[3];
+    depth_for(in, dil, od);
+    best->cost = INFINITY;
+    for (double dot = lo[1]; dot <= hi[1] + 1e-9; dot += step[1]) {
+        double area[3];
+        smp__optics_darkened_area(in->lut, in->optics, od, dot, in->load, area);
+        for (double d = lo[0]; d <= hi[0] + 1e-9; d += step[0]) {
+            trial t = {.density = d, .dot = dot, .dilution = dil};
+            predict_from_area(in, area, d, t.lab);
+            t.de = smp__delta_e2000(t.lab, in->sh->ref_lab);
+            t.cost = cost_of(in, m, &t, target_density);
+            if (t.cost < best->cost)
+                *best = t;
+        }
+    }
+}
+
+/* Texture's cost: the ratio's distance from 1, and much more beyond 2x. */
+static double texture_cost(double ratio)
+{
+    const double l = fabs(log(ratio));
+    return 0.5 * l + 4.0 * (l > log(2.0) ? l - log(2.0) : 0);
+}
+
+/* The follicle-scale contrast of the core's window with trial dots drawn
+ * into it, sampled and dressed as the run will. */
+static smp_status patch_contrast(const smp_match_in *in, const float od[3], double density, double dot, double *out,
+                               char *msg)
+{
+    const smp_params *p = in->params;
+    const double ppm = in->px_per_mm;
+    const smp_pattern pat = {p->regularity, p->regularity >= SMP_PATTERN_MAXIMAL_RHO ? 0 : SMP_PATTERN_PAIR_SHARE,
+                             dot * in->size};
+    smp_spts pts = {0};
+    smp_dot *dots = NULL;
+    smp_image *img = smp_image_new();
+    smp_status st = img ? smp__image_reset(img, in->patch->w, in->patch->h, 3, 0)
+                        : smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate a texture patch");
+    if (st == SMP_OK)
+        st = smp__pattern_sample(&pat,
+                                 &(smp_sample_in){.w_mm = in->patch->w / ppm, .h_mm = in->patch->h / ppm,
+                                                  .density_cm2 = density * in->cover, .seed = p->seed, .layer = 1,
+                                                  .threads = 1},
+                                 &pts, msg);
+    if (st == SMP_OK && !(dots = malloc((pts.n + 1) * sizeof *dots)))
+        st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate a texture patch's dots");
+    if (st == SMP_OK) {
+        const smp_dress dr = {.dot_mm = dot, .size = in->size, .load = in->look_load};
+        smp__dress_dots(&pts, p, &dr, ppm, dots);
+        for (size_t i = 0; i < pts.n; i++)
+            dots[i].blur_mm = (float)in->patch_blur_mm;
+        memcpy(img->px, in->patch->px, (size_t)img->w * img->h * 3);
+        st = smp__render(img, dots, pts.n, ppm, in->optics, (const float(*)[3])od, 1, 0, in->patch_skin, in->lut, 1, msg);
+    }
+    double c[2] = {NAN, NAN};
+    if (st == SMP_OK)
+        st = smp__texture_contrast(img, in->patch_grid, in->patch_core, NULL, ppm, in->patch_extra_px, 1, c, msg);
+    *out = c[0];
+    free(dots);
+    smp__spts_free(&pts);
+    smp_image_free(img);
+    return st;
+}
+
+/* One dilution's best-toned setting, its texture tried when it counts. */
+static smp_status try_dilution(const smp_match_in *in, smp_match *m, double target_density, double dil,
+                               const double lo[3], const double hi[3], const double step[3], int textured,
+                               trial *best, char *msg)
+{
+    trial t;
+    best_tone(in, m, target_density, dil, lo, hi, step, &t);
+    double ratio = NAN;
+    if (textured) {
+        float od[3];
+        double c;
+        depth_for(in, dil, od);
+        smp_status st = patch_contrast(in, od, t.density, t.dot, &c, msg);
+        if (st != SMP_OK)
+            return st;
+        ratio = c / in->contrast_reference;
+        t.cost += texture_cost(ratio);
+    }
+    if (t.cost < best->cost) {
+        *best = t;
+        m->contrast_ratio = ratio;
+    }
+    return SMP_OK;
+}
+
+/* Dilutions 0.15 apart, then the best one's neighbours 0.05 on either side:
+ * texture varies slowly with the dilution, and each try draws a window. */
+static smp_status search(const smp_match_in *in, smp_match *m, double target_density, trial *best, char *msg)
+{
+    double lo[3], hi[3], step[3];
+    ranges(in, lo, hi, step);
+    const int textured = in->patch && isfinite(in->contrast_reference) && in->contrast_reference > 0 &&
+                         in->params && hi[2] > lo[2];
+    best->cost = INFINITY;
+    m->contrast_ratio = NAN;
+    smp_status st = SMP_OK;
+    for (double dil = lo[2]; st == SMP_OK && dil <= hi[2] + 1e-9; dil += 3 * step[2])
+        st = try_dilution(in, m, target_density, dil, lo, hi, step, textured, best, msg);
+    const double centre = best->dilution;
+    for (int k = -2; st == SMP_OK && k <= 2 && hi[2] > lo[2]; k++) {
+        const double dil = centre + k * step[2];
+        if (k != 0 && dil >= lo[2] - 1e-9 && dil <= hi[2] + 1e-9)
+            st = try_dilution(in, m, target_density, dil, lo, hi, step, textured, best, msg);
+    }
+    return st;
+}
+
+/* Says why the tone could not be met, for the consultant. */
+static void explain(const smp_match_in *in, smp_match *m, const trial *t)
+{
+    const double ref_l = in->sh->ref_lab[0], core_l = in->sh->core_before_lab[0];
+    if (t->de <= 1.0)
+        return;
+    m->limited = 1;
+    if (core_l <= ref_l + 0.5)
+        snprintf(m->note, sizeof m->note,
+                 "the treated area is already as dark as its surroundings (L* %.1f vs %.1f): "
+                 "a light session is enough", core_l, ref_l);
+    else if (t->lab[0] > ref_l)
+        snprintf(m->note, sizeof m->note,
+                 "the surrounding hair is darker than SMP reaches (L* %.1f; at most %.1f with %.0f dots/cm² "
+                 "of %.2f mm): shaving it shorter will blend; residual CIEDE2000 %.1f",
+                 ref_l, t->lab[0], t->density, t->dot, t->de);
+    else
+        snprintf(m->note, sizeof m->note,
+                 "the pigment's shade differs from the surroundings' (residual CIEDE2000 %.1f at %.0f dots/cm² "
+                 "of %.2f mm)", t->de, t->density, t->dot);
+}
+
+smp_status smp__match(const smp_match_in *in, smp_match *m, char *msg)
+{
+    memset(m, 0, sizeof *m);
+    m->hair_dilution = hair_dilution(in);
+    /* Too few visible follicles (light or very short stubble) say nothing
+     * about the density to aim for. */
+    double target = in->follicles_cm2 >= FOLLICLES_MEANINGFUL ? in->follicles_cm2 : DENSITY_DEFAULT;
+    target = fmin(fmax(target, DENSITY_LO), DENSITY_HI);
+    trial best;
+    smp_status st = search(in, m, target, &best, msg);
+    if (st != SMP_OK)
+        return st;
+    m->density = best.density;
+    m->dot_mm = best.dot;
+    m->dilution = best.dilution;
+    memcpy(m->predicted_lab, best.lab, sizeof best.lab);
+    m->de_predicted = best.de;
+    explain(in, m, &best);
+    return SMP_OK;
+}

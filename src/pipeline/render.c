@@ -1,0 +1,584 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Dot rasteriser: pigment under skin, accumulated as optical depth in
+ * linear light, parallel over row bands.
+ *
+ * Each dot adds to every pixel it reaches the optical depth
+ * load * od[c] * p_c (see optics.h): a sharp core and a wide halo per
+ * channel, each the dot's ellipse blurred by a Gaussian. A pixel integrates
+ * the profile over its unit box, which adds the variance 1/12 along any
+ * direction: sampling at pixel centres a profile widened accordingly stands
+ * for that integral, so a 0.3 px dot darkens its pixel by its area instead
+ * of vanishing or growing to a pixel. Where a term's sigma is under
+ * NORM_SIGMA px, the samples no longer sum to the integral, so its weights
+ * are scaled to sum to the ellipse's area exactly: the depth a dot deposits
+ * is conserved at any scale.
+ *
+ * A wide halo (every channel's sigma at least HALF_MIN_SIGMA px of a grid
+ * at half the resolution) is drawn on that half-resolution grid and added
+ * to the band by bilinear interpolation (weights 3/4 and 1/4 per axis), which
+ * keeps its sum: the interpolation's own spread (variance 2/3 px²) is taken
+ * off the halo's. A dot then costs its core's few pixels at full resolution
+ * and a quarter of its halo's.
+ *
+ * Once a band's depths are in, each pixel's diffuse light is multiplied by
+ * exp(-depth): the photo's shine (a specular map) stays on top, and hair
+ * strands (a strand map) lie over the pigment, so both keep their bytes.
+ *
+ * Bands of rows are independent: a dot crossing a band boundary is added by
+ * each band it touches, clipped, in dot order, so no two threads write one
+ * pixel and the bytes do not depend on the thread count. Pixels no dot
+ * reaches are never written. */
+#include "render.h"
+#include "color.h"
+#include "image.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BAND 32
+#define REACH_CORE 3.5f /* sigmas: the core's edge is 0.02 % of its depth there */
+#define REACH_HALO 2.5f /* the halo is faint: under 1 % darkening at 2.5 sigmas; its tail's depth is kept (term_scale) */
+#define NORM_SIGMA 0.8f /* at or above, pixel samples of a Gaussian sum to its integral within 1e-5 */
+#define HALF_MIN_SIGMA 1.0f /* px of the half-resolution grid: the narrowest halo drawn there */
+#define UPSAMPLE_VAR (2.0f / 3.0f) /* px²: the spread bilinear interpolation from the half grid adds */
+
+/* A dot in pixels, as drawn. Its depth per channel is a function of the
+ * ellipse-radius alone, tabulated per dot every RADIAL_RES px (coarser for
+ * dots so large they would need over RADIAL_MAX entries). */
+#define RADIAL_RES 0.2f
+#define RADIAL_MAX 4096
+
+typedef struct pdot {
+    float x, y, a, b, c, s; /* centre, semi-axes, the major axis's direction */
+    float r;                /* sqrt(a b): the radius of the same area */
+    float depth[3];         /* load * od per channel */
+    float sig[4];           /* effective sigmas in px: core, halo R G B (with the photo's blur) */
+    float k[4];             /* weight scale: core, halo R G B */
+    float reach;            /* px from the centre beyond which nothing is drawn */
+    float qa, qb, qc;       /* squared ellipse-radius = qa dx² + qb dx dy + qc dy² */
+    float step;             /* the radial table's step in px */
+    int n;                  /* its entries */
+    int terms;              /* which terms it draws: TERMS_ALL, or a core or halo of a half-resolution halo */
+} pdot;
+
+enum { TERMS_ALL, TERMS_CORE, TERMS_HALO };
+
+/* exp(-a) for a depth a: a table every 1/EXP_STEPS, times a short series
+ * for the rest (under 1/EXP_STEPS, so its error is below 1e-11); 0 from
+ * EXP_MAX on (e^-24 = 4e-11 of the light). Three of libm's expf per
+ * darkened pixel were a sixth of the crown's render. */
+#define EXP_STEPS 64
+#define EXP_MAX 24
+#define EXP_N (EXP_STEPS * EXP_MAX + 1)
+
+typedef struct render_ctx {
+    const smp_disc_lut *lut;
+    float exp_tab[EXP_N];
+    float sig2[4];     /* sigmas² in px²: core, halo R G B, with the pixel's box */
+    int half;          /* halos on the half-resolution grid: each dot is two pdots, core then halo */
+    float sig2h[3];    /* the halo's sigmas² there, full-resolution px², less the interpolation's */
+    float share[3];    /* halo share per channel */
+    const float *to_lin;
+    const uint8_t *to_srgb;
+    const smp_skin_maps *skin;
+    smp_image *img;
+} render_ctx;
+
+static inline float term(const render_ctx *c, int t, const pdot *d, float rho)
+{
+    return smp__disc_at(c->lut, rho / d->sig[t], d->r / d->sig[t]);
+}
+
+/* Weight scale of term t, so that its depth integrates to the ellipse's
+ * area: where pixel samples of the profile sum to its integral (sigma of
+ * NORM_SIGMA px or more), from the radial integral up to the dot's reach
+ * (the tail beyond it is folded in); else from the sum of its samples as
+ * drawn: read from its radial values, interpolated, cut at the reach. Each
+ * radial value is looked up once. */
+static float term_scale(const render_ctx *c, int t, const pdot *d)
+{
+    double sum = 0;
+    float v[RADIAL_MAX];
+    if (d->sig[t] >= NORM_SIGMA) {
+        float v0 = term(c, t, d, 0);
+        for (int i = 0; i < d->n - 2; i++) { /* trapezoids of P(rho) 2 pi rho, as drawn */
+            const float r0 = (float)i * d->step, r1 = (float)(i + 1) * d->step, v1 = term(c, t, d, r1);
+            sum += 0.5 * d->step * (v0 * r0 + v1 * r1) * 2 * SMP_PI;
+            v0 = v1;
+        }
+        return sum > 0 ? (float)(SMP_PI * d->r * d->r / sum) : 0.0f;
+    }
+    for (int i = 0; i < d->n - 1; i++)
+        v[i] = term(c, t, d, (float)i * d->step);
+    const float reach = d->a + REACH_CORE * d->sig[t];
+    const int x0 = (int)floorf(d->x - reach), x1 = (int)floorf(d->x + reach);
+    const int y0 = (int)floorf(d->y - reach), y1 = (int)floorf(d->y + reach);
+    for (int y = y0; y <= y1; y++)
+        for (int x = x0; x <= x1; x++) {
+            const float dx = (float)x + 0.5f - d->x, dy = (float)y + 0.5f - d->y;
+            const float f = sqrtf(d->qa * dx * dx + d->qb * dx * dy + d->qc * dy * dy) / d->step;
+            if (!(f < (float)(d->n - 2)))
+                continue;
+            const int i = (int)f;
+            sum += v[i] + (f - (float)i) * (v[i + 1] - v[i]);
+        }
+    return sum > 0 ? (float)(SMP_PI * d->a * d->b / sum) : 0.0f;
+}
+
+/* A dot as drawn: its terms (all, or the core or the halo alone) at a
+ * scale of the image (1, or 0.5 for the half-resolution grid). */
+static void prepare_dot(const render_ctx *c, const smp_dot *in, double ppm, const float od[3], int terms, pdot *d)
+{
+    const double f = terms == TERMS_HALO ? 0.5 : 1.0;
+    const double r = in->diameter_mm * 0.5 * ppm * f, e = in->aspect >= 1 ? sqrt(in->aspect) : 1.0;
+    d->terms = terms;
+    d->x = (float)(in->x_mm * ppm * f);
+    d->y = (float)(in->y_mm * ppm * f);
+    d->a = (float)(r * e);
+    d->b = (float)(r / e);
+    d->r = (float)r;
+    d->c = (float)cos(in->angle);
+    d->s = (float)sin(in->angle);
+    for (int ch = 0; ch < 3; ch++)
+        d->depth[ch] = in->opacity * od[ch];
+    /* The photo's own blur widens every term: Gaussians add in variance. */
+    const double blur = in->blur_mm > 0 ? in->blur_mm * ppm : 0;
+    for (int t = 0; t < 4; t++)
+        d->sig[t] = (float)(f * sqrt((terms == TERMS_HALO && t ? c->sig2h[t - 1] : c->sig2[t]) + blur * blur));
+    const float wide = d->sig[1] > d->sig[0] ? d->sig[1] : d->sig[0];
+    if (terms == TERMS_CORE)
+        d->reach = d->r + REACH_CORE * d->sig[0];
+    else if (terms == TERMS_HALO)
+        d->reach = d->r + REACH_HALO * d->sig[1];
+    else {
+        d->reach = d->r + REACH_HALO * wide;
+        if (d->reach < d->r + REACH_CORE * d->sig[0])
+            d->reach = d->r + REACH_CORE * d->sig[0];
+    }
+    const float r2 = d->r * d->r, ia = 1 / (d->a * d->a), ib = 1 / (d->b * d->b);
+    d->qa = r2 * (d->c * d->c * ia + d->s * d->s * ib);
+    d->qb = r2 * 2 * d->c * d->s * (ia - ib);
+    d->qc = r2 * (d->s * d->s * ia + d->c * d->c * ib);
+    d->step = RADIAL_RES;
+    if (d->reach / d->step > RADIAL_MAX - 2)
+        d->step = d->reach / (RADIAL_MAX - 2);
+    d->n = (int)(d->reach / d->step) + 2;
+    for (int t = 0; t < 4; t++)
+        d->k[t] = (t == 0 ? terms != TERMS_HALO : terms != TERMS_CORE) ? term_scale(c, t, d) : 0.0f;
+}
+
+/* The dot's depth per channel against ellipse-radius: d->n entries
+ * d->step apart, interleaved R G B. */
+static void radial_table(const render_ctx *c, const pdot *d, float *tab)
+{
+    if (d->terms == TERMS_CORE) {
+        for (int i = 0; i < d->n; i++) {
+            const float core = d->k[0] * term(c, 0, d, (float)i * d->step);
+            for (int ch = 0; ch < 3; ch++)
+                tab[3 * i + ch] = d->depth[ch] * (1 - c->share[ch]) * core;
+        }
+        return;
+    }
+    if (d->terms == TERMS_HALO) {
+        for (int i = 0; i < d->n; i++)
+            for (int ch = 0; ch < 3; ch++)
+                tab[3 * i + ch] = d->depth[ch] * c->share[ch] * (d->k[1 + ch] * term(c, 1 + ch, d, (float)i * d->step));
+        return;
+    }
+    for (int i = 0; i < d->n; i++) {
+        const float rho = (float)i * d->step, core = d->k[0] * term(c, 0, d, rho);
+        for (int ch = 0; ch < 3; ch++) {
+            const float halo = d->k[1 + ch] * term(c, 1 + ch, d, rho);
+            tab[3 * i + ch] = d->depth[ch] * ((1 - c->share[ch]) * core + c->share[ch] * halo);
+        }
+    }
+}
+
+/* Adds one dot's depth to a buffer of rows y0..y1 (stored from row y0) and
+ * columns xa..xb (stored from column xa, stride xb - xa + 1 pixels), from
+ * its radial table. */
+static void add_dot(const pdot *d, float *buf, int xa, int xb, int y0, int y1, const float *tab)
+{
+    const int fx0 = (int)floorf(d->x - d->reach), fx1 = (int)floorf(d->x + d->reach);
+    const int fy0 = (int)floorf(d->y - d->reach), fy1 = (int)floorf(d->y + d->reach);
+    const int x0 = fx0 < xa ? xa : fx0, x1 = fx1 > xb ? xb : fx1;
+    const int ya = fy0 > y0 ? fy0 : y0, yb = fy1 < y1 ? fy1 : y1;
+    if (ya > yb || x0 > x1)
+        return;
+    const size_t stride = (size_t)(xb - xa + 1) * 3;
+    const float inv = 1 / d->step, last = (float)(d->n - 2);
+    for (int y = ya; y <= yb; y++) {
+        float *row = buf + (size_t)(y - y0) * stride - (ptrdiff_t)xa * 3;
+        const float dy = (float)y + 0.5f - d->y, qy = d->qc * dy * dy;
+        for (int x = x0; x <= x1; x++) {
+            const float dx = (float)x + 0.5f - d->x;
+            const float f = sqrtf(d->qa * dx * dx + d->qb * dx * dy + qy) * inv;
+            if (!(f < last))
+                continue;
+            const int i = (int)f;
+            const float a = f - (float)i, *t0 = tab + 3 * i;
+            for (int ch = 0; ch < 3; ch++)
+                row[3 * x + ch] += t0[ch] + a * (t0[3 + ch] - t0[ch]);
+        }
+    }
+}
+
+/* The half-resolution rows a band of full rows y0..y1 interpolates from. */
+static void half_rows(int y0, int y1, int *hy0, int *hy1)
+{
+    *hy0 = (y0 >> 1) - 1;
+    *hy1 = (y1 >> 1) + 1;
+}
+
+/* Adds the half-resolution halos (rows hy0.., columns -1..hw) into the
+ * band's rows y0..y1 by bilinear interpolation: full pixel 2i sits a
+ * quarter of a half pixel before half pixel i's centre, 2i + 1 a quarter
+ * after. Columns outside [xlo, xhi] (half grid) hold nothing. */
+static void add_half(const float *half, int hw, int hy0, int xlo, int xhi, float *band, int w, int y0, int y1)
+{
+    const size_t hs = (size_t)(hw + 2) * 3;
+    int x0 = 2 * xlo - 1, x1 = 2 * xhi + 2;
+    x0 = x0 < 0 ? 0 : x0;
+    x1 = x1 > w - 1 ? w - 1 : x1;
+    for (int y = y0; y <= y1; y++) {
+        const int i = y >> 1, j = y & 1 ? i + 1 : i - 1; /* the nearer half row (3/4), the farther (1/4) */
+        const float *n = half + (size_t)(i - hy0) * hs + 3, *f = half + (size_t)(j - hy0) * hs + 3;
+        float *row = band + (size_t)(y - y0) * w * 3;
+        for (int x = x0; x <= x1; x++) {
+            const int u = x >> 1, v = x & 1 ? u + 1 : u - 1;
+            for (int ch = 0; ch < 3; ch++) {
+                const float a = 0.75f * n[3 * u + ch] + 0.25f * n[3 * v + ch];
+                const float b = 0.75f * f[3 * u + ch] + 0.25f * f[3 * v + ch];
+                row[3 * x + ch] += 0.75f * a + 0.25f * b;
+            }
+        }
+    }
+}
+
+/* A band's depths: rows y0..y1 of band (w wide, zeroed here) from the dots
+ * listed (in order); half and tab are the caller's buffers. */
+static void band_depths(const render_ctx *c, const pdot *dots, const uint32_t *list, size_t n, float *band, int w,
+                        int y0, int y1, float *half, float *tab)
+{
+    memset(band, 0, (size_t)(y1 - y0 + 1) * (size_t)w * 3 * sizeof *band);
+    if (!c->half) {
+        for (size_t k = 0; k < n; k++) {
+            const pdot *d = &dots[list[k]];
+            radial_table(c, d, tab);
+            add_dot(d, band, 0, w - 1, y0, y1, tab);
+        }
+        return;
+    }
+    const int hw = (w + 1) / 2;
+    int hy0, hy1, xlo = hw, xhi = -1;
+    half_rows(y0, y1, &hy0, &hy1);
+    memset(half, 0, (size_t)(hy1 - hy0 + 1) * (size_t)(hw + 2) * 3 * sizeof *half);
+    for (size_t k = 0; k < n; k++) {
+        const pdot *d = &dots[2 * (size_t)list[k]], *h = d + 1;
+        radial_table(c, d, tab);
+        add_dot(d, band, 0, w - 1, y0, y1, tab);
+        radial_table(c, h, tab);
+        add_dot(h, half, -1, hw, hy0, hy1, tab);
+        const int a = (int)floorf(h->x - h->reach), b = (int)floorf(h->x + h->reach);
+        xlo = a < xlo ? a : xlo;
+        xhi = b > xhi ? b : xhi;
+    }
+    if (xlo <= xhi)
+        add_half(half, hw, hy0, xlo < -1 ? -1 : xlo, xhi > hw ? hw : xhi, band, w, y0, y1);
+}
+
+static void exp_table(render_ctx *c)
+{
+    for (int i = 0; i < EXP_N; i++)
+        c->exp_tab[i] = expf(-(float)i / EXP_STEPS);
+}
+
+static inline float exp_neg(const render_ctx *c, float a)
+{
+    if (!(a < (float)EXP_MAX))
+        return 0.0f;
+    const int i = (int)(a * (float)EXP_STEPS);
+    const float f = a - (float)i * (1.0f / EXP_STEPS);
+    return c->exp_tab[i] * (1.0f - f * (1.0f - f * (0.5f - f * (1.0f / 6.0f - f * (1.0f / 24.0f)))));
+}
+
+/* Applies a band's depths to its pixels: diffuse * exp(-depth) + shine,
+ * under the strands. lev holds the shine model's block columns, spec a
+ * row of its values (w). */
+static void finish_band(const render_ctx *c, const float *band, int y0, int y1, float *lev, uint16_t *spec)
+{
+    const uint32_t w = c->img->w;
+    const smp_skin_maps *m = c->skin;
+    const bool model = m && !m->specular && m->shine;
+    for (int y = y0; y <= y1; y++) {
+        const float *row = band + (size_t)(y - y0) * w * 3;
+        uint8_t *px = c->img->px + (size_t)y * w * 3;
+        uint32_t xa = 0, xb = w; /* the row's darkened pixels lie in [xa, xb) */
+        while (xa < w && row[3 * xa] == 0 && row[3 * xa + 1] == 0 && row[3 * xa + 2] == 0)
+            xa++;
+        while (xb > xa && row[3 * xb - 3] == 0 && row[3 * xb - 2] == 0 && row[3 * xb - 1] == 0)
+            xb--;
+        if (xa == xb)
+            continue;
+        /* The skin maps' part of the row: box columns [sa, sb). */
+        const bool in_rows = m && (uint32_t)y >= m->box[1] && (uint32_t)y - m->box[1] < m->box[3];
+        const uint32_t sa = in_rows && xa > m->box[0] ? xa : in_rows ? m->box[0] : 0;
+        const uint32_t se = in_rows ? m->box[0] + m->box[2] : 0, sb = in_rows && xb < se ? xb : se;
+        const size_t mrow = in_rows ? (size_t)((uint32_t)y - m->box[1]) * m->box[2] : 0;
+        const bool spans = in_rows && sa < sb;
+        const bool have_spec = spans && model && smp__shine_levels(m->shine, (uint32_t)y - m->box[1], lev);
+        if (have_spec)
+            smp__shine_span(m->shine, lev, px + (size_t)sa * 3, sa - m->box[0], sb - sa, spec);
+        for (uint32_t x = xa; x < xb; x++) {
+            const float *a = row + 3 * x;
+            if (a[0] == 0 && a[1] == 0 && a[2] == 0)
+                continue;
+            uint8_t *p = px + (size_t)x * 3;
+            float shine = 0, strand = 0, lin[3];
+            if (spans && x >= sa && x < sb) {
+                const size_t i = mrow + (x - m->box[0]);
+                if (m->specular)
+                    shine = m->specular[i] * (1.0f / 65535.0f);
+                else if (have_spec)
+                    shine = spec[x - sa] * (1.0f / 65535.0f);
+                if (m->strands) /* a detected strand (128 or more) lies wholly over the pigment */
+                    strand = m->strands[i] >= 128 ? 1.0f : m->strands[i] * (1.0f / 128.0f);
+            }
+            for (int k = 0; k < 3; k++)
+                lin[k] = c->to_lin[p[k]];
+            float least = lin[0] < lin[1] ? lin[0] : lin[1];
+            least = least < lin[2] ? least : lin[2];
+            shine = shine < least ? shine : least;
+            for (int k = 0; k < 3; k++) {
+                float v = (lin[k] - shine) * exp_neg(c, a[k]) + shine;
+                v += (lin[k] - v) * strand;
+                v = v < 0 ? 0 : v > 1 ? 1 : v;
+                p[k] = c->to_srgb[(int)(v * 65535.0f + 0.5f)];
+            }
+        }
+    }
+}
+
+/* The bands [*b0, *b1] dot i reaches; false when it misses the image or
+ * has no ink (a session not shown). A half-resolution halo reaches the
+ * bands whose interpolation reads the half rows it touches. */
+static bool band_span(const render_ctx *c, const pdot *dots, size_t i, int w, int h, int *b0, int *b1)
+{
+    const pdot *d = c->half ? &dots[2 * i] : &dots[i];
+    if (!(d->depth[0] > 0 || d->depth[1] > 0 || d->depth[2] > 0))
+        return false;
+    float x0 = d->x - d->reach, x1 = d->x + d->reach, y0 = d->y - d->reach, y1 = d->y + d->reach;
+    if (c->half) { /* full rows 2k, 2k + 1 per half row k; +-2 rows of interpolation */
+        const pdot *hd = d + 1;
+        const float hx0 = 2 * floorf(hd->x - hd->reach) - 2, hx1 = 2 * floorf(hd->x + hd->reach) + 3;
+        const float hy0 = 2 * floorf(hd->y - hd->reach) - 2, hy1 = 2 * floorf(hd->y + hd->reach) + 3;
+        x0 = hx0 < x0 ? hx0 : x0;
+        x1 = hx1 > x1 ? hx1 : x1;
+        y0 = hy0 < y0 ? hy0 : y0;
+        y1 = hy1 > y1 ? hy1 : y1;
+    }
+    if (x1 < 0 || x0 >= (float)w || y1 < 0 || y0 >= (float)h)
+        return false;
+    *b0 = y0 < 0 ? 0 : (int)y0 / BAND;
+    *b1 = y1 >= (float)h ? (h - 1) / BAND : (int)y1 / BAND;
+    return true;
+}
+
+/* Dots bucketed into the bands they reach, in dot order: start[b] ..
+ * start[b + 1] index list. */
+static smp_status bucket(const render_ctx *c, const pdot *dots, size_t n, int w, int h, size_t *start,
+                         uint32_t **list, char *msg)
+{
+    const int nb = (h + BAND - 1) / BAND;
+    size_t total = 0;
+    int b0, b1;
+    for (size_t i = 0; i < n; i++)
+        if (band_span(c, dots, i, w, h, &b0, &b1)) {
+            for (int b = b0; b <= b1; b++)
+                start[b + 1]++;
+            total += (size_t)(b1 - b0 + 1);
+        }
+    for (int b = 0; b < nb; b++)
+        start[b + 1] += start[b];
+    size_t *fill = malloc((size_t)nb * sizeof *fill);
+    *list = malloc((total ? total : 1) * sizeof **list);
+    if (!fill || !*list) {
+        free(fill);
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's band lists");
+    }
+    memcpy(fill, start, (size_t)nb * sizeof *fill);
+    for (size_t i = 0; i < n; i++)
+        if (band_span(c, dots, i, w, h, &b0, &b1))
+            for (int b = b0; b <= b1; b++)
+                (*list)[fill[b]++] = (uint32_t)i;
+    free(fill);
+    return SMP_OK;
+}
+
+static void setup_ctx(render_ctx *c, const smp_optics *o, double ppm, bool allow_half)
+{
+    /* Each term's sigma widened by the pixel's own box (variance 1/12). */
+    const double s0 = o->core_mm * ppm;
+    c->sig2[0] = (float)(s0 * s0 + 1.0 / 12.0);
+    c->half = allow_half;
+    for (int ch = 0; ch < 3; ch++) {
+        const double s = o->halo_mm[ch] * ppm;
+        c->sig2[1 + ch] = (float)(s * s + 1.0 / 12.0);
+        c->sig2h[ch] = c->sig2[1 + ch] - UPSAMPLE_VAR;
+        c->share[ch] = o->halo_share[ch];
+        if (!(c->sig2h[ch] >= 4 * HALF_MIN_SIGMA * HALF_MIN_SIGMA))
+            c->half = 0;
+    }
+}
+
+/* Floats of a half-resolution buffer for full rows y0..y1 of width w. */
+static size_t half_floats(int w, int y0, int y1)
+{
+    int hy0, hy1;
+    half_rows(y0, y1, &hy0, &hy1);
+    return (size_t)(hy1 - hy0 + 1) * (size_t)((w + 1) / 2 + 2) * 3;
+}
+
+static void draw_bands(const render_ctx *c, const pdot *dots, const size_t *start, const uint32_t *list,
+                       int threads, int *failed)
+{
+    const int w = (int)c->img->w, h = (int)c->img->h, nb = (h + BAND - 1) / BAND;
+    const int nt = smp__threads(threads);
+    (void)nt; /* unused without OpenMP */
+    SMP_OMP(omp parallel num_threads(nt))
+    {
+        /* Per thread: the band's depths, its half-resolution halos and one
+         * dot's radial table, made where the dot is drawn (a dot reaching
+         * two bands makes it twice: cheaper than keeping every dot's table
+         * in memory). */
+        float *band = malloc((size_t)BAND * (size_t)w * 3 * sizeof *band);
+        float *half = c->half ? malloc(half_floats(w, 0, BAND - 1) * sizeof *half) : NULL;
+        float *tab = malloc(3 * RADIAL_MAX * sizeof *tab);
+        float *lev = malloc(((c->skin && c->skin->shine ? c->skin->shine->gw : 0) + 1) * sizeof *lev);
+        uint16_t *spec = malloc((size_t)w * sizeof *spec);
+        if (!band || !tab || !lev || !spec || (c->half && !half)) {
+            SMP_OMP(omp atomic write)
+            *failed = 1;
+        }
+        SMP_OMP(omp for schedule(dynamic, 1))
+        for (int b = 0; b < nb; b++) {
+            if (start[b] == start[b + 1] || !band || !tab || !lev || !spec || (c->half && !half))
+                continue;
+            const int y0 = b * BAND, y1 = y0 + BAND - 1 < h ? y0 + BAND - 1 : h - 1;
+            band_depths(c, dots, list + start[b], start[b + 1] - start[b], band, w, y0, y1, half, tab);
+            finish_band(c, band, y0, y1, lev, spec);
+        }
+        free(spec);
+        free(lev);
+        free(band);
+        free(half);
+        free(tab);
+    }
+}
+
+/* Every dot prepared once (not per band it touches), in parallel: each
+ * dot's work is its own. With half-resolution halos dot i is pdots 2i
+ * (its core) and 2i + 1 (its halo). */
+static void prepare_all(const render_ctx *c, const smp_dot *in, size_t n, double ppm, const float od[][3], int n_od,
+                        int max_layer, pdot *dots, int threads)
+{
+    static const float none[3] = {0, 0, 0};
+    const int nt = smp__threads(threads);
+    (void)nt; /* unused without OpenMP */
+    SMP_OMP(omp parallel for schedule(static) num_threads(nt))
+    for (size_t i = 0; i < n; i++) {
+        const int hidden = max_layer && in[i].layer > max_layer;
+        const float *o = hidden ? none : od[in[i].layer < n_od ? in[i].layer : n_od - 1];
+        if (c->half) {
+            prepare_dot(c, &in[i], ppm, o, TERMS_CORE, &dots[2 * i]);
+            prepare_dot(c, &in[i], ppm, o, TERMS_HALO, &dots[2 * i + 1]);
+        } else
+            prepare_dot(c, &in[i], ppm, o, TERMS_ALL, &dots[i]);
+    }
+}
+
+smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm, const smp_optics *optics,
+                       const float od[][3], int n_od, int max_layer, const smp_skin_maps *skin,
+                       const smp_disc_lut *given_lut, int threads, char *msg)
+{
+    if (n == 0 || n_od < 1)
+        return SMP_OK;
+    const int w = (int)img->w, h = (int)img->h, nb = (h + BAND - 1) / BAND;
+    render_ctx c = {.skin = skin, .img = img};
+    setup_ctx(&c, optics, ppm, true);
+    uint8_t *to_srgb = malloc(65536);
+    pdot *dots = malloc(n * (c.half ? 2 : 1) * sizeof *dots);
+    size_t *start = calloc((size_t)nb + 1, sizeof *start);
+    uint32_t *list = NULL;
+    smp_disc_lut *lut = NULL;
+    smp_status st = !(to_srgb && dots && start) ? smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's tables")
+                    : given_lut                 ? SMP_OK
+                                                : smp__disc_lut_new(&lut, msg);
+    if (st != SMP_OK)
+        goto done;
+    float to_lin[256];
+    for (int i = 0; i < 256; i++)
+        to_lin[i] = smp__srgb_to_linear((uint8_t)i);
+    smp__linear_to_srgb_table(to_srgb);
+    c.lut = given_lut ? given_lut : lut;
+    exp_table(&c);
+    c.to_lin = to_lin;
+    c.to_srgb = to_srgb;
+    prepare_all(&c, in, n, ppm, od, n_od, max_layer, dots, threads);
+    st = bucket(&c, dots, n, w, h, start, &list, msg);
+    int failed = 0;
+    if (st == SMP_OK)
+        draw_bands(&c, dots, start, list, threads, &failed);
+    if (st == SMP_OK && failed)
+        st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's band buffers");
+done:
+    smp__disc_lut_free(lut);
+    free(to_srgb);
+    free(dots);
+    free(start);
+    free(list);
+    return st;
+}
+
+smp_status smp__depth_field(float *depth, uint32_t w, uint32_t h, const smp_dot *in, size_t n, double ppm,
+                            const smp_optics *optics, const float od[3], char *msg)
+{
+    return smp__depth_field_at(depth, w, h, in, n, ppm, optics, od, true, msg);
+}
+
+smp_status smp__depth_field_at(float *depth, uint32_t w, uint32_t h, const smp_dot *in, size_t n, double ppm,
+                               const smp_optics *optics, const float od[3], bool allow_half, char *msg)
+{
+    smp_image frame = {.w = w, .h = h}; /* the size only */
+    render_ctx c = {.img = &frame};
+    setup_ctx(&c, optics, ppm, allow_half);
+    smp_disc_lut *lut = NULL;
+    smp_status st = smp__disc_lut_new(&lut, msg);
+    c.lut = lut;
+    const size_t per = c.half ? 2 : 1;
+    float *tab = st == SMP_OK ? malloc(3 * RADIAL_MAX * sizeof *tab) : NULL;
+    float *half = st == SMP_OK && c.half ? malloc(half_floats((int)w, 0, (int)h - 1) * sizeof *half) : NULL;
+    pdot *dots = st == SMP_OK ? malloc((n ? n : 1) * per * sizeof *dots) : NULL;
+    uint32_t *list = st == SMP_OK ? malloc((n ? n : 1) * sizeof *list) : NULL;
+    if (st == SMP_OK && (!tab || !dots || !list || (c.half && !half)))
+        st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the radial table");
+    if (st == SMP_OK) {
+        for (size_t i = 0; i < n; i++) {
+            if (c.half) {
+                prepare_dot(&c, &in[i], ppm, od, TERMS_CORE, &dots[2 * i]);
+                prepare_dot(&c, &in[i], ppm, od, TERMS_HALO, &dots[2 * i + 1]);
+            } else
+                prepare_dot(&c, &in[i], ppm, od, TERMS_ALL, &dots[i]);
+            list[i] = (uint32_t)i;
+        }
+        band_depths(&c, dots, list, n, depth, (int)w, 0, (int)h - 1, half, tab);
+    }
+    free(list);
+    free(dots);
+    free(half);
+    free(tab);
+    smp__disc_lut_free(lut);
+    return st;
+}

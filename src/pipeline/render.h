@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The renderer: dots drawn as pigment under the photo's skin. */
+#ifndef SMP_RENDER_H
+#define SMP_RENDER_H
+
+#include "optics.h"
+#include "shine.h"
+#include "image.h"
+
+/* What of the photo lies above the pigment, over a box {x0, y0, w, h} of
+ * it (maps are box-sized, row-major; any may be NULL): its shine, the
+ * specular part in linear light x 65535, and hair strands, 0..255. The
+ * shine is either a map or, without one, a model (shine.h) that gives each
+ * pixel's from its bytes before the render, at box-relative coordinates. */
+typedef struct smp_skin_maps {
+    const uint16_t *specular;
+    const uint8_t *strands;
+    uint32_t box[4];
+    const smp_shine *shine;
+} smp_skin_maps;
+
+/* The strand map's value at photo pixel (x, y); 0 outside it or without one. */
+static inline int smp__strand_at(const smp_skin_maps *m, uint32_t x, uint32_t y)
+{
+    if (!m || !m->strands || x < m->box[0] || y < m->box[1] || x - m->box[0] >= m->box[2] ||
+        y - m->box[1] >= m->box[3])
+        return 0;
+    return m->strands[(size_t)(y - m->box[1]) * m->box[2] + (x - m->box[0])];
+}
+
+/* Draws dots (mm, at px_per_mm) into an RGB image: each pixel's diffuse
+ * light is multiplied by exp(-optical depth) (see optics.h), its shine and
+ * the strands over it kept; pixels no dot reaches keep their bytes. od[k] is
+ * layer k's depth per channel at full load (layers above n_od - 1 use the
+ * last). Only dots of layers <= max_layer are drawn (0 = all). skin may be
+ * NULL; lut too (one is made; callers drawing often pass theirs). */
+smp_status smp__render(smp_image *rgb, const smp_dot *dots, size_t n, double px_per_mm, const smp_optics *optics,
+                       const float od[][3], int n_od, int max_layer, const smp_skin_maps *skin,
+                       const smp_disc_lut *lut, int threads, char *msg);
+
+/* The optical depth alone (w x h x 3 floats, R G B) that dots of one depth
+ * od deposit at px_per_mm: what smp__render exponentiates. */
+smp_status smp__depth_field(float *depth, uint32_t w, uint32_t h, const smp_dot *dots, size_t n, double px_per_mm,
+                            const smp_optics *optics, const float od[3], char *msg);
+/* The same, with the halo at full resolution however wide it is when
+ * allow_half is false (tests compare the two). */
+smp_status smp__depth_field_at(float *depth, uint32_t w, uint32_t h, const smp_dot *dots, size_t n,
+                               double px_per_mm, const smp_optics *optics, const float od[3], bool allow_half,
+                               char *msg);
+
+#endif

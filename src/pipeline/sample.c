@@ -1,0 +1,667 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Variable-density maximal Poisson-disk sampling, tiled, parallel and
+ * deterministic.
+ *
+ * Spacing. A dot at q gets the exclusion radius r(q) = K / sqrt(density(q)),
+ * and two dots p, q must satisfy |p - q| >= max(r(p), r(q)): each dot keeps
+ * its neighbours at its own spacing, so a sparse-area dot also keeps
+ * dense-area dots at the sparse spacing. K is calibrated on this sampler's
+ * own (maximal) packing so that the achieved density is the asked one.
+ *
+ * Grid. Cells of side s = r_min / sqrt 2 hold at most one dot each (any two
+ * dots are at least r_min apart). A dot is stored in its cell as 16-bit
+ * fixed-point offsets and a 16-bit radius: every check uses those exact
+ * stored values, so the rule holds for the coordinates we output.
+ *
+ * Maximality (Ebeida et al. 2011, "Efficient maximal Poisson-disk
+ * sampling"). Darts are thrown into "active" cells; what stays uncovered
+ * is subdivided into quarter cells, cells covered by one dot's disc are
+ * dropped, and so on for up to MAX_LEVEL levels, leaving no gap a dot
+ * could still take.
+ *
+ * Parallelism. The plane is cut into square tiles of T cells, T at least
+ * the neighbour-search span, coloured in a 2 x 2 pattern: tiles of one
+ * colour never read or write within reach of each other, so they run in
+ * parallel. Every level runs in rounds, and every round visits the four
+ * colours in a fixed order with one dart per active cell: all regions
+ * fill at the same pace, so no tile sees its neighbours complete or empty
+ * and no seam forms. Each tile's darts come from a hash of (seed, layer,
+ * tile, draw counter), so the result does not depend on threads or
+ * schedule. The output lists tiles in raster order, cells in raster order
+ * within a tile. */
+#include "rng.h"
+#include "sample.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_LEVEL 10   /* sub-cells down to s / 1024 */
+#define TILE 32        /* cells per tile side */
+#define MIN_COVER (255.0 / 16.0) /* below this, thin instead of growing r */
+/* Active sub-cells in all, below which a level runs on one thread: its 12
+ * lock-step passes would each share a few milliseconds of work or less
+ * and end at a barrier where one thread spins for the other (on the
+ * crown: levels 3-10, a tenth of the darts; the bytes do not depend on
+ * it). */
+#define PAR_MIN_ACTIVE 32768
+
+/* Rounds of darts per level: most dots land at level 0. */
+static const int ROUNDS[MAX_LEVEL + 1] = {2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2};
+
+/* Radius factor, calibrated: a maximal set with min distance d has about
+ * 2 rho^2 / (sqrt 3 d^2) dots per unit area with rho ~ 0.76 (Lagae & Dutre
+ * 2008); K = rho * sqrt(2 / sqrt 3) makes the count match the asked
+ * density. tests/test_sample.c measures it within 2 %. */
+static const double K_PACK = 0.8332;
+
+double smp__exclusion_mm(double density_cm2) { return K_PACK / sqrt(density_cm2 / 100.0); }
+
+typedef struct cellpt {
+    uint16_t x, y; /* offset in the cell, (v + 0.5) / 65536 of a side */
+    uint16_t r;    /* exclusion radius in units of r_max / 65535; 0 = empty */
+    uint8_t layer;
+    uint8_t fresh; /* placed by this run, not given */
+} cellpt;
+
+/* An active (sub-)cell in 4 bytes: tiles are TILE x TILE cells and levels
+ * go down to 2^-MAX_LEVEL of a cell. */
+typedef struct sub {
+    unsigned cell : 10; /* index in the tile, raster order */
+    unsigned sx : 11, sy : 11; /* position at the current level */
+} sub;
+
+typedef struct tile {
+    uint32_t x0, y0, tw, th; /* first cell and size, in cells */
+    sub *act;
+    uint32_t n_act;
+    uint64_t draws;
+    int failed;
+} tile;
+
+typedef struct sampler {
+    const smp_sample_in *in;
+    double s;              /* cell side, mm */
+    double r_min, r_max;   /* mm */
+    double r_unit;         /* mm per radius step */
+    uint16_t r_full_q;     /* the radius at full coverage, stored units */
+    uint32_t gw, gh;       /* grid, cells */
+    cellpt *g;
+    uint32_t tiles_x, tiles_y, T;
+    tile *tiles;
+    uint8_t *least;        /* per coverage cell: least coverage within r_max */
+    uint8_t *crange;       /* per grid cell: least and most coverage in it */
+    int threads;           /* OpenMP threads for the tile loops */
+    int run_threads;       /* those of the current level: 1 when it has little left to do */
+    double cov_scale;      /* coverage px per mm */
+} sampler;
+
+/* Coverage (0..255) at a point in mm; 255 everywhere without a field. */
+static double cover(const sampler *s, double x, double y)
+{
+    const smp_coverage *c = s->in->cov;
+    if (!c)
+        return 255.0;
+    return smp__coverage_at(c, (x + s->in->x0_mm) * s->cov_scale, (y + s->in->y0_mm) * s->cov_scale);
+}
+
+static uint16_t radius_q(const sampler *s, double c)
+{
+    double r = s->r_min * sqrt(255.0 / (c < MIN_COVER ? MIN_COVER : c));
+    double q = ceil(r / s->r_unit);
+    return (uint16_t)(q > 65535 ? 65535 : q < 1 ? 1 : q);
+}
+
+/* The largest radius any dot near (x, y) can have. */
+static double reach_at(const sampler *s, double x, double y)
+{
+    const smp_coverage *c = s->in->cov;
+    if (!c)
+        return s->r_min;
+    double px = (x + s->in->x0_mm) * s->cov_scale, py = (y + s->in->y0_mm) * s->cov_scale;
+    uint32_t gx = (uint32_t)(px / c->cell), gy = (uint32_t)(py / c->cell);
+    gx = gx >= c->gw ? c->gw - 1 : gx;
+    gy = gy >= c->gh ? c->gh - 1 : gy;
+    uint8_t m = s->least[(size_t)gy * c->gw + gx];
+    return radius_q(s, m ? m : 1) * s->r_unit;
+}
+
+static inline void point_of(const sampler *s, uint32_t cx, uint32_t cy, const cellpt *p, double *x,
+                            double *y)
+{
+    *x = (cx + (p->x + 0.5) / 65536.0) * s->s;
+    *y = (cy + (p->y + 0.5) / 65536.0) * s->s;
+}
+
+/* The grid cells that meet the box [ax, bx] x [ay, by] (mm), clipped. */
+static inline void cell_window(const sampler *s, double ax, double ay, double bx, double by, int *x0,
+                               int *y0, int *x1, int *y1)
+{
+    double inv = 1.0 / s->s;
+    *x0 = ax <= 0 ? 0 : (int)(ax * inv);
+    *y0 = ay <= 0 ? 0 : (int)(ay * inv);
+    *x1 = bx * inv >= s->gw ? (int)s->gw - 1 : (int)(bx * inv);
+    *y1 = by * inv >= s->gh ? (int)s->gh - 1 : (int)(by * inv);
+}
+
+/* True when a dot at (x, y) with radius rq (stored units) breaks the rule
+ * against a stored dot. */
+static int conflicts(const sampler *s, double x, double y, uint16_t rq)
+{
+    double r = rq * s->r_unit, reach = reach_at(s, x, y);
+    reach = r > reach ? r : reach;
+    int x0, x1, y0, y1;
+    cell_window(s, x - reach, y - reach, x + reach, y + reach, &x0, &y0, &x1, &y1);
+    for (int j = y0; j <= y1; j++) {
+        const cellpt *row = s->g + (size_t)j * s->gw;
+        for (int i = x0; i <= x1; i++) {
+            if (!row[i].r)
+                continue;
+            double px, py;
+            point_of(s, (uint32_t)i, (uint32_t)j, &row[i], &px, &py);
+            double m = (row[i].r > rq ? row[i].r : rq) * s->r_unit;
+            double dx = px - x, dy = py - y;
+            if (dx * dx + dy * dy < m * m)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* Bounds of a sub-cell in mm. */
+static void sub_box(const sampler *s, const tile *t, const sub *u, int level, double b[4])
+{
+    uint32_t cx = t->x0 + u->cell % t->tw, cy = t->y0 + u->cell / t->tw;
+    double side = s->s / (double)(1u << level);
+    b[0] = cx * s->s + u->sx * side;
+    b[1] = cy * s->s + u->sy * side;
+    b[2] = b[0] + side;
+    b[3] = b[1] + side;
+}
+
+/* Bounds of the coverage over a box: the bilinear field is a convex
+ * combination of the nodes around each point, so the nodes reaching the
+ * box bound it. */
+static void cover_range(const sampler *s, const double b[4], uint8_t *lo, uint8_t *hi)
+{
+    const smp_coverage *c = s->in->cov;
+    const double k = s->cov_scale / c->cell, ox = s->in->x0_mm, oy = s->in->y0_mm; /* cells per mm */
+    long gx0 = (long)floor((b[0] + ox) * k - 0.5), gx1 = (long)ceil((b[2] + ox) * k - 0.5);
+    long gy0 = (long)floor((b[1] + oy) * k - 0.5), gy1 = (long)ceil((b[3] + oy) * k - 0.5);
+    gx0 = gx0 < 0 ? 0 : gx0 >= (long)c->gw ? (long)c->gw - 1 : gx0;
+    gy0 = gy0 < 0 ? 0 : gy0 >= (long)c->gh ? (long)c->gh - 1 : gy0;
+    gx1 = gx1 >= (long)c->gw ? (long)c->gw - 1 : gx1 < gx0 ? gx0 : gx1;
+    gy1 = gy1 >= (long)c->gh ? (long)c->gh - 1 : gy1 < gy0 ? gy0 : gy1;
+    uint8_t l = 255, h = 0;
+    for (long y = gy0; y <= gy1; y++)
+        for (long x = gx0; x <= gx1; x++) {
+            uint8_t v = c->c[(size_t)y * c->gw + x];
+            l = v < l ? v : l;
+            h = v > h ? v : h;
+        }
+    *lo = l;
+    *hi = h;
+}
+
+/* Most coverage anywhere in a box inside grid cell (cx, cy), exactly: the
+ * bilinear field is linear along each grid line and each box edge between
+ * grid lines, so its maximum over the box sits at a corner, at a node
+ * inside, or where an edge crosses a grid line. (A bound from the nodes
+ * around the box would keep untreated boxes beside the mask alive, and
+ * their quarters would multiply level after level.) */
+static double max_cover(const sampler *s, uint32_t cx, uint32_t cy, const double b[4])
+{
+    const smp_coverage *c = s->in->cov;
+    if (!c)
+        return 255.0;
+    const uint8_t *r = s->crange + 2 * ((size_t)cy * s->gw + cx);
+    if (r[0] == r[1] || r[1] == 0)
+        return r[1]; /* flat or untreated cell: no need to look closer */
+    const double x1 = b[2] < s->in->w_mm ? b[2] : s->in->w_mm * (1 - 1e-12);
+    const double y1 = b[3] < s->in->h_mm ? b[3] : s->in->h_mm * (1 - 1e-12);
+    double m = 0;
+#define TAKE(px, py)                                                                               \
+    do {                                                                                           \
+        double v_ = cover(s, px, py);                                                              \
+        m = v_ > m ? v_ : m;                                                                       \
+    } while (0)
+    TAKE(b[0], b[1]);
+    TAKE(x1, b[1]);
+    TAKE(b[0], y1);
+    TAKE(x1, y1);
+    /* Node lines sit at (i + 0.5) / k in the coverage's frame, which starts
+     * at (-x0, -y0) in ours. */
+    const double k = s->cov_scale / c->cell, ox = s->in->x0_mm, oy = s->in->y0_mm;
+    const double first_x = (floor((b[0] + ox) * k - 0.5) + 1.5) / k - ox; /* first line right of b[0] */
+    const double first_y = (floor((b[1] + oy) * k - 0.5) + 1.5) / k - oy;
+    const int nx = first_x < x1 ? (int)ceil((x1 - first_x) * k) : 0;
+    const int ny = first_y < y1 ? (int)ceil((y1 - first_y) * k) : 0;
+    for (int i = 0; i < nx; i++) {
+        double gx = first_x + i / k;
+        if (gx >= x1)
+            break;
+        TAKE(gx, b[1]);
+        TAKE(gx, y1);
+        for (int j = 0; j < ny; j++) {
+            double gy = first_y + j / k;
+            if (gy >= y1)
+                break;
+            TAKE(gx, gy);
+        }
+    }
+    for (int j = 0; j < ny; j++) {
+        double gy = first_y + j / k;
+        if (gy >= y1)
+            break;
+        TAKE(b[0], gy);
+        TAKE(x1, gy);
+    }
+#undef TAKE
+    return m;
+}
+
+/* Marks which of n boxes (all inside the box pb) no dot could still take:
+ * off the domain, untreated, or covered whole by one stored dot's disc (a
+ * disc is convex, so covering the four corners is enough). One pass over
+ * the neighbours serves all the boxes. */
+static void dead_boxes(const sampler *s, const double pb[4], double (*b)[4], int n, int *dead,
+                       int look)
+{
+    double r_lo[4], r_top = 0;
+    int live = 0;
+    const uint32_t cx = (uint32_t)(pb[0] / s->s), cy = (uint32_t)(pb[1] / s->s);
+    for (int i = 0; i < n; i++) {
+        double mc = b[i][0] >= s->in->w_mm || b[i][1] >= s->in->h_mm ? 0 : max_cover(s, cx, cy, b[i]);
+        dead[i] = mc <= 0;
+        if (dead[i])
+            continue;
+        r_lo[i] = radius_q(s, mc) * s->r_unit; /* no dot in the box is closer-spaced */
+        r_top = r_lo[i] > r_top ? r_lo[i] : r_top;
+        live++;
+    }
+    if (!live || !look)
+        return;
+    /* A dot covering a corner lies within its radius of that corner. */
+    double reach = reach_at(s, 0.5 * (pb[0] + pb[2]), 0.5 * (pb[1] + pb[3]));
+    reach = reach > r_top ? reach : r_top;
+    int x0, x1, y0, y1;
+    cell_window(s, pb[0] - reach, pb[1] - reach, pb[2] + reach, pb[3] + reach, &x0, &y0, &x1, &y1);
+    for (int j = y0; j <= y1 && live; j++)
+        for (int i = x0; i <= x1 && live; i++) {
+            const cellpt *p = &s->g[(size_t)j * s->gw + i];
+            if (!p->r)
+                continue;
+            double px, py;
+            point_of(s, (uint32_t)i, (uint32_t)j, p, &px, &py);
+            double rp = p->r * s->r_unit;
+            for (int k = 0; k < n; k++) {
+                if (dead[k])
+                    continue;
+                double r = rp > r_lo[k] ? rp : r_lo[k], r2 = r * r;
+                double dx0 = b[k][0] - px, dx1 = b[k][2] - px, dy0 = b[k][1] - py, dy1 = b[k][3] - py;
+                dx0 *= dx0;
+                dx1 *= dx1;
+                dy0 *= dy0;
+                dy1 *= dy1;
+                if (dx0 + dy0 < r2 && dx1 + dy0 < r2 && dx0 + dy1 < r2 && dx1 + dy1 < r2) {
+                    dead[k] = 1;
+                    live--;
+                }
+            }
+        }
+}
+
+/* One dart into each active sub-cell of a tile, in order. */
+static void tile_round(sampler *s, tile *t, int level)
+{
+    const smp_sample_in *in = s->in;
+    const uint64_t tile_id = (uint64_t)(t->y0 / s->T) * s->tiles_x + t->x0 / s->T;
+    const uint32_t sub_bits = 16 - (uint32_t)level;
+    /* One keyed hash per tile and round seeds a counter stream for the
+     * shuffle and the darts: cheap, and still a function of (seed, layer,
+     * tile, draw) only. */
+    const uint64_t stream = smp__hash(in->seed, in->layer, tile_id, t->draws++);
+    uint64_t k_draw = 0;
+    /* Darts in a random order: a raster order would pack rows greedily,
+     * denser and more regular than the random process calibrated for. */
+    for (uint32_t k = t->n_act; k > 1; k--) {
+        uint32_t j = (uint32_t)(smp__u01(smp__mix64(stream + k_draw++)) * k);
+        sub tmp = t->act[k - 1];
+        t->act[k - 1] = t->act[j];
+        t->act[j] = tmp;
+    }
+    uint32_t kept = 0;
+    for (uint32_t k = 0; k < t->n_act; k++) {
+        sub u = t->act[k];
+        uint32_t cx = t->x0 + u.cell % t->tw, cy = t->y0 + u.cell / t->tw;
+        cellpt *slot = &s->g[(size_t)cy * s->gw + cx];
+        if (slot->r) /* the cell took a dot through another sub-cell */
+            continue;
+        uint64_t h = smp__mix64(stream + k_draw++);
+        uint32_t mask = (1u << sub_bits) - 1;
+        cellpt q = {(uint16_t)((uint32_t)u.sx << sub_bits | (uint32_t)(h & mask)),
+                    (uint16_t)((uint32_t)u.sy << sub_bits | (uint32_t)(h >> 16 & mask)), 0,
+                    in->layer, 1};
+        double x, y;
+        point_of(s, cx, cy, &q, &x, &y);
+        double c = 0;
+        if (x < in->w_mm && y < in->h_mm) {
+            const uint8_t *cr = in->cov ? s->crange + 2 * ((size_t)cy * s->gw + cx) : NULL;
+            c = !cr ? 255.0 : cr[0] == cr[1] ? cr[0] : cover(s, x, y);
+        }
+        if (c > 0) {
+            q.r = in->cov ? radius_q(s, c) : s->r_full_q;
+            if (!conflicts(s, x, y, q.r)) {
+                *slot = q;
+                continue;
+            }
+        }
+        t->act[kept++] = u;
+    }
+    t->n_act = kept;
+}
+
+/* Replaces each active sub-cell by its live quarters. The new list grows
+ * as needed: most quarters die, so sizing it for four per cell up front
+ * would set the peak memory. */
+static void tile_refine(sampler *s, tile *t, int level)
+{
+    uint32_t cap = t->n_act + 1, m = 0;
+    sub *next = malloc(cap * sizeof *next);
+    for (uint32_t k = 0; k < t->n_act && next; k++) {
+        sub u = t->act[k];
+        uint32_t cx = t->x0 + u.cell % t->tw, cy = t->y0 + u.cell / t->tw;
+        if (s->g[(size_t)cy * s->gw + cx].r)
+            continue;
+        sub c[4];
+        double pb[4], b[4][4];
+        int dead[4];
+        sub_box(s, t, &u, level, pb);
+        for (unsigned q = 0; q < 4; q++) {
+            c[q] = (sub){u.cell, u.sx * 2u + (q & 1u), u.sy * 2u + (q >> 1)};
+            sub_box(s, t, &c[q], level + 1, b[q]);
+        }
+        dead_boxes(s, pb, b, 4, dead, 1);
+        for (int q = 0; q < 4; q++) {
+            if (dead[q])
+                continue;
+            if (m == cap) {
+                sub *grown = realloc(next, (size_t)cap * 2 * sizeof *next);
+                if (!grown) {
+                    free(next);
+                    next = NULL;
+                    break;
+                }
+                next = grown;
+                cap *= 2;
+            }
+            next[m++] = c[q];
+        }
+    }
+    free(t->act);
+    t->act = next;
+    t->n_act = next ? m : 0;
+    if (!next)
+        t->failed = 1;
+}
+
+/* Level 0: every cell of the tile that is not already taken or dead. */
+static void tile_start(sampler *s, tile *t)
+{
+    t->act = malloc((size_t)t->tw * t->th * sizeof *t->act + 1);
+    if (!t->act) {
+        t->failed = 1;
+        return;
+    }
+    for (uint32_t j = 0; j < t->th; j++)
+        for (uint32_t i = 0; i < t->tw; i++) {
+            sub u = {j * t->tw + i, 0, 0};
+            if (s->g[(size_t)(t->y0 + j) * s->gw + t->x0 + i].r)
+                continue;
+            int dead = 0;
+            if (s->in->cov || s->in->n_existing) {
+                double b[1][4];
+                sub_box(s, t, &u, 0, b[0]);
+                /* The grid holds only the given dots now: without them, no disc to look for. */
+                dead_boxes(s, b[0], b, 1, &dead, s->in->n_existing > 0);
+            }
+            if (!dead)
+                t->act[t->n_act++] = u;
+        }
+}
+
+/* Runs fn on every tile of one colour, in parallel (on s->threads, or on
+ * one thread while there is too little to share: see PAR_MIN_ACTIVE). */
+#define FOR_COLOUR(s, colour, body)                                                        \
+    do {                                                                                   \
+        long n_t_ = (long)(s)->tiles_x * (s)->tiles_y;                                      \
+        const int nt_ = (s)->run_threads;                                                  \
+        (void)nt_;                                                                         \
+        SMP_OMP(omp parallel for schedule(dynamic, 1) num_threads(nt_))                    \
+        for (long i_ = 0; i_ < n_t_; i_++) {                                               \
+            uint32_t tx_ = (uint32_t)(i_ % (s)->tiles_x), ty_ = (uint32_t)(i_ / (s)->tiles_x); \
+            if ((int)((tx_ & 1) | (ty_ & 1) << 1) != (colour))                            \
+                continue;                                                                  \
+            tile *t = &(s)->tiles[i_];                                                     \
+            body;                                                                          \
+        }                                                                                  \
+    } while (0)
+
+/* Sliding minimum over windows of 2k+1 along n lines of len samples
+ * (element i of line l at l * line_step + i * step), van Herk / Gil-Werman:
+ * prefix and suffix minima within blocks of the window's width give any
+ * window's minimum from two lookups, in linear time. g and h hold len. */
+static void sliding_min(const uint8_t *in, uint8_t *out, size_t n, size_t len, size_t line_step,
+                        size_t step, int k, uint8_t *g, uint8_t *h)
+{
+    const size_t w = 2 * (size_t)k + 1;
+    for (size_t l = 0; l < n; l++) {
+        const uint8_t *src = in + l * line_step;
+        uint8_t *dst = out + l * line_step;
+        for (size_t i = 0; i < len; i++) {
+            uint8_t v = src[i * step];
+            g[i] = i % w == 0 || v < g[i - 1] ? v : g[i - 1];
+        }
+        for (size_t i = len; i-- > 0;) {
+            uint8_t v = src[i * step];
+            h[i] = i == len - 1 || (i + 1) % w == 0 || v < h[i + 1] ? v : h[i + 1];
+        }
+        for (size_t i = 0; i < len; i++) {
+            size_t lo = i >= (size_t)k ? i - k : 0, hi = i + k < len ? i + k : len - 1;
+            /* [lo, hi] spans at most two blocks: the suffix of lo's, the prefix of hi's. */
+            uint8_t a = h[lo], b = g[hi];
+            dst[i * step] = a < b ? a : b;
+        }
+    }
+}
+
+/* Least coverage within reach of each coverage cell (see reach_at). */
+static uint8_t *least_cover(const smp_coverage *cov, double r_max_px)
+{
+    const size_t gw = cov->gw, gh = cov->gh, longest = gw > gh ? gw : gh;
+    const int k = (int)ceil(r_max_px / cov->cell) + 1; /* +1: bilinear reads a neighbour */
+    size_t n = gw * gh;
+    uint8_t *tmp = malloc(n), *out = malloc(n), *g = malloc(longest), *h = malloc(longest);
+    if (tmp && out && g && h) {
+        sliding_min(cov->c, tmp, gh, gw, gw, 1, k, g, h); /* rows */
+        sliding_min(tmp, out, gw, gh, 1, gw, k, g, h);    /* columns */
+    } else {
+        free(out);
+        out = NULL;
+    }
+    free(tmp);
+    free(g);
+    free(h);
+    return out;
+}
+
+static smp_status setup(sampler *s, const smp_sample_in *in, char *msg)
+{
+    memset(s, 0, sizeof *s);
+    s->in = in;
+    if (!(in->w_mm > 0 && in->h_mm > 0 && in->density_cm2 > 0))
+        return smp__fail(msg, SMP_ERR_ARG, "the sampling domain and density must be positive");
+    s->r_min = smp__exclusion_mm(in->density_cm2);
+    s->r_max = in->cov ? s->r_min * sqrt(255.0 / MIN_COVER) : s->r_min;
+    s->r_unit = s->r_max / 65535.0;
+    s->s = s->r_min * SMP_SQRT1_2;
+    s->r_full_q = radius_q(s, 255);
+    s->cov_scale = in->cov_px_per_mm;
+    s->threads = smp__threads(in->threads);
+    s->run_threads = s->threads;
+    double gw = ceil(in->w_mm / s->s), gh = ceil(in->h_mm / s->s);
+    size_t cells;
+    if (gw * gh > 4e9 || !smp__mul((size_t)gw, (size_t)gh, &cells) ||
+        !smp__mul(cells, sizeof(cellpt), &cells))
+        return smp__fail(msg, SMP_ERR_LIMIT,
+                         "%.0f x %.0f mm at %.0f dots/cm² needs too many grid cells", in->w_mm,
+                         in->h_mm, in->density_cm2);
+    s->gw = (uint32_t)gw;
+    s->gh = (uint32_t)gh;
+    /* Same-colour tiles are a tile apart: a tile must span the search,
+     * which reaches r_max <= 4 r_min = 5.7 cells. */
+    if ((uint32_t)ceil(s->r_max / s->s) + 2 > TILE)
+        return smp__fail(msg, SMP_ERR_ARG, "internal: the search outgrows a tile");
+    s->T = TILE;
+    s->tiles_x = (s->gw + s->T - 1) / s->T;
+    s->tiles_y = (s->gh + s->T - 1) / s->T;
+    s->g = calloc(cells / sizeof(cellpt), sizeof(cellpt));
+    s->tiles = calloc((size_t)s->tiles_x * s->tiles_y, sizeof *s->tiles);
+    if (in->cov)
+        s->least = least_cover(in->cov, s->r_max * in->cov_px_per_mm);
+    if (in->cov)
+        s->crange = malloc((size_t)s->gw * s->gh * 2);
+    if (!s->g || !s->tiles || (in->cov && (!s->least || !s->crange)))
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the sampling grid (%zu bytes)", cells);
+    for (uint32_t cy = 0; in->cov && cy < s->gh; cy++)
+        for (uint32_t cx = 0; cx < s->gw; cx++) {
+            const double b[4] = {cx * s->s, cy * s->s, (cx + 1) * s->s, (cy + 1) * s->s};
+            uint8_t *r = s->crange + 2 * ((size_t)cy * s->gw + cx);
+            cover_range(s, b, &r[0], &r[1]);
+        }
+    for (uint32_t ty = 0; ty < s->tiles_y; ty++)
+        for (uint32_t tx = 0; tx < s->tiles_x; tx++) {
+            tile *t = &s->tiles[(size_t)ty * s->tiles_x + tx];
+            t->x0 = tx * s->T;
+            t->y0 = ty * s->T;
+            t->tw = t->x0 + s->T <= s->gw ? s->T : s->gw - t->x0;
+            t->th = t->y0 + s->T <= s->gh ? s->T : s->gh - t->y0;
+        }
+    return SMP_OK;
+}
+
+/* Places the given dots in the grid; each must sit alone in its cell,
+ * which holds when they respect at least this run's spacing. */
+static smp_status insert_existing(sampler *s, char *msg)
+{
+    const smp_sample_in *in = s->in;
+    for (size_t i = 0; i < in->n_existing; i++) {
+        const smp_spt *e = &in->existing[i];
+        double x = e->x - in->x0_mm, y = e->y - in->y0_mm;
+        if (!(x >= 0 && y >= 0 && x < in->w_mm && y < in->h_mm))
+            continue;
+        uint32_t cx = (uint32_t)(x / s->s), cy = (uint32_t)(y / s->s);
+        cellpt *slot = &s->g[(size_t)cy * s->gw + cx];
+        if (slot->r)
+            return smp__fail(msg, SMP_ERR_ARG,
+                             "earlier dots at (%.3f, %.3f) mm are closer than this layer's spacing",
+                             e->x, e->y);
+        double fx = x / s->s - cx, fy = y / s->s - cy;
+        double c = cover(s, x, y);
+        /* Stored a step wider than its radius: the fixed-point position may
+         * sit up to 1/65536 of a cell away from the given one. */
+        uint16_t r = radius_q(s, c > 0 ? c : 1);
+        *slot = (cellpt){(uint16_t)fmin(65535, floor(fx * 65536)), (uint16_t)fmin(65535, floor(fy * 65536)),
+                         (uint16_t)(r < 65535 ? r + 1 : r), e->layer, 0};
+    }
+    return SMP_OK;
+}
+
+static void teardown(sampler *s)
+{
+    if (s->tiles)
+        for (size_t i = 0; i < (size_t)s->tiles_x * s->tiles_y; i++)
+            free(s->tiles[i].act);
+    free(s->tiles);
+    free(s->least);
+    free(s->crange);
+    free(s->g);
+}
+
+/* Gathers the new dots, tile by tile, thinning sparse areas (kept with
+ * probability c / MIN_COVER, keyed by the cell). */
+static smp_status gather(sampler *s, smp_spts *out, char *msg)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < (size_t)s->gw * s->gh; i++)
+        n += s->g[i].r && s->g[i].fresh;
+    out->p = malloc((n ? n : 1) * sizeof *out->p);
+    if (!out->p)
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate %zu dots", n);
+    size_t k = 0;
+    for (uint32_t ty = 0; ty < s->tiles_y; ty++)
+        for (uint32_t tx = 0; tx < s->tiles_x; tx++) {
+            const tile *t = &s->tiles[(size_t)ty * s->tiles_x + tx];
+            for (uint32_t j = 0; j < t->th; j++)
+                for (uint32_t i = 0; i < t->tw; i++) {
+                    uint32_t cx = t->x0 + i, cy = t->y0 + j;
+                    size_t gi = (size_t)cy * s->gw + cx;
+                    const cellpt *p = &s->g[gi];
+                    if (!p->r || !p->fresh)
+                        continue;
+                    double x, y;
+                    point_of(s, cx, cy, p, &x, &y);
+                    double c = cover(s, x, y);
+                    if (c < MIN_COVER &&
+                        smp__u01(smp__hash(s->in->seed, s->in->layer, UINT64_MAX, gi)) * MIN_COVER >= c)
+                        continue;
+                    out->p[k++] = (smp_spt){x + s->in->x0_mm, y + s->in->y0_mm,
+                                            (float)(p->r * s->r_unit), p->layer};
+                }
+        }
+    out->n = k;
+    return SMP_OK;
+}
+
+smp_status smp__sample(const smp_sample_in *in, smp_spts *out, char *msg)
+{
+    memset(out, 0, sizeof *out);
+    sampler s;
+    smp_status st = setup(&s, in, msg);
+    if (st == SMP_OK)
+        st = insert_existing(&s, msg);
+    if (st != SMP_OK) {
+        teardown(&s);
+        return st;
+    }
+    for (int colour = 0; colour < 4; colour++)
+        FOR_COLOUR(&s, colour, tile_start(&s, t));
+    for (int level = 0; level <= MAX_LEVEL; level++) {
+        size_t active = 0;
+        for (size_t i = 0; i < (size_t)s.tiles_x * s.tiles_y; i++)
+            active += s.tiles[i].n_act;
+        s.run_threads = active >= PAR_MIN_ACTIVE ? s.threads : 1;
+        for (int round = 0; round < ROUNDS[level]; round++)
+            for (int colour = 0; colour < 4; colour++)
+                FOR_COLOUR(&s, colour, tile_round(&s, t, level));
+        if (level < MAX_LEVEL)
+            for (int colour = 0; colour < 4; colour++)
+                FOR_COLOUR(&s, colour, tile_refine(&s, t, level));
+    }
+    int failed = 0;
+    for (size_t i = 0; i < (size_t)s.tiles_x * s.tiles_y; i++) {
+        failed |= s.tiles[i].failed;
+        free(s.tiles[i].act); /* before the output is allocated */
+        s.tiles[i].act = NULL;
+    }
+    st = failed ? smp__fail(msg, SMP_ERR_NOMEM, "out of memory while placing dots")
+                : gather(&s, out, msg);
+    teardown(&s);
+    return st;
+}
+
+void smp__spts_free(smp_spts *pts)
+{
+    free(pts->p);
+    memset(pts, 0, sizeof *pts);
+}

@@ -1,0 +1,661 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Shade analysis: reference tone, skin and hair colours, pigment dilution,
+ * density for a tone match, and the existing-hair factor inside the mask.
+ *
+ * Everything runs on a tone map: the photo averaged in linear light over
+ * the coverage grid's cells (about 0.25 mm), which is far finer than the
+ * viewing scale. The viewing-scale tone is the tone map blurred with a
+ * Gaussian of sigma 1.5 mm: about how 1 mm detail (dots, stubble, pores)
+ * merges at conversation distance, where a client judges the result. */
+#include "chamfer.h"
+#include "select.h"
+#include "shade.h"
+#include "color.h"
+#include "image.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define VIEW_SIGMA_MM 1.5
+#define BAND_IN_MM 3.0   /* the reference band starts this far outside the mask */
+#define BAND_OUT_MM 15.0 /* and ends here */
+#define CORE_MM 3.0      /* the treated core starts this far inside the mask */
+#define ANALYSIS_MM 0.5   /* analysis cells: a third of the viewing scale's sigma */
+#define HAIR_FRACTION 0.005 /* the darkest share of reference pixels: hair and follicles */
+
+/* The analysis grid: the coverage averaged over blocks of k x k of its
+ * cells, so that a cell is about ANALYSIS_MM wide (the viewing scale is
+ * 1.5 mm: finer cells only cost time and memory). */
+static smp_status coarsen(const smp_coverage *cov, int k, smp_coverage *out, char *msg)
+{
+    out->cell = cov->cell * (uint32_t)k;
+    out->w = cov->w;
+    out->h = cov->h;
+    out->gw = (cov->gw + (uint32_t)k - 1) / (uint32_t)k;
+    out->gh = (cov->gh + (uint32_t)k - 1) / (uint32_t)k;
+    out->c = malloc((size_t)out->gw * out->gh);
+    if (!out->c)
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the analysis grid");
+    for (uint32_t y = 0; y < out->gh; y++)
+        for (uint32_t x = 0; x < out->gw; x++) {
+            unsigned sum = 0, cnt = 0;
+            for (uint32_t j = y * (uint32_t)k; j < (y + 1) * (uint32_t)k && j < cov->gh; j++)
+                for (uint32_t i = x * (uint32_t)k; i < (x + 1) * (uint32_t)k && i < cov->gw; i++) {
+                    sum += cov->c[(size_t)j * cov->gw + i];
+                    cnt++;
+                }
+            out->c[(size_t)y * out->gw + x] = cnt ? (uint8_t)((sum + cnt / 2) / cnt) : 0;
+        }
+    return SMP_OK;
+}
+
+void smp__shade_free(smp_shade *sh)
+{
+    free(sh->grid.c);
+    free(sh->core);
+    free(sh->tone);
+    free(sh->view);
+    free(sh->dist_out);
+    free(sh->accept);
+    free(sh->lskin);
+    memset(sh, 0, sizeof *sh);
+}
+
+/* Mean linear colour of the photo over each coverage cell. */
+static smp_status tone_map(smp_shade *sh, const smp_image *photo, const smp_coverage *cov, char *msg)
+{
+    size_t n = (size_t)cov->gw * cov->gh;
+    const float *to_lin = smp__srgb_linear_table();
+    sh->tone = calloc(n * 3, sizeof *sh->tone);
+    if (!sh->tone)
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the tone map");
+    const int ch = photo->ch, grey = ch <= 2;
+    for (uint32_t y = 0; y < photo->h; y++) {
+        const uint8_t *p = photo->px + (size_t)y * photo->w * ch;
+        float *c = sh->tone + (size_t)(y / cov->cell) * cov->gw * 3;
+        /* Cells in runs of cell columns: no division per pixel, the same sums. */
+        for (uint32_t x = 0; x < photo->w; c += 3)
+            for (uint32_t e = x + cov->cell < photo->w ? x + cov->cell : photo->w; x < e; x++, p += ch) {
+                c[0] += to_lin[p[0]];
+                c[1] += to_lin[p[grey ? 0 : 1]];
+                c[2] += to_lin[p[grey ? 0 : 2]];
+            }
+    }
+    for (uint32_t gy = 0; gy < cov->gh; gy++)
+        for (uint32_t gx = 0; gx < cov->gw; gx++) {
+            uint32_t w = (gx + 1) * cov->cell <= photo->w ? cov->cell : photo->w - gx * cov->cell;
+            uint32_t h = (gy + 1) * cov->cell <= photo->h ? cov->cell : photo->h - gy * cov->cell;
+            float *c = sh->tone + ((size_t)gy * cov->gw + gx) * 3;
+            for (int k = 0; k < 3; k++) /* w, h >= 1: every cell holds a pixel */
+                c[k] = w && h ? c[k] / (float)(w * h) : 0;
+        }
+    return SMP_OK;
+}
+
+static void distance_mm(const smp_coverage *cov, int want_treated, double cell_mm, float *d)
+{
+    for (size_t i = 0; i < (size_t)cov->gw * cov->gh; i++)
+        d[i] = ((cov->c[i] >= 128) == want_treated) ? 0 : INFINITY;
+    smp__chamfer_mm(d, cov->gw, cov->gh, cell_mm);
+}
+
+/* One box pass of radius r along n samples spaced by step, in place, with
+ * clamped edges; line holds n floats. Sequential sums: deterministic. */
+static void box_line(float *v, size_t n, size_t step, int r, float *line)
+{
+    for (size_t i = 0; i < n; i++)
+        line[i] = v[i * step];
+    const float inv = 1.0f / (float)(2 * r + 1);
+    float sum = 0;
+    for (long i = -r; i <= r; i++)
+        sum += line[i < 0 ? 0 : (size_t)i >= n ? n - 1 : (size_t)i];
+    for (size_t i = 0; i < n; i++) {
+        v[i * step] = sum * inv;
+        size_t out = i < (size_t)r ? 0 : i - (size_t)r, in = i + (size_t)r + 1 >= n ? n - 1 : i + (size_t)r + 1;
+        sum += line[in] - line[out];
+    }
+}
+
+/* Gaussian blur of a w x h plane approximated by three box passes per axis
+ * (each of variance r(r+1)/3, so three add to sigma^2). */
+static void blur_plane(float *plane, uint32_t w, uint32_t h, double sigma, float *line)
+{
+    int r = (int)lrint((sqrt(4 * sigma * sigma + 1) - 1) / 2);
+    if (r < 1)
+        return;
+    for (int pass = 0; pass < 3; pass++) {
+        for (uint32_t y = 0; y < h; y++)
+            box_line(plane + (size_t)y * w, w, 1, r, line);
+        for (uint32_t x = 0; x < w; x++)
+            box_line(plane + x, h, w, r, line);
+    }
+}
+
+/* The tone map blurred to sigma_cells, weighted by wgt when given
+ * (normalised convolution: cells of weight 0 do not pull the blur). */
+static smp_status blur(const float *in, const uint8_t *wgt, uint32_t w, uint32_t h, double sigma_cells,
+                       float *out, char *msg)
+{
+    const size_t n = (size_t)w * h;
+    float *planes = malloc(n * 4 * sizeof *planes), *line = malloc((w > h ? w : h) * sizeof *line);
+    if (!planes || !line) {
+        free(planes);
+        free(line);
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the viewing-scale blur");
+    }
+    for (size_t i = 0; i < n; i++) {
+        float wt = wgt ? (float)(wgt[i] != 0) : 1.0f;
+        for (int c = 0; c < 3; c++)
+            planes[c * n + i] = in[3 * i + c] * wt;
+        planes[3 * n + i] = wt;
+    }
+    for (int c = 0; c < (wgt ? 4 : 3); c++)
+        blur_plane(planes + c * n, w, h, sigma_cells, line);
+    for (size_t i = 0; i < n; i++) {
+        float wt = wgt ? planes[3 * n + i] : 1.0f;
+        for (int c = 0; c < 3; c++) /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): callers pass a buffer */
+            out[3 * i + c] = wt > 1e-6f ? planes[c * n + i] / wt : 0;
+    }
+    free(planes);
+    free(line);
+    return SMP_OK;
+}
+
+/* Component-wise median Lab of the blurred map over the selected cells. */
+static smp_status median_lab(const float *view, const uint8_t *sel, size_t n, double lab[3], char *msg)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m += sel[i] != 0;
+    if (!m)
+        return SMP_OK;
+    double *v = malloc(m * 3 * sizeof *v);
+    if (!v)
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the median colour");
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (sel[i]) {
+            double l[3];
+            smp__linear_to_lab(view + 3 * i, l);
+            v[k] = l[0];
+            v[m + k] = l[1];
+            v[2 * m + k] = l[2];
+            k++;
+        }
+    for (int c = 0; c < 3; c++)
+        lab[c] = smp__kth_double(v + c * m, m, m / 2);
+    free(v);
+    return SMP_OK;
+}
+
+/* The provisional hair colour: the mean linear colour of the accepted
+ * cells at or below dark_l. */
+static void provisional_hair(const smp_shade *sh, size_t n, double dark_l, double hair[3])
+{
+    size_t k = 0;
+    hair[0] = hair[1] = hair[2] = 0;
+    for (size_t i = 0; i < n; i++)
+        if (sh->accept[i]) {
+            double lab[3];
+            smp__linear_to_lab(sh->tone + 3 * i, lab);
+            if (lab[0] <= dark_l) {
+                for (int c = 0; c < 3; c++)
+                    hair[c] += sh->tone[3 * i + c];
+                k++;
+            }
+        }
+    for (int c = 0; c < 3; c++)
+        hair[c] /= k ? k : 1;
+}
+
+/* An orthonormal basis u, v of the skin-hair plane (Gram-Schmidt). */
+static void skin_hair_plane(const float skin[3], const double hair[3], double u[3], double v[3])
+{
+    double nu = 0, dot = 0, nv = 0;
+    for (int c = 0; c < 3; c++)
+        nu += skin[c] * skin[c];
+    nu = sqrt(nu);
+    for (int c = 0; c < 3; c++) {
+        u[c] = nu > 0 ? skin[c] / nu : 0;
+        dot += hair[c] * u[c];
+    }
+    for (int c = 0; c < 3; c++) {
+        v[c] = hair[c] - dot * u[c];
+        nv += v[c] * v[c];
+    }
+    nv = sqrt(nv);
+    for (int c = 0; c < 3; c++)
+        v[c] = nv > 1e-6 ? v[c] / nv : 0;
+}
+
+/* Keeps the accepted cells near the plane, neither near black nor much
+ * lighter than skin; their lightness goes to ls; returns how many. */
+static size_t keep_in_plane(smp_shade *sh, size_t n, const double u[3], const double v[3], double *ls)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!sh->accept[i])
+            continue;
+        const float *t = sh->tone + 3 * i;
+        double pu = 0, pv = 0, norm = 0, off = 0;
+        for (int c = 0; c < 3; c++) {
+            pu += t[c] * u[c];
+            pv += t[c] * v[c];
+            norm += t[c] * t[c];
+        }
+        for (int c = 0; c < 3; c++) {
+            double r = t[c] - pu * u[c] - pv * v[c];
+            off += r * r;
+        }
+        double lab[3];
+        smp__linear_to_lab(t, lab);
+        int ok = lab[0] >= 8 && lab[0] <= sh->skin_lab[0] + 8 && off <= 0.06 * 0.06 * norm;
+        sh->accept[i] = (uint8_t)ok;
+        if (ok)
+            ls[m++] = lab[0];
+    }
+    return m;
+}
+
+/* Drops accepted cells whose lightness is more than 3 MADs from the median
+ * of ls[0..m) (reordered). */
+static void drop_outliers(smp_shade *sh, size_t n, double *ls, size_t m)
+{
+    double med = smp__kth_double(ls, m, m / 2);
+    for (size_t i = 0; i < m; i++)
+        ls[i] = fabs(ls[i] - med);
+    double mad = 1.4826 * smp__kth_double(ls, m, m / 2) + 1.0;
+    for (size_t i = 0; i < n; i++) {
+        if (!sh->accept[i])
+            continue;
+        double lab[3];
+        smp__linear_to_lab(sh->tone + 3 * i, lab);
+        if (fabs(lab[0] - med) > 3 * mad)
+            sh->accept[i] = 0;
+    }
+}
+
+/* Which reference cells are scalp or hair, not background, clothing or
+ * shine. Scalp with hair is a mixture of skin and hair under some light, so
+ * its linear colour lies in the plane spanned by the skin and hair colours
+ * (the hair provisionally the darkest 5 % of the band); cells far off that
+ * plane (a blue pillow, a green wall), much lighter than skin (shine, white
+ * fabric) or near black go, then lightness outliers beyond 3 MADs. */
+static smp_status reject_non_scalp(smp_shade *sh, size_t n, char *msg)
+{
+    double *ls = malloc(n * sizeof *ls);
+    if (!ls)
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the reference selection");
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (sh->accept[i]) {
+            double lab[3];
+            smp__linear_to_lab(sh->tone + 3 * i, lab);
+            ls[m++] = lab[0];
+        }
+    if (m >= 10) {
+        double hair[3], u[3], v[3];
+        provisional_hair(sh, n, smp__kth_double(ls, m, m / 20), hair);
+        skin_hair_plane(sh->skin_lin, hair, u, v);
+        m = keep_in_plane(sh, n, u, v, ls);
+        if (m > 10)
+            drop_outliers(sh, n, ls, m);
+    }
+    free(ls);
+    return SMP_OK;
+}
+
+/* For each cell, the colour of the lightest cell within 2 mm: bare skin
+ * between hairs, under the local light (the dome's shading changes slowly).
+ * Kept no lighter than the global skin plus a margin, against shine. */
+static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm, char *msg)
+{
+    const uint32_t w = cov->gw, h = cov->gh;
+    const size_t n = (size_t)w * h;
+    const int k = (int)ceil(2.0 / (cov->cell / ppm));
+    float *l = malloc(n * sizeof *l);
+    uint32_t *arg = malloc(n * sizeof *arg), *arg2 = malloc(n * sizeof *arg2);
+    sh->lskin = malloc(n * 3 * sizeof *sh->lskin);
+    if (!l || !arg || !arg2 || !sh->lskin) {
+        free(l);
+        free(arg);
+        free(arg2);
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the local skin map");
+    }
+    for (size_t i = 0; i < n; i++) {
+        double lab[3];
+        smp__linear_to_lab(sh->tone + 3 * i, lab);
+        l[i] = (float)lab[0];
+    }
+    for (uint32_t y = 0; y < h; y++) /* arg max along rows, then along columns */
+        for (uint32_t x = 0; x < w; x++) {
+            size_t best = (size_t)y * w + x;
+            for (long i = (long)x - k; i <= (long)x + k; i++)
+                /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): l is filled above */
+                if (i >= 0 && i < (long)w && l[(size_t)y * w + (size_t)i] > l[best])
+                    best = (size_t)y * w + (size_t)i;
+            arg[(size_t)y * w + x] = (uint32_t)best;
+        }
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++) {
+            uint32_t best = arg[(size_t)y * w + x];
+            for (long j = (long)y - k; j <= (long)y + k; j++)
+                if (j >= 0 && j < (long)h && l[arg[(size_t)j * w + x]] > l[best])
+                    best = arg[(size_t)j * w + x];
+            arg2[(size_t)y * w + x] = best;
+        }
+    const double cap = sh->skin_lab[0] + 3;
+    for (size_t i = 0; i < n; i++) {
+        /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): arg2 is filled above */
+        const float *src = sh->tone + 3 * (size_t)arg2[i];
+        double scale = l[arg2[i]] > cap ? pow((cap + 16) / (l[arg2[i]] + 16), 3) : 1; /* L ~ Y^(1/3) */
+        for (int c = 0; c < 3; c++)
+            sh->lskin[3 * i + c] = (float)(src[c] * scale);
+    }
+    free(l);
+    free(arg);
+    free(arg2);
+    return SMP_OK;
+}
+
+/* Median per channel of view / local skin over the selected cells: how much
+ * the surface darkens its own bare skin, whatever the light. */
+static smp_status darkening_ratio(const smp_shade *sh, const uint8_t *sel, size_t n, float out[3], char *msg)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m += sel[i] != 0;
+    double *v = m ? malloc(m * sizeof *v) : NULL;
+    if (m && !v)
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the darkening ratio");
+    for (int c = 0; c < 3; c++) {
+        out[c] = 1;
+        if (!v)
+            continue;
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (sel[i])
+                v[k++] = sh->lskin[3 * i + c] > 1e-6f ? sh->view[3 * i + c] / sh->lskin[3 * i + c] : 1;
+        out[c] = (float)smp__kth_double(v, m, m / 2);
+    }
+    free(v);
+    return SMP_OK;
+}
+
+/* The darkest HAIR_FRACTION of the accepted reference pixels, averaged in
+ * linear light: stubble shafts and follicles. */
+static void hair_colour(smp_shade *sh, const smp_image *photo, const smp_coverage *cov)
+{
+    enum { BINS = 1024 };
+    double sum[BINS][3];
+    size_t count[BINS];
+    memset(sum, 0, sizeof sum);
+    memset(count, 0, sizeof count);
+    const float *to_lin = smp__srgb_linear_table();
+    const int ch = photo->ch, grey = ch <= 2;
+    size_t total = 0;
+    for (uint32_t y = 0; y < photo->h; y++) {
+        const uint8_t *acc_row = sh->accept + (size_t)(y / cov->cell) * cov->gw;
+        for (uint32_t x = 0, cx = 0, left = cov->cell; x < photo->w; x++) {
+            const uint8_t in = acc_row[cx]; /* cell column cx = x / cell, counted, not divided */
+            if (--left == 0) {
+                cx++;
+                left = cov->cell;
+            }
+            if (!in)
+                continue;
+            const uint8_t *p = photo->px + ((size_t)y * photo->w + x) * ch;
+            float lin[3] = {to_lin[p[0]], to_lin[p[grey ? 0 : 1]], to_lin[p[grey ? 0 : 2]]};
+            /* Luminance decides the bin: ordering by lightness, cheaply. */
+            double lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
+            int b = (int)(sqrt(lum) * (BINS - 1));
+            b = b < 0 ? 0 : b >= BINS ? BINS - 1 : b;
+            for (int c = 0; c < 3; c++)
+                sum[b][c] += lin[c];
+            count[b]++;
+            total++;
+        }
+    }
+    size_t want = (size_t)(total * HAIR_FRACTION) + 1, got = 0;
+    double acc[3] = {0, 0, 0};
+    for (int b = 0; b < BINS && got < want; b++) {
+        for (int c = 0; c < 3; c++)
+            acc[c] += sum[b][c];
+        got += count[b];
+    }
+    float lin[3] = {(float)(acc[0] / (got ? got : 1)), (float)(acc[1] / (got ? got : 1)),
+                    (float)(acc[2] / (got ? got : 1))};
+    smp__linear_to_lab(lin, sh->hair_lab);
+}
+
+/* The fully treated core: at least CORE_MM inside the mask, or, for a mask
+ * too thin for that, every fully treated cell. */
+static size_t core_cells(const smp_coverage *g, const float *dist_in, uint8_t *core)
+{
+    size_t n = (size_t)g->gw * g->gh, m = 0;
+    /* Fully treated: the mask's highest level, white on most masks; a
+     * mask painted all grey (thinning hair everywhere) has its own top. */
+    uint8_t top = 1;
+    for (size_t i = 0; i < n; i++)
+        top = g->c[i] > top ? g->c[i] : top;
+    for (size_t i = 0; i < n; i++)
+        m += core[i] = g->c[i] >= top && dist_in[i] >= CORE_MM;
+    for (size_t i = 0; !m && i < n; i++)
+        m += core[i] = g->c[i] >= top;
+    return m;
+}
+
+/* The analysis grid (cells of about ANALYSIS_MM), the tone map, the
+ * distances to the treated and untreated areas, and the core. */
+static smp_status shade_grid(smp_shade *sh, const smp_image *photo, const smp_coverage *full,
+                             const smp_coverage *reference_full, smp_coverage *ref_grid, double ppm, char *msg)
+{
+    int k = (int)lrint(ANALYSIS_MM / (full->cell / ppm));
+    k = k < 1 ? 1 : k;
+    smp_status st = coarsen(full, k, &sh->grid, msg);
+    if (st == SMP_OK && reference_full)
+        st = coarsen(reference_full, k, ref_grid, msg);
+    if (st != SMP_OK)
+        return st;
+    const smp_coverage *cov = &sh->grid;
+    sh->k = k;
+    const size_t n = (size_t)cov->gw * cov->gh;
+    const double cell_mm = cov->cell / ppm;
+    st = tone_map(sh, photo, cov, msg);
+    sh->view = malloc(n * 3 * sizeof *sh->view);
+    sh->dist_out = malloc(n * sizeof *sh->dist_out);
+    float *dist_in = malloc(n * sizeof *dist_in);
+    sh->accept = malloc(n);
+    sh->core = malloc(n);
+    if (st == SMP_OK && (!sh->view || !sh->dist_out || !dist_in || !sh->accept || !sh->core))
+        st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the shade analysis");
+    if (st == SMP_OK) {
+        distance_mm(cov, 1, cell_mm, sh->dist_out); /* distance to the treated area */
+        distance_mm(cov, 0, cell_mm, dist_in);      /* distance to the untreated area */
+        sh->core_cells = core_cells(cov, dist_in, sh->core);
+    }
+    free(dist_in);
+    return st;
+}
+
+/* Skin: the core's lighter cells (60th to 90th percentile of lightness),
+ * where hair is absent and shine is not; the core's tone before treatment. */
+static smp_status core_skin(smp_shade *sh, size_t n, char *msg)
+{
+    const uint8_t *core = sh->core;
+    double *ls = malloc(sh->core_cells * sizeof *ls);
+    if (!ls)
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the skin analysis");
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (core[i]) {
+            double lab[3];
+            smp__linear_to_lab(sh->tone + 3 * i, lab);
+            ls[m++] = lab[0];
+        }
+    double lo = smp__kth_double(ls, m, (size_t)(m * 0.6)), hi = smp__kth_double(ls, m, (size_t)(m * 0.9));
+    double acc[3] = {0, 0, 0};
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (core[i]) {
+            double lab[3];
+            smp__linear_to_lab(sh->tone + 3 * i, lab);
+            if (lab[0] >= lo && lab[0] <= hi) {
+                for (int c = 0; c < 3; c++)
+                    acc[c] += sh->tone[3 * i + c];
+                k++;
+            }
+        }
+    for (int c = 0; c < 3; c++)
+        sh->skin_lin[c] = (float)(acc[c] / (k ? k : 1));
+    smp__linear_to_lab(sh->skin_lin, sh->skin_lab);
+    free(ls);
+    smp_status st = median_lab(sh->view, core, n, sh->core_before_lab, msg);
+    smp__lab_to_linear(sh->core_before_lab, sh->core_before_lin);
+    return st;
+}
+
+/* Bare skin's own texture: how far the view falls below local skin. */
+static smp_status skin_texture(smp_shade *sh, size_t n, char *msg)
+{
+    double *d = malloc(sh->core_cells * sizeof *d);
+    if (!d)
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the skin texture");
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (sh->core[i]) {
+            double a[3], b[3];
+            smp__linear_to_lab(sh->lskin + 3 * i, a);
+            smp__linear_to_lab(sh->view + 3 * i, b);
+            d[m++] = a[0] - b[0];
+        }
+    if (m)
+        sh->texture_l = smp__kth_double(d, m, m / 2);
+    free(d);
+    return SMP_OK;
+}
+
+/* The reference: a painted region, or the band 3-15 mm outside the mask,
+ * without what is not scalp. */
+static smp_status select_reference(smp_shade *sh, const smp_coverage *reference, size_t n, char *msg)
+{
+    for (size_t i = 0; i < n; i++)
+        sh->accept[i] = reference ? reference->c[i] >= 128
+                                  : sh->dist_out[i] >= BAND_IN_MM && sh->dist_out[i] <= BAND_OUT_MM;
+    for (size_t i = 0; i < n; i++)
+        sh->ref_cells += sh->accept[i];
+    smp_status st = reject_non_scalp(sh, n, msg);
+    for (size_t i = 0; i < n; i++)
+        sh->ref_accepted += sh->accept[i];
+    return st;
+}
+
+/* The reference's tone as photographed, and as it would look under the
+ * core's light: its darkening of its own bare skin, applied to the core
+ * (relative to the core's own ratio, which texture alone makes a little
+ * below 1). */
+static smp_status light_reference(smp_shade *sh, double cell_mm, size_t n, char *msg)
+{
+    const smp_coverage *cov = &sh->grid;
+    float *rv = malloc(n * 3 * sizeof *rv);
+    smp_status st = rv ? blur(sh->tone, sh->accept, cov->gw, cov->gh, VIEW_SIGMA_MM / cell_mm, rv, msg)
+                       : smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the reference blur");
+    if (st == SMP_OK)
+        st = median_lab(rv, sh->accept, n, sh->ref_raw_lab, msg);
+    free(rv);
+    float ref_ratio[3], core_ratio[3];
+    if (st == SMP_OK)
+        st = darkening_ratio(sh, sh->accept, n, ref_ratio, msg);
+    if (st == SMP_OK)
+        st = darkening_ratio(sh, sh->core, n, core_ratio, msg);
+    if (st != SMP_OK)
+        return st;
+    float lit[3];
+    for (int c = 0; c < 3; c++) {
+        double r = core_ratio[c] > 1e-6f ? ref_ratio[c] / core_ratio[c] : 1;
+        lit[c] = (float)(sh->core_before_lin[c] * (r > 1 ? 1 : r));
+    }
+    smp__linear_to_lab(lit, sh->ref_lab);
+    return SMP_OK;
+}
+
+smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_coverage *full,
+                              const smp_coverage *reference_full, double ppm, char *msg)
+{
+    memset(sh, 0, sizeof *sh);
+    smp_coverage ref_grid = {0};
+    smp_status st = shade_grid(sh, photo, full, reference_full, &ref_grid, ppm, msg);
+    const smp_coverage *cov = &sh->grid, *reference = reference_full ? &ref_grid : NULL;
+    const size_t n = (size_t)cov->gw * cov->gh;
+    const double cell_mm = cov->cell / ppm;
+    if (st == SMP_OK)
+        st = blur(sh->tone, NULL, cov->gw, cov->gh, VIEW_SIGMA_MM / cell_mm, sh->view, msg);
+    if (st == SMP_OK && sh->core_cells)
+        st = core_skin(sh, n, msg);
+    if (st == SMP_OK && sh->core_cells)
+        st = local_skin(sh, cov, ppm, msg);
+    if (st == SMP_OK && sh->core_cells)
+        st = skin_texture(sh, n, msg);
+    if (st == SMP_OK)
+        st = select_reference(sh, reference, n, msg);
+    if (st == SMP_OK && sh->ref_accepted && sh->core_cells) {
+        st = light_reference(sh, cell_mm, n, msg);
+        if (st == SMP_OK) {
+            hair_colour(sh, photo, cov);
+            sh->have_reference = 1;
+        }
+    }
+    free(ref_grid.c);
+    if (st != SMP_OK)
+        smp__shade_free(sh);
+    return st;
+}
+
+/* Core viewing-scale tone of an image (the after image), as for before. */
+smp_status smp__core_tone(const smp_shade *sh, const smp_image *img, double ppm, double lab[3], char *msg)
+{
+    const smp_coverage *cov = &sh->grid;
+    smp_shade tmp = {0};
+    smp_status st = tone_map(&tmp, img, cov, msg);
+    size_t n = (size_t)cov->gw * cov->gh;
+    float *view = st == SMP_OK ? malloc(n * 3 * sizeof *view) : NULL;
+    if (st == SMP_OK && !view)
+        st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the core tone");
+    if (st == SMP_OK)
+        st = blur(tmp.tone, NULL, cov->gw, cov->gh, VIEW_SIGMA_MM / (cov->cell / ppm), view, msg);
+    if (st == SMP_OK)
+        st = median_lab(view, sh->core, n, lab, msg);
+    free(view);
+    free(tmp.tone);
+    return st;
+}
+
+smp_status smp__existing_hair_factor(const smp_shade *sh, smp_coverage *cov, char *msg)
+{
+    const uint32_t k = (uint32_t)sh->k, aw = sh->grid.gw;
+    /* How much of the darkening the reference shows is already there at
+     * each treated point (stubble, thinning hair), each judged against its
+     * own bare skin: that share of the dots is not needed. */
+    const double need = sh->skin_lab[0] - sh->ref_lab[0];
+    if (!sh->have_reference || !sh->lskin || need <= 0.5)
+        return SMP_OK;
+    const size_t na = (size_t)aw * sh->grid.gh;
+    uint8_t *share = malloc(na);
+    if (!share)
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the hair map");
+    for (size_t a = 0; a < na; a++) { /* the share of dots still needed, per analysis cell */
+        double here[3], skin[3];
+        smp__linear_to_lab(sh->view + 3 * a, here);
+        smp__linear_to_lab(sh->lskin + 3 * a, skin);
+        double have = skin[0] - here[0] - sh->texture_l;
+        double f = 1.0 - (have > 0 ? have : 0) / need;
+        share[a] = (uint8_t)lrint(255 * (f < 0 ? 0 : f > 1 ? 1 : f));
+    }
+    for (size_t i = 0; i < (size_t)cov->gw * cov->gh; i++) {
+        size_t a = (size_t)((i / cov->gw) / k) * aw + (i % cov->gw) / k; /* its analysis cell */
+        cov->c[i] = (uint8_t)((cov->c[i] * share[a] + 127) / 255);
+    }
+    free(share);
+    return SMP_OK;
+}

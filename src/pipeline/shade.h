@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The shade analysis: tone, skin, reference and hair colour (shade.c). */
+#ifndef SMP_SHADE_H
+#define SMP_SHADE_H
+
+#include "mask.h"
+#include "image.h"
+
+/* What the photo says about shade (see shade.c). Colours are CIELAB (D65). */
+typedef struct smp_shade {
+    smp_coverage grid;    /* the analysis grid: coverage over cells of about 0.5 mm */
+    int k;                /* coverage cells per analysis cell, per side */
+    float *tone;          /* per analysis cell: mean linear RGB */
+    float *view;          /* the same blurred to the viewing scale */
+    float *dist_out;      /* mm to the treated area */
+    uint8_t *core;        /* the fully treated core, 3 mm inside the mask */
+    uint8_t *accept;      /* reference cells kept */
+    float *lskin;         /* per cell: local bare skin (lightest within 2 mm) */
+    double texture_l;     /* how far bare skin's view falls below its local skin (L) */
+    size_t core_cells, ref_cells, ref_accepted;
+    int have_reference;
+    float skin_lin[3], core_before_lin[3];
+    double skin_lab[3], hair_lab[3], core_before_lab[3];
+    double ref_raw_lab[3]; /* the reference's viewing-scale tone as photographed */
+    double ref_lab[3];     /* the same under the core's light: the target */
+} smp_shade;
+
+/* Tone map, distances, skin, reference tone and hair colour from a photo
+ * and its (unfeathered) coverage; reference, if given, replaces the band. */
+smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_coverage *cov,
+                              const smp_coverage *reference, double px_per_mm, char *msg);
+void smp__shade_free(smp_shade *sh);
+/* The core's viewing-scale tone in another image of the same size. */
+smp_status smp__core_tone(const smp_shade *sh, const smp_image *img, double px_per_mm, double lab[3],
+                          char *msg);
+/* Lowers the coverage where hair already darkens the treated area. */
+smp_status smp__existing_hair_factor(const smp_shade *sh, smp_coverage *cov, char *msg);
+
+#endif

@@ -1,0 +1,683 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* A suggested mask from the photo alone (see suggest.h and smpsim.h).
+ *
+ * 1. Cells: the photo is averaged in linear light over square cells (the
+ *    long side becomes about 480 cells), keeping per cell the luminance,
+ *    the chromaticity (r, g over r + g + b: shading leaves it alone) and
+ *    the relative contrast inside the cell and against its neighbours
+ *    (hair is textured at this scale, skin, walls and pillows much less).
+ * 2. Skin tone: the median chromaticity of the plausibly skin-coloured
+ *    cells (r > g > b, not grey), brighter half, near the frame's centre.
+ * 3. Classes: skin has that chromaticity at a luminance within a shading
+ *    range of it; hair is much darker than the skin (any colour near the
+ *    skin's or grey), or greyer than the skin and textured (grey and white
+ *    hair); the rest (walls, pillows, clothes, shine) is other.
+ * 4. Head: the largest connected region of skin and hair, closed over small
+ *    gaps, its holes (a shiny spot, a mole) filled.
+ * 5. Thin: the share of hair cells within about 1/64 of the frame around
+ *    each cell, against the share where the hair is full (the head's 90th
+ *    percentile). A bald cell has none; the grey of the mask is the share
+ *    of hair missing.
+ * 6. Scalp, not face: from each head cell 16 rays look for hair before they
+ *    leave the head. Scalp is surrounded by hair on most sides (the fringe
+ *    at the sides and back, the hair in front of a receding temple); a
+ *    forehead, cheek or neck has hair on one side at most. A ray that
+ *    leaves the frame still on the head, without meeting hair, counts
+ *    against: a face runs on out of a photo of the top of the head, below
+ *    the hair, where the scalp is closed by hair inside the frame.
+ * No learned model: a few thresholds on colour, texture and geometry. */
+#include "suggest.h"
+#include "color.h"
+#include "image.h"
+#include "params.h"
+#include "regions.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GRID_LONG 480   /* cells along the photo's long side */
+#define RAYS 16
+
+smp_scalp *smp_scalp_new(void)
+{
+    return calloc(1, sizeof(smp_scalp));
+}
+
+static void clear(smp_scalp *s)
+{
+    free(s->lum);
+    free(s->chr);
+    free(s->tex);
+    free(s->cls);
+    free(s->hair);
+    free(s->head);
+    free(s->enclosed);
+    free(s->treat);
+    s->lum = s->chr = s->tex = s->hair = s->enclosed = s->treat = NULL;
+    s->cls = s->head = NULL;
+    s->analysed = 0;
+    memset(&s->info, 0, sizeof s->info);
+}
+
+void smp_scalp_free(smp_scalp *s)
+{
+    if (!s)
+        return;
+    clear(s);
+    free(s);
+}
+
+const char *smp_scalp_message(const smp_scalp *s)
+{
+    return s ? s->msg : "no analysis";
+}
+
+const smp_scalp_info *smp_scalp_get_info(const smp_scalp *s)
+{
+    return s && s->analysed ? &s->info : NULL;
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* The q-quantile (0..1) of n values, sorting them in place. */
+static float quantile(float *v, size_t n, double q)
+{
+    if (!n)
+        return 0;
+    qsort(v, n, sizeof *v, cmp_float);
+    size_t i = (size_t)(q * (double)(n - 1) + 0.5);
+    return v[i < n ? i : n - 1];
+}
+
+/* Step 1: cell means and texture. */
+static void cells(smp_scalp *s, const smp_image *photo, int threads)
+{
+    const uint32_t gw = s->gw, gh = s->gh, cell = s->cell, w = s->w, h = s->h;
+    const int ch = photo->ch;
+    const float *lut = smp__srgb_linear_table();
+    (void)threads; /* unused without OpenMP */
+    SMP_OMP(omp parallel for schedule(dynamic, 4) num_threads(threads))
+    for (uint32_t gy = 0; gy < gh; gy++) {
+        double acc[4 * 512 + 4]; /* r, g, b, lum² per cell of the row (gw <= 512) */
+        memset(acc, 0, sizeof(double) * 4 * gw);
+        uint32_t y0 = gy * cell, y1 = y0 + cell < h ? y0 + cell : h;
+        for (uint32_t y = y0; y < y1; y++) {
+            const uint8_t *row = photo->px + (size_t)y * w * ch;
+            for (uint32_t x = 0; x < w; x++) {
+                const uint8_t *p = row + (size_t)x * ch;
+                float r = lut[p[0]], g = ch >= 3 ? lut[p[1]] : r, b = ch >= 3 ? lut[p[2]] : r;
+                float l = 0.2126f * r + 0.7152f * g + 0.0722f * b;
+                double *a = acc + 4 * (x / cell);
+                a[0] += r;
+                a[1] += g;
+                a[2] += b;
+                a[3] += (double)l * l;
+            }
+        }
+        for (uint32_t gx = 0; gx < gw; gx++) {
+            uint32_t x0 = gx * cell, x1 = x0 + cell < w ? x0 + cell : w;
+            double n = (double)(x1 - x0) * (y1 - y0);
+            const double *a = acc + 4 * gx;
+            double r = a[0] / n, g = a[1] / n, b = a[2] / n, sum = r + g + b;
+            double l = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+            size_t i = (size_t)gy * gw + gx;
+            s->lum[i] = (float)l;
+            s->chr[2 * i] = (float)(sum > 1e-4 ? r / sum : 1.0 / 3);
+            s->chr[2 * i + 1] = (float)(sum > 1e-4 ? g / sum : 1.0 / 3);
+            double var = a[3] / n - l * l;
+            s->tex[i] = (float)(var > 0 && l > 1e-4 ? sqrt(var) / l : 0);
+        }
+    }
+    /* Contrast against the 3 x 3 neighbourhood, added in quadrature. */
+    float *tmp = s->treat; /* free until step 8 */
+    for (uint32_t y = 0; y < gh; y++)
+        for (uint32_t x = 0; x < gw; x++) {
+            double sum = 0;
+            int n = 0;
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++) {
+                    long xx = (long)x + dx, yy = (long)y + dy;
+                    if (xx < 0 || yy < 0 || xx >= (long)gw || yy >= (long)gh)
+                        continue;
+                    sum += s->lum[(size_t)yy * gw + xx];
+                    n++;
+                }
+            double m = sum / n, l = s->lum[(size_t)y * gw + x];
+            double d = m > 1e-4 ? fabs(l - m) / m : 0;
+            tmp[(size_t)y * gw + x] = (float)sqrt((double)s->tex[(size_t)y * gw + x] * s->tex[(size_t)y * gw + x] +
+                                                  d * d);
+        }
+    memcpy(s->tex, tmp, sizeof(float) * gw * gh);
+}
+
+/* A plausible skin chromaticity: reddish, r > g > b, not grey. */
+static int skin_hue(float r, float g)
+{
+    float b = 1 - r - g;
+    return r > g && g > b && r - b > 0.06f && r < 0.62f && g > 0.26f;
+}
+
+/* Step 2: the reference skin tone. */
+static int skin_tone(smp_scalp *s)
+{
+    const size_t n = (size_t)s->gw * s->gh;
+    float *v = malloc(sizeof(float) * n * 3);
+    if (!v)
+        return -1;
+    float *vl = v, *vr = v + n, *vg = v + 2 * n;
+    size_t k = 0;
+    for (int pass = 0; pass < 2 && k < n / 20 + 1; pass++) {
+        k = 0;
+        /* First the central 70 % of the frame, then all of it. */
+        double margin = pass ? 0 : 0.15;
+        for (uint32_t y = (uint32_t)(margin * s->gh); y < s->gh - (uint32_t)(margin * s->gh); y++)
+            for (uint32_t x = (uint32_t)(margin * s->gw); x < s->gw - (uint32_t)(margin * s->gw); x++) {
+                size_t i = (size_t)y * s->gw + x;
+                if (skin_hue(s->chr[2 * i], s->chr[2 * i + 1]) && s->lum[i] > 0.02f && s->lum[i] < 0.97f)
+                    vl[k++] = s->lum[i];
+            }
+    }
+    if (k < 16) {
+        free(v);
+        return 0;
+    }
+    /* The brighter half of those cells: hair of a skin-like hue is darker. */
+    float *sorted = malloc(sizeof(float) * k);
+    if (!sorted) {
+        free(v);
+        return -1;
+    }
+    memcpy(sorted, vl, sizeof(float) * k);
+    float lmed = quantile(sorted, k, 0.5);
+    free(sorted);
+    size_t m = 0;
+    double margin = k >= n / 20 + 1 ? 0.15 : 0;
+    for (uint32_t y = (uint32_t)(margin * s->gh); y < s->gh - (uint32_t)(margin * s->gh); y++)
+        for (uint32_t x = (uint32_t)(margin * s->gw); x < s->gw - (uint32_t)(margin * s->gw); x++) {
+            size_t i = (size_t)y * s->gw + x;
+            if (skin_hue(s->chr[2 * i], s->chr[2 * i + 1]) && s->lum[i] >= lmed && s->lum[i] < 0.97f) {
+                vr[m] = s->chr[2 * i];
+                vg[m] = s->chr[2 * i + 1];
+                vl[m] = s->lum[i];
+                m++;
+            }
+        }
+    float r = quantile(vr, m, 0.5), g = quantile(vg, m, 0.5), l = quantile(vl, m, 0.5);
+    free(v);
+    s->skin_rgb[0] = r;
+    s->skin_rgb[1] = g;
+    s->skin_rgb[2] = 1 - r - g;
+    s->skin_lum = l;
+    return 1;
+}
+
+/* Step 3: skin, hair or other per cell. */
+static void classify(smp_scalp *s)
+{
+    const double n0 = 1.0 / 3, sr = s->skin_rgb[0] - n0, sg = s->skin_rgb[1] - n0;
+    const double s2 = sr * sr + sg * sg;
+    for (size_t i = 0; i < (size_t)s->gw * s->gh; i++) {
+        double cr = s->chr[2 * i] - n0, cg = s->chr[2 * i + 1] - n0;
+        double k = (cr * sr + cg * sg) / s2; /* saturation along the skin's hue: 1 = skin */
+        double pr = cr - k * sr, pg = cg - k * sg;
+        double perp = sqrt((pr * pr + pg * pg) / s2); /* off the skin's hue */
+        double rel = s->lum[i] / s->skin_lum, t = s->tex[i];
+        uint8_t c = SMP__OTHER;
+        if (perp < 0.5 && k >= 1.6 && k < 3.5 && rel >= 0.05 && rel < 0.6)
+            c = SMP__SKIN; /* skin in shade: darker and more saturated */
+        else if (rel < 0.32 && perp < 0.9 && k > -0.3 && k < 1.6)
+            c = SMP__HAIR; /* dark hair: black, brown, or the shadow between strands */
+        else if (perp < 0.5 && k >= 0.55 && k < 1.9 && rel >= 0.32 && rel < 2.5)
+            c = rel < 0.55 && t > 0.12 ? SMP__HAIR : SMP__SKIN;
+        else if (perp < 0.6 && k > -0.2 && k < 0.55 && rel > 0.25 && rel < 1.2 && t > 0.07)
+            c = SMP__HAIR; /* grey or white hair: greyer than skin and textured */
+        s->cls[i] = c;
+    }
+}
+
+/* Binary morphology on the grid: dilate (grow = 1) or erode by a square of
+ * radius r, separably. */
+/* One pass of morph along rows (along_x) or columns: dst is src grown
+ * (any set cell within r) or shrunk (all set within r). */
+static void morph_pass(const uint8_t *src, uint8_t *dst, uint32_t w, uint32_t h, int r, int grow, int along_x)
+{
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++) {
+            int v = !grow;
+            for (int d = -r; d <= r; d++) {
+                const long xx = (long)x + (along_x ? d : 0), yy = (long)y + (along_x ? 0 : d);
+                if (xx < 0 || xx >= (long)w || yy < 0 || yy >= (long)h)
+                    continue;
+                const uint8_t s = src[(size_t)yy * w + (size_t)xx];
+                if (grow ? s : !s) {
+                    v = grow;
+                    break;
+                }
+            }
+            dst[(size_t)y * w + x] = (uint8_t)v;
+        }
+}
+
+static void morph(uint8_t *m, uint8_t *tmp, uint32_t w, uint32_t h, int r, int grow)
+{
+    morph_pass(m, tmp, w, h, r, grow, 1);
+    morph_pass(tmp, m, w, h, r, grow, 0);
+}
+
+/* Each region's size by its label, and the largest. */
+typedef struct region_sizes {
+    size_t *sizes, best;
+} region_sizes;
+
+static smp_status add_region(void *ctx, uint32_t label, size_t count)
+{
+    region_sizes *rs = ctx;
+    size_t *ns = realloc(rs->sizes, ((size_t)label + 1) * sizeof *ns);
+    if (!ns)
+        return SMP_ERR_NOMEM;
+    rs->sizes = ns;
+    rs->sizes[label] = count;
+    rs->best = count > rs->best ? count : rs->best;
+    return SMP_OK;
+}
+
+/* Keeps only the largest 4-connected region of non-zero cells (m becomes
+ * 0/1). Returns its size. stack: w * h entries. */
+static size_t keep_largest(uint8_t *m, uint32_t w, uint32_t h, uint32_t *stack, uint32_t *label)
+{
+    const size_t n = (size_t)w * h;
+    uint32_t best = 0;
+    size_t best_n = 0;
+    smp__largest_region(m, 0xFF, w, h, stack, label, &best, &best_n); /* the cell grid is far below 2^32 */
+    for (size_t i = 0; i < n; i++)
+        m[i] = best && label[i] == best;
+    return best_n;
+}
+
+/* Fills the holes of m: cells not reachable from the frame's edge through
+ * cells outside m become part of it. */
+static void fill_holes(uint8_t *m, uint32_t w, uint32_t h, uint32_t *stack, uint8_t *seen)
+{
+    const size_t n = (size_t)w * h;
+    memset(seen, 0, n);
+    size_t top = 0;
+    for (uint32_t x = 0; x < w; x++)
+        for (int e = 0; e < 2; e++) {
+            size_t i = (size_t)(e ? h - 1 : 0) * w + x;
+            if (!m[i] && !seen[i]) {
+                seen[i] = 1;
+                stack[top++] = (uint32_t)i;
+            }
+        }
+    for (uint32_t y = 0; y < h; y++)
+        for (int e = 0; e < 2; e++) {
+            size_t i = (size_t)y * w + (e ? w - 1 : 0);
+            if (!m[i] && !seen[i]) {
+                seen[i] = 1;
+                stack[top++] = (uint32_t)i;
+            }
+        }
+    while (top) {
+        uint32_t j = stack[--top];
+        uint32_t x = j % w, y = j / w;
+        uint32_t nb[4] = {x > 0 ? j - 1 : j, x + 1 < w ? j + 1 : j, y > 0 ? j - w : j, y + 1 < h ? j + w : j};
+        for (int k = 0; k < 4; k++)
+            if (!m[nb[k]] && !seen[nb[k]]) {
+                seen[nb[k]] = 1;
+                stack[top++] = nb[k];
+            }
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!seen[i])
+            m[i] = 1;
+}
+
+/* Box mean of v (where weight is non-zero) over a square of radius r:
+ * out = sum(v * wt) / sum(wt), via summed-area tables. */
+static int box_mean(const float *v, const uint8_t *wt, float *out, uint32_t w, uint32_t h, int r)
+{
+    double *sv = calloc((size_t)(w + 1) * (h + 1), sizeof *sv), *sw = calloc((size_t)(w + 1) * (h + 1), sizeof *sw);
+    if (!sv || !sw) {
+        free(sv);
+        free(sw);
+        return -1;
+    }
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++) {
+            size_t i = (size_t)y * w + x, o = (size_t)(y + 1) * (w + 1) + x + 1;
+            double wi = wt ? wt[i] != 0 : 1;
+            sv[o] = v[i] * wi + sv[o - 1] + sv[o - (w + 1)] - sv[o - (w + 1) - 1];
+            sw[o] = wi + sw[o - 1] + sw[o - (w + 1)] - sw[o - (w + 1) - 1];
+        }
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++) {
+            long x0 = (long)x - r, x1 = (long)x + r + 1, y0 = (long)y - r, y1 = (long)y + r + 1;
+            x0 = x0 < 0 ? 0 : x0;
+            y0 = y0 < 0 ? 0 : y0;
+            x1 = x1 > (long)w ? (long)w : x1;
+            y1 = y1 > (long)h ? (long)h : y1;
+            size_t a = (size_t)y0 * (w + 1), b = (size_t)y1 * (w + 1);
+            double svs = sv[b + x1] - sv[b + x0] - sv[a + x1] + sv[a + x0];
+            double sws = sw[b + x1] - sw[b + x0] - sw[a + x1] + sw[a + x0];
+            out[(size_t)y * w + x] = (float)(sws > 0.5 ? svs / sws : 0);
+        }
+    free(sv);
+    free(sw);
+    return 0;
+}
+
+/* Step 6 on a coarser grid (factor f): the share of RAYS directions from
+ * each head cell that meet hair before leaving the head, within reach,
+ * less the share that leave the frame first (down to 0). */
+static int enclosure(smp_scalp *s, int f, double reach)
+{
+    const uint32_t gw = s->gw, gh = s->gh;
+    const uint32_t cw = (gw + f - 1) / f, chh = (gh + f - 1) / f;
+    float *head = calloc((size_t)cw * chh, sizeof *head), *hair = calloc((size_t)cw * chh, sizeof *hair);
+    float *cnt = calloc((size_t)cw * chh, sizeof *cnt), *enc = calloc((size_t)cw * chh, sizeof *enc);
+    if (!head || !hair || !cnt || !enc) {
+        free(head);
+        free(hair);
+        free(cnt);
+        free(enc);
+        return -1;
+    }
+    for (uint32_t y = 0; y < gh; y++)
+        for (uint32_t x = 0; x < gw; x++) {
+            size_t i = (size_t)y * gw + x, c = (size_t)(y / f) * cw + x / f;
+            cnt[c] += 1;
+            head[c] += s->head[i];
+            hair[c] += s->head[i] && s->cls[i] == SMP__HAIR;
+        }
+    for (size_t c = 0; c < (size_t)cw * chh; c++) {
+        hair[c] = head[c] > 0 ? hair[c] / head[c] : 0;
+        head[c] /= cnt[c];
+    }
+    double dx[RAYS], dy[RAYS];
+    for (int k = 0; k < RAYS; k++) {
+        dx[k] = cos(2 * SMP_PI * k / RAYS);
+        dy[k] = sin(2 * SMP_PI * k / RAYS);
+    }
+    for (uint32_t y = 0; y < chh; y++)
+        for (uint32_t x = 0; x < cw; x++) {
+            size_t c = (size_t)y * cw + x;
+            if (head[c] < 0.5)
+                continue;
+            int hits = 0, exits = 0;
+            for (int k = 0; k < RAYS; k++)
+                for (double t = 1; t <= reach; t += 1) {
+                    long xx = lrint(x + dx[k] * t), yy = lrint(y + dy[k] * t);
+                    if (xx < 0 || yy < 0 || xx >= (long)cw || yy >= (long)chh) {
+                        exits++;
+                        break;
+                    }
+                    size_t j = (size_t)yy * cw + xx;
+                    if (hair[j] >= 0.4) {
+                        hits++;
+                        break;
+                    }
+                    if (head[j] < 0.5)
+                        break;
+                }
+            enc[c] = hits > exits ? (float)(hits - exits) / RAYS : 0;
+        }
+    /* Back to the fine grid, bilinear between coarse cell centres. */
+    for (uint32_t y = 0; y < gh; y++)
+        for (uint32_t x = 0; x < gw; x++) {
+            double fx = (x + 0.5) / f - 0.5, fy = (y + 0.5) / f - 0.5;
+            fx = fx < 0 ? 0 : fx > cw - 1 ? cw - 1 : fx;
+            fy = fy < 0 ? 0 : fy > chh - 1 ? chh - 1 : fy;
+            uint32_t x0 = (uint32_t)fx, y0 = (uint32_t)fy;
+            uint32_t x1 = x0 + 1 < cw ? x0 + 1 : x0, y1 = y0 + 1 < chh ? y0 + 1 : y0;
+            double ax = fx - x0, ay = fy - y0;
+            double v = (enc[(size_t)y0 * cw + x0] * (1 - ax) + enc[(size_t)y0 * cw + x1] * ax) * (1 - ay) +
+                       (enc[(size_t)y1 * cw + x0] * (1 - ax) + enc[(size_t)y1 * cw + x1] * ax) * ay;
+            s->enclosed[(size_t)y * gw + x] = (float)v;
+        }
+    free(head);
+    free(hair);
+    free(cnt);
+    free(enc);
+    return 0;
+}
+
+static double smoothstep(double a, double b, double v)
+{
+    double t = (v - a) / (b - a);
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    return t * t * (3 - 2 * t);
+}
+
+static int cancelled(const smp_params *p, double fraction)
+{
+    return p && p->progress && p->progress(p->progress_user, fraction) != 0;
+}
+
+/* The analysis's scratch: a flood fill's stack, labels (also a float
+ * buffer once free), a byte grid, and the head's closing radius in cells. */
+typedef struct scratch {
+    uint32_t *stack, *label;
+    uint8_t *tmp;
+    int rc;
+} scratch;
+
+/* The grid (cells about 1/GRID_LONG of the long side) and its maps. */
+static smp_status alloc_grid(smp_scalp *s, const smp_image *photo, scratch *sc)
+{
+    const uint32_t w = photo->w, h = photo->h, lng = w > h ? w : h;
+    s->w = w;
+    s->h = h;
+    s->cell = (lng + GRID_LONG - 1) / GRID_LONG;
+    s->cell = s->cell < 1 ? 1 : s->cell;
+    s->gw = (w + s->cell - 1) / s->cell;
+    s->gh = (h + s->cell - 1) / s->cell;
+    const size_t n = (size_t)s->gw * s->gh;
+    s->lum = malloc(n * sizeof(float));
+    s->chr = malloc(2 * n * sizeof(float));
+    s->tex = malloc(n * sizeof(float));
+    s->cls = malloc(n);
+    s->hair = malloc(n * sizeof(float));
+    s->head = malloc(n);
+    s->enclosed = calloc(n, sizeof(float));
+    s->treat = calloc(n, sizeof(float));
+    sc->stack = malloc(n * sizeof *sc->stack);
+    sc->label = malloc(n * sizeof *sc->label);
+    sc->tmp = malloc(n);
+    sc->rc = (int)(lng / s->cell / 100) + 1;
+    if (!s->lum || !s->chr || !s->tex || !s->cls || !s->hair || !s->head || !s->enclosed || !s->treat ||
+        !sc->stack || !sc->label || !sc->tmp)
+        return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the %ux%u analysis grid", (unsigned)s->gw,
+                         (unsigned)s->gh);
+    return SMP_OK;
+}
+
+/* Step 4: the head. Gaps up to about 1 % of the long side are closed. */
+static smp_status find_head(smp_scalp *s, scratch *sc, size_t *head_cells)
+{
+    const uint32_t gw = s->gw, gh = s->gh;
+    const size_t n = (size_t)gw * gh;
+    const int rc = sc->rc;
+    for (size_t i = 0; i < n; i++)
+        s->head[i] = s->cls[i] != SMP__OTHER;
+    morph(s->head, sc->tmp, gw, gh, rc, 1);
+    morph(s->head, sc->tmp, gw, gh, rc, 0);
+    size_t head_n = keep_largest(s->head, gw, gh, sc->stack, sc->label);
+    if (head_n < n / 50)
+        return smp__fail(s->msg, SMP_ERR_ARG, "no head found: the skin and hair cover %.1f %% of the frame",
+                         100.0 * head_n / n);
+    fill_holes(s->head, gw, gh, sc->stack, sc->tmp);
+    /* Opening by a larger radius detaches thin bridges (an arm, a hand) and
+     * drops the fringe of stray cells. */
+    morph(s->head, sc->tmp, gw, gh, 2 * rc, 0);
+    morph(s->head, sc->tmp, gw, gh, 2 * rc, 1);
+    keep_largest(s->head, gw, gh, sc->stack, sc->label);
+    *head_cells = 0;
+    for (size_t i = 0; i < n; i++)
+        *head_cells += s->head[i];
+    s->info.head_fraction = (double)*head_cells / n;
+    return SMP_OK;
+}
+
+/* Step 5: hair share around each cell, within the head; *full: the share
+ * of a full head of hair (its 90th percentile, at least 0.5). */
+static smp_status hair_share(smp_scalp *s, scratch *sc, double *full)
+{
+    const uint32_t gw = s->gw, gh = s->gh;
+    const size_t n = (size_t)gw * gh;
+    const int rh = (int)((gw > gh ? gw : gh) / 64) + 1;
+    for (size_t i = 0; i < n; i++)
+        s->treat[i] = s->cls[i] == SMP__HAIR;
+    if (box_mean(s->treat, s->head, s->hair, gw, gh, rh))
+        return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the hair statistics");
+    float *hv = (float *)sc->label; /* free now: the same size as the grid */
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s->head[i])
+            hv[k++] = s->hair[i];
+    *full = quantile(hv, k, 0.9);
+    *full = *full < 0.5 ? 0.5 : *full;
+    return SMP_OK;
+}
+
+/* The suggestion: on the head, hair missing, enclosed by hair; smoothed,
+ * and only the largest treated region and those at least a tenth its size. */
+static smp_status suggest_treat(smp_scalp *s, scratch *sc, double full)
+{
+    const uint32_t gw = s->gw, gh = s->gh;
+    const size_t n = (size_t)gw * gh;
+    for (size_t i = 0; i < n; i++) {
+        double missing = 1 - s->hair[i] / full;
+        missing = missing < 0 ? 0 : missing;
+        double v = s->head[i] ? smoothstep(0.15, 0.75, missing) * smoothstep(0.25, 0.5, s->enclosed[i]) : 0;
+        s->treat[i] = (float)v;
+    }
+    float *blur = (float *)sc->label;
+    if (box_mean(s->treat, NULL, blur, gw, gh, sc->rc))
+        return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the smoothing buffer");
+    for (size_t i = 0; i < n; i++) {
+        double v = s->head[i] ? blur[i] : 0;
+        v = v < 0.2 ? 0 : v >= 0.8 ? 1 : v;
+        s->treat[i] = (float)v;
+        sc->tmp[i] = v > 0;
+    }
+    region_sizes rs = {NULL, 0};
+    if (smp__label_regions(sc->tmp, 0xFF, gw, gh, sc->stack, sc->label, add_region, &rs) != SMP_OK) {
+        free(rs.sizes);
+        return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the region list");
+    }
+    for (size_t i = 0; i < n; i++)
+        if (sc->label[i] && rs.sizes[sc->label[i]] * 10 < rs.best)
+            s->treat[i] = 0;
+    free(rs.sizes);
+    return SMP_OK;
+}
+
+/* Areas at the scale used: the params', else the estimate, else the usual
+ * assumption (the shorter side spans 200 mm). */
+static void measure_areas(smp_scalp *s, const smp_params *params)
+{
+    const size_t n = (size_t)s->gw * s->gh;
+    double ppm = params && params->px_per_mm > 0 ? params->px_per_mm
+                 : s->info.px_per_mm > 0         ? s->info.px_per_mm
+                                                 : smp__assumed_px_per_mm(s->w, s->h, NULL);
+    s->info.px_per_mm_used = ppm;
+    const double cell_cm2 = (double)s->cell * s->cell / (ppm * ppm) / 100.0;
+    for (size_t i = 0; i < n; i++) {
+        s->info.treated_cm2 += s->treat[i] * cell_cm2;
+        s->info.bald_cm2 += (s->treat[i] >= 0.8) * cell_cm2;
+        s->info.thin_cm2 += (s->treat[i] > 0 && s->treat[i] < 0.8) * cell_cm2;
+    }
+}
+
+/* Skin and hair per cell, the skin's tone, and each cell's class. */
+static smp_status classify_cells(smp_scalp *s, const smp_image *photo, const smp_params *params)
+{
+    cells(s, photo, smp__threads(params ? params->threads : 0));
+    if (cancelled(params, 0.3))
+        return smp__fail(s->msg, SMP_ERR_CANCELLED, "cancelled");
+    int found = skin_tone(s);
+    if (found < 0)
+        return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the skin statistics");
+    if (!found)
+        return smp__fail(s->msg, SMP_ERR_ARG, "no skin-coloured area found: is this a photo of a scalp?");
+    classify(s);
+    return SMP_OK;
+}
+
+smp_status smp_scalp_analyze(smp_scalp *s, const smp_image *photo, const smp_params *params)
+{
+    if (!s)
+        return SMP_ERR_ARG;
+    clear(s);
+    s->msg[0] = 0;
+    if (!photo || !photo->px || !photo->w || !photo->h)
+        return smp__fail(s->msg, SMP_ERR_ARG, "no photo to analyse");
+    scratch sc = {NULL, NULL, NULL, 0};
+    size_t head_cells = 0;
+    double full = 0;
+    smp_status st = alloc_grid(s, photo, &sc);
+    if (st == SMP_OK)
+        st = classify_cells(s, photo, params);
+    if (st == SMP_OK)
+        st = find_head(s, &sc, &head_cells);
+    if (st == SMP_OK)
+        st = hair_share(s, &sc, &full);
+    if (st == SMP_OK && cancelled(params, 0.6))
+        st = smp__fail(s->msg, SMP_ERR_CANCELLED, "cancelled");
+    if (st == SMP_OK) {
+        /* Step 6: scalp, not face. The coarse grid keeps the long side near 120. */
+        const int f = (int)((s->gw > s->gh ? s->gw : s->gh) / 120) + 1;
+        const double reach = 0.75 * sqrt((double)head_cells) / f;
+        if (enclosure(s, f, reach))
+            st = smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the enclosure grid");
+    }
+    if (st == SMP_OK)
+        st = suggest_treat(s, &sc, full);
+    if (st == SMP_OK) {
+        s->analysed = 1;
+        st = smp__scalp_scale(s);
+    }
+    if (st == SMP_OK)
+        measure_areas(s, params);
+    free(sc.stack);
+    free(sc.label);
+    free(sc.tmp);
+    if (st != SMP_OK)
+        clear(s);
+    return st;
+}
+
+/* A value of a per-cell field at a photo pixel, bilinear between cell centres. */
+static double field_at(const smp_scalp *s, const float *f, uint32_t x, uint32_t y)
+{
+    double gx = (x + 0.5) / s->cell - 0.5, gy = (y + 0.5) / s->cell - 0.5;
+    gx = gx < 0 ? 0 : gx > s->gw - 1 ? s->gw - 1 : gx;
+    gy = gy < 0 ? 0 : gy > s->gh - 1 ? s->gh - 1 : gy;
+    uint32_t x0 = (uint32_t)gx, y0 = (uint32_t)gy;
+    uint32_t x1 = x0 + 1 < s->gw ? x0 + 1 : x0, y1 = y0 + 1 < s->gh ? y0 + 1 : y0;
+    double ax = gx - x0, ay = gy - y0;
+    return (f[(size_t)y0 * s->gw + x0] * (1 - ax) + f[(size_t)y0 * s->gw + x1] * ax) * (1 - ay) +
+           (f[(size_t)y1 * s->gw + x0] * (1 - ax) + f[(size_t)y1 * s->gw + x1] * ax) * ay;
+}
+
+smp_status smp_scalp_mask(smp_scalp *s, smp_image *mask)
+{
+    if (!s || !mask)
+        return SMP_ERR_ARG;
+    if (!s->analysed)
+        return smp__fail(s->msg, SMP_ERR_ARG, "no analysis: call smp_scalp_analyze first");
+    smp_status st = smp__image_reset(mask, s->w, s->h, 1, UINT64_MAX);
+    if (st != SMP_OK)
+        return smp__fail(s->msg, st, "%s", mask->msg);
+    for (uint32_t y = 0; y < s->h; y++) {
+        uint8_t *row = mask->px + (size_t)y * s->w;
+        for (uint32_t x = 0; x < s->w; x++)
+            row[x] = (uint8_t)lrint(255 * field_at(s, s->treat, x, y));
+    }
+    return SMP_OK;
+}
