@@ -268,4 +268,6 @@ clean:
 
 FORCE:
 
+include web/studio/studio.mk
+
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

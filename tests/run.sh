@@ -44,6 +44,7 @@ if [ -z "$sanitized" ]; then
     add install tests/install.sh "$build"
     add python tests/python.sh "$build"
     add browser tests/browser/run.sh "$build/smpsim"
+    add studio tests/browser/studio.sh "$build"
 fi
 # Fuzz corpora and kept crashers, replayed: none may crash (sanitizers abort).
 for t in "$build"/fuzz/replay_*; do
