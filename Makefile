@@ -49,7 +49,8 @@ LIB_SRC  := $(wildcard src/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/font_ttf.o
-CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+# The studio page, embedded when `make studio` has built it (web/studio/studio.mk).
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/studio_page.o
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 IMGTOOL  := $(BUILD)/tests/imgtool
 LIB      := $(BUILD)/libsmpsim.a
@@ -215,7 +216,10 @@ demo: check-deps
 	$(BIN) preview samples/scalp.jpg samples/scalp.mask.png --px-per-mm 8 -o out/preview.jpg --force
 	$(BIN) preview samples/scalp.jpg samples/scalp.mask.png --px-per-mm 8 --sessions 3 -o out/preview.html --force
 	$(BIN) render samples/scalp.jpg samples/scalp.mask.png --px-per-mm 8 -o out/after.png --force
-	@echo "demo: wrote out/preview.jpg (before/after), out/preview.html (slider page) and out/after.png"
+	@$(MAKE) --no-print-directory studio
+	$(BIN) studio -o out/studio.html --force
+	@echo "demo: wrote out/preview.jpg (before/after), out/preview.html (slider page), out/after.png and" \
+	    "out/studio.html (the offline consultation studio)"
 
 # With OpenMP on, a serial build is made too: the suite checks both give
 # the same bytes.

@@ -28,6 +28,17 @@ STUDIO_PAGE_SRC := web/studio/page.html web/studio/studio.css web/studio/studio.
 
 .PHONY: studio check-studio-deps
 
+# The page inside the command (smpsim studio), when it has been built.
+STUDIO_PAGE := $(wildcard $(BUILD)/studio.html)
+$(BUILD)/gen/studio_page.c: $(STUDIO_PAGE) tools/embed.sh
+	@mkdir -p $(@D)
+	$(if $(STUDIO_PAGE),tools/embed.sh smp_studio_html $(STUDIO_PAGE),printf '%s\n' \
+	    '/* No studio page was built (make studio): smpsim studio says so. */' '#include <stddef.h>' \
+	    'const unsigned char smp_studio_html[1] = {0};' 'const size_t smp_studio_html_len = 0;') > $@
+
+$(BUILD)/gen/studio_page.o: $(BUILD)/gen/studio_page.c
+	$(CC) $(CSTD) $(OPT) $(WARN) -c $< -o $@
+
 check-studio-deps:
 	@tools/deps.sh studio
 
