@@ -18,6 +18,14 @@ trap 'rm -rf "$tmp"' EXIT
 # The sample's pixels as the native command decodes them, for the engine.
 "$build/tests/imgtool" png samples/scalp.jpg "$tmp/scalp.png" || { echo "FAIL: studio: imgtool png"; exit 1; }
 rc=0
-node "$here/studio_engine.mjs" "$(cd "$build" && pwd)/studio/smpsim.js" "$tmp/scalp.png" samples/scalp.mask.png \
-    "$build/smpsim" || rc=1
+node "$here/studio_engine.mjs" "$(cd "$build" && pwd)/studio/smpsim.js" samples/scalp.jpg "$tmp/scalp.png" \
+    samples/scalp.mask.png "$build/smpsim" || rc=1
+# The page, used as a consultant would; screenshots under build/studio-shots.
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+if [ -x "$CHROMIUM" ] && [ -d "$here/node_modules/playwright-core" ]; then
+    CHROMIUM=$CHROMIUM node "$here/studio_page.mjs" "$build/studio.html" samples/scalp.jpg samples/scalp.mask.png \
+        "$build/smpsim" "$build/tests/imgtool" "$build/studio-shots" || rc=1
+else
+    echo "SKIP: studio: the page needs Chromium ($CHROMIUM) and playwright-core"
+fi
 exit $rc

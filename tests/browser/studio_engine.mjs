@@ -4,7 +4,9 @@
 // same dot list (the CSV, byte for byte) and the same after image (every
 // channel within 1/255; the largest difference and the pixels that differ
 // are printed).
-// Usage: node studio_engine.mjs STUDIO_JS PHOTO.png MASK.png SMPSIM
+// PHOTO.png holds PHOTO.jpg's pixels as the native command decodes them:
+// the engine, like the page, is given pixels and what they came from.
+// Usage: node studio_engine.mjs STUDIO_JS PHOTO.jpg PHOTO.png MASK.png SMPSIM
 import { PNG } from 'pngjs';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +14,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const [studio_js, photo_png, mask_png, smpsim] = process.argv.slice(2);
+const [studio_js, photo_jpg, photo_png, mask_png, smpsim] = process.argv.slice(2);
 const require = createRequire(import.meta.url);
 const factory = require(studio_js);
 const tmp = mkdtempSync(join(tmpdir(), 'smpsim-studio-'));
@@ -29,11 +31,12 @@ const { width: w, height: h } = photo;
 
 // Each case: the native options, and the same settings through the API.
 const cases = [
-  { name: 'mask file, 8 px/mm, density 120, dot 0.3', mask: 'file',
+  { name: 'mask file, 8 px/mm, density 120, dot 0.3', mask: 'file', format: 1,
     args: ['--px-per-mm', '8', '--density', '120', '--dot', '0.3', '--seed', '3'],
     set: (S, P) => { M._smp_params_set_px_per_mm(P, 8); M._smp_params_set_density(P, 120);
       M._smp_params_set_dot_diameter(P, 0.3); M._st_set_seed(S, 3); } },
-  { name: 'suggested mask, matched look, session 2 of 3, 5 years, soft edge', mask: 'auto',
+  // A JPEG (format 2): the blur is measured allowing for its 8x8 blocks.
+  { name: 'suggested mask, matched look, session 2 of 3, 5 years, soft edge', mask: 'auto', format: 2,
     args: ['--seed', '5', '--sessions', '3', '--session', '2', '--age', '5y', '--edge', 'soft'],
     set: (S, P) => { const l = M._malloc(24); M.HEAPF64.set([30, 70, 100], l / 8);
       M._smp_params_set_layers(P, l, 3); M._free(l); M._smp_params_set_show_session(P, 2);
@@ -44,7 +47,7 @@ for (const [k, c] of cases.entries()) {
   const S = M._st_new(), P = M._st_params(S);
   c.set(S, P);
   M.HEAPU8.set(photo.data, M._st_rgba(S, w, h));
-  check(M._st_set_photo(S, w, h) === 0, `${c.name}: the photo loads`);
+  check(M._st_set_photo(S, w, h, c.format) === 0, `${c.name}: the photo loads`);
   if (c.mask === 'auto') {
     check(M._st_suggest(S) === 0, `${c.name}: a mask is suggested (${M.UTF8ToString(M._st_message(S))})`);
   } else {
@@ -63,7 +66,7 @@ for (const [k, c] of cases.entries()) {
   M._st_free(S);
 
   const out = join(tmp, `native${k}.png`), dots = join(tmp, `native${k}.csv`);
-  execFileSync(smpsim, ['render', photo_png, c.mask === 'auto' ? 'auto' : mask_png, ...c.args, '--dots', dots,
+  execFileSync(smpsim, ['render', c.format === 2 ? photo_jpg : photo_png, c.mask === 'auto' ? 'auto' : mask_png, ...c.args, '--dots', dots,
     '-o', out]);
   const native = PNG.sync.read(readFileSync(out));
   const native_dots = readFileSync(dots, 'utf8');

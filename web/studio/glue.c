@@ -93,8 +93,9 @@ EMSCRIPTEN_KEEPALIVE uint8_t *st_rgba(studio *s, uint32_t w, uint32_t h)
 }
 
 /* The exchange buffer (w x h RGBA, as the page's canvas gives it) becomes
- * the photo; the analysis and the mask are dropped. */
-EMSCRIPTEN_KEEPALIVE smp_status st_set_photo(studio *s, uint32_t w, uint32_t h)
+ * the photo, decoded from format (smp_format: JPEG matters, see
+ * smp_image_set_format); the analysis and the mask are dropped. */
+EMSCRIPTEN_KEEPALIVE smp_status st_set_photo(studio *s, uint32_t w, uint32_t h, int format)
 {
     if ((size_t)w * h * 4 > s->rgba_len)
         return fail(s, SMP_ERR_ARG, "the photo buffer is smaller than the photo");
@@ -104,6 +105,8 @@ EMSCRIPTEN_KEEPALIVE smp_status st_set_photo(studio *s, uint32_t w, uint32_t h)
     uint8_t *d = smp_image_data(s->photo);
     for (size_t i = 0, n = (size_t)w * h; i < n; i++)
         memcpy(d + 3 * i, s->rgba + 4 * i, 3);
+    if ((st = smp_image_set_format(s->photo, (smp_format)format)) != SMP_OK)
+        return fail(s, st, "unknown image format");
     s->analyzed = 0;
     smp_image_alloc(s->mask, w, h, 1);
     return SMP_OK;

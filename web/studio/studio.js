@@ -23,7 +23,7 @@
     timings: [], chosen: null,
   };
   // For tests and for looking: redraw timings and the state, read-only in spirit.
-  window.smpStudio = { st, timings: st.timings, maskSum: () => maskSum() };
+  window.smpStudio = { st, timings: st.timings, maskSum: () => maskSum(), before, after, mask: () => maskView().slice() };
 
   const status = (text) => { $('status').textContent = text; };
   const state = (s) => { document.body.dataset.state = s; };
@@ -70,6 +70,12 @@
       state(st.w ? 'idle' : 'empty');
       return;
     }
+    // What the pixels were decoded from, by the file's first bytes: the
+    // library allows for JPEG's 8x8 blocks (at the photo's own size only).
+    const head = new Uint8Array(await file.slice(0, 12).arrayBuffer());
+    const is = (...b) => b.every((v, i) => head[i] === v);
+    const format = is(0xff, 0xd8, 0xff) ? 2 : is(0x89, 0x50, 0x4e, 0x47) ? 1
+      : is(0x52, 0x49, 0x46, 0x46) && head[8] === 0x57 ? 3 : 0;
     st.name = (file.name || 'photo').replace(/\.[^.]*$/, '') || 'photo';
     st.fullW = bmp.width; st.fullH = bmp.height;
     st.scale = Math.min(1, WORK_LONG / Math.max(bmp.width, bmp.height));
@@ -83,7 +89,7 @@
     const buf = M._st_rgba(S, w, h);
     if (!buf) { status('out of memory'); state('empty'); return; }
     M.HEAPU8.set(px.data, buf);
-    if (M._st_set_photo(S, w, h)) { status(msg()); state('empty'); return; }
+    if (M._st_set_photo(S, w, h, st.scale === 1 ? format : 0)) { status(msg()); state('empty'); return; }
     st.w = w; st.h = h;
     st.ovl = new ImageData(w, h);
     st.undo.length = 0; st.redo.length = 0; st.hairline = []; st.measure = [];
@@ -375,6 +381,7 @@
   // ------------------------------------------------------------ tools
   function setTool(t) {
     st.tool = t;
+    document.body.dataset.tool = t;
     for (const b of document.querySelectorAll('[data-tool]')) b.setAttribute('aria-pressed', String(b.dataset.tool === t));
     $('hairline-row').hidden = t !== 'hairline';
     $('measure-row').hidden = t !== 'measure';
