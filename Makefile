@@ -230,6 +230,7 @@ $(SERIAL_BIN): FORCE
 endif
 
 test: check-test-deps all $(TESTS) $(IMGTOOL) $(GEN) $(SERIAL_BIN) $(FUZZ_REPLAY)
+	@$(MAKE) --no-print-directory test-studio
 	@SMPSIM_SERIAL_BIN=$(SERIAL_BIN) tests/run.sh $(BUILD)
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.

@@ -41,6 +41,8 @@ optional=""
 if [ "$want" = test ] && [ "$root_apt" = 1 ]; then
     parallel --version 2>/dev/null | grep -q 'GNU parallel' || optional="$optional parallel"
     command -v valgrind >/dev/null 2>&1 || optional="$optional valgrind"
+    # make test builds and tests the studio page with it (about 800 MB).
+    command -v "${EMCC:-emcc}" >/dev/null 2>&1 || optional="$optional emscripten"
     # test_captions renders Chinese with it (skipped, with one line, without).
     [ -n "$(fc-list ':lang=zh' file 2>/dev/null)" ] || optional="$optional fonts-noto-cjk"
     # The install test builds the README's C example with pkg-config; the

@@ -46,7 +46,8 @@ const cases = [
 for (const [k, c] of cases.entries()) {
   const S = M._st_new(), P = M._st_params(S);
   c.set(S, P);
-  M.HEAPU8.set(photo.data, M._st_rgba(S, w, h));
+  const buf = M._st_rgba(S, w, h); // may grow the memory: HEAPU8 is read after
+  M.HEAPU8.set(photo.data, buf);
   check(M._st_set_photo(S, w, h, c.format) === 0, `${c.name}: the photo loads`);
   if (c.mask === 'auto') {
     check(M._st_suggest(S) === 0, `${c.name}: a mask is suggested (${M.UTF8ToString(M._st_message(S))})`);

@@ -104,8 +104,7 @@ await page.click('[data-tool=view]');
 await page.uncheck('#overlay');
 const setRange = async (id, v) => {
   const k = await renders(page);
-  await page.locator(`#${id}`).fill(String(v));
-  await page.locator(`#${id}`).dispatchEvent('change');
+  await page.locator(`#${id}`).fill(String(v)); // input, then change: one redraw
   await settle(page, k + 1);
 };
 await setRange('dot', 0.3);

@@ -58,4 +58,12 @@ studio: check-studio-deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@echo "studio: wrote $(BUILD)/studio.html ($$(wc -c < $(BUILD)/studio.html) bytes); smpsim studio -o FILE writes it too"
 
+# make test: the studio too when emscripten is there (tools/deps.sh test
+# installs it as root); without it the studio's suite skips. Not for a
+# sanitized build (the page's engine is not the sanitized library).
+.PHONY: test-studio
+test-studio:
+	@if [ -z "$(SAN)" ] && command -v $(EMCC) >/dev/null 2>&1; then \
+	    $(MAKE) --no-print-directory $(BUILD)/studio.html && $(MAKE) --no-print-directory $(BIN); fi
+
 -include $(STUDIO_OBJ:.o=.d)
