@@ -9,7 +9,7 @@
 // Usage: node studio_engine.mjs STUDIO_JS PHOTO.jpg PHOTO.png MASK.png SMPSIM
 import { PNG } from 'pngjs';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +43,17 @@ const cases = [
       M._st_set_seed(S, 5); M._smp_params_set_age(P, 5); M._smp_params_set_edge(P, 1); } },
 ];
 
+// A mask at half the photo's size, resampled by the library (the page's
+// full-size export renders the photo with the mask painted at working size).
+const half = new PNG({ width: w >> 1, height: h >> 1, colorType: 0, inputColorType: 0, inputHasAlpha: false });
+half.data = Buffer.alloc((w >> 1) * (h >> 1));
+for (let y = 0; y < h >> 1; y++)
+  for (let x = 0; x < w >> 1; x++) half.data[y * (w >> 1) + x] = mask.data[4 * (2 * y * w + 2 * x)];
+const half_png = join(tmp, 'half.png');
+writeFileSync(half_png, PNG.sync.write(half, { colorType: 0, inputColorType: 0, inputHasAlpha: false }));
+cases.push({ name: 'mask at half size, resampled', mask: 'half', format: 1,
+  args: ['--px-per-mm', '8', '--seed', '9'], set: (S, P) => { M._smp_params_set_px_per_mm(P, 8); M._st_set_seed(S, 9); } });
+
 for (const [k, c] of cases.entries()) {
   const S = M._st_new(), P = M._st_params(S);
   c.set(S, P);
@@ -51,6 +62,9 @@ for (const [k, c] of cases.entries()) {
   check(M._st_set_photo(S, w, h, c.format) === 0, `${c.name}: the photo loads`);
   if (c.mask === 'auto') {
     check(M._st_suggest(S) === 0, `${c.name}: a mask is suggested (${M.UTF8ToString(M._st_message(S))})`);
+  } else if (c.mask === 'half') {
+    const m = M._st_mask_alloc(S, w >> 1, h >> 1);
+    M.HEAPU8.set(half.data, m);
   } else {
     const m = M._st_mask(S);
     for (let i = 0; i < w * h; i++) M.HEAPU8[m + i] = mask.data[4 * i];
@@ -67,8 +81,8 @@ for (const [k, c] of cases.entries()) {
   M._st_free(S);
 
   const out = join(tmp, `native${k}.png`), dots = join(tmp, `native${k}.csv`);
-  execFileSync(smpsim, ['render', c.format === 2 ? photo_jpg : photo_png, c.mask === 'auto' ? 'auto' : mask_png, ...c.args, '--dots', dots,
-    '-o', out]);
+  execFileSync(smpsim, ['render', c.format === 2 ? photo_jpg : photo_png, c.mask === 'auto' ? 'auto' : c.mask === 'half' ? half_png : mask_png, ...c.args, '--dots', dots,
+    '-o', out], { stdio: 'pipe' });
   const native = PNG.sync.read(readFileSync(out));
   const native_dots = readFileSync(dots, 'utf8');
   const n_dots = native_dots.split('\n').length - 2;

@@ -180,7 +180,7 @@ const settings = JSON.parse(readFileSync(settings_json, 'utf8'));
 check(settings.density === 180 && settings.sessions === 3 && settings.session === 1,
   `the settings say what was set (${JSON.stringify(settings)})`);
 const native_png = join(tmp, 'native.png');
-execFileSync(smpsim, ['render', photo, mask_png, '--settings', settings_json, '-o', native_png]);
+execFileSync(smpsim, ['render', photo, mask_png, '--settings', settings_json, '-o', native_png], { stdio: 'pipe' });
 const a = PNG.sync.read(readFileSync(after_png)), b = PNG.sync.read(readFileSync(native_png));
 let max = 0, differ = 0;
 for (let i = 0; i < a.width * a.height; i++) {

@@ -135,6 +135,14 @@ EMSCRIPTEN_KEEPALIVE smp_status st_suggest(studio *s)
 /* The mask's grey pixels (the photo's size), for the page to paint on. */
 EMSCRIPTEN_KEEPALIVE uint8_t *st_mask(studio *s) { return smp_image_data(s->mask); }
 
+/* A mask of w x h (zeroed) in place of the photo-sized one, for a render
+ * at another size than the mask was painted at: smp_simulate resamples a
+ * mask of the photo's aspect ratio, as the command does a mask file. */
+EMSCRIPTEN_KEEPALIVE uint8_t *st_mask_alloc(studio *s, uint32_t w, uint32_t h)
+{
+    return smp_image_alloc(s->mask, w, h, 1) == SMP_OK ? smp_image_data(s->mask) : NULL;
+}
+
 /* The scale the analysis estimates from the head's breadth (0: unknown). */
 EMSCRIPTEN_KEEPALIVE double st_scale_estimate(studio *s)
 {

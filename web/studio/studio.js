@@ -23,7 +23,8 @@
     timings: [], chosen: null,
   };
   // For tests and for looking: redraw timings and the state, read-only in spirit.
-  window.smpStudio = { st, timings: st.timings, maskSum: () => maskSum(), before, after, mask: () => maskView().slice() };
+  window.smpStudio = { st, timings: st.timings, maskSum: () => maskSum(), before, after, mask: () => maskView().slice(),
+    memory: () => (M ? M.HEAPU8.length : 0) };
 
   const status = (text) => { $('status').textContent = text; };
   const state = (s) => { document.body.dataset.state = s; };
@@ -44,7 +45,6 @@
     });
   }
   const msg = () => M.UTF8ToString(M._st_message(S));
-  const pmsg = () => M.UTF8ToString(M._smp_params_message(P));
   const maskView = () => M.HEAPU8.subarray(M._st_mask(S), M._st_mask(S) + st.w * st.h);
   function maskSum() {
     if (!st.w) return 0;
@@ -78,6 +78,7 @@
       : is(0x52, 0x49, 0x46, 0x46) && head[8] === 0x57 ? 3 : 0;
     st.name = (file.name || 'photo').replace(/\.[^.]*$/, '') || 'photo';
     st.fullW = bmp.width; st.fullH = bmp.height;
+    st.file = file; st.format = format;
     st.scale = Math.min(1, WORK_LONG / Math.max(bmp.width, bmp.height));
     const w = Math.max(1, Math.round(bmp.width * st.scale)), h = Math.max(1, Math.round(bmp.height * st.scale));
     for (const c of [before, after, overlay, view]) { c.width = w; c.height = h; }
@@ -133,26 +134,27 @@
   // ------------------------------------------------------------ settings
   function layers() { return SPLITS[Number($('sessions').value) - 1]; }
   function ageYears(v) { return v === 'fresh' ? -1 : v === 'healed' ? 0 : parseFloat(v); }
-  // The params from the controls; an error message or null.
-  function applyParams() {
-    const set = (ok, what) => { if (ok !== 0) throw new Error(`${what}: ${pmsg()}`); };
+  // The params of session s (p its params) from the controls, the scale
+  // for a photo of scale times the full size; an error message or null.
+  function applyParams(s = S, p = P, scale = st.scale) {
+    const set = (ok, what) => { if (ok !== 0) throw new Error(`${what}: ${M.UTF8ToString(M._smp_params_message(p))}`); };
     try {
-      if (M._st_set_seed(S, Number($('seed').value) || 0)) throw new Error(`seed: ${msg()}`);
-      if ($('density-auto').checked) set(M._smp_params_set_density_auto(P, 1), 'density');
-      else set(M._smp_params_set_density(P, Number($('density').value)), 'density');
-      if ($('dot-auto').checked) set(M._smp_params_set_dot_auto(P, 1), 'dot');
-      else set(M._smp_params_set_dot_diameter(P, Number($('dot').value)), 'dot');
-      set(M._smp_params_set_dilution(P, $('dilution-auto').checked ? -1 : Number($('dilution').value)), 'dilution');
+      if (M._st_set_seed(s, Number($('seed').value) || 0)) throw new Error(`seed: ${M.UTF8ToString(M._st_message(s))}`);
+      if ($('density-auto').checked) set(M._smp_params_set_density_auto(p, 1), 'density');
+      else set(M._smp_params_set_density(p, Number($('density').value)), 'density');
+      if ($('dot-auto').checked) set(M._smp_params_set_dot_auto(p, 1), 'dot');
+      else set(M._smp_params_set_dot_diameter(p, Number($('dot').value)), 'dot');
+      set(M._smp_params_set_dilution(p, $('dilution-auto').checked ? -1 : Number($('dilution').value)), 'dilution');
       const l = layers(), a = M._malloc(8 * l.length);
       M.HEAPF64.set(l, a / 8);
-      const r = M._smp_params_set_layers(P, a, l.length);
+      const r = M._smp_params_set_layers(p, a, l.length);
       M._free(a);
       set(r, 'sessions');
-      set(M._smp_params_set_show_session(P, Number($('session').value)), 'session');
-      set(M._smp_params_set_age(P, ageYears($('age').value)), 'age');
-      set(M._smp_params_set_edge(P, EDGES[$('edge').value]), 'edge');
-      set(M._smp_params_set_regularity(P, Number($('regularity').value)), 'regularity');
-      set(M._smp_params_set_px_per_mm(P, st.ppm * st.scale), 'px/mm');
+      set(M._smp_params_set_show_session(p, Number($('session').value)), 'session');
+      set(M._smp_params_set_age(p, ageYears($('age').value)), 'age');
+      set(M._smp_params_set_edge(p, EDGES[$('edge').value]), 'edge');
+      set(M._smp_params_set_regularity(p, Number($('regularity').value)), 'regularity');
+      set(M._smp_params_set_px_per_mm(p, st.ppm * scale), 'px/mm');
       return null;
     } catch (e) {
       return e.message;
@@ -170,7 +172,8 @@
     s.edge = $('edge').value;
     s.regularity = Number($('regularity').value);
     if (st.ppm > 0) s['px-per-mm'] = st.ppm;
-    s._studio = `${st.name}: ${st.fullW}x${st.fullH} px, worked at ${st.w}x${st.h}; the mask is ${st.name}-mask.png`;
+    s._studio = `${st.name}: ${st.fullW}x${st.fullH} px, worked at ${st.w}x${st.h}; the mask is ${st.name}-mask.png; ` +
+      `smpsim render PHOTO ${st.name}-mask.png --settings ${st.name}-settings.json -o after.png`;
     return s;
   }
   function outputs() {
@@ -539,11 +542,58 @@
     g.fillText(parts.join(' · '), fs / 2, ph + cap * 0.65);
     return c;
   }
+  // The after image at the photo's own size (the working one when it is
+  // that size): the photo decoded again, the working mask resampled by the
+  // library, a second session with the same settings. What
+  // `smpsim render PHOTO MASK --settings` makes from the exports.
+  async function fullAfter() {
+    if (st.scale === 1) return after;
+    status(`Rendering at full size, ${st.fullW}×${st.fullH}…`);
+    state('busy');
+    await new Promise(r => setTimeout(r, 0));
+    const bmp = await createImageBitmap(st.file, { imageOrientation: 'from-image', colorSpaceConversion: 'none' });
+    const W = bmp.width, H = bmp.height, c = canvas();
+    c.width = W; c.height = H;
+    const g = c.getContext('2d');
+    g.drawImage(bmp, 0, 0);
+    bmp.close();
+    const S2 = M._st_new();
+    try {
+      if (!S2) throw new Error('out of memory');
+      const err = applyParams(S2, M._st_params(S2), 1);
+      if (err) throw new Error(err);
+      const buf = M._st_rgba(S2, W, H);
+      if (!buf) throw new Error('out of memory');
+      M.HEAPU8.set(g.getImageData(0, 0, W, H).data, buf);
+      if (M._st_set_photo(S2, W, H, st.format)) throw new Error(M.UTF8ToString(M._st_message(S2)));
+      const m2 = M._st_mask_alloc(S2, st.w, st.h);
+      if (!m2) throw new Error('out of memory');
+      M.HEAPU8.set(maskView(), m2);
+      if (M._st_simulate(S2)) throw new Error(M.UTF8ToString(M._st_message(S2)));
+      const p = M._st_after(S2);
+      if (!p) throw new Error('out of memory');
+      g.putImageData(new ImageData(new Uint8ClampedArray(M.HEAPU8.buffer, p, 4 * W * H).slice(), W, H), 0, 0);
+      status(`Rendered at full size, ${W}×${H}`);
+      return c;
+    } finally {
+      M._st_free(S2);
+      state('idle');
+    }
+  }
   const need = (f) => async () => {
     if (!st.w || st.busy) { status(st.w ? 'Wait for the redraw to finish.' : 'Open a photo first.'); return; }
     await f();
   };
-  $('save-after').addEventListener('click', need(async () => save(await toBlob(after, 'image/png'), `${st.name}-after.png`)));
+  $('save-after').addEventListener('click', need(async () => {
+    let c;
+    try {
+      c = await fullAfter();
+    } catch (e) {
+      status(`Full size failed (${e.message || e}): saved at the working size`);
+      c = after;
+    }
+    save(await toBlob(c, 'image/png'), `${st.name}-after.png`);
+  }));
   $('save-mask').addEventListener('click', need(async () => save(await toBlob(maskCanvas(), 'image/png'), `${st.name}-mask.png`)));
   $('save-preview').addEventListener('click', need(async () =>
     save(await toBlob(previewCanvas(), 'image/jpeg', 0.92), `${st.name}-preview.jpg`)));
