@@ -214,7 +214,12 @@ const phone = await open({ width: 390, height: 844 }, 'phone');
 await phone.setInputFiles('#open', photo);
 await phone.waitForFunction(() => document.body.dataset.state === 'idle', null, { timeout: 120000 });
 await phone.screenshot({ path: join(shots, 'phone-1-open.png') });
-await phone.screenshot({ path: join(shots, 'phone-2-panel.png'), fullPage: true });
+// The controls scroll under the picture; the export buttons are reachable.
+await phone.locator('#save-settings').scrollIntoViewIfNeeded();
+const exportBox = await phone.locator('#save-settings').boundingBox();
+check(exportBox && exportBox.height >= 40 && exportBox.y + exportBox.height <= 844,
+  `on a phone the export buttons scroll into view, 40 px or taller (${exportBox && exportBox.height} px)`);
+await phone.screenshot({ path: join(shots, 'phone-2-panel.png') });
 const narrow = await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
 check(narrow, 'on a phone the page fits the width (no sideways scrolling)');
 

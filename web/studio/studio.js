@@ -229,6 +229,8 @@
       $('chosen').textContent = `${c.dots} dots, ${c.density.toFixed(0)} dots/cm², ${c.dot.toFixed(2)} mm; ` +
         `${(c.ppm / st.scale).toFixed(2)} px/mm${c.assumed ? ' (assumed)' : ''}`;
       status(`${st.w}×${st.h}: redrawn in ${tm.ms.toFixed(0)} ms (${reason})`);
+      const k = Number($('session').value);
+      $('tag-after').textContent = k ? `After session ${k}` : 'After';
     }
     document.body.dataset.renders = String(st.renders);
     st.busy = false;
