@@ -200,7 +200,9 @@
     st.busy = true;
     state('busy');
     status('Rendering…');
-    setTimeout(() => run(reason, t0), 0);
+    // After the next paint, so "Rendering…" shows while the engine works
+    // (it holds the page's one thread until it is done).
+    requestAnimationFrame(() => setTimeout(() => run(reason, t0), 0));
   }
   function run(reason, t0) {
     const err = applyParams();
