@@ -139,6 +139,20 @@ await settle(page, n + 1);
 check(await page.evaluate(() => window.smpStudio.maskSum()) === before_hl, 'undo takes the hairline back');
 await page.uncheck('#overlay');
 
+// The measure: two taps 200 working px apart said to be 25 mm: 8 px/mm.
+await page.click('[data-tool=measure]');
+for (const [x, y] of [[300, 600], [500, 600]]) {
+  const [sx, sy] = await screen(page, x, y);
+  await page.mouse.click(sx, sy);
+}
+await page.fill('#measure-mm', '25');
+n = await renders(page);
+await page.click('#measure-apply');
+await settle(page, n + 1);
+const ppm = Number(await page.inputValue('#ppm'));
+check(Math.abs(ppm - 8) < 0.05, `two taps and a distance set the scale (${ppm} px/mm)`);
+await shot(page, 'tablet-7-measure');
+
 // Sessions: the first of three is lighter than all three.
 n = await renders(page);
 await page.selectOption('#sessions', '3');
@@ -149,7 +163,7 @@ await page.selectOption('#session', '1');
 await settle(page, n + 1);
 const first = await coreMean(page);
 check(first > all3 + 1, `session 1 of 3 shows lighter than all three (mean ${first.toFixed(1)} vs ${all3.toFixed(1)})`);
-await shot(page, 'tablet-7-session1');
+await shot(page, 'tablet-8-session1');
 
 // The divider, by the keys.
 await page.click('[data-tool=view]');
@@ -188,7 +202,7 @@ for (let i = 0; i < a.width * a.height; i++) {
 }
 check(a.width === b.width && a.height === b.height && max <= 1,
   `smpsim render --settings makes the page's after image (largest difference ${max}, ${differ} pixels differ)`);
-await shot(page, 'tablet-8-exported');
+await shot(page, 'tablet-9-exported');
 
 const timings = await page.evaluate(() => window.smpStudio.timings);
 
