@@ -55,7 +55,8 @@ LIB_SRC  := $(foreach d,$(LAYERS),$(wildcard src/$(d)/*.c))
 CLI_SRC  := $(foreach d,$(CLI_DIRS),$(wildcard $(d)/*.c))
 TEST_SRC := $(wildcard tests/test_*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/font_ttf.o
-CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+# The studio page, embedded when `make studio` has built it (web/studio/studio.mk).
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/studio_page.o
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 IMGTOOL  := $(BUILD)/tests/imgtool
 LIB      := $(BUILD)/libsmpsim.a
@@ -232,7 +233,10 @@ demo: check-deps
 	$(BIN) preview samples/scalp.jpg samples/scalp.mask.png --px-per-mm 8 -o out/preview.jpg --force
 	$(BIN) preview samples/scalp.jpg samples/scalp.mask.png --px-per-mm 8 --sessions 3 -o out/preview.html --force
 	$(BIN) render samples/scalp.jpg samples/scalp.mask.png --px-per-mm 8 -o out/after.png --force
-	@echo "demo: wrote out/preview.jpg (before/after), out/preview.html (slider page) and out/after.png"
+	@$(MAKE) --no-print-directory studio
+	$(BIN) studio -o out/studio.html --force
+	@echo "demo: wrote out/preview.jpg (before/after), out/preview.html (slider page), out/after.png and" \
+	    "out/studio.html (the offline consultation studio)"
 
 # With OpenMP on, a serial build is made too: the suite checks both give
 # the same bytes.
@@ -243,9 +247,11 @@ $(SERIAL_BIN): FORCE
 endif
 
 # The prerequisites first, then the build on every core (a sub-make, so that
-# nothing compiles before they are there), then the suites.
+# nothing compiles before they are there), the studio when emscripten is
+# there, then the suites.
 test: check-test-deps
 	@$(MAKE) --no-print-directory -j$(JOBS) test-build
+	@$(MAKE) --no-print-directory -j$(JOBS) test-studio
 	@SMPSIM_SERIAL_BIN=$(SERIAL_BIN) tests/run.sh $(BUILD)
 
 test-build: all $(TESTS) $(IMGTOOL) $(GEN) $(SERIAL_BIN) $(FUZZ_REPLAY)
@@ -289,5 +295,7 @@ clean:
 	rm -rf build out
 
 FORCE:
+
+include web/studio/studio.mk
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

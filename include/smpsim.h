@@ -225,6 +225,11 @@ int smp_image_channels(const smp_image *img);
 uint8_t *smp_image_data(smp_image *img);
 const uint8_t *smp_image_cdata(const smp_image *img);
 smp_format smp_image_format(const smp_image *img);       /* what it was decoded from */
+/* For a caller that decodes pixels itself (a browser): what they were
+ * decoded from. It matters: the photo's blur is measured allowing for
+ * JPEG's 8x8 blocks, so the same pixels marked JPEG render as the same
+ * file read by smp_image_read_file does. SMP_ERR_ARG for an unknown format. */
+smp_status smp_image_set_format(smp_image *img, smp_format format);
 int smp_image_orientation(const smp_image *img);         /* EXIF orientation applied, 1..8 */
 /* The ICC profile carried with the pixels, or NULL. */
 const uint8_t *smp_image_icc(const smp_image *img, size_t *size);

@@ -7,6 +7,8 @@
  *   imgtool exif-jpeg W H TAG OUT [IFD ICC_CLAIM]
  *                                     writes a JPEG whose EXIF orientation is TAG (IFD0
  *                                     at IFD), with an ICC profile claiming ICC_CLAIM bytes
+ *   imgtool png IN OUT                IN's decoded pixels as a PNG (the studio's wasm test
+ *                                     feeds them to the page's engine)
  *   imgtool huge-png OUT              a valid 1x1 PNG relabelled 100000 x 100000
  *   imgtool paint OUT W H X0 Y0 X1 Y1 writes a grey PNG, white in the box
  *   imgtool region-same A AX AY B BX BY W H
@@ -208,6 +210,14 @@ int main(int argc, char **argv)
         return exif_jpeg(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), argv[5],
                          argc == 8 ? (uint32_t)strtoul(argv[6], NULL, 10) : 8,
                          argc == 8 ? (uint32_t)strtoul(argv[7], NULL, 10) : 0);
+    if (argc == 4 && !strcmp(argv[1], "png")) {
+        smp_image *img = load(argv[2]);
+        smp_params *p = smp_params_new();
+        const int rc = p && smp_params_set_overwrite(p, 1) == SMP_OK && smp_image_write_file(img, argv[3], p) == SMP_OK;
+        smp_params_free(p);
+        smp_image_free(img);
+        return rc ? 0 : 3;
+    }
     if (argc == 3 && !strcmp(argv[1], "huge-png"))
         return huge_png(argv[2]);
     if (argc == 9 && !strcmp(argv[1], "paint")) {

@@ -21,6 +21,8 @@ add() { names+=("$1"); shift; cmds+=("$(printf '%q ' "$@")"); }
 sanitized=${SMPSIM_SANITIZED:-}
 # Longest first, so that the last suites to start are short ones.
 add cli/photos tests/cli/photos.sh "$build"
+# The studio page (make studio) in node and Chromium: long, so early; skips when not built.
+[ -z "$sanitized" ] && add studio tests/browser/studio.sh "$build"
 # The CLI under valgrind (not on a sanitized build: the two do not mix).
 [ -z "$sanitized" ] && add valgrind tests/valgrind.sh "$build"
 add cli_batch tests/cli_batch.sh "$build"

@@ -2,25 +2,31 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Checks the libraries a make target needs and installs the missing Debian
 # packages when it can (root with apt-get); otherwise prints one line naming
-# them and fails. Usage: tools/deps.sh build|test
+# them and fails. Usage: tools/deps.sh build|test|studio
 set -u
 want=${1:-build}
 
 missing=""
+# The studio page needs the WebAssembly compiler alone (about 800 MB).
+if [ "$want" = studio ]; then
+    command -v "${EMCC:-emcc}" >/dev/null 2>&1 || missing=" emscripten"
+fi
 have_pc() { command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$1"; }
 have_header() { printf '#include <%s>\n' "$1" | ${CC:-cc} -E -x c - >/dev/null 2>&1; }
 
 # pkg-config is welcome but not required: the Makefile falls back to -lpng -ljpeg.
-have_header png.h || missing="$missing libpng-dev"
-have_header jpeglib.h || missing="$missing libjpeg-dev"
-have_header fftw3.h || missing="$missing libfftw3-dev" # spectra in `smpsim analyze`
-have_pc freetype2 || [ -r /usr/include/freetype2/ft2build.h ] || missing="$missing libfreetype-dev" # labels
-have_pc libheif || missing="$missing libheif-dev"   # HEIC/HEIF input (phone photos)
-have_pc libwebpdemux || missing="$missing libwebp-dev" # WebP input
-have_pc harfbuzz || missing="$missing libharfbuzz-dev"     # caption shaping (Arabic joining, marks)
-have_pc fontconfig || missing="$missing libfontconfig-dev" # fonts for what DejaVu lacks (CJK)
-have_pc fribidi || missing="$missing libfribidi-dev"       # right-to-left order
-[ -r "${FONT_TTF:-/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf}" ] || missing="$missing fonts-dejavu-core"
+if [ "$want" != studio ]; then
+    have_header png.h || missing="$missing libpng-dev"
+    have_header jpeglib.h || missing="$missing libjpeg-dev"
+    have_header fftw3.h || missing="$missing libfftw3-dev" # spectra in `smpsim analyze`
+    have_pc freetype2 || [ -r /usr/include/freetype2/ft2build.h ] || missing="$missing libfreetype-dev" # labels
+    have_pc libheif || missing="$missing libheif-dev"   # HEIC/HEIF input (phone photos)
+    have_pc libwebpdemux || missing="$missing libwebp-dev" # WebP input
+    have_pc harfbuzz || missing="$missing libharfbuzz-dev"     # caption shaping (Arabic joining, marks)
+    have_pc fontconfig || missing="$missing libfontconfig-dev" # fonts for what DejaVu lacks (CJK)
+    have_pc fribidi || missing="$missing libfribidi-dev"       # right-to-left order
+    [ -r "${FONT_TTF:-/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf}" ] || missing="$missing fonts-dejavu-core"
+fi
 if [ "$want" = test ]; then
     have_pc cmocka || have_header cmocka.h 2>/dev/null || missing="$missing libcmocka-dev"
     # test_formats makes its HEIC and WebP inputs with these encoders.
@@ -35,6 +41,8 @@ optional=""
 if [ "$want" = test ] && [ "$root_apt" = 1 ]; then
     parallel --version 2>/dev/null | grep -q 'GNU parallel' || optional="$optional parallel"
     command -v valgrind >/dev/null 2>&1 || optional="$optional valgrind"
+    # make test builds and tests the studio page with it (about 800 MB).
+    command -v "${EMCC:-emcc}" >/dev/null 2>&1 || optional="$optional emscripten"
     # test_captions renders Chinese with it (skipped, with one line, without).
     [ -n "$(fc-list ':lang=zh' file 2>/dev/null)" ] || optional="$optional fonts-noto-cjk"
     # The install test builds the README's C example with pkg-config; the

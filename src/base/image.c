@@ -116,6 +116,13 @@ int smp_image_channels(const smp_image *img) { return img ? img->ch : 0; }
 uint8_t *smp_image_data(smp_image *img) { return img ? img->px : NULL; }
 const uint8_t *smp_image_cdata(const smp_image *img) { return img ? img->px : NULL; }
 smp_format smp_image_format(const smp_image *img) { return img ? img->format : SMP_FORMAT_NONE; }
+smp_status smp_image_set_format(smp_image *img, smp_format format)
+{
+    if (!img || format < SMP_FORMAT_NONE || format > SMP_FORMAT_HEIF)
+        return SMP_ERR_ARG;
+    img->format = format;
+    return SMP_OK;
+}
 int smp_image_orientation(const smp_image *img) { return img ? img->orientation : 1; }
 
 const uint8_t *smp_image_icc(const smp_image *img, size_t *size)

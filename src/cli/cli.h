@@ -150,5 +150,6 @@ int cmd_batch(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_mask(int argc, char **argv);
+int cmd_studio(int argc, char **argv);
 
 #endif

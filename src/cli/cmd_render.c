@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* smpsim render / smpsim preview: one photo and its mask to an image. */
 #include "masks.h"
+#include "settings.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -22,6 +23,7 @@ static void usage(FILE *f, const char *cmd)
             "\n"
             "Options (units in brackets, defaults after '='):\n"
             "  -o, --output FILE     where to write (required)\n"
+            "%s"
             "      --density N|auto  dots per cm² where the mask is white [1..400] = auto:\n"
             "                        with --dot also auto, density (80..150) and dot size\n"
             "                        (0.25..0.35 mm) are chosen together so the treated\n"
@@ -67,10 +69,13 @@ static void usage(FILE *f, const char *cmd)
                       "line and a close-up (loupe) of the dots at their true size."
                     : "Writes the after image alone, at the photo's size and orientation.",
             preview ? ", or .html: one self-contained before/after slider page" : "",
+            "      --settings FILE   options from a JSON object, named as here: {\"density\":\n"
+            "                        120, \"edge\": \"soft\"} (smpsim studio's export; keys\n"
+            "                        starting with _ are notes); later options win\n",
             preview ? CLI_PREVIEW_HELP : "");
 }
 
-enum { OPT_REFERENCE = 512, OPT_SCARS, OPT_METRICS, OPT_MAP, OPT_RANGE, OPT_DOTS };
+enum { OPT_REFERENCE = 512, OPT_SCARS, OPT_METRICS, OPT_MAP, OPT_RANGE, OPT_DOTS, OPT_SETTINGS };
 
 static const struct option LONG_OPTS[] = {
     CLI_PARAM_OPTIONS,
@@ -83,6 +88,7 @@ static const struct option LONG_OPTS[] = {
     {"dots", required_argument, NULL, OPT_DOTS},
     {"density-map", required_argument, NULL, OPT_MAP},
     {"density-range", required_argument, NULL, OPT_RANGE},
+    {"settings", required_argument, NULL, OPT_SETTINGS},
     {"output", required_argument, NULL, 'o'},
     {"force", no_argument, NULL, 'f'},
     {"verbose", no_argument, NULL, 'v'},
@@ -124,6 +130,7 @@ static int parse(int argc, char **argv, const char *cmd, smp_params *p, opts *o)
         case OPT_DOTS: o->dots = optarg; break;
         case OPT_MAP: o->map = optarg; break;
         case OPT_RANGE: ok = cli_parse_range("--density-range", optarg, &o->range_lo, &o->range_hi); break;
+        case OPT_SETTINGS: break; /* read before parsing: cli_settings_expand */
         default:
             if ((ok = cli_mask_option(c, optarg, &o->mask)) >= 0)
                 break;
@@ -204,6 +211,7 @@ typedef struct run {
     smp_result *res;
     cli_out std_out[3];
     const char *out_path, *metrics_path, *dots_path;
+    char **args; /* argv with --settings expanded */
 } run;
 
 /* Output types, outputs that are inputs or each other, and "-" (standard
@@ -357,6 +365,7 @@ static int finish(run *r, int rc)
     smp_image_free(r->mask);
     smp_image_free(r->photo);
     smp_params_free(r->p);
+    cli_settings_free(r->args);
     cli_die_of_signal();
     return rc < 0 ? 0 : rc;
 }
@@ -372,7 +381,14 @@ int cmd_render(int argc, char **argv, int preview)
         cli_error(NULL, "out of memory");
         return finish(&r, EXIT_INPUT);
     }
-    int rc = parse(argc, argv, r.cmd, r.p, &r.o);
+    r.args = argv;
+    int rc = cli_settings_expand(&argc, &r.args, LONG_OPTS);
+    if (rc) {
+        r.args = NULL;
+        return finish(&r, rc);
+    }
+    argv = r.args;
+    rc = parse(argc, argv, r.cmd, r.p, &r.o);
     if (rc)
         return finish(&r, rc);
     smp_params_set_progress(r.p, cli_progress, NULL);

@@ -20,6 +20,7 @@ static void usage(FILE *f)
           "  sweep   PHOTO MASK -o SHEET   parameter combinations in parallel: sheet and CSV\n"
           "  analyze POINTS                density, spacing, rho and spectrum of a point set\n"
           "  mask    PHOTO -o MASK.png     suggest the mask (bald or thin scalp) from the photo\n"
+          "  studio  -o STUDIO.html        the offline consultation page (built by make studio)\n"
           "  version                       version, licence and the libraries linked\n"
           "\n"
           "'smpsim COMMAND --help' describes each command's options. Any single input\n"
@@ -55,6 +56,8 @@ int main(int argc, char **argv)
         return cmd_batch(argc - 1, argv + 1);
     if (!strcmp(cmd, "mask"))
         return cmd_mask(argc - 1, argv + 1);
+    if (!strcmp(cmd, "studio"))
+        return cmd_studio(argc - 1, argv + 1);
     if (!strcmp(cmd, "points"))
         return cmd_points(argc - 1, argv + 1);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* --settings FILE (see settings.h): a small reader for one flat JSON
+ * object of strings and numbers, each turned into "--key=value". */
+#include "settings.h"
+
+#include "cli.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SETTINGS_MAX 65536 /* bytes: a settings file is a few lines */
+
+typedef struct reader {
+    const char *p, *path;
+    char **out;   /* the new argv being built */
+    int n, cap;
+    const struct option *opts;
+} reader;
+
+/* Appends s (owned) to the new argv; 0, having said so, when out of memory. */
+static int push(reader *r, char *s)
+{
+    if (!s) {
+        cli_error(NULL, "out of memory");
+        return 0;
+    }
+    if (r->n + 1 >= r->cap) {
+        int cap = r->cap ? 2 * r->cap : 16;
+        char **o = realloc(r->out, (size_t)cap * sizeof *o);
+        if (!o) {
+            free(s);
+            cli_error(NULL, "out of memory");
+            return 0;
+        }
+        r->out = o;
+        r->cap = cap;
+    }
+    r->out[r->n++] = s;
+    r->out[r->n] = NULL;
+    return 1;
+}
+
+static void skip_space(reader *r)
+{
+    while (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r')
+        r->p++;
+}
+
+/* A JSON string at r->p into a new buffer (UTF-8; \uXXXX of the BMP). */
+static char *string(reader *r)
+{
+    if (*r->p != '"')
+        return NULL;
+    const char *s = ++r->p;
+    size_t len = 0;
+    while (s[len] && s[len] != '"')
+        len += s[len] == '\\' && s[len + 1] ? 2 : 1;
+    if (s[len] != '"')
+        return NULL;
+    char *out = malloc(len * 3 + 1), *o = out; /* \uXXXX (6 bytes) never needs more than 3 */
+    if (!out)
+        return NULL;
+    const char *e = s + len;
+    for (; s < e; s++) {
+        if ((unsigned char)*s < 0x20) {
+            free(out);
+            return NULL;
+        }
+        if (*s != '\\') {
+            *o++ = *s;
+            continue;
+        }
+        s++;
+        const char *simple = strchr("\"\\/bfnrt", *s);
+        if (simple && *s) {
+            *o++ = "\"\\/\b\f\n\r\t"[simple - "\"\\/bfnrt"];
+            continue;
+        }
+        unsigned cp = 0;
+        if (*s != 'u' || e - s < 5) {
+            free(out);
+            return NULL;
+        }
+        for (int i = 1; i <= 4; i++) {
+            if (!isxdigit((unsigned char)s[i])) {
+                free(out);
+                return NULL;
+            }
+            cp = cp * 16 + (unsigned)(isdigit((unsigned char)s[i]) ? s[i] - '0' : (tolower((unsigned char)s[i]) - 'a' + 10));
+        }
+        s += 4;
+        if (cp < 0x80) {
+            *o++ = (char)cp;
+        } else if (cp < 0x800) {
+            *o++ = (char)(0xc0 | cp >> 6);
+            *o++ = (char)(0x80 | (cp & 0x3f));
+        } else {
+            *o++ = (char)(0xe0 | cp >> 12);
+            *o++ = (char)(0x80 | (cp >> 6 & 0x3f));
+            *o++ = (char)(0x80 | (cp & 0x3f));
+        }
+    }
+    *o = 0;
+    r->p = e + 1;
+    return out;
+}
+
+/* A JSON number's text as written (the option's parser reads it). */
+static char *number(reader *r)
+{
+    const char *s = r->p;
+    while (*r->p && strchr("+-0123456789.eE", *r->p))
+        r->p++;
+    if (r->p == s)
+        return NULL;
+    char *out = malloc((size_t)(r->p - s) + 1);
+    if (out) {
+        memcpy(out, s, (size_t)(r->p - s));
+        out[r->p - s] = 0;
+    }
+    return out;
+}
+
+static const struct option *find(const struct option *opts, const char *name)
+{
+    for (const struct option *o = opts; o->name; o++)
+        if (!strcmp(o->name, name))
+            return o;
+    return NULL;
+}
+
+/* The object's members as options; 0 or an exit code. */
+static int members(reader *r)
+{
+    skip_space(r);
+    if (*r->p++ != '{') {
+        cli_error(r->path, "settings: not a JSON object");
+        return EXIT_INPUT;
+    }
+    skip_space(r);
+    if (*r->p == '}')
+        r->p++;
+    else
+        for (;;) {
+            skip_space(r);
+            char *key = string(r), *value = NULL;
+            skip_space(r);
+            if (!key || *r->p++ != ':') {
+                free(key);
+                cli_error(r->path, "settings: malformed JSON (a \"name\": value pair expected)");
+                return EXIT_INPUT;
+            }
+            skip_space(r);
+            value = *r->p == '"' ? string(r) : number(r);
+            if (!value) {
+                cli_error(r->path, "settings: \"%s\" must be a string or a number", key);
+                free(key);
+                return EXIT_INPUT;
+            }
+            const struct option *o = find(r->opts, key);
+            int rc = 0;
+            if (key[0] == '_') {
+                /* a note, e.g. which photo and mask the studio worked on */
+            } else if (!o || o->has_arg != required_argument || !strcmp(key, "settings") || !strcmp(key, "output")) {
+                cli_error(r->path, "settings: \"%s\" is not an option taking a value here", key);
+                rc = EXIT_USAGE;
+            } else {
+                size_t len = strlen(key) + strlen(value) + 4;
+                char *arg = malloc(len);
+                if (arg)
+                    snprintf(arg, len, "--%s=%s", key, value);
+                if (!push(r, arg))
+                    rc = EXIT_INPUT;
+            }
+            free(key);
+            free(value);
+            if (rc)
+                return rc;
+            skip_space(r);
+            if (*r->p == ',') {
+                r->p++;
+                continue;
+            }
+            if (*r->p++ == '}')
+                break;
+            cli_error(r->path, "settings: malformed JSON (',' or '}' expected)");
+            return EXIT_INPUT;
+        }
+    skip_space(r);
+    if (*r->p) {
+        cli_error(r->path, "settings: text after the object");
+        return EXIT_INPUT;
+    }
+    return 0;
+}
+
+static int expand_file(reader *r, const char *path)
+{
+    FILE *f = cli_fopen_regular(path, "rb");
+    if (!f) {
+        cli_error(path, "cannot open: %s", errno == EINVAL ? "not a regular file" : strerror(errno));
+        return EXIT_INPUT;
+    }
+    char *buf = malloc(SETTINGS_MAX + 1);
+    size_t len = buf ? fread(buf, 1, SETTINGS_MAX, f) : 0;
+    const int big = buf && len == SETTINGS_MAX && fgetc(f) != EOF, bad = ferror(f);
+    fclose(f);
+    if (!buf || big || bad) {
+        cli_error(path, !buf ? "out of memory" : big ? "settings: larger than 64 KiB" : "cannot read");
+        free(buf);
+        return EXIT_INPUT;
+    }
+    buf[len] = 0;
+    if (strlen(buf) != len) {
+        cli_error(path, "settings: not a JSON text (a NUL byte)");
+        free(buf);
+        return EXIT_INPUT;
+    }
+    r->p = buf;
+    r->path = path;
+    int rc = members(r);
+    free(buf);
+    return rc;
+}
+
+void cli_settings_free(char **argv)
+{
+    if (!argv)
+        return;
+    for (char **a = argv; *a; a++)
+        free(*a);
+    free(argv);
+}
+
+int cli_settings_expand(int *argc, char ***argv, const struct option *opts)
+{
+    reader r = {.opts = opts};
+    int rc = 0;
+    for (int i = 0; i < *argc && !rc; i++) {
+        const char *a = (*argv)[i];
+        if (!strcmp(a, "--"))
+            for (; i < *argc && !rc; i++)
+                rc = push(&r, strdup((*argv)[i])) ? 0 : EXIT_INPUT;
+        else if (!strcmp(a, "--settings") || !strncmp(a, "--settings=", 11)) {
+            const char *path = a[10] == '=' ? a + 11 : i + 1 < *argc ? (*argv)[++i] : NULL;
+            if (!path) {
+                cli_error(NULL, "--settings needs a FILE");
+                rc = EXIT_USAGE;
+            } else {
+                rc = expand_file(&r, path);
+            }
+        } else if (!push(&r, strdup(a))) {
+            rc = EXIT_INPUT;
+        }
+    }
+    if (!rc && !r.out)
+        rc = push(&r, strdup("smpsim")) ? 0 : EXIT_INPUT;
+    if (rc) {
+        cli_settings_free(r.out);
+        return rc;
+    }
+    *argc = r.n;
+    *argv = r.out;
+    return 0;
+}

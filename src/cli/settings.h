@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* --settings FILE: options from a JSON object (the studio page's export),
+ * {"density": 120, "edge": "soft", ...}, named as on the command line. */
+#ifndef SMP_CLI_SETTINGS_H
+#define SMP_CLI_SETTINGS_H
+
+#include <getopt.h>
+
+/* Replaces *argv by a copy in which each --settings FILE (or
+ * --settings=FILE) is replaced by the options its file holds, as
+ * "--name=value", so that options given after it on the command line win.
+ * Keys starting with '_' are notes and skipped; an option that takes no
+ * value, an unknown key, a nested value or a malformed file is an error.
+ * Returns 0 (then cli_settings_free(*argv) when done) or an exit code
+ * after saying why. */
+int cli_settings_expand(int *argc, char ***argv, const struct option *opts);
+void cli_settings_free(char **argv);
+
+#endif

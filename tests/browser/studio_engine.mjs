@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// The studio's engine (the library in WebAssembly) against the native
+// command: for each case, the same photo pixels, mask and options give the
+// same dot list (the CSV, byte for byte) and the same after image (every
+// channel within 1/255; the largest difference and the pixels that differ
+// are printed).
+// PHOTO.png holds PHOTO.jpg's pixels as the native command decodes them:
+// the engine, like the page, is given pixels and what they came from.
+// Usage: node studio_engine.mjs STUDIO_JS PHOTO.jpg PHOTO.png MASK.png SMPSIM
+import { PNG } from 'pngjs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const [studio_js, photo_jpg, photo_png, mask_png, smpsim] = process.argv.slice(2);
+const require = createRequire(import.meta.url);
+const factory = require(studio_js);
+const tmp = mkdtempSync(join(tmpdir(), 'smpsim-studio-'));
+let failures = 0;
+function check(ok, what) {
+  console.log(`${ok ? 'ok' : 'FAIL'}: studio engine: ${what}`);
+  if (!ok) failures++;
+}
+
+const M = await factory({ wasmBinary: readFileSync(studio_js.replace(/\.js$/, '.wasm')) });
+const photo = PNG.sync.read(readFileSync(photo_png));
+const mask = PNG.sync.read(readFileSync(mask_png));
+const { width: w, height: h } = photo;
+
+// Each case: the native options, and the same settings through the API.
+const cases = [
+  { name: 'mask file, 8 px/mm, density 120, dot 0.3', mask: 'file', format: 1,
+    args: ['--px-per-mm', '8', '--density', '120', '--dot', '0.3', '--seed', '3'],
+    set: (S, P) => { M._smp_params_set_px_per_mm(P, 8); M._smp_params_set_density(P, 120);
+      M._smp_params_set_dot_diameter(P, 0.3); M._st_set_seed(S, 3); } },
+  // A JPEG (format 2): the blur is measured allowing for its 8x8 blocks.
+  { name: 'suggested mask, matched look, session 2 of 3, 5 years, soft edge', mask: 'auto', format: 2,
+    args: ['--seed', '5', '--sessions', '3', '--session', '2', '--age', '5y', '--edge', 'soft'],
+    set: (S, P) => { const l = M._malloc(24); M.HEAPF64.set([30, 70, 100], l / 8);
+      M._smp_params_set_layers(P, l, 3); M._free(l); M._smp_params_set_show_session(P, 2);
+      M._st_set_seed(S, 5); M._smp_params_set_age(P, 5); M._smp_params_set_edge(P, 1); } },
+];
+
+// A mask at half the photo's size, resampled by the library (the page's
+// full-size export renders the photo with the mask painted at working size).
+const half = new PNG({ width: w >> 1, height: h >> 1, colorType: 0, inputColorType: 0, inputHasAlpha: false });
+half.data = Buffer.alloc((w >> 1) * (h >> 1));
+for (let y = 0; y < h >> 1; y++)
+  for (let x = 0; x < w >> 1; x++) half.data[y * (w >> 1) + x] = mask.data[4 * (2 * y * w + 2 * x)];
+const half_png = join(tmp, 'half.png');
+writeFileSync(half_png, PNG.sync.write(half, { colorType: 0, inputColorType: 0, inputHasAlpha: false }));
+cases.push({ name: 'mask at half size, resampled', mask: 'half', format: 1,
+  args: ['--px-per-mm', '8', '--seed', '9'], set: (S, P) => { M._smp_params_set_px_per_mm(P, 8); M._st_set_seed(S, 9); } });
+
+for (const [k, c] of cases.entries()) {
+  const S = M._st_new(), P = M._st_params(S);
+  c.set(S, P);
+  const buf = M._st_rgba(S, w, h); // may grow the memory: HEAPU8 is read after
+  M.HEAPU8.set(photo.data, buf);
+  check(M._st_set_photo(S, w, h, c.format) === 0, `${c.name}: the photo loads`);
+  if (c.mask === 'auto') {
+    check(M._st_suggest(S) === 0, `${c.name}: a mask is suggested (${M.UTF8ToString(M._st_message(S))})`);
+  } else if (c.mask === 'half') {
+    const m = M._st_mask_alloc(S, w >> 1, h >> 1);
+    M.HEAPU8.set(half.data, m);
+  } else {
+    const m = M._st_mask(S);
+    for (let i = 0; i < w * h; i++) M.HEAPU8[m + i] = mask.data[4 * i];
+  }
+  const t0 = performance.now();
+  const st = M._st_simulate(S);
+  const ms = performance.now() - t0;
+  check(st === 0, `${c.name}: simulates (${st ? M.UTF8ToString(M._st_message(S)) : `${ms.toFixed(0)} ms`})`);
+  const ptr = M._st_after(S);
+  const after = M.HEAPU8.slice(ptr, ptr + 4 * w * h);
+  // The dot list through the library's own writer, into the engine's memory file system.
+  check(M._st_write_dots(S, k) === 0, `${c.name}: writes its dots`);
+  const wasm_dots = M.FS.readFile(`/dots${k}.csv`, { encoding: 'utf8' });
+  M._st_free(S);
+
+  const out = join(tmp, `native${k}.png`), dots = join(tmp, `native${k}.csv`);
+  execFileSync(smpsim, ['render', c.format === 2 ? photo_jpg : photo_png, c.mask === 'auto' ? 'auto' : c.mask === 'half' ? half_png : mask_png, ...c.args, '--dots', dots,
+    '-o', out], { stdio: 'pipe' });
+  const native = PNG.sync.read(readFileSync(out));
+  const native_dots = readFileSync(dots, 'utf8');
+  const n_dots = native_dots.split('\n').length - 2;
+  check(wasm_dots === native_dots, `${c.name}: the same dot list (${n_dots} dots)`);
+  let max = 0, differ = 0;
+  for (let i = 0; i < w * h; i++) {
+    let d = 0;
+    for (let ch = 0; ch < 3; ch++) d = Math.max(d, Math.abs(after[4 * i + ch] - native.data[4 * i + ch]));
+    if (d) differ++;
+    max = Math.max(max, d);
+  }
+  check(max <= 1, `${c.name}: the after image within 1/255 (largest difference ${max}, ${differ} of ${w * h} ` +
+    `pixels differ)`);
+}
+rmSync(tmp, { recursive: true, force: true });
+process.exit(failures ? 1 : 0);

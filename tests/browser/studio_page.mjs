@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// The studio page in a real browser (Debian's Chromium through
+// playwright-core), used as a consultant would: open the sample and its
+// mask, paint, move the density, draw a hairline, undo, switch sessions,
+// move the divider, export; the exports decode and the settings make the
+// same after image through the native command. No request beyond the file,
+// no console error. Screenshots of each step (tablet and phone sizes) go
+// to SHOTS, and the redraw timings are printed.
+// Usage: node studio_page.mjs STUDIO.html PHOTO MASK SMPSIM IMGTOOL SHOTS
+import { chromium } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [page_path, photo, mask, smpsim, imgtool, shots] = process.argv.slice(2);
+mkdirSync(shots, { recursive: true });
+const tmp = mkdtempSync(join(tmpdir(), 'smpsim-studio-page-'));
+let failures = 0;
+function check(ok, what) {
+  console.log(`${ok ? 'ok' : 'FAIL'}: studio page: ${what}`);
+  if (!ok) failures++;
+}
+
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox'] });
+const requests = [], errors = [];
+async function open(viewport, name) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, acceptDownloads: true,
+    hasTouch: viewport.width < 600, isMobile: viewport.width < 600 });
+  const page = await context.newPage();
+  page.on('request', r => requests.push(r.url().slice(0, 60)));
+  page.on('console', m => { if (m.type() === 'error') errors.push(`${name}: ${m.text()}`); });
+  page.on('pageerror', e => errors.push(`${name}: ${e}`));
+  await page.goto(pathToFileURL(page_path).href, { waitUntil: 'load' });
+  await page.waitForFunction(() => document.body.dataset.state === 'empty', null, { timeout: 60000 });
+  return page;
+}
+const renders = page => page.evaluate(() => Number(document.body.dataset.renders || 0));
+// Waits for the redraw a change asked for (at least n renders done, idle).
+async function settle(page, n) {
+  await page.waitForFunction(k => document.body.dataset.state === 'idle' && Number(document.body.dataset.renders) >= k,
+    n, { timeout: 120000 });
+}
+async function shot(page, name) { await page.screenshot({ path: join(shots, `${name}.png`) }); }
+// The after image's mean brightness where the mask is white (the treated core).
+const coreMean = page => page.evaluate(() => {
+  const s = window.smpStudio, m = s.mask(), { width: w, height: h } = s.after;
+  const d = s.after.getContext('2d').getImageData(0, 0, w, h).data;
+  let sum = 0, n = 0;
+  for (let i = 0; i < w * h; i++) if (m[i] === 255) { sum += d[4 * i] + d[4 * i + 1] + d[4 * i + 2]; n++; }
+  return n ? sum / n / 3 : NaN;
+});
+// A point of the photo (working pixels) on the screen.
+async function screen(page, x, y) {
+  const b = await page.locator('#view').boundingBox();
+  const { w, h } = await page.evaluate(() => ({ w: window.smpStudio.st.w, h: window.smpStudio.st.h }));
+  return [b.x + x * b.width / w, b.y + y * b.height / h];
+}
+
+// ---------------------------------------------------------------- tablet
+const page = await open({ width: 1024, height: 768 }, 'tablet');
+await shot(page, 'tablet-0-empty');
+await page.setInputFiles('#open', photo);
+await settle(page, 1);
+check((await page.evaluate(() => window.smpStudio.st.w)) > 0, 'the sample opens and renders');
+await shot(page, 'tablet-1-open');
+await page.setInputFiles('#open-mask', mask);
+await settle(page, 2);
+const sum0 = await page.evaluate(() => window.smpStudio.maskSum());
+check(sum0 > 0, 'the mask file loads');
+await shot(page, 'tablet-2-mask');
+
+// A stroke with the brush across the top left (hair, outside the mask).
+await page.click('[data-tool=brush]');
+let n = await renders(page);
+const [ax, ay] = await screen(page, 60, 60), [bx, by] = await screen(page, 260, 90);
+await page.mouse.move(ax, ay);
+await page.mouse.down();
+await page.mouse.move(bx, by, { steps: 8 });
+await page.mouse.up();
+await settle(page, n + 1);
+const painted = await page.evaluate(() => {
+  const s = window.smpStudio, m = s.mask();
+  return { sum: s.maskSum(), at: m[75 * s.st.w + 160] };
+});
+check(painted.sum > sum0 && painted.at === 255, `a brush stroke adds to the mask (${sum0} -> ${painted.sum})`);
+await shot(page, 'tablet-3-brush');
+// Undo takes the stroke back, redo puts it again.
+n = await renders(page);
+await page.click('#undo');
+await settle(page, n + 1);
+check(await page.evaluate(() => window.smpStudio.maskSum()) === sum0, 'undo takes the stroke back');
+n = await renders(page);
+await page.click('#redo');
+await settle(page, n + 1);
+check(await page.evaluate(() => window.smpStudio.maskSum()) === painted.sum, 'redo puts it again');
+
+// Density, with the dot and the shade fixed (auto ones would keep the
+// tone): 60, then 180 dots/cm². The treated core darkens.
+await page.click('[data-tool=view]');
+await page.uncheck('#overlay');
+const setRange = async (id, v) => {
+  const k = await renders(page);
+  await page.locator(`#${id}`).fill(String(v)); // input, then change: one redraw
+  await settle(page, k + 1);
+};
+await setRange('dot', 0.3);
+await setRange('dilution', 0.3);
+await setRange('density', 60);
+const light = await coreMean(page);
+await setRange('density', 180);
+const dark = await coreMean(page);
+check(dark < light - 2, `more density darkens the core (mean ${light.toFixed(1)} -> ${dark.toFixed(1)})`);
+await shot(page, 'tablet-4-density');
+
+// The hairline: three taps across the upper third, applied.
+await page.click('[data-tool=hairline]');
+const before_hl = await page.evaluate(() => window.smpStudio.maskSum());
+for (const [x, y] of [[100, 250], [430, 200], [860, 250]]) {
+  const [sx, sy] = await screen(page, x, y);
+  await page.mouse.click(sx, sy);
+}
+check(await page.locator('#hairline-apply').isEnabled(), 'three taps make a hairline to apply');
+await shot(page, 'tablet-5-hairline-points');
+n = await renders(page);
+await page.click('#hairline-apply');
+await settle(page, n + 1);
+const after_hl = await page.evaluate(() => window.smpStudio.maskSum());
+const status_hl = await page.locator('#status').textContent();
+check(after_hl !== before_hl && !/Hairline:/.test(status_hl), `the hairline changes the mask (${before_hl} -> ${after_hl}; ${status_hl})`);
+await page.check('#overlay');
+await shot(page, 'tablet-6-hairline');
+n = await renders(page);
+await page.click('#undo');
+await settle(page, n + 1);
+check(await page.evaluate(() => window.smpStudio.maskSum()) === before_hl, 'undo takes the hairline back');
+await page.uncheck('#overlay');
+
+// The measure: two taps 200 working px apart said to be 25 mm: 8 px/mm.
+await page.click('[data-tool=measure]');
+for (const [x, y] of [[300, 600], [500, 600]]) {
+  const [sx, sy] = await screen(page, x, y);
+  await page.mouse.click(sx, sy);
+}
+await page.fill('#measure-mm', '25');
+n = await renders(page);
+await page.click('#measure-apply');
+await settle(page, n + 1);
+const ppm = Number(await page.inputValue('#ppm'));
+check(Math.abs(ppm - 8) < 0.05, `two taps and a distance set the scale (${ppm} px/mm)`);
+await shot(page, 'tablet-7-measure');
+
+// Sessions: the first of three is lighter than all three.
+n = await renders(page);
+await page.selectOption('#sessions', '3');
+await settle(page, n + 1);
+const all3 = await coreMean(page);
+n = await renders(page);
+await page.selectOption('#session', '1');
+await settle(page, n + 1);
+const first = await coreMean(page);
+check(first > all3 + 1, `session 1 of 3 shows lighter than all three (mean ${first.toFixed(1)} vs ${all3.toFixed(1)})`);
+await shot(page, 'tablet-8-session1');
+
+// The divider, by the keys.
+await page.click('[data-tool=view]');
+await page.locator('#divider').focus();
+for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowLeft');
+check(await page.locator('#divider').getAttribute('aria-valuenow') === '40', 'the arrow keys move the divider');
+await page.keyboard.press('Shift+ArrowRight');
+check(await page.locator('#divider').getAttribute('aria-valuenow') === '50', 'shift+arrow moves it 10 %');
+
+// Exports.
+async function save(button) {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+  const path = join(tmp, d.suggestedFilename());
+  await d.saveAs(path);
+  return path;
+}
+const after_png = await save('#save-after'), mask_png = await save('#save-mask');
+const preview_jpg = await save('#save-preview'), settings_json = await save('#save-settings');
+let decoded = 0;
+for (const f of [after_png, mask_png, preview_jpg]) {
+  try { execFileSync(imgtool, ['info', f]); decoded++; } catch (e) { console.log(`  ${f}: ${e.message}`); }
+}
+check(decoded === 3, `the after PNG, the mask PNG and the preview JPEG decode (${decoded} of 3)`);
+const settings = JSON.parse(readFileSync(settings_json, 'utf8'));
+check(settings.density === 180 && settings.sessions === 3 && settings.session === 1,
+  `the settings say what was set (${JSON.stringify(settings)})`);
+const native_png = join(tmp, 'native.png');
+execFileSync(smpsim, ['render', photo, mask_png, '--settings', settings_json, '-o', native_png], { stdio: 'pipe' });
+const a = PNG.sync.read(readFileSync(after_png)), b = PNG.sync.read(readFileSync(native_png));
+let max = 0, differ = 0;
+for (let i = 0; i < a.width * a.height; i++) {
+  let d = 0;
+  for (let c = 0; c < 3; c++) d = Math.max(d, Math.abs(a.data[4 * i + c] - b.data[4 * i + c]));
+  max = Math.max(max, d);
+  if (d) differ++;
+}
+check(a.width === b.width && a.height === b.height && max <= 1,
+  `smpsim render --settings makes the page's after image (largest difference ${max}, ${differ} pixels differ)`);
+await shot(page, 'tablet-9-exported');
+
+const timings = await page.evaluate(() => window.smpStudio.timings);
+
+// A photo whose EXIF says "rotate 90°": the page works on it as shown.
+const rotated = join(tmp, 'exif6.jpg');
+execFileSync(imgtool, ['exif-jpeg', '300', '200', '6', rotated]);
+n = await renders(page);
+await page.setInputFiles('#open', rotated);
+await page.waitForFunction(k => document.body.dataset.state === 'idle' && window.smpStudio.st.w === 200 ||
+  Number(document.body.dataset.renders) > k, n, { timeout: 60000 });
+const dims = await page.evaluate(() => `${window.smpStudio.st.w}x${window.smpStudio.st.h}`);
+check(dims === '200x300', `EXIF orientation 6: a 300x200 JPEG opens as 200x300 (${dims})`);
+const by_reason = {};
+for (const t of timings) (by_reason[t.reason] = by_reason[t.reason] || []).push(t.ms);
+for (const [r, v] of Object.entries(by_reason)) {
+  v.sort((x, y) => x - y);
+  console.log(`  redraw (${r}, ${timings[0].w}x${timings[0].h}): median ${v[v.length >> 1].toFixed(0)} ms, ` +
+    `max ${v[v.length - 1].toFixed(0)} ms, ${v.length} times`);
+}
+
+// ---------------------------------------------------------------- phone
+const phone = await open({ width: 390, height: 844 }, 'phone');
+await phone.setInputFiles('#open', photo);
+await phone.waitForFunction(() => document.body.dataset.state === 'idle', null, { timeout: 120000 });
+await phone.screenshot({ path: join(shots, 'phone-1-open.png') });
+// The controls scroll under the picture; the export buttons are reachable.
+await phone.locator('#save-settings').scrollIntoViewIfNeeded();
+const exportBox = await phone.locator('#save-settings').boundingBox();
+check(exportBox && exportBox.height >= 40 && exportBox.y + exportBox.height <= 844,
+  `on a phone the export buttons scroll into view, 40 px or taller (${exportBox && exportBox.height} px)`);
+await phone.screenshot({ path: join(shots, 'phone-2-panel.png') });
+const narrow = await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+check(narrow, 'on a phone the page fits the width (no sideways scrolling)');
+
+const external = requests.filter(u => !/^(file|data|blob):/.test(u));
+check(external.length === 0, `no requests beyond the file itself (${external.join(', ') || 'none'})`);
+check(errors.length === 0, `no console errors (${errors.join('; ') || 'none'})`);
+await browser.close();
+if (failures) console.log(`  the exports are kept in ${tmp}`);
+else rmSync(tmp, { recursive: true, force: true });
+process.exit(failures ? 1 : 0);

@@ -1,0 +1,61 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# render/preview --settings FILE (the studio's export) and smpsim studio:
+# a settings file gives the same bytes as the same options typed, options
+# after it win, notes are skipped, and bad files fail with a clear line;
+# studio writes the page it was built with, or says how to build it.
+# Usage: tests/cli/settings.sh BUILD_DIR (from the top of the tree)
+. "$(dirname "$0")/lib.sh"
+small="$tmp/small.png"
+"$gen" --width 240 --height 180 --px-per-mm 4 --seed 2 -o "$small" --mask "$tmp/small.mask.png" 2>/dev/null
+m="$tmp/small.mask.png"
+
+cat >"$tmp/s.json" <<'JSON'
+{
+  "seed": 7, "density": 130, "dot": "0.3", "dilution": 0.4, "sessions": 3, "session": 2,
+  "age": "5y", "edge": "soft", "regularity": 0.65, "px-per-mm": 4,
+  "_studio": "a note: caf\u00e9 \"quoted\""
+}
+JSON
+expect 0 "render --settings" -- "$smp" render "$small" "$m" --settings "$tmp/s.json" -o "$o/a.png"
+expect 0 "the same options typed" -- "$smp" render "$small" "$m" --seed 7 --density 130 --dot 0.3 --dilution 0.4 \
+    --sessions 3 --session 2 --age 5y --edge soft --regularity 0.65 --px-per-mm 4 -o "$o/b.png"
+check '"$img" same "$o/a.png" "$o/b.png"' "--settings gives the bytes of the options typed"
+expect 0 "a later option wins" -- "$smp" render "$small" "$m" --settings="$tmp/s.json" --seed 8 -o "$o/c.png"
+check '! "$img" same "$o/a.png" "$o/c.png"' "--seed after --settings wins"
+expect 0 "preview --settings" -- "$smp" preview "$small" "$m" --settings "$tmp/s.json" -o "$o/p.jpg" --date none
+
+printf '{"force": "1"}' >"$tmp/flag.json"
+expect 1 "an option without a value" -- "$smp" render "$small" "$m" --settings "$tmp/flag.json" -o "$o/x.png"
+says 'not an option taking a value' "a flag in settings"
+printf '{"densty": 100}' >"$tmp/typo.json"
+expect 1 "an unknown key" -- "$smp" render "$small" "$m" --settings "$tmp/typo.json" -o "$o/x.png"
+says '"densty" is not an option' "a misspelt key is named"
+printf '{"density": [100]}' >"$tmp/nest.json"
+expect 2 "a nested value" -- "$smp" render "$small" "$m" --settings "$tmp/nest.json" -o "$o/x.png"
+says 'must be a string or a number' "a nested value"
+printf '{"density": 100' >"$tmp/cut.json"
+expect 2 "a cut file" -- "$smp" render "$small" "$m" --settings "$tmp/cut.json" -o "$o/x.png"
+says 'malformed JSON' "a cut file"
+printf '{"density": 1000}' >"$tmp/range.json"
+expect 1 "a value out of range" -- "$smp" render "$small" "$m" --settings "$tmp/range.json" -o "$o/x.png"
+says 'outside 1..400' "the option's own check"
+expect 2 "a missing file" -- "$smp" render "$small" "$m" --settings "$tmp/none.json" -o "$o/x.png"
+says 'none.json: cannot open' "a missing file is named"
+expect 1 "--settings without a file" -- "$smp" render "$small" "$m" -o "$o/x.png" --settings
+absent "$o/x.png" "failed runs"
+
+# smpsim studio: the page when built (make studio), else a clear refusal.
+expect 1 "studio without -o" -- "$smp" studio
+"$smp" studio -o "$o/studio.html" 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 0 ]; then
+    check 'grep -q "Content-Security-Policy\" content=\"default-src '"'"'none'"'"'" "$o/studio.html"' "the page has its CSP"
+    if [ -f "$build/studio.html" ]; then check 'cmp -s "$o/studio.html" "$build/studio.html"' "studio writes build/studio.html"; fi
+    expect 3 "studio refuses to overwrite" -- "$smp" studio -o "$o/studio.html"
+else
+    check '[ $rc -eq 3 ]' "studio without a page exits 3 (got $rc)"
+    absent "$o/studio.html" "studio without a page"
+    says "make studio" "studio without a page says how to build it"
+fi
+finish

@@ -1,0 +1,612 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// The studio page: a photo opened on the device (never sent anywhere), its
+// suggested mask edited with a brush, an eraser and a hairline, the look
+// set in the command's units, and the after image made by the library
+// compiled to WebAssembly (the engine above). The photo is worked on at a
+// working size (long side WORK_LONG px); exports carry the settings in the
+// command's option names, so `smpsim render PHOTO MASK --settings FILE`
+// makes the same after image on a desktop.
+'use strict';
+(() => {
+  const WORK_LONG = 2000;
+  const SPLITS = [[100], [60, 100], [30, 70, 100], [25, 50, 75, 100]];
+  const EDGES = { broken: 0, soft: 1, sharp: 2 };
+  const UNDO_MAX = 20;
+  const $ = id => document.getElementById(id);
+  const view = $('view'), vctx = view.getContext('2d');
+  const canvas = () => document.createElement('canvas');
+  const before = canvas(), after = canvas(), overlay = canvas();
+  let M = null, S = 0, P = 0; // the engine, its session and params
+  const st = {
+    name: 'photo', w: 0, h: 0, fullW: 0, fullH: 0, scale: 1, ppm: 0, tool: 'view', split: 0.5,
+    hairline: [], measure: [], undo: [], redo: [], busy: false, pending: null, ovl: null, renders: 0,
+    timings: [], chosen: null,
+  };
+  // For tests and for looking: redraw timings and the state, read-only in spirit.
+  window.smpStudio = { st, timings: st.timings, maskSum: () => maskSum(), before, after, mask: () => maskView().slice(),
+    memory: () => (M ? M.HEAPU8.length : 0) };
+
+  const status = (text) => { $('status').textContent = text; };
+  const state = (s) => { document.body.dataset.state = s; };
+  state('loading');
+
+  // ------------------------------------------------------------ the engine
+  function start() {
+    const b64 = $('engine-wasm').textContent.trim();
+    const bin = atob(b64), bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    // eslint-disable-next-line no-undef
+    return SmpStudio({ wasmBinary: bytes, print: () => {}, printErr: () => {} }).then(m => {
+      M = m;
+      S = M._st_new();
+      if (!S) throw new Error('out of memory');
+      P = M._st_params(S);
+      state('empty');
+    });
+  }
+  const msg = () => M.UTF8ToString(M._st_message(S));
+  const maskView = () => M.HEAPU8.subarray(M._st_mask(S), M._st_mask(S) + st.w * st.h);
+  function maskSum() {
+    if (!st.w) return 0;
+    const m = maskView();
+    let s = 0;
+    for (let i = 0; i < m.length; i++) s += m[i];
+    return s;
+  }
+
+  // ------------------------------------------------------------ the photo
+  async function openFile(file) {
+    if (!file || !M) return;
+    if (file.type && !file.type.startsWith('image/')) { status(`${file.name}: not an image`); return; }
+    state('busy');
+    status(`Opening ${file.name}…`);
+    let bmp;
+    try {
+      // The photo as shot (EXIF orientation), its pixels as stored (no
+      // colour conversion: the command reads them so too).
+      bmp = await createImageBitmap(file, { imageOrientation: 'from-image', colorSpaceConversion: 'none' });
+    } catch (e) {
+      status(`${file.name}: cannot decode this image here`);
+      state(st.w ? 'idle' : 'empty');
+      return;
+    }
+    // What the pixels were decoded from, by the file's first bytes: the
+    // library allows for JPEG's 8x8 blocks (at the photo's own size only).
+    const head = new Uint8Array(await file.slice(0, 12).arrayBuffer());
+    const is = (...b) => b.every((v, i) => head[i] === v);
+    const format = is(0xff, 0xd8, 0xff) ? 2 : is(0x89, 0x50, 0x4e, 0x47) ? 1
+      : is(0x52, 0x49, 0x46, 0x46) && head[8] === 0x57 ? 3 : 0;
+    st.name = (file.name || 'photo').replace(/\.[^.]*$/, '') || 'photo';
+    st.fullW = bmp.width; st.fullH = bmp.height;
+    st.file = file; st.format = format;
+    st.scale = Math.min(1, WORK_LONG / Math.max(bmp.width, bmp.height));
+    const w = Math.max(1, Math.round(bmp.width * st.scale)), h = Math.max(1, Math.round(bmp.height * st.scale));
+    for (const c of [before, after, overlay, view]) { c.width = w; c.height = h; }
+    const bctx = before.getContext('2d');
+    bctx.imageSmoothingQuality = 'high';
+    bctx.drawImage(bmp, 0, 0, w, h);
+    bmp.close();
+    const px = bctx.getImageData(0, 0, w, h);
+    const buf = M._st_rgba(S, w, h);
+    if (!buf) { status('out of memory'); state('empty'); return; }
+    M.HEAPU8.set(px.data, buf);
+    if (M._st_set_photo(S, w, h, st.scale === 1 ? format : 0)) { status(msg()); state('empty'); return; }
+    st.w = w; st.h = h;
+    st.ovl = new ImageData(w, h);
+    st.undo.length = 0; st.redo.length = 0; st.hairline = []; st.measure = [];
+    after.getContext('2d').drawImage(before, 0, 0);
+    document.body.classList.add('has-photo');
+    if (M._st_suggest(S)) status(`No mask suggested (${msg()}): paint the area to treat with the brush.`);
+    paintOverlay(0, 0, w, h);
+    undoButtons();
+    schedule('photo');
+  }
+
+  // A mask made elsewhere, stretched to the photo: its alpha where it has
+  // transparency, else its brightness (as the command reads masks).
+  async function openMask(file) {
+    if (!file || !st.w || st.busy) return;
+    let bmp;
+    try {
+      bmp = await createImageBitmap(file, { imageOrientation: 'from-image', colorSpaceConversion: 'none',
+        premultiplyAlpha: 'none' });
+    } catch (e) {
+      status(`${file.name}: cannot decode this image here`);
+      return;
+    }
+    const c = canvas();
+    c.width = st.w; c.height = st.h;
+    const g = c.getContext('2d');
+    g.imageSmoothingQuality = 'high';
+    g.drawImage(bmp, 0, 0, st.w, st.h);
+    bmp.close();
+    const d = g.getImageData(0, 0, st.w, st.h).data;
+    let alpha = false;
+    for (let i = 3; i < d.length && !alpha; i += 4) alpha = d[i] < 255;
+    snapshot();
+    const m = maskView();
+    for (let i = 0; i < m.length; i++)
+      m[i] = alpha ? d[4 * i + 3] : Math.floor((2126 * d[4 * i] + 7152 * d[4 * i + 1] + 722 * d[4 * i + 2] + 5000) / 10000);
+    paintOverlay(0, 0, st.w, st.h);
+    schedule('mask file');
+  }
+
+  // ------------------------------------------------------------ settings
+  function layers() { return SPLITS[Number($('sessions').value) - 1]; }
+  function ageYears(v) { return v === 'fresh' ? -1 : v === 'healed' ? 0 : parseFloat(v); }
+  // The params of session s (p its params) from the controls, the scale
+  // for a photo of scale times the full size; an error message or null.
+  function applyParams(s = S, p = P, scale = st.scale) {
+    const set = (ok, what) => { if (ok !== 0) throw new Error(`${what}: ${M.UTF8ToString(M._smp_params_message(p))}`); };
+    try {
+      if (M._st_set_seed(s, Number($('seed').value) || 0)) throw new Error(`seed: ${M.UTF8ToString(M._st_message(s))}`);
+      if ($('density-auto').checked) set(M._smp_params_set_density_auto(p, 1), 'density');
+      else set(M._smp_params_set_density(p, Number($('density').value)), 'density');
+      if ($('dot-auto').checked) set(M._smp_params_set_dot_auto(p, 1), 'dot');
+      else set(M._smp_params_set_dot_diameter(p, Number($('dot').value)), 'dot');
+      set(M._smp_params_set_dilution(p, $('dilution-auto').checked ? -1 : Number($('dilution').value)), 'dilution');
+      const l = layers(), a = M._malloc(8 * l.length);
+      M.HEAPF64.set(l, a / 8);
+      const r = M._smp_params_set_layers(p, a, l.length);
+      M._free(a);
+      set(r, 'sessions');
+      set(M._smp_params_set_show_session(p, Number($('session').value)), 'session');
+      set(M._smp_params_set_age(p, ageYears($('age').value)), 'age');
+      set(M._smp_params_set_edge(p, EDGES[$('edge').value]), 'edge');
+      set(M._smp_params_set_regularity(p, Number($('regularity').value)), 'regularity');
+      set(M._smp_params_set_px_per_mm(p, st.ppm * scale), 'px/mm');
+      return null;
+    } catch (e) {
+      return e.message;
+    }
+  }
+  // The settings in the command's option names (see smpsim render --settings).
+  function settings() {
+    const s = { seed: Number($('seed').value) || 0 };
+    s.density = $('density-auto').checked ? 'auto' : Number($('density').value);
+    s.dot = $('dot-auto').checked ? 'auto' : Number($('dot').value);
+    if (!$('dilution-auto').checked) s.dilution = Number($('dilution').value);
+    s.sessions = layers().length;
+    if (Number($('session').value)) s.session = Number($('session').value);
+    s.age = $('age').value;
+    s.edge = $('edge').value;
+    s.regularity = Number($('regularity').value);
+    if (st.ppm > 0) s['px-per-mm'] = st.ppm;
+    s._studio = `${st.name}: ${st.fullW}x${st.fullH} px, worked at ${st.w}x${st.h}; the mask is ${st.name}-mask.png; ` +
+      `smpsim render PHOTO ${st.name}-mask.png --settings ${st.name}-settings.json -o after.png`;
+    return s;
+  }
+  function outputs() {
+    $('density-out').textContent = $('density-auto').checked ? 'auto' : `${$('density').value} dots/cm²`;
+    $('dot-out').textContent = $('dot-auto').checked ? 'auto' : `${Number($('dot').value).toFixed(2)} mm`;
+    $('dilution-out').textContent = $('dilution-auto').checked ? 'matched' : Number($('dilution').value).toFixed(2);
+    $('regularity-out').textContent = Number($('regularity').value).toFixed(2);
+    $('brush-out').textContent = `${$('brush').value} px`;
+  }
+  function sessionOptions() {
+    const sel = $('session'), n = layers().length, keep = Number(sel.value) || 0;
+    sel.textContent = '';
+    sel.add(new Option(n > 1 ? `all ${n}` : 'after', '0'));
+    for (let k = 1; k < n; k++) sel.add(new Option(`after ${k}`, String(k)));
+    sel.value = keep < n ? String(keep) : '0';
+  }
+
+  // ------------------------------------------------------------ redraw
+  // A change asks for a redraw; changes during one are folded into the next.
+  function schedule(reason) {
+    if (!st.w) return;
+    const t0 = performance.now();
+    if (st.busy) { st.pending = st.pending || { reason, t0 }; return; }
+    st.busy = true;
+    state('busy');
+    status('Rendering…');
+    // After the next paint, so "Rendering…" shows while the engine works
+    // (it holds the page's one thread until it is done).
+    requestAnimationFrame(() => setTimeout(() => run(reason, t0), 0));
+  }
+  function run(reason, t0) {
+    const err = applyParams();
+    let ok = !err;
+    const t1 = performance.now();
+    if (ok && M._st_simulate(S)) { ok = false; status(msg()); }
+    const t2 = performance.now();
+    if (ok) {
+      const p = M._st_after(S);
+      if (!p) { ok = false; status('out of memory'); }
+      else {
+        after.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(M.HEAPU8.buffer, p, 4 * st.w * st.h)
+          .slice(), st.w, st.h), 0, 0);
+        compose();
+      }
+    }
+    const t3 = performance.now();
+    if (err) status(err);
+    if (ok) {
+      st.renders++;
+      const tm = { reason, ms: t3 - t0, engine: t2 - t1, w: st.w, h: st.h };
+      st.timings.push(tm);
+      st.chosen = { dots: M._st_info(S, 0), density: M._st_info(S, 1), dot: M._st_info(S, 2), ppm: M._st_info(S, 3),
+        assumed: M._st_info(S, 4) };
+      const c = st.chosen;
+      $('chosen').textContent = `${c.dots} dots, ${c.density.toFixed(0)} dots/cm², ${c.dot.toFixed(2)} mm; ` +
+        `${(c.ppm / st.scale).toFixed(2)} px/mm${c.assumed ? ' (assumed)' : ''}`;
+      status(`${st.w}×${st.h}: redrawn in ${tm.ms.toFixed(0)} ms (${reason})`);
+      const k = Number($('session').value);
+      $('tag-after').textContent = k ? `After session ${k}` : 'After';
+    }
+    document.body.dataset.renders = String(st.renders);
+    st.busy = false;
+    const next = st.pending;
+    st.pending = null;
+    if (next) schedule(next.reason);
+    else state('idle');
+  }
+
+  // The view: after, the before left of the divider, the mask, the taps.
+  function compose() {
+    if (!st.w) return;
+    const x = Math.round(st.split * st.w);
+    vctx.drawImage(after, 0, 0);
+    if (x > 0) vctx.drawImage(before, 0, 0, x, st.h, 0, 0, x, st.h);
+    if ($('overlay').checked) vctx.drawImage(overlay, 0, 0);
+    const r = Math.max(4, st.w / 250);
+    const dots = (pts, colour) => {
+      vctx.fillStyle = colour; vctx.strokeStyle = '#000'; vctx.lineWidth = r / 3;
+      for (const [px, py] of pts) { vctx.beginPath(); vctx.arc(px, py, r, 0, 7); vctx.fill(); vctx.stroke(); }
+    };
+    if (st.tool === 'hairline') {
+      vctx.strokeStyle = '#6cf'; vctx.lineWidth = r / 2;
+      vctx.beginPath();
+      st.hairline.forEach(([px, py], i) => (i ? vctx.lineTo(px, py) : vctx.moveTo(px, py)));
+      vctx.stroke();
+      dots(st.hairline, '#6cf');
+    }
+    if (st.tool === 'measure') {
+      if (st.measure.length === 2) {
+        vctx.strokeStyle = '#fc6'; vctx.lineWidth = r / 2; vctx.beginPath();
+        vctx.moveTo(...st.measure[0]); vctx.lineTo(...st.measure[1]); vctx.stroke();
+      }
+      dots(st.measure, '#fc6');
+    }
+    $('divider').style.left = `${st.split * 100}%`;
+    $('divider').setAttribute('aria-valuenow', String(Math.round(st.split * 100)));
+  }
+  // The mask as a red tint over the box (x, y, w, h).
+  function paintOverlay(x0, y0, bw, bh) {
+    const m = maskView(), o = st.ovl.data;
+    for (let y = y0; y < y0 + bh; y++)
+      for (let x = x0, i = y * st.w + x0; x < x0 + bw; x++, i++) {
+        o[4 * i] = 255; o[4 * i + 1] = 40; o[4 * i + 2] = 40; o[4 * i + 3] = m[i] * 0.45;
+      }
+    overlay.getContext('2d').putImageData(st.ovl, 0, 0, x0, y0, bw, bh);
+  }
+
+  // ------------------------------------------------------------ mask edits
+  function snapshot() {
+    st.undo.push(maskView().slice());
+    if (st.undo.length > UNDO_MAX) st.undo.shift();
+    st.redo.length = 0;
+    undoButtons();
+  }
+  function restore(from, to) {
+    if (!from.length) return;
+    to.push(maskView().slice());
+    maskView().set(from.pop());
+    paintOverlay(0, 0, st.w, st.h);
+    undoButtons();
+    schedule('undo');
+  }
+  function undoButtons() {
+    $('undo').disabled = !st.undo.length;
+    $('redo').disabled = !st.redo.length;
+  }
+  // A disc of the brush (255) or the eraser (0) at (cx, cy) working pixels.
+  function dab(cx, cy, value) {
+    const r = Number($('brush').value) / 2, m = maskView();
+    const x0 = Math.max(0, Math.floor(cx - r)), x1 = Math.min(st.w - 1, Math.ceil(cx + r));
+    const y0 = Math.max(0, Math.floor(cy - r)), y1 = Math.min(st.h - 1, Math.ceil(cy + r));
+    if (x1 < x0 || y1 < y0) return;
+    for (let y = y0; y <= y1; y++)
+      for (let x = x0; x <= x1; x++)
+        if ((x + 0.5 - cx) ** 2 + (y + 0.5 - cy) ** 2 <= r * r) m[y * st.w + x] = value;
+    paintOverlay(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
+  }
+  function stroke(from, to, value) {
+    const d = Math.hypot(to[0] - from[0], to[1] - from[1]);
+    const step = Math.max(1, Number($('brush').value) / 6), n = Math.ceil(d / step);
+    for (let i = 1; i <= n; i++) dab(from[0] + (to[0] - from[0]) * i / n, from[1] + (to[1] - from[1]) * i / n, value);
+  }
+
+  // ------------------------------------------------------------ pointer
+  function at(e) {
+    const r = view.getBoundingClientRect();
+    return [(e.clientX - r.left) * st.w / r.width, (e.clientY - r.top) * st.h / r.height];
+  }
+  let drag = null;
+  view.addEventListener('pointerdown', (e) => {
+    if (!st.w || st.busy && st.tool !== 'view') return;
+    const p = at(e);
+    if (st.tool === 'view') {
+      drag = { kind: 'divider' };
+      st.split = Math.min(1, Math.max(0, p[0] / st.w));
+      compose();
+    } else if (st.tool === 'brush' || st.tool === 'eraser') {
+      snapshot();
+      drag = { kind: 'paint', last: p, value: st.tool === 'brush' ? 255 : 0 };
+      dab(p[0], p[1], drag.value);
+      compose();
+    } else if (st.tool === 'hairline') {
+      if (st.hairline.length < 9) st.hairline.push(p);
+      hairlineRow();
+      compose();
+      return;
+    } else if (st.tool === 'measure') {
+      st.measure = st.measure.length >= 2 ? [p] : [...st.measure, p];
+      measureRow();
+      compose();
+      return;
+    }
+    view.setPointerCapture(e.pointerId);
+    e.preventDefault();
+  });
+  view.addEventListener('pointermove', (e) => {
+    if (!drag) return;
+    const p = at(e);
+    if (drag.kind === 'divider') st.split = Math.min(1, Math.max(0, p[0] / st.w));
+    else { stroke(drag.last, p, drag.value); drag.last = p; }
+    compose();
+  });
+  const end = () => {
+    if (drag && drag.kind === 'paint') schedule('mask');
+    drag = null;
+  };
+  view.addEventListener('pointerup', end);
+  view.addEventListener('pointercancel', end);
+
+  // The divider itself: dragged in any tool, and by the keys.
+  const divider = $('divider');
+  divider.addEventListener('pointerdown', (e) => {
+    divider.setPointerCapture(e.pointerId);
+    divider.focus();
+    e.preventDefault();
+    e.stopPropagation();
+  });
+  divider.addEventListener('pointermove', (e) => {
+    if (!divider.hasPointerCapture(e.pointerId)) return;
+    st.split = Math.min(1, Math.max(0, at(e)[0] / st.w));
+    compose();
+  });
+  divider.addEventListener('keydown', (e) => {
+    const step = e.shiftKey ? 0.1 : 0.02;
+    const to = { ArrowLeft: st.split - step, ArrowRight: st.split + step, Home: 0, End: 1 }[e.key];
+    if (to === undefined) return;
+    st.split = Math.min(1, Math.max(0, Math.round(to * 100) / 100));
+    compose();
+    e.preventDefault();
+  });
+
+  // ------------------------------------------------------------ tools
+  function setTool(t) {
+    st.tool = t;
+    document.body.dataset.tool = t;
+    for (const b of document.querySelectorAll('[data-tool]')) b.setAttribute('aria-pressed', String(b.dataset.tool === t));
+    $('hairline-row').hidden = t !== 'hairline';
+    $('measure-row').hidden = t !== 'measure';
+    view.style.cursor = t === 'view' ? 'ew-resize' : 'crosshair';
+    compose();
+  }
+  function hairlineRow() {
+    const n = st.hairline.length;
+    $('hairline-n').textContent = n < 3 ? `Tap ${3 - n} more point${n === 2 ? '' : 's'} (3 to 9)` : `${n} points`;
+    $('hairline-apply').disabled = n < 3;
+  }
+  function measureRow() {
+    const [a, b] = st.measure;
+    const d = b ? Math.hypot(b[0] - a[0], b[1] - a[1]) / st.scale : 0;
+    $('measure-px').textContent = b ? `${d.toFixed(1)} px apart` : 'Tap two points a known distance apart';
+    $('measure-apply').disabled = !b;
+  }
+  for (const b of document.querySelectorAll('[data-tool]')) b.addEventListener('click', () => setTool(b.dataset.tool));
+  $('undo').addEventListener('click', () => restore(st.undo, st.redo));
+  $('redo').addEventListener('click', () => restore(st.redo, st.undo));
+  document.addEventListener('keydown', (e) => {
+    if (!(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== 'z' || e.target.tagName === 'INPUT') return;
+    if (e.shiftKey) restore(st.redo, st.undo); else restore(st.undo, st.redo);
+    e.preventDefault();
+  });
+  $('suggest').addEventListener('click', () => {
+    if (!st.w) return;
+    snapshot();
+    if (M._st_suggest(S)) { status(`No mask suggested: ${msg()}`); return; }
+    paintOverlay(0, 0, st.w, st.h);
+    schedule('suggest');
+  });
+  $('overlay').addEventListener('change', compose);
+  $('hairline-apply').addEventListener('click', () => {
+    const n = st.hairline.length, a = M._malloc(16 * n);
+    M.HEAPF64.set(st.hairline.flat(), a / 8);
+    snapshot();
+    const r = M._st_hairline(S, a, n);
+    M._free(a);
+    if (r) { status(`Hairline: ${msg()}`); st.undo.pop(); undoButtons(); return; }
+    st.hairline = [];
+    hairlineRow();
+    paintOverlay(0, 0, st.w, st.h);
+    schedule('hairline');
+  });
+  $('hairline-clear').addEventListener('click', () => { st.hairline = []; hairlineRow(); compose(); });
+  $('measure-apply').addEventListener('click', () => {
+    const [a, b] = st.measure, mm = Number($('measure-mm').value);
+    if (!b || !(mm > 0)) return;
+    st.ppm = Math.hypot(b[0] - a[0], b[1] - a[1]) / st.scale / mm;
+    $('ppm').value = st.ppm.toFixed(3);
+    schedule('scale');
+  });
+  $('ppm').addEventListener('change', () => { st.ppm = Number($('ppm').value) || 0; schedule('scale'); });
+  $('ppm-auto').addEventListener('click', () => {
+    const e = st.w ? M._st_scale_estimate(S) : 0;
+    if (!(e > 0)) { status('The scale cannot be estimated from this photo: measure it.'); return; }
+    st.ppm = e / st.scale;
+    $('ppm').value = st.ppm.toFixed(3);
+    schedule('scale');
+  });
+
+  // ------------------------------------------------------------ controls
+  const redrawOn = {
+    density: 'density', 'density-auto': 'density', dot: 'dot', 'dot-auto': 'dot', dilution: 'shade',
+    'dilution-auto': 'shade', sessions: 'sessions', session: 'session', age: 'age', edge: 'edge',
+    regularity: 'regularity', seed: 'seed',
+  };
+  for (const [id, reason] of Object.entries(redrawOn)) {
+    const el = $(id);
+    // Sliders show their value while moving and redraw when let go.
+    el.addEventListener('input', outputs);
+    el.addEventListener('change', () => {
+      if (id === 'density') $('density-auto').checked = false;
+      if (id === 'dot') $('dot-auto').checked = false;
+      if (id === 'dilution') $('dilution-auto').checked = false;
+      if (id === 'sessions') sessionOptions();
+      outputs();
+      schedule(reason);
+    });
+  }
+  $('brush').addEventListener('input', outputs);
+
+  // ------------------------------------------------------------ open
+  $('open-mask').addEventListener('change', (e) => { openMask(e.target.files[0]); e.target.value = ''; });
+  for (const id of ['open', 'camera'])
+    $(id).addEventListener('change', (e) => { openFile(e.target.files[0]); e.target.value = ''; });
+  document.addEventListener('dragover', (e) => { e.preventDefault(); document.body.classList.add('dragging'); });
+  document.addEventListener('dragleave', () => document.body.classList.remove('dragging'));
+  document.addEventListener('drop', (e) => {
+    e.preventDefault();
+    document.body.classList.remove('dragging');
+    openFile(e.dataTransfer.files[0]);
+  });
+
+  // ------------------------------------------------------------ export
+  function save(blob, name) {
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  }
+  const toBlob = (c, type, q) => new Promise(res => c.toBlob(res, type, q));
+  function maskCanvas() {
+    const c = canvas();
+    c.width = st.w; c.height = st.h;
+    const img = new ImageData(st.w, st.h), m = maskView();
+    for (let i = 0; i < m.length; i++) {
+      img.data[4 * i] = img.data[4 * i + 1] = img.data[4 * i + 2] = m[i];
+      img.data[4 * i + 3] = 255;
+    }
+    c.getContext('2d').putImageData(img, 0, 0);
+    return c;
+  }
+  // Before and after in the chosen layout, labelled, with a caption line.
+  function previewCanvas() {
+    const layout = $('layout').value, w = st.w, h = st.h;
+    const side = layout === 'side', split = layout === 'split';
+    const pw = split ? w : side ? 2 * w : w, ph = split ? h : side ? h : 2 * h;
+    const fs = Math.max(14, Math.round(Math.max(pw, ph) / 60)), cap = Math.round(fs * 2.2);
+    const c = canvas();
+    c.width = pw; c.height = ph + cap;
+    const g = c.getContext('2d');
+    g.fillStyle = '#000'; g.fillRect(0, 0, c.width, c.height);
+    const sess = Number($('session').value), n = layers().length;
+    const afterLabel = sess && sess < n ? `After session ${sess}` : 'After';
+    const label = (text, x, y) => {
+      g.font = `600 ${fs}px system-ui, sans-serif`;
+      const tw = g.measureText(text).width;
+      g.fillStyle = '#000a'; g.fillRect(x, y, tw + fs, fs * 1.6);
+      g.fillStyle = '#fff'; g.fillText(text, x + fs / 2, y + fs * 1.2);
+    };
+    if (split) {
+      const x = Math.round(st.split * w);
+      g.drawImage(after, 0, 0);
+      g.drawImage(before, 0, 0, x, h, 0, 0, x, h);
+      g.fillStyle = '#fff'; g.fillRect(x - 1, 0, 2, h);
+      label('Before', fs / 2, fs / 2);
+      g.font = `600 ${fs}px system-ui, sans-serif`;
+      label(afterLabel, w - g.measureText(afterLabel).width - 1.5 * fs, fs / 2);
+    } else {
+      g.drawImage(before, 0, 0);
+      g.drawImage(after, side ? w : 0, side ? 0 : h);
+      label('Before', fs / 2, fs / 2);
+      label(afterLabel, (side ? w : 0) + fs / 2, (side ? 0 : h) + fs / 2);
+    }
+    const s = settings(), ch = st.chosen;
+    const parts = [$('caption').value.trim(), ch ? `${ch.density.toFixed(0)} dots/cm², ${ch.dot.toFixed(2)} mm` : '',
+      n > 1 ? `${n} sessions` : '', s.age, new Date().toISOString().slice(0, 10)].filter(Boolean);
+    g.font = `${fs}px system-ui, sans-serif`;
+    g.fillStyle = '#ddd';
+    g.fillText(parts.join(' · '), fs / 2, ph + cap * 0.65);
+    return c;
+  }
+  // The after image at the photo's own size (the working one when it is
+  // that size): the photo decoded again, the working mask resampled by the
+  // library, a second session with the same settings. What
+  // `smpsim render PHOTO MASK --settings` makes from the exports.
+  async function fullAfter() {
+    if (st.scale === 1) return after;
+    status(`Rendering at full size, ${st.fullW}×${st.fullH}…`);
+    state('busy');
+    await new Promise(r => setTimeout(r, 0));
+    const bmp = await createImageBitmap(st.file, { imageOrientation: 'from-image', colorSpaceConversion: 'none' });
+    const W = bmp.width, H = bmp.height, c = canvas();
+    c.width = W; c.height = H;
+    const g = c.getContext('2d');
+    g.drawImage(bmp, 0, 0);
+    bmp.close();
+    const S2 = M._st_new();
+    try {
+      if (!S2) throw new Error('out of memory');
+      const err = applyParams(S2, M._st_params(S2), 1);
+      if (err) throw new Error(err);
+      const buf = M._st_rgba(S2, W, H);
+      if (!buf) throw new Error('out of memory');
+      M.HEAPU8.set(g.getImageData(0, 0, W, H).data, buf);
+      if (M._st_set_photo(S2, W, H, st.format)) throw new Error(M.UTF8ToString(M._st_message(S2)));
+      const m2 = M._st_mask_alloc(S2, st.w, st.h);
+      if (!m2) throw new Error('out of memory');
+      M.HEAPU8.set(maskView(), m2);
+      if (M._st_simulate(S2)) throw new Error(M.UTF8ToString(M._st_message(S2)));
+      const p = M._st_after(S2);
+      if (!p) throw new Error('out of memory');
+      g.putImageData(new ImageData(new Uint8ClampedArray(M.HEAPU8.buffer, p, 4 * W * H).slice(), W, H), 0, 0);
+      status(`Rendered at full size, ${W}×${H}`);
+      return c;
+    } finally {
+      M._st_free(S2);
+      state('idle');
+    }
+  }
+  const need = (f) => async () => {
+    if (!st.w || st.busy) { status(st.w ? 'Wait for the redraw to finish.' : 'Open a photo first.'); return; }
+    await f();
+  };
+  $('save-after').addEventListener('click', need(async () => {
+    let c;
+    try {
+      c = await fullAfter();
+    } catch (e) {
+      status(`Full size failed (${e.message || e}): saved at the working size`);
+      c = after;
+    }
+    save(await toBlob(c, 'image/png'), `${st.name}-after.png`);
+  }));
+  $('save-mask').addEventListener('click', need(async () => save(await toBlob(maskCanvas(), 'image/png'), `${st.name}-mask.png`)));
+  $('save-preview').addEventListener('click', need(async () =>
+    save(await toBlob(previewCanvas(), 'image/jpeg', 0.92), `${st.name}-preview.jpg`)));
+  $('save-settings').addEventListener('click', need(async () =>
+    save(new Blob([JSON.stringify(settings(), null, 2) + '\n'], { type: 'application/json' }), `${st.name}-settings.json`)));
+
+  sessionOptions();
+  outputs();
+  setTool('view');
+  start().then(() => status('Open a photo of the scalp (or drop one here): it stays on this device.'),
+    (e) => { status(`The engine did not start: ${e.message || e}`); state('failed'); });
+})();

@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# The consultation studio (issue 15): the library in WebAssembly, built
+# with Debian's emscripten, serial (no OpenMP) and without the codecs (the
+# page decodes and encodes with the browser's), and the one-file page
+# around it. Included by the Makefile; `make studio` builds build/studio.html.
+EMCC       ?= emcc
+empty :=
+space := $(empty) $(empty)
+comma := ,
+# Debian's emcc runs its optimiser on node with Debian's acorn module.
+EMCC_ENV   := NODE_PATH=/usr/share/nodejs$(if $(NODE_PATH),:$(NODE_PATH))
+STUDIO_DIR := $(BUILD)/studio
+# Left out: the codecs and the label font (libraries the page has no use
+# for: the browser decodes, encodes and draws text), point-set spectra
+# (FFTW) and the linked-library list.
+STUDIO_SKIP := io_png io_jpeg io_webp io_heif font analyze version
+STUDIO_SRC  := $(filter-out $(addprefix %/,$(addsuffix .c,$(STUDIO_SKIP))),$(LIB_SRC)) web/studio/glue.c
+STUDIO_OBJ  := $(STUDIO_SRC:%.c=$(STUDIO_DIR)/obj/%.o)
+STUDIO_INC  := -Iinclude $(patsubst %/,-I%,$(sort $(dir $(filter src/%,$(LIB_SRC)))))
+STUDIO_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -O2 $(WARN) $(STUDIO_INC)
+# What the page calls: the glue's st_* (marked in glue.c) and these setters.
+STUDIO_EXPORTS := _malloc _free $(addprefix _smp_params_set_,density density_auto dot_diameter dot_auto \
+                  px_per_mm dilution edge age layers show_session regularity opacity feather) _smp_params_message
+STUDIO_LDFLAGS := -O2 -sMODULARIZE=1 -sEXPORT_NAME=SmpStudio -sENVIRONMENT=web,node -sALLOW_MEMORY_GROWTH=1 \
+                  -sMAXIMUM_MEMORY=4GB -sEXPORTED_RUNTIME_METHODS=UTF8ToString,FS \
+                  -sEXPORTED_FUNCTIONS=$(subst $(space),$(comma),$(STUDIO_EXPORTS))
+STUDIO_PAGE_SRC := web/studio/page.html web/studio/studio.css web/studio/studio.js web/studio/mkpage.sh
+
+.PHONY: studio check-studio-deps
+
+# The page inside the command (smpsim studio), when it has been built.
+STUDIO_PAGE := $(wildcard $(BUILD)/studio.html)
+$(BUILD)/gen/studio_page.c: $(STUDIO_PAGE) tools/embed.sh
+	@mkdir -p $(@D)
+	$(if $(STUDIO_PAGE),tools/embed.sh smp_studio_html $(STUDIO_PAGE),printf '%s\n' \
+	    '/* No studio page was built (make studio): smpsim studio says so. */' '#include <stddef.h>' \
+	    'const unsigned char smp_studio_html[1] = {0};' 'const size_t smp_studio_html_len = 0;') > $@
+
+$(BUILD)/gen/studio_page.o: $(BUILD)/gen/studio_page.c
+	$(CC) $(CSTD) $(OPT) $(WARN) -c $< -o $@
+
+check-studio-deps:
+	@tools/deps.sh studio
+
+$(STUDIO_DIR)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(EMCC_ENV) $(EMCC) $(STUDIO_CFLAGS) -MMD -MP -c $< -o $@
+
+$(STUDIO_DIR)/smpsim.js: $(STUDIO_OBJ)
+	$(EMCC_ENV) $(EMCC) $(STUDIO_OBJ) $(STUDIO_LDFLAGS) -o $@
+
+$(BUILD)/studio.html: $(STUDIO_DIR)/smpsim.js $(STUDIO_PAGE_SRC)
+	web/studio/mkpage.sh $(STUDIO_DIR)/smpsim.js $(STUDIO_DIR)/smpsim.wasm > $@.tmp && mv $@.tmp $@
+
+# The page, then the command again so that `smpsim studio` carries it.
+studio: check-studio-deps
+	@$(MAKE) --no-print-directory $(BUILD)/studio.html
+	@$(MAKE) --no-print-directory $(BIN)
+	@echo "studio: wrote $(BUILD)/studio.html ($$(wc -c < $(BUILD)/studio.html) bytes); smpsim studio -o FILE writes it too"
+
+# make test: the studio too when emscripten is there (tools/deps.sh test
+# installs it as root); without it the studio's suite skips. Not for a
+# sanitized build (the page's engine is not the sanitized library).
+.PHONY: test-studio
+test-studio:
+	@if [ -z "$(SAN)" ] && command -v $(EMCC) >/dev/null 2>&1; then \
+	    $(MAKE) --no-print-directory $(BUILD)/studio.html && $(MAKE) --no-print-directory $(BIN); fi
+
+-include $(STUDIO_OBJ:.o=.d)
