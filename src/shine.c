@@ -68,6 +68,10 @@ static smp_status ctx_init(shine_ctx *k, const smp_image *img, const uint32_t bo
     return SMP_OK;
 }
 
+/* fminf for values that are never NaN, inline: libm's call was a tenth of
+ * the per-pixel cost here. */
+static inline float min_f(float a, float b) { return b < a ? b : a; }
+
 /* The 8-bit samples of box pixel (x, y); grey images repeat their one channel. */
 static inline const uint8_t *px_at(const shine_ctx *k, uint32_t x, uint32_t y)
 {
@@ -145,8 +149,8 @@ smp_status smp__diffuse_chroma(const smp_image *rgb, const uint32_t box[4], cons
             const int b = level_bin(s);
             if (b < lo || b > hi || s <= 0)
                 continue;
-            hr[(int)fminf(I[0] / s * CHROMA_BINS, CHROMA_BINS - 1)]++;
-            hg[(int)fminf(I[1] / s * CHROMA_BINS, CHROMA_BINS - 1)]++;
+            hr[(int)min_f(I[0] / s * CHROMA_BINS, CHROMA_BINS - 1)]++;
+            hg[(int)min_f(I[1] / s * CHROMA_BINS, CHROMA_BINS - 1)]++;
             m++;
         }
     if (m == 0) {
@@ -171,7 +175,7 @@ static inline float spec_ls(const shine_ctx *k, const float I[3], float S)
 static inline float spec_raw(const shine_ctx *k, const float I[3], float S)
 {
     const float s = spec_ls(k, I, S);
-    const float lo = fminf(I[0], fminf(I[1], I[2]));
+    const float lo = min_f(I[0], min_f(I[1], I[2]));
     return s < 0 ? 0 : s > lo ? lo : s;
 }
 
@@ -268,7 +272,7 @@ static void min_levels(float *lev, uint32_t gw, uint32_t gh, float *tmp)
             float v = tmp[(size_t)y * gw + x];
             for (uint32_t j = y ? y - 1 : 0; j <= y + 1 && j < gh; j++)
                 for (uint32_t i = x ? x - 1 : 0; i <= x + 1 && i < gw; i++)
-                    v = fminf(v, tmp[(size_t)j * gw + i]);
+                    v = min_f(v, tmp[(size_t)j * gw + i]);
             lev[(size_t)y * gw + x] = v;
         }
 }
@@ -310,7 +314,7 @@ static void level_row(const float *lev, uint32_t gw, uint32_t gh, uint32_t B, ui
 {
     const float fy = ((float)y + 0.5f) / (float)B - 0.5f;
     const int j0 = fy < 0 ? 0 : (int)fy, j1 = j0 + 1 < (int)gh ? j0 + 1 : (int)gh - 1;
-    const float ty = fy < 0 ? 0 : fminf(fy - (float)j0, 1.0f);
+    const float ty = fy < 0 ? 0 : min_f(fy - (float)j0, 1.0f);
     for (uint32_t i = 0; i < gw; i++)
         row[i] = lev[(size_t)j0 * gw + i] * (1 - ty) + lev[(size_t)j1 * gw + i] * ty;
 }
@@ -319,7 +323,7 @@ static inline float level_at(const float *row, uint32_t gw, uint32_t B, uint32_t
 {
     const float fx = ((float)x + 0.5f) / (float)B - 0.5f;
     const int i0 = fx < 0 ? 0 : (int)fx, i1 = i0 + 1 < (int)gw ? i0 + 1 : (int)gw - 1;
-    const float tx = fx < 0 ? 0 : fminf(fx - (float)i0, 1.0f);
+    const float tx = fx < 0 ? 0 : min_f(fx - (float)i0, 1.0f);
     return row[i0] * (1 - tx) + row[i1] * tx;
 }
 
@@ -348,7 +352,7 @@ static inline float spec_pixel(const shine_ctx *k, const float I[3], float L)
     /* The light above the skin around it bounds a faint highlight; a bright
      * one may also hide darker skin under it: there the colour (s) rules. */
     const float cap = fmaxf((S - L) / 3, s * ramp(r, BRIGHT_LO, BRIGHT_HI));
-    const float v = fminf(s * gate, cap) - (float)FLOOR * L / 3;
+    const float v = min_f(s * gate, cap) - (float)FLOOR * L / 3;
     return v > 0 ? v : 0;
 }
 
@@ -379,7 +383,7 @@ static void block_grid(const shine_ctx *k, uint32_t *B, uint32_t *gw, uint32_t *
 /* One pixel's stored value, given the local level L. */
 static inline uint16_t spec_value(const shine_ctx *k, const float I[3], float L)
 {
-    return (uint16_t)lrintf(fminf(spec_pixel(k, I, L > 1e-4f ? L : 1e-4f), 1.0f) * 65535.0f);
+    return (uint16_t)lrintf(min_f(spec_pixel(k, I, L > 1e-4f ? L : 1e-4f), 1.0f) * 65535.0f);
 }
 
 smp_status smp__specular_map(const smp_image *rgb, const uint32_t box[4], const float chroma[3], uint16_t *out,
@@ -497,10 +501,10 @@ uint16_t smp__shine_at(const smp_shine *s, const uint8_t p[3], uint32_t x, uint3
     const uint32_t gw = s->gw, gh = s->gh, B = s->B;
     const float fy = ((float)by + 0.5f) / (float)B - 0.5f;
     const int j0 = fy < 0 ? 0 : (int)fy, j1 = j0 + 1 < (int)gh ? j0 + 1 : (int)gh - 1;
-    const float ty = fy < 0 ? 0 : fminf(fy - (float)j0, 1.0f);
+    const float ty = fy < 0 ? 0 : min_f(fy - (float)j0, 1.0f);
     const float fx = ((float)bx + 0.5f) / (float)B - 0.5f;
     const int i0 = fx < 0 ? 0 : (int)fx, i1 = i0 + 1 < (int)gw ? i0 + 1 : (int)gw - 1;
-    const float tx = fx < 0 ? 0 : fminf(fx - (float)i0, 1.0f);
+    const float tx = fx < 0 ? 0 : min_f(fx - (float)i0, 1.0f);
     const float r0 = s->lev[(size_t)j0 * gw + i0] * (1 - ty) + s->lev[(size_t)j1 * gw + i0] * ty;
     const float r1 = s->lev[(size_t)j0 * gw + i1] * (1 - ty) + s->lev[(size_t)j1 * gw + i1] * ty;
     const float L = r0 * (1 - tx) + r1 * tx;
