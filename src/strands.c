@@ -43,7 +43,7 @@
 #define SIGMA_BLUR_PX 1.4
 #define SCALE_STEP 1.6 /* ratio of successive scales: a bar between two loses <= 6 % */
 #define MAX_SCALES 6
-#define BAND 128 /* output rows per work unit: the margins cost ~25 % more rows */
+#define BAND 256 /* output rows per work unit: the margins cost ~10 % more rows */
 #define TILE 640 /* output columns per work unit: a band's buffers stay a few MB however wide the box */
 #define VEC 4   /* columns per vectorised step; row strides are multiples of it */
 /* Anisotropy A(q) = 1 / (1 + (q / BETA)^4), q = l2 / l1: 0.94 at q = 0.2 (a
