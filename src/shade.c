@@ -266,11 +266,8 @@ static void reject_non_scalp(smp_shade *sh, size_t n)
         return;
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        if (sh->accept[i]) {
-            double lab[3];
-            smp__linear_to_lab(sh->tone + 3 * i, lab);
-            ls[m++] = lab[0];
-        }
+        if (sh->accept[i])
+            ls[m++] = smp__linear_to_l(sh->tone + 3 * i);
     if (m < 10) {
         free(ls);
         return;
@@ -280,9 +277,7 @@ static void reject_non_scalp(smp_shade *sh, size_t n)
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (sh->accept[i]) {
-            double lab[3];
-            smp__linear_to_lab(sh->tone + 3 * i, lab);
-            if (lab[0] <= dark_l) {
+            if (smp__linear_to_l(sh->tone + 3 * i) <= dark_l) {
                 for (int c = 0; c < 3; c++)
                     hair[c] += sh->tone[3 * i + c];
                 k++;
@@ -321,12 +316,11 @@ static void reject_non_scalp(smp_shade *sh, size_t n)
             double r = t[c] - pu * u[c] - pv * v[c];
             off += r * r;
         }
-        double lab[3];
-        smp__linear_to_lab(t, lab);
-        int ok = lab[0] >= 8 && lab[0] <= sh->skin_lab[0] + 8 && off <= 0.06 * 0.06 * norm;
+        const double l = smp__linear_to_l(t);
+        int ok = l >= 8 && l <= sh->skin_lab[0] + 8 && off <= 0.06 * 0.06 * norm;
         sh->accept[i] = (uint8_t)ok;
         if (ok)
-            ls[m++] = lab[0];
+            ls[m++] = l;
     }
     if (m > 10) {
         double med = kth(ls, m, m / 2);
@@ -336,9 +330,7 @@ static void reject_non_scalp(smp_shade *sh, size_t n)
         for (size_t i = 0; i < n; i++) {
             if (!sh->accept[i])
                 continue;
-            double lab[3];
-            smp__linear_to_lab(sh->tone + 3 * i, lab);
-            if (fabs(lab[0] - med) > 3 * mad)
+            if (fabs(smp__linear_to_l(sh->tone + 3 * i) - med) > 3 * mad)
                 sh->accept[i] = 0;
         }
     }
@@ -362,11 +354,8 @@ static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm,
         free(arg2);
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the local skin map");
     }
-    for (size_t i = 0; i < n; i++) {
-        double lab[3];
-        smp__linear_to_lab(sh->tone + 3 * i, lab);
-        l[i] = (float)lab[0];
-    }
+    for (size_t i = 0; i < n; i++)
+        l[i] = (float)smp__linear_to_l(sh->tone + 3 * i);
     for (uint32_t y = 0; y < h; y++) /* arg max along rows, then along columns */
         for (uint32_t x = 0; x < w; x++) {
             size_t best = (size_t)y * w + x;
@@ -527,20 +516,16 @@ smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_c
         double *ls = malloc(sh->core_cells * sizeof *ls);
         size_t m = 0;
         for (size_t i = 0; ls && i < n; i++)
-            if (core[i]) {
-                double lab[3];
-                smp__linear_to_lab(sh->tone + 3 * i, lab);
-                ls[m++] = lab[0];
-            }
+            if (core[i])
+                ls[m++] = smp__linear_to_l(sh->tone + 3 * i);
         if (ls) {
             double lo = kth(ls, m, (size_t)(m * 0.6)), hi = kth(ls, m, (size_t)(m * 0.9));
             double acc[3] = {0, 0, 0};
             size_t k = 0;
             for (size_t i = 0; i < n; i++)
                 if (core[i]) {
-                    double lab[3];
-                    smp__linear_to_lab(sh->tone + 3 * i, lab);
-                    if (lab[0] >= lo && lab[0] <= hi) {
+                    const double l = smp__linear_to_l(sh->tone + 3 * i);
+                    if (l >= lo && l <= hi) {
                         for (int c = 0; c < 3; c++)
                             acc[c] += sh->tone[3 * i + c];
                         k++;
@@ -560,12 +545,8 @@ smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_c
         double *d = malloc(sh->core_cells * sizeof *d);
         size_t m = 0;
         for (size_t i = 0; d && i < n; i++)
-            if (core[i]) {
-                double a[3], b[3];
-                smp__linear_to_lab(sh->lskin + 3 * i, a);
-                smp__linear_to_lab(sh->view + 3 * i, b);
-                d[m++] = a[0] - b[0];
-            }
+            if (core[i])
+                d[m++] = smp__linear_to_l(sh->lskin + 3 * i) - smp__linear_to_l(sh->view + 3 * i);
         if (d && m) {
             sh->texture_l = kth(d, m, m / 2);
         }
@@ -641,16 +622,19 @@ smp_status smp__existing_hair_factor(const smp_shade *sh, smp_coverage *cov, cha
     if (!share)
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the hair map");
     for (size_t a = 0; a < na; a++) { /* the share of dots still needed, per analysis cell */
-        double here[3], skin[3];
-        smp__linear_to_lab(sh->view + 3 * a, here);
-        smp__linear_to_lab(sh->lskin + 3 * a, skin);
-        double have = skin[0] - here[0] - sh->texture_l;
+        const double here = smp__linear_to_l(sh->view + 3 * a), skin = smp__linear_to_l(sh->lskin + 3 * a);
+        double have = skin - here - sh->texture_l;
         double f = 1.0 - (have > 0 ? have : 0) / need;
         share[a] = (uint8_t)lrint(255 * (f < 0 ? 0 : f > 1 ? 1 : f));
     }
-    for (size_t i = 0; i < (size_t)cov->gw * cov->gh; i++) {
-        size_t a = (size_t)((i / cov->gw) / k) * aw + (i % cov->gw) / k; /* its analysis cell */
-        cov->c[i] = (uint8_t)((cov->c[i] * share[a] + 127) / 255);
+    for (uint32_t y = 0; y < cov->gh; y++) { /* each coverage cell by its analysis cell, k x k of them */
+        const uint8_t *srow = share + (size_t)(y / k) * aw;
+        uint8_t *c = cov->c + (size_t)y * cov->gw;
+        for (uint32_t x0 = 0; x0 < cov->gw; x0 += k) {
+            const uint32_t x1 = x0 + k < cov->gw ? x0 + k : cov->gw, sa = srow[x0 / k];
+            for (uint32_t x = x0; x < x1; x++)
+                c[x] = (uint8_t)((c[x] * sa + 127) / 255);
+        }
     }
     free(share);
     return SMP_OK;
