@@ -197,7 +197,8 @@ static inline bool skin_like(const shine_ctx *k, const float I[3], float S)
 
 
 /* Level of one block: median S of its skin pixels, or -1 with too few;
- * *all = median S of all its unclipped pixels (a fallback), -1 if none. */
+ * *all = median S of all its unclipped pixels (a fallback), -1 if none;
+ * all NULL: not wanted. */
 static void block_level(const shine_ctx *k, uint32_t bx, uint32_t by, uint32_t B, float *buf, float *skin,
                         float *all)
 {
@@ -219,6 +220,8 @@ static void block_level(const shine_ctx *k, uint32_t bx, uint32_t by, uint32_t B
         }
     const size_t total = (size_t)(x1 - bx) * (y1 - by);
     *skin = ns > 0 && (double)ns >= SKIN_SHARE * (double)total ? smp__kth_float(buf, ns, ns / 2) : -1.0f;
+    if (!all)
+        return;
     if (ns + na == 0) {
         *all = -1.0f;
         return;
@@ -291,14 +294,24 @@ static smp_status block_levels(const shine_ctx *k, uint32_t B, uint32_t gw, uint
         free(bufs);
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the shine map's block levels");
     }
-    SMP_OMP(omp parallel for schedule(dynamic, 1) num_threads(nt))
-    for (long i = 0; i < (long)cells; i++) {
-        int t = 0;
+    /* The all-pixel medians only serve when no block has skin enough for
+     * its own level: a second pass then, as it is rare. */
+    for (int pass = 0; pass < 2; pass++) {
+        SMP_OMP(omp parallel for schedule(dynamic, 1) num_threads(nt))
+        for (long i = 0; i < (long)cells; i++) {
+            int t = 0;
 #ifdef _OPENMP
-        t = omp_get_thread_num();
+            t = omp_get_thread_num();
 #endif
-        const uint32_t bx = (uint32_t)((size_t)i % gw), by = (uint32_t)((size_t)i / gw);
-        block_level(k, bx * B, by * B, B, bufs + (size_t)t * per, &lev[i], &all[i]);
+            const uint32_t bx = (uint32_t)((size_t)i % gw), by = (uint32_t)((size_t)i / gw);
+            float skin;
+            block_level(k, bx * B, by * B, B, bufs + (size_t)t * per, pass ? &skin : &lev[i], pass ? &all[i] : NULL);
+        }
+        bool any = false;
+        for (size_t i = 0; i < cells; i++)
+            any |= lev[i] >= 0;
+        if (any)
+            break;
     }
     fill_levels(lev, all, gw, gh, tmp);
     min_levels(lev, gw, gh, tmp);
