@@ -332,12 +332,28 @@ static void level_row(const float *lev, uint32_t gw, uint32_t gh, uint32_t B, ui
         row[i] = lev[(size_t)j0 * gw + i] * (1 - ty) + lev[(size_t)j1 * gw + i] * ty;
 }
 
-static inline float level_at(const float *row, uint32_t gw, uint32_t B, uint32_t x)
+/* Where box column x reads a row of levels: level_at's indices and weight. */
+struct smp_shine_col {
+    int i0, i1;
+    float tx;
+};
+
+static inline struct smp_shine_col level_col(uint32_t gw, uint32_t B, uint32_t x)
 {
     const float fx = ((float)x + 0.5f) / (float)B - 0.5f;
     const int i0 = fx < 0 ? 0 : (int)fx, i1 = i0 + 1 < (int)gw ? i0 + 1 : (int)gw - 1;
     const float tx = fx < 0 ? 0 : min_f(fx - (float)i0, 1.0f);
-    return row[i0] * (1 - tx) + row[i1] * tx;
+    return (struct smp_shine_col){i0, i1, tx};
+}
+
+static inline float level_of(const float *row, struct smp_shine_col c)
+{
+    return row[c.i0] * (1 - c.tx) + row[c.i1] * c.tx;
+}
+
+static inline float level_at(const float *row, uint32_t gw, uint32_t B, uint32_t x)
+{
+    return level_of(row, level_col(gw, B, x));
 }
 
 /* 0 at or below lo, 1 at or above hi, linear between. */
@@ -472,6 +488,14 @@ smp_status smp__shine_model(const smp_image *rgb, const uint32_t box[4], const f
         free(lev);
         return st;
     }
+    /* Each column's place among the levels, once: not a division per
+     * pixel read. */
+    if (!(out->col = malloc((size_t)k.w * sizeof *out->col))) {
+        free(lev);
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the shine's columns");
+    }
+    for (uint32_t x = 0; x < k.w; x++)
+        out->col[x] = level_col(gw, B, x);
     memcpy(out->lin, k.lin, sizeof out->lin);
     memcpy(out->c, k.c, sizeof out->c);
     out->cc = k.cc;
@@ -489,7 +513,9 @@ void smp__shine_free(smp_shine *s)
 {
     if (s) {
         free(s->lev);
+        free(s->col);
         s->lev = NULL;
+        s->col = NULL;
     }
 }
 
@@ -539,7 +565,7 @@ uint16_t smp__shine_px(const smp_shine *s, const float *lev_row, const uint8_t p
     const int64_t bx = (int64_t)x + s->ox;
     if (bx < 0 || bx >= (int64_t)s->w)
         return 0;
-    const float L = level_at(lev_row, s->gw, s->B, (uint32_t)bx);
+    const float L = level_of(lev_row, s->col[bx]);
     return model_value(s, p, L);
 }
 
@@ -556,7 +582,7 @@ void smp__shine_span(const smp_shine *s, const float *lev_row, const uint8_t *p,
             out[i] = 0;
             continue;
         }
-        const float L = level_at(lev_row, s->gw, s->B, (uint32_t)bx);
+        const float L = level_of(lev_row, s->col[bx]);
         const float I[3] = {s->lin[p[0]], s->lin[p[1]], s->lin[p[2]]};
         out[i] = spec_value(&k, I, L);
     }
