@@ -6,7 +6,8 @@
 # wall, user, sys (s) and peak RSS (MB), and the ratios to the baseline.
 # Usage: bench/crown.sh BASELINE_BIN [OUR_BIN [REPEATS [THREADS]]]
 # (the photo: ../shared/photos/crown-shaved-4000x3000.jpg and its mask;
-# THREADS sets OMP_NUM_THREADS, default: OpenMP's own).
+# THREADS sets OMP_NUM_THREADS, default: OpenMP's own; SMPSIM_CROWN_EXT=png
+# writes the after image as PNG instead of JPEG, as issue 13's bound states it).
 set -u
 base=${1:?usage: bench/crown.sh BASELINE_BIN [OUR_BIN [REPEATS [THREADS]]]}
 ours=${2:-build/smpsim}
@@ -14,6 +15,7 @@ n=${3:-5}
 [ -n "${4:-}" ] && export OMP_NUM_THREADS="$4"
 photo=${SMPSIM_CROWN:-../shared/photos/crown-shaved-4000x3000.jpg}
 mask=${photo%.jpg}.mask.png
+ext=${SMPSIM_CROWN_EXT:-jpg}
 [ -f "$photo" ] && [ -f "$mask" ] || { echo "(no crown photo at $photo: skipped)"; exit 0; }
 [ -x /usr/bin/time ] || { echo "(/usr/bin/time not installed: apt-get install time)"; exit 0; }
 tmp=$(mktemp -d) || exit 1
@@ -25,7 +27,7 @@ while [ "$i" -le "$n" ]; do
     for who in base ours; do
         bin=$base
         [ "$who" = ours ] && bin=$ours
-        /usr/bin/time -f "%e %U %S %M" -o "$tmp/t" "$bin" render "$photo" "$mask" -o "$tmp/out.jpg" --force \
+        /usr/bin/time -f "%e %U %S %M" -o "$tmp/t" "$bin" render "$photo" "$mask" -o "$tmp/out.$ext" --force \
             >/dev/null 2>&1 || { echo "| $i | $who | failed | | | |"; continue; }
         set -- $(cat "$tmp/t")
         echo "$who $1 $2 $3 $4" >>"$tmp/rows"

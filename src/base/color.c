@@ -68,6 +68,14 @@ void smp__linear_to_lab(const float rgb[3], double lab[3])
     lab[2] = 200.0 * (f[1] - f[2]);
 }
 
+double smp__linear_to_l(const float rgb[3])
+{
+    const double r = rgb[0], g = rgb[1], b = rgb[2];
+    const double y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b;
+    const double e = 216.0 / 24389.0, k = 24389.0 / 27.0;
+    return 116.0 * (y > e ? cbrt(y) : (k * y + 16.0) / 116.0) - 16.0;
+}
+
 void smp__lab_to_linear(const double lab[3], float rgb[3])
 {
     const double e = 216.0 / 24389.0, k = 24389.0 / 27.0;

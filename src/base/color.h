@@ -20,6 +20,8 @@ const float *smp__srgb_linear_table(void);
 const uint8_t *smp__srgb8_table(void);
 /* CIELAB (D65) from linear sRGB and back, and the CIEDE2000 difference. */
 void smp__linear_to_lab(const float rgb[3], double lab[3]);
+/* Its L* alone, to the bit: one cube root instead of three. */
+double smp__linear_to_l(const float rgb[3]);
 void smp__lab_to_linear(const double lab[3], float rgb[3]);
 void smp__srgb8_to_lab(const uint8_t srgb[3], double lab[3]);
 double smp__delta_e2000(const double lab1[3], const double lab2[3]);

@@ -157,21 +157,46 @@ static void kern_make(kern *k, double s)
 
 static float level_px(const ctx *c, const level *S, int x, int y, uint8_t *clip);
 
+static inline float photo_lum(const ctx *c, const uint8_t *p, uint8_t *clip);
+
 /* One row of level L's luminance and clipping from column xs, n wide, into
- * dst and cdst (edges replicated). */
+ * dst and cdst (edges replicated). Levels 0 and 1 are read row by row from
+ * the photo (the same sums as level_px, in the same order: the same
+ * values), the photo's last column and row by level_px. */
 static void lum_row(const ctx *c, const level *L, int y, int xs, int n, float *dst, uint8_t *cdst)
 {
     const int W = L->l ? L->iw : (int)c->img->w, H = L->l ? L->ih : (int)c->img->h;
     const int j0 = -xs > 0 ? -xs : 0, j1 = W - xs < n ? W - xs : n;
+    const int PW = (int)c->img->w, PH = (int)c->img->h;
     y = clampi(y, 0, H - 1);
-    for (int j = j0; j < j1; j++) {
+    int j = j0;
+    if (!L->lum && L->l == 0) {
+        const uint8_t *p = c->img->px + ((size_t)y * (size_t)PW + (size_t)(xs + j)) * 3;
+        for (; j < j1; j++, p += 3) {
+            uint8_t k = 0;
+            dst[j] = photo_lum(c, p, &k);
+            cdst[j] = k;
+        }
+    } else if (!L->lum && L->l == 1 && L->oy + 2 * y + 1 < PH) {
+        const size_t stride = (size_t)PW * 3;
+        const uint8_t *r0 = c->img->px + (size_t)(L->oy + 2 * y) * stride;
+        for (; j < j1 && L->ox + 2 * (xs + j) + 1 < PW; j++) {
+            const uint8_t *p = r0 + (size_t)(L->ox + 2 * (xs + j)) * 3;
+            uint8_t k = 0;
+            const float a = photo_lum(c, p, &k) + photo_lum(c, p + 3, &k) + photo_lum(c, p + stride, &k) +
+                            photo_lum(c, p + stride + 3, &k);
+            dst[j] = 0.25f * a;
+            cdst[j] = k;
+        }
+    }
+    for (; j < j1; j++) {
         uint8_t k = 0;
         dst[j] = level_px(c, L, xs + j, y, &k);
         cdst[j] = k;
     }
-    for (int j = 0; j < j0; j++)
+    for (j = 0; j < j0; j++)
         dst[j] = dst[j0], cdst[j] = cdst[j0];
-    for (int j = j1; j < n; j++)
+    for (j = j1; j < n; j++)
         dst[j] = dst[j1 - 1], cdst[j] = cdst[j1 - 1];
 }
 
@@ -751,12 +776,16 @@ static smp_status finish(const ctx *c, smp_focus *out, char *msg)
  * the level below, as 2x2 means (none is stored: a level-2 pixel reads 16
  * of the photo's), the sum in the same order whichever pixel asks, so a
  * value does not depend on where it is read from. */
-static inline float photo_px(const ctx *c, int x, int y, uint8_t *clip)
+static inline float photo_lum(const ctx *c, const uint8_t *p, uint8_t *clip)
 {
-    const uint8_t *p = c->img->px + ((size_t)clampi(y, 0, (int)c->img->h - 1) * c->img->w +
-                                     (size_t)clampi(x, 0, (int)c->img->w - 1)) * 3;
     *clip |= p[1] >= CLIP_CODE || p[2] >= CLIP_CODE;
     return 0.2126f * c->to_lin[p[0]] + 0.7152f * c->to_lin[p[1]] + 0.0722f * c->to_lin[p[2]];
+}
+
+static inline float photo_px(const ctx *c, int x, int y, uint8_t *clip)
+{
+    return photo_lum(c, c->img->px + ((size_t)clampi(y, 0, (int)c->img->h - 1) * c->img->w +
+                                      (size_t)clampi(x, 0, (int)c->img->w - 1)) * 3, clip);
 }
 
 /* A pixel of level 1 (S) from the photo. */
@@ -790,6 +819,32 @@ static float level_px(const ctx *c, const level *S, int x, int y, uint8_t *clip)
                     level1_px(c, B, u + 1, v + 1, &k);
     *clip |= k;
     return 0.25f * a;
+}
+
+/* Level pixel (x, y) of level 2 (S): level_px's value, read straight off
+ * the photo's 4 x 4 pixels where none of its coordinates is clamped (the
+ * same sums in the same order). */
+static float level2_px(const ctx *c, const level *S, int x, int y, uint8_t *clip)
+{
+    const level *B = S - 1;
+    const int u = (S->ox - B->ox) / B->s + 2 * x, v = (S->oy - B->oy) / B->s + 2 * y;
+    const int px = S->ox + 4 * x, py = S->oy + 4 * y;
+    if (S->l != 2 || u + 1 >= B->iw || v + 1 >= B->ih || px + 3 >= (int)c->img->w || py + 3 >= (int)c->img->h)
+        return level_px(c, S, x, y, clip);
+    const size_t stride = (size_t)c->img->w * 3;
+    const uint8_t *p = c->img->px + (size_t)py * stride + (size_t)px * 3;
+    float l1[4];
+    uint8_t k = 0;
+    for (int i = 0; i < 4; i++) { /* the level-1 pixels (u, v), (u + 1, v), (u, v + 1), (u + 1, v + 1) */
+        const uint8_t *q = p + (size_t)(i >> 1) * 2 * stride + (size_t)(i & 1) * 6;
+        uint8_t kk = 0;
+        const float a = photo_lum(c, q, &kk) + photo_lum(c, q + 3, &kk) + photo_lum(c, q + stride, &kk) +
+                        photo_lum(c, q + stride + 3, &kk);
+        k |= kk;
+        l1[i] = 0.25f * a;
+    }
+    *clip |= k;
+    return 0.25f * (l1[0] + l1[1] + l1[2] + l1[3]);
 }
 
 /* The geometry of level l (s = 2^l) over the box and its margins: the
@@ -835,7 +890,7 @@ static smp_status run_bands(ctx *c, int nt, char *msg)
     for (int y = 0; y < T->ih; y++)
         for (int x = 0; x < T->iw; x++) {
             uint8_t k = 0;
-            tl[(size_t)y * T->iw + x] = level_px(c, T, x, y, &k);
+            tl[(size_t)y * T->iw + x] = level2_px(c, T, x, y, &k);
             tc[(size_t)y * T->iw + x] = k;
         }
     T->lum = tl;

@@ -155,16 +155,38 @@ smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *m, uint32
 
 /* One box pass of radius r over n contiguous samples, src to dst; the
  * edges are clamped, so a flat field stays flat. */
-static void box_pass(const uint8_t *src, uint8_t *dst, size_t n, int r)
+/* Rounded division by a box's width, (sum + width / 2) / width, as a
+ * multiply and shift where that is exact for every sum a box of bytes can
+ * reach (checked once): a division per cell was most of the feather. */
+typedef struct box_div {
+    uint32_t width;
+    uint64_t m; /* 0: divide */
+} box_div;
+
+static box_div box_div_make(uint32_t width)
+{
+    box_div d = {width, (((uint64_t)1 << 40) + width - 1) / width};
+    for (uint64_t x = width / 2; d.m && x <= 255ull * width + width / 2; x++)
+        if ((x * d.m) >> 40 != x / width)
+            d.m = 0;
+    return d;
+}
+
+static inline uint8_t box_mean(const box_div *d, uint32_t sum)
+{
+    const uint64_t x = (uint64_t)sum + d->width / 2;
+    return (uint8_t)(d->m ? (x * d->m) >> 40 : x / d->width);
+}
+
+static void box_pass(const uint8_t *src, uint8_t *dst, size_t n, int r, const box_div *d)
 {
     if (!n)
         return;
-    const size_t width = 2 * (size_t)r + 1;
     uint32_t sum = 0;
     for (long i = -r; i <= r; i++)
         sum += src[i < 0 ? 0 : (size_t)i >= n ? n - 1 : (size_t)i];
     for (size_t i = 0; i < n; i++) {
-        dst[i] = (uint8_t)((sum + width / 2) / width);
+        dst[i] = box_mean(d, sum);
         size_t out = i < (size_t)r ? 0 : i - r;
         size_t in = i + r + 1 >= n ? n - 1 : i + r + 1;
         sum += src[in];
@@ -173,11 +195,11 @@ static void box_pass(const uint8_t *src, uint8_t *dst, size_t n, int r)
 }
 
 /* Three box passes in place on a contiguous line, using tmp (n bytes). */
-static void blur_line(uint8_t *line, uint8_t *tmp, size_t n, int r)
+static void blur_line(uint8_t *line, uint8_t *tmp, size_t n, int r, const box_div *d)
 {
-    box_pass(line, tmp, n, r);
-    box_pass(tmp, line, n, r);
-    box_pass(line, tmp, n, r);
+    box_pass(line, tmp, n, r, d);
+    box_pass(tmp, line, n, r, d);
+    box_pass(line, tmp, n, r, d);
     memcpy(line, tmp, n);
 }
 
@@ -195,12 +217,13 @@ smp_status smp__coverage_feather(smp_coverage *cov, double width_px, char *msg)
     if (!line)
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the feather buffer");
     uint8_t *tmp = line + longest;
+    const box_div d = box_div_make(2 * (uint32_t)r + 1);
     for (uint32_t y = 0; y < h; y++)
-        blur_line(cov->c + (size_t)y * w, tmp, w, r);
+        blur_line(cov->c + (size_t)y * w, tmp, w, r, &d);
     for (uint32_t x = 0; x < w; x++) {
         for (uint32_t y = 0; y < h; y++)
             line[y] = cov->c[(size_t)y * w + x];
-        blur_line(line, tmp, h, r);
+        blur_line(line, tmp, h, r, &d);
         for (uint32_t y = 0; y < h; y++)
             cov->c[(size_t)y * w + x] = line[y];
     }

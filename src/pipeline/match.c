@@ -197,13 +197,12 @@ static smp_status patch_contrast(const smp_match_in *in, const float od[3], doub
     return st;
 }
 
-/* One dilution's best-toned setting, its texture tried when it counts. */
-static smp_status try_dilution(const smp_match_in *in, smp_match *m, double target_density, double dil,
-                               const double lo[3], const double hi[3], const double step[3], int textured,
-                               trial *best, char *msg)
+/* A trial's texture tried into its cost (when it counts), and kept as
+ * the best when it beats it: a lower cost, or the same from an earlier
+ * trial (idx: the order the trials are listed in). */
+static smp_status try_texture(const smp_match_in *in, smp_match *m, double dil, int textured, trial t, int idx,
+                              trial *best, int *best_idx, char *msg)
 {
-    trial t;
-    best_tone(in, m, target_density, dil, lo, hi, step, &t);
     double ratio = NAN;
     if (textured) {
         float od[3];
@@ -215,9 +214,42 @@ static smp_status try_dilution(const smp_match_in *in, smp_match *m, double targ
         ratio = c / in->contrast_reference;
         t.cost += texture_cost(ratio);
     }
-    if (t.cost < best->cost) {
+    if (t.cost < best->cost || (t.cost == best->cost && idx < *best_idx)) {
         *best = t;
+        *best_idx = idx;
         m->contrast_ratio = ratio;
+    }
+    return SMP_OK;
+}
+
+/* The dilutions dil[first..n) tried: each one's best-toned setting, then
+ * the texture of those that may still win. A texture only adds to a
+ * trial's cost, so a trial whose tone alone costs more than the best so
+ * far (or as much, listed later) cannot win: its window is not drawn.
+ * Trying the best-toned first makes that the common case; the winner is
+ * the one the trials in listed order would keep. */
+static smp_status try_dilutions(const smp_match_in *in, smp_match *m, double target_density, const double *dil,
+                                int first, int n, const double lo[3], const double hi[3], const double step[3],
+                                int textured, trial *best, int *best_idx, char *msg)
+{
+    trial t[16];
+    int order[16], k = 0;
+    for (int i = first; i < n; i++) {
+        best_tone(in, m, target_density, dil[i], lo, hi, step, &t[i]);
+        int j = k++; /* insertion by tone cost, listed order among equals */
+        while (j > 0 && t[order[j - 1]].cost > t[i].cost) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+    for (int j = 0; j < k; j++) {
+        const int i = order[j];
+        if (t[i].cost > best->cost || (t[i].cost == best->cost && i > *best_idx))
+            continue;
+        smp_status st = try_texture(in, m, dil[i], textured, t[i], i, best, best_idx, msg);
+        if (st != SMP_OK)
+            return st;
     }
     return SMP_OK;
 }
@@ -232,15 +264,20 @@ static smp_status search(const smp_match_in *in, smp_match *m, double target_den
                          in->params && hi[2] > lo[2];
     best->cost = INFINITY;
     m->contrast_ratio = NAN;
-    smp_status st = SMP_OK;
-    for (double dil = lo[2]; st == SMP_OK && dil <= hi[2] + 1e-9; dil += 3 * step[2])
-        st = try_dilution(in, m, target_density, dil, lo, hi, step, textured, best, msg);
+    double dil[16];
+    int n = 0, best_idx = 0;
+    for (double d = lo[2]; n < 11 && d <= hi[2] + 1e-9; d += 3 * step[2])
+        dil[n++] = d;
+    smp_status st = try_dilutions(in, m, target_density, dil, 0, n, lo, hi, step, textured, best, &best_idx, msg);
     const double centre = best->dilution;
+    const int first = n;
     for (int k = -2; st == SMP_OK && k <= 2 && hi[2] > lo[2]; k++) {
-        const double dil = centre + k * step[2];
-        if (k != 0 && dil >= lo[2] - 1e-9 && dil <= hi[2] + 1e-9)
-            st = try_dilution(in, m, target_density, dil, lo, hi, step, textured, best, msg);
+        const double d = centre + k * step[2];
+        if (k != 0 && d >= lo[2] - 1e-9 && d <= hi[2] + 1e-9)
+            dil[n++] = d;
     }
+    if (st == SMP_OK)
+        st = try_dilutions(in, m, target_density, dil, first, n, lo, hi, step, textured, best, &best_idx, msg);
     return st;
 }
 

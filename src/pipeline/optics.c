@@ -99,16 +99,7 @@ void smp__colour_for_od(const float od[3], const float skin[3], double load, flo
 
 /* ------------------------------------------------------ disc-blur profile */
 
-#define LUT_STEP 8   /* entries per sigma */
-#define LUT_VMAX 8   /* beyond a radius of 8 sigmas the edge is a 1-D step */
-#define LUT_UMAX 14  /* D < 1e-9 past the edge by 6 sigmas */
-#define LUT_NV (LUT_VMAX * LUT_STEP + 1)
-#define LUT_NU (LUT_UMAX * LUT_STEP + 2)
 #define QUAD 48
-
-struct smp_disc_lut {
-    float v[LUT_NV][LUT_NU];
-};
 
 static double phi_cdf(double x) { return 0.5 * erfc(-x * SMP_SQRT1_2); }
 
@@ -131,27 +122,13 @@ smp_status smp__disc_lut_new(smp_disc_lut **out, char *msg)
     smp_disc_lut *l = *out = malloc(sizeof *l);
     if (!l)
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the dot profile table");
-    for (int j = 0; j < LUT_NV; j++)
-        for (int i = 0; i < LUT_NU; i++)
-            l->v[j][i] = (float)disc_blur((double)i / LUT_STEP, (double)j / LUT_STEP);
+    for (int j = 0; j < SMP_LUT_NV; j++)
+        for (int i = 0; i < SMP_LUT_NU; i++)
+            l->v[j][i] = (float)disc_blur((double)i / SMP_LUT_STEP, (double)j / SMP_LUT_STEP);
     return SMP_OK;
 }
 
 void smp__disc_lut_free(smp_disc_lut *l) { free(l); }
-
-float smp__disc_at(const smp_disc_lut *l, float u, float v)
-{
-    if (v >= LUT_VMAX)
-        return (float)(0.5 * erfc((u - v) * SMP_SQRT1_2));
-    const float fu = u * LUT_STEP, fv = v * LUT_STEP;
-    if (fu >= LUT_NU - 1)
-        return 0.0f;
-    const int iu = (int)fu, iv = (int)fv;
-    const float au = fu - (float)iu, av = fv - (float)iv;
-    const float *r0 = l->v[iv], *r1 = l->v[iv + 1 < LUT_NV ? iv + 1 : iv];
-    const float a = r0[iu] + au * (r0[iu + 1] - r0[iu]), b = r1[iu] + au * (r1[iu + 1] - r1[iu]);
-    return a + av * (b - a);
-}
 
 /* One dot's darkened area (mm²) in channel c: the integral of 1 - its
  * transmission over the skin. */

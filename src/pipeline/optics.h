@@ -5,6 +5,8 @@
 
 #include "internal.h"
 
+#include <math.h>
+
 /* How light sees one pigment deposit through the epidermis (see optics.c).
  * A dot of load a (0..1) and radius R absorbs, per channel c, with the
  * optical depth a * od[c] * p_c(r), where
@@ -34,10 +36,30 @@ void smp__colour_for_od(const float od[3], const float skin_lin[3], double load,
 
 /* The disc-blur profile D: a table of a disc of radius v blurred by a unit
  * Gaussian, at distance u from its centre (both in sigmas). */
-typedef struct smp_disc_lut smp_disc_lut;
+#define SMP_LUT_STEP 8  /* entries per sigma */
+#define SMP_LUT_VMAX 8  /* beyond a radius of 8 sigmas the edge is a 1-D step */
+#define SMP_LUT_UMAX 14 /* D < 1e-9 past the edge by 6 sigmas */
+#define SMP_LUT_NV (SMP_LUT_VMAX * SMP_LUT_STEP + 1)
+#define SMP_LUT_NU (SMP_LUT_UMAX * SMP_LUT_STEP + 2)
+typedef struct smp_disc_lut {
+    float v[SMP_LUT_NV][SMP_LUT_NU];
+} smp_disc_lut;
 smp_status smp__disc_lut_new(smp_disc_lut **out, char *msg);
 void smp__disc_lut_free(smp_disc_lut *l);
-float smp__disc_at(const smp_disc_lut *l, float u, float v);
+/* Inline: the renderer reads it a few hundred times per dot. */
+static inline float smp__disc_at(const smp_disc_lut *l, float u, float v)
+{
+    if (v >= SMP_LUT_VMAX)
+        return (float)(0.5 * erfc((u - v) * SMP_SQRT1_2));
+    const float fu = u * SMP_LUT_STEP, fv = v * SMP_LUT_STEP;
+    if (fu >= SMP_LUT_NU - 1)
+        return 0.0f;
+    const int iu = (int)fu, iv = (int)fv;
+    const float au = fu - (float)iu, av = fv - (float)iv;
+    const float *r0 = l->v[iv], *r1 = l->v[iv + 1 < SMP_LUT_NV ? iv + 1 : iv];
+    const float a = r0[iu] + au * (r0[iu + 1] - r0[iu]), b = r1[iu] + au * (r1[iu + 1] - r1[iu]);
+    return a + av * (b - a);
+}
 
 /* One dot's darkened area in mm², per channel: the integral of 1 - its
  * transmission, for a dot of diameter dot_mm and load `load` varying

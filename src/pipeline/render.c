@@ -37,7 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BAND 32
+#define BAND 64
 #define REACH_CORE 3.5f /* sigmas: the core's edge is 0.02 % of its depth there */
 #define REACH_HALO 2.5f /* the halo is faint: under 1 % darkening at 2.5 sigmas; its tail's depth is kept (term_scale) */
 #define NORM_SIGMA 0.8f /* at or above, pixel samples of a Gaussian sum to its integral within 1e-5 */

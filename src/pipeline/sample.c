@@ -94,6 +94,7 @@ typedef struct sampler {
     int threads;           /* OpenMP threads for the tile loops */
     int run_threads;       /* those of the current level: 1 when it has little left to do */
     double cov_scale;      /* coverage px per mm */
+    uint16_t rq_byte[256]; /* radius_q of each whole coverage value */
 } sampler;
 
 /* Coverage (0..255) at a point in mm; 255 everywhere without a field. */
@@ -105,11 +106,20 @@ static double cover(const sampler *s, double x, double y)
     return smp__coverage_at(c, (x + s->in->x0_mm) * s->cov_scale, (y + s->in->y0_mm) * s->cov_scale);
 }
 
-static uint16_t radius_q(const sampler *s, double c)
+static uint16_t radius_q_of(const sampler *s, double c)
 {
     double r = s->r_min * sqrt(255.0 / (c < MIN_COVER ? MIN_COVER : c));
     double q = ceil(r / s->r_unit);
     return (uint16_t)(q > 65535 ? 65535 : q < 1 ? 1 : q);
+}
+
+/* The radius at coverage c, stored units; a whole value (a flat cell, the
+ * reach's least coverage) from the table made at setup. */
+static inline uint16_t radius_q(const sampler *s, double c)
+{
+    if (c >= 0 && c <= 255 && (double)(int)c == c)
+        return s->rq_byte[(int)c];
+    return radius_q_of(s, c);
 }
 
 /* The largest radius any dot near (x, y) can have. */
@@ -505,6 +515,8 @@ static smp_status setup(sampler *s, const smp_sample_in *in, char *msg)
     s->r_max = in->cov ? s->r_min * sqrt(255.0 / MIN_COVER) : s->r_min;
     s->r_unit = s->r_max / 65535.0;
     s->s = s->r_min * SMP_SQRT1_2;
+    for (int c = 0; c < 256; c++)
+        s->rq_byte[c] = radius_q_of(s, c);
     s->r_full_q = radius_q(s, 255);
     s->cov_scale = in->cov_px_per_mm;
     s->threads = smp__threads(in->threads);

@@ -197,9 +197,7 @@ static void provisional_hair(const smp_shade *sh, size_t n, double dark_l, doubl
     hair[0] = hair[1] = hair[2] = 0;
     for (size_t i = 0; i < n; i++)
         if (sh->accept[i]) {
-            double lab[3];
-            smp__linear_to_lab(sh->tone + 3 * i, lab);
-            if (lab[0] <= dark_l) {
+            if (smp__linear_to_l(sh->tone + 3 * i) <= dark_l) {
                 for (int c = 0; c < 3; c++)
                     hair[c] += sh->tone[3 * i + c];
                 k++;
@@ -248,12 +246,11 @@ static size_t keep_in_plane(smp_shade *sh, size_t n, const double u[3], const do
             double r = t[c] - pu * u[c] - pv * v[c];
             off += r * r;
         }
-        double lab[3];
-        smp__linear_to_lab(t, lab);
-        int ok = lab[0] >= 8 && lab[0] <= sh->skin_lab[0] + 8 && off <= 0.06 * 0.06 * norm;
+        const double l = smp__linear_to_l(t);
+        int ok = l >= 8 && l <= sh->skin_lab[0] + 8 && off <= 0.06 * 0.06 * norm;
         sh->accept[i] = (uint8_t)ok;
         if (ok)
-            ls[m++] = lab[0];
+            ls[m++] = l;
     }
     return m;
 }
@@ -269,9 +266,7 @@ static void drop_outliers(smp_shade *sh, size_t n, double *ls, size_t m)
     for (size_t i = 0; i < n; i++) {
         if (!sh->accept[i])
             continue;
-        double lab[3];
-        smp__linear_to_lab(sh->tone + 3 * i, lab);
-        if (fabs(lab[0] - med) > 3 * mad)
+        if (fabs(smp__linear_to_l(sh->tone + 3 * i) - med) > 3 * mad)
             sh->accept[i] = 0;
     }
 }
@@ -289,11 +284,8 @@ static smp_status reject_non_scalp(smp_shade *sh, size_t n, char *msg)
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the reference selection");
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        if (sh->accept[i]) {
-            double lab[3];
-            smp__linear_to_lab(sh->tone + 3 * i, lab);
-            ls[m++] = lab[0];
-        }
+        if (sh->accept[i])
+            ls[m++] = smp__linear_to_l(sh->tone + 3 * i);
     if (m >= 10) {
         double hair[3], u[3], v[3];
         provisional_hair(sh, n, smp__kth_double(ls, m, m / 20), hair);
@@ -323,11 +315,8 @@ static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm,
         free(arg2);
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the local skin map");
     }
-    for (size_t i = 0; i < n; i++) {
-        double lab[3];
-        smp__linear_to_lab(sh->tone + 3 * i, lab);
-        l[i] = (float)lab[0];
-    }
+    for (size_t i = 0; i < n; i++)
+        l[i] = (float)smp__linear_to_l(sh->tone + 3 * i);
     for (uint32_t y = 0; y < h; y++) /* arg max along rows, then along columns */
         for (uint32_t x = 0; x < w; x++) {
             size_t best = (size_t)y * w + x;
@@ -489,19 +478,15 @@ static smp_status core_skin(smp_shade *sh, size_t n, char *msg)
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the skin analysis");
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        if (core[i]) {
-            double lab[3];
-            smp__linear_to_lab(sh->tone + 3 * i, lab);
-            ls[m++] = lab[0];
-        }
+        if (core[i])
+            ls[m++] = smp__linear_to_l(sh->tone + 3 * i);
     double lo = smp__kth_double(ls, m, (size_t)(m * 0.6)), hi = smp__kth_double(ls, m, (size_t)(m * 0.9));
     double acc[3] = {0, 0, 0};
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (core[i]) {
-            double lab[3];
-            smp__linear_to_lab(sh->tone + 3 * i, lab);
-            if (lab[0] >= lo && lab[0] <= hi) {
+            const double l = smp__linear_to_l(sh->tone + 3 * i);
+            if (l >= lo && l <= hi) {
                 for (int c = 0; c < 3; c++)
                     acc[c] += sh->tone[3 * i + c];
                 k++;
@@ -524,12 +509,8 @@ static smp_status skin_texture(smp_shade *sh, size_t n, char *msg)
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the skin texture");
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        if (sh->core[i]) {
-            double a[3], b[3];
-            smp__linear_to_lab(sh->lskin + 3 * i, a);
-            smp__linear_to_lab(sh->view + 3 * i, b);
-            d[m++] = a[0] - b[0];
-        }
+        if (sh->core[i])
+            d[m++] = smp__linear_to_l(sh->lskin + 3 * i) - smp__linear_to_l(sh->view + 3 * i);
     if (m)
         sh->texture_l = smp__kth_double(d, m, m / 2);
     free(d);
@@ -645,10 +626,8 @@ smp_status smp__existing_hair_factor(const smp_shade *sh, smp_coverage *cov, cha
     if (!share)
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the hair map");
     for (size_t a = 0; a < na; a++) { /* the share of dots still needed, per analysis cell */
-        double here[3], skin[3];
-        smp__linear_to_lab(sh->view + 3 * a, here);
-        smp__linear_to_lab(sh->lskin + 3 * a, skin);
-        double have = skin[0] - here[0] - sh->texture_l;
+        const double here = smp__linear_to_l(sh->view + 3 * a), skin = smp__linear_to_l(sh->lskin + 3 * a);
+        double have = skin - here - sh->texture_l;
         double f = 1.0 - (have > 0 ? have : 0) / need;
         share[a] = (uint8_t)lrint(255 * (f < 0 ? 0 : f > 1 ? 1 : f));
     }

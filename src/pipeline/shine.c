@@ -70,6 +70,10 @@ static smp_status ctx_init(shine_ctx *k, const smp_image *img, const uint32_t bo
     return SMP_OK;
 }
 
+/* fminf for values that are never NaN, inline: libm's call was a tenth of
+ * the per-pixel cost here. */
+static inline float min_f(float a, float b) { return b < a ? b : a; }
+
 /* The 8-bit samples of box pixel (x, y); grey images repeat their one channel. */
 static inline const uint8_t *px_at(const shine_ctx *k, uint32_t x, uint32_t y)
 {
@@ -147,8 +151,8 @@ smp_status smp__diffuse_chroma(const smp_image *rgb, const uint32_t box[4], cons
             const int b = level_bin(s);
             if (b < lo || b > hi || s <= 0)
                 continue;
-            hr[(int)fminf(I[0] / s * CHROMA_BINS, CHROMA_BINS - 1)]++;
-            hg[(int)fminf(I[1] / s * CHROMA_BINS, CHROMA_BINS - 1)]++;
+            hr[(int)min_f(I[0] / s * CHROMA_BINS, CHROMA_BINS - 1)]++;
+            hg[(int)min_f(I[1] / s * CHROMA_BINS, CHROMA_BINS - 1)]++;
             m++;
         }
     if (m == 0) {
@@ -173,7 +177,7 @@ static inline float spec_ls(const shine_ctx *k, const float I[3], float S)
 static inline float spec_raw(const shine_ctx *k, const float I[3], float S)
 {
     const float s = spec_ls(k, I, S);
-    const float lo = fminf(I[0], fminf(I[1], I[2]));
+    const float lo = min_f(I[0], min_f(I[1], I[2]));
     return s < 0 ? 0 : s > lo ? lo : s;
 }
 
@@ -195,7 +199,8 @@ static inline bool skin_like(const shine_ctx *k, const float I[3], float S)
 
 
 /* Level of one block: median S of its skin pixels, or -1 with too few;
- * *all = median S of all its unclipped pixels (a fallback), -1 if none. */
+ * *all = median S of all its unclipped pixels (a fallback), -1 if none;
+ * all NULL: not wanted. */
 static void block_level(const shine_ctx *k, uint32_t bx, uint32_t by, uint32_t B, float *buf, float *skin,
                         float *all)
 {
@@ -217,6 +222,8 @@ static void block_level(const shine_ctx *k, uint32_t bx, uint32_t by, uint32_t B
         }
     const size_t total = (size_t)(x1 - bx) * (y1 - by);
     *skin = ns > 0 && (double)ns >= SKIN_SHARE * (double)total ? smp__kth_float(buf, ns, ns / 2) : -1.0f;
+    if (!all)
+        return;
     if (ns + na == 0) {
         *all = -1.0f;
         return;
@@ -270,7 +277,7 @@ static void min_levels(float *lev, uint32_t gw, uint32_t gh, float *tmp)
             float v = tmp[(size_t)y * gw + x];
             for (uint32_t j = y ? y - 1 : 0; j <= y + 1 && j < gh; j++)
                 for (uint32_t i = x ? x - 1 : 0; i <= x + 1 && i < gw; i++)
-                    v = fminf(v, tmp[(size_t)j * gw + i]);
+                    v = min_f(v, tmp[(size_t)j * gw + i]);
             lev[(size_t)y * gw + x] = v;
         }
 }
@@ -289,14 +296,24 @@ static smp_status block_levels(const shine_ctx *k, uint32_t B, uint32_t gw, uint
         free(bufs);
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the shine map's block levels");
     }
-    SMP_OMP(omp parallel for schedule(dynamic, 1) num_threads(nt))
-    for (long i = 0; i < (long)cells; i++) {
-        int t = 0;
+    /* The all-pixel medians only serve when no block has skin enough for
+     * its own level: a second pass then, as it is rare. */
+    for (int pass = 0; pass < 2; pass++) {
+        SMP_OMP(omp parallel for schedule(dynamic, 1) num_threads(nt))
+        for (long i = 0; i < (long)cells; i++) {
+            int t = 0;
 #ifdef _OPENMP
-        t = omp_get_thread_num();
+            t = omp_get_thread_num();
 #endif
-        const uint32_t bx = (uint32_t)((size_t)i % gw), by = (uint32_t)((size_t)i / gw);
-        block_level(k, bx * B, by * B, B, bufs + (size_t)t * per, &lev[i], &all[i]);
+            const uint32_t bx = (uint32_t)((size_t)i % gw), by = (uint32_t)((size_t)i / gw);
+            float skin;
+            block_level(k, bx * B, by * B, B, bufs + (size_t)t * per, pass ? &skin : &lev[i], pass ? &all[i] : NULL);
+        }
+        bool any = false;
+        for (size_t i = 0; i < cells; i++)
+            any |= lev[i] >= 0;
+        if (any)
+            break;
     }
     fill_levels(lev, all, gw, gh, tmp);
     min_levels(lev, gw, gh, tmp);
@@ -312,17 +329,33 @@ static void level_row(const float *lev, uint32_t gw, uint32_t gh, uint32_t B, ui
 {
     const float fy = ((float)y + 0.5f) / (float)B - 0.5f;
     const int j0 = fy < 0 ? 0 : (int)fy, j1 = j0 + 1 < (int)gh ? j0 + 1 : (int)gh - 1;
-    const float ty = fy < 0 ? 0 : fminf(fy - (float)j0, 1.0f);
+    const float ty = fy < 0 ? 0 : min_f(fy - (float)j0, 1.0f);
     for (uint32_t i = 0; i < gw; i++)
         row[i] = lev[(size_t)j0 * gw + i] * (1 - ty) + lev[(size_t)j1 * gw + i] * ty;
 }
 
-static inline float level_at(const float *row, uint32_t gw, uint32_t B, uint32_t x)
+/* Where box column x reads a row of levels: level_at's indices and weight. */
+struct smp_shine_col {
+    int i0, i1;
+    float tx;
+};
+
+static inline struct smp_shine_col level_col(uint32_t gw, uint32_t B, uint32_t x)
 {
     const float fx = ((float)x + 0.5f) / (float)B - 0.5f;
     const int i0 = fx < 0 ? 0 : (int)fx, i1 = i0 + 1 < (int)gw ? i0 + 1 : (int)gw - 1;
-    const float tx = fx < 0 ? 0 : fminf(fx - (float)i0, 1.0f);
-    return row[i0] * (1 - tx) + row[i1] * tx;
+    const float tx = fx < 0 ? 0 : min_f(fx - (float)i0, 1.0f);
+    return (struct smp_shine_col){i0, i1, tx};
+}
+
+static inline float level_of(const float *row, struct smp_shine_col c)
+{
+    return row[c.i0] * (1 - c.tx) + row[c.i1] * c.tx;
+}
+
+static inline float level_at(const float *row, uint32_t gw, uint32_t B, uint32_t x)
+{
+    return level_of(row, level_col(gw, B, x));
 }
 
 /* 0 at or below lo, 1 at or above hi, linear between. */
@@ -350,7 +383,7 @@ static inline float spec_pixel(const shine_ctx *k, const float I[3], float L)
     /* The light above the skin around it bounds a faint highlight; a bright
      * one may also hide darker skin under it: there the colour (s) rules. */
     const float cap = fmaxf((S - L) / 3, s * ramp(r, BRIGHT_LO, BRIGHT_HI));
-    const float v = fminf(s * gate, cap) - (float)FLOOR * L / 3;
+    const float v = min_f(s * gate, cap) - (float)FLOOR * L / 3;
     return v > 0 ? v : 0;
 }
 
@@ -381,7 +414,7 @@ static void block_grid(const shine_ctx *k, uint32_t *B, uint32_t *gw, uint32_t *
 /* One pixel's stored value, given the local level L. */
 static inline uint16_t spec_value(const shine_ctx *k, const float I[3], float L)
 {
-    return (uint16_t)lrintf(fminf(spec_pixel(k, I, L > 1e-4f ? L : 1e-4f), 1.0f) * 65535.0f);
+    return (uint16_t)lrintf(min_f(spec_pixel(k, I, L > 1e-4f ? L : 1e-4f), 1.0f) * 65535.0f);
 }
 
 smp_status smp__specular_map(const smp_image *rgb, const uint32_t box[4], const float chroma[3], uint16_t *out,
@@ -457,6 +490,14 @@ smp_status smp__shine_model(const smp_image *rgb, const uint32_t box[4], const f
         free(lev);
         return st;
     }
+    /* Each column's place among the levels, once: not a division per
+     * pixel read. */
+    if (!(out->col = malloc((size_t)k.w * sizeof *out->col))) {
+        free(lev);
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the shine's columns");
+    }
+    for (uint32_t x = 0; x < k.w; x++)
+        out->col[x] = level_col(gw, B, x);
     memcpy(out->lin, k.lin, sizeof out->lin);
     memcpy(out->c, k.c, sizeof out->c);
     out->cc = k.cc;
@@ -474,7 +515,9 @@ void smp__shine_free(smp_shine *s)
 {
     if (s) {
         free(s->lev);
+        free(s->col);
         s->lev = NULL;
+        s->col = NULL;
     }
 }
 
@@ -499,10 +542,10 @@ uint16_t smp__shine_at(const smp_shine *s, const uint8_t p[3], uint32_t x, uint3
     const uint32_t gw = s->gw, gh = s->gh, B = s->B;
     const float fy = ((float)by + 0.5f) / (float)B - 0.5f;
     const int j0 = fy < 0 ? 0 : (int)fy, j1 = j0 + 1 < (int)gh ? j0 + 1 : (int)gh - 1;
-    const float ty = fy < 0 ? 0 : fminf(fy - (float)j0, 1.0f);
+    const float ty = fy < 0 ? 0 : min_f(fy - (float)j0, 1.0f);
     const float fx = ((float)bx + 0.5f) / (float)B - 0.5f;
     const int i0 = fx < 0 ? 0 : (int)fx, i1 = i0 + 1 < (int)gw ? i0 + 1 : (int)gw - 1;
-    const float tx = fx < 0 ? 0 : fminf(fx - (float)i0, 1.0f);
+    const float tx = fx < 0 ? 0 : min_f(fx - (float)i0, 1.0f);
     const float r0 = s->lev[(size_t)j0 * gw + i0] * (1 - ty) + s->lev[(size_t)j1 * gw + i0] * ty;
     const float r1 = s->lev[(size_t)j0 * gw + i1] * (1 - ty) + s->lev[(size_t)j1 * gw + i1] * ty;
     const float L = r0 * (1 - tx) + r1 * tx;
@@ -524,7 +567,7 @@ uint16_t smp__shine_px(const smp_shine *s, const float *lev_row, const uint8_t p
     const int64_t bx = (int64_t)x + s->ox;
     if (bx < 0 || bx >= (int64_t)s->w)
         return 0;
-    const float L = level_at(lev_row, s->gw, s->B, (uint32_t)bx);
+    const float L = level_of(lev_row, s->col[bx]);
     return model_value(s, p, L);
 }
 
@@ -541,7 +584,7 @@ void smp__shine_span(const smp_shine *s, const float *lev_row, const uint8_t *p,
             out[i] = 0;
             continue;
         }
-        const float L = level_at(lev_row, s->gw, s->B, (uint32_t)bx);
+        const float L = level_of(lev_row, s->col[bx]);
         const float I[3] = {s->lin[p[0]], s->lin[p[1]], s->lin[p[2]]};
         out[i] = spec_value(&k, I, L);
     }

@@ -46,6 +46,7 @@ typedef struct smp_shine {
     uint32_t B, gw, gh;  /* block side and block grid */
     int64_t ox, oy;
     float *lev;          /* gw x gh block levels (owned) */
+    struct smp_shine_col *col; /* w: each box column's block columns and weight (owned) */
 } smp_shine;
 
 /* SMP_ERR_ARG as smp__specular_map (a grey image is one, here: there is

@@ -364,9 +364,17 @@ static smp_status treated_chroma(run *r, const uint32_t box[4], float chroma[3])
     if (!sel)
         return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the skin selection");
     const smp_coverage *cov = &r->cov; /* its cells, not interpolated: a selection needs no more */
-    for (uint32_t y = 0; y < box[3]; y++)
-        for (uint32_t x = 0; x < box[2]; x++)
-            sel[(size_t)y * box[2] + x] = cov->c[(size_t)((box[1] + y) / cov->cell) * cov->gw + (box[0] + x) / cov->cell] > 0;
+    for (uint32_t y = 0; y < box[3]; y++) {
+        const uint8_t *crow = cov->c + (size_t)((box[1] + y) / cov->cell) * cov->gw;
+        uint8_t *srow = sel + (size_t)y * box[2];
+        /* cell by cell along the row: no division per pixel */
+        for (uint32_t x = 0, cx = box[0] / cov->cell, left = cov->cell - box[0] % cov->cell; x < box[2]; cx++) {
+            const uint32_t run = left < box[2] - x ? left : box[2] - x;
+            memset(srow + x, crow[cx] > 0, run);
+            x += run;
+            left = cov->cell;
+        }
+    }
     char why[SMP_MSG_LEN];
     smp_status st = smp__diffuse_chroma(res->after, box, sel, chroma, why);
     free(sel);
@@ -387,17 +395,21 @@ static void core_skin_means(run *r)
         const uint8_t *core = r->sh.core + (size_t)(py / g->cell) * g->gw;
         const uint8_t *row = res->after->px + (size_t)py * res->after->w * 3;
         const bool have_lev = lev && smp__shine_levels(res->shine, y, lev);
-        for (uint32_t x = 0; x < box[2]; x++) {
-            const uint32_t px = box[0] + x;
-            if (!core[px / g->cell])
-                continue;
-            const size_t i = (size_t)y * box[2] + x;
-            if (have_lev)
-                shine += smp__shine_px(res->shine, lev, row + (size_t)px * 3, x) / 65535.0;
-            else if (res->shine && !lev) /* out of memory for the row's levels: pixel by pixel */
-                shine += smp__shine_at(res->shine, row + (size_t)px * 3, x, y) / 65535.0;
-            strand += !res->strands ? 0 : res->strands[i] >= 128 ? 1.0 : res->strands[i] / 128.0;
-            n++;
+        /* cell by cell along the row (no division per pixel), the core's in x order */
+        for (uint32_t x0 = 0, cx = box[0] / g->cell, left = g->cell - box[0] % g->cell; x0 < box[2]; cx++) {
+            const uint32_t x1 = left < box[2] - x0 ? x0 + left : box[2];
+            for (uint32_t x = x0; core[cx] && x < x1; x++) {
+                const uint32_t px = box[0] + x;
+                const size_t i = (size_t)y * box[2] + x;
+                if (have_lev)
+                    shine += smp__shine_px(res->shine, lev, row + (size_t)px * 3, x) / 65535.0;
+                else if (res->shine && !lev) /* out of memory for the row's levels: pixel by pixel */
+                    shine += smp__shine_at(res->shine, row + (size_t)px * 3, x, y) / 65535.0;
+                strand += !res->strands ? 0 : res->strands[i] >= 128 ? 1.0 : res->strands[i] / 128.0;
+                n++;
+            }
+            x0 = x1;
+            left = g->cell;
         }
     }
     free(lev);

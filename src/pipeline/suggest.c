@@ -108,15 +108,18 @@ static void cells(smp_scalp *s, const smp_image *photo, int threads)
         uint32_t y0 = gy * cell, y1 = y0 + cell < h ? y0 + cell : h;
         for (uint32_t y = y0; y < y1; y++) {
             const uint8_t *row = photo->px + (size_t)y * w * ch;
-            for (uint32_t x = 0; x < w; x++) {
-                const uint8_t *p = row + (size_t)x * ch;
-                float r = lut[p[0]], g = ch >= 3 ? lut[p[1]] : r, b = ch >= 3 ? lut[p[2]] : r;
-                float l = 0.2126f * r + 0.7152f * g + 0.0722f * b;
-                double *a = acc + 4 * (x / cell);
-                a[0] += r;
-                a[1] += g;
-                a[2] += b;
-                a[3] += (double)l * l;
+            for (uint32_t gx = 0; gx < gw; gx++) { /* cell by cell: no division per pixel */
+                const uint32_t x1 = (gx + 1) * cell < w ? (gx + 1) * cell : w;
+                double *a = acc + 4 * gx;
+                for (uint32_t x = gx * cell; x < x1; x++) {
+                    const uint8_t *p = row + (size_t)x * ch;
+                    float r = lut[p[0]], g = ch >= 3 ? lut[p[1]] : r, b = ch >= 3 ? lut[p[2]] : r;
+                    float l = 0.2126f * r + 0.7152f * g + 0.0722f * b;
+                    a[0] += r;
+                    a[1] += g;
+                    a[2] += b;
+                    a[3] += (double)l * l;
+                }
             }
         }
         for (uint32_t gx = 0; gx < gw; gx++) {
