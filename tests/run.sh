@@ -1,14 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
 # Runs every test suite, SMPSIM_TEST_JOBS at a time (default: the number of
-# CPUs), each into its own log that is printed whole when the suite ends, so
+# CPUs + 1), each into its own log that is printed whole when the suite ends, so
 # parallel suites never interleave. Closing line: "N passed, N failed"
 # (suites, not cases: cmocka and the CLI scripts print their own counts).
 # Usage: tests/run.sh [BUILD_DIR] [SUITE_PATTERN]   (from the top of the tree)
 set -u
 build=${1:-build}
 only=${2:-}
-jobs=${SMPSIM_TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
+# One more suite than CPUs: several wait on a browser, on sleeps or on disk.
+jobs=${SMPSIM_TEST_JOBS:-$(($(nproc 2>/dev/null || echo 2) + 1))}
 # Suites share the cores: OpenMP threads that spin while waiting would take
 # them from the other suites (results never depend on the thread count).
 export OMP_WAIT_POLICY=passive

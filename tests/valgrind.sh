@@ -29,8 +29,7 @@ m=samples/scalp.mask.png
 : >"$tmp/empty.jpg"
 head -c 5000 "$s" >"$tmp/trunc.jpg"
 head -c 300 "$m" >"$tmp/trunc.png"
-vg 1 render
-vg 1 render "$s" "$m" --density nope -o "$tmp/x.png"
+# (Usage errors are not here: they end before the library is called.)
 vg 2 render "$tmp/empty.jpg" "$m" -o "$tmp/x.png"
 vg 2 render "$tmp/trunc.jpg" "$m" -o "$tmp/x.png"
 vg 2 render "$s" "$tmp/trunc.png" -o "$tmp/x.png"
