@@ -243,15 +243,14 @@ demo: check-deps
 ifeq ($(OPENMP)$(SAN),1)
 SERIAL_BIN := $(BUILD)/serial/smpsim
 $(SERIAL_BIN): FORCE
-	@$(MAKE) --no-print-directory BUILD=$(BUILD)/serial OPENMP=0 $(BUILD)/serial/smpsim
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/serial OPENMP=0 STUDIO_PAGE= $(BUILD)/serial/smpsim
 endif
 
 # The prerequisites first, then the build on every core (a sub-make, so that
-# nothing compiles before they are there), the studio when emscripten is
-# there, then the suites.
+# nothing compiles before they are there), with the studio page when
+# emscripten is there (web/studio/studio.mk), then the suites.
 test: check-test-deps
-	@$(MAKE) --no-print-directory -j$(JOBS) test-build
-	@$(MAKE) --no-print-directory -j$(JOBS) test-studio
+	@$(MAKE) --no-print-directory -j$(JOBS) test-build $(STUDIO_FOR_TEST)
 	@SMPSIM_SERIAL_BIN=$(SERIAL_BIN) tests/run.sh $(BUILD)
 
 test-build: all $(TESTS) $(IMGTOOL) $(GEN) $(SERIAL_BIN) $(FUZZ_REPLAY)

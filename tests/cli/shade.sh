@@ -16,12 +16,13 @@ expect 3 "metrics over an existing file" -- "$smp" render "$sample" "$smask" -o 
 absent "$o/auto2.png" "metrics over an existing file"
 expect 0 "session 1 of 3" -- "$smp" render "$sample" "$smask" --px-per-mm 8 --sessions 3 --session 1 -o "$o/s1.png"
 if "$img" same "$o/s1.png" "$o/auto.png"; then bad "session 1 looks like the whole treatment"; else ok; fi
+# The sample at its own scale (8 px/mm): the assumed 200 mm makes 3.6 px/mm and five times the dots.
 expect 0 "fresh, 3 years, blue cast, sharp and soft edges" -- sh -c "
-    '$smp' render '$sample' '$smask' --age fresh -o '$o/fresh.png' &&
-    '$smp' render '$sample' '$smask' --age 3y -o '$o/old.png' &&
-    '$smp' render '$sample' '$smask' --cast blue -o '$o/blue.png' &&
-    '$smp' render '$sample' '$smask' --edge sharp -o '$o/sharp.png' &&
-    '$smp' render '$sample' '$smask' --edge soft -o '$o/soft.png'"
+    '$smp' render '$sample' '$smask' --px-per-mm 8 --age fresh -o '$o/fresh.png' &&
+    '$smp' render '$sample' '$smask' --px-per-mm 8 --age 3y -o '$o/old.png' &&
+    '$smp' render '$sample' '$smask' --px-per-mm 8 --cast blue -o '$o/blue.png' &&
+    '$smp' render '$sample' '$smask' --px-per-mm 8 --edge sharp -o '$o/sharp.png' &&
+    '$smp' render '$sample' '$smask' --px-per-mm 8 --edge soft -o '$o/soft.png'"
 expect 1 "bad edge" -- "$smp" render "$sample" "$smask" --edge wobbly -o "$o/x.png"
 expect 1 "bad age" -- "$smp" render "$sample" "$smask" --age old -o "$o/x.png"
 expect 1 "bad dilution" -- "$smp" render "$sample" "$smask" --dilution 2 -o "$o/x.png"
@@ -39,7 +40,7 @@ says "smpsim: $tmp/sq.mask.png: reference: 100x100 does not match photo 960x720"
 expect 0 "scar mask" -- "$smp" render "$sample" "$smask" --scar-mask "$tmp/ref.png" -o "$o/scar.png"
 absent "$o/x.png" "shade errors"
 for t in 1 2 3; do
-    OMP_NUM_THREADS=$t "$smp" render "$sample" "$smask" --density auto --sessions 3 --age 2y -o "$o/a$t.png" 2>/dev/null
+    OMP_NUM_THREADS=$t "$smp" render "$sample" "$smask" --px-per-mm 8 --density auto --sessions 3 --age 2y -o "$o/a$t.png" 2>/dev/null
 done
 if cmp -s "$o/a1.png" "$o/a2.png" && cmp -s "$o/a1.png" "$o/a3.png"; then ok; else bad "auto + sessions differ across threads"; fi
 if "$img" outside-same "$sample" "$o/a1.png" "$smask" 64; then ok; else bad "auto changed pixels outside the mask"; fi

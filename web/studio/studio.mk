@@ -58,12 +58,11 @@ studio: check-studio-deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@echo "studio: wrote $(BUILD)/studio.html ($$(wc -c < $(BUILD)/studio.html) bytes); smpsim studio -o FILE writes it too"
 
-# make test: the studio too when emscripten is there (tools/deps.sh test
-# installs it as root); without it the studio's suite skips. Not for a
-# sanitized build (the page's engine is not the sanitized library).
-.PHONY: test-studio
-test-studio:
-	@if [ -z "$(SAN)" ] && command -v $(EMCC) >/dev/null 2>&1; then \
-	    $(MAKE) --no-print-directory $(BUILD)/studio.html && $(MAKE) --no-print-directory $(BIN); fi
+# make test: the page is built with everything else (so the command embeds
+# it) when emscripten is there (tools/deps.sh test installs it as root);
+# without it the studio's suite skips. Not for a sanitized build (the
+# page's engine is not the sanitized library).
+# Asked in the recipe, after check-test-deps may have installed it.
+STUDIO_FOR_TEST = $$(if [ -z "$(SAN)" ] && command -v $(EMCC) >/dev/null 2>&1; then echo STUDIO_PAGE=$(BUILD)/studio.html; fi)
 
 -include $(STUDIO_OBJ:.o=.d)
