@@ -14,8 +14,8 @@ void smp__linear_to_srgb_table(uint8_t table[65536]);
 uint8_t smp__linear_to_srgb8(double linear);
 /* The same conversions as shared read-only tables, built once on first use
  * (thread-safe): smp__srgb_to_linear of every byte, and the 65536-entry
- * table of smp__linear_to_srgb_table. Still building their own copies, for
- * a later change: focus.c, render.c, strands.c. */
+ * table of smp__linear_to_srgb_table. Every stage reads these; none builds
+ * its own. */
 const float *smp__srgb_linear_table(void);
 const uint8_t *smp__srgb8_table(void);
 /* CIELAB (D65) from linear sRGB and back, and the CIEDE2000 difference. */

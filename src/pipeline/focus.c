@@ -117,7 +117,7 @@ typedef struct level {
 
 typedef struct ctx {
     const smp_image *img;
-    float to_lin[256];
+    const float *to_lin; /* color.c's shared sRGB table */
     int x0, y0, w, h, cell, gw, gh, m; /* m: lum reach beyond the gradients */
     level lv[NLEV];
     kern k[NSC];
@@ -917,8 +917,7 @@ smp_status smp__focus_map(const smp_image *rgb, const uint32_t box[4], double px
         return st;
     memset(out, 0, sizeof *out);
     ctx c = {.img = rgb, .x0 = (int)box[0], .y0 = (int)box[1], .w = (int)box[2], .h = (int)box[3]};
-    for (int i = 0; i < 256; i++)
-        c.to_lin[i] = smp__srgb_to_linear((uint8_t)i);
+    c.to_lin = smp__srgb_linear_table();
     c.jpeg = rgb->format == SMP_FORMAT_JPEG;
     c.cell = clampi((int)lround(CELL_MM * px_per_mm), CELL_MIN, CELL_MAX);
     c.gw = (c.w + c.cell - 1) / c.cell;

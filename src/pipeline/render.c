@@ -508,24 +508,19 @@ smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm, 
     const int w = (int)img->w, h = (int)img->h, nb = (h + BAND - 1) / BAND;
     render_ctx c = {.skin = skin, .img = img};
     setup_ctx(&c, optics, ppm, true);
-    uint8_t *to_srgb = malloc(65536);
     pdot *dots = malloc(n * (c.half ? 2 : 1) * sizeof *dots);
     size_t *start = calloc((size_t)nb + 1, sizeof *start);
     uint32_t *list = NULL;
     smp_disc_lut *lut = NULL;
-    smp_status st = !(to_srgb && dots && start) ? smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's tables")
+    smp_status st = !(dots && start) ? smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's tables")
                     : given_lut                 ? SMP_OK
                                                 : smp__disc_lut_new(&lut, msg);
     if (st != SMP_OK)
         goto done;
-    float to_lin[256];
-    for (int i = 0; i < 256; i++)
-        to_lin[i] = smp__srgb_to_linear((uint8_t)i);
-    smp__linear_to_srgb_table(to_srgb);
     c.lut = given_lut ? given_lut : lut;
     exp_table(&c);
-    c.to_lin = to_lin;
-    c.to_srgb = to_srgb;
+    c.to_lin = smp__srgb_linear_table(); /* color.c's shared tables, made once */
+    c.to_srgb = smp__srgb8_table();
     prepare_all(&c, in, n, ppm, od, n_od, max_layer, dots, threads);
     st = bucket(&c, dots, n, w, h, start, &list, msg);
     int failed = 0;
@@ -535,7 +530,6 @@ smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm, 
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's band buffers");
 done:
     smp__disc_lut_free(lut);
-    free(to_srgb);
     free(dots);
     free(start);
     free(list);

@@ -77,7 +77,7 @@ typedef struct scale {
 
 typedef struct ctx {
     const smp_image *img;
-    float to_lin[256];
+    const float *to_lin; /* color.c's shared sRGB table */
     int x0, y0, w, h; /* box */
     int pad;          /* response pixels beyond the box on each side: L + 2 */
     int L;            /* half-length of the coherence average, px */
@@ -523,8 +523,7 @@ smp_status smp__strand_map(const smp_image *rgb, const uint32_t box[4], double p
         return smp__fail(msg, SMP_ERR_NOMEM, "strand map: cannot allocate the kernels");
     }
     ctx c = {.img = rgb, .y0 = (int)box[1], .h = (int)box[3], .stride = (int)box[2]};
-    for (int i = 0; i < 256; i++)
-        c.to_lin[i] = smp__srgb_to_linear((uint8_t)i);
+    c.to_lin = smp__srgb_linear_table();
     scales_make(&c, px_per_mm, kbuf);
     for (int t = 0; t < ntl; t++) {
         cs[t] = c;
