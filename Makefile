@@ -69,7 +69,7 @@ GEN      := $(BUILD)/tools/gen_scalp
 BENCH    := $(BUILD)/bench/bench_pipeline $(BUILD)/bench/bench_sampler $(BUILD)/bench/bench_render \
             $(BUILD)/bench/bridson
 
-.PHONY: analyze corpus fuzz fuzz-build docs all demo test test-build check-deps check-test-deps sanitize bench install \
+.PHONY: analyze corpus fuzz fuzz-build docs all demo test test-build test-cli check-deps check-test-deps sanitize bench install \
         uninstall clean samples
 
 all: $(BIN) $(LIB) $(SOLIB) $(CLIDOC)
@@ -254,6 +254,13 @@ test: check-test-deps
 	@SMPSIM_SERIAL_BIN=$(SERIAL_BIN) tests/run.sh $(BUILD)
 
 test-build: all $(TESTS) $(IMGTOOL) $(GEN) $(SERIAL_BIN) $(FUZZ_REPLAY)
+
+# One CLI suite alone, or those matching a pattern: make test-cli T=batch
+# (tests/cli/batch.sh), T='*' for all of tests/cli/.
+T ?= *
+test-cli: check-test-deps
+	@$(MAKE) --no-print-directory -j$(JOBS) all $(IMGTOOL) $(GEN)
+	@tests/run.sh $(BUILD) 'cli/$(T)'
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize: check-test-deps
