@@ -425,17 +425,23 @@ double smp__text_width(const char *utf8, double cap_px, smp_status *st)
     return width;
 }
 
+/* The shared sRGB tables, fetched once per drawing call. */
+typedef struct tables {
+    const float *to_lin;
+    const uint8_t *to_srgb;
+} tables;
+
+static tables shared_tables(void) { return (tables){smp__srgb_linear_table(), smp__srgb8_table()}; }
+
 /* Linear-light blend of colour over one pixel with coverage a, through
  * the shared tables (two pow() per channel made text and translucent
  * panels the most of a plot's time). */
-static void blend(uint8_t *px, const float lin[3], float a)
+static void blend(const tables *t, uint8_t *px, const float lin[3], float a)
 {
-    const float *to_lin = smp__srgb_linear_table();
-    const uint8_t *to_srgb = smp__srgb8_table();
     for (int c = 0; c < 3; c++) {
-        float under = to_lin[px[c]];
+        float under = t->to_lin[px[c]];
         float v = under + (lin[c] - under) * a;
-        px[c] = to_srgb[lrintf(fminf(fmaxf(v, 0.0f), 1.0f) * 65535.0f)];
+        px[c] = t->to_srgb[lrintf(fminf(fmaxf(v, 0.0f), 1.0f) * 65535.0f)];
     }
 }
 
@@ -451,6 +457,7 @@ smp_status smp__draw_text(smp_image *img, double x, double y, const char *utf8, 
         typeset_free(&t);
         return SMP_ERR_NOMEM;
     }
+    const tables tab = shared_tables();
     float lin[3];
     for (int c = 0; c < 3; c++)
         lin[c] = smp__srgb_to_linear(colour[c]);
@@ -477,7 +484,7 @@ smp_status smp__draw_text(smp_image *img, double x, double y, const char *utf8, 
             for (unsigned c = 0; c < bm->width; c++) {
                 long px = left + (long)c;
                 if (row[c] && px >= 0 && px < (long)img->w)
-                    blend(img->px + ((size_t)py * img->w + (size_t)px) * 3, lin, row[c] / 255.0f);
+                    blend(&tab, img->px + ((size_t)py * img->w + (size_t)px) * 3, lin, row[c] / 255.0f);
             }
         }
     }
@@ -492,10 +499,11 @@ void smp__fill_rect(smp_image *img, int x0, int y0, int x1, int y1, const uint8_
     y0 = y0 < 0 ? 0 : y0;
     x1 = x1 > (int)img->w ? (int)img->w : x1;
     y1 = y1 > (int)img->h ? (int)img->h : y1;
+    const tables tab = shared_tables();
     float lin[3];
     for (int c = 0; c < 3; c++)
         lin[c] = smp__srgb_to_linear(colour[c]);
     for (int y = y0; y < y1; y++)
         for (int x = x0; x < x1; x++)
-            blend(img->px + ((size_t)y * img->w + x) * 3, lin, (float)alpha);
+            blend(&tab, img->px + ((size_t)y * img->w + x) * 3, lin, (float)alpha);
 }
