@@ -16,7 +16,9 @@
  * found first; then those dots are drawn into a window of the core, as
  * the run will draw them, and its follicle-scale contrast (realism.h) is
  * compared with the reference's: within 0.5-2x costs little, outside it
- * costs like a visible tone error. */
+ * costs like a visible tone error. At the winning dilution, other dot
+ * sizes with their best-toned densities are tried on the side the
+ * texture asks for (the 0.28 mm prior against the texture's cost). */
 #include "look.h"
 #include "match.h"
 #include "color.h"
@@ -254,6 +256,34 @@ static smp_status try_dilutions(const smp_match_in *in, smp_match *m, double tar
     return SMP_OK;
 }
 
+/* Along the tone's iso-line at the winning dilution: the best-toned
+ * density for other dot sizes, on the side the texture asks for (larger,
+ * fewer dots where the core's contrast falls short of the reference's,
+ * smaller where it exceeds it), each costed with its texture. Only the
+ * dilution's winner is tried this way: each try draws a window. */
+static smp_status try_dot_sizes(const smp_match_in *in, smp_match *m, double target_density, const double lo[3],
+                                const double hi[3], const double step[3], trial *best, int *best_idx, char *msg)
+{
+    static const double alt[] = {DOT_LO, 0.31, DOT_HI};
+    const double ratio = m->contrast_ratio, dil = best->dilution;
+    if (!(hi[1] > lo[1]) || !isfinite(ratio) || ratio == 1)
+        return SMP_OK;
+    const double dot0 = best->dot;
+    for (int k = 0; k < (int)(sizeof alt / sizeof *alt); k++) {
+        if (ratio < 1 ? alt[k] <= dot0 + 1e-9 : alt[k] >= dot0 - 1e-9)
+            continue;
+        double lo1[3] = {lo[0], alt[k], lo[2]}, hi1[3] = {hi[0], alt[k], hi[2]};
+        trial t;
+        best_tone(in, m, target_density, dil, lo1, hi1, step, &t);
+        if (t.cost >= best->cost)
+            continue;
+        smp_status st = try_texture(in, m, dil, 1, t, 100 + k, best, best_idx, msg);
+        if (st != SMP_OK)
+            return st;
+    }
+    return SMP_OK;
+}
+
 /* Dilutions 0.15 apart, then the best one's neighbours 0.05 on either side:
  * texture varies slowly with the dilution, and each try draws a window. */
 static smp_status search(const smp_match_in *in, smp_match *m, double target_density, trial *best, char *msg)
@@ -278,6 +308,8 @@ static smp_status search(const smp_match_in *in, smp_match *m, double target_den
     }
     if (st == SMP_OK)
         st = try_dilutions(in, m, target_density, dil, first, n, lo, hi, step, textured, best, &best_idx, msg);
+    if (st == SMP_OK && textured)
+        st = try_dot_sizes(in, m, target_density, lo, hi, step, best, &best_idx, msg);
     return st;
 }
 

@@ -12,18 +12,25 @@
  * sampler's radius from its kept neighbours, and keeping 0.6 of a
  * near-hexagonal set is above the 0.5 at which kept neighbours join into
  * chains (site percolation): at viewing size the dots read as a grey maze
- * of worms. So the thinning keeps KEEP = 0.7 of a set sampled at base /
- * 0.7 (or more where rho is near the maximal set's), enough surplus to
- * fill the maximal sampler's deficit on ramps, and then every dot is
- * moved once, as a hand misses its aim: a hashed offset, uniform in a
- * disc of 2 (0.775 - rho) d_hex, taken when it keeps rho x d_hex from
- * every other dot and, where the coverage falls, with the odds of the
- * coverage there over the coverage here, so that edges and ramps keep
- * their density (else the next of JITTER_TRIES offsets; else the dot
- * stays). The chains break up, the minimum distance becomes rho x d_hex
- * with the nearest-neighbour distances spread from there to the maximal
- * set's, and counts in 2 mm windows stay near the maximal set's evenness
- * (variance over mean 0.28; maximal set 0.20, coin flips 0.47).
+ * of worms. Thinning 0.3 away at random also leaves holes a dot wide
+ * that read as a pink mottle between the dots at viewing size. So the
+ * sampler works at base / KEEP_FLAT = base / 0.9 on full coverage, and at
+ * base / KEEP_RAMP = base / 0.7 where the coverage falls (it sees the
+ * coverage raised by 0.9 / 0.7, capped at full) and around earlier
+ * sessions' dots: the surplus fills the maximal sampler's deficit on ramps
+ * (below) where it is needed and stays small where the eye judges the
+ * evenness. Then every dot is moved once, as a hand misses its aim: a
+ * hashed offset, uniform in a disc of 0.6 (0.775 - rho) d_hex (wider
+ * discs let more dots wander into clumps and holes), taken when it
+ * keeps rho x d_hex from every other dot and, where the coverage falls,
+ * with the odds of the coverage there over the coverage here, so that
+ * edges and ramps keep their density (else the next of JITTER_TRIES
+ * offsets; else the dot stays). The minimum distance becomes rho x d_hex,
+ * the nearest-neighbour distances spread from there to the maximal set's,
+ * no chains form, and the structure factor at the wavelengths a viewer
+ * sees as mottle (1.5-3 d_hex) is 0.25, pairs included (maximal set 0.11,
+ * coin flips 1; thinning 0.7 everywhere with a disc of 2 (0.775 - rho)
+ * gave 0.41, visibly blotchy on the crown photo at a quarter size).
  *
  * The keep rate is local, not a constant. Around each new dot, within
  * LOCAL_R radii (about 20 sampled dots), the field asks for T dots (the
@@ -65,8 +72,10 @@
 #define STREAM_THIN 0x7468696e00ull /* "thin", then the layer */
 #define STREAM_PAIR 0x7061697200ull /* "pair" */
 #define STREAM_JITTER 0x6a69747400ull /* "jitt" */
-#define KEEP 0.7 /* the least share of the sampled dots thinning keeps: see the top */
+#define KEEP_FLAT 0.9 /* the share of the sampled dots thinning keeps on full coverage: see the top */
+#define KEEP_RAMP 0.7 /* where the coverage falls, and around earlier sessions' dots */
 #define JITTER_TRIES 8
+#define JITTER_REACH 0.6 /* the jitter disc over (0.775 - rho) d_hex: see the top */
 
 /* rho of the sampler's maximal sets: its radius over d_hex. */
 static double rho_maximal(void) { return smp__exclusion_mm(100) / sqrt(2 / sqrt(3.0)); }
@@ -81,13 +90,30 @@ static int is_maximal(const smp_pattern *pat) { return !pat || pat->rho >= SMP_P
 
 static double pattern_rho(const smp_pattern *pat) { return pat->rho > 0.3 ? pat->rho : 0.3; }
 
-/* The share of the sampled dots thinning keeps: KEEP, or (rho / maximal)^2
- * where rho is so close to the maximal set's that sampling at base / KEEP
- * would put dots closer than rho. */
-static double keep_share(const smp_pattern *pat)
+/* The least share of the sampled dots thinning keeps (see the top): more
+ * surplus where the coverage falls and around earlier sessions' dots, where
+ * the sampler falls short, than on full coverage. Raised to (rho /
+ * maximal)^2 where rho is so close to the maximal set's that sampling at
+ * base / keep would put dots closer than rho. */
+static double keep_floor(const smp_pattern *pat, double keep)
 {
     const double k = pattern_rho(pat) / rho_maximal();
-    return k * k > KEEP ? (k * k < 1 ? k * k : 1) : KEEP;
+    return k * k > keep ? (k * k < 1 ? k * k : 1) : keep;
+}
+
+static double keep_ramp(const smp_pattern *pat) { return keep_floor(pat, KEEP_RAMP); }
+
+static double keep_flat(const smp_pattern *pat, size_t n_existing)
+{
+    return n_existing ? keep_ramp(pat) : keep_floor(pat, KEEP_FLAT);
+}
+
+/* The share kept where the coverage is `cover` (0..1): the sampler sees
+ * the coverage raised by keep_flat / keep_ramp, capped at full. */
+static double keep_at(const smp_pattern *pat, size_t n_existing, double cover)
+{
+    const double kf = keep_flat(pat, n_existing), kr = keep_ramp(pat);
+    return kf * cover > kr ? kf * cover : kr;
 }
 
 /* Density of the non-companion dots for a pattern density. */
@@ -96,12 +122,13 @@ static double base_density(const smp_pattern *pat, double density_cm2)
     return density_cm2 * (1 - 0.5 * pair_share(pat));
 }
 
-double smp__pattern_sample_density(const smp_pattern *pat, double density_cm2)
+/* The density to ask the sampler for at full coverage. */
+static double sample_density(const smp_pattern *pat, double density_cm2, size_t n_existing)
 {
     double base = base_density(pat, density_cm2);
     if (is_maximal(pat))
         return base;
-    return base / keep_share(pat);
+    return base / keep_flat(pat, n_existing);
 }
 
 /* Hash key of a coordinate: the position rounded to 1/4096 mm. */
@@ -353,20 +380,26 @@ done:
     return st;
 }
 
+/* The local spacing d_hex of all dots at a sampled dot, read from its
+ * sampling radius: excl = maximal rho x d_hex at the sampled density, which
+ * is base / keep there, and base is (1 - p / 2) of all. */
+static double d_hex_at(const smp_pattern *pat, const smp_sample_in *in, size_t n_existing, const smp_spt *p)
+{
+    const double keep = keep_at(pat, n_existing, cover_at(in, p->x, p->y));
+    return sqrt((1 - 0.5 * pair_share(pat)) / keep) / rho_maximal() * p->excl;
+}
+
 /* Moves each new dot once by a hashed offset that keeps it rho x d_hex from
- * every other dot (see the top). d_hex is the local spacing of all dots,
- * read from the dot's sampling radius: excl = maximal rho x d_hex at the
- * sampled density, which is base / keep, and base is (1 - p / 2) of all.
- * The dots move in hashed order, each against the others' places at its
- * turn, so the result does not depend on the sampler's order or threads. */
+ * every other dot (see the top). The dots move in hashed order, each
+ * against the others' places at its turn, so the result does not depend on
+ * the sampler's order or threads. */
 static smp_status jitter(const smp_pattern *pat, const smp_sample_in *in, const smp_spt *existing, size_t n_existing,
                          smp_spts *pts, double cell, char *msg)
 {
-    const double rho = pattern_rho(pat), to_hex = sqrt((1 - 0.5 * pair_share(pat)) / keep_share(pat)) / rho_maximal();
-    const double reach = 2 * (rho_maximal() - rho) > 0 ? 2 * (rho_maximal() - rho) : 0;
+    const double rho = pattern_rho(pat), reach = rho_maximal() - rho > 0 ? JITTER_REACH * (rho_maximal() - rho) : 0;
     double slack = 0;
     for (size_t i = 0; i < pts->n; i++)
-        slack = fmax(slack, reach * to_hex * pts->p[i].excl);
+        slack = fmax(slack, reach * d_hex_at(pat, in, n_existing, &pts->p[i]));
     if (!(slack > 0) || !pts->n)
         return SMP_OK;
     grid ge, gn;
@@ -387,7 +420,8 @@ static smp_status jitter(const smp_pattern *pat, const smp_sample_in *in, const 
     for (size_t k = 0; k < pts->n; k++) {
         const size_t i = order[k].i;
         smp_spt *p = &pts->p[i];
-        const double d_hex = to_hex * p->excl, m = rho * d_hex, a = reach * d_hex, here = cover_at(in, p->x, p->y);
+        const double d_hex = d_hex_at(pat, in, n_existing, p), m = rho * d_hex, a = reach * d_hex,
+                     here = cover_at(in, p->x, p->y);
         for (uint64_t t = 0; t < JITTER_TRIES; t++) {
             const uint64_t h = order[k].prio + 3 * t;
             const double u = smp__u01(smp__mix64(h + 1)), v = smp__u01(smp__mix64(h + 2));
@@ -495,8 +529,12 @@ static smp_status add_companions(const smp_pattern *pat, const smp_sample_in *in
     return st;
 }
 
-smp_status smp__pattern_apply(const smp_pattern *pat, const smp_sample_in *sampled, double density_cm2,
-                              const smp_spt *existing, size_t n_existing, smp_spts *pts, char *msg)
+/* The step after the sampler, in place on pts (what smp__sample returned for
+ * `sampled`, whose coverage is the caller's): drops new dots closer than
+ * their radius to an earlier companion, thins, jitters and appends
+ * companions (see the top). existing are all earlier final dots. */
+static smp_status apply(const smp_pattern *pat, const smp_sample_in *sampled, double density_cm2,
+                        const smp_spt *existing, size_t n_existing, smp_spts *pts, char *msg)
 {
     if (is_maximal(pat) && pair_share(pat) <= 0)
         return SMP_OK;
@@ -511,15 +549,34 @@ smp_status smp__pattern_apply(const smp_pattern *pat, const smp_sample_in *sampl
     return st;
 }
 
+/* The coverage the sampler sees: raised by keep_flat / keep_ramp and capped
+ * at full, so it samples with keep_ramp's surplus where the coverage falls
+ * and keep_flat's on full coverage (keep_at). */
+static smp_status raised_coverage(const smp_pattern *pat, size_t n_existing, const smp_coverage *cov,
+                                  smp_coverage *out, char *msg)
+{
+    smp_status st = smp__coverage_copy(out, cov, msg);
+    if (st != SMP_OK)
+        return st;
+    const double gain = keep_flat(pat, n_existing) / keep_ramp(pat);
+    for (size_t i = 0; i < (size_t)out->gw * out->gh; i++) {
+        const double c = out->c[i] * gain;
+        out->c[i] = (uint8_t)(c < 255 ? lround(c) : 255);
+    }
+    return SMP_OK;
+}
+
 smp_status smp__pattern_sample(const smp_pattern *pat, const smp_sample_in *in, smp_spts *out, char *msg)
 {
     memset(out, 0, sizeof *out);
     smp_sample_in s = *in;
-    s.density_cm2 = smp__pattern_sample_density(pat, in->density_cm2);
+    s.density_cm2 = sample_density(pat, in->density_cm2, in->n_existing);
     size_t nb = 0;
     for (size_t i = 0; i < in->n_existing; i++)
         nb += !smp__is_companion(&in->existing[i]);
     smp_spt *bases = NULL;
+    smp_coverage raised = {0};
+    smp_status st = SMP_OK;
     if (nb < in->n_existing) { /* the sampler takes the non-companion dots only */
         bases = malloc((nb + 1) * sizeof *bases);
         if (!bases)
@@ -531,11 +588,18 @@ smp_status smp__pattern_sample(const smp_pattern *pat, const smp_sample_in *in, 
         s.existing = bases;
         s.n_existing = nb;
     }
-    smp_status st = smp__sample(&s, out, msg);
+    if (!is_maximal(pat) && in->cov && keep_flat(pat, in->n_existing) > keep_ramp(pat)) {
+        st = raised_coverage(pat, in->n_existing, in->cov, &raised, msg);
+        s.cov = &raised;
+    }
     if (st == SMP_OK)
-        st = smp__pattern_apply(pat, &s, in->density_cm2, in->existing, in->n_existing, out, msg);
+        st = smp__sample(&s, out, msg);
+    s.cov = in->cov;
+    if (st == SMP_OK)
+        st = apply(pat, &s, in->density_cm2, in->existing, in->n_existing, out, msg);
     if (st != SMP_OK)
         smp__spts_free(out);
+    smp__coverage_free(&raised);
     free(bases);
     return st;
 }

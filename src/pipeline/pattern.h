@@ -28,39 +28,23 @@ typedef struct smp_pattern {
  * (they keep their partner's from every other dot). */
 static inline int smp__is_companion(const smp_spt *p) { return !(p->excl > 0); }
 
-/* The density to ask the sampler for: the density without the companions,
- * over the share thinning keeps (0.7, or (rho / 0.775)^2 when larger); for a
- * maximal pattern the density without the companions. */
-double smp__pattern_sample_density(const smp_pattern *pat, double density_cm2);
-
 /* One layer of the pattern: like smp__sample, except that in->density_cm2
  * is the density (dots/cm² at full coverage) the pattern reaches with this
  * layer, companions included, and in->existing may hold earlier layers'
  * final dots, companions included (made by this function at no more than
- * this density, as cumulative sessions are). Samples at
- * smp__pattern_sample_density with the earlier non-companion dots as
- * given dots, then applies smp__pattern_apply. rho >= 0.77 with no pairs
- * gives smp__sample's dots exactly. */
-smp_status smp__pattern_sample(const smp_pattern *pat, const smp_sample_in *in, smp_spts *out, char *msg);
-
-/* The step after the sampler. pts are what smp__sample returned for
- * `sampled` (its density the one smp__pattern_sample_density gave for
- * density_cm2, its existing the earlier non-companion dots); existing
- * (n_existing) are all earlier final dots. In place: drops new dots closer
- * than their radius to an earlier companion, keeps each of the rest with
- * the local rate that brings the earlier and new non-companion dots
- * around it (within 3 radii) to the field's count for density_cm2 less
- * the companions' share, moves each kept dot once (keeping rho x d_hex
- * from every other dot), and appends companions (see pattern.c).
+ * this density, as cumulative sessions are). Samples at a higher density
+ * (see pattern.c) with the earlier non-companion dots as given dots; drops
+ * new dots closer than their radius to an earlier companion; keeps each of
+ * the rest with the local rate that brings the non-companion dots around
+ * it (within 3 radii) to the field's count; moves each kept dot once
+ * (keeping rho x d_hex from every other dot); and appends companions.
  * Every decision is a hash of (seed, layer, the dot's position rounded to
  * 1/4096 mm), never of order or threads. Companions sit 0.2..0.5 mm from
  * their dot (narrower where the spacing is under 0.63 mm), and at least
- * 1.1..1.6 dot sizes away (pat->dot_mm), so the two stay two dots, and
- * within half the ~1 mm spacing, so they read as one unit, as the
- * hairs of a follicular unit do. Each keeps its partner's radius from
- * every other dot, stays in the domain and where the coverage (if any)
- * is above 0. */
-smp_status smp__pattern_apply(const smp_pattern *pat, const smp_sample_in *sampled, double density_cm2,
-                              const smp_spt *existing, size_t n_existing, smp_spts *pts, char *msg);
+ * 1.5..2 dot sizes away (pat->dot_mm), so the two stay two dots, and
+ * within half the ~1 mm spacing, so they read as one unit, as the hairs of
+ * a follicular unit do. rho >= 0.77 with no pairs gives smp__sample's dots
+ * exactly. */
+smp_status smp__pattern_sample(const smp_pattern *pat, const smp_sample_in *in, smp_spts *out, char *msg);
 
 #endif
