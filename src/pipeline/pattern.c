@@ -33,7 +33,11 @@
  * gave 0.41, visibly blotchy on the crown photo at a quarter size).
  *
  * The keep rate is local, not a constant. Around each new dot, within
- * LOCAL_R radii (about 20 sampled dots), the field asks for T dots (the
+ * LOCAL_R of its own radii (about 20 sampled dots; at most 1.5x the
+ * least radius, so that a disc does not span a whole ramp: a disc of
+ * the least radius held too few dots where the coverage is low, and
+ * the noise of its count biased the rate 3.5 % high), the field asks
+ * for T dots (the
  * non-companion density times the disc's area times its mean coverage,
  * 0 off the domain); e earlier non-companion dots and m new ones are
  * there, so the rate is (T - e) / m. The dots are decided in a hashed
@@ -51,9 +55,9 @@
  * Pairs. A pair share p of all dots means p / (2 - p) companions per
  * non-companion dot. Every kept dot gets one candidate companion (a
  * hashed distance and the first of 16 directions, from a hashed start,
- * that keeps the dot's radius from every other dot and lies in the
- * treated domain). Candidates are then taken in order of a hashed
- * priority, each keeping the radius from companions taken before it,
+ * that keeps rho x d_hex from every other dot and lies in the treated
+ * domain). Candidates are then taken in order of a hashed priority, each
+ * keeping that distance from companions taken before it,
  * until the count is reached: the share comes out exact despite the
  * border and crowded spots, and the choice is random sequential, so it
  * does not depend on the order of the dots. */
@@ -214,6 +218,23 @@ static int grid_near(const grid *g, double x, double y, double r, size_t skip)
     return grid_near_moved(g, x, y, r, 0, skip);
 }
 
+/* The squared distance from (x, y) to the nearest point other than `skip`,
+ * looked for within r (r * r when none is nearer). */
+static double grid_nearest2(const grid *g, double x, double y, double r, size_t skip)
+{
+    long x0 = clampl((long)floor((x - r - g->x0) / g->cell), g->gw), x1 = clampl((long)floor((x + r - g->x0) / g->cell), g->gw);
+    long y0 = clampl((long)floor((y - r - g->y0) / g->cell), g->gh), y1 = clampl((long)floor((y + r - g->y0) / g->cell), g->gh);
+    double best = r * r;
+    for (long j = y0; j <= y1; j++)
+        for (long i = x0; i <= x1; i++)
+            for (size_t k = g->head[(size_t)j * (size_t)g->gw + (size_t)i]; k != SIZE_MAX; k = g->next[k]) {
+                double dx = g->xy[2 * k] - x, dy = g->xy[2 * k + 1] - y, d2 = dx * dx + dy * dy;
+                if (k != skip && d2 < best)
+                    best = d2;
+            }
+    return best;
+}
+
 static int in_domain(const smp_sample_in *in, double x, double y)
 {
     return x >= in->x0_mm && y >= in->y0_mm && x < in->x0_mm + in->w_mm && y < in->y0_mm + in->h_mm;
@@ -314,7 +335,7 @@ static int by_rank(const void *a, const void *b)
 static smp_status thin(const smp_sample_in *in, double base_cm2, const smp_spt *existing, size_t n_existing,
                        smp_spts *pts, double cell, char *msg)
 {
-    const double r = LOCAL_R * cell, target = base_cm2 / 100 * SMP_PI * r * r;
+    const double r = LOCAL_R * cell;
     grid ge, gn, gd, gk;
     uint8_t *keep = malloc(pts->n + 1);
     ranked *order = malloc((pts->n + 1) * sizeof *order);
@@ -336,19 +357,22 @@ static smp_status thin(const smp_sample_in *in, double base_cm2, const smp_spt *
     qsort(order, pts->n, sizeof *order, by_rank);
     for (size_t k = 0; k < pts->n; k++) {
         const smp_spt *p = &pts->p[order[k].i];
-        const double want = target * disc_cover(in, p->x, p->y, r) - grid_count(&ge, p->x, p->y, r);
-        const double q = want / grid_count(&gn, p->x, p->y, r), rate = q < 0 ? 0 : q > 1 ? 1 : q;
-        const double expected = grid_wsum(&gd, p->x, p->y, r, rates) + rate;
-        keep[order[k].i] = grid_count(&gk, p->x, p->y, r) + smp__u01(smp__mix64(order[k].prio)) < expected;
+        const double rp = LOCAL_R * fmin(fmax(p->excl, cell), 1.5 * cell), target = base_cm2 / 100 * SMP_PI * rp * rp;
+        const double want = target * disc_cover(in, p->x, p->y, rp) - grid_count(&ge, p->x, p->y, rp);
+        const double q = want / grid_count(&gn, p->x, p->y, rp), rate = q < 0 ? 0 : q > 1 ? 1 : q;
+        const double expected = grid_wsum(&gd, p->x, p->y, rp, rates) + rate;
+        keep[order[k].i] = grid_count(&gk, p->x, p->y, rp) + smp__u01(smp__mix64(order[k].prio)) < expected;
         rates[gd.n] = rate;
         grid_add(&gd, p->x, p->y);
         if (keep[order[k].i])
             grid_add(&gk, p->x, p->y);
     }
-    /* The diffusion's small bias where the rate varies (+1.8 % over three
-     * sessions in test_pattern) goes by keeping the count of independent draws,
-     * the sum of the rates: the last kept ones in the order are let go, or
-     * the first dropped ones taken back, spread at random like the order. */
+    /* The diffusion's small bias (3-5 % short) goes by keeping the count of
+     * independent draws, the sum of the rates: the last kept ones in the
+     * order are let go, spread at random like the kept dots; or dropped ones
+     * are taken back, spread like the kept dots too, not like the dropped
+     * ones (a dot at rate r weighs r / (1 - r), drawn without replacement
+     * by the exponential race), so where little is thinned gets its share. */
     double sum = 0;
     for (size_t k = 0; k < pts->n; k++)
         sum += rates[k];
@@ -359,11 +383,17 @@ static smp_status thin(const smp_sample_in *in, double base_cm2, const smp_spt *
             keep[order[k].i] = 0;
             kept--;
         }
-    for (size_t k = 0; kept < want && k < pts->n; k++)
-        if (!keep[order[k].i] && rates[k] > 0) {
+    if (kept < want) {
+        size_t nd = 0;
+        for (size_t k = 0; k < pts->n; k++)
+            if (!keep[order[k].i] && rates[k] > 0) {
+                const double u = (smp__u01(smp__mix64(order[k].prio + 7)) + 0x1p-54);
+                order[nd++] = (ranked){(uint64_t)(-log(u) * (1 - rates[k]) / rates[k] * 0x1p40), order[k].i};
+            }
+        qsort(order, nd, sizeof *order, by_rank);
+        for (size_t k = 0; kept < want && k < nd; k++, kept++)
             keep[order[k].i] = 1;
-            kept++;
-        }
+    }
     size_t n = 0;
     for (size_t i = 0; i < pts->n; i++)
         if (keep[i])
@@ -445,7 +475,8 @@ done:
 typedef struct cand {
     uint64_t prio;
     double x, y;
-    float r;
+    float r;     /* the least distance it keeps */
+    float local; /* the radius of its local quota */
 } cand;
 
 static int by_prio(const void *a, const void *b)
@@ -456,26 +487,39 @@ static int by_prio(const void *a, const void *b)
     return p->x < q->x ? -1 : p->x > q->x ? 1 : p->y < q->y ? -1 : p->y > q->y;
 }
 
-/* The candidate companion of dot p (index self in ob), if any. */
-static int candidate(const smp_pattern *pat, const smp_sample_in *in, const grid *ob, size_t self, const smp_spt *p,
-                     cand *c)
+/* The candidate companion of dot p (index self in ob), if any: rho x d_hex
+ * from every other dot, as the jittered dots keep. (The sampling radius,
+ * which a near-maximal set leaves little room for, sent the companions to
+ * the sparse ramps, 9 % over their density beside full coverage.) */
+static int candidate(const smp_pattern *pat, const smp_sample_in *in, size_t n_existing, const grid *ob, size_t self,
+                     const smp_spt *p, cand *c)
 {
+    const double m = pattern_rho(pat) * d_hex_at(pat, in, n_existing, p);
     static const int order[DIRECTIONS] = {0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15};
     const uint64_t h = dot_hash(in, STREAM_PAIR, p);
     /* Apart by at least the dot's own size, so a pair reads as two dots. */
     const double far = fmax(fmin(PAIR_FAR, 0.8 * p->excl), 2.0 * pat->dot_mm);
     const double near = fmax(fmin(PAIR_NEAR, 0.5 * far), 1.5 * pat->dot_mm);
     const double d = near + (far - near) * smp__u01(smp__mix64(h + 1)), a0 = 2 * SMP_PI * smp__u01(smp__mix64(h + 2));
+    /* Of the 16 directions, the one farthest from the other dots: the
+     * companion fills the hole beside its dot where there is one, which
+     * keeps the pattern as even at viewing size as without pairs. */
+    double best = 0, bx = 0, by = 0;
     for (int t = 0; t < DIRECTIONS; t++) {
         double a = a0 + 2 * SMP_PI * order[t] / DIRECTIONS, x = p->x + d * cos(a), y = p->y + d * sin(a);
         if (!in_treated(in, x, y))
             continue;
-        if (grid_near(ob, x, y, p->excl, self))
-            continue;
-        *c = (cand){smp__mix64(h + 3), x, y, p->excl};
-        return 1;
+        const double d2 = grid_nearest2(ob, x, y, 2 * m, self);
+        if (d2 >= m * m && d2 > best) {
+            best = d2;
+            bx = x;
+            by = y;
+        }
     }
-    return 0;
+    if (!(best > 0))
+        return 0;
+    *c = (cand){smp__mix64(h + 3), bx, by, (float)m, (float)(LOCAL_R * p->excl)};
+    return 1;
 }
 
 /* Candidates for every dot of pts, against the earlier dots and pts. */
@@ -491,18 +535,22 @@ static smp_status candidates(const smp_pattern *pat, const smp_sample_in *in, co
         grid_add(&ob, pts->p[i].x, pts->p[i].y);
     size_t n = 0;
     for (size_t i = 0; i < pts->n; i++)
-        n += candidate(pat, in, &ob, n_existing + i, &pts->p[i], &out[n]);
+        n += candidate(pat, in, n_existing, &ob, n_existing + i, &pts->p[i], &out[n]);
     *n_out = n;
     grid_free(&ob);
     return SMP_OK;
 }
 
-/* Appends companions to p / (2 - p) of the dots of pts (see the top). */
+/* Appends companions to p / (2 - p) of the dots of pts (see the top), and
+ * at most that share of the non-companion dots within a candidate's local
+ * radius (earlier sessions' dots included): candidates fit more easily
+ * where the dots are sparse, and without the local quota the ramps took
+ * the crowded core's share. */
 static smp_status add_companions(const smp_pattern *pat, const smp_sample_in *in, const smp_spt *existing,
                                  size_t n_existing, smp_spts *pts, double cell, char *msg)
 {
-    const double p = pair_share(pat);
-    const size_t want = (size_t)llround(p / (2 - p) * (double)pts->n);
+    const double p = pair_share(pat), q = p / (2 - p);
+    const size_t want = (size_t)llround(q * (double)pts->n);
     if (!want)
         return SMP_OK;
     cand *c = malloc((pts->n + 1) * sizeof *c);
@@ -512,19 +560,30 @@ static smp_status add_companions(const smp_pattern *pat, const smp_sample_in *in
     size_t nc = 0;
     smp_status st = c && grown ? candidates(pat, in, existing, n_existing, pts, cell, c, &nc, msg)
                                : smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate %zu companions", want);
-    grid g = {0};
-    if (st == SMP_OK && !grid_init(&g, in, cell, want))
+    grid g = {0}, bases = {0}, earlier = {0};
+    if (st == SMP_OK && !(grid_init(&g, in, cell, want) & grid_init(&bases, in, cell, n_existing + pts->n) &
+                          grid_init(&earlier, in, cell, n_existing)))
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the search for %zu companions", want);
     if (st == SMP_OK) {
+        for (size_t i = 0; i < n_existing; i++)
+            grid_add(smp__is_companion(&existing[i]) ? &earlier : &bases, existing[i].x, existing[i].y);
+        for (size_t i = 0; i < pts->n; i++)
+            grid_add(&bases, pts->p[i].x, pts->p[i].y);
         qsort(c, nc, sizeof *c, by_prio);
         const uint8_t layer = in->layer;
-        for (size_t i = 0; i < nc && g.n < want; i++)
-            if (!grid_near(&g, c[i].x, c[i].y, c[i].r, SIZE_MAX)) {
-                grid_add(&g, c[i].x, c[i].y);
-                pts->p[pts->n++] = (smp_spt){c[i].x, c[i].y, 0.0f, layer};
-            }
+        for (size_t i = 0; i < nc && g.n < want; i++) {
+            const double x = c[i].x, y = c[i].y, r = c[i].local;
+            if (grid_near(&g, x, y, c[i].r, SIZE_MAX) ||
+                grid_count(&g, x, y, r) + grid_count(&earlier, x, y, r) + smp__u01(smp__mix64(c[i].prio)) >=
+                    q * grid_count(&bases, x, y, r))
+                continue;
+            grid_add(&g, x, y);
+            pts->p[pts->n++] = (smp_spt){x, y, 0.0f, layer};
+        }
     }
     grid_free(&g);
+    grid_free(&bases);
+    grid_free(&earlier);
     free(c);
     return st;
 }

@@ -43,7 +43,7 @@ static inline int smp__is_companion(const smp_spt *p) { return !(p->excl > 0); }
  * their dot (narrower where the spacing is under 0.63 mm), and at least
  * 1.5..2 dot sizes away (pat->dot_mm), so the two stay two dots, and
  * within half the ~1 mm spacing, so they read as one unit, as the hairs of
- * a follicular unit do. rho >= 0.77 with no pairs gives smp__sample's dots
+ * a follicular unit do; each keeps rho x d_hex from every other dot. rho >= 0.77 with no pairs gives smp__sample's dots
  * exactly. */
 smp_status smp__pattern_sample(const smp_pattern *pat, const smp_sample_in *in, smp_spts *out, char *msg);
 
