@@ -45,6 +45,7 @@ typedef struct smp_match {
     double hair_dilution;   /* the dilution whose layer colour is nearest the hair */
     double predicted_lab[3], de_predicted;
     double contrast_ratio;  /* predicted core over reference; NAN when not predicted */
+    double tone_scale;      /* the window's measured darkening over the model's, as a density factor (1: none) */
     int limited;            /* the reference is out of natural reach, or already met */
     char note[240];         /* why, in words a consultant can pass on */
 } smp_match;
