@@ -18,7 +18,10 @@
  * to the band by bilinear interpolation (weights 3/4 and 1/4 per axis), which
  * keeps its sum: the interpolation's own spread (variance 2/3 px²) is taken
  * off the halo's. A dot then costs its core's few pixels at full resolution
- * and a quarter of its halo's.
+ * and a quarter of its halo's. Where the photo's own blur widens a dot's
+ * core as far (its sigma at least HALF_MIN_SIGMA px of the half grid too:
+ * the crown's softer half), the core goes to the half grid with its halo,
+ * the two drawn as one: a dot there costs a quarter of its pixels.
  *
  * Once a band's depths are in, each pixel's diffuse light is multiplied by
  * exp(-depth): the photo's shine (a specular map) stays on top, and hair
@@ -61,6 +64,8 @@ typedef struct pdot {
     float step;             /* the radial table's step in px */
     int n;                  /* its entries */
     int terms;              /* which terms it draws: TERMS_ALL, or a core or halo of a half-resolution halo */
+    bool on_half;           /* drawn on the half-resolution grid */
+    bool none;              /* nothing to draw (a core drawn on the half grid with its halo) */
 } pdot;
 
 enum { TERMS_ALL, TERMS_CORE, TERMS_HALO };
@@ -79,6 +84,7 @@ typedef struct render_ctx {
     float sig2[4];     /* sigmas² in px²: core, halo R G B, with the pixel's box */
     int half;          /* halos on the half-resolution grid: each dot is two pdots, core then halo */
     float sig2h[3];    /* the halo's sigmas² there, full-resolution px², less the interpolation's */
+    float sig2h0;      /* the core's there */
     float share[3];    /* halo share per channel */
     const float *to_lin;
     const uint8_t *to_srgb;
@@ -129,9 +135,12 @@ static float term_scale(const render_ctx *c, int t, const pdot *d)
 
 /* A dot as drawn: its terms (all, or the core or the halo alone) at a
  * scale of the image (1, or 0.5 for the half-resolution grid). */
-static void prepare_dot(const render_ctx *c, const smp_dot *in, double ppm, const float od[3], int terms, pdot *d)
+static void prepare_dot(const render_ctx *c, const smp_dot *in, double ppm, const float od[3], int terms, bool on_half,
+                        pdot *d)
 {
-    const double f = terms == TERMS_HALO ? 0.5 : 1.0;
+    const double f = on_half ? 0.5 : 1.0;
+    d->on_half = on_half;
+    d->none = false;
     const double r = in->diameter_mm * 0.5 * ppm * f, e = in->aspect >= 1 ? sqrt(in->aspect) : 1.0;
     d->terms = terms;
     d->x = (float)(in->x_mm * ppm * f);
@@ -146,7 +155,7 @@ static void prepare_dot(const render_ctx *c, const smp_dot *in, double ppm, cons
     /* The photo's own blur widens every term: Gaussians add in variance. */
     const double blur = in->blur_mm > 0 ? in->blur_mm * ppm : 0;
     for (int t = 0; t < 4; t++)
-        d->sig[t] = (float)(f * sqrt((terms == TERMS_HALO && t ? c->sig2h[t - 1] : c->sig2[t]) + blur * blur));
+        d->sig[t] = (float)(f * sqrt((on_half ? t ? c->sig2h[t - 1] : c->sig2h0 : c->sig2[t]) + blur * blur));
     const float wide = d->sig[1] > d->sig[0] ? d->sig[1] : d->sig[0];
     if (terms == TERMS_CORE)
         d->reach = d->r + REACH_CORE * d->sig[0];
@@ -167,6 +176,33 @@ static void prepare_dot(const render_ctx *c, const smp_dot *in, double ppm, cons
     d->n = (int)(d->reach / d->step) + 2;
     for (int t = 0; t < 4; t++)
         d->k[t] = (t == 0 ? terms != TERMS_HALO : terms != TERMS_CORE) ? term_scale(c, t, d) : 0.0f;
+}
+
+/* Whether a dot's core, widened by the photo's blur, is wide enough for
+ * the half-resolution grid (with halos there at all). */
+static bool core_on_half(const render_ctx *c, const smp_dot *in, double ppm)
+{
+    const double blur = in->blur_mm > 0 ? in->blur_mm * ppm : 0;
+    return c->half && c->sig2h0 + blur * blur >= 4 * HALF_MIN_SIGMA * HALF_MIN_SIGMA;
+}
+
+/* A dot as the renderer keeps it: with half-resolution halos, pdots 2i
+ * (the core at full resolution, or nothing) and 2i + 1 (the halo, or the
+ * whole dot, on the half grid); else pdot i. */
+static void prepare_pair(const render_ctx *c, const smp_dot *in, double ppm, const float od[3], pdot *d)
+{
+    if (!c->half) {
+        prepare_dot(c, in, ppm, od, TERMS_ALL, false, d);
+        return;
+    }
+    if (core_on_half(c, in, ppm)) {
+        prepare_dot(c, in, ppm, od, TERMS_ALL, true, &d[1]);
+        d[0] = d[1];
+        d[0].none = true; /* its place and reach bound the bands, nothing is drawn */
+        return;
+    }
+    prepare_dot(c, in, ppm, od, TERMS_CORE, false, &d[0]);
+    prepare_dot(c, in, ppm, od, TERMS_HALO, true, &d[1]);
 }
 
 /* The dot's depth per channel against ellipse-radius: d->n entries
@@ -277,8 +313,10 @@ static void band_depths(const render_ctx *c, const pdot *dots, const uint32_t *l
     memset(half, 0, (size_t)(hy1 - hy0 + 1) * (size_t)(hw + 2) * 3 * sizeof *half);
     for (size_t k = 0; k < n; k++) {
         const pdot *d = &dots[2 * (size_t)list[k]], *h = d + 1;
-        radial_table(c, d, tab);
-        add_dot(d, band, 0, w - 1, y0, y1, tab);
+        if (!d->none) {
+            radial_table(c, d, tab);
+            add_dot(d, band, 0, w - 1, y0, y1, tab);
+        }
         radial_table(c, h, tab);
         add_dot(h, half, -1, hw, hy0, hy1, tab);
         const int a = (int)floorf(h->x - h->reach), b = (int)floorf(h->x + h->reach);
@@ -372,6 +410,8 @@ static bool band_span(const render_ctx *c, const pdot *dots, size_t i, int w, in
     float x0 = d->x - d->reach, x1 = d->x + d->reach, y0 = d->y - d->reach, y1 = d->y + d->reach;
     if (c->half) { /* full rows 2k, 2k + 1 per half row k; +-2 rows of interpolation */
         const pdot *hd = d + 1;
+        if (d->none) /* the dot is its half-grid drawing alone */
+            x0 = x1 = hd->x * 2, y0 = y1 = hd->y * 2;
         const float hx0 = 2 * floorf(hd->x - hd->reach) - 2, hx1 = 2 * floorf(hd->x + hd->reach) + 3;
         const float hy0 = 2 * floorf(hd->y - hd->reach) - 2, hy1 = 2 * floorf(hd->y + hd->reach) + 3;
         x0 = hx0 < x0 ? hx0 : x0;
@@ -431,6 +471,7 @@ static void setup_ctx(render_ctx *c, const smp_optics *o, double ppm, bool allow
         if (!(c->sig2h[ch] >= 4 * HALF_MIN_SIGMA * HALF_MIN_SIGMA))
             c->half = 0;
     }
+    c->sig2h0 = c->sig2[0] - UPSAMPLE_VAR;
 }
 
 /* Floats of a half-resolution buffer for full rows y0..y1 of width w. */
@@ -491,11 +532,7 @@ static void prepare_all(const render_ctx *c, const smp_dot *in, size_t n, double
     for (size_t i = 0; i < n; i++) {
         const int hidden = max_layer && in[i].layer > max_layer;
         const float *o = hidden ? none : od[in[i].layer < n_od ? in[i].layer : n_od - 1];
-        if (c->half) {
-            prepare_dot(c, &in[i], ppm, o, TERMS_CORE, &dots[2 * i]);
-            prepare_dot(c, &in[i], ppm, o, TERMS_HALO, &dots[2 * i + 1]);
-        } else
-            prepare_dot(c, &in[i], ppm, o, TERMS_ALL, &dots[i]);
+        prepare_pair(c, &in[i], ppm, o, &dots[c->half ? 2 * i : i]);
     }
 }
 
@@ -560,11 +597,7 @@ smp_status smp__depth_field_at(float *depth, uint32_t w, uint32_t h, const smp_d
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the radial table");
     if (st == SMP_OK) {
         for (size_t i = 0; i < n; i++) {
-            if (c.half) {
-                prepare_dot(&c, &in[i], ppm, od, TERMS_CORE, &dots[2 * i]);
-                prepare_dot(&c, &in[i], ppm, od, TERMS_HALO, &dots[2 * i + 1]);
-            } else
-                prepare_dot(&c, &in[i], ppm, od, TERMS_ALL, &dots[i]);
+            prepare_pair(&c, &in[i], ppm, od, &dots[c.half ? 2 * i : i]);
             list[i] = (uint32_t)i;
         }
         band_depths(&c, dots, list, n, depth, (int)w, 0, (int)h - 1, half, tab);

@@ -46,6 +46,12 @@
 #define BRIGHT_LO 1.1     /* S / L from where a pixel counts as a highlight ... */
 #define BRIGHT_HI 1.3     /* ... whatever its colour (hair is not that much brighter than skin) */
 #define FLOOR 0.01        /* noise floor, a share of the local level per channel (L / 3) */
+/* Medians of many pixels read every other row and column: the chroma's over
+ * a box of SPARSE_PX or more (a quarter of a million pixels still puts its
+ * median within a bin of 1/4096), a block's level in blocks of SPARSE_B px
+ * or more (hundreds of pixels a block). Smaller photos read every pixel. */
+#define SPARSE_PX (1u << 20)
+#define SPARSE_B 32
 
 typedef struct shine_ctx {
     const smp_image *img;
@@ -130,8 +136,9 @@ smp_status smp__diffuse_chroma(const smp_image *rgb, const uint32_t box[4], cons
     uint32_t *hr = lev + LEVEL_BINS, *hg = hr + CHROMA_BINS;
     uint64_t n = 0, m = 0;
     float I[3];
-    for (uint32_t y = 0; y < k.h; y++) /* pass 1: brightness of the unclipped selection */
-        for (uint32_t x = 0; x < k.w; x++) {
+    const uint32_t step = (uint64_t)k.w * k.h >= SPARSE_PX ? 2 : 1;
+    for (uint32_t y = 0; y < k.h; y += step) /* pass 1: brightness of the unclipped selection */
+        for (uint32_t x = 0; x < k.w; x += step) {
             const uint8_t *p = px_at(&k, x, y);
             if (!selected(&k, sel, x, y) || clipped(p, grey))
                 continue;
@@ -141,8 +148,8 @@ smp_status smp__diffuse_chroma(const smp_image *rgb, const uint32_t box[4], cons
         }
     const double lo = DARK_SHARE * hist_quantile(lev, LEVEL_BINS, n, 0.8);
     const double hi = hist_quantile(lev, LEVEL_BINS, n, BRIGHT_Q);
-    for (uint32_t y = 0; n && y < k.h; y++) /* pass 2: chromaticity within [lo, hi] */
-        for (uint32_t x = 0; x < k.w; x++) {
+    for (uint32_t y = 0; n && y < k.h; y += step) /* pass 2: chromaticity within [lo, hi] */
+        for (uint32_t x = 0; x < k.w; x += step) {
             const uint8_t *p = px_at(&k, x, y);
             if (!selected(&k, sel, x, y) || clipped(p, grey))
                 continue;
@@ -198,7 +205,8 @@ static inline bool skin_like(const shine_ctx *k, const float I[3], float S)
 }
 
 
-/* Level of one block: median S of its skin pixels, or -1 with too few;
+/* Level of one block: median S of its skin pixels (every other row and
+ * column of a large block), or -1 with too few;
  * *all = median S of all its unclipped pixels (a fallback), -1 if none;
  * all NULL: not wanted. */
 static void block_level(const shine_ctx *k, uint32_t bx, uint32_t by, uint32_t B, float *buf, float *skin,
@@ -206,10 +214,11 @@ static void block_level(const shine_ctx *k, uint32_t bx, uint32_t by, uint32_t B
 {
     const int grey = k->img->ch <= 2;
     const uint32_t x1 = bx + B < k->w ? bx + B : k->w, y1 = by + B < k->h ? by + B : k->h;
-    size_t ns = 0, na = 0, cap = (size_t)B * B;
+    size_t ns = 0, na = 0, cap = (size_t)B * B, total = 0;
+    const uint32_t st = B >= SPARSE_B ? 2 : 1;
     float I[3];
-    for (uint32_t y = by; y < y1; y++)
-        for (uint32_t x = bx; x < x1; x++) {
+    for (uint32_t y = by; y < y1; y += st)
+        for (uint32_t x = bx; x < x1; x += st, total++) {
             const uint8_t *p = px_at(k, x, y);
             if (clipped(p, grey))
                 continue;
@@ -220,7 +229,6 @@ static void block_level(const shine_ctx *k, uint32_t bx, uint32_t by, uint32_t B
             else
                 buf[cap - 1 - na++] = S; /* the others fill from the end */
         }
-    const size_t total = (size_t)(x1 - bx) * (y1 - by);
     *skin = ns > 0 && (double)ns >= SKIN_SHARE * (double)total ? smp__kth_float(buf, ns, ns / 2) : -1.0f;
     if (!all)
         return;
