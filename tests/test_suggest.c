@@ -96,6 +96,49 @@ static void check_face(void **state)
     smp_image_free(photo);
 }
 
+/* A forehead below a receded front is enclosed by hair too: the fringes at
+ * the sides, the back above, the brows below. The temple line (forehead.c)
+ * leaves it out: the skin past the line where the side fringes end is
+ * face, not scalp. */
+static void check_forehead(void **state)
+{
+    (void)state;
+    smp_image *photo = smp_image_new(), *truth = smp_image_new(), *mask = smp_image_new();
+    smp_scalp *s = smp_scalp_new();
+    const double ppm = 2.5;
+    assert_int_equal(forehead_scene_make(450, ppm, 5, photo, truth), 0);
+    assert_int_equal(smp_scalp_analyze(s, photo, NULL), SMP_OK);
+    assert_int_equal(smp_scalp_mask(s, mask), SMP_OK);
+    const uint32_t w = smp_image_width(mask), h = smp_image_height(mask);
+    /* The temple line as the scene draws it, and the forehead 5 mm past it. */
+    const double temple_y = 97.5 * ppm + 15 * ppm + 0.1 * 97.5 * ppm;
+    const uint8_t *m = smp_image_cdata(mask);
+    double all = 0, face = 0;
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++) {
+            all += m[y * w + x];
+            face += y > temple_y + 5 * ppm ? m[y * w + x] : 0;
+        }
+    const double v = iou(mask, truth);
+    print_message("receded front above a forehead: IoU %.3f, %.1f %% of the suggestion on the forehead\n", v,
+                  100 * face / all);
+    assert_true(face < 0.05 * all);
+    assert_true(v >= 0.7);
+    /* A mask of the forehead is off the scalp. */
+    uint8_t *t = smp_image_data(truth);
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++)
+            t[y * w + x] = y > temple_y + 10 * ppm && y < temple_y + 40 * ppm && x > w / 4 && x < 3 * w / 4 ? 255 : 0;
+    double off;
+    assert_int_equal(smp_mask_check(s, truth, &off), SMP_OK);
+    print_message("a forehead mask: %.0f %% off the scalp\n", 100 * off);
+    assert_true(off > 0.9);
+    smp_scalp_free(s);
+    smp_image_free(mask);
+    smp_image_free(truth);
+    smp_image_free(photo);
+}
+
 static void check_paint(void **state)
 {
     (void)state;
@@ -172,6 +215,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(check_suggestion),
         cmocka_unit_test(check_face),
+        cmocka_unit_test(check_forehead),
         cmocka_unit_test(check_paint),
         cmocka_unit_test(check_hairline),
         cmocka_unit_test(check_no_head),

@@ -25,9 +25,13 @@
  *    leaves the frame still on the head, without meeting hair, counts
  *    against: a face runs on out of a photo of the top of the head, below
  *    the hair, where the scalp is closed by hair inside the frame.
+ * 7. Not the forehead (forehead.c): where the face is in the photo, the
+ *    skin past the line where the fringes at the sides end (the temples) is
+ *    forehead, however much hair (brows, a jaw's shadow) closes it.
  * No learned model: a few thresholds on colour, texture and geometry. */
 #include "suggest.h"
 #include "color.h"
+#include "forehead.h"
 #include "image.h"
 #include "params.h"
 #include "regions.h"
@@ -580,14 +584,20 @@ static smp_status suggest_treat(smp_scalp *s, scratch *sc, double full)
     return SMP_OK;
 }
 
-/* Areas at the scale used: the params', else the estimate, else the usual
+/* The scale used: the params', else the estimate, else the usual
  * assumption (the shorter side spans 200 mm). */
+static double scale_used(const smp_scalp *s, const smp_params *params)
+{
+    return params && params->px_per_mm > 0 ? params->px_per_mm
+           : s->info.px_per_mm > 0         ? s->info.px_per_mm
+                                           : smp__assumed_px_per_mm(s->w, s->h, NULL);
+}
+
+/* Areas at the scale used. */
 static void measure_areas(smp_scalp *s, const smp_params *params)
 {
     const size_t n = (size_t)s->gw * s->gh;
-    double ppm = params && params->px_per_mm > 0 ? params->px_per_mm
-                 : s->info.px_per_mm > 0         ? s->info.px_per_mm
-                                                 : smp__assumed_px_per_mm(s->w, s->h, NULL);
+    const double ppm = scale_used(s, params);
     s->info.px_per_mm_used = ppm;
     const double cell_cm2 = (double)s->cell * s->cell / (ppm * ppm) / 100.0;
     for (size_t i = 0; i < n; i++) {
@@ -639,12 +649,14 @@ smp_status smp_scalp_analyze(smp_scalp *s, const smp_image *photo, const smp_par
         if (enclosure(s, f, reach))
             st = smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the enclosure grid");
     }
+    if (st == SMP_OK) /* the scale before the forehead: its sizes are in mm */
+        st = smp__scalp_scale(s);
+    if (st == SMP_OK)
+        st = smp__forehead(s, s->cell / scale_used(s, params), NULL);
     if (st == SMP_OK)
         st = suggest_treat(s, &sc, full);
-    if (st == SMP_OK) {
+    if (st == SMP_OK)
         s->analysed = 1;
-        st = smp__scalp_scale(s);
-    }
     if (st == SMP_OK)
         measure_areas(s, params);
     free(sc.stack);
