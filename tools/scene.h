@@ -47,4 +47,11 @@ int head_face_scene_make(int width, int height, double px_per_mm, double bald_mm
  * which are not scalp. The height follows from the width and scale. */
 int forehead_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask);
 
+/* A head from above under long combed strands (10-20 mm, 120 per cm²,
+ * overlapping so that full hair hides the scalp), thinning in a central
+ * ellipse of 80 x 100 mm to the share thin of the strands; mask: the
+ * ellipse at the share of hair missing (1 - thin), black elsewhere. */
+int strands_scene_make(int width, int height, double px_per_mm, double thin, uint64_t seed, smp_image *photo,
+                       smp_image *mask);
+
 #endif
