@@ -124,15 +124,12 @@ static void check_forehead(void **state)
                   100 * face / all);
     assert_true(face < 0.05 * all);
     assert_true(v >= 0.7);
-    /* A mask of the forehead is off the scalp. */
-    uint8_t *t = smp_image_data(truth);
-    for (uint32_t y = 0; y < h; y++)
-        for (uint32_t x = 0; x < w; x++)
-            t[y * w + x] = y > temple_y + 10 * ppm && y < temple_y + 40 * ppm && x > w / 4 && x < 3 * w / 4 ? 255 : 0;
+    /* The line shapes the suggestion only: a painted mask of the scalp
+     * across it is not warned about (a frontal hairline may be designed in
+     * front of the temples). */
     double off;
     assert_int_equal(smp_mask_check(s, truth, &off), SMP_OK);
-    print_message("a forehead mask: %.0f %% off the scalp\n", 100 * off);
-    assert_true(off > 0.9);
+    assert_true(off < 0.05);
     smp_scalp_free(s);
     smp_image_free(mask);
     smp_image_free(truth);

@@ -225,6 +225,8 @@ static double smoothstep(double a, double b, double x)
 smp_status smp__forehead(smp_scalp *s, double mm_per_cell, smp_forehead *fh)
 {
     smp_forehead best = {0, {{0, 0}, {0, 0}}, -1}, cur;
+    for (size_t i = 0; i < (size_t)s->gw * s->gh; i++)
+        s->front[i] = 1;
     if (fh)
         *fh = (smp_forehead){0, {{0, 0}, {0, 0}}, 0};
     if (!(mm_per_cell > 0))
@@ -249,7 +251,7 @@ smp_status smp__forehead(smp_scalp *s, double mm_per_cell, smp_forehead *fh)
     for (uint32_t v = 0; v < w.nv; v++)
         for (uint32_t u = 0; u < w.nu; u++) {
             const double d = ((double)v - line_v(best.temple)) * mm_per_cell;
-            s->enclosed[at(&w, u, v)] *= (float)(1 - smoothstep(-RAMP_MM, RAMP_MM, d));
+            s->front[at(&w, u, v)] = (float)(1 - smoothstep(-RAMP_MM, RAMP_MM, d));
         }
     if (fh) {
         *fh = best;

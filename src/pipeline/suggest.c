@@ -58,8 +58,9 @@ static void clear(smp_scalp *s)
     free(s->hair);
     free(s->head);
     free(s->enclosed);
+    free(s->front);
     free(s->treat);
-    s->lum = s->chr = s->tex = s->hair = s->enclosed = s->treat = NULL;
+    s->lum = s->chr = s->tex = s->hair = s->enclosed = s->front = s->treat = NULL;
     s->cls = s->head = NULL;
     s->analysed = 0;
     memset(&s->info, 0, sizeof s->info);
@@ -492,12 +493,13 @@ static smp_status alloc_grid(smp_scalp *s, const smp_image *photo, scratch *sc)
     s->hair = malloc(n * sizeof(float));
     s->head = malloc(n);
     s->enclosed = calloc(n, sizeof(float));
+    s->front = malloc(n * sizeof(float));
     s->treat = calloc(n, sizeof(float));
     sc->stack = malloc(n * sizeof *sc->stack);
     sc->label = malloc(n * sizeof *sc->label);
     sc->tmp = malloc(n);
     sc->rc = (int)(lng / s->cell / 100) + 1;
-    if (!s->lum || !s->chr || !s->tex || !s->cls || !s->hair || !s->head || !s->enclosed || !s->treat ||
+    if (!s->lum || !s->chr || !s->tex || !s->cls || !s->hair || !s->head || !s->enclosed || !s->front || !s->treat ||
         !sc->stack || !sc->label || !sc->tmp)
         return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the %ux%u analysis grid", (unsigned)s->gw,
                          (unsigned)s->gh);
@@ -589,7 +591,8 @@ static smp_status suggest_treat(smp_scalp *s, scratch *sc, double full, double c
     const size_t n = (size_t)gw * gh;
     for (size_t i = 0; i < n; i++) {
         const double missing = hair_missing(s->hair[i], full, cover);
-        double v = s->head[i] ? smoothstep(0.15, 0.75, missing) * smoothstep(0.25, 0.5, s->enclosed[i]) : 0;
+        double v = s->head[i] ? smoothstep(0.15, 0.75, missing) * smoothstep(0.25, 0.5, s->enclosed[i] * s->front[i])
+                              : 0;
         s->treat[i] = (float)v;
     }
     float *blur = (float *)sc->label;
