@@ -126,12 +126,15 @@ static int cmp_long(const void *a, const void *b)
 static long temple(const row *r, uint32_t start, uint32_t end, int right, double mmc, long *edge)
 {
     /* Its usual thickness: the median over the first half of the rows. */
-    long ref[512];
+    long ref[512]; /* the grid's long side is at most 480 cells */
     size_t n = 0;
     for (uint32_t v = start; v <= start + (end - start) / 2 && n < 512; v++)
         ref[n++] = right ? r[v].wr : r[v].wl;
+    if (!n)
+        return -1;
     qsort(ref, n, sizeof *ref, cmp_long);
-    const double med = (double)ref[n / 2] * mmc;
+    const long mid = ref[n / 2];
+    const double med = (double)mid * mmc;
     if (med < FRINGE_MM)
         return -1;
     const double thr = fmax(FRINGE_MM, 0.5 * med) / mmc;
@@ -257,8 +260,9 @@ smp_status smp__forehead(smp_scalp *s, double mm_per_cell, smp_forehead *fh)
         *fh = best;
         for (int k = 0; k < 2; k++) { /* back to frame cells */
             const size_t i = at(&w, (uint32_t)best.temple[k][0], (uint32_t)best.temple[k][1]);
-            fh->temple[k][0] = (double)(i % s->gw);
-            fh->temple[k][1] = (double)(i / s->gw);
+            const size_t col = i % s->gw, row = i / s->gw;
+            fh->temple[k][0] = (double)col;
+            fh->temple[k][1] = (double)row;
         }
     }
     return SMP_OK;
