@@ -320,3 +320,123 @@ int head_face_scene_make(int width, int height, double px_per_mm, double bald_mm
 {
     return head_scene(width, height, px_per_mm, bald_mm, seed, 1, photo, mask);
 }
+
+/* forehead: a receded head seen from above and in front, the face toward
+ * the frame's bottom edge, which cuts it below the eyes. Hair: a fringe
+ * FRINGE_MM thick along the outline at the back and sides, ending at the
+ * temple line; between the fringes above that line, bald scalp (the mask);
+ * below it, the forehead with brows and eyes, which is not scalp. */
+#define SCENE_FRINGE_MM 25.0
+
+static double head_q(double x, double y, double cx, double cy, double ax, double ay)
+{
+    const double dx = (x - cx) / ax, dy = (y - cy) / ay;
+    return dx * dx + dy * dy;
+}
+
+int forehead_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask)
+{
+    const double ppm = px_per_mm, ax = 76 * ppm, ay = 97.5 * ppm;
+    const double cx = width * 0.5, cy = ay + 15 * ppm;     /* the back of the head 15 mm below the top */
+    const double temple_y = cy + 0.1 * ay;                  /* the temple line */
+    const double brow_y = temple_y + 50 * ppm, eye_y = brow_y + 14 * ppm;
+    const int w = width, h = (int)lrint(eye_y + 12 * ppm); /* cut below the eyes */
+    if (smp_image_alloc(photo, (uint32_t)w, (uint32_t)h, 3) != SMP_OK ||
+        smp_image_alloc(mask, (uint32_t)w, (uint32_t)h, 1) != SMP_OK)
+        return 1;
+    float *buf = malloc((size_t)w * h * 3 * sizeof *buf);
+    if (!buf)
+        return 1;
+    const float skin[3] = {lin(222), lin(176), lin(148)}, wall[3] = {lin(150), lin(165), lin(190)};
+    const float hair[3] = {lin(40), lin(32), lin(28)}, brow[3] = {lin(60), lin(45), lin(38)};
+    /* The fringe: within SCENE_FRINGE_MM of the outline (in q, roughly),
+     * above the temple line. */
+    const double qin = pow(1 - SCENE_FRINGE_MM * ppm / ax, 2);
+    uint8_t *mk = smp_image_data(mask);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float *p = buf + ((size_t)y * w + x) * 3;
+            const double q = head_q(x + 0.5, y + 0.5, cx, cy, ax, ay);
+            const int scalp = q <= 1 && q < qin && y + 0.5 < temple_y;
+            mk[(size_t)y * w + x] = scalp ? 255 : 0;
+            if (q > 1) {
+                const double n = 0.9 + 0.1 * noise(seed + 7, x, y, 3 * ppm);
+                for (int k = 0; k < 3; k++)
+                    p[k] = (float)(wall[k] * n);
+                continue;
+            }
+            const double dome = 1.0 - 0.3 * q, mottle = 0.93 + 0.07 * noise(seed, x, y, 4 * ppm);
+            for (int k = 0; k < 3; k++)
+                p[k] = (float)(skin[k] * dome * mottle);
+        }
+    /* Hair strokes over the fringe, 3-6 mm, about 150 per cm². */
+    long tries = lrint(150.0 * (w / ppm) * (h / ppm) / 100.0);
+    for (long i = 0; i < tries; i++) {
+        const double x = u01(seed, 51, (uint64_t)i) * w, y = u01(seed, 52, (uint64_t)i) * h;
+        const double q = head_q(x, y, cx, cy, ax, ay);
+        if (q > 0.97 || q < qin || y >= temple_y)
+            continue;
+        const double len = (3 + 3 * u01(seed, 54, (uint64_t)i)) * ppm, ang = atan2(y - cy, x - cx) + 0.3;
+        draw_hair(buf, w, h, x, y, x + len * cos(ang), y + len * sin(ang), 0.05 * ppm + 0.4, hair, 0.9);
+    }
+    /* Brows: two bands 45 x 8 mm; eyes: two dark lids 28 x 5 mm below. */
+    for (int side = -1; side <= 1; side += 2) {
+        const double bx = cx + side * 32 * ppm;
+        draw_hair(buf, w, h, bx - 22 * ppm, brow_y, bx + 22 * ppm, brow_y, 4 * ppm, brow, 0.8);
+        draw_hair(buf, w, h, bx - 14 * ppm, eye_y, bx + 14 * ppm, eye_y, 2.5 * ppm, hair, 0.9);
+    }
+    uint8_t *px = smp_image_data(photo);
+    for (size_t i = 0; i < (size_t)w * h; i++)
+        for (int k = 0; k < 3; k++)
+            px[i * 3 + k] = enc(buf[i * 3 + k]);
+    free(buf);
+    return 0;
+}
+
+int strands_scene_make(int width, int height, double px_per_mm, double thin, uint64_t seed, smp_image *photo,
+                       smp_image *mask)
+{
+    const int w = width, h = height;
+    const double ppm = px_per_mm, ax = 76 * ppm, ay = 97.5 * ppm, cx = w * 0.5, cy = h * 0.5;
+    const double tx = 40 * ppm, ty = 50 * ppm; /* the thinning ellipse's semi-axes */
+    if (smp_image_alloc(photo, (uint32_t)w, (uint32_t)h, 3) != SMP_OK ||
+        smp_image_alloc(mask, (uint32_t)w, (uint32_t)h, 1) != SMP_OK)
+        return 1;
+    float *buf = malloc((size_t)w * h * 3 * sizeof *buf);
+    if (!buf)
+        return 1;
+    const float skin[3] = {lin(222), lin(176), lin(148)}, wall[3] = {lin(150), lin(165), lin(190)};
+    const float hair[3] = {lin(40), lin(32), lin(28)};
+    uint8_t *mk = smp_image_data(mask);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float *p = buf + ((size_t)y * w + x) * 3;
+            const double q = head_q(x + 0.5, y + 0.5, cx, cy, ax, ay);
+            const int in_thin = head_q(x + 0.5, y + 0.5, cx, cy, tx, ty) <= 1;
+            mk[(size_t)y * w + x] = in_thin ? (uint8_t)lrint(255 * (1 - thin)) : 0;
+            const double n = q > 1 ? 0.9 + 0.1 * noise(seed + 7, x, y, 3 * ppm) : (1.0 - 0.3 * q) *
+                                                                                  (0.93 + 0.07 * noise(seed, x, y, 4 * ppm));
+            for (int k = 0; k < 3; k++)
+                p[k] = (float)((q > 1 ? wall[k] : skin[k]) * n);
+        }
+    /* Strands 10-20 mm long combed one way, 120 per cm² where the hair is
+     * full: they overlap and hide the scalp; in the ellipse a share thin. */
+    long tries = lrint(120.0 * (w / ppm) * (h / ppm) / 100.0);
+    for (long i = 0; i < tries; i++) {
+        const double x = u01(seed, 61, (uint64_t)i) * w, y = u01(seed, 62, (uint64_t)i) * h;
+        if (head_q(x, y, cx, cy, ax, ay) > 0.95)
+            continue;
+        if (head_q(x, y, cx, cy, tx, ty) <= 1 && u01(seed, 63, (uint64_t)i) >= thin)
+            continue;
+        const double len = (10 + 10 * u01(seed, 64, (uint64_t)i)) * ppm;
+        const double ang = 1.3 + 0.3 * (u01(seed, 65, (uint64_t)i) - 0.5);
+        draw_hair(buf, w, h, x, y - 0.5 * len * sin(ang), x + len * cos(ang), y + 0.5 * len * sin(ang),
+                  0.04 * ppm + 0.4, hair, 0.9);
+    }
+    uint8_t *px = smp_image_data(photo);
+    for (size_t i = 0; i < (size_t)w * h; i++)
+        for (int k = 0; k < 3; k++)
+            px[i * 3 + k] = enc(buf[i * 3 + k]);
+    free(buf);
+    return 0;
+}

@@ -39,4 +39,19 @@ int head_scene_make(int width, int height, double px_per_mm, double bald_mm, uin
 int head_face_scene_make(int width, int height, double px_per_mm, double bald_mm, uint64_t seed, smp_image *photo,
                          smp_image *mask);
 
+/* A receded head seen from above and in front with its face toward the
+ * frame's bottom edge, which cuts it below the eyes: hair in a fringe
+ * 25 mm thick along the outline at the back and sides, ending at the
+ * temples; bald scalp between the fringes down to the temple line (the
+ * mask, white); below that line a forehead 50 mm high, brows and eyes,
+ * which are not scalp. The height follows from the width and scale. */
+int forehead_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask);
+
+/* A head from above under long combed strands (10-20 mm, 120 per cm²,
+ * overlapping so that full hair hides the scalp), thinning in a central
+ * ellipse of 80 x 100 mm to the share thin of the strands; mask: the
+ * ellipse at the share of hair missing (1 - thin), black elsewhere. */
+int strands_scene_make(int width, int height, double px_per_mm, double thin, uint64_t seed, smp_image *photo,
+                       smp_image *mask);
+
 #endif

@@ -17,7 +17,8 @@
  * 5. Thin: the share of hair cells within about 1/64 of the frame around
  *    each cell, against the share where the hair is full (the head's 90th
  *    percentile). A bald cell has none; the grey of the mask is the share
- *    of hair missing.
+ *    of hair missing, from the scalp seen between the strands (they
+ *    overlap: see hair_missing).
  * 6. Scalp, not face: from each head cell 16 rays look for hair before they
  *    leave the head. Scalp is surrounded by hair on most sides (the fringe
  *    at the sides and back, the hair in front of a receding temple); a
@@ -25,9 +26,13 @@
  *    leaves the frame still on the head, without meeting hair, counts
  *    against: a face runs on out of a photo of the top of the head, below
  *    the hair, where the scalp is closed by hair inside the frame.
+ * 7. Not the forehead (forehead.c): where the face is in the photo, the
+ *    skin past the line where the fringes at the sides end (the temples) is
+ *    forehead, however much hair (brows, a jaw's shadow) closes it.
  * No learned model: a few thresholds on colour, texture and geometry. */
 #include "suggest.h"
 #include "color.h"
+#include "forehead.h"
 #include "image.h"
 #include "params.h"
 #include "regions.h"
@@ -53,8 +58,9 @@ static void clear(smp_scalp *s)
     free(s->hair);
     free(s->head);
     free(s->enclosed);
+    free(s->front);
     free(s->treat);
-    s->lum = s->chr = s->tex = s->hair = s->enclosed = s->treat = NULL;
+    s->lum = s->chr = s->tex = s->hair = s->enclosed = s->front = s->treat = NULL;
     s->cls = s->head = NULL;
     s->analysed = 0;
     memset(&s->info, 0, sizeof s->info);
@@ -487,12 +493,13 @@ static smp_status alloc_grid(smp_scalp *s, const smp_image *photo, scratch *sc)
     s->hair = malloc(n * sizeof(float));
     s->head = malloc(n);
     s->enclosed = calloc(n, sizeof(float));
+    s->front = malloc(n * sizeof(float));
     s->treat = calloc(n, sizeof(float));
     sc->stack = malloc(n * sizeof *sc->stack);
     sc->label = malloc(n * sizeof *sc->label);
     sc->tmp = malloc(n);
     sc->rc = (int)(lng / s->cell / 100) + 1;
-    if (!s->lum || !s->chr || !s->tex || !s->cls || !s->hair || !s->head || !s->enclosed || !s->treat ||
+    if (!s->lum || !s->chr || !s->tex || !s->cls || !s->hair || !s->head || !s->enclosed || !s->front || !s->treat ||
         !sc->stack || !sc->label || !sc->tmp)
         return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the %ux%u analysis grid", (unsigned)s->gw,
                          (unsigned)s->gh);
@@ -527,8 +534,9 @@ static smp_status find_head(smp_scalp *s, scratch *sc, size_t *head_cells)
 }
 
 /* Step 5: hair share around each cell, within the head; *full: the share
- * of a full head of hair (its 90th percentile, at least 0.5). */
-static smp_status hair_share(smp_scalp *s, scratch *sc, double *full)
+ * of a full head of hair (its 90th percentile, at least 0.5); *cover: the
+ * typical share where hair covers (see hair_missing). */
+static smp_status hair_share(smp_scalp *s, scratch *sc, double *full, double *cover)
 {
     const uint32_t gw = s->gw, gh = s->gh;
     const size_t n = (size_t)gw * gh;
@@ -544,19 +552,47 @@ static smp_status hair_share(smp_scalp *s, scratch *sc, double *full)
             hv[k++] = s->hair[i];
     *full = quantile(hv, k, 0.9);
     *full = *full < 0.5 ? 0.5 : *full;
+    /* hv is sorted now: the typical cover of the hair is the median share
+     * where hair covers at least half the cells. */
+    size_t j = 0;
+    while (j < k && hv[j] < 0.5f)
+        j++;
+    *cover = j < k ? hv[j + (k - j) / 2] : 0;
     return SMP_OK;
+}
+
+/* The share of the hair missing where hair covers a share h of the cells
+ * around; full: the head's fullest share, cover: its typical share where
+ * the hair covers. Strands lie over each other, so the scalp seen between
+ * them falls as exp(-k density) (a Boolean model of random strands), not
+ * linearly: a quarter of the scalp showing through combed strands is under
+ * half the density, not three quarters. k comes from the scalp seen in the
+ * typical full hair (at least SCALP_SEEN_MIN: glints read as skin). Where
+ * the hair typically covers fewer than COVER_FULL of the cells (short or
+ * sparse hair, a shaved head, grey hair read as skin) the scalp shows
+ * everywhere, so the share of hair is taken as linear in density. */
+#define COVER_FULL 0.9 /* of the cells */
+#define SCALP_SEEN_MIN 0.05
+static double hair_missing(double h, double full, double cover)
+{
+    if (cover < COVER_FULL) {
+        const double m = 1 - h / full;
+        return m < 0 ? 0 : m;
+    }
+    const double seen_full = fmax(1 - cover, SCALP_SEEN_MIN), seen = fmax(1 - h, seen_full);
+    return 1 - log(seen) / log(seen_full);
 }
 
 /* The suggestion: on the head, hair missing, enclosed by hair; smoothed,
  * and only the largest treated region and those at least a tenth its size. */
-static smp_status suggest_treat(smp_scalp *s, scratch *sc, double full)
+static smp_status suggest_treat(smp_scalp *s, scratch *sc, double full, double cover)
 {
     const uint32_t gw = s->gw, gh = s->gh;
     const size_t n = (size_t)gw * gh;
     for (size_t i = 0; i < n; i++) {
-        double missing = 1 - s->hair[i] / full;
-        missing = missing < 0 ? 0 : missing;
-        double v = s->head[i] ? smoothstep(0.15, 0.75, missing) * smoothstep(0.25, 0.5, s->enclosed[i]) : 0;
+        const double missing = hair_missing(s->hair[i], full, cover);
+        double v = s->head[i] ? smoothstep(0.15, 0.75, missing) * smoothstep(0.25, 0.5, s->enclosed[i] * s->front[i])
+                              : 0;
         s->treat[i] = (float)v;
     }
     float *blur = (float *)sc->label;
@@ -580,14 +616,20 @@ static smp_status suggest_treat(smp_scalp *s, scratch *sc, double full)
     return SMP_OK;
 }
 
-/* Areas at the scale used: the params', else the estimate, else the usual
+/* The scale used: the params', else the estimate, else the usual
  * assumption (the shorter side spans 200 mm). */
+static double scale_used(const smp_scalp *s, const smp_params *params)
+{
+    return params && params->px_per_mm > 0 ? params->px_per_mm
+           : s->info.px_per_mm > 0         ? s->info.px_per_mm
+                                           : smp__assumed_px_per_mm(s->w, s->h, NULL);
+}
+
+/* Areas at the scale used. */
 static void measure_areas(smp_scalp *s, const smp_params *params)
 {
     const size_t n = (size_t)s->gw * s->gh;
-    double ppm = params && params->px_per_mm > 0 ? params->px_per_mm
-                 : s->info.px_per_mm > 0         ? s->info.px_per_mm
-                                                 : smp__assumed_px_per_mm(s->w, s->h, NULL);
+    const double ppm = scale_used(s, params);
     s->info.px_per_mm_used = ppm;
     const double cell_cm2 = (double)s->cell * s->cell / (ppm * ppm) / 100.0;
     for (size_t i = 0; i < n; i++) {
@@ -622,14 +664,14 @@ smp_status smp_scalp_analyze(smp_scalp *s, const smp_image *photo, const smp_par
         return smp__fail(s->msg, SMP_ERR_ARG, "no photo to analyse");
     scratch sc = {NULL, NULL, NULL, 0};
     size_t head_cells = 0;
-    double full = 0;
+    double full = 0, cover = 0;
     smp_status st = alloc_grid(s, photo, &sc);
     if (st == SMP_OK)
         st = classify_cells(s, photo, params);
     if (st == SMP_OK)
         st = find_head(s, &sc, &head_cells);
     if (st == SMP_OK)
-        st = hair_share(s, &sc, &full);
+        st = hair_share(s, &sc, &full, &cover);
     if (st == SMP_OK && cancelled(params, 0.6))
         st = smp__fail(s->msg, SMP_ERR_CANCELLED, "cancelled");
     if (st == SMP_OK) {
@@ -639,12 +681,14 @@ smp_status smp_scalp_analyze(smp_scalp *s, const smp_image *photo, const smp_par
         if (enclosure(s, f, reach))
             st = smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the enclosure grid");
     }
-    if (st == SMP_OK)
-        st = suggest_treat(s, &sc, full);
-    if (st == SMP_OK) {
-        s->analysed = 1;
+    if (st == SMP_OK) /* the scale before the forehead: its sizes are in mm */
         st = smp__scalp_scale(s);
-    }
+    if (st == SMP_OK)
+        st = smp__forehead(s, s->cell / scale_used(s, params), NULL);
+    if (st == SMP_OK)
+        st = suggest_treat(s, &sc, full, cover);
+    if (st == SMP_OK)
+        s->analysed = 1;
     if (st == SMP_OK)
         measure_areas(s, params);
     free(sc.stack);

@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The forehead is not scalp (see forehead.h).
+ *
+ * A hairline is designed from the temple points: where the hair at the
+ * sides of the head (the temporal fringe) ends toward the face. Skin past
+ * the line joining them is forehead or face, however much hair it meets
+ * around it (the enclosure of suggest.c is fooled by brows, the shadow
+ * of a jaw line, or hair above a forehead that the frame cuts).
+ *
+ * For each side of the frame as the face's side, rows are taken across the
+ * head toward it, from the first row where skin shows between the two
+ * fringes. Each fringe is the hair from the head's outline inward (after
+ * up to LEAD_MM of something else at the outline, gaps under GAP_MM
+ * bridged). Its usual thickness is its median over the first half of the
+ * rows; from its thickest row it is followed toward the face while it
+ * stays at least FRINGE_MM and half that usual thickness thick (a sideburn
+ * below the temple is thinner than the fringe above it), breaking for
+ * BREAK_MM at most. Where it ends is a temple point; a fringe shorter than
+ * FRINGE_LEN_MM is none. The face is symmetric, so the temple line is
+ * level, through the temple point nearer the back: a fringe running on
+ * further on one side is a sideburn or hair hanging down.
+ *
+ * A face is there only if the head runs on for FACE_MM or more past the
+ * temple line (a forehead is about 50-60 mm high, brow to hairline; a bald
+ * top that curves away from the camera ends at the outline instead) and
+ * that part has more skin than hair (the back of a head has more hair).
+ * Among the sides that pass, the one the head runs on furthest past is the
+ * face. A head without a fringe on both sides (a shaved head, a shadow rim
+ * of a few millimetres) gets no forehead.
+ *
+ * The numbers are sizes of heads in mm, at the scale the caller gives (the
+ * head's breadth or the user's). They were set while looking at the five
+ * shared photos (FRINGE_MM and FRINGE_LEN_MM keep the crown's shadow rim
+ * from passing as a fringe), so those photos do not test them unseen. */
+#include "forehead.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GAP_MM 3.0      /* a parting or a glint inside the fringe */
+#define FRINGE_MM 15.0  /* the temporal fringe seen from above or in front */
+#define LEAD_MM 10.0    /* an ear, a shadow or a background at the outline */
+#define BREAK_MM 5.0    /* a fringe may break this long and go on */
+#define FRINGE_LEN_MM 30.0 /* and runs at least this far toward the face */
+#define FACE_MM 40.0    /* the head runs on this far past the temple line */
+#define RAMP_MM 2.5     /* half the soft edge of the cut */
+
+/* The grid seen with the candidate face side at the bottom: u across, v
+ * toward the face. side: 1 bottom, 2 top, 3 right, 4 left. */
+typedef struct view {
+    const smp_scalp *s;
+    int side;
+    uint32_t nu, nv;
+} view;
+
+static size_t at(const view *w, uint32_t u, uint32_t v)
+{
+    const uint32_t gw = w->s->gw, gh = w->s->gh;
+    switch (w->side) {
+    case 1:
+        return (size_t)v * gw + u;
+    case 2:
+        return (size_t)(gh - 1 - v) * gw + u;
+    case 3:
+        return (size_t)u * gw + v;
+    default:
+        return (size_t)u * gw + (gw - 1 - v);
+    }
+}
+
+/* One row across the head: its extent and each fringe's thickness, cells. */
+typedef struct row {
+    long lo, hi; /* the head's first and last cell, lo < 0 when none */
+    long wl, wr; /* hair from lo inward, from hi inward */
+} row;
+
+static int hairy(const smp_scalp *s, size_t i)
+{
+    return s->head[i] && s->hair[i] >= 0.5f;
+}
+
+/* Hair thickness from the outline at u0 inward (step +1 or -1): the first
+ * run of hair within LEAD_MM of the outline, bridging gaps of up to gap
+ * cells. */
+static long fringe(const view *w, uint32_t v, long u0, long u1, int step, long gap, long lead)
+{
+    long first = -1, last = -1, miss = 0;
+    for (long u = u0; step > 0 ? u <= u1 : u >= u1; u += step) {
+        if (hairy(w->s, at(w, (uint32_t)u, v))) {
+            first = first < 0 ? u : first;
+            last = u;
+            miss = 0;
+        } else if (first < 0 ? (u - u0) * step >= lead : ++miss > gap) {
+            break;
+        }
+    }
+    return last < 0 ? 0 : (last - first) * step + 1;
+}
+
+static void profile(const view *w, row *r, long gap, long lead)
+{
+    for (uint32_t v = 0; v < w->nv; v++) {
+        long lo = -1, hi = -1;
+        for (uint32_t u = 0; u < w->nu; u++)
+            if (w->s->head[at(w, u, v)]) {
+                lo = lo < 0 ? (long)u : lo;
+                hi = (long)u;
+            }
+        r[v] = (row){lo, hi, 0, 0};
+        if (lo >= 0) {
+            r[v].wl = fringe(w, v, lo, hi, 1, gap, lead);
+            r[v].wr = fringe(w, v, hi, lo, -1, gap, lead);
+        }
+    }
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+/* The temple row of one fringe (right: the wr side) between rows start
+ * and end, or -1 when there is no fringe; *edge: its inner edge there. */
+static long temple(const row *r, uint32_t start, uint32_t end, int right, double mmc, long *edge)
+{
+    /* Its usual thickness: the median over the first half of the rows. */
+    long ref[512]; /* the grid's long side is at most 480 cells */
+    size_t n = 0;
+    for (uint32_t v = start; v <= start + (end - start) / 2 && n < 512; v++)
+        ref[n++] = right ? r[v].wr : r[v].wl;
+    if (!n)
+        return -1;
+    qsort(ref, n, sizeof *ref, cmp_long);
+    const long mid = ref[n / 2];
+    const double med = (double)mid * mmc;
+    if (med < FRINGE_MM)
+        return -1;
+    const double thr = fmax(FRINGE_MM, 0.5 * med) / mmc;
+    /* Followed toward the face from where it is thickest (a thin start at
+     * the back of the head does not end it). */
+    uint32_t vmax = start;
+    long first = -1, last = -1, miss = 0;
+    for (uint32_t v = start; v <= start + (end - start) / 2; v++) {
+        const long wv = right ? r[v].wr : r[v].wl;
+        vmax = wv > (right ? r[vmax].wr : r[vmax].wl) ? v : vmax;
+        first = first < 0 && (double)wv >= thr ? (long)v : first;
+    }
+    for (uint32_t v = vmax; v <= end; v++) {
+        const long wv = right ? r[v].wr : r[v].wl;
+        if (r[v].lo >= 0 && (double)wv >= thr) {
+            last = (long)v;
+            miss = 0;
+        } else if ((double)++miss * mmc > BREAK_MM) {
+            break;
+        }
+    }
+    if (last < 0 || (double)(last - first) * mmc < FRINGE_LEN_MM)
+        return -1;
+    *edge = right ? r[last].hi - r[last].wr + 1 : r[last].lo + r[last].wl - 1;
+    return last;
+}
+
+/* The temple line's v: level through the temple point nearer the back. A
+ * face is symmetric, so the temple points lie level; a fringe that runs on
+ * further on one side is a sideburn or hair hanging down, not scalp. */
+static double line_v(double t[2][2])
+{
+    return fmin(t[0][1], t[1][1]);
+}
+
+/* A head cell past the temple line (toward the face). */
+static int past(const view *w, size_t i, uint32_t v, smp_forehead *fh)
+{
+    return w->s->head[i] && (double)v > line_v(fh->temple);
+}
+
+/* Tries one side as the face's; fills fh (in the view's u, v) and returns
+ * how far the head runs on past the temple line, mm, or -1. */
+static double try_side(const view *w, row *r, double mmc, smp_forehead *fh)
+{
+    profile(w, r, (long)(GAP_MM / mmc), (long)(LEAD_MM / mmc));
+    long v0 = -1, v1 = -1, start = -1;
+    for (uint32_t v = 0; v < w->nv; v++)
+        if (r[v].lo >= 0) {
+            v0 = v0 < 0 ? (long)v : v0;
+            v1 = (long)v;
+            const long span = r[v].hi - r[v].lo + 1;
+            if (start < 0 && r[v].wl > 0 && r[v].wr > 0 && r[v].wl + r[v].wr < 0.8 * (double)span)
+                start = (long)v;
+        }
+    if (start < 0)
+        return -1;
+    long el = 0, er = 0;
+    const long tl = temple(r, (uint32_t)start, (uint32_t)v1, 0, mmc, &el);
+    const long tr = temple(r, (uint32_t)start, (uint32_t)v1, 1, mmc, &er);
+    if (tl < 0 || tr < 0)
+        return -1;
+    fh->temple[0][0] = (double)el;
+    fh->temple[0][1] = (double)tl;
+    fh->temple[1][0] = (double)er;
+    fh->temple[1][1] = (double)tr;
+    const double beyond = ((double)v1 - line_v(fh->temple)) * mmc;
+    if (beyond < FACE_MM)
+        return -1;
+    /* More skin than hair past the line: a face, not the back of a head. */
+    size_t head = 0, skin = 0, hair = 0;
+    for (uint32_t v = (uint32_t)start; v < w->nv; v++)
+        for (uint32_t u = 0; u < w->nu; u++) {
+            const size_t i = at(w, u, v);
+            if (past(w, i, v, fh)) {
+                head++;
+                skin += w->s->cls[i] == SMP__SKIN;
+                hair += w->s->cls[i] == SMP__HAIR;
+            }
+        }
+    return skin > hair ? beyond : -1;
+}
+
+static double smoothstep(double a, double b, double x)
+{
+    double t = (x - a) / (b - a);
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    return t * t * (3 - 2 * t);
+}
+
+smp_status smp__forehead(smp_scalp *s, double mm_per_cell, smp_forehead *fh)
+{
+    smp_forehead best = {0, {{0, 0}, {0, 0}}, -1}, cur;
+    for (size_t i = 0; i < (size_t)s->gw * s->gh; i++)
+        s->front[i] = 1;
+    if (fh)
+        *fh = (smp_forehead){0, {{0, 0}, {0, 0}}, 0};
+    if (!(mm_per_cell > 0))
+        return SMP_OK;
+    const uint32_t lng = s->gw > s->gh ? s->gw : s->gh;
+    row *r = malloc(sizeof *r * lng);
+    if (!r)
+        return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the forehead rows");
+    for (int side = 1; side <= 4; side++) {
+        const view w = {s, side, side <= 2 ? s->gw : s->gh, side <= 2 ? s->gh : s->gw};
+        cur = best;
+        cur.side = side;
+        cur.beyond_mm = try_side(&w, r, mm_per_cell, &cur);
+        if (cur.beyond_mm > best.beyond_mm)
+            best = cur;
+    }
+    free(r);
+    if (best.beyond_mm < 0)
+        return SMP_OK;
+    /* Past the line the scalp weight falls to 0 over a few millimetres. */
+    const view w = {s, best.side, best.side <= 2 ? s->gw : s->gh, best.side <= 2 ? s->gh : s->gw};
+    for (uint32_t v = 0; v < w.nv; v++)
+        for (uint32_t u = 0; u < w.nu; u++) {
+            const double d = ((double)v - line_v(best.temple)) * mm_per_cell;
+            s->front[at(&w, u, v)] = (float)(1 - smoothstep(-RAMP_MM, RAMP_MM, d));
+        }
+    if (fh) {
+        *fh = best;
+        for (int k = 0; k < 2; k++) { /* back to frame cells */
+            const size_t i = at(&w, (uint32_t)best.temple[k][0], (uint32_t)best.temple[k][1]);
+            const size_t col = i % s->gw, row = i / s->gw;
+            fh->temple[k][0] = (double)col;
+            fh->temple[k][1] = (double)row;
+        }
+    }
+    return SMP_OK;
+}
