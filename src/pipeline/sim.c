@@ -11,6 +11,7 @@
 #include "strands.h"
 #include "window.h"
 #include "rng.h"
+#include "run.h"
 #include "io.h"
 #include "look.h"
 #include "mask.h"
@@ -168,37 +169,16 @@ static smp_status sample_layers(smp_result *res, const smp_params *p, smp_sample
     return st;
 }
 
-/* The pipeline's working state between its steps. */
-typedef struct run {
-    smp_result *res;
-    const smp_params *p;
-    const smp_image *photo, *mask;
-    smp_image *take_photo, *take_mask; /* smp_simulate_consume's: given up as soon as read */
-    double ppm;
-    smp_coverage cov, ref_cov, scar_cov, map_cov, edge_cov;
-    smp_coverage hair_cov;  /* cov with the density map and the hair already there applied, until shaped */
-    smp_shade sh;
-    smp_disc_lut *lut;
-    double size, look_load; /* the look's dot size and load factors */
-    double load;            /* the mean dot load: opacity x the look's */
-    double core_cover;      /* the core's mean coverage after shaping, 0..1 */
-    double density, dot_mm, dilution;
-    float final_od[3];
-    double shine_lin, strand_share; /* over the core */
-    double contrast_ref;    /* the reference's follicle-scale contrast, in its densest window */
-    /* The core's densest window, for trial renders (match.h). */
-    smp_image *patch;
-    smp_shine patch_shine; /* the result's shine model seen from the patch (its levels are the result's) */
-    uint8_t *patch_strands, *patch_core;
-    smp_skin_maps patch_skin;
-    smp_shade patch_grid;
-    smp_focus focus;        /* the photo's own blur over the treated area and the reference */
-    double blur_px[2];      /* its median over the core and the reference (NAN: unknown) */
-    double patch_centre[2]; /* the core window's centre, photo px */
-} run;
 
 static void run_free(run *r)
 {
+    if (r->borrowed) { /* the cache's: read, not owned */
+        memset(&r->sh, 0, sizeof r->sh);
+        memset(&r->focus, 0, sizeof r->focus);
+        r->lut = NULL;
+        r->patch = NULL;
+        r->patch_strands = r->patch_core = NULL;
+    }
     smp__shade_free(&r->sh);
     smp__coverage_free(&r->cov);
     smp__coverage_free(&r->ref_cov);
@@ -379,19 +359,23 @@ static smp_status skin_maps(run *r)
     if (r->ppm >= MIN_DETAIL_PPM) { /* the blur first: its buffers are the larger, the strand map is kept */
         uint32_t fbox[4];
         focus_box(r, box, fbox);
-        st = smp__focus_map(res->after, fbox, r->ppm, &r->focus, r->p->threads, res->msg);
+        memcpy(r->focus_box, fbox, sizeof fbox);
+        if (!smp__cache_focus(r->cache, r, fbox))
+            st = smp__focus_map(res->after, fbox, r->ppm, &r->focus, r->p->threads, res->msg);
         if (st == SMP_OK) {
             r->blur_px[0] = region_blur(r, r->sh.core);
             r->blur_px[1] = r->sh.have_reference ? region_blur(r, r->sh.accept) : NAN;
         }
-        if (st == SMP_OK && !(res->strands = malloc(n)))
-            return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the strand map");
-        if (st == SMP_OK)
+        if (st == SMP_OK && !smp__cache_strands(r->cache, r, box)) {
+            if (!(res->strands = malloc(n)))
+                return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the strand map");
             st = smp__strand_map(res->after, box, r->ppm, res->strands, r->p->threads, res->msg);
+        }
     }
     /* Shine needs colour: a grey photo, or one with no skin in the treated
      * area, has none to separate (the chroma says why; not an error). */
-    if (st == SMP_OK && r->photo->ch >= 3 && treated_chroma(r, box, res->chroma) == SMP_OK) {
+    if (st == SMP_OK && r->photo->ch >= 3 && treated_chroma(r, box, res->chroma) == SMP_OK &&
+        !smp__cache_shine(r->cache, r, box, res->chroma)) {
         if (!(res->shine = calloc(1, sizeof *res->shine)))
             return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the shine model");
         st = smp__shine_model(res->after, box, res->chroma, res->shine, r->p->threads, res->msg);
@@ -846,7 +830,7 @@ static smp_status measure_after(run *r)
 }
 
 static smp_status simulate(smp_result *res, const smp_params *p, const smp_image *photo, const smp_image *mask,
-                           smp_image *take_photo, smp_image *take_mask)
+                           smp_image *take_photo, smp_image *take_mask, smp_cache *cache)
 {
     if (!res)
         return SMP_ERR_ARG;
@@ -864,7 +848,23 @@ static smp_status simulate(smp_result *res, const smp_params *p, const smp_image
                                                   measure_after};
     static const double done_at[] = {0.02, 0.05, 0.09, 0.1, 0.11, 0.12, 0.4, 0.95, 1.0};
     const size_t n_steps = sizeof steps / sizeof *steps;
-    for (size_t i = 0; i < n_steps && st == SMP_OK; i++) {
+    size_t first = 0;
+    if (st == SMP_OK && cache && smp__cache_usable(p)) {
+        if (smp__cache_lookup(cache, p, photo, mask) == 2) {
+            /* The analysis steps' state as they left it; then the checks
+             * read_inputs makes that read the settings. */
+            st = smp__cache_restore(cache, &r);
+            if (st == SMP_OK)
+                st = check_dot_count(&r, density_bound(p));
+            for (; first < SMP_RUN_ANALYSIS_STEPS && st == SMP_OK; first++)
+                if (cancelled(p, done_at[first]))
+                    st = smp__fail(res->msg, SMP_ERR_CANCELLED, "cancelled");
+        } else
+            r.cache = cache;
+    }
+    for (size_t i = first; i < n_steps && st == SMP_OK; i++) {
+        if (i == SMP_RUN_ANALYSIS_STEPS && r.cache && !r.borrowed)
+            smp__cache_store(cache, &r);
         st = steps[i](&r);
         if (st == SMP_OK && i + 1 < n_steps && cancelled(p, done_at[i]))
             st = smp__fail(res->msg, SMP_ERR_CANCELLED, "cancelled");
@@ -875,12 +875,20 @@ static smp_status simulate(smp_result *res, const smp_params *p, const smp_image
 
 smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *photo, const smp_image *mask)
 {
-    return simulate(res, p, photo, mask, NULL, NULL);
+    return simulate(res, p, photo, mask, NULL, NULL, NULL);
+}
+
+smp_status smp_simulate_cached(smp_result *res, smp_cache *cache, const smp_params *p, const smp_image *photo,
+                               const smp_image *mask)
+{
+    if (!cache && res)
+        return smp__fail(res->msg, SMP_ERR_ARG, "simulate_cached needs a cache");
+    return simulate(res, p, photo, mask, NULL, NULL, cache);
 }
 
 smp_status smp_simulate_consume(smp_result *res, const smp_params *p, smp_image *photo, smp_image *mask)
 {
-    return simulate(res, p, photo, mask, photo, mask);
+    return simulate(res, p, photo, mask, photo, mask, NULL);
 }
 
 smp_status smp_simulate_check(smp_result *res, const smp_params *p, const smp_image *photo, const smp_image *mask)
