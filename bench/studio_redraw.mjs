@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// The studio page's redraw times in headless Chromium (issue 15's
+// "interactive speed"): a photo and its mask opened at a tablet's size,
+// then density changes, dot size changes and brush strokes, each waited
+// for; the page's own performance.now() figures (window.smpStudio.timings:
+// from the change to the after image drawn, and to the preview at the
+// displayed size when the page makes one) are printed as median and max
+// per kind, and written as JSON. A benchmark: it asserts nothing.
+// Usage: node bench/studio_redraw.mjs STUDIO.html PHOTO MASK [N] [OUT.json]
+// (playwright-core from tests/browser/node_modules; CHROMIUM=/usr/bin/chromium)
+import { createRequire } from 'node:module';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(join(here, '../tests/browser/package.json'));
+const { chromium } = require('playwright-core');
+const [page_path, photo, mask, n_arg, out] = process.argv.slice(2);
+const N = Number(n_arg) || 5;
+
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox'] });
+const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, deviceScaleFactor: 1 });
+const page = await context.newPage();
+const errors = [];
+page.on('pageerror', e => errors.push(String(e)));
+page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+await page.goto(pathToFileURL(page_path).href, { waitUntil: 'load' });
+await page.waitForFunction(() => document.body.dataset.state === 'empty', null, { timeout: 60000 });
+const renders = () => page.evaluate(() => Number(document.body.dataset.renders || 0));
+const settle = k => page.waitForFunction(n => document.body.dataset.state === 'idle' &&
+  Number(document.body.dataset.renders) >= n, k, { timeout: 600000 });
+const last = () => page.evaluate(() => window.smpStudio.timings[window.smpStudio.timings.length - 1]);
+
+let t = performance.now();
+await page.setInputFiles('#open', photo);
+await settle(1);
+const open_ms = performance.now() - t;
+await page.setInputFiles('#open-mask', mask);
+await settle(2);
+const size = await page.evaluate(() => `${window.smpStudio.st.w}x${window.smpStudio.st.h}`);
+async function range(id, v) {
+  const k = await renders();
+  await page.locator(`#${id}`).fill(String(v));
+  await settle(k + 1);
+  return last();
+}
+await range('dot', 0.3);
+await range('dilution', 0.3);
+const runs = { density: [], dot: [], mask: [] };
+for (let i = 0; i < N; i++) runs.density.push(await range('density', 100 + 20 * (i % 5) + (i >= 5 ? 10 : 0)));
+for (let i = 0; i < N; i++) runs.dot.push(await range('dot', String(Math.round(24 + 2 * (i % 6)) / 100)));
+// Brush strokes: short dabs along the mask's treated area, where a consultant touches it up.
+await page.click('[data-tool=brush]');
+const box = await page.locator('#view').boundingBox();
+const { w, h } = await page.evaluate(() => ({ w: window.smpStudio.st.w, h: window.smpStudio.st.h }));
+for (let i = 0; i < N; i++) {
+  const k = await renders();
+  const x = box.x + box.width * (0.35 + 0.06 * i) , y = box.y + box.height * (0.3 + 0.03 * i);
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + box.width * 0.03, y + box.height * 0.01, { steps: 4 });
+  await page.mouse.up();
+  await settle(k + 1);
+  runs.mask.push(await last());
+}
+const info = await page.evaluate(() => ({ dropped: window.smpStudio.st.dropped, workers: !!window.smpStudio.st.workers,
+  reduced: window.smpStudio.st.reduced }));
+await browser.close();
+
+const stat = v => {
+  const s = v.filter(x => x != null).sort((a, b) => a - b);
+  return s.length ? { median: Math.round(s[s.length >> 1]), max: Math.round(s[s.length - 1]), n: s.length } : null;
+};
+const summary = { size, open_ms: Math.round(open_ms), workers: info.workers, reduced: info.reduced, errors };
+for (const [k, v] of Object.entries(runs)) {
+  summary[k] = { full: stat(v.map(x => x.ms)), engine: stat(v.map(x => x.engine)),
+    reduced: stat(v.map(x => x.reduced)), reduced_engine: stat(v.map(x => x.reducedEngine)),
+    reused: v.map(x => x.reused) };
+  const f = summary[k];
+  console.log(`${k} (${size}${info.reduced ? `, preview ${info.reduced.w}x${info.reduced.h}` : ''}): ` +
+    `full redraw median ${f.full.median} ms, max ${f.full.max} ms (engine ${f.engine.median}/${f.engine.max})` +
+    (f.reduced ? `; preview median ${f.reduced.median} ms, max ${f.reduced.max} ms` : '') + `; ${f.full.n} times`);
+}
+if (errors.length) console.log(`page errors: ${errors.join('; ')}`);
+if (out) writeFileSync(out, JSON.stringify({ summary, runs }, null, 1));
