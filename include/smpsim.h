@@ -295,7 +295,9 @@ smp_status smp_simulate_check(smp_result *res, const smp_params *p, const smp_im
  * client's stubble and the core's window. The next call with the same
  * photo, mask and scale (compared byte for byte; any other setting may
  * change) starts at the first step that reads the look's settings (edge,
- * then density, dot size, shade, sessions, age, regularity); with the same
+ * then density, dot size, shade, sessions, age, regularity), and reuses
+ * the edge's shaping and the sampled dots while what they read is unchanged
+ * (a change of shade or of the session shown samples nothing); with the same
  * photo and another mask it makes the analysis again but takes the focus,
  * strand and shine maps when the treated box did not move (an edit inside
  * the treated area). With a reference, scars or a density map set the
@@ -316,6 +318,9 @@ smp_status smp_simulate_cached(smp_result *res, smp_cache *cache, const smp_para
  * SMP_REUSED_* flags. */
 #define SMP_REUSED_ANALYSIS 1  /* the whole analysis: the same photo and mask */
 #define SMP_REUSED_SKIN_MAPS 2 /* focus, strand or shine maps: the same photo and treated box */
+#define SMP_REUSED_SHAPE 4     /* the edge's shaping: the same analysis, edge, feather and seed */
+#define SMP_REUSED_POINTS 8    /* the sampled dots (then sized and shaded again): also the same density,
+                                * sessions, regularity and dot size */
 int smp_cache_reused(const smp_cache *cache);
 
 /* The input a failed smp_simulate blames, so a caller names the right file

@@ -3,12 +3,17 @@
  * changes, mask edits (inside the treated box, and moving it), another
  * photo and params it does not serve, every result is the plain
  * smp_simulate's to the byte (after image, dots, notes, metrics file),
- * and the cache says what it took. */
+ * and the cache says what it took (the analysis, the skin maps, the
+ * edge's shaping, the sampled points). */
 #include "testutil.h"
 
 #include "scene.h"
 
 #define PPM 8.0
+/* What smp_cache_reused says: the analysis; with the edge's shaping; all. */
+#define A (SMP_REUSED_ANALYSIS | SMP_REUSED_SKIN_MAPS)
+#define A_SHAPE (A | SMP_REUSED_SHAPE)
+#define ALL (A_SHAPE | SMP_REUSED_POINTS)
 
 typedef struct fixture {
     smp_image *photo, *mask;
@@ -111,18 +116,22 @@ static void test_settings_changes(void **state)
     smp_params_set_px_per_mm(p, PPM);
     smp_params_set_threads(p, 1);
     assert_int_equal(same_as_plain(f, p, f->photo, f->mask), 0); /* fills the cache */
-    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), SMP_REUSED_ANALYSIS | SMP_REUSED_SKIN_MAPS);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
     const double layers[] = {30, 70, 100};
-    for (int k = 0; k < 5; k++) { /* two or three at a time: the suite stays fast */
+    /* what each change leaves to reuse: the shaped coverage while the edge
+     * and seed stay, the sampled points while nothing they read changes */
+    static const int expect[] = {A_SHAPE, A_SHAPE, ALL, A_SHAPE, A, A, ALL};
+    for (int k = 0; k < 7; k++) {
         switch (k) {
         case 0: smp_params_set_density(p, 150); smp_params_set_dot_diameter(p, 0.33); break;
-        case 1: smp_params_set_dilution(p, 0.4); smp_params_set_layers(p, layers, 3);
-            smp_params_set_show_session(p, 2); break;
-        case 2: smp_params_set_age(p, 5); smp_params_set_edge(p, SMP_EDGE_SOFT); break;
-        case 3: smp_params_set_regularity(p, 0.5); smp_params_set_seed(p, 99); break;
-        case 4: smp_params_set_measures(p, 1); smp_params_set_threads(p, 2); break;
+        case 1: smp_params_set_layers(p, layers, 3); break;
+        case 2: smp_params_set_dilution(p, 0.4); smp_params_set_show_session(p, 2); break;
+        case 3: smp_params_set_age(p, 5); break;
+        case 4: smp_params_set_edge(p, SMP_EDGE_SOFT); break;
+        case 5: smp_params_set_regularity(p, 0.5); smp_params_set_seed(p, 99); break;
+        case 6: smp_params_set_measures(p, 1); smp_params_set_threads(p, 2); break;
         }
-        assert_int_equal(same_as_plain(f, p, f->photo, f->mask), SMP_REUSED_ANALYSIS | SMP_REUSED_SKIN_MAPS);
+        assert_int_equal(same_as_plain(f, p, f->photo, f->mask), expect[k]);
     }
     /* A failure fails the same way. */
     smp_params_set_loupe(p, SMP_LOUPE_AT, 5000, 5000);
@@ -160,7 +169,7 @@ static void test_mask_and_photo_changes(void **state)
                 m[(size_t)y * w + x] = 0;
     int reused = same_as_plain(f, p, f->photo, f->mask);
     assert_int_equal(reused, SMP_REUSED_SKIN_MAPS);
-    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), SMP_REUSED_ANALYSIS | SMP_REUSED_SKIN_MAPS);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
     /* a band along the top: the treated box grows */
     memset(m, 255, (size_t)w * 6);
     assert_false(same_as_plain(f, p, f->photo, f->mask) & SMP_REUSED_ANALYSIS);
@@ -169,7 +178,7 @@ static void test_mask_and_photo_changes(void **state)
     assert_int_equal(smp_image_crop(other, f->photo, 0, 0, w, h), SMP_OK);
     smp_image_data(other)[3 * (w * (h / 2) + w / 2)] ^= 1;
     assert_int_equal(same_as_plain(f, p, other, f->mask), 0);
-    assert_int_equal(same_as_plain(f, p, other, f->mask), SMP_REUSED_ANALYSIS | SMP_REUSED_SKIN_MAPS);
+    assert_int_equal(same_as_plain(f, p, other, f->mask), ALL);
     /* another scale */
     smp_params_set_px_per_mm(p, PPM * 1.25);
     assert_int_equal(same_as_plain(f, p, other, f->mask), 0);

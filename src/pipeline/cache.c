@@ -22,13 +22,32 @@ struct smp_cache {
     double ppm_param;        /* the params' scale (0: assumed) */
     run snap;              /* the run after the analysis steps; owns its parts */
     smp_result *sres;      /* its result's parts (no after image) */
+    /* The look's memo on the analysis above (run.h). */
+    int have_shape, shape_edge;
+    double shape_feather;
+    uint64_t shape_seed;
+    smp_coverage shaped_cov, shaped_edge;
+    double core_cover;
+    int have_points;
+    smp_points_key points_key;
+    smp_spts points;
+    size_t per_session[SMP_MAX_LAYERS + 1], pairs;
     char msg[SMP_MSG_LEN];
 };
 
 smp_cache *smp_cache_new(void) { return calloc(1, sizeof(smp_cache)); }
 
+static void drop_look(smp_cache *c)
+{
+    smp__coverage_free(&c->shaped_cov);
+    smp__coverage_free(&c->shaped_edge);
+    smp__spts_free(&c->points);
+    c->have_shape = c->have_points = 0;
+}
+
 static void drop_snapshot(smp_cache *c)
 {
+    drop_look(c);
     run *s = &c->snap;
     smp__shade_free(&s->sh);
     smp__coverage_free(&s->cov);
@@ -277,4 +296,89 @@ bool smp__cache_shine(smp_cache *c, run *r, const uint32_t box[4], const float c
         return false;
     c->reused |= SMP_REUSED_SKIN_MAPS;
     return true;
+}
+
+static bool same_shape(const smp_cache *c, const smp_params *p)
+{
+    return c->have_shape && c->shape_edge == (int)p->edge && c->shape_feather == p->feather_mm &&
+           c->shape_seed == p->seed;
+}
+
+bool smp__cache_shape(smp_cache *c, run *r)
+{
+    if (!c || !r->borrowed || !same_shape(c, r->p))
+        return false;
+    smp_coverage cov = {0}, edge = {0};
+    char msg[SMP_MSG_LEN];
+    if (smp__coverage_copy(&cov, &c->shaped_cov, msg) != SMP_OK ||
+        smp__coverage_copy(&edge, &c->shaped_edge, msg) != SMP_OK) {
+        smp__coverage_free(&cov);
+        return false;
+    }
+    smp__coverage_free(&r->cov);
+    smp__coverage_free(&r->hair_cov);
+    smp__coverage_free(&r->edge_cov);
+    r->cov = cov;
+    r->edge_cov = edge;
+    r->core_cover = c->core_cover;
+    c->reused |= SMP_REUSED_SHAPE;
+    return true;
+}
+
+void smp__cache_keep_shape(smp_cache *c, const run *r)
+{
+    if (!c || !r->borrowed)
+        return;
+    drop_look(c); /* the points were sampled in the old shape */
+    if (smp__coverage_copy(&c->shaped_cov, &r->cov, c->msg) != SMP_OK ||
+        smp__coverage_copy(&c->shaped_edge, &r->edge_cov, c->msg) != SMP_OK) {
+        drop_look(c);
+        return;
+    }
+    c->shape_edge = (int)r->p->edge;
+    c->shape_feather = r->p->feather_mm;
+    c->shape_seed = r->p->seed;
+    c->core_cover = r->core_cover;
+    c->have_shape = 1;
+}
+
+static bool same_points(const smp_points_key *a, const smp_points_key *b)
+{
+    if (a->density != b->density || a->regularity != b->regularity || a->pair_mm != b->pair_mm ||
+        a->n_layers != b->n_layers)
+        return false;
+    for (int k = 0; k < a->n_layers; k++)
+        if (a->layers[k] != b->layers[k])
+            return false;
+    return true;
+}
+
+bool smp__cache_points(smp_cache *c, run *r, const smp_points_key *k, smp_spts *all)
+{
+    if (!c || !r->borrowed || !c->have_points || !same_shape(c, r->p) || !same_points(&c->points_key, k))
+        return false;
+    all->n = c->points.n;
+    all->p = dup_bytes(c->points.p, c->points.n * sizeof *c->points.p);
+    if (c->points.n && !all->p)
+        return false;
+    memcpy(r->res->report.per_session, c->per_session, sizeof c->per_session);
+    r->res->report.pairs = c->pairs;
+    c->reused |= SMP_REUSED_POINTS;
+    return true;
+}
+
+void smp__cache_keep_points(smp_cache *c, const run *r, const smp_points_key *k, const smp_spts *all)
+{
+    if (!c || !r->borrowed || !same_shape(c, r->p))
+        return;
+    smp__spts_free(&c->points);
+    c->have_points = 0;
+    c->points.p = dup_bytes(all->p, all->n * sizeof *all->p);
+    if (all->n && !c->points.p)
+        return;
+    c->points.n = all->n;
+    c->points_key = *k;
+    memcpy(c->per_session, r->res->report.per_session, sizeof c->per_session);
+    c->pairs = r->res->report.pairs;
+    c->have_points = 1;
 }

@@ -10,6 +10,7 @@
 #include "mask.h"
 #include "optics.h"
 #include "render.h"
+#include "sample.h"
 #include "result.h"
 #include "shade.h"
 #include "shine.h"
@@ -74,5 +75,25 @@ void smp__cache_store(smp_cache *c, run *r);
 bool smp__cache_focus(smp_cache *c, run *r, const uint32_t fbox[4]);
 bool smp__cache_strands(smp_cache *c, run *r, const uint32_t box[4]);
 bool smp__cache_shine(smp_cache *c, run *r, const uint32_t box[4], const float chroma[3]);
+
+/* The look's first steps, memoised for runs on the cached analysis (r->cache
+ * and r->borrowed): the coverage shaped by the edge (keyed by the edge
+ * style, feather and seed) and the sampled points before they are dressed
+ * (keyed by those, the density, sessions, regularity and the close pairs'
+ * distance), so a change of shade or of the session shown samples nothing,
+ * and one of density or dot size shapes nothing. */
+typedef struct smp_points_key {
+    double density, regularity, pair_mm;
+    int n_layers;
+    double layers[SMP_MAX_LAYERS];
+} smp_points_key;
+/* r's shaped coverages (cov, edge_cov; hair_cov spent) and core cover
+ * from the memo: true; false when they must be made. */
+bool smp__cache_shape(smp_cache *c, run *r);
+void smp__cache_keep_shape(smp_cache *c, const run *r);
+/* The points for k and their report counts (per session, pairs) into
+ * all and r's result: true; false when they must be sampled. */
+bool smp__cache_points(smp_cache *c, run *r, const smp_points_key *k, smp_spts *all);
+void smp__cache_keep_points(smp_cache *c, const run *r, const smp_points_key *k, const smp_spts *all);
 
 #endif

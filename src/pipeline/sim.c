@@ -117,58 +117,78 @@ static smp_status finish(smp_result *res, const smp_params *p, smp_status st)
     return st;
 }
 
-/* Samples the cumulative layers (sessions) one after the other, each
- * respecting the earlier ones, at `density` dots/cm² for the last, then
- * dresses the dots (size, load, shape: jitter, age, hairline, scars). */
-static smp_status sample_layers(smp_result *res, const smp_params *p, smp_sample_in in, double density,
-                                const smp_dress *dr, double ppm)
+/* The close pairs' settings for the dots' size and the regularity. */
+static smp_pattern pattern_for(const smp_params *p, const smp_dress *dr)
 {
-    smp_spts all = {0};
-    smp_status st = SMP_OK;
     /* Practitioners randomise: a less regular set than a maximal one, with
      * close pairs like follicular units; a maximal set (0.77) has none. */
-    const smp_pattern pat = {p->regularity, p->regularity >= SMP_PATTERN_MAXIMAL_RHO ? 0 : SMP_PATTERN_PAIR_SHARE,
-                             dr->dot_mm * dr->size};
+    return (smp_pattern){p->regularity, p->regularity >= SMP_PATTERN_MAXIMAL_RHO ? 0 : SMP_PATTERN_PAIR_SHARE,
+                         dr->dot_mm * dr->size};
+}
+
+/* Samples the cumulative layers (sessions) one after the other, each
+ * respecting the earlier ones, at `density` dots/cm² for the last, into
+ * all (the report counts them per session, and the close pairs). */
+static smp_status sample_points(smp_result *res, const smp_params *p, smp_sample_in in, double density,
+                                const smp_pattern *pat, smp_spts *all)
+{
+    smp_status st = SMP_OK;
     for (int k = 0; k < p->n_layers && st == SMP_OK; k++) {
         smp_spts layer;
         in.density_cm2 = density * p->layers[k] / 100.0;
         in.layer = (uint8_t)(k + 1);
-        in.existing = all.p;
-        in.n_existing = all.n;
-        st = smp__pattern_sample(&pat, &in, &layer, res->msg);
+        in.existing = all->p;
+        in.n_existing = all->n;
+        st = smp__pattern_sample(pat, &in, &layer, res->msg);
         if (st != SMP_OK)
             break;
         for (size_t i = 0; i < layer.n; i++)
             res->report.pairs += smp__is_companion(&layer.p[i]);
-        smp_spt *grown = realloc(all.p, (all.n + layer.n + 1) * sizeof *grown);
+        smp_spt *grown = realloc(all->p, (all->n + layer.n + 1) * sizeof *grown);
         if (!grown) {
             smp__spts_free(&layer);
-            st = smp__fail(res->msg, SMP_ERR_NOMEM, "cannot keep %zu dots", all.n + layer.n);
+            st = smp__fail(res->msg, SMP_ERR_NOMEM, "cannot keep %zu dots", all->n + layer.n);
             break;
         }
-        memcpy(grown + all.n, layer.p, layer.n * sizeof *grown);
-        all.p = grown;
-        all.n += layer.n;
+        memcpy(grown + all->n, layer.p, layer.n * sizeof *grown);
+        all->p = grown;
+        all->n += layer.n;
         res->report.per_session[k + 1] = layer.n;
         smp__spts_free(&layer);
     }
-    if (st == SMP_OK && all.n) {
-        res->dots = malloc(all.n * sizeof *res->dots);
-        res->companion = malloc(all.n);
-        if (!res->dots || !res->companion)
-            st = smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate %zu dots", all.n);
-        else {
-            smp__dress_dots(&all, p, dr, ppm, res->dots);
-            for (size_t i = 0; i < all.n; i++)
-                res->companion[i] = (uint8_t)smp__is_companion(&all.p[i]);
-        }
-    }
-    if (st == SMP_OK)
-        res->n_dots = all.n;
-    smp__spts_free(&all);
     return st;
 }
 
+/* The points become the result's dots: size, load, shape (jitter, age,
+ * hairline, scars). */
+static smp_status dress_points(smp_result *res, const smp_params *p, const smp_spts *all, const smp_dress *dr,
+                               double ppm)
+{
+    if (all->n) {
+        res->dots = malloc(all->n * sizeof *res->dots);
+        res->companion = malloc(all->n);
+        if (!res->dots || !res->companion)
+            return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate %zu dots", all->n);
+        smp__dress_dots(all, p, dr, ppm, res->dots);
+        for (size_t i = 0; i < all->n; i++)
+            res->companion[i] = (uint8_t)smp__is_companion(&all->p[i]);
+    }
+    res->n_dots = all->n;
+    return SMP_OK;
+}
+
+/* Samples and dresses the dots (smp_points). */
+static smp_status sample_layers(smp_result *res, const smp_params *p, smp_sample_in in, double density,
+                                const smp_dress *dr, double ppm)
+{
+    smp_spts all = {0};
+    const smp_pattern pat = pattern_for(p, dr);
+    smp_status st = sample_points(res, p, in, density, &pat, &all);
+    if (st == SMP_OK)
+        st = dress_points(res, p, &all, dr, ppm);
+    smp__spts_free(&all);
+    return st;
+}
 
 static void run_free(run *r)
 {
@@ -732,6 +752,8 @@ static smp_status shape_coverage(run *r)
     if (p->density_map && p->range_max > 0 && p->density_auto)
         smp__note(&res->notes, "density auto gives way to the density map's range %g:%g", p->range_min,
                   p->range_max);
+    if (smp__cache_shape(r->cache, r))
+        return SMP_OK;
     smp_status st = smp__shape_edge(&r->edge_cov, p->edge, p->feather_mm, r->ppm, p->seed, res->msg);
     smp__coverage_free(&r->cov); /* as painted: the skin maps are done */
     r->cov = r->hair_cov;
@@ -749,6 +771,8 @@ static smp_status shape_coverage(run *r)
             n++;
         }
     r->core_cover = n ? sum / (double)n : 1.0;
+    if (st == SMP_OK)
+        smp__cache_keep_shape(r->cache, r);
     return st;
 }
 
@@ -765,18 +789,30 @@ static void drop_coverages(run *r)
 static smp_status place_dots(run *r)
 {
     const smp_params *p = r->p;
+    smp_result *res = r->res;
     double box[4];
     smp_status st = SMP_OK;
     if (smp__coverage_extent(&r->cov, r->ppm, box)) {
         st = check_dot_count(r, r->density);
         const smp_dress dr = {.dot_mm = r->dot_mm, .size = r->size, .load = r->look_load, .focus = &r->focus,
                               .edge = &r->edge_cov, .scars = p->scars ? &r->scar_cov : NULL};
-        if (st == SMP_OK)
-            st = sample_layers(r->res, p,
+        const smp_pattern pat = pattern_for(p, &dr);
+        smp_points_key key = {.density = r->density, .regularity = p->regularity, .pair_mm = pat.dot_mm,
+                              .n_layers = p->n_layers};
+        memcpy(key.layers, p->layers, sizeof key.layers);
+        smp_spts all = {0};
+        if (st == SMP_OK && !smp__cache_points(r->cache, r, &key, &all)) {
+            st = sample_points(res, p,
                                (smp_sample_in){.x0_mm = box[0], .y0_mm = box[1], .w_mm = box[2] - box[0],
                                                .h_mm = box[3] - box[1], .cov = &r->cov, .cov_px_per_mm = r->ppm,
                                                .seed = p->seed, .threads = p->threads},
-                               r->density, &dr, r->ppm);
+                               r->density, &pat, &all);
+            if (st == SMP_OK)
+                smp__cache_keep_points(r->cache, r, &key, &all);
+        }
+        if (st == SMP_OK)
+            st = dress_points(res, p, &all, &dr, r->ppm);
+        smp__spts_free(&all);
     }
     drop_coverages(r);
     return st;
