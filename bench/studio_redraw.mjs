@@ -5,7 +5,10 @@
 // for; the page's own performance.now() figures (window.smpStudio.timings:
 // from the change to the after image drawn, and to the preview at the
 // displayed size when the page makes one) are printed as median and max
-// per kind, and written as JSON. A benchmark: it asserts nothing.
+// per kind, and written as JSON; so is the longest gap between animation
+// frames while each redraw ran (how long the page's thread was blocked:
+// the slider, the divider and the brush wait that long). A benchmark: it
+// asserts nothing.
 // Usage: node bench/studio_redraw.mjs STUDIO.html PHOTO MASK [N] [OUT.json]
 // (playwright-core from tests/browser/node_modules; CHROMIUM=/usr/bin/chromium)
 import { createRequire } from 'node:module';
@@ -32,6 +35,15 @@ const renders = () => page.evaluate(() => Number(document.body.dataset.renders |
 const settle = k => page.waitForFunction(n => document.body.dataset.state === 'idle' &&
   Number(document.body.dataset.renders) >= n, k, { timeout: 600000 });
 const last = () => page.evaluate(() => window.smpStudio.timings[window.smpStudio.timings.length - 1]);
+// Frame gaps: a requestAnimationFrame loop from before a change until its redraw is in.
+const probe = () => page.evaluate(() => {
+  window.__gap = 0;
+  window.__probe = true;
+  let t0 = performance.now();
+  const tick = (t) => { window.__gap = Math.max(window.__gap, t - t0); t0 = t; if (window.__probe) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+});
+const gap = () => page.evaluate(() => { window.__probe = false; return window.__gap; });
 
 let t = performance.now();
 await page.setInputFiles('#open', photo);
@@ -42,9 +54,10 @@ await settle(2);
 const size = await page.evaluate(() => `${window.smpStudio.st.w}x${window.smpStudio.st.h}`);
 async function range(id, v) {
   const k = await renders();
+  await probe();
   await page.locator(`#${id}`).fill(String(v));
   await settle(k + 1);
-  return last();
+  return Object.assign(await last(), { gap: await gap() });
 }
 await range('dot', 0.3);
 await range('dilution', 0.3);
@@ -57,13 +70,14 @@ const box = await page.locator('#view').boundingBox();
 const { w, h } = await page.evaluate(() => ({ w: window.smpStudio.st.w, h: window.smpStudio.st.h }));
 for (let i = 0; i < N; i++) {
   const k = await renders();
+  await probe();
   const x = box.x + box.width * (0.35 + 0.06 * i) , y = box.y + box.height * (0.3 + 0.03 * i);
   await page.mouse.move(x, y);
   await page.mouse.down();
   await page.mouse.move(x + box.width * 0.03, y + box.height * 0.01, { steps: 4 });
   await page.mouse.up();
   await settle(k + 1);
-  runs.mask.push(await last());
+  runs.mask.push(Object.assign(await last(), { gap: await gap() }));
 }
 const info = await page.evaluate(() => ({ dropped: window.smpStudio.st.dropped, workers: !!window.smpStudio.st.workers,
   reduced: window.smpStudio.st.reduced }));
@@ -77,11 +91,13 @@ const summary = { size, open_ms: Math.round(open_ms), workers: info.workers, red
 for (const [k, v] of Object.entries(runs)) {
   summary[k] = { full: stat(v.map(x => x.ms)), engine: stat(v.map(x => x.engine)),
     reduced: stat(v.map(x => x.reduced)), reduced_engine: stat(v.map(x => x.reducedEngine)),
+    frame_gap: stat(v.map(x => x.gap)),
     reused: v.map(x => x.reused) };
   const f = summary[k];
   console.log(`${k} (${size}${info.reduced ? `, preview ${info.reduced.w}x${info.reduced.h}` : ''}): ` +
     `full redraw median ${f.full.median} ms, max ${f.full.max} ms (engine ${f.engine.median}/${f.engine.max})` +
-    (f.reduced ? `; preview median ${f.reduced.median} ms, max ${f.reduced.max} ms` : '') + `; ${f.full.n} times`);
+    (f.reduced ? `; preview median ${f.reduced.median} ms, max ${f.reduced.max} ms` : '') +
+    `; longest frame gap median ${f.frame_gap.median} ms, max ${f.frame_gap.max} ms; ${f.full.n} times`);
 }
 if (errors.length) console.log(`page errors: ${errors.join('; ')}`);
 if (out) writeFileSync(out, JSON.stringify({ summary, runs }, null, 1));
