@@ -240,6 +240,12 @@ const phone = await open({ width: 390, height: 844 }, 'phone');
 await phone.setInputFiles('#open', photo);
 await phone.waitForFunction(() => document.body.dataset.state === 'idle', null, { timeout: 120000 });
 await phone.screenshot({ path: join(shots, 'phone-1-open.png') });
+// On a phone the view is a third of the working size: the preview at that size came first.
+const phoneView = await phone.evaluate(() => ({ reduced: window.smpStudio.st.reduced, previews: window.smpStudio.st.previews,
+  after: window.smpStudio.st.showing }));
+check(phoneView.reduced && phoneView.previews >= 1 && phoneView.after === 'full',
+  `on a phone a ${phoneView.reduced && `${phoneView.reduced.w}x${phoneView.reduced.h}`} preview shows first, then the ` +
+  `working size (${phoneView.previews} previews, showing ${phoneView.after})`);
 // The controls scroll under the picture; the export buttons are reachable.
 await phone.locator('#save-settings').scrollIntoViewIfNeeded();
 const exportBox = await phone.locator('#save-settings').boundingBox();
