@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The studio page's redraw times in headless Chromium (issue 15's
 // "interactive speed"): a photo and its mask opened at a tablet's size,
-// then density changes, dot size changes and brush strokes, each waited
+// then density, dot size, shade and session changes and brush strokes, each waited
 // for; the page's own performance.now() figures (window.smpStudio.timings:
 // from the change to the after image drawn, and to the preview at the
 // displayed size when the page makes one) are printed as median and max
@@ -10,6 +10,7 @@
 // the slider, the divider and the brush wait that long). A benchmark: it
 // asserts nothing.
 // Usage: node bench/studio_redraw.mjs STUDIO.html PHOTO MASK [N] [OUT.json]
+// (KINDS=density,dot,shade,session,mask picks some)
 // (playwright-core from tests/browser/node_modules; CHROMIUM=/usr/bin/chromium)
 import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ const require = createRequire(join(here, '../tests/browser/package.json'));
 const { chromium } = require('playwright-core');
 const [page_path, photo, mask, n_arg, out] = process.argv.slice(2);
 const N = Number(n_arg) || 5;
+const KINDS = (process.env.KINDS || 'density,dot,shade,session,mask').split(',');
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox'] });
@@ -61,17 +63,27 @@ async function range(id, v) {
 }
 await range('dot', 0.3);
 await range('dilution', 0.3);
-const runs = { density: [], dot: [], mask: [] };
-for (let i = 0; i < N; i++) runs.density.push(await range('density', 100 + 20 * (i % 5) + (i >= 5 ? 10 : 0)));
-for (let i = 0; i < N; i++) runs.dot.push(await range('dot', String(Math.round(24 + 2 * (i % 6)) / 100)));
-// Brush strokes: short dabs along the mask's treated area, where a consultant touches it up.
-await page.click('[data-tool=brush]');
-const box = await page.locator('#view').boundingBox();
-const { w, h } = await page.evaluate(() => ({ w: window.smpStudio.st.w, h: window.smpStudio.st.h }));
-for (let i = 0; i < N; i++) {
+const runs = {};
+for (const k of KINDS) runs[k] = [];
+for (let i = 0; i < N && runs.density; i++) runs.density.push(await range('density', 100 + 20 * (i % 5) + (i >= 5 ? 10 : 0)));
+for (let i = 0; i < N && runs.dot; i++) runs.dot.push(await range('dot', String(Math.round(24 + 2 * (i % 6)) / 100)));
+// The shade and the session shown: nothing to sample again.
+for (let i = 0; i < N && runs.shade; i++) runs.shade.push(await range('dilution', String(Math.round(20 + 5 * (i % 8)) / 100)));
+for (let i = 0; i < N && runs.session; i++) {
   const k = await renders();
   await probe();
-  const x = box.x + box.width * (0.35 + 0.06 * i) , y = box.y + box.height * (0.3 + 0.03 * i);
+  await page.selectOption('#session', String((i + 1) % 3));
+  await settle(k + 1);
+  runs.session.push(Object.assign(await last(), { gap: await gap() }));
+}
+// Mask touch-ups inside the treated area: a stroke of the eraser, then the
+// brush over it again, by turns (each changes the mask).
+const box = await page.locator('#view').boundingBox();
+for (let i = 0; i < N && runs.mask; i++) {
+  await page.click(i % 2 ? '[data-tool=brush]' : '[data-tool=eraser]');
+  const k = await renders();
+  await probe();
+  const j = i >> 1, x = box.x + box.width * (0.45 + 0.04 * j), y = box.y + box.height * (0.35 + 0.03 * j);
   await page.mouse.move(x, y);
   await page.mouse.down();
   await page.mouse.move(x + box.width * 0.03, y + box.height * 0.01, { steps: 4 });
