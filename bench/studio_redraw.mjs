@@ -4,7 +4,8 @@
 // then density, dot size, shade and session changes and brush strokes, each waited
 // for; the page's own performance.now() figures (window.smpStudio.timings:
 // from the change to the after image drawn, and to the preview at the
-// displayed size when the page makes one) are printed as median and max
+// displayed size when the page makes one; a state drawn before, which the
+// page draws again from memory, apart) are printed as median and max
 // per kind, and written as JSON; so is the longest gap between animation
 // frames while each redraw ran (how long the page's thread was blocked:
 // the slider, the divider and the brush wait that long). A benchmark: it
@@ -100,16 +101,19 @@ const stat = v => {
   return s.length ? { median: Math.round(s[s.length >> 1]), max: Math.round(s[s.length - 1]), n: s.length } : null;
 };
 const summary = { size, open_ms: Math.round(open_ms), workers: info.workers, reduced: info.reduced, errors };
-for (const [k, v] of Object.entries(runs)) {
-  summary[k] = { full: stat(v.map(x => x.ms)), engine: stat(v.map(x => x.engine)),
+for (let [k, v] of Object.entries(runs)) {
+  const seen = v.filter(x => x.seen); // drawn again from the page's last few after images
+  v = v.filter(x => !x.seen);
+  summary[k] = { full: stat(v.map(x => x.ms)), engine: stat(v.map(x => x.engine)), seen: stat(seen.map(x => x.ms)),
     reduced: stat(v.map(x => x.reduced)), reduced_engine: stat(v.map(x => x.reducedEngine)),
     frame_gap: stat(v.map(x => x.gap)),
     reused: v.map(x => x.reused) };
   const f = summary[k];
+  const fmt = x => (x ? `median ${x.median} ms, max ${x.max} ms` : 'none');
   console.log(`${k} (${size}${info.reduced ? `, preview ${info.reduced.w}x${info.reduced.h}` : ''}): ` +
-    `full redraw median ${f.full.median} ms, max ${f.full.max} ms (engine ${f.engine.median}/${f.engine.max})` +
-    (f.reduced ? `; preview median ${f.reduced.median} ms, max ${f.reduced.max} ms` : '') +
-    `; longest frame gap median ${f.frame_gap.median} ms, max ${f.frame_gap.max} ms; ${f.full.n} times`);
+    `full redraw ${fmt(f.full)} (engine ${fmt(f.engine)})` + (f.reduced ? `; preview ${fmt(f.reduced)}` : '') +
+    `; longest frame gap ${fmt(f.frame_gap)}; ${v.length} times` +
+    (f.seen ? `; back to a state drawn before: ${fmt(f.seen)}, ${f.seen.n} times` : ''));
 }
 if (errors.length) console.log(`page errors: ${errors.join('; ')}`);
 if (out) writeFileSync(out, JSON.stringify({ summary, runs }, null, 1));

@@ -26,7 +26,7 @@
     name: 'photo', w: 0, h: 0, fullW: 0, fullH: 0, scale: 1, ppm: 0, tool: 'view', split: 0.5,
     hairline: [], measure: [], undo: [], redo: [], busy: false, pending: null, ovl: null, renders: 0,
     timings: [], chosen: null,
-    workers: null, reduced: null, reqId: 0, latest: null, showing: 'full', maskVersion: 0, previews: 0, dropped: 0,
+    workers: null, reduced: null, reqId: 0, latest: null, showing: 'full', previews: 0, dropped: 0,
   };
   // For tests and for looking: redraw timings and the state, read-only in spirit.
   window.smpStudio = { st, timings: st.timings, maskSum: () => maskSum(), before, after, mask: () => maskView().slice(),
@@ -141,7 +141,7 @@
     after.getContext('2d').drawImage(before, 0, 0);
     document.body.classList.add('has-photo');
     st.showing = 'full';
-    st.maskVersion++;
+    seen.clear();
     sendPhoto(px.data);
     if (M._st_suggest(S)) status(`No mask suggested (${msg()}): paint the area to treat with the brush.`);
     paintOverlay(0, 0, w, h);
@@ -175,7 +175,6 @@
     for (let i = 0; i < m.length; i++)
       m[i] = alpha ? d[4 * i + 3] : Math.floor((2126 * d[4 * i] + 7152 * d[4 * i + 1] + 722 * d[4 * i + 2] + 5000) / 10000);
     paintOverlay(0, 0, st.w, st.h);
-    st.maskVersion++;
     schedule('mask file');
   }
 
@@ -250,16 +249,48 @@
     st.workers.reduced.w.postMessage({ type: 'photo', w, h, format: 0, rgba: d }, [d]);
   }
 
+  // The mask's contents in a few numbers (FNV-1a and a weighted sum over
+  // its 32-bit words), so that an undo finds the after image drawn before.
+  function maskHash() {
+    const m = maskView(), n = m.length >> 2, u = new Uint32Array(m.buffer, m.byteOffset, n);
+    let a = 0x811c9dc5, b = 0;
+    for (let i = 0; i < n; i++) { a = Math.imul(a ^ u[i], 16777619); b = (b + Math.imul(u[i], i + 1)) | 0; }
+    for (let i = 4 * n; i < m.length; i++) a = Math.imul(a ^ m[i], 16777619);
+    return `${a >>> 0}.${b >>> 0}.${m.length}`;
+  }
+  // The last few after images drawn, by their settings and mask: going back
+  // to one (undo, redo, a slider or a session back where it was) draws it
+  // again at once. Cleared with the photo.
+  const SEEN_MAX = 4;
+  const seen = new Map();
+  function remember(key, img, info) {
+    seen.delete(key);
+    seen.set(key, { img, info });
+    while (seen.size > SEEN_MAX) seen.delete(seen.keys().next().value);
+  }
+
   // A change asks for a redraw. The same settings and mask as a request
   // still on its way (a slider's input, then its change) ask for nothing.
   function schedule(reason) {
     if (!st.w) return;
     if (!st.workers) { scheduleHere(reason); return; }
-    const s = settingsNow();
-    const key = JSON.stringify([s, st.ppm, st.maskVersion]);
-    if (st.latest && !st.latest.done && st.latest.key === key) return;
     const t0 = performance.now();
+    const s = settingsNow();
+    const key = JSON.stringify([s, st.ppm]) + maskHash();
+    if (st.latest && !st.latest.done && st.latest.key === key) return;
     const id = ++st.reqId;
+    const known = seen.get(key);
+    if (known) {
+      st.latest = { id, key, reason, t0, done: true };
+      remember(key, known.img, known.info);
+      after.getContext('2d').putImageData(known.img, 0, 0);
+      st.showing = 'full';
+      compose();
+      rendered(reason, performance.now() - t0, 0, known.info, { seen: true });
+      st.busy = false; // the workers' answers to earlier changes will be dropped
+      state('idle');
+      return;
+    }
     st.latest = { id, key, reason, t0, reducedMs: null, reducedEngine: null, done: false };
     st.busy = true;
     state('busy');
@@ -305,6 +336,7 @@
     st.showing = 'full';
     compose();
     L.done = true;
+    remember(L.key, img, m.info);
     const ms = performance.now() - L.t0;
     rendered(L.reason, ms, m.engineMs, m.info, { reduced: L.reducedMs, reducedEngine: L.reducedEngine,
       reducedW: st.reduced ? st.reduced.w : 0, reducedH: st.reduced ? st.reduced.h : 0, reused: m.reused });
@@ -421,7 +453,6 @@
     if (!from.length) return;
     to.push(maskView().slice());
     maskView().set(from.pop());
-    st.maskVersion++;
     paintOverlay(0, 0, st.w, st.h);
     undoButtons();
     schedule('undo');
@@ -439,7 +470,6 @@
     for (let y = y0; y <= y1; y++)
       for (let x = x0; x <= x1; x++)
         if ((x + 0.5 - cx) ** 2 + (y + 0.5 - cy) ** 2 <= r * r) m[y * st.w + x] = value;
-    st.maskVersion++;
     paintOverlay(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
   }
   function stroke(from, to, value) {
@@ -549,7 +579,6 @@
     if (!st.w) return;
     snapshot();
     if (M._st_suggest(S)) { status(`No mask suggested: ${msg()}`); return; }
-    st.maskVersion++;
     paintOverlay(0, 0, st.w, st.h);
     schedule('suggest');
   });
@@ -562,7 +591,6 @@
     M._free(a);
     if (r) { status(`Hairline: ${msg()}`); st.undo.pop(); undoButtons(); return; }
     st.hairline = [];
-    st.maskVersion++;
     hairlineRow();
     paintOverlay(0, 0, st.w, st.h);
     schedule('hairline');
