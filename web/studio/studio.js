@@ -235,6 +235,9 @@
   }
   function sendPhoto(rgba) {
     if (!st.workers) return;
+    // Requests for the photo before are of no use now.
+    for (const wk of Object.values(st.workers)) wk.pending = null;
+    st.latest = null;
     const full = rgba.slice().buffer;
     st.workers.full.w.postMessage({ type: 'photo', w: st.w, h: st.h, format: st.scale === 1 ? st.format : 0,
       rgba: full }, [full]);
