@@ -192,11 +192,37 @@ static void test_mask_and_photo_changes(void **state)
     smp_image_free(other);
 }
 
+/* Photos with less to analyse: no stubble around the mask (no reference,
+ * no core window) in colour, and the same in grey (no shine). */
+static void test_plain_and_grey_photos(void **state)
+{
+    fixture *f = *state;
+    smp_image *rgb = photo_of(320, 240), *grey = smp_image_new(), *mask = rect_mask(320, 240, 60, 40, 260, 200, 255);
+    assert_int_equal(smp_image_alloc(grey, 320, 240, 1), SMP_OK);
+    for (size_t i = 0; i < 320 * 240; i++)
+        smp_image_data(grey)[i] = smp_image_cdata(rgb)[3 * i + 1];
+    smp_params *p = smp_params_new();
+    smp_params_set_px_per_mm(p, 4);
+    const smp_image *photos[] = {rgb, grey};
+    for (int k = 0; k < 2; k++) {
+        smp_cache_clear(f->cache);
+        smp_params_set_density(p, 100);
+        assert_int_equal(same_as_plain(f, p, photos[k], mask), 0);
+        smp_params_set_density(p, 140);
+        assert_int_equal(same_as_plain(f, p, photos[k], mask), A_SHAPE);
+    }
+    smp_params_free(p);
+    smp_image_free(mask);
+    smp_image_free(grey);
+    smp_image_free(rgb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_settings_changes),
         cmocka_unit_test(test_mask_and_photo_changes),
+        cmocka_unit_test(test_plain_and_grey_photos),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -192,6 +192,8 @@ static bool coverages_copy(run *dst, const run *src, char *msg)
  * pointed at the model kept alongside. */
 static void point_patch(run *r, const smp_shine *shine)
 {
+    if (!r->patch) /* no window (no reference): nothing points at the model */
+        return;
     if (shine) {
         r->patch_shine.lev = shine->lev;
         r->patch_shine.col = shine->col;
