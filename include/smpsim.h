@@ -287,6 +287,42 @@ smp_status smp_simulate_consume(smp_result *res, const smp_params *params, smp_i
  * other work to do first; the message is res's. */
 smp_status smp_simulate_check(smp_result *res, const smp_params *p, const smp_image *photo, const smp_image *mask);
 
+/* An analysis cache for a caller that simulates one photo again and again
+ * with other settings or another mask (the studio page while a slider
+ * moves). smp_simulate_cached gives the same result as smp_simulate, byte
+ * for byte, and keeps what the photo and the mask alone decide: their
+ * coverage, the shade analysis, the shine, strand and focus maps, the
+ * client's stubble and the core's window. The next call with the same
+ * photo, mask and scale (compared byte for byte; any other setting may
+ * change) starts at the first step that reads the look's settings (edge,
+ * then density, dot size, shade, sessions, age, regularity), and reuses
+ * the edge's shaping and the sampled dots while what they read is unchanged
+ * (a change of shade or of the session shown samples nothing); with the same
+ * photo and another mask it makes the analysis again but takes the focus,
+ * strand and shine maps when the treated box did not move (an edit inside
+ * the treated area). With a reference, scars or a density map set the
+ * cache is not used (the run is smp_simulate's). It holds a copy of the
+ * photo and the mask plus about a byte per photo pixel of maps; one cache
+ * serves one caller at a time. */
+typedef struct smp_cache smp_cache;
+smp_cache *smp_cache_new(void); /* NULL if out of memory */
+void smp_cache_free(smp_cache *cache);
+/* Why the last run kept nothing (out of memory), else "". */
+const char *smp_cache_message(const smp_cache *cache);
+/* Forgets the analysis (and frees its memory). */
+void smp_cache_clear(smp_cache *cache);
+/* smp_simulate through the cache; the message is res's, as smp_simulate's. */
+smp_status smp_simulate_cached(smp_result *res, smp_cache *cache, const smp_params *params,
+                               const smp_image *photo, const smp_image *mask);
+/* What the last smp_simulate_cached took from the cache: 0 nothing, else
+ * SMP_REUSED_* flags. */
+#define SMP_REUSED_ANALYSIS 1  /* the whole analysis: the same photo and mask */
+#define SMP_REUSED_SKIN_MAPS 2 /* focus, strand or shine maps: the same photo and treated box */
+#define SMP_REUSED_SHAPE 4     /* the edge's shaping: the same analysis, edge, feather and seed */
+#define SMP_REUSED_POINTS 8    /* the sampled dots (then sized and shaded again): also the same density,
+                                * sessions, regularity and dot size */
+int smp_cache_reused(const smp_cache *cache);
+
 /* The input a failed smp_simulate blames, so a caller names the right file
  * without reading the message: the mask, or one of the params' images
  * (reference, scars, density map), that does not fit the photo; NONE when

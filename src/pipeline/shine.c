@@ -519,6 +519,23 @@ smp_status smp__shine_model(const smp_image *rgb, const uint32_t box[4], const f
     return SMP_OK;
 }
 
+smp_status smp__shine_copy(smp_shine *out, const smp_shine *src)
+{
+    *out = *src;
+    const size_t nl = (size_t)src->gw * src->gh, nc = src->w;
+    out->lev = src->lev ? malloc(nl * sizeof *out->lev) : NULL;
+    out->col = src->col ? malloc(nc * sizeof *out->col) : NULL;
+    if ((src->lev && !out->lev) || (src->col && !out->col)) {
+        smp__shine_free(out);
+        return SMP_ERR_NOMEM;
+    }
+    if (src->lev)
+        memcpy(out->lev, src->lev, nl * sizeof *out->lev);
+    if (src->col)
+        memcpy(out->col, src->col, nc * sizeof *out->col);
+    return SMP_OK;
+}
+
 void smp__shine_free(smp_shine *s)
 {
     if (s) {

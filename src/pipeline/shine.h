@@ -54,6 +54,8 @@ typedef struct smp_shine {
 smp_status smp__shine_model(const smp_image *rgb, const uint32_t box[4], const float chroma[3], smp_shine *out,
                             int threads, char *msg);
 void smp__shine_free(smp_shine *s);
+/* out = a copy of src owning its own arrays (the analysis cache keeps one). */
+smp_status smp__shine_copy(smp_shine *out, const smp_shine *src);
 /* The shine at (x, y) (relative to the map's box, plus the offset) of a
  * pixel whose bytes are p (RGB), in linear light x 65535. */
 uint16_t smp__shine_at(const smp_shine *s, const uint8_t p[3], uint32_t x, uint32_t y);

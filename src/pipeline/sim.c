@@ -11,6 +11,7 @@
 #include "strands.h"
 #include "window.h"
 #include "rng.h"
+#include "run.h"
 #include "io.h"
 #include "look.h"
 #include "mask.h"
@@ -116,89 +117,88 @@ static smp_status finish(smp_result *res, const smp_params *p, smp_status st)
     return st;
 }
 
-/* Samples the cumulative layers (sessions) one after the other, each
- * respecting the earlier ones, at `density` dots/cm² for the last, then
- * dresses the dots (size, load, shape: jitter, age, hairline, scars). */
-static smp_status sample_layers(smp_result *res, const smp_params *p, smp_sample_in in, double density,
-                                const smp_dress *dr, double ppm)
+/* The close pairs' settings for the dots' size and the regularity. */
+static smp_pattern pattern_for(const smp_params *p, const smp_dress *dr)
 {
-    smp_spts all = {0};
-    smp_status st = SMP_OK;
     /* Practitioners randomise: a less regular set than a maximal one, with
      * close pairs like follicular units; a maximal set (0.77) has none. */
-    const smp_pattern pat = {p->regularity, p->regularity >= SMP_PATTERN_MAXIMAL_RHO ? 0 : SMP_PATTERN_PAIR_SHARE,
-                             dr->dot_mm * dr->size};
+    return (smp_pattern){p->regularity, p->regularity >= SMP_PATTERN_MAXIMAL_RHO ? 0 : SMP_PATTERN_PAIR_SHARE,
+                         dr->dot_mm * dr->size};
+}
+
+/* Samples the cumulative layers (sessions) one after the other, each
+ * respecting the earlier ones, at `density` dots/cm² for the last, into
+ * all (the report counts them per session, and the close pairs). */
+static smp_status sample_points(smp_result *res, const smp_params *p, smp_sample_in in, double density,
+                                const smp_pattern *pat, smp_spts *all)
+{
+    smp_status st = SMP_OK;
     for (int k = 0; k < p->n_layers && st == SMP_OK; k++) {
         smp_spts layer;
         in.density_cm2 = density * p->layers[k] / 100.0;
         in.layer = (uint8_t)(k + 1);
-        in.existing = all.p;
-        in.n_existing = all.n;
-        st = smp__pattern_sample(&pat, &in, &layer, res->msg);
+        in.existing = all->p;
+        in.n_existing = all->n;
+        st = smp__pattern_sample(pat, &in, &layer, res->msg);
         if (st != SMP_OK)
             break;
         for (size_t i = 0; i < layer.n; i++)
             res->report.pairs += smp__is_companion(&layer.p[i]);
-        smp_spt *grown = realloc(all.p, (all.n + layer.n + 1) * sizeof *grown);
+        smp_spt *grown = realloc(all->p, (all->n + layer.n + 1) * sizeof *grown);
         if (!grown) {
             smp__spts_free(&layer);
-            st = smp__fail(res->msg, SMP_ERR_NOMEM, "cannot keep %zu dots", all.n + layer.n);
+            st = smp__fail(res->msg, SMP_ERR_NOMEM, "cannot keep %zu dots", all->n + layer.n);
             break;
         }
-        memcpy(grown + all.n, layer.p, layer.n * sizeof *grown);
-        all.p = grown;
-        all.n += layer.n;
+        memcpy(grown + all->n, layer.p, layer.n * sizeof *grown);
+        all->p = grown;
+        all->n += layer.n;
         res->report.per_session[k + 1] = layer.n;
         smp__spts_free(&layer);
     }
-    if (st == SMP_OK && all.n) {
-        res->dots = malloc(all.n * sizeof *res->dots);
-        res->companion = malloc(all.n);
+    return st;
+}
+
+/* The points become the result's dots: size, load, shape (jitter, age,
+ * hairline, scars). */
+static smp_status dress_points(smp_result *res, const smp_params *p, const smp_spts *all, const smp_dress *dr,
+                               double ppm)
+{
+    if (all->n) {
+        res->dots = malloc(all->n * sizeof *res->dots);
+        res->companion = malloc(all->n);
         if (!res->dots || !res->companion)
-            st = smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate %zu dots", all.n);
-        else {
-            smp__dress_dots(&all, p, dr, ppm, res->dots);
-            for (size_t i = 0; i < all.n; i++)
-                res->companion[i] = (uint8_t)smp__is_companion(&all.p[i]);
-        }
+            return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate %zu dots", all->n);
+        smp__dress_dots(all, p, dr, ppm, res->dots);
+        for (size_t i = 0; i < all->n; i++)
+            res->companion[i] = (uint8_t)smp__is_companion(&all->p[i]);
     }
+    res->n_dots = all->n;
+    return SMP_OK;
+}
+
+/* Samples and dresses the dots (smp_points). */
+static smp_status sample_layers(smp_result *res, const smp_params *p, smp_sample_in in, double density,
+                                const smp_dress *dr, double ppm)
+{
+    smp_spts all = {0};
+    const smp_pattern pat = pattern_for(p, dr);
+    smp_status st = sample_points(res, p, in, density, &pat, &all);
     if (st == SMP_OK)
-        res->n_dots = all.n;
+        st = dress_points(res, p, &all, dr, ppm);
     smp__spts_free(&all);
     return st;
 }
 
-/* The pipeline's working state between its steps. */
-typedef struct run {
-    smp_result *res;
-    const smp_params *p;
-    const smp_image *photo, *mask;
-    smp_image *take_photo, *take_mask; /* smp_simulate_consume's: given up as soon as read */
-    double ppm;
-    smp_coverage cov, ref_cov, scar_cov, map_cov, edge_cov;
-    smp_coverage hair_cov;  /* cov with the density map and the hair already there applied, until shaped */
-    smp_shade sh;
-    smp_disc_lut *lut;
-    double size, look_load; /* the look's dot size and load factors */
-    double load;            /* the mean dot load: opacity x the look's */
-    double core_cover;      /* the core's mean coverage after shaping, 0..1 */
-    double density, dot_mm, dilution;
-    float final_od[3];
-    double shine_lin, strand_share; /* over the core */
-    double contrast_ref;    /* the reference's follicle-scale contrast, in its densest window */
-    /* The core's densest window, for trial renders (match.h). */
-    smp_image *patch;
-    smp_shine patch_shine; /* the result's shine model seen from the patch (its levels are the result's) */
-    uint8_t *patch_strands, *patch_core;
-    smp_skin_maps patch_skin;
-    smp_shade patch_grid;
-    smp_focus focus;        /* the photo's own blur over the treated area and the reference */
-    double blur_px[2];      /* its median over the core and the reference (NAN: unknown) */
-    double patch_centre[2]; /* the core window's centre, photo px */
-} run;
-
 static void run_free(run *r)
 {
+    if (r->borrowed) { /* the cache's: read, not owned */
+        memset(&r->sh, 0, sizeof r->sh);
+        memset(&r->focus, 0, sizeof r->focus);
+        r->lut = NULL;
+        r->patch = NULL;
+        r->patch_strands = r->patch_core = NULL;
+    }
     smp__shade_free(&r->sh);
     smp__coverage_free(&r->cov);
     smp__coverage_free(&r->ref_cov);
@@ -379,19 +379,23 @@ static smp_status skin_maps(run *r)
     if (r->ppm >= MIN_DETAIL_PPM) { /* the blur first: its buffers are the larger, the strand map is kept */
         uint32_t fbox[4];
         focus_box(r, box, fbox);
-        st = smp__focus_map(res->after, fbox, r->ppm, &r->focus, r->p->threads, res->msg);
+        memcpy(r->focus_box, fbox, sizeof fbox);
+        if (!smp__cache_focus(r->cache, r, fbox))
+            st = smp__focus_map(res->after, fbox, r->ppm, &r->focus, r->p->threads, res->msg);
         if (st == SMP_OK) {
             r->blur_px[0] = region_blur(r, r->sh.core);
             r->blur_px[1] = r->sh.have_reference ? region_blur(r, r->sh.accept) : NAN;
         }
-        if (st == SMP_OK && !(res->strands = malloc(n)))
-            return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the strand map");
-        if (st == SMP_OK)
+        if (st == SMP_OK && !smp__cache_strands(r->cache, r, box)) {
+            if (!(res->strands = malloc(n)))
+                return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the strand map");
             st = smp__strand_map(res->after, box, r->ppm, res->strands, r->p->threads, res->msg);
+        }
     }
     /* Shine needs colour: a grey photo, or one with no skin in the treated
      * area, has none to separate (the chroma says why; not an error). */
-    if (st == SMP_OK && r->photo->ch >= 3 && treated_chroma(r, box, res->chroma) == SMP_OK) {
+    if (st == SMP_OK && r->photo->ch >= 3 && treated_chroma(r, box, res->chroma) == SMP_OK &&
+        !smp__cache_shine(r->cache, r, box, res->chroma)) {
         if (!(res->shine = calloc(1, sizeof *res->shine)))
             return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the shine model");
         st = smp__shine_model(res->after, box, res->chroma, res->shine, r->p->threads, res->msg);
@@ -748,6 +752,8 @@ static smp_status shape_coverage(run *r)
     if (p->density_map && p->range_max > 0 && p->density_auto)
         smp__note(&res->notes, "density auto gives way to the density map's range %g:%g", p->range_min,
                   p->range_max);
+    if (smp__cache_shape(r->cache, r))
+        return SMP_OK;
     smp_status st = smp__shape_edge(&r->edge_cov, p->edge, p->feather_mm, r->ppm, p->seed, res->msg);
     smp__coverage_free(&r->cov); /* as painted: the skin maps are done */
     r->cov = r->hair_cov;
@@ -765,6 +771,8 @@ static smp_status shape_coverage(run *r)
             n++;
         }
     r->core_cover = n ? sum / (double)n : 1.0;
+    if (st == SMP_OK)
+        smp__cache_keep_shape(r->cache, r);
     return st;
 }
 
@@ -781,18 +789,30 @@ static void drop_coverages(run *r)
 static smp_status place_dots(run *r)
 {
     const smp_params *p = r->p;
+    smp_result *res = r->res;
     double box[4];
     smp_status st = SMP_OK;
     if (smp__coverage_extent(&r->cov, r->ppm, box)) {
         st = check_dot_count(r, r->density);
         const smp_dress dr = {.dot_mm = r->dot_mm, .size = r->size, .load = r->look_load, .focus = &r->focus,
                               .edge = &r->edge_cov, .scars = p->scars ? &r->scar_cov : NULL};
-        if (st == SMP_OK)
-            st = sample_layers(r->res, p,
+        const smp_pattern pat = pattern_for(p, &dr);
+        smp_points_key key = {.density = r->density, .regularity = p->regularity, .pair_mm = pat.dot_mm,
+                              .n_layers = p->n_layers};
+        memcpy(key.layers, p->layers, sizeof key.layers);
+        smp_spts all = {0};
+        if (st == SMP_OK && !smp__cache_points(r->cache, r, &key, &all)) {
+            st = sample_points(res, p,
                                (smp_sample_in){.x0_mm = box[0], .y0_mm = box[1], .w_mm = box[2] - box[0],
                                                .h_mm = box[3] - box[1], .cov = &r->cov, .cov_px_per_mm = r->ppm,
                                                .seed = p->seed, .threads = p->threads},
-                               r->density, &dr, r->ppm);
+                               r->density, &pat, &all);
+            if (st == SMP_OK)
+                smp__cache_keep_points(r->cache, r, &key, &all);
+        }
+        if (st == SMP_OK)
+            st = dress_points(res, p, &all, &dr, r->ppm);
+        smp__spts_free(&all);
     }
     drop_coverages(r);
     return st;
@@ -846,7 +866,7 @@ static smp_status measure_after(run *r)
 }
 
 static smp_status simulate(smp_result *res, const smp_params *p, const smp_image *photo, const smp_image *mask,
-                           smp_image *take_photo, smp_image *take_mask)
+                           smp_image *take_photo, smp_image *take_mask, smp_cache *cache)
 {
     if (!res)
         return SMP_ERR_ARG;
@@ -864,7 +884,23 @@ static smp_status simulate(smp_result *res, const smp_params *p, const smp_image
                                                   measure_after};
     static const double done_at[] = {0.02, 0.05, 0.09, 0.1, 0.11, 0.12, 0.4, 0.95, 1.0};
     const size_t n_steps = sizeof steps / sizeof *steps;
-    for (size_t i = 0; i < n_steps && st == SMP_OK; i++) {
+    size_t first = 0;
+    if (st == SMP_OK && cache && smp__cache_usable(p)) {
+        if (smp__cache_lookup(cache, p, photo, mask) == 2) {
+            /* The analysis steps' state as they left it; then the checks
+             * read_inputs makes that read the settings. */
+            st = smp__cache_restore(cache, &r);
+            if (st == SMP_OK)
+                st = check_dot_count(&r, density_bound(p));
+            for (; first < SMP_RUN_ANALYSIS_STEPS && st == SMP_OK; first++)
+                if (cancelled(p, done_at[first]))
+                    st = smp__fail(res->msg, SMP_ERR_CANCELLED, "cancelled");
+        } else
+            r.cache = cache;
+    }
+    for (size_t i = first; i < n_steps && st == SMP_OK; i++) {
+        if (i == SMP_RUN_ANALYSIS_STEPS && r.cache && !r.borrowed)
+            smp__cache_store(cache, &r);
         st = steps[i](&r);
         if (st == SMP_OK && i + 1 < n_steps && cancelled(p, done_at[i]))
             st = smp__fail(res->msg, SMP_ERR_CANCELLED, "cancelled");
@@ -875,12 +911,20 @@ static smp_status simulate(smp_result *res, const smp_params *p, const smp_image
 
 smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *photo, const smp_image *mask)
 {
-    return simulate(res, p, photo, mask, NULL, NULL);
+    return simulate(res, p, photo, mask, NULL, NULL, NULL);
+}
+
+smp_status smp_simulate_cached(smp_result *res, smp_cache *cache, const smp_params *p, const smp_image *photo,
+                               const smp_image *mask)
+{
+    if (!cache && res)
+        return smp__fail(res->msg, SMP_ERR_ARG, "simulate_cached needs a cache");
+    return simulate(res, p, photo, mask, NULL, NULL, cache);
 }
 
 smp_status smp_simulate_consume(smp_result *res, const smp_params *p, smp_image *photo, smp_image *mask)
 {
-    return simulate(res, p, photo, mask, photo, mask);
+    return simulate(res, p, photo, mask, photo, mask, NULL);
 }
 
 smp_status smp_simulate_check(smp_result *res, const smp_params *p, const smp_image *photo, const smp_image *mask)

@@ -3,7 +3,9 @@
 // command: for each case, the same photo pixels, mask and options give the
 // same dot list (the CSV, byte for byte) and the same after image (every
 // channel within 1/255; the largest difference and the pixels that differ
-// are printed).
+// are printed). Then the page's redraws: st_simulate_cached after a
+// density change and after a mask edit gives what a plain run gives, byte
+// for byte, having taken the analysis from its cache.
 // PHOTO.png holds PHOTO.jpg's pixels as the native command decodes them:
 // the engine, like the page, is given pixels and what they came from.
 // Usage: node studio_engine.mjs STUDIO_JS PHOTO.jpg PHOTO.png MASK.png SMPSIM
@@ -96,6 +98,48 @@ for (const [k, c] of cases.entries()) {
   }
   check(max <= 1, `${c.name}: the after image within 1/255 (largest difference ${max}, ${differ} of ${w * h} ` +
     `pixels differ)`);
+}
+// The cached redraws, as the page's workers make them.
+{
+  const session = (density) => {
+    const S = M._st_new(), P = M._st_params(S);
+    M._smp_params_set_px_per_mm(P, 8); M._smp_params_set_density(P, density);
+    M._smp_params_set_dot_diameter(P, 0.3); M._st_set_seed(S, 3);
+    const buf = M._st_rgba(S, w, h);
+    M.HEAPU8.set(photo.data, buf);
+    M._st_set_photo(S, w, h, 1);
+    const m = M._st_mask(S);
+    for (let i = 0; i < w * h; i++) M.HEAPU8[m + i] = mask.data[4 * i];
+    return S;
+  };
+  const erase = (S) => { // a disc erased at the mask's middle: inside the treated area
+    const m = M._st_mask(S);
+    for (let y = -15; y <= 15; y++)
+      for (let x = -15; x <= 15; x++) if (x * x + y * y <= 225) M.HEAPU8[m + (h / 2 + y) * w + w / 2 + x] = 0;
+  };
+  const output = (S, k) => {
+    const p = M._st_after(S);
+    M._st_write_dots(S, 100 + k);
+    return { after: M.HEAPU8.slice(p, p + 4 * w * h), dots: M.FS.readFile(`/dots${100 + k}.csv`, { encoding: 'utf8' }) };
+  };
+  const same = (a, b) => a.dots === b.dots && a.after.length === b.after.length && a.after.every((v, i) => v === b.after[i]);
+  const C = session(120);
+  check(M._st_simulate_cached(C) === 0 && M._st_reused(C) === 0, 'cached: the first run fills the cache');
+  M._smp_params_set_density(M._st_params(C), 150);
+  const t0 = performance.now();
+  check(M._st_simulate_cached(C) === 0, `cached: a density change redraws (${(performance.now() - t0).toFixed(0)} ms)`);
+  const reused = M._st_reused(C);
+  const D = session(150);
+  check(M._st_simulate(D) === 0, 'cached: the plain run at that density');
+  check((reused & 1) && same(output(C, 0), output(D, 1)),
+    `cached: after a density change, the same dots and after image as a plain run (reused ${reused})`);
+  erase(C); erase(D);
+  check(M._st_simulate_cached(C) === 0 && M._st_simulate(D) === 0, 'cached: a mask edit redraws');
+  const reused2 = M._st_reused(C);
+  check(!(reused2 & 1) && same(output(C, 2), output(D, 3)),
+    `cached: after a mask edit, the same dots and after image as a plain run (reused ${reused2})`);
+  M._st_free(C);
+  M._st_free(D);
 }
 rmSync(tmp, { recursive: true, force: true });
 process.exit(failures ? 1 : 0);

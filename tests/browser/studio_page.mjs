@@ -66,6 +66,15 @@ await shot(page, 'tablet-0-empty');
 await page.setInputFiles('#open', photo);
 await settle(page, 1);
 check((await page.evaluate(() => window.smpStudio.st.w)) > 0, 'the sample opens and renders');
+// The redraws run in Web Workers (from blob: URLs, allowed by the page's
+// CSP from file://), with a preview at the view's displayed size first.
+const workers = await page.evaluate(() => ({ on: !!window.smpStudio.st.workers, reduced: window.smpStudio.st.reduced,
+  previews: window.smpStudio.st.previews }));
+check(workers.on, 'the redraws run in Web Workers');
+// (none when the view shows the photo near its working size, as the sample's 960x720 on a tablet)
+check(workers.reduced ? workers.previews >= 1 : workers.previews === 0,
+  `a preview at the displayed size shows first when it is well under the working size ` +
+  `(${workers.reduced ? `${workers.reduced.w}x${workers.reduced.h}, ${workers.previews} shown` : 'none here'})`);
 await shot(page, 'tablet-1-open');
 await page.setInputFiles('#open-mask', mask);
 await settle(page, 2);
@@ -215,12 +224,15 @@ await page.waitForFunction(k => document.body.dataset.state === 'idle' && window
   Number(document.body.dataset.renders) > k, n, { timeout: 60000 });
 const dims = await page.evaluate(() => `${window.smpStudio.st.w}x${window.smpStudio.st.h}`);
 check(dims === '200x300', `EXIF orientation 6: a 300x200 JPEG opens as 200x300 (${dims})`);
+// The redraw times the page measured (performance.now(), from the change to
+// the after image drawn; the preview's when there was one): printed, never asserted.
 const by_reason = {};
-for (const t of timings) (by_reason[t.reason] = by_reason[t.reason] || []).push(t.ms);
-for (const [r, v] of Object.entries(by_reason)) {
-  v.sort((x, y) => x - y);
-  console.log(`  redraw (${r}, ${timings[0].w}x${timings[0].h}): median ${v[v.length >> 1].toFixed(0)} ms, ` +
-    `max ${v[v.length - 1].toFixed(0)} ms, ${v.length} times`);
+for (const t of timings) (by_reason[t.reason] = by_reason[t.reason] || []).push(t);
+const med = v => v.length ? `median ${v[v.length >> 1].toFixed(0)} ms, max ${v[v.length - 1].toFixed(0)} ms` : 'none';
+for (const [r, list] of Object.entries(by_reason)) {
+  const v = list.map(t => t.ms).sort((x, y) => x - y);
+  const pv = list.map(t => t.reduced).filter(x => x != null).sort((x, y) => x - y);
+  console.log(`  redraw (${r}, ${timings[0].w}x${timings[0].h}): ${med(v)}; preview ${med(pv)}; ${v.length} times`);
 }
 
 // ---------------------------------------------------------------- phone
@@ -228,6 +240,12 @@ const phone = await open({ width: 390, height: 844 }, 'phone');
 await phone.setInputFiles('#open', photo);
 await phone.waitForFunction(() => document.body.dataset.state === 'idle', null, { timeout: 120000 });
 await phone.screenshot({ path: join(shots, 'phone-1-open.png') });
+// On a phone the view is a third of the working size: the preview at that size came first.
+const phoneView = await phone.evaluate(() => ({ reduced: window.smpStudio.st.reduced, previews: window.smpStudio.st.previews,
+  after: window.smpStudio.st.showing }));
+check(phoneView.reduced && phoneView.previews >= 1 && phoneView.after === 'full',
+  `on a phone a ${phoneView.reduced && `${phoneView.reduced.w}x${phoneView.reduced.h}`} preview shows first, then the ` +
+  `working size (${phoneView.previews} previews, showing ${phoneView.after})`);
 // The controls scroll under the picture; the export buttons are reachable.
 await phone.locator('#save-settings').scrollIntoViewIfNeeded();
 const exportBox = await phone.locator('#save-settings').boundingBox();

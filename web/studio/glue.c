@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The studio page's bridge to the library (WebAssembly): one session
- * holding the params, the photo, its analysis, the mask and the last
- * result, and the RGBA buffers the page's canvases exchange with it. Only
- * the public API; the page calls the smp_params_set_* setters directly. */
+ * holding the params, the photo, its analysis, the mask, the last result
+ * and the analysis cache its redraws share (smp_simulate_cached), and
+ * the RGBA buffers the page's canvases exchange with it. Only the public
+ * API; the page calls the smp_params_set_* setters directly. */
 #include "smpsim.h"
 
 #include <emscripten/emscripten.h>
@@ -20,6 +21,7 @@ struct studio {
     int analyzed;      /* the scalp analysis matches the photo (cached) */
     smp_status scalp_status;
     smp_result *res;
+    smp_cache *cache;  /* the redraws' analysis, while only settings or the mask change */
     uint8_t *rgba;     /* exchange buffer: the photo in, the after image out */
     size_t rgba_len;
     char msg[512];
@@ -41,6 +43,7 @@ EMSCRIPTEN_KEEPALIVE void st_free(studio *s)
     smp_image_free(s->mask);
     smp_scalp_free(s->scalp);
     smp_result_free(s->res);
+    smp_cache_free(s->cache);
     free(s->rgba);
     free(s);
 }
@@ -55,7 +58,8 @@ EMSCRIPTEN_KEEPALIVE studio *st_new(void)
     s->mask = smp_image_new();
     s->scalp = smp_scalp_new();
     s->res = smp_result_new();
-    if (!s->p || !s->photo || !s->mask || !s->scalp || !s->res) {
+    s->cache = smp_cache_new();
+    if (!s->p || !s->photo || !s->mask || !s->scalp || !s->res || !s->cache) {
         st_free(s);
         return NULL;
     }
@@ -108,6 +112,7 @@ EMSCRIPTEN_KEEPALIVE smp_status st_set_photo(studio *s, uint32_t w, uint32_t h, 
     if ((st = smp_image_set_format(s->photo, (smp_format)format)) != SMP_OK)
         return fail(s, st, "unknown image format");
     s->analyzed = 0;
+    smp_cache_clear(s->cache); /* another photo: its analysis is of no use */
     smp_image_alloc(s->mask, w, h, 1);
     return SMP_OK;
 }
@@ -167,6 +172,17 @@ EMSCRIPTEN_KEEPALIVE smp_status st_simulate(studio *s)
     smp_status st = smp_simulate(s->res, s->p, s->photo, s->mask);
     return st == SMP_OK ? st : fail(s, st, smp_result_message(s->res));
 }
+
+/* st_simulate through the session's analysis cache: the same after image
+ * and dots, faster when only the settings or the mask changed. */
+EMSCRIPTEN_KEEPALIVE smp_status st_simulate_cached(studio *s)
+{
+    smp_status st = smp_simulate_cached(s->res, s->cache, s->p, s->photo, s->mask);
+    return st == SMP_OK ? st : fail(s, st, smp_result_message(s->res));
+}
+
+/* What the last cached run took from the cache (SMP_REUSED_* flags). */
+EMSCRIPTEN_KEEPALIVE int st_reused(studio *s) { return smp_cache_reused(s->cache); }
 
 /* The after image into the exchange buffer as RGBA (NULL when none). */
 EMSCRIPTEN_KEEPALIVE uint8_t *st_after(studio *s)

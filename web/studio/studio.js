@@ -6,6 +6,11 @@
 // working size (long side WORK_LONG px); exports carry the settings in the
 // command's option names, so `smpsim render PHOTO MASK --settings FILE`
 // makes the same after image on a desktop.
+// Redraws run in two Web Workers (worker.js, started from blob: URLs), so
+// the page never waits on the engine: one at the working size, one at the
+// size the view is displayed at, whose quicker after image shows first.
+// A worker has at most one request in flight; a newer change replaces the
+// one waiting, and an answer to anything but the latest change is dropped.
 'use strict';
 (() => {
   const WORK_LONG = 2000;
@@ -15,12 +20,13 @@
   const $ = id => document.getElementById(id);
   const view = $('view'), vctx = view.getContext('2d');
   const canvas = () => document.createElement('canvas');
-  const before = canvas(), after = canvas(), overlay = canvas();
+  const before = canvas(), after = canvas(), overlay = canvas(), small = canvas();
   let M = null, S = 0, P = 0; // the engine, its session and params
   const st = {
     name: 'photo', w: 0, h: 0, fullW: 0, fullH: 0, scale: 1, ppm: 0, tool: 'view', split: 0.5,
     hairline: [], measure: [], undo: [], redo: [], busy: false, pending: null, ovl: null, renders: 0,
     timings: [], chosen: null,
+    workers: null, reduced: null, reqId: 0, latest: null, showing: 'full', previews: 0, dropped: 0,
   };
   // For tests and for looking: redraw timings and the state, read-only in spirit.
   window.smpStudio = { st, timings: st.timings, maskSum: () => maskSum(), before, after, mask: () => maskView().slice(),
@@ -41,8 +47,46 @@
       S = M._st_new();
       if (!S) throw new Error('out of memory');
       P = M._st_params(S);
+      startWorkers(bytes);
       state('empty');
     });
+  }
+  // The redraw workers: the engine's loader, the shared settings code and
+  // worker.js, as one script from a blob: URL (the page's CSP allows
+  // worker-src blob:); each gets its own copy of the wasm. Without workers
+  // the page redraws on its own thread (scheduleHere).
+  function startWorkers(bytes) {
+    let url;
+    try {
+      const src = ['engine-js', 'shared-js', 'worker-js'].map(id => $(id).textContent).join('\n;\n');
+      url = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
+      const make = (kind) => {
+        const wk = { kind, w: new Worker(url), busy: false, pending: null, ready: false };
+        wk.w.onmessage = (e) => fromWorker(wk, e.data);
+        wk.w.onerror = (e) => { e.preventDefault(); workersFailed(`${kind} worker: ${e.message || 'failed'}`); };
+        const copy = bytes.slice().buffer;
+        wk.w.postMessage({ type: 'init', wasm: copy }, [copy]);
+        return wk;
+      };
+      st.workers = { full: make('full'), reduced: make('reduced') };
+    } catch (e) {
+      st.workers = null;
+    }
+  }
+  function workersFailed(why) {
+    if (!st.workers) return;
+    for (const wk of Object.values(st.workers)) wk.w.terminate();
+    st.workers = null;
+    st.busy = false;
+    status(`Redrawing on the page itself (${why})`);
+    if (st.w) schedule('retry');
+  }
+  function fromWorker(wk, m) {
+    if (m.type === 'ready') wk.ready = true;
+    else if (m.type === 'failed') {
+      if (!wk.ready) workersFailed(m.msg);
+      else status(m.msg);
+    } else if (m.type === 'done') answered(wk, m);
   }
   const msg = () => M.UTF8ToString(M._st_message(S));
   const maskView = () => M.HEAPU8.subarray(M._st_mask(S), M._st_mask(S) + st.w * st.h);
@@ -96,6 +140,9 @@
     st.undo.length = 0; st.redo.length = 0; st.hairline = []; st.measure = [];
     after.getContext('2d').drawImage(before, 0, 0);
     document.body.classList.add('has-photo');
+    st.showing = 'full';
+    seen.clear();
+    sendPhoto(px.data);
     if (M._st_suggest(S)) status(`No mask suggested (${msg()}): paint the area to treat with the brush.`);
     paintOverlay(0, 0, w, h);
     undoButtons();
@@ -105,7 +152,7 @@
   // A mask made elsewhere, stretched to the photo: its alpha where it has
   // transparency, else its brightness (as the command reads masks).
   async function openMask(file) {
-    if (!file || !st.w || st.busy) return;
+    if (!file || !st.w) return;
     let bmp;
     try {
       bmp = await createImageBitmap(file, { imageOrientation: 'from-image', colorSpaceConversion: 'none',
@@ -134,31 +181,16 @@
   // ------------------------------------------------------------ settings
   function layers() { return SPLITS[Number($('sessions').value) - 1]; }
   function ageYears(v) { return v === 'fresh' ? -1 : v === 'healed' ? 0 : parseFloat(v); }
-  // The params of session s (p its params) from the controls, the scale
-  // for a photo of scale times the full size; an error message or null.
-  function applyParams(s = S, p = P, scale = st.scale) {
-    const set = (ok, what) => { if (ok !== 0) throw new Error(`${what}: ${M.UTF8ToString(M._smp_params_message(p))}`); };
-    try {
-      if (M._st_set_seed(s, Number($('seed').value) || 0)) throw new Error(`seed: ${M.UTF8ToString(M._st_message(s))}`);
-      if ($('density-auto').checked) set(M._smp_params_set_density_auto(p, 1), 'density');
-      else set(M._smp_params_set_density(p, Number($('density').value)), 'density');
-      if ($('dot-auto').checked) set(M._smp_params_set_dot_auto(p, 1), 'dot');
-      else set(M._smp_params_set_dot_diameter(p, Number($('dot').value)), 'dot');
-      set(M._smp_params_set_dilution(p, $('dilution-auto').checked ? -1 : Number($('dilution').value)), 'dilution');
-      const l = layers(), a = M._malloc(8 * l.length);
-      M.HEAPF64.set(l, a / 8);
-      const r = M._smp_params_set_layers(p, a, l.length);
-      M._free(a);
-      set(r, 'sessions');
-      set(M._smp_params_set_show_session(p, Number($('session').value)), 'session');
-      set(M._smp_params_set_age(p, ageYears($('age').value)), 'age');
-      set(M._smp_params_set_edge(p, EDGES[$('edge').value]), 'edge');
-      set(M._smp_params_set_regularity(p, Number($('regularity').value)), 'regularity');
-      set(M._smp_params_set_px_per_mm(p, st.ppm * scale), 'px/mm');
-      return null;
-    } catch (e) {
-      return e.message;
-    }
+  // The look as the controls set it, for smpApplySettings (settings.js).
+  function settingsNow() {
+    return {
+      seed: Number($('seed').value) || 0,
+      density: $('density-auto').checked ? 'auto' : Number($('density').value),
+      dot: $('dot-auto').checked ? 'auto' : Number($('dot').value),
+      dilution: $('dilution-auto').checked ? -1 : Number($('dilution').value),
+      layers: layers(), session: Number($('session').value), age: ageYears($('age').value),
+      edge: EDGES[$('edge').value], regularity: Number($('regularity').value),
+    };
   }
   // The settings in the command's option names (see smpsim render --settings).
   function settings() {
@@ -192,9 +224,147 @@
   }
 
   // ------------------------------------------------------------ redraw
-  // A change asks for a redraw; changes during one are folded into the next.
+  // The photo to the workers: at the working size, and at the view's
+  // displayed size (device pixels) when that is well under it.
+  function reducedSize() {
+    const b = view.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
+    const k = Math.min(b.width * dpr / st.w, b.height * dpr / st.h);
+    if (!(k > 0) || k > 0.7 || Math.min(st.w, st.h) * k < 128) return null;
+    const w = Math.round(st.w * k), h = Math.round(st.h * k);
+    return { w, h, k: w / st.w };
+  }
+  function sendPhoto(rgba) {
+    if (!st.workers) return;
+    // Requests for the photo before are of no use now.
+    for (const wk of Object.values(st.workers)) wk.pending = null;
+    st.latest = null;
+    const full = rgba.slice().buffer;
+    st.workers.full.w.postMessage({ type: 'photo', w: st.w, h: st.h, format: st.scale === 1 ? st.format : 0,
+      rgba: full }, [full]);
+    st.reduced = reducedSize();
+    if (!st.reduced) return;
+    const { w, h } = st.reduced;
+    small.width = w; small.height = h;
+    const g = small.getContext('2d');
+    g.imageSmoothingQuality = 'high';
+    g.drawImage(before, 0, 0, w, h);
+    const d = g.getImageData(0, 0, w, h).data.buffer;
+    st.workers.reduced.w.postMessage({ type: 'photo', w, h, format: 0, rgba: d }, [d]);
+  }
+
+  // The mask's contents in a few numbers (FNV-1a and a weighted sum over
+  // its 32-bit words), so that an undo finds the after image drawn before.
+  function maskHash() {
+    const m = maskView(), n = m.length >> 2, u = new Uint32Array(m.buffer, m.byteOffset, n);
+    let a = 0x811c9dc5, b = 0;
+    for (let i = 0; i < n; i++) { a = Math.imul(a ^ u[i], 16777619); b = (b + Math.imul(u[i], i + 1)) | 0; }
+    for (let i = 4 * n; i < m.length; i++) a = Math.imul(a ^ m[i], 16777619);
+    return `${a >>> 0}.${b >>> 0}.${m.length}`;
+  }
+  // The last few after images drawn, by their settings and mask: going back
+  // to one (undo, redo, a slider or a session back where it was) draws it
+  // again at once. Cleared with the photo.
+  const SEEN_MAX = 4;
+  const seen = new Map();
+  function remember(key, img, info) {
+    seen.delete(key);
+    seen.set(key, { img, info });
+    while (seen.size > SEEN_MAX) seen.delete(seen.keys().next().value);
+  }
+
+  // A change asks for a redraw. The same settings and mask as a request
+  // still on its way (a slider's input, then its change) ask for nothing.
   function schedule(reason) {
     if (!st.w) return;
+    if (!st.workers) { scheduleHere(reason); return; }
+    const t0 = performance.now();
+    const s = settingsNow();
+    const key = JSON.stringify([s, st.ppm]) + maskHash();
+    if (st.latest && !st.latest.done && st.latest.key === key) return;
+    const id = ++st.reqId;
+    const known = seen.get(key);
+    if (known) {
+      st.latest = { id, key, reason, t0, done: true };
+      remember(key, known.img, known.info);
+      after.getContext('2d').putImageData(known.img, 0, 0);
+      st.showing = 'full';
+      compose();
+      rendered(reason, performance.now() - t0, 0, known.info, { seen: true });
+      st.busy = false; // the workers' answers to earlier changes will be dropped
+      state('idle');
+      return;
+    }
+    st.latest = { id, key, reason, t0, reducedMs: null, reducedEngine: null, done: false };
+    st.busy = true;
+    state('busy');
+    status('Rendering…');
+    const mask = maskView();
+    if (st.reduced)
+      request(st.workers.reduced, { type: 'render', id, settings: s, ppm: st.ppm * st.scale * st.reduced.k,
+        mask: mask.slice().buffer, mw: st.w, mh: st.h });
+    request(st.workers.full, { type: 'render', id, settings: s, ppm: st.ppm * st.scale, mask: mask.slice().buffer,
+      mw: st.w, mh: st.h });
+  }
+  // One request in flight per worker; a newer one replaces the one waiting.
+  function request(wk, msg) {
+    if (wk.busy) { wk.pending = msg; return; }
+    wk.busy = true;
+    wk.w.postMessage(msg, [msg.mask]);
+  }
+  function answered(wk, m) {
+    wk.busy = false;
+    const next = wk.pending;
+    wk.pending = null;
+    if (next) request(wk, next);
+    const L = st.latest;
+    if (!L || m.id !== L.id || L.done) { st.dropped++; return; } // stale: a newer change is on its way
+    if (!m.ok) {
+      if (wk.kind === 'full') { status(m.msg); L.done = true; st.busy = false; state('idle'); }
+      return;
+    }
+    const img = new ImageData(new Uint8ClampedArray(m.rgba), m.w, m.h);
+    if (wk.kind === 'reduced') {
+      small.width = m.w; small.height = m.h;
+      small.getContext('2d').putImageData(img, 0, 0);
+      st.showing = 'reduced';
+      compose();
+      L.reducedMs = performance.now() - L.t0;
+      L.reducedEngine = m.engineMs;
+      st.previews++;
+      document.body.dataset.previews = String(st.previews);
+      status(`${m.w}×${m.h} preview in ${L.reducedMs.toFixed(0)} ms; rendering ${st.w}×${st.h}…`);
+      return;
+    }
+    after.getContext('2d').putImageData(img, 0, 0);
+    st.showing = 'full';
+    compose();
+    L.done = true;
+    remember(L.key, img, m.info);
+    const ms = performance.now() - L.t0;
+    rendered(L.reason, ms, m.engineMs, m.info, { reduced: L.reducedMs, reducedEngine: L.reducedEngine,
+      reducedW: st.reduced ? st.reduced.w : 0, reducedH: st.reduced ? st.reduced.h : 0, reused: m.reused });
+    st.busy = false;
+    state('idle');
+  }
+  // A full after image drawn: the timing, what the engine chose, the labels.
+  function rendered(reason, ms, engine, info, extra) {
+    st.renders++;
+    const tm = Object.assign({ reason, ms, engine, w: st.w, h: st.h }, extra);
+    st.timings.push(tm);
+    st.chosen = { dots: info[0], density: info[1], dot: info[2], ppm: info[3], assumed: info[4] };
+    const c = st.chosen;
+    $('chosen').textContent = `${c.dots} dots, ${c.density.toFixed(0)} dots/cm², ${c.dot.toFixed(2)} mm; ` +
+      `${(c.ppm / st.scale).toFixed(2)} px/mm${c.assumed ? ' (assumed)' : ''}`;
+    const pre = extra.reduced != null ? `preview in ${extra.reduced.toFixed(0)} ms, ` : '';
+    status(`${st.w}×${st.h}: ${pre}redrawn in ${ms.toFixed(0)} ms (${reason})`);
+    const k = Number($('session').value);
+    $('tag-after').textContent = k ? `After session ${k}` : 'After';
+    document.body.dataset.renders = String(st.renders);
+  }
+
+  // Without workers: the redraw on the page's thread, changes during one
+  // folded into the next.
+  function scheduleHere(reason) {
     const t0 = performance.now();
     if (st.busy) { st.pending = st.pending || { reason, t0 }; return; }
     st.busy = true;
@@ -205,10 +375,10 @@
     requestAnimationFrame(() => setTimeout(() => run(reason, t0), 0));
   }
   function run(reason, t0) {
-    const err = applyParams();
+    const err = smpApplySettings(M, S, P, settingsNow(), st.ppm * st.scale);
     let ok = !err;
     const t1 = performance.now();
-    if (ok && M._st_simulate(S)) { ok = false; status(msg()); }
+    if (ok && M._st_simulate_cached(S)) { ok = false; status(msg()); }
     const t2 = performance.now();
     if (ok) {
       const p = M._st_after(S);
@@ -216,29 +386,21 @@
       else {
         after.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(M.HEAPU8.buffer, p, 4 * st.w * st.h)
           .slice(), st.w, st.h), 0, 0);
+        st.showing = 'full';
         compose();
       }
     }
     const t3 = performance.now();
     if (err) status(err);
     if (ok) {
-      st.renders++;
-      const tm = { reason, ms: t3 - t0, engine: t2 - t1, w: st.w, h: st.h };
-      st.timings.push(tm);
-      st.chosen = { dots: M._st_info(S, 0), density: M._st_info(S, 1), dot: M._st_info(S, 2), ppm: M._st_info(S, 3),
-        assumed: M._st_info(S, 4) };
-      const c = st.chosen;
-      $('chosen').textContent = `${c.dots} dots, ${c.density.toFixed(0)} dots/cm², ${c.dot.toFixed(2)} mm; ` +
-        `${(c.ppm / st.scale).toFixed(2)} px/mm${c.assumed ? ' (assumed)' : ''}`;
-      status(`${st.w}×${st.h}: redrawn in ${tm.ms.toFixed(0)} ms (${reason})`);
-      const k = Number($('session').value);
-      $('tag-after').textContent = k ? `After session ${k}` : 'After';
+      const info = [];
+      for (let k = 0; k < 8; k++) info.push(M._st_info(S, k));
+      rendered(reason, t3 - t0, t2 - t1, info, { reused: M._st_reused(S) });
     }
-    document.body.dataset.renders = String(st.renders);
     st.busy = false;
     const next = st.pending;
     st.pending = null;
-    if (next) schedule(next.reason);
+    if (next) scheduleHere(next.reason);
     else state('idle');
   }
 
@@ -246,7 +408,9 @@
   function compose() {
     if (!st.w) return;
     const x = Math.round(st.split * st.w);
-    vctx.drawImage(after, 0, 0);
+    // The after image, or the preview at the displayed size until it comes.
+    if (st.showing === 'reduced') vctx.drawImage(small, 0, 0, st.w, st.h);
+    else vctx.drawImage(after, 0, 0);
     if (x > 0) vctx.drawImage(before, 0, 0, x, st.h, 0, 0, x, st.h);
     if ($('overlay').checked) vctx.drawImage(overlay, 0, 0);
     const r = Math.max(4, st.w / 250);
@@ -324,7 +488,7 @@
   }
   let drag = null;
   view.addEventListener('pointerdown', (e) => {
-    if (!st.w || st.busy && st.tool !== 'view') return;
+    if (!st.w || !st.workers && st.busy && st.tool !== 'view') return;
     const p = at(e);
     if (st.tool === 'view') {
       drag = { kind: 'divider' };
@@ -459,16 +623,19 @@
   };
   for (const [id, reason] of Object.entries(redrawOn)) {
     const el = $(id);
-    // Sliders show their value while moving and redraw when let go.
-    el.addEventListener('input', outputs);
-    el.addEventListener('change', () => {
+    const changed = () => {
       if (id === 'density') $('density-auto').checked = false;
       if (id === 'dot') $('dot-auto').checked = false;
       if (id === 'dilution') $('dilution-auto').checked = false;
       if (id === 'sessions') sessionOptions();
       outputs();
       schedule(reason);
-    });
+    };
+    // Sliders redraw while they move when the redraws run in workers (the
+    // latest position is drawn, the ones passed over are dropped); on the
+    // page's own thread, when let go.
+    el.addEventListener('input', () => (el.type === 'range' && st.workers ? changed() : outputs()));
+    el.addEventListener('change', changed);
   }
   $('brush').addEventListener('input', outputs);
 
@@ -564,7 +731,7 @@
     const S2 = M._st_new();
     try {
       if (!S2) throw new Error('out of memory');
-      const err = applyParams(S2, M._st_params(S2), 1);
+      const err = smpApplySettings(M, S2, M._st_params(S2), settingsNow(), st.ppm);
       if (err) throw new Error(err);
       const buf = M._st_rgba(S2, W, H);
       if (!buf) throw new Error('out of memory');

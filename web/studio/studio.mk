@@ -21,10 +21,11 @@ STUDIO_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -O2 $(WARN) $(STUDIO_INC)
 # What the page calls: the glue's st_* (marked in glue.c) and these setters.
 STUDIO_EXPORTS := _malloc _free $(addprefix _smp_params_set_,density density_auto dot_diameter dot_auto \
                   px_per_mm dilution edge age layers show_session regularity opacity feather) _smp_params_message
-STUDIO_LDFLAGS := -O2 -sMODULARIZE=1 -sEXPORT_NAME=SmpStudio -sENVIRONMENT=web,node -sALLOW_MEMORY_GROWTH=1 \
+STUDIO_LDFLAGS := -O2 -sMODULARIZE=1 -sEXPORT_NAME=SmpStudio -sENVIRONMENT=web,worker,node -sALLOW_MEMORY_GROWTH=1 \
                   -sMAXIMUM_MEMORY=4GB -sEXPORTED_RUNTIME_METHODS=UTF8ToString,FS \
                   -sEXPORTED_FUNCTIONS=$(subst $(space),$(comma),$(STUDIO_EXPORTS))
-STUDIO_PAGE_SRC := web/studio/page.html web/studio/studio.css web/studio/studio.js web/studio/mkpage.sh
+STUDIO_PAGE_SRC := web/studio/page.html web/studio/studio.css web/studio/studio.js web/studio/mkpage.sh \
+                   web/studio/settings.js web/studio/worker.js
 
 .PHONY: studio check-studio-deps
 

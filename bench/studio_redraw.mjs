@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// The studio page's redraw times in headless Chromium (issue 15's
+// "interactive speed"): a photo and its mask opened at a tablet's size,
+// then density, dot size, shade and session changes and brush strokes, each waited
+// for; the page's own performance.now() figures (window.smpStudio.timings:
+// from the change to the after image drawn, and to the preview at the
+// displayed size when the page makes one; a state drawn before, which the
+// page draws again from memory, apart) are printed as median and max
+// per kind, and written as JSON; so is the longest gap between animation
+// frames while each redraw ran (how long the page's thread was blocked:
+// the slider, the divider and the brush wait that long). A benchmark: it
+// asserts nothing.
+// Usage: node bench/studio_redraw.mjs STUDIO.html PHOTO MASK [N] [OUT.json]
+// (KINDS=density,dot,shade,session,mask picks some)
+// (playwright-core from tests/browser/node_modules; CHROMIUM=/usr/bin/chromium)
+import { createRequire } from 'node:module';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(join(here, '../tests/browser/package.json'));
+const { chromium } = require('playwright-core');
+const [page_path, photo, mask, n_arg, out] = process.argv.slice(2);
+const N = Number(n_arg) || 5;
+const KINDS = (process.env.KINDS || 'density,dot,shade,session,mask').split(',');
+
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox'] });
+const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, deviceScaleFactor: 1 });
+const page = await context.newPage();
+const errors = [];
+page.on('pageerror', e => errors.push(String(e)));
+page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+await page.goto(pathToFileURL(page_path).href, { waitUntil: 'load' });
+await page.waitForFunction(() => document.body.dataset.state === 'empty', null, { timeout: 60000 });
+const renders = () => page.evaluate(() => Number(document.body.dataset.renders || 0));
+const settle = k => page.waitForFunction(n => document.body.dataset.state === 'idle' &&
+  Number(document.body.dataset.renders) >= n, k, { timeout: 600000 });
+const last = () => page.evaluate(() => window.smpStudio.timings[window.smpStudio.timings.length - 1]);
+// Frame gaps: a requestAnimationFrame loop from before a change until its redraw is in.
+const probe = () => page.evaluate(() => {
+  window.__gap = 0;
+  window.__probe = true;
+  let t0 = performance.now();
+  const tick = (t) => { window.__gap = Math.max(window.__gap, t - t0); t0 = t; if (window.__probe) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+});
+const gap = () => page.evaluate(() => { window.__probe = false; return window.__gap; });
+
+let t = performance.now();
+await page.setInputFiles('#open', photo);
+await settle(1);
+const open_ms = performance.now() - t;
+await page.setInputFiles('#open-mask', mask);
+await settle(2);
+const size = await page.evaluate(() => `${window.smpStudio.st.w}x${window.smpStudio.st.h}`);
+async function range(id, v) {
+  const k = await renders();
+  await probe();
+  await page.locator(`#${id}`).fill(String(v));
+  await settle(k + 1);
+  return Object.assign(await last(), { gap: await gap() });
+}
+await range('dot', 0.3);
+await range('dilution', 0.3);
+const runs = {};
+for (const k of KINDS) runs[k] = [];
+for (let i = 0; i < N && runs.density; i++) runs.density.push(await range('density', 100 + 20 * (i % 5) + (i >= 5 ? 10 : 0)));
+for (let i = 0; i < N && runs.dot; i++) runs.dot.push(await range('dot', String(Math.round(24 + 2 * (i % 6)) / 100)));
+// The shade and the session shown: nothing to sample again.
+for (let i = 0; i < N && runs.shade; i++) runs.shade.push(await range('dilution', String(Math.round(20 + 5 * (i % 8)) / 100)));
+for (let i = 0; i < N && runs.session; i++) {
+  const k = await renders();
+  await probe();
+  await page.selectOption('#session', String((i + 1) % 3));
+  await settle(k + 1);
+  runs.session.push(Object.assign(await last(), { gap: await gap() }));
+}
+// Mask touch-ups inside the treated area: a stroke of the eraser, then the
+// brush over it again, by turns (each changes the mask).
+const box = await page.locator('#view').boundingBox();
+for (let i = 0; i < N && runs.mask; i++) {
+  await page.click(i % 2 ? '[data-tool=brush]' : '[data-tool=eraser]');
+  const k = await renders();
+  await probe();
+  const j = i >> 1, x = box.x + box.width * (0.45 + 0.04 * j), y = box.y + box.height * (0.35 + 0.03 * j);
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + box.width * 0.03, y + box.height * 0.01, { steps: 4 });
+  await page.mouse.up();
+  await settle(k + 1);
+  runs.mask.push(Object.assign(await last(), { gap: await gap() }));
+}
+const info = await page.evaluate(() => ({ dropped: window.smpStudio.st.dropped, workers: !!window.smpStudio.st.workers,
+  reduced: window.smpStudio.st.reduced }));
+await browser.close();
+
+const stat = v => {
+  const s = v.filter(x => x != null).sort((a, b) => a - b);
+  return s.length ? { median: Math.round(s[s.length >> 1]), max: Math.round(s[s.length - 1]), n: s.length } : null;
+};
+const summary = { size, open_ms: Math.round(open_ms), workers: info.workers, reduced: info.reduced, errors };
+for (let [k, v] of Object.entries(runs)) {
+  const seen = v.filter(x => x.seen); // drawn again from the page's last few after images
+  v = v.filter(x => !x.seen);
+  summary[k] = { full: stat(v.map(x => x.ms)), engine: stat(v.map(x => x.engine)), seen: stat(seen.map(x => x.ms)),
+    reduced: stat(v.map(x => x.reduced)), reduced_engine: stat(v.map(x => x.reducedEngine)),
+    frame_gap: stat(v.map(x => x.gap)),
+    reused: v.map(x => x.reused) };
+  const f = summary[k];
+  const fmt = x => (x ? `median ${x.median} ms, max ${x.max} ms` : 'none');
+  console.log(`${k} (${size}${info.reduced ? `, preview ${info.reduced.w}x${info.reduced.h}` : ''}): ` +
+    `full redraw ${fmt(f.full)} (engine ${fmt(f.engine)})` + (f.reduced ? `; preview ${fmt(f.reduced)}` : '') +
+    `; longest frame gap ${fmt(f.frame_gap)}; ${v.length} times` +
+    (f.seen ? `; back to a state drawn before: ${fmt(f.seen)}, ${f.seen.n} times` : ''));
+}
+if (errors.length) console.log(`page errors: ${errors.join('; ')}`);
+if (out) writeFileSync(out, JSON.stringify({ summary, runs }, null, 1));

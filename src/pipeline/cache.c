@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The analysis cache behind smp_cache (run.h): what smp_simulate's
+ * photo-and-mask steps leave (coverage, shade analysis, skin maps, the
+ * focus map, the client's stubble, the core's window), kept with copies
+ * of the photo and the mask it was made from. A run whose photo, mask and
+ * scale match starts at the first step that reads the look's settings; a
+ * run with the same photo and another mask makes the analysis again but
+ * takes the focus, strand and shine maps when their boxes did not move.
+ * Everything taken is what the steps would have made, so the result is
+ * byte-identical to smp_simulate's. */
+#include "run.h"
+#include "params.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct smp_cache {
+    int full;              /* snap holds an analysis */
+    int lookup;            /* the last lookup: 0, 1 photo, 2 photo and mask */
+    int reused;            /* what the last run took: SMP_REUSED_* */
+    smp_image *photo, *mask; /* what snap was made from */
+    double ppm_param;        /* the params' scale (0: assumed) */
+    run snap;              /* the run after the analysis steps; owns its parts */
+    smp_result *sres;      /* its result's parts (no after image) */
+    /* The look's memo on the analysis above (run.h). */
+    int have_shape, shape_edge;
+    double shape_feather;
+    uint64_t shape_seed;
+    smp_coverage shaped_cov, shaped_edge;
+    double core_cover;
+    int have_points;
+    smp_points_key points_key;
+    smp_spts points;
+    size_t per_session[SMP_MAX_LAYERS + 1], pairs;
+    char msg[SMP_MSG_LEN];
+};
+
+smp_cache *smp_cache_new(void) { return calloc(1, sizeof(smp_cache)); }
+
+static void drop_look(smp_cache *c)
+{
+    smp__coverage_free(&c->shaped_cov);
+    smp__coverage_free(&c->shaped_edge);
+    smp__spts_free(&c->points);
+    c->have_shape = c->have_points = 0;
+}
+
+static void drop_snapshot(smp_cache *c)
+{
+    drop_look(c);
+    run *s = &c->snap;
+    smp__shade_free(&s->sh);
+    smp__coverage_free(&s->cov);
+    smp__coverage_free(&s->hair_cov);
+    smp__coverage_free(&s->edge_cov);
+    smp__disc_lut_free(s->lut);
+    smp_image_free(s->patch);
+    free(s->patch_strands);
+    free(s->patch_core);
+    smp__focus_free(&s->focus);
+    smp_result_free(c->sres);
+    smp_image_free(c->photo);
+    smp_image_free(c->mask);
+    memset(s, 0, sizeof *s);
+    c->sres = NULL;
+    c->photo = c->mask = NULL;
+    c->full = 0;
+}
+
+void smp_cache_clear(smp_cache *c)
+{
+    if (c) {
+        drop_snapshot(c);
+        c->lookup = c->reused = 0;
+    }
+}
+
+void smp_cache_free(smp_cache *c)
+{
+    if (!c)
+        return;
+    drop_snapshot(c);
+    free(c);
+}
+
+const char *smp_cache_message(const smp_cache *c) { return c ? c->msg : "no cache"; }
+int smp_cache_reused(const smp_cache *c) { return c ? c->reused : 0; }
+
+bool smp__cache_usable(const smp_params *p) { return !p->reference && !p->scars && !p->density_map; }
+
+static bool same_bytes(const void *a, const void *b, size_t n) { return n == 0 || (a && b && !memcmp(a, b, n)); }
+
+static bool same_image(const smp_image *a, const smp_image *b)
+{
+    return a && b && a->w == b->w && a->h == b->h && a->ch == b->ch && a->orientation == b->orientation &&
+           a->format == b->format && a->icc_len == b->icc_len && same_bytes(a->icc, b->icc, a->icc_len) &&
+           same_bytes(a->px, b->px, (size_t)a->w * a->h * (size_t)a->ch);
+}
+
+int smp__cache_lookup(smp_cache *c, const smp_params *p, const smp_image *photo, const smp_image *mask)
+{
+    c->reused = 0;
+    c->lookup = 0;
+    if (c->full && c->ppm_param == p->px_per_mm && same_image(c->photo, photo))
+        c->lookup = same_image(c->mask, mask) ? 2 : 1;
+    return c->lookup;
+}
+
+/* A copy of an image's pixels and what describes them. */
+static smp_image *image_copy(const smp_image *src)
+{
+    smp_image *d = smp_image_new();
+    const size_t n = (size_t)src->w * src->h * (size_t)src->ch;
+    if (!d || smp__image_reset(d, src->w, src->h, src->ch, 0) != SMP_OK ||
+        (src->icc_len && !(d->icc = malloc(src->icc_len)))) {
+        smp_image_free(d);
+        return NULL;
+    }
+    memcpy(d->px, src->px, n);
+    if (src->icc_len)
+        memcpy(d->icc, src->icc, src->icc_len);
+    d->icc_len = src->icc_len;
+    d->orientation = src->orientation;
+    d->format = src->format;
+    return d;
+}
+
+static void *dup_bytes(const void *p, size_t n)
+{
+    void *d = p && n ? malloc(n) : NULL;
+    if (d)
+        memcpy(d, p, n);
+    return d;
+}
+
+static bool shine_copy(const smp_shine *src, smp_shine **out)
+{
+    *out = NULL;
+    if (!src)
+        return true;
+    smp_shine *s = malloc(sizeof *s);
+    if (!s)
+        return false;
+    if (smp__shine_copy(s, src) != SMP_OK) {
+        free(s);
+        return false;
+    }
+    *out = s;
+    return true;
+}
+
+static bool focus_copy(const smp_focus *src, smp_focus *out)
+{
+    const size_t n = (size_t)src->gw * src->gh * sizeof(float);
+    *out = *src;
+    out->sigma = dup_bytes(src->sigma, n);
+    out->trust = dup_bytes(src->trust, n);
+    if ((src->sigma && !out->sigma) || (src->trust && !out->trust)) {
+        smp__focus_free(out);
+        return false;
+    }
+    return true;
+}
+
+/* The result's parts the analysis steps made (no after image: it is the
+ * photo until the dots are drawn), from src into dst. */
+static bool result_parts(smp_result *dst, const smp_result *src)
+{
+    dst->report = src->report;
+    memcpy(dst->skin_box, src->skin_box, sizeof dst->skin_box);
+    memcpy(dst->chroma, src->chroma, sizeof dst->chroma);
+    dst->zones_w = src->zones_w;
+    dst->zones_h = src->zones_h;
+    dst->zone_mm = src->zone_mm;
+    smp__notes_clear(&dst->notes);
+    for (size_t i = 0; i < src->notes.count; i++)
+        smp__note(&dst->notes, "%s", src->notes.items[i]);
+    dst->zones = dup_bytes(src->zones, (size_t)src->zones_w * src->zones_h);
+    dst->strands = dup_bytes(src->strands, (size_t)src->skin_box[2] * src->skin_box[3]);
+    return dst->notes.count == src->notes.count && (!src->zones || dst->zones) &&
+           (!src->strands || dst->strands) && shine_copy(src->shine, &dst->shine);
+}
+
+static bool coverages_copy(run *dst, const run *src, char *msg)
+{
+    return smp__coverage_copy(&dst->cov, &src->cov, msg) == SMP_OK &&
+           smp__coverage_copy(&dst->hair_cov, &src->hair_cov, msg) == SMP_OK &&
+           smp__coverage_copy(&dst->edge_cov, &src->edge_cov, msg) == SMP_OK;
+}
+
+/* The core window's shine is the result's model seen from the window:
+ * pointed at the model kept alongside. */
+static void point_patch(run *r, const smp_shine *shine)
+{
+    if (!r->patch) /* no window (no reference): nothing points at the model */
+        return;
+    if (shine) {
+        r->patch_shine.lev = shine->lev;
+        r->patch_shine.col = shine->col;
+    }
+    r->patch_skin.shine = shine ? &r->patch_shine : NULL;
+    r->patch_skin.strands = r->patch_strands;
+}
+
+void smp__cache_store(smp_cache *c, run *r)
+{
+    drop_snapshot(c);
+    run *s = &c->snap;
+    c->photo = image_copy(r->photo);
+    c->mask = image_copy(r->mask);
+    c->sres = smp_result_new();
+    bool ok = c->photo && c->mask && c->sres && result_parts(c->sres, r->res);
+    *s = *r;
+    memset(&s->cov, 0, sizeof s->cov);
+    memset(&s->hair_cov, 0, sizeof s->hair_cov);
+    memset(&s->edge_cov, 0, sizeof s->edge_cov);
+    ok = ok && coverages_copy(s, r, c->msg);
+    if (!ok) {
+        /* The run keeps what it owns: nothing of it is the snapshot's yet. */
+        memset(&s->sh, 0, sizeof s->sh);
+        memset(&s->focus, 0, sizeof s->focus);
+        s->lut = NULL;
+        s->patch = NULL;
+        s->patch_strands = s->patch_core = NULL;
+        drop_snapshot(c);
+        smp__fail(c->msg, SMP_ERR_NOMEM, "out of memory keeping the analysis: nothing cached");
+        return;
+    }
+    s->res = NULL;
+    s->p = NULL;
+    s->photo = s->mask = NULL;
+    s->take_photo = s->take_mask = NULL;
+    s->cache = NULL;
+    point_patch(s, c->sres->shine);
+    c->ppm_param = r->p->px_per_mm;
+    c->full = 1;
+    r->borrowed = 1; /* the shade analysis, focus map, disc table and window are the cache's now */
+    c->msg[0] = 0;
+}
+
+smp_status smp__cache_restore(smp_cache *c, run *r)
+{
+    smp_result *res = r->res;
+    run keep = *r;
+    *r = c->snap;
+    r->res = keep.res;
+    r->p = keep.p;
+    r->photo = keep.photo;
+    r->mask = keep.mask;
+    r->take_photo = keep.take_photo;
+    r->take_mask = keep.take_mask;
+    r->cache = c;
+    r->borrowed = 1;
+    memset(&r->cov, 0, sizeof r->cov);
+    memset(&r->hair_cov, 0, sizeof r->hair_cov);
+    memset(&r->edge_cov, 0, sizeof r->edge_cov);
+    point_patch(r, c->sres->shine);
+    if (!coverages_copy(r, &c->snap, res->msg) || !result_parts(res, c->sres))
+        return smp__fail(res->msg, SMP_ERR_NOMEM, "out of memory copying the cached analysis");
+    if (!(res->after = smp_image_new()))
+        return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the after image");
+    smp_status st = smp__image_to_rgb(r->photo, res->after);
+    if (st != SMP_OK)
+        memcpy(res->msg, res->after->msg, SMP_MSG_LEN);
+    c->reused = SMP_REUSED_ANALYSIS | SMP_REUSED_SKIN_MAPS;
+    return st;
+}
+
+static bool same_box(const uint32_t a[4], const uint32_t b[4]) { return !memcmp(a, b, 4 * sizeof *a); }
+
+bool smp__cache_focus(smp_cache *c, run *r, const uint32_t fbox[4])
+{
+    if (!c || c->lookup < 1 || !c->snap.focus.sigma || !same_box(c->snap.focus_box, fbox))
+        return false;
+    if (!focus_copy(&c->snap.focus, &r->focus))
+        return false;
+    c->reused |= SMP_REUSED_SKIN_MAPS;
+    return true;
+}
+
+bool smp__cache_strands(smp_cache *c, run *r, const uint32_t box[4])
+{
+    const smp_result *s = c ? c->sres : NULL;
+    if (!s || c->lookup < 1 || !s->strands || !same_box(s->skin_box, box))
+        return false;
+    if (!(r->res->strands = dup_bytes(s->strands, (size_t)box[2] * box[3])))
+        return false;
+    c->reused |= SMP_REUSED_SKIN_MAPS;
+    return true;
+}
+
+bool smp__cache_shine(smp_cache *c, run *r, const uint32_t box[4], const float chroma[3])
+{
+    const smp_result *s = c ? c->sres : NULL;
+    if (!s || c->lookup < 1 || !s->shine || !same_box(s->skin_box, box) || memcmp(s->chroma, chroma, sizeof s->chroma))
+        return false;
+    if (!shine_copy(s->shine, &r->res->shine))
+        return false;
+    c->reused |= SMP_REUSED_SKIN_MAPS;
+    return true;
+}
+
+static bool same_shape(const smp_cache *c, const smp_params *p)
+{
+    return c->have_shape && c->shape_edge == (int)p->edge && c->shape_feather == p->feather_mm &&
+           c->shape_seed == p->seed;
+}
+
+bool smp__cache_shape(smp_cache *c, run *r)
+{
+    if (!c || !r->borrowed || !same_shape(c, r->p))
+        return false;
+    smp_coverage cov = {0}, edge = {0};
+    char msg[SMP_MSG_LEN];
+    if (smp__coverage_copy(&cov, &c->shaped_cov, msg) != SMP_OK ||
+        smp__coverage_copy(&edge, &c->shaped_edge, msg) != SMP_OK) {
+        smp__coverage_free(&cov);
+        return false;
+    }
+    smp__coverage_free(&r->cov);
+    smp__coverage_free(&r->hair_cov);
+    smp__coverage_free(&r->edge_cov);
+    r->cov = cov;
+    r->edge_cov = edge;
+    r->core_cover = c->core_cover;
+    c->reused |= SMP_REUSED_SHAPE;
+    return true;
+}
+
+void smp__cache_keep_shape(smp_cache *c, const run *r)
+{
+    if (!c || !r->borrowed)
+        return;
+    drop_look(c); /* the points were sampled in the old shape */
+    if (smp__coverage_copy(&c->shaped_cov, &r->cov, c->msg) != SMP_OK ||
+        smp__coverage_copy(&c->shaped_edge, &r->edge_cov, c->msg) != SMP_OK) {
+        drop_look(c);
+        return;
+    }
+    c->shape_edge = (int)r->p->edge;
+    c->shape_feather = r->p->feather_mm;
+    c->shape_seed = r->p->seed;
+    c->core_cover = r->core_cover;
+    c->have_shape = 1;
+}
+
+static bool same_points(const smp_points_key *a, const smp_points_key *b)
+{
+    if (a->density != b->density || a->regularity != b->regularity || a->pair_mm != b->pair_mm ||
+        a->n_layers != b->n_layers)
+        return false;
+    for (int k = 0; k < a->n_layers; k++)
+        if (a->layers[k] != b->layers[k])
+            return false;
+    return true;
+}
+
+bool smp__cache_points(smp_cache *c, run *r, const smp_points_key *k, smp_spts *all)
+{
+    if (!c || !r->borrowed || !c->have_points || !same_shape(c, r->p) || !same_points(&c->points_key, k))
+        return false;
+    all->n = c->points.n;
+    all->p = dup_bytes(c->points.p, c->points.n * sizeof *c->points.p);
+    if (c->points.n && !all->p)
+        return false;
+    memcpy(r->res->report.per_session, c->per_session, sizeof c->per_session);
+    r->res->report.pairs = c->pairs;
+    c->reused |= SMP_REUSED_POINTS;
+    return true;
+}
+
+void smp__cache_keep_points(smp_cache *c, const run *r, const smp_points_key *k, const smp_spts *all)
+{
+    if (!c || !r->borrowed || !same_shape(c, r->p))
+        return;
+    smp__spts_free(&c->points);
+    c->have_points = 0;
+    c->points.p = dup_bytes(all->p, all->n * sizeof *all->p);
+    if (all->n && !c->points.p)
+        return;
+    c->points.n = all->n;
+    c->points_key = *k;
+    memcpy(c->per_session, r->res->report.per_session, sizeof c->per_session);
+    c->pairs = r->res->report.pairs;
+    c->have_points = 1;
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* A run's working state between smp_simulate's steps (sim.c), and the
+ * analysis cache's hooks into it (cache.c): the cache keeps the state the
+ * photo-and-mask steps leave, so a run with new settings starts at the
+ * first step that reads them. */
+#ifndef SMP_RUN_H
+#define SMP_RUN_H
+
+#include "focus.h"
+#include "mask.h"
+#include "optics.h"
+#include "render.h"
+#include "sample.h"
+#include "result.h"
+#include "shade.h"
+#include "shine.h"
+
+typedef struct run {
+    smp_result *res;
+    const smp_params *p;
+    const smp_image *photo, *mask;
+    smp_image *take_photo, *take_mask; /* smp_simulate_consume's: given up as soon as read */
+    double ppm;
+    smp_coverage cov, ref_cov, scar_cov, map_cov, edge_cov;
+    smp_coverage hair_cov;  /* cov with the density map and the hair already there applied, until shaped */
+    smp_shade sh;
+    smp_disc_lut *lut;
+    double size, look_load; /* the look's dot size and load factors */
+    double load;            /* the mean dot load: opacity x the look's */
+    double core_cover;      /* the core's mean coverage after shaping, 0..1 */
+    double density, dot_mm, dilution;
+    float final_od[3];
+    double shine_lin, strand_share; /* over the core */
+    double contrast_ref;    /* the reference's follicle-scale contrast, in its densest window */
+    /* The core's densest window, for trial renders (match.h). */
+    smp_image *patch;
+    smp_shine patch_shine; /* the result's shine model seen from the patch (its levels are the result's) */
+    uint8_t *patch_strands, *patch_core;
+    smp_skin_maps patch_skin;
+    smp_shade patch_grid;
+    smp_focus focus;        /* the photo's own blur over the treated area and the reference */
+    double blur_px[2];      /* its median over the core and the reference (NAN: unknown) */
+    double patch_centre[2]; /* the core window's centre, photo px */
+    uint32_t focus_box[4];  /* the box the focus map was made over */
+    /* The analysis cache (NULL: none), and whether the shade analysis, the
+     * focus map, the disc table and the core's window are the cache's (the
+     * run reads them and does not free them). */
+    smp_cache *cache;
+    int borrowed;
+} run;
+
+/* The photo-and-mask steps (read_inputs to measure_stubble) before the
+ * first that reads the look's settings. */
+#define SMP_RUN_ANALYSIS_STEPS 4
+
+/* Whether the cache may serve a run with these params: not with a
+ * reference, scars or a density map (images the cache does not key on). */
+bool smp__cache_usable(const smp_params *p);
+/* What the cache holds of this run, its inputs compared byte for byte:
+ * 0 nothing, 1 the photo at this scale (its skin maps may serve),
+ * 2 the photo and the mask (the whole analysis). Remembered for the run's
+ * smp__cache_focus and smp__cache_skin. */
+int smp__cache_lookup(smp_cache *c, const smp_params *p, const smp_image *photo, const smp_image *mask);
+/* r and its result as the analysis steps left them, from the cache: the
+ * run borrows (r->borrowed) what it only reads. */
+smp_status smp__cache_restore(smp_cache *c, run *r);
+/* Keeps r's analysis in the cache, for the next run of this photo and
+ * mask: r then borrows it. Out of memory, the cache is left empty and the
+ * run as it was. */
+void smp__cache_store(smp_cache *c, run *r);
+/* The cached photo's maps when this run makes them over the same boxes
+ * (same photo and scale: the same maps, byte for byte), copied into r:
+ * the focus map over fbox; the strand map over box and the shine model
+ * for chroma. False when they must be made. */
+bool smp__cache_focus(smp_cache *c, run *r, const uint32_t fbox[4]);
+bool smp__cache_strands(smp_cache *c, run *r, const uint32_t box[4]);
+bool smp__cache_shine(smp_cache *c, run *r, const uint32_t box[4], const float chroma[3]);
+
+/* The look's first steps, memoised for runs on the cached analysis (r->cache
+ * and r->borrowed): the coverage shaped by the edge (keyed by the edge
+ * style, feather and seed) and the sampled points before they are dressed
+ * (keyed by those, the density, sessions, regularity and the close pairs'
+ * distance), so a change of shade or of the session shown samples nothing,
+ * and one of density or dot size shapes nothing. */
+typedef struct smp_points_key {
+    double density, regularity, pair_mm;
+    int n_layers;
+    double layers[SMP_MAX_LAYERS];
+} smp_points_key;
+/* r's shaped coverages (cov, edge_cov; hair_cov spent) and core cover
+ * from the memo: true; false when they must be made. */
+bool smp__cache_shape(smp_cache *c, run *r);
+void smp__cache_keep_shape(smp_cache *c, const run *r);
+/* The points for k and their report counts (per session, pairs) into
+ * all and r's result: true; false when they must be sampled. */
+bool smp__cache_points(smp_cache *c, run *r, const smp_points_key *k, smp_spts *all);
+void smp__cache_keep_points(smp_cache *c, const run *r, const smp_points_key *k, const smp_spts *all);
+
+#endif

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The analysis cache (smp_simulate_cached): through a sequence of settings
+ * changes, mask edits (inside the treated box, and moving it), another
+ * photo and params it does not serve, every result is the plain
+ * smp_simulate's to the byte (after image, dots, notes, metrics file),
+ * and the cache says what it took (the analysis, the skin maps, the
+ * edge's shaping, the sampled points). */
+#include "testutil.h"
+
+#include "scene.h"
+
+#define PPM 8.0
+/* What smp_cache_reused says: the analysis; with the edge's shaping; all. */
+#define A (SMP_REUSED_ANALYSIS | SMP_REUSED_SKIN_MAPS)
+#define A_SHAPE (A | SMP_REUSED_SHAPE)
+#define ALL (A_SHAPE | SMP_REUSED_POINTS)
+
+typedef struct fixture {
+    smp_image *photo, *mask;
+    smp_cache *cache;
+    char *dir;
+    int n;
+} fixture;
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    *len = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc(*len + 1);
+    assert_non_null(b);
+    assert_int_equal(fread(b, 1, *len, f), *len);
+    fclose(f);
+    return b;
+}
+
+/* The cached run against a plain one with the same inputs; returns what
+ * the cache took. */
+static int same_as_plain(fixture *f, const smp_params *p, const smp_image *photo, const smp_image *mask)
+{
+    smp_result *a = smp_result_new(), *b = smp_result_new();
+    const smp_status sa = smp_simulate(a, p, photo, mask);
+    const smp_status sb = smp_simulate_cached(b, f->cache, p, photo, mask);
+    assert_int_equal(sb, sa);
+    assert_string_equal(smp_result_message(b), smp_result_message(a));
+    if (sa == SMP_OK) {
+        const smp_image *ia = smp_result_after(a), *ib = smp_result_after(b);
+        assert_int_equal(smp_image_width(ib), smp_image_width(ia));
+        assert_int_equal(smp_image_height(ib), smp_image_height(ia));
+        assert_memory_equal(smp_image_cdata(ib), smp_image_cdata(ia),
+                            (size_t)smp_image_width(ia) * smp_image_height(ia) * smp_image_channels(ia));
+        size_t na, nb;
+        const smp_dot *da = smp_result_dots(a, &na), *db = smp_result_dots(b, &nb);
+        assert_int_equal(nb, na);
+        assert_true(na > 0);
+        for (size_t i = 0; i < na; i++) { /* field by field: the struct has padding */
+            assert_memory_equal(&db[i].x_mm, &da[i].x_mm, 3 * sizeof(double));
+            assert_true(db[i].opacity == da[i].opacity && db[i].layer == da[i].layer &&
+                        db[i].aspect == da[i].aspect && db[i].angle == da[i].angle && db[i].blur_mm == da[i].blur_mm);
+        }
+        assert_int_equal(smp_result_note_count(b), smp_result_note_count(a));
+        for (size_t i = 0; i < smp_result_note_count(a); i++)
+            assert_string_equal(smp_result_note(b, i), smp_result_note(a, i));
+        /* Everything measured and chosen, as the metrics file says it. */
+        char pa[512], pb[512];
+        snprintf(pa, sizeof pa, "%s/plain%d.json", f->dir, f->n);
+        snprintf(pb, sizeof pb, "%s/cached%d.json", f->dir, f->n++);
+        assert_int_equal(smp_result_write_metrics(a, pa, p), SMP_OK);
+        assert_int_equal(smp_result_write_metrics(b, pb, p), SMP_OK);
+        size_t la, lb;
+        char *ja = read_all(pa, &la), *jb = read_all(pb, &lb);
+        assert_int_equal(lb, la);
+        assert_memory_equal(jb, ja, la);
+        free(ja);
+        free(jb);
+    }
+    smp_result_free(a);
+    smp_result_free(b);
+    return smp_cache_reused(f->cache);
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    /* stubble around a bald patch: a reference, follicles, shine and strands */
+    scalp_scene sc = {480, 360, PPM, 5, 30, 0, 0.2, 0, 0};
+    f->photo = smp_image_new();
+    f->mask = smp_image_new();
+    f->cache = smp_cache_new();
+    f->dir = scratch_dir();
+    assert_non_null(f->cache);
+    assert_int_equal(scalp_scene_make(&sc, f->photo, f->mask), 0);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    smp_image_free(f->photo);
+    smp_image_free(f->mask);
+    smp_cache_free(f->cache);
+    rm_tree(f->dir);
+    free(f);
+    return 0;
+}
+
+/* Each setting the studio's controls change, one after the other: the
+ * analysis is taken whole from the second run on. */
+static void test_settings_changes(void **state)
+{
+    fixture *f = *state;
+    smp_params *p = smp_params_new();
+    smp_params_set_px_per_mm(p, PPM);
+    smp_params_set_threads(p, 1);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), 0); /* fills the cache */
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
+    const double layers[] = {30, 70, 100};
+    /* what each change leaves to reuse: the shaped coverage while the edge
+     * and seed stay, the sampled points while nothing they read changes */
+    static const int expect[] = {A_SHAPE, A_SHAPE, ALL, A_SHAPE, A, A, ALL};
+    for (int k = 0; k < 7; k++) {
+        switch (k) {
+        case 0: smp_params_set_density(p, 150); smp_params_set_dot_diameter(p, 0.33); break;
+        case 1: smp_params_set_layers(p, layers, 3); break;
+        case 2: smp_params_set_dilution(p, 0.4); smp_params_set_show_session(p, 2); break;
+        case 3: smp_params_set_age(p, 5); break;
+        case 4: smp_params_set_edge(p, SMP_EDGE_SOFT); break;
+        case 5: smp_params_set_regularity(p, 0.5); smp_params_set_seed(p, 99); break;
+        case 6: smp_params_set_measures(p, 1); smp_params_set_threads(p, 2); break;
+        }
+        assert_int_equal(same_as_plain(f, p, f->photo, f->mask), expect[k]);
+    }
+    /* A failure fails the same way. */
+    smp_params_set_loupe(p, SMP_LOUPE_AT, 5000, 5000);
+    same_as_plain(f, p, f->photo, f->mask);
+    smp_params_free(p);
+}
+
+/* Mask edits: an erased disc inside the treated area keeps the treated box
+ * (the focus, strand and shine maps are taken); a wider mask moves it
+ * (made again). Another photo, or a density map, takes nothing. */
+static void test_mask_and_photo_changes(void **state)
+{
+    fixture *f = *state;
+    smp_params *p = smp_params_new();
+    smp_params_set_px_per_mm(p, PPM);
+    smp_params_set_density(p, 120);
+    smp_params_set_dot_diameter(p, 0.3);
+    smp_cache_clear(f->cache);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), 0);
+    const uint32_t w = smp_image_width(f->mask), h = smp_image_height(f->mask);
+    uint8_t *m = smp_image_data(f->mask);
+    /* the treated area's centre of mass */
+    double sx = 0, sy = 0, sw = 0;
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++) {
+            sx += (double)x * m[(size_t)y * w + x];
+            sy += (double)y * m[(size_t)y * w + x];
+            sw += m[(size_t)y * w + x];
+        }
+    assert_true(sw > 0);
+    const int cx = (int)(sx / sw), cy = (int)(sy / sw);
+    for (int y = cy - 12; y <= cy + 12; y++)
+        for (int x = cx - 12; x <= cx + 12; x++)
+            if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= 144)
+                m[(size_t)y * w + x] = 0;
+    int reused = same_as_plain(f, p, f->photo, f->mask);
+    assert_int_equal(reused, SMP_REUSED_SKIN_MAPS);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
+    /* a band along the top: the treated box grows */
+    memset(m, 255, (size_t)w * 6);
+    assert_false(same_as_plain(f, p, f->photo, f->mask) & SMP_REUSED_ANALYSIS);
+    /* another photo */
+    smp_image *other = smp_image_new();
+    assert_int_equal(smp_image_crop(other, f->photo, 0, 0, w, h), SMP_OK);
+    smp_image_data(other)[3 * (w * (h / 2) + w / 2)] ^= 1;
+    assert_int_equal(same_as_plain(f, p, other, f->mask), 0);
+    assert_int_equal(same_as_plain(f, p, other, f->mask), ALL);
+    /* another scale */
+    smp_params_set_px_per_mm(p, PPM * 1.25);
+    assert_int_equal(same_as_plain(f, p, other, f->mask), 0);
+    /* a density map: not the cache's to serve */
+    smp_image *map = rect_mask(w, h, 0, 0, w, h, 200);
+    smp_params_set_density_map(p, map, 0, 0);
+    assert_int_equal(same_as_plain(f, p, other, f->mask), 0);
+    assert_int_equal(same_as_plain(f, p, other, f->mask), 0);
+    smp_params_free(p);
+    smp_image_free(map);
+    smp_image_free(other);
+}
+
+/* Photos with less to analyse: no stubble around the mask (no reference,
+ * no core window) in colour, and the same in grey (no shine). */
+static void test_plain_and_grey_photos(void **state)
+{
+    fixture *f = *state;
+    smp_image *rgb = photo_of(320, 240), *grey = smp_image_new(), *mask = rect_mask(320, 240, 60, 40, 260, 200, 255);
+    assert_int_equal(smp_image_alloc(grey, 320, 240, 1), SMP_OK);
+    for (size_t i = 0; i < 320 * 240; i++)
+        smp_image_data(grey)[i] = smp_image_cdata(rgb)[3 * i + 1];
+    smp_params *p = smp_params_new();
+    smp_params_set_px_per_mm(p, 4);
+    const smp_image *photos[] = {rgb, grey};
+    for (int k = 0; k < 2; k++) {
+        smp_cache_clear(f->cache);
+        smp_params_set_density(p, 100);
+        assert_int_equal(same_as_plain(f, p, photos[k], mask), 0);
+        smp_params_set_density(p, 140);
+        assert_int_equal(same_as_plain(f, p, photos[k], mask), A_SHAPE);
+    }
+    smp_params_free(p);
+    smp_image_free(mask);
+    smp_image_free(grey);
+    smp_image_free(rgb);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_settings_changes),
+        cmocka_unit_test(test_mask_and_photo_changes),
+        cmocka_unit_test(test_plain_and_grey_photos),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
