@@ -28,7 +28,7 @@
  * offsets; else the dot stays). The minimum distance becomes rho x d_hex,
  * the nearest-neighbour distances spread from there to the maximal set's,
  * no chains form, and the structure factor at the wavelengths a viewer
- * sees as mottle (1.5-3 d_hex) is 0.25, pairs included (maximal set 0.11,
+ * sees as mottle (1.5-3 d_hex) is 0.26, pairs included (maximal set 0.11,
  * coin flips 1; thinning 0.7 everywhere with a disc of 2 (0.775 - rho)
  * gave 0.41, visibly blotchy on the crown photo at a quarter size).
  *
