@@ -159,8 +159,6 @@ static double texture_cost(double ratio)
     return 0.5 * l + 4.0 * (l > log(2.0) ? l - log(2.0) : 0);
 }
 
-/* The follicle-scale contrast of the core's window with trial dots drawn
- * into it, sampled and dressed as the run will. */
 /* The luminance of the window's core cells over the same before them. */
 static double window_ratio(const smp_match_in *in, const smp_image *after)
 {
@@ -179,6 +177,9 @@ static double window_ratio(const smp_match_in *in, const smp_image *after)
     return yb > 0 ? ya / yb : NAN;
 }
 
+/* The follicle-scale contrast of the core's window with trial dots drawn
+ * into it, sampled and dressed as the run will; and, when asked, the
+ * window's luminance ratio (window_ratio). */
 static smp_status patch_contrast(const smp_match_in *in, const float od[3], double density, double dot, double *out,
                                double *ratio, char *msg)
 {
