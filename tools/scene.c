@@ -118,6 +118,26 @@ static uint8_t enc(double v)
  * density (a plain, independent sampler: the truth should not share its
  * placement with what it tests), then thinned to the exact density; drawn
  * as optical depth by the library's dot model, on the diffuse light. */
+/* The photo and mask at w x h, and the linear RGB canvas the photo is
+ * painted on (NULL when any allocation fails). */
+static float *scene_canvas(int w, int h, smp_image *photo, smp_image *mask)
+{
+    if (smp_image_alloc(photo, (uint32_t)w, (uint32_t)h, 3) != SMP_OK ||
+        smp_image_alloc(mask, (uint32_t)w, (uint32_t)h, 1) != SMP_OK)
+        return NULL;
+    return malloc((size_t)w * h * 3 * sizeof(float));
+}
+
+/* The canvas encoded into the photo's sRGB bytes, then freed. */
+static void scene_encode(float *buf, smp_image *photo)
+{
+    uint8_t *px = smp_image_data(photo);
+    const size_t n = (size_t)smp_image_width(photo) * smp_image_height(photo) * 3;
+    for (size_t i = 0; i < n; i++)
+        px[i] = enc(buf[i]);
+    free(buf);
+}
+
 static void draw_smp(float *buf, const scalp_scene *sc, const geometry *g)
 {
     const int w = sc->width, h = sc->height;
@@ -186,10 +206,7 @@ int scalp_scene_make(const scalp_scene *sc, smp_image *photo, smp_image *mask)
     const uint64_t seed = sc->seed;
     const int truth = sc->smp_density > 0;
     geometry s = {w, h, ppm, w * 0.5, h * 0.48, w * 0.26, h * 0.27, truth ? 0.0 : 6.0};
-    if (smp_image_alloc(photo, (uint32_t)w, (uint32_t)h, 3) != SMP_OK ||
-        smp_image_alloc(mask, (uint32_t)w, (uint32_t)h, 1) != SMP_OK)
-        return 1;
-    float *buf = malloc((size_t)w * h * 3 * sizeof *buf), *shine = malloc((size_t)w * h * sizeof *shine);
+    float *buf = scene_canvas(w, h, photo, mask), *shine = malloc((size_t)w * h * sizeof *shine);
     if (!buf || !shine) {
         free(buf);
         free(shine);
@@ -239,15 +256,13 @@ int scalp_scene_make(const scalp_scene *sc, smp_image *photo, smp_image *mask)
                   0.75 + 0.2 * u01(seed, 26, (uint64_t)i));
     }
 
-    uint8_t *px = smp_image_data(photo), *mk = smp_image_data(mask);
+    scene_encode(buf, photo);
+    uint8_t *mk = smp_image_data(mask);
     for (size_t i = 0; i < (size_t)w * h; i++) {
-        for (int k = 0; k < 3; k++)
-            px[i * 3 + k] = enc(buf[i * 3 + k]);
         double x = (double)(i % (size_t)w) + 0.5, y = (double)(i / (size_t)w) + 0.5;
         mk[i] = truth ? (outside_mm(&s, x, y) <= 0 ? 255 : 0)
                       : (uint8_t)lrint(255 * (1 - hair_fraction(&s, x, y)));
     }
-    free(buf);
     return 0;
 }
 /* face: the head's front is a hairless face between the temples' hair that
@@ -259,10 +274,7 @@ static int head_scene(int width, int height, double px_per_mm, double bald_mm, u
 {
     const int w = width, h = height;
     const double ppm = px_per_mm;
-    if (smp_image_alloc(photo, (uint32_t)w, (uint32_t)h, 3) != SMP_OK ||
-        smp_image_alloc(mask, (uint32_t)w, (uint32_t)h, 1) != SMP_OK)
-        return 1;
-    float *buf = malloc((size_t)w * h * 3 * sizeof *buf);
+    float *buf = scene_canvas(w, h, photo, mask);
     if (!buf)
         return 1;
     const double ax = 76 * ppm, ay = 97.5 * ppm; /* head semi-axes */
@@ -298,14 +310,12 @@ static int head_scene(int width, int height, double px_per_mm, double bald_mm, u
         double len = (3 + 3 * u01(seed, 44, (uint64_t)i)) * ppm, ang = atan2(y - cy, x - cx) + 0.3;
         draw_hair(buf, w, h, x, y, x + len * cos(ang), y + len * sin(ang), 0.05 * ppm + 0.4, hair, 0.9);
     }
-    uint8_t *px = smp_image_data(photo), *mk = smp_image_data(mask);
+    scene_encode(buf, photo);
+    uint8_t *mk = smp_image_data(mask);
     for (size_t i = 0; i < (size_t)w * h; i++) {
-        for (int k = 0; k < 3; k++)
-            px[i * 3 + k] = enc(buf[i * 3 + k]);
         double x = (double)(i % (size_t)w) + 0.5, y = (double)(i / (size_t)w) + 0.5;
         mk[i] = (uint8_t)lrint(255 * (1 - hair_fraction(&bald, x, y)));
     }
-    free(buf);
     return 0;
 }
 
@@ -341,10 +351,7 @@ int forehead_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *p
     const double temple_y = cy + 0.1 * ay;                  /* the temple line */
     const double brow_y = temple_y + 50 * ppm, eye_y = brow_y + 14 * ppm;
     const int w = width, h = (int)lrint(eye_y + 12 * ppm); /* cut below the eyes */
-    if (smp_image_alloc(photo, (uint32_t)w, (uint32_t)h, 3) != SMP_OK ||
-        smp_image_alloc(mask, (uint32_t)w, (uint32_t)h, 1) != SMP_OK)
-        return 1;
-    float *buf = malloc((size_t)w * h * 3 * sizeof *buf);
+    float *buf = scene_canvas(w, h, photo, mask);
     if (!buf)
         return 1;
     const float skin[3] = {lin(222), lin(176), lin(148)}, wall[3] = {lin(150), lin(165), lin(190)};
@@ -385,11 +392,7 @@ int forehead_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *p
         draw_hair(buf, w, h, bx - 22 * ppm, brow_y, bx + 22 * ppm, brow_y, 4 * ppm, brow, 0.8);
         draw_hair(buf, w, h, bx - 14 * ppm, eye_y, bx + 14 * ppm, eye_y, 2.5 * ppm, hair, 0.9);
     }
-    uint8_t *px = smp_image_data(photo);
-    for (size_t i = 0; i < (size_t)w * h; i++)
-        for (int k = 0; k < 3; k++)
-            px[i * 3 + k] = enc(buf[i * 3 + k]);
-    free(buf);
+    scene_encode(buf, photo);
     return 0;
 }
 
@@ -399,10 +402,7 @@ int strands_scene_make(int width, int height, double px_per_mm, double thin, uin
     const int w = width, h = height;
     const double ppm = px_per_mm, ax = 76 * ppm, ay = 97.5 * ppm, cx = w * 0.5, cy = h * 0.5;
     const double tx = 40 * ppm, ty = 50 * ppm; /* the thinning ellipse's semi-axes */
-    if (smp_image_alloc(photo, (uint32_t)w, (uint32_t)h, 3) != SMP_OK ||
-        smp_image_alloc(mask, (uint32_t)w, (uint32_t)h, 1) != SMP_OK)
-        return 1;
-    float *buf = malloc((size_t)w * h * 3 * sizeof *buf);
+    float *buf = scene_canvas(w, h, photo, mask);
     if (!buf)
         return 1;
     const float skin[3] = {lin(222), lin(176), lin(148)}, wall[3] = {lin(150), lin(165), lin(190)};
@@ -433,10 +433,6 @@ int strands_scene_make(int width, int height, double px_per_mm, double thin, uin
         draw_hair(buf, w, h, x, y - 0.5 * len * sin(ang), x + len * cos(ang), y + 0.5 * len * sin(ang),
                   0.04 * ppm + 0.4, hair, 0.9);
     }
-    uint8_t *px = smp_image_data(photo);
-    for (size_t i = 0; i < (size_t)w * h; i++)
-        for (int k = 0; k < 3; k++)
-            px[i * 3 + k] = enc(buf[i * 3 + k]);
-    free(buf);
+    scene_encode(buf, photo);
     return 0;
 }
