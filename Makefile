@@ -54,7 +54,7 @@ CLI_INC  := $(CLI_DIRS:%=-I%)
 LIB_SRC  := $(foreach d,$(LAYERS),$(wildcard src/$(d)/*.c))
 CLI_SRC  := $(foreach d,$(CLI_DIRS),$(wildcard $(d)/*.c))
 TEST_SRC := $(wildcard tests/test_*.c)
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/font_ttf.o
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/font_ttf.o $(BUILD)/gen/disc_lut.o
 # The studio page, embedded when `make studio` has built it (web/studio/studio.mk).
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/studio_page.o
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -93,6 +93,19 @@ $(BUILD)/gen/font_ttf.c: $(FONT_TTF) tools/embed.sh
 
 $(BUILD)/gen/font_ttf.o: $(BUILD)/gen/font_ttf.c
 	$(CC) $(CSTD) $(OPT) $(WARN) $(LIB_CFLAGS) -c $< -o $@
+
+# The dot profile table, computed once at build time by a host program
+# (plain flags: it runs here, whatever the library is built for).
+$(BUILD)/tools/gen_disc_lut: tools/gen_disc_lut.c src/pipeline/optics.h
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(OPT) $(WARN) -Iinclude $(LAYERS:%=-Isrc/%) $< -lm -o $@
+
+$(BUILD)/gen/disc_lut.c: $(BUILD)/tools/gen_disc_lut
+	@mkdir -p $(@D)
+	$< > $@
+
+$(BUILD)/gen/disc_lut.o: $(BUILD)/gen/disc_lut.c
+	$(CC) $(CSTD) $(OPT) $(WARN) $(LIB_CFLAGS) $(SAN) -Iinclude $(LAYERS:%=-Isrc/%) -c $< -o $@
 
 $(LIB_OBJ): CFLAGS_ALL += $(LIB_CFLAGS)
 $(CLI_OBJ): SRC_INC := $(CLI_INC)

@@ -134,7 +134,7 @@ int main(int argc, char **argv)
     double look_size, look_load;
     smp__optics_for_look(&optics, 0, SMP_CAST_NONE, &look_size, &look_load);
             if (smp__image_to_rgb(photo, after) != SMP_OK ||
-                smp__render(after, dots, pts.n, ppm, &optics, od, 1, 0, NULL, NULL, 0, msg) != SMP_OK)
+                smp__render(after, dots, pts.n, ppm, &optics, od, 1, 0, NULL, 0, msg) != SMP_OK)
                 die("render", msg);
             double d = now();
             smp_result *res = smp_result_new();

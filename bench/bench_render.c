@@ -61,7 +61,7 @@ int main(int argc, char **argv)
         for (int r = 0; r < REPEATS; r++) {
             memcpy(smp_image_data(img), o, bytes);
             double b = bench_now();
-            if (smp__render(img, dots, pts.n, ppm, &optics, od, 1, 0, NULL, NULL, 0, msg) != SMP_OK)
+            if (smp__render(img, dots, pts.n, ppm, &optics, od, 1, 0, NULL, 0, msg) != SMP_OK)
                 return 1;
             t[r] = bench_now() - b;
         }

@@ -164,11 +164,9 @@ static void test_tone_as_predicted(void **state)
     const uint32_t side = (uint32_t)((n + 1) * spacing_mm * ppm);
     smp_image *img = flat(side, side, 200);
     char msg[SMP_MSG_LEN];
-    assert_int_equal(smp__render(img, dots, (size_t)n * n, ppm, &o, CARBON, 1, 0, NULL, NULL, 1, msg), SMP_OK);
-    smp_disc_lut *lut;
-    assert_int_equal(smp__disc_lut_new(&lut, msg), SMP_OK);
+    assert_int_equal(smp__render(img, dots, (size_t)n * n, ppm, &o, CARBON, 1, 0, NULL, 1, msg), SMP_OK);
     double area[3];
-    smp__optics_darkened_area(lut, &o, CARBON[0], 0.28, 0.85, area);
+    smp__optics_darkened_area(&o, CARBON[0], 0.28, 0.85, area);
     const float base = smp__srgb_to_linear(200);
     const uint32_t m = (uint32_t)(3 * ppm); /* the grid's own border is left out */
     for (int c = 0; c < 3; c++) {
@@ -181,7 +179,6 @@ static void test_tone_as_predicted(void **state)
         print_message("channel %d: mean transmission %.4f, predicted %.4f\n", c, got, want);
         assert_true(fabs(got / want - 1) < 0.02);
     }
-    smp__disc_lut_free(lut);
     smp_image_free(img);
     free(dots);
 }
@@ -207,7 +204,7 @@ static void test_skin_on_top(void **state)
     const smp_skin_maps skin = {shine, strands, {0, 0, w, h}, NULL};
     smp_dot one = {6.0, 4.5, 3.0, 1.0f, 1, 1.0f, 0, 0}; /* at 10 px/mm: centre (60, 45), 30 px wide */
     char msg[SMP_MSG_LEN];
-    assert_int_equal(smp__render(img, &one, 1, 10.0, &o, CARBON, 1, 0, &skin, NULL, 1, msg), SMP_OK);
+    assert_int_equal(smp__render(img, &one, 1, 10.0, &o, CARBON, 1, 0, &skin, 1, msg), SMP_OK);
     const uint8_t *a = smp_image_cdata(img), *b = smp_image_cdata(orig);
     const double reach = 15 + 2.5 * 10 * 0.30 + 1;
     for (uint32_t y = 0; y < h; y++)
@@ -250,7 +247,7 @@ static void test_thread_count_does_not_change_bytes(void **state)
             assert_int_equal(smp_image_alloc(img, side, side, 3), SMP_OK);
             fill_photo(img, 9);
             char msg[SMP_MSG_LEN];
-            assert_int_equal(smp__render(img, d, 1600, ppms[s], &o, CARBON, 1, 0, NULL, NULL, t, msg), SMP_OK);
+            assert_int_equal(smp__render(img, d, 1600, ppms[s], &o, CARBON, 1, 0, NULL, t, msg), SMP_OK);
             if (!ref)
                 ref = img;
             else {

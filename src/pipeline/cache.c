@@ -53,7 +53,6 @@ static void drop_snapshot(smp_cache *c)
     smp__coverage_free(&s->cov);
     smp__coverage_free(&s->hair_cov);
     smp__coverage_free(&s->edge_cov);
-    smp__disc_lut_free(s->lut);
     smp_image_free(s->patch);
     free(s->patch_strands);
     free(s->patch_core);
@@ -219,7 +218,6 @@ void smp__cache_store(smp_cache *c, run *r)
         /* The run keeps what it owns: nothing of it is the snapshot's yet. */
         memset(&s->sh, 0, sizeof s->sh);
         memset(&s->focus, 0, sizeof s->focus);
-        s->lut = NULL;
         s->patch = NULL;
         s->patch_strands = s->patch_core = NULL;
         drop_snapshot(c);

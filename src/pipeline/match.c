@@ -140,7 +140,7 @@ static void best_tone(const smp_match_in *in, const smp_match *m, double target_
     best->cost = INFINITY;
     for (double dot = lo[1]; dot <= hi[1] + 1e-9; dot += step[1]) {
         double area[3];
-        smp__optics_darkened_area(in->lut, in->optics, od, dot, in->load, area);
+        smp__optics_darkened_area(in->optics, od, dot, in->load, area);
         for (double d = lo[0]; d <= hi[0] + 1e-9; d += step[0]) {
             trial t = {.density = d, .dot = dot, .dilution = dil};
             predict_from_area(in, area, d * m->tone_scale, t.lab);
@@ -206,7 +206,7 @@ static smp_status patch_contrast(const smp_match_in *in, const float od[3], doub
         for (size_t i = 0; i < pts.n; i++)
             dots[i].blur_mm = (float)in->patch_blur_mm;
         memcpy(img->px, in->patch->px, (size_t)img->w * img->h * 3);
-        st = smp__render(img, dots, pts.n, ppm, in->optics, (const float(*)[3])od, 1, 0, in->patch_skin, in->lut, 1, msg);
+        st = smp__render(img, dots, pts.n, ppm, in->optics, (const float(*)[3])od, 1, 0, in->patch_skin, 1, msg);
     }
     double c[2] = {NAN, NAN};
     if (st == SMP_OK)

@@ -15,7 +15,6 @@
 typedef struct smp_match_in {
     const smp_shade *sh;
     const smp_optics *optics;
-    const smp_disc_lut *lut;
     double load;            /* the mean dot load: opacity x the look's factor */
     double cover;           /* the core's share of the density (coverage after shaping), 0..1 */
     double shine_lin;       /* the core's mean specular light, linear */

@@ -97,42 +97,9 @@ void smp__colour_for_od(const float od[3], const float skin[3], double load, flo
         out[c] = (float)(skin[c] * exp(-load * od[c]));
 }
 
-/* ------------------------------------------------------ disc-blur profile */
-
-#define QUAD 48
-
-static double phi_cdf(double x) { return 0.5 * erfc(-x * SMP_SQRT1_2); }
-
-/* A disc of radius v blurred by a unit Gaussian, at (u, 0): over chords
- * y = v sin t, the Gaussian's mass along x inside the disc. */
-static double disc_blur(double u, double v)
-{
-    if (v <= 0)
-        return 0;
-    double sum = 0;
-    for (int i = 0; i < QUAD; i++) {
-        const double t = SMP_PI * ((i + 0.5) / QUAD - 0.5), y = v * sin(t), half = v * cos(t);
-        sum += exp(-0.5 * y * y) * (phi_cdf(u + half) - phi_cdf(u - half)) * half;
-    }
-    return sum * SMP_PI / QUAD / sqrt(2 * SMP_PI);
-}
-
-smp_status smp__disc_lut_new(smp_disc_lut **out, char *msg)
-{
-    smp_disc_lut *l = *out = malloc(sizeof *l);
-    if (!l)
-        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the dot profile table");
-    for (int j = 0; j < SMP_LUT_NV; j++)
-        for (int i = 0; i < SMP_LUT_NU; i++)
-            l->v[j][i] = (float)disc_blur((double)i / SMP_LUT_STEP, (double)j / SMP_LUT_STEP);
-    return SMP_OK;
-}
-
-void smp__disc_lut_free(smp_disc_lut *l) { free(l); }
-
 /* One dot's darkened area (mm²) in channel c: the integral of 1 - its
  * transmission over the skin. */
-static double dot_darkened_area(const smp_disc_lut *l, const smp_optics *o, int c, double depth, double r_mm)
+static double dot_darkened_area(const smp_optics *o, int c, double depth, double r_mm)
 {
     const double sc = o->core_mm, sh = o->halo_mm[c], h = o->halo_share[c];
     const double reach = r_mm + 5 * (sh > sc ? sh : sc);
@@ -140,15 +107,14 @@ static double dot_darkened_area(const smp_disc_lut *l, const smp_optics *o, int 
     double sum = 0;
     for (int i = 0; i < N; i++) {
         const double r = reach * (i + 0.5) / N;
-        const double p = (1 - h) * smp__disc_at(l, (float)(r / sc), (float)(r_mm / sc)) +
-                         h * smp__disc_at(l, (float)(r / sh), (float)(r_mm / sh));
+        const double p = (1 - h) * smp__disc_at((float)(r / sc), (float)(r_mm / sc)) +
+                         h * smp__disc_at((float)(r / sh), (float)(r_mm / sh));
         sum += (1 - exp(-depth * p)) * 2 * SMP_PI * r;
     }
     return sum * reach / N;
 }
 
-void smp__optics_darkened_area(const smp_disc_lut *l, const smp_optics *o, const float od[3], double dot_mm,
-                                double load, double area[3])
+void smp__optics_darkened_area(const smp_optics *o, const float od[3], double dot_mm, double load, double area[3])
 {
     /* Dots vary +-10 % in size and load (uniformly): three-point
      * Gauss-Legendre nodes over each. */
@@ -158,7 +124,7 @@ void smp__optics_darkened_area(const smp_disc_lut *l, const smp_optics *o, const
         for (int i = 0; i < 3; i++)
             for (int j = 0; j < 3; j++)
                 area[c] += wgt[i] * wgt[j] *
-                           dot_darkened_area(l, o, c, load * (1 + node[j]) * od[c], 0.5 * dot_mm * (1 + node[i]));
+                           dot_darkened_area(o, c, load * (1 + node[j]) * od[c], 0.5 * dot_mm * (1 + node[i]));
     }
 }
 

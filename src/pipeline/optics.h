@@ -44,10 +44,10 @@ void smp__colour_for_od(const float od[3], const float skin_lin[3], double load,
 typedef struct smp_disc_lut {
     float v[SMP_LUT_NV][SMP_LUT_NU];
 } smp_disc_lut;
-smp_status smp__disc_lut_new(smp_disc_lut **out, char *msg);
-void smp__disc_lut_free(smp_disc_lut *l);
+/* Made at build time by tools/gen_disc_lut.c (build/gen/disc_lut.c). */
+extern const smp_disc_lut smp__disc_lut;
 /* Inline: the renderer reads it a few hundred times per dot. */
-static inline float smp__disc_at(const smp_disc_lut *l, float u, float v)
+static inline float smp__disc_at(float u, float v)
 {
     if (v >= SMP_LUT_VMAX)
         return (float)(0.5 * erfc((u - v) * SMP_SQRT1_2));
@@ -56,7 +56,7 @@ static inline float smp__disc_at(const smp_disc_lut *l, float u, float v)
         return 0.0f;
     const int iu = (int)fu, iv = (int)fv;
     const float au = fu - (float)iu, av = fv - (float)iv;
-    const float *r0 = l->v[iv], *r1 = l->v[iv + 1 < SMP_LUT_NV ? iv + 1 : iv];
+    const float *r0 = smp__disc_lut.v[iv], *r1 = smp__disc_lut.v[iv + 1 < SMP_LUT_NV ? iv + 1 : iv];
     const float a = r0[iu] + au * (r0[iu + 1] - r0[iu]), b = r1[iu] + au * (r1[iu + 1] - r1[iu]);
     return a + av * (b - a);
 }
@@ -65,8 +65,7 @@ static inline float smp__disc_at(const smp_disc_lut *l, float u, float v)
  * transmission, for a dot of diameter dot_mm and load `load` varying
  * +-10 % as dressed dots do. Skin carrying n such dots per mm² transmits
  * exp(-n * area) on average (overlaps as independent darkening). */
-void smp__optics_darkened_area(const smp_disc_lut *l, const smp_optics *o, const float od[3], double dot_mm,
-                                double load, double area[3]);
+void smp__optics_darkened_area(const smp_optics *o, const float od[3], double dot_mm, double load, double area[3]);
 /* Scales a given colour's depths as the look's cast scales the gains. */
 void smp__optics_cast_tilt(const smp_optics *o, float od[3]);
 

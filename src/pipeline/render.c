@@ -79,7 +79,6 @@ enum { TERMS_ALL, TERMS_CORE, TERMS_HALO };
 #define EXP_N (EXP_STEPS * EXP_MAX + 1)
 
 typedef struct render_ctx {
-    const smp_disc_lut *lut;
     float exp_tab[EXP_N];
     float sig2[4];     /* sigmas² in px²: core, halo R G B, with the pixel's box */
     int half;          /* halos on the half-resolution grid: each dot is two pdots, core then halo */
@@ -92,9 +91,9 @@ typedef struct render_ctx {
     smp_image *img;
 } render_ctx;
 
-static inline float term(const render_ctx *c, int t, const pdot *d, float rho)
+static inline float term(int t, const pdot *d, float rho)
 {
-    return smp__disc_at(c->lut, rho / d->sig[t], d->r / d->sig[t]);
+    return smp__disc_at(rho / d->sig[t], d->r / d->sig[t]);
 }
 
 /* Weight scale of term t, so that its depth integrates to the ellipse's
@@ -103,21 +102,21 @@ static inline float term(const render_ctx *c, int t, const pdot *d, float rho)
  * (the tail beyond it is folded in); else from the sum of its samples as
  * drawn: read from its radial values, interpolated, cut at the reach. Each
  * radial value is looked up once. */
-static float term_scale(const render_ctx *c, int t, const pdot *d)
+static float term_scale(int t, const pdot *d)
 {
     double sum = 0;
     float v[RADIAL_MAX];
     if (d->sig[t] >= NORM_SIGMA) {
-        float v0 = term(c, t, d, 0);
+        float v0 = term(t, d, 0);
         for (int i = 0; i < d->n - 2; i++) { /* trapezoids of P(rho) 2 pi rho, as drawn */
-            const float r0 = (float)i * d->step, r1 = (float)(i + 1) * d->step, v1 = term(c, t, d, r1);
+            const float r0 = (float)i * d->step, r1 = (float)(i + 1) * d->step, v1 = term(t, d, r1);
             sum += 0.5 * d->step * (v0 * r0 + v1 * r1) * 2 * SMP_PI;
             v0 = v1;
         }
         return sum > 0 ? (float)(SMP_PI * d->r * d->r / sum) : 0.0f;
     }
     for (int i = 0; i < d->n - 1; i++)
-        v[i] = term(c, t, d, (float)i * d->step);
+        v[i] = term(t, d, (float)i * d->step);
     const float reach = d->a + REACH_CORE * d->sig[t];
     const int x0 = (int)floorf(d->x - reach), x1 = (int)floorf(d->x + reach);
     const int y0 = (int)floorf(d->y - reach), y1 = (int)floorf(d->y + reach);
@@ -175,7 +174,7 @@ static void prepare_dot(const render_ctx *c, const smp_dot *in, double ppm, cons
         d->step = d->reach / (RADIAL_MAX - 2);
     d->n = (int)(d->reach / d->step) + 2;
     for (int t = 0; t < 4; t++)
-        d->k[t] = (t == 0 ? terms != TERMS_HALO : terms != TERMS_CORE) ? term_scale(c, t, d) : 0.0f;
+        d->k[t] = (t == 0 ? terms != TERMS_HALO : terms != TERMS_CORE) ? term_scale(t, d) : 0.0f;
 }
 
 /* Whether a dot's core, widened by the photo's blur, is wide enough for
@@ -211,7 +210,7 @@ static void radial_table(const render_ctx *c, const pdot *d, float *tab)
 {
     if (d->terms == TERMS_CORE) {
         for (int i = 0; i < d->n; i++) {
-            const float core = d->k[0] * term(c, 0, d, (float)i * d->step);
+            const float core = d->k[0] * term(0, d, (float)i * d->step);
             for (int ch = 0; ch < 3; ch++)
                 tab[3 * i + ch] = d->depth[ch] * (1 - c->share[ch]) * core;
         }
@@ -220,13 +219,13 @@ static void radial_table(const render_ctx *c, const pdot *d, float *tab)
     if (d->terms == TERMS_HALO) {
         for (int i = 0; i < d->n; i++)
             for (int ch = 0; ch < 3; ch++)
-                tab[3 * i + ch] = d->depth[ch] * c->share[ch] * (d->k[1 + ch] * term(c, 1 + ch, d, (float)i * d->step));
+                tab[3 * i + ch] = d->depth[ch] * c->share[ch] * (d->k[1 + ch] * term(1 + ch, d, (float)i * d->step));
         return;
     }
     for (int i = 0; i < d->n; i++) {
-        const float rho = (float)i * d->step, core = d->k[0] * term(c, 0, d, rho);
+        const float rho = (float)i * d->step, core = d->k[0] * term(0, d, rho);
         for (int ch = 0; ch < 3; ch++) {
-            const float halo = d->k[1 + ch] * term(c, 1 + ch, d, rho);
+            const float halo = d->k[1 + ch] * term(1 + ch, d, rho);
             tab[3 * i + ch] = d->depth[ch] * ((1 - c->share[ch]) * core + c->share[ch] * halo);
         }
     }
@@ -538,7 +537,7 @@ static void prepare_all(const render_ctx *c, const smp_dot *in, size_t n, double
 
 smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm, const smp_optics *optics,
                        const float od[][3], int n_od, int max_layer, const smp_skin_maps *skin,
-                       const smp_disc_lut *given_lut, int threads, char *msg)
+                       int threads, char *msg)
 {
     if (n == 0 || n_od < 1)
         return SMP_OK;
@@ -548,13 +547,9 @@ smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm, 
     pdot *dots = malloc(n * (c.half ? 2 : 1) * sizeof *dots);
     size_t *start = calloc((size_t)nb + 1, sizeof *start);
     uint32_t *list = NULL;
-    smp_disc_lut *lut = NULL;
-    smp_status st = !(dots && start) ? smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's tables")
-                    : given_lut                 ? SMP_OK
-                                                : smp__disc_lut_new(&lut, msg);
+    smp_status st = !(dots && start) ? smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's tables") : SMP_OK;
     if (st != SMP_OK)
         goto done;
-    c.lut = given_lut ? given_lut : lut;
     exp_table(&c);
     c.to_lin = smp__srgb_linear_table(); /* color.c's shared tables, made once */
     c.to_srgb = smp__srgb8_table();
@@ -566,7 +561,6 @@ smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm, 
     if (st == SMP_OK && failed)
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's band buffers");
 done:
-    smp__disc_lut_free(lut);
     free(dots);
     free(start);
     free(list);
@@ -585,15 +579,13 @@ smp_status smp__depth_field_at(float *depth, uint32_t w, uint32_t h, const smp_d
     smp_image frame = {.w = w, .h = h}; /* the size only */
     render_ctx c = {.img = &frame};
     setup_ctx(&c, optics, ppm, allow_half);
-    smp_disc_lut *lut = NULL;
-    smp_status st = smp__disc_lut_new(&lut, msg);
-    c.lut = lut;
     const size_t per = c.half ? 2 : 1;
-    float *tab = st == SMP_OK ? malloc(3 * RADIAL_MAX * sizeof *tab) : NULL;
-    float *half = st == SMP_OK && c.half ? malloc(half_floats((int)w, 0, (int)h - 1) * sizeof *half) : NULL;
-    pdot *dots = st == SMP_OK ? malloc((n ? n : 1) * per * sizeof *dots) : NULL;
-    uint32_t *list = st == SMP_OK ? malloc((n ? n : 1) * sizeof *list) : NULL;
-    if (st == SMP_OK && (!tab || !dots || !list || (c.half && !half)))
+    float *tab = malloc(3 * RADIAL_MAX * sizeof *tab);
+    float *half = c.half ? malloc(half_floats((int)w, 0, (int)h - 1) * sizeof *half) : NULL;
+    pdot *dots = malloc((n ? n : 1) * per * sizeof *dots);
+    uint32_t *list = malloc((n ? n : 1) * sizeof *list);
+    smp_status st = SMP_OK;
+    if (!tab || !dots || !list || (c.half && !half))
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the radial table");
     if (st == SMP_OK) {
         for (size_t i = 0; i < n; i++) {
@@ -606,6 +598,5 @@ smp_status smp__depth_field_at(float *depth, uint32_t w, uint32_t h, const smp_d
     free(dots);
     free(half);
     free(tab);
-    smp__disc_lut_free(lut);
     return st;
 }

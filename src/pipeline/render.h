@@ -33,10 +33,10 @@ static inline int smp__strand_at(const smp_skin_maps *m, uint32_t x, uint32_t y)
  * the strands over it kept; pixels no dot reaches keep their bytes. od[k] is
  * layer k's depth per channel at full load (layers above n_od - 1 use the
  * last). Only dots of layers <= max_layer are drawn (0 = all). skin may be
- * NULL; lut too (one is made; callers drawing often pass theirs). */
+ * NULL. */
 smp_status smp__render(smp_image *rgb, const smp_dot *dots, size_t n, double px_per_mm, const smp_optics *optics,
                        const float od[][3], int n_od, int max_layer, const smp_skin_maps *skin,
-                       const smp_disc_lut *lut, int threads, char *msg);
+                       int threads, char *msg);
 
 /* The optical depth alone (w x h x 3 floats, R G B) that dots of one depth
  * od deposit at px_per_mm: what smp__render exponentiates. */

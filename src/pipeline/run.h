@@ -24,7 +24,6 @@ typedef struct run {
     smp_coverage cov, ref_cov, scar_cov, map_cov, edge_cov;
     smp_coverage hair_cov;  /* cov with the density map and the hair already there applied, until shaped */
     smp_shade sh;
-    smp_disc_lut *lut;
     double size, look_load; /* the look's dot size and load factors */
     double load;            /* the mean dot load: opacity x the look's */
     double core_cover;      /* the core's mean coverage after shaping, 0..1 */

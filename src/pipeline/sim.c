@@ -195,7 +195,6 @@ static void run_free(run *r)
     if (r->borrowed) { /* the cache's: read, not owned */
         memset(&r->sh, 0, sizeof r->sh);
         memset(&r->focus, 0, sizeof r->focus);
-        r->lut = NULL;
         r->patch = NULL;
         r->patch_strands = r->patch_core = NULL;
     }
@@ -206,7 +205,6 @@ static void run_free(run *r)
     smp__coverage_free(&r->map_cov);
     smp__coverage_free(&r->edge_cov);
     smp__coverage_free(&r->hair_cov);
-    smp__disc_lut_free(r->lut);
     smp_image_free(r->patch);
     free(r->patch_strands);
     free(r->patch_core); /* also the patch grid's cells */
@@ -617,8 +615,6 @@ static smp_status read_inputs(run *r)
         st = side_coverage(r, p->density_map, SMP_INPUT_DENSITY_MAP, "density map:", &r->map_cov);
     if (st == SMP_OK)
         st = smp__shade_analyze(&r->sh, r->photo, &r->cov, p->reference ? &r->ref_cov : NULL, r->ppm, res->msg);
-    if (st == SMP_OK)
-        st = smp__disc_lut_new(&r->lut, res->msg);
     if (st == SMP_OK && !(res->after = smp_image_new()))
         st = smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the after image");
     if (st == SMP_OK && r->take_photo && r->photo->ch == 3 && !p->measures) {
@@ -656,7 +652,7 @@ static smp_status choose_shade(run *r)
     rep->have_shade = sh->have_reference;
     rep->reference_painted = p->reference != NULL;
     const int matchable = sh->have_reference && sh->core_cells;
-    smp_match_in in = {.sh = sh, .optics = &res->optics, .lut = r->lut, .load = r->load,
+    smp_match_in in = {.sh = sh, .optics = &res->optics, .load = r->load,
                        .shine_lin = r->shine_lin, .strand_share = r->strand_share,
                        .follicles_cm2 = rep->follicles_resolved ? rep->follicles_cm2 : 0,
                        .fix_density = !p->density_auto || !matchable || map_sets,
@@ -833,7 +829,7 @@ static smp_status render_after(run *r)
     const smp_skin_maps maps = {NULL, res->strands,
                                 {res->skin_box[0], res->skin_box[1], res->skin_box[2], res->skin_box[3]}, res->shine};
     return smp__render(res->after, res->dots, res->n_dots, r->ppm, &res->optics, (const float(*)[3])res->od,
-                       res->n_od, p->show_session, &maps, r->lut, p->threads, res->msg);
+                       res->n_od, p->show_session, &maps, p->threads, res->msg);
 }
 
 static smp_status measure_after(run *r)

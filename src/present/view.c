@@ -87,7 +87,7 @@ smp_status smp__render_session(smp_image *out, const smp_result *res, const smp_
     const smp_skin_maps skin = {NULL, res->strands,
                                 {res->skin_box[0], res->skin_box[1], res->skin_box[2], res->skin_box[3]}, res->shine};
     return smp__render(out, res->dots, res->n_dots, res->px_per_mm, &res->optics, (const float(*)[3])res->od,
-                       res->n_od, session ? session : res->show_session, &skin, NULL, threads, out->msg);
+                       res->n_od, session ? session : res->show_session, &skin, threads, out->msg);
 }
 
 smp_status smp__rgb_view(const smp_image *img, smp_image **copy, const smp_image **rgb)
@@ -144,7 +144,7 @@ smp_status smp__render_loupe(smp_image *out, const smp_result *res, const smp_im
         }
     }
     st = smp__render(out, dots, n, ppm * k, &res->optics, (const float(*)[3])res->od, res->n_od,
-                     session ? session : res->show_session, NULL, NULL, threads, out->msg);
+                     session ? session : res->show_session, NULL, threads, out->msg);
     free(dots);
     return st;
 }

@@ -14,7 +14,7 @@ STUDIO_DIR := $(BUILD)/studio
 # for: the browser decodes, encodes and draws text), point-set spectra
 # (FFTW) and the linked-library list.
 STUDIO_SKIP := io_png io_jpeg io_webp io_heif font analyze version
-STUDIO_SRC  := $(filter-out $(addprefix %/,$(addsuffix .c,$(STUDIO_SKIP))),$(LIB_SRC)) web/studio/glue.c
+STUDIO_SRC  := $(filter-out $(addprefix %/,$(addsuffix .c,$(STUDIO_SKIP))),$(LIB_SRC)) $(BUILD)/gen/disc_lut.c web/studio/glue.c
 STUDIO_OBJ  := $(STUDIO_SRC:%.c=$(STUDIO_DIR)/obj/%.o)
 STUDIO_INC  := -Iinclude $(patsubst %/,-I%,$(sort $(dir $(filter src/%,$(LIB_SRC)))))
 STUDIO_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -O2 $(WARN) $(STUDIO_INC)
