@@ -393,8 +393,9 @@ static double structure(const smp_spts *d, double W, double density_cm2, double 
 /* At a quarter size the crown photo's dots stand about 3 px apart, and
  * differences in their count over 1.5-3 spacings read as a pink mottle
  * between grey patches. A pattern thinned 0.3 away with a wide jitter had
- * S = 0.41 there and looked blotchy; the natural pattern, pairs included,
- * stays near the maximal set's. */
+ * S = 0.41 there and looked blotchy, 0.26 with the thinning and jitter of
+ * today and still showed pink holes; with the holes filled (test_no_holes)
+ * the natural pattern, pairs included, is 0.19 (maximal set 0.11). */
 static void test_smooth_at_viewing(void **state)
 {
     (void)state;
@@ -403,8 +404,63 @@ static void test_smooth_at_viewing(void **state)
     smp_spts nat = pattern(&NATURAL, &in), max = plain(&in);
     const double sn = structure(&nat, W, D, 1.5, 3), sm = structure(&max, W, D, 1.5, 3);
     print_message("mottle: structure factor at 1.5-3 d_hex: natural %.3f, maximal %.3f, Poisson 1\n", sn, sm);
-    assert_true(sn < 0.28);
+    assert_true(sn < 0.22);
     assert_true(sm < sn); /* the measure sees the difference */
+    smp__spts_free(&nat);
+    smp__spts_free(&max);
+}
+
+/* The share of a W x W window's central part (a border of 3 mm left out)
+ * farther than r from every dot, on a raster of 0.05 mm. */
+static double empty_share(const smp_spts *d, double W, double r)
+{
+    enum { G = 64 };
+    const double cell = W / G;
+    size_t *head = malloc(G * G * sizeof *head), *next = malloc((d->n + 1) * sizeof *next);
+    assert_non_null(head);
+    assert_non_null(next);
+    for (size_t i = 0; i < G * G; i++)
+        head[i] = SIZE_MAX;
+    for (size_t k = 0; k < d->n; k++) {
+        const long cx = (long)(d->p[k].x / cell), cy = (long)(d->p[k].y / cell);
+        if (cx < 0 || cy < 0 || cx >= G || cy >= G)
+            continue;
+        next[k] = head[cy * G + cx];
+        head[cy * G + cx] = k;
+    }
+    const long reach = (long)ceil(r / cell);
+    size_t far = 0, all = 0;
+    for (double y = 3; y < W - 3; y += 0.05)
+        for (double x = 3; x < W - 3; x += 0.05, all++) {
+            const long cx = (long)(x / cell), cy = (long)(y / cell);
+            int near = 0;
+            for (long j = cy - reach; j <= cy + reach && !near; j++)
+                for (long i = cx - reach; i <= cx + reach && !near; i++)
+                    for (size_t k = head[j * G + i]; k != SIZE_MAX && !near; k = next[k])
+                        near = (d->p[k].x - x) * (d->p[k].x - x) + (d->p[k].y - y) * (d->p[k].y - y) < r * r;
+            far += !near;
+        }
+    free(head);
+    free(next);
+    return (double)far / (double)all;
+}
+
+/* The pink gaps: thinning and jitter left spots 0.8-1.25 d_hex from every
+ * dot (a maximal set has none past ~0.78), a missing dot or three that reads
+ * as a pink hole in the grey at viewing size; hand-made patterns keep the
+ * randomness but fill what the eye catches. */
+static void test_no_holes(void **state)
+{
+    (void)state;
+    const double W = 60, D = 120, d_hex = sqrt(2 / (sqrt(3.0) * D / 100));
+    const smp_sample_in in = {.w_mm = W, .h_mm = W, .density_cm2 = D, .seed = 17, .layer = 1};
+    smp_spts nat = pattern(&NATURAL, &in), max = plain(&in);
+    const double n8 = empty_share(&nat, W, 0.8 * d_hex), n9 = empty_share(&nat, W, 0.9 * d_hex),
+                 m8 = empty_share(&max, W, 0.8 * d_hex);
+    print_message("holes: area farther than 0.8 / 0.9 d_hex from every dot: natural %.3f %% / %.3f %%, maximal %.3f %%\n",
+                  100 * n8, 100 * n9, 100 * m8);
+    assert_true(n8 < 0.003);
+    assert_true(n9 < 0.0005);
     smp__spts_free(&nat);
     smp__spts_free(&max);
 }
@@ -429,7 +485,7 @@ int main(void)
         cmocka_unit_test(test_density_rho_pairs), cmocka_unit_test(test_maximal_is_the_sampler),
         cmocka_unit_test(test_sessions),          cmocka_unit_test(test_ramp),
         cmocka_unit_test(test_even),              cmocka_unit_test(test_no_maze),
-        cmocka_unit_test(test_smooth_at_viewing), cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_smooth_at_viewing), cmocka_unit_test(test_no_holes), cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests_name("pattern", tests, NULL, NULL);
 }

@@ -37,7 +37,9 @@ static inline int smp__is_companion(const smp_spt *p) { return !(p->excl > 0); }
  * new dots closer than their radius to an earlier companion; keeps each of
  * the rest with the local rate that brings the non-companion dots around
  * it (within 3 radii) to the field's count; moves each kept dot once
- * (keeping rho x d_hex from every other dot); and appends companions.
+ * (keeping rho x d_hex from every other dot); where the coverage is flat,
+ * moves crowded new dots into the holes left (spots 0.8 d_hex from every
+ * dot); and appends companions.
  * Every decision is a hash of (seed, layer, the dot's position rounded to
  * 1/4096 mm), never of order or threads. Companions sit 0.2..0.5 mm from
  * their dot (narrower where the spacing is under 0.63 mm), and at least
