@@ -13,18 +13,20 @@
 // one waiting, and an answer to anything but the latest change is dropped.
 'use strict';
 (() => {
-  // (A smaller one by the page's address, studio.html?work=480: a test hook,
-  // so that a test's photo is larger than the working size.)
-  const WORK_LONG = Math.min(2000, Math.max(64, Number(new URLSearchParams(location.search).get('work')) || 2000));
+  // Test hooks, by the page's address (studio.html?work=480&export-mp=0.3):
+  // a smaller working size and smaller limits below, so that a test's small
+  // photo takes the paths of a big one. They can only lower them.
+  const hook = (name, max) => Math.min(max, Number(new URLSearchParams(location.search).get(name)) || max);
+  const WORK_LONG = Math.max(64, hook('work', 2000));
   // The engine's own pixel limit (smp_params_set_max_pixels' default): a
   // larger photo is refused on opening, with a message.
-  const PIPELINE_MAX = 200e6;
+  const PIPELINE_MAX = hook('max-mp', 200) * 1e6;
   // The after image at full size is made up to this many pixels; a larger
   // photo's is made at the largest size within it (said on saving). A
   // full-size render's engine grows to about 14 bytes a pixel (681 MB for
   // 48 MP, bench/RESULTS.md), the worker's canvas adds 4: 50 MP keeps the
   // export near 1 GB, and a 48 MP photo exports at its own size.
-  const EXPORT_MAX = 50e6;
+  const EXPORT_MAX = hook('export-mp', 50) * 1e6;
   // The loupe keeps the full-size after image (4 bytes a pixel) up to this.
   const KEEP_MAX = 24e6;
   const ZOOM_MAX = 16;
@@ -145,7 +147,7 @@
       : is(0x52, 0x49, 0x46, 0x46) && head[8] === 0x57 ? 3 : 0;
     if (bmp.width * bmp.height > PIPELINE_MAX) {
       status(`${file.name}: ${bmp.width}×${bmp.height} is ${(bmp.width * bmp.height / 1e6).toFixed(0)} MP, over the ` +
-        `${PIPELINE_MAX / 1e6} MP the engine takes: make it smaller first.`);
+        `${(PIPELINE_MAX / 1e6).toFixed(0)} MP the engine takes: make it smaller first.`);
       bmp.close();
       state(st.w ? 'idle' : 'empty');
       return;
@@ -532,26 +534,27 @@
     const box = $('loupe-box'), on = st.loupeOn && st.z > 1;
     box.hidden = !on;
     if (!on) { st.loupeSource = null; return null; }
-    const L = Math.max(16, box.clientWidth), dpr = window.devicePixelRatio || 1, lc = $('loupe');
-    const side = Math.round(L * dpr);
-    if (lc.width !== side) { lc.width = side; lc.height = side; }
+    const Lw = Math.max(16, box.clientWidth), Lh = Math.max(16, box.clientHeight), dpr = window.devicePixelRatio || 1;
+    const lc = $('loupe'), cw = Math.round(Lw * dpr), ch = Math.round(Lh * dpr);
+    if (lc.width !== cw || lc.height !== ch) { lc.width = cw; lc.height = ch; }
     const full = st.full && st.showing === 'full' && st.full.key === st.shownKey ? st.full : null;
     const src = full ? full.bitmap : after, k = full ? full.w / st.w : 1;
     const sw = full ? full.w : st.w, sh = full ? full.h : st.h;
     const [fx, fy] = st.focus || [st.ox + st.w / st.z / 2, st.oy + st.h / st.z / 2];
-    const n = Math.min(L, sw, sh);
-    const sx = clamp(Math.round(fx * k - n / 2), 0, sw - n), sy = clamp(Math.round(fy * k - n / 2), 0, sh - n);
+    const nw = Math.min(Lw, sw), nh = Math.min(Lh, sh);
+    const sx = clamp(Math.round(fx * k - nw / 2), 0, sw - nw), sy = clamp(Math.round(fy * k - nh / 2), 0, sh - nh);
     const g = lc.getContext('2d');
     g.imageSmoothingEnabled = false;
     g.fillStyle = '#000';
-    g.fillRect(0, 0, side, side);
-    g.drawImage(src, sx, sy, n, n, 0, 0, n * side / L, n * side / L);
+    g.fillRect(0, 0, cw, ch);
+    g.drawImage(src, sx, sy, nw, nh, 0, 0, nw * dpr, nh * dpr);
     st.loupeSource = full || st.scale === 1 ? 'full' : 'working';
-    $('loupe-label').textContent = full || st.scale === 1 ? `100 % · full size ${sw}×${sh}`
-      : `100 % · working size ${st.w}×${st.h}`;
+    $('loupe-label').textContent = st.loupeSource === 'full' ? '100 %, full size' : '100 %, working size';
+    $('loupe-label').title = `from the after image at ${sw}×${sh}`;
     box.dataset.source = st.loupeSource;
-    st.loupeRect = [sx, sy, n];
-    return [sx / k, sy / k, n / k, n / k];
+    st.loupeRect = [sx, sy, nw, nh];
+    // Outlined on the view while it is smaller than what the view shows.
+    return nw / k < st.w / st.z && nh / k < st.h / st.z ? [sx / k, sy / k, nw / k, nh / k] : null;
   }
   // The mask as a red tint over the box (x, y, w, h).
   function paintOverlay(x0, y0, bw, bh) {
@@ -939,7 +942,7 @@
     } else {
       const mask = maskView().slice().buffer;
       msg = { type: 'export', file: st.file, w: W, h: H, format: big ? 0 : st.format, settings: settingsNow(),
-        ppm: st.ppm * k, mask, mw: st.w, mh: st.h, keep: !!key && W * H <= KEEP_MAX, maxPixels: PIPELINE_MAX };
+        ppm: st.ppm * k, mask, mw: st.w, mh: st.h, keep: !big && !!key && W * H <= KEEP_MAX, maxPixels: PIPELINE_MAX };
       transfer = [mask];
       status(`Rendering at ${big ? '' : 'full size, '}${W}×${H}…`);
     }
@@ -964,8 +967,8 @@
       st.full = { bitmap: r.bitmap, w: r.w, h: r.h, key };
       compose();
     }
-    status(big ? `The photo is ${(st.fullW * st.fullH / 1e6).toFixed(0)} MP: the after image is saved at ${r.w}×${r.h} ` +
-      `(${(EXPORT_MAX / 1e6).toFixed(0)} MP, this page's limit); smpsim render makes it at full size from the ` +
+    status(big ? `The photo is ${(st.fullW * st.fullH / 1e6).toFixed(1)} MP: the after image is saved at ${r.w}×${r.h} ` +
+      `(${(r.w * r.h / 1e6).toFixed(1)} MP, within this page's limit); smpsim render makes it at full size from the ` +
       'mask and settings' : `Saved at full size, ${r.w}×${r.h}`);
     return r.blob;
   }
