@@ -108,6 +108,12 @@ if (await page.evaluate(() => window.smpStudio.st.w > 0)) {
   g = await gap();
   report('export (after PNG)', performance.now() - t, g, resetPeak(), await heaps(), await uam());
   console.log(`  ${d.suggestedFilename()}: ${statSync(path).size} bytes; status: ${await page.locator('#status').textContent()}`);
+  // What stays once it is over (the export worker ended, the page's heap as it is).
+  await new Promise(r => setTimeout(r, 3000));
+  resetPeak();
+  await new Promise(r => setTimeout(r, 500));
+  const now = resetPeak();
+  console.log(`  3 s later: RSS renderer ${mb(now.renderer)}, all processes ${mb(now.all)}; engine heaps ${JSON.stringify(await heaps())}`);
 }
 clearInterval(sampler);
 if (errors.length) console.log(`page errors: ${errors.join('; ')}`);

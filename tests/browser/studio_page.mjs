@@ -387,6 +387,19 @@ for (const [r, list] of Object.entries(by_reason)) {
   check(fl.shown && fl.source === 'full' && fl.differ === 0,
     `after the export the loupe shows the full-size after image at 100 % (${fl.source}, ${fl.differ} values differ; "${fl.label}")`);
   await ep.screenshot({ path: join(shots, 'tablet-11-loupe-full.png') });
+  // Another look: the loupe goes back to the working size, and its "Full
+  // size" makes the full-size image for it alone.
+  const k = await renders(ep);
+  await ep.selectOption('#session', '1');
+  await settle(ep, k + 1);
+  const back = await loupeShows(ep);
+  const offered = await ep.locator('#loupe-full').isVisible();
+  await ep.click('#loupe-full');
+  await ep.waitForFunction(() => window.smpStudio.st.loupeSource === 'full' && !document.body.dataset.exporting, null,
+    { timeout: 300000 });
+  const again = await loupeShows(ep);
+  check(back.source === 'working' && offered && again.source === 'full' && again.differ === 0 && !await ep.locator('#loupe-full').isVisible(),
+    `a changed look shows the working size in the loupe ("${back.label}"); its Full size button brings the full size back ("${again.label}")`);
   await ctx.close();
 }
 // Big photos, by the page's test hooks that lower its limits (a real one

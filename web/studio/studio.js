@@ -30,6 +30,7 @@
   // The loupe keeps the full-size after image (4 bytes a pixel) up to this.
   const KEEP_MAX = 24e6;
   const ZOOM_MAX = 16;
+  const mp = px => (px / 1e6).toFixed(px < 10e6 ? 2 : 0); // megapixels, to say
   const SPLITS = [[100], [60, 100], [30, 70, 100], [25, 50, 75, 100]];
   const EDGES = { broken: 0, soft: 1, sharp: 2 };
   const UNDO_MAX = 20;
@@ -146,8 +147,8 @@
     const format = is(0xff, 0xd8, 0xff) ? 2 : is(0x89, 0x50, 0x4e, 0x47) ? 1
       : is(0x52, 0x49, 0x46, 0x46) && head[8] === 0x57 ? 3 : 0;
     if (bmp.width * bmp.height > PIPELINE_MAX) {
-      status(`${file.name}: ${bmp.width}×${bmp.height} is ${(bmp.width * bmp.height / 1e6).toFixed(0)} MP, over the ` +
-        `${(PIPELINE_MAX / 1e6).toFixed(0)} MP the engine takes: make it smaller first.`);
+      status(`${file.name}: ${bmp.width}×${bmp.height} is ${mp(bmp.width * bmp.height)} MP, over the ` +
+        `${mp(PIPELINE_MAX)} MP the engine takes: make it smaller first.`);
       bmp.close();
       state(st.w ? 'idle' : 'empty');
       return;
@@ -173,7 +174,9 @@
     after.getContext('2d').drawImage(before, 0, 0);
     document.body.classList.add('has-photo');
     st.showing = 'full';
-    st.z = 1; st.ox = 0; st.oy = 0; st.focus = null; st.full = null; st.shownKey = null;
+    st.z = 1; st.ox = 0; st.oy = 0; st.focus = null; st.shownKey = null;
+    if (st.full) st.full.bitmap.close();
+    st.full = null;
     zoomUi();
     seen.clear();
     sendPhoto(px.data);
@@ -533,6 +536,7 @@
   function drawLoupe() {
     const box = $('loupe-box'), on = st.loupeOn && st.z > 1;
     box.hidden = !on;
+    $('loupe-full').hidden = true;
     if (!on) { st.loupeSource = null; return null; }
     const Lw = Math.max(16, box.clientWidth), Lh = Math.max(16, box.clientHeight), dpr = window.devicePixelRatio || 1;
     const lc = $('loupe'), cw = Math.round(Lw * dpr), ch = Math.round(Lh * dpr);
@@ -552,6 +556,9 @@
     $('loupe-label').textContent = st.loupeSource === 'full' ? '100 %, full size' : '100 %, working size';
     $('loupe-label').title = `from the after image at ${sw}×${sh}`;
     box.dataset.source = st.loupeSource;
+    // Offered when the page can make and keep the full-size image.
+    $('loupe-full').hidden = st.loupeSource === 'full' || !st.workers || st.fullW * st.fullH > KEEP_MAX ||
+      st.fullW * st.fullH > EXPORT_MAX;
     st.loupeRect = [sx, sy, nw, nh];
     // Outlined on the view while it is smaller than what the view shows.
     return nw / k < st.w / st.z && nh / k < st.h / st.z ? [sx / k, sy / k, nw / k, nh / k] : null;
@@ -722,6 +729,7 @@
     zoomAt(Math.exp(-dy * (e.ctrlKey ? 0.01 : 0.002)), e.clientX, e.clientY);
   }, { passive: false });
   view.addEventListener('dblclick', () => { if (st.tool === 'view') zoomCentre(1 / st.z); });
+  window.addEventListener('resize', compose); // the loupe's size follows the stage's
   $('zoom-in').addEventListener('click', () => zoomCentre(1.5));
   $('zoom-out').addEventListener('click', () => zoomCentre(1 / 1.5));
   $('zoom-fit').addEventListener('click', () => zoomCentre(1 / st.z));
@@ -926,8 +934,8 @@
   // EXPORT_MAX pixels is made at the largest size within it. The image is
   // kept (as an ImageBitmap, up to KEEP_MAX pixels) for the loupe while the
   // view shows the same settings and mask. Without workers: on the page's
-  // thread (fullAfterHere).
-  async function fullAfter() {
+  // thread (fullAfterHere). forLoupe: only the image for the loupe, no PNG.
+  async function fullAfter(forLoupe) {
     if (!st.workers || !st.workerUrl) return toBlob(await fullAfterHere(), 'image/png');
     const key = st.latest && st.latest.done ? st.latest.key : null;
     const big = st.fullW * st.fullH > EXPORT_MAX;
@@ -942,9 +950,10 @@
     } else {
       const mask = maskView().slice().buffer;
       msg = { type: 'export', file: st.file, w: W, h: H, format: big ? 0 : st.format, settings: settingsNow(),
-        ppm: st.ppm * k, mask, mw: st.w, mh: st.h, keep: !big && !!key && W * H <= KEEP_MAX, maxPixels: PIPELINE_MAX };
+        ppm: st.ppm * k, mask, mw: st.w, mh: st.h, keep: !big && !!key && W * H <= KEEP_MAX, maxPixels: PIPELINE_MAX,
+        png: !forLoupe };
       transfer = [mask];
-      status(`Rendering at ${big ? '' : 'full size, '}${W}×${H}…`);
+      status(`Rendering at ${big ? '' : 'full size, '}${W}×${H}${forLoupe ? ' for the loupe' : ''}…`);
     }
     const r = await new Promise((resolve, reject) => {
       const wk = new Worker(st.workerUrl);
@@ -967,8 +976,9 @@
       st.full = { bitmap: r.bitmap, w: r.w, h: r.h, key };
       compose();
     }
-    status(big ? `The photo is ${(st.fullW * st.fullH / 1e6).toFixed(1)} MP: the after image is saved at ${r.w}×${r.h} ` +
-      `(${(r.w * r.h / 1e6).toFixed(1)} MP, within this page's limit); smpsim render makes it at full size from the ` +
+    if (forLoupe) { status(`The loupe shows the after image at full size, ${r.w}×${r.h}`); return null; }
+    status(big ? `The photo is ${mp(st.fullW * st.fullH)} MP: the after image is saved at ${r.w}×${r.h} ` +
+      `(${mp(r.w * r.h)} MP, within this page's limit); smpsim render makes it at full size from the ` +
       'mask and settings' : `Saved at full size, ${r.w}×${r.h}`);
     return r.blob;
   }
@@ -1013,8 +1023,23 @@
     if (!st.w || st.busy) { status(st.w ? 'Wait for the redraw to finish.' : 'Open a photo first.'); return; }
     await f();
   };
+  // The loupe's "Full size": the full-size after image made for it alone.
+  $('loupe-full').addEventListener('click', need(async () => {
+    if (st.exporting) { status('The after image is being made.'); return; }
+    st.exporting = true;
+    document.body.dataset.exporting = '1';
+    try {
+      await fullAfter(true);
+    } catch (e) {
+      status(`Full size failed: ${e.message || e}`);
+    } finally {
+      st.exporting = false;
+      delete document.body.dataset.exporting;
+      compose();
+    }
+  }));
   $('save-after').addEventListener('click', need(async () => {
-    if (st.exporting) { status('The after image is being saved.'); return; }
+    if (st.exporting) { status('The after image is being made.'); return; }
     st.exporting = true;
     $('save-after').disabled = true;
     document.body.dataset.exporting = '1';

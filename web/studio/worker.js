@@ -83,11 +83,11 @@ async function exportFull(m) {
   const heap = M.HEAPU8.length;
   M._st_free(S); // the engine's buffers go now; the canvas holds the image
   S = 0;
-  return encode(c, w, h, m.keep, heap);
+  return encode(c, w, h, m.keep, heap, m.png);
 }
-// A canvas to PNG (and the bitmap, when kept): the answer to post.
-async function encode(c, w, h, keep, heap) {
-  const blob = await c.convertToBlob({ type: 'image/png' });
+// A canvas to PNG (unless png is false) and the bitmap, when kept: the answer to post.
+async function encode(c, w, h, keep, heap, png) {
+  const blob = png === false ? null : await c.convertToBlob({ type: 'image/png' });
   const bitmap = keep ? c.transferToImageBitmap() : null;
   return { ok: true, blob, bitmap, w, h, heap };
 }
