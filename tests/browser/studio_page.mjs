@@ -429,6 +429,14 @@ for (const [r, list] of Object.entries(by_reason)) {
   const bi = PNG.sync.read(readFileSync(big_png)), bmsg = await bp.locator('#status').textContent();
   check(bi.width * bi.height <= 0.3e6 && bi.width * bi.height > 0.28e6 && Math.abs(bi.width / bi.height - 4 / 3) < 0.01 &&
     /within this page's limit/.test(bmsg), `over the export's limit the after image is saved within it, ${bi.width}x${bi.height} ("${bmsg}")`);
+  // A photo larger than the working size is decoded straight to it, EXIF orientation kept.
+  const rot = join(tmp, 'exif6-big.jpg');
+  execFileSync(imgtool, ['exif-jpeg', '300', '200', '6', rot]);
+  const kr = await renders(bp);
+  await bp.setInputFiles('#open', rot);
+  await settle(bp, kr + 1);
+  const rd = await bp.evaluate(() => { const st = window.smpStudio.st; return `${st.fullW}x${st.fullH} at ${st.w}x${st.h}`; });
+  check(rd === '200x300 at 160x240', `EXIF orientation 6 on a photo over the working size: a 300x200 JPEG opens as ${rd}`);
   await ctx.close();
 }
 

@@ -130,34 +130,46 @@
     if (file.type && !file.type.startsWith('image/')) { status(`${file.name}: not an image`); return; }
     state('busy');
     status(`Opening ${file.name}…`);
+    // The photo's size from its header (an <img> from a blob: URL loads
+    // without decoding, its size oriented as shot), so that a photo over
+    // the engine's limit is refused before it is decoded, and a big one is
+    // decoded straight to the working size: the whole photo's pixels (192 MB
+    // at 48 MP) are not held at once. (Where the <img> cannot tell, the
+    // photo is decoded whole and drawn smaller, as before.)
+    const size = await headerSize(file);
+    const refuse = (W, H) => {
+      status(`${file.name}: ${W}×${H} is ${mp(W * H)} MP, over the ${mp(PIPELINE_MAX)} MP the engine takes: ` +
+        'make it smaller first.');
+      state(st.w ? 'idle' : 'empty');
+    };
+    if (size && size[0] * size[1] > PIPELINE_MAX) { refuse(...size); return; }
+    const k0 = size ? Math.min(1, WORK_LONG / Math.max(...size)) : 1;
     let bmp;
     try {
       // The photo as shot (EXIF orientation), its pixels as stored (no
       // colour conversion: the command reads them so too).
-      bmp = await createImageBitmap(file, { imageOrientation: 'from-image', colorSpaceConversion: 'none' });
+      const opts = { imageOrientation: 'from-image', colorSpaceConversion: 'none' };
+      if (k0 < 1) Object.assign(opts, { resizeWidth: Math.max(1, Math.round(size[0] * k0)),
+        resizeHeight: Math.max(1, Math.round(size[1] * k0)), resizeQuality: 'high' });
+      bmp = await createImageBitmap(file, opts);
     } catch (e) {
       status(`${file.name}: cannot decode this image here`);
       state(st.w ? 'idle' : 'empty');
       return;
     }
+    const W = size ? size[0] : bmp.width, H = size ? size[1] : bmp.height;
     // What the pixels were decoded from, by the file's first bytes: the
     // library allows for JPEG's 8x8 blocks (at the photo's own size only).
     const head = new Uint8Array(await file.slice(0, 12).arrayBuffer());
     const is = (...b) => b.every((v, i) => head[i] === v);
     const format = is(0xff, 0xd8, 0xff) ? 2 : is(0x89, 0x50, 0x4e, 0x47) ? 1
       : is(0x52, 0x49, 0x46, 0x46) && head[8] === 0x57 ? 3 : 0;
-    if (bmp.width * bmp.height > PIPELINE_MAX) {
-      status(`${file.name}: ${bmp.width}×${bmp.height} is ${mp(bmp.width * bmp.height)} MP, over the ` +
-        `${mp(PIPELINE_MAX)} MP the engine takes: make it smaller first.`);
-      bmp.close();
-      state(st.w ? 'idle' : 'empty');
-      return;
-    }
+    if (W * H > PIPELINE_MAX) { bmp.close(); refuse(W, H); return; }
     st.name = (file.name || 'photo').replace(/\.[^.]*$/, '') || 'photo';
-    st.fullW = bmp.width; st.fullH = bmp.height;
+    st.fullW = W; st.fullH = H;
     st.file = file; st.format = format;
-    st.scale = Math.min(1, WORK_LONG / Math.max(bmp.width, bmp.height));
-    const w = Math.max(1, Math.round(bmp.width * st.scale)), h = Math.max(1, Math.round(bmp.height * st.scale));
+    st.scale = Math.min(1, WORK_LONG / Math.max(W, H));
+    const w = Math.max(1, Math.round(W * st.scale)), h = Math.max(1, Math.round(H * st.scale));
     for (const c of [before, after, overlay, view]) { c.width = w; c.height = h; }
     const bctx = before.getContext('2d');
     bctx.imageSmoothingQuality = 'high';
@@ -184,6 +196,21 @@
     paintOverlay(0, 0, w, h);
     undoButtons();
     schedule('photo');
+  }
+
+  // A photo's width and height as shown (EXIF orientation applied), from
+  // its header; null when the browser cannot tell that way.
+  async function headerSize(file) {
+    const url = URL.createObjectURL(file);
+    try {
+      const img = new Image();
+      await new Promise((res, rej) => { img.onload = res; img.onerror = rej; img.src = url; });
+      return img.naturalWidth > 0 && img.naturalHeight > 0 ? [img.naturalWidth, img.naturalHeight] : null;
+    } catch (e) {
+      return null;
+    } finally {
+      URL.revokeObjectURL(url);
+    }
   }
 
   // A mask made elsewhere, stretched to the photo: its alpha where it has
@@ -949,7 +976,7 @@
       transfer = [rgba];
     } else {
       const mask = maskView().slice().buffer;
-      msg = { type: 'export', file: st.file, w: W, h: H, format: big ? 0 : st.format, settings: settingsNow(),
+      msg = { type: 'export', file: st.file, w: W, h: H, resize: big, format: big ? 0 : st.format, settings: settingsNow(),
         ppm: st.ppm * k, mask, mw: st.w, mh: st.h, keep: !big && !!key && W * H <= KEEP_MAX, maxPixels: PIPELINE_MAX,
         png: !forLoupe };
       transfer = [mask];

@@ -50,7 +50,10 @@ function render(m) {
 const STRIP = 256;
 async function exportFull(m) {
   if (typeof OffscreenCanvas === 'undefined') throw new Error('no OffscreenCanvas in workers here');
-  const bmp = await createImageBitmap(m.file, { imageOrientation: 'from-image', colorSpaceConversion: 'none' });
+  const opts = { imageOrientation: 'from-image', colorSpaceConversion: 'none' };
+  // Smaller than the photo (over the page's limit): decoded to that size.
+  if (m.resize) Object.assign(opts, { resizeWidth: m.w, resizeHeight: m.h, resizeQuality: 'high' });
+  const bmp = await createImageBitmap(m.file, opts);
   // At the size asked (the page's limit may make it smaller than the photo).
   const w = m.w || bmp.width, h = m.h || bmp.height;
   if (w * h > m.maxPixels) {
