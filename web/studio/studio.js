@@ -23,9 +23,9 @@
   const PIPELINE_MAX = hook('max-mp', 200) * 1e6;
   // The after image at full size is made up to this many pixels; a larger
   // photo's is made at the largest size within it (said on saving). A
-  // full-size render's engine grows to about 14 bytes a pixel (681 MB for
+  // full-size render's engine grows to about 11 bytes a pixel (533 MB for
   // 48 MP, bench/RESULTS.md), the worker's canvas adds 4: 50 MP keeps the
-  // export near 1 GB, and a 48 MP photo exports at its own size.
+  // export under 1 GB, and a 48 MP photo exports at its own size.
   const EXPORT_MAX = hook('export-mp', 50) * 1e6;
   // The loupe keeps the full-size after image (4 bytes a pixel) up to this.
   const KEEP_MAX = 24e6;

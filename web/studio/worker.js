@@ -73,12 +73,17 @@ async function exportFull(m) {
     M.HEAPU8.set(g.getImageData(0, y, w, n).data, buf + 4 * w * y);
   }
   if (M._st_set_photo(S, w, h, m.format)) throw new Error(M.UTF8ToString(M._st_message(S)));
+  // The RGBA copies go while the engine renders (its peak): the canvas's
+  // pixels and the exchange buffer (whose memory the engine then reuses).
+  c.width = 1; c.height = 1;
+  M._st_rgba_release(S);
   const mp = M._st_mask_alloc(S, m.mw, m.mh);
   if (!mp) throw new Error('out of memory');
   M.HEAPU8.set(new Uint8Array(m.mask), mp);
   if (M._st_simulate(S)) throw new Error(M.UTF8ToString(M._st_message(S)));
   const p = M._st_after(S);
   if (!p) throw new Error(`out of memory for a ${w}×${h} after image`);
+  c.width = w; c.height = h;
   for (let y = 0; y < h; y += STRIP) {
     const n = Math.min(STRIP, h - y);
     g.putImageData(new ImageData(new Uint8ClampedArray(M.HEAPU8.buffer, p + 4 * w * y, 4 * w * n), w, n), 0, y);
