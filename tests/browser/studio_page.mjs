@@ -2,10 +2,14 @@
 // The studio page in a real browser (Debian's Chromium through
 // playwright-core), used as a consultant would: open the sample and its
 // mask, paint, move the density, draw a hairline, undo, switch sessions,
-// move the divider, export; the exports decode and the settings make the
-// same after image through the native command. No request beyond the file,
-// no console error. Screenshots of each step (tablet and phone sizes) go
-// to SHOTS, and the redraw timings are printed.
+// move the divider, zoom (wheel, ctrl+wheel, a two-finger pinch) with the
+// loupe at 100 %, export; the exports decode and the settings make the
+// same after image through the native command; the full-size export runs
+// in a worker while the page answers; a big photo's limits (by the page's
+// test hooks); every control 44 px or more at tablet and phone sizes. No
+// request beyond the file, no console error. Screenshots of each step
+// (tablet and phone sizes) go to SHOTS, and the redraw timings and the
+// export's longest frame gap are printed, never asserted.
 // Usage: node studio_page.mjs STUDIO.html PHOTO MASK SMPSIM IMGTOOL SHOTS
 import { chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
@@ -394,6 +398,7 @@ for (const [r, list] of Object.entries(by_reason)) {
   await settle(ep, k + 1);
   const back = await loupeShows(ep);
   const offered = await ep.locator('#loupe-full').isVisible();
+  await ep.screenshot({ path: join(shots, 'tablet-12-loupe-working.png') });
   await ep.click('#loupe-full');
   await ep.waitForFunction(() => window.smpStudio.st.loupeSource === 'full' && !document.body.dataset.exporting, null,
     { timeout: 300000 });
