@@ -5,6 +5,7 @@
 // then a request per change (the settings and the mask); each is answered
 // with the after image as RGBA, or with what went wrong. The page keeps
 // at most one request in flight per worker and drops stale answers.
+// The same script serves the full-size export (exportFull, below).
 'use strict';
 let M = null, S = 0, P = 0, W = 0, H = 0;
 const early = []; // messages that came while the engine was starting
