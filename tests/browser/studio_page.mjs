@@ -2,10 +2,14 @@
 // The studio page in a real browser (Debian's Chromium through
 // playwright-core), used as a consultant would: open the sample and its
 // mask, paint, move the density, draw a hairline, undo, switch sessions,
-// move the divider, export; the exports decode and the settings make the
-// same after image through the native command. No request beyond the file,
-// no console error. Screenshots of each step (tablet and phone sizes) go
-// to SHOTS, and the redraw timings are printed.
+// move the divider, zoom (wheel, ctrl+wheel, a two-finger pinch) with the
+// loupe at 100 %, export; the exports decode and the settings make the
+// same after image through the native command; the full-size export runs
+// in a worker while the page answers; a big photo's limits (by the page's
+// test hooks); every control 44 px or more at tablet and phone sizes. No
+// request beyond the file, no console error. Screenshots of each step
+// (tablet and phone sizes) go to SHOTS, and the redraw timings and the
+// export's longest frame gap are printed, never asserted.
 // Usage: node studio_page.mjs STUDIO.html PHOTO MASK SMPSIM IMGTOOL SHOTS
 import { chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
@@ -59,6 +63,43 @@ async function screen(page, x, y) {
   const { w, h } = await page.evaluate(() => ({ w: window.smpStudio.st.w, h: window.smpStudio.st.h }));
   return [b.x + x * b.width / w, b.y + y * b.height / h];
 }
+
+const zoomOf = page => page.evaluate(() => window.smpStudio.st.z);
+// The loupe's pixels against the image it says it shows, at 100 %: equal
+// (the loupe copies pixel for pixel at a device pixel ratio of 1).
+const loupeShows = page => page.evaluate(() => {
+  const s = window.smpStudio, st = s.st, box = document.getElementById('loupe-box');
+  if (box.hidden || !st.loupeRect) return { shown: false };
+  const [sx, sy, w, h] = st.loupeRect, src = st.loupeSource === 'full' && st.full ? st.full.bitmap : s.after;
+  const c = document.createElement('canvas');
+  c.width = w; c.height = h;
+  c.getContext('2d').drawImage(src, sx, sy, w, h, 0, 0, w, h);
+  const want = c.getContext('2d').getImageData(0, 0, w, h).data;
+  const got = document.getElementById('loupe').getContext('2d').getImageData(0, 0, w, h).data;
+  let differ = 0;
+  for (let i = 0; i < want.length; i++) if (want[i] !== got[i]) differ++;
+  return { shown: true, n: `${w}x${h}`, big: Math.min(w, h) > 50, differ, source: st.loupeSource,
+    label: document.getElementById('loupe-label').textContent };
+});
+// Every control on the screen is at least 44x44 CSS px (a checkbox counts
+// with its label, which takes the tap), and no text is under 12 px.
+const usable = page => page.evaluate(() => {
+  const small = [], tiny = [];
+  const seen = el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden'; };
+  for (const el of document.querySelectorAll('button, select, input, label.btn, [role=slider]')) {
+    if (el.type === 'file' || !seen(el)) continue;
+    const t = el.type === 'checkbox' && el.closest('label') || el, r = t.getBoundingClientRect();
+    if (r.width < 44 - 0.5 || r.height < 44 - 0.5) small.push(`${el.id || el.textContent.trim() || el.type} ${r.width.toFixed(0)}x${r.height.toFixed(0)}`);
+  }
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const el = n.parentElement;
+    if (!n.textContent.trim() || !el || !seen(el)) continue;
+    const f = parseFloat(getComputedStyle(el).fontSize);
+    if (f < 12) tiny.push(`${el.id || el.tagName} ${f}px`);
+  }
+  return { small, tiny };
+});
 
 // ---------------------------------------------------------------- tablet
 const page = await open({ width: 1024, height: 768 }, 'tablet');
@@ -182,6 +223,63 @@ check(await page.locator('#divider').getAttribute('aria-valuenow') === '40', 'th
 await page.keyboard.press('Shift+ArrowRight');
 check(await page.locator('#divider').getAttribute('aria-valuenow') === '50', 'shift+arrow moves it 10 %');
 
+// Zoom: the wheel at a point keeps that point under the pointer; a
+// trackpad's pinch (the wheel with ctrl) zooms further; the loupe shows the
+// after image at 100 %; the divider still works; a drag pans; Fit goes back.
+{
+  const vb = await page.locator('#view').boundingBox();
+  const px = vb.x + vb.width * 0.7, py = vb.y + vb.height * 0.4;
+  const under = () => page.evaluate(([x, y]) => {
+    const st = window.smpStudio.st, r = document.getElementById('view').getBoundingClientRect();
+    return [st.ox + (x - r.left) * st.w / r.width / st.z, st.oy + (y - r.top) * st.h / r.height / st.z];
+  }, [px, py]);
+  const p0 = await under();
+  await page.mouse.move(px, py);
+  await page.mouse.wheel(0, -400);
+  await page.waitForFunction(() => window.smpStudio.st.z > 1);
+  const z1 = await zoomOf(page), p1 = await under();
+  check(z1 > 1.5 && Math.hypot(p1[0] - p0[0], p1[1] - p0[1]) < 1,
+    `the wheel zooms the view at the pointer (×${z1.toFixed(2)}; the point under it moved ${Math.hypot(p1[0] - p0[0], p1[1] - p0[1]).toFixed(2)} px)`);
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, -40);
+  await page.keyboard.up('Control');
+  await page.waitForFunction(z => window.smpStudio.st.z > z, z1);
+  const z2 = await zoomOf(page);
+  check(z2 > z1, `ctrl+wheel (a trackpad's pinch) zooms further (×${z1.toFixed(2)} -> ×${z2.toFixed(2)})`);
+  const loupe = await loupeShows(page);
+  check(loupe.shown && loupe.differ === 0 && loupe.big,
+    `the loupe shows the after image at 100 % (${loupe.n} px from the ${loupe.source} size, ${loupe.differ} values differ; "${loupe.label}")`);
+  await shot(page, 'tablet-10-zoomed');
+  // The divider, dragged by its handle while zoomed; the zoom stays.
+  const hb = await page.locator('#divider').boundingBox();
+  await page.mouse.move(hb.x + hb.width / 2, hb.y + hb.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(vb.x + vb.width * 0.3, hb.y + hb.height / 2, { steps: 4 });
+  await page.mouse.up();
+  const split = Number(await page.locator('#divider').getAttribute('aria-valuenow'));
+  check(split >= 28 && split <= 32 && await zoomOf(page) === z2, `the divider drags while zoomed (to ${split} %)`);
+  // A drag on the view pans it.
+  const ox0 = await page.evaluate(() => window.smpStudio.st.ox);
+  await page.mouse.move(vb.x + vb.width * 0.6, vb.y + vb.height * 0.5);
+  await page.mouse.down();
+  await page.mouse.move(vb.x + vb.width * 0.7, vb.y + vb.height * 0.5, { steps: 4 });
+  await page.mouse.up();
+  const ox1 = await page.evaluate(() => window.smpStudio.st.ox);
+  check(ox1 < ox0, `a drag pans the zoomed view (left edge ${ox0.toFixed(1)} -> ${ox1.toFixed(1)} px)`);
+  await page.click('#zoom-fit');
+  check(await zoomOf(page) === 1 && await page.locator('#loupe-box').isHidden(), 'Fit goes back to the whole photo; the loupe hides');
+  await page.locator('#divider').focus();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Shift+ArrowLeft');
+  await page.keyboard.press('Shift+ArrowLeft');
+  await page.keyboard.press('Shift+ArrowLeft');
+  await page.keyboard.press('Shift+ArrowLeft');
+  await page.keyboard.press('Shift+ArrowLeft');
+}
+const tabletUse = await usable(page);
+check(!tabletUse.small.length && !tabletUse.tiny.length, `at 1024x768 every control is 44 px or more and no text under 12 px ` +
+  `(${[...tabletUse.small, ...tabletUse.tiny].join(', ') || 'none'})`);
+
 // Exports.
 async function save(button) {
   const [d] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
@@ -235,6 +333,118 @@ for (const [r, list] of Object.entries(by_reason)) {
   console.log(`  redraw (${r}, ${timings[0].w}x${timings[0].h}): ${med(v)}; preview ${med(pv)}; ${v.length} times`);
 }
 
+// ---------------------------------------------------------------- export
+// The after image at full size, made off the page's thread: the sample
+// opened at a working size of 480 px (studio.html?work=480), so the export
+// renders its 960x720 in the export worker. While it runs the divider still
+// answers the keys; the download is the photo's size and is what the native
+// command makes from the mask and settings; then the loupe shows the
+// full-size after image at 100 %. The longest frame gap is printed.
+{
+  const ctx = await browser.newContext({ viewport: { width: 1024, height: 768 }, deviceScaleFactor: 1, acceptDownloads: true });
+  const ep = await ctx.newPage();
+  ep.on('request', r => requests.push(r.url().slice(0, 60)));
+  ep.on('console', m => { if (m.type() === 'error') errors.push(`export: ${m.text()}`); });
+  ep.on('pageerror', e => errors.push(`export: ${e}`));
+  await ep.goto(`${pathToFileURL(page_path).href}?work=480`, { waitUntil: 'load' });
+  await ep.waitForFunction(() => document.body.dataset.state === 'empty', null, { timeout: 60000 });
+  await ep.setInputFiles('#open', photo);
+  await settle(ep, 1);
+  await ep.setInputFiles('#open-mask', mask);
+  await settle(ep, 2);
+  const work = await ep.evaluate(() => `${window.smpStudio.st.w}x${window.smpStudio.st.h}`);
+  await ep.evaluate(() => {
+    window.__gap = 0; window.__probe = true;
+    let t0 = performance.now();
+    const tick = (t) => { window.__gap = Math.max(window.__gap, t - t0); t0 = t; if (window.__probe) requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  });
+  const dl = ep.waitForEvent('download', { timeout: 300000 });
+  await ep.click('#save-after');
+  await ep.waitForFunction(() => document.body.dataset.exporting === '1');
+  await ep.locator('#divider').focus();
+  await ep.keyboard.press('ArrowLeft');
+  const during = await ep.evaluate(() => ({ at: document.getElementById('divider').getAttribute('aria-valuenow'),
+    exporting: document.body.dataset.exporting === '1' }));
+  check(during.at === '48' && during.exporting, `the divider answers the keys while the export runs (${JSON.stringify(during)})`);
+  const d = await dl;
+  const full_png = join(tmp, 'export-full.png');
+  await d.saveAs(full_png);
+  const gapMs = await ep.evaluate(() => { window.__probe = false; return window.__gap; });
+  const settings_json2 = join(tmp, 'export-settings.json'), mask_png2 = join(tmp, 'export-mask.png');
+  for (const [b, f] of [['#save-settings', settings_json2], ['#save-mask', mask_png2]]) {
+    const [x] = await Promise.all([ep.waitForEvent('download'), ep.click(b)]);
+    await x.saveAs(f);
+  }
+  const native2 = join(tmp, 'export-native.png');
+  execFileSync(smpsim, ['render', photo, mask_png2, '--settings', settings_json2, '-o', native2], { stdio: 'pipe' });
+  const fa = PNG.sync.read(readFileSync(full_png)), fb = PNG.sync.read(readFileSync(native2));
+  let fmax = 0;
+  for (let i = 0; i < fa.width * fa.height && fa.width === fb.width; i++)
+    for (let c = 0; c < 3; c++) fmax = Math.max(fmax, Math.abs(fa.data[4 * i + c] - fb.data[4 * i + c]));
+  check(fa.width === 960 && fa.height === 720 && fb.width === 960 && fb.height === 720 && fmax <= 1,
+    `worked at ${work}, the after image is saved at the photo's 960x720 from the export worker, as smpsim render makes it (largest difference ${fmax})`);
+  console.log(`  export at full size: longest frame gap ${gapMs.toFixed(0)} ms (printed, not asserted)`);
+  await ep.click('#zoom-in');
+  await ep.click('#zoom-in');
+  const fl = await loupeShows(ep);
+  check(fl.shown && fl.source === 'full' && fl.differ === 0,
+    `after the export the loupe shows the full-size after image at 100 % (${fl.source}, ${fl.differ} values differ; "${fl.label}")`);
+  await ep.screenshot({ path: join(shots, 'tablet-11-loupe-full.png') });
+  // Another look: the loupe goes back to the working size, and its "Full
+  // size" makes the full-size image for it alone.
+  const k = await renders(ep);
+  await ep.selectOption('#session', '1');
+  await settle(ep, k + 1);
+  const back = await loupeShows(ep);
+  const offered = await ep.locator('#loupe-full').isVisible();
+  await ep.screenshot({ path: join(shots, 'tablet-12-loupe-working.png') });
+  await ep.click('#loupe-full');
+  await ep.waitForFunction(() => window.smpStudio.st.loupeSource === 'full' && !document.body.dataset.exporting, null,
+    { timeout: 300000 });
+  const again = await loupeShows(ep);
+  check(back.source === 'working' && offered && again.source === 'full' && again.differ === 0 && !await ep.locator('#loupe-full').isVisible(),
+    `a changed look shows the working size in the loupe ("${back.label}"); its Full size button brings the full size back ("${again.label}")`);
+  await ctx.close();
+}
+// Big photos, by the page's test hooks that lower its limits (a real one
+// would take minutes here): over the engine's limit the photo is refused
+// with a message; over the export's, the after image is saved at the
+// largest size within it, and the message says so.
+{
+  const ctx = await browser.newContext({ viewport: { width: 1024, height: 768 }, deviceScaleFactor: 1, acceptDownloads: true });
+  const bp = await ctx.newPage();
+  bp.on('request', r => requests.push(r.url().slice(0, 60)));
+  bp.on('console', m => { if (m.type() === 'error') errors.push(`big: ${m.text()}`); });
+  bp.on('pageerror', e => errors.push(`big: ${e}`));
+  await bp.goto(`${pathToFileURL(page_path).href}?max-mp=0.5`, { waitUntil: 'load' });
+  await bp.waitForFunction(() => document.body.dataset.state === 'empty', null, { timeout: 60000 });
+  await bp.setInputFiles('#open', photo);
+  await bp.waitForFunction(() => /MP the engine takes/.test(document.getElementById('status').textContent), null, { timeout: 60000 });
+  const refused = await bp.evaluate(() => ({ w: window.smpStudio.st.w, state: document.body.dataset.state,
+    status: document.getElementById('status').textContent }));
+  check(refused.w === 0 && refused.state === 'empty', `a photo over the engine's pixel limit is refused on opening ("${refused.status}")`);
+  await bp.goto(`${pathToFileURL(page_path).href}?work=240&export-mp=0.3`, { waitUntil: 'load' });
+  await bp.waitForFunction(() => document.body.dataset.state === 'empty', null, { timeout: 60000 });
+  await bp.setInputFiles('#open', photo);
+  await settle(bp, 1);
+  const [bd] = await Promise.all([bp.waitForEvent('download', { timeout: 300000 }), bp.click('#save-after')]);
+  const big_png = join(tmp, 'export-big.png');
+  await bd.saveAs(big_png);
+  const bi = PNG.sync.read(readFileSync(big_png)), bmsg = await bp.locator('#status').textContent();
+  check(bi.width * bi.height <= 0.3e6 && bi.width * bi.height > 0.28e6 && Math.abs(bi.width / bi.height - 4 / 3) < 0.01 &&
+    /within this page's limit/.test(bmsg), `over the export's limit the after image is saved within it, ${bi.width}x${bi.height} ("${bmsg}")`);
+  // A photo larger than the working size is decoded straight to it, EXIF orientation kept.
+  const rot = join(tmp, 'exif6-big.jpg');
+  execFileSync(imgtool, ['exif-jpeg', '300', '200', '6', rot]);
+  const kr = await renders(bp);
+  await bp.setInputFiles('#open', rot);
+  await settle(bp, kr + 1);
+  const rd = await bp.evaluate(() => { const st = window.smpStudio.st; return `${st.fullW}x${st.fullH} at ${st.w}x${st.h}`; });
+  check(rd === '200x300 at 160x240', `EXIF orientation 6 on a photo over the working size: a 300x200 JPEG opens as ${rd}`);
+  await ctx.close();
+}
+
 // ---------------------------------------------------------------- phone
 const phone = await open({ width: 390, height: 844 }, 'phone');
 await phone.setInputFiles('#open', photo);
@@ -254,6 +464,26 @@ check(exportBox && exportBox.height >= 40 && exportBox.y + exportBox.height <= 8
 await phone.screenshot({ path: join(shots, 'phone-2-panel.png') });
 const narrow = await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
 check(narrow, 'on a phone the page fits the width (no sideways scrolling)');
+const phoneUse = await usable(phone);
+check(!phoneUse.small.length && !phoneUse.tiny.length, `at 390x844 every control is 44 px or more and no text under 12 px ` +
+  `(${[...phoneUse.small, ...phoneUse.tiny].join(', ') || 'none'})`);
+// Two fingers (touch events, as a phone sends them) spread apart: the view zooms; the loupe shows.
+await phone.locator('#view').scrollIntoViewIfNeeded();
+{
+  const vb = await phone.locator('#view').boundingBox();
+  const cx = vb.x + vb.width / 2, cy = vb.y + vb.height / 2;
+  const cdp = await phone.context().newCDPSession(phone);
+  const touch = (type, d) => cdp.send('Input.dispatchTouchEvent', { type,
+    touchPoints: type === 'touchEnd' ? [] : [{ x: cx - d, y: cy, id: 1 }, { x: cx + d, y: cy, id: 2 }] });
+  await touch('touchStart', 20);
+  for (let d = 30; d <= 80; d += 10) await touch('touchMove', d);
+  await touch('touchEnd', 80);
+  const z = await zoomOf(phone);
+  check(z > 2, `a two-finger pinch zooms the view (×${z.toFixed(2)}, fingers 40 -> 160 px apart)`);
+  const pl = await loupeShows(phone);
+  check(pl.shown && pl.differ === 0, `on a phone the loupe shows the after image at 100 % (${pl.n} px, "${pl.label}")`);
+  await phone.screenshot({ path: join(shots, 'phone-3-pinched.png') });
+}
 
 const external = requests.filter(u => !/^(file|data|blob):/.test(u));
 check(external.length === 0, `no requests beyond the file itself (${external.join(', ') || 'none'})`);

@@ -96,6 +96,15 @@ EMSCRIPTEN_KEEPALIVE uint8_t *st_rgba(studio *s, uint32_t w, uint32_t h)
     return s->rgba;
 }
 
+/* The exchange buffer let go (a full-size export, between taking the
+ * photo and giving the after image: its memory serves the render). */
+EMSCRIPTEN_KEEPALIVE void st_rgba_release(studio *s)
+{
+    free(s->rgba);
+    s->rgba = NULL;
+    s->rgba_len = 0;
+}
+
 /* The exchange buffer (w x h RGBA, as the page's canvas gives it) becomes
  * the photo, decoded from format (smp_format: JPEG matters, see
  * smp_image_set_format); the analysis and the mask are dropped. */

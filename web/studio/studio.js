@@ -13,7 +13,24 @@
 // one waiting, and an answer to anything but the latest change is dropped.
 'use strict';
 (() => {
-  const WORK_LONG = 2000;
+  // Test hooks, by the page's address (studio.html?work=480&export-mp=0.3):
+  // a smaller working size and smaller limits below, so that a test's small
+  // photo takes the paths of a big one. They can only lower them.
+  const hook = (name, max) => Math.min(max, Number(new URLSearchParams(location.search).get(name)) || max);
+  const WORK_LONG = Math.max(64, hook('work', 2000));
+  // The engine's own pixel limit (smp_params_set_max_pixels' default): a
+  // larger photo is refused on opening, with a message.
+  const PIPELINE_MAX = hook('max-mp', 200) * 1e6;
+  // The after image at full size is made up to this many pixels; a larger
+  // photo's is made at the largest size within it (said on saving). A
+  // full-size render's engine grows to about 11 bytes a pixel (533 MB for
+  // 48 MP, bench/RESULTS.md), the worker's canvas adds 4: 50 MP keeps the
+  // export under 1 GB, and a 48 MP photo exports at its own size.
+  const EXPORT_MAX = hook('export-mp', 50) * 1e6;
+  // The loupe keeps the full-size after image (4 bytes a pixel) up to this.
+  const KEEP_MAX = 24e6;
+  const ZOOM_MAX = 16;
+  const mp = px => (px / 1e6).toFixed(px < 10e6 ? 2 : 0); // megapixels, to say
   const SPLITS = [[100], [60, 100], [30, 70, 100], [25, 50, 75, 100]];
   const EDGES = { broken: 0, soft: 1, sharp: 2 };
   const UNDO_MAX = 20;
@@ -27,10 +44,14 @@
     hairline: [], measure: [], undo: [], redo: [], busy: false, pending: null, ovl: null, renders: 0,
     timings: [], chosen: null,
     workers: null, reduced: null, reqId: 0, latest: null, showing: 'full', previews: 0, dropped: 0,
+    // The view's zoom: z, and the working pixel at the view's top left.
+    z: 1, ox: 0, oy: 0, loupeOn: true, focus: null, loupeSource: null,
+    shownKey: null, full: null, exporting: false, exports: 0, heaps: { page: 0, full: 0, reduced: 0, export: 0 },
   };
   // For tests and for looking: redraw timings and the state, read-only in spirit.
   window.smpStudio = { st, timings: st.timings, maskSum: () => maskSum(), before, after, mask: () => maskView().slice(),
-    memory: () => (M ? M.HEAPU8.length : 0) };
+    memory: () => (M ? M.HEAPU8.length : 0),
+    heaps: () => Object.assign({}, st.heaps, { page: M ? M.HEAPU8.length : 0 }) };
 
   const status = (text) => { $('status').textContent = text; };
   const state = (s) => { document.body.dataset.state = s; };
@@ -47,6 +68,7 @@
       S = M._st_new();
       if (!S) throw new Error('out of memory');
       P = M._st_params(S);
+      st.wasm = bytes;
       startWorkers(bytes);
       state('empty');
     });
@@ -60,6 +82,7 @@
     try {
       const src = ['engine-js', 'shared-js', 'worker-js'].map(id => $(id).textContent).join('\n;\n');
       url = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
+      st.workerUrl = url;
       const make = (kind) => {
         const wk = { kind, w: new Worker(url), busy: false, pending: null, ready: false };
         wk.w.onmessage = (e) => fromWorker(wk, e.data);
@@ -86,7 +109,10 @@
     else if (m.type === 'failed') {
       if (!wk.ready) workersFailed(m.msg);
       else status(m.msg);
-    } else if (m.type === 'done') answered(wk, m);
+    } else if (m.type === 'done') {
+      if (m.heap) st.heaps[wk.kind] = m.heap;
+      answered(wk, m);
+    }
   }
   const msg = () => M.UTF8ToString(M._st_message(S));
   const maskView = () => M.HEAPU8.subarray(M._st_mask(S), M._st_mask(S) + st.w * st.h);
@@ -104,27 +130,46 @@
     if (file.type && !file.type.startsWith('image/')) { status(`${file.name}: not an image`); return; }
     state('busy');
     status(`Opening ${file.name}…`);
+    // The photo's size from its header (an <img> from a blob: URL loads
+    // without decoding, its size oriented as shot), so that a photo over
+    // the engine's limit is refused before it is decoded, and a big one is
+    // decoded straight to the working size: the whole photo's pixels (192 MB
+    // at 48 MP) are not held at once. (Where the <img> cannot tell, the
+    // photo is decoded whole and drawn smaller, as before.)
+    const size = await headerSize(file);
+    const refuse = (W, H) => {
+      status(`${file.name}: ${W}×${H} is ${mp(W * H)} MP, over the ${mp(PIPELINE_MAX)} MP the engine takes: ` +
+        'make it smaller first.');
+      state(st.w ? 'idle' : 'empty');
+    };
+    if (size && size[0] * size[1] > PIPELINE_MAX) { refuse(...size); return; }
+    const k0 = size ? Math.min(1, WORK_LONG / Math.max(...size)) : 1;
     let bmp;
     try {
       // The photo as shot (EXIF orientation), its pixels as stored (no
       // colour conversion: the command reads them so too).
-      bmp = await createImageBitmap(file, { imageOrientation: 'from-image', colorSpaceConversion: 'none' });
+      const opts = { imageOrientation: 'from-image', colorSpaceConversion: 'none' };
+      if (k0 < 1) Object.assign(opts, { resizeWidth: Math.max(1, Math.round(size[0] * k0)),
+        resizeHeight: Math.max(1, Math.round(size[1] * k0)), resizeQuality: 'high' });
+      bmp = await createImageBitmap(file, opts);
     } catch (e) {
       status(`${file.name}: cannot decode this image here`);
       state(st.w ? 'idle' : 'empty');
       return;
     }
+    const W = size ? size[0] : bmp.width, H = size ? size[1] : bmp.height;
     // What the pixels were decoded from, by the file's first bytes: the
     // library allows for JPEG's 8x8 blocks (at the photo's own size only).
     const head = new Uint8Array(await file.slice(0, 12).arrayBuffer());
     const is = (...b) => b.every((v, i) => head[i] === v);
     const format = is(0xff, 0xd8, 0xff) ? 2 : is(0x89, 0x50, 0x4e, 0x47) ? 1
       : is(0x52, 0x49, 0x46, 0x46) && head[8] === 0x57 ? 3 : 0;
+    if (W * H > PIPELINE_MAX) { bmp.close(); refuse(W, H); return; }
     st.name = (file.name || 'photo').replace(/\.[^.]*$/, '') || 'photo';
-    st.fullW = bmp.width; st.fullH = bmp.height;
+    st.fullW = W; st.fullH = H;
     st.file = file; st.format = format;
-    st.scale = Math.min(1, WORK_LONG / Math.max(bmp.width, bmp.height));
-    const w = Math.max(1, Math.round(bmp.width * st.scale)), h = Math.max(1, Math.round(bmp.height * st.scale));
+    st.scale = Math.min(1, WORK_LONG / Math.max(W, H));
+    const w = Math.max(1, Math.round(W * st.scale)), h = Math.max(1, Math.round(H * st.scale));
     for (const c of [before, after, overlay, view]) { c.width = w; c.height = h; }
     const bctx = before.getContext('2d');
     bctx.imageSmoothingQuality = 'high';
@@ -141,12 +186,31 @@
     after.getContext('2d').drawImage(before, 0, 0);
     document.body.classList.add('has-photo');
     st.showing = 'full';
+    st.z = 1; st.ox = 0; st.oy = 0; st.focus = null; st.shownKey = null;
+    if (st.full) st.full.bitmap.close();
+    st.full = null;
+    zoomUi();
     seen.clear();
     sendPhoto(px.data);
     if (M._st_suggest(S)) status(`No mask suggested (${msg()}): paint the area to treat with the brush.`);
     paintOverlay(0, 0, w, h);
     undoButtons();
     schedule('photo');
+  }
+
+  // A photo's width and height as shown (EXIF orientation applied), from
+  // its header; null when the browser cannot tell that way.
+  async function headerSize(file) {
+    const url = URL.createObjectURL(file);
+    try {
+      const img = new Image();
+      await new Promise((res, rej) => { img.onload = res; img.onerror = rej; img.src = url; });
+      return img.naturalWidth > 0 && img.naturalHeight > 0 ? [img.naturalWidth, img.naturalHeight] : null;
+    } catch (e) {
+      return null;
+    } finally {
+      URL.revokeObjectURL(url);
+    }
   }
 
   // A mask made elsewhere, stretched to the photo: its alpha where it has
@@ -285,6 +349,7 @@
     const known = seen.get(key);
     if (known) {
       st.latest = { id, key, reason, t0, done: true };
+      st.shownKey = key;
       remember(key, known.img, known.info);
       after.getContext('2d').putImageData(known.img, 0, 0);
       st.showing = 'full';
@@ -337,6 +402,7 @@
     }
     after.getContext('2d').putImageData(img, 0, 0);
     st.showing = 'full';
+    st.shownKey = L.key;
     compose();
     L.done = true;
     remember(L.key, img, m.info);
@@ -387,6 +453,7 @@
         after.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(M.HEAPU8.buffer, p, 4 * st.w * st.h)
           .slice(), st.w, st.h), 0, 0);
         st.showing = 'full';
+        st.shownKey = JSON.stringify([settingsNow(), st.ppm]) + maskHash();
         compose();
       }
     }
@@ -404,16 +471,26 @@
     else state('idle');
   }
 
-  // The view: after, the before left of the divider, the mask, the taps.
+  // The view: after, the before left of the divider, the mask, the taps,
+  // zoomed by st.z from the working pixel (st.ox, st.oy) at its top left.
+  // The divider stays where it is on the screen: the before shows left of
+  // it, whatever the zoom.
   function compose() {
     if (!st.w) return;
-    const x = Math.round(st.split * st.w);
+    const z = st.z;
+    vctx.setTransform(z, 0, 0, z, -st.ox * z, -st.oy * z);
     // The after image, or the preview at the displayed size until it comes.
     if (st.showing === 'reduced') vctx.drawImage(small, 0, 0, st.w, st.h);
     else vctx.drawImage(after, 0, 0);
+    const x = splitX();
     if (x > 0) vctx.drawImage(before, 0, 0, x, st.h, 0, 0, x, st.h);
     if ($('overlay').checked) vctx.drawImage(overlay, 0, 0);
-    const r = Math.max(4, st.w / 250);
+    const field = drawLoupe();
+    if (field) {
+      vctx.strokeStyle = '#fff'; vctx.lineWidth = 2 * st.w / Math.max(1, view.clientWidth) / z;
+      vctx.strokeRect(...field);
+    }
+    const r = Math.max(4, st.w / 250) / z;
     const dots = (pts, colour) => {
       vctx.fillStyle = colour; vctx.strokeStyle = '#000'; vctx.lineWidth = r / 3;
       for (const [px, py] of pts) { vctx.beginPath(); vctx.arc(px, py, r, 0, 7); vctx.fill(); vctx.stroke(); }
@@ -432,8 +509,86 @@
       }
       dots(st.measure, '#fc6');
     }
+    vctx.setTransform(1, 0, 0, 1, 0, 0);
     $('divider').style.left = `${st.split * 100}%`;
     $('divider').setAttribute('aria-valuenow', String(Math.round(st.split * 100)));
+  }
+  // Where the divider falls on the photo (working pixels).
+  const splitX = () => Math.min(st.w, Math.max(0, st.ox + st.split * st.w / st.z));
+
+  // ------------------------------------------------------------ zoom
+  const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+  function clampView() {
+    st.z = clamp(st.z, 1, ZOOM_MAX);
+    st.ox = clamp(st.ox, 0, st.w - st.w / st.z);
+    st.oy = clamp(st.oy, 0, st.h - st.h / st.z);
+  }
+  // A screen point as the view's canvas pixel, and as a working pixel.
+  function canvasAt(x, y) {
+    const r = view.getBoundingClientRect();
+    return [(x - r.left) * st.w / r.width, (y - r.top) * st.h / r.height];
+  }
+  function imageAt(x, y) {
+    const [cx, cy] = canvasAt(x, y);
+    return [st.ox + cx / st.z, st.oy + cy / st.z];
+  }
+  // Zoom to z keeping the working pixel (ix, iy) under the screen point (x, y).
+  function zoomKeep(z, ix, iy, x, y) {
+    const [cx, cy] = canvasAt(x, y);
+    st.z = clamp(z, 1, ZOOM_MAX);
+    st.ox = ix - cx / st.z;
+    st.oy = iy - cy / st.z;
+    clampView();
+    st.focus = st.z > 1 ? [clamp(ix, 0, st.w), clamp(iy, 0, st.h)] : null;
+    zoomUi();
+    compose();
+  }
+  const zoomAt = (f, x, y) => { if (st.w) zoomKeep(st.z * f, ...imageAt(x, y), x, y); };
+  function zoomCentre(f) {
+    const r = view.getBoundingClientRect();
+    zoomAt(f, r.left + r.width / 2, r.top + r.height / 2);
+  }
+  function zoomUi() {
+    $('zoom-fit').textContent = `×${st.z.toFixed(1)}`;
+    $('zoom-out').disabled = st.z <= 1;
+    $('zoom-in').disabled = st.z >= ZOOM_MAX;
+    document.body.dataset.zoom = st.z.toFixed(3);
+  }
+  // The loupe: the after image at 100 % (a pixel of it to a CSS pixel)
+  // around the focus (the last point touched or zoomed at, else the view's
+  // centre), from the after image at the photo's full size when the page
+  // has it for what the view shows (kept from the last full-size export,
+  // see fullAfter), else from the working one; its label says which. Gives
+  // its field (working pixels), outlined on the view, or null when hidden.
+  function drawLoupe() {
+    const box = $('loupe-box'), on = st.loupeOn && st.z > 1;
+    box.hidden = !on;
+    $('loupe-full').hidden = true;
+    if (!on) { st.loupeSource = null; return null; }
+    const Lw = Math.max(16, box.clientWidth), Lh = Math.max(16, box.clientHeight), dpr = window.devicePixelRatio || 1;
+    const lc = $('loupe'), cw = Math.round(Lw * dpr), ch = Math.round(Lh * dpr);
+    if (lc.width !== cw || lc.height !== ch) { lc.width = cw; lc.height = ch; }
+    const full = st.full && st.showing === 'full' && st.full.key === st.shownKey ? st.full : null;
+    const src = full ? full.bitmap : after, k = full ? full.w / st.w : 1;
+    const sw = full ? full.w : st.w, sh = full ? full.h : st.h;
+    const [fx, fy] = st.focus || [st.ox + st.w / st.z / 2, st.oy + st.h / st.z / 2];
+    const nw = Math.min(Lw, sw), nh = Math.min(Lh, sh);
+    const sx = clamp(Math.round(fx * k - nw / 2), 0, sw - nw), sy = clamp(Math.round(fy * k - nh / 2), 0, sh - nh);
+    const g = lc.getContext('2d');
+    g.imageSmoothingEnabled = false;
+    g.fillStyle = '#000';
+    g.fillRect(0, 0, cw, ch);
+    g.drawImage(src, sx, sy, nw, nh, 0, 0, nw * dpr, nh * dpr);
+    st.loupeSource = full || st.scale === 1 ? 'full' : 'working';
+    $('loupe-label').textContent = st.loupeSource === 'full' ? '100 %, full size' : '100 %, working size';
+    $('loupe-label').title = `from the after image at ${sw}×${sh}`;
+    box.dataset.source = st.loupeSource;
+    // Offered when the page can make and keep the full-size image.
+    $('loupe-full').hidden = st.loupeSource === 'full' || !st.workers || st.fullW * st.fullH > KEEP_MAX ||
+      st.fullW * st.fullH > EXPORT_MAX;
+    st.loupeRect = [sx, sy, nw, nh];
+    // Outlined on the view while it is smaller than what the view shows.
+    return nw / k < st.w / st.z && nh / k < st.h / st.z ? [sx / k, sy / k, nw / k, nh / k] : null;
   }
   // The mask as a red tint over the box (x, y, w, h).
   function paintOverlay(x0, y0, bw, bh) {
@@ -482,42 +637,108 @@
   }
 
   // ------------------------------------------------------------ pointer
-  function at(e) {
-    const r = view.getBoundingClientRect();
-    return [(e.clientX - r.left) * st.w / r.width, (e.clientY - r.top) * st.h / r.height];
+  // One pointer: the tool (at zoom 1 the view tool moves the divider; when
+  // zoomed it pans). Two (touch): a pinch zooms and pans, and takes back
+  // what the first finger began (a stroke's dabs, a tap's point).
+  const at = e => imageAt(e.clientX, e.clientY);
+  const frac = e => { const r = view.getBoundingClientRect(); return clamp((e.clientX - r.left) / r.width, 0, 1); };
+  const pts = new Map();
+  let drag = null, pinch = null;
+  function pinchState() {
+    const [a, b] = [...pts.values()];
+    return { d: Math.hypot(a.x - b.x, a.y - b.y) || 1, x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
   }
-  let drag = null;
+  function undoGesture() {
+    if (!drag) return;
+    if (drag.kind === 'paint') {
+      maskView().set(st.undo.pop());
+      paintOverlay(0, 0, st.w, st.h);
+      undoButtons();
+    } else if (drag.kind === 'tap') {
+      if (drag.tool === 'hairline') { st.hairline.pop(); hairlineRow(); } else { st.measure = drag.measure; measureRow(); }
+    }
+    drag = null;
+  }
+  // The fingers on the stage (the view and the divider's handle), seen
+  // before the view's and the divider's own handlers: a second one starts a
+  // pinch, which they then do not see.
+  const stage = $('stage');
+  stage.addEventListener('pointerdown', (e) => {
+    if (!st.w || e.target.closest('#zoombar')) return;
+    pts.set(e.pointerId, { x: e.clientX, y: e.clientY });
+    if (pts.size < 2) return;
+    e.stopPropagation();
+    e.preventDefault();
+    if (pinch) return;
+    undoGesture();
+    for (const id of pts.keys()) if (divider.hasPointerCapture(id)) divider.releasePointerCapture(id);
+    const p = pinchState();
+    pinch = { d0: p.d, z0: st.z, i: imageAt(p.x, p.y) };
+    try { stage.setPointerCapture(e.pointerId); } catch (err) { /* a pointer already gone */ }
+    compose();
+  }, true);
+  stage.addEventListener('pointermove', (e) => {
+    if (!pts.has(e.pointerId)) return;
+    pts.set(e.pointerId, { x: e.clientX, y: e.clientY });
+    if (!pinch) return;
+    e.stopPropagation();
+    if (pts.size === 2) {
+      const p = pinchState();
+      zoomKeep(pinch.z0 * p.d / pinch.d0, ...pinch.i, p.x, p.y);
+    }
+  }, true);
+  const lift = (e) => {
+    pts.delete(e.pointerId);
+    if (pinch) {
+      e.stopPropagation();
+      if (!pts.size) pinch = null; // every finger up before anything more
+    }
+  };
+  stage.addEventListener('pointerup', lift, true);
+  stage.addEventListener('pointercancel', lift, true);
   view.addEventListener('pointerdown', (e) => {
-    if (!st.w || !st.workers && st.busy && st.tool !== 'view') return;
+    if (!st.w) return;
+    try { view.setPointerCapture(e.pointerId); } catch (err) { /* a pointer already gone */ }
+    e.preventDefault();
+    if (!st.workers && st.busy && st.tool !== 'view') return;
     const p = at(e);
+    st.focus = p;
     if (st.tool === 'view') {
-      drag = { kind: 'divider' };
-      st.split = Math.min(1, Math.max(0, p[0] / st.w));
-      compose();
+      if (st.z > 1) drag = { kind: 'pan', x: e.clientX, y: e.clientY };
+      else { drag = { kind: 'divider' }; st.split = frac(e); }
     } else if (st.tool === 'brush' || st.tool === 'eraser') {
       snapshot();
       drag = { kind: 'paint', last: p, value: st.tool === 'brush' ? 255 : 0 };
       dab(p[0], p[1], drag.value);
-      compose();
     } else if (st.tool === 'hairline') {
+      drag = { kind: 'tap', tool: 'hairline' };
       if (st.hairline.length < 9) st.hairline.push(p);
+      else drag = null;
       hairlineRow();
-      compose();
-      return;
     } else if (st.tool === 'measure') {
+      drag = { kind: 'tap', tool: 'measure', measure: st.measure };
       st.measure = st.measure.length >= 2 ? [p] : [...st.measure, p];
       measureRow();
-      compose();
-      return;
     }
-    view.setPointerCapture(e.pointerId);
-    e.preventDefault();
+    compose();
   });
   view.addEventListener('pointermove', (e) => {
-    if (!drag) return;
+    if (!st.w) return;
+    if (!drag) {
+      // Hovering (mouse, pen): the loupe follows.
+      if (st.z > 1 && e.pointerType !== 'touch' && !pts.size) { st.focus = at(e); compose(); }
+      return;
+    }
     const p = at(e);
-    if (drag.kind === 'divider') st.split = Math.min(1, Math.max(0, p[0] / st.w));
-    else { stroke(drag.last, p, drag.value); drag.last = p; }
+    st.focus = p;
+    if (drag.kind === 'divider') st.split = frac(e);
+    else if (drag.kind === 'pan') {
+      const r = view.getBoundingClientRect();
+      st.ox -= (e.clientX - drag.x) * st.w / r.width / st.z;
+      st.oy -= (e.clientY - drag.y) * st.h / r.height / st.z;
+      drag.x = e.clientX; drag.y = e.clientY;
+      clampView();
+    } else if (drag.kind === 'paint') { stroke(drag.last, p, drag.value); drag.last = p; }
     compose();
   });
   const end = () => {
@@ -526,6 +747,24 @@
   };
   view.addEventListener('pointerup', end);
   view.addEventListener('pointercancel', end);
+  // The wheel zooms at the pointer; a trackpad's pinch comes as the wheel
+  // with ctrl (small steps, so a larger factor per step).
+  $('stage').addEventListener('wheel', (e) => {
+    if (!st.w) return;
+    e.preventDefault();
+    const dy = e.deltaY * (e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? 400 : 1);
+    zoomAt(Math.exp(-dy * (e.ctrlKey ? 0.01 : 0.002)), e.clientX, e.clientY);
+  }, { passive: false });
+  view.addEventListener('dblclick', () => { if (st.tool === 'view') zoomCentre(1 / st.z); });
+  window.addEventListener('resize', compose); // the loupe's size follows the stage's
+  $('zoom-in').addEventListener('click', () => zoomCentre(1.5));
+  $('zoom-out').addEventListener('click', () => zoomCentre(1 / 1.5));
+  $('zoom-fit').addEventListener('click', () => zoomCentre(1 / st.z));
+  $('loupe-on').addEventListener('click', () => {
+    st.loupeOn = !st.loupeOn;
+    $('loupe-on').setAttribute('aria-pressed', String(st.loupeOn));
+    compose();
+  });
 
   // The divider itself: dragged in any tool, and by the keys.
   const divider = $('divider');
@@ -537,7 +776,7 @@
   });
   divider.addEventListener('pointermove', (e) => {
     if (!divider.hasPointerCapture(e.pointerId)) return;
-    st.split = Math.min(1, Math.max(0, at(e)[0] / st.w));
+    st.split = frac(e);
     compose();
   });
   divider.addEventListener('keydown', (e) => {
@@ -692,7 +931,7 @@
       g.fillStyle = '#fff'; g.fillText(text, x + fs / 2, y + fs * 1.2);
     };
     if (split) {
-      const x = Math.round(st.split * w);
+      const x = Math.round(splitX()); // where the divider is on the photo
       g.drawImage(after, 0, 0);
       g.drawImage(before, 0, 0, x, h, 0, 0, x, h);
       g.fillStyle = '#fff'; g.fillRect(x - 1, 0, 2, h);
@@ -713,11 +952,65 @@
     g.fillText(parts.join(' · '), fs / 2, ph + cap * 0.65);
     return c;
   }
-  // The after image at the photo's own size (the working one when it is
-  // that size): the photo decoded again, the working mask resampled by the
-  // library, a second session with the same settings. What
-  // `smpsim render PHOTO MASK --settings` makes from the exports.
-  async function fullAfter() {
+  // The after image at the photo's own size as a PNG Blob: what
+  // `smpsim render PHOTO MASK --settings` makes from the exports. Made in
+  // an export worker (worker.js: the photo decoded there again, the working
+  // mask resampled by the library, the PNG encoded there), started for this
+  // export and ended after it, so the page's thread stays free and the
+  // engine's memory for the full size goes with the worker. A photo over
+  // EXPORT_MAX pixels is made at the largest size within it. The image is
+  // kept (as an ImageBitmap, up to KEEP_MAX pixels) for the loupe while the
+  // view shows the same settings and mask. Without workers: on the page's
+  // thread (fullAfterHere). forLoupe: only the image for the loupe, no PNG.
+  async function fullAfter(forLoupe) {
+    if (!st.workers || !st.workerUrl) return toBlob(await fullAfterHere(), 'image/png');
+    const key = st.latest && st.latest.done ? st.latest.key : null;
+    const big = st.fullW * st.fullH > EXPORT_MAX;
+    const k = big ? Math.sqrt(EXPORT_MAX / (st.fullW * st.fullH)) : 1;
+    const W = big ? Math.floor(st.fullW * k) : st.fullW, H = big ? Math.floor(st.fullH * k) : st.fullH;
+    let msg, transfer = [];
+    if (st.scale === 1) {
+      // The working image is the photo: the after image drawn is the one.
+      const rgba = after.getContext('2d').getImageData(0, 0, st.w, st.h).data.buffer;
+      msg = { type: 'encode', rgba, w: st.w, h: st.h };
+      transfer = [rgba];
+    } else {
+      const mask = maskView().slice().buffer;
+      msg = { type: 'export', file: st.file, w: W, h: H, resize: big, format: big ? 0 : st.format, settings: settingsNow(),
+        ppm: st.ppm * k, mask, mw: st.w, mh: st.h, keep: !big && !!key && W * H <= KEEP_MAX, maxPixels: PIPELINE_MAX,
+        png: !forLoupe };
+      transfer = [mask];
+      status(`Rendering at ${big ? '' : 'full size, '}${W}×${H}${forLoupe ? ' for the loupe' : ''}…`);
+    }
+    const r = await new Promise((resolve, reject) => {
+      const wk = new Worker(st.workerUrl);
+      const done = (f) => { wk.terminate(); f(); };
+      wk.onmessage = (e) => {
+        const m = e.data;
+        if (m.type === 'failed') done(() => reject(new Error(m.msg)));
+        else if (m.type === 'exported') done(() => (m.ok ? resolve(m) : reject(new Error(m.msg))));
+      };
+      wk.onerror = (e) => { e.preventDefault(); done(() => reject(new Error(e.message || 'the export worker failed'))); };
+      if (msg.type === 'export') {
+        const copy = st.wasm.slice().buffer;
+        wk.postMessage({ type: 'init', wasm: copy }, [copy]);
+      }
+      wk.postMessage(msg, transfer);
+    });
+    if (r.heap) st.heaps.export = r.heap;
+    if (r.bitmap) {
+      if (st.full) st.full.bitmap.close();
+      st.full = { bitmap: r.bitmap, w: r.w, h: r.h, key };
+      compose();
+    }
+    if (forLoupe) { status(`The loupe shows the after image at full size, ${r.w}×${r.h}`); return null; }
+    status(big ? `The photo is ${mp(st.fullW * st.fullH)} MP: the after image is saved at ${r.w}×${r.h} ` +
+      `(${mp(r.w * r.h)} MP, within this page's limit); smpsim render makes it at full size from the ` +
+      'mask and settings' : `Saved at full size, ${r.w}×${r.h}`);
+    return r.blob;
+  }
+  // The same on the page's own thread, for a browser without workers.
+  async function fullAfterHere() {
     if (st.scale === 1) return after;
     status(`Rendering at full size, ${st.fullW}×${st.fullH}…`);
     state('busy');
@@ -731,6 +1024,8 @@
     const S2 = M._st_new();
     try {
       if (!S2) throw new Error('out of memory');
+      if (W * H > EXPORT_MAX) throw new Error(`${(W * H / 1e6).toFixed(0)} MP is over this page's ` +
+        `${EXPORT_MAX / 1e6} MP for a full-size render on its own thread`);
       const err = smpApplySettings(M, S2, M._st_params(S2), settingsNow(), st.ppm);
       if (err) throw new Error(err);
       const buf = M._st_rgba(S2, W, H);
@@ -755,15 +1050,39 @@
     if (!st.w || st.busy) { status(st.w ? 'Wait for the redraw to finish.' : 'Open a photo first.'); return; }
     await f();
   };
-  $('save-after').addEventListener('click', need(async () => {
-    let c;
+  // The loupe's "Full size": the full-size after image made for it alone.
+  $('loupe-full').addEventListener('click', need(async () => {
+    if (st.exporting) { status('The after image is being made.'); return; }
+    st.exporting = true;
+    document.body.dataset.exporting = '1';
     try {
-      c = await fullAfter();
+      await fullAfter(true);
     } catch (e) {
-      status(`Full size failed (${e.message || e}): saved at the working size`);
-      c = after;
+      status(`Full size failed: ${e.message || e}`);
+    } finally {
+      st.exporting = false;
+      delete document.body.dataset.exporting;
+      compose();
     }
-    save(await toBlob(c, 'image/png'), `${st.name}-after.png`);
+  }));
+  $('save-after').addEventListener('click', need(async () => {
+    if (st.exporting) { status('The after image is being made.'); return; }
+    st.exporting = true;
+    $('save-after').disabled = true;
+    document.body.dataset.exporting = '1';
+    let blob;
+    try {
+      blob = await fullAfter();
+    } catch (e) {
+      status(`Full size failed (${e.message || e}): saved at the working size, ${st.w}×${st.h}`);
+      blob = await toBlob(after, 'image/png');
+    } finally {
+      st.exporting = false;
+      $('save-after').disabled = false;
+      delete document.body.dataset.exporting;
+    }
+    st.exports++;
+    save(blob, `${st.name}-after.png`);
   }));
   $('save-mask').addEventListener('click', need(async () => save(await toBlob(maskCanvas(), 'image/png'), `${st.name}-mask.png`)));
   $('save-preview').addEventListener('click', need(async () =>

@@ -5,6 +5,7 @@
 // then a request per change (the settings and the mask); each is answered
 // with the after image as RGBA, or with what went wrong. The page keeps
 // at most one request in flight per worker and drops stale answers.
+// The same script serves the full-size export (exportFull, below).
 'use strict';
 let M = null, S = 0, P = 0, W = 0, H = 0;
 const early = []; // messages that came while the engine was starting
@@ -37,11 +38,86 @@ function render(m) {
   const rgba = M.HEAPU8.slice(p, p + 4 * W * H).buffer;
   const info = [];
   for (let k = 0; k < 8; k++) info.push(M._st_info(S, k));
-  return { ok: true, rgba, w: W, h: H, info, engineMs: t1 - t0, reused: M._st_reused(S) };
+  return { ok: true, rgba, w: W, h: H, info, engineMs: t1 - t0, reused: M._st_reused(S), heap: M.HEAPU8.length };
+}
+
+// An export worker (started for one export, then ended, which frees its
+// engine's memory): the after image at the photo's own size, made here so
+// that the page's thread never holds the decode, the render or the PNG
+// encoding. The photo is decoded here again from its file (the browser's
+// decoder, EXIF orientation applied) and goes into the engine by strips of
+// rows, so no whole-photo copy is made on the JavaScript side. Answers a
+// PNG Blob and, when asked, the image as an ImageBitmap (the page's loupe).
+const STRIP = 256;
+async function exportFull(m) {
+  if (typeof OffscreenCanvas === 'undefined') throw new Error('no OffscreenCanvas in workers here');
+  const opts = { imageOrientation: 'from-image', colorSpaceConversion: 'none' };
+  // Smaller than the photo (over the page's limit): decoded to that size.
+  if (m.resize) Object.assign(opts, { resizeWidth: m.w, resizeHeight: m.h, resizeQuality: 'high' });
+  const bmp = await createImageBitmap(m.file, opts);
+  // At the size asked (the page's limit may make it smaller than the photo).
+  const w = m.w || bmp.width, h = m.h || bmp.height;
+  if (w * h > m.maxPixels) {
+    bmp.close();
+    throw new Error(`${w}×${h} is over the ${(m.maxPixels / 1e6).toFixed(0)} MP the engine takes`);
+  }
+  const err = smpApplySettings(M, S, P, m.settings, m.ppm);
+  if (err) throw new Error(err);
+  const c = new OffscreenCanvas(w, h), g = c.getContext('2d', { willReadFrequently: true });
+  g.imageSmoothingQuality = 'high';
+  g.drawImage(bmp, 0, 0, w, h);
+  bmp.close();
+  const buf = M._st_rgba(S, w, h);
+  if (!buf) throw new Error(`out of memory for a ${w}×${h} photo`);
+  for (let y = 0; y < h; y += STRIP) {
+    const n = Math.min(STRIP, h - y);
+    M.HEAPU8.set(g.getImageData(0, y, w, n).data, buf + 4 * w * y);
+  }
+  if (M._st_set_photo(S, w, h, m.format)) throw new Error(M.UTF8ToString(M._st_message(S)));
+  // The RGBA copies go while the engine renders (its peak): the canvas's
+  // pixels and the exchange buffer (whose memory the engine then reuses).
+  c.width = 1; c.height = 1;
+  M._st_rgba_release(S);
+  const mp = M._st_mask_alloc(S, m.mw, m.mh);
+  if (!mp) throw new Error('out of memory');
+  M.HEAPU8.set(new Uint8Array(m.mask), mp);
+  if (M._st_simulate(S)) throw new Error(M.UTF8ToString(M._st_message(S)));
+  const p = M._st_after(S);
+  if (!p) throw new Error(`out of memory for a ${w}×${h} after image`);
+  c.width = w; c.height = h;
+  for (let y = 0; y < h; y += STRIP) {
+    const n = Math.min(STRIP, h - y);
+    g.putImageData(new ImageData(new Uint8ClampedArray(M.HEAPU8.buffer, p + 4 * w * y, 4 * w * n), w, n), 0, y);
+  }
+  const heap = M.HEAPU8.length;
+  M._st_free(S); // the engine's buffers go now; the canvas holds the image
+  S = 0;
+  return encode(c, w, h, m.keep, heap, m.png);
+}
+// A canvas to PNG (unless png is false) and the bitmap, when kept: the answer to post.
+async function encode(c, w, h, keep, heap, png) {
+  const blob = png === false ? null : await c.convertToBlob({ type: 'image/png' });
+  const bitmap = keep ? c.transferToImageBitmap() : null;
+  return { ok: true, blob, bitmap, w, h, heap };
+}
+async function exported(m) {
+  let r;
+  try {
+    if (m.type === 'encode') {
+      const c = new OffscreenCanvas(m.w, m.h);
+      c.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(m.rgba), m.w, m.h), 0, 0);
+      r = await encode(c, m.w, m.h, false, 0);
+    } else r = await exportFull(m);
+  } catch (err) {
+    r = { ok: false, msg: String(err && err.message || err) };
+  }
+  r.type = 'exported';
+  post(r, r.bitmap ? [r.bitmap] : []);
 }
 
 self.onmessage = (e) => {
   const m = e.data;
+  if (m.type === 'encode') { exported(m); return; } // no engine needed
   if (!M && m.type !== 'init') { early.push(m); return; }
   handle(m);
 };
@@ -60,6 +136,8 @@ function handle(m) {
   } else if (m.type === 'photo') {
     const err = setPhoto(m);
     if (err) post({ type: 'failed', msg: err });
+  } else if (m.type === 'export') {
+    exported(m);
   } else if (m.type === 'render') {
     let r;
     try {
