@@ -557,13 +557,18 @@ static smp_status fill_holes(const smp_pattern *pat, const smp_sample_in *in, co
         order[i] = (ranked){dot_hash(in, STREAM_HOLE, &pts->p[i]), i};
     }
     qsort(order, pts->n, sizeof *order, by_rank);
+    double unit[DIRECTIONS][2];
+    for (int t = 0; t < DIRECTIONS; t++) {
+        unit[t][0] = cos(2 * SMP_PI * t / DIRECTIONS);
+        unit[t][1] = sin(2 * SMP_PI * t / DIRECTIONS);
+    }
     for (size_t k = 0; k < pts->n && g.n + 1 < cap; k++) {
         const smp_spt *p = &pts->p[order[k].i];
         const double d_hex = d_hex_at(pat, in, n_existing, p), here = cover_at(in, p->x, p->y);
-        const double a0 = 2 * SMP_PI * smp__u01(smp__mix64(order[k].prio + 1));
-        for (int t = 0; t < DIRECTIONS && g.n + 1 < cap; t++) {
-            const double a = a0 + 2 * SMP_PI * t / DIRECTIONS, q = 1.15 * HOLE_R * d_hex;
-            const double x = p->x + q * cos(a), y = p->y + q * sin(a);
+        const double a0 = 2 * SMP_PI * smp__u01(smp__mix64(order[k].prio + 1)), q = 1.15 * HOLE_R * d_hex;
+        const double c0 = q * cos(a0), s0 = q * sin(a0);
+        for (int t = 0; t < DIRECTIONS && g.n + 1 < cap; t++) { /* a0 + t 2 pi / DIRECTIONS, by rotation */
+            const double x = p->x + c0 * unit[t][0] - s0 * unit[t][1], y = p->y + s0 * unit[t][0] + c0 * unit[t][1];
             if (!flat_near(in, here, x, y) || grid_nearest2(&g, x, y, HOLE_R * d_hex, SIZE_MAX) < HOLE_R * d_hex * HOLE_R * d_hex)
                 continue;
             const size_t j = most_crowded(pat, in, n_existing, &g, owner, pts, x, y, d_hex, order[k].i, here);
