@@ -620,10 +620,13 @@ static smp_status raised_coverage(const smp_pattern *pat, size_t n_existing, con
     if (st != SMP_OK)
         return st;
     const double gain = keep_flat(pat, n_existing) / keep_ramp(pat);
-    for (size_t i = 0; i < (size_t)out->gw * out->gh; i++) {
-        const double c = out->c[i] * gain;
-        out->c[i] = (uint8_t)(c < 255 ? lround(c) : 255);
+    uint8_t raise[256]; /* per byte value: a table, not a lround per cell */
+    for (int v = 0; v < 256; v++) {
+        const double c = v * gain;
+        raise[v] = (uint8_t)(c < 255 ? lround(c) : 255);
     }
+    for (size_t i = 0; i < (size_t)out->gw * out->gh; i++)
+        out->c[i] = raise[out->c[i]];
     return SMP_OK;
 }
 

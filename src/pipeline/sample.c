@@ -458,43 +458,61 @@ static void tile_start(sampler *s, tile *t)
     } while (0)
 
 /* Sliding minimum over windows of 2k+1 along n lines of len samples
- * (element i of line l at l * line_step + i * step), van Herk / Gil-Werman:
- * prefix and suffix minima within blocks of the window's width give any
- * window's minimum from two lookups, in linear time. g and h hold len. */
+ * (element i of line l at l * line_step + i * step), lanes lines at once
+ * (line l + j at j past line l: columns side by side, so that a row of
+ * them is read in one go), van Herk / Gil-Werman: prefix and suffix minima
+ * within blocks of the window's width give any window's minimum from two
+ * lookups, in linear time. g and h hold len * lanes. */
 static void sliding_min(const uint8_t *in, uint8_t *out, size_t n, size_t len, size_t line_step,
-                        size_t step, int k, uint8_t *g, uint8_t *h)
+                        size_t step, size_t lanes, int k, uint8_t *g, uint8_t *h)
 {
     const size_t w = 2 * (size_t)k + 1;
-    for (size_t l = 0; l < n; l++) {
+    for (size_t l = 0; l < n; l += lanes) {
+        const size_t m = n - l < lanes ? n - l : lanes;
         const uint8_t *src = in + l * line_step;
         uint8_t *dst = out + l * line_step;
-        for (size_t i = 0; i < len; i++) {
-            uint8_t v = src[i * step];
-            g[i] = i % w == 0 || v < g[i - 1] ? v : g[i - 1];
+        for (size_t i = 0, b = 0; i < len; i++, b = b + 1 == w ? 0 : b + 1) {
+            const uint8_t *v = src + i * step;
+            uint8_t *gi = g + i * m;
+            if (b == 0)
+                memcpy(gi, v, m);
+            else
+                for (size_t j = 0; j < m; j++)
+                    gi[j] = v[j] < gi[j - m] ? v[j] : gi[j - m];
         }
-        for (size_t i = len; i-- > 0;) {
-            uint8_t v = src[i * step];
-            h[i] = i == len - 1 || (i + 1) % w == 0 || v < h[i + 1] ? v : h[i + 1];
+        for (size_t i = len, b = (len - 1) % w; i-- > 0; b = b == 0 ? w - 1 : b - 1) { /* b = i % w */
+            const uint8_t *v = src + i * step;
+            uint8_t *hi = h + i * m;
+            if (i == len - 1 || b == w - 1)
+                memcpy(hi, v, m);
+            else
+                for (size_t j = 0; j < m; j++)
+                    hi[j] = v[j] < hi[j + m] ? v[j] : hi[j + m];
         }
         for (size_t i = 0; i < len; i++) {
             size_t lo = i >= (size_t)k ? i - k : 0, hi = i + k < len ? i + k : len - 1;
             /* [lo, hi] spans at most two blocks: the suffix of lo's, the prefix of hi's. */
-            uint8_t a = h[lo], b = g[hi];
-            dst[i * step] = a < b ? a : b;
+            const uint8_t *a = h + lo * m, *b = g + hi * m;
+            uint8_t *d = dst + i * step;
+            for (size_t j = 0; j < m; j++)
+                d[j] = a[j] < b[j] ? a[j] : b[j];
         }
     }
 }
 
-/* Least coverage within reach of each coverage cell (see reach_at). */
+/* Least coverage within reach of each coverage cell (see reach_at). The
+ * columns go LANES at a time: one column alone reads a byte per row, a
+ * cache line apart. */
+#define LANES 64
 static uint8_t *least_cover(const smp_coverage *cov, double r_max_px)
 {
     const size_t gw = cov->gw, gh = cov->gh, longest = gw > gh ? gw : gh;
     const int k = (int)ceil(r_max_px / cov->cell) + 1; /* +1: bilinear reads a neighbour */
     size_t n = gw * gh;
-    uint8_t *tmp = malloc(n), *out = malloc(n), *g = malloc(longest), *h = malloc(longest);
+    uint8_t *tmp = malloc(n), *out = malloc(n), *g = malloc(longest * LANES), *h = malloc(longest * LANES);
     if (tmp && out && g && h) {
-        sliding_min(cov->c, tmp, gh, gw, gw, 1, k, g, h); /* rows */
-        sliding_min(tmp, out, gw, gh, 1, gw, k, g, h);    /* columns */
+        sliding_min(cov->c, tmp, gh, gw, gw, 1, 1, k, g, h);   /* rows */
+        sliding_min(tmp, out, gw, gh, 1, gw, LANES, k, g, h); /* columns, LANES side by side */
     } else {
         free(out);
         out = NULL;
