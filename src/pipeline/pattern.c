@@ -241,7 +241,7 @@ static int in_domain(const smp_sample_in *in, double x, double y)
 }
 
 /* The coverage share at (x, y): 0 off the domain, 1 without a coverage. */
-static double cover_at(const smp_sample_in *in, double x, double y)
+static inline double cover_at(const smp_sample_in *in, double x, double y)
 {
     if (!in_domain(in, x, y))
         return 0;
@@ -296,15 +296,16 @@ static double grid_count(const grid *g, double x, double y, double r) { return g
  * the domain: 37 lattice points. */
 static double disc_cover(const smp_sample_in *in, double x, double y, double r)
 {
-    double sum = 0;
+    double sum = 0, off[7];
     int n = 0;
+    for (int i = -3; i <= 3; i++)
+        off[i + 3] = r * i / 3.5;
     for (int j = -3; j <= 3; j++)
         for (int i = -3; i <= 3; i++) {
             if (i * i + j * j > 12)
                 continue;
-            double px = x + r * i / 3.5, py = y + r * j / 3.5;
             n++;
-            sum += cover_at(in, px, py);
+            sum += cover_at(in, x + off[i + 3], y + off[j + 3]);
         }
     return sum / n;
 }
@@ -332,40 +333,170 @@ static int by_rank(const void *a, const void *b)
  * leave clumps and holes a few dots wide that read as blotches at viewing
  * size. Each dot's own rate, not the deciding dot's, keeps the sum unbiased
  * where the rate varies (around an earlier session's dots). */
+/* The thinning's four sets in one layout, over one grid of cells: the
+ * earlier non-companion dots, the new dots, and of these the decided ones
+ * (with their rates) and the kept ones. Each cell's slots are contiguous
+ * (the new dots' cells are known up front, and the decided and kept dots
+ * are among them), so one pass over a disc's cells reads all four, where
+ * four linked lists chased each point through memory apart. */
+typedef struct thin_cells {
+    grid geo;              /* the cells' geometry only */
+    size_t *e_start, *start; /* per cell, gw * gh + 1: the earlier dots' slots, the new dots' */
+    size_t *n_dec, *n_kept;  /* per cell: decided and kept dots so far */
+    double *e_xy, *n_xy, *d_xy, *k_xy, *d_rate;
+} thin_cells;
+
+static void thin_cells_free(thin_cells *t)
+{
+    free(t->e_start);
+    free(t->start);
+    free(t->n_dec);
+    free(t->n_kept);
+    free(t->e_xy);
+    free(t->n_xy);
+    free(t->d_xy);
+    free(t->k_xy);
+    free(t->d_rate);
+}
+
+static size_t cell_index(const grid *g, double x, double y)
+{
+    return (size_t)cell_of(g, y, g->y0, g->gh) * (size_t)g->gw + (size_t)cell_of(g, x, g->x0, g->gw);
+}
+
+static int thin_cells_init(thin_cells *t, const smp_sample_in *in, double cell, const smp_spt *existing,
+                           size_t n_existing, const smp_spts *pts)
+{
+    memset(t, 0, sizeof *t);
+    grid *g = &t->geo;
+    *g = (grid){in->x0_mm, in->y0_mm, cell, (long)(in->w_mm / cell) + 1, (long)(in->h_mm / cell) + 1, NULL, NULL,
+                NULL, 0};
+    const size_t nc = (size_t)g->gw * (size_t)g->gh, n = pts->n;
+    t->e_start = calloc(nc + 1, sizeof *t->e_start);
+    t->start = calloc(nc + 1, sizeof *t->start);
+    t->n_dec = calloc(nc, sizeof *t->n_dec);
+    t->n_kept = calloc(nc, sizeof *t->n_kept);
+    t->e_xy = malloc(2 * (n_existing + 1) * sizeof *t->e_xy);
+    t->n_xy = malloc(2 * (n + 1) * sizeof *t->n_xy);
+    t->d_xy = malloc(2 * (n + 1) * sizeof *t->d_xy);
+    t->k_xy = malloc(2 * (n + 1) * sizeof *t->k_xy);
+    t->d_rate = malloc((n + 1) * sizeof *t->d_rate);
+    if (!t->e_start || !t->start || !t->n_dec || !t->n_kept || !t->e_xy || !t->n_xy || !t->d_xy || !t->k_xy ||
+        !t->d_rate) {
+        thin_cells_free(t);
+        return 0;
+    }
+    /* Counting sorts: slots per cell, then each point into its cell's next
+     * slot (n_dec and n_kept serve as the fill counters, then start over). */
+    for (size_t i = 0; i < n_existing; i++)
+        if (!smp__is_companion(&existing[i]))
+            t->e_start[cell_index(g, existing[i].x, existing[i].y) + 1]++;
+    for (size_t i = 0; i < n; i++)
+        t->start[cell_index(g, pts->p[i].x, pts->p[i].y) + 1]++;
+    for (size_t c = 0; c < nc; c++) {
+        t->e_start[c + 1] += t->e_start[c];
+        t->start[c + 1] += t->start[c];
+    }
+    for (size_t i = 0; i < n_existing; i++)
+        if (!smp__is_companion(&existing[i])) {
+            const size_t c = cell_index(g, existing[i].x, existing[i].y), k = t->e_start[c] + t->n_dec[c]++;
+            t->e_xy[2 * k] = existing[i].x;
+            t->e_xy[2 * k + 1] = existing[i].y;
+        }
+    memset(t->n_dec, 0, nc * sizeof *t->n_dec);
+    for (size_t i = 0; i < n; i++) {
+        const size_t c = cell_index(g, pts->p[i].x, pts->p[i].y), k = t->start[c] + t->n_dec[c]++;
+        t->n_xy[2 * k] = pts->p[i].x;
+        t->n_xy[2 * k + 1] = pts->p[i].y;
+    }
+    memset(t->n_dec, 0, nc * sizeof *t->n_dec);
+    return 1;
+}
+
+/* Within r of (x, y): the earlier dots, the new ones, the decided ones'
+ * rates summed (cells in raster order, the latest decided first in each, as
+ * the linked lists this replaced summed them: the same sum to the bit) and
+ * the kept ones. */
+static void thin_query(const thin_cells *t, double x, double y, double r, double *n_e, double *n_n, double *w_d,
+                       double *n_k)
+{
+    const grid *g = &t->geo;
+    long x0 = clampl((long)floor((x - r - g->x0) / g->cell), g->gw), x1 = clampl((long)floor((x + r - g->x0) / g->cell), g->gw);
+    long y0 = clampl((long)floor((y - r - g->y0) / g->cell), g->gh), y1 = clampl((long)floor((y + r - g->y0) / g->cell), g->gh);
+    const double r2 = r * r;
+    size_t ce = 0, cn = 0, ck = 0;
+    double w = 0;
+    for (long j = y0; j <= y1; j++)
+        for (long i = x0; i <= x1; i++) {
+            const size_t c = (size_t)j * (size_t)g->gw + (size_t)i, s0 = t->start[c];
+            for (size_t k = t->e_start[c]; k < t->e_start[c + 1]; k++) {
+                const double dx = t->e_xy[2 * k] - x, dy = t->e_xy[2 * k + 1] - y;
+                ce += dx * dx + dy * dy < r2;
+            }
+            for (size_t k = s0; k < t->start[c + 1]; k++) {
+                const double dx = t->n_xy[2 * k] - x, dy = t->n_xy[2 * k + 1] - y;
+                cn += dx * dx + dy * dy < r2;
+            }
+            for (size_t k = s0 + t->n_dec[c]; k-- > s0;) {
+                const double dx = t->d_xy[2 * k] - x, dy = t->d_xy[2 * k + 1] - y;
+                if (dx * dx + dy * dy < r2)
+                    w += t->d_rate[k];
+            }
+            for (size_t k = s0 + t->n_kept[c]; k-- > s0;) {
+                const double dx = t->k_xy[2 * k] - x, dy = t->k_xy[2 * k + 1] - y;
+                ck += dx * dx + dy * dy < r2;
+            }
+        }
+    *n_e = (double)ce;
+    *n_n = (double)cn;
+    *w_d = w;
+    *n_k = (double)ck;
+}
+
+static void thin_decided(thin_cells *t, double x, double y, double rate, int kept)
+{
+    const size_t c = cell_index(&t->geo, x, y), s0 = t->start[c];
+    size_t k = s0 + t->n_dec[c]++;
+    t->d_xy[2 * k] = x;
+    t->d_xy[2 * k + 1] = y;
+    t->d_rate[k] = rate;
+    if (kept) {
+        k = s0 + t->n_kept[c]++;
+        t->k_xy[2 * k] = x;
+        t->k_xy[2 * k + 1] = y;
+    }
+}
+
 static smp_status thin(const smp_sample_in *in, double base_cm2, const smp_spt *existing, size_t n_existing,
                        smp_spts *pts, double cell, char *msg)
 {
     const double r = LOCAL_R * cell;
-    grid ge, gn, gd, gk;
+    thin_cells tc;
     uint8_t *keep = malloc(pts->n + 1);
     ranked *order = malloc((pts->n + 1) * sizeof *order);
-    double *rates = malloc((pts->n + 1) * sizeof *rates); /* of the decided dots, in gd's order */
-    int ok = grid_init(&ge, in, r, n_existing) & grid_init(&gn, in, r, pts->n) & grid_init(&gd, in, r, pts->n) &
-             grid_init(&gk, in, r, pts->n);
+    double *rates = malloc((pts->n + 1) * sizeof *rates); /* of the decided dots, in decision order */
+    int ok = thin_cells_init(&tc, in, r, existing, n_existing, pts);
     smp_status st = SMP_OK;
     if (!keep || !order || !rates || !ok) {
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the thinning of %zu dots", pts->n);
         goto done;
     }
-    for (size_t i = 0; i < n_existing; i++)
-        if (!smp__is_companion(&existing[i]))
-            grid_add(&ge, existing[i].x, existing[i].y);
-    for (size_t i = 0; i < pts->n; i++) {
-        grid_add(&gn, pts->p[i].x, pts->p[i].y);
+    for (size_t i = 0; i < pts->n; i++)
         order[i] = (ranked){dot_hash(in, STREAM_THIN, &pts->p[i]), i};
-    }
     qsort(order, pts->n, sizeof *order, by_rank);
+    size_t kept = 0;
     for (size_t k = 0; k < pts->n; k++) {
         const smp_spt *p = &pts->p[order[k].i];
         const double rp = LOCAL_R * fmin(fmax(p->excl, cell), 1.5 * cell), target = base_cm2 / 100 * SMP_PI * rp * rp;
-        const double want = target * disc_cover(in, p->x, p->y, rp) - grid_count(&ge, p->x, p->y, rp);
-        const double q = want / grid_count(&gn, p->x, p->y, rp), rate = q < 0 ? 0 : q > 1 ? 1 : q;
-        const double expected = grid_wsum(&gd, p->x, p->y, rp, rates) + rate;
-        keep[order[k].i] = grid_count(&gk, p->x, p->y, rp) + smp__u01(smp__mix64(order[k].prio)) < expected;
-        rates[gd.n] = rate;
-        grid_add(&gd, p->x, p->y);
-        if (keep[order[k].i])
-            grid_add(&gk, p->x, p->y);
+        double n_e, n_n, w_d, n_k;
+        thin_query(&tc, p->x, p->y, rp, &n_e, &n_n, &w_d, &n_k);
+        const double want = target * disc_cover(in, p->x, p->y, rp) - n_e;
+        const double q = want / n_n, rate = q < 0 ? 0 : q > 1 ? 1 : q;
+        const double expected = w_d + rate;
+        keep[order[k].i] = n_k + smp__u01(smp__mix64(order[k].prio)) < expected;
+        rates[k] = rate;
+        thin_decided(&tc, p->x, p->y, rate, keep[order[k].i]);
+        kept += keep[order[k].i];
     }
     /* The diffusion's small bias (3-5 % short) goes by keeping the count of
      * independent draws, the sum of the rates: the last kept ones in the
@@ -377,7 +508,6 @@ static smp_status thin(const smp_sample_in *in, double base_cm2, const smp_spt *
     for (size_t k = 0; k < pts->n; k++)
         sum += rates[k];
     const size_t want = (size_t)llround(sum);
-    size_t kept = gk.n;
     for (size_t k = pts->n; kept > want && k-- > 0;)
         if (keep[order[k].i]) {
             keep[order[k].i] = 0;
@@ -404,10 +534,8 @@ done:
     free(keep);
     free(order);
     free(rates);
-    grid_free(&ge);
-    grid_free(&gn);
-    grid_free(&gd);
-    grid_free(&gk);
+    if (ok)
+        thin_cells_free(&tc);
     return st;
 }
 
