@@ -462,6 +462,13 @@ static void tile_start(sampler *s, tile *t)
         }                                                                                  \
     } while (0)
 
+/* d = the least of a and b, m bytes (apart: vectorised). */
+static void lane_min(uint8_t *restrict d, const uint8_t *restrict a, const uint8_t *restrict b, size_t m)
+{
+    for (size_t j = 0; j < m; j++)
+        d[j] = a[j] < b[j] ? a[j] : b[j];
+}
+
 /* Sliding minimum over windows of 2k+1 along n lines of len samples
  * (element i of line l at l * line_step + i * step, written at l *
  * out_line_step + i * out_step), lanes lines at once
@@ -478,31 +485,46 @@ static void sliding_min(const uint8_t *in, uint8_t *out, size_t n, size_t len, s
         const size_t m = n - l < lanes ? n - l : lanes;
         const uint8_t *src = in + l * line_step;
         uint8_t *dst = out + l * out_line_step;
-        for (size_t i = 0, b = 0; i < len; i++, b = b + 1 == w ? 0 : b + 1) {
-            const uint8_t *v = src + i * step;
-            uint8_t *gi = g + i * m;
+        for (size_t i = 0, b = 0; i < len; i++, b = b + 1 == w ? 0 : b + 1) { /* b = i % w */
             if (b == 0)
-                memcpy(gi, v, m);
+                memcpy(g + i * m, src + i * step, m);
             else
-                for (size_t j = 0; j < m; j++)
-                    gi[j] = v[j] < gi[j - m] ? v[j] : gi[j - m];
+                lane_min(g + i * m, src + i * step, g + (i - 1) * m, m);
         }
-        for (size_t i = len, b = (len - 1) % w; i-- > 0; b = b == 0 ? w - 1 : b - 1) { /* b = i % w */
-            const uint8_t *v = src + i * step;
-            uint8_t *hi = h + i * m;
+        for (size_t i = len, b = (len - 1) % w; i-- > 0; b = b == 0 ? w - 1 : b - 1) {
             if (i == len - 1 || b == w - 1)
-                memcpy(hi, v, m);
+                memcpy(h + i * m, src + i * step, m);
             else
-                for (size_t j = 0; j < m; j++)
-                    hi[j] = v[j] < hi[j + m] ? v[j] : hi[j + m];
+                lane_min(h + i * m, src + i * step, h + (i + 1) * m, m);
         }
         for (size_t i = 0; i < len; i++) {
             size_t lo = i >= (size_t)k ? i - k : 0, hi = i + k < len ? i + k : len - 1;
             /* [lo, hi] spans at most two blocks: the suffix of lo's, the prefix of hi's. */
-            const uint8_t *a = h + lo * m, *b = g + hi * m;
-            uint8_t *d = dst + i * out_step;
-            for (size_t j = 0; j < m; j++)
-                d[j] = a[j] < b[j] ? a[j] : b[j];
+            lane_min(dst + i * out_step, h + lo * m, g + hi * m, m);
+        }
+    }
+}
+
+/* The same along rows (one line at a time, its samples side by side). */
+static void sliding_min_rows(const uint8_t *in, uint8_t *out, size_t n, size_t len, size_t line_step,
+                             size_t out_line_step, int k, uint8_t *g, uint8_t *h)
+{
+    const size_t w = 2 * (size_t)k + 1;
+    for (size_t l = 0; l < n; l++) {
+        const uint8_t *src = in + l * line_step;
+        uint8_t *dst = out + l * out_line_step;
+        for (size_t i0 = 0; i0 < len; i0 += w) { /* block by block: prefix and suffix minima */
+            const size_t i1 = i0 + w < len ? i0 + w : len;
+            g[i0] = src[i0];
+            for (size_t i = i0 + 1; i < i1; i++)
+                g[i] = src[i] < g[i - 1] ? src[i] : g[i - 1];
+            h[i1 - 1] = src[i1 - 1];
+            for (size_t i = i1 - 1; i-- > i0;)
+                h[i] = src[i] < h[i + 1] ? src[i] : h[i + 1];
+        }
+        for (size_t i = 0; i < len; i++) {
+            size_t lo = i >= (size_t)k ? i - k : 0, hi = i + k < len ? i + k : len - 1;
+            dst[i] = h[lo] < g[hi] ? h[lo] : g[hi];
         }
     }
 }
@@ -527,7 +549,7 @@ static uint8_t *least_cover(const smp_coverage *cov, double r_max_px, const uint
     size_t n = sw * sh;
     uint8_t *tmp = malloc(n), *out = malloc(n), *g = malloc(longest * LANES), *h = malloc(longest * LANES);
     if (tmp && out && g && h) {
-        sliding_min(cov->c + y0 * cov->gw + x0, tmp, sh, sw, cov->gw, 1, sw, 1, 1, k, g, h); /* rows */
+        sliding_min_rows(cov->c + y0 * cov->gw + x0, tmp, sh, sw, cov->gw, sw, k, g, h);
         sliding_min(tmp, out, sw, sh, 1, sw, 1, sw, LANES, k, g, h); /* columns, LANES side by side */
         lo[0] = (uint32_t)x0;
         lo[1] = (uint32_t)y0;
