@@ -218,20 +218,80 @@ static int grid_near(const grid *g, double x, double y, double r, size_t skip)
     return grid_near_moved(g, x, y, r, 0, skip);
 }
 
-/* The squared distance from (x, y) to the nearest point other than `skip`,
- * looked for within r (r * r when none is nearer). */
-static double grid_nearest2(const grid *g, double x, double y, double r, size_t skip)
+/* Points bucketed once, each cell's contiguous (a counting sort), with
+ * their indices: for the searches over a set that does not change. */
+typedef struct sgrid {
+    grid geo;      /* the cells' geometry only */
+    size_t *start; /* per cell, gw * gh + 1 */
+    double *xy;
+    size_t *id;
+} sgrid;
+
+static void sgrid_free(sgrid *g)
 {
+    free(g->start);
+    free(g->xy);
+    free(g->id);
+}
+
+static size_t cell_index(const grid *g, double x, double y)
+{
+    return (size_t)cell_of(g, y, g->y0, g->gh) * (size_t)g->gw + (size_t)cell_of(g, x, g->x0, g->gw);
+}
+
+/* The points a then b (indices 0.. in that order). */
+static int sgrid_init(sgrid *g, const smp_sample_in *in, double cell, const smp_spt *a, size_t na, const smp_spt *b,
+                      size_t nb)
+{
+    g->geo = (grid){in->x0_mm, in->y0_mm, cell, (long)(in->w_mm / cell) + 1, (long)(in->h_mm / cell) + 1, NULL, NULL,
+                    NULL, 0};
+    const size_t nc = (size_t)g->geo.gw * (size_t)g->geo.gh, n = na + nb;
+    g->start = calloc(nc + 2, sizeof *g->start);
+    g->xy = malloc(2 * (n + 1) * sizeof *g->xy);
+    g->id = malloc((n + 1) * sizeof *g->id);
+    if (!g->start || !g->xy || !g->id) {
+        sgrid_free(g);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const smp_spt *p = i < na ? &a[i] : &b[i - na];
+        g->start[cell_index(&g->geo, p->x, p->y) + 2]++;
+    }
+    for (size_t c = 0; c < nc; c++)
+        g->start[c + 2] += g->start[c + 1];
+    for (size_t i = 0; i < n; i++) { /* start[c + 1] fills cell c, ending at its own start's place */
+        const smp_spt *p = i < na ? &a[i] : &b[i - na];
+        const size_t k = g->start[cell_index(&g->geo, p->x, p->y) + 1]++;
+        g->xy[2 * k] = p->x;
+        g->xy[2 * k + 1] = p->y;
+        g->id[k] = i;
+    }
+    return 1;
+}
+
+/* The squared distance from (x, y) to the nearest point other than `skip`,
+ * looked for within r (r * r when none is nearer); or, as soon as a point
+ * is found closer than sqrt(lo) or no farther than sqrt(at_most), that
+ * point's: a caller that wants the nearest only if it is at least sqrt(lo)
+ * away and farther than sqrt(at_most) learns as much. */
+static double sgrid_nearest2(const sgrid *sg, double x, double y, double r, size_t skip, double lo, double at_most)
+{
+    const grid *g = &sg->geo;
     long x0 = clampl((long)floor((x - r - g->x0) / g->cell), g->gw), x1 = clampl((long)floor((x + r - g->x0) / g->cell), g->gw);
     long y0 = clampl((long)floor((y - r - g->y0) / g->cell), g->gh), y1 = clampl((long)floor((y + r - g->y0) / g->cell), g->gh);
     double best = r * r;
     for (long j = y0; j <= y1; j++)
-        for (long i = x0; i <= x1; i++)
-            for (size_t k = g->head[(size_t)j * (size_t)g->gw + (size_t)i]; k != SIZE_MAX; k = g->next[k]) {
-                double dx = g->xy[2 * k] - x, dy = g->xy[2 * k + 1] - y, d2 = dx * dx + dy * dy;
-                if (k != skip && d2 < best)
+        for (long i = x0; i <= x1; i++) {
+            const size_t c = (size_t)j * (size_t)g->gw + (size_t)i;
+            for (size_t k = sg->start[c]; k < sg->start[c + 1]; k++) {
+                double dx = sg->xy[2 * k] - x, dy = sg->xy[2 * k + 1] - y, d2 = dx * dx + dy * dy;
+                if (d2 < best && sg->id[k] != skip) {
+                    if (d2 < lo || d2 <= at_most)
+                        return d2;
                     best = d2;
+                }
             }
+        }
     return best;
 }
 
@@ -357,11 +417,6 @@ static void thin_cells_free(thin_cells *t)
     free(t->d_xy);
     free(t->k_xy);
     free(t->d_rate);
-}
-
-static size_t cell_index(const grid *g, double x, double y)
-{
-    return (size_t)cell_of(g, y, g->y0, g->gh) * (size_t)g->gw + (size_t)cell_of(g, x, g->x0, g->gw);
 }
 
 static int thin_cells_init(thin_cells *t, const smp_sample_in *in, double cell, const smp_spt *existing,
@@ -620,7 +675,7 @@ static int by_prio(const void *a, const void *b)
  * from every other dot, as the jittered dots keep. (The sampling radius,
  * which a near-maximal set leaves little room for, sent the companions to
  * the sparse ramps, 9 % over their density beside full coverage.) */
-static int candidate(const smp_pattern *pat, const smp_sample_in *in, size_t n_existing, const grid *ob, size_t self,
+static int candidate(const smp_pattern *pat, const smp_sample_in *in, size_t n_existing, const sgrid *ob, size_t self,
                      const smp_spt *p, cand *c)
 {
     const double m = pattern_rho(pat) * d_hex_at(pat, in, n_existing, p);
@@ -639,7 +694,7 @@ static int candidate(const smp_pattern *pat, const smp_sample_in *in, size_t n_e
         double a = a0 + 2 * SMP_PI * order[t] / DIRECTIONS, x = p->x + d * cos(a), y = p->y + d * sin(a);
         if (!in_treated(in, x, y))
             continue;
-        const double d2 = grid_nearest2(ob, x, y, 2 * m, self);
+        const double d2 = sgrid_nearest2(ob, x, y, 2 * m, self, m * m, best);
         if (d2 >= m * m && d2 > best) {
             best = d2;
             bx = x;
@@ -656,18 +711,14 @@ static int candidate(const smp_pattern *pat, const smp_sample_in *in, size_t n_e
 static smp_status candidates(const smp_pattern *pat, const smp_sample_in *in, const smp_spt *existing, size_t n_existing,
                              const smp_spts *pts, double cell, cand *out, size_t *n_out, char *msg)
 {
-    grid ob;
-    if (!grid_init(&ob, in, cell, n_existing + pts->n))
+    sgrid ob;
+    if (!sgrid_init(&ob, in, cell, existing, n_existing, pts->p, pts->n))
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the search for %zu dots", n_existing + pts->n);
-    for (size_t i = 0; i < n_existing; i++)
-        grid_add(&ob, existing[i].x, existing[i].y);
-    for (size_t i = 0; i < pts->n; i++)
-        grid_add(&ob, pts->p[i].x, pts->p[i].y);
     size_t n = 0;
     for (size_t i = 0; i < pts->n; i++)
         n += candidate(pat, in, n_existing, &ob, n_existing + i, &pts->p[i], &out[n]);
     *n_out = n;
-    grid_free(&ob);
+    sgrid_free(&ob);
     return SMP_OK;
 }
 
