@@ -304,10 +304,22 @@ static void add_dot(const pdot *d, float *buf, int xa, int xb, int y0, int y1, c
         return;
     const size_t stride = (size_t)(xb - xa + 1) * 3;
     const float inv = 1 / d->step, last = (float)(d->n - 2);
+    /* The row's pixels inside the table's last radius, L: where qa dx² +
+     * qb dy dx + qc dy² < L², solved in double and widened by a pixel each
+     * way, so that only pixels the test below refuses are left out (the
+     * bounding square's corners, a fifth of it). */
+    const double L = (double)last / (double)inv, qa = d->qa;
     for (int y = ya; y <= yb; y++) {
         float *row = buf + (size_t)(y - y0) * stride - (ptrdiff_t)xa * 3;
         const float dy = (float)y + 0.5f - d->y, qy = d->qc * dy * dy;
-        for (int x = x0; x <= x1; x++) {
+        int xl = x0, xr = x1;
+        const double bq = (double)d->qb * dy, disc = bq * bq - 4 * qa * ((double)qy - L * L * 1.0001);
+        if (qa > 0 && disc > 0) {
+            const double sq = sqrt(disc), lo = d->x - 0.5 + (-bq - sq) / (2 * qa), hi = d->x - 0.5 + (-bq + sq) / (2 * qa);
+            xl = lo - 1 > x0 ? (int)floor(lo) - 1 : x0;
+            xr = hi + 1 < x1 ? (int)ceil(hi) + 1 : x1;
+        }
+        for (int x = xl; x <= xr; x++) {
             const float dx = (float)x + 0.5f - d->x;
             const float f = sqrtf(d->qa * dx * dx + d->qb * dx * dy + qy) * inv;
             if (!(f < last))

@@ -100,7 +100,7 @@ typedef struct sampler {
 } sampler;
 
 /* Coverage (0..255) at a point in mm; 255 everywhere without a field. */
-static double cover(const sampler *s, double x, double y)
+static inline double cover(const sampler *s, double x, double y)
 {
     const smp_coverage *c = s->in->cov;
     if (!c)
