@@ -232,6 +232,7 @@ static void sgrid_free(sgrid *g)
     free(g->start);
     free(g->xy);
     free(g->id);
+    memset(g, 0, sizeof *g);
 }
 
 static size_t cell_index(const grid *g, double x, double y)
@@ -239,9 +240,10 @@ static size_t cell_index(const grid *g, double x, double y)
     return (size_t)cell_of(g, y, g->y0, g->gh) * (size_t)g->gw + (size_t)cell_of(g, x, g->x0, g->gw);
 }
 
-/* The points a then b (indices 0.. in that order). */
-static int sgrid_init(sgrid *g, const smp_sample_in *in, double cell, const smp_spt *a, size_t na, const smp_spt *b,
-                      size_t nb)
+/* The points a then b (indices 0.. in that order); of a, only the
+ * non-companion dots when bases_only. */
+static int sgrid_init(sgrid *g, const smp_sample_in *in, double cell, const smp_spt *a, size_t na, int bases_only,
+                      const smp_spt *b, size_t nb)
 {
     g->geo = (grid){in->x0_mm, in->y0_mm, cell, (long)(in->w_mm / cell) + 1, (long)(in->h_mm / cell) + 1, NULL, NULL,
                     NULL, 0};
@@ -255,12 +257,15 @@ static int sgrid_init(sgrid *g, const smp_sample_in *in, double cell, const smp_
     }
     for (size_t i = 0; i < n; i++) {
         const smp_spt *p = i < na ? &a[i] : &b[i - na];
-        g->start[cell_index(&g->geo, p->x, p->y) + 2]++;
+        if (!(i < na && bases_only && smp__is_companion(p)))
+            g->start[cell_index(&g->geo, p->x, p->y) + 2]++;
     }
     for (size_t c = 0; c < nc; c++)
         g->start[c + 2] += g->start[c + 1];
     for (size_t i = 0; i < n; i++) { /* start[c + 1] fills cell c, ending at its own start's place */
         const smp_spt *p = i < na ? &a[i] : &b[i - na];
+        if (i < na && bases_only && smp__is_companion(p))
+            continue;
         const size_t k = g->start[cell_index(&g->geo, p->x, p->y) + 1]++;
         g->xy[2 * k] = p->x;
         g->xy[2 * k + 1] = p->y;
@@ -393,78 +398,46 @@ static int by_rank(const void *a, const void *b)
  * leave clumps and holes a few dots wide that read as blotches at viewing
  * size. Each dot's own rate, not the deciding dot's, keeps the sum unbiased
  * where the rate varies (around an earlier session's dots). */
-/* The thinning's four sets in one layout, over one grid of cells: the
- * earlier non-companion dots, the new dots, and of these the decided ones
- * (with their rates) and the kept ones. Each cell's slots are contiguous
- * (the new dots' cells are known up front, and the decided and kept dots
- * are among them), so one pass over a disc's cells reads all four, where
- * four linked lists chased each point through memory apart. */
+/* The thinning's four sets over one grid of cells: the earlier
+ * non-companion dots, the new dots, and of these the decided ones (with
+ * their rates) and the kept ones. Each cell's slots are contiguous (the
+ * new dots' cells are known up front, and the decided and kept dots are
+ * among them), so one pass over a disc's cells reads all four, where four
+ * linked lists chased each point through memory apart. */
 typedef struct thin_cells {
-    grid geo;              /* the cells' geometry only */
-    size_t *e_start, *start; /* per cell, gw * gh + 1: the earlier dots' slots, the new dots' */
-    size_t *n_dec, *n_kept;  /* per cell: decided and kept dots so far */
-    double *e_xy, *n_xy, *d_xy, *k_xy, *d_rate;
+    sgrid e, n;              /* the earlier dots, the new ones */
+    size_t *n_dec, *n_kept;  /* per cell: decided and kept dots so far, in n's slots */
+    double *d_xy, *k_xy, *d_rate;
 } thin_cells;
 
 static void thin_cells_free(thin_cells *t)
 {
-    free(t->e_start);
-    free(t->start);
+    sgrid_free(&t->e);
+    sgrid_free(&t->n);
     free(t->n_dec);
     free(t->n_kept);
-    free(t->e_xy);
-    free(t->n_xy);
     free(t->d_xy);
     free(t->k_xy);
     free(t->d_rate);
+    memset(t, 0, sizeof *t);
 }
 
 static int thin_cells_init(thin_cells *t, const smp_sample_in *in, double cell, const smp_spt *existing,
                            size_t n_existing, const smp_spts *pts)
 {
     memset(t, 0, sizeof *t);
-    grid *g = &t->geo;
-    *g = (grid){in->x0_mm, in->y0_mm, cell, (long)(in->w_mm / cell) + 1, (long)(in->h_mm / cell) + 1, NULL, NULL,
-                NULL, 0};
-    const size_t nc = (size_t)g->gw * (size_t)g->gh, n = pts->n;
-    t->e_start = calloc(nc + 1, sizeof *t->e_start);
-    t->start = calloc(nc + 1, sizeof *t->start);
+    const int e_ok = sgrid_init(&t->e, in, cell, existing, n_existing, 1, NULL, 0);
+    const int n_ok = sgrid_init(&t->n, in, cell, NULL, 0, 0, pts->p, pts->n);
+    const size_t nc = (size_t)t->n.geo.gw * (size_t)t->n.geo.gh, n = pts->n;
     t->n_dec = calloc(nc, sizeof *t->n_dec);
     t->n_kept = calloc(nc, sizeof *t->n_kept);
-    t->e_xy = malloc(2 * (n_existing + 1) * sizeof *t->e_xy);
-    t->n_xy = malloc(2 * (n + 1) * sizeof *t->n_xy);
     t->d_xy = malloc(2 * (n + 1) * sizeof *t->d_xy);
     t->k_xy = malloc(2 * (n + 1) * sizeof *t->k_xy);
     t->d_rate = malloc((n + 1) * sizeof *t->d_rate);
-    if (!t->e_start || !t->start || !t->n_dec || !t->n_kept || !t->e_xy || !t->n_xy || !t->d_xy || !t->k_xy ||
-        !t->d_rate) {
+    if (!e_ok || !n_ok || !t->n_dec || !t->n_kept || !t->d_xy || !t->k_xy || !t->d_rate) {
         thin_cells_free(t);
         return 0;
     }
-    /* Counting sorts: slots per cell, then each point into its cell's next
-     * slot (n_dec and n_kept serve as the fill counters, then start over). */
-    for (size_t i = 0; i < n_existing; i++)
-        if (!smp__is_companion(&existing[i]))
-            t->e_start[cell_index(g, existing[i].x, existing[i].y) + 1]++;
-    for (size_t i = 0; i < n; i++)
-        t->start[cell_index(g, pts->p[i].x, pts->p[i].y) + 1]++;
-    for (size_t c = 0; c < nc; c++) {
-        t->e_start[c + 1] += t->e_start[c];
-        t->start[c + 1] += t->start[c];
-    }
-    for (size_t i = 0; i < n_existing; i++)
-        if (!smp__is_companion(&existing[i])) {
-            const size_t c = cell_index(g, existing[i].x, existing[i].y), k = t->e_start[c] + t->n_dec[c]++;
-            t->e_xy[2 * k] = existing[i].x;
-            t->e_xy[2 * k + 1] = existing[i].y;
-        }
-    memset(t->n_dec, 0, nc * sizeof *t->n_dec);
-    for (size_t i = 0; i < n; i++) {
-        const size_t c = cell_index(g, pts->p[i].x, pts->p[i].y), k = t->start[c] + t->n_dec[c]++;
-        t->n_xy[2 * k] = pts->p[i].x;
-        t->n_xy[2 * k + 1] = pts->p[i].y;
-    }
-    memset(t->n_dec, 0, nc * sizeof *t->n_dec);
     return 1;
 }
 
@@ -475,7 +448,7 @@ static int thin_cells_init(thin_cells *t, const smp_sample_in *in, double cell, 
 static void thin_query(const thin_cells *t, double x, double y, double r, double *n_e, double *n_n, double *w_d,
                        double *n_k)
 {
-    const grid *g = &t->geo;
+    const grid *g = &t->n.geo;
     long x0 = clampl((long)floor((x - r - g->x0) / g->cell), g->gw), x1 = clampl((long)floor((x + r - g->x0) / g->cell), g->gw);
     long y0 = clampl((long)floor((y - r - g->y0) / g->cell), g->gh), y1 = clampl((long)floor((y + r - g->y0) / g->cell), g->gh);
     const double r2 = r * r;
@@ -483,13 +456,13 @@ static void thin_query(const thin_cells *t, double x, double y, double r, double
     double w = 0;
     for (long j = y0; j <= y1; j++)
         for (long i = x0; i <= x1; i++) {
-            const size_t c = (size_t)j * (size_t)g->gw + (size_t)i, s0 = t->start[c];
-            for (size_t k = t->e_start[c]; k < t->e_start[c + 1]; k++) {
-                const double dx = t->e_xy[2 * k] - x, dy = t->e_xy[2 * k + 1] - y;
+            const size_t c = (size_t)j * (size_t)g->gw + (size_t)i, s0 = t->n.start[c];
+            for (size_t k = t->e.start[c]; k < t->e.start[c + 1]; k++) {
+                const double dx = t->e.xy[2 * k] - x, dy = t->e.xy[2 * k + 1] - y;
                 ce += dx * dx + dy * dy < r2;
             }
-            for (size_t k = s0; k < t->start[c + 1]; k++) {
-                const double dx = t->n_xy[2 * k] - x, dy = t->n_xy[2 * k + 1] - y;
+            for (size_t k = s0; k < t->n.start[c + 1]; k++) {
+                const double dx = t->n.xy[2 * k] - x, dy = t->n.xy[2 * k + 1] - y;
                 cn += dx * dx + dy * dy < r2;
             }
             for (size_t k = s0 + t->n_dec[c]; k-- > s0;) {
@@ -510,7 +483,7 @@ static void thin_query(const thin_cells *t, double x, double y, double r, double
 
 static void thin_decided(thin_cells *t, double x, double y, double rate, int kept)
 {
-    const size_t c = cell_index(&t->geo, x, y), s0 = t->start[c];
+    const size_t c = cell_index(&t->n.geo, x, y), s0 = t->n.start[c];
     size_t k = s0 + t->n_dec[c]++;
     t->d_xy[2 * k] = x;
     t->d_xy[2 * k + 1] = y;
@@ -589,8 +562,7 @@ done:
     free(keep);
     free(order);
     free(rates);
-    if (ok)
-        thin_cells_free(&tc);
+    thin_cells_free(&tc);
     return st;
 }
 
@@ -712,7 +684,7 @@ static smp_status candidates(const smp_pattern *pat, const smp_sample_in *in, co
                              const smp_spts *pts, double cell, cand *out, size_t *n_out, char *msg)
 {
     sgrid ob;
-    if (!sgrid_init(&ob, in, cell, existing, n_existing, pts->p, pts->n))
+    if (!sgrid_init(&ob, in, cell, existing, n_existing, 0, pts->p, pts->n))
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the search for %zu dots", n_existing + pts->n);
     size_t n = 0;
     for (size_t i = 0; i < pts->n; i++)
