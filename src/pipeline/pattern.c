@@ -31,7 +31,7 @@
  * 1.25 d_hex from every dot (1.1 % of the area beyond 0.8 d_hex; a maximal
  * set has none beyond 0.78): where the coverage is flat, a crowded dot
  * nearby is moved into each (fill_holes), as a hand fills the gaps it
- * sees, leaving 0.16 %. The structure factor at the wavelengths a viewer
+ * sees, leaving 0.14 %. The structure factor at the wavelengths a viewer
  * sees as mottle (1.5-3 d_hex) is then 0.19, pairs included (0.26 with
  * the holes; maximal set 0.11, coin flips 1; thinning 0.7 everywhere with
  * a disc of 2 (0.775 - rho) gave 0.41, visibly blotchy on the crown photo
@@ -241,13 +241,95 @@ static double grid_nearest2(const grid *g, double x, double y, double r, size_t 
     return best;
 }
 
+/* Points bucketed once, each cell's contiguous (a counting sort), with
+ * their indices: for the searches over a set that does not change. */
+typedef struct sgrid {
+    grid geo;      /* the cells' geometry only */
+    size_t *start; /* per cell, gw * gh + 1 */
+    double *xy;
+    size_t *id;
+} sgrid;
+
+static void sgrid_free(sgrid *g)
+{
+    free(g->start);
+    free(g->xy);
+    free(g->id);
+    memset(g, 0, sizeof *g);
+}
+
+static size_t cell_index(const grid *g, double x, double y)
+{
+    return (size_t)cell_of(g, y, g->y0, g->gh) * (size_t)g->gw + (size_t)cell_of(g, x, g->x0, g->gw);
+}
+
+/* The points a then b (indices 0.. in that order); of a, only the
+ * non-companion dots when bases_only. */
+static int sgrid_init(sgrid *g, const smp_sample_in *in, double cell, const smp_spt *a, size_t na, int bases_only,
+                      const smp_spt *b, size_t nb)
+{
+    g->geo = (grid){in->x0_mm, in->y0_mm, cell, (long)(in->w_mm / cell) + 1, (long)(in->h_mm / cell) + 1, NULL, NULL,
+                    NULL, 0};
+    const size_t nc = (size_t)g->geo.gw * (size_t)g->geo.gh, n = na + nb;
+    g->start = calloc(nc + 2, sizeof *g->start);
+    g->xy = malloc(2 * (n + 1) * sizeof *g->xy);
+    g->id = malloc((n + 1) * sizeof *g->id);
+    if (!g->start || !g->xy || !g->id) {
+        sgrid_free(g);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const smp_spt *p = i < na ? &a[i] : &b[i - na];
+        if (!(i < na && bases_only && smp__is_companion(p)))
+            g->start[cell_index(&g->geo, p->x, p->y) + 2]++;
+    }
+    for (size_t c = 0; c < nc; c++)
+        g->start[c + 2] += g->start[c + 1];
+    for (size_t i = 0; i < n; i++) { /* start[c + 1] fills cell c, ending at its own start's place */
+        const smp_spt *p = i < na ? &a[i] : &b[i - na];
+        if (i < na && bases_only && smp__is_companion(p))
+            continue;
+        const size_t k = g->start[cell_index(&g->geo, p->x, p->y) + 1]++;
+        g->xy[2 * k] = p->x;
+        g->xy[2 * k + 1] = p->y;
+        g->id[k] = i;
+    }
+    return 1;
+}
+
+/* The squared distance from (x, y) to the nearest point other than `skip`,
+ * looked for within r (r * r when none is nearer); or, as soon as a point
+ * is found closer than sqrt(lo) or no farther than sqrt(at_most), that
+ * point's: a caller that wants the nearest only if it is at least sqrt(lo)
+ * away and farther than sqrt(at_most) learns as much. */
+static double sgrid_nearest2(const sgrid *sg, double x, double y, double r, size_t skip, double lo, double at_most)
+{
+    const grid *g = &sg->geo;
+    long x0 = clampl((long)floor((x - r - g->x0) / g->cell), g->gw), x1 = clampl((long)floor((x + r - g->x0) / g->cell), g->gw);
+    long y0 = clampl((long)floor((y - r - g->y0) / g->cell), g->gh), y1 = clampl((long)floor((y + r - g->y0) / g->cell), g->gh);
+    double best = r * r;
+    for (long j = y0; j <= y1; j++)
+        for (long i = x0; i <= x1; i++) {
+            const size_t c = (size_t)j * (size_t)g->gw + (size_t)i;
+            for (size_t k = sg->start[c]; k < sg->start[c + 1]; k++) {
+                double dx = sg->xy[2 * k] - x, dy = sg->xy[2 * k + 1] - y, d2 = dx * dx + dy * dy;
+                if (d2 < best && sg->id[k] != skip) {
+                    if (d2 < lo || d2 <= at_most)
+                        return d2;
+                    best = d2;
+                }
+            }
+        }
+    return best;
+}
+
 static int in_domain(const smp_sample_in *in, double x, double y)
 {
     return x >= in->x0_mm && y >= in->y0_mm && x < in->x0_mm + in->w_mm && y < in->y0_mm + in->h_mm;
 }
 
 /* The coverage share at (x, y): 0 off the domain, 1 without a coverage. */
-static double cover_at(const smp_sample_in *in, double x, double y)
+static inline double cover_at(const smp_sample_in *in, double x, double y)
 {
     if (!in_domain(in, x, y))
         return 0;
@@ -302,15 +384,16 @@ static double grid_count(const grid *g, double x, double y, double r) { return g
  * the domain: 37 lattice points. */
 static double disc_cover(const smp_sample_in *in, double x, double y, double r)
 {
-    double sum = 0;
+    double sum = 0, off[7];
     int n = 0;
+    for (int i = -3; i <= 3; i++)
+        off[i + 3] = r * i / 3.5;
     for (int j = -3; j <= 3; j++)
         for (int i = -3; i <= 3; i++) {
             if (i * i + j * j > 12)
                 continue;
-            double px = x + r * i / 3.5, py = y + r * j / 3.5;
             n++;
-            sum += cover_at(in, px, py);
+            sum += cover_at(in, x + off[i + 3], y + off[j + 3]);
         }
     return sum / n;
 }
@@ -338,40 +421,133 @@ static int by_rank(const void *a, const void *b)
  * leave clumps and holes a few dots wide that read as blotches at viewing
  * size. Each dot's own rate, not the deciding dot's, keeps the sum unbiased
  * where the rate varies (around an earlier session's dots). */
+/* The thinning's four sets over one grid of cells: the earlier
+ * non-companion dots, the new dots, and of these the decided ones (with
+ * their rates) and the kept ones. Each cell's slots are contiguous (the
+ * new dots' cells are known up front, and the decided and kept dots are
+ * among them), so one pass over a disc's cells reads all four, where four
+ * linked lists chased each point through memory apart. */
+typedef struct thin_cells {
+    sgrid e, n;              /* the earlier dots, the new ones */
+    size_t *n_dec, *n_kept;  /* per cell: decided and kept dots so far, in n's slots */
+    double *d_xy, *k_xy, *d_rate;
+} thin_cells;
+
+static void thin_cells_free(thin_cells *t)
+{
+    sgrid_free(&t->e);
+    sgrid_free(&t->n);
+    free(t->n_dec);
+    free(t->n_kept);
+    free(t->d_xy);
+    free(t->k_xy);
+    free(t->d_rate);
+    memset(t, 0, sizeof *t);
+}
+
+static int thin_cells_init(thin_cells *t, const smp_sample_in *in, double cell, const smp_spt *existing,
+                           size_t n_existing, const smp_spts *pts)
+{
+    memset(t, 0, sizeof *t);
+    const int e_ok = sgrid_init(&t->e, in, cell, existing, n_existing, 1, NULL, 0);
+    const int n_ok = sgrid_init(&t->n, in, cell, NULL, 0, 0, pts->p, pts->n);
+    const size_t nc = (size_t)t->n.geo.gw * (size_t)t->n.geo.gh, n = pts->n;
+    t->n_dec = calloc(nc, sizeof *t->n_dec);
+    t->n_kept = calloc(nc, sizeof *t->n_kept);
+    t->d_xy = malloc(2 * (n + 1) * sizeof *t->d_xy);
+    t->k_xy = malloc(2 * (n + 1) * sizeof *t->k_xy);
+    t->d_rate = malloc((n + 1) * sizeof *t->d_rate);
+    if (!e_ok || !n_ok || !t->n_dec || !t->n_kept || !t->d_xy || !t->k_xy || !t->d_rate) {
+        thin_cells_free(t);
+        return 0;
+    }
+    return 1;
+}
+
+/* Within r of (x, y): the earlier dots, the new ones, the decided ones'
+ * rates summed (cells in raster order, the latest decided first in each, as
+ * the linked lists this replaced summed them: the same sum to the bit) and
+ * the kept ones. */
+static void thin_query(const thin_cells *t, double x, double y, double r, double *n_e, double *n_n, double *w_d,
+                       double *n_k)
+{
+    const grid *g = &t->n.geo;
+    long x0 = clampl((long)floor((x - r - g->x0) / g->cell), g->gw), x1 = clampl((long)floor((x + r - g->x0) / g->cell), g->gw);
+    long y0 = clampl((long)floor((y - r - g->y0) / g->cell), g->gh), y1 = clampl((long)floor((y + r - g->y0) / g->cell), g->gh);
+    const double r2 = r * r;
+    size_t ce = 0, cn = 0, ck = 0;
+    double w = 0;
+    for (long j = y0; j <= y1; j++)
+        for (long i = x0; i <= x1; i++) {
+            const size_t c = (size_t)j * (size_t)g->gw + (size_t)i, s0 = t->n.start[c];
+            for (size_t k = t->e.start[c]; k < t->e.start[c + 1]; k++) {
+                const double dx = t->e.xy[2 * k] - x, dy = t->e.xy[2 * k + 1] - y;
+                ce += dx * dx + dy * dy < r2;
+            }
+            for (size_t k = s0; k < t->n.start[c + 1]; k++) {
+                const double dx = t->n.xy[2 * k] - x, dy = t->n.xy[2 * k + 1] - y;
+                cn += dx * dx + dy * dy < r2;
+            }
+            for (size_t k = s0 + t->n_dec[c]; k-- > s0;) {
+                const double dx = t->d_xy[2 * k] - x, dy = t->d_xy[2 * k + 1] - y;
+                if (dx * dx + dy * dy < r2)
+                    w += t->d_rate[k];
+            }
+            for (size_t k = s0 + t->n_kept[c]; k-- > s0;) {
+                const double dx = t->k_xy[2 * k] - x, dy = t->k_xy[2 * k + 1] - y;
+                ck += dx * dx + dy * dy < r2;
+            }
+        }
+    *n_e = (double)ce;
+    *n_n = (double)cn;
+    *w_d = w;
+    *n_k = (double)ck;
+}
+
+static void thin_decided(thin_cells *t, double x, double y, double rate, int kept)
+{
+    const size_t c = cell_index(&t->n.geo, x, y), s0 = t->n.start[c];
+    size_t k = s0 + t->n_dec[c]++;
+    t->d_xy[2 * k] = x;
+    t->d_xy[2 * k + 1] = y;
+    t->d_rate[k] = rate;
+    if (kept) {
+        k = s0 + t->n_kept[c]++;
+        t->k_xy[2 * k] = x;
+        t->k_xy[2 * k + 1] = y;
+    }
+}
+
 static smp_status thin(const smp_sample_in *in, double base_cm2, const smp_spt *existing, size_t n_existing,
                        smp_spts *pts, double cell, char *msg)
 {
     const double r = LOCAL_R * cell;
-    grid ge, gn, gd, gk;
+    thin_cells tc;
     uint8_t *keep = malloc(pts->n + 1);
     ranked *order = malloc((pts->n + 1) * sizeof *order);
-    double *rates = malloc((pts->n + 1) * sizeof *rates); /* of the decided dots, in gd's order */
-    int ok = grid_init(&ge, in, r, n_existing) & grid_init(&gn, in, r, pts->n) & grid_init(&gd, in, r, pts->n) &
-             grid_init(&gk, in, r, pts->n);
+    double *rates = malloc((pts->n + 1) * sizeof *rates); /* of the decided dots, in decision order */
+    int ok = thin_cells_init(&tc, in, r, existing, n_existing, pts);
     smp_status st = SMP_OK;
     if (!keep || !order || !rates || !ok) {
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the thinning of %zu dots", pts->n);
         goto done;
     }
-    for (size_t i = 0; i < n_existing; i++)
-        if (!smp__is_companion(&existing[i]))
-            grid_add(&ge, existing[i].x, existing[i].y);
-    for (size_t i = 0; i < pts->n; i++) {
-        grid_add(&gn, pts->p[i].x, pts->p[i].y);
+    for (size_t i = 0; i < pts->n; i++)
         order[i] = (ranked){dot_hash(in, STREAM_THIN, &pts->p[i]), i};
-    }
     qsort(order, pts->n, sizeof *order, by_rank);
+    size_t kept = 0;
     for (size_t k = 0; k < pts->n; k++) {
         const smp_spt *p = &pts->p[order[k].i];
         const double rp = LOCAL_R * fmin(fmax(p->excl, cell), 1.5 * cell), target = base_cm2 / 100 * SMP_PI * rp * rp;
-        const double want = target * disc_cover(in, p->x, p->y, rp) - grid_count(&ge, p->x, p->y, rp);
-        const double q = want / grid_count(&gn, p->x, p->y, rp), rate = q < 0 ? 0 : q > 1 ? 1 : q;
-        const double expected = grid_wsum(&gd, p->x, p->y, rp, rates) + rate;
-        keep[order[k].i] = grid_count(&gk, p->x, p->y, rp) + smp__u01(smp__mix64(order[k].prio)) < expected;
-        rates[gd.n] = rate;
-        grid_add(&gd, p->x, p->y);
-        if (keep[order[k].i])
-            grid_add(&gk, p->x, p->y);
+        double n_e, n_n, w_d, n_k;
+        thin_query(&tc, p->x, p->y, rp, &n_e, &n_n, &w_d, &n_k);
+        const double want = target * disc_cover(in, p->x, p->y, rp) - n_e;
+        const double q = want / n_n, rate = q < 0 ? 0 : q > 1 ? 1 : q;
+        const double expected = w_d + rate;
+        keep[order[k].i] = n_k + smp__u01(smp__mix64(order[k].prio)) < expected;
+        rates[k] = rate;
+        thin_decided(&tc, p->x, p->y, rate, keep[order[k].i]);
+        kept += keep[order[k].i];
     }
     /* The diffusion's small bias (3-5 % short) goes by keeping the count of
      * independent draws, the sum of the rates: the last kept ones in the
@@ -383,7 +559,6 @@ static smp_status thin(const smp_sample_in *in, double base_cm2, const smp_spt *
     for (size_t k = 0; k < pts->n; k++)
         sum += rates[k];
     const size_t want = (size_t)llround(sum);
-    size_t kept = gk.n;
     for (size_t k = pts->n; kept > want && k-- > 0;)
         if (keep[order[k].i]) {
             keep[order[k].i] = 0;
@@ -410,10 +585,7 @@ done:
     free(keep);
     free(order);
     free(rates);
-    grid_free(&ge);
-    grid_free(&gn);
-    grid_free(&gd);
-    grid_free(&gk);
+    thin_cells_free(&tc);
     return st;
 }
 
@@ -498,10 +670,12 @@ static int flat_near(const smp_sample_in *in, double cover, double x, double y)
 /* The most crowded new dot (nearest neighbour over its own d_hex) within
  * HOLE_FROM d_hex of (x, y) where the coverage is flat, other than `keep`,
  * no farther than HOLE_CROWDED d_hex from another dot, so that its spot stays
- * covered when it leaves; SIZE_MAX when none is. owner maps grid entries to new dots (SIZE_MAX: earlier). */
+ * covered when it leaves; SIZE_MAX when none is. Ties (a mutual nearest
+ * pair) go to the lower hashed rank, so the choice does not depend on the
+ * dots' order. owner maps grid entries to new dots (SIZE_MAX: earlier). */
 static size_t most_crowded(const smp_pattern *pat, const smp_sample_in *in, size_t n_existing, const grid *g,
-                           const size_t *owner, const smp_spts *pts, double x, double y, double d_hex, size_t keep,
-                           double cover)
+                           const size_t *owner, const size_t *rank, const smp_spts *pts, double x, double y,
+                           double d_hex, size_t keep, double cover)
 {
     const double r = HOLE_FROM * d_hex;
     long x0 = clampl((long)floor((x - r - g->x0) / g->cell), g->gw), x1 = clampl((long)floor((x + r - g->x0) / g->cell), g->gw);
@@ -517,7 +691,7 @@ static size_t most_crowded(const smp_pattern *pat, const smp_sample_in *in, size
                     continue;
                 const double dk = d_hex_at(pat, in, n_existing, &pts->p[owner[k]]);
                 const double ratio = sqrt(grid_nearest2(g, g->xy[2 * k], g->xy[2 * k + 1], dk, k)) / dk;
-                if (ratio < best_ratio || (ratio == best_ratio && best != SIZE_MAX && owner[k] < best)) {
+                if (ratio < best_ratio || (ratio == best_ratio && best != SIZE_MAX && rank[owner[k]] < rank[best])) {
                     best_ratio = ratio;
                     best = owner[k];
                 }
@@ -542,10 +716,11 @@ static smp_status fill_holes(const smp_pattern *pat, const smp_sample_in *in, co
     const size_t cap = n_existing + 2 * pts->n;
     grid g;
     ranked *order = malloc(pts->n * sizeof *order);
-    size_t *owner = malloc(cap * sizeof *owner), *entry = malloc(pts->n * sizeof *entry);
+    size_t *owner = malloc(cap * sizeof *owner), *entry = malloc(pts->n * sizeof *entry),
+           *rank = malloc(pts->n * sizeof *rank);
     const int ok = grid_init(&g, in, cell, cap);
     smp_status st = SMP_OK;
-    if (!order || !owner || !entry || !ok) {
+    if (!order || !owner || !entry || !rank || !ok) {
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the hole search for %zu dots", pts->n);
         goto done;
     }
@@ -557,6 +732,8 @@ static smp_status fill_holes(const smp_pattern *pat, const smp_sample_in *in, co
         order[i] = (ranked){dot_hash(in, STREAM_HOLE, &pts->p[i]), i};
     }
     qsort(order, pts->n, sizeof *order, by_rank);
+    for (size_t k = 0; k < pts->n; k++)
+        rank[order[k].i] = k;
     double unit[DIRECTIONS][2];
     for (int t = 0; t < DIRECTIONS; t++) {
         unit[t][0] = cos(2 * SMP_PI * t / DIRECTIONS);
@@ -571,7 +748,7 @@ static smp_status fill_holes(const smp_pattern *pat, const smp_sample_in *in, co
             const double x = p->x + c0 * unit[t][0] - s0 * unit[t][1], y = p->y + s0 * unit[t][0] + c0 * unit[t][1];
             if (!flat_near(in, here, x, y) || grid_nearest2(&g, x, y, HOLE_R * d_hex, SIZE_MAX) < HOLE_R * d_hex * HOLE_R * d_hex)
                 continue;
-            const size_t j = most_crowded(pat, in, n_existing, &g, owner, pts, x, y, d_hex, order[k].i, here);
+            const size_t j = most_crowded(pat, in, n_existing, &g, owner, rank, pts, x, y, d_hex, order[k].i, here);
             if (j == SIZE_MAX)
                 continue;
             g.xy[2 * entry[j]] = g.xy[2 * entry[j] + 1] = NAN; /* gone from its old place */
@@ -586,6 +763,7 @@ done:
     free(order);
     free(owner);
     free(entry);
+    free(rank);
     grid_free(&g);
     return st;
 }
@@ -609,7 +787,7 @@ static int by_prio(const void *a, const void *b)
  * from every other dot, as the jittered dots keep. (The sampling radius,
  * which a near-maximal set leaves little room for, sent the companions to
  * the sparse ramps, 9 % over their density beside full coverage.) */
-static int candidate(const smp_pattern *pat, const smp_sample_in *in, size_t n_existing, const grid *ob, size_t self,
+static int candidate(const smp_pattern *pat, const smp_sample_in *in, size_t n_existing, const sgrid *ob, size_t self,
                      const smp_spt *p, cand *c)
 {
     const double m = pattern_rho(pat) * d_hex_at(pat, in, n_existing, p);
@@ -629,7 +807,7 @@ static int candidate(const smp_pattern *pat, const smp_sample_in *in, size_t n_e
         double a = a0 + 2 * SMP_PI * order[t] / DIRECTIONS, x = p->x + d * cos(a), y = p->y + d * sin(a);
         if (!in_treated(in, x, y))
             continue;
-        const double d2 = grid_nearest2(ob, x, y, 2 * m, self);
+        const double d2 = sgrid_nearest2(ob, x, y, 2 * m, self, m * m, best);
         if (d2 >= m * m && d2 > best) {
             best = d2;
             bx = x;
@@ -646,18 +824,14 @@ static int candidate(const smp_pattern *pat, const smp_sample_in *in, size_t n_e
 static smp_status candidates(const smp_pattern *pat, const smp_sample_in *in, const smp_spt *existing, size_t n_existing,
                              const smp_spts *pts, double cell, cand *out, size_t *n_out, char *msg)
 {
-    grid ob;
-    if (!grid_init(&ob, in, cell, n_existing + pts->n))
+    sgrid ob;
+    if (!sgrid_init(&ob, in, cell, existing, n_existing, 0, pts->p, pts->n))
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the search for %zu dots", n_existing + pts->n);
-    for (size_t i = 0; i < n_existing; i++)
-        grid_add(&ob, existing[i].x, existing[i].y);
-    for (size_t i = 0; i < pts->n; i++)
-        grid_add(&ob, pts->p[i].x, pts->p[i].y);
     size_t n = 0;
     for (size_t i = 0; i < pts->n; i++)
         n += candidate(pat, in, n_existing, &ob, n_existing + i, &pts->p[i], &out[n]);
     *n_out = n;
-    grid_free(&ob);
+    sgrid_free(&ob);
     return SMP_OK;
 }
 
@@ -740,10 +914,13 @@ static smp_status raised_coverage(const smp_pattern *pat, size_t n_existing, con
     if (st != SMP_OK)
         return st;
     const double gain = keep_flat(pat, n_existing) / keep_ramp(pat);
-    for (size_t i = 0; i < (size_t)out->gw * out->gh; i++) {
-        const double c = out->c[i] * gain;
-        out->c[i] = (uint8_t)(c < 255 ? lround(c) : 255);
+    uint8_t raise[256]; /* per byte value: a table, not a lround per cell */
+    for (int v = 0; v < 256; v++) {
+        const double c = v * gain;
+        raise[v] = (uint8_t)(c < 255 ? lround(c) : 255);
     }
+    for (size_t i = 0; i < (size_t)out->gw * out->gh; i++)
+        out->c[i] = raise[out->c[i]];
     return SMP_OK;
 }
 

@@ -52,6 +52,10 @@
  * dots so large they would need over RADIAL_MAX entries). */
 #define RADIAL_RES 0.2f
 #define RADIAL_MAX 4096
+/* The radial tables kept for all dots at most (floats): 16 MB; the 12 MP
+ * crown's 16 650 dots take 3.0 M floats (12 MB), the studio's 2000 x 1500
+ * crown's 26 000 dots 3.1 M. Past it each band makes its dots' tables. */
+#define TABLES_MAX (4u << 20)
 
 typedef struct pdot {
     float x, y, a, b, c, s; /* centre, semi-axes, the major axis's direction */
@@ -64,6 +68,7 @@ typedef struct pdot {
     float step;             /* the radial table's step in px */
     int n;                  /* its entries */
     int terms;              /* which terms it draws: TERMS_ALL, or a core or halo of a half-resolution halo */
+    size_t tab;             /* its radial table's first float in the renderer's tables (when kept) */
     bool on_half;           /* drawn on the half-resolution grid */
     bool none;              /* nothing to draw (a core drawn on the half grid with its halo) */
 } pdot;
@@ -100,23 +105,20 @@ static inline float term(int t, const pdot *d, float rho)
  * area: where pixel samples of the profile sum to its integral (sigma of
  * NORM_SIGMA px or more), from the radial integral up to the dot's reach
  * (the tail beyond it is folded in); else from the sum of its samples as
- * drawn: read from its radial values, interpolated, cut at the reach. Each
- * radial value is looked up once. */
-static float term_scale(int t, const pdot *d)
+ * drawn: read from its radial values v (d->n of them), interpolated, cut at
+ * the reach. */
+static float term_scale(int t, const pdot *d, const float *v)
 {
     double sum = 0;
-    float v[RADIAL_MAX];
     if (d->sig[t] >= NORM_SIGMA) {
-        float v0 = term(t, d, 0);
+        float v0 = v[0];
         for (int i = 0; i < d->n - 2; i++) { /* trapezoids of P(rho) 2 pi rho, as drawn */
-            const float r0 = (float)i * d->step, r1 = (float)(i + 1) * d->step, v1 = term(t, d, r1);
+            const float r0 = (float)i * d->step, r1 = (float)(i + 1) * d->step, v1 = v[i + 1];
             sum += 0.5 * d->step * (v0 * r0 + v1 * r1) * 2 * SMP_PI;
             v0 = v1;
         }
         return sum > 0 ? (float)(SMP_PI * d->r * d->r / sum) : 0.0f;
     }
-    for (int i = 0; i < d->n - 1; i++)
-        v[i] = term(t, d, (float)i * d->step);
     const float reach = d->a + REACH_CORE * d->sig[t];
     const int x0 = (int)floorf(d->x - reach), x1 = (int)floorf(d->x + reach);
     const int y0 = (int)floorf(d->y - reach), y1 = (int)floorf(d->y + reach);
@@ -130,6 +132,34 @@ static float term_scale(int t, const pdot *d)
             sum += v[i] + (f - (float)i) * (v[i + 1] - v[i]);
         }
     return sum > 0 ? (float)(SMP_PI * d->a * d->b / sum) : 0.0f;
+}
+
+/* Term t's radial values of a dot, d->n of them d->step apart: the disc
+ * profile's row for the dot's radius looked up once, not per value (the
+ * same arithmetic as smp__disc_at, so the same floats). */
+static void term_values(int t, const pdot *d, float *v)
+{
+    const float sig = d->sig[t], rv = d->r / sig;
+    if (rv >= SMP_LUT_VMAX) {
+        for (int i = 0; i < d->n; i++)
+            v[i] = term(t, d, (float)i * d->step);
+        return;
+    }
+    const float fv = rv * SMP_LUT_STEP;
+    const int iv = (int)fv;
+    const float av = fv - (float)iv;
+    const float *r0 = smp__disc_lut.v[iv], *r1 = smp__disc_lut.v[iv + 1 < SMP_LUT_NV ? iv + 1 : iv];
+    for (int i = 0; i < d->n; i++) {
+        const float fu = ((float)i * d->step / sig) * SMP_LUT_STEP;
+        if (fu >= SMP_LUT_NU - 1) {
+            v[i] = 0.0f;
+            continue;
+        }
+        const int iu = (int)fu;
+        const float au = fu - (float)iu;
+        const float a = r0[iu] + au * (r0[iu + 1] - r0[iu]), b = r1[iu] + au * (r1[iu + 1] - r1[iu]);
+        v[i] = a + av * (b - a);
+    }
 }
 
 /* A dot as drawn: its terms (all, or the core or the halo alone) at a
@@ -173,8 +203,7 @@ static void prepare_dot(const render_ctx *c, const smp_dot *in, double ppm, cons
     if (d->reach / d->step > RADIAL_MAX - 2)
         d->step = d->reach / (RADIAL_MAX - 2);
     d->n = (int)(d->reach / d->step) + 2;
-    for (int t = 0; t < 4; t++)
-        d->k[t] = (t == 0 ? terms != TERMS_HALO : terms != TERMS_CORE) ? term_scale(t, d) : 0.0f;
+    d->tab = 0;
 }
 
 /* Whether a dot's core, widened by the photo's blur, is wide enough for
@@ -204,13 +233,32 @@ static void prepare_pair(const render_ctx *c, const smp_dot *in, double ppm, con
     prepare_dot(c, in, ppm, od, TERMS_HALO, true, &d[1]);
 }
 
-/* The dot's depth per channel against ellipse-radius: d->n entries
- * d->step apart, interleaved R G B. */
-static void radial_table(const render_ctx *c, const pdot *d, float *tab)
+/* The radial values of the terms a dot draws, into v (room for 4 x
+ * RADIAL_MAX: term t from v + t * RADIAL_MAX). */
+static bool term_used(const pdot *d, int t) { return t == 0 ? d->terms != TERMS_HALO : d->terms != TERMS_CORE; }
+
+static void dot_values(const pdot *d, float *v)
 {
+    for (int t = 0; t < 4; t++)
+        if (term_used(d, t))
+            term_values(t, d, v + (size_t)t * RADIAL_MAX);
+}
+
+/* The dot's weight scales from its radial values. */
+static void dot_scales(pdot *d, const float *v)
+{
+    for (int t = 0; t < 4; t++)
+        d->k[t] = term_used(d, t) ? term_scale(t, d, v + (size_t)t * RADIAL_MAX) : 0.0f;
+}
+
+/* The dot's depth per channel against ellipse-radius, from its radial
+ * values: d->n entries d->step apart, interleaved R G B. */
+static void radial_table(const render_ctx *c, const pdot *d, const float *v, float *tab)
+{
+    const float *core_v = v, *halo_v[3] = {v + RADIAL_MAX, v + 2 * RADIAL_MAX, v + 3 * RADIAL_MAX};
     if (d->terms == TERMS_CORE) {
         for (int i = 0; i < d->n; i++) {
-            const float core = d->k[0] * term(0, d, (float)i * d->step);
+            const float core = d->k[0] * core_v[i];
             for (int ch = 0; ch < 3; ch++)
                 tab[3 * i + ch] = d->depth[ch] * (1 - c->share[ch]) * core;
         }
@@ -219,16 +267,27 @@ static void radial_table(const render_ctx *c, const pdot *d, float *tab)
     if (d->terms == TERMS_HALO) {
         for (int i = 0; i < d->n; i++)
             for (int ch = 0; ch < 3; ch++)
-                tab[3 * i + ch] = d->depth[ch] * c->share[ch] * (d->k[1 + ch] * term(1 + ch, d, (float)i * d->step));
+                tab[3 * i + ch] = d->depth[ch] * c->share[ch] * (d->k[1 + ch] * halo_v[ch][i]);
         return;
     }
     for (int i = 0; i < d->n; i++) {
-        const float rho = (float)i * d->step, core = d->k[0] * term(0, d, rho);
+        const float core = d->k[0] * core_v[i];
         for (int ch = 0; ch < 3; ch++) {
-            const float halo = d->k[1 + ch] * term(1 + ch, d, rho);
+            const float halo = d->k[1 + ch] * halo_v[ch][i];
             tab[3 * i + ch] = d->depth[ch] * ((1 - c->share[ch]) * core + c->share[ch] * halo);
         }
     }
+}
+
+/* A dot's radial table: the one kept for it (tabs), or made into tab from
+ * its values (v) when the tables were too large to keep. */
+static const float *dot_table(const render_ctx *c, const pdot *d, const float *tabs, float *tab, float *v)
+{
+    if (tabs)
+        return tabs + d->tab;
+    dot_values(d, v);
+    radial_table(c, d, v, tab);
+    return tab;
 }
 
 /* Adds one dot's depth to a buffer of rows y0..y1 (stored from row y0) and
@@ -244,10 +303,22 @@ static void add_dot(const pdot *d, float *buf, int xa, int xb, int y0, int y1, c
         return;
     const size_t stride = (size_t)(xb - xa + 1) * 3;
     const float inv = 1 / d->step, last = (float)(d->n - 2);
+    /* The row's pixels inside the table's last radius, L: where qa dx² +
+     * qb dy dx + qc dy² < L², solved in double and widened by a pixel each
+     * way, so that only pixels the test below refuses are left out (the
+     * bounding square's corners, a fifth of it). */
+    const double L = (double)last / (double)inv, qa = d->qa;
     for (int y = ya; y <= yb; y++) {
         float *row = buf + (size_t)(y - y0) * stride - (ptrdiff_t)xa * 3;
         const float dy = (float)y + 0.5f - d->y, qy = d->qc * dy * dy;
-        for (int x = x0; x <= x1; x++) {
+        int xl = x0, xr = x1;
+        const double bq = (double)d->qb * dy, disc = bq * bq - 4 * qa * ((double)qy - L * L * 1.0001);
+        if (qa > 0 && disc > 0) {
+            const double sq = sqrt(disc), lo = d->x - 0.5 + (-bq - sq) / (2 * qa), hi = d->x - 0.5 + (-bq + sq) / (2 * qa);
+            xl = lo - 1 > x0 ? (int)floor(lo) - 1 : x0;
+            xr = hi + 1 < x1 ? (int)ceil(hi) + 1 : x1;
+        }
+        for (int x = xl; x <= xr; x++) {
             const float dx = (float)x + 0.5f - d->x;
             const float f = sqrtf(d->qa * dx * dx + d->qb * dx * dy + qy) * inv;
             if (!(f < last))
@@ -294,15 +365,14 @@ static void add_half(const float *half, int hw, int hy0, int xlo, int xhi, float
 
 /* A band's depths: rows y0..y1 of band (w wide, zeroed here) from the dots
  * listed (in order); half and tab are the caller's buffers. */
-static void band_depths(const render_ctx *c, const pdot *dots, const uint32_t *list, size_t n, float *band, int w,
-                        int y0, int y1, float *half, float *tab)
+static void band_depths(const render_ctx *c, const pdot *dots, const float *tabs, const uint32_t *list, size_t n,
+                        float *band, int w, int y0, int y1, float *half, float *tab, float *v)
 {
     memset(band, 0, (size_t)(y1 - y0 + 1) * (size_t)w * 3 * sizeof *band);
     if (!c->half) {
         for (size_t k = 0; k < n; k++) {
             const pdot *d = &dots[list[k]];
-            radial_table(c, d, tab);
-            add_dot(d, band, 0, w - 1, y0, y1, tab);
+            add_dot(d, band, 0, w - 1, y0, y1, dot_table(c, d, tabs, tab, v));
         }
         return;
     }
@@ -312,12 +382,9 @@ static void band_depths(const render_ctx *c, const pdot *dots, const uint32_t *l
     memset(half, 0, (size_t)(hy1 - hy0 + 1) * (size_t)(hw + 2) * 3 * sizeof *half);
     for (size_t k = 0; k < n; k++) {
         const pdot *d = &dots[2 * (size_t)list[k]], *h = d + 1;
-        if (!d->none) {
-            radial_table(c, d, tab);
-            add_dot(d, band, 0, w - 1, y0, y1, tab);
-        }
-        radial_table(c, h, tab);
-        add_dot(h, half, -1, hw, hy0, hy1, tab);
+        if (!d->none)
+            add_dot(d, band, 0, w - 1, y0, y1, dot_table(c, d, tabs, tab, v));
+        add_dot(h, half, -1, hw, hy0, hy1, dot_table(c, h, tabs, tab, v));
         const int a = (int)floorf(h->x - h->reach), b = (int)floorf(h->x + h->reach);
         xlo = a < xlo ? a : xlo;
         xhi = b > xhi ? b : xhi;
@@ -481,21 +548,19 @@ static size_t half_floats(int w, int y0, int y1)
     return (size_t)(hy1 - hy0 + 1) * (size_t)((w + 1) / 2 + 2) * 3;
 }
 
-static void draw_bands(const render_ctx *c, const pdot *dots, const size_t *start, const uint32_t *list,
-                       int threads, int *failed)
+static void draw_bands(const render_ctx *c, const pdot *dots, const float *tabs, const size_t *start,
+                       const uint32_t *list, int threads, int *failed)
 {
     const int w = (int)c->img->w, h = (int)c->img->h, nb = (h + BAND - 1) / BAND;
     const int nt = smp__threads(threads);
     (void)nt; /* unused without OpenMP */
     SMP_OMP(omp parallel num_threads(nt))
     {
-        /* Per thread: the band's depths, its half-resolution halos and one
-         * dot's radial table, made where the dot is drawn (a dot reaching
-         * two bands makes it twice: cheaper than keeping every dot's table
-         * in memory). */
+        /* Per thread: the band's depths, its half-resolution halos and,
+         * without the kept tables, one dot's radial table and values. */
         float *band = malloc((size_t)BAND * (size_t)w * 3 * sizeof *band);
         float *half = c->half ? malloc(half_floats(w, 0, BAND - 1) * sizeof *half) : NULL;
-        float *tab = malloc(3 * RADIAL_MAX * sizeof *tab);
+        float *tab = malloc((tabs ? 1 : 7) * RADIAL_MAX * sizeof *tab), *v = tab + 3 * RADIAL_MAX;
         float *lev = malloc(((c->skin && c->skin->shine ? c->skin->shine->gw : 0) + 1) * sizeof *lev);
         uint16_t *spec = malloc((size_t)w * sizeof *spec);
         if (!band || !tab || !lev || !spec || (c->half && !half)) {
@@ -507,7 +572,7 @@ static void draw_bands(const render_ctx *c, const pdot *dots, const size_t *star
             if (start[b] == start[b + 1] || !band || !tab || !lev || !spec || (c->half && !half))
                 continue;
             const int y0 = b * BAND, y1 = y0 + BAND - 1 < h ? y0 + BAND - 1 : h - 1;
-            band_depths(c, dots, list + start[b], start[b + 1] - start[b], band, w, y0, y1, half, tab);
+            band_depths(c, dots, tabs, list + start[b], start[b + 1] - start[b], band, w, y0, y1, half, tab, v);
             finish_band(c, band, y0, y1, lev, spec);
         }
         free(spec);
@@ -516,6 +581,47 @@ static void draw_bands(const render_ctx *c, const pdot *dots, const size_t *star
         free(half);
         free(tab);
     }
+}
+
+static bool has_depth(const pdot *d) { return d->depth[0] > 0 || d->depth[1] > 0 || d->depth[2] > 0; }
+
+/* Every drawn pdot's weight scales and, while they fit in TABLES_MAX
+ * floats, its radial table, made once here: a table made where the dot is
+ * drawn was made again for each band the dot reaches, and its values were
+ * read from the disc profile twice (for the scales, then the table). In
+ * parallel, each dot's work its own. Returns the tables (NULL: made per
+ * band), sets *failed when out of memory. */
+static float *dot_tables(const render_ctx *c, pdot *dots, size_t m, int threads, int *failed)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < m; i++)
+        if (!dots[i].none && has_depth(&dots[i])) {
+            dots[i].tab = total;
+            total += 3 * (size_t)dots[i].n;
+        }
+    float *tabs = total <= TABLES_MAX ? malloc((total ? total : 1) * sizeof *tabs) : NULL;
+    const int nt = smp__threads(threads);
+    (void)nt; /* unused without OpenMP */
+    SMP_OMP(omp parallel num_threads(nt))
+    {
+        float *v = malloc(4 * RADIAL_MAX * sizeof *v);
+        if (!v) {
+            SMP_OMP(omp atomic write)
+            *failed = 1;
+        }
+        SMP_OMP(omp for schedule(static))
+        for (size_t i = 0; i < m; i++) {
+            pdot *d = &dots[i];
+            if (!v || d->none || !has_depth(d))
+                continue;
+            dot_values(d, v);
+            dot_scales(d, v);
+            if (tabs)
+                radial_table(c, d, v, tabs + d->tab);
+        }
+        free(v);
+    }
+    return tabs;
 }
 
 /* Every dot prepared once (not per band it touches), in parallel: each
@@ -547,6 +653,7 @@ smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm, 
     pdot *dots = malloc(n * (c.half ? 2 : 1) * sizeof *dots);
     size_t *start = calloc((size_t)nb + 1, sizeof *start);
     uint32_t *list = NULL;
+    float *tabs = NULL;
     smp_status st = !(dots && start) ? smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's tables") : SMP_OK;
     if (st != SMP_OK)
         goto done;
@@ -554,13 +661,15 @@ smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm, 
     c.to_lin = smp__srgb_linear_table(); /* color.c's shared tables, made once */
     c.to_srgb = smp__srgb8_table();
     prepare_all(&c, in, n, ppm, od, n_od, max_layer, dots, threads);
-    st = bucket(&c, dots, n, w, h, start, &list, msg);
     int failed = 0;
-    if (st == SMP_OK)
-        draw_bands(&c, dots, start, list, threads, &failed);
+    tabs = dot_tables(&c, dots, n * (c.half ? 2 : 1), threads, &failed);
+    st = bucket(&c, dots, n, w, h, start, &list, msg);
+    if (st == SMP_OK && !failed)
+        draw_bands(&c, dots, tabs, start, list, threads, &failed);
     if (st == SMP_OK && failed)
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's band buffers");
 done:
+    free(tabs);
     free(dots);
     free(start);
     free(list);
@@ -580,7 +689,7 @@ smp_status smp__depth_field_at(float *depth, uint32_t w, uint32_t h, const smp_d
     render_ctx c = {.img = &frame};
     setup_ctx(&c, optics, ppm, allow_half);
     const size_t per = c.half ? 2 : 1;
-    float *tab = malloc(3 * RADIAL_MAX * sizeof *tab);
+    float *tab = malloc(7 * RADIAL_MAX * sizeof *tab), *tabs = NULL;
     float *half = c.half ? malloc(half_floats((int)w, 0, (int)h - 1) * sizeof *half) : NULL;
     pdot *dots = malloc((n ? n : 1) * per * sizeof *dots);
     uint32_t *list = malloc((n ? n : 1) * sizeof *list);
@@ -592,8 +701,14 @@ smp_status smp__depth_field_at(float *depth, uint32_t w, uint32_t h, const smp_d
             prepare_pair(&c, &in[i], ppm, od, &dots[c.half ? 2 * i : i]);
             list[i] = (uint32_t)i;
         }
-        band_depths(&c, dots, list, n, depth, (int)w, 0, (int)h - 1, half, tab);
+        int failed = 0;
+        tabs = dot_tables(&c, dots, n * per, 1, &failed);
+        if (failed)
+            st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the radial tables");
+        else
+            band_depths(&c, dots, tabs, list, n, depth, (int)w, 0, (int)h - 1, half, tab, tab + 3 * RADIAL_MAX);
     }
+    free(tabs);
     free(list);
     free(dots);
     free(half);

@@ -89,7 +89,9 @@ typedef struct sampler {
     cellpt *g;
     uint32_t tiles_x, tiles_y, T;
     tile *tiles;
-    uint8_t *least;        /* per coverage cell: least coverage within r_max */
+    uint8_t *least;        /* per coverage cell: least coverage within r_max (least_cover) */
+    uint32_t least_box[4]; /* the coverage cells it is read at: x0, y0, x1, y1 */
+    uint32_t least_lo[2], least_stride; /* where its rows start and their width */
     uint8_t *crange;       /* per grid cell: least and most coverage in it */
     int threads;           /* OpenMP threads for the tile loops */
     int run_threads;       /* those of the current level: 1 when it has little left to do */
@@ -98,7 +100,7 @@ typedef struct sampler {
 } sampler;
 
 /* Coverage (0..255) at a point in mm; 255 everywhere without a field. */
-static double cover(const sampler *s, double x, double y)
+static inline double cover(const sampler *s, double x, double y)
 {
     const smp_coverage *c = s->in->cov;
     if (!c)
@@ -132,7 +134,10 @@ static double reach_at(const sampler *s, double x, double y)
     uint32_t gx = (uint32_t)(px / c->cell), gy = (uint32_t)(py / c->cell);
     gx = gx >= c->gw ? c->gw - 1 : gx;
     gy = gy >= c->gh ? c->gh - 1 : gy;
-    uint8_t m = s->least[(size_t)gy * c->gw + gx];
+    /* Inside least_box whenever (x, y) is on the grid; clamped for safety. */
+    gx = gx < s->least_box[0] ? s->least_box[0] : gx > s->least_box[2] ? s->least_box[2] : gx;
+    gy = gy < s->least_box[1] ? s->least_box[1] : gy > s->least_box[3] ? s->least_box[3] : gy;
+    uint8_t m = s->least[(size_t)(gy - s->least_lo[1]) * s->least_stride + (gx - s->least_lo[0])];
     return radius_q(s, m ? m : 1) * s->r_unit;
 }
 
@@ -457,44 +462,98 @@ static void tile_start(sampler *s, tile *t)
         }                                                                                  \
     } while (0)
 
+/* d = the least of a and b, m bytes (apart: vectorised). */
+static void lane_min(uint8_t *restrict d, const uint8_t *restrict a, const uint8_t *restrict b, size_t m)
+{
+    for (size_t j = 0; j < m; j++)
+        d[j] = a[j] < b[j] ? a[j] : b[j];
+}
+
 /* Sliding minimum over windows of 2k+1 along n lines of len samples
- * (element i of line l at l * line_step + i * step), van Herk / Gil-Werman:
- * prefix and suffix minima within blocks of the window's width give any
- * window's minimum from two lookups, in linear time. g and h hold len. */
+ * (element i of line l at l * line_step + i * step, written at l *
+ * out_line_step + i * out_step), lanes lines at once
+ * (line l + j at j past line l: columns side by side, so that a row of
+ * them is read in one go), van Herk / Gil-Werman: prefix and suffix minima
+ * within blocks of the window's width give any window's minimum from two
+ * lookups, in linear time. g and h hold len * lanes. */
 static void sliding_min(const uint8_t *in, uint8_t *out, size_t n, size_t len, size_t line_step,
-                        size_t step, int k, uint8_t *g, uint8_t *h)
+                        size_t step, size_t out_line_step, size_t out_step, size_t lanes, int k, uint8_t *g,
+                        uint8_t *h)
 {
     const size_t w = 2 * (size_t)k + 1;
-    for (size_t l = 0; l < n; l++) {
+    for (size_t l = 0; l < n; l += lanes) {
+        const size_t m = n - l < lanes ? n - l : lanes;
         const uint8_t *src = in + l * line_step;
-        uint8_t *dst = out + l * line_step;
-        for (size_t i = 0; i < len; i++) {
-            uint8_t v = src[i * step];
-            g[i] = i % w == 0 || v < g[i - 1] ? v : g[i - 1];
+        uint8_t *dst = out + l * out_line_step;
+        for (size_t i = 0, b = 0; i < len; i++, b = b + 1 == w ? 0 : b + 1) { /* b = i % w */
+            if (b == 0)
+                memcpy(g + i * m, src + i * step, m);
+            else
+                lane_min(g + i * m, src + i * step, g + (i - 1) * m, m);
         }
-        for (size_t i = len; i-- > 0;) {
-            uint8_t v = src[i * step];
-            h[i] = i == len - 1 || (i + 1) % w == 0 || v < h[i + 1] ? v : h[i + 1];
+        for (size_t i = len, b = (len - 1) % w; i-- > 0; b = b == 0 ? w - 1 : b - 1) {
+            if (i == len - 1 || b == w - 1)
+                memcpy(h + i * m, src + i * step, m);
+            else
+                lane_min(h + i * m, src + i * step, h + (i + 1) * m, m);
         }
         for (size_t i = 0; i < len; i++) {
             size_t lo = i >= (size_t)k ? i - k : 0, hi = i + k < len ? i + k : len - 1;
             /* [lo, hi] spans at most two blocks: the suffix of lo's, the prefix of hi's. */
-            uint8_t a = h[lo], b = g[hi];
-            dst[i * step] = a < b ? a : b;
+            lane_min(dst + i * out_step, h + lo * m, g + hi * m, m);
         }
     }
 }
 
-/* Least coverage within reach of each coverage cell (see reach_at). */
-static uint8_t *least_cover(const smp_coverage *cov, double r_max_px)
+/* The same along rows (one line at a time, its samples side by side). */
+static void sliding_min_rows(const uint8_t *in, uint8_t *out, size_t n, size_t len, size_t line_step,
+                             size_t out_line_step, int k, uint8_t *g, uint8_t *h)
 {
-    const size_t gw = cov->gw, gh = cov->gh, longest = gw > gh ? gw : gh;
+    const size_t w = 2 * (size_t)k + 1;
+    for (size_t l = 0; l < n; l++) {
+        const uint8_t *src = in + l * line_step;
+        uint8_t *dst = out + l * out_line_step;
+        for (size_t i0 = 0; i0 < len; i0 += w) { /* block by block: prefix and suffix minima */
+            const size_t i1 = i0 + w < len ? i0 + w : len;
+            g[i0] = src[i0];
+            for (size_t i = i0 + 1; i < i1; i++)
+                g[i] = src[i] < g[i - 1] ? src[i] : g[i - 1];
+            h[i1 - 1] = src[i1 - 1];
+            for (size_t i = i1 - 1; i-- > i0;)
+                h[i] = src[i] < h[i + 1] ? src[i] : h[i + 1];
+        }
+        for (size_t i = 0; i < len; i++) {
+            size_t lo = i >= (size_t)k ? i - k : 0, hi = i + k < len ? i + k : len - 1;
+            dst[i] = h[lo] < g[hi] ? h[lo] : g[hi];
+        }
+    }
+}
+
+/* Least coverage within reach of each coverage cell (see reach_at), for
+ * the cells [lb[0], lb[2]] x [lb[1], lb[3]] (the sampling grid's, which is
+ * all reach_at reads) and their reach: a window there, cut at the
+ * coverage's edges, is the one the whole coverage would give. Stored with
+ * the stride lb[2] - lb[0] + 1 + 2k from column lb[0] - k, row lb[1] - k
+ * (clipped: lo holds where the stored part starts, stride its width). The
+ * columns go LANES at a time: one column alone reads a byte per row, a
+ * cache line apart. */
+#define LANES 64
+static uint8_t *least_cover(const smp_coverage *cov, double r_max_px, const uint32_t lb[4], uint32_t lo[2],
+                            uint32_t *stride)
+{
     const int k = (int)ceil(r_max_px / cov->cell) + 1; /* +1: bilinear reads a neighbour */
-    size_t n = gw * gh;
-    uint8_t *tmp = malloc(n), *out = malloc(n), *g = malloc(longest), *h = malloc(longest);
+    const size_t x0 = lb[0] > (uint32_t)k ? lb[0] - (uint32_t)k : 0, y0 = lb[1] > (uint32_t)k ? lb[1] - (uint32_t)k : 0;
+    const size_t x1 = (size_t)lb[2] + k < cov->gw ? (size_t)lb[2] + k : cov->gw - 1;
+    const size_t y1 = (size_t)lb[3] + k < cov->gh ? (size_t)lb[3] + k : cov->gh - 1;
+    const size_t sw = x1 - x0 + 1, sh = y1 - y0 + 1, longest = sw > sh ? sw : sh;
+    size_t n = sw * sh;
+    uint8_t *tmp = malloc(n), *out = malloc(n), *g = malloc(longest * LANES), *h = malloc(longest * LANES);
     if (tmp && out && g && h) {
-        sliding_min(cov->c, tmp, gh, gw, gw, 1, k, g, h); /* rows */
-        sliding_min(tmp, out, gw, gh, 1, gw, k, g, h);    /* columns */
+        sliding_min_rows(cov->c + y0 * cov->gw + x0, tmp, sh, sw, cov->gw, sw, k, g, h);
+        sliding_min(tmp, out, sw, sh, 1, sw, 1, sw, LANES, k, g, h); /* columns, LANES side by side */
+        lo[0] = (uint32_t)x0;
+        lo[1] = (uint32_t)y0;
+        *stride = (uint32_t)sw;
     } else {
         free(out);
         out = NULL;
@@ -539,8 +598,18 @@ static smp_status setup(sampler *s, const smp_sample_in *in, char *msg)
     s->tiles_y = (s->gh + s->T - 1) / s->T;
     s->g = calloc(cells / sizeof(cellpt), sizeof(cellpt));
     s->tiles = calloc((size_t)s->tiles_x * s->tiles_y, sizeof *s->tiles);
-    if (in->cov)
-        s->least = least_cover(in->cov, s->r_max * in->cov_px_per_mm);
+    if (in->cov) { /* the coverage cells under the grid, a cell more all round */
+        const smp_coverage *c = in->cov;
+        const double k = in->cov_px_per_mm / c->cell;
+        const double bx[2] = {in->x0_mm * k - 1, (in->x0_mm + s->gw * s->s) * k + 1};
+        const double by[2] = {in->y0_mm * k - 1, (in->y0_mm + s->gh * s->s) * k + 1};
+        const uint32_t lb[4] = {bx[0] <= 0 ? 0 : bx[0] >= c->gw - 1 ? c->gw - 1 : (uint32_t)bx[0],
+                                by[0] <= 0 ? 0 : by[0] >= c->gh - 1 ? c->gh - 1 : (uint32_t)by[0],
+                                bx[1] >= c->gw - 1 ? c->gw - 1 : bx[1] <= 0 ? 0 : (uint32_t)bx[1],
+                                by[1] >= c->gh - 1 ? c->gh - 1 : by[1] <= 0 ? 0 : (uint32_t)by[1]};
+        memcpy(s->least_box, lb, sizeof lb);
+        s->least = least_cover(c, s->r_max * in->cov_px_per_mm, lb, s->least_lo, &s->least_stride);
+    }
     if (in->cov)
         s->crange = malloc((size_t)s->gw * s->gh * 2);
     if (!s->g || !s->tiles || (in->cov && (!s->least || !s->crange)))
