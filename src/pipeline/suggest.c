@@ -33,6 +33,7 @@
 #include "suggest.h"
 #include "color.h"
 #include "forehead.h"
+#include "rim.h"
 #include "image.h"
 #include "params.h"
 #include "regions.h"
@@ -59,8 +60,9 @@ static void clear(smp_scalp *s)
     free(s->head);
     free(s->enclosed);
     free(s->front);
+    free(s->rim);
     free(s->treat);
-    s->lum = s->chr = s->tex = s->hair = s->enclosed = s->front = s->treat = NULL;
+    s->lum = s->chr = s->tex = s->hair = s->enclosed = s->front = s->rim = s->treat = NULL;
     s->cls = s->head = NULL;
     s->analysed = 0;
     memset(&s->info, 0, sizeof s->info);
@@ -494,12 +496,13 @@ static smp_status alloc_grid(smp_scalp *s, const smp_image *photo, scratch *sc)
     s->head = malloc(n);
     s->enclosed = calloc(n, sizeof(float));
     s->front = malloc(n * sizeof(float));
+    s->rim = malloc(n * sizeof(float));
     s->treat = calloc(n, sizeof(float));
     sc->stack = malloc(n * sizeof *sc->stack);
     sc->label = malloc(n * sizeof *sc->label);
     sc->tmp = malloc(n);
     sc->rc = (int)(lng / s->cell / 100) + 1;
-    if (!s->lum || !s->chr || !s->tex || !s->cls || !s->hair || !s->head || !s->enclosed || !s->front || !s->treat ||
+    if (!s->lum || !s->chr || !s->tex || !s->cls || !s->hair || !s->head || !s->enclosed || !s->front || !s->rim || !s->treat ||
         !sc->stack || !sc->label || !sc->tmp)
         return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the %ux%u analysis grid", (unsigned)s->gw,
                          (unsigned)s->gh);
@@ -591,7 +594,7 @@ static smp_status suggest_treat(smp_scalp *s, scratch *sc, double full, double c
     const size_t n = (size_t)gw * gh;
     for (size_t i = 0; i < n; i++) {
         const double missing = hair_missing(s->hair[i], full, cover);
-        double v = s->head[i] ? smoothstep(0.15, 0.75, missing) * smoothstep(0.25, 0.5, s->enclosed[i] * s->front[i])
+        double v = s->head[i] ? smoothstep(0.15, 0.75, missing) * smoothstep(0.25, 0.5, s->enclosed[i] * s->front[i]) * s->rim[i]
                               : 0;
         s->treat[i] = (float)v;
     }
@@ -685,6 +688,8 @@ smp_status smp_scalp_analyze(smp_scalp *s, const smp_image *photo, const smp_par
         st = smp__scalp_scale(s);
     if (st == SMP_OK)
         st = smp__forehead(s, s->cell / scale_used(s, params), NULL);
+    if (st == SMP_OK)
+        smp__rim(s, s->cell / scale_used(s, params));
     if (st == SMP_OK)
         st = suggest_treat(s, &sc, full, cover);
     if (st == SMP_OK)
