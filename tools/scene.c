@@ -436,3 +436,51 @@ int strands_scene_make(int width, int height, double px_per_mm, double thin, uin
     scene_encode(buf, photo);
     return 0;
 }
+
+/* rim: a bald top inside a fringe of sparse grey hair RIM_SCENE_MM wide
+ * along the outline, in the shade of the head's curve (the skin darkens to
+ * 45 % at the outline), closed by the silhouette's dark shadow line. */
+#define RIM_SCENE_MM 18.0
+
+int rim_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask)
+{
+    const int w = width, h = height;
+    const double ppm = px_per_mm, ax = 76 * ppm, ay = 97.5 * ppm, cx = w * 0.5, cy = h * 0.5;
+    float *buf = scene_canvas(w, h, photo, mask);
+    if (!buf)
+        return 1;
+    const float skin[3] = {lin(222), lin(176), lin(148)}, wall[3] = {lin(150), lin(165), lin(190)};
+    const float grey[3] = {lin(200), lin(198), lin(196)}, shadow[3] = {lin(38), lin(30), lin(27)};
+    const double qin = pow(1 - RIM_SCENE_MM * ppm / ax, 2), qline = pow(1 - 2.5 * ppm / ax, 2);
+    uint8_t *mk = smp_image_data(mask);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float *p = buf + ((size_t)y * w + x) * 3;
+            const double q = head_q(x + 0.5, y + 0.5, cx, cy, ax, ay);
+            mk[(size_t)y * w + x] = q < qin ? 255 : 0;
+            if (q > 1) {
+                const double n = 0.9 + 0.1 * noise(seed + 7, x, y, 3 * ppm);
+                for (int k = 0; k < 3; k++)
+                    p[k] = (float)(wall[k] * n);
+                continue;
+            }
+            const double shade = q < qin ? 1 : 1 - 0.55 * (q - qin) / (1 - qin);
+            const double dome = (1.0 - 0.3 * q) * shade, mottle = 0.93 + 0.07 * noise(seed, x, y, 4 * ppm);
+            for (int k = 0; k < 3; k++)
+                p[k] = (float)((q > qline ? shadow[k] : skin[k]) * dome * mottle);
+        }
+    /* Grey strands over the fringe, 3-6 mm, 25 per cm², faint (a third covering). */
+    long tries = lrint(25.0 * (w / ppm) * (h / ppm) / 100.0);
+    for (long i = 0; i < tries; i++) {
+        const double x = u01(seed, 61, (uint64_t)i) * w, y = u01(seed, 62, (uint64_t)i) * h;
+        const double q = head_q(x, y, cx, cy, ax, ay);
+        if (q > qline || q < qin)
+            continue;
+        const double len = (3 + 3 * u01(seed, 64, (uint64_t)i)) * ppm, ang = atan2(y - cy, x - cx) + 1.2;
+        const double shade = 1 - 0.55 * (q - qin) / (1 - qin);
+        const float g[3] = {(float)(grey[0] * shade), (float)(grey[1] * shade), (float)(grey[2] * shade)};
+        draw_hair(buf, w, h, x, y, x + len * cos(ang), y + len * sin(ang), 0.05 * ppm + 0.4, g, 0.3);
+    }
+    scene_encode(buf, photo);
+    return 0;
+}

@@ -54,4 +54,10 @@ int forehead_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *p
 int strands_scene_make(int width, int height, double px_per_mm, double thin, uint64_t seed, smp_image *photo,
                        smp_image *mask);
 
+/* A bald head from above whose fringe reads as skin: sparse grey strands
+ * over skin in the shade of the head's curve, 18 mm along the outline,
+ * closed by the silhouette's dark shadow line (2.5 mm); mask: the bald top
+ * inside the fringe, white. */
+int rim_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask);
+
 #endif
