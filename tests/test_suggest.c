@@ -37,6 +37,7 @@ static void check_suggestion(void **state)
     assert_true(fabs(in->px_per_mm / 5 - 1) < 0.1);
     assert_true(in->px_per_mm_low <= 5 && in->px_per_mm_high >= 5);
     assert_int_equal(in->confidence, 2);
+    assert_int_equal(in->forehead_side, 0); /* no face: nothing cut */
     /* The crown is pi/4 * 9 * 10.8 = 76 cm² plus the rim, areas at the estimated scale. */
     print_message("bald %.0f cm², thin %.0f cm²\n", in->bald_cm2, in->thin_cm2);
     assert_true(in->bald_cm2 > 50 && in->bald_cm2 < 130);
@@ -124,6 +125,17 @@ static void check_forehead(void **state)
                   100 * face / all);
     assert_true(face < 0.05 * all);
     assert_true(v >= 0.7);
+    /* The info names the cut: the face at the bottom, the temple points
+     * on the drawn line (within 10 mm), one on each side of the head. */
+    const smp_scalp_info *in = smp_scalp_get_info(s);
+    print_message("forehead: side %d, temples (%.0f,%.0f) (%.0f,%.0f), drawn y %.0f; %.0f mm past\n", in->forehead_side,
+                  in->temple_px[0][0], in->temple_px[0][1], in->temple_px[1][0], in->temple_px[1][1], temple_y,
+                  in->forehead_mm);
+    assert_int_equal(in->forehead_side, 1);
+    for (int k = 0; k < 2; k++)
+        assert_true(fabs(in->temple_px[k][1] - temple_y) < 10 * ppm);
+    assert_true((in->temple_px[0][0] - w / 2.0) * (in->temple_px[1][0] - w / 2.0) < 0);
+    assert_true(in->forehead_mm >= 40);
     /* The line shapes the suggestion only: a painted mask of the scalp
      * across it is not warned about (a frontal hairline may be designed in
      * front of the temples). */

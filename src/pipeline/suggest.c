@@ -642,6 +642,20 @@ static void measure_areas(smp_scalp *s, const smp_params *params)
     }
 }
 
+/* Step 7, and what it found for the info (cells to photo pixels). */
+static smp_status forehead(smp_scalp *s, const smp_params *params)
+{
+    smp_forehead fh;
+    const double mmc = s->cell / scale_used(s, params);
+    const smp_status st = smp__forehead(s, mmc, &fh);
+    s->info.forehead_side = fh.side;
+    for (int k = 0; k < 2 && fh.side; k++)
+        for (int c = 0; c < 2; c++)
+            s->info.temple_px[k][c] = (fh.temple[k][c] + 0.5) * s->cell;
+    s->info.forehead_mm = fh.side ? fh.beyond_mm : 0;
+    return st;
+}
+
 /* Skin and hair per cell, the skin's tone, and each cell's class. */
 static smp_status classify_cells(smp_scalp *s, const smp_image *photo, const smp_params *params)
 {
@@ -687,7 +701,7 @@ smp_status smp_scalp_analyze(smp_scalp *s, const smp_image *photo, const smp_par
     if (st == SMP_OK) /* the scale before the forehead: its sizes are in mm */
         st = smp__scalp_scale(s);
     if (st == SMP_OK)
-        st = smp__forehead(s, s->cell / scale_used(s, params), NULL);
+        st = forehead(s, params);
     if (st == SMP_OK)
         smp__rim(s, s->cell / scale_used(s, params));
     if (st == SMP_OK)
