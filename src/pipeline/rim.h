@@ -15,7 +15,8 @@
 
 /* Fills s->rim (analysed head in s->head) at mm_per_cell: 0 at the
  * head's outline up to 1 inside, as above; 1 everywhere when mm_per_cell
- * is not positive. */
+ * is not positive. Only the suggestion reads it, not the mask check: a
+ * painted mask may rightly run to the outline (a fringe shaved bare). */
 void smp__rim(smp_scalp *s, double mm_per_cell);
 
 #endif
