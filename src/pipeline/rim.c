@@ -2,12 +2,12 @@
 /* The head's rim is hair, not scalp (see rim.h).
  *
  * Every hand-painted mask of the shared photos stays clear of the head's
- * outline: within 5 mm of it they treat 0-19 % of the head, within 10-15 mm
- * 24-54 %, while the suggestion treated 12-30 % and 23-74 % there (the
- * crown's shaved stubble rim, topdown-1's grey fringe in shade, whose
- * colour is the shaded skin's). The gate (rim.h) lowers the suggestion
- * over the rim, by the distance to the outline (a two-pass chamfer
- * distance, steps 1 and sqrt 2 cells). */
+ * outline: of the head within 5 mm of it they treat 0-3 %, 5-10 mm in
+ * 0-19 %, 10-15 mm in 2-45 %, where the suggestion treated up to 30, 50
+ * and 65 % (the crown's shaded rim, topdown-1's grey fringe in shade,
+ * whose colour is the shaded skin's). The gate (rim.h) lowers the
+ * suggestion over the rim, by the distance to the outline (a two-pass
+ * chamfer distance, steps 1 and sqrt 2 cells). */
 #include "rim.h"
 
 #include <math.h>
