@@ -148,6 +148,46 @@ static void check_forehead(void **state)
     smp_image_free(photo);
 }
 
+/* Frontal tufts left in front of receded temples: the hairline is in
+ * front of them, not level with the temples, so the bald channel between
+ * them is scalp (forehead.c's frontal_hair); the forehead past them is
+ * still left out, and its brows are not taken for frontal hair. */
+static void check_frontal_tufts(void **state)
+{
+    (void)state;
+    smp_image *photo = smp_image_new(), *truth = smp_image_new(), *mask = smp_image_new();
+    smp_scalp *s = smp_scalp_new();
+    const double ppm = 2.5;
+    assert_int_equal(forehead_tufts_scene_make(450, ppm, 5, photo, truth), 0);
+    assert_int_equal(smp_scalp_analyze(s, photo, NULL), SMP_OK);
+    assert_int_equal(smp_scalp_mask(s, mask), SMP_OK);
+    const uint32_t w = smp_image_width(mask), h = smp_image_height(mask);
+    const double temple_y = 97.5 * ppm + 15 * ppm + 0.1 * 97.5 * ppm, front_y = temple_y + 38 * ppm;
+    const uint8_t *m = smp_image_cdata(mask);
+    double all = 0, face = 0, channel = 0, n_channel = 0;
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++) {
+            all += m[y * w + x];
+            face += y > front_y + 5 * ppm ? m[y * w + x] : 0;
+            if (fabs(x + 0.5 - w / 2.0) < 3 * ppm && y > temple_y + 5 * ppm && y < front_y - 5 * ppm) {
+                channel += m[y * w + x] / 255.0;
+                n_channel++;
+            }
+        }
+    const smp_scalp_info *in = smp_scalp_get_info(s);
+    print_message("frontal tufts: channel %.2f treated, %.1f %% of the suggestion on the forehead, IoU %.3f, cut at y "
+                  "%.0f (temples %.0f, hairline %.0f)\n",
+                  channel / n_channel, 100 * face / all, iou(mask, truth), in->forehead_cut_px, temple_y, front_y);
+    assert_int_equal(in->forehead_side, 1);
+    assert_true(channel / n_channel > 0.5);
+    assert_true(face < 0.05 * all);
+    assert_true(fabs(in->forehead_cut_px - front_y) < 8 * ppm);
+    smp_scalp_free(s);
+    smp_image_free(mask);
+    smp_image_free(truth);
+    smp_image_free(photo);
+}
+
 /* Thinning under long combed strands: the strands overlap, so a third of
  * the hair still covers most of the scalp. The share of hair missing comes
  * from the scalp seen between them (suggest.c's hair_missing): 0.35 of the
@@ -335,6 +375,7 @@ int main(void)
         cmocka_unit_test(check_suggestion),
         cmocka_unit_test(check_face),
         cmocka_unit_test(check_forehead),
+        cmocka_unit_test(check_frontal_tufts),
         cmocka_unit_test(check_strands),
         cmocka_unit_test(check_strands_mild),
         cmocka_unit_test(check_rim),

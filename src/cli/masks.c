@@ -204,16 +204,12 @@ static void forehead_note(const char *photo_path, const smp_scalp_info *in)
         cli_error(photo_path, "forehead: none cut (no face past fringes that end on both sides of the head)");
         return;
     }
-    const int vertical = in->forehead_side <= 2; /* the line is level across the frame: y = const */
-    const double at = vertical ? (in->forehead_side == 1 ? fmin(in->temple_px[0][1], in->temple_px[1][1])
-                                                          : fmax(in->temple_px[0][1], in->temple_px[1][1]))
-                               : (in->forehead_side == 3 ? fmin(in->temple_px[0][0], in->temple_px[1][0])
-                                                         : fmax(in->temple_px[0][0], in->temple_px[1][0]));
+    const int vertical = in->forehead_side <= 2; /* the cut is level across the frame: y = const */
     cli_error(photo_path,
               "forehead: the face is toward the frame's %s; temple points (%.0f,%.0f) and (%.0f,%.0f); the skin "
-              "past %s = %.0f px is left out (the head runs on %.0f mm past it)",
+              "past %s = %.0f px is left out (the head runs on %.0f mm past the temples)",
               SIDE[in->forehead_side], in->temple_px[0][0], in->temple_px[0][1], in->temple_px[1][0],
-              in->temple_px[1][1], vertical ? "y" : "x", at, in->forehead_mm);
+              in->temple_px[1][1], vertical ? "y" : "x", in->forehead_cut_px, in->forehead_mm);
 }
 
 /* MASK auto: the suggested mask. */
