@@ -504,6 +504,17 @@ typedef struct smp_scalp_info {
     double length_ratio;    /* head length over breadth as seen (1.2-1.4 from above) */
     int confidence;         /* 0 none, 1 low, 2 medium */
     int head_cut;           /* the head touches the frame across its breadth */
+    /* The forehead left out of the suggestion: the face's side of the
+     * frame (0 none found, 1 bottom, 2 top, 3 right, 4 left), the two
+     * temple points (x, y in photo pixels) where the side fringes end, how
+     * far the head runs on past the level line through the one nearer the
+     * back (mm, at the scale used), and the cut: that line, or past dense
+     * frontal hair in front of it (a y for the bottom and top, an x for
+     * the sides, photo pixels); the skin past the cut is left out. */
+    int forehead_side;
+    double temple_px[2][2];
+    double forehead_mm;
+    double forehead_cut_px;
 } smp_scalp_info;
 
 smp_scalp *smp_scalp_new(void); /* NULL if out of memory */

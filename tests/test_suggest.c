@@ -37,6 +37,7 @@ static void check_suggestion(void **state)
     assert_true(fabs(in->px_per_mm / 5 - 1) < 0.1);
     assert_true(in->px_per_mm_low <= 5 && in->px_per_mm_high >= 5);
     assert_int_equal(in->confidence, 2);
+    assert_int_equal(in->forehead_side, 0); /* no face: nothing cut */
     /* The crown is pi/4 * 9 * 10.8 = 76 cm² plus the rim, areas at the estimated scale. */
     print_message("bald %.0f cm², thin %.0f cm²\n", in->bald_cm2, in->thin_cm2);
     assert_true(in->bald_cm2 > 50 && in->bald_cm2 < 130);
@@ -124,12 +125,63 @@ static void check_forehead(void **state)
                   100 * face / all);
     assert_true(face < 0.05 * all);
     assert_true(v >= 0.7);
+    /* The info names the cut: the face at the bottom, the temple points
+     * on the drawn line (within 10 mm), one on each side of the head. */
+    const smp_scalp_info *in = smp_scalp_get_info(s);
+    print_message("forehead: side %d, temples (%.0f,%.0f) (%.0f,%.0f), drawn y %.0f; %.0f mm past\n", in->forehead_side,
+                  in->temple_px[0][0], in->temple_px[0][1], in->temple_px[1][0], in->temple_px[1][1], temple_y,
+                  in->forehead_mm);
+    assert_int_equal(in->forehead_side, 1);
+    for (int k = 0; k < 2; k++)
+        assert_true(fabs(in->temple_px[k][1] - temple_y) < 10 * ppm);
+    assert_true((in->temple_px[0][0] - w / 2.0) * (in->temple_px[1][0] - w / 2.0) < 0);
+    assert_true(in->forehead_mm >= 40);
     /* The line shapes the suggestion only: a painted mask of the scalp
      * across it is not warned about (a frontal hairline may be designed in
      * front of the temples). */
     double off;
     assert_int_equal(smp_mask_check(s, truth, &off), SMP_OK);
     assert_true(off < 0.05);
+    smp_scalp_free(s);
+    smp_image_free(mask);
+    smp_image_free(truth);
+    smp_image_free(photo);
+}
+
+/* Frontal tufts left in front of receded temples: the hairline is in
+ * front of them, not level with the temples, so the bald channel between
+ * them is scalp (forehead.c's frontal_hair); the forehead past them is
+ * still left out, and its brows are not taken for frontal hair. */
+static void check_frontal_tufts(void **state)
+{
+    (void)state;
+    smp_image *photo = smp_image_new(), *truth = smp_image_new(), *mask = smp_image_new();
+    smp_scalp *s = smp_scalp_new();
+    const double ppm = 2.5;
+    assert_int_equal(forehead_tufts_scene_make(450, ppm, 5, photo, truth), 0);
+    assert_int_equal(smp_scalp_analyze(s, photo, NULL), SMP_OK);
+    assert_int_equal(smp_scalp_mask(s, mask), SMP_OK);
+    const uint32_t w = smp_image_width(mask), h = smp_image_height(mask);
+    const double temple_y = 97.5 * ppm + 15 * ppm + 0.1 * 97.5 * ppm, front_y = temple_y + 38 * ppm;
+    const uint8_t *m = smp_image_cdata(mask);
+    double all = 0, face = 0, channel = 0, n_channel = 0;
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++) {
+            all += m[y * w + x];
+            face += y > front_y + 5 * ppm ? m[y * w + x] : 0;
+            if (fabs(x + 0.5 - w / 2.0) < 3 * ppm && y > temple_y + 5 * ppm && y < front_y - 5 * ppm) {
+                channel += m[y * w + x] / 255.0;
+                n_channel++;
+            }
+        }
+    const smp_scalp_info *in = smp_scalp_get_info(s);
+    print_message("frontal tufts: channel %.2f treated, %.1f %% of the suggestion on the forehead, IoU %.3f, cut at y "
+                  "%.0f (temples %.0f, hairline %.0f)\n",
+                  channel / n_channel, 100 * face / all, iou(mask, truth), in->forehead_cut_px, temple_y, front_y);
+    assert_int_equal(in->forehead_side, 1);
+    assert_true(channel / n_channel > 0.5);
+    assert_true(face < 0.05 * all);
+    assert_true(fabs(in->forehead_cut_px - front_y) < 8 * ppm);
     smp_scalp_free(s);
     smp_image_free(mask);
     smp_image_free(truth);
@@ -170,6 +222,76 @@ static void check_strands(void **state)
     assert_true(in / n_in >= 0.5);
     assert_true(full / n_full < 0.05);
     assert_true(v >= 0.5);
+    smp_scalp_free(s);
+    smp_image_free(mask);
+    smp_image_free(truth);
+    smp_image_free(photo);
+}
+
+/* Strands 20 % thinner than full: the cells still read as hair nearly
+ * everywhere (the gaps are narrower than a cell), but the scalp in the
+ * gaps shows as contrast that full hair, evenly dark, lacks (suggest.c's
+ * strand_share). Without it the thinning was not seen at all (grey 0). */
+static void check_strands_mild(void **state)
+{
+    (void)state;
+    smp_image *photo = smp_image_new(), *truth = smp_image_new(), *mask = smp_image_new();
+    smp_scalp *s = smp_scalp_new();
+    assert_int_equal(strands_scene_make(500, 600, 2.5, 0.8, 6, photo, truth), 0);
+    assert_int_equal(smp_scalp_analyze(s, photo, NULL), SMP_OK);
+    assert_int_equal(smp_scalp_mask(s, mask), SMP_OK);
+    const uint8_t *m = smp_image_cdata(mask), *t = smp_image_cdata(truth);
+    double in = 0, n_in = 0, full = 0, n_full = 0;
+    for (uint32_t y = 0; y < 600; y++)
+        for (uint32_t x = 0; x < 500; x++) {
+            const double dx = (x - 250.0) / (76 * 2.5), dy = (y - 300.0) / (97.5 * 2.5), q = dx * dx + dy * dy;
+            const double ex = (x - 250.0) / (50 * 2.5), ey = (y - 300.0) / (60 * 2.5);
+            if (t[y * 500 + x]) {
+                in += m[y * 500 + x] / 255.0;
+                n_in++;
+            } else if (ex * ex + ey * ey > 1 && q < 0.7) {
+                full += m[y * 500 + x] / 255.0;
+                n_full++;
+            }
+        }
+    print_message("strands 20 %% thinner: mean grey %.2f inside, %.3f in the full hair\n", in / n_in, full / n_full);
+    assert_true(in / n_in >= 0.3);
+    assert_true(full / n_full < 0.05);
+    smp_scalp_free(s);
+    smp_image_free(mask);
+    smp_image_free(truth);
+    smp_image_free(photo);
+}
+
+/* A fringe that reads as skin (grey strands over skin in the shade of the
+ * head's curve) is still the fringe: the head's rim (rim.c) is left out,
+ * so the suggestion keeps off its outer half. */
+static void check_rim(void **state)
+{
+    (void)state;
+    smp_image *photo = smp_image_new(), *truth = smp_image_new(), *mask = smp_image_new();
+    smp_scalp *s = smp_scalp_new();
+    const double ppm = 2.5;
+    assert_int_equal(rim_scene_make(450, 550, ppm, 4, photo, truth), 0);
+    assert_int_equal(smp_scalp_analyze(s, photo, NULL), SMP_OK);
+    assert_int_equal(smp_scalp_mask(s, mask), SMP_OK);
+    const uint8_t *m = smp_image_cdata(mask);
+    double all = 0, rim = 0;
+    for (uint32_t y = 0; y < 550; y++)
+        for (uint32_t x = 0; x < 450; x++) {
+            /* Within 8 mm of the outline (in the ellipse's q, roughly). */
+            const double dx = (x + 0.5 - 225) / (76 * ppm), dy = (y + 0.5 - 275) / (97.5 * ppm);
+            const double q = dx * dx + dy * dy, qr = (1 - 8.0 / 76) * (1 - 8.0 / 76);
+            all += m[y * 450 + x];
+            rim += q > qr ? m[y * 450 + x] : 0;
+        }
+    const double v = iou(mask, truth);
+    print_message("bald top in a grey fringe: IoU %.3f, %.1f %% of the suggestion within 8 mm of the outline\n", v,
+                  100 * rim / all);
+    /* Without the rim rule: 7.5 % and IoU 0.67 (the fringe taken whole);
+     * with it the gate's inner half (9-18 mm) is still taken. */
+    assert_true(rim < 0.04 * all);
+    assert_true(v >= 0.7);
     smp_scalp_free(s);
     smp_image_free(mask);
     smp_image_free(truth);
@@ -253,7 +375,10 @@ int main(void)
         cmocka_unit_test(check_suggestion),
         cmocka_unit_test(check_face),
         cmocka_unit_test(check_forehead),
+        cmocka_unit_test(check_frontal_tufts),
         cmocka_unit_test(check_strands),
+        cmocka_unit_test(check_strands_mild),
+        cmocka_unit_test(check_rim),
         cmocka_unit_test(check_paint),
         cmocka_unit_test(check_hairline),
         cmocka_unit_test(check_no_head),

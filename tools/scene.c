@@ -344,12 +344,23 @@ static double head_q(double x, double y, double cx, double cy, double ax, double
     return dx * dx + dy * dy;
 }
 
-int forehead_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask)
+/* tufts: two dense tufts 25 mm wide, 15 mm deep, either side of a 10 mm
+ * bald channel, ending TUFT_FRONT_MM past the temple line (the hairline);
+ * the bald scalp between the tufts' outer edges runs down to it. */
+#define TUFT_FRONT_MM 38.0
+static int tuft(double x, double y, double cx, double temple_y, double ppm)
+{
+    const double ax = fabs(x - cx) / ppm, dy = (y - temple_y) / ppm;
+    return ax >= 5 && ax <= 30 && dy >= TUFT_FRONT_MM - 15 && dy < TUFT_FRONT_MM;
+}
+
+static int forehead_scene(int width, double px_per_mm, uint64_t seed, int tufts, smp_image *photo, smp_image *mask)
 {
     const double ppm = px_per_mm, ax = 76 * ppm, ay = 97.5 * ppm;
     const double cx = width * 0.5, cy = ay + 15 * ppm;     /* the back of the head 15 mm below the top */
     const double temple_y = cy + 0.1 * ay;                  /* the temple line */
-    const double brow_y = temple_y + 50 * ppm, eye_y = brow_y + 14 * ppm;
+    const double front_y = temple_y + (tufts ? TUFT_FRONT_MM * ppm : 0); /* the hairline */
+    const double brow_y = front_y + 50 * ppm, eye_y = brow_y + 14 * ppm;
     const int w = width, h = (int)lrint(eye_y + 12 * ppm); /* cut below the eyes */
     float *buf = scene_canvas(w, h, photo, mask);
     if (!buf)
@@ -364,7 +375,9 @@ int forehead_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *p
         for (int x = 0; x < w; x++) {
             float *p = buf + ((size_t)y * w + x) * 3;
             const double q = head_q(x + 0.5, y + 0.5, cx, cy, ax, ay);
-            const int scalp = q <= 1 && q < qin && y + 0.5 < temple_y;
+            const int front = y + 0.5 >= temple_y && y + 0.5 < front_y && fabs(x + 0.5 - cx) <= 30 * ppm &&
+                              !tuft(x + 0.5, y + 0.5, cx, temple_y, ppm);
+            const int scalp = q <= 1 && ((q < qin && y + 0.5 < temple_y) || front);
             mk[(size_t)y * w + x] = scalp ? 255 : 0;
             if (q > 1) {
                 const double n = 0.9 + 0.1 * noise(seed + 7, x, y, 3 * ppm);
@@ -376,12 +389,13 @@ int forehead_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *p
             for (int k = 0; k < 3; k++)
                 p[k] = (float)(skin[k] * dome * mottle);
         }
-    /* Hair strokes over the fringe, 3-6 mm, about 150 per cm². */
+    /* Hair strokes over the fringe (and the tufts), 3-6 mm, about 150 per cm². */
     long tries = lrint(150.0 * (w / ppm) * (h / ppm) / 100.0);
     for (long i = 0; i < tries; i++) {
         const double x = u01(seed, 51, (uint64_t)i) * w, y = u01(seed, 52, (uint64_t)i) * h;
         const double q = head_q(x, y, cx, cy, ax, ay);
-        if (q > 0.97 || q < qin || y >= temple_y)
+        const int in_tuft = tufts && tuft(x, y, cx, temple_y, ppm);
+        if (!in_tuft && (q > 0.97 || q < qin || y >= temple_y))
             continue;
         const double len = (3 + 3 * u01(seed, 54, (uint64_t)i)) * ppm, ang = atan2(y - cy, x - cx) + 0.3;
         draw_hair(buf, w, h, x, y, x + len * cos(ang), y + len * sin(ang), 0.05 * ppm + 0.4, hair, 0.9);
@@ -394,6 +408,16 @@ int forehead_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *p
     }
     scene_encode(buf, photo);
     return 0;
+}
+
+int forehead_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask)
+{
+    return forehead_scene(width, px_per_mm, seed, 0, photo, mask);
+}
+
+int forehead_tufts_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask)
+{
+    return forehead_scene(width, px_per_mm, seed, 1, photo, mask);
 }
 
 int strands_scene_make(int width, int height, double px_per_mm, double thin, uint64_t seed, smp_image *photo,
@@ -432,6 +456,54 @@ int strands_scene_make(int width, int height, double px_per_mm, double thin, uin
         const double ang = 1.3 + 0.3 * (u01(seed, 65, (uint64_t)i) - 0.5);
         draw_hair(buf, w, h, x, y - 0.5 * len * sin(ang), x + len * cos(ang), y + 0.5 * len * sin(ang),
                   0.04 * ppm + 0.4, hair, 0.9);
+    }
+    scene_encode(buf, photo);
+    return 0;
+}
+
+/* rim: a bald top inside a fringe of sparse grey hair RIM_SCENE_MM wide
+ * along the outline, in the shade of the head's curve (the skin darkens to
+ * 45 % at the outline), closed by the silhouette's dark shadow line. */
+#define RIM_SCENE_MM 18.0
+
+int rim_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask)
+{
+    const int w = width, h = height;
+    const double ppm = px_per_mm, ax = 76 * ppm, ay = 97.5 * ppm, cx = w * 0.5, cy = h * 0.5;
+    float *buf = scene_canvas(w, h, photo, mask);
+    if (!buf)
+        return 1;
+    const float skin[3] = {lin(222), lin(176), lin(148)}, wall[3] = {lin(150), lin(165), lin(190)};
+    const float grey[3] = {lin(200), lin(198), lin(196)}, shadow[3] = {lin(38), lin(30), lin(27)};
+    const double qin = pow(1 - RIM_SCENE_MM * ppm / ax, 2), qline = pow(1 - 2.5 * ppm / ax, 2);
+    uint8_t *mk = smp_image_data(mask);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float *p = buf + ((size_t)y * w + x) * 3;
+            const double q = head_q(x + 0.5, y + 0.5, cx, cy, ax, ay);
+            mk[(size_t)y * w + x] = q < qin ? 255 : 0;
+            if (q > 1) {
+                const double n = 0.9 + 0.1 * noise(seed + 7, x, y, 3 * ppm);
+                for (int k = 0; k < 3; k++)
+                    p[k] = (float)(wall[k] * n);
+                continue;
+            }
+            const double shade = q < qin ? 1 : 1 - 0.55 * (q - qin) / (1 - qin);
+            const double dome = (1.0 - 0.3 * q) * shade, mottle = 0.93 + 0.07 * noise(seed, x, y, 4 * ppm);
+            for (int k = 0; k < 3; k++)
+                p[k] = (float)((q > qline ? shadow[k] : skin[k]) * dome * mottle);
+        }
+    /* Grey strands over the fringe, 3-6 mm, 25 per cm², faint (a third covering). */
+    long tries = lrint(25.0 * (w / ppm) * (h / ppm) / 100.0);
+    for (long i = 0; i < tries; i++) {
+        const double x = u01(seed, 61, (uint64_t)i) * w, y = u01(seed, 62, (uint64_t)i) * h;
+        const double q = head_q(x, y, cx, cy, ax, ay);
+        if (q > qline || q < qin)
+            continue;
+        const double len = (3 + 3 * u01(seed, 64, (uint64_t)i)) * ppm, ang = atan2(y - cy, x - cx) + 1.2;
+        const double shade = 1 - 0.55 * (q - qin) / (1 - qin);
+        const float g[3] = {(float)(grey[0] * shade), (float)(grey[1] * shade), (float)(grey[2] * shade)};
+        draw_hair(buf, w, h, x, y, x + len * cos(ang), y + len * sin(ang), 0.05 * ppm + 0.4, g, 0.3);
     }
     scene_encode(buf, photo);
     return 0;

@@ -46,6 +46,12 @@ int head_face_scene_make(int width, int height, double px_per_mm, double bald_mm
  * mask, white); below that line a forehead 50 mm high, brows and eyes,
  * which are not scalp. The height follows from the width and scale. */
 int forehead_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask);
+/* The same receded head with two dense frontal tufts left in front of the
+ * temples (25 mm wide, 15 mm deep, either side of a 10 mm bald channel),
+ * ending 38 mm past the temple line: the hairline is there, and the
+ * forehead 50 mm high below it. The mask adds the bald scalp between the
+ * tufts' outer edges down to the hairline, the channel included. */
+int forehead_tufts_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask);
 
 /* A head from above under long combed strands (10-20 mm, 120 per cm²,
  * overlapping so that full hair hides the scalp), thinning in a central
@@ -53,5 +59,11 @@ int forehead_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *p
  * ellipse at the share of hair missing (1 - thin), black elsewhere. */
 int strands_scene_make(int width, int height, double px_per_mm, double thin, uint64_t seed, smp_image *photo,
                        smp_image *mask);
+
+/* A bald head from above whose fringe reads as skin: sparse grey strands
+ * over skin in the shade of the head's curve, 18 mm along the outline,
+ * closed by the silhouette's dark shadow line (2.5 mm); mask: the bald top
+ * inside the fringe, white. */
+int rim_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask);
 
 #endif

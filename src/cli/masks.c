@@ -195,6 +195,23 @@ static int auto_scale(const mask_job *j)
     return 0;
 }
 
+/* --verbose: the forehead the suggestion leaves out (forehead.c), or why
+ * none was cut. */
+static void forehead_note(const char *photo_path, const smp_scalp_info *in)
+{
+    static const char *const SIDE[] = {"", "bottom", "top", "right", "left"};
+    if (in->forehead_side < 1 || in->forehead_side > 4) {
+        cli_error(photo_path, "forehead: none cut (no face past fringes that end on both sides of the head)");
+        return;
+    }
+    const int vertical = in->forehead_side <= 2; /* the cut is level across the frame: y = const */
+    cli_error(photo_path,
+              "forehead: the face is toward the frame's %s; temple points (%.0f,%.0f) and (%.0f,%.0f); the skin "
+              "past %s = %.0f px is left out (the head runs on %.0f mm past the temples)",
+              SIDE[in->forehead_side], in->temple_px[0][0], in->temple_px[0][1], in->temple_px[1][0],
+              in->temple_px[1][1], vertical ? "y" : "x", in->forehead_cut_px, in->forehead_mm);
+}
+
 /* MASK auto: the suggested mask. */
 static int suggested_mask(const mask_job *j)
 {
@@ -211,6 +228,8 @@ static int suggested_mask(const mask_job *j)
         cli_error(j->photo_path, "suggested mask: %.0f cm² bald and %.0f cm² thin (%.0f cm² weighted by its grey) at %.1f px/mm; the head "
                                  "fills %.0f %% of the frame",
                   in->bald_cm2, in->thin_cm2, in->treated_cm2, in->px_per_mm_used, 100 * in->head_fraction);
+    if (j->o->verbose)
+        forehead_note(j->photo_path, in);
     return 0;
 }
 

@@ -218,6 +218,33 @@ static double try_side(const view *w, row *r, double mmc, smp_forehead *fh)
     return skin > hair ? beyond : -1;
 }
 
+/* Frontal hair in front of the temple line: the last row within FRONT_MM
+ * past it (toward the face) where dense hair (a hair share of FRONT_HAIR or
+ * more) covers FRONT_SHARE of the middle third between the temple points:
+ * tufts or a forelock left in front of receded temples. The hairline lies
+ * in front of them, so the line moves there; otherwise it stays. FRONT_MM
+ * is under a forehead's height (50-60 mm, brow to hairline), so brows past
+ * a forehead are not taken for it. */
+#define FRONT_MM 40.0
+#define FRONT_HAIR 0.7
+#define FRONT_SHARE 0.15
+static double frontal_hair(const view *w, double lv, double t[2][2], double mmc)
+{
+    const double ul = fmin(t[0][0], t[1][0]), ur = fmax(t[0][0], t[1][0]);
+    const long u0 = lrint(ul + (ur - ul) / 3), u1 = lrint(ur - (ur - ul) / 3);
+    double last = lv;
+    for (long v = lrint(ceil(lv)); v < (long)w->nv && (v - lv) * mmc <= FRONT_MM; v++) {
+        long dense = 0;
+        for (long u = u0; u <= u1; u++) {
+            const size_t i = at(w, (uint32_t)u, (uint32_t)v);
+            dense += w->s->head[i] && w->s->hair[i] >= FRONT_HAIR;
+        }
+        if (u1 >= u0 && (double)dense >= FRONT_SHARE * (double)(u1 - u0 + 1))
+            last = (double)v;
+    }
+    return last;
+}
+
 static double smoothstep(double a, double b, double x)
 {
     double t = (x - a) / (b - a);
@@ -227,11 +254,11 @@ static double smoothstep(double a, double b, double x)
 
 smp_status smp__forehead(smp_scalp *s, double mm_per_cell, smp_forehead *fh)
 {
-    smp_forehead best = {0, {{0, 0}, {0, 0}}, -1}, cur;
+    smp_forehead best = {0, {{0, 0}, {0, 0}}, -1, 0}, cur;
     for (size_t i = 0; i < (size_t)s->gw * s->gh; i++)
         s->front[i] = 1;
     if (fh)
-        *fh = (smp_forehead){0, {{0, 0}, {0, 0}}, 0};
+        *fh = (smp_forehead){0, {{0, 0}, {0, 0}}, 0, 0};
     if (!(mm_per_cell > 0))
         return SMP_OK;
     const uint32_t lng = s->gw > s->gh ? s->gw : s->gh;
@@ -251,9 +278,11 @@ smp_status smp__forehead(smp_scalp *s, double mm_per_cell, smp_forehead *fh)
         return SMP_OK;
     /* Past the line the scalp weight falls to 0 over a few millimetres. */
     const view w = {s, best.side, best.side <= 2 ? s->gw : s->gh, best.side <= 2 ? s->gh : s->gw};
+    const double lv = frontal_hair(&w, line_v(best.temple), best.temple, mm_per_cell);
+    best.line = lv;
     for (uint32_t v = 0; v < w.nv; v++)
         for (uint32_t u = 0; u < w.nu; u++) {
-            const double d = ((double)v - line_v(best.temple)) * mm_per_cell;
+            const double d = ((double)v - lv) * mm_per_cell;
             s->front[at(&w, u, v)] = (float)(1 - smoothstep(-RAMP_MM, RAMP_MM, d));
         }
     if (fh) {
@@ -264,6 +293,10 @@ smp_status smp__forehead(smp_scalp *s, double mm_per_cell, smp_forehead *fh)
             fh->temple[k][0] = (double)col;
             fh->temple[k][1] = (double)row;
         }
+        /* The line's v back to a frame row (bottom, top) or column (right, left). */
+        fh->line = best.side == 1 || best.side == 3 ? best.line
+                   : best.side == 2                 ? (double)(s->gh - 1) - best.line
+                                                    : (double)(s->gw - 1) - best.line;
     }
     return SMP_OK;
 }

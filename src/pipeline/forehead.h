@@ -8,11 +8,13 @@
 #include "suggest.h"
 
 /* What smp__forehead found: the face's side (0 none, 1 bottom, 2 top,
- * 3 right, 4 left of the frame) and the temple points, in cells. */
+ * 3 right, 4 left of the frame), the temple points and the cut (a row for
+ * the bottom and top, a column for the sides), in cells. */
 typedef struct smp_forehead {
     int side;
     double temple[2][2]; /* (x, y) of the two temple points */
     double beyond_mm;    /* how far the head runs on past their line */
+    double line;         /* the cut: level with the temple point nearer the back, or past frontal hair */
 } smp_forehead;
 
 /* Finds the temple line on the analysed grid (head, cls and hair filled)

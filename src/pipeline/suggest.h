@@ -22,6 +22,7 @@ struct smp_scalp {
     uint8_t *head;        /* 1 inside the head (holes filled) */
     float *enclosed;      /* share of directions that meet hair within the head, 0..1 */
     float *front;         /* 1 on the scalp's side of the temple line, down to 0 past it (forehead.c) */
+    float *rim;           /* 0 at the head's outline up to 1 inside (rim.c) */
     float *treat;         /* the suggestion, 0..1 per cell */
     double skin_rgb[3];   /* the reference skin colour, linear */
     double skin_lum;

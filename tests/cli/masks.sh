@@ -19,6 +19,11 @@ if [ -d "$photos" ]; then
         expect 0 "mask $f" -- "$smp" mask "$photos/$f" --px-per-mm auto -v -o "$o/$f.mask.png"
         says "estimated from the head" "mask $f: scale"
         says "cm² bald" "mask $f: areas"
+        says "forehead: " "mask $f: the temple-line cut"
+        case $f in
+        hairline*) says "forehead: the face is toward the frame's bottom; temple points" "mask $f: the forehead cut" ;;
+        crown*) says "forehead: none cut" "mask $f: no forehead" ;;
+        esac
     done
     expect 0 "render auto" -- "$smp" render "$photos/topdown-16.jpg" auto -o "$o/td16.jpg"
     "$img" negate "$photos/hairline-1302x892.mask.png" "$o/inverted.png" 2>/dev/null || convert "$photos/hairline-1302x892.mask.png" -negate "$o/inverted.png" 2>/dev/null

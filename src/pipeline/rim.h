@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The head's rim is hair, not scalp (rim.c): seen from above, the head's
+ * outline is its widest circumference, which the side and back fringe
+ * covers at every stage of pattern loss. */
+#ifndef SMP_RIM_H
+#define SMP_RIM_H
+
+#include "suggest.h"
+
+/* The rim's gate: from 0 at RIM_IN_MM up to 1 at RIM_OUT_MM from the
+ * head's outline (the frame's edge is not an outline: the head runs on
+ * past it). */
+#define RIM_IN_MM 4.0
+#define RIM_OUT_MM 14.0
+
+/* Fills s->rim (analysed head in s->head) at mm_per_cell: 0 at the
+ * head's outline up to 1 inside, as above; 1 everywhere when mm_per_cell
+ * is not positive. Only the suggestion reads it, not the mask check: a
+ * painted mask may rightly run to the outline (a fringe shaved bare). */
+void smp__rim(smp_scalp *s, double mm_per_cell);
+
+#endif
