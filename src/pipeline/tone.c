@@ -27,12 +27,14 @@ static void block_skin(const smp_image *photo, const smp_result *parts, float *l
             continue;
         const uint32_t by = y - b[1];
         const bool have = parts->shine && smp__shine_levels(parts->shine, by, lev);
-        const uint8_t *row = photo->px + (size_t)y * photo->w * 3;
+        const int ch = photo->ch;
+        const uint8_t *row = photo->px + (size_t)y * photo->w * (size_t)ch;
         for (uint32_t x = x0; x < x1; x++) {
             if (x < b[0] || x - b[0] >= b[2])
                 continue;
             const uint32_t bx = x - b[0];
-            const uint8_t *p = row + (size_t)x * 3;
+            const uint8_t *q = row + (size_t)x * (size_t)ch;
+            const uint8_t p[3] = {q[0], q[ch >= 3], q[ch >= 3 ? 2 : 0]}; /* grey, RGB or with alpha */
             if (have) {
                 float least = lin[p[0]] < lin[p[1]] ? lin[p[0]] : lin[p[1]];
                 least = least < lin[p[2]] ? least : lin[p[2]];
@@ -56,7 +58,7 @@ smp_status smp_cache_tone_maps(const smp_cache *c, uint32_t w, uint32_t h, uint8
     const smp_result *parts;
     if (!c || !maps || !w || !h || !smp__cache_tone_parts(c, &photo, &shaped, &hair, &edge, &parts))
         return SMP_ERR_ARG;
-    if (w > photo->w || h > photo->h || photo->ch != 3)
+    if (w > photo->w || h > photo->h)
         return SMP_ERR_ARG;
     float *lev = malloc(((parts->shine ? parts->shine->gw : 0) + 1) * sizeof *lev);
     if (!lev)
