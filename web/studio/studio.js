@@ -407,7 +407,9 @@
     const cover = mhash === b.maskHash ? null : smpTone.coverFor(b, b.mask, mask, st.w, st.h, b.soften);
     const g = toneCanvas.getContext('2d');
     if (toneCanvas.width !== b.w || toneCanvas.height !== b.h) { toneCanvas.width = b.w; toneCanvas.height = b.h; }
-    const img = g.createImageData(b.w, b.h);
+    // One buffer for the previews of a basis's size (they come at a slider's pace).
+    if (!st.toneImg || st.toneImg.width !== b.w || st.toneImg.height !== b.h) st.toneImg = g.createImageData(b.w, b.h);
+    const img = st.toneImg;
     smpTone.draw(b, s.density, s.dot, img.data, cover, s.density === b.settings.density && s.dot === b.settings.dot);
     g.putImageData(img, 0, 0);
     st.showing = 'tone';
