@@ -337,7 +337,8 @@ int smp_cache_reused(const smp_cache *cache);
  * 3 the strands' weight over the pigment (/255). SMP_ERR_ARG when the
  * cache holds no such run. smp_result_tone_area gives area[c] in mm² for
  * dots of dot_mm (as smp_params_set_dot_diameter) in the pigment, sessions
- * and look of res's run and p's params (the session shown counted). */
+ * and look of res's run and p's params (the session shown counted; SMP_ERR_ARG
+ * when p's sessions are not the run's). */
 smp_status smp_cache_tone_maps(const smp_cache *cache, uint32_t w, uint32_t h, uint8_t *maps);
 smp_status smp_result_tone_area(const smp_result *res, const smp_params *p, double dot_mm, double area_mm2[3]);
 

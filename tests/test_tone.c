@@ -101,6 +101,9 @@ static void test_preview_tone(void **state)
     /* Out of bounds. */
     assert_int_equal(smp_cache_tone_maps(cache, w + 1, h, maps), SMP_ERR_ARG);
     assert_int_equal(smp_result_tone_area(res, p, 0, a3), SMP_ERR_ARG);
+    const double two[] = {50, 100}; /* not the run's sessions */
+    assert_int_equal(smp_params_set_layers(p, two, 2), SMP_OK);
+    assert_int_equal(smp_result_tone_area(res, p, 0.3, a3), SMP_ERR_ARG);
     free(maps);
     smp_params_free(p);
     smp_result_free(res);

@@ -86,7 +86,9 @@ smp_status smp_cache_tone_maps(const smp_cache *c, uint32_t w, uint32_t h, uint8
 
 smp_status smp_result_tone_area(const smp_result *res, const smp_params *p, double dot_mm, double area_mm2[3])
 {
-    if (!res || !p || !area_mm2 || !(dot_mm > 0) || res->n_layers < 1 || res->n_layers > SMP_MAX_LAYERS)
+    /* The sessions are the run's: their shades are in res, their shares in p. */
+    if (!res || !p || !area_mm2 || !(dot_mm > 0) || res->n_layers < 1 || res->n_layers > SMP_MAX_LAYERS ||
+        p->n_layers != res->n_layers)
         return SMP_ERR_ARG;
     smp_optics o;
     double size, look_load;

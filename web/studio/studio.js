@@ -413,6 +413,7 @@
     smpTone.draw(b, s.density, s.dot, img.data, cover, s.density === b.settings.density && s.dot === b.settings.dot);
     g.putImageData(img, 0, 0);
     st.showing = 'tone';
+    status('Tone preview: placing the dots…');
     st.toneShown++;
     document.body.dataset.tones = String(st.toneShown);
     compose();
