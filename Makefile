@@ -67,7 +67,7 @@ CLIDOC   := $(BUILD)/smpsim.1 $(BUILD)/completion/smpsim $(BUILD)/completion/_sm
 BIN      := $(BUILD)/smpsim
 GEN      := $(BUILD)/tools/gen_scalp
 BENCH    := $(BUILD)/bench/bench_pipeline $(BUILD)/bench/bench_sampler $(BUILD)/bench/bench_render \
-            $(BUILD)/bench/bridson $(BUILD)/bench/bench_steps
+            $(BUILD)/bench/bridson $(BUILD)/bench/bench_steps $(BUILD)/bench/tone_dump
 
 .PHONY: analyze corpus fuzz fuzz-build docs all demo test test-build test-cli check-deps check-test-deps sanitize bench install \
         uninstall clean samples

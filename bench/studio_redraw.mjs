@@ -4,7 +4,9 @@
 // then density, dot size, shade and session changes and brush strokes, each waited
 // for; the page's own performance.now() figures (window.smpStudio.timings:
 // from the change to the after image drawn, and to the preview at the
-// displayed size when the page makes one; a state drawn before, which the
+// displayed size when the page makes one, and to the tone preview (tone.js)
+// when it draws one; the first image drawn is the earliest of those; a
+// state drawn before, which the
 // page draws again from memory, apart) are printed as median and max
 // per kind, and written as JSON; so is the longest gap between animation
 // frames while each redraw ran (how long the page's thread was blocked:
@@ -93,25 +95,29 @@ for (let i = 0; i < N && runs.mask; i++) {
   runs.mask.push(Object.assign(await last(), { gap: await gap() }));
 }
 const info = await page.evaluate(() => ({ dropped: window.smpStudio.st.dropped, workers: !!window.smpStudio.st.workers,
-  reduced: window.smpStudio.st.reduced }));
+  reduced: window.smpStudio.st.reduced, toneFailed: window.smpStudio.st.toneFailed }));
 await browser.close();
 
 const stat = v => {
   const s = v.filter(x => x != null).sort((a, b) => a - b);
   return s.length ? { median: Math.round(s[s.length >> 1]), max: Math.round(s[s.length - 1]), n: s.length } : null;
 };
-const summary = { size, open_ms: Math.round(open_ms), workers: info.workers, reduced: info.reduced, errors };
+const summary = { size, open_ms: Math.round(open_ms), workers: info.workers, reduced: info.reduced,
+  tone_failed: info.toneFailed, errors };
 for (let [k, v] of Object.entries(runs)) {
   const seen = v.filter(x => x.seen); // drawn again from the page's last few after images
   v = v.filter(x => !x.seen);
   summary[k] = { full: stat(v.map(x => x.ms)), engine: stat(v.map(x => x.engine)), seen: stat(seen.map(x => x.ms)),
+    first: stat(v.map(x => Math.min(...[x.tone, x.reduced, x.ms].filter(y => y != null)))),
+    tone: stat(v.map(x => x.tone)), tone_shown: v.filter(x => x.tone != null).length,
     reduced: stat(v.map(x => x.reduced)), reduced_engine: stat(v.map(x => x.reducedEngine)),
     frame_gap: stat(v.map(x => x.gap)),
     reused: v.map(x => x.reused) };
   const f = summary[k];
   const fmt = x => (x ? `median ${x.median} ms, max ${x.max} ms` : 'none');
   console.log(`${k} (${size}${info.reduced ? `, preview ${info.reduced.w}x${info.reduced.h}` : ''}): ` +
-    `full redraw ${fmt(f.full)} (engine ${fmt(f.engine)})` + (f.reduced ? `; preview ${fmt(f.reduced)}` : '') +
+    `first image ${fmt(f.first)}; tone preview ${fmt(f.tone)} (${f.tone_shown} of ${v.length}); ` +
+    `exact ${fmt(f.full)} (engine ${fmt(f.engine)})` + (f.reduced ? `; exact at the view's size ${fmt(f.reduced)}` : '') +
     `; longest frame gap ${fmt(f.frame_gap)}; ${v.length} times` +
     (f.seen ? `; back to a state drawn before: ${fmt(f.seen)}, ${f.seen.n} times` : ''));
 }

@@ -323,6 +323,25 @@ smp_status smp_simulate_cached(smp_result *res, smp_cache *cache, const smp_para
                                 * sessions, regularity and dot size */
 int smp_cache_reused(const smp_cache *cache);
 
+/* The tone preview (the studio page's quick redraw while the exact image
+ * is made; never an export): the pigment model's mean, in which skin under
+ * n dots/mm² transmits exp(-n * area[c]) of its diffuse light per channel,
+ * its shine staying on top and hair strands keeping their pixels.
+ * smp_cache_tone_maps, after an smp_simulate_cached run that succeeded,
+ * writes w x h pixels (at most the photo's size; each the photo's block
+ * under it) of 4 bytes: 0 the coverage the dots followed (0..255: the
+ * edge's shaping and hair already there applied; the dots' density is the
+ * density used times coverage / 255); 1 the share of a coverage painted
+ * there that the dots would follow (255: no hair already there); 2 the
+ * shine as a share of the pixel's least channel (linear light, /255);
+ * 3 the strands' weight over the pigment (/255). SMP_ERR_ARG when the
+ * cache holds no such run. smp_result_tone_area gives area[c] in mm² for
+ * dots of dot_mm (as smp_params_set_dot_diameter) in the pigment, sessions
+ * and look of res's run and p's params (the session shown counted; SMP_ERR_ARG
+ * when p's sessions are not the run's). */
+smp_status smp_cache_tone_maps(const smp_cache *cache, uint32_t w, uint32_t h, uint8_t *maps);
+smp_status smp_result_tone_area(const smp_result *res, const smp_params *p, double dot_mm, double area_mm2[3]);
+
 /* The input a failed smp_simulate blames, so a caller names the right file
  * without reading the message: the mask, or one of the params' images
  * (reference, scars, density map), that does not fit the photo; NONE when

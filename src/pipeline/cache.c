@@ -382,3 +382,16 @@ void smp__cache_keep_points(smp_cache *c, const run *r, const smp_points_key *k,
     c->pairs = r->res->report.pairs;
     c->have_points = 1;
 }
+
+bool smp__cache_tone_parts(const smp_cache *c, const smp_image **photo, const smp_coverage **shaped,
+                           const smp_coverage **hair, const smp_coverage **edge, const smp_result **parts)
+{
+    if (!c->full || !c->have_shape || !c->photo || !c->sres || !c->snap.hair_cov.c || !c->snap.edge_cov.c)
+        return false;
+    *photo = c->photo;
+    *shaped = &c->shaped_cov;
+    *hair = &c->snap.hair_cov;
+    *edge = &c->snap.edge_cov;
+    *parts = c->sres;
+    return true;
+}

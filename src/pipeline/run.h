@@ -95,4 +95,11 @@ void smp__cache_keep_shape(smp_cache *c, const run *r);
 bool smp__cache_points(smp_cache *c, run *r, const smp_points_key *k, smp_spts *all);
 void smp__cache_keep_points(smp_cache *c, const run *r, const smp_points_key *k, const smp_spts *all);
 
+/* What the tone preview reads (tone.c): the cached photo, its coverage
+ * shaped by the edge, the coverage with the hair already there and
+ * without it (before shaping), and the analysis's result parts (shine,
+ * strands, skin box). False when the cache holds no shaped analysis. */
+bool smp__cache_tone_parts(const smp_cache *c, const smp_image **photo, const smp_coverage **shaped,
+                           const smp_coverage **hair, const smp_coverage **edge, const smp_result **parts);
+
 #endif

@@ -165,6 +165,31 @@ await setRange('density', 180);
 const dark = await coreMean(page);
 check(dark < light - 2, `more density darkens the core (mean ${light.toFixed(1)} -> ${dark.toFixed(1)})`);
 await shot(page, 'tablet-4-density');
+// The tone preview (tone.js): a density change draws it at once, marked
+// "refining…", then the exact image replaces it. Its core (the basis's
+// coverage 250 and more) is darker than the photo's there.
+const tones0 = await page.evaluate(() => window.smpStudio.st.toneShown);
+n = await renders(page);
+await page.locator('#density').fill('200');
+const shownNow = await page.evaluate(() => ({ showing: window.smpStudio.st.showing,
+  refining: !document.getElementById('refining').hidden, tones: window.smpStudio.st.toneShown }));
+await shot(page, 'tablet-4b-tone-preview');
+await settle(page, n + 1);
+const tone = await page.evaluate(() => {
+  const s = window.smpStudio, b = s.st.tone, c = s.toneCanvas, last = s.timings[s.timings.length - 1];
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, ph = s.st.tonePhoto;
+  let a = 0, p = 0, k = 0;
+  for (let i = 0; i < c.width * c.height; i++)
+    if (b.cover[i] >= 250) { a += d[4 * i] + d[4 * i + 1] + d[4 * i + 2]; p += ph[4 * i] + ph[4 * i + 1] + ph[4 * i + 2]; k++; }
+  return { drawnFirst: last.tone != null, showing: s.st.showing, refining: !document.getElementById('refining').hidden,
+    preview: a / k / 3, photo: p / k / 3, n: k };
+});
+check(shownNow.tones === tones0 + 1 && shownNow.showing !== 'full' && shownNow.refining && tone.drawnFirst,
+  `a density change draws the tone preview at once, marked refining (showing ${shownNow.showing})`);
+check(tone.showing === 'full' && !tone.refining, 'then the exact image replaces it');
+check(tone.n > 0 && tone.preview < tone.photo - 2,
+  `the tone preview darkens the core (photo ${tone.photo.toFixed(1)} -> ${tone.preview.toFixed(1)}, ${tone.n} px)`);
+await setRange('density', 180); // back (drawn again from memory): the exports below expect it
 
 // The hairline: three taps across the upper third, applied.
 await page.click('[data-tool=hairline]');

@@ -24,6 +24,7 @@ struct studio {
     smp_cache *cache;  /* the redraws' analysis, while only settings or the mask change */
     uint8_t *rgba;     /* exchange buffer: the photo in, the after image out */
     size_t rgba_len;
+    uint8_t *maps;     /* the tone preview's maps (st_tone_maps) */
     char msg[512];
 };
 
@@ -45,6 +46,7 @@ EMSCRIPTEN_KEEPALIVE void st_free(studio *s)
     smp_result_free(s->res);
     smp_cache_free(s->cache);
     free(s->rgba);
+    free(s->maps);
     free(s);
 }
 
@@ -246,4 +248,25 @@ EMSCRIPTEN_KEEPALIVE smp_status st_write_dots(studio *s, int k)
     smp_status st = smp_result_write_dots(s->res, path, s->p);
     smp_params_set_overwrite(s->p, 0);
     return st == SMP_OK ? st : fail(s, st, smp_result_message(s->res));
+}
+
+/* The tone preview's maps (smp_cache_tone_maps) of the last cached run at
+ * w x h, into a buffer of the session's (NULL when none: no such run, too
+ * large, out of memory); valid until the next call. */
+EMSCRIPTEN_KEEPALIVE uint8_t *st_tone_maps(studio *s, uint32_t w, uint32_t h)
+{
+    size_t n = (size_t)w * h;
+    if ((h && n / h != w) || n > SIZE_MAX / 4 || !n)
+        return NULL;
+    free(s->maps);
+    if (!(s->maps = malloc(n * 4)))
+        return NULL;
+    return smp_cache_tone_maps(s->cache, w, h, s->maps) == SMP_OK ? s->maps : NULL;
+}
+
+/* The darkened area per dot of dot_mm (smp_result_tone_area) of the last
+ * run, its look and sessions: the three channels into out; 0 or a status. */
+EMSCRIPTEN_KEEPALIVE smp_status st_tone_area(studio *s, double dot_mm, double *out)
+{
+    return smp_result_tone_area(s->res, s->p, dot_mm, out);
 }

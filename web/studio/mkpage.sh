@@ -3,19 +3,20 @@
 # The studio page, one self-contained file: page.html with the style, the
 # engine (emscripten's loader and the wasm as base64), the settings code
 # the page and its workers share, the redraw worker's script (kept as text:
-# the page starts workers from it) and the page's script put in at its
+# the page starts workers from it) and the page's scripts (the tone
+# preview, then the page's own) put in at its
 # @CSS@, @ENGINE@, @WASM@, @SHARED@, @WORKER@ and @APP@ lines.
 # Usage: web/studio/mkpage.sh ENGINE.js ENGINE.wasm > studio.html
 set -eu
 dir=$(dirname "$0")
 engine=$1 wasm=$2
-for f in "$dir/studio.css" "$dir/studio.js" "$dir/settings.js" "$dir/worker.js" "$engine"; do
+for f in "$dir/studio.css" "$dir/tone.js" "$dir/studio.js" "$dir/settings.js" "$dir/worker.js" "$engine"; do
     [ -r "$f" ] || { echo "mkpage.sh: cannot read $f" >&2; exit 1; }
     # Inline, a closing tag would end the element early.
     if grep -qi '</script\|</style' "$f"; then echo "mkpage.sh: $f contains a closing tag" >&2; exit 1; fi
 done
 [ -r "$wasm" ] || { echo "mkpage.sh: cannot read $wasm" >&2; exit 1; }
-awk -v css="$dir/studio.css" -v app="$dir/studio.js" -v engine="$engine" -v wasm="$wasm" \
+awk -v css="$dir/studio.css" -v tone="$dir/tone.js" -v app="$dir/studio.js" -v engine="$engine" -v wasm="$wasm" \
     -v shared="$dir/settings.js" -v worker="$dir/worker.js" '
     function put(f,   l) { while ((getline l < f) > 0) print l; close(f) }
     $0 == "@CSS@" { put(css); next }
@@ -23,5 +24,5 @@ awk -v css="$dir/studio.css" -v app="$dir/studio.js" -v engine="$engine" -v wasm
     $0 == "@WASM@" { fflush(); system("base64 -w 76 < \"" wasm "\""); next }
     $0 == "@SHARED@" { put(shared); next }
     $0 == "@WORKER@" { put(worker); next }
-    $0 == "@APP@" { put(app); next }
+    $0 == "@APP@" { put(tone); put(app); next }
     { print }' "$dir/page.html"

@@ -11,6 +11,8 @@
 // size the view is displayed at, whose quicker after image shows first.
 // A worker has at most one request in flight; a newer change replaces the
 // one waiting, and an answer to anything but the latest change is dropped.
+// Before them, a density or dot size change or a mask edit draws the tone
+// preview (tone.js) at once, marked "refining…" until the exact image.
 'use strict';
 (() => {
   // Test hooks, by the page's address (studio.html?work=480&export-mp=0.3):
@@ -37,7 +39,10 @@
   const $ = id => document.getElementById(id);
   const view = $('view'), vctx = view.getContext('2d');
   const canvas = () => document.createElement('canvas');
-  const before = canvas(), after = canvas(), overlay = canvas(), small = canvas();
+  const before = canvas(), after = canvas(), overlay = canvas(), small = canvas(), toneCanvas = canvas();
+  // The dot sizes the tone preview knows the pigment's darkening for: the
+  // slider's range.
+  const TONE_DOTS = Array.from({ length: 37 }, (_, i) => Math.round(14 + i) / 100);
   let M = null, S = 0, P = 0; // the engine, its session and params
   const st = {
     name: 'photo', w: 0, h: 0, fullW: 0, fullH: 0, scale: 1, ppm: 0, tool: 'view', split: 0.5,
@@ -46,10 +51,12 @@
     workers: null, reduced: null, reqId: 0, latest: null, showing: 'full', previews: 0, dropped: 0,
     // The view's zoom: z, and the working pixel at the view's top left.
     z: 1, ox: 0, oy: 0, loupeOn: true, focus: null, loupeSource: null,
+    tone: null, tonePhoto: null, toneShown: 0, toneFailed: 0,
     shownKey: null, full: null, exporting: false, exports: 0, heaps: { page: 0, full: 0, reduced: 0, export: 0 },
   };
   // For tests and for looking: redraw timings and the state, read-only in spirit.
-  window.smpStudio = { st, timings: st.timings, maskSum: () => maskSum(), before, after, mask: () => maskView().slice(),
+  window.smpStudio = { st, timings: st.timings, maskSum: () => maskSum(), before, after, toneCanvas,
+    mask: () => maskView().slice(),
     memory: () => (M ? M.HEAPU8.length : 0),
     heaps: () => Object.assign({}, st.heaps, { page: M ? M.HEAPU8.length : 0 }) };
 
@@ -306,6 +313,8 @@
     st.workers.full.w.postMessage({ type: 'photo', w: st.w, h: st.h, format: st.scale === 1 ? st.format : 0,
       rgba: full }, [full]);
     st.reduced = reducedSize();
+    st.tone = null;
+    st.tonePhoto = st.reduced ? null : rgba.slice();
     if (!st.reduced) return;
     const { w, h } = st.reduced;
     small.width = w; small.height = h;
@@ -313,6 +322,7 @@
     g.imageSmoothingQuality = 'high';
     g.drawImage(before, 0, 0, w, h);
     const d = g.getImageData(0, 0, w, h).data.buffer;
+    st.tonePhoto = new Uint8ClampedArray(d.slice(0));
     st.workers.reduced.w.postMessage({ type: 'photo', w, h, format: 0, rgba: d }, [d]);
   }
 
@@ -343,7 +353,7 @@
     if (!st.workers) { scheduleHere(reason); return; }
     const t0 = performance.now();
     const s = settingsNow();
-    const key = JSON.stringify([s, st.ppm]) + maskHash();
+    const mhash = maskHash(), key = JSON.stringify([s, st.ppm]) + mhash;
     if (st.latest && !st.latest.done && st.latest.key === key) return;
     const id = ++st.reqId;
     const known = seen.get(key);
@@ -359,24 +369,83 @@
       state('idle');
       return;
     }
-    st.latest = { id, key, reason, t0, reducedMs: null, reducedEngine: null, done: false };
+    st.latest = { id, key, reason, t0, reducedMs: null, reducedEngine: null, toneMs: null, done: false };
     st.busy = true;
     state('busy');
     status('Rendering…');
     const mask = maskView();
+    if (tonePreview(s, mask, mhash)) st.latest.toneMs = performance.now() - t0;
+    // Both workers send the tone preview's basis at the preview's size
+    // (whichever answers first serves the next change).
+    const tone = st.reduced ? { w: st.reduced.w, h: st.reduced.h } : { w: st.w, h: st.h };
+    tone.dots = TONE_DOTS;
     if (st.reduced)
       request(st.workers.reduced, { type: 'render', id, settings: s, ppm: st.ppm * st.scale * st.reduced.k,
-        mask: mask.slice().buffer, mw: st.w, mh: st.h });
+        mask: mask.slice().buffer, mw: st.w, mh: st.h, tone, maskHash: mhash });
     request(st.workers.full, { type: 'render', id, settings: s, ppm: st.ppm * st.scale, mask: mask.slice().buffer,
-      mw: st.w, mh: st.h });
+      mw: st.w, mh: st.h, tone, maskHash: mhash });
   }
   // One request in flight per worker; a newer one replaces the one waiting.
   function request(wk, msg) {
     if (wk.busy) { wk.pending = msg; return; }
     wk.busy = true;
+    wk.sent = msg.tone ? { id: msg.id, settings: msg.settings, ppm: st.ppm, mask: new Uint8Array(msg.mask.slice(0)),
+      maskHash: msg.maskHash } : null;
     wk.w.postMessage(msg, [msg.mask]);
   }
+
+  // The tone preview of settings s and the mask (working size) from the
+  // last basis, drawn at once; false when the change is one it does not
+  // model (only density, dot size and the mask may differ from the
+  // basis's, at the same scale).
+  function tonePreview(s, mask, mhash) {
+    const b = st.tone;
+    if (!b || typeof s.density !== 'number' || typeof s.dot !== 'number' || b.ppm !== st.ppm) return false;
+    const rest = x => JSON.stringify(Object.assign({}, x, { density: 0, dot: 0 }));
+    if (rest(s) !== rest(b.settings)) return false;
+    // The mask as the basis's (its hash): its coverage; else what changed.
+    const cover = mhash === b.maskHash ? null : smpTone.coverFor(b, b.mask, mask, st.w, st.h, b.soften);
+    const g = toneCanvas.getContext('2d');
+    if (toneCanvas.width !== b.w || toneCanvas.height !== b.h) { toneCanvas.width = b.w; toneCanvas.height = b.h; }
+    // One buffer for the previews of a basis's size (they come at a slider's pace).
+    if (!st.toneImg || st.toneImg.width !== b.w || st.toneImg.height !== b.h) st.toneImg = g.createImageData(b.w, b.h);
+    const img = st.toneImg;
+    smpTone.draw(b, s.density, s.dot, img.data, cover, s.density === b.settings.density && s.dot === b.settings.dot);
+    g.putImageData(img, 0, 0);
+    st.showing = 'tone';
+    status('Tone preview: placing the dots…');
+    st.toneShown++;
+    document.body.dataset.tones = String(st.toneShown);
+    compose();
+    return true;
+  }
+  // A worker's answer with the tone preview's basis: kept with the
+  // settings and mask it was made for (even when a newer change is on its
+  // way: it is exact for its own).
+  function keepTone(wk, m) {
+    const sent = wk.sent;
+    wk.sent = null;
+    if (!m.ok || !m.tone || !sent || !st.tonePhoto || st.tonePhoto.length !== 4 * m.tone.w * m.tone.h) {
+      if (m.ok && sent) st.toneFailed++;
+      return;
+    }
+    if (st.tone && st.tone.id > sent.id) return; // the other worker's is newer
+    // Calibrated on the exact image when it is at the preview's size; else
+    // the last calibration stands (it is the photo's and the look's).
+    const exact = m.w === m.tone.w && m.h === m.tone.h ? new Uint8Array(m.rgba) : null;
+    const b = smpTone.basis(m.tone.w, m.tone.h, st.tonePhoto, new Uint8Array(m.tone.maps), m.tone.dots, m.tone.areas,
+      m.info[1], m.info[2], exact, st.tone ? st.tone.scale : 1);
+    // The edge softens coverage over about a millimetre (m.info[3]: px/mm of the worker's size).
+    b.soften = Math.max(1, Math.round(0.5 * m.info[3] * m.tone.w / m.w));
+    b.id = sent.id;
+    b.settings = sent.settings;
+    b.ppm = sent.ppm;
+    b.mask = sent.mask;
+    b.maskHash = sent.maskHash;
+    st.tone = b;
+  }
   function answered(wk, m) {
+    keepTone(wk, m);
     wk.busy = false;
     const next = wk.pending;
     wk.pending = null;
@@ -407,7 +476,7 @@
     L.done = true;
     remember(L.key, img, m.info);
     const ms = performance.now() - L.t0;
-    rendered(L.reason, ms, m.engineMs, m.info, { reduced: L.reducedMs, reducedEngine: L.reducedEngine,
+    rendered(L.reason, ms, m.engineMs, m.info, { tone: L.toneMs, reduced: L.reducedMs, reducedEngine: L.reducedEngine,
       reducedW: st.reduced ? st.reduced.w : 0, reducedH: st.reduced ? st.reduced.h : 0, reused: m.reused });
     st.busy = false;
     state('idle');
@@ -481,7 +550,11 @@
     vctx.setTransform(z, 0, 0, z, -st.ox * z, -st.oy * z);
     // The after image, or the preview at the displayed size until it comes.
     if (st.showing === 'reduced') vctx.drawImage(small, 0, 0, st.w, st.h);
+    else if (st.showing === 'tone') vctx.drawImage(toneCanvas, 0, 0, st.w, st.h);
     else vctx.drawImage(after, 0, 0);
+    // Until the exact image at the working size is in, the view says so.
+    $('refining').hidden = st.showing === 'full';
+    document.body.dataset.showing = st.showing;
     const x = splitX();
     if (x > 0) vctx.drawImage(before, 0, 0, x, st.h, 0, 0, x, st.h);
     if ($('overlay').checked) vctx.drawImage(overlay, 0, 0);
@@ -738,7 +811,13 @@
       st.oy -= (e.clientY - drag.y) * st.h / r.height / st.z;
       drag.x = e.clientX; drag.y = e.clientY;
       clampView();
-    } else if (drag.kind === 'paint') { stroke(drag.last, p, drag.value); drag.last = p; }
+    } else if (drag.kind === 'paint') {
+      stroke(drag.last, p, drag.value);
+      drag.last = p;
+      // The stroke's tone at once, once a frame (the exact image when it ends).
+      if (st.workers && !drag.toneFrame)
+        drag.toneFrame = requestAnimationFrame(() => { if (drag) drag.toneFrame = 0; tonePreview(settingsNow(), maskView()); });
+    }
     compose();
   });
   const end = () => {

@@ -25,7 +25,7 @@ STUDIO_LDFLAGS := -O2 -sMODULARIZE=1 -sEXPORT_NAME=SmpStudio -sENVIRONMENT=web,w
                   -sMAXIMUM_MEMORY=4GB -sEXPORTED_RUNTIME_METHODS=UTF8ToString,FS \
                   -sEXPORTED_FUNCTIONS=$(subst $(space),$(comma),$(STUDIO_EXPORTS))
 STUDIO_PAGE_SRC := web/studio/page.html web/studio/studio.css web/studio/studio.js web/studio/mkpage.sh \
-                   web/studio/settings.js web/studio/worker.js
+                   web/studio/settings.js web/studio/worker.js web/studio/tone.js
 
 .PHONY: studio check-studio-deps
 

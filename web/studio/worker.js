@@ -38,7 +38,25 @@ function render(m) {
   const rgba = M.HEAPU8.slice(p, p + 4 * W * H).buffer;
   const info = [];
   for (let k = 0; k < 8; k++) info.push(M._st_info(S, k));
-  return { ok: true, rgba, w: W, h: H, info, engineMs: t1 - t0, reused: M._st_reused(S), heap: M.HEAPU8.length };
+  const tone = m.tone ? toneBasis(m.tone) : null;
+  return { ok: true, rgba, w: W, h: H, info, engineMs: t1 - t0, reused: M._st_reused(S), heap: M.HEAPU8.length, tone };
+}
+
+// The tone preview's basis (tone.js) from this run: its maps at the
+// preview's size (at most this photo's) and the area per dot for each of
+// the dot sizes asked.
+function toneBasis({ w, h, dots }) {
+  if (!(w <= W && h <= H)) return null;
+  const p = M._st_tone_maps(S, w, h);
+  if (!p) return null;
+  const maps = M.HEAPU8.slice(p, p + 4 * w * h);
+  const a = M._malloc(24), areas = new Float64Array(3 * dots.length);
+  for (let i = 0; i < dots.length; i++) {
+    if (M._st_tone_area(S, dots[i], a)) { M._free(a); return null; }
+    areas.set(M.HEAPF64.subarray(a / 8, a / 8 + 3), 3 * i);
+  }
+  M._free(a);
+  return { maps: maps.buffer, areas, dots, w, h };
 }
 
 // An export worker (started for one export, then ended, which frees its
@@ -147,6 +165,6 @@ function handle(m) {
     }
     r.type = 'done';
     r.id = m.id;
-    post(r, r.rgba ? [r.rgba] : []);
+    post(r, r.rgba ? [r.rgba].concat(r.tone ? [r.tone.maps] : []) : []);
   }
 }

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// The tone preview (issue 15): drawn on the page's thread within a few
+// milliseconds of a density or dot size change or a mask edit, while the
+// workers make the exact image, which then replaces it. It is the pigment
+// model's mean (smp_cache_tone_maps, smp_result_tone_area): skin under
+// n dots/mm² of a size transmits exp(-n * area) of its diffuse light per
+// channel, the shine stays on top and strands keep their pixels. Its
+// basis comes with an exact image from the worker that renders at the
+// preview's size: the coverage the dots followed, the hair already there,
+// the shine and strands, and the area per dot for the dot sizes the
+// slider offers; the exponent is calibrated on that exact image (its
+// core's luminance), as the engine's match calibrates its own model.
+// Never exported: the exports are the engine's exact images.
+'use strict';
+const smpTone = (() => {
+  const toLin = new Float32Array(256);
+  for (let i = 0; i < 256; i++) { const c = i / 255; toLin[i] = c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; }
+  const N = 4096, toSrgb = new Uint8Array(N + 1);
+  for (let i = 0; i <= N; i++) {
+    const v = i / N, s = v <= 0.0031308 ? 12.92 * v : 1.055 * v ** (1 / 2.4) - 0.055;
+    toSrgb[i] = Math.round(255 * Math.min(1, Math.max(0, s)));
+  }
+  const Y = [0.2126, 0.7152, 0.0722];
+
+  // b: { w, h, photo (RGBA at w x h), maps (4 bytes a pixel), dots, areas
+  // (3 per dot size), density (dots/cm² used), scale }.
+  function areaAt(b, dot) {
+    const d = b.dots, n = d.length;
+    let i = 0;
+    while (i < n - 2 && d[i + 1] < dot) i++;
+    const f = Math.min(1, Math.max(0, (dot - d[i]) / (d[i + 1] - d[i])));
+    return [0, 1, 2].map(c => b.areas[3 * i + c] + f * (b.areas[3 * (i + 1) + c] - b.areas[3 * i + c]));
+  }
+
+  // The preview into out (RGBA, w x h): the photo, darkened where cover
+  // (the dots' coverage per pixel, 0..255; the basis's own when null) is.
+  // With the basis's exact image (a mask edit at its settings), that image
+  // where the coverage did not change, the model where it did.
+  function draw(b, density, dot, out, cover, onExact) {
+    const k = cover || b.cover, m = b.maps, ph = b.photo, area = areaAt(b, dot);
+    const base = onExact && cover && b.exact ? b.exact : null;
+    out.set(base || ph);
+    const lut = [new Float32Array(256), new Float32Array(256), new Float32Array(256)];
+    for (let c = 0; c < 3; c++)
+      for (let v = 0; v < 256; v++) lut[c][v] = Math.exp(-b.scale * density / 100 * v / 255 * area[c]);
+    const [t0, t1, t2] = lut;
+    for (let i = 0, n = b.w * b.h; i < n; i++) {
+      const kv = k[i];
+      if (base) {
+        if (kv === b.cover[i]) continue;
+        if (!kv) { out.set(ph.subarray(4 * i, 4 * i + 4), 4 * i); continue; }
+      } else if (!kv) continue;
+      const j = 4 * i, r = toLin[ph[j]], g = toLin[ph[j + 1]], bl = toLin[ph[j + 2]];
+      const s = m[j + 2] / 255 * Math.min(r, g, bl), strand = m[j + 3] / 255;
+      let v = (r - s) * t0[kv] + s; v += (r - v) * strand; out[j] = toSrgb[(v * N + 0.5) | 0];
+      v = (g - s) * t1[kv] + s; v += (g - v) * strand; out[j + 1] = toSrgb[(v * N + 0.5) | 0];
+      v = (bl - s) * t2[kv] + s; v += (bl - v) * strand; out[j + 2] = toSrgb[(v * N + 0.5) | 0];
+    }
+  }
+
+  // The core's luminance (coverage 250 and more) relative to the photo's:
+  // of an image (RGBA), or of the model at scale 1.
+  function coreRatio(b, img, density, dot) {
+    const m = b.maps, ph = b.photo;
+    let before = 0, after = 0;
+    const model = img ? null : new Uint8ClampedArray(ph.length);
+    if (model) { const keep = b.scale; b.scale = 1; draw(b, density, dot, model, null); b.scale = keep; }
+    const a = img || model;
+    for (let i = 0, n = b.w * b.h; i < n; i++) {
+      if (m[4 * i] < 250) continue;
+      for (let c = 0; c < 3; c++) { before += Y[c] * toLin[ph[4 * i + c]]; after += Y[c] * toLin[a[4 * i + c]]; }
+    }
+    return before > 0 ? after / before : NaN;
+  }
+
+  // A basis from a worker's answer, calibrated on its exact image (at the
+  // same size) when there is one, else at the scale given.
+  function basis(w, h, photo, maps, dots, areas, density, dot, exact, scale) {
+    const cover = new Uint8Array(w * h);
+    for (let i = 0; i < w * h; i++) cover[i] = maps[4 * i];
+    const b = { w, h, photo, maps, dots, areas, density, dot, cover, scale, exact: null };
+    if (!exact) return b;
+    b.exact = new Uint8ClampedArray(exact.buffer);
+    const real = coreRatio(b, exact), model = coreRatio(b, null, density, dot);
+    const k = Math.log(real) / Math.log(model);
+    if (Number.isFinite(k) && model < 0.999 && real < 1) b.scale = Math.min(2, Math.max(0.5, k));
+    return b;
+  }
+
+  // Box blur of radius r (px) along rows then columns, in place.
+  function blur(a, w, h, r) {
+    const tmp = new Float32Array(Math.max(w, h));
+    const pass = (n, count, at) => {
+      for (let line = 0; line < count; line++) {
+        let sum = 0;
+        for (let i = -r; i <= r; i++) sum += a[at(line, Math.min(n - 1, Math.max(0, i)))];
+        for (let i = 0; i < n; i++) {
+          tmp[i] = sum / (2 * r + 1);
+          sum += a[at(line, Math.min(n - 1, i + r + 1))] - a[at(line, Math.max(0, i - r))];
+        }
+        for (let i = 0; i < n; i++) a[at(line, i)] = tmp[i];
+      }
+    };
+    pass(w, h, (y, x) => y * w + x);
+    pass(h, w, (x, y) => y * w + x);
+  }
+
+  // The coverage after a mask edit: the basis's, plus what the mask gained
+  // or lost since (working size mw x mh), at the preview's size, softened
+  // as the edge softens coverage (radius r preview px, twice) and taking
+  // the hair already there into account. Null when nothing changed.
+  function coverFor(b, was, now, mw, mh, r) {
+    let x0 = mw, y0 = mh, x1 = -1, y1 = -1;
+    for (let y = 0; y < mh; y++) {
+      const o = y * mw;
+      for (let x = 0; x < mw; x++)
+        if (was[o + x] !== now[o + x]) { if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; y1 = y; }
+    }
+    if (x1 < 0) return null;
+    const kx = b.w / mw, ky = b.h / mh, pad = 2 * r + 2;
+    const X0 = Math.max(0, Math.floor(x0 * kx) - pad), X1 = Math.min(b.w - 1, Math.ceil(x1 * kx) + pad);
+    const Y0 = Math.max(0, Math.floor(y0 * ky) - pad), Y1 = Math.min(b.h - 1, Math.ceil(y1 * ky) + pad);
+    const W = X1 - X0 + 1, H = Y1 - Y0 + 1, d = new Float32Array(W * H), cnt = new Float32Array(W * H);
+    for (let y = Math.floor(Y0 / ky); y < Math.min(mh, Math.ceil((Y1 + 1) / ky)); y++) {
+      const Y = Math.min(H - 1, Math.max(0, Math.floor(y * ky) - Y0));
+      for (let x = Math.floor(X0 / kx); x < Math.min(mw, Math.ceil((X1 + 1) / kx)); x++) {
+        const i = Y * W + Math.min(W - 1, Math.max(0, Math.floor(x * kx) - X0));
+        d[i] += now[y * mw + x] - was[y * mw + x];
+        cnt[i]++;
+      }
+    }
+    for (let i = 0; i < d.length; i++) d[i] = cnt[i] ? d[i] / cnt[i] : 0;
+    blur(d, W, H, r);
+    blur(d, W, H, r);
+    const cover = b.cover.slice();
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++) {
+        const i = (y + Y0) * b.w + x + X0;
+        cover[i] = Math.min(255, Math.max(0, Math.round(cover[i] + d[y * W + x] * b.maps[4 * i + 1] / 255)));
+      }
+    return cover;
+  }
+
+  return { basis, draw, coverFor, areaAt };
+})();
