@@ -6,7 +6,7 @@
 #include <math.h>
 #include <pthread.h>
 
-float smp__srgb_to_linear(uint8_t v)
+static float srgb_to_linear(uint8_t v)
 {
     double s = v / 255.0;
     return (float)(s <= 0.04045 ? s / 12.92 : pow((s + 0.055) / 1.055, 2.4));
@@ -36,7 +36,7 @@ static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 static void fill_tables(void)
 {
     for (int v = 0; v < 256; v++)
-        to_linear[v] = smp__srgb_to_linear((uint8_t)v);
+        to_linear[v] = srgb_to_linear((uint8_t)v);
     smp__linear_to_srgb_table(to_srgb8);
 }
 
@@ -51,6 +51,10 @@ const uint8_t *smp__srgb8_table(void)
     pthread_once(&tables_once, fill_tables);
     return to_srgb8;
 }
+
+/* From the table: callers drawing many small shapes called pow() three
+ * times a shape (a plot's lines cost a third of its time). */
+float smp__srgb_to_linear(uint8_t v) { return smp__srgb_linear_table()[v]; }
 
 /* Linear sRGB (D65) -> CIE XYZ -> CIELAB with the D65 white. */
 void smp__linear_to_lab(const float rgb[3], double lab[3])
