@@ -702,8 +702,8 @@ static size_t most_crowded(const smp_pattern *pat, const smp_sample_in *in, size
 /* Moves crowded new dots into the holes thinning and jitter leave: in
  * hashed order, each new dot looks in DIRECTIONS directions at HOLE_R
  * d_hex and a little more; a spot there farther than HOLE_R d_hex from
- * every dot (scaled by the coverage, so that a ramp's wider spacing is no
- * hole) takes the most crowded new dot from nearby. The count and the
+ * every dot, where the coverage is flat (a ramp's wider spacing is no hole;
+ * its bands keep their counts), takes the most crowded new dot from nearby. The count and the
  * layer's dots stay, earlier sessions' dots never move, and the moved dot
  * keeps more than rho x d_hex from every other. A hand fills the gaps it
  * sees; here the pink gaps 1.5-2.5 mm wide that read as mottle at viewing
