@@ -188,17 +188,14 @@ static void check_frontal_tufts(void **state)
     smp_image_free(photo);
 }
 
-/* Thinning under long combed strands: the strands overlap, so a third of
- * the hair still covers most of the scalp. The share of hair missing comes
- * from the scalp seen between them (suggest.c's hair_missing): 0.35 of the
- * strands read as hair on a share of the cells that a linear reading
- * takes for two thirds of the hair (a grey of 0.35 where 0.65 is missing). */
-static void check_strands(void **state)
+/* The strands scene with `keep` of the strands (tools/scene.c) suggested:
+ * the mean grey inside the thinning and in the full hair between it and
+ * the outline, and the IoU against the drawn thinning. */
+static void strands_suggested(double keep, double *inside, double *full_hair, double *v)
 {
-    (void)state;
     smp_image *photo = smp_image_new(), *truth = smp_image_new(), *mask = smp_image_new();
     smp_scalp *s = smp_scalp_new();
-    assert_int_equal(strands_scene_make(500, 600, 2.5, 0.35, 6, photo, truth), 0);
+    assert_int_equal(strands_scene_make(500, 600, 2.5, keep, 6, photo, truth), 0);
     assert_int_equal(smp_scalp_analyze(s, photo, NULL), SMP_OK);
     assert_int_equal(smp_scalp_mask(s, mask), SMP_OK);
     const uint8_t *m = smp_image_cdata(mask), *t = smp_image_cdata(truth);
@@ -216,16 +213,30 @@ static void check_strands(void **state)
                 n_full++;
             }
         }
-    const double v = iou(mask, truth);
-    print_message("thinning under strands (0.65 missing): mean grey %.2f inside, %.3f in the full hair, IoU %.3f\n",
-                  in / n_in, full / n_full, v);
-    assert_true(in / n_in >= 0.5);
-    assert_true(full / n_full < 0.05);
-    assert_true(v >= 0.5);
+    *inside = in / n_in;
+    *full_hair = full / n_full;
+    *v = iou(mask, truth);
     smp_scalp_free(s);
     smp_image_free(mask);
     smp_image_free(truth);
     smp_image_free(photo);
+}
+
+/* Thinning under long combed strands: the strands overlap, so a third of
+ * the hair still covers most of the scalp. The share of hair missing comes
+ * from the scalp seen between them (suggest.c's hair_missing): 0.35 of the
+ * strands read as hair on a share of the cells that a linear reading
+ * takes for two thirds of the hair (a grey of 0.35 where 0.65 is missing). */
+static void check_strands(void **state)
+{
+    (void)state;
+    double in, full, v;
+    strands_suggested(0.35, &in, &full, &v);
+    print_message("thinning under strands (0.65 missing): mean grey %.2f inside, %.3f in the full hair, IoU %.3f\n",
+                  in, full, v);
+    assert_true(in >= 0.5);
+    assert_true(full < 0.05);
+    assert_true(v >= 0.5);
 }
 
 /* Strands 20 % thinner than full: the cells still read as hair nearly
@@ -235,32 +246,11 @@ static void check_strands(void **state)
 static void check_strands_mild(void **state)
 {
     (void)state;
-    smp_image *photo = smp_image_new(), *truth = smp_image_new(), *mask = smp_image_new();
-    smp_scalp *s = smp_scalp_new();
-    assert_int_equal(strands_scene_make(500, 600, 2.5, 0.8, 6, photo, truth), 0);
-    assert_int_equal(smp_scalp_analyze(s, photo, NULL), SMP_OK);
-    assert_int_equal(smp_scalp_mask(s, mask), SMP_OK);
-    const uint8_t *m = smp_image_cdata(mask), *t = smp_image_cdata(truth);
-    double in = 0, n_in = 0, full = 0, n_full = 0;
-    for (uint32_t y = 0; y < 600; y++)
-        for (uint32_t x = 0; x < 500; x++) {
-            const double dx = (x - 250.0) / (76 * 2.5), dy = (y - 300.0) / (97.5 * 2.5), q = dx * dx + dy * dy;
-            const double ex = (x - 250.0) / (50 * 2.5), ey = (y - 300.0) / (60 * 2.5);
-            if (t[y * 500 + x]) {
-                in += m[y * 500 + x] / 255.0;
-                n_in++;
-            } else if (ex * ex + ey * ey > 1 && q < 0.7) {
-                full += m[y * 500 + x] / 255.0;
-                n_full++;
-            }
-        }
-    print_message("strands 20 %% thinner: mean grey %.2f inside, %.3f in the full hair\n", in / n_in, full / n_full);
-    assert_true(in / n_in >= 0.3);
-    assert_true(full / n_full < 0.05);
-    smp_scalp_free(s);
-    smp_image_free(mask);
-    smp_image_free(truth);
-    smp_image_free(photo);
+    double in, full, v;
+    strands_suggested(0.8, &in, &full, &v);
+    print_message("strands 20 %% thinner: mean grey %.2f inside, %.3f in the full hair\n", in, full);
+    assert_true(in >= 0.3);
+    assert_true(full < 0.05);
 }
 
 /* A fringe that reads as skin (grey strands over skin in the shade of the
