@@ -12,18 +12,12 @@
 // A benchmark: it asserts nothing.
 // Usage: node bench/studio_export.mjs STUDIO.html PHOTO [MASK]
 // (playwright-core from tests/browser/node_modules; CHROMIUM=/usr/bin/chromium)
-import { createRequire } from 'node:module';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { launch, openStudio } from './studio_page.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(join(here, '../tests/browser/package.json'));
-const { chromium } = require('playwright-core');
 const [page_path, photo, mask] = process.argv.slice(2);
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox'] });
+const browser = await launch();
 // The browser's processes: this script's descendants, by /proc (itself left out).
 const root = process.pid;
 function tree() {
@@ -56,22 +50,7 @@ const sampler = setInterval(() => {
 }, 100);
 const resetPeak = () => { const p = peak; peak = { renderer: 0, all: 0 }; return p; };
 
-const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, deviceScaleFactor: 1,
-  acceptDownloads: true });
-const page = await context.newPage();
-const errors = [];
-page.on('pageerror', e => errors.push(String(e)));
-page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
-await page.goto(pathToFileURL(page_path).href, { waitUntil: 'load' });
-await page.waitForFunction(() => document.body.dataset.state === 'empty', null, { timeout: 60000 });
-const probe = () => page.evaluate(() => {
-  window.__gap = 0;
-  window.__probe = true;
-  let t0 = performance.now();
-  const tick = (t) => { window.__gap = Math.max(window.__gap, t - t0); t0 = t; if (window.__probe) requestAnimationFrame(tick); };
-  requestAnimationFrame(tick);
-});
-const gap = () => page.evaluate(() => { window.__probe = false; return window.__gap; });
+const { page, errors, probe, gap } = await openStudio(browser, page_path, { acceptDownloads: true });
 const uam = () => page.evaluate(async () => (self.crossOriginIsolated && performance.measureUserAgentSpecificMemory
   ? (await performance.measureUserAgentSpecificMemory()).bytes : null));
 const heaps = () => page.evaluate(() => (window.smpStudio.heaps ? window.smpStudio.heaps() : { page: window.smpStudio.memory() }));

@@ -15,40 +15,19 @@
 // Usage: node bench/studio_redraw.mjs STUDIO.html PHOTO MASK [N] [OUT.json]
 // (KINDS=density,dot,shade,session,mask picks some)
 // (playwright-core from tests/browser/node_modules; CHROMIUM=/usr/bin/chromium)
-import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { launch, openStudio } from './studio_page.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(join(here, '../tests/browser/package.json'));
-const { chromium } = require('playwright-core');
 const [page_path, photo, mask, n_arg, out] = process.argv.slice(2);
 const N = Number(n_arg) || 5;
 const KINDS = (process.env.KINDS || 'density,dot,shade,session,mask').split(',');
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox'] });
-const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, deviceScaleFactor: 1 });
-const page = await context.newPage();
-const errors = [];
-page.on('pageerror', e => errors.push(String(e)));
-page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
-await page.goto(pathToFileURL(page_path).href, { waitUntil: 'load' });
-await page.waitForFunction(() => document.body.dataset.state === 'empty', null, { timeout: 60000 });
+const browser = await launch();
+const { page, errors, probe, gap } = await openStudio(browser, page_path);
 const renders = () => page.evaluate(() => Number(document.body.dataset.renders || 0));
 const settle = k => page.waitForFunction(n => document.body.dataset.state === 'idle' &&
   Number(document.body.dataset.renders) >= n, k, { timeout: 600000 });
 const last = () => page.evaluate(() => window.smpStudio.timings[window.smpStudio.timings.length - 1]);
-// Frame gaps: a requestAnimationFrame loop from before a change until its redraw is in.
-const probe = () => page.evaluate(() => {
-  window.__gap = 0;
-  window.__probe = true;
-  let t0 = performance.now();
-  const tick = (t) => { window.__gap = Math.max(window.__gap, t - t0); t0 = t; if (window.__probe) requestAnimationFrame(tick); };
-  requestAnimationFrame(tick);
-});
-const gap = () => page.evaluate(() => { window.__probe = false; return window.__gap; });
 
 let t = performance.now();
 await page.setInputFiles('#open', photo);
