@@ -20,14 +20,28 @@ static double iou(const smp_image *a, const smp_image *b)
     return un > 0 ? in / un : 0;
 }
 
+/* The suggestion for a scene's photo, into mask. */
+static void suggest(smp_scalp *s, const smp_image *photo, smp_image *mask)
+{
+    assert_int_equal(smp_scalp_analyze(s, photo, NULL), SMP_OK);
+    assert_int_equal(smp_scalp_mask(s, mask), SMP_OK);
+}
+
+static void scene_free(smp_scalp *s, smp_image *mask, smp_image *truth, smp_image *photo)
+{
+    smp_scalp_free(s);
+    smp_image_free(mask);
+    smp_image_free(truth);
+    smp_image_free(photo);
+}
+
 static void check_suggestion(void **state)
 {
     (void)state;
     smp_image *photo = smp_image_new(), *truth = smp_image_new(), *mask = smp_image_new();
     smp_scalp *s = smp_scalp_new();
     assert_int_equal(head_scene_make(900, 1100, 5, 90, 1, photo, truth), 0);
-    assert_int_equal(smp_scalp_analyze(s, photo, NULL), SMP_OK);
-    assert_int_equal(smp_scalp_mask(s, mask), SMP_OK);
+    suggest(s, photo, mask);
     double v = iou(mask, truth);
     print_message("suggested vs drawn crown: IoU %.3f\n", v);
     assert_true(v >= 0.8);
@@ -60,10 +74,7 @@ static void check_suggestion(void **state)
     }
     assert_int_equal(smp_mask_check(s, photo, &off), SMP_ERR_FORMAT);
     assert_non_null(strstr(smp_scalp_message(s), "--mask-paint"));
-    smp_scalp_free(s);
-    smp_image_free(mask);
-    smp_image_free(truth);
-    smp_image_free(photo);
+    scene_free(s, mask, truth, photo);
 }
 
 /* A face that runs out of the frame below the hair is enclosed by hair on
@@ -75,8 +86,7 @@ static void check_face(void **state)
     smp_image *photo = smp_image_new(), *truth = smp_image_new(), *mask = smp_image_new();
     smp_scalp *s = smp_scalp_new();
     assert_int_equal(head_face_scene_make(450, 480, 2.5, 90, 4, photo, truth), 0);
-    assert_int_equal(smp_scalp_analyze(s, photo, NULL), SMP_OK);
-    assert_int_equal(smp_scalp_mask(s, mask), SMP_OK);
+    suggest(s, photo, mask);
     double v = iou(mask, truth);
     /* The suggestion's weight on the face: below the hair's front edge
      * (0.3 of the half-length below the centre), the frame's last rows. */
@@ -91,10 +101,7 @@ static void check_face(void **state)
     print_message("crown above a face: IoU %.3f, %.1f %% of the suggestion on the face\n", v, 100 * face / all);
     assert_true(v >= 0.75); /* the crown's front edge is cut a little: it too sees the frame */
     assert_true(face < 0.05 * all); /* 16 % before the frame counted */
-    smp_scalp_free(s);
-    smp_image_free(mask);
-    smp_image_free(truth);
-    smp_image_free(photo);
+    scene_free(s, mask, truth, photo);
 }
 
 /* A forehead below a receded front is enclosed by hair too: the fringes at
@@ -108,8 +115,7 @@ static void check_forehead(void **state)
     smp_scalp *s = smp_scalp_new();
     const double ppm = 2.5;
     assert_int_equal(forehead_scene_make(450, ppm, 5, photo, truth), 0);
-    assert_int_equal(smp_scalp_analyze(s, photo, NULL), SMP_OK);
-    assert_int_equal(smp_scalp_mask(s, mask), SMP_OK);
+    suggest(s, photo, mask);
     const uint32_t w = smp_image_width(mask), h = smp_image_height(mask);
     /* The temple line as the scene draws it, and the forehead 5 mm past it. */
     const double temple_y = 97.5 * ppm + 15 * ppm + 0.1 * 97.5 * ppm;
@@ -142,10 +148,7 @@ static void check_forehead(void **state)
     double off;
     assert_int_equal(smp_mask_check(s, truth, &off), SMP_OK);
     assert_true(off < 0.05);
-    smp_scalp_free(s);
-    smp_image_free(mask);
-    smp_image_free(truth);
-    smp_image_free(photo);
+    scene_free(s, mask, truth, photo);
 }
 
 /* Frontal tufts left in front of receded temples: the hairline is in
@@ -159,8 +162,7 @@ static void check_frontal_tufts(void **state)
     smp_scalp *s = smp_scalp_new();
     const double ppm = 2.5;
     assert_int_equal(forehead_tufts_scene_make(450, ppm, 5, photo, truth), 0);
-    assert_int_equal(smp_scalp_analyze(s, photo, NULL), SMP_OK);
-    assert_int_equal(smp_scalp_mask(s, mask), SMP_OK);
+    suggest(s, photo, mask);
     const uint32_t w = smp_image_width(mask), h = smp_image_height(mask);
     const double temple_y = 97.5 * ppm + 15 * ppm + 0.1 * 97.5 * ppm, front_y = temple_y + 38 * ppm;
     const uint8_t *m = smp_image_cdata(mask);
@@ -182,10 +184,7 @@ static void check_frontal_tufts(void **state)
     assert_true(channel / n_channel > 0.5);
     assert_true(face < 0.05 * all);
     assert_true(fabs(in->forehead_cut_px - front_y) < 8 * ppm);
-    smp_scalp_free(s);
-    smp_image_free(mask);
-    smp_image_free(truth);
-    smp_image_free(photo);
+    scene_free(s, mask, truth, photo);
 }
 
 /* The strands scene with `keep` of the strands (tools/scene.c) suggested:
@@ -196,8 +195,7 @@ static void strands_suggested(double keep, double *inside, double *full_hair, do
     smp_image *photo = smp_image_new(), *truth = smp_image_new(), *mask = smp_image_new();
     smp_scalp *s = smp_scalp_new();
     assert_int_equal(strands_scene_make(500, 600, 2.5, keep, 6, photo, truth), 0);
-    assert_int_equal(smp_scalp_analyze(s, photo, NULL), SMP_OK);
-    assert_int_equal(smp_scalp_mask(s, mask), SMP_OK);
+    suggest(s, photo, mask);
     const uint8_t *m = smp_image_cdata(mask), *t = smp_image_cdata(truth);
     double in = 0, n_in = 0, full = 0, n_full = 0;
     for (uint32_t y = 0; y < 600; y++)
@@ -216,10 +214,7 @@ static void strands_suggested(double keep, double *inside, double *full_hair, do
     *inside = in / n_in;
     *full_hair = full / n_full;
     *v = iou(mask, truth);
-    smp_scalp_free(s);
-    smp_image_free(mask);
-    smp_image_free(truth);
-    smp_image_free(photo);
+    scene_free(s, mask, truth, photo);
 }
 
 /* Thinning under long combed strands: the strands overlap, so a third of
@@ -263,8 +258,7 @@ static void check_rim(void **state)
     smp_scalp *s = smp_scalp_new();
     const double ppm = 2.5;
     assert_int_equal(rim_scene_make(450, 550, ppm, 4, photo, truth), 0);
-    assert_int_equal(smp_scalp_analyze(s, photo, NULL), SMP_OK);
-    assert_int_equal(smp_scalp_mask(s, mask), SMP_OK);
+    suggest(s, photo, mask);
     const uint8_t *m = smp_image_cdata(mask);
     double all = 0, rim = 0;
     for (uint32_t y = 0; y < 550; y++)
@@ -282,10 +276,7 @@ static void check_rim(void **state)
      * with it the gate's inner half (9-18 mm) is still taken. */
     assert_true(rim < 0.04 * all);
     assert_true(v >= 0.7);
-    smp_scalp_free(s);
-    smp_image_free(mask);
-    smp_image_free(truth);
-    smp_image_free(photo);
+    scene_free(s, mask, truth, photo);
 }
 
 static void check_paint(void **state)
@@ -321,8 +312,7 @@ static void check_hairline(void **state)
     smp_image *photo = smp_image_new(), *truth = smp_image_new(), *mask = smp_image_new();
     smp_scalp *s = smp_scalp_new();
     assert_int_equal(head_scene_make(450, 550, 2.5, 90, 3, photo, truth), 0);
-    assert_int_equal(smp_scalp_analyze(s, photo, NULL), SMP_OK);
-    assert_int_equal(smp_scalp_mask(s, mask), SMP_OK);
+    suggest(s, photo, mask);
     /* A line across the crown's middle: one side stays, the other is cut. */
     const double xy[6] = {50, 250, 225, 240, 400, 250};
     assert_int_equal(smp_hairline_apply(s, mask, xy, 3), SMP_OK);
@@ -339,10 +329,7 @@ static void check_hairline(void **state)
     for (const char *const *n = (const char *const[]){"straight", "rounded", "mature", "widows-peak", NULL}; *n; n++)
         assert_int_equal(smp_hairline_template(s, *n, a, b, t9), SMP_OK);
     assert_int_equal(smp_hairline_template(s, "mohawk", a, b, t9), SMP_ERR_ARG);
-    smp_scalp_free(s);
-    smp_image_free(mask);
-    smp_image_free(truth);
-    smp_image_free(photo);
+    scene_free(s, mask, truth, photo);
 }
 
 static void check_no_head(void **state)
