@@ -248,8 +248,11 @@ static void test_defocused_sparse_noisy(void **state)
     const double m = region_median(&f, 0, W, 0, H);
     smp_focus t = f;
     t.sigma = f.trust;
-    print_message("sigma 4.00 (sparse, noisy): map median %.3f, trust median %.2f\n", m, region_median(&t, 0, W, 0, H));
+    print_message("sigma 4.00 (sparse, noisy): map median %.3f, trust median %.2f, in focus %.2f\n", m,
+                  region_median(&t, 0, W, 0, H), f.sharp_px);
     assert_true(m >= 3.0 && m <= 6.0);
+    /* All of it defocused: where the map is sure, it says so. */
+    assert_true(isnan(f.sharp_px) || f.sharp_px >= 3.0);
     smp__focus_free(&f);
     smp_image_free(img);
 }
@@ -281,6 +284,10 @@ static void test_trust(void **state)
     for (int r = 0; r < 3; r++)
         assert_true(t[r] > 0.9);
     assert_true(flat == 0);
+    /* The photo's in-focus blur: the lower quartile of the trusted cells
+     * lies in the sharpest third. */
+    print_message("in focus: %.2f px (the sharpest third %.1f)\n", f.sharp_px, SIGMAS[0]);
+    assert_true(fabs(f.sharp_px / SIGMAS[0] - 1) < 0.3);
     assert_float_equal(smp__focus_trust_at(&f, 800, 240), 0, 0);
     assert_float_equal(smp__focus_trust_at(NULL, 60, 100), 0, 0);
     smp__focus_free(&f);
@@ -302,6 +309,7 @@ static void test_threads_and_args(void **state)
     for (int t = 1; t < 3; t++) {
         assert_memory_equal(f[0].sigma, f[t].sigma, sizeof(float) * f[0].gw * f[0].gh);
         assert_memory_equal(f[0].trust, f[t].trust, sizeof(float) * f[0].gw * f[0].gh);
+        assert_memory_equal(&f[0].sharp_px, &f[t].sharp_px, sizeof f[0].sharp_px);
     }
     for (int t = 0; t < 3; t++)
         smp__focus_free(&f[t]);

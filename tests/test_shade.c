@@ -200,7 +200,7 @@ static void test_dots_take_the_photos_defocus(void **state)
         else if (e > 1.6 && x < DEFOCUS_X0 - 128)
             sharp[ns++] = d[i].blur_mm;
     }
-    const double cap = smp__photo_blur_cap_mm(ppm);
+    const double cap = smp__photo_blur_cap_mm(ppm, NAN); /* the most it can be */
     const double med = nd ? smp__kth_float(defocused, nd, nd / 2) : 0, sharp_med = ns ? smp__kth_float(sharp, ns, ns / 2) : 0;
     print_message("defocused stubble (%.1f px): dots' blur median %.2f px (%zu dots); sharp stubble %.2f px (%zu); "
                   "bald patch at most %.4f px (%zu), the cap %.4f px\n",

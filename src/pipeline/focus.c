@@ -87,6 +87,9 @@
 #define DEFAULT_SIGMA 1.0f /* every cell, when the box has no readings at all */
 #define TRUST_E0 0.35     /* trust's evidence (focus.h): none at or below */
 #define TRUST_E1 0.8      /* full at or above */
+#define SHARP_TRUST 0.9f  /* cells trusted this much tell the photo's in-focus blur ... */
+#define SHARP_CELLS 16    /* ... when there are this many */
+#define SHARP_Q 0.25      /* their lower quartile: the better-focused of them */
 #define VEC 8
 
 static const double K[NSC] = {1.0, 2.0};
@@ -747,6 +750,23 @@ static smp_status check_args(const smp_image *rgb, const uint32_t box[4], double
     return smp__check_photo_box(rgb, box, ppm, "focus map", msg);
 }
 
+/* out->sharp_px (focus.h) from its sigma and trust grids of n cells. */
+static smp_status sharp_blur(smp_focus *out, size_t n, char *msg)
+{
+    float *v = malloc(sizeof(float) * n);
+    if (!v) {
+        smp__focus_free(out);
+        return smp__fail(msg, SMP_ERR_NOMEM, "focus map: cannot allocate %zu cells", n);
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (out->trust[i] >= SHARP_TRUST)
+            v[m++] = out->sigma[i];
+    out->sharp_px = m >= SHARP_CELLS ? smp__kth_float(v, m, (size_t)(SHARP_Q * (double)m)) : NAN;
+    free(v);
+    return SMP_OK;
+}
+
 /* The grid from the histograms into out->sigma (allocated here). */
 static smp_status finish(const ctx *c, smp_focus *out, char *msg)
 {
@@ -768,7 +788,7 @@ static smp_status finish(const ctx *c, smp_focus *out, char *msg)
     }
     for (size_t i = 0; i < n; i++)
         out->trust[i] = cell_trust(c, (int)(i % (size_t)c->gw), (int)(i / (size_t)c->gw));
-    return SMP_OK;
+    return sharp_blur(out, n, msg);
 }
 
 /* Level pixel (x, y) of S (the photo at level 0), coordinates clamped:
@@ -938,7 +958,7 @@ smp_status smp__focus_map(const smp_image *rgb, const uint32_t box[4], double px
     if (st != SMP_OK)
         return st;
     *out = (smp_focus){out->sigma, (uint32_t)c.gw, (uint32_t)c.gh, (uint32_t)c.cell, {box[0], box[1], box[2], box[3]},
-                       out->trust};
+                       out->trust, out->sharp_px};
     return SMP_OK;
 }
 void smp__focus_free(smp_focus *f)

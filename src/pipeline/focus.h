@@ -36,6 +36,11 @@ typedef struct smp_focus {
     uint32_t gw, gh, cell_px;
     uint32_t box[4];
     float *trust; /* gw x gh, 0..1: how far sigma is the optics' (below) */
+    /* The photo's blur where it is in focus: the lower quartile of sigma
+     * over the cells trusted at SHARP_TRUST or more, NAN with fewer than
+     * SHARP_CELLS of them (focus.c). Soft areas the map cannot read are
+     * taken to be this sharp (look.h). */
+    float sharp_px;
 } smp_focus;
 
 /* trust: whether a cell's sigma is the optics' rather than soft features'. Its evidence E is the

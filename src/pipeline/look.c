@@ -82,7 +82,7 @@ double smp__dot_photo_blur_mm(const struct smp_focus *f, double x, double y, dou
 {
     if (!f || !f->sigma)
         return 0;
-    const double cap = smp__photo_blur_cap_mm(ppm), t = smp__focus_trust_at(f, x, y);
+    const double cap = smp__photo_blur_cap_mm(ppm, f->sharp_px), t = smp__focus_trust_at(f, x, y);
     const double limit = cap + t * (fmax(SMP_MAX_DEFOCUS_MM, cap) - cap);
     return fmin(smp__focus_at(f, x, y) / ppm, limit);
 }

@@ -26,15 +26,17 @@ typedef struct smp_dress {
     const struct smp_focus *focus; /* the photo's blur (focus.h), or NULL */
 } smp_dress;
 /* The most of the photo's measured blur (focus.h) a dot takes: 0.1 mm, or
- * 1.5 px on a coarse photo, where an in-focus lens and the camera's
- * processing alone blur that much (focus.h: ~0.8-1.4 px). More than that
- * comes from soft features more than from the optics, unless edges back it
- * (smp__dot_photo_blur_mm). */
+ * on a coarse photo what an in-focus lens and the camera's processing
+ * alone blur: the photo's own in-focus blur where the map measures it
+ * (smp_focus.sharp_px), at most 1.5 px (focus.h: ~0.8-1.4 px in focus).
+ * More than that comes from soft features more than from the optics,
+ * unless edges back it (smp__dot_photo_blur_mm). sharp_px: NAN when
+ * unknown. */
 #define SMP_MAX_PHOTO_BLUR_MM 0.1
 #define SMP_MAX_PHOTO_BLUR_PX 1.5
-static inline double smp__photo_blur_cap_mm(double px_per_mm)
+static inline double smp__photo_blur_cap_mm(double px_per_mm, double sharp_px)
 {
-    const double px = SMP_MAX_PHOTO_BLUR_PX / px_per_mm;
+    const double px = (sharp_px < SMP_MAX_PHOTO_BLUR_PX ? sharp_px : SMP_MAX_PHOTO_BLUR_PX) / px_per_mm;
     return px > SMP_MAX_PHOTO_BLUR_MM ? px : SMP_MAX_PHOTO_BLUR_MM;
 }
 /* The photo's blur (mm) a dot at photo pixel (x, y) takes: the measured
