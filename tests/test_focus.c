@@ -319,6 +319,20 @@ static void test_threads_and_args(void **state)
     assert_int_equal(smp__focus_map(img, empty, PPM, &g, 1, msg), SMP_ERR_ARG);
     assert_int_equal(smp__focus_map(img, box, 0.0, &g, 1, msg), SMP_ERR_ARG);
     assert_int_equal(smp__focus_map(NULL, box, PPM, &g, 1, msg), SMP_ERR_ARG);
+    /* Narrow and short boxes, whose last cell may hold no column or row at
+     * the coarser levels (a 36 x 1 box at 8.67 px/mm read past a buffer). */
+    static const uint32_t hs[] = {1, 5, 37};
+    for (uint32_t w = 1; w <= 80; w++)
+        for (int i = 0; i < 3; i++)
+            for (int k = 0; k < 2; k++) {
+                const uint32_t h = hs[i], b[4] = {3, 5, w, h};
+                assert_int_equal(smp__focus_map(img, b, k ? 8.67 : 3.1, &g, 1, msg), SMP_OK);
+                assert_non_null(g.sigma);
+                smp__focus_free(&g);
+                const uint32_t t[4] = {3, 5, h, w};
+                assert_int_equal(smp__focus_map(img, t, k ? 8.67 : 3.1, &g, 1, msg), SMP_OK);
+                smp__focus_free(&g);
+            }
     smp_image_free(img);
 }
 

@@ -487,6 +487,8 @@ static float cell_threshold(const ctx *c, int l, work *wk, int rh, int n, int cx
     for (int y = MG; y < MG + n; y += st)
         for (int j = j0; j < j1; j += st)
             wk->sel[k++] = m2[(size_t)y * L->rw + j];
+    if (k == 0) /* a narrow box's last cell can have no column at a coarse level: nothing to read there */
+        return 0.0f;
     return K_NOISE[l] * K_NOISE[l] * smp__kth_float(wk->sel, k, k / 2);
 }
 
