@@ -6,8 +6,10 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "focus.h"
+#include "select.h"
 #include "rng.h"
 
 #define W 960
@@ -336,6 +338,24 @@ static void test_threads_and_args(void **state)
     smp_image_free(img);
 }
 
+/* The order statistics under the map's medians: exact, and safe at the ends. */
+static void test_order_statistics(void **state)
+{
+    (void)state;
+    float v[9] = {5, 1, 4, 1, 5, 9, 2, 6, 5};
+    const float sorted[9] = {1, 1, 2, 4, 5, 5, 5, 6, 9};
+    for (size_t k = 0; k < 9; k++) {
+        float w[9];
+        memcpy(w, v, sizeof w);
+        assert_float_equal(smp__kth_float(w, 9, k), sorted[k], 0);
+    }
+    assert_float_equal(smp__kth_float(v, 9, 40), 9, 0);
+    assert_true(isnan(smp__kth_float(v, 0, 0)));
+    double d[1] = {2.5};
+    assert_float_equal(smp__kth_double(d, 1, 0), 2.5, 0);
+    assert_true(isnan(smp__kth_double(d, 0, 0)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -344,6 +364,7 @@ int main(void)
         cmocka_unit_test(test_defocused_sparse_noisy),
         cmocka_unit_test(test_trust),
         cmocka_unit_test(test_threads_and_args),
+        cmocka_unit_test(test_order_statistics),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,11 +3,17 @@
 #include "internal.h"
 #include "select.h"
 
+#include <math.h>
+
 /* Quickselect: linear time, where a sort would cost n log n on every call
  * (per cell, per block). One body for both element types. */
 #define KTH(T, name)                                                                                                   \
     T name(T *v, size_t n, size_t k)                                                                                   \
     {                                                                                                                  \
+        if (n == 0) /* nothing to select: never read past an empty set */                                              \
+            return (T)NAN;                                                                                             \
+        if (k >= n)                                                                                                    \
+            k = n - 1;                                                                                                 \
         size_t lo = 0, hi = n - 1;                                                                                     \
         while (lo < hi) {                                                                                              \
             const T p = v[lo + (hi - lo) / 2];                                                                         \

@@ -5,7 +5,8 @@
 
 #include "internal.h"
 
-/* The k-th smallest of v[0..n), n > 0 (reorders v). */
+/* The k-th smallest of v[0..n) (reorders v); k past the end reads the
+ * largest; NAN when n is 0. */
 float smp__kth_float(float *v, size_t n, size_t k);
 double smp__kth_double(double *v, size_t n, size_t k);
 
