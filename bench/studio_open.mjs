@@ -24,6 +24,14 @@ for (let i = 0; i < N; i++) {
   await page.evaluate(() => {
     window.__t0 = performance.now();
     window.__mask = 0;
+    window.__long = []; // gaps over 100 ms: [ms, when it ended]
+    let last = performance.now();
+    const gaps = (t) => {
+      if (t - last > 100) window.__long.push([Math.round(t - last), Math.round(t - window.__t0)]);
+      last = t;
+      if (window.__probe) requestAnimationFrame(gaps);
+    };
+    requestAnimationFrame(gaps);
     const look = () => {
       const b = document.body.dataset, s = window.smpStudio;
       if (b.suggest === 'done' || (!b.suggest && s.st.w && s.maskSum() > 0)) window.__mask = performance.now() - window.__t0;
@@ -35,12 +43,12 @@ for (let i = 0; i < N; i++) {
   await page.waitForFunction(() => document.body.dataset.state === 'idle' && Number(document.body.dataset.renders) >= 1,
     null, { timeout: 600000 });
   const r = await page.evaluate(() => ({ first: window.smpStudio.timings[0], now: performance.now() - window.__t0,
-    mask: window.__mask, size: `${window.smpStudio.st.w}x${window.smpStudio.st.h}` }));
+    mask: window.__mask, long: window.__long, size: `${window.smpStudio.st.w}x${window.smpStudio.st.h}` }));
   r.gap = await gap();
   r.errors = errors;
   runs.push(r);
   console.log(`  ${i + 1}: ${r.size}: longest frame gap ${r.gap.toFixed(0)} ms, mask shown at ${r.mask.toFixed(0)} ms, ` +
-    `first after image at ${r.now.toFixed(0)} ms${errors.length ? `; errors: ${errors.join('; ')}` : ''}`);
+    `first after image at ${r.now.toFixed(0)} ms; gaps over 100 ms (length@end): ${r.long.map(([g, t]) => `${g}@${t}`).join(' ') || 'none'}${errors.length ? `; errors: ${errors.join('; ')}` : ''}`);
   await page.context().close();
 }
 await browser.close();

@@ -118,7 +118,7 @@
     if (st.w) photoHere();
     const asks = [...st.asks.values()];
     st.asks.clear();
-    for (const a of asks) askHere(a);
+    for (const a of asks) if (a.op === 'decode') a.reject(new Error(why)); else askHere(a);
     status(`Redrawing on the page itself (${why})`);
     if (st.w) schedule('retry');
   }
@@ -134,6 +134,10 @@
       const a = st.asks.get(m.id);
       st.asks.delete(m.id);
       if (a) analysed(a, m);
+    } else if (m.type === 'decoded') {
+      const a = st.asks.get(m.id);
+      st.asks.delete(m.id);
+      if (a) (m.bitmap ? a.resolve(m.bitmap) : a.reject(new Error(m.msg)));
     }
   }
   const msg = () => M.UTF8ToString(M._st_message(S));
@@ -173,7 +177,7 @@
       const opts = { imageOrientation: 'from-image', colorSpaceConversion: 'none' };
       if (k0 < 1) Object.assign(opts, { resizeWidth: Math.max(1, Math.round(size[0] * k0)),
         resizeHeight: Math.max(1, Math.round(size[1] * k0)), resizeQuality: 'high' });
-      bmp = await createImageBitmap(file, opts);
+      bmp = await decode(file, opts);
     } catch (e) {
       status(`${file.name}: cannot decode this image here`);
       state(st.w ? 'idle' : 'empty');
@@ -214,7 +218,7 @@
     seen.clear();
     st.asks.clear(); // answers about the photo before are of no use now
     sendPhoto(px.data);
-    paintOverlay(0, 0, w, h);
+    // (The overlay, resized above, is clear, as the mask is.)
     undoButtons();
     // The suggested mask, then the first redraw (with no mask there is nothing to draw).
     st.suggestMs = null;
@@ -300,6 +304,17 @@
     // The first redraw of a photo comes after its suggestion, whatever it gave.
     if (!stale || a.reason === 'photo') schedule(a.reason);
     else if (!st.busy) state('idle');
+  }
+
+  // The photo decoded (createImageBitmap) in the mask worker: a big one's
+  // resizing held the page's thread for a quarter second or more.
+  function decode(file, opts) {
+    if (!st.workers) return createImageBitmap(file, opts);
+    return new Promise((resolve, reject) => {
+      const id = ++st.askId;
+      st.asks.set(id, { op: 'decode', resolve, reject });
+      st.workers.mask.w.postMessage({ type: 'decode', id, file, opts });
+    });
   }
 
   // A photo's width and height as shown (EXIF orientation applied), from
@@ -768,12 +783,17 @@
     return nw / k < st.w / st.z && nh / k < st.h / st.z ? [sx / k, sy / k, nw / k, nh / k] : null;
   }
   // The mask as a red tint over the box (x, y, w, h).
+  // A pixel at a time from a table of the 256 tints (whole RGBA words: a
+  // byte at a time took a quarter second on a working-size photo).
+  const tint = new Uint32Array(256);
+  {
+    const b = new Uint8ClampedArray(tint.buffer);
+    for (let v = 0; v < 256; v++) { b[4 * v] = 255; b[4 * v + 1] = 40; b[4 * v + 2] = 40; b[4 * v + 3] = v * 0.45; }
+  }
   function paintOverlay(x0, y0, bw, bh) {
-    const m = maskView(), o = st.ovl.data;
+    const m = maskView(), o = new Uint32Array(st.ovl.data.buffer);
     for (let y = y0; y < y0 + bh; y++)
-      for (let x = x0, i = y * st.w + x0; x < x0 + bw; x++, i++) {
-        o[4 * i] = 255; o[4 * i + 1] = 40; o[4 * i + 2] = 40; o[4 * i + 3] = m[i] * 0.45;
-      }
+      for (let x = x0, i = y * st.w + x0; x < x0 + bw; x++, i++) o[i] = tint[m[i]];
     overlay.getContext('2d').putImageData(st.ovl, 0, 0, x0, y0, bw, bh);
   }
 

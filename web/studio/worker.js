@@ -176,9 +176,21 @@ async function exported(m) {
   post(r, r.bitmap ? [r.bitmap] : []);
 }
 
+// A photo decoded for the page (createImageBitmap with its options): the
+// bitmap goes back, or what went wrong.
+async function decode(m) {
+  try {
+    const bitmap = await createImageBitmap(m.file, m.opts);
+    post({ type: 'decoded', id: m.id, bitmap }, [bitmap]);
+  } catch (err) {
+    post({ type: 'decoded', id: m.id, msg: String(err && err.message || err) });
+  }
+}
+
 self.onmessage = (e) => {
   const m = e.data;
   if (m.type === 'encode') { exported(m); return; } // no engine needed
+  if (m.type === 'decode') { decode(m); return; }
   if (!M && m.type !== 'init') { early.push(m); return; }
   handle(m);
 };
