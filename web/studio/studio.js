@@ -32,10 +32,6 @@
   const EXPORT_MAX = hook('export-mp', 50) * 1e6;
   // The loupe keeps the full-size after image (4 bytes a pixel) up to this.
   const KEEP_MAX = 24e6;
-  // A second redraw worker at the view's displayed size (its after image
-  // first), off by studio.html?view-worker=0: on two cores it competes with
-  // the one at the working size (see bench/RESULTS.md).
-  const VIEW_WORKER = new URLSearchParams(location.search).get('view-worker') !== '0';
   const ZOOM_MAX = 16;
   const mp = px => (px / 1e6).toFixed(px < 10e6 ? 2 : 0); // megapixels, to say
   const SPLITS = [[100], [60, 100], [30, 70, 100], [25, 50, 75, 100]];
@@ -44,7 +40,7 @@
   const $ = id => document.getElementById(id);
   const view = $('view'), vctx = view.getContext('2d');
   const canvas = () => document.createElement('canvas');
-  const before = canvas(), after = canvas(), overlay = canvas(), small = canvas(), toneCanvas = canvas();
+  const before = canvas(), after = canvas(), overlay = canvas(), toneCanvas = canvas();
   // The dot sizes the tone preview knows the pigment's darkening for: the
   // slider's range.
   const TONE_DOTS = Array.from({ length: 37 }, (_, i) => Math.round(14 + i) / 100);
@@ -53,11 +49,11 @@
     name: 'photo', w: 0, h: 0, fullW: 0, fullH: 0, scale: 1, ppm: 0, tool: 'view', split: 0.5,
     hairline: [], measure: [], undo: [], redo: [], busy: false, pending: null, ovl: null, renders: 0,
     timings: [], chosen: null,
-    workers: null, reduced: null, reqId: 0, edits: 0, asks: new Map(), askId: 0, suggestMs: null, latest: null, showing: 'full', previews: 0, dropped: 0,
+    workers: null, reduced: null, reqId: 0, edits: 0, asks: new Map(), askId: 0, suggestMs: null, latest: null, showing: 'full', dropped: 0,
     // The view's zoom: z, and the working pixel at the view's top left.
     z: 1, ox: 0, oy: 0, loupeOn: true, focus: null, loupeSource: null,
     tone: null, tonePhoto: null, toneShown: 0, toneFailed: 0,
-    shownKey: null, full: null, exporting: false, exports: 0, heaps: { page: 0, full: 0, reduced: 0, export: 0 },
+    shownKey: null, full: null, exporting: false, exports: 0, heaps: { page: 0, full: 0, mask: 0, export: 0 },
   };
   // For tests and for looking: redraw timings and the state, read-only in spirit.
   window.smpStudio = { st, timings: st.timings, maskSum: () => maskSum(), before, after, toneCanvas,
@@ -103,8 +99,11 @@
         wk.w.postMessage({ type: 'init', wasm: copy }, [copy]);
         return wk;
       };
+      // (A third, rendering at the view's displayed size for a quicker
+      // exact image, made the working size's a quarter to twice slower on
+      // two cores, for an image the tone preview now gives at once:
+      // bench/RESULTS.md.)
       st.workers = { full: make('full'), mask: make('mask') };
-      if (VIEW_WORKER) st.workers.reduced = make('reduced');
     } catch (e) {
       st.workers = null;
     }
@@ -131,6 +130,7 @@
       if (m.heap) st.heaps[wk.kind] = m.heap;
       answered(wk, m);
     } else if (m.type === 'analysed') {
+      if (m.heap) st.heaps.mask = m.heap;
       const a = st.asks.get(m.id);
       st.asks.delete(m.id);
       if (a) analysed(a, m);
@@ -407,8 +407,9 @@
   }
 
   // ------------------------------------------------------------ redraw
-  // The photo to the workers: at the working size, and at the view's
-  // displayed size (device pixels) when that is well under it.
+  // The size the tone preview is drawn at: the view's displayed size
+  // (device pixels) when that is well under the working size, else null
+  // (the working size).
   function reducedSize() {
     const b = view.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
     const k = Math.min(b.width * dpr / st.w, b.height * dpr / st.h);
@@ -427,16 +428,7 @@
     }
     st.reduced = reducedSize();
     st.tone = null;
-    st.tonePhoto = st.reduced ? null : new Uint8ClampedArray(before.getContext('2d').getImageData(0, 0, st.w, st.h).data);
-    if (!st.reduced) return;
-    const { w, h } = st.reduced;
-    small.width = w; small.height = h;
-    const g = small.getContext('2d');
-    g.imageSmoothingQuality = 'high';
-    g.drawImage(before, 0, 0, w, h);
-    const d = g.getImageData(0, 0, w, h).data.buffer;
-    st.tonePhoto = new Uint8ClampedArray(d.slice(0));
-    if (st.workers.reduced) st.workers.reduced.w.postMessage({ type: 'photo', w, h, format: 0, rgba: d }, [d]);
+    st.tonePhoto = null; // at the tone preview's size, from the worker with the first basis
   }
 
   // The mask's contents in a few numbers (FNV-1a and a weighted sum over
@@ -485,19 +477,17 @@
       state('idle');
       return;
     }
-    st.latest = { id, key, reason, t0, reducedMs: null, reducedEngine: null, toneMs: null, done: false };
+    st.latest = { id, key, reason, t0, toneMs: null, done: false };
     st.busy = true;
     state('busy');
     status('Rendering…');
     const mask = maskView();
     if (tonePreview(s, mask, mhash)) st.latest.toneMs = performance.now() - t0;
-    // Both workers send the tone preview's basis at the preview's size
-    // (whichever answers first serves the next change).
+    // The worker sends the tone preview's basis at the preview's size (and
+    // the photo at that size, once).
     const tone = st.reduced ? { w: st.reduced.w, h: st.reduced.h } : { w: st.w, h: st.h };
     tone.dots = TONE_DOTS;
-    if (st.reduced && st.workers.reduced)
-      request(st.workers.reduced, { type: 'render', id, settings: s, ppm: st.ppm * st.scale * st.reduced.k,
-        mask: mask.slice().buffer, mw: st.w, mh: st.h, tone, maskHash: mhash });
+    tone.photo = !st.tonePhoto;
     request(st.workers.full, { type: 'render', id, settings: s, ppm: st.ppm * st.scale, mask: mask.slice().buffer,
       mw: st.w, mh: st.h, tone, maskHash: mhash });
   }
@@ -541,11 +531,11 @@
   function keepTone(wk, m) {
     const sent = wk.sent;
     wk.sent = null;
+    if (m.ok && m.tone && m.tone.photo) st.tonePhoto = new Uint8ClampedArray(m.tone.photo);
     if (!m.ok || !m.tone || !sent || !st.tonePhoto || st.tonePhoto.length !== 4 * m.tone.w * m.tone.h) {
       if (m.ok && sent) st.toneFailed++;
       return;
     }
-    if (st.tone && st.tone.id > sent.id) return; // the other worker's is newer
     // Calibrated on the exact image at the preview's size (the worker's
     // own, or its after image drawn at that size); else the last
     // calibration stands (it is the photo's and the look's).
@@ -575,18 +565,6 @@
       return;
     }
     const img = new ImageData(new Uint8ClampedArray(m.rgba), m.w, m.h);
-    if (wk.kind === 'reduced') {
-      small.width = m.w; small.height = m.h;
-      small.getContext('2d').putImageData(img, 0, 0);
-      st.showing = 'reduced';
-      compose();
-      L.reducedMs = performance.now() - L.t0;
-      L.reducedEngine = m.engineMs;
-      st.previews++;
-      document.body.dataset.previews = String(st.previews);
-      status(`${m.w}×${m.h} preview in ${L.reducedMs.toFixed(0)} ms; rendering ${st.w}×${st.h}…`);
-      return;
-    }
     after.getContext('2d').putImageData(img, 0, 0);
     st.showing = 'full';
     st.shownKey = L.key;
@@ -594,9 +572,7 @@
     L.done = true;
     remember(L.key, img, m.info);
     const ms = performance.now() - L.t0;
-    rendered(L.reason, ms, m.engineMs, m.info, { tone: L.toneMs, reduced: L.reducedMs, reducedEngine: L.reducedEngine,
-      reducedW: L.reducedMs != null ? st.reduced.w : 0, reducedH: L.reducedMs != null ? st.reduced.h : 0,
-      reused: m.reused });
+    rendered(L.reason, ms, m.engineMs, m.info, { tone: L.toneMs, reused: m.reused });
     st.busy = false;
     state('idle');
   }
@@ -609,7 +585,7 @@
     const c = st.chosen;
     $('chosen').textContent = `${c.dots} dots, ${c.density.toFixed(0)} dots/cm², ${c.dot.toFixed(2)} mm; ` +
       `${(c.ppm / st.scale).toFixed(2)} px/mm${c.assumed ? ' (assumed)' : ''}`;
-    const pre = extra.reduced != null ? `preview in ${extra.reduced.toFixed(0)} ms, ` : '';
+    const pre = extra.tone != null ? `tone preview in ${extra.tone.toFixed(0)} ms, ` : '';
     status(`${st.w}×${st.h}: ${pre}redrawn in ${ms.toFixed(0)} ms (${reason})`);
     const k = Number($('session').value);
     $('tag-after').textContent = k ? `After session ${k}` : 'After';
@@ -667,9 +643,8 @@
     if (!st.w) return;
     const z = st.z;
     vctx.setTransform(z, 0, 0, z, -st.ox * z, -st.oy * z);
-    // The after image, or the preview at the displayed size until it comes.
-    if (st.showing === 'reduced') vctx.drawImage(small, 0, 0, st.w, st.h);
-    else if (st.showing === 'tone') vctx.drawImage(toneCanvas, 0, 0, st.w, st.h);
+    // The after image, or the tone preview until it comes.
+    if (st.showing === 'tone') vctx.drawImage(toneCanvas, 0, 0, st.w, st.h);
     else vctx.drawImage(after, 0, 0);
     // Until the exact image at the working size is in, the view says so.
     $('refining').hidden = st.showing === 'full';

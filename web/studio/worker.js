@@ -11,6 +11,7 @@
 // export (exportFull, below).
 'use strict';
 let M = null, S = 0, P = 0, W = 0, H = 0;
+let photoPx = null; // the photo's RGBA as the page sent it (for the tone preview's photo)
 const early = []; // messages that came while the engine was starting
 
 function post(msg, transfer) { self.postMessage(msg, transfer || []); }
@@ -21,6 +22,7 @@ function setPhoto(m) {
   M.HEAPU8.set(new Uint8Array(m.rgba), buf);
   if (M._st_set_photo(S, m.w, m.h, m.format)) return M.UTF8ToString(M._st_message(S));
   W = m.w; H = m.h;
+  photoPx = new Uint8ClampedArray(m.rgba);
   return null;
 }
 
@@ -47,12 +49,15 @@ function render(m) {
 
 // The tone preview's basis (tone.js) from this run: its maps at the
 // preview's size (at most this photo's), the area per dot for each of
-// the dot sizes asked and, when the preview is smaller than this photo,
-// the after image (RGBA at `after` in the engine's memory) drawn at the
-// preview's size as the page draws the photo there (its calibration).
-function toneBasis({ w, h, dots }, after) {
+// the dot sizes asked, when the preview is smaller than this photo the
+// after image (RGBA at `after` in the engine's memory) drawn at the
+// preview's size (its calibration), and when asked the photo at that size.
+function toneBasis({ w, h, dots, photo }, after) {
   if (!(w <= W && h <= H)) return null;
-  const exact = (w !== W || h !== H) ? shrink(after, w, h) : null;
+  const small = w !== W || h !== H;
+  const exact = small ? shrink(new Uint8ClampedArray(M.HEAPU8.buffer, after, 4 * W * H), w, h) : null;
+  const px = !photo ? null : small ? shrink(photoPx, w, h) : photoPx.slice().buffer;
+  if (photo && !px) return null;
   const p = M._st_tone_maps(S, w, h);
   if (!p) return null;
   const maps = M.HEAPU8.slice(p, p + 4 * w * h);
@@ -62,13 +67,14 @@ function toneBasis({ w, h, dots }, after) {
     areas.set(M.HEAPF64.subarray(a / 8, a / 8 + 3), 3 * i);
   }
   M._free(a);
-  return { maps: maps.buffer, areas, dots, w, h, exact };
+  return { maps: maps.buffer, areas, dots, w, h, exact, photo: px };
 }
-// The engine's RGBA image at p (W x H) drawn at w x h (null without OffscreenCanvas).
-function shrink(p, w, h) {
+// An RGBA image of W x H drawn at w x h, as the page draws a canvas
+// smaller (null without OffscreenCanvas).
+function shrink(rgba, w, h) {
   if (typeof OffscreenCanvas === 'undefined') return null;
   const big = new OffscreenCanvas(W, H), c = new OffscreenCanvas(w, h), g = c.getContext('2d');
-  big.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(M.HEAPU8.buffer, p, 4 * W * H).slice(), W, H), 0, 0);
+  big.getContext('2d').putImageData(new ImageData(rgba.slice(), W, H), 0, 0);
   g.imageSmoothingQuality = 'high';
   g.drawImage(big, 0, 0, w, h);
   return g.getImageData(0, 0, w, h).data.buffer;
@@ -218,7 +224,7 @@ function handle(m) {
     } catch (err) {
       r = { ok: false, msg: String(err && err.message || err) };
     }
-    Object.assign(r, { type: 'analysed', id: m.id, op: m.op });
+    Object.assign(r, { type: 'analysed', id: m.id, op: m.op, heap: M.HEAPU8.length });
     post(r, r.mask ? [r.mask] : []);
   } else if (m.type === 'render') {
     let r;
@@ -230,6 +236,6 @@ function handle(m) {
     r.type = 'done';
     r.id = m.id;
     const t = r.tone;
-    post(r, r.rgba ? [r.rgba].concat(t ? [t.maps] : [], t && t.exact ? [t.exact] : []) : []);
+    post(r, r.rgba ? [r.rgba].concat(t ? [t.maps] : [], t && t.exact ? [t.exact] : [], t && t.photo ? [t.photo] : []) : []);
   }
 }
