@@ -424,7 +424,8 @@
     st.latest = null;
     for (const wk of [st.workers.mask, st.workers.full]) {
       const full = wk === st.workers.full ? rgba.buffer : rgba.slice().buffer; // the last one takes the page's copy
-      wk.w.postMessage({ type: 'photo', w: st.w, h: st.h, format: st.scale === 1 ? st.format : 0, rgba: full }, [full]);
+      wk.w.postMessage({ type: 'photo', w: st.w, h: st.h, format: st.scale === 1 ? st.format : 0, rgba: full,
+        keep: wk === st.workers.full }, [full]);
     }
     st.reduced = reducedSize();
     st.tone = null;
@@ -757,9 +758,9 @@
     // Outlined on the view while it is smaller than what the view shows.
     return nw / k < st.w / st.z && nh / k < st.h / st.z ? [sx / k, sy / k, nw / k, nh / k] : null;
   }
-  // The mask as a red tint over the box (x, y, w, h).
-  // A pixel at a time from a table of the 256 tints (whole RGBA words: a
-  // byte at a time took a quarter second on a working-size photo).
+  // The mask as a red tint over the box (x, y, w, h), a pixel at a time
+  // from a table of the 256 tints (whole RGBA words: a byte at a time took
+  // a quarter second on a working-size photo).
   const tint = new Uint32Array(256);
   {
     const b = new Uint8ClampedArray(tint.buffer);

@@ -22,7 +22,7 @@ function setPhoto(m) {
   M.HEAPU8.set(new Uint8Array(m.rgba), buf);
   if (M._st_set_photo(S, m.w, m.h, m.format)) return M.UTF8ToString(M._st_message(S));
   W = m.w; H = m.h;
-  photoPx = new Uint8ClampedArray(m.rgba);
+  photoPx = m.keep ? new Uint8ClampedArray(m.rgba) : null; // the redraw worker's, for toneBasis
   return null;
 }
 
