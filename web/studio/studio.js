@@ -275,6 +275,7 @@
   }
   function suggesting(on) {
     $('suggesting').hidden = !on;
+    $('suggest').disabled = on;
     document.body.dataset.suggest = on ? 'running' : st.suggestMs != null ? 'done' : 'none';
     if (on) { status('Suggesting the mask…'); state('busy'); }
   }
@@ -999,7 +1000,7 @@
     e.preventDefault();
   });
   $('suggest').addEventListener('click', () => {
-    if (!st.w || !$('suggesting').hidden) return;
+    if (!st.w) return;
     ask({ op: 'suggest', reason: 'suggest', t0: performance.now() });
   });
   $('overlay').addEventListener('change', compose);
