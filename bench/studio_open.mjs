@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Opening a photo in the studio page in headless Chromium (issue 15): the
 // longest gap between animation frames from choosing the photo until its
-// first after image is drawn (how long the page's thread could not answer
+// first after image is drawn or has failed (how long the page's thread could not answer
 // the divider, the sliders or the zoom), the time until the suggested mask
 // shows (the page's data-suggest="done", or, for a page that suggests on
 // its own thread, the first frame with a mask), and until the first after
@@ -40,18 +40,20 @@ for (let i = 0; i < N; i++) {
     requestAnimationFrame(look);
   });
   await page.setInputFiles('#open', photo);
-  await page.waitForFunction(() => document.body.dataset.state === 'idle' && Number(document.body.dataset.renders) >= 1,
+  // Idle again: the first redraw drawn, or failed (its message in the status).
+  await page.waitForFunction(() => document.body.dataset.state === 'idle' && document.body.dataset.suggest !== 'running',
     null, { timeout: 600000 });
-  const r = await page.evaluate(() => ({ first: window.smpStudio.timings[0], now: performance.now() - window.__t0,
+  const r = await page.evaluate(() => ({ drawn: Number(document.body.dataset.renders || 0) >= 1,
+    status: document.getElementById('status').textContent, now: performance.now() - window.__t0,
     mask: window.__mask, long: window.__long, size: `${window.smpStudio.st.w}x${window.smpStudio.st.h}` }));
   r.gap = await gap();
   r.errors = errors;
   runs.push(r);
   console.log(`  ${i + 1}: ${r.size}: longest frame gap ${r.gap.toFixed(0)} ms, mask shown at ${r.mask.toFixed(0)} ms, ` +
-    `first after image at ${r.now.toFixed(0)} ms; gaps over 100 ms (length@end): ${r.long.map(([g, t]) => `${g}@${t}`).join(' ') || 'none'}${errors.length ? `; errors: ${errors.join('; ')}` : ''}`);
+    `${r.drawn ? 'first after image' : `no after image ("${r.status}")`} at ${r.now.toFixed(0)} ms; gaps over 100 ms (length@end): ${r.long.map(([g, t]) => `${g}@${t}`).join(' ') || 'none'}${errors.length ? `; errors: ${errors.join('; ')}` : ''}`);
   await page.context().close();
 }
 await browser.close();
 const stat = v => { const s = v.slice().sort((a, b) => a - b); return `median ${s[s.length >> 1].toFixed(0)} ms, max ${s[s.length - 1].toFixed(0)} ms`; };
 console.log(`open (${runs[0].size}, ${N} times): longest frame gap ${stat(runs.map(r => r.gap))}; ` +
-  `mask shown ${stat(runs.map(r => r.mask))}; first after image ${stat(runs.map(r => r.now))}`);
+  `mask shown ${stat(runs.map(r => r.mask))}; first after image (or its failure) ${stat(runs.map(r => r.now))}`);
