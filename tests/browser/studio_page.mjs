@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The studio page in a real browser (Debian's Chromium through
-// playwright-core), used as a consultant would: open the sample and its
-// mask, paint, move the density, draw a hairline, undo, switch sessions,
+// playwright-core), used as a consultant would: open the sample (the
+// divider answers while its mask is suggested in a worker) and its mask, paint, move the density, draw a hairline, undo, switch sessions,
 // move the divider, zoom (wheel, ctrl+wheel, a two-finger pinch) with the
 // loupe at 100 %, export; the exports decode and the settings make the
 // same after image through the native command; the full-size export runs
