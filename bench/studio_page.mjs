@@ -3,7 +3,8 @@
 // tests/browser/node_modules; CHROMIUM=/usr/bin/chromium), the page opened
 // at a tablet's size and waited for, its errors collected, and a probe of
 // the longest gap between animation frames (how long the page's thread
-// could not respond) from probe() until gap().
+// could not respond) from probe() until gap(). STUDIO_QUERY=work=1000
+// opens the page with that query (its test hooks).
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -23,7 +24,9 @@ export async function openStudio(browser, page_path, options = {}) {
   const errors = [];
   page.on('pageerror', e => errors.push(String(e)));
   page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
-  await page.goto(pathToFileURL(page_path).href, { waitUntil: 'load' });
+  // STUDIO_QUERY: the page's test hooks (as work=1000).
+  const q = process.env.STUDIO_QUERY ? `?${process.env.STUDIO_QUERY}` : '';
+  await page.goto(pathToFileURL(page_path).href + q, { waitUntil: 'load' });
   await page.waitForFunction(() => document.body.dataset.state === 'empty', null, { timeout: 60000 });
   const probe = () => page.evaluate(() => {
     window.__gap = 0;

@@ -6,9 +6,10 @@
 // working size (long side WORK_LONG px); exports carry the settings in the
 // command's option names, so `smpsim render PHOTO MASK --settings FILE`
 // makes the same after image on a desktop.
-// Redraws run in two Web Workers (worker.js, started from blob: URLs), so
-// the page never waits on the engine: one at the working size, one at the
-// size the view is displayed at, whose quicker after image shows first.
+// The engine runs in Web Workers (worker.js, started from blob: URLs), so
+// the page never waits on it: the redraws at the working size in one, and
+// what needs the scalp analysis (the suggested mask when a photo opens,
+// the hairline, the scale estimate) in another, the mask worker.
 // A worker has at most one request in flight; a newer change replaces the
 // one waiting, and an answer to anything but the latest change is dropped.
 // Before them, a density or dot size change or a mask edit draws the tone
@@ -39,7 +40,7 @@
   const $ = id => document.getElementById(id);
   const view = $('view'), vctx = view.getContext('2d');
   const canvas = () => document.createElement('canvas');
-  const before = canvas(), after = canvas(), overlay = canvas(), small = canvas(), toneCanvas = canvas();
+  const before = canvas(), after = canvas(), overlay = canvas(), toneCanvas = canvas();
   // The dot sizes the tone preview knows the pigment's darkening for: the
   // slider's range.
   const TONE_DOTS = Array.from({ length: 37 }, (_, i) => Math.round(14 + i) / 100);
@@ -48,11 +49,11 @@
     name: 'photo', w: 0, h: 0, fullW: 0, fullH: 0, scale: 1, ppm: 0, tool: 'view', split: 0.5,
     hairline: [], measure: [], undo: [], redo: [], busy: false, pending: null, ovl: null, renders: 0,
     timings: [], chosen: null,
-    workers: null, reduced: null, reqId: 0, latest: null, showing: 'full', previews: 0, dropped: 0,
+    workers: null, reduced: null, reqId: 0, edits: 0, asks: new Map(), askId: 0, suggestMs: null, latest: null, showing: 'full', dropped: 0,
     // The view's zoom: z, and the working pixel at the view's top left.
     z: 1, ox: 0, oy: 0, loupeOn: true, focus: null, loupeSource: null,
     tone: null, tonePhoto: null, toneShown: 0, toneFailed: 0,
-    shownKey: null, full: null, exporting: false, exports: 0, heaps: { page: 0, full: 0, reduced: 0, export: 0 },
+    shownKey: null, full: null, exporting: false, exports: 0, heaps: { page: 0, full: 0, mask: 0, export: 0 },
   };
   // For tests and for looking: redraw timings and the state, read-only in spirit.
   window.smpStudio = { st, timings: st.timings, maskSum: () => maskSum(), before, after, toneCanvas,
@@ -98,7 +99,11 @@
         wk.w.postMessage({ type: 'init', wasm: copy }, [copy]);
         return wk;
       };
-      st.workers = { full: make('full'), reduced: make('reduced') };
+      // (A third, rendering at the view's displayed size for a quicker
+      // exact image, made the working size's a quarter to twice slower on
+      // two cores, for an image the tone preview now gives at once:
+      // bench/RESULTS.md.)
+      st.workers = { full: make('full'), mask: make('mask') };
     } catch (e) {
       st.workers = null;
     }
@@ -108,6 +113,11 @@
     for (const wk of Object.values(st.workers)) wk.w.terminate();
     st.workers = null;
     st.busy = false;
+    // The page's engine takes the photo (its mask kept) and what was asked of the mask worker.
+    if (st.w) photoHere();
+    const asks = [...st.asks.values()];
+    st.asks.clear();
+    for (const a of asks) if (a.op === 'decode') a.reject(new Error(why)); else askHere(a);
     status(`Redrawing on the page itself (${why})`);
     if (st.w) schedule('retry');
   }
@@ -119,6 +129,15 @@
     } else if (m.type === 'done') {
       if (m.heap) st.heaps[wk.kind] = m.heap;
       answered(wk, m);
+    } else if (m.type === 'analysed') {
+      if (m.heap) st.heaps.mask = m.heap;
+      const a = st.asks.get(m.id);
+      st.asks.delete(m.id);
+      if (a) analysed(a, m);
+    } else if (m.type === 'decoded') {
+      const a = st.asks.get(m.id);
+      st.asks.delete(m.id);
+      if (a) (m.bitmap ? a.resolve(m.bitmap) : a.reject(new Error(m.msg)));
     }
   }
   const msg = () => M.UTF8ToString(M._st_message(S));
@@ -158,7 +177,7 @@
       const opts = { imageOrientation: 'from-image', colorSpaceConversion: 'none' };
       if (k0 < 1) Object.assign(opts, { resizeWidth: Math.max(1, Math.round(size[0] * k0)),
         resizeHeight: Math.max(1, Math.round(size[1] * k0)), resizeQuality: 'high' });
-      bmp = await createImageBitmap(file, opts);
+      bmp = await decode(file, opts);
     } catch (e) {
       status(`${file.name}: cannot decode this image here`);
       state(st.w ? 'idle' : 'empty');
@@ -183,10 +202,9 @@
     bctx.drawImage(bmp, 0, 0, w, h);
     bmp.close();
     const px = bctx.getImageData(0, 0, w, h);
-    const buf = M._st_rgba(S, w, h);
-    if (!buf) { status('out of memory'); state('empty'); return; }
-    M.HEAPU8.set(px.data, buf);
-    if (M._st_set_photo(S, w, h, st.scale === 1 ? format : 0)) { status(msg()); state('empty'); return; }
+    // With workers the page's engine holds the mask alone; without, the photo too.
+    const err = st.workers ? (M._st_mask_alloc(S, w, h) ? null : 'out of memory') : photoHere(px.data, w, h);
+    if (err) { status(err); state('empty'); return; }
     st.w = w; st.h = h;
     st.ovl = new ImageData(w, h);
     st.undo.length = 0; st.redo.length = 0; st.hairline = []; st.measure = [];
@@ -198,11 +216,106 @@
     st.full = null;
     zoomUi();
     seen.clear();
+    st.asks.clear(); // answers about the photo before are of no use now
     sendPhoto(px.data);
-    if (M._st_suggest(S)) status(`No mask suggested (${msg()}): paint the area to treat with the brush.`);
-    paintOverlay(0, 0, w, h);
+    // (The overlay, resized above, is clear, as the mask is.)
     undoButtons();
-    schedule('photo');
+    // The suggested mask, then the first redraw (with no mask there is nothing to draw).
+    st.suggestMs = null;
+    ask({ op: 'suggest', reason: 'photo', t0: performance.now() });
+  }
+  // The photo (RGBA at w x h; the before canvas when not given) into the
+  // page's engine, the mask kept: for redraws on the page's own thread.
+  // Gives null or what went wrong.
+  function photoHere(rgba, w = st.w, h = st.h) {
+    const keep = st.w ? maskView().slice() : null;
+    const data = rgba || before.getContext('2d').getImageData(0, 0, w, h).data;
+    const buf = M._st_rgba(S, w, h);
+    if (!buf) return 'out of memory';
+    M.HEAPU8.set(data, buf);
+    if (M._st_set_photo(S, w, h, st.scale === 1 ? st.format : 0)) return msg();
+    if (keep && keep.length === w * h) maskView().set(keep);
+    return null;
+  }
+
+  // ------------------------------------------------------------ analysis
+  // What needs the scalp analysis: the suggested mask (a photo opened, or
+  // the Suggest button), a hairline, the scale estimate. Asked of the mask
+  // worker (the first one takes a second or more on a big photo, while the
+  // page answers: the view says "suggesting…"); without workers, done here.
+  // A mask comes back for the mask as it was when asked: an edit since
+  // (the brush, a mask file, undo) wins, and the answer is dropped.
+  function ask(a) {
+    a.id = ++st.askId;
+    a.edits = st.edits;
+    if (a.op === 'suggest') suggesting(true);
+    if (!st.workers) { askHere(a); return; }
+    st.asks.set(a.id, a);
+    st.workers.mask.w.postMessage({ type: 'analysis', op: a.op, id: a.id, xy: a.xy,
+      mask: a.op === 'hairline' ? maskView().slice().buffer : undefined });
+  }
+  function askHere(a) {
+    let m;
+    if (a.op === 'scale') {
+      const e = M._st_scale_estimate(S);
+      m = e > 0 ? { ok: true, ppm: e } : { ok: false, msg: msg() };
+    } else {
+      const keep = maskView().slice(); // the library works on the page's own mask: put back below
+      let r;
+      if (a.op === 'hairline') {
+        const p = M._malloc(16 * a.xy.length);
+        M.HEAPF64.set(a.xy.flat(), p / 8);
+        r = M._st_hairline(S, p, a.xy.length);
+        M._free(p);
+      } else r = M._st_suggest(S);
+      m = r ? { ok: false, msg: msg() } : { ok: true, mask: maskView().slice().buffer };
+      maskView().set(keep);
+    }
+    analysed(a, m);
+  }
+  function suggesting(on) {
+    $('suggesting').hidden = !on;
+    $('suggest').disabled = on;
+    document.body.dataset.suggest = on ? 'running' : st.suggestMs != null ? 'done' : 'none';
+    if (on) { status('Suggesting the mask…'); state('busy'); }
+  }
+  function analysed(a, m) {
+    if (a.op === 'scale') {
+      if (!m.ok) { status('The scale cannot be estimated from this photo: measure it.'); return; }
+      st.ppm = m.ppm / st.scale;
+      $('ppm').value = st.ppm.toFixed(3);
+      schedule('scale');
+      return;
+    }
+    const stale = a.edits !== st.edits;
+    if (a.op === 'suggest') {
+      if (m.ok && !stale) st.suggestMs = performance.now() - a.t0;
+      suggesting(false);
+      if (stale) status('The mask was edited while it was suggested: yours is kept (Suggest makes it again).');
+      else if (!m.ok) status(`No mask suggested (${m.msg}): paint the area to treat with the brush.`);
+    } else if (stale) { status('The mask was edited meanwhile: apply the hairline again.'); return; }
+    else if (!m.ok) { status(`Hairline: ${m.msg}`); return; }
+    if (m.ok && !stale) {
+      if (a.reason !== 'photo') snapshot();
+      maskView().set(new Uint8Array(m.mask));
+      st.edits++;
+      paintOverlay(0, 0, st.w, st.h);
+      if (a.op === 'hairline') { st.hairline = []; hairlineRow(); }
+    }
+    // The first redraw of a photo comes after its suggestion, whatever it gave.
+    if (!stale || a.reason === 'photo') schedule(a.reason);
+    else if (!st.busy) state('idle');
+  }
+
+  // The photo decoded (createImageBitmap) in the mask worker: a big one's
+  // resizing held the page's thread for a quarter second or more.
+  function decode(file, opts) {
+    if (!st.workers) return createImageBitmap(file, opts);
+    return new Promise((resolve, reject) => {
+      const id = ++st.askId;
+      st.asks.set(id, { op: 'decode', resolve, reject });
+      st.workers.mask.w.postMessage({ type: 'decode', id, file, opts });
+    });
   }
 
   // A photo's width and height as shown (EXIF orientation applied), from
@@ -295,8 +408,9 @@
   }
 
   // ------------------------------------------------------------ redraw
-  // The photo to the workers: at the working size, and at the view's
-  // displayed size (device pixels) when that is well under it.
+  // The size the tone preview is drawn at: the view's displayed size
+  // (device pixels) when that is well under the working size, else null
+  // (the working size).
   function reducedSize() {
     const b = view.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
     const k = Math.min(b.width * dpr / st.w, b.height * dpr / st.h);
@@ -309,21 +423,14 @@
     // Requests for the photo before are of no use now.
     for (const wk of Object.values(st.workers)) wk.pending = null;
     st.latest = null;
-    const full = rgba.slice().buffer;
-    st.workers.full.w.postMessage({ type: 'photo', w: st.w, h: st.h, format: st.scale === 1 ? st.format : 0,
-      rgba: full }, [full]);
+    for (const wk of [st.workers.mask, st.workers.full]) {
+      const full = wk === st.workers.full ? rgba.buffer : rgba.slice().buffer; // the last one takes the page's copy
+      wk.w.postMessage({ type: 'photo', w: st.w, h: st.h, format: st.scale === 1 ? st.format : 0, rgba: full,
+        keep: wk === st.workers.full }, [full]);
+    }
     st.reduced = reducedSize();
     st.tone = null;
-    st.tonePhoto = st.reduced ? null : rgba.slice();
-    if (!st.reduced) return;
-    const { w, h } = st.reduced;
-    small.width = w; small.height = h;
-    const g = small.getContext('2d');
-    g.imageSmoothingQuality = 'high';
-    g.drawImage(before, 0, 0, w, h);
-    const d = g.getImageData(0, 0, w, h).data.buffer;
-    st.tonePhoto = new Uint8ClampedArray(d.slice(0));
-    st.workers.reduced.w.postMessage({ type: 'photo', w, h, format: 0, rgba: d }, [d]);
+    st.tonePhoto = null; // at the tone preview's size, from the worker with the first basis
   }
 
   // The mask's contents in a few numbers (FNV-1a and a weighted sum over
@@ -351,6 +458,9 @@
   function schedule(reason) {
     if (!st.w) return;
     if (!st.workers) { scheduleHere(reason); return; }
+    // While a photo's mask is being suggested, the first redraw waits for it
+    // (it takes the settings as they are then); an edit of the mask goes on.
+    for (const a of st.asks.values()) if (a.reason === 'photo' && a.edits === st.edits) return;
     const t0 = performance.now();
     const s = settingsNow();
     const mhash = maskHash(), key = JSON.stringify([s, st.ppm]) + mhash;
@@ -369,19 +479,17 @@
       state('idle');
       return;
     }
-    st.latest = { id, key, reason, t0, reducedMs: null, reducedEngine: null, toneMs: null, done: false };
+    st.latest = { id, key, reason, t0, toneMs: null, done: false };
     st.busy = true;
     state('busy');
     status('Rendering…');
     const mask = maskView();
     if (tonePreview(s, mask, mhash)) st.latest.toneMs = performance.now() - t0;
-    // Both workers send the tone preview's basis at the preview's size
-    // (whichever answers first serves the next change).
+    // The worker sends the tone preview's basis at the preview's size (and
+    // the photo at that size, once).
     const tone = st.reduced ? { w: st.reduced.w, h: st.reduced.h } : { w: st.w, h: st.h };
     tone.dots = TONE_DOTS;
-    if (st.reduced)
-      request(st.workers.reduced, { type: 'render', id, settings: s, ppm: st.ppm * st.scale * st.reduced.k,
-        mask: mask.slice().buffer, mw: st.w, mh: st.h, tone, maskHash: mhash });
+    tone.photo = !st.tonePhoto;
     request(st.workers.full, { type: 'render', id, settings: s, ppm: st.ppm * st.scale, mask: mask.slice().buffer,
       mw: st.w, mh: st.h, tone, maskHash: mhash });
   }
@@ -425,14 +533,16 @@
   function keepTone(wk, m) {
     const sent = wk.sent;
     wk.sent = null;
+    if (m.ok && m.tone && m.tone.photo) st.tonePhoto = new Uint8ClampedArray(m.tone.photo);
     if (!m.ok || !m.tone || !sent || !st.tonePhoto || st.tonePhoto.length !== 4 * m.tone.w * m.tone.h) {
       if (m.ok && sent) st.toneFailed++;
       return;
     }
-    if (st.tone && st.tone.id > sent.id) return; // the other worker's is newer
-    // Calibrated on the exact image when it is at the preview's size; else
-    // the last calibration stands (it is the photo's and the look's).
-    const exact = m.w === m.tone.w && m.h === m.tone.h ? new Uint8Array(m.rgba) : null;
+    // Calibrated on the exact image at the preview's size (the worker's
+    // own, or its after image drawn at that size); else the last
+    // calibration stands (it is the photo's and the look's).
+    const exact = m.w === m.tone.w && m.h === m.tone.h ? new Uint8Array(m.rgba)
+      : m.tone.exact ? new Uint8Array(m.tone.exact) : null;
     const b = smpTone.basis(m.tone.w, m.tone.h, st.tonePhoto, new Uint8Array(m.tone.maps), m.tone.dots, m.tone.areas,
       m.info[1], m.info[2], exact, st.tone ? st.tone.scale : 1);
     // The edge softens coverage over about a millimetre (m.info[3]: px/mm of the worker's size).
@@ -457,18 +567,6 @@
       return;
     }
     const img = new ImageData(new Uint8ClampedArray(m.rgba), m.w, m.h);
-    if (wk.kind === 'reduced') {
-      small.width = m.w; small.height = m.h;
-      small.getContext('2d').putImageData(img, 0, 0);
-      st.showing = 'reduced';
-      compose();
-      L.reducedMs = performance.now() - L.t0;
-      L.reducedEngine = m.engineMs;
-      st.previews++;
-      document.body.dataset.previews = String(st.previews);
-      status(`${m.w}×${m.h} preview in ${L.reducedMs.toFixed(0)} ms; rendering ${st.w}×${st.h}…`);
-      return;
-    }
     after.getContext('2d').putImageData(img, 0, 0);
     st.showing = 'full';
     st.shownKey = L.key;
@@ -476,8 +574,7 @@
     L.done = true;
     remember(L.key, img, m.info);
     const ms = performance.now() - L.t0;
-    rendered(L.reason, ms, m.engineMs, m.info, { tone: L.toneMs, reduced: L.reducedMs, reducedEngine: L.reducedEngine,
-      reducedW: st.reduced ? st.reduced.w : 0, reducedH: st.reduced ? st.reduced.h : 0, reused: m.reused });
+    rendered(L.reason, ms, m.engineMs, m.info, { tone: L.toneMs, reused: m.reused });
     st.busy = false;
     state('idle');
   }
@@ -490,7 +587,7 @@
     const c = st.chosen;
     $('chosen').textContent = `${c.dots} dots, ${c.density.toFixed(0)} dots/cm², ${c.dot.toFixed(2)} mm; ` +
       `${(c.ppm / st.scale).toFixed(2)} px/mm${c.assumed ? ' (assumed)' : ''}`;
-    const pre = extra.reduced != null ? `preview in ${extra.reduced.toFixed(0)} ms, ` : '';
+    const pre = extra.tone != null ? `tone preview in ${extra.tone.toFixed(0)} ms, ` : '';
     status(`${st.w}×${st.h}: ${pre}redrawn in ${ms.toFixed(0)} ms (${reason})`);
     const k = Number($('session').value);
     $('tag-after').textContent = k ? `After session ${k}` : 'After';
@@ -548,9 +645,8 @@
     if (!st.w) return;
     const z = st.z;
     vctx.setTransform(z, 0, 0, z, -st.ox * z, -st.oy * z);
-    // The after image, or the preview at the displayed size until it comes.
-    if (st.showing === 'reduced') vctx.drawImage(small, 0, 0, st.w, st.h);
-    else if (st.showing === 'tone') vctx.drawImage(toneCanvas, 0, 0, st.w, st.h);
+    // The after image, or the tone preview until it comes.
+    if (st.showing === 'tone') vctx.drawImage(toneCanvas, 0, 0, st.w, st.h);
     else vctx.drawImage(after, 0, 0);
     // Until the exact image at the working size is in, the view says so.
     $('refining').hidden = st.showing === 'full';
@@ -663,18 +759,24 @@
     // Outlined on the view while it is smaller than what the view shows.
     return nw / k < st.w / st.z && nh / k < st.h / st.z ? [sx / k, sy / k, nw / k, nh / k] : null;
   }
-  // The mask as a red tint over the box (x, y, w, h).
+  // The mask as a red tint over the box (x, y, w, h), a pixel at a time
+  // from a table of the 256 tints (whole RGBA words: a byte at a time took
+  // a quarter second on a working-size photo).
+  const tint = new Uint32Array(256);
+  {
+    const b = new Uint8ClampedArray(tint.buffer);
+    for (let v = 0; v < 256; v++) { b[4 * v] = 255; b[4 * v + 1] = 40; b[4 * v + 2] = 40; b[4 * v + 3] = v * 0.45; }
+  }
   function paintOverlay(x0, y0, bw, bh) {
-    const m = maskView(), o = st.ovl.data;
+    const m = maskView(), o = new Uint32Array(st.ovl.data.buffer);
     for (let y = y0; y < y0 + bh; y++)
-      for (let x = x0, i = y * st.w + x0; x < x0 + bw; x++, i++) {
-        o[4 * i] = 255; o[4 * i + 1] = 40; o[4 * i + 2] = 40; o[4 * i + 3] = m[i] * 0.45;
-      }
+      for (let x = x0, i = y * st.w + x0; x < x0 + bw; x++, i++) o[i] = tint[m[i]];
     overlay.getContext('2d').putImageData(st.ovl, 0, 0, x0, y0, bw, bh);
   }
 
   // ------------------------------------------------------------ mask edits
   function snapshot() {
+    st.edits++;
     st.undo.push(maskView().slice());
     if (st.undo.length > UNDO_MAX) st.undo.shift();
     st.redo.length = 0;
@@ -684,6 +786,7 @@
     if (!from.length) return;
     to.push(maskView().slice());
     maskView().set(from.pop());
+    st.edits++;
     paintOverlay(0, 0, st.w, st.h);
     undoButtons();
     schedule('undo');
@@ -898,23 +1001,13 @@
   });
   $('suggest').addEventListener('click', () => {
     if (!st.w) return;
-    snapshot();
-    if (M._st_suggest(S)) { status(`No mask suggested: ${msg()}`); return; }
-    paintOverlay(0, 0, st.w, st.h);
-    schedule('suggest');
+    ask({ op: 'suggest', reason: 'suggest', t0: performance.now() });
   });
   $('overlay').addEventListener('change', compose);
   $('hairline-apply').addEventListener('click', () => {
-    const n = st.hairline.length, a = M._malloc(16 * n);
-    M.HEAPF64.set(st.hairline.flat(), a / 8);
-    snapshot();
-    const r = M._st_hairline(S, a, n);
-    M._free(a);
-    if (r) { status(`Hairline: ${msg()}`); st.undo.pop(); undoButtons(); return; }
-    st.hairline = [];
-    hairlineRow();
-    paintOverlay(0, 0, st.w, st.h);
-    schedule('hairline');
+    if (!st.w || st.hairline.length < 3) return;
+    status('Cutting the mask along the hairline…');
+    ask({ op: 'hairline', reason: 'hairline', xy: st.hairline.map(p => p.slice()) });
   });
   $('hairline-clear').addEventListener('click', () => { st.hairline = []; hairlineRow(); compose(); });
   $('measure-apply').addEventListener('click', () => {
@@ -925,13 +1018,7 @@
     schedule('scale');
   });
   $('ppm').addEventListener('change', () => { st.ppm = Number($('ppm').value) || 0; schedule('scale'); });
-  $('ppm-auto').addEventListener('click', () => {
-    const e = st.w ? M._st_scale_estimate(S) : 0;
-    if (!(e > 0)) { status('The scale cannot be estimated from this photo: measure it.'); return; }
-    st.ppm = e / st.scale;
-    $('ppm').value = st.ppm.toFixed(3);
-    schedule('scale');
-  });
+  $('ppm-auto').addEventListener('click', () => { if (st.w) ask({ op: 'scale', reason: 'scale' }); });
 
   // ------------------------------------------------------------ controls
   const redrawOn = {

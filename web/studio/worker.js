@@ -5,9 +5,13 @@
 // then a request per change (the settings and the mask); each is answered
 // with the after image as RGBA, or with what went wrong. The page keeps
 // at most one request in flight per worker and drops stale answers.
-// The same script serves the full-size export (exportFull, below).
+// The same script serves the mask worker (analysis, below: the suggested
+// mask, the hairline and the scale estimate, which need the scalp
+// analysis, a second or more at the working size) and the full-size
+// export (exportFull, below).
 'use strict';
 let M = null, S = 0, P = 0, W = 0, H = 0;
+let photoPx = null; // the photo's RGBA as the page sent it (for the tone preview's photo)
 const early = []; // messages that came while the engine was starting
 
 function post(msg, transfer) { self.postMessage(msg, transfer || []); }
@@ -18,6 +22,7 @@ function setPhoto(m) {
   M.HEAPU8.set(new Uint8Array(m.rgba), buf);
   if (M._st_set_photo(S, m.w, m.h, m.format)) return M.UTF8ToString(M._st_message(S));
   W = m.w; H = m.h;
+  photoPx = m.keep ? new Uint8ClampedArray(m.rgba) : null; // the redraw worker's, for toneBasis
   return null;
 }
 
@@ -38,15 +43,21 @@ function render(m) {
   const rgba = M.HEAPU8.slice(p, p + 4 * W * H).buffer;
   const info = [];
   for (let k = 0; k < 8; k++) info.push(M._st_info(S, k));
-  const tone = m.tone ? toneBasis(m.tone) : null;
+  const tone = m.tone ? toneBasis(m.tone, p) : null;
   return { ok: true, rgba, w: W, h: H, info, engineMs: t1 - t0, reused: M._st_reused(S), heap: M.HEAPU8.length, tone };
 }
 
 // The tone preview's basis (tone.js) from this run: its maps at the
-// preview's size (at most this photo's) and the area per dot for each of
-// the dot sizes asked.
-function toneBasis({ w, h, dots }) {
+// preview's size (at most this photo's), the area per dot for each of
+// the dot sizes asked, when the preview is smaller than this photo the
+// after image (RGBA at `after` in the engine's memory) drawn at the
+// preview's size (its calibration), and when asked the photo at that size.
+function toneBasis({ w, h, dots, photo }, after) {
   if (!(w <= W && h <= H)) return null;
+  const small = w !== W || h !== H;
+  const exact = small ? shrink(new Uint8ClampedArray(M.HEAPU8.buffer, after, 4 * W * H), w, h) : null;
+  const px = !photo ? null : small ? shrink(photoPx, w, h) : photoPx.slice().buffer;
+  if (photo && !px) return null;
   const p = M._st_tone_maps(S, w, h);
   if (!p) return null;
   const maps = M.HEAPU8.slice(p, p + 4 * w * h);
@@ -56,7 +67,45 @@ function toneBasis({ w, h, dots }) {
     areas.set(M.HEAPF64.subarray(a / 8, a / 8 + 3), 3 * i);
   }
   M._free(a);
-  return { maps: maps.buffer, areas, dots, w, h };
+  return { maps: maps.buffer, areas, dots, w, h, exact, photo: px };
+}
+// An RGBA image of W x H drawn at w x h, as the page draws a canvas
+// smaller (null without OffscreenCanvas).
+function shrink(rgba, w, h) {
+  if (typeof OffscreenCanvas === 'undefined') return null;
+  const big = new OffscreenCanvas(W, H), c = new OffscreenCanvas(w, h), g = c.getContext('2d');
+  big.getContext('2d').putImageData(new ImageData(rgba.slice(), W, H), 0, 0);
+  g.imageSmoothingQuality = 'high';
+  g.drawImage(big, 0, 0, w, h);
+  return g.getImageData(0, 0, w, h).data.buffer;
+}
+
+// What needs the scalp analysis (made once per photo, at the photo's own
+// scale estimate as `smpsim mask PHOTO` makes it): the suggested mask
+// (op 'suggest'), a hairline cutting the mask sent (op 'hairline', its
+// points xy in working pixels) and the scale estimate (op 'scale').
+// Answered with the mask (photo size) or the px/mm, or what went wrong.
+function analysis(m) {
+  if (!W) return { ok: false, msg: 'no photo' };
+  M._smp_params_set_px_per_mm(P, 0);
+  if (m.op === 'scale') {
+    const ppm = M._st_scale_estimate(S);
+    return ppm > 0 ? { ok: true, ppm } : { ok: false, msg: M.UTF8ToString(M._st_message(S)) };
+  }
+  let mp = M._st_mask_alloc(S, W, H);
+  if (!mp) return { ok: false, msg: 'out of memory' };
+  let r;
+  if (m.op === 'hairline') {
+    M.HEAPU8.set(new Uint8Array(m.mask), mp);
+    const a = M._malloc(16 * m.xy.length);
+    if (!a) return { ok: false, msg: 'out of memory' };
+    M.HEAPF64.set(m.xy.flat(), a / 8);
+    r = M._st_hairline(S, a, m.xy.length);
+    M._free(a);
+  } else r = M._st_suggest(S);
+  if (r) return { ok: false, msg: M.UTF8ToString(M._st_message(S)) };
+  mp = M._st_mask(S);
+  return { ok: true, mask: M.HEAPU8.slice(mp, mp + W * H).buffer };
 }
 
 // An export worker (started for one export, then ended, which frees its
@@ -133,9 +182,21 @@ async function exported(m) {
   post(r, r.bitmap ? [r.bitmap] : []);
 }
 
+// A photo decoded for the page (createImageBitmap with its options): the
+// bitmap goes back, or what went wrong.
+async function decode(m) {
+  try {
+    const bitmap = await createImageBitmap(m.file, m.opts);
+    post({ type: 'decoded', id: m.id, bitmap }, [bitmap]);
+  } catch (err) {
+    post({ type: 'decoded', id: m.id, msg: String(err && err.message || err) });
+  }
+}
+
 self.onmessage = (e) => {
   const m = e.data;
   if (m.type === 'encode') { exported(m); return; } // no engine needed
+  if (m.type === 'decode') { decode(m); return; }
   if (!M && m.type !== 'init') { early.push(m); return; }
   handle(m);
 };
@@ -156,6 +217,15 @@ function handle(m) {
     if (err) post({ type: 'failed', msg: err });
   } else if (m.type === 'export') {
     exported(m);
+  } else if (m.type === 'analysis') {
+    let r;
+    try {
+      r = analysis(m);
+    } catch (err) {
+      r = { ok: false, msg: String(err && err.message || err) };
+    }
+    Object.assign(r, { type: 'analysed', id: m.id, op: m.op, heap: M.HEAPU8.length });
+    post(r, r.mask ? [r.mask] : []);
   } else if (m.type === 'render') {
     let r;
     try {
@@ -165,6 +235,7 @@ function handle(m) {
     }
     r.type = 'done';
     r.id = m.id;
-    post(r, r.rgba ? [r.rgba].concat(r.tone ? [r.tone.maps] : []) : []);
+    const t = r.tone;
+    post(r, r.rgba ? [r.rgba].concat(t ? [t.maps] : [], t && t.exact ? [t.exact] : [], t && t.photo ? [t.photo] : []) : []);
   }
 }
