@@ -91,6 +91,7 @@ $(BUILD)/gen/font_ttf.c: $(FONT_TTF) tools/embed.sh
 	@mkdir -p $(@D)
 	tools/embed.sh smp__font_ttf $(FONT_TTF) > $@
 
+ifeq ($(SERIAL_FROM),)
 $(BUILD)/gen/font_ttf.o: $(BUILD)/gen/font_ttf.c
 	$(CC) $(CSTD) $(OPT) $(WARN) $(LIB_CFLAGS) -c $< -o $@
 
@@ -106,6 +107,7 @@ $(BUILD)/gen/disc_lut.c: $(BUILD)/tools/gen_disc_lut
 
 $(BUILD)/gen/disc_lut.o: $(BUILD)/gen/disc_lut.c
 	$(CC) $(CSTD) $(OPT) $(WARN) $(LIB_CFLAGS) $(SAN) -Iinclude $(LAYERS:%=-Isrc/%) -c $< -o $@
+endif
 
 $(LIB_OBJ): CFLAGS_ALL += $(LIB_CFLAGS)
 $(CLI_OBJ): SRC_INC := $(CLI_INC)
@@ -127,13 +129,15 @@ $(BIN): $(CLI_OBJ) $(LIB)
 
 # A unit test links the library and cmocka; those that draw a synthetic
 # scalp (they include tools/scene.h) also the scene.
+# The scene is compiled once for all of them and gen_scalp.
+SCENE_OBJ   := $(BUILD)/tools/scene.o
 SCENE_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(shell grep -l '"scene.h"' $(TEST_SRC)))
 $(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags cmocka 2>/dev/null) $< \
-	    $(if $(filter $@,$(SCENE_TESTS)),-Itools tools/scene.c) $(LIB) \
+	    $(if $(filter $@,$(SCENE_TESTS)),-Itools $(SCENE_OBJ)) $(LIB) \
 	    $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka) $(LDLIBS_ALL) -o $@
-$(SCENE_TESTS): tools/scene.c tools/scene.h
+$(SCENE_TESTS): $(SCENE_OBJ) tools/scene.h
 $(BUILD)/tests/test_analyze: bench/bridson.h
 
 # The allocation-failure test sees the library's malloc, calloc and realloc
@@ -144,9 +148,9 @@ $(IMGTOOL): tests/imgtool.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $< $(LIB) $(LDLIBS_ALL) -o $@
 
-$(GEN): tools/gen_scalp.c tools/scene.c tools/scene.h $(LIB)
+$(GEN): tools/gen_scalp.c $(SCENE_OBJ) tools/scene.h $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Itools tools/gen_scalp.c tools/scene.c $(LIB) $(LDLIBS_ALL) -o $@
+	$(CC) $(CFLAGS_ALL) -Itools tools/gen_scalp.c $(SCENE_OBJ) $(LIB) $(LDLIBS_ALL) -o $@
 
 $(BUILD)/bench/%: bench/%.c bench/pointstats.h bench/bridson.h $(LIB)
 	@mkdir -p $(@D)
@@ -255,8 +259,25 @@ demo: check-deps
 # the same bytes.
 ifeq ($(OPENMP)$(SAN),1)
 SERIAL_BIN := $(BUILD)/serial/smpsim
-$(SERIAL_BIN): FORCE
-	@$(MAKE) --no-print-directory BUILD=$(BUILD)/serial OPENMP=0 STUDIO_PAGE= $(BUILD)/serial/smpsim
+$(SERIAL_BIN): FORCE $(LIB_OBJ) $(filter-out $(BUILD)/gen/studio_page.o,$(CLI_OBJ))
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/serial OPENMP=0 STUDIO_PAGE= SERIAL_FROM=$(BUILD) $(BUILD)/serial/smpsim
+endif
+
+# In the serial build (SERIAL_FROM is the OpenMP build's folder), a source
+# with no OpenMP in it compiles to the same object with or without
+# -fopenmp, so its object is copied, not compiled again; the generated
+# tables are compiled without OpenMP flags in both. Every use of OpenMP is
+# spelt SMP_OMP (internal.h), _OPENMP, omp_* or omp.h: a file naming none
+# is OpenMP-free. Should another header name them, nothing is copied.
+ifneq ($(SERIAL_FROM),)
+OMP_RE     := OMP|OPENMP|omp_|omp\.h
+OMP_HDRS   := $(shell grep -lE '$(OMP_RE)' $(filter-out src/base/internal.h,$(wildcard include/*.h src/*/*.h src/cli/*/*.h)))
+OMP_SRC    := $(if $(OMP_HDRS),$(LIB_SRC) $(CLI_SRC),$(shell grep -lE '$(OMP_RE)' $(LIB_SRC) $(CLI_SRC)))
+SERIAL_COPIED := $(patsubst %.c,$(BUILD)/%.o,$(filter-out $(OMP_SRC),$(LIB_SRC) $(CLI_SRC))) \
+                 $(BUILD)/gen/font_ttf.o $(BUILD)/gen/disc_lut.o
+$(SERIAL_COPIED): $(BUILD)/%: $(SERIAL_FROM)/%
+	@mkdir -p $(@D)
+	cp $< $@
 endif
 
 # The prerequisites first, then the build on every core (a sub-make, so that
@@ -317,4 +338,4 @@ FORCE:
 
 include web/studio/studio.mk
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SCENE_OBJ:.o=.d)
