@@ -27,7 +27,9 @@ PC_LIBS  += libheif libwebp libwebpdemux
 # Captions in any script: shaping, font fallback, right-to-left order.
 PC_LIBS  += harfbuzz fontconfig fribidi
 PC_CFLAGS := $(shell pkg-config --cflags $(PC_LIBS) 2>/dev/null || echo -I/usr/include/freetype2)
-PC_LDLIBS := $(shell pkg-config --libs $(PC_LIBS) 2>/dev/null || echo -lpng -ljpeg -lfftw3 -lfreetype -lheif -lwebpdemux -lwebp -lharfbuzz -lfontconfig -lfribidi)
+# libheif is not linked: src/io/io_heif.c opens it on the first HEIC (its
+# load alone costs every process about 10 ms of CPU).
+PC_LDLIBS := $(shell pkg-config --libs $(filter-out libheif,$(PC_LIBS)) 2>/dev/null || echo -lpng -ljpeg -lfftw3 -lfreetype -lwebpdemux -lwebp -lharfbuzz -lfontconfig -lfribidi)
 # The label typeface, compiled into the library (Debian's fonts-dejavu-core).
 FONT_TTF ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 ifeq ($(OPENMP),1)
@@ -91,6 +93,7 @@ $(BUILD)/gen/font_ttf.c: $(FONT_TTF) tools/embed.sh
 	@mkdir -p $(@D)
 	tools/embed.sh smp__font_ttf $(FONT_TTF) > $@
 
+ifeq ($(SERIAL_FROM),)
 $(BUILD)/gen/font_ttf.o: $(BUILD)/gen/font_ttf.c
 	$(CC) $(CSTD) $(OPT) $(WARN) $(LIB_CFLAGS) -c $< -o $@
 
@@ -106,6 +109,7 @@ $(BUILD)/gen/disc_lut.c: $(BUILD)/tools/gen_disc_lut
 
 $(BUILD)/gen/disc_lut.o: $(BUILD)/gen/disc_lut.c
 	$(CC) $(CSTD) $(OPT) $(WARN) $(LIB_CFLAGS) $(SAN) -Iinclude $(LAYERS:%=-Isrc/%) -c $< -o $@
+endif
 
 $(LIB_OBJ): CFLAGS_ALL += $(LIB_CFLAGS)
 $(CLI_OBJ): SRC_INC := $(CLI_INC)
@@ -127,14 +131,19 @@ $(BIN): $(CLI_OBJ) $(LIB)
 
 # A unit test links the library and cmocka; those that draw a synthetic
 # scalp (they include tools/scene.h) also the scene.
+# The scene is compiled once for all of them and gen_scalp.
+SCENE_OBJ   := $(BUILD)/tools/scene.o
 SCENE_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(shell grep -l '"scene.h"' $(TEST_SRC)))
 $(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags cmocka 2>/dev/null) $< \
-	    $(if $(filter $@,$(SCENE_TESTS)),-Itools tools/scene.c) $(LIB) \
+	    $(if $(filter $@,$(SCENE_TESTS)),-Itools $(SCENE_OBJ)) $(LIB) \
 	    $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka) $(LDLIBS_ALL) -o $@
-$(SCENE_TESTS): tools/scene.c tools/scene.h
+$(SCENE_TESTS): $(SCENE_OBJ) tools/scene.h
 $(BUILD)/tests/test_analyze: bench/bridson.h
+# test_formats writes HEIC files with libheif itself (the library opens it
+# only to read them).
+$(BUILD)/tests/test_formats: LDLIBS_ALL += $(shell pkg-config --libs libheif 2>/dev/null || echo -lheif)
 
 # The allocation-failure test sees the library's malloc, calloc and realloc
 # through the linker's --wrap (tests/test_oom.c).
@@ -144,9 +153,9 @@ $(IMGTOOL): tests/imgtool.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $< $(LIB) $(LDLIBS_ALL) -o $@
 
-$(GEN): tools/gen_scalp.c tools/scene.c tools/scene.h $(LIB)
+$(GEN): tools/gen_scalp.c $(SCENE_OBJ) tools/scene.h $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Itools tools/gen_scalp.c tools/scene.c $(LIB) $(LDLIBS_ALL) -o $@
+	$(CC) $(CFLAGS_ALL) -Itools tools/gen_scalp.c $(SCENE_OBJ) $(LIB) $(LDLIBS_ALL) -o $@
 
 $(BUILD)/bench/%: bench/%.c bench/pointstats.h bench/bridson.h $(LIB)
 	@mkdir -p $(@D)
@@ -255,8 +264,25 @@ demo: check-deps
 # the same bytes.
 ifeq ($(OPENMP)$(SAN),1)
 SERIAL_BIN := $(BUILD)/serial/smpsim
-$(SERIAL_BIN): FORCE
-	@$(MAKE) --no-print-directory BUILD=$(BUILD)/serial OPENMP=0 STUDIO_PAGE= $(BUILD)/serial/smpsim
+$(SERIAL_BIN): FORCE $(LIB_OBJ) $(filter-out $(BUILD)/gen/studio_page.o,$(CLI_OBJ))
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/serial OPENMP=0 STUDIO_PAGE= SERIAL_FROM=$(BUILD) $(BUILD)/serial/smpsim
+endif
+
+# In the serial build (SERIAL_FROM is the OpenMP build's folder), a source
+# with no OpenMP in it compiles to the same object with or without
+# -fopenmp, so its object is copied, not compiled again; the generated
+# tables are compiled without OpenMP flags in both. Every use of OpenMP is
+# spelt SMP_OMP (internal.h), _OPENMP, omp_* or omp.h: a file naming none
+# is OpenMP-free. Should another header name them, nothing is copied.
+ifneq ($(SERIAL_FROM),)
+OMP_RE     := OMP|OPENMP|omp_|omp\.h
+OMP_HDRS   := $(shell grep -lE '$(OMP_RE)' $(filter-out src/base/internal.h,$(wildcard include/*.h src/*/*.h src/cli/*/*.h)))
+OMP_SRC    := $(if $(OMP_HDRS),$(LIB_SRC) $(CLI_SRC),$(shell grep -lE '$(OMP_RE)' $(LIB_SRC) $(CLI_SRC)))
+SERIAL_COPIED := $(patsubst %.c,$(BUILD)/%.o,$(filter-out $(OMP_SRC),$(LIB_SRC) $(CLI_SRC))) \
+                 $(BUILD)/gen/font_ttf.o $(BUILD)/gen/disc_lut.o
+$(SERIAL_COPIED): $(BUILD)/%: $(SERIAL_FROM)/%
+	@mkdir -p $(@D)
+	cp $< $@
 endif
 
 # The prerequisites first, then the build on every core (a sub-make, so that
@@ -317,4 +343,4 @@ FORCE:
 
 include web/studio/studio.mk
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SCENE_OBJ:.o=.d)

@@ -27,6 +27,15 @@ add cli/photos tests/cli/photos.sh "$build"
 # The CLI under valgrind (not on a sanitized build: the two do not mix).
 [ -z "$sanitized" ] && add valgrind tests/valgrind.sh "$build"
 add cli_batch tests/cli_batch.sh "$build"
+if [ -z "$sanitized" ]; then
+    # make install and the README's C example against the installed library, the Python
+    # module, and the before/after page in a real browser: each loads the library or the
+    # binary without the sanitizer runtime. Each skips with one line when it cannot run.
+    # 5-20 s of CPU each: early, so that they do not make the run's tail.
+    add install tests/install.sh "$build"
+    add python tests/python.sh "$build"
+    add browser tests/browser/run.sh "$build/smpsim"
+fi
 for s in tests/cli/*.sh; do
     case $s in tests/cli/lib.sh | tests/cli/photos.sh) continue ;; esac
     n=${s#tests/}
@@ -41,14 +50,6 @@ add cli_conventions tests/cli_conventions.sh "$build"
 add clidoc tests/clidoc.sh "$build"
 add spdx tools/spdx.sh --check
 add layers tests/layers.sh
-if [ -z "$sanitized" ]; then
-    # make install and the README's C example against the installed library, the Python
-    # module, and the before/after page in a real browser: each loads the library or the
-    # binary without the sanitizer runtime. Each skips with one line when it cannot run.
-    add install tests/install.sh "$build"
-    add python tests/python.sh "$build"
-    add browser tests/browser/run.sh "$build/smpsim"
-fi
 # Fuzz corpora and kept crashers, replayed: none may crash (sanitizers abort).
 for t in "$build"/fuzz/replay_*; do
     [ -x "$t" ] && [ -f "$t" ] || continue

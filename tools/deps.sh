@@ -51,8 +51,6 @@ if [ "$want" = test ] && [ "$root_apt" = 1 ]; then
     # one: Debian's numpy and pytest live in its dist-packages), and pip
     # installs it offline.
     command -v pkg-config >/dev/null 2>&1 || optional="$optional pkg-config"
-    # ... statically too: libheif's static link pulls x265's libnuma.
-    pkg-config --exists numa 2>/dev/null || optional="$optional libnuma-dev"
     command -v man >/dev/null 2>&1 || optional="$optional man-db"
     command -v zsh >/dev/null 2>&1 || optional="$optional zsh"
     [ -x /usr/bin/python3 ] || optional="$optional python3"

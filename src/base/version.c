@@ -11,7 +11,7 @@
 #include <fontconfig/fontconfig.h>
 #include <fribidi.h>
 #include <harfbuzz/hb.h>
-#include <libheif/heif.h>
+#include <libheif/heif_version.h>
 #include <png.h>
 #include <webp/decode.h>
 #ifdef _OPENMP
@@ -37,7 +37,8 @@ const char *smp_license(void) { return "BSD-2-Clause"; }
 size_t smp_libraries(char *buf, size_t size)
 {
     /* libpng and FFTW report the version loaded at run time; libjpeg and
-     * FreeType (without a library handle) the one built against. */
+     * FreeType (without a library handle) the one built against, and so
+     * does libheif (opened only when a file needs it, src/io/io_heif.c). */
     const char *jpeg =
 #ifdef LIBJPEG_TURBO_VERSION
         "libjpeg-turbo " SMP_STR(LIBJPEG_TURBO_VERSION) " (libjpeg API " SMP_STR(JPEG_LIB_VERSION) ")";
@@ -55,7 +56,7 @@ size_t smp_libraries(char *buf, size_t size)
                      "libpng %s, %s, %s, FreeType %d.%d.%d, libheif %s, libwebp %d.%d.%d, HarfBuzz %s, "
                      "fontconfig %d, GNU FriBidi %s, %s",
                      png_get_libpng_ver(NULL), jpeg, fftw_version, FREETYPE_MAJOR, FREETYPE_MINOR, FREETYPE_PATCH,
-                     heif_get_version(), webp >> 16, (webp >> 8) & 0xff, webp & 0xff, hb_version_string(),
+                     LIBHEIF_VERSION, webp >> 16, (webp >> 8) & 0xff, webp & 0xff, hb_version_string(),
                      FcGetVersion(), FRIBIDI_VERSION, omp);
     return n < 0 ? 0 : (size_t)n;
 }

@@ -12,16 +12,99 @@
 #include "io.h"
 #include "image.h"
 
+#include <dlfcn.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libheif/heif.h>
 
+/* libheif is opened on the first ISO-BMFF file, not linked: loading it
+ * starts libde265 and its other decoders (about 10 ms of CPU, and seconds
+ * under valgrind) in every process, though nearly none reads a HEIC. The
+ * names below stand for the pointers, so the code reads as plain libheif. */
+#define HEIF_FUNCS(X)                                                                                          \
+    X(heif_check_filetype) X(heif_init) X(heif_deinit) X(heif_context_alloc) X(heif_context_free)             \
+    X(heif_context_read_from_memory_without_copy) X(heif_context_get_primary_image_handle)                    \
+    X(heif_image_handle_get_width) X(heif_image_handle_get_height) X(heif_image_handle_get_ispe_width)        \
+    X(heif_image_handle_get_ispe_height) X(heif_image_handle_has_alpha_channel)                               \
+    X(heif_image_handle_get_color_profile_type) X(heif_image_handle_get_raw_color_profile_size)               \
+    X(heif_image_handle_get_raw_color_profile) X(heif_image_handle_release) X(heif_decoding_options_alloc)    \
+    X(heif_decoding_options_free) X(heif_decode_image) X(heif_image_get_width) X(heif_image_get_height)       \
+    X(heif_image_get_plane_readonly) X(heif_image_get_bits_per_pixel_range) X(heif_image_release)
+#define HEIF_POINTER(f) __typeof__(f) *f;
+static struct {
+    HEIF_FUNCS(HEIF_POINTER)
+} heif;
+#undef HEIF_POINTER
+static pthread_once_t heif_once = PTHREAD_ONCE_INIT;
+static const char *heif_missing; /* why libheif could not be used; NULL once loaded */
+
+static void heif_load(void)
+{
+    void *lib = dlopen("libheif.so.1", RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+        heif_missing = "libheif (libheif.so.1) is not installed";
+        return;
+    }
+    /* memcpy: ISO C has no conversion from dlsym's void * to a function pointer. */
+#define HEIF_RESOLVE(f)                                                                                        \
+    {                                                                                                          \
+        void *sym = dlsym(lib, #f);                                                                            \
+        if (!sym) {                                                                                            \
+            heif_missing = "libheif.so.1 lacks " #f;                                                           \
+            return;                                                                                            \
+        }                                                                                                      \
+        memcpy(&heif.f, &sym, sizeof heif.f);                                                                  \
+    }
+    HEIF_FUNCS(HEIF_RESOLVE)
+#undef HEIF_RESOLVE
+    /* Never closed: its decoders stay registered for the process's life. */
+}
+
+/* True once libheif is there; else msg (may be NULL) says why. */
+static bool heif_ready(char *msg)
+{
+    pthread_once(&heif_once, heif_load);
+    if (heif_missing)
+        smp__fail(msg, SMP_ERR_FORMAT, "unsupported HEIC/HEIF: %s", heif_missing);
+    return !heif_missing;
+}
+
+#define HEIF_CALL(f) (heif.f)
+#define heif_check_filetype HEIF_CALL(heif_check_filetype)
+#define heif_init HEIF_CALL(heif_init)
+#define heif_deinit HEIF_CALL(heif_deinit)
+#define heif_context_alloc HEIF_CALL(heif_context_alloc)
+#define heif_context_free HEIF_CALL(heif_context_free)
+#define heif_context_read_from_memory_without_copy HEIF_CALL(heif_context_read_from_memory_without_copy)
+#define heif_context_get_primary_image_handle HEIF_CALL(heif_context_get_primary_image_handle)
+#define heif_image_handle_get_width HEIF_CALL(heif_image_handle_get_width)
+#define heif_image_handle_get_height HEIF_CALL(heif_image_handle_get_height)
+#define heif_image_handle_get_ispe_width HEIF_CALL(heif_image_handle_get_ispe_width)
+#define heif_image_handle_get_ispe_height HEIF_CALL(heif_image_handle_get_ispe_height)
+#define heif_image_handle_has_alpha_channel HEIF_CALL(heif_image_handle_has_alpha_channel)
+#define heif_image_handle_get_color_profile_type HEIF_CALL(heif_image_handle_get_color_profile_type)
+#define heif_image_handle_get_raw_color_profile_size HEIF_CALL(heif_image_handle_get_raw_color_profile_size)
+#define heif_image_handle_get_raw_color_profile HEIF_CALL(heif_image_handle_get_raw_color_profile)
+#define heif_image_handle_release HEIF_CALL(heif_image_handle_release)
+#define heif_decoding_options_alloc HEIF_CALL(heif_decoding_options_alloc)
+#define heif_decoding_options_free HEIF_CALL(heif_decoding_options_free)
+#define heif_decode_image HEIF_CALL(heif_decode_image)
+#define heif_image_get_width HEIF_CALL(heif_image_get_width)
+#define heif_image_get_height HEIF_CALL(heif_image_get_height)
+#define heif_image_get_plane_readonly HEIF_CALL(heif_image_get_plane_readonly)
+#define heif_image_get_bits_per_pixel_range HEIF_CALL(heif_image_get_bits_per_pixel_range)
+#define heif_image_release HEIF_CALL(heif_image_release)
+
 bool smp__heif_sniff(const uint8_t *data, size_t size)
 {
     if (size < 12 || memcmp(data + 4, "ftyp", 4) != 0)
         return false;
+    /* An ISO-BMFF file without libheif is still one: decoding says why it cannot. */
+    if (!heif_ready(NULL))
+        return true;
     /* Only the ftyp box is looked at; it sits at the start. */
     int n = size > 4096 ? 4096 : (int)size;
     return heif_check_filetype(data, n) != heif_filetype_no;
@@ -95,6 +178,8 @@ smp_status smp__heif_decode(smp_image *img, const uint8_t *data, size_t size, ui
 {
     *exif = NULL; /* see the top of this file */
     *exif_len = 0;
+    if (!heif_ready(img->msg))
+        return SMP_ERR_FORMAT;
     struct heif_error e = heif_init(NULL);
     if (e.code != heif_error_Ok)
         return heif_fail(img->msg, e, "cannot start libheif");

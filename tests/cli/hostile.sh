@@ -74,9 +74,12 @@ fi
 absent "$H/out/u.png" "unreadable photo"
 
 # --- faults: unwritable folder, file size limit, full disk
-bounded 3 "unwritable folder" -- "$smp" render "$sample" "$smask" -o /proc/smpsim-out.png
+# The first two on a 320x240 scalp (its after.png is 120 KB, over the 20 KB
+# limit), not the sample: they are of the output, not of the render.
+"$gen" --width 320 --height 240 --px-per-mm 8 --seed 4 -o "$H/small.jpg" --mask "$H/small.mask.png" --force
+bounded 3 "unwritable folder" -- "$smp" render "$H/small.jpg" "$H/small.mask.png" --px-per-mm 8 -o /proc/smpsim-out.png
 says "smpsim: /proc/smpsim-out.png: cannot create" "unwritable folder"
-bounded 3 "file size limit" -- sh -c "ulimit -f 20; exec '$smp' render '$sample' '$smask' -o '$H/out/efbig.png'"
+bounded 3 "file size limit" -- sh -c "ulimit -f 20; exec '$smp' render '$H/small.jpg' '$H/small.mask.png' --px-per-mm 8 -o '$H/out/efbig.png'"
 says "File too large" "file size limit"
 absent "$H/out/efbig.png" "file size limit"
 no_temps "$H/out" "file size limit"
