@@ -51,7 +51,7 @@ smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *mask, uin
                                    uint32_t cell, int photo_orientation, smp_notes *notes, char *msg);
 /* Blurs the coverage so density ramps across the mask edge over about
  * width_px (10-90 %), with three box passes approximating a Gaussian. */
-smp_status smp__coverage_feather(smp_coverage *cov, double width_px, char *msg);
+smp_status smp__coverage_feather(smp_coverage *cov, double width_px, int threads, char *msg);
 void smp__coverage_free(smp_coverage *cov);
 /* out = a copy of cov. */
 smp_status smp__coverage_copy(smp_coverage *out, const smp_coverage *cov, char *msg);
