@@ -320,7 +320,7 @@ static void core_skin_means(run *r)
         const uint32_t y1 = box[3] - y0 < CORE_ROWS ? box[3] : y0 + CORE_ROWS;
         SMP_OMP(omp parallel for schedule(dynamic, 4) num_threads(nt) if (vals))
         for (uint32_t y = y0; y < y1; y++) {
-            float *mine = lev + (size_t)smp__thread_id() * (sm->gw + 1);
+            float *mine = vals ? lev + (size_t)smp__thread_id() * (sm->gw + 1) : NULL;
             have[y - y0] = vals && smp__shine_levels(sm, y, mine);
             if (!have[y - y0])
                 continue;
