@@ -99,6 +99,13 @@ double smp__coverage_area_mm2(const smp_coverage *cov, double ppm)
 smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *m, uint32_t w, uint32_t h,
                                    uint32_t cell, int photo_orientation, smp_notes *notes, char *msg)
 {
+    return smp__coverage_from_mask_mt(cov, m, w, h, cell, photo_orientation, 1, notes, msg);
+}
+
+smp_status smp__coverage_from_mask_mt(smp_coverage *cov, const smp_image *m, uint32_t w, uint32_t h,
+                                      uint32_t cell, int photo_orientation, int threads, smp_notes *notes,
+                                      char *msg)
+{
     memset(cov, 0, sizeof *cov);
     if (m->w != w || m->h != h) {
         if (!same_aspect(m->w, m->h, w, h)) {
@@ -121,7 +128,8 @@ smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *m, uint32
     cov->gw = (w + cov->cell - 1) / cov->cell;
     cov->gh = (h + cov->cell - 1) / cov->cell;
     size_t n = (size_t)cov->gw * cov->gh; /* at most the photo's pixel count */
-    uint32_t *sum = calloc(cov->gw, sizeof *sum);
+    const int nt = smp__threads(threads);
+    uint32_t *sum = calloc((size_t)cov->gw * (size_t)nt, sizeof *sum); /* a row of cells per thread */
     cov->c = malloc(n);
     if (!cov->c || !sum) {
         free(sum);
@@ -133,20 +141,30 @@ smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *m, uint32
      * mask of another size is read at each pixel centre (nearest). */
     const int alpha = smp__mask_has_alpha(m);
     const int resampled = m->w != w || m->h != h;
+    (void)nt; /* unused without OpenMP */
+    /* Rows of cells in parallel: integer sums, the same bytes whatever the
+     * threads; along a row cell by cell (no division per pixel). */
+    SMP_OMP(omp parallel for schedule(dynamic, 8) num_threads(nt))
     for (uint32_t gy = 0; gy < cov->gh; gy++) {
         uint32_t y0 = gy * cov->cell, y1 = y0 + cov->cell < h ? y0 + cov->cell : h;
-        memset(sum, 0, cov->gw * sizeof *sum);
+        uint32_t *sum_t = sum + (size_t)smp__thread_id() * cov->gw;
+        memset(sum_t, 0, cov->gw * sizeof *sum_t);
         for (uint32_t y = y0; y < y1; y++) {
             uint32_t my = resampled ? (uint32_t)(((uint64_t)y * 2 + 1) * m->h / (2ull * h)) : y;
-            for (uint32_t x = 0; x < w; x++) {
-                uint32_t mx = resampled ? (uint32_t)(((uint64_t)x * 2 + 1) * m->w / (2ull * w)) : x;
-                sum[x / cov->cell] += mask_value(m, alpha, (size_t)my * m->w + mx);
+            for (uint32_t x = 0, gx = 0; x < w; gx++) {
+                const uint32_t e = w - x > cov->cell ? x + cov->cell : w;
+                uint32_t acc = 0;
+                for (; x < e; x++) {
+                    uint32_t mx = resampled ? (uint32_t)(((uint64_t)x * 2 + 1) * m->w / (2ull * w)) : x;
+                    acc += mask_value(m, alpha, (size_t)my * m->w + mx);
+                }
+                sum_t[gx] += acc;
             }
         }
         for (uint32_t gx = 0; gx < cov->gw; gx++) {
             uint32_t x0 = gx * cov->cell, x1 = x0 + cov->cell < w ? x0 + cov->cell : w;
             uint32_t area = (x1 - x0) * (y1 - y0); /* >= 1: every cell holds a pixel */
-            cov->c[(size_t)gy * cov->gw + gx] = area ? (uint8_t)((sum[gx] + area / 2) / area) : 0;
+            cov->c[(size_t)gy * cov->gw + gx] = area ? (uint8_t)((sum_t[gx] + area / 2) / area) : 0;
         }
     }
     free(sum);

@@ -226,8 +226,8 @@ static smp_status side_coverage(run *r, const smp_image *img, smp_input which, c
                                 smp_coverage *out)
 {
     smp_result *res = r->res;
-    smp_status st = smp__coverage_from_mask(out, img, r->photo->w, r->photo->h, r->cov.cell, r->photo->orientation,
-                                            &res->notes, res->msg);
+    smp_status st = smp__coverage_from_mask_mt(out, img, r->photo->w, r->photo->h, r->cov.cell,
+                                               r->photo->orientation, r->p->threads, &res->notes, res->msg);
     if (st != SMP_OK) {
         char detail[SMP_MSG_LEN];
         memcpy(detail, res->msg, sizeof detail);
@@ -626,9 +626,9 @@ static smp_status read_inputs(run *r)
 {
     const smp_params *p = r->p;
     smp_result *res = r->res;
-    smp_status st = smp__coverage_from_mask(&r->cov, r->mask, r->photo->w, r->photo->h,
-                                            smp__coverage_cell(r->ppm), r->photo->orientation, &res->notes,
-                                            res->msg);
+    smp_status st = smp__coverage_from_mask_mt(&r->cov, r->mask, r->photo->w, r->photo->h,
+                                               smp__coverage_cell(r->ppm), r->photo->orientation, p->threads,
+                                               &res->notes, res->msg);
     blame_input(res, st, SMP_INPUT_MASK);
     if (r->take_mask) { /* read: the coverage is all the rest needs of it */
         free(r->take_mask->px);
