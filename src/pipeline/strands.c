@@ -377,8 +377,8 @@ static void band_max3x3(const ctx *c, const work *wk, float *restrict mx, int rh
     for (int y = 1; y + 1 < rh; y++) {
         float *restrict out = mx + (size_t)y * rw;
         const float *restrict u = wk->r + (size_t)(y - 1) * rw, *restrict m = u + rw, *restrict d = m + rw;
-        /* r >= +0 and never NaN: the maximum is the same in any order */
-        SMP_OMP(omp simd)
+        /* r >= +0 and never NaN: the maximum is the same in any order (no
+         * omp simd: clang cannot vectorise a float select and warns) */
         for (int x = 1; x < rw - 1; x++) {
             float v = u[x - 1] > u[x] ? u[x - 1] : u[x];
             v = u[x + 1] > v ? u[x + 1] : v;
