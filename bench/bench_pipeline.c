@@ -116,7 +116,7 @@ int main(int argc, char **argv)
             double a = now();
             if (smp__coverage_from_mask(&cov, mask, photo->w, photo->h, smp__coverage_cell(ppm), 1,
                                         &notes, msg) != SMP_OK ||
-                smp__coverage_feather(&cov, 4.0 * ppm, msg) != SMP_OK)
+                smp__coverage_feather(&cov, 4.0 * ppm, threads, msg) != SMP_OK)
                 die("coverage", msg);
             double b = now();
             smp_spts pts;

@@ -17,7 +17,7 @@ static int fuzz_one(const uint8_t *data, size_t size)
         smp_notes notes = {0};
         char msg[SMP_MSG_LEN];
         if (smp__coverage_from_mask(&cov, mask, w, h, cell, orientation, &notes, msg) == SMP_OK) {
-            smp__coverage_feather(&cov, data[2] % 20, msg);
+            smp__coverage_feather(&cov, data[2] % 20, 1, msg);
             double box[4];
             smp__coverage_extent(&cov, 4.0, box);
             smp__coverage_free(&cov);

@@ -25,7 +25,7 @@ static void analyze(fixture *f)
     smp_notes notes = {0};
     const smp_image *p = f->photo;
     if (smp__coverage_from_mask(&f->cov, f->mask, p->w, p->h, smp__coverage_cell(PPM), 1, &notes, msg) != SMP_OK ||
-        smp__shade_analyze(&f->sh, p, &f->cov, NULL, PPM, msg) != SMP_OK)
+        smp__shade_analyze(&f->sh, p, &f->cov, NULL, PPM, 0, msg) != SMP_OK)
         fail_msg("analysis: %s", msg);
     smp__notes_clear(&notes);
     assert_true(f->sh.core_cells > 0);

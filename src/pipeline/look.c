@@ -28,10 +28,10 @@ static double noise(uint64_t seed, double x, double y)
 }
 
 smp_status smp__shape_edge(smp_coverage *cov, smp_edge edge, double feather_mm, double ppm,
-                           uint64_t seed, char *msg)
+                           uint64_t seed, int threads, char *msg)
 {
     double width_mm = edge == SMP_EDGE_SHARP ? feather_mm * SHARP_SHARE : feather_mm;
-    smp_status st = smp__coverage_feather(cov, width_mm * ppm, msg);
+    smp_status st = smp__coverage_feather(cov, width_mm * ppm, threads, msg);
     if (st != SMP_OK || edge != SMP_EDGE_BROKEN)
         return st;
     /* An irregular hairline: within the ramp only (0 < c < 255, so the

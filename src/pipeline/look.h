@@ -12,7 +12,7 @@ struct smp_focus; /* focus.h */
 
 /* Feathers the coverage in the edge style. */
 smp_status smp__shape_edge(smp_coverage *cov, smp_edge edge, double feather_mm, double px_per_mm,
-                           uint64_t seed, char *msg);
+                           uint64_t seed, int threads, char *msg);
 /* Optical depth per session, out[1..n_layers] (out[0] = the last): from a
  * dilution (>= 0; lighter in early sessions) or final_od (a given colour). */
 void smp__session_depths(const smp_optics *o, const smp_params *p, double dilution, const float final_od[3],

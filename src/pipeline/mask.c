@@ -99,6 +99,13 @@ double smp__coverage_area_mm2(const smp_coverage *cov, double ppm)
 smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *m, uint32_t w, uint32_t h,
                                    uint32_t cell, int photo_orientation, smp_notes *notes, char *msg)
 {
+    return smp__coverage_from_mask_mt(cov, m, w, h, cell, photo_orientation, 1, notes, msg);
+}
+
+smp_status smp__coverage_from_mask_mt(smp_coverage *cov, const smp_image *m, uint32_t w, uint32_t h,
+                                      uint32_t cell, int photo_orientation, int threads, smp_notes *notes,
+                                      char *msg)
+{
     memset(cov, 0, sizeof *cov);
     if (m->w != w || m->h != h) {
         if (!same_aspect(m->w, m->h, w, h)) {
@@ -121,7 +128,8 @@ smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *m, uint32
     cov->gw = (w + cov->cell - 1) / cov->cell;
     cov->gh = (h + cov->cell - 1) / cov->cell;
     size_t n = (size_t)cov->gw * cov->gh; /* at most the photo's pixel count */
-    uint32_t *sum = calloc(cov->gw, sizeof *sum);
+    const int nt = smp__threads(threads);
+    uint32_t *sum = calloc((size_t)cov->gw * (size_t)nt, sizeof *sum); /* a row of cells per thread */
     cov->c = malloc(n);
     if (!cov->c || !sum) {
         free(sum);
@@ -133,20 +141,30 @@ smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *m, uint32
      * mask of another size is read at each pixel centre (nearest). */
     const int alpha = smp__mask_has_alpha(m);
     const int resampled = m->w != w || m->h != h;
+    (void)nt; /* unused without OpenMP */
+    /* Rows of cells in parallel: integer sums, the same bytes whatever the
+     * threads; along a row cell by cell (no division per pixel). */
+    SMP_OMP(omp parallel for schedule(dynamic, 8) num_threads(nt))
     for (uint32_t gy = 0; gy < cov->gh; gy++) {
         uint32_t y0 = gy * cov->cell, y1 = y0 + cov->cell < h ? y0 + cov->cell : h;
-        memset(sum, 0, cov->gw * sizeof *sum);
+        uint32_t *sum_t = sum + (size_t)smp__thread_id() * cov->gw;
+        memset(sum_t, 0, cov->gw * sizeof *sum_t);
         for (uint32_t y = y0; y < y1; y++) {
             uint32_t my = resampled ? (uint32_t)(((uint64_t)y * 2 + 1) * m->h / (2ull * h)) : y;
-            for (uint32_t x = 0; x < w; x++) {
-                uint32_t mx = resampled ? (uint32_t)(((uint64_t)x * 2 + 1) * m->w / (2ull * w)) : x;
-                sum[x / cov->cell] += mask_value(m, alpha, (size_t)my * m->w + mx);
+            for (uint32_t x = 0, gx = 0; x < w; gx++) {
+                const uint32_t e = w - x > cov->cell ? x + cov->cell : w;
+                uint32_t acc = 0;
+                for (; x < e; x++) {
+                    uint32_t mx = resampled ? (uint32_t)(((uint64_t)x * 2 + 1) * m->w / (2ull * w)) : x;
+                    acc += mask_value(m, alpha, (size_t)my * m->w + mx);
+                }
+                sum_t[gx] += acc;
             }
         }
         for (uint32_t gx = 0; gx < cov->gw; gx++) {
             uint32_t x0 = gx * cov->cell, x1 = x0 + cov->cell < w ? x0 + cov->cell : w;
             uint32_t area = (x1 - x0) * (y1 - y0); /* >= 1: every cell holds a pixel */
-            cov->c[(size_t)gy * cov->gw + gx] = area ? (uint8_t)((sum[gx] + area / 2) / area) : 0;
+            cov->c[(size_t)gy * cov->gw + gx] = area ? (uint8_t)((sum_t[gx] + area / 2) / area) : 0;
         }
     }
     free(sum);
@@ -203,7 +221,29 @@ static void blur_line(uint8_t *line, uint8_t *tmp, size_t n, int r, const box_di
     memcpy(line, tmp, n);
 }
 
-smp_status smp__coverage_feather(smp_coverage *cov, double width_px, char *msg)
+#define FEATHER_COLS 16 /* columns blurred together: their rows are contiguous */
+
+/* box_pass down nc (<= FEATHER_COLS) columns side by side: src and dst
+ * hold n rows of FEATHER_COLS bytes; each column's sums are box_pass's. */
+static void box_pass_cols(const uint8_t *src, uint8_t *dst, size_t n, uint32_t nc, int r, const box_div *d)
+{
+    uint32_t sum[FEATHER_COLS] = {0};
+    for (long i = -r; i <= r; i++) {
+        const uint8_t *s = src + (i < 0 ? 0 : (size_t)i >= n ? n - 1 : (size_t)i) * FEATHER_COLS;
+        for (uint32_t b = 0; b < nc; b++)
+            sum[b] += s[b];
+    }
+    for (size_t i = 0; i < n; i++) {
+        const size_t out = i < (size_t)r ? 0 : i - r, in = i + r + 1 >= n ? n - 1 : i + r + 1;
+        for (uint32_t b = 0; b < nc; b++) {
+            dst[i * FEATHER_COLS + b] = box_mean(d, sum[b]);
+            sum[b] += src[in * FEATHER_COLS + b];
+            sum[b] -= src[out * FEATHER_COLS + b];
+        }
+    }
+}
+
+smp_status smp__coverage_feather(smp_coverage *cov, double width_px, int threads, char *msg)
 {
     /* A Gaussian step rises from 10 % to 90 % over 2.563 sigma; three box
      * passes of width 2r+1 have the variance of a Gaussian with r(r+1). */
@@ -212,22 +252,35 @@ smp_status smp__coverage_feather(smp_coverage *cov, double width_px, char *msg)
     if (r < 1)
         return SMP_OK;
     const uint32_t w = cov->gw, h = cov->gh;
-    size_t longest = w > h ? w : h;
-    uint8_t *line = malloc(longest * 2);
-    if (!line)
+    /* Rows, then blocks of columns, in parallel: integer sums, the same
+     * bytes whatever the threads. Per thread: a row, or 2 blocks of columns. */
+    const int nt = smp__threads(threads);
+    const size_t per = w > 2 * (size_t)h * FEATHER_COLS ? w : 2 * (size_t)h * FEATHER_COLS;
+    uint8_t *buf = malloc(per * (size_t)nt);
+    if (!buf)
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the feather buffer");
-    uint8_t *tmp = line + longest;
     const box_div d = box_div_make(2 * (uint32_t)r + 1);
-    for (uint32_t y = 0; y < h; y++)
-        blur_line(cov->c + (size_t)y * w, tmp, w, r, &d);
-    for (uint32_t x = 0; x < w; x++) {
+    const uint32_t blocks = (w + FEATHER_COLS - 1) / FEATHER_COLS;
+    SMP_OMP(omp parallel num_threads(nt))
+    {
+        uint8_t *tmp = buf + (size_t)smp__thread_id() * per;
+        SMP_OMP(omp for schedule(static))
         for (uint32_t y = 0; y < h; y++)
-            line[y] = cov->c[(size_t)y * w + x];
-        blur_line(line, tmp, h, r, &d);
-        for (uint32_t y = 0; y < h; y++)
-            cov->c[(size_t)y * w + x] = line[y];
+            blur_line(cov->c + (size_t)y * w, tmp, w, r, &d);
+        SMP_OMP(omp for schedule(static))
+        for (uint32_t k = 0; k < blocks; k++) {
+            const uint32_t x0 = k * FEATHER_COLS, nc = w - x0 < FEATHER_COLS ? w - x0 : FEATHER_COLS;
+            uint8_t *a = tmp, *b = tmp + (size_t)h * FEATHER_COLS;
+            for (uint32_t y = 0; y < h; y++)
+                memcpy(a + (size_t)y * FEATHER_COLS, cov->c + (size_t)y * w + x0, nc);
+            box_pass_cols(a, b, h, nc, r, &d);
+            box_pass_cols(b, a, h, nc, r, &d);
+            box_pass_cols(a, b, h, nc, r, &d);
+            for (uint32_t y = 0; y < h; y++)
+                memcpy(cov->c + (size_t)y * w + x0, b + (size_t)y * FEATHER_COLS, nc);
+        }
     }
-    free(line);
+    free(buf);
     return SMP_OK;
 }
 

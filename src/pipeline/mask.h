@@ -49,9 +49,13 @@ static inline double smp__coverage_at(const smp_coverage *cov, double x, double 
  * with the given EXIF orientation. Resamples a mask of the same aspect. */
 smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *mask, uint32_t w, uint32_t h,
                                    uint32_t cell, int photo_orientation, smp_notes *notes, char *msg);
+/* The same on threads (0: OpenMP's own); the same bytes whatever their number. */
+smp_status smp__coverage_from_mask_mt(smp_coverage *cov, const smp_image *mask, uint32_t w, uint32_t h,
+                                      uint32_t cell, int photo_orientation, int threads, smp_notes *notes,
+                                      char *msg);
 /* Blurs the coverage so density ramps across the mask edge over about
  * width_px (10-90 %), with three box passes approximating a Gaussian. */
-smp_status smp__coverage_feather(smp_coverage *cov, double width_px, char *msg);
+smp_status smp__coverage_feather(smp_coverage *cov, double width_px, int threads, char *msg);
 void smp__coverage_free(smp_coverage *cov);
 /* out = a copy of cov. */
 smp_status smp__coverage_copy(smp_coverage *out, const smp_coverage *cov, char *msg);

@@ -108,19 +108,32 @@ smp_status smp_mask_check(smp_scalp *s, const smp_image *mask, double *outside)
         offc[i] = !s->head[i] ? 1 : closeup ? 0 : s->enclosed[i] < 0.25 ? 1 : 0;
     const bool grey = !alpha && mask->ch <= 2;
     double total = 0, off = 0;
+    uint64_t total_g = 0, off_g = 0; /* a grey mask's sums in its own levels: exact, and cheap */
     for (uint32_t y = 0; y < mask->h; y++) {
         uint32_t gy = (uint32_t)(((uint64_t)y * 2 + 1) * s->h / (2ull * mask->h)) / s->cell;
         gy = gy < s->gh ? gy : s->gh - 1;
         const uint8_t *cells = offc + (size_t)gy * s->gw;
         const size_t row = (size_t)y * mask->w;
+        if (grey) {
+            const uint8_t *m = mask->px + row * mask->ch;
+            for (uint32_t x = 0; x < mask->w; x++, m += mask->ch) {
+                total_g += *m;
+                off_g += cells[col[x]] ? *m : 0;
+            }
+            continue;
+        }
         for (uint32_t x = 0; x < mask->w; x++) {
-            const double v = grey ? mask->px[(row + x) * mask->ch] / 255.0 : value_at(mask, alpha, row + x);
+            const double v = value_at(mask, alpha, row + x);
             total += v;
             off += v * (cells[col[x]] ? 1.0 : 0.0);
         }
     }
     free(col);
     free(offc);
+    if (grey) {
+        total = (double)total_g;
+        off = (double)off_g;
+    }
     *outside = total > 0 ? off / total : 0;
     return SMP_OK;
 }

@@ -259,13 +259,17 @@ typedef struct contrast_job {
 /* One Gaussian along a row: out[x] = sum_i w[i] * pad[x + R + i] for
  * x < n, where pad is the row from R before the first output, edges
  * clamped; the kernel is even, so taps pair up. */
-static void hblur(const float *pad, uint32_t n, int R, const kernel *k, float *out)
+static void hblur(const float *restrict pad, uint32_t n, int R, const kernel *k, float *restrict out)
 {
-    const float *src = pad + R, w0 = k->w[k->r];
+    const float *restrict src = pad + R, w0 = k->w[k->r];
+    /* simd across x: each output sums its taps in the same order as
+     * without it (the same bytes, serial build or not) */
+    SMP_OMP(omp simd)
     for (uint32_t x = 0; x < n; x++)
         out[x] = w0 * src[x];
     for (int i = 1; i <= k->r; i++) {
-        const float w = k->w[k->r + i], *p = src + i, *q = src - i;
+        const float w = k->w[k->r + i], *restrict p = src + i, *restrict q = src - i;
+        SMP_OMP(omp simd)
         for (uint32_t x = 0; x < n; x++)
             out[x] += w * (p[x] + q[x]);
     }
@@ -289,17 +293,20 @@ static void hblur_row(const contrast_job *j, uint32_t y, uint32_t xa, uint32_t x
 
 /* Vertical blur of one output row, n columns, from a strip of horizontally
  * blurred rows sw apart (rows hy0..hy1 of the image), clamped to the strip. */
-static void vblur_row(const float *strip, uint32_t sw, uint32_t n, long hy0, long hy1, long y, const kernel *k,
-                      float *out)
+static void vblur_row(const float *restrict strip, uint32_t sw, uint32_t n, long hy0, long hy1, long y,
+                      const kernel *k, float *restrict out)
 {
-    const float *mid = strip + (size_t)(y - hy0) * sw, w0 = k->w[k->r];
+    const float *restrict mid = strip + (size_t)(y - hy0) * sw, w0 = k->w[k->r];
+    SMP_OMP(omp simd)
     for (uint32_t x = 0; x < n; x++)
         out[x] = w0 * mid[x];
     for (int i = 1; i <= k->r; i++) {
         long ya = y + i, yb = y - i;
         ya = ya >= hy1 ? hy1 - 1 : ya;
         yb = yb < hy0 ? hy0 : yb;
-        const float *p = strip + (size_t)(ya - hy0) * sw, *q = strip + (size_t)(yb - hy0) * sw, w = k->w[k->r + i];
+        const float *restrict p = strip + (size_t)(ya - hy0) * sw, *restrict q = strip + (size_t)(yb - hy0) * sw,
+                              w = k->w[k->r + i];
+        SMP_OMP(omp simd)
         for (uint32_t x = 0; x < n; x++)
             out[x] += w * (p[x] + q[x]);
     }

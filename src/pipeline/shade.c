@@ -63,7 +63,7 @@ void smp__shade_free(smp_shade *sh)
 }
 
 /* Mean linear colour of the photo over each coverage cell. */
-static smp_status tone_map(smp_shade *sh, const smp_image *photo, const smp_coverage *cov, char *msg)
+static smp_status tone_map(smp_shade *sh, const smp_image *photo, const smp_coverage *cov, int threads, char *msg)
 {
     size_t n = (size_t)cov->gw * cov->gh;
     const float *to_lin = smp__srgb_linear_table();
@@ -71,17 +71,23 @@ static smp_status tone_map(smp_shade *sh, const smp_image *photo, const smp_cove
     if (!sh->tone)
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the tone map");
     const int ch = photo->ch, grey = ch <= 2;
-    for (uint32_t y = 0; y < photo->h; y++) {
-        const uint8_t *p = photo->px + (size_t)y * photo->w * ch;
-        float *c = sh->tone + (size_t)(y / cov->cell) * cov->gw * 3;
-        /* Cells in runs of cell columns: no division per pixel, the same sums. */
-        for (uint32_t x = 0; x < photo->w; c += 3)
-            for (uint32_t e = x + cov->cell < photo->w ? x + cov->cell : photo->w; x < e; x++, p += ch) {
-                c[0] += to_lin[p[0]];
-                c[1] += to_lin[p[grey ? 0 : 1]];
-                c[2] += to_lin[p[grey ? 0 : 2]];
-            }
-    }
+    const uint32_t cell = cov->cell, rows = (photo->h + cell - 1) / cell;
+    (void)threads; /* unused without OpenMP */
+    /* A row of cells per task: each cell sums its pixels row by row, in the
+     * same order whatever the threads. */
+    SMP_OMP(omp parallel for schedule(dynamic, 4) num_threads(smp__threads(threads)))
+    for (uint32_t gy = 0; gy < rows; gy++)
+        for (uint32_t y = gy * cell; y < photo->h && y < (gy + 1) * cell; y++) {
+            const uint8_t *p = photo->px + (size_t)y * photo->w * ch;
+            float *c = sh->tone + (size_t)gy * cov->gw * 3;
+            /* Cells in runs of cell columns: no division per pixel, the same sums. */
+            for (uint32_t x = 0; x < photo->w; c += 3)
+                for (uint32_t e = x + cell < photo->w ? x + cell : photo->w; x < e; x++, p += ch) {
+                    c[0] += to_lin[p[0]];
+                    c[1] += to_lin[p[grey ? 0 : 1]];
+                    c[2] += to_lin[p[grey ? 0 : 2]];
+                }
+        }
     for (uint32_t gy = 0; gy < cov->gh; gy++)
         for (uint32_t gx = 0; gx < cov->gw; gx++) {
             uint32_t w = (gx + 1) * cov->cell <= photo->w ? cov->cell : photo->w - gx * cov->cell;
@@ -117,28 +123,69 @@ static void box_line(float *v, size_t n, size_t step, int r, float *line)
     }
 }
 
+#define COLS 16 /* columns boxed together: rows of them are contiguous */
+
+/* box_line down columns [x0, x0 + nc) (nc <= COLS) of a plane of width w
+ * and height h, side by side: each column's sums are box_line's, in its
+ * order. line holds h * COLS floats. */
+static void box_cols(float *v, uint32_t w, uint32_t h, uint32_t x0, uint32_t nc, int r, float *line)
+{
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t b = 0; b < nc; b++)
+            line[(size_t)y * COLS + b] = v[(size_t)y * w + x0 + b];
+    const float inv = 1.0f / (float)(2 * r + 1);
+    float sum[COLS] = {0};
+    for (long i = -r; i <= r; i++) {
+        const float *l = line + (size_t)(i < 0 ? 0 : i >= (long)h ? h - 1 : (uint32_t)i) * COLS;
+        for (uint32_t b = 0; b < nc; b++)
+            sum[b] += l[b];
+    }
+    for (uint32_t y = 0; y < h; y++) {
+        float *o = v + (size_t)y * w + x0;
+        const size_t out = y < (uint32_t)r ? 0 : y - (uint32_t)r, in = y + (size_t)r + 1 >= h ? h - 1 : y + (size_t)r + 1;
+        const float *li = line + in * COLS, *lo = line + out * COLS;
+        for (uint32_t b = 0; b < nc; b++) {
+            o[b] = sum[b] * inv;
+            sum[b] += li[b] - lo[b];
+        }
+    }
+}
+
 /* Gaussian blur of a w x h plane approximated by three box passes per axis
- * (each of variance r(r+1)/3, so three add to sigma^2). */
-static void blur_plane(float *plane, uint32_t w, uint32_t h, double sigma, float *line)
+ * (each of variance r(r+1)/3, so three add to sigma^2). Rows, then blocks
+ * of columns, in parallel: each line's sums are sequential, so the values
+ * do not depend on the threads. line holds (w + h * COLS) floats a thread. */
+static void blur_plane(float *plane, uint32_t w, uint32_t h, double sigma, float *line, int nt)
 {
     int r = (int)lrint((sqrt(4 * sigma * sigma + 1) - 1) / 2);
     if (r < 1)
         return;
+    const size_t per = (size_t)w + (size_t)h * COLS;
+    const uint32_t blocks = (w + COLS - 1) / COLS;
+    (void)nt; /* unused without OpenMP */
     for (int pass = 0; pass < 3; pass++) {
-        for (uint32_t y = 0; y < h; y++)
-            box_line(plane + (size_t)y * w, w, 1, r, line);
-        for (uint32_t x = 0; x < w; x++)
-            box_line(plane + x, h, w, r, line);
+        SMP_OMP(omp parallel num_threads(nt))
+        {
+            float *mine = line + (size_t)smp__thread_id() * per;
+            SMP_OMP(omp for schedule(static))
+            for (uint32_t y = 0; y < h; y++)
+                box_line(plane + (size_t)y * w, w, 1, r, mine);
+            SMP_OMP(omp for schedule(static))
+            for (uint32_t k = 0; k < blocks; k++)
+                box_cols(plane, w, h, k * COLS, w - k * COLS < COLS ? w - k * COLS : COLS, r, mine);
+        }
     }
 }
 
 /* The tone map blurred to sigma_cells, weighted by wgt when given
  * (normalised convolution: cells of weight 0 do not pull the blur). */
 static smp_status blur(const float *in, const uint8_t *wgt, uint32_t w, uint32_t h, double sigma_cells,
-                       float *out, char *msg)
+                       float *out, int threads, char *msg)
 {
     const size_t n = (size_t)w * h;
-    float *planes = malloc(n * 4 * sizeof *planes), *line = malloc((w > h ? w : h) * sizeof *line);
+    const int nt = smp__threads(threads);
+    float *planes = malloc(n * 4 * sizeof *planes),
+          *line = malloc(((size_t)w + (size_t)h * COLS) * (size_t)nt * sizeof *line);
     if (!planes || !line) {
         free(planes);
         free(line);
@@ -151,7 +198,7 @@ static smp_status blur(const float *in, const uint8_t *wgt, uint32_t w, uint32_t
         planes[3 * n + i] = wt;
     }
     for (int c = 0; c < (wgt ? 4 : 3); c++)
-        blur_plane(planes + c * n, w, h, sigma_cells, line);
+        blur_plane(planes + c * n, w, h, sigma_cells, line, nt);
     for (size_t i = 0; i < n; i++) {
         float wt = wgt ? planes[3 * n + i] : 1.0f;
         for (int c = 0; c < 3; c++) /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): callers pass a buffer */
@@ -451,7 +498,7 @@ static smp_status shade_grid(smp_shade *sh, const smp_image *photo, const smp_co
     sh->k = k;
     const size_t n = (size_t)cov->gw * cov->gh;
     const double cell_mm = cov->cell / ppm;
-    st = tone_map(sh, photo, cov, msg);
+    st = tone_map(sh, photo, cov, sh->threads, msg);
     sh->view = malloc(n * 3 * sizeof *sh->view);
     sh->dist_out = malloc(n * sizeof *sh->dist_out);
     float *dist_in = malloc(n * sizeof *dist_in);
@@ -540,7 +587,7 @@ static smp_status light_reference(smp_shade *sh, double cell_mm, size_t n, char 
 {
     const smp_coverage *cov = &sh->grid;
     float *rv = malloc(n * 3 * sizeof *rv);
-    smp_status st = rv ? blur(sh->tone, sh->accept, cov->gw, cov->gh, VIEW_SIGMA_MM / cell_mm, rv, msg)
+    smp_status st = rv ? blur(sh->tone, sh->accept, cov->gw, cov->gh, VIEW_SIGMA_MM / cell_mm, rv, sh->threads, msg)
                        : smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the reference blur");
     if (st == SMP_OK)
         st = median_lab(rv, sh->accept, n, sh->ref_raw_lab, msg);
@@ -562,16 +609,17 @@ static smp_status light_reference(smp_shade *sh, double cell_mm, size_t n, char 
 }
 
 smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_coverage *full,
-                              const smp_coverage *reference_full, double ppm, char *msg)
+                              const smp_coverage *reference_full, double ppm, int threads, char *msg)
 {
     memset(sh, 0, sizeof *sh);
+    sh->threads = threads;
     smp_coverage ref_grid = {0};
     smp_status st = shade_grid(sh, photo, full, reference_full, &ref_grid, ppm, msg);
     const smp_coverage *cov = &sh->grid, *reference = reference_full ? &ref_grid : NULL;
     const size_t n = (size_t)cov->gw * cov->gh;
     const double cell_mm = cov->cell / ppm;
     if (st == SMP_OK)
-        st = blur(sh->tone, NULL, cov->gw, cov->gh, VIEW_SIGMA_MM / cell_mm, sh->view, msg);
+        st = blur(sh->tone, NULL, cov->gw, cov->gh, VIEW_SIGMA_MM / cell_mm, sh->view, sh->threads, msg);
     if (st == SMP_OK && sh->core_cells)
         st = core_skin(sh, n, msg);
     if (st == SMP_OK && sh->core_cells)
@@ -594,17 +642,18 @@ smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_c
 }
 
 /* Core viewing-scale tone of an image (the after image), as for before. */
-smp_status smp__core_tone(const smp_shade *sh, const smp_image *img, double ppm, double lab[3], char *msg)
+smp_status smp__core_tone(const smp_shade *sh, const smp_image *img, double ppm, int threads, double lab[3],
+                          char *msg)
 {
     const smp_coverage *cov = &sh->grid;
     smp_shade tmp = {0};
-    smp_status st = tone_map(&tmp, img, cov, msg);
+    smp_status st = tone_map(&tmp, img, cov, threads, msg);
     size_t n = (size_t)cov->gw * cov->gh;
     float *view = st == SMP_OK ? malloc(n * 3 * sizeof *view) : NULL;
     if (st == SMP_OK && !view)
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the core tone");
     if (st == SMP_OK)
-        st = blur(tmp.tone, NULL, cov->gw, cov->gh, VIEW_SIGMA_MM / (cov->cell / ppm), view, msg);
+        st = blur(tmp.tone, NULL, cov->gw, cov->gh, VIEW_SIGMA_MM / (cov->cell / ppm), view, threads, msg);
     if (st == SMP_OK)
         st = median_lab(view, sh->core, n, lab, msg);
     free(view);

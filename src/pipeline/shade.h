@@ -23,15 +23,16 @@ typedef struct smp_shade {
     double skin_lab[3], hair_lab[3], core_before_lab[3];
     double ref_raw_lab[3]; /* the reference's viewing-scale tone as photographed */
     double ref_lab[3];     /* the same under the core's light: the target */
+    int threads;           /* for the tone map and blurs (0: OpenMP's own) */
 } smp_shade;
 
 /* Tone map, distances, skin, reference tone and hair colour from a photo
  * and its (unfeathered) coverage; reference, if given, replaces the band. */
 smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_coverage *cov,
-                              const smp_coverage *reference, double px_per_mm, char *msg);
+                              const smp_coverage *reference, double px_per_mm, int threads, char *msg);
 void smp__shade_free(smp_shade *sh);
 /* The core's viewing-scale tone in another image of the same size. */
-smp_status smp__core_tone(const smp_shade *sh, const smp_image *img, double px_per_mm, double lab[3],
+smp_status smp__core_tone(const smp_shade *sh, const smp_image *img, double px_per_mm, int threads, double lab[3],
                           char *msg);
 /* Lowers the coverage where hair already darkens the treated area. */
 smp_status smp__existing_hair_factor(const smp_shade *sh, smp_coverage *cov, char *msg);

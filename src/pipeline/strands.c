@@ -182,9 +182,11 @@ static void band_mean(const ctx *c, work *wk, int rh)
             float a[VEC] = {0};
             for (int t = 0; t < n; t++) {
                 const float *restrict row = wk->ring + (size_t)t * rw + j0;
+                SMP_OMP(omp simd)
                 for (int k = 0; k < VEC; k++)
                     a[k] += row[k];
             }
+            SMP_OMP(omp simd)
             for (int k = 0; k < VEC; k++)
                 out[j0 + k] = a[k] * inv;
         }
@@ -193,13 +195,14 @@ static void band_mean(const ctx *c, work *wk, int rh)
 
 /* The row pass of one scale on one lum row: g, gx, gxx = src correlated
  * along x with G, G', G'' at the response columns, VEC columns at a time
- * (vectorised). */
+ * (omp simd: each column sums its taps in the same order). */
 static void row_pass(const scale *s, int cols, const float *restrict src, float *restrict g,
                      float *restrict gx, float *restrict gxx)
 {
     const int r = s->r;
     for (int j0 = 0; j0 < cols; j0 += VEC) {
         float a[VEC], b[VEC], d[VEC];
+        SMP_OMP(omp simd)
         for (int k = 0; k < VEC; k++) {
             a[k] = s->k0[0] * src[j0 + k];
             b[k] = 0;
@@ -207,6 +210,7 @@ static void row_pass(const scale *s, int cols, const float *restrict src, float 
         }
         for (int t = 1; t <= r; t++) {
             const float c0 = s->k0[t], c1 = s->k1[t], c2 = s->k2[t];
+            SMP_OMP(omp simd)
             for (int k = 0; k < VEC; k++) {
                 const float p = src[j0 + k + t], q = src[j0 + k - t];
                 a[k] += c0 * (p + q);
@@ -297,6 +301,7 @@ static void band_cols_row(const ctx *c, work *wk, const scale *s, int y)
     const float *restrict mean = wk->mean + (size_t)y * rw, s2 = s->sigma * s->sigma;
     for (int j0 = 0; j0 < cols; j0 += VEC) {
         float a[3][VEC], pass[VEC];
+        SMP_OMP(omp simd)
         for (int k = 0; k < VEC; k++) {
             a[0][k] = s->k0[0] * gxx[j0 + k];
             a[1][k] = s->k2[0] * g[j0 + k];
@@ -307,6 +312,7 @@ static void band_cols_row(const ctx *c, work *wk, const scale *s, int y)
             const float *restrict xp = RING_ROW(1, t) + j0, *restrict xm = RING_ROW(1, -t) + j0;
             const float *restrict hp = RING_ROW(2, t) + j0, *restrict hm = RING_ROW(2, -t) + j0;
             const float c0 = s->k0[t], c1 = s->k1[t], c2 = s->k2[t];
+            SMP_OMP(omp simd)
             for (int k = 0; k < VEC; k++) {
                 a[0][k] += c0 * (hp[k] + hm[k]);
                 a[1][k] += c2 * (gp[k] + gm[k]);
@@ -314,6 +320,7 @@ static void band_cols_row(const ctx *c, work *wk, const scale *s, int y)
             }
         }
         /* l1 <= (hxx + hyy + |hxx - hyy|) / 2 + |hxy|, in units of s2 */
+        SMP_OMP(omp simd)
         for (int k = 0; k < VEC; k++)
             pass[k] = s2 * (0.5f * (a[0][k] + a[1][k] + fabsf(a[0][k] - a[1][k])) + fabsf(a[2][k])) -
                       T0 * (mean[j0 + k] + MEAN_FLOOR);
@@ -369,14 +376,18 @@ static void band_max3x3(const ctx *c, const work *wk, float *restrict mx, int rh
     const int rw = c->rw;
     for (int y = 1; y + 1 < rh; y++) {
         float *restrict out = mx + (size_t)y * rw;
-        for (int x = 1; x + 1 < rw; x++) {
-            float v = 0;
-            for (int dy = -1; dy <= 1; dy++) {
-                const float *q = wk->r + (size_t)(y + dy) * rw + x;
-                v = q[-1] > v ? q[-1] : v;
-                v = q[0] > v ? q[0] : v;
-                v = q[1] > v ? q[1] : v;
-            }
+        const float *restrict u = wk->r + (size_t)(y - 1) * rw, *restrict m = u + rw, *restrict d = m + rw;
+        /* r >= +0 and never NaN: the maximum is the same in any order (no
+         * omp simd: clang cannot vectorise a float select and warns) */
+        for (int x = 1; x < rw - 1; x++) {
+            float v = u[x - 1] > u[x] ? u[x - 1] : u[x];
+            v = u[x + 1] > v ? u[x + 1] : v;
+            v = m[x - 1] > v ? m[x - 1] : v;
+            v = m[x] > v ? m[x] : v;
+            v = m[x + 1] > v ? m[x + 1] : v;
+            v = d[x - 1] > v ? d[x - 1] : v;
+            v = d[x] > v ? d[x] : v;
+            v = d[x + 1] > v ? d[x + 1] : v;
             out[x] = v;
         }
     }
@@ -409,15 +420,18 @@ static void band_dilate(const ctx *c, const work *wk, int ya, int n)
 {
     const int rw = c->w + 2;
     for (int y = 0; y < n; y++) {
-        uint8_t *dst = c->out + (size_t)(ya - c->y0 + y) * c->stride;
+        uint8_t *restrict dst = c->out + (size_t)(ya - c->y0 + y) * c->stride;
+        const uint8_t *restrict u = wk->resp + (size_t)y * rw, *restrict m = u + rw, *restrict d = m + rw;
+        SMP_OMP(omp simd)
         for (int x = 0; x < c->w; x++) {
-            uint8_t v = 0;
-            for (int dy = 0; dy < 3; dy++) {
-                const uint8_t *p = wk->resp + (size_t)(y + dy) * rw + x;
-                v = p[0] > v ? p[0] : v;
-                v = p[1] > v ? p[1] : v;
-                v = p[2] > v ? p[2] : v;
-            }
+            uint8_t v = u[x] > u[x + 1] ? u[x] : u[x + 1];
+            v = u[x + 2] > v ? u[x + 2] : v;
+            v = m[x] > v ? m[x] : v;
+            v = m[x + 1] > v ? m[x + 1] : v;
+            v = m[x + 2] > v ? m[x + 2] : v;
+            v = d[x] > v ? d[x] : v;
+            v = d[x + 1] > v ? d[x + 1] : v;
+            v = d[x + 2] > v ? d[x + 2] : v;
             dst[x] = v;
         }
     }

@@ -37,6 +37,7 @@
 #include "image.h"
 #include "params.h"
 #include "regions.h"
+#include "select.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -93,13 +94,22 @@ static int cmp_float(const void *a, const void *b)
 }
 
 /* The q-quantile (0..1) of n values, sorting them in place. */
-static float quantile(float *v, size_t n, double q)
+static float quantile_sorted(float *v, size_t n, double q)
 {
     if (!n)
         return 0;
     qsort(v, n, sizeof *v, cmp_float);
     size_t i = (size_t)(q * (double)(n - 1) + 0.5);
     return v[i < n ? i : n - 1];
+}
+
+/* The same value, the values left in some order (a selection, not a sort). */
+static float quantile(float *v, size_t n, double q)
+{
+    if (!n)
+        return 0;
+    size_t i = (size_t)(q * (double)(n - 1) + 0.5);
+    return smp__kth_float(v, n, i < n ? i : n - 1);
 }
 
 /* Step 1: cell means and texture. */
@@ -255,23 +265,27 @@ static void classify(smp_scalp *s)
  * radius r, separably. */
 /* One pass of morph along rows (along_x) or columns: dst is src grown
  * (any set cell within r) or shrunk (all set within r). */
+/* One axis of a dilation (grow) or erosion by a window of radius r, the
+ * window clipped to the grid: a running count of the set cells in it. */
 static void morph_pass(const uint8_t *src, uint8_t *dst, uint32_t w, uint32_t h, int r, int grow, int along_x)
 {
-    for (uint32_t y = 0; y < h; y++)
-        for (uint32_t x = 0; x < w; x++) {
-            int v = !grow;
-            for (int d = -r; d <= r; d++) {
-                const long xx = (long)x + (along_x ? d : 0), yy = (long)y + (along_x ? 0 : d);
-                if (xx < 0 || xx >= (long)w || yy < 0 || yy >= (long)h)
-                    continue;
-                const uint8_t s = src[(size_t)yy * w + (size_t)xx];
-                if (grow ? s : !s) {
-                    v = grow;
-                    break;
-                }
-            }
-            dst[(size_t)y * w + x] = (uint8_t)v;
+    const uint32_t lines = along_x ? h : w, len = along_x ? w : h;
+    const size_t step = along_x ? 1 : w, next = along_x ? w : 1;
+    for (uint32_t l = 0; l < lines; l++) {
+        const uint8_t *s = src + (size_t)l * next;
+        uint8_t *d = dst + (size_t)l * next;
+        long set = 0; /* set cells in [i - r, i + r] on the grid */
+        for (long j = 0; j <= r && j < (long)len; j++)
+            set += s[(size_t)j * step] != 0;
+        for (uint32_t i = 0; i < len; i++) {
+            const long lo = (long)i - r < 0 ? 0 : (long)i - r, hi = (long)i + r >= (long)len ? (long)len - 1 : (long)i + r;
+            d[(size_t)i * step] = (uint8_t)(grow ? set > 0 : set == hi - lo + 1);
+            if ((long)i - r >= 0)
+                set -= s[(size_t)(i - r) * step] != 0;
+            if ((long)i + r + 1 < (long)len)
+                set += s[(size_t)(i + r + 1) * step] != 0;
         }
+    }
 }
 
 static void morph(uint8_t *m, uint8_t *tmp, uint32_t w, uint32_t h, int r, int grow)
@@ -553,7 +567,7 @@ static smp_status hair_share(smp_scalp *s, scratch *sc, double *full, double *co
     for (size_t i = 0; i < n; i++)
         if (s->head[i])
             hv[k++] = s->hair[i];
-    *full = quantile(hv, k, 0.9);
+    *full = quantile_sorted(hv, k, 0.9);
     *full = *full < 0.5 ? 0.5 : *full;
     /* hv is sorted now: the typical cover of the hair is the median share
      * where hair covers at least half the cells. */
