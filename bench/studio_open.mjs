@@ -5,7 +5,8 @@
 // the divider, the sliders or the zoom), the time until the suggested mask
 // shows (the page's data-suggest="done", or, for a page that suggests on
 // its own thread, the first frame with a mask), and until the first after
-// image; each over N openings of PHOTO, printed as median and max.
+// image; each over N openings of PHOTO, printed as median and max; and the
+// engines' memory (each worker's WebAssembly heap) once it is drawn.
 // A benchmark: it asserts nothing.
 // Usage: node bench/studio_open.mjs STUDIO.html PHOTO [N]
 // (playwright-core from tests/browser/node_modules; CHROMIUM=/usr/bin/chromium)
@@ -45,12 +46,14 @@ for (let i = 0; i < N; i++) {
     null, { timeout: 600000 });
   const r = await page.evaluate(() => ({ drawn: Number(document.body.dataset.renders || 0) >= 1,
     status: document.getElementById('status').textContent, now: performance.now() - window.__t0,
-    mask: window.__mask, long: window.__long, size: `${window.smpStudio.st.w}x${window.smpStudio.st.h}` }));
+    mask: window.__mask, long: window.__long, size: `${window.smpStudio.st.w}x${window.smpStudio.st.h}`,
+    heaps: window.smpStudio.heaps ? window.smpStudio.heaps() : null }));
   r.gap = await gap();
   r.errors = errors;
   runs.push(r);
   console.log(`  ${i + 1}: ${r.size}: longest frame gap ${r.gap.toFixed(0)} ms, mask shown at ${r.mask.toFixed(0)} ms, ` +
-    `${r.drawn ? 'first after image' : `no after image ("${r.status}")`} at ${r.now.toFixed(0)} ms; gaps over 100 ms (length@end): ${r.long.map(([g, t]) => `${g}@${t}`).join(' ') || 'none'}${errors.length ? `; errors: ${errors.join('; ')}` : ''}`);
+    `${r.drawn ? 'first after image' : `no after image ("${r.status}")`} at ${r.now.toFixed(0)} ms; gaps over 100 ms (length@end): ${r.long.map(([g, t]) => `${g}@${t}`).join(' ') || 'none'}` +
+    `${r.heaps ? `; engine heaps MB: ${Object.entries(r.heaps).map(([k, v]) => `${k} ${(v / 1048576).toFixed(0)}`).join(', ')}` : ''}${errors.length ? `; errors: ${errors.join('; ')}` : ''}`);
   await page.context().close();
 }
 await browser.close();
