@@ -39,6 +39,7 @@
 #include "regions.h"
 #include "select.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -428,6 +429,25 @@ static int enclosure(smp_scalp *s, int f, double reach)
         dx[k] = cos(2 * SMP_PI * k / RAYS);
         dy[k] = sin(2 * SMP_PI * k / RAYS);
     }
+    /* Each step's offset rounded once: lrint(x + v) is x + lrint(v) for a
+     * whole x unless v's fraction lies at a half (a tie, whose rounding
+     * depends on x), so steps near one keep the rounding per cell. */
+    const size_t steps = reach >= 1 ? (size_t)reach : 0;
+    long *off = malloc((size_t)RAYS * (steps + 1) * 2 * sizeof *off);
+    if (!off) {
+        free(head);
+        free(hair);
+        free(cnt);
+        free(enc);
+        return -1;
+    }
+    for (int k = 0; k < RAYS; k++)
+        for (size_t t = 1; t <= steps; t++) {
+            const double v[2] = {dx[k] * (double)t, dy[k] * (double)t};
+            long *o = off + ((size_t)k * (steps + 1) + t) * 2;
+            for (int a = 0; a < 2; a++)
+                o[a] = fabs(fabs(v[a] - floor(v[a])) - 0.5) < 1e-6 ? LONG_MIN : lrint(v[a]);
+        }
     for (uint32_t y = 0; y < chh; y++)
         for (uint32_t x = 0; x < cw; x++) {
             size_t c = (size_t)y * cw + x;
@@ -435,8 +455,10 @@ static int enclosure(smp_scalp *s, int f, double reach)
                 continue;
             int hits = 0, exits = 0;
             for (int k = 0; k < RAYS; k++)
-                for (double t = 1; t <= reach; t += 1) {
-                    long xx = lrint(x + dx[k] * t), yy = lrint(y + dy[k] * t);
+                for (size_t t = 1; t <= steps; t++) {
+                    const long *o = off + ((size_t)k * (steps + 1) + t) * 2;
+                    long xx = o[0] != LONG_MIN ? (long)x + o[0] : lrint(x + dx[k] * (double)t);
+                    long yy = o[1] != LONG_MIN ? (long)y + o[1] : lrint(y + dy[k] * (double)t);
                     if (xx < 0 || yy < 0 || xx >= (long)cw || yy >= (long)chh) {
                         exits++;
                         break;
@@ -451,6 +473,7 @@ static int enclosure(smp_scalp *s, int f, double reach)
                 }
             enc[c] = hits > exits ? (float)(hits - exits) / RAYS : 0;
         }
+    free(off);
     /* Back to the fine grid, bilinear between coarse cell centres. */
     for (uint32_t y = 0; y < gh; y++)
         for (uint32_t x = 0; x < gw; x++) {
