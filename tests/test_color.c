@@ -60,7 +60,7 @@ static void test_shared_srgb_tables(void **state)
         assert_true(lin[v] == smp__srgb_to_linear((uint8_t)v));
         assert_int_equal(smp__linear_to_srgb8(lin[v]), v);
     }
-    for (int i = 0; i < 65536; i += 7)
+    for (int i = 0; i < 65536; i++)
         assert_int_equal(enc[i], smp__linear_to_srgb8(i / 65535.0));
     assert_int_equal(smp__linear_to_srgb8(-0.5), 0);
     assert_int_equal(smp__linear_to_srgb8(2.0), 255);

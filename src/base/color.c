@@ -4,6 +4,7 @@
 #include "color.h"
 
 #include <math.h>
+#include <string.h>
 #include <pthread.h>
 
 static float srgb_to_linear(uint8_t v)
@@ -22,10 +23,25 @@ uint8_t smp__linear_to_srgb8(double l)
     return (uint8_t)lrint(fmin(fmax(linear_to_srgb(l), 0.0), 1.0) * 255.0);
 }
 
+/* The encoding only rises, so the table is runs of equal codes: each run's
+ * end is found by bisection with the encoder itself (some 4 000 calls of
+ * pow instead of 65 536 in every process; test_color checks every entry). */
 void smp__linear_to_srgb_table(uint8_t table[65536])
 {
-    for (int i = 0; i < 65536; i++)
-        table[i] = smp__linear_to_srgb8(i / 65535.0);
+    int i = 0;
+    while (i < 65536) {
+        const uint8_t code = smp__linear_to_srgb8(i / 65535.0);
+        int lo = i, hi = 65535; /* the last entry with this code lies in [lo, hi] */
+        while (lo < hi) {
+            const int mid = lo + (hi - lo + 1) / 2;
+            if (smp__linear_to_srgb8(mid / 65535.0) == code)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        memset(table + i, code, (size_t)(lo - i + 1));
+        i = lo + 1;
+    }
 }
 
 /* The shared tables, filled once on first use from any thread. */
