@@ -406,11 +406,15 @@ static int enclosure(smp_scalp *s, int f, double reach)
     const uint32_t cw = (gw + f - 1) / f, chh = (gh + f - 1) / f;
     float *head = calloc((size_t)cw * chh, sizeof *head), *hair = calloc((size_t)cw * chh, sizeof *hair);
     float *cnt = calloc((size_t)cw * chh, sizeof *cnt), *enc = calloc((size_t)cw * chh, sizeof *enc);
-    if (!head || !hair || !cnt || !enc) {
+    /* Each ray step's offset, rounded once (below). */
+    const size_t steps = reach >= 1 ? (size_t)reach : 0;
+    long *off = malloc((size_t)RAYS * (steps + 1) * 2 * sizeof *off);
+    if (!head || !hair || !cnt || !enc || !off) {
         free(head);
         free(hair);
         free(cnt);
         free(enc);
+        free(off);
         return -1;
     }
     for (uint32_t y = 0; y < gh; y++)
@@ -429,18 +433,9 @@ static int enclosure(smp_scalp *s, int f, double reach)
         dx[k] = cos(2 * SMP_PI * k / RAYS);
         dy[k] = sin(2 * SMP_PI * k / RAYS);
     }
-    /* Each step's offset rounded once: lrint(x + v) is x + lrint(v) for a
-     * whole x unless v's fraction lies at a half (a tie, whose rounding
-     * depends on x), so steps near one keep the rounding per cell. */
-    const size_t steps = reach >= 1 ? (size_t)reach : 0;
-    long *off = malloc((size_t)RAYS * (steps + 1) * 2 * sizeof *off);
-    if (!off) {
-        free(head);
-        free(hair);
-        free(cnt);
-        free(enc);
-        return -1;
-    }
+    /* lrint(x + v) is x + lrint(v) for a whole x unless v's fraction lies
+     * at a half (a tie, whose rounding depends on x), so steps near one
+     * keep the rounding per cell (LONG_MIN). */
     for (int k = 0; k < RAYS; k++)
         for (size_t t = 1; t <= steps; t++) {
             const double v[2] = {dx[k] * (double)t, dy[k] * (double)t};
