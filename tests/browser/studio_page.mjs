@@ -127,6 +127,26 @@ while (tries++ < 3 && !(during && during.keyWhile === 'running')) {
 }
 check(during.keyWhile === 'running' && during.at === '48',
   `the divider answers a key while the mask is being suggested (${JSON.stringify(during)}, opening ${tries - 1} of 3)`);
+// A photo opened while the one before is still being suggested does not
+// wait behind it: the busy mask worker is replaced, and the new photo gets
+// its own suggestion and after image (tried up to three times, as above).
+let replaced = null;
+for (let i = 0; i < 3 && !(replaced && replaced.by > 0); i++) {
+  const before = await page.evaluate(() => window.smpStudio.st.replaced);
+  await page.setInputFiles('#open', photo);
+  await page.waitForFunction(() => document.body.dataset.suggest === 'running' ||
+    (document.body.dataset.state === 'idle' && document.body.dataset.suggest === 'done'), null, { timeout: 120000 });
+  const running = await page.evaluate(() => document.body.dataset.suggest === 'running');
+  const r0 = await renders(page);
+  await page.setInputFiles('#open', photo);
+  await page.waitForFunction(r => document.body.dataset.state === 'idle' && document.body.dataset.suggest === 'done' &&
+    Number(document.body.dataset.renders || 0) > r, r0, { timeout: 120000 });
+  replaced = { running, by: await page.evaluate(b => window.smpStudio.st.replaced - b, before),
+    mask: await page.evaluate(() => window.smpStudio.maskSum()) };
+  if (!running) replaced.by = -1; // the suggestion won the race: no test of it, try again
+}
+check(replaced.by > 0 && replaced.mask > 0,
+  `a photo opened during a suggestion replaces the busy worker and gets its own mask and after image (${JSON.stringify(replaced)})`);
 await settle(page, 1);
 check((await page.evaluate(() => window.smpStudio.st.w)) > 0 && await page.evaluate(() => document.body.dataset.suggest) === 'done' &&
   await page.evaluate(() => window.smpStudio.maskSum()) > 0, 'the sample opens, its suggested mask shows, and it renders');

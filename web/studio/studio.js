@@ -50,6 +50,7 @@
     hairline: [], measure: [], undo: [], redo: [], busy: false, pending: null, ovl: null, renders: 0,
     timings: [], chosen: null,
     workers: null, reduced: null, reqId: 0, edits: 0, asks: new Map(), askId: 0, suggestMs: null, latest: null, showing: 'full', dropped: 0,
+    opening: 0, replaced: 0,
     // The view's zoom: z, and the working pixel at the view's top left.
     z: 1, ox: 0, oy: 0, loupeOn: true, focus: null, loupeSource: null,
     tone: null, tonePhoto: null, toneShown: 0, toneFailed: 0,
@@ -104,9 +105,29 @@
       // two cores, for an image the tone preview now gives at once:
       // bench/RESULTS.md.)
       st.workers = { full: make('full'), mask: make('mask') };
+      st.makeWorker = make;
     } catch (e) {
       st.workers = null;
     }
+  }
+  // A photo opened while a worker still works for the one before (its
+  // suggested mask, 1-3 s on a 12 MP photo; an exact image, several): its
+  // answer is of no use, and the new photo's decoding and first image would
+  // wait behind it, so the busy worker is replaced by a fresh one (its
+  // engine starts in a fraction of that).
+  function freeWorkers() {
+    if (!st.workers) return;
+    const analysing = [...st.asks.values()].some(a => a.op !== 'decode');
+    for (const [kind, busy] of [['mask', analysing], ['full', st.workers.full.busy]]) {
+      if (!busy) continue;
+      st.workers[kind].w.terminate();
+      st.workers[kind] = st.makeWorker(kind);
+      st.replaced++;
+    }
+    if (!analysing) return;
+    for (const a of st.asks.values()) if (a.op === 'decode') a.reject(new Error('replaced'));
+    st.asks.clear();
+    suggesting(false);
   }
   function workersFailed(why) {
     if (!st.workers) return;
@@ -154,6 +175,9 @@
   async function openFile(file) {
     if (!file || !M) return;
     if (file.type && !file.type.startsWith('image/')) { status(`${file.name}: not an image`); return; }
+    // A later opening wins over one still decoding.
+    const opening = ++st.opening, current = () => opening === st.opening;
+    freeWorkers();
     state('busy');
     status(`Opening ${file.name}…`);
     // The photo's size from its header (an <img> from a blob: URL loads
@@ -163,6 +187,7 @@
     // at 48 MP) are not held at once. (Where the <img> cannot tell, the
     // photo is decoded whole and drawn smaller, as before.)
     const size = await headerSize(file);
+    if (!current()) return;
     const refuse = (W, H) => {
       status(`${file.name}: ${W}×${H} is ${mp(W * H)} MP, over the ${mp(PIPELINE_MAX)} MP the engine takes: ` +
         'make it smaller first.');
@@ -179,6 +204,7 @@
         resizeHeight: Math.max(1, Math.round(size[1] * k0)), resizeQuality: 'high' });
       bmp = await decode(file, opts);
     } catch (e) {
+      if (!current()) return;
       status(`${file.name}: cannot decode this image here`);
       state(st.w ? 'idle' : 'empty');
       return;
@@ -187,6 +213,7 @@
     // What the pixels were decoded from, by the file's first bytes: the
     // library allows for JPEG's 8x8 blocks (at the photo's own size only).
     const head = new Uint8Array(await file.slice(0, 12).arrayBuffer());
+    if (!current()) { bmp.close(); return; }
     const is = (...b) => b.every((v, i) => head[i] === v);
     const format = is(0xff, 0xd8, 0xff) ? 2 : is(0x89, 0x50, 0x4e, 0x47) ? 1
       : is(0x52, 0x49, 0x46, 0x46) && head[8] === 0x57 ? 3 : 0;
