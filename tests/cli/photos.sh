@@ -32,8 +32,9 @@ if [ -d "$photos" ]; then
         # Issue 13's bounds with the mask and defaults alone: tone within CIEDE2000 1 and never
         # darker than the reference, a visible change, the shine left on top, the texture
         # within 0.5-2x the reference's (at its blur), strands untouched. Not the hairline's
-        # shine: its brightest 3 % is a broad sheen at the temple that is mostly diffuse
-        # (29-44 % specular), so pigment under it darkens it 0.6 of the core (README).
+        # shine: its brightest 3 % is a broad sheen at the temple, 59 % specular in luminance,
+        # on bare skin that the dots darken more than the core's thin hair: 0.52 of the core
+        # (README).
         shine=1
         [ "$p" = hairline-1302x892.png ] && shine=0
         if awk -v shine=$shine '
