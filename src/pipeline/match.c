@@ -58,15 +58,14 @@ static void layer_colour(const smp_shade *sh, const smp_optics *o, double load, 
 
 static void predict_from_area(const smp_match_in *in, const double area[3], double density_cm2, double lab[3])
 {
-    const smp_shade *sh = in->sh;
     float lin[3];
     for (int c = 0; c < 3; c++) {
         /* The diffuse light darkens, the shine and the strands over the
-         * pigment do not. */
+         * pigment do not: the render is linear in the dots' transmittance,
+         * so the cells about the core's median darken by their share of
+         * diffuse light uncovered, exactly (match.h dark_share). */
         const double t = exp(-density_cm2 * in->cover / 100.0 * area[c]);
-        const double keep = in->strand_share + (1 - in->strand_share) * t;
-        const double shine = fmin(in->shine_lin, sh->core_before_lin[c]);
-        lin[c] = (float)((sh->core_before_lin[c] - shine) * keep + shine);
+        lin[c] = (float)(in->sh->core_before_lin[c] * (1 - in->dark_share[c] * (1 - t)));
     }
     smp__linear_to_lab(lin, lab);
 }
@@ -177,33 +176,38 @@ static double window_ratio(const smp_match_in *in, const smp_image *after)
     return yb > 0 ? ya / yb : NAN;
 }
 
-/* The window's core cells before: mean linear colour, shine (linear) and
- * strand weight, as the core's are taken (sim.c). */
-static void window_means(const smp_match_in *in, double lin[3], double *shine, double *strand)
+/* The window's core cells before: mean linear colour, and the share of
+ * it the pigment darkens (not the shine, not under strands), as the
+ * core's are taken (sim.c). */
+static void window_means(const smp_match_in *in, double lin[3], double share[3])
 {
     const smp_coverage *g = &in->patch_grid->grid;
     const smp_image *b = in->patch;
     const float *tab = smp__srgb_linear_table();
     const smp_skin_maps *m = in->patch_skin;
-    double sum[3] = {0, 0, 0}, sh = 0, st = 0;
+    double sum[3] = {0, 0, 0}, dark[3] = {0, 0, 0};
     size_t n = 0;
     for (uint32_t y = 0; y < b->h; y++) {
         const uint8_t *cells = in->patch_core + (size_t)(y / g->cell) * g->gw;
         const uint8_t *p = b->px + (size_t)y * b->w * 3;
         for (uint32_t x = 0; x < b->w; x++, p += 3)
             if (cells[x / g->cell]) {
-                for (int c = 0; c < 3; c++)
-                    sum[c] += tab[p[c]];
-                sh += m && m->shine ? smp__shine_at(m->shine, p, x, y) / 65535.0 : 0;
+                const double l[3] = {tab[p[0]], tab[p[1]], tab[p[2]]};
+                const double sh = m && m->shine ? smp__shine_at(m->shine, p, x, y) / 65535.0 : 0;
+                const double s = fmin(sh, fmin(l[0], fmin(l[1], l[2])));
                 const int v = smp__strand_at(m, x, y);
-                st += v >= 128 ? 1.0 : v / 128.0;
+                const double st = v >= 128 ? 1.0 : v / 128.0;
+                for (int c = 0; c < 3; c++) {
+                    sum[c] += l[c];
+                    dark[c] += (l[c] - s) * (1 - st);
+                }
                 n++;
             }
     }
-    for (int c = 0; c < 3; c++)
+    for (int c = 0; c < 3; c++) {
         lin[c] = n ? sum[c] / (double)n : 0;
-    *shine = n ? sh / (double)n : 0;
-    *strand = n ? st / (double)n : 0;
+        share[c] = sum[c] > 0 ? dark[c] / sum[c] : 1;
+    }
 }
 
 /* The follicle-scale contrast of the core's window with trial dots drawn
@@ -360,14 +364,11 @@ static smp_status calibrate_tone(const smp_match_in *in, smp_match *m, double ta
     if (st != SMP_OK)
         return st;
     /* The model for the window itself, so that the factor measures the dots alone. */
-    double wb[3], ws, wst, area[3];
-    window_means(in, wb, &ws, &wst);
+    double wb[3], share[3], area[3];
+    window_means(in, wb, share);
     smp__optics_darkened_area(in->optics, od, t.dot, in->load, area);
-    for (int c = 0; c < 3; c++) {
-        const double keep = wst + (1 - wst) * exp(-t.density * in->cover / 100.0 * area[c]);
-        const double shine = fmin(ws, wb[c]);
-        lin[c] = (float)((wb[c] - shine) * keep + shine);
-    }
+    for (int c = 0; c < 3; c++)
+        lin[c] = (float)(wb[c] * (1 - share[c] * (1 - exp(-t.density * in->cover / 100.0 * area[c]))));
     const double yb = 0.2126 * wb[0] + 0.7152 * wb[1] + 0.0722 * wb[2];
     const double model = (0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]) / yb;
     const double k = log(window) / log(model);
