@@ -116,6 +116,30 @@ static void test_fixed_density_is_honoured(void **state)
     free_scene(&s);
 }
 
+/* Surroundings far darker than natural SMP (four times the dots, larger,
+ * undiluted): the match goes to its limit and says the surroundings are
+ * out of reach, which it says only when even the most ink leaves the core
+ * lighter. */
+static void test_out_of_reach_is_said(void **state)
+{
+    (void)state;
+    scalp_scene sc = {1200, 900, 16, 11, 0, 450, 0.4, 0, 0.85};
+    scene_images s = {smp_image_new(), smp_image_new()};
+    assert_int_equal(scalp_scene_make(&sc, s.photo, s.mask), 0);
+    smp_params *p = params_at(16);
+    smp_result *r = run(p, &s);
+    int said = 0;
+    for (size_t i = 0; i < smp_result_note_count(r); i++)
+        said |= strstr(smp_result_note(r, i), "darker than SMP reaches") != NULL;
+    double density;
+    smp_result_tone(r, NULL, NULL, &density);
+    print_message("surroundings of 450/cm² of 0.4 mm: %.1f/cm², said out of reach: %d\n", density, said);
+    assert_true(said);
+    smp_result_free(r);
+    smp_params_free(p);
+    free_scene(&s);
+}
+
 /* A metrics file's number after "key": (the first), NAN when absent. */
 static double metric(const char *path, const char *key)
 {
@@ -433,6 +457,7 @@ int main(void)
         cmocka_unit_test(test_auto_density_at_the_true_dot),
         cmocka_unit_test(test_fixed_density_is_honoured),
         cmocka_unit_test(test_prediction_with_gathered_shine),
+        cmocka_unit_test(test_out_of_reach_is_said),
         cmocka_unit_test(test_sessions_build_up),
         cmocka_unit_test(test_age_and_cast),
         cmocka_unit_test(test_scars_take_less_pigment),

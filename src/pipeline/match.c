@@ -411,7 +411,24 @@ static smp_status search(const smp_match_in *in, smp_match *m, double target_den
     return st;
 }
 
-/* Says why the tone could not be met, for the consultant. */
+/* The lightness the most ink within the ranges gives: the most dots of
+ * the largest size at the darkest dilution. */
+static double darkest_l(const smp_match_in *in, const smp_match *m)
+{
+    double lo[3], hi[3], step[3], area[3], lab[3];
+    ranges(in, lo, hi, step);
+    float od[3];
+    depth_for(in, lo[2], od);
+    smp__optics_darkened_area(in->optics, od, hi[1], in->load, area);
+    predict_from_area(in, area, hi[0] * m->tone_scale, lab);
+    return lab[0];
+}
+
+/* Says why the tone could not be met, for the consultant. The
+ * surroundings are out of reach only when even the most ink leaves the
+ * core lighter: where it could go darker but the best tone stops short
+ * (more ink greys the skin's colour away from the surroundings'), the
+ * shade is what differs. */
 static void explain(const smp_match_in *in, smp_match *m, const trial *t)
 {
     const double ref_l = in->sh->ref_lab[0], core_l = in->sh->core_before_lab[0];
@@ -422,7 +439,7 @@ static void explain(const smp_match_in *in, smp_match *m, const trial *t)
         snprintf(m->note, sizeof m->note,
                  "the treated area is already as dark as its surroundings (L* %.1f vs %.1f): "
                  "a light session is enough", core_l, ref_l);
-    else if (t->lab[0] > ref_l)
+    else if (t->lab[0] > ref_l && darkest_l(in, m) > ref_l)
         snprintf(m->note, sizeof m->note,
                  "the surrounding hair is darker than SMP reaches (L* %.1f; at most %.1f with %.0f dots/cm² "
                  "of %.2f mm): shaving it shorter will blend; residual CIEDE2000 %.1f",
