@@ -17,8 +17,8 @@ typedef struct smp_match_in {
     const smp_optics *optics;
     double load;            /* the mean dot load: opacity x the look's factor */
     double cover;           /* the core's share of the density (coverage after shaping), 0..1 */
-    double shine_lin;       /* the core's mean specular light, linear */
-    double strand_share;    /* the core's mean strand weight, 0..1 */
+    double dark_share[3];   /* per channel, the share of the light of the core's cells about its
+                             * median tone that the pigment darkens: not the shine, not under strands */
     double follicles_cm2;   /* the reference's visible follicles; 0 = unknown */
     /* What the user fixed (honoured exactly); the rest is chosen. */
     int fix_density, fix_dot, fix_dilution;

@@ -29,7 +29,7 @@ typedef struct run {
     double core_cover;      /* the core's mean coverage after shaping, 0..1 */
     double density, dot_mm, dilution;
     float final_od[3];
-    double shine_lin, strand_share; /* over the core */
+    double dark_share[3];   /* the share of the core's light the pigment darkens, per channel (match.h) */
     double contrast_ref;    /* the reference's follicle-scale contrast, in its densest window */
     /* The core's densest window, for trial renders (match.h). */
     smp_image *patch;

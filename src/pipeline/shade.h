@@ -14,6 +14,8 @@ typedef struct smp_shade {
     float *view;          /* the same blurred to the viewing scale */
     float *dist_out;      /* mm to the treated area */
     uint8_t *core;        /* the fully treated core, 3 mm inside the mask */
+    uint8_t *core_mid;    /* its cells about its median tone (MID_LO-MID_HI of L*), whose
+                           * darkening the median's is predicted from (match.h) */
     uint8_t *accept;      /* reference cells kept */
     float *lskin;         /* per cell: local bare skin (lightest within 2 mm) */
     double texture_l;     /* how far bare skin's view falls below its local skin (L) */

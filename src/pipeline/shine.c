@@ -111,6 +111,21 @@ static double hist_quantile(const uint32_t *hist, int bins, uint64_t total, doub
     return bins - 0.5;
 }
 
+/* The bin (as hist_quantile gives it) at the median of the histogram's
+ * count in bins lo..hi; hi when that is empty. */
+static double median_between(const uint32_t *hist, double lo, double hi)
+{
+    uint64_t in = 0, run = 0;
+    for (int b = 0; b < LEVEL_BINS; b++)
+        in += b >= lo && b <= hi ? hist[b] : 0;
+    for (int b = 0; b < LEVEL_BINS && in; b++) {
+        run += b >= lo && b <= hi ? hist[b] : 0;
+        if (2 * run >= in)
+            return b + 0.5;
+    }
+    return hi;
+}
+
 static inline int level_bin(float s)
 {
     int b = (int)(s * (LEVEL_BINS / 3.0f));
@@ -122,6 +137,16 @@ static inline bool selected(const shine_ctx *k, const uint8_t *sel, uint32_t x, 
     return !sel || sel[(size_t)y * k->w + x];
 }
 
+/* Shine lifts a pixel above the skin's diffuse brightness and moves its
+ * chromaticity toward grey (white light added to the skin's colour), so
+ * the skin's own colour is read where shine adds least: the median
+ * chromaticity of the skin no brighter than its median. Skin is what lies
+ * between hair (under DARK_SHARE of the 80th percentile) and the brightest
+ * BRIGHT_Q. A median over all of it is pulled toward grey as far as shine
+ * fills the brighter half: on the hairline photo, whose brighter skin is
+ * largely a broad sheen at the temple, red's share read 0.588, where the
+ * forehead's plain skin reads 0.62 and the shaded temple 0.64 (now 0.630);
+ * the sheen's top then split 50 % specular instead of 57 %. */
 smp_status smp__diffuse_chroma(const smp_image *rgb, const uint32_t box[4], const uint8_t *sel, float chroma[3],
                                char *msg)
 {
@@ -147,7 +172,7 @@ smp_status smp__diffuse_chroma(const smp_image *rgb, const uint32_t box[4], cons
             n++;
         }
     const double lo = DARK_SHARE * hist_quantile(lev, LEVEL_BINS, n, 0.8);
-    const double hi = hist_quantile(lev, LEVEL_BINS, n, BRIGHT_Q);
+    const double hi = median_between(lev, lo, hist_quantile(lev, LEVEL_BINS, n, BRIGHT_Q));
     for (uint32_t y = 0; n && y < k.h; y += step) /* pass 2: chromaticity within [lo, hi] */
         for (uint32_t x = 0; x < k.w; x += step) {
             const uint8_t *p = px_at(&k, x, y);

@@ -12,11 +12,12 @@
 #include "internal.h"
 #include "image.h"
 
-/* The diffuse chromaticity of skin (linear RGB, r+g+b = 1): a robust
- * central value over the pixels of box {x0,y0,w,h} of rgb where sel
- * (box-sized, row-major, may be NULL = all) is non-zero, leaving out pixels
- * that are too dark (hair) or clipped. Returns SMP_ERR_ARG when nothing
- * usable is selected. */
+/* The diffuse chromaticity of skin (linear RGB, r+g+b = 1): the median
+ * over the pixels of box {x0,y0,w,h} of rgb where sel (box-sized,
+ * row-major, may be NULL = all) is non-zero, leaving out pixels that are
+ * too dark (hair), clipped, or brighter than the skin's median (where
+ * shine has whitened it). Returns SMP_ERR_ARG when nothing usable is
+ * selected. */
 smp_status smp__diffuse_chroma(const smp_image *rgb, const uint32_t box[4], const uint8_t *sel, float chroma[3],
                                char *msg);
 

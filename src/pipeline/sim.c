@@ -301,22 +301,41 @@ static smp_status treated_chroma(run *r, const uint32_t box[4], float chroma[3])
 
 #define CORE_ROWS 256 /* rows whose shine is taken in parallel, then summed in order (1.4 MB at 2800 px) */
 
-/* The core's mean shine (linear) and strand weight, for the prediction.
- * The shine of CORE_ROWS rows is taken in parallel, then summed pixel by
- * pixel in row order: the same sum whatever the threads. */
+/* A pixel's linear colour into sum[0..2], and the part of it the pigment
+ * darkens (render.c: not the shine, at most its least channel, and not
+ * what a strand covers) into sum[3..5]. */
+static void add_dark_part(const float *tab, const uint8_t *px, double shine, double strand, double sum[6])
+{
+    const double l[3] = {tab[px[0]], tab[px[1]], tab[px[2]]};
+    const double s = fmin(shine, fmin(l[0], fmin(l[1], l[2])));
+    for (int c = 0; c < 3; c++) {
+        sum[c] += l[c];
+        sum[3 + c] += (l[c] - s) * (1 - strand);
+    }
+}
+
+/* The share of the light the pigment darkens, per channel, over the
+ * core's cells about its median tone (shade.h core_mid), for the
+ * prediction. The render is linear in the dots' transmittance T, so those
+ * cells' mean after is their mean before times 1 - share (1 - T) exactly;
+ * from the mean shine and strand weight (the min of means for the mean of
+ * mins, the product of means for the mean of products) it is not. The
+ * shine of CORE_ROWS rows is taken in parallel, then summed pixel by pixel
+ * in row order: the same sum whatever the threads. */
 static void core_skin_means(run *r)
 {
     const smp_result *res = r->res;
     const uint32_t *box = res->skin_box;
     const smp_shine *sm = res->shine;
-    double shine = 0, strand = 0;
-    size_t n = 0;
+    const smp_coverage *g = &r->sh.grid;
+    const float *tab = smp__srgb_linear_table();
+    double sum[6] = {0, 0, 0, 0, 0, 0};
     const int nt = smp__threads(r->p->threads);
     float *lev = sm ? malloc((size_t)nt * (sm->gw + 1) * sizeof *lev) : NULL;
     uint16_t *vals = sm && lev ? malloc((size_t)CORE_ROWS * box[2] * sizeof *vals) : NULL;
     bool have[CORE_ROWS];
     (void)nt; /* unused without OpenMP */
-    for (uint32_t y0 = 0; r->sh.core && y0 < box[3]; y0 += CORE_ROWS) {
+    for (uint32_t y0 = 0; r->sh.core && r->sh.core_mid && y0 < box[3]; y0 += CORE_ROWS) {
         const uint32_t y1 = box[3] - y0 < CORE_ROWS ? box[3] : y0 + CORE_ROWS;
         SMP_OMP(omp parallel for schedule(dynamic, 4) num_threads(nt) if (vals))
         for (uint32_t y = y0; y < y1; y++) {
@@ -331,21 +350,24 @@ static void core_skin_means(run *r)
         }
         for (uint32_t y = y0; y < y1; y++) {
             const uint8_t *row = res->after->px + (size_t)(box[1] + y) * res->after->w * 3;
+            const uint8_t *mid = r->sh.core_mid + (size_t)((box[1] + y) / g->cell) * g->gw;
             const uint16_t *v = vals ? vals + (size_t)(y - y0) * box[2] : NULL;
             CORE_ROW(r, y, x, i, {
+                double shine = 0;
                 if (vals && have[y - y0])
-                    shine += *v++ / 65535.0;
+                    shine = *v++ / 65535.0;
                 else if (sm && !vals) /* out of memory for the levels: pixel by pixel */
-                    shine += smp__shine_at(sm, row + (size_t)(box[0] + x) * 3, x, y) / 65535.0;
-                strand += !res->strands ? 0 : res->strands[i] >= 128 ? 1.0 : res->strands[i] / 128.0;
-                n++;
+                    shine = smp__shine_at(sm, row + (size_t)(box[0] + x) * 3, x, y) / 65535.0;
+                if (mid[(box[0] + x) / g->cell])
+                    add_dark_part(tab, row + (size_t)(box[0] + x) * 3, shine,
+                                  !res->strands ? 0 : res->strands[i] >= 128 ? 1.0 : res->strands[i] / 128.0, sum);
             });
         }
     }
     free(vals);
     free(lev);
-    r->shine_lin = n ? shine / (double)n : 0;
-    r->strand_share = n ? strand / (double)n : 0;
+    for (int c = 0; c < 3; c++)
+        r->dark_share[c] = sum[c] > 0 ? sum[3 + c] / sum[c] : 1;
 }
 
 /* The focus map's box: the treated box and the reference's cells, whose
@@ -684,7 +706,7 @@ static smp_status choose_shade(run *r)
     rep->reference_painted = p->reference != NULL;
     const int matchable = sh->have_reference && sh->core_cells;
     smp_match_in in = {.sh = sh, .optics = &res->optics, .load = r->load,
-                       .shine_lin = r->shine_lin, .strand_share = r->strand_share,
+                       .dark_share = {r->dark_share[0], r->dark_share[1], r->dark_share[2]},
                        .follicles_cm2 = rep->follicles_resolved ? rep->follicles_cm2 : 0,
                        .fix_density = !p->density_auto || !matchable || map_sets,
                        .fix_dot = !p->dot_auto || !matchable, .fix_dilution = p->dilution >= 0,
@@ -901,7 +923,7 @@ static smp_status simulate(smp_result *res, const smp_params *p, const smp_image
     if (!p || !photo || !mask || !photo->px || !mask->px)
         return smp__fail(res->msg, SMP_ERR_ARG, "simulate needs params, a photo and a mask");
     run r = {.res = res, .p = p, .photo = photo, .mask = mask, .take_photo = take_photo, .take_mask = take_mask,
-             .blur_px = {NAN, NAN}};
+             .blur_px = {NAN, NAN}, .dark_share = {1, 1, 1}};
     set_scale(&r);
     smp_status st = smp__check_loupe(p, photo->w, photo->h, res->msg);
     /* Each step, with the progress (and a chance to cancel) after it; the
