@@ -196,7 +196,7 @@ static smp_status patch_contrast(const smp_match_in *in, const float od[3], doub
         st = smp__pattern_sample(&pat,
                                  &(smp_sample_in){.w_mm = in->patch->w / ppm, .h_mm = in->patch->h / ppm,
                                                   .density_cm2 = density * in->cover, .seed = p->seed, .layer = 1,
-                                                  .threads = 1},
+                                                  .threads = p->threads},
                                  &pts, msg);
     if (st == SMP_OK && !(dots = malloc((pts.n + 1) * sizeof *dots)))
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate a texture patch's dots");
@@ -206,11 +206,11 @@ static smp_status patch_contrast(const smp_match_in *in, const float od[3], doub
         for (size_t i = 0; i < pts.n; i++)
             dots[i].blur_mm = (float)in->patch_blur_mm;
         memcpy(img->px, in->patch->px, (size_t)img->w * img->h * 3);
-        st = smp__render(img, dots, pts.n, ppm, in->optics, (const float(*)[3])od, 1, 0, in->patch_skin, 1, msg);
+        st = smp__render(img, dots, pts.n, ppm, in->optics, (const float(*)[3])od, 1, 0, in->patch_skin, p->threads, msg);
     }
     double c[2] = {NAN, NAN};
     if (st == SMP_OK)
-        st = smp__texture_contrast(img, in->patch_grid, in->patch_core, NULL, ppm, in->patch_extra_px, 1, c, msg);
+        st = smp__texture_contrast(img, in->patch_grid, in->patch_core, NULL, ppm, in->patch_extra_px, p->threads, c, msg);
     *out = c[0];
     if (ratio)
         *ratio = st == SMP_OK ? window_ratio(in, img) : NAN;
