@@ -762,7 +762,7 @@ static smp_status use_shade_maps(run *r)
     if (st == SMP_OK)
         st = smp__coverage_copy(&r->edge_cov, &r->hair_cov, res->msg);
     if (st == SMP_OK && r->sh.have_reference)
-        st = smp__existing_hair_factor(&r->sh, &r->hair_cov, res->msg);
+        st = smp__existing_hair_factor(&r->sh, &r->hair_cov, p->threads, res->msg);
     if (st == SMP_OK)
         st = smp__keep_zones(res, &r->sh, r->ppm);
     drop_shade_maps(&r->sh);
