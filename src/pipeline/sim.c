@@ -276,7 +276,7 @@ static smp_status treated_chroma(run *r, const uint32_t box[4], float chroma[3])
         }
     }
     char why[SMP_MSG_LEN];
-    smp_status st = smp__diffuse_chroma(res->after, box, sel, chroma, why);
+    smp_status st = smp__diffuse_chroma(res->after, box, sel, chroma, r->p->threads, why);
     free(sel);
     return st;
 }
