@@ -408,12 +408,9 @@ static inline float exp_neg(const render_ctx *c, float a)
     return c->exp_tab[i] * (1.0f - f * (1.0f - f * (0.5f - f * (1.0f / 6.0f - f * (1.0f / 24.0f)))));
 }
 
-/* A band pixel's depths: none when all three are 0 (no dot reaches it). */
-static inline bool is_zero(const float *a) { return a[0] == 0 && a[1] == 0 && a[2] == 0; }
-
 /* Applies a band's depths to its pixels: diffuse * exp(-depth) + shine,
  * under the strands. lev holds the shine model's block columns, spec a
- * row of its values (w), made for the darkened pixels only. */
+ * row of its values (w). */
 static void finish_band(const render_ctx *c, const float *band, int y0, int y1, float *lev, uint16_t *spec)
 {
     const uint32_t w = c->img->w;
@@ -423,9 +420,9 @@ static void finish_band(const render_ctx *c, const float *band, int y0, int y1, 
         const float *row = band + (size_t)(y - y0) * w * 3;
         uint8_t *px = c->img->px + (size_t)y * w * 3;
         uint32_t xa = 0, xb = w; /* the row's darkened pixels lie in [xa, xb) */
-        while (xa < w && is_zero(row + 3 * xa))
+        while (xa < w && row[3 * xa] == 0 && row[3 * xa + 1] == 0 && row[3 * xa + 2] == 0)
             xa++;
-        while (xb > xa && is_zero(row + 3 * (xb - 1)))
+        while (xb > xa && row[3 * xb - 3] == 0 && row[3 * xb - 2] == 0 && row[3 * xb - 1] == 0)
             xb--;
         if (xa == xb)
             continue;
@@ -436,10 +433,11 @@ static void finish_band(const render_ctx *c, const float *band, int y0, int y1, 
         const size_t mrow = in_rows ? (size_t)((uint32_t)y - m->box[1]) * m->box[2] : 0;
         const bool spans = in_rows && sa < sb;
         const bool have_spec = spans && model && smp__shine_levels(m->shine, (uint32_t)y - m->box[1], lev);
-        uint32_t spec_end = sa; /* spec[x - sa] is known for the run [.., spec_end) */
+        if (have_spec)
+            smp__shine_span(m->shine, lev, px + (size_t)sa * 3, sa - m->box[0], sb - sa, spec);
         for (uint32_t x = xa; x < xb; x++) {
             const float *a = row + 3 * x;
-            if (is_zero(a))
+            if (a[0] == 0 && a[1] == 0 && a[2] == 0)
                 continue;
             uint8_t *p = px + (size_t)x * 3;
             float shine = 0, strand = 0, lin[3];
@@ -447,18 +445,8 @@ static void finish_band(const render_ctx *c, const float *band, int y0, int y1, 
                 const size_t i = mrow + (x - m->box[0]);
                 if (m->specular)
                     shine = m->specular[i] * (1.0f / 65535.0f);
-                else if (have_spec) {
-                    /* The shine of the run of darkened pixels from x on, as
-                     * the photo has it (none of them drawn yet): most of
-                     * the skin between the dots needs none. */
-                    if (x >= spec_end) {
-                        spec_end = x + 1;
-                        while (spec_end < sb && !is_zero(row + 3 * spec_end))
-                            spec_end++;
-                        smp__shine_span(m->shine, lev, p, x - m->box[0], spec_end - x, spec + (x - sa));
-                    }
+                else if (have_spec)
                     shine = spec[x - sa] * (1.0f / 65535.0f);
-                }
                 if (m->strands) /* a detected strand (128 or more) lies wholly over the pigment */
                     strand = m->strands[i] >= 128 ? 1.0f : m->strands[i] * (1.0f / 128.0f);
             }
