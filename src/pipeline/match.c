@@ -387,7 +387,7 @@ static smp_status search(const smp_match_in *in, smp_match *m, double target_den
         if (st != SMP_OK)
             return st;
     }
-    double dil[16];
+    double dil[MAX_TRIALS];
     int n = 0, best_idx = 0;
     for (double d = lo[2]; n < 11 && d <= hi[2] + 1e-9; d += 3 * step[2])
         dil[n++] = d;
