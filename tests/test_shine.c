@@ -114,7 +114,7 @@ static uint16_t *spec_of(const scene *s, int threads)
 {
     float c[3];
     char msg[SMP_MSG_LEN];
-    assert_int_equal(smp__diffuse_chroma(s->img, BOX, NULL, c, msg), SMP_OK);
+    assert_int_equal(smp__diffuse_chroma(s->img, BOX, NULL, c, threads, msg), SMP_OK);
     uint16_t *out = malloc((size_t)W * H * sizeof *out);
     assert_int_equal(smp__specular_map(s->img, BOX, c, out, threads, msg), SMP_OK);
     return out;
@@ -220,7 +220,7 @@ static void test_chroma_recovered(void **state)
         hair += s.hair[i];
     float c[3];
     char msg[SMP_MSG_LEN];
-    assert_int_equal(smp__diffuse_chroma(s.img, BOX, NULL, c, msg), SMP_OK);
+    assert_int_equal(smp__diffuse_chroma(s.img, BOX, NULL, c, 1, msg), SMP_OK);
     const double sum = SKIN[0] + SKIN[1] + SKIN[2];
     print_message("hair %.1f %% of pixels; chroma %.4f %.4f %.4f, true %.4f %.4f %.4f\n", 100.0 * hair / (W * H),
                   c[0], c[1], c[2], SKIN[0] / sum, SKIN[1] / sum, SKIN[2] / sum);
@@ -229,7 +229,7 @@ static void test_chroma_recovered(void **state)
         assert_true(fabs(c[k] - SKIN[k] / sum) < 0.01);
     /* A selection of nothing usable. */
     uint8_t *none = calloc((size_t)W * H, 1);
-    assert_int_equal(smp__diffuse_chroma(s.img, BOX, none, c, msg), SMP_ERR_ARG);
+    assert_int_equal(smp__diffuse_chroma(s.img, BOX, none, c, 2, msg), SMP_ERR_ARG);
     free(none);
     scene_free(&s);
 }
@@ -320,7 +320,7 @@ static void test_threads_and_arguments(void **state)
     assert_int_equal(smp__specular_map(s.img, outside, c, one, 1, msg), SMP_ERR_ARG);
     assert_int_equal(smp__specular_map(s.img, empty, c, one, 1, msg), SMP_ERR_ARG);
     assert_int_equal(smp__specular_map(s.img, BOX, greyc, one, 1, msg), SMP_ERR_ARG);
-    assert_int_equal(smp__diffuse_chroma(s.img, outside, NULL, got, msg), SMP_ERR_ARG);
+    assert_int_equal(smp__diffuse_chroma(s.img, outside, NULL, got, 1, msg), SMP_ERR_ARG);
     free(one);
     scene_free(&s);
 }
@@ -340,7 +340,7 @@ static void test_model_is_the_map(void **state)
     float c[3];
     char msg[SMP_MSG_LEN];
     const uint32_t box[4] = {7, 5, W - 20, H - 11};
-    assert_int_equal(smp__diffuse_chroma(s.img, box, NULL, c, msg), SMP_OK);
+    assert_int_equal(smp__diffuse_chroma(s.img, box, NULL, c, 3, msg), SMP_OK);
     uint16_t *map = malloc((size_t)box[2] * box[3] * sizeof *map);
     assert_int_equal(smp__specular_map(s.img, box, c, map, 2, msg), SMP_OK);
     smp_shine m;

@@ -24,6 +24,19 @@
 #define SMP_OMP(directive)
 #endif
 
+/* A hot loop's function made twice, for AVX2 and for any x86-64, the one
+ * the CPU runs picked when the program loads. AVX2 alone brings no fused
+ * multiply-add: each lane does the same IEEE operations in the same order
+ * as SSE does, so the bytes do not depend on the machine. */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define SMP_WIDE_SIMD __attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#ifndef SMP_WIDE_SIMD
+#define SMP_WIDE_SIMD
+#endif
+
 #define SMP_MSG_LEN 512
 #define SMP_PI 3.14159265358979323846
 #define SMP_SQRT1_2 0.70710678118654752440

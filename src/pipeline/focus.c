@@ -213,7 +213,7 @@ static void band_lum(const ctx *c, const level *L, work *wk, int ry0, int rh)
 
 /* Row pass of scale q: ra = lum by G, rb = lum by G' along x, over the
  * rows that scale's column pass reads (whole rows per tap: vectorised). */
-static void band_rows(const ctx *c, const level *L, work *wk, int q, int lr)
+SMP_WIDE_SIMD static void band_rows(const ctx *c, const level *L, work *wk, int q, int lr)
 {
     const int rw = L->rw, lw = rw + 2 * c->m;
     const kern *k = &c->k[q];
@@ -240,7 +240,7 @@ static void band_rows(const ctx *c, const level *L, work *wk, int q, int lr)
 
 /* Column pass of scale q at gradient row y: the gradient and its squared
  * magnitude. */
-static void band_cols(const ctx *c, const level *L, work *wk, int q, int rh, int y)
+SMP_WIDE_SIMD static void band_cols(const ctx *c, const level *L, work *wk, int q, int rh, int y)
 {
     const int rw = L->rw;
     const kern *k = &c->k[q];
@@ -494,7 +494,7 @@ static float cell_threshold(const ctx *c, int l, work *wk, int rh, int n, int cx
 
 /* The candidates of gradient row y, into wk->row[2 rw..3 rw): nonzero where
  * the first test of an edge (or, with lines, of a line) passes. */
-static void row_candidates(const level *L, const work *wk, int rh, int y, bool lines)
+SMP_WIDE_SIMD static void row_candidates(const level *L, const work *wk, int rh, int y, bool lines)
 {
     const int rw = L->rw;
     const size_t o = (size_t)rh * rw + (size_t)y * rw;

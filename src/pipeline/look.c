@@ -38,6 +38,8 @@ smp_status smp__shape_edge(smp_coverage *cov, smp_edge edge, double feather_mm, 
      * untreated outside stays untouched), two octaves of noise in mm move
      * the density up or down, most at mid-ramp. */
     const double cell_mm = cov->cell / ppm;
+    /* Each cell on its own (the noise is keyed by position): rows in parallel. */
+    SMP_OMP(omp parallel for schedule(static) num_threads(smp__threads(threads)))
     for (uint32_t y = 0; y < cov->gh; y++)
         for (uint32_t x = 0; x < cov->gw; x++) {
             uint8_t *c = &cov->c[(size_t)y * cov->gw + x];

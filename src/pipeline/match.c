@@ -46,6 +46,7 @@
 #define FIXED_DOT_DENSITY_HI SMP_MATCH_DENSITY_MAX
 #define FOLLICLES_MEANINGFUL 40.0 /* per cm²: half the main area's lowest practice */
 #define DARKER_PENALTY 5.0 /* a core darker than the reference: only as a last resort */
+#define MAX_TRIALS 16 /* dilutions tried at once (0.15 apart from 0 to 0.9, then 4 about the best) */
 
 /* The colour skin takes under a continuous layer of carbon black at a
  * dilution (the hair is matched against it). */
@@ -253,43 +254,92 @@ static smp_status patch_contrast(const smp_match_in *in, const float od[3], doub
     return st;
 }
 
-/* A trial's texture tried into its cost (when it counts), and kept as
- * the best when it beats it: a lower cost, or the same from an earlier
- * trial (idx: the order the trials are listed in). */
-static smp_status try_texture(const smp_match_in *in, smp_match *m, double dil, int textured, trial t, int idx,
-                              trial *best, int *best_idx, char *msg)
+/* Whether trial t (listed idx) may still beat the best: a texture only
+ * adds to a trial's cost, so one whose tone alone costs more than the best
+ * so far (or as much, listed later) cannot win. The best only improves,
+ * so a trial that cannot win now never can. */
+static bool may_win(const trial *t, int idx, const trial *best, int best_idx)
 {
-    double ratio = NAN;
-    if (textured) {
+    return t->cost < best->cost || (t->cost == best->cost && idx <= best_idx);
+}
+
+/* The texture contrasts of the n trials t[k[0..n)], one window per thread
+ * (each window is drawn on one thread, its bytes its own). On failure, the
+ * first failing trial's status and message. */
+static smp_status contrasts(const smp_match_in *in, const trial *t, const int *k, int n, double *c, char *msg)
+{
+    smp_status st[MAX_TRIALS];
+    char msgs[MAX_TRIALS][SMP_MSG_LEN];
+    const int nt = smp__threads(in->params->threads);
+    (void)nt; /* unused without OpenMP */
+    SMP_OMP(omp parallel for schedule(dynamic, 1) num_threads(nt))
+    for (int j = 0; j < n; j++) {
         float od[3];
-        double c;
-        depth_for(in, dil, od);
-        smp_status st = patch_contrast(in, od, t.density, t.dot, &c, NULL, msg);
-        if (st != SMP_OK)
-            return st;
-        ratio = c / in->contrast_reference;
-        t.cost += texture_cost(ratio);
+        depth_for(in, t[k[j]].dilution, od);
+        msgs[j][0] = '\0';
+        st[j] = patch_contrast(in, od, t[k[j]].density, t[k[j]].dot, &c[j], NULL, msgs[j]);
     }
-    if (t.cost < best->cost || (t.cost == best->cost && idx < *best_idx)) {
-        *best = t;
-        *best_idx = idx;
-        m->contrast_ratio = ratio;
+    for (int j = 0; j < n; j++)
+        if (st[j] != SMP_OK) {
+            memcpy(msg, msgs[j], SMP_MSG_LEN);
+            return st[j];
+        }
+    return SMP_OK;
+}
+
+/* The trials t[order[0..k)] (listed index order[j], or base + j when
+ * order is NULL) tried in that order: each that may still win gets its
+ * texture's cost (when it counts) and is kept as the best when it beats
+ * it (a lower cost, or the same from an earlier listed trial). The windows
+ * of the next trials that may win are drawn side by side, one per thread;
+ * those the ones before them put out of reach are dropped, so the winner
+ * is the one trying them one by one would keep. */
+static smp_status try_trials(const smp_match_in *in, smp_match *m, const trial *t, const int *order, int k, int base,
+                             int textured, trial *best, int *best_idx, char *msg)
+{
+    const int nt = smp__threads(in->params->threads), batch_max = nt < 1 ? 1 : nt > MAX_TRIALS ? MAX_TRIALS : nt;
+    for (int j = 0; j < k;) {
+        int batch[MAX_TRIALS], nb = 0, next = k;
+        for (int q = j; q < k && nb < batch_max; q++) {
+            const int i = order ? order[q] : q;
+            if (may_win(&t[i], order ? i : base + q, best, *best_idx))
+                batch[nb++] = i;
+            next = q + 1;
+        }
+        double c[MAX_TRIALS];
+        if (textured && nb) {
+            smp_status st = contrasts(in, t, batch, nb, c, msg);
+            if (st != SMP_OK)
+                return st;
+        }
+        for (int b = 0; b < nb; b++) {
+            const int i = batch[b], idx = order ? i : base + i;
+            if (!may_win(&t[i], idx, best, *best_idx))
+                continue;
+            trial u = t[i];
+            const double ratio = textured ? c[b] / in->contrast_reference : NAN;
+            if (textured)
+                u.cost += texture_cost(ratio);
+            if (u.cost < best->cost || (u.cost == best->cost && idx < *best_idx)) {
+                *best = u;
+                *best_idx = idx;
+                m->contrast_ratio = ratio;
+            }
+        }
+        j = next;
     }
     return SMP_OK;
 }
 
-/* The dilutions dil[first..n) tried: each one's best-toned setting, then
- * the texture of those that may still win. A texture only adds to a
- * trial's cost, so a trial whose tone alone costs more than the best so
- * far (or as much, listed later) cannot win: its window is not drawn.
- * Trying the best-toned first makes that the common case; the winner is
- * the one the trials in listed order would keep. */
+/* The dilutions dil[first..n): each one's best-toned setting, then the
+ * texture of those that may still win, the best-toned first (which makes
+ * a later trial's window the exception). */
 static smp_status try_dilutions(const smp_match_in *in, smp_match *m, double target_density, const double *dil,
                                 int first, int n, const double lo[3], const double hi[3], const double step[3],
                                 int textured, trial *best, int *best_idx, char *msg)
 {
-    trial t[16];
-    int order[16], k = 0;
+    trial t[MAX_TRIALS];
+    int order[MAX_TRIALS], k = 0;
     for (int i = first; i < n; i++) {
         best_tone(in, m, target_density, dil[i], lo, hi, step, &t[i]);
         int j = k++; /* insertion by tone cost, listed order among equals */
@@ -299,15 +349,7 @@ static smp_status try_dilutions(const smp_match_in *in, smp_match *m, double tar
         }
         order[j] = i;
     }
-    for (int j = 0; j < k; j++) {
-        const int i = order[j];
-        if (t[i].cost > best->cost || (t[i].cost == best->cost && i > *best_idx))
-            continue;
-        smp_status st = try_texture(in, m, dil[i], textured, t[i], i, best, best_idx, msg);
-        if (st != SMP_OK)
-            return st;
-    }
-    return SMP_OK;
+    return try_trials(in, m, t, order, k, 0, textured, best, best_idx, msg);
 }
 
 /* Along the tone's iso-line at the winning dilution: the best-toned
@@ -323,19 +365,16 @@ static smp_status try_dot_sizes(const smp_match_in *in, smp_match *m, double tar
     if (!(hi[1] > lo[1]) || !isfinite(ratio) || ratio == 1)
         return SMP_OK;
     const double dot0 = best->dot;
+    trial t[sizeof alt / sizeof *alt];
+    int n = 0;
     for (int k = 0; k < (int)(sizeof alt / sizeof *alt); k++) {
         if (ratio < 1 ? alt[k] <= dot0 + 1e-9 : alt[k] >= dot0 - 1e-9)
             continue;
         double lo1[3] = {lo[0], alt[k], lo[2]}, hi1[3] = {hi[0], alt[k], hi[2]};
-        trial t;
-        best_tone(in, m, target_density, dil, lo1, hi1, step, &t);
-        if (t.cost >= best->cost)
-            continue;
-        smp_status st = try_texture(in, m, dil, 1, t, 100 + k, best, best_idx, msg);
-        if (st != SMP_OK)
-            return st;
+        best_tone(in, m, target_density, dil, lo1, hi1, step, &t[n++]);
     }
-    return SMP_OK;
+    /* Listed after every dilution (100 on): the same cost never wins. */
+    return try_trials(in, m, t, NULL, n, 100, 1, best, best_idx, msg);
 }
 
 /* The model's tone against the renderer's: the best-toned dots at the
@@ -392,7 +431,7 @@ static smp_status search(const smp_match_in *in, smp_match *m, double target_den
         if (st != SMP_OK)
             return st;
     }
-    double dil[16];
+    double dil[MAX_TRIALS];
     int n = 0, best_idx = 0;
     for (double d = lo[2]; n < 11 && d <= hi[2] + 1e-9; d += 3 * step[2])
         dil[n++] = d;

@@ -259,7 +259,7 @@ typedef struct contrast_job {
 /* One Gaussian along a row: out[x] = sum_i w[i] * pad[x + R + i] for
  * x < n, where pad is the row from R before the first output, edges
  * clamped; the kernel is even, so taps pair up. */
-static void hblur(const float *restrict pad, uint32_t n, int R, const kernel *k, float *restrict out)
+SMP_WIDE_SIMD static void hblur(const float *restrict pad, uint32_t n, int R, const kernel *k, float *restrict out)
 {
     const float *restrict src = pad + R, w0 = k->w[k->r];
     /* simd across x: each output sums its taps in the same order as
@@ -293,7 +293,7 @@ static void hblur_row(const contrast_job *j, uint32_t y, uint32_t xa, uint32_t x
 
 /* Vertical blur of one output row, n columns, from a strip of horizontally
  * blurred rows sw apart (rows hy0..hy1 of the image), clamped to the strip. */
-static void vblur_row(const float *restrict strip, uint32_t sw, uint32_t n, long hy0, long hy1, long y,
+SMP_WIDE_SIMD static void vblur_row(const float *restrict strip, uint32_t sw, uint32_t n, long hy0, long hy1, long y,
                       const kernel *k, float *restrict out)
 {
     const float *restrict mid = strip + (size_t)(y - hy0) * sw, w0 = k->w[k->r];

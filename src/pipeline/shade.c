@@ -694,7 +694,7 @@ smp_status smp__core_tone(const smp_shade *sh, const smp_image *img, double ppm,
     return st;
 }
 
-smp_status smp__existing_hair_factor(const smp_shade *sh, smp_coverage *cov, char *msg)
+smp_status smp__existing_hair_factor(const smp_shade *sh, smp_coverage *cov, int threads, char *msg)
 {
     const uint32_t k = (uint32_t)sh->k, aw = sh->grid.gw;
     /* How much of the darkening the reference shows is already there at
@@ -707,15 +707,22 @@ smp_status smp__existing_hair_factor(const smp_shade *sh, smp_coverage *cov, cha
     uint8_t *share = malloc(na);
     if (!share)
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the hair map");
+    const int nt = smp__threads(threads);
+    (void)nt; /* unused without OpenMP */
+    /* Every cell on its own: the loops run in parallel. */
+    SMP_OMP(omp parallel for schedule(static) num_threads(nt))
     for (size_t a = 0; a < na; a++) { /* the share of dots still needed, per analysis cell */
         const double here = smp__linear_to_l(sh->view + 3 * a), skin = smp__linear_to_l(sh->lskin + 3 * a);
         double have = skin - here - sh->texture_l;
         double f = 1.0 - (have > 0 ? have : 0) / need;
         share[a] = (uint8_t)lrint(255 * (f < 0 ? 0 : f > 1 ? 1 : f));
     }
-    for (size_t i = 0; i < (size_t)cov->gw * cov->gh; i++) {
-        size_t a = (size_t)((i / cov->gw) / k) * aw + (i % cov->gw) / k; /* its analysis cell */
-        cov->c[i] = (uint8_t)((cov->c[i] * share[a] + 127) / 255);
+    SMP_OMP(omp parallel for schedule(static) num_threads(nt))
+    for (uint32_t y = 0; y < cov->gh; y++) {
+        uint8_t *c = cov->c + (size_t)y * cov->gw;
+        const uint8_t *s = share + (size_t)(y / k) * aw; /* its analysis cells' row */
+        for (uint32_t x = 0; x < cov->gw; x++)
+            c[x] = (uint8_t)((c[x] * s[x / k] + 127) / 255);
     }
     free(share);
     return SMP_OK;

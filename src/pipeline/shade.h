@@ -37,6 +37,6 @@ void smp__shade_free(smp_shade *sh);
 smp_status smp__core_tone(const smp_shade *sh, const smp_image *img, double px_per_mm, int threads, double lab[3],
                           char *msg);
 /* Lowers the coverage where hair already darkens the treated area. */
-smp_status smp__existing_hair_factor(const smp_shade *sh, smp_coverage *cov, char *msg);
+smp_status smp__existing_hair_factor(const smp_shade *sh, smp_coverage *cov, int threads, char *msg);
 
 #endif

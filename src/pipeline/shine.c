@@ -148,7 +148,7 @@ static inline bool selected(const shine_ctx *k, const uint8_t *sel, uint32_t x, 
  * forehead's plain skin reads 0.62 and the shaded temple 0.64 (now 0.630);
  * the sheen's top then split 50 % specular instead of 57 %. */
 smp_status smp__diffuse_chroma(const smp_image *rgb, const uint32_t box[4], const uint8_t *sel, float chroma[3],
-                               char *msg)
+                               int threads, char *msg)
 {
     shine_ctx k;
     smp_status st = ctx_init(&k, rgb, box, msg);
@@ -160,24 +160,32 @@ smp_status smp__diffuse_chroma(const smp_image *rgb, const uint32_t box[4], cons
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the chroma histograms");
     uint32_t *hr = lev + LEVEL_BINS, *hg = hr + CHROMA_BINS;
     uint64_t n = 0, m = 0;
-    float I[3];
     const uint32_t step = (uint64_t)k.w * k.h >= SPARSE_PX ? 2 : 1;
+    const int nt = smp__threads(threads);
+    (void)nt; /* unused without OpenMP */
+    /* Counts only: the rows in parallel, each thread's histograms added up. */
+    SMP_OMP(omp parallel for schedule(static) num_threads(nt) reduction(+ : lev[0 : LEVEL_BINS], n))
     for (uint32_t y = 0; y < k.h; y += step) /* pass 1: brightness of the unclipped selection */
         for (uint32_t x = 0; x < k.w; x += step) {
             const uint8_t *p = px_at(&k, x, y);
             if (!selected(&k, sel, x, y) || clipped(p, grey))
                 continue;
+            float I[3];
             px_linear(&k, p, grey, I);
             lev[level_bin(I[0] + I[1] + I[2])]++;
             n++;
         }
     const double lo = DARK_SHARE * hist_quantile(lev, LEVEL_BINS, n, 0.8);
     const double hi = median_between(lev, lo, hist_quantile(lev, LEVEL_BINS, n, BRIGHT_Q));
-    for (uint32_t y = 0; n && y < k.h; y += step) /* pass 2: chromaticity within [lo, hi] */
+    const uint32_t rows = n ? k.h : 0;
+    SMP_OMP(omp parallel for schedule(static) num_threads(nt) \
+            reduction(+ : hr[0 : CHROMA_BINS], hg[0 : CHROMA_BINS], m))
+    for (uint32_t y = 0; y < rows; y += step) /* pass 2: chromaticity within [lo, hi] */
         for (uint32_t x = 0; x < k.w; x += step) {
             const uint8_t *p = px_at(&k, x, y);
             if (!selected(&k, sel, x, y) || clipped(p, grey))
                 continue;
+            float I[3];
             px_linear(&k, p, grey, I);
             const float s = I[0] + I[1] + I[2];
             const int b = level_bin(s);

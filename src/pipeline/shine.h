@@ -19,7 +19,7 @@
  * shine has whitened it). Returns SMP_ERR_ARG when nothing usable is
  * selected. */
 smp_status smp__diffuse_chroma(const smp_image *rgb, const uint32_t box[4], const uint8_t *sel, float chroma[3],
-                               char *msg);
+                               int threads, char *msg);
 
 /* The specular part of each pixel of box, in linear light scaled by 65535
  * (so 0..65535), achromatic (the same amount in every channel), never more

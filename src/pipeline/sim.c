@@ -276,7 +276,7 @@ static smp_status treated_chroma(run *r, const uint32_t box[4], float chroma[3])
         }
     }
     char why[SMP_MSG_LEN];
-    smp_status st = smp__diffuse_chroma(res->after, box, sel, chroma, why);
+    smp_status st = smp__diffuse_chroma(res->after, box, sel, chroma, r->p->threads, why);
     free(sel);
     return st;
 }
@@ -784,7 +784,7 @@ static smp_status use_shade_maps(run *r)
     if (st == SMP_OK)
         st = smp__coverage_copy(&r->edge_cov, &r->hair_cov, res->msg);
     if (st == SMP_OK && r->sh.have_reference)
-        st = smp__existing_hair_factor(&r->sh, &r->hair_cov, res->msg);
+        st = smp__existing_hair_factor(&r->sh, &r->hair_cov, p->threads, res->msg);
     if (st == SMP_OK)
         st = smp__keep_zones(res, &r->sh, r->ppm);
     drop_shade_maps(&r->sh);
