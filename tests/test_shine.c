@@ -253,7 +253,7 @@ static void test_broad_sheen_chroma(void **state)
     quantise(&s);
     float c[3];
     char msg[SMP_MSG_LEN];
-    assert_int_equal(smp__diffuse_chroma(s.img, BOX, NULL, c, msg), SMP_OK);
+    assert_int_equal(smp__diffuse_chroma(s.img, BOX, NULL, c, 2, msg), SMP_OK);
     const double sum = SKIN[0] + SKIN[1] + SKIN[2];
     /* The dichromatic least squares (shine.c) over the skin of the sheen's centre, 5 x 5 px. */
     const double cc = c[0] * c[0] + c[1] * c[1] + c[2] * c[2];
