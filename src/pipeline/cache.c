@@ -32,6 +32,9 @@ struct smp_cache {
     smp_points_key points_key;
     smp_spts points;
     size_t per_session[SMP_MAX_LAYERS + 1], pairs;
+    int have_base;         /* the first layer before its companions */
+    double base_density, base_regularity;
+    smp_spts base;
     char msg[SMP_MSG_LEN];
 };
 
@@ -42,7 +45,8 @@ static void drop_look(smp_cache *c)
     smp__coverage_free(&c->shaped_cov);
     smp__coverage_free(&c->shaped_edge);
     smp__spts_free(&c->points);
-    c->have_shape = c->have_points = 0;
+    smp__spts_free(&c->base);
+    c->have_shape = c->have_points = c->have_base = 0;
 }
 
 static void drop_snapshot(smp_cache *c)
@@ -381,6 +385,37 @@ void smp__cache_keep_points(smp_cache *c, const run *r, const smp_points_key *k,
     memcpy(c->per_session, r->res->report.per_session, sizeof c->per_session);
     c->pairs = r->res->report.pairs;
     c->have_points = 1;
+}
+
+bool smp__cache_base(smp_cache *c, run *r, double density, double regularity, smp_spts *out)
+{
+    if (!c || !r->borrowed || !c->have_base || !same_shape(c, r->p) || c->base_density != density ||
+        c->base_regularity != regularity)
+        return false;
+    out->n = c->base.n;
+    out->p = malloc((c->base.n + 1) * sizeof *out->p); /* as the sampler's own: never NULL for none */
+    if (!out->p) {
+        out->n = 0;
+        return false;
+    }
+    memcpy(out->p, c->base.p, c->base.n * sizeof *out->p);
+    c->reused |= SMP_REUSED_BASE;
+    return true;
+}
+
+void smp__cache_keep_base(smp_cache *c, const run *r, double density, double regularity, const smp_spts *pts)
+{
+    if (!c || !r->borrowed || !same_shape(c, r->p))
+        return;
+    smp__spts_free(&c->base);
+    c->have_base = 0;
+    c->base.p = dup_bytes(pts->p, pts->n * sizeof *pts->p);
+    if (pts->n && !c->base.p)
+        return;
+    c->base.n = pts->n;
+    c->base_density = density;
+    c->base_regularity = regularity;
+    c->have_base = 1;
 }
 
 bool smp__cache_tone_parts(const smp_cache *c, const smp_image **photo, const smp_coverage **shaped,

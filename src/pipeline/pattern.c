@@ -884,8 +884,9 @@ static smp_status add_companions(const smp_pattern *pat, const smp_sample_in *in
 
 /* The step after the sampler, in place on pts (what smp__sample returned for
  * `sampled`, whose coverage is the caller's): drops new dots closer than
- * their radius to an earlier companion, thins, jitters and appends
- * companions (see the top). existing are all earlier final dots. */
+ * their radius to an earlier companion, thins, jitters and fills the holes
+ * (see the top); the companions come after (add_companions). existing are
+ * all earlier final dots. */
 static smp_status apply(const smp_pattern *pat, const smp_sample_in *sampled, double density_cm2,
                         const smp_spt *existing, size_t n_existing, smp_spts *pts, char *msg)
 {
@@ -899,8 +900,6 @@ static smp_status apply(const smp_pattern *pat, const smp_sample_in *sampled, do
         st = jitter(pat, sampled, existing, n_existing, pts, cell, msg);
     if (st == SMP_OK && !is_maximal(pat))
         st = fill_holes(pat, sampled, existing, n_existing, pts, cell, msg);
-    if (st == SMP_OK)
-        st = add_companions(pat, sampled, existing, n_existing, pts, cell, msg);
     return st;
 }
 
@@ -924,11 +923,19 @@ static smp_status raised_coverage(const smp_pattern *pat, size_t n_existing, con
     return SMP_OK;
 }
 
-smp_status smp__pattern_sample(const smp_pattern *pat, const smp_sample_in *in, smp_spts *out, char *msg)
+/* What the sampler is asked (see smp__pattern_sample): in at the sampled
+ * density, on the coverage the caller gave. */
+static smp_sample_in sampled_in(const smp_pattern *pat, const smp_sample_in *in)
 {
-    memset(out, 0, sizeof *out);
     smp_sample_in s = *in;
     s.density_cm2 = sample_density(pat, in->density_cm2, in->n_existing);
+    return s;
+}
+
+smp_status smp__pattern_place(const smp_pattern *pat, const smp_sample_in *in, smp_spts *out, char *msg)
+{
+    memset(out, 0, sizeof *out);
+    smp_sample_in s = sampled_in(pat, in);
     size_t nb = 0;
     for (size_t i = 0; i < in->n_existing; i++)
         nb += !smp__is_companion(&in->existing[i]);
@@ -960,4 +967,21 @@ smp_status smp__pattern_sample(const smp_pattern *pat, const smp_sample_in *in, 
     smp__coverage_free(&raised);
     free(bases);
     return st;
+}
+
+smp_status smp__pattern_pair(const smp_pattern *pat, const smp_sample_in *in, smp_spts *pts, char *msg)
+{
+    if (is_maximal(pat) && pair_share(pat) <= 0)
+        return SMP_OK;
+    const smp_sample_in s = sampled_in(pat, in);
+    smp_status st = add_companions(pat, &s, in->existing, in->n_existing, pts, smp__exclusion_mm(s.density_cm2), msg);
+    if (st != SMP_OK)
+        smp__spts_free(pts);
+    return st;
+}
+
+smp_status smp__pattern_sample(const smp_pattern *pat, const smp_sample_in *in, smp_spts *out, char *msg)
+{
+    smp_status st = smp__pattern_place(pat, in, out, msg);
+    return st == SMP_OK ? smp__pattern_pair(pat, in, out, msg) : st;
 }
