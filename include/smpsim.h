@@ -89,6 +89,13 @@ smp_status smp_params_set_regularity(smp_params *p, double rho);          /* 0.3
  * against the reference, hair strands kept): smp_measures and the metrics
  * file then carry them. Costs about a render's time on a 12 MP photo. */
 smp_status smp_params_set_measures(smp_params *p, int on);              /* default off */
+/* Measure the treated core's tone in the after image (its colour, the
+ * CIEDE2000 after): off for a preview that only shows the image, as the
+ * studio page's redraws (about a tenth of a 2000x1500 redraw). Off, the
+ * after image and dots are the same bytes; the core's colour after is
+ * unknown (smp_result_colour 0), its CIEDE2000 after NAN, and the metrics
+ * file writes null for both. */
+smp_status smp_params_set_tone_after(smp_params *p, int on);            /* default on */
 smp_status smp_params_set_max_pixels(smp_params *p, uint64_t pixels);     /* default 200e6 */
 smp_status smp_params_set_jpeg_quality(smp_params *p, int quality);       /* 1..100, default 92 */
 smp_status smp_params_set_overwrite(smp_params *p, int allow);            /* default 0 */

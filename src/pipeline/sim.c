@@ -897,10 +897,12 @@ static smp_status measure_after(run *r)
         memcpy(rep->core_before, sh->core_before_lab, sizeof rep->core_before);
         rep->ref_cells = sh->ref_cells;
         rep->ref_accepted = sh->ref_accepted;
-        st = smp__core_tone(sh, res->after, r->ppm, r->p->threads, rep->core_after, res->msg);
+        rep->untoned_after = r->p->no_tone_after;
+        if (!rep->untoned_after)
+            st = smp__core_tone(sh, res->after, r->ppm, r->p->threads, rep->core_after, res->msg);
         if (sh->have_reference) {
             rep->de_before = smp__delta_e2000(rep->core_before, rep->reference);
-            rep->de_after = smp__delta_e2000(rep->core_after, rep->reference);
+            rep->de_after = rep->untoned_after ? NAN : smp__delta_e2000(rep->core_after, rep->reference);
         }
     }
     if (st == SMP_OK && r->p->measures)
@@ -1124,7 +1126,7 @@ int smp_result_colour(const smp_result *res, smp_colour which, double lab[3])
     case SMP_COLOUR_PIGMENT: src = r->pigment; known = res->after != NULL; break;
     case SMP_COLOUR_REFERENCE: src = r->reference; known = r->have_shade; break;
     case SMP_COLOUR_CORE_BEFORE: src = r->core_before; break;
-    case SMP_COLOUR_CORE_AFTER: src = r->core_after; break;
+    case SMP_COLOUR_CORE_AFTER: src = r->core_after; known = known && !r->untoned_after; break;
     }
     if (!src || !known)
         return 0;
