@@ -328,8 +328,9 @@ smp_status smp_simulate_cached(smp_result *res, smp_cache *cache, const smp_para
 #define SMP_REUSED_SHAPE 4     /* the edge's shaping: the same analysis, edge, feather and seed */
 #define SMP_REUSED_POINTS 8    /* the sampled dots (then sized and shaded again): also the same density,
                                 * sessions, regularity and dot size */
-#define SMP_REUSED_BASE 16     /* the first session's dots before their close pairs: the same shaping,
-                                * density and regularity (a dot size change pairs them again) */
+#define SMP_REUSED_BASE 16     /* the first session's dots before their close pairs, or the second's as
+                                * sampled: the same shaping, densities and regularity (a dot size change
+                                * thins and pairs them again) */
 int smp_cache_reused(const smp_cache *cache);
 
 /* The tone preview (the studio page's quick redraw while the exact image

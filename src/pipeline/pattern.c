@@ -979,7 +979,7 @@ static smp_sample_in sampled_in(const smp_pattern *pat, const smp_sample_in *in)
     return s;
 }
 
-smp_status smp__pattern_place(const smp_pattern *pat, const smp_sample_in *in, smp_spts *out, char *msg)
+smp_status smp__pattern_raw(const smp_pattern *pat, const smp_sample_in *in, smp_spts *out, char *msg)
 {
     memset(out, 0, sizeof *out);
     smp_sample_in s = sampled_in(pat, in);
@@ -1006,14 +1006,24 @@ smp_status smp__pattern_place(const smp_pattern *pat, const smp_sample_in *in, s
     }
     if (st == SMP_OK)
         st = smp__sample(&s, out, msg);
-    s.cov = in->cov;
-    if (st == SMP_OK)
-        st = apply(pat, &s, in->density_cm2, in->existing, in->n_existing, out, msg);
-    if (st != SMP_OK)
-        smp__spts_free(out);
     smp__coverage_free(&raised);
     free(bases);
     return st;
+}
+
+smp_status smp__pattern_refine(const smp_pattern *pat, const smp_sample_in *in, smp_spts *pts, char *msg)
+{
+    const smp_sample_in s = sampled_in(pat, in);
+    smp_status st = apply(pat, &s, in->density_cm2, in->existing, in->n_existing, pts, msg);
+    if (st != SMP_OK)
+        smp__spts_free(pts);
+    return st;
+}
+
+smp_status smp__pattern_place(const smp_pattern *pat, const smp_sample_in *in, smp_spts *out, char *msg)
+{
+    smp_status st = smp__pattern_raw(pat, in, out, msg);
+    return st == SMP_OK ? smp__pattern_refine(pat, in, out, msg) : st;
 }
 
 smp_status smp__pattern_pair(const smp_pattern *pat, const smp_sample_in *in, smp_spts *pts, char *msg)

@@ -140,6 +140,28 @@ static smp_status first_layer(run *r, const smp_pattern *pat, const smp_sample_i
     return st;
 }
 
+/* A later layer (k of 0..): the second's sampled dots (before thinning)
+ * from the run's cache when it holds them for these densities (the first
+ * layer's and this one's) and regularity: they read of the first layer
+ * only its dots before their companions, which the dot size leaves as
+ * they are; then refined and paired. */
+static smp_status later_layer(run *r, int k, const smp_pattern *pat, const smp_sample_in *in, double first_density,
+                              smp_spts *layer, char *msg)
+{
+    const bool memo = r && k == 1;
+    smp_status st = SMP_OK;
+    if (!(memo && smp__cache_raw(r->cache, r, first_density, in->density_cm2, pat->rho, layer))) {
+        st = smp__pattern_raw(pat, in, layer, msg);
+        if (st == SMP_OK && memo)
+            smp__cache_keep_raw(r->cache, r, first_density, in->density_cm2, pat->rho, layer);
+    }
+    if (st == SMP_OK)
+        st = smp__pattern_refine(pat, in, layer, msg);
+    if (st == SMP_OK)
+        st = smp__pattern_pair(pat, in, layer, msg);
+    return st;
+}
+
 /* Samples the cumulative layers (sessions) one after the other, each
  * respecting the earlier ones, at `density` dots/cm² for the last, into
  * all (the report counts them per session, and the close pairs); r, when
@@ -159,7 +181,7 @@ static smp_status sample_points(smp_result *res, const smp_params *p, smp_sample
             if (st == SMP_OK)
                 st = smp__pattern_pair(pat, &in, &layer, res->msg);
         } else
-            st = smp__pattern_sample(pat, &in, &layer, res->msg);
+            st = later_layer(r, k, pat, &in, density * p->layers[0] / 100.0, &layer, res->msg);
         if (st != SMP_OK)
             break;
         for (size_t i = 0; i < layer.n; i++)
