@@ -140,11 +140,11 @@ static smp_status first_layer(run *r, const smp_pattern *pat, const smp_sample_i
     return st;
 }
 
-/* A later layer (k of 0..): the second's sampled dots (before thinning)
- * from the run's cache when it holds them for these densities (the first
- * layer's and this one's) and regularity: they read of the first layer
- * only its dots before their companions, which the dot size leaves as
- * they are; then refined and paired. */
+/* Layer k after the first (k from 1): sampled, refined and paired; the
+ * second's sampled dots (before thinning) from the run's cache when it
+ * holds them for these densities (the first layer's and this one's) and
+ * regularity: they read of the first layer only its dots before their
+ * companions, which the dot size leaves as they are. */
 static smp_status later_layer(run *r, int k, const smp_pattern *pat, const smp_sample_in *in, double first_density,
                               smp_spts *layer, char *msg)
 {
@@ -165,7 +165,7 @@ static smp_status later_layer(run *r, int k, const smp_pattern *pat, const smp_s
 /* Samples the cumulative layers (sessions) one after the other, each
  * respecting the earlier ones, at `density` dots/cm² for the last, into
  * all (the report counts them per session, and the close pairs); r, when
- * given, is the run whose cache may hold the first layer's dots. */
+ * given, is the run whose cache may hold the first two layers' sampling. */
 static smp_status sample_points(smp_result *res, const smp_params *p, smp_sample_in in, double density,
                                 const smp_pattern *pat, run *r, smp_spts *all)
 {
