@@ -53,12 +53,12 @@ smp_status smp__pattern_sample(const smp_pattern *pat, const smp_sample_in *in, 
  * reads pat->dot_mm, so a change of dot size can start from a kept copy of
  * place's dots (cache.c); on failure pair frees pts. */
 smp_status smp__pattern_place(const smp_pattern *pat, const smp_sample_in *in, smp_spts *out, char *msg);
+smp_status smp__pattern_pair(const smp_pattern *pat, const smp_sample_in *in, smp_spts *pts, char *msg);
 /* place in two steps: the sampler's dots (raw), which read of the earlier
  * layers only their non-companion dots (and whether there are any), then
  * the thinning, jitter and hole filling on them (refine; on failure it
  * frees pts). */
 smp_status smp__pattern_raw(const smp_pattern *pat, const smp_sample_in *in, smp_spts *out, char *msg);
 smp_status smp__pattern_refine(const smp_pattern *pat, const smp_sample_in *in, smp_spts *pts, char *msg);
-smp_status smp__pattern_pair(const smp_pattern *pat, const smp_sample_in *in, smp_spts *pts, char *msg);
 
 #endif
