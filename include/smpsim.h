@@ -89,6 +89,13 @@ smp_status smp_params_set_regularity(smp_params *p, double rho);          /* 0.3
  * against the reference, hair strands kept): smp_measures and the metrics
  * file then carry them. Costs about a render's time on a 12 MP photo. */
 smp_status smp_params_set_measures(smp_params *p, int on);              /* default off */
+/* Measure the treated core's tone in the after image (its colour, the
+ * CIEDE2000 after): off for a preview that only shows the image, as the
+ * studio page's redraws (about a tenth of a 2000x1500 redraw). Off, the
+ * after image and dots are the same bytes; the core's colour after is
+ * unknown (smp_result_colour 0), its CIEDE2000 after NAN, and the metrics
+ * file writes null for both. */
+smp_status smp_params_set_tone_after(smp_params *p, int on);            /* default on */
 smp_status smp_params_set_max_pixels(smp_params *p, uint64_t pixels);     /* default 200e6 */
 smp_status smp_params_set_jpeg_quality(smp_params *p, int quality);       /* 1..100, default 92 */
 smp_status smp_params_set_overwrite(smp_params *p, int allow);            /* default 0 */
@@ -321,6 +328,9 @@ smp_status smp_simulate_cached(smp_result *res, smp_cache *cache, const smp_para
 #define SMP_REUSED_SHAPE 4     /* the edge's shaping: the same analysis, edge, feather and seed */
 #define SMP_REUSED_POINTS 8    /* the sampled dots (then sized and shaded again): also the same density,
                                 * sessions, regularity and dot size */
+#define SMP_REUSED_BASE 16     /* the first session's dots before their close pairs, or the second's as
+                                * sampled: the same shaping, densities and regularity (a dot size change
+                                * thins and pairs them again) */
 int smp_cache_reused(const smp_cache *cache);
 
 /* The tone preview (the studio page's quick redraw while the exact image

@@ -14,6 +14,7 @@
 #define A (SMP_REUSED_ANALYSIS | SMP_REUSED_SKIN_MAPS)
 #define A_SHAPE (A | SMP_REUSED_SHAPE)
 #define ALL (A_SHAPE | SMP_REUSED_POINTS)
+#define A_BASE (A_SHAPE | SMP_REUSED_BASE) /* the first session's dots before their pairs */
 
 typedef struct fixture {
     smp_image *photo, *mask;
@@ -119,17 +120,22 @@ static void test_settings_changes(void **state)
     assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
     const double layers[] = {30, 70, 100};
     /* what each change leaves to reuse: the shaped coverage while the edge
-     * and seed stay, the sampled points while nothing they read changes */
-    static const int expect[] = {A_SHAPE, A_SHAPE, ALL, A_SHAPE, A, A, ALL};
-    for (int k = 0; k < 7; k++) {
+     * and seed stay, the sampled points while nothing they read changes,
+     * the first session's dots before their pairs while only the dots'
+     * size does (the dot size, the age's spread) */
+    static const int expect[] = {A_SHAPE, A_BASE, A_SHAPE, ALL, A_BASE, A, A, ALL, A_SHAPE, A_BASE};
+    for (int k = 0; k < 10; k++) {
         switch (k) {
         case 0: smp_params_set_density(p, 150); smp_params_set_dot_diameter(p, 0.33); break;
-        case 1: smp_params_set_layers(p, layers, 3); break;
-        case 2: smp_params_set_dilution(p, 0.4); smp_params_set_show_session(p, 2); break;
-        case 3: smp_params_set_age(p, 5); break;
-        case 4: smp_params_set_edge(p, SMP_EDGE_SOFT); break;
-        case 5: smp_params_set_regularity(p, 0.5); smp_params_set_seed(p, 99); break;
-        case 6: smp_params_set_measures(p, 1); smp_params_set_threads(p, 2); break;
+        case 1: smp_params_set_dot_diameter(p, 0.26); break;
+        case 2: smp_params_set_layers(p, layers, 3); break;
+        case 3: smp_params_set_dilution(p, 0.4); smp_params_set_show_session(p, 2); break;
+        case 4: smp_params_set_age(p, 5); break;
+        case 5: smp_params_set_edge(p, SMP_EDGE_SOFT); break;
+        case 6: smp_params_set_regularity(p, 0.5); smp_params_set_seed(p, 99); break;
+        case 7: smp_params_set_measures(p, 1); smp_params_set_threads(p, 2); break;
+        case 8: smp_params_set_regularity(p, 0.77); break; /* a maximal set: no pairs */
+        case 9: smp_params_set_dot_diameter(p, 0.3); break;
         }
         assert_int_equal(same_as_plain(f, p, f->photo, f->mask), expect[k]);
     }

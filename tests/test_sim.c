@@ -377,6 +377,24 @@ static void test_measures(void **state)
     assert_true(fabs(m.focus_x_px - 430) < 8 && fabs(m.focus_y_px - 230) < 8);
     assert_true(m.achieved_core_cm2 > 0.9 * 90 && m.achieved_core_cm2 < 1.05 * 90);
     assert_true(m.rho > 0.5 && m.rho < 0.7); /* the natural pattern's 0.6, over dots not in a pair */
+    /* Without the core's tone after: the same image, dots and measures,
+     * the tone after unknown. */
+    double lab[3], before, after;
+    assert_int_equal(smp_result_colour(r, SMP_COLOUR_CORE_AFTER, lab), 1);
+    smp_result *u = smp_result_new();
+    assert_int_equal(smp_params_set_tone_after(p, 0), SMP_OK);
+    assert_int_equal(smp_simulate(u, p, photo, mask), SMP_OK);
+    assert_memory_equal(smp_image_cdata(smp_result_after(u)), smp_image_cdata(smp_result_after(r)), 600 * 400 * 3);
+    smp_measures mu;
+    assert_int_equal(smp_result_measures(u, &mu), SMP_OK);
+    assert_int_equal(mu.dots, m.dots);
+    assert_true(mu.achieved_core_cm2 == m.achieved_core_cm2 && mu.rho == m.rho);
+    assert_int_equal(smp_result_colour(u, SMP_COLOUR_CORE_AFTER, lab), 0);
+    assert_int_equal(smp_result_colour(u, SMP_COLOUR_CORE_BEFORE, lab), 1);
+    smp_result_tone(u, &before, &after, NULL);
+    assert_true(isnan(mu.delta_e_after) && (isnan(after) || after == 0)); /* no reference here: 0 before and after */
+    assert_int_equal(smp_params_set_tone_after(NULL, 0), SMP_ERR_ARG);
+    smp_result_free(u);
     smp_result_free(r);
     smp_params_free(p);
     smp_image_free(mask);

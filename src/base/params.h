@@ -39,6 +39,7 @@ struct smp_params {
     int dot_auto;         /* choose the dot size with it (default) */
     double regularity;    /* the pattern's min distance over the hexagonal spacing */
     int measures;         /* compute the realism measures after rendering */
+    int no_tone_after;    /* leave the treated core's tone after rendering unmeasured */
     double dilution;      /* < 0: from the hair colour */
     int pigment_set;      /* the pigment was given: no dilution model */
     smp_edge edge;

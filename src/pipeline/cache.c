@@ -32,6 +32,12 @@ struct smp_cache {
     smp_points_key points_key;
     smp_spts points;
     size_t per_session[SMP_MAX_LAYERS + 1], pairs;
+    int have_base;         /* the first layer before its companions */
+    double base_density, base_regularity;
+    smp_spts base;
+    int have_raw;          /* the second layer as sampled, before thinning */
+    double raw_key[3];     /* the first layer's density, the second's, the regularity */
+    smp_spts raw;
     char msg[SMP_MSG_LEN];
 };
 
@@ -42,7 +48,9 @@ static void drop_look(smp_cache *c)
     smp__coverage_free(&c->shaped_cov);
     smp__coverage_free(&c->shaped_edge);
     smp__spts_free(&c->points);
-    c->have_shape = c->have_points = 0;
+    smp__spts_free(&c->base);
+    smp__spts_free(&c->raw);
+    c->have_shape = c->have_points = c->have_base = c->have_raw = 0;
 }
 
 static void drop_snapshot(smp_cache *c)
@@ -381,6 +389,66 @@ void smp__cache_keep_points(smp_cache *c, const run *r, const smp_points_key *k,
     memcpy(c->per_session, r->res->report.per_session, sizeof c->per_session);
     c->pairs = r->res->report.pairs;
     c->have_points = 1;
+}
+
+/* A copy of kept dots the sampler's way (never NULL, even for none). */
+static bool spts_copy(const smp_spts *src, smp_spts *out)
+{
+    out->n = src->n;
+    out->p = malloc((src->n + 1) * sizeof *out->p);
+    if (!out->p) {
+        out->n = 0;
+        return false;
+    }
+    if (src->n)
+        memcpy(out->p, src->p, src->n * sizeof *out->p);
+    return true;
+}
+
+bool smp__cache_base(smp_cache *c, run *r, double density, double regularity, smp_spts *out)
+{
+    if (!c || !r->borrowed || !c->have_base || !same_shape(c, r->p) || c->base_density != density ||
+        c->base_regularity != regularity || !spts_copy(&c->base, out))
+        return false;
+    c->reused |= SMP_REUSED_BASE;
+    return true;
+}
+
+void smp__cache_keep_base(smp_cache *c, const run *r, double density, double regularity, const smp_spts *pts)
+{
+    if (!c || !r->borrowed || !same_shape(c, r->p))
+        return;
+    smp__spts_free(&c->base);
+    c->have_base = 0;
+    if (!spts_copy(pts, &c->base))
+        return;
+    c->base_density = density;
+    c->base_regularity = regularity;
+    c->have_base = 1;
+}
+
+bool smp__cache_raw(smp_cache *c, run *r, double first_density, double density, double regularity, smp_spts *out)
+{
+    if (!c || !r->borrowed || !c->have_raw || !same_shape(c, r->p) || c->raw_key[0] != first_density ||
+        c->raw_key[1] != density || c->raw_key[2] != regularity || !spts_copy(&c->raw, out))
+        return false;
+    c->reused |= SMP_REUSED_BASE;
+    return true;
+}
+
+void smp__cache_keep_raw(smp_cache *c, const run *r, double first_density, double density, double regularity,
+                         const smp_spts *pts)
+{
+    if (!c || !r->borrowed || !same_shape(c, r->p))
+        return;
+    smp__spts_free(&c->raw);
+    c->have_raw = 0;
+    if (!spts_copy(pts, &c->raw))
+        return;
+    c->raw_key[0] = first_density;
+    c->raw_key[1] = density;
+    c->raw_key[2] = regularity;
+    c->have_raw = 1;
 }
 
 bool smp__cache_tone_parts(const smp_cache *c, const smp_image **photo, const smp_coverage **shaped,

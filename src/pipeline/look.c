@@ -15,16 +15,46 @@
 #define BROKEN_SCALE_MM 2.5
 #define BROKEN_DEPTH 0.8
 
-/* Smooth value noise in [0, 1) on a lattice of the given period, keyed. */
-static double noise(uint64_t seed, double x, double y)
+/* Smooth value noise in [0, 1) on a lattice of the given period, keyed:
+ * each lattice node's value a hash, read from lat when given (the same
+ * value, hashed once per node instead of four times per cell). */
+typedef struct lattice {
+    uint64_t nx, ny;
+    double *v; /* NULL: hashed at each use */
+} lattice;
+
+static inline double node(uint64_t seed, const lattice *lat, uint64_t ix, uint64_t iy)
+{
+    if (lat && lat->v && ix < lat->nx && iy < lat->ny)
+        return lat->v[iy * lat->nx + ix];
+    return smp__u01(smp__hash(seed, 77, ix, iy));
+}
+
+static double noise(uint64_t seed, const lattice *lat, double x, double y)
 {
     double fx = floor(x), fy = floor(y), tx = x - fx, ty = y - fy;
     tx = tx * tx * (3 - 2 * tx);
     ty = ty * ty * (3 - 2 * ty);
     uint64_t ix = (uint64_t)(int64_t)fx, iy = (uint64_t)(int64_t)fy;
-    double v00 = smp__u01(smp__hash(seed, 77, ix, iy)), v10 = smp__u01(smp__hash(seed, 77, ix + 1, iy));
-    double v01 = smp__u01(smp__hash(seed, 77, ix, iy + 1)), v11 = smp__u01(smp__hash(seed, 77, ix + 1, iy + 1));
+    double v00 = node(seed, lat, ix, iy), v10 = node(seed, lat, ix + 1, iy);
+    double v01 = node(seed, lat, ix, iy + 1), v11 = node(seed, lat, ix + 1, iy + 1);
     return (v00 * (1 - tx) + v10 * tx) * (1 - ty) + (v01 * (1 - tx) + v11 * tx) * ty;
+}
+
+/* The nodes noise reads over [0, w] x [0, h] (lattice units); left
+ * unhashed (v NULL) when that would be far more nodes than cells to shade
+ * or memory runs out. */
+static lattice lattice_make(uint64_t seed, double w, double h, size_t cells)
+{
+    lattice l = {(uint64_t)floor(w) + 2, (uint64_t)floor(h) + 2, NULL};
+    if (!(w >= 0 && h >= 0 && l.nx <= (1u << 20) && l.ny <= (1u << 20)) || l.nx * l.ny > 4 * (uint64_t)cells + 4096)
+        return l;
+    if (!(l.v = malloc(l.nx * l.ny * sizeof *l.v)))
+        return l;
+    for (uint64_t y = 0; y < l.ny; y++)
+        for (uint64_t x = 0; x < l.nx; x++)
+            l.v[y * l.nx + x] = smp__u01(smp__hash(seed, 77, x, y));
+    return l;
 }
 
 smp_status smp__shape_edge(smp_coverage *cov, smp_edge edge, double feather_mm, double ppm,
@@ -38,21 +68,34 @@ smp_status smp__shape_edge(smp_coverage *cov, smp_edge edge, double feather_mm, 
      * untreated outside stays untouched), two octaves of noise in mm move
      * the density up or down, most at mid-ramp. */
     const double cell_mm = cov->cell / ppm;
+    size_t ramp = 0;
+    for (size_t i = 0; i < (size_t)cov->gw * cov->gh; i++)
+        ramp += cov->c[i] != 0 && cov->c[i] != 255;
+    /* the farthest cell centre, in each octave's lattice units */
+    const double ex = (cov->gw - 0.5) * cell_mm, ey = (cov->gh - 0.5) * cell_mm;
+    lattice l1 = {0, 0, NULL}, l2 = {0, 0, NULL};
+    if (ramp) {
+        l1 = lattice_make(seed, ex / BROKEN_SCALE_MM, ey / BROKEN_SCALE_MM, ramp);
+        l2 = lattice_make(seed + 1, ex / (BROKEN_SCALE_MM / 3), ey / (BROKEN_SCALE_MM / 3), ramp);
+    }
     /* Each cell on its own (the noise is keyed by position): rows in parallel. */
+    const uint32_t rows = ramp ? cov->gh : 0;
     SMP_OMP(omp parallel for schedule(static) num_threads(smp__threads(threads)))
-    for (uint32_t y = 0; y < cov->gh; y++)
+    for (uint32_t y = 0; y < rows; y++)
         for (uint32_t x = 0; x < cov->gw; x++) {
             uint8_t *c = &cov->c[(size_t)y * cov->gw + x];
             if (*c == 0 || *c == 255)
                 continue;
             double mx = (x + 0.5) * cell_mm, my = (y + 0.5) * cell_mm;
-            double n = 0.65 * noise(seed, mx / BROKEN_SCALE_MM, my / BROKEN_SCALE_MM) +
-                       0.35 * noise(seed + 1, mx / (BROKEN_SCALE_MM / 3), my / (BROKEN_SCALE_MM / 3));
+            double n = 0.65 * noise(seed, &l1, mx / BROKEN_SCALE_MM, my / BROKEN_SCALE_MM) +
+                       0.35 * noise(seed + 1, &l2, mx / (BROKEN_SCALE_MM / 3), my / (BROKEN_SCALE_MM / 3));
             double v = *c / 255.0, mid = 4 * v * (1 - v);
             v *= 1 + BROKEN_DEPTH * mid * (2 * n - 1) * 1.6;
             v = v < 0 ? 0 : v > 1 ? 1 : v;
             *c = (uint8_t)lrint(v * 255.0);
         }
+    free(l1.v);
+    free(l2.v);
     return SMP_OK;
 }
 

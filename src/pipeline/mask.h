@@ -45,6 +45,33 @@ static inline double smp__coverage_at(const smp_coverage *cov, double x, double 
     return (r0[x0] * (1 - ax) + r0[x1] * ax) * (1 - ay) + (r1[x0] * (1 - ax) + r1[x1] * ax) * ay;
 }
 
+/* smp__coverage_at taken apart, for a lattice of points (its columns and
+ * rows read once each): one axis's reading at photo coordinate v (of
+ * extent px, n cells), then the value at a column's and a row's readings,
+ * the same double to the bit as smp__coverage_at's at that point. */
+typedef struct smp_cov_axis {
+    int in; /* inside the photo along this axis */
+    uint32_t c0, c1;
+    double a;
+} smp_cov_axis;
+static inline smp_cov_axis smp__coverage_axis(const smp_coverage *cov, double v, uint32_t extent, uint32_t n)
+{
+    smp_cov_axis r = {v >= 0 && v < extent, 0, 0, 0};
+    double g = v / cov->cell - 0.5;
+    g = g < 0 ? 0 : g > n - 1 ? n - 1 : g;
+    r.c0 = (uint32_t)g;
+    r.c1 = r.c0 + 1 < n ? r.c0 + 1 : r.c0;
+    r.a = g - r.c0;
+    return r;
+}
+static inline double smp__coverage_mix(const smp_coverage *cov, const smp_cov_axis *x, const smp_cov_axis *y)
+{
+    if (!(x->in && y->in))
+        return 0;
+    const uint8_t *r0 = cov->c + (size_t)y->c0 * cov->gw, *r1 = cov->c + (size_t)y->c1 * cov->gw;
+    return (r0[x->c0] * (1 - x->a) + r0[x->c1] * x->a) * (1 - y->a) + (r1[x->c0] * (1 - x->a) + r1[x->c1] * x->a) * y->a;
+}
+
 /* Builds the coverage from a decoded mask for a photo of w x h pixels shown
  * with the given EXIF orientation. Resamples a mask of the same aspect. */
 smp_status smp__coverage_from_mask(smp_coverage *cov, const smp_image *mask, uint32_t w, uint32_t h,

@@ -148,18 +148,20 @@ static void emit_colours(FILE *f, const smp_report *rep)
     json_lab(f, "reference", rep->reference, rep->have_shade, 0);
     json_lab(f, "reference_as_photographed", rep->reference_photographed, rep->have_shade, 0);
     json_lab(f, "core_before", rep->core_before, core, 0);
-    json_lab(f, "core_after", rep->core_after, core, 1);
+    json_lab(f, "core_after", rep->core_after, core && !rep->untoned_after, 1);
     fputs("  },\n  \"reference_cells\": ", f);
     fprintf(f, "{\"in_region\": %zu, \"accepted\": %zu},\n", rep->ref_cells, rep->ref_accepted);
     fputs("  \"delta_e2000\": ", f);
     if (!rep->have_shade)
         fputs("null,\n", f);
-    else if (rep->auto_used)
-        fprintf(f, "{\"before\": %.3f, \"after\": %.3f, \"predicted\": %.3f},\n", rep->de_before,
-                rep->de_after, rep->de_predicted);
-    else
-        fprintf(f, "{\"before\": %.3f, \"after\": %.3f, \"predicted\": null},\n", rep->de_before,
-                rep->de_after);
+    else {
+        char after[32] = "null", predicted[32] = "null";
+        if (!rep->untoned_after)
+            snprintf(after, sizeof after, "%.3f", rep->de_after);
+        if (rep->auto_used)
+            snprintf(predicted, sizeof predicted, "%.3f", rep->de_predicted);
+        fprintf(f, "{\"before\": %.3f, \"after\": %s, \"predicted\": %s},\n", rep->de_before, after, predicted);
+    }
 }
 
 static smp_status emit(FILE *f, const void *ctx, char *msg)

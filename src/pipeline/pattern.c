@@ -219,6 +219,22 @@ static int grid_near_moved(const grid *g, double x, double y, double r, double s
     return 0;
 }
 
+/* True when a point lies at a squared distance under d2 from (x, y),
+ * looked for within r (d2 at most r * r). */
+static int grid_any_within2(const grid *g, double x, double y, double r, double d2)
+{
+    long x0 = clampl((long)floor((x - r - g->x0) / g->cell), g->gw), x1 = clampl((long)floor((x + r - g->x0) / g->cell), g->gw);
+    long y0 = clampl((long)floor((y - r - g->y0) / g->cell), g->gh), y1 = clampl((long)floor((y + r - g->y0) / g->cell), g->gh);
+    for (long j = y0; j <= y1; j++)
+        for (long i = x0; i <= x1; i++)
+            for (size_t k = g->head[(size_t)j * (size_t)g->gw + (size_t)i]; k != SIZE_MAX; k = g->next[k]) {
+                double dx = g->xy[2 * k] - x, dy = g->xy[2 * k + 1] - y;
+                if (dx * dx + dy * dy < d2)
+                    return 1;
+            }
+    return 0;
+}
+
 static int grid_near(const grid *g, double x, double y, double r, size_t skip)
 {
     return grid_near_moved(g, x, y, r, 0, skip);
@@ -380,20 +396,46 @@ static double grid_wsum(const grid *g, double x, double y, double r, const doubl
 /* Points closer than r to (x, y). */
 static double grid_count(const grid *g, double x, double y, double r) { return grid_wsum(g, x, y, r, NULL); }
 
+/* One axis of cover_at's reading at a coordinate: inside the domain and
+ * the photo, and the coverage cells and weight along it. */
+typedef struct axis_read {
+    int in;
+    smp_cov_axis c;
+} axis_read;
+
+static axis_read axis_at(const smp_coverage *cov, double v, double lo, double len, double ppm, uint32_t extent,
+                         uint32_t n)
+{
+    axis_read r = {v >= lo && v < lo + len, {0, 0, 0, 0}};
+    if (r.in && cov)
+        r.c = smp__coverage_axis(cov, v * ppm, extent, n);
+    return r;
+}
+
 /* Mean coverage share (0..1) over the disc of radius r at (x, y), 0 off
- * the domain: 37 lattice points. */
+ * the domain: 37 lattice points, each cover_at's value to the bit (the
+ * lattice's columns and rows read once, not once per point). */
 static double disc_cover(const smp_sample_in *in, double x, double y, double r)
 {
+    const smp_coverage *cov = in->cov;
     double sum = 0, off[7];
+    axis_read ax[7], ay[7];
     int n = 0;
     for (int i = -3; i <= 3; i++)
         off[i + 3] = r * i / 3.5;
+    for (int i = 0; i < 7; i++) {
+        ax[i] = axis_at(cov, x + off[i], in->x0_mm, in->w_mm, in->cov_px_per_mm, cov ? cov->w : 0, cov ? cov->gw : 0);
+        ay[i] = axis_at(cov, y + off[i], in->y0_mm, in->h_mm, in->cov_px_per_mm, cov ? cov->h : 0, cov ? cov->gh : 0);
+    }
     for (int j = -3; j <= 3; j++)
         for (int i = -3; i <= 3; i++) {
             if (i * i + j * j > 12)
                 continue;
             n++;
-            sum += cover_at(in, x + off[i + 3], y + off[j + 3]);
+            const axis_read *u = &ax[i + 3], *v = &ay[j + 3];
+            if (!(u->in && v->in))
+                continue; /* 0, as cover_at gives off the domain */
+            sum += cov ? smp__coverage_mix(cov, &u->c, &v->c) / 255 : 1;
         }
     return sum / n;
 }
@@ -746,7 +788,12 @@ static smp_status fill_holes(const smp_pattern *pat, const smp_sample_in *in, co
         const double c0 = q * cos(a0), s0 = q * sin(a0);
         for (int t = 0; t < DIRECTIONS && g.n + 1 < cap; t++) { /* a0 + t 2 pi / DIRECTIONS, by rotation */
             const double x = p->x + c0 * unit[t][0] - s0 * unit[t][1], y = p->y + s0 * unit[t][0] + c0 * unit[t][1];
-            if (!flat_near(in, here, x, y) || grid_nearest2(&g, x, y, HOLE_R * d_hex, SIZE_MAX) < HOLE_R * d_hex * HOLE_R * d_hex)
+            /* A hole: no dot nearer than HOLE_R d_hex, as the nearest
+             * distance found within that radius (its square when none) is
+             * judged against the square taken as ((R d) R) d; the search
+             * stops at the first dot that decides it. */
+            const double rr = HOLE_R * d_hex * (HOLE_R * d_hex), limit = HOLE_R * d_hex * HOLE_R * d_hex;
+            if (!flat_near(in, here, x, y) || rr < limit || grid_any_within2(&g, x, y, HOLE_R * d_hex, limit))
                 continue;
             const size_t j = most_crowded(pat, in, n_existing, &g, owner, rank, pts, x, y, d_hex, order[k].i, here);
             if (j == SIZE_MAX)
@@ -884,8 +931,9 @@ static smp_status add_companions(const smp_pattern *pat, const smp_sample_in *in
 
 /* The step after the sampler, in place on pts (what smp__sample returned for
  * `sampled`, whose coverage is the caller's): drops new dots closer than
- * their radius to an earlier companion, thins, jitters and appends
- * companions (see the top). existing are all earlier final dots. */
+ * their radius to an earlier companion, thins, jitters and fills the holes
+ * (see the top); the companions come after (add_companions). existing are
+ * all earlier final dots. */
 static smp_status apply(const smp_pattern *pat, const smp_sample_in *sampled, double density_cm2,
                         const smp_spt *existing, size_t n_existing, smp_spts *pts, char *msg)
 {
@@ -899,8 +947,6 @@ static smp_status apply(const smp_pattern *pat, const smp_sample_in *sampled, do
         st = jitter(pat, sampled, existing, n_existing, pts, cell, msg);
     if (st == SMP_OK && !is_maximal(pat))
         st = fill_holes(pat, sampled, existing, n_existing, pts, cell, msg);
-    if (st == SMP_OK)
-        st = add_companions(pat, sampled, existing, n_existing, pts, cell, msg);
     return st;
 }
 
@@ -924,11 +970,19 @@ static smp_status raised_coverage(const smp_pattern *pat, size_t n_existing, con
     return SMP_OK;
 }
 
-smp_status smp__pattern_sample(const smp_pattern *pat, const smp_sample_in *in, smp_spts *out, char *msg)
+/* What the sampler is asked (see smp__pattern_sample): in at the sampled
+ * density, on the coverage the caller gave. */
+static smp_sample_in sampled_in(const smp_pattern *pat, const smp_sample_in *in)
 {
-    memset(out, 0, sizeof *out);
     smp_sample_in s = *in;
     s.density_cm2 = sample_density(pat, in->density_cm2, in->n_existing);
+    return s;
+}
+
+smp_status smp__pattern_raw(const smp_pattern *pat, const smp_sample_in *in, smp_spts *out, char *msg)
+{
+    memset(out, 0, sizeof *out);
+    smp_sample_in s = sampled_in(pat, in);
     size_t nb = 0;
     for (size_t i = 0; i < in->n_existing; i++)
         nb += !smp__is_companion(&in->existing[i]);
@@ -952,12 +1006,39 @@ smp_status smp__pattern_sample(const smp_pattern *pat, const smp_sample_in *in, 
     }
     if (st == SMP_OK)
         st = smp__sample(&s, out, msg);
-    s.cov = in->cov;
-    if (st == SMP_OK)
-        st = apply(pat, &s, in->density_cm2, in->existing, in->n_existing, out, msg);
-    if (st != SMP_OK)
-        smp__spts_free(out);
     smp__coverage_free(&raised);
     free(bases);
     return st;
+}
+
+smp_status smp__pattern_refine(const smp_pattern *pat, const smp_sample_in *in, smp_spts *pts, char *msg)
+{
+    const smp_sample_in s = sampled_in(pat, in);
+    smp_status st = apply(pat, &s, in->density_cm2, in->existing, in->n_existing, pts, msg);
+    if (st != SMP_OK)
+        smp__spts_free(pts);
+    return st;
+}
+
+smp_status smp__pattern_place(const smp_pattern *pat, const smp_sample_in *in, smp_spts *out, char *msg)
+{
+    smp_status st = smp__pattern_raw(pat, in, out, msg);
+    return st == SMP_OK ? smp__pattern_refine(pat, in, out, msg) : st;
+}
+
+smp_status smp__pattern_pair(const smp_pattern *pat, const smp_sample_in *in, smp_spts *pts, char *msg)
+{
+    if (is_maximal(pat) && pair_share(pat) <= 0)
+        return SMP_OK;
+    const smp_sample_in s = sampled_in(pat, in);
+    smp_status st = add_companions(pat, &s, in->existing, in->n_existing, pts, smp__exclusion_mm(s.density_cm2), msg);
+    if (st != SMP_OK)
+        smp__spts_free(pts);
+    return st;
+}
+
+smp_status smp__pattern_sample(const smp_pattern *pat, const smp_sample_in *in, smp_spts *out, char *msg)
+{
+    smp_status st = smp__pattern_place(pat, in, out, msg);
+    return st == SMP_OK ? smp__pattern_pair(pat, in, out, msg) : st;
 }

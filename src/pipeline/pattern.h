@@ -48,5 +48,17 @@ static inline int smp__is_companion(const smp_spt *p) { return !(p->excl > 0); }
  * a follicular unit do; each keeps rho x d_hex from every other dot. rho >= 0.77 with no pairs gives smp__sample's dots
  * exactly. */
 smp_status smp__pattern_sample(const smp_pattern *pat, const smp_sample_in *in, smp_spts *out, char *msg);
+/* smp__pattern_sample in two steps: the dots before their companions
+ * (place), then the companions appended to them (pair). Only the pair step
+ * reads pat->dot_mm, so a change of dot size can start from a kept copy of
+ * place's dots (cache.c); on failure pair frees pts. */
+smp_status smp__pattern_place(const smp_pattern *pat, const smp_sample_in *in, smp_spts *out, char *msg);
+smp_status smp__pattern_pair(const smp_pattern *pat, const smp_sample_in *in, smp_spts *pts, char *msg);
+/* place in two steps: the sampler's dots (raw), which read of the earlier
+ * layers only their non-companion dots (and whether there are any), then
+ * the thinning, jitter and hole filling on them (refine; on failure it
+ * frees pts). */
+smp_status smp__pattern_raw(const smp_pattern *pat, const smp_sample_in *in, smp_spts *out, char *msg);
+smp_status smp__pattern_refine(const smp_pattern *pat, const smp_sample_in *in, smp_spts *pts, char *msg);
 
 #endif

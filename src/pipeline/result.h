@@ -13,6 +13,7 @@ struct smp_shine; /* shine.h */
 /* What a run measured, for the metrics file (metrics.c). Colours CIELAB. */
 typedef struct smp_report {
     int have_shade;             /* a reference was found and analysed */
+    int untoned_after;          /* the core's tone after was left unmeasured (smp_params_set_tone_after) */
     int reference_painted;
     size_t ref_cells, ref_accepted;
     double skin[3], hair[3], reference[3], reference_photographed[3], pigment[3], core_before[3],

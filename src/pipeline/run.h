@@ -94,6 +94,19 @@ void smp__cache_keep_shape(smp_cache *c, const run *r);
  * all and r's result: true; false when they must be sampled. */
 bool smp__cache_points(smp_cache *c, run *r, const smp_points_key *k, smp_spts *all);
 void smp__cache_keep_points(smp_cache *c, const run *r, const smp_points_key *k, const smp_spts *all);
+/* The first layer's dots before their companions (smp__pattern_place) at
+ * its density and regularity, on the memo's shaped coverage: only the
+ * companions read the dot size, so a change of dot size places nothing.
+ * Copied into out: true; false when they must be placed. */
+bool smp__cache_base(smp_cache *c, run *r, double density, double regularity, smp_spts *out);
+void smp__cache_keep_base(smp_cache *c, const run *r, double density, double regularity, const smp_spts *pts);
+/* The second layer's sampled dots before thinning (smp__pattern_raw) at its
+ * density, after a first layer at first_density, with this regularity:
+ * they read of the first layer only its dots before their companions
+ * (smp__cache_base's), so a change of dot size samples neither. */
+bool smp__cache_raw(smp_cache *c, run *r, double first_density, double density, double regularity, smp_spts *out);
+void smp__cache_keep_raw(smp_cache *c, const run *r, double first_density, double density, double regularity,
+                         const smp_spts *pts);
 
 /* What the tone preview reads (tone.c): the cached photo, its coverage
  * shaped by the edge, the coverage with the hair already there and

@@ -45,6 +45,8 @@
  * crown: levels 3-10, a tenth of the darts; the bytes do not depend on
  * it). */
 #define PAR_MIN_ACTIVE 32768
+/* Columns max_cover reads at once (a cell spans a few coverage cells). */
+#define COVER_CHUNK 16
 
 /* Rounds of darts per level: most dots land at level 0. */
 static const int ROUNDS[MAX_LEVEL + 1] = {2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2};
@@ -218,6 +220,22 @@ static void cover_range(const sampler *s, const double b[4], uint8_t *lo, uint8_
     *hi = h;
 }
 
+/* The t-th place max_cover looks at along an axis of the box [lo, hi]
+ * (hi already pulled inside the domain): lo, hi, then the node lines from
+ * `first`, 1 / k apart, while inside (n of them at most); false past the
+ * last. */
+static inline bool box_line(double lo, double hi, double first, double k, int n, int t, double *v)
+{
+    if (t < 2) {
+        *v = t ? hi : lo;
+        return true;
+    }
+    if (t - 2 >= n)
+        return false;
+    *v = first + (t - 2) / k;
+    return *v < hi;
+}
+
 /* Most coverage anywhere in a box inside grid cell (cx, cy), exactly: the
  * bilinear field is linear along each grid line and each box edge between
  * grid lines, so its maximum over the box sits at a corner, at a node
@@ -234,45 +252,32 @@ static double max_cover(const sampler *s, uint32_t cx, uint32_t cy, const double
         return r[1]; /* flat or untreated cell: no need to look closer */
     const double x1 = b[2] < s->in->w_mm ? b[2] : s->in->w_mm * (1 - 1e-12);
     const double y1 = b[3] < s->in->h_mm ? b[3] : s->in->h_mm * (1 - 1e-12);
-    double m = 0;
-#define TAKE(px, py)                                                                               \
-    do {                                                                                           \
-        double v_ = cover(s, px, py);                                                              \
-        m = v_ > m ? v_ : m;                                                                       \
-    } while (0)
-    TAKE(b[0], b[1]);
-    TAKE(x1, b[1]);
-    TAKE(b[0], y1);
-    TAKE(x1, y1);
     /* Node lines sit at (i + 0.5) / k in the coverage's frame, which starts
-     * at (-x0, -y0) in ours. */
+     * at (-x0, -y0) in ours. The places looked at are every pair of the
+     * box's edges and the node lines inside it across each axis; each
+     * axis is read once (smp__coverage_axis), each place mixed from two. */
     const double k = s->cov_scale / c->cell, ox = s->in->x0_mm, oy = s->in->y0_mm;
     const double first_x = (floor((b[0] + ox) * k - 0.5) + 1.5) / k - ox; /* first line right of b[0] */
     const double first_y = (floor((b[1] + oy) * k - 0.5) + 1.5) / k - oy;
     const int nx = first_x < x1 ? (int)ceil((x1 - first_x) * k) : 0;
     const int ny = first_y < y1 ? (int)ceil((y1 - first_y) * k) : 0;
-    for (int i = 0; i < nx; i++) {
-        double gx = first_x + i / k;
-        if (gx >= x1)
-            break;
-        TAKE(gx, b[1]);
-        TAKE(gx, y1);
-        for (int j = 0; j < ny; j++) {
-            double gy = first_y + j / k;
-            if (gy >= y1)
-                break;
-            TAKE(gx, gy);
+    double m = 0, v;
+    smp_cov_axis sx[COVER_CHUNK];
+    for (int i0 = 0;; i0 += COVER_CHUNK) { /* columns a chunk at a time: all rows against each chunk */
+        int n = 0;
+        while (n < COVER_CHUNK && box_line(b[0], x1, first_x, k, nx, i0 + n, &v)) {
+            sx[n++] = smp__coverage_axis(c, (v + ox) * s->cov_scale, c->w, c->gw);
         }
+        for (int j = 0; n && box_line(b[1], y1, first_y, k, ny, j, &v); j++) {
+            const smp_cov_axis row = smp__coverage_axis(c, (v + oy) * s->cov_scale, c->h, c->gh);
+            for (int i = 0; i < n; i++) {
+                const double here = smp__coverage_mix(c, &sx[i], &row);
+                m = here > m ? here : m;
+            }
+        }
+        if (n < COVER_CHUNK)
+            return m;
     }
-    for (int j = 0; j < ny; j++) {
-        double gy = first_y + j / k;
-        if (gy >= y1)
-            break;
-        TAKE(b[0], gy);
-        TAKE(x1, gy);
-    }
-#undef TAKE
-    return m;
 }
 
 /* Marks which of n boxes (all inside the box pb) no dot could still take:

@@ -126,11 +126,48 @@ static smp_pattern pattern_for(const smp_params *p, const smp_dress *dr)
                          dr->dot_mm * dr->size};
 }
 
+/* The first layer's dots before their companions, from the run's cache
+ * when it holds them for this density and regularity (only the companions
+ * read the dot size), else placed and offered to it. */
+static smp_status first_layer(run *r, const smp_pattern *pat, const smp_sample_in *in, smp_spts *layer,
+                              char *msg)
+{
+    if (r && smp__cache_base(r->cache, r, in->density_cm2, pat->rho, layer))
+        return SMP_OK;
+    smp_status st = smp__pattern_place(pat, in, layer, msg);
+    if (st == SMP_OK && r)
+        smp__cache_keep_base(r->cache, r, in->density_cm2, pat->rho, layer);
+    return st;
+}
+
+/* Layer k after the first (k from 1): sampled, refined and paired; the
+ * second's sampled dots (before thinning) from the run's cache when it
+ * holds them for these densities (the first layer's and this one's) and
+ * regularity: they read of the first layer only its dots before their
+ * companions, which the dot size leaves as they are. */
+static smp_status later_layer(run *r, int k, const smp_pattern *pat, const smp_sample_in *in, double first_density,
+                              smp_spts *layer, char *msg)
+{
+    const bool memo = r && k == 1;
+    smp_status st = SMP_OK;
+    if (!(memo && smp__cache_raw(r->cache, r, first_density, in->density_cm2, pat->rho, layer))) {
+        st = smp__pattern_raw(pat, in, layer, msg);
+        if (st == SMP_OK && memo)
+            smp__cache_keep_raw(r->cache, r, first_density, in->density_cm2, pat->rho, layer);
+    }
+    if (st == SMP_OK)
+        st = smp__pattern_refine(pat, in, layer, msg);
+    if (st == SMP_OK)
+        st = smp__pattern_pair(pat, in, layer, msg);
+    return st;
+}
+
 /* Samples the cumulative layers (sessions) one after the other, each
  * respecting the earlier ones, at `density` dots/cm² for the last, into
- * all (the report counts them per session, and the close pairs). */
+ * all (the report counts them per session, and the close pairs); r, when
+ * given, is the run whose cache may hold the first two layers' sampling. */
 static smp_status sample_points(smp_result *res, const smp_params *p, smp_sample_in in, double density,
-                                const smp_pattern *pat, smp_spts *all)
+                                const smp_pattern *pat, run *r, smp_spts *all)
 {
     smp_status st = SMP_OK;
     for (int k = 0; k < p->n_layers && st == SMP_OK; k++) {
@@ -139,7 +176,12 @@ static smp_status sample_points(smp_result *res, const smp_params *p, smp_sample
         in.layer = (uint8_t)(k + 1);
         in.existing = all->p;
         in.n_existing = all->n;
-        st = smp__pattern_sample(pat, &in, &layer, res->msg);
+        if (k == 0) {
+            st = first_layer(r, pat, &in, &layer, res->msg);
+            if (st == SMP_OK)
+                st = smp__pattern_pair(pat, &in, &layer, res->msg);
+        } else
+            st = later_layer(r, k, pat, &in, density * p->layers[0] / 100.0, &layer, res->msg);
         if (st != SMP_OK)
             break;
         for (size_t i = 0; i < layer.n; i++)
@@ -183,7 +225,7 @@ static smp_status sample_layers(smp_result *res, const smp_params *p, smp_sample
 {
     smp_spts all = {0};
     const smp_pattern pat = pattern_for(p, dr);
-    smp_status st = sample_points(res, p, in, density, &pat, &all);
+    smp_status st = sample_points(res, p, in, density, &pat, NULL, &all);
     if (st == SMP_OK)
         st = dress_points(res, p, &all, dr, ppm);
     smp__spts_free(&all);
@@ -855,7 +897,7 @@ static smp_status place_dots(run *r)
                                (smp_sample_in){.x0_mm = box[0], .y0_mm = box[1], .w_mm = box[2] - box[0],
                                                .h_mm = box[3] - box[1], .cov = &r->cov, .cov_px_per_mm = r->ppm,
                                                .seed = p->seed, .threads = p->threads},
-                               r->density, &pat, &all);
+                               r->density, &pat, r, &all);
             if (st == SMP_OK)
                 smp__cache_keep_points(r->cache, r, &key, &all);
         }
@@ -899,10 +941,12 @@ static smp_status measure_after(run *r)
         memcpy(rep->core_before, sh->core_before_lab, sizeof rep->core_before);
         rep->ref_cells = sh->ref_cells;
         rep->ref_accepted = sh->ref_accepted;
-        st = smp__core_tone(sh, res->after, r->ppm, r->p->threads, rep->core_after, res->msg);
+        rep->untoned_after = r->p->no_tone_after;
+        if (!rep->untoned_after)
+            st = smp__core_tone(sh, res->after, r->ppm, r->p->threads, rep->core_after, res->msg);
         if (sh->have_reference) {
             rep->de_before = smp__delta_e2000(rep->core_before, rep->reference);
-            rep->de_after = smp__delta_e2000(rep->core_after, rep->reference);
+            rep->de_after = rep->untoned_after ? NAN : smp__delta_e2000(rep->core_after, rep->reference);
         }
     }
     if (st == SMP_OK && r->p->measures)
@@ -1126,7 +1170,7 @@ int smp_result_colour(const smp_result *res, smp_colour which, double lab[3])
     case SMP_COLOUR_PIGMENT: src = r->pigment; known = res->after != NULL; break;
     case SMP_COLOUR_REFERENCE: src = r->reference; known = r->have_shade; break;
     case SMP_COLOUR_CORE_BEFORE: src = r->core_before; break;
-    case SMP_COLOUR_CORE_AFTER: src = r->core_after; break;
+    case SMP_COLOUR_CORE_AFTER: src = r->core_after; known = known && !r->untoned_after; break;
     }
     if (!src || !known)
         return 0;
