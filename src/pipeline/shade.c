@@ -62,6 +62,8 @@ void smp__shade_free(smp_shade *sh)
     free(sh->dist_out);
     free(sh->accept);
     free(sh->lskin);
+    free(sh->tone_l);
+    free(sh->view_l);
     memset(sh, 0, sizeof *sh);
 }
 
@@ -100,6 +102,18 @@ static smp_status tone_map(smp_shade *sh, const smp_image *photo, const smp_cove
                 c[k] = w && h ? c[k] / (float)(w * h) : 0;
         }
     return SMP_OK;
+}
+
+/* Each cell's L* (a cube root), once: the analysis's serial passes read
+ * it several times. Cell by cell, so in parallel, the same values. */
+static double *lightness_map(const float *rgb, size_t n, int threads)
+{
+    double *l = malloc(n * sizeof *l);
+    (void)threads; /* unused without OpenMP */
+    SMP_OMP(omp parallel for schedule(static) num_threads(smp__threads(threads)) if (l))
+    for (size_t i = 0; i < n; i++)
+        l[i] = smp__linear_to_l(rgb + 3 * i);
+    return l;
 }
 
 static void distance_mm(const smp_coverage *cov, int want_treated, double cell_mm, float *d)
@@ -247,7 +261,7 @@ static void provisional_hair(const smp_shade *sh, size_t n, double dark_l, doubl
     hair[0] = hair[1] = hair[2] = 0;
     for (size_t i = 0; i < n; i++)
         if (sh->accept[i]) {
-            if (smp__linear_to_l(sh->tone + 3 * i) <= dark_l) {
+            if (sh->tone_l[i] <= dark_l) {
                 for (int c = 0; c < 3; c++)
                     hair[c] += sh->tone[3 * i + c];
                 k++;
@@ -296,7 +310,7 @@ static size_t keep_in_plane(smp_shade *sh, size_t n, const double u[3], const do
             double r = t[c] - pu * u[c] - pv * v[c];
             off += r * r;
         }
-        const double l = smp__linear_to_l(t);
+        const double l = sh->tone_l[i];
         int ok = l >= 8 && l <= sh->skin_lab[0] + 8 && off <= 0.06 * 0.06 * norm;
         sh->accept[i] = (uint8_t)ok;
         if (ok)
@@ -316,7 +330,7 @@ static void drop_outliers(smp_shade *sh, size_t n, double *ls, size_t m)
     for (size_t i = 0; i < n; i++) {
         if (!sh->accept[i])
             continue;
-        if (fabs(smp__linear_to_l(sh->tone + 3 * i) - med) > 3 * mad)
+        if (fabs(sh->tone_l[i] - med) > 3 * mad)
             sh->accept[i] = 0;
     }
 }
@@ -335,7 +349,7 @@ static smp_status reject_non_scalp(smp_shade *sh, size_t n, char *msg)
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         if (sh->accept[i])
-            ls[m++] = smp__linear_to_l(sh->tone + 3 * i);
+            ls[m++] = sh->tone_l[i];
     if (m >= 10) {
         double hair[3], u[3], v[3];
         provisional_hair(sh, n, smp__kth_double(ls, m, m / 20), hair);
@@ -366,8 +380,13 @@ static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm,
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the local skin map");
     }
     for (size_t i = 0; i < n; i++)
-        l[i] = (float)smp__linear_to_l(sh->tone + 3 * i);
-    for (uint32_t y = 0; y < h; y++) /* arg max along rows, then along columns */
+        l[i] = (float)sh->tone_l[i];
+    const int nt = smp__threads(sh->threads);
+    (void)nt; /* unused without OpenMP */
+    /* Arg max along rows, then along columns: each cell's on its own, so
+     * the rows run in parallel. */
+    SMP_OMP(omp parallel for schedule(static) num_threads(nt))
+    for (uint32_t y = 0; y < h; y++)
         for (uint32_t x = 0; x < w; x++) {
             size_t best = (size_t)y * w + x;
             for (long i = (long)x - k; i <= (long)x + k; i++)
@@ -376,6 +395,7 @@ static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm,
                     best = (size_t)y * w + (size_t)i;
             arg[(size_t)y * w + x] = (uint32_t)best;
         }
+    SMP_OMP(omp parallel for schedule(static) num_threads(nt))
     for (uint32_t y = 0; y < h; y++)
         for (uint32_t x = 0; x < w; x++) {
             uint32_t best = arg[(size_t)y * w + x];
@@ -385,6 +405,7 @@ static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm,
             arg2[(size_t)y * w + x] = best;
         }
     const double cap = sh->skin_lab[0] + 3;
+    SMP_OMP(omp parallel for schedule(static) num_threads(nt))
     for (size_t i = 0; i < n; i++) {
         /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): arg2 is filled above */
         const float *src = sh->tone + 3 * (size_t)arg2[i];
@@ -502,12 +523,13 @@ static smp_status shade_grid(smp_shade *sh, const smp_image *photo, const smp_co
     const size_t n = (size_t)cov->gw * cov->gh;
     const double cell_mm = cov->cell / ppm;
     st = tone_map(sh, photo, cov, sh->threads, msg);
+    sh->tone_l = st == SMP_OK ? lightness_map(sh->tone, n, sh->threads) : NULL;
     sh->view = malloc(n * 3 * sizeof *sh->view);
     sh->dist_out = malloc(n * sizeof *sh->dist_out);
     float *dist_in = malloc(n * sizeof *dist_in);
     sh->accept = malloc(n);
     sh->core = malloc(n);
-    if (st == SMP_OK && (!sh->view || !sh->dist_out || !dist_in || !sh->accept || !sh->core))
+    if (st == SMP_OK && (!sh->tone_l || !sh->view || !sh->dist_out || !dist_in || !sh->accept || !sh->core))
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the shade analysis");
     if (st == SMP_OK) {
         distance_mm(cov, 1, cell_mm, sh->dist_out); /* distance to the treated area */
@@ -529,13 +551,13 @@ static smp_status core_skin(smp_shade *sh, size_t n, char *msg)
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         if (core[i])
-            ls[m++] = smp__linear_to_l(sh->tone + 3 * i);
+            ls[m++] = sh->tone_l[i];
     double lo = smp__kth_double(ls, m, (size_t)(m * 0.6)), hi = smp__kth_double(ls, m, (size_t)(m * 0.9));
     double acc[3] = {0, 0, 0};
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (core[i]) {
-            const double l = smp__linear_to_l(sh->tone + 3 * i);
+            const double l = sh->tone_l[i];
             if (l >= lo && l <= hi) {
                 for (int c = 0; c < 3; c++)
                     acc[c] += sh->tone[3 * i + c];
@@ -568,11 +590,11 @@ static smp_status mid_cells(smp_shade *sh, size_t n, char *msg)
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         if (sh->core[i])
-            ls[m++] = smp__linear_to_l(sh->view + 3 * i);
+            ls[m++] = sh->view_l[i];
     const double lo = smp__kth_double(ls, m, (size_t)(m * MID_LO)), hi = smp__kth_double(ls, m, (size_t)(m * MID_HI));
     for (size_t i = 0; i < n; i++)
         if (sh->core[i]) {
-            const double l = smp__linear_to_l(sh->view + 3 * i);
+            const double l = sh->view_l[i];
             sh->core_mid[i] = l >= lo && l <= hi;
         }
     free(ls);
@@ -588,7 +610,7 @@ static smp_status skin_texture(smp_shade *sh, size_t n, char *msg)
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         if (sh->core[i])
-            d[m++] = smp__linear_to_l(sh->lskin + 3 * i) - smp__linear_to_l(sh->view + 3 * i);
+            d[m++] = smp__linear_to_l(sh->lskin + 3 * i) - sh->view_l[i];
     if (m)
         sh->texture_l = smp__kth_double(d, m, m / 2);
     free(d);
@@ -651,6 +673,8 @@ smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_c
     const double cell_mm = cov->cell / ppm;
     if (st == SMP_OK)
         st = blur(sh->tone, NULL, cov->gw, cov->gh, VIEW_SIGMA_MM / cell_mm, sh->view, sh->threads, msg);
+    if (st == SMP_OK && !(sh->view_l = lightness_map(sh->view, n, sh->threads)))
+        st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the shade analysis");
     if (st == SMP_OK && sh->core_cells)
         st = core_skin(sh, n, msg);
     if (st == SMP_OK && sh->core_cells)
@@ -669,6 +693,9 @@ smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_c
         }
     }
     free(ref_grid.c);
+    free(sh->tone_l); /* the analysis's own: what comes after reads no L* map */
+    free(sh->view_l);
+    sh->tone_l = sh->view_l = NULL;
     if (st != SMP_OK)
         smp__shade_free(sh);
     return st;
