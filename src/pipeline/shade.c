@@ -208,6 +208,8 @@ static smp_status blur(const float *in, const uint8_t *wgt, uint32_t w, uint32_t
         free(line);
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the viewing-scale blur");
     }
+    /* Cell by cell, before and after the planes' blurs: in parallel. */
+    SMP_OMP(omp parallel for schedule(static) num_threads(nt))
     for (size_t i = 0; i < n; i++) {
         float wt = wgt ? (float)(wgt[i] != 0) : 1.0f;
         for (int c = 0; c < 3; c++)
@@ -216,6 +218,7 @@ static smp_status blur(const float *in, const uint8_t *wgt, uint32_t w, uint32_t
     }
     for (int c = 0; c < (wgt ? 4 : 3); c++)
         blur_plane(planes + c * n, w, h, sigma_cells, line, nt);
+    SMP_OMP(omp parallel for schedule(static) num_threads(nt))
     for (size_t i = 0; i < n; i++) {
         float wt = wgt ? planes[3 * n + i] : 1.0f;
         for (int c = 0; c < 3; c++) /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): callers pass a buffer */
@@ -532,8 +535,13 @@ static smp_status shade_grid(smp_shade *sh, const smp_image *photo, const smp_co
     if (st == SMP_OK && (!sh->tone_l || !sh->view || !sh->dist_out || !dist_in || !sh->accept || !sh->core))
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the shade analysis");
     if (st == SMP_OK) {
-        distance_mm(cov, 1, cell_mm, sh->dist_out); /* distance to the treated area */
-        distance_mm(cov, 0, cell_mm, dist_in);      /* distance to the untreated area */
+        /* Two independent serial transforms: side by side. */
+        SMP_OMP(omp parallel sections num_threads(smp__threads(sh->threads)))
+        {
+            distance_mm(cov, 1, cell_mm, sh->dist_out); /* distance to the treated area */
+            SMP_OMP(omp section)
+            distance_mm(cov, 0, cell_mm, dist_in); /* distance to the untreated area */
+        }
         sh->core_cells = core_cells(cov, dist_in, sh->core);
     }
     free(dist_in);

@@ -1033,7 +1033,7 @@ smp_status smp_simulate_check(smp_result *res, const smp_params *p, const smp_im
     /* The mask's mean over the frame: what its coverage will hold. */
     const double frame_mm2 = (double)photo->w * photo->h / (r.ppm * r.ppm);
     if (st == SMP_OK)
-        st = smp__check_dot_count(density_bound(p), smp__mask_share(mask) * frame_mm2, r.ppm, res->msg);
+        st = smp__check_dot_count(density_bound(p), smp__mask_share(mask, p->threads) * frame_mm2, r.ppm, res->msg);
     return st;
 }
 
