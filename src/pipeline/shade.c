@@ -446,19 +446,19 @@ static smp_status darkening_ratio(const smp_shade *sh, const uint8_t *sel, size_
     return SMP_OK;
 }
 
-/* The darkest HAIR_FRACTION of the accepted reference pixels, averaged in
- * linear light: stubble shafts and follicles. */
-static void hair_colour(smp_shade *sh, const smp_image *photo, const smp_coverage *cov)
+enum { HAIR_BINS = 1024 };
+#define HAIR_UNIT 0x1p35 /* the sRGB table's values are whole multiples of 2^-35 (checked) */
+
+/* The accepted reference pixels of rows [y0, y1) into luminance bins: a
+ * bin's count into n[b][3], its linear colour's sum into n[b][0..2] in
+ * whole units (q: the table in them) or, without q, into d in doubles. */
+static void hair_bins(const smp_shade *sh, const smp_image *photo, uint32_t y0, uint32_t y1, const uint64_t *q,
+                      uint64_t (*n)[4], double (*d)[3])
 {
-    enum { BINS = 1024 };
-    double sum[BINS][3];
-    size_t count[BINS];
-    memset(sum, 0, sizeof sum);
-    memset(count, 0, sizeof count);
+    const smp_coverage *cov = &sh->grid;
     const float *to_lin = smp__srgb_linear_table();
     const int ch = photo->ch, grey = ch <= 2;
-    size_t total = 0;
-    for (uint32_t y = 0; y < photo->h; y++) {
+    for (uint32_t y = y0; y < y1; y++) {
         const uint8_t *acc_row = sh->accept + (size_t)(y / cov->cell) * cov->gw;
         for (uint32_t x = 0, cx = 0, left = cov->cell; x < photo->w; x++) {
             const uint8_t in = acc_row[cx]; /* cell column cx = x / cell, counted, not divided */
@@ -469,27 +469,81 @@ static void hair_colour(smp_shade *sh, const smp_image *photo, const smp_coverag
             if (!in)
                 continue;
             const uint8_t *p = photo->px + ((size_t)y * photo->w + x) * ch;
-            float lin[3] = {to_lin[p[0]], to_lin[p[grey ? 0 : 1]], to_lin[p[grey ? 0 : 2]]};
+            const uint8_t v[3] = {p[0], p[grey ? 0 : 1], p[grey ? 0 : 2]};
+            float lin[3] = {to_lin[v[0]], to_lin[v[1]], to_lin[v[2]]};
             /* Luminance decides the bin: ordering by lightness, cheaply. */
             double lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
-            int b = (int)(sqrt(lum) * (BINS - 1));
-            b = b < 0 ? 0 : b >= BINS ? BINS - 1 : b;
+            int b = (int)(sqrt(lum) * (HAIR_BINS - 1));
+            b = b < 0 ? 0 : b >= HAIR_BINS ? HAIR_BINS - 1 : b;
             for (int c = 0; c < 3; c++)
-                sum[b][c] += lin[c];
-            count[b]++;
-            total++;
+                if (q)
+                    n[b][c] += q[v[c]];
+                else
+                    d[b][c] += lin[c];
+            n[b][3]++;
         }
     }
+}
+
+/* The darkest HAIR_FRACTION of the accepted reference pixels, averaged in
+ * linear light: stubble shafts and follicles. Blocks of rows are binned in
+ * parallel, their sums in whole units of 2^-35: integers, so their total
+ * does not depend on the threads, and under 2^53 units (a bin's sum under
+ * 2^18) it is exactly what adding the pixels as doubles in turn gave, every
+ * partial sum being exact. A larger sum is added as doubles in turn. */
+static smp_status hair_colour(smp_shade *sh, const smp_image *photo, char *msg)
+{
+    const float *to_lin = smp__srgb_linear_table();
+    uint64_t q[256];
+    int exact = 1;
+    for (int v = 0; v < 256; v++) {
+        q[v] = (uint64_t)(to_lin[v] * HAIR_UNIT);
+        exact &= (double)q[v] == to_lin[v] * HAIR_UNIT;
+    }
+    const int nb = exact ? smp__threads(sh->threads) : 1;
+    uint64_t(*n)[HAIR_BINS][4] = calloc((size_t)nb, sizeof *n);
+    double(*d)[3] = calloc(HAIR_BINS, sizeof *d);
+    if (!n || !d) {
+        free(n);
+        free(d);
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the hair colour's bins");
+    }
+    const uint32_t h = photo->h;
+    SMP_OMP(omp parallel for schedule(static) num_threads(nb))
+    for (int i = 0; i < nb; i++)
+        hair_bins(sh, photo, (uint32_t)((uint64_t)h * i / nb), (uint32_t)((uint64_t)h * (i + 1) / nb),
+                  exact ? q : NULL, n[i], d);
+    for (int i = 1; i < nb; i++) /* the blocks' integers, into the first */
+        for (int b = 0; b < HAIR_BINS; b++)
+            for (int c = 0; c < 4; c++)
+                n[0][b][c] += n[i][b][c];
+    int fits = 1;
+    for (int b = 0; exact && b < HAIR_BINS; b++)
+        for (int c = 0; c < 3; c++) {
+            fits &= n[0][b][c] < ((uint64_t)1 << 53);
+            d[b][c] = (double)n[0][b][c] / HAIR_UNIT;
+        }
+    if (exact && !fits) { /* a huge bin: as doubles, in turn */
+        memset(n[0], 0, sizeof n[0]);
+        memset(d, 0, HAIR_BINS * sizeof *d);
+        hair_bins(sh, photo, 0, h, NULL, n[0], d);
+    }
+    uint64_t total = 0;
+    for (int b = 0; b < HAIR_BINS; b++)
+        total += n[0][b][3];
     size_t want = (size_t)(total * HAIR_FRACTION) + 1, got = 0;
     double acc[3] = {0, 0, 0};
-    for (int b = 0; b < BINS && got < want; b++) {
+    for (int b = 0; b < HAIR_BINS && got < want; b++) {
         for (int c = 0; c < 3; c++)
-            acc[c] += sum[b][c];
-        got += count[b];
+            acc[c] += d[b][c];
+        got += n[0][b][3];
     }
     float lin[3] = {(float)(acc[0] / (got ? got : 1)), (float)(acc[1] / (got ? got : 1)),
                     (float)(acc[2] / (got ? got : 1))};
     smp__linear_to_lab(lin, sh->hair_lab);
+    free(n);
+    free(d);
+    return SMP_OK;
 }
 
 /* The fully treated core: at least CORE_MM inside the mask, or, for a mask
@@ -695,10 +749,9 @@ smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_c
         st = select_reference(sh, reference, n, msg);
     if (st == SMP_OK && sh->ref_accepted && sh->core_cells) {
         st = light_reference(sh, cell_mm, n, msg);
-        if (st == SMP_OK) {
-            hair_colour(sh, photo, cov);
-            sh->have_reference = 1;
-        }
+        if (st == SMP_OK)
+            st = hair_colour(sh, photo, msg);
+        sh->have_reference = st == SMP_OK;
     }
     free(ref_grid.c);
     free(sh->tone_l); /* the analysis's own: what comes after reads no L* map */
