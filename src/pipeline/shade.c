@@ -229,8 +229,9 @@ static smp_status blur(const float *in, const uint8_t *wgt, uint32_t w, uint32_t
     return SMP_OK;
 }
 
-/* Component-wise median Lab of the blurred map over the selected cells. */
-static smp_status median_lab(const float *view, const uint8_t *sel, size_t n, double lab[3], char *msg)
+/* Component-wise median Lab of the blurred map over the selected cells
+ * (their conversions in parallel, each into its own place). */
+static smp_status median_lab(const float *view, const uint8_t *sel, size_t n, int threads, double lab[3], char *msg)
 {
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
@@ -238,21 +239,29 @@ static smp_status median_lab(const float *view, const uint8_t *sel, size_t n, do
     if (!m)
         return SMP_OK;
     double *v = malloc(m * 3 * sizeof *v);
-    if (!v)
+    size_t *at = malloc(m * sizeof *at);
+    if (!v || !at) {
+        free(v);
+        free(at);
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the median colour");
+    }
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
-        if (sel[i]) {
-            double l[3];
-            smp__linear_to_lab(view + 3 * i, l);
-            v[k] = l[0];
-            v[m + k] = l[1];
-            v[2 * m + k] = l[2];
-            k++;
-        }
+        if (sel[i])
+            at[k++] = i;
+    (void)threads; /* unused without OpenMP */
+    SMP_OMP(omp parallel for schedule(static) num_threads(smp__threads(threads)))
+    for (size_t j = 0; j < m; j++) {
+        double l[3];
+        smp__linear_to_lab(view + 3 * at[j], l);
+        v[j] = l[0];
+        v[m + j] = l[1];
+        v[2 * m + j] = l[2];
+    }
     for (int c = 0; c < 3; c++)
         lab[c] = smp__kth_double(v + c * m, m, m / 2);
     free(v);
+    free(at);
     return SMP_OK;
 }
 
@@ -630,7 +639,7 @@ static smp_status core_skin(smp_shade *sh, size_t n, char *msg)
         sh->skin_lin[c] = (float)(acc[c] / (k ? k : 1));
     smp__linear_to_lab(sh->skin_lin, sh->skin_lab);
     free(ls);
-    smp_status st = median_lab(sh->view, core, n, sh->core_before_lab, msg);
+    smp_status st = median_lab(sh->view, core, n, sh->threads, sh->core_before_lab, msg);
     smp__lab_to_linear(sh->core_before_lab, sh->core_before_lin);
     return st;
 }
@@ -705,7 +714,7 @@ static smp_status light_reference(smp_shade *sh, double cell_mm, size_t n, char 
     smp_status st = rv ? blur(sh->tone, sh->accept, cov->gw, cov->gh, VIEW_SIGMA_MM / cell_mm, rv, sh->threads, msg)
                        : smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the reference blur");
     if (st == SMP_OK)
-        st = median_lab(rv, sh->accept, n, sh->ref_raw_lab, msg);
+        st = median_lab(rv, sh->accept, n, sh->threads, sh->ref_raw_lab, msg);
     free(rv);
     float ref_ratio[3], core_ratio[3];
     if (st == SMP_OK)
@@ -776,7 +785,7 @@ smp_status smp__core_tone(const smp_shade *sh, const smp_image *img, double ppm,
     if (st == SMP_OK)
         st = blur(tmp.tone, NULL, cov->gw, cov->gh, VIEW_SIGMA_MM / (cov->cell / ppm), view, threads, msg);
     if (st == SMP_OK)
-        st = median_lab(view, sh->core, n, lab, msg);
+        st = median_lab(view, sh->core, n, threads, lab, msg);
     free(view);
     free(tmp.tone);
     return st;
