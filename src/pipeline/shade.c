@@ -29,7 +29,7 @@
 /* The analysis grid: the coverage averaged over blocks of k x k of its
  * cells, so that a cell is about ANALYSIS_MM wide (the viewing scale is
  * 1.5 mm: finer cells only cost time and memory). */
-static smp_status coarsen(const smp_coverage *cov, int k, smp_coverage *out, char *msg)
+static smp_status coarsen(const smp_coverage *cov, int k, smp_coverage *out, int threads, char *msg)
 {
     out->cell = cov->cell * (uint32_t)k;
     out->w = cov->w;
@@ -39,6 +39,8 @@ static smp_status coarsen(const smp_coverage *cov, int k, smp_coverage *out, cha
     out->c = malloc((size_t)out->gw * out->gh);
     if (!out->c)
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the analysis grid");
+    (void)threads; /* unused without OpenMP */
+    SMP_OMP(omp parallel for schedule(static) num_threads(smp__threads(threads))) /* each cell on its own */
     for (uint32_t y = 0; y < out->gh; y++)
         for (uint32_t x = 0; x < out->gw; x++) {
             unsigned sum = 0, cnt = 0;
@@ -93,6 +95,7 @@ static smp_status tone_map(smp_shade *sh, const smp_image *photo, const smp_cove
                     c[2] += to_lin[p[grey ? 0 : 2]];
                 }
         }
+    SMP_OMP(omp parallel for schedule(static) num_threads(smp__threads(threads)))
     for (uint32_t gy = 0; gy < cov->gh; gy++)
         for (uint32_t gx = 0; gx < cov->gw; gx++) {
             uint32_t w = (gx + 1) * cov->cell <= photo->w ? cov->cell : photo->w - gx * cov->cell;
@@ -579,9 +582,9 @@ static smp_status shade_grid(smp_shade *sh, const smp_image *photo, const smp_co
 {
     int k = (int)lrint(ANALYSIS_MM / (full->cell / ppm));
     k = k < 1 ? 1 : k;
-    smp_status st = coarsen(full, k, &sh->grid, msg);
+    smp_status st = coarsen(full, k, &sh->grid, sh->threads, msg);
     if (st == SMP_OK && reference_full)
-        st = coarsen(reference_full, k, ref_grid, msg);
+        st = coarsen(reference_full, k, ref_grid, sh->threads, msg);
     if (st != SMP_OK)
         return st;
     const smp_coverage *cov = &sh->grid;
