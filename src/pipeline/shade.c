@@ -112,8 +112,10 @@ static smp_status tone_map(smp_shade *sh, const smp_image *photo, const smp_cove
 static double *lightness_map(const float *rgb, size_t n, int threads)
 {
     double *l = malloc(n * sizeof *l);
+    if (!l)
+        return NULL;
     (void)threads; /* unused without OpenMP */
-    SMP_OMP(omp parallel for schedule(static) num_threads(smp__threads(threads)) if (l))
+    SMP_OMP(omp parallel for schedule(static) num_threads(smp__threads(threads)))
     for (size_t i = 0; i < n; i++)
         l[i] = smp__linear_to_l(rgb + 3 * i);
     return l;

@@ -402,7 +402,7 @@ static void core_skin_means(run *r)
     uint32_t rows = CORE_ROWS;
     float *lev = sm ? malloc((size_t)nt * (sm->gw + 1) * sizeof *lev) : NULL;
     double *t = malloc((size_t)rows * box[2] * 6 * sizeof *t);
-    if (!t) /* short of memory: a row at a time */
+    if (!t) /* short of memory: a row at a time (no row: the shares stay 1, as with no core) */
         t = malloc((size_t)(rows = 1) * box[2] * 6 * sizeof *t);
     size_t cnt[CORE_ROWS];
     (void)nt; /* unused without OpenMP */
