@@ -43,8 +43,9 @@ static void find_focus(smp_result *res, const smp_shade *sh, double cell_mm)
     for (size_t i = 0; i < n; i++)
         if (!sh->core_cells || sh->core[i]) {
             focus_candidate(res, sh, cell_mm, i, &x, &y);
-            if (hypot(x - cx, y - cy) < best) {
-                best = hypot(x - cx, y - cy);
+            const double d = hypot(x - cx, y - cy); /* once a cell: it is a serial pass */
+            if (d < best) {
+                best = d;
                 focus[0] = x;
                 focus[1] = y;
             }

@@ -72,11 +72,14 @@ bool smp__coverage_extent(const smp_coverage *cov, double ppm, double box[4])
     return true;
 }
 
-double smp__mask_share(const smp_image *m)
+double smp__mask_share(const smp_image *m, int threads)
 {
     const int alpha = smp__mask_has_alpha(m);
     const size_t n = (size_t)m->w * m->h;
     uint64_t sum = 0;
+    (void)threads; /* unused without OpenMP */
+    /* An integer sum: the same whatever the threads' order. */
+    SMP_OMP(omp parallel for schedule(static) reduction(+ : sum) num_threads(smp__threads(threads)))
     for (size_t i = 0; i < n; i++)
         sum += mask_value(m, alpha, i);
     return n ? (double)sum / (255.0 * (double)n) : 0;

@@ -25,8 +25,8 @@ uint32_t smp__coverage_cell(double px_per_mm);
  * only there keeps the work with the treated area, not the frame. */
 bool smp__coverage_extent(const smp_coverage *cov, double px_per_mm, double box[4]);
 /* The share of a mask that is treated (its mean coverage, 0..1): one pass
- * over the mask at its own size. */
-double smp__mask_share(const smp_image *mask);
+ * over the mask at its own size, on threads (0: OpenMP's own). */
+double smp__mask_share(const smp_image *mask, int threads);
 /* The covered area in mm² at px_per_mm: the coverage's sum, at most the photo. */
 double smp__coverage_area_mm2(const smp_coverage *cov, double px_per_mm);
 /* Coverage at a point in photo pixels (bilinear); 0 outside the photo.

@@ -67,6 +67,13 @@ static int looks_like_photo(const smp_image *m, double *colourful, double *textu
     return (*colourful >= 0.25 && *textured >= 0.33) || (*colourful >= 0.05 && (distinct >= 1000 || unpainted));
 }
 
+/* The analysis cells of a mask row y (of mask_h rows): its row of cells. */
+static const uint8_t *row_cells(const smp_scalp *s, const uint8_t *cells, uint32_t y, uint32_t mask_h)
+{
+    uint32_t gy = (uint32_t)(((uint64_t)y * 2 + 1) * s->h / (2ull * mask_h)) / s->cell;
+    return cells + (size_t)(gy < s->gh ? gy : s->gh - 1) * s->gw;
+}
+
 smp_status smp_mask_check(smp_scalp *s, const smp_image *mask, double *outside)
 {
     if (outside)
@@ -109,25 +116,25 @@ smp_status smp_mask_check(smp_scalp *s, const smp_image *mask, double *outside)
     const bool grey = !alpha && mask->ch <= 2;
     double total = 0, off = 0;
     uint64_t total_g = 0, off_g = 0; /* a grey mask's sums in its own levels: exact, and cheap */
-    for (uint32_t y = 0; y < mask->h; y++) {
-        uint32_t gy = (uint32_t)(((uint64_t)y * 2 + 1) * s->h / (2ull * mask->h)) / s->cell;
-        gy = gy < s->gh ? gy : s->gh - 1;
-        const uint8_t *cells = offc + (size_t)gy * s->gw;
-        const size_t row = (size_t)y * mask->w;
-        if (grey) {
-            const uint8_t *m = mask->px + row * mask->ch;
+    if (grey) { /* integers: the rows in parallel give the same sums */
+        SMP_OMP(omp parallel for schedule(static) reduction(+ : total_g, off_g) num_threads(smp__threads(s->threads)))
+        for (uint32_t y = 0; y < mask->h; y++) {
+            const uint8_t *m = mask->px + (size_t)y * mask->w * mask->ch, *cells = row_cells(s, offc, y, mask->h);
             for (uint32_t x = 0; x < mask->w; x++, m += mask->ch) {
                 total_g += *m;
                 off_g += cells[col[x]] ? *m : 0;
             }
-            continue;
         }
-        for (uint32_t x = 0; x < mask->w; x++) {
-            const double v = value_at(mask, alpha, row + x);
-            total += v;
-            off += v * (cells[col[x]] ? 1.0 : 0.0);
+    } else
+        for (uint32_t y = 0; y < mask->h; y++) { /* doubles: in turn */
+            const uint8_t *cells = row_cells(s, offc, y, mask->h);
+            const size_t row = (size_t)y * mask->w;
+            for (uint32_t x = 0; x < mask->w; x++) {
+                const double v = value_at(mask, alpha, row + x);
+                total += v;
+                off += v * (cells[col[x]] ? 1.0 : 0.0);
+            }
         }
-    }
     free(col);
     free(offc);
     if (grey) {

@@ -29,7 +29,7 @@
 /* The analysis grid: the coverage averaged over blocks of k x k of its
  * cells, so that a cell is about ANALYSIS_MM wide (the viewing scale is
  * 1.5 mm: finer cells only cost time and memory). */
-static smp_status coarsen(const smp_coverage *cov, int k, smp_coverage *out, char *msg)
+static smp_status coarsen(const smp_coverage *cov, int k, smp_coverage *out, int threads, char *msg)
 {
     out->cell = cov->cell * (uint32_t)k;
     out->w = cov->w;
@@ -39,6 +39,8 @@ static smp_status coarsen(const smp_coverage *cov, int k, smp_coverage *out, cha
     out->c = malloc((size_t)out->gw * out->gh);
     if (!out->c)
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the analysis grid");
+    (void)threads; /* unused without OpenMP */
+    SMP_OMP(omp parallel for schedule(static) num_threads(smp__threads(threads))) /* each cell on its own */
     for (uint32_t y = 0; y < out->gh; y++)
         for (uint32_t x = 0; x < out->gw; x++) {
             unsigned sum = 0, cnt = 0;
@@ -62,6 +64,8 @@ void smp__shade_free(smp_shade *sh)
     free(sh->dist_out);
     free(sh->accept);
     free(sh->lskin);
+    free(sh->tone_l);
+    free(sh->view_l);
     memset(sh, 0, sizeof *sh);
 }
 
@@ -91,6 +95,7 @@ static smp_status tone_map(smp_shade *sh, const smp_image *photo, const smp_cove
                     c[2] += to_lin[p[grey ? 0 : 2]];
                 }
         }
+    SMP_OMP(omp parallel for schedule(static) num_threads(smp__threads(threads)))
     for (uint32_t gy = 0; gy < cov->gh; gy++)
         for (uint32_t gx = 0; gx < cov->gw; gx++) {
             uint32_t w = (gx + 1) * cov->cell <= photo->w ? cov->cell : photo->w - gx * cov->cell;
@@ -100,6 +105,20 @@ static smp_status tone_map(smp_shade *sh, const smp_image *photo, const smp_cove
                 c[k] = w && h ? c[k] / (float)(w * h) : 0;
         }
     return SMP_OK;
+}
+
+/* Each cell's L* (a cube root), once: the analysis's serial passes read
+ * it several times. Cell by cell, so in parallel, the same values. */
+static double *lightness_map(const float *rgb, size_t n, int threads)
+{
+    double *l = malloc(n * sizeof *l);
+    if (!l)
+        return NULL;
+    (void)threads; /* unused without OpenMP */
+    SMP_OMP(omp parallel for schedule(static) num_threads(smp__threads(threads)))
+    for (size_t i = 0; i < n; i++)
+        l[i] = smp__linear_to_l(rgb + 3 * i);
+    return l;
 }
 
 static void distance_mm(const smp_coverage *cov, int want_treated, double cell_mm, float *d)
@@ -194,6 +213,8 @@ static smp_status blur(const float *in, const uint8_t *wgt, uint32_t w, uint32_t
         free(line);
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the viewing-scale blur");
     }
+    /* Cell by cell, before and after the planes' blurs: in parallel. */
+    SMP_OMP(omp parallel for schedule(static) num_threads(nt))
     for (size_t i = 0; i < n; i++) {
         float wt = wgt ? (float)(wgt[i] != 0) : 1.0f;
         for (int c = 0; c < 3; c++)
@@ -202,6 +223,7 @@ static smp_status blur(const float *in, const uint8_t *wgt, uint32_t w, uint32_t
     }
     for (int c = 0; c < (wgt ? 4 : 3); c++)
         blur_plane(planes + c * n, w, h, sigma_cells, line, nt);
+    SMP_OMP(omp parallel for schedule(static) num_threads(nt))
     for (size_t i = 0; i < n; i++) {
         float wt = wgt ? planes[3 * n + i] : 1.0f;
         for (int c = 0; c < 3; c++) /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): callers pass a buffer */
@@ -212,8 +234,9 @@ static smp_status blur(const float *in, const uint8_t *wgt, uint32_t w, uint32_t
     return SMP_OK;
 }
 
-/* Component-wise median Lab of the blurred map over the selected cells. */
-static smp_status median_lab(const float *view, const uint8_t *sel, size_t n, double lab[3], char *msg)
+/* Component-wise median Lab of the blurred map over the selected cells
+ * (their conversions in parallel, each into its own place). */
+static smp_status median_lab(const float *view, const uint8_t *sel, size_t n, int threads, double lab[3], char *msg)
 {
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
@@ -221,21 +244,29 @@ static smp_status median_lab(const float *view, const uint8_t *sel, size_t n, do
     if (!m)
         return SMP_OK;
     double *v = malloc(m * 3 * sizeof *v);
-    if (!v)
+    size_t *at = malloc(m * sizeof *at);
+    if (!v || !at) {
+        free(v);
+        free(at);
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the median colour");
+    }
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
-        if (sel[i]) {
-            double l[3];
-            smp__linear_to_lab(view + 3 * i, l);
-            v[k] = l[0];
-            v[m + k] = l[1];
-            v[2 * m + k] = l[2];
-            k++;
-        }
+        if (sel[i])
+            at[k++] = i;
+    (void)threads; /* unused without OpenMP */
+    SMP_OMP(omp parallel for schedule(static) num_threads(smp__threads(threads)))
+    for (size_t j = 0; j < m; j++) {
+        double l[3];
+        smp__linear_to_lab(view + 3 * at[j], l);
+        v[j] = l[0];
+        v[m + j] = l[1];
+        v[2 * m + j] = l[2];
+    }
     for (int c = 0; c < 3; c++)
         lab[c] = smp__kth_double(v + c * m, m, m / 2);
     free(v);
+    free(at);
     return SMP_OK;
 }
 
@@ -247,7 +278,7 @@ static void provisional_hair(const smp_shade *sh, size_t n, double dark_l, doubl
     hair[0] = hair[1] = hair[2] = 0;
     for (size_t i = 0; i < n; i++)
         if (sh->accept[i]) {
-            if (smp__linear_to_l(sh->tone + 3 * i) <= dark_l) {
+            if (sh->tone_l[i] <= dark_l) {
                 for (int c = 0; c < 3; c++)
                     hair[c] += sh->tone[3 * i + c];
                 k++;
@@ -296,7 +327,7 @@ static size_t keep_in_plane(smp_shade *sh, size_t n, const double u[3], const do
             double r = t[c] - pu * u[c] - pv * v[c];
             off += r * r;
         }
-        const double l = smp__linear_to_l(t);
+        const double l = sh->tone_l[i];
         int ok = l >= 8 && l <= sh->skin_lab[0] + 8 && off <= 0.06 * 0.06 * norm;
         sh->accept[i] = (uint8_t)ok;
         if (ok)
@@ -316,7 +347,7 @@ static void drop_outliers(smp_shade *sh, size_t n, double *ls, size_t m)
     for (size_t i = 0; i < n; i++) {
         if (!sh->accept[i])
             continue;
-        if (fabs(smp__linear_to_l(sh->tone + 3 * i) - med) > 3 * mad)
+        if (fabs(sh->tone_l[i] - med) > 3 * mad)
             sh->accept[i] = 0;
     }
 }
@@ -335,7 +366,7 @@ static smp_status reject_non_scalp(smp_shade *sh, size_t n, char *msg)
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         if (sh->accept[i])
-            ls[m++] = smp__linear_to_l(sh->tone + 3 * i);
+            ls[m++] = sh->tone_l[i];
     if (m >= 10) {
         double hair[3], u[3], v[3];
         provisional_hair(sh, n, smp__kth_double(ls, m, m / 20), hair);
@@ -366,8 +397,13 @@ static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm,
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the local skin map");
     }
     for (size_t i = 0; i < n; i++)
-        l[i] = (float)smp__linear_to_l(sh->tone + 3 * i);
-    for (uint32_t y = 0; y < h; y++) /* arg max along rows, then along columns */
+        l[i] = (float)sh->tone_l[i];
+    const int nt = smp__threads(sh->threads);
+    (void)nt; /* unused without OpenMP */
+    /* Arg max along rows, then along columns: each cell's on its own, so
+     * the rows run in parallel. */
+    SMP_OMP(omp parallel for schedule(static) num_threads(nt))
+    for (uint32_t y = 0; y < h; y++)
         for (uint32_t x = 0; x < w; x++) {
             size_t best = (size_t)y * w + x;
             for (long i = (long)x - k; i <= (long)x + k; i++)
@@ -376,6 +412,7 @@ static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm,
                     best = (size_t)y * w + (size_t)i;
             arg[(size_t)y * w + x] = (uint32_t)best;
         }
+    SMP_OMP(omp parallel for schedule(static) num_threads(nt))
     for (uint32_t y = 0; y < h; y++)
         for (uint32_t x = 0; x < w; x++) {
             uint32_t best = arg[(size_t)y * w + x];
@@ -385,6 +422,7 @@ static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm,
             arg2[(size_t)y * w + x] = best;
         }
     const double cap = sh->skin_lab[0] + 3;
+    SMP_OMP(omp parallel for schedule(static) num_threads(nt))
     for (size_t i = 0; i < n; i++) {
         /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): arg2 is filled above */
         const float *src = sh->tone + 3 * (size_t)arg2[i];
@@ -422,19 +460,19 @@ static smp_status darkening_ratio(const smp_shade *sh, const uint8_t *sel, size_
     return SMP_OK;
 }
 
-/* The darkest HAIR_FRACTION of the accepted reference pixels, averaged in
- * linear light: stubble shafts and follicles. */
-static void hair_colour(smp_shade *sh, const smp_image *photo, const smp_coverage *cov)
+enum { HAIR_BINS = 1024 };
+#define HAIR_UNIT 0x1p35 /* the sRGB table's values are whole multiples of 2^-35 (checked) */
+
+/* The accepted reference pixels of rows [y0, y1) into luminance bins: a
+ * bin's count into n[b][3], its linear colour's sum into n[b][0..2] in
+ * whole units (q: the table in them) or, without q, into d in doubles. */
+static void hair_bins(const smp_shade *sh, const smp_image *photo, uint32_t y0, uint32_t y1, const uint64_t *q,
+                      uint64_t (*n)[4], double (*d)[3])
 {
-    enum { BINS = 1024 };
-    double sum[BINS][3];
-    size_t count[BINS];
-    memset(sum, 0, sizeof sum);
-    memset(count, 0, sizeof count);
+    const smp_coverage *cov = &sh->grid;
     const float *to_lin = smp__srgb_linear_table();
     const int ch = photo->ch, grey = ch <= 2;
-    size_t total = 0;
-    for (uint32_t y = 0; y < photo->h; y++) {
+    for (uint32_t y = y0; y < y1; y++) {
         const uint8_t *acc_row = sh->accept + (size_t)(y / cov->cell) * cov->gw;
         for (uint32_t x = 0, cx = 0, left = cov->cell; x < photo->w; x++) {
             const uint8_t in = acc_row[cx]; /* cell column cx = x / cell, counted, not divided */
@@ -445,27 +483,81 @@ static void hair_colour(smp_shade *sh, const smp_image *photo, const smp_coverag
             if (!in)
                 continue;
             const uint8_t *p = photo->px + ((size_t)y * photo->w + x) * ch;
-            float lin[3] = {to_lin[p[0]], to_lin[p[grey ? 0 : 1]], to_lin[p[grey ? 0 : 2]]};
+            const uint8_t v[3] = {p[0], p[grey ? 0 : 1], p[grey ? 0 : 2]};
+            float lin[3] = {to_lin[v[0]], to_lin[v[1]], to_lin[v[2]]};
             /* Luminance decides the bin: ordering by lightness, cheaply. */
             double lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
-            int b = (int)(sqrt(lum) * (BINS - 1));
-            b = b < 0 ? 0 : b >= BINS ? BINS - 1 : b;
+            int b = (int)(sqrt(lum) * (HAIR_BINS - 1));
+            b = b < 0 ? 0 : b >= HAIR_BINS ? HAIR_BINS - 1 : b;
             for (int c = 0; c < 3; c++)
-                sum[b][c] += lin[c];
-            count[b]++;
-            total++;
+                if (q)
+                    n[b][c] += q[v[c]];
+                else
+                    d[b][c] += lin[c];
+            n[b][3]++;
         }
     }
+}
+
+/* The darkest HAIR_FRACTION of the accepted reference pixels, averaged in
+ * linear light: stubble shafts and follicles. Blocks of rows are binned in
+ * parallel, their sums in whole units of 2^-35: integers, so their total
+ * does not depend on the threads, and under 2^53 units (a bin's sum under
+ * 2^18) it is exactly what adding the pixels as doubles in turn gave, every
+ * partial sum being exact. A larger sum is added as doubles in turn. */
+static smp_status hair_colour(smp_shade *sh, const smp_image *photo, char *msg)
+{
+    const float *to_lin = smp__srgb_linear_table();
+    uint64_t q[256];
+    int exact = 1;
+    for (int v = 0; v < 256; v++) {
+        q[v] = (uint64_t)(to_lin[v] * HAIR_UNIT);
+        exact &= (double)q[v] == to_lin[v] * HAIR_UNIT;
+    }
+    const int nb = exact ? smp__threads(sh->threads) : 1;
+    uint64_t(*n)[HAIR_BINS][4] = calloc((size_t)nb, sizeof *n);
+    double(*d)[3] = calloc(HAIR_BINS, sizeof *d);
+    if (!n || !d) {
+        free(n);
+        free(d);
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the hair colour's bins");
+    }
+    const uint32_t h = photo->h;
+    SMP_OMP(omp parallel for schedule(static) num_threads(nb))
+    for (int i = 0; i < nb; i++)
+        hair_bins(sh, photo, (uint32_t)((uint64_t)h * i / nb), (uint32_t)((uint64_t)h * (i + 1) / nb),
+                  exact ? q : NULL, n[i], d);
+    for (int i = 1; i < nb; i++) /* the blocks' integers, into the first */
+        for (int b = 0; b < HAIR_BINS; b++)
+            for (int c = 0; c < 4; c++)
+                n[0][b][c] += n[i][b][c];
+    int fits = 1;
+    for (int b = 0; exact && b < HAIR_BINS; b++)
+        for (int c = 0; c < 3; c++) {
+            fits &= n[0][b][c] < ((uint64_t)1 << 53);
+            d[b][c] = (double)n[0][b][c] / HAIR_UNIT;
+        }
+    if (exact && !fits) { /* a huge bin: as doubles, in turn */
+        memset(n[0], 0, sizeof n[0]);
+        memset(d, 0, HAIR_BINS * sizeof *d);
+        hair_bins(sh, photo, 0, h, NULL, n[0], d);
+    }
+    uint64_t total = 0;
+    for (int b = 0; b < HAIR_BINS; b++)
+        total += n[0][b][3];
     size_t want = (size_t)(total * HAIR_FRACTION) + 1, got = 0;
     double acc[3] = {0, 0, 0};
-    for (int b = 0; b < BINS && got < want; b++) {
+    for (int b = 0; b < HAIR_BINS && got < want; b++) {
         for (int c = 0; c < 3; c++)
-            acc[c] += sum[b][c];
-        got += count[b];
+            acc[c] += d[b][c];
+        got += n[0][b][3];
     }
     float lin[3] = {(float)(acc[0] / (got ? got : 1)), (float)(acc[1] / (got ? got : 1)),
                     (float)(acc[2] / (got ? got : 1))};
     smp__linear_to_lab(lin, sh->hair_lab);
+    free(n);
+    free(d);
+    return SMP_OK;
 }
 
 /* The fully treated core: at least CORE_MM inside the mask, or, for a mask
@@ -492,9 +584,9 @@ static smp_status shade_grid(smp_shade *sh, const smp_image *photo, const smp_co
 {
     int k = (int)lrint(ANALYSIS_MM / (full->cell / ppm));
     k = k < 1 ? 1 : k;
-    smp_status st = coarsen(full, k, &sh->grid, msg);
+    smp_status st = coarsen(full, k, &sh->grid, sh->threads, msg);
     if (st == SMP_OK && reference_full)
-        st = coarsen(reference_full, k, ref_grid, msg);
+        st = coarsen(reference_full, k, ref_grid, sh->threads, msg);
     if (st != SMP_OK)
         return st;
     const smp_coverage *cov = &sh->grid;
@@ -502,16 +594,22 @@ static smp_status shade_grid(smp_shade *sh, const smp_image *photo, const smp_co
     const size_t n = (size_t)cov->gw * cov->gh;
     const double cell_mm = cov->cell / ppm;
     st = tone_map(sh, photo, cov, sh->threads, msg);
+    sh->tone_l = st == SMP_OK ? lightness_map(sh->tone, n, sh->threads) : NULL;
     sh->view = malloc(n * 3 * sizeof *sh->view);
     sh->dist_out = malloc(n * sizeof *sh->dist_out);
     float *dist_in = malloc(n * sizeof *dist_in);
     sh->accept = malloc(n);
     sh->core = malloc(n);
-    if (st == SMP_OK && (!sh->view || !sh->dist_out || !dist_in || !sh->accept || !sh->core))
+    if (st == SMP_OK && (!sh->tone_l || !sh->view || !sh->dist_out || !dist_in || !sh->accept || !sh->core))
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the shade analysis");
     if (st == SMP_OK) {
-        distance_mm(cov, 1, cell_mm, sh->dist_out); /* distance to the treated area */
-        distance_mm(cov, 0, cell_mm, dist_in);      /* distance to the untreated area */
+        /* Two independent serial transforms: side by side. */
+        SMP_OMP(omp parallel sections num_threads(smp__threads(sh->threads)))
+        {
+            distance_mm(cov, 1, cell_mm, sh->dist_out); /* distance to the treated area */
+            SMP_OMP(omp section)
+            distance_mm(cov, 0, cell_mm, dist_in); /* distance to the untreated area */
+        }
         sh->core_cells = core_cells(cov, dist_in, sh->core);
     }
     free(dist_in);
@@ -529,13 +627,13 @@ static smp_status core_skin(smp_shade *sh, size_t n, char *msg)
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         if (core[i])
-            ls[m++] = smp__linear_to_l(sh->tone + 3 * i);
+            ls[m++] = sh->tone_l[i];
     double lo = smp__kth_double(ls, m, (size_t)(m * 0.6)), hi = smp__kth_double(ls, m, (size_t)(m * 0.9));
     double acc[3] = {0, 0, 0};
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (core[i]) {
-            const double l = smp__linear_to_l(sh->tone + 3 * i);
+            const double l = sh->tone_l[i];
             if (l >= lo && l <= hi) {
                 for (int c = 0; c < 3; c++)
                     acc[c] += sh->tone[3 * i + c];
@@ -546,7 +644,7 @@ static smp_status core_skin(smp_shade *sh, size_t n, char *msg)
         sh->skin_lin[c] = (float)(acc[c] / (k ? k : 1));
     smp__linear_to_lab(sh->skin_lin, sh->skin_lab);
     free(ls);
-    smp_status st = median_lab(sh->view, core, n, sh->core_before_lab, msg);
+    smp_status st = median_lab(sh->view, core, n, sh->threads, sh->core_before_lab, msg);
     smp__lab_to_linear(sh->core_before_lab, sh->core_before_lin);
     return st;
 }
@@ -568,11 +666,11 @@ static smp_status mid_cells(smp_shade *sh, size_t n, char *msg)
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         if (sh->core[i])
-            ls[m++] = smp__linear_to_l(sh->view + 3 * i);
+            ls[m++] = sh->view_l[i];
     const double lo = smp__kth_double(ls, m, (size_t)(m * MID_LO)), hi = smp__kth_double(ls, m, (size_t)(m * MID_HI));
     for (size_t i = 0; i < n; i++)
         if (sh->core[i]) {
-            const double l = smp__linear_to_l(sh->view + 3 * i);
+            const double l = sh->view_l[i];
             sh->core_mid[i] = l >= lo && l <= hi;
         }
     free(ls);
@@ -588,7 +686,7 @@ static smp_status skin_texture(smp_shade *sh, size_t n, char *msg)
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         if (sh->core[i])
-            d[m++] = smp__linear_to_l(sh->lskin + 3 * i) - smp__linear_to_l(sh->view + 3 * i);
+            d[m++] = smp__linear_to_l(sh->lskin + 3 * i) - sh->view_l[i];
     if (m)
         sh->texture_l = smp__kth_double(d, m, m / 2);
     free(d);
@@ -621,7 +719,7 @@ static smp_status light_reference(smp_shade *sh, double cell_mm, size_t n, char 
     smp_status st = rv ? blur(sh->tone, sh->accept, cov->gw, cov->gh, VIEW_SIGMA_MM / cell_mm, rv, sh->threads, msg)
                        : smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the reference blur");
     if (st == SMP_OK)
-        st = median_lab(rv, sh->accept, n, sh->ref_raw_lab, msg);
+        st = median_lab(rv, sh->accept, n, sh->threads, sh->ref_raw_lab, msg);
     free(rv);
     float ref_ratio[3], core_ratio[3];
     if (st == SMP_OK)
@@ -651,6 +749,8 @@ smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_c
     const double cell_mm = cov->cell / ppm;
     if (st == SMP_OK)
         st = blur(sh->tone, NULL, cov->gw, cov->gh, VIEW_SIGMA_MM / cell_mm, sh->view, sh->threads, msg);
+    if (st == SMP_OK && !(sh->view_l = lightness_map(sh->view, n, sh->threads)))
+        st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the shade analysis");
     if (st == SMP_OK && sh->core_cells)
         st = core_skin(sh, n, msg);
     if (st == SMP_OK && sh->core_cells)
@@ -663,12 +763,14 @@ smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_c
         st = select_reference(sh, reference, n, msg);
     if (st == SMP_OK && sh->ref_accepted && sh->core_cells) {
         st = light_reference(sh, cell_mm, n, msg);
-        if (st == SMP_OK) {
-            hair_colour(sh, photo, cov);
-            sh->have_reference = 1;
-        }
+        if (st == SMP_OK)
+            st = hair_colour(sh, photo, msg);
+        sh->have_reference = st == SMP_OK;
     }
     free(ref_grid.c);
+    free(sh->tone_l); /* the analysis's own: what comes after reads no L* map */
+    free(sh->view_l);
+    sh->tone_l = sh->view_l = NULL;
     if (st != SMP_OK)
         smp__shade_free(sh);
     return st;
@@ -688,7 +790,7 @@ smp_status smp__core_tone(const smp_shade *sh, const smp_image *img, double ppm,
     if (st == SMP_OK)
         st = blur(tmp.tone, NULL, cov->gw, cov->gh, VIEW_SIGMA_MM / (cov->cell / ppm), view, threads, msg);
     if (st == SMP_OK)
-        st = median_lab(view, sh->core, n, lab, msg);
+        st = median_lab(view, sh->core, n, threads, lab, msg);
     free(view);
     free(tmp.tone);
     return st;

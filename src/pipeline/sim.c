@@ -341,19 +341,47 @@ static smp_status treated_chroma(run *r, const uint32_t box[4], float chroma[3])
         }                                                                                                           \
     } while (0)
 
-#define CORE_ROWS 256 /* rows whose shine is taken in parallel, then summed in order (1.4 MB at 2800 px) */
+#define CORE_ROWS 32 /* rows whose terms are taken in parallel, then summed in order (4.3 MB at 2800 px) */
 
-/* A pixel's linear colour into sum[0..2], and the part of it the pigment
+/* A pixel's linear colour (o[0..2]), and the part of it the pigment
  * darkens (render.c: not the shine, at most its least channel, and not
- * what a strand covers) into sum[3..5]. */
-static void add_dark_part(const float *tab, const uint8_t *px, double shine, double strand, double sum[6])
+ * what a strand covers: o[3..5]). */
+static void dark_terms(const float *tab, const uint8_t *px, double shine, double strand, double o[6])
 {
     const double l[3] = {tab[px[0]], tab[px[1]], tab[px[2]]};
     const double s = fmin(shine, fmin(l[0], fmin(l[1], l[2])));
     for (int c = 0; c < 3; c++) {
-        sum[c] += l[c];
-        sum[3 + c] += (l[c] - s) * (1 - strand);
+        o[c] = l[c];
+        o[3 + c] = (l[c] - s) * (1 - strand);
     }
+}
+
+/* Row y's pixels in the core's cells about its median tone: their
+ * dark_terms, six a pixel in row order, into t; how many pixels. lev: a
+ * buffer for the shine's levels of the row (NULL: none, the shine is
+ * taken pixel by pixel, to the same bit). */
+static size_t row_terms(const run *r, uint32_t y, float *lev, double *t)
+{
+    const smp_result *res = r->res;
+    const smp_shine *sm = res->shine;
+    const uint32_t *box = res->skin_box;
+    const smp_coverage *g = &r->sh.grid;
+    const float *tab = smp__srgb_linear_table();
+    const bool levels = sm && lev && smp__shine_levels(sm, y, lev);
+    const uint8_t *row = res->after->px + (size_t)(box[1] + y) * res->after->w * 3;
+    const uint8_t *mid = r->sh.core_mid + (size_t)((box[1] + y) / g->cell) * g->gw;
+    size_t k = 0;
+    CORE_ROW(r, y, x, i, {
+        const uint8_t *px = row + (size_t)(box[0] + x) * 3;
+        if (mid[(box[0] + x) / g->cell]) {
+            const double shine = levels ? smp__shine_px(sm, lev, px, x) / 65535.0
+                                 : sm && !lev ? smp__shine_at(sm, px, x, y) / 65535.0
+                                              : 0;
+            dark_terms(tab, px, shine, !res->strands ? 0 : res->strands[i] >= 128 ? 1.0 : res->strands[i] / 128.0,
+                       t + 6 * k++);
+        }
+    });
+    return k;
 }
 
 /* The share of the light the pigment darkens, per channel, over the
@@ -362,51 +390,34 @@ static void add_dark_part(const float *tab, const uint8_t *px, double shine, dou
  * cells' mean after is their mean before times 1 - share (1 - T) exactly;
  * from the mean shine and strand weight (the min of means for the mean of
  * mins, the product of means for the mean of products) it is not. The
- * shine of CORE_ROWS rows is taken in parallel, then summed pixel by pixel
- * in row order: the same sum whatever the threads. */
+ * terms of CORE_ROWS rows are taken in parallel, then summed pixel by
+ * pixel in row order: the same sums whatever the threads. */
 static void core_skin_means(run *r)
 {
     const smp_result *res = r->res;
     const uint32_t *box = res->skin_box;
     const smp_shine *sm = res->shine;
-    const smp_coverage *g = &r->sh.grid;
-    const float *tab = smp__srgb_linear_table();
     double sum[6] = {0, 0, 0, 0, 0, 0};
     const int nt = smp__threads(r->p->threads);
+    uint32_t rows = CORE_ROWS;
     float *lev = sm ? malloc((size_t)nt * (sm->gw + 1) * sizeof *lev) : NULL;
-    uint16_t *vals = sm && lev ? malloc((size_t)CORE_ROWS * box[2] * sizeof *vals) : NULL;
-    bool have[CORE_ROWS];
+    double *t = malloc((size_t)rows * box[2] * 6 * sizeof *t);
+    if (!t) /* short of memory: a row at a time (no row: the shares stay 1, as with no core) */
+        t = malloc((size_t)(rows = 1) * box[2] * 6 * sizeof *t);
+    size_t cnt[CORE_ROWS];
     (void)nt; /* unused without OpenMP */
-    for (uint32_t y0 = 0; r->sh.core && r->sh.core_mid && y0 < box[3]; y0 += CORE_ROWS) {
-        const uint32_t y1 = box[3] - y0 < CORE_ROWS ? box[3] : y0 + CORE_ROWS;
-        SMP_OMP(omp parallel for schedule(dynamic, 4) num_threads(nt) if (vals))
-        for (uint32_t y = y0; y < y1; y++) {
-            float *mine = vals ? lev + (size_t)smp__thread_id() * (sm->gw + 1) : NULL;
-            have[y - y0] = vals && smp__shine_levels(sm, y, mine);
-            if (!have[y - y0])
-                continue;
-            const uint8_t *row = res->after->px + (size_t)(box[1] + y) * res->after->w * 3;
-            uint16_t *out = vals + (size_t)(y - y0) * box[2];
-            size_t k = 0;
-            CORE_ROW(r, y, x, i, { (void)i; out[k++] = smp__shine_px(sm, mine, row + (size_t)(box[0] + x) * 3, x); });
-        }
-        for (uint32_t y = y0; y < y1; y++) {
-            const uint8_t *row = res->after->px + (size_t)(box[1] + y) * res->after->w * 3;
-            const uint8_t *mid = r->sh.core_mid + (size_t)((box[1] + y) / g->cell) * g->gw;
-            const uint16_t *v = vals ? vals + (size_t)(y - y0) * box[2] : NULL;
-            CORE_ROW(r, y, x, i, {
-                double shine = 0;
-                if (vals && have[y - y0])
-                    shine = *v++ / 65535.0;
-                else if (sm && !vals) /* out of memory for the levels: pixel by pixel */
-                    shine = smp__shine_at(sm, row + (size_t)(box[0] + x) * 3, x, y) / 65535.0;
-                if (mid[(box[0] + x) / g->cell])
-                    add_dark_part(tab, row + (size_t)(box[0] + x) * 3, shine,
-                                  !res->strands ? 0 : res->strands[i] >= 128 ? 1.0 : res->strands[i] / 128.0, sum);
-            });
-        }
+    for (uint32_t y0 = 0; t && r->sh.core && r->sh.core_mid && y0 < box[3]; y0 += rows) {
+        const uint32_t y1 = box[3] - y0 < rows ? box[3] : y0 + rows;
+        SMP_OMP(omp parallel for schedule(dynamic, 4) num_threads(nt))
+        for (uint32_t y = y0; y < y1; y++)
+            cnt[y - y0] = row_terms(r, y, lev ? lev + (size_t)smp__thread_id() * (sm->gw + 1) : NULL,
+                                    t + (size_t)(y - y0) * box[2] * 6);
+        for (uint32_t y = y0; y < y1; y++)
+            for (const double *o = t + (size_t)(y - y0) * box[2] * 6, *e = o + 6 * cnt[y - y0]; o < e; o += 6)
+                for (int c = 0; c < 6; c++)
+                    sum[c] += o[c];
     }
-    free(vals);
+    free(t);
     free(lev);
     for (int c = 0; c < 3; c++)
         r->dark_share[c] = sum[c] > 0 ? sum[3 + c] / sum[c] : 1;
@@ -1033,7 +1044,7 @@ smp_status smp_simulate_check(smp_result *res, const smp_params *p, const smp_im
     /* The mask's mean over the frame: what its coverage will hold. */
     const double frame_mm2 = (double)photo->w * photo->h / (r.ppm * r.ppm);
     if (st == SMP_OK)
-        st = smp__check_dot_count(density_bound(p), smp__mask_share(mask) * frame_mm2, r.ppm, res->msg);
+        st = smp__check_dot_count(density_bound(p), smp__mask_share(mask, p->threads) * frame_mm2, r.ppm, res->msg);
     return st;
 }
 

@@ -775,6 +775,7 @@ smp_status smp_scalp_analyze(smp_scalp *s, const smp_image *photo, const smp_par
     s->msg[0] = 0;
     if (!photo || !photo->px || !photo->w || !photo->h)
         return smp__fail(s->msg, SMP_ERR_ARG, "no photo to analyse");
+    s->threads = params ? params->threads : 0;
     scratch sc = {NULL, NULL, NULL, 0};
     size_t head_cells = 0;
     double full = 0, cover = 0;

@@ -27,6 +27,7 @@ struct smp_scalp {
     double skin_rgb[3];   /* the reference skin colour, linear */
     double skin_lum;
     int analysed;
+    int threads;          /* the analysis's params' threads, for the mask check (0: OpenMP's own) */
     smp_scalp_info info;
     char msg[SMP_MSG_LEN];
 };
