@@ -14,6 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Dots kept under a key of up to three numbers (unused ones 0). */
+typedef struct dots_memo {
+    int have;
+    double key[3];
+    smp_spts pts;
+} dots_memo;
+
 struct smp_cache {
     int full;              /* snap holds an analysis */
     int lookup;            /* the last lookup: 0, 1 photo, 2 photo and mask */
@@ -32,12 +39,8 @@ struct smp_cache {
     smp_points_key points_key;
     smp_spts points;
     size_t per_session[SMP_MAX_LAYERS + 1], pairs;
-    int have_base;         /* the first layer before its companions */
-    double base_density, base_regularity;
-    smp_spts base;
-    int have_raw;          /* the second layer as sampled, before thinning */
-    double raw_key[3];     /* the first layer's density, the second's, the regularity */
-    smp_spts raw;
+    dots_memo base; /* the first layer before its companions: its density, the regularity */
+    dots_memo raw;  /* the second layer as sampled: the first's density, its own, the regularity */
     char msg[SMP_MSG_LEN];
 };
 
@@ -48,9 +51,9 @@ static void drop_look(smp_cache *c)
     smp__coverage_free(&c->shaped_cov);
     smp__coverage_free(&c->shaped_edge);
     smp__spts_free(&c->points);
-    smp__spts_free(&c->base);
-    smp__spts_free(&c->raw);
-    c->have_shape = c->have_points = c->have_base = c->have_raw = 0;
+    smp__spts_free(&c->base.pts);
+    smp__spts_free(&c->raw.pts);
+    c->have_shape = c->have_points = c->base.have = c->raw.have = 0;
 }
 
 static void drop_snapshot(smp_cache *c)
@@ -405,50 +408,46 @@ static bool spts_copy(const smp_spts *src, smp_spts *out)
     return true;
 }
 
-bool smp__cache_base(smp_cache *c, run *r, double density, double regularity, smp_spts *out)
+/* The memo's dots into out when its key is k: true (and counted as reused). */
+static bool memo_take(smp_cache *c, const run *r, dots_memo *m, const double k[3], smp_spts *out)
 {
-    if (!c || !r->borrowed || !c->have_base || !same_shape(c, r->p) || c->base_density != density ||
-        c->base_regularity != regularity || !spts_copy(&c->base, out))
+    if (!r->borrowed || !m->have || !same_shape(c, r->p) || m->key[0] != k[0] || m->key[1] != k[1] ||
+        m->key[2] != k[2] || !spts_copy(&m->pts, out))
         return false;
     c->reused |= SMP_REUSED_BASE;
     return true;
+}
+
+static void memo_keep(const smp_cache *c, const run *r, dots_memo *m, const double k[3], const smp_spts *pts)
+{
+    if (!r->borrowed || !same_shape(c, r->p))
+        return;
+    smp__spts_free(&m->pts);
+    m->have = spts_copy(pts, &m->pts);
+    memcpy(m->key, k, sizeof m->key);
+}
+
+bool smp__cache_base(smp_cache *c, run *r, double density, double regularity, smp_spts *out)
+{
+    return c && memo_take(c, r, &c->base, (const double[3]){density, regularity, 0}, out);
 }
 
 void smp__cache_keep_base(smp_cache *c, const run *r, double density, double regularity, const smp_spts *pts)
 {
-    if (!c || !r->borrowed || !same_shape(c, r->p))
-        return;
-    smp__spts_free(&c->base);
-    c->have_base = 0;
-    if (!spts_copy(pts, &c->base))
-        return;
-    c->base_density = density;
-    c->base_regularity = regularity;
-    c->have_base = 1;
+    if (c)
+        memo_keep(c, r, &c->base, (const double[3]){density, regularity, 0}, pts);
 }
 
 bool smp__cache_raw(smp_cache *c, run *r, double first_density, double density, double regularity, smp_spts *out)
 {
-    if (!c || !r->borrowed || !c->have_raw || !same_shape(c, r->p) || c->raw_key[0] != first_density ||
-        c->raw_key[1] != density || c->raw_key[2] != regularity || !spts_copy(&c->raw, out))
-        return false;
-    c->reused |= SMP_REUSED_BASE;
-    return true;
+    return c && memo_take(c, r, &c->raw, (const double[3]){first_density, density, regularity}, out);
 }
 
 void smp__cache_keep_raw(smp_cache *c, const run *r, double first_density, double density, double regularity,
                          const smp_spts *pts)
 {
-    if (!c || !r->borrowed || !same_shape(c, r->p))
-        return;
-    smp__spts_free(&c->raw);
-    c->have_raw = 0;
-    if (!spts_copy(pts, &c->raw))
-        return;
-    c->raw_key[0] = first_density;
-    c->raw_key[1] = density;
-    c->raw_key[2] = regularity;
-    c->have_raw = 1;
+    if (c)
+        memo_keep(c, r, &c->raw, (const double[3]){first_density, density, regularity}, pts);
 }
 
 bool smp__cache_tone_parts(const smp_cache *c, const smp_image **photo, const smp_coverage **shaped,

@@ -117,8 +117,6 @@ void smp__session_depths(const smp_optics *o, const smp_params *p, double diluti
         out[0][c] = out[n][c];
 }
 
-
-
 /* Beyond smp__photo_blur_cap_mm a reading may come from soft features
  * (a blemish, shading) as much as from the optics, unless the map trusts it:
  * where level-1 edges support it (focus.h), the measured defocus counts up

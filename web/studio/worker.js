@@ -201,6 +201,15 @@ self.onmessage = (e) => {
   handle(m);
 };
 
+// What f gives for request m, or what went wrong in it.
+function answer(f, m) {
+  try {
+    return f(m);
+  } catch (err) {
+    return { ok: false, msg: String(err && err.message || err) };
+  }
+}
+
 function handle(m) {
   if (m.type === 'init') {
     // eslint-disable-next-line no-undef
@@ -218,21 +227,11 @@ function handle(m) {
   } else if (m.type === 'export') {
     exported(m);
   } else if (m.type === 'analysis') {
-    let r;
-    try {
-      r = analysis(m);
-    } catch (err) {
-      r = { ok: false, msg: String(err && err.message || err) };
-    }
+    const r = answer(analysis, m);
     Object.assign(r, { type: 'analysed', id: m.id, op: m.op, heap: M.HEAPU8.length });
     post(r, r.mask ? [r.mask] : []);
   } else if (m.type === 'render') {
-    let r;
-    try {
-      r = render(m);
-    } catch (err) {
-      r = { ok: false, msg: String(err && err.message || err) };
-    }
+    const r = answer(render, m);
     r.type = 'done';
     r.id = m.id;
     const t = r.tone;
