@@ -114,9 +114,10 @@ await page.evaluate(() => document.getElementById('divider').addEventListener('k
 }));
 let during = null, tries = 0;
 while (tries++ < 3 && !(during && during.keyWhile === 'running')) {
-  const asked = await page.evaluate(() => window.smpStudio.st.askId);
   await page.setInputFiles('#open', photo);
-  await page.waitForFunction(k => window.smpStudio.st.askId > k, asked); // the suggestion asked for
+  // The suggestion running (the decode before it takes an ask of its own), or already done.
+  await page.waitForFunction(() => document.body.dataset.suggest === 'running' ||
+    (document.body.dataset.state === 'idle' && document.body.dataset.suggest === 'done'), null, { timeout: 120000 });
   await page.locator('#divider').focus();
   await page.keyboard.press('ArrowLeft');
   during = await page.evaluate(() => ({ keyWhile: window.__keyWhile, at: document.getElementById('divider').getAttribute('aria-valuenow'),
