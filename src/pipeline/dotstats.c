@@ -67,7 +67,7 @@ smp_status smp__measure_dots(smp_result *res, const smp_shade *sh, double ppm)
     rep->core_density = sh->core_cells ? in_core / rep->core_area_cm2 : 0;
     find_focus(res, sh, cell_mm);
     /* Closest pair, through buckets of the sparsest possible spacing. */
-    double best = INFINITY, bucket = 4 * smp__exclusion_mm(rep->density_used > 0 ? rep->density_used : 90);
+    double best = INFINITY, best2 = INFINITY, best_dx = 0, best_dy = 0, bucket = 4 * smp__exclusion_mm(rep->density_used > 0 ? rep->density_used : 90);
     size_t bw = (size_t)(res->w_mm / bucket) + 1, bh = (size_t)(res->h_mm / bucket) + 1;
     size_t *head = malloc(bw * bh * sizeof *head), *next = malloc((res->n_dots + 1) * sizeof *next);
     const uint8_t *pair = res->companion; /* a close pair's second dot is not the pattern's spacing */
@@ -90,11 +90,18 @@ smp_status smp__measure_dots(smp_result *res, const smp_shade *sh, double ppm)
                     if (x < 0 || y < 0 || x >= (long)bw || y >= (long)bh)
                         continue;
                     for (size_t j = head[(size_t)y * bw + (size_t)x]; j != SIZE_MAX; j = next[j])
-                        if (j > i)
-                            best = fmin(best, hypot(res->dots[i].x_mm - res->dots[j].x_mm,
-                                                    res->dots[i].y_mm - res->dots[j].y_mm));
+                        if (j > i) {
+                            const double dx = res->dots[i].x_mm - res->dots[j].x_mm,
+                                         dy = res->dots[i].y_mm - res->dots[j].y_mm;
+                            if (dx * dx + dy * dy < best2) { /* hypot once, for the closest */
+                                best2 = dx * dx + dy * dy;
+                                best_dx = dx;
+                                best_dy = dy;
+                            }
+                        }
                 }
         }
+        best = isfinite(best2) ? hypot(best_dx, best_dy) : INFINITY;
     }
     const int ok = head && next;
     free(head);

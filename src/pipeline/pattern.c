@@ -68,6 +68,7 @@
  * does not depend on the order of the dots. */
 #include "pattern.h"
 
+#include "internal.h"
 #include "rng.h"
 
 #include <math.h>
@@ -560,6 +561,9 @@ static void thin_decided(thin_cells *t, double x, double y, double rate, int kep
     }
 }
 
+/* The radius of a dot's local keep rate (see the top). */
+static double local_radius(const smp_spt *p, double cell) { return LOCAL_R * fmin(fmax(p->excl, cell), 1.5 * cell); }
+
 static smp_status thin(const smp_sample_in *in, double base_cm2, const smp_spt *existing, size_t n_existing,
                        smp_spts *pts, double cell, char *msg)
 {
@@ -568,22 +572,31 @@ static smp_status thin(const smp_sample_in *in, double base_cm2, const smp_spt *
     uint8_t *keep = malloc(pts->n + 1);
     ranked *order = malloc((pts->n + 1) * sizeof *order);
     double *rates = malloc((pts->n + 1) * sizeof *rates); /* of the decided dots, in decision order */
+    double *disc = malloc((pts->n + 1) * sizeof *disc);   /* each dot's mean coverage around it */
     int ok = thin_cells_init(&tc, in, r, existing, n_existing, pts);
     smp_status st = SMP_OK;
-    if (!keep || !order || !rates || !ok) {
+    if (!keep || !order || !rates || !disc || !ok) {
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the thinning of %zu dots", pts->n);
         goto done;
     }
     for (size_t i = 0; i < pts->n; i++)
         order[i] = (ranked){dot_hash(in, STREAM_THIN, &pts->p[i]), i};
     qsort(order, pts->n, sizeof *order, by_rank);
+    /* The coverage around a dot does not depend on the decisions: read in
+     * parallel first. */
+    const long nd = (long)pts->n;
+    const int nt = smp__threads(in->threads);
+    (void)nt; /* unused without OpenMP */
+    SMP_OMP(omp parallel for schedule(dynamic, 256) num_threads(nt))
+    for (long i = 0; i < nd; i++)
+        disc[i] = disc_cover(in, pts->p[i].x, pts->p[i].y, local_radius(&pts->p[i], cell));
     size_t kept = 0;
     for (size_t k = 0; k < pts->n; k++) {
         const smp_spt *p = &pts->p[order[k].i];
-        const double rp = LOCAL_R * fmin(fmax(p->excl, cell), 1.5 * cell), target = base_cm2 / 100 * SMP_PI * rp * rp;
+        const double rp = local_radius(p, cell), target = base_cm2 / 100 * SMP_PI * rp * rp;
         double n_e, n_n, w_d, n_k;
         thin_query(&tc, p->x, p->y, rp, &n_e, &n_n, &w_d, &n_k);
-        const double want = target * disc_cover(in, p->x, p->y, rp) - n_e;
+        const double want = target * disc[order[k].i] - n_e;
         const double q = want / n_n, rate = q < 0 ? 0 : q > 1 ? 1 : q;
         const double expected = w_d + rate;
         keep[order[k].i] = n_k + smp__u01(smp__mix64(order[k].prio)) < expected;
@@ -627,6 +640,7 @@ done:
     free(keep);
     free(order);
     free(rates);
+    free(disc);
     thin_cells_free(&tc);
     return st;
 }
@@ -634,10 +648,54 @@ done:
 /* The local spacing d_hex of all dots at a sampled dot, read from its
  * sampling radius: excl = maximal rho x d_hex at the sampled density, which
  * is base / keep there, and base is (1 - p / 2) of all. */
+static double d_hex_of(const smp_pattern *pat, size_t n_existing, const smp_spt *p, double cover)
+{
+    const double keep = keep_at(pat, n_existing, cover);
+    return sqrt((1 - 0.5 * pair_share(pat)) / keep) / rho_maximal() * p->excl;
+}
+
 static double d_hex_at(const smp_pattern *pat, const smp_sample_in *in, size_t n_existing, const smp_spt *p)
 {
-    const double keep = keep_at(pat, n_existing, cover_at(in, p->x, p->y));
-    return sqrt((1 - 0.5 * pair_share(pat)) / keep) / rho_maximal() * p->excl;
+    return d_hex_of(pat, n_existing, p, cover_at(in, p->x, p->y));
+}
+
+/* Each new dot's d_hex_at and coverage, at its place when read. */
+typedef struct dot_reads {
+    double *d_hex, *cover;
+} dot_reads;
+
+static void dot_reads_free(dot_reads *rd)
+{
+    free(rd->d_hex);
+    free(rd->cover);
+    *rd = (dot_reads){NULL, NULL};
+}
+
+/* One dot's entries, read again (after it moved). */
+static void dot_reads_at(dot_reads *rd, const smp_pattern *pat, const smp_sample_in *in, size_t n_existing,
+                         const smp_spt *p, size_t i)
+{
+    rd->cover[i] = cover_at(in, p->x, p->y);
+    rd->d_hex[i] = d_hex_of(pat, n_existing, p, rd->cover[i]);
+}
+
+/* Every dot's entries, in parallel (each is its own). */
+static int dot_reads_init(dot_reads *rd, const smp_pattern *pat, const smp_sample_in *in, size_t n_existing,
+                          const smp_spts *pts)
+{
+    rd->d_hex = malloc((pts->n + 1) * sizeof *rd->d_hex);
+    rd->cover = malloc((pts->n + 1) * sizeof *rd->cover);
+    if (!rd->d_hex || !rd->cover) {
+        dot_reads_free(rd);
+        return 0;
+    }
+    const long nd = (long)pts->n;
+    const int nt = smp__threads(in->threads);
+    (void)nt; /* unused without OpenMP */
+    SMP_OMP(omp parallel for schedule(dynamic, 256) num_threads(nt))
+    for (long i = 0; i < nd; i++)
+        dot_reads_at(rd, pat, in, n_existing, &pts->p[i], (size_t)i);
+    return 1;
 }
 
 /* Moves each new dot once by a hashed offset that keeps it rho x d_hex from
@@ -648,15 +706,23 @@ static smp_status jitter(const smp_pattern *pat, const smp_sample_in *in, const 
                          smp_spts *pts, double cell, char *msg)
 {
     const double rho = pattern_rho(pat), reach = rho_maximal() - rho > 0 ? JITTER_REACH * (rho_maximal() - rho) : 0;
+    if (!(reach > 0) || !pts->n)
+        return SMP_OK;
+    /* A dot moves only at its own turn, so its spacing and coverage there
+     * are those of where it was sampled: read in parallel first. */
+    dot_reads rd;
+    if (!dot_reads_init(&rd, pat, in, n_existing, pts))
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the jitter of %zu dots", pts->n);
     double slack = 0;
     for (size_t i = 0; i < pts->n; i++)
-        slack = fmax(slack, reach * d_hex_at(pat, in, n_existing, &pts->p[i]));
-    if (!(slack > 0) || !pts->n)
-        return SMP_OK;
-    grid ge, gn;
-    ranked *order = malloc(pts->n * sizeof *order);
-    int ok = grid_init(&ge, in, cell, n_existing) & grid_init(&gn, in, cell, pts->n);
+        slack = fmax(slack, reach * rd.d_hex[i]);
+    grid ge = {0}, gn = {0};
+    ranked *order = NULL;
     smp_status st = SMP_OK;
+    if (!(slack > 0))
+        goto done;
+    order = malloc(pts->n * sizeof *order);
+    int ok = grid_init(&ge, in, cell, n_existing) & grid_init(&gn, in, cell, pts->n);
     if (!order || !ok) {
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the jitter of %zu dots", pts->n);
         goto done;
@@ -671,8 +737,7 @@ static smp_status jitter(const smp_pattern *pat, const smp_sample_in *in, const 
     for (size_t k = 0; k < pts->n; k++) {
         const size_t i = order[k].i;
         smp_spt *p = &pts->p[i];
-        const double d_hex = d_hex_at(pat, in, n_existing, p), m = rho * d_hex, a = reach * d_hex,
-                     here = cover_at(in, p->x, p->y);
+        const double d_hex = rd.d_hex[i], m = rho * d_hex, a = reach * d_hex, here = rd.cover[i];
         for (uint64_t t = 0; t < JITTER_TRIES; t++) {
             const uint64_t h = order[k].prio + 3 * t;
             const double u = smp__u01(smp__mix64(h + 1)), v = smp__u01(smp__mix64(h + 2));
@@ -690,6 +755,7 @@ done:
     free(order);
     grid_free(&ge);
     grid_free(&gn);
+    dot_reads_free(&rd);
     return st;
 }
 
@@ -701,12 +767,14 @@ done:
 #define HOLE_CROWDED 0.78
 #define HOLE_FLAT 0.05
 
-/* Whether the coverage at (x, y) is within HOLE_FLAT of `cover` (> 0): on a
- * ramp the spacing grows downhill, and a hole there is the ramp's. */
+/* Whether a coverage c is within HOLE_FLAT of `cover` (> 0): on a ramp the
+ * spacing grows downhill, and a hole there is the ramp's. */
+static int flat_cover(double c, double cover) { return c > 0 && fabs(c - cover) <= HOLE_FLAT * cover; }
+
+/* Whether the coverage at (x, y) is flat against `cover` (flat_cover). */
 static int flat_near(const smp_sample_in *in, double cover, double x, double y)
 {
-    const double c = cover_at(in, x, y);
-    return c > 0 && fabs(c - cover) <= HOLE_FLAT * cover;
+    return flat_cover(cover_at(in, x, y), cover);
 }
 
 /* The most crowded new dot (nearest neighbour over its own d_hex) within
@@ -715,9 +783,8 @@ static int flat_near(const smp_sample_in *in, double cover, double x, double y)
  * covered when it leaves; SIZE_MAX when none is. Ties (a mutual nearest
  * pair) go to the lower hashed rank, so the choice does not depend on the
  * dots' order. owner maps grid entries to new dots (SIZE_MAX: earlier). */
-static size_t most_crowded(const smp_pattern *pat, const smp_sample_in *in, size_t n_existing, const grid *g,
-                           const size_t *owner, const size_t *rank, const smp_spts *pts, double x, double y,
-                           double d_hex, size_t keep, double cover)
+static size_t most_crowded(const grid *g, const size_t *owner, const size_t *rank, const dot_reads *rd, double x,
+                           double y, double d_hex, size_t keep, double cover)
 {
     const double r = HOLE_FROM * d_hex;
     long x0 = clampl((long)floor((x - r - g->x0) / g->cell), g->gw), x1 = clampl((long)floor((x + r - g->x0) / g->cell), g->gw);
@@ -729,9 +796,9 @@ static size_t most_crowded(const smp_pattern *pat, const smp_sample_in *in, size
             for (size_t k = g->head[(size_t)j * (size_t)g->gw + (size_t)i]; k != SIZE_MAX; k = g->next[k]) {
                 const double dx = g->xy[2 * k] - x, dy = g->xy[2 * k + 1] - y;
                 if (owner[k] == SIZE_MAX || owner[k] == keep || !(dx * dx + dy * dy < r * r) ||
-                    !flat_near(in, cover, g->xy[2 * k], g->xy[2 * k + 1]))
+                    !flat_cover(rd->cover[owner[k]], cover))
                     continue;
-                const double dk = d_hex_at(pat, in, n_existing, &pts->p[owner[k]]);
+                const double dk = rd->d_hex[owner[k]];
                 const double ratio = sqrt(grid_nearest2(g, g->xy[2 * k], g->xy[2 * k + 1], dk, k)) / dk;
                 if (ratio < best_ratio || (ratio == best_ratio && best != SIZE_MAX && rank[owner[k]] < rank[best])) {
                     best_ratio = ratio;
@@ -760,7 +827,9 @@ static smp_status fill_holes(const smp_pattern *pat, const smp_sample_in *in, co
     ranked *order = malloc(pts->n * sizeof *order);
     size_t *owner = malloc(cap * sizeof *owner), *entry = malloc(pts->n * sizeof *entry),
            *rank = malloc(pts->n * sizeof *rank);
-    const int ok = grid_init(&g, in, cell, cap);
+    /* Each new dot's spacing and coverage where it is, read again when it moves. */
+    dot_reads rd = {0};
+    const int ok = grid_init(&g, in, cell, cap) & dot_reads_init(&rd, pat, in, n_existing, pts);
     smp_status st = SMP_OK;
     if (!order || !owner || !entry || !rank || !ok) {
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the hole search for %zu dots", pts->n);
@@ -783,7 +852,7 @@ static smp_status fill_holes(const smp_pattern *pat, const smp_sample_in *in, co
     }
     for (size_t k = 0; k < pts->n && g.n + 1 < cap; k++) {
         const smp_spt *p = &pts->p[order[k].i];
-        const double d_hex = d_hex_at(pat, in, n_existing, p), here = cover_at(in, p->x, p->y);
+        const double d_hex = rd.d_hex[order[k].i], here = rd.cover[order[k].i];
         const double a0 = 2 * SMP_PI * smp__u01(smp__mix64(order[k].prio + 1)), q = 1.15 * HOLE_R * d_hex;
         const double c0 = q * cos(a0), s0 = q * sin(a0);
         for (int t = 0; t < DIRECTIONS && g.n + 1 < cap; t++) { /* a0 + t 2 pi / DIRECTIONS, by rotation */
@@ -795,13 +864,14 @@ static smp_status fill_holes(const smp_pattern *pat, const smp_sample_in *in, co
             const double rr = HOLE_R * d_hex * (HOLE_R * d_hex), limit = HOLE_R * d_hex * HOLE_R * d_hex;
             if (!flat_near(in, here, x, y) || rr < limit || grid_any_within2(&g, x, y, HOLE_R * d_hex, limit))
                 continue;
-            const size_t j = most_crowded(pat, in, n_existing, &g, owner, rank, pts, x, y, d_hex, order[k].i, here);
+            const size_t j = most_crowded(&g, owner, rank, &rd, x, y, d_hex, order[k].i, here);
             if (j == SIZE_MAX)
                 continue;
             g.xy[2 * entry[j]] = g.xy[2 * entry[j] + 1] = NAN; /* gone from its old place */
             pts->p[j].x = x;
             pts->p[j].y = y;
             pts->p[j].excl = p->excl;
+            dot_reads_at(&rd, pat, in, n_existing, &pts->p[j], j);
             entry[j] = grid_add(&g, x, y);
             owner[entry[j]] = j;
         }
@@ -812,6 +882,7 @@ done:
     free(entry);
     free(rank);
     grid_free(&g);
+    dot_reads_free(&rd);
     return st;
 }
 
@@ -874,10 +945,26 @@ static smp_status candidates(const smp_pattern *pat, const smp_sample_in *in, co
     sgrid ob;
     if (!sgrid_init(&ob, in, cell, existing, n_existing, 0, pts->p, pts->n))
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the search for %zu dots", n_existing + pts->n);
+    /* Each dot's candidate is its own (the search reads the fixed dots
+     * only), so they are found in parallel into their dots' slots, then
+     * gathered in the dots' order. */
+    uint8_t *has = malloc(pts->n + 1);
+    if (!has) {
+        sgrid_free(&ob);
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the candidates of %zu dots", pts->n);
+    }
+    const long nd = (long)pts->n;
+    const int nt = smp__threads(in->threads);
+    (void)nt; /* unused without OpenMP */
+    SMP_OMP(omp parallel for schedule(dynamic, 256) num_threads(nt))
+    for (long i = 0; i < nd; i++)
+        has[i] = (uint8_t)candidate(pat, in, n_existing, &ob, n_existing + (size_t)i, &pts->p[i], &out[i]);
     size_t n = 0;
     for (size_t i = 0; i < pts->n; i++)
-        n += candidate(pat, in, n_existing, &ob, n_existing + i, &pts->p[i], &out[n]);
+        if (has[i])
+            out[n++] = out[i];
     *n_out = n;
+    free(has);
     sgrid_free(&ob);
     return SMP_OK;
 }
