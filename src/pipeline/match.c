@@ -39,6 +39,7 @@
 #define DENSITY_DEFAULT 110.0
 #define DOT_LO 0.25
 #define DOT_HI 0.35
+#define DOT_STEPS_MAX 32 /* room for the dot sizes a search steps through ((DOT_HI - DOT_LO) / 0.01 + 1) */
 #define DOT_DEFAULT 0.28
 /* A user's own dot size (hairline work, research) may need more or fewer
  * dots than the main area's practice: the old auto range. */
@@ -138,9 +139,20 @@ static void best_tone(const smp_match_in *in, const smp_match *m, double target_
     float od[3];
     depth_for(in, dil, od);
     best->cost = INFINITY;
-    for (double dot = lo[1]; dot <= hi[1] + 1e-9; dot += step[1]) {
-        double area[3];
-        smp__optics_darkened_area(in->optics, od, dot, in->load, area);
+    /* Each dot size's darkened area (an integral: most of this search's
+     * time) in parallel first; the sizes are stepped as the loop below
+     * steps them, and judged in that order. */
+    double dots[DOT_STEPS_MAX], areas[DOT_STEPS_MAX][3];
+    int n_dots = 0;
+    for (double dot = lo[1]; dot <= hi[1] + 1e-9 && n_dots < DOT_STEPS_MAX; dot += step[1])
+        dots[n_dots++] = dot;
+    const int nt = smp__threads(in->params ? in->params->threads : 1);
+    (void)nt; /* unused without OpenMP */
+    SMP_OMP(omp parallel for schedule(dynamic, 1) num_threads(nt))
+    for (int k = 0; k < n_dots; k++)
+        smp__optics_darkened_area(in->optics, od, dots[k], in->load, areas[k]);
+    for (int k = 0; k < n_dots; k++) {
+        const double dot = dots[k], *area = areas[k];
         for (double d = lo[0]; d <= hi[0] + 1e-9; d += step[0]) {
             trial t = {.density = d, .dot = dot, .dilution = dil};
             predict_from_area(in, area, d * m->tone_scale, t.lab);
