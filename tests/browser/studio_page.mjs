@@ -219,8 +219,24 @@ await shot(page, 'tablet-4-density');
 const tones0 = await page.evaluate(() => window.smpStudio.st.toneShown);
 n = await renders(page);
 await page.locator('#density').fill('200');
-const shownNow = await page.evaluate(() => ({ showing: window.smpStudio.st.showing,
-  refining: !document.getElementById('refining').hidden, tones: window.smpStudio.st.toneShown }));
+// Its dots are the last exact image's, deeper (the density rose): where
+// that image's core is darker than the photo, the preview is darker still,
+// pixel by pixel (a flat tone over the core correlates about 0.2).
+const shownNow = await page.evaluate(() => {
+  const s = window.smpStudio, b = s.st.tone, d = s.toneCanvas.getContext('2d').getImageData(0, 0, b.w, b.h).data;
+  const lum = (a, j) => a[j] + a[j + 1] + a[j + 2];
+  let n = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, deeper = 0;
+  for (let i = 0; i < b.w * b.h; i++) {
+    if (b.cover[i] < 250) continue;
+    const x = lum(b.photo, 4 * i) - lum(b.exact, 4 * i), y = lum(b.photo, 4 * i) - lum(d, 4 * i);
+    n++; sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y; deeper += y >= x;
+  }
+  const corr = (sxy - sx * sy / n) / Math.sqrt((sxx - sx * sx / n) * (syy - sy * sy / n));
+  return { showing: s.st.showing, refining: !document.getElementById('refining').hidden, tones: s.st.toneShown,
+    corr, deeper: deeper / n };
+});
+check(shownNow.corr > 0.9 && shownNow.deeper > 0.95, `the tone preview keeps the exact image's dots, deeper ` +
+  `(correlation of the darkening ${shownNow.corr.toFixed(3)}, ${(100 * shownNow.deeper).toFixed(1)} % of the core as dark or darker)`);
 await shot(page, 'tablet-4b-tone-preview');
 await settle(page, n + 1);
 const tone = await page.evaluate(() => {

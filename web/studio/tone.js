@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The tone preview (issue 15): drawn on the page's thread within a few
 // milliseconds of a density or dot size change or a mask edit, while the
-// workers make the exact image, which then replaces it. It is the pigment
-// model's mean (smp_cache_tone_maps, smp_result_tone_area): skin under
+// workers make the exact image, which then replaces it. It is the last
+// exact image with its dots' optical depth scaled by the new density and
+// dot size's over its own (the pigment model's depth is their product), so
+// the dots keep their places and texture, and where the mask changed since,
+// the model's mean (smp_cache_tone_maps, smp_result_tone_area): skin under
 // n dots/mm² of a size transmits exp(-n * area) of its diffuse light per
 // channel, the shine stays on top and strands keep their pixels. Its
 // basis comes with an exact image from the worker that renders at the
@@ -32,21 +35,46 @@ const smpTone = (() => {
     return [0, 1, 2].map(c => b.areas[3 * i + c] + f * (b.areas[3 * (i + 1) + c] - b.areas[3 * i + c]));
   }
 
+  // Per channel, a table over (photo code, exact code) of the exact
+  // image's pixel with its optical depth times pow[c]: the dots stay where
+  // the exact image has them, darker or fainter, so a density or dot size
+  // change keeps their texture (a flat tone reads as a grey stain, the look
+  // SMP avoids) until the engine's image comes.
+  function depthTables(pow) {
+    return pow.map(s => {
+      const t = new Uint8Array(65536);
+      for (let p = 0; p < 256; p++) {
+        const lp = toLin[p];
+        for (let e = 0; e < 256; e++) {
+          const r = lp > 0 ? Math.min(1, toLin[e] / lp) : 1;
+          t[(p << 8) | e] = e === p || r >= 1 ? p : toSrgb[(lp * Math.exp(s * Math.log(r)) * N + 0.5) | 0];
+        }
+      }
+      return t;
+    });
+  }
+
   // The preview into out (RGBA, w x h): the photo, darkened where cover
   // (the dots' coverage per pixel, 0..255; the basis's own when null) is.
-  // With the basis's exact image (a mask edit at its settings), that image
-  // where the coverage did not change, the model where it did.
-  function draw(b, density, dot, out, cover, onExact) {
+  // With the basis's exact image, that image where the coverage did not
+  // change, its dots' depth scaled to these settings (depthTables; as it
+  // is at the basis's own, same), and the model where the coverage did.
+  function draw(b, density, dot, out, cover, same) {
     const k = cover || b.cover, m = b.maps, ph = b.photo, area = areaAt(b, dot);
-    const base = onExact && cover && b.exact ? b.exact : null;
-    out.set(base || ph);
+    if (!b.exact) out.set(ph);
+    else if (same) out.set(b.exact);
+    else {
+      const was = areaAt(b, b.dot);
+      scaleExact(b, depthTables([0, 1, 2].map(c => density * area[c] / (b.density * was[c]))), out);
+    }
+    if (b.exact && !cover) return;
     const lut = [new Float32Array(256), new Float32Array(256), new Float32Array(256)];
     for (let c = 0; c < 3; c++)
       for (let v = 0; v < 256; v++) lut[c][v] = Math.exp(-b.scale * density / 100 * v / 255 * area[c]);
     const [t0, t1, t2] = lut;
     for (let i = 0, n = b.w * b.h; i < n; i++) {
       const kv = k[i];
-      if (base) {
+      if (b.exact) {
         if (kv === b.cover[i]) continue;
         if (!kv) { out.set(ph.subarray(4 * i, 4 * i + 4), 4 * i); continue; }
       } else if (!kv) continue;
@@ -58,13 +86,27 @@ const smpTone = (() => {
     }
   }
 
+  // The basis's exact image with its dots' depth scaled (tables from
+  // depthTables) into out; outside the coverage it is the photo.
+  function scaleExact(b, tab, out) {
+    const ph = b.photo, ex = b.exact, [t0, t1, t2] = tab;
+    out.set(ex);
+    for (let i = 0, n = b.w * b.h; i < n; i++) {
+      if (!b.cover[i]) continue;
+      const j = 4 * i;
+      out[j] = t0[(ph[j] << 8) | ex[j]];
+      out[j + 1] = t1[(ph[j + 1] << 8) | ex[j + 1]];
+      out[j + 2] = t2[(ph[j + 2] << 8) | ex[j + 2]];
+    }
+  }
+
   // The core's luminance (coverage 250 and more) relative to the photo's:
   // of an image (RGBA), or of the model at scale 1.
   function coreRatio(b, img, density, dot) {
     const m = b.maps, ph = b.photo;
     let before = 0, after = 0;
     const model = img ? null : new Uint8ClampedArray(ph.length);
-    if (model) { const keep = b.scale; b.scale = 1; draw(b, density, dot, model, null); b.scale = keep; }
+    if (model) draw(Object.assign({}, b, { scale: 1, exact: null }), density, dot, model, null);
     const a = img || model;
     for (let i = 0, n = b.w * b.h; i < n; i++) {
       if (m[4 * i] < 250) continue;
