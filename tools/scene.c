@@ -269,8 +269,8 @@ int scalp_scene_make(const scalp_scene *sc, smp_image *photo, smp_image *mask)
  * the frame's bottom edge cuts (the head centred 0.6 of its half-length
  * above that edge). */
 
-static int head_scene(int width, int height, double px_per_mm, double bald_mm, uint64_t seed, int face, smp_image *photo,
-                      smp_image *mask)
+static int head_scene(int width, int height, double px_per_mm, double bald_mm, uint64_t seed, int face, double patch_mm,
+                      smp_image *photo, smp_image *mask)
 {
     const int w = width, h = height;
     const double ppm = px_per_mm;
@@ -298,7 +298,13 @@ static int head_scene(int width, int height, double px_per_mm, double bald_mm, u
         }
     /* Hair: strokes 0.1 mm wide, 3-6 mm long, about 60 per cm² (the visible
      * strands of short hair), thinned by the bald crown's rim. */
-    const float hair[3] = {lin(40), lin(32), lin(28)};
+    const float hair[3] = {lin(40), lin(32), lin(28)}, blue_black[3] = {lin(18), lin(26), lin(58)};
+    const double px = cx + 57 * ppm, py = cy; /* the blue-black patch's centre */
+    /* In the patch the hair lies flat and covers the scalp whole. */
+    for (int y = 0; patch_mm > 0 && y < h; y++)
+        for (int x = 0; x < w; x++)
+            if (hypot(x + 0.5 - px, y + 0.5 - py) < patch_mm * ppm)
+                blend(buf + ((size_t)y * w + x) * 3, blue_black, 0.9);
     long tries = lrint(60.0 * (w / ppm) * (h / ppm) / 100.0);
     for (long i = 0; i < tries; i++) {
         double x = u01(seed, 41, (uint64_t)i) * w, y = u01(seed, 42, (uint64_t)i) * h;
@@ -308,7 +314,9 @@ static int head_scene(int width, int height, double px_per_mm, double bald_mm, u
         if (u01(seed, 43, (uint64_t)i) >= hair_fraction(&bald, x, y))
             continue;
         double len = (3 + 3 * u01(seed, 44, (uint64_t)i)) * ppm, ang = atan2(y - cy, x - cx) + 0.3;
-        draw_hair(buf, w, h, x, y, x + len * cos(ang), y + len * sin(ang), 0.05 * ppm + 0.4, hair, 0.9);
+        const int blue = hypot(x - px, y - py) < patch_mm * ppm;
+        draw_hair(buf, w, h, x, y, x + len * cos(ang), y + len * sin(ang), (blue ? 0.15 : 0.05) * ppm + 0.4,
+                  blue ? blue_black : hair, 0.9);
     }
     scene_encode(buf, photo);
     uint8_t *mk = smp_image_data(mask);
@@ -322,13 +330,19 @@ static int head_scene(int width, int height, double px_per_mm, double bald_mm, u
 int head_scene_make(int width, int height, double px_per_mm, double bald_mm, uint64_t seed, smp_image *photo,
                     smp_image *mask)
 {
-    return head_scene(width, height, px_per_mm, bald_mm, seed, 0, photo, mask);
+    return head_scene(width, height, px_per_mm, bald_mm, seed, 0, 0, photo, mask);
+}
+
+int head_patch_scene_make(int width, int height, double px_per_mm, double bald_mm, double patch_mm, uint64_t seed,
+                          smp_image *photo, smp_image *mask)
+{
+    return head_scene(width, height, px_per_mm, bald_mm, seed, 0, patch_mm, photo, mask);
 }
 
 int head_face_scene_make(int width, int height, double px_per_mm, double bald_mm, uint64_t seed, smp_image *photo,
                          smp_image *mask)
 {
-    return head_scene(width, height, px_per_mm, bald_mm, seed, 1, photo, mask);
+    return head_scene(width, height, px_per_mm, bald_mm, seed, 1, 0, photo, mask);
 }
 
 /* forehead: a receded head seen from above and in front, the face toward

@@ -32,6 +32,12 @@ int scalp_scene_make(const scalp_scene *sc, smp_image *photo, smp_image *mask);
  * photo (RGB) and mask (grey). 0 on success. */
 int head_scene_make(int width, int height, double px_per_mm, double bald_mm, uint64_t seed, smp_image *photo,
                     smp_image *mask);
+/* The same head with the hair in a disc of radius patch_mm, 57 mm right
+ * of the head's centre, blue-black (sRGB 18, 26, 58: a colour the class
+ * rules place neither as skin nor as hair) and in strands three times as
+ * thick, so that the cells there read neither skin nor hair. */
+int head_patch_scene_make(int width, int height, double px_per_mm, double bald_mm, double patch_mm, uint64_t seed,
+                          smp_image *photo, smp_image *mask);
 /* The same head with a hairless face in front (toward the frame's bottom,
  * between the hair at the temples), cut by the frame's bottom edge as in a photo of the top
  * of a head taken from above and behind the brow; the mask is the crown's
