@@ -836,17 +836,19 @@ smp_status smp_scalp_analyze(smp_scalp *s, const smp_image *photo, const smp_par
     return st;
 }
 
-/* A value of a per-cell field at a photo pixel, bilinear between cell centres. */
-static double field_at(const smp_scalp *s, const float *f, uint32_t x, uint32_t y)
+/* Where a photo pixel lies between cell centres along one axis (n cells
+ * of `cell` px): the two cells and the weight of the second. */
+typedef struct axis_lerp {
+    uint32_t a, b;
+    double t;
+} axis_lerp;
+
+static axis_lerp lerp_at(uint32_t v, uint32_t cell, uint32_t n)
 {
-    double gx = (x + 0.5) / s->cell - 0.5, gy = (y + 0.5) / s->cell - 0.5;
-    gx = gx < 0 ? 0 : gx > s->gw - 1 ? s->gw - 1 : gx;
-    gy = gy < 0 ? 0 : gy > s->gh - 1 ? s->gh - 1 : gy;
-    uint32_t x0 = (uint32_t)gx, y0 = (uint32_t)gy;
-    uint32_t x1 = x0 + 1 < s->gw ? x0 + 1 : x0, y1 = y0 + 1 < s->gh ? y0 + 1 : y0;
-    double ax = gx - x0, ay = gy - y0;
-    return (f[(size_t)y0 * s->gw + x0] * (1 - ax) + f[(size_t)y0 * s->gw + x1] * ax) * (1 - ay) +
-           (f[(size_t)y1 * s->gw + x0] * (1 - ax) + f[(size_t)y1 * s->gw + x1] * ax) * ay;
+    double g = (v + 0.5) / cell - 0.5;
+    g = g < 0 ? 0 : g > n - 1 ? n - 1 : g;
+    const uint32_t a = (uint32_t)g;
+    return (axis_lerp){a, a + 1 < n ? a + 1 : a, g - a};
 }
 
 smp_status smp_scalp_mask(smp_scalp *s, smp_image *mask)
@@ -858,10 +860,27 @@ smp_status smp_scalp_mask(smp_scalp *s, smp_image *mask)
     smp_status st = smp__image_reset(mask, s->w, s->h, 1, UINT64_MAX);
     if (st != SMP_OK)
         return smp__fail(s->msg, st, "%s", mask->msg);
-    for (uint32_t y = 0; y < s->h; y++) {
+    /* The suggestion bilinear between cell centres: each column's cells
+     * and weight found once, not per pixel, and the rows in parallel (each
+     * pixel is its own). */
+    axis_lerp *col = malloc((size_t)s->w * sizeof *col);
+    if (!col)
+        return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the mask's columns");
+    for (uint32_t x = 0; x < s->w; x++)
+        col[x] = lerp_at(x, s->cell, s->gw);
+    const float *f = s->treat;
+    const long h = (long)s->h;
+    SMP_OMP(omp parallel for schedule(static) num_threads(smp__threads(s->threads)))
+    for (long y = 0; y < h; y++) {
+        const axis_lerp r = lerp_at((uint32_t)y, s->cell, s->gh);
+        const float *f0 = f + (size_t)r.a * s->gw, *f1 = f + (size_t)r.b * s->gw;
         uint8_t *row = mask->px + (size_t)y * s->w;
-        for (uint32_t x = 0; x < s->w; x++)
-            row[x] = (uint8_t)lrint(255 * field_at(s, s->treat, x, y));
+        for (uint32_t x = 0; x < s->w; x++) {
+            const axis_lerp c = col[x];
+            const double v = (f0[c.a] * (1 - c.t) + f0[c.b] * c.t) * (1 - r.t) + (f1[c.a] * (1 - c.t) + f1[c.b] * c.t) * r.t;
+            row[x] = (uint8_t)lrint(255 * v);
+        }
     }
+    free(col);
     return SMP_OK;
 }
