@@ -253,6 +253,41 @@ check(shownNow.tones === tones0 + 1 && shownNow.showing !== 'full' && shownNow.r
 check(tone.showing === 'full' && !tone.refining, 'then the exact image replaces it');
 check(tone.n > 0 && tone.preview < tone.photo - 2,
   `the tone preview darkens the core (photo ${tone.photo.toFixed(1)} -> ${tone.preview.toFixed(1)}, ${tone.n} px)`);
+// Where a mask edit adds coverage, the tone preview tiles the exact
+// image's dots (tone.js depthPatch): a square outside the mask, given full
+// coverage, darkens in spots between the strands, several times as
+// unevenly as the model's flat tone does there (which varies only with the
+// photo), for about as much darkening.
+const patchTone = await page.evaluate(() => {
+  const s = window.smpStudio, b = s.st.tone, S = 48;
+  let at = null;
+  for (let y = 0; y + S <= b.h && !at; y += 8)
+    for (let x = 0; x + S <= b.w && !at; x += 8) {
+      let clear = true;
+      for (let j = y; j < y + S && clear; j++) for (let i = x; i < x + S; i++) if (b.cover[j * b.w + i]) { clear = false; break; }
+      if (clear) at = [x, y];
+    }
+  const cover = b.cover.slice();
+  for (let j = at[1]; j < at[1] + S; j++) cover.fill(255, j * b.w + at[0], j * b.w + at[0] + S);
+  const spread = basis => {
+    const out = new Uint8ClampedArray(4 * b.w * b.h), ys = [];
+    smpTone.draw(basis, b.density, b.dot, out, cover, true);
+    for (let j = at[1]; j < at[1] + S; j++)
+      for (let i = at[0]; i < at[0] + S; i++) {
+        const k = 4 * (j * b.w + i);
+        if (b.maps[k + 3] <= 32) ys.push(b.photo[k] + b.photo[k + 1] + b.photo[k + 2] - out[k] - out[k + 1] - out[k + 2]);
+      }
+    const mean = ys.reduce((a, v) => a + v, 0) / ys.length;
+    const sd = Math.sqrt(ys.reduce((a, v) => a + (v - mean) * (v - mean), 0) / ys.length);
+    return { mean: mean / 3, cv: sd / mean, n: ys.length };
+  };
+  return { patch: !!b.patch, dots: spread(b), flat: spread(Object.assign({}, b, { exact: null, patch: null })) };
+});
+check(patchTone.patch && patchTone.dots.n > 100 && patchTone.dots.cv > 2 * patchTone.flat.cv &&
+  patchTone.dots.mean > 0.5 * patchTone.flat.mean && patchTone.dots.mean < 2 * patchTone.flat.mean,
+  `a mask edit's tone preview tiles the exact image's dots (darkening ${patchTone.dots.mean.toFixed(1)} levels, ` +
+  `coefficient of variation ${patchTone.dots.cv.toFixed(2)}; the flat tone's ${patchTone.flat.mean.toFixed(1)}, ` +
+  `${patchTone.flat.cv.toFixed(2)}; ${patchTone.dots.n} px between the strands)`);
 await setRange('density', 180); // back (drawn again from memory): the exports below expect it
 
 // The hairline: three taps across the upper third, applied.

@@ -4,8 +4,9 @@
 // workers make the exact image, which then replaces it. It is the last
 // exact image with its dots' optical depth scaled by the new density and
 // dot size's over its own (the pigment model's depth is their product), so
-// the dots keep their places and texture, and where the mask changed since,
-// the model's mean (smp_cache_tone_maps, smp_result_tone_area): skin under
+// the dots keep their places and texture; where the mask changed since,
+// its dots tiled from a square of its core (depthPatch), or without one the
+// model's mean (smp_cache_tone_maps, smp_result_tone_area): skin under
 // n dots/mm² of a size transmits exp(-n * area) of its diffuse light per
 // channel, the shine stays on top and strands keep their pixels. Its
 // basis comes with an exact image from the worker that renders at the
@@ -61,13 +62,12 @@ const smpTone = (() => {
   // is at the basis's own, same), and the model where the coverage did.
   function draw(b, density, dot, out, cover, same) {
     const k = cover || b.cover, m = b.maps, ph = b.photo, area = areaAt(b, dot);
+    const was = b.exact ? areaAt(b, b.dot) : null, pow = was && [0, 1, 2].map(c => density * area[c] / (b.density * was[c]));
     if (!b.exact) out.set(ph);
     else if (same) out.set(b.exact);
-    else {
-      const was = areaAt(b, b.dot);
-      scaleExact(b, depthTables([0, 1, 2].map(c => density * area[c] / (b.density * was[c]))), out);
-    }
+    else scaleExact(b, depthTables(pow), out);
     if (b.exact && !cover) return;
+    if (b.patch) return patchChanged(b, k, pow, out);
     const lut = [new Float32Array(256), new Float32Array(256), new Float32Array(256)];
     for (let c = 0; c < 3; c++)
       for (let v = 0; v < 256; v++) lut[c][v] = Math.exp(-b.scale * density / 100 * v / 255 * area[c]);
@@ -84,6 +84,62 @@ const smpTone = (() => {
       v = (g - s) * t1[kv] + s; v += (g - v) * strand; out[j + 1] = toSrgb[(v * N + 0.5) | 0];
       v = (bl - s) * t2[kv] + s; v += (bl - v) * strand; out[j + 2] = toSrgb[(v * N + 0.5) | 0];
     }
+  }
+
+  // Where a mask edit changed the coverage: the exact image's dots of
+  // b.patch tiled there, their depth scaled to the settings (pow) and the
+  // coverage, under the shine and strands as the engine draws them, so a
+  // stroke shows dots at once, not a flat tone; the photo where the
+  // coverage fell to nothing.
+  function patchChanged(b, k, pow, out) {
+    const m = b.maps, ph = b.photo, { P, d } = b.patch;
+    for (let i = 0, n = b.w * b.h; i < n; i++) {
+      const kv = k[i];
+      if (kv === b.cover[i]) continue;
+      const j = 4 * i;
+      if (!kv) { out[j] = ph[j]; out[j + 1] = ph[j + 1]; out[j + 2] = ph[j + 2]; continue; }
+      const y = (i / b.w) | 0, x = i - y * b.w, q = 3 * ((y % P) * P + (x % P)), f = kv / 255;
+      const lin = [toLin[ph[j]], toLin[ph[j + 1]], toLin[ph[j + 2]]];
+      const s = m[j + 2] / 255 * Math.min(lin[0], lin[1], lin[2]), strand = m[j + 3] / 255;
+      for (let c = 0; c < 3; c++) {
+        let v = (lin[c] - s) * Math.exp(-d[q + c] * f * pow[c]) + s;
+        v += (lin[c] - v) * strand;
+        out[j + c] = toSrgb[(v * N + 0.5) | 0];
+      }
+    }
+  }
+
+  // The exact image's dots to tile where a mask edit adds coverage: the
+  // optical depth per channel of a P x P square of its core (coverage 250
+  // and more in nine tenths of it: the hair already there thins the dots
+  // in spots), the least shiny one (the shine lies over the pigment and
+  // hides part of its depth); null without such a square.
+  function depthPatch(b) {
+    const { w, h, cover, maps: m, photo: ph, exact: ex } = b, P = 64, W1 = w + 1;
+    if (w < P || h < P) return null;
+    const bad = new Int32Array(W1 * (h + 1)), shine = new Float64Array(W1 * (h + 1));
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        const i = (y + 1) * W1 + x + 1;
+        bad[i] = bad[i - 1] + bad[i - W1] - bad[i - W1 - 1] + (cover[y * w + x] < 250);
+        shine[i] = shine[i - 1] + shine[i - W1] - shine[i - W1 - 1] + m[4 * (y * w + x) + 2];
+      }
+    const sum = (a, x, y) => a[(y + P) * W1 + x + P] - a[y * W1 + x + P] - a[(y + P) * W1 + x] + a[y * W1 + x];
+    let best = null, least = Infinity;
+    for (let y = 0; y + P <= h; y += 8)
+      for (let x = 0; x + P <= w; x += 8)
+        if (sum(bad, x, y) <= P * P / 10 && sum(shine, x, y) < least) { least = sum(shine, x, y); best = [x, y]; }
+    if (!best) return null;
+    const d = new Float32Array(3 * P * P);
+    for (let y = 0; y < P; y++)
+      for (let x = 0; x < P; x++) {
+        const j = 4 * ((best[1] + y) * w + best[0] + x);
+        for (let c = 0; c < 3; c++) {
+          const p = toLin[ph[j + c]], r = p > 0 ? Math.min(1, toLin[ex[j + c]] / p) : 1;
+          d[3 * (y * P + x) + c] = -Math.log(Math.max(r, 1e-4));
+        }
+      }
+    return { P, d };
   }
 
   // The basis's exact image with its dots' depth scaled (tables from
@@ -106,7 +162,7 @@ const smpTone = (() => {
     const m = b.maps, ph = b.photo;
     let before = 0, after = 0;
     const model = img ? null : new Uint8ClampedArray(ph.length);
-    if (model) draw(Object.assign({}, b, { scale: 1, exact: null }), density, dot, model, null);
+    if (model) draw(Object.assign({}, b, { scale: 1, exact: null, patch: null }), density, dot, model, null);
     const a = img || model;
     for (let i = 0, n = b.w * b.h; i < n; i++) {
       if (m[4 * i] < 250) continue;
@@ -120,9 +176,10 @@ const smpTone = (() => {
   function basis(w, h, photo, maps, dots, areas, density, dot, exact, scale) {
     const cover = new Uint8Array(w * h);
     for (let i = 0; i < w * h; i++) cover[i] = maps[4 * i];
-    const b = { w, h, photo, maps, dots, areas, density, dot, cover, scale, exact: null };
+    const b = { w, h, photo, maps, dots, areas, density, dot, cover, scale, exact: null, patch: null };
     if (!exact) return b;
     b.exact = new Uint8ClampedArray(exact.buffer);
+    b.patch = depthPatch(b);
     const real = coreRatio(b, exact), model = coreRatio(b, null, density, dot);
     const k = Math.log(real) / Math.log(model);
     if (Number.isFinite(k) && model < 0.999 && real < 1) b.scale = Math.min(2, Math.max(0.5, k));
