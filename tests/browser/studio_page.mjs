@@ -179,6 +179,13 @@ await page.mouse.move(ax, ay);
 await page.mouse.down();
 await page.mouse.move(bx, by, { steps: 8 });
 await page.mouse.up();
+// At the opening's matched settings too, the stroke draws the tone
+// preview at once (with the values the last match chose).
+const strokeTone = await page.evaluate(() => ({ showing: window.smpStudio.st.showing,
+  auto: document.getElementById('density-auto').checked, tones: window.smpStudio.st.toneShown }));
+check(strokeTone.auto && strokeTone.showing === 'tone' && strokeTone.tones > 0,
+  `a stroke at matched settings draws the tone preview at once (${JSON.stringify(strokeTone)})`);
+await shot(page, 'tablet-3a-stroke-preview');
 await settle(page, n + 1);
 const painted = await page.evaluate(() => {
   const s = window.smpStudio, m = s.mask();

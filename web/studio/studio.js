@@ -535,7 +535,13 @@
   // basis's, at the same scale).
   function tonePreview(s, mask, mhash) {
     const b = st.tone;
-    if (!b || typeof s.density !== 'number' || typeof s.dot !== 'number' || b.ppm !== st.ppm) return false;
+    if (!b || b.ppm !== st.ppm) return false;
+    // Matched before and still matched (a mask edit at the opening's
+    // settings): the values the basis's match chose, until the exact image
+    // says what the new mask's match chooses.
+    const kept = (v, was, used) => v === 'auto' && was === 'auto' ? used : v;
+    const density = kept(s.density, b.settings.density, b.density), dot = kept(s.dot, b.settings.dot, b.dot);
+    if (typeof density !== 'number' || typeof dot !== 'number') return false;
     const rest = x => JSON.stringify(Object.assign({}, x, { density: 0, dot: 0 }));
     if (rest(s) !== rest(b.settings)) return false;
     // The mask as the basis's (its hash): its coverage; else what changed.
@@ -545,7 +551,7 @@
     // One buffer for the previews of a basis's size (they come at a slider's pace).
     if (!st.toneImg || st.toneImg.width !== b.w || st.toneImg.height !== b.h) st.toneImg = g.createImageData(b.w, b.h);
     const img = st.toneImg;
-    smpTone.draw(b, s.density, s.dot, img.data, cover, s.density === b.settings.density && s.dot === b.settings.dot);
+    smpTone.draw(b, density, dot, img.data, cover, density === b.density && dot === b.dot);
     g.putImageData(img, 0, 0);
     st.showing = 'tone';
     status('Tone preview: placing the dots…');
