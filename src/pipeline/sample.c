@@ -38,6 +38,7 @@
 
 #define MAX_LEVEL 10   /* sub-cells down to s / 1024 */
 #define TILE 32        /* cells per tile side */
+_Static_assert(TILE == 32, "a tile's row of cells is one word of the occupancy bits");
 #define MIN_COVER (255.0 / 16.0) /* below this, thin instead of growing r */
 /* Active sub-cells in all, below which a level runs on one thread: its 12
  * lock-step passes would each share a few milliseconds of work or less
@@ -89,6 +90,11 @@ typedef struct sampler {
     uint16_t r_full_q;     /* the radius at full coverage, stored units */
     uint32_t gw, gh;       /* grid, cells */
     cellpt *g;
+    /* Which cells hold a dot, a bit each: a row of tiles_x words, one per
+     * tile (TILE = 32), so the neighbour scans skip the empty cells (most of
+     * them, where an earlier session's dots sit sparse in this layer's
+     * finer grid) a word at a time, and a tile writes only its own words. */
+    uint32_t *occ;
     uint32_t tiles_x, tiles_y, T;
     tile *tiles;
     uint8_t *least;        /* per coverage cell: least coverage within r_max (least_cover) */
@@ -161,6 +167,42 @@ static inline void cell_window(const sampler *s, double ax, double ay, double bx
     *y1 = by * inv >= s->gh ? (int)s->gh - 1 : (int)(by * inv);
 }
 
+/* Stores a dot in cell (cx, cy) and marks the cell taken. */
+static inline void put(sampler *s, uint32_t cx, uint32_t cy, cellpt q)
+{
+    s->g[(size_t)cy * s->gw + cx] = q;
+    s->occ[(size_t)cy * s->tiles_x + (cx >> 5)] |= 1u << (cx & 31);
+}
+
+static inline int lowest_bit(uint32_t w)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_ctz(w);
+#else
+    int i = 0;
+    while (!(w & 1u)) {
+        w >>= 1;
+        i++;
+    }
+    return i;
+#endif
+}
+
+/* The first taken cell of row j in [i, x1], or x1 + 1 if none. */
+static inline int next_taken(const sampler *s, int j, int i, int x1)
+{
+    const uint32_t *row = s->occ + (size_t)j * s->tiles_x;
+    while (i <= x1) {
+        const uint32_t w = row[i >> 5] >> (i & 31);
+        if (w) {
+            i += lowest_bit(w);
+            return i <= x1 ? i : x1 + 1;
+        }
+        i = (i | 31) + 1;
+    }
+    return x1 + 1;
+}
+
 /* True when a dot at (x, y) with radius rq (stored units) breaks the rule
  * against a stored dot. */
 static int conflicts(const sampler *s, double x, double y, uint16_t rq)
@@ -171,9 +213,7 @@ static int conflicts(const sampler *s, double x, double y, uint16_t rq)
     cell_window(s, x - reach, y - reach, x + reach, y + reach, &x0, &y0, &x1, &y1);
     for (int j = y0; j <= y1; j++) {
         const cellpt *row = s->g + (size_t)j * s->gw;
-        for (int i = x0; i <= x1; i++) {
-            if (!row[i].r)
-                continue;
+        for (int i = next_taken(s, j, x0, x1); i <= x1; i = next_taken(s, j, i + 1, x1)) {
             double px, py;
             point_of(s, (uint32_t)i, (uint32_t)j, &row[i], &px, &py);
             double m = (row[i].r > rq ? row[i].r : rq) * s->r_unit;
@@ -307,10 +347,8 @@ static void dead_boxes(const sampler *s, const double pb[4], double (*b)[4], int
     int x0, x1, y0, y1;
     cell_window(s, pb[0] - reach, pb[1] - reach, pb[2] + reach, pb[3] + reach, &x0, &y0, &x1, &y1);
     for (int j = y0; j <= y1 && live; j++)
-        for (int i = x0; i <= x1 && live; i++) {
+        for (int i = next_taken(s, j, x0, x1); i <= x1 && live; i = next_taken(s, j, i + 1, x1)) {
             const cellpt *p = &s->g[(size_t)j * s->gw + i];
-            if (!p->r)
-                continue;
             double px, py;
             point_of(s, (uint32_t)i, (uint32_t)j, p, &px, &py);
             double rp = p->r * s->r_unit;
@@ -372,7 +410,7 @@ static void tile_round(sampler *s, tile *t, int level)
         if (c > 0) {
             q.r = in->cov ? radius_q(s, c) : s->r_full_q;
             if (!conflicts(s, x, y, q.r)) {
-                *slot = q;
+                put(s, cx, cy, q);
                 continue;
             }
         }
@@ -603,6 +641,7 @@ static smp_status setup(sampler *s, const smp_sample_in *in, char *msg)
     s->tiles_y = (s->gh + s->T - 1) / s->T;
     s->g = calloc(cells / sizeof(cellpt), sizeof(cellpt));
     s->tiles = calloc((size_t)s->tiles_x * s->tiles_y, sizeof *s->tiles);
+    s->occ = calloc((size_t)s->tiles_x * s->gh, sizeof *s->occ);
     if (in->cov) { /* the coverage cells under the grid, a cell more all round */
         const smp_coverage *c = in->cov;
         const double k = in->cov_px_per_mm / c->cell;
@@ -617,7 +656,7 @@ static smp_status setup(sampler *s, const smp_sample_in *in, char *msg)
     }
     if (in->cov)
         s->crange = malloc((size_t)s->gw * s->gh * 2);
-    if (!s->g || !s->tiles || (in->cov && (!s->least || !s->crange)))
+    if (!s->g || !s->tiles || !s->occ || (in->cov && (!s->least || !s->crange)))
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the sampling grid (%zu bytes)", cells);
     for (uint32_t cy = 0; in->cov && cy < s->gh; cy++)
         for (uint32_t cx = 0; cx < s->gw; cx++) {
@@ -657,8 +696,9 @@ static smp_status insert_existing(sampler *s, char *msg)
         /* Stored a step wider than its radius: the fixed-point position may
          * sit up to 1/65536 of a cell away from the given one. */
         uint16_t r = radius_q(s, c > 0 ? c : 1);
-        *slot = (cellpt){(uint16_t)fmin(65535, floor(fx * 65536)), (uint16_t)fmin(65535, floor(fy * 65536)),
-                         (uint16_t)(r < 65535 ? r + 1 : r), e->layer, 0};
+        put(s, cx, cy,
+            (cellpt){(uint16_t)fmin(65535, floor(fx * 65536)), (uint16_t)fmin(65535, floor(fy * 65536)),
+                     (uint16_t)(r < 65535 ? r + 1 : r), e->layer, 0});
     }
     return SMP_OK;
 }
@@ -671,6 +711,7 @@ static void teardown(sampler *s)
     free(s->tiles);
     free(s->least);
     free(s->crange);
+    free(s->occ);
     free(s->g);
 }
 
