@@ -323,15 +323,40 @@ static double max_cover(const sampler *s, uint32_t cx, uint32_t cy, const double
 /* Marks which of n boxes (all inside the box pb) no dot could still take:
  * off the domain, untreated, or covered whole by one stored dot's disc (a
  * disc is convex, so covering the four corners is enough). One pass over
- * the neighbours serves all the boxes. */
+ * the neighbours serves all the boxes.
+ *
+ * A dot kills box k when all four corner distances are below r = max(rp,
+ * r_lo[k]), r_lo[k] the radius at the box's most coverage (max_cover).
+ * That exact maximum is the costly part, and most boxes do without it: the
+ * coverage at the box's first corner is one of the values max_cover takes
+ * the maximum of, so when it is positive the box is treated (not dead) and
+ * r_lo[k] is at most the radius there (the radius falls as coverage
+ * grows). Such a box keeps that bound; a dot within rp of its corners
+ * kills it, one not within the bound spares it, and only a dot between
+ * the two asks for the exact radius. The outcome is the exact test's. */
 static void dead_boxes(const sampler *s, const double pb[4], double (*b)[4], int n, int *dead,
                        int look)
 {
     double r_lo[4], r_top = 0;
-    int live = 0;
+    int exact[4], live = 0;
     const uint32_t cx = (uint32_t)(pb[0] / s->s), cy = (uint32_t)(pb[1] / s->s);
+    const uint8_t *cr = s->in->cov ? s->crange + 2 * ((size_t)cy * s->gw + cx) : NULL;
+    const int flat = !cr || cr[0] == cr[1] || cr[1] == 0; /* max_cover is a lookup there */
     for (int i = 0; i < n; i++) {
-        double mc = b[i][0] >= s->in->w_mm || b[i][1] >= s->in->h_mm ? 0 : max_cover(s, cx, cy, b[i]);
+        exact[i] = 1;
+        if (b[i][0] >= s->in->w_mm || b[i][1] >= s->in->h_mm) {
+            dead[i] = 1;
+            continue;
+        }
+        double corner;
+        if (!flat && (corner = cover(s, b[i][0], b[i][1])) > 0) {
+            exact[i] = 0;
+            r_lo[i] = radius_q(s, corner) * s->r_unit; /* a bound: see above */
+            dead[i] = 0;
+            live++;
+            continue;
+        }
+        double mc = max_cover(s, cx, cy, b[i]);
         dead[i] = mc <= 0;
         if (dead[i])
             continue;
@@ -343,6 +368,14 @@ static void dead_boxes(const sampler *s, const double pb[4], double (*b)[4], int
         return;
     /* A dot covering a corner lies within its radius of that corner. */
     double reach = reach_at(s, 0.5 * (pb[0] + pb[2]), 0.5 * (pb[1] + pb[3]));
+    for (int i = 0; i < n; i++)
+        if (!dead[i] && !exact[i] && r_lo[i] > reach) { /* the window needs the exact radius */
+            r_lo[i] = radius_q(s, max_cover(s, cx, cy, b[i])) * s->r_unit;
+            exact[i] = 1;
+        }
+    for (int i = 0; i < n; i++)
+        if (!dead[i] && exact[i])
+            r_top = r_lo[i] > r_top ? r_lo[i] : r_top;
     reach = reach > r_top ? reach : r_top;
     int x0, x1, y0, y1;
     cell_window(s, pb[0] - reach, pb[1] - reach, pb[2] + reach, pb[3] + reach, &x0, &y0, &x1, &y1);
@@ -361,10 +394,18 @@ static void dead_boxes(const sampler *s, const double pb[4], double (*b)[4], int
                 dx1 *= dx1;
                 dy0 *= dy0;
                 dy1 *= dy1;
-                if (dx0 + dy0 < r2 && dx1 + dy0 < r2 && dx0 + dy1 < r2 && dx1 + dy1 < r2) {
-                    dead[k] = 1;
-                    live--;
+                if (!(dx0 + dy0 < r2 && dx1 + dy0 < r2 && dx0 + dy1 < r2 && dx1 + dy1 < r2))
+                    continue; /* spared, the bound's test too */
+                if (!exact[k] && r_lo[k] > rp) { /* killed within the bound: rp alone, or the exact radius */
+                    r_lo[k] = radius_q(s, max_cover(s, cx, cy, b[k])) * s->r_unit;
+                    exact[k] = 1;
+                    r = rp > r_lo[k] ? rp : r_lo[k];
+                    r2 = r * r;
+                    if (!(dx0 + dy0 < r2 && dx1 + dy0 < r2 && dx0 + dy1 < r2 && dx1 + dy1 < r2))
+                        continue;
                 }
+                dead[k] = 1;
+                live--;
             }
         }
 }
