@@ -332,8 +332,11 @@ static double max_cover(const sampler *s, uint32_t cx, uint32_t cy, const double
  * the maximum of, so when it is positive the box is treated (not dead) and
  * r_lo[k] is at most the radius there (the radius falls as coverage
  * grows). Such a box keeps that bound; a dot within rp of its corners
- * kills it, one not within the bound spares it, and only a dot between
- * the two asks for the exact radius. The outcome is the exact test's. */
+ * kills it, one not within the bound spares it. Below, the radius is at
+ * least r_floor, the radius at the cell's most node coverage plus one
+ * (a bilinear mix of nodes may round past the largest by an ulp, not by
+ * one), so a dot within that floor kills too, and only a dot between floor
+ * and bound asks for the exact radius. The outcome is the exact test's. */
 static void dead_boxes(const sampler *s, const double pb[4], double (*b)[4], int n, int *dead,
                        int look)
 {
@@ -342,6 +345,13 @@ static void dead_boxes(const sampler *s, const double pb[4], double (*b)[4], int
     const uint32_t cx = (uint32_t)(pb[0] / s->s), cy = (uint32_t)(pb[1] / s->s);
     const uint8_t *cr = s->in->cov ? s->crange + 2 * ((size_t)cy * s->gw + cx) : NULL;
     const int flat = !cr || cr[0] == cr[1] || cr[1] == 0; /* max_cover is a lookup there */
+    double r_floor = 0;
+    if (!flat) { /* the cell holding pb: its centre's (pb[0] / s may round to the cell before) */
+        uint32_t tx = (uint32_t)(0.5 * (pb[0] + pb[2]) / s->s), ty = (uint32_t)(0.5 * (pb[1] + pb[3]) / s->s);
+        tx = tx < s->gw ? tx : s->gw - 1;
+        ty = ty < s->gh ? ty : s->gh - 1;
+        r_floor = radius_q(s, s->crange[2 * ((size_t)ty * s->gw + tx) + 1] + 1.0) * s->r_unit;
+    }
     for (int i = 0; i < n; i++) {
         exact[i] = 1;
         if (b[i][0] >= s->in->w_mm || b[i][1] >= s->in->h_mm) {
@@ -397,6 +407,12 @@ static void dead_boxes(const sampler *s, const double pb[4], double (*b)[4], int
                 if (!(dx0 + dy0 < r2 && dx1 + dy0 < r2 && dx0 + dy1 < r2 && dx1 + dy1 < r2))
                     continue; /* spared, the bound's test too */
                 if (!exact[k] && r_lo[k] > rp) { /* killed within the bound: rp alone, or the exact radius */
+                    const double f = r_floor > rp ? r_floor : rp, f2 = f * f;
+                    if (dx0 + dy0 < f2 && dx1 + dy0 < f2 && dx0 + dy1 < f2 && dx1 + dy1 < f2) {
+                        dead[k] = 1; /* within the floor: the exact radius is no less */
+                        live--;
+                        continue;
+                    }
                     r_lo[k] = radius_q(s, max_cover(s, cx, cy, b[k])) * s->r_unit;
                     exact[k] = 1;
                     r = rp > r_lo[k] ? rp : r_lo[k];
