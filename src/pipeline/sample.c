@@ -225,15 +225,20 @@ static int conflicts(const sampler *s, double x, double y, uint16_t rq)
     return 0;
 }
 
+/* Bounds in mm of sub-cell (sx, sy), side mm wide, of grid cell (cx, cy). */
+static inline void cell_box(const sampler *s, uint32_t cx, uint32_t cy, unsigned sx, unsigned sy, double side,
+                            double b[4])
+{
+    b[0] = cx * s->s + sx * side;
+    b[1] = cy * s->s + sy * side;
+    b[2] = b[0] + side;
+    b[3] = b[1] + side;
+}
+
 /* Bounds of a sub-cell in mm. */
 static void sub_box(const sampler *s, const tile *t, const sub *u, int level, double b[4])
 {
-    uint32_t cx = t->x0 + u->cell % t->tw, cy = t->y0 + u->cell / t->tw;
-    double side = s->s / (double)(1u << level);
-    b[0] = cx * s->s + u->sx * side;
-    b[1] = cy * s->s + u->sy * side;
-    b[2] = b[0] + side;
-    b[3] = b[1] + side;
+    cell_box(s, t->x0 + u->cell % t->tw, t->y0 + u->cell / t->tw, u->sx, u->sy, s->s / (double)(1u << level), b);
 }
 
 /* Bounds of the coverage over a box: the bilinear field is a convex
@@ -483,6 +488,7 @@ static void tile_refine(sampler *s, tile *t, int level)
 {
     uint32_t cap = t->n_act + 1, m = 0;
     sub *next = malloc(cap * sizeof *next);
+    const double side = s->s / (double)(1u << level), half = s->s / (double)(1u << (level + 1));
     for (uint32_t k = 0; k < t->n_act && next; k++) {
         sub u = t->act[k];
         uint32_t cx = t->x0 + u.cell % t->tw, cy = t->y0 + u.cell / t->tw;
@@ -491,10 +497,10 @@ static void tile_refine(sampler *s, tile *t, int level)
         sub c[4];
         double pb[4], b[4][4];
         int dead[4];
-        sub_box(s, t, &u, level, pb);
+        cell_box(s, cx, cy, u.sx, u.sy, side, pb); /* sub_box's, with the cell and sides found once */
         for (unsigned q = 0; q < 4; q++) {
             c[q] = (sub){u.cell, u.sx * 2u + (q & 1u), u.sy * 2u + (q >> 1)};
-            sub_box(s, t, &c[q], level + 1, b[q]);
+            cell_box(s, cx, cy, c[q].sx, c[q].sy, half, b[q]);
         }
         dead_boxes(s, pb, b, 4, dead, 1);
         for (int q = 0; q < 4; q++) {
@@ -562,9 +568,16 @@ static void tile_start(sampler *s, tile *t)
         }                                                                                  \
     } while (0)
 
+#define LANES 64 /* columns least_cover takes at once */
+
 /* d = the least of a and b, m bytes (apart: vectorised). */
 static void lane_min(uint8_t *restrict d, const uint8_t *restrict a, const uint8_t *restrict b, size_t m)
 {
+    if (m == LANES) { /* a count known when compiling: vectorised at -O2 too */
+        for (size_t j = 0; j < LANES; j++)
+            d[j] = a[j] < b[j] ? a[j] : b[j];
+        return;
+    }
     for (size_t j = 0; j < m; j++)
         d[j] = a[j] < b[j] ? a[j] : b[j];
 }
@@ -622,9 +635,15 @@ static void sliding_min_rows(const uint8_t *in, uint8_t *out, size_t n, size_t l
             for (size_t i = i1 - 1; i-- > i0;)
                 h[i] = src[i] < h[i + 1] ? src[i] : h[i + 1];
         }
-        for (size_t i = 0; i < len; i++) {
+        for (size_t i = 0; i < len;) {
+            if (i >= (size_t)k && i + k + LANES <= len) { /* LANES windows inside the line at once */
+                lane_min(dst + i, h + i - k, g + i + k, LANES);
+                i += LANES;
+                continue;
+            }
             size_t lo = i >= (size_t)k ? i - k : 0, hi = i + k < len ? i + k : len - 1;
             dst[i] = h[lo] < g[hi] ? h[lo] : g[hi];
+            i++;
         }
     }
 }
@@ -637,7 +656,6 @@ static void sliding_min_rows(const uint8_t *in, uint8_t *out, size_t n, size_t l
  * (clipped: lo holds where the stored part starts, stride its width). The
  * columns go LANES at a time: one column alone reads a byte per row, a
  * cache line apart. */
-#define LANES 64
 static uint8_t *least_cover(const smp_coverage *cov, double r_max_px, const uint32_t lb[4], uint32_t lo[2],
                             uint32_t *stride)
 {
