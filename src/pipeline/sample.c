@@ -38,6 +38,7 @@
 
 #define MAX_LEVEL 10   /* sub-cells down to s / 1024 */
 #define TILE 32        /* cells per tile side */
+_Static_assert(TILE == 32, "a tile's row of cells is one word of the occupancy bits");
 #define MIN_COVER (255.0 / 16.0) /* below this, thin instead of growing r */
 /* Active sub-cells in all, below which a level runs on one thread: its 12
  * lock-step passes would each share a few milliseconds of work or less
@@ -89,6 +90,11 @@ typedef struct sampler {
     uint16_t r_full_q;     /* the radius at full coverage, stored units */
     uint32_t gw, gh;       /* grid, cells */
     cellpt *g;
+    /* Which cells hold a dot, a bit each: a row of tiles_x words, one per
+     * tile (TILE = 32), so the neighbour scans skip the empty cells (most of
+     * them, where an earlier session's dots sit sparse in this layer's
+     * finer grid) a word at a time, and a tile writes only its own words. */
+    uint32_t *occ;
     uint32_t tiles_x, tiles_y, T;
     tile *tiles;
     uint8_t *least;        /* per coverage cell: least coverage within r_max (least_cover) */
@@ -161,6 +167,42 @@ static inline void cell_window(const sampler *s, double ax, double ay, double bx
     *y1 = by * inv >= s->gh ? (int)s->gh - 1 : (int)(by * inv);
 }
 
+/* Stores a dot in cell (cx, cy) and marks the cell taken. */
+static inline void put(sampler *s, uint32_t cx, uint32_t cy, cellpt q)
+{
+    s->g[(size_t)cy * s->gw + cx] = q;
+    s->occ[(size_t)cy * s->tiles_x + (cx >> 5)] |= 1u << (cx & 31);
+}
+
+static inline int lowest_bit(uint32_t w)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_ctz(w);
+#else
+    int i = 0;
+    while (!(w & 1u)) {
+        w >>= 1;
+        i++;
+    }
+    return i;
+#endif
+}
+
+/* The first taken cell of row j in [i, x1], or x1 + 1 if none. */
+static inline int next_taken(const sampler *s, int j, int i, int x1)
+{
+    const uint32_t *row = s->occ + (size_t)j * s->tiles_x;
+    while (i <= x1) {
+        const uint32_t w = row[i >> 5] >> (i & 31);
+        if (w) {
+            i += lowest_bit(w);
+            return i <= x1 ? i : x1 + 1;
+        }
+        i = (i | 31) + 1;
+    }
+    return x1 + 1;
+}
+
 /* True when a dot at (x, y) with radius rq (stored units) breaks the rule
  * against a stored dot. */
 static int conflicts(const sampler *s, double x, double y, uint16_t rq)
@@ -171,9 +213,7 @@ static int conflicts(const sampler *s, double x, double y, uint16_t rq)
     cell_window(s, x - reach, y - reach, x + reach, y + reach, &x0, &y0, &x1, &y1);
     for (int j = y0; j <= y1; j++) {
         const cellpt *row = s->g + (size_t)j * s->gw;
-        for (int i = x0; i <= x1; i++) {
-            if (!row[i].r)
-                continue;
+        for (int i = next_taken(s, j, x0, x1); i <= x1; i = next_taken(s, j, i + 1, x1)) {
             double px, py;
             point_of(s, (uint32_t)i, (uint32_t)j, &row[i], &px, &py);
             double m = (row[i].r > rq ? row[i].r : rq) * s->r_unit;
@@ -185,15 +225,20 @@ static int conflicts(const sampler *s, double x, double y, uint16_t rq)
     return 0;
 }
 
+/* Bounds in mm of sub-cell (sx, sy), side mm wide, of grid cell (cx, cy). */
+static inline void cell_box(const sampler *s, uint32_t cx, uint32_t cy, unsigned sx, unsigned sy, double side,
+                            double b[4])
+{
+    b[0] = cx * s->s + sx * side;
+    b[1] = cy * s->s + sy * side;
+    b[2] = b[0] + side;
+    b[3] = b[1] + side;
+}
+
 /* Bounds of a sub-cell in mm. */
 static void sub_box(const sampler *s, const tile *t, const sub *u, int level, double b[4])
 {
-    uint32_t cx = t->x0 + u->cell % t->tw, cy = t->y0 + u->cell / t->tw;
-    double side = s->s / (double)(1u << level);
-    b[0] = cx * s->s + u->sx * side;
-    b[1] = cy * s->s + u->sy * side;
-    b[2] = b[0] + side;
-    b[3] = b[1] + side;
+    cell_box(s, t->x0 + u->cell % t->tw, t->y0 + u->cell / t->tw, u->sx, u->sy, s->s / (double)(1u << level), b);
 }
 
 /* Bounds of the coverage over a box: the bilinear field is a convex
@@ -283,15 +328,50 @@ static double max_cover(const sampler *s, uint32_t cx, uint32_t cy, const double
 /* Marks which of n boxes (all inside the box pb) no dot could still take:
  * off the domain, untreated, or covered whole by one stored dot's disc (a
  * disc is convex, so covering the four corners is enough). One pass over
- * the neighbours serves all the boxes. */
+ * the neighbours serves all the boxes.
+ *
+ * A dot kills box k when all four corner distances are below r = max(rp,
+ * r_lo[k]), r_lo[k] the radius at the box's most coverage (max_cover).
+ * That exact maximum is the costly part, and most boxes do without it: the
+ * coverage at the box's first corner is one of the values max_cover takes
+ * the maximum of, so when it is positive the box is treated (not dead) and
+ * r_lo[k] is at most the radius there (the radius falls as coverage
+ * grows). Such a box keeps that bound; a dot within rp of its corners
+ * kills it, one not within the bound spares it. Below, the radius is at
+ * least r_floor, the radius at the cell's most node coverage plus one
+ * (a bilinear mix of nodes may round past the largest by an ulp, not by
+ * one), so a dot within that floor kills too, and only a dot between floor
+ * and bound asks for the exact radius. The outcome is the exact test's. */
 static void dead_boxes(const sampler *s, const double pb[4], double (*b)[4], int n, int *dead,
                        int look)
 {
     double r_lo[4], r_top = 0;
-    int live = 0;
+    int exact[4], live = 0;
     const uint32_t cx = (uint32_t)(pb[0] / s->s), cy = (uint32_t)(pb[1] / s->s);
+    const uint8_t *cr = s->in->cov ? s->crange + 2 * ((size_t)cy * s->gw + cx) : NULL;
+    const int flat = !cr || cr[0] == cr[1] || cr[1] == 0; /* max_cover is a lookup there */
+    double r_floor = 0;
+    if (!flat) { /* the cell holding pb: its centre's (pb[0] / s may round to the cell before) */
+        uint32_t tx = (uint32_t)(0.5 * (pb[0] + pb[2]) / s->s), ty = (uint32_t)(0.5 * (pb[1] + pb[3]) / s->s);
+        tx = tx < s->gw ? tx : s->gw - 1;
+        ty = ty < s->gh ? ty : s->gh - 1;
+        r_floor = radius_q(s, s->crange[2 * ((size_t)ty * s->gw + tx) + 1] + 1.0) * s->r_unit;
+    }
     for (int i = 0; i < n; i++) {
-        double mc = b[i][0] >= s->in->w_mm || b[i][1] >= s->in->h_mm ? 0 : max_cover(s, cx, cy, b[i]);
+        exact[i] = 1;
+        if (b[i][0] >= s->in->w_mm || b[i][1] >= s->in->h_mm) {
+            dead[i] = 1;
+            continue;
+        }
+        double corner;
+        if (!flat && (corner = cover(s, b[i][0], b[i][1])) > 0) {
+            exact[i] = 0;
+            r_lo[i] = radius_q(s, corner) * s->r_unit; /* a bound: see above */
+            dead[i] = 0;
+            live++;
+            continue;
+        }
+        double mc = max_cover(s, cx, cy, b[i]);
         dead[i] = mc <= 0;
         if (dead[i])
             continue;
@@ -303,17 +383,40 @@ static void dead_boxes(const sampler *s, const double pb[4], double (*b)[4], int
         return;
     /* A dot covering a corner lies within its radius of that corner. */
     double reach = reach_at(s, 0.5 * (pb[0] + pb[2]), 0.5 * (pb[1] + pb[3]));
+    for (int i = 0; i < n; i++)
+        if (!dead[i] && !exact[i] && r_lo[i] > reach) { /* the window needs the exact radius */
+            r_lo[i] = radius_q(s, max_cover(s, cx, cy, b[i])) * s->r_unit;
+            exact[i] = 1;
+        }
+    for (int i = 0; i < n; i++)
+        if (!dead[i] && exact[i])
+            r_top = r_lo[i] > r_top ? r_lo[i] : r_top;
     reach = reach > r_top ? reach : r_top;
     int x0, x1, y0, y1;
     cell_window(s, pb[0] - reach, pb[1] - reach, pb[2] + reach, pb[3] + reach, &x0, &y0, &x1, &y1);
+    /* A dot within r of all of box k's corners is nearer than r to its far
+     * sides: inside (b[k][2] - r, b[k][0] + r) across, the same down, r at
+     * most the dot's own radius or the boxes' largest r_lo. Most of the
+     * window lies outside that for every box: one test skips those dots
+     * (with a nanometre to spare, far above the rounding). */
+    double ux = INFINITY, vx = -INFINITY, uy = INFINITY, vy = -INFINITY, r_box = 0;
+    for (int k = 0; k < n; k++)
+        if (!dead[k]) {
+            ux = b[k][2] < ux ? b[k][2] : ux;
+            vx = b[k][0] > vx ? b[k][0] : vx;
+            uy = b[k][3] < uy ? b[k][3] : uy;
+            vy = b[k][1] > vy ? b[k][1] : vy;
+            r_box = r_lo[k] > r_box ? r_lo[k] : r_box;
+        }
     for (int j = y0; j <= y1 && live; j++)
-        for (int i = x0; i <= x1 && live; i++) {
+        for (int i = next_taken(s, j, x0, x1); i <= x1 && live; i = next_taken(s, j, i + 1, x1)) {
             const cellpt *p = &s->g[(size_t)j * s->gw + i];
-            if (!p->r)
-                continue;
             double px, py;
             point_of(s, (uint32_t)i, (uint32_t)j, p, &px, &py);
             double rp = p->r * s->r_unit;
+            const double far = (rp > r_box ? rp : r_box) + 1e-6;
+            if (px <= ux - far || px >= vx + far || py <= uy - far || py >= vy + far)
+                continue;
             for (int k = 0; k < n; k++) {
                 if (dead[k])
                     continue;
@@ -323,10 +426,24 @@ static void dead_boxes(const sampler *s, const double pb[4], double (*b)[4], int
                 dx1 *= dx1;
                 dy0 *= dy0;
                 dy1 *= dy1;
-                if (dx0 + dy0 < r2 && dx1 + dy0 < r2 && dx0 + dy1 < r2 && dx1 + dy1 < r2) {
-                    dead[k] = 1;
-                    live--;
+                if (!(dx0 + dy0 < r2 && dx1 + dy0 < r2 && dx0 + dy1 < r2 && dx1 + dy1 < r2))
+                    continue; /* spared, the bound's test too */
+                if (!exact[k] && r_lo[k] > rp) { /* killed within the bound: rp alone, or the exact radius */
+                    const double f = r_floor > rp ? r_floor : rp, f2 = f * f;
+                    if (dx0 + dy0 < f2 && dx1 + dy0 < f2 && dx0 + dy1 < f2 && dx1 + dy1 < f2) {
+                        dead[k] = 1; /* within the floor: the exact radius is no less */
+                        live--;
+                        continue;
+                    }
+                    r_lo[k] = radius_q(s, max_cover(s, cx, cy, b[k])) * s->r_unit;
+                    exact[k] = 1;
+                    r = rp > r_lo[k] ? rp : r_lo[k];
+                    r2 = r * r;
+                    if (!(dx0 + dy0 < r2 && dx1 + dy0 < r2 && dx0 + dy1 < r2 && dx1 + dy1 < r2))
+                        continue;
                 }
+                dead[k] = 1;
+                live--;
             }
         }
 }
@@ -372,7 +489,7 @@ static void tile_round(sampler *s, tile *t, int level)
         if (c > 0) {
             q.r = in->cov ? radius_q(s, c) : s->r_full_q;
             if (!conflicts(s, x, y, q.r)) {
-                *slot = q;
+                put(s, cx, cy, q);
                 continue;
             }
         }
@@ -388,6 +505,7 @@ static void tile_refine(sampler *s, tile *t, int level)
 {
     uint32_t cap = t->n_act + 1, m = 0;
     sub *next = malloc(cap * sizeof *next);
+    const double side = s->s / (double)(1u << level), half = s->s / (double)(1u << (level + 1));
     for (uint32_t k = 0; k < t->n_act && next; k++) {
         sub u = t->act[k];
         uint32_t cx = t->x0 + u.cell % t->tw, cy = t->y0 + u.cell / t->tw;
@@ -396,10 +514,10 @@ static void tile_refine(sampler *s, tile *t, int level)
         sub c[4];
         double pb[4], b[4][4];
         int dead[4];
-        sub_box(s, t, &u, level, pb);
+        cell_box(s, cx, cy, u.sx, u.sy, side, pb); /* sub_box's, with the cell and sides found once */
         for (unsigned q = 0; q < 4; q++) {
             c[q] = (sub){u.cell, u.sx * 2u + (q & 1u), u.sy * 2u + (q >> 1)};
-            sub_box(s, t, &c[q], level + 1, b[q]);
+            cell_box(s, cx, cy, c[q].sx, c[q].sy, half, b[q]);
         }
         dead_boxes(s, pb, b, 4, dead, 1);
         for (int q = 0; q < 4; q++) {
@@ -467,9 +585,16 @@ static void tile_start(sampler *s, tile *t)
         }                                                                                  \
     } while (0)
 
+#define LANES 64 /* columns least_cover takes at once */
+
 /* d = the least of a and b, m bytes (apart: vectorised). */
 static void lane_min(uint8_t *restrict d, const uint8_t *restrict a, const uint8_t *restrict b, size_t m)
 {
+    if (m == LANES) { /* a count known when compiling: vectorised at -O2 too */
+        for (size_t j = 0; j < LANES; j++)
+            d[j] = a[j] < b[j] ? a[j] : b[j];
+        return;
+    }
     for (size_t j = 0; j < m; j++)
         d[j] = a[j] < b[j] ? a[j] : b[j];
 }
@@ -527,9 +652,15 @@ static void sliding_min_rows(const uint8_t *in, uint8_t *out, size_t n, size_t l
             for (size_t i = i1 - 1; i-- > i0;)
                 h[i] = src[i] < h[i + 1] ? src[i] : h[i + 1];
         }
-        for (size_t i = 0; i < len; i++) {
+        for (size_t i = 0; i < len;) {
+            if (i >= (size_t)k && i + k + LANES <= len) { /* LANES windows inside the line at once */
+                lane_min(dst + i, h + i - k, g + i + k, LANES);
+                i += LANES;
+                continue;
+            }
             size_t lo = i >= (size_t)k ? i - k : 0, hi = i + k < len ? i + k : len - 1;
             dst[i] = h[lo] < g[hi] ? h[lo] : g[hi];
+            i++;
         }
     }
 }
@@ -542,7 +673,6 @@ static void sliding_min_rows(const uint8_t *in, uint8_t *out, size_t n, size_t l
  * (clipped: lo holds where the stored part starts, stride its width). The
  * columns go LANES at a time: one column alone reads a byte per row, a
  * cache line apart. */
-#define LANES 64
 static uint8_t *least_cover(const smp_coverage *cov, double r_max_px, const uint32_t lb[4], uint32_t lo[2],
                             uint32_t *stride)
 {
@@ -603,6 +733,7 @@ static smp_status setup(sampler *s, const smp_sample_in *in, char *msg)
     s->tiles_y = (s->gh + s->T - 1) / s->T;
     s->g = calloc(cells / sizeof(cellpt), sizeof(cellpt));
     s->tiles = calloc((size_t)s->tiles_x * s->tiles_y, sizeof *s->tiles);
+    s->occ = calloc((size_t)s->tiles_x * s->gh, sizeof *s->occ);
     if (in->cov) { /* the coverage cells under the grid, a cell more all round */
         const smp_coverage *c = in->cov;
         const double k = in->cov_px_per_mm / c->cell;
@@ -617,7 +748,7 @@ static smp_status setup(sampler *s, const smp_sample_in *in, char *msg)
     }
     if (in->cov)
         s->crange = malloc((size_t)s->gw * s->gh * 2);
-    if (!s->g || !s->tiles || (in->cov && (!s->least || !s->crange)))
+    if (!s->g || !s->tiles || !s->occ || (in->cov && (!s->least || !s->crange)))
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the sampling grid (%zu bytes)", cells);
     for (uint32_t cy = 0; in->cov && cy < s->gh; cy++)
         for (uint32_t cx = 0; cx < s->gw; cx++) {
@@ -657,8 +788,9 @@ static smp_status insert_existing(sampler *s, char *msg)
         /* Stored a step wider than its radius: the fixed-point position may
          * sit up to 1/65536 of a cell away from the given one. */
         uint16_t r = radius_q(s, c > 0 ? c : 1);
-        *slot = (cellpt){(uint16_t)fmin(65535, floor(fx * 65536)), (uint16_t)fmin(65535, floor(fy * 65536)),
-                         (uint16_t)(r < 65535 ? r + 1 : r), e->layer, 0};
+        put(s, cx, cy,
+            (cellpt){(uint16_t)fmin(65535, floor(fx * 65536)), (uint16_t)fmin(65535, floor(fy * 65536)),
+                     (uint16_t)(r < 65535 ? r + 1 : r), e->layer, 0});
     }
     return SMP_OK;
 }
@@ -671,6 +803,7 @@ static void teardown(sampler *s)
     free(s->tiles);
     free(s->least);
     free(s->crange);
+    free(s->occ);
     free(s->g);
 }
 
