@@ -218,15 +218,23 @@ static void test_no_tile_seams(void **state)
     smp__spts_free(&d);
 }
 
+/* A coverage of W x H mm at ppm px/mm, a cell a pixel, for the caller to fill. */
+static smp_coverage pixel_coverage(double W, double H, double ppm)
+{
+    smp_coverage cov = {.gw = (uint32_t)(W * ppm), .gh = (uint32_t)(H * ppm), .cell = 1};
+    cov.w = cov.gw;
+    cov.h = cov.gh;
+    cov.c = malloc((size_t)cov.gw * cov.gh);
+    assert_non_null(cov.c);
+    return cov;
+}
+
 static void test_density_step(void **state)
 {
     (void)state;
     /* A density map: left half 50/150 of the full density, right half full. */
     const double ppm = 4, W = 120, H = 240, D = 150;
-    smp_coverage cov = {.gw = (uint32_t)(W * ppm), .gh = (uint32_t)(H * ppm), .cell = 1};
-    cov.w = cov.gw;
-    cov.h = cov.gh;
-    cov.c = malloc((size_t)cov.gw * cov.gh);
+    smp_coverage cov = pixel_coverage(W, H, ppm);
     for (uint32_t y = 0; y < cov.gh; y++)
         for (uint32_t x = 0; x < cov.gw; x++)
             cov.c[(size_t)y * cov.gw + x] = x < cov.gw / 2 ? 85 : 255;
@@ -288,10 +296,7 @@ static void test_layers_on_a_ramp(void **state)
 {
     (void)state;
     const double W = 60, H = 30, ppm = 4, D2 = 70;
-    smp_coverage cov = {.gw = (uint32_t)(W * ppm), .gh = (uint32_t)(H * ppm), .cell = 1};
-    cov.w = cov.gw;
-    cov.h = cov.gh;
-    cov.c = malloc((size_t)cov.gw * cov.gh);
+    smp_coverage cov = pixel_coverage(W, H, ppm);
     for (uint32_t y = 0; y < cov.gh; y++)
         for (uint32_t x = 0; x < cov.gw; x++)
             cov.c[(size_t)y * cov.gw + x] = (uint8_t)(255 * x / (cov.gw - 1));

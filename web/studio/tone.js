@@ -55,6 +55,15 @@ const smpTone = (() => {
     });
   }
 
+  // A pixel's sRGB code with the pigment under its skin: of linear light
+  // lin, the diffuse part (lin - shine) passes t, the shine stays on top,
+  // and a strand's share keeps the photo's light, as the engine draws it.
+  function underSkin(lin, shine, t, strand) {
+    let v = (lin - shine) * t + shine;
+    v += (lin - v) * strand;
+    return toSrgb[(v * N + 0.5) | 0];
+  }
+
   // The preview into out (RGBA, w x h): the photo, darkened where cover
   // (the dots' coverage per pixel, 0..255; the basis's own when null) is.
   // With the basis's exact image, that image where the coverage did not
@@ -80,9 +89,9 @@ const smpTone = (() => {
       } else if (!kv) continue;
       const j = 4 * i, r = toLin[ph[j]], g = toLin[ph[j + 1]], bl = toLin[ph[j + 2]];
       const s = m[j + 2] / 255 * Math.min(r, g, bl), strand = m[j + 3] / 255;
-      let v = (r - s) * t0[kv] + s; v += (r - v) * strand; out[j] = toSrgb[(v * N + 0.5) | 0];
-      v = (g - s) * t1[kv] + s; v += (g - v) * strand; out[j + 1] = toSrgb[(v * N + 0.5) | 0];
-      v = (bl - s) * t2[kv] + s; v += (bl - v) * strand; out[j + 2] = toSrgb[(v * N + 0.5) | 0];
+      out[j] = underSkin(r, s, t0[kv], strand);
+      out[j + 1] = underSkin(g, s, t1[kv], strand);
+      out[j + 2] = underSkin(bl, s, t2[kv], strand);
     }
   }
 
@@ -101,11 +110,7 @@ const smpTone = (() => {
       const y = (i / b.w) | 0, x = i - y * b.w, q = 3 * ((y % P) * P + (x % P)), f = kv / 255;
       const lin = [toLin[ph[j]], toLin[ph[j + 1]], toLin[ph[j + 2]]];
       const s = m[j + 2] / 255 * Math.min(lin[0], lin[1], lin[2]), strand = m[j + 3] / 255;
-      for (let c = 0; c < 3; c++) {
-        let v = (lin[c] - s) * Math.exp(-d[q + c] * f * pow[c]) + s;
-        v += (lin[c] - v) * strand;
-        out[j + c] = toSrgb[(v * N + 0.5) | 0];
-      }
+      for (let c = 0; c < 3; c++) out[j + c] = underSkin(lin[c], s, Math.exp(-d[q + c] * f * pow[c]), strand);
     }
   }
 
