@@ -43,6 +43,12 @@ if [ "$want" = test ] && [ "$root_apt" = 1 ]; then
     command -v valgrind >/dev/null 2>&1 || optional="$optional valgrind"
     # make test builds and tests the studio page with it (about 800 MB).
     command -v "${EMCC:-emcc}" >/dev/null 2>&1 || optional="$optional emscripten"
+    # The before/after page and the studio page are driven in Chromium by
+    # playwright-core under node. Installed here, before the suites start in
+    # parallel: the studio's suite cannot wait for the slider's to install them.
+    [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || optional="$optional chromium"
+    command -v node >/dev/null 2>&1 || optional="$optional nodejs"
+    command -v npm >/dev/null 2>&1 || optional="$optional npm"
     # test_captions renders Chinese with it (skipped, with one line, without).
     [ -n "$(fc-list ':lang=zh' file 2>/dev/null)" ] || optional="$optional fonts-noto-cjk"
     # The install test builds the README's C example with pkg-config; the
@@ -65,6 +71,13 @@ if [ -n "$optional" ]; then
         { apt-get update -q >/dev/null 2>&1 &&
           DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $optional >/dev/null 2>&1; } ||
         echo "smpsim: could not install$optional; those checks will be skipped" >&2
+fi
+# The browser tests' npm packages (playwright-core, pngjs; no browser
+# download), once, for the same reason.
+if [ "$want" = test ] && command -v npm >/dev/null 2>&1 &&
+   { [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/pngjs ]; }; then
+    (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund >/dev/null 2>&1) ||
+        echo "smpsim: npm could not install playwright-core and pngjs; the browser tests will be skipped" >&2
 fi
 [ -z "$missing" ] && exit 0
 
