@@ -120,10 +120,10 @@ static void test_settings_changes(void **state)
     assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
     const double layers[] = {30, 70, 100};
     /* what each change leaves to reuse: the shaped coverage while the edge
-     * and seed stay, the sampled points while nothing they read changes,
-     * the first session's dots before their pairs while only the dots'
-     * size does (the dot size, the age's spread) */
-    static const int expect[] = {A_SHAPE, A_BASE, A_SHAPE, ALL, A_BASE, A, A, ALL, A_SHAPE, A_BASE};
+     * and seed stay, the sampled points while nothing they read changes
+     * (the age's spread moves no dot), the first session's dots before
+     * their pairs while only the dot size changes */
+    static const int expect[] = {A_SHAPE, A_BASE, A_SHAPE, ALL, ALL, A, A, ALL, A_SHAPE, A_BASE};
     for (int k = 0; k < 10; k++) {
         switch (k) {
         case 0: smp_params_set_density(p, 150); smp_params_set_dot_diameter(p, 0.33); break;

@@ -380,6 +380,56 @@ static void test_age_and_cast(void **state)
     free_scene(&s);
 }
 
+/* The look shows one treatment: at matched settings, fresh, five years on
+ * and a blue cast keep the healed run's density, dot size and every dot's
+ * place, and darken or fade it (the match re-fitted each look, so five
+ * years on looked as dark as healed); a given colour fades too. */
+static void test_look_keeps_the_treatment(void **state)
+{
+    (void)state;
+    scene_images s = make_scene(TRUTH_DENSITY, 0);
+    smp_params *p = params_at(16);
+    smp_result *healed = run(p, &s);
+    double d_healed, d;
+    smp_result_tone(healed, NULL, NULL, &d_healed);
+    size_t n, m;
+    const smp_dot *dh = smp_result_dots(healed, &n);
+    const double ages[3] = {-1, 5, 0}, size[3] = {1.4, 1.2, 1.0};
+    double l[3];
+    for (int k = 0; k < 3; k++) {
+        smp_params_set_age(p, ages[k]);
+        smp_params_set_cast(p, k == 2 ? SMP_CAST_BLUE : SMP_CAST_NONE);
+        smp_result *r = run(p, &s);
+        smp_result_tone(r, NULL, NULL, &d);
+        assert_true(d == d_healed);
+        const smp_dot *dk = smp_result_dots(r, &m);
+        assert_int_equal(m, n);
+        for (size_t i = 0; i < n; i++) {
+            assert_true(dk[i].x_mm == dh[i].x_mm && dk[i].y_mm == dh[i].y_mm);
+            assert_true(fabs(dk[i].diameter_mm / dh[i].diameter_mm - size[k]) < 1e-3);
+        }
+        l[k] = core_l(r);
+        smp_result_free(r);
+    }
+    const double lh = core_l(healed);
+    print_message("one treatment at %.1f dots/cm²: core L fresh %.2f, healed %.2f, 5 years %.2f, cast %.2f\n",
+                  d_healed, l[0], lh, l[1], l[2]);
+    assert_true(l[0] < lh - 0.5 && l[1] > lh + 0.5);
+    smp_params_set_cast(p, SMP_CAST_NONE);
+    smp_params_set_age(p, 0);
+    smp_params_set_pigment(p, 0x40, 0x3a, 0x3a);
+    smp_result *given = run(p, &s);
+    smp_params_set_age(p, 5);
+    smp_result *given5 = run(p, &s);
+    print_message("a given colour: core L healed %.2f, 5 years %.2f\n", core_l(given), core_l(given5));
+    assert_true(core_l(given5) > core_l(given) + 0.5);
+    smp_result_free(given5);
+    smp_result_free(given);
+    smp_result_free(healed);
+    smp_params_free(p);
+    free_scene(&s);
+}
+
 static void test_scars_take_less_pigment(void **state)
 {
     (void)state;
@@ -460,6 +510,7 @@ int main(void)
         cmocka_unit_test(test_out_of_reach_is_said),
         cmocka_unit_test(test_sessions_build_up),
         cmocka_unit_test(test_age_and_cast),
+        cmocka_unit_test(test_look_keeps_the_treatment),
         cmocka_unit_test(test_scars_take_less_pigment),
         cmocka_unit_test(test_existing_hair_lowers_density),
     };

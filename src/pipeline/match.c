@@ -232,7 +232,7 @@ static smp_status patch_contrast(const smp_match_in *in, const float od[3], doub
     const smp_params *p = in->params;
     const double ppm = in->px_per_mm;
     const smp_pattern pat = {p->regularity, p->regularity >= SMP_PATTERN_MAXIMAL_RHO ? 0 : SMP_PATTERN_PAIR_SHARE,
-                             dot * in->size};
+                             dot}; /* placed as healed dots are (sim.c pattern_for) */
     smp_spts pts = {0};
     smp_dot *dots = NULL;
     smp_image *img = smp_image_new();

@@ -158,7 +158,7 @@ static void emit_colours(FILE *f, const smp_report *rep)
         char after[32] = "null", predicted[32] = "null";
         if (!rep->untoned_after)
             snprintf(after, sizeof after, "%.3f", rep->de_after);
-        if (rep->auto_used)
+        if (rep->auto_used && isfinite(rep->de_predicted)) /* not for a fresh, aged or cast look */
             snprintf(predicted, sizeof predicted, "%.3f", rep->de_predicted);
         fprintf(f, "{\"before\": %.3f, \"after\": %s, \"predicted\": %s},\n", rep->de_before, after, predicted);
     }

@@ -121,9 +121,11 @@ static smp_status finish(smp_result *res, const smp_params *p, smp_status st)
 static smp_pattern pattern_for(const smp_params *p, const smp_dress *dr)
 {
     /* Practitioners randomise: a less regular set than a maximal one, with
-     * close pairs like follicular units; a maximal set (0.77) has none. */
+     * close pairs like follicular units; a maximal set (0.77) has none.
+     * Pairs are spaced for the healed size: the dots stay where they were
+     * placed when they look fresh, fade or spread (dr->size). */
     return (smp_pattern){p->regularity, p->regularity >= SMP_PATTERN_MAXIMAL_RHO ? 0 : SMP_PATTERN_PAIR_SHARE,
-                         dr->dot_mm * dr->size};
+                         dr->dot_mm};
 }
 
 /* The first layer's dots before their companions, from the run's cache
@@ -752,32 +754,41 @@ static smp_status choose_shade(run *r)
     smp_result *res = r->res;
     smp_report *rep = &res->report;
     const smp_shade *sh = &r->sh;
+    /* The treatment is chosen as it heals: fresh, aged or too deep ("cast")
+     * is that same treatment seen at another time or placed wrong, so the
+     * match sees healed optics and the look only changes the rendering. */
+    smp_optics healed;
+    double healed_size, healed_load;
+    smp__optics_for_look(&healed, 0, SMP_CAST_NONE, &healed_size, &healed_load);
     smp__optics_for_look(&res->optics, p->age_years, p->cast, &r->size, &r->look_load);
     r->load = r->look_load * p->opacity;
+    const int healed_look = p->age_years == 0 && p->cast == SMP_CAST_NONE;
     const int map_sets = p->density_map && p->range_max > 0; /* the map's range sets the density */
     rep->have_shade = sh->have_reference;
     rep->reference_painted = p->reference != NULL;
     const int matchable = sh->have_reference && sh->core_cells;
-    smp_match_in in = {.sh = sh, .optics = &res->optics, .load = r->load,
+    smp_match_in in = {.sh = sh, .optics = &healed, .load = healed_load * p->opacity,
                        .dark_share = {r->dark_share[0], r->dark_share[1], r->dark_share[2]},
                        .follicles_cm2 = rep->follicles_resolved ? rep->follicles_cm2 : 0,
                        .fix_density = !p->density_auto || !matchable || map_sets,
                        .fix_dot = !p->dot_auto || !matchable, .fix_dilution = p->dilution >= 0,
                        .density = map_sets ? p->range_max : p->density, .dot_mm = p->dot_mm, .cover = r->core_cover,
                        .dilution = p->dilution, .contrast_reference = r->contrast_ref, .patch = r->patch,
-                       .patch_skin = &r->patch_skin, .patch_grid = &r->patch_grid, .patch_core = r->patch_core, .params = p, .px_per_mm = r->ppm, .size = r->size, .look_load = r->look_load,
+                       .patch_skin = &r->patch_skin, .patch_grid = &r->patch_grid, .patch_core = r->patch_core, .params = p, .px_per_mm = r->ppm, .size = healed_size, .look_load = healed_load,
                        .patch_extra_px = smp__texture_core_blur(r->blur_px),
                        .patch_blur_mm = r->patch ? smp__dot_photo_blur_mm(&r->focus, r->patch_centre[0],
                                                                           r->patch_centre[1], r->ppm)
                                                  : 0};
     const float *skin = sh->core_cells ? sh->skin_lin : DEFAULT_SKIN_LIN;
-    if (p->pigment_set) {
+    float given_od[3];
+    if (p->pigment_set) { /* the colour the healed dots take; the look fades or tilts it */
         float colour[3];
         for (int c = 0; c < 3; c++)
             colour[c] = smp__srgb_to_linear(p->pigment[c]);
-        smp__od_for_colour(colour, skin, r->load, r->final_od);
+        smp__od_for_colour(colour, skin, in.load, given_od);
+        memcpy(r->final_od, given_od, sizeof given_od);
         smp__optics_cast_tilt(&res->optics, r->final_od);
-        in.given_od = r->final_od;
+        in.given_od = given_od;
     }
     smp_match m = {.density = in.density, .dot_mm = p->dot_mm, .dilution = p->pigment_set ? -1 : p->dilution};
     if (matchable) {
@@ -785,6 +796,10 @@ static smp_status choose_shade(run *r)
         if (st != SMP_OK)
             return st;
         rep->contrast_predicted = m.contrast_ratio;
+        if (!healed_look) { /* the match predicts the healed treatment, not what the look renders */
+            m.de_predicted = NAN;
+            rep->contrast_predicted = NAN;
+        }
     } else if (!p->pigment_set && p->dilution < 0)
         m.dilution = DEFAULT_DILUTION;
     r->density = m.density;
