@@ -165,8 +165,10 @@ check(workers.on, 'the redraws run in Web Workers');
 check(workers.photo && workers.tone === (workers.reduced ? `${workers.reduced.w}x${workers.reduced.h}` : workers.work),
   `the tone preview's basis comes at the view's size, or the working size when that is near it (${workers.tone})`);
 await shot(page, 'tablet-1-open');
+// (The renders are counted from the page's start: the openings above made several.)
+const r_mask = await renders(page);
 await page.setInputFiles('#open-mask', mask);
-await settle(page, 2);
+await settle(page, r_mask + 1);
 const sum0 = await page.evaluate(() => window.smpStudio.maskSum());
 check(sum0 > 0, 'the mask file loads');
 await shot(page, 'tablet-2-mask');
