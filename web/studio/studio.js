@@ -451,6 +451,7 @@
     if (!st.workers) return;
     // Requests for the photo before are of no use now.
     for (const wk of Object.values(st.workers)) { wk.pending = null; wk.bases.clear(); }
+    maskPool.length = 0;
     st.latest = null;
     for (const wk of [st.workers.mask, st.workers.full]) {
       const full = wk === st.workers.full ? rgba.buffer : rgba.slice().buffer; // the last one takes the page's copy
@@ -529,7 +530,7 @@
     const tone = st.reduced ? { w: st.reduced.w, h: st.reduced.h } : { w: st.w, h: st.h };
     tone.dots = TONE_DOTS;
     tone.photo = !st.tonePhoto;
-    request(st.workers.full, { type: 'render', id, settings: s, ppm: st.ppm * st.scale, mask: mask.slice().buffer,
+    request(st.workers.full, { type: 'render', id, settings: s, ppm: st.ppm * st.scale, mask: maskCopy(mask),
       mw: st.w, mh: st.h, tone, maskHash: mhash });
     st.latest.asked = performance.now();
   }
@@ -537,10 +538,22 @@
   function request(wk, msg) {
     if (wk.busy) { wk.pending = msg; return; }
     wk.busy = true;
-    wk.sent = msg.tone ? { id: msg.id, settings: msg.settings, ppm: st.ppm, mask: new Uint8Array(msg.mask.slice(0)),
-      maskHash: msg.maskHash } : null;
+    // (The mask comes back with the answer: answered.)
+    wk.sent = msg.tone ? { id: msg.id, settings: msg.settings, ppm: st.ppm, mask: null, maskHash: msg.maskHash } : null;
     wk.w.postMessage(msg, [msg.mask]);
   }
+  // The mask's copies for the worker (3 MB at 2000x1500; a fresh one costs
+  // Chromium 8 ms): the worker sends each back with its answer, the tone
+  // preview's basis keeps it, and a basis replaced gives it to a later
+  // request.
+  const maskPool = [];
+  function maskCopy(mask) {
+    const b = maskPool.pop();
+    if (!b || b.byteLength !== mask.length) return mask.slice().buffer;
+    new Uint8Array(b).set(mask);
+    return b;
+  }
+  function maskFree(m) { if (m && maskPool.length < 2) maskPool.push(m.buffer); }
 
   // The tone preview of settings s and the mask (working size) from the
   // last basis, drawn at once; false when the change is one it does not
@@ -578,8 +591,9 @@
   // way: it is exact for its own).
   function keepTone(sent, m) {
     if (m.ok && m.tone && m.tone.photo) st.tonePhoto = new Uint8ClampedArray(m.tone.photo);
-    if (!m.ok || !m.tone || !sent || !st.tonePhoto || st.tonePhoto.length !== 4 * m.tone.w * m.tone.h) {
+    if (!m.ok || !m.tone || !sent || !sent.mask || !st.tonePhoto || st.tonePhoto.length !== 4 * m.tone.w * m.tone.h) {
       if (m.ok && sent) st.toneFailed++;
+      if (sent) maskFree(sent.mask);
       return;
     }
     // Calibrated on the exact image at the preview's size (the worker's
@@ -596,10 +610,12 @@
     b.ppm = sent.ppm;
     b.mask = sent.mask;
     b.maskHash = sent.maskHash;
+    if (st.tone) maskFree(st.tone.mask);
     st.tone = b;
   }
   function answered(wk, m) {
     const got = performance.now();
+    if (m.mask && wk.sent) wk.sent.mask = new Uint8Array(m.mask);
     // The tone preview's basis comes in a message after this one (basis,
     // below): what it was asked with and this answer wait for it there.
     if (m.basis && wk.sent) wk.bases.set(m.id, { sent: wk.sent, m });

@@ -50,8 +50,9 @@ function render(m) {
   // Where the time went (ms), for the page's timings: the engine, the
   // after image as RGBA, its copy out; start and end on the common clock.
   const stages = { engine: t1 - t0, rgba: t2 - t1, copy: performance.now() - t2, start, end: clock() };
+  // The mask's buffer goes back with the answer (the page keeps it for the tone preview).
   return { ok: true, rgba, w: W, h: H, info, engineMs: t1 - t0, reused: M._st_reused(S), heap: M.HEAPU8.length, stages,
-    after: p };
+    after: p, mask: m.mask };
 }
 
 // n bytes at p in the engine's memory into a buffer the page gave back
@@ -264,7 +265,7 @@ function handle(m) {
     // second more on a working-size photo) follows in its own message,
     // made from the after image still in the engine's memory.
     r.basis = !!(r.ok && m.tone && after);
-    post(r, r.rgba ? [r.rgba] : []);
+    post(r, r.rgba ? [r.rgba, r.mask] : []);
     if (!r.basis) return;
     const t0 = performance.now();
     let t = null;
