@@ -48,7 +48,7 @@
   const st = {
     name: 'photo', w: 0, h: 0, fullW: 0, fullH: 0, scale: 1, ppm: 0, tool: 'view', split: 0.5,
     hairline: [], measure: [], undo: [], redo: [], busy: false, pending: null, ovl: null, renders: 0,
-    timings: [], chosen: null,
+    timings: [], chosen: null, recycled: 0,
     workers: null, reduced: null, reqId: 0, edits: 0, asks: new Map(), askId: 0, suggestMs: null, latest: null, showing: 'full', dropped: 0,
     opening: 0, replaced: 0,
     // The view's zoom: z, and the working pixel at the view's top left.
@@ -486,8 +486,10 @@
       // Its pixels go back to the redraw worker, which fills them with a
       // later after image (unless the tone preview's basis still reads them).
       const b = st.tone && st.tone.exact;
-      if (st.workers && !(b && b.buffer === buf) && buf.byteLength === 4 * st.w * st.h)
+      if (st.workers && !(b && b.buffer === buf) && buf.byteLength === 4 * st.w * st.h) {
         st.workers.full.w.postMessage({ type: 'recycle', buf }, [buf]);
+        st.recycled++;
+      }
     }
   }
 
