@@ -271,7 +271,7 @@ function handle(m) {
     // second more on a working-size photo) follows in its own message,
     // made from the after image still in the engine's memory.
     r.basis = !!(r.ok && m.tone && after);
-    post(r, r.rgba ? [r.rgba, r.mask] : []);
+    post(r, r.rgba ? [r.rgba].concat(r.mask ? [r.mask] : []) : []);
     if (!r.basis) return;
     const t0 = performance.now();
     let t = null;
