@@ -92,6 +92,9 @@ for (let [k, v] of Object.entries(runs)) {
     reduced: stat(v.map(x => x.reduced)), reduced_engine: stat(v.map(x => x.reducedEngine)),
     frame_gap: stat(v.map(x => x.gap)),
     reused: v.map(x => x.reused) };
+  // Where the exact image's time went (the page's timings' stages): median per stage.
+  const st_keys = [...new Set(v.flatMap(x => Object.keys(x.stages || {})))];
+  summary[k].stages = Object.fromEntries(st_keys.map(s => [s, stat(v.map(x => x.stages && x.stages[s]))]));
   const f = summary[k];
   const fmt = x => (x ? `median ${x.median} ms, max ${x.max} ms` : 'none');
   console.log(`${k} (${size}${info.reduced ? `, preview ${info.reduced.w}x${info.reduced.h}` : ''}): ` +
@@ -99,6 +102,7 @@ for (let [k, v] of Object.entries(runs)) {
     `exact ${fmt(f.full)} (engine ${fmt(f.engine)})` + (f.reduced ? `; exact at the view's size ${fmt(f.reduced)}` : '') +
     `; longest frame gap ${fmt(f.frame_gap)}; ${v.length} times` +
     (f.seen ? `; back to a state drawn before: ${fmt(f.seen)}, ${f.seen.n} times` : ''));
+  if (st_keys.length) console.log(`  ${k} stages (median ms): ` + st_keys.map(s => `${s} ${f.stages[s] ? f.stages[s].median : '-'}`).join(', '));
 }
 if (errors.length) console.log(`page errors: ${errors.join('; ')}`);
 if (out) writeFileSync(out, JSON.stringify({ summary, runs }, null, 1));

@@ -165,8 +165,10 @@ check(workers.on, 'the redraws run in Web Workers');
 check(workers.photo && workers.tone === (workers.reduced ? `${workers.reduced.w}x${workers.reduced.h}` : workers.work),
   `the tone preview's basis comes at the view's size, or the working size when that is near it (${workers.tone})`);
 await shot(page, 'tablet-1-open');
+// (The renders are counted from the page's start: the openings above made several.)
+const r_mask = await renders(page);
 await page.setInputFiles('#open-mask', mask);
-await settle(page, 2);
+await settle(page, r_mask + 1);
 const sum0 = await page.evaluate(() => window.smpStudio.maskSum());
 check(sum0 > 0, 'the mask file loads');
 await shot(page, 'tablet-2-mask');
@@ -218,6 +220,14 @@ await setRange('density', 60);
 const light = await coreMean(page);
 await setRange('density', 180);
 const dark = await coreMean(page);
+// The after image's pixels (FNV-1a), to compare when the state is drawn again from memory.
+const afterHash = () => page.evaluate(() => {
+  const { after } = window.smpStudio, d = after.getContext('2d').getImageData(0, 0, after.width, after.height).data;
+  let a = 0x811c9dc5;
+  for (let i = 0; i < d.length; i++) a = Math.imul(a ^ d[i], 16777619);
+  return a >>> 0;
+});
+const dark_hash = await afterHash();
 check(dark < light - 2, `more density darkens the core (mean ${light.toFixed(1)} -> ${dark.toFixed(1)})`);
 await shot(page, 'tablet-4-density');
 // The tone preview (tone.js): a density change draws it at once, marked
@@ -296,6 +306,11 @@ check(patchTone.patch && patchTone.dots.n > 100 && patchTone.dots.cv > 2 * patch
   `coefficient of variation ${patchTone.dots.cv.toFixed(2)}; the flat tone's ${patchTone.flat.mean.toFixed(1)}, ` +
   `${patchTone.flat.cv.toFixed(2)}; ${patchTone.dots.n} px between the strands)`);
 await setRange('density', 180); // back (drawn again from memory): the exports below expect it
+// The images drawn before are kept (the last few); older ones' pixels went back to the redraw
+// worker, which filled them with later after images: the one kept is as it was drawn.
+const again = await page.evaluate(() => ({ seen: window.smpStudio.timings.at(-1).seen, recycled: window.smpStudio.st.recycled }));
+check(again.seen && again.recycled > 0 && await afterHash() === dark_hash,
+  `an image drawn again from memory is the one drawn before, with older images' buffers recycled (${JSON.stringify(again)})`);
 
 // The hairline: three taps across the upper third, applied.
 await page.click('[data-tool=hairline]');

@@ -48,7 +48,7 @@
   const st = {
     name: 'photo', w: 0, h: 0, fullW: 0, fullH: 0, scale: 1, ppm: 0, tool: 'view', split: 0.5,
     hairline: [], measure: [], undo: [], redo: [], busy: false, pending: null, ovl: null, renders: 0,
-    timings: [], chosen: null,
+    timings: [], chosen: null, recycled: 0,
     workers: null, reduced: null, reqId: 0, edits: 0, asks: new Map(), askId: 0, suggestMs: null, latest: null, showing: 'full', dropped: 0,
     opening: 0, replaced: 0,
     // The view's zoom: z, and the working pixel at the view's top left.
@@ -93,7 +93,7 @@
       url = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
       st.workerUrl = url;
       const make = (kind) => {
-        const wk = { kind, w: new Worker(url), busy: false, pending: null, ready: false };
+        const wk = { kind, w: new Worker(url), busy: false, pending: null, ready: false, bases: new Map() };
         wk.w.onmessage = (e) => fromWorker(wk, e.data);
         wk.w.onerror = (e) => { e.preventDefault(); workersFailed(`${kind} worker: ${e.message || 'failed'}`); };
         const copy = bytes.slice().buffer;
@@ -150,6 +150,8 @@
     } else if (m.type === 'done') {
       if (m.heap) st.heaps[wk.kind] = m.heap;
       answered(wk, m);
+    } else if (m.type === 'basis') {
+      basis(wk, m);
     } else if (m.type === 'analysed') {
       if (m.heap) st.heaps.mask = m.heap;
       const a = st.asks.get(m.id);
@@ -448,7 +450,8 @@
   function sendPhoto(rgba) {
     if (!st.workers) return;
     // Requests for the photo before are of no use now.
-    for (const wk of Object.values(st.workers)) wk.pending = null;
+    for (const wk of Object.values(st.workers)) { wk.pending = null; wk.bases.clear(); }
+    maskPool.length = 0;
     st.latest = null;
     for (const wk of [st.workers.mask, st.workers.full]) {
       const full = wk === st.workers.full ? rgba.buffer : rgba.slice().buffer; // the last one takes the page's copy
@@ -477,7 +480,17 @@
   function remember(key, img, info) {
     seen.delete(key);
     seen.set(key, { img, info });
-    while (seen.size > SEEN_MAX) seen.delete(seen.keys().next().value);
+    while (seen.size > SEEN_MAX) {
+      const k = seen.keys().next().value, buf = seen.get(k).img.data.buffer;
+      seen.delete(k);
+      // Its pixels go back to the redraw worker, which fills them with a
+      // later after image (unless the tone preview's basis still reads them).
+      const b = st.tone && st.tone.exact;
+      if (st.workers && !(b && b.buffer === buf) && buf.byteLength === 4 * st.w * st.h) {
+        st.workers.full.w.postMessage({ type: 'recycle', buf }, [buf]);
+        st.recycled++;
+      }
+    }
   }
 
   // A change asks for a redraw. The same settings and mask as a request
@@ -503,7 +516,7 @@
       compose();
       rendered(reason, performance.now() - t0, 0, known.info, { seen: true });
       st.busy = false; // the workers' answers to earlier changes will be dropped
-      state('idle');
+      idleWhenBased();
       return;
     }
     st.latest = { id, key, reason, t0, toneMs: null, done: false };
@@ -511,23 +524,38 @@
     state('busy');
     status('Rendering…');
     const mask = maskView();
+    // (The tone preview first: asked before it, the engine's start takes
+    // the cores it is drawn on, 15 -> 45 ms, for 15 ms sooner an exact image.)
     if (tonePreview(s, mask, mhash)) st.latest.toneMs = performance.now() - t0;
     // The worker sends the tone preview's basis at the preview's size (and
     // the photo at that size, once).
     const tone = st.reduced ? { w: st.reduced.w, h: st.reduced.h } : { w: st.w, h: st.h };
     tone.dots = TONE_DOTS;
     tone.photo = !st.tonePhoto;
-    request(st.workers.full, { type: 'render', id, settings: s, ppm: st.ppm * st.scale, mask: mask.slice().buffer,
+    request(st.workers.full, { type: 'render', id, settings: s, ppm: st.ppm * st.scale, mask: maskCopy(mask),
       mw: st.w, mh: st.h, tone, maskHash: mhash });
+    st.latest.asked = performance.now();
   }
   // One request in flight per worker; a newer one replaces the one waiting.
   function request(wk, msg) {
     if (wk.busy) { wk.pending = msg; return; }
     wk.busy = true;
-    wk.sent = msg.tone ? { id: msg.id, settings: msg.settings, ppm: st.ppm, mask: new Uint8Array(msg.mask.slice(0)),
-      maskHash: msg.maskHash } : null;
+    // (The mask comes back with the answer: answered.)
+    wk.sent = msg.tone ? { id: msg.id, settings: msg.settings, ppm: st.ppm, mask: null, maskHash: msg.maskHash } : null;
     wk.w.postMessage(msg, [msg.mask]);
   }
+  // The mask's copies for the worker (3 MB at 2000x1500; a fresh one costs
+  // Chromium 8 ms): the worker sends each back with its answer, the tone
+  // preview's basis keeps it, and a basis replaced gives it to a later
+  // request.
+  const maskPool = [];
+  function maskCopy(mask) {
+    const b = maskPool.pop();
+    if (!b || b.byteLength !== mask.length) return mask.slice().buffer;
+    new Uint8Array(b).set(mask);
+    return b;
+  }
+  function maskFree(m) { if (m && maskPool.length < 2) maskPool.push(m.buffer); }
 
   // The tone preview of settings s and the mask (working size) from the
   // last basis, drawn at once; false when the change is one it does not
@@ -563,12 +591,11 @@
   // A worker's answer with the tone preview's basis: kept with the
   // settings and mask it was made for (even when a newer change is on its
   // way: it is exact for its own).
-  function keepTone(wk, m) {
-    const sent = wk.sent;
-    wk.sent = null;
+  function keepTone(sent, m) {
     if (m.ok && m.tone && m.tone.photo) st.tonePhoto = new Uint8ClampedArray(m.tone.photo);
-    if (!m.ok || !m.tone || !sent || !st.tonePhoto || st.tonePhoto.length !== 4 * m.tone.w * m.tone.h) {
+    if (!m.ok || !m.tone || !sent || !sent.mask || !st.tonePhoto || st.tonePhoto.length !== 4 * m.tone.w * m.tone.h) {
       if (m.ok && sent) st.toneFailed++;
+      if (sent) maskFree(sent.mask);
       return;
     }
     // Calibrated on the exact image at the preview's size (the worker's
@@ -585,10 +612,18 @@
     b.ppm = sent.ppm;
     b.mask = sent.mask;
     b.maskHash = sent.maskHash;
+    if (st.tone) maskFree(st.tone.mask);
     st.tone = b;
   }
   function answered(wk, m) {
-    keepTone(wk, m);
+    const got = performance.now();
+    if (m.mask && wk.sent) wk.sent.mask = new Uint8Array(m.mask);
+    // The tone preview's basis comes in a message after this one (basis,
+    // below): what it was asked with and this answer wait for it there.
+    if (m.basis && wk.sent) wk.bases.set(m.id, { sent: wk.sent, m });
+    else keepTone(wk.sent, m);
+    wk.sent = null;
+    const kept = performance.now();
     wk.busy = false;
     const next = wk.pending;
     wk.pending = null;
@@ -596,20 +631,43 @@
     const L = st.latest;
     if (!L || m.id !== L.id || L.done) { st.dropped++; return; } // stale: a newer change is on its way
     if (!m.ok) {
-      if (wk.kind === 'full') { status(m.msg); L.done = true; st.busy = false; state('idle'); }
+      if (wk.kind === 'full') { status(m.msg); L.done = true; st.busy = false; idleWhenBased(); }
       return;
     }
     const img = new ImageData(new Uint8ClampedArray(m.rgba), m.w, m.h);
     after.getContext('2d').putImageData(img, 0, 0);
+    const put = performance.now();
     st.showing = 'full';
     st.shownKey = L.key;
     compose();
     L.done = true;
     remember(L.key, img, m.info);
-    const ms = performance.now() - L.t0;
-    rendered(L.reason, ms, m.engineMs, m.info, { tone: L.toneMs, reused: m.reused });
+    const now = performance.now(), ms = now - L.t0;
+    // Where the time went (ms): the page's asking (the tone preview drawn,
+    // the request posted), to the worker's start, in it (its own
+    // stages), its answer's way back, then the page's part: the tone
+    // preview's basis kept, the image put, the view drawn.
+    const ws = m.stages, T = performance.timeOrigin;
+    const stages = ws ? { ask: L.asked - L.t0, send: ws.start - T - L.asked, engine: ws.engine, rgba: ws.rgba,
+      copy: ws.copy, basis: ws.basis, back: T + got - ws.end, keep: kept - got, put: put - kept, view: now - put } : null;
+    rendered(L.reason, ms, m.engineMs, m.info, { tone: L.toneMs, reused: m.reused, stages, id: m.id });
     st.busy = false;
-    state('idle');
+    idleWhenBased();
+  }
+  // Idle once no tone preview's basis is still on its way either (so a
+  // change made then finds it).
+  function idleWhenBased() {
+    if (!st.busy && !(st.workers && st.workers.full.bases.size)) state('idle');
+  }
+  // The tone preview's basis for an after image drawn before (answered).
+  function basis(wk, m) {
+    const a = wk.bases.get(m.id);
+    if (!a) return;
+    wk.bases.delete(m.id);
+    keepTone(a.sent, Object.assign({}, a.m, { tone: m.tone }));
+    const tm = st.timings.find(t => t.id === m.id);
+    if (tm && tm.stages) tm.stages.basis = m.ms;
+    idleWhenBased();
   }
   // A full after image drawn: the timing, what the engine chose, the labels.
   function rendered(reason, ms, engine, info, extra) {

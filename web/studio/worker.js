@@ -22,12 +22,16 @@ function setPhoto(m) {
   M.HEAPU8.set(new Uint8Array(m.rgba), buf);
   if (M._st_set_photo(S, m.w, m.h, m.format)) return M.UTF8ToString(M._st_message(S));
   W = m.w; H = m.h;
+  spare.length = 0;
+  shrinkBuf = null;
   photoPx = m.keep ? new Uint8ClampedArray(m.rgba) : null; // the redraw worker's, for toneBasis
   return null;
 }
 
+// The clock the page reads too (performance.now() starts with each worker).
+const clock = () => performance.timeOrigin + performance.now();
 function render(m) {
-  const t0 = performance.now();
+  const t0 = performance.now(), start = clock();
   if (!W) return { ok: false, msg: 'no photo' };
   const err = smpApplySettings(M, S, P, m.settings, m.ppm);
   if (err) return { ok: false, msg: err };
@@ -40,11 +44,31 @@ function render(m) {
   const t1 = performance.now();
   const p = M._st_after(S);
   if (!p) return { ok: false, msg: 'out of memory' };
-  const rgba = M.HEAPU8.slice(p, p + 4 * W * H).buffer;
+  const t2 = performance.now();
+  const rgba = rgbaOut(p, 4 * W * H);
   const info = [];
   for (let k = 0; k < 8; k++) info.push(M._st_info(S, k));
-  const tone = m.tone ? toneBasis(m.tone, p) : null;
-  return { ok: true, rgba, w: W, h: H, info, engineMs: t1 - t0, reused: M._st_reused(S), heap: M.HEAPU8.length, tone };
+  // Where the time went (ms), for the page's timings: the engine, the
+  // after image as RGBA, its copy out; start and end on the common clock.
+  const stages = { engine: t1 - t0, rgba: t2 - t1, copy: performance.now() - t2, start, end: clock() };
+  // The mask's buffer goes back with the answer (the page keeps it for the tone preview).
+  return { ok: true, rgba, w: W, h: H, info, engineMs: t1 - t0, reused: M._st_reused(S), heap: M.HEAPU8.length, stages,
+    after: p, mask: m.mask };
+}
+
+// n bytes at p in the engine's memory into a buffer the page gave back
+// (recycle), else a new one: a fresh 12 MB buffer per redraw costs 30 ms
+// in Chromium (its allocation and the collections it brings), a copy 3.
+const spare = [];
+function rgbaOut(p, n) {
+  let b = null;
+  while (spare.length && !b) {
+    b = spare.pop();
+    if (b.byteLength !== n) b = null;
+  }
+  if (!b) return M.HEAPU8.slice(p, p + n).buffer;
+  new Uint8Array(b).set(M.HEAPU8.subarray(p, p + n));
+  return b;
 }
 
 // The tone preview's basis (tone.js) from this run: its maps at the
@@ -71,10 +95,15 @@ function toneBasis({ w, h, dots, photo }, after) {
 }
 // An RGBA image of W x H drawn at w x h, as the page draws a canvas
 // smaller (null without OffscreenCanvas).
+let shrinkBuf = null;
 function shrink(rgba, w, h) {
   if (typeof OffscreenCanvas === 'undefined') return null;
   const big = new OffscreenCanvas(W, H), c = new OffscreenCanvas(w, h), g = c.getContext('2d');
-  big.getContext('2d').putImageData(new ImageData(rgba.slice(), W, H), 0, 0);
+  // Through one buffer kept for the photo's size (a fresh 12 MB one per
+  // redraw costs Chromium about 30 ms).
+  if (!shrinkBuf || shrinkBuf.length !== rgba.length) shrinkBuf = new Uint8ClampedArray(rgba.length);
+  shrinkBuf.set(rgba);
+  big.getContext('2d').putImageData(new ImageData(shrinkBuf, W, H), 0, 0);
   g.imageSmoothingQuality = 'high';
   g.drawImage(big, 0, 0, w, h);
   return g.getImageData(0, 0, w, h).data.buffer;
@@ -221,6 +250,8 @@ function handle(m) {
       post({ type: 'ready' });
       for (const q of early.splice(0)) handle(q);
     }).catch((err) => post({ type: 'failed', msg: String(err && err.message || err) }));
+  } else if (m.type === 'recycle') {
+    if (spare.length < 2) spare.push(m.buf);
   } else if (m.type === 'photo') {
     const err = setPhoto(m);
     if (err) post({ type: 'failed', msg: err });
@@ -234,7 +265,22 @@ function handle(m) {
     const r = answer(render, m);
     r.type = 'done';
     r.id = m.id;
-    const t = r.tone;
-    post(r, r.rgba ? [r.rgba].concat(t ? [t.maps] : [], t && t.exact ? [t.exact] : [], t && t.photo ? [t.photo] : []) : []);
+    const after = r.after;
+    delete r.after;
+    // The after image goes first; the tone preview's basis (a fifth of a
+    // second more on a working-size photo) follows in its own message,
+    // made from the after image still in the engine's memory.
+    r.basis = !!(r.ok && m.tone && after);
+    post(r, r.rgba ? [r.rgba].concat(r.mask ? [r.mask] : []) : []);
+    if (!r.basis) return;
+    const t0 = performance.now();
+    let t = null;
+    try {
+      t = toneBasis(m.tone, after);
+    } catch (err) {
+      t = null;
+    }
+    post({ type: 'basis', id: m.id, tone: t, ms: performance.now() - t0 },
+      t ? [t.maps].concat(t.exact ? [t.exact] : [], t.photo ? [t.photo] : []) : []);
   }
 }
