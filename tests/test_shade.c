@@ -499,6 +499,72 @@ static void test_existing_hair_lowers_density(void **state)
     free_scene(&s);
 }
 
+
+/* A frontal hairline: short dark hair above the receded stripe (the mask),
+ * bare forehead below, both in the band 3-15 mm outside the mask. The
+ * reference must be the hair side's: it is what the treated area should
+ * read as the shadow of. Before, the uniform forehead made the hair side
+ * the band's lightness outliers: the reference read L* 72.0 (the core's
+ * own, 0.7 % darker after) where the hair side painted as the reference
+ * reads 63.3; now 64.2, and the core darkens 25 %. Painting the same
+ * reference over the forehead-less hair side changes nothing. */
+static void test_hairline_reference_is_the_hair_side(void **state)
+{
+    (void)state;
+    const int w = 1200, h = 900;
+    const double ppm = 12;
+    scene_images s = {smp_image_new(), smp_image_new()};
+    assert_int_equal(frontal_hairline_scene_make(w, h, ppm, 5, s.photo, s.mask), 0);
+    smp_image *ref = smp_image_new();
+    assert_int_equal(smp_image_alloc(ref, (uint32_t)w, (uint32_t)h, 1), SMP_OK);
+    uint8_t *rp = smp_image_data(ref);
+    for (int y = 0; y < h; y++) /* the band's hair side: 3-15 mm above the hairline */
+        for (int x = 0; x < w; x++)
+            rp[(size_t)y * w + x] = y + 0.5 >= 0.35 * h - 15 * ppm && y + 0.5 < 0.35 * h - 3 * ppm ? 255 : 0;
+    smp_params *p = params_at(ppm);
+    smp_result *band = run(p, &s);
+    smp_params_set_reference(p, ref);
+    smp_result *hair = run(p, &s);
+    double lb[3], lh[3], before[3];
+    assert_true(smp_result_colour(band, SMP_COLOUR_REFERENCE, lb));
+    assert_true(smp_result_colour(hair, SMP_COLOUR_REFERENCE, lh));
+    assert_true(smp_result_colour(band, SMP_COLOUR_CORE_BEFORE, before));
+    smp_measures m;
+    assert_int_equal(smp_result_measures(band, &m), SMP_OK);
+    print_message("hairline: reference L* %.2f from the band, %.2f painted on the hair side; core %.2f, %.1f %% darker\n",
+                  lb[0], lh[0], before[0], 100 * m.core_darkening);
+    assert_true(fabs(lb[0] - lh[0]) < 2.0);
+    assert_true(lb[0] < before[0] - 5);
+    assert_true(m.core_darkening > 0.15);
+    smp_result_free(band);
+    smp_result_free(hair);
+    smp_params_free(p);
+    smp_image_free(ref);
+    free_scene(&s);
+}
+
+/* The core as its own reference: auto has nothing to darken toward, and
+ * the consultant, who sees almost no change, is told why (before, the
+ * note was empty whenever the residual was under 1). */
+static void test_no_change_is_said(void **state)
+{
+    (void)state;
+    scene_images s = make_scene(0, 120);
+    smp_params *p = params_at(16);
+    smp_params_set_reference(p, s.mask);
+    smp_result *r = run(p, &s);
+    int said = 0;
+    for (size_t i = 0; i < smp_result_note_count(r); i++)
+        said |= strstr(smp_result_note(r, i), "already matches its surroundings") != NULL;
+    double before, after;
+    smp_result_tone(r, &before, &after, NULL);
+    print_message("the core as its reference: CIEDE2000 %.2f -> %.2f, said: %d\n", before, after, said);
+    assert_true(said);
+    smp_result_free(r);
+    smp_params_free(p);
+    free_scene(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -513,6 +579,8 @@ int main(void)
         cmocka_unit_test(test_look_keeps_the_treatment),
         cmocka_unit_test(test_scars_take_less_pigment),
         cmocka_unit_test(test_existing_hair_lowers_density),
+        cmocka_unit_test(test_hairline_reference_is_the_hair_side),
+        cmocka_unit_test(test_no_change_is_said),
     };
     return cmocka_run_group_tests_name("shade", tests, NULL, NULL);
 }

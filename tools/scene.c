@@ -522,3 +522,35 @@ int rim_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_i
     scene_encode(buf, photo);
     return 0;
 }
+
+int frontal_hairline_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_image *photo,
+                                smp_image *mask)
+{
+    const int w = width, h = height;
+    const double ppm = px_per_mm, hair_y = 0.35 * h, brow_y = 0.65 * h;
+    float *buf = scene_canvas(w, h, photo, mask);
+    if (!buf)
+        return 1;
+    const float skin[3] = {lin(222), lin(176), lin(148)}, hair[3] = {lin(46), lin(36), lin(32)};
+    uint8_t *mk = smp_image_data(mask);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float *p = buf + ((size_t)y * w + x) * 3;
+            const double mottle = 0.92 + 0.08 * noise(seed, x, y, 6 * ppm) + 0.04 * noise(seed + 1, x, y, 1.5 * ppm);
+            for (int k = 0; k < 3; k++)
+                p[k] = (float)(skin[k] * mottle);
+            mk[(size_t)y * w + x] = y + 0.5 >= hair_y && y + 0.5 < brow_y ? 255 : 0;
+        }
+    /* Short dark hair above the hairline, 250 per cm², 1-2 mm; in the
+     * receded stripe a fifth of it left, as a receding front keeps. */
+    const long tries = lrint(250.0 * (w / ppm) * (h / ppm) / 100.0);
+    for (long i = 0; i < tries; i++) {
+        const double x = u01(seed, 71, (uint64_t)i) * w, y = u01(seed, 72, (uint64_t)i) * h;
+        if (y >= brow_y || (y >= hair_y && u01(seed, 75, (uint64_t)i) >= 0.2))
+            continue;
+        const double len = (1 + u01(seed, 73, (uint64_t)i)) * ppm, ang = 1.3 + 0.4 * (u01(seed, 74, (uint64_t)i) - 0.5);
+        draw_hair(buf, w, h, x, y, x + len * cos(ang), y - len * sin(ang), 0.04 * ppm + 0.3, hair, 0.85);
+    }
+    scene_encode(buf, photo);
+    return 0;
+}

@@ -72,4 +72,12 @@ int strands_scene_make(int width, int height, double px_per_mm, double thin, uin
  * inside the fringe, white. */
 int rim_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask);
 
+/* A frontal hairline seen from the front: short dark hair (250 per cm²,
+ * 1-2 mm) above 0.35 of the height, a fifth of it from there to 0.65 of
+ * the height (the receded front, the mask: a stripe across the frame),
+ * bare forehead below: the band outside the mask holds hair above and
+ * bare skin below. */
+int frontal_hairline_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_image *photo,
+                                smp_image *mask);
+
 #endif

@@ -483,8 +483,22 @@ static double darkest_l(const smp_match_in *in, const smp_match *m)
 static void explain(const smp_match_in *in, smp_match *m, const trial *t)
 {
     const double ref_l = in->sh->ref_lab[0], core_l = in->sh->core_before_lab[0];
-    if (t->de <= 1.0)
+    double lo[3], hi[3], step[3];
+    ranges(in, lo, hi, step);
+    /* Met, but at either end of what auto may choose: the consultant sees
+     * almost no change, or the most dots there are, and should know why. */
+    if (t->de <= 1.0) {
+        if (core_l - t->lab[0] < 1.0)
+            snprintf(m->note, sizeof m->note,
+                     "the treated area already matches its surroundings (L* %.1f vs %.1f): it barely changes; "
+                     "a light session is enough", core_l, ref_l);
+        else if (hi[0] > lo[0] && t->density >= hi[0] - 1e-9)
+            snprintf(m->note, sizeof m->note,
+                     "matching the surrounding hair (L* %.1f) takes the most dots the practice range allows "
+                     "(%.0f dots/cm² of %.2f mm); more would read as a painted helmet", ref_l, t->density, t->dot);
+        m->limited = m->note[0] != 0;
         return;
+    }
     m->limited = 1;
     if (core_l <= ref_l + 0.5)
         snprintf(m->note, sizeof m->note,

@@ -25,6 +25,7 @@
 #define HAIR_FRACTION 0.005 /* the darkest share of reference pixels: hair and follicles */
 #define MID_LO 0.4 /* the core's cells about its median tone (mid_cells) */
 #define MID_HI 0.6
+#define SKIN_FILL_MM 5.0 /* local skin under dense hair: from confirmed skin about this near */
 
 /* The analysis grid: the coverage averaged over blocks of k x k of its
  * cells, so that a cell is about ANALYSIS_MM wide (the viewing scale is
@@ -352,18 +353,52 @@ static void drop_outliers(smp_shade *sh, size_t n, double *ls, size_t m)
     }
 }
 
+/* Where the mask ends on a frontal hairline (shade.h), the band's bare
+ * skin in front of it goes: it passes as scalp (skin is in the skin-hair
+ * plane), but the treated area must read as the shadow of the hair behind
+ * it, not as a mix of hair and forehead. Bare: as light as the zones'
+ * hairline test, against the core and the band's provisional median. */
+static smp_status drop_bare_side(smp_shade *sh, size_t n, char *msg)
+{
+    double *ls = malloc(n * sizeof *ls);
+    if (!ls)
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the reference's bare side");
+    size_t m = 0, band = 0, bare = 0, kept = 0;
+    for (size_t i = 0; i < n; i++)
+        if (sh->accept[i])
+            ls[m++] = sh->view_l[i];
+    const double light = m ? smp__bare_skin_l(sh->core_before_lab[0], smp__kth_double(ls, m, m / 2)) : INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        const float d = sh->dist_out[i];
+        if (d > 0 && d <= SMP_HAIRLINE_BAND_MM) {
+            band++;
+            bare += sh->view_l[i] >= light;
+        }
+        kept += sh->accept[i] && sh->view_l[i] < light;
+    }
+    /* A band all but bare keeps its cells: no hair side to take. */
+    if (band && (double)bare / (double)band >= SMP_HAIRLINE_SHARE && kept >= m / 4 && kept >= 10)
+        for (size_t i = 0; i < n; i++)
+            if (sh->accept[i] && sh->view_l[i] >= light)
+                sh->accept[i] = 0;
+    free(ls);
+    return SMP_OK;
+}
+
 /* Which reference cells are scalp or hair, not background, clothing or
  * shine. Scalp with hair is a mixture of skin and hair under some light, so
  * its linear colour lies in the plane spanned by the skin and hair colours
  * (the hair provisionally the darkest 5 % of the band); cells far off that
  * plane (a blue pillow, a green wall), much lighter than skin (shine, white
- * fabric) or near black go, then lightness outliers beyond 3 MADs. */
-static smp_status reject_non_scalp(smp_shade *sh, size_t n, char *msg)
+ * fabric) or near black go, at a frontal hairline the bare side
+ * (drop_bare_side), then lightness outliers beyond 3 MADs. */
+static smp_status reject_non_scalp(smp_shade *sh, size_t n, int band, char *msg)
 {
     double *ls = malloc(n * sizeof *ls);
     if (!ls)
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the reference selection");
     size_t m = 0;
+    smp_status st = SMP_OK;
     for (size_t i = 0; i < n; i++)
         if (sh->accept[i])
             ls[m++] = sh->tone_l[i];
@@ -372,16 +407,31 @@ static smp_status reject_non_scalp(smp_shade *sh, size_t n, char *msg)
         provisional_hair(sh, n, smp__kth_double(ls, m, m / 20), hair);
         skin_hair_plane(sh->skin_lin, hair, u, v);
         m = keep_in_plane(sh, n, u, v, ls);
-        if (m > 10)
+        /* Before the outliers: a uniform forehead would make the hair
+         * side the outliers. */
+        if (band && m >= 10) {
+            st = drop_bare_side(sh, n, msg);
+            m = 0;
+            for (size_t i = 0; i < n; i++)
+                if (sh->accept[i])
+                    ls[m++] = sh->tone_l[i];
+        }
+        if (st == SMP_OK && m > 10)
             drop_outliers(sh, n, ls, m);
     }
     free(ls);
-    return SMP_OK;
+    return st;
 }
 
 /* For each cell, the colour of the lightest cell within 2 mm: bare skin
  * between hairs, under the local light (the dome's shading changes slowly).
- * Kept no lighter than the global skin plus a margin, against shine. */
+ * Kept no lighter than the global skin plus a margin, against shine.
+ * Under dense hair no skin shows within 2 mm and that lightest cell is
+ * hair: a candidate counts as skin only when closer to the skin's L* than
+ * to the hair's. Elsewhere the skin is that of the confirmed cells around,
+ * averaged over SKIN_FILL_MM (light changes over centimetres, so a shaded
+ * rim's own bare skin still sets its skin), or, with none near, the core's
+ * skin. */
 static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm, char *msg)
 {
     const uint32_t w = cov->gw, h = cov->gh;
@@ -421,7 +471,8 @@ static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm,
                     best = arg[(size_t)j * w + x];
             arg2[(size_t)y * w + x] = best;
         }
-    const double cap = sh->skin_lab[0] + 3;
+    const double cap = sh->skin_lab[0] + 3, confirm = 0.5 * (sh->skin_lab[0] + sh->hair_lab[0]);
+    uint8_t *ok = (uint8_t *)arg; /* arg is read no more: its bytes hold the confirmed cells */
     SMP_OMP(omp parallel for schedule(static) num_threads(nt))
     for (size_t i = 0; i < n; i++) {
         /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): arg2 is filled above */
@@ -430,10 +481,36 @@ static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm,
         for (int c = 0; c < 3; c++)
             sh->lskin[3 * i + c] = (float)(src[c] * scale);
     }
+    for (size_t i = 0; i < n; i++)
+        ok[i] = l[arg2[i]] >= confirm;
     free(l);
-    free(arg);
     free(arg2);
-    return SMP_OK;
+    /* The confirmed cells' skin, blurred with them as weights, and their
+     * share about each cell (the blurs' float sums leave a residue where
+     * there are none: a share under 1 % counts as none). */
+    const double sigma = SKIN_FILL_MM / (cov->cell / ppm);
+    float *fill = malloc(n * 3 * sizeof *fill), *share = malloc(n * 3 * sizeof *share);
+    smp_status st = fill && share ? SMP_OK : smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the local skin fill");
+    if (st == SMP_OK) {
+        for (size_t i = 0; i < 3 * n; i++)
+            share[i] = ok[i / 3];
+        st = blur(sh->lskin, ok, w, h, sigma, fill, sh->threads, msg);
+    }
+    if (st == SMP_OK)
+        st = blur(share, NULL, w, h, sigma, share, sh->threads, msg);
+    if (st == SMP_OK) {
+        SMP_OMP(omp parallel for schedule(static) num_threads(nt))
+        for (size_t i = 0; i < n; i++)
+            if (!ok[i]) {
+                const int none = share[3 * i] < 0.01f;
+                for (int c = 0; c < 3; c++)
+                    sh->lskin[3 * i + c] = none ? sh->skin_lin[c] : fill[3 * i + c];
+            }
+    }
+    free(fill);
+    free(share);
+    free(arg);
+    return st;
 }
 
 /* Median per channel of view / local skin over the selected cells: how much
@@ -694,7 +771,7 @@ static smp_status skin_texture(smp_shade *sh, size_t n, char *msg)
 }
 
 /* The reference: a painted region, or the band 3-15 mm outside the mask,
- * without what is not scalp. */
+ * without what is not scalp nor, at a frontal hairline, the bare side. */
 static smp_status select_reference(smp_shade *sh, const smp_coverage *reference, size_t n, char *msg)
 {
     for (size_t i = 0; i < n; i++)
@@ -702,7 +779,7 @@ static smp_status select_reference(smp_shade *sh, const smp_coverage *reference,
                                   : sh->dist_out[i] >= BAND_IN_MM && sh->dist_out[i] <= BAND_OUT_MM;
     for (size_t i = 0; i < n; i++)
         sh->ref_cells += sh->accept[i];
-    smp_status st = reject_non_scalp(sh, n, msg);
+    smp_status st = reject_non_scalp(sh, n, !reference && sh->core_cells, msg);
     for (size_t i = 0; i < n; i++)
         sh->ref_accepted += sh->accept[i];
     return st;
@@ -755,16 +832,17 @@ smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_c
         st = core_skin(sh, n, msg);
     if (st == SMP_OK && sh->core_cells)
         st = mid_cells(sh, n, msg);
+    if (st == SMP_OK)
+        st = select_reference(sh, reference, n, msg);
+    const int matchable = sh->ref_accepted && sh->core_cells;
+    if (st == SMP_OK && matchable) /* the hair's L* tells local skin from hair */
+        st = hair_colour(sh, photo, msg);
     if (st == SMP_OK && sh->core_cells)
         st = local_skin(sh, cov, ppm, msg);
     if (st == SMP_OK && sh->core_cells)
         st = skin_texture(sh, n, msg);
-    if (st == SMP_OK)
-        st = select_reference(sh, reference, n, msg);
-    if (st == SMP_OK && sh->ref_accepted && sh->core_cells) {
+    if (st == SMP_OK && matchable) {
         st = light_reference(sh, cell_mm, n, msg);
-        if (st == SMP_OK)
-            st = hair_colour(sh, photo, msg);
         sh->have_reference = st == SMP_OK;
     }
     free(ref_grid.c);

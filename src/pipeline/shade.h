@@ -29,6 +29,19 @@ typedef struct smp_shade {
     int threads;           /* for the tone map and blurs (0: OpenMP's own) */
 } smp_shade;
 
+/* A frontal hairline: the mask ends on bare skin, cells within
+ * SMP_HAIRLINE_BAND_MM outside it lighter than smp__bare_skin_l of the
+ * untreated core's and the reference's L*, on at least SMP_HAIRLINE_SHARE of
+ * that band (the zones and the reference band both use it). */
+#define SMP_HAIRLINE_BAND_MM 5.0
+#define SMP_HAIRLINE_SHARE 0.15
+/* Lighter than both by half their difference: bare skin. */
+static inline double smp__bare_skin_l(double core_l, double ref_l)
+{
+    const double hi = core_l > ref_l ? core_l : ref_l, lo = core_l > ref_l ? ref_l : core_l;
+    return hi + 0.5 * (hi - lo);
+}
+
 /* Tone map, distances, skin, reference tone and hair colour from a photo
  * and its (unfeathered) coverage; reference, if given, replaces the band. */
 smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_coverage *cov,

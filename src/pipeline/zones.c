@@ -7,9 +7,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-#define HAIRLINE_BAND_MM 5.0
-#define HAIRLINE_SHARE 0.15 /* of the band must be bare skin to call it a hairline */
-
 /* Outside cells within the band lighter than both the untreated core and
  * the reference hair by half their difference: the mask ends on bare skin
  * there, as a frontal hairline does on the forehead. */
@@ -19,10 +16,10 @@ static size_t mark_hairline(const smp_shade *sh, uint8_t *zones, size_t n)
         return 0;
     size_t band = 0, bare = 0;
     const double lc = sh->core_before_lab[0], lr = sh->ref_raw_lab[0];
-    const double light = fmax(lc, lr) + 0.5 * fabs(lc - lr);
+    const double light = smp__bare_skin_l(lc, lr);
     for (size_t i = 0; i < n; i++) {
         const float d = sh->dist_out[i];
-        if (!(d > 0 && d <= HAIRLINE_BAND_MM))
+        if (!(d > 0 && d <= SMP_HAIRLINE_BAND_MM))
             continue;
         band++;
         double lab[3];
@@ -32,7 +29,7 @@ static size_t mark_hairline(const smp_shade *sh, uint8_t *zones, size_t n)
             bare++;
         }
     }
-    if (band && (double)bare / band >= HAIRLINE_SHARE)
+    if (band && (double)bare / band >= SMP_HAIRLINE_SHARE)
         return bare;
     for (size_t i = 0; i < n; i++)
         zones[i] &= (uint8_t)~SMP_ZONE_HAIRLINE;
