@@ -20,6 +20,7 @@
 #include "sample.h"
 #include "shade.h"
 #include "zones.h"
+#include "gap.h"
 #include "color.h"
 #include "image.h"
 #include "params.h"
@@ -825,8 +826,8 @@ static smp_status choose_shade(run *r)
 }
 
 /* Frees the shade analysis's per-cell colour maps, which only the
- * analysis, the existing-hair factor and the zones read; its grid, core
- * and accepted cells stay for the measures. */
+ * analysis, the existing-hair factor, the zones and the gap note read;
+ * its grid, core and accepted cells stay for the measures. */
 static void drop_shade_maps(smp_shade *sh)
 {
     free(sh->tone);
@@ -855,6 +856,8 @@ static smp_status use_shade_maps(run *r)
         st = smp__existing_hair_factor(&r->sh, &r->hair_cov, p->threads, res->msg);
     if (st == SMP_OK)
         st = smp__keep_zones(res, &r->sh, r->ppm);
+    if (st == SMP_OK)
+        st = smp__note_mask_gap(res, &r->sh, r->ppm);
     drop_shade_maps(&r->sh);
     return st;
 }
