@@ -13,6 +13,7 @@
 #include "look.h"
 #include "color.h"
 #include "select.h"
+#include "result.h"
 
 #define TRUTH_DENSITY 110.0
 #define TRUTH_DOT 0.28
@@ -565,6 +566,79 @@ static void test_no_change_is_said(void **state)
     free_scene(&s);
 }
 
+/* The broken edge wanders: on a straight-edged mask, its 50 % line strays
+ * by millimetres along the edge (a soft edge's stays straight), it fades
+ * over a wider zone where the mask ends on a front, nothing outside the
+ * mask is treated, and the bytes are the same on 1 or 4 threads. */
+static double line_wander_mm(const smp_coverage *c, uint32_t edge_row, double cell_mm, double *mean_mm,
+                             double *width_mm)
+{
+    double sum = 0, sum2 = 0, wsum = 0;
+    for (uint32_t x = 0; x < c->gw; x++) {
+        /* from the outside in: the first rows at 10, 50 and 90 % */
+        double at[3] = {0, 0, 0};
+        const double lv[3] = {0.1, 0.5, 0.9};
+        for (int k = 0; k < 3; k++)
+            for (uint32_t y = edge_row + 40; y-- > 0;)
+                if (c->c[(size_t)y * c->gw + x] >= lv[k] * 255) {
+                    at[k] = (edge_row - (double)y) * cell_mm;
+                    break;
+                }
+        sum += at[1];
+        sum2 += at[1] * at[1];
+        wsum += at[2] - at[0];
+    }
+    *mean_mm = sum / c->gw;
+    *width_mm = wsum / c->gw;
+    return sqrt(fmax(0, sum2 / c->gw - *mean_mm * *mean_mm));
+}
+
+static void test_broken_edge_wanders(void **state)
+{
+    (void)state;
+    const double ppm = 4; /* 1 px cells of 0.25 mm */
+    const uint32_t w = 1600, h = 240, edge_row = 120; /* a 400 mm straight edge, treated above */
+    uint8_t *zones = malloc((size_t)w * h);
+    assert_non_null(zones);
+    for (size_t i = 0; i < (size_t)w * h; i++)
+        zones[i] = i / w >= edge_row ? SMP_ZONE_HAIRLINE : SMP_ZONE_CORE;
+    const smp_front front = {zones, w, h, 0.25};
+    double stdv[3], mean[3], width[3];
+    for (int k = 0; k < 3; k++) { /* soft, broken in hair, broken on a front */
+        const smp_edge edge = k ? SMP_EDGE_BROKEN : SMP_EDGE_SOFT;
+        uint8_t *out[2] = {NULL, NULL};
+        for (int t = 0; t < 2; t++) {
+            smp_coverage c = {malloc((size_t)w * h), w, h, 1, w, h};
+            assert_non_null(c.c);
+            for (size_t i = 0; i < (size_t)w * h; i++)
+                c.c[i] = i / w < edge_row ? 255 : 0;
+            uint8_t *reach = NULL;
+            char msg[256];
+            assert_int_equal(smp__edge_reach(&c, edge, 4, ppm, 7, k == 2 ? &front : NULL, t ? 4 : 1, &reach, msg),
+                             SMP_OK);
+            assert_true(k ? reach != NULL : reach == NULL);
+            assert_int_equal(smp__shape_edge(&c, edge, 4, ppm, 7, reach, t ? 4 : 1, msg), SMP_OK);
+            free(reach);
+            out[t] = c.c;
+        }
+        assert_memory_equal(out[0], out[1], (size_t)w * h);
+        smp_coverage c = {out[0], w, h, 1, w, h};
+        stdv[k] = line_wander_mm(&c, edge_row, 0.25, &mean[k], &width[k]);
+        if (k) /* broken: nothing outside the mask */
+            for (size_t i = (size_t)edge_row * w; i < (size_t)w * h; i++)
+                assert_int_equal(out[0][i], 0);
+        free(out[0]);
+        free(out[1]);
+    }
+    print_message("50 %% line wander (std) soft %.2f, broken %.2f, on a front %.2f mm; inside the edge by %.2f, "
+                  "%.2f, %.2f mm; 10-90 %% %.2f, %.2f, %.2f mm\n",
+                  stdv[0], stdv[1], stdv[2], mean[0], mean[1], mean[2], width[0], width[1], width[2]);
+    assert_true(stdv[0] < 0.1);
+    assert_true(stdv[1] > 0.5 && stdv[2] > 1.0);
+    assert_true(width[2] > 1.5 * width[1]);
+    free(zones);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -581,6 +655,7 @@ int main(void)
         cmocka_unit_test(test_existing_hair_lowers_density),
         cmocka_unit_test(test_hairline_reference_is_the_hair_side),
         cmocka_unit_test(test_no_change_is_said),
+        cmocka_unit_test(test_broken_edge_wanders),
     };
     return cmocka_run_group_tests_name("shade", tests, NULL, NULL);
 }

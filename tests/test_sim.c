@@ -365,6 +365,9 @@ static void test_measures(void **state)
     smp_result *r = smp_result_new();
     assert_int_equal(smp_params_set_px_per_mm(p, 4), SMP_OK);
     assert_int_equal(smp_params_set_density(p, 90), SMP_OK);
+    /* A soft edge: the broken edge's zone lies inside the mask and reaches
+     * into the core (3 mm inside), thinning it (72 dots/cm² here). */
+    assert_int_equal(smp_params_set_edge(p, SMP_EDGE_SOFT), SMP_OK);
     assert_int_equal(smp_simulate(r, p, photo, mask), SMP_OK);
     smp_measures m;
     assert_int_equal(smp_result_measures(r, &m), SMP_OK);

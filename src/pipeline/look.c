@@ -5,9 +5,11 @@
 #include "rng.h"
 #include "look.h"
 #include "params.h"
+#include "result.h"
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* A sharp edge keeps this share of the feather width. */
 #define SHARP_SHARE 0.35
@@ -57,13 +59,205 @@ static lattice lattice_make(uint64_t seed, double w, double h, size_t cells)
     return l;
 }
 
+/* The broken edge's zone, inside the mask only: its start wanders in from
+ * the mask's edge by up to WANDER_EDGE x the feather (WANDER on a front),
+ * by slow noise of WANDER_MM wavelength and a finer octave, stretched by
+ * STRETCH so that it spends time at both ends; the density then rises over
+ * ZONE x the feather. Where the mask ends on a front (the zones' hairline
+ * cells within FRONT_NEAR_MM of its edge, blended over FRONT_BLEND_MM so
+ * the zone's width never jumps) the zone is 1 + FRONT_EXTRA times wider
+ * and its density rises as about the ramp to the power 1 + FRONT_TAIL (a
+ * blend of the ramp and its square: no pow, the same bytes everywhere): a
+ * long sparse front, not a line. */
+#define WANDER_EDGE 0.5
+#define WANDER 1.0
+#define WANDER_MM 12.0
+#define STRETCH 1.8
+#define ZONE 0.75
+#define FRONT_EXTRA 2.5
+#define FRONT_TAIL 1.0
+#define FRONT_NEAR_MM 4.0
+#define FRONT_BLEND_MM 10.0
+
+#define EDT_FAR 1e20
+
+/* Squared distance transform along one line (Felzenszwalb & Huttenlocher):
+ * d[i] = min_q (i - q)^2 + f[q], arg[i] that q. v, z: n and n + 1 scratch. */
+static void edt_line(const double *f, size_t n, double *d, uint32_t *arg, uint32_t *v, double *z)
+{
+    size_t k = 0;
+    v[0] = 0;
+    z[0] = -INFINITY;
+    z[1] = INFINITY;
+    for (size_t q = 1; q < n; q++) {
+        double s;
+        for (;;) { /* z[0] = -inf: k never falls below 0 */
+            const double p = v[k];
+            s = ((f[q] + (double)q * q) - (f[v[k]] + p * p)) / (2.0 * q - 2.0 * p);
+            if (s > z[k])
+                break;
+            k--;
+        }
+        k++;
+        v[k] = (uint32_t)q;
+        z[k] = s;
+        z[k + 1] = INFINITY;
+    }
+    k = 0;
+    for (size_t q = 0; q < n; q++) {
+        while (z[k + 1] < q)
+            k++;
+        const double t = (double)q - v[k];
+        d[q] = t * t + f[v[k]];
+        arg[q] = v[k];
+    }
+}
+
+/* A cell becomes 255 when one within r cells along a row, then along a
+ * column, is nonzero (a square's max filter), by a running count of the
+ * nonzero cells in each window; tmp: one grid. */
+static void dilate_line(const uint8_t *src, size_t stride, uint8_t *dst, size_t dstride, long n, long r)
+{
+    long count = 0;
+    for (long k = 0; k < r && k < n; k++)
+        count += src[k * stride] != 0;
+    for (long i = 0; i < n; i++) {
+        if (i + r < n)
+            count += src[(i + r) * stride] != 0;
+        if (i - r - 1 >= 0)
+            count -= src[(i - r - 1) * stride] != 0;
+        dst[i * dstride] = count ? 255 : 0;
+    }
+}
+
+static void dilate(smp_coverage *g, long r, uint8_t *tmp)
+{
+    const long w = g->gw, h = g->gh;
+    for (long y = 0; y < h; y++)
+        dilate_line(g->c + y * w, 1, tmp + y * w, 1, w, r);
+    for (long x = 0; x < w; x++)
+        dilate_line(tmp + x, (size_t)w, g->c + x, (size_t)w, h, r);
+}
+
+static double smooth01(double t) { return t <= 0 ? 0 : t >= 1 ? 1 : t * t * (3 - 2 * t); }
+
+smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double feather_mm, double ppm,
+                           uint64_t seed, const smp_front *front, int threads, uint8_t **reach, char *msg)
+{
+    *reach = NULL;
+    const double cell_mm = painted->cell / ppm;
+    if (edge != SMP_EDGE_BROKEN || !(feather_mm * ZONE > cell_mm))
+        return SMP_OK;
+    const uint32_t w = painted->gw, h = painted->gh;
+    const size_t n = (size_t)w * h, big = w > h ? w : h;
+    const int nt = smp__threads(threads);
+    /* Distance from each cell to the nearest untreated one (exact, on the
+     * grid): columns, then rows; each line on its own. */
+    double *f = malloc(n * sizeof *f), *buf = malloc((size_t)nt * (3 * big + 1) * sizeof *buf);
+    uint32_t *row_of = malloc(n * sizeof *row_of), *nearest = malloc(n * sizeof *nearest);
+    uint32_t *ibuf = malloc((size_t)nt * 2 * big * sizeof *ibuf);
+    smp_coverage fr = {malloc(n), w, h, painted->cell, painted->w, painted->h};
+    uint8_t *out = malloc(n);
+    smp_coverage near = {fr.c ? calloc(n, 1) : NULL, w, h, painted->cell, painted->w, painted->h};
+    if (!f || !buf || !row_of || !nearest || !ibuf || !fr.c || !out || !near.c) {
+        free(f), free(buf), free(row_of), free(nearest), free(ibuf), free(fr.c), free(out), free(near.c);
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the hairline zone");
+    }
+    /* The zones' hairline cells begin a little outside the mask (the skin
+     * right at its edge may be darker): an untreated cell is on a front
+     * when one lies within about FRONT_NEAR_MM of it. */
+    if (front && front->zones) {
+        for (size_t i = 0; i < n; i++) {
+            const double zx = ((i % w) + 0.5) * cell_mm / front->cell_mm;
+            const double zy = ((i / w) + 0.5) * cell_mm / front->cell_mm;
+            if (zx < front->w && zy < front->h)
+                near.c[i] = (front->zones[(size_t)zy * front->w + (size_t)zx] & SMP_ZONE_HAIRLINE) ? 255 : 0;
+        }
+        dilate(&near, lrint(FRONT_NEAR_MM / cell_mm), out);
+    }
+    SMP_OMP(omp parallel num_threads(nt))
+    {
+        double *in = buf + (size_t)smp__thread_id() * (3 * big + 1), *d = in + big, *z = d + big;
+        uint32_t *arg = ibuf + (size_t)smp__thread_id() * 2 * big, *v = arg + big;
+        SMP_OMP(omp for schedule(static))
+        for (uint32_t x = 0; x < w; x++) {
+            for (uint32_t y = 0; y < h; y++)
+                in[y] = painted->c[(size_t)y * w + x] ? EDT_FAR : 0;
+            edt_line(in, h, d, arg, v, z);
+            for (uint32_t y = 0; y < h; y++) {
+                f[(size_t)y * w + x] = d[y];
+                row_of[(size_t)y * w + x] = arg[y];
+            }
+        }
+        SMP_OMP(omp for schedule(static))
+        for (uint32_t y = 0; y < h; y++) {
+            double *row = f + (size_t)y * w;
+            edt_line(row, w, d, arg, v, z);
+            for (uint32_t x = 0; x < w; x++) {
+                /* the nearest untreated cell: on a front when the zones say so */
+                const size_t at = (size_t)row_of[(size_t)y * w + arg[x]] * w + arg[x];
+                const int on_front = d[x] < EDT_FAR / 2 && near.c[at];
+                fr.c[(size_t)y * w + x] = on_front ? 255 : 0;
+                nearest[(size_t)y * w + x] = (uint32_t)at;
+            }
+            memcpy(row, d, w * sizeof *d);
+        }
+    }
+    free(buf);
+    free(row_of);
+    free(ibuf);
+    free(near.c);
+    /* Blended along the edge, then each cell takes its nearest untreated
+     * cell's share: the same across the zone's depth. */
+    smp_status st = smp__coverage_feather(&fr, FRONT_BLEND_MM * ppm, threads, msg);
+    if (st != SMP_OK) {
+        free(f), free(fr.c), free(out), free(nearest);
+        return st;
+    }
+    const double zone = ZONE * feather_mm;
+    SMP_OMP(omp parallel for schedule(static) num_threads(nt))
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++) {
+            const size_t i = (size_t)y * w + x;
+            if (!painted->c[i]) {
+                out[i] = 0;
+                continue;
+            }
+            /* the mask's edge lies half a cell beyond the last untreated centre */
+            const double front_share = fr.c[nearest[i]] / 255.0, dist = (sqrt(f[i]) - 0.5) * cell_mm;
+            const double width = zone * (1 + FRONT_EXTRA * front_share);
+            const double wander = feather_mm * (WANDER_EDGE + (WANDER - WANDER_EDGE) * front_share);
+            if (dist >= wander + width) { /* beyond the zone, wherever it wanders */
+                out[i] = 255;
+                continue;
+            }
+            const double mx = (x + 0.5) * cell_mm, my = (y + 0.5) * cell_mm;
+            const double nz = 0.75 * noise(seed + 2, NULL, mx / WANDER_MM, my / WANDER_MM) +
+                              0.25 * noise(seed + 3, NULL, mx / (WANDER_MM / 3), my / (WANDER_MM / 3));
+            const double off = fmin(1, fmax(0, 0.5 + STRETCH * (nz - 0.5)));
+            const double ramp = smooth01((dist - wander * off) / width);
+            const double tail = FRONT_TAIL * front_share; /* ramp to the power 1 + tail, about */
+            out[i] = (uint8_t)lrint(255.0 * ramp * (1 - tail + tail * ramp));
+        }
+    free(f);
+    free(fr.c);
+    free(nearest);
+    *reach = out;
+    return SMP_OK;
+}
+
 smp_status smp__shape_edge(smp_coverage *cov, smp_edge edge, double feather_mm, double ppm,
-                           uint64_t seed, int threads, char *msg)
+                           uint64_t seed, const uint8_t *reach, int threads, char *msg)
 {
     double width_mm = edge == SMP_EDGE_SHARP ? feather_mm * SHARP_SHARE : feather_mm;
     smp_status st = smp__coverage_feather(cov, width_mm * ppm, threads, msg);
     if (st != SMP_OK || edge != SMP_EDGE_BROKEN)
         return st;
+    /* The wandering zone (smp__edge_reach) takes the feathered coverage
+     * down to 0 at the mask's edge, nothing treated outside it. */
+    if (reach)
+        for (size_t i = 0; i < (size_t)cov->gw * cov->gh; i++)
+            cov->c[i] = (uint8_t)((cov->c[i] * reach[i] + 127) / 255);
     /* An irregular hairline: within the ramp only (0 < c < 255, so the
      * untreated outside stays untouched), two octaves of noise in mm move
      * the density up or down, most at mid-ramp. */

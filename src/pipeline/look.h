@@ -10,9 +10,24 @@
 
 struct smp_focus; /* focus.h */
 
-/* Feathers the coverage in the edge style. */
+/* Where the mask ends on a frontal hairline: the zones (result.h's
+ * SMP_ZONE_HAIRLINE cells, just outside the mask) on their own grid. */
+typedef struct smp_front {
+    const uint8_t *zones; /* w x h cells, or NULL: no front */
+    uint32_t w, h;
+    double cell_mm;
+} smp_front;
+/* For the broken style, the share (0..255 per coverage cell) a wandering
+ * edge leaves of the coverage: 0 outside the mask as painted, rising
+ * inside it over a zone whose start wanders by millimetres (slow noise),
+ * twice as wide where the mask ends on a front. *reach is NULL (nothing
+ * to apply) for the other styles or without a feather; free() it. */
+smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double feather_mm, double px_per_mm,
+                           uint64_t seed, const smp_front *front, int threads, uint8_t **reach, char *msg);
+/* Feathers the coverage in the edge style; reach (smp__edge_reach, on the
+ * same grid, or NULL) then scales it. */
 smp_status smp__shape_edge(smp_coverage *cov, smp_edge edge, double feather_mm, double px_per_mm,
-                           uint64_t seed, int threads, char *msg);
+                           uint64_t seed, const uint8_t *reach, int threads, char *msg);
 /* Optical depth per session, out[1..n_layers] (out[0] = the last): from a
  * dilution (>= 0; lighter in early sessions) or final_od (a given colour). */
 void smp__session_depths(const smp_optics *o, const smp_params *p, double dilution, const float final_od[3],

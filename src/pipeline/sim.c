@@ -874,19 +874,36 @@ static smp_status shape_coverage(run *r)
                   p->range_max);
     if (smp__cache_shape(r->cache, r))
         return SMP_OK;
-    smp_status st = smp__shape_edge(&r->edge_cov, p->edge, p->feather_mm, r->ppm, p->seed, p->threads, res->msg);
+    /* The broken edge's zone, from the mask as painted: the same for the
+     * coverage with and without the hair already there. */
+    const smp_front front = {res->zones, res->zones_w, res->zones_h, res->zone_mm};
+    uint8_t *reach = NULL;
+    smp_status st = smp__edge_reach(&r->cov, p->edge, p->feather_mm, r->ppm, p->seed, &front, p->threads, &reach,
+                                    res->msg);
+    if (st == SMP_OK)
+        st = smp__shape_edge(&r->edge_cov, p->edge, p->feather_mm, r->ppm, p->seed, reach, p->threads, res->msg);
     smp__coverage_free(&r->cov); /* as painted: the skin maps are done */
     r->cov = r->hair_cov;
     memset(&r->hair_cov, 0, sizeof r->hair_cov);
     if (st == SMP_OK)
-        st = smp__shape_edge(&r->cov, p->edge, p->feather_mm, r->ppm, p->seed, p->threads, res->msg);
+        st = smp__shape_edge(&r->cov, p->edge, p->feather_mm, r->ppm, p->seed, reach, p->threads, res->msg);
+    free(reach);
     /* What of the density the core gets: hair already there, the edge's
-     * reach and a density map take their share. */
+     * reach and a density map take their share. Over the cells the
+     * prediction and the measures read (about the median tone, core_mid,
+     * when there are any): a broken edge's front zone may reach into the
+     * core, on skin lighter than those cells. */
     const smp_coverage *g = &r->sh.grid;
+    const uint8_t *cells = r->sh.core;
+    for (size_t i = 0; r->sh.core_mid && i < (size_t)g->gw * g->gh; i++)
+        if (r->sh.core_mid[i]) {
+            cells = r->sh.core_mid;
+            break;
+        }
     double sum = 0;
     size_t n = 0;
-    for (size_t i = 0; st == SMP_OK && r->sh.core && i < (size_t)g->gw * g->gh; i++)
-        if (r->sh.core[i]) {
+    for (size_t i = 0; st == SMP_OK && cells && i < (size_t)g->gw * g->gh; i++)
+        if (cells[i]) {
             sum += smp__coverage_at(&r->cov, (i % g->gw + 0.5) * g->cell, (i / g->gw + 0.5) * g->cell) / 255.0;
             n++;
         }

@@ -38,7 +38,7 @@ if [ -d "$photos" ]; then
         # core's cells: match.h dark_share). Where auto stops at its limit (the hairline: its
         # reference is the hair side, L* 24.9, beyond the 150 dots/cm² of 0.35 mm), the tone need
         # only come closer and the note say why, and the prediction, at the largest dots, agree
-        # within 0.25 (1.34 predicted, 1.15 rendered).
+        # within 0.25 (1.36 predicted, 1.28 rendered).
         shine=1
         [ "$p" = hairline-1302x892.png ] && shine=0
         if awk -v shine=$shine '
@@ -60,9 +60,11 @@ if [ -d "$photos" ]; then
         if grep -q "^points  *$(($(wc -l <"$o/dots-$p.csv") - 1)) over" "$tmp/out" && grep -q '^rho  *min 0\.[0-9]*, mean 0\.[4-8]' "$tmp/out"
         then ok; else bad "analyze the dots of $p: $(head -4 "$tmp/out")"; fi
         [ $small = 1 ] || continue
+        # The core (3 mm inside) gets most of the density asked; on this narrow band the
+        # broken edge's front zone reaches into it: 0.65 of it (0.84 with the old edge).
         expect 0 "sweep $p" -- "$smp" sweep "$photos/$p" "$m" --density 60,120 \
             -o "$o/sweep-$p.jpg" --csv "$o/sweep-$p.csv"
-        if awk -F, 'NR > 1 && !($13 > 0.8 * $3 && $16 != "" && $17 != "") { bad = 1 } END { exit bad || NR != 3 }' \
+        if awk -F, 'NR > 1 && !($13 > 0.6 * $3 && $16 != "" && $17 != "") { bad = 1 } END { exit bad || NR != 3 }' \
             "$o/sweep-$p.csv"; then ok; else bad "sweep $p: $(cat "$o/sweep-$p.csv")"; fi
     done
     # Topdown photos come without masks: the crown mask resampled does not fit.
