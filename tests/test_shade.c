@@ -113,6 +113,18 @@ static void test_fixed_density_is_honoured(void **state)
     smp_result_tone(r, NULL, NULL, &density);
     assert_true(density == 60);
     smp_result_free(r);
+    /* Given settings far past the surroundings' tone are said to be too dark
+     * (the note called that a difference of shade). */
+    smp_params_set_density(p, 300);
+    smp_params_set_dot_diameter(p, 0.4);
+    smp_params_set_dilution(p, 0);
+    r = run(p, &s);
+    int said = 0;
+    for (size_t i = 0; i < smp_result_note_count(r); i++)
+        said |= strstr(smp_result_note(r, i), "darker than its surroundings") != NULL;
+    print_message("300/cm² of 0.4 mm undiluted against 100/cm²: said too dark: %d\n", said);
+    assert_true(said);
+    smp_result_free(r);
     smp_params_free(p);
     free_scene(&s);
 }

@@ -214,6 +214,12 @@ const setRange = async (id, v) => {
   await page.locator(`#${id}`).fill(String(v)); // input, then change: one redraw
   await settle(page, k + 1);
 };
+// The engine's notes show under the view: the lightest shade with auto
+// density cannot reach the sample's stubble, and the page says so.
+await setRange('dilution', 0.95);
+const noted = await page.evaluate(() => document.getElementById('notes').textContent);
+check(/darker than SMP reaches/.test(noted) && await page.isVisible('#notes'),
+  `the engine's note shows, in words a consultant can pass on ("${noted.slice(0, 70)}...")`);
 await setRange('dot', 0.3);
 await setRange('dilution', 0.3);
 await setRange('density', 60);
@@ -229,6 +235,8 @@ const afterHash = () => page.evaluate(() => {
 });
 const dark_hash = await afterHash();
 check(dark < light - 2, `more density darkens the core (mean ${light.toFixed(1)} -> ${dark.toFixed(1)})`);
+const unnoted = await page.evaluate(() => document.getElementById('notes').textContent);
+check(!/SMP reaches/.test(unnoted), `a run without that note clears it (fixed density: "${unnoted}")`);
 await shot(page, 'tablet-4-density');
 // The tone preview (tone.js): a density change draws it at once, marked
 // "refining…", then the exact image replaces it. Its core (the basis's

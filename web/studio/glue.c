@@ -240,6 +240,15 @@ EMSCRIPTEN_KEEPALIVE double st_info(studio *s, int which)
     }
 }
 
+/* The last run's notes, in words a consultant can pass on (the auto
+ * match's reach, a mask that stops short of the hair, the photo's focus):
+ * how many, and note i (NULL past the last). */
+EMSCRIPTEN_KEEPALIVE int st_note_count(studio *s) { return (int)smp_result_note_count(s->res); }
+EMSCRIPTEN_KEEPALIVE const char *st_note(studio *s, int i)
+{
+    return i >= 0 ? smp_result_note(s->res, (size_t)i) : NULL;
+}
+
 /* The last run's dots as /dotsK.csv in the engine's memory file system,
  * written by the library as `smpsim render --dots` writes them. */
 EMSCRIPTEN_KEEPALIVE smp_status st_write_dots(studio *s, int k)

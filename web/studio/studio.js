@@ -634,6 +634,7 @@
       if (wk.kind === 'full') { status(m.msg); L.done = true; st.busy = false; idleWhenBased(); }
       return;
     }
+    m.info.notes = m.notes || [];
     const img = new ImageData(new Uint8ClampedArray(m.rgba), m.w, m.h);
     after.getContext('2d').putImageData(img, 0, 0);
     const put = performance.now();
@@ -678,6 +679,8 @@
     const c = st.chosen;
     $('chosen').textContent = `${c.dots} dots, ${c.density.toFixed(0)} dots/cm², ${c.dot.toFixed(2)} mm; ` +
       `${(c.ppm / st.scale).toFixed(2)} px/mm${c.assumed ? ' (assumed)' : ''}`;
+    // What the engine says of this run, for the consultant to pass on.
+    $('notes').textContent = (info.notes || []).join('\n');
     const pre = extra.tone != null ? `tone preview in ${extra.tone.toFixed(0)} ms, ` : '';
     status(`${st.w}×${st.h}: ${pre}redrawn in ${ms.toFixed(0)} ms (${reason})`);
     const k = Number($('session').value);
@@ -719,6 +722,8 @@
     if (ok) {
       const info = [];
       for (let k = 0; k < 8; k++) info.push(M._st_info(S, k));
+      info.notes = [];
+      for (let i = 0, n = M._st_note_count(S); i < n; i++) info.notes.push(M.UTF8ToString(M._st_note(S, i)));
       rendered(reason, t3 - t0, t2 - t1, info, { reused: M._st_reused(S) });
     }
     st.busy = false;
