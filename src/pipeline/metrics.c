@@ -198,6 +198,15 @@ static smp_status emit(FILE *f, const void *ctx, char *msg)
     fputs(", \"note\": ", f);
     json_string(f, rep->auto_note);
     fputs("},\n", f);
+    /* Every note the run gave, as the command prints them (focus, a mask
+     * short of the hair, a resampled mask, the match's). */
+    fputs("  \"notes\": [", f);
+    for (size_t i = 0; i < r->notes.count; i++) {
+        char quoted[6 * SMP_MSG_LEN + 3];
+        smp_json_quote(quoted, sizeof quoted, r->notes.items[i]);
+        fprintf(f, "%s%s", i ? ", " : "", quoted);
+    }
+    fputs("],\n", f);
     emit_stubble(f, rep);
     emit_realism(f, rep);
     fputs("}\n", f);

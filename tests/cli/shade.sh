@@ -34,6 +34,10 @@ expect 1 "auto for points" -- "$smp" points --width-mm 10 --height-mm 10 --densi
 expect 0 "painted reference" -- "$smp" render "$sample" "$smask" --reference "$tmp/ref.png" -o "$o/ref.png" \
     --metrics "$o/ref.json"
 if grep -q '"reference": "painted"' "$o/ref.json"; then ok; else bad "metrics do not say the reference was painted"; fi
+# The run's notes, as the command prints them: the painted region is the core itself here.
+expect 0 "notes in the metrics" -- "$smp" render "$sample" "$smask" --px-per-mm 8 --reference "$smask" \
+    -o "$o/same.png" --metrics "$o/same.json"
+if grep -q '"notes": \[".*already matches its surroundings' "$o/same.json"; then ok; else bad "metrics lack the run's notes"; fi
 "$gen" --width 100 --height 100 --px-per-mm 8 -o "$tmp/sq.jpg" --mask "$tmp/sq.mask.png" --force
 expect 2 "reference of another size" -- "$smp" render "$sample" "$smask" --reference "$tmp/sq.mask.png" -o "$o/x.png"
 says "smpsim: $tmp/sq.mask.png: reference: 100x100 does not match photo 960x720" "reference of another size"
