@@ -8,6 +8,7 @@
 #include "gap.h"
 #include "color.h"
 #include "notes.h"
+#include "select.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -108,12 +109,6 @@ static int hair_after_bare(const smp_shade *sh, const sample *v, int m, int near
     return -1;
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-    const int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
-}
-
 smp_status smp__note_mask_gap(smp_result *res, const smp_shade *sh, double ppm)
 {
     if (!sh->core_cells || !sh->dist_out || !sh->view || !sh->lskin)
@@ -124,7 +119,7 @@ smp_status smp__note_mask_gap(smp_result *res, const smp_shade *sh, double ppm)
     const int near = (int)fmax(1, lrint(GAP_NEAR_MM / cell_mm)), run = (int)fmax(1, lrint(GAP_RUN_MM / cell_mm));
     const int min_gap = (int)lrint(GAP_MIN_MM / cell_mm);
     sample *v = malloc((size_t)steps * sizeof *v);
-    int *widths = NULL;
+    double *widths = NULL;
     size_t nw = 0, cap = 0, edge = 0;
     if (!v)
         return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the mask's edge profile");
@@ -154,7 +149,7 @@ smp_status smp__note_mask_gap(smp_result *res, const smp_shade *sh, double ppm)
                 continue;
             if (nw == cap) {
                 cap = cap ? 2 * cap : 256;
-                int *w = realloc(widths, cap * sizeof *w);
+                double *w = realloc(widths, cap * sizeof *w);
                 if (!w) {
                     st = smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the mask's edge profile");
                     break;
@@ -163,13 +158,11 @@ smp_status smp__note_mask_gap(smp_result *res, const smp_shade *sh, double ppm)
             }
             widths[nw++] = at;
         }
-    if (st == SMP_OK && edge && (double)nw / (double)edge >= GAP_SHARE) {
-        qsort(widths, nw, sizeof *widths, cmp_int);
+    if (st == SMP_OK && edge && (double)nw / (double)edge >= GAP_SHARE)
         smp__note(&res->notes,
                   "the mask stops short of the hair around it along %.0f %% of its edge (a band of bare skin "
                   "about %.0f mm wide): after treatment it will read as a pale ring; paint the mask up to the hair",
-                  100.0 * (double)nw / (double)edge, widths[nw / 2] * cell_mm);
-    }
+                  100.0 * (double)nw / (double)edge, smp__kth_double(widths, nw, nw / 2) * cell_mm);
     free(widths);
     free(v);
     return st;

@@ -201,9 +201,11 @@ static void blur_plane(float *plane, uint32_t w, uint32_t h, double sigma, float
 }
 
 /* The tone map blurred to sigma_cells, weighted by wgt when given
- * (normalised convolution: cells of weight 0 do not pull the blur). */
+ * (normalised convolution: cells of weight 0 do not pull the blur); the
+ * blurred weight, the weighted cells' share about each cell, into share
+ * when asked (with wgt). */
 static smp_status blur(const float *in, const uint8_t *wgt, uint32_t w, uint32_t h, double sigma_cells,
-                       float *out, int threads, char *msg)
+                       float *out, float *share, int threads, char *msg)
 {
     const size_t n = (size_t)w * h;
     const int nt = smp__threads(threads);
@@ -230,6 +232,8 @@ static smp_status blur(const float *in, const uint8_t *wgt, uint32_t w, uint32_t
         for (int c = 0; c < 3; c++) /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): callers pass a buffer */
             out[3 * i + c] = wt > 1e-6f ? planes[c * n + i] / wt : 0;
     }
+    if (wgt && share)
+        memcpy(share, planes + 3 * n, n * sizeof *share);
     free(planes);
     free(line);
     return SMP_OK;
@@ -489,20 +493,15 @@ static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm,
      * share about each cell (the blurs' float sums leave a residue where
      * there are none: a share under 1 % counts as none). */
     const double sigma = SKIN_FILL_MM / (cov->cell / ppm);
-    float *fill = malloc(n * 3 * sizeof *fill), *share = malloc(n * 3 * sizeof *share);
+    float *fill = malloc(n * 3 * sizeof *fill), *share = malloc(n * sizeof *share);
     smp_status st = fill && share ? SMP_OK : smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the local skin fill");
-    if (st == SMP_OK) {
-        for (size_t i = 0; i < 3 * n; i++)
-            share[i] = ok[i / 3];
-        st = blur(sh->lskin, ok, w, h, sigma, fill, sh->threads, msg);
-    }
     if (st == SMP_OK)
-        st = blur(share, NULL, w, h, sigma, share, sh->threads, msg);
+        st = blur(sh->lskin, ok, w, h, sigma, fill, share, sh->threads, msg);
     if (st == SMP_OK) {
         SMP_OMP(omp parallel for schedule(static) num_threads(nt))
         for (size_t i = 0; i < n; i++)
             if (!ok[i]) {
-                const int none = share[3 * i] < 0.01f;
+                const int none = share[i] < 0.01f;
                 for (int c = 0; c < 3; c++)
                     sh->lskin[3 * i + c] = none ? sh->skin_lin[c] : fill[3 * i + c];
             }
@@ -793,7 +792,8 @@ static smp_status light_reference(smp_shade *sh, double cell_mm, size_t n, char 
 {
     const smp_coverage *cov = &sh->grid;
     float *rv = malloc(n * 3 * sizeof *rv);
-    smp_status st = rv ? blur(sh->tone, sh->accept, cov->gw, cov->gh, VIEW_SIGMA_MM / cell_mm, rv, sh->threads, msg)
+    smp_status st = rv ? blur(sh->tone, sh->accept, cov->gw, cov->gh, VIEW_SIGMA_MM / cell_mm, rv, NULL, sh->threads,
+                              msg)
                        : smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the reference blur");
     if (st == SMP_OK)
         st = median_lab(rv, sh->accept, n, sh->threads, sh->ref_raw_lab, msg);
@@ -825,7 +825,7 @@ smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_c
     const size_t n = (size_t)cov->gw * cov->gh;
     const double cell_mm = cov->cell / ppm;
     if (st == SMP_OK)
-        st = blur(sh->tone, NULL, cov->gw, cov->gh, VIEW_SIGMA_MM / cell_mm, sh->view, sh->threads, msg);
+        st = blur(sh->tone, NULL, cov->gw, cov->gh, VIEW_SIGMA_MM / cell_mm, sh->view, NULL, sh->threads, msg);
     if (st == SMP_OK && !(sh->view_l = lightness_map(sh->view, n, sh->threads)))
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the shade analysis");
     if (st == SMP_OK && sh->core_cells)
@@ -866,7 +866,7 @@ smp_status smp__core_tone(const smp_shade *sh, const smp_image *img, double ppm,
     if (st == SMP_OK && !view)
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the core tone");
     if (st == SMP_OK)
-        st = blur(tmp.tone, NULL, cov->gw, cov->gh, VIEW_SIGMA_MM / (cov->cell / ppm), view, threads, msg);
+        st = blur(tmp.tone, NULL, cov->gw, cov->gh, VIEW_SIGMA_MM / (cov->cell / ppm), view, NULL, threads, msg);
     if (st == SMP_OK)
         st = median_lab(view, sh->core, n, threads, lab, msg);
     free(view);

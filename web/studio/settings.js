@@ -2,8 +2,16 @@
 // The look's settings into an engine session's params, shared by the page
 // (its full-size export) and the redraw workers (worker.js): s is a plain
 // object (the page's settingsNow()), ppm the scale of that session's photo
-// (0: assumed). Returns null, or what was refused and why.
+// (0: assumed). Returns null, or what was refused and why. Also the notes
+// a session's last run gave, which both show.
 'use strict';
+// The last run's notes, in the words the command prints them.
+function smpNotes(M, S) {
+  const notes = [];
+  for (let i = 0, n = M._st_note_count(S); i < n; i++) notes.push(M.UTF8ToString(M._st_note(S, i)));
+  return notes;
+}
+
 function smpApplySettings(M, S, P, s, ppm) {
   const set = (r, what) => {
     if (r !== 0) throw new Error(`${what}: ${M.UTF8ToString(M._smp_params_message(P))}`);

@@ -722,8 +722,7 @@
     if (ok) {
       const info = [];
       for (let k = 0; k < 8; k++) info.push(M._st_info(S, k));
-      info.notes = [];
-      for (let i = 0, n = M._st_note_count(S); i < n; i++) info.notes.push(M.UTF8ToString(M._st_note(S, i)));
+      info.notes = smpNotes(M, S);
       rendered(reason, t3 - t0, t2 - t1, info, { reused: M._st_reused(S) });
     }
     st.busy = false;

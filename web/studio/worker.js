@@ -48,20 +48,13 @@ function render(m) {
   const rgba = rgbaOut(p, 4 * W * H);
   const info = [];
   for (let k = 0; k < 8; k++) info.push(M._st_info(S, k));
-  const notes = runNotes();
+  const notes = smpNotes(M, S);
   // Where the time went (ms), for the page's timings: the engine, the
   // after image as RGBA, its copy out; start and end on the common clock.
   const stages = { engine: t1 - t0, rgba: t2 - t1, copy: performance.now() - t2, start, end: clock() };
   // The mask's buffer goes back with the answer (the page keeps it for the tone preview).
   return { ok: true, rgba, w: W, h: H, info, notes, engineMs: t1 - t0, reused: M._st_reused(S), heap: M.HEAPU8.length, stages,
     after: p, mask: m.mask };
-}
-
-// The run's notes (the consultant reads them under the view).
-function runNotes() {
-  const notes = [];
-  for (let i = 0, n = M._st_note_count(S); i < n; i++) notes.push(M.UTF8ToString(M._st_note(S, i)));
-  return notes;
 }
 
 // n bytes at p in the engine's memory into a buffer the page gave back
