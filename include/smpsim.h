@@ -336,7 +336,7 @@ int smp_cache_reused(const smp_cache *cache);
 /* The tone preview (the studio page's quick redraw while the exact image
  * is made; never an export): the pigment model's mean, in which skin under
  * n dots/mm² transmits exp(-n * area[c]) of its diffuse light per channel,
- * its shine staying on top and hair strands keeping their pixels.
+ * its shine staying on top and hair strands keeping their share of the light.
  * smp_cache_tone_maps, after an smp_simulate_cached run that succeeded,
  * writes w x h pixels (at most the photo's size; each the photo's block
  * under it) of 4 bytes: 0 the coverage the dots followed (0..255: the
@@ -420,7 +420,9 @@ typedef struct smp_measures {
     /* Realism: 1 - mean(after / before) of linear luminance over the core's
      * ordinary pixels and over its shine (brightest 3 %, 25 % above its
      * median); follicle-scale contrast of the core over the reference's;
-     * the largest change on hair strands (8-bit levels). NAN when unknown. */
+     * the largest change on pixels wholly hair strands (8-bit levels; a
+     * pixel mixing hair and skin darkens by its skin's share). NAN when
+     * unknown. */
     double core_darkening, shine_darkening, contrast_ratio, strand_max_diff;
 } smp_measures;
 smp_status smp_result_measures(const smp_result *res, smp_measures *out);

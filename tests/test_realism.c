@@ -237,13 +237,17 @@ static void test_strand_change(void **state)
     make_scene(&f, 0);
     uint8_t *strands = calloc((size_t)1200 * 900, 1);
     assert_non_null(strands);
-    for (uint32_t y = 400; y < 405; y++) /* a strand of 5 x 5 px in the core */
+    for (uint32_t y = 400; y < 405; y++) /* a strand of 5 x 5 px wholly hair in the core */
+        memset(strands + (size_t)y * 1200 + 600, 255, 5);
+    for (uint32_t y = 420; y < 425; y++) /* and one whose pixels are part skin, which darkens */
         memset(strands + (size_t)y * 1200 + 600, 200, 5);
     for (uint32_t y = 10; y < 15; y++) /* and one far outside the mask, changed a lot */
         memset(strands + (size_t)y * 1200 + 10, 255, 5);
     f.after->px[((size_t)12 * 1200 + 12) * 3] ^= 0xff;
     uint8_t *p = f.after->px + ((size_t)402 * 1200 + 602) * 3 + 1;
     *p = (uint8_t)(*p >= 37 ? *p - 37 : *p + 37);
+    p = f.after->px + ((size_t)422 * 1200 + 602) * 3 + 1;
+    *p = (uint8_t)(*p >= 50 ? *p - 50 : *p + 50);
     smp_realism r = measure(&f, strands, 2);
     assert_true(r.strand_max_diff == 37);
     assert_true(r.strand_px == 25);

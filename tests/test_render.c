@@ -197,8 +197,10 @@ static void test_skin_on_top(void **state)
     memcpy(smp_image_data(orig), smp_image_cdata(img), (size_t)w * h * 3);
     uint8_t *strands = calloc((size_t)w * h, 1);
     uint16_t *shine = calloc((size_t)w * h, sizeof *shine);
-    for (uint32_t y = 0; y < h; y++)
-        strands[y * w + 60] = 200; /* a strand down column 60 */
+    for (uint32_t y = 0; y < h; y++) {
+        strands[y * w + 60] = 255; /* a strand down column 60, all its light hair's */
+        strands[y * w + 62] = 128; /* and one giving half a pixel's light: its skin's half darkens */
+    }
     for (uint32_t x = 40; x < 50; x++)
         shine[45 * w + x] = 65535; /* all shine: as much as the darkest channel */
     const smp_skin_maps skin = {shine, strands, {0, 0, w, h}, NULL};
@@ -217,6 +219,12 @@ static void test_skin_on_top(void **state)
      * keeps its least channel's light in every channel. */
     const size_t core = ((size_t)45 * w + 55) * 3, bright = ((size_t)45 * w + 45) * 3;
     assert_true(a[core + 1] < b[core + 1] - 40);
+    const float *lin = smp__srgb_linear_table();
+    for (uint32_t y = 40; y < 50; y++) {
+        const size_t half = ((size_t)y * w + 62) * 3 + 1, next = half + 3;
+        const double kept = lin[a[half]] / lin[b[half]], skin = lin[a[next]] / lin[b[next]];
+        assert_true(fabs((1 - kept) - (127.0 / 255) * (1 - skin)) < 0.03);
+    }
     uint8_t least = b[bright];
     for (int c = 1; c < 3; c++)
         least = b[bright + c] < least ? b[bright + c] : least;

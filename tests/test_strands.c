@@ -232,6 +232,58 @@ static void test_box_does_not_change_bytes(void **state)
     scene_free(&s);
 }
 
+/* The hair's share of the light: the detection map is dilated to hold a
+ * strand's anti-aliased edge, so it also marks skin beside the strand;
+ * kept whole, that skin stayed undarkened around every treated hair (a
+ * light halo). After smp__strand_cover the pixels the lines do not touch
+ * give the renderer little to keep, the line centres much, and the bytes
+ * do not depend on the thread count. */
+static void test_cover_is_the_hair_share(void **state)
+{
+    (void)state;
+    scene s = scene_make(15.0);
+    const uint32_t box[4] = {0, 0, (uint32_t)s.w, (uint32_t)s.h};
+    uint8_t *det = map_of(&s, box, 1), *m = malloc((size_t)s.w * s.h), *m3 = malloc((size_t)s.w * s.h);
+    assert_non_null(m);
+    assert_non_null(m3);
+    memcpy(m, det, (size_t)s.w * s.h);
+    memcpy(m3, det, (size_t)s.w * s.h);
+    char msg[SMP_MSG_LEN];
+    assert_int_equal(smp__strand_cover(s.img, box, s.ppm, m, 1, msg), SMP_OK);
+    assert_int_equal(smp__strand_cover(s.img, box, s.ppm, m3, 3, msg), SMP_OK);
+    assert_memory_equal(m, m3, (size_t)s.w * s.h);
+    double bare = 0, centre = 0;
+    size_t nb = 0, nc = 0;
+    for (int y = 0; y < s.h; y++)
+        for (int x = 0; x < s.w; x++) {
+            const size_t i = (size_t)y * s.w + x;
+            if (det[i] < 128)
+                continue;
+            double cov = 0; /* render_px's: the lines' share of the pixel */
+            for (size_t k = 0; k < N_FEATURES; k++)
+                if (FEATURES[k].kind != 2) {
+                    const double d = feature_dist(&FEATURES[k], (x + 0.5) / s.ppm, (y + 0.5) / s.ppm) * s.ppm;
+                    cov = fmax(cov, fmin(1, fmax(0, FEATURES[k].half * s.ppm + 0.5 - d)));
+                }
+            if (cov == 0) {
+                bare += m[i] / 255.0;
+                nb++;
+            } else if (s.label[i] == 1) {
+                centre += m[i] / 255.0;
+                nc++;
+            }
+        }
+    print_message("strand pixels with no hair: %zu, kept %.3f (detection: 1); line centres: %zu, kept %.3f\n", nb,
+                  bare / nb, nc, centre / nc);
+    assert_true(nb > 500 && nc > 500);
+    assert_true(bare / nb < 0.1);
+    assert_true(centre / nc > 0.6);
+    free(det);
+    free(m);
+    free(m3);
+    scene_free(&s);
+}
+
 static void test_bad_arguments(void **state)
 {
     (void)state;
@@ -267,6 +319,7 @@ int main(void)
         cmocka_unit_test(test_separates_at_4_5_px_per_mm),
         cmocka_unit_test(test_threads_do_not_change_bytes),
         cmocka_unit_test(test_box_does_not_change_bytes),
+        cmocka_unit_test(test_cover_is_the_hair_share),
         cmocka_unit_test(test_bad_arguments),
     };
     return cmocka_run_group_tests_name("strands", tests, NULL, NULL);

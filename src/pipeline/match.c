@@ -209,7 +209,7 @@ static void window_means(const smp_match_in *in, double lin[3], double share[3])
                 const double sh = m && m->shine ? smp__shine_at(m->shine, p, x, y) / 65535.0 : 0;
                 const double s = fmin(sh, fmin(l[0], fmin(l[1], l[2])));
                 const int v = smp__strand_at(m, x, y);
-                const double st = v >= 128 ? 1.0 : v / 128.0;
+                const double st = smp__strand_weight(v);
                 for (int c = 0; c < 3; c++) {
                     sum[c] += l[c];
                     dark[c] += (l[c] - s) * (1 - st);

@@ -31,9 +31,12 @@
  *   runs high (soft features read as blur, focus.h), so it is the reading
  *   to trust least; where the reference reads blurrier even so, the
  *   difference is the lens's.
- * - Strands: max |after - before| over the RGB channels (8-bit) of strand
- *   pixels (map >= 128) in the treated area: analysis cells with any mask
- *   coverage (feathered dots beyond the mask are not counted).
+ * - Strands: max |after - before| over the RGB channels (8-bit) of the
+ *   pixels wholly hair (map 255: all their light is the strand's, see
+ *   smp__strand_cover) in the treated area: analysis cells with any mask
+ *   coverage (feathered dots beyond the mask are not counted). A pixel
+ *   that mixes hair and skin rightly darkens by its skin's share: its
+ *   change measures the skin, not the hair.
  *
  * Work stays in the regions' bounding boxes (plus the blur's reach), in strips
  * of rows, and within a strip in the runs of columns that hold a region's
@@ -171,7 +174,7 @@ static void darkening_rows(const view *bv, const view *av, const smp_shade *sh, 
         for (uint32_t x = b->x0; x < b->x1; x++) {
             if (!sh->core[cell_of(&sh->grid, x, y)])
                 continue;
-            if (smp__strand_at(skin, x, y) >= 128)
+            if (smp__strand_at(skin, x, y) >= 128) /* at least half its light is hair's */
                 continue;
             const float lb = lum_at(bv, x, y);
             if (!(lb > 0))
@@ -462,7 +465,7 @@ static void strand_diff(const view *bv, const view *av, const smp_shade *sh, con
         for (uint32_t y = b.y0; y < b.y1; y++)
             for (uint32_t x = b.x0; x < b.x1; x++) {
                 const size_t i = (size_t)y * bv->img->w + x;
-                if (smp__strand_at(skin, x, y) < 128 || !sh->grid.c[cell_of(&sh->grid, x, y)])
+                if (smp__strand_at(skin, x, y) < 255 || !sh->grid.c[cell_of(&sh->grid, x, y)])
                     continue;
                 const uint8_t *p = bv->img->px + i * (size_t)bv->img->ch, *q = av->img->px + i * (size_t)av->img->ch;
                 for (int c = 0; c < 3; c++) {

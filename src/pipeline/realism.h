@@ -15,14 +15,15 @@ typedef struct smp_realism {
     double contrast_core_before, contrast_core_after, contrast_reference,
         contrast_ratio;     /* ratio = core_after / reference; NAN when either region is empty */
     double strand_max_diff; /* 8-bit levels; NAN when no strand map */
-    size_t strand_px;       /* strand pixels inside the treated area */
+    size_t strand_px;       /* pixels wholly hair (strand map 255) inside the treated area */
     double blur_px[2];      /* the photo's own blur (sigma) over core and reference; NAN: unknown */
 } smp_realism;
 
 /* before/after: same-size images (any channel count 1-4: the RGB view, grey
  * standing for all three channels, alpha ignored); sh: the shade analysis of
  * the before image (its grid, core, accept) at px_per_mm; skin: NULL or the
- * skin maps, whose strands >= 128 are hair strands. blur_px: NULL or the
+ * skin maps, whose strands are the hair's share of each pixel's light
+ * (>= 128: a strand pixel, out of the darkening; 255: wholly hair). blur_px: NULL or the
  * photo's own blur (Gaussian sigma, px) over the core and the reference,
  * so that their contrasts are compared at the same blur (NAN: unknown,
  * compared as photographed). threads: 0 = OpenMP's default; the figures

@@ -25,7 +25,8 @@
  *
  * Once a band's depths are in, each pixel's diffuse light is multiplied by
  * exp(-depth): the photo's shine (a specular map) stays on top, and hair
- * strands (a strand map) lie over the pigment, so both keep their bytes.
+ * strands lie over the pigment: a pixel keeps the hair's share of its light
+ * (the strand map, smp__strand_cover), and the skin's rest darkens.
  *
  * Bands of rows are independent: a dot crossing a band boundary is added by
  * each band it touches, clipped, in dot order, so no two threads write one
@@ -447,8 +448,8 @@ static void finish_band(const render_ctx *c, const float *band, int y0, int y1, 
                     shine = m->specular[i] * (1.0f / 65535.0f);
                 else if (have_spec)
                     shine = spec[x - sa] * (1.0f / 65535.0f);
-                if (m->strands) /* a detected strand (128 or more) lies wholly over the pigment */
-                    strand = m->strands[i] >= 128 ? 1.0f : m->strands[i] * (1.0f / 128.0f);
+                if (m->strands) /* the hair's share of the light lies over the pigment */
+                    strand = smp__strand_weight(m->strands[i]);
             }
             for (int k = 0; k < 3; k++)
                 lin[k] = c->to_lin[p[k]];

@@ -19,6 +19,11 @@ typedef struct smp_skin_maps {
     const smp_shine *shine;
 } smp_skin_maps;
 
+/* The share of a pixel's light that hair over the skin gives, from its
+ * strand map value (smp__strand_cover): the renderer keeps it, and the
+ * skin's rest takes the pigment. */
+static inline float smp__strand_weight(int v) { return (float)v * (1.0f / 255.0f); }
+
 /* The strand map's value at photo pixel (x, y); 0 outside it or without one. */
 static inline int smp__strand_at(const smp_skin_maps *m, uint32_t x, uint32_t y)
 {

@@ -380,7 +380,7 @@ static size_t row_terms(const run *r, uint32_t y, float *lev, double *t)
             const double shine = levels ? smp__shine_px(sm, lev, px, x) / 65535.0
                                  : sm && !lev ? smp__shine_at(sm, px, x, y) / 65535.0
                                               : 0;
-            dark_terms(tab, px, shine, !res->strands ? 0 : res->strands[i] >= 128 ? 1.0 : res->strands[i] / 128.0,
+            dark_terms(tab, px, shine, !res->strands ? 0 : smp__strand_weight(res->strands[i]),
                        t + 6 * k++);
         }
     });
@@ -497,6 +497,8 @@ static smp_status skin_maps(run *r)
             if (!(res->strands = malloc(n)))
                 return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the strand map");
             st = smp__strand_map(res->after, box, r->ppm, res->strands, r->p->threads, res->msg);
+            if (st == SMP_OK) /* where strands are, then how much of each pixel's light is hair's */
+                st = smp__strand_cover(res->after, box, r->ppm, res->strands, r->p->threads, res->msg);
         }
     }
     /* Shine needs colour: a grey photo, or one with no skin in the treated

@@ -25,6 +25,7 @@
 #include "strands.h"
 #include "color.h"
 #include "image.h"
+#include "select.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -566,5 +567,99 @@ smp_status smp__strand_map(const smp_image *rgb, const uint32_t box[4], double p
     work_free(ws, nt);
     free(kbuf);
     free(cs);
+    return SMP_OK;
+}
+
+/* ---- hair's share of a pixel's light ----
+ *
+ * The map above says where strands are; a strand pixel is still a mix of
+ * hair and the skin beside it (fine hairs are 1-2 px wide on a crown photo
+ * at 15 px/mm, and the map is dilated to hold their anti-aliased edges).
+ * Pigment lies under the skin, so only the skin's part of a pixel takes
+ * it. With Y the pixel's luminance, Ls the skin's around it and Lc the
+ * strand's core, a linear mix Y = a Lc + (1 - a) Ls gives the hair's area
+ * a = (Ls - Y) / (Ls - Lc), and the hair's share of the light
+ * w = a Lc / Y (what the renderer keeps; 1 - w is the skin's light, which
+ * the pigment darkens). Ls: the median of the pixels with no strand
+ * within SKIN_MM (bright specks and dark pores do not move it); Lc: the
+ * darkest strand pixel within the widest strand's half-width (+1 px).
+ * Without skin around (dense hair) the detection stands as it was. */
+#define SKIN_MM 0.2      /* the skin beside a strand: within this */
+#define SKIN_MIN_PX 3
+#define SKIN_MAX_SAMPLES 15 /* per side of the window: wider windows are read sparsely */
+#define CORE_MIN_CONTRAST 0.05f /* Ls - Lc at least this share of Ls: T0's faintest strand */
+
+static inline float lum_px(const float *lin, const uint8_t *p)
+{
+    return 0.2126f * lin[p[0]] + 0.7152f * lin[p[1]] + 0.0722f * lin[p[2]];
+}
+
+/* The hair's share of one pixel's light, 0..255, from the detection map
+ * (det, box-sized) around box pixel (x, y); buf holds the window's skin. */
+static uint8_t cover_px(const smp_image *rgb, const uint32_t box[4], const uint8_t *det, const float *lin, int rs,
+                        int step, int rc, int x, int y, float *buf)
+{
+    const int w = (int)box[2], h = (int)box[3], d = det[(size_t)y * w + x];
+    const float weak = d >= 128 ? 1.0f : (float)d / 128.0f; /* the detection's own soft edge */
+    const uint8_t *row0 = rgb->px + ((size_t)box[1] * rgb->w + box[0]) * 3;
+    const float Y = lum_px(lin, row0 + ((size_t)y * rgb->w + (size_t)x) * 3);
+    size_t n = 0;
+    for (int j = y - rs; j <= y + rs; j += step)
+        for (int i = x - rs; i <= x + rs; i += step)
+            if (j >= 0 && j < h && i >= 0 && i < w && det[(size_t)j * w + i] == 0)
+                buf[n++] = lum_px(lin, row0 + ((size_t)j * rgb->w + (size_t)i) * 3);
+    float core = Y;
+    for (int j = y - rc; j <= y + rc; j++)
+        for (int i = x - rc; i <= x + rc; i++)
+            if (j >= 0 && j < h && i >= 0 && i < w && det[(size_t)j * w + i] >= 128) {
+                const float v = lum_px(lin, row0 + ((size_t)j * rgb->w + (size_t)i) * 3);
+                core = v < core ? v : core;
+            }
+    float share = weak;
+    if (n > 0 && Y > 0) {
+        const float skin = smp__kth_float(buf, n, n / 2);
+        float span = skin - core;
+        span = span > CORE_MIN_CONTRAST * skin ? span : CORE_MIN_CONTRAST * skin;
+        float a = (skin - Y) / span;
+        a = a < 0 ? 0 : a > 1 ? 1 : a;
+        share = weak * (a * core / Y);
+        share = share > 1 ? 1 : share;
+    }
+    return (uint8_t)(255.0f * share + 0.5f);
+}
+
+smp_status smp__strand_cover(const smp_image *rgb, const uint32_t box[4], double px_per_mm, uint8_t *map,
+                             int threads, char *msg)
+{
+    smp_status st = check_args(rgb, box, px_per_mm, map, msg);
+    if (st != SMP_OK)
+        return st;
+    const size_t n = (size_t)box[2] * box[3];
+    int rs = (int)lround(SKIN_MM * px_per_mm);
+    rs = rs < SKIN_MIN_PX ? SKIN_MIN_PX : rs;
+    const int step = (2 * rs + 1 + SKIN_MAX_SAMPLES - 1) / SKIN_MAX_SAMPLES;
+    const int side = (2 * rs) / step + 1;
+    const int rc = (int)lround(HW_MAX_MM * px_per_mm) + 1;
+    const int nt = smp__threads(threads);
+    uint8_t *det = malloc(n);
+    float *bufs = malloc((size_t)nt * (size_t)side * (size_t)side * sizeof *bufs);
+    if (!det || !bufs) {
+        free(det);
+        free(bufs);
+        return smp__fail(msg, SMP_ERR_NOMEM, "strand cover: cannot allocate a copy of the strand map");
+    }
+    memcpy(det, map, n); /* each pixel reads the detections about it, never the shares */
+    const float *lin = smp__srgb_linear_table();
+    SMP_OMP(omp parallel num_threads(nt))
+    {
+        float *buf = bufs + (size_t)smp__thread_id() * (size_t)side * (size_t)side;
+        SMP_OMP(omp for schedule(dynamic, 16))
+        for (long y = 0; y < (long)box[3]; y++)
+            for (uint32_t x = 0; x < box[2]; x++)
+                if (det[(size_t)y * box[2] + x])
+                    map[(size_t)y * box[2] + x] = cover_px(rgb, box, det, lin, rs, step, rc, (int)x, (int)y, buf);
+    }
+    free(det);
+    free(bufs);
     return SMP_OK;
 }

@@ -43,7 +43,7 @@ static void block_skin(const smp_image *photo, const smp_result *parts, float *l
             }
             if (parts->strands) {
                 const uint8_t v = parts->strands[(size_t)by * b[2] + bx];
-                strand += v >= 128 ? 1.0 : v / 128.0;
+                strand += smp__strand_weight(v);
             }
         }
     }
