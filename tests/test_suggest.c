@@ -228,6 +228,36 @@ static void check_forelock(void **state)
     scene_free(s, mask, truth, photo);
 }
 
+/* Clumps of strands inside a thinning leave holes in the share of hair
+ * missing; the closing over gaps (suggest.c's close_gaps) treats them with
+ * the thinning around them. */
+static void check_strand_clumps(void **state)
+{
+    (void)state;
+    smp_image *photo = smp_image_new(), *truth = smp_image_new(), *mask = smp_image_new();
+    smp_scalp *s = smp_scalp_new();
+    const double ppm = 2.5;
+    assert_int_equal(strands_clumps_scene_make(500, 600, ppm, 0.35, 6, photo, truth), 0);
+    suggest(s, photo, mask);
+    const uint32_t w = smp_image_width(mask), h = smp_image_height(mask);
+    const uint8_t *m = smp_image_cdata(mask);
+    double worst = 1;
+    for (int k = 0; k < 4; k++) {
+        const double px = w / 2.0 + (k & 1 ? 20 : -20) * ppm, py = h / 2.0 + (k & 2 ? 20 : -20) * ppm;
+        double sum = 0, cnt = 0;
+        for (uint32_t y = 0; y < h; y++)
+            for (uint32_t x = 0; x < w; x++)
+                if (hypot(x + 0.5 - px, y + 0.5 - py) <= 4 * ppm) {
+                    sum += m[y * w + x] / 255.0;
+                    cnt++;
+                }
+        worst = fmin(worst, sum / cnt);
+    }
+    print_message("clumps in a thinning: least mean grey on a clump %.2f, IoU %.3f\n", worst, iou(mask, truth));
+    assert_true(worst > 0.7);
+    scene_free(s, mask, truth, photo);
+}
+
 /* The strands scene with `keep` of the strands (tools/scene.c) suggested:
  * the mean grey inside the thinning and in the full hair between it and
  * the outline, and the IoU against the drawn thinning. */
@@ -424,6 +454,7 @@ int main(void)
         cmocka_unit_test(check_forehead),
         cmocka_unit_test(check_frontal_tufts),
         cmocka_unit_test(check_forelock),
+        cmocka_unit_test(check_strand_clumps),
         cmocka_unit_test(check_strands),
         cmocka_unit_test(check_strands_mild),
         cmocka_unit_test(check_rim),

@@ -456,8 +456,25 @@ int forehead_forelock_scene_make(int width, double px_per_mm, uint64_t seed, smp
     return forehead_scene(width, px_per_mm, seed, 2, photo, mask);
 }
 
+/* Clumps: discs of CLUMP_MM radius 20 mm diagonally off the centre. */
+#define CLUMP_MM 5.0
+static int strands_scene(int width, int height, double px_per_mm, double thin, int clumps, uint64_t seed,
+                         smp_image *photo, smp_image *mask);
+
 int strands_scene_make(int width, int height, double px_per_mm, double thin, uint64_t seed, smp_image *photo,
                        smp_image *mask)
+{
+    return strands_scene(width, height, px_per_mm, thin, 0, seed, photo, mask);
+}
+
+int strands_clumps_scene_make(int width, int height, double px_per_mm, double thin, uint64_t seed, smp_image *photo,
+                              smp_image *mask)
+{
+    return strands_scene(width, height, px_per_mm, thin, 1, seed, photo, mask);
+}
+
+static int strands_scene(int width, int height, double px_per_mm, double thin, int clumps, uint64_t seed,
+                         smp_image *photo, smp_image *mask)
 {
     const int w = width, h = height;
     const double ppm = px_per_mm, ax = 76 * ppm, ay = 97.5 * ppm, cx = w * 0.5, cy = h * 0.5;
@@ -492,6 +509,15 @@ int strands_scene_make(int width, int height, double px_per_mm, double thin, uin
         const double ang = 1.3 + 0.3 * (u01(seed, 65, (uint64_t)i) - 0.5);
         draw_hair(buf, w, h, x, y - 0.5 * len * sin(ang), x + len * cos(ang), y + 0.5 * len * sin(ang),
                   0.04 * ppm + 0.4, hair, 0.9);
+    }
+    /* The clumps: strands gathered there, 600 per cm², 4-8 mm, hiding the scalp. */
+    for (long i = 0; clumps && i < lrint(600.0 * 4 * SMP_PI * CLUMP_MM * CLUMP_MM / 100.0); i++) {
+        const int k = (int)(i & 3);
+        const double a = 2 * SMP_PI * u01(seed, 66, (uint64_t)i), rr = CLUMP_MM * sqrt(u01(seed, 67, (uint64_t)i));
+        const double x = cx + ((k & 1 ? 20 : -20) + rr * cos(a)) * ppm, y = cy + ((k & 2 ? 20 : -20) + rr * sin(a)) * ppm;
+        const double len = (4 + 4 * u01(seed, 68, (uint64_t)i)) * ppm, ang = 1.3 + 0.3 * (u01(seed, 69, (uint64_t)i) - 0.5);
+        draw_hair(buf, w, h, x, y - 0.5 * len * sin(ang), x + len * cos(ang), y + 0.5 * len * sin(ang), 0.04 * ppm + 0.4,
+                  hair, 0.9);
     }
     scene_encode(buf, photo);
     return 0;

@@ -71,6 +71,12 @@ int forehead_forelock_scene_make(int width, double px_per_mm, uint64_t seed, smp
  * ellipse at the share of hair missing (1 - thin), black elsewhere. */
 int strands_scene_make(int width, int height, double px_per_mm, double thin, uint64_t seed, smp_image *photo,
                        smp_image *mask);
+/* The same with four clumps inside the thinning, as wet or combed hair
+ * gathers: discs of 5 mm radius 20 mm diagonally off the centre where
+ * short strands (4-8 mm, 600 per cm²) hide the scalp; the mask is the
+ * same: the clumps are the thinning's hair. */
+int strands_clumps_scene_make(int width, int height, double px_per_mm, double thin, uint64_t seed, smp_image *photo,
+                              smp_image *mask);
 
 /* A bald head from above whose fringe reads as skin: sparse grey strands
  * over skin in the shade of the head's curve, 18 mm along the outline,

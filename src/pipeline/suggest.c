@@ -693,9 +693,76 @@ static smp_status strand_share(smp_scalp *s, float *hw)
     return bad ? smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the strand share") : SMP_OK;
 }
 
+/* One axis of a grey dilation (grow: the max) or erosion (the min) over a
+ * window of radius r, the window clipped to the grid, in O(1) a cell
+ * (van Herk / Gil-Werman: the running extreme from each block's start and
+ * from its end). line: len + 2 r + 2 (len + 2 r) floats of scratch. */
+static void extreme_pass(float *v, uint32_t w, uint32_t h, long r, int grow, int along_x, float *line)
+{
+    const uint32_t lines = along_x ? h : w, len = along_x ? w : h;
+    const size_t step = along_x ? 1 : w, next = along_x ? w : 1;
+    const long k = 2 * r + 1, m = (long)len + 2 * r;
+    const float pad = grow ? -HUGE_VALF : HUGE_VALF;
+    float *x = line, *g = line + m, *hh = line + 2 * m;
+    for (uint32_t l = 0; l < lines; l++) {
+        float *d = v + (size_t)l * next;
+        for (long i = 0; i < m; i++)
+            x[i] = i < r || i >= r + (long)len ? pad : d[(size_t)(i - r) * step];
+        for (long i = 0; i < m; i++)
+            g[i] = i % k == 0 ? x[i] : grow ? fmaxf(g[i - 1], x[i]) : fminf(g[i - 1], x[i]);
+        for (long i = m - 1; i >= 0; i--)
+            hh[i] = i == m - 1 || (i + 1) % k == 0 ? x[i] : grow ? fmaxf(hh[i + 1], x[i]) : fminf(hh[i + 1], x[i]);
+        /* The window [i, i + k) of x is the cell's [c - r, c + r]. */
+        for (uint32_t c = 0; c < len; c++) {
+            const long i = (long)c, j = i + k - 1;
+            d[(size_t)c * step] = grow ? fmaxf(hh[i], g[j]) : fminf(hh[i], g[j]);
+        }
+    }
+}
+
+/* Gaps in the thinning: strands gathered in clumps (wet or combed hair, a
+ * tuft) cover a patch of scalp and bare the next, so the share of hair
+ * missing leaves holes and bays in a thinning region that is one region to
+ * treat. A closing of the suggestion over GAP_CLOSE_MM (a square of that
+ * radius, the grey of the treated cells around) fills gaps up to twice
+ * that across, on the head. On the shared photos it raised topdown-11 from
+ * 0.629 to 0.668 (the holes under its densest strands) and the hairline
+ * from 0.685 to 0.698 (the jags of its thin front), cost the crown 0.002
+ * and topdown-16 0.001, left topdown-1 as it was; 4 mm gained less
+ * (topdown-11 0.658), 8 and 10 mm no more (0.669, 0.670) and cost the
+ * crown more (0.004, 0.005). */
+#define GAP_CLOSE_MM 6.0
+static smp_status close_gaps(smp_scalp *s, double mmc)
+{
+    const uint32_t gw = s->gw, gh = s->gh;
+    const size_t n = (size_t)gw * gh;
+    if (!(mmc > 0))
+        return SMP_OK;
+    const long r = lrint(GAP_CLOSE_MM / mmc);
+    if (r < 1)
+        return SMP_OK;
+    const size_t lng = gw > gh ? gw : gh;
+    float *c = malloc(n * sizeof *c), *line = malloc(3 * (lng + 2 * (size_t)r) * sizeof *line);
+    if (!c || !line) {
+        free(c);
+        free(line);
+        return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the gap closing");
+    }
+    memcpy(c, s->treat, n * sizeof *c);
+    extreme_pass(c, gw, gh, r, 1, 1, line);
+    extreme_pass(c, gw, gh, r, 1, 0, line);
+    extreme_pass(c, gw, gh, r, 0, 1, line);
+    extreme_pass(c, gw, gh, r, 0, 0, line);
+    for (size_t i = 0; i < n; i++)
+        s->treat[i] = s->head[i] ? fmaxf(s->treat[i], c[i]) : 0;
+    free(c);
+    free(line);
+    return SMP_OK;
+}
+
 /* The suggestion: on the head, hair missing, enclosed by hair; smoothed,
  * and only the largest treated region and those at least a tenth its size. */
-static smp_status suggest_treat(smp_scalp *s, scratch *sc, double full, double cover)
+static smp_status suggest_treat(smp_scalp *s, scratch *sc, double full, double cover, double mmc)
 {
     const uint32_t gw = s->gw, gh = s->gh;
     const size_t n = (size_t)gw * gh;
@@ -732,7 +799,7 @@ static smp_status suggest_treat(smp_scalp *s, scratch *sc, double full, double c
         if (sc->label[i] && rs.sizes[sc->label[i]] * 10 < rs.best)
             s->treat[i] = 0;
     free(rs.sizes);
-    return SMP_OK;
+    return close_gaps(s, mmc);
 }
 
 /* The scale used: the params', else the estimate, else the usual
@@ -823,7 +890,7 @@ smp_status smp_scalp_analyze(smp_scalp *s, const smp_image *photo, const smp_par
     if (st == SMP_OK)
         smp__rim(s, s->cell / scale_used(s, params));
     if (st == SMP_OK)
-        st = suggest_treat(s, &sc, full, cover);
+        st = suggest_treat(s, &sc, full, cover, s->cell / scale_used(s, params));
     if (st == SMP_OK)
         s->analysed = 1;
     if (st == SMP_OK)
