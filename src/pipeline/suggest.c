@@ -693,6 +693,23 @@ static smp_status strand_share(smp_scalp *s, float *hw)
     return bad ? smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the strand share") : SMP_OK;
 }
 
+/* The larger and smaller of two floats that are never NaN, as plain
+ * comparisons (fmaxf and fminf are library calls at -O2). */
+static float fmax2(float a, float b)
+{
+    return a > b ? a : b;
+}
+
+static float fmin2(float a, float b)
+{
+    return a < b ? a : b;
+}
+
+static float ext(float a, float b, int grow)
+{
+    return grow ? fmax2(a, b) : fmin2(a, b);
+}
+
 /* One axis of a grey dilation (grow: the max) or erosion (the min) over a
  * window of radius r, the window clipped to the grid, in O(1) a cell
  * (van Herk / Gil-Werman: the running extreme from each block's start and
@@ -709,37 +726,39 @@ static void extreme_pass(float *v, uint32_t w, uint32_t h, long r, int grow, int
         for (long i = 0; i < m; i++)
             x[i] = i < r || i >= r + (long)len ? pad : d[(size_t)(i - r) * step];
         for (long i = 0; i < m; i++)
-            g[i] = i % k == 0 ? x[i] : grow ? fmaxf(g[i - 1], x[i]) : fminf(g[i - 1], x[i]);
+            g[i] = i % k == 0 ? x[i] : ext(g[i - 1], x[i], grow);
         for (long i = m - 1; i >= 0; i--)
-            hh[i] = i == m - 1 || (i + 1) % k == 0 ? x[i] : grow ? fmaxf(hh[i + 1], x[i]) : fminf(hh[i + 1], x[i]);
+            hh[i] = i == m - 1 || (i + 1) % k == 0 ? x[i] : ext(hh[i + 1], x[i], grow);
         /* The window [i, i + k) of x is the cell's [c - r, c + r]. */
         for (uint32_t c = 0; c < len; c++) {
             const long i = (long)c, j = i + k - 1;
-            d[(size_t)c * step] = grow ? fmaxf(hh[i], g[j]) : fminf(hh[i], g[j]);
+            d[(size_t)c * step] = ext(hh[i], g[j], grow);
         }
     }
 }
 
 /* b steps of a grey dilation (grow) or erosion by the 3 x 3 cross: by a
- * diamond of radius b, the cells off the grid left out. tmp: w * h. */
+ * diamond of radius b. A neighbour off the grid reads as the cell itself,
+ * which leaves the max or min alone. tmp: w * h. */
 static void diamond(float *v, float *tmp, uint32_t w, uint32_t h, long b, int grow)
 {
     for (long k = 0; k < b; k++) {
         memcpy(tmp, v, (size_t)w * h * sizeof *tmp);
-        for (uint32_t y = 0; y < h; y++)
-            for (uint32_t x = 0; x < w; x++) {
-                const size_t i = (size_t)y * w + x;
-                float e = tmp[i];
-                if (x > 0)
-                    e = grow ? fmaxf(e, tmp[i - 1]) : fminf(e, tmp[i - 1]);
-                if (x + 1 < w)
-                    e = grow ? fmaxf(e, tmp[i + 1]) : fminf(e, tmp[i + 1]);
-                if (y > 0)
-                    e = grow ? fmaxf(e, tmp[i - w]) : fminf(e, tmp[i - w]);
-                if (y + 1 < h)
-                    e = grow ? fmaxf(e, tmp[i + w]) : fminf(e, tmp[i + w]);
-                v[i] = e;
+        for (uint32_t y = 0; y < h; y++) {
+            const float *row = tmp + (size_t)y * w, *up = y > 0 ? row - w : row, *dn = y + 1 < h ? row + w : row;
+            float *out = v + (size_t)y * w;
+            /* The ends apart, so that the middle runs without branches. */
+            for (uint32_t x = 0; x < w; x += w > 1 ? w - 1 : 1) {
+                const float l = row[x > 0 ? x - 1 : x], r = row[x + 1 < w ? x + 1 : x];
+                out[x] = ext(ext(ext(row[x], l, grow), ext(r, up[x], grow), grow), dn[x], grow);
             }
+            if (grow)
+                for (uint32_t x = 1; x + 1 < w; x++)
+                    out[x] = fmax2(fmax2(fmax2(row[x], row[x - 1]), fmax2(row[x + 1], up[x])), dn[x]);
+            else
+                for (uint32_t x = 1; x + 1 < w; x++)
+                    out[x] = fmin2(fmin2(fmin2(row[x], row[x - 1]), fmin2(row[x + 1], up[x])), dn[x]);
+        }
     }
 }
 
@@ -780,7 +799,7 @@ static smp_status close_gaps(smp_scalp *s, double mmc)
         diamond(c, c + n, gw, gh, b, grow);
     }
     for (size_t i = 0; i < n; i++)
-        s->treat[i] = s->head[i] ? fmaxf(s->treat[i], c[i]) : 0;
+        s->treat[i] = s->head[i] ? fmax2(s->treat[i], c[i]) : 0;
     free(c);
     free(line);
     return SMP_OK;
