@@ -218,6 +218,10 @@ static void check_forelock(void **state)
     print_message("forelock: %.2f treated in front of it, %.2f in the receded temples, IoU %.3f\n", band / n_band,
                   temples / n_temples, iou(mask, truth));
     assert_int_equal(smp_scalp_get_info(s)->forehead_side, 1);
+    /* The info says how far the cut moved back: the forelock's front is
+     * drawn 25 mm behind the temple line, the cut 2.5 mm in front of it. */
+    print_message("forelock: the cut moved up to %.1f mm back\n", smp_scalp_get_info(s)->forehead_front_mm);
+    assert_true(fabs(smp_scalp_get_info(s)->forehead_front_mm - 22.5) < 5);
     assert_true(band / n_band < 0.1); /* all of it with the temple line alone */
     assert_true(temples / n_temples > 0.7);
     /* The drawn truth treats the receded temples down to the temple line;

@@ -360,11 +360,11 @@ static double smoothstep(double a, double b, double x)
 
 smp_status smp__forehead(smp_scalp *s, double mm_per_cell, smp_forehead *fh)
 {
-    smp_forehead best = {0, {{0, 0}, {0, 0}}, -1, 0}, cur;
+    smp_forehead best = {0, {{0, 0}, {0, 0}}, -1, 0, 0}, cur;
     for (size_t i = 0; i < (size_t)s->gw * s->gh; i++)
         s->front[i] = 1;
     if (fh)
-        *fh = (smp_forehead){0, {{0, 0}, {0, 0}}, 0, 0};
+        *fh = (smp_forehead){0, {{0, 0}, {0, 0}}, 0, 0, 0};
     if (!(mm_per_cell > 0))
         return SMP_OK;
     const uint32_t lng = s->gw > s->gh ? s->gw : s->gh;
@@ -391,6 +391,8 @@ smp_status smp__forehead(smp_scalp *s, double mm_per_cell, smp_forehead *fh)
         free(cut);
         return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the hair's front");
     }
+    for (uint32_t u = 0; u < w.nu; u++)
+        best.front_mm = fmax(best.front_mm, (lv - cut[u]) * mm_per_cell);
     for (uint32_t v = 0; v < w.nv; v++)
         for (uint32_t u = 0; u < w.nu; u++) {
             const double d = ((double)v - cut[u]) * mm_per_cell;

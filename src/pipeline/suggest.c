@@ -882,6 +882,7 @@ static smp_status forehead(smp_scalp *s, const smp_params *params)
             s->info.temple_px[k][c] = (fh.temple[k][c] + 0.5) * s->cell;
     s->info.forehead_mm = fh.side ? fh.beyond_mm : 0;
     s->info.forehead_cut_px = fh.side ? (fh.line + 0.5) * s->cell : 0;
+    s->info.forehead_front_mm = fh.side ? fh.front_mm : 0;
     return st;
 }
 
