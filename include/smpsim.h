@@ -541,11 +541,16 @@ typedef struct smp_scalp_info {
      * far the head runs on past the level line through the one nearer the
      * back (mm, at the scale used), and the cut: that line, or past dense
      * frontal hair in front of it (a y for the bottom and top, an x for
-     * the sides, photo pixels); the skin past the cut is left out. */
+     * the sides, photo pixels); the skin past the cut is left out.
+     * Between the temple points, where hair still covers the middle of a
+     * receded front, the skin in front of that hair is left out too:
+     * forehead_front_mm is the most that moves the cut back from the line
+     * (mm, at the scale used; 0 where no such hair). */
     int forehead_side;
     double temple_px[2][2];
     double forehead_mm;
     double forehead_cut_px;
+    double forehead_front_mm;
 } smp_scalp_info;
 
 smp_scalp *smp_scalp_new(void); /* NULL if out of memory */

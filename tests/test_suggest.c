@@ -187,6 +187,81 @@ static void check_frontal_tufts(void **state)
     scene_free(s, mask, truth, photo);
 }
 
+/* A forelock left in front of receded temples: the skin in front of it
+ * down to the temple line is forehead, not scalp (forehead.c's
+ * hair_front); the receded temples beside it stay treated. The old cut at
+ * the temple line alone treated the band in front of the forelock. */
+static void check_forelock(void **state)
+{
+    (void)state;
+    smp_image *photo = smp_image_new(), *truth = smp_image_new(), *mask = smp_image_new();
+    smp_scalp *s = smp_scalp_new();
+    const double ppm = 2.5;
+    assert_int_equal(forehead_forelock_scene_make(450, ppm, 5, photo, truth), 0);
+    suggest(s, photo, mask);
+    const uint32_t w = smp_image_width(mask), h = smp_image_height(mask);
+    const double temple_y = 97.5 * ppm + 15 * ppm + 0.1 * 97.5 * ppm, lock_y = temple_y - 25 * ppm;
+    const uint8_t *m = smp_image_cdata(mask);
+    double band = 0, n_band = 0, temples = 0, n_temples = 0;
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++) {
+            const double ax = fabs(x + 0.5 - w / 2.0) / ppm;
+            if (ax < 25 && y > lock_y + 5 * ppm && y < temple_y - 3 * ppm) {
+                band += m[y * w + x] / 255.0;
+                n_band++;
+            }
+            if (ax > 36 && ax < 44 && y > lock_y - 15 * ppm && y < lock_y - 3 * ppm) {
+                temples += m[y * w + x] / 255.0;
+                n_temples++;
+            }
+        }
+    print_message("forelock: %.2f treated in front of it, %.2f in the receded temples, IoU %.3f\n", band / n_band,
+                  temples / n_temples, iou(mask, truth));
+    assert_int_equal(smp_scalp_get_info(s)->forehead_side, 1);
+    /* The info says how far the cut moved back: the forelock's front is
+     * drawn 25 mm behind the temple line, the cut 2.5 mm in front of it. */
+    print_message("forelock: the cut moved up to %.1f mm back\n", smp_scalp_get_info(s)->forehead_front_mm);
+    assert_true(fabs(smp_scalp_get_info(s)->forehead_front_mm - 22.5) < 5);
+    assert_true(band / n_band < 0.1); /* all of it with the temple line alone */
+    assert_true(temples / n_temples > 0.7);
+    /* The drawn truth treats the receded temples down to the temple line;
+     * the suggested hairline runs from the temple points up to the
+     * forelock's front instead (a designed line), so it leaves their
+     * lower inner corners and takes a strip in front of the forelock. */
+    assert_true(iou(mask, truth) >= 0.5);
+    scene_free(s, mask, truth, photo);
+}
+
+/* Clumps of strands inside a thinning leave holes in the share of hair
+ * missing; the closing over gaps (suggest.c's close_gaps) treats them with
+ * the thinning around them. */
+static void check_strand_clumps(void **state)
+{
+    (void)state;
+    smp_image *photo = smp_image_new(), *truth = smp_image_new(), *mask = smp_image_new();
+    smp_scalp *s = smp_scalp_new();
+    const double ppm = 2.5;
+    assert_int_equal(strands_clumps_scene_make(500, 600, ppm, 0.35, 6, photo, truth), 0);
+    suggest(s, photo, mask);
+    const uint32_t w = smp_image_width(mask), h = smp_image_height(mask);
+    const uint8_t *m = smp_image_cdata(mask);
+    double worst = 1;
+    for (int k = 0; k < 4; k++) {
+        const double px = w / 2.0 + (k & 1 ? 20 : -20) * ppm, py = h / 2.0 + (k & 2 ? 20 : -20) * ppm;
+        double sum = 0, cnt = 0;
+        for (uint32_t y = 0; y < h; y++)
+            for (uint32_t x = 0; x < w; x++)
+                if (hypot(x + 0.5 - px, y + 0.5 - py) <= 4 * ppm) {
+                    sum += m[y * w + x] / 255.0;
+                    cnt++;
+                }
+        worst = fmin(worst, sum / cnt);
+    }
+    print_message("clumps in a thinning: least mean grey on a clump %.2f, IoU %.3f\n", worst, iou(mask, truth));
+    assert_true(worst > 0.7);
+    scene_free(s, mask, truth, photo);
+}
+
 /* The strands scene with `keep` of the strands (tools/scene.c) suggested:
  * the mean grey inside the thinning and in the full hair between it and
  * the outline, and the IoU against the drawn thinning. */
@@ -382,6 +457,8 @@ int main(void)
         cmocka_unit_test(check_face),
         cmocka_unit_test(check_forehead),
         cmocka_unit_test(check_frontal_tufts),
+        cmocka_unit_test(check_forelock),
+        cmocka_unit_test(check_strand_clumps),
         cmocka_unit_test(check_strands),
         cmocka_unit_test(check_strands_mild),
         cmocka_unit_test(check_rim),

@@ -368,8 +368,21 @@ static int tuft(double x, double y, double cx, double temple_y, double ppm)
     return ax >= 5 && ax <= 30 && dy >= TUFT_FRONT_MM - 15 && dy < TUFT_FRONT_MM;
 }
 
-static int forehead_scene(int width, double px_per_mm, uint64_t seed, int tufts, smp_image *photo, smp_image *mask)
+/* forelock: hair over the middle FORELOCK_HALF_MM either side of the
+ * centre line from the back down to FORELOCK_BACK_MM short of the temple
+ * line; receded temples either side of it, bare forehead in front. */
+#define FORELOCK_HALF_MM 30.0
+#define FORELOCK_BACK_MM 25.0
+static int forelock(double x, double y, double cx, double temple_y, double ppm)
 {
+    return fabs(x - cx) <= FORELOCK_HALF_MM * ppm && y < temple_y - FORELOCK_BACK_MM * ppm;
+}
+
+/* front: 0 bare, 1 tufts, 2 a forelock. */
+static int forehead_scene(int width, double px_per_mm, uint64_t seed, int front_kind, smp_image *photo,
+                          smp_image *mask)
+{
+    const int tufts = front_kind == 1, lock = front_kind == 2;
     const double ppm = px_per_mm, ax = 76 * ppm, ay = 97.5 * ppm;
     const double cx = width * 0.5, cy = ay + 15 * ppm;     /* the back of the head 15 mm below the top */
     const double temple_y = cy + 0.1 * ay;                  /* the temple line */
@@ -391,7 +404,11 @@ static int forehead_scene(int width, double px_per_mm, uint64_t seed, int tufts,
             const double q = head_q(x + 0.5, y + 0.5, cx, cy, ax, ay);
             const int front = y + 0.5 >= temple_y && y + 0.5 < front_y && fabs(x + 0.5 - cx) <= 30 * ppm &&
                               !tuft(x + 0.5, y + 0.5, cx, temple_y, ppm);
-            const int scalp = q <= 1 && ((q < qin && y + 0.5 < temple_y) || front);
+            /* With a forelock the forehead reaches up to its front
+             * between its sides; the receded temples beside it are scalp
+             * down to the temple line. */
+            const int brow_side = lock && fabs(x + 0.5 - cx) <= FORELOCK_HALF_MM * ppm;
+            const int scalp = q <= 1 && ((q < qin && y + 0.5 < temple_y && !brow_side) || front);
             mk[(size_t)y * w + x] = scalp ? 255 : 0;
             if (q > 1) {
                 const double n = 0.9 + 0.1 * noise(seed + 7, x, y, 3 * ppm);
@@ -403,12 +420,12 @@ static int forehead_scene(int width, double px_per_mm, uint64_t seed, int tufts,
             for (int k = 0; k < 3; k++)
                 p[k] = (float)(skin[k] * dome * mottle);
         }
-    /* Hair strokes over the fringe (and the tufts), 3-6 mm, about 150 per cm². */
+    /* Hair strokes over the fringe (and the tufts or forelock), 3-6 mm, about 150 per cm². */
     long tries = lrint(150.0 * (w / ppm) * (h / ppm) / 100.0);
     for (long i = 0; i < tries; i++) {
         const double x = u01(seed, 51, (uint64_t)i) * w, y = u01(seed, 52, (uint64_t)i) * h;
         const double q = head_q(x, y, cx, cy, ax, ay);
-        const int in_tuft = tufts && tuft(x, y, cx, temple_y, ppm);
+        const int in_tuft = (tufts && tuft(x, y, cx, temple_y, ppm)) || (lock && q <= 0.97 && forelock(x, y, cx, temple_y, ppm));
         if (!in_tuft && (q > 0.97 || q < qin || y >= temple_y))
             continue;
         const double len = (3 + 3 * u01(seed, 54, (uint64_t)i)) * ppm, ang = atan2(y - cy, x - cx) + 0.3;
@@ -434,8 +451,30 @@ int forehead_tufts_scene_make(int width, double px_per_mm, uint64_t seed, smp_im
     return forehead_scene(width, px_per_mm, seed, 1, photo, mask);
 }
 
+int forehead_forelock_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask)
+{
+    return forehead_scene(width, px_per_mm, seed, 2, photo, mask);
+}
+
+/* Clumps: discs of CLUMP_MM radius 20 mm diagonally off the centre. */
+#define CLUMP_MM 5.0
+static int strands_scene(int width, int height, double px_per_mm, double thin, int clumps, uint64_t seed,
+                         smp_image *photo, smp_image *mask);
+
 int strands_scene_make(int width, int height, double px_per_mm, double thin, uint64_t seed, smp_image *photo,
                        smp_image *mask)
+{
+    return strands_scene(width, height, px_per_mm, thin, 0, seed, photo, mask);
+}
+
+int strands_clumps_scene_make(int width, int height, double px_per_mm, double thin, uint64_t seed, smp_image *photo,
+                              smp_image *mask)
+{
+    return strands_scene(width, height, px_per_mm, thin, 1, seed, photo, mask);
+}
+
+static int strands_scene(int width, int height, double px_per_mm, double thin, int clumps, uint64_t seed,
+                         smp_image *photo, smp_image *mask)
 {
     const int w = width, h = height;
     const double ppm = px_per_mm, ax = 76 * ppm, ay = 97.5 * ppm, cx = w * 0.5, cy = h * 0.5;
@@ -470,6 +509,15 @@ int strands_scene_make(int width, int height, double px_per_mm, double thin, uin
         const double ang = 1.3 + 0.3 * (u01(seed, 65, (uint64_t)i) - 0.5);
         draw_hair(buf, w, h, x, y - 0.5 * len * sin(ang), x + len * cos(ang), y + 0.5 * len * sin(ang),
                   0.04 * ppm + 0.4, hair, 0.9);
+    }
+    /* The clumps: strands gathered there, 600 per cm², 4-8 mm, hiding the scalp. */
+    for (long i = 0; clumps && i < lrint(600.0 * 4 * SMP_PI * CLUMP_MM * CLUMP_MM / 100.0); i++) {
+        const int k = (int)(i & 3);
+        const double a = 2 * SMP_PI * u01(seed, 66, (uint64_t)i), rr = CLUMP_MM * sqrt(u01(seed, 67, (uint64_t)i));
+        const double x = cx + ((k & 1 ? 20 : -20) + rr * cos(a)) * ppm, y = cy + ((k & 2 ? 20 : -20) + rr * sin(a)) * ppm;
+        const double len = (4 + 4 * u01(seed, 68, (uint64_t)i)) * ppm, ang = 1.3 + 0.3 * (u01(seed, 69, (uint64_t)i) - 0.5);
+        draw_hair(buf, w, h, x, y - 0.5 * len * sin(ang), x + len * cos(ang), y + 0.5 * len * sin(ang), 0.04 * ppm + 0.4,
+                  hair, 0.9);
     }
     scene_encode(buf, photo);
     return 0;

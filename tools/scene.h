@@ -58,6 +58,12 @@ int forehead_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *p
  * forehead 50 mm high below it. The mask adds the bald scalp between the
  * tufts' outer edges down to the hairline, the channel included. */
 int forehead_tufts_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask);
+/* The same receded head with a forelock: hair over the middle 60 mm from
+ * the back down to 25 mm short of the temple line, receded temples either
+ * side of it, the forehead in front of it up to its front. The mask: the
+ * bald scalp above the temple line beside the forelock (the receded
+ * temples), not the skin in front of it. */
+int forehead_forelock_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask);
 
 /* A head from above under long combed strands (10-20 mm, 120 per cm²,
  * overlapping so that full hair hides the scalp), thinning in a central
@@ -65,6 +71,12 @@ int forehead_tufts_scene_make(int width, double px_per_mm, uint64_t seed, smp_im
  * ellipse at the share of hair missing (1 - thin), black elsewhere. */
 int strands_scene_make(int width, int height, double px_per_mm, double thin, uint64_t seed, smp_image *photo,
                        smp_image *mask);
+/* The same with four clumps inside the thinning, as wet or combed hair
+ * gathers: discs of 5 mm radius 20 mm diagonally off the centre where
+ * short strands (4-8 mm, 600 per cm²) hide the scalp; the mask is the
+ * same: the clumps are the thinning's hair. */
+int strands_clumps_scene_make(int width, int height, double px_per_mm, double thin, uint64_t seed, smp_image *photo,
+                              smp_image *mask);
 
 /* A bald head from above whose fringe reads as skin: sparse grey strands
  * over skin in the shade of the head's curve, 18 mm along the outline,

@@ -205,11 +205,15 @@ static void forehead_note(const char *photo_path, const smp_scalp_info *in)
         return;
     }
     const int vertical = in->forehead_side <= 2; /* the cut is level across the frame: y = const */
+    char front[128] = "";
+    if (in->forehead_front_mm >= 0.5) /* the cut follows the hair's front between the temples */
+        snprintf(front, sizeof front, "; between the temples, the skin in front of the hair there too (up to %.0f mm "
+                 "before that line)", in->forehead_front_mm);
     cli_error(photo_path,
               "forehead: the face is toward the frame's %s; temple points (%.0f,%.0f) and (%.0f,%.0f); the skin "
-              "past %s = %.0f px is left out (the head runs on %.0f mm past the temples)",
+              "past %s = %.0f px is left out (the head runs on %.0f mm past the temples)%s",
               SIDE[in->forehead_side], in->temple_px[0][0], in->temple_px[0][1], in->temple_px[1][0],
-              in->temple_px[1][1], vertical ? "y" : "x", in->forehead_cut_px, in->forehead_mm);
+              in->temple_px[1][1], vertical ? "y" : "x", in->forehead_cut_px, in->forehead_mm, front);
 }
 
 /* MASK auto: the suggested mask. */

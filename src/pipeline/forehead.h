@@ -15,6 +15,7 @@ typedef struct smp_forehead {
     double temple[2][2]; /* (x, y) of the two temple points */
     double beyond_mm;    /* how far the head runs on past their line */
     double line;         /* the cut: level with the temple point nearer the back, or past frontal hair */
+    double front_mm;     /* the most the hair's front moves the cut back from line, mm */
 } smp_forehead;
 
 /* Finds the temple line on the analysed grid (head, cls and hair filled)
