@@ -80,6 +80,8 @@ static lattice lattice_make(uint64_t seed, double w, double h, size_t cells)
 #define FRONT_BLEND_MM 10.0
 
 #define EDT_FAR 1e20
+/* Columns of the distance transform taken together (see smp__edge_reach). */
+#define EDT_BLOCK 16
 
 /* Squared distance transform along one line (Felzenszwalb & Huttenlocher):
  * d[i] = min_q (i - q)^2 + f[q], arg[i] that q. v, z: n and n + 1 scratch. */
@@ -153,41 +155,57 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
     const int nt = smp__threads(threads);
     /* Distance from each cell to the nearest untreated one (exact, on the
      * grid): columns, then rows; each line on its own. */
-    double *f = malloc(n * sizeof *f), *buf = malloc((size_t)nt * (3 * big + 1) * sizeof *buf);
-    uint32_t *row_of = malloc(n * sizeof *row_of), *nearest = malloc(n * sizeof *nearest);
-    uint32_t *ibuf = malloc((size_t)nt * 2 * big * sizeof *ibuf);
+    const size_t per_buf = 3 * big + 1 + (size_t)EDT_BLOCK * h, per_ibuf = 3 * big + (size_t)EDT_BLOCK * h;
+    double *f = malloc(n * sizeof *f), *buf = malloc((size_t)nt * per_buf * sizeof *buf);
+    /* row_of (the column pass's nearest row) becomes nearest (the nearest
+     * untreated cell) row by row: one fresh grid less to fault in. */
+    uint32_t *row_of = malloc(n * sizeof *row_of), *nearest = row_of;
+    uint32_t *ibuf = malloc((size_t)nt * per_ibuf * sizeof *ibuf);
     smp_coverage fr = {malloc(n), w, h, painted->cell, painted->w, painted->h};
     uint8_t *out = malloc(n);
     smp_coverage near = {fr.c ? calloc(n, 1) : NULL, w, h, painted->cell, painted->w, painted->h};
-    if (!f || !buf || !row_of || !nearest || !ibuf || !fr.c || !out || !near.c) {
-        free(f), free(buf), free(row_of), free(nearest), free(ibuf), free(fr.c), free(out), free(near.c);
+    if (!f || !buf || !row_of || !ibuf || !fr.c || !out || !near.c) {
+        free(f), free(buf), free(row_of), free(ibuf), free(fr.c), free(out), free(near.c);
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the hairline zone");
     }
     /* The zones' hairline cells begin a little outside the mask (the skin
      * right at its edge may be darker): an untreated cell is on a front
      * when one lies within about FRONT_NEAR_MM of it. */
     if (front && front->zones) {
-        for (size_t i = 0; i < n; i++) {
-            const double zx = ((i % w) + 0.5) * cell_mm / front->cell_mm;
-            const double zy = ((i / w) + 0.5) * cell_mm / front->cell_mm;
-            if (zx < front->w && zy < front->h)
-                near.c[i] = (front->zones[(size_t)zy * front->w + (size_t)zx] & SMP_ZONE_HAIRLINE) ? 255 : 0;
+        for (uint32_t y = 0; y < h; y++) {
+            const double zy = (y + 0.5) * cell_mm / front->cell_mm;
+            if (!(zy < front->h))
+                continue;
+            const uint8_t *zrow = front->zones + (size_t)zy * front->w;
+            for (uint32_t x = 0; x < w; x++) {
+                const double zx = (x + 0.5) * cell_mm / front->cell_mm;
+                if (zx < front->w)
+                    near.c[(size_t)y * w + x] = (zrow[(size_t)zx] & SMP_ZONE_HAIRLINE) ? 255 : 0;
+            }
         }
         dilate(&near, lrint(FRONT_NEAR_MM / cell_mm), out);
     }
     SMP_OMP(omp parallel num_threads(nt))
     {
-        double *in = buf + (size_t)smp__thread_id() * (3 * big + 1), *d = in + big, *z = d + big;
-        uint32_t *arg = ibuf + (size_t)smp__thread_id() * 2 * big, *v = arg + big;
+        double *in = buf + (size_t)smp__thread_id() * per_buf, *d = in + big, *z = d + big, *dcol = z + big + 1;
+        uint32_t *arg = ibuf + (size_t)smp__thread_id() * per_ibuf, *v = arg + big, *line = v + big, *acol = line + big;
+        /* Columns EDT_BLOCK at a time, each into its own scratch line and
+         * then stored a block of cells per row: one column at a time, the
+         * stores to f and row_of each touched a new cache line and were
+         * most of this step's time. */
         SMP_OMP(omp for schedule(static))
-        for (uint32_t x = 0; x < w; x++) {
-            for (uint32_t y = 0; y < h; y++)
-                in[y] = painted->c[(size_t)y * w + x] ? EDT_FAR : 0;
-            edt_line(in, h, d, arg, v, z);
-            for (uint32_t y = 0; y < h; y++) {
-                f[(size_t)y * w + x] = d[y];
-                row_of[(size_t)y * w + x] = arg[y];
+        for (uint32_t x0 = 0; x0 < w; x0 += EDT_BLOCK) {
+            const uint32_t bw = w - x0 < EDT_BLOCK ? w - x0 : EDT_BLOCK;
+            for (uint32_t k = 0; k < bw; k++) {
+                for (uint32_t y = 0; y < h; y++)
+                    in[y] = painted->c[(size_t)y * w + x0 + k] ? EDT_FAR : 0;
+                edt_line(in, h, dcol + (size_t)k * h, acol + (size_t)k * h, v, z);
             }
+            for (uint32_t y = 0; y < h; y++)
+                for (uint32_t k = 0; k < bw; k++) {
+                    f[(size_t)y * w + x0 + k] = dcol[(size_t)k * h + y];
+                    row_of[(size_t)y * w + x0 + k] = acol[(size_t)k * h + y];
+                }
         }
         SMP_OMP(omp for schedule(static))
         for (uint32_t y = 0; y < h; y++) {
@@ -198,13 +216,13 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
                 const size_t at = (size_t)row_of[(size_t)y * w + arg[x]] * w + arg[x];
                 const int on_front = d[x] < EDT_FAR / 2 && near.c[at];
                 fr.c[(size_t)y * w + x] = on_front ? 255 : 0;
-                nearest[(size_t)y * w + x] = (uint32_t)at;
+                line[x] = (uint32_t)at;
             }
             memcpy(row, d, w * sizeof *d);
+            memcpy(nearest + (size_t)y * w, line, w * sizeof *line);
         }
     }
     free(buf);
-    free(row_of);
     free(ibuf);
     free(near.c);
     /* Blended along the edge, then each cell takes its nearest untreated
@@ -215,6 +233,10 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
         return st;
     }
     const double zone = ZONE * feather_mm;
+    /* The noise's nodes hashed once each, not four times per cell. */
+    const double ex = (w - 0.5) * cell_mm, ey = (h - 0.5) * cell_mm;
+    lattice l1 = lattice_make(seed + 2, ex / WANDER_MM, ey / WANDER_MM, n);
+    lattice l2 = lattice_make(seed + 3, ex / (WANDER_MM / 3), ey / (WANDER_MM / 3), n);
     SMP_OMP(omp parallel for schedule(static) num_threads(nt))
     for (uint32_t y = 0; y < h; y++)
         for (uint32_t x = 0; x < w; x++) {
@@ -232,13 +254,15 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
                 continue;
             }
             const double mx = (x + 0.5) * cell_mm, my = (y + 0.5) * cell_mm;
-            const double nz = 0.75 * noise(seed + 2, NULL, mx / WANDER_MM, my / WANDER_MM) +
-                              0.25 * noise(seed + 3, NULL, mx / (WANDER_MM / 3), my / (WANDER_MM / 3));
+            const double nz = 0.75 * noise(seed + 2, &l1, mx / WANDER_MM, my / WANDER_MM) +
+                              0.25 * noise(seed + 3, &l2, mx / (WANDER_MM / 3), my / (WANDER_MM / 3));
             const double off = fmin(1, fmax(0, 0.5 + STRETCH * (nz - 0.5)));
             const double ramp = smooth01((dist - wander * off) / width);
             const double tail = FRONT_TAIL * front_share; /* ramp to the power 1 + tail, about */
             out[i] = (uint8_t)lrint(255.0 * ramp * (1 - tail + tail * ramp));
         }
+    free(l1.v);
+    free(l2.v);
     free(f);
     free(fr.c);
     free(nearest);
