@@ -80,8 +80,10 @@ static lattice lattice_make(uint64_t seed, double w, double h, size_t cells)
 #define FRONT_BLEND_MM 10.0
 
 #define EDT_FAR 1e20
-/* Columns of the distance transform taken together (see smp__edge_reach). */
-#define EDT_BLOCK 16
+/* Columns of the distance transform's column pass taken together, and
+ * no untreated cell (see smp__edge_reach). */
+#define EDT_BAND 256
+#define EDT_NONE UINT32_MAX
 
 /* Squared distance transform along one line (Felzenszwalb & Huttenlocher):
  * d[i] = min_q (i - q)^2 + f[q], arg[i] that q. v, z: n and n + 1 scratch. */
@@ -155,7 +157,7 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
     const int nt = smp__threads(threads);
     /* Distance from each cell to the nearest untreated one (exact, on the
      * grid): columns, then rows; each line on its own. */
-    const size_t per_buf = 3 * big + 1 + (size_t)EDT_BLOCK * h, per_ibuf = 3 * big + (size_t)EDT_BLOCK * h;
+    const size_t per_buf = 3 * big + 1, per_ibuf = 3 * big;
     double *f = malloc(n * sizeof *f), *buf = malloc((size_t)nt * per_buf * sizeof *buf);
     /* row_of (the column pass's nearest row) becomes nearest (the nearest
      * untreated cell) row by row: one fresh grid less to fault in. */
@@ -187,25 +189,52 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
     }
     SMP_OMP(omp parallel num_threads(nt))
     {
-        double *in = buf + (size_t)smp__thread_id() * per_buf, *d = in + big, *z = d + big, *dcol = z + big + 1;
-        uint32_t *arg = ibuf + (size_t)smp__thread_id() * per_ibuf, *v = arg + big, *line = v + big, *acol = line + big;
-        /* Columns EDT_BLOCK at a time, each into its own scratch line and
-         * then stored a block of cells per row: one column at a time, the
-         * stores to f and row_of each touched a new cache line and were
-         * most of this step's time. */
+        double *in = buf + (size_t)smp__thread_id() * per_buf, *d = in + big, *z = d + big;
+        uint32_t *arg = ibuf + (size_t)smp__thread_id() * per_ibuf, *v = arg + big, *line = v + big;
+        /* The column pass: on this input (0 or EDT_FAR) edt_line gives
+         * each cell the nearest untreated cell of its column, the upper one
+         * on a tie (its envelope keeps the earlier parabola up to and at
+         * their crossing), at that distance squared. So it is a sweep down
+         * and one up over the rows of a band of columns, storing row by
+         * row: edt_line column by column stored one cell per row, and
+         * those stores were most of this step's time. A column with no
+         * untreated cell keeps edt_line's own answer. */
         SMP_OMP(omp for schedule(static))
-        for (uint32_t x0 = 0; x0 < w; x0 += EDT_BLOCK) {
-            const uint32_t bw = w - x0 < EDT_BLOCK ? w - x0 : EDT_BLOCK;
-            for (uint32_t k = 0; k < bw; k++) {
-                for (uint32_t y = 0; y < h; y++)
-                    in[y] = painted->c[(size_t)y * w + x0 + k] ? EDT_FAR : 0;
-                edt_line(in, h, dcol + (size_t)k * h, acol + (size_t)k * h, v, z);
+        for (uint32_t x0 = 0; x0 < w; x0 += EDT_BAND) {
+            const uint32_t x1 = w - x0 < EDT_BAND ? w : x0 + EDT_BAND;
+            for (uint32_t y = 0; y < h; y++) {
+                const uint8_t *c = painted->c + (size_t)y * w;
+                uint32_t *up = row_of + (size_t)y * w;
+                for (uint32_t x = x0; x < x1; x++)
+                    up[x] = !c[x] ? y : y ? up[x - (size_t)w] : EDT_NONE;
             }
-            for (uint32_t y = 0; y < h; y++)
-                for (uint32_t k = 0; k < bw; k++) {
-                    f[(size_t)y * w + x0 + k] = dcol[(size_t)k * h + y];
-                    row_of[(size_t)y * w + x0 + k] = acol[(size_t)k * h + y];
+            for (uint32_t x = x0; x < x1; x++)
+                line[x - x0] = EDT_NONE;
+            for (uint32_t y = h; y-- > 0;) {
+                const uint8_t *c = painted->c + (size_t)y * w;
+                uint32_t *up = row_of + (size_t)y * w;
+                double *fy = f + (size_t)y * w;
+                for (uint32_t x = x0; x < x1; x++) {
+                    if (!c[x])
+                        line[x - x0] = y;
+                    const uint32_t a = up[x], b = line[x - x0];
+                    const uint32_t at = a == EDT_NONE ? b : b == EDT_NONE ? a : y - a <= b - y ? a : b;
+                    const double t = (double)y - at;
+                    fy[x] = t * t;
+                    up[x] = at;
                 }
+            }
+            for (uint32_t x = x0; x < x1; x++) {
+                if (line[x - x0] != EDT_NONE)
+                    continue;
+                for (uint32_t y = 0; y < h; y++)
+                    in[y] = EDT_FAR;
+                edt_line(in, h, d, arg, v, z);
+                for (uint32_t y = 0; y < h; y++) {
+                    f[(size_t)y * w + x] = d[y];
+                    row_of[(size_t)y * w + x] = arg[y];
+                }
+            }
         }
         SMP_OMP(omp for schedule(static))
         for (uint32_t y = 0; y < h; y++) {
