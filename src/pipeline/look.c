@@ -155,19 +155,30 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
     const uint32_t w = painted->gw, h = painted->gh;
     const size_t n = (size_t)w * h, big = w > h ? w : h;
     const int nt = smp__threads(threads);
+    uint8_t *out = malloc(n);
+    if (!out)
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the hairline zone");
+    /* No untreated cell: every distance below is about 1e10 cells, beyond
+     * any zone (the feather is at most 50 mm, a cell at least 0.001 mm). */
+    if (!memchr(painted->c, 0, n)) {
+        memset(out, 255, n);
+        *reach = out;
+        return SMP_OK;
+    }
     /* Distance from each cell to the nearest untreated one (exact, on the
-     * grid): columns, then rows; each line on its own. */
+     * grid): columns, then rows; each line on its own. The distances
+     * themselves are not kept: the nearest cell gives them again. */
     const size_t per_buf = 3 * big + 1, per_ibuf = 3 * big;
-    double *f = malloc(n * sizeof *f), *buf = malloc((size_t)nt * per_buf * sizeof *buf);
+    double *buf = malloc((size_t)nt * per_buf * sizeof *buf);
     /* row_of (the column pass's nearest row) becomes nearest (the nearest
      * untreated cell) row by row: one fresh grid less to fault in. */
     uint32_t *row_of = malloc(n * sizeof *row_of), *nearest = row_of;
     uint32_t *ibuf = malloc((size_t)nt * per_ibuf * sizeof *ibuf);
+    uint8_t *far = malloc(w); /* columns with no untreated cell */
     smp_coverage fr = {malloc(n), w, h, painted->cell, painted->w, painted->h};
-    uint8_t *out = malloc(n);
     smp_coverage near = {fr.c ? calloc(n, 1) : NULL, w, h, painted->cell, painted->w, painted->h};
-    if (!f || !buf || !row_of || !ibuf || !fr.c || !out || !near.c) {
-        free(f), free(buf), free(row_of), free(ibuf), free(fr.c), free(out), free(near.c);
+    if (!buf || !row_of || !ibuf || !far || !fr.c || !near.c) {
+        free(buf), free(row_of), free(ibuf), free(far), free(fr.c), free(out), free(near.c);
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the hairline zone");
     }
     /* The zones' hairline cells begin a little outside the mask (the skin
@@ -213,52 +224,52 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
             for (uint32_t y = h; y-- > 0;) {
                 const uint8_t *c = painted->c + (size_t)y * w;
                 uint32_t *up = row_of + (size_t)y * w;
-                double *fy = f + (size_t)y * w;
                 for (uint32_t x = x0; x < x1; x++) {
                     if (!c[x])
                         line[x - x0] = y;
                     const uint32_t a = up[x], b = line[x - x0];
-                    const uint32_t at = a == EDT_NONE ? b : b == EDT_NONE ? a : y - a <= b - y ? a : b;
-                    const double t = (double)y - at;
-                    fy[x] = t * t;
-                    up[x] = at;
+                    up[x] = a == EDT_NONE ? b : b == EDT_NONE ? a : y - a <= b - y ? a : b;
                 }
             }
             for (uint32_t x = x0; x < x1; x++) {
-                if (line[x - x0] != EDT_NONE)
+                far[x] = line[x - x0] == EDT_NONE;
+                if (!far[x])
                     continue;
                 for (uint32_t y = 0; y < h; y++)
                     in[y] = EDT_FAR;
                 edt_line(in, h, d, arg, v, z);
-                for (uint32_t y = 0; y < h; y++) {
-                    f[(size_t)y * w + x] = d[y];
+                for (uint32_t y = 0; y < h; y++)
                     row_of[(size_t)y * w + x] = arg[y];
-                }
             }
         }
         SMP_OMP(omp for schedule(static))
         for (uint32_t y = 0; y < h; y++) {
-            double *row = f + (size_t)y * w;
-            edt_line(row, w, d, arg, v, z);
+            /* the column pass's squared distances, as edt_line gave them */
+            const uint32_t *ry = row_of + (size_t)y * w;
+            for (uint32_t x = 0; x < w; x++) {
+                const double t = (double)y - ry[x];
+                in[x] = t * t + (far[x] ? EDT_FAR : 0);
+            }
+            edt_line(in, w, d, arg, v, z);
             for (uint32_t x = 0; x < w; x++) {
                 /* the nearest untreated cell: on a front when the zones say so */
-                const size_t at = (size_t)row_of[(size_t)y * w + arg[x]] * w + arg[x];
+                const size_t at = (size_t)ry[arg[x]] * w + arg[x];
                 const int on_front = d[x] < EDT_FAR / 2 && near.c[at];
                 fr.c[(size_t)y * w + x] = on_front ? 255 : 0;
                 line[x] = (uint32_t)at;
             }
-            memcpy(row, d, w * sizeof *d);
             memcpy(nearest + (size_t)y * w, line, w * sizeof *line);
         }
     }
     free(buf);
     free(ibuf);
+    free(far);
     free(near.c);
     /* Blended along the edge, then each cell takes its nearest untreated
      * cell's share: the same across the zone's depth. */
     smp_status st = smp__coverage_feather(&fr, FRONT_BLEND_MM * ppm, threads, msg);
     if (st != SMP_OK) {
-        free(f), free(fr.c), free(out), free(nearest);
+        free(fr.c), free(out), free(nearest);
         return st;
     }
     const double zone = ZONE * feather_mm;
@@ -275,7 +286,10 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
                 continue;
             }
             /* the mask's edge lies half a cell beyond the last untreated centre */
-            const double front_share = fr.c[nearest[i]] / 255.0, dist = (sqrt(f[i]) - 0.5) * cell_mm;
+            /* the row pass's squared distance, exact in doubles as there */
+            const uint32_t at = nearest[i], ax = at % w, ay = at / w;
+            const double dx = (double)x - ax, dy = (double)y - ay;
+            const double front_share = fr.c[at] / 255.0, dist = (sqrt(dx * dx + dy * dy) - 0.5) * cell_mm;
             const double width = zone * (1 + FRONT_EXTRA * front_share);
             const double wander = feather_mm * (WANDER_EDGE + (WANDER - WANDER_EDGE) * front_share);
             if (dist >= wander + width) { /* beyond the zone, wherever it wanders */
@@ -292,7 +306,6 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
         }
     free(l1.v);
     free(l2.v);
-    free(f);
     free(fr.c);
     free(nearest);
     *reach = out;
