@@ -3,7 +3,9 @@
 #include "cli.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void usage(FILE *f)
 {
@@ -29,8 +31,40 @@ static void usage(FILE *f)
           f);
 }
 
+/* Large buffers in 2 MB pages. A render touches about its peak memory
+ * once, freshly mapped: 21 000 page faults for a 2000 x 1500 photo, a
+ * tenth of its time on a virtual machine. glibc advises the kernel to use
+ * huge pages for its mappings when its tunable glibc.malloc.hugetlb is 1
+ * (glibc 2.35 on; older ones ignore it), and reads tunables only at start:
+ * so the process starts itself again once with it set. Not under valgrind
+ * (the new image would run outside it), nor when the variable names the
+ * tunable already (set by the user, or this is the second start). Where
+ * the kernel keeps huge pages off, nothing changes; the bytes never do. */
+static void prefer_huge_pages(char **argv)
+{
+#if defined(__linux__) && defined(__GLIBC__)
+    static const char tunable[] = "glibc.malloc.hugetlb";
+    const char *t = getenv("GLIBC_TUNABLES"), *pre = getenv("LD_PRELOAD");
+    if ((t && strstr(t, tunable)) || (pre && strstr(pre, "vgpreload")))
+        return;
+    char value[1024];
+    const int n = snprintf(value, sizeof value, "%s%s%s=1", t ? t : "", t && *t ? ":" : "", tunable);
+    if (n < 0 || (size_t)n >= sizeof value || setenv("GLIBC_TUNABLES", value, 1) != 0)
+        return;
+    execv("/proc/self/exe", argv);
+    /* Could not start again (no /proc): on with ordinary pages. */
+    if (t)
+        setenv("GLIBC_TUNABLES", t, 1);
+    else
+        unsetenv("GLIBC_TUNABLES");
+#else
+    (void)argv;
+#endif
+}
+
 int main(int argc, char **argv)
 {
+    prefer_huge_pages(argv);
     /* A file size limit must fail the write (EFBIG), not kill the process
      * before the temporary file is removed. */
     signal(SIGXFSZ, SIG_IGN);
