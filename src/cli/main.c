@@ -46,10 +46,20 @@ static void usage(FILE *f)
  *   shared or busy machine the spinning takes the core the working thread
  *   needs (the 12 MP crown under load: 5.0 s wall spinning, 3.5 passive).
  * Not under valgrind (the new image would run outside it), and only once:
- * the second start finds both set. */
-static void tune_runtime(char **argv)
+ * the second start finds both set. Only for the commands that work on
+ * photos, and not for their help: starting again costs about 15 ms of CPU
+ * (the libraries loaded twice), most of `smpsim version`. */
+static void tune_runtime(int argc, char **argv)
 {
 #if defined(__linux__) && defined(__GLIBC__)
+    static const char *const heavy[] = {"render", "preview", "batch", "sweep", "mask"};
+    bool worth = false;
+    for (size_t i = 0; argc > 1 && i < sizeof heavy / sizeof *heavy; i++)
+        worth |= !strcmp(argv[1], heavy[i]);
+    for (int i = 2; worth && i < argc; i++)
+        worth = strcmp(argv[i], "-h") && strcmp(argv[i], "--help");
+    if (!worth)
+        return;
     static const char tunable[] = "glibc.malloc.hugetlb";
     const char *t = getenv("GLIBC_TUNABLES"), *pre = getenv("LD_PRELOAD");
     const bool huge = t && strstr(t, tunable), waits = getenv("OMP_WAIT_POLICY") != NULL;
@@ -71,13 +81,14 @@ static void tune_runtime(char **argv)
     if (!waits)
         unsetenv("OMP_WAIT_POLICY");
 #else
+    (void)argc;
     (void)argv;
 #endif
 }
 
 int main(int argc, char **argv)
 {
-    tune_runtime(argv);
+    tune_runtime(argc, argv);
     /* A file size limit must fail the write (EFBIG), not kill the process
      * before the temporary file is removed. */
     signal(SIGXFSZ, SIG_IGN);
