@@ -80,6 +80,10 @@ static lattice lattice_make(uint64_t seed, double w, double h, size_t cells)
 #define FRONT_BLEND_MM 10.0
 
 #define EDT_FAR 1e20
+/* Columns of the distance transform's column pass taken together, and
+ * no untreated cell (see smp__edge_reach). */
+#define EDT_BAND 256
+#define EDT_NONE UINT32_MAX
 
 /* Squared distance transform along one line (Felzenszwalb & Huttenlocher):
  * d[i] = min_q (i - q)^2 + f[q], arg[i] that q. v, z: n and n + 1 scratch. */
@@ -151,70 +155,128 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
     const uint32_t w = painted->gw, h = painted->gh;
     const size_t n = (size_t)w * h, big = w > h ? w : h;
     const int nt = smp__threads(threads);
-    /* Distance from each cell to the nearest untreated one (exact, on the
-     * grid): columns, then rows; each line on its own. */
-    double *f = malloc(n * sizeof *f), *buf = malloc((size_t)nt * (3 * big + 1) * sizeof *buf);
-    uint32_t *row_of = malloc(n * sizeof *row_of), *nearest = malloc(n * sizeof *nearest);
-    uint32_t *ibuf = malloc((size_t)nt * 2 * big * sizeof *ibuf);
-    smp_coverage fr = {malloc(n), w, h, painted->cell, painted->w, painted->h};
     uint8_t *out = malloc(n);
+    if (!out)
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the hairline zone");
+    /* No untreated cell: every distance below is about 1e10 cells, beyond
+     * any zone (the feather is at most 50 mm, a cell at least 0.001 mm). */
+    if (!memchr(painted->c, 0, n)) {
+        memset(out, 255, n);
+        *reach = out;
+        return SMP_OK;
+    }
+    /* Distance from each cell to the nearest untreated one (exact, on the
+     * grid): columns, then rows; each line on its own. The distances
+     * themselves are not kept: the nearest cell gives them again. */
+    const size_t per_buf = 3 * big + 1, per_ibuf = 3 * big;
+    double *buf = malloc((size_t)nt * per_buf * sizeof *buf);
+    /* row_of (the column pass's nearest row) becomes nearest (the nearest
+     * untreated cell) row by row: one fresh grid less to fault in. */
+    uint32_t *row_of = malloc(n * sizeof *row_of), *nearest = row_of;
+    uint32_t *ibuf = malloc((size_t)nt * per_ibuf * sizeof *ibuf);
+    uint8_t *far = malloc(w); /* columns with no untreated cell */
+    smp_coverage fr = {malloc(n), w, h, painted->cell, painted->w, painted->h};
     smp_coverage near = {fr.c ? calloc(n, 1) : NULL, w, h, painted->cell, painted->w, painted->h};
-    if (!f || !buf || !row_of || !nearest || !ibuf || !fr.c || !out || !near.c) {
-        free(f), free(buf), free(row_of), free(nearest), free(ibuf), free(fr.c), free(out), free(near.c);
+    if (!buf || !row_of || !ibuf || !far || !fr.c || !near.c) {
+        free(buf), free(row_of), free(ibuf), free(far), free(fr.c), free(out), free(near.c);
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the hairline zone");
     }
     /* The zones' hairline cells begin a little outside the mask (the skin
      * right at its edge may be darker): an untreated cell is on a front
      * when one lies within about FRONT_NEAR_MM of it. */
     if (front && front->zones) {
-        for (size_t i = 0; i < n; i++) {
-            const double zx = ((i % w) + 0.5) * cell_mm / front->cell_mm;
-            const double zy = ((i / w) + 0.5) * cell_mm / front->cell_mm;
-            if (zx < front->w && zy < front->h)
-                near.c[i] = (front->zones[(size_t)zy * front->w + (size_t)zx] & SMP_ZONE_HAIRLINE) ? 255 : 0;
+        for (uint32_t y = 0; y < h; y++) {
+            const double zy = (y + 0.5) * cell_mm / front->cell_mm;
+            if (!(zy < front->h))
+                continue;
+            const uint8_t *zrow = front->zones + (size_t)zy * front->w;
+            for (uint32_t x = 0; x < w; x++) {
+                const double zx = (x + 0.5) * cell_mm / front->cell_mm;
+                if (zx < front->w)
+                    near.c[(size_t)y * w + x] = (zrow[(size_t)zx] & SMP_ZONE_HAIRLINE) ? 255 : 0;
+            }
         }
         dilate(&near, lrint(FRONT_NEAR_MM / cell_mm), out);
     }
     SMP_OMP(omp parallel num_threads(nt))
     {
-        double *in = buf + (size_t)smp__thread_id() * (3 * big + 1), *d = in + big, *z = d + big;
-        uint32_t *arg = ibuf + (size_t)smp__thread_id() * 2 * big, *v = arg + big;
+        double *in = buf + (size_t)smp__thread_id() * per_buf, *d = in + big, *z = d + big;
+        uint32_t *arg = ibuf + (size_t)smp__thread_id() * per_ibuf, *v = arg + big, *line = v + big;
+        /* The column pass: on this input (0 or EDT_FAR) edt_line gives
+         * each cell the nearest untreated cell of its column, the upper one
+         * on a tie (its envelope keeps the earlier parabola up to and at
+         * their crossing), at that distance squared. So it is a sweep down
+         * and one up over the rows of a band of columns, storing row by
+         * row: edt_line column by column stored one cell per row, and
+         * those stores were most of this step's time. A column with no
+         * untreated cell keeps edt_line's own answer. */
         SMP_OMP(omp for schedule(static))
-        for (uint32_t x = 0; x < w; x++) {
-            for (uint32_t y = 0; y < h; y++)
-                in[y] = painted->c[(size_t)y * w + x] ? EDT_FAR : 0;
-            edt_line(in, h, d, arg, v, z);
+        for (uint32_t x0 = 0; x0 < w; x0 += EDT_BAND) {
+            const uint32_t x1 = w - x0 < EDT_BAND ? w : x0 + EDT_BAND;
             for (uint32_t y = 0; y < h; y++) {
-                f[(size_t)y * w + x] = d[y];
-                row_of[(size_t)y * w + x] = arg[y];
+                const uint8_t *c = painted->c + (size_t)y * w;
+                uint32_t *up = row_of + (size_t)y * w;
+                for (uint32_t x = x0; x < x1; x++)
+                    up[x] = !c[x] ? y : y ? up[x - (size_t)w] : EDT_NONE;
+            }
+            for (uint32_t x = x0; x < x1; x++)
+                line[x - x0] = EDT_NONE;
+            for (uint32_t y = h; y-- > 0;) {
+                const uint8_t *c = painted->c + (size_t)y * w;
+                uint32_t *up = row_of + (size_t)y * w;
+                for (uint32_t x = x0; x < x1; x++) {
+                    if (!c[x])
+                        line[x - x0] = y;
+                    const uint32_t a = up[x], b = line[x - x0];
+                    up[x] = a == EDT_NONE ? b : b == EDT_NONE ? a : y - a <= b - y ? a : b;
+                }
+            }
+            for (uint32_t x = x0; x < x1; x++) {
+                far[x] = line[x - x0] == EDT_NONE;
+                if (!far[x])
+                    continue;
+                for (uint32_t y = 0; y < h; y++)
+                    in[y] = EDT_FAR;
+                edt_line(in, h, d, arg, v, z);
+                for (uint32_t y = 0; y < h; y++)
+                    row_of[(size_t)y * w + x] = arg[y];
             }
         }
         SMP_OMP(omp for schedule(static))
         for (uint32_t y = 0; y < h; y++) {
-            double *row = f + (size_t)y * w;
-            edt_line(row, w, d, arg, v, z);
+            /* the column pass's squared distances, as edt_line gave them */
+            const uint32_t *ry = row_of + (size_t)y * w;
+            for (uint32_t x = 0; x < w; x++) {
+                const double t = (double)y - ry[x];
+                in[x] = t * t + (far[x] ? EDT_FAR : 0);
+            }
+            edt_line(in, w, d, arg, v, z);
             for (uint32_t x = 0; x < w; x++) {
                 /* the nearest untreated cell: on a front when the zones say so */
-                const size_t at = (size_t)row_of[(size_t)y * w + arg[x]] * w + arg[x];
+                const size_t at = (size_t)ry[arg[x]] * w + arg[x];
                 const int on_front = d[x] < EDT_FAR / 2 && near.c[at];
                 fr.c[(size_t)y * w + x] = on_front ? 255 : 0;
-                nearest[(size_t)y * w + x] = (uint32_t)at;
+                line[x] = (uint32_t)at;
             }
-            memcpy(row, d, w * sizeof *d);
+            memcpy(nearest + (size_t)y * w, line, w * sizeof *line);
         }
     }
     free(buf);
-    free(row_of);
     free(ibuf);
+    free(far);
     free(near.c);
     /* Blended along the edge, then each cell takes its nearest untreated
      * cell's share: the same across the zone's depth. */
     smp_status st = smp__coverage_feather(&fr, FRONT_BLEND_MM * ppm, threads, msg);
     if (st != SMP_OK) {
-        free(f), free(fr.c), free(out), free(nearest);
+        free(fr.c), free(out), free(nearest);
         return st;
     }
     const double zone = ZONE * feather_mm;
+    /* The noise's nodes hashed once each, not four times per cell. */
+    const double ex = (w - 0.5) * cell_mm, ey = (h - 0.5) * cell_mm;
+    lattice l1 = lattice_make(seed + 2, ex / WANDER_MM, ey / WANDER_MM, n);
+    lattice l2 = lattice_make(seed + 3, ex / (WANDER_MM / 3), ey / (WANDER_MM / 3), n);
     SMP_OMP(omp parallel for schedule(static) num_threads(nt))
     for (uint32_t y = 0; y < h; y++)
         for (uint32_t x = 0; x < w; x++) {
@@ -224,7 +286,10 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
                 continue;
             }
             /* the mask's edge lies half a cell beyond the last untreated centre */
-            const double front_share = fr.c[nearest[i]] / 255.0, dist = (sqrt(f[i]) - 0.5) * cell_mm;
+            /* the row pass's squared distance, exact in doubles as there */
+            const uint32_t at = nearest[i], ax = at % w, ay = at / w;
+            const double dx = (double)x - ax, dy = (double)y - ay;
+            const double front_share = fr.c[at] / 255.0, dist = (sqrt(dx * dx + dy * dy) - 0.5) * cell_mm;
             const double width = zone * (1 + FRONT_EXTRA * front_share);
             const double wander = feather_mm * (WANDER_EDGE + (WANDER - WANDER_EDGE) * front_share);
             if (dist >= wander + width) { /* beyond the zone, wherever it wanders */
@@ -232,14 +297,15 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
                 continue;
             }
             const double mx = (x + 0.5) * cell_mm, my = (y + 0.5) * cell_mm;
-            const double nz = 0.75 * noise(seed + 2, NULL, mx / WANDER_MM, my / WANDER_MM) +
-                              0.25 * noise(seed + 3, NULL, mx / (WANDER_MM / 3), my / (WANDER_MM / 3));
+            const double nz = 0.75 * noise(seed + 2, &l1, mx / WANDER_MM, my / WANDER_MM) +
+                              0.25 * noise(seed + 3, &l2, mx / (WANDER_MM / 3), my / (WANDER_MM / 3));
             const double off = fmin(1, fmax(0, 0.5 + STRETCH * (nz - 0.5)));
             const double ramp = smooth01((dist - wander * off) / width);
             const double tail = FRONT_TAIL * front_share; /* ramp to the power 1 + tail, about */
             out[i] = (uint8_t)lrint(255.0 * ramp * (1 - tail + tail * ramp));
         }
-    free(f);
+    free(l1.v);
+    free(l2.v);
     free(fr.c);
     free(nearest);
     *reach = out;

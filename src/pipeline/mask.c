@@ -215,9 +215,16 @@ static void box_pass(const uint8_t *src, uint8_t *dst, size_t n, int r, const bo
     }
 }
 
+/* Whether a line of n bytes is flat: one stays flat through box passes
+ * (clamped ends, the rounded mean of equal bytes), so the feather leaves
+ * it as it is. */
+static bool flat_line(const uint8_t *p, size_t n) { return n < 2 || !memcmp(p, p + 1, n - 1); }
+
 /* Three box passes in place on a contiguous line, using tmp (n bytes). */
 static void blur_line(uint8_t *line, uint8_t *tmp, size_t n, int r, const box_div *d)
 {
+    if (flat_line(line, n)) /* most rows beside a mask: unchanged, see flat_line */
+        return;
     box_pass(line, tmp, n, r, d);
     box_pass(tmp, line, n, r, d);
     box_pass(line, tmp, n, r, d);
@@ -276,6 +283,9 @@ smp_status smp__coverage_feather(smp_coverage *cov, double width_px, int threads
             uint8_t *a = tmp, *b = tmp + (size_t)h * FEATHER_COLS;
             for (uint32_t y = 0; y < h; y++)
                 memcpy(a + (size_t)y * FEATHER_COLS, cov->c + (size_t)y * w + x0, nc);
+            /* every row of the block the same: each column flat, unchanged */
+            if (nc == FEATHER_COLS && (h < 2 || !memcmp(a, a + FEATHER_COLS, (size_t)(h - 1) * FEATHER_COLS)))
+                continue;
             box_pass_cols(a, b, h, nc, r, &d);
             box_pass_cols(b, a, h, nc, r, &d);
             box_pass_cols(a, b, h, nc, r, &d);
