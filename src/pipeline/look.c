@@ -217,7 +217,7 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
                 const uint8_t *c = painted->c + (size_t)y * w;
                 uint32_t *up = row_of + (size_t)y * w;
                 for (uint32_t x = x0; x < x1; x++)
-                    up[x] = !c[x] ? y : y ? up[x - (size_t)w] : EDT_NONE;
+                    up[x] = !c[x] ? y : y ? row_of[(size_t)(y - 1) * w + x] : EDT_NONE;
             }
             for (uint32_t x = x0; x < x1; x++)
                 line[x - x0] = EDT_NONE;
