@@ -54,6 +54,7 @@
     // The view's zoom: z, and the working pixel at the view's top left.
     z: 1, ox: 0, oy: 0, loupeOn: true, focus: null, loupeSource: null,
     tone: null, tonePhoto: null, toneShown: 0, toneFailed: 0,
+    toneNext: 0, toneTimer: 0, lastTap: null,
     shownKey: null, full: null, exporting: false, exports: 0, heaps: { page: 0, full: 0, mask: 0, export: 0 },
   };
   // For tests and for looking: redraw timings and the state, read-only in spirit.
@@ -526,7 +527,7 @@
     const mask = maskView();
     // (The tone preview first: asked before it, the engine's start takes
     // the cores it is drawn on, 15 -> 45 ms, for 15 ms sooner an exact image.)
-    if (tonePreview(s, mask, mhash)) st.latest.toneMs = performance.now() - t0;
+    if (tonePaced(s, mask, mhash)) st.latest.toneMs = performance.now() - t0;
     // The worker sends the tone preview's basis at the preview's size (and
     // the photo at that size, once).
     const tone = st.reduced ? { w: st.reduced.w, h: st.reduced.h } : { w: st.w, h: st.h };
@@ -587,6 +588,27 @@
     document.body.dataset.tones = String(st.toneShown);
     compose();
     return true;
+  }
+  // The tone preview at most half the time while a slider or a finger
+  // moves: on a slow tablet's CPU one takes 100-500 ms, and drawn at every
+  // move it held the page's thread for seconds (the thumb and the stroke
+  // lagged the finger). Within the pause after one, the latest change's is
+  // drawn when the pause ends, unless its exact image came first.
+  function tonePaced(s, mask, mhash) {
+    const now = performance.now();
+    if (now < st.toneNext) {
+      clearTimeout(st.toneTimer);
+      const L = st.latest;
+      st.toneTimer = setTimeout(() => {
+        if (st.latest !== L || (L && L.done)) return;
+        if (tonePaced(settingsNow(), maskView(), maskHash()) && L && L.toneMs == null) L.toneMs = performance.now() - L.t0;
+      }, st.toneNext - now);
+      return false;
+    }
+    const ok = tonePreview(s, mask, mhash);
+    const t = performance.now();
+    st.toneNext = t + (t - now);
+    return ok;
   }
   // A worker's answer with the tone preview's basis: kept with the
   // settings and mask it was made for (even when a newer change is on its
@@ -977,6 +999,7 @@
     if (st.tool === 'view') {
       if (st.z > 1) drag = { kind: 'pan', x: e.clientX, y: e.clientY };
       else { drag = { kind: 'divider' }; st.split = frac(e); }
+      Object.assign(drag, { t0: e.timeStamp, x0: e.clientX, y0: e.clientY, touch: e.pointerType === 'touch' });
     } else if (st.tool === 'brush' || st.tool === 'eraser') {
       snapshot();
       drag = { kind: 'paint', last: p, value: st.tool === 'brush' ? 255 : 0 };
@@ -1014,12 +1037,23 @@
       drag.last = p;
       // The stroke's tone at once, once a frame (the exact image when it ends).
       if (st.workers && !drag.toneFrame)
-        drag.toneFrame = requestAnimationFrame(() => { if (drag) drag.toneFrame = 0; tonePreview(settingsNow(), maskView()); });
+        drag.toneFrame = requestAnimationFrame(() => { if (drag) drag.toneFrame = 0; tonePaced(settingsNow(), maskView()); });
     }
     compose();
   });
-  const end = () => {
+  // A finger's double tap fits the photo again, as a double click does
+  // (the page takes the touch's pointer events, so no dblclick comes).
+  function doubleTap(e) {
+    if (!drag.touch || e.timeStamp - drag.t0 > 300 || Math.hypot(e.clientX - drag.x0, e.clientY - drag.y0) > 20) return;
+    const t = st.lastTap;
+    st.lastTap = { t: e.timeStamp, x: e.clientX, y: e.clientY };
+    if (!t || e.timeStamp - t.t > 400 || Math.hypot(e.clientX - t.x, e.clientY - t.y) > 40) return;
+    st.lastTap = null;
+    if (st.z > 1) zoomCentre(1 / st.z);
+  }
+  const end = (e) => {
     if (drag && drag.kind === 'paint') schedule('mask');
+    if (drag && (drag.kind === 'pan' || drag.kind === 'divider') && e.type === 'pointerup') doubleTap(e);
     drag = null;
   };
   view.addEventListener('pointerup', end);
