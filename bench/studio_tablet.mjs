@@ -303,7 +303,7 @@ async function session(size) {
 
   // ---------------------------------------------------------------- divider
   const split0 = await page.evaluate(() => window.smpStudio.st.split);
-  b = await vb();
+  b = await onScreen('#view');
   {
     const x = b.x + b.width * split0, y = b.y + b.height * 0.5;
     await drag(x, y, b.x + b.width * 0.25, y, 10);
@@ -314,7 +314,7 @@ async function session(size) {
 
   // ---------------------------------------------------------------- pinch
   z0 = await pageZoom();
-  b = await vb();
+  b = await onScreen('#view');
   await pinch(b.x + b.width * 0.5, b.y + b.height * 0.45, 30, 120);
   const zv = await page.evaluate(() => window.smpStudio.st.z);
   z1 = await pageZoom();

@@ -533,6 +533,7 @@
     const tone = st.reduced ? { w: st.reduced.w, h: st.reduced.h } : { w: st.w, h: st.h };
     tone.dots = TONE_DOTS;
     tone.photo = !st.tonePhoto;
+    tone.scale = st.tone ? st.tone.scale : 1; // the last calibration, for a basis without an exact image
     request(st.workers.full, { type: 'render', id, settings: s, ppm: st.ppm * st.scale, mask: maskCopy(mask),
       mw: st.w, mh: st.h, tone, maskHash: mhash });
     st.latest.asked = performance.now();
@@ -623,10 +624,11 @@
     // Calibrated on the exact image at the preview's size (the worker's
     // own, or its after image drawn at that size); else the last
     // calibration stands (it is the photo's and the look's).
-    const exact = m.w === m.tone.w && m.h === m.tone.h ? new Uint8Array(m.rgba)
-      : m.tone.exact ? new Uint8Array(m.tone.exact) : null;
-    const b = smpTone.basis(m.tone.w, m.tone.h, st.tonePhoto, new Uint8Array(m.tone.maps), m.tone.dots, m.tone.areas,
-      m.info[1], m.info[2], exact, st.tone ? st.tone.scale : 1);
+    // (Made in the worker: built, on the photo it sent before.)
+    const t = m.tone, k = t.built;
+    const b = { w: t.w, h: t.h, photo: st.tonePhoto, maps: new Uint8Array(t.maps), dots: t.dots, areas: t.areas,
+      density: m.info[1], dot: m.info[2], cover: new Uint8Array(k.cover), scale: k.scale,
+      exact: k.exact ? new Uint8ClampedArray(k.exact) : null, patch: k.patch ? { P: k.patch.P, d: new Float32Array(k.patch.d) } : null };
     // The edge softens coverage over about a millimetre (m.info[3]: px/mm of the worker's size).
     b.soften = Math.max(1, Math.round(0.5 * m.info[3] * m.tone.w / m.w));
     b.id = sent.id;
