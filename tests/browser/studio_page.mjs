@@ -704,6 +704,16 @@ async function touchFlow(p, name) {
   await tap(vb.x + vb.width * 0.3, vb.y + vb.height / 2);
   const z2 = await zoomOf(p);
   check(z2 === 1, `${name}: a double tap fits the photo again (×${z.toFixed(2)} -> ×${z2.toFixed(2)})`);
+  // The engine's notes over the photo fold to one line at a tap, and unfold at another.
+  if (await p.isVisible('#notes')) {
+    const [nx, ny] = await centre('#notes'), h0 = (await p.locator('#notes').boundingBox()).height;
+    await tap(nx, ny);
+    const h1 = (await p.locator('#notes').boundingBox()).height;
+    const [mx, my] = await centre('#notes');
+    await tap(mx, my);
+    const h2 = (await p.locator('#notes').boundingBox()).height;
+    check(h1 >= 44 && h1 <= 50 && h1 < h0 && h2 === h0, `${name}: a tap folds the notes to one line (${h0} -> ${h1} px) and another unfolds them (${h2} px)`);
+  } else console.log(`  ${name}: no notes shown, their fold not tried`);
   // Two fingers on the panel: the page keeps its scale (the controls stay where they are).
   const [px, py] = await centre('#look legend');
   await pinch(px, py + 40, 20, 90);

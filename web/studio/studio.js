@@ -1073,6 +1073,10 @@
   $('zoom-in').addEventListener('click', () => zoomCentre(1.5));
   $('zoom-out').addEventListener('click', () => zoomCentre(1 / 1.5));
   $('zoom-fit').addEventListener('click', () => zoomCentre(1 / st.z));
+  $('notes').addEventListener('click', () => {
+    const n = $('notes');
+    n.setAttribute('aria-expanded', String(!n.classList.toggle('folded')));
+  });
   $('loupe-on').addEventListener('click', () => {
     st.loupeOn = !st.loupeOn;
     $('loupe-on').setAttribute('aria-pressed', String(st.loupeOn));
