@@ -86,11 +86,19 @@ async function session(size) {
     for (let i = 0; i < 6; i++) {
       const b = await el.boundingBox();
       if (!b) return null;
-      if (b.y >= 0 && b.y + b.height <= height && b.x >= 0 && b.x + b.width <= width) return b;
+      // On the screen and not under anything (the photo stays over the
+      // controls as they scroll on a phone): a finger at its middle reaches it.
+      const hit = await page.evaluate(([x, y, q]) => {
+        const e = document.elementFromPoint(x, y), t = document.querySelector(q);
+        return !!e && !!t && (t === e || t.contains(e) || e.contains(t));
+      }, [b.x + b.width / 2, b.y + b.height / 2, sel]);
+      if (hit && b.y >= 0 && b.y + b.height <= height && b.x >= 0 && b.x + b.width <= width) return b;
       // Scroll the page or the panel with a finger: on the panel's side (x at 3/4 of it).
       const pb = await page.locator('#panel').boundingBox();
       const x = pb && pb.width < width ? pb.x + pb.width * 0.9 : width * 0.95;
-      const dy = b.y + b.height > height ? -Math.min(height * 0.5, b.y + b.height - height + 40) : Math.min(height * 0.5, 40 - b.y);
+      const under = await page.evaluate(() => { const w = document.getElementById('stage-wrap').getBoundingClientRect(); return w.bottom; });
+      const dy = b.y + b.height > height ? -Math.min(height * 0.4, b.y + b.height - height + 40)
+        : Math.min(height * 0.4, Math.max(40 - b.y, under + 40 - b.y));
       const y0 = dy < 0 ? height * 0.8 : height * 0.2;
       await drag(x, y0, x, y0 + dy, 6);
       await page.waitForTimeout(400);

@@ -527,7 +527,8 @@
     const mask = maskView();
     // (The tone preview first: asked before it, the engine's start takes
     // the cores it is drawn on, 15 -> 45 ms, for 15 ms sooner an exact image.)
-    if (tonePaced(s, mask, mhash)) st.latest.toneMs = performance.now() - t0;
+    // (A stroke's end is drawn at once: no move follows it.)
+    if (tonePaced(s, mask, mhash, reason === 'mask')) st.latest.toneMs = performance.now() - t0;
     // The worker sends the tone preview's basis at the preview's size (and
     // the photo at that size, once).
     const tone = st.reduced ? { w: st.reduced.w, h: st.reduced.h } : { w: st.w, h: st.h };
@@ -595,9 +596,9 @@
   // move it held the page's thread for seconds (the thumb and the stroke
   // lagged the finger). Within the pause after one, the latest change's is
   // drawn when the pause ends, unless its exact image came first.
-  function tonePaced(s, mask, mhash) {
+  function tonePaced(s, mask, mhash, now_anyway) {
     const now = performance.now();
-    if (now < st.toneNext) {
+    if (now < st.toneNext && !now_anyway) {
       clearTimeout(st.toneTimer);
       const L = st.latest;
       st.toneTimer = setTimeout(() => {
