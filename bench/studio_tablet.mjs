@@ -90,7 +90,8 @@ async function session(size) {
       // controls as they scroll on a phone): a finger at its middle reaches it.
       const hit = await page.evaluate(([x, y, q]) => {
         const e = document.elementFromPoint(x, y), t = document.querySelector(q);
-        return !!e && !!t && (t === e || t.contains(e) || e.contains(t));
+        // (The view's middle is the divider's handle, or the notes: the stage's.)
+        return !!e && !!t && (t === e || t.contains(e) || e.contains(t) || (q === '#view' && !!e.closest('#stage')));
       }, [b.x + b.width / 2, b.y + b.height / 2, sel]);
       if (hit && b.y >= 0 && b.y + b.height <= height && b.x >= 0 && b.x + b.width <= width) return b;
       // Scroll the page or the panel with a finger: on the panel's side (x at 3/4 of it).
