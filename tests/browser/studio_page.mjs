@@ -713,6 +713,12 @@ async function touchFlow(p, name) {
     await tap(mx, my);
     const h2 = (await p.locator('#notes').boundingBox()).height;
     check(h1 >= 44 && h1 <= 50 && h1 < h0 && h2 === h0, `${name}: a tap folds the notes to one line (${h0} -> ${h1} px) and another unfolds them (${h2} px)`);
+    // A drag that starts on them is the view's: it moves the divider.
+    const split0 = await p.evaluate(() => window.smpStudio.st.split), nb = await p.locator('#notes').boundingBox();
+    await drag(nb.x + nb.width * 0.8, nb.y + nb.height / 2, nb.x + nb.width * 0.8 - 60, nb.y + nb.height / 2, 6);
+    const split1 = await p.evaluate(() => window.smpStudio.st.split);
+    check(split1 !== split0 && (await p.locator('#notes').boundingBox()).height === h0,
+      `${name}: a finger's drag over the notes moves the divider (${split0.toFixed(2)} -> ${split1.toFixed(2)}), the notes stay unfolded`);
   } else console.log(`  ${name}: no notes shown, their fold not tried`);
   // Two fingers on the panel: the page keeps its scale (the controls stay where they are).
   const [px, py] = await centre('#look legend');

@@ -1000,7 +1000,9 @@
     const p = at(e);
     st.focus = p;
     if (st.tool === 'view') {
-      if (st.z > 1) drag = { kind: 'pan', x: e.clientX, y: e.clientY };
+      // On the notes: a tap folds them, a drag is the view's (below).
+      if (onNotes(e)) drag = { kind: 'notes', x: e.clientX, y: e.clientY };
+      else if (st.z > 1) drag = { kind: 'pan', x: e.clientX, y: e.clientY };
       else { drag = { kind: 'divider' }; st.split = frac(e); }
       Object.assign(drag, { t0: e.timeStamp, x0: e.clientX, y0: e.clientY, touch: e.pointerType === 'touch' });
     } else if (st.tool === 'brush' || st.tool === 'eraser') {
@@ -1025,6 +1027,10 @@
       // Hovering (mouse, pen): the loupe follows.
       if (st.z > 1 && e.pointerType !== 'touch' && !pts.size) { st.focus = at(e); compose(); }
       return;
+    }
+    if (drag.kind === 'notes') {
+      if (Math.hypot(e.clientX - drag.x0, e.clientY - drag.y0) < 10) return;
+      drag.kind = st.z > 1 ? 'pan' : 'divider';
     }
     const p = at(e);
     st.focus = p;
@@ -1057,6 +1063,7 @@
   const end = (e) => {
     if (drag && drag.kind === 'paint') schedule('mask');
     if (drag && (drag.kind === 'pan' || drag.kind === 'divider') && e.type === 'pointerup') doubleTap(e);
+    if (drag && drag.kind === 'notes' && e.type === 'pointerup') foldNotes();
     drag = null;
   };
   view.addEventListener('pointerup', end);
@@ -1074,10 +1081,19 @@
   $('zoom-in').addEventListener('click', () => zoomCentre(1.5));
   $('zoom-out').addEventListener('click', () => zoomCentre(1 / 1.5));
   $('zoom-fit').addEventListener('click', () => zoomCentre(1 / st.z));
-  $('notes').addEventListener('click', () => {
+  // The engine's notes lie over the photo and let its gestures through
+  // (pointer-events: none); a tap on them, seen by the view, folds them to
+  // one line or unfolds them.
+  function onNotes(e) {
+    const n = $('notes');
+    if (!n.textContent || !n.offsetParent) return false;
+    const r = n.getBoundingClientRect();
+    return e.clientX >= r.left && e.clientX <= r.right && e.clientY >= r.top && e.clientY <= r.bottom;
+  }
+  function foldNotes() {
     const n = $('notes');
     n.setAttribute('aria-expanded', String(!n.classList.toggle('folded')));
-  });
+  }
   $('loupe-on').addEventListener('click', () => {
     st.loupeOn = !st.loupeOn;
     $('loupe-on').setAttribute('aria-pressed', String(st.loupeOn));
