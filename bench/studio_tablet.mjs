@@ -100,7 +100,8 @@ async function session(size) {
       const under = await page.evaluate(() => { const w = document.getElementById('stage-wrap').getBoundingClientRect(); return w.bottom; });
       const dy = b.y + b.height > height ? -Math.min(height * 0.4, b.y + b.height - height + 40)
         : Math.min(height * 0.4, Math.max(40 - b.y, under + 40 - b.y));
-      const y0 = dy < 0 ? height * 0.8 : height * 0.2;
+      // (Below the photo when it stays over the controls: a finger on it moves the divider.)
+      const y0 = dy < 0 ? height * 0.8 : Math.max(height * 0.2, Math.min(under + 20, height * 0.5));
       await drag(x, y0, x, y0 + dy, 6);
       await page.waitForTimeout(400);
     }
