@@ -3,7 +3,9 @@
 // playwright-core), used as a consultant would: open the sample (the
 // divider answers while its mask is suggested in a worker) and its mask, paint, move the density, draw a hairline, undo, switch sessions,
 // move the divider, zoom (wheel, ctrl+wheel, a two-finger pinch) with the
-// loupe at 100 %, export; the exports decode and the settings make the
+// loupe at 100 %, export; with a finger only (touch events, at phone and
+// tablet sizes): a stroke paints, a slider follows the drag, two fingers
+// zoom the view and not the page, a double tap fits; the exports decode and the settings make the
 // same after image through the native command; the full-size export runs
 // in a worker while the page answers; a big photo's limits (by the page's
 // test hooks); every control 44 px or more at tablet and phone sizes. No
@@ -636,6 +638,107 @@ await phone.locator('#view').scrollIntoViewIfNeeded();
   const pl = await loupeShows(phone);
   check(pl.shown && pl.differ === 0, `on a phone the loupe shows the after image at 100 % (${pl.n} px, "${pl.label}")`);
   await phone.screenshot({ path: join(shots, 'phone-3-pinched.png') });
+}
+
+// ---------------------------------------------------------------- touch
+// A finger only (CDP touch events, as a tablet sends them; no mouse, no
+// keys), at the phone's size and in a tablet's touch context: a tap picks
+// the brush, a stroke paints the mask, a drag along the density slider
+// moves it and redraws, two fingers zoom the view (not the page), a double
+// tap fits the photo again, and a pinch on the panel leaves the page's
+// scale alone.
+async function touchFlow(p, name) {
+  const cdp = await p.context().newCDPSession(p);
+  const touch = (type, pts) => cdp.send('Input.dispatchTouchEvent', { type,
+    touchPoints: pts.map(([x, y], i) => ({ x, y, id: i + 1 })) });
+  const tap = async (x, y) => { await touch('touchStart', [[x, y]]); await touch('touchEnd', []); };
+  const drag = async (x0, y0, x1, y1, n = 8) => {
+    await touch('touchStart', [[x0, y0]]);
+    for (let i = 1; i <= n; i++) await touch('touchMove', [[x0 + (x1 - x0) * i / n, y0 + (y1 - y0) * i / n]]);
+    await touch('touchEnd', []);
+  };
+  const pinch = async (cx, cy, d0, d1) => {
+    await touch('touchStart', [[cx - d0, cy], [cx + d0, cy]]);
+    for (let i = 1; i <= 6; i++) { const d = d0 + (d1 - d0) * i / 6; await touch('touchMove', [[cx - d, cy], [cx + d, cy]]); }
+    await touch('touchEnd', []);
+  };
+  const centre = async (sel) => {
+    await p.locator(sel).scrollIntoViewIfNeeded();
+    const b = await p.locator(sel).boundingBox();
+    return [b.x + b.width / 2, b.y + b.height / 2, b];
+  };
+  const scale = () => p.evaluate(() => visualViewport.scale);
+  if (await zoomOf(p) > 1) await tap(...(await centre('#zoom-fit')).slice(0, 2));
+  // The brush, by a tap; a finger's stroke across the photo's top.
+  await tap(...(await centre('[data-tool=brush]')).slice(0, 2));
+  const tool = await p.evaluate(() => window.smpStudio.st.tool);
+  let [, , vb] = await centre('#view');
+  const m0 = await p.evaluate(() => window.smpStudio.maskSum()), k = await renders(p);
+  await drag(vb.x + vb.width * 0.25, vb.y + vb.height * 0.08, vb.x + vb.width * 0.75, vb.y + vb.height * 0.1, 10);
+  await settle(p, k + 1);
+  const m1 = await p.evaluate(() => window.smpStudio.maskSum());
+  check(tool === 'brush' && m1 > m0, `${name}: a tap picks the brush and a finger's stroke paints the mask (${m0} -> ${m1})`);
+  await shot(p, `${name}-touch-1-stroke`);
+  await tap(...(await centre('[data-tool=view]')).slice(0, 2));
+  // The density slider, dragged by a finger from its thumb towards its end.
+  const [, sy, sb] = await centre('#density');
+  const sv = await p.evaluate(() => { const e = document.getElementById('density'); return [Number(e.value), Number(e.min), Number(e.max)]; });
+  const sx = v => sb.x + 8 + (sb.width - 16) * (v - sv[1]) / (sv[2] - sv[1]);
+  const k2 = await renders(p), s0 = await scale();
+  await drag(sx(sv[0]), sy, sx(sv[0] + 0.6 * (sv[2] - sv[0])), sy, 10);
+  await settle(p, k2 + 1);
+  const dv = await p.evaluate(() => ({ v: Number(document.getElementById('density').value), auto: document.getElementById('density-auto').checked,
+    out: document.getElementById('density-out').textContent }));
+  check(dv.v > sv[0] + 10 && !dv.auto && await renders(p) > k2 && await scale() === s0,
+    `${name}: a finger drags the density slider (${sv[0]} -> ${dv.v}, "${dv.out}") and the view redraws`);
+  await shot(p, `${name}-touch-2-slider`);
+  // Two fingers on the view zoom it and not the page; a double tap fits again.
+  [, , vb] = await centre('#view');
+  await pinch(vb.x + vb.width / 2, vb.y + vb.height / 2, 20, 90);
+  const z = await zoomOf(p), s1 = await scale();
+  check(z > 2 && s1 === 1, `${name}: a pinch zooms the view (×${z.toFixed(2)}), the page stays at scale ${s1}`);
+  await shot(p, `${name}-touch-3-pinch`);
+  // (Clear of the divider's handle in the middle, which takes its own taps.)
+  await tap(vb.x + vb.width * 0.3, vb.y + vb.height / 2);
+  await p.waitForTimeout(60);
+  await tap(vb.x + vb.width * 0.3, vb.y + vb.height / 2);
+  const z2 = await zoomOf(p);
+  check(z2 === 1, `${name}: a double tap fits the photo again (×${z.toFixed(2)} -> ×${z2.toFixed(2)})`);
+  // The engine's notes over the photo fold to one line at a tap, and unfold at another.
+  if (await p.isVisible('#notes')) {
+    const [nx, ny] = await centre('#notes'), h0 = (await p.locator('#notes').boundingBox()).height;
+    await tap(nx, ny);
+    const h1 = (await p.locator('#notes').boundingBox()).height;
+    const [mx, my] = await centre('#notes');
+    await tap(mx, my);
+    const h2 = (await p.locator('#notes').boundingBox()).height;
+    check(h1 >= 44 && h1 <= 50 && h1 < h0 && h2 === h0, `${name}: a tap folds the notes to one line (${h0} -> ${h1} px) and another unfolds them (${h2} px)`);
+    // A drag that starts on them is the view's: it moves the divider.
+    const split0 = await p.evaluate(() => window.smpStudio.st.split), nb = await p.locator('#notes').boundingBox();
+    await drag(nb.x + nb.width * 0.8, nb.y + nb.height / 2, nb.x + nb.width * 0.8 - 60, nb.y + nb.height / 2, 6);
+    const split1 = await p.evaluate(() => window.smpStudio.st.split);
+    check(split1 !== split0 && (await p.locator('#notes').boundingBox()).height === h0,
+      `${name}: a finger's drag over the notes moves the divider (${split0.toFixed(2)} -> ${split1.toFixed(2)}), the notes stay unfolded`);
+  } else console.log(`  ${name}: no notes shown, their fold not tried`);
+  // Two fingers on the panel: the page keeps its scale (the controls stay where they are).
+  const [px, py] = await centre('#look legend');
+  await pinch(px, py + 40, 20, 90);
+  const s2 = await scale();
+  check(s2 === 1, `${name}: a pinch on the panel leaves the page's scale (${s2})`);
+}
+await touchFlow(phone, 'phone');
+{
+  const ctx = await browser.newContext({ viewport: { width: 1024, height: 768 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const tp = await ctx.newPage();
+  tp.on('request', r => requests.push(r.url().slice(0, 60)));
+  tp.on('console', m => { if (m.type() === 'error') errors.push(`tablet-touch: ${m.text()}`); });
+  tp.on('pageerror', e => errors.push(`tablet-touch: ${e}`));
+  await tp.goto(pathToFileURL(page_path).href, { waitUntil: 'load' });
+  await tp.waitForFunction(() => document.body.dataset.state === 'empty', null, { timeout: 60000 });
+  await tp.setInputFiles('#open', photo);
+  await tp.waitForFunction(() => document.body.dataset.state === 'idle' && Number(document.body.dataset.renders) >= 1, null, { timeout: 120000 });
+  await touchFlow(tp, 'tablet');
+  await ctx.close();
 }
 
 const external = requests.filter(u => !/^(file|data|blob):/.test(u));

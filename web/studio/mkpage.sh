@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # The studio page, one self-contained file: page.html with the style, the
 # engine (emscripten's loader and the wasm as base64), the settings code
-# the page and its workers share, the redraw worker's script (kept as text:
-# the page starts workers from it) and the page's scripts (the tone
-# preview, then the page's own) put in at its
+# the page and its workers share (with the tone preview, whose basis the
+# redraw worker makes), the redraw worker's script (kept as text:
+# the page starts workers from it) and the page's own script put in at its
 # @CSS@, @ENGINE@, @WASM@, @SHARED@, @WORKER@ and @APP@ lines.
 # Usage: web/studio/mkpage.sh ENGINE.js ENGINE.wasm > studio.html
 set -eu
@@ -22,7 +22,7 @@ awk -v css="$dir/studio.css" -v tone="$dir/tone.js" -v app="$dir/studio.js" -v e
     $0 == "@CSS@" { put(css); next }
     $0 == "@ENGINE@" { put(engine); next }
     $0 == "@WASM@" { fflush(); system("base64 -w 76 < \"" wasm "\""); next }
-    $0 == "@SHARED@" { put(shared); next }
+    $0 == "@SHARED@" { put(shared); put(tone); next }
     $0 == "@WORKER@" { put(worker); next }
-    $0 == "@APP@" { put(tone); put(app); next }
+    $0 == "@APP@" { put(app); next }
     { print }' "$dir/page.html"

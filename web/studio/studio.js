@@ -54,6 +54,7 @@
     // The view's zoom: z, and the working pixel at the view's top left.
     z: 1, ox: 0, oy: 0, loupeOn: true, focus: null, loupeSource: null,
     tone: null, tonePhoto: null, toneShown: 0, toneFailed: 0,
+    toneNext: 0, toneTimer: 0, lastTap: null,
     shownKey: null, full: null, exporting: false, exports: 0, heaps: { page: 0, full: 0, mask: 0, export: 0 },
   };
   // For tests and for looking: redraw timings and the state, read-only in spirit.
@@ -526,12 +527,14 @@
     const mask = maskView();
     // (The tone preview first: asked before it, the engine's start takes
     // the cores it is drawn on, 15 -> 45 ms, for 15 ms sooner an exact image.)
-    if (tonePreview(s, mask, mhash)) st.latest.toneMs = performance.now() - t0;
+    // (A stroke's end is drawn at once: no move follows it.)
+    if (tonePaced(s, mask, mhash, reason === 'mask')) st.latest.toneMs = performance.now() - t0;
     // The worker sends the tone preview's basis at the preview's size (and
     // the photo at that size, once).
     const tone = st.reduced ? { w: st.reduced.w, h: st.reduced.h } : { w: st.w, h: st.h };
     tone.dots = TONE_DOTS;
     tone.photo = !st.tonePhoto;
+    tone.scale = st.tone ? st.tone.scale : 1; // the last calibration, for a basis without an exact image
     request(st.workers.full, { type: 'render', id, settings: s, ppm: st.ppm * st.scale, mask: maskCopy(mask),
       mw: st.w, mh: st.h, tone, maskHash: mhash });
     st.latest.asked = performance.now();
@@ -588,6 +591,27 @@
     compose();
     return true;
   }
+  // The tone preview at most half the time while a slider or a finger
+  // moves: on a slow tablet's CPU one takes 100-500 ms, and drawn at every
+  // move it held the page's thread for seconds (the thumb and the stroke
+  // lagged the finger). Within the pause after one, the latest change's is
+  // drawn when the pause ends, unless its exact image came first.
+  function tonePaced(s, mask, mhash, now_anyway) {
+    const now = performance.now();
+    if (now < st.toneNext && !now_anyway) {
+      clearTimeout(st.toneTimer);
+      const L = st.latest;
+      st.toneTimer = setTimeout(() => {
+        if (st.latest !== L || (L && L.done)) return;
+        if (tonePaced(settingsNow(), maskView(), maskHash()) && L && L.toneMs == null) L.toneMs = performance.now() - L.t0;
+      }, st.toneNext - now);
+      return false;
+    }
+    const ok = tonePreview(s, mask, mhash);
+    const t = performance.now();
+    st.toneNext = t + (t - now);
+    return ok;
+  }
   // A worker's answer with the tone preview's basis: kept with the
   // settings and mask it was made for (even when a newer change is on its
   // way: it is exact for its own).
@@ -601,10 +625,11 @@
     // Calibrated on the exact image at the preview's size (the worker's
     // own, or its after image drawn at that size); else the last
     // calibration stands (it is the photo's and the look's).
-    const exact = m.w === m.tone.w && m.h === m.tone.h ? new Uint8Array(m.rgba)
-      : m.tone.exact ? new Uint8Array(m.tone.exact) : null;
-    const b = smpTone.basis(m.tone.w, m.tone.h, st.tonePhoto, new Uint8Array(m.tone.maps), m.tone.dots, m.tone.areas,
-      m.info[1], m.info[2], exact, st.tone ? st.tone.scale : 1);
+    // (Made in the worker: built, on the photo it sent before.)
+    const t = m.tone, k = t.built;
+    const b = { w: t.w, h: t.h, photo: st.tonePhoto, maps: new Uint8Array(t.maps), dots: t.dots, areas: t.areas,
+      density: m.info[1], dot: m.info[2], cover: new Uint8Array(k.cover), scale: k.scale,
+      exact: k.exact ? new Uint8ClampedArray(k.exact) : null, patch: k.patch ? { P: k.patch.P, d: new Float32Array(k.patch.d) } : null };
     // The edge softens coverage over about a millimetre (m.info[3]: px/mm of the worker's size).
     b.soften = Math.max(1, Math.round(0.5 * m.info[3] * m.tone.w / m.w));
     b.id = sent.id;
@@ -975,8 +1000,11 @@
     const p = at(e);
     st.focus = p;
     if (st.tool === 'view') {
-      if (st.z > 1) drag = { kind: 'pan', x: e.clientX, y: e.clientY };
+      // On the notes: a tap folds them, a drag is the view's (below).
+      if (onNotes(e)) drag = { kind: 'notes', x: e.clientX, y: e.clientY };
+      else if (st.z > 1) drag = { kind: 'pan', x: e.clientX, y: e.clientY };
       else { drag = { kind: 'divider' }; st.split = frac(e); }
+      Object.assign(drag, { t0: e.timeStamp, x0: e.clientX, y0: e.clientY, touch: e.pointerType === 'touch' });
     } else if (st.tool === 'brush' || st.tool === 'eraser') {
       snapshot();
       drag = { kind: 'paint', last: p, value: st.tool === 'brush' ? 255 : 0 };
@@ -1000,6 +1028,10 @@
       if (st.z > 1 && e.pointerType !== 'touch' && !pts.size) { st.focus = at(e); compose(); }
       return;
     }
+    if (drag.kind === 'notes') {
+      if (Math.hypot(e.clientX - drag.x0, e.clientY - drag.y0) < 10) return;
+      drag.kind = st.z > 1 ? 'pan' : 'divider';
+    }
     const p = at(e);
     st.focus = p;
     if (drag.kind === 'divider') st.split = frac(e);
@@ -1014,12 +1046,24 @@
       drag.last = p;
       // The stroke's tone at once, once a frame (the exact image when it ends).
       if (st.workers && !drag.toneFrame)
-        drag.toneFrame = requestAnimationFrame(() => { if (drag) drag.toneFrame = 0; tonePreview(settingsNow(), maskView()); });
+        drag.toneFrame = requestAnimationFrame(() => { if (drag) drag.toneFrame = 0; tonePaced(settingsNow(), maskView()); });
     }
     compose();
   });
-  const end = () => {
+  // A finger's double tap fits the photo again, as a double click does
+  // (the page takes the touch's pointer events, so no dblclick comes).
+  function doubleTap(e) {
+    if (!drag.touch || e.timeStamp - drag.t0 > 300 || Math.hypot(e.clientX - drag.x0, e.clientY - drag.y0) > 20) return;
+    const t = st.lastTap;
+    st.lastTap = { t: e.timeStamp, x: e.clientX, y: e.clientY };
+    if (!t || e.timeStamp - t.t > 400 || Math.hypot(e.clientX - t.x, e.clientY - t.y) > 40) return;
+    st.lastTap = null;
+    if (st.z > 1) zoomCentre(1 / st.z);
+  }
+  const end = (e) => {
     if (drag && drag.kind === 'paint') schedule('mask');
+    if (drag && (drag.kind === 'pan' || drag.kind === 'divider') && e.type === 'pointerup') doubleTap(e);
+    if (drag && drag.kind === 'notes' && e.type === 'pointerup') foldNotes();
     drag = null;
   };
   view.addEventListener('pointerup', end);
@@ -1037,6 +1081,19 @@
   $('zoom-in').addEventListener('click', () => zoomCentre(1.5));
   $('zoom-out').addEventListener('click', () => zoomCentre(1 / 1.5));
   $('zoom-fit').addEventListener('click', () => zoomCentre(1 / st.z));
+  // The engine's notes lie over the photo and let its gestures through
+  // (pointer-events: none); a tap on them, seen by the view, folds them to
+  // one line or unfolds them.
+  function onNotes(e) {
+    const n = $('notes');
+    if (!n.textContent || !n.offsetParent) return false;
+    const r = n.getBoundingClientRect();
+    return e.clientX >= r.left && e.clientX <= r.right && e.clientY >= r.top && e.clientY <= r.bottom;
+  }
+  function foldNotes() {
+    const n = $('notes');
+    n.setAttribute('aria-expanded', String(!n.classList.toggle('folded')));
+  }
   $('loupe-on').addEventListener('click', () => {
     st.loupeOn = !st.loupeOn;
     $('loupe-on').setAttribute('aria-pressed', String(st.loupeOn));

@@ -74,15 +74,23 @@ function rgbaOut(p, n) {
 
 // The tone preview's basis (tone.js) from this run: its maps at the
 // preview's size (at most this photo's), the area per dot for each of
-// the dot sizes asked, when the preview is smaller than this photo the
-// after image (RGBA at `after` in the engine's memory) drawn at the
-// preview's size (its calibration), and when asked the photo at that size.
-function toneBasis({ w, h, dots, photo }, after) {
+// the dot sizes asked, the after image at the preview's size (its
+// calibration: the photo's own size, or drawn smaller), and when asked the
+// photo at that size; and the basis made from them here (smpTone.basis:
+// its coverage, dot patch and calibration), not on the page's thread, where
+// on a tablet's slower CPU it held the thumb and the finger for a second
+// or two each time an exact image came.
+let tonePx = null; // the photo at the preview's size: { src, w, h, px }
+function toneBasis({ w, h, dots, photo, scale }, after, info) {
   if (!(w <= W && h <= H)) return null;
   const small = w !== W || h !== H;
-  const exact = small ? shrink(new Uint8ClampedArray(M.HEAPU8.buffer, after, 4 * W * H), w, h) : null;
-  const px = !photo ? null : small ? shrink(photoPx, w, h) : photoPx.slice().buffer;
-  if (photo && !px) return null;
+  const exact = small ? shrink(new Uint8ClampedArray(M.HEAPU8.buffer, after, 4 * W * H), w, h)
+    : M.HEAPU8.slice(after, after + 4 * W * H).buffer;
+  if (!tonePx || tonePx.src !== photoPx || tonePx.w !== w || tonePx.h !== h) {
+    const px = small ? shrink(photoPx, w, h) : photoPx.slice().buffer;
+    if (!px) return null;
+    tonePx = { src: photoPx, w, h, px: new Uint8ClampedArray(px) };
+  }
   const p = M._st_tone_maps(S, w, h);
   if (!p) return null;
   const maps = M.HEAPU8.slice(p, p + 4 * w * h);
@@ -92,7 +100,10 @@ function toneBasis({ w, h, dots, photo }, after) {
     areas.set(M.HEAPF64.subarray(a / 8, a / 8 + 3), 3 * i);
   }
   M._free(a);
-  return { maps: maps.buffer, areas, dots, w, h, exact, photo: px };
+  const b = smpTone.basis(w, h, tonePx.px, maps, dots, areas, info[1], info[2], exact ? new Uint8Array(exact) : null, scale);
+  const built = { cover: b.cover.buffer, exact: b.exact ? b.exact.buffer : null, scale: b.scale,
+    patch: b.patch ? { P: b.patch.P, d: b.patch.d.buffer } : null };
+  return { maps: maps.buffer, areas, dots, w, h, built, photo: photo ? tonePx.px.slice().buffer : null };
 }
 // An RGBA image of W x H drawn at w x h, as the page draws a canvas
 // smaller (null without OffscreenCanvas).
@@ -277,11 +288,12 @@ function handle(m) {
     const t0 = performance.now();
     let t = null;
     try {
-      t = toneBasis(m.tone, after);
+      t = toneBasis(m.tone, after, r.info);
     } catch (err) {
       t = null;
     }
     post({ type: 'basis', id: m.id, tone: t, ms: performance.now() - t0 },
-      t ? [t.maps].concat(t.exact ? [t.exact] : [], t.photo ? [t.photo] : []) : []);
+      t ? [t.maps, t.built.cover].concat(t.built.exact ? [t.built.exact] : [], t.built.patch ? [t.built.patch.d] : [],
+        t.photo ? [t.photo] : []) : []);
   }
 }
