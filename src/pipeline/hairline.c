@@ -104,21 +104,27 @@ static double signed_distance(const double *poly, int m, double x, double y)
     return sign * sqrt(best);
 }
 
-/* The treated side (1 or -1 of the signed distance sd): more hair on the
- * head within a band of a tenth of the frame on either side. */
-static double treated_side(const smp_scalp *s, const float *sd)
+/* The treated side (1 or -1 of the signed distance sd): the side that
+ * holds more of the scalp within a band of a tenth of the frame on either
+ * side: each head cell counts its hair, and each cell its share of the
+ * mask drawn so far. Hair alone took a dark background for the head: a
+ * line near a crown photo's dark corner kept the corner and cut the head
+ * (85 dots, "already matches (L* 2.6 vs 2.6)"). */
+static double treated_side(const smp_scalp *s, const smp_image *mask, const float *sd)
 {
-    const size_t cells = (size_t)s->gw * s->gh;
     const double band = 0.1 * (s->w > s->h ? s->w : s->h);
-    double hair_pos = 0, hair_neg = 0;
-    for (size_t i = 0; i < cells; i++)
-        if (s->head[i] && fabs(sd[i]) < band) {
-            if (sd[i] > 0)
-                hair_pos += s->cls[i] == SMP__HAIR;
-            else
-                hair_neg += s->cls[i] == SMP__HAIR;
+    double pos = 0, neg = 0;
+    for (uint32_t gy = 0; gy < s->gh; gy++)
+        for (uint32_t gx = 0; gx < s->gw; gx++) {
+            const size_t i = (size_t)gy * s->gw + gx;
+            if (!(fabs(sd[i]) < band))
+                continue;
+            const uint32_t x = (uint32_t)((gx + 0.5) * s->cell), y = (uint32_t)((gy + 0.5) * s->cell);
+            const double m = x < s->w && y < s->h ? mask->px[(size_t)y * s->w + x] / 255.0 : 0;
+            const double v = (s->head[i] && s->cls[i] == SMP__HAIR) + m;
+            *(sd[i] > 0 ? &pos : &neg) += v;
         }
-    return hair_pos >= hair_neg ? 1 : -1;
+    return pos >= neg ? 1 : -1;
 }
 
 /* The same full-hair share the suggestion uses (its 90th percentile, at
@@ -199,7 +205,7 @@ smp_status smp_hairline_apply(smp_scalp *s, smp_image *mask, const double *xy, i
     for (uint32_t y = 0; y < gh; y++)
         for (uint32_t x = 0; x < gw; x++)
             sd[(size_t)y * gw + x] = (float)signed_distance(poly, m, (x + 0.5) * s->cell, (y + 0.5) * s->cell);
-    const double side = treated_side(s, sd);
+    const double side = treated_side(s, mask, sd);
     /* Per cell: the scalp's missing hair on the treated side, on the head. */
     for (size_t i = 0; i < cells; i++) {
         double missing = 1 - s->hair[i] / full;
