@@ -638,20 +638,6 @@ static double hair_missing(double h, double full, double cover)
  * crown lost 0.025. */
 #define OTHER_AS_HAIR 0.5
 
-/* Scalp between strands the cells cannot resolve: where the hair reads
- * as full (at least CELLS_FULL_LO of the cells around are hair, all from
- * CELLS_FULL_HI), scalp showing in gaps narrower than a cell still shows as
- * contrast: clumped wet or combed thin strands over skin are far more
- * contrasted than full hair, which is evenly dark. So each hair cell
- * counts as hair less the share by which its neighbourhood's contrast (the
- * mean over the hair cells around, in the hair share's window) exceeds the
- * median over the head's hair: none at CLUMP_LO times it, all at CLUMP_HI.
- * On the shared photos it raised topdown-11 from 0.44 to 0.63 (its combed
- * strands have about three times the contrast of its full hair; the
- * hairline photo's thin front has no more than its full hair, and does not
- * change); on synthetic strands 20 % thinner than full it finds the
- * thinning (grey 0.5, was 0). Where the cells resolve the gaps it adds to
- * what they see: synthetic strands 65 % thinner read 0.98, were 0.83. */
 /* Skin in deep shade that is textured is hair in part: grey or white hair
  * in the shade of the head's curve takes the warm, saturated colour of the
  * shaded skin around it, so the class rules read the fringe as skin, while
@@ -661,10 +647,11 @@ static double hair_missing(double h, double full, double cover)
  * quartile): none at TEXTURED_LO times it, whole at TEXTURED_HI. Only the
  * share of hair missing takes it. On the shared photos it raised topdown-1
  * from 0.679 to 0.732 (its grey fringe in shade at the left and back);
- * the crown, the hairline and topdown-16 did not move, topdown-11 lost
- * 0.001. Set on topdown-1 alone: SHADE_K 1.6 (the class rule's shade)
- * cost the hairline 0.04 (its thin front reads as textured skin in shade)
- * and topdown-11 0.02; 1.9-2.2 gave the same, 3.0 lost topdown-1's gain;
+ * the crown went from 0.8467 to 0.8470, the hairline from 0.6980 to
+ * 0.6975, topdown-11 from 0.6708 to 0.6699, topdown-16 did not move. Set
+ * on topdown-1 alone: SHADE_K 1.6 (the class rule's shade) cost the
+ * hairline 0.04 (its thin front reads as textured skin in shade) and
+ * topdown-11 0.02; 1.9-2.2 gave the same, 3.0 lost topdown-1's gain;
  * 2.5x-6x the texture gave the same. Without the shade test (any skin
  * cell) the hairline fell to 0.65 and topdown-11 to 0.39: the skin
  * between strands is textured by them. On a synthetic grey fringe 30 mm
@@ -681,6 +668,20 @@ static double skin_saturation(const smp_scalp *s, size_t i)
     return (cr * sr + cg * sg) / (sr * sr + sg * sg);
 }
 
+/* Scalp between strands the cells cannot resolve: where the hair reads
+ * as full (at least CELLS_FULL_LO of the cells around are hair, all from
+ * CELLS_FULL_HI), scalp showing in gaps narrower than a cell still shows as
+ * contrast: clumped wet or combed thin strands over skin are far more
+ * contrasted than full hair, which is evenly dark. So each hair cell
+ * counts as hair less the share by which its neighbourhood's contrast (the
+ * mean over the hair cells around, in the hair share's window) exceeds the
+ * median over the head's hair: none at CLUMP_LO times it, all at CLUMP_HI.
+ * On the shared photos it raised topdown-11 from 0.44 to 0.63 (its combed
+ * strands have about three times the contrast of its full hair; the
+ * hairline photo's thin front has no more than its full hair, and does not
+ * change); on synthetic strands 20 % thinner than full it finds the
+ * thinning (grey 0.5, was 0). Where the cells resolve the gaps it adds to
+ * what they see: synthetic strands 65 % thinner read 0.98, were 0.83. */
 #define CELLS_FULL_LO 0.8
 #define CELLS_FULL_HI 0.95
 #define CLUMP_LO 1.5
