@@ -528,7 +528,11 @@ static int strands_scene(int width, int height, double px_per_mm, double thin, i
  * 45 % at the outline), closed by the silhouette's dark shadow line. */
 #define RIM_SCENE_MM 18.0
 
-int rim_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask)
+/* warm: the shade reddens as it deepens, as in photos (light off the skin
+ * around it, the camera's tone curve): green falls as shade^(1 + warm),
+ * blue as shade^(1 + 2 warm), red as shade. 0 for a grey shade. */
+static int rim_scene(int width, int height, double px_per_mm, uint64_t seed, double fringe_mm, double warm,
+                     smp_image *photo, smp_image *mask)
 {
     const int w = width, h = height;
     const double ppm = px_per_mm, ax = 76 * ppm, ay = 97.5 * ppm, cx = w * 0.5, cy = h * 0.5;
@@ -537,7 +541,8 @@ int rim_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_i
         return 1;
     const float skin[3] = {lin(222), lin(176), lin(148)}, wall[3] = {lin(150), lin(165), lin(190)};
     const float grey[3] = {lin(200), lin(198), lin(196)}, shadow[3] = {lin(38), lin(30), lin(27)};
-    const double qin = pow(1 - RIM_SCENE_MM * ppm / ax, 2), qline = pow(1 - 2.5 * ppm / ax, 2);
+    const double qin = pow(1 - fringe_mm * ppm / ax, 2), qline = pow(1 - 2.5 * ppm / ax, 2);
+    const double tint[3] = {1, 1 + warm, 1 + 2 * warm};
     uint8_t *mk = smp_image_data(mask);
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) {
@@ -553,7 +558,8 @@ int rim_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_i
             const double shade = q < qin ? 1 : 1 - 0.55 * (q - qin) / (1 - qin);
             const double dome = (1.0 - 0.3 * q) * shade, mottle = 0.93 + 0.07 * noise(seed, x, y, 4 * ppm);
             for (int k = 0; k < 3; k++)
-                p[k] = (float)((q > qline ? shadow[k] : skin[k]) * dome * mottle);
+                p[k] = (float)((q > qline ? shadow[k] : skin[k]) * dome * mottle *
+                               (warm > 0 && q <= qline ? pow(shade, tint[k] - 1) : 1));
         }
     /* Grey strands over the fringe, 3-6 mm, 25 per cm², faint (a third covering). */
     long tries = lrint(25.0 * (w / ppm) * (h / ppm) / 100.0);
@@ -564,11 +570,24 @@ int rim_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_i
             continue;
         const double len = (3 + 3 * u01(seed, 64, (uint64_t)i)) * ppm, ang = atan2(y - cy, x - cx) + 1.2;
         const double shade = 1 - 0.55 * (q - qin) / (1 - qin);
-        const float g[3] = {(float)(grey[0] * shade), (float)(grey[1] * shade), (float)(grey[2] * shade)};
+        float g[3];
+        for (int k = 0; k < 3; k++)
+            g[k] = (float)(grey[k] * shade * (warm > 0 ? pow(shade, tint[k] - 1) : 1));
         draw_hair(buf, w, h, x, y, x + len * cos(ang), y + len * sin(ang), 0.05 * ppm + 0.4, g, 0.3);
     }
     scene_encode(buf, photo);
     return 0;
+}
+
+int rim_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask)
+{
+    return rim_scene(width, height, px_per_mm, seed, RIM_SCENE_MM, 0, photo, mask);
+}
+
+int rim_warm_scene_make(int width, int height, double px_per_mm, uint64_t seed, double fringe_mm, double warm,
+                        smp_image *photo, smp_image *mask)
+{
+    return rim_scene(width, height, px_per_mm, seed, fringe_mm, warm, photo, mask);
 }
 
 int frontal_hairline_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_image *photo,

@@ -83,6 +83,10 @@ int strands_clumps_scene_make(int width, int height, double px_per_mm, double th
  * closed by the silhouette's dark shadow line (2.5 mm); mask: the bald top
  * inside the fringe, white. */
 int rim_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask);
+/* The same with a fringe fringe_mm wide whose shade reddens as it deepens
+ * (warm: see scene.c; 0 and 18 mm give rim_scene_make's). */
+int rim_warm_scene_make(int width, int height, double px_per_mm, uint64_t seed, double fringe_mm, double warm,
+                        smp_image *photo, smp_image *mask);
 
 /* A frontal hairline seen from the front: short dark hair (250 per cm²,
  * 1-2 mm) above 0.35 of the height, a fifth of it from there to 0.65 of
