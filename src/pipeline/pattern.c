@@ -454,6 +454,63 @@ static int by_rank(const void *a, const void *b)
     return p->prio != q->prio ? (p->prio < q->prio ? -1 : 1) : (p->i > q->i) - (p->i < q->i);
 }
 
+#define RADIX_BITS 11
+#define RADIX (1u << RADIX_BITS)
+
+/* One stable counting pass of a radix sort: a into t by the digit of v at
+ * shift; false (nothing moved) when every element has the same digit. */
+static bool radix_pass(const ranked *a, ranked *t, size_t n, int shift, bool by_index, size_t *count)
+{
+    memset(count, 0, RADIX * sizeof *count);
+    for (size_t k = 0; k < n; k++)
+        count[((by_index ? (uint64_t)a[k].i : a[k].prio) >> shift) & (RADIX - 1)]++;
+    size_t sum = 0;
+    for (unsigned d = 0; d < RADIX; d++) {
+        if (count[d] == n)
+            return false;
+        const size_t c = count[d];
+        count[d] = sum;
+        sum += c;
+    }
+    for (size_t k = 0; k < n; k++)
+        t[count[((by_index ? (uint64_t)a[k].i : a[k].prio) >> shift) & (RADIX - 1)]++] = a[k];
+    return true;
+}
+
+/* Sorts a into by_rank's order (a total order: the same as qsort gives)
+ * by a least-significant-digit radix sort, the index's digits first: musl's
+ * qsort (WebAssembly's) took a twentieth of a studio redraw. qsort when
+ * memory is short. */
+static void sort_ranked(ranked *a, size_t n)
+{
+    ranked *t = n > 1 ? malloc(n * sizeof *t) : NULL;
+    size_t *count = t ? malloc(RADIX * sizeof *count) : NULL;
+    if (!count) {
+        free(t);
+        if (n > 1)
+            qsort(a, n, sizeof *a, by_rank);
+        return;
+    }
+    size_t most = 0;
+    for (size_t k = 0; k < n; k++)
+        most = a[k].i > most ? a[k].i : most;
+    ranked *from = a, *to = t;
+    for (int pass = 0; pass < 2; pass++) /* the tie-break (index) first, then the priority */
+        for (int shift = 0; shift < 64; shift += RADIX_BITS) {
+            if (pass == 0 && (shift >= (int)(8 * sizeof(size_t)) || (uint64_t)most >> shift == 0))
+                break;
+            if (radix_pass(from, to, n, shift, pass == 0, count)) {
+                ranked *x = from;
+                from = to;
+                to = x;
+            }
+        }
+    if (from != a)
+        memcpy(a, from, n * sizeof *a);
+    free(count);
+    free(t);
+}
+
 /* Keeps the share of the new dots that brings the earlier and new
  * non-companion dots within LOCAL_R radii of each to the field's count
  * there. The dots are decided one at a time in priority order, each against
@@ -581,7 +638,7 @@ static smp_status thin(const smp_sample_in *in, double base_cm2, const smp_spt *
     }
     for (size_t i = 0; i < pts->n; i++)
         order[i] = (ranked){dot_hash(in, STREAM_THIN, &pts->p[i]), i};
-    qsort(order, pts->n, sizeof *order, by_rank);
+    sort_ranked(order, pts->n);
     /* The coverage around a dot does not depend on the decisions: read in
      * parallel first. */
     const long nd = (long)pts->n;
@@ -627,7 +684,7 @@ static smp_status thin(const smp_sample_in *in, double base_cm2, const smp_spt *
                 const double race = fmin(-log(u) * (1 - rates[k]) / rates[k], 0x1p22); /* fits the key */
                 order[nd++] = (ranked){(uint64_t)(race * 0x1p40), order[k].i};
             }
-        qsort(order, nd, sizeof *order, by_rank);
+        sort_ranked(order, nd);
         for (size_t k = 0; kept < want && k < nd; k++, kept++)
             keep[order[k].i] = 1;
     }
@@ -733,7 +790,7 @@ static smp_status jitter(const smp_pattern *pat, const smp_sample_in *in, const 
         grid_add(&gn, pts->p[i].x, pts->p[i].y);
         order[i] = (ranked){dot_hash(in, STREAM_JITTER, &pts->p[i]), i};
     }
-    qsort(order, pts->n, sizeof *order, by_rank);
+    sort_ranked(order, pts->n);
     for (size_t k = 0; k < pts->n; k++) {
         const size_t i = order[k].i;
         smp_spt *p = &pts->p[i];
@@ -842,7 +899,7 @@ static smp_status fill_holes(const smp_pattern *pat, const smp_sample_in *in, co
         owner[entry[i]] = i;
         order[i] = (ranked){dot_hash(in, STREAM_HOLE, &pts->p[i]), i};
     }
-    qsort(order, pts->n, sizeof *order, by_rank);
+    sort_ranked(order, pts->n);
     for (size_t k = 0; k < pts->n; k++)
         rank[order[k].i] = k;
     double unit[DIRECTIONS][2];
@@ -899,6 +956,35 @@ static int by_prio(const void *a, const void *b)
     if (p->prio != q->prio)
         return p->prio < q->prio ? -1 : 1;
     return p->x < q->x ? -1 : p->x > q->x ? 1 : p->y < q->y ? -1 : p->y > q->y;
+}
+
+/* Sorts c into by_prio's order (qsort's): by the priorities with
+ * sort_ranked, equal ones (as good as never) settled by by_prio keeping
+ * their order otherwise, as glibc's stable qsort does. */
+static void sort_cands(cand *c, size_t n)
+{
+    ranked *o = n > 1 ? malloc(n * sizeof *o) : NULL;
+    cand *copy = o ? malloc(n * sizeof *copy) : NULL;
+    if (!copy) {
+        free(o);
+        if (n > 1)
+            qsort(c, n, sizeof *c, by_prio);
+        return;
+    }
+    for (size_t k = 0; k < n; k++)
+        o[k] = (ranked){c[k].prio, k};
+    sort_ranked(o, n);
+    for (size_t k = 1; k < n; k++)
+        for (size_t j = k; j > 0 && o[j - 1].prio == o[j].prio && by_prio(&c[o[j - 1].i], &c[o[j].i]) > 0; j--) {
+            const ranked x = o[j];
+            o[j] = o[j - 1];
+            o[j - 1] = x;
+        }
+    memcpy(copy, c, n * sizeof *c);
+    for (size_t k = 0; k < n; k++)
+        c[k] = copy[o[k].i];
+    free(copy);
+    free(o);
 }
 
 /* The candidate companion of dot p (index self in ob), if any: rho x d_hex
@@ -997,7 +1083,7 @@ static smp_status add_companions(const smp_pattern *pat, const smp_sample_in *in
             grid_add(smp__is_companion(&existing[i]) ? &earlier : &bases, existing[i].x, existing[i].y);
         for (size_t i = 0; i < pts->n; i++)
             grid_add(&bases, pts->p[i].x, pts->p[i].y);
-        qsort(c, nc, sizeof *c, by_prio);
+        sort_cands(c, nc);
         const uint8_t layer = in->layer;
         for (size_t i = 0; i < nc && g.n < want; i++) {
             const double x = c[i].x, y = c[i].y, r = c[i].local;

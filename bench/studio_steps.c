@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* studio_steps: the studio's exact redraws step by step, built natively
+ * (make build/bench/studio_steps) and as WebAssembly for node
+ * (bench/studio_steps.sh), so the two engines' steps compare. The page's
+ * settings (one thread, the core's tone after unmeasured, three sessions
+ * 30/70/100 %, dilution 0.3, dot 0.3 mm), a first cached run, then ROUNDS
+ * times: a density change, a dot size change and a mask edit (a 40 px
+ * disc erased, then painted back, by turns), each timed whole and by
+ * sim.c's steps (the progress callback comes after each). Wall-clock
+ * milliseconds (in node, performance.now() is what there is).
+ * The photo is a binary PPM (P6) and the mask a PGM (P5): no codecs are
+ * needed in the WebAssembly build.
+ * With ROUNDS as cN, each cached run is checked against a plain
+ * smp_simulate of the same settings (the same bytes, or DIFFERS).
+ * Usage: studio_steps PHOTO.ppm MASK.pgm [ROUNDS] [PX_PER_MM|0] [DUMP] */
+#include "smpsim.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1e3 + t.tv_nsec * 1e-6;
+}
+
+static const char *const STEPS[] = {"read_inputs",    "use_shade_maps", "skin_maps",  "measure_stubble",
+                                    "shape_coverage", "choose_shade",   "place_dots", "render_after",
+                                    "measure_after"};
+#define N_STEPS (sizeof STEPS / sizeof *STEPS)
+
+typedef struct clock_state {
+    double last;
+    double t[N_STEPS];
+    size_t i;
+} clock_state;
+
+static int tick(void *user, double fraction)
+{
+    (void)fraction;
+    clock_state *c = user;
+    const double t = now_ms();
+    if (c->i < N_STEPS)
+        c->t[c->i++] = t - c->last;
+    c->last = t;
+    return 0;
+}
+
+static void die(const char *what, const char *msg)
+{
+    fprintf(stderr, "studio_steps: %s: %s\n", what, msg);
+    exit(1);
+}
+
+/* A binary PNM of the channels asked (P6: 3, P5: 1), 8-bit. */
+static void read_pnm(smp_image *img, const char *path, int ch)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        die(path, "cannot open");
+    char magic[3] = {0};
+    unsigned w, h, maxv;
+    if (fscanf(f, "%2s %u %u %u", magic, &w, &h, &maxv) != 4 || strcmp(magic, ch == 3 ? "P6" : "P5") || maxv != 255)
+        die(path, ch == 3 ? "not an 8-bit binary PPM" : "not an 8-bit binary PGM");
+    fgetc(f);
+    if (smp_image_alloc(img, w, h, ch) != SMP_OK)
+        die(path, "out of memory");
+    if (fread(smp_image_data(img), (size_t)w * h * ch, 1, f) != 1)
+        die(path, "short read");
+    fclose(f);
+}
+
+/* A disc of radius r at (cx, cy) painted v into a grey mask. */
+static void paint(smp_image *mask, const uint8_t *from, uint32_t cx, uint32_t cy, uint32_t r, int erase)
+{
+    uint8_t *m = smp_image_data(mask);
+    const uint32_t w = smp_image_width(mask), h = smp_image_height(mask);
+    for (uint32_t y = cy > r ? cy - r : 0; y <= cy + r && y < h; y++)
+        for (uint32_t x = cx > r ? cx - r : 0; x <= cx + r && x < w; x++)
+            if ((double)(x - (double)cx) * (x - (double)cx) + (y - (double)cy) * (y - (double)cy) <= (double)r * r)
+                m[(size_t)y * w + x] = erase ? 0 : from[(size_t)y * w + x];
+}
+
+/* FNV-1a over n bytes, to tell two engines' outputs apart. */
+static uint64_t fnv(uint64_t h, const void *d, size_t n)
+{
+    const uint8_t *b = d;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 0x100000001b3ull;
+    return h;
+}
+
+/* The after image's pixels and the dots' fields (not their padding). */
+static uint64_t result_hash(smp_result *res)
+{
+    const smp_image *a = smp_result_after(res);
+    uint64_t h = fnv(0xcbf29ce484222325ull, smp_image_cdata(a),
+                     (size_t)smp_image_width(a) * smp_image_height(a) * smp_image_channels(a));
+    size_t n;
+    const smp_dot *d = smp_result_dots(res, &n);
+    for (size_t i = 0; i < n; i++) {
+        h = fnv(h, &d[i].x_mm, 3 * sizeof(double));
+        h = fnv(h, &d[i].opacity, sizeof(float));
+        h = fnv(h, &d[i].layer, 1);
+        h = fnv(h, &d[i].aspect, 3 * sizeof(float));
+    }
+    return h;
+}
+
+static int check;          /* each cached run against a plain one (ROUNDS given as cN) */
+static const char *dump;   /* each run's dots written to DUMP-K.csv */
+static int dumped;
+
+static void run(const char *what, smp_result *res, smp_cache *cache, smp_params *p, const smp_image *photo,
+                const smp_image *mask, clock_state *c)
+{
+    c->i = 0;
+    c->last = now_ms();
+    const double t0 = c->last;
+    if (smp_simulate_cached(res, cache, p, photo, mask) != SMP_OK)
+        die("simulate", smp_result_message(res));
+    size_t n;
+    smp_result_dots(res, &n);
+    const double t1 = now_ms();
+    const uint64_t hash = result_hash(res);
+    printf("%-14s %8.1f ms (reused %d, %zu dots, hash %016llx; clock %.1f-%.1f):", what, t1 - t0,
+           smp_cache_reused(cache), n, (unsigned long long)hash, t0, t1);
+    for (size_t i = 0; i < c->i; i++)
+        if (c->t[i] >= 0.05)
+            printf(" %s %.1f", STEPS[i], c->t[i]);
+    if (dump) {
+        char path[512];
+        snprintf(path, sizeof path, "%s-%d.csv", dump, dumped++);
+        smp_params_set_overwrite(p, 1);
+        if (smp_result_write_dots(res, path, p) != SMP_OK)
+            die(path, smp_result_message(res));
+        snprintf(path, sizeof path, "%s-%d.rgb", dump, dumped - 1);
+        const smp_image *a = smp_result_after(res);
+        FILE *f = fopen(path, "wb");
+        if (!f || fwrite(smp_image_cdata(a), (size_t)smp_image_width(a) * smp_image_height(a) * smp_image_channels(a), 1,
+                         f) != 1 || fclose(f))
+            die(path, "cannot write");
+        snprintf(path, sizeof path, "%s-%d.txt", dump, dumped - 1);
+        size_t n;
+        const smp_dot *d = smp_result_dots(res, &n);
+        if (!(f = fopen(path, "w")))
+            die(path, "cannot write");
+        for (size_t i = 0; i < n; i++)
+            fprintf(f, "%a %a %a %a %d %a %a %a\n", d[i].x_mm, d[i].y_mm, d[i].diameter_mm, d[i].opacity, d[i].layer,
+                    d[i].aspect, d[i].angle, d[i].blur_mm);
+        fclose(f);
+    }
+    if (check) { /* the same settings without the cache: the same bytes? */
+        smp_result *plain = smp_result_new();
+        if (!plain || smp_simulate(plain, p, photo, mask) != SMP_OK)
+            die("simulate", "plain run failed");
+        printf(" | plain %s", result_hash(plain) == hash ? "same" : "DIFFERS");
+        smp_result_free(plain);
+    }
+    printf("\n");
+    fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3)
+        die("usage", "studio_steps PHOTO.ppm MASK.pgm [ROUNDS] [PX_PER_MM|0] [DUMP]");
+    check = argc > 3 && argv[3][0] == 'c';
+    const int rounds = argc > 3 ? atoi(argv[3] + check) : 3;
+    smp_image *photo = smp_image_new(), *mask = smp_image_new();
+    smp_params *p = smp_params_new();
+    smp_result *res = smp_result_new();
+    smp_cache *cache = smp_cache_new();
+    if (!photo || !mask || !p || !res || !cache)
+        die("setup", "out of memory");
+    read_pnm(photo, argv[1], 3);
+    read_pnm(mask, argv[2], 1);
+    const uint32_t w = smp_image_width(mask), h = smp_image_height(mask);
+    uint8_t *orig = malloc((size_t)w * h);
+    if (!orig)
+        die("setup", "out of memory");
+    memcpy(orig, smp_image_data(mask), (size_t)w * h);
+    smp_params_set_threads(p, 1);
+    smp_params_set_tone_after(p, 0);
+    smp_params_set_dot_diameter(p, 0.3);
+    smp_params_set_dilution(p, 0.3);
+    const double layers[] = {30, 70, 100};
+    smp_params_set_layers(p, layers, 3);
+    if (argc > 4 && atof(argv[4]) > 0)
+        smp_params_set_px_per_mm(p, atof(argv[4]));
+    dump = argc > 5 ? argv[5] : NULL;
+    clock_state c = {0};
+    smp_params_set_progress(p, tick, &c);
+    printf("%s, %ux%u, the studio's settings, wall ms\n", argv[1], w, h);
+    run("first", res, cache, p, photo, mask, &c);
+    for (int k = 0; k < rounds; k++) {
+        smp_params_set_density(p, 100 + 20 * (k % 3));
+        run("density", res, cache, p, photo, mask, &c);
+        smp_params_set_dot_diameter(p, 0.26 + 0.02 * (k % 3));
+        run("dot", res, cache, p, photo, mask, &c);
+        paint(mask, orig, w / 2 + 30 * (uint32_t)(k / 2), h / 2, 40, !(k % 2));
+        run("mask", res, cache, p, photo, mask, &c);
+    }
+    free(orig);
+    smp_cache_free(cache);
+    smp_result_free(res);
+    smp_params_free(p);
+    smp_image_free(photo);
+    smp_image_free(mask);
+    return 0;
+}
