@@ -13,7 +13,7 @@
 // the slider, the divider and the brush wait that long). A benchmark: it
 // asserts nothing.
 // Usage: node bench/studio_redraw.mjs STUDIO.html PHOTO MASK [N] [OUT.json]
-// (KINDS=density,dot,shade,session,mask picks some)
+// (KINDS=density,dot,shade,session,mask,drag picks some; drag is not in the default)
 // (playwright-core from tests/browser/node_modules; CHROMIUM=/usr/bin/chromium)
 import { writeFileSync } from 'node:fs';
 import { launch, openStudio } from './studio_page.mjs';
@@ -57,6 +57,29 @@ for (let i = 0; i < N && runs.session; i++) {
   await page.selectOption('#session', String((i + 1) % 3));
   await settle(k + 1);
   runs.session.push(Object.assign(await last(), { gap: await gap() }));
+}
+// A density slider dragged with the mouse: from a value drawn, a step
+// every 80 ms for about a second, then let go; the time is from the
+// drag's last value to its exact image.
+for (let i = 0; i < N && runs.drag; i++) {
+  const from = 80 + 10 * i, to = from + 60;
+  await range('density', from);
+  const k = await renders();
+  await probe();
+  const b = await page.locator('#density').boundingBox();
+  const at = v => b.x + 8 + (b.width - 16) * (v - 40) / 160; // the thumb's centre (16 px wide)
+  const y = b.y + b.height / 2;
+  await page.mouse.move(at(from), y);
+  await page.mouse.down();
+  for (let v = from + 5; v <= to; v += 5) {
+    await page.mouse.move(at(v), y);
+    await page.waitForTimeout(80);
+  }
+  await page.mouse.up();
+  await page.waitForFunction(n => document.body.dataset.state === 'idle' &&
+    Number(document.body.dataset.renders) > n && window.smpStudio.st.latest.done, k, { timeout: 600000 });
+  runs.drag.push(Object.assign(await last(), { gap: await gap(),
+    value: await page.evaluate(() => document.getElementById('density').value) }));
 }
 // Mask touch-ups inside the treated area: a stroke of the eraser, then the
 // brush over it again, by turns (each changes the mask).

@@ -691,6 +691,26 @@ async function touchFlow(p, name) {
     out: document.getElementById('density-out').textContent }));
   check(dv.v > sv[0] + 10 && !dv.auto && await renders(p) > k2 && await scale() === s0,
     `${name}: a finger drags the density slider (${sv[0]} -> ${dv.v}, "${dv.out}") and the view redraws`);
+  // Dragged slowly back: the tone preview follows the finger and no exact
+  // image is asked for until it lets go (each asked for used to keep the
+  // engine on a position passed); then one, for where it let go.
+  const counts = () => p.evaluate(() => ({ asked: window.smpStudio.st.requests, tones: window.smpStudio.st.toneShown,
+    v: Number(document.getElementById('density').value), chosen: window.smpStudio.st.chosen }));
+  const c0 = await counts(), k3 = await renders(p);
+  await touch('touchStart', [[sx(dv.v), sy]]);
+  for (let i = 1; i <= 10; i++) {
+    await touch('touchMove', [[sx(dv.v - 4 * i), sy]]);
+    await p.waitForTimeout(60);
+  }
+  const c1 = await counts();
+  await touch('touchEnd', []);
+  await settle(p, k3 + 1);
+  const c2 = await counts();
+  check(c1.tones > c0.tones && c1.asked - c0.asked <= 2 && c2.asked - c1.asked <= 1 && c2.v < dv.v &&
+    Math.round(c2.chosen.density) === c2.v,
+    `${name}: a slow drag of the density slider shows the tone preview (${c1.tones - c0.tones} drawn) and asks for ` +
+    `${c1.asked - c0.asked} exact images while it moves (10 moves), ${c2.asked - c1.asked} when let go, drawn at ` +
+    `${Math.round(c2.chosen.density)} dots/cm² (the slider at ${c2.v})`);
   await shot(p, `${name}-touch-2-slider`);
   // Two fingers on the view zoom it and not the page; a double tap fits again.
   [, , vb] = await centre('#view');

@@ -54,7 +54,7 @@
     // The view's zoom: z, and the working pixel at the view's top left.
     z: 1, ox: 0, oy: 0, loupeOn: true, focus: null, loupeSource: null,
     tone: null, tonePhoto: null, toneShown: 0, toneFailed: 0,
-    toneNext: 0, toneTimer: 0, lastTap: null,
+    toneNext: 0, toneTimer: 0, lastTap: null, held: null, holdTimer: 0, requests: 0,
     shownKey: null, full: null, exporting: false, exports: 0, heaps: { page: 0, full: 0, mask: 0, export: 0 },
   };
   // For tests and for looking: redraw timings and the state, read-only in spirit.
@@ -496,7 +496,26 @@
 
   // A change asks for a redraw. The same settings and mask as a request
   // still on its way (a slider's input, then its change) ask for nothing.
-  function schedule(reason) {
+  // While the density or dot size slider moves, the tone preview follows
+  // it and the exact image waits until the slider is let go or rests for
+  // HOLD_MS: an exact image asked at every move kept the engine busy with
+  // a position already passed, and the one let go at waited behind it (a
+  // quarter to three quarters of a second more: bench/RESULTS.md).
+  const HOLD_MS = 250;
+  function holdExact(msg) {
+    clearTimeout(st.holdTimer);
+    st.held = msg;
+    st.holdTimer = setTimeout(sendHeld, HOLD_MS);
+  }
+  function sendHeld() {
+    clearTimeout(st.holdTimer);
+    const m = st.held, L = st.latest;
+    st.held = null;
+    if (!m || !L || L.id !== m.id || L.done) return;
+    request(st.workers.full, m);
+    L.asked = performance.now();
+  }
+  function schedule(reason, moving) {
     if (!st.w) return;
     if (!st.workers) { scheduleHere(reason); return; }
     // While a photo's mask is being suggested, the first redraw waits for it
@@ -505,7 +524,10 @@
     const t0 = performance.now();
     const s = settingsNow();
     const mhash = maskHash(), key = JSON.stringify([s, st.ppm]) + mhash;
-    if (st.latest && !st.latest.done && st.latest.key === key) return;
+    if (st.latest && !st.latest.done && st.latest.key === key) {
+      if (!moving) sendHeld(); // let go where it rested
+      return;
+    }
     const id = ++st.reqId;
     const known = seen.get(key);
     if (known) {
@@ -535,12 +557,17 @@
     tone.dots = TONE_DOTS;
     tone.photo = !st.tonePhoto;
     tone.scale = st.tone ? st.tone.scale : 1; // the last calibration, for a basis without an exact image
-    request(st.workers.full, { type: 'render', id, settings: s, ppm: st.ppm * st.scale, mask: maskCopy(mask),
-      mw: st.w, mh: st.h, tone, maskHash: mhash });
+    const msg = { type: 'render', id, settings: s, ppm: st.ppm * st.scale, mask: maskCopy(mask),
+      mw: st.w, mh: st.h, tone, maskHash: mhash };
+    if (moving && st.tone && (reason === 'density' || reason === 'dot')) { holdExact(msg); return; }
+    st.held = null;
+    clearTimeout(st.holdTimer);
+    request(st.workers.full, msg);
     st.latest.asked = performance.now();
   }
   // One request in flight per worker; a newer one replaces the one waiting.
   function request(wk, msg) {
+    if (wk.kind === 'full') st.requests++;
     if (wk.busy) { wk.pending = msg; return; }
     wk.busy = true;
     // (The mask comes back with the answer: answered.)
@@ -618,7 +645,7 @@
   function keepTone(sent, m) {
     if (m.ok && m.tone && m.tone.photo) st.tonePhoto = new Uint8ClampedArray(m.tone.photo);
     if (!m.ok || !m.tone || !sent || !sent.mask || !st.tonePhoto || st.tonePhoto.length !== 4 * m.tone.w * m.tone.h) {
-      if (m.ok && sent) st.toneFailed++;
+      if (m.ok && sent && !m.skipped) st.toneFailed++;
       if (sent) maskFree(sent.mask);
       return;
     }
@@ -652,7 +679,9 @@
     wk.busy = false;
     const next = wk.pending;
     wk.pending = null;
+    // The next change first; the basis only when none waits (worker.js).
     if (next) request(wk, next);
+    else if (m.basis) wk.w.postMessage({ type: 'basis', id: m.id });
     const L = st.latest;
     if (!L || m.id !== L.id || L.done) { st.dropped++; return; } // stale: a newer change is on its way
     if (!m.ok) {
@@ -690,7 +719,7 @@
     const a = wk.bases.get(m.id);
     if (!a) return;
     wk.bases.delete(m.id);
-    keepTone(a.sent, Object.assign({}, a.m, { tone: m.tone }));
+    keepTone(a.sent, Object.assign({}, a.m, { tone: m.tone, skipped: m.skipped }));
     const tm = st.timings.find(t => t.id === m.id);
     if (tm && tm.stages) tm.stages.basis = m.ms;
     idleWhenBased();
@@ -1180,18 +1209,18 @@
   };
   for (const [id, reason] of Object.entries(redrawOn)) {
     const el = $(id);
-    const changed = () => {
+    const changed = (moving) => {
       if (id === 'density') $('density-auto').checked = false;
       if (id === 'dot') $('dot-auto').checked = false;
       if (id === 'dilution') $('dilution-auto').checked = false;
       if (id === 'sessions') sessionOptions();
       outputs();
-      schedule(reason);
+      schedule(reason, moving === true);
     };
     // Sliders redraw while they move when the redraws run in workers (the
     // latest position is drawn, the ones passed over are dropped); on the
     // page's own thread, when let go.
-    el.addEventListener('input', () => (el.type === 'range' && st.workers ? changed() : outputs()));
+    el.addEventListener('input', () => (el.type === 'range' && st.workers ? changed(true) : outputs()));
     el.addEventListener('change', changed);
   }
   $('brush').addEventListener('input', outputs);

@@ -251,7 +251,37 @@ function answer(f, m) {
   }
 }
 
+// The tone preview's basis of the last after image, made when the page
+// asks for it: it asks only when no change waits, so a slider drag's next
+// exact image does not wait the basis's 160-300 ms behind it. Any other
+// work on the engine drops it (its after image is gone then).
+let owed = null;
+function dropOwed() {
+  if (owed) post({ type: 'basis', id: owed.id, tone: null, skipped: true });
+  owed = null;
+}
+function sendBasis(o) {
+  const t0 = performance.now();
+  let t = null;
+  try {
+    t = toneBasis(o.tone, o.after, o.info);
+  } catch (err) {
+    t = null;
+  }
+  post({ type: 'basis', id: o.id, tone: t, ms: performance.now() - t0 },
+    t ? [t.maps, t.built.cover].concat(t.built.exact ? [t.built.exact] : [], t.built.patch ? [t.built.patch.d] : [],
+      t.photo ? [t.photo] : []) : []);
+}
+
 function handle(m) {
+  if (m.type === 'basis') {
+    const o = owed;
+    owed = null;
+    if (o && o.id === m.id) sendBasis(o);
+    else if (o) post({ type: 'basis', id: o.id, tone: null, skipped: true });
+    return;
+  }
+  if (m.type !== 'recycle') dropOwed();
   if (m.type === 'init') {
     // eslint-disable-next-line no-undef
     SmpStudio({ wasmBinary: new Uint8Array(m.wasm), print: () => {}, printErr: () => {} }).then((mod) => {
@@ -280,20 +310,10 @@ function handle(m) {
     const after = r.after;
     delete r.after;
     // The after image goes first; the tone preview's basis (a fifth of a
-    // second more on a working-size photo) follows in its own message,
-    // made from the after image still in the engine's memory.
+    // second more on a working-size photo) follows in its own message when
+    // the page asks, made from the after image still in the engine's memory.
     r.basis = !!(r.ok && m.tone && after);
     post(r, r.rgba ? [r.rgba].concat(r.mask ? [r.mask] : []) : []);
-    if (!r.basis) return;
-    const t0 = performance.now();
-    let t = null;
-    try {
-      t = toneBasis(m.tone, after, r.info);
-    } catch (err) {
-      t = null;
-    }
-    post({ type: 'basis', id: m.id, tone: t, ms: performance.now() - t0 },
-      t ? [t.maps, t.built.cover].concat(t.built.exact ? [t.built.exact] : [], t.built.patch ? [t.built.patch.d] : [],
-        t.photo ? [t.photo] : []) : []);
+    if (r.basis) owed = { id: m.id, tone: m.tone, after, info: r.info };
   }
 }
