@@ -8,6 +8,22 @@
 #include "dmath.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+static uint64_t bits_of(double x)
+{
+    uint64_t b;
+    memcpy(&b, &x, sizeof b);
+    return b;
+}
+
+static double double_of(uint64_t b)
+{
+    double x;
+    memcpy(&x, &b, sizeof x);
+    return x;
+}
 
 /* pi/2 in three parts, the first two of 33 bits: k * part is exact for
  * |k| < 2^20, so x - k pi/2 loses nothing for |x| up to about 10^6. */
@@ -168,18 +184,26 @@ double smp__hypot(double x, double y)
 double smp__cbrt(double x)
 {
     if (x == 0 || !isfinite(x)) return x + x;
-    int e;
-    double m = frexp(fabs(x), &e); /* |x| = m 2^e, 0.5 <= m < 1 */
-    int r = e % 3;
-    if (r < 0) r += 3;
-    m = ldexp(m, r - 3); /* m 2^(r-3) in [1/16, 1), e - r + 3 a multiple of 3 */
-    const int q = (e - r + 3) / 3;
-    /* A rough start on [1/16, 1), then Newton: the error squares each step. */
-    double g = 0.37 + m * (1.1 - m * 0.47);
-    for (int i = 0; i < 5; i++) /* 1e-1, 1e-2, 1e-4, 1e-8, 1e-16 */
-        g -= (g * g * g - m) / (3 * g * g);
-    const double v = ldexp(g, q);
-    return x < 0 ? -v : v;
+    double a = fabs(x), scale = 1;
+    /* Powers of 2^3 keep a and its cube normal, exactly. */
+    if (a < 0x1p-1000) {
+        a *= 0x1p999;
+        scale = 0x1p-333;
+    } else if (a > 0x1p1000) {
+        a *= 0x1p-999;
+        scale = 0x1p333;
+    }
+    /* A start within about 6 %: the exponent field divided by 3 (the bits
+     * of a over 3, plus 2/3 of the bias). Then two Halley steps (the error
+     * cubes: 1e-4, 1e-12) and a Newton step (1e-24) that rounds well. */
+    double g = double_of(bits_of(a) / 3 + ((uint64_t)682 << 52));
+    for (int i = 0; i < 2; i++) {
+        const double t = g * g * g;
+        g *= (t + 2 * a) / (2 * t + a);
+    }
+    g -= (g * g * g - a) / (3 * g * g);
+    g *= scale;
+    return x < 0 ? -g : g;
 }
 
 /* e^(hi + lo), |lo| tiny beside hi. */
@@ -195,6 +219,8 @@ static double exp_dd(double hi, double lo)
                      r * (1.0 / 40320 + r * (1.0 / 362880 + r * (1.0 / 3628800 + r * (1.0 / 39916800 +
                      r * (1.0 / 479001600.0 + r * (1.0 / 6227020800.0 + r * (1.0 / 87178291200.0))))))))))));
     const double er = 1 + (r + r * r * p);
+    if (k >= -1022 && k <= 1023) /* 2^k from its bits: exact */
+        return er * double_of((uint64_t)(k + 1023) << 52);
     return ldexp(er, (int)k); /* exact, or one rounding near the subnormals */
 }
 
@@ -208,8 +234,15 @@ double smp__exp(double x)
  * log(1 + f) = 2 atanh s = f - f^2/2 + s (f^2/2 + R(s^2)). */
 static void log_dd(double x, double *hi, double *lo)
 {
-    int e;
-    double m = frexp(x, &e);
+    int e = 0;
+    if (x < 0x1p-1022) { /* subnormal: made normal, exactly */
+        x *= 0x1p54;
+        e = -54;
+    }
+    /* x = m 2^e with 0.5 <= m < 1, from the bits. */
+    const uint64_t b = bits_of(x);
+    e += (int)(b >> 52) - 1022;
+    double m = double_of((b & 0x000fffffffffffffull) | 0x3fe0000000000000ull);
     if (m < 0x1.6a09e667f3bcdp-1) {
         m *= 2;
         e--;
