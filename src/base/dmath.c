@@ -56,12 +56,13 @@ static double cos_kernel(double r)
     return w + (((1 - w) - hz) + z * z * q);
 }
 
-/* x = k pi/2 + r, |r| <= pi/4; returns k mod 4. Beyond 2^19 pi/2 the
- * quotient is reduced exactly by fmod first (deterministic, and the
- * library's angles never come near). */
+/* x = k pi/2 + r, |r| <= pi/4; returns k mod 4. Beyond |x| = 2^19, x is
+ * first reduced by fmod modulo 2^21 PIO2_1 (exact, so deterministic, but
+ * not modulo the true 2^21 pi/2: inaccurate there; the library's angles
+ * stay below 100). */
 static int reduce_pio2(double x, double *r)
 {
-    if (fabs(x) > 0x1p19) x = fmod(x, 0x1p21 * PIO2_1); /* exact; a multiple of 4 parts */
+    if (fabs(x) > 0x1p19) x = fmod(x, 0x1p21 * PIO2_1);
     const double k = floor(x * INV_PIO2 + 0.5);
     *r = ((x - k * PIO2_1) - k * PIO2_2) - k * PIO2_3;
     return (int)(k - 4 * floor(k / 4));
