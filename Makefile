@@ -20,7 +20,7 @@ OPT      ?= -O2
 SAN      ?=
 
 WARN     := -Wall -Wextra -Wpedantic -Werror
-CSTD     := -std=c11 -D_DEFAULT_SOURCE
+CSTD     := -std=c11 -D_DEFAULT_SOURCE -ffp-contract=off
 PC_LIBS  := libpng libjpeg fftw3 freetype2
 # Phone formats: HEIC/HEIF (libheif) and WebP (libwebp, its demuxer for ICC/EXIF).
 PC_LIBS  += libheif libwebp libwebpdemux

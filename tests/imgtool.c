@@ -15,9 +15,15 @@
  *                                     exit 0 if A's W x H block at (AX, AY) equals B's at (BX, BY)
  *   imgtool iou A B                   prints the soft intersection over union of two grey
  *                                     masks of one size, sum(min) / sum(max), and the
- *                                     share of A's weight outside B */
+ *                                     share of A's weight outside B
+ *   imgtool dotbits PHOTO MASK [KEY=VALUE ...]
+ *                                     simulates (ppm, density, dot, seed, dilution, layers=A/B/C) and prints
+ *                                     each dot's fields as their bits in hex, as the studio's
+ *                                     st_write_dot_bits does: native and WebAssembly must agree
+ *                                     to the last bit, not only to the CSV's six decimals */
 #include "smpsim.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,8 +166,70 @@ static int huge_png(const char *out)
     return 0;
 }
 
+static uint64_t bits64(double v)
+{
+    uint64_t b;
+    memcpy(&b, &v, sizeof b);
+    return b;
+}
+
+static uint32_t bits32(float v)
+{
+    uint32_t b;
+    memcpy(&b, &v, sizeof b);
+    return b;
+}
+
+/* dotbits: the run's settings as KEY=VALUE (ppm, density, dot, seed,
+ * dilution, layers=A/B/C cumulative percents); unset ones keep defaults. */
+static int dotbits(int argc, char **argv)
+{
+    smp_image *photo = load(argv[0]), *mask = load(argv[1]);
+    smp_params *p = smp_params_new();
+    smp_result *res = smp_result_new();
+    smp_status st = p && res ? SMP_OK : SMP_ERR_NOMEM;
+    for (int i = 2; i < argc && st == SMP_OK; i++) {
+        const char *eq = strchr(argv[i], '=');
+        const double v = eq ? atof(eq + 1) : 0;
+        if (!eq) st = SMP_ERR_ARG;
+        else if (!strncmp(argv[i], "ppm=", 4)) st = smp_params_set_px_per_mm(p, v);
+        else if (!strncmp(argv[i], "density=", 8)) st = smp_params_set_density(p, v);
+        else if (!strncmp(argv[i], "dot=", 4)) st = smp_params_set_dot_diameter(p, v);
+        else if (!strncmp(argv[i], "seed=", 5)) st = smp_params_set_seed(p, strtoull(eq + 1, NULL, 10));
+        else if (!strncmp(argv[i], "dilution=", 9)) st = smp_params_set_dilution(p, v);
+        else if (!strncmp(argv[i], "layers=", 7)) {
+            double l[8];
+            int n = 0;
+            for (const char *c = eq + 1; n < 8 && *c && st == SMP_OK;) {
+                char *end;
+                l[n++] = strtod(c, &end);
+                st = end == c ? SMP_ERR_ARG : SMP_OK;
+                c = *end == '/' ? end + 1 : end;
+            }
+            if (st == SMP_OK) st = smp_params_set_layers(p, l, n);
+        } else st = SMP_ERR_ARG;
+    }
+    if (st != SMP_OK || smp_simulate(res, p, photo, mask) != SMP_OK) {
+        fprintf(stderr, "imgtool: dotbits: %s\n", st != SMP_OK ? "bad setting" : smp_result_message(res));
+        exit(1);
+    }
+    size_t n;
+    const smp_dot *d = smp_result_dots(res, &n);
+    for (size_t i = 0; i < n; i++)
+        printf("%016" PRIx64 " %016" PRIx64 " %016" PRIx64 " %08" PRIx32 " %u %08" PRIx32 " %08" PRIx32 " %08" PRIx32 "\n",
+               bits64(d[i].x_mm), bits64(d[i].y_mm), bits64(d[i].diameter_mm), bits32(d[i].opacity), (unsigned)d[i].layer,
+               bits32(d[i].aspect), bits32(d[i].angle), bits32(d[i].blur_mm));
+    smp_result_free(res);
+    smp_params_free(p);
+    smp_image_free(photo);
+    smp_image_free(mask);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 4 && !strcmp(argv[1], "dotbits"))
+        return dotbits(argc - 2, argv + 2);
     if (argc == 3 && !strcmp(argv[1], "info")) {
         smp_image *img = load(argv[2]);
         printf("%u %u %d %d\n", (unsigned)smp_image_width(img), (unsigned)smp_image_height(img),

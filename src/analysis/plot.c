@@ -3,6 +3,7 @@
  * anisotropy, with labelled axes. */
 #include "font.h"
 #include "image.h"
+#include "dmath.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -19,7 +20,7 @@ static const uint8_t INK[3] = {30, 30, 30}, GRID[3] = {215, 215, 215},
 /* A line as a run of small squares: plenty for a figure. */
 static void line(smp_image *img, double x0, double y0, double x1, double y1, const uint8_t c[3], int thick)
 {
-    double len = hypot(x1 - x0, y1 - y0);
+    double len = smp__hypot(x1 - x0, y1 - y0);
     int steps = (int)(len * 2) + 1;
     for (int i = 0; i <= steps; i++) {
         double t = (double)i / steps, x = x0 + (x1 - x0) * t, y = y0 + (y1 - y0) * t;

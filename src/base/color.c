@@ -2,6 +2,7 @@
 /* sRGB <-> linear light. */
 #include "internal.h"
 #include "color.h"
+#include "dmath.h"
 
 #include <math.h>
 #include <string.h>
@@ -10,12 +11,12 @@
 static float srgb_to_linear(uint8_t v)
 {
     double s = v / 255.0;
-    return (float)(s <= 0.04045 ? s / 12.92 : pow((s + 0.055) / 1.055, 2.4));
+    return (float)(s <= 0.04045 ? s / 12.92 : smp__pow((s + 0.055) / 1.055, 2.4));
 }
 
 static double linear_to_srgb(double l)
 {
-    return l <= 0.0031308 ? 12.92 * l : 1.055 * pow(l, 1.0 / 2.4) - 0.055;
+    return l <= 0.0031308 ? 12.92 * l : 1.055 * smp__pow(l, 1.0 / 2.4) - 0.055;
 }
 
 uint8_t smp__linear_to_srgb8(double l)
@@ -82,7 +83,7 @@ void smp__linear_to_lab(const float rgb[3], double lab[3])
     const double e = 216.0 / 24389.0, k = 24389.0 / 27.0;
     double f[3], v[3] = {x, y, z};
     for (int i = 0; i < 3; i++)
-        f[i] = v[i] > e ? cbrt(v[i]) : (k * v[i] + 16.0) / 116.0;
+        f[i] = v[i] > e ? smp__cbrt(v[i]) : (k * v[i] + 16.0) / 116.0;
     lab[0] = 116.0 * f[1] - 16.0;
     lab[1] = 500.0 * (f[0] - f[1]);
     lab[2] = 200.0 * (f[1] - f[2]);
@@ -93,7 +94,7 @@ double smp__linear_to_l(const float rgb[3])
     const double r = rgb[0], g = rgb[1], b = rgb[2];
     const double y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b;
     const double e = 216.0 / 24389.0, k = 24389.0 / 27.0;
-    return 116.0 * (y > e ? cbrt(y) : (k * y + 16.0) / 116.0) - 16.0;
+    return 116.0 * (y > e ? smp__cbrt(y) : (k * y + 16.0) / 116.0) - 16.0;
 }
 
 void smp__lab_to_linear(const double lab[3], float rgb[3])
@@ -124,12 +125,12 @@ static double rad(double deg) { return deg * SMP_PI / 180.0; }
 double smp__delta_e2000(const double lab1[3], const double lab2[3])
 {
     const double L1 = lab1[0], a1 = lab1[1], b1 = lab1[2], L2 = lab2[0], a2 = lab2[1], b2 = lab2[2];
-    const double C1 = hypot(a1, b1), C2 = hypot(a2, b2), Cm = 0.5 * (C1 + C2);
-    const double Cm7 = pow(Cm, 7), G = 0.5 * (1 - sqrt(Cm7 / (Cm7 + pow(25, 7))));
+    const double C1 = smp__hypot(a1, b1), C2 = smp__hypot(a2, b2), Cm = 0.5 * (C1 + C2);
+    const double Cm7 = smp__pow(Cm, 7), G = 0.5 * (1 - sqrt(Cm7 / (Cm7 + smp__pow(25, 7))));
     const double a1p = (1 + G) * a1, a2p = (1 + G) * a2;
-    const double C1p = hypot(a1p, b1), C2p = hypot(a2p, b2);
-    double h1p = (a1p == 0 && b1 == 0) ? 0 : deg(atan2(b1, a1p));
-    double h2p = (a2p == 0 && b2 == 0) ? 0 : deg(atan2(b2, a2p));
+    const double C1p = smp__hypot(a1p, b1), C2p = smp__hypot(a2p, b2);
+    double h1p = (a1p == 0 && b1 == 0) ? 0 : deg(smp__atan2(b1, a1p));
+    double h2p = (a2p == 0 && b2 == 0) ? 0 : deg(smp__atan2(b2, a2p));
     if (h1p < 0)
         h1p += 360;
     if (h2p < 0)
@@ -143,7 +144,7 @@ double smp__delta_e2000(const double lab1[3], const double lab2[3])
         else if (dhp < -180)
             dhp += 360;
     }
-    const double dHp = 2 * sqrt(C1p * C2p) * sin(rad(dhp / 2));
+    const double dHp = 2 * sqrt(C1p * C2p) * smp__sin(rad(dhp / 2));
     const double Lpm = 0.5 * (L1 + L2), Cpm = 0.5 * (C1p + C2p);
     double hpm = h1p + h2p;
     if (C1p * C2p != 0) {
@@ -152,13 +153,13 @@ double smp__delta_e2000(const double lab1[3], const double lab2[3])
         else
             hpm = h1p + h2p < 360 ? 0.5 * (h1p + h2p + 360) : 0.5 * (h1p + h2p - 360);
     }
-    const double T = 1 - 0.17 * cos(rad(hpm - 30)) + 0.24 * cos(rad(2 * hpm)) +
-                     0.32 * cos(rad(3 * hpm + 6)) - 0.20 * cos(rad(4 * hpm - 63));
-    const double dTheta = 30 * exp(-((hpm - 275) / 25) * ((hpm - 275) / 25));
-    const double Cpm7 = pow(Cpm, 7), Rc = 2 * sqrt(Cpm7 / (Cpm7 + pow(25, 7)));
+    const double T = 1 - 0.17 * smp__cos(rad(hpm - 30)) + 0.24 * smp__cos(rad(2 * hpm)) +
+                     0.32 * smp__cos(rad(3 * hpm + 6)) - 0.20 * smp__cos(rad(4 * hpm - 63));
+    const double dTheta = 30 * smp__exp(-((hpm - 275) / 25) * ((hpm - 275) / 25));
+    const double Cpm7 = smp__pow(Cpm, 7), Rc = 2 * sqrt(Cpm7 / (Cpm7 + smp__pow(25, 7)));
     const double Lpm50 = (Lpm - 50) * (Lpm - 50);
     const double Sl = 1 + 0.015 * Lpm50 / sqrt(20 + Lpm50), Sc = 1 + 0.045 * Cpm, Sh = 1 + 0.015 * Cpm * T;
-    const double Rt = -sin(rad(2 * dTheta)) * Rc;
+    const double Rt = -smp__sin(rad(2 * dTheta)) * Rc;
     const double l = dLp / Sl, c = dCp / Sc, h = dHp / Sh;
     return sqrt(l * l + c * c + h * h + Rt * c * h);
 }

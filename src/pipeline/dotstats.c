@@ -5,6 +5,7 @@
 
 #include "internal.h"
 #include "sample.h"
+#include "dmath.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -43,7 +44,7 @@ static void find_focus(smp_result *res, const smp_shade *sh, double cell_mm)
     for (size_t i = 0; i < n; i++)
         if (!sh->core_cells || sh->core[i]) {
             focus_candidate(res, sh, cell_mm, i, &x, &y);
-            const double d = hypot(x - cx, y - cy); /* once a cell: it is a serial pass */
+            const double d = smp__hypot(x - cx, y - cy); /* once a cell: it is a serial pass */
             if (d < best) {
                 best = d;
                 focus[0] = x;
@@ -101,7 +102,7 @@ smp_status smp__measure_dots(smp_result *res, const smp_shade *sh, double ppm)
                         }
                 }
         }
-        best = isfinite(best2) ? hypot(best_dx, best_dy) : INFINITY;
+        best = isfinite(best2) ? smp__hypot(best_dx, best_dy) : INFINITY;
     }
     const int ok = head && next;
     free(head);

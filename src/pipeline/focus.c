@@ -55,6 +55,7 @@
 #include "color.h"
 #include "image.h"
 #include "select.h"
+#include "dmath.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -147,12 +148,12 @@ static void kern_make(kern *k, double s)
     k->r = (int)ceil(3.0 * s);
     double s0 = 0, s1 = 0;
     for (int t = -k->r; t <= k->r; t++) {
-        const double g = exp(-0.5 * t * t / (s * s));
+        const double g = smp__exp(-0.5 * t * t / (s * s));
         s0 += g;
         s1 += t * t * g;
     }
     for (int t = 0; t <= k->r; t++) {
-        const double g = exp(-0.5 * t * t / (s * s));
+        const double g = smp__exp(-0.5 * t * t / (s * s));
         k->k0[t] = (float)(g / s0);
         k->k1[t] = (float)(t * g / s1);
     }
@@ -319,7 +320,7 @@ static inline bool on_block(const ctx *c, const level *L, ptrdiff_t d, int ix, i
  * < 0 when the ratio is impossible for a lone edge. */
 static double pair_sigma2(float pa, float pb, int qa, int qb)
 {
-    const double r2 = exp(2.0 * ((double)pa - pb)), ka = K[qa] * K[qa], kb = K[qb] * K[qb];
+    const double r2 = smp__exp(2.0 * ((double)pa - pb)), ka = K[qa] * K[qa], kb = K[qb] * K[qb];
     if (r2 > 1.1 * kb / ka)
         return -1.0;
     if (r2 <= 1.0 + 1e-6)
@@ -399,7 +400,7 @@ static float line_peak(const work *wk, size_t plane, int q, size_t i, ptrdiff_t 
 static inline double line_model(double s2, double k, double h)
 {
     const double v = s2 + k * k;
-    return -1.5 * log(v) - 0.5 * h * h / v;
+    return -1.5 * smp__log(v) - 0.5 * h * h / v;
 }
 
 /* sigma^2 of a thin line from its second derivatives at scales qa < qb:
@@ -408,7 +409,7 @@ static double line_sigma2(float da, float db, int qa, int qb, double h)
 {
     if (!(da * db > 0.0f))
         return -1.0;
-    const double r = log((double)da / db);
+    const double r = smp__log((double)da / db);
     double lo = 0.0, hi = SIGMA_MAX * SIGMA_MAX;
     if (r > line_model(lo, K[qa], h) - line_model(lo, K[qb], h) + 0.3)
         return -1.0;
@@ -464,7 +465,7 @@ static float line_sigma(const ctx *c, const level *L, const work *wk, int rh, in
         return -1.0f;
     /* The line's contrast times its width, px, from the model at K[1]. */
     const double v = s2 + K[1] * K[1], lum = wk->lum[(size_t)(y + c->m) * (rw + 2 * c->m) + j + c->m] + LUM_FLOOR;
-    if (fabs(p2) * sqrt(2.0 * SMP_PI) * pow(v, 1.5) * exp(0.5 * h * h / v) < MIN_CONTRAST * lum)
+    if (fabs(p2) * sqrt(2.0 * SMP_PI) * smp__pow(v, 1.5) * smp__exp(0.5 * h * h / v) < MIN_CONTRAST * lum)
         return -1.0f;
     s2 -= 1.0 / 12.0;
     return s2 > 0 ? (float)fmin(sqrt(s2), SIGMA_MAX) : 0.0f;

@@ -35,6 +35,7 @@
 #include "follicles.h"
 #include "color.h"
 #include "image.h"
+#include "dmath.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -150,7 +151,7 @@ static void blur(const float *in, float *out, float *tmp, uint32_t sw, uint32_t 
     r = r > 63 ? 63 : r; /* sigma over 21 px (0.15 mm at 140 px/mm) is truncated */
     double sum = 0;
     for (int i = -r; i <= r; i++)
-        sum += k[i + r] = (float)exp(-0.5 * i * i / (sigma * sigma));
+        sum += k[i + r] = (float)smp__exp(-0.5 * i * i / (sigma * sigma));
     for (int i = 0; i <= 2 * r; i++)
         k[i] = (float)(k[i] / sum);
     for (uint32_t y = 0; y < sh; y++)

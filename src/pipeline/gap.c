@@ -9,6 +9,7 @@
 #include "color.h"
 #include "notes.h"
 #include "select.h"
+#include "dmath.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -102,7 +103,7 @@ static int hair_after_bare(const smp_shade *sh, const sample *v, int m, int near
         if (w.have >= GAP_HAIR && w.lab[0] <= bare.lab[0] - GAP_DROP && w.lab[0] >= bare.lab[0] - GAP_FLOOR) {
             /* The first such stretch decides: hair, or something else. */
             const int hair = segment_distance(w.lab, bare.lab, sh->hair_lab) <= GAP_HUE &&
-                             hypot(w.ab[0] - bare.lab[1], w.ab[1] - bare.lab[2]) <= GAP_SKIN_AB;
+                             smp__hypot(w.ab[0] - bare.lab[1], w.ab[1] - bare.lab[2]) <= GAP_SKIN_AB;
             return hair ? s : -1;
         }
     }
@@ -139,7 +140,7 @@ smp_status smp__note_mask_gap(smp_result *res, const smp_shade *sh, double ppm)
                         sx -= dx;
                         sy -= dy;
                     }
-            const double norm = hypot(sx, sy);
+            const double norm = smp__hypot(sx, sy);
             if (norm == 0)
                 continue;
             edge++;

@@ -8,6 +8,7 @@
  * job (the feather and --edge), not the mask's. */
 #include "suggest.h"
 #include "image.h"
+#include "dmath.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -25,9 +26,9 @@ static void catmull_rom(const double *p0, const double *p1, const double *p2, co
                         double out[2])
 {
     /* Centripetal parametrisation (alpha = 0.5). */
-    double t0 = 0, t1 = t0 + pow(hypot(p1[0] - p0[0], p1[1] - p0[1]), 0.5) + 1e-9;
-    double t2 = t1 + pow(hypot(p2[0] - p1[0], p2[1] - p1[1]), 0.5) + 1e-9;
-    double t3 = t2 + pow(hypot(p3[0] - p2[0], p3[1] - p2[1]), 0.5) + 1e-9;
+    double t0 = 0, t1 = t0 + smp__pow(smp__hypot(p1[0] - p0[0], p1[1] - p0[1]), 0.5) + 1e-9;
+    double t2 = t1 + smp__pow(smp__hypot(p2[0] - p1[0], p2[1] - p1[1]), 0.5) + 1e-9;
+    double t3 = t2 + smp__pow(smp__hypot(p3[0] - p2[0], p3[1] - p2[1]), 0.5) + 1e-9;
     double u = t1 + t * (t2 - t1);
     for (int k = 0; k < 2; k++) {
         double a1 = (t1 - u) / (t1 - t0) * p0[k] + (u - t0) / (t1 - t0) * p1[k];
@@ -61,21 +62,21 @@ static int polyline(const double *xy, int n, double far, double *poly)
     poly[2 * (m + 1) + 1] = xy[2 * (n - 1) + 1];
     m++;
     /* Straight extensions along the end directions. */
-    double dx = poly[2] - poly[4], dy = poly[3] - poly[5], d = hypot(dx, dy);
+    double dx = poly[2] - poly[4], dy = poly[3] - poly[5], d = smp__hypot(dx, dy);
     if (d < 1e-9) {
         dx = xy[0] - xy[2];
         dy = xy[1] - xy[3];
-        d = hypot(dx, dy) + 1e-9;
+        d = smp__hypot(dx, dy) + 1e-9;
     }
     poly[0] = poly[2] + dx / d * far;
     poly[1] = poly[3] + dy / d * far;
     dx = poly[2 * m] - poly[2 * (m - 1)];
     dy = poly[2 * m + 1] - poly[2 * (m - 1) + 1];
-    d = hypot(dx, dy);
+    d = smp__hypot(dx, dy);
     if (d < 1e-9) {
         dx = xy[2 * (n - 1)] - xy[2 * (n - 2)];
         dy = xy[2 * (n - 1) + 1] - xy[2 * (n - 2) + 1];
-        d = hypot(dx, dy) + 1e-9;
+        d = smp__hypot(dx, dy) + 1e-9;
     }
     poly[2 * (m + 1)] = poly[2 * m] + dx / d * far;
     poly[2 * (m + 1) + 1] = poly[2 * m + 1] + dy / d * far;
@@ -246,7 +247,7 @@ smp_status smp_hairline_template(smp_scalp *s, const char *name, const double t0
         return s ? smp__fail(s->msg, SMP_ERR_ARG, "unknown hairline template '%s' (straight, rounded, mature, "
                                                   "widows-peak)", name ? name : "")
                  : SMP_ERR_ARG;
-    double vx = t1[0] - t0[0], vy = t1[1] - t0[1], L = hypot(vx, vy);
+    double vx = t1[0] - t0[0], vy = t1[1] - t0[1], L = smp__hypot(vx, vy);
     if (!(L >= 2))
         return s ? smp__fail(s->msg, SMP_ERR_ARG, "the two temple points are too close") : SMP_ERR_ARG;
     /* The normal (-vy, vx)/L; pointing to the forehead: less hair there. */

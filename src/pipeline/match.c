@@ -28,6 +28,7 @@
 #include "pattern.h"
 #include "realism.h"
 #include "render.h"
+#include "dmath.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -66,7 +67,7 @@ static void predict_from_area(const smp_match_in *in, const double area[3], doub
          * pigment do not: the render is linear in the dots' transmittance,
          * so the cells about the core's median darken by their share of
          * diffuse light uncovered, exactly (match.h dark_share). */
-        const double t = exp(-density_cm2 * in->cover / 100.0 * area[c]);
+        const double t = smp__exp(-density_cm2 * in->cover / 100.0 * area[c]);
         lin[c] = (float)(in->sh->core_before_lin[c] * (1 - in->dark_share[c] * (1 - t)));
     }
     smp__linear_to_lab(lin, lab);
@@ -102,7 +103,7 @@ static double cost_of(const smp_match_in *in, const smp_match *m, const trial *t
      * CIEDE2000 1 it costs five times as much. */
     double c = t->de + 4 * (t->de > 1 ? t->de - 1 : 0) +
                (t->lab[0] < ref[0] - 0.2 ? DARKER_PENALTY + (ref[0] - t->lab[0]) : 0);
-    c += 0.5 * fabs(log(t->density / target_density));
+    c += 0.5 * fabs(smp__log(t->density / target_density));
     c += 0.5 * fabs(t->dot - DOT_DEFAULT) / 0.1;
     if (t->dilution >= 0)
         c += 0.5 * fabs(t->dilution - m->hair_dilution);
@@ -167,8 +168,8 @@ static void best_tone(const smp_match_in *in, const smp_match *m, double target_
 /* Texture's cost: the ratio's distance from 1, and much more beyond 2x. */
 static double texture_cost(double ratio)
 {
-    const double l = fabs(log(ratio));
-    return 0.5 * l + 4.0 * (l > log(2.0) ? l - log(2.0) : 0);
+    const double l = fabs(smp__log(ratio));
+    return 0.5 * l + 4.0 * (l > smp__log(2.0) ? l - smp__log(2.0) : 0);
 }
 
 /* The luminance of the window's core cells over the same before them. */
@@ -419,10 +420,10 @@ static smp_status calibrate_tone(const smp_match_in *in, smp_match *m, double ta
     window_means(in, wb, share);
     smp__optics_darkened_area(in->optics, od, t.dot, in->load, area);
     for (int c = 0; c < 3; c++)
-        lin[c] = (float)(wb[c] * (1 - share[c] * (1 - exp(-t.density * in->cover / 100.0 * area[c]))));
+        lin[c] = (float)(wb[c] * (1 - share[c] * (1 - smp__exp(-t.density * in->cover / 100.0 * area[c]))));
     const double yb = 0.2126 * wb[0] + 0.7152 * wb[1] + 0.0722 * wb[2];
     const double model = (0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]) / yb;
-    const double k = log(window) / log(model);
+    const double k = smp__log(window) / smp__log(model);
     if (isfinite(k) && model < 0.999 && window < 1)
         m->tone_scale = fmin(fmax(k, 0.5), 2.0);
     return SMP_OK;

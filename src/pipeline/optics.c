@@ -33,6 +33,7 @@
  * dot deposits, integrated over the skin, is load * od[c] * its area,
  * whatever the blur, the age or the scale. */
 #include "optics.h"
+#include "dmath.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -59,7 +60,7 @@ void smp__optics_for_look(smp_optics *o, double years, smp_cast cast, double *si
         /* Fading: a visual density score fell 8.7 -> 7.7 in six months and
          * touch-ups come every 2-6 years; pigment also spreads and blurs. */
         *size = fmin(1.0 + 0.04 * years, 1.4);
-        *load = exp(-years / 5.0);
+        *load = smp__exp(-years / 5.0);
         o->core_mm = (float)fmin(o->core_mm + 0.008 * years, 0.08);
         for (int c = 0; c < 3; c++)
             o->halo_mm[c] *= (float)fmin(1.0 + 0.04 * years, 1.4);
@@ -87,14 +88,14 @@ void smp__od_for_colour(const float colour[3], const float skin[3], double load,
     for (int c = 0; c < 3; c++) {
         double t = skin[c] > 1e-4f ? colour[c] / skin[c] : 1.0;
         t = t < 0.01 ? 0.01 : t > 1 ? 1 : t; /* pigment only darkens */
-        od[c] = (float)(-log(t) / (load > 0.05 ? load : 0.05));
+        od[c] = (float)(-smp__log(t) / (load > 0.05 ? load : 0.05));
     }
 }
 
 void smp__colour_for_od(const float od[3], const float skin[3], double load, float out[3])
 {
     for (int c = 0; c < 3; c++)
-        out[c] = (float)(skin[c] * exp(-load * od[c]));
+        out[c] = (float)(skin[c] * smp__exp(-load * od[c]));
 }
 
 /* One dot's darkened area (mm²) in channel c: the integral of 1 - its
@@ -109,7 +110,7 @@ static double dot_darkened_area(const smp_optics *o, int c, double depth, double
         const double r = reach * (i + 0.5) / N;
         const double p = (1 - h) * smp__disc_at((float)(r / sc), (float)(r_mm / sc)) +
                          h * smp__disc_at((float)(r / sh), (float)(r_mm / sh));
-        sum += (1 - exp(-depth * p)) * 2 * SMP_PI * r;
+        sum += (1 - smp__exp(-depth * p)) * 2 * SMP_PI * r;
     }
     return sum * reach / N;
 }

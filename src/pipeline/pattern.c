@@ -70,6 +70,7 @@
 
 #include "internal.h"
 #include "rng.h"
+#include "dmath.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -681,7 +682,7 @@ static smp_status thin(const smp_sample_in *in, double base_cm2, const smp_spt *
         for (size_t k = 0; k < pts->n; k++)
             if (!keep[order[k].i] && rates[k] > 0) {
                 const double u = smp__u01(smp__mix64(order[k].prio + 7)) + 0x1p-54;
-                const double race = fmin(-log(u) * (1 - rates[k]) / rates[k], 0x1p22); /* fits the key */
+                const double race = fmin(-smp__log(u) * (1 - rates[k]) / rates[k], 0x1p22); /* fits the key */
                 order[nd++] = (ranked){(uint64_t)(race * 0x1p40), order[k].i};
             }
         sort_ranked(order, nd);
@@ -798,7 +799,7 @@ static smp_status jitter(const smp_pattern *pat, const smp_sample_in *in, const 
         for (uint64_t t = 0; t < JITTER_TRIES; t++) {
             const uint64_t h = order[k].prio + 3 * t;
             const double u = smp__u01(smp__mix64(h + 1)), v = smp__u01(smp__mix64(h + 2));
-            const double x = p->x + a * sqrt(u) * cos(2 * SMP_PI * v), y = p->y + a * sqrt(u) * sin(2 * SMP_PI * v);
+            const double x = p->x + a * sqrt(u) * smp__cos(2 * SMP_PI * v), y = p->y + a * sqrt(u) * smp__sin(2 * SMP_PI * v);
             const double there = cover_at(in, x, y);
             if (!(there > 0) || (there < here && smp__u01(smp__mix64(h + 3)) * here >= there) ||
                 grid_near(&ge, x, y, m, SIZE_MAX) || grid_near_moved(&gn, x, y, m, slack, i))
@@ -904,14 +905,14 @@ static smp_status fill_holes(const smp_pattern *pat, const smp_sample_in *in, co
         rank[order[k].i] = k;
     double unit[DIRECTIONS][2];
     for (int t = 0; t < DIRECTIONS; t++) {
-        unit[t][0] = cos(2 * SMP_PI * t / DIRECTIONS);
-        unit[t][1] = sin(2 * SMP_PI * t / DIRECTIONS);
+        unit[t][0] = smp__cos(2 * SMP_PI * t / DIRECTIONS);
+        unit[t][1] = smp__sin(2 * SMP_PI * t / DIRECTIONS);
     }
     for (size_t k = 0; k < pts->n && g.n + 1 < cap; k++) {
         const smp_spt *p = &pts->p[order[k].i];
         const double d_hex = rd.d_hex[order[k].i], here = rd.cover[order[k].i];
         const double a0 = 2 * SMP_PI * smp__u01(smp__mix64(order[k].prio + 1)), q = 1.15 * HOLE_R * d_hex;
-        const double c0 = q * cos(a0), s0 = q * sin(a0);
+        const double c0 = q * smp__cos(a0), s0 = q * smp__sin(a0);
         for (int t = 0; t < DIRECTIONS && g.n + 1 < cap; t++) { /* a0 + t 2 pi / DIRECTIONS, by rotation */
             const double x = p->x + c0 * unit[t][0] - s0 * unit[t][1], y = p->y + s0 * unit[t][0] + c0 * unit[t][1];
             /* A hole: no dot nearer than HOLE_R d_hex, as the nearest
@@ -1008,7 +1009,7 @@ static int candidate(const smp_pattern *pat, const smp_sample_in *in, size_t n_e
      * direction that fits, 0.232 without pairs). */
     double best = 0, bx = 0, by = 0;
     for (int t = 0; t < DIRECTIONS; t++) {
-        double a = a0 + 2 * SMP_PI * order[t] / DIRECTIONS, x = p->x + d * cos(a), y = p->y + d * sin(a);
+        double a = a0 + 2 * SMP_PI * order[t] / DIRECTIONS, x = p->x + d * smp__cos(a), y = p->y + d * smp__sin(a);
         if (!in_treated(in, x, y))
             continue;
         const double d2 = sgrid_nearest2(ob, x, y, 2 * m, self, m * m, best);

@@ -45,6 +45,7 @@
 #include "realism.h"
 #include "color.h"
 #include "image.h"
+#include "dmath.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -242,9 +243,9 @@ static bool make_kernel(kernel *k, double sigma)
         return false;
     double sum = 0;
     for (int i = -k->r; i <= k->r; i++)
-        sum += k->r ? exp(-0.5 * i * i / (sigma * sigma)) : 1;
+        sum += k->r ? smp__exp(-0.5 * i * i / (sigma * sigma)) : 1;
     for (int i = -k->r; i <= k->r; i++)
-        k->w[i + k->r] = (float)((k->r ? exp(-0.5 * i * i / (sigma * sigma)) : 1) / sum);
+        k->w[i + k->r] = (float)((k->r ? smp__exp(-0.5 * i * i / (sigma * sigma)) : 1) / sum);
     return true;
 }
 
@@ -393,8 +394,8 @@ static smp_status contrast_setup(contrast_job *j, double ppm, double extra_px, i
             j->s.y1 = b[q].y1 > j->s.y1 ? b[q].y1 : j->s.y1;
         }
     /* A Gaussian after a Gaussian is one Gaussian: the extra blur adds in quadrature. */
-    if (!make_kernel(&j->fine, hypot(FINE_SIGMA_MM * ppm, extra_px)) ||
-        !make_kernel(&j->coarse, hypot(COARSE_SIGMA_MM * ppm, extra_px)))
+    if (!make_kernel(&j->fine, smp__hypot(FINE_SIGMA_MM * ppm, extra_px)) ||
+        !make_kernel(&j->coarse, smp__hypot(COARSE_SIGMA_MM * ppm, extra_px)))
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the contrast kernels");
     const uint32_t R = (uint32_t)j->coarse.r, W = j->v->img->w, H = j->v->img->h;
     j->e.x0 = j->s.x0 > R ? j->s.x0 - R : 0;

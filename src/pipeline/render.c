@@ -35,6 +35,7 @@
 #include "render.h"
 #include "color.h"
 #include "image.h"
+#include "dmath.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -178,8 +179,8 @@ static void prepare_dot(const render_ctx *c, const smp_dot *in, double ppm, cons
     d->a = (float)(r * e);
     d->b = (float)(r / e);
     d->r = (float)r;
-    d->c = (float)cos(in->angle);
-    d->s = (float)sin(in->angle);
+    d->c = (float)smp__cos(in->angle);
+    d->s = (float)smp__sin(in->angle);
     for (int ch = 0; ch < 3; ch++)
         d->depth[ch] = in->opacity * od[ch];
     /* The photo's own blur widens every term: Gaussians add in variance. */

@@ -15,6 +15,7 @@
  * breadth 1.1-1.6), ±25 % otherwise (cut by the frame, a front view, or a
  * photo stretched to another aspect). */
 #include "suggest.h"
+#include "dmath.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -52,9 +53,9 @@ static bool head_axis(const smp_scalp *s, double *mx_out, double *my_out, double
                 cyy += (y - my) * (y - my);
                 cxy += (x - mx) * (y - my);
             }
-    const double theta = 0.5 * atan2(2 * cxy, cxx - cyy); /* the long axis */
-    *ux = cos(theta);
-    *uy = sin(theta);
+    const double theta = 0.5 * smp__atan2(2 * cxy, cxx - cyy); /* the long axis */
+    *ux = smp__cos(theta);
+    *uy = smp__sin(theta);
     *mx_out = mx;
     *my_out = my;
     return true;

@@ -12,6 +12,7 @@
 #include "shade.h"
 #include "color.h"
 #include "image.h"
+#include "dmath.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -481,7 +482,7 @@ static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm,
     for (size_t i = 0; i < n; i++) {
         /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): arg2 is filled above */
         const float *src = sh->tone + 3 * (size_t)arg2[i];
-        double scale = l[arg2[i]] > cap ? pow((cap + 16) / (l[arg2[i]] + 16), 3) : 1; /* L ~ Y^(1/3) */
+        double scale = l[arg2[i]] > cap ? smp__pow((cap + 16) / (l[arg2[i]] + 16), 3) : 1; /* L ~ Y^(1/3) */
         for (int c = 0; c < 3; c++)
             sh->lskin[3 * i + c] = (float)(src[c] * scale);
     }

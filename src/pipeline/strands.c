@@ -26,6 +26,7 @@
 #include "color.h"
 #include "image.h"
 #include "select.h"
+#include "dmath.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -116,18 +117,18 @@ static void kernels_make(scale *s, float *k)
     const double is2 = 1.0 / ((double)s->sigma * s->sigma);
     double s0 = 0, s1 = 0, s2m = 0, s2 = 0;
     for (int t = -r; t <= r; t++) {
-        const double g = exp(-0.5 * t * t * is2);
+        const double g = smp__exp(-0.5 * t * t * is2);
         s0 += g;
         s1 += t * t * g;
         s2m += (t * t * is2 - 1.0) * g;
     }
     /* G'' less its mean (a multiple of G), then scaled to the exact moment. */
     for (int t = -r; t <= r; t++) {
-        const double g = exp(-0.5 * t * t * is2);
+        const double g = smp__exp(-0.5 * t * t * is2);
         s2 += t * t * ((t * t * is2 - 1.0) * g - s2m * g / s0);
     }
     for (int t = 0; t <= r; t++) {
-        const double g = exp(-0.5 * t * t * is2);
+        const double g = smp__exp(-0.5 * t * t * is2);
         k[t] = (float)(g / s0);
         k[n + t] = (float)(t * g / s1);
         k[2 * n + t] = (float)(((t * t * is2 - 1.0) * g - s2m * g / s0) * 2.0 / s2);
@@ -458,13 +459,13 @@ static void do_band(const ctx *c, work *wk, int b)
 static void scales_make(ctx *c, double ppm, float *kbuf)
 {
     const double lo = fmax(HW_MIN_MM * ppm, SIGMA_MIN_PX), hi = fmax(HW_MAX_MM * ppm, SIGMA_BLUR_PX);
-    int ns = hi > lo * 1.05 ? 1 + (int)ceil(log(hi / lo) / log(SCALE_STEP)) : 1;
+    int ns = hi > lo * 1.05 ? 1 + (int)ceil(smp__log(hi / lo) / smp__log(SCALE_STEP)) : 1;
     ns = ns > MAX_SCALES ? MAX_SCALES : ns;
     c->ns = ns;
     c->m = 0;
     for (int k = 0; k < ns; k++) {
         scale *s = &c->sc[k];
-        s->sigma = (float)(ns == 1 ? lo : lo * pow(hi / lo, (double)k / (ns - 1)));
+        s->sigma = (float)(ns == 1 ? lo : lo * smp__pow(hi / lo, (double)k / (ns - 1)));
         s->r = (int)ceil(3.0 * s->sigma);
         kernels_make(s, kbuf);
         kbuf += 3 * (s->r + 1);

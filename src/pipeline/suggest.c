@@ -40,6 +40,7 @@
 #include "params.h"
 #include "regions.h"
 #include "select.h"
+#include "dmath.h"
 
 #include <limits.h>
 #include <math.h>
@@ -432,8 +433,8 @@ static int enclosure(smp_scalp *s, int f, double reach)
     }
     double dx[RAYS], dy[RAYS];
     for (int k = 0; k < RAYS; k++) {
-        dx[k] = cos(2 * SMP_PI * k / RAYS);
-        dy[k] = sin(2 * SMP_PI * k / RAYS);
+        dx[k] = smp__cos(2 * SMP_PI * k / RAYS);
+        dy[k] = smp__sin(2 * SMP_PI * k / RAYS);
     }
     /* lrint(x + v) is x + lrint(v) for a whole x unless v's fraction lies
      * at a half (a tie, whose rounding depends on x), so steps near one
@@ -617,7 +618,7 @@ static double hair_missing(double h, double full, double cover)
         return m < 0 ? 0 : m;
     }
     const double seen_full = fmax(1 - cover, SCALP_SEEN_MIN), seen = fmax(1 - h, seen_full);
-    return 1 - log(seen) / log(seen_full);
+    return 1 - smp__log(seen) / smp__log(seen_full);
 }
 
 /* A cell of the head that is neither skin nor hair but darker than the

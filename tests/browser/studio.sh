@@ -19,7 +19,7 @@ trap 'rm -rf "$tmp"' EXIT
 "$build/tests/imgtool" png samples/scalp.jpg "$tmp/scalp.png" || { echo "FAIL: studio: imgtool png"; exit 1; }
 rc=0
 node "$here/studio_engine.mjs" "$(cd "$build" && pwd)/studio/smpsim.js" samples/scalp.jpg "$tmp/scalp.png" \
-    samples/scalp.mask.png "$build/smpsim" || rc=1
+    samples/scalp.mask.png "$build/smpsim" "$build/tests/imgtool" ../shared/photos || rc=1
 # The page, used as a consultant would; screenshots under build/studio-shots.
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 if [ -x "$CHROMIUM" ] && [ -d "$here/node_modules/playwright-core" ]; then

@@ -7,6 +7,7 @@
 #include "smpsim.h"
 
 #include <emscripten/emscripten.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,6 +260,34 @@ EMSCRIPTEN_KEEPALIVE smp_status st_write_dots(studio *s, int k)
     smp_status st = smp_result_write_dots(s->res, path, s->p);
     smp_params_set_overwrite(s->p, 0);
     return st == SMP_OK ? st : fail(s, st, smp_result_message(s->res));
+}
+
+/* The last run's dots as /bitsK.txt, each field's bits in hex, as the
+ * tests' imgtool dotbits prints them natively: the studio's test checks
+ * that the two builds agree to the last bit (the CSV rounds). */
+EMSCRIPTEN_KEEPALIVE smp_status st_write_dot_bits(studio *s, int k)
+{
+    char path[32];
+    snprintf(path, sizeof path, "/bits%d.txt", k);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return fail(s, SMP_ERR_WRITE, "cannot write the dot bits");
+    size_t n;
+    const smp_dot *d = smp_result_dots(s->res, &n);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t b[3];
+        uint32_t c[4];
+        memcpy(&b[0], &d[i].x_mm, 8);
+        memcpy(&b[1], &d[i].y_mm, 8);
+        memcpy(&b[2], &d[i].diameter_mm, 8);
+        memcpy(&c[0], &d[i].opacity, 4);
+        memcpy(&c[1], &d[i].aspect, 4);
+        memcpy(&c[2], &d[i].angle, 4);
+        memcpy(&c[3], &d[i].blur_mm, 4);
+        fprintf(f, "%016" PRIx64 " %016" PRIx64 " %016" PRIx64 " %08" PRIx32 " %u %08" PRIx32 " %08" PRIx32 " %08" PRIx32 "\n",
+                b[0], b[1], b[2], c[0], (unsigned)d[i].layer, c[1], c[2], c[3]);
+    }
+    return fclose(f) == 0 ? SMP_OK : fail(s, SMP_ERR_WRITE, "cannot write the dot bits");
 }
 
 /* The tone preview's maps (smp_cache_tone_maps) of the last cached run at

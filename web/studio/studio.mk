@@ -17,7 +17,7 @@ STUDIO_SKIP := io_png io_jpeg io_webp io_heif font analyze version
 STUDIO_SRC  := $(filter-out $(addprefix %/,$(addsuffix .c,$(STUDIO_SKIP))),$(LIB_SRC)) $(BUILD)/gen/disc_lut.c web/studio/glue.c
 STUDIO_OBJ  := $(STUDIO_SRC:%.c=$(STUDIO_DIR)/obj/%.o)
 STUDIO_INC  := -Iinclude $(patsubst %/,-I%,$(sort $(dir $(filter src/%,$(LIB_SRC)))))
-STUDIO_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -O2 $(WARN) $(STUDIO_INC)
+STUDIO_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -ffp-contract=off -O2 $(WARN) $(STUDIO_INC)
 # What the page calls: the glue's st_* (marked in glue.c) and these setters.
 STUDIO_EXPORTS := _malloc _free $(addprefix _smp_params_set_,density density_auto dot_diameter dot_auto \
                   px_per_mm dilution edge age layers show_session regularity opacity feather) _smp_params_message
