@@ -499,8 +499,8 @@
   // While the density or dot size slider moves, the tone preview follows
   // it and the exact image waits until the slider is let go or rests for
   // HOLD_MS: an exact image asked at every move kept the engine busy with
-  // a position already passed, and the one let go at waited behind it (a
-  // quarter to three quarters of a second more: bench/RESULTS.md).
+  // a position already passed, and the one let go at waited behind it
+  // (0.5-1.7 s more on the crown: bench/RESULTS.md).
   const HOLD_MS = 250;
   function holdExact(msg) {
     clearTimeout(st.holdTimer);
@@ -1218,7 +1218,8 @@
       schedule(reason, moving === true);
     };
     // Sliders redraw while they move when the redraws run in workers (the
-    // latest position is drawn, the ones passed over are dropped); on the
+    // latest position is drawn, the ones passed over are dropped; density
+    // and dot size by the tone preview until they rest: schedule); on the
     // page's own thread, when let go.
     el.addEventListener('input', () => (el.type === 'range' && st.workers ? changed(true) : outputs()));
     el.addEventListener('change', changed);
