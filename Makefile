@@ -157,7 +157,7 @@ $(GEN): tools/gen_scalp.c $(SCENE_OBJ) tools/scene.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -Itools tools/gen_scalp.c $(SCENE_OBJ) $(LIB) $(LDLIBS_ALL) -o $@
 
-$(BUILD)/bench/%: bench/%.c bench/pointstats.h bench/bridson.h $(LIB)
+$(BUILD)/bench/%: bench/%.c bench/pointstats.h bench/bridson.h bench/steps.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $< $(LIB) $(LDLIBS_ALL) -o $@
 

@@ -14,33 +14,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "steps.h"
+
 static double cpu(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
     return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
-static const char *const STEPS[] = {"read_inputs",  "use_shade_maps", "skin_maps",    "measure_stubble",
-                                    "shape_coverage", "choose_shade",  "place_dots",   "render_after",
-                                    "measure_after"};
-#define N_STEPS (sizeof STEPS / sizeof *STEPS)
-
-typedef struct clock_state {
-    double last;
-    double t[N_STEPS];
-    size_t i;
-} clock_state;
-
-static int tick(void *user, double fraction)
-{
-    (void)fraction;
-    clock_state *c = user;
-    const double now = cpu();
-    if (c->i < N_STEPS)
-        c->t[c->i++] = now - c->last;
-    c->last = now;
-    return 0;
 }
 
 static void die(const char *what, const char *msg)
@@ -98,7 +78,7 @@ int main(int argc, char **argv)
     smp_params_set_threads(p, 1);
     if (ppm)
         smp_params_set_px_per_mm(p, atof(ppm));
-    clock_state c = {0};
+    clock_state c = {.now = cpu};
     smp_params_set_progress(p, tick, &c);
     printf("%s, %ux%u, one thread, CPU seconds\n", argv[1], smp_image_width(photo), smp_image_height(photo));
     if (!use_cache) {

@@ -20,33 +20,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "steps.h"
+
 static double now_ms(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return t.tv_sec * 1e3 + t.tv_nsec * 1e-6;
-}
-
-static const char *const STEPS[] = {"read_inputs",    "use_shade_maps", "skin_maps",  "measure_stubble",
-                                    "shape_coverage", "choose_shade",   "place_dots", "render_after",
-                                    "measure_after"};
-#define N_STEPS (sizeof STEPS / sizeof *STEPS)
-
-typedef struct clock_state {
-    double last;
-    double t[N_STEPS];
-    size_t i;
-} clock_state;
-
-static int tick(void *user, double fraction)
-{
-    (void)fraction;
-    clock_state *c = user;
-    const double t = now_ms();
-    if (c->i < N_STEPS)
-        c->t[c->i++] = t - c->last;
-    c->last = t;
-    return 0;
 }
 
 static void die(const char *what, const char *msg)
@@ -192,7 +172,7 @@ int main(int argc, char **argv)
     if (argc > 4 && atof(argv[4]) > 0)
         smp_params_set_px_per_mm(p, atof(argv[4]));
     dump = argc > 5 ? argv[5] : NULL;
-    clock_state c = {0};
+    clock_state c = {.now = now_ms};
     smp_params_set_progress(p, tick, &c);
     printf("%s, %ux%u, the studio's settings, wall ms\n", argv[1], w, h);
     run("first", res, cache, p, photo, mask, &c);
