@@ -512,8 +512,12 @@
     const m = st.held, L = st.latest;
     st.held = null;
     if (!m || !L || L.id !== m.id || L.done) return;
-    request(st.workers.full, m);
-    L.asked = performance.now();
+    askExact(m);
+  }
+  function askExact(msg) {
+    st.requests++;
+    request(st.workers.full, msg);
+    st.latest.asked = performance.now();
   }
   function schedule(reason, moving) {
     if (!st.w) return;
@@ -562,12 +566,10 @@
     if (moving && st.tone && (reason === 'density' || reason === 'dot')) { holdExact(msg); return; }
     st.held = null;
     clearTimeout(st.holdTimer);
-    request(st.workers.full, msg);
-    st.latest.asked = performance.now();
+    askExact(msg);
   }
   // One request in flight per worker; a newer one replaces the one waiting.
   function request(wk, msg) {
-    if (wk.kind === 'full') st.requests++;
     if (wk.busy) { wk.pending = msg; return; }
     wk.busy = true;
     // (The mask comes back with the answer: answered.)
