@@ -721,11 +721,20 @@ async function touchFlow(p, name) {
   check(z > 2 && s1 === 1, `${name}: a pinch zooms the view (×${z.toFixed(2)}), the page stays at scale ${s1}`);
   await shot(p, `${name}-touch-3-pinch`);
   // (Clear of the divider's handle in the middle, which takes its own taps.)
-  await tap(vb.x + vb.width * 0.3, vb.y + vb.height / 2);
-  await p.waitForTimeout(60);
-  await tap(vb.x + vb.width * 0.3, vb.y + vb.height / 2);
-  const z2 = await zoomOf(p);
-  check(z2 === 1, `${name}: a double tap fits the photo again (×${z.toFixed(2)} -> ×${z2.toFixed(2)})`);
+  // A double tap is two taps within 400 ms: a pair the loaded machine
+  // delivered slower than that is no double tap, and is tried again.
+  let z2 = z, slow = 0;
+  for (;;) {
+    const t0 = Date.now();
+    await tap(vb.x + vb.width * 0.3, vb.y + vb.height / 2);
+    await p.waitForTimeout(60);
+    await tap(vb.x + vb.width * 0.3, vb.y + vb.height / 2);
+    const took = Date.now() - t0;
+    z2 = await zoomOf(p);
+    if (z2 === 1 || took < 350 || ++slow === 3) break;
+  }
+  check(z2 === 1, `${name}: a double tap fits the photo again (×${z.toFixed(2)} -> ×${z2.toFixed(2)}` +
+    `${slow ? `; ${slow} pair(s) came over 350 ms apart and were tried again` : ''})`);
   // The engine's notes over the photo fold to one line at a tap, and unfold at another.
   if (await p.isVisible('#notes')) {
     const [nx, ny] = await centre('#notes'), h0 = (await p.locator('#notes').boundingBox()).height;
