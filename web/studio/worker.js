@@ -275,10 +275,8 @@ function sendBasis(o) {
 
 function handle(m) {
   if (m.type === 'basis') {
-    const o = owed;
-    owed = null;
-    if (o && o.id === m.id) sendBasis(o);
-    else if (o) post({ type: 'basis', id: o.id, tone: null, skipped: true });
+    const o = owed && owed.id === m.id ? owed : null;
+    if (o) { owed = null; sendBasis(o); } else dropOwed();
     return;
   }
   if (m.type !== 'recycle') dropOwed();
