@@ -131,32 +131,24 @@ double smp__atan2(double y, double x)
     const double ax = fabs(x), ay = fabs(y);
     double hi, lo;
     if (ax == 0 && ay == 0) {
-        hi = signbit(x) ? PI_HI : 0;
-        lo = signbit(x) ? PI_LO : 0;
+        hi = lo = 0;
     } else if (isinf(ax) || isinf(ay)) {
         /* Both infinite: the diagonal; one: the axis it points along. */
         const double t = isinf(ax) && isinf(ay) ? 1 : isinf(ax) ? 0 : INFINITY;
         if (isinf(t)) hi = PIO2_HI, lo = PIO2_LO;
         else atan01(t, &hi, &lo);
-        if (signbit(x)) {
-            const double h = PI_HI - hi;
-            lo = (((PI_HI - h) - hi) + PI_LO) - lo;
-            hi = h;
-        }
-    } else {
-        if (ay <= ax) {
-            atan01(ay / ax, &hi, &lo);
-        } else { /* pi/2 - atan(x/y) */
-            double h0, l0;
-            atan01(ax / ay, &h0, &l0);
-            hi = PIO2_HI - h0;
-            lo = (((PIO2_HI - hi) - h0) + PIO2_LO) - l0;
-        }
-        if (signbit(x)) { /* pi - angle */
-            const double h = PI_HI - hi;
-            lo = (((PI_HI - h) - hi) + PI_LO) - lo;
-            hi = h;
-        }
+    } else if (ay <= ax) {
+        atan01(ay / ax, &hi, &lo);
+    } else { /* pi/2 - atan(x/y) */
+        double h0, l0;
+        atan01(ax / ay, &h0, &l0);
+        hi = PIO2_HI - h0;
+        lo = (((PIO2_HI - hi) - h0) + PIO2_LO) - l0;
+    }
+    if (signbit(x)) { /* pi - angle (pi itself for a zero angle) */
+        const double h = PI_HI - hi;
+        lo = (((PI_HI - h) - hi) + PI_LO) - lo;
+        hi = h;
     }
     const double a = hi + lo;
     return signbit(y) ? -a : a;
