@@ -14,6 +14,17 @@ expect 1 "bad --hairline" -- "$smp" render "$sample" "$smask" --hairline "1,2" -
 expect 1 "template without temples" -- "$smp" render "$sample" "$smask" --hairline-template rounded -o "$o/x.png"
 expect 0 "--measure sets the scale" -- "$smp" render "$sample" "$smask" --measure "0,0 80,0=10" -v -o "$o/measure.png"
 says "8.00 px/mm" "--measure sets the scale"
+# The bundled sample's suggestion (the studio shows it when the sample
+# opens): the bald ellipse inside the stubble, as painted in its mask. It
+# was two blobs at the bottom corners (IoU 0.00) while the stubble, too fine
+# for the cells, read as bare skin; read by its texture it is 0.92, and the
+# same scene at seeds 1-8, 30-340 hairs per cm² and 3-15 px/mm gives
+# 0.83-0.95 (suggest.c's stubble()): 0.85 leaves room for a change elsewhere
+# yet fails a suggestion that spills over the stubble (the sample's share
+# of the suggestion over its painted mask is 0.05 now).
+expect 0 "mask of the sample" -- "$smp" mask "$sample" -o "$o/sample.mask.png"
+iou=$("$img" iou "$o/sample.mask.png" "$smask")
+check 'echo "$iou" | awk "{ exit !(\$1 >= 0.85 && \$2 <= 0.15) }"' "the sample's suggestion: IoU and share over its mask $iou"
 if [ -d "$photos" ]; then
     for f in crown-shaved-4000x3000.jpg hairline-1302x892.png topdown-1.jpg topdown-11.jpg topdown-16.jpg; do
         expect 0 "mask $f" -- "$smp" mask "$photos/$f" --px-per-mm auto -v -o "$o/$f.mask.png"
