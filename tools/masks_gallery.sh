@@ -5,7 +5,8 @@
 # photo with the mask painted by hand (the crown's and hairline's in PHOTOS,
 # the top-downs' in tests/data/photos/), and their soft IoU (sum of the
 # smaller grey over sum of the larger, as tests/test_suggest.c measures it),
-# as small JPEGs in OUTDIR. The photos stay outside the repo; without them,
+# as small JPEGs in OUTDIR; the bundled sample too, against its own mask.
+# The photos stay outside the repo; without them,
 # or without Python 3 with Pillow and NumPy (Debian: python3-pil,
 # python3-numpy), this says so and does nothing. Prints "NAME IOU" lines.
 # Usage: tools/masks_gallery.sh BUILD PHOTOS OUTDIR
@@ -22,10 +23,11 @@ if ! "$py" -c 'import PIL, numpy' 2>/dev/null; then
 fi
 mkdir -p "$out"
 while read -r name mask; do
-    stem=${name%.*}
+    stem=$(basename "${name%.*}")
+    case $name in /*) ;; *) name=$photos/$name ;; esac
     case $mask in /*) ;; *) mask=$photos/$mask ;; esac
-    "$b/smpsim" mask "$photos/$name" -o "$b/masks-$stem.png" --force
-    "$py" - "$photos/$name" "$b/masks-$stem.png" "$mask" "$out/$stem.jpg" "$stem" <<'PY'
+    "$b/smpsim" mask "$name" -o "$b/masks-$stem.png" --force
+    "$py" - "$name" "$b/masks-$stem.png" "$mask" "$out/$stem.jpg" "$stem" <<'PY'
 import sys
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -76,4 +78,5 @@ hairline-1302x892.png hairline-1302x892.mask.png
 topdown-1.jpg $PWD/tests/data/photos/topdown-1.mask.png
 topdown-11.jpg $PWD/tests/data/photos/topdown-11.mask.png
 topdown-16.jpg $PWD/tests/data/photos/topdown-16.mask.png
+$PWD/samples/scalp.jpg $PWD/samples/scalp.mask.png
 LIST
