@@ -269,8 +269,13 @@ int scalp_scene_make(const scalp_scene *sc, smp_image *photo, smp_image *mask)
  * the frame's bottom edge cuts (the head centred 0.6 of its half-length
  * above that edge). */
 
+/* patch: 0 none, 1 blue-black, 2 lit grey (see scene.h): locks on a
+ * noise of LOCK_MM, the skin bare between them where it is under LOCK_GAP
+ * (a fifth of the disc). */
+#define LOCK_MM 2.5
+#define LOCK_GAP 0.3
 static int head_scene(int width, int height, double px_per_mm, double bald_mm, uint64_t seed, int face, double patch_mm,
-                      smp_image *photo, smp_image *mask)
+                      int patch, smp_image *photo, smp_image *mask)
 {
     const int w = width, h = height;
     const double ppm = px_per_mm;
@@ -299,12 +304,20 @@ static int head_scene(int width, int height, double px_per_mm, double bald_mm, u
     /* Hair: strokes 0.1 mm wide, 3-6 mm long, about 60 per cm² (the visible
      * strands of short hair), thinned by the bald crown's rim. */
     const float hair[3] = {lin(40), lin(32), lin(28)}, blue_black[3] = {lin(18), lin(26), lin(58)};
-    const double px = cx + 57 * ppm, py = cy; /* the blue-black patch's centre */
-    /* In the patch the hair lies flat and covers the scalp whole. */
-    for (int y = 0; patch_mm > 0 && y < h; y++)
+    /* Lit white hair: a neutral grey at 0.8 of the skin's luminance. */
+    const float lit_grey[3] = {lin(180), lin(179), lin(177)};
+    const double px = cx + 57 * ppm, py = cy; /* the patch's centre */
+    /* In the patch the hair lies flat and covers the scalp whole; lit grey
+     * hair, in locks, shows no strands (its sheen is as even as the skin)
+     * and takes the head's shading as the skin does. */
+    for (int y = 0; patch && y < h; y++)
         for (int x = 0; x < w; x++)
-            if (hypot(x + 0.5 - px, y + 0.5 - py) < patch_mm * ppm)
-                blend(buf + ((size_t)y * w + x) * 3, blue_black, 0.9);
+            if (hypot(x + 0.5 - px, y + 0.5 - py) < patch_mm * ppm &&
+                (patch == 1 || noise(seed + 11, x, y, LOCK_MM * ppm) > LOCK_GAP)) {
+                const double dx = (x + 0.5 - cx) / ax, dy = (y + 0.5 - cy) / ay, dome = 1.0 - 0.3 * (dx * dx + dy * dy);
+                const float grey[3] = {(float)(lit_grey[0] * dome), (float)(lit_grey[1] * dome), (float)(lit_grey[2] * dome)};
+                blend(buf + ((size_t)y * w + x) * 3, patch == 1 ? blue_black : grey, 0.9);
+            }
     long tries = lrint(60.0 * (w / ppm) * (h / ppm) / 100.0);
     for (long i = 0; i < tries; i++) {
         double x = u01(seed, 41, (uint64_t)i) * w, y = u01(seed, 42, (uint64_t)i) * h;
@@ -314,7 +327,9 @@ static int head_scene(int width, int height, double px_per_mm, double bald_mm, u
         if (u01(seed, 43, (uint64_t)i) >= hair_fraction(&bald, x, y))
             continue;
         double len = (3 + 3 * u01(seed, 44, (uint64_t)i)) * ppm, ang = atan2(y - cy, x - cx) + 0.3;
-        const int blue = hypot(x - px, y - py) < patch_mm * ppm;
+        const int in_patch = patch && hypot(x - px, y - py) < patch_mm * ppm, blue = in_patch && patch == 1;
+        if (in_patch && !blue)
+            continue;
         draw_hair(buf, w, h, x, y, x + len * cos(ang), y + len * sin(ang), (blue ? 0.15 : 0.05) * ppm + 0.4,
                   blue ? blue_black : hair, 0.9);
     }
@@ -330,19 +345,25 @@ static int head_scene(int width, int height, double px_per_mm, double bald_mm, u
 int head_scene_make(int width, int height, double px_per_mm, double bald_mm, uint64_t seed, smp_image *photo,
                     smp_image *mask)
 {
-    return head_scene(width, height, px_per_mm, bald_mm, seed, 0, 0, photo, mask);
+    return head_scene(width, height, px_per_mm, bald_mm, seed, 0, 0, 0, photo, mask);
 }
 
 int head_patch_scene_make(int width, int height, double px_per_mm, double bald_mm, double patch_mm, uint64_t seed,
                           smp_image *photo, smp_image *mask)
 {
-    return head_scene(width, height, px_per_mm, bald_mm, seed, 0, patch_mm, photo, mask);
+    return head_scene(width, height, px_per_mm, bald_mm, seed, 0, patch_mm, 1, photo, mask);
+}
+
+int head_grey_patch_scene_make(int width, int height, double px_per_mm, double bald_mm, double patch_mm, uint64_t seed,
+                               smp_image *photo, smp_image *mask)
+{
+    return head_scene(width, height, px_per_mm, bald_mm, seed, 0, patch_mm, 2, photo, mask);
 }
 
 int head_face_scene_make(int width, int height, double px_per_mm, double bald_mm, uint64_t seed, smp_image *photo,
                          smp_image *mask)
 {
-    return head_scene(width, height, px_per_mm, bald_mm, seed, 1, 0, photo, mask);
+    return head_scene(width, height, px_per_mm, bald_mm, seed, 1, 0, 0, photo, mask);
 }
 
 /* forehead: a receded head seen from above and in front, the face toward

@@ -38,6 +38,14 @@ int head_scene_make(int width, int height, double px_per_mm, double bald_mm, uin
  * thick, so that the cells there read neither skin nor hair. */
 int head_patch_scene_make(int width, int height, double px_per_mm, double bald_mm, double patch_mm, uint64_t seed,
                           smp_image *photo, smp_image *mask);
+/* The same with the disc's hair white and lit, lying flat in locks of
+ * about 2.5 mm that cover four fifths of it (the skin bare between): a
+ * neutral grey (sRGB 180, 179, 177, shaded as the skin: about 0.9 of its
+ * luminance) without strands, as even as the skin at the cells' scale, so
+ * that the cells there are of the grey hair's colour but too smooth for
+ * its texture. */
+int head_grey_patch_scene_make(int width, int height, double px_per_mm, double bald_mm, double patch_mm, uint64_t seed,
+                               smp_image *photo, smp_image *mask);
 /* The same head with a hairless face in front (toward the frame's bottom,
  * between the hair at the temples), cut by the frame's bottom edge as in a photo of the top
  * of a head taken from above and behind the brow; the mask is the crown's

@@ -18,7 +18,8 @@
  *    each cell, against the share where the hair is full (the head's 90th
  *    percentile; where even that is low, stubble too short or sparse for
  *    the cells is found by its texture: see stubble()); a cell neither
- *    skin nor hair, darker than the skin, counts half (OTHER_AS_HAIR), a
+ *    skin nor hair, darker than the skin, counts half (OTHER_AS_HAIR;
+ *    whole when it has grey hair's colour: GREY_AS_HAIR), a
  *    skin cell in deep shade by its texture (SHADE_K). A bald cell has
  *    none; the grey of the mask is the share of hair missing, from the
  *    scalp seen between the strands (they overlap: see hair_missing).
@@ -243,6 +244,14 @@ static int skin_tone(smp_scalp *s)
     return 1;
 }
 
+/* Grey or white hair's colour: greyer than the skin (k its saturation
+ * along the skin's hue, 1 the skin's), near that hue or neutral (perp its
+ * distance off it). */
+static int grey_colour(double k, double perp)
+{
+    return perp < 0.6 && k > -0.2 && k < 0.55;
+}
+
 /* Step 3: skin, hair or other per cell. */
 static void classify(smp_scalp *s)
 {
@@ -261,7 +270,7 @@ static void classify(smp_scalp *s)
             c = SMP__HAIR; /* dark hair: black, brown, or the shadow between strands */
         else if (perp < 0.5 && k >= 0.55 && k < 1.9 && rel >= 0.32 && rel < 2.5)
             c = rel < 0.55 && t > 0.12 ? SMP__HAIR : SMP__SKIN;
-        else if (perp < 0.6 && k > -0.2 && k < 0.55 && rel > 0.25 && rel < 1.2 && t > 0.07)
+        else if (grey_colour(k, perp) && rel > 0.25 && rel < 1.2 && t > 0.07)
             c = SMP__HAIR; /* grey or white hair: greyer than skin and textured */
         s->cls[i] = c;
     }
@@ -642,6 +651,30 @@ static double hair_missing(double h, double full, double cover)
  * crown lost 0.025. */
 #define OTHER_AS_HAIR 0.5
 
+/* Of those, a cell of grey hair's colour (classify's grey rule but for
+ * its texture; not darker than the rule's floor) counts as hair whole: the
+ * rule asks for texture to tell grey hair from grey walls, pillows and
+ * clothes, which lie off the head, while white hair lit evenly or finer
+ * than a cell is as smooth as skin (at topdown-1's back, where the
+ * suggestion took lit grey hair the hand leaves, a quarter of the cells are
+ * such: 0.8 of the skin's luminance, 0.03 of relative contrast, against
+ * 0.06 of the cells of the thin crown the hand treats). Shine, as grey, is
+ * brighter than the skin and is not counted. On the shared photos
+ * topdown-1 went from 0.7325 to 0.7375 (plain 0.8113 to 0.8120: 2.7 cm²
+ * less of its back taken, 1.8 of them outside the hand's mask, at 3.7 x
+ * 2.8 px/mm; 0.7 cm² less along the lower edge of its thin band, which
+ * the hand treats), the crown from 0.8470 to 0.8474, topdown-11 and topdown-16
+ * within 0.0002, the hairline's mask and the bundled sample's did not
+ * change; a synthetic disc of lit white hair in locks beside a crown,
+ * suggested at a mean grey of 0.62 before, is left (tests/test_suggest.c).
+ * Counted whatever their luminance up to the grey rule's 1.2 times the
+ * skin's, the same cells gave topdown-1 0.7377 but shine's dimmer edge
+ * would count; counted by their desaturation (1 - k, at least half)
+ * 0.7354; skin cells greyer than 0.8 or 0.7 of the skin's saturation
+ * counted in part as well cost topdown-1's plain IoU 0.009 and topdown-11
+ * 0.003. */
+#define GREY_AS_HAIR 1.0
+
 /* Skin in deep shade that is textured is hair in part: grey or white hair
  * in the shade of the head's curve takes the warm, saturated colour of the
  * shaded skin around it, so the class rules read the fringe as skin, while
@@ -670,6 +703,18 @@ static double skin_saturation(const smp_scalp *s, size_t i)
     const double n0 = 1.0 / 3, sr = s->skin_rgb[0] - n0, sg = s->skin_rgb[1] - n0;
     const double cr = s->chr[2 * i] - n0, cg = s->chr[2 * i + 1] - n0;
     return (cr * sr + cg * sg) / (sr * sr + sg * sg);
+}
+
+/* The hair an unclassed head cell darker than the skin counts as:
+ * GREY_AS_HAIR when it has grey hair's colour and is not darker than the
+ * grey rule's floor, else OTHER_AS_HAIR. */
+static double unclassed_hair(const smp_scalp *s, size_t i)
+{
+    const double n0 = 1.0 / 3, sr = s->skin_rgb[0] - n0, sg = s->skin_rgb[1] - n0, s2 = sr * sr + sg * sg;
+    const double cr = s->chr[2 * i] - n0, cg = s->chr[2 * i + 1] - n0;
+    const double k = (cr * sr + cg * sg) / s2, pr = cr - k * sr, pg = cg - k * sg;
+    const double perp = sqrt((pr * pr + pg * pg) / s2);
+    return grey_colour(k, perp) && s->lum[i] > 0.25 * s->skin_lum ? GREY_AS_HAIR : OTHER_AS_HAIR;
 }
 
 /* Stubble: hair too short or sparse for the cells to see. Where the
@@ -787,7 +832,7 @@ static smp_status strand_share(smp_scalp *s, float *hw)
                      clump = ref > 0 ? smoothstep(CLUMP_LO, CLUMP_HI, ts[i] / ref) : 0;
         v[i] = hm[i] ? (float)(1 - gaps * clump)
                : !s->head[i] ? 0
-               : s->cls[i] == SMP__OTHER ? (s->lum[i] < s->skin_lum ? (float)OTHER_AS_HAIR : 0)
+               : s->cls[i] == SMP__OTHER ? (s->lum[i] < s->skin_lum ? (float)unclassed_hair(s, i) : 0)
                : s->cls[i] == SMP__SKIN && skin_saturation(s, i) >= SHADE_K
                    ? (float)smoothstep(TEXTURED_LO * bare, TEXTURED_HI * bare, s->tex[i])
                    : 0;
