@@ -1145,8 +1145,10 @@ static smp_status raised_coverage(const smp_pattern *pat, size_t n_existing, con
         const double c = v * gain;
         raise[v] = (uint8_t)(c < 255 ? lround(c) : 255);
     }
-    for (size_t i = 0; i < (size_t)out->gw * out->gh; i++)
-        out->c[i] = raise[out->c[i]];
+    uint8_t *c = out->c; /* locals: through out, each store could move out->c and its size */
+    const size_t n = (size_t)out->gw * out->gh;
+    for (size_t i = 0; i < n; i++)
+        c[i] = raise[c[i]];
     return SMP_OK;
 }
 
