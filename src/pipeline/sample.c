@@ -65,6 +65,10 @@ typedef struct cellpt {
     uint16_t r;    /* exclusion radius in units of r_max / 65535; 0 = empty */
     uint8_t layer;
     uint8_t fresh; /* placed by this run, not given */
+    /* The point in mm (point_of's), made once when the dot is stored: the
+     * neighbour scans read each stored dot's point many times (a fifth of
+     * their work was point_of), and beside r it comes in the same line. */
+    double px, py;
 } cellpt;
 
 /* An active (sub-)cell in 4 bytes: tiles are TILE x TILE cells and levels
@@ -90,7 +94,6 @@ typedef struct sampler {
     uint16_t r_full_q;     /* the radius at full coverage, stored units */
     uint32_t gw, gh;       /* grid, cells */
     cellpt *g;
-    double *xy;            /* per cell holding a dot: its point_of, made once when stored */
     /* Which cells hold a dot, a bit each: a row of tiles_x words, one per
      * tile (TILE = 32), so the neighbour scans skip the empty cells (most of
      * them, where an earlier session's dots sit sparse in this layer's
@@ -168,14 +171,11 @@ static inline void cell_window(const sampler *s, double ax, double ay, double bx
     *y1 = by * inv >= s->gh ? (int)s->gh - 1 : (int)(by * inv);
 }
 
-/* Stores a dot in cell (cx, cy), its point and marks the cell taken:
- * the neighbour scans read each stored dot's point many times (a fifth of
- * their work was point_of). */
+/* Stores a dot in cell (cx, cy) with its point and marks the cell taken. */
 static inline void put(sampler *s, uint32_t cx, uint32_t cy, cellpt q)
 {
-    const size_t i = (size_t)cy * s->gw + cx;
-    s->g[i] = q;
-    point_of(s, cx, cy, &q, &s->xy[2 * i], &s->xy[2 * i + 1]);
+    point_of(s, cx, cy, &q, &q.px, &q.py);
+    s->g[(size_t)cy * s->gw + cx] = q;
     s->occ[(size_t)cy * s->tiles_x + (cx >> 5)] |= 1u << (cx & 31);
 }
 
@@ -218,10 +218,9 @@ static int conflicts(const sampler *s, double x, double y, uint16_t rq)
     cell_window(s, x - reach, y - reach, x + reach, y + reach, &x0, &y0, &x1, &y1);
     for (int j = y0; j <= y1; j++) {
         const cellpt *row = s->g + (size_t)j * s->gw;
-        const double *pt = s->xy + 2 * (size_t)j * s->gw;
         for (int i = next_taken(s, j, x0, x1); i <= x1; i = next_taken(s, j, i + 1, x1)) {
             double m = (row[i].r > rq ? row[i].r : rq) * s->r_unit;
-            double dx = pt[2 * i] - x, dy = pt[2 * i + 1] - y;
+            double dx = row[i].px - x, dy = row[i].py - y;
             if (dx * dx + dy * dy < m * m)
                 return 1;
         }
@@ -414,9 +413,8 @@ static void dead_boxes(const sampler *s, const double pb[4], double (*b)[4], int
         }
     for (int j = y0; j <= y1 && live; j++)
         for (int i = next_taken(s, j, x0, x1); i <= x1 && live; i = next_taken(s, j, i + 1, x1)) {
-            const size_t gi = (size_t)j * s->gw + (size_t)i;
-            const cellpt *p = &s->g[gi];
-            const double px = s->xy[2 * gi], py = s->xy[2 * gi + 1];
+            const cellpt *p = &s->g[(size_t)j * s->gw + (size_t)i];
+            const double px = p->px, py = p->py;
             double rp = p->r * s->r_unit;
             const double far = (rp > r_box ? rp : r_box) + 1e-6;
             if (px <= ux - far || px >= vx + far || py <= uy - far || py >= vy + far)
@@ -482,7 +480,7 @@ static void tile_round(sampler *s, tile *t, int level)
         uint32_t mask = (1u << sub_bits) - 1;
         cellpt q = {(uint16_t)((uint32_t)u.sx << sub_bits | (uint32_t)(h & mask)),
                     (uint16_t)((uint32_t)u.sy << sub_bits | (uint32_t)(h >> 16 & mask)), 0,
-                    in->layer, 1};
+                    in->layer, 1, 0, 0};
         double x, y;
         point_of(s, cx, cy, &q, &x, &y);
         double c = 0;
@@ -720,9 +718,9 @@ static smp_status setup(sampler *s, const smp_sample_in *in, char *msg)
     s->threads = smp__threads(in->threads);
     s->run_threads = s->threads;
     double gw = ceil(in->w_mm / s->s), gh = ceil(in->h_mm / s->s);
-    size_t cells, xy_bytes;
+    size_t cells;
     if (gw * gh > 4e9 || !smp__mul((size_t)gw, (size_t)gh, &cells) ||
-        !smp__mul(cells, 2 * sizeof(double), &xy_bytes) || !smp__mul(cells, sizeof(cellpt), &cells))
+        !smp__mul(cells, sizeof(cellpt), &cells))
         return smp__fail(msg, SMP_ERR_LIMIT,
                          "%.0f x %.0f mm at %.0f dots/cm² needs too many grid cells", in->w_mm,
                          in->h_mm, in->density_cm2);
@@ -736,7 +734,6 @@ static smp_status setup(sampler *s, const smp_sample_in *in, char *msg)
     s->tiles_x = (s->gw + s->T - 1) / s->T;
     s->tiles_y = (s->gh + s->T - 1) / s->T;
     s->g = calloc(cells / sizeof(cellpt), sizeof(cellpt));
-    s->xy = malloc(xy_bytes); /* read only where a dot is stored */
     s->tiles = calloc((size_t)s->tiles_x * s->tiles_y, sizeof *s->tiles);
     s->occ = calloc((size_t)s->tiles_x * s->gh, sizeof *s->occ);
     if (in->cov) { /* the coverage cells under the grid, a cell more all round */
@@ -753,7 +750,7 @@ static smp_status setup(sampler *s, const smp_sample_in *in, char *msg)
     }
     if (in->cov)
         s->crange = malloc((size_t)s->gw * s->gh * 2);
-    if (!s->g || !s->xy || !s->tiles || !s->occ || (in->cov && (!s->least || !s->crange)))
+    if (!s->g || !s->tiles || !s->occ || (in->cov && (!s->least || !s->crange)))
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the sampling grid (%zu bytes)", cells);
     for (uint32_t cy = 0; in->cov && cy < s->gh; cy++)
         for (uint32_t cx = 0; cx < s->gw; cx++) {
@@ -795,7 +792,7 @@ static smp_status insert_existing(sampler *s, char *msg)
         uint16_t r = radius_q(s, c > 0 ? c : 1);
         put(s, cx, cy,
             (cellpt){(uint16_t)fmin(65535, floor(fx * 65536)), (uint16_t)fmin(65535, floor(fy * 65536)),
-                     (uint16_t)(r < 65535 ? r + 1 : r), e->layer, 0});
+                     (uint16_t)(r < 65535 ? r + 1 : r), e->layer, 0, 0, 0});
     }
     return SMP_OK;
 }
@@ -810,7 +807,6 @@ static void teardown(sampler *s)
     free(s->crange);
     free(s->occ);
     free(s->g);
-    free(s->xy);
 }
 
 /* Gathers the new dots, tile by tile, thinning sparse areas (kept with
