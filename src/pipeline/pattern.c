@@ -1016,10 +1016,10 @@ static int candidate(const smp_pattern *pat, const smp_sample_in *in, size_t n_e
         double sa, ca;
         smp__sincos(a0 + 2 * SMP_PI * order[t] / DIRECTIONS, &sa, &ca);
         const double x = p->x + d * ca, y = p->y + d * sa;
-        if (!in_treated(in, x, y))
-            continue;
+        /* The coverage last: most directions fail on their neighbours, and
+         * both tests only read (best changes only when both pass). */
         const double d2 = sgrid_nearest2(ob, x, y, 2 * m, self, m * m, best);
-        if (d2 >= m * m && d2 > best) {
+        if (d2 >= m * m && d2 > best && in_treated(in, x, y)) {
             best = d2;
             bx = x;
             by = y;
