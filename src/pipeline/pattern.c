@@ -924,8 +924,8 @@ static smp_status fill_holes(const smp_pattern *pat, const smp_sample_in *in, co
              * judged against the square taken as ((R d) R) d; the search
              * stops at the first dot that decides it. */
             const double rr = HOLE_R * d_hex * (HOLE_R * d_hex), limit = HOLE_R * d_hex * HOLE_R * d_hex;
-            if (!flat_near(in, here, x, y) || rr < limit || grid_any_within2(&g, x, y, HOLE_R * d_hex, limit))
-                continue;
+            if (rr < limit || grid_any_within2(&g, x, y, HOLE_R * d_hex, limit) || !flat_near(in, here, x, y))
+                continue; /* the coverage last: most spots have a dot near, and the tests only read */
             const size_t j = most_crowded(&g, owner, rank, &rd, x, y, d_hex, order[k].i, here);
             if (j == SIZE_MAX)
                 continue;
