@@ -98,11 +98,29 @@ static void test_edge_cases(void **st)
     assert_true(isnan(smp__sin(INFINITY)) && isnan(smp__cos(NAN)) && isnan(smp__atan2(NAN, 1)));
 }
 
+/* smp__sincos gives smp__sin's and smp__cos's bits (the pattern and the
+ * renderer call it in their place). */
+static void test_sincos_same_bits(void **st)
+{
+    (void)st;
+    state = 0x5eed;
+    const double special[] = {0.0, -0.0, 0x1p-30, -0x1p-27, 0x1p-26, 1e-300, 0x1p20, -0x1p19 * 3, 1e6, INFINITY, NAN};
+    for (int i = 0; i < 200000 + (int)(sizeof special / sizeof *special); i++) {
+        const double x = i < 200000 ? ldexp(u01() - 0.5, (int)(u01() * 40) - 20) : special[i - 200000];
+        double s, c;
+        smp__sincos(x, &s, &c);
+        const double s0 = smp__sin(x), c0 = smp__cos(x);
+        if (memcmp(&s, &s0, sizeof s) || memcmp(&c, &c0, sizeof c))
+            fail_msg("sincos(%a) = %a, %a; sin, cos: %a, %a", x, s, c, s0, c0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_accuracy_and_bits),
         cmocka_unit_test(test_edge_cases),
+        cmocka_unit_test(test_sincos_same_bits),
     };
     return cmocka_run_group_tests_name("dmath", tests, NULL, NULL);
 }

@@ -93,6 +93,28 @@ double smp__cos(double x)
     }
 }
 
+void smp__sincos(double x, double *s, double *c)
+{
+    if (!isfinite(x)) {
+        *s = *c = x - x;
+        return;
+    }
+    /* One reduction for both: each result is smp__sin's or smp__cos's, the
+     * same operations on the same r (the pattern's directions ask for both
+     * of an angle, 32 per dot). */
+    double r;
+    const int k = reduce_pio2(x, &r);
+    const double sr = sin_kernel(r), cr = cos_kernel(r);
+    switch (k) {
+    case 0: *s = sr; *c = cr; break;
+    case 1: *s = cr; *c = -sr; break;
+    case 2: *s = -sr; *c = -cr; break;
+    default: *s = -cr; *c = sr; break;
+    }
+    if (fabs(x) < 0x1p-26)
+        *s = x;
+}
+
 /* atan(k/16), leading part and remainder. */
 static const double ATAN_TAB[17][2] = {
     {0x0.0p+0, 0x0.0p+0},

@@ -12,6 +12,8 @@
 
 double smp__sin(double x);
 double smp__cos(double x);
+/* *s = smp__sin(x) and *c = smp__cos(x), bit for bit, from one reduction. */
+void smp__sincos(double x, double *s, double *c);
 double smp__atan2(double y, double x);
 double smp__hypot(double x, double y);
 double smp__cbrt(double x);

@@ -41,6 +41,14 @@ struct smp_cache {
     size_t per_session[SMP_MAX_LAYERS + 1], pairs;
     dots_memo base; /* the first layer before its companions: its density, the regularity */
     dots_memo raw;  /* the second layer as sampled: the first's density, its own, the regularity */
+    /* The shine model's specular share of every pixel of the photo over
+     * sres's skin box (render.h's map), made at the first render that asks
+     * (smp__cache_specular): a redraw's render read the model pixel by
+     * pixel again, a seventh of its work. Its box and chroma: what it was
+     * made for. */
+    uint16_t *spec;
+    uint32_t spec_box[4];
+    float spec_chroma[3];
     char msg[SMP_MSG_LEN];
 };
 
@@ -59,6 +67,8 @@ static void drop_look(smp_cache *c)
 static void drop_snapshot(smp_cache *c)
 {
     drop_look(c);
+    free(c->spec);
+    c->spec = NULL;
     run *s = &c->snap;
     smp__shade_free(&s->sh);
     smp__coverage_free(&s->cov);
@@ -214,6 +224,16 @@ static void point_patch(run *r, const smp_shine *shine)
 
 void smp__cache_store(smp_cache *c, run *r)
 {
+    /* The specular map outlives the snapshot when the photo stays (lookup
+     * 1: a mask edit) and the model it was made for does: same box, same
+     * chroma, so the same model (smp__cache_shine's rule), the same map. */
+    uint16_t *spec = c->spec;
+    uint32_t spec_box[4];
+    float spec_chroma[3];
+    memcpy(spec_box, c->spec_box, sizeof spec_box);
+    memcpy(spec_chroma, c->spec_chroma, sizeof spec_chroma);
+    c->spec = NULL;
+    const int same_photo = c->lookup >= 1;
     drop_snapshot(c);
     run *s = &c->snap;
     c->photo = image_copy(r->photo);
@@ -232,6 +252,7 @@ void smp__cache_store(smp_cache *c, run *r)
         s->patch = NULL;
         s->patch_strands = s->patch_core = NULL;
         drop_snapshot(c);
+        free(spec);
         smp__fail(c->msg, SMP_ERR_NOMEM, "out of memory keeping the analysis: nothing cached");
         return;
     }
@@ -241,6 +262,14 @@ void smp__cache_store(smp_cache *c, run *r)
     s->take_photo = s->take_mask = NULL;
     s->cache = NULL;
     point_patch(s, c->sres->shine);
+    if (spec && same_photo && r->res->shine && !memcmp(spec_box, r->res->skin_box, sizeof spec_box) &&
+        !memcmp(spec_chroma, r->res->chroma, sizeof spec_chroma)) {
+        c->spec = spec;
+        memcpy(c->spec_box, spec_box, sizeof spec_box);
+        memcpy(c->spec_chroma, spec_chroma, sizeof spec_chroma);
+        spec = NULL;
+    }
+    free(spec);
     c->ppm_param = r->p->px_per_mm;
     c->full = 1;
     r->borrowed = 1; /* the shade analysis, focus map, disc table and window are the cache's now */
@@ -307,6 +336,46 @@ bool smp__cache_shine(smp_cache *c, run *r, const uint32_t box[4], const float c
         return false;
     c->reused |= SMP_REUSED_SKIN_MAPS;
     return true;
+}
+
+const uint16_t *smp__cache_specular(smp_cache *c, const run *r)
+{
+    const smp_result *res = r->res, *s = c ? c->sres : NULL;
+    const uint32_t *box = res->skin_box;
+    if (!c || !c->full || !s || !s->shine || !res->shine || !res->after || !same_box(s->skin_box, box) ||
+        memcmp(s->chroma, res->chroma, sizeof s->chroma))
+        return NULL;
+    if (c->spec && same_box(c->spec_box, box) && !memcmp(c->spec_chroma, res->chroma, sizeof c->spec_chroma))
+        return c->spec;
+    free(c->spec);
+    c->spec = NULL;
+    size_t n;
+    const smp_image *a = res->after;
+    if (!smp__mul(box[2], box[3], &n) || !smp__mul(n, sizeof *c->spec, &n) || a->ch != 3 ||
+        (size_t)box[0] + box[2] > a->w || (size_t)box[1] + box[3] > a->h)
+        return NULL;
+    uint16_t *map = malloc(n ? n : 1);
+    float *lev = malloc(((size_t)res->shine->gw + 1) * sizeof *lev);
+    if (!map || !lev) { /* the render reads the model itself */
+        free(map);
+        free(lev);
+        return NULL;
+    }
+    /* Row by row as the render reads it (smp__shine_levels, then
+     * smp__shine_span over the row's pixels, each pixel's value its own),
+     * 0 where the model has no row: the render's values, to the bit. */
+    for (uint32_t y = 0; y < box[3]; y++) {
+        uint16_t *out = map + (size_t)y * box[2];
+        if (smp__shine_levels(res->shine, y, lev))
+            smp__shine_span(res->shine, lev, a->px + ((size_t)(box[1] + y) * a->w + box[0]) * 3, 0, box[2], out);
+        else
+            memset(out, 0, (size_t)box[2] * sizeof *out);
+    }
+    free(lev);
+    c->spec = map;
+    memcpy(c->spec_box, box, sizeof c->spec_box);
+    memcpy(c->spec_chroma, res->chroma, sizeof c->spec_chroma);
+    return map;
 }
 
 static bool same_shape(const smp_cache *c, const smp_params *p)

@@ -48,18 +48,49 @@ uint32_t smp__coverage_cell(double px_per_mm)
     return c < 1 ? 1 : c > 64 ? 64 : (uint32_t)c;
 }
 
+/* Whether any of the 8 bytes at p is not zero (one word's test). */
+static inline bool any8(const uint8_t *p)
+{
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+    return w != 0;
+}
+
+/* The first byte of row[i..n) that is not zero, or n: 8 bytes a test (a
+ * studio redraw scanned its 3 M cells a byte at a time, twice). */
+static uint32_t first_set(const uint8_t *row, uint32_t i, uint32_t n)
+{
+    while (i + 8 <= n && !any8(row + i))
+        i += 8;
+    while (i < n && !row[i])
+        i++;
+    return i;
+}
+
+/* The last byte of row[lo..n) that is not zero, or n when none is. */
+static uint32_t last_set(const uint8_t *row, uint32_t lo, uint32_t n)
+{
+    uint32_t i = n;
+    while (i >= lo + 8 && !any8(row + i - 8))
+        i -= 8;
+    while (i > lo && !row[i - 1])
+        i--;
+    return i > lo ? i - 1 : n;
+}
+
 bool smp__coverage_extent(const smp_coverage *cov, double ppm, double box[4])
 {
     uint32_t x0 = cov->gw, y0 = cov->gh, x1 = 0, y1 = 0;
     for (uint32_t y = 0; y < cov->gh; y++) {
         const uint8_t *row = cov->c + (size_t)y * cov->gw;
-        for (uint32_t x = 0; x < cov->gw; x++)
-            if (row[x]) {
-                x0 = x < x0 ? x : x0;
-                x1 = x > x1 ? x : x1;
-                y0 = y < y0 ? y : y0;
-                y1 = y > y1 ? y : y1;
-            }
+        const uint32_t a = first_set(row, 0, cov->gw);
+        if (a == cov->gw)
+            continue;
+        const uint32_t b = last_set(row, a, cov->gw);
+        x0 = a < x0 ? a : x0;
+        x1 = b > x1 ? b : x1;
+        y0 = y < y0 ? y : y0;
+        y1 = y > y1 ? y : y1;
     }
     if (x0 > x1)
         return false;
@@ -91,7 +122,21 @@ double smp__coverage_area_mm2(const smp_coverage *cov, double ppm)
     for (uint32_t y = 0; y < cov->gh; y++) {
         const uint8_t *row = cov->c + (size_t)y * cov->gw;
         uint64_t s = 0;
-        for (uint32_t x = 0; x < cov->gw; x++)
+        uint32_t x = 0;
+        /* Eight bytes a step: their even and odd bytes summed in 16-bit
+         * lanes (at most 2 x 255 a step, emptied every 128 steps), the
+         * same integer as a byte at a time. */
+        const uint64_t lo = 0x00ff00ff00ff00ffull;
+        while (x + 8 <= cov->gw) {
+            uint64_t acc = 0;
+            for (int k = 0; k < 128 && x + 8 <= cov->gw; k++, x += 8) {
+                uint64_t w;
+                memcpy(&w, row + x, sizeof w);
+                acc += (w & lo) + (w >> 8 & lo);
+            }
+            s += (acc & 0xffff) + (acc >> 16 & 0xffff) + (acc >> 32 & 0xffff) + (acc >> 48);
+        }
+        for (; x < cov->gw; x++)
             s += row[x];
         sum += (double)s;
     }

@@ -799,7 +799,9 @@ static smp_status jitter(const smp_pattern *pat, const smp_sample_in *in, const 
         for (uint64_t t = 0; t < JITTER_TRIES; t++) {
             const uint64_t h = order[k].prio + 3 * t;
             const double u = smp__u01(smp__mix64(h + 1)), v = smp__u01(smp__mix64(h + 2));
-            const double x = p->x + a * sqrt(u) * smp__cos(2 * SMP_PI * v), y = p->y + a * sqrt(u) * smp__sin(2 * SMP_PI * v);
+            double sv, cv;
+            smp__sincos(2 * SMP_PI * v, &sv, &cv);
+            const double x = p->x + a * sqrt(u) * cv, y = p->y + a * sqrt(u) * sv;
             const double there = cover_at(in, x, y);
             if (!(there > 0) || (there < here && smp__u01(smp__mix64(h + 3)) * here >= there) ||
                 grid_near(&ge, x, y, m, SIZE_MAX) || grid_near_moved(&gn, x, y, m, slack, i))
@@ -912,7 +914,9 @@ static smp_status fill_holes(const smp_pattern *pat, const smp_sample_in *in, co
         const smp_spt *p = &pts->p[order[k].i];
         const double d_hex = rd.d_hex[order[k].i], here = rd.cover[order[k].i];
         const double a0 = 2 * SMP_PI * smp__u01(smp__mix64(order[k].prio + 1)), q = 1.15 * HOLE_R * d_hex;
-        const double c0 = q * smp__cos(a0), s0 = q * smp__sin(a0);
+        double sa, ca;
+        smp__sincos(a0, &sa, &ca);
+        const double c0 = q * ca, s0 = q * sa;
         for (int t = 0; t < DIRECTIONS && g.n + 1 < cap; t++) { /* a0 + t 2 pi / DIRECTIONS, by rotation */
             const double x = p->x + c0 * unit[t][0] - s0 * unit[t][1], y = p->y + s0 * unit[t][0] + c0 * unit[t][1];
             /* A hole: no dot nearer than HOLE_R d_hex, as the nearest
@@ -920,8 +924,8 @@ static smp_status fill_holes(const smp_pattern *pat, const smp_sample_in *in, co
              * judged against the square taken as ((R d) R) d; the search
              * stops at the first dot that decides it. */
             const double rr = HOLE_R * d_hex * (HOLE_R * d_hex), limit = HOLE_R * d_hex * HOLE_R * d_hex;
-            if (!flat_near(in, here, x, y) || rr < limit || grid_any_within2(&g, x, y, HOLE_R * d_hex, limit))
-                continue;
+            if (rr < limit || grid_any_within2(&g, x, y, HOLE_R * d_hex, limit) || !flat_near(in, here, x, y))
+                continue; /* the coverage last: most spots have a dot near, and the tests only read */
             const size_t j = most_crowded(&g, owner, rank, &rd, x, y, d_hex, order[k].i, here);
             if (j == SIZE_MAX)
                 continue;
@@ -1009,11 +1013,13 @@ static int candidate(const smp_pattern *pat, const smp_sample_in *in, size_t n_e
      * direction that fits, 0.232 without pairs). */
     double best = 0, bx = 0, by = 0;
     for (int t = 0; t < DIRECTIONS; t++) {
-        double a = a0 + 2 * SMP_PI * order[t] / DIRECTIONS, x = p->x + d * smp__cos(a), y = p->y + d * smp__sin(a);
-        if (!in_treated(in, x, y))
-            continue;
+        double sa, ca;
+        smp__sincos(a0 + 2 * SMP_PI * order[t] / DIRECTIONS, &sa, &ca);
+        const double x = p->x + d * ca, y = p->y + d * sa;
+        /* The coverage last: most directions fail on their neighbours, and
+         * both tests only read (best changes only when both pass). */
         const double d2 = sgrid_nearest2(ob, x, y, 2 * m, self, m * m, best);
-        if (d2 >= m * m && d2 > best) {
+        if (d2 >= m * m && d2 > best && in_treated(in, x, y)) {
             best = d2;
             bx = x;
             by = y;
@@ -1139,8 +1145,10 @@ static smp_status raised_coverage(const smp_pattern *pat, size_t n_existing, con
         const double c = v * gain;
         raise[v] = (uint8_t)(c < 255 ? lround(c) : 255);
     }
-    for (size_t i = 0; i < (size_t)out->gw * out->gh; i++)
-        out->c[i] = raise[out->c[i]];
+    uint8_t *c = out->c; /* locals: through out, each store could move out->c and its size */
+    const size_t n = (size_t)out->gw * out->gh;
+    for (size_t i = 0; i < n; i++)
+        c[i] = raise[c[i]];
     return SMP_OK;
 }
 

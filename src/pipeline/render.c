@@ -179,8 +179,10 @@ static void prepare_dot(const render_ctx *c, const smp_dot *in, double ppm, cons
     d->a = (float)(r * e);
     d->b = (float)(r / e);
     d->r = (float)r;
-    d->c = (float)smp__cos(in->angle);
-    d->s = (float)smp__sin(in->angle);
+    double sa, ca;
+    smp__sincos(in->angle, &sa, &ca);
+    d->c = (float)ca;
+    d->s = (float)sa;
     for (int ch = 0; ch < 3; ch++)
         d->depth[ch] = in->opacity * od[ch];
     /* The photo's own blur widens every term: Gaussians add in variance. */

@@ -74,6 +74,12 @@ void smp__cache_store(smp_cache *c, run *r);
 bool smp__cache_focus(smp_cache *c, run *r, const uint32_t fbox[4]);
 bool smp__cache_strands(smp_cache *c, run *r, const uint32_t box[4]);
 bool smp__cache_shine(smp_cache *c, run *r, const uint32_t box[4], const float chroma[3]);
+/* The specular map (render.h) of r's shine model over its skin box, from
+ * r's after image before the dots (the cached photo's pixels), kept for
+ * the next runs on this photo and model; NULL when the cache holds none of
+ * this run's analysis or memory is short (the render then reads the model
+ * itself: the same values). */
+const uint16_t *smp__cache_specular(smp_cache *c, const run *r);
 
 /* The look's first steps, memoised for runs on the cached analysis (r->cache
  * and r->borrowed): the coverage shaped by the edge (keyed by the edge

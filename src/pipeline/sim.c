@@ -969,7 +969,10 @@ static smp_status render_after(run *r)
     const float *skin = r->sh.core_cells ? r->sh.skin_lin : DEFAULT_SKIN_LIN;
     smp__colour_for_od(res->od[0], skin, r->load, res->pigment_lin);
     smp__linear_to_lab(res->pigment_lin, res->report.pigment);
-    const smp_skin_maps maps = {NULL, res->strands,
+    /* With a cache, the shine's values as a map made once per photo: the
+     * same values the render would read off the model. */
+    const uint16_t *spec = r->cache && res->shine ? smp__cache_specular(r->cache, r) : NULL;
+    const smp_skin_maps maps = {spec, res->strands,
                                 {res->skin_box[0], res->skin_box[1], res->skin_box[2], res->skin_box[3]}, res->shine};
     return smp__render(res->after, res->dots, res->n_dots, r->ppm, &res->optics, (const float(*)[3])res->od,
                        res->n_od, p->show_session, &maps, p->threads, res->msg);
