@@ -104,6 +104,56 @@ static void check_face(void **state)
     scene_free(s, mask, truth, photo);
 }
 
+/* A ring of hair closed round a bald top (Norwood 6-7 from above), no face
+ * in the frame: its sides, crossed square by the rows, are thinner than
+ * its ends crossed the long way and passed for two fringes that end at
+ * temples, the bald top past them for a face (forehead.c), and most of
+ * the top was cut away. Rings 10 and 15 mm wide at 2.5 and 3 px/mm and the
+ * bald crown of 120 mm in the head scene (a ring 16 mm at the sides, 35 mm
+ * in front), and a ring 25 mm wide whose front the frame cuts
+ * 17 mm inside the outline, through the ring:
+ * IoU 0.05, 0.30, 0.08 and 0.33 before the ring's far end was seen. */
+static void crop_rows(smp_image *img, uint32_t rows)
+{
+    smp_image *c = smp_image_new();
+    const uint32_t w = smp_image_width(img), h = smp_image_height(img) - rows, ch = smp_image_channels(img);
+    assert_int_equal(smp_image_alloc(c, w, h, ch), SMP_OK);
+    memcpy(smp_image_data(c), smp_image_cdata(img), (size_t)w * h * ch);
+    assert_int_equal(smp_image_alloc(img, w, h, ch), SMP_OK);
+    memcpy(smp_image_data(img), smp_image_cdata(c), (size_t)w * h * ch);
+    smp_image_free(c);
+}
+
+static void check_ring(void **state)
+{
+    (void)state;
+    const struct {
+        int head;
+        double ppm, mm;
+        uint64_t seed;
+        uint32_t crop; /* rows cut off the frame's bottom */
+    } sc[] = {{0, 2.5, 10, 1, 0}, {0, 3, 15, 1, 0}, {1, 2.5, 120, 1, 0}, {0, 2.5, 25, 1, 80}};
+    for (size_t k = 0; k < sizeof sc / sizeof *sc; k++) {
+        smp_image *photo = smp_image_new(), *truth = smp_image_new(), *mask = smp_image_new();
+        smp_scalp *s = smp_scalp_new();
+        assert_int_equal(sc[k].head ? head_scene_make(450, 550, sc[k].ppm, sc[k].mm, sc[k].seed, photo, truth)
+                                    : ring_scene_make(450, sc[k].ppm, sc[k].mm, 0, sc[k].seed, photo, truth),
+                         0);
+        if (sc[k].crop) {
+            crop_rows(photo, sc[k].crop);
+            crop_rows(truth, sc[k].crop);
+        }
+        suggest(s, photo, mask);
+        const double v = iou(mask, truth);
+        print_message("%s %.0f mm at %.1f px/mm, %u rows cut: forehead side %d, IoU %.3f\n",
+                      sc[k].head ? "bald crown" : "ring", sc[k].mm, sc[k].ppm, (unsigned)sc[k].crop,
+                      smp_scalp_get_info(s)->forehead_side, v);
+        assert_int_equal(smp_scalp_get_info(s)->forehead_side, 0);
+        assert_true(v >= 0.85);
+        scene_free(s, mask, truth, photo);
+    }
+}
+
 /* A forehead below a receded front is enclosed by hair too: the fringes at
  * the sides, the back above, the brows below. The temple line (forehead.c)
  * leaves it out: the skin past the line where the side fringes end is
@@ -570,6 +620,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(check_suggestion),
         cmocka_unit_test(check_face),
+        cmocka_unit_test(check_ring),
         cmocka_unit_test(check_forehead),
         cmocka_unit_test(check_frontal_tufts),
         cmocka_unit_test(check_forelock),

@@ -399,25 +399,31 @@ static int forelock(double x, double y, double cx, double temple_y, double ppm)
     return fabs(x - cx) <= FORELOCK_HALF_MM * ppm && y < temple_y - FORELOCK_BACK_MM * ppm;
 }
 
-/* front: 0 bare, 1 tufts, 2 a forelock. */
-static int forehead_scene(int width, double px_per_mm, uint64_t seed, int front_kind, smp_image *photo,
-                          smp_image *mask)
+/* front: 0 bare, 1 tufts, 2 a forelock, 3 none: the fringe closed round
+ * the head as a ring and no face in the frame (its front 15 mm inside).
+ * fringe_mm: the fringe's width; grey: grey hair instead of dark. */
+static int forehead_scene(int width, double px_per_mm, uint64_t seed, int front_kind, double fringe_mm, int grey,
+                          smp_image *photo, smp_image *mask)
 {
-    const int tufts = front_kind == 1, lock = front_kind == 2;
+    const int tufts = front_kind == 1, lock = front_kind == 2, ring = front_kind == 3;
     const double ppm = px_per_mm, ax = 76 * ppm, ay = 97.5 * ppm;
     const double cx = width * 0.5, cy = ay + 15 * ppm;     /* the back of the head 15 mm below the top */
-    const double temple_y = cy + 0.1 * ay;                  /* the temple line */
+    /* The temple line; a ring has none (past the head). */
+    const double temple_y = ring ? cy + 2 * ay : cy + 0.1 * ay;
     const double front_y = temple_y + (tufts ? TUFT_FRONT_MM * ppm : 0); /* the hairline */
     const double brow_y = front_y + 50 * ppm, eye_y = brow_y + 14 * ppm;
-    const int w = width, h = (int)lrint(eye_y + 12 * ppm); /* cut below the eyes */
+    /* Cut below the eyes, or 15 mm past a ring's front. */
+    const int w = width, h = (int)lrint(ring ? cy + ay + 15 * ppm : eye_y + 12 * ppm);
     float *buf = scene_canvas(w, h, photo, mask);
     if (!buf)
         return 1;
     const float skin[3] = {lin(222), lin(176), lin(148)}, wall[3] = {lin(150), lin(165), lin(190)};
-    const float hair[3] = {lin(40), lin(32), lin(28)}, brow[3] = {lin(60), lin(45), lin(38)};
-    /* The fringe: within SCENE_FRINGE_MM of the outline (in q, roughly),
+    const float dark[3] = {lin(40), lin(32), lin(28)}, brow[3] = {lin(60), lin(45), lin(38)};
+    const float grey_hair[3] = {lin(125), lin(123), lin(120)};
+    const float *hair = grey ? grey_hair : dark;
+    /* The fringe: within fringe_mm of the outline (in q, roughly),
      * above the temple line. */
-    const double qin = pow(1 - SCENE_FRINGE_MM * ppm / ax, 2);
+    const double qin = pow(1 - fringe_mm * ppm / ax, 2);
     uint8_t *mk = smp_image_data(mask);
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) {
@@ -453,10 +459,10 @@ static int forehead_scene(int width, double px_per_mm, uint64_t seed, int front_
         draw_hair(buf, w, h, x, y, x + len * cos(ang), y + len * sin(ang), 0.05 * ppm + 0.4, hair, 0.9);
     }
     /* Brows: two bands 45 x 8 mm; eyes: two dark lids 28 x 5 mm below. */
-    for (int side = -1; side <= 1; side += 2) {
+    for (int side = -1; side <= 1 && !ring; side += 2) {
         const double bx = cx + side * 32 * ppm;
         draw_hair(buf, w, h, bx - 22 * ppm, brow_y, bx + 22 * ppm, brow_y, 4 * ppm, brow, 0.8);
-        draw_hair(buf, w, h, bx - 14 * ppm, eye_y, bx + 14 * ppm, eye_y, 2.5 * ppm, hair, 0.9);
+        draw_hair(buf, w, h, bx - 14 * ppm, eye_y, bx + 14 * ppm, eye_y, 2.5 * ppm, dark, 0.9);
     }
     scene_encode(buf, photo);
     return 0;
@@ -464,17 +470,29 @@ static int forehead_scene(int width, double px_per_mm, uint64_t seed, int front_
 
 int forehead_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask)
 {
-    return forehead_scene(width, px_per_mm, seed, 0, photo, mask);
+    return forehead_scene(width, px_per_mm, seed, 0, SCENE_FRINGE_MM, 0, photo, mask);
 }
 
 int forehead_tufts_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask)
 {
-    return forehead_scene(width, px_per_mm, seed, 1, photo, mask);
+    return forehead_scene(width, px_per_mm, seed, 1, SCENE_FRINGE_MM, 0, photo, mask);
 }
 
 int forehead_forelock_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask)
 {
-    return forehead_scene(width, px_per_mm, seed, 2, photo, mask);
+    return forehead_scene(width, px_per_mm, seed, 2, SCENE_FRINGE_MM, 0, photo, mask);
+}
+
+int fringe_scene_make(int width, double px_per_mm, double fringe_mm, int grey, uint64_t seed, smp_image *photo,
+                      smp_image *mask)
+{
+    return forehead_scene(width, px_per_mm, seed, 0, fringe_mm, grey, photo, mask);
+}
+
+int ring_scene_make(int width, double px_per_mm, double ring_mm, int grey, uint64_t seed, smp_image *photo,
+                    smp_image *mask)
+{
+    return forehead_scene(width, px_per_mm, seed, 3, ring_mm, grey, photo, mask);
 }
 
 /* Clumps: discs of CLUMP_MM radius 20 mm diagonally off the centre. */

@@ -72,6 +72,16 @@ int forehead_tufts_scene_make(int width, double px_per_mm, uint64_t seed, smp_im
  * bald scalp above the temple line beside the forelock (the receded
  * temples), not the skin in front of it. */
 int forehead_forelock_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask);
+/* The receded head with the fringe fringe_mm wide (the others: 25 mm),
+ * dark or grey (sRGB 125, 123, 120) when grey. */
+int fringe_scene_make(int width, double px_per_mm, double fringe_mm, int grey, uint64_t seed, smp_image *photo,
+                      smp_image *mask);
+/* The same head seen from straight above with no face in the frame (its
+ * front 15 mm inside the bottom edge): the fringe, ring_mm wide, runs
+ * round it as a closed ring (Norwood 6-7 seen from above) and the bald
+ * top inside it is the mask. */
+int ring_scene_make(int width, double px_per_mm, double ring_mm, int grey, uint64_t seed, smp_image *photo,
+                    smp_image *mask);
 
 /* A head from above under long combed strands (10-20 mm, 120 per cm²,
  * overlapping so that full hair hides the scalp), thinning in a central

@@ -25,7 +25,9 @@
  * top that curves away from the camera ends at the outline instead) and
  * that part has more skin than hair (the back of a head has more hair).
  * Among the sides that pass, the one the head runs on furthest past is the
- * face. A head without a fringe on both sides (a shaved head, a shadow rim
+ * face. A face is skin past the line, out to the frame or its outline; a
+ * ring of hair closed round a bald top is not two fringes that end there,
+ * however its sides thin (see try_side). A head without a fringe on both sides (a shaved head, a shadow rim
  * of a few millimetres) gets no forehead.
  *
  * The numbers are sizes of heads in mm, at the scale the caller gives (the
@@ -205,6 +207,23 @@ static double try_side(const view *w, row *r, double mmc, smp_forehead *fh)
     const double beyond = ((double)v1 - line_v(fh->temple)) * mmc;
     if (beyond < FACE_MM)
         return -1;
+    /* A face runs on past the line as skin, to the frame or to its own
+     * outline. A ring of hair closed round a bald top (Norwood 6-7 seen
+     * from above) thins at the sides, where the rows cross it square,
+     * after rows near its ends crossed it the long way: its sides pass for
+     * fringes that end. But past the line it runs on round the top: hair
+     * stays at both outlines (breaking for BREAK_MM at most) down to a row
+     * that is hair from one outline to the other, at least FRINGE_LEN_MM
+     * across (the ring's far end). Such a head has no face. */
+    long miss = 0;
+    for (long v = lrint(ceil(line_v(fh->temple))); v <= v1; v++) {
+        const long span = r[v].hi - r[v].lo + 1;
+        if (r[v].lo >= 0 && (double)span * mmc >= FRINGE_LEN_MM && r[v].wl + r[v].wr >= span)
+            return -1;
+        miss = r[v].lo >= 0 && r[v].wl > 0 && r[v].wr > 0 ? 0 : miss + 1;
+        if ((double)miss * mmc > BREAK_MM)
+            break;
+    }
     /* More skin than hair past the line: a face, not the back of a head. */
     size_t head = 0, skin = 0, hair = 0;
     for (uint32_t v = (uint32_t)start; v < w->nv; v++)
