@@ -9,9 +9,10 @@
  *
  * For each side of the frame as the face's side, rows are taken across the
  * head toward it, from the first row where skin shows between the two
- * fringes. Each fringe is the hair from the head's outline inward (after
- * up to LEAD_MM of something else at the outline, gaps under GAP_MM
- * bridged). Its usual thickness is its median over the first half of the
+ * fringes. Each fringe is the hair from the head's outline inward, by the
+ * hair share the caller gives (grey hair too even for the class rules
+ * counts), after up to LEAD_MM of something else at the outline, gaps
+ * under GAP_MM bridged. Its usual thickness is its median over the first half of the
  * rows; from its thickest row it is followed toward the face while it
  * stays at least FRINGE_MM and half that usual thickness thick (a sideburn
  * below the temple is thinner than the fringe above it), breaking for
@@ -53,6 +54,7 @@
  * toward the face. side: 1 bottom, 2 top, 3 right, 4 left. */
 typedef struct view {
     const smp_scalp *s;
+    const float *hair; /* the hair share the fringes are read by (forehead.h) */
     int side;
     uint32_t nu, nv;
 } view;
@@ -78,9 +80,9 @@ typedef struct row {
     long wl, wr; /* hair from lo inward, from hi inward */
 } row;
 
-static int hairy(const smp_scalp *s, size_t i)
+static int hairy(const view *w, size_t i)
 {
-    return s->head[i] && s->hair[i] >= 0.5f;
+    return w->s->head[i] && w->hair[i] >= 0.5f;
 }
 
 /* Hair thickness from the outline at u0 inward (step +1 or -1): the first
@@ -90,7 +92,7 @@ static long fringe(const view *w, uint32_t v, long u0, long u1, int step, long g
 {
     long first = -1, last = -1, miss = 0;
     for (long u = u0; step > 0 ? u <= u1 : u >= u1; u += step) {
-        if (hairy(w->s, at(w, (uint32_t)u, v))) {
+        if (hairy(w, at(w, (uint32_t)u, v))) {
             first = first < 0 ? u : first;
             last = u;
             miss = 0;
@@ -257,7 +259,7 @@ static double frontal_hair(const view *w, double lv, double t[2][2], double mmc)
         long dense = 0;
         for (long u = u0; u <= u1; u++) {
             const size_t i = at(w, (uint32_t)u, (uint32_t)v);
-            dense += w->s->head[i] && w->s->hair[i] >= FRONT_HAIR;
+            dense += w->s->head[i] && w->hair[i] >= FRONT_HAIR;
         }
         if (u1 >= u0 && (double)dense >= FRONT_SHARE * (double)(u1 - u0 + 1))
             last = (double)v;
@@ -377,7 +379,7 @@ static double smoothstep(double a, double b, double x)
     return t * t * (3 - 2 * t);
 }
 
-smp_status smp__forehead(smp_scalp *s, double mm_per_cell, smp_forehead *fh)
+smp_status smp__forehead(smp_scalp *s, const float *hair, double mm_per_cell, smp_forehead *fh)
 {
     smp_forehead best = {0, {{0, 0}, {0, 0}}, -1, 0, 0}, cur;
     for (size_t i = 0; i < (size_t)s->gw * s->gh; i++)
@@ -391,7 +393,7 @@ smp_status smp__forehead(smp_scalp *s, double mm_per_cell, smp_forehead *fh)
     if (!r)
         return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the forehead rows");
     for (int side = 1; side <= 4; side++) {
-        const view w = {s, side, side <= 2 ? s->gw : s->gh, side <= 2 ? s->gh : s->gw};
+        const view w = {s, hair, side, side <= 2 ? s->gw : s->gh, side <= 2 ? s->gh : s->gw};
         cur = best;
         cur.side = side;
         cur.beyond_mm = try_side(&w, r, mm_per_cell, &cur);
@@ -402,7 +404,7 @@ smp_status smp__forehead(smp_scalp *s, double mm_per_cell, smp_forehead *fh)
     if (best.beyond_mm < 0)
         return SMP_OK;
     /* Past the line the scalp weight falls to 0 over a few millimetres. */
-    const view w = {s, best.side, best.side <= 2 ? s->gw : s->gh, best.side <= 2 ? s->gh : s->gw};
+    const view w = {s, hair, best.side, best.side <= 2 ? s->gw : s->gh, best.side <= 2 ? s->gh : s->gw};
     const double lv = frontal_hair(&w, line_v(best.temple), best.temple, mm_per_cell);
     best.line = lv;
     double *cut = malloc(sizeof *cut * w.nu);

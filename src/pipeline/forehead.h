@@ -18,14 +18,15 @@ typedef struct smp_forehead {
     double front_mm;     /* the most the hair's front moves the cut back from line, mm */
 } smp_forehead;
 
-/* Finds the temple line on the analysed grid (head, cls and hair filled)
- * at mm_per_cell and fills s->front: 1 on the scalp's side, down to 0 past
+/* Finds the temple line on the analysed grid (head and cls filled), the
+ * fringes read by hair (a hair share around each cell, 0..1), at
+ * mm_per_cell and fills s->front: 1 on the scalp's side, down to 0 past
  * the line (the face's side); 1 everywhere when no face is found. Only the
  * suggestion reads it, not the mask check: the line is a design estimate
  * a few centimetres uncertain (a frontal hairline may run in front of the
  * temples), fit to suggest from but not to warn about a painted mask.
  * fh may be NULL. SMP_ERR_NOMEM (message in s) when its scratch cannot be
  * allocated. */
-smp_status smp__forehead(smp_scalp *s, double mm_per_cell, smp_forehead *fh);
+smp_status smp__forehead(smp_scalp *s, const float *hair, double mm_per_cell, smp_forehead *fh);
 
 #endif
