@@ -244,6 +244,19 @@ static int skin_tone(smp_scalp *s)
     return 1;
 }
 
+/* A cell's colour against the skin's: *k its saturation along the skin's
+ * hue (1 the skin's), *perp (when asked) its distance off that hue. */
+static void against_skin(const smp_scalp *s, size_t i, double *k, double *perp)
+{
+    const double n0 = 1.0 / 3, sr = s->skin_rgb[0] - n0, sg = s->skin_rgb[1] - n0, s2 = sr * sr + sg * sg;
+    const double cr = s->chr[2 * i] - n0, cg = s->chr[2 * i + 1] - n0;
+    *k = (cr * sr + cg * sg) / s2;
+    if (perp) {
+        const double pr = cr - *k * sr, pg = cg - *k * sg;
+        *perp = sqrt((pr * pr + pg * pg) / s2);
+    }
+}
+
 /* Grey or white hair's colour: greyer than the skin (k its saturation
  * along the skin's hue, 1 the skin's), near that hue or neutral (perp its
  * distance off it). */
@@ -255,13 +268,9 @@ static int grey_colour(double k, double perp)
 /* Step 3: skin, hair or other per cell. */
 static void classify(smp_scalp *s)
 {
-    const double n0 = 1.0 / 3, sr = s->skin_rgb[0] - n0, sg = s->skin_rgb[1] - n0;
-    const double s2 = sr * sr + sg * sg;
     for (size_t i = 0; i < (size_t)s->gw * s->gh; i++) {
-        double cr = s->chr[2 * i] - n0, cg = s->chr[2 * i + 1] - n0;
-        double k = (cr * sr + cg * sg) / s2; /* saturation along the skin's hue: 1 = skin */
-        double pr = cr - k * sr, pg = cg - k * sg;
-        double perp = sqrt((pr * pr + pg * pg) / s2); /* off the skin's hue */
+        double k, perp;
+        against_skin(s, i, &k, &perp);
         double rel = s->lum[i] / s->skin_lum, t = s->tex[i];
         uint8_t c = SMP__OTHER;
         if (perp < 0.5 && k >= 1.6 && k < 3.5 && rel >= 0.05 && rel < 0.6)
@@ -697,12 +706,12 @@ static double hair_missing(double h, double full, double cover)
 #define TEXTURED_LO 3.0
 #define TEXTURED_HI 5.0
 
-/* A cell's saturation along the skin's hue: 1 is the skin's (classify). */
+/* A cell's saturation along the skin's hue: 1 is the skin's. */
 static double skin_saturation(const smp_scalp *s, size_t i)
 {
-    const double n0 = 1.0 / 3, sr = s->skin_rgb[0] - n0, sg = s->skin_rgb[1] - n0;
-    const double cr = s->chr[2 * i] - n0, cg = s->chr[2 * i + 1] - n0;
-    return (cr * sr + cg * sg) / (sr * sr + sg * sg);
+    double k;
+    against_skin(s, i, &k, NULL);
+    return k;
 }
 
 /* An unclassed cell of grey hair's colour, darker than the skin but not
@@ -712,10 +721,8 @@ static int grey_unclassed(const smp_scalp *s, size_t i)
 {
     if (s->cls[i] != SMP__OTHER || !(s->lum[i] > 0.25 * s->skin_lum && s->lum[i] < s->skin_lum))
         return 0;
-    const double n0 = 1.0 / 3, sr = s->skin_rgb[0] - n0, sg = s->skin_rgb[1] - n0, s2 = sr * sr + sg * sg;
-    const double cr = s->chr[2 * i] - n0, cg = s->chr[2 * i + 1] - n0;
-    const double k = (cr * sr + cg * sg) / s2, pr = cr - k * sr, pg = cg - k * sg;
-    const double perp = sqrt((pr * pr + pg * pg) / s2);
+    double k, perp;
+    against_skin(s, i, &k, &perp);
     return grey_colour(k, perp);
 }
 
