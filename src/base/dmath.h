@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The library's transcendental functions, the same bits on every platform.
  * glibc (native) and musl (the WebAssembly studio) round sin, cos, atan2,
- * hypot and cbrt differently in the last bit, and glibc picks an FMA
+ * hypot, cbrt and erfc differently in the last bit, and glibc picks an FMA
  * variant of exp, log and pow on CPUs that have one: a dot's position could
  * then differ by a bit between the command and the studio, or between two
  * machines. These use only + - * / and sqrt (exactly rounded by IEEE
@@ -20,5 +20,7 @@ double smp__cbrt(double x);
 double smp__exp(double x);
 double smp__log(double x);
 double smp__pow(double x, double y);
+/* Within 1e-13 relative, not 2 ULP: its one caller keeps a float. */
+double smp__erfc(double x);
 
 #endif

@@ -3,6 +3,7 @@
 #ifndef SMP_OPTICS_H
 #define SMP_OPTICS_H
 
+#include "dmath.h"
 #include "internal.h"
 
 #include <math.h>
@@ -50,7 +51,7 @@ extern const smp_disc_lut smp__disc_lut;
 static inline float smp__disc_at(float u, float v)
 {
     if (v >= SMP_LUT_VMAX)
-        return (float)(0.5 * erfc((u - v) * SMP_SQRT1_2));
+        return (float)(0.5 * smp__erfc((u - v) * SMP_SQRT1_2));
     const float fu = u * SMP_LUT_STEP, fv = v * SMP_LUT_STEP;
     if (fu >= SMP_LUT_NU - 1)
         return 0.0f;
