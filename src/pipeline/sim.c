@@ -769,7 +769,9 @@ static smp_status choose_shade(run *r)
     const int map_sets = p->density_map && p->range_max > 0; /* the map's range sets the density */
     rep->have_shade = sh->have_reference;
     rep->reference_painted = p->reference != NULL;
-    const int matchable = sh->have_reference && sh->core_cells;
+    /* A core the hair already there or the edge leaves no coverage gets no
+     * dots: nothing there to match (the trial patch would sample nothing). */
+    const int matchable = sh->have_reference && sh->core_cells && r->core_cover > 0;
     smp_match_in in = {.sh = sh, .optics = &healed, .load = healed_load * p->opacity,
                        .dark_share = {r->dark_share[0], r->dark_share[1], r->dark_share[2]},
                        .follicles_cm2 = rep->follicles_resolved ? rep->follicles_cm2 : 0,
@@ -1004,7 +1006,12 @@ static smp_status measure_after(run *r)
         st = measure_realism(r);
     if (st == SMP_OK)
         st = smp__measure_dots(res, sh, r->ppm);
-    if (st == SMP_OK && res->n_dots == 0)
+    if (st == SMP_OK && res->n_dots == 0 && sh->core_cells && r->core_cover <= 0)
+        smp__note(&res->notes,
+                  "no dots placed: at %.3g px/mm the mask lies within the edge's %g mm ramp or under hair already "
+                  "there; check the scale, or narrow the feather",
+                  r->ppm, r->p->feather_mm);
+    else if (st == SMP_OK && res->n_dots == 0)
         smp__note(&res->notes, "the mask selects nothing to treat: no dots placed");
     return st;
 }

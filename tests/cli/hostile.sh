@@ -53,6 +53,11 @@ bounded 0 "1x1 photo" -- "$smp" render "$H/one.png" "$H/one.png" -o "$H/out/one.
 bounded 0 "all-black mask" -- "$smp" render "$sample" "$H/black.png" -o "$H/out/black.png"
 says "selects nothing to treat" "all-black mask note"
 if "$img" same "$sample" "$H/out/black.png"; then ok; else bad "an all-black mask changed the photo"; fi
+# A scale that makes the mask narrower than the edge's ramp (the sample at
+# 100 px/mm is 9.6 mm wide): no dots and a note saying why, not an error.
+bounded 0 "mask inside the edge's ramp" -- "$smp" render "$sample" "$smask" --px-per-mm 100 -o "$H/out/ramp.png"
+says "lies within the edge's 4 mm ramp" "mask inside the edge's ramp note"
+if "$img" same "$sample" "$H/out/ramp.png"; then ok; else bad "a mask inside the edge's ramp changed the photo"; fi
 white "$sample" "$H/white.png"
 bounded 0 "all-white mask" -- "$smp" render "$sample" "$H/white.png" -o "$H/out/white.png"
 absent "$H/out/trunc.png.png" "hostile input"
