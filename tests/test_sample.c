@@ -287,6 +287,47 @@ static void test_layers_respect_earlier_dots(void **state)
     smp__spts_free(&all);
 }
 
+/* Earlier dots closer together than this layer's spacing (a low
+ * regularity's jitter puts a session's dots at 0.3 of their hexagonal
+ * spacing): taken as they are, on a finer grid, and the new dots keep the
+ * rule from them and from each other. */
+static void test_layers_over_crowded_earlier_dots(void **state)
+{
+    (void)state;
+    const double W = 40, r = smp__exclusion_mm(70);
+    smp_spts a = run(&(smp_sample_in){.w_mm = W, .h_mm = W, .density_cm2 = 30, .seed = 3, .layer = 1});
+    smp_spt *crowd = malloc(2 * a.n * sizeof *crowd);
+    for (size_t i = 0; i < a.n; i++) { /* each with a twin 0.3 r away */
+        crowd[2 * i] = a.p[i];
+        crowd[2 * i + 1] = a.p[i];
+        crowd[2 * i + 1].x += 0.3 * r;
+    }
+    smp_spts b = run(&(smp_sample_in){.w_mm = W, .h_mm = W, .density_cm2 = 70, .seed = 3, .layer = 2,
+                                      .existing = crowd, .n_existing = 2 * a.n});
+    assert_true(b.n > 0);
+    double worst = INFINITY;
+    for (size_t i = 0; i < b.n; i++) {
+        for (size_t j = 0; j < 2 * a.n; j++)
+            worst = fmin(worst, hypot(b.p[i].x - crowd[j].x, b.p[i].y - crowd[j].y) / r);
+        for (size_t j = i + 1; j < b.n; j++)
+            worst = fmin(worst, hypot(b.p[i].x - b.p[j].x, b.p[i].y - b.p[j].y) / r);
+    }
+    print_message("crowded layers: %zu earlier, %zu new, closest new pair at %.4f of the rule\n", 2 * a.n, b.n,
+                  worst);
+    assert_true(worst >= 0.999);
+    /* Twins that coincide cannot be parted by any grid: refused. */
+    crowd[1] = crowd[0];
+    smp_spts c;
+    char msg[SMP_MSG_LEN];
+    assert_int_equal(smp__sample(&(smp_sample_in){.w_mm = W, .h_mm = W, .density_cm2 = 70, .seed = 3, .layer = 2,
+                                                   .existing = crowd, .n_existing = 2 * a.n},
+                                 &c, msg),
+                     SMP_ERR_ARG);
+    free(crowd);
+    smp__spts_free(&a);
+    smp__spts_free(&b);
+}
+
 /* A second layer over a density ramp, where the sampler settles the
  * quarter cells by bounds on their radius rather than the exact one
  * (dead_boxes): it keeps the rule against the first layer's dots and
@@ -435,6 +476,7 @@ int main(void)
         cmocka_unit_test(test_no_tile_seams),
         cmocka_unit_test(test_density_step),
         cmocka_unit_test(test_layers_respect_earlier_dots),
+        cmocka_unit_test(test_layers_over_crowded_earlier_dots),
         cmocka_unit_test(test_layers_on_a_ramp),
         cmocka_unit_test(test_grey_and_treated_area),
         cmocka_unit_test(test_deterministic),

@@ -701,7 +701,8 @@ static uint8_t *least_cover(const smp_coverage *cov, double r_max_px, const uint
     return out;
 }
 
-static smp_status setup(sampler *s, const smp_sample_in *in, char *msg)
+/* side: the grid's cell side in mm, 0 for r_min / sqrt 2 (smp__sample). */
+static smp_status setup(sampler *s, const smp_sample_in *in, double side, char *msg)
 {
     memset(s, 0, sizeof *s);
     s->in = in;
@@ -710,7 +711,7 @@ static smp_status setup(sampler *s, const smp_sample_in *in, char *msg)
     s->r_min = smp__exclusion_mm(in->density_cm2);
     s->r_max = in->cov ? s->r_min * sqrt(255.0 / MIN_COVER) : s->r_min;
     s->r_unit = s->r_max / 65535.0;
-    s->s = s->r_min * SMP_SQRT1_2;
+    s->s = side > 0 ? side : s->r_min * SMP_SQRT1_2;
     for (int c = 0; c < 256; c++)
         s->rq_byte[c] = radius_q_of(s, c);
     s->r_full_q = radius_q(s, 255);
@@ -727,7 +728,8 @@ static smp_status setup(sampler *s, const smp_sample_in *in, char *msg)
     s->gw = (uint32_t)gw;
     s->gh = (uint32_t)gh;
     /* Same-colour tiles are a tile apart: a tile must span the search,
-     * which reaches r_max <= 4 r_min = 5.7 cells. */
+     * which reaches r_max <= 4 r_min = 5.7 cells (28.3 in cells a fifth
+     * the side: smp__sample's least). */
     if ((uint32_t)ceil(s->r_max / s->s) + 2 > TILE)
         return smp__fail(msg, SMP_ERR_ARG, "internal: the search outgrows a tile");
     s->T = TILE;
@@ -769,9 +771,12 @@ static smp_status setup(sampler *s, const smp_sample_in *in, char *msg)
     return SMP_OK;
 }
 
-/* Places the given dots in the grid; each must sit alone in its cell,
- * which holds when they respect at least this run's spacing. */
-static smp_status insert_existing(sampler *s, char *msg)
+/* Places the given dots in the grid, each alone in its cell: that holds
+ * when they respect this run's spacing, but an earlier session's dots may
+ * sit closer (a low regularity lets the pattern move them to 0.3 of their
+ * hexagonal spacing). Then *side is set to a cell side that parts the
+ * pair found (and the grid must be set up again with it). */
+static smp_status insert_existing(sampler *s, double *side, char *msg)
 {
     const smp_sample_in *in = s->in;
     for (size_t i = 0; i < in->n_existing; i++) {
@@ -781,10 +786,15 @@ static smp_status insert_existing(sampler *s, char *msg)
             continue;
         uint32_t cx = (uint32_t)(x / s->s), cy = (uint32_t)(y / s->s);
         cellpt *slot = &s->g[(size_t)cy * s->gw + cx];
-        if (slot->r)
-            return smp__fail(msg, SMP_ERR_ARG,
-                             "earlier dots at (%.3f, %.3f) mm are closer than this layer's spacing",
-                             e->x, e->y);
+        if (slot->r) {
+            double px, py;
+            point_of(s, cx, cy, slot, &px, &py);
+            const double d = sqrt((x - px) * (x - px) + (y - py) * (y - py));
+            *side = 0.999 * d * SMP_SQRT1_2; /* a square cell's diagonal under d */
+            if (*side < s->s * 0.999)
+                return SMP_OK;
+            return smp__fail(msg, SMP_ERR_ARG, "earlier dots at (%.3f, %.3f) mm coincide", e->x, e->y);
+        }
         double fx = x / s->s - cx, fy = y / s->s - cy;
         double c = cover(s, x, y);
         /* Stored a step wider than its radius: the fixed-point position may
@@ -848,9 +858,23 @@ smp_status smp__sample(const smp_sample_in *in, smp_spts *out, char *msg)
 {
     memset(out, 0, sizeof *out);
     sampler s;
-    smp_status st = setup(&s, in, msg);
-    if (st == SMP_OK)
-        st = insert_existing(&s, msg);
+    /* Cells of r_min / sqrt 2, or smaller where the earlier dots need
+     * (insert_existing): down to a fifth, the most a tile's search spans. */
+    double side = 0;
+    smp_status st;
+    for (;;) {
+        double need = 0;
+        st = setup(&s, in, side, msg);
+        if (st == SMP_OK)
+            st = insert_existing(&s, &need, msg);
+        if (st != SMP_OK || need == 0)
+            break;
+        teardown(&s);
+        if (need < 0.2 * smp__exclusion_mm(in->density_cm2) * SMP_SQRT1_2)
+            return smp__fail(msg, SMP_ERR_ARG, "earlier dots %.4f mm apart are closer than this layer can hold",
+                             need / (0.999 * SMP_SQRT1_2));
+        side = need;
+    }
     if (st != SMP_OK) {
         teardown(&s);
         return st;
