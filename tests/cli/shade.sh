@@ -16,6 +16,9 @@ expect 3 "metrics over an existing file" -- "$smp" render "$sample" "$smask" -o 
 absent "$o/auto2.png" "metrics over an existing file"
 expect 0 "session 1 of 3" -- "$smp" render "$sample" "$smask" --px-per-mm 8 --sessions 3 --session 1 -o "$o/s1.png"
 if "$img" same "$o/s1.png" "$o/auto.png"; then bad "session 1 looks like the whole treatment"; else ok; fi
+# The least regularity with sessions: its jitter sets a session's dots
+# closer than the next one's spacing, which the sampler takes as they are.
+expect 0 "regularity 0.3 over 3 sessions" -- "$smp" render "$sample" "$smask" --regularity 0.3 --sessions 3 -o "$o/r03.png"
 # The sample at its own scale (8 px/mm): the assumed 200 mm makes 3.6 px/mm and five times the dots.
 expect 0 "fresh, 3 years, blue cast, sharp and soft edges" -- sh -c "
     '$smp' render '$sample' '$smask' --px-per-mm 8 --age fresh -o '$o/fresh.png' &&
