@@ -629,6 +629,53 @@ int rim_warm_scene_make(int width, int height, double px_per_mm, uint64_t seed, 
     return rim_scene(width, height, px_per_mm, seed, fringe_mm, warm, photo, mask);
 }
 
+/* lit fringe: the fringe LIT_FRINGE_MM wide; white where the direction
+ * from the head's centre lies within LIT_DEG of the right-hand axis. */
+#define LIT_FRINGE_MM 20.0
+#define LIT_DEG 75.0
+int lit_fringe_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask)
+{
+    const int w = width, h = height;
+    const double ppm = px_per_mm, ax = 76 * ppm, ay = 97.5 * ppm, cx = w * 0.5, cy = h * 0.5;
+    float *buf = scene_canvas(w, h, photo, mask);
+    if (!buf)
+        return 1;
+    const float skin[3] = {lin(222), lin(176), lin(148)}, pillow[3] = {lin(205), lin(208), lin(204)};
+    const float white[3] = {lin(190), lin(189), lin(187)}, dark[3] = {lin(40), lin(32), lin(28)};
+    const double qin = pow(1 - LIT_FRINGE_MM * ppm / ax, 2), cos_lit = cos(LIT_DEG * PI / 180);
+    uint8_t *mk = smp_image_data(mask);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float *p = buf + ((size_t)y * w + x) * 3;
+            const double q = head_q(x + 0.5, y + 0.5, cx, cy, ax, ay);
+            const double dx = x + 0.5 - cx, dy = y + 0.5 - cy, lit = dx > cos_lit * hypot(dx, dy);
+            mk[(size_t)y * w + x] = q < qin ? 255 : 0;
+            if (q > 1) {
+                const double n = 0.95 + 0.05 * noise(seed + 7, x, y, 3 * ppm);
+                for (int k = 0; k < 3; k++)
+                    p[k] = (float)(pillow[k] * n);
+                continue;
+            }
+            /* The white hair lies flat and even: shaded as the skin, no strands. */
+            const double dome = 1.0 - 0.3 * q, mottle = 0.93 + 0.07 * noise(seed, x, y, 4 * ppm);
+            const float *c = q >= qin && lit ? white : skin;
+            for (int k = 0; k < 3; k++)
+                p[k] = (float)(c[k] * dome * (c == white ? 1 : mottle));
+        }
+    /* Dark strokes over the rest of the fringe, 3-6 mm, 150 per cm². */
+    const long tries = lrint(150.0 * (w / ppm) * (h / ppm) / 100.0);
+    for (long i = 0; i < tries; i++) {
+        const double x = u01(seed, 81, (uint64_t)i) * w, y = u01(seed, 82, (uint64_t)i) * h;
+        const double q = head_q(x, y, cx, cy, ax, ay);
+        if (q > 0.97 || q < qin || x - cx > cos_lit * hypot(x - cx, y - cy))
+            continue;
+        const double len = (3 + 3 * u01(seed, 84, (uint64_t)i)) * ppm, ang = atan2(y - cy, x - cx) + 0.3;
+        draw_hair(buf, w, h, x, y, x + len * cos(ang), y + len * sin(ang), 0.05 * ppm + 0.4, dark, 0.9);
+    }
+    scene_encode(buf, photo);
+    return 0;
+}
+
 int frontal_hairline_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_image *photo,
                                 smp_image *mask)
 {

@@ -106,6 +106,14 @@ int rim_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_i
 int rim_warm_scene_make(int width, int height, double px_per_mm, uint64_t seed, double fringe_mm, double warm,
                         smp_image *photo, smp_image *mask);
 
+/* A bald head from above whose fringe, 20 mm along the outline, is dark
+ * hair but for the right side (within 75 degrees of the head's right-hand
+ * axis), where it is white hair lit as brightly as the skin (sRGB 190,
+ * 189, 187, shaded as the skin) and as smooth at the cells' scale, in
+ * front of a pale pillow: the cells read it as neither skin nor hair, as
+ * on topdown-1's right side. mask: the bald top inside the fringe, white. */
+int lit_fringe_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask);
+
 /* A frontal hairline seen from the front: short dark hair (250 per cm²,
  * 1-2 mm) above 0.35 of the height, a fifth of it from there to 0.65 of
  * the height (the receded front, the mask: a stripe across the frame),

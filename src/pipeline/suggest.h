@@ -21,6 +21,7 @@ struct smp_scalp {
     float *hair;          /* hair share around each cell (about 5 mm), 0..1 */
     uint8_t *head;        /* 1 inside the head (holes filled) */
     float *enclosed;      /* share of directions that meet hair within the head, 0..1 */
+    uint8_t *closed;      /* 1 where no such direction leaves the frame first (see spread_bald) */
     float *front;         /* 1 on the scalp's side of the temple line, down to 0 past it (forehead.c) */
     float *rim;           /* 0 at the head's outline up to 1 inside (rim.c) */
     float *treat;         /* the suggestion, 0..1 per cell */
