@@ -46,7 +46,14 @@ typedef struct run {
      * run reads them and does not free them). */
     smp_cache *cache;
     int borrowed;
+    /* smp_cache_prepare's run: it stops once the points are in the cache's
+     * memo (prepared: SMP_PREPARED_*), dressing, rendering and measuring
+     * nothing. */
+    int prepare, prepared;
 } run;
+#define SMP_PREPARED_NOT_KEPT 0 /* sampled, but farther than the memo's bound holds */
+#define SMP_PREPARED_MADE 1
+#define SMP_PREPARED_HELD 2     /* the memo held them already */
 
 /* The photo-and-mask steps (read_inputs to measure_stubble) before the
  * first that reads the look's settings. */
@@ -97,9 +104,21 @@ typedef struct smp_points_key {
 bool smp__cache_shape(smp_cache *c, run *r);
 void smp__cache_keep_shape(smp_cache *c, const run *r);
 /* The points for k and their report counts (per session, pairs) into
- * all and r's result: true; false when they must be sampled. */
+ * all and r's result: true; false when they must be sampled. Either way k
+ * becomes the memo's current settings, which what it keeps is measured
+ * from (a run's, not smp_cache_prepare's). */
 bool smp__cache_points(smp_cache *c, run *r, const smp_points_key *k, smp_spts *all);
-void smp__cache_keep_points(smp_cache *c, const run *r, const smp_points_key *k, const smp_spts *all);
+/* Whether the memo holds points for k (nothing copied or counted). */
+bool smp__cache_holds_points(smp_cache *c, const run *r, const smp_points_key *k);
+/* all (and r's report counts) kept under k beside the memo's others; over
+ * the bound, those farthest from the current settings go first. True when
+ * they stay kept (false: out of memory, or the farthest). */
+bool smp__cache_keep_points(smp_cache *c, const run *r, const smp_points_key *k, const smp_spts *all);
+/* smp_cache_reused's value set to reused, the one before returned (a
+ * prepare run leaves the last run's). */
+int smp__cache_swap_reused(smp_cache *c, int reused);
+/* smp_cache_message's text (a prepare run's failure). */
+void smp__cache_set_message(smp_cache *c, const char *msg);
 /* The first layer's dots before their companions (smp__pattern_place) at
  * its density and regularity, on the memo's shaped coverage: only the
  * companions read the dot size, so a change of dot size places nothing.
