@@ -31,10 +31,11 @@ typedef struct points_memo {
 } points_memo;
 
 /* The points memo's default bound (smp_cache_set_points_bound): the
- * studio's every density and dot size position (33 + 36 slider stops) on
- * the 12 MP crown at 2000x1500 take about 36 MB; 64 MB holds them with
- * room for a larger treated area, and is a fifth to a third of the
- * engine's heap there. */
+ * studio's every density and dot size position around one setting (33 +
+ * 36 slider stops) on the 12 MP crown at 2000x1500 took 38 MB; 64 MB
+ * holds them with room for a larger treated area or the positions of the
+ * setting before, on an engine heap of 160-190 MB there without them.
+ * (The base and raw memos, two of each at 0.1-0.5 MB, are not counted.) */
 #define POINTS_BOUND ((size_t)64 << 20)
 /* Two of the base and raw memos: a dot size made ready at the current
  * density finds its base again after a density made ready beside it. */
