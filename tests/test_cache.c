@@ -223,12 +223,22 @@ static void test_plain_and_grey_photos(void **state)
     smp_image_free(rgb);
 }
 
-/* What smp_cache_prepare says of p's points (made, held, not kept). */
+/* What smp_cache_prepare says of p's points (made, held, not kept) once
+ * done, called again while it says 3 (partly); *calls: how many calls. */
+static int prepare_calls(fixture *f, const smp_params *p, int *calls)
+{
+    int made = 3;
+    for (*calls = 0; made == 3; ++*calls) {
+        assert_true(*calls < 8);
+        assert_int_equal(smp_cache_prepare(f->cache, p, f->photo, f->mask, &made), SMP_OK);
+    }
+    return made;
+}
+
 static int prepare(fixture *f, const smp_params *p)
 {
-    int made = -1;
-    assert_int_equal(smp_cache_prepare(f->cache, p, f->photo, f->mask, &made), SMP_OK);
-    return made;
+    int calls;
+    return prepare_calls(f, p, &calls);
 }
 
 /* Points made ready for other densities and dot sizes (as the studio does
@@ -252,16 +262,18 @@ static void test_prepared_points(void **state)
     size_t one = 0;
     assert_int_equal(smp_cache_points_held(f->cache, &one), 1);
     assert_true(one > 0);
-    /* density 110, 130, 140 at 0.3 mm; 0.28 and 0.32 mm at 120 */
+    /* density 110, 130, 140 at 0.3 mm; 0.28 and 0.32 mm at 120; a density
+     * in three calls (a session's sampling each), a dot size in one (the
+     * first two sessions' sampling taken from the base and raw memos) */
     static const double dens[] = {110, 130, 140}, dots[] = {0.28, 0.32};
-    for (int k = 0; k < 3; k++) {
-        smp_params_set_density(p, dens[k]);
-        assert_int_equal(prepare(f, p), 1);
-    }
-    smp_params_set_density(p, 120);
-    for (int k = 0; k < 2; k++) {
-        smp_params_set_dot_diameter(p, dots[k]);
-        assert_int_equal(prepare(f, p), 1);
+    static const int order[][2] = {{0, 0}, {1, 0}, {0, 1}, {0, 2}, {1, 1}};
+    for (int i = 0; i < 5; i++) {
+        const int dot = order[i][0], k = order[i][1];
+        smp_params_set_density(p, dot ? 120 : dens[k]);
+        smp_params_set_dot_diameter(p, dot ? dots[k] : 0.3);
+        int calls;
+        assert_int_equal(prepare_calls(f, p, &calls), 1);
+        assert_int_equal(calls, dot ? 1 : 3);
     }
     assert_int_equal(prepare(f, p), 2); /* held: nothing made again */
     size_t bytes;

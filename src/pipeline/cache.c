@@ -35,11 +35,13 @@ typedef struct points_memo {
  * 36 slider stops) on the 12 MP crown at 2000x1500 took 38 MB; 64 MB
  * holds them with room for a larger treated area or the positions of the
  * setting before, on an engine heap of 160-190 MB there without them.
- * (The base and raw memos, two of each at 0.1-0.5 MB, are not counted.) */
+ * (The base and raw memos, three of each at 0.1-0.5 MB, are not counted.) */
 #define POINTS_BOUND ((size_t)64 << 20)
-/* Two of the base and raw memos: a dot size made ready at the current
- * density finds its base again after a density made ready beside it. */
-#define N_DOTS_MEMO 2
+/* Three of the base and raw memos: a dot size made ready at the current
+ * density finds its base again after densities made ready beside it, and
+ * a density made ready in parts (smp_cache_prepare) finds its own after
+ * a run between. */
+#define N_DOTS_MEMO 3
 
 struct smp_cache {
     int full;              /* snap holds an analysis */
@@ -640,15 +642,17 @@ static bool memo_take(smp_cache *c, const run *r, dots_memo *m, const double k[3
     return false;
 }
 
-/* pts kept under k as the most recently used; the least recently used goes. */
-static void memo_keep(const smp_cache *c, const run *r, dots_memo *m, const double k[3], const smp_spts *pts)
+/* pts kept under k as the most recently used; the least recently used
+ * goes. True when kept. */
+static bool memo_keep(const smp_cache *c, const run *r, dots_memo *m, const double k[3], const smp_spts *pts)
 {
     if (!r->borrowed || !same_shape(c, r->p))
-        return;
+        return false;
     smp__spts_free(&m[N_DOTS_MEMO - 1].pts);
     memmove(m + 1, m, (N_DOTS_MEMO - 1) * sizeof *m);
     m[0].have = spts_copy(pts, &m[0].pts);
     memcpy(m[0].key, k, sizeof m[0].key);
+    return m[0].have;
 }
 
 bool smp__cache_base(smp_cache *c, run *r, double density, double regularity, smp_spts *out)
@@ -656,10 +660,9 @@ bool smp__cache_base(smp_cache *c, run *r, double density, double regularity, sm
     return c && memo_take(c, r, c->base, (const double[3]){density, regularity, 0}, out);
 }
 
-void smp__cache_keep_base(smp_cache *c, const run *r, double density, double regularity, const smp_spts *pts)
+bool smp__cache_keep_base(smp_cache *c, const run *r, double density, double regularity, const smp_spts *pts)
 {
-    if (c)
-        memo_keep(c, r, c->base, (const double[3]){density, regularity, 0}, pts);
+    return c && memo_keep(c, r, c->base, (const double[3]){density, regularity, 0}, pts);
 }
 
 bool smp__cache_raw(smp_cache *c, run *r, double first_density, double density, double regularity, smp_spts *out)
@@ -667,11 +670,10 @@ bool smp__cache_raw(smp_cache *c, run *r, double first_density, double density, 
     return c && memo_take(c, r, c->raw, (const double[3]){first_density, density, regularity}, out);
 }
 
-void smp__cache_keep_raw(smp_cache *c, const run *r, double first_density, double density, double regularity,
+bool smp__cache_keep_raw(smp_cache *c, const run *r, double first_density, double density, double regularity,
                          const smp_spts *pts)
 {
-    if (c)
-        memo_keep(c, r, c->raw, (const double[3]){first_density, density, regularity}, pts);
+    return c && memo_keep(c, r, c->raw, (const double[3]){first_density, density, regularity}, pts);
 }
 
 bool smp__cache_tone_parts(const smp_cache *c, const smp_image **photo, const smp_coverage **shaped,

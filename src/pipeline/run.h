@@ -48,12 +48,14 @@ typedef struct run {
     int borrowed;
     /* smp_cache_prepare's run: it stops once the points are in the cache's
      * memo (prepared: SMP_PREPARED_*), dressing, rendering and measuring
-     * nothing. */
-    int prepare, prepared;
+     * nothing; or sooner (partial), once it has sampled one session's
+     * dots into the base or raw memo and more sessions follow. */
+    int prepare, prepared, partial;
 } run;
 #define SMP_PREPARED_NOT_KEPT 0 /* sampled, but farther than the memo's bound holds */
 #define SMP_PREPARED_MADE 1
 #define SMP_PREPARED_HELD 2     /* the memo held them already */
+#define SMP_PREPARED_PART 3     /* one session's sampling kept: the next call goes on from it */
 
 /* The photo-and-mask steps (read_inputs to measure_stubble) before the
  * first that reads the look's settings. */
@@ -124,13 +126,14 @@ void smp__cache_set_message(smp_cache *c, const char *msg);
  * companions read the dot size, so a change of dot size places nothing.
  * Copied into out: true; false when they must be placed. */
 bool smp__cache_base(smp_cache *c, run *r, double density, double regularity, smp_spts *out);
-void smp__cache_keep_base(smp_cache *c, const run *r, double density, double regularity, const smp_spts *pts);
+/* (The keep calls: true when kept.) */
+bool smp__cache_keep_base(smp_cache *c, const run *r, double density, double regularity, const smp_spts *pts);
 /* The second layer's sampled dots before thinning (smp__pattern_raw) at its
  * density, after a first layer at first_density, with this regularity:
  * they read of the first layer only its dots before their companions
  * (smp__cache_base's), so a change of dot size samples neither. */
 bool smp__cache_raw(smp_cache *c, run *r, double first_density, double density, double regularity, smp_spts *out);
-void smp__cache_keep_raw(smp_cache *c, const run *r, double first_density, double density, double regularity,
+bool smp__cache_keep_raw(smp_cache *c, const run *r, double first_density, double density, double regularity,
                          const smp_spts *pts);
 
 /* What the tone preview reads (tone.c): the cached photo, its coverage

@@ -138,8 +138,10 @@ static smp_status first_layer(run *r, const smp_pattern *pat, const smp_sample_i
     if (r && smp__cache_base(r->cache, r, in->density_cm2, pat->rho, layer))
         return SMP_OK;
     smp_status st = smp__pattern_place(pat, in, layer, msg);
-    if (st == SMP_OK && r)
-        smp__cache_keep_base(r->cache, r, in->density_cm2, pat->rho, layer);
+    /* A prepare run stops here, its sampling kept, when sessions follow. */
+    if (st == SMP_OK && r && smp__cache_keep_base(r->cache, r, in->density_cm2, pat->rho, layer) && r->prepare &&
+        in->layer < r->p->n_layers)
+        r->partial = 1;
     return st;
 }
 
@@ -155,8 +157,11 @@ static smp_status later_layer(run *r, int k, const smp_pattern *pat, const smp_s
     smp_status st = SMP_OK;
     if (!(memo && smp__cache_raw(r->cache, r, first_density, in->density_cm2, pat->rho, layer))) {
         st = smp__pattern_raw(pat, in, layer, msg);
-        if (st == SMP_OK && memo)
-            smp__cache_keep_raw(r->cache, r, first_density, in->density_cm2, pat->rho, layer);
+        if (st == SMP_OK && memo && smp__cache_keep_raw(r->cache, r, first_density, in->density_cm2, pat->rho, layer) &&
+            r->prepare && k + 1 < r->p->n_layers) {
+            r->partial = 1; /* as first_layer's */
+            return st;
+        }
     }
     if (st == SMP_OK)
         st = smp__pattern_refine(pat, in, layer, msg);
@@ -181,12 +186,16 @@ static smp_status sample_points(smp_result *res, const smp_params *p, smp_sample
         in.n_existing = all->n;
         if (k == 0) {
             st = first_layer(r, pat, &in, &layer, res->msg);
-            if (st == SMP_OK)
+            if (st == SMP_OK && !(r && r->partial))
                 st = smp__pattern_pair(pat, &in, &layer, res->msg);
         } else
             st = later_layer(r, k, pat, &in, density * p->layers[0] / 100.0, &layer, res->msg);
         if (st != SMP_OK)
             break;
+        if (r && r->partial) {
+            smp__spts_free(&layer);
+            break;
+        }
         for (size_t i = 0; i < layer.n; i++)
             res->report.pairs += smp__is_companion(&layer.p[i]);
         smp_spt *grown = realloc(all->p, (all->n + layer.n + 1) * sizeof *grown);
@@ -946,8 +955,9 @@ static smp_status place_dots(run *r)
             if (smp__cache_holds_points(r->cache, r, &key))
                 r->prepared = SMP_PREPARED_HELD;
             else if ((st = sample_points(res, p, in, r->density, &pat, r, &all)) == SMP_OK)
-                r->prepared = smp__cache_keep_points(r->cache, r, &key, &all) ? SMP_PREPARED_MADE
-                                                                               : SMP_PREPARED_NOT_KEPT;
+                r->prepared = r->partial ? SMP_PREPARED_PART
+                              : smp__cache_keep_points(r->cache, r, &key, &all) ? SMP_PREPARED_MADE
+                                                                                 : SMP_PREPARED_NOT_KEPT;
         } else if (st == SMP_OK && !smp__cache_points(r->cache, r, &key, &all)) {
             st = sample_points(res, p, in, r->density, &pat, r, &all);
             if (st == SMP_OK)

@@ -743,7 +743,9 @@
     return JSON.stringify([s.seed, s.layers, s.edge, s.regularity, auto && s.dilution, st.ppm, st.scale, maskHash()]);
   }
   // The positions around the slider's value: one step out, then two, ...;
-  // density then dot size at each distance.
+  // at each distance density up, dot size up, density down, dot size down
+  // (a dot size's job takes the current density's first sessions from the
+  // engine's memo, which keeps the last three densities' only).
   function warmQueue() {
     const s = settingsNow(), out = [];
     const axis = (id, key) => {
@@ -754,8 +756,8 @@
     const axes = [axis('density', 'density'), axis('dot', 'dot')];
     const far = Math.max(...axes.map(a => a.n));
     for (let k = 0; k <= far; k++)
-      for (const a of axes)
-        for (const sign of k ? [1, -1] : [0]) {
+      for (const sign of k ? [1, -1] : [0])
+        for (const a of axes) {
           if (!k && !a.auto) continue; // the position shown (unless auto: the slider's own value then)
           const x = Number(a.at(sign * k).toFixed(2));
           if (x < a.lo - 1e-9 || x > a.hi + 1e-9) continue;
@@ -769,8 +771,12 @@
       wk.bases.size || st.held || st.pointers.size || st.exporting) return;
     const ctx = warmCtx();
     if (!st.warm || st.warm.ctx !== ctx)
-      st.warm = { ctx, done: new Set(), off: false, t0: null, jobs: 0, made: 0, ms: [], cover: null };
+      st.warm = { ctx, done: new Set(), off: false, centre: null, t0: null, jobs: 0, made: 0, ms: [], cover: null, log: [] };
     const W = st.warm;
+    // The positions around another value: those farther than the memo's
+    // bound kept around the last may fit now.
+    const s = settingsNow(), centre = JSON.stringify([s.density, s.dot]);
+    if (W.centre !== centre) { W.centre = centre; W.off = false; }
     const next = W.off ? null : warmQueue().find(x => !W.done.has(JSON.stringify(x)));
     if (!next) {
       if (W.t0 != null && W.cover == null) W.cover = performance.now() - W.t0;
@@ -788,12 +794,15 @@
     wk.warming = null;
     wk.busy = false;
     if (W && w) {
-      W.done.add(w.key);
+      // Partly made (one session's dots): the same position again next.
+      if (!(m.ok && m.made === 3)) W.done.add(w.key);
       W.jobs++;
       W.ms.push(performance.now() - w.t0);
       if (m.ok && m.made === 1) W.made++;
-      // Not kept (the memo's bound): the positions farther out would not be either.
+      // Not kept (the memo's bound): the positions farther out would not be
+      // either, until the value moves (warmNext).
       if (m.ok && m.made === 0) W.off = true;
+      W.log.push([w.key, m.ok ? m.made : m.msg, Math.round(W.ms[W.ms.length - 1])]);
       W.held = m.held;
       W.bytes = m.bytes;
     }
