@@ -18,8 +18,8 @@
 // other positions ready (its data-warm idle; a page without it waits for
 // nothing), and print how long that took. Kind `during`: a new seed (all
 // made ready before of no use), its exact image, then a density change of
-// one step (the first position made ready again) while the next position
-// is being made, 0, 100 or 200 ms after that job started.
+// one step (the first position made ready again) while the next job runs,
+// 0, 100 or 200 ms after it started.
 // (playwright-core from tests/browser/node_modules; CHROMIUM=/usr/bin/chromium)
 import { writeFileSync } from 'node:fs';
 import { launch, openStudio } from './studio_page.mjs';
@@ -118,9 +118,9 @@ for (let i = 0; i < N && runs.during; i++) {
   const d = Number(await page.evaluate(() => document.getElementById('density').value));
   let inflight = null;
   if (warming) {
-    // The second job started (the first, density one step up, is done).
+    // The next job started once the first position (density one step up) is made.
     await page.waitForFunction(() => { const w = window.smpStudio.st.warm, f = window.smpStudio.st.workers.full;
-      return w && w.jobs >= 1 && f.warming; }, null, { timeout: 600000, polling: 5 });
+      return w && w.made >= 1 && f.warming; }, null, { timeout: 600000, polling: 5 });
     await page.waitForTimeout(100 * (i % 3));
     inflight = await page.evaluate(() => { const f = window.smpStudio.st.workers.full;
       return f.warming ? performance.now() - f.warming.t0 : null; });
@@ -148,14 +148,14 @@ for (let i = 0; i < N && runs.mask; i++) {
 }
 await warmIdle();
 const info = await page.evaluate(() => ({ dropped: window.smpStudio.st.dropped, workers: !!window.smpStudio.st.workers,
-  reduced: window.smpStudio.st.reduced, toneFailed: window.smpStudio.st.toneFailed }));
+  reduced: window.smpStudio.st.reduced, toneFailed: window.smpStudio.st.toneFailed, heaps: window.smpStudio.heaps() }));
 await browser.close();
 
 const stat = v => {
   const s = v.filter(x => x != null).sort((a, b) => a - b);
   return s.length ? { median: Math.round(s[s.length >> 1]), max: Math.round(s[s.length - 1]), n: s.length } : null;
 };
-const summary = { size, open_ms: Math.round(open_ms), workers: info.workers, reduced: info.reduced,
+const summary = { size, open_ms: Math.round(open_ms), workers: info.workers, reduced: info.reduced, heaps: info.heaps,
   tone_failed: info.toneFailed, errors };
 for (let [k, v] of Object.entries(runs)) {
   const seen = v.filter(x => x.seen); // drawn again from the page's last few after images
