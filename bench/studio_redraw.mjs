@@ -13,7 +13,13 @@
 // the slider, the divider and the brush wait that long). A benchmark: it
 // asserts nothing.
 // Usage: node bench/studio_redraw.mjs STUDIO.html PHOTO MASK [N] [OUT.json]
-// (KINDS=density,dot,shade,session,mask,drag picks some; drag is not in the default)
+// (KINDS=density,dot,shade,session,mask,drag,during picks some; drag and during are not in the default)
+// WARM=1: before each change, wait until the page has made the sliders'
+// other positions ready (its data-warm idle; a page without it waits for
+// nothing), and print how long that took. Kind `during`: a new seed (all
+// made ready before of no use), its exact image, then a density change of
+// one step (the first position made ready again) while the next job runs,
+// 0, 100 or 200 ms after it started.
 // (playwright-core from tests/browser/node_modules; CHROMIUM=/usr/bin/chromium)
 import { writeFileSync } from 'node:fs';
 import { launch, openStudio } from './studio_page.mjs';
@@ -21,6 +27,7 @@ import { launch, openStudio } from './studio_page.mjs';
 const [page_path, photo, mask, n_arg, out] = process.argv.slice(2);
 const N = Number(n_arg) || 5;
 const KINDS = (process.env.KINDS || 'density,dot,shade,session,mask').split(',');
+const WARM = process.env.WARM === '1';
 
 const browser = await launch();
 const { page, errors, probe, gap } = await openStudio(browser, page_path);
@@ -36,7 +43,28 @@ const open_ms = performance.now() - t;
 await page.setInputFiles('#open-mask', mask);
 await settle(2);
 const size = await page.evaluate(() => `${window.smpStudio.st.w}x${window.smpStudio.st.h}`);
+// The page's positions made ready: whether it makes them, and its record
+// (warmNext in studio.js) once idle.
+const warming = await page.evaluate(() => 'warm' in window.smpStudio.st);
+const warmState = () => page.evaluate(() => {
+  const w = window.smpStudio.st.warm;
+  return w && { t0: w.t0, jobs: w.jobs, made: w.made, cover: w.cover, held: w.held, bytes: w.bytes, ms: w.ms.slice(),
+    heap: window.smpStudio.st.heaps.full };
+});
+const warmRecords = [];
+async function warmIdle() {
+  if (!WARM || !warming) return;
+  await page.waitForFunction(() => document.body.dataset.warm === 'idle' && document.body.dataset.state === 'idle',
+    null, { timeout: 600000 });
+  // One record per run of positions (a context's first cover; the jobs
+  // made for it later, around a moved value, are counted in the next one).
+  const w = await warmState(), prev = warmRecords[warmRecords.length - 1];
+  if (!w || !w.jobs) return;
+  if (prev && prev.t0 === w.t0) warmRecords[warmRecords.length - 1] = Object.assign(w, { cover: prev.cover, first: prev.first });
+  else warmRecords.push(Object.assign(w, { first: w.jobs }));
+}
 async function range(id, v) {
+  await warmIdle();
   const k = await renders();
   await probe();
   await page.locator(`#${id}`).fill(String(v));
@@ -81,6 +109,28 @@ for (let i = 0; i < N && runs.drag; i++) {
   runs.drag.push(Object.assign(await last(), { gap: await gap(),
     value: await page.evaluate(() => document.getElementById('density').value) }));
 }
+// A change that lands while a position is being made ready.
+for (let i = 0; i < N && runs.during; i++) {
+  const k0 = await renders();
+  await page.locator('#seed').fill(String(100 + i));
+  await page.locator('#seed').dispatchEvent('change');
+  await settle(k0 + 1);
+  const d = Number(await page.evaluate(() => document.getElementById('density').value));
+  let inflight = null;
+  if (warming) {
+    // The next job started once the first position (density one step up) is made.
+    await page.waitForFunction(() => { const w = window.smpStudio.st.warm, f = window.smpStudio.st.workers.full;
+      return w && w.made >= 1 && f.warming; }, null, { timeout: 600000, polling: 5 });
+    await page.waitForTimeout(100 * (i % 3));
+    inflight = await page.evaluate(() => { const f = window.smpStudio.st.workers.full;
+      return f.warming ? performance.now() - f.warming.t0 : null; });
+  }
+  const k = await renders();
+  await probe();
+  await page.locator('#density').fill(String(d + 5 <= 200 ? d + 5 : d - 5));
+  await settle(k + 1);
+  runs.during.push(Object.assign(await last(), { gap: await gap(), inflight }));
+}
 // Mask touch-ups inside the treated area: a stroke of the eraser, then the
 // brush over it again, by turns (each changes the mask).
 const box = await page.locator('#view').boundingBox();
@@ -96,15 +146,16 @@ for (let i = 0; i < N && runs.mask; i++) {
   await settle(k + 1);
   runs.mask.push(Object.assign(await last(), { gap: await gap() }));
 }
+await warmIdle();
 const info = await page.evaluate(() => ({ dropped: window.smpStudio.st.dropped, workers: !!window.smpStudio.st.workers,
-  reduced: window.smpStudio.st.reduced, toneFailed: window.smpStudio.st.toneFailed }));
+  reduced: window.smpStudio.st.reduced, toneFailed: window.smpStudio.st.toneFailed, heaps: window.smpStudio.heaps() }));
 await browser.close();
 
 const stat = v => {
   const s = v.filter(x => x != null).sort((a, b) => a - b);
   return s.length ? { median: Math.round(s[s.length >> 1]), max: Math.round(s[s.length - 1]), n: s.length } : null;
 };
-const summary = { size, open_ms: Math.round(open_ms), workers: info.workers, reduced: info.reduced,
+const summary = { size, open_ms: Math.round(open_ms), workers: info.workers, reduced: info.reduced, heaps: info.heaps,
   tone_failed: info.toneFailed, errors };
 for (let [k, v] of Object.entries(runs)) {
   const seen = v.filter(x => x.seen); // drawn again from the page's last few after images
@@ -127,5 +178,19 @@ for (let [k, v] of Object.entries(runs)) {
     (f.seen ? `; back to a state drawn before: ${fmt(f.seen)}, ${f.seen.n} times` : ''));
   if (st_keys.length) console.log(`  ${k} stages (median ms): ` + st_keys.map(s => `${s} ${f.stages[s] ? f.stages[s].median : '-'}`).join(', '));
 }
+if (WARM && warming) {
+  // How long making every position ready took (from the first job to the
+  // queue's end, when nothing interrupted it), per job, and what the memo holds.
+  const covers = warmRecords.filter(w => w.cover != null);
+  const jobs = warmRecords.flatMap(w => w.ms);
+  summary.warm = { covers: covers.map(w => ({ cover: Math.round(w.cover), jobs: w.first, all_jobs: w.jobs, made: w.made,
+    held: w.held, mb: +(w.bytes / 2 ** 20).toFixed(1), heap_mb: +(w.heap / 2 ** 20).toFixed(0) })), job: stat(jobs) };
+  const c = summary.warm.covers.length ? summary.warm.covers[0] : null;
+  console.log(`warm: ${c ? `all positions made in ${c.cover} ms (${c.jobs} jobs; memo then or later ${c.held} lists, ` +
+    `${c.mb} MB; heap ${c.heap_mb} MB)` : 'no complete cover'}; per job median ${summary.warm.job ? summary.warm.job.median : '-'} ms, ` +
+    `max ${summary.warm.job ? summary.warm.job.max : '-'} ms`);
+}
+if (runs.during) console.log(`during: job in flight for ${runs.during.map(x => x.inflight == null ? '-' : Math.round(x.inflight)).join(', ')} ms ` +
+  `when the change came; exact ${runs.during.map(x => Math.round(x.ms)).join(', ')} ms; reused ${runs.during.map(x => x.reused).join(', ')}`);
 if (errors.length) console.log(`page errors: ${errors.join('; ')}`);
 if (out) writeFileSync(out, JSON.stringify({ summary, runs }, null, 1));

@@ -12,6 +12,10 @@
  * needed in the WebAssembly build.
  * With ROUNDS as cN, each cached run is checked against a plain
  * smp_simulate of the same settings (the same bytes, or DIFFERS).
+ * With ROUNDS as wN (or cwN): each density and dot size change's dots made ready
+ * first (smp_cache_prepare, timed on its own line), as the studio page
+ * makes the sliders' positions while the consultant looks: the change
+ * then takes them from the memo.
  * Usage: studio_steps PHOTO.ppm MASK.pgm [ROUNDS] [PX_PER_MM|0] [DUMP] */
 #include "smpsim.h"
 
@@ -144,12 +148,32 @@ static void run(const char *what, smp_result *res, smp_cache *cache, smp_params 
     fflush(stdout);
 }
 
+/* The dots of p's settings made ready in the cache, timed, in as many
+ * calls as it takes (each samples one session at most). */
+static void prepare(const char *what, smp_cache *cache, const smp_params *p, const smp_image *photo,
+                    const smp_image *mask)
+{
+    const double t0 = now_ms();
+    int made = 3;
+    printf("%-14s", what);
+    while (made == 3) {
+        const double t = now_ms();
+        if (smp_cache_prepare(cache, p, photo, mask, &made) != SMP_OK)
+            die("prepare", smp_cache_message(cache));
+        printf(" %.1f", now_ms() - t);
+    }
+    size_t bytes, n = smp_cache_points_held(cache, &bytes);
+    printf(" = %.1f ms (made %d; the memo holds %zu lists, %.1f MB)\n", now_ms() - t0, made, n, bytes / 1048576.0);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3)
         die("usage", "studio_steps PHOTO.ppm MASK.pgm [ROUNDS] [PX_PER_MM|0] [DUMP]");
-    check = argc > 3 && argv[3][0] == 'c';
-    const int rounds = argc > 3 ? atoi(argv[3] + check) : 3;
+    const char *r_arg = argc > 3 ? argv[3] : "3";
+    check = r_arg[0] == 'c';
+    const int warm = r_arg[check] == 'w';
+    const int rounds = atoi(r_arg + check + warm);
     smp_image *photo = smp_image_new(), *mask = smp_image_new();
     smp_params *p = smp_params_new();
     smp_result *res = smp_result_new();
@@ -178,8 +202,12 @@ int main(int argc, char **argv)
     run("first", res, cache, p, photo, mask, &c);
     for (int k = 0; k < rounds; k++) {
         smp_params_set_density(p, 100 + 20 * (k % 3));
+        if (warm)
+            prepare("prepare density", cache, p, photo, mask);
         run("density", res, cache, p, photo, mask, &c);
         smp_params_set_dot_diameter(p, 0.26 + 0.02 * (k % 3));
+        if (warm)
+            prepare("prepare dot", cache, p, photo, mask);
         run("dot", res, cache, p, photo, mask, &c);
         paint(mask, orig, w / 2 + 30 * (uint32_t)(k / 2), h / 2, 40, !(k % 2));
         run("mask", res, cache, p, photo, mask, &c);

@@ -332,6 +332,32 @@ smp_status smp_simulate_cached(smp_result *res, smp_cache *cache, const smp_para
                                 * sampled: the same shaping, densities and regularity (a dot size change
                                 * thins and pairs them again) */
 int smp_cache_reused(const smp_cache *cache);
+/* Samples the dots an smp_simulate_cached run of these params, photo and
+ * mask would sample, and keeps them in the cache's memo of sampled points
+ * without dressing, rendering or measuring them: a later run with those
+ * settings (and the same photo, mask, scale, edge and seed) then skips
+ * the sampling, its result the same to the byte. For a caller with time
+ * between runs (the studio page makes a slider's other positions ready
+ * while the consultant looks). A call samples one session's new dots at
+ * most: with more to do it keeps them and says *made 3, and the next
+ * call for these settings goes on from there (unless two other settings'
+ * sessions were sampled between), so a caller can serve a run between
+ * the parts. The memo holds the points of several
+ * settings, at most smp_cache_set_points_bound's bytes (64 MB unless set;
+ * a dot list is 0.5-1 MB at 2000x1500); over it, those farthest from the
+ * last smp_simulate_cached run's settings go first (density and dot size
+ * counted in steps of 5 dots/cm² and 0.01 mm; other sessions or
+ * regularity farthest), never that run's own. A change of photo, mask,
+ * scale, edge or seed drops them all. *made (when given): 1 sampled and
+ * kept, 2 held already, 3 partly (call again), 0 nothing kept (farther
+ * than the bound holds, or params the cache does not serve, or nothing to
+ * treat). The last run's
+ * smp_cache_reused stays; on failure smp_cache_message says why. */
+smp_status smp_cache_prepare(smp_cache *cache, const smp_params *params, const smp_image *photo,
+                             const smp_image *mask, int *made);
+void smp_cache_set_points_bound(smp_cache *cache, size_t bytes);
+/* How many settings' points the memo holds, and their bytes. */
+size_t smp_cache_points_held(const smp_cache *cache, size_t *bytes);
 
 /* The tone preview (the studio page's quick redraw while the exact image
  * is made; never an export): the pigment model's mean, in which skin under

@@ -223,12 +223,147 @@ static void test_plain_and_grey_photos(void **state)
     smp_image_free(rgb);
 }
 
+/* What smp_cache_prepare says of p's points (made, held, not kept) once
+ * done, called again while it says 3 (partly); *calls: how many calls. */
+static int prepare_calls(fixture *f, const smp_params *p, int *calls)
+{
+    int made = 3;
+    for (*calls = 0; made == 3; ++*calls) {
+        assert_true(*calls < 8);
+        assert_int_equal(smp_cache_prepare(f->cache, p, f->photo, f->mask, &made), SMP_OK);
+    }
+    return made;
+}
+
+static int prepare(fixture *f, const smp_params *p)
+{
+    int calls;
+    return prepare_calls(f, p, &calls);
+}
+
+/* Points made ready for other densities and dot sizes (as the studio does
+ * between changes) serve later runs with those settings, which equal the
+ * plain run's to the byte; several are kept, within the bound, the
+ * farthest from the last run's settings going first; a mask edit or
+ * another seed drops them; the last run's reuse flags stay as they were. */
+static void test_prepared_points(void **state)
+{
+    fixture *f = *state;
+    smp_params *p = smp_params_new();
+    const double layers[] = {30, 70, 100};
+    smp_params_set_px_per_mm(p, PPM);
+    smp_params_set_threads(p, 1);
+    smp_params_set_layers(p, layers, 3);
+    smp_params_set_density(p, 120);
+    smp_params_set_dot_diameter(p, 0.3);
+    smp_cache_clear(f->cache);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), 0);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
+    size_t one = 0;
+    assert_int_equal(smp_cache_points_held(f->cache, &one), 1);
+    assert_true(one > 0);
+    /* density 110, 130, 140 at 0.3 mm; 0.28 and 0.32 mm at 120; a density
+     * in three calls (a session's sampling each), a dot size in one (the
+     * first two sessions' sampling taken from the base and raw memos) */
+    static const double dens[] = {110, 130, 140}, dots[] = {0.28, 0.32};
+    static const int order[][2] = {{0, 0}, {1, 0}, {0, 1}, {0, 2}, {1, 1}};
+    for (int i = 0; i < 5; i++) {
+        const int dot = order[i][0], k = order[i][1];
+        smp_params_set_density(p, dot ? 120 : dens[k]);
+        smp_params_set_dot_diameter(p, dot ? dots[k] : 0.3);
+        int calls;
+        assert_int_equal(prepare_calls(f, p, &calls), 1);
+        assert_int_equal(calls, dot ? 1 : 3);
+    }
+    assert_int_equal(prepare(f, p), 2); /* held: nothing made again */
+    size_t bytes;
+    assert_int_equal(smp_cache_points_held(f->cache, &bytes), 6);
+    assert_int_equal(smp_cache_reused(f->cache), ALL); /* still the last run's */
+    /* each served from the memo, the same bytes as a plain run */
+    smp_params_set_dot_diameter(p, 0.3);
+    for (int k = 2; k >= 0; k--) {
+        smp_params_set_density(p, dens[k]);
+        assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
+    }
+    smp_params_set_density(p, 120);
+    for (int k = 0; k < 2; k++) {
+        smp_params_set_dot_diameter(p, dots[k]);
+        assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
+    }
+    /* density auto: keyed on the density it chose */
+    smp_params_set_density_auto(p, 1);
+    assert_int_equal(prepare(f, p), 1);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
+    smp_params_set_density(p, 120);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
+    /* The bound: room for about three lists. The last run's settings are
+     * 120 and 0.32 mm; 125 made now is near, so 140 (4 steps, then 3.2 at
+     * 130 and 110...) and the farther go; 200 is farther than all kept: not
+     * kept. */
+    smp_params_set_dot_diameter(p, 0.32);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
+    smp_cache_set_points_bound(f->cache, 3 * one + one / 2);
+    smp_params_set_density(p, 125);
+    assert_int_equal(prepare(f, p), 1);
+    assert_true(smp_cache_points_held(f->cache, &bytes) <= 4);
+    assert_true(bytes <= 3 * one + one / 2);
+    assert_int_equal(prepare(f, p), 2);
+    smp_params_set_density(p, 120);
+    assert_int_equal(prepare(f, p), 2); /* the current's own stays */
+    smp_params_set_dot_diameter(p, 0.3);
+    assert_int_equal(prepare(f, p), 2); /* 0.02 mm away: 2 steps */
+    smp_params_set_density(p, 200);
+    smp_params_set_dot_diameter(p, 0.32);
+    assert_int_equal(prepare(f, p), 0);
+    smp_cache_points_held(f->cache, &bytes);
+    assert_true(bytes <= 3 * one + one / 2);
+    /* a bound under one list: the run's own still kept */
+    smp_cache_set_points_bound(f->cache, 1);
+    smp_params_set_density(p, 130);
+    assert_false(same_as_plain(f, p, f->photo, f->mask) & SMP_REUSED_POINTS);
+    assert_int_equal(smp_cache_points_held(f->cache, NULL), 1);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
+    smp_cache_set_points_bound(f->cache, (size_t)64 << 20);
+    /* another seed drops them */
+    smp_params_set_density(p, 140);
+    assert_int_equal(prepare(f, p), 1);
+    assert_int_equal(smp_cache_points_held(f->cache, NULL), 2);
+    smp_params_set_seed(p, 7);
+    smp_params_set_density(p, 130);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), A);
+    assert_int_equal(smp_cache_points_held(f->cache, NULL), 1);
+    smp_params_set_density(p, 140);
+    assert_int_equal(prepare(f, p), 1);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
+    /* so does a mask edit (a disc erased in the middle) */
+    const uint32_t w = smp_image_width(f->mask), h = smp_image_height(f->mask);
+    uint8_t *m = smp_image_data(f->mask);
+    smp_params_set_density(p, 110);
+    assert_int_equal(prepare(f, p), 1);
+    assert_int_equal(smp_cache_points_held(f->cache, NULL), 3); /* 130, 140, 110 */
+    for (uint32_t y = h / 2 - 6; y < h / 2 + 6; y++)
+        memset(m + (size_t)y * w + w / 2 - 6, 0, 12);
+    smp_params_set_density(p, 140);
+    assert_false(same_as_plain(f, p, f->photo, f->mask) & SMP_REUSED_POINTS);
+    assert_int_equal(smp_cache_points_held(f->cache, NULL), 1);
+    smp_params_set_density(p, 110);
+    assert_int_equal(prepare(f, p), 1); /* made again on the new mask */
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
+    /* params the cache does not serve: nothing made */
+    smp_image *map = rect_mask(w, h, 0, 0, w, h, 200);
+    smp_params_set_density_map(p, map, 0, 0);
+    assert_int_equal(prepare(f, p), 0);
+    smp_params_free(p);
+    smp_image_free(map);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_settings_changes),
         cmocka_unit_test(test_mask_and_photo_changes),
         cmocka_unit_test(test_plain_and_grey_photos),
+        cmocka_unit_test(test_prepared_points),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -11,6 +11,7 @@
 #include "run.h"
 #include "params.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,27 @@ typedef struct dots_memo {
     double key[3];
     smp_spts pts;
 } dots_memo;
+
+/* One run's sampled points (before dressing) and their report counts. */
+typedef struct points_memo {
+    smp_points_key key;
+    smp_spts pts;
+    size_t per_session[SMP_MAX_LAYERS + 1], pairs;
+    uint64_t born; /* when kept: the older of two as far goes first */
+} points_memo;
+
+/* The points memo's default bound (smp_cache_set_points_bound): the
+ * studio's every density and dot size position around one setting (33 +
+ * 36 slider stops) on the 12 MP crown at 2000x1500 took 38 MB; 64 MB
+ * holds them with room for a larger treated area or the positions of the
+ * setting before, on an engine heap of 160-190 MB there without them.
+ * (The base and raw memos, three of each at 0.1-0.5 MB, are not counted.) */
+#define POINTS_BOUND ((size_t)64 << 20)
+/* Three of the base and raw memos: a dot size made ready at the current
+ * density finds its base again after densities made ready beside it, and
+ * a density made ready in parts (smp_cache_prepare) finds its own after
+ * a run between. */
+#define N_DOTS_MEMO 3
 
 struct smp_cache {
     int full;              /* snap holds an analysis */
@@ -35,12 +57,17 @@ struct smp_cache {
     uint64_t shape_seed;
     smp_coverage shaped_cov, shaped_edge;
     double core_cover;
-    int have_points;
-    smp_points_key points_key;
-    smp_spts points;
-    size_t per_session[SMP_MAX_LAYERS + 1], pairs;
-    dots_memo base; /* the first layer before its companions: its density, the regularity */
-    dots_memo raw;  /* the second layer as sampled: the first's density, its own, the regularity */
+    /* The sampled points of several settings (smp__cache_points), at
+     * most points_bound bytes of them; over it, those farthest from the
+     * last run's settings (current) go first. */
+    points_memo *memo;
+    size_t n_memo, cap_memo, memo_bytes, points_bound;
+    uint64_t memo_clock;
+    int have_current;
+    smp_points_key current;
+    /* Most recently used first: */
+    dots_memo base[N_DOTS_MEMO]; /* the first layer before its companions: its density, the regularity */
+    dots_memo raw[N_DOTS_MEMO];  /* the second layer as sampled: the first's density, its own, the regularity */
     /* The shine model's specular share of every pixel of the photo over
      * sres's skin box (render.h's map), made at the first render that asks
      * (smp__cache_specular): a redraw's render read the model pixel by
@@ -52,16 +79,32 @@ struct smp_cache {
     char msg[SMP_MSG_LEN];
 };
 
-smp_cache *smp_cache_new(void) { return calloc(1, sizeof(smp_cache)); }
+smp_cache *smp_cache_new(void)
+{
+    smp_cache *c = calloc(1, sizeof(smp_cache));
+    if (c)
+        c->points_bound = POINTS_BOUND;
+    return c;
+}
+
+static void drop_points(smp_cache *c)
+{
+    for (size_t i = 0; i < c->n_memo; i++)
+        smp__spts_free(&c->memo[i].pts);
+    c->n_memo = c->memo_bytes = 0;
+}
 
 static void drop_look(smp_cache *c)
 {
     smp__coverage_free(&c->shaped_cov);
     smp__coverage_free(&c->shaped_edge);
-    smp__spts_free(&c->points);
-    smp__spts_free(&c->base.pts);
-    smp__spts_free(&c->raw.pts);
-    c->have_shape = c->have_points = c->base.have = c->raw.have = 0;
+    drop_points(c);
+    for (int i = 0; i < N_DOTS_MEMO; i++) {
+        smp__spts_free(&c->base[i].pts);
+        smp__spts_free(&c->raw[i].pts);
+        c->base[i].have = c->raw[i].have = 0;
+    }
+    c->have_shape = 0;
 }
 
 static void drop_snapshot(smp_cache *c)
@@ -100,11 +143,25 @@ void smp_cache_free(smp_cache *c)
     if (!c)
         return;
     drop_snapshot(c);
+    free(c->memo);
     free(c);
 }
 
 const char *smp_cache_message(const smp_cache *c) { return c ? c->msg : "no cache"; }
 int smp_cache_reused(const smp_cache *c) { return c ? c->reused : 0; }
+
+int smp__cache_swap_reused(smp_cache *c, int reused)
+{
+    const int was = c->reused;
+    c->reused = reused;
+    return was;
+}
+
+void smp__cache_set_message(smp_cache *c, const char *msg)
+{
+    memcpy(c->msg, msg, SMP_MSG_LEN);
+    c->msg[SMP_MSG_LEN - 1] = 0;
+}
 
 bool smp__cache_usable(const smp_params *p) { return !p->reference && !p->scars && !p->density_map; }
 
@@ -261,6 +318,7 @@ void smp__cache_store(smp_cache *c, run *r)
     s->photo = s->mask = NULL;
     s->take_photo = s->take_mask = NULL;
     s->cache = NULL;
+    s->prepare = s->prepared = 0;
     point_patch(s, c->sres->shine);
     if (spec && same_photo && r->res->shine && !memcmp(spec_box, r->res->skin_box, sizeof spec_box) &&
         !memcmp(spec_chroma, r->res->chroma, sizeof spec_chroma)) {
@@ -289,6 +347,7 @@ smp_status smp__cache_restore(smp_cache *c, run *r)
     r->take_mask = keep.take_mask;
     r->cache = c;
     r->borrowed = 1;
+    r->prepare = keep.prepare;
     memset(&r->cov, 0, sizeof r->cov);
     memset(&r->hair_cov, 0, sizeof r->hair_cov);
     memset(&r->edge_cov, 0, sizeof r->edge_cov);
@@ -433,34 +492,116 @@ static bool same_points(const smp_points_key *a, const smp_points_key *b)
     return true;
 }
 
+/* How far kept points are from the current run's, in the studio's
+ * slider steps (5 dots/cm², 0.01 mm: a consultant's moves); another
+ * regularity or sessions, farther than any of those. */
+static double points_distance(const smp_cache *c, const smp_points_key *k)
+{
+    if (!c->have_current)
+        return 0;
+    const smp_points_key *o = &c->current;
+    double d = fabs(k->density - o->density) / 5.0 + fabs(k->pair_mm - o->pair_mm) / 0.01;
+    bool other = k->regularity != o->regularity || k->n_layers != o->n_layers;
+    for (int i = 0; !other && i < k->n_layers; i++)
+        other = k->layers[i] != o->layers[i];
+    return other ? d + 1e9 : d;
+}
+
+static points_memo *find_points(smp_cache *c, const smp_points_key *k)
+{
+    for (size_t i = 0; i < c->n_memo; i++)
+        if (same_points(&c->memo[i].key, k))
+            return &c->memo[i];
+    return NULL;
+}
+
+static void evict_points(smp_cache *c, size_t i)
+{
+    c->memo_bytes -= c->memo[i].pts.n * sizeof *c->memo[i].pts.p;
+    smp__spts_free(&c->memo[i].pts);
+    c->memo[i] = c->memo[--c->n_memo];
+}
+
 bool smp__cache_points(smp_cache *c, run *r, const smp_points_key *k, smp_spts *all)
 {
-    if (!c || !r->borrowed || !c->have_points || !same_shape(c, r->p) || !same_points(&c->points_key, k))
+    if (!c || !r->borrowed || !same_shape(c, r->p))
         return false;
-    all->n = c->points.n;
-    all->p = dup_bytes(c->points.p, c->points.n * sizeof *c->points.p);
-    if (c->points.n && !all->p)
+    c->current = *k; /* what the next points kept are measured from */
+    c->have_current = 1;
+    const points_memo *m = find_points(c, k);
+    if (!m)
         return false;
-    memcpy(r->res->report.per_session, c->per_session, sizeof c->per_session);
-    r->res->report.pairs = c->pairs;
+    all->n = m->pts.n;
+    all->p = dup_bytes(m->pts.p, m->pts.n * sizeof *m->pts.p);
+    if (m->pts.n && !all->p)
+        return false;
+    memcpy(r->res->report.per_session, m->per_session, sizeof m->per_session);
+    r->res->report.pairs = m->pairs;
     c->reused |= SMP_REUSED_POINTS;
     return true;
 }
 
-void smp__cache_keep_points(smp_cache *c, const run *r, const smp_points_key *k, const smp_spts *all)
+bool smp__cache_holds_points(smp_cache *c, const run *r, const smp_points_key *k)
+{
+    return c && r->borrowed && same_shape(c, r->p) && find_points(c, k);
+}
+
+bool smp__cache_keep_points(smp_cache *c, const run *r, const smp_points_key *k, const smp_spts *all)
 {
     if (!c || !r->borrowed || !same_shape(c, r->p))
-        return;
-    smp__spts_free(&c->points);
-    c->have_points = 0;
-    c->points.p = dup_bytes(all->p, all->n * sizeof *all->p);
-    if (all->n && !c->points.p)
-        return;
-    c->points.n = all->n;
-    c->points_key = *k;
-    memcpy(c->per_session, r->res->report.per_session, sizeof c->per_session);
-    c->pairs = r->res->report.pairs;
-    c->have_points = 1;
+        return false;
+    points_memo *old = find_points(c, k);
+    if (old)
+        evict_points(c, (size_t)(old - c->memo));
+    if (c->n_memo == c->cap_memo) {
+        const size_t cap = c->cap_memo ? 2 * c->cap_memo : 16;
+        points_memo *grown = realloc(c->memo, cap * sizeof *grown);
+        if (!grown)
+            return false;
+        c->memo = grown;
+        c->cap_memo = cap;
+    }
+    points_memo *m = &c->memo[c->n_memo];
+    m->pts.p = dup_bytes(all->p, all->n * sizeof *all->p);
+    if (all->n && !m->pts.p)
+        return false;
+    m->pts.n = all->n;
+    m->key = *k;
+    memcpy(m->per_session, r->res->report.per_session, sizeof m->per_session);
+    m->pairs = r->res->report.pairs;
+    m->born = c->memo_clock++;
+    c->n_memo++;
+    c->memo_bytes += all->n * sizeof *all->p;
+    /* Over the bound: the farthest from the current settings go (the older
+     * of two as far first); the current's own stay, even alone over it. */
+    while (c->memo_bytes > c->points_bound && c->n_memo) {
+        size_t far = 0;
+        double fd = -1;
+        for (size_t i = 0; i < c->n_memo; i++) {
+            const double d = points_distance(c, &c->memo[i].key);
+            if (d > fd || (d == fd && c->memo[i].born < c->memo[far].born)) {
+                fd = d;
+                far = i;
+            }
+        }
+        if (c->have_current && same_points(&c->memo[far].key, &c->current))
+            break;
+        evict_points(c, far);
+    }
+    return find_points(c, k) != NULL;
+}
+
+void smp_cache_set_points_bound(smp_cache *c, size_t bytes)
+{
+    if (c)
+        c->points_bound = bytes;
+}
+
+size_t smp_cache_points_held(const smp_cache *c, size_t *bytes)
+{
+    if (bytes)
+        *bytes = c ? c->memo_bytes : 0;
+    return c ? c->n_memo : 0;
 }
 
 /* A copy of kept dots the sampler's way (never NULL, even for none). */
@@ -477,46 +618,62 @@ static bool spts_copy(const smp_spts *src, smp_spts *out)
     return true;
 }
 
-/* The memo's dots into out when its key is k: true (and counted as reused). */
-static bool memo_take(smp_cache *c, const run *r, dots_memo *m, const double k[3], smp_spts *out)
+static bool memo_key_is(const dots_memo *m, const double k[3])
 {
-    if (!r->borrowed || !m->have || !same_shape(c, r->p) || m->key[0] != k[0] || m->key[1] != k[1] ||
-        m->key[2] != k[2] || !spts_copy(&m->pts, out))
-        return false;
-    c->reused |= SMP_REUSED_BASE;
-    return true;
+    return m->have && m->key[0] == k[0] && m->key[1] == k[1] && m->key[2] == k[2];
 }
 
-static void memo_keep(const smp_cache *c, const run *r, dots_memo *m, const double k[3], const smp_spts *pts)
+/* The memo's dots into out when one of its keys is k: true (and counted
+ * as reused); that one becomes the most recently used. */
+static bool memo_take(smp_cache *c, const run *r, dots_memo *m, const double k[3], smp_spts *out)
 {
     if (!r->borrowed || !same_shape(c, r->p))
-        return;
-    smp__spts_free(&m->pts);
-    m->have = spts_copy(pts, &m->pts);
-    memcpy(m->key, k, sizeof m->key);
+        return false;
+    for (int i = 0; i < N_DOTS_MEMO; i++)
+        if (memo_key_is(&m[i], k)) {
+            if (!spts_copy(&m[i].pts, out))
+                return false;
+            const dots_memo hit = m[i];
+            memmove(m + 1, m, (size_t)i * sizeof *m);
+            m[0] = hit;
+            c->reused |= SMP_REUSED_BASE;
+            return true;
+        }
+    return false;
+}
+
+/* pts kept under k as the most recently used; the least recently used
+ * goes. True when kept. */
+static bool memo_keep(const smp_cache *c, const run *r, dots_memo *m, const double k[3], const smp_spts *pts)
+{
+    if (!r->borrowed || !same_shape(c, r->p))
+        return false;
+    smp__spts_free(&m[N_DOTS_MEMO - 1].pts);
+    memmove(m + 1, m, (N_DOTS_MEMO - 1) * sizeof *m);
+    m[0].have = spts_copy(pts, &m[0].pts);
+    memcpy(m[0].key, k, sizeof m[0].key);
+    return m[0].have;
 }
 
 bool smp__cache_base(smp_cache *c, run *r, double density, double regularity, smp_spts *out)
 {
-    return c && memo_take(c, r, &c->base, (const double[3]){density, regularity, 0}, out);
+    return c && memo_take(c, r, c->base, (const double[3]){density, regularity, 0}, out);
 }
 
-void smp__cache_keep_base(smp_cache *c, const run *r, double density, double regularity, const smp_spts *pts)
+bool smp__cache_keep_base(smp_cache *c, const run *r, double density, double regularity, const smp_spts *pts)
 {
-    if (c)
-        memo_keep(c, r, &c->base, (const double[3]){density, regularity, 0}, pts);
+    return c && memo_keep(c, r, c->base, (const double[3]){density, regularity, 0}, pts);
 }
 
 bool smp__cache_raw(smp_cache *c, run *r, double first_density, double density, double regularity, smp_spts *out)
 {
-    return c && memo_take(c, r, &c->raw, (const double[3]){first_density, density, regularity}, out);
+    return c && memo_take(c, r, c->raw, (const double[3]){first_density, density, regularity}, out);
 }
 
-void smp__cache_keep_raw(smp_cache *c, const run *r, double first_density, double density, double regularity,
+bool smp__cache_keep_raw(smp_cache *c, const run *r, double first_density, double density, double regularity,
                          const smp_spts *pts)
 {
-    if (c)
-        memo_keep(c, r, &c->raw, (const double[3]){first_density, density, regularity}, pts);
+    return c && memo_keep(c, r, c->raw, (const double[3]){first_density, density, regularity}, pts);
 }
 
 bool smp__cache_tone_parts(const smp_cache *c, const smp_image **photo, const smp_coverage **shaped,

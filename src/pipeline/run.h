@@ -46,7 +46,16 @@ typedef struct run {
      * run reads them and does not free them). */
     smp_cache *cache;
     int borrowed;
+    /* smp_cache_prepare's run: it stops once the points are in the cache's
+     * memo (prepared: SMP_PREPARED_*), dressing, rendering and measuring
+     * nothing; or sooner (partial), once it has sampled one session's
+     * dots into the base or raw memo and more sessions follow. */
+    int prepare, prepared, partial;
 } run;
+#define SMP_PREPARED_NOT_KEPT 0 /* sampled, but farther than the memo's bound holds */
+#define SMP_PREPARED_MADE 1
+#define SMP_PREPARED_HELD 2     /* the memo held them already */
+#define SMP_PREPARED_PART 3     /* one session's sampling kept: the next call goes on from it */
 
 /* The photo-and-mask steps (read_inputs to measure_stubble) before the
  * first that reads the look's settings. */
@@ -97,21 +106,34 @@ typedef struct smp_points_key {
 bool smp__cache_shape(smp_cache *c, run *r);
 void smp__cache_keep_shape(smp_cache *c, const run *r);
 /* The points for k and their report counts (per session, pairs) into
- * all and r's result: true; false when they must be sampled. */
+ * all and r's result: true; false when they must be sampled. Either way k
+ * becomes the memo's current settings, which what it keeps is measured
+ * from (a run's, not smp_cache_prepare's). */
 bool smp__cache_points(smp_cache *c, run *r, const smp_points_key *k, smp_spts *all);
-void smp__cache_keep_points(smp_cache *c, const run *r, const smp_points_key *k, const smp_spts *all);
+/* Whether the memo holds points for k (nothing copied or counted). */
+bool smp__cache_holds_points(smp_cache *c, const run *r, const smp_points_key *k);
+/* all (and r's report counts) kept under k beside the memo's others; over
+ * the bound, those farthest from the current settings go first. True when
+ * they stay kept (false: out of memory, or the farthest). */
+bool smp__cache_keep_points(smp_cache *c, const run *r, const smp_points_key *k, const smp_spts *all);
+/* smp_cache_reused's value set to reused, the one before returned (a
+ * prepare run leaves the last run's). */
+int smp__cache_swap_reused(smp_cache *c, int reused);
+/* smp_cache_message's text (a prepare run's failure). */
+void smp__cache_set_message(smp_cache *c, const char *msg);
 /* The first layer's dots before their companions (smp__pattern_place) at
  * its density and regularity, on the memo's shaped coverage: only the
  * companions read the dot size, so a change of dot size places nothing.
  * Copied into out: true; false when they must be placed. */
 bool smp__cache_base(smp_cache *c, run *r, double density, double regularity, smp_spts *out);
-void smp__cache_keep_base(smp_cache *c, const run *r, double density, double regularity, const smp_spts *pts);
+/* (The keep calls: true when kept.) */
+bool smp__cache_keep_base(smp_cache *c, const run *r, double density, double regularity, const smp_spts *pts);
 /* The second layer's sampled dots before thinning (smp__pattern_raw) at its
  * density, after a first layer at first_density, with this regularity:
  * they read of the first layer only its dots before their companions
  * (smp__cache_base's), so a change of dot size samples neither. */
 bool smp__cache_raw(smp_cache *c, run *r, double first_density, double density, double regularity, smp_spts *out);
-void smp__cache_keep_raw(smp_cache *c, const run *r, double first_density, double density, double regularity,
+bool smp__cache_keep_raw(smp_cache *c, const run *r, double first_density, double density, double regularity,
                          const smp_spts *pts);
 
 /* What the tone preview reads (tone.c): the cached photo, its coverage

@@ -138,8 +138,10 @@ static smp_status first_layer(run *r, const smp_pattern *pat, const smp_sample_i
     if (r && smp__cache_base(r->cache, r, in->density_cm2, pat->rho, layer))
         return SMP_OK;
     smp_status st = smp__pattern_place(pat, in, layer, msg);
-    if (st == SMP_OK && r)
-        smp__cache_keep_base(r->cache, r, in->density_cm2, pat->rho, layer);
+    /* A prepare run stops here, its sampling kept, when sessions follow. */
+    if (st == SMP_OK && r && smp__cache_keep_base(r->cache, r, in->density_cm2, pat->rho, layer) && r->prepare &&
+        in->layer < r->p->n_layers)
+        r->partial = 1;
     return st;
 }
 
@@ -155,8 +157,11 @@ static smp_status later_layer(run *r, int k, const smp_pattern *pat, const smp_s
     smp_status st = SMP_OK;
     if (!(memo && smp__cache_raw(r->cache, r, first_density, in->density_cm2, pat->rho, layer))) {
         st = smp__pattern_raw(pat, in, layer, msg);
-        if (st == SMP_OK && memo)
-            smp__cache_keep_raw(r->cache, r, first_density, in->density_cm2, pat->rho, layer);
+        if (st == SMP_OK && memo && smp__cache_keep_raw(r->cache, r, first_density, in->density_cm2, pat->rho, layer) &&
+            r->prepare && k + 1 < r->p->n_layers) {
+            r->partial = 1; /* as first_layer's */
+            return st;
+        }
     }
     if (st == SMP_OK)
         st = smp__pattern_refine(pat, in, layer, msg);
@@ -181,12 +186,16 @@ static smp_status sample_points(smp_result *res, const smp_params *p, smp_sample
         in.n_existing = all->n;
         if (k == 0) {
             st = first_layer(r, pat, &in, &layer, res->msg);
-            if (st == SMP_OK)
+            if (st == SMP_OK && !(r && r->partial))
                 st = smp__pattern_pair(pat, &in, &layer, res->msg);
         } else
             st = later_layer(r, k, pat, &in, density * p->layers[0] / 100.0, &layer, res->msg);
         if (st != SMP_OK)
             break;
+        if (r && r->partial) {
+            smp__spts_free(&layer);
+            break;
+        }
         for (size_t i = 0; i < layer.n; i++)
             res->report.pairs += smp__is_companion(&layer.p[i]);
         smp_spt *grown = realloc(all->p, (all->n + layer.n + 1) * sizeof *grown);
@@ -942,16 +951,21 @@ static smp_status place_dots(run *r)
                               .n_layers = p->n_layers};
         memcpy(key.layers, p->layers, sizeof key.layers);
         smp_spts all = {0};
-        if (st == SMP_OK && !smp__cache_points(r->cache, r, &key, &all)) {
-            st = sample_points(res, p,
-                               (smp_sample_in){.x0_mm = box[0], .y0_mm = box[1], .w_mm = box[2] - box[0],
-                                               .h_mm = box[3] - box[1], .cov = &r->cov, .cov_px_per_mm = r->ppm,
-                                               .seed = p->seed, .threads = p->threads},
-                               r->density, &pat, r, &all);
+        const smp_sample_in in = {.x0_mm = box[0], .y0_mm = box[1], .w_mm = box[2] - box[0], .h_mm = box[3] - box[1],
+                                  .cov = &r->cov, .cov_px_per_mm = r->ppm, .seed = p->seed, .threads = p->threads};
+        if (st == SMP_OK && r->prepare) { /* the points into the memo, no more */
+            if (smp__cache_holds_points(r->cache, r, &key))
+                r->prepared = SMP_PREPARED_HELD;
+            else if ((st = sample_points(res, p, in, r->density, &pat, r, &all)) == SMP_OK)
+                r->prepared = r->partial ? SMP_PREPARED_PART
+                              : smp__cache_keep_points(r->cache, r, &key, &all) ? SMP_PREPARED_MADE
+                                                                                 : SMP_PREPARED_NOT_KEPT;
+        } else if (st == SMP_OK && !smp__cache_points(r->cache, r, &key, &all)) {
+            st = sample_points(res, p, in, r->density, &pat, r, &all);
             if (st == SMP_OK)
                 smp__cache_keep_points(r->cache, r, &key, &all);
         }
-        if (st == SMP_OK)
+        if (st == SMP_OK && !r->prepare)
             st = dress_points(res, p, &all, &dr, r->ppm);
         smp__spts_free(&all);
     }
@@ -1017,7 +1031,7 @@ static smp_status measure_after(run *r)
 }
 
 static smp_status simulate(smp_result *res, const smp_params *p, const smp_image *photo, const smp_image *mask,
-                           smp_image *take_photo, smp_image *take_mask, smp_cache *cache)
+                           smp_image *take_photo, smp_image *take_mask, smp_cache *cache, int *prepare)
 {
     if (!res)
         return SMP_ERR_ARG;
@@ -1025,7 +1039,7 @@ static smp_status simulate(smp_result *res, const smp_params *p, const smp_image
     if (!p || !photo || !mask || !photo->px || !mask->px)
         return smp__fail(res->msg, SMP_ERR_ARG, "simulate needs params, a photo and a mask");
     run r = {.res = res, .p = p, .photo = photo, .mask = mask, .take_photo = take_photo, .take_mask = take_mask,
-             .blur_px = {NAN, NAN}, .dark_share = {1, 1, 1}};
+             .blur_px = {NAN, NAN}, .dark_share = {1, 1, 1}, .prepare = prepare != NULL};
     set_scale(&r);
     smp_status st = smp__check_loupe(p, photo->w, photo->h, res->msg);
     /* Each step, with the progress (and a chance to cancel) after it; the
@@ -1053,16 +1067,20 @@ static smp_status simulate(smp_result *res, const smp_params *p, const smp_image
         if (i == SMP_RUN_ANALYSIS_STEPS && r.cache && !r.borrowed)
             smp__cache_store(cache, &r);
         st = steps[i](&r);
+        if (r.prepare && steps[i] == place_dots)
+            break;
         if (st == SMP_OK && i + 1 < n_steps && cancelled(p, done_at[i]))
             st = smp__fail(res->msg, SMP_ERR_CANCELLED, "cancelled");
     }
+    if (prepare)
+        *prepare = r.prepared;
     run_free(&r);
     return finish(res, p, st);
 }
 
 smp_status smp_simulate(smp_result *res, const smp_params *p, const smp_image *photo, const smp_image *mask)
 {
-    return simulate(res, p, photo, mask, NULL, NULL, NULL);
+    return simulate(res, p, photo, mask, NULL, NULL, NULL, NULL);
 }
 
 smp_status smp_simulate_cached(smp_result *res, smp_cache *cache, const smp_params *p, const smp_image *photo,
@@ -1070,12 +1088,39 @@ smp_status smp_simulate_cached(smp_result *res, smp_cache *cache, const smp_para
 {
     if (!cache && res)
         return smp__fail(res->msg, SMP_ERR_ARG, "simulate_cached needs a cache");
-    return simulate(res, p, photo, mask, NULL, NULL, cache);
+    return simulate(res, p, photo, mask, NULL, NULL, cache, NULL);
+}
+
+smp_status smp_cache_prepare(smp_cache *cache, const smp_params *p, const smp_image *photo, const smp_image *mask,
+                             int *made)
+{
+    if (made)
+        *made = 0;
+    if (!cache || !p)
+        return SMP_ERR_ARG;
+    if (!smp__cache_usable(p)) /* no memo serves such runs */
+        return SMP_OK;
+    smp_result *res = smp_result_new();
+    if (!res)
+        return SMP_ERR_NOMEM;
+    /* Without the caller's progress: this is no run of theirs to report. */
+    smp_params q = *p;
+    q.progress = NULL;
+    const int reused = smp__cache_swap_reused(cache, 0);
+    int prepared = SMP_PREPARED_NOT_KEPT;
+    const smp_status st = simulate(res, &q, photo, mask, NULL, NULL, cache, &prepared);
+    smp__cache_swap_reused(cache, reused);
+    if (st != SMP_OK)
+        smp__cache_set_message(cache, smp_result_message(res));
+    else if (made)
+        *made = prepared;
+    smp_result_free(res);
+    return st;
 }
 
 smp_status smp_simulate_consume(smp_result *res, const smp_params *p, smp_image *photo, smp_image *mask)
 {
-    return simulate(res, p, photo, mask, photo, mask, NULL);
+    return simulate(res, p, photo, mask, photo, mask, NULL, NULL);
 }
 
 smp_status smp_simulate_check(smp_result *res, const smp_params *p, const smp_image *photo, const smp_image *mask)

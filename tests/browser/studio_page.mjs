@@ -228,6 +228,8 @@ await setRange('density', 60);
 const light = await coreMean(page);
 await setRange('density', 180);
 const dark = await coreMean(page);
+// (Made cold: 24 slider steps from 60, where the positions made ready start.)
+const darkReused = await page.evaluate(() => window.smpStudio.timings.at(-1).reused);
 // The after image's pixels (FNV-1a), to compare when the state is drawn again from memory.
 const afterHash = () => page.evaluate(() => {
   const { after } = window.smpStudio, d = after.getContext('2d').getImageData(0, 0, after.width, after.height).data;
@@ -321,6 +323,24 @@ await setRange('density', 180); // back (drawn again from memory): the exports b
 const again = await page.evaluate(() => ({ seen: window.smpStudio.timings.at(-1).seen, recycled: window.smpStudio.st.recycled }));
 check(again.seen && again.recycled > 0 && await afterHash() === dark_hash,
   `an image drawn again from memory is the one drawn before, with older images' buffers recycled (${JSON.stringify(again)})`);
+// While the consultant looks, the redraw worker makes the sliders' other
+// positions ready (their dots sampled into the engine's memo): once the
+// page says it is done, a density change takes its dots from the memo
+// (the worker's reused flags: SMP_REUSED_POINTS, 8), and 180 made so (four
+// other positions first, so that it is not drawn from the page's memory)
+// is the image made cold before, to the byte.
+await page.waitForFunction(() => document.body.dataset.warm === 'idle' && document.body.dataset.state === 'idle',
+  null, { timeout: 300000 });
+const warmed = await page.evaluate(() => { const w = window.smpStudio.st.warm; return { made: w.made, jobs: w.jobs, held: w.held }; });
+const warmReused = [];
+for (const v of [185, 190, 195, 175, 180]) {
+  await setRange('density', v);
+  warmReused.push(await page.evaluate(() => { const t = window.smpStudio.timings.at(-1); return t.seen ? 'seen' : t.reused; }));
+}
+check(warmed.jobs > 0 && warmReused.every(r => typeof r === 'number' && (r & 8)) && !(darkReused & 8),
+  `after the positions are made ready (${JSON.stringify(warmed)}), density changes take their dots from the memo ` +
+  `(reused ${warmReused.join(', ')}; the cold one ${darkReused})`);
+check(await afterHash() === dark_hash, 'a density change served from the memo draws the image made cold, to the byte');
 
 // The hairline: three taps across the upper third, applied.
 await page.click('[data-tool=hairline]');

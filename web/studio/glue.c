@@ -195,6 +195,29 @@ EMSCRIPTEN_KEEPALIVE smp_status st_simulate_cached(studio *s)
     return st == SMP_OK ? st : fail(s, st, smp_result_message(s->res));
 }
 
+/* The dots of the params as set now, on the photo and the mask of the last
+ * cached run, made ready in the cache (smp_cache_prepare) for a later
+ * st_simulate_cached with those settings: 1 made, 2 held already, 0 not
+ * kept (farther than the memo's bound holds), -1 failed (st_message). */
+EMSCRIPTEN_KEEPALIVE int st_prepare(studio *s)
+{
+    int made = 0;
+    smp_status st = smp_cache_prepare(s->cache, s->p, s->photo, s->mask, &made);
+    if (st != SMP_OK) {
+        fail(s, st, smp_cache_message(s->cache));
+        return -1;
+    }
+    return made;
+}
+
+/* How many settings' dots the cache holds (bytes 0), or their bytes (1). */
+EMSCRIPTEN_KEEPALIVE double st_points_held(studio *s, int bytes)
+{
+    size_t b;
+    const size_t n = smp_cache_points_held(s->cache, &b);
+    return bytes ? (double)b : (double)n;
+}
+
 /* What the last cached run took from the cache (SMP_REUSED_* flags). */
 EMSCRIPTEN_KEEPALIVE int st_reused(studio *s) { return smp_cache_reused(s->cache); }
 

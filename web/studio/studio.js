@@ -56,6 +56,8 @@
     tone: null, tonePhoto: null, toneShown: 0, toneFailed: 0,
     toneNext: 0, toneTimer: 0, lastTap: null, held: null, holdTimer: 0, requests: 0,
     shownKey: null, full: null, exporting: false, exports: 0, heaps: { page: 0, full: 0, mask: 0, export: 0 },
+    // The slider positions made ready (warmNext), and the pointers down.
+    warm: null, pointers: new Set(),
   };
   // For tests and for looking: redraw timings and the state, read-only in spirit.
   window.smpStudio = { st, timings: st.timings, maskSum: () => maskSum(), before, after, toneCanvas,
@@ -153,6 +155,9 @@
       answered(wk, m);
     } else if (m.type === 'basis') {
       basis(wk, m);
+    } else if (m.type === 'warmed') {
+      if (m.heap) st.heaps[wk.kind] = m.heap;
+      warmed(wk, m);
     } else if (m.type === 'analysed') {
       if (m.heap) st.heaps.mask = m.heap;
       const a = st.asks.get(m.id);
@@ -454,6 +459,7 @@
     for (const wk of Object.values(st.workers)) { wk.pending = null; wk.bases.clear(); }
     maskPool.length = 0;
     st.latest = null;
+    st.warm = null;
     for (const wk of [st.workers.mask, st.workers.full]) {
       const full = wk === st.workers.full ? rgba.buffer : rgba.slice().buffer; // the last one takes the page's copy
       wk.w.postMessage({ type: 'photo', w: st.w, h: st.h, format: st.scale === 1 ? st.format : 0, rgba: full,
@@ -714,7 +720,97 @@
   // Idle once no tone preview's basis is still on its way either (so a
   // change made then finds it).
   function idleWhenBased() {
-    if (!st.busy && !(st.workers && st.workers.full.bases.size)) state('idle');
+    if (!st.busy && !(st.workers && st.workers.full.bases.size)) {
+      state('idle');
+      warmNext();
+    }
+  }
+
+  // While the consultant looks at an exact image, the redraw worker makes
+  // the dots of the density and dot size sliders' other positions ready
+  // (worker.js warm: sampled into the engine's memo, no image), nearest
+  // first, one position per message: a change then waits behind one at
+  // most, and a change to a position made ready skips the sampling (a
+  // density change's 0.4-0.6 s of its 0.6 s). Not while a change is on its
+  // way, a slider is held or a finger, mouse or pen is down; resumed after.
+  // The positions done are kept while what the dots read stays (ctx: the
+  // seed, sessions, edge, regularity, scale and mask; the shade too when
+  // density or dot size is auto, as the match that chooses them reads
+  // it); any of those changed, they start again (the engine's memo keeps
+  // its own: a position it holds is answered at once).
+  function warmCtx() {
+    const s = settingsNow(), auto = s.density === 'auto' || s.dot === 'auto';
+    return JSON.stringify([s.seed, s.layers, s.edge, s.regularity, auto && s.dilution, st.ppm, st.scale, maskHash()]);
+  }
+  // The positions around the slider's value: one step out, then two, ...;
+  // at each distance density up, dot size up, density down, dot size down
+  // (a dot size's job takes the current density's first sessions from the
+  // engine's memo, which keeps the last three densities' only).
+  function warmQueue() {
+    const s = settingsNow(), out = [];
+    const axis = (id, key) => {
+      const el = $(id), lo = Number(el.min), hi = Number(el.max), step = Number(el.step), v = Number(el.value);
+      const at = k => Math.round((v + k * step) / step) * step;
+      return { key, lo, hi, v, auto: s[key] === 'auto', at, n: Math.round((hi - lo) / step) };
+    };
+    const axes = [axis('density', 'density'), axis('dot', 'dot')];
+    const far = Math.max(...axes.map(a => a.n));
+    for (let k = 0; k <= far; k++)
+      for (const sign of k ? [1, -1] : [0])
+        for (const a of axes) {
+          if (!k && !a.auto) continue; // the position shown (unless auto: the slider's own value then)
+          const x = Number(a.at(sign * k).toFixed(2));
+          if (x < a.lo - 1e-9 || x > a.hi + 1e-9) continue;
+          out.push(Object.assign({}, s, { [a.key]: x }));
+        }
+    return out;
+  }
+  function warmNext() {
+    const wk = st.workers && st.workers.full;
+    if (!wk || !wk.ready || !st.w || !st.latest || !st.latest.done || st.busy || wk.busy || wk.pending ||
+      wk.bases.size || st.held || st.pointers.size || st.exporting) return;
+    const ctx = warmCtx();
+    if (!st.warm || st.warm.ctx !== ctx)
+      st.warm = { ctx, done: new Set(), off: false, centre: null, t0: null, jobs: 0, made: 0, ms: [], cover: null, log: [] };
+    const W = st.warm;
+    // The positions around another value: those farther than the memo's
+    // bound kept around the last may fit now.
+    const s = settingsNow(), centre = JSON.stringify([s.density, s.dot]);
+    if (W.centre !== centre) { W.centre = centre; W.off = false; }
+    const next = W.off ? null : warmQueue().find(x => !W.done.has(JSON.stringify(x)));
+    if (!next) {
+      if (W.t0 != null && W.cover == null) W.cover = performance.now() - W.t0;
+      document.body.dataset.warm = 'idle';
+      return;
+    }
+    if (W.t0 == null) W.t0 = performance.now();
+    wk.busy = true;
+    wk.warming = { key: JSON.stringify(next), t0: performance.now() };
+    document.body.dataset.warm = 'busy';
+    wk.w.postMessage({ type: 'warm', id: ++st.reqId, settings: next, ppm: st.ppm * st.scale, maskHash: maskHash() });
+  }
+  function warmed(wk, m) {
+    const w = wk.warming, W = st.warm;
+    wk.warming = null;
+    wk.busy = false;
+    if (W && w) {
+      // Partly made (one session's dots): the same position again next.
+      if (!(m.ok && m.made === 3)) W.done.add(w.key);
+      W.jobs++;
+      W.ms.push(performance.now() - w.t0);
+      if (m.ok && m.made === 1) W.made++;
+      // Not kept (the memo's bound): the positions farther out would not be
+      // either, until the value moves (warmNext).
+      if (m.ok && m.made === 0) W.off = true;
+      W.log.push([w.key, m.ok ? m.made : m.msg, Math.round(W.ms[W.ms.length - 1])]);
+      W.held = m.held;
+      W.bytes = m.bytes;
+    }
+    // A change that came meanwhile goes now; else the next position.
+    const next = wk.pending;
+    wk.pending = null;
+    if (next) request(wk, next);
+    else warmNext();
   }
   // The tone preview's basis for an after image drawn before (answered).
   function basis(wk, m) {
@@ -990,6 +1086,16 @@
   // before the view's and the divider's own handlers: a second one starts a
   // pinch, which they then do not see.
   const stage = $('stage');
+  // The pointers down anywhere (a finger on a slider, a stroke, a pan):
+  // no position is made ready meanwhile (warmNext). After the last is
+  // lifted, a moment for the change it makes (a slider's) to be asked first.
+  window.addEventListener('pointerdown', (e) => st.pointers.add(e.pointerId), true);
+  const lifted = (e) => {
+    st.pointers.delete(e.pointerId);
+    if (!st.pointers.size) setTimeout(warmNext, 100);
+  };
+  window.addEventListener('pointerup', lifted, true);
+  window.addEventListener('pointercancel', lifted, true);
   stage.addEventListener('pointerdown', (e) => {
     if (!st.w || e.target.closest('#zoombar')) return;
     pts.set(e.pointerId, { x: e.clientX, y: e.clientY });

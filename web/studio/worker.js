@@ -22,6 +22,7 @@ function setPhoto(m) {
   M.HEAPU8.set(new Uint8Array(m.rgba), buf);
   if (M._st_set_photo(S, m.w, m.h, m.format)) return M.UTF8ToString(M._st_message(S));
   W = m.w; H = m.h;
+  maskNow = null;
   spare.length = 0;
   shrinkBuf = null;
   photoPx = m.keep ? new Uint8ClampedArray(m.rgba) : null; // the redraw worker's, for toneBasis
@@ -40,6 +41,7 @@ function render(m) {
   const mp = (m.mw === W && m.mh === H) ? M._st_mask(S) : M._st_mask_alloc(S, m.mw, m.mh);
   if (!mp) return { ok: false, msg: 'out of memory' };
   M.HEAPU8.set(new Uint8Array(m.mask), mp);
+  maskNow = m.maskHash;
   if (M._st_simulate_cached(S)) return { ok: false, msg: M.UTF8ToString(M._st_message(S)) };
   const t1 = performance.now();
   const p = M._st_after(S);
@@ -55,6 +57,25 @@ function render(m) {
   // The mask's buffer goes back with the answer (the page keeps it for the tone preview).
   return { ok: true, rgba, w: W, h: H, info, notes, engineMs: t1 - t0, reused: M._st_reused(S), heap: M.HEAPU8.length, stages,
     after: p, mask: m.mask };
+}
+
+// A slider position's dots made ready (st_prepare: sampled into the
+// cache's memo, no image) while the consultant looks at the last exact
+// image, so that a change to that position later skips the sampling. The
+// page sends one position per message, only when no change waits, so a
+// change waits behind one at most. On the mask of the last render (its
+// hash: maskHash), which is the engine's.
+let maskNow = null;
+function warm(m) {
+  if (!W) return { ok: false, msg: 'no photo' };
+  if (m.maskHash !== maskNow) return { ok: false, msg: 'another mask' };
+  const t0 = performance.now();
+  const err = smpApplySettings(M, S, P, m.settings, m.ppm);
+  if (err) return { ok: false, msg: err };
+  const made = M._st_prepare(S);
+  if (made < 0) return { ok: false, msg: M.UTF8ToString(M._st_message(S)) };
+  return { ok: true, made, ms: performance.now() - t0, held: M._st_points_held(S, 0),
+    bytes: M._st_points_held(S, 1), heap: M.HEAPU8.length };
 }
 
 // n bytes at p in the engine's memory into a buffer the page gave back
@@ -301,6 +322,10 @@ function handle(m) {
     const r = answer(analysis, m);
     Object.assign(r, { type: 'analysed', id: m.id, op: m.op, heap: M.HEAPU8.length });
     post(r, r.mask ? [r.mask] : []);
+  } else if (m.type === 'warm') {
+    const r = answer(warm, m);
+    Object.assign(r, { type: 'warmed', id: m.id });
+    post(r);
   } else if (m.type === 'render') {
     const r = answer(render, m);
     r.type = 'done';
