@@ -156,7 +156,7 @@ static void prepare(const char *what, smp_cache *cache, const smp_params *p, con
     const double t0 = now_ms();
     int made = 3;
     printf("%-14s", what);
-    while (made == 3) {
+    while (made == SMP_PREPARED_PART) {
         const double t = now_ms();
         if (smp_cache_prepare(cache, p, photo, mask, &made) != SMP_OK)
             die("prepare", smp_cache_message(cache));

@@ -342,17 +342,20 @@ int smp_cache_reused(const smp_cache *cache);
  * most: with more to do it keeps them and says *made 3, and the next
  * call for these settings goes on from there (unless two other settings'
  * sessions were sampled between), so a caller can serve a run between
- * the parts. The memo holds the points of several
+ * the parts (SMP_PREPARED_PART). The memo holds the points of several
  * settings, at most smp_cache_set_points_bound's bytes (64 MB unless set;
  * a dot list is 0.5-1 MB at 2000x1500); over it, those farthest from the
  * last smp_simulate_cached run's settings go first (density and dot size
  * counted in steps of 5 dots/cm² and 0.01 mm; other sessions or
  * regularity farthest), never that run's own. A change of photo, mask,
- * scale, edge or seed drops them all. *made (when given): 1 sampled and
- * kept, 2 held already, 3 partly (call again), 0 nothing kept (farther
- * than the bound holds, or params the cache does not serve, or nothing to
- * treat). The last run's
- * smp_cache_reused stays; on failure smp_cache_message says why. */
+ * scale, edge or seed drops them all. *made (when given) is one of
+ * SMP_PREPARED_*. The last run's smp_cache_reused stays; on failure
+ * smp_cache_message says why. */
+#define SMP_PREPARED_NOT_KEPT 0 /* nothing kept: farther than the bound holds, params the cache
+                                 * does not serve, or nothing to treat */
+#define SMP_PREPARED_MADE 1     /* sampled and kept */
+#define SMP_PREPARED_HELD 2     /* the memo held them already */
+#define SMP_PREPARED_PART 3     /* one session's sampling kept: call again to go on */
 smp_status smp_cache_prepare(smp_cache *cache, const smp_params *params, const smp_image *photo,
                              const smp_image *mask, int *made);
 void smp_cache_set_points_bound(smp_cache *cache, size_t bytes);

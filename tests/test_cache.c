@@ -227,8 +227,8 @@ static void test_plain_and_grey_photos(void **state)
  * done, called again while it says 3 (partly); *calls: how many calls. */
 static int prepare_calls(fixture *f, const smp_params *p, int *calls)
 {
-    int made = 3;
-    for (*calls = 0; made == 3; ++*calls) {
+    int made = SMP_PREPARED_PART;
+    for (*calls = 0; made == SMP_PREPARED_PART; ++*calls) {
         assert_true(*calls < 8);
         assert_int_equal(smp_cache_prepare(f->cache, p, f->photo, f->mask, &made), SMP_OK);
     }
@@ -272,10 +272,10 @@ static void test_prepared_points(void **state)
         smp_params_set_density(p, dot ? 120 : dens[k]);
         smp_params_set_dot_diameter(p, dot ? dots[k] : 0.3);
         int calls;
-        assert_int_equal(prepare_calls(f, p, &calls), 1);
+        assert_int_equal(prepare_calls(f, p, &calls), SMP_PREPARED_MADE);
         assert_int_equal(calls, dot ? 1 : 3);
     }
-    assert_int_equal(prepare(f, p), 2); /* held: nothing made again */
+    assert_int_equal(prepare(f, p), SMP_PREPARED_HELD); /* held: nothing made again */
     size_t bytes;
     assert_int_equal(smp_cache_points_held(f->cache, &bytes), 6);
     assert_int_equal(smp_cache_reused(f->cache), ALL); /* still the last run's */
@@ -292,7 +292,7 @@ static void test_prepared_points(void **state)
     }
     /* density auto: keyed on the density it chose */
     smp_params_set_density_auto(p, 1);
-    assert_int_equal(prepare(f, p), 1);
+    assert_int_equal(prepare(f, p), SMP_PREPARED_MADE);
     assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
     smp_params_set_density(p, 120);
     assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
@@ -304,17 +304,17 @@ static void test_prepared_points(void **state)
     assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
     smp_cache_set_points_bound(f->cache, 3 * one + one / 2);
     smp_params_set_density(p, 125);
-    assert_int_equal(prepare(f, p), 1);
+    assert_int_equal(prepare(f, p), SMP_PREPARED_MADE);
     assert_true(smp_cache_points_held(f->cache, &bytes) <= 4);
     assert_true(bytes <= 3 * one + one / 2);
-    assert_int_equal(prepare(f, p), 2);
+    assert_int_equal(prepare(f, p), SMP_PREPARED_HELD);
     smp_params_set_density(p, 120);
-    assert_int_equal(prepare(f, p), 2); /* the current's own stays */
+    assert_int_equal(prepare(f, p), SMP_PREPARED_HELD); /* the current's own stays */
     smp_params_set_dot_diameter(p, 0.3);
-    assert_int_equal(prepare(f, p), 2); /* 0.02 mm away: 2 steps */
+    assert_int_equal(prepare(f, p), SMP_PREPARED_HELD); /* 0.02 mm away: 2 steps */
     smp_params_set_density(p, 200);
     smp_params_set_dot_diameter(p, 0.32);
-    assert_int_equal(prepare(f, p), 0);
+    assert_int_equal(prepare(f, p), SMP_PREPARED_NOT_KEPT);
     smp_cache_points_held(f->cache, &bytes);
     assert_true(bytes <= 3 * one + one / 2);
     /* a bound under one list: the run's own still kept */
@@ -326,20 +326,20 @@ static void test_prepared_points(void **state)
     smp_cache_set_points_bound(f->cache, (size_t)64 << 20);
     /* another seed drops them */
     smp_params_set_density(p, 140);
-    assert_int_equal(prepare(f, p), 1);
+    assert_int_equal(prepare(f, p), SMP_PREPARED_MADE);
     assert_int_equal(smp_cache_points_held(f->cache, NULL), 2);
     smp_params_set_seed(p, 7);
     smp_params_set_density(p, 130);
     assert_int_equal(same_as_plain(f, p, f->photo, f->mask), A);
     assert_int_equal(smp_cache_points_held(f->cache, NULL), 1);
     smp_params_set_density(p, 140);
-    assert_int_equal(prepare(f, p), 1);
+    assert_int_equal(prepare(f, p), SMP_PREPARED_MADE);
     assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
     /* so does a mask edit (a disc erased in the middle) */
     const uint32_t w = smp_image_width(f->mask), h = smp_image_height(f->mask);
     uint8_t *m = smp_image_data(f->mask);
     smp_params_set_density(p, 110);
-    assert_int_equal(prepare(f, p), 1);
+    assert_int_equal(prepare(f, p), SMP_PREPARED_MADE);
     assert_int_equal(smp_cache_points_held(f->cache, NULL), 3); /* 130, 140, 110 */
     for (uint32_t y = h / 2 - 6; y < h / 2 + 6; y++)
         memset(m + (size_t)y * w + w / 2 - 6, 0, 12);
@@ -347,12 +347,12 @@ static void test_prepared_points(void **state)
     assert_false(same_as_plain(f, p, f->photo, f->mask) & SMP_REUSED_POINTS);
     assert_int_equal(smp_cache_points_held(f->cache, NULL), 1);
     smp_params_set_density(p, 110);
-    assert_int_equal(prepare(f, p), 1); /* made again on the new mask */
+    assert_int_equal(prepare(f, p), SMP_PREPARED_MADE); /* made again on the new mask */
     assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
     /* params the cache does not serve: nothing made */
     smp_image *map = rect_mask(w, h, 0, 0, w, h, 200);
     smp_params_set_density_map(p, map, 0, 0);
-    assert_int_equal(prepare(f, p), 0);
+    assert_int_equal(prepare(f, p), SMP_PREPARED_NOT_KEPT);
     smp_params_free(p);
     smp_image_free(map);
 }

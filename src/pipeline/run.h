@@ -52,10 +52,6 @@ typedef struct run {
      * dots into the base or raw memo and more sessions follow. */
     int prepare, prepared, partial;
 } run;
-#define SMP_PREPARED_NOT_KEPT 0 /* sampled, but farther than the memo's bound holds */
-#define SMP_PREPARED_MADE 1
-#define SMP_PREPARED_HELD 2     /* the memo held them already */
-#define SMP_PREPARED_PART 3     /* one session's sampling kept: the next call goes on from it */
 
 /* The photo-and-mask steps (read_inputs to measure_stubble) before the
  * first that reads the look's settings. */

@@ -197,8 +197,8 @@ EMSCRIPTEN_KEEPALIVE smp_status st_simulate_cached(studio *s)
 
 /* The dots of the params as set now, on the photo and the mask of the last
  * cached run, made ready in the cache (smp_cache_prepare) for a later
- * st_simulate_cached with those settings: 1 made, 2 held already, 0 not
- * kept (farther than the memo's bound holds), -1 failed (st_message). */
+ * st_simulate_cached with those settings: one of SMP_PREPARED_* (1 made,
+ * 2 held already, 3 partly: call again, 0 not kept), -1 failed (st_message). */
 EMSCRIPTEN_KEEPALIVE int st_prepare(studio *s)
 {
     int made = 0;

@@ -789,19 +789,21 @@
     document.body.dataset.warm = 'busy';
     wk.w.postMessage({ type: 'warm', id: ++st.reqId, settings: next, ppm: st.ppm * st.scale, maskHash: maskHash() });
   }
+  // smp_cache_prepare's answers (smpsim.h's SMP_PREPARED_*).
+  const PREPARED = { NOT_KEPT: 0, MADE: 1, HELD: 2, PART: 3 };
   function warmed(wk, m) {
     const w = wk.warming, W = st.warm;
     wk.warming = null;
     wk.busy = false;
     if (W && w) {
       // Partly made (one session's dots): the same position again next.
-      if (!(m.ok && m.made === 3)) W.done.add(w.key);
+      if (!(m.ok && m.made === PREPARED.PART)) W.done.add(w.key);
       W.jobs++;
       W.ms.push(performance.now() - w.t0);
-      if (m.ok && m.made === 1) W.made++;
+      if (m.ok && m.made === PREPARED.MADE) W.made++;
       // Not kept (the memo's bound): the positions farther out would not be
       // either, until the value moves (warmNext).
-      if (m.ok && m.made === 0) W.off = true;
+      if (m.ok && m.made === PREPARED.NOT_KEPT) W.off = true;
       W.log.push([w.key, m.ok ? m.made : m.msg, Math.round(W.ms[W.ms.length - 1])]);
       W.held = m.held;
       W.bytes = m.bytes;
