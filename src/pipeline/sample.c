@@ -791,8 +791,9 @@ static smp_status insert_existing(sampler *s, double *side, char *msg)
             point_of(s, cx, cy, slot, &px, &py);
             const double d = sqrt((x - px) * (x - px) + (y - py) * (y - py));
             *side = 0.999 * d * SMP_SQRT1_2; /* a square cell's diagonal under d */
-            if (*side < s->s * 0.999)
+            if (*side > 0 && *side < s->s * 0.999)
                 return SMP_OK;
+            *side = 0;
             return smp__fail(msg, SMP_ERR_ARG, "earlier dots at (%.3f, %.3f) mm coincide", e->x, e->y);
         }
         double fx = x / s->s - cx, fy = y / s->s - cy;
