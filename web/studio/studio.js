@@ -771,7 +771,7 @@
       wk.bases.size || st.held || st.pointers.size || st.exporting) return;
     const ctx = warmCtx();
     if (!st.warm || st.warm.ctx !== ctx)
-      st.warm = { ctx, done: new Set(), off: false, centre: null, t0: null, jobs: 0, made: 0, ms: [], cover: null, log: [] };
+      st.warm = { ctx, done: new Set(), off: false, centre: null, t0: null, jobs: 0, made: 0, ms: [], cover: null };
     const W = st.warm;
     // The positions around another value: those farther than the memo's
     // bound kept around the last may fit now.
@@ -804,7 +804,6 @@
       // Not kept (the memo's bound): the positions farther out would not be
       // either, until the value moves (warmNext).
       if (m.ok && m.made === PREPARED.NOT_KEPT) W.off = true;
-      W.log.push([w.key, m.ok ? m.made : m.msg, Math.round(W.ms[W.ms.length - 1])]);
       W.held = m.held;
       W.bytes = m.bytes;
     }
