@@ -216,6 +216,17 @@ static void forehead_note(const char *photo_path, const smp_scalp_info *in)
               in->temple_px[1][1], vertical ? "y" : "x", in->forehead_cut_px, in->forehead_mm, front);
 }
 
+/* Whether a mask treats any pixel. */
+static int any_treated(const smp_image *mask)
+{
+    const uint8_t *px = smp_image_cdata(mask);
+    const size_t n = (size_t)smp_image_width(mask) * smp_image_height(mask) * (size_t)smp_image_channels(mask);
+    for (size_t i = 0; px && i < n; i++)
+        if (px[i])
+            return 1;
+    return 0;
+}
+
 /* MASK auto: the suggested mask. */
 static int suggested_mask(const mask_job *j)
 {
@@ -228,6 +239,11 @@ static int suggested_mask(const mask_job *j)
         cli_error(j->photo_path, "%s", smp_scalp_message(j->s));
         return EXIT_INPUT;
     }
+    /* Said even without --verbose: a render then places no dots, and the
+     * library's note alone would blame a mask the user never painted. */
+    if (!any_treated(j->mask))
+        cli_error(j->photo_path, "note: the suggested mask is empty: no bald or thin scalp found on the head; paint "
+                                 "one (white = treat)");
     if (j->o->verbose)
         cli_error(j->photo_path, "suggested mask: %.0f cm² bald and %.0f cm² thin (%.0f cm² weighted by its grey) at %.1f px/mm; the head "
                                  "fills %.0f %% of the frame",

@@ -53,6 +53,13 @@ bounded 0 "1x1 photo" -- "$smp" render "$H/one.png" "$H/one.png" -o "$H/out/one.
 bounded 0 "all-black mask" -- "$smp" render "$sample" "$H/black.png" -o "$H/out/black.png"
 says "selects nothing to treat" "all-black mask note"
 if "$img" same "$sample" "$H/out/black.png"; then ok; else bad "an all-black mask changed the photo"; fi
+# A head with no bald or thin scalp to find (flat skin): the suggestion is
+# empty, the user is told so, and the photo stays as it was.
+white "$sample" "$H/flat.png"
+"$img" paint-over "$sample" "$H/flat.png" "$H/skin.png" 200 150 120
+bounded 0 "empty suggested mask" -- "$smp" render "$H/skin.png" auto -o "$H/out/skin.png"
+says "the suggested mask is empty" "empty suggested mask note"
+if "$img" same "$H/skin.png" "$H/out/skin.png"; then ok; else bad "an empty suggested mask changed the photo"; fi
 # A scale that makes the mask narrower than the edge's ramp (the sample at
 # 100 px/mm is 9.6 mm wide): no dots and a note saying why, not an error.
 bounded 0 "mask inside the edge's ramp" -- "$smp" render "$sample" "$smask" --px-per-mm 100 -o "$H/out/ramp.png"
