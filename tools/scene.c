@@ -676,6 +676,51 @@ int lit_fringe_scene_make(int width, int height, double px_per_mm, uint64_t seed
     return 0;
 }
 
+#define THIN_FRINGE_MM 18.0
+int thin_crown_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask)
+{
+    const int w = width, h = height;
+    const double ppm = px_per_mm, ax = 76 * ppm, ay = 97.5 * ppm, cx = w * 0.5, cy = h * 0.5;
+    float *buf = scene_canvas(w, h, photo, mask);
+    if (!buf)
+        return 1;
+    const float skin[3] = {lin(222), lin(176), lin(148)}, wall[3] = {lin(150), lin(165), lin(190)};
+    const float dark[3] = {lin(40), lin(32), lin(28)}, grey[3] = {lin(205), lin(203), lin(200)};
+    const double qin = pow(1 - THIN_FRINGE_MM * ppm / ax, 2);
+    uint8_t *mk = smp_image_data(mask);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float *p = buf + ((size_t)y * w + x) * 3;
+            const double q = head_q(x + 0.5, y + 0.5, cx, cy, ax, ay);
+            mk[(size_t)y * w + x] = q >= qin ? 0 : y + 0.5 < cy ? 255 : 180;
+            if (q > 1) {
+                const double n = 0.9 + 0.1 * noise(seed + 7, x, y, 3 * ppm);
+                for (int k = 0; k < 3; k++)
+                    p[k] = (float)(wall[k] * n);
+                continue;
+            }
+            const double dome = 1.0 - 0.3 * q, mottle = 0.93 + 0.07 * noise(seed, x, y, 4 * ppm);
+            for (int k = 0; k < 3; k++)
+                p[k] = (float)(skin[k] * dome * mottle);
+        }
+    /* The fringe's dark strokes, then the crown's grey strands, 3-6 mm. */
+    for (int pass = 0; pass < 2; pass++) {
+        const long tries = lrint((pass ? 40.0 : 150.0) * (w / ppm) * (h / ppm) / 100.0);
+        for (long i = 0; i < tries; i++) {
+            const double x = u01(seed, 91 + 4 * pass, (uint64_t)i) * w, y = u01(seed, 92 + 4 * pass, (uint64_t)i) * h;
+            const double q = head_q(x, y, cx, cy, ax, ay);
+            if (pass ? q >= qin || y < cy : q > 0.97 || q < qin)
+                continue;
+            const double len = (3 + 3 * u01(seed, 93 + 4 * pass, (uint64_t)i)) * ppm,
+                         ang = pass ? 2 * PI * u01(seed, 94 + 4 * pass, (uint64_t)i) : atan2(y - cy, x - cx) + 0.3;
+            draw_hair(buf, w, h, x, y, x + len * cos(ang), y + len * sin(ang), 0.05 * ppm + 0.4, pass ? grey : dark,
+                      pass ? 0.33 : 0.9);
+        }
+    }
+    scene_encode(buf, photo);
+    return 0;
+}
+
 int frontal_hairline_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_image *photo,
                                 smp_image *mask)
 {

@@ -114,6 +114,14 @@ int rim_warm_scene_make(int width, int height, double px_per_mm, uint64_t seed, 
  * on topdown-1's right side. mask: the bald top inside the fringe, white. */
 int lit_fringe_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask);
 
+/* A bald head from above, its fringe THIN_FRINGE_MM along the outline
+ * dark hair (150 per cm²), inside it the front half bald and the back half
+ * a thin crown of grey strands lying across the skin (sRGB 205, 203, 200,
+ * 3-6 mm, 40 per cm², each covering a third): too faint for the cells to
+ * see as hair, as on topdown-1's crown. mask: the bald half white, the
+ * thin half 180 (treated at reduced density), the fringe black. */
+int thin_crown_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask);
+
 /* A frontal hairline seen from the front: short dark hair (250 per cm²,
  * 1-2 mm) above 0.35 of the height, a fifth of it from there to 0.65 of
  * the height (the receded front, the mask: a stripe across the frame),
