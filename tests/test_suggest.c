@@ -633,6 +633,36 @@ static void check_thin_crown(void **state)
     scene_free(s, mask, truth, photo);
 }
 
+/* The same strands over a receded front, within 30 mm behind the temple
+ * line: a designed hairline's zone, treated in full (thin_grey leaves the
+ * 40 mm behind the cut alone where a face is found). */
+static void check_thin_front(void **state)
+{
+    (void)state;
+    smp_image *photo = smp_image_new(), *truth = smp_image_new(), *mask = smp_image_new();
+    smp_scalp *s = smp_scalp_new();
+    const double ppm = 2.5;
+    assert_int_equal(forehead_thin_front_scene_make(450, ppm, 5, photo, truth), 0);
+    suggest(s, photo, mask);
+    const uint32_t w = smp_image_width(mask), h = smp_image_height(mask);
+    const double temple_y = 97.5 * ppm + 15 * ppm + 0.1 * 97.5 * ppm;
+    const uint8_t *m = smp_image_cdata(mask);
+    const uint8_t *t = smp_image_cdata(truth);
+    double band = 0, n_band = 0;
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++)
+            if (y + 0.5 > temple_y - 25 * ppm && y + 0.5 < temple_y - 5 * ppm && fabs(x + 0.5 - w / 2.0) < 30 * ppm &&
+                t[y * w + x] == 255) {
+                band += m[y * w + x] / 255.0;
+                n_band++;
+            }
+    print_message("thin front: mean grey %.2f 5-25 mm behind the temple line, IoU %.3f\n", band / n_band,
+                  iou(mask, truth));
+    assert_int_equal(smp_scalp_get_info(s)->forehead_side, 1);
+    assert_true(band / n_band >= 0.9);
+    scene_free(s, mask, truth, photo);
+}
+
 static void check_paint(void **state)
 {
     (void)state;
@@ -739,6 +769,7 @@ int main(void)
         cmocka_unit_test(check_lit_grey_hair),
         cmocka_unit_test(check_lit_fringe),
         cmocka_unit_test(check_thin_crown),
+        cmocka_unit_test(check_thin_front),
         cmocka_unit_test(check_paint),
         cmocka_unit_test(check_hairline),
         cmocka_unit_test(check_no_head),

@@ -60,6 +60,11 @@ int head_face_scene_make(int width, int height, double px_per_mm, double bald_mm
  * mask, white); below that line a forehead 50 mm high, brows and eyes,
  * which are not scalp. The height follows from the width and scale. */
 int forehead_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask);
+
+/* The same with faint grey strands (as the thin crown's below) over the
+ * bald scalp within 30 mm behind the temple line: a thin front, which the
+ * mask treats in full as a designed hairline's zone. */
+int forehead_thin_front_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask);
 /* The same receded head with two dense frontal tufts left in front of the
  * temples (25 mm wide, 15 mm deep, either side of a 10 mm bald channel),
  * ending 38 mm past the temple line: the hairline is there, and the
