@@ -401,9 +401,12 @@ static int forelock(double x, double y, double cx, double temple_y, double ppm)
 
 /* front: 0 bare, 1 tufts, 2 a forelock, 3 none: the fringe closed round
  * the head as a ring and no face in the frame (its front 15 mm inside).
- * fringe_mm: the fringe's width; grey: grey hair instead of dark. */
+ * fringe_mm: the fringe's width; grey: grey hair instead of dark;
+ * thin_front: faint grey strands over the bald scalp within THIN_FRONT_MM
+ * behind the temple line (as the thin crown's: see scene.h). */
+#define THIN_FRONT_MM 30.0
 static int forehead_scene(int width, double px_per_mm, uint64_t seed, int front_kind, double fringe_mm, int grey,
-                          smp_image *photo, smp_image *mask)
+                          int thin_front, smp_image *photo, smp_image *mask)
 {
     const int tufts = front_kind == 1, lock = front_kind == 2, ring = front_kind == 3;
     const double ppm = px_per_mm, ax = 76 * ppm, ay = 97.5 * ppm;
@@ -458,6 +461,16 @@ static int forehead_scene(int width, double px_per_mm, uint64_t seed, int front_
         const double len = (3 + 3 * u01(seed, 54, (uint64_t)i)) * ppm, ang = atan2(y - cy, x - cx) + 0.3;
         draw_hair(buf, w, h, x, y, x + len * cos(ang), y + len * sin(ang), 0.05 * ppm + 0.4, hair, 0.9);
     }
+    /* The thin front's strands, 3-6 mm, 40 per cm², each covering a third. */
+    const float thin_grey[3] = {lin(205), lin(203), lin(200)};
+    tries = thin_front ? lrint(40.0 * (w / ppm) * (h / ppm) / 100.0) : 0;
+    for (long i = 0; i < tries; i++) {
+        const double x = u01(seed, 55, (uint64_t)i) * w, y = u01(seed, 56, (uint64_t)i) * h;
+        if (head_q(x, y, cx, cy, ax, ay) >= qin || y >= temple_y || y < temple_y - THIN_FRONT_MM * ppm)
+            continue;
+        const double len = (3 + 3 * u01(seed, 57, (uint64_t)i)) * ppm, ang = 2 * PI * u01(seed, 58, (uint64_t)i);
+        draw_hair(buf, w, h, x, y, x + len * cos(ang), y + len * sin(ang), 0.05 * ppm + 0.4, thin_grey, 0.33);
+    }
     /* Brows: two bands 45 x 8 mm; eyes: two dark lids 28 x 5 mm below. */
     for (int side = -1; side <= 1 && !ring; side += 2) {
         const double bx = cx + side * 32 * ppm;
@@ -470,29 +483,34 @@ static int forehead_scene(int width, double px_per_mm, uint64_t seed, int front_
 
 int forehead_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask)
 {
-    return forehead_scene(width, px_per_mm, seed, 0, SCENE_FRINGE_MM, 0, photo, mask);
+    return forehead_scene(width, px_per_mm, seed, 0, SCENE_FRINGE_MM, 0, 0, photo, mask);
+}
+
+int forehead_thin_front_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask)
+{
+    return forehead_scene(width, px_per_mm, seed, 0, SCENE_FRINGE_MM, 0, 1, photo, mask);
 }
 
 int forehead_tufts_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask)
 {
-    return forehead_scene(width, px_per_mm, seed, 1, SCENE_FRINGE_MM, 0, photo, mask);
+    return forehead_scene(width, px_per_mm, seed, 1, SCENE_FRINGE_MM, 0, 0, photo, mask);
 }
 
 int forehead_forelock_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask)
 {
-    return forehead_scene(width, px_per_mm, seed, 2, SCENE_FRINGE_MM, 0, photo, mask);
+    return forehead_scene(width, px_per_mm, seed, 2, SCENE_FRINGE_MM, 0, 0, photo, mask);
 }
 
 int fringe_scene_make(int width, double px_per_mm, double fringe_mm, int grey, uint64_t seed, smp_image *photo,
                       smp_image *mask)
 {
-    return forehead_scene(width, px_per_mm, seed, 0, fringe_mm, grey, photo, mask);
+    return forehead_scene(width, px_per_mm, seed, 0, fringe_mm, grey, 0, photo, mask);
 }
 
 int ring_scene_make(int width, double px_per_mm, double ring_mm, int grey, uint64_t seed, smp_image *photo,
                     smp_image *mask)
 {
-    return forehead_scene(width, px_per_mm, seed, 3, ring_mm, grey, photo, mask);
+    return forehead_scene(width, px_per_mm, seed, 3, ring_mm, grey, 0, photo, mask);
 }
 
 /* Clumps: discs of CLUMP_MM radius 20 mm diagonally off the centre. */
@@ -671,6 +689,51 @@ int lit_fringe_scene_make(int width, int height, double px_per_mm, uint64_t seed
             continue;
         const double len = (3 + 3 * u01(seed, 84, (uint64_t)i)) * ppm, ang = atan2(y - cy, x - cx) + 0.3;
         draw_hair(buf, w, h, x, y, x + len * cos(ang), y + len * sin(ang), 0.05 * ppm + 0.4, dark, 0.9);
+    }
+    scene_encode(buf, photo);
+    return 0;
+}
+
+#define THIN_FRINGE_MM 18.0
+int thin_crown_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask)
+{
+    const int w = width, h = height;
+    const double ppm = px_per_mm, ax = 76 * ppm, ay = 97.5 * ppm, cx = w * 0.5, cy = h * 0.5;
+    float *buf = scene_canvas(w, h, photo, mask);
+    if (!buf)
+        return 1;
+    const float skin[3] = {lin(222), lin(176), lin(148)}, wall[3] = {lin(150), lin(165), lin(190)};
+    const float dark[3] = {lin(40), lin(32), lin(28)}, grey[3] = {lin(205), lin(203), lin(200)};
+    const double qin = pow(1 - THIN_FRINGE_MM * ppm / ax, 2);
+    uint8_t *mk = smp_image_data(mask);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float *p = buf + ((size_t)y * w + x) * 3;
+            const double q = head_q(x + 0.5, y + 0.5, cx, cy, ax, ay);
+            mk[(size_t)y * w + x] = q >= qin ? 0 : y + 0.5 < cy ? 255 : 180;
+            if (q > 1) {
+                const double n = 0.9 + 0.1 * noise(seed + 7, x, y, 3 * ppm);
+                for (int k = 0; k < 3; k++)
+                    p[k] = (float)(wall[k] * n);
+                continue;
+            }
+            const double dome = 1.0 - 0.3 * q, mottle = 0.93 + 0.07 * noise(seed, x, y, 4 * ppm);
+            for (int k = 0; k < 3; k++)
+                p[k] = (float)(skin[k] * dome * mottle);
+        }
+    /* The fringe's dark strokes, then the crown's grey strands, 3-6 mm. */
+    for (int pass = 0; pass < 2; pass++) {
+        const long tries = lrint((pass ? 40.0 : 150.0) * (w / ppm) * (h / ppm) / 100.0);
+        for (long i = 0; i < tries; i++) {
+            const double x = u01(seed, 91 + 4 * pass, (uint64_t)i) * w, y = u01(seed, 92 + 4 * pass, (uint64_t)i) * h;
+            const double q = head_q(x, y, cx, cy, ax, ay);
+            if (pass ? q >= qin || y < cy : q > 0.97 || q < qin)
+                continue;
+            const double len = (3 + 3 * u01(seed, 93 + 4 * pass, (uint64_t)i)) * ppm,
+                         ang = pass ? 2 * PI * u01(seed, 94 + 4 * pass, (uint64_t)i) : atan2(y - cy, x - cx) + 0.3;
+            draw_hair(buf, w, h, x, y, x + len * cos(ang), y + len * sin(ang), 0.05 * ppm + 0.4, pass ? grey : dark,
+                      pass ? 0.33 : 0.9);
+        }
     }
     scene_encode(buf, photo);
     return 0;

@@ -60,6 +60,11 @@ int head_face_scene_make(int width, int height, double px_per_mm, double bald_mm
  * mask, white); below that line a forehead 50 mm high, brows and eyes,
  * which are not scalp. The height follows from the width and scale. */
 int forehead_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask);
+
+/* The same with faint grey strands (as the thin crown's below) over the
+ * bald scalp within 30 mm behind the temple line: a thin front, which the
+ * mask treats in full as a designed hairline's zone. */
+int forehead_thin_front_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask);
 /* The same receded head with two dense frontal tufts left in front of the
  * temples (25 mm wide, 15 mm deep, either side of a 10 mm bald channel),
  * ending 38 mm past the temple line: the hairline is there, and the
@@ -113,6 +118,14 @@ int rim_warm_scene_make(int width, int height, double px_per_mm, uint64_t seed, 
  * front of a pale pillow: the cells read it as neither skin nor hair, as
  * on topdown-1's right side. mask: the bald top inside the fringe, white. */
 int lit_fringe_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask);
+
+/* A bald head from above, its fringe THIN_FRINGE_MM along the outline
+ * dark hair (150 per cm²), inside it the front half bald and the back half
+ * a thin crown of grey strands lying across the skin (sRGB 205, 203, 200,
+ * 3-6 mm, 40 per cm², each covering a third): too faint for the cells to
+ * see as hair, as on topdown-1's crown. mask: the bald half white, the
+ * thin half 180 (treated at reduced density), the fringe black. */
+int thin_crown_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask);
 
 /* A frontal hairline seen from the front: short dark hair (250 per cm²,
  * 1-2 mm) above 0.35 of the height, a fifth of it from there to 0.65 of
