@@ -19,7 +19,8 @@
 
 /* Smooth value noise in [0, 1) on a lattice of the given period, keyed:
  * each lattice node's value a hash, read from lat when given (the same
- * value, hashed once per node instead of four times per cell). */
+ * value, hashed once per node instead of four times per cell); read
+ * through noise_mix. */
 typedef struct lattice {
     uint64_t nx, ny;
     double *v; /* NULL: hashed at each use */
@@ -32,15 +33,41 @@ static inline double node(uint64_t seed, const lattice *lat, uint64_t ix, uint64
     return smp__u01(smp__hash(seed, 77, ix, iy));
 }
 
-static double noise(uint64_t seed, const lattice *lat, double x, double y)
+/* The noise at a point of a grid, taken apart so that its columns and
+ * rows are worked out once each: one axis's lattice cell and smoothed
+ * offset (noise_axis_at), then the value at a column's and a row's
+ * (noise_mix), bilinear between the four nodes about the point. */
+typedef struct noise_axis {
+    uint64_t i;
+    double t;
+} noise_axis;
+
+static noise_axis noise_axis_at(double v)
 {
-    double fx = floor(x), fy = floor(y), tx = x - fx, ty = y - fy;
-    tx = tx * tx * (3 - 2 * tx);
-    ty = ty * ty * (3 - 2 * ty);
-    uint64_t ix = (uint64_t)(int64_t)fx, iy = (uint64_t)(int64_t)fy;
+    const double f = floor(v);
+    double t = v - f;
+    t = t * t * (3 - 2 * t);
+    return (noise_axis){(uint64_t)(int64_t)f, t};
+}
+
+static inline double noise_mix(uint64_t seed, const lattice *lat, const noise_axis *ax, const noise_axis *ay)
+{
+    const double tx = ax->t, ty = ay->t;
+    const uint64_t ix = ax->i, iy = ay->i;
     double v00 = node(seed, lat, ix, iy), v10 = node(seed, lat, ix + 1, iy);
     double v01 = node(seed, lat, ix, iy + 1), v11 = node(seed, lat, ix + 1, iy + 1);
     return (v00 * (1 - tx) + v10 * tx) * (1 - ty) + (v01 * (1 - tx) + v11 * tx) * ty;
+}
+
+/* Each column's axis for two octaves of a grid of n cells of cell_mm,
+ * at wavelengths s1 and s2 mm: out[2x], out[2x + 1]. */
+static void noise_columns(uint32_t n, double cell_mm, double s1, double s2, noise_axis *out)
+{
+    for (uint32_t x = 0; x < n; x++) {
+        const double m = (x + 0.5) * cell_mm;
+        out[2 * (size_t)x] = noise_axis_at(m / s1);
+        out[2 * (size_t)x + 1] = noise_axis_at(m / s2);
+    }
 }
 
 /* The nodes noise reads over [0, w] x [0, h] (lattice units); left
@@ -277,8 +304,16 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
     const double ex = (w - 0.5) * cell_mm, ey = (h - 0.5) * cell_mm;
     lattice l1 = lattice_make(seed + 2, ex / WANDER_MM, ey / WANDER_MM, n);
     lattice l2 = lattice_make(seed + 3, ex / (WANDER_MM / 3), ey / (WANDER_MM / 3), n);
+    noise_axis *cols = malloc(2 * (size_t)w * sizeof *cols);
+    if (!cols) {
+        free(l1.v), free(l2.v), free(fr.c), free(out), free(nearest);
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the hairline zone");
+    }
+    noise_columns(w, cell_mm, WANDER_MM, WANDER_MM / 3, cols);
     SMP_OMP(omp parallel for schedule(static) num_threads(nt))
-    for (uint32_t y = 0; y < h; y++)
+    for (uint32_t y = 0; y < h; y++) {
+        const double my = (y + 0.5) * cell_mm;
+        const noise_axis ay1 = noise_axis_at(my / WANDER_MM), ay2 = noise_axis_at(my / (WANDER_MM / 3));
         for (uint32_t x = 0; x < w; x++) {
             const size_t i = (size_t)y * w + x;
             if (!painted->c[i]) {
@@ -296,14 +331,15 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
                 out[i] = 255;
                 continue;
             }
-            const double mx = (x + 0.5) * cell_mm, my = (y + 0.5) * cell_mm;
-            const double nz = 0.75 * noise(seed + 2, &l1, mx / WANDER_MM, my / WANDER_MM) +
-                              0.25 * noise(seed + 3, &l2, mx / (WANDER_MM / 3), my / (WANDER_MM / 3));
+            const double nz = 0.75 * noise_mix(seed + 2, &l1, &cols[2 * (size_t)x], &ay1) +
+                              0.25 * noise_mix(seed + 3, &l2, &cols[2 * (size_t)x + 1], &ay2);
             const double off = fmin(1, fmax(0, 0.5 + STRETCH * (nz - 0.5)));
             const double ramp = smooth01((dist - wander * off) / width);
             const double tail = FRONT_TAIL * front_share; /* ramp to the power 1 + tail, about */
             out[i] = (uint8_t)lrint(255.0 * ramp * (1 - tail + tail * ramp));
         }
+    }
+    free(cols);
     free(l1.v);
     free(l2.v);
     free(fr.c);
@@ -312,51 +348,99 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
     return SMP_OK;
 }
 
-smp_status smp__shape_edge(smp_coverage *cov, smp_edge edge, double feather_mm, double ppm,
-                           uint64_t seed, const uint8_t *reach, int threads, char *msg)
+/* The broken edge's scaling of one feathered coverage by reach; how
+ * many of its cells are then in its ramp (0 < c < 255). */
+static size_t apply_reach(smp_coverage *cov, const uint8_t *reach)
 {
-    double width_mm = edge == SMP_EDGE_SHARP ? feather_mm * SHARP_SHARE : feather_mm;
-    smp_status st = smp__coverage_feather(cov, width_mm * ppm, threads, msg);
-    if (st != SMP_OK || edge != SMP_EDGE_BROKEN)
-        return st;
     /* The wandering zone (smp__edge_reach) takes the feathered coverage
      * down to 0 at the mask's edge, nothing treated outside it. */
     if (reach)
         for (size_t i = 0; i < (size_t)cov->gw * cov->gh; i++)
             cov->c[i] = (uint8_t)((cov->c[i] * reach[i] + 127) / 255);
+    size_t ramp = 0;
+    for (size_t i = 0; i < (size_t)cov->gw * cov->gh; i++)
+        ramp += cov->c[i] != 0 && cov->c[i] != 255;
+    return ramp;
+}
+
+/* A ramp cell moved by the hairline's noise n. */
+static inline uint8_t broken_cell(uint8_t c, double n)
+{
+    double v = c / 255.0, mid = 4 * v * (1 - v);
+    v *= 1 + BROKEN_DEPTH * mid * (2 * n - 1) * 1.6;
+    v = v < 0 ? 0 : v > 1 ? 1 : v;
+    return (uint8_t)lrint(v * 255.0);
+}
+
+smp_status smp__shape_edges(smp_coverage *cov, smp_coverage *other, smp_edge edge, double feather_mm, double ppm,
+                            uint64_t seed, const uint8_t *reach, int threads, char *msg)
+{
+    const size_t n = (size_t)cov->gw * cov->gh;
+    if (other && !memcmp(cov->c, other->c, n)) { /* the same cells (no hair already there): shaped once */
+        smp_status st = smp__shape_edges(cov, NULL, edge, feather_mm, ppm, seed, reach, threads, msg);
+        if (st == SMP_OK)
+            memcpy(other->c, cov->c, n);
+        return st;
+    }
+    double width_mm = edge == SMP_EDGE_SHARP ? feather_mm * SHARP_SHARE : feather_mm;
+    smp_status st = smp__coverage_feather(cov, width_mm * ppm, threads, msg);
+    if (st == SMP_OK && other)
+        st = smp__coverage_feather(other, width_mm * ppm, threads, msg);
+    if (st != SMP_OK || edge != SMP_EDGE_BROKEN)
+        return st;
     /* An irregular hairline: within the ramp only (0 < c < 255, so the
      * untreated outside stays untouched), two octaves of noise in mm move
      * the density up or down, most at mid-ramp. */
     const double cell_mm = cov->cell / ppm;
-    size_t ramp = 0;
-    for (size_t i = 0; i < (size_t)cov->gw * cov->gh; i++)
-        ramp += cov->c[i] != 0 && cov->c[i] != 255;
+    const size_t ramp = apply_reach(cov, reach), ramp_other = other ? apply_reach(other, reach) : 0;
     /* the farthest cell centre, in each octave's lattice units */
     const double ex = (cov->gw - 0.5) * cell_mm, ey = (cov->gh - 0.5) * cell_mm;
     lattice l1 = {0, 0, NULL}, l2 = {0, 0, NULL};
-    if (ramp) {
-        l1 = lattice_make(seed, ex / BROKEN_SCALE_MM, ey / BROKEN_SCALE_MM, ramp);
-        l2 = lattice_make(seed + 1, ex / (BROKEN_SCALE_MM / 3), ey / (BROKEN_SCALE_MM / 3), ramp);
-    }
-    /* Each cell on its own (the noise is keyed by position): rows in parallel. */
-    const uint32_t rows = ramp ? cov->gh : 0;
-    SMP_OMP(omp parallel for schedule(static) num_threads(smp__threads(threads)))
-    for (uint32_t y = 0; y < rows; y++)
-        for (uint32_t x = 0; x < cov->gw; x++) {
-            uint8_t *c = &cov->c[(size_t)y * cov->gw + x];
-            if (*c == 0 || *c == 255)
-                continue;
-            double mx = (x + 0.5) * cell_mm, my = (y + 0.5) * cell_mm;
-            double n = 0.65 * noise(seed, &l1, mx / BROKEN_SCALE_MM, my / BROKEN_SCALE_MM) +
-                       0.35 * noise(seed + 1, &l2, mx / (BROKEN_SCALE_MM / 3), my / (BROKEN_SCALE_MM / 3));
-            double v = *c / 255.0, mid = 4 * v * (1 - v);
-            v *= 1 + BROKEN_DEPTH * mid * (2 * n - 1) * 1.6;
-            v = v < 0 ? 0 : v > 1 ? 1 : v;
-            *c = (uint8_t)lrint(v * 255.0);
+    noise_axis *cols = NULL;
+    /* The lattices are a cache of the nodes' hashes (the same values
+     * either way): made for the larger of the two ramps. */
+    const size_t most = ramp > ramp_other ? ramp : ramp_other;
+    if (most) {
+        l1 = lattice_make(seed, ex / BROKEN_SCALE_MM, ey / BROKEN_SCALE_MM, most);
+        l2 = lattice_make(seed + 1, ex / (BROKEN_SCALE_MM / 3), ey / (BROKEN_SCALE_MM / 3), most);
+        if (!(cols = malloc(2 * (size_t)cov->gw * sizeof *cols))) {
+            free(l1.v);
+            free(l2.v);
+            return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the hairline's noise");
         }
+        noise_columns(cov->gw, cell_mm, BROKEN_SCALE_MM, BROKEN_SCALE_MM / 3, cols);
+    }
+    /* Each cell on its own (the noise is keyed by position, the same for
+     * both coverages: taken once where either is in its ramp): rows in
+     * parallel. */
+    const uint32_t rows = most ? cov->gh : 0;
+    SMP_OMP(omp parallel for schedule(static) num_threads(smp__threads(threads)))
+    for (uint32_t y = 0; y < rows; y++) {
+        const double my = (y + 0.5) * cell_mm;
+        const noise_axis ay1 = noise_axis_at(my / BROKEN_SCALE_MM), ay2 = noise_axis_at(my / (BROKEN_SCALE_MM / 3));
+        uint8_t *a = cov->c + (size_t)y * cov->gw, *b = other ? other->c + (size_t)y * cov->gw : NULL;
+        for (uint32_t x = 0; x < cov->gw; x++) {
+            const int in_a = a[x] != 0 && a[x] != 255, in_b = b && b[x] != 0 && b[x] != 255;
+            if (!in_a && !in_b)
+                continue;
+            const double n = 0.65 * noise_mix(seed, &l1, &cols[2 * (size_t)x], &ay1) +
+                             0.35 * noise_mix(seed + 1, &l2, &cols[2 * (size_t)x + 1], &ay2);
+            if (in_a)
+                a[x] = broken_cell(a[x], n);
+            if (in_b)
+                b[x] = broken_cell(b[x], n);
+        }
+    }
+    free(cols);
     free(l1.v);
     free(l2.v);
     return SMP_OK;
+}
+
+smp_status smp__shape_edge(smp_coverage *cov, smp_edge edge, double feather_mm, double ppm,
+                           uint64_t seed, const uint8_t *reach, int threads, char *msg)
+{
+    return smp__shape_edges(cov, NULL, edge, feather_mm, ppm, seed, reach, threads, msg);
 }
 
 void smp__session_depths(const smp_optics *o, const smp_params *p, double dilution, const float final_od[3],

@@ -189,16 +189,34 @@ smp_status smp__coverage_from_mask_mt(smp_coverage *cov, const smp_image *m, uin
      * mask of another size is read at each pixel centre (nearest). */
     const int alpha = smp__mask_has_alpha(m);
     const int resampled = m->w != w || m->h != h;
+    /* A grey mask of the photo's size (the studio's): a cell's sum is its
+     * bytes' (mask_value of one channel is the byte). */
+    const int grey = !resampled && m->ch == 1;
     (void)nt; /* unused without OpenMP */
     /* Rows of cells in parallel: integer sums, the same bytes whatever the
      * threads; along a row cell by cell (no division per pixel). */
     SMP_OMP(omp parallel for schedule(dynamic, 8) num_threads(nt))
     for (uint32_t gy = 0; gy < cov->gh; gy++) {
         uint32_t y0 = gy * cov->cell, y1 = y0 + cov->cell < h ? y0 + cov->cell : h;
+        if (grey && cov->cell == 1) { /* each cell a pixel: the mask's own row */
+            memcpy(cov->c + (size_t)gy * cov->gw, m->px + (size_t)gy * w, w);
+            continue;
+        }
         uint32_t *sum_t = sum + (size_t)smp__thread_id() * cov->gw;
         memset(sum_t, 0, cov->gw * sizeof *sum_t);
         for (uint32_t y = y0; y < y1; y++) {
             uint32_t my = resampled ? (uint32_t)(((uint64_t)y * 2 + 1) * m->h / (2ull * h)) : y;
+            if (grey) { /* its bytes summed, no value read per pixel */
+                const uint8_t *row = m->px + (size_t)y * w;
+                for (uint32_t x = 0, gx = 0; x < w; gx++) {
+                    const uint32_t e = w - x > cov->cell ? x + cov->cell : w;
+                    uint32_t acc = 0;
+                    for (; x < e; x++)
+                        acc += row[x];
+                    sum_t[gx] += acc;
+                }
+                continue;
+            }
             for (uint32_t x = 0, gx = 0; x < w; gx++) {
                 const uint32_t e = w - x > cov->cell ? x + cov->cell : w;
                 uint32_t acc = 0;
@@ -265,11 +283,33 @@ static void box_pass(const uint8_t *src, uint8_t *dst, size_t n, int r, const bo
  * it as it is. */
 static bool flat_line(const uint8_t *p, size_t n) { return n < 2 || !memcmp(p, p + 1, n - 1); }
 
+/* The part [*s, *e) of a line that three box passes of radius r change,
+ * given a its first sample unlike the first and b its last unlike the
+ * last: before a - 3r (after b + 3r) every window of the last pass holds
+ * only the first (last) value, so the line keeps it; and the passes over
+ * [*s, *e) alone, their ends clamped there, read at each clamped end the
+ * value the whole line's passes would (within 2r of it, still the first or
+ * last value): the same bytes. */
+static void changed_span(size_t a, size_t b, size_t n, int r, size_t *s, size_t *e)
+{
+    const size_t reach = 3 * (size_t)r;
+    *s = a > reach ? a - reach : 0;
+    *e = n - b > reach + 1 ? b + reach + 1 : n;
+}
+
 /* Three box passes in place on a contiguous line, using tmp (n bytes). */
 static void blur_line(uint8_t *line, uint8_t *tmp, size_t n, int r, const box_div *d)
 {
     if (flat_line(line, n)) /* most rows beside a mask: unchanged, see flat_line */
         return;
+    size_t a = 1, b = n - 2, s, e;
+    while (line[a] == line[0]) /* some sample differs: flat_line */
+        a++;
+    while (line[b] == line[n - 1])
+        b--;
+    changed_span(a, b, n, r, &s, &e);
+    line += s;
+    n = e - s;
     box_pass(line, tmp, n, r, d);
     box_pass(tmp, line, n, r, d);
     box_pass(line, tmp, n, r, d);
@@ -326,16 +366,28 @@ smp_status smp__coverage_feather(smp_coverage *cov, double width_px, int threads
         for (uint32_t k = 0; k < blocks; k++) {
             const uint32_t x0 = k * FEATHER_COLS, nc = w - x0 < FEATHER_COLS ? w - x0 : FEATHER_COLS;
             uint8_t *a = tmp, *b = tmp + (size_t)h * FEATHER_COLS;
-            for (uint32_t y = 0; y < h; y++)
-                memcpy(a + (size_t)y * FEATHER_COLS, cov->c + (size_t)y * w + x0, nc);
-            /* every row of the block the same: each column flat, unchanged */
-            if (nc == FEATHER_COLS && (h < 2 || !memcmp(a, a + FEATHER_COLS, (size_t)(h - 1) * FEATHER_COLS)))
+            const uint8_t *top = cov->c + x0, *bottom = cov->c + (size_t)(h - 1) * w + x0;
+            /* The rows alike the first at the top and the last at the
+             * bottom: every column of the block flat there; each column
+             * changes within changed_span of the rest only. */
+            uint32_t ya = 1;
+            while (ya < h && !memcmp(cov->c + (size_t)ya * w + x0, top, nc))
+                ya++;
+            if (ya >= h) /* every row of the block the same: each column flat, unchanged */
                 continue;
-            box_pass_cols(a, b, h, nc, r, &d);
-            box_pass_cols(b, a, h, nc, r, &d);
-            box_pass_cols(a, b, h, nc, r, &d);
-            for (uint32_t y = 0; y < h; y++)
-                memcpy(cov->c + (size_t)y * w + x0, b + (size_t)y * FEATHER_COLS, nc);
+            uint32_t yb = h - 2;
+            while (!memcmp(cov->c + (size_t)yb * w + x0, bottom, nc)) /* row ya differs from the first */
+                yb--;
+            size_t s, e;
+            changed_span(ya, yb, h, r, &s, &e);
+            const size_t m = e - s;
+            for (size_t y = 0; y < m; y++)
+                memcpy(a + y * FEATHER_COLS, cov->c + (s + y) * w + x0, nc);
+            box_pass_cols(a, b, m, nc, r, &d);
+            box_pass_cols(b, a, m, nc, r, &d);
+            box_pass_cols(a, b, m, nc, r, &d);
+            for (size_t y = 0; y < m; y++)
+                memcpy(cov->c + (s + y) * w + x0, b + y * FEATHER_COLS, nc);
         }
     }
     free(buf);

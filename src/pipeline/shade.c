@@ -43,16 +43,21 @@ static smp_status coarsen(const smp_coverage *cov, int k, smp_coverage *out, int
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the analysis grid");
     (void)threads; /* unused without OpenMP */
     SMP_OMP(omp parallel for schedule(static) num_threads(smp__threads(threads))) /* each cell on its own */
-    for (uint32_t y = 0; y < out->gh; y++)
+    for (uint32_t y = 0; y < out->gh; y++) {
+        const uint32_t j0 = y * (uint32_t)k, j1 = cov->gh - j0 > (uint32_t)k ? j0 + (uint32_t)k : cov->gh;
         for (uint32_t x = 0; x < out->gw; x++) {
-            unsigned sum = 0, cnt = 0;
-            for (uint32_t j = y * (uint32_t)k; j < (y + 1) * (uint32_t)k && j < cov->gh; j++)
-                for (uint32_t i = x * (uint32_t)k; i < (x + 1) * (uint32_t)k && i < cov->gw; i++) {
-                    sum += cov->c[(size_t)j * cov->gw + i];
-                    cnt++;
-                }
+            /* the block's bounds once, not tested per cell */
+            const uint32_t i0 = x * (uint32_t)k, i1 = cov->gw - i0 > (uint32_t)k ? i0 + (uint32_t)k : cov->gw;
+            unsigned sum = 0;
+            for (uint32_t j = j0; j < j1; j++) {
+                const uint8_t *row = cov->c + (size_t)j * cov->gw;
+                for (uint32_t i = i0; i < i1; i++)
+                    sum += row[i];
+            }
+            const unsigned cnt = (j1 - j0) * (i1 - i0);
             out->c[(size_t)y * out->gw + x] = cnt ? (uint8_t)((sum + cnt / 2) / cnt) : 0;
         }
+    }
     return SMP_OK;
 }
 

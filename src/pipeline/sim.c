@@ -893,13 +893,12 @@ static smp_status shape_coverage(run *r)
     uint8_t *reach = NULL;
     smp_status st = smp__edge_reach(&r->cov, p->edge, p->feather_mm, r->ppm, p->seed, &front, p->threads, &reach,
                                     res->msg);
-    if (st == SMP_OK)
-        st = smp__shape_edge(&r->edge_cov, p->edge, p->feather_mm, r->ppm, p->seed, reach, p->threads, res->msg);
     smp__coverage_free(&r->cov); /* as painted: the skin maps are done */
     r->cov = r->hair_cov;
     memset(&r->hair_cov, 0, sizeof r->hair_cov);
-    if (st == SMP_OK)
-        st = smp__shape_edge(&r->cov, p->edge, p->feather_mm, r->ppm, p->seed, reach, p->threads, res->msg);
+    if (st == SMP_OK) /* the edge alone and with the hair: both at once */
+        st = smp__shape_edges(&r->edge_cov, &r->cov, p->edge, p->feather_mm, r->ppm, p->seed, reach, p->threads,
+                              res->msg);
     free(reach);
     /* What of the density the core gets: hair already there, the edge's
      * reach and a density map take their share. Over the cells the
