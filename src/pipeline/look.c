@@ -201,11 +201,12 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
      * untreated cell) row by row: one fresh grid less to fault in. */
     uint32_t *row_of = malloc(n * sizeof *row_of), *nearest = row_of;
     uint32_t *ibuf = malloc((size_t)nt * per_ibuf * sizeof *ibuf);
-    uint8_t *far = malloc(w); /* columns with no untreated cell */
+    uint8_t *far = calloc(w, 1); /* columns with no untreated cell */
+    uint32_t *span = malloc(2 * (size_t)h * sizeof *span); /* each row's treated cells, first and last */
     smp_coverage fr = {malloc(n), w, h, painted->cell, painted->w, painted->h};
     smp_coverage near = {fr.c ? calloc(n, 1) : NULL, w, h, painted->cell, painted->w, painted->h};
-    if (!buf || !row_of || !ibuf || !far || !fr.c || !near.c) {
-        free(buf), free(row_of), free(ibuf), free(far), free(fr.c), free(out), free(near.c);
+    if (!buf || !row_of || !ibuf || !far || !span || !fr.c || !near.c) {
+        free(buf), free(row_of), free(ibuf), free(far), free(span), free(fr.c), free(out), free(near.c);
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the hairline zone");
     }
     /* The zones' hairline cells begin a little outside the mask (the skin
@@ -225,6 +226,34 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
         }
         dilate(&near, lrint(FRONT_NEAR_MM / cell_mm), out);
     }
+    /* The treated cells' rows and columns, one cell wider (untreated
+     * cells, or the frame's end): outside that box every cell is untreated,
+     * its own nearest at distance 0, so the passes below need not look. */
+    uint32_t cx0 = w, cx1 = 0, cy0 = h, cy1 = 0;
+    for (uint32_t y = 0; y < h; y++) {
+        const uint8_t *c = painted->c + (size_t)y * w;
+        uint32_t a = 0, b = w;
+        while (a < w && !c[a])
+            a++;
+        if (a < w)
+            while (!c[b - 1])
+                b--;
+        span[2 * (size_t)y] = a; /* a == w: none */
+        span[2 * (size_t)y + 1] = b;
+        if (a < w) {
+            cx0 = a < cx0 ? a : cx0;
+            cx1 = b > cx1 ? b : cx1;
+            cy0 = y < cy0 ? y : cy0;
+            cy1 = y + 1;
+        }
+    }
+    if (cy1) {
+        cx0 = cx0 ? cx0 - 1 : 0;
+        cy0 = cy0 ? cy0 - 1 : 0;
+        cx1 = cx1 < w ? cx1 + 1 : w;
+        cy1 = cy1 < h ? cy1 + 1 : h;
+    } else
+        cx0 = cx1 = cy0 = cy1 = 0;
     SMP_OMP(omp parallel num_threads(nt))
     {
         double *in = buf + (size_t)smp__thread_id() * per_buf, *d = in + big, *z = d + big;
@@ -237,18 +266,30 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
          * row: edt_line column by column stored one cell per row, and
          * those stores were most of this step's time. A column with no
          * untreated cell keeps edt_line's own answer. */
+        /* Outside the box: each cell its own row. Inside it: the sweeps
+         * from its first row down and its last up, the same as from the
+         * frame's (the box's first and last rows are untreated, or the
+         * frame's own). */
         SMP_OMP(omp for schedule(static))
-        for (uint32_t x0 = 0; x0 < w; x0 += EDT_BAND) {
-            const uint32_t x1 = w - x0 < EDT_BAND ? w : x0 + EDT_BAND;
-            for (uint32_t y = 0; y < h; y++) {
+        for (uint32_t y = 0; y < h; y++) {
+            uint32_t *up = row_of + (size_t)y * w;
+            const int inside = y >= cy0 && y < cy1;
+            for (uint32_t x = 0; x < w; x++)
+                if (!inside || x < cx0 || x >= cx1)
+                    up[x] = y;
+        }
+        SMP_OMP(omp for schedule(static))
+        for (uint32_t x0 = cx0; x0 < cx1; x0 += EDT_BAND) {
+            const uint32_t x1 = cx1 - x0 < EDT_BAND ? cx1 : x0 + EDT_BAND;
+            for (uint32_t y = cy0; y < cy1; y++) {
                 const uint8_t *c = painted->c + (size_t)y * w;
                 uint32_t *up = row_of + (size_t)y * w;
                 for (uint32_t x = x0; x < x1; x++)
-                    up[x] = !c[x] ? y : y ? row_of[(size_t)(y - 1) * w + x] : EDT_NONE;
+                    up[x] = !c[x] ? y : y > cy0 ? row_of[(size_t)(y - 1) * w + x] : EDT_NONE;
             }
             for (uint32_t x = x0; x < x1; x++)
                 line[x - x0] = EDT_NONE;
-            for (uint32_t y = h; y-- > 0;) {
+            for (uint32_t y = cy1; y-- > cy0;) {
                 const uint8_t *c = painted->c + (size_t)y * w;
                 uint32_t *up = row_of + (size_t)y * w;
                 for (uint32_t x = x0; x < x1; x++) {
@@ -269,19 +310,37 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
                     row_of[(size_t)y * w + x] = arg[y];
             }
         }
+        /* A column with no untreated cell puts EDT_FAR into the rows'
+         * sums, where doubles round: then each row is taken whole. */
+        const int any_far = memchr(far, 1, w) != NULL;
         SMP_OMP(omp for schedule(static))
         for (uint32_t y = 0; y < h; y++) {
             /* the column pass's squared distances, as edt_line gave them */
             const uint32_t *ry = row_of + (size_t)y * w;
-            for (uint32_t x = 0; x < w; x++) {
-                const double t = (double)y - ry[x];
-                in[x] = t * t + (far[x] ? EDT_FAR : 0);
+            /* Only from the cell before the row's first treated one to the
+             * cell after its last (untreated, at 0): beyond them every cell
+             * is its own nearest, and no parabola from beyond is lowest
+             * within, nor moves the envelope's crossings there, which are
+             * exact (integers below 2^53, divided once) wherever the line
+             * starts: the same nearest cells as the whole row's. */
+            uint32_t x0 = 0, x1 = w;
+            if (!any_far) {
+                const uint32_t a = span[2 * (size_t)y], b = span[2 * (size_t)y + 1];
+                x0 = a == w ? w : a ? a - 1 : 0;
+                x1 = a == w ? w : b < w ? b + 1 : w;
             }
-            edt_line(in, w, d, arg, v, z);
+            for (uint32_t x = x0; x < x1; x++) {
+                const double t = (double)y - ry[x];
+                in[x - x0] = t * t + (far[x] ? EDT_FAR : 0);
+            }
+            if (x1 > x0)
+                edt_line(in, x1 - x0, d, arg, v, z);
             for (uint32_t x = 0; x < w; x++) {
                 /* the nearest untreated cell: on a front when the zones say so */
-                const size_t at = (size_t)ry[arg[x]] * w + arg[x];
-                const int on_front = d[x] < EDT_FAR / 2 && near.c[at];
+                const int within = x >= x0 && x < x1;
+                const uint32_t ax = within ? arg[x - x0] + x0 : x;
+                const size_t at = (size_t)ry[ax] * w + ax;
+                const int on_front = (!within || d[x - x0] < EDT_FAR / 2) && near.c[at];
                 fr.c[(size_t)y * w + x] = on_front ? 255 : 0;
                 line[x] = (uint32_t)at;
             }
@@ -291,6 +350,7 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
     free(buf);
     free(ibuf);
     free(far);
+    free(span);
     free(near.c);
     /* Blended along the edge, then each cell takes its nearest untreated
      * cell's share: the same across the zone's depth. */
