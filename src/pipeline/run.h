@@ -24,6 +24,7 @@ typedef struct run {
     smp_coverage cov, ref_cov, scar_cov, map_cov, edge_cov;
     smp_coverage hair_cov;  /* cov with the density map and the hair already there applied, until shaped */
     smp_shade sh;
+    smp_shade_photo shade_part; /* the analysis's photo part made for the cache, until it takes it */
     double size, look_load; /* the look's dot size and load factors */
     double load;            /* the mean dot load: opacity x the look's */
     double core_cover;      /* the core's mean coverage after shaping, 0..1 */
@@ -76,6 +77,9 @@ void smp__cache_store(smp_cache *c, run *r);
  * (same photo and scale: the same maps, byte for byte), copied into r:
  * the focus map over fbox; the strand map over box and the shine model
  * for chroma. False when they must be made. */
+/* The shade analysis's photo part the cache holds for this run's photo
+ * (the last lookup found it), or NULL; read only. */
+const smp_shade_photo *smp__cache_shade_part(const smp_cache *c);
 bool smp__cache_focus(smp_cache *c, run *r, const uint32_t fbox[4]);
 bool smp__cache_strands(smp_cache *c, run *r, const uint32_t box[4]);
 bool smp__cache_shine(smp_cache *c, run *r, const uint32_t box[4], const float chroma[3]);

@@ -61,6 +61,24 @@ static smp_status coarsen(const smp_coverage *cov, int k, smp_coverage *out, int
     return SMP_OK;
 }
 
+void smp__shade_photo_free(smp_shade_photo *part)
+{
+    free(part->tone);
+    free(part->view);
+    free(part->tone_l);
+    free(part->view_l);
+    free(part->skin_arg);
+    memset(part, 0, sizeof *part);
+}
+
+static void *dup_n(const void *src, size_t n)
+{
+    void *d = src ? malloc(n) : NULL;
+    if (d)
+        memcpy(d, src, n);
+    return d;
+}
+
 void smp__shade_free(smp_shade *sh)
 {
     free(sh->grid.c);
@@ -460,10 +478,14 @@ static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm,
         l[i] = (float)sh->tone_l[i];
     const int nt = smp__threads(sh->threads);
     (void)nt; /* unused without OpenMP */
+    /* The photo's alone: from the part given, when there is one. */
+    const int given = sh->given && sh->given->skin_arg;
+    if (given)
+        memcpy(arg2, sh->given->skin_arg, n * sizeof *arg2);
     /* Arg max along rows, then along columns: each cell's on its own, so
      * the rows run in parallel. */
-    SMP_OMP(omp parallel for schedule(static) num_threads(nt))
-    for (uint32_t y = 0; y < h; y++)
+    SMP_OMP(omp parallel for schedule(static) num_threads(nt) if (!given))
+    for (uint32_t y = 0; y < (given ? 0 : h); y++)
         for (uint32_t x = 0; x < w; x++) {
             size_t best = (size_t)y * w + x;
             for (long i = (long)x - k; i <= (long)x + k; i++)
@@ -472,8 +494,8 @@ static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm,
                     best = (size_t)y * w + (size_t)i;
             arg[(size_t)y * w + x] = (uint32_t)best;
         }
-    SMP_OMP(omp parallel for schedule(static) num_threads(nt))
-    for (uint32_t y = 0; y < h; y++)
+    SMP_OMP(omp parallel for schedule(static) num_threads(nt) if (!given))
+    for (uint32_t y = 0; y < (given ? 0 : h); y++)
         for (uint32_t x = 0; x < w; x++) {
             uint32_t best = arg[(size_t)y * w + x];
             for (long j = (long)y - k; j <= (long)y + k; j++)
@@ -481,6 +503,8 @@ static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm,
                     best = arg[(size_t)j * w + x];
             arg2[(size_t)y * w + x] = best;
         }
+    if (!given && sh->keep)
+        sh->keep->skin_arg = dup_n(arg2, n * sizeof *arg2);
     const double cap = sh->skin_lab[0] + 3, confirm = 0.5 * (sh->skin_lab[0] + sh->hair_lab[0]);
     uint8_t *ok = (uint8_t *)arg; /* arg is read no more: its bytes hold the confirmed cells */
     SMP_OMP(omp parallel for schedule(static) num_threads(nt))
@@ -675,14 +699,19 @@ static smp_status shade_grid(smp_shade *sh, const smp_image *photo, const smp_co
     sh->k = k;
     const size_t n = (size_t)cov->gw * cov->gh;
     const double cell_mm = cov->cell / ppm;
-    st = tone_map(sh, photo, cov, sh->threads, msg);
-    sh->tone_l = st == SMP_OK ? lightness_map(sh->tone, n, sh->threads) : NULL;
+    if (sh->given) { /* the photo's part: its copies */
+        sh->tone = dup_n(sh->given->tone, n * 3 * sizeof *sh->tone);
+        sh->tone_l = dup_n(sh->given->tone_l, n * sizeof *sh->tone_l);
+    } else {
+        st = tone_map(sh, photo, cov, sh->threads, msg);
+        sh->tone_l = st == SMP_OK ? lightness_map(sh->tone, n, sh->threads) : NULL;
+    }
     sh->view = malloc(n * 3 * sizeof *sh->view);
     sh->dist_out = malloc(n * sizeof *sh->dist_out);
     float *dist_in = malloc(n * sizeof *dist_in);
     sh->accept = malloc(n);
     sh->core = malloc(n);
-    if (st == SMP_OK && (!sh->tone_l || !sh->view || !sh->dist_out || !dist_in || !sh->accept || !sh->core))
+    if (st == SMP_OK && (!sh->tone || !sh->tone_l || !sh->view || !sh->dist_out || !dist_in || !sh->accept || !sh->core))
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the shade analysis");
     if (st == SMP_OK) {
         /* Two independent serial transforms: side by side. */
@@ -823,17 +852,55 @@ static smp_status light_reference(smp_shade *sh, double cell_mm, size_t n, char 
 smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_coverage *full,
                               const smp_coverage *reference_full, double ppm, int threads, char *msg)
 {
+    return smp__shade_analyze_part(sh, photo, full, reference_full, ppm, threads, NULL, NULL, msg);
+}
+
+/* Whether the photo's part was made on the analysis grid of this
+ * coverage and scale (shade_grid's). */
+static bool part_fits(const smp_shade_photo *part, const smp_coverage *full, double ppm)
+{
+    int k = (int)lrint(ANALYSIS_MM / (full->cell / ppm));
+    k = k < 1 ? 1 : k;
+    return part && part->tone && part->view && part->tone_l && part->view_l && part->skin_arg &&
+           part->cell == full->cell * (uint32_t)k && part->gw == (full->gw + (uint32_t)k - 1) / (uint32_t)k &&
+           part->gh == (full->gh + (uint32_t)k - 1) / (uint32_t)k;
+}
+
+smp_status smp__shade_analyze_part(smp_shade *sh, const smp_image *photo, const smp_coverage *full,
+                                   const smp_coverage *reference_full, double ppm, int threads,
+                                   const smp_shade_photo *given, smp_shade_photo *keep, char *msg)
+{
     memset(sh, 0, sizeof *sh);
     sh->threads = threads;
+    sh->given = part_fits(given, full, ppm) ? given : NULL;
+    sh->keep = sh->given ? NULL : keep;
+    if (sh->keep)
+        smp__shade_photo_free(sh->keep);
     smp_coverage ref_grid = {0};
     smp_status st = shade_grid(sh, photo, full, reference_full, &ref_grid, ppm, msg);
     const smp_coverage *cov = &sh->grid, *reference = reference_full ? &ref_grid : NULL;
     const size_t n = (size_t)cov->gw * cov->gh;
     const double cell_mm = cov->cell / ppm;
-    if (st == SMP_OK)
-        st = blur(sh->tone, NULL, cov->gw, cov->gh, VIEW_SIGMA_MM / cell_mm, sh->view, NULL, sh->threads, msg);
-    if (st == SMP_OK && !(sh->view_l = lightness_map(sh->view, n, sh->threads)))
-        st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the shade analysis");
+    if (st == SMP_OK && sh->given) { /* the photo's part: its copies */
+        memcpy(sh->view, sh->given->view, n * 3 * sizeof *sh->view);
+        if (!(sh->view_l = dup_n(sh->given->view_l, n * sizeof *sh->view_l)))
+            st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the shade analysis");
+    } else {
+        if (st == SMP_OK)
+            st = blur(sh->tone, NULL, cov->gw, cov->gh, VIEW_SIGMA_MM / cell_mm, sh->view, NULL, sh->threads, msg);
+        if (st == SMP_OK && !(sh->view_l = lightness_map(sh->view, n, sh->threads)))
+            st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the shade analysis");
+        if (st == SMP_OK && sh->keep) { /* out of memory: nothing kept, the analysis goes on */
+            smp_shade_photo *k = sh->keep;
+            k->gw = cov->gw;
+            k->gh = cov->gh;
+            k->cell = cov->cell;
+            k->tone = dup_n(sh->tone, n * 3 * sizeof *k->tone);
+            k->view = dup_n(sh->view, n * 3 * sizeof *k->view);
+            k->tone_l = dup_n(sh->tone_l, n * sizeof *k->tone_l);
+            k->view_l = dup_n(sh->view_l, n * sizeof *k->view_l);
+        }
+    }
     if (st == SMP_OK && sh->core_cells)
         st = core_skin(sh, n, msg);
     if (st == SMP_OK && sh->core_cells)
@@ -852,6 +919,10 @@ smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_c
         sh->have_reference = st == SMP_OK;
     }
     free(ref_grid.c);
+    if (sh->keep && (st != SMP_OK || !part_fits(sh->keep, full, ppm))) /* a part, whole or none */
+        smp__shade_photo_free(sh->keep);
+    sh->given = NULL;
+    sh->keep = NULL;
     free(sh->tone_l); /* the analysis's own: what comes after reads no L* map */
     free(sh->view_l);
     sh->tone_l = sh->view_l = NULL;

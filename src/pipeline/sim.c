@@ -253,6 +253,7 @@ static void run_free(run *r)
         r->patch_strands = r->patch_core = NULL;
     }
     smp__shade_free(&r->sh);
+    smp__shade_photo_free(&r->shade_part);
     smp__coverage_free(&r->cov);
     smp__coverage_free(&r->ref_cov);
     smp__coverage_free(&r->scar_cov);
@@ -733,8 +734,11 @@ static smp_status read_inputs(run *r)
         st = side_coverage(r, p->scars, SMP_INPUT_SCARS, "scar mask:", &r->scar_cov);
     if (st == SMP_OK && p->density_map)
         st = side_coverage(r, p->density_map, SMP_INPUT_DENSITY_MAP, "density map:", &r->map_cov);
-    if (st == SMP_OK)
-        st = smp__shade_analyze(&r->sh, r->photo, &r->cov, p->reference ? &r->ref_cov : NULL, r->ppm, p->threads, res->msg);
+    if (st == SMP_OK) { /* the photo's part from the cache, or made and offered to it */
+        const smp_shade_photo *given = smp__cache_shade_part(r->cache);
+        st = smp__shade_analyze_part(&r->sh, r->photo, &r->cov, p->reference ? &r->ref_cov : NULL, r->ppm,
+                                     p->threads, given, r->cache && !given ? &r->shade_part : NULL, res->msg);
+    }
     if (st == SMP_OK && !(res->after = smp_image_new()))
         st = smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the after image");
     if (st == SMP_OK && r->take_photo && r->photo->ch == 3 && !p->measures) {
