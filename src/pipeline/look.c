@@ -213,16 +213,20 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
      * right at its edge may be darker): an untreated cell is on a front
      * when one lies within about FRONT_NEAR_MM of it. */
     if (front && front->zones) {
+        /* each column's zone cell, once (row_of as scratch: w <= n cells; UINT32_MAX beyond the zones) */
+        uint32_t *zcol = row_of;
+        for (uint32_t x = 0; x < w; x++) {
+            const double zx = (x + 0.5) * cell_mm / front->cell_mm;
+            zcol[x] = zx < front->w ? (uint32_t)zx : UINT32_MAX;
+        }
         for (uint32_t y = 0; y < h; y++) {
             const double zy = (y + 0.5) * cell_mm / front->cell_mm;
             if (!(zy < front->h))
                 continue;
             const uint8_t *zrow = front->zones + (size_t)zy * front->w;
-            for (uint32_t x = 0; x < w; x++) {
-                const double zx = (x + 0.5) * cell_mm / front->cell_mm;
-                if (zx < front->w)
-                    near.c[(size_t)y * w + x] = (zrow[(size_t)zx] & SMP_ZONE_HAIRLINE) ? 255 : 0;
-            }
+            for (uint32_t x = 0; x < w; x++)
+                if (zcol[x] != UINT32_MAX)
+                    near.c[(size_t)y * w + x] = (zrow[zcol[x]] & SMP_ZONE_HAIRLINE) ? 255 : 0;
         }
         dilate(&near, lrint(FRONT_NEAR_MM / cell_mm), out);
     }
@@ -413,13 +417,16 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
 static size_t apply_reach(smp_coverage *cov, const uint8_t *reach)
 {
     /* The wandering zone (smp__edge_reach) takes the feathered coverage
-     * down to 0 at the mask's edge, nothing treated outside it. */
-    if (reach)
-        for (size_t i = 0; i < (size_t)cov->gw * cov->gh; i++)
-            cov->c[i] = (uint8_t)((cov->c[i] * reach[i] + 127) / 255);
+     * down to 0 at the mask's edge, nothing treated outside it. One pass;
+     * a cell of 0, or a reach of 255, keeps its value ((255c + 127) / 255
+     * is c): most cells, no division. */
     size_t ramp = 0;
-    for (size_t i = 0; i < (size_t)cov->gw * cov->gh; i++)
-        ramp += cov->c[i] != 0 && cov->c[i] != 255;
+    for (size_t i = 0; i < (size_t)cov->gw * cov->gh; i++) {
+        uint32_t c = cov->c[i];
+        if (reach && c && reach[i] != 255)
+            cov->c[i] = (uint8_t)(c = (c * reach[i] + 127) / 255);
+        ramp += (uint8_t)(c - 1) < 254; /* 0 < c < 255 */
+    }
     return ramp;
 }
 

@@ -322,6 +322,11 @@ static smp_status treated_chroma(run *r, const uint32_t box[4], float chroma[3])
     for (uint32_t y = 0; y < box[3]; y++) {
         const uint8_t *crow = cov->c + (size_t)((box[1] + y) / cov->cell) * cov->gw;
         uint8_t *srow = sel + (size_t)y * box[2];
+        if (cov->cell == 1) { /* a cell a pixel: no runs to set */
+            for (uint32_t x = 0; x < box[2]; x++)
+                srow[x] = crow[box[0] + x] > 0;
+            continue;
+        }
         /* cell by cell along the row: no division per pixel */
         for (uint32_t x = 0, cx = box[0] / cov->cell, left = cov->cell - box[0] % cov->cell; x < box[2]; cx++) {
             const uint32_t run = left < box[2] - x ? left : box[2] - x;
