@@ -262,19 +262,49 @@ static inline uint8_t box_mean(const box_div *d, uint32_t sum)
     return (uint8_t)(d->m ? (x * d->m) >> 40 : x / d->width);
 }
 
+/* A box pass's output where its window holds one value v is v (the
+ * rounded mean of equal bytes): inside a run of equal samples longer than
+ * the window the passes below set it at once, and take up the sums there
+ * as v times the width, the same integers as summed. chg is the last
+ * sample up to the window's end unlike the one before (0: none), so the
+ * window [lo, hi] holds one value when chg <= lo. */
 static void box_pass(const uint8_t *src, uint8_t *dst, size_t n, int r, const box_div *d)
 {
     if (!n)
         return;
+    const size_t ur = (size_t)r;
     uint32_t sum = 0;
     for (long i = -r; i <= r; i++)
         sum += src[i < 0 ? 0 : (size_t)i >= n ? n - 1 : (size_t)i];
-    for (size_t i = 0; i < n; i++) {
+    size_t chg = 0;
+    for (size_t k = 1; k <= ur && k < n; k++)
+        if (src[k] != src[k - 1])
+            chg = k;
+    for (size_t i = 0; i < n;) {
+        const size_t lo = i < ur ? 0 : i - ur;
+        if (chg <= lo) { /* one value over the window: to where a window first reaches past its run */
+            const uint8_t v = src[lo];
+            size_t e = i + ur + 1 < n ? i + ur + 1 : n; /* the run goes on to e */
+            while (e < n && src[e] == v)
+                e++;
+            const size_t end = e == n ? n : e - ur; /* windows [j - r, j + r] within the run: j < e - r */
+            memset(dst + i, v, end - i);
+            if (end == n)
+                return;
+            /* the window of end - 1 held v only; end's takes in src[e] */
+            sum = v * d->width - v + src[e];
+            chg = e;
+            i = end;
+            continue;
+        }
         dst[i] = box_mean(d, sum);
-        size_t out = i < (size_t)r ? 0 : i - r;
-        size_t in = i + r + 1 >= n ? n - 1 : i + r + 1;
+        size_t out = i < ur ? 0 : i - ur;
+        size_t in = i + ur + 1 >= n ? n - 1 : i + ur + 1;
+        if (i + ur + 1 < n && src[in] != src[in - 1])
+            chg = in;
         sum += src[in];
         sum -= src[out];
+        i++;
     }
 }
 
@@ -318,23 +348,64 @@ static void blur_line(uint8_t *line, uint8_t *tmp, size_t n, int r, const box_di
 
 #define FEATHER_COLS 16 /* columns blurred together: their rows are contiguous */
 
+/* Whether two rows of a block (nc <= FEATHER_COLS bytes) are the same. */
+static inline bool same_row(const uint8_t *a, const uint8_t *b, uint32_t nc)
+{
+    if (nc == FEATHER_COLS) { /* two words */
+        uint64_t a0, a1, b0, b1;
+        memcpy(&a0, a, 8);
+        memcpy(&a1, a + 8, 8);
+        memcpy(&b0, b, 8);
+        memcpy(&b1, b + 8, 8);
+        return a0 == b0 && a1 == b1;
+    }
+    return !memcmp(a, b, nc);
+}
+
 /* box_pass down nc (<= FEATHER_COLS) columns side by side: src and dst
- * hold n rows of FEATHER_COLS bytes; each column's sums are box_pass's. */
+ * hold n rows of FEATHER_COLS bytes; each column's sums are box_pass's,
+ * and a window whose rows are all the same row (every column one value)
+ * skips as box_pass's does. */
 static void box_pass_cols(const uint8_t *src, uint8_t *dst, size_t n, uint32_t nc, int r, const box_div *d)
 {
+    const size_t ur = (size_t)r;
     uint32_t sum[FEATHER_COLS] = {0};
     for (long i = -r; i <= r; i++) {
         const uint8_t *s = src + (i < 0 ? 0 : (size_t)i >= n ? n - 1 : (size_t)i) * FEATHER_COLS;
         for (uint32_t b = 0; b < nc; b++)
             sum[b] += s[b];
     }
-    for (size_t i = 0; i < n; i++) {
-        const size_t out = i < (size_t)r ? 0 : i - r, in = i + r + 1 >= n ? n - 1 : i + r + 1;
+    size_t chg = 0;
+    for (size_t k = 1; k <= ur && k < n; k++)
+        if (!same_row(src + k * FEATHER_COLS, src + (k - 1) * FEATHER_COLS, nc))
+            chg = k;
+    for (size_t i = 0; i < n;) {
+        const size_t lo = i < ur ? 0 : i - ur;
+        if (chg <= lo) { /* one row over the window (box_pass) */
+            const uint8_t *v = src + lo * FEATHER_COLS;
+            size_t e = i + ur + 1 < n ? i + ur + 1 : n;
+            while (e < n && same_row(src + e * FEATHER_COLS, v, nc))
+                e++;
+            const size_t end = e == n ? n : e - ur;
+            for (size_t j = i; j < end; j++)
+                memcpy(dst + j * FEATHER_COLS, v, nc);
+            if (end == n)
+                return;
+            for (uint32_t b = 0; b < nc; b++)
+                sum[b] = v[b] * d->width - v[b] + src[e * FEATHER_COLS + b];
+            chg = e;
+            i = end;
+            continue;
+        }
+        const size_t out = i < ur ? 0 : i - ur, in = i + ur + 1 >= n ? n - 1 : i + ur + 1;
         for (uint32_t b = 0; b < nc; b++) {
             dst[i * FEATHER_COLS + b] = box_mean(d, sum[b]);
             sum[b] += src[in * FEATHER_COLS + b];
             sum[b] -= src[out * FEATHER_COLS + b];
         }
+        if (i + ur + 1 < n && !same_row(src + in * FEATHER_COLS, src + (in - 1) * FEATHER_COLS, nc))
+            chg = in;
+        i++;
     }
 }
 
