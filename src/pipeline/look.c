@@ -228,7 +228,8 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
                 if (zcol[x] != UINT32_MAX)
                     near.c[(size_t)y * w + x] = (zrow[zcol[x]] & SMP_ZONE_HAIRLINE) ? 255 : 0;
         }
-        dilate(&near, lrint(FRONT_NEAR_MM / cell_mm), out);
+        if (memchr(near.c, 255, n)) /* none on a front: the dilation leaves it so */
+            dilate(&near, lrint(FRONT_NEAR_MM / cell_mm), out);
     }
     /* The treated cells' rows and columns, one cell wider (untreated
      * cells, or the frame's end): outside that box every cell is untreated,
@@ -278,9 +279,10 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
         for (uint32_t y = 0; y < h; y++) {
             uint32_t *up = row_of + (size_t)y * w;
             const int inside = y >= cy0 && y < cy1;
-            for (uint32_t x = 0; x < w; x++)
-                if (!inside || x < cx0 || x >= cx1)
-                    up[x] = y;
+            for (uint32_t x = 0; x < (inside ? cx0 : w); x++)
+                up[x] = y;
+            for (uint32_t x = inside ? cx1 : w; x < w; x++)
+                up[x] = y;
         }
         SMP_OMP(omp for schedule(static))
         for (uint32_t x0 = cx0; x0 < cx1; x0 += EDT_BAND) {
@@ -339,12 +341,20 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
             }
             if (x1 > x0)
                 edt_line(in, x1 - x0, d, arg, v, z);
-            for (uint32_t x = 0; x < w; x++) {
-                /* the nearest untreated cell: on a front when the zones say so */
-                const int within = x >= x0 && x < x1;
-                const uint32_t ax = within ? arg[x - x0] + x0 : x;
+            /* the nearest untreated cell: on a front when the zones say so */
+            for (uint32_t x = 0; x < w; x++) { /* beyond [x0, x1): the cell itself (x1 may be before x0: w) */
+                if (x == x0 && x1 > x0)
+                    x = x1;
+                if (x >= w)
+                    break;
+                const size_t at = (size_t)y * w + x;
+                fr.c[at] = near.c[at] ? 255 : 0;
+                line[x] = (uint32_t)at;
+            }
+            for (uint32_t x = x0; x < x1; x++) {
+                const uint32_t ax = arg[x - x0] + x0;
                 const size_t at = (size_t)ry[ax] * w + ax;
-                const int on_front = (!within || d[x - x0] < EDT_FAR / 2) && near.c[at];
+                const int on_front = d[x - x0] < EDT_FAR / 2 && near.c[at];
                 fr.c[(size_t)y * w + x] = on_front ? 255 : 0;
                 line[x] = (uint32_t)at;
             }
@@ -412,6 +422,14 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
     return SMP_OK;
 }
 
+/* Whether the eight bytes at p are all v (0 or 255). */
+static inline bool word_is(const uint8_t *p, uint8_t v)
+{
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+    return w == (v ? ~(uint64_t)0 : 0);
+}
+
 /* The broken edge's scaling of one feathered coverage by reach; how
  * many of its cells are then in its ramp (0 < c < 255). */
 static size_t apply_reach(smp_coverage *cov, const uint8_t *reach)
@@ -421,7 +439,13 @@ static size_t apply_reach(smp_coverage *cov, const uint8_t *reach)
      * a cell of 0, or a reach of 255, keeps its value ((255c + 127) / 255
      * is c): most cells, no division. */
     size_t ramp = 0;
-    for (size_t i = 0; i < (size_t)cov->gw * cov->gh; i++) {
+    const size_t n = (size_t)cov->gw * cov->gh;
+    for (size_t i = 0; i < n; i++) {
+        /* eight cells of 0, or of 255 under a reach of 255: unchanged, none in the ramp */
+        while (i + 8 <= n && (word_is(cov->c + i, 0) || (word_is(cov->c + i, 255) && (!reach || word_is(reach + i, 255)))))
+            i += 8;
+        if (i >= n)
+            break;
         uint32_t c = cov->c[i];
         if (reach && c && reach[i] != 255)
             cov->c[i] = (uint8_t)(c = (c * reach[i] + 127) / 255);
@@ -487,6 +511,12 @@ smp_status smp__shape_edges(smp_coverage *cov, smp_coverage *other, smp_edge edg
         const noise_axis ay1 = noise_axis_at(my / BROKEN_SCALE_MM), ay2 = noise_axis_at(my / (BROKEN_SCALE_MM / 3));
         uint8_t *a = cov->c + (size_t)y * cov->gw, *b = other ? other->c + (size_t)y * cov->gw : NULL;
         for (uint32_t x = 0; x < cov->gw; x++) {
+            /* eight cells of 0 or 255 in each: none in a ramp */
+            while (x + 8 <= cov->gw && (word_is(a + x, 0) || word_is(a + x, 255)) &&
+                   (!b || word_is(b + x, 0) || word_is(b + x, 255)))
+                x += 8;
+            if (x >= cov->gw)
+                break;
             const int in_a = a[x] != 0 && a[x] != 255, in_b = b && b[x] != 0 && b[x] != 255;
             if (!in_a && !in_b)
                 continue;
