@@ -580,7 +580,17 @@ static void hair_bins(const smp_shade *sh, const smp_image *photo, uint32_t y0, 
     const int ch = photo->ch, grey = ch <= 2;
     for (uint32_t y = y0; y < y1; y++) {
         const uint8_t *acc_row = sh->accept + (size_t)(y / cov->cell) * cov->gw;
-        for (uint32_t x = 0, cx = 0, left = cov->cell; x < photo->w; x++) {
+        /* from the row's first accepted cell to its last: the pixels
+         * beyond are not binned (the same pixels, in the same order) */
+        uint32_t c0 = 0, c1 = cov->gw;
+        while (c0 < c1 && !acc_row[c0])
+            c0++;
+        while (c1 > c0 && !acc_row[c1 - 1])
+            c1--;
+        if (c0 == c1)
+            continue;
+        const uint32_t xe = c1 * cov->cell < photo->w ? c1 * cov->cell : photo->w;
+        for (uint32_t x = c0 * cov->cell, cx = c0, left = cov->cell; x < xe; x++) {
             const uint8_t in = acc_row[cx]; /* cell column cx = x / cell, counted, not divided */
             if (--left == 0) {
                 cx++;
@@ -923,9 +933,8 @@ smp_status smp__shade_analyze_part(smp_shade *sh, const smp_image *photo, const 
         smp__shade_photo_free(sh->keep);
     sh->given = NULL;
     sh->keep = NULL;
-    free(sh->tone_l); /* the analysis's own: what comes after reads no L* map */
-    free(sh->view_l);
-    sh->tone_l = sh->view_l = NULL;
+    free(sh->tone_l); /* the analysis's own: what comes after reads only the view's (the hair factor) */
+    sh->tone_l = NULL;
     if (st != SMP_OK)
         smp__shade_free(sh);
     return st;
@@ -969,7 +978,9 @@ smp_status smp__existing_hair_factor(const smp_shade *sh, smp_coverage *cov, int
     /* Every cell on its own: the loops run in parallel. */
     SMP_OMP(omp parallel for schedule(static) num_threads(nt))
     for (size_t a = 0; a < na; a++) { /* the share of dots still needed, per analysis cell */
-        const double here = smp__linear_to_l(sh->view + 3 * a), skin = smp__linear_to_l(sh->lskin + 3 * a);
+        /* view_l: the same L* of the view, taken once in the analysis */
+        const double here = sh->view_l ? sh->view_l[a] : smp__linear_to_l(sh->view + 3 * a),
+                     skin = smp__linear_to_l(sh->lskin + 3 * a);
         double have = skin - here - sh->texture_l;
         double f = 1.0 - (have > 0 ? have : 0) / need;
         share[a] = (uint8_t)lrint(255 * (f < 0 ? 0 : f > 1 ? 1 : f));
@@ -978,8 +989,14 @@ smp_status smp__existing_hair_factor(const smp_shade *sh, smp_coverage *cov, int
     for (uint32_t y = 0; y < cov->gh; y++) {
         uint8_t *c = cov->c + (size_t)y * cov->gw;
         const uint8_t *s = share + (size_t)(y / k) * aw; /* its analysis cells' row */
-        for (uint32_t x = 0; x < cov->gw; x++)
+        for (uint32_t x = 0; x < cov->gw; x++) {
+            uint64_t word;
+            while (x + 8 <= cov->gw && (memcpy(&word, c + x, 8), word == 0)) /* untreated cells stay 0 */
+                x += 8;
+            if (x >= cov->gw)
+                break;
             c[x] = (uint8_t)((c[x] * s[x / k] + 127) / 255);
+        }
     }
     free(share);
     return SMP_OK;

@@ -29,7 +29,7 @@ typedef struct smp_shade {
                            * darkening the median's is predicted from (match.h) */
     uint8_t *accept;      /* reference cells kept */
     float *lskin;         /* per cell: local bare skin (lightest within 2 mm) */
-    double *tone_l, *view_l; /* per cell: L* of tone and view, during the analysis only */
+    double *tone_l, *view_l; /* per cell: L* of tone (during the analysis only) and view (until the hair factor) */
     double texture_l;     /* how far bare skin's view falls below its local skin (L) */
     size_t core_cells, ref_cells, ref_accepted;
     int have_reference;

@@ -856,7 +856,9 @@ static void drop_shade_maps(smp_shade *sh)
     free(sh->view);
     free(sh->lskin);
     free(sh->dist_out);
+    free(sh->view_l);
     sh->tone = sh->view = sh->lskin = sh->dist_out = NULL;
+    sh->view_l = NULL;
 }
 
 /* What the later steps need of the shade's per-cell colour maps, taken
