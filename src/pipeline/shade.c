@@ -163,9 +163,22 @@ static void box_line(float *v, size_t n, size_t step, int r, float *line)
     float sum = 0;
     for (long i = -r; i <= r; i++)
         sum += line[i < 0 ? 0 : (size_t)i >= n ? n - 1 : (size_t)i];
-    for (size_t i = 0; i < n; i++) {
+    /* The ends clamped, the middle [r, n - r - 1) read straight: the same
+     * sums in the same order. */
+    const size_t ur = (size_t)r, head = ur < n ? ur : n, tail = n > ur + 1 && n - ur - 1 > ur ? n - ur - 1 : ur;
+    size_t i = 0;
+    for (; i < head; i++) {
         v[i * step] = sum * inv;
-        size_t out = i < (size_t)r ? 0 : i - (size_t)r, in = i + (size_t)r + 1 >= n ? n - 1 : i + (size_t)r + 1;
+        size_t out = i < ur ? 0 : i - ur, in = i + ur + 1 >= n ? n - 1 : i + ur + 1;
+        sum += line[in] - line[out];
+    }
+    for (; i < tail; i++) {
+        v[i * step] = sum * inv;
+        sum += line[i + ur + 1] - line[i - ur];
+    }
+    for (; i < n; i++) {
+        v[i * step] = sum * inv;
+        size_t out = i < ur ? 0 : i - ur, in = i + ur + 1 >= n ? n - 1 : i + ur + 1;
         sum += line[in] - line[out];
     }
 }
