@@ -54,8 +54,14 @@ static inline double noise_mix(uint64_t seed, const lattice *lat, const noise_ax
 {
     const double tx = ax->t, ty = ay->t;
     const uint64_t ix = ax->i, iy = ay->i;
-    double v00 = node(seed, lat, ix, iy), v10 = node(seed, lat, ix + 1, iy);
-    double v01 = node(seed, lat, ix, iy + 1), v11 = node(seed, lat, ix + 1, iy + 1);
+    double v00, v10, v01, v11;
+    if (lat && lat->v && ix < lat->nx - 1 && iy < lat->ny - 1) { /* all four in the lattice: node's reads */
+        const double *r0 = lat->v + iy * lat->nx + ix, *r1 = r0 + lat->nx;
+        v00 = r0[0], v10 = r0[1], v01 = r1[0], v11 = r1[1];
+    } else {
+        v00 = node(seed, lat, ix, iy), v10 = node(seed, lat, ix + 1, iy);
+        v01 = node(seed, lat, ix, iy + 1), v11 = node(seed, lat, ix + 1, iy + 1);
+    }
     return (v00 * (1 - tx) + v10 * tx) * (1 - ty) + (v01 * (1 - tx) + v11 * tx) * ty;
 }
 
@@ -212,7 +218,11 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
     /* The zones' hairline cells begin a little outside the mask (the skin
      * right at its edge may be darker): an untreated cell is on a front
      * when one lies within about FRONT_NEAR_MM of it. */
-    if (front && front->zones) {
+    /* No hairline cell among the zones: no cell on a front (near stays 0). */
+    int any_front = 0;
+    for (size_t i = 0; front && front->zones && !any_front && i < (size_t)front->w * front->h; i++)
+        any_front = (front->zones[i] & SMP_ZONE_HAIRLINE) != 0;
+    if (any_front) {
         /* each column's zone cell, once (row_of as scratch: w <= n cells; UINT32_MAX beyond the zones) */
         uint32_t *zcol = row_of;
         for (uint32_t x = 0; x < w; x++) {
