@@ -904,6 +904,9 @@ smp_status smp__shade_analyze_part(smp_shade *sh, const smp_image *photo, const 
     const smp_coverage *cov = &sh->grid, *reference = reference_full ? &ref_grid : NULL;
     const size_t n = (size_t)cov->gw * cov->gh;
     const double cell_mm = cov->cell / ppm;
+    const size_t part_bytes = n * (2 * 3 * sizeof(float) + 2 * sizeof(double) + sizeof(uint32_t));
+    if (part_bytes > SMP_SHADE_PART_MAX_BYTES)
+        sh->keep = NULL; /* too large to keep */
     if (st == SMP_OK && sh->given) { /* the photo's part: its copies */
         memcpy(sh->view, sh->given->view, n * 3 * sizeof *sh->view);
         if (!(sh->view_l = dup_n(sh->given->view_l, n * sizeof *sh->view_l)))

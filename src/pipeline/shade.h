@@ -16,6 +16,10 @@ typedef struct smp_shade_photo {
     uint32_t *skin_arg;      /* each cell's lightest within 2 mm (the local skin's) */
 } smp_shade_photo;
 void smp__shade_photo_free(smp_shade_photo *part);
+/* A part is kept only up to this size (44 bytes an analysis cell: 8 MB
+ * for the studio's 2000 x 1500 at its assumed 7.5 px/mm; at under 2 px/mm
+ * every pixel is a cell, 132 MB, and the analysis is made again instead). */
+#define SMP_SHADE_PART_MAX_BYTES ((size_t)48 << 20)
 
 /* What the photo says about shade (see shade.c). Colours are CIELAB (D65). */
 typedef struct smp_shade {
