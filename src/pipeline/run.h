@@ -73,13 +73,13 @@ smp_status smp__cache_restore(smp_cache *c, run *r);
  * mask: r then borrows it. Out of memory, the cache is left empty and the
  * run as it was. */
 void smp__cache_store(smp_cache *c, run *r);
+/* The shade analysis's photo part the cache holds for this run's photo
+ * (the last lookup found it), or NULL; read only. */
+const smp_shade_photo *smp__cache_shade_part(const smp_cache *c);
 /* The cached photo's maps when this run makes them over the same boxes
  * (same photo and scale: the same maps, byte for byte), copied into r:
  * the focus map over fbox; the strand map over box and the shine model
  * for chroma. False when they must be made. */
-/* The shade analysis's photo part the cache holds for this run's photo
- * (the last lookup found it), or NULL; read only. */
-const smp_shade_photo *smp__cache_shade_part(const smp_cache *c);
 bool smp__cache_focus(smp_cache *c, run *r, const uint32_t fbox[4]);
 bool smp__cache_strands(smp_cache *c, run *r, const uint32_t box[4]);
 bool smp__cache_shine(smp_cache *c, run *r, const uint32_t box[4], const float chroma[3]);
