@@ -336,9 +336,11 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
             /* Only from the cell before the row's first treated one to the
              * cell after its last (untreated, at 0): beyond them every cell
              * is its own nearest, and no parabola from beyond is lowest
-             * within, nor moves the envelope's crossings there, which are
-             * exact (integers below 2^53, divided once) wherever the line
-             * starts: the same nearest cells as the whole row's. */
+             * within, nor moves the envelope's crossings there. Those
+             * compare alike wherever the line starts (integers under 2^53
+             * over twice a distance: two that differ lie far further apart
+             * than their rounding): the same nearest cells as the whole
+             * row's. */
             uint32_t x0 = 0, x1 = w;
             if (!any_far) {
                 const uint32_t a = span[2 * (size_t)y], b = span[2 * (size_t)y + 1];
