@@ -651,9 +651,59 @@ static void test_broken_edge_wanders(void **state)
     free(zones);
 }
 
+/* Both coverages shaped at once (the edge alone, and with the hair
+ * already there: sim.c) give each one's own shaping to the byte, for
+ * every style, whether the two differ or not, on 1 or 4 threads. */
+static void test_shape_edges_as_two(void **state)
+{
+    (void)state;
+    const double ppm = 4;
+    const uint32_t w = 300, h = 220;
+    const size_t n = (size_t)w * h;
+    uint8_t *painted = malloc(n), *hair = malloc(n), *c[4];
+    assert_non_null(painted);
+    assert_non_null(hair);
+    uint32_t seed = 12345;
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++) {
+            const double dx = (x - 140.0) / 110, dy = (y - 100.0) / 80;
+            seed = seed * 1103515245u + 12345u;
+            painted[(size_t)y * w + x] = dx * dx + dy * dy < 1 ? 255 : 0;
+            /* the hair factor's share, in blocks of 4 cells (its analysis cells) */
+            hair[(size_t)y * w + x] = (uint8_t)(((x / 4 + y / 4) % 7 == 0) ? 255 - (seed >> 24) % 120 : 255);
+        }
+    for (int k = 0; k < 3; k++)
+        for (int same = 0; same < 2; same++)
+            for (int t = 0; t < 2; t++) {
+                const smp_edge edge = (smp_edge)k;
+                const smp_coverage p = {painted, w, h, 1, w, h};
+                uint8_t *reach = NULL;
+                char msg[256];
+                assert_int_equal(smp__edge_reach(&p, edge, 4, ppm, 7, NULL, 1, &reach, msg), SMP_OK);
+                for (int j = 0; j < 4; j++) {
+                    assert_non_null(c[j] = malloc(n));
+                    for (size_t i = 0; i < n; i++) /* 0, 1: the edge alone; 2, 3: with the hair */
+                        c[j][i] = j < 2 || same ? painted[i] : (uint8_t)((painted[i] * hair[i] + 127) / 255);
+                }
+                smp_coverage a0 = {c[0], w, h, 1, w, h}, a1 = {c[1], w, h, 1, w, h};
+                smp_coverage b0 = {c[2], w, h, 1, w, h}, b1 = {c[3], w, h, 1, w, h};
+                assert_int_equal(smp__shape_edge(&a0, edge, 4, ppm, 7, reach, 1, msg), SMP_OK);
+                assert_int_equal(smp__shape_edge(&b0, edge, 4, ppm, 7, reach, 1, msg), SMP_OK);
+                assert_int_equal(smp__shape_edges(&a1, &b1, edge, 4, ppm, 7, reach, t ? 4 : 1, msg), SMP_OK);
+                assert_memory_equal(c[1], c[0], n);
+                assert_memory_equal(c[3], c[2], n);
+                for (int j = 0; j < 4; j++)
+                    free(c[j]);
+                free(reach);
+            }
+    free(painted);
+    free(hair);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shape_edges_as_two),
         cmocka_unit_test(test_match_recovers_the_truth),
         cmocka_unit_test(test_dots_take_the_photos_defocus),
         cmocka_unit_test(test_auto_density_at_the_true_dot),

@@ -75,6 +75,9 @@ struct smp_cache {
      * made for. */
     uint16_t *spec;
     uint32_t spec_box[4];
+    /* The shade analysis's photo part (shade.h), kept while the photo
+     * stays: a mask edit's analysis takes it. */
+    smp_shade_photo part;
     float spec_chroma[3];
     char msg[SMP_MSG_LEN];
 };
@@ -134,6 +137,7 @@ void smp_cache_clear(smp_cache *c)
 {
     if (c) {
         drop_snapshot(c);
+        smp__shade_photo_free(&c->part);
         c->lookup = c->reused = 0;
     }
 }
@@ -143,6 +147,7 @@ void smp_cache_free(smp_cache *c)
     if (!c)
         return;
     drop_snapshot(c);
+    smp__shade_photo_free(&c->part);
     free(c->memo);
     free(c);
 }
@@ -292,12 +297,21 @@ void smp__cache_store(smp_cache *c, run *r)
     c->spec = NULL;
     const int same_photo = c->lookup >= 1;
     drop_snapshot(c);
+    /* The photo part: the run's when it made one, else the cache's own
+     * while the photo stays. */
+    if (r->shade_part.tone || !same_photo)
+        smp__shade_photo_free(&c->part);
+    if (r->shade_part.tone) {
+        c->part = r->shade_part;
+        memset(&r->shade_part, 0, sizeof r->shade_part);
+    }
     run *s = &c->snap;
     c->photo = image_copy(r->photo);
     c->mask = image_copy(r->mask);
     c->sres = smp_result_new();
     bool ok = c->photo && c->mask && c->sres && result_parts(c->sres, r->res);
     *s = *r;
+    memset(&s->shade_part, 0, sizeof s->shade_part);
     memset(&s->cov, 0, sizeof s->cov);
     memset(&s->hair_cov, 0, sizeof s->hair_cov);
     memset(&s->edge_cov, 0, sizeof s->edge_cov);
@@ -309,6 +323,7 @@ void smp__cache_store(smp_cache *c, run *r)
         s->patch = NULL;
         s->patch_strands = s->patch_core = NULL;
         drop_snapshot(c);
+        smp__shade_photo_free(&c->part);
         free(spec);
         smp__fail(c->msg, SMP_ERR_NOMEM, "out of memory keeping the analysis: nothing cached");
         return;
@@ -361,6 +376,11 @@ smp_status smp__cache_restore(smp_cache *c, run *r)
         memcpy(res->msg, res->after->msg, SMP_MSG_LEN);
     c->reused = SMP_REUSED_ANALYSIS | SMP_REUSED_SKIN_MAPS;
     return st;
+}
+
+const smp_shade_photo *smp__cache_shade_part(const smp_cache *c)
+{
+    return c && c->lookup >= 1 && c->part.tone ? &c->part : NULL;
 }
 
 static bool same_box(const uint32_t a[4], const uint32_t b[4]) { return !memcmp(a, b, 4 * sizeof *a); }

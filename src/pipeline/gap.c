@@ -33,10 +33,10 @@ typedef struct {
     double ab[2];  /* local skin's a*, b* */
 } sample;
 
-/* The samples along a ray from cell (x, y) in direction (ux, uy), one a
+/* The cells along a ray from cell (x, y) in direction (ux, uy), one a
  * cell side apart; stops at the frame or back in the mask. Returns their
- * number. */
-static int ray(const smp_shade *sh, int x, int y, double ux, double uy, int steps, sample *out)
+ * number; their samples are taken as they are read (rayed). */
+static int ray(const smp_shade *sh, int x, int y, double ux, double uy, int steps, size_t *cells)
 {
     const int gw = (int)sh->grid.gw, gh = (int)sh->grid.gh;
     int m = 0;
@@ -47,15 +47,34 @@ static int ray(const smp_shade *sh, int x, int y, double ux, double uy, int step
         const size_t i = (size_t)cy * (size_t)gw + (size_t)cx;
         if (!(sh->dist_out[i] > 0))
             break;
-        double skin[3];
-        smp__linear_to_lab(sh->view + 3 * i, out[m].lab);
-        smp__linear_to_lab(sh->lskin + 3 * i, skin);
-        out[m].have = skin[0] - out[m].lab[0] - sh->texture_l;
-        out[m].ab[0] = skin[1];
-        out[m].ab[1] = skin[2];
-        m++;
+        cells[m++] = i;
     }
     return m;
+}
+
+/* A ray's samples, taken up to the one a reader needs: a ray that starts
+ * on no bare skin reads only its first few. */
+typedef struct rayed {
+    const smp_shade *sh;
+    const size_t *cells;
+    sample *v;
+    int m, have;
+} rayed;
+
+/* Samples [0, k) of the ray taken (k <= m). */
+static const sample *upto(rayed *r, int k)
+{
+    for (; r->have < k; r->have++) {
+        const size_t i = r->cells[r->have];
+        sample *o = &r->v[r->have];
+        double skin[3];
+        smp__linear_to_lab(r->sh->view + 3 * i, o->lab);
+        smp__linear_to_lab(r->sh->lskin + 3 * i, skin);
+        o->have = skin[0] - o->lab[0] - r->sh->texture_l;
+        o->ab[0] = skin[1];
+        o->ab[1] = skin[2];
+    }
+    return r->v;
 }
 
 /* Mean of samples [s, s + k): view Lab, darkening, local skin a*b*. */
@@ -90,16 +109,17 @@ static double segment_distance(const double c[3], const double a[3], const doubl
 
 /* Samples from the edge to where the hair begins, when the ray starts on
  * bare skin and meets hair (-1 otherwise). near, run: in samples. */
-static int hair_after_bare(const smp_shade *sh, const sample *v, int m, int near, int run)
+static int hair_after_bare(const smp_shade *sh, rayed *r, int near, int run)
 {
+    const int m = r->m;
     if (m < near + run)
         return -1;
     sample bare, w;
-    mean(v, 0, near, &bare);
+    mean(upto(r, near), 0, near, &bare);
     if (bare.have > GAP_BARE)
         return -1;
     for (int s = near / 2; s + run <= m; s++) {
-        mean(v, s, run, &w);
+        mean(upto(r, s + run), s, run, &w);
         if (w.have >= GAP_HAIR && w.lab[0] <= bare.lab[0] - GAP_DROP && w.lab[0] >= bare.lab[0] - GAP_FLOOR) {
             /* The first such stretch decides: hair, or something else. */
             const int hair = segment_distance(w.lab, bare.lab, sh->hair_lab) <= GAP_HUE &&
@@ -120,10 +140,14 @@ smp_status smp__note_mask_gap(smp_result *res, const smp_shade *sh, double ppm)
     const int near = (int)fmax(1, lrint(GAP_NEAR_MM / cell_mm)), run = (int)fmax(1, lrint(GAP_RUN_MM / cell_mm));
     const int min_gap = (int)lrint(GAP_MIN_MM / cell_mm);
     sample *v = malloc((size_t)steps * sizeof *v);
+    size_t *cells = malloc((size_t)steps * sizeof *cells);
     double *widths = NULL;
     size_t nw = 0, cap = 0, edge = 0;
-    if (!v)
+    if (!v || !cells) {
+        free(v);
+        free(cells);
         return smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the mask's edge profile");
+    }
     smp_status st = SMP_OK;
     for (int y = rad; y < gh - rad && st == SMP_OK; y++)
         for (int x = rad; x < gw - rad; x++) {
@@ -144,8 +168,8 @@ smp_status smp__note_mask_gap(smp_result *res, const smp_shade *sh, double ppm)
             if (norm == 0)
                 continue;
             edge++;
-            const int m = ray(sh, x, y, sx / norm, sy / norm, steps, v);
-            const int at = hair_after_bare(sh, v, m, near, run);
+            rayed r = {sh, cells, v, ray(sh, x, y, sx / norm, sy / norm, steps, cells), 0};
+            const int at = hair_after_bare(sh, &r, near, run);
             if (at < min_gap)
                 continue;
             if (nw == cap) {
@@ -166,5 +190,6 @@ smp_status smp__note_mask_gap(smp_result *res, const smp_shade *sh, double ppm)
                   100.0 * (double)nw / (double)edge, smp__kth_double(widths, nw, nw / 2) * cell_mm);
     free(widths);
     free(v);
+    free(cells);
     return st;
 }

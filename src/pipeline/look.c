@@ -19,7 +19,8 @@
 
 /* Smooth value noise in [0, 1) on a lattice of the given period, keyed:
  * each lattice node's value a hash, read from lat when given (the same
- * value, hashed once per node instead of four times per cell). */
+ * value, hashed once per node instead of four times per cell); read
+ * through noise_mix. */
 typedef struct lattice {
     uint64_t nx, ny;
     double *v; /* NULL: hashed at each use */
@@ -32,15 +33,47 @@ static inline double node(uint64_t seed, const lattice *lat, uint64_t ix, uint64
     return smp__u01(smp__hash(seed, 77, ix, iy));
 }
 
-static double noise(uint64_t seed, const lattice *lat, double x, double y)
+/* The noise at a point of a grid, taken apart so that its columns and
+ * rows are worked out once each: one axis's lattice cell and smoothed
+ * offset (noise_axis_at), then the value at a column's and a row's
+ * (noise_mix), bilinear between the four nodes about the point. */
+typedef struct noise_axis {
+    uint64_t i;
+    double t;
+} noise_axis;
+
+static noise_axis noise_axis_at(double v)
 {
-    double fx = floor(x), fy = floor(y), tx = x - fx, ty = y - fy;
-    tx = tx * tx * (3 - 2 * tx);
-    ty = ty * ty * (3 - 2 * ty);
-    uint64_t ix = (uint64_t)(int64_t)fx, iy = (uint64_t)(int64_t)fy;
-    double v00 = node(seed, lat, ix, iy), v10 = node(seed, lat, ix + 1, iy);
-    double v01 = node(seed, lat, ix, iy + 1), v11 = node(seed, lat, ix + 1, iy + 1);
+    const double f = floor(v);
+    double t = v - f;
+    t = t * t * (3 - 2 * t);
+    return (noise_axis){(uint64_t)(int64_t)f, t};
+}
+
+static inline double noise_mix(uint64_t seed, const lattice *lat, const noise_axis *ax, const noise_axis *ay)
+{
+    const double tx = ax->t, ty = ay->t;
+    const uint64_t ix = ax->i, iy = ay->i;
+    double v00, v10, v01, v11;
+    if (lat && lat->v && ix < lat->nx - 1 && iy < lat->ny - 1) { /* all four in the lattice: node's reads */
+        const double *r0 = lat->v + iy * lat->nx + ix, *r1 = r0 + lat->nx;
+        v00 = r0[0], v10 = r0[1], v01 = r1[0], v11 = r1[1];
+    } else {
+        v00 = node(seed, lat, ix, iy), v10 = node(seed, lat, ix + 1, iy);
+        v01 = node(seed, lat, ix, iy + 1), v11 = node(seed, lat, ix + 1, iy + 1);
+    }
     return (v00 * (1 - tx) + v10 * tx) * (1 - ty) + (v01 * (1 - tx) + v11 * tx) * ty;
+}
+
+/* Each column's axis for two octaves of a grid of n cells of cell_mm,
+ * at wavelengths s1 and s2 mm: out[2x], out[2x + 1]. */
+static void noise_columns(uint32_t n, double cell_mm, double s1, double s2, noise_axis *out)
+{
+    for (uint32_t x = 0; x < n; x++) {
+        const double m = (x + 0.5) * cell_mm;
+        out[2 * (size_t)x] = noise_axis_at(m / s1);
+        out[2 * (size_t)x + 1] = noise_axis_at(m / s2);
+    }
 }
 
 /* The nodes noise reads over [0, w] x [0, h] (lattice units); left
@@ -174,30 +207,68 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
      * untreated cell) row by row: one fresh grid less to fault in. */
     uint32_t *row_of = malloc(n * sizeof *row_of), *nearest = row_of;
     uint32_t *ibuf = malloc((size_t)nt * per_ibuf * sizeof *ibuf);
-    uint8_t *far = malloc(w); /* columns with no untreated cell */
+    uint8_t *far = calloc(w, 1); /* columns with no untreated cell */
+    uint32_t *span = malloc(2 * (size_t)h * sizeof *span); /* each row's treated cells, first and last */
     smp_coverage fr = {malloc(n), w, h, painted->cell, painted->w, painted->h};
     smp_coverage near = {fr.c ? calloc(n, 1) : NULL, w, h, painted->cell, painted->w, painted->h};
-    if (!buf || !row_of || !ibuf || !far || !fr.c || !near.c) {
-        free(buf), free(row_of), free(ibuf), free(far), free(fr.c), free(out), free(near.c);
+    if (!buf || !row_of || !ibuf || !far || !span || !fr.c || !near.c) {
+        free(buf), free(row_of), free(ibuf), free(far), free(span), free(fr.c), free(out), free(near.c);
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the hairline zone");
     }
     /* The zones' hairline cells begin a little outside the mask (the skin
      * right at its edge may be darker): an untreated cell is on a front
      * when one lies within about FRONT_NEAR_MM of it. */
-    if (front && front->zones) {
+    /* No hairline cell among the zones: no cell on a front (near stays 0). */
+    int any_front = 0;
+    for (size_t i = 0; front && front->zones && !any_front && i < (size_t)front->w * front->h; i++)
+        any_front = (front->zones[i] & SMP_ZONE_HAIRLINE) != 0;
+    if (any_front) {
+        /* each column's zone cell, once (row_of as scratch: w <= n cells; UINT32_MAX beyond the zones) */
+        uint32_t *zcol = row_of;
+        for (uint32_t x = 0; x < w; x++) {
+            const double zx = (x + 0.5) * cell_mm / front->cell_mm;
+            zcol[x] = zx < front->w ? (uint32_t)zx : UINT32_MAX;
+        }
         for (uint32_t y = 0; y < h; y++) {
             const double zy = (y + 0.5) * cell_mm / front->cell_mm;
             if (!(zy < front->h))
                 continue;
             const uint8_t *zrow = front->zones + (size_t)zy * front->w;
-            for (uint32_t x = 0; x < w; x++) {
-                const double zx = (x + 0.5) * cell_mm / front->cell_mm;
-                if (zx < front->w)
-                    near.c[(size_t)y * w + x] = (zrow[(size_t)zx] & SMP_ZONE_HAIRLINE) ? 255 : 0;
-            }
+            for (uint32_t x = 0; x < w; x++)
+                if (zcol[x] != UINT32_MAX)
+                    near.c[(size_t)y * w + x] = (zrow[zcol[x]] & SMP_ZONE_HAIRLINE) ? 255 : 0;
         }
-        dilate(&near, lrint(FRONT_NEAR_MM / cell_mm), out);
+        if (memchr(near.c, 255, n)) /* none on a front: the dilation leaves it so */
+            dilate(&near, lrint(FRONT_NEAR_MM / cell_mm), out);
     }
+    /* The treated cells' rows and columns, one cell wider (untreated
+     * cells, or the frame's end): outside that box every cell is untreated,
+     * its own nearest at distance 0, so the passes below need not look. */
+    uint32_t cx0 = w, cx1 = 0, cy0 = h, cy1 = 0;
+    for (uint32_t y = 0; y < h; y++) {
+        const uint8_t *c = painted->c + (size_t)y * w;
+        uint32_t a = 0, b = w;
+        while (a < w && !c[a])
+            a++;
+        if (a < w)
+            while (!c[b - 1])
+                b--;
+        span[2 * (size_t)y] = a; /* a == w: none */
+        span[2 * (size_t)y + 1] = b;
+        if (a < w) {
+            cx0 = a < cx0 ? a : cx0;
+            cx1 = b > cx1 ? b : cx1;
+            cy0 = y < cy0 ? y : cy0;
+            cy1 = y + 1;
+        }
+    }
+    if (cy1) {
+        cx0 = cx0 ? cx0 - 1 : 0;
+        cy0 = cy0 ? cy0 - 1 : 0;
+        cx1 = cx1 < w ? cx1 + 1 : w;
+        cy1 = cy1 < h ? cy1 + 1 : h;
+    } else
+        cx0 = cx1 = cy0 = cy1 = 0;
     SMP_OMP(omp parallel num_threads(nt))
     {
         double *in = buf + (size_t)smp__thread_id() * per_buf, *d = in + big, *z = d + big;
@@ -210,18 +281,31 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
          * row: edt_line column by column stored one cell per row, and
          * those stores were most of this step's time. A column with no
          * untreated cell keeps edt_line's own answer. */
+        /* Outside the box: each cell its own row. Inside it: the sweeps
+         * from its first row down and its last up, the same as from the
+         * frame's (the box's first and last rows are untreated, or the
+         * frame's own). */
         SMP_OMP(omp for schedule(static))
-        for (uint32_t x0 = 0; x0 < w; x0 += EDT_BAND) {
-            const uint32_t x1 = w - x0 < EDT_BAND ? w : x0 + EDT_BAND;
-            for (uint32_t y = 0; y < h; y++) {
+        for (uint32_t y = 0; y < h; y++) {
+            uint32_t *up = row_of + (size_t)y * w;
+            const int inside = y >= cy0 && y < cy1;
+            for (uint32_t x = 0; x < (inside ? cx0 : w); x++)
+                up[x] = y;
+            for (uint32_t x = inside ? cx1 : w; x < w; x++)
+                up[x] = y;
+        }
+        SMP_OMP(omp for schedule(static))
+        for (uint32_t x0 = cx0; x0 < cx1; x0 += EDT_BAND) {
+            const uint32_t x1 = cx1 - x0 < EDT_BAND ? cx1 : x0 + EDT_BAND;
+            for (uint32_t y = cy0; y < cy1; y++) {
                 const uint8_t *c = painted->c + (size_t)y * w;
                 uint32_t *up = row_of + (size_t)y * w;
                 for (uint32_t x = x0; x < x1; x++)
-                    up[x] = !c[x] ? y : y ? row_of[(size_t)(y - 1) * w + x] : EDT_NONE;
+                    up[x] = !c[x] ? y : y > cy0 ? row_of[(size_t)(y - 1) * w + x] : EDT_NONE;
             }
             for (uint32_t x = x0; x < x1; x++)
                 line[x - x0] = EDT_NONE;
-            for (uint32_t y = h; y-- > 0;) {
+            for (uint32_t y = cy1; y-- > cy0;) {
                 const uint8_t *c = painted->c + (size_t)y * w;
                 uint32_t *up = row_of + (size_t)y * w;
                 for (uint32_t x = x0; x < x1; x++) {
@@ -242,19 +326,47 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
                     row_of[(size_t)y * w + x] = arg[y];
             }
         }
+        /* A column with no untreated cell puts EDT_FAR into the rows'
+         * sums, where doubles round: then each row is taken whole. */
+        const int any_far = memchr(far, 1, w) != NULL;
         SMP_OMP(omp for schedule(static))
         for (uint32_t y = 0; y < h; y++) {
             /* the column pass's squared distances, as edt_line gave them */
             const uint32_t *ry = row_of + (size_t)y * w;
-            for (uint32_t x = 0; x < w; x++) {
-                const double t = (double)y - ry[x];
-                in[x] = t * t + (far[x] ? EDT_FAR : 0);
+            /* Only from the cell before the row's first treated one to the
+             * cell after its last (untreated, at 0): beyond them every cell
+             * is its own nearest, and no parabola from beyond is lowest
+             * within, nor moves the envelope's crossings there. Those
+             * compare alike wherever the line starts (integers under 2^53
+             * over twice a distance: two that differ lie far further apart
+             * than their rounding): the same nearest cells as the whole
+             * row's. */
+            uint32_t x0 = 0, x1 = w;
+            if (!any_far) {
+                const uint32_t a = span[2 * (size_t)y], b = span[2 * (size_t)y + 1];
+                x0 = a == w ? w : a ? a - 1 : 0;
+                x1 = a == w ? w : b < w ? b + 1 : w;
             }
-            edt_line(in, w, d, arg, v, z);
-            for (uint32_t x = 0; x < w; x++) {
-                /* the nearest untreated cell: on a front when the zones say so */
-                const size_t at = (size_t)ry[arg[x]] * w + arg[x];
-                const int on_front = d[x] < EDT_FAR / 2 && near.c[at];
+            for (uint32_t x = x0; x < x1; x++) {
+                const double t = (double)y - ry[x];
+                in[x - x0] = t * t + (far[x] ? EDT_FAR : 0);
+            }
+            if (x1 > x0)
+                edt_line(in, x1 - x0, d, arg, v, z);
+            /* the nearest untreated cell: on a front when the zones say so */
+            for (uint32_t x = 0; x < w; x++) { /* beyond [x0, x1): the cell itself (x1 may be before x0: w) */
+                if (x == x0 && x1 > x0)
+                    x = x1;
+                if (x >= w)
+                    break;
+                const size_t at = (size_t)y * w + x;
+                fr.c[at] = near.c[at] ? 255 : 0;
+                line[x] = (uint32_t)at;
+            }
+            for (uint32_t x = x0; x < x1; x++) {
+                const uint32_t ax = arg[x - x0] + x0;
+                const size_t at = (size_t)ry[ax] * w + ax;
+                const int on_front = d[x - x0] < EDT_FAR / 2 && near.c[at];
                 fr.c[(size_t)y * w + x] = on_front ? 255 : 0;
                 line[x] = (uint32_t)at;
             }
@@ -264,6 +376,7 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
     free(buf);
     free(ibuf);
     free(far);
+    free(span);
     free(near.c);
     /* Blended along the edge, then each cell takes its nearest untreated
      * cell's share: the same across the zone's depth. */
@@ -277,8 +390,16 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
     const double ex = (w - 0.5) * cell_mm, ey = (h - 0.5) * cell_mm;
     lattice l1 = lattice_make(seed + 2, ex / WANDER_MM, ey / WANDER_MM, n);
     lattice l2 = lattice_make(seed + 3, ex / (WANDER_MM / 3), ey / (WANDER_MM / 3), n);
+    noise_axis *cols = malloc(2 * (size_t)w * sizeof *cols);
+    if (!cols) {
+        free(l1.v), free(l2.v), free(fr.c), free(out), free(nearest);
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the hairline zone");
+    }
+    noise_columns(w, cell_mm, WANDER_MM, WANDER_MM / 3, cols);
     SMP_OMP(omp parallel for schedule(static) num_threads(nt))
-    for (uint32_t y = 0; y < h; y++)
+    for (uint32_t y = 0; y < h; y++) {
+        const double my = (y + 0.5) * cell_mm;
+        const noise_axis ay1 = noise_axis_at(my / WANDER_MM), ay2 = noise_axis_at(my / (WANDER_MM / 3));
         for (uint32_t x = 0; x < w; x++) {
             const size_t i = (size_t)y * w + x;
             if (!painted->c[i]) {
@@ -296,14 +417,15 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
                 out[i] = 255;
                 continue;
             }
-            const double mx = (x + 0.5) * cell_mm, my = (y + 0.5) * cell_mm;
-            const double nz = 0.75 * noise(seed + 2, &l1, mx / WANDER_MM, my / WANDER_MM) +
-                              0.25 * noise(seed + 3, &l2, mx / (WANDER_MM / 3), my / (WANDER_MM / 3));
+            const double nz = 0.75 * noise_mix(seed + 2, &l1, &cols[2 * (size_t)x], &ay1) +
+                              0.25 * noise_mix(seed + 3, &l2, &cols[2 * (size_t)x + 1], &ay2);
             const double off = fmin(1, fmax(0, 0.5 + STRETCH * (nz - 0.5)));
             const double ramp = smooth01((dist - wander * off) / width);
             const double tail = FRONT_TAIL * front_share; /* ramp to the power 1 + tail, about */
             out[i] = (uint8_t)lrint(255.0 * ramp * (1 - tail + tail * ramp));
         }
+    }
+    free(cols);
     free(l1.v);
     free(l2.v);
     free(fr.c);
@@ -312,51 +434,122 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
     return SMP_OK;
 }
 
-smp_status smp__shape_edge(smp_coverage *cov, smp_edge edge, double feather_mm, double ppm,
-                           uint64_t seed, const uint8_t *reach, int threads, char *msg)
+/* Whether the eight bytes at p are all v (0 or 255). */
+static inline bool word_is(const uint8_t *p, uint8_t v)
 {
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+    return w == (v ? ~(uint64_t)0 : 0);
+}
+
+/* The broken edge's scaling of one feathered coverage by reach; how
+ * many of its cells are then in its ramp (0 < c < 255). */
+static size_t apply_reach(smp_coverage *cov, const uint8_t *reach)
+{
+    /* The wandering zone (smp__edge_reach) takes the feathered coverage
+     * down to 0 at the mask's edge, nothing treated outside it. One pass;
+     * a cell of 0, or a reach of 255, keeps its value ((255c + 127) / 255
+     * is c): most cells, no division. */
+    size_t ramp = 0;
+    const size_t n = (size_t)cov->gw * cov->gh;
+    for (size_t i = 0; i < n; i++) {
+        /* eight cells of 0, or of 255 under a reach of 255: unchanged, none in the ramp */
+        while (i + 8 <= n && (word_is(cov->c + i, 0) || (word_is(cov->c + i, 255) && (!reach || word_is(reach + i, 255)))))
+            i += 8;
+        if (i >= n)
+            break;
+        uint32_t c = cov->c[i];
+        if (reach && c && reach[i] != 255)
+            cov->c[i] = (uint8_t)(c = (c * reach[i] + 127) / 255);
+        ramp += (uint8_t)(c - 1) < 254; /* 0 < c < 255 */
+    }
+    return ramp;
+}
+
+/* A ramp cell moved by the hairline's noise n. */
+static inline uint8_t broken_cell(uint8_t c, double n)
+{
+    double v = c / 255.0, mid = 4 * v * (1 - v);
+    v *= 1 + BROKEN_DEPTH * mid * (2 * n - 1) * 1.6;
+    v = v < 0 ? 0 : v > 1 ? 1 : v;
+    return (uint8_t)lrint(v * 255.0);
+}
+
+smp_status smp__shape_edges(smp_coverage *cov, smp_coverage *other, smp_edge edge, double feather_mm, double ppm,
+                            uint64_t seed, const uint8_t *reach, int threads, char *msg)
+{
+    const size_t n = (size_t)cov->gw * cov->gh;
+    if (other && !memcmp(cov->c, other->c, n)) { /* the same cells (no hair already there): shaped once */
+        smp_status st = smp__shape_edges(cov, NULL, edge, feather_mm, ppm, seed, reach, threads, msg);
+        if (st == SMP_OK)
+            memcpy(other->c, cov->c, n);
+        return st;
+    }
     double width_mm = edge == SMP_EDGE_SHARP ? feather_mm * SHARP_SHARE : feather_mm;
     smp_status st = smp__coverage_feather(cov, width_mm * ppm, threads, msg);
+    if (st == SMP_OK && other)
+        st = smp__coverage_feather(other, width_mm * ppm, threads, msg);
     if (st != SMP_OK || edge != SMP_EDGE_BROKEN)
         return st;
-    /* The wandering zone (smp__edge_reach) takes the feathered coverage
-     * down to 0 at the mask's edge, nothing treated outside it. */
-    if (reach)
-        for (size_t i = 0; i < (size_t)cov->gw * cov->gh; i++)
-            cov->c[i] = (uint8_t)((cov->c[i] * reach[i] + 127) / 255);
     /* An irregular hairline: within the ramp only (0 < c < 255, so the
      * untreated outside stays untouched), two octaves of noise in mm move
      * the density up or down, most at mid-ramp. */
     const double cell_mm = cov->cell / ppm;
-    size_t ramp = 0;
-    for (size_t i = 0; i < (size_t)cov->gw * cov->gh; i++)
-        ramp += cov->c[i] != 0 && cov->c[i] != 255;
+    const size_t ramp = apply_reach(cov, reach), ramp_other = other ? apply_reach(other, reach) : 0;
     /* the farthest cell centre, in each octave's lattice units */
     const double ex = (cov->gw - 0.5) * cell_mm, ey = (cov->gh - 0.5) * cell_mm;
     lattice l1 = {0, 0, NULL}, l2 = {0, 0, NULL};
-    if (ramp) {
-        l1 = lattice_make(seed, ex / BROKEN_SCALE_MM, ey / BROKEN_SCALE_MM, ramp);
-        l2 = lattice_make(seed + 1, ex / (BROKEN_SCALE_MM / 3), ey / (BROKEN_SCALE_MM / 3), ramp);
-    }
-    /* Each cell on its own (the noise is keyed by position): rows in parallel. */
-    const uint32_t rows = ramp ? cov->gh : 0;
-    SMP_OMP(omp parallel for schedule(static) num_threads(smp__threads(threads)))
-    for (uint32_t y = 0; y < rows; y++)
-        for (uint32_t x = 0; x < cov->gw; x++) {
-            uint8_t *c = &cov->c[(size_t)y * cov->gw + x];
-            if (*c == 0 || *c == 255)
-                continue;
-            double mx = (x + 0.5) * cell_mm, my = (y + 0.5) * cell_mm;
-            double n = 0.65 * noise(seed, &l1, mx / BROKEN_SCALE_MM, my / BROKEN_SCALE_MM) +
-                       0.35 * noise(seed + 1, &l2, mx / (BROKEN_SCALE_MM / 3), my / (BROKEN_SCALE_MM / 3));
-            double v = *c / 255.0, mid = 4 * v * (1 - v);
-            v *= 1 + BROKEN_DEPTH * mid * (2 * n - 1) * 1.6;
-            v = v < 0 ? 0 : v > 1 ? 1 : v;
-            *c = (uint8_t)lrint(v * 255.0);
+    noise_axis *cols = NULL;
+    /* The lattices are a cache of the nodes' hashes (the same values
+     * either way): made for the larger of the two ramps. */
+    const size_t most = ramp > ramp_other ? ramp : ramp_other;
+    if (most) {
+        l1 = lattice_make(seed, ex / BROKEN_SCALE_MM, ey / BROKEN_SCALE_MM, most);
+        l2 = lattice_make(seed + 1, ex / (BROKEN_SCALE_MM / 3), ey / (BROKEN_SCALE_MM / 3), most);
+        if (!(cols = malloc(2 * (size_t)cov->gw * sizeof *cols))) {
+            free(l1.v);
+            free(l2.v);
+            return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the hairline's noise");
         }
+        noise_columns(cov->gw, cell_mm, BROKEN_SCALE_MM, BROKEN_SCALE_MM / 3, cols);
+    }
+    /* Each cell on its own (the noise is keyed by position, the same for
+     * both coverages: taken once where either is in its ramp): rows in
+     * parallel. */
+    const uint32_t rows = most ? cov->gh : 0;
+    SMP_OMP(omp parallel for schedule(static) num_threads(smp__threads(threads)))
+    for (uint32_t y = 0; y < rows; y++) {
+        const double my = (y + 0.5) * cell_mm;
+        const noise_axis ay1 = noise_axis_at(my / BROKEN_SCALE_MM), ay2 = noise_axis_at(my / (BROKEN_SCALE_MM / 3));
+        uint8_t *a = cov->c + (size_t)y * cov->gw, *b = other ? other->c + (size_t)y * cov->gw : NULL;
+        for (uint32_t x = 0; x < cov->gw; x++) {
+            /* eight cells of 0 or 255 in each: none in a ramp */
+            while (x + 8 <= cov->gw && (word_is(a + x, 0) || word_is(a + x, 255)) &&
+                   (!b || word_is(b + x, 0) || word_is(b + x, 255)))
+                x += 8;
+            if (x >= cov->gw)
+                break;
+            const int in_a = a[x] != 0 && a[x] != 255, in_b = b && b[x] != 0 && b[x] != 255;
+            if (!in_a && !in_b)
+                continue;
+            const double n = 0.65 * noise_mix(seed, &l1, &cols[2 * (size_t)x], &ay1) +
+                             0.35 * noise_mix(seed + 1, &l2, &cols[2 * (size_t)x + 1], &ay2);
+            if (in_a)
+                a[x] = broken_cell(a[x], n);
+            if (in_b)
+                b[x] = broken_cell(b[x], n);
+        }
+    }
+    free(cols);
     free(l1.v);
     free(l2.v);
     return SMP_OK;
+}
+
+smp_status smp__shape_edge(smp_coverage *cov, smp_edge edge, double feather_mm, double ppm,
+                           uint64_t seed, const uint8_t *reach, int threads, char *msg)
+{
+    return smp__shape_edges(cov, NULL, edge, feather_mm, ppm, seed, reach, threads, msg);
 }
 
 void smp__session_depths(const smp_optics *o, const smp_params *p, double dilution, const float final_od[3],

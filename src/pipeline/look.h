@@ -28,6 +28,10 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
  * same grid, or NULL) then scales it. */
 smp_status smp__shape_edge(smp_coverage *cov, smp_edge edge, double feather_mm, double px_per_mm,
                            uint64_t seed, const uint8_t *reach, int threads, char *msg);
+/* smp__shape_edge of cov and of other (same grid; NULL: none) at once:
+ * the hairline's noise taken once for both, the same bytes as two calls. */
+smp_status smp__shape_edges(smp_coverage *cov, smp_coverage *other, smp_edge edge, double feather_mm,
+                            double px_per_mm, uint64_t seed, const uint8_t *reach, int threads, char *msg);
 /* Optical depth per session, out[1..n_layers] (out[0] = the last): from a
  * dilution (>= 0; lighter in early sessions) or final_od (a given colour). */
 void smp__session_depths(const smp_optics *o, const smp_params *p, double dilution, const float final_od[3],

@@ -189,16 +189,34 @@ smp_status smp__coverage_from_mask_mt(smp_coverage *cov, const smp_image *m, uin
      * mask of another size is read at each pixel centre (nearest). */
     const int alpha = smp__mask_has_alpha(m);
     const int resampled = m->w != w || m->h != h;
+    /* A grey mask of the photo's size (the studio's): a cell's sum is its
+     * bytes' (mask_value of one channel is the byte). */
+    const int grey = !resampled && m->ch == 1;
     (void)nt; /* unused without OpenMP */
     /* Rows of cells in parallel: integer sums, the same bytes whatever the
      * threads; along a row cell by cell (no division per pixel). */
     SMP_OMP(omp parallel for schedule(dynamic, 8) num_threads(nt))
     for (uint32_t gy = 0; gy < cov->gh; gy++) {
         uint32_t y0 = gy * cov->cell, y1 = y0 + cov->cell < h ? y0 + cov->cell : h;
+        if (grey && cov->cell == 1) { /* each cell a pixel: the mask's own row */
+            memcpy(cov->c + (size_t)gy * cov->gw, m->px + (size_t)gy * w, w);
+            continue;
+        }
         uint32_t *sum_t = sum + (size_t)smp__thread_id() * cov->gw;
         memset(sum_t, 0, cov->gw * sizeof *sum_t);
         for (uint32_t y = y0; y < y1; y++) {
             uint32_t my = resampled ? (uint32_t)(((uint64_t)y * 2 + 1) * m->h / (2ull * h)) : y;
+            if (grey) { /* its bytes summed, no value read per pixel */
+                const uint8_t *row = m->px + (size_t)y * w;
+                for (uint32_t x = 0, gx = 0; x < w; gx++) {
+                    const uint32_t e = w - x > cov->cell ? x + cov->cell : w;
+                    uint32_t acc = 0;
+                    for (; x < e; x++)
+                        acc += row[x];
+                    sum_t[gx] += acc;
+                }
+                continue;
+            }
             for (uint32_t x = 0, gx = 0; x < w; gx++) {
                 const uint32_t e = w - x > cov->cell ? x + cov->cell : w;
                 uint32_t acc = 0;
@@ -244,19 +262,49 @@ static inline uint8_t box_mean(const box_div *d, uint32_t sum)
     return (uint8_t)(d->m ? (x * d->m) >> 40 : x / d->width);
 }
 
+/* A box pass's output where its window holds one value v is v (the
+ * rounded mean of equal bytes): inside a run of equal samples longer than
+ * the window the passes below set it at once, and take up the sums there
+ * as v times the width, the same integers as summed. chg is the last
+ * sample up to the window's end unlike the one before (0: none), so the
+ * window [lo, hi] holds one value when chg <= lo. */
 static void box_pass(const uint8_t *src, uint8_t *dst, size_t n, int r, const box_div *d)
 {
     if (!n)
         return;
+    const size_t ur = (size_t)r;
     uint32_t sum = 0;
     for (long i = -r; i <= r; i++)
         sum += src[i < 0 ? 0 : (size_t)i >= n ? n - 1 : (size_t)i];
-    for (size_t i = 0; i < n; i++) {
+    size_t chg = 0;
+    for (size_t k = 1; k <= ur && k < n; k++)
+        if (src[k] != src[k - 1])
+            chg = k;
+    for (size_t i = 0; i < n;) {
+        const size_t lo = i < ur ? 0 : i - ur;
+        if (chg <= lo) { /* one value over the window: to where a window first reaches past its run */
+            const uint8_t v = src[lo];
+            size_t e = i + ur + 1 < n ? i + ur + 1 : n; /* the run goes on to e */
+            while (e < n && src[e] == v)
+                e++;
+            const size_t end = e == n ? n : e - ur; /* windows [j - r, j + r] within the run: j < e - r */
+            memset(dst + i, v, end - i);
+            if (end == n)
+                return;
+            /* the window of end - 1 held v only; end's takes in src[e] */
+            sum = v * d->width - v + src[e];
+            chg = e;
+            i = end;
+            continue;
+        }
         dst[i] = box_mean(d, sum);
-        size_t out = i < (size_t)r ? 0 : i - r;
-        size_t in = i + r + 1 >= n ? n - 1 : i + r + 1;
+        size_t out = i < ur ? 0 : i - ur;
+        size_t in = i + ur + 1 >= n ? n - 1 : i + ur + 1;
+        if (i + ur + 1 < n && src[in] != src[in - 1])
+            chg = in;
         sum += src[in];
         sum -= src[out];
+        i++;
     }
 }
 
@@ -265,11 +313,33 @@ static void box_pass(const uint8_t *src, uint8_t *dst, size_t n, int r, const bo
  * it as it is. */
 static bool flat_line(const uint8_t *p, size_t n) { return n < 2 || !memcmp(p, p + 1, n - 1); }
 
+/* The part [*s, *e) of a line that three box passes of radius r change,
+ * given a its first sample unlike the first and b its last unlike the
+ * last: before a - 3r (after b + 3r) every window of the last pass holds
+ * only the first (last) value, so the line keeps it; and the passes over
+ * [*s, *e) alone, their ends clamped there, read at each clamped end the
+ * value the whole line's passes would (within 2r of it, still the first or
+ * last value): the same bytes. */
+static void changed_span(size_t a, size_t b, size_t n, int r, size_t *s, size_t *e)
+{
+    const size_t reach = 3 * (size_t)r;
+    *s = a > reach ? a - reach : 0;
+    *e = n - b > reach + 1 ? b + reach + 1 : n;
+}
+
 /* Three box passes in place on a contiguous line, using tmp (n bytes). */
 static void blur_line(uint8_t *line, uint8_t *tmp, size_t n, int r, const box_div *d)
 {
     if (flat_line(line, n)) /* most rows beside a mask: unchanged, see flat_line */
         return;
+    size_t a = 1, b = n - 2, s, e;
+    while (line[a] == line[0]) /* some sample differs: flat_line */
+        a++;
+    while (line[b] == line[n - 1])
+        b--;
+    changed_span(a, b, n, r, &s, &e);
+    line += s;
+    n = e - s;
     box_pass(line, tmp, n, r, d);
     box_pass(tmp, line, n, r, d);
     box_pass(line, tmp, n, r, d);
@@ -278,23 +348,64 @@ static void blur_line(uint8_t *line, uint8_t *tmp, size_t n, int r, const box_di
 
 #define FEATHER_COLS 16 /* columns blurred together: their rows are contiguous */
 
+/* Whether two rows of a block (nc <= FEATHER_COLS bytes) are the same. */
+static inline bool same_row(const uint8_t *a, const uint8_t *b, uint32_t nc)
+{
+    if (nc == FEATHER_COLS) { /* two words */
+        uint64_t a0, a1, b0, b1;
+        memcpy(&a0, a, 8);
+        memcpy(&a1, a + 8, 8);
+        memcpy(&b0, b, 8);
+        memcpy(&b1, b + 8, 8);
+        return a0 == b0 && a1 == b1;
+    }
+    return !memcmp(a, b, nc);
+}
+
 /* box_pass down nc (<= FEATHER_COLS) columns side by side: src and dst
- * hold n rows of FEATHER_COLS bytes; each column's sums are box_pass's. */
+ * hold n rows of FEATHER_COLS bytes; each column's sums are box_pass's,
+ * and a window whose rows are all the same row (every column one value)
+ * skips as box_pass's does. */
 static void box_pass_cols(const uint8_t *src, uint8_t *dst, size_t n, uint32_t nc, int r, const box_div *d)
 {
+    const size_t ur = (size_t)r;
     uint32_t sum[FEATHER_COLS] = {0};
     for (long i = -r; i <= r; i++) {
         const uint8_t *s = src + (i < 0 ? 0 : (size_t)i >= n ? n - 1 : (size_t)i) * FEATHER_COLS;
         for (uint32_t b = 0; b < nc; b++)
             sum[b] += s[b];
     }
-    for (size_t i = 0; i < n; i++) {
-        const size_t out = i < (size_t)r ? 0 : i - r, in = i + r + 1 >= n ? n - 1 : i + r + 1;
+    size_t chg = 0;
+    for (size_t k = 1; k <= ur && k < n; k++)
+        if (!same_row(src + k * FEATHER_COLS, src + (k - 1) * FEATHER_COLS, nc))
+            chg = k;
+    for (size_t i = 0; i < n;) {
+        const size_t lo = i < ur ? 0 : i - ur;
+        if (chg <= lo) { /* one row over the window (box_pass) */
+            const uint8_t *v = src + lo * FEATHER_COLS;
+            size_t e = i + ur + 1 < n ? i + ur + 1 : n;
+            while (e < n && same_row(src + e * FEATHER_COLS, v, nc))
+                e++;
+            const size_t end = e == n ? n : e - ur;
+            for (size_t j = i; j < end; j++)
+                memcpy(dst + j * FEATHER_COLS, v, nc);
+            if (end == n)
+                return;
+            for (uint32_t b = 0; b < nc; b++)
+                sum[b] = v[b] * d->width - v[b] + src[e * FEATHER_COLS + b];
+            chg = e;
+            i = end;
+            continue;
+        }
+        const size_t out = i < ur ? 0 : i - ur, in = i + ur + 1 >= n ? n - 1 : i + ur + 1;
         for (uint32_t b = 0; b < nc; b++) {
             dst[i * FEATHER_COLS + b] = box_mean(d, sum[b]);
             sum[b] += src[in * FEATHER_COLS + b];
             sum[b] -= src[out * FEATHER_COLS + b];
         }
+        if (i + ur + 1 < n && !same_row(src + in * FEATHER_COLS, src + (in - 1) * FEATHER_COLS, nc))
+            chg = in;
+        i++;
     }
 }
 
@@ -326,16 +437,28 @@ smp_status smp__coverage_feather(smp_coverage *cov, double width_px, int threads
         for (uint32_t k = 0; k < blocks; k++) {
             const uint32_t x0 = k * FEATHER_COLS, nc = w - x0 < FEATHER_COLS ? w - x0 : FEATHER_COLS;
             uint8_t *a = tmp, *b = tmp + (size_t)h * FEATHER_COLS;
-            for (uint32_t y = 0; y < h; y++)
-                memcpy(a + (size_t)y * FEATHER_COLS, cov->c + (size_t)y * w + x0, nc);
-            /* every row of the block the same: each column flat, unchanged */
-            if (nc == FEATHER_COLS && (h < 2 || !memcmp(a, a + FEATHER_COLS, (size_t)(h - 1) * FEATHER_COLS)))
+            const uint8_t *top = cov->c + x0, *bottom = cov->c + (size_t)(h - 1) * w + x0;
+            /* The rows alike the first at the top and the last at the
+             * bottom: every column of the block flat there; each column
+             * changes within changed_span of the rest only. */
+            uint32_t ya = 1;
+            while (ya < h && !memcmp(cov->c + (size_t)ya * w + x0, top, nc))
+                ya++;
+            if (ya >= h) /* every row of the block the same: each column flat, unchanged */
                 continue;
-            box_pass_cols(a, b, h, nc, r, &d);
-            box_pass_cols(b, a, h, nc, r, &d);
-            box_pass_cols(a, b, h, nc, r, &d);
-            for (uint32_t y = 0; y < h; y++)
-                memcpy(cov->c + (size_t)y * w + x0, b + (size_t)y * FEATHER_COLS, nc);
+            uint32_t yb = h - 2;
+            while (!memcmp(cov->c + (size_t)yb * w + x0, bottom, nc)) /* row ya differs from the first */
+                yb--;
+            size_t s, e;
+            changed_span(ya, yb, h, r, &s, &e);
+            const size_t m = e - s;
+            for (size_t y = 0; y < m; y++)
+                memcpy(a + y * FEATHER_COLS, cov->c + (s + y) * w + x0, nc);
+            box_pass_cols(a, b, m, nc, r, &d);
+            box_pass_cols(b, a, m, nc, r, &d);
+            box_pass_cols(a, b, m, nc, r, &d);
+            for (size_t y = 0; y < m; y++)
+                memcpy(cov->c + (s + y) * w + x0, b + y * FEATHER_COLS, nc);
         }
     }
     free(buf);

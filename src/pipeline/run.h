@@ -24,6 +24,7 @@ typedef struct run {
     smp_coverage cov, ref_cov, scar_cov, map_cov, edge_cov;
     smp_coverage hair_cov;  /* cov with the density map and the hair already there applied, until shaped */
     smp_shade sh;
+    smp_shade_photo shade_part; /* the analysis's photo part made for the cache, until it takes it */
     double size, look_load; /* the look's dot size and load factors */
     double load;            /* the mean dot load: opacity x the look's */
     double core_cover;      /* the core's mean coverage after shaping, 0..1 */
@@ -72,6 +73,9 @@ smp_status smp__cache_restore(smp_cache *c, run *r);
  * mask: r then borrows it. Out of memory, the cache is left empty and the
  * run as it was. */
 void smp__cache_store(smp_cache *c, run *r);
+/* The shade analysis's photo part the cache holds for this run's photo
+ * (the last lookup found it), or NULL; read only. */
+const smp_shade_photo *smp__cache_shade_part(const smp_cache *c);
 /* The cached photo's maps when this run makes them over the same boxes
  * (same photo and scale: the same maps, byte for byte), copied into r:
  * the focus map over fbox; the strand map over box and the shine model

@@ -43,17 +43,40 @@ static smp_status coarsen(const smp_coverage *cov, int k, smp_coverage *out, int
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the analysis grid");
     (void)threads; /* unused without OpenMP */
     SMP_OMP(omp parallel for schedule(static) num_threads(smp__threads(threads))) /* each cell on its own */
-    for (uint32_t y = 0; y < out->gh; y++)
+    for (uint32_t y = 0; y < out->gh; y++) {
+        const uint32_t j0 = y * (uint32_t)k, j1 = cov->gh - j0 > (uint32_t)k ? j0 + (uint32_t)k : cov->gh;
         for (uint32_t x = 0; x < out->gw; x++) {
-            unsigned sum = 0, cnt = 0;
-            for (uint32_t j = y * (uint32_t)k; j < (y + 1) * (uint32_t)k && j < cov->gh; j++)
-                for (uint32_t i = x * (uint32_t)k; i < (x + 1) * (uint32_t)k && i < cov->gw; i++) {
-                    sum += cov->c[(size_t)j * cov->gw + i];
-                    cnt++;
-                }
+            /* the block's bounds once, not tested per cell */
+            const uint32_t i0 = x * (uint32_t)k, i1 = cov->gw - i0 > (uint32_t)k ? i0 + (uint32_t)k : cov->gw;
+            unsigned sum = 0;
+            for (uint32_t j = j0; j < j1; j++) {
+                const uint8_t *row = cov->c + (size_t)j * cov->gw;
+                for (uint32_t i = i0; i < i1; i++)
+                    sum += row[i];
+            }
+            const unsigned cnt = (j1 - j0) * (i1 - i0);
             out->c[(size_t)y * out->gw + x] = cnt ? (uint8_t)((sum + cnt / 2) / cnt) : 0;
         }
+    }
     return SMP_OK;
+}
+
+void smp__shade_photo_free(smp_shade_photo *part)
+{
+    free(part->tone);
+    free(part->view);
+    free(part->tone_l);
+    free(part->view_l);
+    free(part->skin_arg);
+    memset(part, 0, sizeof *part);
+}
+
+static void *dup_n(const void *src, size_t n)
+{
+    void *d = src ? malloc(n) : NULL;
+    if (d)
+        memcpy(d, src, n);
+    return d;
 }
 
 void smp__shade_free(smp_shade *sh)
@@ -140,9 +163,22 @@ static void box_line(float *v, size_t n, size_t step, int r, float *line)
     float sum = 0;
     for (long i = -r; i <= r; i++)
         sum += line[i < 0 ? 0 : (size_t)i >= n ? n - 1 : (size_t)i];
-    for (size_t i = 0; i < n; i++) {
+    /* The ends clamped, the middle [r, n - r - 1) read straight: the same
+     * sums in the same order. */
+    const size_t ur = (size_t)r, head = ur < n ? ur : n, tail = n > ur + 1 && n - ur - 1 > ur ? n - ur - 1 : ur;
+    size_t i = 0;
+    for (; i < head; i++) {
         v[i * step] = sum * inv;
-        size_t out = i < (size_t)r ? 0 : i - (size_t)r, in = i + (size_t)r + 1 >= n ? n - 1 : i + (size_t)r + 1;
+        size_t out = i < ur ? 0 : i - ur, in = i + ur + 1 >= n ? n - 1 : i + ur + 1;
+        sum += line[in] - line[out];
+    }
+    for (; i < tail; i++) {
+        v[i * step] = sum * inv;
+        sum += line[i + ur + 1] - line[i - ur];
+    }
+    for (; i < n; i++) {
+        v[i * step] = sum * inv;
+        size_t out = i < ur ? 0 : i - ur, in = i + ur + 1 >= n ? n - 1 : i + ur + 1;
         sum += line[in] - line[out];
     }
 }
@@ -455,10 +491,14 @@ static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm,
         l[i] = (float)sh->tone_l[i];
     const int nt = smp__threads(sh->threads);
     (void)nt; /* unused without OpenMP */
+    /* The photo's alone: from the part given, when there is one. */
+    const int given = sh->given && sh->given->skin_arg;
+    if (given)
+        memcpy(arg2, sh->given->skin_arg, n * sizeof *arg2);
     /* Arg max along rows, then along columns: each cell's on its own, so
      * the rows run in parallel. */
-    SMP_OMP(omp parallel for schedule(static) num_threads(nt))
-    for (uint32_t y = 0; y < h; y++)
+    SMP_OMP(omp parallel for schedule(static) num_threads(nt) if (!given))
+    for (uint32_t y = 0; y < (given ? 0 : h); y++)
         for (uint32_t x = 0; x < w; x++) {
             size_t best = (size_t)y * w + x;
             for (long i = (long)x - k; i <= (long)x + k; i++)
@@ -467,8 +507,8 @@ static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm,
                     best = (size_t)y * w + (size_t)i;
             arg[(size_t)y * w + x] = (uint32_t)best;
         }
-    SMP_OMP(omp parallel for schedule(static) num_threads(nt))
-    for (uint32_t y = 0; y < h; y++)
+    SMP_OMP(omp parallel for schedule(static) num_threads(nt) if (!given))
+    for (uint32_t y = 0; y < (given ? 0 : h); y++)
         for (uint32_t x = 0; x < w; x++) {
             uint32_t best = arg[(size_t)y * w + x];
             for (long j = (long)y - k; j <= (long)y + k; j++)
@@ -476,6 +516,8 @@ static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm,
                     best = arg[(size_t)j * w + x];
             arg2[(size_t)y * w + x] = best;
         }
+    if (!given && sh->keep)
+        sh->keep->skin_arg = dup_n(arg2, n * sizeof *arg2);
     const double cap = sh->skin_lab[0] + 3, confirm = 0.5 * (sh->skin_lab[0] + sh->hair_lab[0]);
     uint8_t *ok = (uint8_t *)arg; /* arg is read no more: its bytes hold the confirmed cells */
     SMP_OMP(omp parallel for schedule(static) num_threads(nt))
@@ -551,7 +593,17 @@ static void hair_bins(const smp_shade *sh, const smp_image *photo, uint32_t y0, 
     const int ch = photo->ch, grey = ch <= 2;
     for (uint32_t y = y0; y < y1; y++) {
         const uint8_t *acc_row = sh->accept + (size_t)(y / cov->cell) * cov->gw;
-        for (uint32_t x = 0, cx = 0, left = cov->cell; x < photo->w; x++) {
+        /* from the row's first accepted cell to its last: the pixels
+         * beyond are not binned (the same pixels, in the same order) */
+        uint32_t c0 = 0, c1 = cov->gw;
+        while (c0 < c1 && !acc_row[c0])
+            c0++;
+        while (c1 > c0 && !acc_row[c1 - 1])
+            c1--;
+        if (c0 == c1)
+            continue;
+        const uint32_t xe = c1 * cov->cell < photo->w ? c1 * cov->cell : photo->w;
+        for (uint32_t x = c0 * cov->cell, cx = c0, left = cov->cell; x < xe; x++) {
             const uint8_t in = acc_row[cx]; /* cell column cx = x / cell, counted, not divided */
             if (--left == 0) {
                 cx++;
@@ -670,14 +722,19 @@ static smp_status shade_grid(smp_shade *sh, const smp_image *photo, const smp_co
     sh->k = k;
     const size_t n = (size_t)cov->gw * cov->gh;
     const double cell_mm = cov->cell / ppm;
-    st = tone_map(sh, photo, cov, sh->threads, msg);
-    sh->tone_l = st == SMP_OK ? lightness_map(sh->tone, n, sh->threads) : NULL;
+    if (sh->given) { /* the photo's part: its copies */
+        sh->tone = dup_n(sh->given->tone, n * 3 * sizeof *sh->tone);
+        sh->tone_l = dup_n(sh->given->tone_l, n * sizeof *sh->tone_l);
+    } else {
+        st = tone_map(sh, photo, cov, sh->threads, msg);
+        sh->tone_l = st == SMP_OK ? lightness_map(sh->tone, n, sh->threads) : NULL;
+    }
     sh->view = malloc(n * 3 * sizeof *sh->view);
     sh->dist_out = malloc(n * sizeof *sh->dist_out);
     float *dist_in = malloc(n * sizeof *dist_in);
     sh->accept = malloc(n);
     sh->core = malloc(n);
-    if (st == SMP_OK && (!sh->tone_l || !sh->view || !sh->dist_out || !dist_in || !sh->accept || !sh->core))
+    if (st == SMP_OK && (!sh->tone || !sh->tone_l || !sh->view || !sh->dist_out || !dist_in || !sh->accept || !sh->core))
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the shade analysis");
     if (st == SMP_OK) {
         /* Two independent serial transforms: side by side. */
@@ -818,17 +875,58 @@ static smp_status light_reference(smp_shade *sh, double cell_mm, size_t n, char 
 smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_coverage *full,
                               const smp_coverage *reference_full, double ppm, int threads, char *msg)
 {
+    return smp__shade_analyze_part(sh, photo, full, reference_full, ppm, threads, NULL, NULL, msg);
+}
+
+/* Whether the photo's part was made on the analysis grid of this
+ * coverage and scale (shade_grid's). */
+static bool part_fits(const smp_shade_photo *part, const smp_coverage *full, double ppm)
+{
+    int k = (int)lrint(ANALYSIS_MM / (full->cell / ppm));
+    k = k < 1 ? 1 : k;
+    return part && part->tone && part->view && part->tone_l && part->view_l && part->skin_arg &&
+           part->cell == full->cell * (uint32_t)k && part->gw == (full->gw + (uint32_t)k - 1) / (uint32_t)k &&
+           part->gh == (full->gh + (uint32_t)k - 1) / (uint32_t)k;
+}
+
+smp_status smp__shade_analyze_part(smp_shade *sh, const smp_image *photo, const smp_coverage *full,
+                                   const smp_coverage *reference_full, double ppm, int threads,
+                                   const smp_shade_photo *given, smp_shade_photo *keep, char *msg)
+{
     memset(sh, 0, sizeof *sh);
     sh->threads = threads;
+    sh->given = part_fits(given, full, ppm) ? given : NULL;
+    sh->keep = sh->given ? NULL : keep;
+    if (sh->keep)
+        smp__shade_photo_free(sh->keep);
     smp_coverage ref_grid = {0};
     smp_status st = shade_grid(sh, photo, full, reference_full, &ref_grid, ppm, msg);
     const smp_coverage *cov = &sh->grid, *reference = reference_full ? &ref_grid : NULL;
     const size_t n = (size_t)cov->gw * cov->gh;
     const double cell_mm = cov->cell / ppm;
-    if (st == SMP_OK)
-        st = blur(sh->tone, NULL, cov->gw, cov->gh, VIEW_SIGMA_MM / cell_mm, sh->view, NULL, sh->threads, msg);
-    if (st == SMP_OK && !(sh->view_l = lightness_map(sh->view, n, sh->threads)))
-        st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the shade analysis");
+    const size_t part_bytes = n * (2 * 3 * sizeof(float) + 2 * sizeof(double) + sizeof(uint32_t));
+    if (part_bytes > SMP_SHADE_PART_MAX_BYTES)
+        sh->keep = NULL; /* too large to keep */
+    if (st == SMP_OK && sh->given) { /* the photo's part: its copies */
+        memcpy(sh->view, sh->given->view, n * 3 * sizeof *sh->view);
+        if (!(sh->view_l = dup_n(sh->given->view_l, n * sizeof *sh->view_l)))
+            st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the shade analysis");
+    } else {
+        if (st == SMP_OK)
+            st = blur(sh->tone, NULL, cov->gw, cov->gh, VIEW_SIGMA_MM / cell_mm, sh->view, NULL, sh->threads, msg);
+        if (st == SMP_OK && !(sh->view_l = lightness_map(sh->view, n, sh->threads)))
+            st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the shade analysis");
+        if (st == SMP_OK && sh->keep) { /* out of memory: nothing kept, the analysis goes on */
+            smp_shade_photo *k = sh->keep;
+            k->gw = cov->gw;
+            k->gh = cov->gh;
+            k->cell = cov->cell;
+            k->tone = dup_n(sh->tone, n * 3 * sizeof *k->tone);
+            k->view = dup_n(sh->view, n * 3 * sizeof *k->view);
+            k->tone_l = dup_n(sh->tone_l, n * sizeof *k->tone_l);
+            k->view_l = dup_n(sh->view_l, n * sizeof *k->view_l);
+        }
+    }
     if (st == SMP_OK && sh->core_cells)
         st = core_skin(sh, n, msg);
     if (st == SMP_OK && sh->core_cells)
@@ -847,9 +945,12 @@ smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_c
         sh->have_reference = st == SMP_OK;
     }
     free(ref_grid.c);
-    free(sh->tone_l); /* the analysis's own: what comes after reads no L* map */
-    free(sh->view_l);
-    sh->tone_l = sh->view_l = NULL;
+    if (sh->keep && (st != SMP_OK || !part_fits(sh->keep, full, ppm))) /* a part, whole or none */
+        smp__shade_photo_free(sh->keep);
+    sh->given = NULL;
+    sh->keep = NULL;
+    free(sh->tone_l); /* the analysis's own: what comes after reads only the view's (the hair factor) */
+    sh->tone_l = NULL;
     if (st != SMP_OK)
         smp__shade_free(sh);
     return st;
@@ -893,7 +994,9 @@ smp_status smp__existing_hair_factor(const smp_shade *sh, smp_coverage *cov, int
     /* Every cell on its own: the loops run in parallel. */
     SMP_OMP(omp parallel for schedule(static) num_threads(nt))
     for (size_t a = 0; a < na; a++) { /* the share of dots still needed, per analysis cell */
-        const double here = smp__linear_to_l(sh->view + 3 * a), skin = smp__linear_to_l(sh->lskin + 3 * a);
+        /* view_l: the same L* of the view, taken once in the analysis */
+        const double here = sh->view_l ? sh->view_l[a] : smp__linear_to_l(sh->view + 3 * a),
+                     skin = smp__linear_to_l(sh->lskin + 3 * a);
         double have = skin - here - sh->texture_l;
         double f = 1.0 - (have > 0 ? have : 0) / need;
         share[a] = (uint8_t)lrint(255 * (f < 0 ? 0 : f > 1 ? 1 : f));
@@ -902,8 +1005,14 @@ smp_status smp__existing_hair_factor(const smp_shade *sh, smp_coverage *cov, int
     for (uint32_t y = 0; y < cov->gh; y++) {
         uint8_t *c = cov->c + (size_t)y * cov->gw;
         const uint8_t *s = share + (size_t)(y / k) * aw; /* its analysis cells' row */
-        for (uint32_t x = 0; x < cov->gw; x++)
+        for (uint32_t x = 0; x < cov->gw; x++) {
+            uint64_t word;
+            while (x + 8 <= cov->gw && (memcpy(&word, c + x, 8), word == 0)) /* untreated cells stay 0 */
+                x += 8;
+            if (x >= cov->gw)
+                break;
             c[x] = (uint8_t)((c[x] * s[x / k] + 127) / 255);
+        }
     }
     free(share);
     return SMP_OK;

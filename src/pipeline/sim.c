@@ -253,6 +253,7 @@ static void run_free(run *r)
         r->patch_strands = r->patch_core = NULL;
     }
     smp__shade_free(&r->sh);
+    smp__shade_photo_free(&r->shade_part);
     smp__coverage_free(&r->cov);
     smp__coverage_free(&r->ref_cov);
     smp__coverage_free(&r->scar_cov);
@@ -321,6 +322,11 @@ static smp_status treated_chroma(run *r, const uint32_t box[4], float chroma[3])
     for (uint32_t y = 0; y < box[3]; y++) {
         const uint8_t *crow = cov->c + (size_t)((box[1] + y) / cov->cell) * cov->gw;
         uint8_t *srow = sel + (size_t)y * box[2];
+        if (cov->cell == 1) { /* a cell a pixel: no runs to set */
+            for (uint32_t x = 0; x < box[2]; x++)
+                srow[x] = crow[box[0] + x] > 0;
+            continue;
+        }
         /* cell by cell along the row: no division per pixel */
         for (uint32_t x = 0, cx = box[0] / cov->cell, left = cov->cell - box[0] % cov->cell; x < box[2]; cx++) {
             const uint32_t run = left < box[2] - x ? left : box[2] - x;
@@ -733,8 +739,11 @@ static smp_status read_inputs(run *r)
         st = side_coverage(r, p->scars, SMP_INPUT_SCARS, "scar mask:", &r->scar_cov);
     if (st == SMP_OK && p->density_map)
         st = side_coverage(r, p->density_map, SMP_INPUT_DENSITY_MAP, "density map:", &r->map_cov);
-    if (st == SMP_OK)
-        st = smp__shade_analyze(&r->sh, r->photo, &r->cov, p->reference ? &r->ref_cov : NULL, r->ppm, p->threads, res->msg);
+    if (st == SMP_OK) { /* the photo's part from the cache, or made and offered to it */
+        const smp_shade_photo *given = smp__cache_shade_part(r->cache);
+        st = smp__shade_analyze_part(&r->sh, r->photo, &r->cov, p->reference ? &r->ref_cov : NULL, r->ppm,
+                                     p->threads, given, r->cache && !given ? &r->shade_part : NULL, res->msg);
+    }
     if (st == SMP_OK && !(res->after = smp_image_new()))
         st = smp__fail(res->msg, SMP_ERR_NOMEM, "cannot allocate the after image");
     if (st == SMP_OK && r->take_photo && r->photo->ch == 3 && !p->measures) {
@@ -847,7 +856,9 @@ static void drop_shade_maps(smp_shade *sh)
     free(sh->view);
     free(sh->lskin);
     free(sh->dist_out);
+    free(sh->view_l);
     sh->tone = sh->view = sh->lskin = sh->dist_out = NULL;
+    sh->view_l = NULL;
 }
 
 /* What the later steps need of the shade's per-cell colour maps, taken
@@ -893,13 +904,12 @@ static smp_status shape_coverage(run *r)
     uint8_t *reach = NULL;
     smp_status st = smp__edge_reach(&r->cov, p->edge, p->feather_mm, r->ppm, p->seed, &front, p->threads, &reach,
                                     res->msg);
-    if (st == SMP_OK)
-        st = smp__shape_edge(&r->edge_cov, p->edge, p->feather_mm, r->ppm, p->seed, reach, p->threads, res->msg);
     smp__coverage_free(&r->cov); /* as painted: the skin maps are done */
     r->cov = r->hair_cov;
     memset(&r->hair_cov, 0, sizeof r->hair_cov);
-    if (st == SMP_OK)
-        st = smp__shape_edge(&r->cov, p->edge, p->feather_mm, r->ppm, p->seed, reach, p->threads, res->msg);
+    if (st == SMP_OK) /* the edge alone and with the hair: both at once */
+        st = smp__shape_edges(&r->edge_cov, &r->cov, p->edge, p->feather_mm, r->ppm, p->seed, reach, p->threads,
+                              res->msg);
     free(reach);
     /* What of the density the core gets: hair already there, the edge's
      * reach and a density map take their share. Over the cells the
