@@ -254,8 +254,9 @@ EMSCRIPTEN_KEEPALIVE double st_points_held(studio *s, int bytes)
 /* What the last cached run took from the cache (SMP_REUSED_* flags). */
 EMSCRIPTEN_KEEPALIVE int st_reused(studio *s) { return smp_cache_reused(s->cache); }
 
-/* The after image into the exchange buffer as RGBA (NULL when none). */
-EMSCRIPTEN_KEEPALIVE uint8_t *st_after(studio *s)
+/* The after image's first rows into the exchange buffer (the image's
+ * size) as RGBA (NULL when none). */
+EMSCRIPTEN_KEEPALIVE uint8_t *st_after_rows(studio *s, uint32_t rows)
 {
     smp_image *a = smp_result_after(s->res);
     const uint32_t w = smp_image_width(a), h = smp_image_height(a);
@@ -264,7 +265,7 @@ EMSCRIPTEN_KEEPALIVE uint8_t *st_after(studio *s)
     if (!out)
         return NULL;
     const uint8_t *d = smp_image_cdata(a);
-    for (size_t i = 0, n = (size_t)w * h; i < n; i++) {
+    for (size_t i = 0, n = (size_t)w * (rows < h ? rows : h); i < n; i++) {
         const uint8_t *q = d + (size_t)ch * i;
         out[4 * i] = q[0];
         out[4 * i + 1] = q[ch >= 3];
@@ -273,6 +274,9 @@ EMSCRIPTEN_KEEPALIVE uint8_t *st_after(studio *s)
     }
     return out;
 }
+
+/* The whole after image into the exchange buffer as RGBA (NULL when none). */
+EMSCRIPTEN_KEEPALIVE uint8_t *st_after(studio *s) { return st_after_rows(s, UINT32_MAX); }
 
 /* What the last run chose or measured: 0 dots, 1 density used (dots/cm²),
  * 2 dot size (mm), 3 px/mm used, 4 whether assumed, 5 dilution,

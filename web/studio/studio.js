@@ -663,10 +663,16 @@
     state('busy');
     status('Rendering…');
     const mask = maskView();
-    // (The tone preview first: asked before it, the engine's start takes
-    // the cores it is drawn on, 15 -> 45 ms, for 15 ms sooner an exact image.)
+    // The tone preview after the exact image is asked: the engine's run
+    // starts with steps the second worker waits for (the dots made, 15-30
+    // ms), while the page draws the preview on the other core. A slider's
+    // move (input) draws it in a task of its own, so that its change event,
+    // when one follows at once, asks for the exact image first.
     // (A stroke's end is drawn at once: no move follows it.)
-    if (tonePaced(s, mask, mhash, reason === 'mask')) st.latest.toneMs = performance.now() - t0;
+    const L = st.latest;
+    const toneNow = () => {
+      if (st.latest === L && !L.done && tonePaced(s, mask, mhash, reason === 'mask')) L.toneMs = performance.now() - t0;
+    };
     // The worker sends the tone preview's basis at the preview's size (and
     // the photo at that size, once).
     const tone = st.reduced ? { w: st.reduced.w, h: st.reduced.h } : { w: st.w, h: st.h };
@@ -675,10 +681,11 @@
     tone.scale = st.tone ? st.tone.scale : 1; // the last calibration, for a basis without an exact image
     const msg = { type: 'render', id, settings: s, ppm: st.ppm * st.scale, mask: maskCopy(mask),
       mw: st.w, mh: st.h, tone, maskHash: mhash };
-    if (moving && st.tone && (reason === 'density' || reason === 'dot')) { holdExact(msg); return; }
+    if (moving && st.tone && (reason === 'density' || reason === 'dot')) { holdExact(msg); setTimeout(toneNow, 0); return; }
     st.held = null;
     clearTimeout(st.holdTimer);
     askExact(msg);
+    toneNow();
   }
   // One request in flight per worker; a newer one replaces the one waiting.
   function request(wk, msg) {

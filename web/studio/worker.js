@@ -48,10 +48,12 @@ function render(m) {
   // The rows from split on are the render-only worker's (smpBandsPost):
   // the page puts them in (-1: all drawn here).
   const split = M._st_bands_split(S);
-  const p = M._st_after(S);
+  // (A split render: its own rows alone; the page puts the others in.)
+  const rows = split >= 0 ? split : H;
+  const p = M._st_after_rows(S, rows);
   if (!p) return { ok: false, msg: 'out of memory' };
   const t2 = performance.now();
-  const rgba = rgbaOut(p, 4 * W * H);
+  const rgba = rgbaOut(p, 4 * W * rows, 4 * W * H);
   const info = [];
   for (let k = 0; k < 8; k++) info.push(M._st_info(S, k));
   const notes = smpNotes(M, S);
@@ -175,13 +177,15 @@ function warm(m) {
 // (recycle), else a new one: a fresh 12 MB buffer per redraw costs 30 ms
 // in Chromium (its allocation and the collections it brings), a copy 3.
 const spare = [];
-function rgbaOut(p, n) {
+// (n of its size bytes: the rest is the page's to fill.)
+function rgbaOut(p, n, size) {
   let b = null;
   while (spare.length && !b) {
     b = spare.pop();
-    if (b.byteLength !== n) b = null;
+    if (b.byteLength !== size) b = null;
   }
-  if (!b) return M.HEAPU8.slice(p, p + n).buffer;
+  if (!b && n === size) return M.HEAPU8.slice(p, p + n).buffer;
+  if (!b) b = new ArrayBuffer(size);
   new Uint8Array(b).set(M.HEAPU8.subarray(p, p + n));
   return b;
 }
