@@ -541,7 +541,8 @@ EMSCRIPTEN_KEEPALIVE uint8_t *st_bands_render(studio *s, const uint8_t *job, siz
     const uint32_t y0 = b.first * SMP_RENDER_BAND;
     if (b.w != w || b.h != h || y0 >= h || !w || b.n_od < 1 || b.n_od > SMP_MAX_LAYERS + 1 ||
         len != sizeof b + (size_t)b.n * sizeof(smp_dot) || smp_image_channels(s->photo) != 3 ||
-        ((b.has_spec || b.has_strands) && memcmp(b.box, s->b_box, sizeof b.box))) {
+        ((b.has_spec || b.has_strands) && memcmp(b.box, s->b_box, sizeof b.box)) || (b.has_spec && !s->b_spec) ||
+        (b.has_strands && !s->b_strands)) {
         fail(s, SMP_ERR_ARG, "a render job for another photo or other maps");
         return NULL;
     }

@@ -201,7 +201,10 @@
     st.splits.set(m.id, w);
     st.bandsSplit++;
     if (w.rows && w.rows.ok) joined(w);
-    else if (!st.workers.bands || w.rows) finishHere(w);
+    else if (!st.workers.bands || w.rows) {
+      if (w.rows) wk.w.postMessage({ type: 'remaps' }); // (as in rowsCame)
+      finishHere(w);
+    }
     else w.timer = setTimeout(() => bandsFailed('the render-only worker does not answer'), BANDS_WAIT_MS);
   }
   // The rows drawn by the redraw worker itself (worker.js: bandsRest).
@@ -219,7 +222,12 @@
     if (!w) { if (!m.here) st.bandRows.set(m.id, m); return; }
     if (w.asked !== !!m.here) return; // the render-only worker's, late: the redraw worker's come
     if (m.ok) { w.rows = m; joined(w); return; }
-    if (!m.here) { finishHere(w); return; }
+    if (!m.here) {
+      // (Its skin maps may be what it lacked: the redraw worker sends them with its next job.)
+      w.wk.w.postMessage({ type: 'remaps' });
+      finishHere(w);
+      return;
+    }
     // Neither drew them: the answer fails as the render would have.
     clearTimeout(w.timer);
     st.splits.delete(m.id);
@@ -566,9 +574,10 @@
     for (const w of st.splits.values()) clearTimeout(w.timer);
     st.splits.clear();
     st.bandRows.clear();
+    st.photoGen = (st.photoGen || 0) + 1; // a render-only job says which photo it is for
     for (const wk of [st.workers.bands, st.workers.mask, st.workers.full].filter(Boolean)) {
       const full = wk === st.workers.full ? rgba.buffer : rgba.slice().buffer; // the last one takes the page's copy
-      wk.w.postMessage({ type: 'photo', w: st.w, h: st.h, format: st.scale === 1 ? st.format : 0, rgba: full,
+      wk.w.postMessage({ type: 'photo', gen: st.photoGen, w: st.w, h: st.h, format: st.scale === 1 ? st.format : 0, rgba: full,
         keep: wk === st.workers.full }, [full]);
     }
     st.reduced = reducedSize();

@@ -22,6 +22,7 @@ function setPhoto(m) {
   M.HEAPU8.set(new Uint8Array(m.rgba), buf);
   if (M._st_set_photo(S, m.w, m.h, m.format)) return M.UTF8ToString(M._st_message(S));
   W = m.w; H = m.h;
+  photoGen = m.gen;
   maskNow = null;
   spare.length = 0;
   shrinkBuf = null;
@@ -71,7 +72,7 @@ function render(m) {
 // other draws the rest, from the dots and the render's inputs posted here
 // once they are made (the engine calls smpBandsPost from within the run),
 // and answers the page with its rows.
-let bandsPort = null, renderId = 0;
+let bandsPort = null, bandsShare = 0, renderId = 0, photoGen = 0;
 // Called by the engine (glue.c: bands_post) in the middle of a run: 1 when posted.
 // eslint-disable-next-line no-unused-vars
 function smpBandsPost(head, headLen, dots, dotsLen, spec, specLen, strands, strandsLen, maps) {
@@ -85,7 +86,7 @@ function smpBandsPost(head, headLen, dots, dotsLen, spec, specLen, strands, stra
   const job = new Uint8Array(headLen + dotsLen);
   job.set(M.HEAPU8.subarray(head, head + headLen));
   job.set(M.HEAPU8.subarray(dots, dots + dotsLen), headLen);
-  bandsPort.postMessage({ type: 'job', id: renderId, job: job.buffer, start: clock() }, [job.buffer]);
+  bandsPort.postMessage({ type: 'job', id: renderId, gen: photoGen, job: job.buffer, start: clock() }, [job.buffer]);
   return 1;
 }
 // The render-only worker's rows (y0 on) into this engine's after image,
@@ -133,9 +134,12 @@ function bandsJob(m) {
   }
   if (m.type !== 'job') return;
   const t0 = performance.now(), start = clock();
-  const j = M._malloc(m.job.byteLength);
+  const j = m.gen === photoGen ? M._malloc(m.job.byteLength) : 0;
   let r;
-  if (!j) r = { ok: false, msg: 'out of memory' };
+  // (Messages on the page's channel and on this one may come in either
+  // order: a job for a photo not yet here, or gone, is refused.)
+  if (m.gen !== photoGen) r = { ok: false, msg: 'a render job for another photo' };
+  else if (!j) r = { ok: false, msg: 'out of memory' };
   else {
     M.HEAPU8.set(new Uint8Array(m.job), j);
     const p = M._st_bands_render(S, j, m.job.byteLength);
@@ -403,8 +407,10 @@ function handle(m) {
     bandsPort = m.port;
     if (bandsPort && m.share == null) bandsPort.onmessage = (e) => bandsJob(e.data);
     if (m.share != null) M._st_bands_share(S, bandsPort ? m.share : 0);
+    if (m.share != null) bandsShare = bandsPort ? m.share : 0;
     return;
   }
+  if (m.type === 'remaps') { M._st_bands_share(S, bandsShare); return; } // the skin maps sent again with the next job
   if (m.type === 'rows') { bandsRows(m); return; } // the basis owed waits for them
   if (m.type !== 'recycle' && m.type !== 'finish') dropOwed();
   if (m.type === 'init') {
