@@ -523,9 +523,6 @@ EMSCRIPTEN_KEEPALIVE void st_bands_maps(studio *s, const uint8_t *head, uint16_t
     memcpy(s->b_box, b.box, sizeof s->b_box);
 }
 
-/* The size of a job's head (the maps' message carries one). */
-EMSCRIPTEN_KEEPALIVE int st_bands_head_size(void) { return (int)sizeof(bands_head); }
-
 /* The render-only worker: a job (head and dots, as posted) drawn on the
  * photo's rows from its first band on; the rows as RGBA in the exchange
  * buffer (NULL: failed, st_message says why). */
