@@ -20,6 +20,7 @@
 // made ready before of no use), its exact image, then a density change of
 // one step (the first position made ready again) while the next job runs,
 // 0, 100 or 200 ms after it started.
+// STUDIO_QUERY=bands=0: the page with one redraw worker (no render split); share=0.45: the redraw worker's share.
 // (playwright-core from tests/browser/node_modules; CHROMIUM=/usr/bin/chromium)
 import { writeFileSync } from 'node:fs';
 import { launch, openStudio } from './studio_page.mjs';
@@ -148,6 +149,7 @@ for (let i = 0; i < N && runs.mask; i++) {
 }
 await warmIdle();
 const info = await page.evaluate(() => ({ dropped: window.smpStudio.st.dropped, workers: !!window.smpStudio.st.workers,
+  bands: window.smpStudio.st.workers ? !!window.smpStudio.st.workers.bands : false,
   reduced: window.smpStudio.st.reduced, toneFailed: window.smpStudio.st.toneFailed, heaps: window.smpStudio.heaps() }));
 await browser.close();
 
@@ -155,7 +157,7 @@ const stat = v => {
   const s = v.filter(x => x != null).sort((a, b) => a - b);
   return s.length ? { median: Math.round(s[s.length >> 1]), max: Math.round(s[s.length - 1]), n: s.length } : null;
 };
-const summary = { size, open_ms: Math.round(open_ms), workers: info.workers, reduced: info.reduced, heaps: info.heaps,
+const summary = { size, open_ms: Math.round(open_ms), workers: info.workers, bands: info.bands, reduced: info.reduced, heaps: info.heaps,
   tone_failed: info.toneFailed, errors };
 for (let [k, v] of Object.entries(runs)) {
   const seen = v.filter(x => x.seen); // drawn again from the page's last few after images
@@ -167,8 +169,14 @@ for (let [k, v] of Object.entries(runs)) {
     frame_gap: stat(v.map(x => x.gap)),
     reused: v.map(x => x.reused) };
   // Where the exact image's time went (the page's timings' stages): median per stage.
-  const st_keys = [...new Set(v.flatMap(x => Object.keys(x.stages || {})))];
-  summary[k].stages = Object.fromEntries(st_keys.map(s => [s, stat(v.map(x => x.stages && x.stages[s]))]));
+  // (A render split between two workers: its own stages, split.*; here whether the redraw worker drew them all.)
+  const flat = x => x.stages && Object.assign({}, x.stages, ...Object.entries(x.stages.split || {})
+    .filter(([, y]) => typeof y === 'number').map(([s, y]) => ({ [`split.${s}`]: y })), { split: undefined });
+  const stg = v.map(flat);
+  const st_keys = [...new Set(stg.flatMap(x => Object.keys(x || {}).filter(s => s !== 'split')))];
+  summary[k].stages = Object.fromEntries(st_keys.map(s => [s, stat(stg.map(x => x && x[s]))]));
+  summary[k].split = { n: v.filter(x => x.stages && x.stages.split).length,
+    here: v.filter(x => x.stages && x.stages.split && x.stages.split.here).length };
   const f = summary[k];
   const fmt = x => (x ? `median ${x.median} ms, max ${x.max} ms` : 'none');
   console.log(`${k} (${size}${info.reduced ? `, preview ${info.reduced.w}x${info.reduced.h}` : ''}): ` +
@@ -176,7 +184,8 @@ for (let [k, v] of Object.entries(runs)) {
     `exact ${fmt(f.full)} (engine ${fmt(f.engine)})` + (f.reduced ? `; exact at the view's size ${fmt(f.reduced)}` : '') +
     `; longest frame gap ${fmt(f.frame_gap)}; ${v.length} times` +
     (f.seen ? `; back to a state drawn before: ${fmt(f.seen)}, ${f.seen.n} times` : ''));
-  if (st_keys.length) console.log(`  ${k} stages (median ms): ` + st_keys.map(s => `${s} ${f.stages[s] ? f.stages[s].median : '-'}`).join(', '));
+  if (st_keys.length) console.log(`  ${k} stages (median ms): ` + st_keys.map(s => `${s} ${f.stages[s] ? f.stages[s].median : '-'}`).join(', ') +
+    (f.split.n ? `; split ${f.split.n} times (${f.split.here} drawn by the redraw worker alone)` : ''));
 }
 if (WARM && warming) {
   // How long making every position ready took (from the first job to the

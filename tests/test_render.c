@@ -5,6 +5,7 @@
  * their bytes; the bytes do not depend on the thread count. */
 #include "testutil.h"
 
+#include <limits.h>
 #include <math.h>
 #ifdef _OPENMP
 #include <omp.h>
@@ -271,6 +272,70 @@ static void test_thread_count_does_not_change_bytes(void **state)
 #endif
 }
 
+/* A render split into two band ranges, each drawn on its own copy of the
+ * photo (the studio's two workers) and merged by rows, is the whole render
+ * byte for byte, at the split the work suggests and at others, with skin
+ * maps over part of the image, a session hidden, and halos at full and half
+ * resolution. */
+static void test_band_ranges_merge_to_whole(void **state)
+{
+    (void)state;
+    smp_optics o = healed();
+    smp_dot *d = dots_grid(40, 40, 0.73, 0.3, 0.85f, 1.15f); /* many dots cross band edges */
+    for (int i = 0; i < 1600; i += 3)
+        d[i].blur_mm = 0.05f;
+    for (int i = 0; i < 1600; i += 4)
+        d[i].layer = 2;
+    static const float ods[2][3] = {{2.8f, 2.5f, 2.3f}, {1.4f, 1.3f, 1.2f}};
+    const double ppms[] = {10.0, 17.0};
+    for (int s = 0; s < 2; s++) {
+        const uint32_t w = s ? 510 : 300, h = s ? 520 : 330;
+        const uint32_t box[4] = {20, 30, w - 60, h - 70};
+        uint8_t *strands = malloc((size_t)box[2] * box[3]);
+        uint16_t *spec = malloc((size_t)box[2] * box[3] * sizeof *spec);
+        for (size_t i = 0; i < (size_t)box[2] * box[3]; i++) {
+            strands[i] = (uint8_t)(i % 7 == 0 ? 200 : 0);
+            spec[i] = (uint16_t)(i % 11 == 0 ? 3000 : 0);
+        }
+        const smp_skin_maps skin = {spec, strands, {box[0], box[1], box[2], box[3]}, NULL};
+        for (int shown = 0; shown <= 1; shown++) {
+            smp_image *whole = smp_image_new(), *a = smp_image_new(), *b = smp_image_new();
+            for (smp_image **im = (smp_image *[]){whole, a, b, NULL}; *im; im++) {
+                assert_int_equal(smp_image_alloc(*im, w, h, 3), SMP_OK);
+                fill_photo(*im, 9);
+            }
+            char msg[SMP_MSG_LEN];
+            smp_render_job job = {whole, d, 1600, ppms[s], &o, ods, 2, shown, &skin, 1};
+            assert_int_equal(smp__render_bands(&job, 0, INT_MAX, msg), SMP_OK);
+            const int nb = smp__render_band_count(h);
+            const int k0 = smp__render_split(&job, 0.5);
+            assert_true(k0 > 0 && k0 < nb);
+            const int splits[] = {k0, 1, nb - 1, 0, nb};
+            for (int t = 0; t < 5; t++) {
+                const int k = splits[t];
+                fill_photo(a, 9);
+                fill_photo(b, 9);
+                job.img = a;
+                assert_int_equal(smp__render_bands(&job, 0, k, msg), SMP_OK);
+                job.img = b;
+                assert_int_equal(smp__render_bands(&job, k, nb, msg), SMP_OK);
+                job.img = whole;
+                const size_t row = (size_t)w * 3, cut = (size_t)k * SMP_RENDER_BAND * row;
+                const size_t all = (size_t)h * row, at = cut < all ? cut : all;
+                assert_memory_equal(smp_image_cdata(a), smp_image_cdata(whole), at);
+                if (at < all)
+                    assert_memory_equal(smp_image_cdata(b) + at, smp_image_cdata(whole) + at, all - at);
+            }
+            smp_image_free(whole);
+            smp_image_free(a);
+            smp_image_free(b);
+        }
+        free(strands);
+        free(spec);
+    }
+    free(d);
+}
+
 /* The half-resolution halo against the full-resolution drawing it stands
  * for, on the same pixels at 15 px/mm (the blue halo's sigma 2.7 px) and
  * 40 px/mm: dots 0.15 to 0.35 mm at any pixel phase, sharp or blurred, differ
@@ -326,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_skin_on_top),
         cmocka_unit_test(test_thread_count_does_not_change_bytes),
         cmocka_unit_test(test_half_halo_matches_full),
+        cmocka_unit_test(test_band_ranges_merge_to_whole),
     };
     return cmocka_run_group_tests_name("render", tests, NULL, NULL);
 }

@@ -21,6 +21,8 @@ double smp__assumed_px_per_mm(uint32_t w, uint32_t h, int *clamped);
  * SMP_MAX_DOTS dots; checked before sampling, with what to check. */
 smp_status smp__check_dot_count(double density_cm2, double area_mm2, double px_per_mm, char *msg);
 
+struct smp_render_job; /* render.h */
+
 struct smp_params {
     uint64_t seed;
     double density;      /* dots per cm² where the mask is white */
@@ -58,6 +60,11 @@ struct smp_params {
     smp_loupe loupe;
     double loupe_x, loupe_y; /* SMP_LOUPE_AT: centre in photo pixels */
     double loupe_zoom;       /* over the panel; 0 = a 10 mm field */
+    /* Which of the render's bands a run draws [*first, *end), asked with
+     * its inputs once they are made (NULL: all): the studio's glue hands
+     * the rest to a second worker (web/studio/glue.c). */
+    void (*render_bands)(void *ctx, const struct smp_render_job *job, int *first, int *end);
+    void *render_bands_ctx;
     char msg[SMP_MSG_LEN];
 };
 

@@ -37,12 +37,13 @@
 #include "image.h"
 #include "dmath.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define BAND 64
+#define BAND SMP_RENDER_BAND
 #define REACH_CORE 3.5f /* sigmas: the core's edge is 0.02 % of its depth there */
 #define REACH_HALO 2.5f /* the halo is faint: under 1 % darkening at 2.5 sigmas; its tail's depth is kept (term_scale) */
 #define NORM_SIGMA 0.8f /* at or above, pixel samples of a Gaussian sum to its integral within 1e-5 */
@@ -553,9 +554,9 @@ static size_t half_floats(int w, int y0, int y1)
 }
 
 static void draw_bands(const render_ctx *c, const pdot *dots, const float *tabs, const size_t *start,
-                       const uint32_t *list, int threads, int *failed)
+                       const uint32_t *list, int b0, int b1, int threads, int *failed)
 {
-    const int w = (int)c->img->w, h = (int)c->img->h, nb = (h + BAND - 1) / BAND;
+    const int w = (int)c->img->w, h = (int)c->img->h;
     const int nt = smp__threads(threads);
     (void)nt; /* unused without OpenMP */
     SMP_OMP(omp parallel num_threads(nt))
@@ -572,7 +573,7 @@ static void draw_bands(const render_ctx *c, const pdot *dots, const float *tabs,
             *failed = 1;
         }
         SMP_OMP(omp for schedule(dynamic, 1))
-        for (int b = 0; b < nb; b++) {
+        for (int b = b0; b < b1; b++) {
             if (start[b] == start[b + 1] || !band || !tab || !lev || !spec || (c->half && !half))
                 continue;
             const int y0 = b * BAND, y1 = y0 + BAND - 1 < h ? y0 + BAND - 1 : h - 1;
@@ -595,11 +596,11 @@ static bool has_depth(const pdot *d) { return d->depth[0] > 0 || d->depth[1] > 0
  * read from the disc profile twice (for the scales, then the table). In
  * parallel, each dot's work its own. Returns the tables (NULL: made per
  * band), sets *failed when out of memory. */
-static float *dot_tables(const render_ctx *c, pdot *dots, size_t m, int threads, int *failed)
+static float *dot_tables(const render_ctx *c, pdot *dots, size_t m, const uint8_t *used, int threads, int *failed)
 {
     size_t total = 0;
     for (size_t i = 0; i < m; i++)
-        if (!dots[i].none && has_depth(&dots[i])) {
+        if (!dots[i].none && has_depth(&dots[i]) && (!used || used[c->half ? i / 2 : i])) {
             dots[i].tab = total;
             total += 3 * (size_t)dots[i].n;
         }
@@ -616,7 +617,7 @@ static float *dot_tables(const render_ctx *c, pdot *dots, size_t m, int threads,
         SMP_OMP(omp for schedule(static))
         for (size_t i = 0; i < m; i++) {
             pdot *d = &dots[i];
-            if (!v || d->none || !has_depth(d))
+            if (!v || d->none || !has_depth(d) || (used && !used[c->half ? i / 2 : i]))
                 continue;
             dot_values(d, v);
             dot_scales(d, v);
@@ -649,30 +650,80 @@ smp_status smp__render(smp_image *img, const smp_dot *in, size_t n, double ppm, 
                        const float od[][3], int n_od, int max_layer, const smp_skin_maps *skin,
                        int threads, char *msg)
 {
-    if (n == 0 || n_od < 1)
+    const smp_render_job job = {img, in, n, ppm, optics, od, n_od, max_layer, skin, threads};
+    return smp__render_bands(&job, 0, INT_MAX, msg);
+}
+
+int smp__render_band_count(uint32_t h) { return (int)((h + BAND - 1) / BAND); }
+
+int smp__render_split(const smp_render_job *j, double share)
+{
+    const int h = (int)j->img->h, nb = smp__render_band_count(j->img->h);
+    double *work = calloc((size_t)nb, sizeof *work);
+    if (!work)
+        return nb / 2;
+    /* A band's work: its dots (each drawn into the bands it reaches; most
+     * reach one or two) and the pixels they darken, which grow with them. */
+    double total = 0;
+    for (size_t i = 0; i < j->n; i++) {
+        const smp_dot *d = &j->dots[i];
+        if (j->max_layer && d->layer > j->max_layer)
+            continue;
+        const double y = d->y_mm * j->ppm;
+        if (!(y >= 0 && y < h))
+            continue;
+        work[(int)y / BAND] += 1;
+        total += 1;
+    }
+    int k = 0;
+    for (double sum = 0; k < nb && sum + work[k] * 0.5 < share * total; k++)
+        sum += work[k];
+    free(work);
+    return k;
+}
+
+smp_status smp__render_bands(const smp_render_job *j, int first, int end, char *msg)
+{
+    smp_image *img = j->img;
+    const size_t n = j->n;
+    if (n == 0 || j->n_od < 1)
         return SMP_OK;
     const int w = (int)img->w, h = (int)img->h, nb = (h + BAND - 1) / BAND;
-    render_ctx c = {.skin = skin, .img = img};
-    setup_ctx(&c, optics, ppm, true);
+    first = first < 0 ? 0 : first;
+    end = end > nb ? nb : end;
+    if (first >= end)
+        return SMP_OK;
+    render_ctx c = {.skin = j->skin, .img = img};
+    setup_ctx(&c, j->optics, j->ppm, true);
     pdot *dots = malloc(n * (c.half ? 2 : 1) * sizeof *dots);
     size_t *start = calloc((size_t)nb + 1, sizeof *start);
+    uint8_t *used = first > 0 || end < nb ? calloc(n, 1) : NULL;
     uint32_t *list = NULL;
     float *tabs = NULL;
-    smp_status st = !(dots && start) ? smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's tables") : SMP_OK;
+    smp_status st = !(dots && start) || (!used && (first > 0 || end < nb))
+                        ? smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's tables")
+                        : SMP_OK;
     if (st != SMP_OK)
         goto done;
     exp_table(&c);
     c.to_lin = smp__srgb_linear_table(); /* color.c's shared tables, made once */
     c.to_srgb = smp__srgb8_table();
-    prepare_all(&c, in, n, ppm, od, n_od, max_layer, dots, threads);
-    int failed = 0;
-    tabs = dot_tables(&c, dots, n * (c.half ? 2 : 1), threads, &failed);
+    prepare_all(&c, j->dots, n, j->ppm, j->od, j->n_od, j->max_layer, dots, j->threads);
     st = bucket(&c, dots, n, w, h, start, &list, msg);
+    int failed = 0;
+    /* Part of the bands: the tables of the dots they draw, no others (each
+     * dot's table its own, so the same floats as for all). */
+    if (st == SMP_OK && used)
+        for (size_t k = start[first]; k < start[end]; k++)
+            used[list[k]] = 1;
+    if (st == SMP_OK)
+        tabs = dot_tables(&c, dots, n * (c.half ? 2 : 1), used, j->threads, &failed);
     if (st == SMP_OK && !failed)
-        draw_bands(&c, dots, tabs, start, list, threads, &failed);
+        draw_bands(&c, dots, tabs, start, list, first, end, j->threads, &failed);
     if (st == SMP_OK && failed)
         st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the renderer's band buffers");
 done:
+    free(used);
     free(tabs);
     free(dots);
     free(start);
@@ -706,7 +757,7 @@ smp_status smp__depth_field_at(float *depth, uint32_t w, uint32_t h, const smp_d
             list[i] = (uint32_t)i;
         }
         int failed = 0;
-        tabs = dot_tables(&c, dots, n * per, 1, &failed);
+        tabs = dot_tables(&c, dots, n * per, NULL, 1, &failed);
         if (failed)
             st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the radial tables");
         else

@@ -43,6 +43,33 @@ smp_status smp__render(smp_image *rgb, const smp_dot *dots, size_t n, double px_
                        const float od[][3], int n_od, int max_layer, const smp_skin_maps *skin,
                        int threads, char *msg);
 
+/* A render's inputs, as smp__render takes them. */
+typedef struct smp_render_job {
+    smp_image *img;
+    const smp_dot *dots;
+    size_t n;
+    double ppm;
+    const smp_optics *optics;
+    const float (*od)[3];
+    int n_od, max_layer;
+    const smp_skin_maps *skin;
+    int threads;
+} smp_render_job;
+
+/* smp__render over bands [first, end) of its bands of rows alone (of
+ * smp__render_band_count; end past the last: to the last): their pixels
+ * get the bytes the whole render gives them, and no other pixel is
+ * written. So a render split into band ranges, each drawn on its own copy
+ * of the image (another thread or process), merges into the whole one. */
+smp_status smp__render_bands(const smp_render_job *job, int first, int end, char *msg);
+/* The rows of a band (band b: rows b * SMP_RENDER_BAND on), and how many
+ * bands an image h rows high has. */
+#define SMP_RENDER_BAND 64
+int smp__render_band_count(uint32_t h);
+/* The band k splitting a job's work near share (0..1) : (1 - share):
+ * bands [0, k) then [k, end), by the dots each band draws. */
+int smp__render_split(const smp_render_job *job, double share);
+
 /* The optical depth alone (w x h x 3 floats, R G B) that dots of one depth
  * od deposit at px_per_mm: what smp__render exponentiates. */
 smp_status smp__depth_field(float *depth, uint32_t w, uint32_t h, const smp_dot *dots, size_t n, double px_per_mm,

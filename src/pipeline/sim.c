@@ -26,6 +26,7 @@
 #include "params.h"
 #include "select.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1000,8 +1001,12 @@ static smp_status render_after(run *r)
     const uint16_t *spec = r->cache && res->shine ? smp__cache_specular(r->cache, r) : NULL;
     const smp_skin_maps maps = {spec, res->strands,
                                 {res->skin_box[0], res->skin_box[1], res->skin_box[2], res->skin_box[3]}, res->shine};
-    return smp__render(res->after, res->dots, res->n_dots, r->ppm, &res->optics, (const float(*)[3])res->od,
-                       res->n_od, p->show_session, &maps, p->threads, res->msg);
+    const smp_render_job job = {res->after, res->dots, res->n_dots, r->ppm, &res->optics,
+                                (const float(*)[3])res->od, res->n_od, p->show_session, &maps, p->threads};
+    int first = 0, end = INT_MAX;
+    if (p->render_bands)
+        p->render_bands(p->render_bands_ctx, &job, &first, &end);
+    return smp__render_bands(&job, first, end, res->msg);
 }
 
 static smp_status measure_after(run *r)

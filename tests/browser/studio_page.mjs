@@ -33,14 +33,14 @@ function check(ok, what) {
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox'] });
 const requests = [], errors = [];
-async function open(viewport, name) {
+async function open(viewport, name, query = '') {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1, acceptDownloads: true,
     hasTouch: viewport.width < 600, isMobile: viewport.width < 600 });
   const page = await context.newPage();
   page.on('request', r => requests.push(r.url().slice(0, 60)));
   page.on('console', m => { if (m.type() === 'error') errors.push(`${name}: ${m.text()}`); });
   page.on('pageerror', e => errors.push(`${name}: ${e}`));
-  await page.goto(pathToFileURL(page_path).href, { waitUntil: 'load' });
+  await page.goto(pathToFileURL(page_path).href + query, { waitUntil: 'load' });
   await page.waitForFunction(() => document.body.dataset.state === 'empty', null, { timeout: 60000 });
   return page;
 }
@@ -341,6 +341,52 @@ check(warmed.jobs > 0 && warmReused.every(r => typeof r === 'number' && (r & 8))
   `after the positions are made ready (${JSON.stringify(warmed)}), density changes take their dots from the memo ` +
   `(reused ${warmReused.join(', ')}; the cold one ${darkReused})`);
 check(await afterHash() === dark_hash, 'a density change served from the memo draws the image made cold, to the byte');
+
+// The render is split between the redraw worker and a render-only one
+// (each draws its bands, the page joins the rows): the image is the one
+// worker's to the byte, the same page with ?bands=0 at the same settings.
+// When the render-only worker dies unseen, the redraw worker draws its rows
+// (after a wait), to the same bytes, and splits no more.
+const bandsSeen = await page.evaluate(() => ({ split: window.smpStudio.st.bandsSplit, here: window.smpStudio.st.bandsHere }));
+// (The mask as painted above, through its export.)
+const paintedMask = await save('#save-mask');
+const one = await open({ width: 1024, height: 768 }, 'one-worker', '?bands=0');
+{
+  let k = await renders(one);
+  await one.setInputFiles('#open', photo);
+  await settle(one, k + 1);
+  k = await renders(one);
+  await one.setInputFiles('#open-mask', paintedMask);
+  await settle(one, k + 1);
+  for (const [id, v] of [['dot', 0.3], ['dilution', 0.3], ['density', 180]]) {
+    k = await renders(one);
+    await one.locator(`#${id}`).fill(String(v));
+    await settle(one, k + 1);
+  }
+}
+const oneHash = p => p.evaluate(() => {
+  const { after } = window.smpStudio, d = after.getContext('2d').getImageData(0, 0, after.width, after.height).data;
+  let a = 0x811c9dc5;
+  for (let i = 0; i < d.length; i++) a = Math.imul(a ^ d[i], 16777619);
+  return a >>> 0;
+});
+const oneSplit = await one.evaluate(() => window.smpStudio.st.bandsSplit);
+check(bandsSeen.split > 0 && bandsSeen.here === 0 && oneSplit === 0 && await oneHash(one) === dark_hash,
+  `the after image drawn by two workers is the one worker's, to the byte (${JSON.stringify(bandsSeen)} split; one worker's ${oneSplit})`);
+await page.evaluate(() => window.smpStudio.st.workers.bands.w.terminate());
+await setRange('density', 170);
+const lone = await page.evaluate(() => ({ here: window.smpStudio.st.bandsHere, failed: window.smpStudio.st.bandsFailed,
+  bands: !!window.smpStudio.st.workers.bands }));
+const loneHash = await afterHash();
+{
+  const k = await renders(one);
+  await one.locator('#density').fill('170');
+  await settle(one, k + 1);
+}
+check(lone.here === 1 && !lone.bands && loneHash === await oneHash(one),
+  `the render-only worker gone, the redraw worker draws its rows: the same image (${JSON.stringify(lone)})`);
+await one.context().close();
+await setRange('density', 180); // back: the exports below expect it
 
 // The hairline: three taps across the upper third, applied.
 await page.click('[data-tool=hairline]');

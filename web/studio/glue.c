@@ -2,12 +2,17 @@
 /* The studio page's bridge to the library (WebAssembly): one session
  * holding the params, the photo, its analysis, the mask, the last result
  * and the analysis cache its redraws share (smp_simulate_cached), and
- * the RGBA buffers the page's canvases exchange with it. Only the public
- * API; the page calls the smp_params_set_* setters directly. */
+ * the RGBA buffers the page's canvases exchange with it. The public API,
+ * but for the render split between two workers (st_bands_*, below: the
+ * renderer's band ranges, internal); the page calls the smp_params_set_*
+ * setters directly. */
 #include "smpsim.h"
+#include "params.h"
+#include "render.h"
 
 #include <emscripten/emscripten.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +31,27 @@ struct studio {
     uint8_t *rgba;     /* exchange buffer: the photo in, the after image out */
     size_t rgba_len;
     uint8_t *maps;     /* the tone preview's maps (st_tone_maps) */
+    /* The redraw worker's side of a split render (st_bands_share): the
+     * share of the work it keeps, the last run's split (its first band
+     * left to the other worker, -1: none) and that run's inputs, for
+     * drawing the rest here when the other worker fails (valid until the
+     * next run); the skin maps last sent (a copy, to send them only when
+     * they change). */
+    double share;
+    int split;
+    smp_render_job job;
+    smp_skin_maps job_maps;
+    uint8_t *head;
+    size_t head_len;
+    uint8_t *sent_maps;
+    size_t sent_len;
+    uint32_t sent_box[4];
+    /* The render-only worker's side: the skin maps it was sent and the
+     * image it draws its bands on. */
+    uint16_t *b_spec;
+    uint8_t *b_strands;
+    uint32_t b_box[4];
+    smp_image *work;
     char msg[512];
 };
 
@@ -48,6 +74,11 @@ EMSCRIPTEN_KEEPALIVE void st_free(studio *s)
     smp_cache_free(s->cache);
     free(s->rgba);
     free(s->maps);
+    free(s->head);
+    free(s->sent_maps);
+    free(s->b_spec);
+    free(s->b_strands);
+    smp_image_free(s->work);
     free(s);
 }
 
@@ -188,9 +219,11 @@ EMSCRIPTEN_KEEPALIVE smp_status st_simulate(studio *s)
 }
 
 /* st_simulate through the session's analysis cache: the same after image
- * and dots, faster when only the settings or the mask changed. */
+ * and dots, faster when only the settings or the mask changed. With a
+ * share set (st_bands_share) the render may be split: see st_bands_split. */
 EMSCRIPTEN_KEEPALIVE smp_status st_simulate_cached(studio *s)
 {
+    s->split = -1;
     smp_status st = smp_simulate_cached(s->res, s->cache, s->p, s->photo, s->mask);
     return st == SMP_OK ? st : fail(s, st, smp_result_message(s->res));
 }
@@ -221,8 +254,9 @@ EMSCRIPTEN_KEEPALIVE double st_points_held(studio *s, int bytes)
 /* What the last cached run took from the cache (SMP_REUSED_* flags). */
 EMSCRIPTEN_KEEPALIVE int st_reused(studio *s) { return smp_cache_reused(s->cache); }
 
-/* The after image into the exchange buffer as RGBA (NULL when none). */
-EMSCRIPTEN_KEEPALIVE uint8_t *st_after(studio *s)
+/* The after image's first rows into the exchange buffer (the image's
+ * size) as RGBA (NULL when none). */
+EMSCRIPTEN_KEEPALIVE uint8_t *st_after_rows(studio *s, uint32_t rows)
 {
     smp_image *a = smp_result_after(s->res);
     const uint32_t w = smp_image_width(a), h = smp_image_height(a);
@@ -231,7 +265,7 @@ EMSCRIPTEN_KEEPALIVE uint8_t *st_after(studio *s)
     if (!out)
         return NULL;
     const uint8_t *d = smp_image_cdata(a);
-    for (size_t i = 0, n = (size_t)w * h; i < n; i++) {
+    for (size_t i = 0, n = (size_t)w * (rows < h ? rows : h); i < n; i++) {
         const uint8_t *q = d + (size_t)ch * i;
         out[4 * i] = q[0];
         out[4 * i + 1] = q[ch >= 3];
@@ -240,6 +274,9 @@ EMSCRIPTEN_KEEPALIVE uint8_t *st_after(studio *s)
     }
     return out;
 }
+
+/* The whole after image into the exchange buffer as RGBA (NULL when none). */
+EMSCRIPTEN_KEEPALIVE uint8_t *st_after(studio *s) { return st_after_rows(s, UINT32_MAX); }
 
 /* What the last run chose or measured: 0 dots, 1 density used (dots/cm²),
  * 2 dot size (mm), 3 px/mm used, 4 whether assumed, 5 dilution,
@@ -332,4 +369,217 @@ EMSCRIPTEN_KEEPALIVE uint8_t *st_tone_maps(studio *s, uint32_t w, uint32_t h)
 EMSCRIPTEN_KEEPALIVE smp_status st_tone_area(studio *s, double dot_mm, double *out)
 {
     return smp_result_tone_area(s->res, s->p, dot_mm, out);
+}
+
+/* ------------------------------------------------------------------------
+ * The render split between two workers. The render's bands of rows are
+ * independent (render.h: smp__render_bands), so while the redraw worker
+ * draws the first bands of a change's after image, a render-only worker
+ * draws the rest on its own copy of the photo, from the dots and the
+ * render's inputs the redraw worker posts it (smpBandsPost, worker.js)
+ * once they are made; the page puts the two parts together. A part is
+ * the bytes the whole render gives those rows, so the image is the same. */
+
+/* What the render-only worker needs besides the dots (which follow it in
+ * the message): both workers run this one build, so the structs' bytes. */
+typedef struct bands_head {
+    double ppm;
+    uint32_t n, n_od, max_layer, first, w, h;
+    uint32_t has_spec, has_strands;
+    uint32_t box[4];
+    smp_optics optics;
+    float od[SMP_MAX_LAYERS + 1][3];
+} bands_head;
+
+/* Posts a job (head and dots) and, when they changed, the skin maps (0
+ * lengths: unchanged), to the render-only worker; 0 when there is none. */
+EM_JS(int, bands_post, (const void *head, size_t head_len, const void *dots, size_t dots_len, const void *spec,
+                        size_t spec_len, const void *strands, size_t strands_len, int maps),
+      { return typeof smpBandsPost === 'function' ? smpBandsPost(head, head_len, dots, dots_len, spec, spec_len,
+                                                                 strands, strands_len, maps) : 0; })
+
+/* Whether the skin maps differ from the ones last sent (kept: a copy). */
+static int maps_changed(studio *s, const smp_skin_maps *m, size_t spec_len, size_t strands_len)
+{
+    const size_t n = spec_len + strands_len;
+    if (s->sent_maps && n == s->sent_len && !memcmp(s->sent_box, m->box, sizeof s->sent_box) &&
+        (!spec_len || !memcmp(s->sent_maps, m->specular, spec_len)) &&
+        (!strands_len || !memcmp(s->sent_maps + spec_len, m->strands, strands_len)))
+        return 0;
+    free(s->sent_maps);
+    s->sent_maps = malloc(n ? n : 1);
+    s->sent_len = n;
+    memcpy(s->sent_box, m->box, sizeof s->sent_box);
+    if (!s->sent_maps)
+        return -1;
+    if (spec_len)
+        memcpy(s->sent_maps, m->specular, spec_len);
+    if (strands_len)
+        memcpy(s->sent_maps + spec_len, m->strands, strands_len);
+    return 1;
+}
+
+/* The render's hook (params.h: render_bands): the bands from the split on
+ * go to the render-only worker, the first ones are drawn here. Not split:
+ * no dots, a shine model without its map (its values are made while
+ * drawing, from the photo's bytes), nothing to gain, or no worker. */
+static void bands_hook(void *ctx, const smp_render_job *j, int *first, int *end)
+{
+    studio *s = ctx;
+    const smp_skin_maps *m = j->skin;
+    const int nb = smp__render_band_count(j->img->h);
+    if (j->n == 0 || j->n_od < 1 || j->n_od > SMP_MAX_LAYERS + 1 || (m && !m->specular && m->shine))
+        return;
+    const int k = smp__render_split(j, s->share);
+    if (k <= 0 || k >= nb)
+        return;
+    const size_t area = m ? (size_t)m->box[2] * m->box[3] : 0;
+    const size_t spec_len = m && m->specular ? area * sizeof *m->specular : 0;
+    const size_t strands_len = m && m->strands ? area : 0;
+    if (!s->head && !(s->head = malloc(sizeof(bands_head))))
+        return;
+    bands_head *b = (bands_head *)s->head;
+    memset(b, 0, sizeof *b);
+    *b = (bands_head){.ppm = j->ppm, .n = (uint32_t)j->n, .n_od = (uint32_t)j->n_od, .max_layer = (uint32_t)j->max_layer,
+                      .first = (uint32_t)k, .w = j->img->w, .h = j->img->h, .has_spec = spec_len > 0, .has_strands = strands_len > 0,
+                      .optics = *j->optics};
+    if (m)
+        memcpy(b->box, m->box, sizeof b->box);
+    memcpy(b->od, j->od, (size_t)j->n_od * sizeof *j->od);
+    const int changed = m ? maps_changed(s, m, spec_len, strands_len) : 0;
+    if (changed < 0)
+        return;
+    if (!bands_post(b, sizeof *b, j->dots, j->n * sizeof *j->dots, m ? m->specular : NULL, changed ? spec_len : 0,
+                    m ? m->strands : NULL, changed ? strands_len : 0, changed))
+        return;
+    s->job = *j;
+    if (m) {
+        s->job_maps = *m;
+        s->job.skin = &s->job_maps;
+    }
+    s->split = k;
+    *first = 0;
+    *end = k;
+}
+
+/* The share (0..1) of a render's work the redraw worker keeps, the rest
+ * posted to the render-only worker; 0: no split (the whole render here). */
+EMSCRIPTEN_KEEPALIVE void st_bands_share(studio *s, double share)
+{
+    s->share = share;
+    smp_params *p = s->p;
+    p->render_bands = share > 0 && share < 1 ? bands_hook : NULL;
+    p->render_bands_ctx = s;
+    s->sent_len = 0;
+    free(s->sent_maps); /* a new render-only worker has no maps yet */
+    s->sent_maps = NULL;
+}
+
+/* The last cached run's split: its first row left to the render-only
+ * worker, -1 when the whole image was drawn here. */
+EMSCRIPTEN_KEEPALIVE int st_bands_split(studio *s)
+{
+    return s->split < 0 ? -1 : s->split * SMP_RENDER_BAND;
+}
+
+/* The rest of the last run's render drawn here (the render-only worker
+ * failed): the whole after image then, as one worker draws it. */
+EMSCRIPTEN_KEEPALIVE smp_status st_bands_rest(studio *s)
+{
+    if (s->split < 0)
+        return SMP_OK;
+    smp_status st = smp__render_bands(&s->job, s->split, INT_MAX, s->msg);
+    s->split = -1;
+    return st;
+}
+
+/* Rows y0.. of the after image (RGBA, at rgba) as the render-only worker
+ * drew them, into the last run's after image and the exchange buffer
+ * st_after filled (for the tone preview's basis, made from it). */
+EMSCRIPTEN_KEEPALIVE void st_bands_rows(studio *s, const uint8_t *rgba, uint32_t y0)
+{
+    smp_image *a = smp_result_after(s->res);
+    const uint32_t w = smp_image_width(a), h = smp_image_height(a);
+    if (smp_image_channels(a) != 3 || y0 >= h || (size_t)w * h * 4 > s->rgba_len)
+        return;
+    uint8_t *d = smp_image_data(a);
+    const size_t from = (size_t)y0 * w, n = (size_t)w * h;
+    for (size_t i = from; i < n; i++)
+        memcpy(d + 3 * i, rgba + 4 * (i - from), 3);
+    memcpy(s->rgba + 4 * from, rgba, 4 * (n - from));
+}
+
+/* The render-only worker: the skin maps (box-sized, malloc'd by the
+ * caller, now the session's; NULL: none) for the jobs that follow, their
+ * box read from the job's head that came with them. */
+EMSCRIPTEN_KEEPALIVE void st_bands_maps(studio *s, const uint8_t *head, uint16_t *spec, uint8_t *strands)
+{
+    bands_head b;
+    memcpy(&b, head, sizeof b);
+    free(s->b_spec);
+    free(s->b_strands);
+    s->b_spec = spec;
+    s->b_strands = strands;
+    memcpy(s->b_box, b.box, sizeof s->b_box);
+}
+
+/* The render-only worker: a job (head and dots, as posted) drawn on the
+ * photo's rows from its first band on; the rows as RGBA in the exchange
+ * buffer (NULL: failed, st_message says why). */
+EMSCRIPTEN_KEEPALIVE uint8_t *st_bands_render(studio *s, const uint8_t *job, size_t len)
+{
+    const uint32_t w = smp_image_width(s->photo), h = smp_image_height(s->photo);
+    bands_head b;
+    if (len < sizeof b) {
+        fail(s, SMP_ERR_ARG, "a short render job");
+        return NULL;
+    }
+    memcpy(&b, job, sizeof b);
+    const uint32_t y0 = b.first * SMP_RENDER_BAND;
+    if (b.w != w || b.h != h || y0 >= h || !w || b.n_od < 1 || b.n_od > SMP_MAX_LAYERS + 1 ||
+        len != sizeof b + (size_t)b.n * sizeof(smp_dot) || smp_image_channels(s->photo) != 3 ||
+        ((b.has_spec || b.has_strands) && memcmp(b.box, s->b_box, sizeof b.box)) || (b.has_spec && !s->b_spec) ||
+        (b.has_strands && !s->b_strands)) {
+        fail(s, SMP_ERR_ARG, "a render job for another photo or other maps");
+        return NULL;
+    }
+    if (!s->work && !(s->work = smp_image_new())) {
+        fail(s, SMP_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    if ((smp_image_width(s->work) != w || smp_image_height(s->work) != h) &&
+        smp_image_alloc(s->work, w, h, 3) != SMP_OK) {
+        fail(s, SMP_ERR_NOMEM, "out of memory for the render's image");
+        return NULL;
+    }
+    /* Its rows of the photo; the render writes no others. */
+    const size_t row = (size_t)w * 3;
+    memcpy(smp_image_data(s->work) + y0 * row, smp_image_cdata(s->photo) + y0 * row, (h - y0) * row);
+    smp_dot *dots = b.n ? malloc((size_t)b.n * sizeof *dots) : NULL;
+    if (b.n && !dots) {
+        fail(s, SMP_ERR_NOMEM, "out of memory for the dots");
+        return NULL;
+    }
+    if (b.n)
+        memcpy(dots, job + sizeof b, (size_t)b.n * sizeof *dots);
+    const smp_skin_maps maps = {b.has_spec ? s->b_spec : NULL, b.has_strands ? s->b_strands : NULL,
+                                {b.box[0], b.box[1], b.box[2], b.box[3]}, NULL};
+    const smp_render_job j = {s->work, dots, b.n, b.ppm, &b.optics, (const float(*)[3])b.od, (int)b.n_od,
+                              (int)b.max_layer, &maps, 1};
+    smp_status st = smp__render_bands(&j, (int)b.first, INT_MAX, s->msg);
+    free(dots);
+    s->split = (int)b.first;
+    if (st != SMP_OK)
+        return NULL;
+    uint8_t *out = st_rgba(s, w, h - y0);
+    if (!out) {
+        fail(s, SMP_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    const uint8_t *d = smp_image_cdata(s->work) + y0 * row;
+    for (size_t i = 0, n = (size_t)w * (h - y0); i < n; i++) {
+        memcpy(out + 4 * i, d + 3 * i, 3);
+        out[4 * i + 3] = 255;
+    }
+    return out;
 }

@@ -21,6 +21,21 @@
   // photo takes the paths of a big one. They can only lower them.
   const hook = (name, max) => Math.min(max, Number(new URLSearchParams(location.search).get(name)) || max);
   const WORK_LONG = Math.max(64, hook('work', 2000));
+  // The render split with a second worker (?bands=0: one worker draws it
+  // all, as before), and the redraw worker's share of the render's dots
+  // (the rest are the render-only worker's; ?share= for measuring): under
+  // half, as the redraw worker also measures the run (7-8 ms) and turns its
+  // rows to RGBA, while the other only copies its rows of the photo first
+  // and turns them to RGBA. (The 12 MP crown at 2000x1500: its 24 bands of
+  // 64 rows split at 11 (0.45) or 12 (0.5); at 12 the redraw worker's part
+  // ran 25 M x86 instructions more than the other's and then measured, at
+  // 11 it ran 79 M less: callgrind, the native render.)
+  const query = new URLSearchParams(location.search);
+  const BANDS = query.get('bands') !== '0';
+  const BANDS_SHARE = Math.min(0.9, Math.max(0.1, Number(query.get('share')) || 0.45));
+  // A render-only worker's rows not come by then: it is taken as failed,
+  // and the redraw worker draws them and all later renders (the same bytes).
+  const BANDS_WAIT_MS = 3000;
   // The engine's own pixel limit (smp_params_set_max_pixels' default): a
   // larger photo is refused on opening, with a message.
   const PIPELINE_MAX = hook('max-mp', 200) * 1e6;
@@ -55,7 +70,8 @@
     z: 1, ox: 0, oy: 0, loupeOn: true, focus: null, loupeSource: null,
     tone: null, tonePhoto: null, toneShown: 0, toneFailed: 0,
     toneNext: 0, toneTimer: 0, lastTap: null, held: null, holdTimer: 0, requests: 0,
-    shownKey: null, full: null, exporting: false, exports: 0, heaps: { page: 0, full: 0, mask: 0, export: 0 },
+    shownKey: null, full: null, exporting: false, exports: 0, heaps: { page: 0, full: 0, mask: 0, export: 0, bands: 0 },
+    splits: new Map(), bandRows: new Map(), bandsSplit: 0, bandsHere: 0, bandsFailed: null,
     // The slider positions made ready (warmNext), and the pointers down.
     warm: null, pointers: new Set(),
   };
@@ -98,17 +114,23 @@
       const make = (kind) => {
         const wk = { kind, w: new Worker(url), busy: false, pending: null, ready: false, bases: new Map() };
         wk.w.onmessage = (e) => fromWorker(wk, e.data);
-        wk.w.onerror = (e) => { e.preventDefault(); workersFailed(`${kind} worker: ${e.message || 'failed'}`); };
+        wk.w.onerror = (e) => {
+          e.preventDefault();
+          if (kind === 'bands') bandsFailed(`bands worker: ${e.message || 'failed'}`);
+          else workersFailed(`${kind} worker: ${e.message || 'failed'}`);
+        };
         const copy = bytes.slice().buffer;
         wk.w.postMessage({ type: 'init', wasm: copy }, [copy]);
         return wk;
       };
-      // (A third, rendering at the view's displayed size for a quicker
-      // exact image, made the working size's a quarter to twice slower on
-      // two cores, for an image the tone preview now gives at once:
-      // bench/RESULTS.md.)
-      st.workers = { full: make('full'), mask: make('mask') };
+      // The third, 'bands', renders part of each after image's rows for
+      // the redraw worker (pairBands). (One rendering the whole image at the
+      // view's displayed size for a quicker exact image made the working
+      // size's a quarter to twice slower on two cores, for an image the
+      // tone preview now gives at once: bench/RESULTS.md.)
+      st.workers = { full: make('full'), mask: make('mask'), bands: BANDS ? make('bands') : null };
       st.makeWorker = make;
+      pairBands();
     } catch (e) {
       st.workers = null;
     }
@@ -126,6 +148,12 @@
       st.workers[kind].w.terminate();
       st.workers[kind] = st.makeWorker(kind);
       st.replaced++;
+      if (kind === 'full') {
+        for (const w of st.splits.values()) clearTimeout(w.timer);
+        st.splits.clear();
+        st.bandRows.clear();
+        pairBands();
+      }
     }
     if (!analysing) return;
     for (const a of st.asks.values()) if (a.op === 'decode') a.reject(new Error('replaced'));
@@ -134,7 +162,7 @@
   }
   function workersFailed(why) {
     if (!st.workers) return;
-    for (const wk of Object.values(st.workers)) wk.w.terminate();
+    for (const wk of Object.values(st.workers).filter(Boolean)) wk.w.terminate();
     st.workers = null;
     st.busy = false;
     // The page's engine takes the photo (its mask kept) and what was asked of the mask worker.
@@ -145,14 +173,101 @@
     status(`Redrawing on the page itself (${why})`);
     if (st.w) schedule('retry');
   }
+  // The redraw worker and the render-only one (worker.js: smpBandsPost)
+  // joined by a channel of their own, with the redraw worker's share of a
+  // render's work; without a render-only worker, none (the whole render in
+  // the redraw worker).
+  function pairBands() {
+    const full = st.workers && st.workers.full, bands = st.workers && st.workers.bands;
+    if (!full) return;
+    if (!bands) { full.w.postMessage({ type: 'port', port: null, share: 0 }); return; }
+    const ch = new MessageChannel();
+    full.w.postMessage({ type: 'port', port: ch.port1, share: BANDS_SHARE }, [ch.port1]);
+    bands.w.postMessage({ type: 'port', port: ch.port2 }, [ch.port2]);
+  }
+  // The render-only worker failed: gone, and the redraw worker draws the
+  // rows it was drawing and all later renders (the same bytes).
+  function bandsFailed(why) {
+    if (!st.workers || !st.workers.bands) return;
+    st.workers.bands.w.terminate();
+    st.workers.bands = null;
+    st.bandsFailed = why;
+    pairBands();
+    for (const w of [...st.splits.values()]) finishHere(w);
+  }
+  // A split render's answer from the redraw worker (its rows above m.split
+  // drawn) waits for the render-only worker's rows, which may have come
+  // first; they go into its RGBA, then on as one answer (answered).
+  function splitDone(wk, m) {
+    for (const id of st.bandRows.keys()) if (id < m.id) st.bandRows.delete(id);
+    const w = { wk, m, rows: st.bandRows.get(m.id) || null, got: performance.now(), asked: false, timer: 0 };
+    st.bandRows.delete(m.id);
+    st.splits.set(m.id, w);
+    st.bandsSplit++;
+    if (w.rows && w.rows.ok) joined(w);
+    else if (!st.workers.bands || w.rows) {
+      if (w.rows) wk.w.postMessage({ type: 'remaps' }); // (as in rowsCame)
+      finishHere(w);
+    }
+    else w.timer = setTimeout(() => bandsFailed('the render-only worker does not answer'), BANDS_WAIT_MS);
+  }
+  // The rows drawn by the redraw worker itself (worker.js: bandsRest).
+  function finishHere(w) {
+    clearTimeout(w.timer);
+    if (w.asked) return;
+    w.asked = true;
+    w.rows = null;
+    st.bandsHere++;
+    w.wk.w.postMessage({ type: 'finish', id: w.m.id });
+  }
+  function rowsCame(m) {
+    if (m.heap) st.heaps.bands = m.heap;
+    const w = st.splits.get(m.id);
+    if (!w) { if (!m.here) st.bandRows.set(m.id, m); return; }
+    if (w.asked !== !!m.here) return; // the render-only worker's, late: the redraw worker's come
+    if (m.ok) { w.rows = m; joined(w); return; }
+    if (!m.here) {
+      // (Its skin maps may be what it lacked: the redraw worker sends them with its next job.)
+      w.wk.w.postMessage({ type: 'remaps' });
+      finishHere(w);
+      return;
+    }
+    // Neither drew them: the answer fails as the render would have.
+    clearTimeout(w.timer);
+    st.splits.delete(m.id);
+    answered(w.wk, { type: 'done', id: m.id, ok: false, msg: m.msg, mask: w.m.mask });
+  }
+  function joined(w) {
+    clearTimeout(w.timer);
+    st.splits.delete(w.m.id);
+    const m = w.m, r = w.rows, t = performance.now();
+    new Uint8Array(m.rgba).set(new Uint8Array(r.rgba), 4 * m.w * r.y0);
+    // The redraw worker's after image gets them too (its tone preview's
+    // basis is made from it), and the buffer goes back to the other worker.
+    if (!r.here) w.wk.w.postMessage({ type: 'rows', id: m.id, y0: r.y0, rgba: r.rgba }, [r.rgba]);
+    // Where the split's time went (ms): the redraw worker's run until it
+    // posted the job, the job's way to the other worker, its render there,
+    // the wait here for its rows after the redraw worker's answer, joining.
+    if (m.stages) {
+      const b = r.here ? null : { posted: r.posted - m.stages.start, to: r.start - r.posted };
+      m.stages.split = Object.assign({ row: r.y0, here: !!r.here, bands: r.ms, wait: t - w.got,
+        join: performance.now() - t }, b);
+    }
+    m.got = w.got;
+    answered(w.wk, m);
+  }
   function fromWorker(wk, m) {
     if (m.type === 'ready') wk.ready = true;
     else if (m.type === 'failed') {
-      if (!wk.ready) workersFailed(m.msg);
+      if (wk.kind === 'bands') bandsFailed(m.msg);
+      else if (!wk.ready) workersFailed(m.msg);
       else status(m.msg);
+    } else if (m.type === 'rows') {
+      rowsCame(m);
     } else if (m.type === 'done') {
       if (m.heap) st.heaps[wk.kind] = m.heap;
-      answered(wk, m);
+      if (m.ok && m.split >= 0) splitDone(wk, m);
+      else answered(wk, m);
     } else if (m.type === 'basis') {
       basis(wk, m);
     } else if (m.type === 'warmed') {
@@ -456,13 +571,17 @@
   function sendPhoto(rgba) {
     if (!st.workers) return;
     // Requests for the photo before are of no use now.
-    for (const wk of Object.values(st.workers)) { wk.pending = null; wk.bases.clear(); }
+    for (const wk of Object.values(st.workers).filter(Boolean)) { wk.pending = null; wk.bases.clear(); }
     maskPool.length = 0;
     st.latest = null;
     st.warm = null;
-    for (const wk of [st.workers.mask, st.workers.full]) {
+    for (const w of st.splits.values()) clearTimeout(w.timer);
+    st.splits.clear();
+    st.bandRows.clear();
+    st.photoGen = (st.photoGen || 0) + 1; // a render-only job says which photo it is for
+    for (const wk of [st.workers.bands, st.workers.mask, st.workers.full].filter(Boolean)) {
       const full = wk === st.workers.full ? rgba.buffer : rgba.slice().buffer; // the last one takes the page's copy
-      wk.w.postMessage({ type: 'photo', w: st.w, h: st.h, format: st.scale === 1 ? st.format : 0, rgba: full,
+      wk.w.postMessage({ type: 'photo', gen: st.photoGen, w: st.w, h: st.h, format: st.scale === 1 ? st.format : 0, rgba: full,
         keep: wk === st.workers.full }, [full]);
     }
     st.reduced = reducedSize();
@@ -557,10 +676,16 @@
     state('busy');
     status('Rendering…');
     const mask = maskView();
-    // (The tone preview first: asked before it, the engine's start takes
-    // the cores it is drawn on, 15 -> 45 ms, for 15 ms sooner an exact image.)
+    // The tone preview after the exact image is asked: the engine's run
+    // starts with steps the second worker waits for (the dots made, 15-30
+    // ms), while the page draws the preview on the other core. A slider's
+    // move (input) draws it in a task of its own, so that its change event,
+    // when one follows at once, asks for the exact image first.
     // (A stroke's end is drawn at once: no move follows it.)
-    if (tonePaced(s, mask, mhash, reason === 'mask')) st.latest.toneMs = performance.now() - t0;
+    const L = st.latest;
+    const toneNow = () => {
+      if (st.latest === L && !L.done && tonePaced(s, mask, mhash, reason === 'mask')) L.toneMs = performance.now() - t0;
+    };
     // The worker sends the tone preview's basis at the preview's size (and
     // the photo at that size, once).
     const tone = st.reduced ? { w: st.reduced.w, h: st.reduced.h } : { w: st.w, h: st.h };
@@ -569,10 +694,11 @@
     tone.scale = st.tone ? st.tone.scale : 1; // the last calibration, for a basis without an exact image
     const msg = { type: 'render', id, settings: s, ppm: st.ppm * st.scale, mask: maskCopy(mask),
       mw: st.w, mh: st.h, tone, maskHash: mhash };
-    if (moving && st.tone && (reason === 'density' || reason === 'dot')) { holdExact(msg); return; }
+    if (moving && st.tone && (reason === 'density' || reason === 'dot')) { holdExact(msg); setTimeout(toneNow, 0); return; }
     st.held = null;
     clearTimeout(st.holdTimer);
     askExact(msg);
+    toneNow();
   }
   // One request in flight per worker; a newer one replaces the one waiting.
   function request(wk, msg) {
@@ -676,7 +802,9 @@
     st.tone = b;
   }
   function answered(wk, m) {
-    const got = performance.now();
+    // (A split render's: when the redraw worker's part came; keep then
+    // includes the wait for the other part, split.wait.)
+    const got = m.got || performance.now();
     if (m.mask && wk.sent) wk.sent.mask = new Uint8Array(m.mask);
     // The tone preview's basis comes in a message after this one (basis,
     // below): what it was asked with and this answer wait for it there.
@@ -712,7 +840,8 @@
     // preview's basis kept, the image put, the view drawn.
     const ws = m.stages, T = performance.timeOrigin;
     const stages = ws ? { ask: L.asked - L.t0, send: ws.start - T - L.asked, engine: ws.engine, rgba: ws.rgba,
-      copy: ws.copy, basis: ws.basis, back: T + got - ws.end, keep: kept - got, put: put - kept, view: now - put } : null;
+      copy: ws.copy, basis: ws.basis, back: T + got - ws.end, keep: kept - got, put: put - kept, view: now - put,
+      split: ws.split } : null;
     rendered(L.reason, ms, m.engineMs, m.info, { tone: L.toneMs, reused: m.reused, stages, id: m.id });
     st.busy = false;
     idleWhenBased();

@@ -22,6 +22,7 @@ function setPhoto(m) {
   M.HEAPU8.set(new Uint8Array(m.rgba), buf);
   if (M._st_set_photo(S, m.w, m.h, m.format)) return M.UTF8ToString(M._st_message(S));
   W = m.w; H = m.h;
+  photoGen = m.gen;
   maskNow = null;
   spare.length = 0;
   shrinkBuf = null;
@@ -42,12 +43,18 @@ function render(m) {
   if (!mp) return { ok: false, msg: 'out of memory' };
   M.HEAPU8.set(new Uint8Array(m.mask), mp);
   maskNow = m.maskHash;
+  renderId = m.id;
   if (M._st_simulate_cached(S)) return { ok: false, msg: M.UTF8ToString(M._st_message(S)) };
   const t1 = performance.now();
-  const p = M._st_after(S);
+  // The rows from split on are the render-only worker's (smpBandsPost):
+  // the page puts them in (-1: all drawn here).
+  const split = M._st_bands_split(S);
+  // (A split render: its own rows alone; the page puts the others in.)
+  const rows = split >= 0 ? split : H;
+  const p = M._st_after_rows(S, rows);
   if (!p) return { ok: false, msg: 'out of memory' };
   const t2 = performance.now();
-  const rgba = rgbaOut(p, 4 * W * H);
+  const rgba = rgbaOut(p, 4 * W * rows, 4 * W * H);
   const info = [];
   for (let k = 0; k < 8; k++) info.push(M._st_info(S, k));
   const notes = smpNotes(M, S);
@@ -56,7 +63,99 @@ function render(m) {
   const stages = { engine: t1 - t0, rgba: t2 - t1, copy: performance.now() - t2, start, end: clock() };
   // The mask's buffer goes back with the answer (the page keeps it for the tone preview).
   return { ok: true, rgba, w: W, h: H, info, notes, engineMs: t1 - t0, reused: M._st_reused(S), heap: M.HEAPU8.length, stages,
-    after: p, mask: m.mask };
+    after: p, mask: m.mask, split };
+}
+
+// The render split between this worker and a render-only one (the page's
+// 'bands' worker; glue.c, st_bands_*), over a MessageChannel between the
+// two: while the engine draws the first bands of an after image, the
+// other draws the rest, from the dots and the render's inputs posted here
+// once they are made (the engine calls smpBandsPost from within the run),
+// and answers the page with its rows.
+let bandsPort = null, bandsShare = 0, renderId = 0, photoGen = 0;
+// Called by the engine (glue.c: bands_post) in the middle of a run: 1 when posted.
+// eslint-disable-next-line no-unused-vars
+function smpBandsPost(head, headLen, dots, dotsLen, spec, specLen, strands, strandsLen, maps) {
+  if (!bandsPort) return 0;
+  if (maps) {
+    const sp = specLen ? M.HEAPU8.slice(spec, spec + specLen).buffer : null;
+    const sr = strandsLen ? M.HEAPU8.slice(strands, strands + strandsLen).buffer : null;
+    bandsPort.postMessage({ type: 'maps', head: M.HEAPU8.slice(head, head + headLen).buffer, spec: sp, strands: sr },
+      [sp, sr].filter(Boolean));
+  }
+  const job = new Uint8Array(headLen + dotsLen);
+  job.set(M.HEAPU8.subarray(head, head + headLen));
+  job.set(M.HEAPU8.subarray(dots, dots + dotsLen), headLen);
+  bandsPort.postMessage({ type: 'job', id: renderId, gen: photoGen, job: job.buffer, start: clock() }, [job.buffer]);
+  return 1;
+}
+// The render-only worker's rows (y0 on) into this engine's after image,
+// for the tone preview's basis made from it; their buffer goes back there.
+function bandsRows(m) {
+  if (m.id !== renderId || !M._st_bands_split) return;
+  const a = M._malloc(m.rgba.byteLength);
+  if (a) {
+    M.HEAPU8.set(new Uint8Array(m.rgba), a);
+    M._st_bands_rows(S, a, m.y0);
+    M._free(a);
+  }
+  if (bandsPort) bandsPort.postMessage({ type: 'recycle', buf: m.rgba }, [m.rgba]);
+}
+// The render-only worker failed: the rest of the last run's render drawn
+// here, its rows answered as that worker's would be.
+function bandsRest(m) {
+  const y0 = M._st_bands_split(S);
+  if (m.id !== renderId || y0 < 0) return { ok: false, msg: 'no split render to finish' };
+  const t0 = performance.now();
+  if (M._st_bands_rest(S)) return { ok: false, msg: M.UTF8ToString(M._st_message(S)) };
+  const p = M._st_after(S);
+  if (!p) return { ok: false, msg: 'out of memory' };
+  const rgba = M.HEAPU8.slice(p + 4 * W * y0, p + 4 * W * H).buffer;
+  return { ok: true, y0, rgba, here: true, ms: performance.now() - t0 };
+}
+// The render-only worker's side: the skin maps when they change, then a
+// job per split render (its rows answered to the page), buffers back.
+const bandsSpare = [];
+function bandsJob(m) {
+  if (m.type === 'recycle') { if (bandsSpare.length < 2) bandsSpare.push(m.buf); return; }
+  if (!M || !S) return;
+  if (m.type === 'maps') {
+    const h = M._malloc(m.head.byteLength);
+    const put = (b) => {
+      if (!b) return 0;
+      const q = M._malloc(b.byteLength);
+      if (q) M.HEAPU8.set(new Uint8Array(b), q);
+      return q;
+    };
+    M.HEAPU8.set(new Uint8Array(m.head), h);
+    M._st_bands_maps(S, h, put(m.spec), put(m.strands));
+    M._free(h);
+    return;
+  }
+  if (m.type !== 'job') return;
+  const t0 = performance.now(), start = clock();
+  const j = m.gen === photoGen ? M._malloc(m.job.byteLength) : 0;
+  let r;
+  // (Messages on the page's channel and on this one may come in either
+  // order: a job for a photo not yet here, or gone, is refused.)
+  if (m.gen !== photoGen) r = { ok: false, msg: 'a render job for another photo' };
+  else if (!j) r = { ok: false, msg: 'out of memory' };
+  else {
+    M.HEAPU8.set(new Uint8Array(m.job), j);
+    const p = M._st_bands_render(S, j, m.job.byteLength);
+    M._free(j);
+    if (!p) r = { ok: false, msg: M.UTF8ToString(M._st_message(S)) };
+    else {
+      const y0 = M._st_bands_split(S), n = 4 * W * (H - y0);
+      let b = null;
+      while (bandsSpare.length && !b) { b = bandsSpare.pop(); if (b.byteLength !== n) b = null; }
+      if (b) new Uint8Array(b).set(M.HEAPU8.subarray(p, p + n));
+      else b = M.HEAPU8.slice(p, p + n).buffer;
+      r = { ok: true, y0, rgba: b, ms: performance.now() - t0 };
+    }
+  }
+  Object.assign(r, { type: 'rows', id: m.id, posted: m.start, start, end: clock(), heap: M.HEAPU8.length });
+  post(r, r.rgba ? [r.rgba] : []);
 }
 
 // A slider position's dots made ready (st_prepare: sampled into the
@@ -82,13 +181,15 @@ function warm(m) {
 // (recycle), else a new one: a fresh 12 MB buffer per redraw costs 30 ms
 // in Chromium (its allocation and the collections it brings), a copy 3.
 const spare = [];
-function rgbaOut(p, n) {
+// (n of its size bytes: the rest is the page's to fill.)
+function rgbaOut(p, n, size) {
   let b = null;
   while (spare.length && !b) {
     b = spare.pop();
-    if (b.byteLength !== n) b = null;
+    if (b.byteLength !== size) b = null;
   }
-  if (!b) return M.HEAPU8.slice(p, p + n).buffer;
+  if (!b && n === size) return M.HEAPU8.slice(p, p + n).buffer;
+  if (!b) b = new ArrayBuffer(size);
   new Uint8Array(b).set(M.HEAPU8.subarray(p, p + n));
   return b;
 }
@@ -300,7 +401,18 @@ function handle(m) {
     if (o) { owed = null; sendBasis(o); } else dropOwed();
     return;
   }
-  if (m.type !== 'recycle') dropOwed();
+  if (m.type === 'port') {
+    // The channel between the redraw worker and the render-only one (port
+    // null: none, the whole render here), and this one's share of the work.
+    bandsPort = m.port;
+    if (bandsPort && m.share == null) bandsPort.onmessage = (e) => bandsJob(e.data);
+    if (m.share != null) M._st_bands_share(S, bandsPort ? m.share : 0);
+    if (m.share != null) bandsShare = bandsPort ? m.share : 0;
+    return;
+  }
+  if (m.type === 'remaps') { M._st_bands_share(S, bandsShare); return; } // the skin maps sent again with the next job
+  if (m.type === 'rows') { bandsRows(m); return; } // the basis owed waits for them
+  if (m.type !== 'recycle' && m.type !== 'finish') dropOwed();
   if (m.type === 'init') {
     // eslint-disable-next-line no-undef
     SmpStudio({ wasmBinary: new Uint8Array(m.wasm), print: () => {}, printErr: () => {} }).then((mod) => {
@@ -316,6 +428,10 @@ function handle(m) {
   } else if (m.type === 'photo') {
     const err = setPhoto(m);
     if (err) post({ type: 'failed', msg: err });
+  } else if (m.type === 'finish') {
+    const r = answer(bandsRest, m);
+    Object.assign(r, { type: 'rows', id: m.id });
+    post(r, r.rgba ? [r.rgba] : []);
   } else if (m.type === 'export') {
     exported(m);
   } else if (m.type === 'analysis') {
