@@ -164,8 +164,9 @@ static void box_line(float *v, size_t n, size_t step, int r, float *line)
     for (long i = -r; i <= r; i++)
         sum += line[i < 0 ? 0 : (size_t)i >= n ? n - 1 : (size_t)i];
     /* The ends clamped, the middle [r, n - r - 1) read straight: the same
-     * sums in the same order. */
-    const size_t ur = (size_t)r, head = ur < n ? ur : n, tail = n > ur + 1 && n - ur - 1 > ur ? n - ur - 1 : ur;
+     * sums in the same order. A line no longer than 2r + 1 has no middle
+     * (all clamped: reading straight there ran past a short line). */
+    const size_t ur = (size_t)r, head = ur < n ? ur : n, tail = n > 2 * ur + 1 ? n - ur - 1 : head;
     size_t i = 0;
     for (; i < head; i++) {
         v[i * step] = sum * inv;
