@@ -55,6 +55,9 @@ smp_status smp__check_threads(int threads, char *msg);
  * choosing a scratch buffer, never for results. */
 int smp__thread_id(void);
 
+/* A malloc'd copy of n bytes at p; NULL when p is NULL, n is 0 or out of memory. */
+void *smp__dup_bytes(const void *p, size_t n);
+
 /* Overflow-checked size arithmetic; false on overflow. */
 bool smp__mul(size_t a, size_t b, size_t *out);
 /* Bytes for w*h*ch pixels within max_pixels (0 = default); an error otherwise. */

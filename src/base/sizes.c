@@ -1,10 +1,21 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Checked size arithmetic and the limits checked before allocating: pixel
- * bytes within the pixel limit, the expected dot count within the cap. */
+ * bytes within the pixel limit, the expected dot count within the cap; a
+ * copy of a byte range. */
 #include "internal.h"
 #include "params.h"
 
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+void *smp__dup_bytes(const void *p, size_t n)
+{
+    void *d = p && n ? malloc(n) : NULL;
+    if (d)
+        memcpy(d, p, n);
+    return d;
+}
 
 bool smp__mul(size_t a, size_t b, size_t *out)
 {

@@ -207,14 +207,6 @@ static smp_image *image_copy(const smp_image *src)
     return d;
 }
 
-static void *dup_bytes(const void *p, size_t n)
-{
-    void *d = p && n ? malloc(n) : NULL;
-    if (d)
-        memcpy(d, p, n);
-    return d;
-}
-
 static bool shine_copy(const smp_shine *src, smp_shine **out)
 {
     *out = NULL;
@@ -235,8 +227,8 @@ static bool focus_copy(const smp_focus *src, smp_focus *out)
 {
     const size_t n = (size_t)src->gw * src->gh * sizeof(float);
     *out = *src;
-    out->sigma = dup_bytes(src->sigma, n);
-    out->trust = dup_bytes(src->trust, n);
+    out->sigma = smp__dup_bytes(src->sigma, n);
+    out->trust = smp__dup_bytes(src->trust, n);
     if ((src->sigma && !out->sigma) || (src->trust && !out->trust)) {
         smp__focus_free(out);
         return false;
@@ -257,8 +249,8 @@ static bool result_parts(smp_result *dst, const smp_result *src)
     smp__notes_clear(&dst->notes);
     for (size_t i = 0; i < src->notes.count; i++)
         smp__note(&dst->notes, "%s", src->notes.items[i]);
-    dst->zones = dup_bytes(src->zones, (size_t)src->zones_w * src->zones_h);
-    dst->strands = dup_bytes(src->strands, (size_t)src->skin_box[2] * src->skin_box[3]);
+    dst->zones = smp__dup_bytes(src->zones, (size_t)src->zones_w * src->zones_h);
+    dst->strands = smp__dup_bytes(src->strands, (size_t)src->skin_box[2] * src->skin_box[3]);
     return dst->notes.count == src->notes.count && (!src->zones || dst->zones) &&
            (!src->strands || dst->strands) && shine_copy(src->shine, &dst->shine);
 }
@@ -400,7 +392,7 @@ bool smp__cache_strands(smp_cache *c, run *r, const uint32_t box[4])
     const smp_result *s = c ? c->sres : NULL;
     if (!s || c->lookup < 1 || !s->strands || !same_box(s->skin_box, box))
         return false;
-    if (!(r->res->strands = dup_bytes(s->strands, (size_t)box[2] * box[3])))
+    if (!(r->res->strands = smp__dup_bytes(s->strands, (size_t)box[2] * box[3])))
         return false;
     c->reused |= SMP_REUSED_SKIN_MAPS;
     return true;
@@ -552,7 +544,7 @@ bool smp__cache_points(smp_cache *c, run *r, const smp_points_key *k, smp_spts *
     if (!m)
         return false;
     all->n = m->pts.n;
-    all->p = dup_bytes(m->pts.p, m->pts.n * sizeof *m->pts.p);
+    all->p = smp__dup_bytes(m->pts.p, m->pts.n * sizeof *m->pts.p);
     if (m->pts.n && !all->p)
         return false;
     memcpy(r->res->report.per_session, m->per_session, sizeof m->per_session);
@@ -582,7 +574,7 @@ bool smp__cache_keep_points(smp_cache *c, const run *r, const smp_points_key *k,
         c->cap_memo = cap;
     }
     points_memo *m = &c->memo[c->n_memo];
-    m->pts.p = dup_bytes(all->p, all->n * sizeof *all->p);
+    m->pts.p = smp__dup_bytes(all->p, all->n * sizeof *all->p);
     if (all->n && !m->pts.p)
         return false;
     m->pts.n = all->n;

@@ -71,14 +71,6 @@ void smp__shade_photo_free(smp_shade_photo *part)
     memset(part, 0, sizeof *part);
 }
 
-static void *dup_n(const void *src, size_t n)
-{
-    void *d = src ? malloc(n) : NULL;
-    if (d)
-        memcpy(d, src, n);
-    return d;
-}
-
 void smp__shade_free(smp_shade *sh)
 {
     free(sh->grid.c);
@@ -518,7 +510,7 @@ static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm,
             arg2[(size_t)y * w + x] = best;
         }
     if (!given && sh->keep)
-        sh->keep->skin_arg = dup_n(arg2, n * sizeof *arg2);
+        sh->keep->skin_arg = smp__dup_bytes(arg2, n * sizeof *arg2);
     const double cap = sh->skin_lab[0] + 3, confirm = 0.5 * (sh->skin_lab[0] + sh->hair_lab[0]);
     uint8_t *ok = (uint8_t *)arg; /* arg is read no more: its bytes hold the confirmed cells */
     SMP_OMP(omp parallel for schedule(static) num_threads(nt))
@@ -707,13 +699,19 @@ static size_t core_cells(const smp_coverage *g, const float *dist_in, uint8_t *c
     return m;
 }
 
+/* Coverage cells per analysis cell at this scale. */
+static int analysis_k(const smp_coverage *full, double ppm)
+{
+    const int k = (int)lrint(ANALYSIS_MM / (full->cell / ppm));
+    return k < 1 ? 1 : k;
+}
+
 /* The analysis grid (cells of about ANALYSIS_MM), the tone map, the
  * distances to the treated and untreated areas, and the core. */
 static smp_status shade_grid(smp_shade *sh, const smp_image *photo, const smp_coverage *full,
                              const smp_coverage *reference_full, smp_coverage *ref_grid, double ppm, char *msg)
 {
-    int k = (int)lrint(ANALYSIS_MM / (full->cell / ppm));
-    k = k < 1 ? 1 : k;
+    const int k = analysis_k(full, ppm);
     smp_status st = coarsen(full, k, &sh->grid, sh->threads, msg);
     if (st == SMP_OK && reference_full)
         st = coarsen(reference_full, k, ref_grid, sh->threads, msg);
@@ -724,8 +722,8 @@ static smp_status shade_grid(smp_shade *sh, const smp_image *photo, const smp_co
     const size_t n = (size_t)cov->gw * cov->gh;
     const double cell_mm = cov->cell / ppm;
     if (sh->given) { /* the photo's part: its copies */
-        sh->tone = dup_n(sh->given->tone, n * 3 * sizeof *sh->tone);
-        sh->tone_l = dup_n(sh->given->tone_l, n * sizeof *sh->tone_l);
+        sh->tone = smp__dup_bytes(sh->given->tone, n * 3 * sizeof *sh->tone);
+        sh->tone_l = smp__dup_bytes(sh->given->tone_l, n * sizeof *sh->tone_l);
     } else {
         st = tone_map(sh, photo, cov, sh->threads, msg);
         sh->tone_l = st == SMP_OK ? lightness_map(sh->tone, n, sh->threads) : NULL;
@@ -883,8 +881,7 @@ smp_status smp__shade_analyze(smp_shade *sh, const smp_image *photo, const smp_c
  * coverage and scale (shade_grid's). */
 static bool part_fits(const smp_shade_photo *part, const smp_coverage *full, double ppm)
 {
-    int k = (int)lrint(ANALYSIS_MM / (full->cell / ppm));
-    k = k < 1 ? 1 : k;
+    const int k = analysis_k(full, ppm);
     return part && part->tone && part->view && part->tone_l && part->view_l && part->skin_arg &&
            part->cell == full->cell * (uint32_t)k && part->gw == (full->gw + (uint32_t)k - 1) / (uint32_t)k &&
            part->gh == (full->gh + (uint32_t)k - 1) / (uint32_t)k;
@@ -910,7 +907,7 @@ smp_status smp__shade_analyze_part(smp_shade *sh, const smp_image *photo, const 
         sh->keep = NULL; /* too large to keep */
     if (st == SMP_OK && sh->given) { /* the photo's part: its copies */
         memcpy(sh->view, sh->given->view, n * 3 * sizeof *sh->view);
-        if (!(sh->view_l = dup_n(sh->given->view_l, n * sizeof *sh->view_l)))
+        if (!(sh->view_l = smp__dup_bytes(sh->given->view_l, n * sizeof *sh->view_l)))
             st = smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the shade analysis");
     } else {
         if (st == SMP_OK)
@@ -922,10 +919,10 @@ smp_status smp__shade_analyze_part(smp_shade *sh, const smp_image *photo, const 
             k->gw = cov->gw;
             k->gh = cov->gh;
             k->cell = cov->cell;
-            k->tone = dup_n(sh->tone, n * 3 * sizeof *k->tone);
-            k->view = dup_n(sh->view, n * 3 * sizeof *k->view);
-            k->tone_l = dup_n(sh->tone_l, n * sizeof *k->tone_l);
-            k->view_l = dup_n(sh->view_l, n * sizeof *k->view_l);
+            k->tone = smp__dup_bytes(sh->tone, n * 3 * sizeof *k->tone);
+            k->view = smp__dup_bytes(sh->view, n * 3 * sizeof *k->view);
+            k->tone_l = smp__dup_bytes(sh->tone_l, n * sizeof *k->tone_l);
+            k->view_l = smp__dup_bytes(sh->view_l, n * sizeof *k->view_l);
         }
     }
     if (st == SMP_OK && sh->core_cells)

@@ -439,7 +439,6 @@ static void bands_hook(void *ctx, const smp_render_job *j, int *first, int *end)
     if (!s->head && !(s->head = malloc(sizeof(bands_head))))
         return;
     bands_head *b = (bands_head *)s->head;
-    memset(b, 0, sizeof *b);
     *b = (bands_head){.ppm = j->ppm, .n = (uint32_t)j->n, .n_od = (uint32_t)j->n_od, .max_layer = (uint32_t)j->max_layer,
                       .first = (uint32_t)k, .w = j->img->w, .h = j->img->h, .has_spec = spec_len > 0, .has_strands = strands_len > 0,
                       .optics = *j->optics};

@@ -406,8 +406,10 @@ function handle(m) {
     // null: none, the whole render here), and this one's share of the work.
     bandsPort = m.port;
     if (bandsPort && m.share == null) bandsPort.onmessage = (e) => bandsJob(e.data);
-    if (m.share != null) M._st_bands_share(S, bandsPort ? m.share : 0);
-    if (m.share != null) bandsShare = bandsPort ? m.share : 0;
+    if (m.share != null) {
+      bandsShare = bandsPort ? m.share : 0;
+      M._st_bands_share(S, bandsShare);
+    }
     return;
   }
   if (m.type === 'remaps') { M._st_bands_share(S, bandsShare); return; } // the skin maps sent again with the next job
