@@ -22,8 +22,11 @@ add() { names+=("$1"); shift; cmds+=("$(printf '%q ' "$@")"); }
 sanitized=${SMPSIM_SANITIZED:-}
 # Longest first, so that the last suites to start are short ones.
 add cli/photos tests/cli/photos.sh "$build"
-# The studio page (make studio) in node and Chromium: long, so early; skips when not built.
-[ -z "$sanitized" ] && add studio tests/browser/studio.sh "$build"
+# The studio (make studio) in node and Chromium: long, so early, in three
+# parts that run side by side; each skips when the studio was not built.
+if [ -z "$sanitized" ]; then
+    for part in page export_touch engine; do add "studio/$part" tests/browser/studio.sh "$build" "$part"; done
+fi
 # The CLI under valgrind (not on a sanitized build: the two do not mix).
 [ -z "$sanitized" ] && add valgrind tests/valgrind.sh "$build"
 add cli_batch tests/cli_batch.sh "$build"
