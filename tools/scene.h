@@ -131,8 +131,9 @@ int thin_crown_scene_make(int width, int height, double px_per_mm, uint64_t seed
  * dark hair (150 per cm²), the back half of the bald top in warm shade
  * (the skin darkened by SHADE_DEPTH from 20 mm behind the centre, unevenly
  * by SHADE_UNEVEN of that over a few millimetres, green falling as the
- * shade squared and blue as its cube, as it reddens in photos): bare skin
- * whose colour varies more in shade, as on topdown-1's left side. mask:
+ * shade squared and blue as its cube, as it reddens in photos), the skin's
+ * hue mottled by SKIN_HUE_MOTTLE everywhere: bare skin whose colour varies
+ * more in shade, as on topdown-1's left side. mask:
  * the bald top inside the fringe, white. */
 int shaded_crown_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask);
 
