@@ -633,6 +633,42 @@ static void check_thin_crown(void **state)
     scene_free(s, mask, truth, photo);
 }
 
+/* Bare skin in uneven warm shade (tools/scene.c's shaded crown): its
+ * colour varies from cell to cell more than the lit skin's, as thin hair's
+ * does, but in proportion to its saturation; the shaded half of the bald
+ * top is suggested as bald as the lit half (thin_grey). */
+static void check_shaded_crown(void **state)
+{
+    (void)state;
+    smp_image *photo = smp_image_new(), *truth = smp_image_new(), *mask = smp_image_new();
+    smp_scalp *s = smp_scalp_new();
+    const double ppm = 2.5;
+    const uint32_t w = 450, h = 550;
+    assert_int_equal(shaded_crown_scene_make((int)w, (int)h, ppm, 3, photo, truth), 0);
+    suggest(s, photo, mask);
+    const uint8_t *m = smp_image_cdata(mask);
+    const double qa = 0.8 * pow(1 - 18 / 76.0, 2), off = 25 * ppm;
+    double lit = 0, shaded = 0, n_lit = 0, n_shaded = 0;
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++) {
+            const double dx = (x + 0.5 - w / 2.0) / (76 * ppm), dy = (y + 0.5 - h / 2.0) / (97.5 * ppm);
+            if (dx * dx + dy * dy >= qa)
+                continue;
+            if (y + 0.5 < h / 2.0) {
+                lit += m[y * w + x] / 255.0;
+                n_lit++;
+            } else if (y + 0.5 > h / 2.0 + off) {
+                shaded += m[y * w + x] / 255.0;
+                n_shaded++;
+            }
+        }
+    print_message("bald top half in warm shade: mean grey %.2f lit, %.2f shaded, IoU %.3f\n", lit / n_lit,
+                  shaded / n_shaded, iou(mask, truth));
+    assert_true(lit / n_lit >= 0.95);
+    assert_true(shaded / n_shaded >= 0.9); /* 0.75 before */
+    scene_free(s, mask, truth, photo);
+}
+
 /* The same strands over a receded front, within 30 mm behind the temple
  * line: a designed hairline's zone, treated in full (thin_grey leaves the
  * 40 mm behind the cut alone where a face is found). */
@@ -769,6 +805,7 @@ int main(void)
         cmocka_unit_test(check_lit_grey_hair),
         cmocka_unit_test(check_lit_fringe),
         cmocka_unit_test(check_thin_crown),
+        cmocka_unit_test(check_shaded_crown),
         cmocka_unit_test(check_thin_front),
         cmocka_unit_test(check_paint),
         cmocka_unit_test(check_hairline),

@@ -695,6 +695,9 @@ int lit_fringe_scene_make(int width, int height, double px_per_mm, uint64_t seed
 }
 
 #define THIN_FRINGE_MM 18.0
+#define SHADE_DEPTH 0.3
+#define SHADE_UNEVEN 0.25
+#define SKIN_HUE_MOTTLE 0.02
 int thin_crown_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask)
 {
     const int w = width, h = height;
@@ -734,6 +737,52 @@ int thin_crown_scene_make(int width, int height, double px_per_mm, uint64_t seed
             draw_hair(buf, w, h, x, y, x + len * cos(ang), y + len * sin(ang), 0.05 * ppm + 0.4, pass ? grey : dark,
                       pass ? 0.33 : 0.9);
         }
+    }
+    scene_encode(buf, photo);
+    return 0;
+}
+
+int shaded_crown_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask)
+{
+    const int w = width, h = height;
+    const double ppm = px_per_mm, ax = 76 * ppm, ay = 97.5 * ppm, cx = w * 0.5, cy = h * 0.5;
+    float *buf = scene_canvas(w, h, photo, mask);
+    if (!buf)
+        return 1;
+    const float skin[3] = {lin(222), lin(176), lin(148)}, wall[3] = {lin(150), lin(165), lin(190)};
+    const float dark[3] = {lin(40), lin(32), lin(28)};
+    const double qin = pow(1 - THIN_FRINGE_MM * ppm / ax, 2);
+    uint8_t *mk = smp_image_data(mask);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float *p = buf + ((size_t)y * w + x) * 3;
+            const double q = head_q(x + 0.5, y + 0.5, cx, cy, ax, ay);
+            mk[(size_t)y * w + x] = q < qin ? 255 : 0;
+            if (q > 1) {
+                const double n = 0.9 + 0.1 * noise(seed + 7, x, y, 3 * ppm);
+                for (int k = 0; k < 3; k++)
+                    p[k] = (float)(wall[k] * n);
+                continue;
+            }
+            /* The shade: none in front of the centre, SHADE_DEPTH from 20 mm
+             * behind it, SHADE_UNEVEN of it uneven over a few millimetres. */
+            const double t = fmin(fmax((y + 0.5 - cy) / (20 * ppm), 0), 1), ramp = t * t * (3 - 2 * t);
+            const double shade =
+                1 - SHADE_DEPTH * ramp * (1 - SHADE_UNEVEN + 2 * SHADE_UNEVEN * noise(seed + 5, x, y, 3 * ppm));
+            const double dome = 1.0 - 0.3 * q, mottle = 0.93 + 0.07 * noise(seed, x, y, 4 * ppm);
+            for (int k = 0; k < 3; k++) /* warm: green falls as shade², blue as shade³; the skin's hue mottled */
+                p[k] = (float)(skin[k] * dome * mottle * pow(shade, 1 + k) *
+                               (1 + SKIN_HUE_MOTTLE * (2 * noise(seed + 11 + (uint64_t)k, x, y, 2 * ppm) - 1)));
+        }
+    /* The fringe's dark strokes, 3-6 mm, 150 per cm². */
+    const long tries = lrint(150.0 * (w / ppm) * (h / ppm) / 100.0);
+    for (long i = 0; i < tries; i++) {
+        const double x = u01(seed, 91, (uint64_t)i) * w, y = u01(seed, 92, (uint64_t)i) * h;
+        const double q = head_q(x, y, cx, cy, ax, ay);
+        if (q > 0.97 || q < qin)
+            continue;
+        const double len = (3 + 3 * u01(seed, 93, (uint64_t)i)) * ppm, ang = atan2(y - cy, x - cx) + 0.3;
+        draw_hair(buf, w, h, x, y, x + len * cos(ang), y + len * sin(ang), 0.05 * ppm + 0.4, dark, 0.9);
     }
     scene_encode(buf, photo);
     return 0;

@@ -127,6 +127,16 @@ int lit_fringe_scene_make(int width, int height, double px_per_mm, uint64_t seed
  * thin half 180 (treated at reduced density), the fringe black. */
 int thin_crown_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask);
 
+/* A bald head from above, its fringe THIN_FRINGE_MM along the outline
+ * dark hair (150 per cm²), the back half of the bald top in warm shade
+ * (the skin darkened by SHADE_DEPTH from 20 mm behind the centre, unevenly
+ * by SHADE_UNEVEN of that over a few millimetres, green falling as the
+ * shade squared and blue as its cube, as it reddens in photos), the skin's
+ * hue mottled by SKIN_HUE_MOTTLE everywhere: bare skin whose colour varies
+ * more in shade, as on topdown-1's left side. mask:
+ * the bald top inside the fringe, white. */
+int shaded_crown_scene_make(int width, int height, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask);
+
 /* A frontal hairline seen from the front: short dark hair (250 per cm²,
  * 1-2 mm) above 0.35 of the height, a fifth of it from there to 0.65 of
  * the height (the receded front, the mask: a stripe across the frame),
