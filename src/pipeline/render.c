@@ -42,6 +42,9 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+#endif
 
 #define BAND SMP_RENDER_BAND
 #define REACH_CORE 3.5f /* sigmas: the core's edge is 0.02 % of its depth there */
@@ -137,6 +140,41 @@ static float term_scale(int t, const pdot *d, const float *v)
     return sum > 0 ? (float)(SMP_PI * d->a * d->b / sum) : 0.0f;
 }
 
+#ifdef __wasm_simd128__
+/* term_values' loop four values at a time with WebAssembly SIMD, the
+ * scalar loop's arithmetic lane by lane (so the same floats), while four
+ * remain of the n; returns the first value left to it. Beyond the profile
+ * (fu at NU - 1 or more) a lane reads entry 0 and is then set to 0. */
+static int term_values4(int n, float step, float sig, float av, const float *r0, const float *r1, float *v)
+{
+    const v128_t vstep = wasm_f32x4_splat(step), vsig = wasm_f32x4_splat(sig), lut = wasm_f32x4_splat(SMP_LUT_STEP);
+    const v128_t end = wasm_f32x4_splat(SMP_LUT_NU - 1), vav = wasm_f32x4_splat(av);
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+        const v128_t fi = wasm_f32x4_convert_i32x4(wasm_i32x4_make(i, i + 1, i + 2, i + 3));
+        const v128_t fu = wasm_f32x4_mul(wasm_f32x4_div(wasm_f32x4_mul(fi, vstep), vsig), lut);
+        const v128_t out = wasm_f32x4_ge(fu, end);
+        if (wasm_i32x4_all_true(out)) { /* and every value after */
+            for (; i < n; i++)
+                v[i] = 0.0f;
+            return n;
+        }
+        const v128_t viu = wasm_v128_andnot(wasm_i32x4_trunc_sat_f32x4(fu), out);
+        const v128_t au = wasm_f32x4_sub(fu, wasm_f32x4_convert_i32x4(viu));
+        int32_t iu[4];
+        wasm_v128_store(iu, viu);
+        const v128_t a0 = wasm_f32x4_make(r0[iu[0]], r0[iu[1]], r0[iu[2]], r0[iu[3]]);
+        const v128_t a1 = wasm_f32x4_make(r0[iu[0] + 1], r0[iu[1] + 1], r0[iu[2] + 1], r0[iu[3] + 1]);
+        const v128_t b0 = wasm_f32x4_make(r1[iu[0]], r1[iu[1]], r1[iu[2]], r1[iu[3]]);
+        const v128_t b1 = wasm_f32x4_make(r1[iu[0] + 1], r1[iu[1] + 1], r1[iu[2] + 1], r1[iu[3] + 1]);
+        const v128_t a = wasm_f32x4_add(a0, wasm_f32x4_mul(au, wasm_f32x4_sub(a1, a0)));
+        const v128_t b = wasm_f32x4_add(b0, wasm_f32x4_mul(au, wasm_f32x4_sub(b1, b0)));
+        wasm_v128_store(v + i, wasm_v128_andnot(wasm_f32x4_add(a, wasm_f32x4_mul(vav, wasm_f32x4_sub(b, a))), out));
+    }
+    return i;
+}
+#endif
+
 /* Term t's radial values of a dot, d->n of them d->step apart: the disc
  * profile's row for the dot's radius looked up once, not per value (the
  * same arithmetic as smp__disc_at, so the same floats). */
@@ -152,7 +190,11 @@ static void term_values(int t, const pdot *d, float *v)
     const int iv = (int)fv;
     const float av = fv - (float)iv;
     const float *r0 = smp__disc_lut.v[iv], *r1 = smp__disc_lut.v[iv + 1 < SMP_LUT_NV ? iv + 1 : iv];
-    for (int i = 0; i < d->n; i++) {
+    int i = 0;
+#ifdef __wasm_simd128__
+    i = term_values4(d->n, d->step, sig, av, r0, r1, v);
+#endif
+    for (; i < d->n; i++) {
         const float fu = ((float)i * d->step / sig) * SMP_LUT_STEP;
         if (fu >= SMP_LUT_NU - 1) {
             v[i] = 0.0f;
@@ -295,6 +337,62 @@ static const float *dot_table(const render_ctx *c, const pdot *d, const float *t
     return tab;
 }
 
+#ifdef __wasm_simd128__
+/* add_dot's row, four pixels at a time with WebAssembly SIMD, from pixel x
+ * while four remain up to xr; returns the first pixel left to the scalar
+ * loop. Each lane does the scalar loop's arithmetic in its order (IEEE
+ * single precision, no contraction), so the same floats. A pixel's three
+ * channels are one vector (its 4th lane 0): the table's entries i and
+ * i + 1 are loaded four floats at a time (entry i + 2's first float is in
+ * the table: i <= n - 3), and the row's too but at the buffer's last column
+ * xb, whose 4th float is past the row; adding 0 leaves the next pixel's
+ * depth as it was (depths are never -0). */
+static int add_row4(const pdot *d, float *row, int x, int xr, int xb, float dy, float qy, float inv, float last,
+                    const float *tab)
+{
+    const v128_t qa = wasm_f32x4_splat(d->qa), qb = wasm_f32x4_splat(d->qb), vdy = wasm_f32x4_splat(dy);
+    const v128_t cx = wasm_f32x4_splat(d->x), vqy = wasm_f32x4_splat(qy), vinv = wasm_f32x4_splat(inv);
+    const v128_t vlast = wasm_f32x4_splat(last), half = wasm_f32x4_splat(0.5f);
+    const v128_t rgb = wasm_i32x4_make(-1, -1, -1, 0);
+    for (; x + 3 <= xr; x += 4) {
+        const v128_t fx = wasm_f32x4_convert_i32x4(wasm_i32x4_make(x, x + 1, x + 2, x + 3));
+        const v128_t dx = wasm_f32x4_sub(wasm_f32x4_add(fx, half), cx);
+        const v128_t q = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(qa, dx), dx),
+                                                       wasm_f32x4_mul(wasm_f32x4_mul(qb, dx), vdy)),
+                                        vqy);
+        const v128_t f = wasm_f32x4_mul(wasm_f32x4_sqrt(q), vinv);
+        const v128_t in = wasm_f32x4_lt(f, vlast);
+        if (!wasm_v128_any_true(in))
+            continue;
+        const v128_t vi = wasm_i32x4_trunc_sat_f32x4(f);
+        const v128_t va = wasm_f32x4_sub(f, wasm_f32x4_convert_i32x4(vi));
+        int32_t ii[4], mm[4];
+        float aa[4];
+        wasm_v128_store(ii, vi);
+        wasm_v128_store(mm, in);
+        wasm_v128_store(aa, va);
+        for (int k = 0; k < 4; k++) {
+            if (!mm[k])
+                continue;
+            const float *t0 = tab + 3 * ii[k];
+            const v128_t v0 = wasm_v128_load(t0), v1 = wasm_v128_load(t0 + 3);
+            const v128_t add = wasm_v128_and(wasm_f32x4_add(v0, wasm_f32x4_mul(wasm_f32x4_splat(aa[k]),
+                                                                              wasm_f32x4_sub(v1, v0))),
+                                             rgb);
+            float *p = row + 3 * (x + k);
+            if (x + k < xb)
+                wasm_v128_store(p, wasm_f32x4_add(wasm_v128_load(p), add));
+            else {
+                p[0] += wasm_f32x4_extract_lane(add, 0);
+                p[1] += wasm_f32x4_extract_lane(add, 1);
+                p[2] += wasm_f32x4_extract_lane(add, 2);
+            }
+        }
+    }
+    return x;
+}
+#endif
+
 /* Adds one dot's depth to a buffer of rows y0..y1 (stored from row y0) and
  * columns xa..xb (stored from column xa, stride xb - xa + 1 pixels), from
  * its radial table. */
@@ -323,7 +421,11 @@ static void add_dot(const pdot *d, float *buf, int xa, int xb, int y0, int y1, c
             xl = lo - 1 > x0 ? (int)floor(lo) - 1 : x0;
             xr = hi + 1 < x1 ? (int)ceil(hi) + 1 : x1;
         }
-        for (int x = xl; x <= xr; x++) {
+        int x = xl;
+#ifdef __wasm_simd128__
+        x = add_row4(d, row, x, xr, xb, dy, qy, inv, last, tab);
+#endif
+        for (; x <= xr; x++) {
             const float dx = (float)x + 0.5f - d->x;
             const float f = sqrtf(d->qa * dx * dx + d->qb * dx * dy + qy) * inv;
             if (!(f < last))
@@ -404,6 +506,7 @@ static void exp_table(render_ctx *c)
         c->exp_tab[i] = expf(-(float)i / EXP_STEPS);
 }
 
+#ifndef __wasm_simd128__ /* darken4 is its SIMD form */
 static inline float exp_neg(const render_ctx *c, float a)
 {
     if (!(a < (float)EXP_MAX))
@@ -412,6 +515,40 @@ static inline float exp_neg(const render_ctx *c, float a)
     const float f = a - (float)i * (1.0f / EXP_STEPS);
     return c->exp_tab[i] * (1.0f - f * (1.0f - f * (0.5f - f * (1.0f / 6.0f - f * (1.0f / 24.0f)))));
 }
+#endif
+
+#ifdef __wasm_simd128__
+/* finish_band's pixel, its three channels as one WebAssembly SIMD vector:
+ * exp_neg and the rest lane by lane in the scalar code's order (so the
+ * same floats and bytes); a lane from EXP_MAX on reads entry 0 and is set
+ * to 0. */
+static void darken4(const render_ctx *c, const float *a, const float *lin, float shine, float strand, uint8_t *p)
+{
+    const v128_t va = wasm_f32x4_make(a[0], a[1], a[2], 0.0f);
+    const v128_t in = wasm_f32x4_lt(va, wasm_f32x4_splat((float)EXP_MAX));
+    const v128_t vi = wasm_v128_and(wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_mul(va, wasm_f32x4_splat((float)EXP_STEPS))), in);
+    const v128_t f = wasm_f32x4_sub(va, wasm_f32x4_mul(wasm_f32x4_convert_i32x4(vi), wasm_f32x4_splat(1.0f / EXP_STEPS)));
+    int32_t i[4];
+    wasm_v128_store(i, vi);
+    const v128_t one = wasm_f32x4_splat(1.0f);
+    v128_t poly = wasm_f32x4_sub(wasm_f32x4_splat(1.0f / 6.0f), wasm_f32x4_mul(f, wasm_f32x4_splat(1.0f / 24.0f)));
+    poly = wasm_f32x4_sub(wasm_f32x4_splat(0.5f), wasm_f32x4_mul(f, poly));
+    poly = wasm_f32x4_sub(one, wasm_f32x4_mul(f, poly));
+    poly = wasm_f32x4_sub(one, wasm_f32x4_mul(f, poly));
+    const v128_t e = wasm_v128_and(
+        wasm_f32x4_mul(wasm_f32x4_make(c->exp_tab[i[0]], c->exp_tab[i[1]], c->exp_tab[i[2]], 0.0f), poly), in);
+    const v128_t vl = wasm_f32x4_make(lin[0], lin[1], lin[2], 0.0f), vs = wasm_f32x4_splat(shine);
+    v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_sub(vl, vs), e), vs);
+    v = wasm_f32x4_add(v, wasm_f32x4_mul(wasm_f32x4_sub(vl, v), wasm_f32x4_splat(strand)));
+    v = wasm_f32x4_pmin(wasm_f32x4_pmax(v, wasm_f32x4_splat(0.0f)), one); /* v < 0 ? 0 : v > 1 ? 1 : v */
+    int32_t o[4];
+    wasm_v128_store(o, wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_add(wasm_f32x4_mul(v, wasm_f32x4_splat(65535.0f)),
+                                                                  wasm_f32x4_splat(0.5f))));
+    p[0] = c->to_srgb[o[0]];
+    p[1] = c->to_srgb[o[1]];
+    p[2] = c->to_srgb[o[2]];
+}
+#endif
 
 /* Applies a band's depths to its pixels: diffuse * exp(-depth) + shine,
  * under the strands. lev holds the shine model's block columns, spec a
@@ -460,12 +597,16 @@ static void finish_band(const render_ctx *c, const float *band, int y0, int y1, 
             float least = lin[0] < lin[1] ? lin[0] : lin[1];
             least = least < lin[2] ? least : lin[2];
             shine = shine < least ? shine : least;
+#ifdef __wasm_simd128__
+            darken4(c, a, lin, shine, strand, p);
+#else
             for (int k = 0; k < 3; k++) {
                 float v = (lin[k] - shine) * exp_neg(c, a[k]) + shine;
                 v += (lin[k] - v) * strand;
                 v = v < 0 ? 0 : v > 1 ? 1 : v;
                 p[k] = c->to_srgb[(int)(v * 65535.0f + 0.5f)];
             }
+#endif
         }
     }
 }

@@ -3,9 +3,11 @@
 // command: for each case, the same photo pixels, mask and options give the
 // same dot list (the CSV, byte for byte) and the same after image (every
 // channel within 1/255; the largest difference and the pixels that differ
-// are printed). Then the page's redraws: st_simulate_cached after a
-// density change and after a mask edit gives what a plain run gives, byte
-// for byte, having taken the analysis from its cache.
+// are printed); every other case runs on the engine built with WebAssembly
+// SIMD. Then the page's redraws: st_simulate_cached after a density change
+// and after a mask edit gives what a plain run gives, byte for byte, having
+// taken the analysis from its cache (the cached runs with SIMD, the plain
+// ones without).
 // PHOTO.png holds PHOTO.jpg's pixels as the native command decodes them:
 // the engine, like the page, is given pixels and what they came from.
 // Where the native input is a PNG, the dots' fields must also agree to the
@@ -19,7 +21,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const [studio_js, photo_jpg, photo_png, mask_png, smpsim, imgtool, real_dir] = process.argv.slice(2);
 const require = createRequire(import.meta.url);
@@ -31,7 +33,15 @@ function check(ok, what) {
   if (!ok) failures++;
 }
 
-const M = await factory({ wasmBinary: readFileSync(studio_js.replace(/\.js$/, '.wasm')) });
+const M1 = await factory({ wasmBinary: readFileSync(studio_js.replace(/\.js$/, '.wasm')) });
+let M = M1; // the engine a case runs on
+// The page's engine with WebAssembly SIMD (studio.mk: its renderer's loops
+// four lanes at a time), next to the loader as simd/smpsim.wasm: it runs
+// every other case below (against the native command too) and the cached
+// redraws, compared byte for byte with the engine without SIMD.
+const simd_wasm = join(dirname(studio_js), 'simd', 'smpsim.wasm');
+const M2 = existsSync(simd_wasm) ? await factory({ wasmBinary: readFileSync(simd_wasm) }) : M1;
+if (M2 === M1) console.log('SKIP: studio engine: no SIMD engine (simd/smpsim.wasm)');
 const photo_main = PNG.sync.read(readFileSync(photo_png)), mask_main = PNG.sync.read(readFileSync(mask_png));
 const { width: w, height: h } = photo_main;
 
@@ -85,6 +95,8 @@ if (real_dir && existsSync(join(real_dir, 'hairline-1302x892.png'))) {
 }
 
 for (const [k, c] of cases.entries()) {
+  M = k % 2 ? M2 : M1;
+  if (M !== M1) c.name += ' (SIMD)';
   const S = M._st_new(), P = M._st_params(S);
   c.set(S, P);
   // The case's own photo and mask, or the sample's.
@@ -143,9 +155,10 @@ for (const [k, c] of cases.entries()) {
   check(max <= 1, `${c.name}: the after image within 1/255 (largest difference ${max}, ${differ} of ${w * h} ` +
     `pixels differ)`);
 }
-// The cached redraws, as the page's workers make them.
+// The cached redraws, as the page's workers make them: the cached ones on
+// the SIMD engine, the plain runs on the other.
 {
-  const session = (density) => {
+  const session = (M, density) => {
     const S = M._st_new(), P = M._st_params(S);
     M._smp_params_set_px_per_mm(P, 8); M._smp_params_set_density(P, density);
     M._smp_params_set_dot_diameter(P, 0.3); M._st_set_seed(S, 3);
@@ -156,34 +169,35 @@ for (const [k, c] of cases.entries()) {
     for (let i = 0; i < w * h; i++) M.HEAPU8[m + i] = mask_main.data[4 * i];
     return S;
   };
-  const erase = (S) => { // a disc erased at the mask's middle: inside the treated area
+  const erase = (M, S) => { // a disc erased at the mask's middle: inside the treated area
     const m = M._st_mask(S);
     for (let y = -15; y <= 15; y++)
       for (let x = -15; x <= 15; x++) if (x * x + y * y <= 225) M.HEAPU8[m + (h / 2 + y) * w + w / 2 + x] = 0;
   };
-  const output = (S, k) => {
+  const output = (M, S, k) => {
     const p = M._st_after(S);
     M._st_write_dots(S, 100 + k);
     return { after: M.HEAPU8.slice(p, p + 4 * w * h), dots: M.FS.readFile(`/dots${100 + k}.csv`, { encoding: 'utf8' }) };
   };
   const same = (a, b) => a.dots === b.dots && a.after.length === b.after.length && a.after.every((v, i) => v === b.after[i]);
-  const C = session(120);
-  check(M._st_simulate_cached(C) === 0 && M._st_reused(C) === 0, 'cached: the first run fills the cache');
-  M._smp_params_set_density(M._st_params(C), 150);
+  const C = session(M2, 120);
+  check(M2._st_simulate_cached(C) === 0 && M2._st_reused(C) === 0, 'cached: the first run fills the cache');
+  M2._smp_params_set_density(M2._st_params(C), 150);
   const t0 = performance.now();
-  check(M._st_simulate_cached(C) === 0, `cached: a density change redraws (${(performance.now() - t0).toFixed(0)} ms)`);
-  const reused = M._st_reused(C);
-  const D = session(150);
-  check(M._st_simulate(D) === 0, 'cached: the plain run at that density');
-  check((reused & 1) && same(output(C, 0), output(D, 1)),
-    `cached: after a density change, the same dots and after image as a plain run (reused ${reused})`);
-  erase(C); erase(D);
-  check(M._st_simulate_cached(C) === 0 && M._st_simulate(D) === 0, 'cached: a mask edit redraws');
-  const reused2 = M._st_reused(C);
-  check(!(reused2 & 1) && same(output(C, 2), output(D, 3)),
-    `cached: after a mask edit, the same dots and after image as a plain run (reused ${reused2})`);
-  M._st_free(C);
-  M._st_free(D);
+  check(M2._st_simulate_cached(C) === 0, `cached: a density change redraws (${(performance.now() - t0).toFixed(0)} ms)`);
+  const reused = M2._st_reused(C);
+  const D = session(M1, 150);
+  check(M1._st_simulate(D) === 0, 'cached: the plain run at that density');
+  const simd = M2 !== M1 ? ' (SIMD against not)' : '';
+  check((reused & 1) && same(output(M2, C, 0), output(M1, D, 1)),
+    `cached: after a density change, the same dots and after image as a plain run${simd} (reused ${reused})`);
+  erase(M2, C); erase(M1, D);
+  check(M2._st_simulate_cached(C) === 0 && M1._st_simulate(D) === 0, 'cached: a mask edit redraws');
+  const reused2 = M2._st_reused(C);
+  check(!(reused2 & 1) && same(output(M2, C, 2), output(M1, D, 3)),
+    `cached: after a mask edit, the same dots and after image as a plain run${simd} (reused ${reused2})`);
+  M2._st_free(C);
+  M1._st_free(D);
 }
 rmSync(tmp, { recursive: true, force: true });
 process.exit(failures ? 1 : 0);

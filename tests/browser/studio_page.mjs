@@ -255,13 +255,15 @@ check(await afterHash() === dark_hash, 'a density change served from the memo dr
 
 // The render is split between the redraw worker and a render-only one
 // (each draws its bands, the page joins the rows): the image is the one
-// worker's to the byte, the same page with ?bands=0 at the same settings.
+// worker's to the byte, the same page with ?bands=0 at the same settings;
+// that page runs the engine without WebAssembly SIMD too (?simd=0), this one
+// the engine with it: the same bytes.
 // When the render-only worker dies unseen, the redraw worker draws its rows
 // (after a wait), to the same bytes, and splits no more.
 const bandsSeen = await page.evaluate(() => ({ split: window.smpStudio.st.bandsSplit, here: window.smpStudio.st.bandsHere }));
 // (The mask as painted above, through its export.)
 const paintedMask = await save('#save-mask');
-const one = await open({ width: 1024, height: 768 }, 'one-worker', '?bands=0');
+const one = await open({ width: 1024, height: 768 }, 'one-worker', '?bands=0&simd=0');
 {
   let k = await renders(one);
   await one.setInputFiles('#open', photo);
@@ -282,8 +284,11 @@ const oneHash = p => p.evaluate(() => {
   return a >>> 0;
 });
 const oneSplit = await one.evaluate(() => window.smpStudio.st.bandsSplit);
+const simds = [await page.evaluate(() => window.smpStudio.st.simd), await one.evaluate(() => window.smpStudio.st.simd)];
 check(bandsSeen.split > 0 && bandsSeen.here === 0 && oneSplit === 0 && await oneHash(one) === dark_hash,
   `the after image drawn by two workers is the one worker's, to the byte (${JSON.stringify(bandsSeen)} split; one worker's ${oneSplit})`);
+check(simds[0] === true && simds[1] === false,
+  `the engine with WebAssembly SIMD draws the image the one without draws (SIMD: ${simds.join(', ')})`);
 await page.evaluate(() => window.smpStudio.st.workers.bands.w.terminate());
 await setRange('density', 170);
 const lone = await page.evaluate(() => ({ here: window.smpStudio.st.bandsHere, failed: window.smpStudio.st.bandsFailed,

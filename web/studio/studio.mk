@@ -18,6 +18,13 @@ STUDIO_SRC  := $(filter-out $(addprefix %/,$(addsuffix .c,$(STUDIO_SKIP))),$(LIB
 STUDIO_OBJ  := $(STUDIO_SRC:%.c=$(STUDIO_DIR)/obj/%.o)
 STUDIO_INC  := -Iinclude $(patsubst %/,-I%,$(sort $(dir $(filter src/%,$(LIB_SRC)))))
 STUDIO_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -ffp-contract=off -O2 $(WARN) $(STUDIO_INC)
+# A second engine for browsers with WebAssembly SIMD (the page picks it
+# when they validate a SIMD module): these sources built with -msimd128
+# (the renderer's hand-vectorised loops, the same arithmetic lane by lane,
+# so the same bytes; render.c), the rest the same objects. Only they: the
+# autovectoriser elsewhere gained nothing measurable and grew the module.
+STUDIO_SIMD_SRC := src/pipeline/render.c
+STUDIO_SIMD_OBJ := $(foreach o,$(STUDIO_OBJ),$(if $(filter $(STUDIO_SIMD_SRC:%.c=$(STUDIO_DIR)/obj/%.o),$(o)),$(o:$(STUDIO_DIR)/obj/%=$(STUDIO_DIR)/simd/%),$(o)))
 # What the page calls: the glue's st_* (marked in glue.c) and these setters.
 STUDIO_EXPORTS := _malloc _free $(addprefix _smp_params_set_,density density_auto dot_diameter dot_auto \
                   px_per_mm dilution edge age layers show_session regularity opacity feather) _smp_params_message
@@ -56,11 +63,20 @@ $(STUDIO_DIR)/obj/%.o: %.c $(STUDIO_DIR)/clang.sh
 	@mkdir -p $(@D)
 	. $(STUDIO_DIR)/clang.sh && $$EMCLANG $$EMCLANG_FLAGS $(STUDIO_CFLAGS) -MMD -MP -c $< -o $@
 
+$(STUDIO_DIR)/simd/%.o: %.c $(STUDIO_DIR)/clang.sh
+	@mkdir -p $(@D)
+	. $(STUDIO_DIR)/clang.sh && $$EMCLANG $$EMCLANG_FLAGS $(STUDIO_CFLAGS) -msimd128 -MMD -MP -c $< -o $@
+
 $(STUDIO_DIR)/smpsim.js: $(STUDIO_OBJ)
 	$(EMCC_ENV) $(EMCC) $(STUDIO_OBJ) $(STUDIO_LDFLAGS) -o $@
 
-$(BUILD)/studio.html: $(STUDIO_DIR)/smpsim.js $(STUDIO_PAGE_SRC)
-	web/studio/mkpage.sh $(STUDIO_DIR)/smpsim.js $(STUDIO_DIR)/smpsim.wasm > $@.tmp && mv $@.tmp $@
+# The same loader (mkpage.sh checks it); its wasm is the page's second.
+$(STUDIO_DIR)/simd/smpsim.js: $(STUDIO_SIMD_OBJ)
+	$(EMCC_ENV) $(EMCC) $(STUDIO_SIMD_OBJ) $(STUDIO_LDFLAGS) -o $@
+
+$(BUILD)/studio.html: $(STUDIO_DIR)/smpsim.js $(STUDIO_DIR)/simd/smpsim.js $(STUDIO_PAGE_SRC)
+	web/studio/mkpage.sh $(STUDIO_DIR)/smpsim.js $(STUDIO_DIR)/smpsim.wasm $(STUDIO_DIR)/simd/smpsim.js \
+	    $(STUDIO_DIR)/simd/smpsim.wasm > $@.tmp && mv $@.tmp $@
 
 # The page, then the command again so that `smpsim studio` carries it.
 studio: check-studio-deps
@@ -75,4 +91,4 @@ studio: check-studio-deps
 # Asked in the recipe, after check-test-deps may have installed it.
 STUDIO_FOR_TEST = $$(if [ -z "$(SAN)" ] && command -v $(EMCC) >/dev/null 2>&1; then echo STUDIO_PAGE=$(BUILD)/studio.html; fi)
 
--include $(STUDIO_OBJ:.o=.d)
+-include $(STUDIO_OBJ:.o=.d) $(STUDIO_SIMD_SRC:%.c=$(STUDIO_DIR)/simd/%.d)
