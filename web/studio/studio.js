@@ -12,8 +12,8 @@
 // the hairline, the scale estimate) in another, the mask worker.
 // A worker has at most one request in flight; a newer change replaces the
 // one waiting, and an answer to anything but the latest change is dropped.
-// Before them, a density, dot size, shade or session change or a mask edit
-// draws the tone preview (tone.js) at once, marked "refining…" until the exact image.
+// Before them, a density, dot size, shade, session or age change or a mask
+// edit draws the tone preview (tone.js) at once, marked "refining…" until the exact image.
 'use strict';
 (() => {
   // Test hooks, by the page's address (studio.html?work=480&export-mp=0.3):
@@ -728,7 +728,8 @@
   // The tone preview of settings s and the mask (working size) from the
   // last basis, drawn at once; false when the change is one it does not
   // model (only density, dot size, the shade, the sessions, the session
-  // shown and the mask may differ from the basis's, at the same scale).
+  // shown, the age and the mask may differ from the basis's, at the same
+  // scale).
   function tonePreview(s, mask, mhash) {
     const b = st.tone;
     if (!b || b.ppm !== st.ppm) return false;
@@ -738,14 +739,16 @@
     const kept = (v, was, used) => v === 'auto' && was === 'auto' ? used : v;
     const density = kept(s.density, b.settings.density, b.density), dot = kept(s.dot, b.settings.dot, b.dot);
     if (typeof density !== 'number' || typeof dot !== 'number') return false;
-    const rest = x => JSON.stringify(Object.assign({}, x, { density: 0, dot: 0, dilution: 0, layers: 0, session: 0 }));
+    const rest = x => JSON.stringify(Object.assign({}, x, { density: 0, dot: 0, dilution: 0, layers: 0, session: 0, age: 0 }));
     if (rest(s) !== rest(b.settings)) return false;
     // The shade and sessions: the dilution the basis's engine used
     // (matched or given); matched again, the same.
     if (!(b.dilution >= 0) || (s.dilution < 0 && b.settings.dilution >= 0)) return false;
     b.look = { dilution: b.dilution, layers: b.settings.layers, session: b.settings.session };
+    // The age: fainter or darker dots (its load), larger or smaller (as a dot size change).
+    const was = smpTone.ageLook(b.settings.age), now = smpTone.ageLook(s.age), sized = dot * now.size / was.size;
     const look = smpTone.lookScale(b, { dilution: s.dilution < 0 ? b.dilution : s.dilution, layers: s.layers,
-      session: s.session });
+      session: s.session }, now.load / was.load);
     if (!look) return false;
     // The mask as the basis's (its hash): its coverage; else what changed.
     const cover = mhash === b.maskHash ? null : smpTone.coverFor(b, b.mask, mask, st.w, st.h, b.soften);
@@ -754,7 +757,7 @@
     // One buffer for the previews of a basis's size (they come at a slider's pace).
     if (!st.toneImg || st.toneImg.width !== b.w || st.toneImg.height !== b.h) st.toneImg = g.createImageData(b.w, b.h);
     const img = st.toneImg;
-    smpTone.draw(b, density, dot, img.data, cover, density === b.density && dot === b.dot,
+    smpTone.draw(b, density, sized, img.data, cover, density === b.density && sized === b.dot,
       look.keep === 1 && look.q === 1 ? null : look);
     g.putImageData(img, 0, 0);
     st.showing = 'tone';

@@ -4,7 +4,8 @@
 // edit, while the workers make the exact image, which then replaces it.
 // It is the last exact image with its dots' optical depth scaled by the
 // new density and dot size's over its own (the pigment model's depth is
-// their product) and by the shade's and session's (lookScale), so
+// their product) and by the shade's, session's and age's (lookScale,
+// ageLook), so
 // the dots keep their places and texture; where the mask changed since,
 // its dots tiled from a square of its core (depthPatch), or without one the
 // model's mean (smp_cache_tone_maps, smp_result_tone_area): skin under
@@ -201,6 +202,15 @@ const smpTone = (() => {
     return { count: prev / 100, sum };
   }
 
+  // The look's dot size and load factors for an age in years (-1 fresh,
+  // 0 healed), as the engine's (optics.c smp__optics_for_look): a dot's
+  // depth goes with its load; its size, as a dot size change's does (the
+  // preview's areas are the basis's look's; its halo's spread is not
+  // modelled).
+  function ageLook(years) {
+    return years < 0 ? { size: 1.4, load: 1.15 } : { size: Math.min(1 + 0.04 * years, 1.4), load: Math.exp(-years / 5) };
+  }
+
   // How the basis's dots change for the shade and session of s over the
   // basis's (b.look: the same fields, its dilution the one the engine
   // used): { q, keep, s }. The same dots shown (keep 1): each dot's depth
@@ -217,12 +227,13 @@ const smpTone = (() => {
   // read as a sparser, more contrasted pattern than the engine's. s: the
   // uniform depth scale giving the same mean, where the preview draws dots
   // of its own (a mask edit's). Null: not modelled.
-  function lookScale(b, s) {
+  // load: the dots' load over the basis's (the age's: ageLook).
+  function lookScale(b, s, load = 1) {
     const was = sessionDepth(b.look.dilution, b.look.layers, b.look.session);
     const now = sessionDepth(s.dilution, s.layers, s.session);
     if (!(was.sum > 0 && was.count > 0)) return null;
     if (!(now.sum > 0)) return { q: 0, keep: 1, s: 0 };
-    const q = (now.sum / now.count) / (was.sum / was.count); // each dot's depth
+    const q = load * (now.sum / now.count) / (was.sum / was.count); // each dot's depth
     const keep = now.count / was.count;
     if (Math.abs(keep - 1) < 1e-9) return { q, keep: 1, s: q };
     const h = coreDarkening(b);
@@ -346,5 +357,5 @@ const smpTone = (() => {
     return cover;
   }
 
-  return { basis, draw, coverFor, areaAt, lookScale };
+  return { basis, draw, coverFor, areaAt, lookScale, ageLook };
 })();
