@@ -3,9 +3,10 @@
  * progress callback comes after each of sim.c's steps), in CPU seconds of
  * this process (the machine is shared: wall time means little), one
  * thread as the studio's engine runs. With --cache, the same run through
- * an smp_cache, then again after a density change (120 dots/cm²), a dot size change and
- * a mask edit (a 40 px disc erased at the mask's centre), each timed
- * whole.
+ * an smp_cache, then again after a density change (120 dots/cm²), a dot size change,
+ * a mask edit (a 40 px disc erased at the mask's centre), then the other
+ * sliders' changes (dilution, session shown, age, edge, regularity,
+ * sessions), each timed whole.
  * Usage: bench_steps PHOTO MASK [--cache] [PX_PER_MM] */
 #include "smpsim.h"
 
@@ -95,21 +96,44 @@ int main(int argc, char **argv)
         smp_cache *cache = smp_cache_new();
         if (!cache)
             die("cache", "out of memory");
+        /* Then the studio's other sliders and pickers, from fixed values
+         * (density 120, dot 0.32 mm, dilution 0.3) with three sessions. */
         const char *what[] = {"first run (fills the cache)", "density 120", "dot 0.32 mm", "mask edit (40 px disc erased)",
-                              "same again"};
-        for (int k = 0; k < 5; k++) {
+                              "same again", "3 sessions, dilution 0.3", "dilution 0.35", "session 1 of 3 shown",
+                              "session 2 of 3 shown", "all 3 shown", "age 2 years", "edge soft", "regularity 0.65",
+                              "sessions 2", "density 125"};
+        const int n_what = (int)(sizeof what / sizeof *what);
+        for (int k = 0; k < n_what; k++) {
             if (k == 1)
                 smp_params_set_density(p, 120);
             if (k == 2)
                 smp_params_set_dot_diameter(p, 0.32);
             if (k == 3)
                 paint(mask, smp_image_width(mask) / 2, smp_image_height(mask) / 2, 40, 0);
+            if (k == 5) {
+                smp_params_set_layers(p, (const double[]){30, 70, 100}, 3);
+                smp_params_set_dilution(p, 0.3);
+            }
+            if (k == 6)
+                smp_params_set_dilution(p, 0.35);
+            if (k >= 7 && k <= 9)
+                smp_params_set_show_session(p, (k - 6) % 3);
+            if (k == 10)
+                smp_params_set_age(p, 2);
+            if (k == 11)
+                smp_params_set_edge(p, SMP_EDGE_SOFT);
+            if (k == 12)
+                smp_params_set_regularity(p, 0.65);
+            if (k == 13)
+                smp_params_set_layers(p, (const double[]){60, 100}, 2);
+            if (k == 14)
+                smp_params_set_density(p, 125);
             c.i = 0;
             c.last = cpu();
             const double t0 = c.last;
             if (smp_simulate_cached(res, cache, p, photo, mask) != SMP_OK)
                 die("simulate", smp_result_message(res));
-            printf("  %-30s %7.3f (reused %d):", what[k], cpu() - t0, smp_cache_reused(cache));
+            printf("  %-30s %7.3f (reused %2d):", what[k], cpu() - t0, smp_cache_reused(cache));
             for (size_t i = 0; i < c.i; i++)
                 printf(" %s %.3f", STEPS[i], c.t[i]);
             printf("\n");

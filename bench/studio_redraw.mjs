@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The studio page's redraw times in headless Chromium (issue 15's
 // "interactive speed"): a photo and its mask opened at a tablet's size,
-// then density, dot size, shade and session changes and brush strokes, each waited
+// then density, dot size, shade and session changes and brush strokes (and
+// age, edge, regularity and sessions count when asked), each waited
 // for; the page's own performance.now() figures (window.smpStudio.timings:
 // from the change to the after image drawn, and to the preview at the
 // displayed size when the page makes one, and to the tone preview (tone.js)
@@ -13,7 +14,8 @@
 // the slider, the divider and the brush wait that long). A benchmark: it
 // asserts nothing.
 // Usage: node bench/studio_redraw.mjs STUDIO.html PHOTO MASK [N] [OUT.json]
-// (KINDS=density,dot,shade,session,mask,drag,during picks some; drag and during are not in the default)
+// (KINDS=density,dot,shade,session,mask,drag,during,age,edge,regularity,sessions picks some; drag, during and the
+// last four are not in the default)
 // WARM=1: before each change, wait until the page has made the sliders'
 // other positions ready (its data-warm idle; a page without it waits for
 // nothing), and print how long that took. Kind `during`: a new seed (all
@@ -87,6 +89,21 @@ for (let i = 0; i < N && runs.session; i++) {
   await settle(k + 1);
   runs.session.push(Object.assign(await last(), { gap: await gap() }));
 }
+// The other pickers and the regularity: their dots are made again (age,
+// edge, regularity, sessions) or only drawn again (age).
+async function pick(id, v) {
+  await warmIdle();
+  const k = await renders();
+  await probe();
+  await page.selectOption(`#${id}`, String(v));
+  await settle(k + 1);
+  return Object.assign(await last(), { gap: await gap() });
+}
+const AGES = ['1y', '3y', 'healed', '5y', 'fresh'], EDGES = ['soft', 'sharp', 'broken'], SESSIONS = [2, 4, 1, 3];
+for (let i = 0; i < N && runs.age; i++) runs.age.push(await pick('age', AGES[i % AGES.length]));
+for (let i = 0; i < N && runs.edge; i++) runs.edge.push(await pick('edge', EDGES[i % EDGES.length]));
+for (let i = 0; i < N && runs.regularity; i++) runs.regularity.push(await range('regularity', String(Math.round(50 + 3 * (i % 8)) / 100)));
+for (let i = 0; i < N && runs.sessions; i++) runs.sessions.push(await pick('sessions', SESSIONS[i % SESSIONS.length]));
 // A density slider dragged with the mouse: from a value drawn, a step
 // every 80 ms for about a second, then let go; the time is from the
 // drag's last value to its exact image.

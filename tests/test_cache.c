@@ -145,6 +145,31 @@ static void test_settings_changes(void **state)
     smp_params_free(p);
 }
 
+/* The shade alone and the session shown alone, as the studio's slider and
+ * picker change them, at one and two threads: the dots are the memo's,
+ * dressed and drawn again, the bytes the plain run's. */
+static void test_shade_and_session(void **state)
+{
+    fixture *f = *state;
+    smp_params *p = smp_params_new();
+    const double layers[] = {30, 70, 100};
+    smp_params_set_px_per_mm(p, PPM);
+    smp_params_set_layers(p, layers, 3);
+    smp_params_set_dilution(p, 0.3);
+    smp_params_set_threads(p, 1);
+    same_as_plain(f, p, f->photo, f->mask);
+    for (int t = 1; t <= 2; t++) {
+        smp_params_set_threads(p, t);
+        smp_params_set_dilution(p, 0.3 + 0.1 * t);
+        assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
+        smp_params_set_show_session(p, t);
+        assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
+    }
+    smp_params_set_show_session(p, 0);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
+    smp_params_free(p);
+}
+
 /* Mask edits: an erased disc inside the treated area keeps the treated box
  * (the focus, strand and shine maps are taken); a wider mask moves it
  * (made again). Another photo, or a density map, takes nothing. */
@@ -361,6 +386,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_settings_changes),
+        cmocka_unit_test(test_shade_and_session),
         cmocka_unit_test(test_mask_and_photo_changes),
         cmocka_unit_test(test_plain_and_grey_photos),
         cmocka_unit_test(test_prepared_points),

@@ -65,6 +65,12 @@ struct smp_cache {
     uint64_t memo_clock;
     int have_current;
     smp_points_key current;
+    /* The last run's dots' measures (smp__cache_dot_measures): its points'
+     * key, how many dots, the report's fields smp__measure_dots sets. */
+    int have_measures;
+    smp_points_key measures_key;
+    size_t measures_n;
+    double measures[6];
     /* Most recently used first: */
     dots_memo base[N_DOTS_MEMO]; /* the first layer before its companions: its density, the regularity */
     dots_memo raw[N_DOTS_MEMO];  /* the second layer as sampled: the first's density, its own, the regularity */
@@ -108,6 +114,7 @@ static void drop_look(smp_cache *c)
         c->base[i].have = c->raw[i].have = 0;
     }
     c->have_shape = 0;
+    c->have_measures = 0;
 }
 
 static void drop_snapshot(smp_cache *c)
@@ -601,6 +608,37 @@ bool smp__cache_keep_points(smp_cache *c, const run *r, const smp_points_key *k,
         evict_points(c, far);
     }
     return find_points(c, k) != NULL;
+}
+
+bool smp__cache_dot_measures(smp_cache *c, const run *r, const smp_points_key *k, size_t n, smp_report *rep)
+{
+    if (!c || !r->borrowed || !same_shape(c, r->p) || !c->have_measures || c->measures_n != n ||
+        !same_points(&c->measures_key, k) || rep->density_used != k->density)
+        return false;
+    const double *m = c->measures;
+    rep->core_area_cm2 = m[0];
+    rep->core_density = m[1];
+    rep->focus_mm[0] = m[2];
+    rep->focus_mm[1] = m[3];
+    rep->min_spacing_mm = m[4];
+    rep->rho = m[5];
+    return true;
+}
+
+void smp__cache_keep_dot_measures(smp_cache *c, const run *r, const smp_points_key *k, size_t n,
+                                  const smp_report *rep)
+{
+    if (!c || !r->borrowed || !same_shape(c, r->p) || rep->density_used != k->density)
+        return;
+    c->measures_key = *k;
+    c->measures_n = n;
+    c->measures[0] = rep->core_area_cm2;
+    c->measures[1] = rep->core_density;
+    c->measures[2] = rep->focus_mm[0];
+    c->measures[3] = rep->focus_mm[1];
+    c->measures[4] = rep->min_spacing_mm;
+    c->measures[5] = rep->rho;
+    c->have_measures = 1;
 }
 
 void smp_cache_set_points_bound(smp_cache *c, size_t bytes)

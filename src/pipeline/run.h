@@ -15,6 +15,12 @@
 #include "shade.h"
 #include "shine.h"
 
+typedef struct smp_points_key {
+    double density, regularity, pair_mm;
+    int n_layers;
+    double layers[SMP_MAX_LAYERS];
+} smp_points_key;
+
 typedef struct run {
     smp_result *res;
     const smp_params *p;
@@ -52,6 +58,10 @@ typedef struct run {
      * nothing; or sooner (partial), once it has sampled one session's
      * dots into the base or raw memo and more sessions follow. */
     int prepare, prepared, partial;
+    /* The points' key (place_dots), when it placed any: the dots' measures
+     * are the same for the same points (smp__cache_dot_measures). */
+    smp_points_key key;
+    int have_key;
 } run;
 
 /* The photo-and-mask steps (read_inputs to measure_stubble) before the
@@ -96,11 +106,7 @@ const uint16_t *smp__cache_specular(smp_cache *c, const run *r);
  * (keyed by those, the density, sessions, regularity and the close pairs'
  * distance), so a change of shade or of the session shown samples nothing,
  * and one of density or dot size shapes nothing. */
-typedef struct smp_points_key {
-    double density, regularity, pair_mm;
-    int n_layers;
-    double layers[SMP_MAX_LAYERS];
-} smp_points_key;
+/* (smp_points_key: the sampled points' key, below.) */
 /* r's shaped coverages (cov, edge_cov; hair_cov spent) and core cover
  * from the memo: true; false when they must be made. */
 bool smp__cache_shape(smp_cache *c, run *r);
@@ -116,6 +122,14 @@ bool smp__cache_holds_points(smp_cache *c, const run *r, const smp_points_key *k
  * the bound, those farthest from the current settings go first. True when
  * they stay kept (false: out of memory, or the farthest). */
 bool smp__cache_keep_points(smp_cache *c, const run *r, const smp_points_key *k, const smp_spts *all);
+/* The dots' measures (dotstats.h: the core's area and density, the focus,
+ * the closest pair and rho) of the last run on the memo's shape whose
+ * points were k's, n of them: they read only the points, the close pairs,
+ * the density and the analysis, so a change of shade, session shown or age
+ * measures nothing. Copied into rep: true; false when they must be made. */
+bool smp__cache_dot_measures(smp_cache *c, const run *r, const smp_points_key *k, size_t n, smp_report *rep);
+void smp__cache_keep_dot_measures(smp_cache *c, const run *r, const smp_points_key *k, size_t n,
+                                  const smp_report *rep);
 /* smp_cache_reused's value set to reused, the one before returned (a
  * prepare run leaves the last run's). */
 int smp__cache_swap_reused(smp_cache *c, int reused);

@@ -961,6 +961,8 @@ static smp_status place_dots(run *r)
         smp_points_key key = {.density = r->density, .regularity = p->regularity, .pair_mm = pat.dot_mm,
                               .n_layers = p->n_layers};
         memcpy(key.layers, p->layers, sizeof key.layers);
+        r->key = key;
+        r->have_key = 1;
         smp_spts all = {0};
         const smp_sample_in in = {.x0_mm = box[0], .y0_mm = box[1], .w_mm = box[2] - box[0], .h_mm = box[3] - box[1],
                                   .cov = &r->cov, .cov_px_per_mm = r->ppm, .seed = p->seed, .threads = p->threads};
@@ -1033,8 +1035,12 @@ static smp_status measure_after(run *r)
     }
     if (st == SMP_OK && r->p->measures)
         st = measure_realism(r);
-    if (st == SMP_OK)
+    /* The same points as the last run's (a shade, session or age change): their measures. */
+    if (st == SMP_OK && !(r->have_key && smp__cache_dot_measures(r->cache, r, &r->key, res->n_dots, rep))) {
         st = smp__measure_dots(res, sh, r->ppm);
+        if (st == SMP_OK && r->have_key)
+            smp__cache_keep_dot_measures(r->cache, r, &r->key, res->n_dots, rep);
+    }
     if (st == SMP_OK && res->n_dots == 0 && sh->core_cells && r->core_cover <= 0)
         smp__note(&res->notes,
                   "no dots placed: at %.3g px/mm the mask lies within the edge's %g mm ramp or under hair already "

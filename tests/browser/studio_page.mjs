@@ -449,6 +449,43 @@ check(a.width === b.width && a.height === b.height && max <= 1,
   `smpsim render --settings makes the page's after image (largest difference ${max}, ${differ} pixels differ)`);
 await shot(page, 'tablet-9-exported');
 
+// A shade change and a session shown draw the tone preview at once too
+// (tone.js lookScale: the dots' depth for the new dilution; another
+// session's share of the dots), then the exact image replaces it; the
+// preview's core is about as dark as that image's (not misleading).
+for (const [what, act] of [['a shade change', () => page.locator('#dilution').fill('0.65')],
+  ['another session shown', () => page.selectOption('#session', '2')]]) {
+  const t0 = await page.evaluate(() => window.smpStudio.st.toneShown);
+  n = await renders(page);
+  await act();
+  const now = await page.evaluate(() => {
+    const s = window.smpStudio, b = s.st.tone, c = s.toneCanvas;
+    window.__pre = { b, px: c.getContext('2d').getImageData(0, 0, c.width, c.height).data };
+    return { tones: s.st.toneShown, showing: s.st.showing, refining: !document.getElementById('refining').hidden };
+  });
+  await settle(page, n + 1);
+  const got = await page.evaluate(() => {
+    const s = window.smpStudio, { b, px } = window.__pre, last = s.timings[s.timings.length - 1];
+    const c = document.createElement('canvas');
+    c.width = b.w; c.height = b.h;
+    const g = c.getContext('2d');
+    g.drawImage(s.after, 0, 0, b.w, b.h);
+    const ex = g.getImageData(0, 0, b.w, b.h).data;
+    const lin = v => (v /= 255) <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    const Y = (a, i) => 0.2126 * lin(a[i]) + 0.7152 * lin(a[i + 1]) + 0.0722 * lin(a[i + 2]);
+    let p0 = 0, p1 = 0, e1 = 0;
+    for (let i = 0; i < b.w * b.h; i++) if (b.cover[i] >= 250) { p0 += Y(b.photo, 4 * i); p1 += Y(px, 4 * i); e1 += Y(ex, 4 * i); }
+    return { tone: last.tone, showing: s.st.showing, refining: !document.getElementById('refining').hidden,
+      preview: 1 - p1 / p0, exact: 1 - e1 / p0 };
+  });
+  check(now.tones === t0 + 1 && now.showing === 'tone' && now.refining && got.tone != null,
+    `${what} draws the tone preview at once, marked refining (showing ${now.showing})`);
+  check(got.showing === 'full' && !got.refining, `then the exact image replaces it (${what})`);
+  check(got.exact > 0.005 && got.preview > 0.7 * got.exact && got.preview < 1.3 * got.exact,
+    `its core darkens about as the exact image's (${what}: ${(100 * got.preview).toFixed(1)} % vs ${(100 * got.exact).toFixed(1)} %)`);
+}
+await shot(page, 'tablet-11-session-tone');
+
 const timings = await page.evaluate(() => window.smpStudio.timings);
 
 // A photo whose EXIF says "rotate 90°": the page works on it as shown.

@@ -12,8 +12,8 @@
 // the hairline, the scale estimate) in another, the mask worker.
 // A worker has at most one request in flight; a newer change replaces the
 // one waiting, and an answer to anything but the latest change is dropped.
-// Before them, a density or dot size change or a mask edit draws the tone
-// preview (tone.js) at once, marked "refining…" until the exact image.
+// Before them, a density, dot size, shade, session or age change or a mask
+// edit draws the tone preview (tone.js) at once, marked "refining…" until the exact image.
 'use strict';
 (() => {
   // Test hooks, by the page's address (studio.html?work=480&export-mp=0.3):
@@ -631,7 +631,7 @@
 
   // A change asks for a redraw. The same settings and mask as a request
   // still on its way (a slider's input, then its change) ask for nothing.
-  // While the density or dot size slider moves, the tone preview follows
+  // While the density, dot size or shade slider moves, the tone preview follows
   // it and the exact image waits until the slider is let go or rests for
   // HOLD_MS: an exact image asked at every move kept the engine busy with
   // a position already passed, and the one let go at waited behind it
@@ -704,7 +704,11 @@
     tone.scale = st.tone ? st.tone.scale : 1; // the last calibration, for a basis without an exact image
     const msg = { type: 'render', id, settings: s, ppm: st.ppm * st.scale, mask: maskCopy(mask),
       mw: st.w, mh: st.h, tone, maskHash: mhash };
-    if (moving && st.tone && (reason === 'density' || reason === 'dot')) { holdExact(msg); setTimeout(toneNow, 0); return; }
+    if (moving && st.tone && (reason === 'density' || reason === 'dot' || reason === 'shade')) {
+      holdExact(msg);
+      setTimeout(toneNow, 0);
+      return;
+    }
     st.held = null;
     clearTimeout(st.holdTimer);
     askExact(msg);
@@ -733,8 +737,9 @@
 
   // The tone preview of settings s and the mask (working size) from the
   // last basis, drawn at once; false when the change is one it does not
-  // model (only density, dot size and the mask may differ from the
-  // basis's, at the same scale).
+  // model (only density, dot size, the shade, the sessions, the session
+  // shown, the age and the mask may differ from the basis's, at the same
+  // scale).
   function tonePreview(s, mask, mhash) {
     const b = st.tone;
     if (!b || b.ppm !== st.ppm) return false;
@@ -744,8 +749,17 @@
     const kept = (v, was, used) => v === 'auto' && was === 'auto' ? used : v;
     const density = kept(s.density, b.settings.density, b.density), dot = kept(s.dot, b.settings.dot, b.dot);
     if (typeof density !== 'number' || typeof dot !== 'number') return false;
-    const rest = x => JSON.stringify(Object.assign({}, x, { density: 0, dot: 0 }));
+    const rest = x => JSON.stringify(Object.assign({}, x, { density: 0, dot: 0, dilution: 0, layers: 0, session: 0, age: 0 }));
     if (rest(s) !== rest(b.settings)) return false;
+    // The shade and sessions: the dilution the basis's engine used
+    // (matched or given); matched again, the same.
+    if (!(b.dilution >= 0) || (s.dilution < 0 && b.settings.dilution >= 0)) return false;
+    b.look = { dilution: b.dilution, layers: b.settings.layers, session: b.settings.session };
+    // The age: fainter or darker dots (its load), larger or smaller (as a dot size change).
+    const was = smpTone.ageLook(b.settings.age), now = smpTone.ageLook(s.age), sized = dot * now.size / was.size;
+    const look = smpTone.lookScale(b, { dilution: s.dilution < 0 ? b.dilution : s.dilution, layers: s.layers,
+      session: s.session }, now.load / was.load);
+    if (!look) return false;
     // The mask as the basis's (its hash): its coverage; else what changed.
     const cover = mhash === b.maskHash ? null : smpTone.coverFor(b, b.mask, mask, st.w, st.h, b.soften);
     const g = toneCanvas.getContext('2d');
@@ -753,7 +767,8 @@
     // One buffer for the previews of a basis's size (they come at a slider's pace).
     if (!st.toneImg || st.toneImg.width !== b.w || st.toneImg.height !== b.h) st.toneImg = g.createImageData(b.w, b.h);
     const img = st.toneImg;
-    smpTone.draw(b, density, dot, img.data, cover, density === b.density && dot === b.dot);
+    smpTone.draw(b, density, sized, img.data, cover, density === b.density && sized === b.dot,
+      look.keep === 1 && look.q === 1 ? null : look);
     g.putImageData(img, 0, 0);
     st.showing = 'tone';
     status('Tone preview: placing the dots…');
@@ -799,7 +814,7 @@
     // (Made in the worker: built, on the photo it sent before.)
     const t = m.tone, k = t.built;
     const b = { w: t.w, h: t.h, photo: st.tonePhoto, maps: new Uint8Array(t.maps), dots: t.dots, areas: t.areas,
-      density: m.info[1], dot: m.info[2], cover: new Uint8Array(k.cover), scale: k.scale,
+      density: m.info[1], dot: m.info[2], dilution: m.info[5], cover: new Uint8Array(k.cover), scale: k.scale,
       exact: k.exact ? new Uint8ClampedArray(k.exact) : null, patch: k.patch ? { P: k.patch.P, d: new Float32Array(k.patch.d) } : null };
     // The edge softens coverage over about a millimetre (m.info[3]: px/mm of the worker's size).
     b.soften = Math.max(1, Math.round(0.5 * m.info[3] * m.tone.w / m.w));

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The tone preview (issue 15): drawn on the page's thread within a few
-// milliseconds of a density or dot size change or a mask edit, while the
-// workers make the exact image, which then replaces it. It is the last
-// exact image with its dots' optical depth scaled by the new density and
-// dot size's over its own (the pigment model's depth is their product), so
+// milliseconds of a density, dot size, shade or session change or a mask
+// edit, while the workers make the exact image, which then replaces it.
+// It is the last exact image with its dots' optical depth scaled by the
+// new density and dot size's over its own (the pigment model's depth is
+// their product) and by the shade's, session's and age's (lookScale,
+// ageLook), so
 // the dots keep their places and texture; where the mask changed since,
 // its dots tiled from a square of its core (depthPatch), or without one the
 // model's mean (smp_cache_tone_maps, smp_result_tone_area): skin under
@@ -69,17 +71,23 @@ const smpTone = (() => {
   // With the basis's exact image, that image where the coverage did not
   // change, its dots' depth scaled to these settings (depthTables; as it
   // is at the basis's own, same), and the model where the coverage did.
-  function draw(b, density, dot, out, cover, same) {
+  // look: the dots for another shade or session shown (lookScale; null:
+  // the basis's).
+  function draw(b, density, dot, out, cover, same, look = null) {
     const k = cover || b.cover, m = b.maps, ph = b.photo, area = areaAt(b, dot);
-    const was = b.exact ? areaAt(b, b.dot) : null, pow = was && [0, 1, 2].map(c => density * area[c] / (b.density * was[c]));
+    const was = b.exact ? areaAt(b, b.dot) : null, drop = look && look.keep < 1, veil = look && look.veil || 0;
+    const one = !look ? 1 : drop || veil ? look.q : look.s, mean = !look ? 1 : look.s; // the exact image's dots', a model's
+    const pow = was && [0, 1, 2].map(c => density * area[c] / (b.density * was[c]));
+    same = same && one === 1 && !drop && !veil;
     if (!b.exact) out.set(ph);
     else if (same) out.set(b.exact);
-    else scaleExact(b, depthTables(pow), out);
+    else scaleExact(b, depthTables(pow.map(v => v * one)), out, drop ? look.keep : 1, veil);
+    if (pow) for (let c = 0; c < 3; c++) pow[c] *= mean;
     if (b.exact && !cover) return;
     if (b.patch) return patchChanged(b, k, pow, out);
     const lut = [new Float32Array(256), new Float32Array(256), new Float32Array(256)];
     for (let c = 0; c < 3; c++)
-      for (let v = 0; v < 256; v++) lut[c][v] = Math.exp(-b.scale * density / 100 * v / 255 * area[c]);
+      for (let v = 0; v < 256; v++) lut[c][v] = Math.exp(-b.scale * mean * density / 100 * v / 255 * area[c]);
     const [t0, t1, t2] = lut;
     for (let i = 0, n = b.w * b.h; i < n; i++) {
       const kv = k[i];
@@ -148,17 +156,121 @@ const smpTone = (() => {
   }
 
   // The basis's exact image with its dots' depth scaled (tables from
-  // depthTables) into out; outside the coverage it is the photo.
-  function scaleExact(b, tab, out) {
-    const ph = b.photo, ex = b.exact, [t0, t1, t2] = tab;
+  // depthTables) into out; outside the coverage it is the photo. keep < 1:
+  // that share of cells (about half a millimetre: b.soften px) keeps its
+  // dots, the others show the photo; veil > 0: under that share of the
+  // light less, times the coverage (lookScale).
+  function scaleExact(b, tab, out, keep = 1, veil = 0) {
+    const ph = b.photo, ex = b.exact, [t0, t1, t2] = tab, cs = Math.max(1, b.soften || 1), w = b.w;
+    const cut = Math.floor(keep * 4294967296);
     out.set(ex);
     for (let i = 0, n = b.w * b.h; i < n; i++) {
       if (!b.cover[i]) continue;
       const j = 4 * i;
+      if (keep < 1) {
+        const y = (i / w) | 0, cx = ((i - y * w) / cs) | 0, cy = (y / cs) | 0;
+        let hsh = Math.imul(cx, 0x9e3779b1) ^ Math.imul(cy + 0x632be5ab, 0x85ebca77);
+        hsh = Math.imul(hsh ^ (hsh >>> 15), 0x2c1b3c6d);
+        hsh = Math.imul(hsh ^ (hsh >>> 12), 0x297a2d39);
+        if (((hsh ^ (hsh >>> 15)) >>> 0) >= cut) { out[j] = ph[j]; out[j + 1] = ph[j + 1]; out[j + 2] = ph[j + 2]; continue; }
+      }
       out[j] = t0[(ph[j] << 8) | ex[j]];
       out[j + 1] = t1[(ph[j + 1] << 8) | ex[j + 1]];
       out[j + 2] = t2[(ph[j + 2] << 8) | ex[j + 2]];
+      if (veil) {
+        const t = 1 - veil * b.cover[i] / 255;
+        for (let c = 0; c < 3; c++) out[j + c] = toSrgb[(toLin[out[j + c]] * t * N + 0.5) | 0];
+      }
     }
+  }
+
+  // The pigment's depth for a shade and a session shown, relative to each
+  // dot's: session k of n is drawn at dilution d + 0.05 (n - k), at most
+  // 0.95, and a dot's optical depth is the pigment's gain times 1 - the
+  // dilution (look.c smp__session_depths, optics.c smp__od_for_dilution),
+  // so the gain cancels in a ratio. s: { dilution (0..1), layers
+  // (cumulative %), session (0: all) }. Its dots' share of the last
+  // session's (count) and their depth summed (sum).
+  function sessionDepth(dilution, layers, session) {
+    const n = layers.length, shown = session > 0 && session < n ? session : n;
+    let sum = 0, prev = 0;
+    for (let k = 1; k <= shown; k++) {
+      const d = Math.min(1, Math.max(0, Math.min(0.95, dilution + 0.05 * (n - k))));
+      sum += (layers[k - 1] - prev) / 100 * (1 - d);
+      prev = layers[k - 1];
+    }
+    return { count: prev / 100, sum };
+  }
+
+  // The look's dot size and load factors for an age in years (-1 fresh,
+  // 0 healed), as the engine's (optics.c smp__optics_for_look): a dot's
+  // depth goes with its load; its size, as a dot size change's does (the
+  // preview's areas are the basis's look's; its halo's spread is not
+  // modelled).
+  function ageLook(years) {
+    return years < 0 ? { size: 1.4, load: 1.15 } : { size: Math.min(1 + 0.04 * years, 1.4), load: Math.exp(-years / 5) };
+  }
+
+  // How the basis's dots change for the shade and session of s over the
+  // basis's (b.look: the same fields, its dilution the one the engine
+  // used): { q, keep, s }. The same dots shown (keep 1): each dot's depth
+  // scales by q, the mean ratio, as the engine's does (exactly with one
+  // session). Fewer dots shown (keep < 1, another session): a share keep
+  // of the basis's dots, each at depth q, the others gone; the preview
+  // cannot know which dots the session has, so it keeps cells about half
+  // a millimetre wide by a hash (at the preview's size a dot is a pixel or
+  // two): sparser dots of the right depth, the core's mean darkening that
+  // share of the basis's. More dots (keep > 1): none to place, so the
+  // basis's dots at depth q under a veil (veil: the share of the light it
+  // takes, times the coverage) that gives the core the mean darkening of
+  // that many dots at depth q (coreDarkening): darker dots instead would
+  // read as a sparser, more contrasted pattern than the engine's. s: the
+  // uniform depth scale giving the same mean, where the preview draws dots
+  // of its own (a mask edit's). Null: not modelled.
+  // load: the dots' load over the basis's (the age's: ageLook).
+  function lookScale(b, s, load = 1) {
+    const was = sessionDepth(b.look.dilution, b.look.layers, b.look.session);
+    const now = sessionDepth(s.dilution, s.layers, s.session);
+    if (!(was.sum > 0 && was.count > 0)) return null;
+    if (!(now.sum > 0)) return { q: 0, keep: 1, s: 0 };
+    const q = load * (now.sum / now.count) / (was.sum / was.count); // each dot's depth
+    const keep = now.count / was.count;
+    if (Math.abs(keep - 1) < 1e-9) return { q, keep: 1, s: q };
+    const h = coreDarkening(b);
+    if (!h) return keep < 1 ? { q, keep, s: q * keep, veil: 0 } : null;
+    const dots = h.at(q), target = Math.min(h.max, keep * dots);
+    let lo = 0, hi = 16;
+    for (let i = 0; i < 40; i++) { const mid = (lo + hi) / 2; if (h.at(mid) < target) lo = mid; else hi = mid; }
+    return { q, keep, s: (lo + hi) / 2, veil: keep > 1 && dots < 1 ? Math.min(0.9, (keep - 1) * dots / (1 - dots)) : 0 };
+  }
+
+  // The core's mean darkening (1 - after / before, luminance, linear) with
+  // the basis's dots' depth times s: at(s), from a histogram of the
+  // exact image's core pixels' ratios (kept with the basis).
+  function coreDarkening(b) {
+    if (b.darkening !== undefined) return b.darkening;
+    b.darkening = null;
+    if (!b.exact) return null;
+    // (Pixels the dots leave as they were count, with no darkening.)
+    const B = 512, hist = new Float64Array(B), m = b.maps, ph = b.photo, ex = b.exact;
+    let n = 0;
+    for (let i = 0, N = b.w * b.h; i < N; i++) {
+      if (m[4 * i] < 250) continue;
+      const j = 4 * i;
+      const y0 = Y[0] * toLin[ph[j]] + Y[1] * toLin[ph[j + 1]] + Y[2] * toLin[ph[j + 2]];
+      const y1 = Y[0] * toLin[ex[j]] + Y[1] * toLin[ex[j + 1]] + Y[2] * toLin[ex[j + 2]];
+      if (!(y0 > 0)) continue;
+      n++;
+      if (y1 < y0) hist[Math.floor(y1 / y0 * B)]++;
+    }
+    if (!n) return null;
+    const at = s => {
+      let d = 0;
+      for (let i = 0; i < B; i++) if (hist[i]) d += hist[i] * (1 - ((i + 0.5) / B) ** s);
+      return d / n;
+    };
+    b.darkening = { at, max: at(16) };
+    return b.darkening;
   }
 
   // The core's luminance (coverage 250 and more) relative to the photo's:
@@ -245,5 +357,5 @@ const smpTone = (() => {
     return cover;
   }
 
-  return { basis, draw, coverFor, areaAt };
+  return { basis, draw, coverFor, areaAt, lookScale, ageLook };
 })();
