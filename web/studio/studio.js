@@ -753,11 +753,10 @@
     if (rest(s) !== rest(b.settings)) return false;
     // The shade and sessions: the dilution the basis's engine used
     // (matched or given); matched again, the same.
-    if (!(b.dilution >= 0) || (s.dilution < 0 && b.settings.dilution >= 0)) return false;
-    b.look = { dilution: b.dilution, layers: b.settings.layers, session: b.settings.session };
+    if (!(b.look.dilution >= 0) || (s.dilution < 0 && b.settings.dilution >= 0)) return false;
     // The age: fainter or darker dots (its load), larger or smaller (as a dot size change).
     const was = smpTone.ageLook(b.settings.age), now = smpTone.ageLook(s.age), sized = dot * now.size / was.size;
-    const look = smpTone.lookScale(b, { dilution: s.dilution < 0 ? b.dilution : s.dilution, layers: s.layers,
+    const look = smpTone.lookScale(b, { dilution: s.dilution < 0 ? b.look.dilution : s.dilution, layers: s.layers,
       session: s.session }, now.load / was.load);
     if (!look) return false;
     // The mask as the basis's (its hash): its coverage; else what changed.
@@ -814,12 +813,14 @@
     // (Made in the worker: built, on the photo it sent before.)
     const t = m.tone, k = t.built;
     const b = { w: t.w, h: t.h, photo: st.tonePhoto, maps: new Uint8Array(t.maps), dots: t.dots, areas: t.areas,
-      density: m.info[1], dot: m.info[2], dilution: m.info[5], cover: new Uint8Array(k.cover), scale: k.scale,
+      density: m.info[1], dot: m.info[2], cover: new Uint8Array(k.cover), scale: k.scale,
       exact: k.exact ? new Uint8ClampedArray(k.exact) : null, patch: k.patch ? { P: k.patch.P, d: new Float32Array(k.patch.d) } : null };
     // The edge softens coverage over about a millimetre (m.info[3]: px/mm of the worker's size).
     b.soften = Math.max(1, Math.round(0.5 * m.info[3] * m.tone.w / m.w));
     b.id = sent.id;
     b.settings = sent.settings;
+    // The look its dots were drawn with: the dilution the engine used (matched or given).
+    b.look = { dilution: m.info[5], layers: sent.settings.layers, session: sent.settings.session };
     b.ppm = sent.ppm;
     b.mask = sent.mask;
     b.maskHash = sent.maskHash;
