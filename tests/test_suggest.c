@@ -418,6 +418,23 @@ static void check_strands(void **state)
     assert_true(v >= 0.5);
 }
 
+/* Strands at half their full number over a thinning: where strands clump,
+ * cell by cell the share of hair missing is near 0 or 1 and the gap
+ * closing whitened the whole thinning (IoU 0.58 against the truth's grey
+ * of 0.5); read over the thinning's area (thinarea.c) it says how much
+ * hair is there, and the grey follows. */
+static void check_strands_half(void **state)
+{
+    (void)state;
+    double in, full, v;
+    strands_suggested(0.5, &in, &full, &v);
+    print_message("strands at half (0.5 missing): mean grey %.2f inside, %.3f in the full hair, IoU %.3f\n", in,
+                  full, v);
+    assert_true(in >= 0.3 && in <= 0.9);
+    assert_true(full < 0.05);
+    assert_true(v >= 0.63);
+}
+
 /* Strands 20 % thinner than full: the cells still read as hair nearly
  * everywhere (the gaps are narrower than a cell), but the scalp in the
  * gaps shows as contrast that full hair, evenly dark, lacks (suggest.c's
@@ -820,6 +837,7 @@ int main(void)
         cmocka_unit_test(check_fallen_lock),
         cmocka_unit_test(check_strand_clumps),
         cmocka_unit_test(check_strands),
+        cmocka_unit_test(check_strands_half),
         cmocka_unit_test(check_strands_mild),
         cmocka_unit_test(check_stubble),
         cmocka_unit_test(check_rim),
