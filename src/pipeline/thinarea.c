@@ -46,7 +46,7 @@ smp_status smp__thin_area(smp_scalp *s, const float *missing, double mm_per_cell
     const uint32_t gw = s->gw, gh = s->gh;
     if (!(mm_per_cell > 0))
         return SMP_OK;
-    const long r = lrint(THIN_AREA_MM / mm_per_cell);
+    const size_t r = (size_t)lrint(THIN_AREA_MM / mm_per_cell);
     /* Summed-area tables of the share and of the cells counted. */
     const size_t stride = (size_t)gw + 1;
     double *sv = calloc(stride * (gh + 1), sizeof *sv), *sw = calloc(stride * (gh + 1), sizeof *sw);
@@ -67,9 +67,9 @@ smp_status smp__thin_area(smp_scalp *s, const float *missing, double mm_per_cell
             const size_t i = (size_t)y * gw + x;
             if (!(s->treat[i] > 0))
                 continue;
-            const size_t x0 = x > r ? x - (size_t)r : 0, y0 = y > r ? y - (size_t)r : 0;
-            const size_t x1 = x + (size_t)r + 1 < gw ? x + (size_t)r + 1 : gw;
-            const size_t y1 = y + (size_t)r + 1 < gh ? y + (size_t)r + 1 : gh;
+            const size_t x0 = x > r ? x - r : 0, y0 = y > r ? y - r : 0;
+            const size_t x1 = x + r + 1 < gw ? x + r + 1 : gw;
+            const size_t y1 = y + r + 1 < gh ? y + r + 1 : gh;
             const double n = sw[y1 * stride + x1] - sw[y0 * stride + x1] - sw[y1 * stride + x0] + sw[y0 * stride + x0];
             if (!(n > 0))
                 continue;
