@@ -394,21 +394,25 @@ static int tuft(double x, double y, double cx, double temple_y, double ppm)
  * line; receded temples either side of it, bare forehead in front. */
 #define FORELOCK_HALF_MM 30.0
 #define FORELOCK_BACK_MM 25.0
-static int forelock(double x, double y, double cx, double temple_y, double ppm)
+static int forelock(double x, double y, double cx, double temple_y, double ppm, double fall_mm)
 {
-    return fabs(x - cx) <= FORELOCK_HALF_MM * ppm && y < temple_y - FORELOCK_BACK_MM * ppm;
+    const double back = FORELOCK_BACK_MM - (x < cx ? fall_mm : 0);
+    return fabs(x - cx) <= FORELOCK_HALF_MM * ppm && y < temple_y - back * ppm;
 }
 
 /* front: 0 bare, 1 tufts, 2 a forelock, 3 none: the fringe closed round
- * the head as a ring and no face in the frame (its front 15 mm inside).
+ * the head as a ring and no face in the frame (its front 15 mm inside),
+ * 4 a forelock whose left half reaches fall_mm further forward (a lock
+ * fallen forward on one side; see forehead_lock_scene_make).
  * fringe_mm: the fringe's width; grey: grey hair instead of dark;
  * thin_front: faint grey strands over the bald scalp within THIN_FRONT_MM
  * behind the temple line (as the thin crown's: see scene.h). */
 #define THIN_FRONT_MM 30.0
 static int forehead_scene(int width, double px_per_mm, uint64_t seed, int front_kind, double fringe_mm, int grey,
-                          int thin_front, smp_image *photo, smp_image *mask)
+                          int thin_front, double fall_mm, smp_image *photo, smp_image *mask)
 {
-    const int tufts = front_kind == 1, lock = front_kind == 2, ring = front_kind == 3;
+    const int tufts = front_kind == 1, lock = front_kind == 2 || front_kind == 4, ring = front_kind == 3;
+    const double fall = front_kind == 4 ? fall_mm : 0;
     const double ppm = px_per_mm, ax = 76 * ppm, ay = 97.5 * ppm;
     const double cx = width * 0.5, cy = ay + 15 * ppm;     /* the back of the head 15 mm below the top */
     /* The temple line; a ring has none (past the head). */
@@ -435,9 +439,13 @@ static int forehead_scene(int width, double px_per_mm, uint64_t seed, int front_
             const int front = y + 0.5 >= temple_y && y + 0.5 < front_y && fabs(x + 0.5 - cx) <= 30 * ppm &&
                               !tuft(x + 0.5, y + 0.5, cx, temple_y, ppm);
             /* With a forelock the forehead reaches up to its front
-             * between its sides; the receded temples beside it are scalp
-             * down to the temple line. */
-            const int brow_side = lock && fabs(x + 0.5 - cx) <= FORELOCK_HALF_MM * ppm;
+             * between its sides (a lock fallen forward: up to the level
+             * line halfway between the two halves' fronts, the lock not
+             * scalp); the receded temples beside it are scalp down to the
+             * temple line. */
+            const int brow_side = lock && fabs(x + 0.5 - cx) <= FORELOCK_HALF_MM * ppm &&
+                                  (y + 0.5 >= temple_y - (FORELOCK_BACK_MM - fall / 2) * ppm ||
+                                   forelock(x + 0.5, y + 0.5, cx, temple_y, ppm, fall));
             const int scalp = q <= 1 && ((q < qin && y + 0.5 < temple_y && !brow_side) || front);
             mk[(size_t)y * w + x] = scalp ? 255 : 0;
             if (q > 1) {
@@ -455,7 +463,7 @@ static int forehead_scene(int width, double px_per_mm, uint64_t seed, int front_
     for (long i = 0; i < tries; i++) {
         const double x = u01(seed, 51, (uint64_t)i) * w, y = u01(seed, 52, (uint64_t)i) * h;
         const double q = head_q(x, y, cx, cy, ax, ay);
-        const int in_tuft = (tufts && tuft(x, y, cx, temple_y, ppm)) || (lock && q <= 0.97 && forelock(x, y, cx, temple_y, ppm));
+        const int in_tuft = (tufts && tuft(x, y, cx, temple_y, ppm)) || (lock && q <= 0.97 && forelock(x, y, cx, temple_y, ppm, fall));
         if (!in_tuft && (q > 0.97 || q < qin || y >= temple_y))
             continue;
         const double len = (3 + 3 * u01(seed, 54, (uint64_t)i)) * ppm, ang = atan2(y - cy, x - cx) + 0.3;
@@ -483,34 +491,40 @@ static int forehead_scene(int width, double px_per_mm, uint64_t seed, int front_
 
 int forehead_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask)
 {
-    return forehead_scene(width, px_per_mm, seed, 0, SCENE_FRINGE_MM, 0, 0, photo, mask);
+    return forehead_scene(width, px_per_mm, seed, 0, SCENE_FRINGE_MM, 0, 0, 0, photo, mask);
 }
 
 int forehead_thin_front_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask)
 {
-    return forehead_scene(width, px_per_mm, seed, 0, SCENE_FRINGE_MM, 0, 1, photo, mask);
+    return forehead_scene(width, px_per_mm, seed, 0, SCENE_FRINGE_MM, 0, 1, 0, photo, mask);
 }
 
 int forehead_tufts_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask)
 {
-    return forehead_scene(width, px_per_mm, seed, 1, SCENE_FRINGE_MM, 0, 0, photo, mask);
+    return forehead_scene(width, px_per_mm, seed, 1, SCENE_FRINGE_MM, 0, 0, 0, photo, mask);
 }
 
 int forehead_forelock_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask)
 {
-    return forehead_scene(width, px_per_mm, seed, 2, SCENE_FRINGE_MM, 0, 0, photo, mask);
+    return forehead_scene(width, px_per_mm, seed, 2, SCENE_FRINGE_MM, 0, 0, 0, photo, mask);
+}
+
+int forehead_lock_scene_make(int width, double px_per_mm, double fall_mm, uint64_t seed, smp_image *photo,
+                             smp_image *mask)
+{
+    return forehead_scene(width, px_per_mm, seed, 4, SCENE_FRINGE_MM, 0, 0, fall_mm, photo, mask);
 }
 
 int fringe_scene_make(int width, double px_per_mm, double fringe_mm, int grey, uint64_t seed, smp_image *photo,
                       smp_image *mask)
 {
-    return forehead_scene(width, px_per_mm, seed, 0, fringe_mm, grey, 0, photo, mask);
+    return forehead_scene(width, px_per_mm, seed, 0, fringe_mm, grey, 0, 0, photo, mask);
 }
 
 int ring_scene_make(int width, double px_per_mm, double ring_mm, int grey, uint64_t seed, smp_image *photo,
                     smp_image *mask)
 {
-    return forehead_scene(width, px_per_mm, seed, 3, ring_mm, grey, 0, photo, mask);
+    return forehead_scene(width, px_per_mm, seed, 3, ring_mm, grey, 0, 0, photo, mask);
 }
 
 /* Clumps: discs of CLUMP_MM radius 20 mm diagonally off the centre. */

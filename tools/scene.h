@@ -77,6 +77,13 @@ int forehead_tufts_scene_make(int width, double px_per_mm, uint64_t seed, smp_im
  * bald scalp above the temple line beside the forelock (the receded
  * temples), not the skin in front of it. */
 int forehead_forelock_scene_make(int width, double px_per_mm, uint64_t seed, smp_image *photo, smp_image *mask);
+/* The same forelock with its left half reaching fall_mm further forward
+ * (a lock fallen forward on one side): the hairline is designed level and
+ * symmetric, halfway between the two halves' fronts. The mask: the
+ * receded temples, and the bare skin in front of the right half up to
+ * that line; not the fallen lock, nor the forehead in front of the line. */
+int forehead_lock_scene_make(int width, double px_per_mm, double fall_mm, uint64_t seed, smp_image *photo,
+                             smp_image *mask);
 /* The receded head with the fringe fringe_mm wide (the others: 25 mm),
  * dark or grey (sRGB 125, 123, 120) when grey. */
 int fringe_scene_make(int width, double px_per_mm, double fringe_mm, int grey, uint64_t seed, smp_image *photo,

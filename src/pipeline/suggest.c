@@ -38,13 +38,15 @@
  *    and inside the rim (rim.c); from there it runs on over the bald skin
  *    it touches where the enclosure is weak but no ray leaves the frame
  *    (spread_bald); smoothed, its gaps closed and its narrow strips taken
- *    away (close_open).
+ *    away (close_open), its grey at most that of the hair missing over the
+ *    thinning's area (thinarea.c).
  * No learned model: a few thresholds on colour, texture and geometry. */
 #include "suggest.h"
 #include "chamfer.h"
 #include "color.h"
 #include "forehead.h"
 #include "rim.h"
+#include "thinarea.h"
 #include "image.h"
 #include "params.h"
 #include "regions.h"
@@ -1239,13 +1241,18 @@ static smp_status suggest_treat(smp_scalp *s, scratch *sc, double full, double c
     float *hw = malloc(n * sizeof *hw);
     if (!hw)
         return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the strand share");
-    smp_status st = strand_share(s, hw);
+    float *missing = malloc(n * sizeof *missing);
+    smp_status st = missing ? strand_share(s, hw)
+                            : smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the share of hair missing");
     if (st != SMP_OK) {
         free(hw);
+        free(missing);
         return st;
     }
     for (size_t i = 0; i < n; i++) {
-        const double bald = s->head[i] ? smoothstep(0.15, 0.75, hair_missing(hw[i], full, cover)) * s->rim[i] : 0;
+        const double mi = s->head[i] ? hair_missing(hw[i], full, cover) : 0;
+        missing[i] = (float)mi; /* for the thinning's area (thinarea.c) */
+        const double bald = s->head[i] ? smoothstep(SMP__MISSING_LO, SMP__MISSING_HI, mi) * s->rim[i] : 0;
         const double v = bald * smoothstep(0.25, 0.5, s->enclosed[i] * s->front[i]);
         s->treat[i] = (float)v;
         /* hw is free from here: spread_bald's cap */
@@ -1254,8 +1261,10 @@ static smp_status suggest_treat(smp_scalp *s, scratch *sc, double full, double c
     spread_bald(s->treat, hw, gw, gh, sc->stack, sc->tmp);
     free(hw);
     float *blur = (float *)sc->label;
-    if (box_mean(s->treat, NULL, blur, gw, gh, sc->rc))
+    if (box_mean(s->treat, NULL, blur, gw, gh, sc->rc)) {
+        free(missing);
         return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the smoothing buffer");
+    }
     for (size_t i = 0; i < n; i++) {
         double v = s->head[i] ? blur[i] : 0;
         v = v < 0.2 ? 0 : v >= 0.8 ? 1 : v;
@@ -1265,14 +1274,18 @@ static smp_status suggest_treat(smp_scalp *s, scratch *sc, double full, double c
     region_sizes rs = {NULL, 0};
     if (smp__label_regions(sc->tmp, 0xFF, gw, gh, sc->stack, sc->label, add_region, &rs) != SMP_OK) {
         free(rs.sizes);
+        free(missing);
         return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the region list");
     }
     for (size_t i = 0; i < n; i++)
         if (sc->label[i] && rs.sizes[sc->label[i]] * 10 < rs.best)
             s->treat[i] = 0;
     free(rs.sizes);
-    const smp_status st2 = thin_grey(s, mmc);
-    return st2 != SMP_OK ? st2 : close_open(s, mmc);
+    smp_status st2 = thin_grey(s, mmc);
+    st2 = st2 != SMP_OK ? st2 : close_open(s, mmc);
+    st2 = st2 != SMP_OK ? st2 : smp__thin_area(s, missing, mmc); /* thinarea.c */
+    free(missing);
+    return st2;
 }
 
 /* The scale used: the params', else the estimate, else the usual
