@@ -322,7 +322,34 @@ static void check_forelock(void **state)
  * and the forehead in front of it not. Without the mean the suggestion
  * gave 0.647 and 0.657 (falls of 10 and 20 mm), with it 0.654 and 0.661:
  * the bridging of notches (hair_front) already pulls the unfallen half's
- * cut toward the fallen one, so the gain is small. */
+ * cut toward the fallen one, so the gain is small; what the mean changes
+ * is the front edge's symmetry: 5.7 mm between a column's and its mirror's
+ * without it (the fall of 10 mm), 1.1 mm with it. */
+/* How far the suggestion's front edge (its lowest treated row, the face
+ * being down) lies from its mirror's about the image's middle column, in
+ * px: the mean over the columns 5-40 mm either side of it. */
+static double front_asymmetry(const smp_image *mask, double ppm)
+{
+    const uint8_t *m = smp_image_cdata(mask);
+    const long w = (long)smp_image_width(mask), h = (long)smp_image_height(mask), c = w / 2;
+    double sum = 0;
+    int n = 0;
+    for (long d = lrint(5 * ppm); d <= lrint(40 * ppm); d++) {
+        long lo[2] = {-1, -1};
+        for (int k = 0; k < 2; k++) {
+            const long x = k ? c - 1 - d : c + d;
+            for (long y = h - 1; y >= 0 && lo[k] < 0; y--)
+                if (m[y * w + x] >= 128)
+                    lo[k] = y;
+        }
+        if (lo[0] >= 0 && lo[1] >= 0) {
+            sum += labs(lo[0] - lo[1]);
+            n++;
+        }
+    }
+    return n ? sum / n : INFINITY;
+}
+
 static void check_fallen_lock(void **state)
 {
     (void)state;
@@ -332,11 +359,13 @@ static void check_fallen_lock(void **state)
         smp_scalp *s = smp_scalp_new();
         assert_int_equal(forehead_lock_scene_make(450, ppm, falls[k], 5, photo, truth), 0);
         suggest(s, photo, mask);
-        const double v = iou(mask, truth);
-        print_message("fallen lock of %.0f mm: the cut moved up to %.1f mm back, IoU %.3f\n", falls[k],
-                      smp_scalp_get_info(s)->forehead_front_mm, v);
+        const double v = iou(mask, truth), asym = front_asymmetry(mask, ppm) / ppm;
+        print_message("fallen lock of %.0f mm: the cut moved up to %.1f mm back, IoU %.3f; front edge %.1f mm "
+                      "from its mirror's (truth %.1f)\n",
+                      falls[k], smp_scalp_get_info(s)->forehead_front_mm, v, asym, front_asymmetry(truth, ppm) / ppm);
         assert_int_equal(smp_scalp_get_info(s)->forehead_side, 1);
-        assert_true(v >= 0.65);
+        assert_true(v >= 0.64);
+        assert_true(asym <= 2.5);
         scene_free(s, mask, truth, photo);
     }
 }
