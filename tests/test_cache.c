@@ -386,6 +386,34 @@ static void test_prepared_points(void **state)
     smp_image_free(map);
 }
 
+/* A regularity change: the first session's sampler reads the regularity
+ * only near the maximal set's (pattern.h: smp__pattern_raw_key), so below
+ * 0.65 its sampled dots are taken and thinned, jittered and paired again;
+ * 0.7 samples them anew; the bytes the plain run's, one session or three. */
+static void test_regularity(void **state)
+{
+    fixture *f = *state;
+    smp_params *p = smp_params_new();
+    smp_params_set_px_per_mm(p, PPM);
+    smp_params_set_threads(p, 1);
+    smp_params_set_density(p, 120);
+    smp_params_set_dot_diameter(p, 0.3);
+    smp_cache_clear(f->cache);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), 0);
+    static const double rho[] = {0.5, 0.7, 0.45, 0.62, 0.3};
+    static const int expect[] = {A_BASE, A_SHAPE, A_BASE, A_BASE, A_BASE};
+    for (int k = 0; k < 5; k++) {
+        smp_params_set_regularity(p, rho[k]);
+        assert_int_equal(same_as_plain(f, p, f->photo, f->mask), expect[k]);
+    }
+    const double layers[] = {30, 70, 100};
+    smp_params_set_layers(p, layers, 3);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), A_SHAPE); /* 30 %: another density */
+    smp_params_set_regularity(p, 0.55);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), A_BASE);
+    smp_params_free(p);
+}
+
 /* The studio's other pickers: points made ready for the other edge styles
  * and another regularity serve runs with them (each style's shaping kept
  * beside the others'), the bytes the plain run's; the tone preview's maps
@@ -459,6 +487,7 @@ int main(void)
         cmocka_unit_test(test_plain_and_grey_photos),
         cmocka_unit_test(test_prepared_points),
         cmocka_unit_test(test_prepared_edges),
+        cmocka_unit_test(test_regularity),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -97,6 +97,7 @@ struct smp_cache {
     /* Most recently used first: */
     dots_memo base[N_DOTS_MEMO]; /* the first layer before its companions: its density, the regularity */
     dots_memo raw[N_DOTS_MEMO];  /* the second layer as sampled: the first's density, its own, the regularity */
+    dots_memo sampled[N_DOTS_MEMO]; /* the first layer as sampled: the sampler's key (smp__pattern_raw_key) */
     /* The shine model's specular share of every pixel of the photo over
      * sres's skin box (render.h's map), made at the first render that asks
      * (smp__cache_specular): a redraw's render read the model pixel by
@@ -137,6 +138,10 @@ static void drop_gen(smp_cache *c, uint32_t gen)
         if (!gen || c->raw[i].gen == gen) {
             smp__spts_free(&c->raw[i].pts);
             c->raw[i].have = 0;
+        }
+        if (!gen || c->sampled[i].gen == gen) {
+            smp__spts_free(&c->sampled[i].pts);
+            c->sampled[i].have = 0;
         }
     }
     if (!gen || c->measures_gen == gen)
@@ -817,6 +822,16 @@ bool smp__cache_keep_raw(smp_cache *c, const run *r, double first_density, doubl
                          const smp_spts *pts)
 {
     return c && memo_keep(c, r, c->raw, (const double[3]){first_density, density, regularity}, pts);
+}
+
+bool smp__cache_sampled(smp_cache *c, run *r, const double key[2], smp_spts *out)
+{
+    return c && memo_take(c, r, c->sampled, (const double[3]){key[0], key[1], 0}, out);
+}
+
+bool smp__cache_keep_sampled(smp_cache *c, const run *r, const double key[2], const smp_spts *pts)
+{
+    return c && memo_keep(c, r, c->sampled, (const double[3]){key[0], key[1], 0}, pts);
 }
 
 bool smp__cache_tone_parts(const smp_cache *c, const smp_image **photo, const smp_coverage **shaped,

@@ -142,6 +142,12 @@ void smp__cache_set_message(smp_cache *c, const char *msg);
 bool smp__cache_base(smp_cache *c, run *r, double density, double regularity, smp_spts *out);
 /* (The keep calls: true when kept.) */
 bool smp__cache_keep_base(smp_cache *c, const run *r, double density, double regularity, const smp_spts *pts);
+/* The first layer's sampled dots before thinning (smp__pattern_raw) for
+ * the sampler's key (smp__pattern_raw_key), on the memo's shaped coverage:
+ * the regularity reaches them only through the key, so most regularity
+ * changes sample nothing for the first session. */
+bool smp__cache_sampled(smp_cache *c, run *r, const double key[2], smp_spts *out);
+bool smp__cache_keep_sampled(smp_cache *c, const run *r, const double key[2], const smp_spts *pts);
 /* The second layer's sampled dots before thinning (smp__pattern_raw) at its
  * density, after a first layer at first_density, with this regularity:
  * they read of the first layer only its dots before their companions
