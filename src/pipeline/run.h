@@ -102,7 +102,8 @@ const uint16_t *smp__cache_specular(smp_cache *c, const run *r);
 
 /* The look's first steps, memoised for runs on the cached analysis (r->cache
  * and r->borrowed): the coverage shaped by the edge (keyed by the edge
- * style, feather and seed) and the sampled points before they are dressed
+ * style, feather and seed; three shapings kept, each with what was sampled
+ * on it) and the sampled points before they are dressed
  * (keyed by those, the density, sessions, regularity and the close pairs'
  * distance), so a change of shade or of the session shown samples nothing,
  * and one of density or dot size shapes nothing. */
