@@ -347,9 +347,9 @@ int smp_cache_reused(const smp_cache *cache);
  * settings, at most smp_cache_set_points_bound's bytes (64 MB unless set;
  * a dot list is 0.5-1 MB at 2000x1500); over it, those farthest from the
  * last smp_simulate_cached run's settings go first (density and dot size
- * counted in steps of 5 dots/cm² and 0.01 mm, the regularity in steps
- * of 0.01, another edge style as 4 steps;
- * other sessions farthest), never that run's own. The points of the last
+ * counted in steps of 5 dots/cm² and 0.01 mm; another regularity or
+ * edge style farther than those, the nearer first; other sessions
+ * farthest), never that run's own. The points of the last
  * three edge shapings (edge, feather, seed) are kept side by side; a
  * fourth drops the least recently used one's; a change of photo, mask or
  * scale drops them all. *made (when given) is one of

@@ -473,6 +473,22 @@ static void test_prepared_edges(void **state)
     assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
     smp_params_set_edge(p, SMP_EDGE_SHARP);
     assert_int_equal(same_as_plain(f, p, f->photo, f->mask), A);
+    /* Over the bound, another style's points go before any density
+     * position of the style shown (5 steps out here) */
+    smp_cache_clear(f->cache);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), 0);
+    size_t one;
+    smp_cache_points_held(f->cache, &one);
+    smp_cache_set_points_bound(f->cache, 2 * one + one / 2);
+    smp_params_set_edge(p, SMP_EDGE_SOFT);
+    assert_int_equal(prepare(f, p), SMP_PREPARED_MADE); /* room for it */
+    smp_params_set_edge(p, SMP_EDGE_SHARP);
+    smp_params_set_density(p, 145);
+    assert_int_equal(prepare(f, p), SMP_PREPARED_MADE); /* soft's go */
+    smp_params_set_density(p, 120);
+    smp_params_set_edge(p, SMP_EDGE_SOFT);
+    assert_int_equal(prepare(f, p), SMP_PREPARED_NOT_KEPT);
+    smp_cache_set_points_bound(f->cache, (size_t)64 << 20);
     free(tone[0]);
     free(tone[1]);
     smp_params_free(p);

@@ -596,17 +596,22 @@ static bool same_points(const smp_points_key *a, const smp_points_key *b)
 }
 
 /* How far kept points are from the current run's, in the studio's
- * slider steps (5 dots/cm², 0.01 mm, regularity 0.01: a consultant's
- * moves); another shaping (edge style) as SHAPE_STEPS of those; other
- * sessions, farther than any of those. */
+ * slider steps (5 dots/cm², 0.01 mm: a consultant's moves); another
+ * regularity or shaping (edge style) farther than any of those (the
+ * density and dot size positions of the look shown stay first), the
+ * nearer regularity (0.01 a step) and the same shaping (another one
+ * SHAPE_STEPS) before the others; other sessions, farthest. */
 #define SHAPE_STEPS 4.0
+#define OTHER_LOOK 1e6
 static double points_distance(const smp_cache *c, const points_memo *m)
 {
     if (!c->have_current)
         return 0;
     const smp_points_key *o = &c->current, *k = &m->key;
-    double d = fabs(k->density - o->density) / 5.0 + fabs(k->pair_mm - o->pair_mm) / 0.01 +
-               fabs(k->regularity - o->regularity) / 0.01 + (m->gen != c->current_gen ? SHAPE_STEPS : 0);
+    double d = fabs(k->density - o->density) / 5.0 + fabs(k->pair_mm - o->pair_mm) / 0.01;
+    const double look = fabs(k->regularity - o->regularity) / 0.01 + (m->gen != c->current_gen ? SHAPE_STEPS : 0);
+    if (look > 0)
+        d += OTHER_LOOK + look;
     bool other = k->n_layers != o->n_layers;
     for (int i = 0; !other && i < k->n_layers; i++)
         other = k->layers[i] != o->layers[i];
