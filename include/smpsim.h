@@ -348,8 +348,8 @@ int smp_cache_reused(const smp_cache *cache);
  * a dot list is 0.5-1 MB at 2000x1500); over it, those farthest from the
  * last smp_simulate_cached run's settings go first (density and dot size
  * counted in steps of 5 dots/cm² and 0.01 mm; another regularity or
- * edge style farther than those, the nearer first; other sessions
- * farthest), never that run's own. The points of the last
+ * edge style 8 steps more, and the regularity's own steps of 0.01 or 4
+ * for another style; other sessions farthest), never that run's own. The points of the last
  * three edge shapings (edge, feather, seed) are kept side by side; a
  * fourth drops the least recently used one's; a change of photo, mask or
  * scale drops them all. *made (when given) is one of

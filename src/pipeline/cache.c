@@ -597,12 +597,13 @@ static bool same_points(const smp_points_key *a, const smp_points_key *b)
 
 /* How far kept points are from the current run's, in the studio's
  * slider steps (5 dots/cm², 0.01 mm: a consultant's moves); another
- * regularity or shaping (edge style) farther than any of those (the
- * density and dot size positions of the look shown stay first), the
- * nearer regularity (0.01 a step) and the same shaping (another one
- * SHAPE_STEPS) before the others; other sessions, farthest. */
+ * regularity (0.01 a step) or shaping (edge style: SHAPE_STEPS) OTHER_LOOK
+ * steps more; other sessions, farthest. In the studio with the crown
+ * (WARM=1), the other looks as far as any position (1e6) lost the other
+ * edge styles made ready to density positions 16 steps out, and no more
+ * than 4 steps lost a density position 4 steps out to the regularity's. */
 #define SHAPE_STEPS 4.0
-#define OTHER_LOOK 1e6
+#define OTHER_LOOK 8.0
 static double points_distance(const smp_cache *c, const points_memo *m)
 {
     if (!c->have_current)
