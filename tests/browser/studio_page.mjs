@@ -482,7 +482,9 @@ for (const [what, act] of [['a shade change', () => page.locator('#dilution').fi
   const now = await page.evaluate(() => {
     const s = window.smpStudio, b = s.st.tone, c = s.toneCanvas;
     window.__pre = { b, px: c.getContext('2d').getImageData(0, 0, c.width, c.height).data };
-    return { tones: s.st.toneShown, showing: s.st.showing, refining: !document.getElementById('refining').hidden };
+    const last = s.timings[s.timings.length - 1];
+    return { tones: s.st.toneShown, showing: s.st.showing, refining: !document.getElementById('refining').hidden,
+      last: last && { reason: last.reason, seen: !!last.seen, tone: last.tone } };
   });
   await settle(page, n + 1);
   const got = await page.evaluate(() => {
@@ -500,7 +502,8 @@ for (const [what, act] of [['a shade change', () => page.locator('#dilution').fi
       preview: 1 - p1 / p0, exact: 1 - e1 / p0 };
   });
   check(now.tones === t0 + 1 && now.showing === 'tone' && now.refining && got.tone != null,
-    `${what} draws the tone preview at once, marked refining (showing ${now.showing})`);
+    `${what} draws the tone preview at once, marked refining (showing ${now.showing}, ${now.tones - t0} drawn, ` +
+    `last ${JSON.stringify(now.last)})`);
   check(got.showing === 'full' && !got.refining, `then the exact image replaces it (${what})`);
   check(got.exact > 0.005 && got.preview > 0.7 * got.exact && got.preview < 1.3 * got.exact,
     `its core darkens about as the exact image's (${what}: ${(100 * got.preview).toFixed(1)} % vs ${(100 * got.exact).toFixed(1)} %)`);
