@@ -330,7 +330,8 @@ smp_status smp_simulate_cached(smp_result *res, smp_cache *cache, const smp_para
                                 * sessions, regularity and dot size */
 #define SMP_REUSED_BASE 16     /* the first session's dots before their close pairs, or the second's as
                                 * sampled: the same shaping, densities and regularity (a dot size change
-                                * thins and pairs them again) */
+                                * thins and pairs them again); or the first's as sampled, which most
+                                * regularity changes leave as they are (they thin and jitter them again) */
 int smp_cache_reused(const smp_cache *cache);
 /* Samples the dots an smp_simulate_cached run of these params, photo and
  * mask would sample, and keeps them in the cache's memo of sampled points
@@ -346,9 +347,12 @@ int smp_cache_reused(const smp_cache *cache);
  * settings, at most smp_cache_set_points_bound's bytes (64 MB unless set;
  * a dot list is 0.5-1 MB at 2000x1500); over it, those farthest from the
  * last smp_simulate_cached run's settings go first (density and dot size
- * counted in steps of 5 dots/cm² and 0.01 mm; other sessions or
- * regularity farthest), never that run's own. A change of photo, mask,
- * scale, edge or seed drops them all. *made (when given) is one of
+ * counted in steps of 5 dots/cm² and 0.01 mm; another regularity or
+ * edge style 8 steps more, and the regularity's own steps of 0.01 or 4
+ * for another style; other sessions farthest), never that run's own. The points of the last
+ * three edge shapings (edge, feather, seed) are kept side by side; a
+ * fourth drops the least recently used one's; a change of photo, mask or
+ * scale drops them all. *made (when given) is one of
  * SMP_PREPARED_*. The last run's smp_cache_reused stays; on failure
  * smp_cache_message says why. */
 #define SMP_PREPARED_NOT_KEPT 0 /* nothing kept: farther than the bound holds, params the cache

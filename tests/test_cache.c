@@ -269,8 +269,9 @@ static int prepare(fixture *f, const smp_params *p)
 /* Points made ready for other densities and dot sizes (as the studio does
  * between changes) serve later runs with those settings, which equal the
  * plain run's to the byte; several are kept, within the bound, the
- * farthest from the last run's settings going first; a mask edit or
- * another seed drops them; the last run's reuse flags stay as they were. */
+ * farthest from the last run's settings going first; another seed keeps
+ * them on their own shaping, a mask edit drops them; the last run's reuse
+ * flags stay as they were. */
 static void test_prepared_points(void **state)
 {
     fixture *f = *state;
@@ -349,23 +350,26 @@ static void test_prepared_points(void **state)
     assert_int_equal(smp_cache_points_held(f->cache, NULL), 1);
     assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
     smp_cache_set_points_bound(f->cache, (size_t)64 << 20);
-    /* another seed drops them */
+    /* another seed shapes and samples again, beside the first seed's */
     smp_params_set_density(p, 140);
     assert_int_equal(prepare(f, p), SMP_PREPARED_MADE);
     assert_int_equal(smp_cache_points_held(f->cache, NULL), 2);
     smp_params_set_seed(p, 7);
     smp_params_set_density(p, 130);
     assert_int_equal(same_as_plain(f, p, f->photo, f->mask), A);
-    assert_int_equal(smp_cache_points_held(f->cache, NULL), 1);
+    assert_int_equal(smp_cache_points_held(f->cache, NULL), 3);
     smp_params_set_density(p, 140);
     assert_int_equal(prepare(f, p), SMP_PREPARED_MADE);
     assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
+    smp_params_set_seed(p, 1); /* the first seed's (the default), still held */
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
+    smp_params_set_seed(p, 7);
     /* so does a mask edit (a disc erased in the middle) */
     const uint32_t w = smp_image_width(f->mask), h = smp_image_height(f->mask);
     uint8_t *m = smp_image_data(f->mask);
     smp_params_set_density(p, 110);
     assert_int_equal(prepare(f, p), SMP_PREPARED_MADE);
-    assert_int_equal(smp_cache_points_held(f->cache, NULL), 3); /* 130, 140, 110 */
+    assert_int_equal(smp_cache_points_held(f->cache, NULL), 5); /* seed 1: 130, 140; seed 7: 130, 140, 110 */
     for (uint32_t y = h / 2 - 6; y < h / 2 + 6; y++)
         memset(m + (size_t)y * w + w / 2 - 6, 0, 12);
     smp_params_set_density(p, 140);
@@ -382,6 +386,114 @@ static void test_prepared_points(void **state)
     smp_image_free(map);
 }
 
+/* A regularity change: the first session's sampler reads the regularity
+ * only near the maximal set's (pattern.h: smp__pattern_raw_key), so below
+ * 0.65 its sampled dots are taken and thinned, jittered and paired again;
+ * 0.7 samples them anew; the bytes the plain run's, one session or three. */
+static void test_regularity(void **state)
+{
+    fixture *f = *state;
+    smp_params *p = smp_params_new();
+    smp_params_set_px_per_mm(p, PPM);
+    smp_params_set_threads(p, 1);
+    smp_params_set_density(p, 120);
+    smp_params_set_dot_diameter(p, 0.3);
+    smp_cache_clear(f->cache);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), 0);
+    static const double rho[] = {0.5, 0.7, 0.45, 0.62, 0.3};
+    static const int expect[] = {A_BASE, A_SHAPE, A_BASE, A_BASE, A_BASE};
+    for (int k = 0; k < 5; k++) {
+        smp_params_set_regularity(p, rho[k]);
+        assert_int_equal(same_as_plain(f, p, f->photo, f->mask), expect[k]);
+    }
+    const double layers[] = {30, 70, 100};
+    smp_params_set_layers(p, layers, 3);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), A_SHAPE); /* 30 %: another density */
+    smp_params_set_regularity(p, 0.55);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), A_BASE);
+    smp_params_free(p);
+}
+
+/* The studio's other pickers: points made ready for the other edge styles
+ * and another regularity serve runs with them (each style's shaping kept
+ * beside the others'), the bytes the plain run's; the tone preview's maps
+ * stay the last run's while another style is made ready; a fourth shaping
+ * takes the place of the least recently used one (not the last run's), and
+ * the points sampled on it go too. */
+static void test_prepared_edges(void **state)
+{
+    fixture *f = *state;
+    smp_params *p = smp_params_new();
+    const double layers[] = {30, 70, 100};
+    smp_params_set_px_per_mm(p, PPM);
+    smp_params_set_threads(p, 1);
+    smp_params_set_layers(p, layers, 3);
+    smp_params_set_density(p, 120);
+    smp_params_set_dot_diameter(p, 0.3);
+    smp_cache_clear(f->cache);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), 0);
+    const uint32_t tw = 120, th = 90;
+    const size_t tn = (size_t)tw * th * 4;
+    uint8_t *tone[2] = {malloc(tn), malloc(tn)};
+    assert_non_null(tone[0]);
+    assert_non_null(tone[1]);
+    assert_int_equal(smp_cache_tone_maps(f->cache, tw, th, tone[0]), SMP_OK);
+    /* soft and sharp made ready: three sessions' sampling each */
+    smp_params_set_edge(p, SMP_EDGE_SOFT);
+    int calls;
+    assert_int_equal(prepare_calls(f, p, &calls), SMP_PREPARED_MADE);
+    assert_int_equal(calls, 3);
+    smp_params_set_edge(p, SMP_EDGE_SHARP);
+    assert_int_equal(prepare(f, p), SMP_PREPARED_MADE);
+    assert_int_equal(smp_cache_points_held(f->cache, NULL), 3);
+    assert_int_equal(smp_cache_tone_maps(f->cache, tw, th, tone[1]), SMP_OK);
+    assert_memory_equal(tone[1], tone[0], tn); /* the broken edge's, the last run's */
+    /* each style from the memo, shaping included, and back */
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
+    assert_int_equal(smp_cache_tone_maps(f->cache, tw, th, tone[1]), SMP_OK);
+    assert_memory_not_equal(tone[1], tone[0], tn); /* the sharp edge's now */
+    smp_params_set_edge(p, SMP_EDGE_SOFT);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
+    smp_params_set_edge(p, SMP_EDGE_BROKEN);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
+    assert_int_equal(smp_cache_tone_maps(f->cache, tw, th, tone[1]), SMP_OK);
+    assert_memory_equal(tone[1], tone[0], tn);
+    /* another regularity made ready on the broken edge */
+    smp_params_set_regularity(p, 0.5);
+    assert_int_equal(prepare(f, p), SMP_PREPARED_MADE);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
+    /* a fourth shaping (another seed) made ready: sharp's goes (soft ran
+     * after it), with its points; the broken edge's (the last run's) and
+     * soft's stay */
+    smp_params_set_seed(p, 5);
+    assert_int_equal(prepare(f, p), SMP_PREPARED_MADE);
+    smp_params_set_seed(p, 1); /* the default's */
+    smp_params_set_regularity(p, 0.6);
+    smp_params_set_edge(p, SMP_EDGE_SOFT);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
+    smp_params_set_edge(p, SMP_EDGE_SHARP);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), A);
+    /* Over the bound, another style's points go before any density
+     * position of the style shown (5 steps out here) */
+    smp_cache_clear(f->cache);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), 0);
+    size_t one;
+    smp_cache_points_held(f->cache, &one);
+    smp_cache_set_points_bound(f->cache, 2 * one + one / 2);
+    smp_params_set_edge(p, SMP_EDGE_SOFT);
+    assert_int_equal(prepare(f, p), SMP_PREPARED_MADE); /* room for it */
+    smp_params_set_edge(p, SMP_EDGE_SHARP);
+    smp_params_set_density(p, 145);
+    assert_int_equal(prepare(f, p), SMP_PREPARED_MADE); /* soft's go */
+    smp_params_set_density(p, 120);
+    smp_params_set_edge(p, SMP_EDGE_SOFT);
+    assert_int_equal(prepare(f, p), SMP_PREPARED_NOT_KEPT);
+    smp_cache_set_points_bound(f->cache, (size_t)64 << 20);
+    free(tone[0]);
+    free(tone[1]);
+    smp_params_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -390,6 +502,8 @@ int main(void)
         cmocka_unit_test(test_mask_and_photo_changes),
         cmocka_unit_test(test_plain_and_grey_photos),
         cmocka_unit_test(test_prepared_points),
+        cmocka_unit_test(test_prepared_edges),
+        cmocka_unit_test(test_regularity),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -15,16 +15,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Dots kept under a key of up to three numbers (unused ones 0). */
+/* Dots kept under a key of up to three numbers (unused ones 0), on the
+ * shaping numbered gen. */
 typedef struct dots_memo {
     int have;
     double key[3];
+    uint32_t gen;
     smp_spts pts;
 } dots_memo;
 
-/* One run's sampled points (before dressing) and their report counts. */
+/* One run's sampled points (before dressing) and their report counts, on
+ * the shaping numbered gen. */
 typedef struct points_memo {
     smp_points_key key;
+    uint32_t gen;
     smp_spts pts;
     size_t per_session[SMP_MAX_LAYERS + 1], pairs;
     uint64_t born; /* when kept: the older of two as far goes first */
@@ -42,6 +46,22 @@ typedef struct points_memo {
  * a density made ready in parts (smp_cache_prepare) finds its own after
  * a run between. */
 #define N_DOTS_MEMO 3
+/* Shapings kept (the edge in the look's style): the studio's three edge
+ * styles, so that another style's points made ready (smp_cache_prepare)
+ * and those of the style shown stay side by side. */
+#define N_SHAPES 3
+
+/* The coverage shaped by one (edge, feather, seed), and the number the
+ * memos' entries made on it carry (never 0). */
+typedef struct shape_memo {
+    int have, edge;
+    double feather;
+    uint64_t seed;
+    smp_coverage cov, edge_cov;
+    double core_cover;
+    uint32_t gen;
+    uint64_t used; /* when last taken or kept: the least recent goes first */
+} shape_memo;
 
 struct smp_cache {
     int full;              /* snap holds an analysis */
@@ -51,12 +71,13 @@ struct smp_cache {
     double ppm_param;        /* the params' scale (0: assumed) */
     run snap;              /* the run after the analysis steps; owns its parts */
     smp_result *sres;      /* its result's parts (no after image) */
-    /* The look's memo on the analysis above (run.h). */
-    int have_shape, shape_edge;
-    double shape_feather;
-    uint64_t shape_seed;
-    smp_coverage shaped_cov, shaped_edge;
-    double core_cover;
+    /* The look's memo on the analysis above (run.h): the shapings, the
+     * last run's (cur, -1 none: what the tone preview reads), numbering
+     * and clock. */
+    shape_memo shapes[N_SHAPES];
+    int cur;
+    uint32_t shape_gen;
+    uint64_t shape_clock;
     /* The sampled points of several settings (smp__cache_points), at
      * most points_bound bytes of them; over it, those farthest from the
      * last run's settings (current) go first. */
@@ -65,15 +86,18 @@ struct smp_cache {
     uint64_t memo_clock;
     int have_current;
     smp_points_key current;
+    uint32_t current_gen;
     /* The last run's dots' measures (smp__cache_dot_measures): its points'
      * key, how many dots, the report's fields smp__measure_dots sets. */
     int have_measures;
     smp_points_key measures_key;
+    uint32_t measures_gen;
     size_t measures_n;
     double measures[6];
     /* Most recently used first: */
     dots_memo base[N_DOTS_MEMO]; /* the first layer before its companions: its density, the regularity */
     dots_memo raw[N_DOTS_MEMO];  /* the second layer as sampled: the first's density, its own, the regularity */
+    dots_memo sampled[N_DOTS_MEMO]; /* the first layer as sampled: the sampler's key (smp__pattern_raw_key) */
     /* The shine model's specular share of every pixel of the photo over
      * sres's skin box (render.h's map), made at the first render that asks
      * (smp__cache_specular): a redraw's render read the model pixel by
@@ -91,30 +115,52 @@ struct smp_cache {
 smp_cache *smp_cache_new(void)
 {
     smp_cache *c = calloc(1, sizeof(smp_cache));
-    if (c)
+    if (c) {
         c->points_bound = POINTS_BOUND;
+        c->cur = -1;
+    }
     return c;
 }
 
-static void drop_points(smp_cache *c)
+static void evict_points(smp_cache *c, size_t i);
+
+/* What the memos hold on the shaping numbered gen (0: on any). */
+static void drop_gen(smp_cache *c, uint32_t gen)
 {
-    for (size_t i = 0; i < c->n_memo; i++)
-        smp__spts_free(&c->memo[i].pts);
-    c->n_memo = c->memo_bytes = 0;
+    for (size_t i = c->n_memo; i-- > 0;)
+        if (!gen || c->memo[i].gen == gen)
+            evict_points(c, i);
+    for (int i = 0; i < N_DOTS_MEMO; i++) {
+        if (!gen || c->base[i].gen == gen) {
+            smp__spts_free(&c->base[i].pts);
+            c->base[i].have = 0;
+        }
+        if (!gen || c->raw[i].gen == gen) {
+            smp__spts_free(&c->raw[i].pts);
+            c->raw[i].have = 0;
+        }
+        if (!gen || c->sampled[i].gen == gen) {
+            smp__spts_free(&c->sampled[i].pts);
+            c->sampled[i].have = 0;
+        }
+    }
+    if (!gen || c->measures_gen == gen)
+        c->have_measures = 0;
+}
+
+static void shape_free(shape_memo *m)
+{
+    smp__coverage_free(&m->cov);
+    smp__coverage_free(&m->edge_cov);
+    m->have = 0;
 }
 
 static void drop_look(smp_cache *c)
 {
-    smp__coverage_free(&c->shaped_cov);
-    smp__coverage_free(&c->shaped_edge);
-    drop_points(c);
-    for (int i = 0; i < N_DOTS_MEMO; i++) {
-        smp__spts_free(&c->base[i].pts);
-        smp__spts_free(&c->raw[i].pts);
-        c->base[i].have = c->raw[i].have = 0;
-    }
-    c->have_shape = 0;
-    c->have_measures = 0;
+    for (int i = 0; i < N_SHAPES; i++)
+        shape_free(&c->shapes[i]);
+    c->cur = -1;
+    drop_gen(c, 0);
 }
 
 static void drop_snapshot(smp_cache *c)
@@ -456,20 +502,41 @@ const uint16_t *smp__cache_specular(smp_cache *c, const run *r)
     return map;
 }
 
-static bool same_shape(const smp_cache *c, const smp_params *p)
+/* The kept shaping p's settings make, or NULL. */
+static shape_memo *shape_of(smp_cache *c, const smp_params *p)
 {
-    return c->have_shape && c->shape_edge == (int)p->edge && c->shape_feather == p->feather_mm &&
-           c->shape_seed == p->seed;
+    for (int i = 0; i < N_SHAPES; i++) {
+        shape_memo *m = &c->shapes[i];
+        if (m->have && m->edge == (int)p->edge && m->feather == p->feather_mm && m->seed == p->seed)
+            return m;
+    }
+    return NULL;
+}
+
+/* The number r's memo entries carry: its shaping's, 0 when the cache holds
+ * none for r (then nothing is taken or kept). */
+static uint32_t gen_of(smp_cache *c, const run *r)
+{
+    const shape_memo *m = c && r->borrowed ? shape_of(c, r->p) : NULL;
+    return m ? m->gen : 0;
+}
+
+/* A run's (not smp_cache_prepare's) shaping becomes the current one. */
+static void shape_used(smp_cache *c, const run *r, shape_memo *m)
+{
+    m->used = ++c->shape_clock;
+    if (!r->prepare)
+        c->cur = (int)(m - c->shapes);
 }
 
 bool smp__cache_shape(smp_cache *c, run *r)
 {
-    if (!c || !r->borrowed || !same_shape(c, r->p))
+    shape_memo *m = c && r->borrowed ? shape_of(c, r->p) : NULL;
+    if (!m)
         return false;
     smp_coverage cov = {0}, edge = {0};
     char msg[SMP_MSG_LEN];
-    if (smp__coverage_copy(&cov, &c->shaped_cov, msg) != SMP_OK ||
-        smp__coverage_copy(&edge, &c->shaped_edge, msg) != SMP_OK) {
+    if (smp__coverage_copy(&cov, &m->cov, msg) != SMP_OK || smp__coverage_copy(&edge, &m->edge_cov, msg) != SMP_OK) {
         smp__coverage_free(&cov);
         return false;
     }
@@ -478,26 +545,43 @@ bool smp__cache_shape(smp_cache *c, run *r)
     smp__coverage_free(&r->edge_cov);
     r->cov = cov;
     r->edge_cov = edge;
-    r->core_cover = c->core_cover;
+    r->core_cover = m->core_cover;
+    shape_used(c, r, m);
     c->reused |= SMP_REUSED_SHAPE;
     return true;
 }
 
 void smp__cache_keep_shape(smp_cache *c, const run *r)
 {
-    if (!c || !r->borrowed)
+    if (!c || !r->borrowed || shape_of(c, r->p))
         return;
-    drop_look(c); /* the points were sampled in the old shape */
-    if (smp__coverage_copy(&c->shaped_cov, &r->cov, c->msg) != SMP_OK ||
-        smp__coverage_copy(&c->shaped_edge, &r->edge_cov, c->msg) != SMP_OK) {
-        drop_look(c);
+    /* A free slot, else the least recently used but the current one; what
+     * was sampled on the shaping it held goes with it. */
+    shape_memo *m = NULL;
+    for (int i = 0; i < N_SHAPES && !m; i++)
+        if (!c->shapes[i].have)
+            m = &c->shapes[i];
+    for (int i = 0; i < N_SHAPES; i++) /* (N_SHAPES > 1: one is not the current) */
+        if (i != c->cur && (!m || (m->have && c->shapes[i].used < m->used)))
+            m = &c->shapes[i];
+    if (m->have) {
+        drop_gen(c, m->gen);
+        shape_free(m);
+    }
+    if (smp__coverage_copy(&m->cov, &r->cov, c->msg) != SMP_OK ||
+        smp__coverage_copy(&m->edge_cov, &r->edge_cov, c->msg) != SMP_OK) {
+        shape_free(m);
         return;
     }
-    c->shape_edge = (int)r->p->edge;
-    c->shape_feather = r->p->feather_mm;
-    c->shape_seed = r->p->seed;
-    c->core_cover = r->core_cover;
-    c->have_shape = 1;
+    m->edge = (int)r->p->edge;
+    m->feather = r->p->feather_mm;
+    m->seed = r->p->seed;
+    m->core_cover = r->core_cover;
+    if (!++c->shape_gen) /* 0 is no shaping's */
+        c->shape_gen = 1;
+    m->gen = c->shape_gen;
+    m->have = 1;
+    shape_used(c, r, m);
 }
 
 static bool same_points(const smp_points_key *a, const smp_points_key *b)
@@ -513,23 +597,32 @@ static bool same_points(const smp_points_key *a, const smp_points_key *b)
 
 /* How far kept points are from the current run's, in the studio's
  * slider steps (5 dots/cm², 0.01 mm: a consultant's moves); another
- * regularity or sessions, farther than any of those. */
-static double points_distance(const smp_cache *c, const smp_points_key *k)
+ * regularity (0.01 a step) or shaping (edge style: SHAPE_STEPS) OTHER_LOOK
+ * steps more; other sessions, farthest. In the studio with the crown
+ * (WARM=1), the other looks as far as any position (1e6) lost the other
+ * edge styles made ready to density positions 16 steps out, and no more
+ * than 4 steps lost a density position 4 steps out to the regularity's. */
+#define SHAPE_STEPS 4.0
+#define OTHER_LOOK 8.0
+static double points_distance(const smp_cache *c, const points_memo *m)
 {
     if (!c->have_current)
         return 0;
-    const smp_points_key *o = &c->current;
+    const smp_points_key *o = &c->current, *k = &m->key;
     double d = fabs(k->density - o->density) / 5.0 + fabs(k->pair_mm - o->pair_mm) / 0.01;
-    bool other = k->regularity != o->regularity || k->n_layers != o->n_layers;
+    const double look = fabs(k->regularity - o->regularity) / 0.01 + (m->gen != c->current_gen ? SHAPE_STEPS : 0);
+    if (look > 0)
+        d += OTHER_LOOK + look;
+    bool other = k->n_layers != o->n_layers;
     for (int i = 0; !other && i < k->n_layers; i++)
         other = k->layers[i] != o->layers[i];
     return other ? d + 1e9 : d;
 }
 
-static points_memo *find_points(smp_cache *c, const smp_points_key *k)
+static points_memo *find_points(smp_cache *c, const smp_points_key *k, uint32_t gen)
 {
     for (size_t i = 0; i < c->n_memo; i++)
-        if (same_points(&c->memo[i].key, k))
+        if (c->memo[i].gen == gen && same_points(&c->memo[i].key, k))
             return &c->memo[i];
     return NULL;
 }
@@ -543,11 +636,13 @@ static void evict_points(smp_cache *c, size_t i)
 
 bool smp__cache_points(smp_cache *c, run *r, const smp_points_key *k, smp_spts *all)
 {
-    if (!c || !r->borrowed || !same_shape(c, r->p))
+    const uint32_t gen = gen_of(c, r);
+    if (!gen)
         return false;
     c->current = *k; /* what the next points kept are measured from */
+    c->current_gen = gen;
     c->have_current = 1;
-    const points_memo *m = find_points(c, k);
+    const points_memo *m = find_points(c, k, gen);
     if (!m)
         return false;
     all->n = m->pts.n;
@@ -562,14 +657,16 @@ bool smp__cache_points(smp_cache *c, run *r, const smp_points_key *k, smp_spts *
 
 bool smp__cache_holds_points(smp_cache *c, const run *r, const smp_points_key *k)
 {
-    return c && r->borrowed && same_shape(c, r->p) && find_points(c, k);
+    const uint32_t gen = gen_of(c, r);
+    return gen && find_points(c, k, gen);
 }
 
 bool smp__cache_keep_points(smp_cache *c, const run *r, const smp_points_key *k, const smp_spts *all)
 {
-    if (!c || !r->borrowed || !same_shape(c, r->p))
+    const uint32_t gen = gen_of(c, r);
+    if (!gen)
         return false;
-    points_memo *old = find_points(c, k);
+    points_memo *old = find_points(c, k, gen);
     if (old)
         evict_points(c, (size_t)(old - c->memo));
     if (c->n_memo == c->cap_memo) {
@@ -586,6 +683,7 @@ bool smp__cache_keep_points(smp_cache *c, const run *r, const smp_points_key *k,
         return false;
     m->pts.n = all->n;
     m->key = *k;
+    m->gen = gen;
     memcpy(m->per_session, r->res->report.per_session, sizeof m->per_session);
     m->pairs = r->res->report.pairs;
     m->born = c->memo_clock++;
@@ -597,22 +695,23 @@ bool smp__cache_keep_points(smp_cache *c, const run *r, const smp_points_key *k,
         size_t far = 0;
         double fd = -1;
         for (size_t i = 0; i < c->n_memo; i++) {
-            const double d = points_distance(c, &c->memo[i].key);
+            const double d = points_distance(c, &c->memo[i]);
             if (d > fd || (d == fd && c->memo[i].born < c->memo[far].born)) {
                 fd = d;
                 far = i;
             }
         }
-        if (c->have_current && same_points(&c->memo[far].key, &c->current))
+        if (c->have_current && c->memo[far].gen == c->current_gen && same_points(&c->memo[far].key, &c->current))
             break;
         evict_points(c, far);
     }
-    return find_points(c, k) != NULL;
+    return find_points(c, k, gen) != NULL;
 }
 
 bool smp__cache_dot_measures(smp_cache *c, const run *r, const smp_points_key *k, size_t n, smp_report *rep)
 {
-    if (!c || !r->borrowed || !same_shape(c, r->p) || !c->have_measures || c->measures_n != n ||
+    const uint32_t gen = gen_of(c, r);
+    if (!gen || !c->have_measures || c->measures_gen != gen || c->measures_n != n ||
         !same_points(&c->measures_key, k) || rep->density_used != k->density)
         return false;
     const double *m = c->measures;
@@ -628,9 +727,11 @@ bool smp__cache_dot_measures(smp_cache *c, const run *r, const smp_points_key *k
 void smp__cache_keep_dot_measures(smp_cache *c, const run *r, const smp_points_key *k, size_t n,
                                   const smp_report *rep)
 {
-    if (!c || !r->borrowed || !same_shape(c, r->p) || rep->density_used != k->density)
+    const uint32_t gen = gen_of(c, r);
+    if (!gen || rep->density_used != k->density)
         return;
     c->measures_key = *k;
+    c->measures_gen = gen;
     c->measures_n = n;
     c->measures[0] = rep->core_area_cm2;
     c->measures[1] = rep->core_density;
@@ -668,19 +769,20 @@ static bool spts_copy(const smp_spts *src, smp_spts *out)
     return true;
 }
 
-static bool memo_key_is(const dots_memo *m, const double k[3])
+static bool memo_key_is(const dots_memo *m, const double k[3], uint32_t gen)
 {
-    return m->have && m->key[0] == k[0] && m->key[1] == k[1] && m->key[2] == k[2];
+    return m->have && m->gen == gen && m->key[0] == k[0] && m->key[1] == k[1] && m->key[2] == k[2];
 }
 
 /* The memo's dots into out when one of its keys is k: true (and counted
  * as reused); that one becomes the most recently used. */
 static bool memo_take(smp_cache *c, const run *r, dots_memo *m, const double k[3], smp_spts *out)
 {
-    if (!r->borrowed || !same_shape(c, r->p))
+    const uint32_t gen = gen_of(c, r);
+    if (!gen)
         return false;
     for (int i = 0; i < N_DOTS_MEMO; i++)
-        if (memo_key_is(&m[i], k)) {
+        if (memo_key_is(&m[i], k, gen)) {
             if (!spts_copy(&m[i].pts, out))
                 return false;
             const dots_memo hit = m[i];
@@ -694,14 +796,16 @@ static bool memo_take(smp_cache *c, const run *r, dots_memo *m, const double k[3
 
 /* pts kept under k as the most recently used; the least recently used
  * goes. True when kept. */
-static bool memo_keep(const smp_cache *c, const run *r, dots_memo *m, const double k[3], const smp_spts *pts)
+static bool memo_keep(smp_cache *c, const run *r, dots_memo *m, const double k[3], const smp_spts *pts)
 {
-    if (!r->borrowed || !same_shape(c, r->p))
+    const uint32_t gen = gen_of(c, r);
+    if (!gen)
         return false;
     smp__spts_free(&m[N_DOTS_MEMO - 1].pts);
     memmove(m + 1, m, (N_DOTS_MEMO - 1) * sizeof *m);
     m[0].have = spts_copy(pts, &m[0].pts);
     memcpy(m[0].key, k, sizeof m[0].key);
+    m[0].gen = gen;
     return m[0].have;
 }
 
@@ -726,13 +830,23 @@ bool smp__cache_keep_raw(smp_cache *c, const run *r, double first_density, doubl
     return c && memo_keep(c, r, c->raw, (const double[3]){first_density, density, regularity}, pts);
 }
 
+bool smp__cache_sampled(smp_cache *c, run *r, const double key[2], smp_spts *out)
+{
+    return c && memo_take(c, r, c->sampled, (const double[3]){key[0], key[1], 0}, out);
+}
+
+bool smp__cache_keep_sampled(smp_cache *c, const run *r, const double key[2], const smp_spts *pts)
+{
+    return c && memo_keep(c, r, c->sampled, (const double[3]){key[0], key[1], 0}, pts);
+}
+
 bool smp__cache_tone_parts(const smp_cache *c, const smp_image **photo, const smp_coverage **shaped,
                            const smp_coverage **hair, const smp_coverage **edge, const smp_result **parts)
 {
-    if (!c->full || !c->have_shape || !c->photo || !c->sres || !c->snap.hair_cov.c || !c->snap.edge_cov.c)
+    if (!c->full || c->cur < 0 || !c->photo || !c->sres || !c->snap.hair_cov.c || !c->snap.edge_cov.c)
         return false;
     *photo = c->photo;
-    *shaped = &c->shaped_cov;
+    *shaped = &c->shapes[c->cur].cov;
     *hair = &c->snap.hair_cov;
     *edge = &c->snap.edge_cov;
     *parts = c->sres;

@@ -1161,6 +1161,18 @@ static smp_sample_in sampled_in(const smp_pattern *pat, const smp_sample_in *in)
     return s;
 }
 
+/* Whether raw samples on the raised coverage (raised_coverage). */
+static bool raises(const smp_pattern *pat, const smp_sample_in *in)
+{
+    return !is_maximal(pat) && in->cov && keep_flat(pat, in->n_existing) > keep_ramp(pat);
+}
+
+void smp__pattern_raw_key(const smp_pattern *pat, const smp_sample_in *in, double key[2])
+{
+    key[0] = sample_density(pat, in->density_cm2, in->n_existing);
+    key[1] = raises(pat, in) ? keep_flat(pat, in->n_existing) / keep_ramp(pat) : 0;
+}
+
 smp_status smp__pattern_raw(const smp_pattern *pat, const smp_sample_in *in, smp_spts *out, char *msg)
 {
     memset(out, 0, sizeof *out);
@@ -1182,7 +1194,7 @@ smp_status smp__pattern_raw(const smp_pattern *pat, const smp_sample_in *in, smp
         s.existing = bases;
         s.n_existing = nb;
     }
-    if (!is_maximal(pat) && in->cov && keep_flat(pat, in->n_existing) > keep_ramp(pat)) {
+    if (raises(pat, in)) {
         st = raised_coverage(pat, in->n_existing, in->cov, &raised, msg);
         s.cov = &raised;
     }

@@ -102,7 +102,8 @@ const uint16_t *smp__cache_specular(smp_cache *c, const run *r);
 
 /* The look's first steps, memoised for runs on the cached analysis (r->cache
  * and r->borrowed): the coverage shaped by the edge (keyed by the edge
- * style, feather and seed) and the sampled points before they are dressed
+ * style, feather and seed; three shapings kept, each with what was sampled
+ * on it) and the sampled points before they are dressed
  * (keyed by those, the density, sessions, regularity and the close pairs'
  * distance), so a change of shade or of the session shown samples nothing,
  * and one of density or dot size shapes nothing. */
@@ -142,6 +143,12 @@ void smp__cache_set_message(smp_cache *c, const char *msg);
 bool smp__cache_base(smp_cache *c, run *r, double density, double regularity, smp_spts *out);
 /* (The keep calls: true when kept.) */
 bool smp__cache_keep_base(smp_cache *c, const run *r, double density, double regularity, const smp_spts *pts);
+/* The first layer's sampled dots before thinning (smp__pattern_raw) for
+ * the sampler's key (smp__pattern_raw_key), on the memo's shaped coverage:
+ * the regularity reaches them only through the key, so most regularity
+ * changes sample nothing for the first session. */
+bool smp__cache_sampled(smp_cache *c, run *r, const double key[2], smp_spts *out);
+bool smp__cache_keep_sampled(smp_cache *c, const run *r, const double key[2], const smp_spts *pts);
 /* The second layer's sampled dots before thinning (smp__pattern_raw) at its
  * density, after a first layer at first_density, with this regularity:
  * they read of the first layer only its dots before their companions

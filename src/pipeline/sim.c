@@ -138,7 +138,20 @@ static smp_status first_layer(run *r, const smp_pattern *pat, const smp_sample_i
 {
     if (r && smp__cache_base(r->cache, r, in->density_cm2, pat->rho, layer))
         return SMP_OK;
-    smp_status st = smp__pattern_place(pat, in, layer, msg);
+    /* The sampler's dots before thinning, from the cache when it holds
+     * them for what they read of the pattern (smp__pattern_raw_key): a
+     * regularity change below 0.65 thins and jitters them again, and
+     * samples nothing. */
+    double key[2];
+    smp__pattern_raw_key(pat, in, key);
+    smp_status st = SMP_OK;
+    if (!(r && smp__cache_sampled(r->cache, r, key, layer))) {
+        st = smp__pattern_raw(pat, in, layer, msg);
+        if (st == SMP_OK && r)
+            smp__cache_keep_sampled(r->cache, r, key, layer);
+    }
+    if (st == SMP_OK)
+        st = smp__pattern_refine(pat, in, layer, msg);
     /* A prepare run stops here, its sampling kept, when sessions follow. */
     if (st == SMP_OK && r && smp__cache_keep_base(r->cache, r, in->density_cm2, pat->rho, layer) && r->prepare &&
         in->layer < r->p->n_layers)

@@ -252,6 +252,22 @@ check(warmed.jobs > 0 && warmReused.every(r => typeof r === 'number' && (r & 8))
   `after the positions are made ready (${JSON.stringify(warmed)}), density changes take their dots from the memo ` +
   `(reused ${warmReused.join(', ')}; the cold one ${darkReused})`);
 check(await afterHash() === dark_hash, 'a density change served from the memo draws the image made cold, to the byte');
+// The regularity one step either side and the other edge styles are made
+// ready too (the engine keeps three edge shapings' dots side by side): a
+// regularity change one step out, and (back at the regularity made ready
+// around, drawn from the page's memory) an edge style change take their dots from the memo.
+await page.waitForFunction(() => document.body.dataset.warm === 'idle' && document.body.dataset.state === 'idle',
+  null, { timeout: 300000 });
+const lookReused = [];
+for (const [id, v] of [['regularity', '0.61'], ['regularity', '0.6'], ['edge', 'soft'], ['edge', 'broken']]) {
+  const k = await renders(page);
+  if (id === 'edge') await page.selectOption('#edge', v);
+  else await page.locator(`#${id}`).fill(v);
+  await settle(page, k + 1);
+  lookReused.push(await page.evaluate(() => { const t = window.smpStudio.timings.at(-1); return t.seen ? 'seen' : t.reused; }));
+}
+check(lookReused[0] & 8 && lookReused[1] === 'seen' && lookReused[2] & 8 && lookReused[3] === 'seen',
+  `a regularity change one step out and an edge style change take their dots from the memo (reused ${lookReused.join(', ')})`);
 
 // The render is split between the redraw worker and a render-only one
 // (each draws its bands, the page joins the rows): the image is the one
@@ -449,19 +465,26 @@ check(a.width === b.width && a.height === b.height && max <= 1,
   `smpsim render --settings makes the page's after image (largest difference ${max}, ${differ} pixels differ)`);
 await shot(page, 'tablet-9-exported');
 
-// A shade change and a session shown draw the tone preview at once too
-// (tone.js lookScale: the dots' depth for the new dilution; another
-// session's share of the dots), then the exact image replaces it; the
+// A shade change, a session shown and a regularity change draw the tone
+// preview at once too (tone.js lookScale: the dots' depth for the new
+// dilution; another session's share of the dots; the regularity moves the
+// dots but not their number: the last image's), then the exact image replaces it; the
 // preview's core is about as dark as that image's (not misleading).
 for (const [what, act] of [['a shade change', () => page.locator('#dilution').fill('0.65')],
-  ['another session shown', () => page.selectOption('#session', '2')]]) {
+  ['another session shown', () => page.selectOption('#session', '2')],
+  ['a regularity change', () => page.locator('#regularity').fill('0.45')]]) {
   const t0 = await page.evaluate(() => window.smpStudio.st.toneShown);
   n = await renders(page);
   await act();
+  // (Drawn in a task of its own, after the pause the last one took: tonePaced.)
+  await page.waitForFunction(([t, k]) => window.smpStudio.st.toneShown > t || Number(document.body.dataset.renders) > k,
+    [t0, n], { timeout: 120000 });
   const now = await page.evaluate(() => {
     const s = window.smpStudio, b = s.st.tone, c = s.toneCanvas;
     window.__pre = { b, px: c.getContext('2d').getImageData(0, 0, c.width, c.height).data };
-    return { tones: s.st.toneShown, showing: s.st.showing, refining: !document.getElementById('refining').hidden };
+    const last = s.timings[s.timings.length - 1];
+    return { tones: s.st.toneShown, showing: s.st.showing, refining: !document.getElementById('refining').hidden,
+      last: last && { reason: last.reason, seen: !!last.seen, tone: last.tone } };
   });
   await settle(page, n + 1);
   const got = await page.evaluate(() => {
@@ -479,7 +502,8 @@ for (const [what, act] of [['a shade change', () => page.locator('#dilution').fi
       preview: 1 - p1 / p0, exact: 1 - e1 / p0 };
   });
   check(now.tones === t0 + 1 && now.showing === 'tone' && now.refining && got.tone != null,
-    `${what} draws the tone preview at once, marked refining (showing ${now.showing})`);
+    `${what} draws the tone preview at once, marked refining (showing ${now.showing}, ${now.tones - t0} drawn, ` +
+    `last ${JSON.stringify(now.last)})`);
   check(got.showing === 'full' && !got.refining, `then the exact image replaces it (${what})`);
   check(got.exact > 0.005 && got.preview > 0.7 * got.exact && got.preview < 1.3 * got.exact,
     `its core darkens about as the exact image's (${what}: ${(100 * got.preview).toFixed(1)} % vs ${(100 * got.exact).toFixed(1)} %)`);

@@ -704,7 +704,7 @@
     tone.scale = st.tone ? st.tone.scale : 1; // the last calibration, for a basis without an exact image
     const msg = { type: 'render', id, settings: s, ppm: st.ppm * st.scale, mask: maskCopy(mask),
       mw: st.w, mh: st.h, tone, maskHash: mhash };
-    if (moving && st.tone && (reason === 'density' || reason === 'dot' || reason === 'shade')) {
+    if (moving && st.tone && (reason === 'density' || reason === 'dot' || reason === 'shade' || reason === 'regularity')) {
       holdExact(msg);
       setTimeout(toneNow, 0);
       return;
@@ -738,7 +738,7 @@
   // The tone preview of settings s and the mask (working size) from the
   // last basis, drawn at once; false when the change is one it does not
   // model (only density, dot size, the shade, the sessions, the session
-  // shown, the age and the mask may differ from the basis's, at the same
+  // shown, the age, the regularity and the mask may differ from the basis's, at the same
   // scale).
   function tonePreview(s, mask, mhash) {
     const b = st.tone;
@@ -749,7 +749,10 @@
     const kept = (v, was, used) => v === 'auto' && was === 'auto' ? used : v;
     const density = kept(s.density, b.settings.density, b.density), dot = kept(s.dot, b.settings.dot, b.dot);
     if (typeof density !== 'number' || typeof dot !== 'number') return false;
-    const rest = x => JSON.stringify(Object.assign({}, x, { density: 0, dot: 0, dilution: 0, layers: 0, session: 0, age: 0 }));
+    // The regularity moves the dots, not their number: the tone is the
+    // basis's (its dots where they were, until the exact image).
+    const rest = x => JSON.stringify(Object.assign({}, x, { density: 0, dot: 0, dilution: 0, layers: 0, session: 0, age: 0,
+      regularity: 0 }));
     if (rest(s) !== rest(b.settings)) return false;
     // The shade and sessions: the dilution the basis's engine used
     // (matched or given); matched again, the same.
@@ -900,24 +903,32 @@
   // The positions around the slider's value: one step out, then two, ...;
   // at each distance density up, dot size up, density down, dot size down
   // (a dot size's job takes the current density's first sessions from the
-  // engine's memo, which keeps the last three densities' only).
+  // engine's memo, which keeps the last three densities' only); after the
+  // first step, the other edge styles (the engine keeps three shapings'
+  // dots side by side); the regularity up and down to WARM_REG steps out
+  // (a change of either samples every session again: 1-1.5 s here).
+  const WARM_REG = 3;
   function warmQueue() {
     const s = settingsNow(), out = [];
-    const axis = (id, key) => {
+    const axis = (id, key, most) => {
       const el = $(id), lo = Number(el.min), hi = Number(el.max), step = Number(el.step), v = Number(el.value);
       const at = k => Math.round((v + k * step) / step) * step;
-      return { key, lo, hi, v, auto: s[key] === 'auto', at, n: Math.round((hi - lo) / step) };
+      return { key, lo, hi, v, auto: s[key] === 'auto', at, n: Math.min(most || Infinity, Math.round((hi - lo) / step)) };
     };
-    const axes = [axis('density', 'density'), axis('dot', 'dot')];
+    const axes = [axis('density', 'density'), axis('dot', 'dot'), axis('regularity', 'regularity', WARM_REG)];
     const far = Math.max(...axes.map(a => a.n));
-    for (let k = 0; k <= far; k++)
+    for (let k = 0; k <= far; k++) {
       for (const sign of k ? [1, -1] : [0])
         for (const a of axes) {
           if (!k && !a.auto) continue; // the position shown (unless auto: the slider's own value then)
+          if (k > a.n) continue;
           const x = Number(a.at(sign * k).toFixed(2));
           if (x < a.lo - 1e-9 || x > a.hi + 1e-9) continue;
           out.push(Object.assign({}, s, { [a.key]: x }));
         }
+      if (k === 1)
+        for (const e of Object.values(EDGES)) if (e !== s.edge) out.push(Object.assign({}, s, { edge: e }));
+    }
     return out;
   }
   function warmNext() {
