@@ -275,8 +275,9 @@ static void test_thread_count_does_not_change_bytes(void **state)
 /* A render split into two band ranges, each drawn on its own copy of the
  * photo (the studio's two workers) and merged by rows, is the whole render
  * byte for byte, at the split the work suggests and at others, with skin
- * maps over part of the image, a session hidden, and halos at full and half
- * resolution. */
+ * maps over part of the image, a session hidden, halos at full and half
+ * resolution, and wide blurred dots reaching bands far from their centre's
+ * (each part prepares only the dots that may reach it). */
 static void test_band_ranges_merge_to_whole(void **state)
 {
     (void)state;
@@ -286,6 +287,8 @@ static void test_band_ranges_merge_to_whole(void **state)
         d[i].blur_mm = 0.05f;
     for (int i = 0; i < 1600; i += 4)
         d[i].layer = 2;
+    for (int i = 0; i < 1600; i += 37) /* a few wide and soft ones: they reach far past their band */
+        d[i].blur_mm = 0.6f, d[i].diameter_mm = 1.2;
     static const float ods[2][3] = {{2.8f, 2.5f, 2.3f}, {1.4f, 1.3f, 1.2f}};
     const double ppms[] = {10.0, 17.0};
     for (int s = 0; s < 2; s++) {
@@ -326,6 +329,14 @@ static void test_band_ranges_merge_to_whole(void **state)
                 if (at < all)
                     assert_memory_equal(smp_image_cdata(b) + at, smp_image_cdata(whole) + at, all - at);
             }
+            /* A middle range alone (a part bounded on both sides prepares only the dots near it). */
+            fill_photo(a, 9);
+            job.img = a;
+            assert_int_equal(smp__render_bands(&job, 1, nb - 1, msg), SMP_OK);
+            job.img = whole;
+            const size_t row = (size_t)w * 3, from = (size_t)SMP_RENDER_BAND * row;
+            assert_memory_equal(smp_image_cdata(a) + from, smp_image_cdata(whole) + from,
+                                (size_t)(nb - 2) * SMP_RENDER_BAND * row);
             smp_image_free(whole);
             smp_image_free(a);
             smp_image_free(b);

@@ -770,20 +770,50 @@ static float *dot_tables(const render_ctx *c, pdot *dots, size_t m, const uint8_
     return tabs;
 }
 
+/* Rows [*lo, *hi] (pixels, as floats) outside which no dot's drawing
+ * (band_span) can start or end when only bands [first, end) are drawn:
+ * any dot whose centre row lies outside reaches none of those bands. A
+ * bound over all dots, read off their largest radius and blur: a pdot's
+ * reach is its radius and at most REACH_CORE of its widest sigma, which is
+ * at most the widest term's with that blur (the half grid's sigmas are
+ * narrower, and band_span's flooring and interpolation add under 4 px). */
+static void rows_reached(const render_ctx *c, const smp_dot *in, size_t n, double ppm, int first, int end, int h,
+                         float *lo, float *hi)
+{
+    double dmax = 0, bmax = 0, s2 = c->sig2[0];
+    for (size_t i = 0; i < n; i++) {
+        dmax = in[i].diameter_mm > dmax ? in[i].diameter_mm : dmax;
+        bmax = in[i].blur_mm > bmax ? in[i].blur_mm : bmax;
+    }
+    for (int t = 1; t < 4; t++)
+        s2 = c->sig2[t] > s2 ? c->sig2[t] : s2;
+    const double b = bmax * ppm, reach = dmax * 0.5 * ppm + REACH_CORE * sqrt(s2 + b * b) + 8;
+    *lo = (float)(first * BAND - reach);
+    *hi = (float)((end * BAND < h ? end * BAND : h) + reach);
+}
+
 /* Every dot prepared once (not per band it touches), in parallel: each
  * dot's work is its own. With half-resolution halos dot i is pdots 2i
- * (its core) and 2i + 1 (its halo). */
+ * (its core) and 2i + 1 (its halo). Dots whose centre row lies outside
+ * [lo, hi] (rows_reached) are left without depth: no band drawn reaches
+ * them, and a part of the bands prepares only its own dots. */
 static void prepare_all(const render_ctx *c, const smp_dot *in, size_t n, double ppm, const float od[][3], int n_od,
-                        int max_layer, pdot *dots, int threads)
+                        int max_layer, pdot *dots, float lo, float hi, int threads)
 {
     static const float none[3] = {0, 0, 0};
     const int nt = smp__threads(threads);
     (void)nt; /* unused without OpenMP */
     SMP_OMP(omp parallel for schedule(static) num_threads(nt))
     for (size_t i = 0; i < n; i++) {
+        pdot *d = &dots[c->half ? 2 * i : i];
+        const double y = in[i].y_mm * ppm;
+        if (!(y >= lo && y <= hi)) {
+            memset(d, 0, (c->half ? 2 : 1) * sizeof *d); /* no depth: band_span skips it */
+            continue;
+        }
         const int hidden = max_layer && in[i].layer > max_layer;
         const float *o = hidden ? none : od[in[i].layer < n_od ? in[i].layer : n_od - 1];
-        prepare_pair(c, &in[i], ppm, o, &dots[c->half ? 2 * i : i]);
+        prepare_pair(c, &in[i], ppm, o, d);
     }
 }
 
@@ -849,7 +879,10 @@ smp_status smp__render_bands(const smp_render_job *j, int first, int end, char *
     exp_table(&c);
     c.to_lin = smp__srgb_linear_table(); /* color.c's shared tables, made once */
     c.to_srgb = smp__srgb8_table();
-    prepare_all(&c, j->dots, n, j->ppm, j->od, j->n_od, j->max_layer, dots, j->threads);
+    float lo = -INFINITY, hi = INFINITY;
+    if (used)
+        rows_reached(&c, j->dots, n, j->ppm, first, end, h, &lo, &hi);
+    prepare_all(&c, j->dots, n, j->ppm, j->od, j->n_od, j->max_layer, dots, lo, hi, j->threads);
     st = bucket(&c, dots, n, w, h, start, &list, msg);
     int failed = 0;
     /* Part of the bands: the tables of the dots they draw, no others (each

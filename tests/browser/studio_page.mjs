@@ -274,9 +274,13 @@ check(lookReused[0] & 8 && lookReused[1] === 'seen' && lookReused[2] & 8 && look
 // worker's to the byte, the same page with ?bands=0 at the same settings;
 // that page runs the engine without WebAssembly SIMD too (?simd=0), this one
 // the engine with it: the same bytes.
+// The redraw worker's share moves after each split render (tuneShare:
+// toward where the two parts come together), within its bounds: the images
+// above were drawn at shares other than the first, to the same bytes.
 // When the render-only worker dies unseen, the redraw worker draws its rows
 // (after a wait), to the same bytes, and splits no more.
-const bandsSeen = await page.evaluate(() => ({ split: window.smpStudio.st.bandsSplit, here: window.smpStudio.st.bandsHere }));
+const bandsSeen = await page.evaluate(() => ({ split: window.smpStudio.st.bandsSplit, here: window.smpStudio.st.bandsHere,
+  shares: window.smpStudio.st.shares.slice() }));
 // (The mask as painted above, through its export.)
 const paintedMask = await save('#save-mask');
 const one = await open({ width: 1024, height: 768 }, 'one-worker', '?bands=0&simd=0');
@@ -303,6 +307,8 @@ const oneSplit = await one.evaluate(() => window.smpStudio.st.bandsSplit);
 const simds = [await page.evaluate(() => window.smpStudio.st.simd), await one.evaluate(() => window.smpStudio.st.simd)];
 check(bandsSeen.split > 0 && bandsSeen.here === 0 && oneSplit === 0 && await oneHash(one) === dark_hash,
   `the after image drawn by two workers is the one worker's, to the byte (${JSON.stringify(bandsSeen)} split; one worker's ${oneSplit})`);
+check(bandsSeen.shares.length === bandsSeen.split && bandsSeen.shares.every(x => x >= 0.2 && x <= 0.8) &&
+  bandsSeen.shares.some(x => x !== 0.45), `the render's share moves with each split render, within 0.2-0.8 (${bandsSeen.shares.join(', ')})`);
 check(simds[0] === true && simds[1] === false,
   `the engine with WebAssembly SIMD draws the image the one without draws (SIMD: ${simds.join(', ')})`);
 await page.evaluate(() => window.smpStudio.st.workers.bands.w.terminate());

@@ -254,6 +254,27 @@ EMSCRIPTEN_KEEPALIVE double st_points_held(studio *s, int bytes)
 /* What the last cached run took from the cache (SMP_REUSED_* flags). */
 EMSCRIPTEN_KEEPALIVE int st_reused(studio *s) { return smp_cache_reused(s->cache); }
 
+/* n RGB pixels as RGBA (alpha 255), four at a time as 32-bit words
+ * (WebAssembly is little-endian: a word's first byte is its low one): the
+ * byte-by-byte loop took a few ms of each redraw's answer. */
+static void rgb_to_rgba(uint8_t *out, const uint8_t *in, size_t n)
+{
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4, in += 12, out += 16) {
+        uint32_t a, b, c;
+        memcpy(&a, in, 4); /* R0 G0 B0 R1 */
+        memcpy(&b, in + 4, 4); /* G1 B1 R2 G2 */
+        memcpy(&c, in + 8, 4); /* B2 R3 G3 B3 */
+        const uint32_t o[4] = {a | 0xff000000u, (a >> 24) | (b << 8) | 0xff000000u,
+                               (b >> 16) | (c << 16) | 0xff000000u, (c >> 8) | 0xff000000u};
+        memcpy(out, o, 16);
+    }
+    for (; i < n; i++, in += 3, out += 4) {
+        memcpy(out, in, 3);
+        out[3] = 255;
+    }
+}
+
 /* The after image's first rows into the exchange buffer (the image's
  * size) as RGBA (NULL when none). */
 EMSCRIPTEN_KEEPALIVE uint8_t *st_after_rows(studio *s, uint32_t rows)
@@ -265,7 +286,12 @@ EMSCRIPTEN_KEEPALIVE uint8_t *st_after_rows(studio *s, uint32_t rows)
     if (!out)
         return NULL;
     const uint8_t *d = smp_image_cdata(a);
-    for (size_t i = 0, n = (size_t)w * (rows < h ? rows : h); i < n; i++) {
+    const size_t n = (size_t)w * (rows < h ? rows : h);
+    if (ch == 3) {
+        rgb_to_rgba(out, d, n);
+        return out;
+    }
+    for (size_t i = 0; i < n; i++) {
         const uint8_t *q = d + (size_t)ch * i;
         out[4 * i] = q[0];
         out[4 * i + 1] = q[ch >= 3];
@@ -474,6 +500,15 @@ EMSCRIPTEN_KEEPALIVE void st_bands_share(studio *s, double share)
     s->sent_maps = NULL;
 }
 
+/* The share changed, the same render-only worker (the page balances the
+ * two workers' parts by when each comes: studio.js, tuneShare): the skin
+ * maps it holds stay. */
+EMSCRIPTEN_KEEPALIVE void st_bands_tune(studio *s, double share)
+{
+    if (s->p->render_bands && share > 0 && share < 1)
+        s->share = share;
+}
+
 /* The last cached run's split: its first row left to the render-only
  * worker, -1 when the whole image was drawn here. */
 EMSCRIPTEN_KEEPALIVE int st_bands_split(studio *s)
@@ -575,10 +610,6 @@ EMSCRIPTEN_KEEPALIVE uint8_t *st_bands_render(studio *s, const uint8_t *job, siz
         fail(s, SMP_ERR_NOMEM, "out of memory");
         return NULL;
     }
-    const uint8_t *d = smp_image_cdata(s->work) + y0 * row;
-    for (size_t i = 0, n = (size_t)w * (h - y0); i < n; i++) {
-        memcpy(out + 4 * i, d + 3 * i, 3);
-        out[4 * i + 3] = 255;
-    }
+    rgb_to_rgba(out, smp_image_cdata(s->work) + y0 * row, (size_t)w * (h - y0));
     return out;
 }

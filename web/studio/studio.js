@@ -33,6 +33,10 @@
   const query = new URLSearchParams(location.search);
   const BANDS = query.get('bands') !== '0';
   const BANDS_SHARE = Math.min(0.9, Math.max(0.1, Number(query.get('share')) || 0.45));
+  // That share is where it starts: each split render then moves it toward
+  // where the two parts would come together (tuneShare), unless ?share= fixes it.
+  const SHARE_FIXED = query.has('share');
+  const SHARE_MIN = 0.2, SHARE_MAX = 0.8, SHARE_STEP = 0.05;
   // A render-only worker's rows not come by then: it is taken as failed,
   // and the redraw worker draws them and all later renders (the same bytes).
   const BANDS_WAIT_MS = 3000;
@@ -72,6 +76,7 @@
     toneNext: 0, toneTimer: 0, lastTap: null, held: null, holdTimer: 0, requests: 0,
     shownKey: null, full: null, exporting: false, exports: 0, heaps: { page: 0, full: 0, mask: 0, export: 0, bands: 0 },
     splits: new Map(), bandRows: new Map(), bandsSplit: 0, bandsHere: 0, bandsFailed: null,
+    share: BANDS_SHARE, shares: [], // the redraw worker's share now, and after each split render
     // The slider positions made ready (warmNext), and the pointers down.
     warm: null, pointers: new Set(),
     simd: false, // the engine built with WebAssembly SIMD runs (start)
@@ -233,7 +238,7 @@
   function rowsCame(m) {
     if (m.heap) st.heaps.bands = m.heap;
     const w = st.splits.get(m.id);
-    if (!w) { if (!m.here) st.bandRows.set(m.id, m); return; }
+    if (!w) { if (!m.here) { m.came = performance.now(); st.bandRows.set(m.id, m); } return; }
     if (w.asked !== !!m.here) return; // the render-only worker's, late: the redraw worker's come
     if (m.ok) { w.rows = m; joined(w); return; }
     if (!m.here) {
@@ -258,13 +263,33 @@
     // Where the split's time went (ms): the redraw worker's run until it
     // posted the job, the job's way to the other worker, its render there,
     // the wait here for its rows after the redraw worker's answer, joining.
+    // How much later the render-only worker's rows came than the redraw
+    // worker's answer (less than 0: sooner).
+    const late = r.came != null ? r.came - w.got : t - w.got;
     if (m.stages) {
       const b = r.here ? null : { posted: r.posted - m.stages.start, to: r.start - r.posted };
       m.stages.split = Object.assign({ row: r.y0, here: !!r.here, bands: r.ms, wait: t - w.got,
-        join: performance.now() - t }, b);
+        join: performance.now() - t, share: st.share, late }, b);
     }
+    if (!r.here) tuneShare(late, m.stages, r.ms);
     m.got = w.got;
     answered(w.wk, m);
+  }
+  // The redraw worker's share balanced by when the two parts come: the
+  // later one sets the redraw's time, and what each part costs differs with
+  // the photo, the dots, the machine and what else runs (the page's tone
+  // preview takes a core while both workers render; the redraw worker also
+  // restores the analysis before it hands the job over and measures the
+  // run after). The share moves by half the gap, over what a whole render
+  // takes (both parts' time: moving the share by x moves x of it from one
+  // part to the other), at most SHARE_STEP a render. Any share gives the
+  // same bytes (a band is drawn whole by one worker).
+  function tuneShare(late, ws, bandsMs) {
+    if (SHARE_FIXED || !ws || !(ws.engine > 0) || !(bandsMs > 0) || !Number.isFinite(late)) return;
+    const step = Math.max(-SHARE_STEP, Math.min(SHARE_STEP, 0.5 * late / (2 * (ws.engine + bandsMs))));
+    st.share = Math.max(SHARE_MIN, Math.min(SHARE_MAX, st.share + step));
+    st.shares.push(Number(st.share.toFixed(4)));
+    if (st.shares.length > 64) st.shares.shift();
   }
   function fromWorker(wk, m) {
     if (m.type === 'ready') wk.ready = true;
@@ -720,6 +745,7 @@
     wk.busy = true;
     // (The mask comes back with the answer: answered.)
     wk.sent = msg.tone ? { id: msg.id, settings: msg.settings, ppm: st.ppm, mask: null, maskHash: msg.maskHash } : null;
+    if (msg.type === 'render') msg.share = st.share;
     wk.w.postMessage(msg, [msg.mask]);
   }
   // The mask's copies for the worker (3 MB at 2000x1500; a fresh one costs

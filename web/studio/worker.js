@@ -44,6 +44,8 @@ function render(m) {
   M.HEAPU8.set(new Uint8Array(m.mask), mp);
   maskNow = m.maskHash;
   renderId = m.id;
+  // The page's share of the render for this worker, balanced by when the two parts came (studio.js: tuneShare).
+  if (m.share && bandsPort && bandsShare) M._st_bands_tune(S, m.share);
   if (M._st_simulate_cached(S)) return { ok: false, msg: M.UTF8ToString(M._st_message(S)) };
   const t1 = performance.now();
   // The rows from split on are the render-only worker's (smpBandsPost):
