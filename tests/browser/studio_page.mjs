@@ -507,8 +507,11 @@ for (const [what, act] of [['a shade change', () => page.locator('#dilution').fi
     return { tone: last.tone, showing: s.st.showing, refining: !document.getElementById('refining').hidden,
       preview: 1 - p1 / p0, exact: 1 - e1 / p0 };
   });
-  check(now.tones === t0 + 1 && now.showing === 'tone' && now.refining && got.tone != null,
-    `${what} draws the tone preview at once, marked refining (showing ${now.showing}, ${now.tones - t0} drawn, ` +
+  // (The exact image may come before the test looks, on a loaded machine or a
+  // fast redraw: the timing's tone, set only while the change waits for it,
+  // says the preview came first; still shown, it is marked refining.)
+  check(now.tones === t0 + 1 && got.tone != null && (now.showing === 'tone' ? now.refining : now.showing === 'full'),
+    `${what} draws the tone preview first, marked refining while shown (showing ${now.showing}, ${now.tones - t0} drawn, ` +
     `last ${JSON.stringify(now.last)})`);
   check(got.showing === 'full' && !got.refining, `then the exact image replaces it (${what})`);
   check(got.exact > 0.005 && got.preview > 0.7 * got.exact && got.preview < 1.3 * got.exact,
