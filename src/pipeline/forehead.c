@@ -408,13 +408,6 @@ static smp_status hair_front(const view *w, double lv, double t[2][2], double mm
     return SMP_OK;
 }
 
-static double smoothstep(double a, double b, double x)
-{
-    double t = (x - a) / (b - a);
-    t = t < 0 ? 0 : t > 1 ? 1 : t;
-    return t * t * (3 - 2 * t);
-}
-
 smp_status smp__forehead(smp_scalp *s, const float *hair, double mm_per_cell, smp_forehead *fh)
 {
     smp_forehead best = {0, {{0, 0}, {0, 0}}, -1, 0, 0}, cur;
@@ -453,7 +446,7 @@ smp_status smp__forehead(smp_scalp *s, const float *hair, double mm_per_cell, sm
     for (uint32_t v = 0; v < w.nv; v++)
         for (uint32_t u = 0; u < w.nu; u++) {
             const double d = ((double)v - cut[u]) * mm_per_cell;
-            s->front[at(&w, u, v)] = (float)(1 - smoothstep(-RAMP_MM, RAMP_MM, d));
+            s->front[at(&w, u, v)] = (float)(1 - smp__smoothstep(-RAMP_MM, RAMP_MM, d));
         }
     free(cut);
     if (fh) {

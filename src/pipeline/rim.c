@@ -12,13 +12,6 @@
 
 #include <math.h>
 
-static double smoothstep(double a, double b, double x)
-{
-    double t = (x - a) / (b - a);
-    t = t < 0 ? 0 : t > 1 ? 1 : t;
-    return t * t * (3 - 2 * t);
-}
-
 void smp__rim(smp_scalp *s, double mm_per_cell)
 {
     const uint32_t gw = s->gw, gh = s->gh;
@@ -64,5 +57,5 @@ void smp__rim(smp_scalp *s, double mm_per_cell)
             }
         }
     for (size_t i = 0; i < (size_t)gw * gh; i++)
-        d[i] = (float)smoothstep(RIM_IN_MM, RIM_OUT_MM, d[i] * mm_per_cell);
+        d[i] = (float)smp__smoothstep(RIM_IN_MM, RIM_OUT_MM, d[i] * mm_per_cell);
 }

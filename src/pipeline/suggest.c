@@ -529,13 +529,6 @@ static int enclosure(smp_scalp *s, int f, double reach)
     return 0;
 }
 
-static double smoothstep(double a, double b, double v)
-{
-    double t = (v - a) / (b - a);
-    t = t < 0 ? 0 : t > 1 ? 1 : t;
-    return t * t * (3 - 2 * t);
-}
-
 static int cancelled(const smp_params *p, double fraction)
 {
     return p && p->progress && p->progress(p->progress_user, fraction) != 0;
@@ -800,7 +793,7 @@ static smp_status stubble(smp_scalp *s, scratch *sc, double *full, double *cover
         return SMP_OK;
     for (size_t i = 0; i < n; i++)
         marks[i] = s->cls[i] == SMP__HAIR   ? 1
-                   : s->cls[i] == SMP__SKIN ? (float)smoothstep(TEXTURED_LO * bare, TEXTURED_HI * bare, s->tex[i])
+                   : s->cls[i] == SMP__SKIN ? (float)smp__smoothstep(TEXTURED_LO * bare, TEXTURED_HI * bare, s->tex[i])
                                             : 0;
     if (box_mean(marks, s->head, pooled, gw, gh, rh))
         return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the stubble statistics");
@@ -864,13 +857,13 @@ static smp_status strand_share(smp_scalp *s, float *hw)
             v[ks++] = s->tex[i];
     const double bare = quantile(v, ks, 0.25);
     for (size_t i = 0; i < n; i++) {
-        const double gaps = smoothstep(CELLS_FULL_LO, CELLS_FULL_HI, s->hair[i]),
-                     clump = ref > 0 ? smoothstep(CLUMP_LO, CLUMP_HI, ts[i] / ref) : 0;
+        const double gaps = smp__smoothstep(CELLS_FULL_LO, CELLS_FULL_HI, s->hair[i]),
+                     clump = ref > 0 ? smp__smoothstep(CLUMP_LO, CLUMP_HI, ts[i] / ref) : 0;
         v[i] = hm[i] ? (float)(1 - gaps * clump)
                : !s->head[i] ? 0
                : s->cls[i] == SMP__OTHER ? (float)unclassed_hair(s, i)
                : s->cls[i] == SMP__SKIN && skin_saturation(s, i) >= SHADE_K
-                   ? (float)smoothstep(TEXTURED_LO * bare, TEXTURED_HI * bare, s->tex[i])
+                   ? (float)smp__smoothstep(TEXTURED_LO * bare, TEXTURED_HI * bare, s->tex[i])
                    : 0;
     }
     const int bad = box_mean(v, s->head, hw, gw, gh, rh);
@@ -1223,8 +1216,8 @@ static smp_status thin_grey(smp_scalp *s, double mmc)
     for (size_t i = 0; i < n; i++) {
         const double x = (double)(i % gw), y = (double)(i / gw);
         const double behind = side == 1 ? cut - y : side == 2 ? y - cut : side == 3 ? cut - x : x - cut;
-        const double zone = side ? smoothstep(THIN_FRONT_LO_MM, THIN_FRONT_HI_MM, behind * mmc) : 1;
-        s->treat[i] *= (float)(1 - THIN_DROP * zone * smoothstep(THIN_LO * bare, THIN_HI * bare, pooled[i]));
+        const double zone = side ? smp__smoothstep(THIN_FRONT_LO_MM, THIN_FRONT_HI_MM, behind * mmc) : 1;
+        s->treat[i] *= (float)(1 - THIN_DROP * zone * smp__smoothstep(THIN_LO * bare, THIN_HI * bare, pooled[i]));
     }
     free(k);
     free(skin);
@@ -1252,11 +1245,11 @@ static smp_status suggest_treat(smp_scalp *s, scratch *sc, double full, double c
     for (size_t i = 0; i < n; i++) {
         const double mi = s->head[i] ? hair_missing(hw[i], full, cover) : 0;
         missing[i] = (float)mi; /* for the thinning's area (thinarea.c) */
-        const double bald = s->head[i] ? smoothstep(SMP__MISSING_LO, SMP__MISSING_HI, mi) * s->rim[i] : 0;
-        const double v = bald * smoothstep(0.25, 0.5, s->enclosed[i] * s->front[i]);
+        const double bald = s->head[i] ? smp__smoothstep(SMP__MISSING_LO, SMP__MISSING_HI, mi) * s->rim[i] : 0;
+        const double v = bald * smp__smoothstep(0.25, 0.5, s->enclosed[i] * s->front[i]);
         s->treat[i] = (float)v;
         /* hw is free from here: spread_bald's cap */
-        hw[i] = s->closed[i] ? (float)fmax(v, bald * smoothstep(0.25, 0.5, s->front[i])) : (float)v;
+        hw[i] = s->closed[i] ? (float)fmax(v, bald * smp__smoothstep(0.25, 0.5, s->front[i])) : (float)v;
     }
     spread_bald(s->treat, hw, gw, gh, sc->stack, sc->tmp);
     free(hw);

@@ -33,6 +33,15 @@ struct smp_scalp {
     char msg[SMP_MSG_LEN];
 };
 
+/* 0 at a, 1 at b, the cubic smoothstep between (a != b): the mask
+ * suggestion's soft thresholds (suggest.c, forehead.c, rim.c, thinarea.c). */
+static inline double smp__smoothstep(double a, double b, double x)
+{
+    double t = (x - a) / (b - a);
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    return t * t * (3 - 2 * t);
+}
+
 /* Head breadth estimate (scale.c) from the analysed head: fills the scale
  * fields of s->info (left 0 for a head too small to measure);
  * SMP_ERR_NOMEM (message in s) when its scratch cannot be allocated. */

@@ -34,13 +34,6 @@
 
 #define THIN_AREA_MM 25.0
 
-static double smoothstep(double a, double b, double x)
-{
-    double t = (x - a) / (b - a);
-    t = t < 0 ? 0 : t > 1 ? 1 : t;
-    return t * t * (3 - 2 * t);
-}
-
 smp_status smp__thin_area(smp_scalp *s, const float *missing, double mm_per_cell)
 {
     const uint32_t gw = s->gw, gh = s->gh;
@@ -74,7 +67,7 @@ smp_status smp__thin_area(smp_scalp *s, const float *missing, double mm_per_cell
             if (!(n > 0))
                 continue;
             const double v = sv[y1 * stride + x1] - sv[y0 * stride + x1] - sv[y1 * stride + x0] + sv[y0 * stride + x0];
-            const double g = smoothstep(SMP__MISSING_LO, SMP__MISSING_HI, v / n);
+            const double g = smp__smoothstep(SMP__MISSING_LO, SMP__MISSING_HI, v / n);
             s->treat[i] = g < s->treat[i] ? (float)g : s->treat[i];
         }
     free(sv);
