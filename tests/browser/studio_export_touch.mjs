@@ -243,13 +243,19 @@ async function touchFlow(p, name) {
   // The density slider dragged slowly: the tone preview follows the finger
   // and no exact image is asked for until it lets go (each move asked for
   // one, which kept the engine on a position passed); then one, for where
-  // it let go. (A pause of a quarter second, which a loaded machine can
-  // put between two moves, asks for one: so fewer than half the moves.)
+  // it let go. A rest of HOLD_MS (250 ms) between two moves asks for one,
+  // and a loaded machine can put one there: so at most one per such rest,
+  // timed by the slider's own input events in the page.
   // Last in the flow: its finger rests on the slider for a second.
   const [, sy2, sb2] = await centre('#density');
   const sx2 = v => sb2.x + 8 + (sb2.width - 16) * (v - sv[1]) / (sv[2] - sv[1]);
   const counts = () => p.evaluate(() => ({ asked: window.smpStudio.st.requests, tones: window.smpStudio.st.toneShown,
-    v: Number(document.getElementById('density').value), chosen: window.smpStudio.st.chosen }));
+    v: Number(document.getElementById('density').value), chosen: window.smpStudio.st.chosen,
+    rests: (window.densityInputs || []).slice(1).filter((t, i) => t - window.densityInputs[i] >= 250).length }));
+  await p.evaluate(() => {
+    window.densityInputs = [];
+    document.getElementById('density').addEventListener('input', () => window.densityInputs.push(performance.now()));
+  });
   const c0 = await counts(), k3 = await renders(p);
   await touch('touchStart', [[sx2(c0.v), sy2]]);
   for (let i = 1; i <= 10; i++) {
@@ -260,10 +266,11 @@ async function touchFlow(p, name) {
   await touch('touchEnd', []);
   await settle(p, k3 + 1);
   const c2 = await counts();
-  check(c1.tones > c0.tones && c1.asked - c0.asked < 5 && c2.asked - c1.asked <= 1 && c2.v > c0.v &&
+  check(c1.tones > c0.tones && c1.asked - c0.asked <= c1.rests && c2.asked - c1.asked <= 1 && c2.v > c0.v &&
     Math.round(c2.chosen.density) === c2.v,
     `${name}: a slow drag of the density slider shows the tone preview (${c1.tones - c0.tones} drawn) and asks for ` +
-    `${c1.asked - c0.asked} exact images while it moves (10 moves), ${c2.asked - c1.asked} when let go, drawn at ` +
+    `${c1.asked - c0.asked} exact images while it moves (10 moves, ${c1.rests} rests of 250 ms or more between them), ` +
+    `${c2.asked - c1.asked} when let go, drawn at ` +
     `${Math.round(c2.chosen.density)} dots/cm² (the slider at ${c2.v})`);
 }
 await touchFlow(phone, 'phone');
