@@ -25,10 +25,11 @@
  * parallel. Every level runs in rounds, and every round visits the four
  * colours in a fixed order with one dart per active cell: all regions
  * fill at the same pace, so no tile sees its neighbours complete or empty
- * and no seam forms. Each tile's darts come from a hash of (seed, layer,
- * tile, draw counter), so the result does not depend on threads or
- * schedule. The output lists tiles in raster order, cells in raster order
- * within a tile. */
+ * and no seam forms. Each sub-cell's dart and its place in the round's
+ * order come from a hash of (seed, layer, tile, level, round, sub-cell),
+ * so the result does not depend on threads or schedule, and a local change
+ * of the coverage changes the dots only near it (tile_round). The output
+ * lists tiles in raster order, cells in raster order within a tile. */
 #include "rng.h"
 #include "sample.h"
 
@@ -82,7 +83,6 @@ typedef struct tile {
     uint32_t x0, y0, tw, th; /* first cell and size, in cells */
     sub *act;
     uint32_t n_act;
-    uint64_t draws;
     int failed;
 } tile;
 
@@ -450,33 +450,61 @@ static void dead_boxes(const sampler *s, const double pb[4], double (*b)[4], int
         }
 }
 
-/* One dart into each active sub-cell of a tile, in order. */
-static void tile_round(sampler *s, tile *t, int level)
+static uint32_t sub_pack(sub u) { return (uint32_t)u.cell | (uint32_t)u.sx << 10 | (uint32_t)u.sy << 21; }
+static sub sub_unpack(uint32_t v) { return (sub){v & 0x3FFu, v >> 10 & 0x7FFu, v >> 21}; }
+
+/* One dart into each active sub-cell of a tile, in a random order. Each
+ * sub-cell's priority and dart are a hash of (seed, layer, tile, level,
+ * round, the sub-cell) alone, not draws from a stream the tile shares: an
+ * edit of the coverage then changes only the dots it reaches (and those
+ * their change reaches in turn), not every later dart of every tile a
+ * changed dot borders. Ordered by priority (a stable radix sort on its 16
+ * bits: equal ones keep the list's order, itself a function of the tile's
+ * own sub-cells); a raster order would pack rows greedily, denser and
+ * more regular than the random process calibrated for. */
+static void tile_round(sampler *s, tile *t, int level, int round)
 {
     const smp_sample_in *in = s->in;
     const uint64_t tile_id = (uint64_t)(t->y0 / s->T) * s->tiles_x + t->x0 / s->T;
-    const uint32_t sub_bits = 16 - (uint32_t)level;
-    /* One keyed hash per tile and round seeds a counter stream for the
-     * shuffle and the darts: cheap, and still a function of (seed, layer,
-     * tile, draw) only. */
-    const uint64_t stream = smp__hash(in->seed, in->layer, tile_id, t->draws++);
-    uint64_t k_draw = 0;
-    /* Darts in a random order: a raster order would pack rows greedily,
-     * denser and more regular than the random process calibrated for. */
-    for (uint32_t k = t->n_act; k > 1; k--) {
-        uint32_t j = (uint32_t)(smp__u01(smp__mix64(stream + k_draw++)) * k);
-        sub tmp = t->act[k - 1];
-        t->act[k - 1] = t->act[j];
-        t->act[j] = tmp;
+    const uint32_t sub_bits = 16 - (uint32_t)level, n = t->n_act;
+    if (!n)
+        return;
+    uint64_t *buf = malloc(2 * (size_t)n * sizeof *buf);
+    if (!buf) {
+        t->failed = 1;
+        t->n_act = 0;
+        return;
+    }
+    uint64_t *key = buf, *other = buf + n;
+    /* smp__hash(seed, layer, tile_id, b) with its first three rounds once. */
+    const uint64_t tile_key = smp__mix64(smp__mix64(smp__mix64(in->seed) ^ in->layer) ^ tile_id);
+    const uint64_t when = (uint64_t)level << 40 | (uint64_t)round << 32;
+    uint32_t count[2][257] = {{0}}; /* the priority's two bytes, counted at once */
+    for (uint32_t k = 0; k < n; k++) {
+        const uint32_t v = sub_pack(t->act[k]);
+        key[k] = (smp__mix64(tile_key ^ (when | v)) & ~(uint64_t)0xFFFFFFFFFFFFu) | v;
+        count[0][(key[k] >> 48 & 0xFF) + 1]++;
+        count[1][(key[k] >> 56) + 1]++;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        uint32_t *c = count[pass];
+        const unsigned shift = 48 + 8 * (unsigned)pass;
+        for (int d = 0; d < 256; d++)
+            c[d + 1] += c[d];
+        for (uint32_t k = 0; k < n; k++)
+            other[c[key[k] >> shift & 0xFF]++] = key[k];
+        uint64_t *swap = key;
+        key = other;
+        other = swap;
     }
     uint32_t kept = 0;
-    for (uint32_t k = 0; k < t->n_act; k++) {
-        sub u = t->act[k];
+    for (uint32_t k = 0; k < n; k++) {
+        sub u = sub_unpack((uint32_t)key[k]);
         uint32_t cx = t->x0 + u.cell % t->tw, cy = t->y0 + u.cell / t->tw;
         cellpt *slot = &s->g[(size_t)cy * s->gw + cx];
         if (slot->r) /* the cell took a dot through another sub-cell */
             continue;
-        uint64_t h = smp__mix64(stream + k_draw++);
+        const uint64_t h = smp__mix64(tile_key ^ (when | (uint32_t)key[k])); /* its low bits: the dart */
         uint32_t mask = (1u << sub_bits) - 1;
         cellpt q = {(uint16_t)((uint32_t)u.sx << sub_bits | (uint32_t)(h & mask)),
                     (uint16_t)((uint32_t)u.sy << sub_bits | (uint32_t)(h >> 16 & mask)), 0,
@@ -498,6 +526,7 @@ static void tile_round(sampler *s, tile *t, int level)
         t->act[kept++] = u;
     }
     t->n_act = kept;
+    free(buf);
 }
 
 /* Replaces each active sub-cell by its live quarters. The new list grows
@@ -889,7 +918,7 @@ smp_status smp__sample(const smp_sample_in *in, smp_spts *out, char *msg)
         s.run_threads = active >= PAR_MIN_ACTIVE ? s.threads : 1;
         for (int round = 0; round < ROUNDS[level]; round++)
             for (int colour = 0; colour < 4; colour++)
-                FOR_COLOUR(&s, colour, tile_round(&s, t, level));
+                FOR_COLOUR(&s, colour, tile_round(&s, t, level, round));
         if (level < MAX_LEVEL)
             for (int colour = 0; colour < 4; colour++)
                 FOR_COLOUR(&s, colour, tile_refine(&s, t, level));
