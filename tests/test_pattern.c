@@ -485,6 +485,72 @@ static void test_no_holes(void **state)
     smp__spts_free(&max);
 }
 
+/* A stroke of the brush changes the natural pattern near it only: every
+ * choice after the sampler is a hash of the dot's position, decided
+ * against its neighbours. What reaches farther is the two counts held to
+ * the whole (the thinning's sum of rates, the companions' share): a few
+ * dots anywhere. */
+static void test_local_edit(void **state)
+{
+    (void)state;
+    const double ppm = 4, W = 160, H = 120, D = 150, cx = 80, cy = 60, R = 5;
+    smp_coverage cov = {.gw = (uint32_t)(W * ppm), .gh = (uint32_t)(H * ppm), .cell = 1};
+    cov.w = cov.gw;
+    cov.h = cov.gh;
+    cov.c = malloc((size_t)cov.gw * cov.gh);
+    assert_non_null(cov.c);
+    for (uint32_t y = 0; y < cov.gh; y++) /* a ramp on the left quarter, full beyond */
+        for (uint32_t x = 0; x < cov.gw; x++)
+            cov.c[(size_t)y * cov.gw + x] = (uint8_t)(x < cov.gw / 4 ? 255 * x / (cov.gw / 4) : 255);
+    const smp_sample_in in = {.w_mm = W, .h_mm = H, .density_cm2 = D, .cov = &cov, .cov_px_per_mm = ppm, .seed = 9,
+                              .layer = 1};
+    smp_spts a = pattern(&NATURAL, &in);
+    for (uint32_t y = 0; y < cov.gh; y++)
+        for (uint32_t x = 0; x < cov.gw; x++)
+            if (hypot((x + 0.5) / ppm - cx, (y + 0.5) / ppm - cy) < R)
+                cov.c[(size_t)y * cov.gw + x] = 0;
+    smp_spts b = pattern(&NATURAL, &in);
+    /* b's dots by position, to look up each of a's. */
+    const double sp = sqrt(100 / D), cell = 1.0;
+    const uint32_t bw = (uint32_t)(W / cell) + 1, bh = (uint32_t)(H / cell) + 1;
+    size_t *start = calloc((size_t)bw * bh + 1, sizeof *start), *idx = malloc((b.n + 1) * sizeof *idx);
+    assert_true(start && idx);
+    for (size_t i = 0; i < b.n; i++)
+        start[(size_t)(b.p[i].y / cell) * bw + (size_t)(b.p[i].x / cell) + 1]++;
+    for (size_t c = 0; c < (size_t)bw * bh; c++)
+        start[c + 1] += start[c];
+    size_t *fill = calloc((size_t)bw * bh, sizeof *fill);
+    assert_non_null(fill);
+    for (size_t i = 0; i < b.n; i++) {
+        const size_t c = (size_t)(b.p[i].y / cell) * bw + (size_t)(b.p[i].x / cell);
+        idx[start[c] + fill[c]++] = i;
+    }
+    size_t near = 0, near_moved = 0, far = 0, far_moved = 0;
+    for (size_t i = 0; i < a.n; i++) {
+        const size_t c = (size_t)(a.p[i].y / cell) * bw + (size_t)(a.p[i].x / cell);
+        bool same = false;
+        for (size_t k = start[c]; k < start[c + 1] && !same; k++)
+            same = b.p[idx[k]].x == a.p[i].x && b.p[idx[k]].y == a.p[i].y;
+        if (hypot(a.p[i].x - cx, a.p[i].y - cy) - R < 10 * sp) {
+            near++;
+            near_moved += !same;
+        } else {
+            far++;
+            far_moved += !same;
+        }
+    }
+    print_message("local edit: %zu of %zu dots within 10 spacings of the erased disc changed, %zu of %zu beyond\n",
+                  near_moved, near, far_moved, far);
+    assert_true(near_moved >= 0.8 * SMP_PI * R * R * D / 100); /* the disc's own dots are gone */
+    assert_true(far_moved * 1000 <= far); /* at most 0.1 % */
+    free(start);
+    free(idx);
+    free(fill);
+    free(cov.c);
+    smp__spts_free(&a);
+    smp__spts_free(&b);
+}
+
 static void test_threads(void **state)
 {
     (void)state;
@@ -506,6 +572,7 @@ int main(void)
         cmocka_unit_test(test_sessions),          cmocka_unit_test(test_ramp),
         cmocka_unit_test(test_even),              cmocka_unit_test(test_no_maze),
         cmocka_unit_test(test_smooth_at_viewing), cmocka_unit_test(test_no_holes), cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_local_edit),
     };
     return cmocka_run_group_tests_name("pattern", tests, NULL, NULL);
 }
