@@ -2,12 +2,13 @@
 /* studio_steps: the studio's exact redraws step by step, built natively
  * (make build/bench/studio_steps) and as WebAssembly for node
  * (bench/studio_steps.sh), so the two engines' steps compare. The page's
- * settings (one thread, the core's tone after unmeasured, three sessions
- * 30/70/100 %, dilution 0.3, dot 0.3 mm), a first cached run, then ROUNDS
- * times: a density change, a dot size change and a mask edit (a 40 px
- * disc erased, then painted back, by turns), each timed whole and by
- * sim.c's steps (the progress callback comes after each). Wall-clock
- * milliseconds (in node, performance.now() is what there is).
+ * settings (one thread, the core's tone after and the dots' spacing
+ * unmeasured, three sessions 30/70/100 %, dilution 0.3, dot 0.3 mm), a
+ * first cached run, then ROUNDS times: a density change, a dot size change
+ * and a mask edit (a 40 px disc erased, then painted back, by turns), each
+ * timed whole and by sim.c's steps (the progress callback comes after
+ * each). Wall-clock milliseconds (in node, performance.now() is what there
+ * is).
  * The photo is a binary PPM (P6) and the mask a PGM (P5): no codecs are
  * needed in the WebAssembly build.
  * With ROUNDS as cN, each cached run is checked against a plain
@@ -189,6 +190,7 @@ int main(int argc, char **argv)
     memcpy(orig, smp_image_data(mask), (size_t)w * h);
     smp_params_set_threads(p, 1);
     smp_params_set_tone_after(p, 0);
+    smp_params_set_spacing(p, 0);
     smp_params_set_dot_diameter(p, 0.3);
     smp_params_set_dilution(p, 0.3);
     const double layers[] = {30, 70, 100};

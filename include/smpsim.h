@@ -96,6 +96,13 @@ smp_status smp_params_set_measures(smp_params *p, int on);              /* defau
  * unknown (smp_result_colour 0), its CIEDE2000 after NAN, and the metrics
  * file writes null for both. */
 smp_status smp_params_set_tone_after(smp_params *p, int on);            /* default on */
+/* Measure the dots' spacing (the closest pair, rho, the density achieved
+ * over the core) and the point a close-up zooms to: off for a preview that
+ * only shows the image, as the studio page's redraws (5-8 ms of each in
+ * WebAssembly at 2000x1500). Off, the after image and dots are the same
+ * bytes; smp_measures' achieved_core_cm2, min_spacing_mm and rho are NAN,
+ * its focus the frame's centre, and the metrics file writes null for them. */
+smp_status smp_params_set_spacing(smp_params *p, int on);               /* default on */
 smp_status smp_params_set_max_pixels(smp_params *p, uint64_t pixels);     /* default 200e6 */
 smp_status smp_params_set_jpeg_quality(smp_params *p, int quality);       /* 1..100, default 92 */
 smp_status smp_params_set_overwrite(smp_params *p, int allow);            /* default 0 */

@@ -23,20 +23,6 @@ typedef struct fixture {
     int n;
 } fixture;
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    *len = (size_t)ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc(*len + 1);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, *len, f), *len);
-    fclose(f);
-    return b;
-}
-
 /* The cached run against a plain one with the same inputs; returns what
  * the cache took. */
 static int same_as_plain(fixture *f, const smp_params *p, const smp_image *photo, const smp_image *mask)

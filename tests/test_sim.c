@@ -397,6 +397,36 @@ static void test_measures(void **state)
     smp_result_tone(u, &before, &after, NULL);
     assert_true(isnan(mu.delta_e_after) && (isnan(after) || after == 0)); /* no reference here: 0 before and after */
     assert_int_equal(smp_params_set_tone_after(NULL, 0), SMP_ERR_ARG);
+    /* Without the dots' spacing either (the studio's redraws): the same
+     * image and dots, the core's area known, its density, the closest pair
+     * and rho not, and the metrics file says null for them. */
+    smp_result *v = smp_result_new();
+    assert_int_equal(smp_params_set_spacing(p, 0), SMP_OK);
+    assert_int_equal(smp_simulate(v, p, photo, mask), SMP_OK);
+    assert_memory_equal(smp_image_cdata(smp_result_after(v)), smp_image_cdata(smp_result_after(r)), 600 * 400 * 3);
+    size_t nv;
+    const smp_dot *dv = smp_result_dots(v, &nv), *dr = smp_result_dots(r, &n);
+    assert_int_equal(nv, n);
+    for (size_t i = 0; i < n; i++) /* field by field: the padding is not the run's */
+        assert_true(dv[i].x_mm == dr[i].x_mm && dv[i].y_mm == dr[i].y_mm && dv[i].diameter_mm == dr[i].diameter_mm &&
+                    dv[i].opacity == dr[i].opacity && dv[i].layer == dr[i].layer && dv[i].aspect == dr[i].aspect &&
+                    dv[i].angle == dr[i].angle && dv[i].blur_mm == dr[i].blur_mm);
+    smp_measures mv;
+    assert_int_equal(smp_result_measures(v, &mv), SMP_OK);
+    assert_true(mv.core_area_cm2 == m.core_area_cm2 && mv.core_area_cm2 > 0);
+    assert_true(isnan(mv.achieved_core_cm2) && isnan(mv.min_spacing_mm) && isnan(mv.rho));
+    assert_true(fabs(mv.focus_x_px - 300) < 1 && fabs(mv.focus_y_px - 200) < 1); /* the frame's centre */
+    char *dir = scratch_dir(), path[600];
+    snprintf(path, sizeof path, "%s/m.json", dir);
+    assert_int_equal(smp_result_write_metrics(v, path, p), SMP_OK);
+    size_t len;
+    char *json = read_all(path, &len);
+    assert_non_null(strstr(json, "\"achieved_core_cm2\": null"));
+    assert_non_null(strstr(json, "\"spacing\": {\"min_mm\": null, \"rho\": null}"));
+    free(json);
+    rm_tree(dir);
+    assert_int_equal(smp_params_set_spacing(NULL, 0), SMP_ERR_ARG);
+    smp_result_free(v);
     smp_result_free(u);
     smp_result_free(r);
     smp_params_free(p);

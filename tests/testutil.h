@@ -212,6 +212,22 @@ static inline void write_file(const char *path, const void *d, size_t n)
     assert_int_equal(fclose(f), 0);
 }
 
+/* A file's bytes, NUL-terminated (len without the NUL); free() them. */
+static inline char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    *len = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc(*len + 1);
+    assert_non_null(b);
+    assert_int_equal(fread(b, 1, *len, f), *len);
+    b[*len] = 0;
+    fclose(f);
+    return b;
+}
+
 /* A fresh scratch folder under TMPDIR; removed by rm_tree. */
 static inline char *scratch_dir(void)
 {

@@ -175,6 +175,14 @@ smp_status smp_params_set_tone_after(smp_params *p, int on)
     return SMP_OK;
 }
 
+smp_status smp_params_set_spacing(smp_params *p, int on)
+{
+    if (!p)
+        return SMP_ERR_ARG;
+    p->no_spacing = on == 0;
+    return SMP_OK;
+}
+
 smp_status smp_params_set_dot_auto(smp_params *p, int on)
 {
     if (!p)

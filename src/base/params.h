@@ -42,6 +42,7 @@ struct smp_params {
     double regularity;    /* the pattern's min distance over the hexagonal spacing */
     int measures;         /* compute the realism measures after rendering */
     int no_tone_after;    /* leave the treated core's tone after rendering unmeasured */
+    int no_spacing;       /* leave the dots' spacing and the close-up's focus unmeasured */
     double dilution;      /* < 0: from the hair colour */
     int pigment_set;      /* the pigment was given: no dilution model */
     smp_edge edge;

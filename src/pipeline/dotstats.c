@@ -53,6 +53,12 @@ static void find_focus(smp_result *res, const smp_shade *sh, double cell_mm)
         }
 }
 
+double smp__core_area_cm2(const smp_shade *sh, double ppm)
+{
+    const double cell_mm = sh->grid.cell / ppm;
+    return sh->core_cells * cell_mm * cell_mm / 100.0;
+}
+
 smp_status smp__measure_dots(smp_result *res, const smp_shade *sh, double ppm)
 {
     smp_report *rep = &res->report;
@@ -64,7 +70,7 @@ smp_status smp__measure_dots(smp_result *res, const smp_shade *sh, double ppm)
         if (gx < g->gw && gy < g->gh)
             in_core += sh->core[gy * g->gw + gx];
     }
-    rep->core_area_cm2 = sh->core_cells * cell_mm * cell_mm / 100.0;
+    rep->core_area_cm2 = smp__core_area_cm2(sh, ppm);
     rep->core_density = sh->core_cells ? in_core / rep->core_area_cm2 : 0;
     find_focus(res, sh, cell_mm);
     /* Closest pair, through buckets of the sparsest possible spacing. */

@@ -14,5 +14,7 @@
  * and rho from res->dots and sh's core; SMP_ERR_NOMEM if the closest-pair
  * search cannot allocate. */
 smp_status smp__measure_dots(smp_result *res, const smp_shade *sh, double ppm);
+/* The treated core's area (cm²): sh's core cells at ppm px/mm. */
+double smp__core_area_cm2(const smp_shade *sh, double ppm);
 
 #endif

@@ -182,9 +182,14 @@ static smp_status emit(FILE *f, const void *ctx, char *msg)
         fprintf(f, "%s%zu", k > 1 ? ", " : "", rep->per_session[k]);
     fprintf(f, "], \"in_pairs\": %zu, \"dot_mm\": %.4f},\n", 2 * rep->pairs, rep->dot_used);
     emit_model(f, r);
-    fprintf(f, "  \"density\": {\"used_cm2\": %.2f, \"core_area_cm2\": %.3f, \"achieved_core_cm2\": %.2f},\n",
-            rep->density_used, rep->core_area_cm2, rep->core_density);
-    fprintf(f, "  \"spacing\": {\"min_mm\": %.4f, \"rho\": %.4f},\n", rep->min_spacing_mm, rep->rho);
+    fprintf(f, "  \"density\": {\"used_cm2\": %.2f, \"core_area_cm2\": %.3f, \"achieved_core_cm2\": ",
+            rep->density_used, rep->core_area_cm2);
+    json_number(f, rep->core_density, 2); /* NAN unmeasured: smp_params_set_spacing */
+    fputs("},\n  \"spacing\": {\"min_mm\": ", f);
+    json_number(f, rep->min_spacing_mm, 4);
+    fputs(", \"rho\": ", f);
+    json_number(f, rep->rho, 4);
+    fputs("},\n", f);
     fprintf(f, "  \"pigment\": {\"dilution\": ");
     if (rep->dilution >= 0)
         fprintf(f, "%.3f", rep->dilution);

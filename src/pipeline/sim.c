@@ -1048,8 +1048,14 @@ static smp_status measure_after(run *r)
     }
     if (st == SMP_OK && r->p->measures)
         st = measure_realism(r);
+    if (st == SMP_OK && r->p->no_spacing) { /* a preview's: see smp_params_set_spacing */
+        rep->core_area_cm2 = smp__core_area_cm2(sh, r->ppm);
+        rep->core_density = rep->min_spacing_mm = rep->rho = NAN;
+        rep->focus_mm[0] = res->w_mm / 2;
+        rep->focus_mm[1] = res->h_mm / 2;
+    }
     /* The same points as the last run's (a shade, session or age change): their measures. */
-    if (st == SMP_OK && !(r->have_key && smp__cache_dot_measures(r->cache, r, &r->key, res->n_dots, rep))) {
+    else if (st == SMP_OK && !(r->have_key && smp__cache_dot_measures(r->cache, r, &r->key, res->n_dots, rep))) {
         st = smp__measure_dots(res, sh, r->ppm);
         if (st == SMP_OK && r->have_key)
             smp__cache_keep_dot_measures(r->cache, r, &r->key, res->n_dots, rep);

@@ -98,8 +98,10 @@ EMSCRIPTEN_KEEPALIVE studio *st_new(void)
         return NULL;
     }
     smp_params_set_threads(s->p, 1);
-    /* The page shows the image, not the core's tone after: not measured. */
+    /* The page shows the image, not the core's tone after nor the dots'
+     * spacing: neither measured. */
     smp_params_set_tone_after(s->p, 0);
+    smp_params_set_spacing(s->p, 0);
     return s;
 }
 
