@@ -214,11 +214,26 @@ async function touchFlow(p, name) {
   check(z > 2 && s1 === 1, `${name}: a pinch zooms the view (×${z.toFixed(2)}), the page stays at scale ${s1}`);
   await shot(p, `${name}-touch-3-pinch`);
   // (Clear of the divider's handle in the middle, which takes its own taps.)
-  await tap(vb.x + vb.width * 0.3, vb.y + vb.height / 2);
-  await p.waitForTimeout(60);
-  await tap(vb.x + vb.width * 0.3, vb.y + vb.height / 2);
-  const z2 = await zoomOf(p);
-  check(z2 === 1, `${name}: a double tap fits the photo again (×${z.toFixed(2)} -> ×${z2.toFixed(2)})`);
+  // Two taps the page saw more than 400 ms apart (or a tap held over
+  // 300 ms: a loaded machine can put that between the test's events) are
+  // not a double tap: then the pair is tried again, up to three times.
+  await p.evaluate(() => {
+    window.viewTaps = [];
+    document.getElementById('view').addEventListener('pointerdown', e => window.viewTaps.push(['down', e.timeStamp]));
+    document.getElementById('view').addEventListener('pointerup', e => window.viewTaps.push(['up', e.timeStamp]));
+  });
+  let z2 = z, gaps = [];
+  for (let attempt = 0; attempt < 3 && z2 !== 1; attempt++) {
+    await p.evaluate(() => { window.viewTaps = []; });
+    await tap(vb.x + vb.width * 0.3, vb.y + vb.height / 2);
+    await p.waitForTimeout(60);
+    await tap(vb.x + vb.width * 0.3, vb.y + vb.height / 2);
+    z2 = await zoomOf(p);
+    const t = await p.evaluate(() => window.viewTaps.map(([, ts]) => ts));
+    gaps.push(t.length === 4 ? `held ${(t[1] - t[0]).toFixed(0)}/${(t[3] - t[2]).toFixed(0)} ms, ${(t[3] - t[1]).toFixed(0)} ms apart` : `${t.length} events`);
+    if (z2 !== 1 && t.length === 4 && t[1] - t[0] <= 300 && t[3] - t[2] <= 300 && t[3] - t[1] <= 400) break; /* a true double tap that failed */
+  }
+  check(z2 === 1, `${name}: a double tap fits the photo again (×${z.toFixed(2)} -> ×${z2.toFixed(2)}; ${gaps.join('; ')})`);
   // The engine's notes over the photo fold to one line at a tap, and unfold at another.
   if (await p.isVisible('#notes')) {
     const [nx, ny] = await centre('#notes'), h0 = (await p.locator('#notes').boundingBox()).height;
