@@ -700,10 +700,69 @@ static void test_shape_edges_as_two(void **state)
     free(hair);
 }
 
+/* The broken edge's reach made again about a mask edit
+ * (smp__edge_reach_again) is the one made whole, to the byte: discs
+ * erased and painted inside, across the edge, outside and at the frame,
+ * one after another (each from the last one's), at three scales; with a
+ * front it declines. */
+static void test_edge_reach_again(void **state)
+{
+    (void)state;
+    const uint32_t w = 420, h = 300;
+    const size_t n = (size_t)w * h;
+    uint8_t *a = malloc(n), *b = malloc(n);
+    assert_non_null(a);
+    assert_non_null(b);
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++) {
+            const double dx = (x - 200.0) / 150, dy = (y - 140.0) / 110;
+            a[(size_t)y * w + x] = dx * dx + dy * dy < 1 ? 200 : 0;
+        }
+    uint32_t rng = 777;
+    char msg[256];
+    int again = 0;
+    for (int k = 0; k < 36; k++) {
+        const double ppm = k % 3 == 0 ? 2.5 : k % 3 == 1 ? 5 : 9;
+        const smp_coverage old = {a, w, h, 1, w, h}, now = {b, w, h, 1, w, h};
+        uint8_t *r0 = NULL, *r1 = NULL, *r2 = NULL;
+        assert_int_equal(smp__edge_reach(&old, SMP_EDGE_BROKEN, 4, ppm, 7, NULL, 1, &r0, msg), SMP_OK);
+        memcpy(b, a, n);
+        rng = rng * 1103515245u + 12345u;
+        const int cx = (int)(rng >> 8) % (int)w, rad = 1 + (int)(rng >> 4) % 30;
+        rng = rng * 1103515245u + 12345u;
+        const int cy = k % 5 == 4 ? 0 : (int)(rng >> 8) % (int)h;
+        const uint8_t v = k % 2 ? 0 : 255;
+        for (int y = cy - rad; y <= cy + rad; y++)
+            for (int x = cx - rad; x <= cx + rad; x++)
+                if (x >= 0 && y >= 0 && x < (int)w && y < (int)h && (x - cx) * (x - cx) + (y - cy) * (y - cy) <= rad * rad)
+                    b[(size_t)y * w + x] = v;
+        assert_int_equal(smp__edge_reach(&now, SMP_EDGE_BROKEN, 4, ppm, 7, NULL, 1, &r1, msg), SMP_OK);
+        if (smp__edge_reach_again(&now, &old, r0, SMP_EDGE_BROKEN, 4, ppm, 7, NULL, &r2)) {
+            assert_memory_equal(r2, r1, n);
+            again++;
+        }
+        if (k == 0) { /* a front: declined */
+            uint8_t zones[4] = {0, SMP_ZONE_HAIRLINE, 0, 0};
+            const smp_front front = {zones, 2, 2, w / ppm / 2};
+            uint8_t *r3 = NULL;
+            assert_false(smp__edge_reach_again(&now, &old, r0, SMP_EDGE_BROKEN, 4, ppm, 7, &front, &r3));
+            assert_null(r3);
+        }
+        free(r0);
+        free(r1);
+        free(r2);
+        memcpy(a, b, n);
+    }
+    assert_true(again >= 30);
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shape_edges_as_two),
+        cmocka_unit_test(test_edge_reach_again),
         cmocka_unit_test(test_match_recovers_the_truth),
         cmocka_unit_test(test_dots_take_the_photos_defocus),
         cmocka_unit_test(test_auto_density_at_the_true_dot),

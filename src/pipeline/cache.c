@@ -109,6 +109,15 @@ struct smp_cache {
      * stays: a mask edit's analysis takes it. */
     smp_shade_photo part;
     float spec_chroma[3];
+    /* The broken edge's reach (look.h) last made, and the coverage as
+     * painted it was made from, for its edge, feather, scale and seed:
+     * a mask edit's shaping makes it again only about the cells the edit
+     * changed (smp__edge_reach_again). Kept while the photo stays. */
+    smp_coverage reach_painted;
+    uint8_t *reach;
+    int reach_edge;
+    double reach_feather, reach_ppm;
+    uint64_t reach_seed;
     char msg[SMP_MSG_LEN];
 };
 
@@ -155,6 +164,13 @@ static void shape_free(shape_memo *m)
     m->have = 0;
 }
 
+static void drop_reach(smp_cache *c)
+{
+    smp__coverage_free(&c->reach_painted);
+    free(c->reach);
+    c->reach = NULL;
+}
+
 static void drop_look(smp_cache *c)
 {
     for (int i = 0; i < N_SHAPES; i++)
@@ -191,6 +207,7 @@ void smp_cache_clear(smp_cache *c)
     if (c) {
         drop_snapshot(c);
         smp__shade_photo_free(&c->part);
+        drop_reach(c);
         c->lookup = c->reused = 0;
     }
 }
@@ -201,6 +218,7 @@ void smp_cache_free(smp_cache *c)
         return;
     drop_snapshot(c);
     smp__shade_photo_free(&c->part);
+    drop_reach(c);
     free(c->memo);
     free(c);
 }
@@ -346,6 +364,8 @@ void smp__cache_store(smp_cache *c, run *r)
      * while the photo stays. */
     if (r->shade_part.tone || !same_photo)
         smp__shade_photo_free(&c->part);
+    if (!same_photo)
+        drop_reach(c);
     if (r->shade_part.tone) {
         c->part = r->shade_part;
         memset(&r->shade_part, 0, sizeof r->shade_part);
@@ -500,6 +520,34 @@ const uint16_t *smp__cache_specular(smp_cache *c, const run *r)
     memcpy(c->spec_box, box, sizeof c->spec_box);
     memcpy(c->spec_chroma, res->chroma, sizeof c->spec_chroma);
     return map;
+}
+
+bool smp__cache_edge_reach(smp_cache *c, const run *r, const smp_front *front, uint8_t **reach)
+{
+    *reach = NULL;
+    const smp_params *p = r->p;
+    if (!c || !c->reach || c->reach_edge != (int)p->edge || c->reach_feather != p->feather_mm ||
+        c->reach_seed != p->seed || c->reach_ppm != r->ppm)
+        return false;
+    return smp__edge_reach_again(&r->cov, &c->reach_painted, c->reach, p->edge, p->feather_mm, r->ppm, p->seed, front,
+                                 reach);
+}
+
+void smp__cache_keep_reach(smp_cache *c, const run *r, const smp_front *front, smp_coverage *painted, uint8_t **reach)
+{
+    /* Not past 16 M cells (a 16 MP photo at a cell a pixel); none made
+     * (another style) leaves the one kept. */
+    if (!c || !*reach || !painted->c || (size_t)painted->gw * painted->gh > ((size_t)16 << 20) || smp__front_any(front))
+        return;
+    drop_reach(c);
+    c->reach_painted = *painted;
+    memset(painted, 0, sizeof *painted);
+    c->reach = *reach;
+    *reach = NULL;
+    c->reach_edge = (int)r->p->edge;
+    c->reach_feather = r->p->feather_mm;
+    c->reach_seed = r->p->seed;
+    c->reach_ppm = r->ppm;
 }
 
 /* The kept shaping p's settings make, or NULL. */

@@ -24,6 +24,16 @@ typedef struct smp_front {
  * to apply) for the other styles or without a feather; free() it. */
 smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double feather_mm, double px_per_mm,
                            uint64_t seed, const smp_front *front, int threads, uint8_t **reach, char *msg);
+/* Whether the zones hold a hairline cell (a front for smp__edge_reach). */
+bool smp__front_any(const smp_front *front);
+/* smp__edge_reach's map for painted (broken edge) from the one it gave for
+ * old_painted on the same grid with the same edge, feather, scale and
+ * seed, made again only near the cells treated in one and not the other:
+ * the same bytes. False (*reach NULL) when it cannot (a front, another
+ * grid, too wide a change, no memory): then call smp__edge_reach. */
+bool smp__edge_reach_again(const smp_coverage *painted, const smp_coverage *old_painted, const uint8_t *old_reach,
+                           smp_edge edge, double feather_mm, double px_per_mm, uint64_t seed, const smp_front *front,
+                           uint8_t **reach);
 /* Feathers the coverage in the edge style; reach (smp__edge_reach, on the
  * same grid, or NULL) then scales it. */
 smp_status smp__shape_edge(smp_coverage *cov, smp_edge edge, double feather_mm, double px_per_mm,
