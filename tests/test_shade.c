@@ -701,7 +701,8 @@ static void test_shape_edges_as_two(void **state)
 }
 
 /* The broken edge's reach made again about a mask edit
- * (smp__edge_reach_again) is the one made whole, to the byte: discs
+ * (smp__edge_reach_again) is the one made whole, to the byte, and so is
+ * the edge shaped again with it (smp__shape_edge_again): discs
  * erased and painted inside, across the edge, outside and at the frame,
  * one after another (each from the last one's), at three scales; with a
  * front it declines. */
@@ -720,7 +721,7 @@ static void test_edge_reach_again(void **state)
         }
     uint32_t rng = 777;
     char msg[256];
-    int again = 0;
+    int again = 0, shaped = 0;
     for (int k = 0; k < 36; k++) {
         const double ppm = k % 3 == 0 ? 2.5 : k % 3 == 1 ? 5 : 9;
         const smp_coverage old = {a, w, h, 1, w, h}, now = {b, w, h, 1, w, h};
@@ -731,7 +732,7 @@ static void test_edge_reach_again(void **state)
         const int cx = (int)(rng >> 8) % (int)w, rad = 1 + (int)(rng >> 4) % 30;
         rng = rng * 1103515245u + 12345u;
         const int cy = k % 5 == 4 ? 0 : (int)(rng >> 8) % (int)h;
-        const uint8_t v = k % 2 ? 0 : 255;
+        const uint8_t v = k % 2 ? 0 : k % 4 ? 255 : 90; /* erased, painted, painted lighter */
         for (int y = cy - rad; y <= cy + rad; y++)
             for (int x = cx - rad; x <= cx + rad; x++)
                 if (x >= 0 && y >= 0 && x < (int)w && y < (int)h && (x - cx) * (x - cx) + (y - cy) * (y - cy) <= rad * rad)
@@ -740,6 +741,24 @@ static void test_edge_reach_again(void **state)
         if (smp__edge_reach_again(&now, &old, r0, SMP_EDGE_BROKEN, 4, ppm, 7, NULL, &r2)) {
             assert_memory_equal(r2, r1, n);
             again++;
+            /* the edge shaped with each reach: whole, and again from the old shaping */
+            uint8_t *e0 = malloc(n), *e1 = malloc(n), *e2 = malloc(n);
+            assert_non_null(e0);
+            assert_non_null(e1);
+            assert_non_null(e2);
+            memcpy(e0, a, n);
+            memcpy(e1, b, n);
+            memcpy(e2, b, n);
+            smp_coverage c0 = {e0, w, h, 1, w, h}, c1 = {e1, w, h, 1, w, h}, c2 = {e2, w, h, 1, w, h};
+            assert_int_equal(smp__shape_edge(&c0, SMP_EDGE_BROKEN, 4, ppm, 7, r0, 1, msg), SMP_OK);
+            assert_int_equal(smp__shape_edge(&c1, SMP_EDGE_BROKEN, 4, ppm, 7, r1, 1, msg), SMP_OK);
+            if (smp__shape_edge_again(&c2, &old, e0, SMP_EDGE_BROKEN, 4, ppm, 7, r1)) {
+                assert_memory_equal(e2, e1, n);
+                shaped++;
+            }
+            free(e0);
+            free(e1);
+            free(e2);
         }
         if (k == 0) { /* a front: declined */
             uint8_t zones[4] = {0, SMP_ZONE_HAIRLINE, 0, 0};
@@ -754,6 +773,7 @@ static void test_edge_reach_again(void **state)
         memcpy(a, b, n);
     }
     assert_true(again >= 30);
+    assert_true(shaped >= 30);
     free(a);
     free(b);
 }

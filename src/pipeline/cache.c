@@ -115,6 +115,7 @@ struct smp_cache {
      * changed (smp__edge_reach_again). Kept while the photo stays. */
     smp_coverage reach_painted;
     uint8_t *reach;
+    uint8_t *reach_shaped; /* the edge alone shaped with it (run.h's edge_cov), or NULL */
     int reach_edge;
     double reach_feather, reach_ppm;
     uint64_t reach_seed;
@@ -168,7 +169,8 @@ static void drop_reach(smp_cache *c)
 {
     smp__coverage_free(&c->reach_painted);
     free(c->reach);
-    c->reach = NULL;
+    free(c->reach_shaped);
+    c->reach = c->reach_shaped = NULL;
 }
 
 static void drop_look(smp_cache *c)
@@ -522,12 +524,27 @@ const uint16_t *smp__cache_specular(smp_cache *c, const run *r)
     return map;
 }
 
+/* Whether the reach kept was made for r's settings. */
+static bool reach_for(const smp_cache *c, const run *r)
+{
+    const smp_params *p = r->p;
+    return c && c->reach && c->reach_edge == (int)p->edge && c->reach_feather == p->feather_mm &&
+           c->reach_seed == p->seed && c->reach_ppm == r->ppm;
+}
+
+bool smp__cache_edge_shape(smp_cache *c, run *r, const uint8_t *reach)
+{
+    const smp_params *p = r->p;
+    return reach_for(c, r) && c->reach_shaped &&
+           smp__shape_edge_again(&r->edge_cov, &c->reach_painted, c->reach_shaped, p->edge, p->feather_mm, r->ppm,
+                                 p->seed, reach);
+}
+
 bool smp__cache_edge_reach(smp_cache *c, const run *r, const smp_front *front, uint8_t **reach)
 {
     *reach = NULL;
     const smp_params *p = r->p;
-    if (!c || !c->reach || c->reach_edge != (int)p->edge || c->reach_feather != p->feather_mm ||
-        c->reach_seed != p->seed || c->reach_ppm != r->ppm)
+    if (!reach_for(c, r))
         return false;
     return smp__edge_reach_again(&r->cov, &c->reach_painted, c->reach, p->edge, p->feather_mm, r->ppm, p->seed, front,
                                  reach);
@@ -544,6 +561,10 @@ void smp__cache_keep_reach(smp_cache *c, const run *r, const smp_front *front, s
     memset(painted, 0, sizeof *painted);
     c->reach = *reach;
     *reach = NULL;
+    /* the edge alone as shaped (no density map: the cache serves none) */
+    c->reach_shaped = r->edge_cov.c && r->edge_cov.gw == c->reach_painted.gw && r->edge_cov.gh == c->reach_painted.gh
+                          ? smp__dup_bytes(r->edge_cov.c, (size_t)r->edge_cov.gw * r->edge_cov.gh)
+                          : NULL;
     c->reach_edge = (int)r->p->edge;
     c->reach_feather = r->p->feather_mm;
     c->reach_seed = r->p->seed;

@@ -439,6 +439,15 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
     return SMP_OK;
 }
 
+/* The distance (cells) from which smp__edge_reach gives 255 with no
+ * front: (D - 0.5) cell_mm >= wander + width for any D from here, two
+ * cells to spare. */
+static uint32_t reach_cells(double feather_mm, double cell_mm)
+{
+    const double width = ZONE * feather_mm, wander = feather_mm * WANDER_EDGE;
+    return (uint32_t)ceil((wander + width) / cell_mm + 0.5) + 2;
+}
+
 /* smp__edge_reach's map for painted from the map old_reach it gave for
  * old_painted (same grid, edge, feather, scale and seed; no front then or
  * now), made again only about the cells whose treatment changed.
@@ -499,8 +508,7 @@ bool smp__edge_reach_again(const smp_coverage *painted, const smp_coverage *old_
     const double width = zone * (1 + FRONT_EXTRA * front_share);
     const double wander = feather_mm * (WANDER_EDGE + (WANDER - WANDER_EDGE) * front_share);
     const double tail = FRONT_TAIL * front_share;
-    /* (D - 0.5) cell_mm >= wander + width for any D from here: 255 (two cells to spare) */
-    const uint32_t rc = (uint32_t)ceil((wander + width) / cell_mm + 0.5) + 2;
+    const uint32_t rc = reach_cells(feather_mm, cell_mm);
     if (!(rc < w && rc < h)) {
         free(out);
         return false;
@@ -698,6 +706,83 @@ smp_status smp__shape_edges(smp_coverage *cov, smp_coverage *other, smp_edge edg
     free(l1.v);
     free(l2.v);
     return SMP_OK;
+}
+
+bool smp__shape_edge_again(smp_coverage *cov, const smp_coverage *old_painted, const uint8_t *old_shaped,
+                           smp_edge edge, double feather_mm, double ppm, uint64_t seed, const uint8_t *reach)
+{
+    const uint32_t w = cov->gw, h = cov->gh;
+    const size_t n = (size_t)w * h;
+    const double cell_mm = cov->cell / ppm;
+    /* the broken style only, and its reach: what the cache keeps them for */
+    if (edge != SMP_EDGE_BROKEN || !reach || !old_shaped || !old_painted->c || old_painted->gw != w ||
+        old_painted->gh != h || old_painted->cell != cov->cell)
+        return false;
+    /* The cells whose painted value changed: the feather moves within 3
+     * of its radii of them, the reach (smp__edge_reach_again) within
+     * reach_cells; beyond both, the cell, its reach and its noise are
+     * what they were, so is its shaped value. */
+    uint32_t ex0 = w, ey0 = h, ex1 = 0, ey1 = 0;
+    for (uint32_t y = 0; y < h; y++) {
+        const uint8_t *a = cov->c + (size_t)y * w, *b = old_painted->c + (size_t)y * w;
+        if (!memcmp(a, b, w))
+            continue;
+        uint32_t x = 0, e = w;
+        while (a[x] == b[x])
+            x++;
+        while (a[e - 1] == b[e - 1])
+            e--;
+        ex0 = x < ex0 ? x : ex0;
+        ex1 = e > ex1 ? e : ex1;
+        ey0 = y < ey0 ? y : ey0;
+        ey1 = y + 1;
+    }
+    if (ex1 <= ex0) {
+        memcpy(cov->c, old_shaped, n);
+        return true;
+    }
+    const double width_px = feather_mm * ppm;
+    const int fr = smp__feather_radius(width_px, cov->cell);
+    const uint32_t rc = reach_cells(feather_mm, cell_mm), fm = fr > 0 ? 3 * (uint32_t)fr : 0;
+    const uint32_t m = rc > fm ? rc : fm;
+    const uint32_t q[4] = {ex0 > m ? ex0 - m : 0, ey0 > m ? ey0 - m : 0, w - ex1 > m ? ex1 + m : w,
+                           h - ey1 > m ? ey1 + m : h};
+    const size_t qw = q[2] - q[0], qh = q[3] - q[1];
+    if (qw * qh > n / 4)
+        return false;
+    uint8_t *part = malloc(qw * qh);
+    noise_axis *cols = malloc(2 * qw * sizeof *cols);
+    if (!part || !cols || !smp__coverage_feather_part(cov, width_px, q, part)) {
+        free(part);
+        free(cols);
+        return false;
+    }
+    for (uint32_t x = q[0]; x < q[2]; x++) { /* noise_columns' axes */
+        const double mx = (x + 0.5) * cell_mm;
+        cols[2 * (size_t)(x - q[0])] = noise_axis_at(mx / BROKEN_SCALE_MM);
+        cols[2 * (size_t)(x - q[0]) + 1] = noise_axis_at(mx / (BROKEN_SCALE_MM / 3));
+    }
+    memcpy(cov->c, old_shaped, n);
+    const lattice hashed = {0, 0, NULL}; /* each node hashed: lattice_make's values */
+    for (uint32_t y = q[1]; y < q[3]; y++) {
+        const double my = (y + 0.5) * cell_mm;
+        const noise_axis ay1 = noise_axis_at(my / BROKEN_SCALE_MM), ay2 = noise_axis_at(my / (BROKEN_SCALE_MM / 3));
+        for (uint32_t x = q[0]; x < q[2]; x++) {
+            const size_t i = (size_t)y * w + x;
+            uint32_t c = part[(size_t)(y - q[1]) * qw + (x - q[0])];
+            if (c && reach[i] != 255) /* apply_reach */
+                c = (c * reach[i] + 127) / 255;
+            if (c != 0 && c != 255) { /* in the ramp: the hairline's noise */
+                const double nz = 0.65 * noise_mix(seed, &hashed, &cols[2 * (size_t)(x - q[0])], &ay1) +
+                                  0.35 * noise_mix(seed + 1, &hashed, &cols[2 * (size_t)(x - q[0]) + 1], &ay2);
+                c = broken_cell((uint8_t)c, nz);
+            }
+            cov->c[i] = (uint8_t)c;
+        }
+    }
+    free(part);
+    free(cols);
+    return true;
 }
 
 smp_status smp__shape_edge(smp_coverage *cov, smp_edge edge, double feather_mm, double ppm,

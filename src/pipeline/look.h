@@ -38,6 +38,13 @@ bool smp__edge_reach_again(const smp_coverage *painted, const smp_coverage *old_
  * same grid, or NULL) then scales it. */
 smp_status smp__shape_edge(smp_coverage *cov, smp_edge edge, double feather_mm, double px_per_mm,
                            uint64_t seed, const uint8_t *reach, int threads, char *msg);
+/* smp__shape_edge of cov (the broken style, with reach: the coverage as
+ * painted on entry) from the shaping old_shaped it gave for old_painted on
+ * the same grid with the same settings (reach made for each painting),
+ * made again only near the cells whose value changed: the same bytes.
+ * False (cov untouched) when it cannot: then call smp__shape_edge. */
+bool smp__shape_edge_again(smp_coverage *cov, const smp_coverage *old_painted, const uint8_t *old_shaped,
+                           smp_edge edge, double feather_mm, double px_per_mm, uint64_t seed, const uint8_t *reach);
 /* smp__shape_edge of cov and of other (same grid; NULL: none) at once:
  * the hairline's noise taken once for both, the same bytes as two calls. */
 smp_status smp__shape_edges(smp_coverage *cov, smp_coverage *other, smp_edge edge, double feather_mm,

@@ -923,7 +923,9 @@ static smp_status shape_coverage(run *r)
     smp_coverage painted = r->cov; /* as painted: the skin maps are done; the cache may keep it */
     r->cov = r->hair_cov;
     memset(&r->hair_cov, 0, sizeof r->hair_cov);
-    if (st == SMP_OK) /* the edge alone and with the hair: both at once */
+    if (st == SMP_OK && smp__cache_edge_shape(r->cache, r, reach)) /* the edge alone from the last painting's */
+        st = smp__shape_edge(&r->cov, p->edge, p->feather_mm, r->ppm, p->seed, reach, p->threads, res->msg);
+    else if (st == SMP_OK) /* the edge alone and with the hair: both at once */
         st = smp__shape_edges(&r->edge_cov, &r->cov, p->edge, p->feather_mm, r->ppm, p->seed, reach, p->threads,
                               res->msg);
     if (st == SMP_OK)
