@@ -778,11 +778,73 @@ static void test_edge_reach_again(void **state)
     free(b);
 }
 
+/* The broken edge's noise memoised (smp__shape_edges_memo) against none:
+ * a coverage with hair, shaped and kept, then another (hair changed in
+ * places, a disc erased) shaped from that memo, alone and beside its edge,
+ * gives the plain shaping's bytes. */
+static void test_noise_memo(void **state)
+{
+    (void)state;
+    const double ppm = 4;
+    const uint32_t w = 300, h = 220;
+    const size_t n = (size_t)w * h;
+    uint8_t *cov[2], *pre0 = malloc(n), *out0 = malloc(n), *pre1 = malloc(n), *plain = malloc(n), *edge = malloc(n);
+    assert_non_null(pre0);
+    assert_non_null(out0);
+    assert_non_null(pre1);
+    assert_non_null(plain);
+    assert_non_null(edge);
+    uint32_t seed = 99;
+    for (int k = 0; k < 2; k++) {
+        assert_non_null(cov[k] = malloc(n));
+        for (uint32_t y = 0; y < h; y++)
+            for (uint32_t x = 0; x < w; x++) {
+                const double dx = (x - 140.0) / 110, dy = (y - 100.0) / 80, ex = x - 120.0, ey = y - 90.0;
+                seed = seed * 1103515245u + 12345u;
+                const int in = dx * dx + dy * dy < 1 && !(k && ex * ex + ey * ey < 100);
+                const int hair = (x / 4 + y / 4) % 7 == 0 && !(k && x > 200 && (seed >> 24) % 3 == 0);
+                cov[k][(size_t)y * w + x] = (uint8_t)(in ? hair ? 255 - (x * 7 + y * 3) % 120 : 255 : 0);
+            }
+    }
+    const smp_coverage p = {cov[1], w, h, 1, w, h};
+    uint8_t *reach = NULL;
+    char msg[256];
+    assert_int_equal(smp__edge_reach(&p, SMP_EDGE_BROKEN, 4, ppm, 7, NULL, 1, &reach, msg), SMP_OK);
+    /* the memo from the first coverage */
+    memcpy(out0, cov[0], n);
+    smp_coverage c0 = {out0, w, h, 1, w, h};
+    const smp_noise_memo keep = {NULL, NULL, pre0};
+    assert_int_equal(smp__shape_edges_memo(&c0, NULL, SMP_EDGE_BROKEN, 4, ppm, 7, reach, &keep, 1, msg), SMP_OK);
+    /* the second, plain */
+    memcpy(plain, cov[1], n);
+    smp_coverage cp = {plain, w, h, 1, w, h};
+    assert_int_equal(smp__shape_edge(&cp, SMP_EDGE_BROKEN, 4, ppm, 7, reach, 1, msg), SMP_OK);
+    for (int beside = 0; beside < 2; beside++) {
+        uint8_t *c1b = malloc(n);
+        assert_non_null(c1b);
+        memcpy(c1b, cov[1], n);
+        for (size_t i = 0; i < n; i++) /* the edge alone: the hair's cells full */
+            edge[i] = cov[1][i] ? 255 : 0;
+        smp_coverage c1 = {c1b, w, h, 1, w, h}, ce = {edge, w, h, 1, w, h};
+        const smp_noise_memo use = {pre0, out0, pre1};
+        assert_int_equal(smp__shape_edges_memo(beside ? &ce : &c1, beside ? &c1 : NULL, SMP_EDGE_BROKEN, 4, ppm, 7,
+                                               reach, &use, beside ? 4 : 1, msg),
+                         SMP_OK);
+        assert_memory_equal(c1b, plain, n);
+        free(c1b);
+    }
+    free(reach);
+    for (int k = 0; k < 2; k++)
+        free(cov[k]);
+    free(pre0), free(out0), free(pre1), free(plain), free(edge);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shape_edges_as_two),
         cmocka_unit_test(test_edge_reach_again),
+        cmocka_unit_test(test_noise_memo),
         cmocka_unit_test(test_match_recovers_the_truth),
         cmocka_unit_test(test_dots_take_the_photos_defocus),
         cmocka_unit_test(test_auto_density_at_the_true_dot),

@@ -116,6 +116,7 @@ struct smp_cache {
     smp_coverage reach_painted;
     uint8_t *reach;
     uint8_t *reach_shaped; /* the edge alone shaped with it (run.h's edge_cov), or NULL */
+    uint8_t *noise_pre, *noise_out; /* the coverage with the hair before and after the noise (look.h), or NULL */
     int reach_edge;
     double reach_feather, reach_ppm;
     uint64_t reach_seed;
@@ -170,7 +171,9 @@ static void drop_reach(smp_cache *c)
     smp__coverage_free(&c->reach_painted);
     free(c->reach);
     free(c->reach_shaped);
-    c->reach = c->reach_shaped = NULL;
+    free(c->noise_pre);
+    free(c->noise_out);
+    c->reach = c->reach_shaped = c->noise_pre = c->noise_out = NULL;
 }
 
 static void drop_look(smp_cache *c)
@@ -540,6 +543,16 @@ bool smp__cache_edge_shape(smp_cache *c, run *r, const uint8_t *reach)
                                  p->seed, reach);
 }
 
+void smp__cache_noise_memo(smp_cache *c, const run *r, smp_noise_memo *memo)
+{
+    memo->last_pre = memo->last_out = NULL;
+    if (reach_for(c, r) && c->noise_pre && c->noise_out && c->reach_painted.gw == r->cov.gw &&
+        c->reach_painted.gh == r->cov.gh && c->reach_painted.cell == r->cov.cell) {
+        memo->last_pre = c->noise_pre;
+        memo->last_out = c->noise_out;
+    }
+}
+
 bool smp__cache_edge_reach(smp_cache *c, const run *r, const smp_front *front, uint8_t **reach)
 {
     *reach = NULL;
@@ -550,7 +563,8 @@ bool smp__cache_edge_reach(smp_cache *c, const run *r, const smp_front *front, u
                                  reach);
 }
 
-void smp__cache_keep_reach(smp_cache *c, const run *r, const smp_front *front, smp_coverage *painted, uint8_t **reach)
+void smp__cache_keep_reach(smp_cache *c, const run *r, const smp_front *front, smp_coverage *painted, uint8_t **reach,
+                           uint8_t **noise_pre)
 {
     /* Not past 16 M cells (a 16 MP photo at a cell a pixel); none made
      * (another style) leaves the one kept. */
@@ -565,6 +579,12 @@ void smp__cache_keep_reach(smp_cache *c, const run *r, const smp_front *front, s
     c->reach_shaped = r->edge_cov.c && r->edge_cov.gw == c->reach_painted.gw && r->edge_cov.gh == c->reach_painted.gh
                           ? smp__dup_bytes(r->edge_cov.c, (size_t)r->edge_cov.gw * r->edge_cov.gh)
                           : NULL;
+    /* the coverage with the hair, before (the run's) and after its noise */
+    if (*noise_pre && r->cov.c && r->cov.gw == c->reach_painted.gw && r->cov.gh == c->reach_painted.gh &&
+        (c->noise_out = smp__dup_bytes(r->cov.c, (size_t)r->cov.gw * r->cov.gh))) {
+        c->noise_pre = *noise_pre;
+        *noise_pre = NULL;
+    }
     c->reach_edge = (int)r->p->edge;
     c->reach_feather = r->p->feather_mm;
     c->reach_seed = r->p->seed;

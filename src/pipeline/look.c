@@ -640,9 +640,16 @@ static inline uint8_t broken_cell(uint8_t c, double n)
 smp_status smp__shape_edges(smp_coverage *cov, smp_coverage *other, smp_edge edge, double feather_mm, double ppm,
                             uint64_t seed, const uint8_t *reach, int threads, char *msg)
 {
+    return smp__shape_edges_memo(cov, other, edge, feather_mm, ppm, seed, reach, NULL, threads, msg);
+}
+
+smp_status smp__shape_edges_memo(smp_coverage *cov, smp_coverage *other, smp_edge edge, double feather_mm, double ppm,
+                                 uint64_t seed, const uint8_t *reach, const smp_noise_memo *memo, int threads,
+                                 char *msg)
+{
     const size_t n = (size_t)cov->gw * cov->gh;
     if (other && !memcmp(cov->c, other->c, n)) { /* the same cells (no hair already there): shaped once */
-        smp_status st = smp__shape_edges(cov, NULL, edge, feather_mm, ppm, seed, reach, threads, msg);
+        smp_status st = smp__shape_edges_memo(cov, NULL, edge, feather_mm, ppm, seed, reach, memo, threads, msg);
         if (st == SMP_OK)
             memcpy(other->c, cov->c, n);
         return st;
@@ -658,6 +665,11 @@ smp_status smp__shape_edges(smp_coverage *cov, smp_coverage *other, smp_edge edg
      * the density up or down, most at mid-ramp. */
     const double cell_mm = cov->cell / ppm;
     const size_t ramp = apply_reach(cov, reach), ramp_other = other ? apply_reach(other, reach) : 0;
+    /* the memo's coverage (other, or cov alone) before its noise */
+    uint8_t *const mc = other ? other->c : cov->c;
+    if (memo && memo->pre)
+        memcpy(memo->pre, mc, n);
+    const uint8_t *const last_pre = memo ? memo->last_pre : NULL, *const last_out = memo ? memo->last_out : NULL;
     /* the farthest cell centre, in each octave's lattice units */
     const double ex = (cov->gw - 0.5) * cell_mm, ey = (cov->gh - 0.5) * cell_mm;
     lattice l1 = {0, 0, NULL}, l2 = {0, 0, NULL};
@@ -691,7 +703,15 @@ smp_status smp__shape_edges(smp_coverage *cov, smp_coverage *other, smp_edge edg
                 x += 8;
             if (x >= cov->gw)
                 break;
-            const int in_a = a[x] != 0 && a[x] != 255, in_b = b && b[x] != 0 && b[x] != 255;
+            int in_a = a[x] != 0 && a[x] != 255, in_b = b && b[x] != 0 && b[x] != 255;
+            if (last_pre && (b ? in_b : in_a)) { /* the memo's cell at the value it had: its bytes then */
+                uint8_t *m = b ? &b[x] : &a[x];
+                const size_t i = (size_t)y * cov->gw + x;
+                if (*m == last_pre[i]) {
+                    *m = last_out[i];
+                    *(b ? &in_b : &in_a) = 0;
+                }
+            }
             if (!in_a && !in_b)
                 continue;
             const double n = 0.65 * noise_mix(seed, &l1, &cols[2 * (size_t)x], &ay1) +

@@ -49,6 +49,21 @@ bool smp__shape_edge_again(smp_coverage *cov, const smp_coverage *old_painted, c
  * the hairline's noise taken once for both, the same bytes as two calls. */
 smp_status smp__shape_edges(smp_coverage *cov, smp_coverage *other, smp_edge edge, double feather_mm,
                             double px_per_mm, uint64_t seed, const uint8_t *reach, int threads, char *msg);
+/* The broken edge's noise for one coverage, memoised: a ramp cell's
+ * shaped value is a function of its place and its value before the noise
+ * (the feathered coverage times the reach), so a cell whose value before
+ * is last_pre's takes last_out's (both from a shaping on the same grid
+ * with the same edge, feather, scale and seed; NULL: none); pre (n cells,
+ * or NULL) gets this shaping's values before the noise. */
+typedef struct smp_noise_memo {
+    const uint8_t *last_pre, *last_out;
+    uint8_t *pre;
+} smp_noise_memo;
+/* smp__shape_edges with memo (NULL: none) for other, or for cov when
+ * other is NULL: the same bytes. */
+smp_status smp__shape_edges_memo(smp_coverage *cov, smp_coverage *other, smp_edge edge, double feather_mm,
+                                 double px_per_mm, uint64_t seed, const uint8_t *reach, const smp_noise_memo *memo,
+                                 int threads, char *msg);
 /* Optical depth per session, out[1..n_layers] (out[0] = the last): from a
  * dilution (>= 0; lighter in early sessions) or final_od (a given colour). */
 void smp__session_depths(const smp_optics *o, const smp_params *p, double dilution, const float final_od[3],

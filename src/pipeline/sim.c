@@ -923,13 +923,22 @@ static smp_status shape_coverage(run *r)
     smp_coverage painted = r->cov; /* as painted: the skin maps are done; the cache may keep it */
     r->cov = r->hair_cov;
     memset(&r->hair_cov, 0, sizeof r->hair_cov);
+    /* The broken edge's noise over the coverage with the hair: memoised by
+     * the cache (look.h), its values before the noise kept for the next. */
+    smp_noise_memo memo = {NULL, NULL, NULL};
+    if (st == SMP_OK && reach && r->cache) {
+        smp__cache_noise_memo(r->cache, r, &memo);
+        memo.pre = malloc((size_t)r->cov.gw * r->cov.gh);
+    }
     if (st == SMP_OK && smp__cache_edge_shape(r->cache, r, reach)) /* the edge alone from the last painting's */
-        st = smp__shape_edge(&r->cov, p->edge, p->feather_mm, r->ppm, p->seed, reach, p->threads, res->msg);
+        st = smp__shape_edges_memo(&r->cov, NULL, p->edge, p->feather_mm, r->ppm, p->seed, reach, &memo, p->threads,
+                                   res->msg);
     else if (st == SMP_OK) /* the edge alone and with the hair: both at once */
-        st = smp__shape_edges(&r->edge_cov, &r->cov, p->edge, p->feather_mm, r->ppm, p->seed, reach, p->threads,
-                              res->msg);
+        st = smp__shape_edges_memo(&r->edge_cov, &r->cov, p->edge, p->feather_mm, r->ppm, p->seed, reach, &memo,
+                                   p->threads, res->msg);
     if (st == SMP_OK)
-        smp__cache_keep_reach(r->cache, r, &front, &painted, &reach);
+        smp__cache_keep_reach(r->cache, r, &front, &painted, &reach, &memo.pre);
+    free(memo.pre);
     smp__coverage_free(&painted);
     free(reach);
     /* What of the density the core gets: hair already there, the edge's
