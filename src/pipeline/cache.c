@@ -566,9 +566,10 @@ bool smp__cache_edge_reach(smp_cache *c, const run *r, const smp_front *front, u
 void smp__cache_keep_reach(smp_cache *c, const run *r, const smp_front *front, smp_coverage *painted, uint8_t **reach,
                            uint8_t **noise_pre)
 {
-    /* Not past 16 M cells (a 16 MP photo at a cell a pixel); none made
+    /* Not past 8 M cells (five grids of them: 40 MB; the studio works at
+     * 2000 px a side, 3-4 M cells); none made
      * (another style) leaves the one kept. */
-    if (!c || !*reach || !painted->c || (size_t)painted->gw * painted->gh > ((size_t)16 << 20) || smp__front_any(front))
+    if (!c || !*reach || !painted->c || (size_t)painted->gw * painted->gh > ((size_t)8 << 20) || smp__front_any(front))
         return;
     drop_reach(c);
     c->reach_painted = *painted;
