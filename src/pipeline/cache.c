@@ -535,10 +535,12 @@ static bool reach_for(const smp_cache *c, const run *r)
            c->reach_seed == p->seed && c->reach_ppm == r->ppm;
 }
 
-bool smp__cache_edge_shape(smp_cache *c, run *r, const uint8_t *reach)
+bool smp__cache_edge_shape(smp_cache *c, run *r, const smp_front *front, const uint8_t *reach)
 {
+    /* With a front the reach may move far from the edit (the zones are the
+     * analysis's): only without one, as the kept shaping was made. */
     const smp_params *p = r->p;
-    return reach_for(c, r) && c->reach_shaped &&
+    return reach_for(c, r) && c->reach_shaped && !smp__front_any(front) &&
            smp__shape_edge_again(&r->edge_cov, &c->reach_painted, c->reach_shaped, p->edge, p->feather_mm, r->ppm,
                                  p->seed, reach);
 }

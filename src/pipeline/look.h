@@ -40,7 +40,8 @@ smp_status smp__shape_edge(smp_coverage *cov, smp_edge edge, double feather_mm, 
                            uint64_t seed, const uint8_t *reach, int threads, char *msg);
 /* smp__shape_edge of cov (the broken style, with reach: the coverage as
  * painted on entry) from the shaping old_shaped it gave for old_painted on
- * the same grid with the same settings (reach made for each painting),
+ * the same grid with the same settings (reach made for each painting, with
+ * no front either time: smp__edge_reach_again's case),
  * made again only near the cells whose value changed: the same bytes.
  * False (cov untouched) when it cannot: then call smp__shape_edge. */
 bool smp__shape_edge_again(smp_coverage *cov, const smp_coverage *old_painted, const uint8_t *old_shaped,

@@ -119,10 +119,10 @@ void smp__cache_keep_shape(smp_cache *c, const run *r);
  * must be made. */
 bool smp__cache_edge_reach(smp_cache *c, const run *r, const smp_front *front, uint8_t **reach);
 /* r's edge_cov (the coverage as painted on entry) shaped by the broken
- * edge with reach (made for r's painting), from the shaping the cache
+ * edge with reach (made for r's painting; no front), from the shaping the cache
  * keeps for another painting (smp__shape_edge_again): true; false when
  * it must be made (edge_cov untouched). */
-bool smp__cache_edge_shape(smp_cache *c, run *r, const uint8_t *reach);
+bool smp__cache_edge_shape(smp_cache *c, run *r, const smp_front *front, const uint8_t *reach);
 /* Keeps *painted (r's coverage as painted), r's edge_cov as shaped,
  * *noise_pre and *reach (its reach, made
  * for r's params) for the next shaping, taking both (then set empty and

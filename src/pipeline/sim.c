@@ -930,7 +930,7 @@ static smp_status shape_coverage(run *r)
         smp__cache_noise_memo(r->cache, r, &memo);
         memo.pre = malloc((size_t)r->cov.gw * r->cov.gh);
     }
-    if (st == SMP_OK && smp__cache_edge_shape(r->cache, r, reach)) /* the edge alone from the last painting's */
+    if (st == SMP_OK && smp__cache_edge_shape(r->cache, r, &front, reach)) /* the edge alone from the last painting's */
         st = smp__shape_edges_memo(&r->cov, NULL, p->edge, p->feather_mm, r->ppm, p->seed, reach, &memo, p->threads,
                                    res->msg);
     else if (st == SMP_OK) /* the edge alone and with the hair: both at once */
