@@ -116,7 +116,13 @@ struct smp_cache {
     smp_coverage reach_painted;
     uint8_t *reach;
     uint8_t *reach_shaped; /* the edge alone shaped with it (run.h's edge_cov), or NULL */
-    uint8_t *noise_pre, *noise_out; /* the coverage with the hair before and after the noise (look.h), or NULL */
+    /* The coverage with the hair before and after the broken edge's noise
+     * (look.h's memo), or NULL, and what it was made with: its own, as it
+     * holds with a front too. */
+    uint8_t *noise_pre, *noise_out;
+    uint64_t noise_seed;
+    double noise_ppm;
+    uint32_t noise_gw, noise_gh, noise_cell;
     int reach_edge;
     double reach_feather, reach_ppm;
     uint64_t reach_seed;
@@ -171,9 +177,14 @@ static void drop_reach(smp_cache *c)
     smp__coverage_free(&c->reach_painted);
     free(c->reach);
     free(c->reach_shaped);
+    c->reach = c->reach_shaped = NULL;
+}
+
+static void drop_noise(smp_cache *c)
+{
     free(c->noise_pre);
     free(c->noise_out);
-    c->reach = c->reach_shaped = c->noise_pre = c->noise_out = NULL;
+    c->noise_pre = c->noise_out = NULL;
 }
 
 static void drop_look(smp_cache *c)
@@ -213,6 +224,7 @@ void smp_cache_clear(smp_cache *c)
         drop_snapshot(c);
         smp__shade_photo_free(&c->part);
         drop_reach(c);
+        drop_noise(c);
         c->lookup = c->reused = 0;
     }
 }
@@ -224,6 +236,7 @@ void smp_cache_free(smp_cache *c)
     drop_snapshot(c);
     smp__shade_photo_free(&c->part);
     drop_reach(c);
+    drop_noise(c);
     free(c->memo);
     free(c);
 }
@@ -369,8 +382,10 @@ void smp__cache_store(smp_cache *c, run *r)
      * while the photo stays. */
     if (r->shade_part.tone || !same_photo)
         smp__shade_photo_free(&c->part);
-    if (!same_photo)
+    if (!same_photo) {
         drop_reach(c);
+        drop_noise(c);
+    }
     if (r->shade_part.tone) {
         c->part = r->shade_part;
         memset(&r->shade_part, 0, sizeof r->shade_part);
@@ -548,8 +563,8 @@ bool smp__cache_edge_shape(smp_cache *c, run *r, const smp_front *front, const u
 void smp__cache_noise_memo(smp_cache *c, const run *r, smp_noise_memo *memo)
 {
     memo->last_pre = memo->last_out = NULL;
-    if (reach_for(c, r) && c->noise_pre && c->noise_out && c->reach_painted.gw == r->cov.gw &&
-        c->reach_painted.gh == r->cov.gh && c->reach_painted.cell == r->cov.cell) {
+    if (c && c->noise_pre && c->noise_out && r->p->edge == SMP_EDGE_BROKEN && c->noise_seed == r->p->seed &&
+        c->noise_ppm == r->ppm && c->noise_gw == r->cov.gw && c->noise_gh == r->cov.gh && c->noise_cell == r->cov.cell) {
         memo->last_pre = c->noise_pre;
         memo->last_out = c->noise_out;
     }
@@ -565,11 +580,27 @@ bool smp__cache_edge_reach(smp_cache *c, const run *r, const smp_front *front, u
                                  reach);
 }
 
-void smp__cache_keep_reach(smp_cache *c, const run *r, const smp_front *front, smp_coverage *painted, uint8_t **reach,
-                           uint8_t **noise_pre)
+void smp__cache_keep_noise(smp_cache *c, const run *r, uint8_t **noise_pre)
 {
-    /* Not past 8 M cells (five grids of them: 40 MB; the studio works at
-     * 2000 px a side, 3-4 M cells); none made
+    const size_t n = (size_t)r->cov.gw * r->cov.gh;
+    if (!c || !*noise_pre || !r->cov.c || r->p->edge != SMP_EDGE_BROKEN || n > ((size_t)8 << 20))
+        return;
+    drop_noise(c);
+    if (!(c->noise_out = smp__dup_bytes(r->cov.c, n)))
+        return;
+    c->noise_pre = *noise_pre;
+    *noise_pre = NULL;
+    c->noise_seed = r->p->seed;
+    c->noise_ppm = r->ppm;
+    c->noise_gw = r->cov.gw;
+    c->noise_gh = r->cov.gh;
+    c->noise_cell = r->cov.cell;
+}
+
+void smp__cache_keep_reach(smp_cache *c, const run *r, const smp_front *front, smp_coverage *painted, uint8_t **reach)
+{
+    /* Not past 8 M cells (three grids of them here, two for the noise: 40
+     * MB; the studio works at 2000 px a side, 3-4 M cells); none made
      * (another style) leaves the one kept. */
     if (!c || !*reach || !painted->c || (size_t)painted->gw * painted->gh > ((size_t)8 << 20) || smp__front_any(front))
         return;
@@ -582,12 +613,6 @@ void smp__cache_keep_reach(smp_cache *c, const run *r, const smp_front *front, s
     c->reach_shaped = r->edge_cov.c && r->edge_cov.gw == c->reach_painted.gw && r->edge_cov.gh == c->reach_painted.gh
                           ? smp__dup_bytes(r->edge_cov.c, (size_t)r->edge_cov.gw * r->edge_cov.gh)
                           : NULL;
-    /* the coverage with the hair, before (the run's) and after its noise */
-    if (*noise_pre && r->cov.c && r->cov.gw == c->reach_painted.gw && r->cov.gh == c->reach_painted.gh &&
-        (c->noise_out = smp__dup_bytes(r->cov.c, (size_t)r->cov.gw * r->cov.gh))) {
-        c->noise_pre = *noise_pre;
-        *noise_pre = NULL;
-    }
     c->reach_edge = (int)r->p->edge;
     c->reach_feather = r->p->feather_mm;
     c->reach_seed = r->p->seed;

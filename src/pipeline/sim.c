@@ -936,8 +936,10 @@ static smp_status shape_coverage(run *r)
     else if (st == SMP_OK) /* the edge alone and with the hair: both at once */
         st = smp__shape_edges_memo(&r->edge_cov, &r->cov, p->edge, p->feather_mm, r->ppm, p->seed, reach, &memo,
                                    p->threads, res->msg);
-    if (st == SMP_OK)
-        smp__cache_keep_reach(r->cache, r, &front, &painted, &reach, &memo.pre);
+    if (st == SMP_OK) {
+        smp__cache_keep_reach(r->cache, r, &front, &painted, &reach);
+        smp__cache_keep_noise(r->cache, r, &memo.pre);
+    }
     free(memo.pre);
     smp__coverage_free(&painted);
     free(reach);
