@@ -735,7 +735,8 @@ static void test_edge_reach_again(void **state)
         const uint8_t v = k % 2 ? 0 : k % 4 ? 255 : 90; /* erased, painted, painted lighter */
         for (int y = cy - rad; y <= cy + rad; y++)
             for (int x = cx - rad; x <= cx + rad; x++)
-                if (x >= 0 && y >= 0 && x < (int)w && y < (int)h && (x - cx) * (x - cx) + (y - cy) * (y - cy) <= rad * rad)
+                if (x >= 0 && y >= 0 && x < (int)w && y < (int)h &&
+                    (x - cx) * (x - cx) + (y - cy) * (y - cy) <= rad * rad)
                     b[(size_t)y * w + x] = v;
         assert_int_equal(smp__edge_reach(&now, SMP_EDGE_BROKEN, 4, ppm, 7, NULL, 1, &r1, msg), SMP_OK);
         if (smp__edge_reach_again(&now, &old, r0, SMP_EDGE_BROKEN, 4, ppm, 7, NULL, &r2)) {

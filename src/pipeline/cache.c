@@ -564,7 +564,8 @@ void smp__cache_noise_memo(smp_cache *c, const run *r, smp_noise_memo *memo)
 {
     memo->last_pre = memo->last_out = NULL;
     if (c && c->noise_pre && c->noise_out && r->p->edge == SMP_EDGE_BROKEN && c->noise_seed == r->p->seed &&
-        c->noise_ppm == r->ppm && c->noise_gw == r->cov.gw && c->noise_gh == r->cov.gh && c->noise_cell == r->cov.cell) {
+        c->noise_ppm == r->ppm && c->noise_gw == r->cov.gw && c->noise_gh == r->cov.gh &&
+        c->noise_cell == r->cov.cell) {
         memo->last_pre = c->noise_pre;
         memo->last_out = c->noise_out;
     }

@@ -433,7 +433,8 @@ static void three_passes(const uint8_t *src, size_t step, size_t n, int r, const
             sum += a[i < 0 ? 0 : (size_t)i >= n ? n - 1 : (size_t)i];
         for (size_t i = 0; i < n; i++) {
             to[i] = box_mean(d, sum);
-            const size_t out = i < (size_t)r ? 0 : i - (size_t)r, in = i + (size_t)r + 1 >= n ? n - 1 : i + (size_t)r + 1;
+            const size_t out = i < (size_t)r ? 0 : i - (size_t)r;
+            const size_t in = i + (size_t)r + 1 >= n ? n - 1 : i + (size_t)r + 1;
             sum += a[in];
             sum -= a[out];
         }
