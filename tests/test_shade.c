@@ -700,10 +700,152 @@ static void test_shape_edges_as_two(void **state)
     free(hair);
 }
 
+/* The broken edge's reach made again about a mask edit
+ * (smp__edge_reach_again) is the one made whole, to the byte, and so is
+ * the edge shaped again with it (smp__shape_edge_again): discs
+ * erased and painted inside, across the edge, outside and at the frame,
+ * one after another (each from the last one's), at three scales; with a
+ * front it declines. */
+static void test_edge_reach_again(void **state)
+{
+    (void)state;
+    const uint32_t w = 420, h = 300;
+    const size_t n = (size_t)w * h;
+    uint8_t *a = malloc(n), *b = malloc(n);
+    assert_non_null(a);
+    assert_non_null(b);
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++) {
+            const double dx = (x - 200.0) / 150, dy = (y - 140.0) / 110;
+            a[(size_t)y * w + x] = dx * dx + dy * dy < 1 ? 200 : 0;
+        }
+    uint32_t rng = 777;
+    char msg[256];
+    int again = 0, shaped = 0;
+    for (int k = 0; k < 36; k++) {
+        const double ppm = k % 3 == 0 ? 2.5 : k % 3 == 1 ? 5 : 9;
+        const smp_coverage old = {a, w, h, 1, w, h}, now = {b, w, h, 1, w, h};
+        uint8_t *r0 = NULL, *r1 = NULL, *r2 = NULL;
+        assert_int_equal(smp__edge_reach(&old, SMP_EDGE_BROKEN, 4, ppm, 7, NULL, 1, &r0, msg), SMP_OK);
+        memcpy(b, a, n);
+        rng = rng * 1103515245u + 12345u;
+        const int cx = (int)(rng >> 8) % (int)w, rad = 1 + (int)(rng >> 4) % 30;
+        rng = rng * 1103515245u + 12345u;
+        const int cy = k % 5 == 4 ? 0 : (int)(rng >> 8) % (int)h;
+        const uint8_t v = k % 2 ? 0 : k % 4 ? 255 : 90; /* erased, painted, painted lighter */
+        for (int y = cy - rad; y <= cy + rad; y++)
+            for (int x = cx - rad; x <= cx + rad; x++)
+                if (x >= 0 && y >= 0 && x < (int)w && y < (int)h &&
+                    (x - cx) * (x - cx) + (y - cy) * (y - cy) <= rad * rad)
+                    b[(size_t)y * w + x] = v;
+        assert_int_equal(smp__edge_reach(&now, SMP_EDGE_BROKEN, 4, ppm, 7, NULL, 1, &r1, msg), SMP_OK);
+        if (smp__edge_reach_again(&now, &old, r0, SMP_EDGE_BROKEN, 4, ppm, 7, NULL, &r2)) {
+            assert_memory_equal(r2, r1, n);
+            again++;
+            /* the edge shaped with each reach: whole, and again from the old shaping */
+            uint8_t *e0 = malloc(n), *e1 = malloc(n), *e2 = malloc(n);
+            assert_non_null(e0);
+            assert_non_null(e1);
+            assert_non_null(e2);
+            memcpy(e0, a, n);
+            memcpy(e1, b, n);
+            memcpy(e2, b, n);
+            smp_coverage c0 = {e0, w, h, 1, w, h}, c1 = {e1, w, h, 1, w, h}, c2 = {e2, w, h, 1, w, h};
+            assert_int_equal(smp__shape_edge(&c0, SMP_EDGE_BROKEN, 4, ppm, 7, r0, 1, msg), SMP_OK);
+            assert_int_equal(smp__shape_edge(&c1, SMP_EDGE_BROKEN, 4, ppm, 7, r1, 1, msg), SMP_OK);
+            if (smp__shape_edge_again(&c2, &old, e0, SMP_EDGE_BROKEN, 4, ppm, 7, r1)) {
+                assert_memory_equal(e2, e1, n);
+                shaped++;
+            }
+            free(e0);
+            free(e1);
+            free(e2);
+        }
+        if (k == 0) { /* a front: declined */
+            uint8_t zones[4] = {0, SMP_ZONE_HAIRLINE, 0, 0};
+            const smp_front front = {zones, 2, 2, w / ppm / 2};
+            uint8_t *r3 = NULL;
+            assert_false(smp__edge_reach_again(&now, &old, r0, SMP_EDGE_BROKEN, 4, ppm, 7, &front, &r3));
+            assert_null(r3);
+        }
+        free(r0);
+        free(r1);
+        free(r2);
+        memcpy(a, b, n);
+    }
+    assert_true(again >= 30);
+    assert_true(shaped >= 30);
+    free(a);
+    free(b);
+}
+
+/* The broken edge's noise memoised (smp__shape_edges_memo) against none:
+ * a coverage with hair, shaped and kept, then another (hair changed in
+ * places, a disc erased) shaped from that memo, alone and beside its edge,
+ * gives the plain shaping's bytes. */
+static void test_noise_memo(void **state)
+{
+    (void)state;
+    const double ppm = 4;
+    const uint32_t w = 300, h = 220;
+    const size_t n = (size_t)w * h;
+    uint8_t *cov[2], *pre0 = malloc(n), *out0 = malloc(n), *pre1 = malloc(n), *plain = malloc(n), *edge = malloc(n);
+    assert_non_null(pre0);
+    assert_non_null(out0);
+    assert_non_null(pre1);
+    assert_non_null(plain);
+    assert_non_null(edge);
+    uint32_t seed = 99;
+    for (int k = 0; k < 2; k++) {
+        assert_non_null(cov[k] = malloc(n));
+        for (uint32_t y = 0; y < h; y++)
+            for (uint32_t x = 0; x < w; x++) {
+                const double dx = (x - 140.0) / 110, dy = (y - 100.0) / 80, ex = x - 120.0, ey = y - 90.0;
+                seed = seed * 1103515245u + 12345u;
+                const int in = dx * dx + dy * dy < 1 && !(k && ex * ex + ey * ey < 100);
+                const int hair = (x / 4 + y / 4) % 7 == 0 && !(k && x > 200 && (seed >> 24) % 3 == 0);
+                cov[k][(size_t)y * w + x] = (uint8_t)(in ? hair ? 255 - (x * 7 + y * 3) % 120 : 255 : 0);
+            }
+    }
+    const smp_coverage p = {cov[1], w, h, 1, w, h};
+    uint8_t *reach = NULL;
+    char msg[256];
+    assert_int_equal(smp__edge_reach(&p, SMP_EDGE_BROKEN, 4, ppm, 7, NULL, 1, &reach, msg), SMP_OK);
+    /* the memo from the first coverage */
+    memcpy(out0, cov[0], n);
+    smp_coverage c0 = {out0, w, h, 1, w, h};
+    const smp_noise_memo keep = {NULL, NULL, pre0};
+    assert_int_equal(smp__shape_edges_memo(&c0, NULL, SMP_EDGE_BROKEN, 4, ppm, 7, reach, &keep, 1, msg), SMP_OK);
+    /* the second, plain */
+    memcpy(plain, cov[1], n);
+    smp_coverage cp = {plain, w, h, 1, w, h};
+    assert_int_equal(smp__shape_edge(&cp, SMP_EDGE_BROKEN, 4, ppm, 7, reach, 1, msg), SMP_OK);
+    for (int beside = 0; beside < 2; beside++) {
+        uint8_t *c1b = malloc(n);
+        assert_non_null(c1b);
+        memcpy(c1b, cov[1], n);
+        for (size_t i = 0; i < n; i++) /* the edge alone: the hair's cells full */
+            edge[i] = cov[1][i] ? 255 : 0;
+        smp_coverage c1 = {c1b, w, h, 1, w, h}, ce = {edge, w, h, 1, w, h};
+        const smp_noise_memo use = {pre0, out0, pre1};
+        assert_int_equal(smp__shape_edges_memo(beside ? &ce : &c1, beside ? &c1 : NULL, SMP_EDGE_BROKEN, 4, ppm, 7,
+                                               reach, &use, beside ? 4 : 1, msg),
+                         SMP_OK);
+        assert_memory_equal(c1b, plain, n);
+        free(c1b);
+    }
+    free(reach);
+    for (int k = 0; k < 2; k++)
+        free(cov[k]);
+    free(pre0), free(out0), free(pre1), free(plain), free(edge);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shape_edges_as_two),
+        cmocka_unit_test(test_edge_reach_again),
+        cmocka_unit_test(test_noise_memo),
         cmocka_unit_test(test_match_recovers_the_truth),
         cmocka_unit_test(test_dots_take_the_photos_defocus),
         cmocka_unit_test(test_auto_density_at_the_true_dot),

@@ -109,6 +109,23 @@ struct smp_cache {
      * stays: a mask edit's analysis takes it. */
     smp_shade_photo part;
     float spec_chroma[3];
+    /* The broken edge's reach (look.h) last made, and the coverage as
+     * painted it was made from, for its edge, feather, scale and seed:
+     * a mask edit's shaping makes it again only about the cells the edit
+     * changed (smp__edge_reach_again). Kept while the photo stays. */
+    smp_coverage reach_painted;
+    uint8_t *reach;
+    uint8_t *reach_shaped; /* the edge alone shaped with it (run.h's edge_cov), or NULL */
+    /* The coverage with the hair before and after the broken edge's noise
+     * (look.h's memo), or NULL, and what it was made with: its own, as it
+     * holds with a front too. */
+    uint8_t *noise_pre, *noise_out;
+    uint64_t noise_seed;
+    double noise_ppm;
+    uint32_t noise_gw, noise_gh, noise_cell;
+    int reach_edge;
+    double reach_feather, reach_ppm;
+    uint64_t reach_seed;
     char msg[SMP_MSG_LEN];
 };
 
@@ -155,6 +172,21 @@ static void shape_free(shape_memo *m)
     m->have = 0;
 }
 
+static void drop_reach(smp_cache *c)
+{
+    smp__coverage_free(&c->reach_painted);
+    free(c->reach);
+    free(c->reach_shaped);
+    c->reach = c->reach_shaped = NULL;
+}
+
+static void drop_noise(smp_cache *c)
+{
+    free(c->noise_pre);
+    free(c->noise_out);
+    c->noise_pre = c->noise_out = NULL;
+}
+
 static void drop_look(smp_cache *c)
 {
     for (int i = 0; i < N_SHAPES; i++)
@@ -191,6 +223,8 @@ void smp_cache_clear(smp_cache *c)
     if (c) {
         drop_snapshot(c);
         smp__shade_photo_free(&c->part);
+        drop_reach(c);
+        drop_noise(c);
         c->lookup = c->reused = 0;
     }
 }
@@ -201,6 +235,8 @@ void smp_cache_free(smp_cache *c)
         return;
     drop_snapshot(c);
     smp__shade_photo_free(&c->part);
+    drop_reach(c);
+    drop_noise(c);
     free(c->memo);
     free(c);
 }
@@ -346,6 +382,10 @@ void smp__cache_store(smp_cache *c, run *r)
      * while the photo stays. */
     if (r->shade_part.tone || !same_photo)
         smp__shade_photo_free(&c->part);
+    if (!same_photo) {
+        drop_reach(c);
+        drop_noise(c);
+    }
     if (r->shade_part.tone) {
         c->part = r->shade_part;
         memset(&r->shade_part, 0, sizeof r->shade_part);
@@ -500,6 +540,84 @@ const uint16_t *smp__cache_specular(smp_cache *c, const run *r)
     memcpy(c->spec_box, box, sizeof c->spec_box);
     memcpy(c->spec_chroma, res->chroma, sizeof c->spec_chroma);
     return map;
+}
+
+/* Whether the reach kept was made for r's settings. */
+static bool reach_for(const smp_cache *c, const run *r)
+{
+    const smp_params *p = r->p;
+    return c && c->reach && c->reach_edge == (int)p->edge && c->reach_feather == p->feather_mm &&
+           c->reach_seed == p->seed && c->reach_ppm == r->ppm;
+}
+
+bool smp__cache_edge_shape(smp_cache *c, run *r, const smp_front *front, const uint8_t *reach)
+{
+    /* With a front the reach may move far from the edit (the zones are the
+     * analysis's): only without one, as the kept shaping was made. */
+    const smp_params *p = r->p;
+    return reach_for(c, r) && c->reach_shaped && !smp__front_any(front) &&
+           smp__shape_edge_again(&r->edge_cov, &c->reach_painted, c->reach_shaped, p->edge, p->feather_mm, r->ppm,
+                                 p->seed, reach);
+}
+
+void smp__cache_noise_memo(smp_cache *c, const run *r, smp_noise_memo *memo)
+{
+    memo->last_pre = memo->last_out = NULL;
+    if (c && c->noise_pre && c->noise_out && r->p->edge == SMP_EDGE_BROKEN && c->noise_seed == r->p->seed &&
+        c->noise_ppm == r->ppm && c->noise_gw == r->cov.gw && c->noise_gh == r->cov.gh &&
+        c->noise_cell == r->cov.cell) {
+        memo->last_pre = c->noise_pre;
+        memo->last_out = c->noise_out;
+    }
+}
+
+bool smp__cache_edge_reach(smp_cache *c, const run *r, const smp_front *front, uint8_t **reach)
+{
+    *reach = NULL;
+    const smp_params *p = r->p;
+    if (!reach_for(c, r))
+        return false;
+    return smp__edge_reach_again(&r->cov, &c->reach_painted, c->reach, p->edge, p->feather_mm, r->ppm, p->seed, front,
+                                 reach);
+}
+
+void smp__cache_keep_noise(smp_cache *c, const run *r, uint8_t **noise_pre)
+{
+    const size_t n = (size_t)r->cov.gw * r->cov.gh;
+    if (!c || !*noise_pre || !r->cov.c || r->p->edge != SMP_EDGE_BROKEN || n > ((size_t)8 << 20))
+        return;
+    drop_noise(c);
+    if (!(c->noise_out = smp__dup_bytes(r->cov.c, n)))
+        return;
+    c->noise_pre = *noise_pre;
+    *noise_pre = NULL;
+    c->noise_seed = r->p->seed;
+    c->noise_ppm = r->ppm;
+    c->noise_gw = r->cov.gw;
+    c->noise_gh = r->cov.gh;
+    c->noise_cell = r->cov.cell;
+}
+
+void smp__cache_keep_reach(smp_cache *c, const run *r, const smp_front *front, smp_coverage *painted, uint8_t **reach)
+{
+    /* Not past 8 M cells (three grids of them here, two for the noise: 40
+     * MB; the studio works at 2000 px a side, 3-4 M cells); none made
+     * (another style) leaves the one kept. */
+    if (!c || !*reach || !painted->c || (size_t)painted->gw * painted->gh > ((size_t)8 << 20) || smp__front_any(front))
+        return;
+    drop_reach(c);
+    c->reach_painted = *painted;
+    memset(painted, 0, sizeof *painted);
+    c->reach = *reach;
+    *reach = NULL;
+    /* the edge alone as shaped (no density map: the cache serves none) */
+    c->reach_shaped = r->edge_cov.c && r->edge_cov.gw == c->reach_painted.gw && r->edge_cov.gh == c->reach_painted.gh
+                          ? smp__dup_bytes(r->edge_cov.c, (size_t)r->edge_cov.gw * r->edge_cov.gh)
+                          : NULL;
+    c->reach_edge = (int)r->p->edge;
+    c->reach_feather = r->p->feather_mm;
+    c->reach_seed = r->p->seed;
+    c->reach_ppm = r->ppm;
 }
 
 /* The kept shaping p's settings make, or NULL. */

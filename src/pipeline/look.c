@@ -178,6 +178,14 @@ static void dilate(smp_coverage *g, long r, uint8_t *tmp)
 
 static double smooth01(double t) { return t <= 0 ? 0 : t >= 1 ? 1 : t * t * (3 - 2 * t); }
 
+bool smp__front_any(const smp_front *front)
+{
+    for (size_t i = 0; front && front->zones && i < (size_t)front->w * front->h; i++)
+        if (front->zones[i] & SMP_ZONE_HAIRLINE)
+            return true;
+    return false;
+}
+
 smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double feather_mm, double ppm,
                            uint64_t seed, const smp_front *front, int threads, uint8_t **reach, char *msg)
 {
@@ -219,10 +227,7 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
      * right at its edge may be darker): an untreated cell is on a front
      * when one lies within about FRONT_NEAR_MM of it. */
     /* No hairline cell among the zones: no cell on a front (near stays 0). */
-    int any_front = 0;
-    for (size_t i = 0; front && front->zones && !any_front && i < (size_t)front->w * front->h; i++)
-        any_front = (front->zones[i] & SMP_ZONE_HAIRLINE) != 0;
-    if (any_front) {
+    if (smp__front_any(front)) {
         /* each column's zone cell, once (row_of as scratch: w <= n cells; UINT32_MAX beyond the zones) */
         uint32_t *zcol = row_of;
         for (uint32_t x = 0; x < w; x++) {
@@ -434,6 +439,163 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
     return SMP_OK;
 }
 
+/* The distance (cells) from which smp__edge_reach gives 255 with no
+ * front: (D - 0.5) cell_mm >= wander + width for any D from here, two
+ * cells to spare. */
+static uint32_t reach_cells(double feather_mm, double cell_mm)
+{
+    const double width = ZONE * feather_mm, wander = feather_mm * WANDER_EDGE;
+    return (uint32_t)ceil((wander + width) / cell_mm + 0.5) + 2;
+}
+
+/* smp__edge_reach's map for painted from the map old_reach it gave for
+ * old_painted (same grid, edge, feather, scale and seed; no front then or
+ * now), made again only about the cells whose treatment changed.
+ *
+ * With no front, a cell's value is a function of its own place (the
+ * noise), whether it is treated, and its distance D (cells) to the nearest
+ * untreated cell, and it is 255 for any D of at least reach_cells (the
+ * zone's far end, wherever it wanders). Let F be the cells treated in one
+ * painting and untreated in the other: a cell more than reach_cells from
+ * every cell of F keeps its value. If its old D is under reach_cells, its
+ * nearest untreated cell is not in F, so still untreated, and no cell
+ * of F is nearer: the new D is the same (and the other way round); if both
+ * are reach_cells or more, both values are 255. So only the cells within
+ * reach_cells of F's box are made again, each from the untreated cells
+ * within reach_cells of it (inside a window that far around them: farther
+ * ones give 255 either way): the squared distance, an integer, exactly as
+ * the whole grid's transform gives it (edt_line on integers: see there),
+ * then the value by smp__edge_reach's own expressions. False (nothing
+ * written) when it cannot: another grid, a front, or F's reach over a
+ * quarter of the grid (the whole transform then costs about the same). */
+bool smp__edge_reach_again(const smp_coverage *painted, const smp_coverage *old_painted, const uint8_t *old_reach,
+                           smp_edge edge, double feather_mm, double ppm, uint64_t seed, const smp_front *front,
+                           uint8_t **reach)
+{
+    *reach = NULL;
+    const double cell_mm = painted->cell / ppm;
+    if (edge != SMP_EDGE_BROKEN || !(feather_mm * ZONE > cell_mm) || !old_reach || !old_painted->c ||
+        old_painted->gw != painted->gw || old_painted->gh != painted->gh || old_painted->cell != painted->cell ||
+        smp__front_any(front))
+        return false;
+    const uint32_t w = painted->gw, h = painted->gh;
+    const size_t n = (size_t)w * h;
+    /* F's box */
+    uint32_t fx0 = w, fy0 = h, fx1 = 0, fy1 = 0;
+    for (uint32_t y = 0; y < h; y++) {
+        const uint8_t *a = painted->c + (size_t)y * w, *b = old_painted->c + (size_t)y * w;
+        if (!memcmp(a, b, w))
+            continue;
+        for (uint32_t x = 0; x < w; x++)
+            if ((a[x] != 0) != (b[x] != 0)) {
+                fx0 = x < fx0 ? x : fx0;
+                fx1 = x + 1 > fx1 ? x + 1 : fx1;
+                fy0 = y < fy0 ? y : fy0;
+                fy1 = y + 1;
+            }
+    }
+    uint8_t *out = malloc(n);
+    if (!out)
+        return false;
+    memcpy(out, old_reach, n);
+    if (fx1 <= fx0) { /* no cell's treatment changed */
+        *reach = out;
+        return true;
+    }
+    /* no front: the zone's expressions at a front share of 0 */
+    const double front_share = 0;
+    const double zone = ZONE * feather_mm;
+    const double width = zone * (1 + FRONT_EXTRA * front_share);
+    const double wander = feather_mm * (WANDER_EDGE + (WANDER - WANDER_EDGE) * front_share);
+    const double tail = FRONT_TAIL * front_share;
+    const uint32_t rc = reach_cells(feather_mm, cell_mm);
+    if (!(rc < w && rc < h)) {
+        free(out);
+        return false;
+    }
+    /* the cells made again, then the window their untreated cells are read in */
+    const uint32_t rx0 = fx0 > rc ? fx0 - rc : 0, ry0 = fy0 > rc ? fy0 - rc : 0;
+    const uint32_t rx1 = w - fx1 > rc ? fx1 + rc : w, ry1 = h - fy1 > rc ? fy1 + rc : h;
+    const uint32_t wx0 = rx0 > rc ? rx0 - rc : 0, wy0 = ry0 > rc ? ry0 - rc : 0;
+    const uint32_t wx1 = w - rx1 > rc ? rx1 + rc : w, wy1 = h - ry1 > rc ? ry1 + rc : h;
+    const size_t rw = rx1 - rx0, rh = ry1 - ry0, ww = wx1 - wx0, wh = wy1 - wy0;
+    if (rw * rh > n / 4) {
+        free(out);
+        return false;
+    }
+    /* No untreated cell within the window: a distance beyond it, an
+     * integer (so every sum below stays exact), past reach_cells. */
+    const double none = (double)(ww + wh) * (double)(ww + wh);
+    /* Column pass: each window column's squared distance down to its
+     * nearest untreated cell within the window, for the region's rows. */
+    double *col = malloc(rh * ww * sizeof *col), *f = malloc(ww * sizeof *f), *d = malloc(ww * sizeof *d);
+    double *z = malloc((ww + 1) * sizeof *z);
+    uint32_t *arg = malloc(ww * sizeof *arg), *v = malloc(ww * sizeof *v);
+    noise_axis *cols = malloc(2 * rw * sizeof *cols);
+    bool ok = col && f && d && z && arg && v && cols;
+    for (uint32_t x = wx0; ok && x < wx1; x++) {
+        long last = -1; /* the last untreated row seen, going down */
+        for (uint32_t y = wy0; y < ry1; y++) {
+            if (!painted->c[(size_t)y * w + x])
+                last = y;
+            if (y >= ry0) {
+                const double t = last < 0 ? none : (double)(y - (uint32_t)last);
+                col[(size_t)(y - ry0) * ww + (x - wx0)] = last < 0 ? none : t * t;
+            }
+        }
+        last = -1; /* going up */
+        for (uint32_t y = wy1; y-- > ry0;) {
+            if (!painted->c[(size_t)y * w + x])
+                last = y;
+            if (y < ry1 && last >= 0) {
+                const double t = (double)((uint32_t)last - y);
+                double *c = &col[(size_t)(y - ry0) * ww + (x - wx0)];
+                *c = t * t < *c ? t * t : *c;
+            }
+        }
+    }
+    if (ok) { /* each column's noise axes, as noise_columns gives them */
+        for (uint32_t x = rx0; x < rx1; x++) {
+            const double m = (x + 0.5) * cell_mm;
+            cols[2 * (size_t)(x - rx0)] = noise_axis_at(m / WANDER_MM);
+            cols[2 * (size_t)(x - rx0) + 1] = noise_axis_at(m / (WANDER_MM / 3));
+        }
+    }
+    const lattice hashed = {0, 0, NULL}; /* each node hashed: lattice_make's values */
+    for (uint32_t y = ry0; ok && y < ry1; y++) {
+        const double *cy = col + (size_t)(y - ry0) * ww;
+        memcpy(f, cy, ww * sizeof *f);
+        edt_line(f, ww, d, arg, v, z);
+        const double my = (y + 0.5) * cell_mm;
+        const noise_axis ay1 = noise_axis_at(my / WANDER_MM), ay2 = noise_axis_at(my / (WANDER_MM / 3));
+        for (uint32_t x = rx0; x < rx1; x++) {
+            const size_t i = (size_t)y * w + x;
+            if (!painted->c[i]) {
+                out[i] = 0;
+                continue;
+            }
+            const double d2 = d[x - wx0];
+            const double dist = (sqrt(d2) - 0.5) * cell_mm;
+            if (d2 >= none || dist >= wander + width) {
+                out[i] = 255;
+                continue;
+            }
+            const double nz = 0.75 * noise_mix(seed + 2, &hashed, &cols[2 * (size_t)(x - rx0)], &ay1) +
+                              0.25 * noise_mix(seed + 3, &hashed, &cols[2 * (size_t)(x - rx0) + 1], &ay2);
+            const double off = fmin(1, fmax(0, 0.5 + STRETCH * (nz - 0.5)));
+            const double ramp = smooth01((dist - wander * off) / width);
+            out[i] = (uint8_t)lrint(255.0 * ramp * (1 - tail + tail * ramp));
+        }
+    }
+    free(col), free(f), free(d), free(z), free(arg), free(v), free(cols);
+    if (!ok) {
+        free(out);
+        return false;
+    }
+    *reach = out;
+    return true;
+}
+
 /* Whether the eight bytes at p are all v (0 or 255). */
 static inline bool word_is(const uint8_t *p, uint8_t v)
 {
@@ -478,9 +640,16 @@ static inline uint8_t broken_cell(uint8_t c, double n)
 smp_status smp__shape_edges(smp_coverage *cov, smp_coverage *other, smp_edge edge, double feather_mm, double ppm,
                             uint64_t seed, const uint8_t *reach, int threads, char *msg)
 {
+    return smp__shape_edges_memo(cov, other, edge, feather_mm, ppm, seed, reach, NULL, threads, msg);
+}
+
+smp_status smp__shape_edges_memo(smp_coverage *cov, smp_coverage *other, smp_edge edge, double feather_mm, double ppm,
+                                 uint64_t seed, const uint8_t *reach, const smp_noise_memo *memo, int threads,
+                                 char *msg)
+{
     const size_t n = (size_t)cov->gw * cov->gh;
     if (other && !memcmp(cov->c, other->c, n)) { /* the same cells (no hair already there): shaped once */
-        smp_status st = smp__shape_edges(cov, NULL, edge, feather_mm, ppm, seed, reach, threads, msg);
+        smp_status st = smp__shape_edges_memo(cov, NULL, edge, feather_mm, ppm, seed, reach, memo, threads, msg);
         if (st == SMP_OK)
             memcpy(other->c, cov->c, n);
         return st;
@@ -496,6 +665,11 @@ smp_status smp__shape_edges(smp_coverage *cov, smp_coverage *other, smp_edge edg
      * the density up or down, most at mid-ramp. */
     const double cell_mm = cov->cell / ppm;
     const size_t ramp = apply_reach(cov, reach), ramp_other = other ? apply_reach(other, reach) : 0;
+    /* the memo's coverage (other, or cov alone) before its noise */
+    uint8_t *const mc = other ? other->c : cov->c;
+    if (memo && memo->pre)
+        memcpy(memo->pre, mc, n);
+    const uint8_t *const last_pre = memo ? memo->last_pre : NULL, *const last_out = memo ? memo->last_out : NULL;
     /* the farthest cell centre, in each octave's lattice units */
     const double ex = (cov->gw - 0.5) * cell_mm, ey = (cov->gh - 0.5) * cell_mm;
     lattice l1 = {0, 0, NULL}, l2 = {0, 0, NULL};
@@ -529,7 +703,15 @@ smp_status smp__shape_edges(smp_coverage *cov, smp_coverage *other, smp_edge edg
                 x += 8;
             if (x >= cov->gw)
                 break;
-            const int in_a = a[x] != 0 && a[x] != 255, in_b = b && b[x] != 0 && b[x] != 255;
+            int in_a = a[x] != 0 && a[x] != 255, in_b = b && b[x] != 0 && b[x] != 255;
+            if (last_pre && (b ? in_b : in_a)) { /* the memo's cell at the value it had: its bytes then */
+                uint8_t *m = b ? &b[x] : &a[x];
+                const size_t i = (size_t)y * cov->gw + x;
+                if (*m == last_pre[i]) {
+                    *m = last_out[i];
+                    *(b ? &in_b : &in_a) = 0;
+                }
+            }
             if (!in_a && !in_b)
                 continue;
             const double n = 0.65 * noise_mix(seed, &l1, &cols[2 * (size_t)x], &ay1) +
@@ -544,6 +726,83 @@ smp_status smp__shape_edges(smp_coverage *cov, smp_coverage *other, smp_edge edg
     free(l1.v);
     free(l2.v);
     return SMP_OK;
+}
+
+bool smp__shape_edge_again(smp_coverage *cov, const smp_coverage *old_painted, const uint8_t *old_shaped,
+                           smp_edge edge, double feather_mm, double ppm, uint64_t seed, const uint8_t *reach)
+{
+    const uint32_t w = cov->gw, h = cov->gh;
+    const size_t n = (size_t)w * h;
+    const double cell_mm = cov->cell / ppm;
+    /* the broken style only, and its reach: what the cache keeps them for */
+    if (edge != SMP_EDGE_BROKEN || !reach || !old_shaped || !old_painted->c || old_painted->gw != w ||
+        old_painted->gh != h || old_painted->cell != cov->cell)
+        return false;
+    /* The cells whose painted value changed: the feather moves within 3
+     * of its radii of them, the reach (smp__edge_reach_again) within
+     * reach_cells; beyond both, the cell, its reach and its noise are
+     * what they were, so is its shaped value. */
+    uint32_t ex0 = w, ey0 = h, ex1 = 0, ey1 = 0;
+    for (uint32_t y = 0; y < h; y++) {
+        const uint8_t *a = cov->c + (size_t)y * w, *b = old_painted->c + (size_t)y * w;
+        if (!memcmp(a, b, w))
+            continue;
+        uint32_t x = 0, e = w;
+        while (a[x] == b[x])
+            x++;
+        while (a[e - 1] == b[e - 1])
+            e--;
+        ex0 = x < ex0 ? x : ex0;
+        ex1 = e > ex1 ? e : ex1;
+        ey0 = y < ey0 ? y : ey0;
+        ey1 = y + 1;
+    }
+    if (ex1 <= ex0) {
+        memcpy(cov->c, old_shaped, n);
+        return true;
+    }
+    const double width_px = feather_mm * ppm;
+    const int fr = smp__feather_radius(width_px, cov->cell);
+    const uint32_t rc = reach_cells(feather_mm, cell_mm), fm = fr > 0 ? 3 * (uint32_t)fr : 0;
+    const uint32_t m = rc > fm ? rc : fm;
+    const uint32_t q[4] = {ex0 > m ? ex0 - m : 0, ey0 > m ? ey0 - m : 0, w - ex1 > m ? ex1 + m : w,
+                           h - ey1 > m ? ey1 + m : h};
+    const size_t qw = q[2] - q[0], qh = q[3] - q[1];
+    if (qw * qh > n / 4)
+        return false;
+    uint8_t *part = malloc(qw * qh);
+    noise_axis *cols = malloc(2 * qw * sizeof *cols);
+    if (!part || !cols || !smp__coverage_feather_part(cov, width_px, q, part)) {
+        free(part);
+        free(cols);
+        return false;
+    }
+    for (uint32_t x = q[0]; x < q[2]; x++) { /* noise_columns' axes */
+        const double mx = (x + 0.5) * cell_mm;
+        cols[2 * (size_t)(x - q[0])] = noise_axis_at(mx / BROKEN_SCALE_MM);
+        cols[2 * (size_t)(x - q[0]) + 1] = noise_axis_at(mx / (BROKEN_SCALE_MM / 3));
+    }
+    memcpy(cov->c, old_shaped, n);
+    const lattice hashed = {0, 0, NULL}; /* each node hashed: lattice_make's values */
+    for (uint32_t y = q[1]; y < q[3]; y++) {
+        const double my = (y + 0.5) * cell_mm;
+        const noise_axis ay1 = noise_axis_at(my / BROKEN_SCALE_MM), ay2 = noise_axis_at(my / (BROKEN_SCALE_MM / 3));
+        for (uint32_t x = q[0]; x < q[2]; x++) {
+            const size_t i = (size_t)y * w + x;
+            uint32_t c = part[(size_t)(y - q[1]) * qw + (x - q[0])];
+            if (c && reach[i] != 255) /* apply_reach */
+                c = (c * reach[i] + 127) / 255;
+            if (c != 0 && c != 255) { /* in the ramp: the hairline's noise */
+                const double nz = 0.65 * noise_mix(seed, &hashed, &cols[2 * (size_t)(x - q[0])], &ay1) +
+                                  0.35 * noise_mix(seed + 1, &hashed, &cols[2 * (size_t)(x - q[0]) + 1], &ay2);
+                c = broken_cell((uint8_t)c, nz);
+            }
+            cov->c[i] = (uint8_t)c;
+        }
+    }
+    free(part);
+    free(cols);
+    return true;
 }
 
 smp_status smp__shape_edge(smp_coverage *cov, smp_edge edge, double feather_mm, double ppm,

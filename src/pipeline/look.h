@@ -24,14 +24,47 @@ typedef struct smp_front {
  * to apply) for the other styles or without a feather; free() it. */
 smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double feather_mm, double px_per_mm,
                            uint64_t seed, const smp_front *front, int threads, uint8_t **reach, char *msg);
+/* Whether the zones hold a hairline cell (a front for smp__edge_reach). */
+bool smp__front_any(const smp_front *front);
+/* smp__edge_reach's map for painted (broken edge) from the one it gave for
+ * old_painted on the same grid with the same edge, feather, scale and
+ * seed, made again only near the cells treated in one and not the other:
+ * the same bytes. False (*reach NULL) when it cannot (a front, another
+ * grid, too wide a change, no memory): then call smp__edge_reach. */
+bool smp__edge_reach_again(const smp_coverage *painted, const smp_coverage *old_painted, const uint8_t *old_reach,
+                           smp_edge edge, double feather_mm, double px_per_mm, uint64_t seed, const smp_front *front,
+                           uint8_t **reach);
 /* Feathers the coverage in the edge style; reach (smp__edge_reach, on the
  * same grid, or NULL) then scales it. */
 smp_status smp__shape_edge(smp_coverage *cov, smp_edge edge, double feather_mm, double px_per_mm,
                            uint64_t seed, const uint8_t *reach, int threads, char *msg);
+/* smp__shape_edge of cov (the broken style, with reach: the coverage as
+ * painted on entry) from the shaping old_shaped it gave for old_painted on
+ * the same grid with the same settings (reach made for each painting, with
+ * no front either time: smp__edge_reach_again's case),
+ * made again only near the cells whose value changed: the same bytes.
+ * False (cov untouched) when it cannot: then call smp__shape_edge. */
+bool smp__shape_edge_again(smp_coverage *cov, const smp_coverage *old_painted, const uint8_t *old_shaped,
+                           smp_edge edge, double feather_mm, double px_per_mm, uint64_t seed, const uint8_t *reach);
 /* smp__shape_edge of cov and of other (same grid; NULL: none) at once:
  * the hairline's noise taken once for both, the same bytes as two calls. */
 smp_status smp__shape_edges(smp_coverage *cov, smp_coverage *other, smp_edge edge, double feather_mm,
                             double px_per_mm, uint64_t seed, const uint8_t *reach, int threads, char *msg);
+/* The broken edge's noise for one coverage, memoised: a ramp cell's
+ * shaped value is a function of its place and its value before the noise
+ * (the feathered coverage times the reach), so a cell whose value before
+ * is last_pre's takes last_out's (both from a shaping on the same grid
+ * with the same edge, feather, scale and seed; NULL: none); pre (n cells,
+ * or NULL) gets this shaping's values before the noise. */
+typedef struct smp_noise_memo {
+    const uint8_t *last_pre, *last_out;
+    uint8_t *pre;
+} smp_noise_memo;
+/* smp__shape_edges with memo (NULL: none) for other, or for cov when
+ * other is NULL: the same bytes. */
+smp_status smp__shape_edges_memo(smp_coverage *cov, smp_coverage *other, smp_edge edge, double feather_mm,
+                                 double px_per_mm, uint64_t seed, const uint8_t *reach, const smp_noise_memo *memo,
+                                 int threads, char *msg);
 /* Optical depth per session, out[1..n_layers] (out[0] = the last): from a
  * dilution (>= 0; lighter in early sessions) or final_od (a given colour). */
 void smp__session_depths(const smp_optics *o, const smp_params *p, double dilution, const float final_od[3],

@@ -409,12 +409,77 @@ static void box_pass_cols(const uint8_t *src, uint8_t *dst, size_t n, uint32_t n
     }
 }
 
-smp_status smp__coverage_feather(smp_coverage *cov, double width_px, int threads, char *msg)
+int smp__feather_radius(double width_px, uint32_t cell)
 {
     /* A Gaussian step rises from 10 % to 90 % over 2.563 sigma; three box
      * passes of width 2r+1 have the variance of a Gaussian with r(r+1). */
-    double sigma = width_px / cov->cell / 2.563;
-    int r = (int)lrint((sqrt(4 * sigma * sigma + 1) - 1) / 2);
+    double sigma = width_px / cell / 2.563;
+    return (int)lrint((sqrt(4 * sigma * sigma + 1) - 1) / 2);
+}
+
+/* Three box passes of radius r over the n samples of a line, the first at
+ * src[0], the next step apart, into dst (n bytes), the ends clamped:
+ * box_pass's sums and rounding without its shortcuts. tmp: 2n bytes. */
+static void three_passes(const uint8_t *src, size_t step, size_t n, int r, const box_div *d, uint8_t *dst,
+                         uint8_t *tmp)
+{
+    uint8_t *a = tmp, *b = tmp + n;
+    for (size_t i = 0; i < n; i++)
+        a[i] = src[i * step];
+    for (int pass = 0; pass < 3; pass++) {
+        uint8_t *to = pass == 2 ? dst : b;
+        uint32_t sum = 0;
+        for (long i = -r; i <= r; i++)
+            sum += a[i < 0 ? 0 : (size_t)i >= n ? n - 1 : (size_t)i];
+        for (size_t i = 0; i < n; i++) {
+            to[i] = box_mean(d, sum);
+            const size_t out = i < (size_t)r ? 0 : i - (size_t)r;
+            const size_t in = i + (size_t)r + 1 >= n ? n - 1 : i + (size_t)r + 1;
+            sum += a[in];
+            sum -= a[out];
+        }
+        uint8_t *t = a;
+        a = to;
+        b = t;
+    }
+}
+
+bool smp__coverage_feather_part(const smp_coverage *cov, double width_px, const uint32_t q[4], uint8_t *out)
+{
+    const int r = smp__feather_radius(width_px, cov->cell);
+    const uint32_t w = cov->gw, h = cov->gh, qw = q[2] - q[0], qh = q[3] - q[1];
+    if (r < 1) { /* no feather */
+        for (uint32_t y = 0; y < qh; y++)
+            memcpy(out + (size_t)y * qw, cov->c + (size_t)(q[1] + y) * w + q[0], qw);
+        return true;
+    }
+    /* A pass's output reads r samples either side: three rows' passes
+     * over [x0, x1) are the whole row's within it from 3r past its ends
+     * (or at the grid's own ends), the same down the columns. */
+    const uint32_t m = 3 * (uint32_t)r;
+    const uint32_t x0 = q[0] > m ? q[0] - m : 0, x1 = w - q[2] > m ? q[2] + m : w;
+    const uint32_t y0 = q[1] > m ? q[1] - m : 0, y1 = h - q[3] > m ? q[3] + m : h;
+    const size_t sw = x1 - x0, sh = y1 - y0, longest = sw > sh ? sw : sh;
+    uint8_t *rows = malloc(sw * sh), *tmp = malloc(2 * longest), *line = malloc(longest);
+    if (!rows || !tmp || !line) {
+        free(rows), free(tmp), free(line);
+        return false;
+    }
+    const box_div d = box_div_make(2 * (uint32_t)r + 1);
+    for (size_t y = 0; y < sh; y++)
+        three_passes(cov->c + (y0 + y) * w + x0, 1, sw, r, &d, rows + y * sw, tmp);
+    for (uint32_t x = q[0]; x < q[2]; x++) {
+        three_passes(rows + (x - x0), sw, sh, r, &d, line, tmp);
+        for (uint32_t y = 0; y < qh; y++)
+            out[(size_t)y * qw + (x - q[0])] = line[q[1] - y0 + y];
+    }
+    free(rows), free(tmp), free(line);
+    return true;
+}
+
+smp_status smp__coverage_feather(smp_coverage *cov, double width_px, int threads, char *msg)
+{
+    int r = smp__feather_radius(width_px, cov->cell);
     if (r < 1)
         return SMP_OK;
     const uint32_t w = cov->gw, h = cov->gh;

@@ -83,6 +83,13 @@ smp_status smp__coverage_from_mask_mt(smp_coverage *cov, const smp_image *mask, 
 /* Blurs the coverage so density ramps across the mask edge over about
  * width_px (10-90 %), with three box passes approximating a Gaussian. */
 smp_status smp__coverage_feather(smp_coverage *cov, double width_px, int threads, char *msg);
+/* The box passes' radius smp__coverage_feather takes for width_px (below 1: none). */
+int smp__feather_radius(double width_px, uint32_t cell);
+/* smp__coverage_feather's bytes over the cells [q[0], q[2]) x [q[1], q[3])
+ * only, read from cov as it is before the feather, into out (q's size, row
+ * by row): the same bytes, reading only 3 passes' reach around q. False
+ * when out of memory. */
+bool smp__coverage_feather_part(const smp_coverage *cov, double width_px, const uint32_t q[4], uint8_t *out);
 void smp__coverage_free(smp_coverage *cov);
 /* out = a copy of cov. */
 smp_status smp__coverage_copy(smp_coverage *out, const smp_coverage *cov, char *msg);

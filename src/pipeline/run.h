@@ -7,6 +7,7 @@
 #define SMP_RUN_H
 
 #include "focus.h"
+#include "look.h"
 #include "mask.h"
 #include "optics.h"
 #include "render.h"
@@ -112,6 +113,27 @@ const uint16_t *smp__cache_specular(smp_cache *c, const run *r);
  * from the memo: true; false when they must be made. */
 bool smp__cache_shape(smp_cache *c, run *r);
 void smp__cache_keep_shape(smp_cache *c, const run *r);
+/* The broken edge's reach (look.h) for r's coverage as painted (r->cov)
+ * and its params, from the one the cache keeps for another painting
+ * (smp__edge_reach_again): true with *reach set (free() it); false when it
+ * must be made. */
+bool smp__cache_edge_reach(smp_cache *c, const run *r, const smp_front *front, uint8_t **reach);
+/* r's edge_cov (the coverage as painted on entry) shaped by the broken
+ * edge with reach (made for r's painting; no front), from the shaping the cache
+ * keeps for another painting (smp__shape_edge_again): true; false when
+ * it must be made (edge_cov untouched). */
+bool smp__cache_edge_shape(smp_cache *c, run *r, const smp_front *front, const uint8_t *reach);
+/* Keeps *painted (r's coverage as painted), r's edge_cov as shaped and
+ * *reach (its reach, made
+ * for r's params) for the next shaping, taking both (then set empty and
+ * NULL) when it keeps them. */
+void smp__cache_keep_reach(smp_cache *c, const run *r, const smp_front *front, smp_coverage *painted, uint8_t **reach);
+/* The noise memo (look.h) the cache keeps for r's settings and grid (the
+ * broken edge), into memo's last_pre and last_out (NULL: none); and r's
+ * kept: *noise_pre, its coverage with the hair before the noise (taken,
+ * then NULL, when kept), and r->cov after. */
+void smp__cache_noise_memo(smp_cache *c, const run *r, smp_noise_memo *memo);
+void smp__cache_keep_noise(smp_cache *c, const run *r, uint8_t **noise_pre);
 /* The points for k and their report counts (per session, pairs) into
  * all and r's result: true; false when they must be sampled. Either way k
  * becomes the memo's current settings, which what it keeps is measured

@@ -916,14 +916,32 @@ static smp_status shape_coverage(run *r)
      * coverage with and without the hair already there. */
     const smp_front front = {res->zones, res->zones_w, res->zones_h, res->zone_mm};
     uint8_t *reach = NULL;
-    smp_status st = smp__edge_reach(&r->cov, p->edge, p->feather_mm, r->ppm, p->seed, &front, p->threads, &reach,
-                                    res->msg);
-    smp__coverage_free(&r->cov); /* as painted: the skin maps are done */
+    smp_status st = SMP_OK;
+    if (!smp__cache_edge_reach(r->cache, r, &front, &reach)) /* from the last painting's, or made */
+        st = smp__edge_reach(&r->cov, p->edge, p->feather_mm, r->ppm, p->seed, &front, p->threads, &reach,
+                             res->msg);
+    smp_coverage painted = r->cov; /* as painted: the skin maps are done; the cache may keep it */
     r->cov = r->hair_cov;
     memset(&r->hair_cov, 0, sizeof r->hair_cov);
-    if (st == SMP_OK) /* the edge alone and with the hair: both at once */
-        st = smp__shape_edges(&r->edge_cov, &r->cov, p->edge, p->feather_mm, r->ppm, p->seed, reach, p->threads,
-                              res->msg);
+    /* The broken edge's noise over the coverage with the hair: memoised by
+     * the cache (look.h), its values before the noise kept for the next. */
+    smp_noise_memo memo = {NULL, NULL, NULL};
+    if (st == SMP_OK && reach && r->cache) {
+        smp__cache_noise_memo(r->cache, r, &memo);
+        memo.pre = malloc((size_t)r->cov.gw * r->cov.gh);
+    }
+    if (st == SMP_OK && smp__cache_edge_shape(r->cache, r, &front, reach)) /* the edge alone from the last painting's */
+        st = smp__shape_edges_memo(&r->cov, NULL, p->edge, p->feather_mm, r->ppm, p->seed, reach, &memo, p->threads,
+                                   res->msg);
+    else if (st == SMP_OK) /* the edge alone and with the hair: both at once */
+        st = smp__shape_edges_memo(&r->edge_cov, &r->cov, p->edge, p->feather_mm, r->ppm, p->seed, reach, &memo,
+                                   p->threads, res->msg);
+    if (st == SMP_OK) {
+        smp__cache_keep_reach(r->cache, r, &front, &painted, &reach);
+        smp__cache_keep_noise(r->cache, r, &memo.pre);
+    }
+    free(memo.pre);
+    smp__coverage_free(&painted);
     free(reach);
     /* What of the density the core gets: hair already there, the edge's
      * reach and a density map take their share. Over the cells the
