@@ -69,7 +69,8 @@ CLIDOC   := $(BUILD)/smpsim.1 $(BUILD)/completion/smpsim $(BUILD)/completion/_sm
 BIN      := $(BUILD)/smpsim
 GEN      := $(BUILD)/tools/gen_scalp
 BENCH    := $(BUILD)/bench/bench_pipeline $(BUILD)/bench/bench_sampler $(BUILD)/bench/bench_render \
-            $(BUILD)/bench/bridson $(BUILD)/bench/bench_steps $(BUILD)/bench/tone_dump
+            $(BUILD)/bench/bridson $(BUILD)/bench/bench_steps $(BUILD)/bench/tone_dump $(BUILD)/bench/studio_steps \
+            $(BUILD)/bench/mask_edits $(BUILD)/bench/mask_edit_cg
 
 .PHONY: analyze corpus fuzz fuzz-build docs all demo test test-build test-cli check-deps check-test-deps sanitize bench install \
         uninstall clean samples
@@ -157,7 +158,7 @@ $(GEN): tools/gen_scalp.c $(SCENE_OBJ) tools/scene.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -Itools tools/gen_scalp.c $(SCENE_OBJ) $(LIB) $(LDLIBS_ALL) -o $@
 
-$(BUILD)/bench/%: bench/%.c bench/pointstats.h bench/bridson.h bench/steps.h $(LIB)
+$(BUILD)/bench/%: bench/%.c bench/pointstats.h bench/bridson.h bench/steps.h bench/pnm.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $< $(LIB) $(LDLIBS_ALL) -o $@
 

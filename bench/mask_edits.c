@@ -5,40 +5,10 @@
  * mask anywhere, or a density or edge style change; each cached run's hash
  * (after image and dots) against a plain smp_simulate's ("plain-same" or
  * "DIFFERS"), one line a step, so two libraries' lists diff.
- * Build: cc -std=c11 -O2 -Iinclude bench/mask_edits.c BUILD/libsmpsim.a LIBS -lm
+ * Build: make build/bench/mask_edits
  * Usage: mask_edits PHOTO.ppm MASK.pgm STEPS [THREADS] [SEED] */
-#include "smpsim.h"
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <stdint.h>
+#include "pnm.h"
 
-static void die(const char *a, const char *b) { fprintf(stderr, "%s: %s\n", a, b); exit(1); }
-static void read_pnm(smp_image *img, const char *path, int ch)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) die(path, "open");
-    char magic[3] = {0}; unsigned w, h, maxv;
-    if (fscanf(f, "%2s %u %u %u", magic, &w, &h, &maxv) != 4) die(path, "hdr");
-    fgetc(f);
-    if (smp_image_alloc(img, w, h, ch) != SMP_OK) die(path, "oom");
-    if (fread(smp_image_data(img), (size_t)w * h * ch, 1, f) != 1) die(path, "short");
-    fclose(f);
-}
-static uint64_t fnv(uint64_t h, const void *d, size_t n)
-{ const uint8_t *b = d; for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 0x100000001b3ull; return h; }
-static uint64_t result_hash(smp_result *res)
-{
-    const smp_image *a = smp_result_after(res);
-    uint64_t h = fnv(0xcbf29ce484222325ull, smp_image_cdata(a),
-                     (size_t)smp_image_width(a) * smp_image_height(a) * smp_image_channels(a));
-    size_t n; const smp_dot *d = smp_result_dots(res, &n);
-    for (size_t i = 0; i < n; i++) {
-        h = fnv(h, &d[i].x_mm, 3 * sizeof(double)); h = fnv(h, &d[i].opacity, sizeof(float));
-        h = fnv(h, &d[i].layer, 1); h = fnv(h, &d[i].aspect, 3 * sizeof(float));
-    }
-    return h;
-}
 
 static uint64_t st = 4242;
 static uint32_t rnd(void) { st = st * 6364136223846793005ull + 1442695040888963407ull; return (uint32_t)(st >> 33); }
