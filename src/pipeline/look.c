@@ -178,6 +178,21 @@ static void dilate(smp_coverage *g, long r, uint8_t *tmp)
 
 static double smooth01(double t) { return t <= 0 ? 0 : t >= 1 ? 1 : t * t * (3 - 2 * t); }
 
+/* The zone's wander at a cell: its two octaves of noise (seed + 2, + 3). */
+static inline double zone_noise(uint64_t seed, const lattice *l1, const lattice *l2, const noise_axis *col,
+                                const noise_axis *ay1, const noise_axis *ay2)
+{
+    return 0.75 * noise_mix(seed + 2, l1, &col[0], ay1) + 0.25 * noise_mix(seed + 3, l2, &col[1], ay2);
+}
+
+/* The reach at dist (mm) from the edge, the zone wandering by nz there. */
+static inline uint8_t zone_value(double dist, double nz, double wander, double width, double tail)
+{
+    const double off = fmin(1, fmax(0, 0.5 + STRETCH * (nz - 0.5)));
+    const double ramp = smooth01((dist - wander * off) / width);
+    return (uint8_t)lrint(255.0 * ramp * (1 - tail + tail * ramp)); /* ramp to the power 1 + tail, about */
+}
+
 bool smp__front_any(const smp_front *front)
 {
     for (size_t i = 0; front && front->zones && i < (size_t)front->w * front->h; i++)
@@ -422,12 +437,8 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
                 out[i] = 255;
                 continue;
             }
-            const double nz = 0.75 * noise_mix(seed + 2, &l1, &cols[2 * (size_t)x], &ay1) +
-                              0.25 * noise_mix(seed + 3, &l2, &cols[2 * (size_t)x + 1], &ay2);
-            const double off = fmin(1, fmax(0, 0.5 + STRETCH * (nz - 0.5)));
-            const double ramp = smooth01((dist - wander * off) / width);
-            const double tail = FRONT_TAIL * front_share; /* ramp to the power 1 + tail, about */
-            out[i] = (uint8_t)lrint(255.0 * ramp * (1 - tail + tail * ramp));
+            const double nz = zone_noise(seed, &l1, &l2, &cols[2 * (size_t)x], &ay1, &ay2);
+            out[i] = zone_value(dist, nz, wander, width, FRONT_TAIL * front_share);
         }
     }
     free(cols);
@@ -502,12 +513,8 @@ bool smp__edge_reach_again(const smp_coverage *painted, const smp_coverage *old_
         *reach = out;
         return true;
     }
-    /* no front: the zone's expressions at a front share of 0 */
-    const double front_share = 0;
-    const double zone = ZONE * feather_mm;
-    const double width = zone * (1 + FRONT_EXTRA * front_share);
-    const double wander = feather_mm * (WANDER_EDGE + (WANDER - WANDER_EDGE) * front_share);
-    const double tail = FRONT_TAIL * front_share;
+    /* no front: the zone's width and wander at a front share of 0 */
+    const double width = ZONE * feather_mm, wander = feather_mm * WANDER_EDGE;
     const uint32_t rc = reach_cells(feather_mm, cell_mm);
     if (!(rc < w && rc < h)) {
         free(out);
@@ -580,11 +587,8 @@ bool smp__edge_reach_again(const smp_coverage *painted, const smp_coverage *old_
                 out[i] = 255;
                 continue;
             }
-            const double nz = 0.75 * noise_mix(seed + 2, &hashed, &cols[2 * (size_t)(x - rx0)], &ay1) +
-                              0.25 * noise_mix(seed + 3, &hashed, &cols[2 * (size_t)(x - rx0) + 1], &ay2);
-            const double off = fmin(1, fmax(0, 0.5 + STRETCH * (nz - 0.5)));
-            const double ramp = smooth01((dist - wander * off) / width);
-            out[i] = (uint8_t)lrint(255.0 * ramp * (1 - tail + tail * ramp));
+            const double nz = zone_noise(seed, &hashed, &hashed, &cols[2 * (size_t)(x - rx0)], &ay1, &ay2);
+            out[i] = zone_value(dist, nz, wander, width, 0);
         }
     }
     free(col), free(f), free(d), free(z), free(arg), free(v), free(cols);
@@ -635,6 +639,13 @@ static inline uint8_t broken_cell(uint8_t c, double n)
     v *= 1 + BROKEN_DEPTH * mid * (2 * n - 1) * 1.6;
     v = v < 0 ? 0 : v > 1 ? 1 : v;
     return (uint8_t)lrint(v * 255.0);
+}
+
+/* The hairline's noise at a cell of the broken edge: two octaves (seed, + 1). */
+static inline double broken_noise(uint64_t seed, const lattice *l1, const lattice *l2, const noise_axis *col,
+                                  const noise_axis *ay1, const noise_axis *ay2)
+{
+    return 0.65 * noise_mix(seed, l1, &col[0], ay1) + 0.35 * noise_mix(seed + 1, l2, &col[1], ay2);
 }
 
 smp_status smp__shape_edges(smp_coverage *cov, smp_coverage *other, smp_edge edge, double feather_mm, double ppm,
@@ -714,8 +725,7 @@ smp_status smp__shape_edges_memo(smp_coverage *cov, smp_coverage *other, smp_edg
             }
             if (!in_a && !in_b)
                 continue;
-            const double n = 0.65 * noise_mix(seed, &l1, &cols[2 * (size_t)x], &ay1) +
-                             0.35 * noise_mix(seed + 1, &l2, &cols[2 * (size_t)x + 1], &ay2);
+            const double n = broken_noise(seed, &l1, &l2, &cols[2 * (size_t)x], &ay1, &ay2);
             if (in_a)
                 a[x] = broken_cell(a[x], n);
             if (in_b)
@@ -793,8 +803,7 @@ bool smp__shape_edge_again(smp_coverage *cov, const smp_coverage *old_painted, c
             if (c && reach[i] != 255) /* apply_reach */
                 c = (c * reach[i] + 127) / 255;
             if (c != 0 && c != 255) { /* in the ramp: the hairline's noise */
-                const double nz = 0.65 * noise_mix(seed, &hashed, &cols[2 * (size_t)(x - q[0])], &ay1) +
-                                  0.35 * noise_mix(seed + 1, &hashed, &cols[2 * (size_t)(x - q[0]) + 1], &ay2);
+                const double nz = broken_noise(seed, &hashed, &hashed, &cols[2 * (size_t)(x - q[0])], &ay1, &ay2);
                 c = broken_cell((uint8_t)c, nz);
             }
             cov->c[i] = (uint8_t)c;

@@ -244,76 +244,28 @@ static void sub_box(const sampler *s, const tile *t, const sub *u, int level, do
     cell_box(s, t->x0 + u->cell % t->tw, t->y0 + u->cell / t->tw, u->sx, u->sy, s->s / (double)(1u << level), b);
 }
 
-/* The coverage nodes reaching the grid cells whose edges along one axis
- * are lo and hi (mm), clamped to the n nodes there are: the bilinear field
- * is a convex combination of the nodes around each point, so those bound
- * it over the cells. */
-static inline void node_span(double lo, double hi, double o, double k, uint32_t n, uint32_t *g0, uint32_t *g1)
-{
-    long a = (long)floor((lo + o) * k - 0.5), b = (long)ceil((hi + o) * k - 0.5);
-    a = a < 0 ? 0 : a >= (long)n ? (long)n - 1 : a;
-    b = b >= (long)n ? (long)n - 1 : b < a ? a : b;
-    *g0 = (uint32_t)a;
-    *g1 = (uint32_t)b;
-}
-
-/* Every grid cell's least and most coverage (node_span's bounds) into
- * s->crange: a cell's nodes are the box of its column's node span by its
- * row's, so the least and most go by rows first (each node row's over
- * each grid column's span), then down each grid row's span of those: the
- * same bytes as taking each cell's box of nodes on its own, reading each
- * node about once instead of once per cell it reaches. False when out of
- * memory. */
-static bool cover_ranges(sampler *s)
+/* Bounds of the coverage over a box: the bilinear field is a convex
+ * combination of the nodes around each point, so the nodes reaching the
+ * box bound it. */
+static void cover_range(const sampler *s, const double b[4], uint8_t *lo, uint8_t *hi)
 {
     const smp_coverage *c = s->in->cov;
-    const double k = s->cov_scale / c->cell, ox = s->in->x0_mm, oy = s->in->y0_mm;
-    uint32_t *span = malloc(2 * ((size_t)s->gw + s->gh) * sizeof *span), *ys = span + 2 * (size_t)s->gw;
-    if (!span)
-        return false;
-    for (uint32_t cx = 0; cx < s->gw; cx++)
-        node_span(cx * s->s, (cx + 1) * s->s, ox, k, c->gw, &span[2 * (size_t)cx], &span[2 * (size_t)cx + 1]);
-    uint32_t y0 = c->gh, y1 = 0; /* the node rows any cell reads */
-    for (uint32_t cy = 0; cy < s->gh; cy++) {
-        node_span(cy * s->s, (cy + 1) * s->s, oy, k, c->gh, &ys[2 * (size_t)cy], &ys[2 * (size_t)cy + 1]);
-        y0 = ys[2 * (size_t)cy] < y0 ? ys[2 * (size_t)cy] : y0;
-        y1 = ys[2 * (size_t)cy + 1] > y1 ? ys[2 * (size_t)cy + 1] : y1;
-    }
-    const size_t rows = y1 >= y0 ? (size_t)y1 - y0 + 1 : 0;
-    uint8_t *rr = malloc(rows * s->gw * 2 + 1); /* each node row's least and most over each column's span */
-    if (!rr) {
-        free(span);
-        return false;
-    }
-    for (size_t y = 0; y < rows; y++) {
-        const uint8_t *row = c->c + (y0 + y) * c->gw;
-        uint8_t *o = rr + y * s->gw * 2;
-        for (uint32_t cx = 0; cx < s->gw; cx++) {
-            uint8_t l = 255, h = 0;
-            for (uint32_t x = span[2 * (size_t)cx], e = span[2 * (size_t)cx + 1]; x <= e; x++) {
-                const uint8_t v = row[x];
-                l = v < l ? v : l;
-                h = v > h ? v : h;
-            }
-            o[2 * (size_t)cx] = l;
-            o[2 * (size_t)cx + 1] = h;
+    const double k = s->cov_scale / c->cell, ox = s->in->x0_mm, oy = s->in->y0_mm; /* cells per mm */
+    long gx0 = (long)floor((b[0] + ox) * k - 0.5), gx1 = (long)ceil((b[2] + ox) * k - 0.5);
+    long gy0 = (long)floor((b[1] + oy) * k - 0.5), gy1 = (long)ceil((b[3] + oy) * k - 0.5);
+    gx0 = gx0 < 0 ? 0 : gx0 >= (long)c->gw ? (long)c->gw - 1 : gx0;
+    gy0 = gy0 < 0 ? 0 : gy0 >= (long)c->gh ? (long)c->gh - 1 : gy0;
+    gx1 = gx1 >= (long)c->gw ? (long)c->gw - 1 : gx1 < gx0 ? gx0 : gx1;
+    gy1 = gy1 >= (long)c->gh ? (long)c->gh - 1 : gy1 < gy0 ? gy0 : gy1;
+    uint8_t l = 255, h = 0;
+    for (long y = gy0; y <= gy1; y++)
+        for (long x = gx0; x <= gx1; x++) {
+            uint8_t v = c->c[(size_t)y * c->gw + x];
+            l = v < l ? v : l;
+            h = v > h ? v : h;
         }
-    }
-    for (uint32_t cy = 0; cy < s->gh; cy++) {
-        uint8_t *out = s->crange + 2 * (size_t)cy * s->gw;
-        const uint32_t a = ys[2 * (size_t)cy] - y0, b = ys[2 * (size_t)cy + 1] - y0;
-        memcpy(out, rr + (size_t)a * s->gw * 2, (size_t)s->gw * 2);
-        for (uint32_t y = a + 1; y <= b; y++) {
-            const uint8_t *r = rr + (size_t)y * s->gw * 2;
-            for (size_t i = 0; i < (size_t)s->gw * 2; i += 2) {
-                out[i] = r[i] < out[i] ? r[i] : out[i];
-                out[i + 1] = r[i + 1] > out[i + 1] ? r[i + 1] : out[i + 1];
-            }
-        }
-    }
-    free(rr);
-    free(span);
-    return true;
+    *lo = l;
+    *hi = h;
 }
 
 /* The t-th place max_cover looks at along an axis of the box [lo, hi]
@@ -831,8 +783,12 @@ static smp_status setup(sampler *s, const smp_sample_in *in, double side, char *
         s->crange = malloc((size_t)s->gw * s->gh * 2);
     if (!s->g || !s->tiles || !s->occ || (in->cov && (!s->least || !s->crange)))
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the sampling grid (%zu bytes)", cells);
-    if (in->cov && !cover_ranges(s))
-        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the sampling grid's coverage ranges");
+    for (uint32_t cy = 0; in->cov && cy < s->gh; cy++)
+        for (uint32_t cx = 0; cx < s->gw; cx++) {
+            const double b[4] = {cx * s->s, cy * s->s, (cx + 1) * s->s, (cy + 1) * s->s};
+            uint8_t *r = s->crange + 2 * ((size_t)cy * s->gw + cx);
+            cover_range(s, b, &r[0], &r[1]);
+        }
     for (uint32_t ty = 0; ty < s->tiles_y; ty++)
         for (uint32_t tx = 0; tx < s->tiles_x; tx++) {
             tile *t = &s->tiles[(size_t)ty * s->tiles_x + tx];
