@@ -258,15 +258,17 @@ async function touchFlow(p, name) {
   // The density slider dragged slowly: the tone preview follows the finger
   // and no exact image is asked for until it lets go (each move asked for
   // one, which kept the engine on a position passed); then one, for where
-  // it let go. A rest of HOLD_MS (250 ms) between two moves asks for one,
-  // and a loaded machine can put one there: so at most one per such rest,
-  // timed by the slider's own input events in the page.
+  // it let go. A rest of HOLD_MS (250 ms) between two moves, or after the
+  // last before the count, asks for one, and a loaded machine can put one
+  // there: so at most one per such rest, timed by the slider's own input
+  // events in the page.
   // Last in the flow: its finger rests on the slider for a second.
   const [, sy2, sb2] = await centre('#density');
   const sx2 = v => sb2.x + 8 + (sb2.width - 16) * (v - sv[1]) / (sv[2] - sv[1]);
   const counts = () => p.evaluate(() => ({ asked: window.smpStudio.st.requests, tones: window.smpStudio.st.toneShown,
     v: Number(document.getElementById('density').value), chosen: window.smpStudio.st.chosen,
-    rests: (window.densityInputs || []).slice(1).filter((t, i) => t - window.densityInputs[i] >= 250).length }));
+    rests: (window.densityInputs || []).concat([performance.now()]).slice(1)
+      .filter((t, i) => t - window.densityInputs[i] >= 250).length }));
   await p.evaluate(() => {
     window.densityInputs = [];
     document.getElementById('density').addEventListener('input', () => window.densityInputs.push(performance.now()));
@@ -284,7 +286,7 @@ async function touchFlow(p, name) {
   check(c1.tones > c0.tones && c1.asked - c0.asked <= c1.rests && c2.asked - c1.asked <= 1 && c2.v > c0.v &&
     Math.round(c2.chosen.density) === c2.v,
     `${name}: a slow drag of the density slider shows the tone preview (${c1.tones - c0.tones} drawn) and asks for ` +
-    `${c1.asked - c0.asked} exact images while it moves (10 moves, ${c1.rests} rests of 250 ms or more between them), ` +
+    `${c1.asked - c0.asked} exact images while it moves (10 moves, ${c1.rests} rests of 250 ms or more between them or after the last), ` +
     `${c2.asked - c1.asked} when let go, drawn at ` +
     `${Math.round(c2.chosen.density)} dots/cm² (the slider at ${c2.v})`);
 }
