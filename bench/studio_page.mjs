@@ -4,7 +4,9 @@
 // at a tablet's size and waited for, its errors collected, and a probe of
 // the longest gap between animation frames (how long the page's thread
 // could not respond) from probe() until gap(). STUDIO_QUERY=work=1000
-// opens the page with that query (its test hooks).
+// opens the page with that query (its test hooks). CHROMIUM_FLAGS: more
+// command-line flags for Chromium, space-separated (as
+// --js-flags=--no-liftoff, to compare the engine's code tiers).
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -14,7 +16,7 @@ const require = createRequire(join(here, '../tests/browser/package.json'));
 const { chromium } = require('playwright-core');
 
 export function launch() {
-  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
+  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', ...(process.env.CHROMIUM_FLAGS || '').split(' ').filter(Boolean)] });
 }
 
 // The page at 1024x768 (context options added), ready for a photo.

@@ -187,10 +187,13 @@ for (let [k, v] of Object.entries(runs)) {
     reused: v.map(x => x.reused) };
   // Where the exact image's time went (the page's timings' stages): median per stage.
   // (A render split between two workers: its own stages, split.*; here whether the redraw worker drew them all.)
-  const flat = x => x.stages && Object.assign({}, x.stages, ...Object.entries(x.stages.split || {})
-    .filter(([, y]) => typeof y === 'number').map(([s, y]) => ({ [`split.${s}`]: y })), { split: undefined });
+  // (The engine's own steps as steps.*.)
+  const nested = (x, name) => Object.entries(x.stages[name] || {}).filter(([, y]) => typeof y === 'number')
+    .map(([s, y]) => ({ [`${name}.${s}`]: y }));
+  const flat = x => x.stages && Object.assign({}, x.stages, ...nested(x, 'steps'), ...nested(x, 'split'),
+    { split: undefined, steps: undefined });
   const stg = v.map(flat);
-  const st_keys = [...new Set(stg.flatMap(x => Object.keys(x || {}).filter(s => s !== 'split')))];
+  const st_keys = [...new Set(stg.flatMap(x => Object.keys(x || {}).filter(s => s !== 'split' && s !== 'steps')))];
   summary[k].stages = Object.fromEntries(st_keys.map(s => [s, stat(stg.map(x => x && x[s]))]));
   summary[k].split = { n: v.filter(x => x.stages && x.stages.split).length,
     here: v.filter(x => x.stages && x.stages.split && x.stages.split.here).length };

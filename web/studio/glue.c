@@ -52,6 +52,10 @@ struct studio {
     uint8_t *b_strands;
     uint32_t b_box[4];
     smp_image *work;
+    /* The last run's steps (sim.c's, one progress call after each): ms
+     * each, for the page's timings. */
+    double step_ms[12], step_last;
+    int steps;
     char msg[512];
 };
 
@@ -82,6 +86,18 @@ EMSCRIPTEN_KEEPALIVE void st_free(studio *s)
     free(s);
 }
 
+/* The progress callback: each step charged the time since the call before. */
+static int step_clock(void *user, double fraction)
+{
+    (void)fraction;
+    studio *s = user;
+    const double t = emscripten_get_now();
+    if (s->steps < (int)(sizeof s->step_ms / sizeof *s->step_ms))
+        s->step_ms[s->steps++] = t - s->step_last;
+    s->step_last = t;
+    return 0;
+}
+
 EMSCRIPTEN_KEEPALIVE studio *st_new(void)
 {
     studio *s = calloc(1, sizeof *s);
@@ -102,6 +118,7 @@ EMSCRIPTEN_KEEPALIVE studio *st_new(void)
      * spacing: neither measured. */
     smp_params_set_tone_after(s->p, 0);
     smp_params_set_spacing(s->p, 0);
+    smp_params_set_progress(s->p, step_clock, s);
     return s;
 }
 
@@ -226,9 +243,14 @@ EMSCRIPTEN_KEEPALIVE smp_status st_simulate(studio *s)
 EMSCRIPTEN_KEEPALIVE smp_status st_simulate_cached(studio *s)
 {
     s->split = -1;
+    s->steps = 0;
+    s->step_last = emscripten_get_now();
     smp_status st = smp_simulate_cached(s->res, s->cache, s->p, s->photo, s->mask);
     return st == SMP_OK ? st : fail(s, st, smp_result_message(s->res));
 }
+
+/* The last st_simulate_cached's k-th step in ms (-1: no such step). */
+EMSCRIPTEN_KEEPALIVE double st_step_ms(studio *s, int k) { return k >= 0 && k < s->steps ? s->step_ms[k] : -1; }
 
 /* The dots of the params as set now, on the photo and the mask of the last
  * cached run, made ready in the cache (smp_cache_prepare) for a later

@@ -895,7 +895,7 @@
     // handed over), its answer's way back, then the page's part: the tone
     // preview's basis kept, the image put, the view drawn.
     const ws = m.stages, T = performance.timeOrigin;
-    const stages = ws ? { ask: L.asked - L.t0, send: ws.start - T - L.asked, engine: ws.engine, post: ws.post, rgba: ws.rgba,
+    const stages = ws ? { ask: L.asked - L.t0, send: ws.start - T - L.asked, engine: ws.engine, steps: ws.steps, post: ws.post, rgba: ws.rgba,
       copy: ws.copy, basis: ws.basis, back: T + got - ws.end, keep: kept - got, put: put - kept, view: now - put,
       split: ws.split } : null;
     rendered(L.reason, ms, m.engineMs, m.info, { tone: L.toneMs, reused: m.reused, stages, id: m.id });

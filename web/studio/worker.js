@@ -30,6 +30,9 @@ function setPhoto(m) {
   return null;
 }
 
+// sim.c's steps, in the order it reports them (bench/steps.h names them too).
+const STEPS = ['read_inputs', 'use_shade_maps', 'skin_maps', 'measure_stubble', 'shape_coverage', 'choose_shade',
+  'place_dots', 'render_after', 'measure_after'];
 // The clock the page reads too (performance.now() starts with each worker).
 const clock = () => performance.timeOrigin + performance.now();
 function render(m) {
@@ -49,6 +52,8 @@ function render(m) {
   postMs = 0;
   if (M._st_simulate_cached(S)) return { ok: false, msg: M.UTF8ToString(M._st_message(S)) };
   const t1 = performance.now();
+  const steps = {}; // the engine's own steps (sim.c), as glue.c timed them
+  STEPS.forEach((name, k) => { const ms = M._st_step_ms(S, k); if (ms >= 0) steps[name] = ms; });
   // The rows from split on are the render-only worker's (smpBandsPost):
   // the page puts them in (-1: all drawn here).
   const split = M._st_bands_split(S);
@@ -63,7 +68,7 @@ function render(m) {
   const notes = smpNotes(M, S);
   // Where the time went (ms), for the page's timings: the engine, the
   // after image as RGBA, its copy out; start and end on the common clock.
-  const stages = { engine: t1 - t0, post: postMs, rgba: t2 - t1, copy: performance.now() - t2, start, end: clock() };
+  const stages = { engine: t1 - t0, steps, post: postMs, rgba: t2 - t1, copy: performance.now() - t2, start, end: clock() };
   // The mask's buffer goes back with the answer (the page keeps it for the tone preview).
   return { ok: true, rgba, w: W, h: H, info, notes, engineMs: t1 - t0, reused: M._st_reused(S), heap: M.HEAPU8.length, stages,
     after: p, mask: m.mask, split };
