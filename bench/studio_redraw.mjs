@@ -14,8 +14,8 @@
 // the slider, the divider and the brush wait that long). A benchmark: it
 // asserts nothing.
 // Usage: node bench/studio_redraw.mjs STUDIO.html PHOTO MASK [N] [OUT.json]
-// (KINDS=density,dot,shade,session,mask,drag,during,age,edge,regularity,sessions picks some; drag, during and the
-// last four are not in the default)
+// (KINDS=density,dot,shade,session,mask,drag,during,soon,age,edge,regularity,sessions picks some; drag, during,
+// soon and the last four are not in the default)
 // WARM=1: before each change, wait until the page has made the sliders'
 // other positions ready (its data-warm idle; a page without it waits for
 // nothing), and print how long that took. Kind `during`: a new seed (all
@@ -149,6 +149,23 @@ for (let i = 0; i < N && runs.during; i++) {
   await settle(k + 1);
   runs.during.push(Object.assign(await last(), { gap: await gap(), inflight }));
 }
+// A density change made 30 ms after the last exact image came, while the
+// redraw worker makes the tone preview's basis from it (asked when no change
+// waits, 160-300 ms, not interruptible): the change waits behind it. `basis`:
+// whether one was on its way when the change came.
+for (let i = 0; i < N && runs.soon; i++) {
+  await warmIdle();
+  const v = 100 + 20 * (i % 4), k0 = await renders();
+  await page.locator('#density').fill(String(v));
+  await page.waitForFunction(n => Number(document.body.dataset.renders) > n, k0, { timeout: 600000, polling: 5 });
+  await page.waitForTimeout(30);
+  const basis = await page.evaluate(() => { const w = window.smpStudio.st.workers; return !!(w && w.full.bases.size); });
+  const k = await renders();
+  await probe();
+  await page.locator('#density').fill(String(v + 5));
+  await settle(k + 1);
+  runs.soon.push(Object.assign(await last(), { gap: await gap(), basis }));
+}
 // Mask touch-ups inside the treated area: a stroke of the eraser, then the
 // brush over it again, by turns (each changes the mask).
 const box = await page.locator('#view').boundingBox();
@@ -203,7 +220,8 @@ for (let [k, v] of Object.entries(runs)) {
     `first image ${fmt(f.first)}; tone preview ${fmt(f.tone)} (${f.tone_shown} of ${v.length}); ` +
     `exact ${fmt(f.full)} (engine ${fmt(f.engine)})` + (f.reduced ? `; exact at the view's size ${fmt(f.reduced)}` : '') +
     `; longest frame gap ${fmt(f.frame_gap)}; ${v.length} times` +
-    (f.seen ? `; back to a state drawn before: ${fmt(f.seen)}, ${f.seen.n} times` : ''));
+    (f.seen ? `; back to a state drawn before: ${fmt(f.seen)}, ${f.seen.n} times` : '') +
+    (v.some(x => 'basis' in x) ? `; a basis on its way at the change ${v.filter(x => x.basis).length} times` : ''));
   if (st_keys.length) console.log(`  ${k} stages (median ms): ` + st_keys.map(s => `${s} ${f.stages[s] ? f.stages[s].median : '-'}`).join(', ') +
     (f.split.n ? `; split ${f.split.n} times (${f.split.here} drawn by the redraw worker alone)` : ''));
 }

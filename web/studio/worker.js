@@ -237,7 +237,10 @@ function readySpare() {
 // on a tablet's slower CPU it held the thumb and the finger for a second
 // or two each time an exact image came.
 let tonePx = null; // the photo at the preview's size: { src, w, h, px }
-function toneBasis({ w, h, dots, photo, scale }, after, info) {
+// Made in steps (a generator: sendBasis yields to the worker's messages
+// between them): the after image drawn smaller, the maps, the areas and
+// the basis itself each take 25-80 ms on the 12 MP crown.
+function* toneBasis({ w, h, dots, photo, scale }, after, info) {
   if (!(w <= W && h <= H)) return null;
   const small = w !== W || h !== H;
   const exact = small ? shrink(new Uint8ClampedArray(M.HEAPU8.buffer, after, 4 * W * H), w, h)
@@ -247,15 +250,18 @@ function toneBasis({ w, h, dots, photo, scale }, after, info) {
     if (!px) return null;
     tonePx = { src: photoPx, w, h, px: new Uint8ClampedArray(px) };
   }
+  yield;
   const p = M._st_tone_maps(S, w, h);
   if (!p) return null;
   const maps = M.HEAPU8.slice(p, p + 4 * w * h);
+  yield;
   const a = M._malloc(24), areas = new Float64Array(3 * dots.length);
   for (let i = 0; i < dots.length; i++) {
     if (M._st_tone_area(S, dots[i], a)) { M._free(a); return null; }
     areas.set(M.HEAPF64.subarray(a / 8, a / 8 + 3), 3 * i);
   }
   M._free(a);
+  yield;
   const b = smpTone.basis(w, h, tonePx.px, maps, dots, areas, info[1], info[2], exact ? new Uint8Array(exact) : null, scale);
   const built = { cover: b.cover.buffer, exact: b.exact ? b.exact.buffer : null, scale: b.scale,
     patch: b.patch ? { P: b.patch.P, d: b.patch.d.buffer } : null };
@@ -409,24 +415,34 @@ function answer(f, m) {
 
 // The tone preview's basis of the last after image, made when the page
 // asks for it: it asks only when no change waits, so a slider drag's next
-// exact image does not wait the basis's 160-300 ms behind it. Any other
-// work on the engine drops it (its after image is gone then).
-let owed = null;
+// exact image does not wait the basis's 160-300 ms behind it; and it is
+// made in steps with the worker's messages between them, so that a change
+// that comes meanwhile waits one step (at most ~80 ms), not the whole.
+// Any other work on the engine drops it (its after image is gone then).
+let owed = null, making = null;
 function dropOwed() {
-  if (owed) post({ type: 'basis', id: owed.id, tone: null, skipped: true });
-  owed = null;
+  for (const o of [owed, making]) if (o) post({ type: 'basis', id: o.id, tone: null, skipped: true });
+  owed = making = null;
 }
 function sendBasis(o) {
-  const t0 = performance.now();
-  let t = null;
-  try {
-    t = toneBasis(o.tone, o.after, o.info);
-  } catch (err) {
-    t = null;
-  }
-  post({ type: 'basis', id: o.id, tone: t, ms: performance.now() - t0 },
-    t ? [t.maps, t.built.cover].concat(t.built.exact ? [t.built.exact] : [], t.built.patch ? [t.built.patch.d] : [],
-      t.photo ? [t.photo] : []) : []);
+  const t0 = performance.now(), steps = toneBasis(o.tone, o.after, o.info);
+  making = o;
+  const step = () => {
+    if (making !== o) return; // dropped by other work
+    let r;
+    try {
+      r = steps.next();
+    } catch (err) {
+      r = { done: true, value: null };
+    }
+    if (!r.done) { setTimeout(step, 0); return; }
+    making = null;
+    const t = r.value;
+    post({ type: 'basis', id: o.id, tone: t, ms: performance.now() - t0 },
+      t ? [t.maps, t.built.cover].concat(t.built.exact ? [t.built.exact] : [], t.built.patch ? [t.built.patch.d] : [],
+        t.photo ? [t.photo] : []) : []);
+  };
+  step();
 }
 
 function handle(m) {
