@@ -151,8 +151,9 @@ for (let i = 0; i < N && runs.during; i++) {
 }
 // A density change made 30 ms after the last exact image came, while the
 // redraw worker makes the tone preview's basis from it (asked when no change
-// waits, 160-300 ms, not interruptible): the change waits behind it. `basis`:
-// whether one was on its way when the change came.
+// waits, 160-300 ms): the change waits behind the step of it under way (the
+// whole basis before da8a895). `basis`: whether one was on its way when the
+// change came.
 for (let i = 0; i < N && runs.soon; i++) {
   await warmIdle();
   const v = 100 + 20 * (i % 4), k0 = await renders();

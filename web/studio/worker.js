@@ -425,13 +425,13 @@ function dropOwed() {
   owed = making = null;
 }
 function sendBasis(o) {
-  const t0 = performance.now(), steps = toneBasis(o.tone, o.after, o.info);
+  const t0 = performance.now(), parts = toneBasis(o.tone, o.after, o.info);
   making = o;
   const step = () => {
     if (making !== o) return; // dropped by other work
     let r;
     try {
-      r = steps.next();
+      r = parts.next();
     } catch (err) {
       r = { done: true, value: null };
     }
