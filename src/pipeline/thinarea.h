@@ -8,7 +8,8 @@
 #include "suggest.h"
 
 /* The suggestion's grey from the share of hair missing: none up to
- * SMP__MISSING_LO, white from SMP__MISSING_HI (a smoothstep between). */
+ * SMP__MISSING_LO, white from SMP__MISSING_HI (a smoothstep between for
+ * the bald gate of suggest.c, a straight ramp for the grey of thinarea.c). */
 #define SMP__MISSING_LO 0.15
 #define SMP__MISSING_HI 0.75
 
