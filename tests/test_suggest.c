@@ -444,7 +444,7 @@ static void check_strands(void **state)
                   in, full, v);
     assert_true(in >= 0.5);
     assert_true(full < 0.05);
-    assert_true(v >= 0.55); /* 0.570 with thinarea.c's smoothstep, 0.586 read straight over 40 mm */
+    assert_true(v >= 0.58); /* 0.570 with thinarea.c's smoothstep, 0.594 read straight over 40 mm */
 }
 
 /* Strands at half their full number over a thinning: where strands clump,
@@ -461,7 +461,7 @@ static void check_strands_half(void **state)
                   full, v);
     assert_true(in >= 0.3 && in <= 0.9);
     assert_true(full < 0.05);
-    assert_true(v >= 0.66); /* 0.669 with thinarea.c's smoothstep, 0.675 read straight over 40 mm */
+    assert_true(v >= 0.68); /* 0.669 with thinarea.c's smoothstep, 0.692 read straight over 40 mm */
 }
 
 /* Strands 20 % thinner than full: the cells still read as hair nearly

@@ -31,33 +31,32 @@
  * SMP__MISSING_HI, not by their smoothstep: a grey is a share of hair
  * missing, and the smoothstep, a soft threshold for telling bald from not,
  * pushes a share in between toward white (two thirds of the way up its
- * ramp reads 0.74 for 0.67). Each cell counts in the pool by the square of
- * its grey: the suggestion's soft edge lies over the hair around it, so its
- * cells, lightly treated, would lower the share of the area they border
- * (a narrow band most: the hairline's thin front, 20 mm tall, which the
- * hand paints white). On the shared photos topdown-11 went from 0.7141 to
- * 0.7273 (its grey where the hand paints 0.86 from 0.91 to 0.83), the
- * hairline from 0.7447 to 0.7451, the others did not change; on the
- * synthetic strands (tests/test_suggest.c) the clumps in a thinning went
- * from 0.580 to 0.603, the thinning to 0.35 of the strands from 0.570 to
- * 0.584, to half of them from 0.669 to 0.674. The linear reading with each
- * treated cell counted alike cost the hairline 0.003 (0.7419; topdown-11
- * 0.7337); weighted by the grey itself, 0.0001 (topdown-11 0.7291); by its
- * fourth power topdown-11 had 0.7264. */
+ * ramp reads 0.74 for 0.67). Each cell counts in the pool by its grey: the
+ * suggestion's soft edge lies over the hair around it, so its cells,
+ * lightly treated, would lower the share of the area they border (a
+ * narrow band most: the hairline's thin front, 20 mm tall, which the hand
+ * paints white). With the pool of THIN_AREA_MM (below) topdown-11 went
+ * from 0.7141 to 0.7485 (its grey where the hand paints 0.86 from 0.91 to
+ * 0.86, where it paints 0.63 from 0.61 to 0.59), the hairline from 0.7447
+ * to 0.7451, the others did not change; on the synthetic strands
+ * (tests/test_suggest.c) the clumps in a thinning went from 0.580 to
+ * 0.612, the thinning to 0.35 of the strands from 0.570 to 0.594, to half
+ * of them from 0.669 to 0.692. At 40 mm, the linear reading with each
+ * treated cell counted alike cost the hairline 0.003 (at 25 mm: 0.7419;
+ * topdown-11 0.7337); weighted by the square of the grey topdown-11 had
+ * 0.7460, by its cube 0.7446. */
 #include "thinarea.h"
 
 #include <math.h>
 #include <stdlib.h>
 
 /* Read by the straight ramp, a pool of 25 mm (the smoothstep's best) gave
- * topdown-11 0.7273; 30, 35, 40 and 50 mm gave 0.7368, 0.7435, 0.7460 and
- * 0.7428, 80-120 mm 0.736: the pool's square (80 mm across at 40) spans
- * its whole thinning, where at 25 mm the dense clumps on the thinning's
- * left read as a thinning of their own (its grey where the hand paints
- * 0.86 went from 0.84 to 0.87; where it paints 0.63, 0.58 to 0.59). The
- * other shared photos did not change from 25 to 120 mm; at 15-20 mm the
- * hairline lost 0.001-0.004. The synthetic strands (tests/test_suggest.c)
- * gained 0.001-0.002. */
+ * topdown-11 0.7291 and cost the hairline 0.0001; 30, 35, 40, 45, 50 and
+ * 60 mm gave topdown-11 0.7385, 0.7454, 0.7485, 0.7480, 0.7460 and 0.7429
+ * and the hairline 0.7450, 0.7449, then 0.7451: the pool's square (80 mm
+ * across at 40) spans the whole thinning, where at 25 mm the dense clumps
+ * on its left read as a thinning of their own. The other shared photos
+ * did not change from 25 to 60 mm. */
 #define THIN_AREA_MM 40.0
 
 smp_status smp__thin_area(smp_scalp *s, const float *missing, double mm_per_cell)
@@ -77,7 +76,7 @@ smp_status smp__thin_area(smp_scalp *s, const float *missing, double mm_per_cell
     for (uint32_t y = 0; y < gh; y++)
         for (uint32_t x = 0; x < gw; x++) {
             const size_t i = (size_t)y * gw + x, o = (y + 1) * stride + x + 1;
-            const double w = s->head[i] ? (double)s->treat[i] * s->treat[i] : 0;
+            const double w = s->head[i] ? s->treat[i] : 0;
             sv[o] = missing[i] * w + sv[o - 1] + sv[o - stride] - sv[o - stride - 1];
             sw[o] = w + sw[o - 1] + sw[o - stride] - sw[o - stride - 1];
         }
