@@ -41,8 +41,8 @@
  * to 0.7451, the others did not change; on the synthetic strands
  * (tests/test_suggest.c) the clumps in a thinning went from 0.580 to
  * 0.612, the thinning to 0.35 of the strands from 0.570 to 0.594, to half
- * of them from 0.669 to 0.692. At 40 mm, the linear reading with each
- * treated cell counted alike cost the hairline 0.003 (at 25 mm: 0.7419;
+ * of them from 0.669 to 0.692. With each treated cell counted alike the
+ * hairline lost 0.001 (0.7440; topdown-11 0.7531), at 25 mm 0.003 (0.7419;
  * topdown-11 0.7337); weighted by the square of the grey topdown-11 had
  * 0.7460, by its cube 0.7446. */
 #include "thinarea.h"
