@@ -5,58 +5,28 @@
  * (suggest.c's hair_missing: strands overlap, so it falls as exp(-k
  * density)). That is a statistic of an area: combed, wet or long strands
  * gather in clumps that hide one cell whole and bare the next, so cell by
- * cell the share is near 0 or near 1, its smoothstep is white on the bare
- * cells, and the gap closing (suggest.c's close_open) then whitens the
- * clumps too: a thinning under strands that hide half the scalp came out
- * white, as a bald top does. Read over the area, the same share says how
- * much hair is there. So each treated cell's grey is at most the grey of
- * the share missing pooled over the treated cells of the head within
- * THIN_AREA_MM (a square), the scale of a recession or a
- * thinning front, several clumps across; bare scalp, whose share is near 1
- * over any area, stays white, and cells outside the suggestion do not
- * dilute its edge. On the shared photos (soft IoU) topdown-11 went from
- * 0.6775 to 0.7141 (its front under combed strands, which hide about 60 %
- * of the cells: the suggestion's median grey there from 1.0 to 0.93 where
- * the hand paints 0.86, 0.88 where it paints 0.63), the hairline from
- * 0.7451 to 0.7447; the crown's, topdown-1's, topdown-16's and the bundled
- * sample's masks did not change. On the synthetic strands
- * (tests/test_suggest.c) a thinning to half the strands went from 0.584 to
- * 0.669 (truth: grey 0.5; its mean grey from 0.75 to 0.65), to 0.35 of them
- * from 0.553 to 0.570, the clumps in it from 0.555 to 0.580. A pool of 8 or
- * 16 mm gave topdown-11 0.678 and 0.708 and cost the hairline 0.011 and
- * 0.002 (its thin front's jags), 30-40 mm gave topdown-11 0.713-0.706;
- * the plain pooled share without the smoothstep (8 mm) cost topdown-11
- * 0.04 and the hairline 0.10.
- * The pooled share is read linearly between SMP__MISSING_LO and
- * SMP__MISSING_HI, not by their smoothstep: a grey is a share of hair
- * missing, and the smoothstep, a soft threshold for telling bald from not,
- * pushes a share in between toward white (two thirds of the way up its
- * ramp reads 0.74 for 0.67). Each cell counts in the pool by its grey: the
- * suggestion's soft edge lies over the hair around it, so its cells,
- * lightly treated, would lower the share of the area they border (a
- * narrow band most: the hairline's thin front, 20 mm tall, which the hand
- * paints white). With the pool of THIN_AREA_MM (below) topdown-11 went
- * from 0.7141 to 0.7485 (its grey where the hand paints 0.86 from 0.91 to
- * 0.86, where it paints 0.63 from 0.61 to 0.59), the hairline from 0.7447
- * to 0.7451, the others did not change; on the synthetic strands
- * (tests/test_suggest.c) the clumps in a thinning went from 0.580 to
- * 0.612, the thinning to 0.35 of the strands from 0.570 to 0.594, to half
- * of them from 0.669 to 0.692. With each treated cell counted alike the
- * hairline lost 0.001 (0.7440; topdown-11 0.7531), at 25 mm 0.003 (0.7419;
- * topdown-11 0.7337); weighted by the square of the grey topdown-11 had
- * 0.7460, by its cube 0.7446. */
+ * cell the share is near 0 or near 1, and the gap closing (suggest.c's
+ * close_open) whitens the clumps too: a thinning under strands that hide
+ * half the scalp came out white, as a bald top does. Read over the area,
+ * the same share says how much hair is there. So each treated cell's grey
+ * is at most the share missing pooled over the head's treated cells within
+ * THIN_AREA_MM (a square), read by a straight ramp between SMP__MISSING_LO
+ * and SMP__MISSING_HI: a grey is a share, and a smoothstep would push a
+ * share in between toward white. Bare scalp, near 1 over any area, stays
+ * white. Each cell counts in the pool by its own grey: the suggestion's
+ * soft edge lies over the hair around it and would otherwise lower the
+ * share of the narrow area it borders (the hairline's thin front, which a
+ * hand paints white); cells outside the suggestion do not count at all.
+ * What each choice gave on the shared photos: the README (how the
+ * suggestion works). */
 #include "thinarea.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-/* Read by the straight ramp, a pool of 25 mm (the smoothstep's best) gave
- * topdown-11 0.7291 and cost the hairline 0.0001; 30, 35, 40, 45, 50 and
- * 60 mm gave topdown-11 0.7385, 0.7454, 0.7485, 0.7480, 0.7460 and 0.7429
- * and the hairline 0.7450, 0.7449, then 0.7451: the pool's square (80 mm
- * across at 40) spans the whole thinning, where at 25 mm the dense clumps
- * on its left read as a thinning of their own. The other shared photos
- * did not change from 25 to 60 mm. */
+/* The pool's half side: its square (80 mm across) spans a whole thinning
+ * front, where at 25 mm the dense clumps at a thinning's edge read as a
+ * thinning of their own. */
 #define THIN_AREA_MM 40.0
 
 smp_status smp__thin_area(smp_scalp *s, const float *missing, double mm_per_cell)
