@@ -5,8 +5,8 @@
 # Run it as node --no-experimental-fetch BUILD/bench/studio_steps.js
 # PHOTO.ppm MASK.pgm [ROUNDS] (emscripten 3.1.6's loader takes node 20's
 # fetch for the browser's and fails on a file path).
-# With simd: the renderer of the page's SIMD engine (BUILD/studio/simd),
-# into BUILD/bench/studio_steps_simd.js.
+# With simd: the page's SIMD engine's objects (studio.mk: the sources built
+# with -msimd128 from BUILD/studio/simd), into BUILD/bench/studio_steps_simd.js.
 # Usage: bench/studio_steps.sh [BUILD [simd]]
 set -e
 B=${1:-build}
@@ -17,8 +17,10 @@ $EMCLANG $EMCLANG_FLAGS -std=c11 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Wpedantic 
     -c bench/studio_steps.c -o "$B/bench/studio_steps.wasm.o"
 OBJS=$(find "$B/studio/obj" -name '*.o' ! -name glue.o)
 if [ "${2:-}" = simd ]; then
-    OBJS=$(echo "$OBJS" | sed "s#^$B/studio/obj/src/pipeline/render.o\$#$B/studio/simd/src/pipeline/render.o#")
-    echo "$OBJS" | grep -q "$B/studio/simd/" || { echo "studio_steps.sh: no $B/studio/simd objects (make studio)" >&2; exit 1; }
+    OBJS=$(make -s --no-print-directory BUILD="$B" studio-simd-objs)
+    for o in $OBJS; do
+        [ -r "$o" ] || { echo "studio_steps.sh: no $o (make studio)" >&2; exit 1; }
+    done
 fi
 # shellcheck disable=SC2086
 NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH} emcc $OBJS "$B/bench/studio_steps.wasm.o" -O2 \
