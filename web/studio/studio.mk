@@ -21,11 +21,11 @@ STUDIO_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -ffp-contract=off -O2 $(WARN) $(STUD
 # A second engine for browsers with WebAssembly SIMD (the page picks it
 # when they validate a SIMD module): these sources built with -msimd128,
 # the rest the same objects. The renderer's loops are vectorised by hand;
-# the photo's maps (focus.c, strands.c, shine.c, shade.c, realism.c and
-# the stubble's follicles.c) have loops the autovectoriser takes, element
-# by element with no reassociation (-ffp-contract=off, no fast-math), so
-# the same bytes. The first redraw's skin maps took a quarter less time in
-# node; the other sources gained nothing measurable and grew the module.
+# the photo's maps and measures (focus.c, strands.c, shine.c, shade.c,
+# realism.c, follicles.c) have loops the autovectoriser takes, element by
+# element with no reassociation (-ffp-contract=off, no fast-math), so the
+# same bytes: a fresh engine's skin maps took a quarter less time in node.
+# The other sources gained nothing measurable and grew the module.
 STUDIO_SIMD_SRC := $(addprefix src/pipeline/,render.c focus.c strands.c shine.c shade.c realism.c follicles.c)
 STUDIO_SIMD_OBJ := $(foreach o,$(STUDIO_OBJ),$(if $(filter $(STUDIO_SIMD_SRC:%.c=$(STUDIO_DIR)/obj/%.o),$(o)),$(o:$(STUDIO_DIR)/obj/%=$(STUDIO_DIR)/simd/%),$(o)))
 # What the page calls: the glue's st_* (marked in glue.c) and these setters.
