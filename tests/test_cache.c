@@ -480,6 +480,46 @@ static void test_prepared_edges(void **state)
     smp_params_free(p);
 }
 
+/* The sessions picker's other splits: points made ready for one serve a
+ * run with it, the bytes the plain run's; over the bound they rank as
+ * another look (OTHER_LOOK + SPLIT_STEPS), so a density position 16 steps
+ * out goes before them. */
+static void test_prepared_splits(void **state)
+{
+    fixture *f = *state;
+    smp_params *p = smp_params_new();
+    const double three[] = {30, 70, 100}, two[] = {60, 100};
+    smp_params_set_px_per_mm(p, PPM);
+    smp_params_set_threads(p, 1);
+    smp_params_set_layers(p, three, 3);
+    smp_params_set_density(p, 120);
+    smp_params_set_dot_diameter(p, 0.3);
+    smp_cache_clear(f->cache);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), 0);
+    size_t one, held;
+    smp_cache_points_held(f->cache, &one);
+    smp_params_set_layers(p, two, 2);
+    int calls;
+    assert_int_equal(prepare_calls(f, p, &calls), SMP_PREPARED_MADE);
+    smp_params_set_layers(p, three, 3);
+    smp_params_set_density(p, 200);
+    assert_int_equal(prepare_calls(f, p, &calls), SMP_PREPARED_MADE);
+    assert_int_equal(smp_cache_points_held(f->cache, &held), 3);
+    /* one list more than the bound holds: 200 goes, the split stays */
+    smp_cache_set_points_bound(f->cache, held + one / 2);
+    smp_params_set_density(p, 125);
+    assert_int_equal(prepare_calls(f, p, &calls), SMP_PREPARED_MADE);
+    assert_int_equal(smp_cache_points_held(f->cache, NULL), 3);
+    smp_params_set_density(p, 120);
+    smp_params_set_layers(p, two, 2);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
+    smp_params_set_layers(p, three, 3);
+    smp_params_set_density(p, 200);
+    assert_false(same_as_plain(f, p, f->photo, f->mask) & SMP_REUSED_POINTS);
+    smp_cache_set_points_bound(f->cache, (size_t)64 << 20);
+    smp_params_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -489,6 +529,7 @@ int main(void)
         cmocka_unit_test(test_plain_and_grey_photos),
         cmocka_unit_test(test_prepared_points),
         cmocka_unit_test(test_prepared_edges),
+        cmocka_unit_test(test_prepared_splits),
         cmocka_unit_test(test_regularity),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

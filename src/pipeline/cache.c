@@ -715,12 +715,15 @@ static bool same_points(const smp_points_key *a, const smp_points_key *b)
 
 /* How far kept points are from the current run's, in the studio's
  * slider steps (5 dots/cm², 0.01 mm: a consultant's moves); another
- * regularity (0.01 a step) or shaping (edge style: SHAPE_STEPS) OTHER_LOOK
- * steps more; other sessions, farthest. In the studio with the crown
+ * regularity (0.01 a step), shaping (edge style: SHAPE_STEPS) or sessions
+ * split (SPLIT_STEPS) OTHER_LOOK steps more. In the studio with the crown
  * (WARM=1), the other looks as far as any position (1e6) lost the other
  * edge styles made ready to density positions 16 steps out, and no more
- * than 4 steps lost a density position 4 steps out to the regularity's. */
+ * than 4 steps lost a density position 4 steps out to the regularity's.
+ * The other splits (the sessions picker's) rank as another edge style:
+ * ranked beyond every position, they went first once the memo was full. */
 #define SHAPE_STEPS 4.0
+#define SPLIT_STEPS 4.0
 #define OTHER_LOOK 8.0
 static double points_distance(const smp_cache *c, const points_memo *m)
 {
@@ -728,13 +731,14 @@ static double points_distance(const smp_cache *c, const points_memo *m)
         return 0;
     const smp_points_key *o = &c->current, *k = &m->key;
     double d = fabs(k->density - o->density) / 5.0 + fabs(k->pair_mm - o->pair_mm) / 0.01;
-    const double look = fabs(k->regularity - o->regularity) / 0.01 + (m->gen != c->current_gen ? SHAPE_STEPS : 0);
-    if (look > 0)
-        d += OTHER_LOOK + look;
     bool other = k->n_layers != o->n_layers;
     for (int i = 0; !other && i < k->n_layers; i++)
         other = k->layers[i] != o->layers[i];
-    return other ? d + 1e9 : d;
+    const double look = fabs(k->regularity - o->regularity) / 0.01 + (m->gen != c->current_gen ? SHAPE_STEPS : 0) +
+                        (other ? SPLIT_STEPS : 0);
+    if (look > 0)
+        d += OTHER_LOOK + look;
+    return d;
 }
 
 static points_memo *find_points(smp_cache *c, const smp_points_key *k, uint32_t gen)

@@ -932,8 +932,9 @@
   // (a dot size's job takes the current density's first sessions from the
   // engine's memo, which keeps the last three densities' only); after the
   // first step, the other edge styles (the engine keeps three shapings'
-  // dots side by side); the regularity up and down to WARM_REG steps out
-  // (a change of either samples every session again: 1-1.5 s here).
+  // dots side by side) and the sessions picker's other splits; the
+  // regularity up and down to WARM_REG steps out (a change of any of these
+  // samples every session again: 0.5-1.5 s here).
   const WARM_REG = 3;
   function warmQueue() {
     const s = settingsNow(), out = [];
@@ -953,8 +954,11 @@
           if (x < a.lo - 1e-9 || x > a.hi + 1e-9) continue;
           out.push(Object.assign({}, s, { [a.key]: x }));
         }
-      if (k === 1)
+      if (k === 1) {
         for (const e of Object.values(EDGES)) if (e !== s.edge) out.push(Object.assign({}, s, { edge: e }));
+        for (const L of SPLITS)
+          if (L.length !== s.layers.length) out.push(Object.assign({}, s, { layers: L, session: s.session < L.length ? s.session : 0 }));
+      }
     }
     return out;
   }
@@ -1382,7 +1386,8 @@
     compose();
   });
   // A finger's double tap fits the photo again, as a double click does
-  // (the page takes the touch's pointer events, so no dblclick comes).
+  // (not every browser makes the two taps a dblclick; Chromium does, and
+  // the fit it asks again then does nothing).
   function doubleTap(e) {
     if (!drag.touch || e.timeStamp - drag.t0 > 300 || Math.hypot(e.clientX - drag.x0, e.clientY - drag.y0) > 20) return;
     const t = st.lastTap;
