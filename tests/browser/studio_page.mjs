@@ -385,7 +385,8 @@ check(await page.locator('#divider').getAttribute('aria-valuenow') === '50', 'sh
 
 // Zoom: the wheel at a point keeps that point under the pointer; a
 // trackpad's pinch (the wheel with ctrl) zooms further; the loupe shows the
-// after image at 100 %; the divider still works; a drag pans; Fit goes back.
+// after image at 100 %; the divider still works; a drag pans; Fit goes back,
+// and so does a double click.
 {
   const vb = await page.locator('#view').boundingBox();
   const px = vb.x + vb.width * 0.7, py = vb.y + vb.height * 0.4;
@@ -428,6 +429,14 @@ check(await page.locator('#divider').getAttribute('aria-valuenow') === '50', 'sh
   check(ox1 < ox0, `a drag pans the zoomed view (left edge ${ox0.toFixed(1)} -> ${ox1.toFixed(1)} px)`);
   await page.click('#zoom-fit');
   check(await zoomOf(page) === 1 && await page.locator('#loupe-box').isHidden(), 'Fit goes back to the whole photo; the loupe hides');
+  // A double click fits too.
+  await page.mouse.move(px, py);
+  await page.mouse.wheel(0, -400);
+  await page.waitForFunction(() => window.smpStudio.st.z > 1);
+  const z3 = await zoomOf(page);
+  await page.mouse.dblclick(px, py);
+  const z4 = await zoomOf(page);
+  check(z4 === 1, `a double click fits the photo again (×${z3.toFixed(2)} -> ×${z4.toFixed(2)})`);
   await page.locator('#divider').focus();
   await page.keyboard.press('End');
   await page.keyboard.press('Shift+ArrowLeft');
