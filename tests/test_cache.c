@@ -252,6 +252,24 @@ static int prepare(fixture *f, const smp_params *p)
     return prepare_calls(f, p, &calls);
 }
 
+/* The studio's settings (one thread, 120 dots/cm², 0.3 mm; three sessions
+ * 30/70/100 % or one) on an empty cache, their first run checked. */
+static smp_params *studio_first_run(fixture *f, int sessions)
+{
+    static const double three[] = {30, 70, 100};
+    smp_params *p = smp_params_new();
+    assert_non_null(p);
+    smp_params_set_px_per_mm(p, PPM);
+    smp_params_set_threads(p, 1);
+    if (sessions == 3)
+        smp_params_set_layers(p, three, 3);
+    smp_params_set_density(p, 120);
+    smp_params_set_dot_diameter(p, 0.3);
+    smp_cache_clear(f->cache);
+    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), 0);
+    return p;
+}
+
 /* Points made ready for other densities and dot sizes (as the studio does
  * between changes) serve later runs with those settings, which equal the
  * plain run's to the byte; several are kept, within the bound, the
@@ -261,15 +279,7 @@ static int prepare(fixture *f, const smp_params *p)
 static void test_prepared_points(void **state)
 {
     fixture *f = *state;
-    smp_params *p = smp_params_new();
-    const double layers[] = {30, 70, 100};
-    smp_params_set_px_per_mm(p, PPM);
-    smp_params_set_threads(p, 1);
-    smp_params_set_layers(p, layers, 3);
-    smp_params_set_density(p, 120);
-    smp_params_set_dot_diameter(p, 0.3);
-    smp_cache_clear(f->cache);
-    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), 0);
+    smp_params *p = studio_first_run(f, 3);
     assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
     size_t one = 0;
     assert_int_equal(smp_cache_points_held(f->cache, &one), 1);
@@ -379,13 +389,7 @@ static void test_prepared_points(void **state)
 static void test_regularity(void **state)
 {
     fixture *f = *state;
-    smp_params *p = smp_params_new();
-    smp_params_set_px_per_mm(p, PPM);
-    smp_params_set_threads(p, 1);
-    smp_params_set_density(p, 120);
-    smp_params_set_dot_diameter(p, 0.3);
-    smp_cache_clear(f->cache);
-    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), 0);
+    smp_params *p = studio_first_run(f, 1);
     static const double rho[] = {0.5, 0.7, 0.45, 0.62, 0.3};
     static const int expect[] = {A_BASE, A_SHAPE, A_BASE, A_BASE, A_BASE};
     for (int k = 0; k < 5; k++) {
@@ -409,15 +413,7 @@ static void test_regularity(void **state)
 static void test_prepared_edges(void **state)
 {
     fixture *f = *state;
-    smp_params *p = smp_params_new();
-    const double layers[] = {30, 70, 100};
-    smp_params_set_px_per_mm(p, PPM);
-    smp_params_set_threads(p, 1);
-    smp_params_set_layers(p, layers, 3);
-    smp_params_set_density(p, 120);
-    smp_params_set_dot_diameter(p, 0.3);
-    smp_cache_clear(f->cache);
-    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), 0);
+    smp_params *p = studio_first_run(f, 3);
     const uint32_t tw = 120, th = 90;
     const size_t tn = (size_t)tw * th * 4;
     uint8_t *tone[2] = {malloc(tn), malloc(tn)};
@@ -487,15 +483,8 @@ static void test_prepared_edges(void **state)
 static void test_prepared_splits(void **state)
 {
     fixture *f = *state;
-    smp_params *p = smp_params_new();
+    smp_params *p = studio_first_run(f, 3);
     const double three[] = {30, 70, 100}, two[] = {60, 100};
-    smp_params_set_px_per_mm(p, PPM);
-    smp_params_set_threads(p, 1);
-    smp_params_set_layers(p, three, 3);
-    smp_params_set_density(p, 120);
-    smp_params_set_dot_diameter(p, 0.3);
-    smp_cache_clear(f->cache);
-    assert_int_equal(same_as_plain(f, p, f->photo, f->mask), 0);
     size_t one, held;
     smp_cache_points_held(f->cache, &one);
     smp_params_set_layers(p, two, 2);
