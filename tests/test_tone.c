@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The tone preview (smp_cache_tone_maps, smp_result_tone_area): its maps
- * say where the dots went and what of the skin they leave alone, and the
- * pigment model's mean drawn from them (as the studio page draws it) gives
- * the exact render's tone over the treated core. */
+/* The tone preview (smp_cache_tone_maps, smp_cache_tone_cover,
+ * smp_result_tone_area): its maps say where the dots went, under the edge
+ * style shown or another made ready, and what of the skin they leave
+ * alone, and the pigment model's mean drawn from them (as the studio page
+ * draws it) gives the exact render's tone over the treated core. */
 #include "testutil.h"
 
 #include "scene.h"
@@ -112,8 +113,66 @@ static void test_preview_tone(void **state)
     smp_image_free(mask);
 }
 
+/* The coverage under another edge style (smp_cache_tone_cover): none until
+ * that style is made ready, then exactly what its own run follows. */
+static void test_edge_cover(void **state)
+{
+    (void)state;
+    scalp_scene sc = {480, 360, PPM, 5, 30, 0, 0.2, 0, 0};
+    smp_image *photo = smp_image_new(), *mask = smp_image_new();
+    assert_int_equal(scalp_scene_make(&sc, photo, mask), 0);
+    const uint32_t w = smp_image_width(photo) / 2, h = smp_image_height(photo) / 2;
+    const size_t n = (size_t)w * h;
+    smp_cache *cache = smp_cache_new();
+    smp_result *res = smp_result_new();
+    smp_params *p = smp_params_new();
+    uint8_t *maps = malloc(n * 4), *broken = malloc(n), *sharp = malloc(n);
+    assert_true(maps && broken && sharp);
+    smp_params_set_px_per_mm(p, PPM);
+    smp_params_set_threads(p, 1);
+    smp_params_set_density(p, 120);
+    assert_int_equal(smp_cache_tone_cover(cache, p, w, h, broken), SMP_ERR_ARG); /* nothing run */
+    assert_int_equal(smp_simulate_cached(res, cache, p, photo, mask), SMP_OK);
+    /* The style shown: the maps' own coverage. */
+    assert_int_equal(smp_cache_tone_cover(cache, p, w, h, broken), SMP_OK);
+    assert_int_equal(smp_cache_tone_maps(cache, w, h, maps), SMP_OK);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(broken[i], maps[4 * i]);
+    /* Another style: none until made ready; then the coverage its run follows. */
+    smp_params_set_edge(p, SMP_EDGE_SHARP);
+    assert_int_equal(smp_cache_tone_cover(cache, p, w, h, sharp), SMP_ERR_ARG);
+    int made = 0;
+    assert_int_equal(smp_cache_prepare(cache, p, photo, mask, &made), SMP_OK);
+    assert_int_equal(smp_cache_tone_cover(cache, p, w, h, sharp), SMP_OK);
+    size_t differ = 0, outside = 0;
+    for (size_t i = 0; i < n; i++) {
+        differ += broken[i] != sharp[i];
+        outside += !broken[i] && !sharp[i];
+    }
+    assert_true(differ > n / 20);  /* another edge, another coverage */
+    assert_true(outside > n / 4); /* and nothing far from the patch in either */
+    assert_int_equal(smp_simulate_cached(res, cache, p, photo, mask), SMP_OK);
+    assert_int_equal(smp_cache_tone_maps(cache, w, h, maps), SMP_OK);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(sharp[i], maps[4 * i]);
+    /* Another seed's shaping was never made; too large a size is refused. */
+    const uint64_t seed = smp_params_seed(p);
+    smp_params_set_seed(p, seed + 1);
+    assert_int_equal(smp_cache_tone_cover(cache, p, w, h, sharp), SMP_ERR_ARG);
+    smp_params_set_seed(p, seed);
+    assert_int_equal(smp_cache_tone_cover(cache, p, 2 * w + 1, h, sharp), SMP_ERR_ARG);
+    free(maps);
+    free(broken);
+    free(sharp);
+    smp_params_free(p);
+    smp_result_free(res);
+    smp_cache_free(cache);
+    smp_image_free(photo);
+    smp_image_free(mask);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_preview_tone)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_preview_tone), cmocka_unit_test(test_edge_cover)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -620,15 +620,21 @@ void smp__cache_keep_reach(smp_cache *c, const run *r, const smp_front *front, s
     c->reach_ppm = r->ppm;
 }
 
-/* The kept shaping p's settings make, or NULL. */
-static shape_memo *shape_of(smp_cache *c, const smp_params *p)
+/* Which kept shaping p's settings make, or -1. */
+static int shape_index(const smp_cache *c, const smp_params *p)
 {
     for (int i = 0; i < N_SHAPES; i++) {
-        shape_memo *m = &c->shapes[i];
+        const shape_memo *m = &c->shapes[i];
         if (m->have && m->edge == (int)p->edge && m->feather == p->feather_mm && m->seed == p->seed)
-            return m;
+            return i;
     }
-    return NULL;
+    return -1;
+}
+
+static shape_memo *shape_of(smp_cache *c, const smp_params *p)
+{
+    const int i = shape_index(c, p);
+    return i < 0 ? NULL : &c->shapes[i];
 }
 
 /* The number r's memo entries carry: its shaping's, 0 when the cache holds
@@ -960,6 +966,13 @@ bool smp__cache_sampled(smp_cache *c, run *r, const double key[2], smp_spts *out
 bool smp__cache_keep_sampled(smp_cache *c, const run *r, const double key[2], const smp_spts *pts)
 {
     return c && memo_keep(c, r, c->sampled, (const double[3]){key[0], key[1], 0}, pts);
+}
+
+const smp_coverage *smp__cache_shaped_for(const smp_cache *c, const smp_params *p, const smp_image **photo)
+{
+    const int i = c->full && c->photo && c->cur >= 0 ? shape_index(c, p) : -1;
+    *photo = c->photo;
+    return i >= 0 && c->shapes[i].cov.c ? &c->shapes[i].cov : NULL;
 }
 
 bool smp__cache_tone_parts(const smp_cache *c, const smp_image **photo, const smp_coverage **shaped,

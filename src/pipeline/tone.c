@@ -51,6 +51,17 @@ static void block_skin(const smp_image *photo, const smp_result *parts, float *l
     out[1] = (uint8_t)(255 * strand / n + 0.5);
 }
 
+/* The photo's block under pixel (X, Y) of w x h: columns [b[0], b[1]),
+ * rows [b[2], b[3]). */
+static void block_at(const smp_image *photo, uint32_t w, uint32_t h, uint32_t X, uint32_t Y, uint32_t b[4])
+{
+    const double kx = (double)photo->w / w, ky = (double)photo->h / h;
+    b[0] = (uint32_t)(X * kx);
+    b[1] = X + 1 < w ? (uint32_t)((X + 1) * kx) : photo->w;
+    b[2] = (uint32_t)(Y * ky);
+    b[3] = Y + 1 < h ? (uint32_t)((Y + 1) * ky) : photo->h;
+}
+
 smp_status smp_cache_tone_maps(const smp_cache *c, uint32_t w, uint32_t h, uint8_t *maps)
 {
     const smp_image *photo;
@@ -63,11 +74,11 @@ smp_status smp_cache_tone_maps(const smp_cache *c, uint32_t w, uint32_t h, uint8
     float *lev = malloc(((parts->shine ? parts->shine->gw : 0) + 1) * sizeof *lev);
     if (!lev)
         return SMP_ERR_NOMEM;
-    const double kx = (double)photo->w / w, ky = (double)photo->h / h;
     for (uint32_t Y = 0; Y < h; Y++) {
-        const uint32_t y0 = (uint32_t)(Y * ky), y1 = Y + 1 < h ? (uint32_t)((Y + 1) * ky) : photo->h;
         for (uint32_t X = 0; X < w; X++) {
-            const uint32_t x0 = (uint32_t)(X * kx), x1 = X + 1 < w ? (uint32_t)((X + 1) * kx) : photo->w;
+            uint32_t b[4];
+            block_at(photo, w, h, X, Y, b);
+            const uint32_t x0 = b[0], x1 = b[1], y0 = b[2], y1 = b[3];
             uint8_t *o = maps + 4 * ((size_t)Y * w + X);
             /* The coverages are smooth at a cell's scale: read at the
              * block's centre. */
@@ -81,6 +92,23 @@ smp_status smp_cache_tone_maps(const smp_cache *c, uint32_t w, uint32_t h, uint8
         }
     }
     free(lev);
+    return SMP_OK;
+}
+
+smp_status smp_cache_tone_cover(const smp_cache *c, const smp_params *p, uint32_t w, uint32_t h, uint8_t *cover)
+{
+    const smp_image *photo;
+    const smp_coverage *shaped;
+    if (!c || !p || !cover || !w || !h || !(shaped = smp__cache_shaped_for(c, p, &photo)))
+        return SMP_ERR_ARG;
+    if (w > photo->w || h > photo->h)
+        return SMP_ERR_ARG;
+    /* At the block's centre, as smp_cache_tone_maps reads it. */
+    for (size_t i = 0, n = (size_t)w * h; i < n; i++) {
+        uint32_t b[4];
+        block_at(photo, w, h, (uint32_t)(i % w), (uint32_t)(i / w), b);
+        cover[i] = (uint8_t)(smp__coverage_at(shaped, 0.5 * (b[0] + b[1]), 0.5 * (b[2] + b[3])) + 0.5);
+    }
     return SMP_OK;
 }
 

@@ -480,14 +480,23 @@ check(a.width === b.width && a.height === b.height && max <= 1,
   `smpsim render --settings makes the page's after image (largest difference ${max}, ${differ} pixels differ)`);
 await shot(page, 'tablet-9-exported');
 
-// A shade change, a session shown and a regularity change draw the tone
-// preview at once too (tone.js lookScale: the dots' depth for the new
+// A shade change, a session shown, a regularity change and another edge
+// style draw the tone preview at once too (tone.js lookScale: the dots' depth for the new
 // dilution; another session's share of the dots; the regularity moves the
-// dots but not their number: the last image's), then the exact image replaces it; the
-// preview's core is about as dark as that image's (not misleading).
+// dots but not their number: the last image's; the edge style's coverage,
+// its shaping made ready, where the exact image's dots are tiled as after a
+// stroke), then the exact image replaces it; the
+// preview's core is about as dark as that image's (not misleading), and so
+// is the band whose coverage another edge style changes.
+const SHARP = 2; // studio.js EDGES
 for (const [what, act] of [['a shade change', () => page.locator('#dilution').fill('0.65')],
   ['another session shown', () => page.selectOption('#session', '2')],
-  ['a regularity change', () => page.locator('#regularity').fill('0.45')]]) {
+  ['a regularity change', () => page.locator('#regularity').fill('0.45')],
+  ['another edge style', () => page.selectOption('#edge', 'sharp')]]) {
+  const edge = what === 'another edge style';
+  // (Its coverage comes once the redraw worker has made its shaping ready.)
+  if (edge) await page.waitForFunction(e => document.body.dataset.state === 'idle' && window.smpStudio.st.tone &&
+    window.smpStudio.st.tone.covers[e], SHARP, { timeout: 120000 });
   const t0 = await page.evaluate(() => window.smpStudio.st.toneShown);
   n = await renders(page);
   await act();
@@ -496,14 +505,18 @@ for (const [what, act] of [['a shade change', () => page.locator('#dilution').fi
     [t0, n], { timeout: 120000 });
   const now = await page.evaluate(() => {
     const s = window.smpStudio, b = s.st.tone, c = s.toneCanvas;
-    window.__pre = { b, px: c.getContext('2d').getImageData(0, 0, c.width, c.height).data };
+    const was = document.createElement('canvas').getContext('2d');
+    was.canvas.width = b.w; was.canvas.height = b.h;
+    was.drawImage(s.after, 0, 0, b.w, b.h); // (the image before, unless the exact one came already)
+    window.__pre = { b, px: c.getContext('2d').getImageData(0, 0, c.width, c.height).data,
+      was: was.getImageData(0, 0, b.w, b.h).data };
     const last = s.timings[s.timings.length - 1];
     return { tones: s.st.toneShown, showing: s.st.showing, refining: !document.getElementById('refining').hidden,
       last: last && { reason: last.reason, seen: !!last.seen, tone: last.tone } };
   });
   await settle(page, n + 1);
-  const got = await page.evaluate(() => {
-    const s = window.smpStudio, { b, px } = window.__pre, last = s.timings[s.timings.length - 1];
+  const got = await page.evaluate(e => {
+    const s = window.smpStudio, { b, px, was } = window.__pre, last = s.timings[s.timings.length - 1];
     const c = document.createElement('canvas');
     c.width = b.w; c.height = b.h;
     const g = c.getContext('2d');
@@ -513,9 +526,19 @@ for (const [what, act] of [['a shade change', () => page.locator('#dilution').fi
     const Y = (a, i) => 0.2126 * lin(a[i]) + 0.7152 * lin(a[i + 1]) + 0.0722 * lin(a[i + 2]);
     let p0 = 0, p1 = 0, e1 = 0;
     for (let i = 0; i < b.w * b.h; i++) if (b.cover[i] >= 250) { p0 += Y(b.photo, 4 * i); p1 += Y(px, 4 * i); e1 += Y(ex, 4 * i); }
+    // Where the edge style's coverage is well above the basis's (up) and
+    // well below (down): the darkening there, relative to the photo's.
+    const k = e != null && b.covers[e], band = {};
+    for (const side of ['up', 'down']) {
+      const o = band[side] = { n: 0, photo: 0, preview: 0, exact: 0, was: 0 };
+      if (k) for (let i = 0; i < b.w * b.h; i++) if ((side === 'up' ? k[i] - b.cover[i] : b.cover[i] - k[i]) >= 32) {
+        o.n++; o.photo += Y(b.photo, 4 * i); o.preview += Y(px, 4 * i); o.exact += Y(ex, 4 * i); o.was += Y(was, 4 * i);
+      }
+      for (const x of ['preview', 'exact', 'was']) o[x] = 1 - o[x] / o.photo;
+    }
     return { tone: last.tone, showing: s.st.showing, refining: !document.getElementById('refining').hidden,
-      preview: 1 - p1 / p0, exact: 1 - e1 / p0 };
-  });
+      preview: 1 - p1 / p0, exact: 1 - e1 / p0, band };
+  }, edge ? SHARP : null);
   // (The exact image may come before the test looks, on a loaded machine or a
   // fast redraw: the timing's tone, set only while the change waits for it,
   // says the preview came first; still shown, it is marked refining.)
@@ -525,6 +548,14 @@ for (const [what, act] of [['a shade change', () => page.locator('#dilution').fi
   check(got.showing === 'full' && !got.refining, `then the exact image replaces it (${what})`);
   check(got.exact > 0.005 && got.preview > 0.7 * got.exact && got.preview < 1.3 * got.exact,
     `its core darkens about as the exact image's (${what}: ${(100 * got.preview).toFixed(1)} % vs ${(100 * got.exact).toFixed(1)} %)`);
+  if (edge) {
+    const { up, down } = got.band, pc = x => `${(100 * x).toFixed(1)} %`;
+    const closer = o => Math.abs(o.preview - o.exact) < 0.5 * Math.abs(o.was - o.exact);
+    check(up.n > 100 && down.n > 100 && closer(up) && closer(down),
+      `the edge's coverage darkens the preview where it rose (${up.n} px: ${pc(up.was)} -> ${pc(up.preview)}) and ` +
+      `lightens it where it fell (${down.n} px: ${pc(down.was)} -> ${pc(down.preview)}), toward the exact image's ` +
+      `(${pc(up.exact)}, ${pc(down.exact)})`);
+  }
 }
 await shot(page, 'tablet-11-session-tone');
 

@@ -31,6 +31,7 @@ struct studio {
     uint8_t *rgba;     /* exchange buffer: the photo in, the after image out */
     size_t rgba_len;
     uint8_t *maps;     /* the tone preview's maps (st_tone_maps) */
+    uint8_t *cover;    /* its coverage under another edge style (st_tone_cover) */
     /* The redraw worker's side of a split render (st_bands_share): the
      * share of the work it keeps, the last run's split (its first band
      * left to the other worker, -1: none) and that run's inputs, for
@@ -78,6 +79,7 @@ EMSCRIPTEN_KEEPALIVE void st_free(studio *s)
     smp_cache_free(s->cache);
     free(s->rgba);
     free(s->maps);
+    free(s->cover);
     free(s->head);
     free(s->sent_maps);
     free(s->b_spec);
@@ -412,6 +414,19 @@ EMSCRIPTEN_KEEPALIVE uint8_t *st_tone_maps(studio *s, uint32_t w, uint32_t h)
     if (!(s->maps = malloc(n * 4)))
         return NULL;
     return smp_cache_tone_maps(s->cache, w, h, s->maps) == SMP_OK ? s->maps : NULL;
+}
+
+/* The coverage the dots would follow under the params' edge style at
+ * w x h (smp_cache_tone_cover), or NULL when that shaping is not made. */
+EMSCRIPTEN_KEEPALIVE uint8_t *st_tone_cover(studio *s, uint32_t w, uint32_t h)
+{
+    size_t n = (size_t)w * h;
+    if ((h && n / h != w) || !n)
+        return NULL;
+    free(s->cover);
+    if (!(s->cover = malloc(n)))
+        return NULL;
+    return smp_cache_tone_cover(s->cache, s->p, w, h, s->cover) == SMP_OK ? s->cover : NULL;
 }
 
 /* The darkened area per dot of dot_mm (smp_result_tone_area) of the last

@@ -765,7 +765,7 @@
   // last basis, drawn at once; false when the change is one it does not
   // model (only density, dot size, the shade, the sessions, the session
   // shown, the age, the regularity and the mask may differ from the basis's, at the same
-  // scale).
+  // scale, or the edge style, with the same mask, when the basis has its coverage).
   function tonePreview(s, mask, mhash) {
     const b = st.tone;
     if (!b || b.ppm !== st.ppm) return false;
@@ -778,7 +778,7 @@
     // The regularity moves the dots, not their number: the tone is the
     // basis's (its dots where they were, until the exact image).
     const rest = x => JSON.stringify(Object.assign({}, x, { density: 0, dot: 0, dilution: 0, layers: 0, session: 0, age: 0,
-      regularity: 0 }));
+      regularity: 0, edge: 0 }));
     if (rest(s) !== rest(b.settings)) return false;
     // The shade and sessions: the dilution the basis's engine used
     // (matched or given); matched again, the same.
@@ -789,7 +789,13 @@
       session: s.session }, now.load / was.load);
     if (!look) return false;
     // The mask as the basis's (its hash): its coverage; else what changed.
-    const cover = mhash === b.maskHash ? null : smpTone.coverFor(b, b.mask, mask, st.w, st.h, b.soften);
+    // Another edge style: the coverage its shaping gives (the engine's, made
+    // ready), where its dots are tiled as where a stroke added coverage.
+    let cover = null;
+    if (s.edge !== b.settings.edge) {
+      cover = mhash === b.maskHash && b.covers[s.edge];
+      if (!cover) return false;
+    } else if (mhash !== b.maskHash) cover = smpTone.coverFor(b, b.mask, mask, st.w, st.h, b.soften);
     const g = toneCanvas.getContext('2d');
     if (toneCanvas.width !== b.w || toneCanvas.height !== b.h) { toneCanvas.width = b.w; toneCanvas.height = b.h; }
     // One buffer for the previews of a basis's size (they come at a slider's pace).
@@ -853,6 +859,10 @@
     b.ppm = sent.ppm;
     b.mask = sent.mask;
     b.maskHash = sent.maskHash;
+    // The coverage under the other edge styles the engine held (more come
+    // as they are made ready: warmed).
+    b.covers = {};
+    for (const [e, c] of Object.entries(t.covers || {})) if (c.byteLength === t.w * t.h) b.covers[e] = new Uint8Array(c);
     if (st.tone) maskFree(st.tone.mask);
     st.tone = b;
   }
@@ -982,9 +992,12 @@
     }
     if (W.t0 == null) W.t0 = performance.now();
     wk.busy = true;
-    wk.warming = { key: JSON.stringify(next), t0: performance.now() };
+    const mh = maskHash();
+    wk.warming = { key: JSON.stringify(next), t0: performance.now(), settings: next, maskHash: mh };
     document.body.dataset.warm = 'busy';
-    wk.w.postMessage({ type: 'warm', id: ++st.reqId, settings: next, ppm: st.ppm * st.scale, maskHash: maskHash() });
+    // Another edge style: its coverage comes back for the tone preview.
+    wk.w.postMessage({ type: 'warm', id: ++st.reqId, settings: next, ppm: st.ppm * st.scale, maskHash: mh,
+      cover: next.edge !== s.edge });
   }
   // smp_cache_prepare's answers (smpsim.h's SMP_PREPARED_*).
   const PREPARED = { NOT_KEPT: 0, MADE: 1, HELD: 2, PART: 3 };
@@ -992,6 +1005,12 @@
     const w = wk.warming, W = st.warm;
     wk.warming = null;
     wk.busy = false;
+    // Another edge style's coverage, for the tone preview of the basis
+    // made for these settings and mask but the edge.
+    const b = st.tone;
+    if (w && m.ok && m.cover && b && b.maskHash === w.maskHash && m.cover.byteLength === b.w * b.h &&
+      JSON.stringify(Object.assign({}, b.settings, { edge: 0 })) === JSON.stringify(Object.assign({}, w.settings, { edge: 0 })))
+      b.covers[w.settings.edge] = new Uint8Array(m.cover);
     if (W && w) {
       // Partly made (one session's dots): the same position again next.
       if (!(m.ok && m.made === PREPARED.PART)) W.done.add(w.key);

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The tone preview (issue 15): drawn on the page's thread within a few
-// milliseconds of a density, dot size, shade, session or age change or a
-// mask edit, while the workers make the exact image, which then replaces
+// milliseconds of a density, dot size, shade, session, age or edge style
+// change or a mask edit, while the workers make the exact image, which then replaces
 // it. It is the last exact image with its dots' optical depth scaled by
 // the new density and dot size's over its own (the pigment model's depth
 // is their product) and by the shade's, session's and age's (lookScale,
-// ageLook), so the dots keep their places and texture; where the mask changed since,
+// ageLook), so the dots keep their places and texture; where the mask (or
+// the edge style: the coverage its shaping gives, smp_cache_tone_cover) changed since,
 // its dots tiled from a square of its core (depthPatch), or without one the
 // model's mean (smp_cache_tone_maps, smp_result_tone_area): skin under
 // n dots/mm² of a size transmits exp(-n * area) of its diffuse light per

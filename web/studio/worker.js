@@ -196,8 +196,10 @@ function warm(m) {
   if (err) return { ok: false, msg: err };
   const made = M._st_prepare(S);
   if (made < 0) return { ok: false, msg: M.UTF8ToString(M._st_message(S)) };
+  // Another edge style made ready: its coverage at the tone preview's size.
+  const cover = m.cover && tonePx ? toneCover(tonePx.w, tonePx.h) : null;
   return { ok: true, made, ms: performance.now() - t0, held: M._st_points_held(S, 0),
-    bytes: M._st_points_held(S, 1), heap: M.HEAPU8.length };
+    bytes: M._st_points_held(S, 1), heap: M.HEAPU8.length, cover };
 }
 
 // n bytes at p in the engine's memory into a buffer the page gave back
@@ -240,7 +242,7 @@ let tonePx = null; // the photo at the preview's size: { src, w, h, px }
 // Made in steps (a generator: sendBasis yields to the worker's messages
 // between them): the after image drawn smaller, the maps, the areas and
 // the basis itself each take 25-80 ms on the 12 MP crown.
-function* toneBasis({ w, h, dots, photo, scale }, after, info) {
+function* toneBasis({ w, h, dots, photo, scale }, after, info, edge) {
   if (!(w <= W && h <= H)) return null;
   const small = w !== W || h !== H;
   const exact = small ? shrink(new Uint8ClampedArray(M.HEAPU8.buffer, after, 4 * W * H), w, h)
@@ -254,6 +256,15 @@ function* toneBasis({ w, h, dots, photo, scale }, after, info) {
   const p = M._st_tone_maps(S, w, h);
   if (!p) return null;
   const maps = M.HEAPU8.slice(p, p + 4 * w * h);
+  // The coverage under the other edge styles whose shapings the engine
+  // holds (made ready before), for an edge change's tone preview.
+  const covers = {};
+  for (const e of EDGE_STYLES) {
+    if (e === edge || M._smp_params_set_edge(P, e)) continue;
+    const c = toneCover(w, h);
+    if (c) covers[e] = c;
+  }
+  M._smp_params_set_edge(P, edge);
   yield;
   const a = M._malloc(24), areas = new Float64Array(3 * dots.length);
   for (let i = 0; i < dots.length; i++) {
@@ -265,7 +276,13 @@ function* toneBasis({ w, h, dots, photo, scale }, after, info) {
   const b = smpTone.basis(w, h, tonePx.px, maps, dots, areas, info[1], info[2], exact ? new Uint8Array(exact) : null, scale);
   const built = { cover: b.cover.buffer, exact: b.exact ? b.exact.buffer : null, scale: b.scale,
     patch: b.patch ? { P: b.patch.P, d: b.patch.d.buffer } : null };
-  return { maps: maps.buffer, areas, dots, w, h, built, photo: photo ? tonePx.px.slice().buffer : null };
+  return { maps: maps.buffer, areas, dots, w, h, built, covers, photo: photo ? tonePx.px.slice().buffer : null };
+}
+const EDGE_STYLES = [0, 1, 2]; // smp_edge's
+// The engine's coverage under the params' edge style at w x h, or null.
+function toneCover(w, h) {
+  const p = M._st_tone_cover(S, w, h);
+  return p ? M.HEAPU8.slice(p, p + w * h).buffer : null;
 }
 // An RGBA image of W x H drawn at w x h, as the page draws a canvas
 // smaller (null without OffscreenCanvas).
@@ -425,7 +442,7 @@ function dropOwed() {
   owed = making = null;
 }
 function sendBasis(o) {
-  const t0 = performance.now(), parts = toneBasis(o.tone, o.after, o.info);
+  const t0 = performance.now(), parts = toneBasis(o.tone, o.after, o.info, o.edge);
   making = o;
   const step = () => {
     if (making !== o) return; // dropped by other work
@@ -440,7 +457,7 @@ function sendBasis(o) {
     const t = r.value;
     post({ type: 'basis', id: o.id, tone: t, ms: performance.now() - t0 },
       t ? [t.maps, t.built.cover].concat(t.built.exact ? [t.built.exact] : [], t.built.patch ? [t.built.patch.d] : [],
-        t.photo ? [t.photo] : []) : []);
+        t.photo ? [t.photo] : [], Object.values(t.covers)) : []);
   };
   step();
 }
@@ -494,7 +511,7 @@ function handle(m) {
   } else if (m.type === 'warm') {
     const r = answer(warm, m);
     Object.assign(r, { type: 'warmed', id: m.id });
-    post(r);
+    post(r, r.cover ? [r.cover] : []);
   } else if (m.type === 'render') {
     const r = answer(render, m);
     r.type = 'done';
@@ -506,6 +523,6 @@ function handle(m) {
     // the page asks, made from the after image still in the engine's memory.
     r.basis = !!(r.ok && m.tone && after);
     post(r, r.rgba ? [r.rgba].concat(r.mask ? [r.mask] : []) : []);
-    if (r.basis) owed = { id: m.id, tone: m.tone, after, info: r.info };
+    if (r.basis) owed = { id: m.id, tone: m.tone, after, info: r.info, edge: m.settings.edge };
   }
 }
