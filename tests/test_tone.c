@@ -9,6 +9,7 @@
 #include "scene.h"
 
 #include <math.h>
+#include <string.h>
 
 #define PPM 8.0
 
@@ -155,6 +156,17 @@ static void test_edge_cover(void **state)
     assert_int_equal(smp_cache_tone_maps(cache, w, h, maps), SMP_OK);
     for (size_t i = 0; i < n; i++)
         assert_int_equal(sharp[i], maps[4 * i]);
+    /* Another mask (its upper half erased): the shapings made on the last
+     * one go with it, the broken edge's made ready above too. */
+    smp_params_set_edge(p, SMP_EDGE_BROKEN);
+    assert_int_equal(smp_cache_tone_cover(cache, p, w, h, broken), SMP_OK);
+    memset(smp_image_data(mask), 0,
+           (size_t)smp_image_width(mask) * (smp_image_height(mask) / 2) * (size_t)smp_image_channels(mask));
+    smp_params_set_edge(p, SMP_EDGE_SHARP);
+    assert_int_equal(smp_simulate_cached(res, cache, p, photo, mask), SMP_OK);
+    smp_params_set_edge(p, SMP_EDGE_BROKEN);
+    assert_int_equal(smp_cache_tone_cover(cache, p, w, h, broken), SMP_ERR_ARG);
+    smp_params_set_edge(p, SMP_EDGE_SHARP);
     /* Another seed's shaping was never made; too large a size is refused. */
     const uint64_t seed = smp_params_seed(p);
     smp_params_set_seed(p, seed + 1);
