@@ -393,9 +393,10 @@ smp_status smp_cache_tone_maps(const smp_cache *cache, uint32_t w, uint32_t h, u
 smp_status smp_result_tone_area(const smp_result *res, const smp_params *p, double dot_mm, double area_mm2[3]);
 /* The coverage (byte 0 of smp_cache_tone_maps, w x h the same way) the
  * dots would follow under p's edge style, feather and seed, from the
- * shapings the cache holds for its photo and mask: the last run's, or
- * another style's made ready (smp_cache_prepare), so a caller can preview
- * an edge change before its exact image. SMP_ERR_ARG when it holds none. */
+ * shapings the cache holds for its photo, mask and p's scale after an
+ * smp_simulate_cached run: that run's, or another style's made ready
+ * (smp_cache_prepare), so a caller can preview an edge change before its
+ * exact image. SMP_ERR_ARG when it holds none. */
 smp_status smp_cache_tone_cover(const smp_cache *cache, const smp_params *p, uint32_t w, uint32_t h, uint8_t *cover);
 
 /* The input a failed smp_simulate blames, so a caller names the right file

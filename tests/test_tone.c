@@ -114,6 +114,17 @@ static void test_preview_tone(void **state)
     smp_image_free(mask);
 }
 
+/* cover (w x h) is the coverage the cache's last run followed. */
+static void last_run_followed(const smp_cache *cache, uint32_t w, uint32_t h, const uint8_t *cover)
+{
+    uint8_t *maps = malloc((size_t)w * h * 4);
+    assert_non_null(maps);
+    assert_int_equal(smp_cache_tone_maps(cache, w, h, maps), SMP_OK);
+    for (size_t i = 0; i < (size_t)w * h; i++)
+        assert_int_equal(cover[i], maps[4 * i]);
+    free(maps);
+}
+
 /* The coverage under another edge style (smp_cache_tone_cover): none until
  * that style is made ready, then exactly what its own run follows. */
 static void test_edge_cover(void **state)
@@ -127,8 +138,8 @@ static void test_edge_cover(void **state)
     smp_cache *cache = smp_cache_new();
     smp_result *res = smp_result_new();
     smp_params *p = smp_params_new();
-    uint8_t *maps = malloc(n * 4), *broken = malloc(n), *sharp = malloc(n);
-    assert_true(maps && broken && sharp);
+    uint8_t *broken = malloc(n), *sharp = malloc(n);
+    assert_true(broken && sharp);
     smp_params_set_px_per_mm(p, PPM);
     smp_params_set_threads(p, 1);
     smp_params_set_density(p, 120);
@@ -136,9 +147,7 @@ static void test_edge_cover(void **state)
     assert_int_equal(smp_simulate_cached(res, cache, p, photo, mask), SMP_OK);
     /* The style shown: the maps' own coverage. */
     assert_int_equal(smp_cache_tone_cover(cache, p, w, h, broken), SMP_OK);
-    assert_int_equal(smp_cache_tone_maps(cache, w, h, maps), SMP_OK);
-    for (size_t i = 0; i < n; i++)
-        assert_int_equal(broken[i], maps[4 * i]);
+    last_run_followed(cache, w, h, broken);
     /* Another style: none until made ready; then the coverage its run follows. */
     smp_params_set_edge(p, SMP_EDGE_SHARP);
     assert_int_equal(smp_cache_tone_cover(cache, p, w, h, sharp), SMP_ERR_ARG);
@@ -153,9 +162,7 @@ static void test_edge_cover(void **state)
     assert_true(differ > n / 20);  /* another edge, another coverage */
     assert_true(outside > n / 4); /* and nothing far from the patch in either */
     assert_int_equal(smp_simulate_cached(res, cache, p, photo, mask), SMP_OK);
-    assert_int_equal(smp_cache_tone_maps(cache, w, h, maps), SMP_OK);
-    for (size_t i = 0; i < n; i++)
-        assert_int_equal(sharp[i], maps[4 * i]);
+    last_run_followed(cache, w, h, sharp);
     /* Another mask (its upper half erased): the shapings made on the last
      * one go with it, the broken edge's made ready above too. */
     smp_params_set_edge(p, SMP_EDGE_BROKEN);
@@ -167,13 +174,17 @@ static void test_edge_cover(void **state)
     smp_params_set_edge(p, SMP_EDGE_BROKEN);
     assert_int_equal(smp_cache_tone_cover(cache, p, w, h, broken), SMP_ERR_ARG);
     smp_params_set_edge(p, SMP_EDGE_SHARP);
-    /* Another seed's shaping was never made; too large a size is refused. */
+    /* Another seed's shaping was never made, nor another scale's; too large
+     * a size is refused. */
     const uint64_t seed = smp_params_seed(p);
     smp_params_set_seed(p, seed + 1);
     assert_int_equal(smp_cache_tone_cover(cache, p, w, h, sharp), SMP_ERR_ARG);
     smp_params_set_seed(p, seed);
+    smp_params_set_px_per_mm(p, 2 * PPM); /* nor at another scale */
+    assert_int_equal(smp_cache_tone_cover(cache, p, w, h, sharp), SMP_ERR_ARG);
+    smp_params_set_px_per_mm(p, PPM);
+    assert_int_equal(smp_cache_tone_cover(cache, p, w, h, sharp), SMP_OK);
     assert_int_equal(smp_cache_tone_cover(cache, p, 2 * w + 1, h, sharp), SMP_ERR_ARG);
-    free(maps);
     free(broken);
     free(sharp);
     smp_params_free(p);

@@ -970,7 +970,7 @@ bool smp__cache_keep_sampled(smp_cache *c, const run *r, const double key[2], co
 
 const smp_coverage *smp__cache_shaped_for(const smp_cache *c, const smp_params *p, const smp_image **photo)
 {
-    const int i = c->full && c->photo && c->cur >= 0 ? shape_index(c, p) : -1;
+    const int i = c->full && c->photo && c->cur >= 0 && c->ppm_param == p->px_per_mm ? shape_index(c, p) : -1;
     *photo = c->photo;
     return i >= 0 && c->shapes[i].cov.c ? &c->shapes[i].cov : NULL;
 }

@@ -180,8 +180,8 @@ bool smp__cache_keep_raw(smp_cache *c, const run *r, double first_density, doubl
                          const smp_spts *pts);
 
 /* The coverage shaped for p's edge, feather and seed that the cache holds
- * (the current one or another made ready) on its photo, with that photo;
- * NULL when it holds none. */
+ * (the current one or another made ready) on its photo at p's scale, with
+ * that photo; NULL when it holds none (or before a run). */
 const smp_coverage *smp__cache_shaped_for(const smp_cache *c, const smp_params *p, const smp_image **photo);
 /* What the tone preview reads (tone.c): the cached photo, its coverage
  * shaped by the edge, the coverage with the hair already there and

@@ -488,15 +488,41 @@ await shot(page, 'tablet-9-exported');
 // stroke), then the exact image replaces it; the
 // preview's core is about as dark as that image's (not misleading), and so
 // is the band whose coverage another edge style changes.
-const SHARP = 2; // studio.js EDGES
+const BROKEN = 0, SOFT = 1, SHARP = 2; // studio.js EDGES
+const covered = () => page.evaluate(() => Object.keys(window.smpStudio.st.tone.covers).map(Number).sort());
+let coveredAfter = null;
 for (const [what, act] of [['a shade change', () => page.locator('#dilution').fill('0.65')],
   ['another session shown', () => page.selectOption('#session', '2')],
   ['a regularity change', () => page.locator('#regularity').fill('0.45')],
   ['another edge style', () => page.selectOption('#edge', 'sharp')]]) {
   const edge = what === 'another edge style';
-  // (Its coverage comes once the redraw worker has made its shaping ready.)
-  if (edge) await page.waitForFunction(e => document.body.dataset.state === 'idle' && window.smpStudio.st.tone &&
-    window.smpStudio.st.tone.covers[e], SHARP, { timeout: 120000 });
+  if (edge) {
+    // A brush stroke in the top left corner first: the engine's edge
+    // shapings go with the mask they were made on, so the stroke's basis
+    // comes without the other styles' coverage (read as the page turns idle,
+    // before the redraw worker's first position made ready answers), and the
+    // warm job that makes the sharp style ready brings it.
+    await page.click('[data-tool=brush]');
+    n = await renders(page);
+    const [ax, ay] = await screen(page, 20, 20), [bx, by] = await screen(page, 80, 30);
+    await page.mouse.move(ax, ay);
+    await page.mouse.down();
+    await page.mouse.move(bx, by, { steps: 4 });
+    await page.mouse.up();
+    await settle(page, n + 1);
+    const fromBasis = await covered();
+    await page.waitForFunction(e => document.body.dataset.state === 'idle' && window.smpStudio.st.tone.covers[e],
+      SHARP, { timeout: 120000 });
+    check(!fromBasis.includes(SHARP), `after a mask edit the sharp edge's coverage comes from the warm job that makes ` +
+      `it ready, not with the basis (the basis's: [${fromBasis}])`);
+  }
+  // The basis the preview is drawn from and the image before.
+  await page.evaluate(() => {
+    const s = window.smpStudio, b = s.st.tone, g = document.createElement('canvas').getContext('2d');
+    g.canvas.width = b.w; g.canvas.height = b.h;
+    g.drawImage(s.after, 0, 0, b.w, b.h);
+    window.__before = { b, was: g.getImageData(0, 0, b.w, b.h).data };
+  });
   const t0 = await page.evaluate(() => window.smpStudio.st.toneShown);
   n = await renders(page);
   await act();
@@ -505,18 +531,15 @@ for (const [what, act] of [['a shade change', () => page.locator('#dilution').fi
     [t0, n], { timeout: 120000 });
   const now = await page.evaluate(() => {
     const s = window.smpStudio, b = s.st.tone, c = s.toneCanvas;
-    const was = document.createElement('canvas').getContext('2d');
-    was.canvas.width = b.w; was.canvas.height = b.h;
-    was.drawImage(s.after, 0, 0, b.w, b.h); // (the image before, unless the exact one came already)
-    window.__pre = { b, px: c.getContext('2d').getImageData(0, 0, c.width, c.height).data,
-      was: was.getImageData(0, 0, b.w, b.h).data };
+    window.__pre = { b, px: c.getContext('2d').getImageData(0, 0, c.width, c.height).data };
     const last = s.timings[s.timings.length - 1];
     return { tones: s.st.toneShown, showing: s.st.showing, refining: !document.getElementById('refining').hidden,
       last: last && { reason: last.reason, seen: !!last.seen, tone: last.tone } };
   });
   await settle(page, n + 1);
+  if (edge) coveredAfter = await covered(); // (as the page turns idle: the new basis's)
   const got = await page.evaluate(e => {
-    const s = window.smpStudio, { b, px, was } = window.__pre, last = s.timings[s.timings.length - 1];
+    const s = window.smpStudio, { b, px } = window.__pre, last = s.timings[s.timings.length - 1];
     const c = document.createElement('canvas');
     c.width = b.w; c.height = b.h;
     const g = c.getContext('2d');
@@ -526,13 +549,13 @@ for (const [what, act] of [['a shade change', () => page.locator('#dilution').fi
     const Y = (a, i) => 0.2126 * lin(a[i]) + 0.7152 * lin(a[i + 1]) + 0.0722 * lin(a[i + 2]);
     let p0 = 0, p1 = 0, e1 = 0;
     for (let i = 0; i < b.w * b.h; i++) if (b.cover[i] >= 250) { p0 += Y(b.photo, 4 * i); p1 += Y(px, 4 * i); e1 += Y(ex, 4 * i); }
-    // Where the edge style's coverage is well above the basis's (up) and
-    // well below (down): the darkening there, relative to the photo's.
-    const k = e != null && b.covers[e], band = {};
+    // Where the edge style's coverage is well above the preview's basis's
+    // (up) and well below (down): the darkening there, relative to the photo's.
+    const { b: b0, was } = window.__before, k = e != null && b0.covers[e], band = {};
     for (const side of ['up', 'down']) {
       const o = band[side] = { n: 0, photo: 0, preview: 0, exact: 0, was: 0 };
-      if (k) for (let i = 0; i < b.w * b.h; i++) if ((side === 'up' ? k[i] - b.cover[i] : b.cover[i] - k[i]) >= 32) {
-        o.n++; o.photo += Y(b.photo, 4 * i); o.preview += Y(px, 4 * i); o.exact += Y(ex, 4 * i); o.was += Y(was, 4 * i);
+      if (k) for (let i = 0; i < b0.w * b0.h; i++) if ((side === 'up' ? k[i] - b0.cover[i] : b0.cover[i] - k[i]) >= 32) {
+        o.n++; o.photo += Y(b0.photo, 4 * i); o.preview += Y(px, 4 * i); o.exact += Y(ex, 4 * i); o.was += Y(was, 4 * i);
       }
       for (const x of ['preview', 'exact', 'was']) o[x] = 1 - o[x] / o.photo;
     }
@@ -555,6 +578,8 @@ for (const [what, act] of [['a shade change', () => page.locator('#dilution').fi
       `the edge's coverage darkens the preview where it rose (${up.n} px: ${pc(up.was)} -> ${pc(up.preview)}) and ` +
       `lightens it where it fell (${down.n} px: ${pc(down.was)} -> ${pc(down.preview)}), toward the exact image's ` +
       `(${pc(up.exact)}, ${pc(down.exact)})`);
+    check(coveredAfter.includes(BROKEN) && coveredAfter.includes(SOFT), `the next basis brings the coverage of the ` +
+      `styles the engine holds (broken: the stroke's run; soft: made ready) ([${coveredAfter}])`);
   }
 }
 await shot(page, 'tablet-11-session-tone');

@@ -993,7 +993,7 @@
     if (W.t0 == null) W.t0 = performance.now();
     wk.busy = true;
     const mh = maskHash();
-    wk.warming = { key: JSON.stringify(next), t0: performance.now(), settings: next, maskHash: mh };
+    wk.warming = { key: JSON.stringify(next), t0: performance.now(), settings: next, maskHash: mh, ppm: st.ppm };
     document.body.dataset.warm = 'busy';
     // Another edge style: its coverage comes back for the tone preview.
     wk.w.postMessage({ type: 'warm', id: ++st.reqId, settings: next, ppm: st.ppm * st.scale, maskHash: mh,
@@ -1006,10 +1006,10 @@
     wk.warming = null;
     wk.busy = false;
     // Another edge style's coverage, for the tone preview of the basis
-    // made for these settings and mask but the edge.
-    const b = st.tone;
-    if (w && m.ok && m.cover && b && b.maskHash === w.maskHash && m.cover.byteLength === b.w * b.h &&
-      JSON.stringify(Object.assign({}, b.settings, { edge: 0 })) === JSON.stringify(Object.assign({}, w.settings, { edge: 0 })))
+    // made for these settings, mask, scale and size but the edge.
+    const b = st.tone, other = x => JSON.stringify(Object.assign({}, x, { edge: 0 }));
+    if (w && m.ok && m.cover && b && b.maskHash === w.maskHash && b.ppm === w.ppm && m.coverSize[0] === b.w &&
+      m.coverSize[1] === b.h && other(b.settings) === other(w.settings))
       b.covers[w.settings.edge] = new Uint8Array(m.cover);
     if (W && w) {
       // Partly made (one session's dots): the same position again next.

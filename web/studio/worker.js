@@ -199,7 +199,7 @@ function warm(m) {
   // Another edge style made ready: its coverage at the tone preview's size.
   const cover = m.cover && tonePx ? toneCover(tonePx.w, tonePx.h) : null;
   return { ok: true, made, ms: performance.now() - t0, held: M._st_points_held(S, 0),
-    bytes: M._st_points_held(S, 1), heap: M.HEAPU8.length, cover };
+    bytes: M._st_points_held(S, 1), heap: M.HEAPU8.length, cover, coverSize: cover && [tonePx.w, tonePx.h] };
 }
 
 // n bytes at p in the engine's memory into a buffer the page gave back
@@ -259,12 +259,15 @@ function* toneBasis({ w, h, dots, photo, scale }, after, info, edge) {
   // The coverage under the other edge styles whose shapings the engine
   // holds (made ready before), for an edge change's tone preview.
   const covers = {};
-  for (const e of EDGE_STYLES) {
-    if (e === edge || M._smp_params_set_edge(P, e)) continue;
-    const c = toneCover(w, h);
-    if (c) covers[e] = c;
+  try {
+    for (const e of EDGE_STYLES) {
+      if (e === edge || M._smp_params_set_edge(P, e)) continue;
+      const c = toneCover(w, h);
+      if (c) covers[e] = c;
+    }
+  } finally {
+    M._smp_params_set_edge(P, edge);
   }
-  M._smp_params_set_edge(P, edge);
   yield;
   const a = M._malloc(24), areas = new Float64Array(3 * dots.length);
   for (let i = 0; i < dots.length; i++) {
