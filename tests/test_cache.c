@@ -455,8 +455,9 @@ static void test_prepared_edges(void **state)
     assert_int_equal(same_as_plain(f, p, f->photo, f->mask), ALL);
     smp_params_set_edge(p, SMP_EDGE_SHARP);
     assert_int_equal(same_as_plain(f, p, f->photo, f->mask), A);
-    /* Over the bound, another style's points go before any density
-     * position of the style shown (5 steps out here) */
+    /* Over the bound, another style's points rank as a density position
+     * of the style shown 4 steps out (SHAPE_STEPS): one 5 steps out is not
+     * kept over them, one 3 steps out is */
     smp_cache_clear(f->cache);
     assert_int_equal(same_as_plain(f, p, f->photo, f->mask), 0);
     size_t one;
@@ -466,6 +467,8 @@ static void test_prepared_edges(void **state)
     assert_int_equal(prepare(f, p), SMP_PREPARED_MADE); /* room for it */
     smp_params_set_edge(p, SMP_EDGE_SHARP);
     smp_params_set_density(p, 145);
+    assert_int_equal(prepare(f, p), SMP_PREPARED_NOT_KEPT); /* soft's stay */
+    smp_params_set_density(p, 135);
     assert_int_equal(prepare(f, p), SMP_PREPARED_MADE); /* soft's go */
     smp_params_set_density(p, 120);
     smp_params_set_edge(p, SMP_EDGE_SOFT);
@@ -477,9 +480,9 @@ static void test_prepared_edges(void **state)
 }
 
 /* The sessions picker's other splits: points made ready for one serve a
- * run with it, the bytes the plain run's; over the bound they rank as
- * another look (OTHER_LOOK + SPLIT_STEPS), so a density position 16 steps
- * out goes before them. */
+ * run with it, the bytes the plain run's; over the bound they rank as a
+ * density position SPLIT_STEPS (4) out, so one 16 steps out goes before
+ * them. */
 static void test_prepared_splits(void **state)
 {
     fixture *f = *state;

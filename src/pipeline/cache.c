@@ -721,13 +721,15 @@ static bool same_points(const smp_points_key *a, const smp_points_key *b)
 
 /* How far kept points are from the current run's, in the studio's
  * slider steps (5 dots/cm², 0.01 mm: a consultant's moves); another
- * regularity (0.01 a step), shaping (edge style: SHAPE_STEPS) or sessions
- * split (SPLIT_STEPS) OTHER_LOOK steps more. In the studio with the crown
- * (WARM=1), the other looks as far as any position (1e6) lost the other
- * edge styles made ready to density positions 16 steps out, and no more
- * than 4 steps lost a density position 4 steps out to the regularity's.
- * The other splits (the sessions picker's) rank as another edge style:
- * ranked beyond every position, they went first once the memo was full. */
+ * regularity (0.01 a step) OTHER_LOOK steps more; another shaping (edge
+ * style) or sessions split (the pickers' other values, one tap away)
+ * SHAPE_STEPS or SPLIT_STEPS. In the studio with the crown (WARM=1), the
+ * other looks as far as any position (1e6) lost the other edge styles
+ * made ready to density positions 16 steps out, and no more than 4 steps
+ * lost a density position 4 steps out to the regularity's. Ranked 12 (8 +
+ * 4), the edge styles went to density and dot positions 11 steps out once
+ * a density and a dot size series had filled the memo around them; the
+ * other splits, ranked beyond every position, went first. */
 #define SHAPE_STEPS 4.0
 #define SPLIT_STEPS 4.0
 #define OTHER_LOOK 8.0
@@ -740,11 +742,10 @@ static double points_distance(const smp_cache *c, const points_memo *m)
     bool other = k->n_layers != o->n_layers;
     for (int i = 0; !other && i < k->n_layers; i++)
         other = k->layers[i] != o->layers[i];
-    const double look = fabs(k->regularity - o->regularity) / 0.01 + (m->gen != c->current_gen ? SHAPE_STEPS : 0) +
-                        (other ? SPLIT_STEPS : 0);
-    if (look > 0)
-        d += OTHER_LOOK + look;
-    return d;
+    const double reg = fabs(k->regularity - o->regularity) / 0.01;
+    if (reg > 0)
+        d += OTHER_LOOK + reg;
+    return d + (m->gen != c->current_gen ? SHAPE_STEPS : 0) + (other ? SPLIT_STEPS : 0);
 }
 
 static points_memo *find_points(smp_cache *c, const smp_points_key *k, uint32_t gen)
