@@ -196,18 +196,32 @@ async function touchFlow(p, name) {
     return [b.x + b.width / 2, b.y + b.height / 2, b];
   };
   const scale = () => p.evaluate(() => visualViewport.scale);
+  // A tool by a tap on its button, once more if the tap missed it: the
+  // status line above the view can wrap to another line between finding
+  // the button and the tap (a redraw's timings), moving the panel under the
+  // finger (once, in a clean clone's full suite: the view tool's tap missed,
+  // and the double taps below painted with the brush). Says how many taps.
+  const pickTool = async (t) => {
+    for (let k = 1; k <= 3; k++) {
+      await tap(...(await centre(`[data-tool=${t}]`)).slice(0, 2));
+      if (await p.evaluate(() => window.smpStudio.st.tool) === t) return k;
+    }
+    return 0;
+  };
   if (await zoomOf(p) > 1) await tap(...(await centre('#zoom-fit')).slice(0, 2));
   // The brush, by a tap; a finger's stroke across the photo's top.
-  await tap(...(await centre('[data-tool=brush]')).slice(0, 2));
+  const brushTaps = await pickTool('brush');
   const tool = await p.evaluate(() => window.smpStudio.st.tool);
   let [, , vb] = await centre('#view');
   const m0 = await p.evaluate(() => window.smpStudio.maskSum()), k = await renders(p);
   await drag(vb.x + vb.width * 0.25, vb.y + vb.height * 0.08, vb.x + vb.width * 0.75, vb.y + vb.height * 0.1, 10);
   await settle(p, k + 1);
   const m1 = await p.evaluate(() => window.smpStudio.maskSum());
-  check(tool === 'brush' && m1 > m0, `${name}: a tap picks the brush and a finger's stroke paints the mask (${m0} -> ${m1})`);
+  check(tool === 'brush' && m1 > m0, `${name}: a tap picks the brush (${brushTaps} tap(s)) and a finger's stroke paints ` +
+    `the mask (${m0} -> ${m1})`);
   await shot(p, `${name}-touch-1-stroke`);
-  await tap(...(await centre('[data-tool=view]')).slice(0, 2));
+  const viewToolTaps = await pickTool('view');
+  check(viewToolTaps > 0, `${name}: a tap picks the view tool again (${viewToolTaps} tap(s))`);
   // The density slider, dragged by a finger from its thumb towards its end.
   const [, sy, sb] = await centre('#density');
   const sv = await p.evaluate(() => { const e = document.getElementById('density'); return [Number(e.value), Number(e.min), Number(e.max)]; });
