@@ -84,6 +84,14 @@ await page.setInputFiles('#open-mask', mask);
 await settle(page, r_mask + 1);
 const sum0 = await page.evaluate(() => window.smpStudio.maskSum());
 check(sum0 > 0, 'the mask file loads');
+// The page keeps the mask's hash between its edits (maskHash): after each
+// edit below, the one kept must be the mask's as it is now.
+const staleHash = [];
+const hashFollows = async what => {
+  const [kept, now] = await page.evaluate(() => window.smpStudio.maskHashes());
+  if (kept !== now) staleHash.push(what);
+};
+await hashFollows('mask file');
 await shot(page, 'tablet-2-mask');
 
 // A stroke with the brush across the top left (hair, outside the mask).
@@ -107,16 +115,19 @@ const painted = await page.evaluate(() => {
   return { sum: s.maskSum(), at: m[75 * s.st.w + 160] };
 });
 check(painted.sum > sum0 && painted.at === 255, `a brush stroke adds to the mask (${sum0} -> ${painted.sum})`);
+await hashFollows('stroke');
 await shot(page, 'tablet-3-brush');
 // Undo takes the stroke back, redo puts it again.
 n = await renders(page);
 await page.click('#undo');
 await settle(page, n + 1);
 check(await page.evaluate(() => window.smpStudio.maskSum()) === sum0, 'undo takes the stroke back');
+await hashFollows('undo');
 n = await renders(page);
 await page.click('#redo');
 await settle(page, n + 1);
 check(await page.evaluate(() => window.smpStudio.maskSum()) === painted.sum, 'redo puts it again');
+await hashFollows('redo');
 
 // Density, with the dot and the shade fixed (auto ones would keep the
 // tone): 60, then 180 dots/cm². The treated core darkens.
@@ -341,12 +352,15 @@ await settle(page, n + 1);
 const after_hl = await page.evaluate(() => window.smpStudio.maskSum());
 const status_hl = await page.locator('#status').textContent();
 check(after_hl !== before_hl && !/Hairline:/.test(status_hl), `the hairline changes the mask (${before_hl} -> ${after_hl}; ${status_hl})`);
+await hashFollows('hairline');
 await page.check('#overlay');
 await shot(page, 'tablet-6-hairline');
 n = await renders(page);
 await page.click('#undo');
 await settle(page, n + 1);
 check(await page.evaluate(() => window.smpStudio.maskSum()) === before_hl, 'undo takes the hairline back');
+await hashFollows('hairline undone');
+check(!staleHash.length, `the mask's hash kept follows every edit (file, stroke, undo, redo, hairline, undo; stale after: ${staleHash.join(', ') || 'none'})`);
 await page.uncheck('#overlay');
 
 // The measure: two taps 200 working px apart said to be 25 mm: 8 px/mm.

@@ -84,6 +84,8 @@
   // For tests and for looking: redraw timings and the state, read-only in spirit.
   window.smpStudio = { st, timings: st.timings, maskSum: () => maskSum(), before, after, toneCanvas,
     mask: () => maskView().slice(),
+    // The mask's hash as kept and as read now (tests: they must agree).
+    maskHashes: () => [maskHash(), maskHashOf(maskView())],
     memory: () => (M ? M.HEAPU8.length : 0),
     heaps: () => Object.assign({}, st.heaps, { page: M ? M.HEAPU8.length : 0 }) };
 
@@ -389,6 +391,7 @@
     const px = bctx.getImageData(0, 0, w, h);
     // With workers the page's engine holds the mask alone; without, the photo too.
     const err = st.workers ? (M._st_mask_alloc(S, w, h) ? null : 'out of memory') : photoHere(px.data, w, h);
+    maskChanged();
     if (err) { status(err); state('empty'); return; }
     st.w = w; st.h = h;
     st.ovl = new ImageData(w, h);
@@ -594,12 +597,14 @@
 
   // ------------------------------------------------------------ redraw
   // The size the tone preview is drawn at: the view's displayed size
-  // (device pixels) when that is well under the working size, else null
-  // (the working size).
+  // (device pixels) when that is under the working size, else null (the
+  // working size). Its cost on the page's thread goes with its pixels: an
+  // upright tablet's view (1510x1132 at DPR 2) drew 2000x1500 when this
+  // took only sizes under 0.7 of it.
   function reducedSize() {
     const b = view.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
     const k = Math.min(b.width * dpr / st.w, b.height * dpr / st.h);
-    if (!(k > 0) || k > 0.7 || Math.min(st.w, st.h) * k < 128) return null;
+    if (!(k > 0) || k > 0.9 || Math.min(st.w, st.h) * k < 128) return null;
     const w = Math.round(st.w * k), h = Math.round(st.h * k);
     return { w, h, k: w / st.w };
   }
@@ -626,12 +631,24 @@
 
   // The mask's contents in a few numbers (FNV-1a and a weighted sum over
   // its 32-bit words), so that an undo finds the after image drawn before.
-  function maskHash() {
-    const m = maskView(), n = m.length >> 2, u = new Uint32Array(m.buffer, m.byteOffset, n);
+  function maskHashOf(m) {
+    const n = m.length >> 2, u = new Uint32Array(m.buffer, m.byteOffset, n);
     let a = 0x811c9dc5, b = 0;
     for (let i = 0; i < n; i++) { a = Math.imul(a ^ u[i], 16777619); b = (b + Math.imul(u[i], i + 1)) | 0; }
     for (let i = 4 * n; i < m.length; i++) a = Math.imul(a ^ m[i], 16777619);
     return `${a >>> 0}.${b >>> 0}.${m.length}`;
+  }
+  // The page's mask's, made again only after it changed: every write to it
+  // ends with paintOverlay (the overlay shows it), a new photo's with
+  // maskChanged. Read whole, 3 MB took 30 ms of an emulated tablet's
+  // slider change, and the positions made ready read it twice each.
+  let maskHashKept = null;
+  function maskChanged() { maskHashKept = null; }
+  function maskHash() {
+    const m = maskView();
+    if (!maskHashKept || maskHashKept.at !== m.byteOffset || maskHashKept.n !== m.length)
+      maskHashKept = { at: m.byteOffset, n: m.length, hash: maskHashOf(m) };
+    return maskHashKept.hash;
   }
   // The last few after images drawn, by their settings and mask: going back
   // to one (undo, redo, a slider or a session back where it was) draws it
@@ -1232,6 +1249,7 @@
     for (let v = 0; v < 256; v++) { b[4 * v] = 255; b[4 * v + 1] = 40; b[4 * v + 2] = 40; b[4 * v + 3] = v * 0.45; }
   }
   function paintOverlay(x0, y0, bw, bh) {
+    maskChanged();
     const m = maskView(), o = new Uint32Array(st.ovl.data.buffer);
     for (let y = y0; y < y0 + bh; y++)
       for (let x = x0, i = y * st.w + x0; x < x0 + bw; x++, i++) o[i] = tint[m[i]];
@@ -1416,7 +1434,9 @@
     if (st.z > 1) zoomCentre(1 / st.z);
   }
   const end = (e) => {
-    if (drag && drag.kind === 'paint') schedule('mask');
+    // A stroke's end draws its tone preview at once (schedule): the one a
+    // move left for the next frame would draw the same mask again.
+    if (drag && drag.kind === 'paint') { cancelAnimationFrame(drag.toneFrame); schedule('mask'); }
     if (drag && (drag.kind === 'pan' || drag.kind === 'divider') && e.type === 'pointerup') doubleTap(e);
     if (drag && drag.kind === 'notes' && e.type === 'pointerup') foldNotes();
     drag = null;
