@@ -323,17 +323,39 @@ const smpTone = (() => {
     pass(h, w, (x, y) => y * w + x);
   }
 
+  // The box of the pixels whose values differ in a and b (w wide, n
+  // pixels), [x0, y0, x1, y1]; x1 < 0 when none. Four pixels a word where
+  // both lie on word boundaries: each preview of a stroke compares two
+  // 3 MB masks whole.
+  function changedBox(a, b, w, n) {
+    let x0 = w, y0 = n, x1 = -1, y1 = -1;
+    const at = i => {
+      const y = (i / w) | 0, x = i - y * w;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      y1 = y;
+    };
+    let i = 0;
+    if (a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0) {
+      const m = n >> 2, wa = new Uint32Array(a.buffer, a.byteOffset, m), wb = new Uint32Array(b.buffer, b.byteOffset, m);
+      for (let k = 0; k < m; k++)
+        if (wa[k] !== wb[k]) for (let j = 4 * k; j < 4 * k + 4; j++) if (a[j] !== b[j]) at(j);
+      i = 4 * m;
+    }
+    for (; i < n; i++) if (a[i] !== b[i]) at(i);
+    return [x0, y0, x1, y1];
+  }
+  // The coverage coverFor gives, its array kept for the next (draw reads
+  // it once): not 1.7-3 MB made fresh for each preview of a stroke.
+  let coverOut = null;
+
   // The coverage after a mask edit: the basis's, plus what the mask gained
   // or lost since (working size mw x mh), at the preview's size, softened
   // as the edge softens coverage (radius r preview px, twice) and taking
   // the hair already there into account. Null when nothing changed.
   function coverFor(b, was, now, mw, mh, r) {
-    let x0 = mw, y0 = mh, x1 = -1, y1 = -1;
-    for (let y = 0; y < mh; y++) {
-      const o = y * mw;
-      for (let x = 0; x < mw; x++)
-        if (was[o + x] !== now[o + x]) { if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; y1 = y; }
-    }
+    const [x0, y0, x1, y1] = changedBox(was, now, mw, mw * mh);
     if (x1 < 0) return null;
     const kx = b.w / mw, ky = b.h / mh, pad = 2 * r + 2;
     const X0 = Math.max(0, Math.floor(x0 * kx) - pad), X1 = Math.min(b.w - 1, Math.ceil(x1 * kx) + pad);
@@ -350,7 +372,9 @@ const smpTone = (() => {
     for (let i = 0; i < d.length; i++) d[i] = cnt[i] ? d[i] / cnt[i] : 0;
     blur(d, W, H, r);
     blur(d, W, H, r);
-    const cover = b.cover.slice();
+    if (!coverOut || coverOut.length !== b.cover.length) coverOut = new Uint8Array(b.cover.length);
+    const cover = coverOut;
+    cover.set(b.cover);
     for (let y = 0; y < H; y++)
       for (let x = 0; x < W; x++) {
         const i = (y + Y0) * b.w + x + X0;
