@@ -171,7 +171,7 @@ for (let i = 0; i < N && runs.soon; i++) {
 // brush over it again, by turns (each changes the mask).
 const box = await page.locator('#view').boundingBox();
 for (let i = 0; i < N && runs.mask; i++) {
-  await page.click(i % 2 ? '[data-tool=brush]' : '[data-tool=eraser]');
+  await page.click(i % 2 ? 'button[data-tool=brush]' : 'button[data-tool=eraser]');
   const k = await renders();
   await probe();
   const j = i >> 1, x = box.x + box.width * (0.45 + 0.04 * j), y = box.y + box.height * (0.35 + 0.03 * j);

@@ -226,7 +226,7 @@ async function session(size) {
   const vb = async () => page.locator('#view').boundingBox();
   const maskSum = () => page.evaluate(() => window.smpStudio.maskSum());
   // ---------------------------------------------------------------- brush
-  await tapOn('[data-tool=brush]');
+  await tapOn('button[data-tool=brush]');
   let b = await vb();
   // A stroke at the picture's top, where the suggested mask may not reach.
   let z0 = await pageZoom(), m0 = await maskSum();
@@ -236,14 +236,14 @@ async function session(size) {
   if (!(m1 > m0)) problem(`a finger stroke with the brush adds nothing to the mask (${m0} -> ${m1})`);
   if (JSON.stringify(z0) !== JSON.stringify(z1)) problem(`a finger stroke on the view moves the page (${JSON.stringify(z0)} -> ${JSON.stringify(z1)})`);
   await shot('brush');
-  await tapOn('[data-tool=eraser]');
+  await tapOn('button[data-tool=eraser]');
   b = await vb();
   await timed('mask', () => drag(b.x + b.width * 0.4, b.y + b.height * 0.4, b.x + b.width * 0.55, b.y + b.height * 0.45, 10));
   const m2 = await maskSum();
   if (!(m2 < m1)) problem(`a finger stroke with the eraser takes nothing from the mask (${m1} -> ${m2})`);
   await shot('eraser');
   for (let i = 2; i < N; i++) {
-    await tapOn(i % 2 ? '[data-tool=eraser]' : '[data-tool=brush]');
+    await tapOn(i % 2 ? 'button[data-tool=eraser]' : 'button[data-tool=brush]');
     b = await vb();
     await timed('mask', () => drag(b.x + b.width * (0.45 + 0.03 * i), b.y + b.height * 0.35, b.x + b.width * (0.5 + 0.03 * i), b.y + b.height * 0.38, 8));
   }
@@ -253,7 +253,7 @@ async function session(size) {
   await settle(k + 1);
 
   // ---------------------------------------------------------------- hairline
-  await tapOn('[data-tool=hairline]');
+  await tapOn('button[data-tool=hairline]');
   b = await vb();
   for (const f of [0.2, 0.5, 0.8]) await tap(b.x + b.width * f, b.y + b.height * (0.1 + 0.04 * Math.abs(f - 0.5)));
   const hl = await page.evaluate(() => window.smpStudio.st.hairline.length);
@@ -263,7 +263,7 @@ async function session(size) {
   await tapOn('#hairline-apply');
   await settle(k + 1).catch(() => problem('the hairline made no new image'));
   await shot('hairline-applied');
-  await tapOn('[data-tool=view]');
+  await tapOn('button[data-tool=view]');
 
   // ---------------------------------------------------------------- sliders
   // A finger on the slider's thumb, dragged along it.

@@ -448,6 +448,9 @@ smp_status smp_result_write_metrics(smp_result *res, const char *path, const smp
 void smp_result_tone(const smp_result *res, double *delta_e_before, double *delta_e_after,
                      double *density_cm2);
 
+/* What the shade match aimed at (smp_measures match_aim). */
+typedef enum smp_aim { SMP_AIM_NONE, SMP_AIM_TONE, SMP_AIM_DARKEST } smp_aim;
+
 /* What a run measured, in one place for sweeps and reports. */
 typedef struct smp_measures {
     size_t dots;
@@ -471,6 +474,14 @@ typedef struct smp_measures {
      * pixel mixing hair and skin darkens by its skin's share). NAN when
      * unknown. */
     double core_darkening, shine_darkening, contrast_ratio, strand_max_diff;
+    /* What the match aimed at when it chose the density, dot size or
+     * dilution (auto): the reference's tone, met within their ranges
+     * (CIEDE2000 1, not at a range's end), or the most ink they allow (the
+     * reference is darker than SMP reaches); run again with another value
+     * fixed, it chooses the rest for the same aim. SMP_AIM_NONE: nothing
+     * chosen, or stopped short otherwise (the shade differs, the area
+     * already matches). */
+    smp_aim match_aim;
 } smp_measures;
 smp_status smp_result_measures(const smp_result *res, smp_measures *out);
 

@@ -509,7 +509,7 @@ static void explain(const smp_match_in *in, smp_match *m, const trial *t)
         snprintf(m->note, sizeof m->note,
                  "at these settings the treated area comes out darker than its surroundings (L* %.1f vs %.1f): "
                  "fewer or smaller dots, or a lighter shade, will blend", t->lab[0], ref_l);
-    else if (t->lab[0] > ref_l && darkest_l(in, m) > ref_l)
+    else if ((m->darkest = t->lab[0] > ref_l && darkest_l(in, m) > ref_l))
         snprintf(m->note, sizeof m->note,
                  "the surrounding hair is darker than SMP reaches (L* %.1f; at most %.1f with %.0f dots/cm² "
                  "of %.2f mm): shaving it shorter will blend; residual CIEDE2000 %.1f",

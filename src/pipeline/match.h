@@ -46,6 +46,7 @@ typedef struct smp_match {
     double contrast_ratio;  /* predicted core over reference; NAN when not predicted */
     double tone_scale;      /* the window's measured darkening over the model's, as a density factor (1: none) */
     int limited;            /* the reference is out of natural reach, or already met */
+    int darkest;            /* the reference is darker than the ranges reach: the most ink chosen */
     char note[240];         /* why, in words a consultant can pass on */
 } smp_match;
 

@@ -23,6 +23,7 @@ typedef struct smp_report {
     double dot_used;            /* mm, the main area's mean dot */
     double dilution;            /* < 0: the pigment was given */
     int auto_used, auto_limited;
+    smp_aim match_aim;          /* smp_measures match_aim */
     char auto_note[240];
     size_t per_session[SMP_MAX_LAYERS + 1];
     size_t pairs;               /* dots placed as a close companion */

@@ -847,6 +847,8 @@ static smp_status choose_shade(run *r)
     rep->auto_used = matchable && (p->density_auto || p->dot_auto);
     rep->de_predicted = m.de_predicted;
     rep->auto_limited = m.limited;
+    if (matchable && (p->density_auto || p->dot_auto || (p->dilution < 0 && !p->pigment_set)))
+        rep->match_aim = !m.limited ? SMP_AIM_TONE : m.darkest ? SMP_AIM_DARKEST : SMP_AIM_NONE;
     snprintf(rep->auto_note, sizeof rep->auto_note, "%s", m.note);
     if ((p->density_auto || p->dot_auto) && !matchable && sh->core_cells) { /* no core: nothing treated */
         rep->auto_limited = 1;
@@ -1314,6 +1316,7 @@ smp_status smp_result_measures(const smp_result *res, smp_measures *out)
         .shine_darkening = r->have_realism ? r->shine_darkening : NAN,
         .contrast_ratio = r->have_realism ? r->contrast_ratio : NAN,
         .strand_max_diff = r->have_realism ? r->strand_max_diff : NAN,
+        .match_aim = r->match_aim,
     };
     return SMP_OK;
 }

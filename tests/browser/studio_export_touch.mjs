@@ -203,7 +203,7 @@ async function touchFlow(p, name) {
   // and the double taps below painted with the brush). Says how many taps.
   const pickTool = async (t) => {
     for (let k = 1; k <= 3; k++) {
-      await tap(...(await centre(`[data-tool=${t}]`)).slice(0, 2));
+      await tap(...(await centre(`button[data-tool=${t}]`)).slice(0, 2));
       if (await p.evaluate(() => window.smpStudio.st.tool) === t) return k;
     }
     return 0;

@@ -332,7 +332,7 @@ EMSCRIPTEN_KEEPALIVE uint8_t *st_after(studio *s) { return st_after_rows(s, UINT
 
 /* What the last run chose or measured: 0 dots, 1 density used (dots/cm²),
  * 2 dot size (mm), 3 px/mm used, 4 whether assumed, 5 dilution,
- * 6 CIEDE2000 before, 7 after. */
+ * 6 CIEDE2000 before, 7 after, 8 what the match aimed at (smp_aim). */
 EMSCRIPTEN_KEEPALIVE double st_info(studio *s, int which)
 {
     smp_measures m;
@@ -349,6 +349,7 @@ EMSCRIPTEN_KEEPALIVE double st_info(studio *s, int which)
     case 5: return m.dilution;
     case 6: return before;
     case 7: return after;
+    case 8: return m.match_aim;
     default: return -1;
     }
 }

@@ -790,7 +790,7 @@
     // settings): the values the basis's match chose, until the exact image
     // says what the new mask's match chooses.
     const kept = (v, was, used) => v === 'auto' && was === 'auto' ? used : v;
-    const density = kept(s.density, b.settings.density, b.density), dot = kept(s.dot, b.settings.dot, b.dot);
+    let density = kept(s.density, b.settings.density, b.density), dot = kept(s.dot, b.settings.dot, b.dot);
     if (typeof density !== 'number' || typeof dot !== 'number') return false;
     // The regularity moves the dots, not their number: the tone is the
     // basis's (its dots where they were, until the exact image).
@@ -800,10 +800,24 @@
     // The shade and sessions: the dilution the basis's engine used
     // (matched or given); matched again, the same.
     if (!(b.look.dilution >= 0) || (s.dilution < 0 && b.settings.dilution >= 0)) return false;
+    let dilution = s.dilution < 0 ? b.look.dilution : s.dilution;
+    // What is left to the match is matched again for the basis's match's
+    // aim (tone.js held).
+    const free = { density: s.density === 'auto', dot: s.dot === 'auto', dilution: s.dilution < 0 };
+    // Its density changes the exact image's dots' number, not their depth
+    // (lookScale's count): more, paler dots or fewer, deeper ones at the
+    // same tone, as the engine's image will show.
+    let count = 1;
+    if (b.aim && (free.density || free.dot || free.dilution)) {
+      ({ density, dot, dilution } = smpTone.held(b, { density, dot, dilution }, free));
+      if (b.exact) {
+        count = density / b.density;
+        density = b.density;
+      }
+    }
     // The age: fainter or darker dots (its load), larger or smaller (as a dot size change).
     const was = smpTone.ageLook(b.settings.age), now = smpTone.ageLook(s.age), sized = dot * now.size / was.size;
-    const look = smpTone.lookScale(b, { dilution: s.dilution < 0 ? b.look.dilution : s.dilution, layers: s.layers,
-      session: s.session }, now.load / was.load);
+    const look = smpTone.lookScale(b, { dilution, layers: s.layers, session: s.session }, now.load / was.load, count, sized);
     if (!look) return false;
     // The mask as the basis's (its hash): its coverage; else what changed.
     // Another edge style: the coverage its shaping gives (the engine's, made
@@ -866,13 +880,15 @@
     const t = m.tone, k = t.built;
     const b = { w: t.w, h: t.h, photo: st.tonePhoto, maps: new Uint8Array(t.maps), dots: t.dots, areas: t.areas,
       density: m.info[1], dot: m.info[2], cover: new Uint8Array(k.cover), scale: k.scale,
-      exact: k.exact ? new Uint8ClampedArray(k.exact) : null, patch: k.patch ? { P: k.patch.P, d: new Float32Array(k.patch.d) } : null };
+      exact: k.exact ? new Uint8ClampedArray(k.exact) : null, patch: k.patch ? { P: k.patch.P, d: new Float32Array(k.patch.d) } : null,
+      dark: k.dark ? { hist: new Float64Array(k.dark.hist), n: k.dark.n } : null };
     // The edge softens coverage over about a millimetre (m.info[3]: px/mm of the worker's size).
     b.soften = Math.max(1, Math.round(0.5 * m.info[3] * m.tone.w / m.w));
     b.id = sent.id;
     b.settings = sent.settings;
     // The look its dots were drawn with: the dilution the engine used (matched or given).
     b.look = { dilution: m.info[5], layers: sent.settings.layers, session: sent.settings.session };
+    b.aim = m.info[8];
     b.ppm = sent.ppm;
     b.mask = sent.mask;
     b.maskHash = sent.maskHash;

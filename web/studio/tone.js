@@ -5,9 +5,10 @@
 // it. It is the last exact image with its dots' optical depth scaled by
 // the new density and dot size's over its own (the pigment model's depth
 // is their product) and by the shade's, session's and age's (lookScale,
-// ageLook), so the dots keep their places and texture; where the mask (or
-// the edge style: the coverage its shaping gives, smp_cache_tone_cover) changed since,
-// its dots tiled from a square of its core (depthPatch), or without one the
+// ageLook; what the match chooses again: held), so the dots keep their
+// places and texture; where the mask (or the edge style: the coverage its
+// shaping gives, smp_cache_tone_cover) changed since, its dots tiled from
+// a square of its core (depthPatch), or without one the
 // model's mean (smp_cache_tone_maps, smp_result_tone_area): skin under
 // n dots/mm² of a size transmits exp(-n * area) of its diffuse light per
 // channel, the shine stays on top and strands keep their pixels. Its
@@ -46,14 +47,15 @@ const smpTone = (() => {
   // lp (le / lp)^s is lp^(1-s) le^s: two tables of 256 powers per channel,
   // not an exp and a log per entry (65 536 of each, 25 ms of a tablet's
   // preview).
-  function depthTables(pow) {
+  // light: the light times that (a veil over full coverage: lookScale).
+  function depthTables(pow, light = 1) {
     return pow.map(s => {
       const t = new Uint8Array(65536), keep = new Float64Array(256), dark = new Float64Array(256);
       for (let i = 0; i < 256; i++) { keep[i] = toLin[i] ** (1 - s); dark[i] = toLin[i] ** s; }
       for (let p = 0; p < 256; p++) {
-        const lp = toLin[p], kp = keep[p];
+        const lp = toLin[p], kp = keep[p] * light, same = light === 1 ? p : toSrgb[(lp * light * N + 0.5) | 0];
         for (let e = 0; e < 256; e++)
-          t[(p << 8) | e] = toLin[e] >= lp ? p : toSrgb[(kp * dark[e] * N + 0.5) | 0];
+          t[(p << 8) | e] = toLin[e] >= lp ? same : toSrgb[(kp * dark[e] * N + 0.5) | 0];
       }
       return t;
     });
@@ -83,7 +85,7 @@ const smpTone = (() => {
     same = same && one === 1 && !drop && !veil;
     if (!b.exact) out.set(ph);
     else if (same) out.set(b.exact);
-    else scaleExact(b, depthTables(pow.map(v => v * one)), out, drop ? look.keep : 1, veil);
+    else scaleExact(b, pow.map(v => v * one), out, drop ? look.keep : 1, veil);
     if (pow) for (let c = 0; c < 3; c++) pow[c] *= mean;
     if (b.exact && !cover) return;
     if (b.patch) return patchChanged(b, k, pow, out);
@@ -157,31 +159,50 @@ const smpTone = (() => {
     return { P, d };
   }
 
-  // The basis's exact image with its dots' depth scaled (tables from
-  // depthTables) into out; outside the coverage it is the photo. keep < 1:
-  // that share of cells (about half a millimetre: b.soften px) keeps its
-  // dots, the others show the photo; veil > 0: under that share of the
-  // light less, times the coverage (lookScale).
-  function scaleExact(b, tab, out, keep = 1, veil = 0) {
-    const ph = b.photo, ex = b.exact, [t0, t1, t2] = tab, cs = Math.max(1, b.soften || 1), w = b.w;
-    const cut = Math.floor(keep * 4294967296);
+  // The basis's exact image with its dots' depth scaled by pow (per
+  // channel: depthTables) into out; outside the coverage it is the photo.
+  // keep < 1: that share of cells (about half a millimetre: b.soften px)
+  // keeps its dots, the others show the photo (a hash of the cell, drawn
+  // once a row of cells); veil > 0: under that share of the light less,
+  // times the coverage (lookScale: in the tables, taken back in part
+  // where the coverage is not full).
+  function scaleExact(b, pow, out, keep = 1, veil = 0) {
+    const ph = b.photo, ex = b.exact, cover = b.cover, w = b.w, cs = Math.max(1, b.soften || 1);
+    const [t0, t1, t2] = depthTables(pow, 1 - veil);
+    // (Each pixel's column: whether its cell in this row of cells keeps its
+    // dots. The veil where the coverage k is not full: the tables' taken
+    // back by gk[k], on the sRGB codes as a power of 1 / 2.2 of the light's
+    // factor: within a code of the exact conversion, without its three
+    // lookups a channel over the edge's wide band.)
+    const cut = Math.floor(keep * 4294967296), kept = new Uint8Array(w).fill(1), gk = new Float64Array(256);
+    for (let k = 0; k < 256; k++) gk[k] = ((1 - veil * k / 255) / (1 - veil)) ** (1 / 2.2);
     out.set(ex);
-    for (let i = 0, n = b.w * b.h; i < n; i++) {
-      if (!b.cover[i]) continue;
-      const j = 4 * i;
-      if (keep < 1) {
-        const y = (i / w) | 0, cx = ((i - y * w) / cs) | 0, cy = (y / cs) | 0;
-        let hsh = Math.imul(cx, 0x9e3779b1) ^ Math.imul(cy + 0x632be5ab, 0x85ebca77);
-        hsh = Math.imul(hsh ^ (hsh >>> 15), 0x2c1b3c6d);
-        hsh = Math.imul(hsh ^ (hsh >>> 12), 0x297a2d39);
-        if (((hsh ^ (hsh >>> 15)) >>> 0) >= cut) { out[j] = ph[j]; out[j + 1] = ph[j + 1]; out[j + 2] = ph[j + 2]; continue; }
+    for (let y = 0; y < b.h; y++) {
+      if (keep < 1 && y % cs === 0) {
+        const cy = y / cs;
+        for (let cx = 0; cx * cs < w; cx++) {
+          let hsh = Math.imul(cx, 0x9e3779b1) ^ Math.imul(cy + 0x632be5ab, 0x85ebca77);
+          hsh = Math.imul(hsh ^ (hsh >>> 15), 0x2c1b3c6d);
+          hsh = Math.imul(hsh ^ (hsh >>> 12), 0x297a2d39);
+          const v = ((hsh ^ (hsh >>> 15)) >>> 0) < cut ? 1 : 0;
+          for (let x = cx * cs, e = Math.min(w, x + cs); x < e; x++) kept[x] = v;
+        }
       }
-      out[j] = t0[(ph[j] << 8) | ex[j]];
-      out[j + 1] = t1[(ph[j + 1] << 8) | ex[j + 1]];
-      out[j + 2] = t2[(ph[j + 2] << 8) | ex[j + 2]];
-      if (veil) {
-        const t = 1 - veil * b.cover[i] / 255;
-        for (let c = 0; c < 3; c++) out[j + c] = toSrgb[(toLin[out[j + c]] * t * N + 0.5) | 0];
+      for (let x = 0, i = y * w; x < w; x++, i++) {
+        const k = cover[i];
+        if (!k) continue;
+        const j = 4 * i;
+        if (keep < 1 && !kept[x]) { out[j] = ph[j]; out[j + 1] = ph[j + 1]; out[j + 2] = ph[j + 2]; continue; }
+        if (veil && k < 255) {
+          const g = gk[k]; // (out clamps and rounds)
+          out[j] = t0[(ph[j] << 8) | ex[j]] * g;
+          out[j + 1] = t1[(ph[j + 1] << 8) | ex[j + 1]] * g;
+          out[j + 2] = t2[(ph[j + 2] << 8) | ex[j + 2]] * g;
+          continue;
+        }
+        out[j] = t0[(ph[j] << 8) | ex[j]];
+        out[j + 1] = t1[(ph[j + 1] << 8) | ex[j + 1]];
+        out[j + 2] = t2[(ph[j + 2] << 8) | ex[j + 2]];
       }
     }
   }
@@ -229,21 +250,75 @@ const smpTone = (() => {
   // read as a sparser, more contrasted pattern than the engine's. s: the
   // uniform depth scale giving the same mean, where the preview draws dots
   // of its own (a mask edit's). Null: not modelled.
-  // load: the dots' load over the basis's (the age's: ageLook).
-  function lookScale(b, s, load = 1) {
+  // load: the dots' load over the basis's (the age's: ageLook). count: the
+  // dots' number over the basis's (a density the match chose: held), dot:
+  // their size, whose darkened area the draw's own depth scaling carries
+  // (here it only weighs the darkening the kept or veiled dots give).
+  function lookScale(b, s, load = 1, count = 1, dot = b.dot) {
     const was = sessionDepth(b.look.dilution, b.look.layers, b.look.session);
     const now = sessionDepth(s.dilution, s.layers, s.session);
     if (!(was.sum > 0 && was.count > 0)) return null;
     if (!(now.sum > 0)) return { q: 0, keep: 1, s: 0 };
     const q = load * (now.sum / now.count) / (was.sum / was.count); // each dot's depth
-    const keep = now.count / was.count;
+    const keep = count * now.count / was.count;
     if (Math.abs(keep - 1) < 1e-9) return { q, keep: 1, s: q };
-    const h = coreDarkening(b);
+    const h = coreDarkening(b), size = lumArea(b, dot) / lumArea(b, b.dot);
     if (!h) return keep < 1 ? { q, keep, s: q * keep, veil: 0 } : null;
-    const dots = h.at(q), target = Math.min(h.max, keep * dots);
+    const dots = h.at(q * size), target = Math.min(h.max, keep * dots);
     let lo = 0, hi = 16;
     for (let i = 0; i < 40; i++) { const mid = (lo + hi) / 2; if (h.at(mid) < target) lo = mid; else hi = mid; }
-    return { q, keep, s: (lo + hi) / 2, veil: keep > 1 && dots < 1 ? Math.min(0.9, (keep - 1) * dots / (1 - dots)) : 0 };
+    return { q, keep, s: (lo + hi) / 2 / size, veil: keep > 1 && dots < 1 ? Math.min(0.9, (keep - 1) * dots / (1 - dots)) : 0 };
+  }
+
+  // A dot's darkened area, weighed by luminance.
+  function lumArea(b, dot) {
+    const a = areaAt(b, dot);
+    return Y[0] * a[0] + Y[1] * a[1] + Y[2] * a[2];
+  }
+
+  // What the engine's match chooses again after a change to what was
+  // fixed. Where the basis's met its reference (b.aim 1: smp_aim), the same
+  // tone. The dots' ink over the core goes as density x darkened area x
+  // depth (the match's model, match.c predict_from_area), so the axes
+  // left to the match (free: { density, dot, dilution }) take back the
+  // change's ratio: the density first, then the dot size, then the
+  // dilution, each within the match's range (match.c ranges), as the engine
+  // moves them (a fixed density: smaller, paler dots; a fixed dot size or
+  // shade: more or fewer dots). want: { density, dot, dilution }, the
+  // settings with the free axes at the basis's values; returns the same,
+  // matched. Where the reference is darker than the ranges reach (b.aim
+  // 2), the most ink they allow. Without this the preview darkened with a
+  // density or dot size change that the exact image then took back (at the
+  // page's opening settings: the core's mean 167.6 -> 160.4 -> 167.6).
+  function held(b, want, free) {
+    if (want.density === b.density && want.dot === b.dot && want.dilution === b.look.dilution) return want;
+    const [most, least] = free.dot ? [150, 80] : [200, 40]; // dots/cm² (match.c ranges)
+    if (b.aim === 2) {
+      return { density: free.density ? most : want.density, dot: free.dot ? 0.35 : want.dot,
+        dilution: free.dilution ? 0 : want.dilution };
+    }
+    const aY = dot => lumArea(b, dot);
+    const depth = d => { const s = sessionDepth(d, b.look.layers, 0); return s.count > 0 ? s.sum / s.count : 0; };
+    const ink = (n, dot, d) => n * aY(dot) * depth(d);
+    const out = Object.assign({}, want), was = ink(b.density, b.dot, b.look.dilution), now = ink(want.density, want.dot, want.dilution);
+    if (!(was > 0 && now > 0)) return out;
+    let r = was / now;
+    // The value in [lo, hi] where f (monotone) is nearest target.
+    const solve = (f, target, lo, hi) => {
+      const up = f(hi) > f(lo);
+      for (let i = 0; i < 40; i++) { const m = (lo + hi) / 2; if ((f(m) < target) === up) lo = m; else hi = m; }
+      return (lo + hi) / 2;
+    };
+    if (free.density) {
+      out.density = Math.min(most, Math.max(least, want.density * r));
+      r *= want.density / out.density;
+    }
+    if (free.dot && Math.abs(r - 1) > 1e-9) {
+      out.dot = solve(aY, aY(want.dot) * r, 0.25, 0.35);
+      r *= aY(want.dot) / aY(out.dot);
+    }
+    if (free.dilution && Math.abs(r - 1) > 1e-9) out.dilution = solve(depth, depth(want.dilution) * r, 0, 0.9);
+    return out;
   }
 
   // The core's mean darkening (1 - after / before, luminance, linear) with
@@ -252,6 +327,21 @@ const smpTone = (() => {
   function coreDarkening(b) {
     if (b.darkening !== undefined) return b.darkening;
     b.darkening = null;
+    const d = b.dark || darkHist(b);
+    if (!d) return null;
+    const { hist, n } = d, B = hist.length;
+    const at = s => {
+      let v = 0;
+      for (let i = 0; i < B; i++) if (hist[i]) v += hist[i] * (1 - ((i + 0.5) / B) ** s);
+      return v / n;
+    };
+    b.darkening = { at, max: at(16) };
+    return b.darkening;
+  }
+  // Its histogram: { hist (512 bins of after / before), n (core pixels) },
+  // or null. Made with the basis, in the worker (a pass over the image:
+  // 30 ms at 3 MP in node, 4 times that on a tablet's page thread).
+  function darkHist(b) {
     if (!b.exact) return null;
     // (Pixels the dots leave as they were count, with no darkening.)
     const B = 512, hist = new Float64Array(B), m = b.maps, ph = b.photo, ex = b.exact;
@@ -265,14 +355,7 @@ const smpTone = (() => {
       n++;
       if (y1 < y0) hist[Math.floor(y1 / y0 * B)]++;
     }
-    if (!n) return null;
-    const at = s => {
-      let d = 0;
-      for (let i = 0; i < B; i++) if (hist[i]) d += hist[i] * (1 - ((i + 0.5) / B) ** s);
-      return d / n;
-    };
-    b.darkening = { at, max: at(16) };
-    return b.darkening;
+    return n ? { hist, n } : null;
   }
 
   // The core's luminance (coverage 250 and more) relative to the photo's:
@@ -383,5 +466,5 @@ const smpTone = (() => {
     return cover;
   }
 
-  return { basis, draw, coverFor, areaAt, lookScale, ageLook };
+  return { basis, draw, coverFor, areaAt, lookScale, ageLook, held, darkHist };
 })();

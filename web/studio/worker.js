@@ -64,7 +64,7 @@ function render(m) {
   const t2 = performance.now();
   const rgba = rgbaOut(p, 4 * W * rows, 4 * W * H);
   const info = [];
-  for (let k = 0; k < 8; k++) info.push(M._st_info(S, k));
+  for (let k = 0; k < 9; k++) info.push(M._st_info(S, k));
   const notes = smpNotes(M, S);
   // Where the time went (ms), for the page's timings: the engine, the
   // after image as RGBA, its copy out; start and end on the common clock.
@@ -277,8 +277,11 @@ function* toneBasis({ w, h, dots, photo, scale }, after, info, edge) {
   M._free(a);
   yield;
   const b = smpTone.basis(w, h, tonePx.px, maps, dots, areas, info[1], info[2], exact ? new Uint8Array(exact) : null, scale);
+  yield;
+  // The core's darkening by depth (tone.js coreDarkening), here and not on the page's thread.
+  const dark = smpTone.darkHist(b);
   const built = { cover: b.cover.buffer, exact: b.exact ? b.exact.buffer : null, scale: b.scale,
-    patch: b.patch ? { P: b.patch.P, d: b.patch.d.buffer } : null };
+    patch: b.patch ? { P: b.patch.P, d: b.patch.d.buffer } : null, dark: dark && { hist: dark.hist.buffer, n: dark.n } };
   return { maps: maps.buffer, areas, dots, w, h, built, covers, photo: photo ? tonePx.px.slice().buffer : null };
 }
 const EDGE_STYLES = [0, 1, 2]; // smp_edge's
