@@ -197,8 +197,9 @@ static smp_status emit(FILE *f, const void *ctx, char *msg)
         fputs("null", f);
     fputs("},\n", f);
     emit_colours(f, rep);
-    fprintf(f, "  \"auto\": {\"used\": %s, \"hit_limit\": %s, \"contrast_predicted\": ",
-            rep->auto_used ? "true" : "false", rep->auto_limited ? "true" : "false");
+    static const char *const aims[] = {"none", "tone", "darkest"}; /* smp_aim */
+    fprintf(f, "  \"auto\": {\"used\": %s, \"hit_limit\": %s, \"aim\": \"%s\", \"contrast_predicted\": ",
+            rep->auto_used ? "true" : "false", rep->auto_limited ? "true" : "false", aims[rep->match_aim]);
     json_number(f, rep->contrast_predicted, 3);
     fputs(", \"note\": ", f);
     json_string(f, rep->auto_note);

@@ -9,7 +9,7 @@
 expect 0 "density auto with metrics" -- "$smp" render "$sample" "$smask" --px-per-mm 8 --density auto \
     --sessions 3 -o "$o/auto.png" --metrics "$o/auto.json"
 for key in '"schema": "smpsim-metrics/1"' '"density_cm2": "auto"' '"per_session": \[' '"delta_e2000": {"before"' \
-    '"reference": \[' '"sessions_percent": \[30.0, 70.0, 100.0\]' '"assumed": false'; do
+    '"reference": \[' '"sessions_percent": \[30.0, 70.0, 100.0\]' '"assumed": false' '"aim": "tone"'; do
     if grep -q "$key" "$o/auto.json"; then ok; else bad "metrics lack $key"; fi
 done
 expect 3 "metrics over an existing file" -- "$smp" render "$sample" "$smask" -o "$o/auto2.png" --metrics "$o/auto.json"
