@@ -888,7 +888,7 @@
     b.settings = sent.settings;
     // The look its dots were drawn with: the dilution the engine used (matched or given).
     b.look = { dilution: m.info[5], layers: sent.settings.layers, session: sent.settings.session };
-    b.aim = m.info[8];
+    b.aim = m.info[8] > 0 ? m.info[8] : 0; // (st_info: -1 when the run has no measures)
     b.ppm = sent.ppm;
     b.mask = sent.mask;
     b.maskHash = sent.maskHash;

@@ -175,7 +175,7 @@ const smpTone = (() => {
     // factor: within a code of the exact conversion, without its three
     // lookups a channel over the edge's wide band.)
     const cut = Math.floor(keep * 4294967296), kept = new Uint8Array(w).fill(1), gk = new Float64Array(256);
-    for (let k = 0; k < 256; k++) gk[k] = ((1 - veil * k / 255) / (1 - veil)) ** (1 / 2.2);
+    if (veil) for (let k = 0; k < 256; k++) gk[k] = ((1 - veil * k / 255) / (1 - veil)) ** (1 / 2.2);
     out.set(ex);
     for (let y = 0; y < b.h; y++) {
       if (keep < 1 && y % cs === 0) {
