@@ -217,6 +217,19 @@ for (const id of ['density-auto', 'dot-auto']) {
   await page.check(`#${id}`);
   await settle(page, n + 1);
 }
+// Drawn from memory, the opening's settings leave the density change's
+// basis, which fixed the density and the dot size that are auto now: a
+// change then is matched again from it (it had drawn no preview).
+{
+  const was = await page.evaluate(() => window.smpStudio.st.tone.settings);
+  check(was.density === 150 && was.dot === 0.35, `the basis is still the density change's (${JSON.stringify(was)})`);
+  const what = 'a dot size change from settings drawn again from memory';
+  const r = await toneAgainstExact(() => page.locator('#dot').fill('0.25'));
+  toneChecks(what, r.t0, r.now, r.got);
+  n = await renders(page);
+  await page.check('#dot-auto');
+  await settle(page, n + 1);
+}
 
 // Density, with the dot and the shade fixed (auto ones would keep the
 // tone): 60, then 180 dots/cm². The treated core darkens.

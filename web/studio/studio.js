@@ -786,10 +786,13 @@
   function tonePreview(s, mask, mhash) {
     const b = st.tone;
     if (!b || b.ppm !== st.ppm) return false;
-    // Matched before and still matched (a mask edit at the opening's
-    // settings): the values the basis's match chose, until the exact image
-    // says what the new mask's match chooses.
-    const kept = (v, was, used) => v === 'auto' && was === 'auto' ? used : v;
+    // Matched now: the values the basis's engine used, until the exact
+    // image says what the match chooses (a mask edit at the opening's
+    // settings). Fixed for the basis, they are matched again below (held)
+    // when its match aimed at a tone, which it then had: a state drawn
+    // again from memory (undo, a box ticked back) leaves the basis of the
+    // change before, whose settings may fix what is auto now.
+    const kept = (v, was, used) => v === 'auto' && (was === 'auto' || b.aim) ? used : v;
     let density = kept(s.density, b.settings.density, b.density), dot = kept(s.dot, b.settings.dot, b.dot);
     if (typeof density !== 'number' || typeof dot !== 'number') return false;
     // The regularity moves the dots, not their number: the tone is the
@@ -798,8 +801,8 @@
       regularity: 0, edge: 0 }));
     if (rest(s) !== rest(b.settings)) return false;
     // The shade and sessions: the dilution the basis's engine used
-    // (matched or given); matched again, the same.
-    if (!(b.look.dilution >= 0) || (s.dilution < 0 && b.settings.dilution >= 0)) return false;
+    // (matched or given); auto now, matched again as the density is.
+    if (!(b.look.dilution >= 0) || (s.dilution < 0 && b.settings.dilution >= 0 && !b.aim)) return false;
     let dilution = s.dilution < 0 ? b.look.dilution : s.dilution;
     // What is left to the match is matched again for the basis's match's
     // aim (tone.js held).
