@@ -399,7 +399,7 @@
     after.getContext('2d').drawImage(before, 0, 0);
     document.body.classList.add('has-photo');
     st.showing = 'full';
-    st.z = 1; st.ox = 0; st.oy = 0; st.focus = null; st.shownKey = null;
+    st.z = 1; st.ox = 0; st.oy = 0; st.focus = null; st.shownKey = null; st.shownMatch = null;
     if (st.full) st.full.bitmap.close();
     st.full = null;
     zoomUi();
@@ -714,6 +714,7 @@
     if (known) {
       st.latest = { id, key, reason, t0, done: true };
       st.shownKey = key;
+      st.shownMatch = matchOf(s, known.info);
       remember(key, known.img, known.info);
       after.getContext('2d').putImageData(known.img, 0, 0);
       st.showing = 'full';
@@ -723,7 +724,7 @@
       idleWhenBased();
       return;
     }
-    st.latest = { id, key, reason, t0, toneMs: null, done: false };
+    st.latest = { id, key, reason, t0, toneMs: null, done: false, settings: s };
     st.busy = true;
     state('busy');
     status('Rendering…');
@@ -783,17 +784,24 @@
   // model (only density, dot size, the shade, the sessions, the session
   // shown, the age, the regularity and the mask may differ from the basis's, at the same
   // scale, or the edge style, with the same mask, when the basis has its coverage).
+  // What the match chose for the exact image shown (st_info: 1 density,
+  // 2 dot size, 5 dilution, 8 its aim, -1 when the run has no measures).
+  function matchOf(s, info) {
+    return { settings: s, density: info[1], dot: info[2], dilution: info[5], aim: info[8] > 0 ? info[8] : 0, ppm: st.ppm };
+  }
   function tonePreview(s, mask, mhash) {
     const b = st.tone;
     if (!b || b.ppm !== st.ppm) return false;
-    // Matched now: the values the basis's engine used, until the exact
-    // image says what the match chooses (a mask edit at the opening's
-    // settings). Fixed for the basis, they are matched again below (held)
-    // when its match aimed at a tone, which it then had: a state drawn
-    // again from memory (undo, a box ticked back) leaves the basis of the
-    // change before, whose settings may fix what is auto now.
-    const kept = (v, was, used) => v === 'auto' && (was === 'auto' || b.aim) ? used : v;
-    let density = kept(s.density, b.settings.density, b.density), dot = kept(s.dot, b.settings.dot, b.dot);
+    // What the match chose: the exact image's shown, when its match aimed
+    // at a tone (drawn again from memory, undo or a box ticked back, it is
+    // not the basis's, whose settings may fix what is auto now), else the
+    // basis's. Auto now: the values it chose, until the exact image says
+    // what the match chooses (a mask edit at the opening's settings); fixed
+    // for it, matched again below (held) when it aimed at a tone.
+    const m = st.shownMatch, ref = m && m.aim && m.ppm === b.ppm ? m
+      : { settings: b.settings, density: b.density, dot: b.dot, dilution: b.look.dilution, aim: b.aim };
+    const kept = (v, was, used) => v === 'auto' && (was === 'auto' || ref.aim) ? used : v;
+    let density = kept(s.density, ref.settings.density, ref.density), dot = kept(s.dot, ref.settings.dot, ref.dot);
     if (typeof density !== 'number' || typeof dot !== 'number') return false;
     // The regularity moves the dots, not their number: the tone is the
     // basis's (its dots where they were, until the exact image).
@@ -802,8 +810,8 @@
     if (rest(s) !== rest(b.settings)) return false;
     // The shade and sessions: the dilution the basis's engine used
     // (matched or given); auto now, matched again as the density is.
-    if (!(b.look.dilution >= 0) || (s.dilution < 0 && b.settings.dilution >= 0 && !b.aim)) return false;
-    let dilution = s.dilution < 0 ? b.look.dilution : s.dilution;
+    if (!(ref.dilution >= 0) || (s.dilution < 0 && ref.settings.dilution >= 0 && !ref.aim)) return false;
+    let dilution = s.dilution < 0 ? ref.dilution : s.dilution;
     // What is left to the match is matched again for the basis's match's
     // aim (tone.js held).
     const free = { density: s.density === 'auto', dot: s.dot === 'auto', dilution: s.dilution < 0 };
@@ -811,8 +819,10 @@
     // (lookScale's count): more, paler dots or fewer, deeper ones at the
     // same tone, as the engine's image will show.
     let count = 1;
-    if (b.aim && (free.density || free.dot || free.dilution)) {
-      ({ density, dot, dilution } = smpTone.held(b, { density, dot, dilution }, free));
+    if (ref.aim && (free.density || free.dot || free.dilution)) {
+      const from = ref === m ? Object.assign({}, b, { density: m.density, dot: m.dot, aim: m.aim,
+        look: Object.assign({}, b.look, { dilution: m.dilution }) }) : b;
+      ({ density, dot, dilution } = smpTone.held(from, { density, dot, dilution }, free));
       if (b.exact) {
         count = density / b.density;
         density = b.density;
@@ -931,6 +941,7 @@
     const put = performance.now();
     st.showing = 'full';
     st.shownKey = L.key;
+    st.shownMatch = matchOf(L.settings, m.info);
     compose();
     L.done = true;
     remember(L.key, img, m.info);
