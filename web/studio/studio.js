@@ -779,16 +779,16 @@
   }
   function maskFree(m) { if (m && maskPool.length < 2) maskPool.push(m.buffer); }
 
-  // The tone preview of settings s and the mask (working size) from the
-  // last basis, drawn at once; false when the change is one it does not
-  // model (only density, dot size, the shade, the sessions, the session
-  // shown, the age, the regularity and the mask may differ from the basis's, at the same
-  // scale, or the edge style, with the same mask, when the basis has its coverage).
   // What the match chose for the exact image shown (st_info: 1 density,
   // 2 dot size, 5 dilution, 8 its aim, -1 when the run has no measures).
   function matchOf(s, info) {
     return { settings: s, density: info[1], dot: info[2], dilution: info[5], aim: info[8] > 0 ? info[8] : 0, ppm: st.ppm };
   }
+  // The tone preview of settings s and the mask (working size) from the
+  // last basis, drawn at once; false when the change is one it does not
+  // model (only density, dot size, the shade, the sessions, the session
+  // shown, the age, the regularity and the mask may differ from the basis's, at the same
+  // scale, or the edge style, with the same mask, when the basis has its coverage).
   function tonePreview(s, mask, mhash) {
     const b = st.tone;
     if (!b || b.ppm !== st.ppm) return false;
@@ -812,8 +812,8 @@
     // (matched or given); auto now, matched again as the density is.
     if (!(ref.dilution >= 0) || (s.dilution < 0 && ref.settings.dilution >= 0 && !ref.aim)) return false;
     let dilution = s.dilution < 0 ? ref.dilution : s.dilution;
-    // What is left to the match is matched again for the basis's match's
-    // aim (tone.js held).
+    // What is left to the match is matched again for that match's aim
+    // (tone.js held).
     const free = { density: s.density === 'auto', dot: s.dot === 'auto', dilution: s.dilution < 0 };
     // Its density changes the exact image's dots' number, not their depth
     // (lookScale's count): more, paler dots or fewer, deeper ones at the
