@@ -246,6 +246,16 @@ await setRange('dilution', 0.95);
 const noted = await page.evaluate(() => document.getElementById('notes').textContent);
 check(/darker than SMP reaches/.test(noted) && await page.isVisible('#notes'),
   `the engine's note shows, in words a consultant can pass on ("${noted.slice(0, 70)}...")`);
+// The shade matched again from there: the match, which took the most ink
+// for the lightest shade, now meets the stubble's tone, as it did at the
+// opening (the preview kept the lightest shade's look: tone.js held).
+// (Another regularity first: the matched state is not one drawn before.)
+{
+  await setRange('regularity', 0.5);
+  const r = await toneAgainstExact(() => page.check('#dilution-auto'));
+  toneChecks('the shade matched again after the lightest', r.t0, r.now, r.got);
+  await setRange('regularity', 0.6);
+}
 await setRange('dot', 0.3);
 await setRange('dilution', 0.3);
 await setRange('density', 60);

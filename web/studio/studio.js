@@ -399,10 +399,20 @@
     after.getContext('2d').drawImage(before, 0, 0);
     document.body.classList.add('has-photo');
     st.showing = 'full';
-    st.z = 1; st.ox = 0; st.oy = 0; st.focus = null; st.shownKey = null; st.shownMatch = null;
+    st.z = 1; st.ox = 0; st.oy = 0; st.focus = null; st.shownKey = null; st.shownMatch = st.toneMatch = null;
     if (st.full) st.full.bitmap.close();
     st.full = null;
     zoomUi();
+    // Nothing of the photo before stays: its scale, points, engine's
+    // notes and close-up (another client's scalp). This one shows at once,
+    // its suggested mask when it comes, its after image after that.
+    st.ppm = 0;
+    $('ppm').value = '';
+    hairlineRow();
+    measureRow();
+    $('notes').textContent = '';
+    $('chosen').textContent = '';
+    compose();
     seen.clear();
     st.asks.clear(); // answers about the photo before are of no use now
     sendPhoto(px.data);
@@ -488,6 +498,7 @@
       maskView().set(new Uint8Array(m.mask));
       st.edits++;
       paintOverlay(0, 0, st.w, st.h);
+      compose();
       if (a.op === 'hairline') { st.hairline = []; hairlineRow(); }
     }
     // The first redraw of a photo comes after its suggestion, whatever it gave.
@@ -715,6 +726,7 @@
       st.latest = { id, key, reason, t0, done: true };
       st.shownKey = key;
       st.shownMatch = matchOf(s, known.info);
+      if (st.shownMatch.aim === 1) st.toneMatch = st.shownMatch;
       remember(key, known.img, known.info);
       after.getContext('2d').putImageData(known.img, 0, 0);
       st.showing = 'full';
@@ -780,7 +792,8 @@
   function maskFree(m) { if (m && maskPool.length < 2) maskPool.push(m.buffer); }
 
   // What the match chose for the exact image shown (st_info: 1 density,
-  // 2 dot size, 5 dilution, 8 its aim, -1 when the run has no measures).
+  // 2 dot size, 5 dilution, 8 its aim: 1 the reference's tone, 2 the most
+  // ink; -1 when the run has no measures).
   function matchOf(s, info) {
     return { settings: s, density: info[1], dot: info[2], dilution: info[5], aim: info[8] > 0 ? info[8] : 0, ppm: st.ppm };
   }
@@ -792,14 +805,18 @@
   function tonePreview(s, mask, mhash) {
     const b = st.tone;
     if (!b || b.ppm !== st.ppm) return false;
-    // What the match chose: the exact image's shown, when its match aimed
-    // at a tone (drawn again from memory, undo or a box ticked back, it is
-    // not the basis's, whose settings may fix what is auto now), else the
-    // basis's. Auto now: the values it chose, until the exact image says
-    // what the match chooses (a mask edit at the opening's settings); fixed
-    // for it, matched again below (held) when it aimed at a tone.
-    const m = st.shownMatch, ref = m && m.aim && m.ppm === b.ppm ? m
-      : { settings: b.settings, density: b.density, dot: b.dot, dilution: b.look.dilution, aim: b.aim };
+    // What the match chose: the exact image's shown, when its match met the
+    // reference's tone (drawn again from memory, undo or a box ticked back,
+    // it is not the basis's, whose settings may fix what is auto now); else
+    // the last one's that met it (a shade fixed too light for it, then
+    // matched again: the match meets it again); else the shown one's that
+    // took the most ink, else the basis's. Auto now: the values it chose,
+    // until the exact image says what the match chooses (a mask edit at
+    // the opening's settings); fixed for it, matched again below (held)
+    // when it aimed at a tone or the most ink.
+    const usable = x => x && x.aim && x.ppm === b.ppm, sm = st.shownMatch, tm = st.toneMatch;
+    const m = usable(sm) && sm.aim === 1 ? sm : usable(tm) ? tm : usable(sm) ? sm : null;
+    const ref = m || { settings: b.settings, density: b.density, dot: b.dot, dilution: b.look.dilution, aim: b.aim };
     const kept = (v, was, used) => v === 'auto' && (was === 'auto' || ref.aim) ? used : v;
     let density = kept(s.density, ref.settings.density, ref.density), dot = kept(s.dot, ref.settings.dot, ref.dot);
     if (typeof density !== 'number' || typeof dot !== 'number') return false;
@@ -942,6 +959,7 @@
     st.showing = 'full';
     st.shownKey = L.key;
     st.shownMatch = matchOf(L.settings, m.info);
+    if (st.shownMatch.aim === 1) st.toneMatch = st.shownMatch;
     compose();
     L.done = true;
     remember(L.key, img, m.info);

@@ -291,12 +291,13 @@ const smpTone = (() => {
   // density or dot size change that the exact image then took back (at the
   // page's opening settings: the core's mean 167.6 -> 160.4 -> 167.6).
   function held(b, want, free) {
-    if (want.density === b.density && want.dot === b.dot && want.dilution === b.look.dilution) return want;
     const [most, least] = free.dot ? [150, 80] : [200, 40]; // dots/cm² (match.c ranges)
+    // (Before the shortcut below: an axis the basis fixed may be free now.)
     if (b.aim === 2) {
       return { density: free.density ? most : want.density, dot: free.dot ? 0.35 : want.dot,
         dilution: free.dilution ? 0 : want.dilution };
     }
+    if (want.density === b.density && want.dot === b.dot && want.dilution === b.look.dilution) return want;
     const aY = dot => lumArea(b, dot);
     const depth = d => { const s = sessionDepth(d, b.look.layers, 0); return s.count > 0 ? s.sum / s.count : 0; };
     const ink = (n, dot, d) => n * aY(dot) * depth(d);
