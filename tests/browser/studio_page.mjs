@@ -662,8 +662,25 @@ const timings = await page.evaluate(() => window.smpStudio.timings);
 // A photo whose EXIF says "rotate 90°": the page works on it as shown.
 const rotated = join(tmp, 'exif6.jpg');
 execFileSync(imgtool, ['exif-jpeg', '300', '200', '6', rotated]);
+// Opened over the photo before, zoomed in with its loupe showing, its
+// scale measured and its notes shown: the new photo shows at once, before
+// its after image, and keeps nothing of the one before (another client's).
+await page.click('#zoom-in');
+const was = await page.evaluate(() => ({ ppm: window.smpStudio.st.ppm, loupe: !document.getElementById('loupe-box').hidden }));
 n = await renders(page);
 await page.setInputFiles('#open', rotated);
+await page.waitForFunction(() => window.smpStudio.st.w === 200, null, { timeout: 60000 });
+const opened = await page.evaluate(k => {
+  const v = document.getElementById('view'), d = v.getContext('2d').getImageData(0, 0, v.width, v.height).data;
+  let lit = 0;
+  for (let i = 0; i < d.length; i += 4) lit += d[i] + d[i + 1] + d[i + 2] > 30;
+  return { renders: Number(document.body.dataset.renders) - k, lit: lit / (d.length / 4), ppm: window.smpStudio.st.ppm,
+    field: document.getElementById('ppm').value, notes: document.getElementById('notes').textContent,
+    loupe: !document.getElementById('loupe-box').hidden, measure: document.getElementById('measure-px').textContent };
+}, n);
+check(was.ppm > 0 && was.loupe && opened.ppm === 0 && opened.field === '' && opened.notes === '' && !opened.loupe &&
+  /Tap two points/.test(opened.measure) && (opened.renders > 0 || opened.lit > 0.9),
+  `a photo opened keeps nothing of the one before and shows at once (before: ${JSON.stringify(was)}; ${JSON.stringify(opened)})`);
 await page.waitForFunction(k => document.body.dataset.state === 'idle' && window.smpStudio.st.w === 200 ||
   Number(document.body.dataset.renders) > k, n, { timeout: 60000 });
 const dims = await page.evaluate(() => `${window.smpStudio.st.w}x${window.smpStudio.st.h}`);
