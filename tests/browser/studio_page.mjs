@@ -230,6 +230,26 @@ for (const id of ['density-auto', 'dot-auto']) {
   await page.check('#dot-auto');
   await settle(page, n + 1);
 }
+// Auto, the sliders show what the match chose: unticked, the density
+// starts from there (to its step of 5), not from where its thumb was left.
+{
+  const shown = () => page.evaluate(() => {
+    const c = window.smpStudio.st.chosen, $ = id => document.getElementById(id);
+    return { density: c.density, dot: c.dot, thumb: Number($('density').value), dotThumb: Number($('dot').value),
+      label: $('density-out').textContent };
+  });
+  const a = await shown();
+  check(Math.abs(a.thumb - a.density) <= 2.5 && Math.abs(a.dotThumb - a.dot) <= 0.005 &&
+    a.label.includes(a.density.toFixed(0)), `with auto ticked the sliders show what the match chose (${JSON.stringify(a)})`);
+  n = await renders(page);
+  await page.uncheck('#density-auto');
+  await settle(page, n + 1);
+  const b = await shown();
+  check(Math.abs(b.density - a.density) <= 2.5, `unticked, the density starts from the match's (${a.density} -> ${b.density})`);
+  n = await renders(page);
+  await page.check('#density-auto');
+  await settle(page, n + 1);
+}
 
 // Density, with the dot and the shade fixed (auto ones would keep the
 // tone): 60, then 180 dots/cm². The treated core darkens.

@@ -1113,6 +1113,15 @@
     const c = st.chosen;
     $('chosen').textContent = `${c.dots} dots, ${c.density.toFixed(0)} dots/cm², ${c.dot.toFixed(2)} mm; ` +
       `${(c.ppm / st.scale).toFixed(2)} px/mm${c.assumed ? ' (assumed)' : ''}`;
+    // Auto: the thumbs and labels show what the match chose, so a box
+    // unticked starts from the picture shown (to the slider's step), not
+    // from where the thumb was left.
+    for (const [id, v, text] of [['density', c.density, `${c.density.toFixed(0)} dots/cm²`],
+      ['dot', c.dot, `${c.dot.toFixed(2)} mm`], ['dilution', info[5], `${Number(info[5]).toFixed(2)}`]])
+      if ($(`${id}-auto`).checked && v >= 0) {
+        $(id).value = String(v);
+        $(`${id}-out`).textContent = `${id === 'dilution' ? 'matched' : 'auto'}: ${text}`;
+      }
     // What the engine says of this run, for the consultant to pass on.
     $('notes').textContent = (info.notes || []).join('\n');
     const pre = extra.tone != null ? `tone preview in ${extra.tone.toFixed(0)} ms, ` : '';
