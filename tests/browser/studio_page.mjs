@@ -609,6 +609,27 @@ for (const f of [after_png, mask_png, preview_jpg]) {
   try { execFileSync(imgtool, ['info', f]); decoded++; } catch (e) { console.log(`  ${f}: ${e.message}`); }
 }
 check(decoded === 3, `the after PNG, the mask PNG and the preview JPEG decode (${decoded} of 3)`);
+// A long caption on the stacked preview wraps within the image (one line
+// ran off its right edge, taking the date with it): the caption's band is
+// taller, and no text lies in its right margin.
+{
+  await page.selectOption('#layout', 'stack');
+  await page.fill('#caption', 'Client A. Example, consultation of the first of December, crown and frontal recession, ' +
+    'three sessions');
+  const jpg = await save('#save-preview'), png = join(tmp, 'preview-long.png');
+  execFileSync(imgtool, ['png', jpg, png]);
+  const im = PNG.sync.read(readFileSync(png));
+  const { w, h } = await page.evaluate(() => ({ w: window.smpStudio.st.w, h: window.smpStudio.st.h }));
+  const fs = Math.max(14, Math.round(Math.max(w, 2 * h) / 60)); // the caption's font size (studio.js previewCanvas)
+  let lit = 0;
+  for (let y = 2 * h; y < im.height; y++)
+    for (let x = im.width - Math.floor(fs / 3); x < im.width; x++) lit += im.data[4 * (y * im.width + x)] > 128;
+  check(im.width === w && im.height - 2 * h > 3 * fs && lit === 0,
+    `a long caption wraps within the preview (${im.width}x${im.height} for ${w}x${2 * h} of photos: a caption band of ` +
+    `${im.height - 2 * h} px at ${fs} px type; ${lit} bright pixels in the right margin)`);
+  await page.selectOption('#layout', 'side');
+  await page.fill('#caption', '');
+}
 const settings = JSON.parse(readFileSync(settings_json, 'utf8'));
 check(settings.density === 180 && settings.sessions === 3 && settings.session === 1,
   `the settings say what was set (${JSON.stringify(settings)})`);

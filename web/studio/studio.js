@@ -1668,12 +1668,18 @@
     const layout = $('layout').value, w = st.w, h = st.h;
     const side = layout === 'side', split = layout === 'split';
     const pw = split ? w : side ? 2 * w : w, ph = split ? h : side ? h : 2 * h;
-    const fs = Math.max(14, Math.round(Math.max(pw, ph) / 60)), cap = Math.round(fs * 2.2);
-    const c = canvas();
-    c.width = pw; c.height = ph + cap;
-    const g = c.getContext('2d');
-    g.fillStyle = '#000'; g.fillRect(0, 0, c.width, c.height);
+    const fs = Math.max(14, Math.round(Math.max(pw, ph) / 60)), lh = Math.round(fs * 1.4);
     const sess = Number($('session').value), n = layers().length;
+    const s = settings(), ch = st.chosen;
+    const parts = [$('caption').value.trim(), ch ? `${ch.density.toFixed(0)} dots/cm², ${ch.dot.toFixed(2)} mm` : '',
+      n > 1 ? `${n} sessions` : '', s.age, new Date().toISOString().slice(0, 10)].filter(Boolean);
+    const c = canvas(), g = c.getContext('2d'), font = `${fs}px system-ui, sans-serif`;
+    g.font = font;
+    // The caption in as many lines as the image's width takes (a client's
+    // name and the date were cut off at the right edge).
+    const lines = captionLines(g, parts, pw - fs), cap = Math.round(fs * 0.8) + lines.length * lh;
+    c.width = pw; c.height = ph + cap;
+    g.fillStyle = '#000'; g.fillRect(0, 0, c.width, c.height);
     const afterLabel = sess && sess < n ? `After session ${sess}` : 'After';
     const label = (text, x, y) => {
       g.font = `600 ${fs}px system-ui, sans-serif`;
@@ -1695,13 +1701,29 @@
       label('Before', fs / 2, fs / 2);
       label(afterLabel, (side ? w : 0) + fs / 2, (side ? 0 : h) + fs / 2);
     }
-    const s = settings(), ch = st.chosen;
-    const parts = [$('caption').value.trim(), ch ? `${ch.density.toFixed(0)} dots/cm², ${ch.dot.toFixed(2)} mm` : '',
-      n > 1 ? `${n} sessions` : '', s.age, new Date().toISOString().slice(0, 10)].filter(Boolean);
-    g.font = `${fs}px system-ui, sans-serif`;
+    g.font = font;
     g.fillStyle = '#ddd';
-    g.fillText(parts.join(' · '), fs / 2, ph + cap * 0.65);
+    lines.forEach((line, i) => g.fillText(line, fs / 2, ph + fs * 0.4 + i * lh + fs, pw - fs));
     return c;
+  }
+  // The caption's parts joined by " · " into lines no wider than width (at
+  // g's font): a part too long for a line breaks at its spaces (a word
+  // longer still is squeezed to fit when drawn).
+  function captionLines(g, parts, width) {
+    const lines = [];
+    let line = '';
+    const fits = t => g.measureText(t).width <= width;
+    for (const part of parts) {
+      if (fits(line ? `${line} · ${part}` : part)) { line = line ? `${line} · ${part}` : part; continue; }
+      if (line) lines.push(line);
+      line = '';
+      for (const word of part.split(/\s+/)) {
+        if (!line || fits(`${line} ${word}`)) line = line ? `${line} ${word}` : word;
+        else { lines.push(line); line = word; }
+      }
+    }
+    if (line) lines.push(line);
+    return lines;
   }
   // The after image at the photo's own size as a PNG Blob: what
   // `smpsim render PHOTO MASK --settings` makes from the exports. Made in
