@@ -602,6 +602,25 @@ async function save(button) {
   await d.saveAs(path);
   return path;
 }
+// The mask and the settings are saved while a redraw is on its way (they
+// are the controls', not the image's; they were refused until it came).
+{
+  await page.evaluate(() => {
+    window.__busyAt = [];
+    for (const id of ['save-mask', 'save-settings'])
+      document.getElementById(id).addEventListener('click', () => window.__busyAt.push(window.smpStudio.st.busy), { capture: true });
+  });
+  n = await renders(page);
+  await page.locator('#regularity').fill('0.55');
+  const saved = [await save('#save-mask'), await save('#save-settings')];
+  const busyAt = await page.evaluate(() => window.__busyAt);
+  check(busyAt.length === 2 && busyAt[0] && saved.every(f => readFileSync(f).length > 0),
+    `the mask and the settings save during a redraw (busy at each click: ${busyAt.join(', ')})`);
+  await settle(page, n + 1);
+  n = await renders(page);
+  await page.locator('#regularity').fill('0.6');
+  await settle(page, n + 1);
+}
 const after_png = await save('#save-after'), mask_png = await save('#save-mask');
 const preview_jpg = await save('#save-preview'), settings_json = await save('#save-settings');
 let decoded = 0;

@@ -1819,8 +1819,8 @@
       state('idle');
     }
   }
-  const need = (f) => async () => {
-    if (!st.w || st.busy) { status(st.w ? 'Wait for the redraw to finish.' : 'Open a photo first.'); return; }
+  const need = (f, drawn = true) => async () => {
+    if (!st.w || (drawn && st.busy)) { status(st.w ? 'Wait for the redraw to finish.' : 'Open a photo first.'); return; }
     await f();
   };
   // The loupe's "Full size": the full-size after image made for it alone.
@@ -1857,11 +1857,13 @@
     st.exports++;
     save(blob, `${st.name}-after.png`);
   }));
-  $('save-mask').addEventListener('click', need(async () => save(await toBlob(maskCanvas(), 'image/png'), `${st.name}-mask.png`)));
+  // (The mask and the settings are the controls', drawn or not.)
+  $('save-mask').addEventListener('click', need(async () => save(await toBlob(maskCanvas(), 'image/png'), `${st.name}-mask.png`),
+    false));
   $('save-preview').addEventListener('click', need(async () =>
     save(await toBlob(previewCanvas(), 'image/jpeg', 0.92), `${st.name}-preview.jpg`)));
   $('save-settings').addEventListener('click', need(async () =>
-    save(new Blob([JSON.stringify(settings(), null, 2) + '\n'], { type: 'application/json' }), `${st.name}-settings.json`)));
+    save(new Blob([JSON.stringify(settings(), null, 2) + '\n'], { type: 'application/json' }), `${st.name}-settings.json`), false));
 
   sessionOptions();
   outputs();
