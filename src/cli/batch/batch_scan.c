@@ -68,6 +68,47 @@ static int is_mask_name(const char *name)
            smp_path_has_ext(name, "_mask.jpg");
 }
 
+/* A name batch gives its outputs (NAME.after.EXT, NAME.preview.EXT,
+ * NAME.suggested-mask.png): an earlier run's output is never a photo, or
+ * each run would process the last one's again (a.after.after.jpg). */
+static int is_output_name(const char *name)
+{
+    char stem[NAME_MAX + 1];
+    snprintf(stem, sizeof stem, "%s", name);
+    char *dot = strrchr(stem, '.');
+    if (dot)
+        *dot = 0;
+    return smp_path_has_ext(stem, ".after") || smp_path_has_ext(stem, ".preview") ||
+           smp_path_has_ext(stem, ".suggested-mask");
+}
+
+/* A folder an earlier batch wrote: it holds a report (report.csv or
+ * report.shard-K-of-N.csv starting with the report's header) or a run's
+ * lock. Its files are outputs, whatever later runs write elsewhere. */
+static int holds_batch_report(const char *dir_path, char *const *names, long n)
+{
+    for (long i = 0; i < n; i++) {
+        const char *e = names[i];
+        int shard = !strncmp(e, "report.shard-", 13);
+        if (strncmp(e, "report.", 7) != 0)
+            continue;
+        if (!strcmp(e, "report.lock") || (shard && smp_path_has_ext(e, ".lock")))
+            return 1;
+        if (strcmp(e, "report.csv") != 0 && !(shard && smp_path_has_ext(e, ".csv")))
+            continue;
+        char *path = join(dir_path, e), head[64] = "";
+        FILE *f = path ? cli_fopen_regular(path, "r") : NULL;
+        free(path);
+        if (!f)
+            continue;
+        int ours = fgets(head, sizeof head, f) && !strncmp(head, "photo,mask,status,error,outputs,", 32);
+        fclose(f);
+        if (ours)
+            return 1;
+    }
+    return 0;
+}
+
 int safe_relative(const char *rel)
 {
     if (!rel || !*rel || rel[0] == '/')
@@ -236,7 +277,7 @@ static int walk_entry(walk *w, const char *rel_dir, const char *name, char *rel)
         free(full);
         return 0;
     }
-    int link = S_ISLNK(lsb.st_mode), img = is_image_name(name) && !is_mask_name(name);
+    int link = S_ISLNK(lsb.st_mode), img = is_image_name(name) && !is_mask_name(name) && !is_output_name(name);
     char real[PATH_MAX];
     int skipped = w->skip_real[0] && realpath(full, real) && !strcmp(real, w->skip_real);
     int have = stat(full, &sb) == 0;
@@ -304,8 +345,11 @@ static int walk_dir(walk *w, const char *rel_dir)
         return rel ? note_row(w, rel, ITEM_FAILED, msg) : EXIT_INPUT;
     }
     int rc = 0;
+    /* An earlier run's output folder inside the input is not scanned (the
+     * input itself may hold one: -o the input folder). */
+    const long walked = *rel_dir && holds_batch_report(dir_path, names, n) ? 0 : n;
     for (long i = 0; i < n; i++) {
-        char *rel = rc ? NULL : join(rel_dir, names[i]);
+        char *rel = rc || i >= walked ? NULL : join(rel_dir, names[i]);
         if (rel)
             rc = walk_entry(w, rel_dir, names[i], rel);
         free(names[i]);
