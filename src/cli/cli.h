@@ -16,6 +16,13 @@ void cli_error(const char *subject, const char *fmt, ...)
 #endif
     ;
 
+/* While set (on this thread), cli_error hands its subject (or NULL) and
+ * message to fn instead of printing them: a batch keeps a photo's messages
+ * for its report row, a manifest names the row a bad value came from.
+ * cli_capture(NULL, NULL) prints again. */
+typedef void (*cli_sink)(void *ctx, const char *subject, const char *message);
+void cli_capture(cli_sink fn, void *ctx);
+
 /* The file a failed smp_simulate blames: the input the library names
  * (paths holds the command's files by smp_input, NULL where it has none),
  * else the mask for SMP_ERR_MISMATCH and the photo for anything else. */

@@ -16,6 +16,15 @@
 #include <time.h>
 #include <unistd.h>
 
+static _Thread_local cli_sink sink;
+static _Thread_local void *sink_ctx;
+
+void cli_capture(cli_sink fn, void *ctx)
+{
+    sink = fn;
+    sink_ctx = ctx;
+}
+
 void cli_error(const char *subject, const char *fmt, ...)
 {
     /* File names and messages can carry escape sequences: shown escaped. */
@@ -28,6 +37,11 @@ void cli_error(const char *subject, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(raw.s, (size_t)n + 1, fmt, ap);
         va_end(ap);
+    }
+    if (sink) {
+        sink(sink_ctx, subject, raw.s ? raw.s : fmt);
+        sb_free(&raw);
+        return;
     }
     sb_puts(&out, "smpsim: ");
     if (subject) {

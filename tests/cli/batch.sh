@@ -96,6 +96,21 @@ says "bad.csv: line 2: malformed CSV" "malformed manifest"
 printf 'a.jpg,a.mask.png\n../../etc/passwd,a.mask.png\n' >"$B/trav.csv"
 expect 2 "manifest traversal" -- "$smp" batch --px-per-mm 8 "$B/in" -o "$B/man3" --manifest "$B/trav.csv"
 says "trav.csv: line 2: paths must be relative" "manifest traversal"
+# A row's mask cell left empty, and bad values: one line naming the file, line, column and value.
+printf 'photo,mask\nsub/b.jpg,\n' >"$B/nomask.csv"
+expect 2 "manifest: an empty mask cell" -- "$smp" batch --px-per-mm 8 "$B/in" -o "$B/man4" --manifest "$B/nomask.csv"
+says "nomask.csv: line 2: an empty mask for sub/b.jpg; name one, write auto for the suggested mask, or add --masks auto" \
+    "manifest: an empty mask cell"
+for v in abc:"not a number" 0.1:"outside 0.5..1000"; do
+    printf 'photo,mask,px_per_mm\na.jpg,a.mask.png,%s\n' "${v%%:*}" >"$B/ppm.csv"
+    expect 2 "manifest: px_per_mm ${v%%:*}" -- "$smp" batch "$B/in" -o "$B/man5" --manifest "$B/ppm.csv"
+    check '[ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "ppm.csv: line 2: px_per_mm '"'${v%%:*}'"': .*${v#*:}" "$tmp/err"' \
+        "manifest: px_per_mm ${v%%:*}: $(cat "$tmp/err")"
+done
+printf 'photo,mask,layout\na.jpg,a.mask.png,diagonal\n' >"$B/lay.csv"
+expect 2 "manifest: a bad layout" -- "$smp" batch --px-per-mm 8 "$B/in" -o "$B/man6" --manifest "$B/lay.csv"
+check '[ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "lay.csv: line 2: layout '"'diagonal'"': .*is not auto, side" "$tmp/err"' \
+    "manifest: a bad layout: $(cat "$tmp/err")"
 expect 1 "bad shard" -- "$smp" batch --px-per-mm 8 "$B/in" -o "$B/x" --shard 2/2
 # SIGINT mid-run: no partial file, and the report is written.
 mkdir -p "$B/big"

@@ -80,7 +80,7 @@ check '[ "$(field "$tmp/out2/report.csv" a.jpg 2)" = auto ] && [ -f "$tmp/out2/a
     "manifest auto: $(cat "$tmp/out2/report.csv"; ls "$tmp/out2")"
 printf 'sub/b.jpg,\nc.jpg,c.mask.png\n' >"$tmp/m2.csv"
 expect 2 "manifest empty mask without --masks auto" -- "$smp" batch "$I" -o "$tmp/out3" --manifest "$tmp/m2.csv"
-says "line 1: .*mask may be auto" "manifest empty mask"
+says "m2.csv: line 1: an empty mask for sub/b.jpg; .*write auto .*--masks auto" "manifest empty mask"
 expect 0 "manifest empty mask with --masks auto" -- "$smp" batch "$I" -o "$tmp/out4" --manifest "$tmp/m2.csv" --masks auto
 check '[ "$(field "$tmp/out4/report.csv" sub/b.jpg 2)" = auto ] && [ "$(field "$tmp/out4/report.csv" c.jpg 2)" = c.mask.png ]' \
     "manifest --masks auto: $(cat "$tmp/out4/report.csv")"

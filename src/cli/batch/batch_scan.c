@@ -493,37 +493,58 @@ static const char *cell(char **fields, int n, const int col[N_COLUMNS], int k)
     return col[k] >= 0 && col[k] < n && *fields[col[k]] ? fields[col[k]] : NULL;
 }
 
-/* The numbers and options of a row; each is checked as the option would be. */
-static int row_values(item *it, char **fields, int n, const int col[N_COLUMNS], smp_params *check)
+/* The first message cli_error gives while a row's value is checked. */
+typedef struct row_why {
+    char text[512];
+} row_why;
+
+static void keep_why(void *ctx, const char *subject, const char *message)
+{
+    row_why *w = ctx;
+    if (!w->text[0])
+        snprintf(w->text, sizeof w->text, "%s%s%s", subject ? subject : "", subject ? ": " : "", message);
+}
+
+/* The numbers and options of a row, each checked as the option would be;
+ * 1, or 0 with the bad column's index in *bad and why. */
+static int row_values(item *it, char **fields, int n, const int col[N_COLUMNS], smp_params *check, int *bad,
+                      row_why *why)
 {
     const char *v;
     char *end;
-    if ((v = cell(fields, n, col, COL_DENSITY))) {
+    if ((v = cell(fields, n, col, *bad = COL_DENSITY))) {
         if (!strcmp(v, "auto"))
             it->density_auto = 1;
         else if (!((it->density = strtod(v, &end)) >= 1 && it->density <= 400) || *end)
-            return cli_error(NULL, "density '%s' is not 1..400 or auto", v), 0;
+            return snprintf(why->text, sizeof why->text, "not 1..400 or auto"), 0;
         else
             it->density_auto = 0;
     }
-    if ((v = cell(fields, n, col, COL_SEED))) {
+    if ((v = cell(fields, n, col, *bad = COL_SEED))) {
         errno = 0;
         it->seed = strtoull(v, &end, 10);
         if (*end || v[0] == '-' || errno)
-            return cli_error(NULL, "seed '%s' is not a whole number", v), 0;
+            return snprintf(why->text, sizeof why->text, "not a whole number"), 0;
         it->has_seed = 1;
     }
-    if ((v = cell(fields, n, col, COL_PPM)) &&
-        (!cli_parse_double("px_per_mm", v, &it->px_per_mm) || smp_params_set_px_per_mm(check, it->px_per_mm)))
-        return cli_error(NULL, "px_per_mm: %s", smp_params_message(check)), 0;
+    if ((v = cell(fields, n, col, *bad = COL_PPM))) {
+        it->px_per_mm = strtod(v, &end);
+        if (*end || end == v)
+            return snprintf(why->text, sizeof why->text, "not a number (pixels per mm)"), 0;
+        if (smp_params_set_px_per_mm(check, it->px_per_mm) != SMP_OK)
+            return snprintf(why->text, sizeof why->text, "%s", smp_params_message(check)), 0;
+    }
     for (int k = COL_FIRST_OPT; k < N_COLUMNS; k++) {
-        if (!(v = cell(fields, n, col, k)))
+        if (!(v = cell(fields, n, col, *bad = k)))
             continue;
-        if (!cli_preview_option(COLUMNS[k].code, v, check))
+        cli_capture(keep_why, why); /* the option's own message, on the row's line */
+        int ok = cli_preview_option(COLUMNS[k].code, v, check);
+        cli_capture(NULL, NULL);
+        if (!ok)
             return 0;
         it->opts[it->n_opts].code = COLUMNS[k].code;
         if (!(it->opts[it->n_opts++].value = strdup(v)))
-            return 0;
+            return snprintf(why->text, sizeof why->text, "out of memory"), 0;
     }
     return 1;
 }
@@ -536,6 +557,11 @@ static int read_row(item_list *out, char **fields, int n, const int col[N_COLUMN
     const char *photo = cell(fields, n, col, COL_PHOTO), *mask = cell(fields, n, col, COL_MASK);
     if (!mask && masks_auto)
         mask = "auto"; /* no mask given: the suggestion */
+    if (photo && !mask && (headed || n <= max)) {
+        cli_error(path, "line %d: %s mask for %s; name one, write auto for the suggested mask, or add --masks auto",
+                  lineno, n < 2 ? "no" : "an empty", photo);
+        return EXIT_INPUT;
+    }
     if (n < (masks_auto ? 1 : 2) || (headed ? 0 : n > max) || !photo || !mask) {
         cli_error(path, "line %d: %d fields; a row is photo,mask[,output][,density][,seed] (mask may be auto)",
                   lineno, n);
@@ -556,8 +582,10 @@ static int read_row(item_list *out, char **fields, int n, const int col[N_COLUMN
     it->out = output ? strdup(output) : NULL;
     if (!it->photo || !it->mask || (output && !it->out))
         return EXIT_INPUT;
-    if (!row_values(it, fields, n, col, check)) {
-        cli_error(path, "line %d: a value above is not valid", lineno);
+    int bad = 0;
+    row_why why = {""};
+    if (!row_values(it, fields, n, col, check, &bad, &why)) {
+        cli_error(path, "line %d: %s '%s': %s", lineno, COLUMNS[bad].name, cell(fields, n, col, bad), why.text);
         return EXIT_INPUT;
     }
     return 0;
