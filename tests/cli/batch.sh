@@ -47,6 +47,15 @@ expect 4 "batch --resume" -- "$smp" batch --px-per-mm 8 "$B/in" -o "$B/out" --wh
 if [ "$(row a.jpg)" = up-to-date ] && [ "$(row sub/b.jpg)" = up-to-date ]; then ok; else bad "resume redid work: $(cat "$r")"; fi
 after=$(ls -l --time-style=+%s.%N "$B/out/a.after.jpg" | awk '{print $6}')
 if [ "$before" = "$after" ]; then ok; else bad "resume rewrote an output"; fi
+jok() { python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$1" 2>/dev/null; }
+# --metrics: the measures beside the first output, named after it (as README and --help say).
+"$smp" batch --px-per-mm 8 "$B/in" -o "$B/met" --what both --metrics 2>/dev/null
+"$smp" batch --px-per-mm 8 "$B/in" -o "$B/metp" --what preview --metrics 2>/dev/null
+check 'jok "$B/met/a.after.metrics.json" && jok "$B/met/sub/b.after.metrics.json" && jok "$B/metp/a.preview.metrics.json" &&
+       [ -z "$(find "$B/met" "$B/metp" -name "*.json" ! -name "*.after.metrics.json" ! -name "*.preview.metrics.json" ! -name "report*.json")" ]' \
+    "batch --metrics files: $(cd "$B" && find met metp -name "*.json")"
+check '"$smp" batch --help | tr -s " \n" " " | grep -q "NAME.after.metrics.json (NAME.preview.metrics.json with --what preview)"' \
+    "batch --help does not name the metrics files"
 # Two shards together are the unsharded run.
 "$smp" batch --px-per-mm 8 "$B/in" -o "$B/s0" --shard 0/2 2>/dev/null
 "$smp" batch --px-per-mm 8 "$B/in" -o "$B/s1" --shard 1/2 2>/dev/null
