@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The batch report writer with hostile names: the input's bytes become
  * photo, mask, error and output names of a few rows; the CSV must read back
- * as rows of 12 fields and the JSON must be valid UTF-8. */
+ * as rows of 13 fields and the JSON must be valid UTF-8. */
 #include "batch_run.h"
 
 #include <stdlib.h>
@@ -40,6 +40,9 @@ static int fuzz_one(const uint8_t *data, size_t size)
         snprintf(it->error, sizeof it->error, "%s", err ? err : "");
         free(err);
         it->written[0] = piece(&data, &size);
+        char *notes = piece(&data, &size); /* lines of any bytes: one cell, one JSON array */
+        snprintf(it->notes, sizeof it->notes, "%s", notes ? notes : "");
+        free(notes);
         it->status = (item_status)(i % 6);
         it->have_tone = i & 1;
     }
@@ -48,13 +51,13 @@ static int fuzz_one(const uint8_t *data, size_t size)
     if (!json.oom && json.s && !utf8_valid(json.s))
         abort(); /* the JSON must always be valid UTF-8 */
     char *line = csv.s;
-    while (!csv.oom && line && *line) { /* every record: 12 fields (no newline inside a cell) */
+    while (!csv.oom && line && *line) { /* every record: 13 fields (no newline inside a cell) */
         char *nl = strchr(line, '\n');
         if (!nl)
             abort();
         *nl = 0;
         char *fields[16];
-        if (split_csv(line, fields, 16) != 12)
+        if (split_csv(line, fields, 16) != 13)
             abort();
         line = nl + 1;
     }

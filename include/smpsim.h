@@ -423,6 +423,11 @@ int smp_result_px_per_mm_assumed(const smp_result *res);
 /* Informational notes from the last run ("mask resampled from ..."). */
 size_t smp_result_note_count(const smp_result *res);
 const char *smp_result_note(const smp_result *res, size_t i);
+/* Adds a note of the caller's to the result's (a mask check's warning made
+ * before the run), so that the metrics file holds every note of the run.
+ * Call it after smp_simulate, which starts the notes afresh. SMP_ERR_ARG
+ * without a result or note, SMP_ERR_NOMEM when it cannot be kept. */
+smp_status smp_result_add_note(smp_result *res, const char *note);
 
 /* Dots alone over a w x h mm rectangle, at the params' density (dots/cm²)
  * and layers. With a density map (a grey image, white = the full density,

@@ -29,8 +29,8 @@ mkdir -p "$R/in"
 long=$(printf 'a%.0s' $(seq 1 3990))
 for i in 1 2 3; do printf '%s%d.jpg,%s%d.mask.png\n' "$long" "$i" "$long" "$i"; done >"$R/m.csv"
 expect 4 "long manifest paths" -- "$smp" batch --px-per-mm 8 "$R/in" -o "$R/out" --manifest "$R/m.csv"
-check '[ "$(csv_widths "$R/out/report.csv")" = 12 ] && [ "$(wc -l <"$R/out/report.csv")" -eq 4 ]' \
-    "long paths: report.csv is not 4 rows of 12 fields: $(head -c 300 "$R/out/report.csv")"
+check '[ "$(csv_widths "$R/out/report.csv")" = 13 ] && [ "$(wc -l <"$R/out/report.csv")" -eq 4 ]' \
+    "long paths: report.csv is not 4 rows of 13 fields: $(head -c 300 "$R/out/report.csv")"
 check 'json_ok "$R/out/report.json"' "long paths: report.json is not valid JSON"
 D="$R/deep/in"
 d="$D"
@@ -51,7 +51,7 @@ pair "$I/+plus"
 pair "$I/$(printf 'bad\377name')"
 pair "$I/$(printf 'esc\033]0;pwned\007')"
 expect 0 "hostile names" -- "$smp" batch --px-per-mm 8 "$I" -o "$Q/out"
-check '[ "$(csv_widths "$Q/out/report.csv")" = 12 ]' "report.csv fields: $(csv_widths "$Q/out/report.csv")"
+check '[ "$(csv_widths "$Q/out/report.csv")" = 13 ]' "report.csv fields: $(csv_widths "$Q/out/report.csv")"
 check 'grep -q "^\"'"'"'=HYPERLINK" "$Q/out/report.csv" && grep -q "^\"'"'"'+plus" "$Q/out/report.csv"' \
     "formula cells not made inert: $(cut -c1-30 "$Q/out/report.csv")"
 check 'json_ok "$Q/out/report.json"' "report.json invalid: $(head -c 300 "$Q/out/report.json")"

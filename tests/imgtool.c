@@ -286,6 +286,19 @@ int main(int argc, char **argv)
         smp_image_free(img);
         return rc ? 0 : 3;
     }
+    if (argc == 4 && !strcmp(argv[1], "negate")) { /* IN OUT: a mask inverted (its alpha when it has one, as masks are read) */
+        smp_image *img = load(argv[2]);
+        const int ch = smp_image_channels(img), alpha = ch == 2 || ch == 4;
+        uint8_t *px = smp_image_data(img);
+        for (size_t i = 0; i < bytes(img); i++)
+            if (!alpha || i % (size_t)ch == (size_t)ch - 1)
+                px[i] = (uint8_t)(255 - px[i]);
+        smp_params *p = smp_params_new();
+        const int rc = p && smp_params_set_overwrite(p, 1) == SMP_OK && smp_image_write_file(img, argv[3], p) == SMP_OK;
+        smp_params_free(p);
+        smp_image_free(img);
+        return rc ? 0 : 3;
+    }
     if (argc == 3 && !strcmp(argv[1], "huge-png"))
         return huge_png(argv[2]);
     if (argc == 9 && !strcmp(argv[1], "paint")) {

@@ -198,6 +198,26 @@ static void test_black_mask_places_nothing(void **state)
     assert_memory_equal(smp_image_cdata(smp_result_after(r)), smp_image_cdata(photo), 200 * 150 * 3);
     assert_int_equal(smp_result_note_count(r), 1);
     assert_non_null(strstr(smp_result_note(r, 0), "nothing"));
+    /* A caller's note joins the run's, after them, and the metrics file holds both. */
+    assert_int_equal(smp_result_add_note(r, "warning: \"inverted\"?"), SMP_OK);
+    assert_int_equal(smp_result_note_count(r), 2);
+    assert_string_equal(smp_result_note(r, 1), "warning: \"inverted\"?");
+    assert_int_equal(smp_result_add_note(r, NULL), SMP_ERR_ARG);
+    assert_int_equal(smp_result_add_note(NULL, "x"), SMP_ERR_ARG);
+    char *dir = scratch_dir(), path[600];
+    snprintf(path, sizeof path, "%s/m.json", dir);
+    assert_int_equal(smp_result_write_metrics(r, path, p), SMP_OK);
+    size_t len;
+    char *json = read_all(path, &len);
+    const char *notes = strstr(json, "\"notes\": [");
+    assert_non_null(notes);
+    assert_non_null(strstr(notes, "nothing"));
+    assert_non_null(strstr(notes, "\"warning: \\\"inverted\\\"?\""));
+    free(json);
+    rm_tree(dir);
+    /* The next run starts its notes afresh. */
+    assert_int_equal(smp_simulate(r, p, photo, mask), SMP_OK);
+    assert_int_equal(smp_result_note_count(r), 1);
     /* Without a scale, the shorter side is assumed to span 200 mm. */
     assert_true(smp_result_px_per_mm_assumed(r));
     assert_true(fabs(smp_result_px_per_mm(r) - 150 / 200.0) < 1e-12);

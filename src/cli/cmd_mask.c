@@ -91,7 +91,7 @@ int cmd_mask(int argc, char **argv)
     }
     if ((rc = cli_check_output(out, inputs, 1, force)) || (rc = cli_load_image(photo, photo_path, p)))
         goto done;
-    if ((rc = cli_prepare_mask(mask, "auto", photo, photo_path, p, &mo)))
+    if ((rc = cli_prepare_mask(mask, "auto", photo, photo_path, p, &mo, NULL, 0)))
         goto done;
     if (cli_interrupted())
         goto done;

@@ -214,6 +214,7 @@ typedef struct run {
     cli_out std_out[3];
     const char *out_path, *metrics_path, *dots_path;
     char **args; /* argv with --settings expanded */
+    char warning[256]; /* the mask check's, for the metrics' notes */
 } run;
 
 /* Output types, outputs that are inputs or each other, and "-" (standard
@@ -255,7 +256,8 @@ static int load_inputs(run *r)
     int rc;
     o->mask.verbose = o->verbose;
     if ((rc = cli_load_image(r->photo, r->photo_path, p)) || (rc = cli_preview_check_photo(p, r->photo)) ||
-        (rc = cli_prepare_mask(r->mask, r->mask_path, r->photo, r->photo_path, p, &o->mask)))
+        (rc = cli_prepare_mask(r->mask, r->mask_path, r->photo, r->photo_path, p, &o->mask, r->warning,
+                                   sizeof r->warning)))
         return rc;
     if (o->reference && (!(r->reference = smp_image_new()) || (rc = cli_load_image(r->reference, o->reference, p))))
         return rc;
@@ -299,6 +301,12 @@ static int simulate(run *r)
             [SMP_INPUT_DENSITY_MAP] = r->o.map};
         cli_error(cli_failed_path(r->res, st, inputs), "%s", smp_result_message(r->res));
         return cli_exit_for(st) == EXIT_USAGE ? EXIT_INPUT : cli_exit_for(st);
+    }
+    /* The mask check's warning (printed already) joins the notes, so that the
+     * metrics file holds every note of the run. */
+    if (r->warning[0] && smp_result_add_note(r->res, r->warning) != SMP_OK) {
+        cli_error(NULL, "out of memory");
+        return EXIT_INPUT;
     }
     if (r->o.verbose)
         report(r->photo_path, r->photo, r->res, r->p);

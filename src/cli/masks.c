@@ -156,6 +156,8 @@ typedef struct mask_job {
     const cli_mask_opts *o;
     smp_scalp *s;
     const smp_scalp_info *in;
+    char *warning; /* the mask check's warning, kept for the run's notes (may be NULL) */
+    size_t warning_len;
 } mask_job;
 
 /* --measure: the scale from two points a known distance apart. */
@@ -280,9 +282,14 @@ static int given_mask(const mask_job *j, int already_read)
                                               "give its paint colour with --mask-paint");
         return EXIT_INPUT;
     }
-    if (outside >= OFF_SCALP_WARN)
-        cli_error(j->mask_path, "warning: %.0f %% of the mask is off the scalp (background, face or clothes)%s",
-                  100 * outside, outside >= 0.5 ? "; is it inverted? white = treat" : "");
+    if (outside >= OFF_SCALP_WARN) {
+        char warning[256];
+        snprintf(warning, sizeof warning, "warning: %.0f %% of the mask is off the scalp (background, face or clothes)%s",
+                 100 * outside, outside >= 0.5 ? "; is it inverted? white = treat" : "");
+        cli_error(j->mask_path, "%s", warning);
+        if (j->warning)
+            snprintf(j->warning, j->warning_len, "%s", warning);
+    }
     return 0;
 }
 
@@ -365,11 +372,13 @@ static int apply_hairline(const mask_job *j)
 }
 
 int cli_prepare_mask(smp_image *mask, const char *mask_path, const smp_image *photo, const char *photo_path,
-                     smp_params *p, const cli_mask_opts *o)
+                     smp_params *p, const cli_mask_opts *o, char *warning, size_t warning_len)
 {
     const int suggest = !strcmp(mask_path, "auto");
     mask_job j = {.mask = mask, .mask_path = mask_path, .photo_path = photo_path, .photo = photo, .p = p, .o = o,
-                  .s = smp_scalp_new()};
+                  .s = smp_scalp_new(), .warning = warning_len ? warning : NULL, .warning_len = warning_len};
+    if (j.warning)
+        j.warning[0] = 0;
     if (!j.s) {
         cli_error(NULL, "out of memory");
         return EXIT_INPUT;

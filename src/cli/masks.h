@@ -46,8 +46,10 @@ enum { CLI_OPT_MASK_PAINT = 700, CLI_OPT_MEASURE, CLI_OPT_HAIRLINE, CLI_OPT_HAIR
 int cli_mask_option(int c, const char *value, cli_mask_opts *o);
 /* After the photo is loaded: sets the scale (measure, auto), makes or
  * reads the mask (auto, painted, given) and checks it, applies a hairline.
+ * A warning the check gives (a mask off the scalp) is also kept in warning
+ * (warning_len bytes; "" when none; NULL, 0: not kept), for the run's notes.
  * Returns 0 or an exit code after saying why. */
 int cli_prepare_mask(smp_image *mask, const char *mask_path, const smp_image *photo, const char *photo_path,
-                     smp_params *p, const cli_mask_opts *o);
+                     smp_params *p, const cli_mask_opts *o, char *warning, size_t warning_len);
 
 #endif

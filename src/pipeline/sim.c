@@ -97,6 +97,15 @@ const char *smp_result_note(const smp_result *r, size_t i)
     return r && i < r->notes.count ? r->notes.items[i] : NULL;
 }
 
+smp_status smp_result_add_note(smp_result *r, const char *note)
+{
+    if (!r || !note)
+        return SMP_ERR_ARG;
+    size_t before = r->notes.count;
+    smp__note(&r->notes, "%s", note);
+    return r->notes.count > before ? SMP_OK : SMP_ERR_NOMEM;
+}
+
 static int cancelled(const smp_params *p, double fraction)
 {
     return p->progress && p->progress(p->progress_user, fraction) != 0;

@@ -133,6 +133,45 @@ expect 0 "a folder with another report.csv" -- "$smp" batch "$R2" -o "$tmp/rerun
 check '[ "$(field "$tmp/rerun2-out2/report.csv" client/c.jpg 3)" = ok ]' \
     "a client's report.csv hid its folder: $(cut -c1-60 "$tmp/rerun2-out2/report.csv")"
 
+# --- a mask off the scalp (the drawn crown inverted): render and batch warn, and the
+# reports and metrics files hold the warning among their notes
+V="$tmp/inv"
+mkdir -p "$V"
+cp "$tmp/head.jpg" "$V/c.jpg"
+"$img" negate "$tmp/head.truth.png" "$V/c.mask.png"
+expect 0 "render an inverted mask" -- "$smp" render "$V/c.jpg" "$V/c.mask.png" -o "$tmp/inv.jpg" --metrics "$tmp/inv.json"
+says "c.mask.png: warning: .* of the mask is off the scalp .*is it inverted" "render an inverted mask"
+check 'python3 -c "import json,sys; sys.exit(not any(\"is it inverted\" in n for n in json.load(open(sys.argv[1]))[\"notes\"]))" "$tmp/inv.json"' \
+    "render --metrics: the warning is not among the notes: $(grep notes "$tmp/inv.json")"
+expect 0 "batch an inverted mask" -- "$smp" batch "$V" -o "$tmp/invout" --metrics
+says "smpsim: c.jpg: warning: .* of the mask is off the scalp .*is it inverted" "batch an inverted mask"
+check 'field "$tmp/invout/report.csv" c.jpg 13 | grep -q "is it inverted" && [ "$(field "$tmp/invout/report.csv" c.jpg 3)" = ok ]' \
+    "report.csv notes: $(cat "$tmp/invout/report.csv")"
+check 'python3 -c "import json,sys; sys.exit(not any(\"is it inverted\" in n for n in json.load(open(sys.argv[1]))[\"items\"][0][\"notes\"]))" "$tmp/invout/report.json" &&
+       python3 -c "import json,sys; sys.exit(not any(\"is it inverted\" in n for n in json.load(open(sys.argv[1]))[\"notes\"]))" "$tmp/invout/c.after.metrics.json"' \
+    "report.json or the metrics lack the warning"
+# A good mask gives no warning.
+expect 0 "batch the drawn mask" -- "$smp" batch "$I" -o "$tmp/goodout"
+check '! grep -q "warning" "$tmp/err" && [ -z "$(field "$tmp/goodout/report.csv" c.jpg 13 | grep warning)" ]' "a good mask warned: $(cat "$tmp/err")"
+
+# --- render's per-photo options in a batch: --px-per-mm auto (and a row's px_per_mm auto),
+# --settings; the options of one photo's pixels or files refused with why
+expect 0 "batch --px-per-mm auto" -- "$smp" batch "$V" -o "$tmp/ppm" --px-per-mm auto
+expect 0 "render --px-per-mm auto" -- "$smp" render "$V/c.jpg" "$V/c.mask.png" --px-per-mm auto --seed "$(field "$tmp/ppm/report.csv" c.jpg 7)" -o "$tmp/ppm1.jpg"
+check 'cmp -s "$tmp/ppm1.jpg" "$tmp/ppm/c.after.jpg" && field "$tmp/ppm/report.csv" c.jpg 13 | grep -q "px/mm estimated from the head"' \
+    "batch --px-per-mm auto is not render's: $(field "$tmp/ppm/report.csv" c.jpg 13)"
+printf 'photo,mask,px_per_mm\nc.jpg,c.mask.png,auto\n' >"$tmp/ppm.csv"
+expect 0 "manifest px_per_mm auto" -- "$smp" batch "$V" -o "$tmp/ppm2" --manifest "$tmp/ppm.csv" --px-per-mm 8
+check 'cmp -s "$tmp/ppm/c.after.jpg" "$tmp/ppm2/c.after.jpg"' "a row's px_per_mm auto is not --px-per-mm auto"
+printf '{"density": 60, "px-per-mm": "auto"}\n' >"$tmp/s.json"
+expect 0 "batch --settings" -- "$smp" batch "$V" -o "$tmp/set" --settings "$tmp/s.json"
+check '[ "$(field "$tmp/set/report.csv" c.jpg 9)" = 60.00 ] && field "$tmp/set/report.csv" c.jpg 13 | grep -q "estimated from the head"' \
+    "batch --settings: $(cat "$tmp/set/report.csv")"
+expect 1 "batch --measure" -- "$smp" batch "$V" -o "$tmp/no1" --measure "0,0 100,0=50"
+says "measure takes points in one photo's pixels" "batch --measure"
+expect 1 "batch --reference" -- "$smp" batch "$V" -o "$tmp/no2" --reference "$V/c.jpg"
+says "reference is for one photo" "batch --reference"
+
 # --- the shared photos, when present: every one gets a suggestion and a preview
 if [ -d "$photos" ]; then
     printf 'photo,mask,output\n' >"$tmp/m4.csv"

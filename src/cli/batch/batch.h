@@ -29,12 +29,14 @@ typedef struct item {
     double density;      /* 0: the command line's */
     int density_auto;    /* -1: the command line's */
     double px_per_mm;    /* 0: the command line's */
+    int ppm_auto;        /* px_per_mm auto: 1, a number: 0, -1: the command line's */
     row_opt opts[ROW_OPTS_MAX];
     int n_opts;
     uint64_t seed;       /* derived from the global seed and the photo's path */
     int has_seed;        /* the manifest gave it */
     item_status status;
     char error[1024];
+    char notes[2048];    /* the photo's warnings and notes, a line each (a long list is cut) */
     char *outputs[ITEM_OUTPUTS]; /* what this photo writes (render, preview, metrics, mask), heap */
     char *written[ITEM_OUTPUTS]; /* the subset written, for the report */
     uint64_t hash;       /* parameters and inputs' size and mtime, for --resume */

@@ -86,6 +86,7 @@ static uint64_t item_hash(const batch *b, const item *it)
     h = mix(h, &it->density, sizeof it->density);
     h = mix(h, &it->density_auto, sizeof it->density_auto);
     h = mix(h, &it->px_per_mm, sizeof it->px_per_mm);
+    h = mix(h, &it->ppm_auto, sizeof it->ppm_auto);
     for (int k = 0; k < it->n_opts; k++)
         h = mix(mix(h, &it->opts[k].code, sizeof(int)), it->opts[k].value, strlen(it->opts[k].value) + 1);
     if (it->mask_auto) /* the suggestion: what the library of this version makes of the photo */
@@ -261,7 +262,8 @@ static void resume_from(batch *b, FILE *f)
     while (fgets(line, sizeof line, f)) {
         line[strcspn(line, "\r\n")] = 0;
         char *fields[16];
-        if (split_csv(line, fields, 16) != 12)
+        int n = split_csv(line, fields, 16);
+        if (n != 12 && n != 13) /* 12: a report from before the notes column */
             continue;
         csv_unneuter(fields[0]);
         unsigned long long h = strtoull(fields[11], NULL, 16);

@@ -61,7 +61,16 @@ void batch_json_item(sbuf *out, const item *it)
     json_tone(out, it->have_tone, it->de_before);
     sb_puts(out, ", \"delta_e_after\": ");
     json_tone(out, it->have_tone, it->de_after);
-    sb_puts(out, "}");
+    sb_puts(out, ", \"notes\": [");
+    for (const char *n = it->notes; *n;) {
+        size_t len = strcspn(n, "\n");
+        char note[sizeof it->notes];
+        snprintf(note, sizeof note, "%.*s", (int)len, n);
+        sb_puts(out, n == it->notes ? "" : ", ");
+        sb_json(out, note);
+        n += len + (n[len] == '\n');
+    }
+    sb_puts(out, "]}");
 }
 
 static void csv_row(sbuf *csv, const item *it)
@@ -87,12 +96,22 @@ static void csv_row(sbuf *csv, const item *it)
         sb_printf(csv, "%.3f,%.3f", it->de_before, it->de_after);
     else
         sb_puts(csv, ",");
-    sb_printf(csv, ",%016llx\n", (unsigned long long)it->hash);
+    sb_printf(csv, ",%016llx,", (unsigned long long)it->hash);
+    char notes[sizeof it->notes * 2]; /* a cell's lines joined by " | ": a report row is one line */
+    size_t w = 0;
+    for (const char *n = it->notes; *n && w + 4 < sizeof notes; n++)
+        if (*n != '\n')
+            notes[w++] = *n;
+        else if (n[1])
+            w += (size_t)snprintf(notes + w, sizeof notes - w, " | ");
+    notes[w] = 0;
+    sb_csv(csv, notes);
+    sb_puts(csv, "\n");
 }
 
 void batch_report_text(const char *input, const item_list *items, sbuf *csv, sbuf *json)
 {
-    sb_puts(csv, "photo,mask,status,error,outputs,seconds,seed,dots,density_cm2,delta_e_before,delta_e_after,hash\n");
+    sb_puts(csv, "photo,mask,status,error,outputs,seconds,seed,dots,density_cm2,delta_e_before,delta_e_after,hash,notes\n");
     sb_puts(json, "{\"schema\": \"smpsim-batch/1\", \"input\": ");
     sb_json(json, input);
     sb_puts(json, ", \"items\": [\n");

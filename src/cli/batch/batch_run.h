@@ -5,6 +5,7 @@
 #define SMP_BATCH_RUN_H
 
 #include "batch.h"
+#include "masks.h"
 #include "textout.h"
 
 #include <pthread.h>
@@ -20,7 +21,8 @@ typedef struct file_id {
 typedef struct batch {
     const char *input, *output, *format;
     char report[64];           /* "report" or "report.shard-K-of-N" */
-    int what, jobs, threads_per_job, resume, force, jsonl, metrics, tty;
+    int what, jobs, threads_per_job, resume, force, jsonl, metrics, tty, verbose;
+    cli_mask_opts mask;        /* --px-per-mm auto, --mask-paint: each photo's mask as render makes it */
     uint64_t args_hash;        /* the options that shape the outputs */
     const smp_params *params;
     item_list items;

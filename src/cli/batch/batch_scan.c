@@ -44,6 +44,7 @@ static item *add_item(item_list *l)
     item *it = &l->v[l->n++];
     memset(it, 0, sizeof *it);
     it->density_auto = -1;
+    it->ppm_auto = -1;
     return it;
 }
 
@@ -69,8 +70,9 @@ static int is_mask_name(const char *name)
 }
 
 /* A name batch gives its outputs (NAME.after.EXT, NAME.preview.EXT,
- * NAME.suggested-mask.png): an earlier run's output is never a photo, or
- * each run would process the last one's again (a.after.after.jpg). */
+ * NAME.suggested-mask.png): an earlier run's output is never a photo (unless
+ * it has a mask of its own), or each run would process the last one's again
+ * (a.after.after.jpg). */
 static int is_output_name(const char *name)
 {
     char stem[NAME_MAX + 1];
@@ -265,6 +267,22 @@ static long list_dir(const char *dir_path, char ***out)
 
 static int walk_dir(walk *w, const char *rel_dir);
 
+/* A photo named as an output (x.after.jpg) with a mask of its own is a
+ * client's photo, and an input: never written over. */
+static int has_own_mask(const walk *w, const char *rel_dir, const char *name)
+{
+    char stem[NAME_MAX + 1];
+    snprintf(stem, sizeof stem, "%s", name);
+    char *dot = strrchr(stem, '.'), *mask;
+    if (dot)
+        *dot = 0;
+    int is_path;
+    mask = find_mask(w, rel_dir, stem, &is_path);
+    int found = mask != NULL;
+    free(mask);
+    return found;
+}
+
 /* One entry of a folder: a folder to walk, a photo to pair, or a row saying
  * why not. Takes rel. */
 static int walk_entry(walk *w, const char *rel_dir, const char *name, char *rel)
@@ -277,7 +295,7 @@ static int walk_entry(walk *w, const char *rel_dir, const char *name, char *rel)
         free(full);
         return 0;
     }
-    int link = S_ISLNK(lsb.st_mode), img = is_image_name(name) && !is_mask_name(name) && !is_output_name(name);
+    int link = S_ISLNK(lsb.st_mode), img = is_image_name(name) && !is_mask_name(name);
     char real[PATH_MAX];
     int skipped = w->skip_real[0] && realpath(full, real) && !strcmp(real, w->skip_real);
     int have = stat(full, &sb) == 0;
@@ -292,7 +310,7 @@ static int walk_entry(walk *w, const char *rel_dir, const char *name, char *rel)
             w->depth--;
         }
         free(rel);
-    } else if (!img) {
+    } else if (!img || (is_output_name(name) && !has_own_mask(w, rel_dir, name))) {
         free(rel);
     } else if (!have || !S_ISREG(sb.st_mode)) {
         rc = note_row(w, rel, ITEM_SKIPPED, have ? "not a regular file (a FIFO, device or socket)" : "a broken link");
@@ -527,7 +545,10 @@ static int row_values(item *it, char **fields, int n, const int col[N_COLUMNS], 
             return snprintf(why->text, sizeof why->text, "not a whole number"), 0;
         it->has_seed = 1;
     }
-    if ((v = cell(fields, n, col, *bad = COL_PPM))) {
+    if ((v = cell(fields, n, col, *bad = COL_PPM)) && !strcmp(v, "auto")) {
+        it->ppm_auto = 1; /* estimated from the head's breadth, as --px-per-mm auto */
+    } else if (v) {
+        it->ppm_auto = 0;
         it->px_per_mm = strtod(v, &end);
         if (*end || end == v)
             return snprintf(why->text, sizeof why->text, "not a number (pixels per mm)"), 0;

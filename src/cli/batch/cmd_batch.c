@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "batch.h"
 #include "batch_run.h"
+#include "settings.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -32,7 +33,8 @@ static void usage(FILE *f)
           "--shard), keeping the previous ones as report.1.*. Exit 0 when every photo\n"
           "succeeded, 4 when some failed. An output is never an input, nor another\n"
           "output of the run; files named as outputs (NAME.after.*, NAME.preview.*,\n"
-          "NAME.suggested-mask.png) and folders holding a batch report are not scanned.\n"
+          "NAME.suggested-mask.png) without a mask of their own, and folders holding a\n"
+          "batch report, are not scanned.\n"
           "A folder holding an earlier run needs --resume or --force;\n"
           "two runs on one folder (and shard) are refused while the first holds its lock.\n"
           "In report.csv a cell starting with = + - @ ' or a tab gets a leading ' so a\n"
@@ -68,8 +70,15 @@ static void usage(FILE *f)
           "                          with --what preview)\n"
           "  -f, --force             replace existing outputs\n"
           "  -h, --help              this help\n"
-          "Every render and preview option applies to each photo (see 'smpsim render\n"
-          "--help' and 'smpsim preview --help'); previews default to --max-size 2560.\n"
+          "  -v, --verbose           print every photo's notes (the report holds them)\n"
+          "Render's and preview's options apply to each photo (see 'smpsim render\n"
+          "--help' and 'smpsim preview --help'), also --settings, --px-per-mm auto\n"
+          "(a manifest's px_per_mm may be auto) and --mask-paint; --measure, --hairline,\n"
+          "--hairline-file, --hairline-template, --reference, --scar-mask,\n"
+          "--density-map, --density-range and --dots are one photo's and refused.\n"
+          "Previews default to --max-size 2560. Each mask is checked as render checks\n"
+          "it: a warning (a mask off the scalp: inverted?) is printed naming the photo;\n"
+          "it and the run's notes are in the report's notes and the metrics file.\n"
           "Each photo's seed is derived from --seed and its relative path (the report's\n"
           "seed column): `smpsim render --seed THAT` on the photo gives the same bytes.\n"
           "Temporary files are named .smpsim-tmp-*; ones over an hour old are removed.\n",
@@ -77,12 +86,21 @@ static void usage(FILE *f)
 }
 
 enum { OPT_WHAT = 600, OPT_FORMAT, OPT_MASKS, OPT_MANIFEST, OPT_JOBS, OPT_PROGRESS, OPT_RESUME, OPT_SHARD,
-       OPT_FOLLOW, OPT_METRICS };
+       OPT_FOLLOW, OPT_METRICS, OPT_SETTINGS, OPT_ONE_PHOTO };
 
 static const struct option LONG_OPTS[] = {
     CLI_PARAM_OPTIONS,
     CLI_LOOK_OPTIONS,
     CLI_PREVIEW_OPTIONS,
+    CLI_MASK_OPTIONS,
+    {"settings", required_argument, NULL, OPT_SETTINGS},
+    /* render's options for one photo's files: known, to be refused with why */
+    {"reference", required_argument, NULL, OPT_ONE_PHOTO},
+    {"scar-mask", required_argument, NULL, OPT_ONE_PHOTO},
+    {"density-map", required_argument, NULL, OPT_ONE_PHOTO},
+    {"density-range", required_argument, NULL, OPT_ONE_PHOTO},
+    {"dots", required_argument, NULL, OPT_ONE_PHOTO},
+    {"verbose", no_argument, NULL, 'v'},
     {"what", required_argument, NULL, OPT_WHAT},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"masks", required_argument, NULL, OPT_MASKS},
@@ -190,54 +208,91 @@ static int write_one(batch *b, item *it, int k, smp_result *res, const smp_image
     return 0;
 }
 
-/* The suggested mask of a photo that has none (--masks auto); SMP_OK, or
- * the item marked failed (cancelled: the caller marks it). */
-static smp_status suggest(item *it, const char *photo_path, const smp_image *photo, smp_image *mask,
-                          const smp_params *p)
+/* What cli_error says while a photo's mask is made (cli_capture): each
+ * message a line of the item's notes; the last also kept whole, the error
+ * when the mask cannot be made. A message about the photo or its mask is
+ * kept without their path (the row names them). */
+typedef struct said {
+    item *it;
+    const char *photo_path, *mask_path;
+    size_t last_at; /* where the last message starts in it->notes */
+    char last_subject[500], last[500]; /* both fit the item's error */
+} said;
+
+static void add_note(item *it, const char *subject, const char *note)
 {
-    smp_scalp *s = smp_scalp_new();
-    smp_status st = s ? smp_scalp_analyze(s, photo, p) : SMP_ERR_NOMEM;
-    if (st == SMP_OK)
-        st = smp_scalp_mask(s, mask);
-    if (st != SMP_OK && st != SMP_ERR_CANCELLED) {
-        char msg[700];
-        snprintf(msg, sizeof msg, "cannot suggest a mask: %s; paint one (white = treat)",
-                 s ? smp_scalp_message(s) : "out of memory");
-        fail(it, photo_path, msg);
-    }
-    smp_scalp_free(s);
-    return st;
+    size_t len = strlen(it->notes);
+    snprintf(it->notes + len, sizeof it->notes - len, "%s%s%s%s", len ? "\n" : "", subject ? subject : "",
+             subject ? ": " : "", note);
 }
 
-/* Simulates one photo into res; 0, or -1 with the item marked. */
-static int simulate(item *it, const char *photo_path, const char *mask_path, smp_params *p, smp_image *photo,
-                    smp_image *mask, smp_result *res)
+static void keep_said(void *ctx, const char *subject, const char *message)
+{
+    said *s = ctx;
+    const int own = !subject || !strcmp(subject, s->photo_path) || !strcmp(subject, s->mask_path);
+    s->last_at = strlen(s->it->notes);
+    snprintf(s->last_subject, sizeof s->last_subject, "%s", subject ? subject : s->photo_path);
+    snprintf(s->last, sizeof s->last, "%s", message);
+    add_note(s->it, own ? NULL : subject, message);
+}
+
+/* Simulates one photo into res, its mask made as render makes it (read and
+ * checked, painted, suggested; the scale estimated): 0, or -1 with the item
+ * marked. The mask's warnings and the run's notes go to the item's notes
+ * and the result's (the metrics file). */
+static int simulate(const batch *b, item *it, const char *photo_path, const char *mask_path, smp_params *p,
+                    smp_image *photo, smp_image *mask, smp_result *res)
 {
     smp_image_set_progress(photo, cli_progress, NULL); /* a signal stops a long decode too */
-    smp_image_set_progress(mask, cli_progress, NULL);
-    smp_image *const img[2] = {photo, mask};
-    const char *const path[2] = {photo_path, mask_path};
-    for (int i = 0; i < 2 - it->mask_auto; i++)
-        if (smp_image_read_file(img[i], path[i], smp_params_max_pixels(p)) != SMP_OK) {
-            if (cli_interrupted())
-                it->status = ITEM_CANCELLED;
-            else
-                fail(it, path[i], smp_image_message(img[i]));
-            return -1;
-        }
-    smp_status st = it->mask_auto ? suggest(it, photo_path, photo, mask, p) : SMP_OK;
-    if (st == SMP_OK)
-        st = smp_simulate(res, p, photo, mask);
-    else if (st != SMP_ERR_CANCELLED)
+    if (smp_image_read_file(photo, photo_path, smp_params_max_pixels(p)) != SMP_OK) {
+        if (cli_interrupted())
+            it->status = ITEM_CANCELLED;
+        else
+            fail(it, photo_path, smp_image_message(photo));
         return -1;
+    }
+    cli_mask_opts mo = b->mask;
+    mo.verbose = b->verbose;
+    if (it->ppm_auto >= 0)
+        mo.ppm_auto = it->ppm_auto; /* the row's px_per_mm, a number or auto */
+    said s = {.it = it, .photo_path = photo_path, .mask_path = mask_path};
+    cli_capture(keep_said, &s);
+    int rc = cli_prepare_mask(mask, it->mask_auto ? "auto" : mask_path, photo, photo_path, p, &mo, NULL, 0);
+    cli_capture(NULL, NULL);
+    if (rc) {
+        if (cli_interrupted()) {
+            it->status = ITEM_CANCELLED;
+        } else if (s.last[0]) {
+            it->notes[s.last_at] = 0; /* the last message is the error, not a note */
+            fail(it, s.last_subject, s.last);
+        } else {
+            fail(it, photo_path, "cannot make its mask");
+        }
+        return -1;
+    }
+    const size_t cli_notes = strlen(it->notes);
+    smp_status st = smp_simulate(res, p, photo, mask);
     if (st == SMP_ERR_CANCELLED || cli_interrupted()) {
         it->status = ITEM_CANCELLED;
         return -1;
     }
+    for (size_t i = 0; i < smp_result_note_count(res); i++)
+        add_note(it, NULL, smp_result_note(res, i));
     if (st != SMP_OK) {
         const char *const inputs[SMP_INPUT_COUNT] = {[SMP_INPUT_PHOTO] = photo_path, [SMP_INPUT_MASK] = mask_path};
         fail(it, cli_failed_path(res, st, inputs), smp_result_message(res));
         return -1;
+    }
+    /* The mask's messages join the result's notes: the metrics file holds every note of the run. */
+    for (const char *n = it->notes; n < it->notes + cli_notes;) {
+        size_t len = strcspn(n, "\n");
+        char note[sizeof it->notes];
+        snprintf(note, sizeof note, "%.*s", (int)len, n);
+        if (smp_result_add_note(res, note) != SMP_OK) {
+            fail(it, photo_path, "out of memory");
+            return -1;
+        }
+        n += len + (n[len] == '\n');
     }
     return 0;
 }
@@ -301,7 +356,7 @@ static void process(batch *b, item *shared)
     smp_result *res = smp_result_new();
     if (!p || !photo || !mask || !res || photo_path.oom || mask_path.oom) {
         fail(it, it->photo, "out of memory");
-    } else if (simulate(it, photo_path.s, mask_path.s, p, photo, mask, res) == 0) {
+    } else if (simulate(b, it, photo_path.s, mask_path.s, p, photo, mask, res) == 0) {
         smp_result_dots(res, &it->dots);
         smp_result_tone(res, &it->de_before, &it->de_after, &it->density_used);
         double lab[3];
@@ -456,6 +511,19 @@ static void run(batch *b, long cores)
     }
 }
 
+/* A photo's warnings (and notes, as render says them: "warning: ...",
+ * "note: ...") on stderr, naming the photo; with -v every note. The
+ * report holds them all. */
+static void print_notes(const batch *b, const item *it)
+{
+    for (const char *n = it->notes; *n;) {
+        size_t len = strcspn(n, "\n");
+        if (b->verbose || !strncmp(n, "warning: ", 9) || !strncmp(n, "note: ", 6))
+            cli_error(it->photo, "%.*s", (int)len, n);
+        n += len + (n[len] == '\n');
+    }
+}
+
 /* A hash of the options that shape the outputs (not where they go, how
  * many jobs, or how the run is reported). */
 static uint64_t args_hash(int argc, char **argv)
@@ -493,13 +561,32 @@ static int parse(int argc, char **argv, batch *b, scan_opts *so, const char **ma
     int c, max_size = 0;
     optind = 1;
     cli_preview_defaults(p);
-    while ((c = getopt_long(argc, argv, "o:fh", LONG_OPTS, NULL)) != -1) {
+    int idx = 0;
+    while ((c = getopt_long(argc, argv, "o:fvh", LONG_OPTS, &idx)) != -1) {
         int ok = 1;
         uint64_t u;
         switch (c) {
         case 'o': b->output = optarg; break;
         case 'f': b->force = 1; break;
+        case 'v': b->verbose = 1; break;
         case 'h': usage(stdout); return -1;
+        case OPT_SETTINGS: break; /* read before parsing: cli_settings_expand */
+        case OPT_ONE_PHOTO: /* an image or a file of one photo's: a folder's photos each need their own */
+            cli_error(NULL, "--%s is for one photo (render or preview it alone): %s", LONG_OPTS[idx].name,
+                      !strcmp(LONG_OPTS[idx].name, "dots") ? "a batch writes images, --metrics and reports per photo"
+                                                           : "its image must fit that photo, and a batch's photos differ");
+            ok = 0;
+            break;
+        case CLI_OPT_MEASURE:
+        case CLI_OPT_HAIRLINE:
+        case CLI_OPT_HAIRLINE_FILE:
+        case CLI_OPT_TEMPLATE: /* points in one photo's pixels */
+            cli_error(NULL, "%s takes points in one photo's pixels; in a batch, give the scale per photo (a "
+                      "manifest's px_per_mm, a number or auto) and draw the hairline into each mask",
+                      c == CLI_OPT_MEASURE ? "--measure" : c == CLI_OPT_TEMPLATE ? "--hairline-template"
+                      : c == CLI_OPT_HAIRLINE ? "--hairline" : "--hairline-file");
+            ok = 0;
+            break;
         case OPT_WHAT:
             b->what = !strcmp(optarg, "render") ? WHAT_RENDER : !strcmp(optarg, "preview") ? WHAT_PREVIEW
                       : !strcmp(optarg, "both") ? WHAT_RENDER | WHAT_PREVIEW : 0;
@@ -539,6 +626,8 @@ static int parse(int argc, char **argv, batch *b, scan_opts *so, const char **ma
         case OPT_FOLLOW: so->follow_symlinks = 1; break;
         case OPT_METRICS: b->metrics = 1; break;
         default:
+            if ((ok = cli_mask_option(c, optarg, &b->mask)) >= 0) /* --px-per-mm auto, --mask-paint */
+                break;
             max_size |= c == CLI_OPT_MAX_SIZE;
             ok = cli_param_option(c, optarg, p);
             break;
@@ -617,11 +706,19 @@ int cmd_batch(int argc, char **argv)
         return EXIT_INPUT;
     }
     signal(SIGPIPE, SIG_IGN); /* a reader gone away (| head) must not kill the run before its report */
+    char **args = argv; /* --settings FILE expanded into its options (hashed as given for --resume) */
+    rc = cli_settings_expand(&argc, &args, LONG_OPTS);
+    if (rc) {
+        smp_params_free(p);
+        return rc;
+    }
+    argv = args;
     rc = parse(argc, argv, &b, &so, &manifest, shard, p);
     if (rc) {
         if (rc > 0)
             fputs("Try 'smpsim batch --help'.\n", stderr);
         smp_params_free(p);
+        cli_settings_free(args);
         return rc < 0 ? 0 : rc;
     }
     b.input = so.input = argv[optind];
@@ -640,6 +737,8 @@ int cmd_batch(int argc, char **argv)
         b.total_work = count(&b, ITEM_PENDING);
         run(&b, cores);
         for (size_t i = 0; i < b.items.n; i++)
+            print_notes(&b, &b.items.v[i]);
+        for (size_t i = 0; i < b.items.n; i++)
             if (b.items.v[i].status == ITEM_FAILED)
                 cli_error(NULL, "%s", b.items.v[i].error);
         rc = batch_write_reports(&b);
@@ -656,6 +755,7 @@ int cmd_batch(int argc, char **argv)
     free(b.inputs);
     items_free(&b.items);
     smp_params_free(p);
+    cli_settings_free(args);
     cli_die_of_signal();
     return rc;
 }
