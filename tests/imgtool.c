@@ -257,6 +257,17 @@ int main(int argc, char **argv)
         smp_image_free(b);
         return 0;
     }
+    if (argc == 3 && !strcmp(argv[1], "weight")) { /* a grey mask's treated pixels: the sum of grey / 255 */
+        smp_image *a = load(argv[2]);
+        const uint8_t *p = smp_image_cdata(a);
+        const int grey = smp_image_channels(a) == 1;
+        double w = 0;
+        for (size_t i = 0; grey && i < bytes(a); i++)
+            w += p[i] / 255.0;
+        printf("%.0f\n", w);
+        smp_image_free(a);
+        return grey ? 0 : 2;
+    }
     if (argc == 4 && !strcmp(argv[1], "same")) {
         smp_image *a = load(argv[2]), *b = load(argv[3]);
         int same = smp_image_width(a) == smp_image_width(b) && smp_image_height(a) == smp_image_height(b) &&
@@ -354,6 +365,6 @@ int main(int argc, char **argv)
         smp_image_free(b);
         return rc;
     }
-    fprintf(stderr, "usage: imgtool info|same|outside-same|exif-jpeg|paint|paint-over|region-same ...\n");
+    fprintf(stderr, "usage: imgtool info|weight|same|outside-same|exif-jpeg|paint|paint-over|region-same ...\n");
     return 1;
 }

@@ -21,8 +21,9 @@ static void usage(FILE *f)
           "                        unset: estimated from the head\n"
           "      --max-pixels N    refuse images larger than N pixels = 200000000\n"
           "  -f, --force           replace an existing output\n"
-          "  -v, --verbose         say what was found: the scale, area in cm², bald and thin,\n"
-          "                        and the forehead cut (temple points and line)\n"
+          "  -v, --verbose         say what was found: the scale, area in cm², bald and thin\n"
+          "                        (of the mask written, after --hairline), and the\n"
+          "                        forehead cut (temple points and line)\n"
           "  -h, --help            this help\n"
           "\n" CLI_MASK_HELP,
           f);

@@ -246,13 +246,30 @@ static int suggested_mask(const mask_job *j)
     if (!any_treated(j->mask))
         cli_error(j->photo_path, "note: the suggested mask is empty: no bald or thin scalp found on the head; paint "
                                  "one (white = treat)");
-    if (j->o->verbose)
-        cli_error(j->photo_path, "suggested mask: %.0f cm² bald and %.0f cm² thin (%.0f cm² weighted by its grey) at %.1f px/mm; the head "
-                                 "fills %.0f %% of the frame",
-                  in->bald_cm2, in->thin_cm2, in->treated_cm2, in->px_per_mm_used, 100 * in->head_fraction);
-    if (j->o->verbose)
-        forehead_note(j->photo_path, in);
     return 0;
+}
+
+/* --verbose: the suggested mask's areas, of the mask as used (a hairline
+ * changes it after the analysis measured its own), and the forehead cut.
+ * Counted on the mask's pixels (grey at the photo's size) as the analysis
+ * counts its cells: bald from 80 %, thin below. */
+static void suggestion_note(const mask_job *j, int hairline)
+{
+    const smp_scalp_info *in = j->in;
+    const uint8_t *px = smp_image_cdata(j->mask);
+    const size_t n = (size_t)smp_image_width(j->mask) * smp_image_height(j->mask);
+    double bald = 0, thin = 0, grey = 0;
+    for (size_t i = 0; px && smp_image_channels(j->mask) == 1 && i < n; i++) {
+        bald += px[i] >= 204;
+        thin += px[i] > 0 && px[i] < 204;
+        grey += px[i];
+    }
+    const double px_cm2 = 1 / (100 * in->px_per_mm_used * in->px_per_mm_used);
+    cli_error(j->photo_path, "suggested mask%s: %.0f cm² bald and %.0f cm² thin (%.0f cm² weighted by its grey) at %.1f "
+                             "px/mm; the head fills %.0f %% of the frame",
+              hairline ? " with the hairline" : "", bald * px_cm2, thin * px_cm2, grey / 255 * px_cm2,
+              in->px_per_mm_used, 100 * in->head_fraction);
+    forehead_note(j->photo_path, in);
 }
 
 /* A mask file (read now unless already read), its paint read when it is
@@ -401,7 +418,8 @@ int cli_prepare_mask(smp_image *mask, const char *mask_path, const smp_image *ph
     }
     if ((o->ppm_auto && (rc = auto_scale(&j))) || (rc = suggest ? suggested_mask(&j) : given_mask(&j, early)))
         goto done;
-    rc = apply_hairline(&j);
+    if (!(rc = apply_hairline(&j)) && suggest && o->verbose)
+        suggestion_note(&j, o->hairline || o->hairline_file);
 done:
     smp_scalp_free(j.s);
     return rc;

@@ -25,6 +25,26 @@ says "8.00 px/mm" "--measure sets the scale"
 expect 0 "mask of the sample" -- "$smp" mask "$sample" -o "$o/sample.mask.png"
 iou=$("$img" iou "$o/sample.mask.png" "$smask")
 check 'echo "$iou" | awk "{ exit !(\$1 >= 0.85 && \$2 <= 0.15) }"' "the sample's suggestion: IoU and share over its mask $iou"
+# --verbose reports the areas of the mask written: with a hairline, of the
+# mask after it (it gave the suggestion's before the cut: 87 cm² either way).
+# The reported weighted area at the reported scale against the written
+# mask's weight (grey / 255), within the rounding of both numbers.
+weighted_matches() { # NAME MASK: stderr's "(N cm² weighted ... at P px/mm" against MASK
+    cm2=$(sed -n 's/.*(\([0-9]*\) cm² weighted by its grey) at \([0-9.]*\) px\/mm.*/\1 \2/p' "$tmp/err")
+    w=$("$img" weight "$2")
+    check 'echo "$cm2 $w" | awk "{ px = \$1 * 100 * \$2 * \$2; exit !(NF == 3 && px > 0.9 * \$3 && px < 1.1 * \$3) }"' \
+        "$1: reported weighted area ($cm2: cm², px/mm) is not the written mask's $w px"
+}
+expect 0 "mask -v" -- "$smp" mask "$sample" -v -o "$o/v0.png"
+says "suggested mask: .* cm² bald" "mask -v"
+weighted_matches "mask -v" "$o/v0.png"
+expect 0 "mask --hairline -v" -- "$smp" mask "$sample" --hairline "100,500 480,450 860,500" -v -o "$o/v1.png"
+says "suggested mask with the hairline: " "mask --hairline -v"
+weighted_matches "mask --hairline -v" "$o/v1.png"
+check '! "$img" same "$o/v0.png" "$o/v1.png"' "the hairline changes the mask"
+expect 0 "render auto --hairline -v" -- "$smp" render "$sample" auto --hairline "100,500 480,450 860,500" -v \
+    -o "$o/v1r.png"
+weighted_matches "render auto --hairline -v" "$o/v1.png"
 if [ -d "$photos" ]; then
     for f in crown-shaved-4000x3000.jpg hairline-1302x892.png topdown-1.jpg topdown-11.jpg topdown-16.jpg; do
         expect 0 "mask $f" -- "$smp" mask "$photos/$f" --px-per-mm auto -v -o "$o/$f.mask.png"
