@@ -16,7 +16,7 @@ static void usage(FILE *f)
           "Check it over the photo; render and preview take it, or 'auto' directly.\n"
           "\n"
           "Options:\n"
-          "  -o, --output FILE     the mask, .png (or .jpg)\n"
+          "  -o, --output FILE     the mask, .png (or .jpg); - for standard output (PNG)\n"
           "      --px-per-mm N     the scale for the areas --verbose reports; auto or\n"
           "                        unset: estimated from the head\n"
           "      --max-pixels N    refuse images larger than N pixels = 200000000\n"
@@ -46,7 +46,8 @@ int cmd_mask(int argc, char **argv)
     smp_params *p = smp_params_new();
     smp_image *photo = smp_image_new(), *mask = smp_image_new();
     cli_mask_opts mo = {0};
-    const char *out = NULL;
+    cli_out std_out = {0};
+    const char *out = NULL, *out_path = NULL;
     int rc = 0, force = 0, c;
     if (!p || !photo || !mask) {
         cli_error(NULL, "out of memory");
@@ -85,23 +86,31 @@ int cmd_mask(int argc, char **argv)
     }
     const char *photo_path = argv[optind];
     const char *const inputs[] = {photo_path};
-    if (smp_format_for_path(out) == SMP_FORMAT_NONE) {
+    if (smp_format_for_path(out) == SMP_FORMAT_NONE && !cli_is_stdio(out)) {
         cli_error(out, "unknown output type; name it .png, .jpg or .jpeg");
         rc = EXIT_USAGE;
         goto done;
     }
-    if ((rc = cli_check_output(out, inputs, 1, force)) || (rc = cli_load_image(photo, photo_path, p)))
+    if ((rc = cli_check_output(out, inputs, 1, force)))
+        goto done;
+    if (!(out_path = cli_out_path(&std_out, out, ".png", 1))) { /* "-": PNG through a temporary file */
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    if ((rc = cli_load_image(photo, photo_path, p)))
         goto done;
     if ((rc = cli_prepare_mask(mask, "auto", photo, photo_path, p, &mo, NULL, 0)))
         goto done;
     if (cli_interrupted())
         goto done;
-    smp_status st = smp_image_write_file(mask, out, p);
+    smp_status st = smp_image_write_file(mask, out_path, p);
     if (st != SMP_OK) {
         cli_error(out, "%s", smp_image_message(mask));
         rc = cli_exit_for(st) == EXIT_USAGE ? EXIT_USAGE : EXIT_OUTPUT;
     }
-done:
+done:;
+    const int out_rc = cli_out_end(&std_out, !rc && !cli_interrupted());
+    rc = rc ? rc : out_rc;
     smp_image_free(mask);
     smp_image_free(photo);
     smp_params_free(p);

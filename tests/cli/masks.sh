@@ -23,6 +23,12 @@ says "8.00 px/mm" "--measure sets the scale"
 # yet fails a suggestion that spills over the stubble (the sample's share
 # of the suggestion over its painted mask is 0.05 now).
 expect 0 "mask of the sample" -- "$smp" mask "$sample" -o "$o/sample.mask.png"
+# -o - writes the same mask as PNG to standard output (it was refused as an
+# unknown output type), and nothing there when the run fails.
+"$smp" mask "$sample" -o - >"$o/stdout.mask" 2>"$tmp/err"
+check '[ $? -eq 0 ] && cmp -s "$o/stdout.mask" "$o/sample.mask.png"' "mask -o -: the mask's PNG on stdout ($(head -c 200 "$tmp/err"))"
+expect 2 "mask -o - of a missing photo" -- "$smp" mask "$tmp/none.jpg" -o -
+check '[ ! -s "$tmp/out" ]' "mask -o - that fails writes nothing to stdout"
 iou=$("$img" iou "$o/sample.mask.png" "$smask")
 check 'echo "$iou" | awk "{ exit !(\$1 >= 0.85 && \$2 <= 0.15) }"' "the sample's suggestion: IoU and share over its mask $iou"
 # --verbose reports the areas of the mask written: with a hairline, of the
