@@ -47,6 +47,14 @@ for k in 1 3; do
     cut -d, -f1-17 "$S/runs.csv" >"$S/a" && cut -d, -f1-17 "$S/runs$k.csv" >"$S/b"
     if cmp -s "$S/a" "$S/b"; then ok; else bad "sweep table differs with --jobs $k"; fi
 done
+# The defaults --help gives are those a run without the option uses (it said
+# 90 dots/cm² and 0.15 mm where runs used 110 and 0.28).
+help_default() { "$smp" sweep --help | sed -n "s/^ *--$1 VALUES .*= \([0-9.]*\).*/\1/p"; }
+expect 0 "sweep without --density and --dot" -- "$smp" sweep "$sample" "$smask" --px-per-mm 8 --opacity 0.85 \
+    --csv "$S/defaults.csv"
+d=$(help_default density) m=$(help_default dot)
+check 'awk -F, -v d="$d" -v m="$m" "NR == 2 { ok = d != \"\" && \$3 == d && \$4 == m } END { exit !ok }" "$S/defaults.csv"' \
+    "sweep --help's defaults (density '$d', dot '$m') are not a run's: $(sed -n 2p "$S/defaults.csv" | cut -d, -f3,4)"
 expect 1 "sweep: falling range" -- "$smp" sweep "$sample" "$smask" --density 160:40:20 --csv "$S/x.csv"
 says "start <= stop" "sweep: falling range"
 expect 1 "sweep: zero step" -- "$smp" sweep "$sample" "$smask" --density 40:160:0 --csv "$S/x.csv"
