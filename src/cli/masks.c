@@ -77,10 +77,9 @@ int cli_mask_option(int c, const char *value, cli_mask_opts *o)
     double xy[4], mm;
     switch (c) {
     case CLI_OPT_PPM:
-        if (strcmp(value, "auto") != 0)
-            return -1;
-        o->ppm_auto = 1;
-        return 1;
+        o->ppm_auto = !strcmp(value, "auto");
+        o->ppm_given = !o->ppm_auto; /* noted, and set by cli_param_option: --measure must not override it */
+        return o->ppm_auto ? 1 : -1;
     case CLI_OPT_MASK_PAINT:
         if (!cli_parse_colour("--mask-paint", value, rgb))
             return 0;
@@ -163,8 +162,8 @@ typedef struct mask_job {
 /* --measure: the scale from two points a known distance apart. */
 static int measure_scale(const mask_job *j)
 {
-    if (j->o->measure && j->o->ppm_auto) {
-        cli_error(NULL, "--measure and --px-per-mm auto both set the scale: give one");
+    if (j->o->measure && (j->o->ppm_auto || j->o->ppm_given)) {
+        cli_error(NULL, "--measure and --px-per-mm both set the scale: give one");
         return EXIT_USAGE;
     }
     if (!j->o->measure)

@@ -17,6 +17,7 @@ typedef struct cli_mask_opts {
     const char *hairline_file;  /* --hairline-file FILE.json */
     const char *template_name;  /* --hairline-template NAME */
     int ppm_auto;               /* --px-per-mm auto */
+    int ppm_given;              /* --px-per-mm N (the last --px-per-mm wins) */
     int verbose;
 } cli_mask_opts;
 

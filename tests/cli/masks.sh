@@ -14,6 +14,17 @@ expect 1 "bad --hairline" -- "$smp" render "$sample" "$smask" --hairline "1,2" -
 expect 1 "template without temples" -- "$smp" render "$sample" "$smask" --hairline-template rounded -o "$o/x.png"
 expect 0 "--measure sets the scale" -- "$smp" render "$sample" "$smask" --measure "0,0 80,0=10" -v -o "$o/measure.png"
 says "8.00 px/mm" "--measure sets the scale"
+# --measure with either kind of --px-per-mm is refused alike (with a number,
+# the measure silently won: 8.00 px/mm for --px-per-mm 5).
+for ppm in 5 auto; do
+    expect 1 "--measure with --px-per-mm $ppm" -- "$smp" render "$sample" "$smask" --px-per-mm $ppm \
+        --measure "0,0 80,0=10" -o "$o/both.png"
+    says "smpsim: --measure and --px-per-mm both set the scale: give one" "--measure with --px-per-mm $ppm"
+done
+absent "$o/both.png" "--measure with --px-per-mm"
+# The last --px-per-mm wins (auto before a number won over it).
+expect 0 "--px-per-mm auto then 5" -- "$smp" render "$sample" "$smask" --px-per-mm auto --px-per-mm 5 -v -o "$o/ppm5.png"
+says "5.00 px/mm" "--px-per-mm auto then 5"
 # The bundled sample's suggestion (the studio shows it when the sample
 # opens): the bald ellipse inside the stubble, as painted in its mask. It
 # was two blobs at the bottom corners (IoU 0.00) while the stubble, too fine
