@@ -40,7 +40,33 @@ static int parse_points(const char *s, double *xy, int max)
     }
 }
 
-/* The numbers of a JSON array of [x, y] pairs, in order. */
+/* A JSON number at *p (its grammar: strtod alone takes "inf", hex, "+1"). */
+static int json_number(const char **p, double *v)
+{
+    const char *s = *p;
+    s += *s == '-';
+    if (!isdigit((unsigned char)*s))
+        return 0;
+    s += *s == '0' ? 1 : strspn(s, "0123456789");
+    if (*s == '.') {
+        if (!isdigit((unsigned char)*++s))
+            return 0;
+        s += strspn(s, "0123456789");
+    }
+    if (*s == 'e' || *s == 'E') {
+        s += 1 + (s[1] == '+' || s[1] == '-');
+        if (!isdigit((unsigned char)*s))
+            return 0;
+        s += strspn(s, "0123456789");
+    }
+    *v = strtod(*p, NULL);
+    *p = s;
+    return isfinite(*v);
+}
+
+/* A JSON array of [x, y] pairs, [[x1,y1],[x2,y2],...]: the count of points
+ * (the first max stored), -1 when the text is not that, -2 when the file
+ * cannot be opened (errno says why), -3 when it is too long for one. */
 static int read_points_file(const char *path, double *xy, int max)
 {
     FILE *f = cli_fopen_regular(path, "rb"); /* a FIFO is refused, not waited on */
@@ -51,24 +77,46 @@ static int read_points_file(const char *path, double *xy, int max)
     int big = !feof(f);
     fclose(f);
     if (big)
-        return -1;
+        return -3;
     buf[len] = 0;
-    int k = 0;
-    for (const char *p = buf; *p;) {
-        if (*p == '-' || *p == '+' || *p == '.' || isdigit((unsigned char)*p)) {
-            char *end;
-            double v = strtod(p, &end);
-            if (end == p || !isfinite(v) || k == 2 * max)
+    if (strlen(buf) != len)
+        return -1;
+    const char *p = buf + strspn(buf, " \t\r\n");
+    int n = 0;
+    if (*p++ != '[')
+        return -1;
+    p += strspn(p, " \t\r\n");
+    if (*p == ']')
+        p++;
+    else
+        for (;;) {
+            double v[2];
+            if (*p++ != '[')
                 return -1;
-            xy[k++] = v;
-            p = end;
-        } else if (strchr("[], \t\r\n", *p)) {
-            p++;
-        } else {
-            return -1;
+            for (int i = 0; i < 2; i++) {
+                p += strspn(p, " \t\r\n");
+                if (!json_number(&p, &v[i]))
+                    return -1;
+                p += strspn(p, " \t\r\n");
+                if (*p++ != (i ? ']' : ','))
+                    return -1;
+            }
+            if (n < max) {
+                xy[2 * n] = v[0];
+                xy[2 * n + 1] = v[1];
+            }
+            n++;
+            p += strspn(p, " \t\r\n");
+            if (*p == ']') {
+                p++;
+                break;
+            }
+            if (*p++ != ',')
+                return -1;
+            p += strspn(p, " \t\r\n");
         }
-    }
-    return k % 2 ? -1 : k / 2;
+    p += strspn(p, " \t\r\n");
+    return *p ? -1 : n;
 }
 
 int cli_mask_option(int c, const char *value, cli_mask_opts *o)
@@ -121,15 +169,15 @@ int cli_mask_option(int c, const char *value, cli_mask_opts *o)
     }
 }
 
-static double measured_scale(const char *value)
+/* --measure's two points (a value cli_mask_option took); returns the mm. */
+static double measure_points(const char *value, double xy[4])
 {
     const char *eq = strrchr(value, '=');
     char pts[256];
-    double xy[4];
     memcpy(pts, value, (size_t)(eq - value));
     pts[eq - value] = 0;
     parse_points(pts, xy, 2);
-    return hypot(xy[2] - xy[0], xy[3] - xy[1]) / strtod(eq + 1, NULL);
+    return strtod(eq + 1, NULL);
 }
 
 static const char *const CONFIDENCE[] = {"none", "low", "medium"};
@@ -157,7 +205,27 @@ typedef struct mask_job {
     const smp_scalp_info *in;
     char *warning; /* the mask check's warning, kept for the run's notes (may be NULL) */
     size_t warning_len;
+    double hairline[18]; /* the points of --hairline or --hairline-file, x y pairs */
+    int hairline_n;
 } mask_job;
+
+/* Points typed in photo pixels must lie on the photo, as --loupe's must
+ * (preview_opts.c): a point off it is a slip, not a line that runs on. 0, or
+ * the exit code after naming the point and the photo's size (file: the
+ * file the points came from, NULL when typed). */
+static int check_on_photo(const mask_job *j, const char *opt, const char *file, const double *xy, int n)
+{
+    const uint32_t w = smp_image_width(j->photo), h = smp_image_height(j->photo);
+    for (int i = 0; i < n; i++) {
+        const double x = xy[2 * i], y = xy[2 * i + 1];
+        if (x >= 0 && y >= 0 && x < w && y < h)
+            continue;
+        cli_error(file, "%s: the point %g,%g lies outside the photo, which is %ux%u pixels (x 0..%u, y 0..%u)", opt,
+                  x, y, (unsigned)w, (unsigned)h, (unsigned)w - 1, (unsigned)h - 1);
+        return file ? EXIT_INPUT : EXIT_USAGE;
+    }
+    return 0;
+}
 
 /* --measure: the scale from two points a known distance apart. */
 static int measure_scale(const mask_job *j)
@@ -168,7 +236,7 @@ static int measure_scale(const mask_job *j)
     }
     if (!j->o->measure)
         return 0;
-    double ppm = measured_scale(j->o->measure);
+    double xy[4], mm = measure_points(j->o->measure, xy), ppm = hypot(xy[2] - xy[0], xy[3] - xy[1]) / mm;
     if (smp_params_set_px_per_mm(j->p, ppm) != SMP_OK) {
         cli_error(NULL, "--measure: %s", smp_params_message(j->p));
         return EXIT_USAGE;
@@ -340,9 +408,9 @@ static int mask_to_grey(const mask_job *j)
     return 0;
 }
 
-/* --hairline (points or a file, or 2 temple points with a template): the
- * forehead side of the line leaves the mask. */
-static int apply_hairline(const mask_job *j)
+/* The points of --hairline or --hairline-file, read and checked (their
+ * count, on the photo) before the photo's analysis. 0 or an exit code. */
+static int read_hairline(mask_job *j)
 {
     const cli_mask_opts *o = j->o;
     if (!o->hairline && !o->hairline_file) {
@@ -351,27 +419,45 @@ static int apply_hairline(const mask_job *j)
         cli_error(NULL, "--hairline-template needs the 2 temple points: --hairline \"x1,y1 x2,y2\"");
         return EXIT_USAGE;
     }
-    double xy[18];
-    int n = o->hairline ? parse_points(o->hairline, xy, 9) : read_points_file(o->hairline_file, xy, 9);
+    const char *file = o->hairline ? NULL : o->hairline_file;
+    int n = file ? read_points_file(file, j->hairline, 9) : parse_points(o->hairline, j->hairline, 9);
     if (n == -2) {
-        cli_error(o->hairline_file, "cannot open: %s", errno == EINVAL ? "not a regular file" : strerror(errno));
+        cli_error(file, "cannot open: %s", errno == EINVAL ? "not a regular file" : strerror(errno));
         return EXIT_INPUT;
     }
+    if (n < 0) { /* parse_points' -1 was refused with the option (cli_mask_option) */
+        cli_error(file, "--hairline-file: %s", n == -3 ? "larger than 4 KiB; it holds 3 to 9 points"
+                                                       : "malformed JSON: not [[x1,y1],[x2,y2],...] of numbers");
+        return EXIT_INPUT;
+    }
+    if (o->template_name && n != 2) {
+        cli_error(file, "--hairline-template takes the 2 temple points in --hairline, not %d", n);
+        return file ? EXIT_INPUT : EXIT_USAGE;
+    }
+    if (!o->template_name && (n < 3 || n > 9)) {
+        cli_error(file, "a hairline takes 3 to 9 points, not %d", n);
+        return file ? EXIT_INPUT : EXIT_USAGE;
+    }
+    j->hairline_n = n;
+    return check_on_photo(j, file ? "--hairline-file" : "--hairline", file, j->hairline, n);
+}
+
+/* --hairline (points or a file, or 2 temple points with a template): the
+ * forehead side of the line leaves the mask. */
+static int apply_hairline(mask_job *j)
+{
+    const cli_mask_opts *o = j->o;
+    double *xy = j->hairline;
+    int n = j->hairline_n;
+    if (!n)
+        return 0;
     if (o->template_name) {
-        if (n != 2) {
-            cli_error(NULL, "--hairline-template takes the 2 temple points in --hairline, not %d", n);
-            return EXIT_USAGE;
-        }
         double t0[2] = {xy[0], xy[1]}, t1[2] = {xy[2], xy[3]};
         if (smp_hairline_template(j->in ? j->s : NULL, o->template_name, t0, t1, xy) != SMP_OK) {
             cli_error(NULL, "--hairline-template: %s", j->in ? smp_scalp_message(j->s) : "unknown template or points");
             return EXIT_USAGE;
         }
         n = 9;
-    }
-    if (n < 3 || n > 9) {
-        cli_error(o->hairline_file ? o->hairline_file : NULL, "a hairline takes 3 to 9 points, not %d", n);
-        return o->hairline_file ? EXIT_INPUT : EXIT_USAGE;
     }
     if (!j->in) {
         cli_error(j->photo_path, "cannot place a hairline: %s", smp_scalp_message(j->s));
@@ -399,11 +485,18 @@ int cli_prepare_mask(smp_image *mask, const char *mask_path, const smp_image *ph
         cli_error(NULL, "out of memory");
         return EXIT_INPUT;
     }
-    int rc = measure_scale(&j);
+    double measured[4];
+    int rc = 0;
+    if (o->measure) {
+        measure_points(o->measure, measured);
+        rc = check_on_photo(&j, "--measure", NULL, measured, 2);
+    }
+    if (rc || (rc = read_hairline(&j)) || (rc = measure_scale(&j)))
+        goto done;
     /* A mask file first, when the scale is known: a run that would expect
      * too many dots stops before the photo's analysis. */
     const int early = !suggest && !o->ppm_auto && !o->paint;
-    if (rc || (early && ((rc = cli_load_image(mask, mask_path, p)) || (rc = check_work(mask, photo, photo_path, p)))))
+    if (early && ((rc = cli_load_image(mask, mask_path, p)) || (rc = check_work(mask, photo, photo_path, p))))
         goto done;
     if (o->ppm_auto)
         smp_params_set_px_per_mm(p, 0); /* the analysis reports its areas at its own estimate */

@@ -12,6 +12,34 @@ expect 1 "bad --measure" -- "$smp" render "$sample" "$smask" --measure "1,2=5" -
 says "is not \"x1,y1 x2,y2=MM\"" "bad --measure"
 expect 1 "bad --hairline" -- "$smp" render "$sample" "$smask" --hairline "1,2" -o "$o/x.png"
 expect 1 "template without temples" -- "$smp" render "$sample" "$smask" --hairline-template rounded -o "$o/x.png"
+# Points typed in photo pixels must lie on the photo (960x720), as --loupe's
+# must: they were taken, a measure across 2000 px or a hairline far off it.
+expect 1 "--measure off the photo" -- "$smp" render "$sample" "$smask" --measure "100,100 2000,100=100" -o "$o/off.png"
+says "smpsim: --measure: the point 2000,100 lies outside the photo, which is 960x720 pixels" "--measure off the photo"
+expect 1 "--hairline off the photo" -- "$smp" mask "$sample" --hairline "-500,100 5000,200 9000,-300" -o "$o/off.png"
+says "smpsim: --hairline: the point -500,100 lies outside the photo, which is 960x720 pixels" "--hairline off the photo"
+expect 1 "--hairline's temple points off the photo" -- "$smp" render "$sample" auto --hairline "150,520 960,520" \
+    --hairline-template mature -o "$o/off.png"
+says "the point 960,520 lies outside" "--hairline's temple points off the photo"
+printf '[[100,500],[480,450],[860,720]]' >"$tmp/off.json"
+expect 2 "--hairline-file off the photo" -- "$smp" render "$sample" auto --hairline-file "$tmp/off.json" -o "$o/off.png"
+says "off.json: --hairline-file: the point 860,720 lies outside the photo, which is 960x720" "--hairline-file off the photo"
+absent "$o/off.png" "points off the photo"
+# --hairline-file: JSON as such ([[200,330],[450,300] read as 2 points: "takes
+# 3 to 9 points, not 2"), its points on the photo at its last pixel too.
+for bad in '[[200,330],[450,300]' '[[200,330],[450,300],[700,330]' '[[1,2],[3,4],[5,6]] x' '[[0x10,2],[3,4],[5,6]]' \
+    '[[1,2,3],[3,4],[5,6]]' '[1,2,3,4,5,6]' '{"points": [[1,2],[3,4],[5,6]]}'; do
+    printf '%s' "$bad" >"$tmp/bad.json"
+    expect 2 "--hairline-file $bad" -- "$smp" render "$sample" auto --hairline-file "$tmp/bad.json" -o "$o/off.png"
+    says "bad.json: --hairline-file: malformed JSON" "--hairline-file $bad"
+done
+printf '[[200,330],[450,300]]' >"$tmp/two.json"
+expect 2 "--hairline-file of 2 points" -- "$smp" render "$sample" auto --hairline-file "$tmp/two.json" -o "$o/off.png"
+says "two.json: a hairline takes 3 to 9 points, not 2" "--hairline-file of 2 points"
+printf ' [ [100, 500.5], [480,4.5e2],\n  [959 ,719] ]\n' >"$tmp/hl.json"
+expect 0 "--hairline-file" -- "$smp" mask "$sample" --hairline-file "$tmp/hl.json" -o "$o/hl-file.png"
+expect 0 "the same points typed" -- "$smp" mask "$sample" --hairline "100,500.5 480,450 959,719" -o "$o/hl-typed.png"
+check '"$img" same "$o/hl-file.png" "$o/hl-typed.png"' "--hairline-file and --hairline give one mask"
 expect 0 "--measure sets the scale" -- "$smp" render "$sample" "$smask" --measure "0,0 80,0=10" -v -o "$o/measure.png"
 says "8.00 px/mm" "--measure sets the scale"
 # --measure with either kind of --px-per-mm is refused alike (with a number,
