@@ -25,7 +25,8 @@ static void usage(FILE *f)
           "                        (of the mask written, after --hairline), and the\n"
           "                        forehead cut (temple points and line)\n"
           "  -h, --help            this help\n"
-          "\n" CLI_MASK_HELP,
+          "\n"
+          "Hairline and scale:\n" CLI_HAIRLINE_HELP CLI_MEASURE_HELP,
           f);
 }
 

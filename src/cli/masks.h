@@ -28,19 +28,25 @@ enum { CLI_OPT_MASK_PAINT = 700, CLI_OPT_MEASURE, CLI_OPT_HAIRLINE, CLI_OPT_HAIR
     {"hairline", required_argument, NULL, CLI_OPT_HAIRLINE},           \
     {"hairline-file", required_argument, NULL, CLI_OPT_HAIRLINE_FILE}, \
     {"hairline-template", required_argument, NULL, CLI_OPT_TEMPLATE}
+/* The hairline's and the measure's lines, which mask shares (it has no
+ * MASK to give or paint, and its --px-per-mm says auto itself). */
+#define CLI_HAIRLINE_HELP                                                                    \
+    "      --hairline PTS    a hairline through 3..9 points \"x1,y1 x2,y2 ...\" (photo\n"   \
+    "                        px): the scalp side is treated, the forehead side not;\n"       \
+    "                        or 2 temple points with --hairline-template\n"                  \
+    "      --hairline-file F the points as JSON: [[x1,y1],[x2,y2],...]\n"                    \
+    "      --hairline-template NAME  straight, rounded, mature or widows-peak\n"
+#define CLI_MEASURE_HELP                                                                     \
+    "      --measure \"x1,y1 x2,y2=MM\"  the scale from two points MM apart (a ruler)\n"
 #define CLI_MASK_HELP                                                                        \
     "Masks and scale:\n"                                                                     \
     "      MASK auto         suggest the mask from the photo (as smpsim mask does)\n"        \
     "      --mask-paint C    MASK is the photo painted over in colour C (#ff0000):\n"        \
     "                        read the paint, not the brightness\n"                           \
-    "      --hairline PTS    a hairline through 3..9 points \"x1,y1 x2,y2 ...\" (photo\n"   \
-    "                        px): the scalp side is treated, the forehead side not;\n"       \
-    "                        or 2 temple points with --hairline-template\n"                  \
-    "      --hairline-file F the points as JSON: [[x1,y1],[x2,y2],...]\n"                    \
-    "      --hairline-template NAME  straight, rounded, mature or widows-peak\n"             \
+    CLI_HAIRLINE_HELP                                                                        \
     "      --px-per-mm auto  estimate the scale from the head's breadth (printed with\n"     \
     "                        its range)\n"                                                   \
-    "      --measure \"x1,y1 x2,y2=MM\"  the scale from two points MM apart (a ruler)\n"
+    CLI_MEASURE_HELP
 
 /* Handles a CLI_OPT_MASK_* option or "--px-per-mm auto"; 1 when taken
  * (0 with an error printed for a bad value, -1 when not ours). */

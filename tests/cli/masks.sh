@@ -7,6 +7,11 @@
 
 # --- masks and scale from the photo (issue 14)
 expect 0 "mask --help" -- "$smp" mask --help
+# Only what mask takes: it has no MASK, and refuses --mask-paint (both were listed).
+check 'grep -q -- "--hairline-file" "$tmp/out" && grep -q -- "--measure" "$tmp/out"' "mask --help lacks the hairline or --measure"
+check '! grep -q -- "--mask-paint\|MASK auto" "$tmp/out"' "mask --help offers what mask refuses: $(grep -- "--mask-paint\|MASK auto" "$tmp/out")"
+expect 1 "mask --mask-paint" -- "$smp" mask "$sample" --mask-paint '#ff0000' -o "$o/paint.png"
+says "goes with render and preview" "mask --mask-paint"
 expect 1 "mask without output" -- "$smp" mask "$sample"
 expect 1 "bad --measure" -- "$smp" render "$sample" "$smask" --measure "1,2=5" -o "$o/x.png"
 says "is not \"x1,y1 x2,y2=MM\"" "bad --measure"
