@@ -45,7 +45,7 @@ enum {
     CLI_OPT_FEATHER, CLI_OPT_PIGMENT, CLI_OPT_QUALITY, CLI_OPT_MAXPX, CLI_OPT_DILUTION, CLI_OPT_EDGE,
     CLI_OPT_AGE, CLI_OPT_CAST, CLI_OPT_SESSIONS, CLI_OPT_SESSION, CLI_OPT_REGULARITY,
     CLI_OPT_LAYOUT, CLI_OPT_SPLIT_AT, CLI_OPT_MAX_SIZE, CLI_OPT_CAPTION, CLI_OPT_DATE, CLI_OPT_LOUPE,
-    CLI_OPT_LOUPE_ZOOM
+    CLI_OPT_LOUPE_ZOOM, CLI_OPT_SESSION_SPLIT
 };
 #define CLI_PARAM_OPTIONS                                          \
     {"density", required_argument, NULL, CLI_OPT_DENSITY},         \
@@ -66,7 +66,7 @@ enum {
     {"age", required_argument, NULL, CLI_OPT_AGE},                 \
     {"cast", required_argument, NULL, CLI_OPT_CAST},               \
     {"sessions", required_argument, NULL, CLI_OPT_SESSIONS},       \
-    {"session-split", required_argument, NULL, CLI_OPT_LAYERS},    \
+    {"session-split", required_argument, NULL, CLI_OPT_SESSION_SPLIT}, \
     {"session", required_argument, NULL, CLI_OPT_SESSION}
 /* The preview options preview and batch share (preview_opts.c). */
 #define CLI_PREVIEW_OPTIONS                                        \

@@ -163,8 +163,9 @@ static int set_dilution(smp_params *p, const char *value)
     return set_num(p, "--dilution", value, smp_params_set_dilution);
 }
 
-/* "30,70,100" -> cumulative layer percentages. */
-static int set_layers(smp_params *p, const char *val)
+/* "30,70,100" -> cumulative layer percentages; errors name opt, the option
+ * as typed (--layers and --session-split are one). */
+static int set_layers(smp_params *p, const char *opt, const char *val)
 {
     double v[SMP_MAX_LAYERS];
     int n = 0;
@@ -172,18 +173,18 @@ static int set_layers(smp_params *p, const char *val)
     while (*s) {
         char *end;
         if (n == SMP_MAX_LAYERS) {
-            cli_error(NULL, "--layers: at most %d layers", SMP_MAX_LAYERS);
+            cli_error(NULL, "%s: at most %d values", opt, SMP_MAX_LAYERS);
             return 0;
         }
         v[n++] = strtod(s, &end);
         if (end == s || (*end && *end != ',')) {
-            cli_error(NULL, "--layers: '%s' is not a list like 30,70,100", val);
+            cli_error(NULL, "%s: '%s' is not a list like 30,70,100", opt, val);
             return 0;
         }
         s = *end ? end + 1 : end;
     }
     if (smp_params_set_layers(p, v, n) != SMP_OK) {
-        cli_error(NULL, "--layers: %s", smp_params_message(p));
+        cli_error(NULL, "%s: %s", opt, smp_params_message(p));
         return 0;
     }
     return 1;
@@ -220,7 +221,7 @@ int cli_param_option(int c, const char *value, smp_params *p)
             cli_error(NULL, "--sessions: '%s' is not 1 to 4", value);
             return 0;
         }
-        return set_layers(p, SPLITS[n - 1]);
+        return set_layers(p, "--sessions", SPLITS[n - 1]);
     }
     case CLI_OPT_EDGE: {
         smp_edge e = !strcmp(value, "broken") ? SMP_EDGE_BROKEN
@@ -266,7 +267,8 @@ int cli_param_option(int c, const char *value, smp_params *p)
     case CLI_OPT_PPM: return set_num(p, "--px-per-mm", value, smp_params_set_px_per_mm);
     case CLI_OPT_FEATHER: return set_num(p, "--feather", value, smp_params_set_feather);
     case CLI_OPT_QUALITY: return set_quality(p, value);
-    case CLI_OPT_LAYERS: return set_layers(p, value);
+    case CLI_OPT_LAYERS: return set_layers(p, "--layers", value);
+    case CLI_OPT_SESSION_SPLIT: return set_layers(p, "--session-split", value);
     case CLI_OPT_SEED: return cli_parse_u64("--seed", value, &u) && smp_params_set_seed(p, u) == SMP_OK;
     case CLI_OPT_PIGMENT:
         return cli_parse_colour("--pigment", value, rgb) &&

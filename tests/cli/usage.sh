@@ -18,6 +18,14 @@ expect 1 "not a number" -- "$smp" render "$sample" "$smask" --density abc -o "$o
 says "density: 'abc' is not a number" "not a number"
 expect 1 "out of range" -- "$smp" render "$sample" "$smask" --density 5000 -o "$o/x.png"
 says "outside 1..400" "out of range"
+# A list option's errors name the option typed (--session-split's named
+# --layers, an alias it shares with points).
+expect 1 "--session-split falling" -- "$smp" render "$sample" "$smask" --session-split 60,30,100 -o "$o/x.png"
+says "smpsim: --session-split: .*30 after 60" "--session-split falling"
+expect 1 "--session-split not a list" -- "$smp" preview "$sample" "$smask" --session-split a,b -o "$o/x.png"
+says "smpsim: --session-split: 'a,b' is not a list" "--session-split not a list"
+expect 1 "points --layers falling" -- "$smp" points --width-mm 10 --height-mm 10 --layers 60,30,100 -o "$o/x.csv"
+says "smpsim: --layers: .*30 after 60" "points --layers falling"
 expect 1 "bad colour" -- "$smp" render "$sample" "$smask" --pigment 12345 -o "$o/x.png"
 expect 1 "unknown extension" -- "$smp" render "$sample" "$smask" -o "$o/x.tiff"
 says "x.tiff: unknown output type" "unknown extension"
