@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The page (build/gen/studio_page.c); length 0 when it was not built. */
 extern const unsigned char smp_studio_html[];
@@ -69,9 +70,13 @@ int cmd_studio(int argc, char **argv)
     if (rc)
         return rc;
     char err[256];
-    if (smp_write_file_atomic(out, smp_studio_html, smp_studio_html_len, force, err, sizeof err) != SMP_OK) {
+    if (!cli_interrupted() &&
+        smp_write_file_atomic(out, smp_studio_html, smp_studio_html_len, force, err, sizeof err) != SMP_OK) {
         cli_error(out, "%s", err);
         return EXIT_OUTPUT;
     }
+    if (cli_interrupted())
+        unlink(out); /* stopped: nothing left, as render leaves nothing */
+    cli_die_of_signal();
     return 0;
 }

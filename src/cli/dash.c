@@ -38,7 +38,8 @@ int cli_read_stdin(unsigned char **data, size_t *len)
         cap *= 2;
     }
     if (ferror(stdin)) {
-        cli_error("standard input", "read failed: %s", strerror(errno));
+        if (!cli_interrupted()) /* else the signal ends the process: nothing to say */
+            cli_error("standard input", "read failed: %s", strerror(errno));
         free(buf);
         return EXIT_INPUT;
     }

@@ -28,7 +28,9 @@ static void usage(FILE *f)
           "\n"
           "'smpsim COMMAND --help' describes each command's options. Any single input\n"
           "or output FILE may be '-': standard input or output (images as PNG).\n"
-          "Exit codes: 0 ok, 1 usage, 2 bad input, 3 output error, 4 some of a batch failed.\n",
+          "Exit codes: 0 ok, 1 usage, 2 bad input, 3 output error, 4 some of a batch failed,\n"
+          "130, 143 or 129 (128 + the signal) stopped by Ctrl-C (SIGINT), SIGTERM or SIGHUP:\n"
+          "any command, leaving no partial output.\n",
           f);
 }
 
@@ -92,7 +94,13 @@ int main(int argc, char **argv)
     /* A file size limit must fail the write (EFBIG), not kill the process
      * before the temporary file is removed. */
     signal(SIGXFSZ, SIG_IGN);
-    cli_catch_signals();
+    /* The commands that stop their work at a signal and clean up catch it;
+     * analyze dies of it at once (it never looked: Ctrl-C ran it on to
+     * exit 0). Either way the exit is 128 + the signal. */
+    static const char *const stoppable[] = {"render", "preview", "batch", "sweep", "mask", "points", "studio"};
+    for (size_t i = 0; argc > 1 && i < sizeof stoppable / sizeof *stoppable; i++)
+        if (!strcmp(argv[1], stoppable[i]))
+            cli_catch_signals();
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

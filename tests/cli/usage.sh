@@ -31,6 +31,39 @@ expect 1 "unknown extension" -- "$smp" render "$sample" "$smask" -o "$o/x.tiff"
 says "x.tiff: unknown output type" "unknown extension"
 absent "$o/x.png" "usage errors"
 
+# --- stopped by a signal: 128 + it, nothing written, nothing said (as --help
+# and README say). Each waits on standard input, a FIFO held open and never
+# written, so the signal lands mid-read; TERM and HUP, as a background job
+# here starts with SIGINT ignored. analyze took a caught TERM and ran on.
+"$smp" --help >"$tmp/out" 2>&1
+check 'grep -q "130, 143 or 129 (128 + the signal)" "$tmp/out"' "smpsim --help lacks the signals' exit codes"
+mkfifo "$tmp/fifo"
+exec 3<>"$tmp/fifo"
+for run in "preview TERM 143" "render HUP 129" "mask TERM 143" "analyze TERM 143"; do
+    set -- $run
+    cmd=$1 sig=$2 want=$3
+    case $cmd in
+    mask) "$smp" mask - -o "$o/sig.png" <"$tmp/fifo" >"$tmp/out" 2>"$tmp/err" & ;;
+    analyze) "$smp" analyze - <"$tmp/fifo" >"$tmp/out" 2>"$tmp/err" & ;;
+    *) "$smp" "$cmd" - "$smask" -o "$o/sig.png" <"$tmp/fifo" >"$tmp/out" 2>"$tmp/err" & ;;
+    esac
+    pid=$!
+    sleep 0.5
+    kill -"$sig" "$pid"
+    i=0
+    while kill -0 "$pid" 2>/dev/null && [ "$i" -lt 20 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    kill -0 "$pid" 2>/dev/null && { bad "$cmd after SIG$sig: still running 2 s later"; kill -KILL "$pid"; }
+    wait "$pid"
+    rc=$?
+    check '[ "$rc" -eq "$want" ] && [ ! -s "$tmp/err" ] && [ ! -s "$tmp/out" ]' \
+        "$cmd after SIG$sig: exit $rc, wanted $want, said '$(head -c 200 "$tmp/err")'"
+done
+exec 3>&-
+absent "$o/sig.png" "runs stopped by a signal"
+
 # --- bad input: exit 2, message names the file, nothing written
 expect 2 "missing photo" -- "$smp" render "$tmp/nope.jpg" "$smask" -o "$o/x.png"
 says "smpsim: $tmp/nope.jpg: cannot open" "missing photo"
