@@ -23,6 +23,11 @@ void cli_error(const char *subject, const char *fmt, ...)
 typedef void (*cli_sink)(void *ctx, const char *subject, const char *message);
 void cli_capture(cli_sink fn, void *ctx);
 
+/* While set, cli_error's messages without a subject are of FILE's setting
+ * KEY (an option read from a --settings file): "smpsim: FILE: settings:
+ * "KEY": what", the option's own "--KEY: " left out. NULL clears it. */
+void cli_error_in_setting(const char *file, const char *key);
+
 /* The file a failed smp_simulate blames: the input the library names
  * (paths holds the command's files by smp_input, NULL where it has none),
  * else the mask for SMP_ERR_MISMATCH and the photo for anything else. */

@@ -119,6 +119,14 @@ static int parse(int argc, char **argv, const char *cmd, smp_params *p, opts *o)
     cli_preview_defaults(p);
     while ((c = getopt_long(argc, argv, "o:fvh", LONG_OPTS, NULL)) != -1) {
         int ok = 1;
+        /* An option from a --settings file is one "--key=value" argument:
+         * its errors name the file and the key. */
+        const char *file = cli_settings_file_of(argv[optind - 1]);
+        char key[128] = "";
+        if (file) {
+            snprintf(key, sizeof key, "%.*s", (int)strcspn(argv[optind - 1] + 2, "="), argv[optind - 1] + 2);
+            cli_error_in_setting(file, key);
+        }
         switch (c) {
         case 'o': o->out = optarg; break;
         case 'f': smp_params_set_overwrite(p, 1); o->force = 1; break;
@@ -143,6 +151,9 @@ static int parse(int argc, char **argv, const char *cmd, smp_params *p, opts *o)
             ok = cli_param_option(c, optarg, p);
             break;
         }
+        cli_error_in_setting(NULL, NULL);
+        if (!ok && file)
+            return EXIT_INPUT;
         if (!ok) {
             fprintf(stderr, "Try 'smpsim %s --help'.\n", cmd);
             return EXIT_USAGE;

@@ -25,6 +25,14 @@ void cli_capture(cli_sink fn, void *ctx)
     sink_ctx = ctx;
 }
 
+static const char *setting_file, *setting_key;
+
+void cli_error_in_setting(const char *file, const char *key)
+{
+    setting_file = file;
+    setting_key = key;
+}
+
 void cli_error(const char *subject, const char *fmt, ...)
 {
     /* File names and messages can carry escape sequences: shown escaped. */
@@ -44,11 +52,23 @@ void cli_error(const char *subject, const char *fmt, ...)
         return;
     }
     sb_puts(&out, "smpsim: ");
+    const char *what = raw.s ? raw.s : fmt;
+    if (!subject && setting_file) {
+        subject = setting_file;
+        const size_t k = strlen(setting_key);
+        if (!strncmp(what, "--", 2) && !strncmp(what + 2, setting_key, k) && !strncmp(what + 2 + k, ": ", 2))
+            what += k + 4; /* the key is named below as the file names it */
+    }
     if (subject) {
         sb_term(&out, subject);
         sb_puts(&out, ": ");
     }
-    sb_term(&out, raw.s ? raw.s : fmt);
+    if (setting_file && subject == setting_file) {
+        sb_puts(&out, "settings: \"");
+        sb_term(&out, setting_key);
+        sb_puts(&out, "\": ");
+    }
+    sb_term(&out, what);
     sb_puts(&out, "\n");
     if (!out.oom)
         fputs(out.s, stderr);

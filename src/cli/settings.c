@@ -12,6 +12,13 @@
 
 #define SETTINGS_MAX 65536 /* bytes: a settings file is a few lines */
 
+/* The arguments the files gave and their files, for cli_settings_file_of
+ * (one expansion a process). */
+static struct origin {
+    const char *arg, *path;
+} *origins;
+static int n_origins;
+
 typedef struct reader {
     const char *p, *path;
     char **out;   /* the new argv being built */
@@ -165,14 +172,24 @@ static int members(reader *r)
                 /* a note, e.g. which photo and mask the studio worked on */
             } else if (!o || o->has_arg != required_argument || !strcmp(key, "settings") || !strcmp(key, "output")) {
                 cli_error(r->path, "settings: \"%s\" is not an option taking a value here", key);
-                rc = EXIT_USAGE;
+                rc = EXIT_INPUT;
             } else {
                 size_t len = strlen(key) + strlen(value) + 4;
                 char *arg = malloc(len);
+                struct origin *more = realloc(origins, (size_t)(n_origins + 1) * sizeof *more);
                 if (arg)
                     snprintf(arg, len, "--%s=%s", key, value);
-                if (!push(r, arg))
+                if (more) {
+                    origins = more;
+                    origins[n_origins++] = (struct origin){arg, r->path};
+                }
+                if (!more || !push(r, arg)) {
+                    if (!more) {
+                        free(arg);
+                        cli_error(NULL, "out of memory");
+                    }
                     rc = EXIT_INPUT;
+                }
             }
             free(key);
             free(value);
@@ -225,8 +242,19 @@ static int expand_file(reader *r, const char *path)
     return rc;
 }
 
+const char *cli_settings_file_of(const char *arg)
+{
+    for (int i = 0; arg && i < n_origins; i++)
+        if (origins[i].arg == arg)
+            return origins[i].path;
+    return NULL;
+}
+
 void cli_settings_free(char **argv)
 {
+    free(origins);
+    origins = NULL;
+    n_origins = 0;
     if (!argv)
         return;
     for (char **a = argv; *a; a++)

@@ -10,10 +10,15 @@
  * --settings=FILE) is replaced by the options its file holds, as
  * "--name=value", so that options given after it on the command line win.
  * Keys starting with '_' are notes and skipped; an option that takes no
- * value, an unknown key, a nested value or a malformed file is an error.
+ * value, an unknown key, a nested value or a malformed file is an error
+ * (EXIT_INPUT, naming the file and the key).
  * Returns 0 (then cli_settings_free(*argv) when done) or an exit code
  * after saying why. */
 int cli_settings_expand(int *argc, char ***argv, const struct option *opts);
 void cli_settings_free(char **argv);
+/* The settings file an argument of the expanded argv came from; NULL for
+ * one typed. Its errors are the file's: they name it and exit EXIT_INPUT,
+ * as a malformed file does. */
+const char *cli_settings_file_of(const char *arg);
 
 #endif

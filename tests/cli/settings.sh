@@ -25,12 +25,14 @@ expect 0 "a later option wins" -- "$smp" render "$small" "$m" --settings="$tmp/s
 check '! "$img" same "$o/a.png" "$o/c.png"' "--seed after --settings wins"
 expect 0 "preview --settings" -- "$smp" preview "$small" "$m" --settings "$tmp/s.json" -o "$o/p.jpg" --date none
 
+# Every error of a settings file is the file's: named, with the key, exit 2
+# (an unknown key or a bad value gave 1, and a value's error named no file).
 printf '{"force": "1"}' >"$tmp/flag.json"
-expect 1 "an option without a value" -- "$smp" render "$small" "$m" --settings "$tmp/flag.json" -o "$o/x.png"
+expect 2 "an option without a value" -- "$smp" render "$small" "$m" --settings "$tmp/flag.json" -o "$o/x.png"
 says 'not an option taking a value' "a flag in settings"
 printf '{"densty": 100}' >"$tmp/typo.json"
-expect 1 "an unknown key" -- "$smp" render "$small" "$m" --settings "$tmp/typo.json" -o "$o/x.png"
-says '"densty" is not an option' "a misspelt key is named"
+expect 2 "an unknown key" -- "$smp" render "$small" "$m" --settings "$tmp/typo.json" -o "$o/x.png"
+says 'typo.json: settings: "densty" is not an option' "a misspelt key is named"
 printf '{"density": [100]}' >"$tmp/nest.json"
 expect 2 "a nested value" -- "$smp" render "$small" "$m" --settings "$tmp/nest.json" -o "$o/x.png"
 says 'must be a string or a number' "a nested value"
@@ -38,8 +40,17 @@ printf '{"density": 100' >"$tmp/cut.json"
 expect 2 "a cut file" -- "$smp" render "$small" "$m" --settings "$tmp/cut.json" -o "$o/x.png"
 says 'malformed JSON' "a cut file"
 printf '{"density": 1000}' >"$tmp/range.json"
-expect 1 "a value out of range" -- "$smp" render "$small" "$m" --settings "$tmp/range.json" -o "$o/x.png"
-says 'outside 1..400' "the option's own check"
+expect 2 "a value out of range" -- "$smp" render "$small" "$m" --settings "$tmp/range.json" -o "$o/x.png"
+says 'range.json: settings: "density": density 1000 dots/cm² is outside 1..400' "the option's own check, the file named"
+printf '{"seed": 3, "density": "lots"}' >"$tmp/nan.json"
+expect 2 "a value not a number" -- "$smp" preview "$small" "$m" --settings "$tmp/nan.json" -o "$o/x.png"
+says "nan.json: settings: \"density\": 'lots' is not a number" "a value not a number, the file named"
+printf '{"session-split": "60,30,100"}' >"$tmp/split.json"
+expect 2 "a bad list" -- "$smp" render "$small" "$m" --settings "$tmp/split.json" -o "$o/x.png"
+says 'split.json: settings: "session-split": .*30 after 60' "a bad list, the file named"
+# The same value typed is the command line's usage error, without a file.
+expect 1 "the value typed" -- "$smp" render "$small" "$m" --density lots -o "$o/x.png"
+says "^smpsim: --density: 'lots' is not a number" "the value typed"
 expect 2 "a missing file" -- "$smp" render "$small" "$m" --settings "$tmp/none.json" -o "$o/x.png"
 says 'none.json: cannot open' "a missing file is named"
 expect 1 "--settings without a file" -- "$smp" render "$small" "$m" -o "$o/x.png" --settings
