@@ -286,7 +286,11 @@ int cmd_analyze(int argc, char **argv)
         return EXIT_INPUT;
     }
     print_analysis(a, o.json, n, w, h);
+    /* Until here a signal ends the process at once (nothing written yet);
+     * the figure's atomic write finishes whole, then the signal ends it. */
+    cli_catch_signals();
     rc = o.plot ? write_plot(a, o.plot, o.force) : 0;
     smp_analysis_free(a);
+    cli_die_of_signal();
     return rc;
 }

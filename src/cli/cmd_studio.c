@@ -6,7 +6,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* The page (build/gen/studio_page.c); length 0 when it was not built. */
 extern const unsigned char smp_studio_html[];
@@ -70,13 +69,14 @@ int cmd_studio(int argc, char **argv)
     if (rc)
         return rc;
     char err[256];
-    if (!cli_interrupted() &&
-        smp_write_file_atomic(out, smp_studio_html, smp_studio_html_len, force, err, sizeof err) != SMP_OK) {
+    /* Stopped before the page is written, none is (a file already there
+     * stays as it was); a write under way finishes whole, then the signal
+     * ends the process. */
+    cli_die_of_signal();
+    if (smp_write_file_atomic(out, smp_studio_html, smp_studio_html_len, force, err, sizeof err) != SMP_OK) {
         cli_error(out, "%s", err);
         return EXIT_OUTPUT;
     }
-    if (cli_interrupted())
-        unlink(out); /* stopped: nothing left, as render leaves nothing */
     cli_die_of_signal();
     return 0;
 }

@@ -95,8 +95,9 @@ int main(int argc, char **argv)
      * before the temporary file is removed. */
     signal(SIGXFSZ, SIG_IGN);
     /* The commands that stop their work at a signal and clean up catch it;
-     * analyze dies of it at once (it never looked: Ctrl-C ran it on to
-     * exit 0). Either way the exit is 128 + the signal. */
+     * analyze, which has no work to stop, dies of it at once until it
+     * writes its figure (it caught it and ran on to exit 0). Either way the
+     * exit is 128 + the signal. */
     static const char *const stoppable[] = {"render", "preview", "batch", "sweep", "mask", "points", "studio"};
     for (size_t i = 0; argc > 1 && i < sizeof stoppable / sizeof *stoppable; i++)
         if (!strcmp(argv[1], stoppable[i]))
