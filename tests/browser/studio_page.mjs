@@ -738,8 +738,9 @@ const opened = await page.evaluate(k => {
     field: document.getElementById('ppm').value, notes: document.getElementById('notes').textContent,
     loupe: !document.getElementById('loupe-box').hidden, measure: document.getElementById('measure-px').textContent };
 }, n);
-check(was.ppm > 0 && was.loupe && opened.ppm === 0 && opened.field === '' && opened.notes === '' && !opened.loupe &&
-  /Tap two points/.test(opened.measure) && (opened.renders > 0 || opened.lit > 0.9),
+// (Its after image may come first on a quick machine: then the notes are its own.)
+check(was.ppm > 0 && was.loupe && opened.ppm === 0 && opened.field === '' && !opened.loupe &&
+  /Tap two points/.test(opened.measure) && (opened.renders > 0 || (opened.lit > 0.9 && opened.notes === '')),
   `a photo opened keeps nothing of the one before and shows at once (before: ${JSON.stringify(was)}; ${JSON.stringify(opened)})`);
 await page.waitForFunction(k => document.body.dataset.state === 'idle' && window.smpStudio.st.w === 200 ||
   Number(document.body.dataset.renders) > k, n, { timeout: 60000 });
