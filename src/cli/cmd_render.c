@@ -303,8 +303,11 @@ static int simulate(run *r)
                                       : smp_simulate(r->res, r->p, r->photo, r->mask);
     if ((r->cancelled = st == SMP_ERR_CANCELLED))
         return 0; /* interrupted: nothing written, the signal ends the process */
+    /* Named by the mask, or by the photo when the mask is its suggestion
+     * (they read "auto: note: ..."). */
+    const char *about = strcmp(r->mask_path, "auto") ? r->mask_path : r->photo_path;
     for (size_t i = 0; i < smp_result_note_count(r->res); i++)
-        cli_error(r->mask_path, "note: %s", smp_result_note(r->res, i));
+        cli_error(about, "note: %s", smp_result_note(r->res, i));
     if (st != SMP_OK) {
         const char *const inputs[SMP_INPUT_COUNT] = {
             [SMP_INPUT_PHOTO] = r->photo_path, [SMP_INPUT_MASK] = r->mask_path,

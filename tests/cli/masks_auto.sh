@@ -27,6 +27,11 @@ cp "$tmp/head2.jpg" "$I/sub/b.jpg"
 cp "$tmp/head.jpg" "$I/c.jpg"
 cp "$tmp/head.truth.png" "$I/c.mask.png"
 
+# --- render's notes with the suggestion name the photo ("auto: note: ..." named no file)
+expect 0 "render auto" -- "$smp" render "$tmp/head.jpg" auto -o "$tmp/head.after.png"
+check 'grep -q "^smpsim: $tmp/head.jpg: note: " "$tmp/err" && ! grep -q "^smpsim: auto:" "$tmp/err"' \
+    "render auto's notes: $(head -c 300 "$tmp/err")"
+
 # --- the help, and what a batch did without it
 expect 0 "batch --help" -- "$smp" batch --help
 check 'grep -q -- "--masks DIR|auto" "$tmp/out"' "batch --help does not name --masks auto"
