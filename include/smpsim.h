@@ -641,12 +641,14 @@ smp_status smp_mask_from_paint(smp_image *out, const smp_image *painted, const s
 
 /* A hairline through points (hairline.c): a smooth curve (centripetal
  * Catmull-Rom) through n points (3..9, photo pixels, in order along the
- * line), extended straight to the frame. The treated side is the one holding
+ * line), extended straight to the frame. The treated side is the one away
+ * from the face where the analysis found one (smp_scalp_info's
+ * forehead_side), else the one holding
  * more of the scalp near the line: hair on the head, and the mask so far
  * (the scalp, not the forehead; a dark background is not the head). mask (grey, the
  * photo's size, e.g. from smp_scalp_mask or a decoded mask made grey) is
- * cut to that side, and the scalp there is added up to the hair: full
- * where bald, grey where thin. The edge zone comes later from the look
+ * cut to that side, and the scalp there (inside the head's rim, as the
+ * suggestion's) is added up to the hair: full where bald, grey where thin. The edge zone comes later from the look
  * (smp_params_set_edge). */
 smp_status smp_hairline_apply(smp_scalp *s, smp_image *mask, const double *xy, int n);
 /* Template shapes placed by two temple points (t0, t1, photo pixels):

@@ -105,7 +105,8 @@ static double signed_distance(const double *poly, int m, double x, double y)
     return sign * sqrt(best);
 }
 
-/* The treated side (1 or -1 of the signed distance sd): the side that
+/* The treated side (1 or -1 of the signed distance sd): the side away
+ * from the face where the photo shows one; else the side that
  * holds more of the scalp within a band of a tenth of the frame on either
  * side: each head cell counts its hair, and each cell its share of the
  * mask drawn so far. Hair alone took a dark background for the head: a
@@ -114,6 +115,25 @@ static double signed_distance(const double *poly, int m, double x, double y)
 static double treated_side(const smp_scalp *s, const smp_image *mask, const float *sd)
 {
     const double band = 0.1 * (s->w > s->h ? s->w : s->h);
+    /* Where the analysis found the face (forehead.c), the side away from
+     * it, whatever the band holds: a line drawn up in the hair of the
+     * hairline photo counted the suggested front below it and took the
+     * forehead and face down to the frame (128 cm² against 40). */
+    const int face = s->info.forehead_side;
+    if (face >= 1 && face <= 4) {
+        double away[2] = {0, 0}, count[2] = {0, 0};
+        for (uint32_t gy = 0; gy < s->gh; gy++)
+            for (uint32_t gx = 0; gx < s->gw; gx++) {
+                const size_t i = (size_t)gy * s->gw + gx;
+                if (!(fabs(sd[i]) < band) || sd[i] == 0)
+                    continue;
+                const double b = face == 1 ? -(double)gy : face == 2 ? gy : face == 3 ? -(double)gx : gx;
+                away[sd[i] > 0] += b;
+                count[sd[i] > 0]++;
+            }
+        if (count[0] > 0 && count[1] > 0)
+            return away[1] / count[1] >= away[0] / count[0] ? 1 : -1;
+    }
     double pos = 0, neg = 0;
     for (uint32_t gy = 0; gy < s->gh; gy++)
         for (uint32_t gx = 0; gx < s->gw; gx++) {
@@ -207,11 +227,14 @@ smp_status smp_hairline_apply(smp_scalp *s, smp_image *mask, const double *xy, i
         for (uint32_t x = 0; x < gw; x++)
             sd[(size_t)y * gw + x] = (float)signed_distance(poly, m, (x + 0.5) * s->cell, (y + 0.5) * s->cell);
     const double side = treated_side(s, mask, sd);
-    /* Per cell: the scalp's missing hair on the treated side, on the head. */
+    /* Per cell: the scalp's missing hair on the treated side, on the head,
+     * inside its rim as the suggestion's (rim.c): the hair thins to the
+     * head's outline against the background, which was treated. */
     for (size_t i = 0; i < cells; i++) {
         double missing = 1 - s->hair[i] / full;
         missing = missing < 0 ? 0 : missing > 1 ? 1 : missing;
-        add[i] = s->head[i] && side * sd[i] > 0 ? (float)(missing >= 0.8 ? 1 : missing < 0.2 ? 0 : missing) : 0;
+        missing = missing >= 0.8 ? 1 : missing < 0.2 ? 0 : missing;
+        add[i] = s->head[i] && side * sd[i] > 0 ? (float)(missing * (s->rim ? s->rim[i] : 1)) : 0;
     }
     paint_side(s, mask, sd, add, side);
     free(add);
