@@ -63,9 +63,7 @@ typedef struct scan_opts {
 /* Walks the input folder in sorted order and pairs each photo with its
  * mask (NAME.mask.png, NAME_mask.png, or --masks DIR/NAME.png); photos
  * without one are listed as skipped with the reason, or with --masks auto
- * get the suggested mask. An earlier run's outputs are not photos: files
- * named as outputs, and folders holding a batch report, are passed over.
- * 0 on success, else an exit code after printing why. */
+ * get the suggested mask. 0 on success, else an exit code after printing why. */
 int scan_folder(const scan_opts *o, item_list *out);
 /* Reads a manifest CSV into the list: rows photo,mask[,output][,density][,seed],
  * or any columns in any order under a header naming them (also px_per_mm

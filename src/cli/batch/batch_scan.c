@@ -69,48 +69,6 @@ static int is_mask_name(const char *name)
            smp_path_has_ext(name, "_mask.jpg");
 }
 
-/* A name batch gives its outputs (NAME.after.EXT, NAME.preview.EXT,
- * NAME.suggested-mask.png): an earlier run's output is never a photo (unless
- * it has a mask of its own), or each run would process the last one's again
- * (a.after.after.jpg). */
-static int is_output_name(const char *name)
-{
-    char stem[NAME_MAX + 1];
-    snprintf(stem, sizeof stem, "%s", name);
-    char *dot = strrchr(stem, '.');
-    if (dot)
-        *dot = 0;
-    return smp_path_has_ext(stem, ".after") || smp_path_has_ext(stem, ".preview") ||
-           smp_path_has_ext(stem, ".suggested-mask");
-}
-
-/* A folder an earlier batch wrote: it holds a report (report.csv or
- * report.shard-K-of-N.csv starting with the report's header) or a run's
- * lock. Its files are outputs, whatever later runs write elsewhere. */
-static int holds_batch_report(const char *dir_path, char *const *names, long n)
-{
-    for (long i = 0; i < n; i++) {
-        const char *e = names[i];
-        int shard = !strncmp(e, "report.shard-", 13);
-        if (strncmp(e, "report.", 7) != 0)
-            continue;
-        if (!strcmp(e, "report.lock") || (shard && smp_path_has_ext(e, ".lock")))
-            return 1;
-        if (strcmp(e, "report.csv") != 0 && !(shard && smp_path_has_ext(e, ".csv")))
-            continue;
-        char *path = join(dir_path, e), head[64] = "";
-        FILE *f = path ? cli_fopen_regular(path, "r") : NULL;
-        free(path);
-        if (!f)
-            continue;
-        int ours = fgets(head, sizeof head, f) && !strncmp(head, "photo,mask,status,error,outputs,", 32);
-        fclose(f);
-        if (ours)
-            return 1;
-    }
-    return 0;
-}
-
 int safe_relative(const char *rel)
 {
     if (!rel || !*rel || rel[0] == '/')
@@ -267,22 +225,6 @@ static long list_dir(const char *dir_path, char ***out)
 
 static int walk_dir(walk *w, const char *rel_dir);
 
-/* A photo named as an output (x.after.jpg) with a mask of its own is a
- * client's photo, and an input: never written over. */
-static int has_own_mask(const walk *w, const char *rel_dir, const char *name)
-{
-    char stem[NAME_MAX + 1];
-    snprintf(stem, sizeof stem, "%s", name);
-    char *dot = strrchr(stem, '.'), *mask;
-    if (dot)
-        *dot = 0;
-    int is_path;
-    mask = find_mask(w, rel_dir, stem, &is_path);
-    int found = mask != NULL;
-    free(mask);
-    return found;
-}
-
 /* One entry of a folder: a folder to walk, a photo to pair, or a row saying
  * why not. Takes rel. */
 static int walk_entry(walk *w, const char *rel_dir, const char *name, char *rel)
@@ -310,7 +252,7 @@ static int walk_entry(walk *w, const char *rel_dir, const char *name, char *rel)
             w->depth--;
         }
         free(rel);
-    } else if (!img || (is_output_name(name) && !has_own_mask(w, rel_dir, name))) {
+    } else if (!img) {
         free(rel);
     } else if (!have || !S_ISREG(sb.st_mode)) {
         rc = note_row(w, rel, ITEM_SKIPPED, have ? "not a regular file (a FIFO, device or socket)" : "a broken link");
@@ -363,11 +305,8 @@ static int walk_dir(walk *w, const char *rel_dir)
         return rel ? note_row(w, rel, ITEM_FAILED, msg) : EXIT_INPUT;
     }
     int rc = 0;
-    /* An earlier run's output folder inside the input is not scanned (the
-     * input itself may hold one: -o the input folder). */
-    const long walked = *rel_dir && holds_batch_report(dir_path, names, n) ? 0 : n;
     for (long i = 0; i < n; i++) {
-        char *rel = rc || i >= walked ? NULL : join(rel_dir, names[i]);
+        char *rel = rc ? NULL : join(rel_dir, names[i]);
         if (rel)
             rc = walk_entry(w, rel_dir, names[i], rel);
         free(names[i]);
