@@ -22,6 +22,10 @@ void cli_error(const char *subject, const char *fmt, ...)
  * cli_capture(NULL, NULL) prints again. */
 typedef void (*cli_sink)(void *ctx, const char *subject, const char *message);
 void cli_capture(cli_sink fn, void *ctx);
+/* Prints again until cli_capture(*fn, *ctx) restores what was set: what
+ * --verbose says is printed, never kept (a batch's notes and metrics are
+ * the same with -v or without). */
+void cli_capture_pause(cli_sink *fn, void **ctx);
 
 /* While set, cli_error's messages without a subject are of FILE's setting
  * KEY (an option read from a --settings file): "smpsim: FILE: settings:

@@ -25,6 +25,14 @@ void cli_capture(cli_sink fn, void *ctx)
     sink_ctx = ctx;
 }
 
+void cli_capture_pause(cli_sink *fn, void **ctx)
+{
+    *fn = sink;
+    *ctx = sink_ctx;
+    sink = NULL;
+    sink_ctx = NULL;
+}
+
 static const char *setting_file, *setting_key;
 
 void cli_error_in_setting(const char *file, const char *key)

@@ -241,8 +241,13 @@ static int measure_scale(const mask_job *j)
         cli_error(NULL, "--measure: %s", smp_params_message(j->p));
         return EXIT_USAGE;
     }
-    if (j->o->verbose)
+    if (j->o->verbose) {
+        cli_sink fn;
+        void *ctx;
+        cli_capture_pause(&fn, &ctx); /* (said, not kept: see cli_capture_pause) */
         cli_error(j->photo_path, "scale %.2f px/mm, measured", ppm);
+        cli_capture(fn, ctx);
+    }
     return 0;
 }
 
@@ -510,8 +515,13 @@ int cli_prepare_mask(smp_image *mask, const char *mask_path, const smp_image *ph
     }
     if ((o->ppm_auto && (rc = auto_scale(&j))) || (rc = suggest ? suggested_mask(&j) : given_mask(&j, early)))
         goto done;
-    if (!(rc = apply_hairline(&j)) && suggest && o->verbose)
+    if (!(rc = apply_hairline(&j)) && suggest && o->verbose) {
+        cli_sink fn;
+        void *ctx;
+        cli_capture_pause(&fn, &ctx);
         suggestion_note(&j, o->hairline || o->hairline_file);
+        cli_capture(fn, ctx);
+    }
 done:
     smp_scalp_free(j.s);
     return rc;

@@ -105,6 +105,19 @@ check '[ "$(field "$tmp/out7/report.csv" a.jpg 3)" = ok ] && [ ! -e "$tmp/out7/g
     "no head: the other photos or the outputs: $(ls "$tmp/out7")"
 rm "$I/grey.png"
 
+# --- -v only says more: the outputs, metrics and notes are the same, and a
+# resumed run with it finds the photos up to date (it counted as a setting)
+V1="$tmp/verb"
+mkdir -p "$V1"
+cp "$tmp/head.jpg" "$V1/a.jpg"
+expect 0 "batch --metrics" -- "$smp" batch "$V1" -o "$tmp/verb-q" --masks auto --metrics
+expect 0 "batch --metrics -v" -- "$smp" batch "$V1" -o "$tmp/verb-v" --masks auto --metrics -v
+check 'grep -q "suggested mask" "$tmp/err" && cmp -s "$tmp/verb-q/a.after.metrics.json" "$tmp/verb-v/a.after.metrics.json" &&
+       [ "$(field "$tmp/verb-q/report.csv" a.jpg 13)" = "$(field "$tmp/verb-v/report.csv" a.jpg 13)" ]' \
+    "-v changed the metrics or the notes: $(field "$tmp/verb-v/report.csv" a.jpg 13 | head -c 200)"
+expect 0 "batch --resume -v" -- "$smp" batch "$V1" -o "$tmp/verb-q" --masks auto --metrics --resume -v
+check '[ "$(field "$tmp/verb-q/report.csv" a.jpg 3)" = up-to-date ]' "-v redid a photo: $(field "$tmp/verb-q/report.csv" a.jpg 3)"
+
 # --- a client's own NAME.after.jpg beside NAME.jpg, the outputs written into
 # the input folder: it is a photo of the batch, with its row, and never
 # overwritten, even with --force (a rule passing over names like an

@@ -86,7 +86,8 @@ static uint64_t item_hash(const batch *b, const item *it)
     h = mix(h, &it->density, sizeof it->density);
     h = mix(h, &it->density_auto, sizeof it->density_auto);
     h = mix(h, &it->px_per_mm, sizeof it->px_per_mm);
-    h = mix(h, &it->ppm_auto, sizeof it->ppm_auto);
+    if (it->ppm_auto > 0) /* only then: a report from before it was a column still matches */
+        h = mix(h, &it->ppm_auto, sizeof it->ppm_auto);
     for (int k = 0; k < it->n_opts; k++)
         h = mix(mix(h, &it->opts[k].code, sizeof(int)), it->opts[k].value, strlen(it->opts[k].value) + 1);
     if (it->mask_auto) /* the suggestion: what the library of this version makes of the photo */

@@ -528,8 +528,8 @@ static uint64_t args_hash(int argc, char **argv)
     /* --masks picks each photo's mask, which its own hash holds (the path,
      * size and mtime, or the suggestion): adding --masks auto to a run
      * redoes only the photos that had none. */
-    static const char *const IGNORED[] = {"-o", "--output", "-f", "--force", "--resume", "--jobs", "--progress",
-                                          "--shard", "--masks", "-h", "--help", NULL};
+    static const char *const IGNORED[] = {"-o", "--output", "-f", "--force", "--resume", "-v", "--verbose", "--jobs",
+                                          "--progress", "--shard", "--masks", "-h", "--help", NULL};
     uint64_t h = 0xcbf29ce484222325ull;
     for (int i = 1; i < argc; i++) {
         int skip = 0;
@@ -538,7 +538,8 @@ static uint64_t args_hash(int argc, char **argv)
             skip = !strncmp(argv[i], IGNORED[k], n) && (argv[i][n] == 0 || argv[i][n] == '=');
             /* with a separate value */
             if (skip && argv[i][n] == 0 && strcmp(IGNORED[k], "-f") && strcmp(IGNORED[k], "--force") &&
-                strcmp(IGNORED[k], "--resume") && i + 1 < argc)
+                strcmp(IGNORED[k], "--resume") && strcmp(IGNORED[k], "-v") && strcmp(IGNORED[k], "--verbose") &&
+                i + 1 < argc)
                 i++;
         }
         if (skip || i == optind)
