@@ -149,6 +149,10 @@ check 'field "$tmp/invout/report.csv" c.jpg 13 | grep -q "is it inverted" && [ "
 check 'python3 -c "import json,sys; sys.exit(not any(\"is it inverted\" in n for n in json.load(open(sys.argv[1]))[\"items\"][0][\"notes\"]))" "$tmp/invout/report.json" &&
        python3 -c "import json,sys; sys.exit(not any(\"is it inverted\" in n for n in json.load(open(sys.argv[1]))[\"notes\"]))" "$tmp/invout/c.after.metrics.json"' \
     "report.json or the metrics lack the warning"
+# Resumed, the photo is up to date and keeps its warning in the reports.
+expect 0 "batch an inverted mask, resumed" -- "$smp" batch "$V" -o "$tmp/invout" --metrics --resume
+check '[ "$(field "$tmp/invout/report.csv" c.jpg 3)" = up-to-date ] && field "$tmp/invout/report.csv" c.jpg 13 | grep -q "is it inverted"' \
+    "resumed, the warning is gone: $(field "$tmp/invout/report.csv" c.jpg 13 | head -c 200)"
 # A good mask gives no warning.
 expect 0 "batch the drawn mask" -- "$smp" batch "$I" -o "$tmp/goodout"
 check '! grep -q "warning" "$tmp/err" && [ -z "$(field "$tmp/goodout/report.csv" c.jpg 13 | grep warning)" ]' "a good mask warned: $(cat "$tmp/err")"

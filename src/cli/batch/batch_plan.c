@@ -280,6 +280,18 @@ static void resume_from(batch *b, FILE *f)
                 it->status = ITEM_UP_TO_DATE;
                 for (int k = 0; k < ITEM_OUTPUTS; k++)
                     it->written[k] = it->outputs[k] ? strdup(it->outputs[k]) : NULL;
+                if (n == 13) { /* its notes stay in the report (joined there by " | ") */
+                    csv_unneuter(fields[12]);
+                    size_t o = 0;
+                    for (const char *c = fields[12]; *c && o + 1 < sizeof it->notes;)
+                        if (!strncmp(c, " | ", 3)) {
+                            it->notes[o++] = '\n';
+                            c += 3;
+                        } else {
+                            it->notes[o++] = *c++;
+                        }
+                    it->notes[o] = 0;
+                }
             }
             break;
         }
