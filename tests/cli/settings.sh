@@ -53,6 +53,12 @@ expect 1 "the value typed" -- "$smp" render "$small" "$m" --density lots -o "$o/
 says "^smpsim: --density: 'lots' is not a number" "the value typed"
 expect 2 "a missing file" -- "$smp" render "$small" "$m" --settings "$tmp/none.json" -o "$o/x.png"
 says 'none.json: cannot open' "a missing file is named"
+# batch reads a settings file as render does: its errors are the file's, exit 2.
+mkdir -p "$tmp/bin"
+cp "$small" "$tmp/bin/a.png" && cp "$m" "$tmp/bin/a.mask.png"
+expect 2 "batch: a value not a number" -- "$smp" batch "$tmp/bin" -o "$o/b" --settings "$tmp/nan.json"
+says "nan.json: settings: \"density\": 'lots' is not a number" "batch: the file and key named"
+check '! grep -q "Try " "$tmp/err"' "batch: a file's error points to --help: $(cat "$tmp/err")"
 expect 1 "--settings without a file" -- "$smp" render "$small" "$m" -o "$o/x.png" --settings
 absent "$o/x.png" "failed runs"
 

@@ -563,6 +563,14 @@ static int parse(int argc, char **argv, batch *b, scan_opts *so, const char **ma
     while ((c = getopt_long(argc, argv, "o:fvh", LONG_OPTS, &idx)) != -1) {
         int ok = 1;
         uint64_t u;
+        /* An option from a --settings file: its errors name the file and
+         * the key, exit 2, as render's (cmd_render.c parse). */
+        const char *file = cli_settings_file_of(argv[optind - 1]);
+        char key[128] = "";
+        if (file) {
+            snprintf(key, sizeof key, "%.*s", (int)strcspn(argv[optind - 1] + 2, "="), argv[optind - 1] + 2);
+            cli_error_in_setting(file, key);
+        }
         switch (c) {
         case 'o': b->output = optarg; break;
         case 'f': b->force = 1; break;
@@ -630,8 +638,9 @@ static int parse(int argc, char **argv, batch *b, scan_opts *so, const char **ma
             ok = cli_param_option(c, optarg, p);
             break;
         }
+        cli_error_in_setting(NULL, NULL);
         if (!ok)
-            return EXIT_USAGE;
+            return file ? EXIT_INPUT : EXIT_USAGE;
     }
     if (argc - optind != 1 || !b->output) {
         cli_error(NULL, "batch needs INPUT_DIR -o OUTPUT_DIR");
@@ -713,7 +722,7 @@ int cmd_batch(int argc, char **argv)
     argv = args;
     rc = parse(argc, argv, &b, &so, &manifest, shard, p);
     if (rc) {
-        if (rc > 0)
+        if (rc == EXIT_USAGE) /* (a settings file's error is the file's: EXIT_INPUT) */
             fputs("Try 'smpsim batch --help'.\n", stderr);
         smp_params_free(p);
         cli_settings_free(args);
