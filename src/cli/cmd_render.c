@@ -119,14 +119,10 @@ static int parse(int argc, char **argv, const char *cmd, smp_params *p, opts *o)
     cli_preview_defaults(p);
     while ((c = getopt_long(argc, argv, "o:fvh", LONG_OPTS, NULL)) != -1) {
         int ok = 1;
-        /* An option from a --settings file is one "--key=value" argument:
-         * its errors name the file and the key. */
-        const char *file = cli_settings_file_of(argv[optind - 1]);
-        char key[128] = "";
-        if (file) {
-            snprintf(key, sizeof key, "%.*s", (int)strcspn(argv[optind - 1] + 2, "="), argv[optind - 1] + 2);
-            cli_error_in_setting(file, key);
-        }
+        /* An option from a --settings file ("--key=value"): its errors
+         * name the file and the key. */
+        char key[CLI_SETTING_KEY];
+        const char *file = cli_settings_enter(argv[optind - 1], key);
         switch (c) {
         case 'o': o->out = optarg; break;
         case 'f': smp_params_set_overwrite(p, 1); o->force = 1; break;

@@ -250,6 +250,16 @@ const char *cli_settings_file_of(const char *arg)
     return NULL;
 }
 
+const char *cli_settings_enter(const char *arg, char key[CLI_SETTING_KEY])
+{
+    const char *file = cli_settings_file_of(arg);
+    if (file) {
+        snprintf(key, CLI_SETTING_KEY, "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
+        cli_error_in_setting(file, key);
+    }
+    return file;
+}
+
 void cli_settings_free(char **argv)
 {
     free(origins);

@@ -20,5 +20,10 @@ void cli_settings_free(char **argv);
  * one typed. Its errors are the file's: they name it and exit EXIT_INPUT,
  * as a malformed file does. */
 const char *cli_settings_file_of(const char *arg);
+/* The same, and when arg came from a file, cli_error names the file and
+ * the option's key (into key, kept while they do) until
+ * cli_error_in_setting(NULL, NULL): what a parse loop does per option. */
+#define CLI_SETTING_KEY 128
+const char *cli_settings_enter(const char *arg, char key[CLI_SETTING_KEY]);
 
 #endif

@@ -563,14 +563,10 @@ static int parse(int argc, char **argv, batch *b, scan_opts *so, const char **ma
     while ((c = getopt_long(argc, argv, "o:fvh", LONG_OPTS, &idx)) != -1) {
         int ok = 1;
         uint64_t u;
-        /* An option from a --settings file: its errors name the file and
-         * the key, exit 2, as render's (cmd_render.c parse). */
-        const char *file = cli_settings_file_of(argv[optind - 1]);
-        char key[128] = "";
-        if (file) {
-            snprintf(key, sizeof key, "%.*s", (int)strcspn(argv[optind - 1] + 2, "="), argv[optind - 1] + 2);
-            cli_error_in_setting(file, key);
-        }
+        /* An option from a --settings file ("--key=value"): its errors
+         * name the file and the key. */
+        char key[CLI_SETTING_KEY];
+        const char *file = cli_settings_enter(argv[optind - 1], key);
         switch (c) {
         case 'o': b->output = optarg; break;
         case 'f': b->force = 1; break;
