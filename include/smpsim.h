@@ -604,7 +604,9 @@ typedef struct smp_scalp_info {
      * far the head runs on past the level line through the one nearer the
      * back (mm, at the scale used), and the cut: that line, or past dense
      * frontal hair in front of it (a y for the bottom and top, an x for
-     * the sides, photo pixels); the skin past the cut is left out.
+     * the sides, photo pixels); the skin past the cut is left out. A cut
+     * past frontal hair holds over the middle and turns back to the level
+     * line at the temple points, as a hairline's corners do.
      * Between the temple points, where hair still covers the middle of a
      * receded front, the skin in front of that hair is left out too:
      * forehead_front_mm is the most that moves the cut back from the line

@@ -265,22 +265,32 @@ static void check_frontal_tufts(void **state)
     const uint32_t w = smp_image_width(mask), h = smp_image_height(mask);
     const double temple_y = 97.5 * ppm + 15 * ppm + 0.1 * 97.5 * ppm, front_y = temple_y + 38 * ppm;
     const uint8_t *m = smp_image_cdata(mask);
-    double all = 0, face = 0, channel = 0, n_channel = 0;
+    double all = 0, face = 0, channel = 0, n_channel = 0, sides = 0, n_sides = 0;
     for (uint32_t y = 0; y < h; y++)
         for (uint32_t x = 0; x < w; x++) {
+            const double ax = fabs(x + 0.5 - w / 2.0) / ppm;
             all += m[y * w + x];
             face += y > front_y + 5 * ppm ? m[y * w + x] : 0;
-            if (fabs(x + 0.5 - w / 2.0) < 3 * ppm && y > temple_y + 5 * ppm && y < front_y - 5 * ppm) {
+            if (ax < 3 && y > temple_y + 5 * ppm && y < front_y - 5 * ppm) {
                 channel += m[y * w + x] / 255.0;
                 n_channel++;
             }
+            /* Bare skin in front of the temple points (57 mm off the middle). */
+            if (ax > 60 && ax < 70 && y > temple_y + 5 * ppm && y < front_y - 5 * ppm) {
+                sides += m[y * w + x] / 255.0;
+                n_sides++;
+            }
         }
     const smp_scalp_info *in = smp_scalp_get_info(s);
-    print_message("frontal tufts: channel %.2f treated, %.1f %% of the suggestion on the forehead, IoU %.3f, cut at y "
-                  "%.0f (temples %.0f, hairline %.0f)\n",
-                  channel / n_channel, 100 * face / all, iou(mask, truth), in->forehead_cut_px, temple_y, front_y);
+    print_message("frontal tufts: channel %.2f treated, %.2f in front of the temple points, %.1f %% of the "
+                  "suggestion on the forehead, IoU %.3f, cut at y %.0f (temples %.0f, hairline %.0f)\n",
+                  channel / n_channel, sides / n_sides, 100 * face / all, iou(mask, truth), in->forehead_cut_px,
+                  temple_y, front_y);
     assert_int_equal(in->forehead_side, 1);
     assert_true(channel / n_channel > 0.5);
+    /* The moved line turns back to the temple points (forehead.c's
+     * front_corners): running straight across, it treated them. */
+    assert_true(sides / n_sides < 0.1);
     assert_true(face < 0.05 * all);
     assert_true(fabs(in->forehead_cut_px - front_y) < 8 * ppm);
     scene_free(s, mask, truth, photo);

@@ -279,15 +279,22 @@ static void forehead_note(const char *photo_path, const smp_scalp_info *in)
         return;
     }
     const int vertical = in->forehead_side <= 2; /* the cut is level across the frame: y = const */
-    char front[128] = "";
+    const char *axis = vertical ? "y" : "x";
+    /* The level temple line: through the temple point nearer the back. */
+    const int c = vertical ? 1 : 0, back_is_less = in->forehead_side == 1 || in->forehead_side == 3;
+    const double a = in->temple_px[0][c], b = in->temple_px[1][c], temple_line = back_is_less ? fmin(a, b) : fmax(a, b);
+    char corners[96] = "", front[128] = "";
+    if (fabs(in->forehead_cut_px - temple_line) >= 1) /* moved past frontal hair: its corners turn back */
+        snprintf(corners, sizeof corners, " over the middle, turning back to %s = %.0f px at the temple points", axis,
+                 temple_line);
     if (in->forehead_front_mm >= 0.5) /* the cut follows the hair's front between the temples */
         snprintf(front, sizeof front, "; between the temples, the skin in front of the hair there too (up to %.0f mm "
                  "before that line)", in->forehead_front_mm);
     cli_error(photo_path,
               "forehead: the face is toward the frame's %s; temple points (%.0f,%.0f) and (%.0f,%.0f); the skin "
-              "past %s = %.0f px is left out (the head runs on %.0f mm past the temples)%s",
+              "past %s = %.0f px is left out%s (the head runs on %.0f mm past the temples)%s",
               SIDE[in->forehead_side], in->temple_px[0][0], in->temple_px[0][1], in->temple_px[1][0],
-              in->temple_px[1][1], vertical ? "y" : "x", in->forehead_cut_px, in->forehead_mm, front);
+              in->temple_px[1][1], axis, in->forehead_cut_px, corners, in->forehead_mm, front);
 }
 
 /* Whether a mask treats any pixel. */

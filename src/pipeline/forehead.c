@@ -36,6 +36,7 @@
  * shared photos (FRINGE_MM and FRINGE_LEN_MM keep the crown's shadow rim
  * from passing as a fringe), so those photos do not test them unseen. */
 #include "forehead.h"
+#include "dmath.h"
 #include "select.h"
 
 #include <math.h>
@@ -408,6 +409,30 @@ static smp_status hair_front(const view *w, double lv, double t[2][2], double mm
     return SMP_OK;
 }
 
+/* The corners of a line that frontal hair moved forward: a hairline meets
+ * the temporal fringes at the temple points, so the moved line holds only
+ * over the middle and turns back to the level temple line lt toward them,
+ * as 1 - |x|^CORNER_POW across the half distance x between them (within
+ * 0.09 of the documented "straight" hairline template's shape), and stays
+ * at lt beyond them. Before, the moved line ran straight across past the
+ * temple points: on topdown-16 it took the buzzed sides in front of them
+ * (a level edge of dots across the temples in the after image) and the IoU
+ * went from 0.749 to 0.775 with the corners; the other photos' lines did
+ * not move. Exponents 2, 3 and 4 (a rounder front) gave 0.739, 0.751 and
+ * 0.763 there: they cut into the receded temples the hand treats. */
+#define CORNER_POW 6.0
+static void front_corners(double *cut, uint32_t nu, double lt, double lv, double t[2][2])
+{
+    const double ul = fmin(t[0][0], t[1][0]), ur = fmax(t[0][0], t[1][0]);
+    const double mid = (ul + ur) / 2, half = (ur - ul) / 2;
+    if (!(lv > lt) || !(half > 0))
+        return;
+    for (uint32_t u = 0; u < nu; u++) {
+        const double x = fmin(fabs((double)u - mid) / half, 1);
+        cut[u] = fmin(cut[u], lt + (lv - lt) * (1 - smp__pow(x, CORNER_POW)));
+    }
+}
+
 smp_status smp__forehead(smp_scalp *s, const float *hair, double mm_per_cell, smp_forehead *fh)
 {
     smp_forehead best = {0, {{0, 0}, {0, 0}}, -1, 0, 0}, cur;
@@ -443,6 +468,7 @@ smp_status smp__forehead(smp_scalp *s, const float *hair, double mm_per_cell, sm
     }
     for (uint32_t u = 0; u < w.nu; u++)
         best.front_mm = fmax(best.front_mm, (lv - cut[u]) * mm_per_cell);
+    front_corners(cut, w.nu, line_v(best.temple), lv, best.temple);
     for (uint32_t v = 0; v < w.nv; v++)
         for (uint32_t u = 0; u < w.nu; u++) {
             const double d = ((double)v - cut[u]) * mm_per_cell;

@@ -102,7 +102,10 @@ if [ -d "$photos" ]; then
         says "cm² bald" "mask $f: areas"
         says "forehead: " "mask $f: the temple-line cut"
         case $f in
-        hairline*) says "forehead: the face is toward the frame's bottom; temple points" "mask $f: the forehead cut" ;;
+        hairline*) says "forehead: the face is toward the frame's bottom; temple points" "mask $f: the forehead cut"
+            check '! grep -q "turning back" "$tmp/err"' "mask $f: corners on a cut at the temple line" ;;
+        topdown-16*) says "left out over the middle, turning back to y = 2[0-9][0-9] px at the temple points" \
+            "mask $f: the cut past the frontal tufts keeps its corners at the temples" ;;
         crown*) says "forehead: none cut" "mask $f: no forehead" ;;
         esac
     done
