@@ -123,6 +123,7 @@ static int parse(int argc, char **argv, const char *cmd, smp_params *p, opts *o)
          * name the file and the key. */
         char key[CLI_SETTING_KEY];
         const char *file = cli_settings_enter(argv[optind - 1], key);
+        cli_settings_record(c, file, key);
         switch (c) {
         case 'o': o->out = optarg; break;
         case 'f': smp_params_set_overwrite(p, 1); o->force = 1; break;
@@ -204,8 +205,10 @@ static int check_sessions(const smp_params *p)
 {
     int k = smp_params_show_session(p), n = smp_params_layers(p, NULL);
     if (k > n && n > 0) {
+        const int rc = cli_settings_blame(CLI_OPT_SESSION);
         cli_error(NULL, "--session: %d is past the last of %d sessions", k, n);
-        return EXIT_USAGE;
+        cli_error_in_setting(NULL, NULL);
+        return rc;
     }
     return 0;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Masks and scale from the photo (see masks.h). */
 #include "masks.h"
+#include "settings.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -231,15 +232,21 @@ static int check_on_photo(const mask_job *j, const char *opt, const char *file, 
 static int measure_scale(const mask_job *j)
 {
     if (j->o->measure && (j->o->ppm_auto || j->o->ppm_given)) {
+        /* A file's --px-per-mm against a typed --measure is the file's. */
+        int rc = cli_settings_blame(CLI_OPT_MEASURE);
+        rc = rc == EXIT_INPUT ? rc : cli_settings_blame(CLI_OPT_PPM);
         cli_error(NULL, "--measure and --px-per-mm both set the scale: give one");
-        return EXIT_USAGE;
+        cli_error_in_setting(NULL, NULL);
+        return rc;
     }
     if (!j->o->measure)
         return 0;
     double xy[4], mm = measure_points(j->o->measure, xy), ppm = hypot(xy[2] - xy[0], xy[3] - xy[1]) / mm;
     if (smp_params_set_px_per_mm(j->p, ppm) != SMP_OK) {
+        const int rc = cli_settings_blame(CLI_OPT_MEASURE);
         cli_error(NULL, "--measure: %s", smp_params_message(j->p));
-        return EXIT_USAGE;
+        cli_error_in_setting(NULL, NULL);
+        return rc;
     }
     if (j->o->verbose) {
         cli_sink fn;

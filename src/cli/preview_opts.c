@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The preview options: layout, size, caption, date and loupe. */
 #include "cli.h"
+#include "settings.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,9 +36,11 @@ int cli_preview_check_photo(const smp_params *p, const smp_image *photo)
     const uint32_t w = smp_image_width(photo), h = smp_image_height(photo);
     if (smp_params_loupe(p, &x, &y) != SMP_LOUPE_AT || (x < w && y < h))
         return 0;
-    cli_error(NULL, "--loupe %g,%g lies outside the photo, which is %ux%u pixels (x 0..%u, y 0..%u)", x, y,
+    const int rc = cli_settings_blame(CLI_OPT_LOUPE);
+    cli_error(NULL, "--loupe: %g,%g lies outside the photo, which is %ux%u pixels (x 0..%u, y 0..%u)", x, y,
               (unsigned)w, (unsigned)h, (unsigned)w - 1, (unsigned)h - 1);
-    return EXIT_USAGE;
+    cli_error_in_setting(NULL, NULL);
+    return rc;
 }
 
 static int set_text(smp_params *p, const char *opt, const char *value,

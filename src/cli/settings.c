@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,15 @@ static struct origin {
     const char *arg, *path;
 } *origins;
 static int n_origins;
+
+/* Which file gave each option its last value (cli_settings_record). */
+#define GIVEN_MAX 64
+static struct given {
+    int c;
+    const char *file;
+    char key[CLI_SETTING_KEY];
+} given[GIVEN_MAX];
+static int n_given;
 
 typedef struct reader {
     const char *p, *path;
@@ -260,11 +270,35 @@ const char *cli_settings_enter(const char *arg, char key[CLI_SETTING_KEY])
     return file;
 }
 
+void cli_settings_record(int c, const char *file, const char *key)
+{
+    int i = 0;
+    while (i < n_given && given[i].c != c)
+        i++;
+    if (i == GIVEN_MAX)
+        return; /* more options than any command has: none blamed on a file */
+    n_given += i == n_given;
+    given[i].c = c;
+    given[i].file = file;
+    snprintf(given[i].key, sizeof given[i].key, "%s", file ? key : "");
+}
+
+int cli_settings_blame(int c)
+{
+    for (int i = 0; i < n_given; i++)
+        if (given[i].c == c && given[i].file) {
+            cli_error_in_setting(given[i].file, given[i].key);
+            return EXIT_INPUT;
+        }
+    return EXIT_USAGE;
+}
+
 void cli_settings_free(char **argv)
 {
     free(origins);
     origins = NULL;
     n_origins = 0;
+    n_given = 0;
     if (!argv)
         return;
     for (char **a = argv; *a; a++)

@@ -53,6 +53,21 @@ expect 1 "the value typed" -- "$smp" render "$small" "$m" --density lots -o "$o/
 says "^smpsim: --density: 'lots' is not a number" "the value typed"
 expect 2 "a missing file" -- "$smp" render "$small" "$m" --settings "$tmp/none.json" -o "$o/x.png"
 says 'none.json: cannot open' "a missing file is named"
+# Checks made after parsing: a file's value they refuse is the file's error
+# too (these exited 1 and named no file).
+printf '{"sessions": 3, "session": 5}' >"$tmp/sess.json"
+expect 2 "a session past the sessions" -- "$smp" render "$small" "$m" --settings "$tmp/sess.json" -o "$o/x.png"
+says 'sess.json: settings: "session": 5 is past the last of 3 sessions' "a session past the sessions, the file named"
+expect 0 "a session typed after it" -- "$smp" render "$small" "$m" --settings "$tmp/sess.json" --session 2 -o "$o/s2.png"
+expect 1 "a session past the sessions, typed" -- "$smp" render "$small" "$m" --sessions 3 --session 5 -o "$o/x.png"
+says "^smpsim: --session: 5 is past the last of 3 sessions" "a session past the sessions, typed"
+printf '{"loupe": "900,10"}' >"$tmp/loupe.json"
+expect 2 "a loupe off the photo" -- "$smp" preview "$small" "$m" --settings "$tmp/loupe.json" -o "$o/x.jpg"
+says 'loupe.json: settings: "loupe": 900,10 lies outside the photo, which is 240x180' "a loupe off the photo, the file named"
+printf '{"px-per-mm": 4}' >"$tmp/ppm.json"
+expect 2 "--measure against a file's scale" -- "$smp" render "$small" "$m" --settings "$tmp/ppm.json" \
+    --measure "0,0 100,0=25" -o "$o/x.png"
+says 'ppm.json: settings: "px-per-mm": --measure and --px-per-mm both set the scale' "--measure against a file's scale"
 # batch reads a settings file as render does: its errors are the file's, exit 2.
 mkdir -p "$tmp/bin"
 cp "$small" "$tmp/bin/a.png" && cp "$m" "$tmp/bin/a.mask.png"
