@@ -130,6 +130,28 @@ await page.click('#redo');
 await settle(page, n + 1);
 check(await page.evaluate(() => window.smpStudio.maskSum()) === painted.sum, 'redo puts it again');
 await hashFollows('redo');
+// Ctrl+Z and Ctrl+Shift+Z undo and redo with a slider focused (the
+// brush size set, then the stroke taken back: they did nothing there),
+// but not in a text field, where they are the field's own undo.
+{
+  const keyed = [];
+  for (const [id, keys] of [['brush', 'Control+z'], ['density', 'Control+Shift+z']]) {
+    const k = await renders(page), was = await page.evaluate(() => window.smpStudio.maskSum());
+    await page.locator(`#${id}`).focus();
+    await page.keyboard.press(keys);
+    keyed.push(await page.evaluate(() => window.smpStudio.maskSum()));
+    if (keyed.at(-1) !== was) await settle(page, k + 1); // (an undo's redraw; none when the key did nothing)
+  }
+  await page.locator('#caption').focus();
+  await page.keyboard.type('ab');
+  await page.keyboard.press('Control+z');
+  const inText = { mask: await page.evaluate(() => window.smpStudio.maskSum()), caption: await page.inputValue('#caption') };
+  await page.fill('#caption', '');
+  check(keyed[0] === sum0 && keyed[1] === painted.sum && inText.mask === painted.sum && inText.caption !== 'ab',
+    `Ctrl+Z and Ctrl+Shift+Z undo and redo the mask with a slider focused, and undo the typing in a text field ` +
+    `(mask ${painted.sum} -> ${keyed.join(' -> ')}; in the caption: mask ${inText.mask}, "${inText.caption}")`);
+  await hashFollows('keyboard undo, redo');
+}
 
 const covered = () => page.evaluate(() => Object.keys(window.smpStudio.st.tone.covers).map(Number).sort());
 // A change's tone preview against the exact image that replaces it: the

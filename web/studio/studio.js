@@ -1578,9 +1578,17 @@
   for (const b of document.querySelectorAll('[data-tool]')) b.addEventListener('click', () => setTool(b.dataset.tool));
   $('undo').addEventListener('click', () => restore(st.undo, st.redo));
   $('redo').addEventListener('click', () => restore(st.redo, st.undo));
+  // Ctrl+Z (Cmd+Z) undoes a mask edit, Ctrl+Shift+Z or Ctrl+Y redoes it
+  // (not Cmd+Y: a Mac browser's history), wherever the focus is but in a
+  // field that takes text (the caption, the numbers), whose own undo the
+  // browser gives. (Any <input> was passed over: with a slider or a box
+  // focused, as after setting the brush size, the keys did nothing.)
+  const typing = el => el && (el.isContentEditable || el.tagName === 'TEXTAREA' ||
+    (el.tagName === 'INPUT' && !['range', 'checkbox', 'radio', 'button', 'file'].includes(el.type)));
   document.addEventListener('keydown', (e) => {
-    if (!(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== 'z' || e.target.tagName === 'INPUT') return;
-    if (e.shiftKey) restore(st.redo, st.undo); else restore(st.undo, st.redo);
+    const k = e.key.toLowerCase();
+    if (!(e.ctrlKey || e.metaKey) || e.altKey || !(k === 'z' || (k === 'y' && e.ctrlKey)) || typing(e.target)) return;
+    if (e.shiftKey || k === 'y') restore(st.redo, st.undo); else restore(st.undo, st.redo);
     e.preventDefault();
   });
   $('suggest').addEventListener('click', () => {
