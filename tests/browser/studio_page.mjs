@@ -550,6 +550,20 @@ for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowLeft');
 check(await page.locator('#divider').getAttribute('aria-valuenow') === '40', 'the arrow keys move the divider');
 await page.keyboard.press('Shift+ArrowRight');
 check(await page.locator('#divider').getAttribute('aria-valuenow') === '50', 'shift+arrow moves it 10 %');
+// The Before and After tags name what shows: at 0 % (all after) no
+// "Before", at 100 % (all before) no "After"; both in between.
+{
+  const tags = async () => [await page.isVisible('#tag-before'), await page.isVisible('#tag-after')].join();
+  const at = { 50: await tags() };
+  await page.keyboard.press('Home');
+  at[0] = await tags();
+  await page.keyboard.press('End');
+  at[100] = await tags();
+  await page.keyboard.press('Home');
+  for (let i = 0; i < 5; i++) await page.keyboard.press('Shift+ArrowRight');
+  check(at[50] === 'true,true' && at[0] === 'false,true' && at[100] === 'true,false',
+    `the tags show only the sides in view (Before, After at 50 %: ${at[50]}; 0 %: ${at[0]}; 100 %: ${at[100]})`);
+}
 
 // Zoom: the wheel at a point keeps that point under the pointer; a
 // trackpad's pinch (the wheel with ctrl) zooms further; the loupe shows the
@@ -668,6 +682,31 @@ check(decoded === 3, `the after PNG, the mask PNG and the preview JPEG decode ($
   check(im.width === w && im.height - 2 * h > 3 * fs && lit === 0,
     `a long caption wraps within the preview (${im.width}x${im.height} for ${w}x${2 * h} of photos: a caption band of ` +
     `${im.height - 2 * h} px at ${fs} px type; ${lit} bright pixels in the right margin)`);
+  // The split preview labels only the sides it shows: with the divider at
+  // the left edge (all after), no "Before" over the after image; "After"
+  // at its right. (The label boxes' pixels against the after image's
+  // there: their mean absolute difference, 0-255.)
+  await page.selectOption('#layout', 'split');
+  await page.locator('#divider').focus();
+  await page.keyboard.press('Home');
+  const sjpg = await save('#save-preview'), spng = join(tmp, 'preview-split.png');
+  execFileSync(imgtool, ['png', sjpg, spng]);
+  const si = PNG.sync.read(readFileSync(spng));
+  const boxes = [[fs, 3 * fs], [w - 3 * fs, w - fs]].map(([x0, x1]) => [x0, Math.round(fs * 0.7), x1, Math.round(fs * 1.9)]);
+  const ref = await page.evaluate(bs => bs.map(([x0, y0, x1, y1]) =>
+    Array.from(window.smpStudio.after.getContext('2d').getImageData(x0, y0, x1 - x0, y1 - y0).data)), boxes);
+  const diff = boxes.map(([x0, y0, x1, y1], b) => {
+    let s = 0, k = 0;
+    for (let y = y0; y < y1; y++)
+      for (let x = x0; x < x1; x++)
+        for (let c = 0; c < 3; c++, k++) s += Math.abs(si.data[4 * (y * si.width + x) + c] - ref[b][4 * ((y - y0) * (x1 - x0) + x - x0) + c]);
+    return (s / k).toFixed(1);
+  });
+  check(diff[0] < 10 && diff[1] > 40, `the split preview with the divider at 0 % has no "Before" label over the after ` +
+    `image, and the "After" one (the label boxes differ from the after image by ${diff.join(' and ')} levels)`);
+  await page.locator('#divider').focus(); // (the save button took it)
+  await page.keyboard.press('End');
+  for (let i = 0; i < 5; i++) await page.keyboard.press('Shift+ArrowLeft');
   await page.selectOption('#layout', 'side');
   await page.fill('#caption', '');
 }

@@ -1128,6 +1128,7 @@
     status(`${st.w}×${st.h}: ${pre}redrawn in ${ms.toFixed(0)} ms (${reason})`);
     const k = Number($('session').value);
     $('tag-after').textContent = k ? `After session ${k}` : 'After';
+    sideTags(); // (its width changed)
     document.body.dataset.renders = String(st.renders);
   }
 
@@ -1219,6 +1220,17 @@
     vctx.setTransform(1, 0, 0, 1, 0, 0);
     $('divider').style.left = `${st.split * 100}%`;
     $('divider').setAttribute('aria-valuenow', String(Math.round(st.split * 100)));
+    sideTags();
+  }
+  // The Before and After tags name only the sides in view: each shows
+  // while its side of the divider has room for it (with the divider at 0 %
+  // the whole view is the after image, and "Before" stayed over it).
+  function sideTags() {
+    const W = view.clientWidth, x = st.split * W;
+    for (const [id, room] of [['tag-before', x], ['tag-after', W - x]]) {
+      const t = $(id);
+      t.style.visibility = room >= t.offsetWidth + 16 ? '' : 'hidden';
+    }
   }
   // Where the divider falls on the photo (working pixels).
   const splitX = () => Math.min(st.w, Math.max(0, st.ox + st.split * st.w / st.z));
@@ -1700,9 +1712,12 @@
       g.drawImage(after, 0, 0);
       g.drawImage(before, 0, 0, x, h, 0, 0, x, h);
       g.fillStyle = '#fff'; g.fillRect(x - 1, 0, 2, h);
-      label('Before', fs / 2, fs / 2);
+      // Each side labelled where it shows, with room for its label (as the
+      // view's tags): the divider at an edge showed "Before" over the after image.
       g.font = `600 ${fs}px system-ui, sans-serif`;
-      label(afterLabel, w - g.measureText(afterLabel).width - 1.5 * fs, fs / 2);
+      const room = t => g.measureText(t).width + 2 * fs;
+      if (x >= room('Before')) label('Before', fs / 2, fs / 2);
+      if (w - x >= room(afterLabel)) label(afterLabel, w - g.measureText(afterLabel).width - 1.5 * fs, fs / 2);
     } else {
       g.drawImage(before, 0, 0);
       g.drawImage(after, side ? w : 0, side ? 0 : h);
