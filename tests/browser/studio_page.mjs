@@ -77,6 +77,19 @@ check(workers.on, 'the redraws run in Web Workers');
 // (the working size when the view shows the photo near it, as the sample's 960x720 on a tablet)
 check(workers.photo && workers.tone === (workers.reduced ? `${workers.reduced.w}x${workers.reduced.h}` : workers.work),
   `the tone preview's basis comes at the view's size, or the working size when that is near it (${workers.tone})`);
+// A client's first look is the after image itself, not the mask's tint:
+// the view's pixel on a treated spot right of the divider is the after
+// image's (the mask shows while a mask tool is in use: the brush below).
+const firstLook = await page.evaluate(() => {
+  const s = window.smpStudio, st = s.st, m = s.mask(), v = document.getElementById('view');
+  const x0 = Math.ceil(st.w * st.split) + 2;
+  let at = -1;
+  for (let i = 0; i < m.length && at < 0; i++) if (m[i] === 255 && i % st.w > x0) at = i;
+  const px = c => Array.from(c.getContext('2d').getImageData(at % st.w, Math.floor(at / st.w), 1, 1).data).join();
+  return { overlay: document.getElementById('overlay').checked, at, view: px(v), after: px(s.after) };
+});
+check(!firstLook.overlay && firstLook.at >= 0 && firstLook.view === firstLook.after,
+  `the first look at an opened photo is the after image, no mask tint over it (${JSON.stringify(firstLook)})`);
 await shot(page, 'tablet-1-open');
 // (The renders are counted from the page's start: the openings above made several.)
 const r_mask = await renders(page);
@@ -98,6 +111,7 @@ await shot(page, 'tablet-2-mask');
 // (The tools by their buttons: the body carries the tool in use as
 // data-tool too, and a click on it lands mid-view, on the divider's path.)
 await page.click('button[data-tool=brush]');
+const brushOverlay = await page.isChecked('#overlay');
 let n = await renders(page);
 const [ax, ay] = await screen(page, 60, 60), [bx, by] = await screen(page, 260, 90);
 await page.mouse.move(ax, ay);
@@ -154,6 +168,11 @@ await hashFollows('redo');
 }
 
 const covered = () => page.evaluate(() => Object.keys(window.smpStudio.st.tone.covers).map(Number).sort());
+{
+  await page.click('button[data-tool=view]');
+  const viewOverlay = await page.isChecked('#overlay');
+  check(brushOverlay && !viewOverlay, `the mask shows while the brush is in use, not in the view tool (brush ${brushOverlay}, view ${viewOverlay})`);
+}
 // A change's tone preview against the exact image that replaces it: the
 // treated core's darkening in each (and, for an edge style e, in the band
 // whose coverage that style changes), with the state shown after the change.

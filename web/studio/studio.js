@@ -1574,6 +1574,11 @@
     $('hairline-row').hidden = t !== 'hairline';
     $('measure-row').hidden = t !== 'measure';
     view.style.cursor = t === 'view' ? 'ew-resize' : 'crosshair';
+    // The mask's tint shows while the mask is edited (brush, eraser,
+    // hairline) and not in the view tool, where the client looks at the
+    // after image (on by default, a client's first look was a red tint over
+    // the after side); the box turns it on or off until the next tool.
+    $('overlay').checked = t === 'brush' || t === 'eraser' || t === 'hairline';
     compose();
   }
   function hairlineRow() {
