@@ -555,11 +555,24 @@ n = await renders(page);
 await page.selectOption('#sessions', '3');
 await settle(page, n + 1);
 const all3 = await coreMean(page);
+const chosenNow = () => page.evaluate(() => ({ c: window.smpStudio.st.chosen, text: document.getElementById('chosen').textContent }));
+const chosen3 = await chosenNow();
 n = await renders(page);
 await page.selectOption('#session', '1');
 await settle(page, n + 1);
 const first = await coreMean(page);
 check(first > all3 + 1, `session 1 of 3 shows lighter than all three (mean ${first.toFixed(1)} vs ${all3.toFixed(1)})`);
+// The dots counted are the session shown's: session 1 of 3 (30 % of the
+// density) about 30 % of all three's, and the line says which it is (it
+// gave all three's count under "After session 1").
+const chosen1 = await chosenNow();
+{
+  const share = chosen1.c.shown / chosen3.c.dots, fmt = x => Number(x).toLocaleString('en-US');
+  check(chosen3.c.shown === chosen3.c.dots && share > 0.2 && share < 0.4 && chosen1.c.dots === chosen3.c.dots &&
+    /session 1 of 3/.test(chosen1.text) && chosen1.text.includes(`${fmt(chosen1.c.shown)} dots`) &&
+    chosen3.text.includes(`${fmt(chosen3.c.dots)} dots`),
+    `the dots counted are the session shown's (all 3: "${chosen3.text}"; session 1: "${chosen1.text}")`);
+}
 await shot(page, 'tablet-8-session1');
 
 // The divider, by the keys.

@@ -330,9 +330,26 @@ EMSCRIPTEN_KEEPALIVE uint8_t *st_after_rows(studio *s, uint32_t rows)
 /* The whole after image into the exchange buffer as RGBA (NULL when none). */
 EMSCRIPTEN_KEEPALIVE uint8_t *st_after(studio *s) { return st_after_rows(s, UINT32_MAX); }
 
-/* What the last run chose or measured: 0 dots, 1 density used (dots/cm²),
- * 2 dot size (mm), 3 px/mm used, 4 whether assumed, 5 dilution,
- * 6 CIEDE2000 before, 7 after, 8 what the match aimed at (smp_aim). */
+/* The last run's dots the after image shows: those of the sessions up to
+ * the one shown (the renderer leaves a later session's without ink), all
+ * of them when it shows the last. */
+static size_t shown_dots(const studio *s)
+{
+    size_t n;
+    const smp_dot *d = smp_result_dots(s->res, &n);
+    const int k = smp_params_show_session(s->p), layers = smp_params_layers(s->p, NULL);
+    if (!d || k <= 0 || k >= layers)
+        return n;
+    size_t shown = 0;
+    for (size_t i = 0; i < n; i++)
+        shown += d[i].layer <= k;
+    return shown;
+}
+
+/* What the last run chose or measured: 0 dots (all sessions'), 1 density
+ * used (dots/cm²), 2 dot size (mm), 3 px/mm used, 4 whether assumed,
+ * 5 dilution, 6 CIEDE2000 before, 7 after, 8 what the match aimed at
+ * (smp_aim), 9 the dots of the session shown (all when the last). */
 EMSCRIPTEN_KEEPALIVE double st_info(studio *s, int which)
 {
     smp_measures m;
@@ -350,6 +367,7 @@ EMSCRIPTEN_KEEPALIVE double st_info(studio *s, int which)
     case 6: return before;
     case 7: return after;
     case 8: return m.match_aim;
+    case 9: return (double)shown_dots(s);
     default: return -1;
     }
 }

@@ -1109,10 +1109,11 @@
     st.renders++;
     const tm = Object.assign({ reason, ms, engine, w: st.w, h: st.h }, extra);
     st.timings.push(tm);
-    st.chosen = { dots: info[0], density: info[1], dot: info[2], ppm: info[3], assumed: info[4] };
+    // (dots: all sessions'; shown: the session shown's, st_info 9)
+    st.chosen = { dots: info[0], shown: info[9] >= 0 ? info[9] : info[0], density: info[1], dot: info[2], ppm: info[3],
+      assumed: info[4] };
     const c = st.chosen;
-    $('chosen').textContent = `${c.dots} dots, ${c.density.toFixed(0)} dots/cm², ${c.dot.toFixed(2)} mm; ` +
-      `${(c.ppm / st.scale).toFixed(2)} px/mm${c.assumed ? ' (assumed)' : ''}`;
+    $('chosen').textContent = chosenText(c);
     // Auto: the thumbs and labels show what the match chose, so a box
     // unticked starts from the picture shown (to the slider's step), not
     // from where the thumb was left.
@@ -1130,6 +1131,20 @@
     $('tag-after').textContent = k ? `After session ${k}` : 'After';
     sideTags(); // (its width changed)
     document.body.dataset.renders = String(st.renders);
+  }
+
+  // What the after image shows, in the panel: its dots, density and dot
+  // size; of the session shown when it is not the last (its share of the
+  // density: the sessions' cumulative percentages), with the whole
+  // treatment's after it. (It gave all sessions' dots under "After session 1".)
+  function chosenText(c) {
+    const L = layers(), n = L.length, k = Number($('session').value), count = x => Number(x).toLocaleString('en-US');
+    const all = `${count(c.dots)} dots, ${c.density.toFixed(0)} dots/cm²`;
+    const what = k > 0 && k < n
+      ? `After session ${k} of ${n}: ${count(c.shown)} dots, ${(c.density * L[k - 1] / 100).toFixed(0)} dots/cm² ` +
+        `(all ${n}: ${all})`
+      : n > 1 ? `After all ${n} sessions: ${all}` : all;
+    return `${what}; ${c.dot.toFixed(2)} mm dots; scale ${(c.ppm / st.scale).toFixed(2)} px/mm${c.assumed ? ' (assumed)' : ''}`;
   }
 
   // Without workers: the redraw on the page's thread, changes during one
@@ -1165,7 +1180,7 @@
     if (err) status(err);
     if (ok) {
       const info = [];
-      for (let k = 0; k < 8; k++) info.push(M._st_info(S, k));
+      for (let k = 0; k < 10; k++) info.push(M._st_info(S, k));
       info.notes = smpNotes(M, S);
       rendered(reason, t3 - t0, t2 - t1, info, { reused: M._st_reused(S) });
     }

@@ -64,7 +64,7 @@ function render(m) {
   const t2 = performance.now();
   const rgba = rgbaOut(p, 4 * W * rows, 4 * W * H);
   const info = [];
-  for (let k = 0; k < 9; k++) info.push(M._st_info(S, k));
+  for (let k = 0; k < 10; k++) info.push(M._st_info(S, k));
   const notes = smpNotes(M, S);
   // Where the time went (ms), for the page's timings: the engine, the
   // after image as RGBA, its copy out; start and end on the common clock.
