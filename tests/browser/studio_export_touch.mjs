@@ -105,7 +105,7 @@ import { photo, mask, smpsim, imgtool, shots, tmp, check, open, goto, finish, re
 {
   const bp = await open({ width: 1024, height: 768 }, 'big', '?max-mp=0.5');
   await bp.setInputFiles('#open', photo);
-  await bp.waitForFunction(() => /MP the engine takes/.test(document.getElementById('status').textContent), null, { timeout: 60000 });
+  await bp.waitForFunction(() => /MP this page takes/.test(document.getElementById('status').textContent), null, { timeout: 60000 });
   const refused = await bp.evaluate(() => ({ w: window.smpStudio.st.w, state: document.body.dataset.state,
     status: document.getElementById('status').textContent }));
   check(refused.w === 0 && refused.state === 'empty', `a photo over the engine's pixel limit is refused on opening ("${refused.status}")`);

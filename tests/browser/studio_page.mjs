@@ -77,6 +77,11 @@ check(workers.on, 'the redraws run in Web Workers');
 // (the working size when the view shows the photo near it, as the sample's 960x720 on a tablet)
 check(workers.photo && workers.tone === (workers.reduced ? `${workers.reduced.w}x${workers.reduced.h}` : workers.work),
   `the tone preview's basis comes at the view's size, or the working size when that is near it (${workers.tone})`);
+// What the status line says where a consultant and a client read it
+// (checked in plain words with the sessions below).
+const statuses = [];
+const statusNow = async what => statuses.push([what, await page.locator('#status').textContent()]);
+await statusNow('photo opened');
 // A client's first look is the after image itself, not the mask's tint:
 // the view's pixel on a treated spot right of the divider is the after
 // image's (the mask shows while a mask tool is in use: the brush below).
@@ -362,6 +367,7 @@ const shownNow = await page.evaluate(() => {
 check(shownNow.corr > 0.9 && shownNow.deeper > 0.95, `the tone preview keeps the exact image's dots, deeper ` +
   `(correlation of the darkening ${shownNow.corr.toFixed(3)}, ${(100 * shownNow.deeper).toFixed(1)} % of the core as dark or darker)`);
 await shot(page, 'tablet-4b-tone-preview');
+await statusNow('density changed');
 await settle(page, n + 1);
 const tone = await page.evaluate(() => {
   const s = window.smpStudio, b = s.st.tone, c = s.toneCanvas, last = s.timings[s.timings.length - 1];
@@ -560,6 +566,7 @@ const chosen3 = await chosenNow();
 n = await renders(page);
 await page.selectOption('#session', '1');
 await settle(page, n + 1);
+await statusNow('session 1 shown');
 const first = await coreMean(page);
 check(first > all3 + 1, `session 1 of 3 shows lighter than all three (mean ${first.toFixed(1)} vs ${all3.toFixed(1)})`);
 // The dots counted are the session shown's: session 1 of 3 (30 % of the
@@ -572,6 +579,14 @@ const chosen1 = await chosenNow();
     /session 1 of 3/.test(chosen1.text) && chosen1.text.includes(`${fmt(chosen1.c.shown)} dots`) &&
     chosen3.text.includes(`${fmt(chosen3.c.dots)} dots`),
     `the dots counted are the session shown's (all 3: "${chosen3.text}"; session 1: "${chosen1.text}")`);
+}
+// The status line in plain words for the consultant and the client: no
+// pixel sizes, milliseconds or the page's reasons in parentheses; times in
+// seconds.
+{
+  const dev = /\d\s*×\s*\d|\d\s*ms\b|redrawn|render|tone preview|\((photo|density|dot|shade|sessions?|age|edge|regularity|seed|mask|undo|scale|hairline)\)/i;
+  check(statuses.every(([, t]) => t && !dev.test(t) && t.length <= 70) && statuses.some(([, t]) => /\d\.\d s\b/.test(t)),
+    `the status line speaks plainly, with units (${statuses.map(([w, t]) => `${w}: "${t}"`).join('; ')})`);
 }
 await shot(page, 'tablet-8-session1');
 

@@ -89,7 +89,10 @@
     memory: () => (M ? M.HEAPU8.length : 0),
     heaps: () => Object.assign({}, st.heaps, { page: M ? M.HEAPU8.length : 0 }) };
 
-  const status = (text) => { $('status').textContent = text; };
+  // The status line, in words for the consultant and the client; what a
+  // developer wants (sizes, milliseconds, the page's reason) goes in its
+  // title (its tooltip), the redraws' timings in window.smpStudio.timings.
+  const status = (text, detail = '') => { $('status').textContent = text; $('status').title = detail; };
   const state = (s) => { document.body.dataset.state = s; };
   state('loading');
 
@@ -187,7 +190,7 @@
     const asks = [...st.asks.values()];
     st.asks.clear();
     for (const a of asks) if (a.op === 'decode') a.reject(new Error(why)); else askHere(a);
-    status(`Redrawing on the page itself (${why})`);
+    status('Changes take longer now: the page draws them itself.', why);
     if (st.w) schedule('retry');
   }
   // The redraw worker and the render-only one (worker.js: smpBandsPost)
@@ -349,7 +352,7 @@
     const size = await headerSize(file);
     if (!current()) return;
     const refuse = (W, H) => {
-      status(`${file.name}: ${W}×${H} is ${mp(W * H)} MP, over the ${mp(PIPELINE_MAX)} MP the engine takes: ` +
+      status(`${file.name}: ${W}×${H} is ${mp(W * H)} MP, over the ${mp(PIPELINE_MAX)} MP this page takes: ` +
         'make it smaller first.');
       state(st.w ? 'idle' : 'empty');
     };
@@ -739,7 +742,7 @@
     st.latest = { id, key, reason, t0, toneMs: null, done: false, settings: s };
     st.busy = true;
     state('busy');
-    status('Rendering…');
+    status('Updating the after image…');
     const mask = maskView();
     // The tone preview after the exact image is asked: the engine's run
     // starts with steps the second worker waits for (the dots made, 15-30
@@ -866,7 +869,7 @@
       look.keep === 1 && look.q === 1 ? null : look);
     g.putImageData(img, 0, 0);
     st.showing = 'tone';
-    status('Tone preview: placing the dots…');
+    status('Quick preview: the exact dots follow…');
     st.toneShown++;
     document.body.dataset.tones = String(st.toneShown);
     compose();
@@ -1126,7 +1129,9 @@
     // What the engine says of this run, for the consultant to pass on.
     $('notes').textContent = (info.notes || []).join('\n');
     const pre = extra.tone != null ? `tone preview in ${extra.tone.toFixed(0)} ms, ` : '';
-    status(`${st.w}×${st.h}: ${pre}redrawn in ${ms.toFixed(0)} ms (${reason})`);
+    const secs = extra.seen ? '' : ` in ${Math.max(0.1, ms / 1000).toFixed(1)} s`;
+    status(reason === 'photo' ? `Ready${secs}: drag ↔ to compare before and after` : `${CHANGED[reason] || 'After image'} updated${secs}`,
+      `${st.w}×${st.h}: ${pre}redrawn in ${ms.toFixed(0)} ms (${reason})`);
     const k = Number($('session').value);
     $('tag-after').textContent = k ? `After session ${k}` : 'After';
     sideTags(); // (its width changed)
@@ -1147,6 +1152,11 @@
     return `${what}; ${c.dot.toFixed(2)} mm dots; scale ${(c.ppm / st.scale).toFixed(2)} px/mm${c.assumed ? ' (assumed)' : ''}`;
   }
 
+  // What a redraw's reason changed, as the status line says it.
+  const CHANGED = { density: 'Density', dot: 'Dot size', shade: 'Shade', sessions: 'Sessions', session: 'Session',
+    age: 'Age', edge: 'Edge', regularity: 'Regularity', seed: 'Seed', mask: 'Mask', 'mask file': 'Mask file', undo: 'Mask',
+    suggest: 'Suggested mask', hairline: 'Hairline', scale: 'Scale', retry: 'After image' };
+
   // Without workers: the redraw on the page's thread, changes during one
   // folded into the next.
   function scheduleHere(reason) {
@@ -1154,8 +1164,8 @@
     if (st.busy) { st.pending = st.pending || { reason, t0 }; return; }
     st.busy = true;
     state('busy');
-    status('Rendering…');
-    // After the next paint, so "Rendering…" shows while the engine works
+    status('Updating the after image…');
+    // After the next paint, so "Updating…" shows while the engine works
     // (it holds the page's one thread until it is done).
     requestAnimationFrame(() => setTimeout(() => run(reason, t0), 0));
   }
@@ -1796,7 +1806,7 @@
         ppm: st.ppm * k, mask, mw: st.w, mh: st.h, keep: !big && !!key && W * H <= KEEP_MAX, maxPixels: PIPELINE_MAX,
         png: !forLoupe };
       transfer = [mask];
-      status(`Rendering at ${big ? '' : 'full size, '}${W}×${H}${forLoupe ? ' for the loupe' : ''}…`);
+      status(`Making the after image at ${big ? '' : 'full size, '}${W}×${H} px${forLoupe ? ' for the loupe' : ''}…`);
     }
     const r = await new Promise((resolve, reject) => {
       const wk = new Worker(st.workerUrl);
@@ -1819,16 +1829,16 @@
       st.full = { bitmap: r.bitmap, w: r.w, h: r.h, key };
       compose();
     }
-    if (forLoupe) { status(`The loupe shows the after image at full size, ${r.w}×${r.h}`); return null; }
+    if (forLoupe) { status(`The loupe shows the after image at full size, ${r.w}×${r.h} px`); return null; }
     status(big ? `The photo is ${mp(st.fullW * st.fullH)} MP: the after image is saved at ${r.w}×${r.h} ` +
       `(${mp(r.w * r.h)} MP, within this page's limit); smpsim render makes it at full size from the ` +
-      'mask and settings' : `Saved at full size, ${r.w}×${r.h}`);
+      'mask and settings' : `Saved at full size, ${r.w}×${r.h} px`);
     return r.blob;
   }
   // The same on the page's own thread, for a browser without workers.
   async function fullAfterHere() {
     if (st.scale === 1) return after;
-    status(`Rendering at full size, ${st.fullW}×${st.fullH}…`);
+    status(`Making the after image at full size, ${st.fullW}×${st.fullH} px…`);
     state('busy');
     await new Promise(r => setTimeout(r, 0));
     const bmp = await createImageBitmap(st.file, { imageOrientation: 'from-image', colorSpaceConversion: 'none' });
@@ -1855,7 +1865,7 @@
       const p = M._st_after(S2);
       if (!p) throw new Error('out of memory');
       g.putImageData(new ImageData(new Uint8ClampedArray(M.HEAPU8.buffer, p, 4 * W * H).slice(), W, H), 0, 0);
-      status(`Rendered at full size, ${W}×${H}`);
+      status(`Made at full size, ${W}×${H} px`);
       return c;
     } finally {
       M._st_free(S2);
@@ -1863,7 +1873,7 @@
     }
   }
   const need = (f, drawn = true) => async () => {
-    if (!st.w || (drawn && st.busy)) { status(st.w ? 'Wait for the redraw to finish.' : 'Open a photo first.'); return; }
+    if (!st.w || (drawn && st.busy)) { status(st.w ? 'A moment: the after image is being updated.' : 'Open a photo first.'); return; }
     await f();
   };
   // The loupe's "Full size": the full-size after image made for it alone.
@@ -1912,5 +1922,5 @@
   outputs();
   setTool('view');
   start().then(() => status('Open a photo of the scalp (or drop one here): it stays on this device.'),
-    (e) => { status(`The engine did not start: ${e.message || e}`); state('failed'); });
+    (e) => { status('The page cannot start in this browser.', String(e.message || e)); state('failed'); });
 })();
