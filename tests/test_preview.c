@@ -275,6 +275,20 @@ static void test_caption_checks(void **state)
     smp__preview_caption(text, sizeof text, r, p);
     assert_non_null(strstr(text, "José Müller, 2nd visit · 90 dots/cm² · 0.15 mm dots · pigment #2b2b2b"));
     assert_non_null(strstr(text, "2026-11-21"));
+    /* Showing an earlier session, the caption gives that session's share
+     * of the density first (it gave the whole treatment's 90 under the
+     * first session's picture), and says it. */
+    static const double THREE[] = {30, 70, 100};
+    assert_int_equal(smp_params_set_layers(p, THREE, 3), SMP_OK);
+    assert_int_equal(smp_params_set_show_session(p, 1), SMP_OK);
+    assert_int_equal(smp_simulate(r, p, photo, mask), SMP_OK);
+    smp__preview_caption(text, sizeof text, r, p);
+    assert_non_null(strstr(text, "· 27 dots/cm² after session 1 of 3 (90 after all) · 0.15 mm dots"));
+    assert_null(strstr(text, "3 sessions"));
+    assert_int_equal(smp_params_set_show_session(p, 3), SMP_OK);
+    assert_int_equal(smp_simulate(r, p, photo, mask), SMP_OK);
+    smp__preview_caption(text, sizeof text, r, p);
+    assert_non_null(strstr(text, "· 90 dots/cm² · 0.15 mm dots · pigment #2b2b2b · 3 sessions · 2026-11-21"));
     smp_result_free(r);
     smp_image_free(photo);
     smp_image_free(mask);

@@ -220,12 +220,22 @@ void smp__preview_caption(char *buf, size_t n, const smp_result *res, const smp_
     uint8_t hex[3];
     for (int c = 0; c < 3; c++)
         hex[c] = smp__linear_to_srgb8(res->pigment_lin[c]);
-    char sessions[32] = "";
-    if (res->n_layers > 1)
-        snprintf(sessions, sizeof sessions, " · %d sessions", res->n_layers);
-    snprintf(buf, n, "%s%s%.0f dots/cm² · %.2f mm dots · pigment #%02x%02x%02x%s%s%s", p->caption,
-             p->caption[0] ? " · " : "", res->report.density_used, res->dot_mm, hex[0], hex[1], hex[2], sessions,
-             p->date[0] ? " · " : "", p->date);
+    /* The density is the whole treatment's; where the after image shows an
+     * earlier session (its label says "After session K"), that session's
+     * share of it first, so a client does not read the full density under
+     * the first session's picture. */
+    char density[96], sessions[32] = "";
+    const int k = res->show_session, layers = res->n_layers;
+    const bool earlier = k > 0 && k < layers && k <= p->n_layers && p->layout != SMP_LAYOUT_SESSIONS;
+    if (earlier)
+        snprintf(density, sizeof density, "%.0f dots/cm² after session %d of %d (%.0f after all)",
+                 res->report.density_used * p->layers[k - 1] / 100, k, layers, res->report.density_used);
+    else
+        snprintf(density, sizeof density, "%.0f dots/cm²", res->report.density_used);
+    if (layers > 1 && !earlier)
+        snprintf(sessions, sizeof sessions, " · %d sessions", layers);
+    snprintf(buf, n, "%s%s%s · %.2f mm dots · pigment #%02x%02x%02x%s%s%s", p->caption, p->caption[0] ? " · " : "",
+             density, res->dot_mm, hex[0], hex[1], hex[2], sessions, p->date[0] ? " · " : "", p->date);
 }
 
 /* Shrinks the caption to fit, then cuts it with an ellipsis. */

@@ -579,6 +579,12 @@ const chosen1 = await chosenNow();
     /session 1 of 3/.test(chosen1.text) && chosen1.text.includes(`${fmt(chosen1.c.shown)} dots`) &&
     chosen3.text.includes(`${fmt(chosen3.c.dots)} dots`),
     `the dots counted are the session shown's (all 3: "${chosen3.text}"; session 1: "${chosen1.text}")`);
+  // So does the preview JPEG's caption: it gave all three's density under
+  // "After session 1".
+  const cap1 = (await page.evaluate(() => window.smpStudio.captionParts())).join(' · ');
+  const d1 = (chosen1.c.density * 0.3).toFixed(0), d3 = chosen1.c.density.toFixed(0);
+  check(cap1.includes(`${d1} dots/cm² after session 1 of 3 (${d3} after all)`) && !/3 sessions/.test(cap1),
+    `the preview's caption gives session 1's density ("${cap1}")`);
 }
 // The status line in plain words for the consultant and the client: no
 // pixel sizes, milliseconds or the page's reasons in parentheses; times in
@@ -695,6 +701,9 @@ async function save(button) {
   });
   n = await renders(page);
   await page.locator('#regularity').fill('0.55');
+  // The redraw starts in a task of its own: click once it is under way (a
+  // click at once found it not yet started, now and then, on a loaded machine).
+  await page.waitForFunction(() => window.smpStudio.st.busy, null, { polling: 10, timeout: 30000 });
   const saved = [await save('#save-mask'), await save('#save-settings')];
   const busyAt = await page.evaluate(() => window.__busyAt);
   check(busyAt.length === 2 && busyAt[0] && saved.every(f => readFileSync(f).length > 0),

@@ -82,7 +82,7 @@
     simd: false, // the engine built with WebAssembly SIMD runs (start)
   };
   // For tests and for looking: redraw timings and the state, read-only in spirit.
-  window.smpStudio = { st, timings: st.timings, maskSum: () => maskSum(), before, after, toneCanvas,
+  window.smpStudio = { st, timings: st.timings, maskSum: () => maskSum(), before, after, toneCanvas, captionParts,
     mask: () => maskView().slice(),
     // The mask's hash as kept and as read now (tests: they must agree).
     maskHashes: () => [maskHash(), maskHashOf(maskView())],
@@ -1713,16 +1713,27 @@
     c.getContext('2d').putImageData(img, 0, 0);
     return c;
   }
+  // The preview's caption: the client, the treatment, the date. An earlier
+  // session's picture gets that session's density first, as the command's
+  // preview does (it gave the whole treatment's under "After session 1").
+  function captionParts() {
+    const L = layers(), sess = Number($('session').value), n = L.length, earlier = sess > 0 && sess < n;
+    const ch = st.chosen;
+    const density = !ch ? '' : earlier
+      ? `${(ch.density * L[sess - 1] / 100).toFixed(0)} dots/cm² after session ${sess} of ${n} ` +
+        `(${ch.density.toFixed(0)} after all), ${ch.dot.toFixed(2)} mm`
+      : `${ch.density.toFixed(0)} dots/cm², ${ch.dot.toFixed(2)} mm`;
+    return [$('caption').value.trim(), density, n > 1 && !earlier ? `${n} sessions` : '', settings().age,
+      new Date().toISOString().slice(0, 10)].filter(Boolean);
+  }
   // Before and after in the chosen layout, labelled, with a caption line.
   function previewCanvas() {
     const layout = $('layout').value, w = st.w, h = st.h;
     const side = layout === 'side', split = layout === 'split';
     const pw = split ? w : side ? 2 * w : w, ph = split ? h : side ? h : 2 * h;
     const fs = Math.max(14, Math.round(Math.max(pw, ph) / 60)), lh = Math.round(fs * 1.4);
-    const sess = Number($('session').value), n = layers().length;
-    const s = settings(), ch = st.chosen;
-    const parts = [$('caption').value.trim(), ch ? `${ch.density.toFixed(0)} dots/cm², ${ch.dot.toFixed(2)} mm` : '',
-      n > 1 ? `${n} sessions` : '', s.age, new Date().toISOString().slice(0, 10)].filter(Boolean);
+    const sess = Number($('session').value), n = layers().length, earlier = sess > 0 && sess < n;
+    const parts = captionParts();
     const c = canvas(), g = c.getContext('2d'), font = `${fs}px system-ui, sans-serif`;
     g.font = font;
     // The caption in as many lines as the image's width takes (a client's
@@ -1730,7 +1741,7 @@
     const lines = captionLines(g, parts, pw - fs), cap = Math.round(fs * 0.8) + lines.length * lh;
     c.width = pw; c.height = ph + cap;
     g.fillStyle = '#000'; g.fillRect(0, 0, c.width, c.height);
-    const afterLabel = sess && sess < n ? `After session ${sess}` : 'After';
+    const afterLabel = earlier ? `After session ${sess}` : 'After';
     const label = (text, x, y) => {
       g.font = `600 ${fs}px system-ui, sans-serif`;
       const tw = g.measureText(text).width;
