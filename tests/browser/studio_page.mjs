@@ -700,13 +700,29 @@ async function save(button) {
       document.getElementById(id).addEventListener('click', () => window.__busyAt.push(window.smpStudio.st.busy), { capture: true });
   });
   n = await renders(page);
-  await page.locator('#regularity').fill('0.55');
-  // The redraw starts in a task of its own: click once it is under way (a
-  // click at once found it not yet started, now and then, on a loaded machine).
-  await page.waitForFunction(() => window.smpStudio.st.busy, null, { polling: 10, timeout: 30000 });
-  const saved = [await save('#save-mask'), await save('#save-settings')];
+  // The change and both clicks in one task, so that the clicks come while
+  // the redraw the change asks is under way however fast it is (a click
+  // sent after the change found it done now and then: it takes 0.1-0.3 s).
+  const downloads = [];
+  const onDownload = d => downloads.push(d);
+  page.on('download', onDownload);
+  await page.evaluate(() => {
+    const r = document.getElementById('regularity');
+    r.value = '0.55';
+    r.dispatchEvent(new Event('change', { bubbles: true }));
+    document.getElementById('save-mask').click();
+    document.getElementById('save-settings').click();
+  });
+  for (let i = 0; i < 300 && downloads.length < 2; i++) await page.waitForTimeout(100);
+  page.off('download', onDownload);
+  const saved = [];
+  for (const d of downloads) {
+    const path = join(tmp, d.suggestedFilename());
+    await d.saveAs(path);
+    saved.push(path);
+  }
   const busyAt = await page.evaluate(() => window.__busyAt);
-  check(busyAt.length === 2 && busyAt[0] && saved.every(f => readFileSync(f).length > 0),
+  check(busyAt.length === 2 && busyAt[0] && saved.length === 2 && saved.every(f => readFileSync(f).length > 0),
     `the mask and the settings save during a redraw (busy at each click: ${busyAt.join(', ')})`);
   await settle(page, n + 1);
   n = await renders(page);
