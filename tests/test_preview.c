@@ -202,6 +202,62 @@ static void test_max_size_area_average(void **state)
     stop(&t);
 }
 
+/* The automatic loupe looks where the core has its usual tone: not into a
+ * shine at the core's deepest point, where the dots fade under it (on the
+ * shared crown it showed dark dots the after image does not), and its
+ * close-up keeps the shine over them as the after image does. */
+static void test_loupe_off_shine(void **state)
+{
+    (void)state;
+    run t = {0};
+    start(&t, 900, 600, 3);
+    smp_image_free(t.mask); /* a square, so that its deepest point is the middle */
+    t.mask = rect_mask(900, 600, 270, 120, 630, 480, 255);
+    uint8_t *px = smp_image_data(t.photo);
+    const double cx = 450, cy = 300, r = 60; /* the shine: a bright disc at the core's middle */
+    for (uint32_t y = 0; y < 600; y++)
+        for (uint32_t x = 0; x < 900; x++) {
+            const double d = hypot(x + 0.5 - cx, y + 0.5 - cy), a = d < r ? 1 : d < r + 10 ? (r + 10 - d) / 10 : 0;
+            uint8_t *q = px + ((size_t)y * 900 + x) * 3;
+            /* Dark hair round the mask, so that the dots are matched dark
+             * and no hairline pulls the loupe to an edge. */
+            const bool hair = x < 265 || x >= 635 || y < 115 || y >= 485;
+            q[0] = (uint8_t)(hair ? 70 : lrint(205 + a * 35));
+            q[1] = (uint8_t)(hair ? 52 : lrint(165 + a * 45));
+            q[2] = (uint8_t)(hair ? 45 : lrint(145 + a * 50));
+        }
+    smp_params_set_layout(t.p, SMP_LAYOUT_SIDE);
+    assert_int_equal(preview(&t), SMP_OK);
+    assert_true(t.g.has_loupe);
+    const double *s = t.g.loupe_source, lx = s[0] + s[2] / 2, ly = s[1] + s[3] / 2;
+    print_message("loupe at %.0f,%.0f; the shine's disc at %.0f,%.0f, radius %.0f\n", lx, ly, cx, cy, r);
+    assert_true(hypot(lx - cx, ly - cy) > r + s[2] / 2); /* the field off the shine (its ramp aside) */
+    assert_true(s[0] >= 270 && s[0] + s[2] <= 630 && s[1] >= 120 && s[1] + s[3] <= 480);
+    /* A loupe put on the shine shows its dots as faint as the after image
+     * does there: the shine kept over them (they were drawn as on bare skin). */
+    smp_params_set_loupe(t.p, SMP_LOUPE_AT, cx, cy);
+    assert_int_equal(preview(&t), SMP_OK);
+    const uint32_t *lb = t.g.loupe;
+    const uint8_t *o = smp_image_cdata(t.out);
+    int darkest = 255;
+    for (uint32_t y = lb[1] + lb[3] / 4; y < lb[1] + lb[3] * 3 / 4; y++)
+        for (uint32_t x = lb[0] + lb[2] / 4; x < lb[0] + lb[2] * 3 / 4; x++) {
+            const int v = o[((size_t)y * t.g.width + x) * 3 + 1];
+            darkest = v < darkest ? v : darkest;
+        }
+    const uint8_t *af = smp_image_cdata(smp_result_after(t.r));
+    int darkest_after = 255;
+    for (uint32_t y = (uint32_t)(cy - 20); y < (uint32_t)(cy + 20); y++)
+        for (uint32_t x = (uint32_t)(cx - 20); x < (uint32_t)(cx + 20); x++) {
+            const int v = af[((size_t)y * 900 + x) * 3 + 1];
+            darkest_after = v < darkest_after ? v : darkest_after;
+        }
+    print_message("darkest green on the shine: loupe %d, after image %d (the shine's own 250)\n", darkest,
+                  darkest_after);
+    assert_true(darkest > 150 && abs(darkest - darkest_after) <= 10);
+    stop(&t);
+}
+
 /* The loupe draws the dots at its own scale: at 3 px/mm a 0.15 mm dot is a
  * faint half pixel in the panel, a dark disc several pixels wide in the
  * loupe. */
@@ -347,6 +403,7 @@ int main(void)
         cmocka_unit_test(test_sessions),
         cmocka_unit_test(test_max_size_area_average),
         cmocka_unit_test(test_loupe),
+        cmocka_unit_test(test_loupe_off_shine),
         cmocka_unit_test(test_caption_checks),
         cmocka_unit_test(test_caption_utf8),
     };

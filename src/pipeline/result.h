@@ -45,6 +45,7 @@ typedef struct smp_report {
 /* Zones on the shade grid, for placing a close-up (zones.c sets them). */
 #define SMP_ZONE_CORE 1     /* fully treated */
 #define SMP_ZONE_HAIRLINE 2 /* just outside the mask, bare skin: a hairline */
+#define SMP_ZONE_PLAIN 4    /* a core cell of the core's usual tone: no shine, no clump of hair */
 
 struct smp_result {
     smp_image *after;

@@ -3,6 +3,7 @@
  * just outside the mask, bare skin that makes a hairline. */
 #include "zones.h"
 #include "color.h"
+#include "select.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -36,6 +37,34 @@ static size_t mark_hairline(const smp_shade *sh, uint8_t *zones, size_t n)
     return 0;
 }
 
+/* Core cells whose viewing-scale L* lies within PLAIN_L of the core's
+ * median: a close-up there shows the dots as most of the core does, not
+ * in the shine (the crown's, 10-20 L* above the rest, where the dots
+ * fade under the shine) nor under strands. */
+#define PLAIN_L 4.0
+static void mark_plain(const smp_shade *sh, uint8_t *zones, size_t n)
+{
+    double *l = malloc(n * sizeof *l);
+    if (!l)
+        return; /* no plain cells: the close-up goes where it went before */
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (zones[i] & SMP_ZONE_CORE) {
+            double lab[3];
+            smp__linear_to_lab(sh->view + 3 * i, lab);
+            l[m++] = lab[0];
+        }
+    const double med = m ? smp__kth_double(l, m, m / 2) : 0;
+    for (size_t i = 0; i < n; i++)
+        if (zones[i] & SMP_ZONE_CORE) {
+            double lab[3];
+            smp__linear_to_lab(sh->view + 3 * i, lab);
+            if (fabs(lab[0] - med) <= PLAIN_L)
+                zones[i] |= SMP_ZONE_PLAIN;
+        }
+    free(l);
+}
+
 smp_status smp__keep_zones(smp_result *res, const smp_shade *sh, double ppm)
 {
     free(res->zones);
@@ -52,5 +81,6 @@ smp_status smp__keep_zones(smp_result *res, const smp_shade *sh, double ppm)
     res->zones_h = sh->grid.gh;
     res->zone_mm = sh->grid.cell / ppm;
     mark_hairline(sh, res->zones, n);
+    mark_plain(sh, res->zones, n);
     return SMP_OK;
 }
