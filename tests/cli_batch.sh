@@ -101,6 +101,22 @@ xa=$(cks "$X/x.after.jpg")
 "$smp" batch --px-per-mm 8 "$X" -o "$X" >/dev/null 2>&1
 "$smp" batch --px-per-mm 8 "$X" -o "$X" --resume >/dev/null 2>&1
 check '[ "$(cks "$X/x.after.jpg")" = "$xa" ]' "--resume overwrote a client photo"
+# A client's own smith.after.jpg without a mask beside smith.jpg, -o the input folder and
+# --force: smith.jpg's after image replaced it (a photo skipped for want of a mask was not
+# counted an input). Now smith.jpg fails before it is worked on, naming the file; so in
+# either shard of the folder (another shard's photo is a photo all the same).
+N="$tmp/own"
+mkdir -p "$N"
+pair "$N/smith"
+"$gen" --width 240 --height 180 --px-per-mm 8 --seed 9 -o "$N/smith.after.jpg" --mask "$tmp/own-unused.png" 2>/dev/null
+sa=$(cks "$N/smith.after.jpg")
+expect 4 "-o the input, --force, a client's smith.after.jpg" -- "$smp" batch --px-per-mm 8 "$N" -o "$N" --force
+check '[ "$(cks "$N/smith.after.jpg")" = "$sa" ]' "-o the input --force replaced a client's smith.after.jpg"
+check 'grep -q "^\"smith.jpg\",.*,failed,\"$N/smith.after.jpg: is a photo of this batch, .*even with --force" "$N/report.csv" &&
+       grep -q "^\"smith.after.jpg\",\"\",skipped,\"no mask" "$N/report.csv"' "the refusal's row: $(cut -c1-160 "$N/report.csv")"
+says "smpsim: $N/smith.after.jpg: is a photo of this batch" "the refusal names the file"
+for k in 0 1 2; do "$smp" batch --px-per-mm 8 "$N" -o "$N" --force --shard $k/3 >/dev/null 2>&1; done
+check '[ "$(cks "$N/smith.after.jpg")" = "$sa" ]' "a shard replaced another shard's photo"
 # Outputs cut at 1023 bytes mapped two photos to one file.
 L="$tmp/cut"
 n250=$(printf "n%.0s" $(seq 1 250)); n246=$(printf "n%.0s" $(seq 1 246))

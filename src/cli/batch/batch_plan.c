@@ -226,20 +226,34 @@ static int cmp_id(const void *a, const void *b)
     return (x->ino > y->ino) - (x->ino < y->ino);
 }
 
-/* Every input's (device, inode): a link or a second name finds it too. */
-static int collect_inputs(batch *b)
+static void add_input(batch *b, const struct stat *sb, int mask)
 {
-    b->inputs = malloc((2 * b->items.n + 1) * sizeof *b->inputs);
-    if (!b->inputs)
-        return EXIT_OUTPUT;
+    b->inputs[b->n_inputs++] = (file_id){sb->st_dev, sb->st_ino, mask};
+}
+
+/* Every input's (device, inode): a link or a second name finds it too. A
+ * photo skipped for want of a mask is a client's photo all the same (with
+ * -o the input folder and --force, smith.jpg's after image replaced the
+ * client's own smith.after.jpg that had no mask). */
+int batch_collect_inputs(batch *b)
+{
+    b->inputs = malloc((3 * b->items.n + 1) * sizeof *b->inputs);
+    if (!b->inputs) {
+        cli_error(b->input, "out of memory");
+        return EXIT_INPUT;
+    }
     for (size_t i = 0; i < b->items.n; i++) {
         const item *it = &b->items.v[i];
-        for (int m = 0; m < 2 - it->mask_auto && it->mask; m++) {
+        for (int m = 0; m < 2; m++) {
+            if (m && (it->mask_auto || !it->mask))
+                break;
             sbuf p = {0};
-            struct stat sb;
+            struct stat sb, lsb;
             input_path(b, it, m, &p);
             if (p.s && stat(p.s, &sb) == 0)
-                b->inputs[b->n_inputs++] = (file_id){sb.st_dev, sb.st_ino};
+                add_input(b, &sb, m);
+            if (p.s && !m && lstat(p.s, &lsb) == 0 && S_ISLNK(lsb.st_mode))
+                add_input(b, &lsb, m); /* the link itself: a write would replace it */
             sb_free(&p);
         }
     }
@@ -247,13 +261,36 @@ static int collect_inputs(batch *b)
     return 0;
 }
 
-int batch_is_input(const batch *b, const char *path)
+const file_id *batch_input_at(const batch *b, const char *path)
 {
     struct stat sb;
-    if (stat(path, &sb) != 0)
-        return 0;
-    file_id key = {sb.st_dev, sb.st_ino};
-    return bsearch(&key, b->inputs, b->n_inputs, sizeof key, cmp_id) != NULL;
+    for (int k = 0; k < 2; k++) {
+        if ((k ? lstat(path, &sb) : stat(path, &sb)) != 0)
+            continue;
+        file_id key = {sb.st_dev, sb.st_ino, 0};
+        const file_id *in = bsearch(&key, b->inputs, b->n_inputs, sizeof key, cmp_id);
+        if (in)
+            return in;
+    }
+    return NULL;
+}
+
+/* A photo whose output would replace an input fails before it is worked
+ * on, whatever --force says (the write checks again: batch_input_at). */
+static void refuse_inputs(batch *b)
+{
+    for (size_t i = 0; i < b->items.n; i++) {
+        item *it = &b->items.v[i];
+        for (int k = 0; k < ITEM_OUTPUTS && it->status == ITEM_PENDING && it->outputs[k]; k++) {
+            const file_id *in = batch_input_at(b, it->outputs[k]);
+            if (!in)
+                continue;
+            it->status = ITEM_FAILED;
+            snprintf(it->error, sizeof it->error, "%s: is %s of this batch, and an output never replaces an input, "
+                     "even with --force: write the outputs elsewhere (-o) or rename that file", it->outputs[k],
+                     in->mask ? "a mask" : "a photo");
+        }
+    }
 }
 
 /* Finds photo's row in the earlier report.csv; its status and hash. */
@@ -303,12 +340,11 @@ int batch_plan(batch *b)
     int rc = plan_outputs(b);
     if (!rc)
         rc = find_collisions(b);
-    if (!rc)
-        rc = collect_inputs(b);
     if (rc) {
         cli_error(b->output, "out of memory planning the batch");
         return rc;
     }
+    refuse_inputs(b);
     if (b->resume) {
         sbuf p = {0};
         sb_printf(&p, "%s/%s.csv", b->output, b->report);

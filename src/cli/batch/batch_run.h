@@ -16,6 +16,7 @@ enum { WHAT_RENDER = 1, WHAT_PREVIEW = 2 };
 typedef struct file_id {
     dev_t dev;
     ino_t ino;
+    int mask; /* a mask, not a photo: for the message */
 } file_id;
 
 typedef struct batch {
@@ -26,7 +27,7 @@ typedef struct batch {
     uint64_t args_hash;        /* the options that shape the outputs */
     const smp_params *params;
     item_list items;
-    file_id *inputs;           /* every input of the run, sorted: never written */
+    file_id *inputs;           /* every input of the folder, of every shard, sorted: never written */
     size_t n_inputs;
     int lock_fd;
     pthread_mutex_t lock;
@@ -40,11 +41,16 @@ typedef struct batch {
     int running, writing, closing, abandoned;
 } batch;
 
-/* Output paths, collisions, the inputs' ids, and (with --resume) which
- * photos the earlier report shows done with the same hash. 0 or an exit code. */
+/* Every photo found (processed or skipped, of any shard) and every mask:
+ * the files no output may replace. Before the shard is taken. 0 or an
+ * exit code. */
+int batch_collect_inputs(batch *b);
+/* Output paths, collisions, outputs that are inputs, and (with --resume)
+ * which photos the earlier report shows done with the same hash. 0 or an
+ * exit code. */
 int batch_plan(batch *b);
-/* Non-zero when path exists and is one of the run's inputs. */
-int batch_is_input(const batch *b, const char *path);
+/* The input that path is (itself, or a link to it), or NULL. */
+const file_id *batch_input_at(const batch *b, const char *path);
 /* The output folder's lock and its earlier run: 0, or an exit code after
  * saying why. batch_unlock removes the lock. */
 int batch_lock(batch *b);

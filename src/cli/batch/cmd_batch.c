@@ -31,8 +31,9 @@ static void usage(FILE *f)
           "folder as failed.\n"
           "Writes OUTPUT_DIR/report.csv and report.json (report.shard-K-of-N.* with\n"
           "--shard), keeping the previous ones as report.1.*. Exit 0 when every photo\n"
-          "succeeded, 4 when some failed. An output is never an input, nor another\n"
-          "output of the run; a folder holding an earlier run needs --resume or --force;\n"
+          "succeeded, 4 when some failed. An output is never an input (a photo found,\n"
+          "even one skipped, or a mask; even with --force), nor another output of the\n"
+          "run; a folder holding an earlier run needs --resume or --force;\n"
           "two runs on one folder (and shard) are refused while the first holds its lock.\n"
           "In report.csv a cell starting with = + - @ ' or a tab gets a leading ' so a\n"
           "spreadsheet shows it as text; report.json keeps the exact name (photo_bytes,\n"
@@ -167,8 +168,10 @@ static int write_one(batch *b, item *it, int k, smp_result *res, const smp_image
         fail(it, out, "cannot create its folder");
         return -1;
     }
-    if (batch_is_input(b, out)) {
-        fail(it, out, "is an input of this batch; refusing to overwrite it");
+    const file_id *in = batch_input_at(b, out);
+    if (in) { /* refused when planned (refuse_inputs); again here, should a link have moved since */
+        fail(it, out, in->mask ? "is a mask of this batch; an output never replaces an input, even with --force"
+                                : "is a photo of this batch; an output never replaces an input, even with --force");
         return -1;
     }
     smp_status st;
@@ -731,6 +734,8 @@ int cmd_batch(int argc, char **argv)
     rc = prepare_output(&b);
     if (!rc)
         rc = manifest ? read_manifest(manifest, &so, &b.items) : scan_folder(&so, &b.items);
+    if (!rc)
+        rc = batch_collect_inputs(&b); /* of every shard: another shard's photo is a photo all the same */
     if (!rc) {
         shard_items(&b, shard[0], shard[1], smp_params_seed(p));
         b.params = p;
