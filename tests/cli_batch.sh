@@ -162,6 +162,67 @@ touch -d '2 hours ago' "$E/out/.smpsim-tmp-a.after.jpg.Ab12Cd"
 "$smp" batch --px-per-mm 8 "$E/in" -o "$E/out" --resume >/dev/null 2>&1
 check '[ ! -e "$E/out/.smpsim-tmp-a.after.jpg.Ab12Cd" ] && [ ! -e "$E/out/report.lock" ]' "stale temporary or lock left"
 
+# --- an earlier run's outputs in the input: a file that a report in its folder or above lists
+# among its outputs (and not among its photos) is no photo: a row says so, the summary counts
+# it. A client's own smith.after.jpg, in no report, is a photo (names say nothing).
+# The earlier outputs were read as photos: with --masks auto each run made a.after.after.jpg.
+W="$tmp/earlier"
+mkdir -p "$W/in"
+pair "$W/in/a"
+cp "$N/smith.after.jpg" "$W/in/smith.after.jpg"
+"$smp" batch --px-per-mm 8 "$W/in" -o "$W/in/out" --masks auto >/dev/null 2>&1
+expect 0 "a second run, an earlier run's output folder inside the input" -- \
+    "$smp" batch --px-per-mm 8 "$W/in" -o "$W/out2" --masks auto
+for f in out/a.after.jpg out/smith.after.after.jpg out/smith.after.suggested-mask.png; do
+    check 'grep -q "^\"$f\",\"\",skipped,\"an output of an earlier run (out/report.csv lists it)" "$W/out2/report.csv"' \
+        "$f: no row saying it is an earlier output: $(grep "^\"$f\"" "$W/out2/report.csv" | cut -c1-120)"
+done
+check 'grep -q "^\"a.jpg\",.*,ok," "$W/out2/report.csv" && grep -q "^\"smith.after.jpg\",\"auto\",ok," "$W/out2/report.csv" &&
+       [ ! -e "$W/out2/out" ] && [ "$(cks "$W/in/smith.after.jpg")" = "$sa" ]' \
+    "the photos, or outputs of outputs: $(cut -c1-50 "$W/out2/report.csv"; ls "$W/out2")"
+says "2 ok, 0 failed, 3 skipped (3 an earlier run's outputs)," "the summary"
+# -o the input folder, run again: the earlier outputs beside the photos are skipped, the
+# photos up to date, the client's smith.after.jpg is a photo and keeps its bytes.
+V="$W/same"
+mkdir -p "$V"
+pair "$V/a"
+cp "$N/smith.after.jpg" "$V/smith.after.jpg"
+"$smp" batch --px-per-mm 8 "$V" -o "$V" --masks auto >/dev/null 2>&1
+expect 0 "-o the input folder, resumed" -- "$smp" batch --px-per-mm 8 "$V" -o "$V" --masks auto --resume
+check '[ "$(grep -c ",skipped,\"an output of an earlier run (report.csv lists it)" "$V/report.csv")" -eq 3 ] &&
+       [ "$(grep -c ",up-to-date," "$V/report.csv")" -eq 2 ] && [ "$(ls "$V" | grep -c "after\.after\.after\|a\.after\.after")" -eq 0 ] &&
+       [ "$(cks "$V/smith.after.jpg")" = "$sa" ]' "-o the input, resumed: $(cut -c1-70 "$V/report.csv"; ls "$V")"
+# The photo gone, its after image stays an output: the next report lists a.after.jpg as
+# skipped, and the one after that carries it on (the report that wrote it is gone).
+rm "$V/a.jpg" "$V/a.mask.png"
+for k in 1 2; do
+    expect 0 "-o the input, the photo gone ($k)" -- "$smp" batch --px-per-mm 8 "$V" -o "$V" --masks auto --resume
+done
+check 'grep -q "^\"a.after.jpg\",\"\",skipped,\"an output of an earlier run" "$V/report.csv" && [ ! -e "$V/a.after.after.jpg" ]' \
+    "an orphaned output was read as a photo: $(cut -c1-70 "$V/report.csv")"
+# Named in a manifest, an earlier output is a photo: the manifest says so.
+printf 'a.after.jpg,auto,again.jpg\n' >"$W/m.csv"
+expect 0 "an earlier output named in a manifest" -- "$smp" batch --px-per-mm 8 "$V" -o "$W/man" --manifest "$W/m.csv"
+check '[ -f "$W/man/again.jpg" ]' "the manifest's earlier output was not processed: $(cat "$W/man/report.csv")"
+# A report above the input folder: a run into /data, then one on /data/ann.
+U="$W/par"
+mkdir -p "$U/ann"
+pair "$U/ann/b"
+"$smp" batch --px-per-mm 8 "$U" -o "$U" >/dev/null 2>&1
+expect 0 "a report above the input" -- "$smp" batch --px-per-mm 8 "$U/ann" -o "$W/par-out"
+check 'grep -q "^\"b.after.jpg\",\"\",skipped,\"an output of an earlier run ($U/report.csv lists it)" "$W/par-out/report.csv"' \
+    "a report above the input: $(cut -c1-120 "$W/par-out/report.csv")"
+# A file the report lists as an output and also read as a photo (a report of an earlier
+# version, which read its outputs back) was a photo to that run: it stays one.
+H="$W/both"
+mkdir -p "$H"
+pair "$H/x.after"
+printf 'photo,mask,status,error,outputs,seconds,seed,dots,density_cm2,delta_e_before,delta_e_after,hash,notes\n"x.after.jpg","x.after.mask.png",ok,"","%s/x.after.after.jpg",1,1,1,80,,,0000000000000001,""\n"x.jpg","x.mask.png",up-to-date,"","%s/x.after.jpg",1,1,1,80,,,0000000000000001,""\n' "$H" "$H" >"$H/report.csv"
+printf '{"schema": "smpsim-batch/1", "input": "%s", "items": [\n]}\n' "$H" >"$H/report.json"
+expect 0 "a report's output that it read as a photo" -- "$smp" batch --px-per-mm 8 "$H" -o "$W/both-out"
+check 'grep -q "^\"x.after.jpg\",\"x.after.mask.png\",ok," "$W/both-out/report.csv"' \
+    "a photo of the earlier run was skipped: $(cut -c1-120 "$W/both-out/report.csv")"
+
 # --- the scan: link loops, FIFOs, links out, unreadable folders
 S="$tmp/scan"
 mkdir -p "$S/in/sub" "$S/away"

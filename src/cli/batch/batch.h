@@ -41,6 +41,7 @@ typedef struct item {
     char *written[ITEM_OUTPUTS]; /* the subset written, for the report */
     uint64_t hash;       /* parameters and inputs' size and mtime, for --resume */
     int may_replace;     /* --resume: the earlier run wrote these outputs */
+    int earlier_output;  /* skipped: an earlier run's report lists it as an output (not an input) */
     double seconds;
     size_t dots;
     double density_used, de_before, de_after;
@@ -63,7 +64,9 @@ typedef struct scan_opts {
 /* Walks the input folder in sorted order and pairs each photo with its
  * mask (NAME.mask.png, NAME_mask.png, or --masks DIR/NAME.png); photos
  * without one are listed as skipped with the reason, or with --masks auto
- * get the suggested mask. 0 on success, else an exit code after printing why. */
+ * get the suggested mask. A file an earlier run's report lists as its output
+ * is listed as skipped (EARLIER_OUTPUT ...), not read as a photo.
+ * 0 on success, else an exit code after printing why. */
 int scan_folder(const scan_opts *o, item_list *out);
 /* Reads a manifest CSV into the list: rows photo,mask[,output][,density][,seed],
  * or any columns in any order under a header naming them (also px_per_mm
@@ -74,6 +77,25 @@ int read_manifest(const char *path, const scan_opts *o, item_list *out);
 /* The same from an open stream; path only names it in messages. */
 int read_manifest_stream(FILE *f, const char *path, const scan_opts *o, item_list *out);
 void items_free(item_list *l);
+
+/* The error of a row skipped as an earlier run's output; a report's rows
+ * starting with it carry the file on as an output to later runs. */
+#define EARLIER_OUTPUT "an output of an earlier run"
+
+/* The earlier runs' reports in the folders being walked and above the
+ * input (batch_earlier.c): which files are their outputs. */
+typedef struct earlier earlier;
+/* With the reports of the folders above root (an absolute path); NULL when
+ * memory ran out (then nothing is known). */
+earlier *earlier_open(const char *root);
+/* Adds the reports among a folder's names (dir: its absolute path; shown:
+ * how messages name it); returns how many, for earlier_leave. */
+size_t earlier_enter(earlier *e, const char *dir, const char *shown, char *const *names, long n);
+void earlier_leave(earlier *e, size_t added);
+/* The report (as shown) that lists path, absolute, as an output and not
+ * as a photo of its run; NULL when none does. */
+const char *earlier_lists(const earlier *e, const char *path);
+void earlier_close(earlier *e);
 
 /* Splits one CSV record in place (RFC 4180, no newlines inside fields);
  * the field count, or -1 if malformed. */

@@ -244,7 +244,7 @@ int batch_collect_inputs(batch *b)
     }
     for (size_t i = 0; i < b->items.n; i++) {
         const item *it = &b->items.v[i];
-        for (int m = 0; m < 2; m++) {
+        for (int m = 0; m < 2 && !it->earlier_output; m++) {
             if (m && (it->mask_auto || !it->mask))
                 break;
             sbuf p = {0};

@@ -41,9 +41,9 @@ typedef struct batch {
     int running, writing, closing, abandoned;
 } batch;
 
-/* Every photo found (processed or skipped, of any shard) and every mask:
- * the files no output may replace. Before the shard is taken. 0 or an
- * exit code. */
+/* Every photo found (processed or skipped, of any shard; not an earlier
+ * run's output) and every mask: the files no output may replace. Before
+ * the shard is taken. 0 or an exit code. */
 int batch_collect_inputs(batch *b);
 /* Output paths, collisions, outputs that are inputs, and (with --resume)
  * which photos the earlier report shows done with the same hash. 0 or an

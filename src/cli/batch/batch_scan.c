@@ -129,6 +129,7 @@ typedef struct walk {
     int depth;
     dev_ino *seen; /* folders walked: a link loop or a second link to one is walked once */
     size_t n_seen, cap_seen;
+    earlier *earlier; /* the reports of earlier runs in the folders being walked and above */
 } walk;
 
 /* Records a folder; 0 when it was walked already (or memory ran out). */
@@ -225,6 +226,26 @@ static long list_dir(const char *dir_path, char ***out)
 
 static int walk_dir(walk *w, const char *rel_dir);
 
+/* A row for rel when an earlier run's report lists it as an output: that
+ * run wrote it, so it is no client's photo (a name like NAME.after.jpg says
+ * nothing: a client's own is a photo). 0 with the row (it takes rel), -1
+ * when no report lists it, else an exit code. */
+static int earlier_row(walk *w, char *rel)
+{
+    char *abs = join(w->root_real, rel);
+    const char *by = abs ? earlier_lists(w->earlier, abs) : NULL;
+    free(abs);
+    if (!by)
+        return -1;
+    char why[1024];
+    snprintf(why, sizeof why, "%s (%s lists it): not read as a photo; rename it, or name it in a --manifest, to "
+             "process it", EARLIER_OUTPUT, by);
+    int rc = note_row(w, rel, ITEM_SKIPPED, why);
+    if (!rc)
+        w->out->v[w->out->n - 1].earlier_output = 1; /* not an input: this run may write it again */
+    return rc;
+}
+
 /* One entry of a folder: a folder to walk, a photo to pair, or a row saying
  * why not. Takes rel. */
 static int walk_entry(walk *w, const char *rel_dir, const char *name, char *rel)
@@ -256,7 +277,10 @@ static int walk_entry(walk *w, const char *rel_dir, const char *name, char *rel)
         free(rel);
     } else if (!have || !S_ISREG(sb.st_mode)) {
         rc = note_row(w, rel, ITEM_SKIPPED, have ? "not a regular file (a FIFO, device or socket)" : "a broken link");
+    } else if ((rc = earlier_row(w, rel)) >= 0) {
+        /* an earlier run's output: its row says so (or memory ran out) */
     } else {
+        rc = 0;
         item *it = add_item(w->out);
         if (!it) {
             free(rel);
@@ -305,12 +329,17 @@ static int walk_dir(walk *w, const char *rel_dir)
         return rel ? note_row(w, rel, ITEM_FAILED, msg) : EXIT_INPUT;
     }
     int rc = 0;
+    /* Its earlier runs' reports, for the files here and below. */
+    char *dir_abs = join(w->root_real, rel_dir);
+    size_t reports = dir_abs ? earlier_enter(w->earlier, dir_abs, rel_dir, names, n) : 0;
+    free(dir_abs);
     for (long i = 0; i < n; i++) {
         char *rel = rc ? NULL : join(rel_dir, names[i]);
         if (rel)
             rc = walk_entry(w, rel_dir, names[i], rel);
         free(names[i]);
     }
+    earlier_leave(w->earlier, reports);
     free(names);
     free(dir_path);
     return rc;
@@ -318,7 +347,7 @@ static int walk_dir(walk *w, const char *rel_dir)
 
 int scan_folder(const scan_opts *o, item_list *out)
 {
-    walk w = {o, "", "", out, 0, NULL, 0, 0};
+    walk w = {o, "", "", out, 0, NULL, 0, 0, NULL};
     struct stat sb;
     if (stat(o->input, &sb) != 0 || !S_ISDIR(sb.st_mode) || !realpath(o->input, w.root_real)) {
         cli_error(o->input, "not a folder");
@@ -327,7 +356,9 @@ int scan_folder(const scan_opts *o, item_list *out)
     if (o->skip && !realpath(o->skip, w.skip_real))
         w.skip_real[0] = 0;
     first_visit(&w, &sb);
+    w.earlier = earlier_open(w.root_real);
     int rc = walk_dir(&w, "");
+    earlier_close(w.earlier);
     free(w.seen);
     return rc;
 }

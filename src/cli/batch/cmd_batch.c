@@ -35,6 +35,10 @@ static void usage(FILE *f)
           "even one skipped, or a mask; even with --force), nor another output of the\n"
           "run; a folder holding an earlier run needs --resume or --force;\n"
           "two runs on one folder (and shard) are refused while the first holds its lock.\n"
+          "A file that an earlier run's report (report.csv in the file's folder or a\n"
+          "folder above) lists among its outputs, and not among its photos, is not read\n"
+          "as a photo: its row says skipped and names the report. A name like\n"
+          "NAME.after.jpg alone is a photo like any other.\n"
           "In report.csv a cell starting with = + - @ ' or a tab gets a leading ' so a\n"
           "spreadsheet shows it as text; report.json keeps the exact name (photo_bytes,\n"
           "%XX-encoded, when a name is not UTF-8).\n"
@@ -750,9 +754,14 @@ int cmd_batch(int argc, char **argv)
             if (b.items.v[i].status == ITEM_FAILED)
                 cli_error(NULL, "%s", b.items.v[i].error);
         rc = batch_write_reports(&b);
-        size_t failed = count(&b, ITEM_FAILED);
-        fprintf(stderr, "smpsim: batch: %zu ok, %zu failed, %zu skipped, %zu up-to-date, %zu not run in %.1f s\n",
-                count(&b, ITEM_OK), failed, count(&b, ITEM_SKIPPED), count(&b, ITEM_UP_TO_DATE),
+        size_t failed = count(&b, ITEM_FAILED), earlier = 0;
+        for (size_t i = 0; i < b.items.n; i++)
+            earlier += b.items.v[i].earlier_output;
+        char why[64] = ""; /* the skipped that are an earlier run's outputs, not photos */
+        if (earlier)
+            snprintf(why, sizeof why, " (%zu an earlier run's output%s)", earlier, earlier > 1 ? "s" : "");
+        fprintf(stderr, "smpsim: batch: %zu ok, %zu failed, %zu skipped%s, %zu up-to-date, %zu not run in %.1f s\n",
+                count(&b, ITEM_OK), failed, count(&b, ITEM_SKIPPED), why, count(&b, ITEM_UP_TO_DATE),
                 count(&b, ITEM_CANCELLED) + count(&b, ITEM_PENDING), cli_now() - b.started);
         if (!rc && failed)
             rc = EXIT_PARTIAL;
