@@ -44,7 +44,7 @@ static size_t mark_hairline(const smp_shade *sh, uint8_t *zones, size_t n)
 #define PLAIN_L 4.0
 static void mark_plain(const smp_shade *sh, uint8_t *zones, size_t n)
 {
-    double *l = malloc(n * sizeof *l);
+    double *l = malloc(2 * n * sizeof *l), *sorted = l + n;
     if (!l)
         return; /* no plain cells: the close-up goes where it went before */
     size_t m = 0;
@@ -52,16 +52,12 @@ static void mark_plain(const smp_shade *sh, uint8_t *zones, size_t n)
         if (zones[i] & SMP_ZONE_CORE) {
             double lab[3];
             smp__linear_to_lab(sh->view + 3 * i, lab);
-            l[m++] = lab[0];
+            sorted[m++] = l[i] = lab[0];
         }
-    const double med = m ? smp__kth_double(l, m, m / 2) : 0;
+    const double med = m ? smp__kth_double(sorted, m, m / 2) : 0;
     for (size_t i = 0; i < n; i++)
-        if (zones[i] & SMP_ZONE_CORE) {
-            double lab[3];
-            smp__linear_to_lab(sh->view + 3 * i, lab);
-            if (fabs(lab[0] - med) <= PLAIN_L)
-                zones[i] |= SMP_ZONE_PLAIN;
-        }
+        if ((zones[i] & SMP_ZONE_CORE) && fabs(l[i] - med) <= PLAIN_L)
+            zones[i] |= SMP_ZONE_PLAIN;
     free(l);
 }
 

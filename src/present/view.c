@@ -53,10 +53,10 @@ smp_status smp__loupe_spot(const smp_result *res, double side_mm, double *x, dou
         smp__chamfer_mm(to_odd, w, h, res->zone_mm);
         if (hairline)
             smp__chamfer_mm(to_hair, w, h, res->zone_mm);
-        /* Where the whole field fits, one whose field is plain (the core's
-         * usual tone: not the shine, not a clump of hair) before any other, then the
-         * cell nearest the hairline (else the deepest); where it fits
-         * nowhere, the deepest cell. */
+        /* Where the whole field fits, one whose field is plain (the
+         * core's usual tone: not the shine, not a clump of hair) before any
+         * other, then the cell nearest the hairline (else the deepest);
+         * where it fits nowhere, the deepest cell. */
         const float need = (float)(side_mm / 2);
         size_t best = SIZE_MAX;
         for (size_t i = 0; i < n; i++) {
