@@ -102,6 +102,9 @@ await page.setInputFiles('#open-mask', mask);
 await settle(page, r_mask + 1);
 const sum0 = await page.evaluate(() => window.smpStudio.maskSum());
 check(sum0 > 0, 'the mask file loads');
+// The mask opened shows its tint (in the view tool the tint was off, so a
+// consultant saw no sign of the mask just loaded), until the next tool.
+check(await page.isChecked('#overlay'), 'an opened mask file shows its tint');
 // The page keeps the mask's hash between its edits (maskHash): after each
 // edit below, the one kept must be the mask's as it is now.
 const staleHash = [];

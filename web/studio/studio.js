@@ -501,6 +501,9 @@
       maskView().set(new Uint8Array(m.mask));
       st.edits++;
       paintOverlay(0, 0, st.w, st.h);
+      // Suggest pressed shows the mask it made (until the next tool); the
+      // one made as a photo opens does not, for the client's first look.
+      if (a.reason === 'suggest') $('overlay').checked = true;
       compose();
       if (a.op === 'hairline') { st.hairline = []; hairlineRow(); }
     }
@@ -561,6 +564,8 @@
     for (let i = 0; i < m.length; i++)
       m[i] = alpha ? d[4 * i + 3] : Math.floor((2126 * d[4 * i] + 7152 * d[4 * i + 1] + 722 * d[4 * i + 2] + 5000) / 10000);
     paintOverlay(0, 0, st.w, st.h);
+    $('overlay').checked = true; // the mask opened shows, until the next tool
+    compose();
     schedule('mask file');
   }
 
