@@ -123,7 +123,7 @@ static int parse(int argc, char **argv, const char *cmd, smp_params *p, opts *o)
          * name the file and the key. */
         char key[CLI_SETTING_KEY];
         const char *file = cli_settings_enter(argv[optind - 1], key);
-        cli_settings_record(c, file, key);
+        cli_settings_record(c, argv[optind - 1]);
         switch (c) {
         case 'o': o->out = optarg; break;
         case 'f': smp_params_set_overwrite(p, 1); o->force = 1; break;

@@ -228,8 +228,9 @@ static int check_on_photo(const mask_job *j, const char *opt, const char *file, 
     return 0;
 }
 
-/* --measure: the scale from two points a known distance apart. */
-static int measure_scale(const mask_job *j)
+/* --measure: the scale from two points a known distance apart (xy and
+ * mm, as measure_points read them). */
+static int measure_scale(const mask_job *j, const double xy[4], double mm)
 {
     if (j->o->measure && (j->o->ppm_auto || j->o->ppm_given)) {
         /* A file's --px-per-mm against a typed --measure is the file's. */
@@ -241,7 +242,7 @@ static int measure_scale(const mask_job *j)
     }
     if (!j->o->measure)
         return 0;
-    double xy[4], mm = measure_points(j->o->measure, xy), ppm = hypot(xy[2] - xy[0], xy[3] - xy[1]) / mm;
+    const double ppm = hypot(xy[2] - xy[0], xy[3] - xy[1]) / mm;
     if (smp_params_set_px_per_mm(j->p, ppm) != SMP_OK) {
         const int rc = cli_settings_blame(CLI_OPT_MEASURE);
         cli_error(NULL, "--measure: %s", smp_params_message(j->p));
@@ -504,13 +505,13 @@ int cli_prepare_mask(smp_image *mask, const char *mask_path, const smp_image *ph
         cli_error(NULL, "out of memory");
         return EXIT_INPUT;
     }
-    double measured[4];
+    double measured[4] = {0, 0, 0, 0}, mm = 0;
     int rc = 0;
     if (o->measure) {
-        measure_points(o->measure, measured);
+        mm = measure_points(o->measure, measured);
         rc = check_on_photo(&j, "--measure", NULL, measured, 2);
     }
-    if (rc || (rc = read_hairline(&j)) || (rc = measure_scale(&j)))
+    if (rc || (rc = read_hairline(&j)) || (rc = measure_scale(&j, measured, mm)))
         goto done;
     /* A mask file first, when the scale is known: a run that would expect
      * too many dots stops before the photo's analysis. */

@@ -20,14 +20,15 @@ static struct origin {
 } *origins;
 static int n_origins;
 
-/* Which file gave each option its last value (cli_settings_record). */
+/* The argument that gave each option its last value (cli_settings_record),
+ * and the key of the one blamed last (cli_settings_blame). */
 #define GIVEN_MAX 64
 static struct given {
     int c;
-    const char *file;
-    char key[CLI_SETTING_KEY];
+    const char *arg;
 } given[GIVEN_MAX];
 static int n_given;
+static char blamed_key[CLI_SETTING_KEY];
 
 typedef struct reader {
     const char *p, *path;
@@ -270,7 +271,7 @@ const char *cli_settings_enter(const char *arg, char key[CLI_SETTING_KEY])
     return file;
 }
 
-void cli_settings_record(int c, const char *file, const char *key)
+void cli_settings_record(int c, const char *arg)
 {
     int i = 0;
     while (i < n_given && given[i].c != c)
@@ -278,18 +279,14 @@ void cli_settings_record(int c, const char *file, const char *key)
     if (i == GIVEN_MAX)
         return; /* more options than any command has: none blamed on a file */
     n_given += i == n_given;
-    given[i].c = c;
-    given[i].file = file;
-    snprintf(given[i].key, sizeof given[i].key, "%s", file ? key : "");
+    given[i] = (struct given){c, arg};
 }
 
 int cli_settings_blame(int c)
 {
     for (int i = 0; i < n_given; i++)
-        if (given[i].c == c && given[i].file) {
-            cli_error_in_setting(given[i].file, given[i].key);
-            return EXIT_INPUT;
-        }
+        if (given[i].c == c)
+            return cli_settings_enter(given[i].arg, blamed_key) ? EXIT_INPUT : EXIT_USAGE;
     return EXIT_USAGE;
 }
 

@@ -26,13 +26,13 @@ const char *cli_settings_file_of(const char *arg);
 #define CLI_SETTING_KEY 128
 const char *cli_settings_enter(const char *arg, char key[CLI_SETTING_KEY]);
 /* For the checks made after parsing (a session past the sessions, a loupe
- * off the photo, --measure against a scale): the parse loop records which
- * file, if any, gave option c its last value (file NULL: the command
- * line), and a check that refuses c's value calls cli_settings_blame(c)
- * before its message: when a file gave it, the message names the file and
- * the key, and the exit code is the file's, EXIT_INPUT; else EXIT_USAGE.
- * The caller ends with cli_error_in_setting(NULL, NULL). */
-void cli_settings_record(int c, const char *file, const char *key);
+ * off the photo, --measure against a scale): the parse loop records the
+ * argument that gave option c its last value (argv[optind - 1]), and a
+ * check that refuses c's value calls cli_settings_blame(c) before its
+ * message: when a file gave it, the message names the file and the key,
+ * and the exit code is the file's, EXIT_INPUT; else EXIT_USAGE. The caller
+ * ends with cli_error_in_setting(NULL, NULL). */
+void cli_settings_record(int c, const char *arg);
 int cli_settings_blame(int c);
 
 #endif
