@@ -291,6 +291,53 @@ static void test_broad_sheen_chroma(void **state)
     scene_free(&s);
 }
 
+/* A camera's tone curve greys bright skin beyond the white light a sheen
+ * adds (the crown photo's sheen: its colour alone called 72 % of the light
+ * shine, which would leave a diffuse skin half as bright under the sheen as
+ * all round it). The shine is bounded by the light above the skin around
+ * it: the sheen's centre, greyed to 45 % of its colour, keeps about the
+ * light the sheen added, not what its colour says. */
+static void test_greyed_sheen_bounded(void **state)
+{
+    (void)state;
+    scene s;
+    skin(&s, SKIN);
+    const double cx = 0.5 * W, cy = 0.5 * H, sig = 0.2 * W, amount = 0.2;
+    sheen(&s, cx, cy, sig, amount);
+    for (size_t i = 0; i < (size_t)W * H; i++) { /* the shoulder: colour fades as the light rises */
+        float *q = s.lin + 3 * i;
+        const double y = (q[0] + q[1] + q[2]) / 3, t = fmin(fmax((3 * y - 1.1) / 0.4, 0), 1);
+        for (int c = 0; c < 3; c++)
+            q[c] = (float)(y + (q[c] - y) * (1 - 0.55 * t));
+    }
+    quantise(&s);
+    uint16_t *sp = spec_of(&s, 2);
+    const uint8_t *p = smp_image_cdata(s.img);
+    double got = 0, colour = 0;
+    float c[3];
+    char msg[SMP_MSG_LEN];
+    assert_int_equal(smp__diffuse_chroma(s.img, BOX, NULL, c, 2, msg), SMP_OK);
+    const double cc = c[0] * c[0] + c[1] * c[1] + c[2] * c[2];
+    for (int y = -2; y <= 2; y++)
+        for (int x = -2; x <= 2; x++) {
+            const size_t i = (size_t)(cy + y) * W + (size_t)(cx + x);
+            got += sp[i] / 65535.0 / 25;
+            double S = 0, P = 0;
+            for (int k = 0; k < 3; k++) {
+                const double v = smp__srgb_to_linear(p[3 * i + k]);
+                S += v;
+                P += c[k] * v;
+            }
+            colour += (S * cc - P) / (3 * cc - 1) / 25;
+        }
+    print_message("greyed sheen's centre: shine %.4f, its colour says %.4f, the light added %.4f\n", got, colour,
+                  amount);
+    assert_true(colour > 1.5 * amount); /* the scene greys the sheen as the photo does */
+    assert_true(got > 0.5 * amount && got < 1.2 * amount);
+    free(sp);
+    scene_free(&s);
+}
+
 static void test_threads_and_arguments(void **state)
 {
     (void)state;
@@ -405,6 +452,7 @@ int main(void)
         cmocka_unit_test(test_grey_hair_is_not_shine),
         cmocka_unit_test(test_chroma_recovered),
         cmocka_unit_test(test_broad_sheen_chroma),
+        cmocka_unit_test(test_greyed_sheen_bounded),
         cmocka_unit_test(test_threads_and_arguments),
     };
     return cmocka_run_group_tests_name("shine", tests, NULL, NULL);

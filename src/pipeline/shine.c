@@ -12,8 +12,8 @@
  * brightness S of skin-coloured pixels in blocks of about 1/40 of the box's
  * short side (a few mm on a crown photo), read bilinearly between block
  * centres. A pixel's s is at most (S - L) / 3 (the light above the skin
- * around it, spread over three channels), unless it is a bright highlight
- * (S / L from BRIGHT_LO to BRIGHT_HI), and is faded in as S / L rises
+ * around it, spread over three channels), unless a channel nears clipping
+ * (TOP_LO to TOP_HI, where S no longer tells the light), and is faded in as S / L rises
  * from GATE_LO to GATE_HI, which is where ordinary skin mottling ends;
  * a small floor then takes off the remaining chroma noise. */
 #include "shine.h"
@@ -45,6 +45,8 @@
 #define SKIN_HI 0.7       /* ... and where it counts fully: hair shows no skin under it */
 #define BRIGHT_LO 1.1     /* S / L from where a pixel counts as a highlight ... */
 #define BRIGHT_HI 1.3     /* ... whatever its colour (hair is not that much brighter than skin) */
+#define TOP_LO 0.84f      /* linear channel (8-bit 237) from where a pixel may be clipped ... */
+#define TOP_HI 0.96f      /* ... (251): there the colour alone tells the shine */
 #define FLOOR 0.01        /* noise floor, a share of the local level per channel (L / 3) */
 /* Medians of many pixels read every other row and column: the chroma's over
  * a box of SPARSE_PX or more (a quarter of a million pixels still puts its
@@ -421,9 +423,14 @@ static inline float spec_pixel(const shine_ctx *k, const float I[3], float L)
     const float m = (S - 3 * s) / L;
     const float skin = fmaxf(ramp(m, SKIN_LO, SKIN_HI), ramp(r, BRIGHT_LO, BRIGHT_HI));
     const float gate = ramp(r, GATE_LO, GATE_HI) * skin;
-    /* The light above the skin around it bounds a faint highlight; a bright
-     * one may also hide darker skin under it: there the colour (s) rules. */
-    const float cap = fmaxf((S - L) / 3, s * ramp(r, BRIGHT_LO, BRIGHT_HI));
+    /* The light above the skin around it bounds the shine: a camera's tone
+     * curve greys bright skin beyond the white light added (the crown
+     * photo's sheen read 72 % shine by its colour, 35 % by its light), and
+     * the diffuse skin under a sheen is not darker than all round it. Only
+     * where a channel nears clipping, and S falls short of the light, does
+     * the colour rule. */
+    const float top = fmaxf(I[0], fmaxf(I[1], I[2]));
+    const float cap = fmaxf((S - L) / 3, s * ramp(top, TOP_LO, TOP_HI));
     const float v = min_f(s * gate, cap) - (float)FLOOR * L / 3;
     return v > 0 ? v : 0;
 }

@@ -30,7 +30,9 @@ if [ -d "$photos" ]; then
                 END { exit !(after < before && core >= ref - 1.0) }' "$o/auto-$p.json"; then ok
         else bad "$p: auto did not move the core toward the reference: $(grep -E 'delta_e2000|core_after|"reference"' "$o/auto-$p.json" | tr -d '\n')"; fi
         # Issue 13's bounds with the mask and defaults alone: tone within CIEDE2000 1 and never
-        # darker than the reference, a visible change, the shine left on top, the texture
+        # darker than the reference, a visible change, the shine left on top (its brightest 3 %
+        # darkens 0.4-0.8 of the core: 1 is a shine painted over, and under 0.4 the dots fade out
+        # under the crown's sheen, which its colour alone called 72 % shine: 0.32), the texture
         # within 0.5-2x the reference's (at its blur), strands untouched. Not the hairline's
         # shine: its brightest 3 % is a broad sheen at the temple, 59 % specular in luminance,
         # on bare skin that the dots darken more than the core's thin hair: 0.52 of the core
@@ -52,7 +54,7 @@ if [ -d "$photos" ]; then
             /"realism"/ { dark = num("core_darkening"); sh = num("shine_darkening"); ratio = num("ratio")
                           strand = num("strand_max_diff") }
             END { exit !((limit ? de < before : de <= 1.0) && core >= ref - 1.0 && dark >= 0.05 &&
-                         (!shine || sh < 0.5 * dark) && ratio >= 0.5 && ratio <= 2 && strand <= 2 &&
+                         (!shine || (sh > 0.4 * dark && sh < 0.8 * dark)) && ratio >= 0.5 && ratio <= 2 && strand <= 2 &&
                          (pred - de)^2 <= (limit ? 0.25 : 0.15)^2) }' "$o/auto-$p.json"; then ok
         else bad "$p: issue 13's bounds: $(grep -E 'delta_e2000|core_after|"reference": \[|realism' "$o/auto-$p.json" | tr -d '\n')"; fi
         # The dots placed on a photo, through analyze.
