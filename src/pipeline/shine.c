@@ -12,10 +12,10 @@
  * brightness S of skin-coloured pixels in blocks of about 1/40 of the box's
  * short side (a few mm on a crown photo), read bilinearly between block
  * centres. A pixel's s is at most (S - L) / 3 (the light above the skin
- * around it, spread over three channels), unless a channel nears clipping
- * (TOP_LO to TOP_HI, where S no longer tells the light), and is faded in as S / L rises
- * from GATE_LO to GATE_HI, which is where ordinary skin mottling ends;
- * a small floor then takes off the remaining chroma noise. */
+ * around it, spread over three channels) unless a channel nears clipping
+ * (TOP_LO to TOP_HI, where S no longer tells the light), and is faded in
+ * as S / L rises from GATE_LO to GATE_HI, which is where ordinary skin
+ * mottling ends; a small floor then takes off the remaining chroma noise. */
 #include "shine.h"
 #include "color.h"
 #include "image.h"
