@@ -583,6 +583,55 @@ static void test_hairline_reference_is_the_hair_side(void **state)
     free_scene(&s);
 }
 
+/* Part of the band in deep, smooth shade (the back of a head turning away
+ * from the light, a dark background beside it: the crown photo's auto
+ * mask has a third of its band so): no skin shows there within 2 mm, but
+ * neither do hair's lighter gaps, so its darkening is the light's. Read
+ * as dense hair against the lit skin nearby (the old local skin), it took
+ * the reference's target 6 L* darker here and the core was darkened 24 %
+ * instead of 8 %; the shade's own lightest is its skin now. */
+static void test_smooth_shade_is_not_hair(void **state)
+{
+    (void)state;
+    const double ppm = 16;
+    scalp_scene sc = {1200, 900, ppm, 11, 150, 0, 0, 0, 0};
+    scene_images s = {smp_image_new(), smp_image_new()};
+    assert_int_equal(scalp_scene_make(&sc, s.photo, s.mask), 0);
+    smp_params *p = params_at(ppm);
+    smp_result *lit = run(p, &s);
+    /* The shade: left of x0, the untreated pixels bare skin without
+     * hair, smooth, in a light falling from 0.35 at x0 to 0.05 at the
+     * frame's edge. */
+    const uint32_t w = smp_image_width(s.photo), h = smp_image_height(s.photo), x0 = (uint32_t)(0.5 * w);
+    uint8_t *px = smp_image_data(s.photo);
+    const uint8_t *mk = smp_image_data(s.mask);
+    const double skin[3] = {0.730, 0.434, 0.296}; /* sRGB 222, 176, 148, linear */
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < x0; x++)
+            if (mk[(size_t)y * w + x] == 0) {
+                const double f = 0.05 + 0.3 * x / x0;
+                for (int c = 0; c < 3; c++) {
+                    const double v = skin[c] * f, e = v <= 0.0031308 ? 12.92 * v : 1.055 * pow(v, 1 / 2.4) - 0.055;
+                    px[((size_t)y * w + x) * 3 + c] = (uint8_t)lrint(255 * e);
+                }
+            }
+    smp_result *shaded = run(p, &s);
+    double ll[3], ls[3];
+    assert_true(smp_result_colour(lit, SMP_COLOUR_REFERENCE, ll));
+    assert_true(smp_result_colour(shaded, SMP_COLOUR_REFERENCE, ls));
+    smp_measures ml, ms;
+    assert_int_equal(smp_result_measures(lit, &ml), SMP_OK);
+    assert_int_equal(smp_result_measures(shaded, &ms), SMP_OK);
+    print_message("smooth shade: reference L* %.2f lit, %.2f with the shade; core %.1f %% / %.1f %% darker\n", ll[0],
+                  ls[0], 100 * ml.core_darkening, 100 * ms.core_darkening);
+    assert_true(fabs(ls[0] - ll[0]) < 2.0);
+    assert_true(fabs(ms.core_darkening - ml.core_darkening) < 0.03);
+    smp_result_free(lit);
+    smp_result_free(shaded);
+    smp_params_free(p);
+    free_scene(&s);
+}
+
 /* The core as its own reference: auto has nothing to darken toward, and
  * the consultant, who sees almost no change, is told why (before, the
  * note was empty whenever the residual was under 1). */
@@ -885,6 +934,7 @@ int main(void)
         cmocka_unit_test(test_scars_take_less_pigment),
         cmocka_unit_test(test_existing_hair_lowers_density),
         cmocka_unit_test(test_hairline_reference_is_the_hair_side),
+        cmocka_unit_test(test_smooth_shade_is_not_hair),
         cmocka_unit_test(test_no_change_is_said),
         cmocka_unit_test(test_broken_edge_wanders),
     };

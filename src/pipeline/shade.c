@@ -27,6 +27,7 @@
 #define MID_LO 0.4 /* the core's cells about its median tone (mid_cells) */
 #define MID_HI 0.6
 #define SKIN_FILL_MM 5.0 /* local skin under dense hair: from confirmed skin about this near */
+#define SMOOTH_SHADE 0.75 /* a view this near its lightest within 2 mm: no hair's gaps (smooth_shade) */
 
 /* The analysis grid: the coverage averaged over blocks of k x k of its
  * cells, so that a cell is about ANALYSIS_MM wide (the viewing scale is
@@ -457,6 +458,19 @@ static smp_status reject_non_scalp(smp_shade *sh, size_t n, int band, char *msg)
     return st;
 }
 
+/* Whether an untreated cell with no skin confirmed within 2 mm is a
+ * smooth surface (its viewing-scale luminance at least SMOOTH_SHADE of its
+ * lightest within 2 mm, own_l that lightest's L*) rather than dense hair,
+ * which leaves lighter gaps and strands: bare skin in shade or a dark
+ * background, whose darkening is the light's, not hair's. */
+static int smooth_shade(const smp_shade *sh, size_t i, double own_l)
+{
+    if (!(sh->dist_out[i] > 0))
+        return 0;
+    const double yv = (sh->view_l[i] + 16) / 116, ym = (own_l + 16) / 116; /* Y = ((L* + 16) / 116)^3 */
+    return yv * yv * yv >= SMOOTH_SHADE * ym * ym * ym;
+}
+
 /* For each cell, the colour of the lightest cell within 2 mm: bare skin
  * between hairs, under the local light (the dome's shading changes slowly).
  * Kept no lighter than the global skin plus a margin, against shine.
@@ -523,8 +537,6 @@ static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm,
     }
     for (size_t i = 0; i < n; i++)
         ok[i] = l[arg2[i]] >= confirm;
-    free(l);
-    free(arg2);
     /* The confirmed cells' skin, blurred with them as weights, and their
      * share about each cell (the blurs' float sums leave a residue where
      * there are none: a share under 1 % counts as none). */
@@ -536,7 +548,7 @@ static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm,
     if (st == SMP_OK) {
         SMP_OMP(omp parallel for schedule(static) num_threads(nt))
         for (size_t i = 0; i < n; i++)
-            if (!ok[i]) {
+            if (!ok[i] && !smooth_shade(sh, i, l[arg2[i]])) {
                 const int none = share[i] < 0.01f;
                 for (int c = 0; c < 3; c++)
                     sh->lskin[3 * i + c] = none ? sh->skin_lin[c] : fill[3 * i + c];
@@ -545,6 +557,8 @@ static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm,
     free(fill);
     free(share);
     free(arg);
+    free(arg2);
+    free(l);
     return st;
 }
 
