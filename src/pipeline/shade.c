@@ -479,7 +479,8 @@ static int smooth_shade(const smp_shade *sh, size_t i, double own_l)
  * to the hair's. Elsewhere the skin is that of the confirmed cells around,
  * averaged over SKIN_FILL_MM (light changes over centimetres, so a shaded
  * rim's own bare skin still sets its skin), or, with none near, the core's
- * skin. */
+ * skin; an untreated cell that is smooth there (smooth_shade) keeps its
+ * own lightest. */
 static smp_status local_skin(smp_shade *sh, const smp_coverage *cov, double ppm, char *msg)
 {
     const uint32_t w = cov->gw, h = cov->gh;
