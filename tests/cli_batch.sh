@@ -104,7 +104,9 @@ check '[ "$(cks "$X/x.after.jpg")" = "$xa" ]' "--resume overwrote a client photo
 # A client's own smith.after.jpg without a mask beside smith.jpg, -o the input folder and
 # --force: smith.jpg's after image replaced it (a photo skipped for want of a mask was not
 # counted an input). Now smith.jpg fails before it is worked on, naming the file; so in
-# either shard of the folder (another shard's photo is a photo all the same).
+# either shard of the folder. The file is what the run writes for smith.jpg, so it is not
+# read as a photo (another shard may have just written it), but no report lists it as an
+# output: it stays an input, never replaced.
 N="$tmp/own"
 mkdir -p "$N"
 pair "$N/smith"
@@ -112,9 +114,10 @@ pair "$N/smith"
 sa=$(cks "$N/smith.after.jpg")
 expect 4 "-o the input, --force, a client's smith.after.jpg" -- "$smp" batch --px-per-mm 8 "$N" -o "$N" --force
 check '[ "$(cks "$N/smith.after.jpg")" = "$sa" ]' "-o the input --force replaced a client's smith.after.jpg"
-check 'grep -q "^\"smith.jpg\",.*,failed,\"$N/smith.after.jpg: is a photo of this batch, .*even with --force" "$N/report.csv" &&
-       grep -q "^\"smith.after.jpg\",\"\",skipped,\"no mask" "$N/report.csv"' "the refusal's row: $(cut -c1-160 "$N/report.csv")"
-says "smpsim: $N/smith.after.jpg: is a photo of this batch" "the refusal names the file"
+check 'grep -q "^\"smith.jpg\",.*,failed,\"$N/smith.after.jpg: is in the input folder and no earlier run.s report lists it as an output .*even with --force" "$N/report.csv" &&
+       grep -q "^\"smith.after.jpg\",\"\",skipped,\"an output of this run (for smith.jpg): not read as a photo" "$N/report.csv"' \
+    "the refusal's row: $(cut -c1-160 "$N/report.csv")"
+says "smpsim: $N/smith.after.jpg: is in the input folder and no earlier run's report lists it" "the refusal names the file"
 for k in 0 1 2; do "$smp" batch --px-per-mm 8 "$N" -o "$N" --force --shard $k/3 >/dev/null 2>&1; done
 check '[ "$(cks "$N/smith.after.jpg")" = "$sa" ]' "a shard replaced another shard's photo"
 # Outputs cut at 1023 bytes mapped two photos to one file.
@@ -130,6 +133,11 @@ pair "$P/c"
 cp "$tmp/p.jpg" "$P/c.png" 2>/dev/null; "$gen" --width 240 --height 180 --px-per-mm 8 -o "$P/c.png" --mask "$P/c.mask.jpg" --force 2>/dev/null
 expect 4 "two photos, one output" -- "$smp" batch --px-per-mm 8 "$P" -o "$P/out"
 check '[ "$(grep -c "is also the output of" "$P/out/report.csv")" -eq 2 ]' "colliding outputs: $(cat "$P/out/report.csv")"
+# So across shards: c.jpg falls in shard 0 of 2, c.png in shard 1; each shard rendered its
+# own into c.after.jpg (the second failed on it, or with --force replaced it).
+for k in 0 1; do "$smp" batch --px-per-mm 8 "$P" -o "$P/sout" --shard $k/2 >/dev/null 2>&1; done
+check '[ ! -e "$P/sout/c.after.jpg" ] && [ "$(cat "$P"/sout/report.shard-*-of-2.csv | grep -c "is also the output of")" -eq 2 ]' \
+    "shards wrote one output for two photos: $(ls "$P/sout"; cut -c1-100 "$P"/sout/report.shard-*-of-2.csv)"
 
 # --- re-runs, resume, lock, stale temporaries
 E="$tmp/rerun"
@@ -161,6 +169,100 @@ fi
 touch -d '2 hours ago' "$E/out/.smpsim-tmp-a.after.jpg.Ab12Cd"
 "$smp" batch --px-per-mm 8 "$E/in" -o "$E/out" --resume >/dev/null 2>&1
 check '[ ! -e "$E/out/.smpsim-tmp-a.after.jpg.Ab12Cd" ] && [ ! -e "$E/out/report.lock" ]' "stale temporary or lock left"
+
+# --- --resume replaces only what the earlier report's successful rows wrote. A row that
+# says skipped (no mask) or failed wrote nothing, yet its photo's output names were taken for
+# ours: a client's own out/a.after.jpg was replaced once a.jpg got its mask.
+Y="$tmp/resume-own"
+mkdir -p "$Y/in"
+cp "$tmp/p.jpg" "$Y/in/a.jpg"
+pair "$Y/in/b"
+head -c 3000 "$tmp/p.jpg" >"$Y/in/c.jpg" && cp "$tmp/p.mask.png" "$Y/in/c.mask.png"
+expect 4 "resume-own: first run (a.jpg without a mask, c.jpg corrupt)" -- "$smp" batch --px-per-mm 8 "$Y/in" -o "$Y/out"
+check 'grep -q "^\"a.jpg\",\"\",skipped," "$Y/out/report.csv" && grep -q "^\"c.jpg\",.*,failed," "$Y/out/report.csv"' \
+    "resume-own: first run's rows: $(cut -c1-60 "$Y/out/report.csv")"
+for n in a c; do "$gen" --width 240 --height 180 --px-per-mm 8 --seed 9 -o "$Y/out/$n.after.jpg" --mask "$tmp/own-unused.png" 2>/dev/null; done
+ya=$(cks "$Y/out/a.after.jpg") yc=$(cks "$Y/out/c.after.jpg")
+cp "$tmp/p.mask.png" "$Y/in/a.mask.png"
+cp "$tmp/p.jpg" "$Y/in/c.jpg"
+expect 4 "--resume: a skipped or failed row's output names hold other files" -- \
+    "$smp" batch --px-per-mm 8 "$Y/in" -o "$Y/out" --resume
+check '[ "$(cks "$Y/out/a.after.jpg")" = "$ya" ] && [ "$(cks "$Y/out/c.after.jpg")" = "$yc" ]' \
+    "--resume replaced a file that the earlier run never wrote (its row skipped or failed)"
+check 'grep -q "^\"a.jpg\",.*,failed,\"$Y/out/a.after.jpg: exists; use --force" "$Y/out/report.csv" &&
+       grep -q "^\"c.jpg\",.*,failed,\"$Y/out/c.after.jpg: exists; use --force" "$Y/out/report.csv" &&
+       grep -q "^\"b.jpg\",.*,up-to-date," "$Y/out/report.csv"' "resume-own: rows: $(cut -c1-120 "$Y/out/report.csv")"
+
+# --- --resume reads rows of any length: a row over 16 KB (long paths, three outputs) was cut
+# and mis-read, so its photo was redone and failed on its own outputs. Over 1 MB a row is an
+# error naming the report and the line.
+Z="$tmp/longrow"
+zrel=""
+for l in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17; do zrel="$zrel$(printf 'r%.0s' $(seq 1 200))$l/"; done
+mkdir -p "$Z/in/$zrel"
+pair "$Z/in/${zrel}x"
+pair "$Z/in/y"
+expect 0 "long rows: first run" -- "$smp" batch --px-per-mm 8 "$Z/in" -o "$Z/out" --what both --metrics
+check '[ "$(awk "length > 16384" "$Z/out/report.csv" | wc -l)" -eq 1 ]' \
+    "long rows: no row over 16 KB to test with: $(awk "{print length}" "$Z/out/report.csv")"
+expect 0 "long rows: --resume" -- "$smp" batch --px-per-mm 8 "$Z/in" -o "$Z/out" --what both --metrics --resume
+check '[ "$(grep -c ",up-to-date," "$Z/out/report.csv")" -eq 2 ]' \
+    "a row over 16 KB was mis-read by --resume: $(cut -c1-40 "$Z/out/report.csv"; grep -o "failed,\"[^\"]*\"" "$Z/out/report.csv" | cut -c1-80)"
+{ cat "$Z/out/report.csv"; printf '"z.jpg","z.mask.png",ok,"","",0.1,1,1,1,,,0000000000000001,"'
+  head -c 1100000 /dev/zero | tr '\0' n; printf '"\n'; } >"$Z/big.csv"
+mv "$Z/big.csv" "$Z/out/report.csv"
+expect 2 "a report row over 1 MB" -- "$smp" batch --px-per-mm 8 "$Z/in" -o "$Z/out" --what both --metrics --resume
+says "smpsim: $Z/out/report.csv: line 4: longer than 1 MB" "a report row over 1 MB"
+# A manifest's rows are no longer held to 8 KB either (three 3.4 KB paths).
+printf '%sx.jpg,%sx.mask.png,%sm.jpg\n' "$zrel" "$zrel" "$zrel" >"$Z/m.csv"
+expect 0 "a manifest row over 8 KB" -- "$smp" batch --px-per-mm 8 "$Z/in" -o "$Z/mout" --manifest "$Z/m.csv"
+
+# --- --resume keys inputs by the folder resolved and the path below it: "./in", "in/" and
+# the absolute path are one folder, as are two spellings of --masks DIR and --manifest.
+# (Each spelling was hashed as typed: everything was redone.)
+A="$tmp/spell"
+mkdir -p "$A/in/sub" "$A/masks"
+pair "$A/in/a"
+pair "$A/in/sub/b"
+cp "$tmp/p.jpg" "$A/in/c.jpg" && cp "$tmp/p.mask.png" "$A/masks/c.png"
+abs_smp=$(cd "$(dirname "$smp")" && pwd)/smpsim
+(cd "$A" && "$abs_smp" batch --px-per-mm 8 ./in -o out --masks ./masks) >/dev/null 2>&1
+for spelt in "$A/in" in/ "./in//"; do
+    (cd "$A" && "$abs_smp" batch --px-per-mm 8 "$spelt" -o out --masks "$A/masks/" --resume) >"$tmp/out" 2>"$tmp/err"
+    check '[ "$(grep -c ",up-to-date," "$A/out/report.csv")" -eq 3 ]' \
+        "--resume as $spelt after ./in: $(cut -c1-40 "$A/out/report.csv" | tr "\n" " ")"
+done
+printf 'a.jpg,a.mask.png\nsub/b.jpg,sub/b.mask.png\n' >"$A/m.csv"
+(cd "$A" && "$abs_smp" batch --px-per-mm 8 in -o mout --manifest m.csv) >/dev/null 2>&1
+(cd "$A/in" && "$abs_smp" batch --px-per-mm 8 . -o ../mout --manifest ../m.csv --resume) >"$tmp/out" 2>"$tmp/err"
+check '[ "$(grep -c ",up-to-date," "$A/mout/report.csv")" -eq 2 ]' \
+    "--resume with the manifest and folder spelt otherwise: $(cut -c1-40 "$A/mout/report.csv" | tr "\n" " ")"
+
+# --- shards writing into their own input folder: a file that the run writes for a photo is
+# never a photo, even before the shard writing it has its report. Shard 0 writes
+# a.after.jpg (a.after.jpg falls in shard 1), shard 1 writes d.after.jpg (in shard 0).
+# Each shard runs here with the other's report moved aside, as it sees a shard still at work:
+# with --masks auto, the other's fresh output was taken for a photo and rendered again.
+for first in 0 1; do
+    B="$tmp/shardself$first"
+    second=$((1 - first))
+    mkdir -p "$B"
+    pair "$B/a"; pair "$B/b"; pair "$B/d"
+    "$smp" batch --px-per-mm 8 "$B" -o "$B" --masks auto --shard $first/2 >/dev/null 2>&1
+    mkdir "$B.aside" && mv "$B"/report.shard-$first-of-2.* "$B.aside/"
+    expect 0 "shard $second/2 while shard $first/2 writes into the input" -- \
+        "$smp" batch --px-per-mm 8 "$B" -o "$B" --masks auto --shard $second/2
+    mv "$B.aside"/* "$B/"
+    check '[ -z "$(ls "$B" | grep "after\.after\|after\.suggested")" ] &&
+           ! grep -q "^\"[a-z].after.jpg\",[^,]*,\(ok\|failed\)," "$B/report.shard-$second-of-2.csv"' \
+        "shard $second/2 took shard $first/2's output for a photo: $(ls "$B" | tr "\n" " "; cut -c1-80 "$B/report.shard-$second-of-2.csv")"
+    check '[ "$(grep -c "^\"[a-z].after.jpg\",\"\",skipped,\"an output of this run (for [a-z].jpg)" "$B/report.shard-$second-of-2.csv")" -eq 1 ]' \
+        "shard $second/2: no row naming the other shard's output: $(cut -c1-120 "$B/report.shard-$second-of-2.csv")"
+    # Both reports in place, every shard resumed: all up to date, nothing taken for a photo.
+    for k in 0 1; do "$smp" batch --px-per-mm 8 "$B" -o "$B" --masks auto --shard $k/2 --resume >/dev/null 2>&1; done
+    check '[ "$(cat "$B"/report.shard-*-of-2.csv | grep -c ",up-to-date,")" -eq 3 ] && [ -z "$(ls "$B" | grep "after\.after")" ]' \
+        "shards resumed: $(cut -c1-60 "$B"/report.shard-*-of-2.csv)"
+done
 
 # --- an earlier run's outputs in the input: a file that a report in its folder or above lists
 # among its outputs (and not among its photos) is no photo: a row says so, the summary counts

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/stat.h>
 
 typedef enum item_status { ITEM_PENDING, ITEM_OK, ITEM_FAILED, ITEM_SKIPPED, ITEM_UP_TO_DATE, ITEM_CANCELLED } item_status;
 
@@ -40,8 +42,9 @@ typedef struct item {
     char *outputs[ITEM_OUTPUTS]; /* what this photo writes (render, preview, metrics, mask), heap */
     char *written[ITEM_OUTPUTS]; /* the subset written, for the report */
     uint64_t hash;       /* parameters and inputs' size and mtime, for --resume */
-    int may_replace;     /* --resume: the earlier run wrote these outputs */
+    unsigned may_replace; /* --resume: bit k, the earlier report's successful row lists outputs[k] as written */
     int earlier_output;  /* skipped: an earlier run's report lists it as an output (not an input) */
+    int run_output;      /* skipped: a file this run writes for another photo (RUN_OUTPUT), not a photo */
     double seconds;
     size_t dots;
     double density_used, de_before, de_after;
@@ -82,6 +85,18 @@ void items_free(item_list *l);
  * starting with it carry the file on as an output to later runs. */
 #define EARLIER_OUTPUT "an output of an earlier run"
 
+/* The error of a row skipped because the run itself writes that file (as
+ * another photo's output): not a photo, and not carried on as an output. */
+#define RUN_OUTPUT "an output of this run"
+
+/* The longest line a report or manifest may have (a row holds at most a
+ * few paths of 4 KB, doubled by quoting). */
+enum { BATCH_LINE_MAX = 1 << 20 };
+/* One line of f into *buf (grown as needed), without its "\n" or "\r\n":
+ * its length; -1 at the end of the file; -2 when longer than limit (then
+ * the rest of the line is left unread); -3 when memory ran out. */
+long batch_getline(FILE *f, char **buf, size_t *cap, size_t limit);
+
 /* The earlier runs' reports in the folders being walked and above the
  * input (batch_earlier.c): which files are their outputs. */
 typedef struct earlier earlier;
@@ -96,6 +111,9 @@ void earlier_leave(earlier *e, size_t added);
  * as a photo of its run; NULL when none does. */
 const char *earlier_lists(const earlier *e, const char *path);
 void earlier_close(earlier *e);
+/* Whether a report's outputs cell (the report lying in dir, absolute; sb
+ * its stat) lists rel, a path relative to dir: written by that run. */
+int earlier_cell_lists(const char *cell, const char *dir, const struct stat *sb, const char *rel);
 
 /* Splits one CSV record in place (RFC 4180, no newlines inside fields);
  * the field count, or -1 if malformed. */

@@ -186,7 +186,8 @@ static char *json_input(const char *json_path)
     char *line = NULL, *out = NULL;
     size_t cap = 0;
     static const char head[] = "{\"schema\": \"smpsim-batch/1\", \"input\": \"";
-    if (getline(&line, &cap, f) > 0 && !strncmp(line, head, sizeof head - 1) && (out = malloc(strlen(line)))) {
+    if (batch_getline(f, &line, &cap, BATCH_LINE_MAX) > 0 && !strncmp(line, head, sizeof head - 1) &&
+        (out = malloc(strlen(line)))) {
         const char *p = line + sizeof head - 1;
         size_t w = 0;
         for (; *p && *p != '"'; p++) { /* sb_json's escapes: \" \\ and \u00XX for controls */
@@ -313,18 +314,27 @@ static int load(report *r, const char *csv_path, const char *dir, const struct s
     char *line = NULL;
     size_t cap = 0;
     strv cells = {0};
-    int rc = getline(&line, &cap, f) > 0 && !strncmp(line, REPORT_HEAD, sizeof REPORT_HEAD - 1) ? 0 : -1;
-    while (!rc && getline(&line, &cap, f) > 0) {
-        line[strcspn(line, "\r\n")] = 0;
+    long len, lineno = 1;
+    int rc = batch_getline(f, &line, &cap, BATCH_LINE_MAX) > 0 && !strncmp(line, REPORT_HEAD, sizeof REPORT_HEAD - 1) ? 0 : -1;
+    while (!rc && (len = batch_getline(f, &line, &cap, BATCH_LINE_MAX)) != -1) {
+        lineno++;
+        if (len < 0) { /* not one we wrote: said, so that its outputs are not read as photos unnoticed */
+            cli_error(csv_path, "line %ld: %s; not read as an earlier run's report", lineno,
+                      len == -2 ? "longer than 1 MB" : "out of memory");
+            rc = -1;
+            break;
+        }
         char *fields[MAX_FIELDS];
         int n = split_csv(line, fields, MAX_FIELDS);
         if (n < MIN_FIELDS)
             continue;
         for (int k = 0; k < F_OUTPUTS + 1; k++)
             csv_unneuter(fields[k]);
-        const int carried = !strcmp(fields[F_STATUS], "skipped") &&
-                            !strncmp(fields[F_ERROR], EARLIER_OUTPUT, sizeof EARLIER_OUTPUT - 1);
-        if (*fields[F_PHOTO])
+        const int skipped = !strcmp(fields[F_STATUS], "skipped");
+        const int carried = skipped && !strncmp(fields[F_ERROR], EARLIER_OUTPUT, sizeof EARLIER_OUTPUT - 1);
+        /* A file that run was to write for another photo was neither its photo nor (yet) its output. */
+        const int run_output = skipped && !strncmp(fields[F_ERROR], RUN_OUTPUT, sizeof RUN_OUTPUT - 1);
+        if (*fields[F_PHOTO] && !run_output)
             rc = push(carried ? &r->carried : &r->photos, strdup(fields[F_PHOTO]));
         if (!rc && *fields[F_OUTPUTS])
             rc = push(&cells, strdup(fields[F_OUTPUTS]));
@@ -482,4 +492,23 @@ const char *earlier_lists(const earlier *e, const char *path)
             return r->name;
     }
     return NULL;
+}
+
+int earlier_cell_lists(const char *cell, const char *dir, const struct stat *sb, const char *rel)
+{
+    char *copy = strdup(cell);
+    strv cells = {0};
+    if (!copy || push(&cells, copy))
+        return 0;
+    int how = 0, ups = 0, yes = 0;
+    char *P = output_folder(&cells, dir, sb, &how), *want = normalize(rel, &ups);
+    report r = {0};
+    if (P && want && !ups && !split_outputs(&r, cell, P))
+        for (size_t i = 0; i < r.outs.n && !yes; i++)
+            yes = !strcmp(r.outs.v[i], want);
+    report_free(&r);
+    free(want);
+    free(P);
+    strv_free(&cells);
+    return yes;
 }

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -79,10 +80,55 @@ static void input_path(const batch *b, const item *it, int mask, sbuf *out)
         sb_printf(out, "%s/%s", b->input, mask ? it->mask : it->photo);
 }
 
-/* The parameters and inputs that shape this photo's outputs. */
-static uint64_t item_hash(const batch *b, const item *it)
+/* The canonical form of a path for comparing (no "./", no "//"). */
+static void canon(char *s)
 {
-    uint64_t h = mix(b->args_hash, &it->seed, sizeof it->seed);
+    char *w = s;
+    for (const char *r = s; *r;) {
+        if (r[0] == '.' && r[1] == '/' && (r == s || r[-1] == '/')) {
+            r += 2;
+        } else if (*r == '/' && w > s && w[-1] == '/') {
+            r++;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = 0;
+}
+
+/* An input as --resume keys it: the input folder resolved and the path
+ * below it, or a --masks file's folder resolved and its name; so "in",
+ * "in/", "./in" and /abs/in are one folder. */
+static void key_path(const batch *b, const item *it, int mask, sbuf *out)
+{
+    if (mask && it->mask_is_path) {
+        const char *slash = strrchr(it->mask, '/');
+        char real[PATH_MAX];
+        sbuf dir = {0};
+        if (!slash)
+            sb_puts(&dir, ".");
+        else
+            sb_printf(&dir, "%.*s", slash == it->mask ? 1 : (int)(slash - it->mask), it->mask);
+        if (!dir.oom && dir.s && strlen(dir.s) < sizeof real && realpath(dir.s, real))
+            sb_printf(out, "%s/%s", real, slash ? slash + 1 : it->mask);
+        else
+            sb_puts(out, it->mask);
+        sb_free(&dir);
+        return;
+    }
+    size_t at = out->len;
+    sb_printf(out, "%s/%s", b->input_real, mask ? it->mask : it->photo);
+    if (!out->oom && out->s) {
+        canon(out->s + at);
+        out->len = at + strlen(out->s + at);
+    }
+}
+
+/* The parameters and inputs that shape this photo's outputs; legacy: as
+ * reports before the resolved key hashed them (the paths as typed). */
+static uint64_t item_hash(const batch *b, const item *it, int legacy)
+{
+    uint64_t h = mix(legacy ? b->args_hash_legacy : b->args_hash, &it->seed, sizeof it->seed);
     h = mix(h, &it->density, sizeof it->density);
     h = mix(h, &it->density_auto, sizeof it->density_auto);
     h = mix(h, &it->px_per_mm, sizeof it->px_per_mm);
@@ -94,10 +140,15 @@ static uint64_t item_hash(const batch *b, const item *it)
         h = mix(mix(h, "suggested mask ", 15), smp_version(), strlen(smp_version()) + 1);
     for (int m = 0; m < 2 - it->mask_auto; m++) { /* a hand mask's path, size and mtime: one that appears
                                                       later is never taken for the suggestion */
-        sbuf p = {0};
+        sbuf p = {0}, key = {0};
         input_path(b, it, m, &p);
-        h = mix_file(mix(h, p.s ? p.s : "", p.len + 1), p.s ? p.s : "");
+        if (legacy)
+            sb_puts(&key, p.s ? p.s : "");
+        else
+            key_path(b, it, m, &key);
+        h = mix_file(mix(h, key.s ? key.s : "", key.s ? key.len + 1 : 1), p.s ? p.s : "");
         sb_free(&p);
+        sb_free(&key);
     }
     return h ? h : 1;
 }
@@ -108,7 +159,7 @@ static void set_failed(item *it, const char *fmt, const char *a, const char *b)
     snprintf(it->error, sizeof it->error, fmt, a, b ? b : "");
 }
 
-/* Each pending photo's output paths and hash. */
+/* Each pending photo's output paths. */
 static int plan_outputs(batch *b)
 {
     const char *fmt = b->format;
@@ -116,7 +167,6 @@ static int plan_outputs(batch *b)
         item *it = &b->items.v[i];
         if (it->status != ITEM_PENDING)
             continue;
-        it->hash = item_hash(b, it);
         int n = 0, bad = 0;
         if (b->what & WHAT_RENDER)
             bad |= !(it->outputs[n++] = output_path(b, it, ".after", !strcmp(fmt, "html") ? "jpg" : fmt));
@@ -141,22 +191,6 @@ static int plan_outputs(batch *b)
                        "at most 255 bytes a name, 4095 a path", NULL); /* the row names the photo */
     }
     return 0;
-}
-
-/* The canonical form of a path for comparing (no "./", no "//"). */
-static void canon(char *s)
-{
-    char *w = s;
-    for (const char *r = s; *r;) {
-        if (r[0] == '.' && r[1] == '/' && (r == s || r[-1] == '/')) {
-            r += 2;
-        } else if (*r == '/' && w > s && w[-1] == '/') {
-            r++;
-        } else {
-            *w++ = *r++;
-        }
-    }
-    *w = 0;
 }
 
 typedef struct claim {
@@ -226,9 +260,9 @@ static int cmp_id(const void *a, const void *b)
     return (x->ino > y->ino) - (x->ino < y->ino);
 }
 
-static void add_input(batch *b, const struct stat *sb, int mask)
+static void add_input(batch *b, const struct stat *sb, int kind)
 {
-    b->inputs[b->n_inputs++] = (file_id){sb->st_dev, sb->st_ino, mask};
+    b->inputs[b->n_inputs++] = (file_id){sb->st_dev, sb->st_ino, kind};
 }
 
 /* Every input's (device, inode): a link or a second name finds it too. A
@@ -249,11 +283,12 @@ int batch_collect_inputs(batch *b)
                 break;
             sbuf p = {0};
             struct stat sb, lsb;
+            const int kind = m ? INPUT_MASK : it->run_output ? INPUT_UNLISTED : INPUT_PHOTO;
             input_path(b, it, m, &p);
             if (p.s && stat(p.s, &sb) == 0)
-                add_input(b, &sb, m);
+                add_input(b, &sb, kind);
             if (p.s && !m && lstat(p.s, &lsb) == 0 && S_ISLNK(lsb.st_mode))
-                add_input(b, &lsb, m); /* the link itself: a write would replace it */
+                add_input(b, &lsb, kind); /* the link itself: a write would replace it */
             sb_free(&p);
         }
     }
@@ -286,76 +321,217 @@ static void refuse_inputs(batch *b)
             if (!in)
                 continue;
             it->status = ITEM_FAILED;
-            snprintf(it->error, sizeof it->error, "%s: is %s of this batch, and an output never replaces an input, "
-                     "even with --force: write the outputs elsewhere (-o) or rename that file", it->outputs[k],
-                     in->mask ? "a mask" : "a photo");
+            if (in->kind == INPUT_UNLISTED)
+                snprintf(it->error, sizeof it->error, "%s: is in the input folder and no earlier run's report lists it "
+                         "as an output (a client's own file?), and an output never replaces an input, even with "
+                         "--force: write the outputs elsewhere (-o) or rename that file", it->outputs[k]);
+            else
+                snprintf(it->error, sizeof it->error, "%s: is %s of this batch, and an output never replaces an input, "
+                         "even with --force: write the outputs elsewhere (-o) or rename that file", it->outputs[k],
+                         in->kind == INPUT_MASK ? "a mask" : "a photo");
         }
     }
 }
 
-/* Finds photo's row in the earlier report.csv; its status and hash. */
-static void resume_from(batch *b, FILE *f)
+typedef struct by_photo {
+    char *key; /* the photo's path, canonical */
+    item *it;
+} by_photo;
+
+static int cmp_by_photo(const void *a, const void *b)
 {
-    char line[16384];
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\r\n")] = 0;
-        char *fields[16];
-        int n = split_csv(line, fields, 16);
-        if (n != 12 && n != 13) /* 12: a report from before the notes column */
-            continue;
-        csv_unneuter(fields[0]);
-        unsigned long long h = strtoull(fields[11], NULL, 16);
-        for (size_t i = 0; i < b->items.n; i++) { /* a photo's row, by its exact name */
-            item *it = &b->items.v[i];
-            if (it->status != ITEM_PENDING || strcmp(it->photo, fields[0]) != 0)
-                continue;
-            it->may_replace = 1; /* the earlier run wrote these names */
-            int done = (!strcmp(fields[2], "ok") || !strcmp(fields[2], "up-to-date")) && h == it->hash;
-            for (int k = 0; k < ITEM_OUTPUTS && done; k++)
-                done = !it->outputs[k] || cli_exists(it->outputs[k]);
-            if (done) {
-                it->status = ITEM_UP_TO_DATE;
-                for (int k = 0; k < ITEM_OUTPUTS; k++)
-                    it->written[k] = it->outputs[k] ? strdup(it->outputs[k]) : NULL;
-                if (n == 13) { /* its notes stay in the report (joined there by " | ") */
-                    csv_unneuter(fields[12]);
-                    size_t o = 0;
-                    for (const char *c = fields[12]; *c && o + 1 < sizeof it->notes;)
-                        if (!strncmp(c, " | ", 3)) {
-                            it->notes[o++] = '\n';
-                            c += 3;
-                        } else {
-                            it->notes[o++] = *c++;
-                        }
-                    it->notes[o] = 0;
-                }
+    return strcmp(((const by_photo *)a)->key, ((const by_photo *)b)->key);
+}
+
+/* A row of the earlier report applied to its photo (the same path, as
+ * canon spells it). Only a row that succeeded wrote outputs: those its
+ * outputs cell lists are ours to replace (a row skipped or failed wrote
+ * none, so a file of that name is someone else's). The photo is up to
+ * date when the row's hash is its hash (as keyed now, or as reports keyed
+ * it before) and every output is there and listed. */
+static void resume_row(batch *b, item *it, char **fields, int n, const char *out_real, const struct stat *out_sb)
+{
+    const int ok_row = !strcmp(fields[2], "ok") || !strcmp(fields[2], "up-to-date");
+    const size_t lo = strlen(b->output);
+    for (int k = 0; k < ITEM_OUTPUTS && ok_row && *fields[4]; k++)
+        if (it->outputs[k] && !strncmp(it->outputs[k], b->output, lo) && it->outputs[k][lo] == '/' &&
+            earlier_cell_lists(fields[4], out_real, out_sb, it->outputs[k] + lo + 1))
+            it->may_replace |= 1u << k;
+    char *end;
+    unsigned long long h = strtoull(fields[11], &end, 16);
+    int done = ok_row && *fields[11] && !*end && (h == it->hash || h == item_hash(b, it, 1));
+    for (int k = 0; k < ITEM_OUTPUTS && done; k++)
+        done = !it->outputs[k] || ((it->may_replace >> k & 1) && cli_exists(it->outputs[k]));
+    if (!done)
+        return;
+    it->status = ITEM_UP_TO_DATE;
+    for (int k = 0; k < ITEM_OUTPUTS; k++)
+        it->written[k] = it->outputs[k] ? strdup(it->outputs[k]) : NULL;
+    if (n >= 13) { /* its notes stay in the report (joined there by " | ") */
+        csv_unneuter(fields[12]);
+        size_t o = 0;
+        for (const char *c = fields[12]; *c && o + 1 < sizeof it->notes;)
+            if (!strncmp(c, " | ", 3)) {
+                it->notes[o++] = '\n';
+                c += 3;
+            } else {
+                it->notes[o++] = *c++;
             }
+        it->notes[o] = 0;
+    }
+}
+
+/* The earlier report's rows (of any length up to BATCH_LINE_MAX) applied
+ * to the pending photos: 0, or an exit code after saying why. */
+static int resume_from(batch *b, FILE *f, const char *path)
+{
+    size_t n_pending = 0;
+    for (size_t i = 0; i < b->items.n; i++)
+        n_pending += b->items.v[i].status == ITEM_PENDING;
+    by_photo *idx = calloc(n_pending + 1, sizeof *idx);
+    char *line = NULL, out_real[PATH_MAX];
+    size_t cap = 0, m = 0;
+    struct stat out_sb;
+    int rc = idx ? 0 : EXIT_OUTPUT;
+    if (!rc && (!realpath(b->output, out_real) || stat(out_real, &out_sb) != 0)) {
+        cli_error(b->output, "cannot resolve the output folder: %s", strerror(errno));
+        free(idx);
+        return EXIT_OUTPUT;
+    }
+    for (size_t i = 0; i < b->items.n && !rc; i++) {
+        item *it = &b->items.v[i];
+        if (it->status != ITEM_PENDING)
+            continue;
+        if (!(idx[m].key = strdup(it->photo)))
+            rc = EXIT_OUTPUT;
+        else
+            canon(idx[m].key);
+        idx[m++].it = it;
+    }
+    if (rc)
+        cli_error(path, "out of memory reading it");
+    if (!rc && m)
+        qsort(idx, m, sizeof *idx, cmp_by_photo);
+    long len, lineno = 0;
+    while (!rc && (len = batch_getline(f, &line, &cap, BATCH_LINE_MAX)) != -1) {
+        lineno++;
+        if (len < 0) {
+            cli_error(path, "line %ld: %s; not a report that smpsim batch wrote? Move it away, or redo the run "
+                      "with --force instead of --resume", lineno, len == -2 ? "longer than 1 MB" : "out of memory");
+            rc = EXIT_INPUT;
             break;
         }
+        char *fields[16];
+        int n = split_csv(line, fields, 16);
+        if (n < 12) /* 12: a report from before the notes column */
+            continue;
+        csv_unneuter(fields[0]);
+        csv_unneuter(fields[4]);
+        canon(fields[0]);
+        by_photo key = {fields[0], NULL}, *hit = m ? bsearch(&key, idx, m, sizeof *idx, cmp_by_photo) : NULL;
+        if (hit && hit->it) {
+            resume_row(b, hit->it, fields, n, out_real, &out_sb);
+            hit->it = NULL; /* a photo's first row only */
+        }
     }
+    for (size_t i = 0; idx && i < m; i++)
+        free(idx[i].key);
+    free(idx);
+    free(line);
+    return rc;
+}
+
+/* A scanned file that the run writes as a photo's output is no photo of
+ * it: another shard may be writing it right now, before its report lists
+ * it. It gets a RUN_OUTPUT row and stays an input (not ours to replace
+ * unless a report lists it: batch_collect_inputs); its own outputs are not
+ * planned. One pass: every file the photos found would write. */
+static int mark_run_outputs(batch *b)
+{
+    size_t n = 0, m = 0;
+    for (size_t i = 0; i < b->items.n; i++)
+        for (int k = 0; k < ITEM_OUTPUTS; k++)
+            n += b->items.v[i].outputs[k] != NULL;
+    typedef struct planned {
+        file_id id;
+        size_t by; /* the item that writes it */
+    } planned;
+    planned *v = malloc((n + 1) * sizeof *v);
+    if (!v)
+        return EXIT_OUTPUT;
+    for (size_t i = 0; i < b->items.n; i++) {
+        const item *it = &b->items.v[i];
+        struct stat sb;
+        for (int k = 0; k < ITEM_OUTPUTS; k++)
+            if (it->outputs[k] && stat(it->outputs[k], &sb) == 0)
+                v[m++] = (planned){{sb.st_dev, sb.st_ino, 0}, i};
+    }
+    if (m) /* file_id first: cmp_id orders them */
+        qsort(v, m, sizeof *v, cmp_id);
+    for (size_t i = 0; i < b->items.n && m; i++) {
+        item *it = &b->items.v[i];
+        struct stat sb;
+        sbuf p = {0};
+        const planned *hit = NULL;
+        input_path(b, it, 0, &p);
+        if (!it->earlier_output && p.s && stat(p.s, &sb) == 0) {
+            const planned key = {{sb.st_dev, sb.st_ino, 0}, 0};
+            hit = bsearch(&key, v, m, sizeof *v, cmp_id);
+        }
+        sb_free(&p);
+        if (!hit || hit->by == i)
+            continue;
+        snprintf(it->error, sizeof it->error, "%s (for %s): not read as a photo, and not replaced unless an earlier "
+                 "run's report lists it; rename it to process it as a photo", RUN_OUTPUT, b->items.v[hit->by].photo);
+        it->status = ITEM_SKIPPED;
+        it->run_output = 1;
+        if (it->mask_auto) { /* no mask was looked for: none to show */
+            free(it->mask);
+            it->mask = NULL;
+            it->mask_auto = 0;
+        }
+        it->mask_out = 0;
+    }
+    free(v);
+    /* Their own outputs are not the run's: dropped once every file was looked at. */
+    for (size_t i = 0; i < b->items.n; i++)
+        for (int k = 0; k < ITEM_OUTPUTS && b->items.v[i].run_output; k++) {
+            free(b->items.v[i].outputs[k]);
+            b->items.v[i].outputs[k] = NULL;
+        }
+    return 0;
+}
+
+int batch_plan_outputs(batch *b, int scanned)
+{
+    int rc = plan_outputs(b);
+    if (!rc && scanned)
+        rc = mark_run_outputs(b);
+    if (!rc)
+        rc = find_collisions(b);
+    if (rc)
+        cli_error(b->output, "out of memory planning the batch");
+    return rc;
 }
 
 int batch_plan(batch *b)
 {
-    int rc = plan_outputs(b);
-    if (!rc)
-        rc = find_collisions(b);
-    if (rc) {
-        cli_error(b->output, "out of memory planning the batch");
-        return rc;
-    }
+    for (size_t i = 0; i < b->items.n; i++) /* also of a photo whose outputs are refused: the row shows it */
+        if (b->items.v[i].status == ITEM_PENDING || b->items.v[i].outputs[0])
+            b->items.v[i].hash = item_hash(b, &b->items.v[i], 0);
     refuse_inputs(b);
+    int rc = 0;
     if (b->resume) {
         sbuf p = {0};
         sb_printf(&p, "%s/%s.csv", b->output, b->report);
         FILE *f = p.s ? cli_fopen_regular(p.s, "r") : NULL;
         if (f) {
-            resume_from(b, f);
+            rc = resume_from(b, f, p.s);
             fclose(f);
         }
         sb_free(&p);
     }
-    return 0;
+    return rc;
 }
 
 /* OUTPUT/<report>.lock, held (flock) for the run. A lock file unlinked by

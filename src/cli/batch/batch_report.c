@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 const char *batch_status_name(item_status s)
 {
@@ -125,16 +126,29 @@ void batch_report_text(const char *input, const item_list *items, sbuf *csv, sbu
     sb_puts(json, "]}\n");
 }
 
-/* NAME.csv -> NAME.1.csv, so the earlier run's report is kept. */
+/* NAME.csv -> NAME.1.csv, so the earlier run's report is kept. A copy (a
+ * second link, renamed into place), not a move: NAME.csv stays until the
+ * new one replaces it in one rename, so a scan at work meanwhile (another
+ * shard's, or a run on a folder above) always finds a report listing
+ * these outputs, never none. */
 static void keep_previous(const char *dir, const char *name, const char *ext)
 {
-    sbuf from = {0}, to = {0};
+    sbuf from = {0}, to = {0}, tmp = {0};
     sb_printf(&from, "%s/%s.%s", dir, name, ext);
     sb_printf(&to, "%s/%s.1.%s", dir, name, ext);
-    if (!from.oom && !to.oom)
-        rename(from.s, to.s); /* nothing there: nothing to keep */
+    sb_printf(&tmp, "%s/.smpsim-tmp-%s.1.%s", dir, name, ext); /* ours: a scan skips it, a stale one is cleaned */
+    if (!from.oom && !to.oom && !tmp.oom) {
+        unlink(tmp.s); /* one left by a killed run (the lock makes it no one else's) */
+        if (link(from.s, tmp.s) == 0) {
+            if (rename(tmp.s, to.s) != 0)
+                unlink(tmp.s);
+        } else if (errno != ENOENT) { /* no hard links here: move it, as before */
+            rename(from.s, to.s);
+        } /* nothing there: nothing to keep */
+    }
     sb_free(&from);
     sb_free(&to);
+    sb_free(&tmp);
 }
 
 int batch_write_reports(const batch *b)

@@ -8,15 +8,17 @@
 #include "masks.h"
 #include "textout.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <sys/types.h>
 
 enum { WHAT_RENDER = 1, WHAT_PREVIEW = 2 };
 
+enum { INPUT_PHOTO, INPUT_MASK, INPUT_UNLISTED };
 typedef struct file_id {
     dev_t dev;
     ino_t ino;
-    int mask; /* a mask, not a photo: for the message */
+    int kind; /* INPUT_*, for the message; UNLISTED: a file the run would write that no report lists */
 } file_id;
 
 typedef struct batch {
@@ -24,7 +26,9 @@ typedef struct batch {
     char report[64];           /* "report" or "report.shard-K-of-N" */
     int what, jobs, threads_per_job, resume, force, jsonl, metrics, tty, verbose;
     cli_mask_opts mask;        /* --px-per-mm auto, --mask-paint: each photo's mask as render makes it */
+    char input_real[PATH_MAX]; /* the input folder resolved (or as given): --resume's key */
     uint64_t args_hash;        /* the options that shape the outputs */
+    uint64_t args_hash_legacy; /* the same as reports before the resolved key hashed them (--manifest too) */
     const smp_params *params;
     item_list items;
     file_id *inputs;           /* every input of the folder, of every shard, sorted: never written */
@@ -41,13 +45,20 @@ typedef struct batch {
     int running, writing, closing, abandoned;
 } batch;
 
+/* Before the shard is taken, for the photos of every shard: each one's
+ * output paths; with scanned, a file found that the run writes as a
+ * photo's output is no photo (a RUN_OUTPUT row: another shard may be
+ * writing it right now); two photos that would write one file fail. 0 or
+ * an exit code. */
+int batch_plan_outputs(batch *b, int scanned);
 /* Every photo found (processed or skipped, of any shard; not an earlier
- * run's output) and every mask: the files no output may replace. Before
- * the shard is taken. 0 or an exit code. */
+ * run's output), every file found that the run writes and no report lists,
+ * and every mask: the files no output may replace. Before the shard is
+ * taken. 0 or an exit code. */
 int batch_collect_inputs(batch *b);
-/* Output paths, collisions, outputs that are inputs, and (with --resume)
- * which photos the earlier report shows done with the same hash. 0 or an
- * exit code. */
+/* This shard's hashes, outputs that are inputs, and (with --resume) which
+ * photos the earlier report shows done with the same hash, and which
+ * outputs its successful rows wrote. 0 or an exit code. */
 int batch_plan(batch *b);
 /* The input that path is (itself, or a link to it), or NULL. */
 const file_id *batch_input_at(const batch *b, const char *path);

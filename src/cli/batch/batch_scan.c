@@ -69,6 +69,37 @@ static int is_mask_name(const char *name)
            smp_path_has_ext(name, "_mask.jpg");
 }
 
+long batch_getline(FILE *f, char **buf, size_t *cap, size_t limit)
+{
+    size_t len = 0;
+    int any = 0, end = 0;
+    char chunk[4096];
+    while (!end && fgets(chunk, sizeof chunk, f)) {
+        any = 1;
+        size_t n = strlen(chunk);
+        end = n && chunk[n - 1] == '\n';
+        if (n > limit - len) /* len <= limit: no overflow */
+            return -2;
+        if (len + n + 1 > *cap) {
+            size_t grown = *cap ? *cap : sizeof chunk;
+            while (grown < len + n + 1) /* at most twice limit + 1 */
+                grown *= 2;
+            char *v = realloc(*buf, grown);
+            if (!v)
+                return -3;
+            *buf = v;
+            *cap = grown;
+        }
+        memcpy(*buf + len, chunk, n + 1);
+        len += n;
+    }
+    if (!any)
+        return -1;
+    while (len && ((*buf)[len - 1] == '\n' || (*buf)[len - 1] == '\r'))
+        (*buf)[--len] = 0;
+    return (long)len;
+}
+
 int safe_relative(const char *rel)
 {
     if (!rel || !*rel || rel[0] == '/')
@@ -593,23 +624,25 @@ static int names_photo(char **fields, int n)
 
 int read_manifest_stream(FILE *f, const char *path, const scan_opts *o, item_list *out)
 {
-    char line[8192];
+    char *line = NULL;
+    size_t cap = 0;
+    long len;
     int lineno = 0, rc = 0, headed = 0, seen_row = 0, col[N_COLUMNS];
     for (int k = 0; k < N_COLUMNS; k++)
         col[k] = k < 5 ? k : -1; /* positional, unless a header */
     smp_params *check = smp_params_new(); /* row values are checked on this */
     if (!check)
         return EXIT_INPUT;
-    while (!rc && fgets(line, sizeof line, f)) {
+    while (!rc && (len = batch_getline(f, &line, &cap, BATCH_LINE_MAX)) != -1) {
         lineno++;
-        size_t len = strlen(line);
-        if (len == sizeof line - 1 && line[len - 1] != '\n') {
-            cli_error(path, "line %d: longer than %zu characters", lineno, sizeof line - 2);
+        if (len < 0) {
+            if (len == -2)
+                cli_error(path, "line %d: longer than %d bytes", lineno, BATCH_LINE_MAX);
+            else
+                cli_error(path, "line %d: out of memory", lineno);
             rc = EXIT_INPUT;
             break;
         }
-        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = 0;
         char *text = line;
         if (lineno == 1 && !strncmp(text, "\xEF\xBB\xBF", 3)) /* "CSV UTF-8" from a spreadsheet */
             text += 3;
@@ -627,6 +660,7 @@ int read_manifest_stream(FILE *f, const char *path, const scan_opts *o, item_lis
             rc = read_row(out, fields, n, col, headed, o && o->masks_auto, check, path, lineno);
         }
     }
+    free(line);
     smp_params_free(check);
     return rc;
 }

@@ -38,11 +38,14 @@ static void usage(FILE *f)
           "A file that an earlier run's report (report.csv in the file's folder or a\n"
           "folder above) lists among its outputs, and not among its photos, is not read\n"
           "as a photo: its row says skipped and names the report. A name like\n"
-          "NAME.after.jpg alone is a photo like any other.\n"
+          "NAME.after.jpg alone is a photo like any other, unless it is a file this run\n"
+          "writes for a photo it finds (in any shard): that is never read as a photo,\n"
+          "and replaced only when a report lists it as an output.\n"
           "In report.csv a cell starting with = + - @ ' or a tab gets a leading ' so a\n"
           "spreadsheet shows it as text; report.json keeps the exact name (photo_bytes,\n"
-          "%XX-encoded, when a name is not UTF-8).\n"
-          "\n"
+          "%XX-encoded, when a name is not UTF-8).\n",
+          f);
+    fputs("\n"
           "Options:\n"
           "  -o, --output DIR        where the outputs go (required)\n"
           "      --what W            render, preview or both = render\n"
@@ -64,7 +67,9 @@ static void usage(FILE *f)
           "      --progress jsonl    one JSON line per finished photo on stdout\n"
           "      --resume            skip photos whose outputs exist and whose parameters,\n"
           "                          inputs (size, mtime) are those of the earlier report;\n"
-          "                          a hand mask where one was suggested redoes the photo\n"
+          "                          a hand mask where one was suggested redoes the photo;\n"
+          "                          paths count resolved (in, ./in, /abs/in are one);\n"
+          "                          replaces only outputs its ok rows list as written\n"
           "      --shard K/N         only the photos whose path hash is K modulo N\n"
           "      --follow-symlinks   follow links that leave INPUT_DIR\n"
           "      --metrics           also write the measures beside the first output:\n"
@@ -150,7 +155,7 @@ static smp_params *item_params(const batch *b, const item *it)
     smp_params_set_seed(p, it->seed);
     smp_params_set_threads(p, b->threads_per_job);
     smp_params_set_progress(p, cli_progress, NULL);
-    smp_params_set_overwrite(p, b->force || it->may_replace);
+    smp_params_set_overwrite(p, b->force); /* and per output: write_one */
     if (it->density > 0)
         smp_params_set_density(p, it->density);
     if (it->density_auto >= 0)
@@ -174,10 +179,14 @@ static int write_one(batch *b, item *it, int k, smp_result *res, const smp_image
     }
     const file_id *in = batch_input_at(b, out);
     if (in) { /* refused when planned (refuse_inputs); again here, should a link have moved since */
-        fail(it, out, in->mask ? "is a mask of this batch; an output never replaces an input, even with --force"
-                                : "is a photo of this batch; an output never replaces an input, even with --force");
+        fail(it, out, in->kind == INPUT_MASK ? "is a mask of this batch; an output never replaces an input, even with --force"
+                      : in->kind == INPUT_PHOTO ? "is a photo of this batch; an output never replaces an input, even with --force"
+                      : "is in the input folder and no earlier run's report lists it as an output; an output never "
+                        "replaces an input, even with --force");
         return -1;
     }
+    /* --resume replaces only what the earlier report's successful row lists as written */
+    smp_params_set_overwrite(p, b->force || (it->may_replace >> k & 1));
     smp_status st;
     const char *msg;
     int n_img = !!(b->what & WHAT_RENDER) + !!(b->what & WHAT_PREVIEW);
@@ -530,17 +539,21 @@ static void print_notes(const batch *b, const item *it)
 
 /* A hash of the options that shape the outputs (not where they go, how
  * many jobs, or how the run is reported). */
-static uint64_t args_hash(int argc, char **argv)
+static uint64_t args_hash(int argc, char **argv, int legacy)
 {
     /* --masks picks each photo's mask, which its own hash holds (the path,
      * size and mtime, or the suggestion): adding --masks auto to a run
-     * redoes only the photos that had none. */
+     * redoes only the photos that had none. Likewise --manifest: each row's
+     * values are in its photo's hash, the file's name is not (legacy: as
+     * reports before that hashed it). */
     static const char *const IGNORED[] = {"-o", "--output", "-f", "--force", "--resume", "-v", "--verbose", "--jobs",
-                                          "--progress", "--shard", "--masks", "-h", "--help", NULL};
+                                          "--progress", "--shard", "--masks", "-h", "--help", "--manifest", NULL};
     uint64_t h = 0xcbf29ce484222325ull;
     for (int i = 1; i < argc; i++) {
         int skip = 0;
         for (int k = 0; IGNORED[k] && !skip; k++) {
+            if (legacy && !strcmp(IGNORED[k], "--manifest"))
+                break;
             size_t n = strlen(IGNORED[k]);
             skip = !strncmp(argv[i], IGNORED[k], n) && (argv[i][n] == 0 || argv[i][n] == '=');
             /* with a separate value */
@@ -658,8 +671,18 @@ static int parse(int argc, char **argv, batch *b, scan_opts *so, const char **ma
     return 0;
 }
 
-/* Keeps this shard's photos and gives each its seed. */
-static void shard_items(batch *b, int k, int n, uint64_t seed)
+/* Gives each photo its seed. */
+static void seed_items(batch *b, uint64_t seed)
+{
+    for (size_t i = 0; i < b->items.n; i++) {
+        item *it = &b->items.v[i];
+        if (!it->has_seed)
+            it->seed = path_hash(it->photo) ^ (seed * 0x9E3779B97F4A7C15ull);
+    }
+}
+
+/* Keeps this shard's photos. */
+static void shard_items(batch *b, int k, int n)
 {
     size_t kept = 0;
     for (size_t i = 0; i < b->items.n; i++) {
@@ -668,8 +691,6 @@ static void shard_items(batch *b, int k, int n, uint64_t seed)
             item_clear(it);
             continue;
         }
-        if (!it->has_seed)
-            it->seed = path_hash(it->photo) ^ (seed * 0x9E3779B97F4A7C15ull);
         b->items.v[kept++] = *it;
     }
     b->items.n = kept;
@@ -733,16 +754,23 @@ int cmd_batch(int argc, char **argv)
     }
     b.input = so.input = argv[optind];
     so.skip = b.output;
-    b.args_hash = args_hash(argc, argv);
+    b.args_hash = args_hash(argc, argv, 0);
+    b.args_hash_legacy = args_hash(argc, argv, 1);
+    if (!realpath(b.input, b.input_real)) /* a manifest's folder need not exist: then as given */
+        snprintf(b.input_real, sizeof b.input_real, "%s", b.input);
     snprintf(b.report, sizeof b.report, shard[1] > 1 ? "report.shard-%d-of-%d" : "report", shard[0], shard[1]);
     rc = prepare_output(&b);
     if (!rc)
         rc = manifest ? read_manifest(manifest, &so, &b.items) : scan_folder(&so, &b.items);
+    if (!rc) { /* the outputs of every shard: another shard's are never this one's photos */
+        seed_items(&b, smp_params_seed(p));
+        b.params = p;
+        rc = batch_plan_outputs(&b, !manifest);
+    }
     if (!rc)
         rc = batch_collect_inputs(&b); /* of every shard: another shard's photo is a photo all the same */
     if (!rc) {
-        shard_items(&b, shard[0], shard[1], smp_params_seed(p));
-        b.params = p;
+        shard_items(&b, shard[0], shard[1]);
         rc = batch_plan(&b);
     }
     if (!rc) {
@@ -754,12 +782,20 @@ int cmd_batch(int argc, char **argv)
             if (b.items.v[i].status == ITEM_FAILED)
                 cli_error(NULL, "%s", b.items.v[i].error);
         rc = batch_write_reports(&b);
-        size_t failed = count(&b, ITEM_FAILED), earlier = 0;
-        for (size_t i = 0; i < b.items.n; i++)
+        size_t failed = count(&b, ITEM_FAILED), earlier = 0, ours = 0;
+        for (size_t i = 0; i < b.items.n; i++) {
             earlier += b.items.v[i].earlier_output;
-        char why[64] = ""; /* the skipped that are an earlier run's outputs, not photos */
+            ours += b.items.v[i].run_output;
+        }
+        char why[128] = ""; /* the skipped that are outputs (an earlier run's, or this run's), not photos */
+        size_t w = 0;
         if (earlier)
-            snprintf(why, sizeof why, " (%zu an earlier run's output%s)", earlier, earlier > 1 ? "s" : "");
+            w += (size_t)snprintf(why, sizeof why, " (%zu an earlier run's output%s", earlier, earlier > 1 ? "s" : "");
+        if (ours)
+            w += (size_t)snprintf(why + w, sizeof why - w, "%s%zu this run's output%s", earlier ? ", " : " (", ours,
+                                  ours > 1 ? "s" : "");
+        if (w)
+            snprintf(why + w, sizeof why - w, ")");
         fprintf(stderr, "smpsim: batch: %zu ok, %zu failed, %zu skipped%s, %zu up-to-date, %zu not run in %.1f s\n",
                 count(&b, ITEM_OK), failed, count(&b, ITEM_SKIPPED), why, count(&b, ITEM_UP_TO_DATE),
                 count(&b, ITEM_CANCELLED) + count(&b, ITEM_PENDING), cli_now() - b.started);
