@@ -238,6 +238,18 @@ printf 'a.jpg,a.mask.png\nsub/b.jpg,sub/b.mask.png\n' >"$A/m.csv"
 check '[ "$(grep -c ",up-to-date," "$A/mout/report.csv")" -eq 2 ]' \
     "--resume with the manifest and folder spelt otherwise: $(cut -c1-40 "$A/mout/report.csv" | tr "\n" " ")"
 
+# --- --resume after a run with other shards (or none) reads the folder's other reports too,
+# newest first: after shards 0/2 and 1/2, a run without --shard found no report.csv, redid
+# every photo and failed each on its own outputs ("exists").
+C="$tmp/reshard"
+mkdir -p "$C/in"
+pair "$C/in/a"; pair "$C/in/b"; pair "$C/in/d"
+for k in 0 1; do "$smp" batch --px-per-mm 8 "$C/in" -o "$C/out" --shard $k/2 >/dev/null 2>&1; done
+expect 0 "--resume without --shard after two shards" -- "$smp" batch --px-per-mm 8 "$C/in" -o "$C/out" --resume
+check '[ "$(grep -c ",up-to-date," "$C/out/report.csv")" -eq 3 ]' "resume across shard counts: $(cut -c1-70 "$C/out/report.csv")"
+expect 0 "--resume --shard 1/3 after those" -- "$smp" batch --px-per-mm 8 "$C/in" -o "$C/out" --resume --shard 1/3
+check 'grep -q "^\"a.jpg\",.*,up-to-date," "$C/out/report.shard-1-of-3.csv"' "resume --shard 1/3: $(cut -c1-70 "$C/out/report.shard-1-of-3.csv")"
+
 # --- shards writing into their own input folder: a file that the run writes for a photo is
 # never a photo, even before the shard writing it has its report. Shard 0 writes
 # a.after.jpg (a.after.jpg falls in shard 1), shard 1 writes d.after.jpg (in shard 0).

@@ -97,6 +97,9 @@ enum { BATCH_LINE_MAX = 1 << 20 };
  * the rest of the line is left unread); -3 when memory ran out. */
 long batch_getline(FILE *f, char **buf, size_t *cap, size_t limit);
 
+/* report.csv, or a shard's report.shard-K-of-N.csv (not a kept report.1.csv). */
+int batch_is_report_name(const char *name);
+
 /* The earlier runs' reports in the folders being walked and above the
  * input (batch_earlier.c): which files are their outputs. */
 typedef struct earlier earlier;

@@ -375,7 +375,7 @@ static void report_free(report *r)
 
 /* report.csv, or a shard's report.shard-K-of-N.csv (not the kept report.1.csv:
  * that run's outputs are the newer one's, or gone). */
-static int is_report_name(const char *name)
+int batch_is_report_name(const char *name)
 {
     int k, n, end = 0;
     return !strcmp(name, "report.csv") ||
@@ -387,7 +387,7 @@ size_t earlier_enter(earlier *e, const char *dir, const char *shown, char *const
     size_t added = 0;
     struct stat sb;
     for (long i = 0; e && i < n; i++) {
-        if (!is_report_name(names[i]) || (!added && stat(dir, &sb) != 0))
+        if (!batch_is_report_name(names[i]) || (!added && stat(dir, &sb) != 0))
             continue;
         if (e->n == e->cap) {
             size_t cap = e->cap ? 2 * e->cap : 8;
@@ -431,7 +431,7 @@ earlier *earlier_open(const char *root)
         DIR *d = opendir(dir);
         for (struct dirent *de; d && (de = readdir(d));) {
             char *name = de->d_name;
-            if (is_report_name(name))
+            if (batch_is_report_name(name))
                 earlier_enter(e, dir, dir, &name, 1);
         }
         if (d)

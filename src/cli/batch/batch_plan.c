@@ -381,39 +381,19 @@ static void resume_row(batch *b, item *it, char **fields, int n, const char *out
     }
 }
 
-/* The earlier report's rows (of any length up to BATCH_LINE_MAX) applied
- * to the pending photos: 0, or an exit code after saying why. */
-static int resume_from(batch *b, FILE *f, const char *path)
+/* One earlier report's rows (of any length up to BATCH_LINE_MAX) applied
+ * to the photos in idx not yet matched: 0, or an exit code after saying why. */
+static int resume_file(batch *b, const char *path, by_photo *idx, size_t m, const char *out_real,
+                       const struct stat *out_sb)
 {
-    size_t n_pending = 0;
-    for (size_t i = 0; i < b->items.n; i++)
-        n_pending += b->items.v[i].status == ITEM_PENDING;
-    by_photo *idx = calloc(n_pending + 1, sizeof *idx);
-    char *line = NULL, out_real[PATH_MAX];
-    size_t cap = 0, m = 0;
-    struct stat out_sb;
-    int rc = idx ? 0 : EXIT_OUTPUT;
-    if (!rc && (!realpath(b->output, out_real) || stat(out_real, &out_sb) != 0)) {
-        cli_error(b->output, "cannot resolve the output folder: %s", strerror(errno));
-        free(idx);
-        return EXIT_OUTPUT;
-    }
-    for (size_t i = 0; i < b->items.n && !rc; i++) {
-        item *it = &b->items.v[i];
-        if (it->status != ITEM_PENDING)
-            continue;
-        if (!(idx[m].key = strdup(it->photo)))
-            rc = EXIT_OUTPUT;
-        else
-            canon(idx[m].key);
-        idx[m++].it = it;
-    }
-    if (rc)
-        cli_error(path, "out of memory reading it");
-    if (!rc && m)
-        qsort(idx, m, sizeof *idx, cmp_by_photo);
+    FILE *f = cli_fopen_regular(path, "r");
+    if (!f)
+        return 0; /* gone meanwhile: nothing to resume from */
+    char *line = NULL;
+    size_t cap = 0;
     long len, lineno = 0;
-    while (!rc && (len = batch_getline(f, &line, &cap, BATCH_LINE_MAX)) != -1) {
+    int rc = 0;
+    while ((len = batch_getline(f, &line, &cap, BATCH_LINE_MAX)) != -1) {
         lineno++;
         if (len < 0) {
             cli_error(path, "line %ld: %s; not a report that smpsim batch wrote? Move it away, or redo the run "
@@ -430,14 +410,118 @@ static int resume_from(batch *b, FILE *f, const char *path)
         canon(fields[0]);
         by_photo key = {fields[0], NULL}, *hit = m ? bsearch(&key, idx, m, sizeof *idx, cmp_by_photo) : NULL;
         if (hit && hit->it) {
-            resume_row(b, hit->it, fields, n, out_real, &out_sb);
-            hit->it = NULL; /* a photo's first row only */
+            resume_row(b, hit->it, fields, n, out_real, out_sb);
+            hit->it = NULL; /* a photo's row in the newest report only */
         }
     }
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+typedef struct report_file {
+    char *path;
+    struct timespec mtime;
+} report_file;
+
+static int cmp_newest(const void *a, const void *b)
+{
+    const report_file *x = a, *y = b;
+    if (x->mtime.tv_sec != y->mtime.tv_sec)
+        return x->mtime.tv_sec < y->mtime.tv_sec ? 1 : -1;
+    if (x->mtime.tv_nsec != y->mtime.tv_nsec)
+        return x->mtime.tv_nsec < y->mtime.tv_nsec ? 1 : -1;
+    return strcmp(x->path, y->path);
+}
+
+/* The output folder's reports (report.csv and every shard's, not the kept
+ * report.1.*), newest first: a run with other shards (or none) resumes
+ * from them too. NULL-terminated, or NULL when memory ran out. */
+static report_file *list_reports(const batch *b, size_t *n)
+{
+    DIR *d = opendir(b->output);
+    report_file *v = NULL;
+    size_t cap = 0;
+    int bad = 0;
+    *n = 0;
+    for (struct dirent *e; d && !bad && (e = readdir(d));) {
+        struct stat sb;
+        sbuf p = {0};
+        if (!batch_is_report_name(e->d_name))
+            continue;
+        sb_printf(&p, "%s/%s", b->output, e->d_name);
+        if (p.oom || stat(p.s, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+            bad |= p.oom;
+            sb_free(&p);
+            continue;
+        }
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 4;
+            report_file *grown = realloc(v, cap * sizeof *v);
+            if (!grown) {
+                sb_free(&p);
+                bad = 1;
+                break;
+            }
+            v = grown;
+        }
+        v[(*n)++] = (report_file){p.s, sb.st_mtim};
+    }
+    if (d)
+        closedir(d);
+    if (bad) {
+        for (size_t i = 0; i < *n; i++)
+            free(v[i].path);
+        free(v);
+        *n = 0;
+        return NULL;
+    }
+    if (*n)
+        qsort(v, *n, sizeof *v, cmp_newest);
+    return v ? v : calloc(1, sizeof *v);
+}
+
+/* --resume: each pending photo's row in the newest report of the output
+ * folder that has one. 0, or an exit code after saying why. */
+static int resume_from(batch *b)
+{
+    size_t n_pending = 0, m = 0, n_reports = 0;
+    for (size_t i = 0; i < b->items.n; i++)
+        n_pending += b->items.v[i].status == ITEM_PENDING;
+    by_photo *idx = calloc(n_pending + 1, sizeof *idx);
+    report_file *reports = list_reports(b, &n_reports);
+    char out_real[PATH_MAX];
+    struct stat out_sb;
+    int rc = 0;
+    if (!idx || !reports) {
+        cli_error(b->output, "out of memory reading the earlier reports");
+        rc = EXIT_OUTPUT;
+    } else if (!realpath(b->output, out_real) || stat(out_real, &out_sb) != 0) {
+        cli_error(b->output, "cannot resolve the output folder: %s", strerror(errno));
+        rc = EXIT_OUTPUT;
+    }
+    for (size_t i = 0; i < b->items.n && !rc; i++) {
+        item *it = &b->items.v[i];
+        if (it->status != ITEM_PENDING)
+            continue;
+        if (!(idx[m].key = strdup(it->photo))) {
+            cli_error(b->output, "out of memory reading the earlier reports");
+            rc = EXIT_OUTPUT;
+            break;
+        }
+        canon(idx[m].key);
+        idx[m++].it = it;
+    }
+    if (!rc && m)
+        qsort(idx, m, sizeof *idx, cmp_by_photo);
+    for (size_t r = 0; r < n_reports && !rc && m; r++)
+        rc = resume_file(b, reports[r].path, idx, m, out_real, &out_sb);
     for (size_t i = 0; idx && i < m; i++)
         free(idx[i].key);
+    for (size_t r = 0; r < n_reports; r++)
+        free(reports[r].path);
+    free(reports);
     free(idx);
-    free(line);
     return rc;
 }
 
@@ -520,18 +604,7 @@ int batch_plan(batch *b)
         if (b->items.v[i].status == ITEM_PENDING || b->items.v[i].outputs[0])
             b->items.v[i].hash = item_hash(b, &b->items.v[i], 0);
     refuse_inputs(b);
-    int rc = 0;
-    if (b->resume) {
-        sbuf p = {0};
-        sb_printf(&p, "%s/%s.csv", b->output, b->report);
-        FILE *f = p.s ? cli_fopen_regular(p.s, "r") : NULL;
-        if (f) {
-            rc = resume_from(b, f, p.s);
-            fclose(f);
-        }
-        sb_free(&p);
-    }
-    return rc;
+    return b->resume ? resume_from(b) : 0;
 }
 
 /* OUTPUT/<report>.lock, held (flock) for the run. A lock file unlinked by

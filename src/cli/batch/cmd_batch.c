@@ -69,6 +69,7 @@ static void usage(FILE *f)
           "                          inputs (size, mtime) are those of the earlier report;\n"
           "                          a hand mask where one was suggested redoes the photo;\n"
           "                          paths count resolved (in, ./in, /abs/in are one);\n"
+          "                          a row from the newest report there (any shard's);\n"
           "                          replaces only outputs its ok rows list as written\n"
           "      --shard K/N         only the photos whose path hash is K modulo N\n"
           "      --follow-symlinks   follow links that leave INPUT_DIR\n"
