@@ -514,6 +514,9 @@ says "43200 pixels, over the limit of 1 pixels" "--max-pixels 1"
 expect 1 "--session past --sessions" -- "$smp" preview "$tmp/p.jpg" "$tmp/p.mask.png" --sessions 2 --session 8 -o "$tmp/s.html"
 expect 1 "--dilution -5" -- "$smp" render "$tmp/p.jpg" "$tmp/p.mask.png" --dilution -5 -o "$tmp/d.png"
 expect 1 "sweep --age -3" -- "$smp" sweep "$tmp/p.jpg" "$tmp/p.mask.png" --age -3,1 --csv "$tmp/age.csv"
+# --shard took "1/2x" (and "1/2/3") as 1/2: a typo ran some other split.
+expect 1 "--shard 1/2x" -- "$smp" batch --px-per-mm 8 "$tmp" -o "$tmp/shx" --shard 1/2x
+says "'1/2x' is not K/N" "--shard 1/2x"
 
 echo "cli_batch: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

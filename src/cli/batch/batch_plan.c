@@ -540,7 +540,7 @@ static int mark_run_outputs(batch *b)
         file_id id;
         size_t by; /* the item that writes it */
     } planned;
-    planned *v = malloc((n + 1) * sizeof *v);
+    planned *v = calloc(n + 1, sizeof *v);
     if (!v)
         return EXIT_OUTPUT;
     for (size_t i = 0; i < b->items.n; i++) {

@@ -639,13 +639,15 @@ static int parse(int argc, char **argv, batch *b, scan_opts *so, const char **ma
                 cli_error(NULL, "--progress: '%s' is not jsonl", optarg);
             break;
         case OPT_RESUME: b->resume = 1; break;
-        case OPT_SHARD:
-            if (sscanf(optarg, "%d/%d", &shard[0], &shard[1]) != 2 || shard[1] < 1 || shard[0] < 0 ||
-                shard[0] >= shard[1]) {
+        case OPT_SHARD: {
+            int end = 0; /* all of it: "1/2x" or "1/2/3" is no K/N */
+            if (sscanf(optarg, "%d/%d%n", &shard[0], &shard[1], &end) != 2 || optarg[end] || shard[1] < 1 ||
+                shard[0] < 0 || shard[0] >= shard[1]) {
                 cli_error(NULL, "--shard: '%s' is not K/N with 0 <= K < N", optarg);
                 ok = 0;
             }
             break;
+        }
         case OPT_FOLLOW: so->follow_symlinks = 1; break;
         case OPT_METRICS: b->metrics = 1; break;
         default:
