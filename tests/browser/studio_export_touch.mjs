@@ -14,8 +14,8 @@ import { PNG } from 'pngjs';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { photo, mask, smpsim, imgtool, shots, tmp, check, open, goto, finish, renders, settle, shot, zoomOf, loupeShows,
-  usable, toneSize } from './studio_lib.mjs';
+import { photo, mask, smpsim, imgtool, tmp, check, open, goto, finish, renders, settle, shot, zoomOf, loupeShows,
+  usable, toneSize, withFrames } from './studio_lib.mjs';
 
 // ---------------------------------------------------------------- export
 // The after image at full size, made off the page's thread: the sample
@@ -64,7 +64,7 @@ import { photo, mask, smpsim, imgtool, shots, tmp, check, open, goto, finish, re
   const gapMs = await ep.evaluate(() => { window.__probe = false; return window.__gap; });
   const settings_json2 = join(tmp, 'export-settings.json'), mask_png2 = join(tmp, 'export-mask.png');
   for (const [b, f] of [['#save-settings', settings_json2], ['#save-mask', mask_png2]]) {
-    const [x] = await Promise.all([ep.waitForEvent('download'), ep.click(b)]);
+    const [x] = await withFrames(ep, () => Promise.all([ep.waitForEvent('download'), ep.click(b)]));
     await x.saveAs(f);
   }
   const native2 = join(tmp, 'export-native.png');
@@ -81,7 +81,7 @@ import { photo, mask, smpsim, imgtool, shots, tmp, check, open, goto, finish, re
   const fl = await loupeShows(ep);
   check(fl.shown && fl.source === 'full' && fl.differ === 0,
     `after the export the loupe shows the full-size after image at 100 % (${fl.source}, ${fl.differ} values differ; "${fl.label}")`);
-  await ep.screenshot({ path: join(shots, 'tablet-11-loupe-full.png') });
+  await shot(ep, 'tablet-11-loupe-full');
   // Another look: the loupe goes back to the working size, and its "Full
   // size" makes the full-size image for it alone.
   const k = await renders(ep);
@@ -89,7 +89,7 @@ import { photo, mask, smpsim, imgtool, shots, tmp, check, open, goto, finish, re
   await settle(ep, k + 1);
   const back = await loupeShows(ep);
   const offered = await ep.locator('#loupe-full').isVisible();
-  await ep.screenshot({ path: join(shots, 'tablet-12-loupe-working.png') });
+  await shot(ep, 'tablet-12-loupe-working');
   await ep.click('#loupe-full');
   await ep.waitForFunction(() => window.smpStudio.st.loupeSource === 'full' && !document.body.dataset.exporting, null,
     { timeout: 300000 });
@@ -133,7 +133,7 @@ import { photo, mask, smpsim, imgtool, shots, tmp, check, open, goto, finish, re
 const phone = await open({ width: 390, height: 844 }, 'phone');
 await phone.setInputFiles('#open', photo);
 await phone.waitForFunction(() => document.body.dataset.state === 'idle', null, { timeout: 120000 });
-await phone.screenshot({ path: join(shots, 'phone-1-open.png') });
+await shot(phone, 'phone-1-open');
 // On a phone the view is a third of the working size: the tone preview is drawn at that size.
 const phoneView = await toneSize(phone);
 check(phoneView.reduced && phoneView.photo && phoneView.tone === `${phoneView.reduced.w}x${phoneView.reduced.h}` &&
@@ -144,7 +144,7 @@ await phone.locator('#save-settings').scrollIntoViewIfNeeded();
 const exportBox = await phone.locator('#save-settings').boundingBox();
 check(exportBox && exportBox.height >= 40 && exportBox.y + exportBox.height <= 844,
   `on a phone the export buttons scroll into view, 40 px or taller (${exportBox && exportBox.height} px)`);
-await phone.screenshot({ path: join(shots, 'phone-2-panel.png') });
+await shot(phone, 'phone-2-panel');
 const narrow = await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
 check(narrow, 'on a phone the page fits the width (no sideways scrolling)');
 const phoneUse = await usable(phone);
@@ -165,7 +165,7 @@ await phone.locator('#view').scrollIntoViewIfNeeded();
   check(z > 2, `a two-finger pinch zooms the view (×${z.toFixed(2)}, fingers 40 -> 160 px apart)`);
   const pl = await loupeShows(phone);
   check(pl.shown && pl.differ === 0, `on a phone the loupe shows the after image at 100 % (${pl.n} px, "${pl.label}")`);
-  await phone.screenshot({ path: join(shots, 'phone-3-pinched.png') });
+  await shot(phone, 'phone-3-pinched');
 }
 
 // ---------------------------------------------------------------- touch

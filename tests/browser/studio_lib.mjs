@@ -6,7 +6,7 @@
 // closing checks (no request beyond the file, no console error).
 // Usage of a check script: node SCRIPT STUDIO.html PHOTO MASK SMPSIM IMGTOOL SHOTS
 import { chromium } from 'playwright-core';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -49,7 +49,32 @@ export async function settle(page, n) {
   await page.waitForFunction(k => document.body.dataset.state === 'idle' && Number(document.body.dataset.renders) >= k,
     n, { timeout: 120000 });
 }
-export async function shot(page, name) { await page.screenshot({ path: join(shots, `${name}.png`) }); }
+// Runs f (a save: a click and its download) with frames asked for: Chromium
+// encodes a canvas's toBlob in the page's idle time, which headless
+// Chromium gives only after a frame, and it draws none while nothing on the
+// page changes, so a preview JPEG or a mask PNG saved after a key press came
+// 1 s late (no idle time: the encoder's own deadline) or 6-7 s (some, then
+// none till its second deadline).
+export async function withFrames(page, f) {
+  await page.evaluate(() => {
+    const on = window.__frames = {};
+    const tick = () => { if (window.__frames === on) requestAnimationFrame(tick); };
+    tick();
+  });
+  try {
+    return await f();
+  } finally {
+    await page.evaluate(() => { window.__frames = null; });
+  }
+}
+// A screenshot, by Chromium's own capture with its fast PNG encoder (0.11 s
+// a shot here; Playwright's page.screenshot took 0.18-0.3 s).
+const sessions = new WeakMap();
+export async function shot(page, name) {
+  if (!sessions.has(page)) sessions.set(page, await page.context().newCDPSession(page));
+  const { data } = await sessions.get(page).send('Page.captureScreenshot', { format: 'png', optimizeForSpeed: true });
+  writeFileSync(join(shots, `${name}.png`), Buffer.from(data, 'base64'));
+}
 // The after image's mean brightness where the mask is white (the treated core).
 export const coreMean = page => page.evaluate(() => {
   const s = window.smpStudio, m = s.mask(), { width: w, height: h } = s.after;

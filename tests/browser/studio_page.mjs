@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { photo, mask, smpsim, imgtool, tmp, check, open, finish, renders, settle, shot, coreMean, screen, zoomOf,
-  loupeShows, usable, toneSize } from './studio_lib.mjs';
+  loupeShows, usable, toneSize, withFrames } from './studio_lib.mjs';
 
 // ---------------------------------------------------------------- tablet
 const page = await open({ width: 1024, height: 768 }, 'tablet');
@@ -25,45 +25,40 @@ await shot(page, 'tablet-0-empty');
 // The mask is suggested in a worker while the page answers: an arrow key
 // on the divider is handled while the view still says "suggesting the
 // mask…" (what the page was doing when the key came is recorded by the
-// key's own handler). When the suggestion wins the race (a fast machine),
-// the photo is opened again, up to three times.
+// key's own handler). A photo opened while the one before is still being
+// suggested does not wait behind it: the busy mask worker is replaced, and
+// the new photo gets its own suggestion and after image. (One opening
+// tries both; when the suggestion wins a race (a fast machine), the photo
+// is opened again, up to three times.)
 await page.evaluate(() => document.getElementById('divider').addEventListener('keydown', () => {
   window.__keyWhile = document.body.dataset.suggest;
 }));
-let during = null, tries = 0;
-while (tries++ < 3 && !(during && during.keyWhile === 'running')) {
+let during = null, replaced = null, tries = 0;
+while (tries++ < 3 && !(during && during.keyWhile === 'running' && replaced && replaced.by > 0)) {
+  const before = await page.evaluate(() => window.smpStudio.st.replaced);
   await page.setInputFiles('#open', photo);
   // The suggestion running (the decode before it takes an ask of its own), or already done.
   await page.waitForFunction(() => document.body.dataset.suggest === 'running' ||
     (document.body.dataset.state === 'idle' && document.body.dataset.suggest === 'done'), null, { timeout: 120000 });
   await page.locator('#divider').focus();
   await page.keyboard.press('ArrowLeft');
-  during = await page.evaluate(() => ({ keyWhile: window.__keyWhile, at: document.getElementById('divider').getAttribute('aria-valuenow'),
+  const key = await page.evaluate(() => ({ keyWhile: window.__keyWhile, at: document.getElementById('divider').getAttribute('aria-valuenow'),
     tag: !document.getElementById('suggesting').hidden }));
-  await page.waitForFunction(() => document.body.dataset.state === 'idle' && document.body.dataset.suggest !== 'running',
-    null, { timeout: 120000 });
-  await page.keyboard.press('ArrowRight'); // back to the middle, where the checks below expect it
-}
-check(during.keyWhile === 'running' && during.at === '48',
-  `the divider answers a key while the mask is being suggested (${JSON.stringify(during)}, opening ${tries - 1} of 3)`);
-// A photo opened while the one before is still being suggested does not
-// wait behind it: the busy mask worker is replaced, and the new photo gets
-// its own suggestion and after image (tried up to three times, as above).
-let replaced = null;
-for (let i = 0; i < 3 && !(replaced && replaced.by > 0); i++) {
-  const before = await page.evaluate(() => window.smpStudio.st.replaced);
-  await page.setInputFiles('#open', photo);
-  await page.waitForFunction(() => document.body.dataset.suggest === 'running' ||
-    (document.body.dataset.state === 'idle' && document.body.dataset.suggest === 'done'), null, { timeout: 120000 });
+  if (!(during && during.keyWhile === 'running')) during = key;
   const running = await page.evaluate(() => document.body.dataset.suggest === 'running');
   const r0 = await renders(page);
   await page.setInputFiles('#open', photo);
   await page.waitForFunction(r => document.body.dataset.state === 'idle' && document.body.dataset.suggest === 'done' &&
     Number(document.body.dataset.renders || 0) > r, r0, { timeout: 120000 });
-  replaced = { running, by: await page.evaluate(b => window.smpStudio.st.replaced - b, before),
+  const got = { running, by: await page.evaluate(b => window.smpStudio.st.replaced - b, before),
     mask: await page.evaluate(() => window.smpStudio.maskSum()) };
-  if (!running) replaced.by = -1; // the suggestion won the race: no test of it, try again
+  if (!running) got.by = -1; // the suggestion won the race: no test of it, try again
+  if (!(replaced && replaced.by > 0)) replaced = got;
+  await page.locator('#divider').focus();
+  await page.keyboard.press('ArrowRight'); // back to the middle, where the checks below expect it
 }
+check(during.keyWhile === 'running' && during.at === '48',
+  `the divider answers a key while the mask is being suggested (${JSON.stringify(during)}, opening ${tries - 1} of 3)`);
 check(replaced.by > 0 && replaced.mask > 0,
   `a photo opened during a suggestion replaces the busy worker and gets its own mask and after image (${JSON.stringify(replaced)})`);
 await settle(page, 1);
@@ -175,6 +170,7 @@ await hashFollows('redo');
   await hashFollows('keyboard undo, redo');
 }
 
+const BROKEN = 0, SOFT = 1, SHARP = 2; // studio.js EDGES
 const covered = () => page.evaluate(() => Object.keys(window.smpStudio.st.tone.covers).map(Number).sort());
 {
   await page.click('button[data-tool=view]');
@@ -427,17 +423,42 @@ await setRange('density', 180); // back (drawn again from memory): the exports b
 const again = await page.evaluate(() => ({ seen: window.smpStudio.timings.at(-1).seen, recycled: window.smpStudio.st.recycled }));
 check(again.seen && again.recycled > 0 && await afterHash() === dark_hash,
   `an image drawn again from memory is the one drawn before, with older images' buffers recycled (${JSON.stringify(again)})`);
+// The render is split between the redraw worker and a render-only one
+// (checked below against a page with one worker, ?bands=0): that page is
+// opened now, with the mask as painted above (through its export), and
+// brought to these settings while the redraw worker here makes positions
+// ready (below).
+const paintedMask = await save('#save-mask');
+const oneReady = (async () => {
+  const one = await open({ width: 1024, height: 768 }, 'one-worker', '?bands=0&simd=0');
+  let k = await renders(one);
+  await one.setInputFiles('#open', photo);
+  await settle(one, k + 1);
+  k = await renders(one);
+  await one.setInputFiles('#open-mask', paintedMask);
+  await settle(one, k + 1);
+  for (const [id, v] of [['dot', 0.3], ['dilution', 0.3], ['density', 180]]) {
+    k = await renders(one);
+    await one.locator(`#${id}`).fill(String(v));
+    await settle(one, k + 1);
+  }
+  return one;
+})();
 // While the consultant looks, the redraw worker makes the sliders' other
-// positions ready (their dots sampled into the engine's memo): once the
-// page says it is done, a density change takes its dots from the memo
+// positions ready (their dots sampled into the engine's memo), nearest
+// first: once it has made those below ready (st.warm.done; all of them
+// took it 25-35 s more here), a density change takes its dots from the memo
 // (the worker's reused flags: SMP_REUSED_POINTS, 8), and 180 made so (four
-// other positions first, so that it is not drawn from the page's memory)
-// is the image made cold before, to the byte.
-await page.waitForFunction(() => document.body.dataset.warm === 'idle' && document.body.dataset.state === 'idle',
-  null, { timeout: 300000 });
+// other positions first, one and two steps either side, so that it is not
+// drawn from the page's memory) is the image made cold before, to the byte.
+const madeReady = changes => page.waitForFunction(cs => {
+  const s = window.smpStudio, W = s.st.warm, now = s.settings();
+  return document.body.dataset.state === 'idle' && W && cs.every(c => W.done.has(JSON.stringify(Object.assign({}, now, c))));
+}, changes, { timeout: 300000 });
+await madeReady([185, 175, 190, 170].map(density => ({ density })));
 const warmed = await page.evaluate(() => { const w = window.smpStudio.st.warm; return { made: w.made, jobs: w.jobs, held: w.held }; });
 const warmReused = [];
-for (const v of [185, 190, 195, 175, 180]) {
+for (const v of [185, 175, 190, 170, 180]) {
   await setRange('density', v);
   warmReused.push(await page.evaluate(() => { const t = window.smpStudio.timings.at(-1); return t.seen ? 'seen' : t.reused; }));
 }
@@ -449,8 +470,7 @@ check(await afterHash() === dark_hash, 'a density change served from the memo dr
 // ready too (the engine keeps three edge shapings' dots side by side): a
 // regularity change one step out, and (back at the regularity made ready
 // around, drawn from the page's memory) an edge style change take their dots from the memo.
-await page.waitForFunction(() => document.body.dataset.warm === 'idle' && document.body.dataset.state === 'idle',
-  null, { timeout: 300000 });
+await madeReady([{ regularity: 0.61 }, { edge: SOFT }]);
 const lookReused = [];
 for (const [id, v] of [['regularity', '0.61'], ['regularity', '0.6'], ['edge', 'soft'], ['edge', 'broken']]) {
   const k = await renders(page);
@@ -474,22 +494,7 @@ check(lookReused[0] & 8 && lookReused[1] === 'seen' && lookReused[2] & 8 && look
 // (after a wait), to the same bytes, and splits no more.
 const bandsSeen = await page.evaluate(() => ({ split: window.smpStudio.st.bandsSplit, here: window.smpStudio.st.bandsHere,
   shares: window.smpStudio.st.shares.slice() }));
-// (The mask as painted above, through its export.)
-const paintedMask = await save('#save-mask');
-const one = await open({ width: 1024, height: 768 }, 'one-worker', '?bands=0&simd=0');
-{
-  let k = await renders(one);
-  await one.setInputFiles('#open', photo);
-  await settle(one, k + 1);
-  k = await renders(one);
-  await one.setInputFiles('#open-mask', paintedMask);
-  await settle(one, k + 1);
-  for (const [id, v] of [['dot', 0.3], ['dilution', 0.3], ['density', 180]]) {
-    k = await renders(one);
-    await one.locator(`#${id}`).fill(String(v));
-    await settle(one, k + 1);
-  }
-}
+const one = await oneReady;
 const oneHash = p => p.evaluate(() => {
   const { after } = window.smpStudio, d = after.getContext('2d').getImageData(0, 0, after.width, after.height).data;
   let a = 0x811c9dc5;
@@ -505,15 +510,15 @@ check(bandsSeen.shares.length === bandsSeen.split && bandsSeen.shares.every(x =>
 check(simds[0] === true && simds[1] === false,
   `the engine with WebAssembly SIMD draws the image the one without draws (SIMD: ${simds.join(', ')})`);
 await page.evaluate(() => window.smpStudio.st.workers.bands.w.terminate());
-await setRange('density', 170);
+// (The one-worker page's at the same time: this one waits 3 s for the rows.)
+await Promise.all([setRange('density', 165), (async () => {
+  const k = await renders(one);
+  await one.locator('#density').fill('165');
+  await settle(one, k + 1);
+})()]);
 const lone = await page.evaluate(() => ({ here: window.smpStudio.st.bandsHere, failed: window.smpStudio.st.bandsFailed,
   bands: !!window.smpStudio.st.workers.bands }));
 const loneHash = await afterHash();
-{
-  const k = await renders(one);
-  await one.locator('#density').fill('170');
-  await settle(one, k + 1);
-}
 check(lone.here === 1 && !lone.bands && loneHash === await oneHash(one),
   `the render-only worker gone, the redraw worker draws its rows: the same image (${JSON.stringify(lone)})`);
 await one.context().close();
@@ -689,7 +694,7 @@ check(!tabletUse.small.length && !tabletUse.tiny.length, `at 1024x768 every cont
 
 // Exports.
 async function save(button) {
-  const [d] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+  const [d] = await withFrames(page, () => Promise.all([page.waitForEvent('download'), page.click(button)]));
   const path = join(tmp, d.suggestedFilename());
   await d.saveAs(path);
   return path;
@@ -707,16 +712,23 @@ async function save(button) {
   // the redraw the change asks is under way however fast it is (a click
   // sent after the change found it done now and then: it takes 0.1-0.3 s).
   const downloads = [];
-  const onDownload = d => downloads.push(d);
-  page.on('download', onDownload);
-  await page.evaluate(() => {
-    const r = document.getElementById('regularity');
-    r.value = '0.55';
-    r.dispatchEvent(new Event('change', { bubbles: true }));
-    document.getElementById('save-mask').click();
-    document.getElementById('save-settings').click();
+  let onDownload;
+  const both = new Promise(resolve => {
+    onDownload = d => { if (downloads.push(d) === 2) resolve(); };
+    page.on('download', onDownload);
   });
-  for (let i = 0; i < 300 && downloads.length < 2; i++) await page.waitForTimeout(100);
+  let timer;
+  await withFrames(page, async () => {
+    await page.evaluate(() => {
+      const r = document.getElementById('regularity');
+      r.value = '0.55';
+      r.dispatchEvent(new Event('change', { bubbles: true }));
+      document.getElementById('save-mask').click();
+      document.getElementById('save-settings').click();
+    });
+    await Promise.race([both, new Promise(resolve => { timer = setTimeout(resolve, 30000); })]);
+  });
+  clearTimeout(timer);
   page.off('download', onDownload);
   const saved = [];
   for (const d of downloads) {
@@ -810,7 +822,6 @@ await shot(page, 'tablet-9-exported');
 // stroke), then the exact image replaces it; the
 // preview's core is about as dark as that image's (not misleading), and so
 // is the band whose coverage another edge style changes.
-const BROKEN = 0, SOFT = 1, SHARP = 2; // studio.js EDGES
 let coveredAfter = null;
 for (const [what, act] of [['a shade change', () => page.locator('#dilution').fill('0.65')],
   ['another session shown', () => page.selectOption('#session', '2')],

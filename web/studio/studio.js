@@ -84,6 +84,8 @@
   // For tests and for looking: redraw timings and the state, read-only in spirit.
   window.smpStudio = { st, timings: st.timings, maskSum: () => maskSum(), before, after, toneCanvas, captionParts,
     mask: () => maskView().slice(),
+    // The settings as the page sends them (the slider positions made ready are kept by them: st.warm.done).
+    settings: () => settingsNow(),
     // The mask's hash as kept and as read now (tests: they must agree).
     maskHashes: () => [maskHash(), maskHashOf(maskView())],
     memory: () => (M ? M.HEAPU8.length : 0),
