@@ -14,7 +14,7 @@
 // Usage: node studio_page.mjs STUDIO.html PHOTO MASK SMPSIM IMGTOOL SHOTS
 import { PNG } from 'pngjs';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { photo, mask, smpsim, imgtool, tmp, check, open, finish, renders, settle, shot, coreMean, screen, zoomOf,
   loupeShows, usable, toneSize, withFrames } from './studio_lib.mjs';
@@ -311,6 +311,40 @@ await setRange('dilution', 0.95);
 const noted = await page.evaluate(() => document.getElementById('notes').textContent);
 check(/darker than SMP reaches/.test(noted) && await page.isVisible('#notes'),
   `the engine's note shows, in words a consultant can pass on ("${noted.slice(0, 70)}...")`);
+// In plain words: the client reads the view too. No lightness (L*),
+// colour difference (CIEDE2000, ΔE) or blur figures, nor the engine's
+// "reference", "core" or "ramp" over the view; the engine's own words, with
+// the figures, folded in the panel ("The engine's notes, with figures"). (It showed
+// "(L* 73.4; at most 75.2 with ...): ...; residual CIEDE2000 3.1".)
+const jargon = /L\*|CIEDE|ΔE|residual|\bblur\b|\breference\b|\bcore\b|\bramp\b/;
+const plainly = t => t.split('\n').every(l => !jargon.test(l) && /^[A-Z].*\.$/.test(l));
+{
+  const figures = await page.evaluate(() => {
+    const d = document.getElementById('figures');
+    return d && { hidden: d.hidden, open: d.open, text: document.getElementById('figures-text').textContent };
+  });
+  check(plainly(noted) && figures && !figures.hidden && !figures.open && /darker than SMP reaches \(L\* [\d.]+/.test(figures.text),
+    `the note over the view is in plain words ("${noted}"), the engine's own with its figures folded in the panel ` +
+    `(${JSON.stringify(figures)})`);
+  // Every note the library can give (its format strings in src/, figures
+  // filled in), as the page words it.
+  const forms = [];
+  for (const dir of ['src/base', 'src/io', 'src/pipeline', 'src/present'])
+    for (const f of readdirSync(dir).filter(x => x.endsWith('.c'))) {
+      const text = readFileSync(join(dir, f), 'utf8');
+      for (const m of text.matchAll(/(?:smp__note\([^,]+,|snprintf\([\w.>-]*note, sizeof [^,]+,)((?:\s*"(?:[^"\\]|\\.)*")+)/g)) {
+        const fmt = [...m[1].matchAll(/"((?:[^"\\]|\\.)*)"/g)].map(x => x[1]).join('');
+        if (fmt !== '%s')
+          forms.push(fmt.replace(/%%/g, '%').replace(/%\.1f/g, '72.5').replace(/%\.0f/g, '120').replace(/%\.2f/g, '0.28')
+            .replace(/%(\.3)?g/g, '8').replace(/%u/g, '960'));
+      }
+    }
+  const worded = await page.evaluate(fs => window.smpStudio.plainNote ? fs.map(window.smpStudio.plainNote) : [], forms);
+  const unplain = forms.filter((f, i) => !worded[i] || !plainly(worded[i]));
+  check(forms.length >= 12 && worded.length === forms.length && !unplain.length,
+    `every note the library gives (${forms.length} forms in src/) is worded plainly on the page ` +
+    `(not: ${unplain.map((f, i) => `"${f}" -> "${worded[forms.indexOf(f)]}"`).join('; ') || 'none'})`);
+}
 // The shade matched again from there: the match, which took the most ink
 // for the lightest shade, now meets the stubble's tone, as it did at the
 // opening (the preview kept the lightest shade's look: tone.js held).
@@ -340,6 +374,7 @@ const dark_hash = await afterHash();
 check(dark < light - 2, `more density darkens the core (mean ${light.toFixed(1)} -> ${dark.toFixed(1)})`);
 const unnoted = await page.evaluate(() => document.getElementById('notes').textContent);
 check(!/SMP reaches/.test(unnoted), `a run without that note clears it (fixed density: "${unnoted}")`);
+check(plainly(unnoted) && /darker than the hair around it/.test(unnoted), `that run's own note is in plain words too ("${unnoted}")`);
 await shot(page, 'tablet-4-density');
 // The tone preview (tone.js): a density change draws it at once, marked
 // "refining…", then the exact image replaces it. Its core (the basis's

@@ -83,7 +83,7 @@
   };
   // For tests and for looking: redraw timings and the state, read-only in spirit.
   window.smpStudio = { st, timings: st.timings, maskSum: () => maskSum(), before, after, toneCanvas, captionParts,
-    mask: () => maskView().slice(),
+    mask: () => maskView().slice(), plainNote: n => plainNote(n),
     // The settings as the page sends them (the slider positions made ready are kept by them: st.warm.done).
     settings: () => settingsNow(),
     // The mask's hash as kept and as read now (tests: they must agree).
@@ -415,7 +415,7 @@
     $('ppm').value = '';
     hairlineRow();
     measureRow();
-    $('notes').textContent = '';
+    showNotes([]);
     $('chosen').textContent = '';
     compose();
     seen.clear();
@@ -1133,8 +1133,10 @@
         $(id).value = String(v);
         $(`${id}-out`).textContent = `${id === 'dilution' ? 'matched' : 'auto'}: ${text}`;
       }
-    // What the engine says of this run, for the consultant to pass on.
-    $('notes').textContent = (info.notes || []).join('\n');
+    // What the engine says of this run, for the consultant to pass on, in
+    // plain words over the view; its own words, with their figures, in the
+    // panel's "The engine's notes, with figures".
+    showNotes(info.notes || []);
     const pre = extra.tone != null ? `tone preview in ${extra.tone.toFixed(0)} ms, ` : '';
     const secs = extra.seen ? '' : ` in ${Math.max(0.1, ms / 1000).toFixed(1)} s`;
     status(reason === 'photo' ? `Ready${secs}: drag ↔ to compare before and after` : `${CHANGED[reason] || 'After image'} updated${secs}`,
@@ -1157,6 +1159,52 @@
         `(all ${n}: ${all})`
       : n > 1 ? `After all ${n} sessions: ${all}` : all;
     return `${what}; ${c.dot.toFixed(2)} mm dots; scale ${(c.ppm / st.scale).toFixed(2)} px/mm${c.assumed ? ' (assumed)' : ''}`;
+  }
+
+  // The engine's notes as the command prints them (its words, for whoever
+  // runs it) speak of lightness L*, CIEDE2000 residuals and blur in mm: the
+  // client reads the view too, so it shows them in plain words (plainNote),
+  // and the figures under "The engine's notes, with figures" in the panel, folded.
+  function showNotes(notes) {
+    $('notes').textContent = notes.map(plainNote).join('\n');
+    $('figures-text').textContent = notes.join('\n');
+    $('figures').hidden = !notes.length;
+  }
+  const NUM = '([\\d.]+)';
+  const PLAIN = [
+    [/^the treated area already matches its surroundings \(L\*[^)]*\): it barely changes; a light session is enough$/,
+      () => 'The treated area already matches the hair around it: it will barely change, and a light session is enough.'],
+    [new RegExp(`^matching the surrounding hair \\(L\\*[^)]*\\) takes the most dots the practice range allows \\(${NUM} dots/cm² of ${NUM} mm\\); (.*)$`),
+      (d, s, rest) => `Matching the hair around it takes the most dots that practice allows (${d} dots/cm² of ${s} mm); ${rest}.`],
+    [/^the treated area is already as dark as its surroundings \(L\*[^)]*\): (.*)$/,
+      rest => `The treated area is already as dark as the hair around it: ${rest}.`],
+    [/^at these settings the treated area comes out darker than its surroundings \(L\*[^)]*\): (.*)$/,
+      rest => `At these settings the treated area comes out darker than the hair around it: ${rest}.`],
+    [new RegExp(`^the surrounding hair is darker than SMP reaches \\(L\\*[^)]* with ${NUM} dots/cm² of ${NUM} mm\\): ([^;]*)`),
+      (d, s, rest) => `The hair around the treated area is darker than SMP reaches, even with ${d} dots/cm² of ${s} mm: ${rest}.`],
+    [new RegExp(`^the pigment's shade differs from the surroundings' \\(residual CIEDE2000 [^ ]+ at ${NUM} dots/cm² of ${NUM} mm\\)$`),
+      (d, s) => `The pigment's shade still differs from the hair around it (at ${d} dots/cm² of ${s} mm).`],
+    [new RegExp(`^no usable reference or core: kept ${NUM} dots/cm² of ${NUM} mm dots$`),
+      (d, s) => `No clear hair around the mask, or no bare skin inside it, to match: auto kept ${d} dots/cm² of ${s} mm.`],
+    [/^the surroundings are out of focus in this photo \([^)]*\): (.*)$/,
+      () => 'The hair around the treated area is out of focus in this photo: its follicles cannot be counted, so the dots ' +
+        'are matched to its tone.'],
+    [/^the shorter side spanning .* px\/mm; kept to .*$/,
+      () => 'The photo\'s scale is a guess, held within the usual range: set it (Measure, or px/mm) for true dot sizes.'],
+    // (The page has no feather to narrow.)
+    [/^no dots placed: at [^ ]+ px\/mm the mask lies within the edge's [^ ]+ mm ramp or under hair already there/,
+      () => 'No dots placed: the mask is narrower than its soft edge, or under hair already there; check the scale.'],
+  ];
+  // A note in plain words: the table's form, else the note without its
+  // figures in brackets and residuals, as a sentence.
+  function plainNote(note) {
+    for (const [re, f] of PLAIN) {
+      const m = re.exec(note);
+      if (m) return f(...m.slice(1));
+    }
+    const t = note.replace(/\s*\((?=[^)]*(L\*|CIEDE2000|ΔE|px\/mm|blur))[^)]*\)/g, '')
+      .replace(/[;,]?\s*residual (CIEDE2000|ΔE)[^;:]*/g, '').trim();
+    return t && `${t[0].toUpperCase()}${t.slice(1)}${/[.!?]$/.test(t) ? '' : '.'}`;
   }
 
   // What a redraw's reason changed, as the status line says it.
