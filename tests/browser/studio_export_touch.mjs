@@ -117,7 +117,16 @@ import { photo, mask, smpsim, imgtool, tmp, check, open, goto, finish, renders, 
   await bd.saveAs(big_png);
   const bi = PNG.sync.read(readFileSync(big_png)), bmsg = await bp.locator('#status').textContent();
   check(bi.width * bi.height <= 0.3e6 && bi.width * bi.height > 0.28e6 && Math.abs(bi.width / bi.height - 4 / 3) < 0.01 &&
-    /within this page's limit/.test(bmsg), `over the export's limit the after image is saved within it, ${bi.width}x${bi.height} ("${bmsg}")`);
+    bmsg.includes(`saved at ${bi.width}×${bi.height}`), `over the export's limit the after image is saved within it, ` +
+    `${bi.width}x${bi.height} ("${bmsg}")`);
+  // The message says what to do in a browser, in plain words: save the
+  // mask and the settings (the buttons by their names) for a full-size one
+  // made on a computer; the command itself only in its tooltip (it said
+  // "smpsim render makes it at full size from the mask and settings").
+  const btip = await bp.locator('#status').getAttribute('title');
+  check(/more than this page makes/.test(bmsg) && /save the Mask PNG and the Settings/.test(bmsg) && !/smpsim render|--/.test(bmsg) &&
+    /smpsim render PHOTO \S+-mask\.png --settings \S+-settings\.json/.test(btip || ''),
+    `the big photo's message says what to do without naming a command ("${bmsg}"; tooltip "${btip}")`);
   // A photo larger than the working size is decoded straight to it, EXIF orientation kept.
   const rot = join(tmp, 'exif6-big.jpg');
   execFileSync(imgtool, ['exif-jpeg', '300', '200', '6', rot]);

@@ -1896,9 +1896,16 @@
       compose();
     }
     if (forLoupe) { status(`The loupe shows the after image at full size, ${r.w}×${r.h} px`); return null; }
-    status(big ? `The photo is ${mp(st.fullW * st.fullH)} MP: the after image is saved at ${r.w}×${r.h} ` +
-      `(${mp(r.w * r.h)} MP, within this page's limit); smpsim render makes it at full size from the ` +
-      'mask and settings' : `Saved at full size, ${r.w}×${r.h} px`);
+    // Over the export's limit, what to do in words a consultant in a
+    // browser can act on (it named a command, smpsim render, first); the
+    // command in the tooltip.
+    if (big)
+      status(`The photo is ${mp(st.fullW * st.fullH)} MP, more than this page makes: the after image is saved at ` +
+        `${r.w}×${r.h} (${mp(r.w * r.h)} MP). For one at full size, also save the Mask PNG and the Settings, and ` +
+        'make it from them on a computer with smpsim.',
+      `On a computer: smpsim render PHOTO ${st.name}-mask.png --settings ${st.name}-settings.json -o after.png ` +
+        `(the photo at its ${st.fullW}×${st.fullH})`);
+    else status(`Saved at full size, ${r.w}×${r.h} px`);
     return r.blob;
   }
   // The same on the page's own thread, for a browser without workers.
