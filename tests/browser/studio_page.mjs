@@ -169,6 +169,39 @@ await hashFollows('redo');
     `(mask ${painted.sum} -> ${keyed.join(' -> ')}; in the caption: mask ${inText.mask}, "${inText.caption}")`);
   await hashFollows('keyboard undo, redo');
 }
+// The same keys on a keyboard whose letters are not Latin, by the key's
+// place (KeyboardEvent.code): a Russian layout's Z key gives "я" and its Y
+// "н" (they did nothing); a German one's Z, where a US keyboard has Y, by
+// its letter: undo. In a text field they are still the field's own (the
+// page does not take them).
+// (Keys as Chromium takes them from a keyboard: through DevTools.)
+{
+  const cdp = await page.context().newCDPSession(page);
+  const press = async (key, code, vk, shift) => {
+    const e = { modifiers: 2 | (shift ? 8 : 0), key, code, windowsVirtualKeyCode: vk, nativeVirtualKeyCode: vk };
+    await cdp.send('Input.dispatchKeyEvent', Object.assign({ type: 'rawKeyDown' }, e));
+    await cdp.send('Input.dispatchKeyEvent', Object.assign({ type: 'keyUp' }, e));
+  };
+  const keyed = [];
+  await page.locator('#brush').focus();
+  for (const [key, code, vk, shift] of [['я', 'KeyZ', 90], ['н', 'KeyY', 89], ['z', 'KeyY', 89], ['Я', 'KeyZ', 90, true]]) {
+    const k = await renders(page), was = await page.evaluate(() => window.smpStudio.maskSum());
+    await press(key, code, vk, shift);
+    keyed.push(await page.evaluate(() => window.smpStudio.maskSum()));
+    if (keyed.at(-1) !== was) await settle(page, k + 1);
+  }
+  // (In the caption: the key as the page left it, seen after its handler.)
+  await page.evaluate(() => window.addEventListener('keydown', e => { window.__taken = e.defaultPrevented; }, { once: true }));
+  await page.locator('#caption').focus();
+  await press('я', 'KeyZ', 90);
+  const inText = { mask: await page.evaluate(() => window.smpStudio.maskSum()), taken: await page.evaluate(() => window.__taken) };
+  check(keyed.join() === [sum0, painted.sum, sum0, painted.sum].join() && inText.mask === painted.sum && inText.taken === false,
+    `on a Russian layout Ctrl+я, Ctrl+н and Ctrl+Shift+Я undo and redo the mask, a German Z undoes, and in a text field ` +
+    `the page leaves Ctrl+я to it (mask ${painted.sum} -> ${keyed.join(' -> ')}; in the caption: mask ${inText.mask}, ` +
+    `the key taken ${inText.taken})`);
+  await hashFollows('keyboard undo, redo by the key\'s place');
+  await cdp.detach();
+}
 
 const BROKEN = 0, SOFT = 1, SHARP = 2; // studio.js EDGES
 const covered = () => page.evaluate(() => Object.keys(window.smpStudio.st.tone.covers).map(Number).sort());

@@ -1679,11 +1679,14 @@
   // (not Cmd+Y: a Mac browser's history), wherever the focus is but in a
   // field that takes text (the caption, the numbers), whose own undo the
   // browser gives. (Any <input> was passed over: with a slider or a box
-  // focused, as after setting the brush size, the keys did nothing.)
+  // focused, as after setting the brush size, the keys did nothing.) The
+  // key is read by its letter when that is Latin (a German keyboard's Z
+  // sits where a US one has Y), else by its place (KeyboardEvent.code): on
+  // a Russian or Greek layout the keys gave "я" or "ζ" and did nothing.
   const typing = el => el && (el.isContentEditable || el.tagName === 'TEXTAREA' ||
     (el.tagName === 'INPUT' && !['range', 'checkbox', 'radio', 'button', 'file'].includes(el.type)));
   document.addEventListener('keydown', (e) => {
-    const k = e.key.toLowerCase();
+    const k = /^[a-z]$/i.test(e.key) ? e.key.toLowerCase() : { KeyZ: 'z', KeyY: 'y' }[e.code];
     if (!(e.ctrlKey || e.metaKey) || e.altKey || !(k === 'z' || (k === 'y' && e.ctrlKey)) || typing(e.target)) return;
     if (e.shiftKey || k === 'y') restore(st.redo, st.undo); else restore(st.undo, st.redo);
     e.preventDefault();
