@@ -30,6 +30,9 @@ fi
 # The CLI under valgrind (not on a sanitized build: the two do not mix).
 [ -z "$sanitized" ] && add valgrind tests/valgrind.sh "$build"
 add cli_batch tests/cli_batch.sh "$build"
+# The longest CLI suite (35-40 s of CPU, about a minute): in tests/cli/'s
+# order it started after two thirds of the suites, into the run's tail.
+add cli/masks_auto tests/cli/masks_auto.sh "$build"
 if [ -z "$sanitized" ]; then
     # make install and the README's C example against the installed library, the Python
     # module, and the before/after page in a real browser: each loads the library or the
@@ -40,7 +43,7 @@ if [ -z "$sanitized" ]; then
     add browser tests/browser/run.sh "$build/smpsim"
 fi
 for s in tests/cli/*.sh; do
-    case $s in tests/cli/lib.sh | tests/cli/photos.sh) continue ;; esac
+    case $s in tests/cli/lib.sh | tests/cli/photos.sh | tests/cli/masks_auto.sh) continue ;; esac
     n=${s#tests/}
     add "${n%.sh}" "$s" "$build"
 done
