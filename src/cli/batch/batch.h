@@ -114,9 +114,10 @@ void earlier_leave(earlier *e, size_t added);
  * as a photo of its run; NULL when none does. */
 const char *earlier_lists(const earlier *e, const char *path);
 void earlier_close(earlier *e);
-/* Whether a report's outputs cell (the report lying in dir, absolute; sb
- * its stat) lists rel, a path relative to dir: written by that run. */
-int earlier_cell_lists(const char *cell, const char *dir, const struct stat *sb, const char *rel);
+/* Which of rels[0..n) (paths relative to dir; NULL: none) a report's
+ * outputs cell lists (the report lying in dir, absolute; sb its stat):
+ * bit k for rels[k], written by that run. The cell is read once. */
+unsigned earlier_cell_lists(const char *cell, const char *dir, const struct stat *sb, const char *const *rels, int n);
 
 /* Splits one CSV record in place (RFC 4180, no newlines inside fields);
  * the field count, or -1 if malformed. */

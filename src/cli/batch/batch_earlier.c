@@ -494,20 +494,25 @@ const char *earlier_lists(const earlier *e, const char *path)
     return NULL;
 }
 
-int earlier_cell_lists(const char *cell, const char *dir, const struct stat *sb, const char *rel)
+unsigned earlier_cell_lists(const char *cell, const char *dir, const struct stat *sb, const char *const *rels, int n)
 {
     char *copy = strdup(cell);
     strv cells = {0};
     if (!copy || push(&cells, copy))
         return 0;
-    int how = 0, ups = 0, yes = 0;
-    char *P = output_folder(&cells, dir, sb, &how), *want = normalize(rel, &ups);
+    int how = 0;
+    unsigned yes = 0;
+    char *P = output_folder(&cells, dir, sb, &how);
     report r = {0};
-    if (P && want && !ups && !split_outputs(&r, cell, P))
-        for (size_t i = 0; i < r.outs.n && !yes; i++)
-            yes = !strcmp(r.outs.v[i], want);
+    if (P && !split_outputs(&r, cell, P))
+        for (int k = 0; k < n; k++) {
+            int ups = 0;
+            char *want = rels[k] ? normalize(rels[k], &ups) : NULL;
+            for (size_t i = 0; want && !ups && i < r.outs.n && !(yes >> k & 1); i++)
+                yes |= (unsigned)!strcmp(r.outs.v[i], want) << k;
+            free(want);
+        }
     report_free(&r);
-    free(want);
     free(P);
     strv_free(&cells);
     return yes;

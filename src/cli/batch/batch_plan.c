@@ -353,10 +353,12 @@ static void resume_row(batch *b, item *it, char **fields, int n, const char *out
 {
     const int ok_row = !strcmp(fields[2], "ok") || !strcmp(fields[2], "up-to-date");
     const size_t lo = strlen(b->output);
-    for (int k = 0; k < ITEM_OUTPUTS && ok_row && *fields[4]; k++)
-        if (it->outputs[k] && !strncmp(it->outputs[k], b->output, lo) && it->outputs[k][lo] == '/' &&
-            earlier_cell_lists(fields[4], out_real, out_sb, it->outputs[k] + lo + 1))
-            it->may_replace |= 1u << k;
+    const char *rels[ITEM_OUTPUTS] = {0}; /* the outputs in the output folder, relative to it */
+    for (int k = 0; k < ITEM_OUTPUTS; k++)
+        if (it->outputs[k] && !strncmp(it->outputs[k], b->output, lo) && it->outputs[k][lo] == '/')
+            rels[k] = it->outputs[k] + lo + 1;
+    if (ok_row && *fields[4])
+        it->may_replace |= earlier_cell_lists(fields[4], out_real, out_sb, rels, ITEM_OUTPUTS);
     char *end;
     unsigned long long h = strtoull(fields[11], &end, 16);
     int done = ok_row && *fields[11] && !*end && (h == it->hash || h == item_hash(b, it, 1));

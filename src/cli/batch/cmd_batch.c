@@ -156,7 +156,6 @@ static smp_params *item_params(const batch *b, const item *it)
     smp_params_set_seed(p, it->seed);
     smp_params_set_threads(p, b->threads_per_job);
     smp_params_set_progress(p, cli_progress, NULL);
-    smp_params_set_overwrite(p, b->force); /* and per output: write_one */
     if (it->density > 0)
         smp_params_set_density(p, it->density);
     if (it->density_auto >= 0)
