@@ -13,10 +13,12 @@
 #define RIM_IN_MM 4.0
 #define RIM_OUT_MM 14.0
 
-/* Fills s->rim (analysed head in s->head) at mm_per_cell: 0 at the
- * head's outline up to 1 inside, as above; 1 everywhere when mm_per_cell
- * is not positive. Only the suggestion reads it, not the mask check: a
- * painted mask may rightly run to the outline (a fringe shaved bare). */
-void smp__rim(smp_scalp *s, double mm_per_cell);
+/* Fills s->rim (analysed head in s->head, where lit in s->lit) at
+ * mm_per_cell: 0 at the head's outline (rim.c: the lit head's where a wide
+ * unlit area lies beyond it) up to 1 inside, as above; 1 everywhere when
+ * mm_per_cell is not positive. Only the suggestion reads it, not the mask
+ * check: a painted mask may rightly run to the outline (a fringe shaved
+ * bare). SMP_ERR_NOMEM (message in s) when its scratch cannot be had. */
+smp_status smp__rim(smp_scalp *s, double mm_per_cell);
 
 #endif

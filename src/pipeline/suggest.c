@@ -74,13 +74,14 @@ static void clear(smp_scalp *s)
     free(s->cls);
     free(s->hair);
     free(s->head);
+    free(s->lit);
     free(s->enclosed);
     free(s->closed);
     free(s->front);
     free(s->rim);
     free(s->treat);
     s->lum = s->chr = s->tex = s->hair = s->enclosed = s->front = s->rim = s->treat = NULL;
-    s->cls = s->head = s->closed = NULL;
+    s->cls = s->head = s->lit = s->closed = NULL;
     s->analysed = 0;
     memset(&s->info, 0, sizeof s->info);
 }
@@ -559,6 +560,7 @@ static smp_status alloc_grid(smp_scalp *s, const smp_image *photo, scratch *sc)
     s->cls = malloc(n);
     s->hair = malloc(n * sizeof(float));
     s->head = malloc(n);
+    s->lit = malloc(n);
     s->enclosed = calloc(n, sizeof(float));
     s->closed = calloc(n, 1);
     s->front = malloc(n * sizeof(float));
@@ -568,12 +570,48 @@ static smp_status alloc_grid(smp_scalp *s, const smp_image *photo, scratch *sc)
     sc->label = malloc(n * sizeof *sc->label);
     sc->tmp = malloc(n);
     sc->rc = (int)(lng / s->cell / 100) + 1;
-    if (!s->lum || !s->chr || !s->tex || !s->cls || !s->hair || !s->head || !s->enclosed || !s->closed || !s->front ||
+    if (!s->lum || !s->chr || !s->tex || !s->cls || !s->hair || !s->head || !s->lit || !s->enclosed || !s->closed ||
+        !s->front ||
         !s->rim || !s->treat ||
         !sc->stack || !sc->label || !sc->tmp)
         return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the %ux%u analysis grid", (unsigned)s->gw,
                          (unsigned)s->gh);
     return SMP_OK;
+}
+
+/* The head where it is lit (s->lit), whose outline the rim (rim.c) is
+ * measured from: its skin, and its hair of at least HEAD_LIT of the skin's
+ * luminance, closed and opened as the head is. The head is lit by the
+ * light that lights its skin: a cell of hair, with the scalp and the
+ * glints between its strands, reads above that but in patches among
+ * lighter hair (which the closing and the holes take back) or at the
+ * head's outer edge, where the outline moves in by a few mm. A background
+ * in shadow or dark clothing beside the head reads under it, and the
+ * class rules call it hair (near black a cell's chromaticity is noise, as
+ * black hair's is), so the head takes it in: on the crown the bedding's
+ * shadow above and left of the head, 10 % of the head's cells, moved the
+ * outline there up to the frame's edge, the rim let the suggestion run to
+ * the head's edge, and its reference band (shade.c) lay on the shadow. The
+ * head itself keeps those cells: the fringes (forehead.c), the scale
+ * (scale.c) and the enclosure read a dark fringe's hair as hair. */
+#define HEAD_LIT 0.05
+static void lit_head(smp_scalp *s, scratch *sc)
+{
+    const uint32_t gw = s->gw, gh = s->gh;
+    const size_t n = (size_t)gw * gh;
+    const int rc = sc->rc;
+    const float lit = (float)(HEAD_LIT * s->skin_lum);
+    for (size_t i = 0; i < n; i++)
+        s->lit[i] = s->head[i] && (s->cls[i] == SMP__SKIN || s->lum[i] >= lit);
+    morph(s->lit, sc->tmp, gw, gh, rc, 1);
+    morph(s->lit, sc->tmp, gw, gh, rc, 0);
+    if (keep_largest(s->lit, gw, gh, sc->stack, sc->label))
+        fill_holes(s->lit, gw, gh, sc->stack, sc->tmp);
+    morph(s->lit, sc->tmp, gw, gh, 2 * rc, 0);
+    morph(s->lit, sc->tmp, gw, gh, 2 * rc, 1);
+    size_t lit_n = keep_largest(s->lit, gw, gh, sc->stack, sc->label);
+    for (size_t i = 0; i < n; i++) /* none lit (a head all in shade): the head's own outline */
+        s->lit[i] = lit_n ? s->lit[i] && s->head[i] : s->head[i];
 }
 
 /* Step 4: the head. Gaps up to about 1 % of the long side are closed. */
@@ -596,6 +634,7 @@ static smp_status find_head(smp_scalp *s, scratch *sc, size_t *head_cells)
     morph(s->head, sc->tmp, gw, gh, 2 * rc, 0);
     morph(s->head, sc->tmp, gw, gh, 2 * rc, 1);
     keep_largest(s->head, gw, gh, sc->stack, sc->label);
+    lit_head(s, sc);
     *head_cells = 0;
     for (size_t i = 0; i < n; i++)
         *head_cells += s->head[i];
@@ -1407,7 +1446,7 @@ smp_status smp_scalp_analyze(smp_scalp *s, const smp_image *photo, const smp_par
             st = smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the enclosure grid");
     }
     if (st == SMP_OK)
-        smp__rim(s, s->cell / scale_used(s, params));
+        st = smp__rim(s, s->cell / scale_used(s, params));
     if (st == SMP_OK)
         st = suggest_treat(s, &sc, full, cover, s->cell / scale_used(s, params));
     if (st == SMP_OK)

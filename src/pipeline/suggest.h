@@ -20,6 +20,7 @@ struct smp_scalp {
     uint8_t *cls;         /* SMP__OTHER, SMP__SKIN or SMP__HAIR */
     float *hair;          /* hair share around each cell (about 5 mm), 0..1 */
     uint8_t *head;        /* 1 inside the head (holes filled) */
+    uint8_t *lit;         /* 1 inside the head where it is lit (suggest.c: lit_head), for the rim */
     float *enclosed;      /* share of directions that meet hair within the head, 0..1 */
     uint8_t *closed;      /* 1 where no such direction leaves the frame first (see spread_bald) */
     float *front;         /* 1 on the scalp's side of the temple line, down to 0 past it (forehead.c) */
