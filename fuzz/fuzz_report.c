@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The batch report writer with hostile names: the input's bytes become
  * photo, mask, error and output names of a few rows; the CSV must read back
- * as rows of 13 fields and the JSON must be valid UTF-8. */
+ * as rows of 13 fields (each photo the name written) and the JSON must be
+ * valid UTF-8. */
 #include "batch_run.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,7 +21,7 @@ static char *piece(const uint8_t **d, size_t *n)
         memcpy(s, *d, len);
         s[len] = 0;
         for (size_t i = 0; i < len; i++)
-            s[i] = s[i] ? s[i] : '?'; /* a name holds no NUL */
+            s[i] = s[i] == '\v' ? '\n' : s[i] ? s[i] : '?'; /* no NUL; a vertical tab is a newline */
     }
     *d += len < *n ? len + 1 : len;
     *n -= len < *n ? len + 1 : len;
@@ -50,17 +52,26 @@ static int fuzz_one(const uint8_t *data, size_t size)
     batch_report_text(input ? input : "", &items, &csv, &json);
     if (!json.oom && json.s && !utf8_valid(json.s))
         abort(); /* the JSON must always be valid UTF-8 */
-    char *line = csv.s;
-    while (!csv.oom && line && *line) { /* every record: 13 fields (no newline inside a cell) */
-        char *nl = strchr(line, '\n');
-        if (!nl)
-            abort();
-        *nl = 0;
+    /* Every record reads back (batch_getrecord: a quoted cell may hold a CR or
+     * LF) as 13 fields, its photo the name written. */
+    FILE *f = !csv.oom && csv.s ? fmemopen(csv.s, csv.len, "r") : NULL;
+    char *line = NULL;
+    size_t cap = 0;
+    long lines, len, row = -1;
+    while (f && (len = batch_getrecord(f, &line, &cap, BATCH_LINE_MAX, &lines)) != -1) {
         char *fields[16];
-        if (split_csv(line, fields, 16) != 13)
+        if (len < 0 || split_csv(line, fields, 16) != 13)
             abort();
-        line = nl + 1;
+        csv_unneuter(fields[0]);
+        if (row >= 0 && strcmp(fields[0], v[row].photo ? v[row].photo : ""))
+            abort();
+        row++;
     }
+    if (f && row != (long)items.n)
+        abort();
+    if (f)
+        fclose(f);
+    free(line);
     sb_free(&csv);
     sb_free(&json);
     free(input);

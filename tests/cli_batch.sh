@@ -74,6 +74,51 @@ expect 0 "note under an escaped name" -- "$smp" render "$tmp/p.jpg" "$Q/$(printf
 check 'grep -q "m\\\\x1b\[31mred.png: note: " "$tmp/err" && ! grep -q "$(printf "\033")" "$tmp/err"' \
     "a note line printed an escape raw: $(od -c "$tmp/err" | head -2)"
 
+# --- names with a newline, a CR, a comma, quotes: report.csv keeps each inside its quotes
+# (RFC 4180; a record may span lines) and --resume reads it back. A newline became a space,
+# so that photo never resumed (redone every time, failing on its own output).
+NL="$tmp/newline"
+mkdir -p "$NL/in"
+for n in "$(printf 'two\nlines')" "$(printf 'cr\rname')" 'comma, "quoted"' '=sum(1)' "$(printf 'x\n"y",z\r\n')w" plain; do
+    pair "$NL/in/$n"
+done
+# Each row's photo (its formula apostrophe taken off) and status, as Python's csv module reads them.
+csv_rows() { python3 - "$1" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8", errors="surrogateescape")))[1:]
+for r in rows:
+    p = r[0][1:] if r[0][:1] == "'" and r[0][1:2] in "=+-@\t\r '" and len(r[0]) > 1 else r[0]
+    print(repr(p), r[2], len(r))
+PY
+}
+names_ok() { # every photo of the folder has a row of 13 fields with its exact name and the status
+    python3 - "$1" "$2" "$(csv_rows "$3")" <<'PY'
+import os, sys
+names = sorted(n for n in os.listdir(sys.argv[1]) if n.endswith(".jpg"))
+rows = sorted(sys.argv[3].splitlines())
+want = sorted("%r %s 13" % (n, sys.argv[2]) for n in names)
+sys.exit(0 if rows == want else 1)
+PY
+}
+expect 0 "names with newlines: first run" -- "$smp" batch --px-per-mm 8 "$NL/in" -o "$NL/out"
+check 'names_ok "$NL/in" ok "$NL/out/report.csv"' "names with newlines: rows $(csv_rows "$NL/out/report.csv" | tr "\n" " ")"
+expect 0 "names with newlines: --resume" -- "$smp" batch --px-per-mm 8 "$NL/in" -o "$NL/out" --resume
+check 'names_ok "$NL/in" up-to-date "$NL/out/report.csv"' \
+    "names with newlines, --resume: $(csv_rows "$NL/out/report.csv" | tr "\n" " "; head -c 300 "$tmp/err")"
+# So with -o the input folder: each output is known as one by the report (a scan finds it
+# under its exact name), none read as a photo.
+cp -R "$NL/in" "$NL/self"
+"$smp" batch --px-per-mm 8 "$NL/self" -o "$NL/self" >/dev/null 2>&1
+expect 0 "names with newlines, -o the input: again" -- "$smp" batch --px-per-mm 8 "$NL/self" -o "$NL/self" --resume
+check '[ "$(csv_rows "$NL/self/report.csv" | grep -c " up-to-date 13$")" -eq 6 ] &&
+       [ "$(csv_rows "$NL/self/report.csv" | grep -c "after.jpg. skipped 13$")" -eq 6 ] && [ -z "$(ls "$NL/self" | grep "after\.after")" ]' \
+    "names with newlines, -o the input: $(csv_rows "$NL/self/report.csv" | tr "\n" " ")"
+# A manifest's quoted cell may hold a newline too.
+printf 'photo,mask\n"two\nlines.jpg","two\nlines.mask.png"\n"comma, ""quoted"".jpg",auto\n' >"$NL/m.csv"
+expect 0 "a manifest cell with a newline" -- "$smp" batch --px-per-mm 8 "$NL/in" -o "$NL/mout" --manifest "$NL/m.csv"
+check '[ -f "$NL/mout/$(printf "two\nlines").after.jpg" ] && [ -f "$NL/mout/comma, \"quoted\".after.jpg" ]' \
+    "a manifest cell with a newline: $(ls "$NL/mout" | tr "\n" " ")"
+
 # --- option values that were undefined behaviour
 # (gcc's -fsanitize=undefined has no float-cast-overflow: the value in the
 # message shows the conversion; it read "JPEG quality -1" when it was UB.)

@@ -73,10 +73,8 @@ void sb_csv(sbuf *b, const char *cell)
     for (const char *p = cell ? cell : ""; *p; p++) {
         if (*p == '"')
             sb_add(b, "\"\"", 2);
-        else if (*p == '\n' || *p == '\r')
-            sb_add(b, " ", 1);
         else
-            sb_add(b, p, 1);
+            sb_add(b, p, 1); /* a CR or LF too: inside the quotes, a reader keeps it */
     }
     sb_add(b, "\"", 1);
 }

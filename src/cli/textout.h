@@ -25,7 +25,8 @@ void sb_free(sbuf *b);
 /* One CSV cell, RFC 4180: always quoted, quotes doubled. A cell that a
  * spreadsheet would run as a formula (it starts with = + - @, a tab, a CR)
  * or that starts with an apostrophe gets one leading apostrophe, so it
- * stays text; csv_unneuter() undoes exactly that. Newlines become spaces. */
+ * stays text; csv_unneuter() undoes exactly that. A CR or LF is kept inside
+ * the quotes (a record may span lines), so a name holding one reads back. */
 void sb_csv(sbuf *b, const char *cell);
 void csv_unneuter(char *cell);
 /* A JSON string, quoted. Valid UTF-8 is kept; each invalid byte becomes

@@ -96,6 +96,11 @@ enum { BATCH_LINE_MAX = 1 << 20 };
  * its length; -1 at the end of the file; -2 when longer than limit (then
  * the rest of the line is left unread); -3 when memory ran out. */
 long batch_getline(FILE *f, char **buf, size_t *cap, size_t limit);
+/* One CSV record of f into *buf (RFC 4180: a quoted field may hold CR and
+ * LF, so a record may span lines), without the newline ending it; *lines:
+ * the lines it took. A line starting with '#' is one record whatever it
+ * holds. Returns as batch_getline (a record longer than limit: -2). */
+long batch_getrecord(FILE *f, char **buf, size_t *cap, size_t limit, long *lines);
 
 /* report.csv, or a shard's report.shard-K-of-N.csv (not a kept report.1.csv). */
 int batch_is_report_name(const char *name);
@@ -119,7 +124,7 @@ void earlier_close(earlier *e);
  * bit k for rels[k], written by that run. The cell is read once. */
 unsigned earlier_cell_lists(const char *cell, const char *dir, const struct stat *sb, const char *const *rels, int n);
 
-/* Splits one CSV record in place (RFC 4180, no newlines inside fields);
+/* Splits one CSV record in place (RFC 4180; a quoted field may hold newlines);
  * the field count, or -1 if malformed. */
 int split_csv(char *line, char **fields, int max);
 void item_clear(item *it);

@@ -314,10 +314,11 @@ static int load(report *r, const char *csv_path, const char *dir, const struct s
     char *line = NULL;
     size_t cap = 0;
     strv cells = {0};
-    long len, lineno = 1;
+    long len, lineno = 1, lines = 0, taken = 1;
     int rc = batch_getline(f, &line, &cap, BATCH_LINE_MAX) > 0 && !strncmp(line, REPORT_HEAD, sizeof REPORT_HEAD - 1) ? 0 : -1;
-    while (!rc && (len = batch_getline(f, &line, &cap, BATCH_LINE_MAX)) != -1) {
-        lineno++;
+    while (!rc && (len = batch_getrecord(f, &line, &cap, BATCH_LINE_MAX, &lines)) != -1) {
+        lineno = taken + 1; /* where the record starts */
+        taken += lines;
         if (len < 0) { /* not one we wrote: said, so that its outputs are not read as photos unnoticed */
             cli_error(csv_path, "line %ld: %s; not read as an earlier run's report", lineno,
                       len == -2 ? "longer than 1 MB" : "out of memory");

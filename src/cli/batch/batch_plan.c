@@ -393,10 +393,11 @@ static int resume_file(batch *b, const char *path, by_photo *idx, size_t m, cons
         return 0; /* gone meanwhile: nothing to resume from */
     char *line = NULL;
     size_t cap = 0;
-    long len, lineno = 0;
+    long len, lineno = 0, lines = 0, taken = 0;
     int rc = 0;
-    while ((len = batch_getline(f, &line, &cap, BATCH_LINE_MAX)) != -1) {
-        lineno++;
+    while ((len = batch_getrecord(f, &line, &cap, BATCH_LINE_MAX, &lines)) != -1) {
+        lineno = taken + 1; /* where the record starts */
+        taken += lines;
         if (len < 0) {
             cli_error(path, "line %ld: %s; not a report that smpsim batch wrote? Move it away, or redo the run "
                       "with --force instead of --resume", lineno, len == -2 ? "longer than 1 MB" : "out of memory");

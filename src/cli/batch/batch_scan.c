@@ -100,6 +100,59 @@ long batch_getline(FILE *f, char **buf, size_t *cap, size_t limit)
     return (long)len;
 }
 
+long batch_getrecord(FILE *f, char **buf, size_t *cap, size_t limit, long *lines)
+{
+    /* Where the reader is in the record: at a field's start, in an unquoted
+     * field, in a quoted one, or just after a quote in a quoted one (its
+     * end, or the first of a doubled quote). Only in a quoted field is a
+     * newline part of the record. A '#' line (a manifest's comment) is one
+     * line whatever it holds; a UTF-8 BOM at the start counts as nothing. */
+    enum { START, PLAIN, QUOTED, QUOTE_IN_QUOTED } state = START;
+    size_t len = 0;
+    int c, comment = 0;
+    *lines = 0;
+    while ((c = getc(f)) != EOF) {
+        if (len + 2 > *cap) {
+            if (len >= limit)
+                return -2; /* the rest is left unread */
+            size_t grown = *cap ? 2 * *cap : 4096;
+            char *v = realloc(*buf, grown);
+            if (!v)
+                return -3;
+            *buf = v;
+            *cap = grown;
+        }
+        if (!len)
+            comment = c == '#';
+        if (c == '\n') {
+            ++*lines;
+            if (comment || state != QUOTED)
+                break;
+        }
+        const int bom = len < 3 && (unsigned char)c == (unsigned char)"\xEF\xBB\xBF"[len] &&
+                        !memcmp(*buf, "\xEF\xBB\xBF", len);
+        if (!comment && !bom) {
+            if (c == ',')
+                state = state == QUOTED ? QUOTED : START;
+            else if (c == '"')
+                state = state == START || state == QUOTE_IN_QUOTED ? QUOTED : state == QUOTED ? QUOTE_IN_QUOTED : PLAIN;
+            else
+                state = state == QUOTED ? QUOTED : PLAIN;
+        }
+        (*buf)[len++] = (char)c;
+        (*buf)[len] = 0;
+    }
+    if (!len && c == EOF)
+        return -1;
+    if (c == EOF && len)
+        ++*lines; /* a last line without its newline */
+    if (len > limit)
+        return -2;
+    while (len && (*buf)[len - 1] == '\r' && state != QUOTED) /* "\r\n" ends a line too */
+        (*buf)[--len] = 0;
+    return (long)len;
+}
+
 int safe_relative(const char *rel)
 {
     if (!rel || !*rel || rel[0] == '/')
@@ -394,8 +447,8 @@ int scan_folder(const scan_opts *o, item_list *out)
     return rc;
 }
 
-/* One CSV record (RFC 4180: quotes, doubled quotes, commas inside quotes;
- * no newlines inside fields). Returns the field count, or -1 if malformed. */
+/* One CSV record (RFC 4180: quotes, doubled quotes, commas and newlines
+ * inside quotes: batch_getrecord reads a record whole). Returns the field count, or -1 if malformed. */
 int split_csv(char *line, char **fields, int max)
 {
     int n = 0;
@@ -633,8 +686,10 @@ int read_manifest_stream(FILE *f, const char *path, const scan_opts *o, item_lis
     smp_params *check = smp_params_new(); /* row values are checked on this */
     if (!check)
         return EXIT_INPUT;
-    while (!rc && (len = batch_getline(f, &line, &cap, BATCH_LINE_MAX)) != -1) {
-        lineno++;
+    long lines = 0, taken = 0;
+    while (!rc && (len = batch_getrecord(f, &line, &cap, BATCH_LINE_MAX, &lines)) != -1) {
+        lineno = (int)taken + 1; /* a row's messages name the line it starts on */
+        taken += lines;
         if (len < 0) {
             if (len == -2)
                 cli_error(path, "line %d: longer than %d bytes", lineno, BATCH_LINE_MAX);

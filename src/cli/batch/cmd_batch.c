@@ -42,8 +42,9 @@ static void usage(FILE *f)
           "writes for a photo it finds (in any shard): that is never read as a photo,\n"
           "and replaced only when a report lists it as an output.\n"
           "In report.csv a cell starting with = + - @ ' or a tab gets a leading ' so a\n"
-          "spreadsheet shows it as text; report.json keeps the exact name (photo_bytes,\n"
-          "%XX-encoded, when a name is not UTF-8).\n",
+          "spreadsheet shows it as text; a newline in a name stays inside its cell's\n"
+          "quotes; report.json keeps the exact name (photo_bytes, %XX-encoded, when a\n"
+          "name is not UTF-8).\n",
           f);
     fputs("\n"
           "Options:\n"
