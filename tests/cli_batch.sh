@@ -283,6 +283,36 @@ printf 'a.jpg,a.mask.png\nsub/b.jpg,sub/b.mask.png\n' >"$A/m.csv"
 check '[ "$(grep -c ",up-to-date," "$A/mout/report.csv")" -eq 2 ]' \
     "--resume with the manifest and folder spelt otherwise: $(cut -c1-40 "$A/mout/report.csv" | tr "\n" " ")"
 
+# --- a manifest row names its photo as the folder's walk does: "./a.jpg" and "sub/../a.jpg"
+# are a.jpg, with a.jpg's seed and shard (both were hashed from the row as typed: another
+# render of the same photo, maybe in another shard); a path climbing above its folder is
+# still refused.
+M2="$tmp/rowpath"
+mkdir -p "$M2/in"
+pair "$M2/in/a"; pair "$M2/in/b"; pair "$M2/in/c"
+"$smp" batch --px-per-mm 8 "$M2/in" -o "$M2/scan" >/dev/null 2>&1
+seed_a=$(grep '^"a.jpg"' "$M2/scan/report.csv" | cut -d, -f7)
+printf 'photo,mask,output\n./a.jpg,./a.mask.png,one.jpg\nsub/../a.jpg,a.mask.png,two.jpg\n.//b.jpg,b.mask.png,\n' >"$M2/m.csv"
+expect 0 "manifest rows ./a.jpg and sub/../a.jpg" -- "$smp" batch --px-per-mm 8 "$M2/in" -o "$M2/man" --manifest "$M2/m.csv"
+check '[ "$(grep -c "^\"a.jpg\",\"a.mask.png\",ok,.*,$seed_a,[0-9]" "$M2/man/report.csv")" -eq 2 ] &&
+       cmp -s "$M2/man/one.jpg" "$M2/scan/a.after.jpg" && cmp -s "$M2/man/two.jpg" "$M2/scan/a.after.jpg" &&
+       cmp -s "$M2/man/b.after.jpg" "$M2/scan/b.after.jpg"' \
+    "manifest ./a.jpg: not a.jpg's seed $seed_a or bytes: $(cut -d, -f1-7 "$M2/man/report.csv" | tr "\n" " ")"
+shard_same=1
+for k in 0 1 2; do
+    "$smp" batch --px-per-mm 8 "$M2/in" -o "$M2/scan3" --shard $k/3 >/dev/null 2>&1
+    "$smp" batch --px-per-mm 8 "$M2/in" -o "$M2/man3" --manifest "$M2/m.csv" --shard $k/3 >/dev/null 2>&1
+    grep -q '^"a.jpg"' "$M2/scan3/report.shard-$k-of-3.csv" && s_a=1 || s_a=0
+    grep -q '^"a.jpg"' "$M2/man3/report.shard-$k-of-3.csv" && m_a=1 || m_a=0
+    grep -q '^"b.jpg"' "$M2/scan3/report.shard-$k-of-3.csv" && s_b=1 || s_b=0
+    grep -q '^"b.jpg"' "$M2/man3/report.shard-$k-of-3.csv" && m_b=1 || m_b=0
+    [ "$s_a$s_b" = "$m_a$m_b" ] || shard_same=0
+done
+check '[ "$shard_same" = 1 ]' "manifest ./a.jpg and .//b.jpg fall in other shards than a.jpg and b.jpg"
+printf 'photo,mask\nsub/../../a.jpg,a.mask.png\n' >"$M2/up.csv"
+expect 2 "manifest row above its folder" -- "$smp" batch --px-per-mm 8 "$M2/in" -o "$M2/up" --manifest "$M2/up.csv"
+says "up.csv: line 2: paths must be relative and stay inside their folders" "manifest row above its folder"
+
 # --- --resume after a run with other shards (or none) reads the folder's other reports too,
 # newest first: after shards 0/2 and 1/2, a run without --shard found no report.csv, redid
 # every photo and failed each on its own outputs ("exists").

@@ -129,8 +129,10 @@ unsigned earlier_cell_lists(const char *cell, const char *dir, const struct stat
 int split_csv(char *line, char **fields, int max);
 void item_clear(item *it);
 
-/* A relative path is safe when it is not absolute and has no ".." part. */
-int safe_relative(const char *rel);
+/* path without "." and empty parts, "x/.." folded (heap; NULL when memory
+ * ran out); a relative path's leading ".." parts are counted in *ups, not
+ * written. Absolute paths keep their "/" ("/" alone for the root). */
+char *path_normalize(const char *path, int *ups);
 /* 64-bit FNV-1a of a string, then mixed: stable across machines and runs. */
 uint64_t path_hash(const char *s);
 

@@ -74,10 +74,7 @@ static int strv_has(const strv *s, const char *key)
     return s->n && bsearch(&key, s->v, s->n, sizeof *s->v, cmp_str) != NULL;
 }
 
-/* path without "." and empty parts, "x/.." folded; a relative path's
- * leading ".." parts are counted in *ups, not written. Absolute paths keep
- * their "/" ("/" alone for the root). */
-static char *normalize(const char *path, int *ups)
+char *path_normalize(const char *path, int *ups)
 {
     size_t len = strlen(path);
     char *out = malloc(len + 2);
@@ -152,7 +149,7 @@ static int may_name(const char *given, const char *dir, const struct stat *sb)
     if (stat(given, &gs) == 0 && gs.st_dev == sb->st_dev && gs.st_ino == sb->st_ino)
         return 2;
     int ups;
-    char *n = normalize(given, &ups);
+    char *n = path_normalize(given, &ups);
     int yes = 0;
     if (n && given[0] == '/') {
         yes = !strcmp(n, dir);
@@ -222,13 +219,13 @@ static char *input_folder(const char *G, const char *P, int p_here, const char *
 {
     int ups, pups;
     if (G[0] == '/')
-        return normalize(G, &ups);
+        return path_normalize(G, &ups);
     if (!P || P[0] == '/')
         return NULL; /* the working folder is unknown */
     char real[PATH_MAX];
     if (p_here == 2 && realpath(G, real)) /* P is dir from here: so is the working folder */
         return strdup(real);
-    char *g = normalize(G, &ups), *p = normalize(P, &pups), *out = NULL;
+    char *g = path_normalize(G, &ups), *p = path_normalize(P, &pups), *out = NULL;
     if (g && p && ups >= pups) {
         int parts = 0; /* dir is cwd/<pups ..>/p: take p's parts off, then G's ".." beyond those */
         for (const char *c = p; *c; c++)
@@ -263,7 +260,7 @@ static int split_outputs(report *r, const char *cell, const char *P)
             s++; /* -o out/ wrote out//NAME */
         char *one = strndup(s, n);
         int ups = 0;
-        char *rel = one ? normalize(one, &ups) : NULL;
+        char *rel = one ? path_normalize(one, &ups) : NULL;
         free(one);
         int rc = 0;
         if (rel && (ups || !*rel))
@@ -508,7 +505,7 @@ unsigned earlier_cell_lists(const char *cell, const char *dir, const struct stat
     if (P && !split_outputs(&r, cell, P))
         for (int k = 0; k < n; k++) {
             int ups = 0;
-            char *want = rels[k] ? normalize(rels[k], &ups) : NULL;
+            char *want = rels[k] ? path_normalize(rels[k], &ups) : NULL;
             for (size_t i = 0; want && !ups && i < r.outs.n && !(yes >> k & 1); i++)
                 yes |= (unsigned)!strcmp(r.outs.v[i], want) << k;
             free(want);

@@ -153,22 +153,6 @@ long batch_getrecord(FILE *f, char **buf, size_t *cap, size_t limit, long *lines
     return (long)len;
 }
 
-int safe_relative(const char *rel)
-{
-    if (!rel || !*rel || rel[0] == '/')
-        return 0;
-    for (const char *p = rel; *p;) {
-        const char *slash = strchr(p, '/');
-        size_t len = slash ? (size_t)(slash - p) : strlen(p);
-        if (len == 2 && p[0] == '.' && p[1] == '.')
-            return 0;
-        if (!slash)
-            break;
-        p = slash + 1;
-    }
-    return 1;
-}
-
 uint64_t path_hash(const char *s)
 {
     uint64_t h = 0xcbf29ce484222325ull;
@@ -644,20 +628,40 @@ static int read_row(item_list *out, char **fields, int n, const int col[N_COLUMN
     }
     const int suggest = !strcmp(mask, "auto");
     const char *output = cell(fields, n, col, COL_OUTPUT);
-    if (!safe_relative(photo) || (!suggest && !safe_relative(mask)) || (output && !safe_relative(output))) {
-        cli_error(path, "line %d: paths must be relative and stay inside their folders (no '..')", lineno);
+    /* Each path as the folder's walk spells it ("./a.jpg" and "sub/../a.jpg" are a.jpg): the
+     * photo's seed and shard come from it, so one photo gets one seed however a row names it. */
+    const char *given[3] = {photo, suggest ? NULL : mask, output};
+    char *norm[3] = {NULL, NULL, NULL};
+    int bad = 0;
+    for (int k = 0; k < 3; k++) {
+        int ups = 0;
+        if (!given[k])
+            continue;
+        if (!(norm[k] = path_normalize(given[k], &ups)))
+            bad = -1;
+        else if (given[k][0] == '/' || ups || !norm[k][0])
+            bad = bad ? bad : 1;
+    }
+    if (bad) {
+        if (bad > 0)
+            cli_error(path, "line %d: paths must be relative and stay inside their folders (no '..' above them)",
+                      lineno);
+        for (int k = 0; k < 3; k++)
+            free(norm[k]);
         return EXIT_INPUT;
     }
     item *it = add_item(out);
-    if (!it)
+    if (!it) {
+        for (int k = 0; k < 3; k++)
+            free(norm[k]);
         return EXIT_INPUT;
-    it->photo = strdup(photo);
-    it->mask = strdup(mask);
+    }
+    it->photo = norm[0];
+    it->mask = suggest ? strdup(mask) : norm[1];
     it->mask_auto = suggest;
-    it->out = output ? strdup(output) : NULL;
-    if (!it->photo || !it->mask || (output && !it->out))
+    it->out = norm[2];
+    if (!it->photo || !it->mask)
         return EXIT_INPUT;
-    int bad = 0;
     row_why why = {""};
     if (!row_values(it, fields, n, col, check, &bad, &why)) {
         cli_error(path, "line %d: %s '%s': %s", lineno, COLUMNS[bad].name, cell(fields, n, col, bad), why.text);
