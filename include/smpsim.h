@@ -175,6 +175,13 @@ smp_loupe smp_params_loupe(const smp_params *p, double *x_px, double *y_px);    
 /* Threads one call may use (0 = OpenMP's default). The output bytes do not
  * depend on it; it lets a caller running calls in parallel share the cores. */
 smp_status smp_params_set_threads(smp_params *p, int threads);
+/* A 64-bit key of every setting that shapes a run's outputs, for knowing
+ * whether earlier outputs are still current (smpsim batch --resume): not
+ * the threads, the progress callback or overwrite, which change no byte.
+ * Borrowed images count by their size and pixels. A setting at its default
+ * adds nothing, so a key does not change when a version adds a setting.
+ * The same on every machine; 0 for NULL. */
+uint64_t smp_params_key(const smp_params *p);
 
 /* The getters read a NULL params as zero: 0, each enum's zero value (its
  * default), black pigment, no layers. */

@@ -283,6 +283,39 @@ printf 'a.jpg,a.mask.png\nsub/b.jpg,sub/b.mask.png\n' >"$A/m.csv"
 check '[ "$(grep -c ",up-to-date," "$A/mout/report.csv")" -eq 2 ]' \
     "--resume with the manifest and folder spelt otherwise: $(cut -c1-40 "$A/mout/report.csv" | tr "\n" " ")"
 
+# --- --resume keys the options as parsed: "--density=90" and "--density 90", another order,
+# a --settings file, a default given are one run; --jobs, -v, --progress, --follow-symlinks,
+# and a preview's options in a run that writes no preview, change no output and redo
+# nothing; an option that changes an output redoes every photo. (The arguments were hashed
+# as typed: any other spelling redid everything.)
+O1="$tmp/optkey"
+mkdir -p "$O1/in"
+pair "$O1/in/a"; pair "$O1/in/b"
+printf '{"dot": 0.3, "density": 90}\n' >"$O1/s.json"
+expect 0 "options key: first run" -- "$smp" batch --px-per-mm 8 --density=90 --dot 0.3 "$O1/in" -o "$O1/out" --jobs 1
+for spelt in "--dot=0.3 --density 90 --px-per-mm=8 --jobs 2 -v --progress jsonl --follow-symlinks" \
+             "--settings $O1/s.json --px-per-mm 8.0 --quality 92 --regularity 0.6" \
+             "--density 90 --dot 0.3 --px-per-mm 8 --caption Ann --layout side --max-size 900 --date 2020-01-01"; do
+    expect 0 "options key: $spelt" -- "$smp" batch $spelt "$O1/in" -o "$O1/out" --resume
+    check '[ "$(grep -c ",up-to-date," "$O1/out/report.csv")" -eq 2 ]' \
+        "--resume $spelt after --density=90 --dot 0.3: $(cut -c1-40 "$O1/out/report.csv" | tr "\n" " ")"
+done
+for change in "--quality 80" "--edge soft" "--metrics" "--px-per-mm auto" "--format png"; do
+    expect 0 "options key: $change" -- "$smp" batch --px-per-mm 8 --density 90 --dot 0.3 $change "$O1/in" -o "$O1/out" --resume
+    check '[ "$(grep -c ",ok," "$O1/out/report.csv")" -eq 2 ]' \
+        "--resume $change did not redo: $(cut -c1-40 "$O1/out/report.csv" | tr "\n" " ")"
+done
+# Previews: their options count; the default size given is the default; the caption's date
+# when not given is the run's day, not a change.
+SOURCE_DATE_EPOCH=0 "$smp" batch --px-per-mm 8 "$O1/in" -o "$O1/pv" --what preview >/dev/null 2>&1
+for again in "--max-size 2560" "--max-size=2560 --layout auto"; do
+    expect 0 "options key, preview: $again" -- env SOURCE_DATE_EPOCH=86400000 "$smp" batch --px-per-mm 8 $again "$O1/in" -o "$O1/pv" --what preview --resume
+    check '[ "$(grep -c ",up-to-date," "$O1/pv/report.csv")" -eq 2 ]' \
+        "preview --resume $again: $(cut -c1-40 "$O1/pv/report.csv" | tr "\n" " ")"
+done
+expect 0 "options key, preview: --caption" -- "$smp" batch --px-per-mm 8 "$O1/in" -o "$O1/pv" --what preview --resume --caption Ann
+check '[ "$(grep -c ",ok," "$O1/pv/report.csv")" -eq 2 ]' "preview --resume --caption did not redo: $(cut -c1-40 "$O1/pv/report.csv")"
+
 # --- a manifest row names its photo as the folder's walk does: "./a.jpg" and "sub/../a.jpg"
 # are a.jpg, with a.jpg's seed and shard (both were hashed from the row as typed: another
 # render of the same photo, maybe in another shard); a path climbing above its folder is

@@ -73,6 +73,61 @@ static void test_params_getters_on_null(void **state)
     assert_true(x == 0 && y == 0);
 }
 
+/* smp_params_key: each setting that shapes an output changes it, the
+ * threads, the progress callback and overwrite do not; a setting given its
+ * default value is the default. */
+static int no_progress(void *user, double fraction)
+{
+    (void)user;
+    (void)fraction;
+    return 0;
+}
+
+static void test_params_key(void **state)
+{
+    (void)state;
+    smp_params *p = smp_params_new(), *q = smp_params_new();
+    assert_non_null(p);
+    assert_non_null(q);
+    const uint64_t k0 = smp_params_key(p);
+    assert_true(k0 != 0);
+    assert_true(smp_params_key(NULL) == 0);
+    smp_params_set_threads(q, 3);
+    smp_params_set_overwrite(q, 1);
+    smp_params_set_progress(q, no_progress, NULL);
+    smp_params_set_jpeg_quality(q, 92); /* the default, given */
+    smp_params_set_max_size(q, 0);
+    assert_true(smp_params_key(q) == k0);
+    uint64_t seen[16];
+    int n = 0;
+    seen[n++] = k0;
+#define CHANGED(call)                                  \
+    do {                                               \
+        smp_params *c = smp_params_clone(p);           \
+        assert_non_null(c);                            \
+        assert_int_equal(call, SMP_OK);                \
+        uint64_t k = smp_params_key(c);                \
+        for (int i = 0; i < n; i++)                    \
+            assert_true(k != seen[i]);                 \
+        seen[n++] = k;                                 \
+        smp_params_free(c);                            \
+    } while (0)
+    CHANGED(smp_params_set_density(c, 90));
+    CHANGED(smp_params_set_density(c, 91));
+    CHANGED(smp_params_set_seed(c, 7));
+    CHANGED(smp_params_set_jpeg_quality(c, 80));
+    CHANGED(smp_params_set_edge(c, SMP_EDGE_SOFT));
+    CHANGED(smp_params_set_age(c, 2));
+    CHANGED(smp_params_set_caption(c, "Ann"));
+    CHANGED(smp_params_set_max_size(c, 2560));
+    CHANGED(smp_params_set_loupe(c, SMP_LOUPE_AT, 10, 20));
+    CHANGED(smp_params_set_loupe(c, SMP_LOUPE_AT, 10, 21));
+    CHANGED(smp_params_set_pigment(c, 0x2b, 0x2b, 0x2b)); /* the default colour, given: no dilution model */
+#undef CHANGED
+    smp_params_free(p);
+    smp_params_free(q);
+}
+
 /* The same numbers on one thread and on several; the setting survives a run. */
 static void test_analysis_threads(void **state)
 {
@@ -132,6 +187,7 @@ int main(void)
         cmocka_unit_test(test_path_has_ext),
         cmocka_unit_test(test_json_quote),
         cmocka_unit_test(test_params_getters_on_null),
+        cmocka_unit_test(test_params_key),
         cmocka_unit_test(test_analysis_threads),
         cmocka_unit_test(test_label_regions),
     };

@@ -9,11 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-smp_params *smp_params_new(void)
+/* The defaults into a zeroed p. */
+static void set_defaults(smp_params *p)
 {
-    smp_params *p = calloc(1, sizeof *p);
-    if (!p)
-        return NULL;
     p->seed = 1;
     /* Without a photo to match (points, or no reference): the main area's
      * practice, 80-150 dots/cm² about 1 mm apart, and healed triple-point
@@ -34,6 +32,13 @@ smp_params *smp_params_new(void)
     p->layers[0] = 100;
     p->dilution = -1;
     p->split_at = 0.5;
+}
+
+smp_params *smp_params_new(void)
+{
+    smp_params *p = calloc(1, sizeof *p);
+    if (p)
+        set_defaults(p);
     return p;
 }
 
@@ -447,4 +452,94 @@ smp_status smp__check_loupe(const smp_params *p, uint32_t w, uint32_t h, char *m
         return SMP_OK;
     return smp__fail(msg, SMP_ERR_ARG, "loupe at %g,%g lies outside the photo (%ux%u pixels: x 0..%u, y 0..%u)",
                      p->loupe_x, p->loupe_y, (unsigned)w, (unsigned)h, (unsigned)w - 1, (unsigned)h - 1);
+}
+
+/* FNV-1a, each value's bytes little-endian whatever the machine. */
+static uint64_t key_bytes(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *c = data;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ c[i]) * 0x100000001b3ull;
+    return h;
+}
+
+static uint64_t key_u64(uint64_t h, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        h = (h ^ (unsigned char)(v >> 8 * i)) * 0x100000001b3ull;
+    return h;
+}
+
+static uint64_t key_double(uint64_t h, double v)
+{
+    uint64_t bits;
+    v = v == 0 ? 0 : v; /* -0 is 0 */
+    memcpy(&bits, &v, sizeof bits);
+    return key_u64(h, bits);
+}
+
+/* A setting that differs from its default: its name, then its value. */
+#define KEY_IF(cond, name, mix) \
+    if (cond) {                 \
+        h = key_bytes(h, name, sizeof name); \
+        h = mix;                \
+    }
+
+static uint64_t key_image(uint64_t h, const smp_image *img)
+{
+    h = key_u64(key_u64(key_u64(h, img->w), img->h), (uint64_t)img->ch);
+    return img->px ? key_bytes(h, img->px, (size_t)img->w * img->h * (size_t)img->ch) : h;
+}
+
+uint64_t smp_params_key(const smp_params *p)
+{
+    if (!p)
+        return 0;
+    smp_params defaults;
+    memset(&defaults, 0, sizeof defaults);
+    set_defaults(&defaults);
+    const smp_params *d = &defaults;
+    uint64_t h = 0xcbf29ce484222325ull;
+    KEY_IF(p->seed != d->seed, "seed", key_u64(h, p->seed))
+    KEY_IF(p->density != d->density, "density", key_double(h, p->density))
+    KEY_IF(p->dot_mm != d->dot_mm, "dot", key_double(h, p->dot_mm))
+    KEY_IF(p->px_per_mm != d->px_per_mm, "px_per_mm", key_double(h, p->px_per_mm))
+    KEY_IF(p->feather_mm != d->feather_mm, "feather", key_double(h, p->feather_mm))
+    KEY_IF(p->opacity != d->opacity, "opacity", key_double(h, p->opacity))
+    KEY_IF(memcmp(p->pigment, d->pigment, 3) || p->pigment_set != d->pigment_set, "pigment",
+           key_u64(key_bytes(h, p->pigment, 3), (uint64_t)p->pigment_set))
+    KEY_IF(p->max_pixels != d->max_pixels, "max_pixels", key_u64(h, p->max_pixels))
+    KEY_IF(p->jpeg_quality != d->jpeg_quality, "quality", key_u64(h, (uint64_t)p->jpeg_quality))
+    int layers_differ = p->n_layers != d->n_layers;
+    for (int k = 0; k < p->n_layers && k < SMP_MAX_LAYERS && !layers_differ; k++)
+        layers_differ = p->layers[k] != d->layers[k];
+    if (layers_differ) {
+        h = key_bytes(h, "layers", sizeof "layers");
+        h = key_u64(h, (uint64_t)p->n_layers);
+        for (int k = 0; k < p->n_layers && k < SMP_MAX_LAYERS; k++)
+            h = key_double(h, p->layers[k]);
+    }
+    KEY_IF(p->density_auto != d->density_auto, "density_auto", key_u64(h, (uint64_t)p->density_auto))
+    KEY_IF(p->dot_auto != d->dot_auto, "dot_auto", key_u64(h, (uint64_t)p->dot_auto))
+    KEY_IF(p->regularity != d->regularity, "regularity", key_double(h, p->regularity))
+    KEY_IF(p->measures != d->measures, "measures", key_u64(h, (uint64_t)p->measures))
+    KEY_IF(p->no_tone_after != d->no_tone_after, "no_tone_after", key_u64(h, (uint64_t)p->no_tone_after))
+    KEY_IF(p->no_spacing != d->no_spacing, "no_spacing", key_u64(h, (uint64_t)p->no_spacing))
+    KEY_IF(p->dilution != d->dilution, "dilution", key_double(h, p->dilution))
+    KEY_IF(p->edge != d->edge, "edge", key_u64(h, (uint64_t)p->edge))
+    KEY_IF(p->show_session != d->show_session, "show_session", key_u64(h, (uint64_t)p->show_session))
+    KEY_IF(p->age_years != d->age_years, "age", key_double(h, p->age_years))
+    KEY_IF(p->cast != d->cast, "cast", key_u64(h, (uint64_t)p->cast))
+    KEY_IF(p->reference, "reference", key_image(h, p->reference))
+    KEY_IF(p->scars, "scars", key_image(h, p->scars))
+    KEY_IF(p->density_map, "density_map", key_double(key_double(key_image(h, p->density_map), p->range_min), p->range_max))
+    KEY_IF(p->layout != d->layout, "layout", key_u64(h, (uint64_t)p->layout))
+    KEY_IF(p->split_at != d->split_at, "split_at", key_double(h, p->split_at))
+    KEY_IF(p->max_size != d->max_size, "max_size", key_u64(h, p->max_size))
+    KEY_IF(strcmp(p->caption, d->caption), "caption", key_bytes(h, p->caption, strlen(p->caption) + 1))
+    KEY_IF(strcmp(p->date, d->date), "date", key_bytes(h, p->date, strlen(p->date) + 1))
+    KEY_IF(p->loupe != d->loupe || (p->loupe == SMP_LOUPE_AT && (p->loupe_x != d->loupe_x || p->loupe_y != d->loupe_y)),
+           "loupe", key_double(key_double(key_u64(h, (uint64_t)p->loupe), p->loupe_x), p->loupe_y))
+    KEY_IF(p->loupe_zoom != d->loupe_zoom, "loupe_zoom", key_double(h, p->loupe_zoom))
+    return h;
 }

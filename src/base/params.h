@@ -23,6 +23,7 @@ smp_status smp__check_dot_count(double density_cm2, double area_mm2, double px_p
 
 struct smp_render_job; /* render.h */
 
+/* A setting added here that shapes the outputs goes into smp_params_key too. */
 struct smp_params {
     uint64_t seed;
     double density;      /* dots per cm² where the mask is white */

@@ -124,11 +124,14 @@ static void key_path(const batch *b, const item *it, int mask, sbuf *out)
     }
 }
 
-/* The parameters and inputs that shape this photo's outputs; legacy: as
- * reports before the resolved key hashed them (the paths as typed). */
-static uint64_t item_hash(const batch *b, const item *it, int legacy)
+/* The parameters and inputs that shape this photo's outputs; as reports
+ * before keyed them: the options as typed (form 1), also the paths as
+ * typed (form 2). */
+static uint64_t item_hash(const batch *b, const item *it, int form)
 {
-    uint64_t h = mix(legacy ? b->args_hash_legacy : b->args_hash, &it->seed, sizeof it->seed);
+    const int legacy = form == 2;
+    uint64_t h = mix(form == 2 ? b->args_hash_legacy : form == 1 ? b->args_hash_argv : b->args_hash, &it->seed,
+                     sizeof it->seed);
     h = mix(h, &it->density, sizeof it->density);
     h = mix(h, &it->density_auto, sizeof it->density_auto);
     h = mix(h, &it->px_per_mm, sizeof it->px_per_mm);
@@ -348,7 +351,7 @@ static int cmp_by_photo(const void *a, const void *b)
  * outputs cell lists are ours to replace (a row skipped or failed wrote
  * none, so a file of that name is someone else's). The photo is up to
  * date when the row's hash is its hash (as keyed now, or as reports keyed
- * it before) and every output is there and listed. */
+ * it before: item_hash's forms) and every output is there and listed. */
 static void resume_row(batch *b, item *it, char **fields, int n, const char *out_real, const struct stat *out_sb)
 {
     const int ok_row = !strcmp(fields[2], "ok") || !strcmp(fields[2], "up-to-date");
@@ -361,7 +364,7 @@ static void resume_row(batch *b, item *it, char **fields, int n, const char *out
         it->may_replace |= earlier_cell_lists(fields[4], out_real, out_sb, rels, ITEM_OUTPUTS);
     char *end;
     unsigned long long h = strtoull(fields[11], &end, 16);
-    int done = ok_row && *fields[11] && !*end && (h == it->hash || h == item_hash(b, it, 1));
+    int done = ok_row && *fields[11] && !*end && (h == it->hash || h == item_hash(b, it, 1) || h == item_hash(b, it, 2));
     for (int k = 0; k < ITEM_OUTPUTS && done; k++)
         done = !it->outputs[k] || ((it->may_replace >> k & 1) && cli_exists(it->outputs[k]));
     if (!done)

@@ -27,7 +27,8 @@ typedef struct batch {
     int what, jobs, threads_per_job, resume, force, jsonl, metrics, tty, verbose;
     cli_mask_opts mask;        /* --px-per-mm auto, --mask-paint: each photo's mask as render makes it */
     char input_real[PATH_MAX]; /* the input folder resolved (or as given): --resume's key */
-    uint64_t args_hash;        /* the options that shape the outputs */
+    uint64_t args_hash;        /* the options that shape the outputs, as parsed (options_key) */
+    uint64_t args_hash_argv;   /* as reports before that hashed them: the arguments as typed */
     uint64_t args_hash_legacy; /* the same as reports before the resolved key hashed them (--manifest too) */
     const smp_params *params;
     item_list items;

@@ -66,7 +66,9 @@ static void usage(FILE *f)
           "                          standard input\n"
           "      --jobs N            photos in parallel = the number of cores\n"
           "      --progress jsonl    one JSON line per finished photo on stdout\n"
-          "      --resume            skip photos whose outputs exist and whose parameters,\n"
+          "      --resume            skip photos whose outputs exist and whose parameters\n"
+          "                          (as parsed: spelling and order do not count, nor\n"
+          "                          options that change no output, such as --jobs),\n"
           "                          inputs (size, mtime) are those of the earlier report;\n"
           "                          a hand mask where one was suggested redoes the photo;\n"
           "                          paths count resolved (in, ./in, /abs/in are one);\n"
@@ -538,8 +540,51 @@ static void print_notes(const batch *b, const item *it)
     }
 }
 
-/* A hash of the options that shape the outputs (not where they go, how
- * many jobs, or how the run is reported). */
+/* The key --resume compares: every option that shapes a photo's outputs,
+ * as parsed (the parameters, not how they were typed, in which order, or
+ * from a --settings file), and none that does not (where the outputs go,
+ * -j and the threads, --resume, -v, --progress, --shard, --follow-symlinks,
+ * --masks and --manifest: each photo's own hash holds its mask and its
+ * row). The preview's options count only when a preview is written; the
+ * caption's date when not given is the run's day, not a date. 0 when
+ * memory ran out. */
+static uint64_t options_key(const batch *b, const smp_params *p, int date_given)
+{
+    smp_params *k = smp_params_clone(p), *d = smp_params_new();
+    if (!k || !d) {
+        smp_params_free(k);
+        smp_params_free(d);
+        return 0;
+    }
+    smp_params_set_seed(k, smp_params_seed(d)); /* each photo's seed is in its hash */
+    cli_preview_finish(k);                     /* as item_params: --layout sessions sets the sessions */
+    if (!(b->what & WHAT_PREVIEW)) {           /* a render: none of the preview's options show */
+        smp_params_set_layout(k, SMP_LAYOUT_AUTO);
+        smp_params_set_split_at(k, 0.5);
+        smp_params_set_max_size(k, 0);
+        smp_params_set_caption(k, NULL);
+        date_given = 0;
+    }
+    if (!date_given)
+        smp_params_set_date(k, NULL);
+    sbuf t = {0}; /* the command's own: what and how it writes, and each mask */
+    sb_printf(&t, "batch options 2|what %d|format %s|metrics %d|date %s|mask-paint %s|px-per-mm auto %d|params %016llx",
+              b->what, b->format, b->metrics, date_given ? "given" : (b->what & WHAT_PREVIEW) ? "the run's day" : "-",
+              b->mask.paint ? b->mask.paint : "-", b->mask.ppm_auto, (unsigned long long)smp_params_key(k));
+    uint64_t h = 0;
+    if (!t.oom && t.s) {
+        h = path_hash(t.s);
+        h = h ? h : 1;
+    }
+    sb_free(&t);
+    smp_params_free(k);
+    smp_params_free(d);
+    return h;
+}
+
+/* The options as reports before options_key hashed them: the arguments as
+ * typed (not where the outputs go, how many jobs, or how the run is
+ * reported); legacy: also --manifest's name. */
 static uint64_t args_hash(int argc, char **argv, int legacy)
 {
     /* --masks picks each photo's mask, which its own hash holds (the path,
@@ -575,7 +620,8 @@ static uint64_t args_hash(int argc, char **argv, int legacy)
 }
 
 /* The options; 0 to go on, -1 after --help, else an exit code. */
-static int parse(int argc, char **argv, batch *b, scan_opts *so, const char **manifest, int shard[2], smp_params *p)
+static int parse(int argc, char **argv, batch *b, scan_opts *so, const char **manifest, int shard[2], smp_params *p,
+                 int *date_given)
 {
     int c, max_size = 0;
     optind = 1;
@@ -654,6 +700,7 @@ static int parse(int argc, char **argv, batch *b, scan_opts *so, const char **ma
             if ((ok = cli_mask_option(c, optarg, &b->mask)) >= 0) /* --px-per-mm auto, --mask-paint */
                 break;
             max_size |= c == CLI_OPT_MAX_SIZE;
+            *date_given |= c == CLI_OPT_DATE;
             ok = cli_param_option(c, optarg, p);
             break;
         }
@@ -747,7 +794,8 @@ int cmd_batch(int argc, char **argv)
         return rc;
     }
     argv = args;
-    rc = parse(argc, argv, &b, &so, &manifest, shard, p);
+    int date_given = 0;
+    rc = parse(argc, argv, &b, &so, &manifest, shard, p, &date_given);
     if (rc) {
         if (rc == EXIT_USAGE) /* (a settings file's error is the file's: EXIT_INPUT) */
             fputs("Try 'smpsim batch --help'.\n", stderr);
@@ -757,8 +805,15 @@ int cmd_batch(int argc, char **argv)
     }
     b.input = so.input = argv[optind];
     so.skip = b.output;
-    b.args_hash = args_hash(argc, argv, 0);
+    b.args_hash = options_key(&b, p, date_given);
+    b.args_hash_argv = args_hash(argc, argv, 0);
     b.args_hash_legacy = args_hash(argc, argv, 1);
+    if (!b.args_hash) {
+        cli_error(NULL, "out of memory");
+        smp_params_free(p);
+        cli_settings_free(args);
+        return EXIT_INPUT;
+    }
     if (!realpath(b.input, b.input_real)) /* a manifest's folder need not exist: then as given */
         snprintf(b.input_real, sizeof b.input_real, "%s", b.input);
     snprintf(b.report, sizeof b.report, shard[1] > 1 ? "report.shard-%d-of-%d" : "report", shard[0], shard[1]);
