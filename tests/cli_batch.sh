@@ -580,6 +580,48 @@ for s in INT:0.8 TERM:2.5 INT:4; do
     check '[ -z "$(find "$K/out" -name ".*" ! -name . )" ] && [ -z "$left" ]' "SIG$sig left files: $(ls -A "$K/out" 2>&1)"
 done
 
+# --- SIGKILL: a run killed before its report leaves outputs no report lists. They are in
+# the run's journal (each output's file, journaled before it is published under its name), so
+# --resume replaces them; a file there that is not the journaled one (a stranger's, put there
+# since) is still refused. (--resume failed every such photo: "exists; use --force".)
+J="$tmp/kill"
+mkdir -p "$J/in"
+"$gen" --width 1200 --height 900 --px-per-mm 8 --seed 5 -o "$J/in/k1.jpg" --mask "$J/in/k1.mask.png" --force 2>/dev/null
+for i in 2 3 4; do cp "$J/in/k1.jpg" "$J/in/k$i.jpg" && cp "$J/in/k1.mask.png" "$J/in/k$i.mask.png"; done
+# Killed (SIGKILL) as soon as the first photo's output is there: no report, no row for it.
+killed_run() {
+    rm -rf "$J/out"
+    "$smp" batch --px-per-mm 8 "$J/in" -o "$J/out" --jobs 1 >/dev/null 2>&1 &
+    kp=$!
+    for _ in $(seq 1 600); do [ -e "$J/out/k1.after.jpg" ] && break; sleep 0.02; done
+    kill -KILL "$kp"
+    wait "$kp" 2>/dev/null
+}
+killed_run
+check '[ -f "$J/out/k1.after.jpg" ] && [ ! -e "$J/out/report.csv" ] && [ -f "$J/out/report.journal" ]' \
+    "SIGKILL: no state to resume from: $(ls -A "$J/out" | tr "\n" " ")"
+expect 3 "a plain run after a SIGKILL" -- "$smp" batch --px-per-mm 8 "$J/in" -o "$J/out"
+says "holds an interrupted run (report.journal" "a plain run after a SIGKILL"
+expect 0 "--resume after a SIGKILL" -- "$smp" batch --px-per-mm 8 "$J/in" -o "$J/out" --resume
+check '[ "$(grep -c ",ok," "$J/out/report.csv")" -eq 4 ] && [ ! -e "$J/out/report.journal" ] &&
+       [ -z "$(find "$J/out" -name ".*" ! -name . )" ]' \
+    "--resume after a SIGKILL: $(cut -c1-90 "$J/out/report.csv" | tr "\n" " "; ls -A "$J/out" | tr "\n" " ")"
+"$smp" render "$J/in/k1.jpg" "$J/in/k1.mask.png" --px-per-mm 8 --seed "$(grep '^"k1.jpg"' "$J/out/report.csv" | cut -d, -f7)" \
+    -o "$J/k1-alone.jpg" 2>/dev/null
+check 'cmp -s "$J/out/k1.after.jpg" "$J/k1-alone.jpg"' "--resume after a SIGKILL: k1.after.jpg is not its render"
+# A stranger's file where the killed run's output was: a new file, or the same one rewritten.
+for how in new rewritten; do
+    killed_run
+    if [ "$how" = new ]; then rm "$J/out/k1.after.jpg" && cp "$tmp/p.jpg" "$J/out/k1.after.jpg"
+    else cat "$tmp/p.jpg" >"$J/out/k1.after.jpg"; fi
+    st=$(cks "$J/out/k1.after.jpg")
+    expect 4 "--resume after a SIGKILL, a stranger's file ($how)" -- "$smp" batch --px-per-mm 8 "$J/in" -o "$J/out" --resume
+    check '[ "$(cks "$J/out/k1.after.jpg")" = "$st" ] &&
+           grep -q "^\"k1.jpg\",.*,failed,\"$J/out/k1.after.jpg: exists; use --force" "$J/out/report.csv" &&
+           [ "$(grep -c ",ok," "$J/out/report.csv")" -eq 3 ]' \
+        "a stranger's k1.after.jpg ($how) after a SIGKILL: $(cut -c1-90 "$J/out/report.csv" | tr "\n" " ")"
+done
+
 # --- hostile files: the signature before the whole file, text-chunk bombs
 head -c 200000000 /dev/zero >"$tmp/zeros.jpg"
 /usr/bin/time -f "%M" -o "$tmp/mem" "$smp" render "$tmp/zeros.jpg" "$tmp/p.mask.png" -o "$tmp/z.png" 2>"$tmp/err"

@@ -487,6 +487,163 @@ static report_file *list_reports(const batch *b, size_t *n)
     return v ? v : calloc(1, sizeof *v);
 }
 
+/* --- the journal (batch_run.h) */
+
+static void journal_name(const batch *b, const char *report, sbuf *out)
+{
+    sb_printf(out, "%s/%s.journal", b->output, report);
+}
+
+int batch_journal_exists(const batch *b)
+{
+    sbuf p = {0};
+    journal_name(b, b->report, &p);
+    int yes = p.s && cli_exists(p.s);
+    sb_free(&p);
+    return yes;
+}
+
+static const char JOURNAL_HEAD[] = "# smpsim batch journal: outputs published before the report lists them\n";
+
+int batch_journal_add(batch *b, const char *output, const struct stat *st)
+{
+    const size_t lo = strlen(b->output);
+    if (strncmp(output, b->output, lo) || output[lo] != '/') {
+        errno = EINVAL; /* every output lies below the output folder */
+        return -1;
+    }
+    sbuf line = {0};
+    if (b->journal_fd < 0) {
+        sbuf p = {0};
+        journal_name(b, b->report, &p);
+        b->journal_fd = p.s ? open(p.s, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644) : -1;
+        sb_free(&p);
+        struct stat js;
+        if (b->journal_fd < 0)
+            return -1;
+        if (fstat(b->journal_fd, &js) == 0 && js.st_size == 0)
+            sb_puts(&line, JOURNAL_HEAD);
+    }
+    /* One write: a kill cuts no record in two (a torn one lacks its closing quote and is not read). */
+    sb_printf(&line, "written,%llu,%llu,%lld,%lld,%ld,", (unsigned long long)st->st_dev,
+              (unsigned long long)st->st_ino, (long long)st->st_size, (long long)st->st_mtim.tv_sec,
+              (long)st->st_mtim.tv_nsec);
+    sb_csv(&line, output + lo + 1);
+    sb_puts(&line, "\n");
+    int rc = -1;
+    if (!line.oom && line.s) {
+        ssize_t w = write(b->journal_fd, line.s, line.len);
+        rc = w == (ssize_t)line.len ? 0 : -1;
+        if (w >= 0 && rc)
+            errno = ENOSPC;
+    } else {
+        errno = ENOMEM;
+    }
+    sb_free(&line);
+    return rc;
+}
+
+void batch_journal_end(batch *b)
+{
+    if (b->journal_fd >= 0)
+        close(b->journal_fd);
+    b->journal_fd = -1;
+    sbuf p = {0};
+    journal_name(b, b->report, &p);
+    if (p.s)
+        unlink(p.s);
+    sb_free(&p);
+}
+
+/* Whether the file at path is the one a journal record names. */
+static int journal_same(char **f, const char *path)
+{
+    struct stat sb;
+    char *end;
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return 0;
+    const unsigned long long v[5] = {strtoull(f[1], &end, 10), strtoull(f[2], &end, 10), strtoull(f[3], &end, 10),
+                                     strtoull(f[4], &end, 10), strtoull(f[5], &end, 10)};
+    return v[0] == (unsigned long long)sb.st_dev && v[1] == (unsigned long long)sb.st_ino &&
+           v[2] == (unsigned long long)sb.st_size && v[3] == (unsigned long long)sb.st_mtim.tv_sec &&
+           v[4] == (unsigned long long)sb.st_mtim.tv_nsec;
+}
+
+typedef struct out_ref {
+    char *rel; /* normalised, below the output folder */
+    item *it;
+    int k;
+} out_ref;
+
+static int cmp_out_ref(const void *a, const void *b)
+{
+    return strcmp(((const out_ref *)a)->rel, ((const out_ref *)b)->rel);
+}
+
+/* The journals a killed run left in the output folder (of any shard): each
+ * photo output there that is the very file a run journaled is ours to
+ * replace (it was published, its report never written). */
+static void journal_read(batch *b)
+{
+    const size_t lo = strlen(b->output);
+    size_t n_refs = 0, m = 0;
+    for (size_t i = 0; i < b->items.n; i++)
+        for (int k = 0; k < ITEM_OUTPUTS; k++)
+            n_refs += b->items.v[i].outputs[k] != NULL;
+    out_ref *refs = calloc(n_refs + 1, sizeof *refs);
+    for (size_t i = 0; refs && i < b->items.n; i++)
+        for (int k = 0; k < ITEM_OUTPUTS; k++) {
+            item *it = &b->items.v[i];
+            int ups = 0;
+            if (!it->outputs[k] || strncmp(it->outputs[k], b->output, lo) || it->outputs[k][lo] != '/')
+                continue;
+            char *rel = path_normalize(it->outputs[k] + lo + 1, &ups);
+            if (rel && !ups)
+                refs[m++] = (out_ref){rel, it, k};
+            else
+                free(rel);
+        }
+    if (m)
+        qsort(refs, m, sizeof *refs, cmp_out_ref);
+    DIR *d = m ? opendir(b->output) : NULL;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        size_t n = strlen(e->d_name);
+        char report[NAME_MAX + 1];
+        if (n <= 8 || strcmp(e->d_name + n - 8, ".journal"))
+            continue;
+        snprintf(report, sizeof report, "%.*s.csv", (int)(n - 8), e->d_name);
+        if (!batch_is_report_name(report))
+            continue;
+        sbuf p = {0};
+        sb_printf(&p, "%s/%s", b->output, e->d_name);
+        FILE *f = p.s ? cli_fopen_regular(p.s, "r") : NULL;
+        char *line = NULL;
+        size_t cap = 0;
+        long lines;
+        while (f && batch_getrecord(f, &line, &cap, BATCH_LINE_MAX, &lines) >= 0) {
+            char *fields[8];
+            if (split_csv(line, fields, 8) != 7 || strcmp(fields[0], "written"))
+                continue; /* the head, or a record a kill cut short */
+            csv_unneuter(fields[6]);
+            int ups = 0;
+            out_ref key = {path_normalize(fields[6], &ups), NULL, 0};
+            const out_ref *hit = key.rel && !ups ? bsearch(&key, refs, m, sizeof *refs, cmp_out_ref) : NULL;
+            if (hit && journal_same(fields, hit->it->outputs[hit->k]))
+                hit->it->may_replace |= 1u << hit->k;
+            free(key.rel);
+        }
+        free(line);
+        if (f)
+            fclose(f);
+        sb_free(&p);
+    }
+    if (d)
+        closedir(d);
+    for (size_t i = 0; i < m; i++)
+        free(refs[i].rel);
+    free(refs);
+}
+
 /* --resume: each pending photo's row in the newest report of the output
  * folder that has one. 0, or an exit code after saying why. */
 static int resume_from(batch *b)
@@ -522,6 +679,8 @@ static int resume_from(batch *b)
         qsort(idx, m, sizeof *idx, cmp_by_photo);
     for (size_t r = 0; r < n_reports && !rc && m; r++)
         rc = resume_file(b, reports[r].path, idx, m, out_real, &out_sb);
+    if (!rc)
+        journal_read(b);
     for (size_t i = 0; idx && i < m; i++)
         free(idx[i].key);
     for (size_t r = 0; r < n_reports; r++)

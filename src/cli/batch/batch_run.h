@@ -35,6 +35,7 @@ typedef struct batch {
     file_id *inputs;           /* every input of the folder, of every shard, sorted: never written */
     size_t n_inputs;
     int lock_fd;
+    int journal_fd;            /* OUTPUT/<report>.journal, opened at the first write; -1 before */
     pthread_mutex_t lock;
     size_t next, done, failed, total_work;
     double started;
@@ -69,6 +70,22 @@ int batch_lock(batch *b);
 void batch_unlock(batch *b);
 /* Removes our temporaries (.smpsim-tmp-*) over an hour old under the output. */
 void batch_clean_stale(const batch *b);
+
+/* The journal: before an output (written whole under a temporary name) is
+ * published under its own, the run appends its file's identity (device,
+ * inode, size, mtime) and its path below the output folder to
+ * OUTPUT/<report>.journal. A run killed before its report (SIGKILL, a
+ * crash, power) leaves outputs no report lists; --resume knows them by the
+ * journal as this run's, and replaces them, while a file there that is not
+ * the one journaled (a stranger's, or ours replaced) stays refused. The
+ * report written, the journal is removed. */
+/* Appends the record for a finished temporary (under b->lock); 0, or -1
+ * with errno. */
+int batch_journal_add(batch *b, const char *output, const struct stat *sb);
+/* After the report is written: the journal goes. */
+void batch_journal_end(batch *b);
+/* Whether the folder holds a journal of this report name (an interrupted run). */
+int batch_journal_exists(const batch *b);
 
 const char *batch_status_name(item_status s);
 /* One item as a JSON object (report.json's rows and --progress jsonl). */

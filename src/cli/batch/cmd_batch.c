@@ -73,7 +73,8 @@ static void usage(FILE *f)
           "                          a hand mask where one was suggested redoes the photo;\n"
           "                          paths count resolved (in, ./in, /abs/in are one);\n"
           "                          a row from the newest report there (any shard's);\n"
-          "                          replaces only outputs its ok rows list as written\n"
+          "                          replaces only outputs its ok rows list as written,\n"
+          "                          or a killed run's report.journal records\n"
           "      --shard K/N         only the photos whose path hash is K modulo N\n"
           "      --follow-symlinks   follow links that leave INPUT_DIR\n"
           "      --metrics           also write the measures beside the first output:\n"
@@ -171,6 +172,57 @@ static smp_params *item_params(const batch *b, const item *it)
     return p;
 }
 
+/* OUT's folder/.smpsim-tmp-stage-<hash of OUT>.<OUT's extension>: where an
+ * output is written before it is published (a short name: an output's own
+ * may be 255 bytes; the extension picks the format). NULL: out of memory. */
+static char *stage_path(const char *out)
+{
+    const char *slash = strrchr(out, '/'), *name = slash ? slash + 1 : out, *dot = strrchr(name, '.');
+    sbuf s = {0};
+    sb_printf(&s, "%.*s.smpsim-tmp-stage-%016llx%.16s", (int)(name - out), out, (unsigned long long)path_hash(out),
+              dot ? dot : "");
+    if (s.oom)
+        sb_free(&s);
+    return s.s;
+}
+
+/* The finished stage journaled (its identity: batch_run.h), then given its
+ * name: replacing the file there when replace, else only if there is none
+ * (link, with no window; a plain rename after a check where the folder has
+ * no hard links). 0, or -1 with the item failed and the stage removed. */
+static int publish(batch *b, item *it, const char *stage, const char *final, int replace)
+{
+    struct stat sb;
+    int rc = stat(stage, &sb);
+    if (!rc) {
+        pthread_mutex_lock(&b->lock);
+        rc = batch_journal_add(b, final, &sb);
+        pthread_mutex_unlock(&b->lock);
+    }
+    if (rc) {
+        fail(it, final, "cannot record it in the run's journal");
+        unlink(stage);
+        return -1;
+    }
+    const char *why = NULL;
+    if (replace) {
+        if (rename(stage, final) != 0)
+            why = "cannot rename into place";
+    } else if (link(stage, final) != 0) {
+        int e = errno;
+        if (e == EEXIST)
+            why = "exists; use --force to replace it";
+        else if ((e != EPERM && e != ENOTSUP && e != EXDEV && e != EMLINK) || lstat(final, &sb) == 0)
+            why = lstat(final, &sb) == 0 ? "exists; use --force to replace it" : "cannot publish";
+        else if (rename(stage, final) != 0)
+            why = "cannot rename into place";
+    }
+    unlink(stage); /* after link(), or on failure; after rename() it is gone */
+    if (why)
+        fail(it, final, why);
+    return why ? -1 : 0;
+}
+
 /* Writes output k (0: render unless preview only) of a simulated photo. */
 static int write_one(batch *b, item *it, int k, smp_result *res, const smp_image *photo, smp_image *mask,
                      smp_params *p, smp_image **composed)
@@ -188,8 +240,22 @@ static int write_one(batch *b, item *it, int k, smp_result *res, const smp_image
                         "replaces an input, even with --force");
         return -1;
     }
-    /* --resume replaces only what the earlier report's successful row lists as written */
-    smp_params_set_overwrite(p, b->force || (it->may_replace >> k & 1));
+    /* --resume replaces only what the earlier report's successful row lists as written (or its journal) */
+    const int replace = b->force || (it->may_replace >> k & 1);
+    struct stat sb;
+    if (!replace && lstat(out, &sb) == 0) { /* before the work of encoding */
+        fail(it, out, "exists; use --force to replace it");
+        return -1;
+    }
+    /* Written whole under a temporary name of ours, journaled, then published (publish). */
+    char *stage = stage_path(out);
+    if (!stage) {
+        fail(it, out, "out of memory");
+        return -1;
+    }
+    const char *final = out;
+    out = stage;
+    smp_params_set_overwrite(p, 1); /* a stage a killed run left */
     smp_status st;
     const char *msg;
     int n_img = !!(b->what & WHAT_RENDER) + !!(b->what & WHAT_PREVIEW);
@@ -217,10 +283,15 @@ static int write_one(batch *b, item *it, int k, smp_result *res, const smp_image
         msg = smp_image_message(img);
     }
     if (st != SMP_OK) {
-        fail(it, out, msg);
+        fail(it, final, msg);
+        free(stage);
         return -1;
     }
-    it->written[k] = strdup(out);
+    int rc = publish(b, it, stage, final, replace);
+    free(stage);
+    if (rc)
+        return -1;
+    it->written[k] = strdup(final);
     return 0;
 }
 
@@ -766,6 +837,10 @@ static int prepare_output(batch *b)
         cli_error(b->output, "holds an earlier run (%s.csv); use --resume to continue it or --force to redo it",
                   b->report);
         rc = EXIT_OUTPUT;
+    } else if (!b->resume && !b->force && batch_journal_exists(b)) {
+        cli_error(b->output, "holds an interrupted run (%s.journal: it ended before its report); use --resume to "
+                  "continue it or --force to redo it", b->report);
+        rc = EXIT_OUTPUT;
     }
     sb_free(&rep);
     if (!rc)
@@ -775,7 +850,7 @@ static int prepare_output(batch *b)
 
 int cmd_batch(int argc, char **argv)
 {
-    batch b = {.format = "jpg", .what = WHAT_RENDER, .tty = isatty(2), .lock_fd = -1};
+    batch b = {.format = "jpg", .what = WHAT_RENDER, .tty = isatty(2), .lock_fd = -1, .journal_fd = -1};
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     b.jobs = cores > 0 ? (int)cores : 1;
     const char *manifest = NULL;
@@ -840,6 +915,8 @@ int cmd_batch(int argc, char **argv)
             if (b.items.v[i].status == ITEM_FAILED)
                 cli_error(NULL, "%s", b.items.v[i].error);
         rc = batch_write_reports(&b);
+        if (!rc) /* the report lists what the journal held of this run */
+            batch_journal_end(&b);
         size_t failed = count(&b, ITEM_FAILED), earlier = 0, ours = 0;
         for (size_t i = 0; i < b.items.n; i++) {
             earlier += b.items.v[i].earlier_output;
