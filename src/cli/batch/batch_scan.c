@@ -144,6 +144,7 @@ long batch_getrecord(FILE *f, char **buf, size_t *cap, size_t limit, long *lines
     }
     if (!len && c == EOF)
         return -1;
+    (*buf)[len] = 0; /* a record ended by its first byte (an empty line) has stored none */
     if (c == EOF && len)
         ++*lines; /* a last line without its newline */
     if (len > limit)
