@@ -10,6 +10,7 @@
 
 #include "internal.h"
 #include "scene.h"
+#include "chamfer.h"
 #include "look.h"
 #include "color.h"
 #include "select.h"
@@ -632,6 +633,81 @@ static void test_smooth_shade_is_not_hair(void **state)
     free_scene(&s);
 }
 
+/* The untreated pixels from d0 to d1 mm outside the mask (treated: at
+ * least half) and left of x1 px near black: the skin's colour at 1.4-4 %
+ * of its light, in folds of 3 x 4 mm, so that no cell is lit (under 5 %
+ * of the skin's luminance) and the view is not smooth (its folds' light
+ * within 2 mm of every cell). */
+static void paint_dark(smp_image *photo, smp_image *mask, double ppm, double d0, double d1, uint32_t x1)
+{
+    const uint32_t w = smp_image_width(photo), h = smp_image_height(photo);
+    uint8_t *px = smp_image_data(photo);
+    const uint8_t *mk = smp_image_data(mask);
+    float *d = malloc((size_t)w * h * sizeof *d);
+    assert_non_null(d);
+    for (size_t i = 0; i < (size_t)w * h; i++)
+        d[i] = mk[i] >= 128 ? 0 : INFINITY;
+    smp__chamfer_mm(d, w, h, 1 / ppm);
+    const double skin[3] = {0.730, 0.434, 0.296}; /* sRGB 222, 176, 148, linear */
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < x1; x++) {
+            const float dm = d[(size_t)y * w + x];
+            if (dm < d0 || dm > d1)
+                continue;
+            const double tau = 6.283185307179586,
+                         f = 0.027 * (1 + 0.5 * sin(tau * x / (3 * ppm)) * sin(tau * y / (4 * ppm)));
+            for (int c = 0; c < 3; c++) {
+                const double v = skin[c] * f, e = v <= 0.0031308 ? 12.92 * v : 1.055 * pow(v, 1 / 2.4) - 0.055;
+                px[((size_t)y * w + x) * 3 + c] = (uint8_t)lrint(255 * e);
+            }
+        }
+    free(d);
+}
+
+/* The stubble scene (150 x 112 mm, the mask 78 x 61 mm) beside a
+ * background in shadow, near black and wide: from 2 mm outside the mask
+ * to the frame's edge over its left 60 %. Its near black passes as scalp
+ * and, with no skin confirmed there, borrows its local skin from the lit
+ * stubble, so it read as dense hair; a wide unlit area is background
+ * (rim.h), and the target stays the stubble's. The same dark folds in a
+ * ring 10 mm wide about the mask (2-12 mm outside it, the lit stubble
+ * beyond) are a fringe of black hair, and still darken the target. */
+static void test_wide_shadow_is_not_hair(void **state)
+{
+    (void)state;
+    const double ppm = 8;
+    scalp_scene sc = {1200, 900, ppm, 11, 150, 0, 0, 0, 0};
+    scene_images s = {smp_image_new(), smp_image_new()};
+    assert_int_equal(scalp_scene_make(&sc, s.photo, s.mask), 0);
+    smp_params *p = params_at(ppm);
+    smp_result *lit = run(p, &s);
+    paint_dark(s.photo, s.mask, ppm, 2, 1e9, 720);
+    smp_result *wide = run(p, &s);
+    assert_int_equal(scalp_scene_make(&sc, s.photo, s.mask), 0);
+    paint_dark(s.photo, s.mask, ppm, 2, 12, 1200);
+    smp_result *band = run(p, &s);
+    double ll[3], lw[3], lb[3];
+    assert_true(smp_result_colour(lit, SMP_COLOUR_REFERENCE, ll));
+    assert_true(smp_result_colour(wide, SMP_COLOUR_REFERENCE, lw));
+    assert_true(smp_result_colour(band, SMP_COLOUR_REFERENCE, lb));
+    smp_measures ml, mw, mb;
+    assert_int_equal(smp_result_measures(lit, &ml), SMP_OK);
+    assert_int_equal(smp_result_measures(wide, &mw), SMP_OK);
+    assert_int_equal(smp_result_measures(band, &mb), SMP_OK);
+    print_message("wide shadow: reference L* %.2f lit, %.2f beside a wide shadow, %.2f in a dark ring; core %.1f / "
+                  "%.1f / %.1f %% darker\n",
+                  ll[0], lw[0], lb[0], 100 * ml.core_darkening, 100 * mw.core_darkening, 100 * mb.core_darkening);
+    assert_true(fabs(lw[0] - ll[0]) < 1.5);
+    assert_true(fabs(mw.core_darkening - ml.core_darkening) < 0.015);
+    assert_true(lb[0] < ll[0] - 3);
+    assert_true(mb.core_darkening > ml.core_darkening + 0.02);
+    smp_result_free(lit);
+    smp_result_free(wide);
+    smp_result_free(band);
+    smp_params_free(p);
+    free_scene(&s);
+}
+
 /* The core as its own reference: auto has nothing to darken toward, and
  * the consultant, who sees almost no change, is told why (before, the
  * note was empty whenever the residual was under 1). */
@@ -935,6 +1011,7 @@ int main(void)
         cmocka_unit_test(test_existing_hair_lowers_density),
         cmocka_unit_test(test_hairline_reference_is_the_hair_side),
         cmocka_unit_test(test_smooth_shade_is_not_hair),
+        cmocka_unit_test(test_wide_shadow_is_not_hair),
         cmocka_unit_test(test_no_change_is_said),
         cmocka_unit_test(test_broken_edge_wanders),
     };

@@ -10,9 +10,9 @@
  * chamfer distance, steps 1 and sqrt 2 cells).
  *
  * The outline is the lit head's (suggest.c: lit_head) where the head's
- * unlit part beyond it is wide: a disc of RIM_OUT_MM fits in it, a dark
- * background in shadow beside the head (the crown's bedding, 60 x 40 mm
- * at its top-left), not the head's own hair. A narrower dark band stays
+ * unlit part beyond it is wide (rim.h): a disc of SMP_WIDE_UNLIT_MM fits
+ * in it, a dark background in shadow beside the head (the crown's
+ * bedding, 60 x 40 mm at its top-left), not the head's own hair. A narrower dark band stays
  * head, as the class rules made it: it may be a dark fringe's tips, and
  * the head may run on past the frame's edge beyond it (topdown-11's back
  * of the head, 10 mm from the frame's top, whose thin hair the hand mask
@@ -24,27 +24,16 @@
 #include <stdlib.h>
 
 /* Clears s->rim's head cells (1 on entry: s->head) that lie in a wide
- * unlit area: within r_mm of an unlit cell at least r_mm from every other
- * cell and from the frame's edge (an opening by a disc of r_mm). d: n
- * floats of scratch. */
-static void drop_wide_unlit(const smp_scalp *s, float *head, float *d, double mm_per_cell, double r_mm)
+ * unlit area (rim.h: an opening by a disc of SMP_WIDE_UNLIT_MM). d: n
+ * floats, in, out: n bytes of scratch. */
+static void drop_wide_unlit(const smp_scalp *s, float *head, float *d, uint8_t *in, uint8_t *out, double mm_per_cell)
 {
-    const uint32_t gw = s->gw, gh = s->gh;
-    const size_t n = (size_t)gw * gh;
+    const size_t n = (size_t)s->gw * s->gh;
     for (size_t i = 0; i < n; i++)
-        d[i] = s->head[i] && !s->lit[i] ? INFINITY : 0;
-    smp__chamfer_mm(d, gw, gh, mm_per_cell);
-    for (uint32_t y = 0; y < gh; y++)
-        for (uint32_t x = 0; x < gw; x++) {
-            /* the frame's edge: half a cell beyond the outer cells */
-            const uint32_t ex = x < gw - 1 - x ? x : gw - 1 - x, ey = y < gh - 1 - y ? y : gh - 1 - y;
-            const double edge = ((ex < ey ? ex : ey) + 0.5) * mm_per_cell;
-            float *c = d + (size_t)y * gw + x;
-            *c = *c >= r_mm && edge >= r_mm ? 0 : INFINITY; /* the cores, seeds of the second pass */
-        }
-    smp__chamfer_mm(d, gw, gh, mm_per_cell);
+        in[i] = s->head[i] && !s->lit[i];
+    smp__wide_mm(in, out, d, s->gw, s->gh, mm_per_cell, 0.5 * SMP_WIDE_UNLIT_MM);
     for (size_t i = 0; i < n; i++)
-        if (s->head[i] && !s->lit[i] && d[i] <= r_mm)
+        if (out[i])
             head[i] = 0;
 }
 
@@ -59,12 +48,17 @@ smp_status smp__rim(smp_scalp *s, double mm_per_cell)
         return SMP_OK;
     }
     float *tmp = malloc((size_t)gw * gh * sizeof *tmp);
-    if (!tmp)
+    uint8_t *bits = calloc((size_t)gw * gh, 2);
+    if (!tmp || !bits) {
+        free(tmp);
+        free(bits);
         return smp__fail(s->msg, SMP_ERR_NOMEM, "cannot allocate the head's rim");
+    }
     for (size_t i = 0; i < (size_t)gw * gh; i++)
         d[i] = s->head[i];
-    drop_wide_unlit(s, d, tmp, mm_per_cell, 0.5 * RIM_OUT_MM);
+    drop_wide_unlit(s, d, tmp, bits, bits + (size_t)gw * gh, mm_per_cell);
     free(tmp);
+    free(bits);
     for (size_t i = 0; i < (size_t)gw * gh; i++)
         d[i] = d[i] > 0 ? big : 0;
     const float diag = (float)sqrt(2.0);

@@ -13,6 +13,17 @@
 #define RIM_IN_MM 4.0
 #define RIM_OUT_MM 14.0
 
+/* Unlit: under this share of the skin's luminance. An unlit area wide
+ * enough that a disc of SMP_WIDE_UNLIT_MM fits in it (the frame's edge
+ * counting as its boundary: chamfer.h, smp__wide_mm) is a background in
+ * shadow, not the head's own dark hair, which near black reads as it does
+ * (its chromaticity noise, as the class rules see it, its L* and texture,
+ * as the reference band's cells do): the rim's outline is the lit head's
+ * beside it (rim.c), and the reference band (shade.c) takes none of it. A
+ * narrower dark band may be a dark fringe, and stays. */
+#define SMP_UNLIT_SHARE 0.05
+#define SMP_WIDE_UNLIT_MM RIM_OUT_MM
+
 /* Fills s->rim (analysed head in s->head, where lit in s->lit) at
  * mm_per_cell: 0 at the head's outline (rim.c: the lit head's where a wide
  * unlit area lies beyond it) up to 1 inside, as above; 1 everywhere when

@@ -8,6 +8,7 @@
  * Gaussian of sigma 1.5 mm: about how 1 mm detail (dots, stubble, pores)
  * merges at conversation distance, where a client judges the result. */
 #include "chamfer.h"
+#include "rim.h"
 #include "select.h"
 #include "shade.h"
 #include "color.h"
@@ -841,16 +842,58 @@ static smp_status skin_texture(smp_shade *sh, size_t n, char *msg)
     return SMP_OK;
 }
 
+/* The band's cells in a wide unlit area (rim.h: unlit under
+ * SMP_UNLIT_SHARE of the skin's luminance, each analysis cell's mean, wide
+ * where a disc of SMP_WIDE_UNLIT_MM fits) go: a background in shadow
+ * beside the head, whose near black passes as scalp (in the skin-hair
+ * plane, as black hair's noise is) and whose local skin, none being
+ * confirmed there, is borrowed from the lit head, so that it read as
+ * dense hair (on the crown with the suggested mask, the bedding's shadow
+ * beyond the head's outline: 12 % of the band's cells, their darkening
+ * 0.13 of their skin where the head's band cells' is about 0.8). A
+ * narrower dark band, a fringe of dark hair, stays. The analysis cell's
+ * mean, not the view's: between the strands of dark hair the skin and
+ * glints keep some cells lit, where the viewing scale's blur merged them
+ * (topdown-11's dark back of the head, against dark fabric). */
+static smp_status drop_wide_unlit(smp_shade *sh, size_t n, double cell_mm, char *msg)
+{
+    const float *s = sh->skin_lin;
+    const double lit = SMP_UNLIT_SHARE * (0.2126 * s[0] + 0.7152 * s[1] + 0.0722 * s[2]);
+    float *d = malloc(n * sizeof *d);
+    uint8_t *in = malloc(2 * n);
+    if (!d || !in) {
+        free(d);
+        free(in);
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the reference's unlit areas");
+    }
+    for (size_t i = 0; i < n; i++) {
+        const float *t = sh->tone + 3 * i;
+        in[i] = 0.2126 * t[0] + 0.7152 * t[1] + 0.0722 * t[2] < lit;
+    }
+    smp__wide_mm(in, in + n, d, sh->grid.gw, sh->grid.gh, cell_mm, 0.5 * SMP_WIDE_UNLIT_MM);
+    for (size_t i = 0; i < n; i++)
+        if (in[n + i])
+            sh->accept[i] = 0;
+    free(d);
+    free(in);
+    return SMP_OK;
+}
+
 /* The reference: a painted region, or the band 3-15 mm outside the mask,
- * without what is not scalp nor, at a frontal hairline, the bare side. */
-static smp_status select_reference(smp_shade *sh, const smp_coverage *reference, size_t n, char *msg)
+ * without what is not scalp: a wide unlit area (drop_wide_unlit), what
+ * lies off the skin-hair plane and, at a frontal hairline, the bare side. */
+static smp_status select_reference(smp_shade *sh, const smp_coverage *reference, size_t n, double cell_mm, char *msg)
 {
     for (size_t i = 0; i < n; i++)
         sh->accept[i] = reference ? reference->c[i] >= 128
                                   : sh->dist_out[i] >= BAND_IN_MM && sh->dist_out[i] <= BAND_OUT_MM;
     for (size_t i = 0; i < n; i++)
         sh->ref_cells += sh->accept[i];
-    smp_status st = reject_non_scalp(sh, n, !reference && sh->core_cells, msg);
+    smp_status st = SMP_OK;
+    if (!reference && sh->core_cells)
+        st = drop_wide_unlit(sh, n, cell_mm, msg);
+    if (st == SMP_OK)
+        st = reject_non_scalp(sh, n, !reference && sh->core_cells, msg);
     for (size_t i = 0; i < n; i++)
         sh->ref_accepted += sh->accept[i];
     return st;
@@ -945,7 +988,7 @@ smp_status smp__shade_analyze_part(smp_shade *sh, const smp_image *photo, const 
     if (st == SMP_OK && sh->core_cells)
         st = mid_cells(sh, n, msg);
     if (st == SMP_OK)
-        st = select_reference(sh, reference, n, msg);
+        st = select_reference(sh, reference, n, cell_mm, msg);
     const int matchable = sh->ref_accepted && sh->core_cells;
     if (st == SMP_OK && matchable) /* the hair's L* tells local skin from hair */
         st = hair_colour(sh, photo, msg);

@@ -580,8 +580,8 @@ static smp_status alloc_grid(smp_scalp *s, const smp_image *photo, scratch *sc)
 }
 
 /* The head where it is lit (s->lit), whose outline the rim (rim.c) is
- * measured from: its skin, and its hair of at least HEAD_LIT of the skin's
- * luminance, closed and opened as the head is. The head is lit by the
+ * measured from: its skin, and its hair of at least SMP_UNLIT_SHARE (rim.h)
+ * of the skin's luminance, closed and opened as the head is. The head is lit by the
  * light that lights its skin: a cell of hair, with the scalp and the
  * glints between its strands, reads above that but in patches among
  * lighter hair (which the closing and the holes take back) or at the
@@ -594,13 +594,12 @@ static smp_status alloc_grid(smp_scalp *s, const smp_image *photo, scratch *sc)
  * the head's edge, and its reference band (shade.c) lay on the shadow. The
  * head itself keeps those cells: the fringes (forehead.c), the scale
  * (scale.c) and the enclosure read a dark fringe's hair as hair. */
-#define HEAD_LIT 0.05
 static void lit_head(smp_scalp *s, scratch *sc)
 {
     const uint32_t gw = s->gw, gh = s->gh;
     const size_t n = (size_t)gw * gh;
     const int rc = sc->rc;
-    const float lit = (float)(HEAD_LIT * s->skin_lum);
+    const float lit = (float)(SMP_UNLIT_SHARE * s->skin_lum);
     for (size_t i = 0; i < n; i++)
         s->lit[i] = s->head[i] && (s->cls[i] == SMP__SKIN || s->lum[i] >= lit);
     morph(s->lit, sc->tmp, gw, gh, rc, 1);
