@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "focus.h"
-#include "select.h"
+#include "look.h"
 #include "rng.h"
+#include "scene.h"
+#include "select.h"
 
 #define W 960
 #define H 480
@@ -297,6 +299,33 @@ static void test_trust(void **state)
     smp_image_free(img);
 }
 
+static void test_sharp_from_hairs(void **state)
+{
+    (void)state;
+    /* The bundled sample's scene (tools/gen_scalp: 120 x 90 mm at 8 px/mm):
+     * sharp stubble strokes, whose blur level 1 does not read, round a bald
+     * oval of smooth mottled skin, which reads 1.5-2.8 px. No cell is
+     * trusted, so the in-focus blur comes from the sharper quarter of all
+     * cells, the stubble's: the dots in the oval take 0.1 mm at most, where
+     * they took 1.5 px (0.19 mm) when it was unknown. */
+    scalp_scene sc = {960, 720, 8, 7, 120, 0, 0.28, 0.3, 0.85};
+    smp_image *img = smp_image_new(), *mask = smp_image_new();
+    assert_int_equal(scalp_scene_make(&sc, img, mask), 0);
+    const uint32_t box[4] = {0, 0, 960, 720};
+    smp_focus f;
+    char msg[SMP_MSG_LEN];
+    assert_int_equal(smp__focus_map(img, box, 8, &f, 2, msg), SMP_OK);
+    const double oval = smp__focus_at(&f, 480, 346), dot = smp__dot_photo_blur_mm(&f, 480, 346, 8);
+    print_message("sample: in focus %.2f px, the oval reads %.2f px, its dots take %.3f mm\n", f.sharp_px, oval, dot);
+    assert_false(isnan(f.sharp_px));
+    assert_true(f.sharp_px < 1.0);
+    assert_true(oval > 1.2); /* the mottle still reads soft... */
+    assert_true(dot <= SMP_MAX_PHOTO_BLUR_MM + 1e-9); /* ...and the dots are not blurred by it */
+    smp__focus_free(&f);
+    smp_image_free(img);
+    smp_image_free(mask);
+}
+
 static void test_threads_and_args(void **state)
 {
     (void)state;
@@ -363,6 +392,7 @@ int main(void)
         cmocka_unit_test(test_flat_takes_neighbours),
         cmocka_unit_test(test_defocused_sparse_noisy),
         cmocka_unit_test(test_trust),
+        cmocka_unit_test(test_sharp_from_hairs),
         cmocka_unit_test(test_threads_and_args),
         cmocka_unit_test(test_order_statistics),
     };

@@ -37,9 +37,10 @@ typedef struct smp_focus {
     uint32_t box[4];
     float *trust; /* gw x gh, 0..1: how far sigma is the optics' (below) */
     /* The photo's blur where it is in focus: the lower quartile of sigma
-     * over the cells trusted at SHARP_TRUST or more, NAN with fewer than
-     * SHARP_CELLS of them (focus.c). Soft areas the map cannot read are
-     * taken to be this sharp (look.h). */
+     * over the cells trusted at SHARP_TRUST or more, over all cells with
+     * fewer than SHARP_CELLS of them, NAN with fewer cells than that
+     * (focus.c). Soft areas the map cannot read are taken to be this sharp
+     * (look.h). */
     float sharp_px;
 } smp_focus;
 
