@@ -8,8 +8,10 @@
 # photos, when present, go through the same path.
 # Usage: tests/cli/masks_auto.sh BUILD_DIR (from the top of the tree)
 . "$(dirname "$0")/lib.sh"
-# A report row's field N (1-based) for a photo, as Python's csv module reads it.
-field() { python3 -c 'import csv,sys
+# A report row's field N (1-based) for a photo, as Python's csv module reads it
+# (ended quietly by SIGPIPE when grep -q has read enough).
+field() { python3 -c 'import csv,signal,sys
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 for r in csv.reader(open(sys.argv[1], newline="")):
     if r[0] == sys.argv[2]: print(r[int(sys.argv[3]) - 1])' "$1" "$2" "$3"; }
 # report.json's mask and mask_suggested for a photo: "MASK true|false".
