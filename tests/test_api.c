@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "params.h"
 #include "regions.h"
 
 static void test_path_has_ext(void **state)
@@ -126,6 +127,12 @@ static void test_params_key(void **state)
 #undef CHANGED
     smp_params_free(p);
     smp_params_free(q);
+    /* A field added to struct smp_params changes its size (LP64): decide
+     * whether it shapes an output, so belongs in smp_params_key, then
+     * update this figure. */
+#if UINTPTR_MAX == UINT64_MAX
+    assert_int_equal(sizeof(struct smp_params), 1136);
+#endif
 }
 
 /* The same numbers on one thread and on several; the setting survives a run. */
