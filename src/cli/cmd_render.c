@@ -186,9 +186,10 @@ static void report(const char *photo_path, const smp_image *photo, smp_result *r
         fprintf(stderr, "smpsim: the client's stubble: no follicles found in the reference\n");
     else if (m.follicles_measured && smp_result_px_per_mm(res) < 6)
         fprintf(stderr, "smpsim: the photo is too coarse (%.1f px/mm, under 6) to resolve single follicles: "
-                        "matched by tone alone\n", smp_result_px_per_mm(res));
+                        "matched by tone and texture, not by follicle count\n", smp_result_px_per_mm(res));
     else if (m.follicles_measured) /* fine enough, but the reference is out of focus (the note says how much) */
-        fprintf(stderr, "smpsim: the client's stubble is too blurred to count follicles: matched by tone alone\n");
+        fprintf(stderr, "smpsim: the client's stubble is too blurred to count follicles or judge its texture: "
+                        "matched by tone alone\n");
     /* A core without shine or without texture has no ratio to give (NaN): say nothing of it. */
     if (isfinite(m.core_darkening)) {
         fprintf(stderr, "smpsim: core %.1f %% darker", 100 * m.core_darkening);

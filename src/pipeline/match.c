@@ -18,7 +18,10 @@
  * compared with the reference's: within 0.5-2x costs little, outside it
  * costs like a visible tone error. At the winning dilution, other dot
  * sizes with their best-toned densities are tried on the side the
- * texture asks for (the 0.28 mm prior against the texture's cost). */
+ * texture asks for (the 0.28 mm prior against the texture's cost).
+ * Where the reference is out of focus its texture is the blur's, and
+ * an in-focus core held to it reads as a coarse stipple: there the tone
+ * and the priors choose. */
 #include "look.h"
 #include "match.h"
 #include "color.h"
@@ -435,11 +438,12 @@ static smp_status search(const smp_match_in *in, smp_match *m, double target_den
 {
     double lo[3], hi[3], step[3];
     ranges(in, lo, hi, step);
-    const int textured = in->patch && isfinite(in->contrast_reference) && in->contrast_reference > 0 &&
+    const int windowed = in->patch && isfinite(in->contrast_reference) && in->contrast_reference > 0 &&
                          in->params && hi[2] > lo[2];
+    const int textured = windowed && !in->reference_defocused;
     best->cost = INFINITY;
     m->contrast_ratio = NAN;
-    if (textured) {
+    if (windowed) {
         smp_status st = calibrate_tone(in, m, target_density, lo, hi, step, msg);
         if (st != SMP_OK)
             return st;

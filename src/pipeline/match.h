@@ -29,6 +29,7 @@ typedef struct smp_match_in {
      * pixels, what lies over its pigment, and its core cells (a grid of
      * the shade analysis's cells over the window, sel marking the core). */
     double contrast_reference;
+    int reference_defocused; /* the reference is out of focus: the window calibrates the tone, texture is left out */
     const smp_image *patch;
     const smp_skin_maps *patch_skin;
     const smp_shade *patch_grid;

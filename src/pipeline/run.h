@@ -39,6 +39,7 @@ typedef struct run {
     float final_od[3];
     double dark_share[3];   /* the share of the core's light the pigment darkens, per channel (match.h) */
     double contrast_ref;    /* the reference's follicle-scale contrast, in its densest window */
+    int ref_defocused;      /* the reference is out of focus: its texture says nothing of the core's (sim.c) */
     /* The core's densest window, for trial renders (match.h). */
     smp_image *patch;
     smp_shine patch_shine; /* the result's shine model seen from the patch (its levels are the result's) */

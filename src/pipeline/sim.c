@@ -659,9 +659,14 @@ static smp_status measure_stubble(run *r)
     rep->have_follicles = 1;
     rep->follicles_resolved = f.resolved;
     /* Out of focus, the photo resolves follicles no better than a coarse one
-     * (a reference reading blurrier than the bald core: see realism.c). */
-    if (f.resolved && r->blur_px[1] > r->blur_px[0] && r->blur_px[1] / r->ppm > SMP_FOLLICLES_MAX_BLUR_MM &&
-        r->blur_px[1] > SMP_FOLLICLES_MAX_BLUR_PX) {
+     * (a reference reading blurrier than the bald core: see realism.c), and
+     * its texture is the blur's, not the stubble's: an in-focus core
+     * matched to it would get a few coarse dots (the crown photo's 0.37 mm
+     * rim chose 85/cm² of 0.35 mm that read as a stipple), so the match
+     * leaves texture out there (match.h). */
+    r->ref_defocused = r->ppm >= SMP_FOLLICLES_MIN_PPM && r->blur_px[1] > r->blur_px[0] &&
+                       r->blur_px[1] / r->ppm > SMP_FOLLICLES_MAX_BLUR_MM && r->blur_px[1] > SMP_FOLLICLES_MAX_BLUR_PX;
+    if (r->ref_defocused) {
         rep->follicles_resolved = 0;
         smp__note(&r->res->notes,
                   "the surroundings are out of focus in this photo (blur %.2f mm): their follicles cannot be "
@@ -819,7 +824,8 @@ static smp_status choose_shade(run *r)
                        .fix_density = !p->density_auto || !matchable || map_sets,
                        .fix_dot = !p->dot_auto || !matchable, .fix_dilution = p->dilution >= 0,
                        .density = map_sets ? p->range_max : p->density, .dot_mm = p->dot_mm, .cover = r->core_cover,
-                       .dilution = p->dilution, .contrast_reference = r->contrast_ref, .patch = r->patch,
+                       .dilution = p->dilution, .contrast_reference = r->contrast_ref,
+                       .reference_defocused = r->ref_defocused, .patch = r->patch,
                        .patch_skin = &r->patch_skin, .patch_grid = &r->patch_grid, .patch_core = r->patch_core, .params = p, .px_per_mm = r->ppm, .size = healed_size, .look_load = healed_load,
                        .patch_extra_px = smp__texture_core_blur(r->blur_px),
                        .patch_blur_mm = r->patch ? smp__dot_photo_blur_mm(&r->focus, r->patch_centre[0],

@@ -33,7 +33,9 @@ if [ -d "$photos" ]; then
         # darker than the reference, a visible change, the shine left on top (its brightest 3 %
         # darkens 0.4-0.8 of the core: 1 is a shine painted over, and under 0.4 the dots fade out
         # under the crown's sheen, which its colour alone called 72 % shine: 0.32), the texture
-        # within 0.5-2x the reference's (at its blur), strands untouched. Not the hairline's
+        # within 0.5-2x the reference's (at its blur) or, where the reference is out of focus
+        # (the crown: 0.37 mm, and the note says so), left out of the match (its texture is the
+        # blur's: held to it, 82.5/cm² of 0.35 mm read as a stipple), strands untouched. Not the hairline's
         # shine: its brightest 3 % is a broad sheen at the temple, 59 % specular in luminance,
         # on bare skin that the dots darken more than the core's thin hair: 0.52 of the core
         # (README). And the match's prediction agrees with the render (both a median over the
@@ -48,13 +50,16 @@ if [ -d "$photos" ]; then
                 if (!match($0, "\"" key "\": [-0-9.e]+")) return "nan"
                 s = substr($0, RSTART, RLENGTH); sub(/.*: /, "", s); return s + 0 }
             /"delta_e2000"/ { de = num("after"); pred = num("predicted"); before = num("before") }
-            /"auto": \{/ { limit = $0 ~ /"hit_limit": true/ && $0 !~ /"note": ""/ }
+            /"auto": \{/ { limit = $0 ~ /"hit_limit": true/ && $0 !~ /"note": ""/
+                           unpredicted = $0 ~ /"contrast_predicted": null/ }
+            /"notes": / { defocused = $0 ~ /out of focus/ }
             /"reference": \[/ { gsub(/[\[\],]/, " "); ref = $2 }
             /"core_after": \[/ { gsub(/[\[\],]/, " "); core = $2 }
             /"realism"/ { dark = num("core_darkening"); sh = num("shine_darkening"); ratio = num("ratio")
                           strand = num("strand_max_diff") }
             END { exit !((limit ? de < before : de <= 1.0) && core >= ref - 1.0 && dark >= 0.05 &&
-                         (!shine || (sh > 0.4 * dark && sh < 0.8 * dark)) && ratio >= 0.5 && ratio <= 2 && strand <= 2 &&
+                         (!shine || (sh > 0.4 * dark && sh < 0.8 * dark)) && (defocused ? unpredicted : ratio >= 0.5 && ratio <= 2 && !unpredicted) &&
+                         strand <= 2 &&
                          (pred - de)^2 <= (limit ? 0.25 : 0.15)^2) }' "$o/auto-$p.json"; then ok
         else bad "$p: issue 13's bounds: $(grep -E 'delta_e2000|core_after|"reference": \[|realism' "$o/auto-$p.json" | tr -d '\n')"; fi
         # The dots placed on a photo, through analyze.
