@@ -77,7 +77,8 @@ smp_status smp_params_set_seed(smp_params *p, uint64_t seed);
 smp_status smp_params_set_density(smp_params *p, double dots_per_cm2);    /* 1..400 */
 smp_status smp_params_set_dot_diameter(smp_params *p, double mm);         /* 0.02..1 */
 smp_status smp_params_set_px_per_mm(smp_params *p, double px_per_mm);     /* 0 = assume, else 0.5..1000 */
-smp_status smp_params_set_feather(smp_params *p, double mm);              /* 0..50, default 4 */
+smp_status smp_params_set_feather(smp_params *p, double mm);              /* 0..50, default 4 (the broken edge:
+                                                                            * where hair is outside, about 1 mm) */
 smp_status smp_params_set_pigment(smp_params *p, uint8_t r, uint8_t g, uint8_t b); /* sRGB */
 smp_status smp_params_set_opacity(smp_params *p, double opacity);         /* 0..1, default 0.85 */
 /* The dot pattern's regularity: its minimum distance over the hexagonal

@@ -849,8 +849,9 @@ static void test_no_change_is_said(void **state)
 
 /* The broken edge wanders: on a straight-edged mask, its 50 % line strays
  * by millimetres along the edge (a soft edge's stays straight), it fades
- * over a wider zone where the mask ends on a front, nothing outside the
- * mask is treated, and the bytes are the same on 1 or 4 threads. */
+ * over a wider zone where the mask ends on a front and within about a
+ * millimetre where it ends on hair, nothing outside the mask is treated,
+ * and the bytes are the same on 1 or 4 threads. */
 static double line_wander_mm(const smp_coverage *c, uint32_t edge_row, double cell_mm, double *mean_mm,
                              double *width_mm)
 {
@@ -881,11 +882,15 @@ static void test_broken_edge_wanders(void **state)
     const uint32_t w = 1600, h = 240, edge_row = 120; /* a 400 mm straight edge, treated above */
     uint8_t *zones = malloc((size_t)w * h);
     assert_non_null(zones);
-    for (size_t i = 0; i < (size_t)w * h; i++)
+    uint8_t *hzones = malloc((size_t)w * h);
+    assert_non_null(hzones);
+    for (size_t i = 0; i < (size_t)w * h; i++) {
         zones[i] = i / w >= edge_row ? SMP_ZONE_HAIRLINE : SMP_ZONE_CORE;
-    const smp_front front = {zones, w, h, 0.25};
-    double stdv[3], mean[3], width[3];
-    for (int k = 0; k < 3; k++) { /* soft, broken in hair, broken on a front */
+        hzones[i] = i / w >= edge_row ? SMP_ZONE_OUT | SMP_ZONE_OUT_HAIR : SMP_ZONE_CORE;
+    }
+    const smp_front front = {zones, w, h, 0.25}, hair = {hzones, w, h, 0.25};
+    double stdv[4], mean[4], width[4];
+    for (int k = 0; k < 4; k++) { /* soft, broken (no zones), broken on a front, broken on hair */
         const smp_edge edge = k ? SMP_EDGE_BROKEN : SMP_EDGE_SOFT;
         uint8_t *out[2] = {NULL, NULL};
         for (int t = 0; t < 2; t++) {
@@ -895,8 +900,8 @@ static void test_broken_edge_wanders(void **state)
                 c.c[i] = i / w < edge_row ? 255 : 0;
             uint8_t *reach = NULL;
             char msg[256];
-            assert_int_equal(smp__edge_reach(&c, edge, 4, ppm, 7, k == 2 ? &front : NULL, t ? 4 : 1, &reach, msg),
-                             SMP_OK);
+            const smp_front *f = k == 2 ? &front : k == 3 ? &hair : NULL;
+            assert_int_equal(smp__edge_reach(&c, edge, 4, ppm, 7, f, t ? 4 : 1, &reach, msg), SMP_OK);
             assert_true(k ? reach != NULL : reach == NULL);
             assert_int_equal(smp__shape_edge(&c, edge, 4, ppm, 7, reach, t ? 4 : 1, msg), SMP_OK);
             free(reach);
@@ -911,18 +916,23 @@ static void test_broken_edge_wanders(void **state)
         free(out[0]);
         free(out[1]);
     }
-    print_message("50 %% line wander (std) soft %.2f, broken %.2f, on a front %.2f mm; inside the edge by %.2f, "
-                  "%.2f, %.2f mm; 10-90 %% %.2f, %.2f, %.2f mm\n",
-                  stdv[0], stdv[1], stdv[2], mean[0], mean[1], mean[2], width[0], width[1], width[2]);
+    print_message("50 %% line wander (std) soft %.2f, broken %.2f, on a front %.2f, on hair %.2f mm; inside the "
+                  "edge by %.2f, %.2f, %.2f, %.2f mm; 10-90 %% %.2f, %.2f, %.2f, %.2f mm\n",
+                  stdv[0], stdv[1], stdv[2], stdv[3], mean[0], mean[1], mean[2], mean[3], width[0], width[1], width[2],
+                  width[3]);
     assert_true(stdv[0] < 0.1);
     assert_true(stdv[1] > 0.5 && stdv[2] > 1.0);
     assert_true(width[2] > 1.5 * width[1]);
+    /* on hair: full within about a millimetre, still broken (not a straight line) */
+    assert_true(mean[3] < 1.0 && mean[3] + 0.5 * width[3] < 1.5 && stdv[3] > 0.05);
     free(zones);
+    free(hzones);
 }
 
 /* Both coverages shaped at once (the edge alone, and with the hair
  * already there: sim.c) give each one's own shaping to the byte, for
- * every style, whether the two differ or not, on 1 or 4 threads. */
+ * every style, whether the two differ or not, on 1 or 4 threads, with
+ * hair outside part of the mask or none. */
 static void test_shape_edges_as_two(void **state)
 {
     (void)state;
@@ -941,14 +951,22 @@ static void test_shape_edges_as_two(void **state)
             /* the hair factor's share, in blocks of 4 cells (its analysis cells) */
             hair[(size_t)y * w + x] = (uint8_t)(((x / 4 + y / 4) % 7 == 0) ? 255 - (seed >> 24) % 120 : 255);
         }
-    for (int k = 0; k < 3; k++)
+    /* hair outside the left half (the broken edge's reach then undoes the
+     * feather there: look.h's second plane) */
+    uint8_t *zones = malloc(n);
+    assert_non_null(zones);
+    for (size_t i = 0; i < n; i++)
+        zones[i] = painted[i] ? 0 : i % w < 140 ? SMP_ZONE_OUT | SMP_ZONE_OUT_HAIR : SMP_ZONE_OUT;
+    const smp_front on_hair = {zones, w, h, 0.25};
+    for (int k = 0; k < 6; k++)
         for (int same = 0; same < 2; same++)
             for (int t = 0; t < 2; t++) {
-                const smp_edge edge = (smp_edge)k;
+                const smp_edge edge = (smp_edge)(k % 3);
                 const smp_coverage p = {painted, w, h, 1, w, h};
                 uint8_t *reach = NULL;
                 char msg[256];
-                assert_int_equal(smp__edge_reach(&p, edge, 4, ppm, 7, NULL, 1, &reach, msg), SMP_OK);
+                assert_int_equal(smp__edge_reach(&p, edge, 4, ppm, 7, k >= 3 ? &on_hair : NULL, 1, &reach, msg),
+                                 SMP_OK);
                 for (int j = 0; j < 4; j++) {
                     assert_non_null(c[j] = malloc(n));
                     for (size_t i = 0; i < n; i++) /* 0, 1: the edge alone; 2, 3: with the hair */
@@ -967,6 +985,7 @@ static void test_shape_edges_as_two(void **state)
             }
     free(painted);
     free(hair);
+    free(zones);
 }
 
 /* The broken edge's reach made again about a mask edit
@@ -1109,6 +1128,110 @@ static void test_noise_memo(void **state)
     free(pre0), free(out0), free(pre1), free(plain), free(edge);
 }
 
+/* The broken edge where the mask meets hair, and where it meets bare skin:
+ * a bald rectangle (the mask) 80 x 40 mm on skin, stubble around it down
+ * to the line of its bottom edge, bare skin below: its top edge and sides
+ * end on hair, its bottom edge on bare skin (as light as the inside: not a
+ * frontal hairline, whose front zone is wider still). Against hair an
+ * artist keeps the density up to the hair (a fade there read as a light
+ * ridge inside the edge: the hairline photo's 0 dots/cm2 in its first mm,
+ * 17 at 2 mm, 70 at 4 mm of 130); into bare skin the fade stays. Dots
+ * within 0.25-1.5 mm and 1-2 mm of each edge, against the core's: before,
+ * both edges a few %; now the hair's edge about half and most of the
+ * core's density, the skin's a few % still; no dot outside the mask, and
+ * the same dots on 1 or 3 threads. */
+#define EDGE_PPM 8.0
+static uint64_t edge_hash(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+static void hair_edge_scene(smp_image *photo, smp_image *mask)
+{
+    const uint32_t w = 960, h = 720; /* 120 x 90 mm */
+    assert_int_equal(smp_image_alloc(photo, w, h, 3), SMP_OK);
+    assert_int_equal(smp_image_alloc(mask, w, h, 1), SMP_OK);
+    uint8_t *ph = smp_image_data(photo), *mk = smp_image_data(mask);
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++) {
+            const double mx = x / EDGE_PPM, my = y / EDGE_PPM;
+            const int in = mx >= 20 && mx < 100 && my >= 25 && my < 65;
+            mk[(size_t)y * w + x] = in ? 255 : 0;
+            /* skin with a little mottle; outside the mask down to its bottom edge, stubble:
+             * dark shafts 1 px wide and 6 px long on half of the columns' runs
+             * (darker and the cells read as a shadow, rim.h's unlit) */
+            const uint64_t hsh = edge_hash((uint64_t)y * w + x);
+            double v = 0.96 + 0.04 * (double)(hsh & 0xff) / 255.0;
+            if (!in && my < 65) {
+                const uint64_t shaft = edge_hash(((uint64_t)(y / 6) << 32) ^ x ^ 0x5151);
+                if (shaft % 2)
+                    v *= 0.3;
+            }
+            uint8_t *q = ph + 3 * ((size_t)y * w + x);
+            q[0] = (uint8_t)lrint(214 * v), q[1] = (uint8_t)lrint(170 * v), q[2] = (uint8_t)lrint(146 * v);
+        }
+}
+
+/* Dots per cm2 over [x0, x1) x [y0, y1) mm. */
+static double dots_cm2(const smp_dot *d, size_t n, double x0, double x1, double y0, double y1)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += d[i].x_mm >= x0 && d[i].x_mm < x1 && d[i].y_mm >= y0 && d[i].y_mm < y1;
+    return k / ((x1 - x0) * (y1 - y0) / 100);
+}
+
+static void test_edge_keeps_density_at_hair(void **state)
+{
+    (void)state;
+    scene_images s = {smp_image_new(), smp_image_new()};
+    hair_edge_scene(s.photo, s.mask);
+    smp_dot *first = NULL;
+    size_t first_n = 0;
+    for (int t = 0; t < 2; t++) {
+        smp_params *p = params_at(EDGE_PPM);
+        smp_params_set_density(p, 100);
+        smp_params_set_dot_diameter(p, 0.28);
+        smp_params_set_threads(p, t ? 3 : 1);
+        smp_result *r = run(p, &s);
+        size_t n;
+        const smp_dot *d = smp_result_dots(r, &n);
+        if (!t) {
+            const double core = dots_cm2(d, n, 30, 90, 35, 55);
+            /* the top edge at 25 mm, the bottom one at 65 */
+            const double hair = dots_cm2(d, n, 30, 90, 25.25, 26.5), skin = dots_cm2(d, n, 30, 90, 63.5, 64.75);
+            const double hair2 = dots_cm2(d, n, 30, 90, 26, 27), skin2 = dots_cm2(d, n, 30, 90, 63, 64);
+            print_message("dots/cm2 within 0.25-1.5 mm of the edge: on hair %.0f, on skin %.0f; within 1-2 mm: %.0f, "
+                          "%.0f; core %.0f\n",
+                          hair, skin, hair2, skin2, core);
+            assert_true(core > 90);
+            assert_true(hair > 0.35 * core && hair2 > 0.6 * core);
+            assert_true(skin < 0.1 * core && skin2 < 0.15 * core);
+            for (size_t i = 0; i < n; i++) /* none outside the mask (a coverage cell's quarter mm) */
+                assert_true(d[i].x_mm > 19.75 && d[i].x_mm < 100.25 && d[i].y_mm > 24.75 && d[i].y_mm < 65.25);
+            first = malloc(n * sizeof *first);
+            assert_non_null(first);
+            memcpy(first, d, n * sizeof *first);
+            first_n = n;
+        } else {
+            assert_int_equal(n, first_n);
+            for (size_t i = 0; i < n; i++) { /* field by field: the struct has padding */
+                assert_memory_equal(&d[i].x_mm, &first[i].x_mm, 3 * sizeof(double));
+                assert_true(d[i].opacity == first[i].opacity && d[i].layer == first[i].layer &&
+                            d[i].aspect == first[i].aspect && d[i].angle == first[i].angle &&
+                            d[i].blur_mm == first[i].blur_mm);
+            }
+        }
+        smp_result_free(r);
+        smp_params_free(p);
+    }
+    free(first);
+    free_scene(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1132,6 +1255,7 @@ int main(void)
         cmocka_unit_test(test_wide_shadow_is_not_hair),
         cmocka_unit_test(test_no_change_is_said),
         cmocka_unit_test(test_broken_edge_wanders),
+        cmocka_unit_test(test_edge_keeps_density_at_hair),
     };
     return cmocka_run_group_tests_name("shade", tests, NULL, NULL);
 }

@@ -552,10 +552,11 @@ static bool reach_for(const smp_cache *c, const run *r)
 
 bool smp__cache_edge_shape(smp_cache *c, run *r, const smp_front *front, const uint8_t *reach)
 {
-    /* With a front the reach may move far from the edit (the zones are the
-     * analysis's): only without one, as the kept shaping was made. */
+    /* With a front or hair outside the reach may move far from the edit
+     * (the zones are the analysis's): only without, as the kept shaping was
+     * made. */
     const smp_params *p = r->p;
-    return reach_for(c, r) && c->reach_shaped && !smp__front_any(front) &&
+    return reach_for(c, r) && c->reach_shaped && !smp__front_any(front) && !smp__hair_any(front) &&
            smp__shape_edge_again(&r->edge_cov, &c->reach_painted, c->reach_shaped, p->edge, p->feather_mm, r->ppm,
                                  p->seed, reach);
 }
@@ -603,7 +604,8 @@ void smp__cache_keep_reach(smp_cache *c, const run *r, const smp_front *front, s
     /* Not past 8 M cells (three grids of them here, two for the noise: 40
      * MB; the studio works at 2000 px a side, 3-4 M cells); none made
      * (another style) leaves the one kept. */
-    if (!c || !*reach || !painted->c || (size_t)painted->gw * painted->gh > ((size_t)8 << 20) || smp__front_any(front))
+    if (!c || !*reach || !painted->c || (size_t)painted->gw * painted->gh > ((size_t)8 << 20) || smp__front_any(front) ||
+        smp__hair_any(front))
         return;
     drop_reach(c);
     c->reach_painted = *painted;

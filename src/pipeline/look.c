@@ -111,6 +111,24 @@ static lattice lattice_make(uint64_t seed, double w, double h, size_t cells)
 #define FRONT_TAIL 1.0
 #define FRONT_NEAR_MM 4.0
 #define FRONT_BLEND_MM 10.0
+/* Where the mask ends on hair (the zones' SMP_ZONE_OUT_HAIR share of the
+ * band's cells within HAIR_NEAR_MM of the nearest untreated cell, a box
+ * count: a share that moves cell by cell along the edge, counted from
+ * HAIR_SHARE_LO, fully from HAIR_SHARE_HI), an artist keeps
+ * the density up to the hair and a fade into it reads as a light ridge
+ * (the hairline photo: no dot within 1 mm of the edge, 17/cm2 at 2 mm
+ * and 70 at 4 mm against 130 inside, 1-2 L* lighter than the hair on
+ * both sides). There the zone starts within HAIR_WANDER_MM and rises over
+ * HAIR_ZONE_MM (no more than the feather's own), and the feather's inner
+ * half is undone (the coverage as painted, reach's second plane, down to
+ * none at the far end of the zone elsewhere): full density by about 1 mm,
+ * the ramp's noise a light broken edge. Bare skin outside, a front or no
+ * reference keep the long fade. */
+#define HAIR_NEAR_MM 3.0
+#define HAIR_SHARE_LO 0.2 /* the share from which hair counts, and fully from */
+#define HAIR_SHARE_HI 0.6 /* (cell by cell the hair test is speckled: half of the band is hair) */
+#define HAIR_WANDER_MM 0.5
+#define HAIR_ZONE_MM 0.6
 
 #define EDT_FAR 1e20
 /* Columns of the distance transform's column pass taken together, and
@@ -193,12 +211,60 @@ static inline uint8_t zone_value(double dist, double nz, double wander, double w
     return (uint8_t)lrint(255.0 * ramp * (1 - tail + tail * ramp)); /* ramp to the power 1 + tail, about */
 }
 
-bool smp__front_any(const smp_front *front)
+static bool zones_any(const smp_front *front, uint8_t bit)
 {
     for (size_t i = 0; front && front->zones && i < (size_t)front->w * front->h; i++)
-        if (front->zones[i] & SMP_ZONE_HAIRLINE)
+        if (front->zones[i] & bit)
             return true;
     return false;
+}
+
+bool smp__front_any(const smp_front *front) { return zones_any(front, SMP_ZONE_HAIRLINE); }
+
+bool smp__hair_any(const smp_front *front) { return zones_any(front, SMP_ZONE_OUT_HAIR); }
+
+/* Each zone cell's share (0..255) of hair among the band's cells in the
+ * box of r cells about it: counts along rows, then along columns, by
+ * running sums (integers: the same bytes however they are taken). NULL when
+ * out of memory. */
+static uint8_t *hair_share(const smp_front *front, long r)
+{
+    const long w = front->w, h = front->h;
+    const size_t n = (size_t)w * h;
+    uint8_t *share = malloc(n);
+    uint16_t *row = malloc(2 * n * sizeof *row); /* each row's counts: out, hair */
+    if (!share || !row) {
+        free(share), free(row);
+        return NULL;
+    }
+    for (long y = 0; y < h; y++) {
+        const uint8_t *z = front->zones + (size_t)y * w;
+        uint16_t *o = row + 2 * (size_t)y * w;
+        long co = 0, ch = 0;
+        for (long k = 0; k < r && k < w; k++)
+            co += (z[k] & SMP_ZONE_OUT) != 0, ch += (z[k] & SMP_ZONE_OUT_HAIR) != 0;
+        for (long x = 0; x < w; x++) {
+            if (x + r < w)
+                co += (z[x + r] & SMP_ZONE_OUT) != 0, ch += (z[x + r] & SMP_ZONE_OUT_HAIR) != 0;
+            if (x - r - 1 >= 0)
+                co -= (z[x - r - 1] & SMP_ZONE_OUT) != 0, ch -= (z[x - r - 1] & SMP_ZONE_OUT_HAIR) != 0;
+            o[2 * x] = (uint16_t)co, o[2 * x + 1] = (uint16_t)ch;
+        }
+    }
+    for (long x = 0; x < w; x++) {
+        long co = 0, ch = 0;
+        for (long k = 0; k < r && k < h; k++)
+            co += row[2 * ((size_t)k * w + x)], ch += row[2 * ((size_t)k * w + x) + 1];
+        for (long y = 0; y < h; y++) {
+            if (y + r < h)
+                co += row[2 * ((size_t)(y + r) * w + x)], ch += row[2 * ((size_t)(y + r) * w + x) + 1];
+            if (y - r - 1 >= 0)
+                co -= row[2 * ((size_t)(y - r - 1) * w + x)], ch -= row[2 * ((size_t)(y - r - 1) * w + x) + 1];
+            share[(size_t)y * w + x] = co ? (uint8_t)((255 * ch + co / 2) / co) : 0;
+        }
+    }
+    free(row);
+    return share;
 }
 
 smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double feather_mm, double ppm,
@@ -211,15 +277,25 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
     const uint32_t w = painted->gw, h = painted->gh;
     const size_t n = (size_t)w * h, big = w > h ? w : h;
     const int nt = smp__threads(threads);
-    uint8_t *out = malloc(n);
+    uint8_t *out = malloc(2 * n); /* the share, then the feather undone (look.h) */
     if (!out)
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the hairline zone");
     /* No untreated cell: every distance below is about 1e10 cells, beyond
      * any zone (the feather is at most 50 mm, a cell at least 0.001 mm). */
     if (!memchr(painted->c, 0, n)) {
         memset(out, 255, n);
+        memset(out + n, 0, n);
         *reach = out;
         return SMP_OK;
+    }
+    /* Each zone cell's hair share, where the zones hold hair (else none) */
+    uint8_t *hshare = NULL;
+    if (smp__hair_any(front)) {
+        const double r = HAIR_NEAR_MM / front->cell_mm;
+        if (!(hshare = hair_share(front, r < 1 ? 1 : r > 10000 ? 10000 : lrint(r)))) {
+            free(out);
+            return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the hairline zone");
+        }
     }
     /* Distance from each cell to the nearest untreated one (exact, on the
      * grid): columns, then rows; each line on its own. The distances
@@ -234,9 +310,20 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
     uint32_t *span = malloc(2 * (size_t)h * sizeof *span); /* each row's treated cells, first and last */
     smp_coverage fr = {malloc(n), w, h, painted->cell, painted->w, painted->h};
     smp_coverage near = {fr.c ? calloc(n, 1) : NULL, w, h, painted->cell, painted->w, painted->h};
-    if (!buf || !row_of || !ibuf || !far || !span || !fr.c || !near.c) {
+    /* each column's and row's zone cell, for the hair share (UINT32_MAX beyond the zones) */
+    uint32_t *zx = hshare ? malloc(((size_t)w + h) * sizeof *zx) : NULL, *zy = zx ? zx + w : NULL;
+    if (!buf || !row_of || !ibuf || !far || !span || !fr.c || !near.c || (hshare && !zx)) {
         free(buf), free(row_of), free(ibuf), free(far), free(span), free(fr.c), free(out), free(near.c);
+        free(hshare), free(zx);
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the hairline zone");
+    }
+    for (uint32_t x = 0; zx && x < w; x++) {
+        const double z = (x + 0.5) * cell_mm / front->cell_mm;
+        zx[x] = z < front->w ? (uint32_t)z : UINT32_MAX;
+    }
+    for (uint32_t y = 0; zy && y < h; y++) {
+        const double z = (y + 0.5) * cell_mm / front->cell_mm;
+        zy[y] = z < front->h ? (uint32_t)z : UINT32_MAX;
     }
     /* The zones' hairline cells begin a little outside the mask (the skin
      * right at its edge may be darker): an untreated cell is on a front
@@ -402,7 +489,7 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
      * cell's share: the same across the zone's depth. */
     smp_status st = smp__coverage_feather(&fr, FRONT_BLEND_MM * ppm, threads, msg);
     if (st != SMP_OK) {
-        free(fr.c), free(out), free(nearest);
+        free(fr.c), free(out), free(nearest), free(hshare), free(zx);
         return st;
     }
     const double zone = ZONE * feather_mm;
@@ -412,7 +499,7 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
     lattice l2 = lattice_make(seed + 3, ex / (WANDER_MM / 3), ey / (WANDER_MM / 3), n);
     noise_axis *cols = malloc(2 * (size_t)w * sizeof *cols);
     if (!cols) {
-        free(l1.v), free(l2.v), free(fr.c), free(out), free(nearest);
+        free(l1.v), free(l2.v), free(fr.c), free(out), free(nearest), free(hshare), free(zx);
         return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the hairline zone");
     }
     noise_columns(w, cell_mm, WANDER_MM, WANDER_MM / 3, cols);
@@ -422,6 +509,7 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
         const noise_axis ay1 = noise_axis_at(my / WANDER_MM), ay2 = noise_axis_at(my / (WANDER_MM / 3));
         for (uint32_t x = 0; x < w; x++) {
             const size_t i = (size_t)y * w + x;
+            out[n + i] = 0;
             if (!painted->c[i]) {
                 out[i] = 0;
                 continue;
@@ -431,14 +519,29 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
             const uint32_t at = nearest[i], ax = at % w, ay = at / w;
             const double dx = (double)x - ax, dy = (double)y - ay;
             const double front_share = fr.c[at] / 255.0, dist = (sqrt(dx * dx + dy * dy) - 0.5) * cell_mm;
-            const double width = zone * (1 + FRONT_EXTRA * front_share);
-            const double wander = feather_mm * (WANDER_EDGE + (WANDER - WANDER_EDGE) * front_share);
-            if (dist >= wander + width) { /* beyond the zone, wherever it wanders */
+            double width = zone * (1 + FRONT_EXTRA * front_share);
+            double wander = feather_mm * (WANDER_EDGE + (WANDER - WANDER_EDGE) * front_share);
+            const double extent = wander + width;
+            if (dist >= extent) { /* beyond the zone, wherever it wanders */
                 out[i] = 255;
                 continue;
             }
+            /* on hair (not a front): the short zone, the feather undone */
+            const double share = hshare && zx[ax] != UINT32_MAX && zy[ay] != UINT32_MAX
+                                     ? hshare[(size_t)zy[ay] * front->w + zx[ax]] / 255.0
+                                     : 0;
+            const double hair = smooth01((share - HAIR_SHARE_LO) / (HAIR_SHARE_HI - HAIR_SHARE_LO)) * (1 - front_share);
+            double from = dist;
+            if (hair > 0) {
+                width += hair * (fmin(width, HAIR_ZONE_MM) - width);
+                wander += hair * (fmin(wander, HAIR_WANDER_MM) - wander);
+                /* not in the row of cells the edge crosses (their dots may lie
+                 * up to a cell beyond the mask): the zone starts past them */
+                from -= hair * 0.5 * cell_mm;
+                out[n + i] = (uint8_t)lrint(255.0 * hair * (1 - smooth01(2 * dist / extent - 1)));
+            }
             const double nz = zone_noise(seed, &l1, &l2, &cols[2 * (size_t)x], &ay1, &ay2);
-            out[i] = zone_value(dist, nz, wander, width, FRONT_TAIL * front_share);
+            out[i] = zone_value(from, nz, wander, width, FRONT_TAIL * front_share);
         }
     }
     free(cols);
@@ -446,6 +549,8 @@ smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double fe
     free(l2.v);
     free(fr.c);
     free(nearest);
+    free(hshare);
+    free(zx);
     *reach = out;
     return SMP_OK;
 }
@@ -477,8 +582,10 @@ static uint32_t reach_cells(double feather_mm, double cell_mm)
  * ones give 255 either way): the squared distance, an integer, exactly as
  * the whole grid's transform gives it (edt_line on integers: see there),
  * then the value by smp__edge_reach's own expressions. False (nothing
- * written) when it cannot: another grid, a front, or F's reach over a
- * quarter of the grid (the whole transform then costs about the same). */
+ * written) when it cannot: another grid, a front or hair outside (the
+ * zones are the analysis's, which a mask edit may change anywhere), or F's
+ * reach over a quarter of the grid (the whole transform then costs about
+ * the same). */
 bool smp__edge_reach_again(const smp_coverage *painted, const smp_coverage *old_painted, const uint8_t *old_reach,
                            smp_edge edge, double feather_mm, double ppm, uint64_t seed, const smp_front *front,
                            uint8_t **reach)
@@ -487,7 +594,7 @@ bool smp__edge_reach_again(const smp_coverage *painted, const smp_coverage *old_
     const double cell_mm = painted->cell / ppm;
     if (edge != SMP_EDGE_BROKEN || !(feather_mm * ZONE > cell_mm) || !old_reach || !old_painted->c ||
         old_painted->gw != painted->gw || old_painted->gh != painted->gh || old_painted->cell != painted->cell ||
-        smp__front_any(front))
+        smp__front_any(front) || smp__hair_any(front))
         return false;
     const uint32_t w = painted->gw, h = painted->gh;
     const size_t n = (size_t)w * h;
@@ -505,10 +612,11 @@ bool smp__edge_reach_again(const smp_coverage *painted, const smp_coverage *old_
                 fy1 = y + 1;
             }
     }
-    uint8_t *out = malloc(n);
+    uint8_t *out = malloc(2 * n);
     if (!out)
         return false;
     memcpy(out, old_reach, n);
+    memset(out + n, 0, n); /* no hair: no feather undone */
     if (fx1 <= fx0) { /* no cell's treatment changed */
         *reach = out;
         return true;
@@ -608,28 +716,54 @@ static inline bool word_is(const uint8_t *p, uint8_t v)
     return w == (v ? ~(uint64_t)0 : 0);
 }
 
-/* The broken edge's scaling of one feathered coverage by reach; how
- * many of its cells are then in its ramp (0 < c < 255). */
-static size_t apply_reach(smp_coverage *cov, const uint8_t *reach)
+/* A feathered cell c with the feather undone by u (reach's second plane)
+ * toward its value as painted p, then scaled by its reach r. */
+static inline uint32_t reach_cell(uint32_t c, uint32_t p, uint32_t u, uint32_t r)
+{
+    if (u)
+        c = (c * (255 - u) + p * u + 127) / 255;
+    return c && r != 255 ? (c * r + 127) / 255 : c;
+}
+
+/* The broken edge's scaling of one feathered coverage by reach (painted:
+ * the coverage before the feather, where reach undoes some of it, else
+ * NULL); how many of its cells are then in its ramp (0 < c < 255). */
+static size_t apply_reach(smp_coverage *cov, const uint8_t *reach, const uint8_t *painted)
 {
     /* The wandering zone (smp__edge_reach) takes the feathered coverage
      * down to 0 at the mask's edge, nothing treated outside it. One pass;
      * a cell of 0, or a reach of 255, keeps its value ((255c + 127) / 255
-     * is c): most cells, no division. */
+     * is c) where no feather is undone: most cells, no division. */
     size_t ramp = 0;
     const size_t n = (size_t)cov->gw * cov->gh;
+    const uint8_t *undo = reach && painted ? reach + n : NULL;
     for (size_t i = 0; i < n; i++) {
         /* eight cells of 0, or of 255 under a reach of 255: unchanged, none in the ramp */
-        while (i + 8 <= n && (word_is(cov->c + i, 0) || (word_is(cov->c + i, 255) && (!reach || word_is(reach + i, 255)))))
+        while (i + 8 <= n && (!undo || word_is(undo + i, 0)) &&
+               (word_is(cov->c + i, 0) || (word_is(cov->c + i, 255) && (!reach || word_is(reach + i, 255)))))
             i += 8;
         if (i >= n)
             break;
         uint32_t c = cov->c[i];
-        if (reach && c && reach[i] != 255)
-            cov->c[i] = (uint8_t)(c = (c * reach[i] + 127) / 255);
+        if (reach)
+            cov->c[i] = (uint8_t)(c = reach_cell(c, painted ? painted[i] : 0, undo ? undo[i] : 0, reach[i]));
         ramp += (uint8_t)(c - 1) < 254; /* 0 < c < 255 */
     }
     return ramp;
+}
+
+/* Whether reach undoes the feather anywhere (its second plane). */
+static bool undoes(const uint8_t *reach, size_t n)
+{
+    for (size_t i = 0; reach && i < n; i++) {
+        if (i + 8 <= n && word_is(reach + n + i, 0)) {
+            i += 7;
+            continue;
+        }
+        if (reach[n + i])
+            return true;
+    }
+    return false;
 }
 
 /* A ramp cell moved by the hairline's noise n. */
@@ -666,16 +800,30 @@ smp_status smp__shape_edges_memo(smp_coverage *cov, smp_coverage *other, smp_edg
         return st;
     }
     double width_mm = edge == SMP_EDGE_SHARP ? feather_mm * SHARP_SHARE : feather_mm;
+    /* where reach undoes the feather (hair outside): the cells before it */
+    const bool undo = edge == SMP_EDGE_BROKEN && undoes(reach, n);
+    uint8_t *before = undo ? malloc(other ? 2 * n : n) : NULL;
+    if (undo && !before)
+        return smp__fail(msg, SMP_ERR_NOMEM, "cannot allocate the edge's coverage");
+    if (before) {
+        memcpy(before, cov->c, n);
+        if (other)
+            memcpy(before + n, other->c, n);
+    }
     smp_status st = smp__coverage_feather(cov, width_mm * ppm, threads, msg);
     if (st == SMP_OK && other)
         st = smp__coverage_feather(other, width_mm * ppm, threads, msg);
-    if (st != SMP_OK || edge != SMP_EDGE_BROKEN)
+    if (st != SMP_OK || edge != SMP_EDGE_BROKEN) {
+        free(before);
         return st;
+    }
     /* An irregular hairline: within the ramp only (0 < c < 255, so the
      * untreated outside stays untouched), two octaves of noise in mm move
      * the density up or down, most at mid-ramp. */
     const double cell_mm = cov->cell / ppm;
-    const size_t ramp = apply_reach(cov, reach), ramp_other = other ? apply_reach(other, reach) : 0;
+    const size_t ramp = apply_reach(cov, reach, before),
+                 ramp_other = other ? apply_reach(other, reach, before ? before + n : NULL) : 0;
+    free(before);
     /* the memo's coverage (other, or cov alone) before its noise */
     uint8_t *const mc = other ? other->c : cov->c;
     if (memo && memo->pre)
@@ -780,13 +928,15 @@ bool smp__shape_edge_again(smp_coverage *cov, const smp_coverage *old_painted, c
     const size_t qw = q[2] - q[0], qh = q[3] - q[1];
     if (qw * qh > n / 4)
         return false;
-    uint8_t *part = malloc(qw * qh);
+    uint8_t *part = malloc(2 * qw * qh), *before = part ? part + qw * qh : NULL; /* feathered, as painted */
     noise_axis *cols = malloc(2 * qw * sizeof *cols);
     if (!part || !cols || !smp__coverage_feather_part(cov, width_px, q, part)) {
         free(part);
         free(cols);
         return false;
     }
+    for (uint32_t y = q[1]; y < q[3]; y++)
+        memcpy(before + (size_t)(y - q[1]) * qw, cov->c + (size_t)y * w + q[0], qw);
     for (uint32_t x = q[0]; x < q[2]; x++) { /* noise_columns' axes */
         const double mx = (x + 0.5) * cell_mm;
         cols[2 * (size_t)(x - q[0])] = noise_axis_at(mx / BROKEN_SCALE_MM);
@@ -799,9 +949,8 @@ bool smp__shape_edge_again(smp_coverage *cov, const smp_coverage *old_painted, c
         const noise_axis ay1 = noise_axis_at(my / BROKEN_SCALE_MM), ay2 = noise_axis_at(my / (BROKEN_SCALE_MM / 3));
         for (uint32_t x = q[0]; x < q[2]; x++) {
             const size_t i = (size_t)y * w + x;
-            uint32_t c = part[(size_t)(y - q[1]) * qw + (x - q[0])];
-            if (c && reach[i] != 255) /* apply_reach */
-                c = (c * reach[i] + 127) / 255;
+            const size_t j = (size_t)(y - q[1]) * qw + (x - q[0]);
+            uint32_t c = reach_cell(part[j], before[j], reach[n + i], reach[i]); /* apply_reach */
             if (c != 0 && c != 255) { /* in the ramp: the hairline's noise */
                 const double nz = broken_noise(seed, &hashed, &hashed, &cols[2 * (size_t)(x - q[0])], &ay1, &ay2);
                 c = broken_cell((uint8_t)c, nz);

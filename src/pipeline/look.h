@@ -10,8 +10,9 @@
 
 struct smp_focus; /* focus.h */
 
-/* Where the mask ends on a frontal hairline: the zones (result.h's
- * SMP_ZONE_HAIRLINE cells, just outside the mask) on their own grid. */
+/* What lies just outside the mask: the zones (result.h's SMP_ZONE_HAIRLINE
+ * cells, a frontal hairline, and SMP_ZONE_OUT_HAIR among SMP_ZONE_OUT, hair)
+ * on their own grid. */
 typedef struct smp_front {
     const uint8_t *zones; /* w x h cells, or NULL: no front */
     uint32_t w, h;
@@ -20,17 +21,23 @@ typedef struct smp_front {
 /* For the broken style, the share (0..255 per coverage cell) a wandering
  * edge leaves of the coverage: 0 outside the mask as painted, rising
  * inside it over a zone whose start wanders by millimetres (slow noise),
- * twice as wide where the mask ends on a front. *reach is NULL (nothing
- * to apply) for the other styles or without a feather; free() it. */
+ * 3.5 times as wide where the mask ends on a front, about 1 mm where it
+ * ends on hair. Two planes of n cells: the share, then how much of the
+ * feather's inner half is undone (0..255, toward the coverage as painted:
+ * on hair). *reach is NULL (nothing to apply) for the other styles or
+ * without a feather; free() it. */
 smp_status smp__edge_reach(const smp_coverage *painted, smp_edge edge, double feather_mm, double px_per_mm,
                            uint64_t seed, const smp_front *front, int threads, uint8_t **reach, char *msg);
 /* Whether the zones hold a hairline cell (a front for smp__edge_reach). */
 bool smp__front_any(const smp_front *front);
+/* Whether the zones hold hair just outside the mask (SMP_ZONE_OUT_HAIR). */
+bool smp__hair_any(const smp_front *front);
 /* smp__edge_reach's map for painted (broken edge) from the one it gave for
  * old_painted on the same grid with the same edge, feather, scale and
  * seed, made again only near the cells treated in one and not the other:
- * the same bytes. False (*reach NULL) when it cannot (a front, another
- * grid, too wide a change, no memory): then call smp__edge_reach. */
+ * the same bytes. False (*reach NULL) when it cannot (a front or hair in
+ * the zones, another grid, too wide a change, no memory): then call
+ * smp__edge_reach. */
 bool smp__edge_reach_again(const smp_coverage *painted, const smp_coverage *old_painted, const uint8_t *old_reach,
                            smp_edge edge, double feather_mm, double px_per_mm, uint64_t seed, const smp_front *front,
                            uint8_t **reach);
@@ -41,7 +48,7 @@ smp_status smp__shape_edge(smp_coverage *cov, smp_edge edge, double feather_mm, 
 /* smp__shape_edge of cov (the broken style, with reach: the coverage as
  * painted on entry) from the shaping old_shaped it gave for old_painted on
  * the same grid with the same settings (reach made for each painting, with
- * no front either time: smp__edge_reach_again's case),
+ * no front nor hair either time: smp__edge_reach_again's case),
  * made again only near the cells whose value changed: the same bytes.
  * False (cov untouched) when it cannot: then call smp__shape_edge. */
 bool smp__shape_edge_again(smp_coverage *cov, const smp_coverage *old_painted, const uint8_t *old_shaped,

@@ -46,6 +46,8 @@ typedef struct smp_report {
 #define SMP_ZONE_CORE 1     /* fully treated */
 #define SMP_ZONE_HAIRLINE 2 /* just outside the mask, bare skin: a hairline */
 #define SMP_ZONE_PLAIN 4    /* a core cell of the core's usual tone: no shine, no clump of hair */
+#define SMP_ZONE_OUT 8      /* just outside the mask (within SMP_HAIRLINE_BAND_MM), with a reference */
+#define SMP_ZONE_OUT_HAIR 16 /* of those, hair: darkening its local skin half as much as the reference */
 
 struct smp_result {
     smp_image *after;

@@ -37,6 +37,86 @@ static size_t mark_hairline(const smp_shade *sh, uint8_t *zones, size_t n)
     return 0;
 }
 
+/* Box sums (radius r cells) of v over the cells where sel is set, and
+ * their count: rows, then columns, by running sums in a fixed order. */
+static void box_sums(const double *v, const uint8_t *sel, uint32_t w, uint32_t h, long r, double *sum, double *cnt,
+                     double *tmp_s, double *tmp_c)
+{
+    for (uint32_t y = 0; y < h; y++) {
+        double a = 0, c = 0;
+        const size_t o = (size_t)y * w;
+        for (long k = 0; k < r && k < (long)w; k++)
+            if (sel[o + k])
+                a += v[o + k], c++;
+        for (long x = 0; x < (long)w; x++) {
+            if (x + r < (long)w && sel[o + x + r])
+                a += v[o + x + r], c++;
+            if (x - r - 1 >= 0 && sel[o + x - r - 1])
+                a -= v[o + x - r - 1], c--;
+            tmp_s[o + x] = a, tmp_c[o + x] = c;
+        }
+    }
+    for (uint32_t x = 0; x < w; x++) {
+        double a = 0, c = 0;
+        for (long k = 0; k < r && k < (long)h; k++)
+            a += tmp_s[(size_t)k * w + x], c += tmp_c[(size_t)k * w + x];
+        for (long y = 0; y < (long)h; y++) {
+            if (y + r < (long)h)
+                a += tmp_s[(size_t)(y + r) * w + x], c += tmp_c[(size_t)(y + r) * w + x];
+            if (y - r - 1 >= 0)
+                a -= tmp_s[(size_t)(y - r - 1) * w + x], c -= tmp_c[(size_t)(y - r - 1) * w + x];
+            sum[(size_t)y * w + x] = a, cnt[(size_t)y * w + x] = c;
+        }
+    }
+}
+
+/* Outside cells within the band, and which of them are hair to the edge's
+ * eye: darker than the treated cells about them (within HAIR_NEAR_MM, under
+ * the same light) by HAIR_DROP of the darkening the reference asks of the
+ * core, at least HAIR_DROP_MIN_L, so that a fade into them would leave a
+ * lighter band inside the edge; or darkened below their own local skin
+ * (shade.h's lskin, past the skin's texture) by HAIR_SHARE of what the
+ * reference shows, as the existing-hair factor judges hair. Bare skin
+ * beside the mask, lit or shaded like the inside, is neither. The broken
+ * edge keeps its ramp short where the mask ends on hair (look.c): an
+ * artist keeps the density up to the hair there and fades it only into
+ * bare skin. A reference that darkens the skin by under HAIR_NEED_L has
+ * no hair to tell. */
+#define HAIR_NEED_L 3.0
+#define HAIR_SHARE 0.5
+#define HAIR_DROP 0.5
+#define HAIR_DROP_MIN_L 2.0
+#define HAIR_NEAR_MM 3.0
+static void mark_outside(const smp_shade *sh, uint8_t *zones, size_t n, double ppm)
+{
+    const double need = sh->skin_lab[0] - sh->ref_lab[0];
+    if (!sh->have_reference || !sh->lskin || !sh->view_l || !(need >= HAIR_NEED_L))
+        return;
+    const double drop = fmax(HAIR_DROP_MIN_L, HAIR_DROP * (sh->core_before_lab[0] - sh->ref_lab[0]));
+    const uint32_t w = sh->grid.gw, h = sh->grid.gh;
+    double *buf = malloc(4 * n * sizeof *buf);
+    uint8_t *in = malloc(n);
+    if (!buf || !in) { /* no hair marked: the edge keeps its long fade */
+        free(buf), free(in);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        in[i] = sh->grid.c[i] != 0;
+    const double r = HAIR_NEAR_MM / (sh->grid.cell / ppm);
+    box_sums(sh->view_l, in, w, h, r < 1 ? 1 : r > 1e4 ? 10000 : lrint(r), buf, buf + n, buf + 2 * n, buf + 3 * n);
+    for (size_t i = 0; i < n; i++) {
+        const float d = sh->dist_out[i];
+        if (!(d > 0 && d <= SMP_HAIRLINE_BAND_MM))
+            continue;
+        const double here = sh->view_l[i], inside = buf[n + i] > 0.5 ? buf[i] / buf[n + i] : -INFINITY;
+        const double have = smp__linear_to_l(sh->lskin + 3 * i) - here - sh->texture_l;
+        const int hair = inside - here >= drop || have >= HAIR_SHARE * need;
+        zones[i] |= (uint8_t)(SMP_ZONE_OUT | (hair ? SMP_ZONE_OUT_HAIR : 0));
+    }
+    free(buf);
+    free(in);
+}
+
 /* Core cells whose viewing-scale L* lies within PLAIN_L of the core's
  * median: a close-up there shows the dots as most of the core does, not
  * in the shine (the crown's, 10-20 L* above the rest, where the dots
@@ -77,6 +157,7 @@ smp_status smp__keep_zones(smp_result *res, const smp_shade *sh, double ppm)
     res->zones_h = sh->grid.gh;
     res->zone_mm = sh->grid.cell / ppm;
     mark_hairline(sh, res->zones, n);
+    mark_outside(sh, res->zones, n, ppm);
     mark_plain(sh, res->zones, n);
     return SMP_OK;
 }
