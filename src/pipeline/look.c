@@ -114,15 +114,16 @@ static lattice lattice_make(uint64_t seed, double w, double h, size_t cells)
 /* Where the mask ends on hair (the zones' SMP_ZONE_OUT_HAIR share of the
  * band's cells within HAIR_NEAR_MM of the nearest untreated cell, a box
  * count: a share that moves cell by cell along the edge, counted from
- * HAIR_SHARE_LO, fully from HAIR_SHARE_HI), an artist keeps
- * the density up to the hair and a fade into it reads as a light ridge
- * (the hairline photo: no dot within 1 mm of the edge, 17/cm2 at 2 mm
- * and 70 at 4 mm against 130 inside, 1-2 L* lighter than the hair on
- * both sides). There the zone starts within HAIR_WANDER_MM and rises over
- * HAIR_ZONE_MM (no more than the feather's own), and the feather's inner
- * half is undone (the coverage as painted, reach's second plane, down to
- * none at the far end of the zone elsewhere): full density by about 1 mm,
- * the ramp's noise a light broken edge. Bare skin outside, a front or no
+ * HAIR_SHARE_LO, fully from HAIR_SHARE_HI), an artist keeps the density
+ * up to the hair, and a fade into it reads as a light ridge (the hairline
+ * photo's hair side: no dot within 1 mm of the edge, 4/cm2 at 1-2 mm, 16
+ * at 2-3 mm, 57 at 3-4 mm against 125 further in, 1-2 L* lighter than
+ * the hair beside it). There the zone starts past the row of cells the
+ * edge crosses, within HAIR_WANDER_MM, and rises over HAIR_ZONE_MM (no
+ * more than the feather's own), and the feather's inner half is undone
+ * (toward the coverage as painted, reach's second plane, down to none at
+ * the far end of the zone elsewhere): full density by about 1 mm, the
+ * ramp's noise a light broken edge. Bare skin outside, a front or no
  * reference keep the long fade. */
 #define HAIR_NEAR_MM 3.0
 #define HAIR_SHARE_LO 0.2 /* the share from which hair counts, and fully from */

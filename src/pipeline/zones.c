@@ -70,14 +70,46 @@ static void box_sums(const double *v, const uint8_t *sel, uint32_t w, uint32_t h
     }
 }
 
+/* A cell's texture: how far its own L* strays from the viewing scale's,
+ * over its 3 x 3 cells (strands and the skin between them; smooth skin,
+ * lit or shaded, barely strays). */
+static double texture_at(const smp_shade *sh, size_t i)
+{
+    const uint32_t w = sh->grid.gw, h = sh->grid.gh, x = (uint32_t)(i % w), y = (uint32_t)(i / w);
+    double sum = 0;
+    int k = 0;
+    for (uint32_t v = y ? y - 1 : 0; v <= y + 1 && v < h; v++)
+        for (uint32_t u = x ? x - 1 : 0; u <= x + 1 && u < w; u++) {
+            const size_t j = (size_t)v * w + u;
+            sum += fabs(smp__linear_to_l(sh->tone + 3 * j) - sh->view_l[j]);
+            k++;
+        }
+    return sum / k;
+}
+
+/* The core's median texture; 0 without a core. */
+static double core_texture(const smp_shade *sh, size_t n)
+{
+    double *t = malloc(sh->core_cells * sizeof *t);
+    size_t m = 0;
+    for (size_t i = 0; t && i < n; i++)
+        if (sh->core[i])
+            t[m++] = texture_at(sh, i);
+    const double med = m ? smp__kth_double(t, m, m / 2) : 0;
+    free(t);
+    return med;
+}
+
 /* Outside cells within the band, and which of them are hair to the edge's
- * eye: darker than the treated cells about them (within HAIR_NEAR_MM, under
- * the same light) by HAIR_DROP of the darkening the reference asks of the
- * core, at least HAIR_DROP_MIN_L, so that a fade into them would leave a
- * lighter band inside the edge; or darkened below their own local skin
- * (shade.h's lskin, past the skin's texture) by HAIR_SHARE of what the
- * reference shows, as the existing-hair factor judges hair. Bare skin
- * beside the mask, lit or shaded like the inside, is neither. The broken
+ * eye: darker than the treated cells about them (within HAIR_NEAR_MM) by
+ * HAIR_DROP of the darkening the reference asks of the core, at least
+ * HAIR_DROP_MIN_L, so that a fade into them would leave a lighter band
+ * inside the edge, and as textured as the core's median (strands: the
+ * crown's top, where the head curves away, is as dark but smooth, 0.36
+ * against 0.49 in the core, its stubble 1.1); or darkened below their own
+ * local skin (shade.h's lskin, past the skin's texture) by HAIR_SHARE of
+ * what the reference shows, as the existing-hair factor judges hair. Bare
+ * skin beside the mask, lit or shaded, is neither. The broken
  * edge keeps its ramp short where the mask ends on hair (look.c): an
  * artist keeps the density up to the hair there and fades it only into
  * bare skin. A reference that darkens the skin by under HAIR_NEED_L has
@@ -93,6 +125,7 @@ static void mark_outside(const smp_shade *sh, uint8_t *zones, size_t n, double p
     if (!sh->have_reference || !sh->lskin || !sh->view_l || !(need >= HAIR_NEED_L))
         return;
     const double drop = fmax(HAIR_DROP_MIN_L, HAIR_DROP * (sh->core_before_lab[0] - sh->ref_lab[0]));
+    const double tex = sh->tone ? core_texture(sh, n) : INFINITY; /* no tone map: the second test alone */
     const uint32_t w = sh->grid.gw, h = sh->grid.gh;
     double *buf = malloc(4 * n * sizeof *buf);
     uint8_t *in = malloc(n);
@@ -110,7 +143,7 @@ static void mark_outside(const smp_shade *sh, uint8_t *zones, size_t n, double p
             continue;
         const double here = sh->view_l[i], inside = buf[n + i] > 0.5 ? buf[i] / buf[n + i] : -INFINITY;
         const double have = smp__linear_to_l(sh->lskin + 3 * i) - here - sh->texture_l;
-        const int hair = inside - here >= drop || have >= HAIR_SHARE * need;
+        const int hair = (inside - here >= drop && sh->tone && texture_at(sh, i) >= tex) || have >= HAIR_SHARE * need;
         zones[i] |= (uint8_t)(SMP_ZONE_OUT | (hair ? SMP_ZONE_OUT_HAIR : 0));
     }
     free(buf);
