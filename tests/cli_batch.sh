@@ -581,46 +581,118 @@ for s in INT:0.8 TERM:2.5 INT:4; do
 done
 
 # --- SIGKILL: a run killed before its report leaves outputs no report lists. They are in
-# the run's journal (each output's file, journaled before it is published under its name), so
-# --resume replaces them; a file there that is not the journaled one (a stranger's, put there
-# since) is still refused. (--resume failed every such photo: "exists; use --force".)
+# the run's journal (each output's file, journaled before it is published under its name, and
+# each photo done: its hash and its outputs' files), so --resume counts a photo finished before
+# the kill up to date (it was redone) and replaces the outputs of one cut short; a file there
+# that is not the journaled one (a stranger's, put there since) is still refused.
+# (--resume failed every such photo: "exists; use --force".)
 J="$tmp/kill"
 mkdir -p "$J/in"
 "$gen" --width 1200 --height 900 --px-per-mm 8 --seed 5 -o "$J/in/k1.jpg" --mask "$J/in/k1.mask.png" --force 2>/dev/null
 for i in 2 3 4; do cp "$J/in/k1.jpg" "$J/in/k$i.jpg" && cp "$J/in/k1.mask.png" "$J/in/k$i.mask.png"; done
-# Killed (SIGKILL) as soon as the first photo's output is there: no report, no row for it.
+ino() { stat -c %i "$1"; }
+# killed_run IN OUT [options]: a batch killed (SIGKILL) as soon as k1.jpg is done (its output
+# published and its done record journaled; a binary that writes none: half a second after the
+# output is there): no report, no row for it.
 killed_run() {
-    rm -rf "$J/out"
-    "$smp" batch --px-per-mm 8 "$J/in" -o "$J/out" --jobs 1 >/dev/null 2>&1 &
+    kin=$1 kout=$2
+    shift 2
+    "$smp" batch --px-per-mm 8 "$kin" -o "$kout" --jobs 1 "$@" >/dev/null 2>&1 &
     kp=$!
-    for _ in $(seq 1 600); do [ -e "$J/out/k1.after.jpg" ] && break; sleep 0.02; done
+    kn=0
+    for _ in $(seq 1 1500); do
+        grep -q '^done,[0-9a-f]*,"k1.jpg"' "$kout/report.journal" 2>/dev/null && break
+        if [ -e "$kout/k1.after.jpg" ]; then kn=$((kn + 1)); [ "$kn" -lt 25 ] || break; fi
+        sleep 0.02
+    done
     kill -KILL "$kp"
     wait "$kp" 2>/dev/null
 }
-killed_run
+rm -rf "$J/out"
+killed_run "$J/in" "$J/out"
 check '[ -f "$J/out/k1.after.jpg" ] && [ ! -e "$J/out/report.csv" ] && [ -f "$J/out/report.journal" ]' \
     "SIGKILL: no state to resume from: $(ls -A "$J/out" | tr "\n" " ")"
 expect 3 "a plain run after a SIGKILL" -- "$smp" batch --px-per-mm 8 "$J/in" -o "$J/out"
 says "holds an interrupted run (report.journal" "a plain run after a SIGKILL"
+i1=$(ino "$J/out/k1.after.jpg")
 expect 0 "--resume after a SIGKILL" -- "$smp" batch --px-per-mm 8 "$J/in" -o "$J/out" --resume
-check '[ "$(grep -c ",ok," "$J/out/report.csv")" -eq 4 ] && [ ! -e "$J/out/report.journal" ] &&
+check '[ "$(grep -c ",\(ok\|up-to-date\)," "$J/out/report.csv")" -eq 4 ] && [ ! -e "$J/out/report.journal" ] &&
        [ -z "$(find "$J/out" -name ".*" ! -name . )" ]' \
     "--resume after a SIGKILL: $(cut -c1-90 "$J/out/report.csv" | tr "\n" " "; ls -A "$J/out" | tr "\n" " ")"
+# k1.jpg, done before the kill with these options and inputs, is up to date: not redone.
+check 'grep -q "^\"k1.jpg\",\"k1.mask.png\",up-to-date,\"\",\"$J/out/k1.after.jpg\"," "$J/out/report.csv" &&
+       [ "$(ino "$J/out/k1.after.jpg")" = "$i1" ]' \
+    "--resume redid k1.jpg, done before the kill: $(grep "^\"k1.jpg\"" "$J/out/report.csv" | cut -c1-120)"
 "$smp" render "$J/in/k1.jpg" "$J/in/k1.mask.png" --px-per-mm 8 --seed "$(grep '^"k1.jpg"' "$J/out/report.csv" | cut -d, -f7)" \
     -o "$J/k1-alone.jpg" 2>/dev/null
 check 'cmp -s "$J/out/k1.after.jpg" "$J/k1-alone.jpg"' "--resume after a SIGKILL: k1.after.jpg is not its render"
+# Done before the kill, but with other options, or an input changed since: redone, the killed
+# run's file replaced.
+for how in "--density 90" "a new mask"; do
+    rm -rf "$J/out"
+    killed_run "$J/in" "$J/out"
+    opt=
+    if [ "$how" = "a new mask" ]; then cp "$J/in/k1.mask.png" "$J/k1.mask.png" && mv "$J/k1.mask.png" "$J/in/k1.mask.png"
+    else opt=$how; fi
+    i1=$(ino "$J/out/k1.after.jpg")
+    expect 0 "--resume after a SIGKILL, $how" -- "$smp" batch --px-per-mm 8 "$J/in" -o "$J/out" --resume $opt
+    check 'grep -q "^\"k1.jpg\",\"k1.mask.png\",ok," "$J/out/report.csv" && [ "$(ino "$J/out/k1.after.jpg")" != "$i1" ]' \
+        "--resume after a SIGKILL, $how: k1.jpg not redone: $(grep "^\"k1.jpg\"" "$J/out/report.csv" | cut -c1-120)"
+done
 # A stranger's file where the killed run's output was: a new file, or the same one rewritten.
 for how in new rewritten; do
-    killed_run
+    rm -rf "$J/out"
+    killed_run "$J/in" "$J/out"
     if [ "$how" = new ]; then rm "$J/out/k1.after.jpg" && cp "$tmp/p.jpg" "$J/out/k1.after.jpg"
     else cat "$tmp/p.jpg" >"$J/out/k1.after.jpg"; fi
     st=$(cks "$J/out/k1.after.jpg")
     expect 4 "--resume after a SIGKILL, a stranger's file ($how)" -- "$smp" batch --px-per-mm 8 "$J/in" -o "$J/out" --resume
     check '[ "$(cks "$J/out/k1.after.jpg")" = "$st" ] &&
            grep -q "^\"k1.jpg\",.*,failed,\"$J/out/k1.after.jpg: exists; use --force" "$J/out/report.csv" &&
-           [ "$(grep -c ",ok," "$J/out/report.csv")" -eq 3 ]' \
+           [ "$(grep -c ",\(ok\|up-to-date\)," "$J/out/report.csv")" -eq 3 ]' \
         "a stranger's k1.after.jpg ($how) after a SIGKILL: $(cut -c1-90 "$J/out/report.csv" | tr "\n" " ")"
 done
+# The journal keeps what the report does not list: a --resume whose report leaves the killed
+# run's k1.after.jpg out (k1.jpg fails, its mask broken meanwhile) keeps its record, so the
+# next --resume still replaces it. (The journal went with any report: k1.jpg then failed
+# for good, "exists; use --force".)
+rm -rf "$J/out"
+killed_run "$J/in" "$J/out"
+cp "$J/in/k1.mask.png" "$J/k1.mask.keep"
+head -c 100 "$J/k1.mask.keep" >"$J/in/k1.mask.png"
+expect 4 "--resume after a SIGKILL, k1's mask broken" -- "$smp" batch --px-per-mm 8 "$J/in" -o "$J/out" --resume
+check 'grep -q "^\"k1.jpg\",.*,failed," "$J/out/report.csv" && grep -q "^written,.*,\"k1.after.jpg\"$" "$J/out/report.journal" &&
+       ! grep -q "\"k[234].after.jpg\"" "$J/out/report.journal"' \
+    "the journal after a report without k1.jpg's output: $(cat "$J/out/report.journal" 2>&1 | cut -c1-100 | tr "\n" " ")"
+cp "$J/k1.mask.keep" "$J/in/k1.mask.png"
+expect 0 "--resume once k1's mask is mended" -- "$smp" batch --px-per-mm 8 "$J/in" -o "$J/out" --resume
+check 'grep -q "^\"k1.jpg\",\"k1.mask.png\",ok," "$J/out/report.csv" && [ ! -e "$J/out/report.journal" ]' \
+    "--resume once k1's mask is mended: $(grep "^\"k1.jpg\"" "$J/out/report.csv" | cut -c1-120)"
+# With -o the input folder, the killed run's k1.after.jpg (in no report, beside k1.jpg) was
+# taken for a client's own file: k1.jpg failed, even with --force; and once k1.jpg was gone,
+# it was read as a photo (k1.after.after.jpg). The journal lists it: an earlier run's output.
+JS="$tmp/kill-self"
+for how in resume force; do
+    rm -rf "$JS"
+    mkdir -p "$JS"
+    cp "$J"/in/k[1-4].jpg "$J"/in/k[1-4].mask.png "$JS/"
+    killed_run "$JS" "$JS"
+    expect 0 "-o the input, --$how after a SIGKILL" -- "$smp" batch --px-per-mm 8 "$JS" -o "$JS" --$how
+    check 'grep -q "^\"k1.after.jpg\",\"\",skipped,\"an output of an earlier run (report.journal lists it)" "$JS/report.csv" &&
+           [ "$(grep -c "^\"k[1-4].jpg\",\"k[1-4].mask.png\",\(ok\|up-to-date\)," "$JS/report.csv")" -eq 4 ] &&
+           [ -z "$(ls "$JS" | grep "after\.after")" ] && [ ! -e "$JS/report.journal" ]' \
+        "-o the input, --$how after a SIGKILL: $(cut -c1-100 "$JS/report.csv" | tr "\n" " ")"
+done
+rm -rf "$JS"
+mkdir -p "$JS"
+cp "$J"/in/k[1-4].jpg "$J"/in/k[1-4].mask.png "$JS/"
+killed_run "$JS" "$JS" --masks auto
+rm "$JS/k1.jpg" "$JS/k1.mask.png"
+for k in 1 2; do
+    expect 0 "-o the input, k1.jpg gone after a SIGKILL ($k)" -- "$smp" batch --px-per-mm 8 "$JS" -o "$JS" --masks auto --resume
+done
+check 'grep -q "^\"k1.after.jpg\",\"\",skipped,\"an output of an earlier run" "$JS/report.csv" && [ -z "$(ls "$JS" | grep "after\.after")" ]' \
+    "-o the input, k1.jpg gone after a SIGKILL: its output read as a photo: $(cut -c1-100 "$JS/report.csv" | tr "\n" " ")"
 
 # --- hostile files: the signature before the whole file, text-chunk bombs
 head -c 200000000 /dev/zero >"$tmp/zeros.jpg"

@@ -43,6 +43,7 @@ typedef struct item {
     char *written[ITEM_OUTPUTS]; /* the subset written, for the report */
     uint64_t hash;       /* parameters and inputs' size and mtime, for --resume */
     unsigned may_replace; /* --resume: bit k, the earlier report's successful row lists outputs[k] as written */
+    unsigned long long written_id[ITEM_OUTPUTS][5]; /* each published output's file: dev, ino, size, mtime s, ns */
     int earlier_output;  /* skipped: an earlier run's report lists it as an output (not an input) */
     int run_output;      /* skipped: a file this run writes for another photo (RUN_OUTPUT), not a photo */
     double seconds;
@@ -104,6 +105,12 @@ long batch_getrecord(FILE *f, char **buf, size_t *cap, size_t limit, long *lines
 
 /* report.csv, or a shard's report.shard-K-of-N.csv (not a kept report.1.csv). */
 int batch_is_report_name(const char *name);
+/* report.journal, or a shard's report.shard-K-of-N.journal: the outputs a
+ * run published before its report lists them (batch_run.h). */
+int batch_is_journal_name(const char *name);
+/* Whether the file at path is the one a journal record's identity fields
+ * f[0..4] (device, inode, size, mtime s and ns) name. */
+int batch_journal_same(char *const *f, const char *path);
 
 /* The earlier runs' reports in the folders being walked and above the
  * input (batch_earlier.c): which files are their outputs. */

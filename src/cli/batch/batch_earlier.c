@@ -380,12 +380,76 @@ int batch_is_report_name(const char *name)
            (sscanf(name, "report.shard-%d-of-%d.csv%n", &k, &n, &end) == 2 && end && !name[end]);
 }
 
+int batch_is_journal_name(const char *name)
+{
+    size_t n = strlen(name);
+    char report[NAME_MAX + 1];
+    if (n <= 8 || n - 8 + 4 >= sizeof report || strcmp(name + n - 8, ".journal"))
+        return 0;
+    snprintf(report, sizeof report, "%.*s.csv", (int)(n - 8), name);
+    return batch_is_report_name(report);
+}
+
+int batch_journal_same(char *const *f, const char *path)
+{
+    struct stat sb;
+    char *end;
+    unsigned long long v[5];
+    if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return 0;
+    for (int k = 0; k < 5; k++) {
+        v[k] = strtoull(f[k], &end, 10);
+        if (end == f[k] || *end)
+            return 0;
+    }
+    return v[0] == (unsigned long long)sb.st_dev && v[1] == (unsigned long long)sb.st_ino &&
+           v[2] == (unsigned long long)sb.st_size && v[3] == (unsigned long long)sb.st_mtim.tv_sec &&
+           v[4] == (unsigned long long)sb.st_mtim.tv_nsec;
+}
+
+/* A journal (batch_run.h) of a run killed before its report, read as a
+ * report listing the outputs it published: each one still the very file
+ * journaled (path relative to dir, the journal's folder). That run read
+ * none of them as a photo (an output never replaces an input). 0, or -1
+ * when memory ran out. */
+static int load_journal(report *r, const char *path, const char *dir)
+{
+    FILE *f = cli_fopen_regular(path, "r");
+    if (!f)
+        return -1;
+    char *line = NULL;
+    size_t cap = 0;
+    long lines;
+    int rc = 0;
+    while (!rc && batch_getrecord(f, &line, &cap, BATCH_LINE_MAX, &lines) >= 0) {
+        char *fields[8];
+        if (split_csv(line, fields, 8) != 7 || strcmp(fields[0], "written"))
+            continue; /* the head, a photo's done record (its outputs have their own), or a torn record */
+        csv_unneuter(fields[6]);
+        int ups = 0;
+        char *rel = path_normalize(fields[6], &ups), *there = rel ? below(dir, rel) : NULL;
+        if (!rel || !there)
+            rc = -1;
+        if (!rc && !ups && *rel && batch_journal_same(fields + 1, there)) {
+            rc = push(&r->outs, rel);
+            rel = NULL;
+        }
+        free(rel);
+        free(there);
+    }
+    free(line);
+    fclose(f);
+    strv_sort(&r->outs);
+    return rc;
+}
+
 size_t earlier_enter(earlier *e, const char *dir, const char *shown, char *const *names, long n)
 {
     size_t added = 0;
     struct stat sb;
     for (long i = 0; e && i < n; i++) {
-        if (!batch_is_report_name(names[i]) || (!added && stat(dir, &sb) != 0))
+        const int journal = batch_is_journal_name(names[i]);
+        if ((!journal && !batch_is_report_name(names[i])) || (!added && stat(dir, &sb) != 0))
             continue;
         if (e->n == e->cap) {
             size_t cap = e->cap ? 2 * e->cap : 8;
@@ -400,7 +464,8 @@ size_t earlier_enter(earlier *e, const char *dir, const char *shown, char *const
         char *path = below(dir, names[i]);
         r->name = *shown ? below(shown, names[i]) : strdup(names[i]);
         r->dir = strdup(dir);
-        if (path && r->name && r->dir && !load(r, path, dir, &sb) && (r->outs.n || r->carried.n)) {
+        if (path && r->name && r->dir && !(journal ? load_journal(r, path, dir) : load(r, path, dir, &sb)) &&
+            (r->outs.n || r->carried.n)) {
             e->n++;
             added++;
         } else {
@@ -429,7 +494,7 @@ earlier *earlier_open(const char *root)
         DIR *d = opendir(dir);
         for (struct dirent *de; d && (de = readdir(d));) {
             char *name = de->d_name;
-            if (batch_is_report_name(name))
+            if (batch_is_report_name(name) || batch_is_journal_name(name))
                 earlier_enter(e, dir, dir, &name, 1);
         }
         if (d)

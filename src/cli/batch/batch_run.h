@@ -74,16 +74,27 @@ void batch_clean_stale(const batch *b);
 /* The journal: before an output (written whole under a temporary name) is
  * published under its own, the run appends its file's identity (device,
  * inode, size, mtime) and its path below the output folder to
- * OUTPUT/<report>.journal. A run killed before its report (SIGKILL, a
- * crash, power) leaves outputs no report lists; --resume knows them by the
- * journal as this run's, and replaces them, while a file there that is not
- * the one journaled (a stranger's, or ours replaced) stays refused. The
- * report written, the journal is removed. */
+ * OUTPUT/<report>.journal ("written" records); once every output of a photo
+ * is published, a "done" record: the photo, its hash (item_hash: options,
+ * seed, inputs), its notes, and each output's path and identity. A run
+ * killed before its report (SIGKILL, a crash, power) leaves outputs no
+ * report lists: --resume knows them by the journal as this run's, and
+ * replaces them, while a file there that is not the one journaled (a
+ * stranger's, or ours replaced) stays refused; a photo whose done record
+ * has its hash and names its outputs as they are is up to date. A scan
+ * reads a journal as a report of those outputs (with -o the input folder,
+ * they are never photos). */
 /* Appends the record for a finished temporary (under b->lock); 0, or -1
  * with errno. */
 int batch_journal_add(batch *b, const char *output, const struct stat *sb);
-/* After the report is written: the journal goes. */
-void batch_journal_end(batch *b);
+/* Appends a photo's done record (under b->lock; its outputs published,
+ * their identities in written_id); 0, or -1 with errno. */
+int batch_journal_done(batch *b, const item *it);
+/* After the report is written: the journal keeps only what the report does
+ * not say (a record whose file is still the one journaled and that no ok
+ * or up-to-date row lists: a photo cancelled, failed or not run this time,
+ * an earlier killed run's); with nothing left, it goes. */
+void batch_journal_settle(batch *b);
 /* Whether the folder holds a journal of this report name (an interrupted run). */
 int batch_journal_exists(const batch *b);
 

@@ -33,7 +33,8 @@ static void usage(FILE *f)
           "--shard), keeping the previous ones as report.1.*. Exit 0 when every photo\n"
           "succeeded, 4 when some failed. An output is never an input (a photo found,\n"
           "even one skipped, or a mask; even with --force), nor another output of the\n"
-          "run; a folder holding an earlier run needs --resume or --force;\n"
+          "run; a folder holding an earlier run (or a killed run's report.journal)\n"
+          "needs --resume or --force;\n"
           "two runs on one folder (and shard) are refused while the first holds its lock.\n"
           "A file that an earlier run's report (report.csv in the file's folder or a\n"
           "folder above) lists among its outputs, and not among its photos, is not read\n"
@@ -74,7 +75,9 @@ static void usage(FILE *f)
           "                          paths count resolved (in, ./in, /abs/in are one);\n"
           "                          a row from the newest report there (any shard's);\n"
           "                          replaces only outputs its ok rows list as written,\n"
-          "                          or a killed run's report.journal records\n"
+          "                          or a killed run's report.journal records; a photo\n"
+          "                          it records done with the same parameters and\n"
+          "                          inputs is up to date\n"
           "      --shard K/N         only the photos whose path hash is K modulo N\n"
           "      --follow-symlinks   follow links that leave INPUT_DIR\n"
           "      --metrics           also write the measures beside the first output:\n"
@@ -190,11 +193,16 @@ static char *stage_path(const char *out)
  * name: replacing the file there when replace, else only if there is none
  * (link, with no window; a plain rename after a check where the folder has
  * no hard links). 0, or -1 with the item failed and the stage removed. */
-static int publish(batch *b, item *it, const char *stage, const char *final, int replace)
+static int publish(batch *b, item *it, const char *stage, const char *final, int replace, unsigned long long id[5])
 {
     struct stat sb;
     int rc = stat(stage, &sb);
     if (!rc) {
+        id[0] = (unsigned long long)sb.st_dev; /* the file published keeps them (link, rename) */
+        id[1] = (unsigned long long)sb.st_ino;
+        id[2] = (unsigned long long)sb.st_size;
+        id[3] = (unsigned long long)sb.st_mtim.tv_sec;
+        id[4] = (unsigned long long)sb.st_mtim.tv_nsec;
         pthread_mutex_lock(&b->lock);
         rc = batch_journal_add(b, final, &sb);
         pthread_mutex_unlock(&b->lock);
@@ -287,7 +295,7 @@ static int write_one(batch *b, item *it, int k, smp_result *res, const smp_image
         free(stage);
         return -1;
     }
-    int rc = publish(b, it, stage, final, replace);
+    int rc = publish(b, it, stage, final, replace, it->written_id[k]);
     free(stage);
     if (rc)
         return -1;
@@ -458,6 +466,11 @@ static void process(batch *b, item *shared)
             else
                 write_one(b, it, k, res, photo, mask, p, &composed);
         }
+    }
+    if (it->status == ITEM_OK && writing) { /* every output published: --resume after a kill knows it done */
+        pthread_mutex_lock(&b->lock);
+        batch_journal_done(b, it); /* without it, the photo is redone (its outputs may be replaced) */
+        pthread_mutex_unlock(&b->lock);
     }
     for (int k = 0; k < ITEM_OUTPUTS && it->status != ITEM_OK; k++) {
         if (it->written[k])
@@ -915,8 +928,8 @@ int cmd_batch(int argc, char **argv)
             if (b.items.v[i].status == ITEM_FAILED)
                 cli_error(NULL, "%s", b.items.v[i].error);
         rc = batch_write_reports(&b);
-        if (!rc) /* the report lists what the journal held of this run */
-            batch_journal_end(&b);
+        if (!rc) /* the journal keeps what the report does not list */
+            batch_journal_settle(&b);
         size_t failed = count(&b, ITEM_FAILED), earlier = 0, ours = 0;
         for (size_t i = 0; i < b.items.n; i++) {
             earlier += b.items.v[i].earlier_output;
