@@ -29,8 +29,8 @@ mkdir -p "$R/in"
 long=$(printf 'a%.0s' $(seq 1 3990))
 for i in 1 2 3; do printf '%s%d.jpg,%s%d.mask.png\n' "$long" "$i" "$long" "$i"; done >"$R/m.csv"
 expect 4 "long manifest paths" -- "$smp" batch --px-per-mm 8 "$R/in" -o "$R/out" --manifest "$R/m.csv"
-check '[ "$(csv_widths "$R/out/report.csv")" = 13 ] && [ "$(wc -l <"$R/out/report.csv")" -eq 4 ]' \
-    "long paths: report.csv is not 4 rows of 13 fields: $(head -c 300 "$R/out/report.csv")"
+check '[ "$(csv_widths "$R/out/report.csv")" = 14 ] && [ "$(wc -l <"$R/out/report.csv")" -eq 4 ]' \
+    "long paths: report.csv is not 4 rows of 14 fields: $(head -c 300 "$R/out/report.csv")"
 check 'json_ok "$R/out/report.json"' "long paths: report.json is not valid JSON"
 D="$R/deep/in"
 d="$D"
@@ -51,7 +51,7 @@ pair "$I/+plus"
 pair "$I/$(printf 'bad\377name')"
 pair "$I/$(printf 'esc\033]0;pwned\007')"
 expect 0 "hostile names" -- "$smp" batch --px-per-mm 8 "$I" -o "$Q/out"
-check '[ "$(csv_widths "$Q/out/report.csv")" = 13 ]' "report.csv fields: $(csv_widths "$Q/out/report.csv")"
+check '[ "$(csv_widths "$Q/out/report.csv")" = 14 ]' "report.csv fields: $(csv_widths "$Q/out/report.csv")"
 check 'grep -q "^\"'"'"'=HYPERLINK" "$Q/out/report.csv" && grep -q "^\"'"'"'+plus" "$Q/out/report.csv"' \
     "formula cells not made inert: $(cut -c1-30 "$Q/out/report.csv")"
 check 'json_ok "$Q/out/report.json"' "report.json invalid: $(head -c 300 "$Q/out/report.json")"
@@ -91,12 +91,12 @@ for r in rows:
     print(repr(p), r[2], len(r))
 PY
 }
-names_ok() { # every photo of the folder has a row of 13 fields with its exact name and the status
+names_ok() { # every photo of the folder has a row of 14 fields with its exact name and the status
     python3 - "$1" "$2" "$(csv_rows "$3")" <<'PY'
 import os, sys
 names = sorted(n for n in os.listdir(sys.argv[1]) if n.endswith(".jpg"))
 rows = sorted(sys.argv[3].splitlines())
-want = sorted("%r %s 13" % (n, sys.argv[2]) for n in names)
+want = sorted("%r %s 14" % (n, sys.argv[2]) for n in names)
 sys.exit(0 if rows == want else 1)
 PY
 }
@@ -110,8 +110,8 @@ check 'names_ok "$NL/in" up-to-date "$NL/out/report.csv"' \
 cp -R "$NL/in" "$NL/self"
 "$smp" batch --px-per-mm 8 "$NL/self" -o "$NL/self" >/dev/null 2>&1
 expect 0 "names with newlines, -o the input: again" -- "$smp" batch --px-per-mm 8 "$NL/self" -o "$NL/self" --resume
-check '[ "$(csv_rows "$NL/self/report.csv" | grep -c " up-to-date 13$")" -eq 6 ] &&
-       [ "$(csv_rows "$NL/self/report.csv" | grep -c "after.jpg. skipped 13$")" -eq 6 ] && [ -z "$(ls "$NL/self" | grep "after\.after")" ]' \
+check '[ "$(csv_rows "$NL/self/report.csv" | grep -c " up-to-date 14$")" -eq 6 ] &&
+       [ "$(csv_rows "$NL/self/report.csv" | grep -c "after.jpg. skipped 14$")" -eq 6 ] && [ -z "$(ls "$NL/self" | grep "after\.after")" ]' \
     "names with newlines, -o the input: $(csv_rows "$NL/self/report.csv" | tr "\n" " ")"
 # A manifest's quoted cell may hold a newline too.
 printf 'photo,mask\n"two\nlines.jpg","two\nlines.mask.png"\n"comma, ""quoted"".jpg",auto\n' >"$NL/m.csv"
@@ -693,6 +693,43 @@ for k in 1 2; do
 done
 check 'grep -q "^\"k1.after.jpg\",\"\",skipped,\"an output of an earlier run" "$JS/report.csv" && [ -z "$(ls "$JS" | grep "after\.after")" ]' \
     "-o the input, k1.jpg gone after a SIGKILL: its output read as a photo: $(cut -c1-100 "$JS/report.csv" | tr "\n" " ")"
+
+# --- another --format (or --what, --metrics) leaves the earlier outputs where they were: each
+# row lists its photo's, still there, as older_outputs (report.json too), and a --resume that
+# writes them again replaces them. (The report left them out, and a --resume back to the
+# first format failed every photo on its own file: "exists; use --force".)
+FM="$tmp/formats"
+mkdir -p "$FM/in"
+pair "$FM/in/a"; pair "$FM/in/b"
+# row FILE PHOTO: status|outputs|older_outputs, as Python's csv module reads them
+row_of() { python3 -c 'import csv,sys
+for r in csv.reader(open(sys.argv[1], newline="")):
+    if r[0] == sys.argv[2]: print("|".join([r[2], r[4], r[13] if len(r) > 13 else "-"]))' "$1" "$2"; }
+expect 0 "formats: jpg" -- "$smp" batch --px-per-mm 8 "$FM/in" -o "$FM/out"
+expect 0 "formats: png" -- "$smp" batch --px-per-mm 8 "$FM/in" -o "$FM/out" --format png --resume
+says "batch: note: 2 older outputs of earlier runs with other options kept" "formats: png"
+check '[ "$(row_of "$FM/out/report.csv" a.jpg)" = "ok|$FM/out/a.after.png|$FM/out/a.after.jpg" ] &&
+       [ "$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[\"items\"][0][\"older_outputs\"])" "$FM/out/report.json")" = "['"'"'$FM/out/a.after.jpg'"'"']" ]' \
+    "formats: the jpg outputs not listed after png: $(row_of "$FM/out/report.csv" a.jpg)"
+expect 0 "formats: jpg again" -- "$smp" batch --px-per-mm 8 "$FM/in" -o "$FM/out" --resume
+check '[ "$(row_of "$FM/out/report.csv" a.jpg)" = "ok|$FM/out/a.after.jpg|$FM/out/a.after.png" ] &&
+       [ "$(row_of "$FM/out/report.csv" b.jpg)" = "ok|$FM/out/b.after.jpg|$FM/out/b.after.png" ]' \
+    "formats: jpg again: $(row_of "$FM/out/report.csv" a.jpg) $(grep -o "failed,\"[^\"]*\"" "$FM/out/report.csv" | head -1)"
+expect 0 "formats: jpg, resumed" -- "$smp" batch --px-per-mm 8 "$FM/in" -o "$FM/out" --resume
+check '[ "$(row_of "$FM/out/report.csv" a.jpg)" = "up-to-date|$FM/out/a.after.jpg|$FM/out/a.after.png" ]' \
+    "formats: resumed: $(row_of "$FM/out/report.csv" a.jpg)"
+rm "$FM/out/a.after.png"
+expect 0 "formats: an older output removed" -- "$smp" batch --px-per-mm 8 "$FM/in" -o "$FM/out" --resume
+check '[ "$(row_of "$FM/out/report.csv" a.jpg)" = "up-to-date|$FM/out/a.after.jpg|" ]' \
+    "formats: a removed older output still listed: $(row_of "$FM/out/report.csv" a.jpg)"
+for m in --metrics "" --metrics; do
+    expect 0 "formats: ${m:-no metrics}" -- "$smp" batch --px-per-mm 8 "$FM/in" -o "$FM/out" --resume $m
+done
+check '[ "$(row_of "$FM/out/report.csv" a.jpg)" = "ok|$FM/out/a.after.jpg;$FM/out/a.after.metrics.json|" ]' \
+    "formats: --metrics, none, --metrics: $(row_of "$FM/out/report.csv" a.jpg)"
+expect 0 "formats: --force --format png --what both" -- "$smp" batch --px-per-mm 8 "$FM/in" -o "$FM/out" --force --format png --what both
+check '[ "$(row_of "$FM/out/report.csv" a.jpg)" = "ok|$FM/out/a.after.png;$FM/out/a.preview.png|$FM/out/a.after.jpg;$FM/out/a.after.metrics.json" ]' \
+    "formats: --force: $(row_of "$FM/out/report.csv" a.jpg)"
 
 # --- hostile files: the signature before the whole file, text-chunk bombs
 head -c 200000000 /dev/zero >"$tmp/zeros.jpg"

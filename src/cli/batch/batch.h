@@ -44,6 +44,9 @@ typedef struct item {
     uint64_t hash;       /* parameters and inputs' size and mtime, for --resume */
     unsigned may_replace; /* --resume: bit k, the earlier report's successful row lists outputs[k] as written */
     unsigned long long written_id[ITEM_OUTPUTS][5]; /* each published output's file: dev, ino, size, mtime s, ns */
+    char **older;        /* the photo's outputs of earlier runs with other options (another --format,
+                            --what, --metrics), still there and not this run's: OUTPUT/path, heap */
+    size_t n_older;
     int earlier_output;  /* skipped: an earlier run's report lists it as an output (not an input) */
     int run_output;      /* skipped: a file this run writes for another photo (RUN_OUTPUT), not a photo */
     double seconds;
@@ -130,6 +133,9 @@ void earlier_close(earlier *e);
  * outputs cell lists (the report lying in dir, absolute; sb its stat):
  * bit k for rels[k], written by that run. The cell is read once. */
 unsigned earlier_cell_lists(const char *cell, const char *dir, const struct stat *sb, const char *const *rels, int n);
+/* The entries of such a cell, each relative to the output folder and
+ * normalised (heap, *n of them; NULL when none or memory ran out). */
+char **earlier_cell_rels(const char *cell, const char *dir, const struct stat *sb, size_t *n);
 
 /* Splits one CSV record in place (RFC 4180; a quoted field may hold newlines);
  * the field count, or -1 if malformed. */

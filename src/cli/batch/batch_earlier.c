@@ -240,7 +240,7 @@ static char *input_folder(const char *G, const char *P, int p_here, const char *
     return out;
 }
 
-enum { F_PHOTO, F_MASK, F_STATUS, F_ERROR, F_OUTPUTS, MIN_FIELDS = 12, MAX_FIELDS = 16 };
+enum { F_PHOTO, F_MASK, F_STATUS, F_ERROR, F_OUTPUTS, F_OLDER = 13, MIN_FIELDS = 12, MAX_FIELDS = 16 };
 
 static const char REPORT_HEAD[] = "photo,mask,status,error,outputs,";
 
@@ -336,6 +336,10 @@ static int load(report *r, const char *csv_path, const char *dir, const struct s
             rc = push(carried ? &r->carried : &r->photos, strdup(fields[F_PHOTO]));
         if (!rc && *fields[F_OUTPUTS])
             rc = push(&cells, strdup(fields[F_OUTPUTS]));
+        if (!rc && n > F_OLDER && *fields[F_OLDER]) { /* an earlier run's, carried on: outputs all the same */
+            csv_unneuter(fields[F_OLDER]);
+            rc = push(&cells, strdup(fields[F_OLDER]));
+        }
     }
     free(line);
     fclose(f);
@@ -579,4 +583,26 @@ unsigned earlier_cell_lists(const char *cell, const char *dir, const struct stat
     free(P);
     strv_free(&cells);
     return yes;
+}
+
+char **earlier_cell_rels(const char *cell, const char *dir, const struct stat *sb, size_t *n)
+{
+    char *copy = strdup(cell);
+    strv cells = {0};
+    *n = 0;
+    if (!copy || push(&cells, copy))
+        return NULL;
+    int how = 0;
+    char *P = output_folder(&cells, dir, sb, &how);
+    report r = {0};
+    char **v = NULL;
+    if (P && !split_outputs(&r, cell, P)) {
+        v = r.outs.v;
+        *n = r.outs.n;
+        memset(&r.outs, 0, sizeof r.outs);
+    }
+    report_free(&r);
+    free(P);
+    strv_free(&cells);
+    return v;
 }

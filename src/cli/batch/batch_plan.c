@@ -347,6 +347,45 @@ static int cmp_out_ref(const void *a, const void *b)
     return strcmp(((const out_ref *)a)->rel, ((const out_ref *)b)->rel);
 }
 
+/* The F_OLDER column of a report: the photo's outputs of earlier runs with
+ * other options (another --format, --what, --metrics), still there. */
+enum { F_OLDER = 13 };
+
+/* The photo's earlier outputs that this run does not write (the earlier
+ * row's outputs when it succeeded, and the older ones it carried): those
+ * still there become its older outputs, listed in the report so that it
+ * accounts for every file of the folder a run wrote, and replaced by a
+ * later --resume that writes them again. planned: every output of this
+ * run, sorted. */
+static void note_older(batch *b, item *it, const char *written, const char *older, const char *out_real,
+                       const struct stat *out_sb, const out_ref *planned, size_t n_planned)
+{
+    const char *cells[2] = {written, older};
+    for (int c = 0; c < 2; c++) {
+        size_t n = 0;
+        char **rels = *cells[c] ? earlier_cell_rels(cells[c], out_real, out_sb, &n) : NULL;
+        for (size_t j = 0; j < n; j++) {
+            out_ref key = {rels[j], 0, 0};
+            sbuf p = {0};
+            struct stat sb;
+            sb_printf(&p, "%s/%s", b->output, rels[j]);
+            int keep = p.s && !bsearch(&key, planned, n_planned, sizeof *planned, cmp_out_ref) &&
+                       lstat(p.s, &sb) == 0 && S_ISREG(sb.st_mode);
+            for (size_t o = 0; keep && o < it->n_older; o++)
+                keep = strcmp(it->older[o], p.s) != 0;
+            char **grown = keep ? realloc(it->older, (it->n_older + 1) * sizeof *grown) : NULL;
+            if (grown) {
+                it->older = grown;
+                it->older[it->n_older++] = p.s;
+            } else {
+                sb_free(&p);
+            }
+            free(rels[j]);
+        }
+        free(rels);
+    }
+}
+
 typedef struct by_photo {
     char *key; /* the photo's path, canonical */
     item *it;
@@ -363,7 +402,8 @@ static int cmp_by_photo(const void *a, const void *b)
  * none, so a file of that name is someone else's). The photo is up to
  * date when the row's hash is its hash (as keyed now, or as reports keyed
  * it before: item_hash's forms) and every output is there and listed. */
-static void resume_row(batch *b, item *it, char **fields, int n, const char *out_real, const struct stat *out_sb)
+static void resume_row(batch *b, item *it, char **fields, int n, const char *out_real, const struct stat *out_sb,
+                       const struct out_ref *planned, size_t n_planned)
 {
     const int ok_row = !strcmp(fields[2], "ok") || !strcmp(fields[2], "up-to-date");
     const size_t lo = strlen(b->output);
@@ -373,6 +413,14 @@ static void resume_row(batch *b, item *it, char **fields, int n, const char *out
             rels[k] = it->outputs[k] + lo + 1;
     if (ok_row && *fields[4])
         it->may_replace |= earlier_cell_lists(fields[4], out_real, out_sb, rels, ITEM_OUTPUTS);
+    if (n > F_OLDER && *fields[F_OLDER]) { /* written by a run before that one: ours as well */
+        csv_unneuter(fields[F_OLDER]);
+        it->may_replace |= earlier_cell_lists(fields[F_OLDER], out_real, out_sb, rels, ITEM_OUTPUTS);
+    }
+    note_older(b, it, ok_row ? fields[4] : "", n > F_OLDER ? fields[F_OLDER] : "", out_real, out_sb, planned,
+               n_planned);
+    if (!b->resume)
+        return; /* --force: the earlier outputs of other options only */
     char *end;
     unsigned long long h = strtoull(fields[11], &end, 16);
     int done = ok_row && *fields[11] && !*end && (h == it->hash || h == item_hash(b, it, 1) || h == item_hash(b, it, 2));
@@ -400,7 +448,7 @@ static void resume_row(batch *b, item *it, char **fields, int n, const char *out
 /* One earlier report's rows (of any length up to BATCH_LINE_MAX) applied
  * to the photos in idx not yet matched: 0, or an exit code after saying why. */
 static int resume_file(batch *b, const char *path, by_photo *idx, size_t m, const char *out_real,
-                       const struct stat *out_sb)
+                       const struct stat *out_sb, const out_ref *planned, size_t n_planned)
 {
     FILE *f = cli_fopen_regular(path, "r");
     if (!f)
@@ -413,6 +461,8 @@ static int resume_file(batch *b, const char *path, by_photo *idx, size_t m, cons
         lineno = taken + 1; /* where the record starts */
         taken += lines;
         if (len < 0) {
+            if (!b->resume) /* --force: read for the older outputs only; a report not ours lists none */
+                break;
             cli_error(path, "line %ld: %s; not a report that smpsim batch wrote? Move it away, or redo the run "
                       "with --force instead of --resume", lineno, len == -2 ? "longer than 1 MB" : "out of memory");
             rc = EXIT_INPUT;
@@ -427,7 +477,7 @@ static int resume_file(batch *b, const char *path, by_photo *idx, size_t m, cons
         canon(fields[0]);
         by_photo key = {fields[0], NULL}, *hit = m ? bsearch(&key, idx, m, sizeof *idx, cmp_by_photo) : NULL;
         if (hit && hit->it) {
-            resume_row(b, hit->it, fields, n, out_real, out_sb);
+            resume_row(b, hit->it, fields, n, out_real, out_sb, planned, n_planned);
             hit->it = NULL; /* a photo's row in the newest report only */
         }
     }
@@ -930,9 +980,16 @@ static int resume_from(batch *b)
     }
     if (!rc && m)
         qsort(idx, m, sizeof *idx, cmp_by_photo);
+    size_t n_planned = 0;
+    out_ref *planned = rc ? NULL : output_refs(b, 0, &n_planned);
+    if (!rc && !planned) {
+        cli_error(b->output, "out of memory reading the earlier reports");
+        rc = EXIT_OUTPUT;
+    }
     for (size_t r = 0; r < n_reports && !rc && m; r++)
-        rc = resume_file(b, reports[r].path, idx, m, out_real, &out_sb);
-    if (!rc)
+        rc = resume_file(b, reports[r].path, idx, m, out_real, &out_sb, planned, n_planned);
+    refs_free(planned, n_planned);
+    if (!rc && b->resume)
         journal_read(b);
     for (size_t i = 0; idx && i < m; i++)
         free(idx[i].key);
@@ -1022,7 +1079,8 @@ int batch_plan(batch *b)
         if (b->items.v[i].status == ITEM_PENDING || b->items.v[i].outputs[0])
             b->items.v[i].hash = item_hash(b, &b->items.v[i], 0);
     refuse_inputs(b);
-    return b->resume ? resume_from(b) : 0;
+    /* --force reads the earlier reports too: the outputs of other options are listed (older_outputs) */
+    return b->resume || b->force ? resume_from(b) : 0;
 }
 
 /* OUTPUT/<report>.lock, held (flock) for the run. A lock file unlinked by

@@ -71,6 +71,11 @@ void batch_json_item(sbuf *out, const item *it)
         sb_json(out, note);
         n += len + (n[len] == '\n');
     }
+    sb_puts(out, "], \"older_outputs\": [");
+    for (size_t k = 0; k < it->n_older; k++) {
+        sb_puts(out, k ? ", " : "");
+        sb_json(out, it->older[k]);
+    }
     sb_puts(out, "]}");
 }
 
@@ -107,12 +112,22 @@ static void csv_row(sbuf *csv, const item *it)
             w += (size_t)snprintf(notes + w, sizeof notes - w, " | ");
     notes[w] = 0;
     sb_csv(csv, notes);
+    sb_puts(csv, ",");
+    sbuf older = {0}; /* joined as the outputs are */
+    for (size_t k = 0; k < it->n_older; k++) {
+        sb_puts(&older, older.len ? ";" : "");
+        sb_puts(&older, it->older[k]);
+    }
+    sb_csv(csv, older.s ? older.s : "");
+    csv->oom |= older.oom;
+    sb_free(&older);
     sb_puts(csv, "\n");
 }
 
 void batch_report_text(const char *input, const item_list *items, sbuf *csv, sbuf *json)
 {
-    sb_puts(csv, "photo,mask,status,error,outputs,seconds,seed,dots,density_cm2,delta_e_before,delta_e_after,hash,notes\n");
+    sb_puts(csv, "photo,mask,status,error,outputs,seconds,seed,dots,density_cm2,delta_e_before,delta_e_after,hash,notes,"
+                 "older_outputs\n");
     sb_puts(json, "{\"schema\": \"smpsim-batch/1\", \"input\": ");
     sb_json(json, input);
     sb_puts(json, ", \"items\": [\n");

@@ -20,6 +20,9 @@ void item_clear(item *it)
         free(it->outputs[k]);
         free(it->written[k]);
     }
+    for (size_t k = 0; k < it->n_older; k++)
+        free(it->older[k]);
+    free(it->older);
     memset(it, 0, sizeof *it);
 }
 

@@ -30,11 +30,12 @@ static void usage(FILE *f)
           "files and links out of INPUT_DIR are reported as skipped; an unreadable\n"
           "folder as failed.\n"
           "Writes OUTPUT_DIR/report.csv and report.json (report.shard-K-of-N.* with\n"
-          "--shard), keeping the previous ones as report.1.*. Exit 0 when every photo\n"
-          "succeeded, 4 when some failed. An output is never an input (a photo found,\n"
-          "even one skipped, or a mask; even with --force), nor another output of the\n"
-          "run; a folder holding an earlier run (or a killed run's report.journal)\n"
-          "needs --resume or --force;\n"
+          "--shard), keeping the previous ones as report.1.*; a row's older_outputs are\n"
+          "its photo's files from earlier runs with other options (another --format),\n"
+          "kept, not deleted. Exit 0 when every photo succeeded, 4 when some failed.\n"
+          "An output is never an input (a photo found, even one skipped, or a mask;\n"
+          "even with --force), nor another output of the run; a folder holding an\n"
+          "earlier run (or a killed run's report.journal) needs --resume or --force;\n"
           "two runs on one folder (and shard) are refused while the first holds its lock.\n"
           "A file that an earlier run's report (report.csv in the file's folder or a\n"
           "folder above) lists among its outputs, and not among its photos, is not read\n"
@@ -74,10 +75,10 @@ static void usage(FILE *f)
           "                          a hand mask where one was suggested redoes the photo;\n"
           "                          paths count resolved (in, ./in, /abs/in are one);\n"
           "                          a row from the newest report there (any shard's);\n"
-          "                          replaces only outputs its ok rows list as written,\n"
-          "                          or a killed run's report.journal records; a photo\n"
-          "                          it records done with the same parameters and\n"
-          "                          inputs is up to date\n"
+          "                          replaces only outputs its ok rows list as written\n"
+          "                          (or as older_outputs), or a killed run's\n"
+          "                          report.journal records; a photo it records done\n"
+          "                          with the same parameters and inputs is up to date\n"
           "      --shard K/N         only the photos whose path hash is K modulo N\n"
           "      --follow-symlinks   follow links that leave INPUT_DIR\n"
           "      --metrics           also write the measures beside the first output:\n"
@@ -947,6 +948,12 @@ int cmd_batch(int argc, char **argv)
         fprintf(stderr, "smpsim: batch: %zu ok, %zu failed, %zu skipped%s, %zu up-to-date, %zu not run in %.1f s\n",
                 count(&b, ITEM_OK), failed, count(&b, ITEM_SKIPPED), why, count(&b, ITEM_UP_TO_DATE),
                 count(&b, ITEM_CANCELLED) + count(&b, ITEM_PENDING), cli_now() - b.started);
+        size_t older = 0;
+        for (size_t i = 0; i < b.items.n; i++)
+            older += b.items.v[i].n_older;
+        if (older) /* another --format (or --what, --metrics) than before: the earlier files stay */
+            fprintf(stderr, "smpsim: batch: note: %zu older output%s of earlier runs with other options kept (the "
+                    "report's older_outputs)\n", older, older > 1 ? "s" : "");
         if (!rc && failed)
             rc = EXIT_PARTIAL;
     }
