@@ -615,6 +615,15 @@ check '[ -f "$J/out/k1.after.jpg" ] && [ ! -e "$J/out/report.csv" ] && [ -f "$J/
 expect 3 "a plain run after a SIGKILL" -- "$smp" batch --px-per-mm 8 "$J/in" -o "$J/out"
 says "holds an interrupted run (report.journal" "a plain run after a SIGKILL"
 i1=$(ino "$J/out/k1.after.jpg")
+# What a kill leaves of an output being written: its stage, and the library's temporary of the
+# stage (killed in the write). Under an hour old they stayed, beside the finished outputs.
+stage=".smpsim-tmp-stage-$(python3 -c 'import sys
+h = 0xcbf29ce484222325
+for c in sys.argv[1].encode(): h = ((h ^ c) * 0x100000001b3) & (2**64 - 1)
+h ^= h >> 33; h = (h * 0xff51afd7ed558ccd) & (2**64 - 1); h ^= h >> 33
+print("%016x" % h)' "$J/out/k4.after.jpg").jpg"
+head -c 5000 "$J/in/k4.jpg" >"$J/out/$stage"
+head -c 3000 "$J/in/k4.jpg" >"$J/out/.smpsim-tmp-$stage.Ab12Cd"
 expect 0 "--resume after a SIGKILL" -- "$smp" batch --px-per-mm 8 "$J/in" -o "$J/out" --resume
 check '[ "$(grep -c ",\(ok\|up-to-date\)," "$J/out/report.csv")" -eq 4 ] && [ ! -e "$J/out/report.journal" ] &&
        [ -z "$(find "$J/out" -name ".*" ! -name . )" ]' \

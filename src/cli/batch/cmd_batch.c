@@ -97,7 +97,8 @@ static void usage(FILE *f)
           "it and the run's notes are in the report's notes and the metrics file.\n"
           "Each photo's seed is derived from --seed and its relative path (the report's\n"
           "seed column): `smpsim render --seed THAT` on the photo gives the same bytes.\n"
-          "Temporary files are named .smpsim-tmp-*; ones over an hour old are removed.\n",
+          "Temporary files are named .smpsim-tmp-*; ones over an hour old are removed,\n"
+          "and a killed run's of the outputs this run (this shard) writes at its start.\n",
           f);
 }
 
@@ -188,6 +189,83 @@ static char *stage_path(const char *out)
     if (s.oom)
         sb_free(&s);
     return s.s;
+}
+
+typedef struct stage_ref {
+    char *dir, *name; /* the stage's folder (with its '/') and name */
+} stage_ref;
+
+static int cmp_stage_ref(const void *a, const void *b)
+{
+    const stage_ref *x = a, *y = b;
+    int c = strcmp(x->dir, y->dir);
+    return c ? c : strcmp(x->name, y->name);
+}
+
+/* What a killed run left of this shard's outputs: each one's stage and the
+ * library's temporaries of it (.smpsim-tmp-<stage name>.XXXXXX, left when
+ * the kill came while it was written). Their names are made from the
+ * output's path, which no other photo writes, and this shard's lock is
+ * held: none is in flight. (Other temporaries go after an hour:
+ * batch_clean_stale.) */
+static void clean_stages(const batch *b)
+{
+    size_t n = 0, m = 0;
+    for (size_t i = 0; i < b->items.n; i++)
+        for (int k = 0; k < ITEM_OUTPUTS; k++)
+            n += b->items.v[i].outputs[k] != NULL;
+    stage_ref *v = calloc(n + 1, sizeof *v);
+    for (size_t i = 0; v && i < b->items.n; i++)
+        for (int k = 0; k < ITEM_OUTPUTS; k++) {
+            char *stage = b->items.v[i].outputs[k] ? stage_path(b->items.v[i].outputs[k]) : NULL;
+            const char *slash = stage ? strrchr(stage, '/') : NULL;
+            struct stat sb;
+            if (!stage)
+                continue;
+            if (lstat(stage, &sb) == 0 && S_ISREG(sb.st_mode))
+                unlink(stage);
+            v[m].dir = strndup(stage, slash ? (size_t)(slash - stage + 1) : 0);
+            v[m].name = strdup(slash ? slash + 1 : stage);
+            free(stage);
+            if (v[m].dir && v[m].name)
+                m++;
+            else {
+                free(v[m].dir);
+                free(v[m].name);
+            }
+        }
+    if (m)
+        qsort(v, m, sizeof *v, cmp_stage_ref);
+    static const char TMP[] = ".smpsim-tmp-";
+    for (size_t g = 0; g < m;) { /* each folder once */
+        size_t end = g;
+        while (end < m && !strcmp(v[end].dir, v[g].dir))
+            end++;
+        DIR *d = opendir(*v[g].dir ? v[g].dir : ".");
+        for (struct dirent *e; d && (e = readdir(d));) {
+            const char *dot = strrchr(e->d_name, '.');
+            if (strncmp(e->d_name, TMP, sizeof TMP - 1) || !dot || dot <= e->d_name + sizeof TMP - 1)
+                continue;
+            char name[NAME_MAX + 1];
+            snprintf(name, sizeof name, "%.*s", (int)(dot - e->d_name - (sizeof TMP - 1)), e->d_name + sizeof TMP - 1);
+            stage_ref key = {v[g].dir, name};
+            if (bsearch(&key, v + g, end - g, sizeof *v, cmp_stage_ref)) {
+                sbuf p = {0};
+                sb_printf(&p, "%s%s", v[g].dir, e->d_name);
+                if (p.s)
+                    unlink(p.s);
+                sb_free(&p);
+            }
+        }
+        if (d)
+            closedir(d);
+        g = end;
+    }
+    for (size_t i = 0; i < m; i++) {
+        free(v[i].dir);
+        free(v[i].name);
+    }
+    free(v);
 }
 
 /* The finished stage journaled (its identity: batch_run.h), then given its
@@ -921,6 +999,7 @@ int cmd_batch(int argc, char **argv)
         rc = batch_plan(&b);
     }
     if (!rc) {
+        clean_stages(&b);
         b.total_work = count(&b, ITEM_PENDING);
         run(&b, cores);
         for (size_t i = 0; i < b.items.n; i++)
