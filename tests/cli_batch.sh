@@ -635,6 +635,13 @@ check 'grep -q "^\"k1.jpg\",\"k1.mask.png\",up-to-date,\"\",\"$J/out/k1.after.jp
 "$smp" render "$J/in/k1.jpg" "$J/in/k1.mask.png" --px-per-mm 8 --seed "$(grep '^"k1.jpg"' "$J/out/report.csv" | cut -d, -f7)" \
     -o "$J/k1-alone.jpg" 2>/dev/null
 check 'cmp -s "$J/out/k1.after.jpg" "$J/k1-alone.jpg"' "--resume after a SIGKILL: k1.after.jpg is not its render"
+# The report says k1.jpg up to date, but a later run with other options (--density 90),
+# killed, replaced k1.after.jpg: the journal shows the file is that run's, so --resume with the
+# report's options redoes it (it kept the other run's render, counted up to date).
+killed_run "$J/in" "$J/out" --resume --density 90
+expect 0 "--resume after a killed run with other options" -- "$smp" batch --px-per-mm 8 "$J/in" -o "$J/out" --resume
+check 'grep -q "^\"k1.jpg\",\"k1.mask.png\",ok," "$J/out/report.csv" && cmp -s "$J/out/k1.after.jpg" "$J/k1-alone.jpg"' \
+    "--resume kept a killed run's k1.after.jpg of other options: $(grep "^\"k1.jpg\"" "$J/out/report.csv" | cut -c1-100)"
 # Done before the kill, but with other options, or an input changed since: redone, the killed
 # run's file replaced.
 for how in "--density 90" "a new mask"; do
