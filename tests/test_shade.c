@@ -181,8 +181,8 @@ static void test_out_of_reach_is_said(void **state)
     free_scene(&s);
 }
 
-/* A metrics file's number after "key": (the first), NAN when absent. */
-static double metric(const char *path, const char *key)
+/* A metrics file's text (until the next call). */
+static const char *metrics_text(const char *path)
 {
     FILE *f = fopen(path, "rb");
     assert_non_null(f);
@@ -190,6 +190,13 @@ static double metric(const char *path, const char *key)
     const size_t n = fread(buf, 1, sizeof buf - 1, f);
     fclose(f);
     buf[n] = 0;
+    return buf;
+}
+
+/* A metrics file's number after "key": (the first), NAN when absent. */
+static double metric(const char *path, const char *key)
+{
+    const char *buf = metrics_text(path);
     char pat[64];
     snprintf(pat, sizeof pat, "\"%s\": ", key);
     const char *at = strstr(buf, pat);
@@ -409,15 +416,10 @@ static int metrics_hold(const smp_result *r, const smp_params *p, const char *te
     snprintf(path, sizeof path, "%s/m.json", dir);
     if (smp_result_write_metrics((smp_result *)r, path, p) != SMP_OK)
         fail_msg("metrics: %s", smp_result_message(r));
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    static char buf[1 << 16];
-    const size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = 0;
+    const int hold = strstr(metrics_text(path), text) != NULL;
     remove(path);
     rmdir(dir);
-    return strstr(buf, text) != NULL;
+    return hold;
 }
 
 static int has_note(const smp_result *r, const char *text)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* smpsim batch: the run's state, shared by cmd_batch.c (options, workers),
- * batch_plan.c (outputs, collisions, resume, lock) and batch_report.c. */
+ * batch_plan.c (outputs, collisions, resume, lock), batch_journal.c and
+ * batch_report.c. */
 #ifndef SMP_BATCH_RUN_H
 #define SMP_BATCH_RUN_H
 
@@ -71,6 +72,28 @@ void batch_unlock(batch *b);
 /* Removes our temporaries (.smpsim-tmp-*) over an hour old under the output. */
 void batch_clean_stale(const batch *b);
 
+/* An output of the run by its path below the output folder (normalised),
+ * and the photo by its path as batch_canon spells it; their qsort and
+ * bsearch orders. */
+typedef struct out_ref {
+    char *rel; /* normalised, below the output folder */
+    size_t i;  /* the item */
+    int k;
+} out_ref;
+typedef struct by_photo {
+    char *key; /* the photo's path, canonical */
+    item *it;
+} by_photo;
+int batch_cmp_out_ref(const void *a, const void *b);
+int batch_cmp_by_photo(const void *a, const void *b);
+/* The canonical form of a path for comparing (no "./", no "//"), in place. */
+void batch_canon(char *s);
+/* Each output (of every item, or of those whose row is ok or up to date
+ * when written_only) below the output folder, normalised and sorted; NULL
+ * when memory ran out. Free with batch_refs_free. */
+out_ref *batch_output_refs(const batch *b, int written_only, size_t *m);
+void batch_refs_free(out_ref *refs, size_t m);
+
 /* The journal: before an output (written whole under a temporary name) is
  * published under its own, the run appends its file's identity (device,
  * inode, size, mtime) and its path below the output folder to
@@ -97,6 +120,10 @@ int batch_journal_done(batch *b, const item *it);
 void batch_journal_settle(batch *b);
 /* Whether the folder holds a journal of this report name (an interrupted run). */
 int batch_journal_exists(const batch *b);
+/* --resume: what the journals of the output folder (of any shard) say:
+ * outputs that are the very files a run journaled become the items' to
+ * replace; photos whose done record holds (batch_journal.c) are up to date. */
+void batch_journal_read(batch *b);
 
 const char *batch_status_name(item_status s);
 /* One item as a JSON object (report.json's rows and --progress jsonl). */
