@@ -593,16 +593,18 @@ for i in 2 3 4; do cp "$J/in/k1.jpg" "$J/in/k$i.jpg" && cp "$J/in/k1.mask.png" "
 ino() { stat -c %i "$1"; }
 # killed_run IN OUT [options]: a batch killed (SIGKILL) as soon as k1.jpg is done (its output
 # published and its done record journaled; a binary that writes none: half a second after the
-# output is there): no report, no row for it.
+# output is there, a new file where an earlier run left one): no report, no row for it.
 killed_run() {
     kin=$1 kout=$2
     shift 2
+    kold=$(stat -c %i "$kout/k1.after.jpg" 2>/dev/null)
     "$smp" batch --px-per-mm 8 "$kin" -o "$kout" --jobs 1 "$@" >/dev/null 2>&1 &
     kp=$!
     kn=0
     for _ in $(seq 1 1500); do
         grep -q '^done,[0-9a-f]*,"k1.jpg"' "$kout/report.journal" 2>/dev/null && break
-        if [ -e "$kout/k1.after.jpg" ]; then kn=$((kn + 1)); [ "$kn" -lt 25 ] || break; fi
+        knew=$(stat -c %i "$kout/k1.after.jpg" 2>/dev/null)
+        if [ -n "$knew" ] && [ "$knew" != "$kold" ]; then kn=$((kn + 1)); [ "$kn" -lt 25 ] || break; fi
         sleep 0.02
     done
     kill -KILL "$kp"
