@@ -108,6 +108,10 @@ long batch_getrecord(FILE *f, char **buf, size_t *cap, size_t limit, long *lines
 
 /* report.csv, or a shard's report.shard-K-of-N.csv (not a kept report.1.csv). */
 int batch_is_report_name(const char *name);
+/* A report's older_outputs column (the 14th): the photo's outputs of
+ * earlier runs with other options (another --format, --what, --metrics),
+ * still there. Reports before it have 13. */
+enum { REPORT_F_OLDER = 13 };
 /* report.journal, or a shard's report.shard-K-of-N.journal: the outputs a
  * run published before its report lists them (batch_run.h). */
 int batch_is_journal_name(const char *name);

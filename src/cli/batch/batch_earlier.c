@@ -240,7 +240,7 @@ static char *input_folder(const char *G, const char *P, int p_here, const char *
     return out;
 }
 
-enum { F_PHOTO, F_MASK, F_STATUS, F_ERROR, F_OUTPUTS, F_OLDER = 13, MIN_FIELDS = 12, MAX_FIELDS = 16 };
+enum { F_PHOTO, F_MASK, F_STATUS, F_ERROR, F_OUTPUTS, MIN_FIELDS = 12, MAX_FIELDS = 16 };
 
 static const char REPORT_HEAD[] = "photo,mask,status,error,outputs,";
 
@@ -336,9 +336,9 @@ static int load(report *r, const char *csv_path, const char *dir, const struct s
             rc = push(carried ? &r->carried : &r->photos, strdup(fields[F_PHOTO]));
         if (!rc && *fields[F_OUTPUTS])
             rc = push(&cells, strdup(fields[F_OUTPUTS]));
-        if (!rc && n > F_OLDER && *fields[F_OLDER]) { /* an earlier run's, carried on: outputs all the same */
-            csv_unneuter(fields[F_OLDER]);
-            rc = push(&cells, strdup(fields[F_OLDER]));
+        if (!rc && n > REPORT_F_OLDER && *fields[REPORT_F_OLDER]) { /* an earlier run's, carried: outputs too */
+            csv_unneuter(fields[REPORT_F_OLDER]);
+            rc = push(&cells, strdup(fields[REPORT_F_OLDER]));
         }
     }
     free(line);

@@ -341,10 +341,6 @@ int batch_cmp_out_ref(const void *a, const void *b)
     return strcmp(((const out_ref *)a)->rel, ((const out_ref *)b)->rel);
 }
 
-/* The F_OLDER column of a report: the photo's outputs of earlier runs with
- * other options (another --format, --what, --metrics), still there. */
-enum { F_OLDER = 13 };
-
 /* The photo's earlier outputs that this run does not write (the earlier
  * row's outputs when it succeeded, and the older ones it carried): those
  * still there become its older outputs, listed in the report so that it
@@ -402,12 +398,12 @@ static void resume_row(batch *b, item *it, char **fields, int n, const char *out
             rels[k] = it->outputs[k] + lo + 1;
     if (ok_row && *fields[4])
         it->may_replace |= earlier_cell_lists(fields[4], out_real, out_sb, rels, ITEM_OUTPUTS);
-    if (n > F_OLDER && *fields[F_OLDER]) { /* written by a run before that one: ours as well */
-        csv_unneuter(fields[F_OLDER]);
-        it->may_replace |= earlier_cell_lists(fields[F_OLDER], out_real, out_sb, rels, ITEM_OUTPUTS);
+    if (n > REPORT_F_OLDER && *fields[REPORT_F_OLDER]) { /* written by a run before that one: ours as well */
+        csv_unneuter(fields[REPORT_F_OLDER]);
+        it->may_replace |= earlier_cell_lists(fields[REPORT_F_OLDER], out_real, out_sb, rels, ITEM_OUTPUTS);
     }
-    note_older(b, it, ok_row ? fields[4] : "", n > F_OLDER ? fields[F_OLDER] : "", out_real, out_sb, planned,
-               n_planned);
+    note_older(b, it, ok_row ? fields[4] : "", n > REPORT_F_OLDER ? fields[REPORT_F_OLDER] : "", out_real, out_sb,
+               planned, n_planned);
     if (!b->resume)
         return; /* --force: the earlier outputs of other options only */
     char *end;
