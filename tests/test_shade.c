@@ -15,6 +15,7 @@
 #include "color.h"
 #include "select.h"
 #include "result.h"
+#include "rng.h"
 
 #define TRUTH_DENSITY 110.0
 #define TRUTH_DOT 0.28
@@ -409,12 +410,12 @@ static void sharp_pores(smp_image *photo, double ppm)
 }
 
 /* Whether the run's metrics file holds text. */
-static int metrics_hold(const smp_result *r, const smp_params *p, const char *text)
+static int metrics_hold(smp_result *r, const smp_params *p, const char *text)
 {
     char dir[] = "/tmp/smp-shade-XXXXXX", path[64];
     assert_non_null(mkdtemp(dir));
     snprintf(path, sizeof path, "%s/m.json", dir);
-    if (smp_result_write_metrics((smp_result *)r, path, p) != SMP_OK)
+    if (smp_result_write_metrics(r, path, p) != SMP_OK)
         fail_msg("metrics: %s", smp_result_message(r));
     const int hold = strstr(metrics_text(path), text) != NULL;
     remove(path);
@@ -1143,14 +1144,6 @@ static void test_noise_memo(void **state)
  * core's density, the skin's a few % still; no dot outside the mask, and
  * the same dots on 1 or 3 threads. */
 #define EDGE_PPM 8.0
-static uint64_t edge_hash(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
 static void hair_edge_scene(smp_image *photo, smp_image *mask)
 {
     const uint32_t w = 960, h = 720; /* 120 x 90 mm */
@@ -1165,10 +1158,10 @@ static void hair_edge_scene(smp_image *photo, smp_image *mask)
             /* skin with a little mottle; outside the mask down to its bottom edge, stubble:
              * dark shafts 1 px wide and 6 px long on half of the columns' runs
              * (darker and the cells read as a shadow, rim.h's unlit) */
-            const uint64_t hsh = edge_hash((uint64_t)y * w + x);
+            const uint64_t hsh = smp__mix64((uint64_t)y * w + x);
             double v = 0.96 + 0.04 * (double)(hsh & 0xff) / 255.0;
             if (!in && my < 65) {
-                const uint64_t shaft = edge_hash(((uint64_t)(y / 6) << 32) ^ x ^ 0x5151);
+                const uint64_t shaft = smp__mix64(((uint64_t)(y / 6) << 32) ^ x ^ 0x5151);
                 if (shaft % 2)
                     v *= 0.3;
             }
