@@ -17,8 +17,7 @@
  * soft edge lies over the hair around it and would otherwise lower the
  * share of the narrow area it borders (the hairline's thin front, which a
  * hand paints white); cells outside the suggestion do not count at all.
- * What each choice gave on the shared photos: the README (how the
- * suggestion works). */
+ * What each choice gave on the shared photos: docs/MASKS.md. */
 #include "thinarea.h"
 
 #include <math.h>
