@@ -34,47 +34,62 @@ done
 dups=$(for l in $layers; do ls src/$l/*.h 2>/dev/null; done | xargs -n1 basename | sort | uniq -d)
 [ -z "$dups" ] || fail "headers in more than one layer: $dups"
 
-# The folder of an included path (src/<layer>/..., src/cli/..., include).
+# The folder of an included path (src/<layer>/..., src/cli/..., include), in $own.
 owner() {
     case $1 in
-    include/*) echo include ;;
-    src/*/*) p=${1#src/}; echo "${p%%/*}" ;;
-    *) echo outside ;;
+    include/*) own=include ;;
+    src/*/*) own=${1#src/}; own=${own%%/*} ;;
+    *) own=outside ;;
     esac
 }
 
-resolve() { # FILE NAME: the path the compiler would open, or nothing
-    local dir=${1%/*} cand
-    cand=$(realpath -m --relative-to=. "$dir/$2")
-    if [ -f "$cand" ]; then echo "$cand"; return; fi
-    if [ -f "include/$2" ]; then echo "include/$2"; return; fi
+# Every include as FILE:LINE:NAME (one grep and one sed for all the files), and the path
+# beside its file, as realpath makes it, for each (one realpath for all): the checks below
+# then run no command per include.
+mapfile -t incs < <(find src -name '*.[ch]' -print0 | LC_ALL=C sort -z |
+    xargs -0 grep -Hn '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' |
+    sed 's/^\([^:]*\):\([0-9]*\):[^"]*"\([^"]*\)".*/\1:\2:\3/')
+beside=()
+for inc in "${incs[@]}"; do
+    f=${inc%%:*} name=${inc#*:*:}
+    beside+=("${f%/*}/$name")
+done
+[ ${#beside[@]} -eq 0 ] || mapfile -t beside < <(realpath -m --relative-to=. -- "${beside[@]}")
+
+resolve() { # FILE NAME BESIDE: the path the compiler would open, in $target (empty if none)
+    target=
+    if [ -f "$3" ]; then target=$3; return; fi
+    if [ -f "include/$2" ]; then target=include/$2; return; fi
     case $1 in
     src/cli/*) for d in src/cli src/cli/batch src/cli/sweep; do
-                   [ -f "$d/$2" ] && { echo "$d/$2"; return; }
+                   [ -f "$d/$2" ] && { target=$d/$2; return; }
                done ;;
-    *) for l in $layers; do [ -f "src/$l/$2" ] && { echo "src/$l/$2"; return; }; done ;;
+    *) for l in $layers; do [ -f "src/$l/$2" ] && { target=src/$l/$2; return; }; done ;;
     esac
 }
 
 checked=0
-while IFS= read -r f; do
-    from=$(owner "$f")
-    while IFS=: read -r line name; do
-        [ -n "$name" ] || continue
-        checked=$((checked + 1))
-        target=$(resolve "$f" "$name")
-        if [ -z "$target" ]; then
-            fail "$f:$line: \"$name\" is not in a folder $from may include"
-            continue
-        fi
-        to=$(owner "$target")
-        [ "$to" = include ] && continue
-        case " ${may[$from]} " in
-        *" $to "*) ;;
-        *) fail "$f:$line: includes $target ($to); $from may include only: ${may[$from]} and include/smpsim.h" ;;
-        esac
-    done < <(grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$f" | sed 's/^\([0-9]*\):[^"]*"\([^"]*\)".*/\1:\2/')
-done < <(find src -name '*.[ch]' | LC_ALL=C sort)
+for k in "${!incs[@]}"; do
+    inc=${incs[$k]}
+    f=${inc%%:*} rest=${inc#*:}
+    line=${rest%%:*} name=${rest#*:}
+    [ -n "$name" ] || continue
+    checked=$((checked + 1))
+    owner "$f"
+    from=$own
+    resolve "$f" "$name" "${beside[$k]}"
+    if [ -z "$target" ]; then
+        fail "$f:$line: \"$name\" is not in a folder $from may include"
+        continue
+    fi
+    owner "$target"
+    to=$own
+    [ "$to" = include ] && continue
+    case " ${may[$from]} " in
+    *" $to "*) ;;
+    *) fail "$f:$line: includes $target ($to); $from may include only: ${may[$from]} and include/smpsim.h" ;;
+    esac
+done
 
 [ "$checked" -gt 0 ] || fail "no includes found under $root/src"
 echo "layers: $checked includes checked, $bad against the rule"
