@@ -588,12 +588,16 @@ done
 # (--resume failed every such photo: "exists; use --force".)
 J="$tmp/kill"
 mkdir -p "$J/in"
-"$gen" --width 1200 --height 900 --px-per-mm 8 --seed 5 -o "$J/in/k1.jpg" --mask "$J/in/k1.mask.png" --force 2>/dev/null
+# 600x450: a kill after k1.jpg still lands with three photos to go (a finished run is caught
+# below), and a render of one costs about half what it did at 1200x900.
+"$gen" --width 600 --height 450 --px-per-mm 8 --seed 5 -o "$J/in/k1.jpg" --mask "$J/in/k1.mask.png" --force 2>/dev/null
 for i in 2 3 4; do cp "$J/in/k1.jpg" "$J/in/k$i.jpg" && cp "$J/in/k1.mask.png" "$J/in/k$i.mask.png"; done
 ino() { stat -c %i "$1"; }
 # killed_run IN OUT [options]: a batch killed (SIGKILL) as soon as k1.jpg is done (its output
-# published and its done record journaled; a binary that writes none: half a second after the
-# output is there, a new file where an earlier run left one): no report, no row for it.
+# published and its done record journaled; a binary that writes none: a fifth of a second after the
+# output is there, a new file where an earlier run left one): no report, no row for it. A run
+# that ended before the kill (exit 0, or its report's failure count) tests nothing here: that
+# fails at once, naming the killed run's options.
 killed_run() {
     kin=$1 kout=$2
     shift 2
@@ -604,11 +608,13 @@ killed_run() {
     for _ in $(seq 1 1500); do
         grep -q '^done,[0-9a-f]*,"k1.jpg"' "$kout/report.journal" 2>/dev/null && break
         knew=$(stat -c %i "$kout/k1.after.jpg" 2>/dev/null)
-        if [ -n "$knew" ] && [ "$knew" != "$kold" ]; then kn=$((kn + 1)); [ "$kn" -lt 25 ] || break; fi
+        if [ -n "$knew" ] && [ "$knew" != "$kold" ]; then kn=$((kn + 1)); [ "$kn" -lt 10 ] || break; fi
         sleep 0.02
     done
     kill -KILL "$kp"
     wait "$kp" 2>/dev/null
+    kst=$?
+    check '[ "$kst" -eq 137 ]' "killed_run $*: the batch ended (exit $kst) before the kill, not mid-run"
 }
 rm -rf "$J/out"
 killed_run "$J/in" "$J/out"
