@@ -594,13 +594,22 @@ static void *worker(void *arg)
  * in flight finish whole, nothing more is written or handed back, and the
  * photos still running are left to die with the process (not run). */
 #define CLOSE_GRACE_S 0.4
-static void close_after_signal(batch *b)
+#define PROGRESS_S 0.2
+/* The CLOCK_REALTIME time s seconds (under one) from now: a deadline for
+ * pthread_cond_timedwait. */
+static struct timespec deadline_in(double s)
 {
     struct timespec until;
     clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_nsec += (long)(CLOSE_GRACE_S * 1e9);
+    until.tv_nsec += (long)(s * 1e9);
     until.tv_sec += until.tv_nsec / 1000000000L;
     until.tv_nsec %= 1000000000L;
+    return until;
+}
+
+static void close_after_signal(batch *b)
+{
+    const struct timespec until = deadline_in(CLOSE_GRACE_S);
     pthread_mutex_lock(&b->lock);
     while (b->running > 0 && pthread_cond_timedwait(&b->changed, &b->lock, &until) == 0)
         ;
@@ -667,15 +676,21 @@ static void run(batch *b, long cores)
         b->running = 1;
         worker(b); /* no threads to be had: do it here */
     }
+    /* Woken by each photo done (workers broadcast), so the batch ends as
+     * its last photo does; at least every PROGRESS_S for the bar and a
+     * signal, which sets a flag and wakes no one. */
     for (;;) {
         pthread_mutex_lock(&b->lock);
+        if (b->done < b->total_work && !cli_interrupted()) {
+            const struct timespec until = deadline_in(PROGRESS_S);
+            pthread_cond_timedwait(&b->changed, &b->lock, &until);
+        }
         int finished = b->done >= b->total_work;
         pthread_mutex_unlock(&b->lock);
         if (finished || cli_interrupted())
             break;
         if (b->tty && !b->jsonl)
             draw_progress(b, skipped, 0);
-        usleep(200000);
     }
     if (cli_interrupted())
         close_after_signal(b);
