@@ -261,6 +261,16 @@ says "smpsim: $Z/out/report.csv: line 4: longer than 1 MB" "a report row over 1 
 # A manifest's rows are no longer held to 8 KB either (three 3.4 KB paths).
 printf '%sx.jpg,%sx.mask.png,%sm.jpg\n' "$zrel" "$zrel" "$zrel" >"$Z/m.csv"
 expect 0 "a manifest row over 8 KB" -- "$smp" batch --px-per-mm 8 "$Z/in" -o "$Z/mout" --manifest "$Z/m.csv"
+# A report whose outputs cell is 600 KB of "a/" (a corrupted or hostile one, in the input
+# folder: the scan reads it without --resume): each '/' was tried as the folder that run was
+# given (copied, stat'ed, normalised), hours before the first photo. (fuzz/fuzz_resume.c)
+S="$tmp/slashes"
+mkdir -p "$S/in"
+pair "$S/in/s"
+{ echo "photo,mask,status,error,outputs,seconds,seed,dots,density_cm2,delta_e_before,delta_e_after,hash,notes,older_outputs"
+  printf '"x.jpg","x.mask.png",ok,"","'; python3 -c 'print("a/" * 300000, end="")'; printf 'x.jpg",0.1,1,1,1,,,0000000000000001,"",""\n'
+} >"$S/in/report.csv"
+expect 0 "a report with a 600 KB outputs cell of slashes" -- timeout -s KILL 60 "$smp" batch --px-per-mm 8 "$S/in" -o "$S/out"
 
 # --- --resume keys inputs by the folder resolved and the path below it: "./in", "in/" and
 # the absolute path are one folder, as are two spellings of --masks DIR and --manifest.

@@ -278,18 +278,27 @@ static int split_outputs(report *r, const char *cell, const char *P)
 }
 
 /* The output folder as that run was given it: the prefix every entry of
- * every outputs cell shares that names dir best (*how: may_name's answer). */
+ * every outputs cell shares that names dir best (*how: may_name's answer).
+ * Only prefixes shorter than PATH_MAX: that run wrote into the folder, so
+ * the system took its name. (Each prefix tried costs its length: every
+ * '/' of a long cell made a hostile report of 1 MB take hours.) */
 static char *output_folder(const strv *cells, const char *dir, const struct stat *sb, int *how)
 {
     char *best = NULL;
     *how = 0;
     const char *first = cells->v[0];
-    for (const char *slash = strchr(first + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+    size_t common = strlen(first); /* the first cell's prefix that every cell shares */
+    for (size_t i = 1; i < cells->n && common; i++) {
+        size_t k = 0;
+        while (k < common && cells->v[i][k] == first[k])
+            k++;
+        common = k;
+    }
+    for (const char *slash = strchr(first + 1, '/'); slash && slash - first < PATH_MAX; slash = strchr(slash + 1, '/')) {
         size_t k = (size_t)(slash - first);
-        int all = 1;
-        for (size_t i = 1; i < cells->n && all; i++)
-            all = !strncmp(cells->v[i], first, k) && cells->v[i][k] == '/';
-        char *P = all ? strndup(first, k) : NULL;
+        if (k >= common)
+            break; /* not every cell has P and then '/' */
+        char *P = strndup(first, k);
         int m = P ? may_name(P, dir, sb) : 0;
         if (m && m >= *how) { /* the longest of the best: out/out before out */
             free(best);
