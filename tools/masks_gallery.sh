@@ -4,11 +4,13 @@
 # photo with `smpsim mask`'s suggestion tinted and outlined, beside the same
 # photo with the mask painted by hand (the crown's and hairline's in PHOTOS,
 # the top-downs' in tests/data/photos/), and their soft IoU (sum of the
-# smaller grey over sum of the larger, as tests/test_suggest.c measures it),
-# as small JPEGs in OUTDIR; the bundled sample too, against its own mask.
+# smaller grey over sum of the larger, as tests/test_suggest.c measures it)
+# and their IoU as regions (where each mask treats at least half, the
+# outline drawn), as small JPEGs in OUTDIR; the bundled sample too, against
+# its own mask.
 # The photos stay outside the repo; without them,
 # or without Python 3 with Pillow and NumPy (Debian: python3-pil,
-# python3-numpy), this says so and does nothing. Prints "NAME IOU" lines.
+# python3-numpy), this says so and does nothing. Prints "NAME SOFT_IOU REGION_IOU" lines.
 # Usage: tools/masks_gallery.sh BUILD PHOTOS OUTDIR
 set -eu
 b=$1 photos=$2 out=$3
@@ -39,6 +41,10 @@ sugg = np.asarray(Image.open(sugg_path).convert("L"), dtype=np.float64)
 hand = np.asarray(Image.open(hand_path).convert("L"), dtype=np.float64)
 assert sugg.shape == hand.shape == (photo.height, photo.width), (sugg.shape, hand.shape, photo.size)
 iou = np.minimum(sugg, hand).sum() / max(np.maximum(sugg, hand).sum(), 1)
+# As regions: the grey says how much density to add, the region where to
+# treat; this IoU leaves out how the greys differ inside.
+s_half, h_half = sugg >= 127.5, hand >= 127.5
+region_iou = (s_half & h_half).sum() / max((s_half | h_half).sum(), 1)
 h = round(photo.height * PANEL / photo.width)
 small = np.asarray(photo.resize((PANEL, h), Image.LANCZOS), dtype=np.float64)
 
@@ -66,11 +72,11 @@ pic.paste(panel(sugg, (255, 90, 0), (255, 230, 0)), (0, bar))
 pic.paste(panel(hand, (0, 150, 255), (0, 255, 255)), (PANEL, bar))
 d = ImageDraw.Draw(pic)
 d.text((4, 3), "suggested (smpsim mask)", fill=(0, 0, 0), font=font)
-d.text((PANEL + 4, 3), f"painted by hand; soft IoU {iou:.2f}", fill=(0, 0, 0), font=font)
+d.text((PANEL + 4, 3), f"by hand; soft IoU {iou:.2f}, regions {region_iou:.2f}", fill=(0, 0, 0), font=font)
 pic.save(out_path + ".tmp.jpg", quality=80, optimize=True, progressive=True)
 import os
 os.replace(out_path + ".tmp.jpg", out_path)
-print(f"{stem} {iou:.3f}")
+print(f"{stem} {iou:.3f} {region_iou:.3f}")
 PY
 done <<LIST
 crown-shaved-4000x3000.jpg crown-shaved-4000x3000.mask.png
