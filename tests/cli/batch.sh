@@ -121,23 +121,50 @@ expect 2 "manifest: a bad layout" -- "$smp" batch --px-per-mm 8 "$B/in" -o "$B/m
 check '[ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "lay.csv: line 2: layout '"'diagonal'"': .*is not auto, side" "$tmp/err"' \
     "manifest: a bad layout: $(cat "$tmp/err")"
 expect 1 "bad shard" -- "$smp" batch --px-per-mm 8 "$B/in" -o "$B/x" --shard 2/2
-# SIGINT mid-run: no partial file, and the report is written.
+# SIGINT mid-run: no partial file, and the report is written. One photo and copies (each is
+# rendered all the same); the signal comes once the first is done, so four are still to run.
 mkdir -p "$B/big"
-for i in 1 2 3 4 5 6; do
-    "$gen" --width 1600 --height 1200 --px-per-mm 10 --seed $i -o "$B/big/p$i.jpg" --mask "$B/big/p$i.mask.png" --force
-done
+"$gen" --width 1600 --height 1200 --px-per-mm 10 --seed 1 -o "$B/big/p1.jpg" --mask "$B/big/p1.mask.png" --force
+for i in 2 3 4 5 6; do cp "$B/big/p1.jpg" "$B/big/p$i.jpg" && cp "$B/big/p1.mask.png" "$B/big/p$i.mask.png"; done
 "$smp" batch --px-per-mm 8 "$B/big" -o "$B/bigout" --jobs 2 >/dev/null 2>&1 &
 pid=$!
-sleep 0.7
+for _ in $(seq 1 1500); do
+    grep -q '^done,' "$B/bigout/report.journal" 2>/dev/null && break
+    sleep 0.02
+done
 kill -INT "$pid"
 wait "$pid"
 rc=$?
-if [ "$rc" -eq 130 ] || [ "$rc" -eq 0 ]; then ok; else bad "batch after SIGINT: exit $rc"; fi
+if [ "$rc" -eq 130 ]; then ok; else bad "batch after SIGINT: exit $rc, not 130 (it ended before the signal?)"; fi
 if [ -f "$B/bigout/report.csv" ]; then ok; else bad "no report after SIGINT"; fi
+if [ "$(grep -c ',ok,' "$B/bigout/report.csv")" -lt 6 ]; then ok
+else bad "SIGINT: every photo ran: $(cut -c1-60 "$B/bigout/report.csv" | tr '\n' ' ')"; fi
 if [ -z "$(find "$B/bigout" -name '.*' ! -name . )" ]; then ok; else bad "SIGINT left temporaries"; fi
 for f in "$B"/bigout/*.jpg; do
     [ -e "$f" ] || continue
     "$img" info "$f" >/dev/null 2>&1 || bad "SIGINT left a broken $f"
 done
+# A signal while the batch still reads its input (10 000 files: half a second's scan here; the
+# signal comes once the output folder is made, before the scan) stops it there, at once: nothing
+# run, no report (a report of a half-read folder would list what it never looked at). It used to
+# run on to the scan's end and write the report of all it found (exit 143 or 130 all the same).
+mkdir -p "$B/many"
+for d in $(seq 1 20); do
+    mkdir "$B/many/d$d" && (cd "$B/many/d$d" && seq -f 'p%03g.jpg' 500 | xargs touch)
+done
+for sig in TERM:143 INT:130; do
+    rm -rf "$B/manyout"
+    "$smp" batch --px-per-mm 8 "$B/many" -o "$B/manyout" 2>"$tmp/err" &
+    pid=$!
+    for _ in $(seq 1 1500); do [ -d "$B/manyout" ] && break; sleep 0.01; done
+    kill -"${sig%:*}" "$pid"
+    wait "$pid"
+    rc=$?
+    if [ "$rc" -eq "${sig#*:}" ]; then ok; else bad "SIG${sig%:*} in the scan: exit $rc, not ${sig#*:}"; fi
+    says "batch: stopped by a signal while reading $B/many, before any photo ran; no report written" \
+        "SIG${sig%:*} in the scan"
+    if [ -z "$(ls -A "$B/manyout")" ]; then ok; else bad "SIG${sig%:*} in the scan left: $(ls -A "$B/manyout" | tr '\n' ' ')"; fi
+done
+rm -rf "$B/many"
 
 finish

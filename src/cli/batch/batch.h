@@ -75,6 +75,9 @@ typedef struct scan_opts {
  * is listed as skipped (EARLIER_OUTPUT ...), not read as a photo.
  * 0 on success, else an exit code after printing why. */
 int scan_folder(const scan_opts *o, item_list *out);
+/* cmd_batch's code for a scan or plan a signal stopped (never an exit code:
+ * the process ends by the signal, 128 + it). */
+enum { BATCH_STOPPED = -1 };
 /* Reads a manifest CSV into the list: rows photo,mask[,output][,density][,seed],
  * or any columns in any order under a header naming them (also px_per_mm
  * and the preview options); a BOM and '#' comment lines are allowed. A mask

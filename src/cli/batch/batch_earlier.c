@@ -322,7 +322,7 @@ static int load(report *r, const char *csv_path, const char *dir, const struct s
     strv cells = {0};
     long len, lineno = 1, lines = 0, taken = 1;
     int rc = batch_getline(f, &line, &cap, BATCH_LINE_MAX) > 0 && !strncmp(line, REPORT_HEAD, sizeof REPORT_HEAD - 1) ? 0 : -1;
-    while (!rc && (len = batch_getrecord(f, &line, &cap, BATCH_LINE_MAX, &lines)) != -1) {
+    while (!rc && !cli_interrupted() && (len = batch_getrecord(f, &line, &cap, BATCH_LINE_MAX, &lines)) != -1) {
         lineno = taken + 1; /* where the record starts */
         taken += lines;
         if (len < 0) { /* not one we wrote: said, so that its outputs are not read as photos unnoticed */
@@ -434,7 +434,7 @@ static int load_journal(report *r, const char *path, const char *dir)
     size_t cap = 0;
     long lines;
     int rc = 0;
-    while (!rc && batch_getrecord(f, &line, &cap, BATCH_LINE_MAX, &lines) >= 0) {
+    while (!rc && !cli_interrupted() && batch_getrecord(f, &line, &cap, BATCH_LINE_MAX, &lines) >= 0) {
         char *fields[8];
         if (split_csv(line, fields, 8) != 7 || strcmp(fields[0], "written"))
             continue; /* the head, a photo's done record (its outputs have their own), or a torn record */

@@ -244,7 +244,7 @@ void batch_journal_read(batch *b)
         char *line = NULL;
         size_t cap = 0;
         long lines;
-        while (f && batch_getrecord(f, &line, &cap, BATCH_LINE_MAX, &lines) >= 0) {
+        while (f && !cli_interrupted() && batch_getrecord(f, &line, &cap, BATCH_LINE_MAX, &lines) >= 0) {
             char *fields[DONE_MAX + 1];
             int n = split_csv(line, fields, DONE_MAX + 1), c = n > 0 ? done_outputs(fields, n) : -1;
             if (n == 7 && !strcmp(fields[0], "written")) {

@@ -279,7 +279,7 @@ int batch_collect_inputs(batch *b)
         cli_error(b->input, "out of memory");
         return EXIT_INPUT;
     }
-    for (size_t i = 0; i < b->items.n; i++) {
+    for (size_t i = 0; i < b->items.n && !cli_interrupted(); i++) {
         const item *it = &b->items.v[i];
         for (int m = 0; m < 2 && !it->earlier_output; m++) {
             if (m && (it->mask_auto || !it->mask))
@@ -442,7 +442,7 @@ static int resume_file(batch *b, const char *path, by_photo *idx, size_t m, cons
     size_t cap = 0;
     long len, lineno = 0, lines = 0, taken = 0;
     int rc = 0;
-    while ((len = batch_getrecord(f, &line, &cap, BATCH_LINE_MAX, &lines)) != -1) {
+    while (!cli_interrupted() && (len = batch_getrecord(f, &line, &cap, BATCH_LINE_MAX, &lines)) != -1) {
         lineno = taken + 1; /* where the record starts */
         taken += lines;
         if (len < 0) {

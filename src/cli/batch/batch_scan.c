@@ -406,7 +406,7 @@ static int walk_dir(walk *w, const char *rel_dir)
     size_t reports = dir_abs ? earlier_enter(w->earlier, dir_abs, rel_dir, names, n) : 0;
     free(dir_abs);
     for (long i = 0; i < n; i++) {
-        char *rel = rc ? NULL : join(rel_dir, names[i]);
+        char *rel = rc || cli_interrupted() ? NULL : join(rel_dir, names[i]); /* a signal: cmd_batch stops */
         if (rel)
             rc = walk_entry(w, rel_dir, names[i], rel);
         free(names[i]);
@@ -695,7 +695,7 @@ int read_manifest_stream(FILE *f, const char *path, const scan_opts *o, item_lis
     if (!check)
         return EXIT_INPUT;
     long lines = 0, taken = 0;
-    while (!rc && (len = batch_getrecord(f, &line, &cap, BATCH_LINE_MAX, &lines)) != -1) {
+    while (!rc && !cli_interrupted() && (len = batch_getrecord(f, &line, &cap, BATCH_LINE_MAX, &lines)) != -1) {
         lineno = (int)taken + 1; /* a row's messages name the line it starts on */
         taken += lines;
         if (len < 0) {

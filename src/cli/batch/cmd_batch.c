@@ -924,6 +924,11 @@ static void shard_items(batch *b, int k, int n)
     b->items.n = kept;
 }
 
+/* A signal during the scan or the plan: their loops stop reading at once
+ * (cli_interrupted), what they read is incomplete, and the run ends here
+ * with nothing run or written (a signal later is run()'s: a report). */
+static int stopped(int rc) { return !rc && cli_interrupted() ? BATCH_STOPPED : rc; }
+
 /* The output folder, its lock, and no earlier run unless asked for. */
 static int prepare_output(batch *b)
 {
@@ -1001,18 +1006,21 @@ int cmd_batch(int argc, char **argv)
     snprintf(b.report, sizeof b.report, shard[1] > 1 ? "report.shard-%d-of-%d" : "report", shard[0], shard[1]);
     rc = prepare_output(&b);
     if (!rc)
-        rc = manifest ? read_manifest(manifest, &so, &b.items) : scan_folder(&so, &b.items);
+        rc = stopped(manifest ? read_manifest(manifest, &so, &b.items) : scan_folder(&so, &b.items));
     if (!rc) { /* the outputs of every shard: another shard's are never this one's photos */
         seed_items(&b, smp_params_seed(p));
         b.params = p;
-        rc = batch_plan_outputs(&b, !manifest);
+        rc = stopped(batch_plan_outputs(&b, !manifest));
     }
-    if (!rc)
-        rc = batch_collect_inputs(&b); /* of every shard: another shard's photo is a photo all the same */
+    if (!rc) /* of every shard: another shard's photo is a photo all the same */
+        rc = stopped(batch_collect_inputs(&b));
     if (!rc) {
         shard_items(&b, shard[0], shard[1]);
-        rc = batch_plan(&b);
+        rc = stopped(batch_plan(&b));
     }
+    if (rc == BATCH_STOPPED)
+        fprintf(stderr, "smpsim: batch: stopped by a signal while reading %s, before any photo ran; no report "
+                "written\n", manifest ? manifest : b.input);
     if (!rc) {
         clean_stages(&b);
         b.total_work = count(&b, ITEM_PENDING);
@@ -1059,5 +1067,5 @@ int cmd_batch(int argc, char **argv)
     smp_params_free(p);
     cli_settings_free(args);
     cli_die_of_signal();
-    return rc;
+    return rc == BATCH_STOPPED ? EXIT_INPUT : rc; /* (not reached: the signal ends the process) */
 }
