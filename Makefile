@@ -187,7 +187,7 @@ analyze:
 # Fuzz targets (fuzz/): as plain programs they replay the corpus and the kept
 # crashers in `make test`; `make fuzz` builds them with libFuzzer (clang) and
 # runs each FUZZ_SECONDS.
-FUZZ_TARGETS := image mask manifest args report resume
+FUZZ_TARGETS := image mask manifest args report resume settings points
 FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 CLI_LIB_OBJ  := $(filter-out $(BUILD)/src/cli/main.o,$(CLI_OBJ))
 FUZZ_SECONDS ?= 600

@@ -173,6 +173,91 @@ static void run(void **state)
         free(b);
     }
 
+    /* settings: a --settings file (fuzz_settings.c: render reads inputs of odd size, preview even ones). */
+    static const char *const settings[][2] = {
+        {"studio", "{\n  \"seed\": 7, \"density\": 130, \"dot\": \"0.3\", \"dilution\": 0.4, \"sessions\": 3, \"session\": 2,\n"
+                   "  \"age\": \"5y\", \"edge\": \"soft\", \"regularity\": 0.65, \"px-per-mm\": 4,\n"
+                   "  \"_studio\": \"a note: caf\\u00e9 \\\"quoted\\\"\"\n}\n"},
+        {"look", "{\"feather\": 2, \"opacity\": 0.7, \"pigment\": \"#2b2b2b\", \"quality\": 90, \"max-pixels\": 1000000, "
+                 "\"cast\": \"blue\", \"age\": \"fresh\", \"layers\": \"30,70,100\", \"session-split\": \"25,60,100\", "
+                 "\"density\": \"auto\", \"dot\": \"auto\", \"dilution\": \"auto\"}"},
+        {"preview", "{\"layout\": \"split\", \"split-at\": 0.3, \"max-size\": 800, \"caption\": \"Client \\u00e9\\u20ac\", "
+                    "\"date\": \"none\", \"loupe\": \"30,20\", \"loupe-zoom\": 4 }"},
+        {"paths", "{\"reference\": \"ref.png\", \"scar-mask\": \"s.png\", \"metrics\": \"m.json\", \"dots\": \"d.csv\", "
+                  "\"density-map\": \"map.png\", \"density-range\": \"10:80\"}"},
+        {"hairline", "{\"hairline\": \"5,40 30,10;60,40\", \"_photo\": \"a.jpg\"}"},
+        {"template", "{\"hairline\": \"10,20 50,20\", \"hairline-template\": \"rounded\"}"},
+        {"measure", "{\"measure\": \"0,0 40,0=10\"}"},
+        {"measure-and-scale", "{\"measure\": \"0,0 40,0=10\", \"px-per-mm\": 4}"},
+        {"auto-paint", "{\"px-per-mm\": \"auto\", \"mask-paint\": \"#00ff00\"}"},
+        {"loupe-off-photo", "{\"loupe\": \"900,10\", \"layout\": \"side\"}"},
+        {"session-past", "{\"sessions\": 3, \"session\": 5}"},
+        {"escapes", "{\"caption\": \"a\\\"b\\\\c\\/d\\u0041\\u00DF\", \"_n\": \"\\b\\f\\n\\r\\t\"}"},
+        {"empty", " {\r\n\t} "},
+        {"numbers", "{\"density\": -1e2, \"seed\": +12, \"dot\": 1.2.3}"},
+        {"trailing-comma", "{\"density\": 100,}"},
+        {"no-colon", "{\"density\" 100}"},
+        {"cut", "{\"density\": 100"},
+        {"unknown", "{\"densty\": 100}"},
+        {"flag", "{\"force\": \"1\"}"},
+        {"settings-key", "{\"settings\": \"other.json\"}"},
+        {"nested", "{\"density\": [100]}"},
+        {"literal", "{\"density\": true}"},
+        {"after", "{} {}"},
+        {"bom", "\xEF\xBB\xBF{\"seed\": 1}"},
+        {"bad-escape", "{\"caption\": \"\\x41\"}"},
+        {"short-u", "{\"caption\": \"\\u00e\"}"},
+        {"control", "{\"caption\": \"a\tb\"}"},
+    };
+    for (size_t i = 0; i < sizeof settings / sizeof *settings; i++)
+        put("settings", settings[i][0], settings[i][1], strlen(settings[i][1]));
+
+    /* points: a mode byte (fuzz_points.c: 0 a --hairline-file, 1 --hairline, 2 --measure, 3 --loupe;
+     * +4 with --hairline-template), then the text; the photo is 64x48. */
+    static const char *const points[][2] = {
+        {"file", "\x00[[10,10],[20,20],[30,30]]"},
+        {"file-spaces", "\x00 [ [10, 20.5], [30,4.5e1],\n  [63 ,47] ]\n"},
+        {"file-nine", "\x00[[1,1],[2,2],[3,3],[4,4],[5,5],[6,6],[7,7],[8,8],[9,9]]"},
+        {"file-ten", "\x00[[1,1],[2,2],[3,3],[4,4],[5,5],[6,6],[7,7],[8,8],[9,9],[10,10]]"},
+        {"file-template", "\x04[[5,30],[60,30]]"},
+        {"file-two", "\x00[[5,30],[60,30]]"},
+        {"file-off", "\x00[[10,10],[20,20],[64,30]]"},
+        {"file-negative", "\x00[[-0,0],[1E+1,2e-1],[-1,3]]"},
+        {"file-empty", "\x00[]"},
+        {"file-hex", "\x00[[0x10,2],[3,4],[5,6]]"},
+        {"file-cut", "\x00[[10,10],[20,20]"},
+        {"file-three-numbers", "\x00[[1,2,3],[3,4],[5,6]]"},
+        {"file-flat", "\x00[1,2,3,4,5,6]"},
+        {"file-object", "\x00{\"points\": [[1,2],[3,4],[5,6]]}"},
+        {"file-junk", "\x00[[1,2],[3,4],[5,6]] x"},
+        {"file-huge", "\x00[[1e400,2],[3,4],[5,6]]"},
+        {"file-leading-zero", "\x00[[01,2],[3,4],[5,6]]"},
+        {"hairline", "\x01" "5,40 30,10;60,40\t63,47"},
+        {"hairline-template", "\x05" "5,30 60,30"},
+        {"hairline-two", "\x01" "5,30 60,30"},
+        {"hairline-ten", "\x01" "1,1 2,2 3,3 4,4 5,5 6,6 7,7 8,8 9,9 10,10"},
+        {"hairline-off", "\x01" "5,40 30,10 1e3,5"},
+        {"hairline-inf", "\x01" "5,40 30,10 inf,5"},
+        {"hairline-three-numbers", "\x01" "1,2,3 4,5 6,7"},
+        {"hairline-spaced", "\x01" "1, 2 4,\n5 6,7"},
+        {"measure", "\x02" "0,0 40,0=10"},
+        {"measure-scale", "\x02" "10,10 12,10=100"},
+        {"measure-off", "\x02" "0,0 400,0=10"},
+        {"measure-close", "\x02" "0,0 1,1=10"},
+        {"measure-no-mm", "\x02" "0,0 40,0"},
+        {"measure-zero", "\x02" "0,0 40,0=0"},
+        {"measure-hex", "\x02" "0x10,0 0x20,0=0x1p2"},
+        {"loupe", "\x03" "30,20"},
+        {"loupe-auto", "\x03" "auto"},
+        {"loupe-off", "\x03" "off"},
+        {"loupe-off-photo", "\x03" "30,200"},
+        {"loupe-negative", "\x03" "-1,5"},
+        {"loupe-exponent", "\x03" "1e,5"},
+        {"loupe-space", "\x03" " 3, 4"},
+    };
+    for (size_t i = 0; i < sizeof points / sizeof *points; i++)
+        put("points", points[i][0], points[i][1], 1 + strlen(points[i][1] + 1));
+
     static const char args1[] = "\x00" "90\0" "\x01" "0.15\0" "\x04" "30,70,100\0" "\x0c" "broken\0" "\x0d" "3y\0";
     static const char args2[] = "\x00" "auto\0" "\x0f" "2\0" "\x0e" "blue\0" "\x0a" "0.4\0" "\x07" "#2b2b2b\0";
     put("args", "valid1", args1, sizeof args1 - 1);
