@@ -66,7 +66,22 @@ static void skip_space(reader *r)
         r->p++;
 }
 
-/* A JSON string at r->p into a new buffer (UTF-8; \uXXXX of the BMP). */
+/* Four hex digits at s (within e); the code unit, or -1. */
+static long hex4(const char *s, const char *e)
+{
+    long cp = 0;
+    for (int i = 0; i < 4; i++) {
+        if (s + i >= e || !isxdigit((unsigned char)s[i]))
+            return -1;
+        cp = cp * 16 + (isdigit((unsigned char)s[i]) ? s[i] - '0' : tolower((unsigned char)s[i]) - 'a' + 10);
+    }
+    return cp;
+}
+
+/* A JSON string at r->p into a new buffer, as UTF-8 (a surrogate pair,
+ * "\ud83d\ude00", as its character). NULL when malformed, or when it
+ * holds what no argument can: \u0000 (it cut the value there) or half of a
+ * surrogate pair (it became bytes that are not UTF-8). */
 static char *string(reader *r)
 {
     if (*r->p != '"')
@@ -96,17 +111,15 @@ static char *string(reader *r)
             *o++ = "\"\\/\b\f\n\r\t"[simple - "\"\\/bfnrt"];
             continue;
         }
-        unsigned cp = 0;
-        if (*s != 'u' || e - s < 5) {
+        long cp = *s == 'u' ? hex4(s + 1, e) : -1, lo = -1;
+        if (cp >= 0xD800 && cp < 0xDC00 && e - s >= 11 && s[5] == '\\' && s[6] == 'u')
+            lo = hex4(s + 7, e);
+        if (cp >= 0xD800 && cp < 0xDC00 && lo >= 0xDC00 && lo < 0xE000) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            s += 6;
+        } else if (cp <= 0 || (cp >= 0xD800 && cp < 0xE000)) {
             free(out);
             return NULL;
-        }
-        for (int i = 1; i <= 4; i++) {
-            if (!isxdigit((unsigned char)s[i])) {
-                free(out);
-                return NULL;
-            }
-            cp = cp * 16 + (unsigned)(isdigit((unsigned char)s[i]) ? s[i] - '0' : (tolower((unsigned char)s[i]) - 'a' + 10));
         }
         s += 4;
         if (cp < 0x80) {
@@ -114,8 +127,13 @@ static char *string(reader *r)
         } else if (cp < 0x800) {
             *o++ = (char)(0xc0 | cp >> 6);
             *o++ = (char)(0x80 | (cp & 0x3f));
-        } else {
+        } else if (cp < 0x10000) {
             *o++ = (char)(0xe0 | cp >> 12);
+            *o++ = (char)(0x80 | (cp >> 6 & 0x3f));
+            *o++ = (char)(0x80 | (cp & 0x3f));
+        } else {
+            *o++ = (char)(0xf0 | cp >> 18);
+            *o++ = (char)(0x80 | (cp >> 12 & 0x3f));
             *o++ = (char)(0x80 | (cp >> 6 & 0x3f));
             *o++ = (char)(0x80 | (cp & 0x3f));
         }
@@ -171,9 +189,13 @@ static int members(reader *r)
                 return EXIT_INPUT;
             }
             skip_space(r);
-            value = *r->p == '"' ? string(r) : number(r);
+            const int quoted = *r->p == '"';
+            value = quoted ? string(r) : number(r);
             if (!value) {
-                cli_error(r->path, "settings: \"%s\" must be a string or a number", key);
+                cli_error(r->path, quoted ? "settings: \"%s\": not a string an option can take (cut short, or a control "
+                                            "character, a bad escape, \\u0000 or half of a surrogate pair)"
+                                          : "settings: \"%s\" must be a string or a number",
+                          key);
                 free(key);
                 return EXIT_INPUT;
             }

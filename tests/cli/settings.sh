@@ -48,6 +48,20 @@ says "nan.json: settings: \"density\": 'lots' is not a number" "a value not a nu
 printf '{"session-split": "60,30,100"}' >"$tmp/split.json"
 expect 2 "a bad list" -- "$smp" render "$small" "$m" --settings "$tmp/split.json" -o "$o/x.png"
 says 'split.json: settings: "session-split": .*30 after 60' "a bad list, the file named"
+# A character beyond U+FFFF as a surrogate pair, as Python's json.dump
+# writes it, is that character (it became bytes that are not UTF-8, and the
+# caption was refused); \u0000 is refused (it cut a key or value there:
+# "density\u0000x" was --density), as is half a pair.
+printf '{"caption": "Jos\\u00e9 \\ud83d\\ude00"}' >"$tmp/pair.json"
+expect 0 "a surrogate pair" -- "$smp" preview "$small" "$m" --settings "$tmp/pair.json" --date none -o "$o/pair.png"
+expect 0 "the caption typed" -- "$smp" preview "$small" "$m" --caption "José 😀" --date none -o "$o/pair-typed.png"
+check '"$img" same "$o/pair.png" "$o/pair-typed.png"' "a surrogate pair gives the caption typed"
+for bad in '{"density\u0000x": 50}' '{"caption": "a\u0000b"}' '{"caption": "\ud83d"}' '{"caption": "\ude00\ud83d"}'; do
+    printf '%s' "$bad" >"$tmp/nul.json"
+    expect 2 "$bad" -- "$smp" preview "$small" "$m" --settings "$tmp/nul.json" -o "$o/nul.png"
+    says 'nul.json: settings: ' "$bad, the file named"
+done
+absent "$o/nul.png" "refused strings"
 # The same value typed is the command line's usage error, without a file.
 expect 1 "the value typed" -- "$smp" render "$small" "$m" --density lots -o "$o/x.png"
 says "^smpsim: --density: 'lots' is not a number" "the value typed"
