@@ -210,20 +210,35 @@ typedef struct mask_job {
     int hairline_n;
 } mask_job;
 
+/* Before refusing the value of option c (or also's; 0: none): the exit
+ * code. A --hairline-file's points are that file's (its messages name it:
+ * exit 2); a value from a --settings file is the file's too, and
+ * cli_error then names the file and key (cli_settings_blame) until
+ * cli_error_in_setting(NULL, NULL); typed, exit 1. */
+static int blame(const char *file, int c, int also)
+{
+    if (file)
+        return EXIT_INPUT;
+    const int rc = cli_settings_blame(c);
+    return rc == EXIT_INPUT || !also ? rc : cli_settings_blame(also);
+}
+
 /* Points typed in photo pixels must lie on the photo, as --loupe's must
  * (preview_opts.c): a point off it is a slip, not a line that runs on. 0, or
  * the exit code after naming the point and the photo's size (file: the
- * file the points came from, NULL when typed). */
-static int check_on_photo(const mask_job *j, const char *opt, const char *file, const double *xy, int n)
+ * file the points came from, NULL when option c gave them). */
+static int check_on_photo(const mask_job *j, const char *opt, int c, const char *file, const double *xy, int n)
 {
     const uint32_t w = smp_image_width(j->photo), h = smp_image_height(j->photo);
     for (int i = 0; i < n; i++) {
         const double x = xy[2 * i], y = xy[2 * i + 1];
         if (x >= 0 && y >= 0 && x < w && y < h)
             continue;
+        const int rc = blame(file, c, 0);
         cli_error(file, "%s: the point %g,%g lies outside the photo, which is %ux%u pixels (x 0..%u, y 0..%u)", opt,
                   x, y, (unsigned)w, (unsigned)h, (unsigned)w - 1, (unsigned)h - 1);
-        return file ? EXIT_INPUT : EXIT_USAGE;
+        cli_error_in_setting(NULL, NULL);
+        return rc;
     }
     return 0;
 }
@@ -436,8 +451,10 @@ static int read_hairline(mask_job *j)
     if (!o->hairline && !o->hairline_file) {
         if (!o->template_name)
             return 0;
+        const int rc = blame(NULL, CLI_OPT_TEMPLATE, 0);
         cli_error(NULL, "--hairline-template needs the 2 temple points: --hairline \"x1,y1 x2,y2\"");
-        return EXIT_USAGE;
+        cli_error_in_setting(NULL, NULL);
+        return rc;
     }
     const char *file = o->hairline ? NULL : o->hairline_file;
     int n = file ? read_points_file(file, j->hairline, 9) : parse_points(o->hairline, j->hairline, 9);
@@ -450,16 +467,17 @@ static int read_hairline(mask_job *j)
                                                        : "malformed JSON: not [[x1,y1],[x2,y2],...] of numbers");
         return EXIT_INPUT;
     }
-    if (o->template_name && n != 2) {
-        cli_error(file, "--hairline-template takes the 2 temple points in --hairline, not %d", n);
-        return file ? EXIT_INPUT : EXIT_USAGE;
-    }
-    if (!o->template_name && (n < 3 || n > 9)) {
-        cli_error(file, "a hairline takes 3 to 9 points, not %d", n);
-        return file ? EXIT_INPUT : EXIT_USAGE;
+    if (o->template_name ? n != 2 : n < 3 || n > 9) {
+        const int rc = blame(file, CLI_OPT_HAIRLINE, o->template_name ? CLI_OPT_TEMPLATE : 0);
+        if (o->template_name)
+            cli_error(file, "--hairline-template takes the 2 temple points in --hairline, not %d", n);
+        else
+            cli_error(file, "a hairline takes 3 to 9 points, not %d", n);
+        cli_error_in_setting(NULL, NULL);
+        return rc;
     }
     j->hairline_n = n;
-    return check_on_photo(j, file ? "--hairline-file" : "--hairline", file, j->hairline, n);
+    return check_on_photo(j, file ? "--hairline-file" : "--hairline", CLI_OPT_HAIRLINE, file, j->hairline, n);
 }
 
 /* --hairline (points or a file, or 2 temple points with a template): the
@@ -474,8 +492,10 @@ static int apply_hairline(mask_job *j)
     if (o->template_name) {
         double t0[2] = {xy[0], xy[1]}, t1[2] = {xy[2], xy[3]};
         if (smp_hairline_template(j->in ? j->s : NULL, o->template_name, t0, t1, xy) != SMP_OK) {
+            const int rc = blame(NULL, CLI_OPT_TEMPLATE, 0);
             cli_error(NULL, "--hairline-template: %s", j->in ? smp_scalp_message(j->s) : "unknown template or points");
-            return EXIT_USAGE;
+            cli_error_in_setting(NULL, NULL);
+            return rc;
         }
         n = 9;
     }
@@ -487,8 +507,10 @@ static int apply_hairline(mask_job *j)
     if (rc)
         return rc;
     if (smp_hairline_apply(j->s, j->mask, xy, n) != SMP_OK) {
+        rc = blame(NULL, CLI_OPT_HAIRLINE, 0);
         cli_error(NULL, "--hairline: %s", smp_scalp_message(j->s));
-        return EXIT_USAGE;
+        cli_error_in_setting(NULL, NULL);
+        return rc;
     }
     return 0;
 }
@@ -509,7 +531,7 @@ int cli_prepare_mask(smp_image *mask, const char *mask_path, const smp_image *ph
     int rc = 0;
     if (o->measure) {
         mm = measure_points(o->measure, measured);
-        rc = check_on_photo(&j, "--measure", NULL, measured, 2);
+        rc = check_on_photo(&j, "--measure", CLI_OPT_MEASURE, NULL, measured, 2);
     }
     if (rc || (rc = read_hairline(&j)) || (rc = measure_scale(&j, measured, mm)))
         goto done;

@@ -82,6 +82,23 @@ printf '{"px-per-mm": 4}' >"$tmp/ppm.json"
 expect 2 "--measure against a file's scale" -- "$smp" render "$small" "$m" --settings "$tmp/ppm.json" \
     --measure "0,0 100,0=25" -o "$o/x.png"
 says 'ppm.json: settings: "px-per-mm": --measure and --px-per-mm both set the scale' "--measure against a file's scale"
+# A file's points the photo or the count refuses are the file's too (they
+# exited 1 naming no file; fuzz_settings found the first).
+printf '{"hairline": "10,20 3000,40 200,20"}' >"$tmp/hl-off.json"
+printf '{"hairline": "10,20 200,20"}' >"$tmp/hl-two.json"
+printf '{"measure": "0,0 3000,0=10"}' >"$tmp/measure-off.json"
+printf '{"hairline-template": "rounded"}' >"$tmp/template.json"
+expect 2 "a file's template without points" -- "$smp" render "$small" "$m" --settings "$tmp/template.json" -o "$o/x.png"
+says 'template.json: settings: "hairline-template": .*needs the 2 temple points' "a file's template without points"
+expect 2 "a file's hairline off the photo" -- "$smp" render "$small" "$m" --settings "$tmp/hl-off.json" -o "$o/x.png"
+says 'hl-off.json: settings: "hairline": the point 3000,40 lies outside the photo, which is 240x180' \
+    "a file's hairline off the photo, the file named"
+expect 2 "a file's hairline of 2 points" -- "$smp" render "$small" "$m" --settings "$tmp/hl-two.json" -o "$o/x.png"
+says 'hl-two.json: settings: "hairline": a hairline takes 3 to 9 points, not 2' "a file's 2 points, the file named"
+expect 2 "a file's measure off the photo" -- "$smp" render "$small" "$m" --settings "$tmp/measure-off.json" -o "$o/x.png"
+says 'measure-off.json: settings: "measure": the point 3000,0 lies outside' "a file's measure off the photo, the file named"
+expect 1 "the measure typed" -- "$smp" render "$small" "$m" --measure "0,0 3000,0=10" -o "$o/x.png"
+says "^smpsim: --measure: the point 3000,0 lies outside" "the measure typed"
 # batch reads a settings file as render does: its errors are the file's, exit 2.
 mkdir -p "$tmp/bin"
 cp "$small" "$tmp/bin/a.png" && cp "$m" "$tmp/bin/a.mask.png"
