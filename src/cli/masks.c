@@ -73,9 +73,9 @@ static int read_points_file(const char *path, double *xy, int max)
     FILE *f = cli_fopen_regular(path, "rb"); /* a FIFO is refused, not waited on */
     if (!f)
         return -2;
-    char buf[4096];
+    char buf[4096 + 1];
     size_t len = fread(buf, 1, sizeof buf - 1, f);
-    int big = !feof(f);
+    int big = len == sizeof buf - 1 && fgetc(f) != EOF; /* a byte past 4 KiB (feof alone refused 4095 bytes) */
     fclose(f);
     if (big)
         return -3;

@@ -41,6 +41,14 @@ done
 printf '[[200,330],[450,300]]' >"$tmp/two.json"
 expect 2 "--hairline-file of 2 points" -- "$smp" render "$sample" auto --hairline-file "$tmp/two.json" -o "$o/off.png"
 says "two.json: a hairline takes 3 to 9 points, not 2" "--hairline-file of 2 points"
+# A file of 4 KiB is read whole (one of 4095 or 4096 bytes was "larger than
+# 4 KiB"; fuzz_points found it): its last point, off the photo, is named.
+{ printf '[[100,500],[480,450],[2000,700]]'; head -c $((4096 - 32)) /dev/zero | tr '\0' ' '; } >"$tmp/4k.json"
+expect 2 "--hairline-file of 4 KiB" -- "$smp" render "$sample" auto --hairline-file "$tmp/4k.json" -o "$o/off.png"
+says "4k.json: --hairline-file: the point 2000,700 lies outside" "--hairline-file of 4 KiB read whole"
+printf ' ' >>"$tmp/4k.json"
+expect 2 "--hairline-file past 4 KiB" -- "$smp" render "$sample" auto --hairline-file "$tmp/4k.json" -o "$o/off.png"
+says "4k.json: --hairline-file: larger than 4 KiB" "--hairline-file past 4 KiB"
 printf ' [ [100, 500.5], [480,4.5e2],\n  [959 ,719] ]\n' >"$tmp/hl.json"
 expect 0 "--hairline-file" -- "$smp" mask "$sample" --hairline-file "$tmp/hl.json" -o "$o/hl-file.png"
 expect 0 "the same points typed" -- "$smp" mask "$sample" --hairline "100,500.5 480,450 959,719" -o "$o/hl-typed.png"
