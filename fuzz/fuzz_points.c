@@ -28,7 +28,6 @@
 #include "masks.h"
 
 #include <ctype.h>
-#include <ftw.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,11 +35,12 @@
 #include <unistd.h>
 
 #include "driver.h"
+#include "tmproot.h"
 
 enum { MODE_FILE = 0, MODE_HAIRLINE, MODE_MEASURE, MODE_LOUPE, F_TEMPLATE = 4 };
 enum { PHOTO_W = 64, PHOTO_H = 48, FILE_MAX = 4096 };
 
-static char root[256], path[300], mask_path[300];
+static char path[300], mask_path[300];
 static smp_image *photo;
 
 static void fail(const char *why, const char *detail)
@@ -208,31 +208,12 @@ static int off_photo(const double *xy, int n)
 
 /* ---------------------------------------------------------------- the run */
 
-static int rm_one(const char *p, const struct stat *sb, int type, struct FTW *ftw)
-{
-    (void)sb;
-    (void)type;
-    (void)ftw;
-    return remove(p);
-}
-
-static void cleanup(void)
-{
-    if (root[0])
-        nftw(root, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-}
-
 static int setup(void)
 {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(root, sizeof root, "%s/smpsim-fuzz-points-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(root)) {
-        root[0] = 0;
+    if (fuzz_make_root("points"))
         return -1;
-    }
-    atexit(cleanup);
-    snprintf(path, sizeof path, "%s/hairline.json", root);
-    snprintf(mask_path, sizeof mask_path, "%s/none.png", root); /* never made: the run stops there */
+    snprintf(path, sizeof path, "%s/hairline.json", fuzz_root);
+    snprintf(mask_path, sizeof mask_path, "%s/none.png", fuzz_root); /* never made: the run stops there */
     photo = smp_image_new();
     if (!photo || smp_image_alloc(photo, PHOTO_W, PHOTO_H, 3) != SMP_OK)
         return -1;

@@ -22,7 +22,6 @@
 #include "batch_run.h"
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +29,7 @@
 #include <unistd.h>
 
 #include "driver.h"
+#include "tmproot.h"
 
 enum {
     F_RESUME = 1,      /* --resume, else --force */
@@ -42,7 +42,7 @@ enum {
     F_DONE_OK = 128,   /* ... with every pending photo done (else cancelled) */
 };
 
-static char root[256], in_dir[300], out_dir[2][300];
+static char in_dir[300], out_dir[2][300];
 static const char *const PHOTOS[] = {"a.jpg", "sub/b.jpg", "c.jpg"};
 static const char *const OUTPUTS[] = {"a.after.jpg", "sub/b.after.jpg", "a.after.png", "a.after.metrics.json"};
 static const char *const REPORTS[] = {"report.csv", "report.json", "report.journal", "report.shard-1-of-2.journal",
@@ -56,20 +56,6 @@ static void discard(void *ctx, const char *subject, const char *message)
     (void)ctx;
     (void)subject;
     (void)message;
-}
-
-static int rm_one(const char *path, const struct stat *sb, int type, struct FTW *ftw)
-{
-    (void)sb;
-    (void)type;
-    (void)ftw;
-    return remove(path);
-}
-
-static void cleanup(void)
-{
-    if (root[0])
-        nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static int put(const char *dir, const char *name, const void *data, size_t n, time_t mtime)
@@ -129,16 +115,11 @@ static void batch_done(batch *b)
 
 static int setup(void)
 {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(root, sizeof root, "%s/smpsim-fuzz-resume-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(root)) {
-        root[0] = 0;
+    if (fuzz_make_root("resume"))
         return -1;
-    }
-    atexit(cleanup);
-    snprintf(in_dir, sizeof in_dir, "%s/in", root);
+    snprintf(in_dir, sizeof in_dir, "%s/in", fuzz_root);
     snprintf(out_dir[0], sizeof out_dir[0], "%s", in_dir);
-    snprintf(out_dir[1], sizeof out_dir[1], "%s/out", root);
+    snprintf(out_dir[1], sizeof out_dir[1], "%s/out", fuzz_root);
     char sub[400];
     int bad = mkdir(in_dir, 0755) || mkdir(out_dir[1], 0755);
     for (int o = 0; o < 2; o++) {

@@ -23,10 +23,10 @@
 #define _XOPEN_SOURCE 700
 #include "cli.h"
 #include "masks.h"
+#include "render_opts.h"
 #include "settings.h"
 #include "textout.h"
 
-#include <ftw.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -35,28 +35,12 @@
 #include <unistd.h>
 
 #include "driver.h"
+#include "tmproot.h"
 
-/* render's options (cmd_render.c's LONG_OPTS, which is static). */
-enum { OPT_REFERENCE = 512, OPT_SCARS, OPT_METRICS, OPT_MAP, OPT_RANGE, OPT_DOTS, OPT_SETTINGS };
-static const struct option OPTS[] = {
-    CLI_PARAM_OPTIONS,
-    CLI_LOOK_OPTIONS,
-    CLI_PREVIEW_OPTIONS,
-    CLI_MASK_OPTIONS,
-    {"reference", required_argument, NULL, OPT_REFERENCE},
-    {"scar-mask", required_argument, NULL, OPT_SCARS},
-    {"metrics", required_argument, NULL, OPT_METRICS},
-    {"dots", required_argument, NULL, OPT_DOTS},
-    {"density-map", required_argument, NULL, OPT_MAP},
-    {"density-range", required_argument, NULL, OPT_RANGE},
-    {"settings", required_argument, NULL, OPT_SETTINGS},
-    {"output", required_argument, NULL, 'o'},
-    {"force", no_argument, NULL, 'f'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0}};
+/* render's options, as cmd_render.c parses them. */
+static const struct option *const OPTS = cli_render_options;
 
-static char root[256], path[300], mask_path[300];
+static char path[300], mask_path[300];
 static smp_image *photo;
 static FILE *real_stderr; /* stderr is a buffer while the options apply */
 enum { PHOTO_W = 64, PHOTO_H = 48 };
@@ -265,31 +249,12 @@ static int lines_since(const char *const prefixes[])
 
 /* ---------------------------------------------------------------- the run */
 
-static int rm_one(const char *p, const struct stat *sb, int type, struct FTW *ftw)
-{
-    (void)sb;
-    (void)type;
-    (void)ftw;
-    return remove(p);
-}
-
-static void cleanup(void)
-{
-    if (root[0])
-        nftw(root, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-}
-
 static int setup(void)
 {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(root, sizeof root, "%s/smpsim-fuzz-settings-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(root)) {
-        root[0] = 0;
+    if (fuzz_make_root("settings"))
         return -1;
-    }
-    atexit(cleanup);
-    snprintf(path, sizeof path, "%s/s.json", root);
-    snprintf(mask_path, sizeof mask_path, "%s/none.png", root); /* never made: the run stops there */
+    snprintf(path, sizeof path, "%s/s.json", fuzz_root);
+    snprintf(mask_path, sizeof mask_path, "%s/none.png", fuzz_root); /* never made: the run stops there */
     photo = smp_image_new();
     if (!photo || smp_image_alloc(photo, PHOTO_W, PHOTO_H, 3) != SMP_OK)
         return -1;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* smpsim render / smpsim preview: one photo and its mask to an image. */
 #include "masks.h"
+#include "render_opts.h"
 #include "settings.h"
 
 #include <getopt.h>
@@ -77,9 +78,7 @@ static void usage(FILE *f, const char *cmd)
             preview ? CLI_PREVIEW_HELP : "");
 }
 
-enum { OPT_REFERENCE = 512, OPT_SCARS, OPT_METRICS, OPT_MAP, OPT_RANGE, OPT_DOTS, OPT_SETTINGS };
-
-static const struct option LONG_OPTS[] = {
+const struct option cli_render_options[] = {
     CLI_PARAM_OPTIONS,
     CLI_LOOK_OPTIONS,
     CLI_PREVIEW_OPTIONS,
@@ -99,7 +98,7 @@ static const struct option LONG_OPTS[] = {
 
 static const char *option_name(int c)
 {
-    for (const struct option *o = LONG_OPTS; o->name; o++)
+    for (const struct option *o = cli_render_options; o->name; o++)
         if (o->val == c)
             return o->name;
     return "?";
@@ -119,7 +118,7 @@ static int parse(int argc, char **argv, const char *cmd, smp_params *p, opts *o)
     int c;
     optind = 1;
     cli_preview_defaults(p);
-    while ((c = getopt_long(argc, argv, "o:fvh", LONG_OPTS, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:fvh", cli_render_options, NULL)) != -1) {
         int ok = 1;
         /* An option from a --settings file ("--key=value"): its errors
          * name the file and the key. */
@@ -408,7 +407,7 @@ int cmd_render(int argc, char **argv, int preview)
         return finish(&r, EXIT_INPUT);
     }
     r.args = argv;
-    int rc = cli_settings_expand(&argc, &r.args, LONG_OPTS);
+    int rc = cli_settings_expand(&argc, &r.args, cli_render_options);
     if (rc) {
         r.args = NULL;
         return finish(&r, rc);
