@@ -317,7 +317,7 @@ const file_id *batch_input_at(const batch *b, const char *path)
  * on, whatever --force says (the write checks again: batch_input_at). */
 static void refuse_inputs(batch *b)
 {
-    for (size_t i = 0; i < b->items.n; i++) {
+    for (size_t i = 0; i < b->items.n && !cli_interrupted(); i++) { /* a signal: cmd_batch stops */
         item *it = &b->items.v[i];
         for (int k = 0; k < ITEM_OUTPUTS && it->status == ITEM_PENDING && it->outputs[k]; k++) {
             const file_id *in = batch_input_at(b, it->outputs[k]);
@@ -644,7 +644,7 @@ static int mark_run_outputs(batch *b)
     planned *v = calloc(n + 1, sizeof *v);
     if (!v)
         return EXIT_OUTPUT;
-    for (size_t i = 0; i < b->items.n; i++) {
+    for (size_t i = 0; i < b->items.n && !cli_interrupted(); i++) { /* a signal: cmd_batch stops */
         const item *it = &b->items.v[i];
         struct stat sb;
         for (int k = 0; k < ITEM_OUTPUTS; k++)
@@ -653,7 +653,7 @@ static int mark_run_outputs(batch *b)
     }
     if (m) /* file_id first: cmp_id orders them */
         qsort(v, m, sizeof *v, cmp_id);
-    for (size_t i = 0; i < b->items.n && m; i++) {
+    for (size_t i = 0; i < b->items.n && m && !cli_interrupted(); i++) {
         item *it = &b->items.v[i];
         struct stat sb;
         sbuf p = {0};
@@ -692,7 +692,7 @@ int batch_plan_outputs(batch *b, int scanned)
     int rc = plan_outputs(b);
     if (!rc && scanned)
         rc = mark_run_outputs(b);
-    if (!rc)
+    if (!rc && !cli_interrupted()) /* a signal: cmd_batch stops */
         rc = find_collisions(b);
     if (rc)
         cli_error(b->output, "out of memory planning the batch");
@@ -701,12 +701,13 @@ int batch_plan_outputs(batch *b, int scanned)
 
 int batch_plan(batch *b)
 {
-    for (size_t i = 0; i < b->items.n; i++) /* also of a photo whose outputs are refused: the row shows it */
+    /* Each loop stops at a signal (two stats an item, more with --masks): cmd_batch then stops. */
+    for (size_t i = 0; i < b->items.n && !cli_interrupted(); i++) /* also of a photo whose outputs are refused */
         if (b->items.v[i].status == ITEM_PENDING || b->items.v[i].outputs[0])
             b->items.v[i].hash = item_hash(b, &b->items.v[i], 0);
     refuse_inputs(b);
     /* --force reads the earlier reports too: the outputs of other options are listed (older_outputs) */
-    return b->resume || b->force ? resume_from(b) : 0;
+    return (b->resume || b->force) && !cli_interrupted() ? resume_from(b) : 0;
 }
 
 /* OUTPUT/<report>.lock, held (flock) for the run. A lock file unlinked by

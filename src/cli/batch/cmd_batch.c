@@ -207,15 +207,16 @@ static int cmp_stage_ref(const void *a, const void *b)
  * the kill came while it was written). Their names are made from the
  * output's path, which no other photo writes, and this shard's lock is
  * held: none is in flight. (Other temporaries go after an hour:
- * batch_clean_stale.) */
-static void clean_stages(const batch *b)
+ * batch_clean_stale.) A signal stops it (a stage left is removed by the
+ * next run): 0 for stopped(). */
+static int clean_stages(const batch *b)
 {
     size_t n = 0, m = 0;
     for (size_t i = 0; i < b->items.n; i++)
         for (int k = 0; k < ITEM_OUTPUTS; k++)
             n += b->items.v[i].outputs[k] != NULL;
     stage_ref *v = calloc(n + 1, sizeof *v);
-    for (size_t i = 0; v && i < b->items.n; i++)
+    for (size_t i = 0; v && i < b->items.n && !cli_interrupted(); i++)
         for (int k = 0; k < ITEM_OUTPUTS; k++) {
             char *stage = b->items.v[i].outputs[k] ? stage_path(b->items.v[i].outputs[k]) : NULL;
             const char *slash = stage ? strrchr(stage, '/') : NULL;
@@ -237,7 +238,7 @@ static void clean_stages(const batch *b)
     if (m)
         qsort(v, m, sizeof *v, cmp_stage_ref);
     static const char TMP[] = ".smpsim-tmp-";
-    for (size_t g = 0; g < m;) { /* each folder once */
+    for (size_t g = 0; g < m && !cli_interrupted();) { /* each folder once */
         size_t end = g;
         while (end < m && !strcmp(v[end].dir, v[g].dir))
             end++;
@@ -266,6 +267,7 @@ static void clean_stages(const batch *b)
         free(v[i].name);
     }
     free(v);
+    return 0;
 }
 
 /* The finished stage journaled (its identity: batch_run.h), then given its
@@ -924,9 +926,9 @@ static void shard_items(batch *b, int k, int n)
     b->items.n = kept;
 }
 
-/* A signal during the scan or the plan: their loops stop reading at once
- * (cli_interrupted), what they read is incomplete, and the run ends here
- * with nothing run or written (a signal later is run()'s: a report). */
+/* A signal during the scan, the plan or clean_stages: their loops stop at
+ * once (cli_interrupted), what they read is incomplete, and the run ends
+ * here with nothing run or written (a signal later is run()'s: a report). */
 static int stopped(int rc) { return !rc && cli_interrupted() ? BATCH_STOPPED : rc; }
 
 /* The output folder, its lock, and no earlier run unless asked for. */
@@ -1018,11 +1020,12 @@ int cmd_batch(int argc, char **argv)
         shard_items(&b, shard[0], shard[1]);
         rc = stopped(batch_plan(&b));
     }
+    if (!rc) /* the last step before the photos: a signal meanwhile still ends the run without them */
+        rc = stopped(clean_stages(&b));
     if (rc == BATCH_STOPPED)
         fprintf(stderr, "smpsim: batch: stopped by a signal while reading %s, before any photo ran; no report "
                 "written\n", manifest ? manifest : b.input);
     if (!rc) {
-        clean_stages(&b);
         b.total_work = count(&b, ITEM_PENDING);
         run(&b, cores);
         for (size_t i = 0; i < b.items.n; i++)
