@@ -193,7 +193,7 @@ kill -TERM "$pid"
 wait "$pid"
 rc=$? took=$(($(ms) - t0))
 if [ "$rc" -eq 143 ] && [ "$took" -lt 1500 ]; then ok; else bad "SIGTERM in the plan: exit $rc (wanted 143) $took ms after the signal (wanted under 1500)"; fi
-says "batch: stopped by a signal while reading $B/plan, before any photo ran; no report written" "SIGTERM in the plan"
+says "batch: stopped by a signal while planning the batch of $B/plan, before any photo ran; no report written" "SIGTERM in the plan"
 if [ -z "$(ls -A "$B/planout")" ]; then ok; else bad "SIGTERM in the plan left: $(ls -A "$B/planout" | tr '\n' ' ')"; fi
 rm -rf "$B/deep" "$B/plan"
 

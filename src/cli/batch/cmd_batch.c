@@ -1009,7 +1009,9 @@ int cmd_batch(int argc, char **argv)
     rc = prepare_output(&b);
     if (!rc)
         rc = stopped(manifest ? read_manifest(manifest, &so, &b.items) : scan_folder(&so, &b.items));
+    const char *stage = "reading"; /* for the message of a signal */
     if (!rc) { /* the outputs of every shard: another shard's are never this one's photos */
+        stage = "planning the batch of";
         seed_items(&b, smp_params_seed(p));
         b.params = p;
         rc = stopped(batch_plan_outputs(&b, !manifest));
@@ -1023,8 +1025,8 @@ int cmd_batch(int argc, char **argv)
     if (!rc) /* the last step before the photos: a signal meanwhile still ends the run without them */
         rc = stopped(clean_stages(&b));
     if (rc == BATCH_STOPPED)
-        fprintf(stderr, "smpsim: batch: stopped by a signal while reading %s, before any photo ran; no report "
-                "written\n", manifest ? manifest : b.input);
+        fprintf(stderr, "smpsim: batch: stopped by a signal while %s %s, before any photo ran; no report "
+                "written\n", stage, manifest ? manifest : b.input);
     if (!rc) {
         b.total_work = count(&b, ITEM_PENDING);
         run(&b, cores);
