@@ -927,9 +927,10 @@ static void shard_items(batch *b, int k, int n)
 }
 
 /* A signal during the scan, the plan or clean_stages: their loops stop at
- * once (cli_interrupted), what they read is incomplete, and the run ends
- * here with nothing run or written (a signal later is run()'s: a report). */
-static int stopped(int rc) { return !rc && cli_interrupted() ? BATCH_STOPPED : rc; }
+ * once (cli_interrupted), what they read is incomplete (a read it broke
+ * off failed), and the run ends here with nothing run or written (a signal
+ * later is run()'s: a report). */
+static int stopped(int rc) { return (!rc || rc == EXIT_INPUT) && cli_interrupted() ? BATCH_STOPPED : rc; }
 
 /* The output folder, its lock, and no earlier run unless asked for. */
 static int prepare_output(batch *b)
@@ -1026,7 +1027,7 @@ int cmd_batch(int argc, char **argv)
         rc = stopped(clean_stages(&b));
     if (rc == BATCH_STOPPED)
         fprintf(stderr, "smpsim: batch: stopped by a signal while %s %s, before any photo ran; no report "
-                "written\n", stage, manifest ? manifest : b.input);
+                "written\n", stage, !manifest ? b.input : cli_is_stdio(manifest) ? "standard input" : manifest);
     if (!rc) {
         b.total_work = count(&b, ITEM_PENDING);
         run(&b, cores);
