@@ -244,6 +244,7 @@ docs: all $(GEN) $(BUILD)/tools/strip
 	    --dot 0.20,0.28,0.35 --cell-mm 15 -o docs/sweep-sheet.jpg --force
 	tools/gallery.sh $(BUILD) $(PHOTOS) docs/gallery
 	tools/masks_gallery.sh $(BUILD) $(PHOTOS) docs/masks
+	tools/painters.sh $(BUILD) $(PHOTOS)
 
 # The bundled sample: a synthetic scalp the project makes itself.
 samples: $(GEN)

@@ -1,0 +1,65 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# How far painters agree (make docs): on each shared photo, the soft IoU and
+# the IoU as regions (as tools/masks_gallery.sh measures them) between the
+# first hand mask (A: the crown's and hairline's in PHOTOS, the top-downs'
+# in tests/data/photos/) and the masks painted blind by the painters in
+# tests/data/photos/painters/*/ (B, C, ...), between those painters, and
+# between `smpsim mask`'s suggestion and each painter. Prints a Markdown
+# table. Without the photos, or Python 3 with Pillow and NumPy, it says so
+# and does nothing.
+# Usage: tools/painters.sh BUILD PHOTOS
+set -eu
+b=$1 photos=$2
+py=${PYTHON:-/usr/bin/python3}
+if [ ! -d "$photos" ]; then
+    echo "painters: $photos is absent; skipped"
+    exit 0
+fi
+if ! "$py" -c 'import PIL, numpy' 2>/dev/null; then
+    echo "painters: $py lacks Pillow or NumPy (Debian: python3-pil python3-numpy); skipped"
+    exit 0
+fi
+painted=$PWD/tests/data/photos
+for name in crown-shaved-4000x3000.jpg hairline-1302x892.png topdown-1.jpg topdown-11.jpg topdown-16.jpg; do
+    "$b/smpsim" mask "$photos/$name" -o "$b/painters-${name%.*}.png" --force
+done
+"$py" - "$b" "$photos" "$painted" <<'PY'
+import os
+import sys
+
+import numpy as np
+from PIL import Image
+
+build, photos, painted = sys.argv[1:4]
+first = {
+    "crown-shaved-4000x3000": f"{photos}/crown-shaved-4000x3000.mask.png",
+    "hairline-1302x892": f"{photos}/hairline-1302x892.mask.png",
+    "topdown-1": f"{painted}/topdown-1.mask.png",
+    "topdown-11": f"{painted}/topdown-11.mask.png",
+    "topdown-16": f"{painted}/topdown-16.mask.png",
+}
+others = sorted(d for d in os.listdir(f"{painted}/painters") if os.path.isdir(f"{painted}/painters/{d}"))
+
+
+def load(path):
+    return np.asarray(Image.open(path).convert("L"), dtype=np.float64)
+
+
+def ious(a, b):
+    soft = np.minimum(a, b).sum() / max(np.maximum(a, b).sum(), 1)
+    ha, hb = a >= 127.5, b >= 127.5
+    return f"{soft:.2f} / {(ha & hb).sum() / max((ha | hb).sum(), 1):.2f}"
+
+
+names = ["A"] + [p.upper() for p in others]
+pairs = [(i, j) for i in range(len(names)) for j in range(i + 1, len(names))]
+head = [f"{names[i]}-{names[j]}" for i, j in pairs] + [f"suggested-{n}" for n in names]
+print("| photo | " + " | ".join(head) + " |")
+print("|---" * (len(head) + 1) + "|")
+for stem, path in first.items():
+    masks = [load(path)] + [load(f"{painted}/painters/{p}/{stem}.mask.png") for p in others]
+    sugg = load(f"{build}/painters-{stem}.png")
+    cells = [ious(masks[i], masks[j]) for i, j in pairs] + [ious(sugg, m) for m in masks]
+    print(f"| {stem} | " + " | ".join(cells) + " |")
+PY
