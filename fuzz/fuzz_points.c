@@ -11,9 +11,8 @@
  *   --hairline-template; each on the photo. Else one message naming the
  *   file says which of these it is (the count it found, the first point
  *   off the photo), exit 2.
- * - --hairline: "x1,y1 x2,y2 ..." (spaces, tabs or ';' between points, white
- *   space allowed after a comma, each number as strtod reads it whole,
- *   finite); refused by the option unless
+ * - --hairline: "x1,y1 x2,y2 ..." (spaces, tabs or ';' between points, each
+ *   number as strtod reads it whole after any white space, finite); refused by the option unless
  *   2..9 points, then by the count (3..9, or 2 with a template) and the
  *   photo; --measure: "x1,y1 x2,y2=MM", 2 points at least 2 px apart,
  *   0 < MM < 10000, on the photo, and a scale (their distance over MM) of
@@ -94,8 +93,8 @@ static int whole_number(const char *s, size_t n, double *v)
 }
 
 /* "x1,y1 x2,y2 ...": points between runs of ' ', '\t' and ';', each "x,y"
- * (white space may follow the comma). The count (the first max stored),
- * or -1. */
+ * (each number may follow white space, as strtod skips it: "1,1;\n 2, 2").
+ * The count (the first max stored), or -1. */
 static int typed_points(const char *s, double *xy, int max)
 {
     int n = 0;
@@ -103,6 +102,7 @@ static int typed_points(const char *s, double *xy, int max)
         s += strspn(s, " \t;");
         if (!*s)
             return n;
+        s += strspn(s, " \t\n\v\f\r");
         const size_t xlen = strcspn(s, " \t;,");
         double x, y;
         if (s[xlen] != ',' || !whole_number(s, xlen, &x))

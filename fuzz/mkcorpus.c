@@ -240,6 +240,7 @@ static void run(void **state)
         {"hairline-inf", "\x01" "5,40 30,10 inf,5"},
         {"hairline-three-numbers", "\x01" "1,2,3 4,5 6,7"},
         {"hairline-spaced", "\x01" "1, 2 4,\n5 6,7"},
+        {"hairline-white-space", "\x01" "1,1;\f\n 2, 2 3,\t3"},
         {"measure", "\x02" "0,0 40,0=10"},
         {"measure-scale", "\x02" "10,10 12,10=100"},
         {"measure-off", "\x02" "0,0 400,0=10"},
