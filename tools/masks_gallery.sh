@@ -14,15 +14,8 @@
 # Usage: tools/masks_gallery.sh BUILD PHOTOS OUTDIR
 set -eu
 b=$1 photos=$2 out=$3
-py=${PYTHON:-/usr/bin/python3}
-if [ ! -d "$photos" ]; then
-    echo "masks gallery: $photos is absent; skipped"
-    exit 0
-fi
-if ! "$py" -c 'import PIL, numpy' 2>/dev/null; then
-    echo "masks gallery: $py lacks Pillow or NumPy (Debian: python3-pil python3-numpy); skipped"
-    exit 0
-fi
+. "$(dirname "$0")/needs_photos.sh"
+needs_photos "masks gallery" "$photos"
 mkdir -p "$out"
 while read -r name mask; do
     stem=$(basename "${name%.*}")

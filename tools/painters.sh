@@ -11,15 +11,8 @@
 # Usage: tools/painters.sh BUILD PHOTOS
 set -eu
 b=$1 photos=$2
-py=${PYTHON:-/usr/bin/python3}
-if [ ! -d "$photos" ]; then
-    echo "painters: $photos is absent; skipped"
-    exit 0
-fi
-if ! "$py" -c 'import PIL, numpy' 2>/dev/null; then
-    echo "painters: $py lacks Pillow or NumPy (Debian: python3-pil python3-numpy); skipped"
-    exit 0
-fi
+. "$(dirname "$0")/needs_photos.sh"
+needs_photos "painters" "$photos"
 painted=$PWD/tests/data/photos
 for name in crown-shaved-4000x3000.jpg hairline-1302x892.png topdown-1.jpg topdown-11.jpg topdown-16.jpg; do
     "$b/smpsim" mask "$photos/$name" -o "$b/painters-${name%.*}.png" --force
