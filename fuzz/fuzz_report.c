@@ -39,11 +39,11 @@ static int fuzz_one(const uint8_t *data, size_t size)
         it->photo = piece(&data, &size);
         it->mask = piece(&data, &size);
         char *err = piece(&data, &size);
-        snprintf(it->error, sizeof it->error, "%s", err ? err : "");
+        item_set_error(it, "%s", err ? err : "");
         free(err);
         it->written[0] = piece(&data, &size);
         char *notes = piece(&data, &size); /* lines of any bytes: one cell, one JSON array */
-        snprintf(it->notes, sizeof it->notes, "%s", notes ? notes : "");
+        item_set_notes(it, notes);
         free(notes);
         it->status = (item_status)(i % 6);
         it->have_tone = i & 1;
@@ -86,6 +86,8 @@ static int fuzz_one(const uint8_t *data, size_t size)
         for (size_t k = 0; k < v[i].n_older; k++)
             free(v[i].older[k]);
         free(v[i].older);
+        free(v[i].error);
+        free(v[i].notes);
     }
     return 0;
 }

@@ -249,7 +249,7 @@ static int fuzz_one(const uint8_t *data, size_t size)
     if (getenv("SMP_FUZZ_SHOW")) /* what the plan made of the files, to check a seed */
         for (size_t i = 0; i < b.items.n; i++)
             printf("%s: %s, replace %x, %zu older, %s\n", b.items.v[i].photo, batch_status_name(b.items.v[i].status),
-                   b.items.v[i].may_replace, b.items.v[i].n_older, b.items.v[i].error);
+                   b.items.v[i].may_replace, b.items.v[i].n_older, item_error(&b.items.v[i]));
 #endif
     batch_done(&b);
     return 0;

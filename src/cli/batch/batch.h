@@ -37,8 +37,8 @@ typedef struct item {
     uint64_t seed;       /* derived from the global seed and the photo's path */
     int has_seed;        /* the manifest gave it */
     item_status status;
-    char error[1024];
-    char notes[2048];    /* the photo's warnings and notes, a line each (a long list is cut) */
+    char *error;         /* why it failed or was skipped, heap, NULL: none (item_error) */
+    char *notes;         /* the photo's warnings and notes, a line each, heap, NULL: none (item_notes) */
     char *outputs[ITEM_OUTPUTS]; /* what this photo writes (render, preview, metrics, mask), heap */
     char *written[ITEM_OUTPUTS]; /* the subset written, for the report */
     uint64_t hash;       /* parameters and inputs' size and mtime, for --resume */
@@ -54,6 +54,21 @@ typedef struct item {
     double density_used, de_before, de_after;
     int have_tone;
 } item;
+
+/* An item's error and notes are cut at these sizes, with the last byte
+ * for the NUL. They are kept on the heap only when there are any: most
+ * photos have none, and a batch can hold 100 000 items. */
+enum { ITEM_ERROR_MAX = 1024, ITEM_NOTES_MAX = 2048 };
+static inline const char *item_error(const item *it) { return it->error ? it->error : ""; }
+static inline const char *item_notes(const item *it) { return it->notes ? it->notes : ""; }
+/* The error, as printf (cut at ITEM_ERROR_MAX); out of memory leaves the
+ * one before. */
+void item_set_error(item *it, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The notes replaced by text ("" or NULL: none), cut at ITEM_NOTES_MAX. */
+void item_set_notes(item *it, const char *text);
+/* A line added to the notes, as printf, while they stay under
+ * ITEM_NOTES_MAX (the line is cut there); out of memory drops it. */
+void item_add_note(item *it, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 typedef struct item_list {
     item *v;

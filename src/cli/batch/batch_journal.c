@@ -115,7 +115,7 @@ int batch_journal_done(batch *b, const item *it)
     sb_printf(&line, "done,%016llx,", (unsigned long long)it->hash);
     sb_csv(&line, it->photo);
     sb_puts(&line, ",");
-    sb_csv(&line, it->notes);
+    sb_csv(&line, item_notes(it));
     sb_printf(&line, ",%d", n);
     for (int k = 0; k < ITEM_OUTPUTS; k++) {
         if (!it->outputs[k])
@@ -201,7 +201,7 @@ static int apply_done(batch *b, item *it, char **f, int c, unsigned long long h)
         it->status = ITEM_UP_TO_DATE;
         for (int k = 0; k < ITEM_OUTPUTS; k++)
             it->written[k] = it->outputs[k] ? strdup(it->outputs[k]) : NULL;
-        snprintf(it->notes, sizeof it->notes, "%s", f[3]);
+        item_set_notes(it, f[3]);
     }
     for (int k = 0; k < ITEM_OUTPUTS; k++)
         it->may_replace |= (unsigned)(it->outputs[k] != NULL) << k;
@@ -287,7 +287,7 @@ void batch_journal_read(batch *b)
         if (it->status != ITEM_UP_TO_DATE || !seen[i] || done[i])
             continue;
         it->status = ITEM_PENDING;
-        it->notes[0] = 0;
+        item_set_notes(it, NULL);
         for (int k = 0; k < ITEM_OUTPUTS; k++) {
             free(it->written[k]);
             it->written[k] = NULL;

@@ -159,7 +159,7 @@ static uint64_t item_hash(const batch *b, const item *it, int form)
 static void set_failed(item *it, const char *fmt, const char *a, const char *b)
 {
     it->status = ITEM_FAILED;
-    snprintf(it->error, sizeof it->error, fmt, a, b ? b : "");
+    item_set_error(it, fmt, a, b ? b : "");
 }
 
 /* Each pending photo's output paths. */
@@ -325,13 +325,13 @@ static void refuse_inputs(batch *b)
                 continue;
             it->status = ITEM_FAILED;
             if (in->kind == INPUT_UNLISTED)
-                snprintf(it->error, sizeof it->error, "%s: is in the input folder and no earlier run's report lists it "
-                         "as an output (a client's own file?), and an output never replaces an input, even with "
-                         "--force: write the outputs elsewhere (-o) or rename that file", it->outputs[k]);
+                item_set_error(it, "%s: is in the input folder and no earlier run's report lists it "
+                               "as an output (a client's own file?), and an output never replaces an input, even with "
+                               "--force: write the outputs elsewhere (-o) or rename that file", it->outputs[k]);
             else
-                snprintf(it->error, sizeof it->error, "%s: is %s of this batch, and an output never replaces an input, "
-                         "even with --force: write the outputs elsewhere (-o) or rename that file", it->outputs[k],
-                         in->kind == INPUT_MASK ? "a mask" : "a photo");
+                item_set_error(it, "%s: is %s of this batch, and an output never replaces an input, "
+                               "even with --force: write the outputs elsewhere (-o) or rename that file",
+                               it->outputs[k], in->kind == INPUT_MASK ? "a mask" : "a photo");
         }
     }
 }
@@ -418,15 +418,17 @@ static void resume_row(batch *b, item *it, char **fields, int n, const char *out
         it->written[k] = it->outputs[k] ? strdup(it->outputs[k]) : NULL;
     if (n >= 13) { /* its notes stay in the report (joined there by " | ") */
         csv_unneuter(fields[12]);
+        char notes[ITEM_NOTES_MAX];
         size_t o = 0;
-        for (const char *c = fields[12]; *c && o + 1 < sizeof it->notes;)
+        for (const char *c = fields[12]; *c && o + 1 < sizeof notes;)
             if (!strncmp(c, " | ", 3)) {
-                it->notes[o++] = '\n';
+                notes[o++] = '\n';
                 c += 3;
             } else {
-                it->notes[o++] = *c++;
+                notes[o++] = *c++;
             }
-        it->notes[o] = 0;
+        notes[o] = 0;
+        item_set_notes(it, notes);
     }
 }
 
@@ -666,8 +668,8 @@ static int mark_run_outputs(batch *b)
         sb_free(&p);
         if (!hit || hit->by == i)
             continue;
-        snprintf(it->error, sizeof it->error, "%s (for %s): not read as a photo, and not replaced unless an earlier "
-                 "run's report lists it; rename it to process it as a photo", RUN_OUTPUT, b->items.v[hit->by].photo);
+        item_set_error(it, "%s (for %s): not read as a photo, and not replaced unless an earlier "
+                       "run's report lists it; rename it to process it as a photo", RUN_OUTPUT, b->items.v[hit->by].photo);
         it->status = ITEM_SKIPPED;
         it->run_output = 1;
         if (it->mask_auto) { /* no mask was looked for: none to show */

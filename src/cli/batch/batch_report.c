@@ -46,7 +46,7 @@ void batch_json_item(sbuf *out, const item *it)
         sb_puts(out, "null");
     sb_printf(out, ", \"mask_suggested\": %s", it->mask_auto ? "true" : "false");
     sb_printf(out, ", \"status\": \"%s\", \"error\": ", batch_status_name(it->status));
-    sb_json(out, it->error);
+    sb_json(out, item_error(it));
     sb_puts(out, ", \"outputs\": [");
     for (int k = 0, first = 1; k < ITEM_OUTPUTS; k++) {
         if (!it->written[k])
@@ -63,9 +63,9 @@ void batch_json_item(sbuf *out, const item *it)
     sb_puts(out, ", \"delta_e_after\": ");
     json_tone(out, it->have_tone, it->de_after);
     sb_puts(out, ", \"notes\": [");
-    for (const char *n = it->notes; *n;) {
+    for (const char *n = item_notes(it); *n;) {
         size_t len = strcspn(n, "\n");
-        char note[sizeof it->notes];
+        char note[ITEM_NOTES_MAX];
         snprintf(note, sizeof note, "%.*s", (int)len, n);
         sb_puts(out, n == it->notes ? "" : ", ");
         sb_json(out, note);
@@ -85,7 +85,7 @@ static void csv_row(sbuf *csv, const item *it)
     sb_puts(csv, ",");
     sb_csv(csv, it->mask ? it->mask : "");
     sb_printf(csv, ",%s,", batch_status_name(it->status));
-    sb_csv(csv, it->error);
+    sb_csv(csv, item_error(it));
     sb_puts(csv, ",");
     sbuf outs = {0};
     for (int k = 0; k < ITEM_OUTPUTS; k++)
@@ -103,9 +103,9 @@ static void csv_row(sbuf *csv, const item *it)
     else
         sb_puts(csv, ",");
     sb_printf(csv, ",%016llx,", (unsigned long long)it->hash);
-    char notes[sizeof it->notes * 2]; /* a cell's lines joined by " | ": a report row is one line */
+    char notes[ITEM_NOTES_MAX * 2]; /* a cell's lines joined by " | ": a report row is one line */
     size_t w = 0;
-    for (const char *n = it->notes; *n && w + 4 < sizeof notes; n++)
+    for (const char *n = item_notes(it); *n && w + 4 < sizeof notes; n++)
         if (*n != '\n')
             notes[w++] = *n;
         else if (n[1])

@@ -5,6 +5,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,7 +25,49 @@ void item_clear(item *it)
     for (size_t k = 0; k < it->n_older; k++)
         free(it->older[k]);
     free(it->older);
+    free(it->error);
+    free(it->notes);
     memset(it, 0, sizeof *it);
+}
+
+void item_set_error(item *it, const char *fmt, ...)
+{
+    char text[ITEM_ERROR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    char *e = strdup(text);
+    if (e) {
+        free(it->error);
+        it->error = e;
+    }
+}
+
+void item_set_notes(item *it, const char *text)
+{
+    free(it->notes);
+    it->notes = text && *text ? strndup(text, ITEM_NOTES_MAX - 1) : NULL;
+}
+
+void item_add_note(item *it, const char *fmt, ...)
+{
+    const size_t len = it->notes ? strlen(it->notes) : 0;
+    if (len + (len > 0) + 1 >= ITEM_NOTES_MAX)
+        return;
+    char line[ITEM_NOTES_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, ITEM_NOTES_MAX - len - (len > 0), fmt, ap);
+    va_end(ap);
+    const size_t add = strlen(line);
+    char *n = realloc(it->notes, len + (len > 0) + add + 1);
+    if (!n)
+        return;
+    if (len)
+        n[len] = '\n';
+    memcpy(n + len + (len > 0), line, add + 1);
+    it->notes = n;
 }
 
 void items_free(item_list *l)
@@ -232,7 +276,8 @@ static int note_row(walk *w, char *rel, item_status status, const char *why)
     }
     it->photo = rel;
     it->status = status;
-    snprintf(it->error, sizeof it->error, "%s", why);
+    if (why && *why)
+        item_set_error(it, "%s", why);
     return 0;
 }
 
@@ -374,8 +419,8 @@ static int walk_entry(walk *w, const char *rel_dir, const char *name, char *rel)
             }
         } else if (!it->mask) {
             it->status = ITEM_SKIPPED;
-            snprintf(it->error, sizeof it->error, "no mask: looked for %s.mask.png and %s_mask.png%s (--masks auto "
-                     "suggests one)", stem, stem, w->o->masks ? " and in --masks" : "");
+            item_set_error(it, "no mask: looked for %s.mask.png and %s_mask.png%s (--masks auto "
+                           "suggests one)", stem, stem, w->o->masks ? " and in --masks" : "");
         }
     }
     free(full);

@@ -153,7 +153,7 @@ static int make_parents(const char *path)
 static void fail(item *it, const char *file, const char *detail)
 {
     it->status = ITEM_FAILED;
-    snprintf(it->error, sizeof it->error, "%s: %s", file, detail); /* a long message is cut, fine */
+    item_set_error(it, "%s: %s", file, detail); /* a long message is cut, fine */
 }
 
 /* The photo's own parameters: seed, threads, and its manifest row. */
@@ -397,16 +397,14 @@ typedef struct said {
 
 static void add_note(item *it, const char *subject, const char *note)
 {
-    size_t len = strlen(it->notes);
-    snprintf(it->notes + len, sizeof it->notes - len, "%s%s%s%s", len ? "\n" : "", subject ? subject : "",
-             subject ? ": " : "", note);
+    item_add_note(it, "%s%s%s", subject ? subject : "", subject ? ": " : "", note);
 }
 
 static void keep_said(void *ctx, const char *subject, const char *message)
 {
     said *s = ctx;
     const int own = !subject || !strcmp(subject, s->photo_path) || !strcmp(subject, s->mask_path);
-    s->last_at = strlen(s->it->notes);
+    s->last_at = strlen(item_notes(s->it));
     snprintf(s->last_subject, sizeof s->last_subject, "%s", subject ? subject : s->photo_path);
     snprintf(s->last, sizeof s->last, "%s", message);
     add_note(s->it, own ? NULL : subject, message);
@@ -439,14 +437,15 @@ static int simulate(const batch *b, item *it, const char *photo_path, const char
         if (cli_interrupted()) {
             it->status = ITEM_CANCELLED;
         } else if (s.last[0]) {
-            it->notes[s.last_at] = 0; /* the last message is the error, not a note */
+            if (it->notes) /* the last message is the error, not a note */
+                it->notes[s.last_at] = 0;
             fail(it, s.last_subject, s.last);
         } else {
             fail(it, photo_path, "cannot make its mask");
         }
         return -1;
     }
-    const size_t cli_notes = strlen(it->notes);
+    const size_t cli_notes = strlen(item_notes(it));
     smp_status st = smp_simulate(res, p, photo, mask);
     if (st == SMP_ERR_CANCELLED || cli_interrupted()) {
         it->status = ITEM_CANCELLED;
@@ -460,9 +459,9 @@ static int simulate(const batch *b, item *it, const char *photo_path, const char
         return -1;
     }
     /* The mask's messages join the result's notes: the metrics file holds every note of the run. */
-    for (const char *n = it->notes; n < it->notes + cli_notes;) {
+    for (const char *n = it->notes; n && n < it->notes + cli_notes;) {
         size_t len = strcspn(n, "\n");
-        char note[sizeof it->notes];
+        char note[ITEM_NOTES_MAX];
         snprintf(note, sizeof note, "%.*s", (int)len, n);
         if (smp_result_add_note(res, note) != SMP_OK) {
             fail(it, photo_path, "out of memory");
@@ -486,13 +485,16 @@ static int begin_writing(batch *b)
 
 /* The photo's result handed back to the batch (under the lock): its
  * count, and its --progress jsonl line. Not once the batch is closing,
- * unless this worker was writing (the close waits for that). */
-static void hand_back(batch *b, item *it, const item *w, int was_writing)
+ * unless this worker was writing (the close waits for that): 1 if taken. */
+static int hand_back(batch *b, item *it, const item *w, int was_writing)
 {
     pthread_mutex_lock(&b->lock);
     if (was_writing)
         b->writing--;
-    if (!b->closing || was_writing) {
+    const int taken = !b->closing || was_writing;
+    if (taken) {
+        free(it->error);
+        free(it->notes);
         *it = *w;
         b->done++;
         b->failed += it->status == ITEM_FAILED;
@@ -508,6 +510,7 @@ static void hand_back(batch *b, item *it, const item *w, int was_writing)
     }
     pthread_cond_broadcast(&b->changed);
     pthread_mutex_unlock(&b->lock);
+    return taken;
 }
 
 /* One photo, start to finish; never throws the batch off course. A photo
@@ -517,6 +520,9 @@ static void hand_back(batch *b, item *it, const item *w, int was_writing)
 static void process(batch *b, item *shared)
 {
     item copy = *shared, *it = &copy;
+    /* Its error and notes are the copy's own: hand_back replaces the shared ones. */
+    copy.error = shared->error ? strdup(shared->error) : NULL;
+    copy.notes = shared->notes ? strdup(shared->notes) : NULL;
     int writing = 0;
     sbuf photo_path = {0}, mask_path = {0};
     sb_printf(&photo_path, "%s/%s", b->input, it->photo);
@@ -560,7 +566,10 @@ static void process(batch *b, item *shared)
         it->written[k] = NULL;
     }
     it->seconds = cli_now() - t0;
-    hand_back(b, shared, it, writing);
+    if (!hand_back(b, shared, it, writing)) {
+        free(copy.error);
+        free(copy.notes);
+    }
     sb_free(&photo_path);
     sb_free(&mask_path);
     smp_image_free(composed);
@@ -712,7 +721,7 @@ static void run(batch *b, long cores)
  * report holds them all. */
 static void print_notes(const batch *b, const item *it)
 {
-    for (const char *n = it->notes; *n;) {
+    for (const char *n = item_notes(it); *n;) {
         size_t len = strcspn(n, "\n");
         if (b->verbose || !strncmp(n, "warning: ", 9) || !strncmp(n, "note: ", 6))
             cli_error(it->photo, "%.*s", (int)len, n);
@@ -1035,7 +1044,7 @@ int cmd_batch(int argc, char **argv)
             print_notes(&b, &b.items.v[i]);
         for (size_t i = 0; i < b.items.n; i++)
             if (b.items.v[i].status == ITEM_FAILED)
-                cli_error(NULL, "%s", b.items.v[i].error);
+                cli_error(NULL, "%s", item_error(&b.items.v[i]));
         rc = batch_write_reports(&b);
         if (!rc) /* the journal keeps what the report does not list */
             batch_journal_settle(&b);
