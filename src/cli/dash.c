@@ -7,6 +7,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,6 +15,11 @@
 static int stdin_taken, stdout_taken;
 
 int cli_is_stdio(const char *path) { return path && path[0] == '-' && !path[1]; }
+
+/* How long a read of standard input waits before it looks at the signal
+ * flag again: a signal that lands just before the read, or on another
+ * thread, would otherwise leave it blocked on a pipe that stays open. */
+#define STDIN_WAIT_MS 100
 
 int cli_read_stdin(unsigned char **data, size_t *len)
 {
@@ -23,23 +29,41 @@ int cli_read_stdin(unsigned char **data, size_t *len)
     }
     size_t cap = 1 << 16, n = 0;
     unsigned char *buf = malloc(cap);
+    int err = 0;
     for (;;) {
+        if (buf && n == cap) {
+            unsigned char *bigger = cap < ((size_t)1 << 40) ? realloc(buf, cap * 2) : NULL;
+            if (!bigger)
+                free(buf);
+            buf = bigger;
+            cap *= 2;
+        }
         if (!buf) {
             cli_error("standard input", "out of memory");
             return EXIT_INPUT;
         }
-        n += fread(buf + n, 1, cap - n, stdin);
-        if (n < cap)
+        if (cli_interrupted())
             break;
-        unsigned char *bigger = cap < ((size_t)1 << 40) ? realloc(buf, cap * 2) : NULL;
-        if (!bigger)
-            free(buf);
-        buf = bigger;
-        cap *= 2;
+        struct pollfd in = {STDIN_FILENO, POLLIN, 0};
+        const int ready = poll(&in, 1, STDIN_WAIT_MS);
+        if (ready < 0 && errno != EINTR) {
+            err = errno;
+            break;
+        }
+        if (ready <= 0)
+            continue;
+        const ssize_t got = read(STDIN_FILENO, buf + n, cap - n);
+        if (got < 0 && errno != EINTR && errno != EAGAIN) {
+            err = errno;
+            break;
+        }
+        if (got == 0)
+            break;
+        n += got > 0 ? (size_t)got : 0;
     }
-    if (ferror(stdin)) {
+    if (err || cli_interrupted()) {
         if (!cli_interrupted()) /* else the signal ends the process: nothing to say */
-            cli_error("standard input", "read failed: %s", strerror(errno));
+            cli_error("standard input", "read failed: %s", strerror(err));
         free(buf);
         return EXIT_INPUT;
     }

@@ -196,16 +196,20 @@ if [ "$rc" -eq 143 ] && [ "$took" -lt 1500 ]; then ok; else bad "SIGTERM in the 
 says "batch: stopped by a signal while \(reading\|planning the batch of\) $B/plan, before any photo ran; no report written" "SIGTERM in the plan"
 if [ -z "$(ls -A "$B/planout")" ]; then ok; else bad "SIGTERM in the plan left: $(ls -A "$B/planout" | tr '\n' ' ')"; fi
 # A manifest on standard input that never ends: the signal breaks off the read. It used to end
-# the run as the signal's, with nothing said.
+# the run as the signal's, with nothing said; and a signal that landed just before the read, or on
+# another thread (the sanitized build has more), left the read blocked until standard input
+# closed. The pipe stays open 10 s after the signal: a run still going then is a failure.
 mkfifo "$tmp/fifo"
 "$smp" batch --px-per-mm 8 "$B/none" --manifest - -o "$B/stdinout" <"$tmp/fifo" 2>"$tmp/err" &
 pid=$!
 exec 3>"$tmp/fifo" && printf 'photo,mask\n' >&3
 for _ in $(seq 1 1500); do [ -e "$B/stdinout/report.lock" ] || ! kill -0 "$pid" 2>/dev/null && break; sleep 0.01; done
 kill -TERM "$pid"
+for _ in $(seq 1 1000); do kill -0 "$pid" 2>/dev/null || break; sleep 0.01; done
+if kill -0 "$pid" 2>/dev/null; then bad "SIGTERM reading the manifest on standard input: still reading 10 s later"; fi
+exec 3>&-
 wait "$pid"
 rc=$?
-exec 3>&-
 if [ "$rc" -eq 143 ]; then ok; else bad "SIGTERM reading the manifest on standard input: exit $rc (wanted 143)"; fi
 says "batch: stopped by a signal while reading standard input, before any photo ran; no report written" \
     "SIGTERM reading the manifest on standard input"
