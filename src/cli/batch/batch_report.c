@@ -63,11 +63,12 @@ void batch_json_item(sbuf *out, const item *it)
     sb_puts(out, ", \"delta_e_after\": ");
     json_tone(out, it->have_tone, it->de_after);
     sb_puts(out, ", \"notes\": [");
-    for (const char *n = item_notes(it); *n;) {
+    const char *notes = item_notes(it);
+    for (const char *n = notes; *n;) {
         size_t len = strcspn(n, "\n");
         char note[ITEM_NOTES_MAX];
         snprintf(note, sizeof note, "%.*s", (int)len, n);
-        sb_puts(out, n == it->notes ? "" : ", ");
+        sb_puts(out, n == notes ? "" : ", ");
         sb_json(out, note);
         n += len + (n[len] == '\n');
     }

@@ -459,7 +459,7 @@ static int simulate(const batch *b, item *it, const char *photo_path, const char
         return -1;
     }
     /* The mask's messages join the result's notes: the metrics file holds every note of the run. */
-    for (const char *n = it->notes; n && n < it->notes + cli_notes;) {
+    for (const char *n = item_notes(it), *end = n + cli_notes; n < end;) {
         size_t len = strcspn(n, "\n");
         char note[ITEM_NOTES_MAX];
         snprintf(note, sizeof note, "%.*s", (int)len, n);
