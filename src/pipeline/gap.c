@@ -25,7 +25,9 @@
 #define GAP_HUE 4.5       /* a mix of the bare skin and the hair's colour within this CIELAB distance, */
 #define GAP_SKIN_AB 6.0   /* its local skin's a*b* within this of the bare skin's: not a pillow's print */
 #define GAP_MIN_MM 3.0    /* narrower bare bands blend under the feathered edge */
-#define GAP_SHARE 0.2     /* of the edge must stop short to tell (crown hand mask 25 %, others below 10 %) */
+/* Of the edge must stop short to tell: the hand masks of the shared photos
+ * stop short along 30 % (the crown), 22 % (topdown-16) and 5-7 %. */
+#define GAP_SHARE 0.2
 
 typedef struct {
     double lab[3]; /* view */
@@ -186,7 +188,7 @@ smp_status smp__note_mask_gap(smp_result *res, const smp_shade *sh, double ppm)
     if (st == SMP_OK && edge && (double)nw / (double)edge >= GAP_SHARE)
         smp__note(&res->notes,
                   "the mask stops short of the hair around it along %.0f %% of its edge (a band of bare skin "
-                  "about %.0f mm wide): after treatment it will read as a pale ring; paint the mask up to the hair",
+                  "about %.0f mm wide): after treatment it will read as a pale ring; the mask should reach the hair",
                   100.0 * (double)nw / (double)edge, smp__kth_double(widths, nw, nw / 2) * cell_mm);
     free(widths);
     free(v);
