@@ -6,8 +6,11 @@
 # in tests/data/photos/) and the masks painted blind by the painters in
 # tests/data/photos/painters/*/ (B, C, ...), between those painters, and
 # between `smpsim mask`'s suggestion and each painter. Prints a Markdown
-# table. Without the photos, or Python 3 with Pillow and NumPy, it says so
-# and does nothing.
+# table, then a second: each painter's mean soft IoU against the other
+# painters, beside the suggestion's against the same painters (would the
+# suggestion, as one more painter, agree with them as well as each does?).
+# Without the photos, or Python 3 with Pillow and NumPy, it says so and
+# does nothing.
 # Usage: tools/painters.sh BUILD PHOTOS
 set -eu
 b=$1 photos=$2
@@ -42,10 +45,13 @@ def load(path):
     return np.asarray(Image.open(path).convert("L"), dtype=np.float64)
 
 
+def soft_iou(a, b):
+    return np.minimum(a, b).sum() / max(np.maximum(a, b).sum(), 1)
+
+
 def ious(a, b):
-    soft = np.minimum(a, b).sum() / max(np.maximum(a, b).sum(), 1)
     ha, hb = a >= 127.5, b >= 127.5
-    return f"{soft:.2f} / {(ha & hb).sum() / max((ha | hb).sum(), 1):.2f}"
+    return f"{soft_iou(a, b):.2f} / {(ha & hb).sum() / max((ha | hb).sum(), 1):.2f}"
 
 
 names = ["A"] + [p.upper() for p in others]
@@ -53,9 +59,18 @@ pairs = [(i, j) for i in range(len(names)) for j in range(i + 1, len(names))]
 head = [f"{names[i]}-{names[j]}" for i, j in pairs] + [f"suggested-{n}" for n in names]
 print("| photo | " + " | ".join(head) + " |")
 print("|---" * (len(head) + 1) + "|")
+loo = []
 for stem, path in first.items():
     masks = [load(path)] + [load(f"{painted}/painters/{p}/{stem}.mask.png") for p in others]
     sugg = load(f"{build}/masks-{stem}.png")
     cells = [ious(masks[i], masks[j]) for i, j in pairs] + [ious(sugg, m) for m in masks]
     print(f"| {stem} | " + " | ".join(cells) + " |")
+    rest = [[j for j in range(len(masks)) if j != i] for i in range(len(masks))]
+    loo.append((stem, [(np.mean([soft_iou(masks[i], masks[j]) for j in rest[i]]),
+                        np.mean([soft_iou(sugg, masks[j]) for j in rest[i]])) for i in range(len(masks))]))
+print()
+print("| photo | " + " | ".join(f"{n} / suggested, against the others" for n in names) + " |")
+print("|---" * (len(names) + 1) + "|")
+for stem, row in loo:
+    print(f"| {stem} | " + " | ".join(f"{p:.2f} / {s:.2f}" for p, s in row) + " |")
 PY
