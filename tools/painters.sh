@@ -49,9 +49,9 @@ def soft_iou(a, b):
     return np.minimum(a, b).sum() / max(np.maximum(a, b).sum(), 1)
 
 
-def ious(a, b):
+def region_iou(a, b):
     ha, hb = a >= 127.5, b >= 127.5
-    return f"{soft_iou(a, b):.2f} / {(ha & hb).sum() / max((ha | hb).sum(), 1):.2f}"
+    return (ha & hb).sum() / max((ha | hb).sum(), 1)
 
 
 names = ["A"] + [p.upper() for p in others]
@@ -63,11 +63,15 @@ loo = []
 for stem, path in first.items():
     masks = [load(path)] + [load(f"{painted}/painters/{p}/{stem}.mask.png") for p in others]
     sugg = load(f"{build}/masks-{stem}.png")
-    cells = [ious(masks[i], masks[j]) for i, j in pairs] + [ious(sugg, m) for m in masks]
+    n = len(masks)
+    # Each pair's soft IoU once, for both tables; the suggestion is index n.
+    soft = {(i, j): soft_iou(masks[i], masks[j]) for i, j in pairs}
+    soft.update({(j, n): soft_iou(sugg, masks[j]) for j in range(n)})
+    cells = [f"{soft[i, j]:.2f} / {region_iou(masks[i], masks[j]):.2f}" for i, j in pairs]
+    cells += [f"{soft[j, n]:.2f} / {region_iou(sugg, masks[j]):.2f}" for j in range(n)]
     print(f"| {stem} | " + " | ".join(cells) + " |")
-    rest = [[j for j in range(len(masks)) if j != i] for i in range(len(masks))]
-    loo.append((stem, [(np.mean([soft_iou(masks[i], masks[j]) for j in rest[i]]),
-                        np.mean([soft_iou(sugg, masks[j]) for j in rest[i]])) for i in range(len(masks))]))
+    loo.append((stem, [(np.mean([soft[min(i, j), max(i, j)] for j in range(n) if j != i]),
+                        np.mean([soft[j, n] for j in range(n) if j != i])) for i in range(n)]))
 print()
 print("| photo | " + " | ".join(f"{n} / suggested, against the others" for n in names) + " |")
 print("|---" * (len(names) + 1) + "|")
